@@ -1,0 +1,23 @@
+// Hex and base64 encodings of byte strings.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace riik {
+
+using Bytes = std::string;  // an owned byte string; std::string keeps it cheap to move
+
+std::string HexEncode(std::string_view bytes);
+// Lower- or upper-case hex; fails on odd length or a non-hex character.
+Result<Bytes> HexDecode(std::string_view hex);
+
+// Standard base64 (RFC 4648 §4) with padding.
+std::string Base64Encode(std::string_view bytes);
+// Strict: rejects whitespace, missing padding and characters outside the alphabet.
+Result<Bytes> Base64Decode(std::string_view text);
+
+}  // namespace riik

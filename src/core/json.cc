@@ -1,0 +1,52 @@
+// JSON parsing with limits and canonical serialisation.
+#include "core/json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace riik {
+namespace {
+
+bool HasFloat(const Json& v) {
+  if (v.is_number_float()) return true;
+  if (v.is_structured()) {
+    for (const auto& item : v) {
+      if (HasFloat(item)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return ResourceExhausted("JSON document of " + std::to_string(text.size()) +
+                             " bytes exceeds the limit of " + std::to_string(limits.max_bytes));
+  }
+  bool too_deep = false;
+  auto depth_guard = [&](int depth, Json::parse_event_t, Json&) {
+    if (depth > limits.max_depth) too_deep = true;
+    return !too_deep;
+  };
+  Json out = Json::parse(text.begin(), text.end(), depth_guard, /*allow_exceptions=*/false);
+  if (too_deep) return InvalidArgument("JSON nesting deeper than " + std::to_string(limits.max_depth));
+  if (out.is_discarded()) {
+    // Re-parse with exceptions only to obtain nlohmann's positioned message.
+    try {
+      Json ignored = Json::parse(text.begin(), text.end());
+      (void)ignored;
+    } catch (const Json::parse_error& e) {
+      return InvalidArgument(std::string("malformed JSON: ") + e.what());
+    }
+    return InvalidArgument("malformed JSON");
+  }
+  return out;
+}
+
+Result<std::string> CanonicalJson(const Json& value) {
+  if (HasFloat(value)) return InvalidArgument("canonical JSON does not allow floating-point numbers");
+  // nlohmann::json keeps object keys in a std::map, so dump() already sorts them bytewise.
+  return value.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
+}
+
+}  // namespace riik

@@ -1,0 +1,29 @@
+// JSON parsing with limits, and the canonical form riik hashes.
+//
+// Canonical JSON (used by the journal, see docs/formats/journal.md): UTF-8, object keys
+// sorted by byte value, no insignificant whitespace, integers only (no floats), strings
+// escaped as nlohmann::json does (minimal escaping, \u00XX for control characters).
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace riik {
+
+using Json = nlohmann::json;
+
+struct JsonLimits {
+  size_t max_bytes = 1 << 20;
+  int max_depth = 32;
+};
+
+// Parses untrusted text. Errors name the byte offset and what was expected.
+Result<Json> ParseJson(std::string_view text, const JsonLimits& limits = {});
+
+// Serialises `value` canonically. Fails if it holds a floating-point number.
+Result<std::string> CanonicalJson(const Json& value);
+
+}  // namespace riik

@@ -1,0 +1,42 @@
+// RAII owners for OpenSSL objects: UniquePtr<X509>, UniquePtr<EVP_PKEY>, … Each type
+// gets its OpenSSL free function as deleter, so no handle is ever freed by hand.
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <memory>
+#include <string>
+
+namespace riik {
+
+template <typename T>
+struct OpenSslDeleter;
+
+#define RIIK_OPENSSL_DELETER(type, fn) \
+  template <>                          \
+  struct OpenSslDeleter<type> {        \
+    void operator()(type* p) const { fn(p); } \
+  };
+
+RIIK_OPENSSL_DELETER(BIO, BIO_free_all)
+RIIK_OPENSSL_DELETER(EVP_PKEY, EVP_PKEY_free)
+RIIK_OPENSSL_DELETER(EVP_PKEY_CTX, EVP_PKEY_CTX_free)
+RIIK_OPENSSL_DELETER(EVP_MD_CTX, EVP_MD_CTX_free)
+RIIK_OPENSSL_DELETER(X509, X509_free)
+RIIK_OPENSSL_DELETER(X509_NAME, X509_NAME_free)
+RIIK_OPENSSL_DELETER(X509_EXTENSION, X509_EXTENSION_free)
+RIIK_OPENSSL_DELETER(ASN1_INTEGER, ASN1_INTEGER_free)
+RIIK_OPENSSL_DELETER(BIGNUM, BN_free)
+
+#undef RIIK_OPENSSL_DELETER
+
+template <typename T>
+using UniquePtr = std::unique_ptr<T, OpenSslDeleter<T>>;
+
+// The queued OpenSSL error messages joined by "; " (and the queue cleared), or
+// `fallback` if the queue is empty.
+std::string OpenSslErrors(const char* fallback = "unknown OpenSSL error");
+
+}  // namespace riik

@@ -1,0 +1,35 @@
+// SHA-256 through OpenSSL's EVP interface.
+#include "crypto/sha256.h"
+
+#include <cstdlib>
+
+#include "core/encoding.h"
+
+namespace riik {
+
+Digest Sha256(std::string_view data) {
+  Sha256Hasher h;
+  h.Update(data);
+  return h.Finish();
+}
+
+std::string DigestBytes(const Digest& d) { return std::string(reinterpret_cast<const char*>(d.data()), d.size()); }
+
+std::string DigestHex(const Digest& d) { return HexEncode(DigestBytes(d)); }
+
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
+  // Allocation or SHA-256 init failing means the process cannot do anything safely.
+  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) std::abort();
+}
+
+void Sha256Hasher::Update(std::string_view data) { EVP_DigestUpdate(ctx_.get(), data.data(), data.size()); }
+
+Digest Sha256Hasher::Finish() {
+  Digest d{};
+  unsigned len = 0;
+  EVP_DigestFinal_ex(ctx_.get(), d.data(), &len);
+  EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  return d;
+}
+
+}  // namespace riik

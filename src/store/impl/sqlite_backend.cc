@@ -1,0 +1,154 @@
+// SQLite backend: one connection, prepared statements cached by SQL text.
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "store/impl/backend.h"
+
+namespace riik::store::impl {
+namespace {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+class SqliteBackend final : public Backend {
+ public:
+  explicit SqliteBackend(DbPtr db) : db_(std::move(db)) {}
+
+  std::string_view Kind() const override { return "sqlite"; }
+  std::string_view TypeName(ColumnType t) const override {
+    switch (t) {
+      case ColumnType::kInt: return "INTEGER";
+      case ColumnType::kText: return "TEXT";
+      case ColumnType::kBlob: return "BLOB";
+    }
+    return "BLOB";
+  }
+
+  Status BeginWrite() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  Status Rollback() override { return Exec("ROLLBACK"); }
+
+  Status Exec(std::string_view sql, std::span<const Value> params = {}) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error(rc, sql);
+    return OkStatus();
+  }
+
+  Result<QueryResult> Query(std::string_view sql, std::span<const Value> params = {}) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    QueryResult out;
+    int n = sqlite3_column_count(stmt);
+    for (int i = 0; i < n; ++i) out.columns.emplace_back(sqlite3_column_name(stmt, i));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<Value> row(n);
+      for (int i = 0; i < n; ++i) {
+        switch (sqlite3_column_type(stmt, i)) {
+          case SQLITE_INTEGER: row[i] = static_cast<int64_t>(sqlite3_column_int64(stmt, i)); break;
+          case SQLITE_TEXT:
+            row[i] = std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
+                                 sqlite3_column_bytes(stmt, i));
+            break;
+          case SQLITE_BLOB: {
+            const char* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+            row[i] = Blob{std::string(p ? p : "", sqlite3_column_bytes(stmt, i))};
+            break;
+          }
+          case SQLITE_FLOAT: row[i] = static_cast<int64_t>(sqlite3_column_double(stmt, i)); break;
+          default: break;
+        }
+      }
+      out.rows.push_back(std::move(row));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error(rc, sql);
+    return out;
+  }
+
+  Result<bool> IsReadOnly(std::string_view sql) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, {}, /*bind=*/false));
+    return sqlite3_stmt_readonly(stmt) != 0;
+  }
+
+  Result<bool> TableExists(std::string_view table) override {
+    Value name = std::string(table);
+    ASSIGN_OR_RETURN(auto r, Query("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", {&name, 1}));
+    return !r.rows.empty();
+  }
+
+ private:
+  Status Error(int rc, std::string_view sql) {
+    std::string msg = std::string(sqlite3_errmsg(db_.get()));
+    Code code = Code::kInternal;
+    if (rc == SQLITE_FULL) code = Code::kResourceExhausted;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) code = Code::kUnavailable;
+    if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) code = Code::kDataLoss;
+    if (rc == SQLITE_CONSTRAINT) code = Code::kAlreadyExists;
+    return Status(code, "sqlite: " + msg + " (in: " + std::string(sql.substr(0, 120)) + ")");
+  }
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, std::span<const Value> params, bool bind = true) {
+    auto it = cache_.find(std::string(sql));
+    if (it == cache_.end()) {
+      sqlite3_stmt* raw = nullptr;
+      int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                                  nullptr);
+      if (rc != SQLITE_OK) return Error(rc, sql);
+      it = cache_.emplace(std::string(sql), StmtPtr(raw)).first;
+    }
+    sqlite3_stmt* stmt = it->second.get();
+    if (!bind) return stmt;
+    sqlite3_clear_bindings(stmt);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+      return Internal("statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) + " parameters, got " +
+                      std::to_string(params.size()));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i) + 1;
+      const Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (auto* n = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(stmt, idx, *n);
+      else if (auto* s = std::get_if<std::string>(&v)) rc = sqlite3_bind_text64(stmt, idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      else if (auto* b = std::get_if<Blob>(&v)) rc = sqlite3_bind_blob64(stmt, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+      else rc = sqlite3_bind_null(stmt, idx);
+      if (rc != SQLITE_OK) return Error(rc, sql);
+    }
+    return stmt;
+  }
+
+  DbPtr db_;
+  std::unordered_map<std::string, StmtPtr> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return Unavailable("cannot open SQLite database " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  sqlite3_extended_result_codes(db.get(), 0);
+  sqlite3_busy_timeout(db.get(), 10000);
+  auto backend = std::make_unique<SqliteBackend>(std::move(db));
+  const char* pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"};
+  for (const char* p : pragmas) {
+    auto r = backend->Query(p);
+    if (!r.ok()) return r.status().WithContext("configuring " + path);
+  }
+  return std::unique_ptr<Backend>(std::move(backend));
+}
+
+}  // namespace riik::store::impl

@@ -1,0 +1,434 @@
+// Store: journaled writes, schema registry and reads over a Backend.
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/metrics.h"
+#include "store/impl/backend.h"
+
+namespace riik::store {
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+std::string Join(const std::vector<std::string>& items, std::string_view sep,
+                 const std::function<std::string(const std::string&)>& f) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += f(items[i]);
+  }
+  return out;
+}
+
+std::vector<std::string> ColumnNames(const TableSchema& s) {
+  std::vector<std::string> names;
+  for (const auto& c : s.columns) names.push_back(c.name);
+  return names;
+}
+
+// Turns a backend result into rows keyed by column name.
+std::vector<Row> ToRows(impl::QueryResult r) {
+  std::vector<Row> out;
+  out.reserve(r.rows.size());
+  for (auto& values : r.rows) {
+    Row row;
+    for (size_t i = 0; i < values.size(); ++i) row[r.columns[i]] = std::move(values[i]);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// A stored row of riik_journal; a value of the wrong type means the table was tampered with.
+Result<JournalEntry> EntryFromValues(const std::vector<Value>& v) {
+  auto* seq = std::get_if<int64_t>(&v[0]);
+  auto* prev = std::get_if<Blob>(&v[1]);
+  auto* hash = std::get_if<Blob>(&v[2]);
+  auto* time = std::get_if<int64_t>(&v[3]);
+  auto* node = std::get_if<std::string>(&v[4]);
+  auto* changes = std::get_if<std::string>(&v[5]);
+  if (!seq) return DataLoss("journal row with a non-integer seq");
+  if (!prev || !hash || !time || !node || !changes) {
+    return DataLoss("journal entry seq " + std::to_string(*seq) + ": a column holds a value of the wrong type");
+  }
+  return JournalEntry{*seq, prev->bytes, hash->bytes, *time, *node, *changes};
+}
+
+constexpr const char* kJournalColumns = "seq, prev_hash, hash, time_us, node, changes";
+
+}  // namespace
+
+// ---- WriteTxn -------------------------------------------------------------------------
+
+Status WriteTxn::Put(const std::string& table, const Row& row) {
+  ASSIGN_OR_RETURN(const TableSchema* s, store_.SchemaLocked(table));
+  return store_.PutLocked(*s, row, this);
+}
+
+Status WriteTxn::Delete(const std::string& table, const Row& key) {
+  ASSIGN_OR_RETURN(const TableSchema* s, store_.SchemaLocked(table));
+  return store_.DeleteLocked(*s, key, this);
+}
+
+Result<std::optional<Row>> WriteTxn::Get(const std::string& table, const Row& key) {
+  return store_.GetLocked(table, key);
+}
+
+Result<std::vector<Row>> WriteTxn::Query(const std::string& sql, const std::vector<Value>& params) {
+  return store_.QueryLocked(sql, params);
+}
+
+// ---- Store ----------------------------------------------------------------------------
+
+Store::Store(std::unique_ptr<impl::Backend> backend, StoreOptions options)
+    : backend_(std::move(backend)),
+      node_(std::move(options.node)),
+      clock_(std::move(options.clock)),
+      head_seq_metric_(std::make_shared<std::atomic<int64_t>>(0)) {}
+
+Store::~Store() {
+  Metrics().RemoveCallbackGauge("riik_journal_head_seq", {{"node", node_}});
+}
+
+std::string_view Store::engine() const { return backend_->Kind(); }
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.node.empty()) return InvalidArgument("store needs a node name");
+  RETURN_IF_ERROR(ValidateIdentifier(options.node, "node"));
+  std::unique_ptr<impl::Backend> backend;
+  const std::string& url = options.url;
+  if (url.starts_with("sqlite:")) {
+    ASSIGN_OR_RETURN(backend, impl::OpenSqlite(url.substr(7)));
+  } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    ASSIGN_OR_RETURN(backend, impl::OpenPostgres(url));
+  } else {
+    return InvalidArgument("store URL must start with sqlite: or postgresql:// (got '" + url.substr(0, 12) + "…')");
+  }
+  std::unique_ptr<Store> store(new Store(std::move(backend), options));
+  RETURN_IF_ERROR(store->Init());
+  return store;
+}
+
+Status Store::Init() {
+  std::lock_guard lock(mu_);
+  auto blob = backend_->TypeName(ColumnType::kBlob);
+  auto integer = backend_->TypeName(ColumnType::kInt);
+  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_journal (seq " + std::string(integer) +
+                                 " PRIMARY KEY, prev_hash " + std::string(blob) + " NOT NULL, hash " +
+                                 std::string(blob) + " NOT NULL, time_us " + std::string(integer) +
+                                 " NOT NULL, node TEXT NOT NULL, changes TEXT NOT NULL)"));
+  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL)"));
+
+  ASSIGN_OR_RETURN(auto meta, backend_->Query("SELECT key, value FROM riik_meta"));
+  std::map<std::string, std::string> kv;
+  for (auto& r : meta.rows) kv[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
+  if (kv.empty()) {
+    std::vector<Value> p1 = {std::string("node"), node_};
+    std::vector<Value> p2 = {std::string("format"), std::to_string(kFormatVersion)};
+    RETURN_IF_ERROR(backend_->Exec("INSERT INTO riik_meta (key, value) VALUES (?, ?)", p1));
+    RETURN_IF_ERROR(backend_->Exec("INSERT INTO riik_meta (key, value) VALUES (?, ?)", p2));
+  } else {
+    if (kv["node"] != node_) {
+      return FailedPrecondition("this store belongs to node '" + kv["node"] + "', not '" + node_ + "'");
+    }
+    if (kv["format"] != std::to_string(kFormatVersion)) {
+      return FailedPrecondition("store format " + kv["format"] + " is not supported (this riik reads format " +
+                                std::to_string(kFormatVersion) + ")");
+    }
+  }
+  RETURN_IF_ERROR(LoadSchemas());
+  ASSIGN_OR_RETURN(head_, ReadHead());
+  Metrics().SetCallbackGauge("riik_journal_head_seq", "Sequence number of the newest journal entry",
+                             {{"node", node_}}, [m = head_seq_metric_] { return static_cast<double>(m->load()); });
+  PublishHead(head_);
+  return OkStatus();
+}
+
+Status Store::LoadSchemas() {
+  ASSIGN_OR_RETURN(auto r, backend_->Query("SELECT schema FROM riik_tables ORDER BY name"));
+  schemas_.clear();
+  for (auto& row : r.rows) {
+    ASSIGN_OR_RETURN(Json j, ParseJson(std::get<std::string>(row[0])));
+    ASSIGN_OR_RETURN(TableSchema s, SchemaFromJson(j));
+    schemas_.push_back(std::move(s));
+  }
+  return OkStatus();
+}
+
+Result<JournalHead> Store::ReadHead() {
+  ASSIGN_OR_RETURN(auto r, backend_->Query("SELECT seq, hash, time_us FROM riik_journal ORDER BY seq DESC LIMIT 1"));
+  JournalHead h;
+  h.hash = GenesisHash();
+  if (!r.rows.empty()) {
+    auto* seq = std::get_if<int64_t>(&r.rows[0][0]);
+    auto* hash = std::get_if<Blob>(&r.rows[0][1]);
+    auto* time = std::get_if<int64_t>(&r.rows[0][2]);
+    if (!seq || !hash || !time) return DataLoss("the journal's head entry holds values of the wrong type");
+    h = JournalHead{*seq, hash->bytes, *time};
+  }
+  return h;
+}
+
+void Store::PublishHead(const JournalHead& head) {
+  head_ = head;
+  head_seq_metric_->store(head.seq);
+}
+
+Result<const TableSchema*> Store::SchemaLocked(const std::string& table) const {
+  for (const auto& s : schemas_) {
+    if (s.name == table) return &s;
+  }
+  return NotFound("no table named '" + table + "' in store " + node_);
+}
+
+Result<TableSchema> Store::Schema(const std::string& table) const {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(const TableSchema* s, SchemaLocked(table));
+  return *s;
+}
+
+std::vector<std::string> Store::Tables() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& s : schemas_) names.push_back(s.name);
+  return names;
+}
+
+JournalHead Store::Head() const {
+  std::lock_guard lock(mu_);
+  return head_;
+}
+
+// ---- writing --------------------------------------------------------------------------
+
+Status Store::CreateTableLocked(const TableSchema& schema, WriteTxn* record) {
+  RETURN_IF_ERROR(ValidateSchema(schema));
+  if (SchemaLocked(schema.name).ok()) return AlreadyExists("table " + schema.name + " already exists");
+  std::string sql = "CREATE TABLE " + schema.name + " (";
+  for (const auto& c : schema.columns) {
+    sql += c.name + " " + std::string(backend_->TypeName(c.type)) + (c.nullable ? "" : " NOT NULL") + ", ";
+  }
+  sql += "PRIMARY KEY (" + Join(schema.primary_key, ", ", [](auto& s) { return s; }) + "))";
+  RETURN_IF_ERROR(backend_->Exec(sql));
+  for (size_t i = 0; i < schema.indexes.size(); ++i) {
+    RETURN_IF_ERROR(backend_->Exec("CREATE INDEX " + schema.name + "_ix" + std::to_string(i) + " ON " + schema.name +
+                                   " (" + Join(schema.indexes[i], ", ", [](auto& s) { return s; }) + ")"));
+  }
+  Json schema_json = SchemaToJson(schema);
+  ASSIGN_OR_RETURN(std::string schema_text, CanonicalJson(schema_json));
+  std::vector<Value> p = {schema.name, schema_text};
+  RETURN_IF_ERROR(backend_->Exec("INSERT INTO riik_tables (name, schema) VALUES (?, ?)", p));
+  schemas_.push_back(schema);
+  if (record) {
+    ASSIGN_OR_RETURN(std::string change, CanonicalJson(Json{{"op", "create_table"}, {"schema", schema_json}}));
+    record->changes_.push_back(std::move(change));
+  }
+  return OkStatus();
+}
+
+Status Store::PutLocked(const TableSchema& schema, const Row& row, WriteTxn* record) {
+  ASSIGN_OR_RETURN(Row full, NormalizeRow(row, schema, /*key_only=*/false));
+  // Cached per table: the upsert statement text.
+  auto cols = ColumnNames(schema);
+  std::string sql = "INSERT INTO " + schema.name + " (" + Join(cols, ", ", [](auto& s) { return s; }) + ") VALUES (" +
+                    Join(cols, ", ", [](auto&) { return std::string("?"); }) + ") ON CONFLICT (" +
+                    Join(schema.primary_key, ", ", [](auto& s) { return s; }) + ") DO ";
+  std::vector<std::string> non_key;
+  for (const auto& c : cols) {
+    if (std::find(schema.primary_key.begin(), schema.primary_key.end(), c) == schema.primary_key.end()) {
+      non_key.push_back(c);
+    }
+  }
+  sql += non_key.empty() ? "NOTHING"
+                         : "UPDATE SET " + Join(non_key, ", ", [](auto& c) { return c + " = excluded." + c; });
+  std::vector<Value> params;
+  for (const auto& c : cols) params.push_back(full[c]);
+  RETURN_IF_ERROR(backend_->Exec(sql, params));
+  if (record) {
+    ASSIGN_OR_RETURN(std::string change,
+                     CanonicalJson(Json{{"op", "put"}, {"table", schema.name}, {"row", RowToJson(full)}}));
+    record->changes_.push_back(std::move(change));
+  }
+  return OkStatus();
+}
+
+Status Store::DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* record) {
+  ASSIGN_OR_RETURN(Row k, NormalizeRow(key, schema, /*key_only=*/true));
+  ASSIGN_OR_RETURN(auto existing, GetLocked(schema.name, k));
+  if (!existing) return OkStatus();
+  std::vector<Value> params;
+  for (const auto& c : schema.primary_key) params.push_back(k[c]);
+  RETURN_IF_ERROR(backend_->Exec(
+      "DELETE FROM " + schema.name + " WHERE " +
+          Join(schema.primary_key, " AND ", [](auto& c) { return c + " = ?"; }),
+      params));
+  if (record) {
+    ASSIGN_OR_RETURN(std::string change,
+                     CanonicalJson(Json{{"op", "delete"}, {"table", schema.name}, {"key", RowToJson(k)}}));
+    record->changes_.push_back(std::move(change));
+  }
+  return OkStatus();
+}
+
+Status Store::ApplyChange(const Json& change, WriteTxn* record) {
+  if (!change.is_object() || !change.contains("op") || !change["op"].is_string()) {
+    return InvalidArgument("change must be an object with an op");
+  }
+  std::string op = change["op"].get<std::string>();
+  if (op == "create_table") {
+    if (!change.contains("schema")) return InvalidArgument("create_table change lacks a schema");
+    ASSIGN_OR_RETURN(TableSchema s, SchemaFromJson(change["schema"]));
+    return CreateTableLocked(s, record);
+  }
+  if (!change.contains("table") || !change["table"].is_string()) return InvalidArgument(op + " change lacks a table");
+  ASSIGN_OR_RETURN(const TableSchema* s, SchemaLocked(change["table"].get<std::string>()));
+  if (op == "put") {
+    if (!change.contains("row")) return InvalidArgument("put change lacks a row");
+    ASSIGN_OR_RETURN(Row row, RowFromJson(change["row"], *s, false));
+    return PutLocked(*s, row, record);
+  }
+  if (op == "delete") {
+    if (!change.contains("key")) return InvalidArgument("delete change lacks a key");
+    ASSIGN_OR_RETURN(Row key, RowFromJson(change["key"], *s, true));
+    return DeleteLocked(*s, key, record);
+  }
+  return InvalidArgument("unknown change op '" + op + "'");
+}
+
+Status Store::AppendEntryLocked(const JournalEntry& e) {
+  std::vector<Value> p = {e.seq, Blob{e.prev_hash}, Blob{e.hash}, e.time, e.node, e.changes};
+  return backend_->Exec(std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)", p);
+}
+
+Result<JournalHead> Store::CommitLocked(WriteTxn& txn) {
+  ASSIGN_OR_RETURN(JournalHead head, ReadHead());  // another process may have written
+  JournalEntry e;
+  e.seq = head.seq + 1;
+  e.prev_hash = head.hash;
+  e.time = clock_();
+  e.node = node_;
+  e.changes = "[" + Join(txn.changes_, ",", [](auto& c) { return c; }) + "]";
+  e.hash = ComputeEntryHash(e);
+  RETURN_IF_ERROR(AppendEntryLocked(e));
+  RETURN_IF_ERROR(backend_->Commit());
+  return JournalHead{e.seq, e.hash, e.time};
+}
+
+Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(backend_->BeginWrite());
+  auto schemas_before = schemas_;
+  WriteTxn txn(*this);
+  Status st = fn(txn);
+  Result<JournalHead> committed = st;
+  if (st.ok() && txn.changes_.empty()) {
+    RETURN_IF_ERROR(backend_->Rollback());
+    return head_;
+  }
+  if (st.ok()) committed = CommitLocked(txn);
+  if (!committed.ok()) {
+    (void)backend_->Rollback();
+    schemas_ = std::move(schemas_before);
+    return committed.status();
+  }
+  PublishHead(*committed);
+  static Counter& commits = Metrics().GetCounter("riik_store_commits_total", "Journaled transactions committed");
+  commits.Add();
+  return committed;
+}
+
+Status Store::EnsureTables(const std::vector<TableSchema>& schemas) {
+  for (const auto& s : schemas) RETURN_IF_ERROR(ValidateSchema(s));
+  return Write([&](WriteTxn& txn) -> Status {
+           for (const auto& s : schemas) {
+             auto existing = SchemaLocked(s.name);
+             if (existing.ok()) {
+               if (**existing != s) {
+                 return FailedPrecondition("table " + s.name +
+                                           " exists with a different schema; write an explicit migration");
+               }
+               continue;
+             }
+             RETURN_IF_ERROR(CreateTableLocked(s, &txn));
+           }
+           return OkStatus();
+         })
+      .status();
+}
+
+Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(backend_->BeginWrite());
+  auto schemas_before = schemas_;
+  auto fail = [&](Status s) {
+    (void)backend_->Rollback();
+    schemas_ = schemas_before;
+    return s;
+  };
+  auto head = ReadHead();
+  if (!head.ok()) return fail(head.status());
+  JournalEntry prev;
+  prev.seq = head->seq;
+  prev.hash = head->hash;
+  Status link = CheckLink(head->seq == 0 ? nullptr : &prev, entry, node_);
+  if (!link.ok()) return fail(link);
+  Json changes = Json::parse(entry.changes, nullptr, false);
+  for (const auto& c : changes) {
+    Status st = ApplyChange(c, nullptr);
+    if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));
+  }
+  Status st = AppendEntryLocked(entry);
+  if (st.ok()) st = backend_->Commit();
+  if (!st.ok()) return fail(st);
+  PublishHead(JournalHead{entry.seq, entry.hash, entry.time});
+  return head_;
+}
+
+// ---- reading --------------------------------------------------------------------------
+
+Result<std::vector<Row>> Store::QueryLocked(const std::string& sql, const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(auto r, backend_->Query(sql, params));
+  return ToRows(std::move(r));
+}
+
+Result<std::optional<Row>> Store::GetLocked(const std::string& table, const Row& key) {
+  ASSIGN_OR_RETURN(const TableSchema* s, SchemaLocked(table));
+  ASSIGN_OR_RETURN(Row k, NormalizeRow(key, *s, /*key_only=*/true));
+  std::vector<Value> params;
+  for (const auto& c : s->primary_key) params.push_back(k[c]);
+  ASSIGN_OR_RETURN(auto rows, QueryLocked("SELECT * FROM " + s->name + " WHERE " +
+                                              Join(s->primary_key, " AND ", [](auto& c) { return c + " = ?"; }),
+                                          params));
+  if (rows.empty()) return std::optional<Row>();
+  return std::optional<Row>(ConformRow(std::move(rows[0]), *s));
+}
+
+Result<std::optional<Row>> Store::Get(const std::string& table, const Row& key) {
+  std::lock_guard lock(mu_);
+  return GetLocked(table, key);
+}
+
+Result<std::vector<Row>> Store::Query(const std::string& sql, const std::vector<Value>& params) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(bool read_only, backend_->IsReadOnly(sql));
+  if (!read_only) return PermissionDenied("Store::Query runs only reads; write through Store::Write");
+  return QueryLocked(sql, params);
+}
+
+Result<std::vector<JournalEntry>> Store::ReadJournal(int64_t after, int64_t limit) {
+  std::lock_guard lock(mu_);
+  std::vector<Value> p = {after, limit};
+  ASSIGN_OR_RETURN(auto r, backend_->Query(std::string("SELECT ") + kJournalColumns +
+                                               " FROM riik_journal WHERE seq > ? ORDER BY seq LIMIT ?",
+                                           p));
+  std::vector<JournalEntry> out;
+  out.reserve(r.rows.size());
+  for (const auto& row : r.rows) {
+    ASSIGN_OR_RETURN(JournalEntry e, EntryFromValues(row));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace riik::store

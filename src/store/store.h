@@ -1,0 +1,141 @@
+// Store: a node's durable state. Tables of typed rows, written only through journaled
+// transactions: every committed write transaction appends one hash-chained journal
+// entry in the same database transaction (docs/formats/journal.md). Two engines sit
+// behind it, SQLite (default) and PostgreSQL, and behave identically.
+//
+// Thread-safe: all calls are serialised on one connection. Reads may use any SQL
+// (`?` placeholders); writes go only through Write(), so nothing bypasses the journal.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/journal.h"
+#include "store/value.h"
+
+namespace riik::store {
+
+namespace impl {
+class Backend;
+}
+
+struct StoreOptions {
+  // "sqlite:PATH", "sqlite::memory:", or a PostgreSQL URI "postgresql://…" / "postgres://…".
+  std::string url;
+  // The journal's node name, e.g. "population". Fixed at creation; reopening with
+  // another name fails.
+  std::string node;
+  Clock clock = SystemClock();
+};
+
+struct StateDigest {
+  int64_t seq = 0;       // journal head the digest was taken at
+  std::string digest;    // 32 raw bytes
+  int64_t tables = 0;
+  int64_t rows = 0;
+};
+
+struct VerifyReport {
+  int64_t entries = 0;                 // entries checked
+  std::optional<int64_t> first_bad;    // seq of the first bad entry, if any
+  Status status;                       // what is wrong (OK when the chain holds)
+};
+
+class Store;
+
+// The handle a Write() callback uses. Every Put/Delete is applied at once and recorded
+// as one change of the transaction's journal entry.
+class WriteTxn {
+ public:
+  // Inserts or replaces the row with the same primary key. Columns absent from `row`
+  // must be nullable and become NULL.
+  Status Put(const std::string& table, const Row& row);
+  // Deletes the row with this primary key; deleting an absent row records nothing.
+  Status Delete(const std::string& table, const Row& key);
+  Result<std::optional<Row>> Get(const std::string& table, const Row& key);
+  Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Value>& params = {});
+
+ private:
+  friend class Store;
+  explicit WriteTxn(Store& s) : store_(s) {}
+  Store& store_;
+  std::vector<std::string> changes_;  // canonical JSON of each change
+};
+
+class Store {
+ public:
+  // Opens or creates the store. Fails with a message naming the URL's problem.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& node() const { return node_; }
+  std::string_view engine() const;
+
+  // Creates the tables that do not exist yet (one journaled transaction). A table that
+  // exists with a different schema is an error: migrations are explicit.
+  Status EnsureTables(const std::vector<TableSchema>& schemas);
+  Result<TableSchema> Schema(const std::string& table) const;
+  std::vector<std::string> Tables() const;
+
+  // Runs `fn` in a write transaction. If it returns OK and changed something, commits
+  // the changes together with one journal entry and returns the new head; if it changed
+  // nothing, returns the current head; on error, rolls back and returns the error.
+  Result<JournalHead> Write(const std::function<Status(WriteTxn&)>& fn);
+
+  Result<std::optional<Row>> Get(const std::string& table, const Row& key);
+  // Runs a read-only statement (anything else is refused with PermissionDenied).
+  Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Value>& params = {});
+
+  JournalHead Head() const;
+  // Up to `limit` entries with seq > after, in order. Cheap: a primary-key range scan.
+  Result<std::vector<JournalEntry>> ReadJournal(int64_t after, int64_t limit);
+
+  // Applies an entry produced by another copy of this node's journal (replication,
+  // restore): checks its link to the current head and its hash, applies its changes
+  // and appends it unchanged.
+  Result<JournalHead> ApplyEntry(const JournalEntry& entry);
+
+  // A hash over every table's schema and rows, independent of engine and row order.
+  Result<StateDigest> Digest();
+
+  // Recomputes the chain from seq 1. With replay, also replays every entry into a
+  // scratch in-memory store and compares state digests, which catches rows written
+  // behind the journal's back.
+  Result<VerifyReport> VerifyJournal(bool replay);
+
+ private:
+  friend class WriteTxn;
+  Store(std::unique_ptr<impl::Backend> backend, StoreOptions options);
+  Status Init();
+  Status LoadSchemas();
+  Result<JournalHead> ReadHead();
+  Status ApplyChange(const Json& change, WriteTxn* record);
+  Status CreateTableLocked(const TableSchema& schema, WriteTxn* record);
+  Status PutLocked(const TableSchema& schema, const Row& row, WriteTxn* record);
+  Status DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* record);
+  Result<std::optional<Row>> GetLocked(const std::string& table, const Row& key);
+  Result<std::vector<Row>> QueryLocked(const std::string& sql, const std::vector<Value>& params);
+  Status AppendEntryLocked(const JournalEntry& e);
+  Result<JournalHead> CommitLocked(WriteTxn& txn);
+  Result<const TableSchema*> SchemaLocked(const std::string& table) const;
+  void PublishHead(const JournalHead& head);
+
+  mutable std::mutex mu_;
+  std::unique_ptr<impl::Backend> backend_;
+  std::string node_;
+  Clock clock_;
+  std::vector<TableSchema> schemas_;
+  JournalHead head_;
+  std::shared_ptr<std::atomic<int64_t>> head_seq_metric_;
+};
+
+}  // namespace riik::store

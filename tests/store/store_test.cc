@@ -1,0 +1,276 @@
+// The Store suite: every test runs on SQLite and on PostgreSQL.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/pg_cluster.h"
+#include "support/temp_dir.h"
+
+namespace riik::store {
+namespace {
+
+using riik::testing::TempDir;
+
+TableSchema PersonTable() {
+  return TableSchema{"person",
+                     {{"code", ColumnType::kText}, {"name", ColumnType::kText}, {"born", ColumnType::kInt},
+                      {"photo", ColumnType::kBlob, true}},
+                     {"code"},
+                     {{"name"}}};
+}
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      url_ = "sqlite:" + dir_ / "store.db";
+    } else {
+      auto url = riik::testing::NewTestDatabase();
+      ASSERT_TRUE(url.ok()) << url.status().ToString();
+      url_ = *url;
+    }
+    store_ = Open("population");
+  }
+
+  std::unique_ptr<Store> Open(const std::string& node) {
+    auto s = Store::Open(StoreOptions{url_, node, [this] { return ++fake_time_; }});
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  Status PutPerson(const std::string& code, const std::string& name, int64_t born) {
+    return store_->Write([&](WriteTxn& t) { return t.Put("person", {{"code", code}, {"name", name}, {"born", born}}); })
+        .status();
+  }
+
+  TempDir dir_;
+  std::string url_;
+  int64_t fake_time_ = 1'700'000'000'000'000;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, EmptyStoreHasGenesisHead) {
+  JournalHead h = store_->Head();
+  EXPECT_EQ(h.seq, 0);
+  EXPECT_EQ(h.hash, GenesisHash());
+  auto v = store_->VerifyJournal(true);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->status.ok());
+  EXPECT_EQ(v->entries, 0);
+}
+
+TEST_P(StoreTest, WriteAppendsOneChainedEntryPerTransaction) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("38001085718", "Mari", 1980).ok());
+  auto h = store_->Write([](WriteTxn& t) -> Status {
+    RETURN_IF_ERROR(t.Put("person", {{"code", std::string("49002124277")}, {"name", std::string("Jaan")}, {"born", int64_t{1990}}}));
+    return t.Put("person", {{"code", std::string("50001010006")}, {"name", std::string("Kati")}, {"born", int64_t{2000}},
+                            {"photo", Blob{std::string("\x00\xff\x10", 3)}}});
+  });
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_EQ(h->seq, 3);  // create_table, one put, two puts
+  auto entries = store_->ReadJournal(0, 100);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].prev_hash, GenesisHash());
+  EXPECT_EQ((*entries)[1].prev_hash, (*entries)[0].hash);
+  EXPECT_EQ((*entries)[2].prev_hash, (*entries)[1].hash);
+  EXPECT_EQ((*entries)[2].hash, h->hash);
+  EXPECT_EQ((*entries)[2].node, "population");
+  auto changes = nlohmann::json::parse((*entries)[2].changes);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1]["op"], "put");
+  EXPECT_EQ(changes[1]["row"]["photo"], "AP8Q");
+
+  auto row = store_->Get("person", {{"code", std::string("50001010006")}});
+  ASSERT_TRUE(row.ok());
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ(std::get<Blob>((**row)["photo"]).bytes, std::string("\x00\xff\x10", 3));
+  EXPECT_EQ(std::get<int64_t>((**row)["born"]), 2000);
+}
+
+TEST_P(StoreTest, ReadJournalAfterSeqIsARange) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(PutPerson("p" + std::to_string(i), "N", i).ok());
+  auto e = store_->ReadJournal(15, 3);
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ(e->size(), 3u);
+  EXPECT_EQ((*e)[0].seq, 16);
+  EXPECT_EQ((*e)[2].seq, 18);
+  auto tail = store_->ReadJournal(21, 100);
+  ASSERT_TRUE(tail.ok());
+  EXPECT_TRUE(tail->empty());
+}
+
+TEST_P(StoreTest, FailedTransactionRollsBackAndAppendsNothing) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "A", 1).ok());
+  JournalHead before = store_->Head();
+  auto r = store_->Write([](WriteTxn& t) -> Status {
+    RETURN_IF_ERROR(t.Put("person", {{"code", std::string("b")}, {"name", std::string("B")}, {"born", int64_t{2}}}));
+    return InvalidArgument("caller changed its mind");
+  });
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->Head().seq, before.seq);
+  auto row = store_->Get("person", {{"code", std::string("b")}});
+  ASSERT_TRUE(row.ok());
+  EXPECT_FALSE(row->has_value());
+  EXPECT_TRUE(store_->VerifyJournal(true)->status.ok());
+}
+
+TEST_P(StoreTest, BadRowsAreRejectedWithAReason) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  auto put = [&](Row r) { return store_->Write([&](WriteTxn& t) { return t.Put("person", r); }).status(); };
+  Status missing = put({{"code", std::string("x")}, {"born", int64_t{1}}});
+  EXPECT_EQ(missing.code(), Code::kInvalidArgument);
+  EXPECT_NE(missing.message().find("column name is required"), std::string::npos) << missing.message();
+  Status wrong_type = put({{"code", std::string("x")}, {"name", std::string("n")}, {"born", std::string("1980")}});
+  EXPECT_NE(wrong_type.message().find("born expects int"), std::string::npos) << wrong_type.message();
+  Status unknown = put({{"code", std::string("x")}, {"name", std::string("n")}, {"born", int64_t{1}}, {"shoe", int64_t{42}}});
+  EXPECT_NE(unknown.message().find("no column shoe"), std::string::npos) << unknown.message();
+  Status no_table = store_->Write([](WriteTxn& t) { return t.Put("nope", {}); }).status();
+  EXPECT_EQ(no_table.code(), Code::kNotFound);
+  EXPECT_EQ(store_->Head().seq, 1);
+}
+
+TEST_P(StoreTest, SchemaNamesAreValidated) {
+  auto bad = PersonTable();
+  bad.name = "person; DROP TABLE x";
+  EXPECT_EQ(store_->EnsureTables({bad}).code(), Code::kInvalidArgument);
+  bad.name = "riik_journal";
+  EXPECT_EQ(store_->EnsureTables({bad}).code(), Code::kInvalidArgument);
+  auto changed = PersonTable();
+  ASSERT_TRUE(store_->EnsureTables({changed}).ok());
+  ASSERT_TRUE(store_->EnsureTables({changed}).ok());  // idempotent, no new entry
+  EXPECT_EQ(store_->Head().seq, 1);
+  changed.columns.push_back({"extra", ColumnType::kInt, true});
+  EXPECT_EQ(store_->EnsureTables({changed}).code(), Code::kFailedPrecondition);
+}
+
+TEST_P(StoreTest, DeleteIsJournaledAndAbsentDeleteIsANoOp) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "A", 1).ok());
+  auto del = [&](const std::string& code) {
+    return store_->Write([&](WriteTxn& t) { return t.Delete("person", {{"code", code}}); });
+  };
+  ASSERT_TRUE(del("a").ok());
+  EXPECT_EQ(store_->Head().seq, 3);
+  ASSERT_TRUE(del("a").ok());
+  EXPECT_EQ(store_->Head().seq, 3);
+  EXPECT_FALSE(store_->Get("person", {{"code", std::string("a")}})->has_value());
+  EXPECT_TRUE(store_->VerifyJournal(true)->status.ok());
+}
+
+TEST_P(StoreTest, ReopenResumesTheChain) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "A", 1).ok());
+  JournalHead h = store_->Head();
+  store_.reset();
+  store_ = Open("population");
+  ASSERT_TRUE(store_);
+  EXPECT_EQ(store_->Head().seq, h.seq);
+  EXPECT_EQ(store_->Head().hash, h.hash);
+  ASSERT_TRUE(PutPerson("b", "B", 2).ok());
+  auto v = store_->VerifyJournal(true);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->status.ok()) << v->status.ToString();
+  EXPECT_EQ(v->entries, 3);
+}
+
+TEST_P(StoreTest, ReopeningAsAnotherNodeFails) {
+  store_.reset();
+  auto other = Store::Open(StoreOptions{url_, "taxboard"});
+  EXPECT_EQ(other.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(other.status().message().find("belongs to node 'population'"), std::string::npos);
+}
+
+TEST_P(StoreTest, VerifyFindsTheFirstTamperedEntry) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(PutPerson("p" + std::to_string(i), "N", i).ok());
+  Status tamper = riik::testing::ExecRaw(url_, "UPDATE riik_journal SET changes = replace(changes, '\"N\"', '\"M\"') WHERE seq = 4");
+  ASSERT_TRUE(tamper.ok()) << tamper.ToString();
+  auto v = store_->VerifyJournal(false);
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v->first_bad.has_value());
+  EXPECT_EQ(*v->first_bad, 4);
+  EXPECT_EQ(v->status.code(), Code::kDataLoss);
+  EXPECT_NE(v->status.message().find("seq 4"), std::string::npos) << v->status.message();
+}
+
+TEST_P(StoreTest, VerifyWithReplayFindsRowsWrittenBehindTheJournal) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "A", 1).ok());
+  EXPECT_EQ(store_->Query("UPDATE person SET name = 'Z' WHERE code = 'a'").status().code(), Code::kPermissionDenied);
+  ASSERT_TRUE(riik::testing::ExecRaw(url_, "UPDATE person SET name = 'Z' WHERE code = 'a'").ok());
+  auto chain_only = store_->VerifyJournal(false);
+  EXPECT_TRUE(chain_only->status.ok());
+  auto v = store_->VerifyJournal(true);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->status.code(), Code::kDataLoss);
+  EXPECT_NE(v->status.message().find("behind the journal"), std::string::npos);
+}
+
+TEST_P(StoreTest, ReplicaBuiltByApplyEntryHasTheSameDigest) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(PutPerson("p" + std::to_string(i), "N" + std::to_string(i), i).ok());
+  ASSERT_TRUE(store_->Write([](WriteTxn& t) { return t.Delete("person", {{"code", std::string("p7")}}); }).ok());
+  auto replica = Store::Open(StoreOptions{"sqlite:" + dir_ / "replica.db", "population"});
+  ASSERT_TRUE(replica.ok());
+  auto entries = store_->ReadJournal(0, 1000);
+  ASSERT_TRUE(entries.ok());
+  for (const auto& e : *entries) ASSERT_TRUE((*replica)->ApplyEntry(e).ok());
+  auto a = store_->Digest(), b = (*replica)->Digest();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->digest, b->digest);
+  EXPECT_EQ(a->rows, 29);
+  EXPECT_EQ(a->seq, b->seq);
+  // An entry out of order or altered is refused and leaves the replica unchanged.
+  auto again = (*replica)->ApplyEntry((*entries)[3]);
+  EXPECT_EQ(again.status().code(), Code::kDataLoss);
+  ASSERT_TRUE(PutPerson("new", "X", 1).ok());
+  auto next = store_->ReadJournal(a->seq, 1);
+  ASSERT_TRUE(next.ok() && next->size() == 1);
+  auto altered = (*next)[0];
+  altered.changes[10] ^= 1;
+  EXPECT_EQ((*replica)->ApplyEntry(altered).status().code(), Code::kDataLoss);
+  EXPECT_EQ((*replica)->Head().seq, a->seq);
+}
+
+TEST_P(StoreTest, DigestDependsOnContentNotOrder) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "A", 1).ok());
+  ASSERT_TRUE(PutPerson("b", "B", 2).ok());
+  auto other = Store::Open(StoreOptions{"sqlite:" + dir_ / "other.db", "population"});
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->EnsureTables({PersonTable()}).ok());
+  auto put = [&](const char* c, const char* n, int64_t b) {
+    return (*other)->Write([&](WriteTxn& t) {
+      return t.Put("person", {{"code", std::string(c)}, {"name", std::string(n)}, {"born", b}});
+    });
+  };
+  ASSERT_TRUE(put("b", "B", 2).ok());
+  ASSERT_TRUE(put("a", "A", 1).ok());
+  EXPECT_EQ(store_->Digest()->digest, (*other)->Digest()->digest);
+  ASSERT_TRUE(put("a", "A", 3).ok());
+  EXPECT_NE(store_->Digest()->digest, (*other)->Digest()->digest);
+}
+
+TEST_P(StoreTest, QueriesUsePlaceholders) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "O'Brien", 1).ok());
+  ASSERT_TRUE(PutPerson("b", "B", 2).ok());
+  auto rows = store_->Query("SELECT code, born FROM person WHERE name = ? AND born >= ?", {std::string("O'Brien"), int64_t{1}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(std::get<std::string>((*rows)[0]["code"]), "a");
+  auto bad = store_->Query("SELECT nonsense FROM");
+  EXPECT_FALSE(bad.ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace riik::store
