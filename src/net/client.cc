@@ -1,0 +1,236 @@
+// HttpClient on Beast coroutines, driven by a private io_context per client.
+#include "net/client.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+namespace riik::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+Result<Url> ParseUrl(std::string_view url) {
+  Url u;
+  if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+  } else if (url.starts_with("https://")) {
+    url.remove_prefix(8);
+    u.tls = true;
+  } else {
+    return InvalidArgument("URL must start with http:// or https://");
+  }
+  size_t slash = url.find('/');
+  std::string_view authority = url.substr(0, slash);
+  u.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+  std::string_view port;
+  if (authority.starts_with("[")) {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return InvalidArgument("unclosed [ in URL host");
+    u.host = std::string(authority.substr(1, close - 1));
+    if (close + 1 < authority.size() && authority[close + 1] == ':') port = authority.substr(close + 2);
+  } else {
+    size_t colon = authority.rfind(':');
+    u.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+  }
+  if (u.host.empty()) return InvalidArgument("URL has no host");
+  if (port.empty()) {
+    u.port = u.tls ? 443 : 80;
+  } else {
+    int p = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9' || (p = p * 10 + (c - '0')) > 65535) return InvalidArgument("bad port in URL");
+    }
+    u.port = static_cast<uint16_t>(p);
+  }
+  return u;
+}
+
+struct HttpClient::Impl {
+  Url url;
+  ClientOptions opts;
+  asio::io_context ioc{1};
+  std::unique_ptr<asio::ssl::context> ssl;
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+
+  bool connected() const { return plain || secure; }
+  void Close() {
+    plain.reset();
+    secure.reset();
+    buffer.clear();
+  }
+  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*secure); }
+};
+
+namespace {
+
+struct Outcome {
+  Status status;
+  HttpResponse response;
+  bool sent_nothing = false;  // failed before the request went out: safe to retry
+};
+
+asio::awaitable<Status> Connect(HttpClient::Impl& c) {
+  error_code ec;
+  tcp::resolver resolver(c.ioc);
+  auto endpoints = co_await resolver.async_resolve(c.url.host, std::to_string(c.url.port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return Unavailable("cannot resolve " + c.url.host + ": " + ec.message());
+  beast::tcp_stream stream(c.ioc);
+  stream.expires_after(c.opts.timeout);
+  co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    co_return Unavailable("cannot connect to " + c.url.host + ":" + std::to_string(c.url.port) + ": " + ec.message());
+  }
+  stream.socket().set_option(tcp::no_delay(true), ec);
+  if (!c.url.tls) {
+    c.plain = std::make_unique<beast::tcp_stream>(std::move(stream));
+    co_return OkStatus();
+  }
+  c.secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(stream), *c.ssl);
+  SSL* ssl = c.secure->native_handle();
+  if (!SSL_set_tlsext_host_name(ssl, c.url.host.c_str())) { /* an IP literal: no SNI */ }
+  if (c.opts.verify_peer) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    error_code addr_ec;
+    asio::ip::make_address(c.url.host, addr_ec);
+    if (addr_ec) {
+      X509_VERIFY_PARAM_set1_host(param, c.url.host.c_str(), 0);
+    } else {
+      X509_VERIFY_PARAM_set1_ip_asc(param, c.url.host.c_str());
+    }
+  }
+  co_await c.secure->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    c.Close();
+    co_return Unavailable("TLS handshake with " + c.url.host + " failed: " + ec.message());
+  }
+  co_return OkStatus();
+}
+
+template <class Stream>
+asio::awaitable<Outcome> Exchange(HttpClient::Impl& c, Stream& stream, http::request<http::string_body>& req) {
+  Outcome out;
+  error_code ec;
+  co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    out.sent_nothing = true;
+    out.status = Unavailable("sending request failed: " + ec.message());
+    co_return out;
+  }
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(c.opts.max_body_bytes);
+  parser.header_limit(64 * 1024);
+  co_await http::async_read(stream, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    out.sent_nothing = ec == http::error::end_of_stream && !parser.got_some();
+    out.status = ec == beast::error::timeout ? DeadlineExceeded("no response within " + std::to_string(c.opts.timeout.count()) + " ms")
+                                             : Unavailable("reading response failed: " + ec.message());
+    co_return out;
+  }
+  auto res = parser.release();
+  out.response.status = static_cast<int>(res.result_int());
+  out.response.content_type = std::string(res[http::field::content_type]);
+  for (const auto& f : res) out.response.headers.Add(std::string(f.name_string()), std::string(f.value()));
+  out.response.body = std::move(res.body());
+  if (!res.keep_alive()) c.Close();
+  co_return out;
+}
+
+asio::awaitable<Outcome> SendOnce(HttpClient::Impl& c, http::request<http::string_body>& req) {
+  if (!c.connected()) {
+    Status st = co_await Connect(c);
+    if (!st.ok()) co_return Outcome{st, {}, false};
+  }
+  c.lowest().expires_after(c.opts.timeout);
+  if (c.plain) co_return co_await Exchange(c, *c.plain, req);
+  co_return co_await Exchange(c, *c.secure, req);
+}
+
+}  // namespace
+
+HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpClient::~HttpClient() = default;
+
+Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base_url, ClientOptions options) {
+  auto impl = std::make_unique<Impl>();
+  ASSIGN_OR_RETURN(impl->url, ParseUrl(base_url));
+  impl->opts = std::move(options);
+  if (impl->url.tls) {
+    impl->ssl = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(impl->ssl->native_handle(), TLS1_2_VERSION);
+    error_code ec;
+    if (impl->opts.ca_file.empty()) {
+      impl->ssl->set_default_verify_paths(ec);
+    } else {
+      impl->ssl->load_verify_file(impl->opts.ca_file, ec);
+    }
+    if (ec) return InvalidArgument("cannot load CA file " + impl->opts.ca_file + ": " + ec.message());
+    impl->ssl->set_verify_mode(impl->opts.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
+    if (!impl->opts.cert_file.empty()) {
+      impl->ssl->use_certificate_chain_file(impl->opts.cert_file, ec);
+      if (ec) return InvalidArgument("cannot load client certificate " + impl->opts.cert_file + ": " + ec.message());
+      impl->ssl->use_private_key_file(impl->opts.key_file, asio::ssl::context::pem, ec);
+      if (ec) return InvalidArgument("cannot load client key " + impl->opts.key_file + ": " + ec.message());
+    }
+  }
+  return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
+}
+
+Result<HttpResponse> HttpClient::Send(std::string_view method, std::string_view target, const Headers& headers,
+                                      std::string body) {
+  Impl& c = *impl_;
+  http::request<http::string_body> req;
+  req.method_string(method);
+  req.target(target);
+  req.version(11);
+  req.set(http::field::host, c.url.host + ":" + std::to_string(c.url.port));
+  req.set(http::field::user_agent, "riik");
+  for (const auto& [k, v] : headers.fields()) req.set(k, v);
+  req.keep_alive(true);
+  req.body() = std::move(body);
+  req.prepare_payload();
+
+  for (int attempt = 0;; ++attempt) {
+    bool reused = c.connected();
+    Outcome out;
+    asio::co_spawn(c.ioc, SendOnce(c, req), [&](std::exception_ptr e, Outcome o) {
+      out = e ? Outcome{Internal("HTTP client failed unexpectedly"), {}, false} : std::move(o);
+    });
+    c.ioc.restart();
+    c.ioc.run();
+    if (out.status.ok()) return std::move(out.response);
+    c.Close();
+    // A kept-alive connection the server has since closed: try once on a new one.
+    if (!(reused && out.sent_nothing && attempt == 0)) return out.status;
+  }
+}
+
+Result<HttpResponse> HttpClient::PostJson(std::string_view target, const Json& body) {
+  Headers h;
+  h.Add("Content-Type", "application/json");
+  return Send("POST", target, h, body.dump());
+}
+
+Result<HttpResponse> Fetch(std::string_view method, std::string_view url, const Headers& headers, std::string body,
+                           const ClientOptions& options) {
+  ASSIGN_OR_RETURN(Url u, ParseUrl(url));
+  ASSIGN_OR_RETURN(auto client, HttpClient::Create(url, options));
+  return client->Send(method, u.target, headers, std::move(body));
+}
+
+}  // namespace riik::net

@@ -1,0 +1,57 @@
+// HttpClient: an HTTP/1.1 client over TCP or TLS (optionally with a client
+// certificate), keeping one connection alive across requests. Blocking calls; each
+// client is used by one thread at a time. Built on Beast coroutines internally.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "net/http.h"
+
+namespace riik::net {
+
+struct ClientOptions {
+  std::string ca_file;     // trust anchors for https (PEM); empty: the system's store
+  std::string cert_file;   // client certificate chain for mutual TLS (PEM)
+  std::string key_file;    // its private key
+  bool verify_peer = true; // check the server's certificate and host name
+  std::chrono::milliseconds timeout{15000};  // per request, connect included
+  size_t max_body_bytes = 64 * 1024 * 1024;
+};
+
+struct Url {
+  bool tls = false;
+  std::string host;
+  uint16_t port = 0;
+  std::string target = "/";  // path and query
+};
+// Parses "http://host:port/path?query" and "https://…"; IPv6 hosts in brackets.
+Result<Url> ParseUrl(std::string_view url);
+
+class HttpClient {
+ public:
+  // `base_url` names scheme, host and port; its path is ignored.
+  static Result<std::unique_ptr<HttpClient>> Create(std::string_view base_url, ClientOptions options = {});
+  ~HttpClient();
+
+  // Sends one request. A transport failure is Unavailable or DeadlineExceeded; any
+  // HTTP status (including 4xx/5xx) is a successful exchange.
+  Result<HttpResponse> Send(std::string_view method, std::string_view target, const Headers& headers = {},
+                            std::string body = "");
+  Result<HttpResponse> Get(std::string_view target) { return Send("GET", target); }
+  Result<HttpResponse> PostJson(std::string_view target, const Json& body);
+
+  struct Impl;
+
+ private:
+  explicit HttpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// One request on a fresh connection.
+Result<HttpResponse> Fetch(std::string_view method, std::string_view url, const Headers& headers = {},
+                           std::string body = "", const ClientOptions& options = {});
+
+}  // namespace riik::net

@@ -1,0 +1,72 @@
+// Plain HTTP message types shared by the server, the client and every role's handlers.
+// No Beast or Asio here: handlers include only this header.
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace riik::net {
+
+// Header fields in arrival order; lookups ignore case.
+class Headers {
+ public:
+  void Add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+  // Replaces every field with this name.
+  void Set(std::string name, std::string value);
+  // The first value, or empty if absent.
+  std::string_view Get(std::string_view name) const;
+  bool Has(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", …
+  std::string target;  // as received: path and query
+  std::string path;    // percent-decoding is left to handlers
+  std::string query;   // after '?', without it
+  Headers headers;
+  std::string body;
+  std::string remote;                // peer address "ip:port"
+  std::shared_ptr<X509> peer_cert;   // mutual TLS: the verified client certificate
+  std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
+
+  // A path parameter captured by a route like /v1/stores/{node}; empty if absent.
+  std::string_view Param(std::string_view name) const;
+  // A query parameter (first occurrence, percent-decoded); empty if absent.
+  std::string QueryParam(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+};
+
+// {"type": type, "message": message} with the given status.
+HttpResponse JsonError(int status, std::string_view type, std::string_view message);
+// The status and type a riik Status maps to (invalid_argument -> 400, not_found -> 404, …).
+HttpResponse ErrorResponse(const Status& status);
+HttpResponse JsonResponse(const Json& body, int status = 200);
+HttpResponse TextResponse(std::string body, std::string content_type = "text/plain; charset=utf-8");
+
+// Whether the Content-Type's media type (parameters ignored) is `media_type`.
+bool HasMediaType(const HttpRequest& req, std::string_view media_type);
+// Parses the body as JSON (the router has already checked the Content-Type of routes
+// that declare one). InvalidArgument names what is wrong and where.
+Result<Json> ParseJsonBody(const HttpRequest& req, const JsonLimits& limits = {});
+
+std::string PercentDecode(std::string_view s);
+
+}  // namespace riik::net

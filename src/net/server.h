@@ -1,0 +1,71 @@
+// HttpServer: HTTP/1.1 over TCP or TLS (optionally mutual TLS) on Boost.Beast with
+// C++20 coroutines. One io_context and thread per configured thread, each with its own
+// SO_REUSEPORT acceptor. Keep-alive, header/body limits, timeouts, graceful stop.
+// Every server answers GET /healthz and GET /metrics itself.
+//
+// Malformed requests are answered with a JSON error and the connection is closed:
+// oversized header 431, oversized body 413, truncated or unparsable request 400,
+// a request that does not arrive in time 408.
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "net/router.h"
+
+namespace riik::net {
+
+struct TlsServerConfig {
+  std::string cert_file;       // PEM chain, leaf first
+  std::string key_file;        // PEM private key
+  std::string client_ca_file;  // if set, clients must present a certificate chaining to it
+  // Called after the handshake with the verified client chain's leaf; a non-OK status
+  // refuses the connection with 403 and the status's message. Later issues check
+  // member certificates against the global configuration and OCSP here.
+  std::function<Status(X509* leaf)> verify_client;
+};
+
+struct ServerOptions {
+  std::string name = "http";        // label in metrics and logs
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;                // 0: any free port (see HttpServer::port())
+  int threads = 1;
+  std::optional<TlsServerConfig> tls;
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{15000};   // for one whole request
+  std::chrono::milliseconds idle_timeout{60000};   // between keep-alive requests
+  std::chrono::milliseconds write_timeout{15000};
+  std::chrono::milliseconds shutdown_grace{5000};  // Stop() waits this long for in-flight requests
+};
+
+class HttpServer {
+ public:
+  // Binds, starts the threads and returns; fails if the address cannot be bound or the
+  // TLS files cannot be loaded (the message names which).
+  static Result<std::unique_ptr<HttpServer>> Start(ServerOptions options, Router router);
+  ~HttpServer();  // calls Stop()
+
+  uint16_t port() const;
+  // "http://127.0.0.1:PORT" or "https://…".
+  std::string url() const;
+
+  // Stops accepting, lets in-flight requests finish (up to shutdown_grace), closes idle
+  // keep-alive connections and joins the threads. Idempotent.
+  void Stop();
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace riik::net

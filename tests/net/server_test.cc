@@ -1,0 +1,265 @@
+// HttpServer and HttpClient: routing, limits, malformed input, TLS and mutual TLS,
+// graceful stop.
+#include "net/server.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "crypto/self_signed.h"
+#include "net/client.h"
+#include "support/raw_socket.h"
+#include "support/temp_dir.h"
+
+namespace riik::net {
+namespace {
+
+using riik::testing::RawExchange;
+using riik::testing::StatusOf;
+
+Router EchoRouter() {
+  Router r;
+  r.Add("GET", "/hello/{name}", [](const HttpRequest& req) {
+    return JsonResponse(Json{{"hello", std::string(req.Param("name"))}, {"q", req.QueryParam("q")}});
+  });
+  r.Add(
+      "POST", "/echo",
+      [](const HttpRequest& req) {
+        auto body = ParseJsonBody(req);
+        if (!body.ok()) return ErrorResponse(body.status());
+        return JsonResponse(*body);
+      },
+      "application/json");
+  r.AddAsync("GET", "/slow", [](HttpRequest&&, Responder respond) {
+    std::thread([respond = std::move(respond)]() mutable {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      respond(JsonResponse(Json{{"slow", true}}));
+    }).detach();
+  });
+  r.Add("GET", "/whoami", [](const HttpRequest& req) {
+    char name[256] = "";
+    if (req.peer_cert) X509_NAME_get_text_by_NID(X509_get_subject_name(req.peer_cert.get()), NID_commonName, name, sizeof name);
+    return JsonResponse(Json{{"cn", std::string(name)}});
+  });
+  return r;
+}
+
+std::unique_ptr<HttpServer> StartServer(ServerOptions opts = {}) {
+  opts.threads = 2;
+  auto s = HttpServer::Start(std::move(opts), EchoRouter());
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+TEST(HttpServerTest, HealthzMetricsAndRoutes) {
+  auto server = StartServer();
+  auto client = HttpClient::Create(server->url());
+  ASSERT_TRUE(client.ok());
+  auto health = (*client)->Get("/healthz");
+  ASSERT_TRUE(health.ok()) << health.status().ToString();
+  EXPECT_EQ(health->status, 200);
+  auto hello = (*client)->Get("/hello/Mari%20Maasikas?q=a%26b");
+  ASSERT_TRUE(hello.ok());
+  auto j = Json::parse(hello->body);
+  EXPECT_EQ(j["hello"], "Mari Maasikas");
+  EXPECT_EQ(j["q"], "a&b");
+  auto metrics = (*client)->Get("/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("riik_http_requests_total{server=\"http\",code=\"200\"}"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->content_type.find("text/plain"), std::string::npos);
+}
+
+TEST(HttpServerTest, ErrorsAreJsonWithTheRightStatus) {
+  auto server = StartServer();
+  auto client = HttpClient::Create(server->url());
+  auto missing = (*client)->Get("/nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Json::parse(missing->body)["type"], "not_found");
+
+  auto wrong_method = (*client)->Send("DELETE", "/echo");
+  EXPECT_EQ(wrong_method->status, 405);
+  EXPECT_EQ(wrong_method->headers.Get("Allow"), "POST");
+
+  Headers text;
+  text.Add("Content-Type", "text/plain");
+  auto wrong_type = (*client)->Send("POST", "/echo", text, "{}");
+  EXPECT_EQ(wrong_type->status, 415);
+  EXPECT_NE(Json::parse(wrong_type->body)["message"].get<std::string>().find("expected Content-Type application/json"),
+            std::string::npos);
+
+  Headers json;
+  json.Add("Content-Type", "application/json; charset=utf-8");
+  auto bad_json = (*client)->Send("POST", "/echo", json, "{\"a\": [1, 2");
+  EXPECT_EQ(bad_json->status, 400);
+  auto err = Json::parse(bad_json->body);
+  EXPECT_EQ(err["type"], "invalid_argument");
+  EXPECT_NE(err["message"].get<std::string>().find("malformed JSON"), std::string::npos);
+
+  auto deep = (*client)->Send("POST", "/echo", json, std::string(100, '[') + std::string(100, ']'));
+  EXPECT_EQ(deep->status, 400);
+
+  auto ok = (*client)->Send("POST", "/echo", json, "{\"a\":1}");
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(Json::parse(ok->body)["a"], 1);
+}
+
+TEST(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  auto server = StartServer();
+  auto client = HttpClient::Create(server->url());
+  for (int i = 0; i < 200; ++i) {
+    auto r = (*client)->Get("/healthz");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->status, 200);
+  }
+  auto twice = RawExchange(server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  size_t first = twice.find("HTTP/1.1 200");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_NE(twice.find("HTTP/1.1 200", first + 1), std::string::npos);
+}
+
+TEST(HttpServerTest, AsyncHandlerAnswersFromAnotherThread) {
+  auto server = StartServer();
+  auto r = Fetch("GET", server->url() + "/slow");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Json::parse(r->body)["slow"], true);
+}
+
+TEST(HttpServerTest, MalformedRequestsGetA4xxAndTheServerKeepsServing) {
+  ServerOptions opts;
+  opts.max_header_bytes = 4096;
+  opts.max_body_bytes = 1000;
+  opts.read_timeout = std::chrono::milliseconds(500);
+  auto server = StartServer(opts);
+  uint16_t port = server->port();
+
+  auto huge_header = RawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(StatusOf(huge_header), 431) << huge_header;
+  EXPECT_NE(huge_header.find("header_too_large"), std::string::npos);
+
+  auto huge_body = RawExchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n" +
+                                         std::string(5000, ' '));
+  EXPECT_EQ(StatusOf(huge_body), 413) << huge_body;
+  EXPECT_NE(huge_body.find("exceeds the limit of 1000 bytes"), std::string::npos);
+
+  auto truncated = RawExchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
+  EXPECT_EQ(StatusOf(truncated), 400) << truncated;
+  EXPECT_NE(truncated.find("after 5 of 100 body bytes"), std::string::npos) << truncated;
+
+  auto stalled = RawExchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+                             {.half_close = false});
+  EXPECT_EQ(StatusOf(stalled), 408) << stalled;
+
+  auto garbage = RawExchange(port, "HELLO THERE\r\n\r\n");
+  EXPECT_EQ(StatusOf(garbage), 400) << garbage;
+  EXPECT_NE(garbage.find("malformed HTTP request"), std::string::npos);
+
+  auto bad_length = RawExchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -4\r\n\r\n");
+  EXPECT_EQ(StatusOf(bad_length), 400) << bad_length;
+
+  auto after = Fetch("GET", server->url() + "/healthz");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, 200);
+}
+
+TEST(HttpServerTest, ListeningOnATakenPortSaysWhich) {
+  auto first = StartServer();
+  ServerOptions opts;
+  opts.port = first->port();
+  auto second = HttpServer::Start(opts, Router());
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.status().message().find("cannot listen on 127.0.0.1:" + std::to_string(first->port())),
+            std::string::npos);
+}
+
+TEST(HttpServerTest, StopLetsInFlightRequestsFinish) {
+  auto server = StartServer();
+  std::string url = server->url();
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    server->Stop();
+  });
+  auto r = Fetch("GET", url + "/slow");
+  stopper.join();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->headers.Get("Connection"), "close");
+  EXPECT_FALSE(Fetch("GET", url + "/healthz").ok());
+}
+
+class TlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_id_ = Write("server", "localhost");
+    client_id_ = Write("client", "Member EE/GOV/70000310");
+    stranger_id_ = Write("stranger", "Stranger");
+  }
+  std::pair<std::string, std::string> Write(const std::string& name, const std::string& cn) {
+    auto id = MakeSelfSigned(cn, {"localhost"});
+    EXPECT_TRUE(id.ok());
+    std::string cert = dir_ / (name + ".pem"), key = dir_ / (name + ".key");
+    std::ofstream(cert) << id->cert_pem;
+    std::ofstream(key) << id->key_pem;
+    return {cert, key};
+  }
+  riik::testing::TempDir dir_;
+  std::pair<std::string, std::string> server_id_, client_id_, stranger_id_;
+};
+
+TEST_F(TlsTest, HttpsWithServerVerification) {
+  ServerOptions opts;
+  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, "", nullptr};
+  auto server = StartServer(opts);
+  ASSERT_EQ(server->url().substr(0, 8), "https://");
+  ClientOptions co;
+  co.ca_file = server_id_.first;
+  auto r = Fetch("GET", server->url() + "/healthz", {}, "", co);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+  ClientOptions wrong_ca;
+  wrong_ca.ca_file = client_id_.first;
+  auto refused = Fetch("GET", server->url() + "/healthz", {}, "", wrong_ca);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("TLS handshake"), std::string::npos);
+}
+
+TEST_F(TlsTest, MutualTlsPassesTheClientCertificateAndTheHookDecides) {
+  ServerOptions opts;
+  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, client_id_.first + "", nullptr};
+  // Trust both client certificates at the TLS layer; the hook admits only one.
+  std::ofstream(dir_ / "clients.pem") << std::ifstream(client_id_.first).rdbuf() << std::ifstream(stranger_id_.first).rdbuf();
+  opts.tls->client_ca_file = dir_ / "clients.pem";
+  opts.tls->verify_client = [](X509* leaf) -> Status {
+    char cn[256] = "";
+    X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, cn, sizeof cn);
+    if (std::string(cn) == "Stranger") return PermissionDenied("certificate of 'Stranger' is not a registered member");
+    return OkStatus();
+  };
+  auto server = StartServer(opts);
+
+  ClientOptions anonymous;
+  anonymous.ca_file = server_id_.first;
+  EXPECT_FALSE(Fetch("GET", server->url() + "/whoami", {}, "", anonymous).ok());
+
+  ClientOptions member = anonymous;
+  member.cert_file = client_id_.first;
+  member.key_file = client_id_.second;
+  auto r = Fetch("GET", server->url() + "/whoami", {}, "", member);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Json::parse(r->body)["cn"], "Member EE/GOV/70000310");
+
+  ClientOptions stranger = anonymous;
+  stranger.cert_file = stranger_id_.first;
+  stranger.key_file = stranger_id_.second;
+  auto refused = Fetch("GET", server->url() + "/whoami", {}, "", stranger);
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->body.find("not a registered member"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace riik::net
