@@ -62,8 +62,9 @@ Result<StateDigest> Store::Digest() {
   return result;
 }
 
-Result<VerifyReport> Store::VerifyJournal(bool replay) {
+Result<VerifyReport> Store::VerifyJournal(bool replay, const std::function<void(int64_t, int64_t)>& progress) {
   VerifyReport report;
+  const int64_t total = Head().seq;
   std::unique_ptr<Store> scratch;
   if (replay) {
     ASSIGN_OR_RETURN(scratch, Open(StoreOptions{"sqlite::memory:", node_, clock_}));
@@ -89,6 +90,7 @@ Result<VerifyReport> Store::VerifyJournal(bool replay) {
       prev = std::move(e);
       have_prev = true;
     }
+    if (progress) progress(report.entries, total);
     if (static_cast<int64_t>(batch->size()) < kVerifyBatch) break;
   }
   if (scratch) {

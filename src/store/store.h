@@ -110,7 +110,9 @@ class Store {
   // Recomputes the chain from seq 1. With replay, also replays every entry into a
   // scratch in-memory store and compares state digests, which catches rows written
   // behind the journal's back.
-  Result<VerifyReport> VerifyJournal(bool replay);
+  // `progress`, if set, is called with (entries checked, head seq) as the check goes.
+  Result<VerifyReport> VerifyJournal(bool replay,
+                                     const std::function<void(int64_t, int64_t)>& progress = nullptr);
 
  private:
   friend class WriteTxn;

@@ -1,0 +1,139 @@
+// `riik up`: the whole state on one machine, with demo data, on loopback.
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/endpoints.h"
+#include "cli/run_node.h"
+#include "core/version.h"
+#include "crypto/self_signed.h"
+
+namespace riik::cli {
+namespace {
+
+struct UpOptions {
+  std::string dir = "riik-data";
+  int port_base = 7000;
+  int threads = 1;
+};
+
+// Role instances `riik up` starts, and their port offsets from --port-base.
+struct UpRole {
+  const char* name;
+  const char* kind;
+  int offset;
+  bool tls;
+  const char* what;
+};
+constexpr UpRole kUpRoles[] = {
+    {"status", "status", 0, false, "node status: each store's journal head, journal pages, digests"},
+    {"status-tls", "status", 1, true, "the same over TLS (development certificate)"},
+};
+
+// A development TLS identity kept under DIR/tls and reused on every start. The
+// trust role's state CA replaces it once it exists.
+Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& dir) {
+  std::string tls_dir = dir + "/tls";
+  std::string cert = tls_dir + "/dev-tls.pem", key = tls_dir + "/dev-tls.key";
+  if (std::filesystem::exists(cert) && std::filesystem::exists(key)) return std::make_pair(cert, key);
+  std::error_code ec;
+  std::filesystem::create_directories(tls_dir, ec);
+  if (ec) return Unavailable("cannot create " + tls_dir + ": " + ec.message());
+  ASSIGN_OR_RETURN(PemIdentity id, MakeSelfSigned("riik development TLS", {"localhost"}, 825));
+  {
+    std::ofstream(cert) << id.cert_pem;
+    int fd_mode = umask(077);
+    std::ofstream(key) << id.key_pem;
+    umask(fd_mode);
+  }
+  chmod(key.c_str(), 0600);
+  return std::make_pair(cert, key);
+}
+
+void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints) {
+  std::printf("\nriik %s: the state is up. Data lives in %s\n\n", kVersion, dir.c_str());
+  for (const auto& role : node.roles()) {
+    const char* what = "";
+    for (const auto& r : kUpRoles) {
+      if (role.name == r.name) what = r.what;
+    }
+    std::printf("  %-12s %-28s %s\n", role.name.c_str(), role.url.c_str(), what);
+  }
+  std::printf("\nTry:\n");
+  for (const auto& [name, role] : endpoints["roles"].items()) {
+    if (role.contains("example")) std::printf("  %s\n", role["example"].get<std::string>().c_str());
+  }
+  std::printf("  riik journal verify --dir %s --node node\n", dir.c_str());
+  std::printf("\nEvery URL, CA certificate and example: %s/endpoints.json\n", dir.c_str());
+  std::printf("TLS clients trust %s. Stop with Ctrl-C; run again to resume with all data.\n\n", ca_path.c_str());
+  std::fflush(stdout);
+}
+
+int RunUp(const UpOptions& o) {
+  std::error_code ec;
+  std::filesystem::create_directories(o.dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "riik up: cannot create %s: %s\n", o.dir.c_str(), ec.message().c_str());
+    return 1;
+  }
+  std::string dir = std::filesystem::canonical(o.dir).string();
+  auto tls = DevTlsIdentity(dir);
+  if (!tls.ok()) {
+    std::fprintf(stderr, "riik up: %s\n", tls.status().message().c_str());
+    return 1;
+  }
+  if (o.port_base != 0 && (o.port_base < 1024 || o.port_base > 65000)) {
+    std::fprintf(stderr, "riik up: --port-base must be 0 (any free ports) or from 1024 to 65000\n");
+    return 1;
+  }
+  node::NodeConfig config;
+  config.data_dir = dir;
+  for (const auto& r : kUpRoles) {
+    node::RoleConfig role{r.kind, r.name, {}};
+    role.listen.port = o.port_base == 0 ? 0 : static_cast<uint16_t>(o.port_base + r.offset);
+    role.listen.threads = o.threads;
+    if (r.tls) role.listen.tls = net::TlsServerConfig{tls->first, tls->second, "", nullptr};
+    config.roles.push_back(std::move(role));
+  }
+  return RunNodeUntilSignal(std::move(config), [&](node::Node& node) {
+    EndpointsExtras extras;
+    extras.ca_certificates["dev_tls"] = tls->first;
+    for (const auto& role : node.roles()) {
+      bool https = role.url.starts_with("https");
+      extras.examples[role.name] =
+          https ? "curl -s --cacert " + tls->first + " " + role.url + "/v1/stores" : "curl -s " + role.url + "/v1/status";
+    }
+    Json endpoints = BuildEndpoints(node, extras);
+    Status st = WriteJsonFile(dir + "/endpoints.json", endpoints);
+    if (!st.ok()) std::fprintf(stderr, "riik up: %s\n", st.message().c_str());
+    PrintTour(node, dir, tls->first, endpoints);
+  });
+}
+
+}  // namespace
+
+void AddUpCommand(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<UpOptions>();
+  CLI::App* up = app.add_subcommand("up", "Start the whole state on this machine, with demo data, on 127.0.0.1");
+  up->footer(
+      "Every role runs in this one process on loopback. All state is kept under --dir\n"
+      "(SQLite files, certificates) and DIR/endpoints.json lists every URL, the CA\n"
+      "certificates and a ready example call. Ctrl-C stops cleanly; running `riik up`\n"
+      "again on the same directory resumes with all data intact.\n\n"
+      "Examples:\n"
+      "  riik up                          # ports 7000.. in ./riik-data\n"
+      "  riik up --dir /tmp/state --port-base 8100\n"
+      "  riik up --port-base 0            # any free ports (see endpoints.json)");
+  up->add_option("--dir", o->dir, "Directory for all state")->capture_default_str();
+  up->add_option("--port-base", o->port_base, "First port; roles use consecutive ports (0: any free ports)")
+      ->capture_default_str();
+  up->add_option("--threads", o->threads, "Network threads per role")->check(CLI::Range(1, 64))->capture_default_str();
+  up->callback([o, &exit_code] { exit_code = RunUp(*o); });
+}
+
+}  // namespace riik::cli

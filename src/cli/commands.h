@@ -1,0 +1,15 @@
+// The subcommands of the `riik` binary. Each Add*Command registers one subcommand
+// (with its --help) and sets `exit_code` when it runs.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace riik::cli {
+
+void AddUpCommand(CLI::App& app, int& exit_code);
+void AddServeCommand(CLI::App& app, int& exit_code);
+void AddJournalCommand(CLI::App& app, int& exit_code);
+
+}  // namespace riik::cli

@@ -1,0 +1,107 @@
+// TOML node configuration (docs/config.md).
+#include "node/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace riik::node {
+namespace {
+
+Result<ListenConfig> ParseListen(const toml::table& role, const std::string& where) {
+  ListenConfig l;
+  if (auto listen = role["listen"].value<std::string>()) {
+    size_t colon = listen->rfind(':');
+    if (colon == std::string::npos) return InvalidArgument(where + ".listen must be HOST:PORT, got '" + *listen + "'");
+    l.host = listen->substr(0, colon);
+    if (l.host.starts_with("[") && l.host.ends_with("]")) l.host = l.host.substr(1, l.host.size() - 2);
+    std::string port = listen->substr(colon + 1);
+    char* end = nullptr;
+    long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end || p < 0 || p > 65535) return InvalidArgument(where + ".listen has a bad port '" + port + "'");
+    l.port = static_cast<uint16_t>(p);
+  } else if (role.contains("listen")) {
+    return InvalidArgument(where + ".listen must be a string HOST:PORT");
+  }
+  if (auto t = role["threads"].value<int64_t>()) {
+    if (*t < 1 || *t > 256) return InvalidArgument(where + ".threads must be between 1 and 256");
+    l.threads = static_cast<int>(*t);
+  }
+  if (const toml::table* tls = role["tls"].as_table()) {
+    net::TlsServerConfig t;
+    t.cert_file = (*tls)["cert"].value_or(std::string());
+    t.key_file = (*tls)["key"].value_or(std::string());
+    t.client_ca_file = (*tls)["client_ca"].value_or(std::string());
+    if (t.cert_file.empty() || t.key_file.empty()) return InvalidArgument(where + ".tls needs cert and key");
+    l.tls = std::move(t);
+  }
+  return l;
+}
+
+}  // namespace
+
+const std::vector<std::string>& KnownRoles() {
+  static const std::vector<std::string> kinds = {"status"};
+  return kinds;
+}
+
+Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view source_name) {
+  toml::table root;
+  try {  // this toml++ build reports parse errors by exception; they stop here
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& err) {
+    return InvalidArgument(std::string(source_name) + ":" + std::to_string(err.source().begin.line) + ":" +
+                           std::to_string(err.source().begin.column) + ": " + std::string(err.description()));
+  }
+  static const std::set<std::string> known_top = {"data_dir", "log", "stores", "role"};
+  for (const auto& [key, value] : root) {
+    if (!known_top.count(std::string(key.str()))) {
+      return InvalidArgument("unknown key '" + std::string(key.str()) + "' (expected data_dir, log, stores or [[role]])");
+    }
+  }
+  NodeConfig c;
+  c.data_dir = root["data_dir"].value_or(c.data_dir);
+  if (const toml::table* log = root["log"].as_table()) {
+    ASSIGN_OR_RETURN(c.log_format, ParseLogFormat((*log)["format"].value_or(std::string("text"))));
+    c.log_level = (*log)["level"].value_or(c.log_level);
+  }
+  if (const toml::table* stores = root["stores"].as_table()) {
+    for (const auto& [name, url] : *stores) {
+      auto s = url.value<std::string>();
+      if (!s) return InvalidArgument("stores." + std::string(name.str()) + " must be a URL string");
+      c.store_urls[std::string(name.str())] = *s;
+    }
+  }
+  const toml::array* roles = root["role"].as_array();
+  if (!roles || roles->empty()) return InvalidArgument("the config names no roles; add at least one [[role]] with kind = \"…\"");
+  std::set<std::string> names;
+  for (size_t i = 0; i < roles->size(); ++i) {
+    std::string where = "role[" + std::to_string(i) + "]";
+    const toml::table* t = (*roles)[i].as_table();
+    if (!t) return InvalidArgument(where + " must be a table");
+    RoleConfig r;
+    r.kind = (*t)["kind"].value_or(std::string());
+    const auto& kinds = KnownRoles();
+    if (std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end()) {
+      std::string list;
+      for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+      return InvalidArgument(where + ".kind '" + r.kind + "' is not a role this riik can run (known: " + list + ")");
+    }
+    r.name = (*t)["name"].value_or(r.kind);
+    if (!names.insert(r.name).second) return InvalidArgument(where + ": two roles are named '" + r.name + "'");
+    ASSIGN_OR_RETURN(r.listen, ParseListen(*t, where));
+    c.roles.push_back(std::move(r));
+  }
+  return c;
+}
+
+Result<NodeConfig> LoadNodeConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot read config file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseNodeConfig(ss.str(), path);
+}
+
+}  // namespace riik::node

@@ -1,0 +1,47 @@
+// NodeConfig: what one riik process runs: which roles, where they listen, where state
+// lives. Built by `riik up` for the whole state on one machine, or read from a TOML
+// file by `riik serve --config FILE` (format: docs/config.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "core/status.h"
+#include "net/server.h"
+
+namespace riik::node {
+
+struct ListenConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  int threads = 1;
+  std::optional<net::TlsServerConfig> tls;
+};
+
+struct RoleConfig {
+  std::string kind;  // "status", … (see KnownRoles())
+  std::string name;  // unique in the process; defaults to kind
+  ListenConfig listen;
+};
+
+struct NodeConfig {
+  std::string data_dir = "riik-data";
+  LogFormat log_format = LogFormat::kText;
+  std::string log_level = "info";
+  // Store URL per store name; absent names use sqlite:DATA_DIR/NAME/store.db.
+  std::map<std::string, std::string> store_urls;
+  std::vector<RoleConfig> roles;
+};
+
+// The role kinds this build can run.
+const std::vector<std::string>& KnownRoles();
+
+// Parses TOML text; errors name the key and what was expected.
+Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view source_name = "config");
+Result<NodeConfig> LoadNodeConfig(const std::string& path);
+
+}  // namespace riik::node

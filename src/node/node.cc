@@ -1,0 +1,131 @@
+// Node start-up and shutdown.
+#include "node/node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/version.h"
+#include "node/roles/status_role.h"
+
+namespace riik::node {
+namespace {
+
+const store::TableSchema kEventsTable = {
+    "events",
+    {{"id", store::ColumnType::kInt}, {"time_us", store::ColumnType::kInt}, {"kind", store::ColumnType::kText},
+     {"detail", store::ColumnType::kText}},
+    {"id"},
+    {}};
+
+}  // namespace
+
+std::string DefaultStorePath(const std::string& data_dir, const std::string& name) {
+  return (std::filesystem::path(data_dir) / name / "store.db").string();
+}
+
+std::string DefaultStoreUrl(const std::string& data_dir, const std::string& name) {
+  return "sqlite:" + DefaultStorePath(data_dir, name);
+}
+
+Node::Node(NodeConfig config) : config_(std::move(config)), started_at_(NowMicros()) {}
+
+Node::~Node() { Stop(); }
+
+Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Unavailable("cannot create data directory " + config.data_dir + ": " + ec.message());
+  std::unique_ptr<Node> node(new Node(std::move(config)));
+  ASSIGN_OR_RETURN(store::Store * events, node->OpenStore("node"));
+  RETURN_IF_ERROR(events->EnsureTables({kEventsTable}));
+  for (const auto& role : node->config_.roles) {
+    Status st = node->StartRole(role);
+    if (!st.ok()) return st.WithContext("starting role " + role.name);
+  }
+  Json roles = Json::array();
+  for (const auto& r : node->roles_) roles.push_back({{"name", r.name}, {"kind", r.kind}, {"url", r.url}});
+  RETURN_IF_ERROR(node->RecordEvent("start", {{"version", kVersion}, {"roles", roles}}));
+  return node;
+}
+
+Status Node::StartRole(const RoleConfig& role) {
+  net::Router router;
+  RunningRole running{role.name, role.kind, "", {}};
+  if (role.kind == "status") {
+    AddStatusRoutes(*this, router);
+  } else {
+    return InvalidArgument("unknown role kind '" + role.kind + "'");
+  }
+  net::ServerOptions opts;
+  opts.name = role.name;
+  opts.host = role.listen.host;
+  opts.port = role.listen.port;
+  opts.threads = role.listen.threads;
+  opts.tls = role.listen.tls;
+  ASSIGN_OR_RETURN(auto server, net::HttpServer::Start(std::move(opts), std::move(router)));
+  running.url = server->url();
+  spdlog::info("role {} ({}) listening on {}", role.name, role.kind, running.url);
+  std::lock_guard lock(mu_);
+  servers_.push_back(std::move(server));
+  roles_.push_back(std::move(running));
+  return OkStatus();
+}
+
+Result<store::Store*> Node::OpenStore(const std::string& name) {
+  std::lock_guard lock(mu_);
+  if (auto it = stores_.find(name); it != stores_.end()) return it->second.get();
+  std::string url;
+  if (auto it = config_.store_urls.find(name); it != config_.store_urls.end()) {
+    url = it->second;
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(config_.data_dir) / name, ec);
+    if (ec) return Unavailable("cannot create the directory of store " + name + ": " + ec.message());
+    url = DefaultStoreUrl(config_.data_dir, name);
+  }
+  auto opened = store::Store::Open(store::StoreOptions{url, name});
+  if (!opened.ok()) return opened.status().WithContext("opening store " + name);
+  store::Store* s = opened->get();
+  stores_[name] = std::move(*opened);
+  return s;
+}
+
+std::vector<store::Store*> Node::Stores() const {
+  std::lock_guard lock(mu_);
+  std::vector<store::Store*> out;
+  for (const auto& [name, s] : stores_) out.push_back(s.get());
+  return out;
+}
+
+Status Node::RecordEvent(const std::string& kind, const Json& detail) {
+  ASSIGN_OR_RETURN(store::Store * events, OpenStore("node"));
+  return events
+      ->Write([&](store::WriteTxn& txn) -> Status {
+        ASSIGN_OR_RETURN(auto last, txn.Query("SELECT MAX(id) AS id FROM events"));
+        int64_t next = 1;
+        if (!last.empty()) {
+          if (auto* id = std::get_if<int64_t>(&last[0]["id"])) next = *id + 1;
+        }
+        return txn.Put("events", {{"id", next}, {"time_us", NowMicros()}, {"kind", kind}, {"detail", detail.dump()}});
+      })
+      .status();
+}
+
+void Node::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  for (auto it = servers_.rbegin(); it != servers_.rend(); ++it) (*it)->Stop();
+  blocking_.Stop();
+  Status st = RecordEvent("stop", Json::object());
+  if (!st.ok()) spdlog::warn("could not record the stop event: {}", st.ToString());
+  servers_.clear();
+  std::lock_guard lock(mu_);
+  stores_.clear();
+}
+
+}  // namespace riik::node

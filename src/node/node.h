@@ -1,0 +1,65 @@
+// Node: one riik process. Opens the stores its roles need, starts each role's HTTP
+// server, and stops them in reverse order. Every node keeps its own operator event
+// log in the store "node" (each start and stop is a journaled event).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/thread_pool.h"
+#include "net/router.h"
+#include "net/server.h"
+#include "node/config.h"
+#include "store/store.h"
+
+namespace riik::node {
+
+struct RunningRole {
+  std::string name;
+  std::string kind;
+  std::string url;
+  std::vector<std::string> stores;  // store names the role serves
+};
+
+class Node {
+ public:
+  static Result<std::unique_ptr<Node>> Start(NodeConfig config);
+  ~Node();  // Stop()
+
+  // Opens (once) and returns the store `name`: the URL from the config, else
+  // sqlite:DATA_DIR/NAME/store.db.
+  Result<store::Store*> OpenStore(const std::string& name);
+  std::vector<store::Store*> Stores() const;
+
+  const std::vector<RunningRole>& roles() const { return roles_; }
+  const NodeConfig& config() const { return config_; }
+  // For handlers that block on disk or the database.
+  ThreadPool& blocking() { return blocking_; }
+  int64_t started_at() const { return started_at_; }
+
+  // Stops every server (in-flight requests finish), records the stop event, closes stores.
+  void Stop();
+
+ private:
+  explicit Node(NodeConfig config);
+  Status StartRole(const RoleConfig& role);
+  Status RecordEvent(const std::string& kind, const Json& detail);
+
+  NodeConfig config_;
+  int64_t started_at_ = 0;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<store::Store>> stores_;
+  std::vector<std::unique_ptr<net::HttpServer>> servers_;
+  std::vector<RunningRole> roles_;
+  ThreadPool blocking_{2};
+  bool stopped_ = false;
+};
+
+// The path of a store's SQLite file under a data directory.
+std::string DefaultStorePath(const std::string& data_dir, const std::string& name);
+std::string DefaultStoreUrl(const std::string& data_dir, const std::string& name);
+
+}  // namespace riik::node
