@@ -1,0 +1,90 @@
+// core: encodings, canonical JSON, metrics rendering, log redaction, Status.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/status.h"
+
+namespace riik {
+namespace {
+
+TEST(EncodingTest, HexRoundTripAndErrors) {
+  EXPECT_EQ(HexEncode(std::string("\x00\xab\xff", 3)), "00abff");
+  EXPECT_EQ(*HexDecode("00ABff"), std::string("\x00\xab\xff", 3));
+  EXPECT_NE(HexDecode("abc").status().message().find("odd length"), std::string::npos);
+  EXPECT_NE(HexDecode("zz").status().message().find("non-hex character at offset 0"), std::string::npos);
+}
+
+TEST(EncodingTest, Base64MatchesRfc4648Vectors) {
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
+  for (auto [plain, encoded] : vectors) {
+    EXPECT_EQ(Base64Encode(plain), encoded);
+    EXPECT_EQ(*Base64Decode(encoded), plain);
+  }
+  EXPECT_FALSE(Base64Decode("Zg=").ok());
+  EXPECT_FALSE(Base64Decode("Z=g=").ok());
+  EXPECT_FALSE(Base64Decode("Zm9v\n").ok());
+  EXPECT_FALSE(Base64Decode("Zm=v").ok());
+}
+
+TEST(JsonTest, CanonicalFormSortsKeysAndRejectsFloats) {
+  auto j = ParseJson(R"({"b": 1, "a": {"d": [1, "x", null], "c": true}})");
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(*CanonicalJson(*j), R"({"a":{"c":true,"d":[1,"x",null]},"b":1})");
+  auto f = ParseJson(R"({"a": 1.5})");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(CanonicalJson(*f).status().code(), Code::kInvalidArgument);
+}
+
+TEST(JsonTest, LimitsAndErrorsSayWhatIsWrong) {
+  auto bad = ParseJson("{\"a\": }");
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("malformed JSON"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("column 7"), std::string::npos) << bad.status().message();
+  auto deep = ParseJson(std::string(40, '[') + std::string(40, ']'), {.max_bytes = 1000, .max_depth = 32});
+  EXPECT_NE(deep.status().message().find("nesting deeper than 32"), std::string::npos);
+  auto big = ParseJson(std::string(2000, ' '), {.max_bytes = 1000, .max_depth = 32});
+  EXPECT_EQ(big.status().code(), Code::kResourceExhausted);
+}
+
+TEST(MetricsTest, RendersPrometheusText) {
+  MetricsRegistry m;
+  m.GetCounter("riik_test_total", "A test counter", {{"k", "v\"q"}}).Add(3);
+  m.GetGauge("riik_test_gauge", "A gauge").Set(-2);
+  m.SetCallbackGauge("riik_test_cb", "A callback", {}, [] { return 1.5; });
+  std::string text = m.Render();
+  EXPECT_NE(text.find("# TYPE riik_test_total counter\nriik_test_total{k=\"v\\\"q\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("riik_test_gauge -2\n"), std::string::npos);
+  EXPECT_NE(text.find("riik_test_cb 1.5\n"), std::string::npos);
+  m.RemoveCallbackGauge("riik_test_cb", {});
+  EXPECT_EQ(m.Render().find("riik_test_cb 1.5"), std::string::npos);
+}
+
+TEST(LogTest, RedactsPersonalCodesAndQueries) {
+  EXPECT_EQ(RedactForLog("/r1/EE/GOV/70000310/population/person/38001085718?x=49002124277"),
+            "/r1/EE/GOV/70000310/population/person/<code>");
+  EXPECT_EQ(RedactForLog("/v1/stores/node/journal"), "/v1/stores/node/journal");
+  EXPECT_EQ(RedactForLog("/a/123456789012"), "/a/123456789012");
+  EXPECT_FALSE(ParseLogFormat("yaml").ok());
+}
+
+TEST(StatusTest, ContextAndMacros) {
+  auto fails = []() -> Result<int> { return NotFound("no such person"); };
+  auto uses = [&]() -> Status {
+    ASSIGN_OR_RETURN(int v, fails());
+    (void)v;
+    return OkStatus();
+  };
+  Status s = uses().WithContext("looking up");
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(s.ToString(), "not_found: looking up: no such person");
+}
+
+}  // namespace
+}  // namespace riik
