@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/run_node.h"
+#include "core/log.h"
 #include "node/config.h"
 
 namespace riik::cli {
@@ -29,6 +30,14 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       std::fprintf(stderr, "riik serve: %s\n", config.status().message().c_str());
       exit_code = 2;
       return;
+    }
+    if (config->log_format || config->log_level) {
+      Status st = InitLogging(config->log_format.value_or(LogFormat::kText), config->log_level.value_or("info"));
+      if (!st.ok()) {
+        std::fprintf(stderr, "riik serve: %s: %s\n", path->c_str(), st.message().c_str());
+        exit_code = 2;
+        return;
+      }
     }
     exit_code = RunNodeUntilSignal(std::move(*config), [](node::Node& node) {
       for (const auto& r : node.roles()) std::printf("%s (%s) %s\n", r.name.c_str(), r.kind.c_str(), r.url.c_str());

@@ -45,6 +45,7 @@ Status InitLogging(LogFormat format, std::string_view level) {
     return InvalidArgument("unknown log level '" + std::string(level) +
                            "' (expected trace, debug, info, warn, error, critical or off)");
   }
+  spdlog::drop("riik");  // InitLogging may run again once a config file is read
   auto logger = spdlog::stderr_color_mt("riik");
   if (format == LogFormat::kJson) {
     logger->set_formatter(std::make_unique<JsonFormatter>());

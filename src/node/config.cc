@@ -63,8 +63,10 @@ Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view 
   NodeConfig c;
   c.data_dir = root["data_dir"].value_or(c.data_dir);
   if (const toml::table* log = root["log"].as_table()) {
-    ASSIGN_OR_RETURN(c.log_format, ParseLogFormat((*log)["format"].value_or(std::string("text"))));
-    c.log_level = (*log)["level"].value_or(c.log_level);
+    if (auto f = (*log)["format"].value<std::string>()) {
+      ASSIGN_OR_RETURN(c.log_format, ParseLogFormat(*f));
+    }
+    c.log_level = (*log)["level"].value<std::string>();
   }
   if (const toml::table* stores = root["stores"].as_table()) {
     for (const auto& [name, url] : *stores) {

@@ -30,8 +30,9 @@ struct RoleConfig {
 
 struct NodeConfig {
   std::string data_dir = "riik-data";
-  LogFormat log_format = LogFormat::kText;
-  std::string log_level = "info";
+  // From the [log] table; when absent, the command line's --log-format/--log-level hold.
+  std::optional<LogFormat> log_format;
+  std::optional<std::string> log_level;
   // Store URL per store name; absent names use sqlite:DATA_DIR/NAME/store.db.
   std::map<std::string, std::string> store_urls;
   std::vector<RoleConfig> roles;

@@ -30,6 +30,7 @@ client_ca = "members.pem"
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->data_dir, "/var/lib/riik");
   EXPECT_EQ(c->log_format, LogFormat::kJson);
+  EXPECT_EQ(c->log_level, "debug");
   EXPECT_EQ(c->store_urls.at("node"), "postgresql://riik@127.0.0.1:5432/riik");
   ASSERT_EQ(c->roles.size(), 2u);
   EXPECT_EQ(c->roles[0].name, "status");

@@ -1,0 +1,52 @@
+# Helpers for the end-to-end tests: a temporary directory cleaned up on exit, starting
+# riik in the background, waiting for endpoints.json, and checks that say what failed.
+set -euo pipefail
+
+RIIK=${RIIK:?set RIIK to the riik binary}
+WORK=$(mktemp -d /tmp/riik-e2e-XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# start_up DIR: runs `riik up --dir DIR --port-base 0` and waits for its endpoints.json.
+start_up() {
+  local dir=$1
+  rm -f "$dir/endpoints.json"
+  "$RIIK" up --dir "$dir" --port-base 0 >"$WORK/up.out" 2>"$WORK/up.err" &
+  UP_PID=$!
+  PIDS+=("$UP_PID")
+  for _ in $(seq 1 100); do
+    [ -s "$dir/endpoints.json" ] && return 0
+    kill -0 "$UP_PID" 2>/dev/null || { cat "$WORK/up.err" >&2; fail "riik up exited early"; }
+    sleep 0.1
+  done
+  fail "riik up wrote no endpoints.json within 10 s"
+}
+
+# stop_pid PID SIGNAL: sends the signal and waits up to 10 s for a clean exit 0.
+stop_pid() {
+  local pid=$1 sig=$2
+  kill "-$sig" "$pid"
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" && return 0
+      fail "process $pid exited with status $? after SIG$sig"
+    fi
+    sleep 0.1
+  done
+  fail "process $pid did not stop within 10 s of SIG$sig"
+}
+
+# curl_ok URL [CURL ARGS…]: the URL answers 200.
+curl_ok() {
+  local url=$1; shift
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url") || true
+  [ "$code" = 200 ] || fail "$url answered $code, expected 200"
+}
