@@ -6,34 +6,44 @@
 namespace riik::net {
 namespace {
 
-std::vector<std::string> Split(std::string_view path) {
+std::vector<std::string> SplitPattern(std::string_view pattern) {
   std::vector<std::string> out;
   size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
+  while (i < pattern.size()) {
+    if (pattern[i] == '/') {
       ++i;
       continue;
     }
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.emplace_back(path.substr(i, j - i));
+    size_t j = std::min(pattern.find('/', i), pattern.size());
+    out.emplace_back(pattern.substr(i, j - i));
     i = j;
   }
   return out;
 }
 
-bool Match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+bool IsCapture(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Walks `path` segment by segment against the pattern without allocating; captures
+// go to `params` when it is set.
+bool Match(const std::vector<std::string>& pattern, std::string_view path,
            std::vector<std::pair<std::string, std::string>>* params) {
-  if (pattern.size() != path.size()) return false;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const std::string& p = pattern[i];
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-      if (params) params->emplace_back(p.substr(1, p.size() - 2), PercentDecode(path[i]));
-    } else if (p != path[i]) {
+  size_t i = 0, k = 0;
+  for (;;) {
+    while (i < path.size() && path[i] == '/') ++i;
+    if (i == path.size()) return k == pattern.size();
+    if (k == pattern.size()) return false;
+    size_t j = std::min(path.find('/', i), path.size());
+    std::string_view seg = path.substr(i, j - i);
+    const std::string& p = pattern[k++];
+    if (IsCapture(p)) {
+      if (params) params->emplace_back(p.substr(1, p.size() - 2), PercentDecode(seg));
+    } else if (seg != p) {
       return false;
     }
+    i = j;
   }
-  return true;
 }
 
 }  // namespace
@@ -60,42 +70,53 @@ void Responder::operator()(HttpResponse response) {
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler, std::string body_type) {
-  AddAsync(
-      std::move(method), std::move(pattern),
-      [h = std::move(handler)](HttpRequest&& req, Responder respond) { respond(h(req)); }, std::move(body_type));
+  routes_.push_back(Route{std::move(method), SplitPattern(pattern), std::move(body_type), std::move(handler), nullptr});
 }
 
 void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler, std::string body_type) {
-  routes_.push_back(Route{std::move(method), Split(pattern), std::move(body_type), std::move(handler)});
+  routes_.push_back(Route{std::move(method), SplitPattern(pattern), std::move(body_type), nullptr, std::move(handler)});
 }
 
-void Router::Dispatch(HttpRequest&& req, Responder respond) const {
-  auto path = Split(req.path);
+std::variant<const Router::Route*, HttpResponse> Router::Find(HttpRequest& req) const {
   std::string allow;
   for (const auto& r : routes_) {
-    if (!Match(r.segments, path, nullptr)) continue;
-    if (r.method != req.method && !(r.method == "GET" && req.method == "HEAD")) {
+    if (!Match(r.segments, req.path, nullptr)) continue;
+    if (r.method != req.method) {
       if (!allow.empty()) allow += ", ";
       allow += r.method;
       continue;
     }
     if (!r.body_type.empty() && !HasMediaType(req, r.body_type)) {
       std::string got(req.headers.Get("Content-Type").substr(0, 100));
-      respond(JsonError(415, "unsupported_media_type",
-                        "expected Content-Type " + r.body_type + ", got " + (got.empty() ? "none" : "'" + got + "'")));
-      return;
+      return JsonError(415, "unsupported_media_type",
+                       "expected Content-Type " + r.body_type + ", got " + (got.empty() ? "none" : "'" + got + "'"));
     }
-    Match(r.segments, path, &req.path_params);
-    r.handler(std::move(req), std::move(respond));
-    return;
+    Match(r.segments, req.path, &req.path_params);
+    return &r;
   }
   if (!allow.empty()) {
     HttpResponse resp = JsonError(405, "method_not_allowed", req.method + " is not allowed here; use " + allow);
     resp.headers.Set("Allow", allow);
-    respond(std::move(resp));
-    return;
+    return resp;
   }
-  respond(JsonError(404, "not_found", "no such resource: " + req.path.substr(0, 200)));
+  return JsonError(404, "not_found", "no such resource: " + req.path.substr(0, 200));
+}
+
+std::optional<HttpResponse> Router::TryHandleNow(HttpRequest& req) const {
+  auto found = Find(req);
+  if (auto* error = std::get_if<HttpResponse>(&found)) return std::move(*error);
+  const Route* r = std::get<const Route*>(found);
+  if (r->sync) return r->sync(req);
+  req.path_params.clear();  // Dispatch matches again
+  return std::nullopt;
+}
+
+void Router::Dispatch(HttpRequest&& req, Responder respond) const {
+  auto found = Find(req);
+  if (auto* error = std::get_if<HttpResponse>(&found)) return respond(std::move(*error));
+  const Route* r = std::get<const Route*>(found);
+  if (r->sync) return respond(r->sync(req));
+  r->async(std::move(req), std::move(respond));
 }
 
 }  // namespace riik::net

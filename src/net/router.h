@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -43,14 +45,20 @@ class Router {
 
   // Finds the route and calls it; errors (404/405/415) are answered directly.
   void Dispatch(HttpRequest&& req, Responder respond) const;
+  // The fast path for synchronous handlers: answers now if the route is synchronous
+  // (or the request is an error), nullopt if it needs Dispatch().
+  std::optional<HttpResponse> TryHandleNow(HttpRequest& req) const;
 
  private:
   struct Route {
     std::string method;
     std::vector<std::string> segments;
     std::string body_type;
-    AsyncHandler handler;
+    Handler sync;        // exactly one of sync and async is set
+    AsyncHandler async;
   };
+  // The matching route, or the error to answer with.
+  std::variant<const Route*, HttpResponse> Find(HttpRequest& req) const;
   std::vector<Route> routes_;
 };
 

@@ -20,7 +20,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
-#include <map>
+#include <unordered_set>
 #include <mutex>
 #include <thread>
 
@@ -36,11 +36,61 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
+// One connection's timing state. Lives in its coroutine frame and is known to the
+// Sweeper of its thread, which enforces deadlines by cancelling (not closing) the
+// socket, so that a late client can still be answered 408.
+struct Conn {
+  tcp::socket* socket = nullptr;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  bool timed_out = false;
+  bool idle = false;  // waiting for the next request on a kept-alive connection
+
+  void ExpireIn(std::chrono::milliseconds d) {
+    timed_out = false;
+    deadline = std::chrono::steady_clock::now() + d;
+  }
+  void NoDeadline() { deadline = std::chrono::steady_clock::time_point::max(); }
+};
+
+// Per thread: every open connection, checked against its deadline every 100 ms.
+// Touched only from its own io_context's thread.
+struct Sweeper {
+  explicit Sweeper(asio::io_context& ioc) : timer(ioc) {}
+  asio::steady_timer timer;
+  std::unordered_set<Conn*> conns;
+
+  void Tick() {
+    timer.expires_after(std::chrono::milliseconds(100));
+    timer.async_wait([this](const error_code& ec) {
+      if (ec) return;
+      auto now = std::chrono::steady_clock::now();
+      for (Conn* c : conns) {
+        if (c->deadline <= now) {
+          c->timed_out = true;
+          c->NoDeadline();
+          error_code ignored;
+          c->socket->cancel(ignored);
+        }
+      }
+      Tick();
+    });
+  }
+  void CloseIdle() {
+    for (Conn* c : conns) {
+      if (c->idle) {
+        error_code ignored;
+        c->socket->cancel(ignored);
+      }
+    }
+  }
+};
+
 struct HttpServer::Impl {
   ServerOptions opts;
   Router router;
   std::unique_ptr<asio::ssl::context> ssl;
   std::vector<std::unique_ptr<asio::io_context>> iocs;
+  std::vector<std::unique_ptr<Sweeper>> sweepers;  // one per io_context
   std::unique_ptr<tcp::acceptor> acceptor;  // on iocs[0]; sockets are spread over all
   std::vector<std::thread> threads;
   uint16_t port = 0;
@@ -49,8 +99,7 @@ struct HttpServer::Impl {
 
   std::mutex mu;
   std::condition_variable sessions_done;
-  std::map<uint64_t, std::function<void()>> sessions;  // id -> "close if idle"
-  uint64_t next_session = 0;
+  int64_t sessions = 0;
 
   std::array<std::atomic<Counter*>, 600> by_status{};
   Gauge* active = nullptr;
@@ -67,15 +116,16 @@ struct HttpServer::Impl {
     return *c;
   }
 
-  uint64_t Register(std::function<void()> close_if_idle) {
+  void Enter(Sweeper& sw, Conn* c) {
+    sw.conns.insert(c);
     std::lock_guard lock(mu);
-    sessions[next_session] = std::move(close_if_idle);
+    ++sessions;
     active->Add(1);
-    return next_session++;
   }
-  void Unregister(uint64_t id) {
+  void Leave(Sweeper& sw, Conn* c) {
+    sw.conns.erase(c);
     std::lock_guard lock(mu);
-    sessions.erase(id);
+    --sessions;
     active->Add(-1);
     sessions_done.notify_all();
   }
@@ -138,8 +188,8 @@ struct Pending {
 };
 
 template <class Stream>
-asio::awaitable<error_code> WriteResponse(Stream& stream, HttpResponse&& r, unsigned version, bool keep_alive,
-                                          const ServerOptions& opts) {
+asio::awaitable<error_code> WriteResponse(Stream& stream, Conn& conn, HttpResponse&& r, unsigned version,
+                                          bool keep_alive, const ServerOptions& opts) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "riik");
   res.set(http::field::content_type, r.content_type);
@@ -147,45 +197,65 @@ asio::awaitable<error_code> WriteResponse(Stream& stream, HttpResponse&& r, unsi
   res.keep_alive(keep_alive);
   res.body() = std::move(r.body);
   res.prepare_payload();
-  beast::get_lowest_layer(stream).expires_after(opts.write_timeout);
+  conn.ExpireIn(opts.write_timeout);
   error_code ec;
   co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  conn.NoDeadline();
   co_return ec;
 }
 
-HttpResponse BuiltIn(const HttpServer::Impl& s, const HttpRequest& req, bool* handled) {
-  *handled = req.method == "GET" && (req.path == "/healthz" || req.path == "/metrics");
-  if (!*handled) return {};
+// GET /healthz and GET /metrics, which every server answers itself.
+std::optional<HttpResponse> BuiltIn(const HttpServer::Impl& s, const HttpRequest& req) {
+  if (req.method != "GET" || (req.path != "/healthz" && req.path != "/metrics")) return std::nullopt;
   if (req.path == "/healthz") return JsonResponse(Json{{"status", "ok"}, {"server", s.opts.name}});
   return TextResponse(Metrics().Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
+// Waits for the response of an asynchronous route, which may come from any thread.
+asio::awaitable<HttpResponse> AwaitAsync(const Router& router, HttpRequest&& req) {
+  auto pending = std::make_shared<Pending>();
+  router.Dispatch(std::move(req), Responder([pending](HttpResponse r) {
+                    std::function<void(HttpResponse)> resume;
+                    {
+                      std::lock_guard lock(pending->mu);
+                      if (!pending->resume) {
+                        pending->response = std::move(r);
+                        return;
+                      }
+                      resume = std::move(pending->resume);
+                    }
+                    resume(std::move(r));
+                  }));
+  {
+    std::lock_guard lock(pending->mu);
+    pending->in_dispatch = false;
+    if (pending->response) co_return std::move(*pending->response);
+  }
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
+      [pending](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        auto ex = asio::get_associated_executor(*h);
+        auto resume = [h, ex](HttpResponse r) {
+          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+        };
+        std::optional<HttpResponse> arrived;
+        {
+          std::lock_guard lock(pending->mu);
+          if (pending->response) {
+            arrived.swap(pending->response);
+          } else {
+            pending->resume = resume;
+          }
+        }
+        if (arrived) resume(std::move(*arrived));
+      },
+      asio::use_awaitable);
+}
+
 template <class Stream>
-asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, std::string remote, std::shared_ptr<X509> cert) {
+asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, const std::string& remote,
+                            const std::shared_ptr<X509>& cert) {
   const ServerOptions& opts = s->opts;
-  auto& sock = beast::get_lowest_layer(stream);
-  auto idle = std::make_shared<bool>(false);
-  auto alive = std::make_shared<bool>(true);
-  auto ex = sock.get_executor();
-  uint64_t id = s->Register([alive, idle, &sock, ex] {
-    asio::post(ex, [alive, idle, &sock] {
-      if (*alive && *idle) sock.cancel();
-    });
-  });
-  // Reads are bounded by our own timer, which cancels (rather than closes, as the
-  // stream's own expiry would) so that a late client can still be told 408.
-  asio::steady_timer deadline(ex);
-  auto timed_out = std::make_shared<bool>(false);
-  auto arm = [&](std::chrono::milliseconds d) {
-    *timed_out = false;
-    deadline.expires_after(d);
-    deadline.async_wait([timed_out, &sock](const error_code& e) {
-      if (e) return;  // re-armed or cancelled
-      *timed_out = true;
-      error_code ignored;
-      sock.socket().cancel(ignored);
-    });
-  };
   beast::flat_buffer buffer;
   for (;;) {
     if (s->stopping) break;
@@ -193,23 +263,22 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, std::string rem
     parser.header_limit(static_cast<uint32_t>(opts.max_header_bytes));
     parser.body_limit(opts.max_body_bytes);
     bool had_buffered = buffer.size() > 0;
-    *idle = !had_buffered;
-    sock.expires_never();
-    arm(had_buffered ? opts.read_timeout : opts.idle_timeout);
+    conn.idle = !had_buffered;
+    conn.ExpireIn(had_buffered ? opts.read_timeout : opts.idle_timeout);
     error_code ec;
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    *idle = false;
+    conn.idle = false;
     if (!ec && !parser.is_done()) {
-      arm(opts.read_timeout);
+      conn.ExpireIn(opts.read_timeout);
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     }
-    deadline.cancel();
-    if (ec == asio::error::operation_aborted && *timed_out) ec = beast::error::timeout;
+    conn.NoDeadline();
+    if (ec == asio::error::operation_aborted && conn.timed_out) ec = beast::error::timeout;
     if (ec) {
       bool got_bytes = had_buffered || parser.got_some();
       if (auto err = ReadErrorResponse(ec, parser, opts, got_bytes)) {
         s->RequestsWith(err->status).Add();
-        co_await WriteResponse(stream, std::move(*err), 11, false, opts);
+        co_await WriteResponse(stream, conn, std::move(*err), 11, false, opts);
       }
       break;
     }
@@ -217,113 +286,83 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, std::string rem
     unsigned version = parser.get().version();
     bool keep_alive = parser.get().keep_alive();
     HttpRequest req = ToRequest(parser.release(), remote, cert);
-    std::string method = req.method, log_path = RedactForLog(req.path);
+    std::string log_line;
+    if (spdlog::should_log(spdlog::level::debug)) log_line = req.method + " " + RedactForLog(req.path);
 
-    bool handled = false;
-    HttpResponse resp = BuiltIn(*s, req, &handled);
-    if (!handled) {
-      auto pending = std::make_shared<Pending>();
-      s->router.Dispatch(std::move(req), Responder([pending](HttpResponse r) {
-                           std::function<void(HttpResponse)> resume;
-                           {
-                             std::lock_guard lock(pending->mu);
-                             if (!pending->resume) {
-                               pending->response = std::move(r);
-                               return;
-                             }
-                             resume = std::move(pending->resume);
-                           }
-                           resume(std::move(r));
-                         }));
-      std::optional<HttpResponse> ready;
-      {
-        std::lock_guard lock(pending->mu);
-        pending->in_dispatch = false;
-        ready.swap(pending->response);
-      }
-      if (ready) {
-        resp = std::move(*ready);
-      } else {
-        resp = co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
-            [pending](auto handler) {
-              auto h = std::make_shared<decltype(handler)>(std::move(handler));
-              auto hex = asio::get_associated_executor(*h);
-              auto resume = [h, hex](HttpResponse r) {
-                asio::post(hex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
-              };
-              std::optional<HttpResponse> arrived;
-              {
-                std::lock_guard lock(pending->mu);
-                if (pending->response) {
-                  arrived.swap(pending->response);
-                } else {
-                  pending->resume = resume;
-                }
-              }
-              if (arrived) resume(std::move(*arrived));
-            },
-            asio::use_awaitable);
-      }
+    HttpResponse resp;
+    if (auto builtin = BuiltIn(*s, req)) {
+      resp = std::move(*builtin);
+    } else if (auto now = s->router.TryHandleNow(req)) {
+      resp = std::move(*now);
+    } else {
+      resp = co_await AwaitAsync(s->router, std::move(req));
     }
     int status = resp.status;
     keep_alive = keep_alive && !s->stopping;
-    ec = co_await WriteResponse(stream, std::move(resp), version, keep_alive, opts);
+    ec = co_await WriteResponse(stream, conn, std::move(resp), version, keep_alive, opts);
     s->RequestsWith(status).Add();
-    if (spdlog::should_log(spdlog::level::debug)) {
+    if (!log_line.empty()) {
       auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-      spdlog::debug("{} {} {} -> {} in {} us", opts.name, method, log_path, status, us);
+      spdlog::debug("{} {} -> {} in {} us", opts.name, log_line, status, us);
     }
     if (ec || !keep_alive) break;
   }
-  *alive = false;
-  s->Unregister(id);
 }
 
-asio::awaitable<void> RunSession(HttpServer::Impl* s, tcp::socket socket) {
+asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::socket socket) {
   error_code ec;
   auto ep = socket.remote_endpoint(ec);
   std::string remote = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
   socket.set_option(tcp::no_delay(true), ec);
+  Conn conn;
   if (!s->ssl) {
     beast::tcp_stream stream(std::move(socket));
-    co_await Serve(s, stream, remote, nullptr);
+    conn.socket = &stream.socket();
+    s->Enter(*sweeper, &conn);
+    co_await Serve(s, stream, conn, remote, nullptr);
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    s->Leave(*sweeper, &conn);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *s->ssl);
-  beast::get_lowest_layer(stream).expires_after(s->opts.read_timeout);
+  conn.socket = &beast::get_lowest_layer(stream).socket();
+  s->Enter(*sweeper, &conn);
+  conn.ExpireIn(s->opts.read_timeout);
   co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  conn.NoDeadline();
   if (ec) {
     s->tls_failures->Add();
     spdlog::debug("{}: TLS handshake with {} failed: {}", s->opts.name, remote, ec.message());
+    s->Leave(*sweeper, &conn);
     co_return;
   }
   std::shared_ptr<X509> cert(SSL_get1_peer_certificate(stream.native_handle()), X509_free);
-  if (cert && s->opts.tls->verify_client) {
-    Status verdict = s->opts.tls->verify_client(cert.get());
-    if (!verdict.ok()) {
-      s->RequestsWith(403).Add();
-      co_await WriteResponse(stream, JsonError(403, "client_certificate_refused", verdict.message()), 11, false, s->opts);
-      co_return;
-    }
+  Status verdict = cert && s->opts.tls->verify_client ? s->opts.tls->verify_client(cert.get()) : OkStatus();
+  if (!verdict.ok()) {
+    s->RequestsWith(403).Add();
+    co_await WriteResponse(stream, conn, JsonError(403, "client_certificate_refused", verdict.message()), 11, false,
+                           s->opts);
+  } else {
+    co_await Serve(s, stream, conn, remote, cert);
   }
-  co_await Serve(s, stream, remote, cert);
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  conn.ExpireIn(std::chrono::milliseconds(2000));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  s->Leave(*sweeper, &conn);
 }
 
 asio::awaitable<void> AcceptLoop(HttpServer::Impl* s) {
   size_t next = 0;
   for (;;) {
     error_code ec;
-    auto& target = *s->iocs[next++ % s->iocs.size()];
+    size_t i = next++ % s->iocs.size();
+    auto& target = *s->iocs[i];
     tcp::socket socket = co_await s->acceptor->async_accept(target, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (s->stopping || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("{}: accept failed: {}", s->opts.name, ec.message());
       continue;
     }
-    asio::co_spawn(target, RunSession(s, std::move(socket)), asio::detached);
+    asio::co_spawn(target, RunSession(s, s->sweepers[i].get(), std::move(socket)), asio::detached);
   }
 }
 
@@ -362,7 +401,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
                                              {{"server", impl->opts.name}});
   if (impl->opts.tls) RETURN_IF_ERROR(LoadTls(*impl));
   int threads = std::max(1, impl->opts.threads);
-  for (int i = 0; i < threads; ++i) impl->iocs.push_back(std::make_unique<asio::io_context>(1));
+  for (int i = 0; i < threads; ++i) {
+    impl->iocs.push_back(std::make_unique<asio::io_context>(1));
+    impl->sweepers.push_back(std::make_unique<Sweeper>(*impl->iocs.back()));
+    impl->sweepers.back()->Tick();
+  }
 
   error_code ec;
   auto address = asio::ip::make_address(impl->opts.host, ec);
@@ -402,10 +445,10 @@ void HttpServer::Stop() {
     error_code ec;
     s.acceptor->close(ec);
   });
+  for (size_t i = 0; i < s.iocs.size(); ++i) asio::post(*s.iocs[i], [sw = s.sweepers[i].get()] { sw->CloseIdle(); });
   {
     std::unique_lock lock(s.mu);
-    for (auto& [id, close_if_idle] : s.sessions) close_if_idle();
-    s.sessions_done.wait_for(lock, s.opts.shutdown_grace, [&] { return s.sessions.empty(); });
+    s.sessions_done.wait_for(lock, s.opts.shutdown_grace, [&] { return s.sessions == 0; });
   }
   for (auto& ioc : s.iocs) ioc->stop();
   for (auto& t : s.threads) t.join();

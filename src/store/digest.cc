@@ -25,10 +25,9 @@ void AppendLengthPrefixed(Sha256Hasher& h, std::string_view s) {
 Result<StateDigest> Store::Digest() {
   std::lock_guard lock(mu_);
   // A write transaction keeps other processes' writers out while we read.
-  RETURN_IF_ERROR(backend_->BeginWrite());
+  ASSIGN_OR_RETURN(JournalHead head, BeginWriteLocked());
   auto compute = [&]() -> Result<StateDigest> {
     StateDigest out;
-    ASSIGN_OR_RETURN(JournalHead head, ReadHead());
     out.seq = head.seq;
     std::vector<const TableSchema*> tables;
     for (const auto& s : schemas_) tables.push_back(&s);

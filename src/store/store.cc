@@ -156,8 +156,9 @@ Status Store::LoadSchemas() {
   return OkStatus();
 }
 
-Result<JournalHead> Store::ReadHead() {
-  ASSIGN_OR_RETURN(auto r, backend_->Query("SELECT seq, hash, time_us FROM riik_journal ORDER BY seq DESC LIMIT 1"));
+constexpr const char* kHeadQuery = "SELECT seq, hash, time_us FROM riik_journal ORDER BY seq DESC LIMIT 1";
+
+Result<JournalHead> HeadFrom(const impl::QueryResult& r) {
   JournalHead h;
   h.hash = GenesisHash();
   if (!r.rows.empty()) {
@@ -168,6 +169,18 @@ Result<JournalHead> Store::ReadHead() {
     h = JournalHead{*seq, hash->bytes, *time};
   }
   return h;
+}
+
+Result<JournalHead> Store::ReadHead() {
+  ASSIGN_OR_RETURN(auto r, backend_->Query(kHeadQuery));
+  return HeadFrom(r);
+}
+
+Result<JournalHead> Store::BeginWriteLocked() {
+  ASSIGN_OR_RETURN(auto r, backend_->BeginWrite(kHeadQuery));
+  auto head = HeadFrom(r);
+  if (!head.ok()) (void)backend_->Rollback();
+  return head;
 }
 
 void Store::PublishHead(const JournalHead& head) {
@@ -296,13 +309,13 @@ Status Store::ApplyChange(const Json& change, WriteTxn* record) {
   return InvalidArgument("unknown change op '" + op + "'");
 }
 
-Status Store::AppendEntryLocked(const JournalEntry& e) {
+Status Store::AppendEntryLocked(const JournalEntry& e, bool and_commit) {
   std::vector<Value> p = {e.seq, Blob{e.prev_hash}, Blob{e.hash}, e.time, e.node, e.changes};
-  return backend_->Exec(std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)", p);
+  std::string sql = std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)";
+  return and_commit ? backend_->ExecAndCommit(sql, p) : backend_->Exec(sql, p);
 }
 
-Result<JournalHead> Store::CommitLocked(WriteTxn& txn) {
-  ASSIGN_OR_RETURN(JournalHead head, ReadHead());  // another process may have written
+Result<JournalHead> Store::CommitLocked(WriteTxn& txn, const JournalHead& head) {
   JournalEntry e;
   e.seq = head.seq + 1;
   e.prev_hash = head.hash;
@@ -310,14 +323,13 @@ Result<JournalHead> Store::CommitLocked(WriteTxn& txn) {
   e.node = node_;
   e.changes = "[" + Join(txn.changes_, ",", [](auto& c) { return c; }) + "]";
   e.hash = ComputeEntryHash(e);
-  RETURN_IF_ERROR(AppendEntryLocked(e));
-  RETURN_IF_ERROR(backend_->Commit());
+  RETURN_IF_ERROR(AppendEntryLocked(e, /*and_commit=*/true));
   return JournalHead{e.seq, e.hash, e.time};
 }
 
 Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(backend_->BeginWrite());
+  ASSIGN_OR_RETURN(JournalHead head, BeginWriteLocked());
   auto schemas_before = schemas_;
   WriteTxn txn(*this);
   Status st = fn(txn);
@@ -326,7 +338,7 @@ Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
     RETURN_IF_ERROR(backend_->Rollback());
     return head_;
   }
-  if (st.ok()) committed = CommitLocked(txn);
+  if (st.ok()) committed = CommitLocked(txn, head);
   if (!committed.ok()) {
     (void)backend_->Rollback();
     schemas_ = std::move(schemas_before);
@@ -359,15 +371,14 @@ Status Store::EnsureTables(const std::vector<TableSchema>& schemas) {
 
 Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(backend_->BeginWrite());
+  auto head = BeginWriteLocked();
+  if (!head.ok()) return head.status();
   auto schemas_before = schemas_;
   auto fail = [&](Status s) {
     (void)backend_->Rollback();
     schemas_ = schemas_before;
     return s;
   };
-  auto head = ReadHead();
-  if (!head.ok()) return fail(head.status());
   JournalEntry prev;
   prev.seq = head->seq;
   prev.hash = head->hash;
@@ -378,8 +389,7 @@ Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
     Status st = ApplyChange(c, nullptr);
     if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));
   }
-  Status st = AppendEntryLocked(entry);
-  if (st.ok()) st = backend_->Commit();
+  Status st = AppendEntryLocked(entry, /*and_commit=*/true);
   if (!st.ok()) return fail(st);
   PublishHead(JournalHead{entry.seq, entry.hash, entry.time});
   return head_;

@@ -120,14 +120,16 @@ class Store {
   Status Init();
   Status LoadSchemas();
   Result<JournalHead> ReadHead();
+  // Begins a write transaction and returns the journal head as of its start.
+  Result<JournalHead> BeginWriteLocked();
   Status ApplyChange(const Json& change, WriteTxn* record);
   Status CreateTableLocked(const TableSchema& schema, WriteTxn* record);
   Status PutLocked(const TableSchema& schema, const Row& row, WriteTxn* record);
   Status DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* record);
   Result<std::optional<Row>> GetLocked(const std::string& table, const Row& key);
   Result<std::vector<Row>> QueryLocked(const std::string& sql, const std::vector<Value>& params);
-  Status AppendEntryLocked(const JournalEntry& e);
-  Result<JournalHead> CommitLocked(WriteTxn& txn);
+  Status AppendEntryLocked(const JournalEntry& e, bool and_commit);
+  Result<JournalHead> CommitLocked(WriteTxn& txn, const JournalHead& head);
   Result<const TableSchema*> SchemaLocked(const std::string& table) const;
   void PublishHead(const JournalHead& head);
 

@@ -28,9 +28,12 @@ class Backend {
   // SQL type for a column type.
   virtual std::string_view TypeName(ColumnType t) const = 0;
 
-  // Starts a write transaction that excludes other writers (also in other processes).
-  virtual Status BeginWrite() = 0;
+  // Starts a write transaction that excludes other writers (also in other processes)
+  // and runs `then_query` (no parameters) in it: one round trip where the engine allows.
+  virtual Result<QueryResult> BeginWrite(std::string_view then_query) = 0;
   virtual Status Commit() = 0;
+  // Runs one statement and commits: one round trip where the engine allows.
+  virtual Status ExecAndCommit(std::string_view sql, std::span<const Value> params) = 0;
   virtual Status Rollback() = 0;
 
   virtual Status Exec(std::string_view sql, std::span<const Value> params = {}) = 0;

@@ -53,12 +53,16 @@ class PostgresBackend final : public Backend {
     return "BYTEA";
   }
 
-  Status BeginWrite() override {
-    RETURN_IF_ERROR(Exec("BEGIN"));
-    // Writers queue on the journal table; plain readers are not blocked.
-    return Exec("LOCK TABLE riik_journal IN EXCLUSIVE MODE");
+  Result<QueryResult> BeginWrite(std::string_view then_query) override {
+    // Writers queue on the journal table; plain readers are not blocked. One simple
+    // query carries all three statements and returns the last one's rows.
+    return Query("BEGIN; LOCK TABLE riik_journal IN EXCLUSIVE MODE; " + std::string(then_query));
   }
   Status Commit() override { return Exec("COMMIT"); }
+  Status ExecAndCommit(std::string_view sql, std::span<const Value> params) override {
+    ASSIGN_OR_RETURN(std::string inlined, Inline(sql, params));
+    return Exec(inlined + "; COMMIT");
+  }
   Status Rollback() override { return Exec("ROLLBACK"); }
 
   Status Exec(std::string_view sql, std::span<const Value> params = {}) override {
@@ -112,6 +116,33 @@ class PostgresBackend final : public Backend {
   }
 
  private:
+  // Replaces each `?` by the parameter as a safely quoted literal.
+  Result<std::string> Inline(std::string_view sql, std::span<const Value> params) {
+    std::string out;
+    size_t next = 0;
+    for (char c : sql) {
+      if (c != '?') {
+        out.push_back(c);
+        continue;
+      }
+      if (next >= params.size()) return Internal("postgresql: fewer parameters than placeholders");
+      const Value& v = params[next++];
+      if (auto* n = std::get_if<int64_t>(&v)) {
+        out += std::to_string(*n);
+      } else if (auto* b = std::get_if<Blob>(&v)) {
+        out += "'\\x" + HexEncode(b->bytes) + "'::bytea";
+      } else if (auto* t = std::get_if<std::string>(&v)) {
+        std::unique_ptr<char, decltype(&PQfreemem)> lit(PQescapeLiteral(conn_.get(), t->data(), t->size()), PQfreemem);
+        if (!lit) return Error(nullptr, sql);
+        out += lit.get();
+      } else {
+        out += "NULL";
+      }
+    }
+    if (next != params.size()) return Internal("postgresql: more parameters than placeholders");
+    return out;
+  }
+
   Result<ResultPtr> Run(std::string_view sql, std::span<const Value> params) {
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size());

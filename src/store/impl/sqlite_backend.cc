@@ -31,8 +31,15 @@ class SqliteBackend final : public Backend {
     return "BLOB";
   }
 
-  Status BeginWrite() override { return Exec("BEGIN IMMEDIATE"); }
+  Result<QueryResult> BeginWrite(std::string_view then_query) override {
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    return Query(then_query);
+  }
   Status Commit() override { return Exec("COMMIT"); }
+  Status ExecAndCommit(std::string_view sql, std::span<const Value> params) override {
+    RETURN_IF_ERROR(Exec(sql, params));
+    return Commit();
+  }
   Status Rollback() override { return Exec("ROLLBACK"); }
 
   Status Exec(std::string_view sql, std::span<const Value> params = {}) override {
