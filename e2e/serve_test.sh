@@ -4,7 +4,9 @@
 source "$(dirname "$0")/lib.sh"
 
 PG_URL=""
-if [ -n "${RIIK_TEST_PG_URL_FILE:-}" ] && [ -s "$RIIK_TEST_PG_URL_FILE" ]; then
+if [ -n "${RIIK_TEST_PG_URL_FILE:-}" ]; then
+  # Under ctest the pg fixture has started a cluster: a missing URL is a failure.
+  [ -s "$RIIK_TEST_PG_URL_FILE" ] || fail "no PostgreSQL test cluster at $RIIK_TEST_PG_URL_FILE"
   ADMIN=$(cat "$RIIK_TEST_PG_URL_FILE")
   DB="serve_$$"
   psql -q "$ADMIN" -c "CREATE DATABASE $DB" || fail "cannot create database $DB"

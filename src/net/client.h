@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "net/http.h"
+#include "net/url.h"
 
 namespace riik::net {
 
@@ -20,15 +21,6 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{15000};  // per request, connect included
   size_t max_body_bytes = 64 * 1024 * 1024;
 };
-
-struct Url {
-  bool tls = false;
-  std::string host;
-  uint16_t port = 0;
-  std::string target = "/";  // path and query
-};
-// Parses "http://host:port/path?query" and "https://…"; IPv6 hosts in brackets.
-Result<Url> ParseUrl(std::string_view url);
 
 class HttpClient {
  public:

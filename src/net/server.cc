@@ -13,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -178,13 +179,14 @@ HttpRequest ToRequest(http::request<http::string_body>&& msg, const std::string&
   return req;
 }
 
-// Completion of one request: the response may come synchronously (most handlers) or
-// later from another thread; the synchronous case avoids a round trip through post().
+// The meeting point of an asynchronous route's Responder (any thread, any time) and
+// the connection's coroutine, which sleeps on `wake` until the response is there.
+// `wake` is cleared under the mutex when the coroutine's frame goes away, so a late
+// Responder never touches a dead timer.
 struct Pending {
   std::mutex mu;
-  bool in_dispatch = true;
   std::optional<HttpResponse> response;
-  std::function<void(HttpResponse)> resume;
+  asio::steady_timer* wake = nullptr;
 };
 
 template <class Stream>
@@ -214,42 +216,36 @@ std::optional<HttpResponse> BuiltIn(const HttpServer::Impl& s, const HttpRequest
 // Waits for the response of an asynchronous route, which may come from any thread.
 asio::awaitable<HttpResponse> AwaitAsync(const Router& router, HttpRequest&& req) {
   auto pending = std::make_shared<Pending>();
-  router.Dispatch(std::move(req), Responder([pending](HttpResponse r) {
-                    std::function<void(HttpResponse)> resume;
-                    {
-                      std::lock_guard lock(pending->mu);
-                      if (!pending->resume) {
-                        pending->response = std::move(r);
-                        return;
-                      }
-                      resume = std::move(pending->resume);
-                    }
-                    resume(std::move(r));
-                  }));
+  asio::steady_timer wake(co_await asio::this_coro::executor, std::chrono::steady_clock::time_point::max());
   {
     std::lock_guard lock(pending->mu);
-    pending->in_dispatch = false;
-    if (pending->response) co_return std::move(*pending->response);
+    pending->wake = &wake;
   }
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
-      [pending](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        auto ex = asio::get_associated_executor(*h);
-        auto resume = [h, ex](HttpResponse r) {
-          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
-        };
-        std::optional<HttpResponse> arrived;
-        {
-          std::lock_guard lock(pending->mu);
-          if (pending->response) {
-            arrived.swap(pending->response);
-          } else {
-            pending->resume = resume;
-          }
-        }
-        if (arrived) resume(std::move(*arrived));
-      },
-      asio::use_awaitable);
+  struct Detach {
+    std::shared_ptr<Pending> p;
+    ~Detach() {
+      std::lock_guard lock(p->mu);
+      p->wake = nullptr;
+    }
+  } detach{pending};
+  router.Dispatch(std::move(req), Responder([pending](HttpResponse r) {
+                    std::lock_guard lock(pending->mu);
+                    pending->response = std::move(r);
+                    if (pending->wake) {
+                      asio::post(pending->wake->get_executor(), [pending] {
+                        std::lock_guard inner(pending->mu);
+                        if (pending->wake) pending->wake->cancel();
+                      });
+                    }
+                  }));
+  for (;;) {
+    {
+      std::lock_guard lock(pending->mu);
+      if (pending->response) co_return std::move(*pending->response);
+    }
+    error_code ec;
+    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 template <class Stream>

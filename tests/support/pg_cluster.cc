@@ -86,6 +86,7 @@ Status PgCluster::Stop(const std::string& dir) {
 }
 
 PgCluster::~PgCluster() {
+  if (keep_running_) return;
   (void)Stop(dir_);
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

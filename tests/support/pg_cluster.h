@@ -19,7 +19,10 @@ class PgCluster {
   static Result<std::unique_ptr<PgCluster>> Start(const std::string& dir);
   // Stops a cluster started earlier in `dir` (by this or another process).
   static Status Stop(const std::string& dir);
-  ~PgCluster();
+  ~PgCluster();  // stops the cluster and removes its files, unless KeepRunning()
+
+  // Leaves the cluster running when this object goes away (Stop(dir) ends it later).
+  void KeepRunning() { keep_running_ = true; }
 
   // postgresql://riik@127.0.0.1:PORT/postgres
   const std::string& admin_url() const { return admin_url_; }
@@ -28,6 +31,7 @@ class PgCluster {
  private:
   std::string dir_;
   std::string admin_url_;
+  bool keep_running_ = false;
 };
 
 // A fresh, empty database in the shared test cluster; returns its URL. Fails (and the

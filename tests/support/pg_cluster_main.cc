@@ -21,6 +21,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("PostgreSQL test cluster at %s\n", (*cluster)->admin_url().c_str());
-  cluster->release();  // keep it running for the other tests; `stop` ends it
+  (*cluster)->KeepRunning();  // for the other tests; `pg_test_cluster stop` ends it
   return 0;
 }
