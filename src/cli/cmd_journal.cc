@@ -34,7 +34,9 @@ Result<std::unique_ptr<store::Store>> OpenSelected(const StoreSelect& s) {
     }
     url = "sqlite:" + path;
   }
-  return store::Store::Open(store::StoreOptions{url, s.node});
+  store::StoreOptions options{url, s.node};
+  options.read_only = true;  // inspect a store while its owner serves it
+  return store::Store::Open(options);
 }
 
 int Verify(const StoreSelect& s, bool no_replay) {
@@ -44,7 +46,7 @@ int Verify(const StoreSelect& s, bool no_replay) {
     return 2;
   }
   store::Store& store = **st;
-  ProgressBar bar("verify", store.Head().seq);
+  ProgressBar bar("verify", store.Head().seq);  // read-only: the head as opened
   auto report = store.VerifyJournal(!no_replay, [&](int64_t done, int64_t) { bar.Update(done); });
   bar.Finish();
   if (!report.ok()) {

@@ -20,4 +20,8 @@ std::string Base64Encode(std::string_view bytes);
 // Strict: rejects whitespace, missing padding and characters outside the alphabet.
 Result<Bytes> Base64Decode(std::string_view text);
 
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most
+// U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
 }  // namespace riik

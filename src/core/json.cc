@@ -46,7 +46,11 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
 Result<std::string> CanonicalJson(const Json& value) {
   if (HasFloat(value)) return InvalidArgument("canonical JSON does not allow floating-point numbers");
   // nlohmann::json keeps object keys in a std::map, so dump() already sorts them bytewise.
-  return value.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
+  try {
+    return value.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
+  } catch (const Json::type_error& e) {
+    return InvalidArgument(std::string("text is not valid UTF-8: ") + e.what());
+  }
 }
 
 }  // namespace riik

@@ -25,10 +25,12 @@ void AppendLengthPrefixed(Sha256Hasher& h, std::string_view s) {
 Result<StateDigest> Store::Digest() {
   std::lock_guard lock(mu_);
   // A write transaction keeps other processes' writers out while we read.
-  ASSIGN_OR_RETURN(JournalHead head, BeginWriteLocked());
+  RETURN_IF_ERROR(backend_->BeginRead());
   auto compute = [&]() -> Result<StateDigest> {
     StateDigest out;
+    ASSIGN_OR_RETURN(JournalHead head, ReadHead());
     out.seq = head.seq;
+    RETURN_IF_ERROR(LoadSchemas());  // a read-only observer may not have seen new tables
     std::vector<const TableSchema*> tables;
     for (const auto& s : schemas_) tables.push_back(&s);
     std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
@@ -63,7 +65,8 @@ Result<StateDigest> Store::Digest() {
 
 Result<VerifyReport> Store::VerifyJournal(bool replay, const std::function<void(int64_t, int64_t)>& progress) {
   VerifyReport report;
-  const int64_t total = Head().seq;
+  ASSIGN_OR_RETURN(JournalHead current, RefreshHead());
+  const int64_t total = current.seq;
   std::unique_ptr<Store> scratch;
   if (replay) {
     ASSIGN_OR_RETURN(scratch, Open(StoreOptions{"sqlite::memory:", node_, clock_}));

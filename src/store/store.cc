@@ -84,6 +84,7 @@ Store::Store(std::unique_ptr<impl::Backend> backend, StoreOptions options)
     : backend_(std::move(backend)),
       node_(std::move(options.node)),
       clock_(std::move(options.clock)),
+      read_only_(options.read_only),
       head_seq_metric_(std::make_shared<std::atomic<int64_t>>(0)) {}
 
 Store::~Store() {
@@ -111,18 +112,25 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 
 Status Store::Init() {
   std::lock_guard lock(mu_);
+  if (read_only_) {
+    ASSIGN_OR_RETURN(bool exists, backend_->TableExists("riik_journal"));
+    if (!exists) return NotFound("no riik store here (no journal table)");
+  } else {
+    RETURN_IF_ERROR(backend_->LockOwnership(node_, std::chrono::seconds(5)));
+  }
   auto blob = backend_->TypeName(ColumnType::kBlob);
   auto integer = backend_->TypeName(ColumnType::kInt);
-  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
-  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_journal (seq " + std::string(integer) +
+  if (!read_only_) RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  if (!read_only_) RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_journal (seq " + std::string(integer) +
                                  " PRIMARY KEY, prev_hash " + std::string(blob) + " NOT NULL, hash " +
                                  std::string(blob) + " NOT NULL, time_us " + std::string(integer) +
                                  " NOT NULL, node TEXT NOT NULL, changes TEXT NOT NULL)"));
-  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL)"));
+  if (!read_only_) RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL)"));
 
   ASSIGN_OR_RETURN(auto meta, backend_->Query("SELECT key, value FROM riik_meta"));
   std::map<std::string, std::string> kv;
   for (auto& r : meta.rows) kv[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
+  if (kv.empty() && read_only_) return NotFound("no riik store here (empty riik_meta)");
   if (kv.empty()) {
     std::vector<Value> p1 = {std::string("node"), node_};
     std::vector<Value> p2 = {std::string("format"), std::to_string(kFormatVersion)};
@@ -176,11 +184,9 @@ Result<JournalHead> Store::ReadHead() {
   return HeadFrom(r);
 }
 
-Result<JournalHead> Store::BeginWriteLocked() {
-  ASSIGN_OR_RETURN(auto r, backend_->BeginWrite(kHeadQuery));
-  auto head = HeadFrom(r);
-  if (!head.ok()) (void)backend_->Rollback();
-  return head;
+Status Store::BeginWriteLocked() {
+  if (read_only_) return FailedPrecondition("store " + node_ + " is open read-only");
+  return backend_->BeginWrite();
 }
 
 void Store::PublishHead(const JournalHead& head) {
@@ -211,6 +217,13 @@ std::vector<std::string> Store::Tables() const {
 JournalHead Store::Head() const {
   std::lock_guard lock(mu_);
   return head_;
+}
+
+Result<JournalHead> Store::RefreshHead() {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(JournalHead h, ReadHead());
+  PublishHead(h);
+  return h;
 }
 
 // ---- writing --------------------------------------------------------------------------
@@ -309,10 +322,11 @@ Status Store::ApplyChange(const Json& change, WriteTxn* record) {
   return InvalidArgument("unknown change op '" + op + "'");
 }
 
-Status Store::AppendEntryLocked(const JournalEntry& e, bool and_commit) {
+Status Store::AppendEntryAndCommitLocked(const JournalEntry& e) {
   std::vector<Value> p = {e.seq, Blob{e.prev_hash}, Blob{e.hash}, e.time, e.node, e.changes};
-  std::string sql = std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)";
-  return and_commit ? backend_->ExecAndCommit(sql, p) : backend_->Exec(sql, p);
+  RETURN_IF_ERROR(
+      backend_->Exec(std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)", p));
+  return backend_->Commit();
 }
 
 Result<JournalHead> Store::CommitLocked(WriteTxn& txn, const JournalHead& head) {
@@ -323,20 +337,21 @@ Result<JournalHead> Store::CommitLocked(WriteTxn& txn, const JournalHead& head) 
   e.node = node_;
   e.changes = "[" + Join(txn.changes_, ",", [](auto& c) { return c; }) + "]";
   e.hash = ComputeEntryHash(e);
-  RETURN_IF_ERROR(AppendEntryLocked(e, /*and_commit=*/true));
+  RETURN_IF_ERROR(AppendEntryAndCommitLocked(e));
   return JournalHead{e.seq, e.hash, e.time};
 }
 
 Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(JournalHead head, BeginWriteLocked());
+  RETURN_IF_ERROR(BeginWriteLocked());
+  const JournalHead head = head_;
   auto schemas_before = schemas_;
   WriteTxn txn(*this);
   Status st = fn(txn);
   Result<JournalHead> committed = st;
   if (st.ok() && txn.changes_.empty()) {
     RETURN_IF_ERROR(backend_->Rollback());
-    return head_;
+    return head;
   }
   if (st.ok()) committed = CommitLocked(txn, head);
   if (!committed.ok()) {
@@ -371,8 +386,8 @@ Status Store::EnsureTables(const std::vector<TableSchema>& schemas) {
 
 Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
   std::lock_guard lock(mu_);
-  auto head = BeginWriteLocked();
-  if (!head.ok()) return head.status();
+  RETURN_IF_ERROR(BeginWriteLocked());
+  const JournalHead head = head_;
   auto schemas_before = schemas_;
   auto fail = [&](Status s) {
     (void)backend_->Rollback();
@@ -380,16 +395,16 @@ Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
     return s;
   };
   JournalEntry prev;
-  prev.seq = head->seq;
-  prev.hash = head->hash;
-  Status link = CheckLink(head->seq == 0 ? nullptr : &prev, entry, node_);
+  prev.seq = head.seq;
+  prev.hash = head.hash;
+  Status link = CheckLink(head.seq == 0 ? nullptr : &prev, entry, node_);
   if (!link.ok()) return fail(link);
   Json changes = Json::parse(entry.changes, nullptr, false);
   for (const auto& c : changes) {
     Status st = ApplyChange(c, nullptr);
     if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));
   }
-  Status st = AppendEntryLocked(entry, /*and_commit=*/true);
+  Status st = AppendEntryAndCommitLocked(entry);
   if (!st.ok()) return fail(st);
   PublishHead(JournalHead{entry.seq, entry.hash, entry.time});
   return head_;

@@ -33,6 +33,10 @@ struct StoreOptions {
   // another name fails.
   std::string node;
   Clock clock = SystemClock();
+  // Read-only: no writes, and no claim on the store, so it can be inspected (verify,
+  // show, digest) while its owner serves it. Otherwise the process becomes the store's
+  // only writer until it closes it; a second writer is refused.
+  bool read_only = false;
 };
 
 struct StateDigest {
@@ -71,7 +75,8 @@ class WriteTxn {
 
 class Store {
  public:
-  // Opens or creates the store. Fails with a message naming the URL's problem.
+  // Opens or creates the store (read-only: opens an existing one). Fails with a message
+  // naming the problem: a bad URL, another writer, another node's store.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
   ~Store();
   Store(const Store&) = delete;
@@ -95,7 +100,10 @@ class Store {
   // Runs a read-only statement (anything else is refused with PermissionDenied).
   Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Value>& params = {});
 
+  // The head as of the last commit in this process (for a writer, the journal's head).
   JournalHead Head() const;
+  // Reads the head from the database: for read-only observers of a live store.
+  Result<JournalHead> RefreshHead();
   // Up to `limit` entries with seq > after, in order. Cheap: a primary-key range scan.
   Result<std::vector<JournalEntry>> ReadJournal(int64_t after, int64_t limit);
 
@@ -120,15 +128,16 @@ class Store {
   Status Init();
   Status LoadSchemas();
   Result<JournalHead> ReadHead();
-  // Begins a write transaction and returns the journal head as of its start.
-  Result<JournalHead> BeginWriteLocked();
+  // Begins a write transaction; the cached head is the journal's head since this
+  // process is the store's only writer.
+  Status BeginWriteLocked();
   Status ApplyChange(const Json& change, WriteTxn* record);
   Status CreateTableLocked(const TableSchema& schema, WriteTxn* record);
   Status PutLocked(const TableSchema& schema, const Row& row, WriteTxn* record);
   Status DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* record);
   Result<std::optional<Row>> GetLocked(const std::string& table, const Row& key);
   Result<std::vector<Row>> QueryLocked(const std::string& sql, const std::vector<Value>& params);
-  Status AppendEntryLocked(const JournalEntry& e, bool and_commit);
+  Status AppendEntryAndCommitLocked(const JournalEntry& e);
   Result<JournalHead> CommitLocked(WriteTxn& txn, const JournalHead& head);
   Result<const TableSchema*> SchemaLocked(const std::string& table) const;
   void PublishHead(const JournalHead& head);
@@ -137,6 +146,7 @@ class Store {
   std::unique_ptr<impl::Backend> backend_;
   std::string node_;
   Clock clock_;
+  bool read_only_ = false;
   std::vector<TableSchema> schemas_;
   JournalHead head_;
   std::shared_ptr<std::atomic<int64_t>> head_seq_metric_;

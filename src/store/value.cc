@@ -172,6 +172,12 @@ Result<Row> NormalizeRow(const Row& row, const TableSchema& schema, bool key_onl
       return InvalidArgument("table " + schema.name + ": column " + c.name + " expects " +
                              std::string(ColumnTypeName(c.type)));
     }
+    if (auto* text = std::get_if<std::string>(&v)) {
+      if (!IsValidUtf8(*text) || text->find('\0') != std::string::npos) {
+        return InvalidArgument("table " + schema.name + ": column " + c.name +
+                               " holds text that is not valid UTF-8 or contains a NUL byte");
+      }
+    }
     out[c.name] = v;
     return OkStatus();
   };

@@ -130,9 +130,37 @@ TEST_P(StoreTest, BadRowsAreRejectedWithAReason) {
   EXPECT_NE(wrong_type.message().find("born expects int"), std::string::npos) << wrong_type.message();
   Status unknown = put({{"code", std::string("x")}, {"name", std::string("n")}, {"born", int64_t{1}}, {"shoe", int64_t{42}}});
   EXPECT_NE(unknown.message().find("no column shoe"), std::string::npos) << unknown.message();
+  Status bad_text = put({{"code", std::string("x")}, {"name", std::string("\xff\xfe")}, {"born", int64_t{1}}});
+  EXPECT_NE(bad_text.message().find("not valid UTF-8"), std::string::npos) << bad_text.message();
+  Status nul = put({{"code", std::string("x")}, {"name", std::string("a\0b", 3)}, {"born", int64_t{1}}});
+  EXPECT_EQ(nul.code(), Code::kInvalidArgument);
   Status no_table = store_->Write([](WriteTxn& t) { return t.Put("nope", {}); }).status();
   EXPECT_EQ(no_table.code(), Code::kNotFound);
   EXPECT_EQ(store_->Head().seq, 1);
+}
+
+TEST_P(StoreTest, AnEngineErrorMidTransactionRollsBackCleanly) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "A", 1).ok());
+  // A rule the engine enforces, added behind riik's back: the engine refuses the row.
+  Status rule = GetParam() == "sqlite"
+                    ? riik::testing::ExecRaw(url_, "CREATE TRIGGER born_positive BEFORE INSERT ON person WHEN NEW.born < 0 "
+                                                   "BEGIN SELECT RAISE(ABORT, 'born must be positive'); END")
+                    : riik::testing::ExecRaw(url_, "ALTER TABLE person ADD CONSTRAINT born_positive CHECK (born >= 0)");
+  ASSERT_TRUE(rule.ok()) << rule.ToString();
+  JournalHead before = store_->Head();
+  auto r = store_->Write([](WriteTxn& t) -> Status {
+    RETURN_IF_ERROR(t.Put("person", {{"code", std::string("ok")}, {"name", std::string("Fine")}, {"born", int64_t{5}}}));
+    return t.Put("person", {{"code", std::string("neg")}, {"name", std::string("Neg")}, {"born", int64_t{-1}}});
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("born"), std::string::npos) << r.status().message();
+  EXPECT_EQ(store_->Head().seq, before.seq);
+  EXPECT_FALSE(store_->Get("person", {{"code", std::string("ok")}})->has_value());
+  ASSERT_TRUE(PutPerson("b", "B", 2).ok());  // the store is still usable
+  auto v = store_->VerifyJournal(true);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->status.ok()) << v->status.ToString();
 }
 
 TEST_P(StoreTest, SchemaNamesAreValidated) {
@@ -184,6 +212,32 @@ TEST_P(StoreTest, ReopeningAsAnotherNodeFails) {
   auto other = Store::Open(StoreOptions{url_, "taxboard"});
   EXPECT_EQ(other.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(other.status().message().find("belongs to node 'population'"), std::string::npos);
+}
+
+TEST_P(StoreTest, OneWriterAtATimeAndReadersAlongside) {
+  ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
+  ASSERT_TRUE(PutPerson("a", "A", 1).ok());
+  auto second = Store::Open(StoreOptions{url_, "population"});
+  ASSERT_EQ(second.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("open for writing"), std::string::npos) << second.status().message();
+
+  StoreOptions ro{url_, "population"};
+  ro.read_only = true;
+  auto reader = Store::Open(ro);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_TRUE(PutPerson("b", "B", 2).ok());
+  auto head = (*reader)->RefreshHead();
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->seq, store_->Head().seq);
+  auto v = (*reader)->VerifyJournal(true);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->status.ok()) << v->status.ToString();
+  EXPECT_EQ((*reader)->Digest()->digest, store_->Digest()->digest);
+  EXPECT_EQ((*reader)->Write([](WriteTxn&) { return OkStatus(); }).status().code(), Code::kFailedPrecondition);
+
+  StoreOptions missing{"sqlite:" + dir_ / "nothing.db", "population"};
+  missing.read_only = true;
+  EXPECT_EQ(Store::Open(missing).status().code(), Code::kNotFound);
 }
 
 TEST_P(StoreTest, VerifyFindsTheFirstTamperedEntry) {

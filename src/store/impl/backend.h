@@ -3,6 +3,7 @@
 // Not thread-safe: Store serialises all calls.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,12 +29,16 @@ class Backend {
   // SQL type for a column type.
   virtual std::string_view TypeName(ColumnType t) const = 0;
 
-  // Starts a write transaction that excludes other writers (also in other processes)
-  // and runs `then_query` (no parameters) in it: one round trip where the engine allows.
-  virtual Result<QueryResult> BeginWrite(std::string_view then_query) = 0;
+  // Makes this connection the store's only writer for as long as it lives, across
+  // processes: FailedPrecondition if another holds it (after retrying for `wait`).
+  virtual Status LockOwnership(std::string_view key, std::chrono::milliseconds wait) = 0;
+
+  // Starts a write transaction. Engines may defer statements until the next Query or
+  // Commit (PostgreSQL pipelines them), so an Exec error can surface there instead.
+  virtual Status BeginWrite() = 0;
+  // Starts a read-only transaction that sees one consistent snapshot.
+  virtual Status BeginRead() = 0;
   virtual Status Commit() = 0;
-  // Runs one statement and commits: one round trip where the engine allows.
-  virtual Status ExecAndCommit(std::string_view sql, std::span<const Value> params) = 0;
   virtual Status Rollback() = 0;
 
   virtual Status Exec(std::string_view sql, std::span<const Value> params = {}) = 0;

@@ -1,9 +1,12 @@
 // PostgreSQL backend over libpq: one connection, text-format parameters and results,
-// statements prepared once per SQL text.
+// statements prepared once per SQL text. Write transactions run in libpq's pipeline
+// mode: statements are queued and sent together, so a transaction of writes costs one
+// round trip (plus one per read inside it).
 #include <libpq-fe.h>
 
 #include <cctype>
 #include <cstdlib>
+#include <thread>
 #include <unordered_map>
 
 #include "core/encoding.h"
@@ -39,6 +42,50 @@ std::string TranslatePlaceholders(std::string_view sql) {
   return out;
 }
 
+// Parameters as libpq text values (NULL stays a null pointer).
+struct TextParams {
+  explicit TextParams(std::span<const Value> params) : texts(params.size()), values(params.size()) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (auto* n = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*n);
+      else if (auto* s = std::get_if<std::string>(&v)) texts[i] = *s;
+      else if (auto* b = std::get_if<Blob>(&v)) texts[i] = "\\x" + HexEncode(b->bytes);
+      values[i] = std::holds_alternative<std::monostate>(v) ? nullptr : texts[i].c_str();
+    }
+  }
+  std::vector<std::string> texts;
+  std::vector<const char*> values;
+};
+
+Result<QueryResult> ToQueryResult(PGresult* res) {
+  QueryResult out;
+  int ncols = PQnfields(res), nrows = PQntuples(res);
+  for (int c = 0; c < ncols; ++c) out.columns.emplace_back(PQfname(res, c));
+  out.rows.reserve(nrows);
+  for (int r = 0; r < nrows; ++r) {
+    std::vector<Value> row(ncols);
+    for (int c = 0; c < ncols; ++c) {
+      if (PQgetisnull(res, r, c)) continue;
+      std::string_view text(PQgetvalue(res, r, c), PQgetlength(res, r, c));
+      switch (PQftype(res, c)) {
+        case kInt8Oid:
+        case kInt4Oid:
+        case kInt2Oid: row[c] = static_cast<int64_t>(std::strtoll(std::string(text).c_str(), nullptr, 10)); break;
+        case kBoolOid: row[c] = static_cast<int64_t>(text == "t"); break;
+        case kByteaOid: {
+          if (!text.starts_with("\\x")) return Internal("postgresql: unexpected bytea encoding");
+          ASSIGN_OR_RETURN(Bytes b, HexDecode(text.substr(2)));
+          row[c] = Blob{std::move(b)};
+          break;
+        }
+        default: row[c] = std::string(text); break;
+      }
+    }
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
 class PostgresBackend final : public Backend {
  public:
   explicit PostgresBackend(ConnPtr conn) : conn_(std::move(conn)) {}
@@ -53,50 +100,69 @@ class PostgresBackend final : public Backend {
     return "BYTEA";
   }
 
-  Result<QueryResult> BeginWrite(std::string_view then_query) override {
-    // Writers queue on the journal table; plain readers are not blocked. One simple
-    // query carries all three statements and returns the last one's rows.
-    return Query("BEGIN; LOCK TABLE riik_journal IN EXCLUSIVE MODE; " + std::string(then_query));
+  Status LockOwnership(std::string_view key, std::chrono::milliseconds wait) override {
+    Value k = "riik-store:" + std::string(key);
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      ASSIGN_OR_RETURN(auto r, Query("SELECT pg_try_advisory_lock(hashtextextended(?, 0))", {&k, 1}));
+      if (!r.rows.empty() && std::get_if<int64_t>(&r.rows[0][0]) && std::get<int64_t>(r.rows[0][0]) == 1) {
+        return OkStatus();
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return FailedPrecondition("store " + std::string(key) +
+                                  " is open for writing by another connection to this database; stop it first, or "
+                                  "open read-only");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
-  Status Commit() override { return Exec("COMMIT"); }
-  Status ExecAndCommit(std::string_view sql, std::span<const Value> params) override {
-    ASSIGN_OR_RETURN(std::string inlined, Inline(sql, params));
-    return Exec(inlined + "; COMMIT");
+
+  Status BeginWrite() override {
+    if (PQenterPipelineMode(conn_.get()) != 1) return Error(nullptr, "entering pipeline mode");
+    in_pipeline_ = true;
+    first_error_ = OkStatus();
+    return Queue("BEGIN", {});
   }
-  Status Rollback() override { return Exec("ROLLBACK"); }
+
+  Status BeginRead() override { return Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+
+  Status Commit() override {
+    if (!in_pipeline_) return Exec("COMMIT");
+    RETURN_IF_ERROR(Queue("COMMIT", {}));
+    auto drained = Drain();
+    LeavePipeline();
+    if (!first_error_.ok()) {
+      Status err = first_error_;
+      // COMMIT of a failed transaction rolls back; make sure nothing is left open.
+      (void)Exec("ROLLBACK");
+      return err;
+    }
+    return drained.status();
+  }
+
+  Status Rollback() override {
+    if (in_pipeline_) {
+      (void)Drain();
+      LeavePipeline();
+    }
+    return Exec("ROLLBACK");
+  }
 
   Status Exec(std::string_view sql, std::span<const Value> params = {}) override {
+    if (in_pipeline_) return Queue(sql, params);
     return Run(sql, params).status();
   }
 
   Result<QueryResult> Query(std::string_view sql, std::span<const Value> params = {}) override {
-    ASSIGN_OR_RETURN(ResultPtr res, Run(sql, params));
-    QueryResult out;
-    int ncols = PQnfields(res.get()), nrows = PQntuples(res.get());
-    for (int c = 0; c < ncols; ++c) out.columns.emplace_back(PQfname(res.get(), c));
-    out.rows.reserve(nrows);
-    for (int r = 0; r < nrows; ++r) {
-      std::vector<Value> row(ncols);
-      for (int c = 0; c < ncols; ++c) {
-        if (PQgetisnull(res.get(), r, c)) continue;
-        std::string_view text(PQgetvalue(res.get(), r, c), PQgetlength(res.get(), r, c));
-        switch (PQftype(res.get(), c)) {
-          case kInt8Oid:
-          case kInt4Oid:
-          case kInt2Oid: row[c] = static_cast<int64_t>(std::strtoll(std::string(text).c_str(), nullptr, 10)); break;
-          case kBoolOid: row[c] = static_cast<int64_t>(text == "t"); break;
-          case kByteaOid: {
-            if (!text.starts_with("\\x")) return Internal("postgresql: unexpected bytea encoding");
-            ASSIGN_OR_RETURN(Bytes b, HexDecode(text.substr(2)));
-            row[c] = Blob{std::move(b)};
-            break;
-          }
-          default: row[c] = std::string(text); break;
-        }
-      }
-      out.rows.push_back(std::move(row));
+    if (in_pipeline_) {
+      RETURN_IF_ERROR(Queue(sql, params));
+      ASSIGN_OR_RETURN(ResultPtr last, Drain());
+      if (!first_error_.ok()) return first_error_;
+      if (!last) return Internal("postgresql: pipelined query returned no rows result");
+      return ToQueryResult(last.get());
     }
-    return out;
+    ASSIGN_OR_RETURN(ResultPtr res, Run(sql, params));
+    return ToQueryResult(res.get());
   }
 
   Result<bool> IsReadOnly(std::string_view sql) override {
@@ -116,49 +182,68 @@ class PostgresBackend final : public Backend {
   }
 
  private:
-  // Replaces each `?` by the parameter as a safely quoted literal.
-  Result<std::string> Inline(std::string_view sql, std::span<const Value> params) {
-    std::string out;
-    size_t next = 0;
-    for (char c : sql) {
-      if (c != '?') {
-        out.push_back(c);
-        continue;
+  // Pipeline mode: sends the statement without waiting for its result.
+  Status Queue(std::string_view sql, std::span<const Value> params) {
+    TextParams p(params);
+    auto it = prepared_.find(std::string(sql));
+    if (it == prepared_.end()) {
+      std::string name = "riik_s" + std::to_string(prepared_.size());
+      if (PQsendPrepare(conn_.get(), name.c_str(), TranslatePlaceholders(sql).c_str(), static_cast<int>(params.size()),
+                        nullptr) != 1) {
+        return Error(nullptr, sql);
       }
-      if (next >= params.size()) return Internal("postgresql: fewer parameters than placeholders");
-      const Value& v = params[next++];
-      if (auto* n = std::get_if<int64_t>(&v)) {
-        out += std::to_string(*n);
-      } else if (auto* b = std::get_if<Blob>(&v)) {
-        out += "'\\x" + HexEncode(b->bytes) + "'::bytea";
-      } else if (auto* t = std::get_if<std::string>(&v)) {
-        std::unique_ptr<char, decltype(&PQfreemem)> lit(PQescapeLiteral(conn_.get(), t->data(), t->size()), PQfreemem);
-        if (!lit) return Error(nullptr, sql);
-        out += lit.get();
-      } else {
-        out += "NULL";
-      }
+      ++queued_;
+      queued_sql_.emplace_back(sql.substr(0, 120));
+      it = prepared_.emplace(std::string(sql), name).first;
     }
-    if (next != params.size()) return Internal("postgresql: more parameters than placeholders");
-    return out;
+    if (PQsendQueryPrepared(conn_.get(), it->second.c_str(), static_cast<int>(params.size()), p.values.data(), nullptr,
+                            nullptr, 0) != 1) {
+      return Error(nullptr, sql);
+    }
+    ++queued_;
+    queued_sql_.emplace_back(sql.substr(0, 120));
+    return OkStatus();
+  }
+
+  // Sends a sync point and reads every queued result. Records the first error in
+  // first_error_ and returns the last rows result (or null).
+  Result<ResultPtr> Drain() {
+    if (PQpipelineSync(conn_.get()) != 1) return Error(nullptr, "pipeline sync");
+    ResultPtr last_rows;
+    size_t index = 0;
+    for (;;) {
+      ResultPtr res(PQgetResult(conn_.get()));
+      if (!res) {
+        if (PQstatus(conn_.get()) == CONNECTION_BAD) return Error(nullptr, "reading pipeline results");
+        continue;  // the end of one statement's results
+      }
+      ExecStatusType st = PQresultStatus(res.get());
+      if (st == PGRES_PIPELINE_SYNC) break;
+      if (st == PGRES_FATAL_ERROR && first_error_.ok()) {
+        first_error_ = Error(res.get(), index < queued_sql_.size() ? queued_sql_[index] : "pipelined statement");
+      }
+      if (st == PGRES_TUPLES_OK) last_rows = std::move(res);
+      ++index;
+    }
+    queued_ = 0;
+    queued_sql_.clear();
+    return last_rows;
+  }
+
+  void LeavePipeline() {
+    PQexitPipelineMode(conn_.get());
+    in_pipeline_ = false;
   }
 
   Result<ResultPtr> Run(std::string_view sql, std::span<const Value> params) {
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size());
-    for (size_t i = 0; i < params.size(); ++i) {
-      const Value& v = params[i];
-      if (auto* n = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*n);
-      else if (auto* s = std::get_if<std::string>(&v)) texts[i] = *s;
-      else if (auto* b = std::get_if<Blob>(&v)) texts[i] = "\\x" + HexEncode(b->bytes);
-      values[i] = std::holds_alternative<std::monostate>(v) ? nullptr : texts[i].c_str();
-    }
     PGresult* raw;
     if (params.empty()) {
       raw = PQexec(conn_.get(), std::string(sql).c_str());
     } else {
+      TextParams p(params);
       ASSIGN_OR_RETURN(std::string name, Prepared(sql, static_cast<int>(params.size())));
-      raw = PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0);
+      raw = PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()), p.values.data(), nullptr,
+                           nullptr, 0);
     }
     ResultPtr res(raw);
     auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
@@ -191,6 +276,10 @@ class PostgresBackend final : public Backend {
 
   ConnPtr conn_;
   std::unordered_map<std::string, std::string> prepared_;
+  bool in_pipeline_ = false;
+  size_t queued_ = 0;
+  std::vector<std::string> queued_sql_;
+  Status first_error_;
 };
 
 }  // namespace

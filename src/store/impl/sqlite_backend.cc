@@ -1,6 +1,12 @@
 // SQLite backend: one connection, prepared statements cached by SQL text.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <thread>
 #include <unordered_map>
 
 #include "store/impl/backend.h"
@@ -19,7 +25,12 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
 class SqliteBackend final : public Backend {
  public:
-  explicit SqliteBackend(DbPtr db) : db_(std::move(db)) {}
+  SqliteBackend(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  ~SqliteBackend() override {
+    cache_.clear();
+    db_.reset();
+    if (owner_fd_ >= 0) close(owner_fd_);  // releases the flock, after the database is closed
+  }
 
   std::string_view Kind() const override { return "sqlite"; }
   std::string_view TypeName(ColumnType t) const override {
@@ -31,15 +42,30 @@ class SqliteBackend final : public Backend {
     return "BLOB";
   }
 
-  Result<QueryResult> BeginWrite(std::string_view then_query) override {
-    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    return Query(then_query);
+  Status LockOwnership(std::string_view key, std::chrono::milliseconds wait) override {
+    if (path_ == ":memory:" || path_.empty()) return OkStatus();
+    std::string lock_path = path_ + ".owner";
+    int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Unavailable("cannot open " + lock_path + ": " + std::strerror(errno));
+    owner_fd_ = fd;
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return FailedPrecondition("store " + std::string(key) + " (" + path_ +
+                                  ") is open for writing in another process; stop it first, or open read-only");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return OkStatus();
+  }
+
+  Status BeginWrite() override { return Exec("BEGIN IMMEDIATE"); }
+  Status BeginRead() override {
+    RETURN_IF_ERROR(Exec("BEGIN"));
+    // The snapshot starts at the first read.
+    return Query("SELECT 1 FROM riik_meta LIMIT 1").status();
   }
   Status Commit() override { return Exec("COMMIT"); }
-  Status ExecAndCommit(std::string_view sql, std::span<const Value> params) override {
-    RETURN_IF_ERROR(Exec(sql, params));
-    return Commit();
-  }
   Status Rollback() override { return Exec("ROLLBACK"); }
 
   Status Exec(std::string_view sql, std::span<const Value> params = {}) override {
@@ -135,6 +161,8 @@ class SqliteBackend final : public Backend {
   }
 
   DbPtr db_;
+  std::string path_;
+  int owner_fd_ = -1;
   std::unordered_map<std::string, StmtPtr> cache_;
 };
 
@@ -149,7 +177,7 @@ Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path) {
   }
   sqlite3_extended_result_codes(db.get(), 0);
   sqlite3_busy_timeout(db.get(), 10000);
-  auto backend = std::make_unique<SqliteBackend>(std::move(db));
+  auto backend = std::make_unique<SqliteBackend>(std::move(db), path);
   const char* pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"};
   for (const char* p : pragmas) {
     auto r = backend->Query(p);
