@@ -31,11 +31,12 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
   Json out = Json::parse(text.begin(), text.end(), depth_guard, /*allow_exceptions=*/false);
   if (too_deep) return InvalidArgument("JSON nesting deeper than " + std::to_string(limits.max_depth));
   if (out.is_discarded()) {
-    // Re-parse with exceptions only to obtain nlohmann's positioned message.
+    // Re-parse with exceptions only to obtain nlohmann's positioned message (a
+    // parse_error, or out_of_range for a number too large for a double).
     try {
       Json ignored = Json::parse(text.begin(), text.end());
       (void)ignored;
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
       return InvalidArgument(std::string("malformed JSON: ") + e.what());
     }
     return InvalidArgument("malformed JSON");

@@ -49,6 +49,10 @@ TEST(JsonTest, LimitsAndErrorsSayWhatIsWrong) {
   EXPECT_NE(bad.status().message().find("column 7"), std::string::npos) << bad.status().message();
   auto deep = ParseJson(std::string(40, '[') + std::string(40, ']'), {.max_bytes = 1000, .max_depth = 32});
   EXPECT_NE(deep.status().message().find("nesting deeper than 32"), std::string::npos);
+  // Found by json_fuzz: a number beyond double's range threw out of the parser.
+  auto huge = ParseJson("[1.5e385]");
+  EXPECT_EQ(huge.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(huge.status().message().find("number overflow"), std::string::npos) << huge.status().message();
   auto big = ParseJson(std::string(2000, ' '), {.max_bytes = 1000, .max_depth = 32});
   EXPECT_EQ(big.status().code(), Code::kResourceExhausted);
 }
