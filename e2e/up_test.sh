@@ -33,6 +33,9 @@ code=$(curl -s -o "$WORK/err.json" -w '%{http_code}' "$STATUS/v1/stores/node/jou
 [ "$code" = 400 ] && jq -e '.type and .message' "$WORK/err.json" >/dev/null || fail "bad limit gave $code"
 pass "status API, metrics and a JSON 400"
 
+"$RIIK" journal verify --dir "$DIR" --node node | grep -q "chain intact" || fail "verify while serving"
+pass "journal verify works read-only while riik up owns the store"
+
 stop_pid "$UP_PID" TERM
 grep -q "stopped cleanly" "$WORK/up.err" || fail "no clean-stop message on SIGTERM"
 pass "SIGTERM stops cleanly"

@@ -7,35 +7,21 @@
 
 #include <array>
 #include <atomic>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <condition_variable>
-#include <unordered_set>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_set>
 
 #include "core/log.h"
 #include "core/metrics.h"
-#include <nlohmann/json.hpp>
+#include "net/impl/beast.h"
 
 namespace riik::net {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-using boost::system::error_code;
 
 // One connection's timing state. Lives in its coroutine frame and is known to the
 // Sweeper of its thread, which enforces deadlines by cancelling (not closing) the
