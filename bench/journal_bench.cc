@@ -1,15 +1,18 @@
 // journal_bench: journaled commits per second against plain inserts without a journal,
 // on the same engine, in the same run, with fsync on. Prints medians and the ratio.
 //
-//   journal_bench [--seconds S] [--rounds R] [--engine sqlite|postgresql|both]
+//   journal_bench [--seconds S] [--rounds R] [--engine sqlite|postgresql|both] [--writers N]
 //
-// Each round runs the plain and the journaled writer for S seconds each, alternating,
-// so that noise from the shared machine falls on both alike.
+// Each round runs, for S seconds each: the plain single writer, the journaled single
+// writer, and N journaled writers at once (group commit), so that noise from the shared
+// machine falls on all alike.
 #include <libpq-fe.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -98,14 +101,35 @@ bool JournaledCommit(store::Store& s, int64_t k) {
   return s.Write([&](store::WriteTxn& t) { return t.Put("t", {{"k", k}, {"v", kValue}}); }).ok();
 }
 
-void Report(const char* engine, const std::vector<double>& plain, const std::vector<double>& journaled) {
+// `writers` threads calling Store::Write at once for `seconds`: group commit lets them
+// share fsyncs. Returns commits per second over all threads.
+double GroupRate(store::Store& s, int writers, double seconds) {
+  std::atomic<int64_t> next{1'000'000'000}, done{0};
+  std::atomic<bool> failed{false};
+  auto start = SteadyClock::now();
+  auto end = start + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&] {
+      while (SteadyClock::now() < end) {
+        if (!JournaledCommit(s, next++)) failed = true;
+        ++done;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (failed) return -1;
+  return done / std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
+void Report(const char* engine, const char* what, const std::vector<double>& plain, const std::vector<double>& journaled) {
   double p = Median(plain), j = Median(journaled);
-  std::printf("%-10s plain %8.0f commits/s   journaled %8.0f commits/s   ratio %.2f   (medians of %zu rounds)\n",
-              engine, p, j, p > 0 ? j / p : 0, plain.size());
+  std::printf("%-10s plain %8.0f commits/s   %-24s %8.0f commits/s   ratio %.2f   (medians of %zu rounds)\n", engine,
+              p, what, j, p > 0 ? j / p : 0, plain.size());
   std::fflush(stdout);
 }
 
-int RunEngine(const std::string& engine, double seconds, int rounds) {
+int RunEngine(const std::string& engine, double seconds, int rounds, int writers) {
   testing::TempDir dir("riik-bench");
   std::string plain_url, journal_url;
   std::unique_ptr<testing::PgCluster> cluster;
@@ -133,7 +157,7 @@ int RunEngine(const std::string& engine, double seconds, int rounds) {
     std::fprintf(stderr, "cannot open the journaled store\n");
     return 1;
   }
-  std::vector<double> plain, journaled;
+  std::vector<double> plain, journaled, grouped;
   for (int r = 0; r < rounds; ++r) {
     if (engine == "sqlite") {
       PlainSqlite p(plain_url);
@@ -143,8 +167,11 @@ int RunEngine(const std::string& engine, double seconds, int rounds) {
       plain.push_back(Rate(seconds, [&](int64_t k) { return p.Commit(k); }));
     }
     journaled.push_back(Rate(seconds, [&](int64_t k) { return JournaledCommit(**store, k); }));
+    grouped.push_back(GroupRate(**store, writers, seconds));
   }
-  Report(engine.c_str(), plain, journaled);
+  Report(engine.c_str(), "journaled, 1 writer", plain, journaled);
+  std::string what = "journaled, " + std::to_string(writers) + " writers";
+  Report(engine.c_str(), what.c_str(), plain, grouped);
   auto v = (*store)->VerifyJournal(false);
   if (!v.ok() || !v->status.ok()) {
     std::fprintf(stderr, "journal does not verify after the run\n");
@@ -159,18 +186,20 @@ int main(int argc, char** argv) {
   double seconds = 2;
   int rounds = 5;
   std::string engine = "both";
+  int writers = 16;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--engine")) engine = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--writers")) writers = std::atoi(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: journal_bench [--seconds S] [--rounds R] [--engine sqlite|postgresql|both]\n");
+      std::fprintf(stderr, "usage: journal_bench [--seconds S] [--rounds R] [--engine sqlite|postgresql|both] [--writers N]\n");
       return 2;
     }
   }
   std::printf("journal_bench: one row (8-byte key, 100-byte value) per transaction, fsync on, single writer\n");
   int rc = 0;
-  if (engine == "sqlite" || engine == "both") rc |= RunEngine("sqlite", seconds, rounds);
-  if (engine == "postgresql" || engine == "both") rc |= RunEngine("postgresql", seconds, rounds);
+  if (engine == "sqlite" || engine == "both") rc |= RunEngine("sqlite", seconds, rounds, writers);
+  if (engine == "postgresql" || engine == "both") rc |= RunEngine("postgresql", seconds, rounds, writers);
   return rc;
 }

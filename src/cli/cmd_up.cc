@@ -68,7 +68,9 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
   for (const auto& [name, role] : endpoints["roles"].items()) {
     if (role.contains("example")) std::printf("  %s\n", role["example"].get<std::string>().c_str());
   }
-  std::printf("  riik journal verify --dir %s --node node\n", dir.c_str());
+  std::error_code ec;
+  std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  std::printf("  %s journal verify --dir %s --node node\n", ec ? "riik" : self.c_str(), dir.c_str());
   std::printf("\nEvery URL, CA certificate and example: %s/endpoints.json\n", dir.c_str());
   std::printf("TLS clients trust %s. Stop with Ctrl-C; run again to resume with all data.\n\n", ca_path.c_str());
   std::fflush(stdout);

@@ -322,47 +322,10 @@ Status Store::ApplyChange(const Json& change, WriteTxn* record) {
   return InvalidArgument("unknown change op '" + op + "'");
 }
 
-Status Store::AppendEntryAndCommitLocked(const JournalEntry& e) {
+Status Store::InsertEntryLocked(const JournalEntry& e) {
   std::vector<Value> p = {e.seq, Blob{e.prev_hash}, Blob{e.hash}, e.time, e.node, e.changes};
-  RETURN_IF_ERROR(
-      backend_->Exec(std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)", p));
-  return backend_->Commit();
-}
-
-Result<JournalHead> Store::CommitLocked(WriteTxn& txn, const JournalHead& head) {
-  JournalEntry e;
-  e.seq = head.seq + 1;
-  e.prev_hash = head.hash;
-  e.time = clock_();
-  e.node = node_;
-  e.changes = "[" + Join(txn.changes_, ",", [](auto& c) { return c; }) + "]";
-  e.hash = ComputeEntryHash(e);
-  RETURN_IF_ERROR(AppendEntryAndCommitLocked(e));
-  return JournalHead{e.seq, e.hash, e.time};
-}
-
-Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(BeginWriteLocked());
-  const JournalHead head = head_;
-  auto schemas_before = schemas_;
-  WriteTxn txn(*this);
-  Status st = fn(txn);
-  Result<JournalHead> committed = st;
-  if (st.ok() && txn.changes_.empty()) {
-    RETURN_IF_ERROR(backend_->Rollback());
-    return head;
-  }
-  if (st.ok()) committed = CommitLocked(txn, head);
-  if (!committed.ok()) {
-    (void)backend_->Rollback();
-    schemas_ = std::move(schemas_before);
-    return committed.status();
-  }
-  PublishHead(*committed);
-  static Counter& commits = Metrics().GetCounter("riik_store_commits_total", "Journaled transactions committed");
-  commits.Add();
-  return committed;
+  return backend_->Exec(std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)",
+                        p);
 }
 
 Status Store::EnsureTables(const std::vector<TableSchema>& schemas) {
@@ -404,7 +367,8 @@ Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
     Status st = ApplyChange(c, nullptr);
     if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));
   }
-  Status st = AppendEntryAndCommitLocked(entry);
+  Status st = InsertEntryLocked(entry);
+  if (st.ok()) st = backend_->Commit();
   if (!st.ok()) return fail(st);
   PublishHead(JournalHead{entry.seq, entry.hash, entry.time});
   return head_;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -94,6 +95,10 @@ class Store {
   // Runs `fn` in a write transaction. If it returns OK and changed something, commits
   // the changes together with one journal entry and returns the new head; if it changed
   // nothing, returns the current head; on error, rolls back and returns the error.
+  //
+  // Group commit: while one batch is being committed, transactions from other threads
+  // queue up; the next batch runs each of them (isolated by a savepoint, with its own
+  // journal entry) and commits them all with one fsync. Durable when it returns.
   Result<JournalHead> Write(const std::function<Status(WriteTxn&)>& fn);
 
   Result<std::optional<Row>> Get(const std::string& table, const Row& key);
@@ -137,11 +142,17 @@ class Store {
   Status DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* record);
   Result<std::optional<Row>> GetLocked(const std::string& table, const Row& key);
   Result<std::vector<Row>> QueryLocked(const std::string& sql, const std::vector<Value>& params);
-  Status AppendEntryAndCommitLocked(const JournalEntry& e);
-  Result<JournalHead> CommitLocked(WriteTxn& txn, const JournalHead& head);
+  Status InsertEntryLocked(const JournalEntry& e);
+  struct Writer;
+  // Runs one transaction of a batch and inserts its journal entry (no commit).
+  Result<JournalHead> RunOneLocked(const std::function<Status(WriteTxn&)>& fn, const JournalHead& head);
+  // Runs and commits a batch; sets every writer's result.
+  void CommitBatchLocked(const std::vector<Writer*>& batch);
   Result<const TableSchema*> SchemaLocked(const std::string& table) const;
   void PublishHead(const JournalHead& head);
 
+  std::mutex queue_mu_;            // guards queue_; taken before mu_, never while holding it
+  std::deque<Writer*> queue_;      // writers waiting; the front one commits the next batch
   mutable std::mutex mu_;
   std::unique_ptr<impl::Backend> backend_;
   std::string node_;

@@ -40,6 +40,9 @@ class Backend {
   virtual Status BeginRead() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // Sends any deferred statements and returns the first error among them since the
+  // last Sync (then forgets it). Engines that do not defer return OK.
+  virtual Status Sync() = 0;
 
   virtual Status Exec(std::string_view sql, std::span<const Value> params = {}) = 0;
   virtual Result<QueryResult> Query(std::string_view sql, std::span<const Value> params = {}) = 0;

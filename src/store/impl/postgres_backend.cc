@@ -140,6 +140,14 @@ class PostgresBackend final : public Backend {
     return drained.status();
   }
 
+  Status Sync() override {
+    if (!in_pipeline_) return OkStatus();
+    auto drained = Drain();
+    Status err = first_error_;
+    first_error_ = OkStatus();
+    return err.ok() ? drained.status() : err;
+  }
+
   Status Rollback() override {
     if (in_pipeline_) {
       (void)Drain();

@@ -66,6 +66,7 @@ class SqliteBackend final : public Backend {
     return Query("SELECT 1 FROM riik_meta LIMIT 1").status();
   }
   Status Commit() override { return Exec("COMMIT"); }
+  Status Sync() override { return OkStatus(); }
   Status Rollback() override { return Exec("ROLLBACK"); }
 
   Status Exec(std::string_view sql, std::span<const Value> params = {}) override {
