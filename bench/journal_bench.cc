@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("journal_bench: one row (8-byte key, 100-byte value) per transaction, fsync on, single writer\n");
+  std::printf("journal_bench: one row (8-byte key, 100-byte value) per transaction, fsync on\n");
   int rc = 0;
   if (engine == "sqlite" || engine == "both") rc |= RunEngine("sqlite", seconds, rounds, writers);
   if (engine == "postgresql" || engine == "both") rc |= RunEngine("postgresql", seconds, rounds, writers);

@@ -1,5 +1,6 @@
 // `riik up`: the whole state on one machine, with demo data, on loopback.
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -45,13 +46,18 @@ Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& di
   std::filesystem::create_directories(tls_dir, ec);
   if (ec) return Unavailable("cannot create " + tls_dir + ": " + ec.message());
   ASSIGN_OR_RETURN(PemIdentity id, MakeSelfSigned("riik development TLS", {"localhost"}, 825));
-  {
-    std::ofstream(cert) << id.cert_pem;
-    int fd_mode = umask(077);
-    std::ofstream(key) << id.key_pem;
-    umask(fd_mode);
+  mode_t old_umask = umask(077);  // the key file is created 0600
+  std::ofstream(key) << id.key_pem;
+  umask(old_umask);
+  std::ofstream(cert) << id.cert_pem;
+  auto written = [](const std::string& f) {
+    std::error_code e;
+    auto n = std::filesystem::file_size(f, e);
+    return !e && n > 0;
+  };
+  if (!written(key) || !written(cert)) {
+    return Unavailable("cannot write the development TLS files in " + tls_dir);
   }
-  chmod(key.c_str(), 0600);
   return std::make_pair(cert, key);
 }
 
