@@ -129,7 +129,10 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base_url
     } else {
       impl->ssl->load_verify_file(impl->opts.ca_file, ec);
     }
-    if (ec) return InvalidArgument("cannot load CA file " + impl->opts.ca_file + ": " + ec.message());
+    if (ec) {
+      return InvalidArgument(impl->opts.ca_file.empty() ? "cannot load the system's trusted CA certificates: " + ec.message()
+                                                        : "cannot load CA file " + impl->opts.ca_file + ": " + ec.message());
+    }
     impl->ssl->set_verify_mode(impl->opts.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
     if (!impl->opts.cert_file.empty()) {
       impl->ssl->use_certificate_chain_file(impl->opts.cert_file, ec);
@@ -148,7 +151,8 @@ Result<HttpResponse> HttpClient::Send(std::string_view method, std::string_view 
   req.method_string(method);
   req.target(target);
   req.version(11);
-  req.set(http::field::host, c.url.host + ":" + std::to_string(c.url.port));
+  bool ipv6 = c.url.host.find(':') != std::string::npos;
+  req.set(http::field::host, (ipv6 ? "[" + c.url.host + "]" : c.url.host) + ":" + std::to_string(c.url.port));
   req.set(http::field::user_agent, "riik");
   for (const auto& [k, v] : headers.fields()) req.set(k, v);
   req.keep_alive(true);

@@ -39,8 +39,8 @@ std::string HttpRequest::QueryParam(std::string_view name) const {
     size_t amp = q.find('&');
     std::string_view pair = q.substr(0, amp);
     size_t eq = pair.find('=');
-    if (PercentDecode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    if (PercentDecode(pair.substr(0, eq), true) == name) {
+      return eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
     }
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
@@ -48,7 +48,7 @@ std::string HttpRequest::QueryParam(std::string_view name) const {
   return "";
 }
 
-std::string PercentDecode(std::string_view s) {
+std::string PercentDecode(std::string_view s, bool plus_is_space) {
   auto hex = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -61,7 +61,7 @@ std::string PercentDecode(std::string_view s) {
     if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
       i += 2;
-    } else if (s[i] == '+') {
+    } else if (s[i] == '+' && plus_is_space) {
       out.push_back(' ');
     } else {
       out.push_back(s[i]);

@@ -67,6 +67,7 @@ bool HasMediaType(const HttpRequest& req, std::string_view media_type);
 // that declare one). InvalidArgument names what is wrong and where.
 Result<Json> ParseJsonBody(const HttpRequest& req, const JsonLimits& limits = {});
 
-std::string PercentDecode(std::string_view s);
+// Decodes %XX escapes; '+' becomes a space only in query strings (form encoding).
+std::string PercentDecode(std::string_view s, bool plus_is_space = false);
 
 }  // namespace riik::net

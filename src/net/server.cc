@@ -103,6 +103,8 @@ struct HttpServer::Impl {
     return *c;
   }
 
+  std::atomic<bool> joined{false};  // threads are gone: frames destroyed now must not touch sweepers
+
   void Enter(Sweeper& sw, Conn* c) {
     sw.conns.insert(c);
     std::lock_guard lock(mu);
@@ -110,12 +112,28 @@ struct HttpServer::Impl {
     active->Add(1);
   }
   void Leave(Sweeper& sw, Conn* c) {
+    if (joined) return;
     sw.conns.erase(c);
     std::lock_guard lock(mu);
     --sessions;
     active->Add(-1);
     sessions_done.notify_all();
   }
+};
+
+// Registers a connection with its thread's sweeper for as long as it lives, however
+// its coroutine ends (normally, by an exception, or destroyed with its io_context).
+class ConnScope {
+ public:
+  ConnScope(HttpServer::Impl* s, Sweeper* sw, Conn* c) : s_(s), sw_(sw), c_(c) { s_->Enter(*sw_, c_); }
+  ~ConnScope() { s_->Leave(*sw_, c_); }
+  ConnScope(const ConnScope&) = delete;
+  ConnScope& operator=(const ConnScope&) = delete;
+
+ private:
+  HttpServer::Impl* s_;
+  Sweeper* sw_;
+  Conn* c_;
 };
 
 namespace {
@@ -214,16 +232,20 @@ asio::awaitable<HttpResponse> AwaitAsync(const Router& router, HttpRequest&& req
       p->wake = nullptr;
     }
   } detach{pending};
-  router.Dispatch(std::move(req), Responder([pending](HttpResponse r) {
-                    std::lock_guard lock(pending->mu);
-                    pending->response = std::move(r);
-                    if (pending->wake) {
-                      asio::post(pending->wake->get_executor(), [pending] {
-                        std::lock_guard inner(pending->mu);
-                        if (pending->wake) pending->wake->cancel();
-                      });
-                    }
-                  }));
+  try {  // if the handler throws, its dropped Responder answers 500
+    router.Dispatch(std::move(req), Responder([pending](HttpResponse r) {
+                      std::lock_guard lock(pending->mu);
+                      pending->response = std::move(r);
+                      if (pending->wake) {
+                        asio::post(pending->wake->get_executor(), [pending] {
+                          std::lock_guard inner(pending->mu);
+                          if (pending->wake) pending->wake->cancel();
+                        });
+                      }
+                    }));
+  } catch (const std::exception& e) {
+    spdlog::error("asynchronous handler failed: {}", e.what());
+  }
   for (;;) {
     {
       std::lock_guard lock(pending->mu);
@@ -272,13 +294,20 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, con
     if (spdlog::should_log(spdlog::level::debug)) log_line = req.method + " " + RedactForLog(req.path);
 
     HttpResponse resp;
-    if (auto builtin = BuiltIn(*s, req)) {
-      resp = std::move(*builtin);
-    } else if (auto now = s->router.TryHandleNow(req)) {
-      resp = std::move(*now);
-    } else {
-      resp = co_await AwaitAsync(s->router, std::move(req));
+    bool answered = true;
+    try {  // a handler that throws gets its client a 500, not a dropped connection
+      if (auto builtin = BuiltIn(*s, req)) {
+        resp = std::move(*builtin);
+      } else if (auto now = s->router.TryHandleNow(req)) {
+        resp = std::move(*now);
+      } else {
+        answered = false;
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("{}: handler failed: {}", opts.name, e.what());
+      resp = JsonError(500, "internal", "the server failed to handle the request");
     }
+    if (!answered) resp = co_await AwaitAsync(s->router, std::move(req));
     int status = resp.status;
     keep_alive = keep_alive && !s->stopping;
     ec = co_await WriteResponse(stream, conn, std::move(resp), version, keep_alive, opts);
@@ -300,26 +329,29 @@ asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::soc
   if (!s->ssl) {
     beast::tcp_stream stream(std::move(socket));
     conn.socket = &stream.socket();
-    s->Enter(*sweeper, &conn);
+    ConnScope scope(s, sweeper, &conn);
     co_await Serve(s, stream, conn, remote, nullptr);
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    s->Leave(*sweeper, &conn);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *s->ssl);
   conn.socket = &beast::get_lowest_layer(stream).socket();
-  s->Enter(*sweeper, &conn);
+  ConnScope scope(s, sweeper, &conn);
   conn.ExpireIn(s->opts.read_timeout);
   co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
   conn.NoDeadline();
   if (ec) {
     s->tls_failures->Add();
     spdlog::debug("{}: TLS handshake with {} failed: {}", s->opts.name, remote, ec.message());
-    s->Leave(*sweeper, &conn);
     co_return;
   }
   std::shared_ptr<X509> cert(SSL_get1_peer_certificate(stream.native_handle()), X509_free);
-  Status verdict = cert && s->opts.tls->verify_client ? s->opts.tls->verify_client(cert.get()) : OkStatus();
+  Status verdict;
+  try {
+    if (cert && s->opts.tls->verify_client) verdict = s->opts.tls->verify_client(cert.get());
+  } catch (const std::exception& e) {
+    verdict = Internal(std::string("client certificate check failed: ") + e.what());
+  }
   if (!verdict.ok()) {
     s->RequestsWith(403).Add();
     co_await WriteResponse(stream, conn, JsonError(403, "client_certificate_refused", verdict.message()), 11, false,
@@ -329,7 +361,6 @@ asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::soc
   }
   conn.ExpireIn(std::chrono::milliseconds(2000));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
-  s->Leave(*sweeper, &conn);
 }
 
 asio::awaitable<void> AcceptLoop(HttpServer::Impl* s) {
@@ -341,10 +372,20 @@ asio::awaitable<void> AcceptLoop(HttpServer::Impl* s) {
     tcp::socket socket = co_await s->acceptor->async_accept(target, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (s->stopping || ec == asio::error::operation_aborted) co_return;
-      spdlog::warn("{}: accept failed: {}", s->opts.name, ec.message());
+      // E.g. out of file descriptors: back off instead of spinning.
+      spdlog::warn("{}: accept failed: {}; retrying in 100 ms", s->opts.name, ec.message());
+      asio::steady_timer pause(s->acceptor->get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    asio::co_spawn(target, RunSession(s, s->sweepers[i].get(), std::move(socket)), asio::detached);
+    asio::co_spawn(target, RunSession(s, s->sweepers[i].get(), std::move(socket)), [s](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("{}: connection failed: {}", s->opts.name, ex.what());
+      }
+    });
   }
 }
 
@@ -435,6 +476,7 @@ void HttpServer::Stop() {
   for (auto& ioc : s.iocs) ioc->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  s.joined = true;
 }
 
 }  // namespace riik::net

@@ -37,7 +37,7 @@ Result<StateDigest> Store::Digest() {
     Sha256Hasher total;
     AppendLengthPrefixed(total, kDigestDomain);
     for (const TableSchema* s : tables) {
-      ASSIGN_OR_RETURN(auto rows, QueryLocked("SELECT * FROM " + s->name, {}));
+      ASSIGN_OR_RETURN(auto rows, QueryLocked("SELECT * FROM \"" + s->name + "\"", {}));
       std::vector<std::string> leaves;
       leaves.reserve(rows.size());
       for (auto& row : rows) {

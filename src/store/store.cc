@@ -21,6 +21,14 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep,
   return out;
 }
 
+// Identifiers are validated ([a-z][a-z0-9_]*), so quoting is safe; it lets reserved
+// words such as "user" or "order" be names on every engine alike.
+std::string Q(const std::string& name) { return "\"" + name + "\""; }
+std::string QuotedList(const std::vector<std::string>& names) { return Join(names, ", ", Q); }
+std::string KeyCondition(const std::vector<std::string>& key) {
+  return Join(key, " AND ", [](const std::string& c) { return Q(c) + " = ?"; });
+}
+
 std::vector<std::string> ColumnNames(const TableSchema& s) {
   std::vector<std::string> names;
   for (const auto& c : s.columns) names.push_back(c.name);
@@ -75,6 +83,8 @@ Result<std::optional<Row>> WriteTxn::Get(const std::string& table, const Row& ke
 }
 
 Result<std::vector<Row>> WriteTxn::Query(const std::string& sql, const std::vector<Value>& params) {
+  ASSIGN_OR_RETURN(bool read_only, store_.backend_->IsReadOnly(sql));
+  if (!read_only) return PermissionDenied("WriteTxn::Query runs only reads; write with Put and Delete");
   return store_.QueryLocked(sql, params);
 }
 
@@ -85,6 +95,7 @@ Store::Store(std::unique_ptr<impl::Backend> backend, StoreOptions options)
       node_(std::move(options.node)),
       clock_(std::move(options.clock)),
       read_only_(options.read_only),
+      owner_wait_(options.owner_wait),
       head_seq_metric_(std::make_shared<std::atomic<int64_t>>(0)) {}
 
 Store::~Store() {
@@ -116,7 +127,7 @@ Status Store::Init() {
     ASSIGN_OR_RETURN(bool exists, backend_->TableExists("riik_journal"));
     if (!exists) return NotFound("no riik store here (no journal table)");
   } else {
-    RETURN_IF_ERROR(backend_->LockOwnership(node_, std::chrono::seconds(5)));
+    RETURN_IF_ERROR(backend_->LockOwnership(node_, owner_wait_));
   }
   auto blob = backend_->TypeName(ColumnType::kBlob);
   auto integer = backend_->TypeName(ColumnType::kInt);
@@ -129,7 +140,12 @@ Status Store::Init() {
 
   ASSIGN_OR_RETURN(auto meta, backend_->Query("SELECT key, value FROM riik_meta"));
   std::map<std::string, std::string> kv;
-  for (auto& r : meta.rows) kv[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
+  for (auto& r : meta.rows) {
+    auto* k = std::get_if<std::string>(&r[0]);
+    auto* v = std::get_if<std::string>(&r[1]);
+    if (!k || !v) return DataLoss("riik_meta holds a value of the wrong type (the store was altered)");
+    kv[*k] = *v;
+  }
   if (kv.empty() && read_only_) return NotFound("no riik store here (empty riik_meta)");
   if (kv.empty()) {
     std::vector<Value> p1 = {std::string("node"), node_};
@@ -146,10 +162,10 @@ Status Store::Init() {
     }
   }
   RETURN_IF_ERROR(LoadSchemas());
-  ASSIGN_OR_RETURN(head_, ReadHead());
+  ASSIGN_OR_RETURN(JournalHead opened_at, ReadHead());
   Metrics().SetCallbackGauge("riik_journal_head_seq", "Sequence number of the newest journal entry",
                              {{"node", node_}}, [m = head_seq_metric_] { return static_cast<double>(m->load()); });
-  PublishHead(head_);
+  PublishHead(opened_at);
   return OkStatus();
 }
 
@@ -157,7 +173,9 @@ Status Store::LoadSchemas() {
   ASSIGN_OR_RETURN(auto r, backend_->Query("SELECT schema FROM riik_tables ORDER BY name"));
   schemas_.clear();
   for (auto& row : r.rows) {
-    ASSIGN_OR_RETURN(Json j, ParseJson(std::get<std::string>(row[0])));
+    auto* text = std::get_if<std::string>(&row[0]);
+    if (!text) return DataLoss("riik_tables holds a schema of the wrong type (the store was altered)");
+    ASSIGN_OR_RETURN(Json j, ParseJson(*text));
     ASSIGN_OR_RETURN(TableSchema s, SchemaFromJson(j));
     schemas_.push_back(std::move(s));
   }
@@ -190,6 +208,7 @@ Status Store::BeginWriteLocked() {
 }
 
 void Store::PublishHead(const JournalHead& head) {
+  std::lock_guard lock(head_mu_);
   head_ = head;
   head_seq_metric_->store(head.seq);
 }
@@ -215,7 +234,7 @@ std::vector<std::string> Store::Tables() const {
 }
 
 JournalHead Store::Head() const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(head_mu_);  // not mu_: a network thread may ask while a commit waits on the disk
   return head_;
 }
 
@@ -231,15 +250,17 @@ Result<JournalHead> Store::RefreshHead() {
 Status Store::CreateTableLocked(const TableSchema& schema, WriteTxn* record) {
   RETURN_IF_ERROR(ValidateSchema(schema));
   if (SchemaLocked(schema.name).ok()) return AlreadyExists("table " + schema.name + " already exists");
-  std::string sql = "CREATE TABLE " + schema.name + " (";
+  std::string sql = "CREATE TABLE " + Q(schema.name) + " (";
   for (const auto& c : schema.columns) {
-    sql += c.name + " " + std::string(backend_->TypeName(c.type)) + (c.nullable ? "" : " NOT NULL") + ", ";
+    sql += Q(c.name) + " " + std::string(backend_->TypeName(c.type)) + (c.nullable ? "" : " NOT NULL") + ", ";
   }
-  sql += "PRIMARY KEY (" + Join(schema.primary_key, ", ", [](auto& s) { return s; }) + "))";
+  sql += "PRIMARY KEY (" + QuotedList(schema.primary_key) + "))";
   RETURN_IF_ERROR(backend_->Exec(sql));
   for (size_t i = 0; i < schema.indexes.size(); ++i) {
-    RETURN_IF_ERROR(backend_->Exec("CREATE INDEX " + schema.name + "_ix" + std::to_string(i) + " ON " + schema.name +
-                                   " (" + Join(schema.indexes[i], ", ", [](auto& s) { return s; }) + ")"));
+    // riik_ix_<table>_<n>: the riik_ prefix is reserved, so no table can take the name.
+    std::string index = "riik_ix_" + schema.name + "_" + std::to_string(i);
+    RETURN_IF_ERROR(
+        backend_->Exec("CREATE INDEX " + Q(index) + " ON " + Q(schema.name) + " (" + QuotedList(schema.indexes[i]) + ")"));
   }
   Json schema_json = SchemaToJson(schema);
   ASSIGN_OR_RETURN(std::string schema_text, CanonicalJson(schema_json));
@@ -257,9 +278,9 @@ Status Store::PutLocked(const TableSchema& schema, const Row& row, WriteTxn* rec
   ASSIGN_OR_RETURN(Row full, NormalizeRow(row, schema, /*key_only=*/false));
   // Cached per table: the upsert statement text.
   auto cols = ColumnNames(schema);
-  std::string sql = "INSERT INTO " + schema.name + " (" + Join(cols, ", ", [](auto& s) { return s; }) + ") VALUES (" +
+  std::string sql = "INSERT INTO " + Q(schema.name) + " (" + QuotedList(cols) + ") VALUES (" +
                     Join(cols, ", ", [](auto&) { return std::string("?"); }) + ") ON CONFLICT (" +
-                    Join(schema.primary_key, ", ", [](auto& s) { return s; }) + ") DO ";
+                    QuotedList(schema.primary_key) + ") DO ";
   std::vector<std::string> non_key;
   for (const auto& c : cols) {
     if (std::find(schema.primary_key.begin(), schema.primary_key.end(), c) == schema.primary_key.end()) {
@@ -267,7 +288,7 @@ Status Store::PutLocked(const TableSchema& schema, const Row& row, WriteTxn* rec
     }
   }
   sql += non_key.empty() ? "NOTHING"
-                         : "UPDATE SET " + Join(non_key, ", ", [](auto& c) { return c + " = excluded." + c; });
+                         : "UPDATE SET " + Join(non_key, ", ", [](auto& c) { return Q(c) + " = excluded." + Q(c); });
   std::vector<Value> params;
   for (const auto& c : cols) params.push_back(full[c]);
   RETURN_IF_ERROR(backend_->Exec(sql, params));
@@ -285,10 +306,7 @@ Status Store::DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* 
   if (!existing) return OkStatus();
   std::vector<Value> params;
   for (const auto& c : schema.primary_key) params.push_back(k[c]);
-  RETURN_IF_ERROR(backend_->Exec(
-      "DELETE FROM " + schema.name + " WHERE " +
-          Join(schema.primary_key, " AND ", [](auto& c) { return c + " = ?"; }),
-      params));
+  RETURN_IF_ERROR(backend_->Exec("DELETE FROM " + Q(schema.name) + " WHERE " + KeyCondition(schema.primary_key), params));
   if (record) {
     ASSIGN_OR_RETURN(std::string change,
                      CanonicalJson(Json{{"op", "delete"}, {"table", schema.name}, {"key", RowToJson(k)}}));
@@ -386,9 +404,8 @@ Result<std::optional<Row>> Store::GetLocked(const std::string& table, const Row&
   ASSIGN_OR_RETURN(Row k, NormalizeRow(key, *s, /*key_only=*/true));
   std::vector<Value> params;
   for (const auto& c : s->primary_key) params.push_back(k[c]);
-  ASSIGN_OR_RETURN(auto rows, QueryLocked("SELECT * FROM " + s->name + " WHERE " +
-                                              Join(s->primary_key, " AND ", [](auto& c) { return c + " = ?"; }),
-                                          params));
+  ASSIGN_OR_RETURN(auto rows,
+                   QueryLocked("SELECT * FROM " + Q(s->name) + " WHERE " + KeyCondition(s->primary_key), params));
   if (rows.empty()) return std::optional<Row>();
   return std::optional<Row>(ConformRow(std::move(rows[0]), *s));
 }
@@ -400,9 +417,8 @@ Result<std::optional<Row>> Store::Get(const std::string& table, const Row& key) 
 
 Result<std::vector<Row>> Store::Query(const std::string& sql, const std::vector<Value>& params) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(bool read_only, backend_->IsReadOnly(sql));
-  if (!read_only) return PermissionDenied("Store::Query runs only reads; write through Store::Write");
-  return QueryLocked(sql, params);
+  ASSIGN_OR_RETURN(auto r, backend_->QueryReadOnly(sql, params));
+  return ToRows(std::move(r));
 }
 
 Result<std::vector<JournalEntry>> Store::ReadJournal(int64_t after, int64_t limit) {

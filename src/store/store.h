@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -38,6 +39,8 @@ struct StoreOptions {
   // show, digest) while its owner serves it. Otherwise the process becomes the store's
   // only writer until it closes it; a second writer is refused.
   bool read_only = false;
+  // How long to wait for a previous writer (e.g. a process just killed) to let go.
+  std::chrono::milliseconds owner_wait{5000};
 };
 
 struct StateDigest {
@@ -153,13 +156,15 @@ class Store {
 
   std::mutex queue_mu_;            // guards queue_; taken before mu_, never while holding it
   std::deque<Writer*> queue_;      // writers waiting; the front one commits the next batch
-  mutable std::mutex mu_;
+  mutable std::mutex mu_;          // serialises all database work
+  mutable std::mutex head_mu_;     // guards head_ for Head(), which must never wait on mu_
   std::unique_ptr<impl::Backend> backend_;
   std::string node_;
   Clock clock_;
   bool read_only_ = false;
+  std::chrono::milliseconds owner_wait_;
   std::vector<TableSchema> schemas_;
-  JournalHead head_;
+  JournalHead head_;  // written under mu_ and head_mu_; read under either
   std::shared_ptr<std::atomic<int64_t>> head_seq_metric_;
 };
 

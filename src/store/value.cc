@@ -2,6 +2,7 @@
 #include "store/value.h"
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <set>
 
 #include "core/encoding.h"
@@ -48,6 +49,8 @@ Status ValidateIdentifier(std::string_view name, std::string_view what) {
 
 Status ValidateSchema(const TableSchema& schema) {
   RETURN_IF_ERROR(ValidateIdentifier(schema.name, "table"));
+  // Index names are riik_ix_<table>_<n> and must fit PostgreSQL's 63 bytes.
+  if (schema.name.size() > 48) return InvalidArgument("table name '" + schema.name + "' is longer than 48 characters");
   if (schema.columns.empty()) return InvalidArgument("table " + schema.name + " has no columns");
   std::set<std::string> names;
   for (const auto& c : schema.columns) {
@@ -88,6 +91,9 @@ Result<Value> ValueFromJson(const Json& j, const Column& column) {
   }
   switch (column.type) {
     case ColumnType::kInt:
+      if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+        return InvalidArgument("column " + column.name + " holds an integer beyond the 64-bit signed range");
+      }
       if (j.is_number_integer()) return Value{j.get<int64_t>()};
       break;
     case ColumnType::kText:

@@ -41,7 +41,12 @@ Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
   queue_lock.unlock();
   {
     std::lock_guard lock(mu_);
-    CommitBatchLocked(batch);
+    try {
+      CommitBatchLocked(batch);
+    } catch (const std::exception& e) {  // e.g. bad_alloc: fail the batch, keep the queue moving
+      (void)backend_->Rollback();
+      for (Writer* w : batch) w->result = Internal(std::string("committing a batch failed: ") + e.what());
+    }
   }
   queue_lock.lock();
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -56,7 +61,13 @@ Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
 
 Result<JournalHead> Store::RunOneLocked(const std::function<Status(WriteTxn&)>& fn, const JournalHead& head) {
   WriteTxn txn(*this);
-  RETURN_IF_ERROR(fn(txn));
+  Status st;
+  try {  // a throwing callback fails its own transaction, not the batch or the queue
+    st = fn(txn);
+  } catch (const std::exception& e) {
+    st = Internal(std::string("transaction callback threw: ") + e.what());
+  }
+  RETURN_IF_ERROR(st);
   if (txn.changes_.empty()) return head;
   JournalEntry e;
   e.seq = head.seq + 1;

@@ -46,8 +46,13 @@ class Backend {
 
   virtual Status Exec(std::string_view sql, std::span<const Value> params = {}) = 0;
   virtual Result<QueryResult> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
-  // Whether `sql` only reads (the Store's public Query path accepts nothing else).
+  // Whether `sql` is a single statement that only reads and returns rows. Checked on
+  // every query a caller of Store passes in; PostgreSQL can only judge the text here,
+  // so outside a write transaction it also runs reads in a READ ONLY transaction.
   virtual Result<bool> IsReadOnly(std::string_view sql) = 0;
+  // Runs a caller's read outside any write transaction, refusing anything else with
+  // PermissionDenied.
+  virtual Result<QueryResult> QueryReadOnly(std::string_view sql, std::span<const Value> params) = 0;
   // Whether a table exists.
   virtual Result<bool> TableExists(std::string_view table) = 0;
 };

@@ -174,12 +174,43 @@ class PostgresBackend final : public Backend {
   }
 
   Result<bool> IsReadOnly(std::string_view sql) override {
-    // One plain SELECT: no statement separator and no data-modifying WITH.
-    size_t i = sql.find_first_not_of(" \t\r\n");
-    if (i == std::string_view::npos || sql.find(';') != std::string_view::npos) return false;
-    std::string head(sql.substr(i, 7));
-    for (auto& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return head == "SELECT " || head == "SELECT\n";
+    // One plain SELECT: no statement separator, no data-modifying WITH, no SELECT INTO,
+    // and no advisory-lock calls (which could release the store's writer lock).
+    std::string upper(sql);
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    size_t i = upper.find_first_not_of(" \t\r\n");
+    if (i == std::string::npos || upper.find(';') != std::string::npos) return false;
+    if (upper.compare(i, 6, "SELECT") != 0 || upper.find("PG_ADVISORY") != std::string::npos) return false;
+    for (size_t at = upper.find("INTO"); at != std::string::npos; at = upper.find("INTO", at + 4)) {
+      bool word_start = at == 0 || !(std::isalnum(static_cast<unsigned char>(upper[at - 1])) || upper[at - 1] == '_');
+      bool word_end = at + 4 >= upper.size() ||
+                      !(std::isalnum(static_cast<unsigned char>(upper[at + 4])) || upper[at + 4] == '_');
+      if (word_start && word_end) return false;
+    }
+    return true;
+  }
+
+  Result<QueryResult> QueryReadOnly(std::string_view sql, std::span<const Value> params) override {
+    ASSIGN_OR_RETURN(bool read_only, IsReadOnly(sql));
+    if (!read_only) return PermissionDenied("only a single reading query is allowed here; write through Store::Write");
+    // The database enforces it too: the query runs in a READ ONLY transaction, all in
+    // one round trip.
+    if (PQenterPipelineMode(conn_.get()) != 1) return Error(nullptr, "entering pipeline mode");
+    in_pipeline_ = true;
+    first_error_ = OkStatus();
+    Status st = Queue("BEGIN READ ONLY", {});
+    if (st.ok()) st = Queue(sql, params);
+    if (st.ok()) st = Queue("ROLLBACK", {});
+    Result<ResultPtr> rows = st.ok() ? Drain() : Result<ResultPtr>(st);
+    LeavePipeline();
+    Status err = !rows.ok() ? rows.status() : first_error_;
+    first_error_ = OkStatus();
+    if (!err.ok()) {
+      (void)Exec("ROLLBACK");  // the queued ROLLBACK was skipped after the error
+      return err;
+    }
+    if (!*rows) return Internal("postgresql: the query returned no rows result");
+    return ToQueryResult(rows->get());
   }
 
   Result<bool> TableExists(std::string_view table) override {
@@ -200,16 +231,14 @@ class PostgresBackend final : public Backend {
                         nullptr) != 1) {
         return Error(nullptr, sql);
       }
-      ++queued_;
-      queued_sql_.emplace_back(sql.substr(0, 120));
+      queued_.push_back(Queued{std::string(sql), true});
       it = prepared_.emplace(std::string(sql), name).first;
     }
     if (PQsendQueryPrepared(conn_.get(), it->second.c_str(), static_cast<int>(params.size()), p.values.data(), nullptr,
                             nullptr, 0) != 1) {
       return Error(nullptr, sql);
     }
-    ++queued_;
-    queued_sql_.emplace_back(sql.substr(0, 120));
+    queued_.push_back(Queued{std::string(sql), false});
     return OkStatus();
   }
 
@@ -227,14 +256,14 @@ class PostgresBackend final : public Backend {
       }
       ExecStatusType st = PQresultStatus(res.get());
       if (st == PGRES_PIPELINE_SYNC) break;
-      if (st == PGRES_FATAL_ERROR && first_error_.ok()) {
-        first_error_ = Error(res.get(), index < queued_sql_.size() ? queued_sql_[index] : "pipelined statement");
-      }
+      const Queued* q = index < queued_.size() ? &queued_[index] : nullptr;
+      if (st == PGRES_FATAL_ERROR && first_error_.ok()) first_error_ = Error(res.get(), q ? q->sql : "pipelined statement");
+      // A prepare the server skipped or refused did not happen: prepare it again next time.
+      if (q && q->is_prepare && st != PGRES_COMMAND_OK) prepared_.erase(q->sql);
       if (st == PGRES_TUPLES_OK) last_rows = std::move(res);
       ++index;
     }
-    queued_ = 0;
-    queued_sql_.clear();
+    queued_.clear();
     return last_rows;
   }
 
@@ -285,8 +314,11 @@ class PostgresBackend final : public Backend {
   ConnPtr conn_;
   std::unordered_map<std::string, std::string> prepared_;
   bool in_pipeline_ = false;
-  size_t queued_ = 0;
-  std::vector<std::string> queued_sql_;
+  struct Queued {
+    std::string sql;
+    bool is_prepare;  // the Parse of a new prepared statement, not an execution
+  };
+  std::vector<Queued> queued_;  // sent in pipeline mode, results not yet read
   Status first_error_;
 };
 

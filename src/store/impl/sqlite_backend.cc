@@ -63,7 +63,9 @@ class SqliteBackend final : public Backend {
   Status BeginRead() override {
     RETURN_IF_ERROR(Exec("BEGIN"));
     // The snapshot starts at the first read.
-    return Query("SELECT 1 FROM riik_meta LIMIT 1").status();
+    Status st = Query("SELECT 1 FROM riik_meta LIMIT 1").status();
+    if (!st.ok()) (void)Exec("ROLLBACK");
+    return st;
   }
   Status Commit() override { return Exec("COMMIT"); }
   Status Sync() override { return OkStatus(); }
@@ -112,7 +114,15 @@ class SqliteBackend final : public Backend {
 
   Result<bool> IsReadOnly(std::string_view sql) override {
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, {}, /*bind=*/false));
-    return sqlite3_stmt_readonly(stmt) != 0;
+    // BEGIN, COMMIT, SAVEPOINT and ATTACH count as read-only to SQLite but return no
+    // columns; a query returns at least one.
+    return sqlite3_stmt_readonly(stmt) != 0 && sqlite3_column_count(stmt) > 0;
+  }
+
+  Result<QueryResult> QueryReadOnly(std::string_view sql, std::span<const Value> params) override {
+    ASSIGN_OR_RETURN(bool read_only, IsReadOnly(sql));
+    if (!read_only) return PermissionDenied("only a single reading query is allowed here; write through Store::Write");
+    return Query(sql, params);
   }
 
   Result<bool> TableExists(std::string_view table) override {
@@ -136,9 +146,16 @@ class SqliteBackend final : public Backend {
     auto it = cache_.find(std::string(sql));
     if (it == cache_.end()) {
       sqlite3_stmt* raw = nullptr;
+      const char* tail = nullptr;
       int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
-                                  nullptr);
+                                  &tail);
       if (rc != SQLITE_OK) return Error(rc, sql);
+      StmtPtr owned(raw);
+      std::string_view rest(tail, static_cast<size_t>(sql.data() + sql.size() - tail));
+      if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+        return InvalidArgument("one SQL statement at a time (in: " + std::string(sql.substr(0, 120)) + ")");
+      }
+      raw = owned.release();
       it = cache_.emplace(std::string(sql), StmtPtr(raw)).first;
     }
     sqlite3_stmt* stmt = it->second.get();
@@ -146,7 +163,7 @@ class SqliteBackend final : public Backend {
     sqlite3_clear_bindings(stmt);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
       return Internal("statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) + " parameters, got " +
-                      std::to_string(params.size()));
+                      std::to_string(params.size()) + " (in: " + std::string(sql.substr(0, 120)) + ")");
     }
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i) + 1;
