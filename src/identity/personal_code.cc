@@ -47,7 +47,7 @@ Result<PersonalCode> PersonalCode::Parse(std::string_view text) {
   pc.day = Digit(text[5]) * 10 + Digit(text[6]);
   pc.serial = Digit(text[7]) * 100 + Digit(text[8]) * 10 + Digit(text[9]);
   if (!IsValidDate(pc.year, pc.month, pc.day)) {
-    char date[16];
+    char date[40];
     std::snprintf(date, sizeof date, "%04d-%02d-%02d", pc.year, pc.month, pc.day);
     return invalid("has an impossible date of birth " + std::string(date));
   }
@@ -63,8 +63,9 @@ Result<PersonalCode> PersonalCode::Make(Sex sex, int year, int month, int day, i
   if (!IsValidDate(year, month, day)) return InvalidArgument("impossible date of birth");
   if (serial < 0 || serial > 999) return InvalidArgument("serial must be 0 to 999");
   int g = (year - 1800) / 100 * 2 + (sex == Sex::kMale ? 1 : 2);
-  char first[11];
-  std::snprintf(first, sizeof first, "%d%02d%02d%02d%03d", g, year % 100, month, day, serial);
+  char first[64];
+  int n = std::snprintf(first, sizeof first, "%d%02d%02d%02d%03d", g, year % 100, month, day, serial);
+  if (n != 10) return Internal("personal code did not come out as 10 digits before the check digit");
   std::string code(first, 10);
   code.push_back(static_cast<char>('0' + PersonalCodeCheckDigit(code)));
   return Parse(code);
