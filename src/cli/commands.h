@@ -11,5 +11,6 @@ namespace riik::cli {
 void AddUpCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddJournalCommand(CLI::App& app, int& exit_code);
+void AddCaCommand(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

@@ -95,16 +95,18 @@ Status AsStatus(const Result<T>& r) { return r.status(); }
 #define RIIK_CONCAT_INNER(a, b) a##b
 #define RIIK_CONCAT(a, b) RIIK_CONCAT_INNER(a, b)
 
-// Returns from the enclosing function if `expr` (a Status or Result) is not OK.
-#define RETURN_IF_ERROR(expr)                                          \
-  do {                                                                 \
-    ::riik::Status riik_status_ = ::riik::internal::AsStatus((expr));  \
-    if (!riik_status_.ok()) return riik_status_;                       \
+// Returns from the enclosing function if `expr` (a Status or Result) is not OK. The
+// variable's name is unique per use, so uses may nest (e.g. inside a lambda argument).
+#define RETURN_IF_ERROR(expr) RIIK_RETURN_IF_ERROR_IMPL(RIIK_CONCAT(riik_status_, __COUNTER__), expr)
+#define RIIK_RETURN_IF_ERROR_IMPL(var, expr)                  \
+  do {                                                        \
+    ::riik::Status var = ::riik::internal::AsStatus((expr)); \
+    if (!var.ok()) return var;                                \
   } while (0)
 
 // ASSIGN_OR_RETURN(auto x, MakeX()); declares x from the Result's value or returns its Status.
 #define ASSIGN_OR_RETURN(lhs, expr) \
-  RIIK_ASSIGN_OR_RETURN_IMPL(RIIK_CONCAT(riik_result_, __LINE__), lhs, expr)
+  RIIK_ASSIGN_OR_RETURN_IMPL(RIIK_CONCAT(riik_result_, __COUNTER__), lhs, expr)
 #define RIIK_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                               \
   if (!tmp.ok()) return tmp.status();              \

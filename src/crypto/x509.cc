@@ -1,6 +1,7 @@
 // Certificate issuance and PEM encoding.
 #include "crypto/x509.h"
 
+#include <openssl/conf.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -12,10 +13,13 @@ namespace riik {
 namespace {
 
 Status AddExtension(X509* cert, X509* issuer, const std::string& name, const std::string& value) {
+  // Some extensions (certificatePolicies) insist on a configuration database, even an
+  // empty one.
+  std::unique_ptr<CONF, decltype(&NCONF_free)> conf(NCONF_new(nullptr), NCONF_free);
   X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
-  UniquePtr<X509_EXTENSION> ext(X509V3_EXT_conf(nullptr, &ctx, name.c_str(), value.c_str()));
+  X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);  // clears ctx first
+  X509V3_set_nconf(&ctx, conf.get());
+  UniquePtr<X509_EXTENSION> ext(X509V3_EXT_nconf(conf.get(), &ctx, name.c_str(), value.c_str()));
   if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) {
     return InvalidArgument("certificate extension " + name + " = '" + value + "': " + OpenSslErrors());
   }

@@ -1,0 +1,387 @@
+// The CA hierarchy: creation, loading, issuance and revocation.
+#include "trust/ca.h"
+
+#include <sys/stat.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/x509.h"
+
+namespace riik::trust {
+namespace {
+
+using store::Blob;
+using store::ColumnType;
+using store::Row;
+using store::Value;
+
+constexpr int64_t kDay = int64_t{86400} * 1'000'000;
+
+// Certificate policy OIDs under the ITU-T/ISO example arc 2.999 (X.660): a real
+// deployment replaces them with the state's own registered arc (docs/trust.md).
+constexpr const char* kPolicyEidAuth = "2.999.1.1.1";
+constexpr const char* kPolicyOrgTls = "2.999.1.2.1";
+constexpr const char* kPolicyOrgSigning = "2.999.1.2.2";
+constexpr const char* kPolicyOcsp = "2.999.1.2.3";
+constexpr const char* kPolicyTsa = "2.999.1.2.4";
+
+const char* kReasons[] = {"unspecified",     "keyCompromise",        "cACompromise",
+                          "affiliationChanged", "superseded",        "cessationOfOperation",
+                          "certificateHold", "",  // 7 is unused in RFC 5280
+                          "removeFromCRL",   "privilegeWithdrawn",   "aACompromise"};
+
+UnixMicros ToMicros(const ASN1_TIME* t) {
+  std::tm tm{};
+  ASN1_TIME_to_tm(t, &tm);
+  return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status WriteFile(const std::string& path, const std::string& data, bool secret) {
+  mode_t old = umask(secret ? 077 : 022);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << data;
+    if (!out) {
+      umask(old);
+      return Unavailable("cannot write " + path);
+    }
+  }
+  umask(old);
+  if (secret) chmod(path.c_str(), 0600);
+  return OkStatus();
+}
+
+std::string Year(UnixMicros t) {
+  time_t secs = static_cast<time_t>(t / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return std::to_string(tm.tm_year + 1900);
+}
+
+std::optional<std::string> TextOrNull(const Row& row, const char* column) {
+  auto it = row.find(column);
+  if (it == row.end()) return std::nullopt;
+  if (auto* s = std::get_if<std::string>(&it->second)) return *s;
+  return std::nullopt;
+}
+
+int64_t IntOr(const Row& row, const char* column, int64_t fallback) {
+  auto it = row.find(column);
+  if (it == row.end()) return fallback;
+  if (auto* n = std::get_if<int64_t>(&it->second)) return *n;
+  return fallback;
+}
+
+CertificateRecord FromRow(const Row& row) {
+  CertificateRecord r;
+  r.serial = TextOrNull(row, "serial").value_or("");
+  r.ca = TextOrNull(row, "ca").value_or("");
+  r.profile = TextOrNull(row, "profile").value_or("");
+  r.subject = TextOrNull(row, "subject").value_or("");
+  r.not_before = IntOr(row, "not_before", 0);
+  r.not_after = IntOr(row, "not_after", 0);
+  r.status = TextOrNull(row, "status").value_or("");
+  if (auto it = row.find("revoked_at"); it != row.end() && std::holds_alternative<int64_t>(it->second)) {
+    r.revoked_at = std::get<int64_t>(it->second);
+  }
+  r.reason = TextOrNull(row, "reason");
+  r.pem = TextOrNull(row, "pem").value_or("");
+  return r;
+}
+
+Row ToRow(const CertificateRecord& r) {
+  Row row = {{"serial", r.serial},         {"ca", r.ca},
+             {"profile", r.profile},       {"subject", r.subject},
+             {"not_before", r.not_before}, {"not_after", r.not_after},
+             {"status", r.status},         {"pem", r.pem}};
+  row["revoked_at"] = r.revoked_at ? Value{*r.revoked_at} : Value{};
+  row["reason"] = r.reason ? Value{*r.reason} : Value{};
+  return row;
+}
+
+}  // namespace
+
+const std::vector<store::TableSchema>& TrustTables() {
+  static const std::vector<store::TableSchema> tables = {
+      {"certificates",
+       {{"serial", ColumnType::kText},
+        {"ca", ColumnType::kText},
+        {"profile", ColumnType::kText},
+        {"subject", ColumnType::kText},
+        {"not_before", ColumnType::kInt},
+        {"not_after", ColumnType::kInt},
+        {"status", ColumnType::kText},
+        {"revoked_at", ColumnType::kInt, true},
+        {"reason", ColumnType::kText, true},
+        {"pem", ColumnType::kText}},
+       {"serial"},
+       {{"status"}}},
+      {"ca_settings", {{"key", ColumnType::kText}, {"value", ColumnType::kText}}, {"key"}, {}},
+  };
+  return tables;
+}
+
+Result<Profile> ParseProfile(std::string_view name) {
+  if (name == "tls-server") return Profile::kTlsServer;
+  if (name == "tls-client") return Profile::kTlsClient;
+  if (name == "signing") return Profile::kMemberSigning;
+  if (name == "ocsp") return Profile::kOcspResponder;
+  if (name == "tsa") return Profile::kTimestamping;
+  return InvalidArgument("unknown certificate profile '" + std::string(name) +
+                         "' (expected tls-server, tls-client, signing, ocsp or tsa)");
+}
+
+std::string_view ProfileName(Profile p) {
+  switch (p) {
+    case Profile::kTlsServer: return "tls-server";
+    case Profile::kTlsClient: return "tls-client";
+    case Profile::kMemberSigning: return "signing";
+    case Profile::kOcspResponder: return "ocsp";
+    case Profile::kTimestamping: return "tsa";
+  }
+  return "?";
+}
+
+Result<int> ParseRevocationReason(std::string_view name) {
+  for (int i = 0; i < static_cast<int>(std::size(kReasons)); ++i) {
+    if (kReasons[i][0] != '\0' && name == kReasons[i]) return i;
+  }
+  return InvalidArgument("unknown revocation reason '" + std::string(name) +
+                         "' (e.g. keyCompromise, superseded, cessationOfOperation, certificateHold)");
+}
+
+std::string CertificateAuthority::RootPemPath() const { return options_.dir + "/root.pem"; }
+std::string CertificateAuthority::CaPemPath(std::string_view ca) const { return options_.dir + "/" + std::string(ca) + ".pem"; }
+
+Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Open(store::Store& store, CaOptions options) {
+  if (options.passphrase.size() < 8) return InvalidArgument("the CA key passphrase must be at least 8 characters");
+  RETURN_IF_ERROR(store.EnsureTables(TrustTables()));
+  std::unique_ptr<CertificateAuthority> ca(new CertificateAuthority(store, std::move(options)));
+  RETURN_IF_ERROR(ca->Settle());
+  if (std::filesystem::exists(ca->RootPemPath())) {
+    RETURN_IF_ERROR(ca->Load());
+  } else {
+    RETURN_IF_ERROR(ca->Create());
+  }
+  return ca;
+}
+
+Status CertificateAuthority::Create() {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.dir, ec);
+  if (ec) return Unavailable("cannot create " + options_.dir + ": " + ec.message());
+  UnixMicros now = options_.clock();
+  std::string year = Year(now);
+  const std::string& state = options_.state_name;
+  auto ca_spec = [&](const std::string& cn, int years, bool issuing) {
+    CertificateSpec s;
+    s.subject = {{"C", "EE"}, {"O", state}, {"CN", cn}};
+    s.not_before = now - 60'000'000;
+    s.not_after = now + years * 365 * kDay;
+    s.basic_constraints = issuing ? "critical,CA:TRUE,pathlen:0" : "critical,CA:TRUE";
+    s.key_usage = "critical,keyCertSign,cRLSign";
+    if (issuing) {
+      s.ocsp_url = options_.ocsp_url;
+      if (!options_.ca_issuers_url.empty()) s.ca_issuers_url = options_.ca_issuers_url + "/root.crt";
+      s.policy_oids = {"2.5.29.32.0"};  // anyPolicy
+    }
+    return s;
+  };
+  ASSIGN_OR_RETURN(root_key_, GenerateEcKey("P-384"));
+  ASSIGN_OR_RETURN(root_cert_, IssueCertificate(ca_spec(state + " Root CA " + year, 20, false), root_key_.get(),
+                                                nullptr, nullptr));
+  ASSIGN_OR_RETURN(eid_key_, GenerateEcKey("P-384"));
+  ASSIGN_OR_RETURN(eid_cert_, IssueCertificate(ca_spec(state + " eID CA " + year, 12, true), eid_key_.get(),
+                                               root_cert_.get(), root_key_.get()));
+  ASSIGN_OR_RETURN(org_key_, GenerateEcKey("P-256"));
+  ASSIGN_OR_RETURN(org_cert_, IssueCertificate(ca_spec(state + " Organisations CA " + year, 12, true),
+                                               org_key_.get(), root_cert_.get(), root_key_.get()));
+
+  std::string root_pem = CertificatePem(root_cert_.get());
+  struct Part {
+    const char* name;
+    X509* cert;
+    EVP_PKEY* key;
+  } parts[] = {{"root", root_cert_.get(), root_key_.get()},
+               {"eid", eid_cert_.get(), eid_key_.get()},
+               {"org", org_cert_.get(), org_key_.get()}};
+  for (const auto& p : parts) {
+    ASSIGN_OR_RETURN(std::string key_pem, EncryptedPrivateKeyPem(p.key, options_.passphrase));
+    RETURN_IF_ERROR(WriteFile(options_.dir + "/" + p.name + ".key", key_pem, /*secret=*/true));
+    if (p.cert != root_cert_.get()) {
+      RETURN_IF_ERROR(WriteFile(options_.dir + "/" + p.name + "-chain.pem", CertificatePem(p.cert) + root_pem, false));
+    }
+  }
+  // The root last: its presence marks a complete hierarchy.
+  RETURN_IF_ERROR(WriteFile(CaPemPath("eid"), CertificatePem(eid_cert_.get()), false));
+  RETURN_IF_ERROR(WriteFile(CaPemPath("org"), CertificatePem(org_cert_.get()), false));
+  RETURN_IF_ERROR(WriteFile(RootPemPath(), root_pem, false));
+  return Load();  // records the CA certificates in the store
+}
+
+Status CertificateAuthority::Settle() {
+  std::pair<const char*, std::string*> settings[] = {
+      {"state_name", &options_.state_name}, {"ocsp_url", &options_.ocsp_url}, {"ca_issuers_url", &options_.ca_issuers_url}};
+  RETURN_IF_ERROR(store_
+                      .Write([&](store::WriteTxn& txn) -> Status {
+                        for (auto& [key, value] : settings) {
+                          ASSIGN_OR_RETURN(auto row, txn.Get("ca_settings", {{"key", std::string(key)}}));
+                          auto stored = row ? TextOrNull(*row, "value") : std::nullopt;
+                          if (value->empty()) {
+                            if (stored) *value = *stored;
+                          } else if (stored != *value) {
+                            RETURN_IF_ERROR(txn.Put("ca_settings", {{"key", std::string(key)}, {"value", *value}}));
+                          }
+                        }
+                        return OkStatus();
+                      })
+                      .status());
+  if (options_.state_name.empty()) options_.state_name = "riik";
+  return OkStatus();
+}
+
+Status CertificateAuthority::Load() {
+  struct Part {
+    const char* name;
+    UniquePtr<X509>* cert;
+    UniquePtr<EVP_PKEY>* key;
+  } parts[] = {{"root", &root_cert_, &root_key_}, {"eid", &eid_cert_, &eid_key_}, {"org", &org_cert_, &org_key_}};
+  std::vector<CertificateRecord> records;
+  for (const auto& p : parts) {
+    std::string base = options_.dir + "/" + p.name;
+    ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(base + ".pem"));
+    ASSIGN_OR_RETURN(*p.cert, ParseCertificatePem(cert_pem));
+    ASSIGN_OR_RETURN(std::string key_pem, ReadFile(base + ".key"));
+    auto key = ParsePrivateKeyPem(key_pem, options_.passphrase);
+    if (!key.ok()) return PermissionDenied("the CA passphrase does not open " + base + ".key");
+    *p.key = std::move(*key);
+    if (X509_check_private_key(p.cert->get(), p.key->get()) != 1) {
+      return DataLoss(base + ".key does not belong to " + base + ".pem");
+    }
+    ASSIGN_OR_RETURN(CertificateRecord r, Record(p.cert->get(), p.name, "ca"));
+    records.push_back(std::move(r));
+  }
+  // Make sure the store knows the hierarchy (first start, or files restored by hand).
+  return store_
+      .Write([&](store::WriteTxn& txn) -> Status {
+        for (const auto& r : records) {
+          ASSIGN_OR_RETURN(auto existing, txn.Get("certificates", {{"serial", r.serial}}));
+          if (!existing) RETURN_IF_ERROR(txn.Put("certificates", ToRow(r)));
+        }
+        return OkStatus();
+      })
+      .status();
+}
+
+Result<CertificateRecord> CertificateAuthority::Record(X509* cert, const std::string& ca, const std::string& profile) {
+  CertificateRecord r;
+  r.serial = SerialHex(cert);
+  r.ca = ca;
+  r.profile = profile;
+  r.subject = SubjectString(cert);
+  r.not_before = ToMicros(X509_get0_notBefore(cert));
+  r.not_after = ToMicros(X509_get0_notAfter(cert));
+  r.status = "good";
+  r.pem = CertificatePem(cert);
+  return r;
+}
+
+Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
+  if (req.common_name.empty()) return InvalidArgument("a certificate needs a common name (--cn)");
+  if (!req.public_key) return InvalidArgument("a certificate needs the subject's public key");
+  if (req.days < 1 || req.days > 825) return InvalidArgument("validity must be 1 to 825 days");
+  UnixMicros now = options_.clock();
+  CertificateSpec s;
+  s.subject = {{"C", "EE"}};
+  if (!req.organization.empty()) s.subject.emplace_back("O", req.organization);
+  if (!req.organization_identifier.empty()) s.subject.emplace_back("organizationIdentifier", req.organization_identifier);
+  s.subject.emplace_back("CN", req.common_name);
+  s.not_before = now - 60'000'000;
+  s.not_after = now + req.days * kDay;
+  s.basic_constraints = "critical,CA:FALSE";
+  s.ocsp_url = options_.ocsp_url;
+  if (!options_.ca_issuers_url.empty()) s.ca_issuers_url = options_.ca_issuers_url + "/org.crt";
+  for (const auto& d : req.dns_names) s.subject_alt_names.push_back("DNS:" + d);
+  for (const auto& ip : req.ip_addresses) s.subject_alt_names.push_back("IP:" + ip);
+  switch (req.profile) {
+    case Profile::kTlsServer:
+      if (s.subject_alt_names.empty()) return InvalidArgument("a TLS server certificate needs --dns or --ip names");
+      s.key_usage = "critical,digitalSignature";
+      s.extended_key_usage = "serverAuth";
+      s.policy_oids = {kPolicyOrgTls};
+      break;
+    case Profile::kTlsClient:
+      s.key_usage = "critical,digitalSignature";
+      s.extended_key_usage = "clientAuth";
+      s.policy_oids = {kPolicyOrgTls};
+      break;
+    case Profile::kMemberSigning:
+      s.key_usage = "critical,digitalSignature,nonRepudiation";
+      s.policy_oids = {kPolicyOrgSigning};
+      break;
+    case Profile::kOcspResponder:
+      s.key_usage = "critical,digitalSignature";
+      s.extended_key_usage = "critical,OCSPSigning";
+      s.extra_extensions = {{"noCheck", "ignored"}};
+      s.ocsp_url.clear();  // id-pkix-ocsp-nocheck: the responder's own status is not checked
+      s.policy_oids = {kPolicyOcsp};
+      break;
+    case Profile::kTimestamping:
+      s.key_usage = "critical,digitalSignature";
+      s.extended_key_usage = "critical,timeStamping";
+      s.policy_oids = {kPolicyTsa};
+      break;
+  }
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, IssueCertificate(s, req.public_key, org_cert_.get(), org_key_.get()));
+  ASSIGN_OR_RETURN(CertificateRecord r, Record(cert.get(), "org", std::string(ProfileName(req.profile))));
+  RETURN_IF_ERROR(store_.Write([&](store::WriteTxn& txn) { return txn.Put("certificates", ToRow(r)); }).status());
+  return r;
+}
+
+Result<CertificateRecord> CertificateAuthority::Revoke(const std::string& serial_hex, std::string_view reason) {
+  ASSIGN_OR_RETURN(int reason_code, ParseRevocationReason(reason));
+  (void)reason_code;
+  CertificateRecord out;
+  RETURN_IF_ERROR(store_
+                      .Write([&](store::WriteTxn& txn) -> Status {
+                        ASSIGN_OR_RETURN(auto row, txn.Get("certificates", {{"serial", serial_hex}}));
+                        if (!row) return NotFound("no certificate with serial " + serial_hex);
+                        out = FromRow(*row);
+                        if (out.status == "revoked") {
+                          return FailedPrecondition("certificate " + serial_hex + " is already revoked (" +
+                                                    out.reason.value_or("?") + ")");
+                        }
+                        out.status = "revoked";
+                        out.revoked_at = options_.clock();
+                        out.reason = std::string(reason);
+                        return txn.Put("certificates", ToRow(out));
+                      })
+                      .status());
+  return out;
+}
+
+Result<std::optional<CertificateRecord>> CertificateAuthority::Find(const std::string& serial_hex) {
+  ASSIGN_OR_RETURN(auto row, store_.Get("certificates", {{"serial", serial_hex}}));
+  if (!row) return std::optional<CertificateRecord>();
+  return std::optional<CertificateRecord>(FromRow(*row));
+}
+
+Result<std::vector<CertificateRecord>> CertificateAuthority::List() {
+  ASSIGN_OR_RETURN(auto rows, store_.Query("SELECT * FROM certificates ORDER BY not_before, serial"));
+  std::vector<CertificateRecord> out;
+  for (const auto& row : rows) out.push_back(FromRow(row));
+  return out;
+}
+
+}  // namespace riik::trust

@@ -1,0 +1,107 @@
+// The state's certificate authority: a root CA and two issuing CAs, one for citizens'
+// eIDs (ECDSA P-384, like ESTEID) and one for organisations and servers (P-256).
+// Certificates, keys and revocations are kept in the trust store (every issuance and
+// revocation a journaled transaction); CA private keys are kept encrypted at rest
+// (PKCS#8, AES-256) in the CA directory. Profiles and names: docs/trust.md.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "crypto/handles.h"
+#include "store/store.h"
+
+namespace riik::trust {
+
+// What an organisation certificate is for.
+enum class Profile {
+  kTlsServer,      // a service's TLS server certificate
+  kTlsClient,      // a member's TLS authentication certificate (security servers)
+  kMemberSigning,  // a member's signing certificate (message evidence)
+  kOcspResponder,  // the OCSP responder's delegated certificate
+  kTimestamping,   // the TSA's certificate (EKU timeStamping, critical)
+};
+Result<Profile> ParseProfile(std::string_view name);  // "tls-server", "tls-client", "signing", "ocsp", "tsa"
+std::string_view ProfileName(Profile p);
+
+// RFC 5280 CRLReason names: "unspecified", "keyCompromise", "cACompromise",
+// "affiliationChanged", "superseded", "cessationOfOperation", "certificateHold",
+// "privilegeWithdrawn", "aACompromise".
+Result<int> ParseRevocationReason(std::string_view name);
+
+// The settings below the passphrase are remembered in the trust store (journaled):
+// given ones replace the stored ones, empty ones take the stored value.
+struct CaOptions {
+  std::string dir;             // where the CA certificates and encrypted keys live
+  std::string passphrase;      // protects the CA keys at rest; at least 8 characters
+  std::string state_name;      // appears in the CA names; default "riik"
+  std::string ocsp_url;        // AIA OCSP of every certificate issued
+  std::string ca_issuers_url;  // AIA caIssuers base URL: <base>/<ca>.crt
+  Clock clock = SystemClock();
+};
+
+struct IssueRequest {
+  Profile profile = Profile::kTlsServer;
+  std::string common_name;
+  std::string organization;                       // O=, optional
+  std::string organization_identifier;            // e.g. NTREE-70000310, optional
+  std::vector<std::string> dns_names;
+  std::vector<std::string> ip_addresses;
+  int days = 365;
+  EVP_PKEY* public_key = nullptr;                 // the subject's key (only its public half is used)
+};
+
+struct CertificateRecord {
+  std::string serial;       // upper-case hex
+  std::string ca;           // "root", "eid" or "org"
+  std::string profile;
+  std::string subject;
+  UnixMicros not_before = 0;
+  UnixMicros not_after = 0;
+  std::string status;       // "good" or "revoked"
+  std::optional<UnixMicros> revoked_at;
+  std::optional<std::string> reason;
+  std::string pem;
+};
+
+class CertificateAuthority {
+ public:
+  // Loads the hierarchy from options.dir, creating it (and journaling it) on first use.
+  // Fails if the passphrase does not open the existing keys.
+  static Result<std::unique_ptr<CertificateAuthority>> Open(store::Store& store, CaOptions options);
+
+  // Issues an organisation certificate from the organisations CA.
+  Result<CertificateRecord> Issue(const IssueRequest& request);
+  // Marks a certificate revoked (journaled); NotFound for an unknown serial,
+  // FailedPrecondition if it is already revoked.
+  Result<CertificateRecord> Revoke(const std::string& serial_hex, std::string_view reason);
+  Result<std::optional<CertificateRecord>> Find(const std::string& serial_hex);
+  Result<std::vector<CertificateRecord>> List();
+
+  // PEM files of the hierarchy, for TLS clients and `openssl verify`.
+  std::string RootPemPath() const;
+  std::string CaPemPath(std::string_view ca) const;  // "eid" or "org"
+  X509* org_certificate() const { return org_cert_.get(); }
+  EVP_PKEY* org_key() const { return org_key_.get(); }
+
+ private:
+  CertificateAuthority(store::Store& store, CaOptions options) : store_(store), options_(std::move(options)) {}
+  Status Create();
+  Status Load();
+  Status Settle();  // merges options with the stored settings
+  Result<CertificateRecord> Record(X509* cert, const std::string& ca, const std::string& profile);
+
+  store::Store& store_;
+  CaOptions options_;
+  UniquePtr<X509> root_cert_, eid_cert_, org_cert_;
+  UniquePtr<EVP_PKEY> root_key_, eid_key_, org_key_;
+};
+
+// The trust store's tables.
+const std::vector<store::TableSchema>& TrustTables();
+
+}  // namespace riik::trust
