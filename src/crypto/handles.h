@@ -4,6 +4,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
 #include <memory>
@@ -27,10 +28,21 @@ RIIK_OPENSSL_DELETER(EVP_MD_CTX, EVP_MD_CTX_free)
 RIIK_OPENSSL_DELETER(X509, X509_free)
 RIIK_OPENSSL_DELETER(X509_NAME, X509_NAME_free)
 RIIK_OPENSSL_DELETER(X509_EXTENSION, X509_EXTENSION_free)
-RIIK_OPENSSL_DELETER(ASN1_INTEGER, ASN1_INTEGER_free)
+// ASN1_INTEGER and ASN1_TIME are both ASN1_STRING: one deleter serves both.
+RIIK_OPENSSL_DELETER(ASN1_STRING, ASN1_STRING_free)
 RIIK_OPENSSL_DELETER(BIGNUM, BN_free)
+RIIK_OPENSSL_DELETER(OCSP_REQUEST, OCSP_REQUEST_free)
+RIIK_OPENSSL_DELETER(OCSP_RESPONSE, OCSP_RESPONSE_free)
+RIIK_OPENSSL_DELETER(OCSP_BASICRESP, OCSP_BASICRESP_free)
+RIIK_OPENSSL_DELETER(OCSP_CERTID, OCSP_CERTID_free)
 
 #undef RIIK_OPENSSL_DELETER
+
+// A stack of certificates that does not own them (sk_X509_free, not pop_free).
+template <>
+struct OpenSslDeleter<STACK_OF(X509)> {
+  void operator()(STACK_OF(X509)* p) const { sk_X509_free(p); }
+};
 
 template <typename T>
 using UniquePtr = std::unique_ptr<T, OpenSslDeleter<T>>;

@@ -371,6 +371,34 @@ Result<CertificateRecord> CertificateAuthority::Revoke(const std::string& serial
   return out;
 }
 
+Result<CertificateAuthority::Signer> CertificateAuthority::OcspSigner() {
+  std::string base = options_.dir + "/ocsp-org";
+  Signer s;
+  if (std::filesystem::exists(base + ".pem") && std::filesystem::exists(base + ".key")) {
+    ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(base + ".pem"));
+    ASSIGN_OR_RETURN(std::string key_pem, ReadFile(base + ".key"));
+    ASSIGN_OR_RETURN(s.cert, ParseCertificatePem(cert_pem));
+    auto key = ParsePrivateKeyPem(key_pem, options_.passphrase);
+    if (!key.ok()) return PermissionDenied("the CA passphrase does not open " + base + ".key");
+    s.key = std::move(*key);
+    UnixMicros expires = ToMicros(X509_get0_notAfter(s.cert.get()));
+    if (expires - options_.clock() > 30 * kDay) return s;
+  }
+  ASSIGN_OR_RETURN(s.key, GenerateEcKey("P-256"));
+  IssueRequest req;
+  req.profile = Profile::kOcspResponder;
+  req.common_name = options_.state_name + " OCSP responder";
+  req.organization = options_.state_name;
+  req.days = 365;
+  req.public_key = s.key.get();
+  ASSIGN_OR_RETURN(CertificateRecord rec, Issue(req));
+  ASSIGN_OR_RETURN(s.cert, ParseCertificatePem(rec.pem));
+  ASSIGN_OR_RETURN(std::string key_pem, EncryptedPrivateKeyPem(s.key.get(), options_.passphrase));
+  RETURN_IF_ERROR(WriteFile(base + ".key", key_pem, /*secret=*/true));
+  RETURN_IF_ERROR(WriteFile(base + ".pem", rec.pem, false));
+  return s;
+}
+
 Result<std::optional<CertificateRecord>> CertificateAuthority::Find(const std::string& serial_hex) {
   ASSIGN_OR_RETURN(auto row, store_.Get("certificates", {{"serial", serial_hex}}));
   if (!row) return std::optional<CertificateRecord>();

@@ -82,6 +82,15 @@ class CertificateAuthority {
   Result<std::optional<CertificateRecord>> Find(const std::string& serial_hex);
   Result<std::vector<CertificateRecord>> List();
 
+  // The OCSP responder's delegated certificate and key for the organisations CA:
+  // loaded from the CA directory, or issued (profile ocsp) and stored there with the
+  // key encrypted, or re-issued when less than 30 days of validity remain.
+  struct Signer {
+    UniquePtr<X509> cert;
+    UniquePtr<EVP_PKEY> key;
+  };
+  Result<Signer> OcspSigner();
+
   // PEM files of the hierarchy, for TLS clients and `openssl verify`.
   std::string RootPemPath() const;
   std::string CaPemPath(std::string_view ca) const;  // "eid" or "org"

@@ -1,0 +1,95 @@
+// OCSP responses from the CA's records.
+#include "trust/ocsp_responder.h"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/x509.h"
+
+namespace riik::trust {
+namespace {
+
+std::string Encode(OCSP_RESPONSE* resp) {
+  int len = i2d_OCSP_RESPONSE(resp, nullptr);
+  if (len <= 0) return "";
+  std::string out(static_cast<size_t>(len), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(out.data());
+  i2d_OCSP_RESPONSE(resp, &p);
+  return out;
+}
+
+std::string StatusOnly(int status) {
+  UniquePtr<OCSP_RESPONSE> resp(OCSP_response_create(status, nullptr));
+  return resp ? Encode(resp.get()) : "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<OcspResponder>> OcspResponder::Create(CertificateAuthority& ca, int validity_s) {
+  ASSIGN_OR_RETURN(CertificateAuthority::Signer signer, ca.OcspSigner());
+  return std::unique_ptr<OcspResponder>(new OcspResponder(ca, std::move(signer), validity_s));
+}
+
+std::string OcspResponder::Respond(std::string_view der_request) {
+  if (der_request.empty() || der_request.size() > kMaxOcspRequestBytes) {
+    return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+  }
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der_request.data());
+  const unsigned char* end = p + der_request.size();
+  UniquePtr<OCSP_REQUEST> req(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(der_request.size())));
+  int count = req ? OCSP_request_onereq_count(req.get()) : 0;
+  if (!req || p != end || count < 1 || count > kMaxCertsPerOcspRequest) {
+    return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+  }
+  UniquePtr<OCSP_BASICRESP> basic(OCSP_BASICRESP_new());
+  UnixMicros now = NowMicros();
+  UniquePtr<ASN1_TIME> this_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000)));
+  UniquePtr<ASN1_TIME> next_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000 + validity_s_)));
+  for (int i = 0; i < count; ++i) {
+    OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req.get(), i));
+    ASN1_OBJECT* md_oid = nullptr;
+    ASN1_INTEGER* serial = nullptr;
+    if (!OCSP_id_get0_info(nullptr, &md_oid, nullptr, &serial, id)) return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    const EVP_MD* md = EVP_get_digestbyobj(md_oid);
+    if (!md) return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    UniquePtr<OCSP_CERTID> ours(OCSP_cert_to_id(md, nullptr, ca_.org_certificate()));
+    if (!ours || OCSP_id_issuer_cmp(ours.get(), id) != 0) return StatusOnly(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+
+    UniquePtr<BIGNUM> bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
+    std::string serial_hex = hex ? hex : "";
+    OPENSSL_free(hex);
+    auto record = ca_.Find(serial_hex);
+    if (!record.ok()) {
+      spdlog::error("ocsp: looking up a certificate failed: {}", record.status().ToString());
+      return StatusOnly(OCSP_RESPONSE_STATUS_TRYLATER);
+    }
+    int status = V_OCSP_CERTSTATUS_UNKNOWN, reason = -1;
+    UniquePtr<ASN1_TIME> revoked_at;
+    if (*record && (*record)->ca == "org") {
+      if ((*record)->status == "revoked") {
+        status = V_OCSP_CERTSTATUS_REVOKED;
+        revoked_at.reset(ASN1_TIME_set(nullptr, static_cast<time_t>((*record)->revoked_at.value_or(now) / 1000000)));
+        auto r = ParseRevocationReason((*record)->reason.value_or("unspecified"));
+        reason = r.ok() ? *r : OCSP_REVOKED_STATUS_UNSPECIFIED;
+      } else {
+        status = V_OCSP_CERTSTATUS_GOOD;
+      }
+    }
+    if (!OCSP_basic_add1_status(basic.get(), id, status, reason, revoked_at.get(), this_update.get(),
+                                next_update.get())) {
+      return StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR);
+    }
+  }
+  // The issuing CA's certificate rides along, so that a client holding only the root
+  // can check the delegated signer's chain.
+  UniquePtr<STACK_OF(X509)> chain(sk_X509_new_null());
+  sk_X509_push(chain.get(), ca_.org_certificate());
+  if (OCSP_copy_nonce(basic.get(), req.get()) <= 0 ||
+      !OCSP_basic_sign(basic.get(), signer_.cert.get(), signer_.key.get(), EVP_sha256(), chain.get(), 0)) {
+    return StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR);
+  }
+  UniquePtr<OCSP_RESPONSE> resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+  return resp ? Encode(resp.get()) : StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR);
+}
+
+}  // namespace riik::trust

@@ -1,0 +1,132 @@
+// The OCSP responder against the standard client: `openssl ocsp` reports good, then
+// revoked (with reason) right after the CA revokes; garbage and foreign issuers get
+// malformedRequest and unauthorized.
+#include "trust/ocsp_responder.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+
+#include "crypto/x509.h"
+#include "net/client.h"
+#include "net/server.h"
+#include "support/temp_dir.h"
+
+namespace riik::trust {
+namespace {
+
+std::string Shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  std::array<char, 512> buf;
+  while (p && fgets(buf.data(), buf.size(), p)) out += buf.data();
+  if (p) pclose(p);
+  return out;
+}
+
+class OcspTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::Store::Open(store::StoreOptions{"sqlite:" + dir_ / "trust.db", "trust"});
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(*s);
+    CaOptions o;
+    o.dir = dir_ / "ca";
+    o.passphrase = "correct horse battery";
+    auto ca = CertificateAuthority::Open(*store_, o);
+    ASSERT_TRUE(ca.ok()) << ca.status().ToString();
+    ca_ = std::move(*ca);
+    auto responder = OcspResponder::Create(*ca_);
+    ASSERT_TRUE(responder.ok()) << responder.status().ToString();
+    responder_ = std::move(*responder);
+    net::Router router;
+    router.Add(
+        "POST", "/ocsp",
+        [this](const net::HttpRequest& req) {
+          return net::TextResponse(responder_->Respond(req.body), "application/ocsp-response");
+        },
+        "application/ocsp-request");
+    auto server = net::HttpServer::Start(net::ServerOptions{}, std::move(router));
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+    leaf_ = Issue("member", &serial_);
+  }
+
+  std::string Issue(const std::string& name, std::string* serial) {
+    auto key = GenerateEcKey("P-256");
+    IssueRequest req;
+    req.profile = Profile::kTlsClient;
+    req.common_name = name;
+    req.public_key = key->get();
+    auto rec = ca_->Issue(req);
+    EXPECT_TRUE(rec.ok());
+    *serial = rec->serial;
+    std::string path = dir_ / (name + ".pem");
+    std::ofstream(path) << rec->pem;
+    return path;
+  }
+
+  std::string OpensslOcsp(const std::string& cert) {
+    return Shell("openssl ocsp -issuer " + ca_->CaPemPath("org") + " -cert " + cert + " -url " + server_->url() +
+                 "/ocsp -CAfile " + ca_->RootPemPath() + " -resp_text");
+  }
+
+  riik::testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<CertificateAuthority> ca_;
+  std::unique_ptr<OcspResponder> responder_;
+  std::unique_ptr<net::HttpServer> server_;
+  std::string leaf_, serial_;
+};
+
+TEST_F(OcspTest, OpensslSeesGoodThenRevoked) {
+  std::string good = OpensslOcsp(leaf_);
+  EXPECT_NE(good.find("Response verify OK"), std::string::npos) << good;
+  EXPECT_NE(good.find(leaf_ + ": good"), std::string::npos) << good;
+  EXPECT_NE(good.find("OCSP Nonce"), std::string::npos) << good;
+  EXPECT_EQ(good.find("WARNING"), std::string::npos) << good;
+
+  ASSERT_TRUE(ca_->Revoke(serial_, "keyCompromise").ok());
+  std::string revoked = OpensslOcsp(leaf_);
+  EXPECT_NE(revoked.find("Response verify OK"), std::string::npos) << revoked;
+  EXPECT_NE(revoked.find(leaf_ + ": revoked"), std::string::npos) << revoked;
+  EXPECT_NE(revoked.find("Reason: keyCompromise"), std::string::npos) << revoked;
+}
+
+TEST_F(OcspTest, UnknownSerialsAndForeignIssuers) {
+  // A serial the CA never issued: build the request by hand.
+  std::string req = dir_ / "req.der";
+  Shell("openssl ocsp -issuer " + ca_->CaPemPath("org") + " -serial 0x1234 -reqout " + req + " -no_nonce");
+  std::ifstream in(req, std::ios::binary);
+  std::string der((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(der.empty());
+  std::ofstream(dir_ / "resp.der", std::ios::binary) << responder_->Respond(der);
+  std::string text = Shell("openssl ocsp -respin " + dir_ / "resp.der" + " -resp_text -noverify");
+  EXPECT_NE(text.find("Cert Status: unknown"), std::string::npos) << text;
+
+  // Asking about the root-issued organisations CA: not this responder's issuer.
+  std::string foreign = Shell("openssl ocsp -issuer " + ca_->RootPemPath() + " -cert " + ca_->CaPemPath("org") +
+                              " -url " + server_->url() + "/ocsp -CAfile " + ca_->RootPemPath());
+  EXPECT_NE(foreign.find("unauthorized"), std::string::npos) << foreign;
+}
+
+TEST_F(OcspTest, GarbageGetsMalformedRequestNotACrash) {
+  for (std::string bad : {std::string(""), std::string("hello"), std::string("\x30\x82\xff\xff", 4),
+                          std::string(kMaxOcspRequestBytes + 1, '\x30')}) {
+    std::string der = responder_->Respond(bad);
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    UniquePtr<OCSP_RESPONSE> resp(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
+    ASSERT_TRUE(resp);
+    EXPECT_EQ(OCSP_response_status(resp.get()), OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+  }
+  net::Headers h;
+  h.Add("Content-Type", "text/plain");
+  auto wrong_type = net::Fetch("POST", server_->url() + "/ocsp", h, "x");
+  ASSERT_TRUE(wrong_type.ok());
+  EXPECT_EQ(wrong_type->status, 415);
+}
+
+}  // namespace
+}  // namespace riik::trust
