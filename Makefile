@@ -6,6 +6,8 @@ JOBS    ?= $(shell nproc)
 DIR     ?= riik-data
 PORT_BASE ?= 7000
 
+FUZZ_SECONDS ?= 60
+
 .PHONY: all deps build run test test-asan bench fuzz clean format
 
 all: build
@@ -30,6 +32,19 @@ test-asan:
 
 bench: build
 	bench/run-all $(BUILD)
+
+# Every fuzzer under libFuzzer (clang) for FUZZ_SECONDS each, starting from a copy of
+# its seed corpus; crashes land in build/fuzz/artifacts/. make test replays the corpora.
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build build/fuzz -j $(JOBS)
+	@mkdir -p build/fuzz/artifacts
+	@for f in fuzz/*_fuzz.cc; do n=$$(basename $$f .cc); c=build/fuzz/corpus/$${n%_fuzz}; \
+	  mkdir -p $$c && cp fuzz/$${n%_fuzz}_corpus/* $$c/ && \
+	  echo "== $$n ($(FUZZ_SECONDS) s)" && \
+	  build/fuzz/fuzz/$$n $$c -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -artifact_prefix=build/fuzz/artifacts/$$n- >build/fuzz/$$n.log 2>&1; rc=$$?; \
+	  tail -1 build/fuzz/$$n.log; [ $$rc = 0 ] || { echo "$$n failed: see build/fuzz/$$n.log"; exit $$rc; }; done
 
 clean:
 	rm -rf build
