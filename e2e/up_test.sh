@@ -14,16 +14,33 @@ for url in $(jq -r '.roles[].healthz' "$EP"); do
   curl_ok "$url" --cacert "$CA"
   n=$((n + 1))
 done
-[ "$n" -ge 2 ] || fail "expected at least 2 roles in endpoints.json, found $n"
+[ "$n" -ge 3 ] || fail "expected at least 3 roles in endpoints.json, found $n"
 pass "all $n /healthz URLs answer 200"
 
 for role in $(jq -r '.roles | keys[]' "$EP"); do
   example=$(jq -r --arg r "$role" '.roles[$r].example // empty' "$EP")
   [ -n "$example" ] || continue
-  out=$(eval "$example") || fail "example for $role failed: $example"
-  echo "$out" | jq -e . >/dev/null || fail "example for $role did not return JSON: $out"
+  out=$(eval "$example" 2>&1) || fail "example for $role failed: $example: $out"
+  if [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = trust ]; then
+    echo "$out" | grep -q ": good" && echo "$out" | grep -q "Response verify OK" ||
+      fail "the trust example did not get a verified good OCSP answer: $out"
+  else
+    echo "$out" | jq -e . >/dev/null || fail "example for $role did not return JSON: $out"
+  fi
 done
-pass "the examples in endpoints.json return JSON"
+pass "the examples in endpoints.json work (JSON from status, a verified OCSP answer from trust)"
+
+TRUST=$(jq -r '.roles.trust.url' "$EP")
+curl -sf "$TRUST/ca/root.crt" | openssl x509 -inform der -noout -subject | grep -q "Root CA" ||
+  fail "GET /ca/root.crt is not the root certificate"
+cmp -s <(curl -sf "$TRUST/ca/org.crt") <(openssl x509 -in "$(jq -r .ca_certificates.org "$EP")" -outform der) ||
+  fail "GET /ca/org.crt differs from the org.pem in endpoints.json"
+T="$(dirname "$(jq -r .ca_certificates.root "$EP")")"
+openssl ocsp -issuer "$T/org.pem" -cert "$T/ocsp-org.pem" -reqout "$WORK/req.der" -no_nonce >/dev/null 2>&1
+curl -sf "$TRUST/ocsp/$(base64 -w0 "$WORK/req.der" | sed 's/+/%2B/g; s/\//%2F/g; s/=/%3D/g')" -o "$WORK/resp.der" ||
+  fail "GET /ocsp/{request} failed"
+openssl ocsp -respin "$WORK/resp.der" -resp_text -noverify | grep -q "Cert Status: good" || fail "GET OCSP answer"
+pass "trust role: CA certificates over HTTP, OCSP by POST and GET"
 
 STATUS=$(jq -r '.roles.status.url' "$EP")
 seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node") | .seq')

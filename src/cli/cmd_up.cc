@@ -12,7 +12,9 @@
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
 #include "core/version.h"
+#include "core/encoding.h"
 #include "crypto/self_signed.h"
+#include <openssl/rand.h>
 
 namespace riik::cli {
 namespace {
@@ -34,7 +36,26 @@ struct UpRole {
 constexpr UpRole kUpRoles[] = {
     {"status", "status", 0, false, "node status: each store's journal head, journal pages, digests"},
     {"status-tls", "status", 1, true, "the same over TLS (development certificate)"},
+    {"trust", "trust", 2, false, "the state CA: OCSP responder, CA certificates"},
 };
+
+// The CA key passphrase for the demo state, made once and kept 0600 in DIR/trust. A
+// real deployment keeps CA keys on a hardware token instead.
+Result<std::string> DemoCaPassphraseFile(const std::string& dir) {
+  std::string trust_dir = dir + "/trust";
+  std::string path = trust_dir + "/passphrase";
+  if (std::filesystem::exists(path)) return path;
+  std::error_code ec;
+  std::filesystem::create_directories(trust_dir, ec);
+  if (ec) return Unavailable("cannot create " + trust_dir + ": " + ec.message());
+  unsigned char random[24];
+  if (RAND_bytes(random, sizeof random) != 1) return Internal("no randomness for the CA passphrase");
+  mode_t old_umask = umask(077);
+  std::ofstream(path) << HexEncode(std::string(reinterpret_cast<char*>(random), sizeof random)) << "\n";
+  umask(old_umask);
+  if (!std::filesystem::exists(path)) return Unavailable("cannot write " + path);
+  return path;
+}
 
 // A development TLS identity kept under DIR/tls and reused on every start. The
 // trust role's state CA replaces it once it exists.
@@ -99,10 +120,16 @@ int RunUp(const UpOptions& o) {
     std::fprintf(stderr, "riik up: --port-base must be 0 (any free ports) or from 1024 to 65000\n");
     return 1;
   }
+  auto passphrase_file = DemoCaPassphraseFile(dir);
+  if (!passphrase_file.ok()) {
+    std::fprintf(stderr, "riik up: %s\n", passphrase_file.status().message().c_str());
+    return 1;
+  }
   node::NodeConfig config;
   config.data_dir = dir;
   for (const auto& r : kUpRoles) {
-    node::RoleConfig role{r.kind, r.name, {}};
+    node::RoleConfig role{r.kind, r.name, {}, {}};
+    if (std::string_view(r.kind) == "trust") role.settings["passphrase_file"] = *passphrase_file;
     role.listen.port = o.port_base == 0 ? 0 : static_cast<uint16_t>(o.port_base + r.offset);
     role.listen.threads = o.threads;
     if (r.tls) role.listen.tls = net::TlsServerConfig{tls->first, tls->second, "", nullptr};
@@ -111,7 +138,16 @@ int RunUp(const UpOptions& o) {
   return RunNodeUntilSignal(std::move(config), [&](node::Node& node) {
     EndpointsExtras extras;
     extras.ca_certificates["dev_tls"] = tls->first;
+    std::string trust_dir = dir + "/trust";
+    for (const char* ca : {"root", "eid", "org"}) extras.ca_certificates[std::string(ca)] = trust_dir + "/" + ca + ".pem";
     for (const auto& role : node.roles()) {
+      if (role.kind == "trust") {
+        // Asks the responder about its own certificate: a good answer, verified to the root.
+        extras.examples[role.name] = "openssl ocsp -issuer " + trust_dir + "/org.pem -cert " + trust_dir +
+                                     "/ocsp-org.pem -url " + role.url + "/ocsp -CAfile " + trust_dir + "/root.pem";
+        extras.urls[role.name] = {{"ocsp", role.url + "/ocsp"}, {"ca_certificates", role.url + "/ca/{root,eid,org}.crt"}};
+        continue;
+      }
       bool https = role.url.starts_with("https");
       extras.examples[role.name] =
           https ? "curl -s --cacert " + tls->first + " " + role.url + "/v1/stores" : "curl -s " + role.url + "/v1/status";

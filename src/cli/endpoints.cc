@@ -13,6 +13,9 @@ Json BuildEndpoints(const node::Node& node, const EndpointsExtras& extras) {
   for (const auto& r : node.roles()) {
     Json role = {{"kind", r.kind}, {"url", r.url}, {"healthz", r.url + "/healthz"}, {"metrics", r.url + "/metrics"}};
     if (auto it = extras.examples.find(r.name); it != extras.examples.end()) role["example"] = it->second;
+    if (auto it = extras.urls.find(r.name); it != extras.urls.end()) {
+      for (const auto& [key, url] : it->second) role[key] = url;
+    }
     roles[r.name] = role;
   }
   Json stores = Json::array();

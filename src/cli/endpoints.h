@@ -15,6 +15,7 @@ namespace riik::cli {
 struct EndpointsExtras {
   std::map<std::string, std::string> ca_certificates;  // name -> path
   std::map<std::string, std::string> examples;         // role name -> a ready command
+  std::map<std::string, std::map<std::string, std::string>> urls;  // role name -> extra named URLs
   Json identities = Json::array();                     // demo people and their credentials
 };
 

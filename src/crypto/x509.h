@@ -38,6 +38,7 @@ Result<UniquePtr<X509>> IssueCertificate(const CertificateSpec& spec, EVP_PKEY* 
 Result<UniquePtr<EVP_PKEY>> GenerateEcKey(const std::string& curve);
 
 std::string CertificatePem(X509* cert);
+std::string CertificateDer(X509* cert);
 Result<std::string> PrivateKeyPem(EVP_PKEY* key);  // unencrypted PKCS#8
 // PKCS#8 encrypted with AES-256-CBC under `passphrase` (PBKDF2), as `openssl pkcs8` reads.
 Result<std::string> EncryptedPrivateKeyPem(EVP_PKEY* key, const std::string& passphrase);

@@ -42,7 +42,7 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kinds = {"status"};
+  static const std::vector<std::string> kinds = {"status", "trust"};
   return kinds;
 }
 
@@ -93,6 +93,13 @@ Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view 
     r.name = (*t)["name"].value_or(r.kind);
     if (!names.insert(r.name).second) return InvalidArgument(where + ": two roles are named '" + r.name + "'");
     ASSIGN_OR_RETURN(r.listen, ParseListen(*t, where));
+    for (const auto& [key, value] : *t) {
+      std::string k(key.str());
+      if (k == "kind" || k == "name" || k == "listen" || k == "threads" || k == "tls") continue;
+      auto text = value.value<std::string>();
+      if (!text) return InvalidArgument(where + "." + k + " must be a string");
+      r.settings[k] = *text;
+    }
     c.roles.push_back(std::move(r));
   }
   return c;

@@ -26,6 +26,9 @@ struct RoleConfig {
   std::string kind;  // "status", … (see KnownRoles())
   std::string name;  // unique in the process; defaults to kind
   ListenConfig listen;
+  // The role's own string settings (every other key of its [[role]] table), e.g. the
+  // trust role's passphrase_file.
+  std::map<std::string, std::string> settings;
 };
 
 struct NodeConfig {

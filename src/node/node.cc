@@ -8,6 +8,7 @@
 
 #include "core/version.h"
 #include "node/roles/status_role.h"
+#include "node/roles/trust_role.h"
 
 namespace riik::node {
 namespace {
@@ -53,8 +54,11 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
 Status Node::StartRole(const RoleConfig& role) {
   net::Router router;
   RunningRole running{role.name, role.kind, "", {}};
+  std::shared_ptr<TrustService> trust;
   if (role.kind == "status") {
     AddStatusRoutes(*this, router);
+  } else if (role.kind == "trust") {
+    trust = AddTrustRoutes(*this, router);
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }
@@ -66,9 +70,15 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.tls = role.listen.tls;
   ASSIGN_OR_RETURN(auto server, net::HttpServer::Start(std::move(opts), std::move(router)));
   running.url = server->url();
+  if (trust) {
+    // The CA's AIA URLs are this role's URL, known only now that it listens.
+    RETURN_IF_ERROR(StartTrustService(*trust, *this, role, running.url));
+    running.stores.push_back("trust");
+  }
   spdlog::info("role {} ({}) listening on {}", role.name, role.kind, running.url);
   std::lock_guard lock(mu_);
   servers_.push_back(std::move(server));
+  if (trust) services_.push_back(trust);
   roles_.push_back(std::move(running));
   return OkStatus();
 }
@@ -121,6 +131,7 @@ void Node::Stop() {
   }
   for (auto it = servers_.rbegin(); it != servers_.rend(); ++it) (*it)->Stop();
   blocking_.Stop();
+  services_.clear();
   Status st = RecordEvent("stop", Json::object());
   if (!st.ok()) spdlog::warn("could not record the stop event: {}", st.ToString());
   servers_.clear();

@@ -53,6 +53,7 @@ class Node {
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<store::Store>> stores_;
   std::vector<std::unique_ptr<net::HttpServer>> servers_;
+  std::vector<std::shared_ptr<void>> services_;  // role state the servers' handlers use
   std::vector<RunningRole> roles_;
   ThreadPool blocking_{2};
   bool stopped_ = false;

@@ -94,6 +94,8 @@ class CertificateAuthority {
   // PEM files of the hierarchy, for TLS clients and `openssl verify`.
   std::string RootPemPath() const;
   std::string CaPemPath(std::string_view ca) const;  // "eid" or "org"
+  X509* root_certificate() const { return root_cert_.get(); }
+  X509* eid_certificate() const { return eid_cert_.get(); }
   X509* org_certificate() const { return org_cert_.get(); }
   EVP_PKEY* org_key() const { return org_key_.get(); }
 

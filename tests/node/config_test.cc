@@ -41,6 +41,14 @@ client_ca = "members.pem"
   EXPECT_EQ(c->roles[1].listen.tls->client_ca_file, "members.pem");
 }
 
+TEST(ConfigTest, RolesKeepTheirOwnSettings) {
+  auto c = ParseNodeConfig("[[role]]\nkind = \"trust\"\npassphrase_file = \"/etc/riik/ca.pass\"\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->roles[0].settings.at("passphrase_file"), "/etc/riik/ca.pass");
+  auto bad = ParseNodeConfig("[[role]]\nkind = \"trust\"\npassphrase_file = 3\n");
+  EXPECT_NE(bad.status().message().find("role[0].passphrase_file must be a string"), std::string::npos);
+}
+
 TEST(ConfigTest, ErrorsNameTheProblem) {
   auto message = [](const char* text) { return ParseNodeConfig(text, "t.toml").status().message(); };
   EXPECT_NE(message("data_dir = ").find("t.toml:1:"), std::string::npos);

@@ -1,0 +1,25 @@
+// The trust role: the state CA's public face over HTTP.
+//   POST /ocsp                 OCSP request (application/ocsp-request) -> response
+//   GET  /ocsp/{base64}        the same, GET form of RFC 6960 appendix A
+//   GET  /ca/{root|eid|org}.crt  CA certificates (DER), the AIA caIssuers targets
+// Settings: passphrase_file (required: opens the CA keys), ca_dir (default DATA_DIR/trust).
+// The CA is created on first start; its AIA URLs point at this role's own URL.
+#pragma once
+
+#include <memory>
+
+#include "core/status.h"
+#include "net/router.h"
+#include "node/config.h"
+
+namespace riik::node {
+
+class Node;
+class TrustService;
+
+// Adds the routes; they answer 503 until StartTrustService() has run.
+std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router);
+// Opens (or creates) the CA with `url` as the base of its AIA URLs and starts answering.
+Status StartTrustService(TrustService& service, Node& node, const RoleConfig& role, const std::string& url);
+
+}  // namespace riik::node
