@@ -42,6 +42,14 @@ curl -sf "$TRUST/ocsp/$(base64 -w0 "$WORK/req.der" | sed 's/+/%2B/g; s/\//%2F/g;
 openssl ocsp -respin "$WORK/resp.der" -resp_text -noverify | grep -q "Cert Status: good" || fail "GET OCSP answer"
 pass "trust role: CA certificates over HTTP, OCSP by POST and GET"
 
+echo "a document to timestamp" >"$WORK/doc"
+openssl ts -query -data "$WORK/doc" -sha256 -cert -out "$WORK/q.tsq" 2>/dev/null
+curl -sf -H 'Content-Type: application/timestamp-query' --data-binary @"$WORK/q.tsq" \
+  "$(jq -r .roles.trust.tsa "$EP")" -o "$WORK/r.tsr" || fail "POST /tsa failed"
+openssl ts -verify -in "$WORK/r.tsr" -queryfile "$WORK/q.tsq" -CAfile "$T/root.pem" -untrusted "$T/org.pem" 2>&1 |
+  grep -q "Verification: OK" || fail "openssl ts -verify refused the token"
+pass "trust role: a timestamp token that openssl ts -verify accepts"
+
 STATUS=$(jq -r '.roles.status.url' "$EP")
 seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node") | .seq')
 [ "$seq_before" -ge 2 ] || fail "node store head is $seq_before, expected >= 2"

@@ -36,7 +36,7 @@ struct UpRole {
 constexpr UpRole kUpRoles[] = {
     {"status", "status", 0, false, "node status: each store's journal head, journal pages, digests"},
     {"status-tls", "status", 1, true, "the same over TLS (development certificate)"},
-    {"trust", "trust", 2, false, "the state CA: OCSP responder, CA certificates"},
+    {"trust", "trust", 2, false, "the state CA: OCSP responder, timestamping (RFC 3161), CA certificates"},
 };
 
 // The CA key passphrase for the demo state, made once and kept 0600 in DIR/trust. A
@@ -145,7 +145,9 @@ int RunUp(const UpOptions& o) {
         // Asks the responder about its own certificate: a good answer, verified to the root.
         extras.examples[role.name] = "openssl ocsp -issuer " + trust_dir + "/org.pem -cert " + trust_dir +
                                      "/ocsp-org.pem -url " + role.url + "/ocsp -CAfile " + trust_dir + "/root.pem";
-        extras.urls[role.name] = {{"ocsp", role.url + "/ocsp"}, {"ca_certificates", role.url + "/ca/{root,eid,org}.crt"}};
+        extras.urls[role.name] = {{"ocsp", role.url + "/ocsp"},
+                                  {"tsa", role.url + "/tsa"},
+                                  {"ca_certificates", role.url + "/ca/{root,eid,org}.crt"}};
         continue;
       }
       bool https = role.url.starts_with("https");

@@ -371,8 +371,12 @@ Result<CertificateRecord> CertificateAuthority::Revoke(const std::string& serial
   return out;
 }
 
-Result<CertificateAuthority::Signer> CertificateAuthority::OcspSigner() {
-  std::string base = options_.dir + "/ocsp-org";
+Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile profile) {
+  if (profile != Profile::kOcspResponder && profile != Profile::kTimestamping) {
+    return InvalidArgument("service signers exist for the ocsp and tsa profiles only");
+  }
+  std::string service(ProfileName(profile));
+  std::string base = options_.dir + "/" + service + "-org";
   Signer s;
   if (std::filesystem::exists(base + ".pem") && std::filesystem::exists(base + ".key")) {
     ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(base + ".pem"));
@@ -386,8 +390,8 @@ Result<CertificateAuthority::Signer> CertificateAuthority::OcspSigner() {
   }
   ASSIGN_OR_RETURN(s.key, GenerateEcKey("P-256"));
   IssueRequest req;
-  req.profile = Profile::kOcspResponder;
-  req.common_name = options_.state_name + " OCSP responder";
+  req.profile = profile;
+  req.common_name = options_.state_name + (profile == Profile::kTimestamping ? " Time-Stamping Authority" : " OCSP responder");
   req.organization = options_.state_name;
   req.days = 365;
   req.public_key = s.key.get();

@@ -82,14 +82,15 @@ class CertificateAuthority {
   Result<std::optional<CertificateRecord>> Find(const std::string& serial_hex);
   Result<std::vector<CertificateRecord>> List();
 
-  // The OCSP responder's delegated certificate and key for the organisations CA:
-  // loaded from the CA directory, or issued (profile ocsp) and stored there with the
-  // key encrypted, or re-issued when less than 30 days of validity remain.
+  // A service's signing certificate and key from the organisations CA (profile ocsp
+  // for the OCSP responder, tsa for the timestamping authority): loaded from the CA
+  // directory, or issued and stored there with the key encrypted, or re-issued when
+  // less than 30 days of validity remain.
   struct Signer {
     UniquePtr<X509> cert;
     UniquePtr<EVP_PKEY> key;
   };
-  Result<Signer> OcspSigner();
+  Result<Signer> ServiceSigner(Profile profile);
 
   // PEM files of the hierarchy, for TLS clients and `openssl verify`.
   std::string RootPemPath() const;

@@ -25,7 +25,7 @@ std::string StatusOnly(int status) {
 }  // namespace
 
 Result<std::unique_ptr<OcspResponder>> OcspResponder::Create(CertificateAuthority& ca, int validity_s) {
-  ASSIGN_OR_RETURN(CertificateAuthority::Signer signer, ca.OcspSigner());
+  ASSIGN_OR_RETURN(CertificateAuthority::Signer signer, ca.ServiceSigner(Profile::kOcspResponder));
   return std::unique_ptr<OcspResponder>(new OcspResponder(ca, std::move(signer), validity_s));
 }
 

@@ -9,6 +9,7 @@
 #include "crypto/x509.h"
 #include "node/node.h"
 #include "trust/ocsp_responder.h"
+#include "trust/tsa.h"
 
 namespace riik::node {
 
@@ -16,6 +17,7 @@ class TrustService {
  public:
   std::unique_ptr<trust::CertificateAuthority> ca;
   std::unique_ptr<trust::OcspResponder> responder;
+  std::unique_ptr<trust::TimestampAuthority> tsa;
   std::atomic<bool> ready{false};
 };
 
@@ -50,6 +52,19 @@ std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router) {
     // Not base64: still an OCSP answer (malformedRequest), as clients expect.
     Answer(node, t, std::move(respond), der.ok() ? std::move(*der) : std::string());
   });
+  router.AddAsync(
+      "POST", "/tsa",
+      [&node, t](net::HttpRequest&& req, net::Responder respond) {
+        if (!t->ready) return respond(NotReady());
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        // A new block of serials may be journaled: off the network thread.
+        node.blocking().Submit([t, shared, body = std::move(req.body)] {
+          std::string reply = t->tsa->Respond(body);
+          (*shared)(reply.empty() ? net::JsonError(500, "internal", "the TSA could not answer")
+                                  : net::TextResponse(std::move(reply), "application/timestamp-reply"));
+        });
+      },
+      "application/timestamp-query");
   router.Add("GET", "/ca/{file}", [t](const net::HttpRequest& req) {
     if (!t->ready) return NotReady();
     std::string_view file = req.Param("file");
@@ -78,6 +93,7 @@ Status StartTrustService(TrustService& t, Node& node, const RoleConfig& role, co
   o.ca_issuers_url = url + "/ca";
   ASSIGN_OR_RETURN(t.ca, trust::CertificateAuthority::Open(*store, o));
   ASSIGN_OR_RETURN(t.responder, trust::OcspResponder::Create(*t.ca));
+  ASSIGN_OR_RETURN(t.tsa, trust::TimestampAuthority::Create(*t.ca, *store));
   t.ready = true;
   return OkStatus();
 }

@@ -1,6 +1,7 @@
 // The trust role: the state CA's public face over HTTP.
 //   POST /ocsp                 OCSP request (application/ocsp-request) -> response
 //   GET  /ocsp/{base64}        the same, GET form of RFC 6960 appendix A
+//   POST /tsa                  RFC 3161 query (application/timestamp-query) -> reply
 //   GET  /ca/{root|eid|org}.crt  CA certificates (DER), the AIA caIssuers targets
 // Settings: passphrase_file (required: opens the CA keys), ca_dir (default DATA_DIR/trust).
 // The CA is created on first start; its AIA URLs point at this role's own URL.
