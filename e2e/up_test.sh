@@ -50,6 +50,22 @@ openssl ts -verify -in "$WORK/r.tsr" -queryfile "$WORK/q.tsq" -CAfile "$T/root.p
   grep -q "Verification: OK" || fail "openssl ts -verify refused the token"
 pass "trust role: a timestamp token that openssl ts -verify accepts"
 
+# The operator issues and revokes through the running role (it owns the CA's store).
+"$RIIK" ca issue --dir "$DIR" --profile tls-client --cn "member EE/GOV/70000310" --out "$WORK/member" \
+  >"$WORK/issue.out" || fail "ca issue through the running trust role"
+serial=$(awk '/^issued/{print $4}' "$WORK/issue.out")
+ocsp() { openssl ocsp -issuer "$T/org.pem" -cert "$WORK/member.pem" -url "$(jq -r .roles.trust.ocsp "$EP")" \
+  -CAfile "$T/root.pem" -resp_text 2>&1; }
+ocsp | grep -q "member.pem: good" || fail "OCSP did not say good for the new certificate: $(ocsp)"
+"$RIIK" ca revoke --dir "$DIR" --serial "$serial" --reason keyCompromise >/dev/null || fail "ca revoke via the role"
+out=$(ocsp)
+echo "$out" | grep -q "member.pem: revoked" && echo "$out" | grep -q "Reason: keyCompromise" &&
+  echo "$out" | grep -q "Response verify OK" || fail "OCSP after revoke: $out"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"serial":"01"}' \
+  "$TRUST/admin/revoke")
+[ "$code" = 401 ] || fail "an admin call without the token answered $code"
+pass "riik ca issue/revoke reach the running role; openssl ocsp says good, then revoked; no token, no admin"
+
 STATUS=$(jq -r '.roles.status.url' "$EP")
 seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node") | .seq')
 [ "$seq_before" -ge 2 ] || fail "node store head is $seq_before, expected >= 2"

@@ -6,11 +6,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "crypto/x509.h"
+#include "core/json.h"
+#include "net/client.h"
 #include "node/node.h"
+#include "node/roles/trust_role.h"
 #include "trust/ca.h"
 
 namespace riik::cli {
@@ -52,11 +56,14 @@ Result<OpenedCa> OpenCa(const CaSelect& s, bool create) {
   if (!create && !std::filesystem::exists(trust_dir + "/root.pem")) {
     return NotFound("no CA under " + trust_dir + "; create it with `riik ca init --dir " + s.dir + "`");
   }
-  ASSIGN_OR_RETURN(std::string passphrase, Passphrase(s));
   std::error_code ec;
   std::filesystem::create_directories(trust_dir, ec);
   OpenedCa out;
-  ASSIGN_OR_RETURN(out.store, store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(s.dir, "trust"), "trust"}));
+  store::StoreOptions so{node::DefaultStoreUrl(s.dir, "trust"), "trust"};
+  so.owner_wait = std::chrono::milliseconds(300);
+  // FailedPrecondition here means a running trust role owns the store.
+  ASSIGN_OR_RETURN(out.store, store::Store::Open(so));
+  ASSIGN_OR_RETURN(std::string passphrase, Passphrase(s));
   trust::CaOptions o;
   o.dir = trust_dir;
   o.passphrase = passphrase;
@@ -66,6 +73,42 @@ Result<OpenedCa> OpenCa(const CaSelect& s, bool create) {
   ASSIGN_OR_RETURN(out.ca, trust::CertificateAuthority::Open(*out.store, o));
   return out;
 }
+
+// While a trust role runs, it owns the CA's store: `riik ca` then asks it, with the
+// admin token from the CA directory, at the URL `riik up` wrote to endpoints.json.
+Result<Json> CallTrustRole(const std::string& dir, const std::string& path, const Json& body) {
+  std::ifstream ep_in(dir + "/endpoints.json");
+  std::stringstream ep_text;
+  ep_text << ep_in.rdbuf();
+  auto endpoints = ParseJson(ep_text.str());
+  std::string url;
+  if (endpoints.ok() && endpoints->contains("roles")) {
+    for (const auto& [name, role] : (*endpoints)["roles"].items()) {
+      if (role.value("kind", "") == "trust") url = role.value("url", "");
+    }
+  }
+  if (url.empty()) {
+    return FailedPrecondition("the CA store is in use by another process, and " + dir +
+                              "/endpoints.json names no running trust role to ask");
+  }
+  std::ifstream token_in(node::AdminTokenPath(dir + "/trust"));
+  std::string token;
+  if (!std::getline(token_in, token)) return PermissionDenied("cannot read the admin token in " + dir + "/trust");
+  net::Headers h;
+  h.Add("Authorization", "Bearer " + token);
+  h.Add("Content-Type", "application/json");
+  ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("POST", url + path, h, body.dump()));
+  auto json = ParseJson(resp.body);
+  if (resp.status != 200) {
+    std::string message = json.ok() ? json->value("message", resp.body) : resp.body;
+    return Status(resp.status == 404 ? Code::kNotFound : resp.status == 409 ? Code::kFailedPrecondition
+                                                                            : Code::kInvalidArgument,
+                  message + " (from the trust role at " + url + ")");
+  }
+  return json;
+}
+
+bool OwnedByRunningRole(const Status& st) { return st.code() == Code::kFailedPrecondition; }
 
 int Fail(const char* cmd, const Status& st) {
   std::fprintf(stderr, "riik ca %s: %s\n", cmd, st.message().c_str());
@@ -127,31 +170,48 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
       exit_code = Fail("issue", p.status());
       return;
     }
-    auto opened = OpenCa(*ss, /*create=*/false);
-    if (!opened.ok()) {
-      exit_code = Fail("issue", opened.status());
-      return;
-    }
     auto key = GenerateEcKey("P-256");
     auto key_pem = key.ok() ? PrivateKeyPem(key->get()) : Result<std::string>(key.status());
     if (!key_pem.ok()) {
       exit_code = Fail("issue", key_pem.status());
       return;
     }
-    trust::IssueRequest req;
-    req.profile = *p;
-    req.common_name = *cn;
-    req.organization = *org;
-    req.dns_names = *dns;
-    req.ip_addresses = *ips;
-    req.days = *days;
-    req.public_key = key->get();
-    auto rec = opened->ca->Issue(req);
-    if (!rec.ok()) {
-      exit_code = Fail("issue", rec.status());
+    trust::CertificateRecord issued;
+    auto opened = OpenCa(*ss, /*create=*/false);
+    if (opened.ok()) {
+      trust::IssueRequest req;
+      req.profile = *p;
+      req.common_name = *cn;
+      req.organization = *org;
+      req.dns_names = *dns;
+      req.ip_addresses = *ips;
+      req.days = *days;
+      req.public_key = key->get();
+      auto rec = opened->ca->Issue(req);
+      if (!rec.ok()) {
+        exit_code = Fail("issue", rec.status());
+        return;
+      }
+      issued = *rec;
+    } else if (OwnedByRunningRole(opened.status())) {
+      // Only the public key travels; the private key stays here.
+      auto pub = PublicKeyPem(key->get());
+      Json body = {{"profile", *profile}, {"cn", *cn}, {"org", *org}, {"dns", *dns}, {"ip", *ips}, {"days", *days},
+                   {"public_key", pub.ok() ? *pub : ""}};
+      auto reply = CallTrustRole(ss->dir, "/admin/issue", body);
+      if (!reply.ok()) {
+        exit_code = Fail("issue", reply.status());
+        return;
+      }
+      issued.serial = reply->value("serial", "");
+      issued.profile = reply->value("profile", "");
+      issued.pem = reply->value("pem", "");
+    } else {
+      exit_code = Fail("issue", opened.status());
       return;
     }
-    std::ifstream chain(opened->ca->CaPemPath("org"));
+    auto* rec = &issued;
+    std::ifstream chain(ss->dir + "/trust/org.pem");
     std::stringstream org_pem;
     org_pem << chain.rdbuf();
     std::ofstream(*out + ".pem") << rec->pem << org_pem.str();
@@ -201,16 +261,19 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   revoke->callback([=, &exit_code] {
     auto opened = OpenCa(*rs, /*create=*/false);
-    if (!opened.ok()) {
-      exit_code = Fail("revoke", opened.status());
+    Status done;
+    if (opened.ok()) {
+      done = opened->ca->Revoke(*serial, *reason).status();
+    } else if (OwnedByRunningRole(opened.status())) {
+      done = CallTrustRole(rs->dir, "/admin/revoke", Json{{"serial", *serial}, {"reason", *reason}}).status();
+    } else {
+      done = opened.status();
+    }
+    if (!done.ok()) {
+      exit_code = Fail("revoke", done);
       return;
     }
-    auto rec = opened->ca->Revoke(*serial, *reason);
-    if (!rec.ok()) {
-      exit_code = Fail("revoke", rec.status());
-      return;
-    }
-    std::printf("revoked %s (%s)\n", rec->serial.c_str(), reason->c_str());
+    std::printf("revoked %s (%s)\n", serial->c_str(), reason->c_str());
   });
 }
 

@@ -139,6 +139,12 @@ Result<std::string> PrivateKeyPem(EVP_PKEY* key) {
   return BioString(bio.get());
 }
 
+Result<std::string> PublicKeyPem(EVP_PKEY* key) {
+  UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
+  if (PEM_write_bio_PUBKEY(bio.get(), key) != 1) return Internal("writing public key: " + OpenSslErrors());
+  return BioString(bio.get());
+}
+
 Result<std::string> EncryptedPrivateKeyPem(EVP_PKEY* key, const std::string& passphrase) {
   if (passphrase.size() < 8) return InvalidArgument("key passphrase must be at least 8 characters");
   UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));

@@ -40,6 +40,7 @@ Result<UniquePtr<EVP_PKEY>> GenerateEcKey(const std::string& curve);
 std::string CertificatePem(X509* cert);
 std::string CertificateDer(X509* cert);
 Result<std::string> PrivateKeyPem(EVP_PKEY* key);  // unencrypted PKCS#8
+Result<std::string> PublicKeyPem(EVP_PKEY* key);   // SubjectPublicKeyInfo
 // PKCS#8 encrypted with AES-256-CBC under `passphrase` (PBKDF2), as `openssl pkcs8` reads.
 Result<std::string> EncryptedPrivateKeyPem(EVP_PKEY* key, const std::string& passphrase);
 Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem);

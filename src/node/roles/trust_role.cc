@@ -1,7 +1,13 @@
 // The trust role's handlers.
 #include "node/roles/trust_role.h"
 
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -15,6 +21,7 @@ namespace riik::node {
 
 class TrustService {
  public:
+  std::string admin_token;  // Bearer token for /admin/*, kept 0600 in the CA directory
   std::unique_ptr<trust::CertificateAuthority> ca;
   std::unique_ptr<trust::OcspResponder> responder;
   std::unique_ptr<trust::TimestampAuthority> tsa;
@@ -35,7 +42,82 @@ void Answer(Node& node, const std::shared_ptr<TrustService>& t, net::Responder r
   node.blocking().Submit([t, shared, der = std::move(der)] { (*shared)(OcspAnswer(*t, der)); });
 }
 
+// Deny by default: only a request bearing the admin token (constant-time compare).
+bool Authorized(const TrustService& t, const net::HttpRequest& req) {
+  std::string_view auth = req.headers.Get("Authorization");
+  std::string want = "Bearer " + t.admin_token;
+  return !t.admin_token.empty() && auth.size() == want.size() &&
+         CRYPTO_memcmp(auth.data(), want.data(), want.size()) == 0;
+}
+
+Json RecordJson(const trust::CertificateRecord& r) {
+  return {{"serial", r.serial}, {"ca", r.ca},   {"profile", r.profile}, {"subject", r.subject},
+          {"status", r.status}, {"pem", r.pem}, {"reason", r.reason ? Json(*r.reason) : Json(nullptr)}};
+}
+
+net::HttpResponse AdminIssue(TrustService& t, const Json& body) {
+  auto text = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
+  auto list = [&](const char* k) {
+    std::vector<std::string> out;
+    if (body.contains(k) && body[k].is_array()) {
+      for (const auto& v : body[k]) {
+        if (v.is_string()) out.push_back(v.get<std::string>());
+      }
+    }
+    return out;
+  };
+  auto profile = trust::ParseProfile(text("profile"));
+  if (!profile.ok()) return net::ErrorResponse(profile.status());
+  auto key_pem = text("public_key");
+  UniquePtr<BIO> bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  UniquePtr<EVP_PKEY> key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return net::JsonError(400, "invalid_argument", "public_key must be a PEM public key");
+  trust::IssueRequest req;
+  req.profile = *profile;
+  req.common_name = text("cn");
+  req.organization = text("org");
+  req.dns_names = list("dns");
+  req.ip_addresses = list("ip");
+  if (body.contains("days") && body["days"].is_number_integer()) req.days = body["days"].get<int>();
+  req.public_key = key.get();
+  auto rec = t.ca->Issue(req);
+  if (!rec.ok()) return net::ErrorResponse(rec.status());
+  return net::JsonResponse(RecordJson(*rec));
+}
+
+net::HttpResponse AdminRevoke(TrustService& t, const Json& body) {
+  if (!body.contains("serial") || !body["serial"].is_string()) {
+    return net::JsonError(400, "invalid_argument", "give the serial as a hex string");
+  }
+  std::string reason = body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>()
+                                                                              : "unspecified";
+  auto rec = t.ca->Revoke(body["serial"].get<std::string>(), reason);
+  if (!rec.ok()) return net::ErrorResponse(rec.status());
+  return net::JsonResponse(RecordJson(*rec));
+}
+
+// The operator's admin calls (issue, revoke) go through here while the role owns the
+// trust store; `riik ca` uses them when the store is busy.
+void AddAdminRoute(Node& node, net::Router& router, const std::shared_ptr<TrustService>& t, const char* path,
+                   net::HttpResponse (*action)(TrustService&, const Json&)) {
+  router.AddAsync(
+      "POST", path,
+      [&node, t, action](net::HttpRequest&& req, net::Responder respond) {
+        if (!t->ready) return respond(NotReady());
+        if (!Authorized(*t, req)) {
+          return respond(net::JsonError(401, "unauthenticated", "admin calls need Authorization: Bearer <admin token>"));
+        }
+        auto body = net::ParseJsonBody(req);
+        if (!body.ok()) return respond(net::ErrorResponse(body.status()));
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        node.blocking().Submit([t, shared, action, json = std::move(*body)] { (*shared)(action(*t, json)); });
+      },
+      "application/json");
+}
+
 }  // namespace
+
+std::string AdminTokenPath(const std::string& ca_dir) { return ca_dir + "/admin-token"; }
 
 std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router) {
   auto t = std::make_shared<TrustService>();
@@ -65,6 +147,8 @@ std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router) {
         });
       },
       "application/timestamp-query");
+  AddAdminRoute(node, router, t, "/admin/issue", AdminIssue);
+  AddAdminRoute(node, router, t, "/admin/revoke", AdminRevoke);
   router.Add("GET", "/ca/{file}", [t](const net::HttpRequest& req) {
     if (!t->ready) return NotReady();
     std::string_view file = req.Param("file");
@@ -76,6 +160,23 @@ std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router) {
     return net::TextResponse(CertificateDer(cert), "application/pkix-cert");
   });
   return t;
+}
+
+Result<std::string> LoadOrCreateToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (in && std::getline(in, token) && token.size() >= 32) return token;
+  unsigned char random[32];
+  if (RAND_bytes(random, sizeof random) != 1) return Internal("no randomness for the admin token");
+  token = HexEncode(std::string(reinterpret_cast<char*>(random), sizeof random));
+  mode_t old = umask(077);
+  std::ofstream(path, std::ios::trunc) << token << "\n";
+  umask(old);
+  chmod(path.c_str(), 0600);
+  std::ifstream check(path);
+  std::string written;
+  if (!std::getline(check, written) || written != token) return Unavailable("cannot write the admin token " + path);
+  return token;
 }
 
 Status StartTrustService(TrustService& t, Node& node, const RoleConfig& role, const std::string& url) {
@@ -92,6 +193,7 @@ Status StartTrustService(TrustService& t, Node& node, const RoleConfig& role, co
   o.ocsp_url = url + "/ocsp";
   o.ca_issuers_url = url + "/ca";
   ASSIGN_OR_RETURN(t.ca, trust::CertificateAuthority::Open(*store, o));
+  ASSIGN_OR_RETURN(t.admin_token, LoadOrCreateToken(AdminTokenPath(o.dir)));
   ASSIGN_OR_RETURN(t.responder, trust::OcspResponder::Create(*t.ca));
   ASSIGN_OR_RETURN(t.tsa, trust::TimestampAuthority::Create(*t.ca, *store));
   t.ready = true;
