@@ -40,12 +40,33 @@ std::string OcspResponder::Respond(std::string_view der_request) {
   if (!req || p != end || count < 1 || count > kMaxCertsPerOcspRequest) {
     return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
   }
+  bool cacheable = OCSP_REQUEST_get_ext_by_NID(req.get(), NID_id_pkix_OCSP_Nonce, -1) < 0;
+  std::string key(der_request);
+  UnixMicros now = NowMicros();
+  if (cacheable) {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && it->second.until_us > now) return it->second.der;
+  }
+  std::string der = Sign(req.get(), count);
+  // Only successful answers are kept: a failure should be retried.
+  const unsigned char* q = reinterpret_cast<const unsigned char*>(der.data());
+  UniquePtr<OCSP_RESPONSE> check(d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(der.size())));
+  if (cacheable && check && OCSP_response_status(check.get()) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    std::lock_guard lock(cache_mu_);
+    if (cache_.size() >= kMaxCached) cache_.clear();
+    cache_[key] = Cached{der, now + kCacheMicros};
+  }
+  return der;
+}
+
+std::string OcspResponder::Sign(OCSP_REQUEST* request, int count) {
   UniquePtr<OCSP_BASICRESP> basic(OCSP_BASICRESP_new());
   UnixMicros now = NowMicros();
   UniquePtr<ASN1_TIME> this_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000)));
   UniquePtr<ASN1_TIME> next_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000 + validity_s_)));
   for (int i = 0; i < count; ++i) {
-    OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req.get(), i));
+    OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(request, i));
     ASN1_OBJECT* md_oid = nullptr;
     ASN1_INTEGER* serial = nullptr;
     if (!OCSP_id_get0_info(nullptr, &md_oid, nullptr, &serial, id)) return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
@@ -84,7 +105,7 @@ std::string OcspResponder::Respond(std::string_view der_request) {
   // can check the delegated signer's chain.
   UniquePtr<STACK_OF(X509)> chain(sk_X509_new_null());
   sk_X509_push(chain.get(), ca_.org_certificate());
-  if (OCSP_copy_nonce(basic.get(), req.get()) <= 0 ||
+  if (OCSP_copy_nonce(basic.get(), request) <= 0 ||
       !OCSP_basic_sign(basic.get(), signer_.cert.get(), signer_.key.get(), EVP_sha256(), chain.get(), 0)) {
     return StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR);
   }

@@ -8,6 +8,8 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <thread>
 
 #include "crypto/x509.h"
 #include "net/client.h"
@@ -93,6 +95,20 @@ TEST_F(OcspTest, OpensslSeesGoodThenRevoked) {
   EXPECT_NE(revoked.find("Response verify OK"), std::string::npos) << revoked;
   EXPECT_NE(revoked.find(leaf_ + ": revoked"), std::string::npos) << revoked;
   EXPECT_NE(revoked.find("Reason: keyCompromise"), std::string::npos) << revoked;
+}
+
+TEST_F(OcspTest, NonceLessAnswersAreReusedForAtMostASecond) {
+  std::string req = dir_ / "plain.der";
+  Shell("openssl ocsp -issuer " + ca_->CaPemPath("org") + " -cert " + leaf_ + " -no_nonce -reqout " + req);
+  std::ifstream in(req, std::ios::binary);
+  std::string der((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string first = responder_->Respond(der);
+  EXPECT_EQ(responder_->Respond(der), first);  // served from the cache: no new signature
+  ASSERT_TRUE(ca_->Revoke(serial_, "superseded").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::ofstream(dir_ / "after.der", std::ios::binary) << responder_->Respond(der);
+  std::string text = Shell("openssl ocsp -respin " + dir_ / "after.der" + " -resp_text -noverify");
+  EXPECT_NE(text.find("Cert Status: revoked"), std::string::npos) << text;
 }
 
 TEST_F(OcspTest, UnknownSerialsAndForeignIssuers) {
