@@ -14,8 +14,10 @@ RIIK="$BUILD/riik"
 WORK=$(mktemp -d /tmp/riik-ocspbench-XXXXXX)
 cleanup() {
   for p in ${PIDS:-}; do kill "$p" 2>/dev/null || true; done
+  # openssl ocsp -multi forks (and re-forks) workers: end its whole process group.
+  stop_ossl
   sleep 0.2
-  rm -rf "$WORK"
+  [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
@@ -47,39 +49,74 @@ serial=$(openssl x509 -noout -serial -in "$WORK/leaf.pem" | cut -d= -f2)
 expiry=$(date -u -d "$(openssl x509 -noout -enddate -in "$WORK/leaf.pem" | cut -d= -f2)" +%y%m%d%H%M%SZ)
 subject=$(openssl x509 -noout -subject -nameopt compat -in "$WORK/leaf.pem" | sed 's/^subject=//')
 printf 'V\t%s\t\t%s\tunknown\t%s\n' "$expiry" "$serial" "$subject" >"$WORK/index.txt"
-OSSL_PORT=$(free_port)
-openssl ocsp -index "$WORK/index.txt" -port "127.0.0.1:$OSSL_PORT" -rsigner "$T/ocsp-org.pem" -rkey "$T/ocsp-org.key" \
-  -passin "file:$WORK/pass" -CA "$T/org.pem" -nmin 1 -multi 2 >/dev/null 2>"$WORK/ossl.err" &
-PIDS="$PIDS $!"
-sleep 1
+# (openssl ocsp takes only a port and listens on every address; the load goes to
+# 127.0.0.1. It has no keep-alive, so its clients send Connection: close. Its workers
+# can wedge after a round of load, so each round gets a fresh responder.)
+start_ossl() {
+  OSSL_PORT=$(free_port)
+  set -m  # its own process group, so that stop_ossl can end every worker
+  openssl ocsp -index "$WORK/index.txt" -port "$OSSL_PORT" -rsigner "$T/ocsp-org.pem" -rkey "$T/ocsp-org.key" \
+    -passin "file:$WORK/pass" -CA "$T/org.pem" -nmin 1 -multi 2 -timeout 1 >/dev/null 2>"$WORK/ossl.err" &
+  OSSL_PID=$!
+  set +m
+  for _ in $(seq 1 50); do
+    openssl ocsp -issuer "$T/org.pem" -cert "$WORK/leaf.pem" -no_nonce -url "http://127.0.0.1:$OSSL_PORT/" \
+      -CAfile "$T/root.pem" 2>&1 | grep -q ": good" && return 0
+    sleep 0.1
+  done
+  echo "openssl ocsp did not answer good" >&2
+  cat "$WORK/ossl.err" >&2
+  exit 1
+}
+stop_ossl() {
+  if [ -n "${OSSL_PID:-}" ]; then
+    kill -- "-$OSSL_PID" 2>/dev/null || true
+    sleep 0.2
+    kill -9 -- "-$OSSL_PID" 2>/dev/null || true
+    wait "$OSSL_PID" 2>/dev/null || true
+    OSSL_PID=""
+  fi
+}
 
 openssl ocsp -issuer "$T/org.pem" -cert "$WORK/leaf.pem" -no_nonce -reqout "$WORK/req.der" >/dev/null 2>&1
-for url in "http://127.0.0.1:$RIIK_PORT/ocsp" "http://127.0.0.1:$OSSL_PORT/"; do
-  openssl ocsp -issuer "$T/org.pem" -cert "$WORK/leaf.pem" -no_nonce -url "$url" -CAfile "$T/root.pem" 2>&1 |
-    grep -q ": good" || { echo "responder at $url does not answer good" >&2; cat "$WORK/ossl.err" >&2; exit 1; }
-done
-cat >"$WORK/post.lua" <<LUA
-local f = io.open("$WORK/req.der", "rb")
+openssl ocsp -issuer "$T/org.pem" -cert "$WORK/leaf.pem" -reqout "$WORK/req-nonce.der" >/dev/null 2>&1
+openssl ocsp -issuer "$T/org.pem" -cert "$WORK/leaf.pem" -no_nonce -url "http://127.0.0.1:$RIIK_PORT/ocsp" \
+  -CAfile "$T/root.pem" 2>&1 | grep -q ": good" || { echo "riik does not answer good" >&2; exit 1; }
+for mode in keepalive close nonce; do
+  req="$WORK/req.der"
+  [ "$mode" = nonce ] && req="$WORK/req-nonce.der"
+  cat >"$WORK/post-$mode.lua" <<LUA
+local f = io.open("$req", "rb")
 wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/ocsp-request"
+if "$mode" == "close" then wrk.headers["Connection"] = "close" end
 LUA
+done
 
-rps() { wrk -t2 -c"$CONNS" -d"${SECS}s" -s "$WORK/post.lua" "$1" | awk '/^Requests\/sec:/{print $2}'; }
+rps() { wrk -t2 -c"$CONNS" -d"${SECS}s" -s "$WORK/post-$2.lua" "$1" | awk '/^Requests\/sec:/{print $2}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 : >"$WORK/riik.rps"
 : >"$WORK/ossl.rps"
+: >"$WORK/nonce.rps"
 for r in $(seq 1 "$ROUNDS"); do
-  rps "http://127.0.0.1:$OSSL_PORT/" >>"$WORK/ossl.rps"
-  rps "http://127.0.0.1:$RIIK_PORT/ocsp" >>"$WORK/riik.rps"
-  echo "round $r: openssl ocsp $(tail -1 "$WORK/ossl.rps")/s, riik $(tail -1 "$WORK/riik.rps")/s" >&2
+  start_ossl
+  rps "http://127.0.0.1:$OSSL_PORT/" close >>"$WORK/ossl.rps"
+  stop_ossl
+  rps "http://127.0.0.1:$RIIK_PORT/ocsp" keepalive >>"$WORK/riik.rps"
+  rps "http://127.0.0.1:$RIIK_PORT/ocsp" nonce >>"$WORK/nonce.rps"
+  echo "round $r: openssl ocsp $(tail -1 "$WORK/ossl.rps")/s, riik $(tail -1 "$WORK/riik.rps")/s," \
+    "riik with nonce $(tail -1 "$WORK/nonce.rps")/s" >&2
 done
 R=$(median <"$WORK/riik.rps")
 O=$(median <"$WORK/ossl.rps")
+N=$(median <"$WORK/nonce.rps")
 SIGN=$(openssl speed -seconds 3 -multi 2 ecdsap256 2>/dev/null | awk '/256 bits ecdsa \(nistp256\)/{print $(NF-1)}' | tail -1)
 echo "ocsp_bench: wrk -t2 -c$CONNS -d${SECS}s, POST of one nonce-less request, medians of $ROUNDS rounds"
 echo "openssl ocsp -multi 2  $O responses/s"
 echo "riik trust role        $R responses/s"
 echo "ratio riik / openssl   $(awk -v r="$R" -v o="$O" 'BEGIN {printf "%.2f", r / o}')"
-echo "openssl speed ecdsap256 (2 processes): $SIGN signs/s; riik reaches $(awk -v r="$R" -v s="$SIGN" 'BEGIN {printf "%.0f%%", 100 * r / s}') of it"
+echo "riik, request with a nonce (signed every time): $N responses/s"
+echo "openssl speed ecdsap256 (2 processes): $SIGN signs/s; riik reaches $(awk -v r="$R" -v s="$SIGN" 'BEGIN {printf "%.0f%%", 100 * r / s}') of it" \
+  "($(awk -v n="$N" -v s="$SIGN" 'BEGIN {printf "%.0f%%", 100 * n / s}') when it signs every response)"
