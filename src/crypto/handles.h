@@ -48,6 +48,18 @@ struct OpenSslDeleter<STACK_OF(X509)> {
 template <typename T>
 using UniquePtr = std::unique_ptr<T, OpenSslDeleter<T>>;
 
+// DER encoding of any OpenSSL object through its i2d function, e.g.
+// ToDer(cert, i2d_X509). Empty if the object cannot be encoded.
+template <typename T, typename I2d>
+std::string ToDer(T* object, I2d i2d) {
+  int len = i2d(object, nullptr);
+  if (len <= 0) return "";
+  std::string out(static_cast<size_t>(len), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(out.data());
+  i2d(object, &p);
+  return out;
+}
+
 // The queued OpenSSL error messages joined by "; " (and the queue cleared), or
 // `fallback` if the queue is empty.
 std::string OpenSslErrors(const char* fallback = "unknown OpenSSL error");

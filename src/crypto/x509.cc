@@ -122,14 +122,7 @@ std::string CertificatePem(X509* cert) {
   return s.ok() ? *s : "";
 }
 
-std::string CertificateDer(X509* cert) {
-  int len = i2d_X509(cert, nullptr);
-  if (len <= 0) return "";
-  std::string out(static_cast<size_t>(len), '\0');
-  unsigned char* p = reinterpret_cast<unsigned char*>(out.data());
-  i2d_X509(cert, &p);
-  return out;
-}
+std::string CertificateDer(X509* cert) { return ToDer(cert, i2d_X509); }
 
 Result<std::string> PrivateKeyPem(EVP_PKEY* key) {
   UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));

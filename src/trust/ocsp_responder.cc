@@ -8,14 +8,7 @@
 namespace riik::trust {
 namespace {
 
-std::string Encode(OCSP_RESPONSE* resp) {
-  int len = i2d_OCSP_RESPONSE(resp, nullptr);
-  if (len <= 0) return "";
-  std::string out(static_cast<size_t>(len), '\0');
-  unsigned char* p = reinterpret_cast<unsigned char*>(out.data());
-  i2d_OCSP_RESPONSE(resp, &p);
-  return out;
-}
+std::string Encode(OCSP_RESPONSE* resp) { return ToDer(resp, i2d_OCSP_RESPONSE); }
 
 std::string StatusOnly(int status) {
   UniquePtr<OCSP_RESPONSE> resp(OCSP_response_create(status, nullptr));

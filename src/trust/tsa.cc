@@ -20,15 +20,6 @@ struct ReqFree {
   void operator()(TS_REQ* r) const { TS_REQ_free(r); }
 };
 
-std::string EncodeResp(TS_RESP* resp) {
-  int len = i2d_TS_RESP(resp, nullptr);
-  if (len <= 0) return "";
-  std::string out(static_cast<size_t>(len), '\0');
-  unsigned char* p = reinterpret_cast<unsigned char*>(out.data());
-  i2d_TS_RESP(resp, &p);
-  return out;
-}
-
 }  // namespace
 
 struct TimestampAuthority::Impl {
@@ -117,7 +108,7 @@ std::string TimestampAuthority::Respond(std::string_view der_query) {
   UniquePtr<BIO> in(BIO_new_mem_buf(der_query.data(), static_cast<int>(der_query.size())));
   std::unique_ptr<TS_RESP, RespFree> resp(TS_RESP_create_response(impl_->ctx.get(), in.get()));
   if (!resp) return "";  // only on allocation failure: the HTTP layer answers 500
-  return EncodeResp(resp.get());
+  return ToDer(resp.get(), i2d_TS_RESP);
 }
 
 Result<std::string> TimestampAuthority::TimestampDigest(std::string_view sha256_digest) {
@@ -132,12 +123,7 @@ Result<std::string> TimestampAuthority::TimestampDigest(std::string_view sha256_
   TS_MSG_IMPRINT_set_msg(imprint.get(), reinterpret_cast<unsigned char*>(const_cast<char*>(sha256_digest.data())), 32);
   TS_REQ_set_msg_imprint(req.get(), imprint.get());
   TS_REQ_set_cert_req(req.get(), 1);
-  int len = i2d_TS_REQ(req.get(), nullptr);
-  std::string der(static_cast<size_t>(len), '\0');
-  unsigned char* p = reinterpret_cast<unsigned char*>(der.data());
-  i2d_TS_REQ(req.get(), &p);
-
-  std::string resp_der = Respond(der);
+  std::string resp_der = Respond(ToDer(req.get(), i2d_TS_REQ));
   const unsigned char* q = reinterpret_cast<const unsigned char*>(resp_der.data());
   std::unique_ptr<TS_RESP, RespFree> resp(d2i_TS_RESP(nullptr, &q, static_cast<long>(resp_der.size())));
   if (!resp) return Internal("the TSA produced no response");
@@ -146,10 +132,8 @@ Result<std::string> TimestampAuthority::TimestampDigest(std::string_view sha256_
     return Unavailable("the TSA refused to timestamp (status " + std::to_string(status) + ")");
   }
   PKCS7* token = TS_RESP_get_token(resp.get());
-  int tlen = i2d_PKCS7(token, nullptr);
-  std::string out(static_cast<size_t>(tlen), '\0');
-  unsigned char* t = reinterpret_cast<unsigned char*>(out.data());
-  i2d_PKCS7(token, &t);
+  std::string out = ToDer(token, i2d_PKCS7);
+  if (out.empty()) return Internal("encoding the timestamp token failed");
   return out;
 }
 

@@ -14,19 +14,13 @@
 #include "crypto/x509.h"
 #include "net/client.h"
 #include "net/server.h"
+#include "support/shell.h"
 #include "support/temp_dir.h"
 
 namespace riik::trust {
 namespace {
 
-std::string Shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::array<char, 512> buf;
-  while (p && fgets(buf.data(), buf.size(), p)) out += buf.data();
-  if (p) pclose(p);
-  return out;
-}
+using riik::testing::Shell;
 
 class OcspTest : public ::testing::Test {
  protected:

@@ -12,19 +12,13 @@
 
 #include "core/encoding.h"
 #include "crypto/sha256.h"
+#include "support/shell.h"
 #include "support/temp_dir.h"
 
 namespace riik::trust {
 namespace {
 
-std::string Shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::array<char, 512> buf;
-  while (p && fgets(buf.data(), buf.size(), p)) out += buf.data();
-  if (p) pclose(p);
-  return out;
-}
+using riik::testing::Shell;
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
