@@ -84,7 +84,7 @@ Result<Json> CallTrustRole(const std::string& dir, const std::string& path, cons
   std::string url;
   if (endpoints.ok() && endpoints->contains("roles")) {
     for (const auto& [name, role] : (*endpoints)["roles"].items()) {
-      if (role.value("kind", "") == "trust") url = role.value("url", "");
+      if (role.is_object() && role["kind"] == "trust" && role["url"].is_string()) url = role["url"].get<std::string>();
     }
   }
   if (url.empty()) {
@@ -100,7 +100,9 @@ Result<Json> CallTrustRole(const std::string& dir, const std::string& path, cons
   ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("POST", url + path, h, body.dump()));
   auto json = ParseJson(resp.body);
   if (resp.status != 200) {
-    std::string message = json.ok() ? json->value("message", resp.body) : resp.body;
+    std::string message = json.ok() && json->is_object() && (*json)["message"].is_string()
+                              ? (*json)["message"].get<std::string>()
+                              : resp.body.substr(0, 200);
     return Status(resp.status == 404 ? Code::kNotFound : resp.status == 409 ? Code::kFailedPrecondition
                                                                             : Code::kInvalidArgument,
                   message + " (from the trust role at " + url + ")");

@@ -41,19 +41,17 @@ std::string OcspResponder::Respond(std::string_view der_request) {
     auto it = cache_.find(key);
     if (it != cache_.end() && it->second.until_us > now) return it->second.der;
   }
-  std::string der = Sign(req.get(), count);
+  Answer answer = Sign(req.get(), count);
   // Only successful answers are kept: a failure should be retried.
-  const unsigned char* q = reinterpret_cast<const unsigned char*>(der.data());
-  UniquePtr<OCSP_RESPONSE> check(d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(der.size())));
-  if (cacheable && check && OCSP_response_status(check.get()) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+  if (cacheable && answer.successful) {
     std::lock_guard lock(cache_mu_);
     if (cache_.size() >= kMaxCached) cache_.clear();
-    cache_[key] = Cached{der, now + kCacheMicros};
+    cache_[key] = Cached{answer.der, now + kCacheMicros};
   }
-  return der;
+  return answer.der;
 }
 
-std::string OcspResponder::Sign(OCSP_REQUEST* request, int count) {
+OcspResponder::Answer OcspResponder::Sign(OCSP_REQUEST* request, int count) {
   UniquePtr<OCSP_BASICRESP> basic(OCSP_BASICRESP_new());
   UnixMicros now = NowMicros();
   UniquePtr<ASN1_TIME> this_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000)));
@@ -62,11 +60,11 @@ std::string OcspResponder::Sign(OCSP_REQUEST* request, int count) {
     OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(request, i));
     ASN1_OBJECT* md_oid = nullptr;
     ASN1_INTEGER* serial = nullptr;
-    if (!OCSP_id_get0_info(nullptr, &md_oid, nullptr, &serial, id)) return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    if (!OCSP_id_get0_info(nullptr, &md_oid, nullptr, &serial, id)) return {StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST), false};
     const EVP_MD* md = EVP_get_digestbyobj(md_oid);
-    if (!md) return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    if (!md) return {StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST), false};
     UniquePtr<OCSP_CERTID> ours(OCSP_cert_to_id(md, nullptr, ca_.org_certificate()));
-    if (!ours || OCSP_id_issuer_cmp(ours.get(), id) != 0) return StatusOnly(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+    if (!ours || OCSP_id_issuer_cmp(ours.get(), id) != 0) return {StatusOnly(OCSP_RESPONSE_STATUS_UNAUTHORIZED), false};
 
     UniquePtr<BIGNUM> bn(ASN1_INTEGER_to_BN(serial, nullptr));
     char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
@@ -75,7 +73,7 @@ std::string OcspResponder::Sign(OCSP_REQUEST* request, int count) {
     auto record = ca_.Find(serial_hex);
     if (!record.ok()) {
       spdlog::error("ocsp: looking up a certificate failed: {}", record.status().ToString());
-      return StatusOnly(OCSP_RESPONSE_STATUS_TRYLATER);
+      return {StatusOnly(OCSP_RESPONSE_STATUS_TRYLATER), false};
     }
     int status = V_OCSP_CERTSTATUS_UNKNOWN, reason = -1;
     UniquePtr<ASN1_TIME> revoked_at;
@@ -91,7 +89,7 @@ std::string OcspResponder::Sign(OCSP_REQUEST* request, int count) {
     }
     if (!OCSP_basic_add1_status(basic.get(), id, status, reason, revoked_at.get(), this_update.get(),
                                 next_update.get())) {
-      return StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR);
+      return {StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR), false};
     }
   }
   // The issuing CA's certificate rides along, so that a client holding only the root
@@ -100,10 +98,11 @@ std::string OcspResponder::Sign(OCSP_REQUEST* request, int count) {
   sk_X509_push(chain.get(), ca_.org_certificate());
   if (OCSP_copy_nonce(basic.get(), request) <= 0 ||
       !OCSP_basic_sign(basic.get(), signer_.cert.get(), signer_.key.get(), EVP_sha256(), chain.get(), 0)) {
-    return StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR);
+    return {StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR), false};
   }
   UniquePtr<OCSP_RESPONSE> resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
-  return resp ? Encode(resp.get()) : StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR);
+  if (!resp) return {StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR), false};
+  return {Encode(resp.get()), true};
 }
 
 }  // namespace riik::trust

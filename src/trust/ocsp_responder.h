@@ -39,7 +39,11 @@ class OcspResponder {
   static constexpr size_t kMaxCached = 100'000;
 
  private:
-  std::string Sign(OCSP_REQUEST* req, int count);
+  struct Answer {
+    std::string der;
+    bool successful;  // a signed response (only these are cached)
+  };
+  Answer Sign(OCSP_REQUEST* req, int count);
   OcspResponder(CertificateAuthority& ca, CertificateAuthority::Signer signer, int validity_s)
       : ca_(ca), signer_(std::move(signer)), validity_s_(validity_s) {}
   CertificateAuthority& ca_;

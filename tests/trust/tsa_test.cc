@@ -14,6 +14,7 @@
 #include "crypto/sha256.h"
 #include "support/shell.h"
 #include "support/temp_dir.h"
+#include "trust/test_ca.h"
 
 namespace riik::trust {
 namespace {
@@ -28,15 +29,10 @@ std::string ReadAll(const std::string& path) {
 class TsaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::Store::Open(store::StoreOptions{"sqlite:" + dir_ / "trust.db", "trust"});
-    ASSERT_TRUE(s.ok());
-    store_ = std::move(*s);
-    CaOptions o;
-    o.dir = dir_ / "ca";
-    o.passphrase = "correct horse battery";
-    auto ca = CertificateAuthority::Open(*store_, o);
-    ASSERT_TRUE(ca.ok()) << ca.status().ToString();
-    ca_ = std::move(*ca);
+    TestCa test_ca = OpenTestCa(dir_);
+    ASSERT_TRUE(test_ca.ca);
+    store_ = std::move(test_ca.store);
+    ca_ = std::move(test_ca.ca);
     auto tsa = TimestampAuthority::Create(*ca_, *store_);
     ASSERT_TRUE(tsa.ok()) << tsa.status().ToString();
     tsa_ = std::move(*tsa);
