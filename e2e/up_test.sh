@@ -66,6 +66,32 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json
 [ "$code" = 401 ] || fail "an admin call without the token answered $code"
 pass "riik ca issue/revoke reach the running role; openssl ocsp says good, then revoked; no token, no admin"
 
+# Demo citizens: software eIDs enrolled through the trust role; sign with PIN2, check
+# with openssl cms; a lost card (riik ca revoke --code) shows as revoked over OCSP.
+n=$(jq '.identities | length' "$EP")
+[ "$n" -ge 3 ] || fail "endpoints.json lists $n demo citizens"
+CODE=$(jq -r '.identities[0].code' "$EP")
+TOKEN=$(jq -r '.identities[0].token' "$EP")
+"$RIIK" id show --token "$TOKEN" | grep -q "PNOEE-$CODE" || fail "riik id show: $("$RIIK" id show --token "$TOKEN")"
+echo "the tax return of $CODE" >"$WORK/doc.txt"
+RIIK_PIN2=$(jq -r '.identities[0].pin2' "$EP") "$RIIK" id sign --token "$TOKEN" --in "$WORK/doc.txt" >/dev/null ||
+  fail "riik id sign"
+openssl cms -verify -binary -inform DER -in "$WORK/doc.txt.p7s" -content "$WORK/doc.txt" -CAfile "$T/eid-chain.pem" \
+  -purpose any -out /dev/null 2>&1 | grep -q "Verification successful" || fail "openssl cms rejects the signature"
+set +e
+RIIK_PIN2=99999 "$RIIK" id sign --token "$TOKEN" --in "$WORK/doc.txt" 2>"$WORK/pin.err"
+rc=$?
+set -e
+[ $rc = 1 ] && grep -q "wrong PIN2, 2 tries left" "$WORK/pin.err" || fail "a wrong PIN2: rc $rc, $(cat "$WORK/pin.err")"
+eid_ocsp() { openssl ocsp -issuer "$T/eid.pem" -cert "$TOKEN/auth.pem" -url "$(jq -r .roles.trust.ocsp "$EP")" \
+  -CAfile "$T/root.pem" 2>&1; }
+eid_ocsp | grep -q "auth.pem: good" || fail "OCSP for an eID: $(eid_ocsp)"
+"$RIIK" ca revoke --dir "$DIR" --code "$CODE" --reason keyCompromise | grep -c revoked | grep -q 2 ||
+  fail "ca revoke --code did not revoke both certificates"
+out=$(eid_ocsp)
+echo "$out" | grep -q "auth.pem: revoked" && echo "$out" | grep -q "Response verify OK" || fail "eID OCSP after revoke: $out"
+pass "demo eIDs: show, sign (openssl cms verifies), wrong PIN counted, revoke --code, OCSP revoked"
+
 STATUS=$(jq -r '.roles.status.url' "$EP")
 seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node") | .seq')
 [ "$seq_before" -ge 2 ] || fail "node store head is $seq_before, expected >= 2"

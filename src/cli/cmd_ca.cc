@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/ca_access.h"
 #include "cli/commands.h"
 #include "crypto/x509.h"
 #include "core/json.h"
@@ -19,98 +20,6 @@
 
 namespace riik::cli {
 namespace {
-
-struct CaSelect {
-  std::string dir = "riik-data";
-  std::string passphrase_file;
-  std::string ocsp_url;
-  std::string ca_issuers_url;
-  std::string state_name;
-};
-
-void AddCaOptions(CLI::App* cmd, CaSelect& s) {
-  cmd->add_option("--dir", s.dir, "Data directory; the CA lives in DIR/trust")->capture_default_str();
-  cmd->add_option("--passphrase-file", s.passphrase_file,
-                  "File holding the passphrase of the CA keys (else $RIIK_CA_PASSPHRASE)");
-}
-
-Result<std::string> Passphrase(const CaSelect& s) {
-  if (!s.passphrase_file.empty()) {
-    std::ifstream in(s.passphrase_file);
-    if (!in) return NotFound("cannot read passphrase file " + s.passphrase_file);
-    std::string p;
-    std::getline(in, p);
-    return p;
-  }
-  if (const char* env = std::getenv("RIIK_CA_PASSPHRASE")) return std::string(env);
-  return InvalidArgument("give the CA key passphrase with --passphrase-file FILE or $RIIK_CA_PASSPHRASE");
-}
-
-struct OpenedCa {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<trust::CertificateAuthority> ca;
-};
-
-Result<OpenedCa> OpenCa(const CaSelect& s, bool create) {
-  std::string trust_dir = s.dir + "/trust";
-  if (!create && !std::filesystem::exists(trust_dir + "/root.pem")) {
-    return NotFound("no CA under " + trust_dir + "; create it with `riik ca init --dir " + s.dir + "`");
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(trust_dir, ec);
-  OpenedCa out;
-  store::StoreOptions so{node::DefaultStoreUrl(s.dir, "trust"), "trust"};
-  so.owner_wait = std::chrono::milliseconds(300);
-  // FailedPrecondition here means a running trust role owns the store.
-  ASSIGN_OR_RETURN(out.store, store::Store::Open(so));
-  ASSIGN_OR_RETURN(std::string passphrase, Passphrase(s));
-  trust::CaOptions o;
-  o.dir = trust_dir;
-  o.passphrase = passphrase;
-  o.state_name = s.state_name;
-  o.ocsp_url = s.ocsp_url;
-  o.ca_issuers_url = s.ca_issuers_url;
-  ASSIGN_OR_RETURN(out.ca, trust::CertificateAuthority::Open(*out.store, o));
-  return out;
-}
-
-// While a trust role runs, it owns the CA's store: `riik ca` then asks it, with the
-// admin token from the CA directory, at the URL `riik up` wrote to endpoints.json.
-Result<Json> CallTrustRole(const std::string& dir, const std::string& path, const Json& body) {
-  std::ifstream ep_in(dir + "/endpoints.json");
-  std::stringstream ep_text;
-  ep_text << ep_in.rdbuf();
-  auto endpoints = ParseJson(ep_text.str());
-  std::string url;
-  if (endpoints.ok() && endpoints->contains("roles")) {
-    for (const auto& [name, role] : (*endpoints)["roles"].items()) {
-      if (role.is_object() && role["kind"] == "trust" && role["url"].is_string()) url = role["url"].get<std::string>();
-    }
-  }
-  if (url.empty()) {
-    return FailedPrecondition("the CA store is in use by another process, and " + dir +
-                              "/endpoints.json names no running trust role to ask");
-  }
-  std::ifstream token_in(node::AdminTokenPath(dir + "/trust"));
-  std::string token;
-  if (!std::getline(token_in, token)) return PermissionDenied("cannot read the admin token in " + dir + "/trust");
-  net::Headers h;
-  h.Add("Authorization", "Bearer " + token);
-  h.Add("Content-Type", "application/json");
-  ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("POST", url + path, h, body.dump()));
-  auto json = ParseJson(resp.body);
-  if (resp.status != 200) {
-    std::string message = json.ok() && json->is_object() && (*json)["message"].is_string()
-                              ? (*json)["message"].get<std::string>()
-                              : resp.body.substr(0, 200);
-    return Status(resp.status == 404 ? Code::kNotFound : resp.status == 409 ? Code::kFailedPrecondition
-                                                                            : Code::kInvalidArgument,
-                  message + " (from the trust role at " + url + ")");
-  }
-  return json;
-}
-
-bool OwnedByRunningRole(const Status& st) { return st.code() == Code::kFailedPrecondition; }
 
 int Fail(const char* cmd, const Status& st) {
   std::fprintf(stderr, "riik ca %s: %s\n", cmd, st.message().c_str());
@@ -137,15 +46,15 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   init->add_option("--ca-issuers-url", is->ca_issuers_url, "Base URL where the CA certificates are published (AIA)");
   init->callback([is, &exit_code] {
     bool existed = std::filesystem::exists(is->dir + "/trust/root.pem");
-    auto opened = OpenCa(*is, /*create=*/true);
+    auto opened = CaAccess::Connect(*is, /*create=*/true);
     if (!opened.ok()) {
       exit_code = Fail("init", opened.status());
       return;
     }
+    trust::CertificateAuthority* made = opened->local();
     std::printf("%s CA hierarchy in %s/trust:\n", existed ? "existing" : "created", is->dir.c_str());
-    std::printf("  root           %s\n  eID CA         %s\n  organisations  %s\n",
-                opened->ca->RootPemPath().c_str(), opened->ca->CaPemPath("eid").c_str(),
-                opened->ca->CaPemPath("org").c_str());
+    std::printf("  root           %s\n  eID CA         %s\n  organisations  %s\n", made->RootPemPath().c_str(),
+                made->CaPemPath("eid").c_str(), made->CaPemPath("org").c_str());
   });
 
   auto ss = std::make_shared<CaSelect>();
@@ -178,41 +87,21 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
       exit_code = Fail("issue", key_pem.status());
       return;
     }
-    trust::CertificateRecord issued;
-    auto opened = OpenCa(*ss, /*create=*/false);
-    if (opened.ok()) {
-      trust::IssueRequest req;
-      req.profile = *p;
-      req.common_name = *cn;
-      req.organization = *org;
-      req.dns_names = *dns;
-      req.ip_addresses = *ips;
-      req.days = *days;
-      req.public_key = key->get();
-      auto rec = opened->ca->Issue(req);
-      if (!rec.ok()) {
-        exit_code = Fail("issue", rec.status());
-        return;
-      }
-      issued = *rec;
-    } else if (OwnedByRunningRole(opened.status())) {
-      // Only the public key travels; the private key stays here.
-      auto pub = PublicKeyPem(key->get());
-      Json body = {{"profile", *profile}, {"cn", *cn}, {"org", *org}, {"dns", *dns}, {"ip", *ips}, {"days", *days},
-                   {"public_key", pub.ok() ? *pub : ""}};
-      auto reply = CallTrustRole(ss->dir, "/admin/issue", body);
-      if (!reply.ok()) {
-        exit_code = Fail("issue", reply.status());
-        return;
-      }
-      issued.serial = reply->value("serial", "");
-      issued.profile = reply->value("profile", "");
-      issued.pem = reply->value("pem", "");
-    } else {
-      exit_code = Fail("issue", opened.status());
+    auto access = CaAccess::Connect(*ss);
+    trust::IssueRequest req;
+    req.profile = *p;
+    req.common_name = *cn;
+    req.organization = *org;
+    req.dns_names = *dns;
+    req.ip_addresses = *ips;
+    req.days = *days;
+    req.public_key = key->get();
+    auto issued = access.ok() ? access->Issue(req) : Result<trust::CertificateRecord>(access.status());
+    if (!issued.ok()) {
+      exit_code = Fail("issue", issued.status());
       return;
     }
-    auto* rec = &issued;
+    const trust::CertificateRecord* rec = &*issued;
     std::ifstream chain(ss->dir + "/trust/org.pem");
     std::stringstream org_pem;
     org_pem << chain.rdbuf();
@@ -255,27 +144,41 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
 
   auto rs = std::make_shared<CaSelect>();
   auto serial = std::make_shared<std::string>();
+  auto code = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>("unspecified");
-  CLI::App* revoke = ca->add_subcommand("revoke", "Revoke a certificate (journaled)");
+  CLI::App* revoke = ca->add_subcommand("revoke", "Revoke a certificate, or every eID certificate of a person (journaled)");
   AddCaOptions(revoke, *rs);
-  revoke->add_option("--serial", *serial, "Serial number in hex, as `riik ca list` shows it")->required();
+  auto* by_serial = revoke->add_option("--serial", *serial, "Serial number in hex, as `riik ca list` shows it");
+  auto* by_code = revoke->add_option("--code", *code, "Personal code: revoke both certificates of that person's eID");
+  by_serial->excludes(by_code);
   revoke->add_option("--reason", *reason, "RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, …")
       ->capture_default_str();
+  revoke->footer("Examples:\n  riik ca revoke --serial 5F3A… --reason superseded\n"
+                 "  riik ca revoke --code 38001085718 --reason keyCompromise   (a lost ID card)\n"
+                 "OCSP answers 'revoked' within a second.");
   revoke->callback([=, &exit_code] {
-    auto opened = OpenCa(*rs, /*create=*/false);
-    Status done;
-    if (opened.ok()) {
-      done = opened->ca->Revoke(*serial, *reason).status();
-    } else if (OwnedByRunningRole(opened.status())) {
-      done = CallTrustRole(rs->dir, "/admin/revoke", Json{{"serial", *serial}, {"reason", *reason}}).status();
-    } else {
-      done = opened.status();
-    }
-    if (!done.ok()) {
-      exit_code = Fail("revoke", done);
+    if (serial->empty() == code->empty()) {
+      exit_code = Fail("revoke", InvalidArgument("give --serial S or --code C"));
       return;
     }
-    std::printf("revoked %s (%s)\n", serial->c_str(), reason->c_str());
+    auto access = CaAccess::Connect(*rs);
+    if (!access.ok()) {
+      exit_code = Fail("revoke", access.status());
+      return;
+    }
+    std::vector<trust::CertificateRecord> revoked;
+    if (!serial->empty()) {
+      auto one = access->Revoke(*serial, *reason);
+      if (one.ok()) revoked.push_back(std::move(*one));
+      else exit_code = Fail("revoke", one.status());
+    } else {
+      auto all = access->RevokePerson(*code, *reason);
+      if (all.ok()) revoked = std::move(*all);
+      else exit_code = Fail("revoke", all.status());
+    }
+    for (const auto& r : revoked) {
+      std::printf("revoked %s %s (%s)\n", r.profile.c_str(), r.serial.c_str(), reason->c_str());
+    }
   });
 }
 

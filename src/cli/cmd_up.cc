@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/demo_citizens.h"
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
 #include "core/version.h"
@@ -98,6 +99,18 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   std::printf("  %s journal verify --dir %s --node node\n", ec ? "riik" : self.c_str(), dir.c_str());
+  if (endpoints.contains("identities") && !endpoints["identities"].empty()) {
+    std::printf("\nDemo citizens (software eIDs; PIN1 0090, PIN2 01497, PUK 17258403, as on the test cards):\n");
+    for (const auto& person : endpoints["identities"]) {
+      std::string name = person.value("name", "");
+      size_t width = 0;  // in characters, not bytes
+      for (unsigned char c : name) width += (c & 0xC0) != 0x80;
+      std::printf("  %s  %s%*s %s\n", person.value("code", "").c_str(), name.c_str(),
+                  static_cast<int>(width < 22 ? 22 - width : 0), "", person.value("token", "").c_str());
+    }
+    const auto& first = endpoints["identities"][0];
+    std::printf("  e.g. %s id show --token %s\n", ec ? "riik" : self.c_str(), first.value("token", "").c_str());
+  }
   std::printf("\nEvery URL, CA certificate and example: %s/endpoints.json\n", dir.c_str());
   std::printf("TLS clients trust %s. Stop with Ctrl-C; run again to resume with all data.\n\n", ca_path.c_str());
   std::fflush(stdout);
@@ -153,6 +166,21 @@ int RunUp(const UpOptions& o) {
       bool https = role.url.starts_with("https");
       extras.examples[role.name] =
           https ? "curl -s --cacert " + tls->first + " " + role.url + "/v1/stores" : "curl -s " + role.url + "/v1/status";
+    }
+    // Demo citizens' eIDs, issued through the running trust role, so that their
+    // certificates carry its OCSP URL.
+    CaSelect select;
+    select.dir = dir;
+    select.passphrase_file = *passphrase_file;
+    for (const auto& role : node.roles()) {
+      if (role.kind == "trust") select.trust_url = role.url;
+    }
+    auto ca = CaAccess::Connect(select);
+    auto citizens = ca.ok() ? EnsureDemoCitizens(*ca, dir) : Result<Json>(ca.status());
+    if (citizens.ok()) {
+      extras.identities = std::move(*citizens);
+    } else {
+      std::fprintf(stderr, "riik up: demo citizens: %s\n", citizens.status().message().c_str());
     }
     Json endpoints = BuildEndpoints(node, extras);
     Status st = WriteJsonFile(dir + "/endpoints.json", endpoints);

@@ -12,5 +12,6 @@ void AddUpCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddJournalCommand(CLI::App& app, int& exit_code);
 void AddCaCommand(CLI::App& app, int& exit_code);
+void AddIdCommand(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

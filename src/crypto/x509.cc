@@ -2,6 +2,7 @@
 #include "crypto/x509.h"
 
 #include <openssl/conf.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -176,6 +177,30 @@ std::string SubjectString(X509* cert) {
   X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
   auto s = BioString(bio.get());
   return s.ok() ? *s : "";
+}
+
+Result<UniquePtr<EVP_PKEY>> PublicKeyOf(EVP_PKEY* key) {
+  std::string der = ToDer(key, i2d_PUBKEY);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  UniquePtr<EVP_PKEY> out(der.empty() ? nullptr : d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!out) return Internal("extracting a public key: " + OpenSslErrors());
+  return out;
+}
+
+Result<UniquePtr<EVP_PKEY>> EcPublicKey(const std::string& curve, std::string_view point) {
+  const char* group = curve == "P-256" ? "prime256v1" : curve == "P-384" ? "secp384r1" : nullptr;
+  if (!group) return InvalidArgument("unsupported curve " + curve);
+  std::string pub(point);
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub.data(), pub.size()), OSSL_PARAM_construct_end()};
+  UniquePtr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* key = nullptr;
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    return InvalidArgument("not a " + curve + " public key: " + OpenSslErrors());
+  }
+  return UniquePtr<EVP_PKEY>(key);
 }
 
 }  // namespace riik

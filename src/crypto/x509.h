@@ -41,6 +41,10 @@ std::string CertificatePem(X509* cert);
 std::string CertificateDer(X509* cert);
 Result<std::string> PrivateKeyPem(EVP_PKEY* key);  // unencrypted PKCS#8
 Result<std::string> PublicKeyPem(EVP_PKEY* key);   // SubjectPublicKeyInfo
+// A key holding only the public half of `key`.
+Result<UniquePtr<EVP_PKEY>> PublicKeyOf(EVP_PKEY* key);
+// An EC public key from its curve ("P-256", "P-384") and uncompressed point (04||X||Y).
+Result<UniquePtr<EVP_PKEY>> EcPublicKey(const std::string& curve, std::string_view point);
 // PKCS#8 encrypted with AES-256-CBC under `passphrase` (PBKDF2), as `openssl pkcs8` reads.
 Result<std::string> EncryptedPrivateKeyPem(EVP_PKEY* key, const std::string& passphrase);
 Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem);

@@ -1,14 +1,13 @@
 // The CA hierarchy: creation, loading, issuance and revocation.
 #include "trust/ca.h"
 
-#include <sys/stat.h>
-
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "crypto/x509.h"
+#include "core/encoding.h"
+#include "core/file.h"
+#include "identity/personal_code.h"
 
 namespace riik::trust {
 namespace {
@@ -23,6 +22,18 @@ constexpr int64_t kDay = int64_t{86400} * 1'000'000;
 // Certificate policy OIDs under the ITU-T/ISO example arc 2.999 (X.660): a real
 // deployment replaces them with the state's own registered arc (docs/trust.md).
 constexpr const char* kPolicyEidAuth = "2.999.1.1.1";
+constexpr const char* kPolicyEidSign = "2.999.1.1.2";
+constexpr const char* kPolicyEidOcsp = "2.999.1.1.3";
+// ETSI EN 319 411-2 QCP-n-qscd: a qualified certificate for a natural person, the key
+// in a qualified signature creation device.
+constexpr const char* kPolicyQcpNQscd = "0.4.0.194112.1.2";
+// qcStatements (RFC 3739, ETSI EN 319 412-5): QcCompliance, QcSSCD, QcType esign.
+constexpr const char* kQcStatementsDer =
+    "DER:3029"
+    "3008060604008E460101"
+    "3008060604008E460104"
+    "3013060604008E4601063009060704008E46010601";
+constexpr size_t kMaxNameBytes = 64;
 constexpr const char* kPolicyOrgTls = "2.999.1.2.1";
 constexpr const char* kPolicyOrgSigning = "2.999.1.2.2";
 constexpr const char* kPolicyOcsp = "2.999.1.2.3";
@@ -37,29 +48,6 @@ UnixMicros ToMicros(const ASN1_TIME* t) {
   std::tm tm{};
   ASN1_TIME_to_tm(t, &tm);
   return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Status WriteFile(const std::string& path, const std::string& data, bool secret) {
-  mode_t old = umask(secret ? 077 : 022);
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << data;
-    if (!out) {
-      umask(old);
-      return Unavailable("cannot write " + path);
-    }
-  }
-  umask(old);
-  if (secret) chmod(path.c_str(), 0600);
-  return OkStatus();
 }
 
 std::string Year(UnixMicros t) {
@@ -110,6 +98,41 @@ Row ToRow(const CertificateRecord& r) {
   return row;
 }
 
+// Names appear upper-case on the card: ASCII and the Estonian letters (õ ä ö ü š ž).
+std::string UpperName(std::string_view name) {
+  static const std::pair<const char*, const char*> kEstonian[] = {
+      {"õ", "Õ"}, {"ä", "Ä"}, {"ö", "Ö"}, {"ü", "Ü"}, {"š", "Š"}, {"ž", "Ž"}};
+  std::string out;
+  for (size_t i = 0; i < name.size();) {
+    bool mapped = false;
+    for (const auto& [lower, upper] : kEstonian) {
+      if (name.substr(i, 2) == lower) {
+        out += upper;
+        i += 2;
+        mapped = true;
+        break;
+      }
+    }
+    if (!mapped) {
+      char c = name[i++];
+      out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+  }
+  return out;
+}
+
+Status CheckName(const char* what, std::string_view name) {
+  if (name.empty()) return InvalidArgument(std::string("the ") + what + " is empty");
+  if (name.size() > kMaxNameBytes) return InvalidArgument(std::string("the ") + what + " is longer than 64 bytes");
+  if (!IsValidUtf8(name)) return InvalidArgument(std::string("the ") + what + " is not UTF-8 text");
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == ',') {
+      return InvalidArgument(std::string("the ") + what + " may not contain commas or control characters");
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 const std::vector<store::TableSchema>& TrustTables() {
@@ -128,6 +151,8 @@ const std::vector<store::TableSchema>& TrustTables() {
        {"serial"},
        {{"status"}}},
       {"ca_settings", {{"key", ColumnType::kText}, {"value", ColumnType::kText}}, {"key"}, {}},
+      // Whose eID a certificate is: the personal code, for `riik ca revoke --code`.
+      {"eid_holders", {{"serial", ColumnType::kText}, {"code", ColumnType::kText}}, {"serial"}, {{"code"}}},
   };
   return tables;
 }
@@ -152,6 +177,8 @@ std::string_view ProfileName(Profile p) {
   }
   return "?";
 }
+
+std::string_view EidKeyName(EidKey k) { return k == EidKey::kAuthentication ? "auth" : "sign"; }
 
 Result<int> ParseRevocationReason(std::string_view name) {
   for (int i = 0; i < static_cast<int>(std::size(kReasons)); ++i) {
@@ -218,15 +245,15 @@ Status CertificateAuthority::Create() {
                {"org", org_cert_.get(), org_key_.get()}};
   for (const auto& p : parts) {
     ASSIGN_OR_RETURN(std::string key_pem, EncryptedPrivateKeyPem(p.key, options_.passphrase));
-    RETURN_IF_ERROR(WriteFile(options_.dir + "/" + p.name + ".key", key_pem, /*secret=*/true));
+    RETURN_IF_ERROR(WriteFileAtomic(options_.dir + "/" + p.name + ".key", key_pem, /*secret=*/true));
     if (p.cert != root_cert_.get()) {
-      RETURN_IF_ERROR(WriteFile(options_.dir + "/" + p.name + "-chain.pem", CertificatePem(p.cert) + root_pem, false));
+      RETURN_IF_ERROR(WriteFileAtomic(options_.dir + "/" + p.name + "-chain.pem", CertificatePem(p.cert) + root_pem, false));
     }
   }
   // The root last: its presence marks a complete hierarchy.
-  RETURN_IF_ERROR(WriteFile(CaPemPath("eid"), CertificatePem(eid_cert_.get()), false));
-  RETURN_IF_ERROR(WriteFile(CaPemPath("org"), CertificatePem(org_cert_.get()), false));
-  RETURN_IF_ERROR(WriteFile(RootPemPath(), root_pem, false));
+  RETURN_IF_ERROR(WriteFileAtomic(CaPemPath("eid"), CertificatePem(eid_cert_.get()), false));
+  RETURN_IF_ERROR(WriteFileAtomic(CaPemPath("org"), CertificatePem(org_cert_.get()), false));
+  RETURN_IF_ERROR(WriteFileAtomic(RootPemPath(), root_pem, false));
   return Load();  // records the CA certificates in the store
 }
 
@@ -311,7 +338,6 @@ Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
   s.not_after = now + req.days * kDay;
   s.basic_constraints = "critical,CA:FALSE";
   s.ocsp_url = options_.ocsp_url;
-  if (!options_.ca_issuers_url.empty()) s.ca_issuers_url = options_.ca_issuers_url + "/org.crt";
   for (const auto& d : req.dns_names) s.subject_alt_names.push_back("DNS:" + d);
   for (const auto& ip : req.ip_addresses) s.subject_alt_names.push_back("IP:" + ip);
   switch (req.profile) {
@@ -343,10 +369,71 @@ Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
       s.policy_oids = {kPolicyTsa};
       break;
   }
-  ASSIGN_OR_RETURN(UniquePtr<X509> cert, IssueCertificate(s, req.public_key, org_cert_.get(), org_key_.get()));
-  ASSIGN_OR_RETURN(CertificateRecord r, Record(cert.get(), "org", std::string(ProfileName(req.profile))));
-  RETURN_IF_ERROR(store_.Write([&](store::WriteTxn& txn) { return txn.Put("certificates", ToRow(r)); }).status());
+  return IssueFrom("org", s, req.public_key, std::string(ProfileName(req.profile)));
+}
+
+Result<CertificateRecord> CertificateAuthority::IssueFrom(std::string_view issuer, CertificateSpec& spec,
+                                                          EVP_PKEY* subject_key, const std::string& profile,
+                                                          const std::string& holder_code) {
+  bool eid = issuer == "eid";
+  X509* ca_cert = eid ? eid_cert_.get() : org_cert_.get();
+  EVP_PKEY* ca_key = eid ? eid_key_.get() : org_key_.get();
+  if (!options_.ca_issuers_url.empty()) spec.ca_issuers_url = options_.ca_issuers_url + "/" + std::string(issuer) + ".crt";
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, IssueCertificate(spec, subject_key, ca_cert, ca_key));
+  ASSIGN_OR_RETURN(CertificateRecord r, Record(cert.get(), std::string(issuer), profile));
+  RETURN_IF_ERROR(store_
+                      .Write([&](store::WriteTxn& txn) -> Status {
+                        RETURN_IF_ERROR(txn.Put("certificates", ToRow(r)));
+                        if (holder_code.empty()) return OkStatus();
+                        return txn.Put("eid_holders", {{"serial", r.serial}, {"code", holder_code}});
+                      })
+                      .status());
   return r;
+}
+
+Result<CertificateRecord> CertificateAuthority::IssueEid(const EidRequest& req) {
+  ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Parse(req.personal_code));
+  RETURN_IF_ERROR(CheckName("given name", req.given_name));
+  RETURN_IF_ERROR(CheckName("surname", req.surname));
+  if (!req.public_key) return InvalidArgument("an eID certificate needs the token's public key");
+  if (req.days < 1 || req.days > 10 * 365) return InvalidArgument("eID validity must be 1 day to 10 years");
+  std::string given = UpperName(req.given_name), surname = UpperName(req.surname);
+  UnixMicros now = options_.clock();
+  CertificateSpec s;
+  s.subject = {{"C", "EE"},
+               {"CN", surname + "," + given + "," + code.code},
+               {"SN", surname},
+               {"GN", given},
+               {"serialNumber", code.Pno()}};
+  s.not_before = now - 60'000'000;
+  s.not_after = now + req.days * kDay;
+  s.basic_constraints = "critical,CA:FALSE";
+  s.ocsp_url = options_.ocsp_url;
+  if (req.key == EidKey::kAuthentication) {
+    if (req.email_domain.empty() || req.email_domain.find_first_of("@, ") != std::string::npos) {
+      return InvalidArgument("the eID e-mail domain must be a plain domain name, e.g. eesti.ee");
+    }
+    s.key_usage = "critical,digitalSignature";
+    s.extended_key_usage = "clientAuth";
+    s.subject_alt_names = {"email:" + code.code + "@" + req.email_domain};
+    s.policy_oids = {kPolicyEidAuth};
+  } else {
+    s.key_usage = "critical,nonRepudiation";
+    s.policy_oids = {kPolicyEidSign, kPolicyQcpNQscd};
+    s.extra_extensions = {{"1.3.6.1.5.5.7.1.3", kQcStatementsDer}};
+  }
+  std::string profile = "eid-" + std::string(EidKeyName(req.key));
+  return IssueFrom("eid", s, req.public_key, profile, code.code);
+}
+
+Result<std::vector<CertificateRecord>> CertificateAuthority::FindByPersonalCode(const std::string& code) {
+  ASSIGN_OR_RETURN(identity::PersonalCode parsed, identity::PersonalCode::Parse(code));
+  ASSIGN_OR_RETURN(auto rows, store_.Query("SELECT c.* FROM certificates c JOIN eid_holders h ON h.serial = c.serial "
+                                           "WHERE h.code = ? ORDER BY c.not_before, c.serial",
+                                           {parsed.code}));
+  std::vector<CertificateRecord> out;
+  for (const auto& row : rows) out.push_back(FromRow(row));
+  return out;
 }
 
 Result<CertificateRecord> CertificateAuthority::Revoke(const std::string& serial_hex, std::string_view reason) {
@@ -371,12 +458,29 @@ Result<CertificateRecord> CertificateAuthority::Revoke(const std::string& serial
   return out;
 }
 
-Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile profile) {
+Result<std::vector<CertificateRecord>> CertificateAuthority::RevokePerson(const std::string& code,
+                                                                         std::string_view reason) {
+  RETURN_IF_ERROR(ParseRevocationReason(reason).status());
+  ASSIGN_OR_RETURN(auto all, FindByPersonalCode(code));
+  std::vector<CertificateRecord> revoked;
+  for (const auto& r : all) {
+    if (r.status != "good") continue;
+    ASSIGN_OR_RETURN(CertificateRecord done, Revoke(r.serial, reason));
+    revoked.push_back(std::move(done));
+  }
+  if (revoked.empty()) return NotFound("no valid eID certificates for personal code " + code);
+  return revoked;
+}
+
+Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile profile, std::string_view issuer) {
   if (profile != Profile::kOcspResponder && profile != Profile::kTimestamping) {
     return InvalidArgument("service signers exist for the ocsp and tsa profiles only");
   }
+  if (issuer != "org" && !(issuer == "eid" && profile == Profile::kOcspResponder)) {
+    return InvalidArgument("the eID CA delegates only its OCSP responder; every other signer is from the org CA");
+  }
   std::string service(ProfileName(profile));
-  std::string base = options_.dir + "/" + service + "-org";
+  std::string base = options_.dir + "/" + service + "-" + std::string(issuer);
   Signer s;
   if (std::filesystem::exists(base + ".pem") && std::filesystem::exists(base + ".key")) {
     ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(base + ".pem"));
@@ -389,17 +493,35 @@ Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile
     if (expires - options_.clock() > 30 * kDay) return s;
   }
   ASSIGN_OR_RETURN(s.key, GenerateEcKey("P-256"));
-  IssueRequest req;
-  req.profile = profile;
-  req.common_name = options_.state_name + (profile == Profile::kTimestamping ? " Time-Stamping Authority" : " OCSP responder");
-  req.organization = options_.state_name;
-  req.days = 365;
-  req.public_key = s.key.get();
-  ASSIGN_OR_RETURN(CertificateRecord rec, Issue(req));
+  CertificateRecord rec;
+  if (issuer == "org") {
+    IssueRequest req;
+    req.profile = profile;
+    req.common_name =
+        options_.state_name + (profile == Profile::kTimestamping ? " Time-Stamping Authority" : " OCSP responder");
+    req.organization = options_.state_name;
+    req.days = 365;
+    req.public_key = s.key.get();
+    ASSIGN_OR_RETURN(rec, Issue(req));
+  } else {
+    // The eID CA's own delegated responder (RFC 6960 §4.2.2.2: issued by the CA whose
+    // certificates it answers for).
+    UnixMicros now = options_.clock();
+    CertificateSpec spec;
+    spec.subject = {{"C", "EE"}, {"O", options_.state_name}, {"CN", options_.state_name + " eID OCSP responder"}};
+    spec.not_before = now - 60'000'000;
+    spec.not_after = now + 365 * kDay;
+    spec.basic_constraints = "critical,CA:FALSE";
+    spec.key_usage = "critical,digitalSignature";
+    spec.extended_key_usage = "critical,OCSPSigning";
+    spec.extra_extensions = {{"noCheck", "ignored"}};
+    spec.policy_oids = {kPolicyEidOcsp};
+    ASSIGN_OR_RETURN(rec, IssueFrom("eid", spec, s.key.get(), "ocsp"));
+  }
   ASSIGN_OR_RETURN(s.cert, ParseCertificatePem(rec.pem));
   ASSIGN_OR_RETURN(std::string key_pem, EncryptedPrivateKeyPem(s.key.get(), options_.passphrase));
-  RETURN_IF_ERROR(WriteFile(base + ".key", key_pem, /*secret=*/true));
-  RETURN_IF_ERROR(WriteFile(base + ".pem", rec.pem, false));
+  RETURN_IF_ERROR(WriteFileAtomic(base + ".key", key_pem, /*secret=*/true));
+  RETURN_IF_ERROR(WriteFileAtomic(base + ".pem", rec.pem, false));
   return s;
 }
 

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "crypto/handles.h"
+#include "crypto/x509.h"
 #include "store/store.h"
 
 namespace riik::trust {
@@ -55,6 +56,23 @@ struct IssueRequest {
   EVP_PKEY* public_key = nullptr;                 // the subject's key (only its public half is used)
 };
 
+// Which of a citizen's two eID keys a certificate is for, as on the ID card.
+enum class EidKey {
+  kAuthentication,  // PIN1: KU digitalSignature, EKU clientAuth, SAN email
+  kSigning,         // PIN2: KU nonRepudiation, QC statements (qualified e-signature)
+};
+std::string_view EidKeyName(EidKey k);  // "auth" or "sign"
+
+struct EidRequest {
+  EidKey key = EidKey::kAuthentication;
+  std::string personal_code;  // 11 digits, validated
+  std::string given_name;     // as in the population register; upper-cased in the certificate
+  std::string surname;
+  std::string email_domain = "eesti.ee";  // SAN email <code>@<domain> (authentication only)
+  int days = 5 * 365;
+  EVP_PKEY* public_key = nullptr;  // the key generated on the citizen's token (public half)
+};
+
 struct CertificateRecord {
   std::string serial;       // upper-case hex
   std::string ca;           // "root", "eid" or "org"
@@ -76,21 +94,31 @@ class CertificateAuthority {
 
   // Issues an organisation certificate from the organisations CA.
   Result<CertificateRecord> Issue(const IssueRequest& request);
+  // Issues a citizen's eID certificate from the eID CA (ECDSA P-384 with SHA-384):
+  // subject C=EE, CN="SURNAME,GIVEN,CODE", SN, GN, serialNumber=PNOEE-CODE. Invalid
+  // codes and names (empty, a comma, not UTF-8, too long) are refused with the reason.
+  Result<CertificateRecord> IssueEid(const EidRequest& request);
+  // The eID certificates of a person (any status), oldest first.
+  Result<std::vector<CertificateRecord>> FindByPersonalCode(const std::string& code);
+
   // Marks a certificate revoked (journaled); NotFound for an unknown serial,
   // FailedPrecondition if it is already revoked.
   Result<CertificateRecord> Revoke(const std::string& serial_hex, std::string_view reason);
+  // Revokes every good eID certificate of a person (a lost or stolen card); NotFound
+  // if the person has none.
+  Result<std::vector<CertificateRecord>> RevokePerson(const std::string& code, std::string_view reason);
   Result<std::optional<CertificateRecord>> Find(const std::string& serial_hex);
   Result<std::vector<CertificateRecord>> List();
 
-  // A service's signing certificate and key from the organisations CA (profile ocsp
-  // for the OCSP responder, tsa for the timestamping authority): loaded from the CA
-  // directory, or issued and stored there with the key encrypted, or re-issued when
-  // less than 30 days of validity remain.
+  // A service's signing certificate and key (profile ocsp for the OCSP responder, tsa
+  // for the timestamping authority), issued by `issuer` ("org", or "eid" for the eID
+  // CA's delegated OCSP responder): loaded from the CA directory, or issued and stored
+  // there with the key encrypted, or re-issued when less than 30 days remain.
   struct Signer {
     UniquePtr<X509> cert;
     UniquePtr<EVP_PKEY> key;
   };
-  Result<Signer> ServiceSigner(Profile profile);
+  Result<Signer> ServiceSigner(Profile profile, std::string_view issuer = "org");
 
   // PEM files of the hierarchy, for TLS clients and `openssl verify`.
   std::string RootPemPath() const;
@@ -106,6 +134,10 @@ class CertificateAuthority {
   Status Load();
   Status Settle();  // merges options with the stored settings
   Result<CertificateRecord> Record(X509* cert, const std::string& ca, const std::string& profile);
+  // Signs `spec` with the "org" or "eid" CA and journals the new certificate (with its
+  // holder's personal code for eID certificates).
+  Result<CertificateRecord> IssueFrom(std::string_view issuer, CertificateSpec& spec, EVP_PKEY* subject_key,
+                                      const std::string& profile, const std::string& holder_code = "");
 
   store::Store& store_;
   CaOptions options_;

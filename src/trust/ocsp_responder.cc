@@ -18,8 +18,25 @@ std::string StatusOnly(int status) {
 }  // namespace
 
 Result<std::unique_ptr<OcspResponder>> OcspResponder::Create(CertificateAuthority& ca, int validity_s) {
-  ASSIGN_OR_RETURN(CertificateAuthority::Signer signer, ca.ServiceSigner(Profile::kOcspResponder));
-  return std::unique_ptr<OcspResponder>(new OcspResponder(ca, std::move(signer), validity_s));
+  std::vector<Issuer> issuers;
+  for (std::string_view name : {"org", "eid"}) {
+    ASSIGN_OR_RETURN(CertificateAuthority::Signer signer, ca.ServiceSigner(Profile::kOcspResponder, name));
+    X509* cert = name == "org" ? ca.org_certificate() : ca.eid_certificate();
+    issuers.push_back(Issuer{std::string(name), cert, std::move(signer)});
+  }
+  return std::unique_ptr<OcspResponder>(new OcspResponder(ca, std::move(issuers), validity_s));
+}
+
+const OcspResponder::Issuer* OcspResponder::IssuerOf(OCSP_CERTID* id) const {
+  ASN1_OBJECT* md_oid = nullptr;
+  if (!OCSP_id_get0_info(nullptr, &md_oid, nullptr, nullptr, id)) return nullptr;
+  const EVP_MD* md = EVP_get_digestbyobj(md_oid);
+  if (!md) return nullptr;
+  for (const auto& issuer : issuers_) {
+    UniquePtr<OCSP_CERTID> ours(OCSP_cert_to_id(md, nullptr, issuer.cert));
+    if (ours && OCSP_id_issuer_cmp(ours.get(), id) == 0) return &issuer;
+  }
+  return nullptr;
 }
 
 std::string OcspResponder::Respond(std::string_view der_request) {
@@ -56,15 +73,17 @@ OcspResponder::Answer OcspResponder::Sign(OCSP_REQUEST* request, int count) {
   UnixMicros now = NowMicros();
   UniquePtr<ASN1_TIME> this_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000)));
   UniquePtr<ASN1_TIME> next_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000 + validity_s_)));
+  const Issuer* issuer = nullptr;
   for (int i = 0; i < count; ++i) {
     OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(request, i));
-    ASN1_OBJECT* md_oid = nullptr;
     ASN1_INTEGER* serial = nullptr;
-    if (!OCSP_id_get0_info(nullptr, &md_oid, nullptr, &serial, id)) return {StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST), false};
-    const EVP_MD* md = EVP_get_digestbyobj(md_oid);
-    if (!md) return {StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST), false};
-    UniquePtr<OCSP_CERTID> ours(OCSP_cert_to_id(md, nullptr, ca_.org_certificate()));
-    if (!ours || OCSP_id_issuer_cmp(ours.get(), id) != 0) return {StatusOnly(OCSP_RESPONSE_STATUS_UNAUTHORIZED), false};
+    if (!OCSP_id_get0_info(nullptr, nullptr, nullptr, &serial, id)) {
+      return {StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST), false};
+    }
+    // One signer per response: every certificate asked about must have the same issuer.
+    const Issuer* of = IssuerOf(id);
+    if (!of || (issuer && of != issuer)) return {StatusOnly(OCSP_RESPONSE_STATUS_UNAUTHORIZED), false};
+    issuer = of;
 
     UniquePtr<BIGNUM> bn(ASN1_INTEGER_to_BN(serial, nullptr));
     char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
@@ -77,7 +96,7 @@ OcspResponder::Answer OcspResponder::Sign(OCSP_REQUEST* request, int count) {
     }
     int status = V_OCSP_CERTSTATUS_UNKNOWN, reason = -1;
     UniquePtr<ASN1_TIME> revoked_at;
-    if (*record && (*record)->ca == "org") {
+    if (*record && (*record)->ca == issuer->name) {
       if ((*record)->status == "revoked") {
         status = V_OCSP_CERTSTATUS_REVOKED;
         revoked_at.reset(ASN1_TIME_set(nullptr, static_cast<time_t>((*record)->revoked_at.value_or(now) / 1000000)));
@@ -95,9 +114,10 @@ OcspResponder::Answer OcspResponder::Sign(OCSP_REQUEST* request, int count) {
   // The issuing CA's certificate rides along, so that a client holding only the root
   // can check the delegated signer's chain.
   UniquePtr<STACK_OF(X509)> chain(sk_X509_new_null());
-  sk_X509_push(chain.get(), ca_.org_certificate());
+  sk_X509_push(chain.get(), issuer->cert);
+  const CertificateAuthority::Signer& signer = issuer->signer;
   if (OCSP_copy_nonce(basic.get(), request) <= 0 ||
-      !OCSP_basic_sign(basic.get(), signer_.cert.get(), signer_.key.get(), EVP_sha256(), chain.get(), 0)) {
+      !OCSP_basic_sign(basic.get(), signer.cert.get(), signer.key.get(), EVP_sha256(), chain.get(), 0)) {
     return {StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR), false};
   }
   UniquePtr<OCSP_RESPONSE> resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));

@@ -1,9 +1,10 @@
-// The OCSP responder (RFC 6960) for certificates of the organisations CA: answers
-// from the CA's records (so a revocation shows in the next response), signs with the
-// delegated responder certificate, echoes the request's nonce.
+// The OCSP responder (RFC 6960) for the certificates of both issuing CAs (citizens'
+// eIDs and organisations): answers from the CA's records (so a revocation shows in the
+// next response), signs with the issuing CA's delegated responder certificate, echoes
+// the request's nonce.
 //
 // Every input gets an OCSP response, never an error: malformedRequest for bytes that
-// are not a request (or too large), unauthorized for certificates of another issuer.
+// are not a request (or too large), unauthorized for certificates of another issuer (or of two issuers in one request).
 //
 // Requests without a nonce (the RFC 5019 form high-volume clients use) are answered
 // from a cache of signed responses for up to one second, so a revocation is visible
@@ -13,8 +14,9 @@
 
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
+#include <vector>
 #include <string_view>
 
 #include "core/status.h"
@@ -27,7 +29,7 @@ inline constexpr int kMaxCertsPerOcspRequest = 32;
 
 class OcspResponder {
  public:
-  // Uses (or issues) the CA's delegated OCSP signer. `validity_s`: how long a
+  // Uses (or issues) the delegated OCSP signers of the eID and organisations CAs. `validity_s`: how long a
   // response may be relied on (nextUpdate - thisUpdate).
   static Result<std::unique_ptr<OcspResponder>> Create(CertificateAuthority& ca, int validity_s = 60);
 
@@ -43,11 +45,18 @@ class OcspResponder {
     std::string der;
     bool successful;  // a signed response (only these are cached)
   };
+  // An issuing CA this responder answers for, with its delegated signer.
+  struct Issuer {
+    std::string name;  // "eid" or "org", as in CertificateRecord::ca
+    X509* cert = nullptr;
+    CertificateAuthority::Signer signer;
+  };
   Answer Sign(OCSP_REQUEST* req, int count);
-  OcspResponder(CertificateAuthority& ca, CertificateAuthority::Signer signer, int validity_s)
-      : ca_(ca), signer_(std::move(signer)), validity_s_(validity_s) {}
+  const Issuer* IssuerOf(OCSP_CERTID* id) const;
+  OcspResponder(CertificateAuthority& ca, std::vector<Issuer> issuers, int validity_s)
+      : ca_(ca), issuers_(std::move(issuers)), validity_s_(validity_s) {}
   CertificateAuthority& ca_;
-  CertificateAuthority::Signer signer_;
+  std::vector<Issuer> issuers_;
   int validity_s_;
   struct Cached {
     std::string der;

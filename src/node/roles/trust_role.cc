@@ -85,12 +85,41 @@ net::HttpResponse AdminIssue(TrustService& t, const Json& body) {
   return net::JsonResponse(RecordJson(*rec));
 }
 
+net::HttpResponse AdminIssueEid(TrustService& t, const Json& body) {
+  auto text = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
+  std::string which = text("key");
+  if (which != "auth" && which != "sign") return net::JsonError(400, "invalid_argument", "key must be auth or sign");
+  auto key_pem = text("public_key");
+  UniquePtr<BIO> bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  UniquePtr<EVP_PKEY> key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return net::JsonError(400, "invalid_argument", "public_key must be a PEM public key");
+  trust::EidRequest req;
+  req.key = which == "auth" ? trust::EidKey::kAuthentication : trust::EidKey::kSigning;
+  req.personal_code = text("code");
+  req.given_name = text("given");
+  req.surname = text("surname");
+  if (!text("email_domain").empty()) req.email_domain = text("email_domain");
+  if (body.contains("days") && body["days"].is_number_integer()) req.days = body["days"].get<int>();
+  req.public_key = key.get();
+  auto rec = t.ca->IssueEid(req);
+  if (!rec.ok()) return net::ErrorResponse(rec.status());
+  return net::JsonResponse(RecordJson(*rec));
+}
+
+// {"serial": S} revokes one certificate; {"code": C} every good eID certificate of a person.
 net::HttpResponse AdminRevoke(TrustService& t, const Json& body) {
-  if (!body.contains("serial") || !body["serial"].is_string()) {
-    return net::JsonError(400, "invalid_argument", "give the serial as a hex string");
-  }
   std::string reason = body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>()
                                                                               : "unspecified";
+  if (body.contains("code") && body["code"].is_string()) {
+    auto revoked = t.ca->RevokePerson(body["code"].get<std::string>(), reason);
+    if (!revoked.ok()) return net::ErrorResponse(revoked.status());
+    Json list = Json::array();
+    for (const auto& r : *revoked) list.push_back(RecordJson(r));
+    return net::JsonResponse(Json{{"revoked", list}});
+  }
+  if (!body.contains("serial") || !body["serial"].is_string()) {
+    return net::JsonError(400, "invalid_argument", "give the serial as a hex string, or a personal code");
+  }
   auto rec = t.ca->Revoke(body["serial"].get<std::string>(), reason);
   if (!rec.ok()) return net::ErrorResponse(rec.status());
   return net::JsonResponse(RecordJson(*rec));
@@ -148,6 +177,7 @@ std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router) {
       },
       "application/timestamp-query");
   AddAdminRoute(node, router, t, "/admin/issue", AdminIssue);
+  AddAdminRoute(node, router, t, "/admin/issue-eid", AdminIssueEid);
   AddAdminRoute(node, router, t, "/admin/revoke", AdminRevoke);
   router.Add("GET", "/ca/{file}", [t](const net::HttpRequest& req) {
     if (!t->ready) return NotReady();

@@ -1,0 +1,61 @@
+// Demo citizens for `riik up`.
+#include "cli/demo_citizens.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "crypto/x509.h"
+#include "eid/enroll.h"
+#include "identity/personal_code.h"
+
+namespace riik::cli {
+namespace {
+
+struct DemoPerson {
+  identity::Sex sex;
+  int year, month, day, serial;
+  const char* given;
+  const char* surname;
+};
+
+constexpr DemoPerson kDemoPeople[] = {
+    {identity::Sex::kMale, 1980, 1, 8, 571, "Jaak-Kristjan", "Jõeorg"},
+    {identity::Sex::kFemale, 1994, 3, 13, 652, "Mari-Liis", "Männik"},
+    {identity::Sex::kMale, 1961, 7, 21, 214, "Tõnu", "Tamm"},
+    {identity::Sex::kFemale, 2004, 11, 2, 93, "Kadri", "Kask"},
+};
+
+// The PINs printed on Estonia's public test ID cards: demo values, not secrets.
+const eid::Pins kDemoPins{"0090", "01497", "17258403"};
+
+}  // namespace
+
+Result<Json> EnsureDemoCitizens(CaAccess& ca, const std::string& dir) {
+  Json out = Json::array();
+  for (const auto& p : kDemoPeople) {
+    ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
+    std::string token_dir = dir + "/citizens/" + code.code;
+    ASSIGN_OR_RETURN(auto token, eid::OpenToken(token_dir));
+    if (!token->Certificate(eid::EidKey::kSigning).ok()) {
+      auto issue = [&](const trust::EidRequest& r) { return ca.IssueEid(r); };
+      RETURN_IF_ERROR(eid::Enroll(*token, issue, eid::Citizen{code.code, p.given, p.surname}, kDemoPins).status());
+    }
+    Json person = {{"code", code.code},
+                   {"name", std::string(p.given) + " " + p.surname},
+                   {"token", token_dir},
+                   {"pin1", kDemoPins.pin1},
+                   {"pin2", kDemoPins.pin2},
+                   {"puk", kDemoPins.puk}};
+    for (eid::EidKey key : {eid::EidKey::kAuthentication, eid::EidKey::kSigning}) {
+      auto cert = token->Certificate(key);
+      if (cert.ok()) {
+        person[key == eid::EidKey::kAuthentication ? "authentication_serial" : "signing_serial"] =
+            SerialHex(cert->get());
+      }
+    }
+    out.push_back(std::move(person));
+  }
+  return out;
+}
+
+}  // namespace riik::cli
