@@ -7,6 +7,8 @@ DIR     ?= riik-data
 PORT_BASE ?= 7000
 
 FUZZ_SECONDS ?= 60
+# How long each fuzzer runs inside `make test` (the release preset only).
+TEST_FUZZ_SECONDS ?= 10
 
 .PHONY: all deps build run test test-asan bench fuzz clean format
 
@@ -26,6 +28,9 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+ifeq ($(PRESET),release)
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+endif
 
 test-asan:
 	$(MAKE) test PRESET=asan
@@ -33,18 +38,13 @@ test-asan:
 bench: build
 	bench/run-all $(BUILD)
 
-# Every fuzzer under libFuzzer (clang) for FUZZ_SECONDS each, starting from a copy of
-# its seed corpus; crashes land in build/fuzz/artifacts/. make test replays the corpora.
+# Every fuzzer under libFuzzer (clang, ASan+UBSan) for FUZZ_SECONDS each, as ctest tests
+# of the fuzz build, each from a copy of its seed corpus; crashes land in
+# build/fuzz/fuzz/ctest/<name>/artifacts/. The release suite replays the corpora too.
 fuzz: deps
-	cmake --preset fuzz
+	cmake --preset fuzz -DRIIK_FUZZ_SECONDS=$(FUZZ_SECONDS)
 	cmake --build build/fuzz -j $(JOBS)
-	@mkdir -p build/fuzz/artifacts
-	@for f in fuzz/*_fuzz.cc; do n=$$(basename $$f .cc); c=build/fuzz/corpus/$${n%_fuzz}; \
-	  mkdir -p $$c && cp fuzz/$${n%_fuzz}_corpus/* $$c/ && \
-	  echo "== $$n ($(FUZZ_SECONDS) s)" && \
-	  build/fuzz/fuzz/$$n $$c -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    -artifact_prefix=build/fuzz/artifacts/$$n- >build/fuzz/$$n.log 2>&1; rc=$$?; \
-	  tail -1 build/fuzz/$$n.log; [ $$rc = 0 ] || { echo "$$n failed: see build/fuzz/$$n.log"; exit $$rc; }; done
+	cd build/fuzz && ctest --output-on-failure -j $(JOBS) --timeout $$(( $(FUZZ_SECONDS) + 300 ))
 
 clean:
 	rm -rf build

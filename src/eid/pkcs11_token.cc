@@ -39,19 +39,16 @@ Result<std::string> PercentDecode(std::string_view s) {
   return out;
 }
 
-struct Uri {
-  std::string token;
-  std::string module_path;
-};
+}  // namespace
 
-// pkcs11:token=NAME[;…][?module-path=PATH[&…]] (RFC 7512); other attributes are ignored.
-Result<Uri> ParseUri(std::string_view uri) {
+// pkcs11:token=NAME[;…][?module-path=PATH[&…]] (RFC 7512).
+Result<Pkcs11Uri> ParsePkcs11Uri(std::string_view uri) {
   if (uri.size() > kMaxUriBytes) return InvalidArgument("the pkcs11: URI is longer than 4096 bytes");
   if (uri.substr(0, 7) != "pkcs11:") return InvalidArgument("a PKCS#11 token is named by a pkcs11: URI");
   std::string_view rest = uri.substr(7);
   std::string_view path = rest.substr(0, rest.find('?'));
   std::string_view query = rest.size() > path.size() ? rest.substr(path.size() + 1) : std::string_view();
-  Uri out;
+  Pkcs11Uri out;
   auto each = [](std::string_view list, char sep, auto fn) -> Status {
     while (!list.empty()) {
       std::string_view item = list.substr(0, list.find(sep));
@@ -78,6 +75,8 @@ Result<Uri> ParseUri(std::string_view uri) {
   return out;
 }
 
+namespace {
+
 CK_BYTE KeyId(EidKey key) { return key == EidKey::kAuthentication ? 1 : 2; }
 // Object labels as on the Estonian card: "identification" and "signing".
 std::string KeyLabel(EidKey key) { return key == EidKey::kAuthentication ? "Isikutuvastus" : "Allkirjastamine"; }
@@ -102,7 +101,7 @@ Pkcs11Token::Pkcs11Token(std::string uri, std::string name, std::shared_ptr<Pkcs
 Pkcs11Token::~Pkcs11Token() = default;
 
 Result<std::unique_ptr<Pkcs11Token>> Pkcs11Token::Open(std::string_view uri) {
-  ASSIGN_OR_RETURN(Uri parsed, ParseUri(uri));
+  ASSIGN_OR_RETURN(Pkcs11Uri parsed, ParsePkcs11Uri(uri));
   ASSIGN_OR_RETURN(auto module, Pkcs11Module::Load(parsed.module_path));
   return std::unique_ptr<Pkcs11Token>(new Pkcs11Token(std::string(uri), parsed.token, std::move(module)));
 }

@@ -20,6 +20,14 @@ namespace riik::eid {
 
 class Pkcs11Module;
 
+// The parts of a pkcs11: URI riik uses; other attributes are ignored. Values are
+// percent-decoded; the module defaults as above. InvalidArgument says what is wrong.
+struct Pkcs11Uri {
+  std::string token;
+  std::string module_path;
+};
+Result<Pkcs11Uri> ParsePkcs11Uri(std::string_view uri);
+
 class Pkcs11Token final : public Token {
  public:
   // Loads the module and remembers the token name; the tokens need not exist yet

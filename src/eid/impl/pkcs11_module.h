@@ -38,7 +38,7 @@ class Pkcs11Module {
  private:
   Result<std::vector<CK_SLOT_ID>> Slots();
   std::string path_;
-  void* handle_;  // from dlopen; modules stay loaded for the life of the process
+  [[maybe_unused]] void* handle_;  // from dlopen; modules stay loaded for the life of the process
   CK_FUNCTION_LIST* f_;
 };
 
