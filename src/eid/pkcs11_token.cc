@@ -94,6 +94,17 @@ Status PinError(std::string_view what, CK_RV rv, const CK_TOKEN_INFO* info) {
   return Unavailable("the token refused " + std::string(what) + ": " + CkrName(rv));
 }
 
+// Logs in as the security officer with the PUK and sets the user PIN (C_InitPIN).
+Status SetPinWithPuk(Pkcs11Session& session, EidKey key, std::string_view puk, std::string_view pin) {
+  CK_RV rv = session.Login(CKU_SO, puk);
+  if (rv != CKR_OK) return PinError("PUK", rv, nullptr);
+  std::string copy(pin);
+  rv = session.f()->C_InitPIN(session.handle(), reinterpret_cast<CK_UTF8CHAR*>(copy.data()), copy.size());
+  session.Logout();
+  if (rv != CKR_OK) return Unavailable("setting " + std::string(PinName(key)) + ": " + CkrName(rv));
+  return OkStatus();
+}
+
 }  // namespace
 
 Pkcs11Token::Pkcs11Token(std::string uri, std::string name, std::shared_ptr<Pkcs11Module> module)
@@ -127,13 +138,8 @@ Result<UniquePtr<EVP_PKEY>> Pkcs11Token::GenerateKey(EidKey key, std::string_vie
   }
   ASSIGN_OR_RETURN(auto session, Pkcs11Session::Open(module_, *slot));
   // The PUK sets the user PIN (a new token has none; a re-enrolled one gets the new PIN).
-  CK_RV rv = session->Login(CKU_SO, puk);
-  if (rv != CKR_OK) return PinError("PUK", rv, nullptr);
-  std::string user_pin(pin);
-  rv = session->f()->C_InitPIN(session->handle(), reinterpret_cast<CK_UTF8CHAR*>(user_pin.data()), user_pin.size());
-  session->Logout();
-  if (rv != CKR_OK) return Unavailable("setting " + std::string(PinName(key)) + " on " + label + ": " + CkrName(rv));
-  rv = session->Login(CKU_USER, pin);
+  RETURN_IF_ERROR(SetPinWithPuk(*session, key, puk, pin));
+  CK_RV rv = session->Login(CKU_USER, pin);
   if (rv != CKR_OK) return PinError(PinName(key), rv, nullptr);
 
   CK_BYTE id = KeyId(key);
@@ -237,13 +243,7 @@ Status Pkcs11Token::Unblock(EidKey key, std::string_view puk, std::string_view n
   ASSIGN_OR_RETURN(auto slot, module_->FindToken(Label(key)));
   if (!slot) return NotFound("no token " + Label(key) + " on " + module_->path());
   ASSIGN_OR_RETURN(auto session, Pkcs11Session::Open(module_, *slot));
-  CK_RV rv = session->Login(CKU_SO, puk);
-  if (rv != CKR_OK) return PinError("PUK", rv, nullptr);
-  std::string pin(new_pin);
-  rv = session->f()->C_InitPIN(session->handle(), reinterpret_cast<CK_UTF8CHAR*>(pin.data()), pin.size());
-  session->Logout();
-  if (rv != CKR_OK) return Unavailable("setting the new " + std::string(PinName(key)) + ": " + CkrName(rv));
-  return OkStatus();
+  return SetPinWithPuk(*session, key, puk, new_pin);
 }
 
 }  // namespace riik::eid
