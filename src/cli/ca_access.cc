@@ -11,7 +11,7 @@
 #include "crypto/x509.h"
 #include "net/client.h"
 #include "node/node.h"
-#include "node/roles/trust_role.h"
+#include "node/admin_api.h"
 
 namespace riik::cli {
 namespace {

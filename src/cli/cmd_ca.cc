@@ -13,9 +13,7 @@
 #include "cli/commands.h"
 #include "crypto/x509.h"
 #include "core/json.h"
-#include "net/client.h"
 #include "node/node.h"
-#include "node/roles/trust_role.h"
 #include "trust/ca.h"
 
 namespace riik::cli {

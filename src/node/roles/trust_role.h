@@ -3,8 +3,9 @@
 //   GET  /ocsp/{base64}        the same, GET form of RFC 6960 appendix A
 //   POST /tsa                  RFC 3161 query (application/timestamp-query) -> reply
 //   GET  /ca/{root|eid|org}.crt  CA certificates (DER), the AIA caIssuers targets
-//   POST /admin/issue, /admin/revoke   the operator's calls while the role owns the CA's
-//        store; need `Authorization: Bearer <token>` from CA_DIR/admin-token (0600)
+//   POST /admin/issue, /admin/issue-eid, /admin/revoke   the operator's calls while the
+//        role owns the CA's store; need `Authorization: Bearer <token>` from
+//        CA_DIR/admin-token (0600), see node/admin_api.h
 // Settings: passphrase_file (required: opens the CA keys), ca_dir (default DATA_DIR/trust).
 // The CA is created on first start; its AIA URLs point at this role's own URL.
 #pragma once
@@ -20,11 +21,6 @@ namespace riik::node {
 
 class Node;
 class TrustService;
-
-// Where the admin token lives for a CA directory.
-std::string AdminTokenPath(const std::string& ca_dir);
-// Reads the token at `path`, creating a random one (mode 0600) if there is none.
-Result<std::string> LoadOrCreateToken(const std::string& path);
 
 // Adds the routes; they answer 503 until StartTrustService() has run.
 std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router);
