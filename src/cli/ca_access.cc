@@ -9,7 +9,6 @@
 
 #include "core/file.h"
 #include "crypto/x509.h"
-#include "net/client.h"
 #include "node/node.h"
 #include "node/admin_api.h"
 
@@ -27,19 +26,6 @@ trust::CertificateRecord RecordFromJson(const Json& j) {
   r.pem = text("pem");
   if (!text("reason").empty()) r.reason = text("reason");
   return r;
-}
-
-// The trust role's URL from endpoints.json, or "".
-std::string TrustRoleUrl(const std::string& dir) {
-  auto text = ReadFile(dir + "/endpoints.json");
-  auto endpoints = text.ok() ? ParseJson(*text) : Result<Json>(text.status());
-  if (!endpoints.ok() || !endpoints->contains("roles") || !(*endpoints)["roles"].is_object()) return "";
-  for (const auto& [name, role] : (*endpoints)["roles"].items()) {
-    if (role.is_object() && role.value("kind", "") == "trust" && role.contains("url") && role["url"].is_string()) {
-      return role["url"].get<std::string>();
-    }
-  }
-  return "";
 }
 
 }  // namespace
@@ -70,14 +56,14 @@ Result<CaAccess> CaAccess::Connect(const CaSelect& s, bool create) {
   std::error_code ec;
   std::filesystem::create_directories(trust_dir, ec);
   CaAccess out;
-  out.dir_ = s.dir;
-  out.trust_url_ = s.trust_url.empty() ? TrustRoleUrl(s.dir) : s.trust_url;
+  std::string url = s.trust_url.empty() ? RoleUrl(s.dir, "trust") : s.trust_url;
+  out.admin_ = AdminClient(url, node::AdminTokenPath(s.dir + "/trust"));
   store::StoreOptions so{node::DefaultStoreUrl(s.dir, "trust"), "trust"};
   so.owner_wait = std::chrono::milliseconds(300);
   auto opened = store::Store::Open(so);
   // FailedPrecondition: a running trust role owns the store; ask it instead.
   if (!opened.ok() && opened.status().code() == Code::kFailedPrecondition && !create) {
-    if (out.trust_url_.empty()) {
+    if (!out.admin_.configured()) {
       return FailedPrecondition("the CA store is in use by another process, and " + s.dir +
                                 "/endpoints.json names no running trust role to ask");
     }
@@ -96,30 +82,6 @@ Result<CaAccess> CaAccess::Connect(const CaSelect& s, bool create) {
   return out;
 }
 
-Result<Json> CaAccess::Call(const std::string& path, const Json& body) {
-  const std::string& url = trust_url_;
-  std::ifstream token_in(node::AdminTokenPath(dir_ + "/trust"));
-  std::string token;
-  if (!std::getline(token_in, token)) return PermissionDenied("cannot read the admin token in " + dir_ + "/trust");
-  net::Headers h;
-  h.Add("Authorization", "Bearer " + token);
-  h.Add("Content-Type", "application/json");
-  ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("POST", url + path, h, body.dump()));
-  auto json = ParseJson(resp.body);
-  if (resp.status != 200) {
-    std::string message = json.ok() && json->is_object() && json->contains("message") && (*json)["message"].is_string()
-                              ? (*json)["message"].get<std::string>()
-                              : resp.body.substr(0, 200);
-    Code code = resp.status == 404   ? Code::kNotFound
-                : resp.status == 409 ? Code::kFailedPrecondition
-                : resp.status == 401 ? Code::kPermissionDenied
-                : resp.status == 503 ? Code::kUnavailable
-                                     : Code::kInvalidArgument;
-    return Status(code, message + " (from the trust role at " + url + ")");
-  }
-  return json;
-}
-
 Result<trust::CertificateRecord> CaAccess::Issue(const trust::IssueRequest& req) {
   if (ca_) return ca_->Issue(req);
   // Only the public key travels; the private key stays here.
@@ -131,7 +93,7 @@ Result<trust::CertificateRecord> CaAccess::Issue(const trust::IssueRequest& req)
                {"ip", req.ip_addresses},
                {"days", req.days},
                {"public_key", pub}};
-  ASSIGN_OR_RETURN(Json reply, Call("/admin/issue", body));
+  ASSIGN_OR_RETURN(Json reply, admin_.Call("/admin/issue", body));
   return RecordFromJson(reply);
 }
 
@@ -145,20 +107,20 @@ Result<trust::CertificateRecord> CaAccess::IssueEid(const trust::EidRequest& req
                {"email_domain", req.email_domain},
                {"days", req.days},
                {"public_key", pub}};
-  ASSIGN_OR_RETURN(Json reply, Call("/admin/issue-eid", body));
+  ASSIGN_OR_RETURN(Json reply, admin_.Call("/admin/issue-eid", body));
   return RecordFromJson(reply);
 }
 
 Result<trust::CertificateRecord> CaAccess::Revoke(const std::string& serial, const std::string& reason) {
   if (ca_) return ca_->Revoke(serial, reason);
-  ASSIGN_OR_RETURN(Json reply, Call("/admin/revoke", Json{{"serial", serial}, {"reason", reason}}));
+  ASSIGN_OR_RETURN(Json reply, admin_.Call("/admin/revoke", Json{{"serial", serial}, {"reason", reason}}));
   return RecordFromJson(reply);
 }
 
 Result<std::vector<trust::CertificateRecord>> CaAccess::RevokePerson(const std::string& code,
                                                                      const std::string& reason) {
   if (!ca_) {
-    ASSIGN_OR_RETURN(Json reply, Call("/admin/revoke", Json{{"code", code}, {"reason", reason}}));
+    ASSIGN_OR_RETURN(Json reply, admin_.Call("/admin/revoke", Json{{"code", code}, {"reason", reason}}));
     std::vector<trust::CertificateRecord> out;
     if (reply.contains("revoked") && reply["revoked"].is_array()) {
       for (const auto& r : reply["revoked"]) out.push_back(RecordFromJson(r));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/admin_client.h"
 #include "core/json.h"
 #include "core/status.h"
 #include "store/store.h"
@@ -51,9 +52,7 @@ class CaAccess {
   Result<std::vector<trust::CertificateRecord>> RevokePerson(const std::string& code, const std::string& reason);
 
  private:
-  Result<Json> Call(const std::string& path, const Json& body);
-  std::string dir_;
-  std::string trust_url_;
+  AdminClient admin_;  // the running trust role, when it owns the store
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<trust::CertificateAuthority> ca_;
 };

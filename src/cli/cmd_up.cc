@@ -152,7 +152,9 @@ int RunUp(const UpOptions& o) {
     EndpointsExtras extras;
     extras.ca_certificates["dev_tls"] = tls->first;
     std::string trust_dir = dir + "/trust";
-    for (const char* ca : {"root", "eid", "org"}) extras.ca_certificates[std::string(ca)] = trust_dir + "/" + ca + ".pem";
+    for (const char* ca : {"root", "eid", "org", "eid-chain", "org-chain"}) {
+      extras.ca_certificates[std::string(ca)] = trust_dir + "/" + ca + ".pem";
+    }
     for (const auto& role : node.roles()) {
       if (role.kind == "trust") {
         // Asks the responder about its own certificate: a good answer, verified to the root.

@@ -13,5 +13,6 @@ void AddServeCommand(CLI::App& app, int& exit_code);
 void AddJournalCommand(CLI::App& app, int& exit_code);
 void AddCaCommand(CLI::App& app, int& exit_code);
 void AddIdCommand(CLI::App& app, int& exit_code);
+void AddCentralCommand(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/version.h"
+#include "node/roles/central_role.h"
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
 
@@ -54,11 +55,13 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
 Status Node::StartRole(const RoleConfig& role) {
   net::Router router;
   RunningRole running{role.name, role.kind, "", {}};
-  std::shared_ptr<TrustService> trust;
+  std::shared_ptr<RoleService> service;
   if (role.kind == "status") {
     AddStatusRoutes(*this, router);
   } else if (role.kind == "trust") {
-    trust = AddTrustRoutes(*this, router);
+    service = AddTrustRoutes(*this, router);
+  } else if (role.kind == "central") {
+    service = AddCentralRoutes(*this, router);
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }
@@ -70,15 +73,15 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.tls = role.listen.tls;
   ASSIGN_OR_RETURN(auto server, net::HttpServer::Start(std::move(opts), std::move(router)));
   running.url = server->url();
-  if (trust) {
-    // The CA's AIA URLs are this role's URL, known only now that it listens.
-    RETURN_IF_ERROR(StartTrustService(*trust, *this, role, running.url));
-    running.stores.push_back("trust");
+  if (service) {
+    // Some roles need their own URL (the CA's AIA, the configuration's addresses).
+    RETURN_IF_ERROR(service->Start(*this, role, running.url));
+    running.stores = service->stores();
   }
   spdlog::info("role {} ({}) listening on {}", role.name, role.kind, running.url);
   std::lock_guard lock(mu_);
   servers_.push_back(std::move(server));
-  if (trust) services_.push_back(trust);
+  if (service) services_.push_back(service);
   roles_.push_back(std::move(running));
   return OkStatus();
 }

@@ -17,8 +17,11 @@
 
 namespace riik::node {
 
-class TrustService {
+class TrustService : public RoleService {
  public:
+  Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
+  std::vector<std::string> stores() const override { return {"trust"}; }
+
   std::shared_ptr<AdminApi> admin = std::make_shared<AdminApi>();  // its token is kept 0600 in the CA directory
   std::unique_ptr<trust::CertificateAuthority> ca;
   std::unique_ptr<trust::OcspResponder> responder;
@@ -117,7 +120,7 @@ net::HttpResponse AdminRevoke(TrustService& t, const Json& body) {
 
 }  // namespace
 
-std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router) {
+std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
   auto t = std::make_shared<TrustService>();
   router.AddAsync(
       "POST", "/ocsp",
@@ -166,7 +169,8 @@ std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router) {
   return t;
 }
 
-Status StartTrustService(TrustService& t, Node& node, const RoleConfig& role, const std::string& url) {
+Status TrustService::Start(Node& node, const RoleConfig& role, const std::string& url) {
+  TrustService& t = *this;
   auto pf = role.settings.find("passphrase_file");
   if (pf == role.settings.end()) return InvalidArgument("the trust role needs passphrase_file (it opens the CA keys)");
   std::ifstream in(pf->second);

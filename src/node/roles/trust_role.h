@@ -16,15 +16,14 @@
 #include "core/status.h"
 #include "net/router.h"
 #include "node/config.h"
+#include "node/role.h"
 
 namespace riik::node {
 
 class Node;
-class TrustService;
 
-// Adds the routes; they answer 503 until StartTrustService() has run.
-std::shared_ptr<TrustService> AddTrustRoutes(Node& node, net::Router& router);
-// Opens (or creates) the CA with `url` as the base of its AIA URLs and starts answering.
-Status StartTrustService(TrustService& service, Node& node, const RoleConfig& role, const std::string& url);
+// Adds the routes; they answer 503 until the service's Start() has opened (or created)
+// the CA with the role's URL as the base of its AIA URLs.
+std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router);
 
 }  // namespace riik::node

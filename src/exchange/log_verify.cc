@@ -1,0 +1,163 @@
+// Verifying a whole message log from its store, in one pass over records and heads.
+#include "exchange/log_verify.h"
+
+#include <deque>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "exchange/log_tables.h"
+#include "exchange/merkle_frontier.h"
+#include "exchange/message_record.h"
+#include "exchange/trust_checks.h"
+#include "exchange/tree_head.h"
+
+namespace riik::exchange {
+namespace {
+
+namespace tables = log_tables;
+
+constexpr int64_t kHeadPage = 1024;
+
+// The signers' certificate chains, each parsed and checked against the root once.
+class Signers {
+ public:
+  Signers(store::Store& store, X509* trust_root) : store_(store), trust_root_(trust_root) {}
+
+  // The chain of `fingerprint`, checked at `at` the first time it is asked for.
+  Result<const std::vector<UniquePtr<X509>>*> Chain(const std::string& fingerprint, UnixMicros at) {
+    auto it = chains_.find(fingerprint);
+    if (it != chains_.end()) return &it->second;
+    ASSIGN_OR_RETURN(std::vector<std::string> pems, tables::SignerChain(store_, fingerprint));
+    Result<std::vector<UniquePtr<X509>>> chain = ParseCertificateChain(pems);
+    if (!chain.ok()) return DataLoss("signer " + fingerprint + ": " + chain.status().message());
+    RETURN_IF_ERROR(VerifySignerChain(*chain, trust_root_, at, "signer " + fingerprint));
+    return &chains_.emplace(fingerprint, std::move(*chain)).first->second;
+  }
+
+  // Every issuing CA certificate seen, to complete TSA chains with.
+  std::vector<UniquePtr<X509>> Intermediates() const {
+    std::vector<UniquePtr<X509>> out;
+    for (const auto& [fingerprint, chain] : chains_) {
+      for (size_t i = 1; i < chain.size(); ++i) {
+        X509_up_ref(chain[i].get());
+        out.emplace_back(chain[i].get());
+      }
+    }
+    return out;
+  }
+
+ private:
+  store::Store& store_;
+  X509* trust_root_;
+  std::map<std::string, std::vector<UniquePtr<X509>>> chains_;
+};
+
+// The log's heads in order of size, read a page at a time.
+class HeadCursor {
+ public:
+  HeadCursor(store::Store& store, const std::string& log_id) : store_(store), log_id_(log_id) {}
+
+  Result<std::optional<tables::StoredHead>> Next() {
+    if (buffer_.empty() && !exhausted_) {
+      ASSIGN_OR_RETURN(std::vector<tables::StoredHead> page, tables::HeadsFrom(store_, log_id_, from_, kHeadPage));
+      exhausted_ = static_cast<int64_t>(page.size()) < kHeadPage;
+      for (auto& h : page) buffer_.push_back(std::move(h));
+      if (!buffer_.empty()) from_ = buffer_.back().head.tree_size + 1;
+    }
+    if (buffer_.empty()) return std::optional<tables::StoredHead>();
+    std::optional<tables::StoredHead> out(std::move(buffer_.front()));
+    buffer_.pop_front();
+    return out;
+  }
+
+ private:
+  store::Store& store_;
+  const std::string& log_id_;
+  std::deque<tables::StoredHead> buffer_;
+  int64_t from_ = 0;
+  bool exhausted_ = false;
+};
+
+Status CheckRecord(const tables::StoredRecord& stored, int64_t expected_index) {
+  const std::string where = "record " + std::to_string(expected_index);
+  if (stored.leaf_index != expected_index) return DataLoss(where + " is missing");
+  Result<Json> json = ParseJson(stored.leaf);
+  if (!json.ok()) return DataLoss(where + " is not JSON: " + json.status().message());
+  Result<MessageRecord> record = RecordFromJson(*json);
+  if (!record.ok()) return DataLoss(where + " is not a valid record: " + record.status().message());
+  Result<std::string> canonical = LeafData(*record);
+  if (!canonical.ok() || *canonical != stored.leaf) return DataLoss(where + " is not in canonical form");
+  if (record->xroad_id != stored.xroad_id) return DataLoss(where + " is stored under another X-Road-Id");
+  return OkStatus();
+}
+
+// `previous_size`: the size of the head before (0 for the first).
+Status CheckHead(const tables::StoredHead& stored, const std::string& log_id, int64_t previous_size,
+                 const MerkleFrontier& records, Signers& signers) {
+  const SignedTreeHead& head = stored.head;
+  const std::string where = "tree head of size " + std::to_string(head.tree_size);
+  if (head.log_id != log_id) return DataLoss(where + " names another log");
+  if (head.root != records.Root()) {
+    std::string which = previous_size + 1 == head.tree_size
+                              ? "record " + std::to_string(previous_size)
+                              : "one of records " + std::to_string(previous_size) + ".." + std::to_string(head.tree_size - 1);
+    return DataLoss(where + " does not match the records it covers: " + which + " was changed");
+  }
+  Result<const std::vector<UniquePtr<X509>>*> chain = signers.Chain(stored.signer, head.time_us);
+  if (!chain.ok()) return chain.status().WithContext(where);
+  Status signature = VerifyTreeHeadSignature(head, (**chain)[0].get());
+  if (!signature.ok()) return signature.WithContext(where);
+  return OkStatus();
+}
+
+Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers& signers) {
+  HeadCursor heads(store, log_id);
+  ASSIGN_OR_RETURN(std::optional<tables::StoredHead> next, heads.Next());
+  if (next && next->head.tree_size < 1) return DataLoss("a tree head has size 0");
+  MerkleFrontier frontier;
+  int64_t covered = 0;  // size of the last head checked
+  RETURN_IF_ERROR(tables::ForEachRecord(store, log_id, 0, [&](const tables::StoredRecord& r) -> Status {
+    RETURN_IF_ERROR(CheckRecord(r, static_cast<int64_t>(frontier.size())));
+    frontier.Append(ledger::LeafHash(r.leaf));
+    if (next && next->head.tree_size == static_cast<int64_t>(frontier.size())) {
+      RETURN_IF_ERROR(CheckHead(*next, log_id, covered, frontier, signers));
+      covered = next->head.tree_size;
+      ASSIGN_OR_RETURN(next, heads.Next());
+    }
+    return OkStatus();
+  }));
+  if (next) {
+    return DataLoss("tree head of size " + std::to_string(next->head.tree_size) + " covers records that are missing (" +
+                    std::to_string(frontier.size()) + " records stored)");
+  }
+  if (covered < static_cast<int64_t>(frontier.size())) {
+    return DataLoss("record " + std::to_string(covered) + " is not covered by any signed tree head");
+  }
+  return OkStatus();
+}
+
+Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* trust_root, const Signers& signers) {
+  std::vector<UniquePtr<X509>> intermediates = signers.Intermediates();
+  return tables::ForEachTimestamp(store, log_id, 0, [&](const tables::StoredTimestamp& t) -> Status {
+    const std::string where = "timestamp of tree head of size " + std::to_string(t.tree_size);
+    ASSIGN_OR_RETURN(std::optional<tables::StoredHead> head, tables::FirstHeadFrom(store, log_id, t.tree_size, t.tree_size));
+    if (!head) return DataLoss(where + ": there is no such head");
+    ASSIGN_OR_RETURN(Digest imprint, TimestampImprint(head->head));
+    Result<TimestampInfo> info = VerifyTimestampToken(t.token, imprint, trust_root, intermediates);
+    if (!info.ok()) return info.status().WithContext(where);
+    return OkStatus();
+  });
+}
+
+}  // namespace
+
+Status VerifyMessageLog(store::Store& store, const std::string& log_id, X509* trust_root) {
+  if (trust_root == nullptr) return InvalidArgument("verifying a message log needs the trust root certificate");
+  Signers signers(store, trust_root);
+  Status status = CheckTreeAndHeads(store, log_id, signers);
+  if (status.ok()) status = CheckTimestamps(store, log_id, trust_root, signers);
+  return status.ok() ? status : status.WithContext("message log " + log_id);
+}
+
+}  // namespace riik::exchange

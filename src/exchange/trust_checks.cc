@@ -1,0 +1,249 @@
+// Certificate chains and RFC 3161 tokens checked against the state's root certificate.
+#include "exchange/trust_checks.h"
+
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/ts.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+#include <memory>
+
+#include "crypto/x509.h"
+
+namespace riik::exchange {
+namespace {
+
+// Owners for the OpenSSL types only this file uses.
+struct Pkcs7Free {
+  void operator()(PKCS7* p) const { PKCS7_free(p); }
+};
+struct TstInfoFree {
+  void operator()(TS_TST_INFO* p) const { TS_TST_INFO_free(p); }
+};
+struct TsVerifyCtxFree {
+  void operator()(TS_VERIFY_CTX* p) const { TS_VERIFY_CTX_free(p); }
+};
+struct X509StoreFree {
+  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
+};
+struct X509StoreCtxFree {
+  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
+};
+using Pkcs7Ptr = std::unique_ptr<PKCS7, Pkcs7Free>;
+using TstInfoPtr = std::unique_ptr<TS_TST_INFO, TstInfoFree>;
+using X509StorePtr = std::unique_ptr<X509_STORE, X509StoreFree>;
+
+// A stack holding new references to the certificates; the caller owns it (and frees it
+// with sk_X509_pop_free) or hands it to an OpenSSL object that does.
+STACK_OF(X509) * NewCertificateStack(std::span<const UniquePtr<X509>> certs) {
+  STACK_OF(X509)* stack = sk_X509_new_null();
+  if (stack == nullptr) return nullptr;
+  for (const auto& cert : certs) {
+    if (!X509_up_ref(cert.get()) || !sk_X509_push(stack, cert.get())) {
+      sk_X509_pop_free(stack, X509_free);
+      return nullptr;
+    }
+  }
+  return stack;
+}
+
+struct OwnedCertificateStack {
+  void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
+};
+
+Result<Pkcs7Ptr> ParseToken(std::string_view der) {
+  if (der.empty() || der.size() > kMaxTimestampTokenBytes) {
+    return DataLoss("the timestamp token is empty or larger than " + std::to_string(kMaxTimestampTokenBytes) + " bytes");
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  Pkcs7Ptr token(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
+  OpenSslErrors();
+  if (!token || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    return DataLoss("the timestamp token is not a DER CMS ContentInfo");
+  }
+  // One encoding only: re-encoding must give back the same bytes.
+  if (ToDer(token.get(), i2d_PKCS7) != der) return DataLoss("the timestamp token is not in DER");
+  return token;
+}
+
+Result<TstInfoPtr> TokenInfo(PKCS7* token) {
+  TstInfoPtr info(PKCS7_to_TS_TST_INFO(token));
+  OpenSslErrors();
+  if (!info) return DataLoss("the timestamp token holds no TSTInfo");
+  return info;
+}
+
+Result<Digest> ImprintOf(TS_TST_INFO* info) {
+  TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(info);
+  const X509_ALGOR* algo = TS_MSG_IMPRINT_get_algo(imprint);
+  const ASN1_OBJECT* oid = nullptr;
+  X509_ALGOR_get0(&oid, nullptr, nullptr, algo);
+  ASN1_OCTET_STRING* msg = TS_MSG_IMPRINT_get_msg(imprint);
+  if (OBJ_obj2nid(oid) != NID_sha256 || ASN1_STRING_length(msg) != static_cast<int>(kSha256Size)) {
+    return DataLoss("the timestamp token's message imprint is not a SHA-256 digest");
+  }
+  Digest d{};
+  std::copy_n(ASN1_STRING_get0_data(msg), kSha256Size, d.begin());
+  return d;
+}
+
+Result<UnixMicros> GenTimeOf(TS_TST_INFO* info) {
+  const ASN1_GENERALIZEDTIME* t = TS_TST_INFO_get_time(info);
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return DataLoss("the timestamp token's genTime is unreadable");
+  return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
+}
+
+std::string VerifyError(X509_STORE_CTX* ctx) {
+  return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx));
+}
+
+Result<X509StorePtr> TrustStoreAt(X509* trust_root, UnixMicros at) {
+  X509StorePtr store(X509_STORE_new());
+  if (!store || X509_STORE_add_cert(store.get(), trust_root) != 1) return Internal("setting up the trust root failed");
+  X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), static_cast<time_t>(at / 1'000'000));
+  return store;
+}
+
+// Checks that `cert` chains to `trust_root` at `at` through `untrusted`; the message
+// says why not ("does not chain …").
+Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at) {
+  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at));
+  std::unique_ptr<STACK_OF(X509), OwnedCertificateStack> pool(NewCertificateStack(untrusted));
+  std::unique_ptr<X509_STORE_CTX, X509StoreCtxFree> ctx(X509_STORE_CTX_new());
+  if (!pool || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), cert, pool.get()) != 1) {
+    return Internal("setting up certificate verification: " + OpenSslErrors());
+  }
+  int ok = X509_verify_cert(ctx.get());
+  OpenSslErrors();
+  if (ok != 1) return DataLoss("does not chain to the trust root at " + FormatRfc3339(at) + ": " + VerifyError(ctx.get()));
+  return OkStatus();
+}
+
+// The parts of a token its signature does not cover, held to what a TSA writes, so that
+// no changed byte goes unnoticed: SignedData version 3, one SignerInfo of version 1 whose
+// issuer is spelled exactly as in the signer's certificate, a signature algorithm that
+// names the signer's key type and digest, and every certificate carried valid under the
+// trust root.
+Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::span<const UniquePtr<X509>> pool) {
+  PKCS7_SIGNED* signed_data = token->d.sign;
+  if (ASN1_INTEGER_get(signed_data->version) != 3) return DataLoss("the timestamp token's SignedData version is not 3");
+  STACK_OF(PKCS7_SIGNER_INFO)* infos = PKCS7_get_signer_info(token);
+  if (sk_PKCS7_SIGNER_INFO_num(infos) != 1) return DataLoss("the timestamp token does not have exactly one signer");
+  PKCS7_SIGNER_INFO* info = sk_PKCS7_SIGNER_INFO_value(infos, 0);
+  if (ASN1_INTEGER_get(info->version) != 1) return DataLoss("the timestamp token's SignerInfo version is not 1");
+  X509* signer = PKCS7_cert_from_signer_info(token, info);
+  if (signer == nullptr) return DataLoss("the timestamp token does not carry its signer's certificate");
+  if (ToDer(info->issuer_and_serial->issuer, i2d_X509_NAME) != ToDer(X509_get_issuer_name(signer), i2d_X509_NAME)) {
+    return DataLoss("the timestamp token names its signer's issuer differently from the certificate");
+  }
+  // OpenSSL verifies with the key's own algorithm; the OID written must still be that one.
+  X509_ALGOR* digest_alg = nullptr;
+  X509_ALGOR* signature_alg = nullptr;
+  PKCS7_SIGNER_INFO_get0_algs(info, nullptr, &digest_alg, &signature_alg);
+  int expected = NID_undef;
+  if (!OBJ_find_sigid_by_algs(&expected, OBJ_obj2nid(digest_alg->algorithm),
+                              EVP_PKEY_get_base_id(X509_get0_pubkey(signer))) ||
+      OBJ_obj2nid(signature_alg->algorithm) != expected) {
+    return DataLoss("the timestamp token's signature algorithm does not match its key and digest");
+  }
+  for (int i = 0; i < sk_X509_num(signed_data->cert); ++i) {
+    Status chained = VerifyChain(sk_X509_value(signed_data->cert, i), pool, trust_root, at);
+    if (!chained.ok()) return DataLoss("a certificate in the timestamp token " + chained.message());
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<std::vector<UniquePtr<X509>>> ParseCertificateChain(std::span<const std::string> pems) {
+  if (pems.empty()) return InvalidArgument("a certificate chain needs at least the signer's certificate");
+  if (pems.size() > kMaxChainCertificates) {
+    return InvalidArgument("a certificate chain of more than " + std::to_string(kMaxChainCertificates) + " certificates");
+  }
+  std::vector<UniquePtr<X509>> chain;
+  for (size_t i = 0; i < pems.size(); ++i) {
+    std::string where = "certificate " + std::to_string(i);
+    if (pems[i].size() > kMaxCertificatePemBytes) return InvalidArgument(where + " is too large");
+    Result<UniquePtr<X509>> cert = ParseCertificatePem(pems[i]);
+    if (!cert.ok()) return cert.status().WithContext(where);
+    if (CertificatePem(cert->get()) != pems[i]) return InvalidArgument(where + " is not in canonical PEM form");
+    chain.push_back(std::move(*cert));
+  }
+  return chain;
+}
+
+std::vector<std::string> CertificateChainPem(std::span<const UniquePtr<X509>> chain) {
+  std::vector<std::string> out;
+  for (const auto& cert : chain) out.push_back(CertificatePem(cert.get()));
+  return out;
+}
+
+Status VerifySignerChain(std::span<const UniquePtr<X509>> chain, X509* trust_root, UnixMicros at,
+                         std::string_view what) {
+  std::string prefix(what);
+  if (chain.empty()) return DataLoss(prefix + ": no certificate");
+  Status chained = VerifyChain(chain[0].get(), chain.subspan(1), trust_root, at);
+  if (!chained.ok()) return DataLoss(prefix + ": the signer's certificate " + chained.message());
+  uint32_t usage = X509_get_key_usage(chain[0].get());
+  if ((usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+    return DataLoss(prefix + ": the signer's certificate is not allowed to sign (key usage)");
+  }
+  return OkStatus();
+}
+
+Result<Digest> TimestampTokenImprint(std::string_view token_der) {
+  Result<Pkcs7Ptr> token = ParseToken(token_der);
+  if (!token.ok()) return InvalidArgument(token.status().message());
+  Result<TstInfoPtr> info = TokenInfo(token->get());
+  if (!info.ok()) return InvalidArgument(info.status().message());
+  Result<Digest> imprint = ImprintOf(info->get());
+  if (!imprint.ok()) return InvalidArgument(imprint.status().message());
+  return imprint;
+}
+
+Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Digest& imprint, X509* trust_root,
+                                           std::span<const UniquePtr<X509>> intermediates) {
+  ASSIGN_OR_RETURN(Pkcs7Ptr token, ParseToken(token_der));
+  ASSIGN_OR_RETURN(TstInfoPtr info, TokenInfo(token.get()));
+  ASSIGN_OR_RETURN(Digest stamped, ImprintOf(info.get()));
+  if (stamped != imprint) return DataLoss("the timestamp token is for another tree head (message imprint differs)");
+  TimestampInfo out;
+  ASSIGN_OR_RETURN(out.gen_time, GenTimeOf(info.get()));
+  UniquePtr<BIGNUM> serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info.get()), nullptr));
+  if (serial) {
+    char* hex = BN_bn2hex(serial.get());
+    if (hex != nullptr) out.serial_hex = hex;
+    OPENSSL_free(hex);
+  }
+
+  // The verify context owns the store and the certificate stack handed to it.
+  std::unique_ptr<TS_VERIFY_CTX, TsVerifyCtxFree> ctx(TS_VERIFY_CTX_new());
+  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, out.gen_time));
+  STACK_OF(X509)* untrusted = NewCertificateStack(intermediates);
+  if (!ctx || !untrusted) {
+    if (untrusted) sk_X509_pop_free(untrusted, X509_free);
+    return Internal("setting up timestamp verification failed");
+  }
+  TS_VERIFY_CTX_set_store(ctx.get(), store.release());
+  TS_VERIFY_CTX_set_certs(ctx.get(), untrusted);
+  TS_VERIFY_CTX_set_flags(ctx.get(), TS_VFY_SIGNATURE | TS_VFY_VERSION);
+  if (TS_RESP_verify_token(ctx.get(), token.get()) != 1) {
+    return DataLoss("the timestamp token does not verify: " + OpenSslErrors());
+  }
+  std::vector<UniquePtr<X509>> pool;
+  for (int i = 0; i < sk_X509_num(token->d.sign->cert); ++i) {
+    X509* cert = sk_X509_value(token->d.sign->cert, i);
+    X509_up_ref(cert);
+    pool.emplace_back(cert);
+  }
+  for (const auto& cert : intermediates) {
+    X509_up_ref(cert.get());
+    pool.emplace_back(cert.get());
+  }
+  RETURN_IF_ERROR(CheckUnsignedParts(token.get(), trust_root, out.gen_time, pool));
+  return out;
+}
+
+}  // namespace riik::exchange

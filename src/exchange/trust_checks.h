@@ -1,0 +1,51 @@
+// The checks that tie a message log's evidence to the state's root certificate, with
+// nothing but the certificates and tokens the evidence carries: a signer's chain to the
+// root (at a given time), and an RFC 3161 timestamp token by a TSA whose certificate
+// chains to the same root. Shared by offline evidence verification and `log verify`.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "crypto/handles.h"
+#include "crypto/sha256.h"
+
+namespace riik::exchange {
+
+inline constexpr size_t kMaxChainCertificates = 8;
+inline constexpr size_t kMaxCertificatePemBytes = 16 * 1024;
+inline constexpr size_t kMaxTimestampTokenBytes = 16 * 1024;
+
+// Parses PEM certificates, leaf first. Each must be exactly the PEM riik writes for it
+// (so a changed byte in the text cannot go unnoticed). InvalidArgument names the index.
+Result<std::vector<UniquePtr<X509>>> ParseCertificateChain(std::span<const std::string> pems);
+// The chain's PEMs, leaf first, as ParseCertificateChain reads them.
+std::vector<std::string> CertificateChainPem(std::span<const UniquePtr<X509>> chain);
+
+// Checks that chain[0] chains to `trust_root` (through chain[1..] as untrusted
+// intermediates) at time `at`, and that it may sign (key usage digitalSignature or
+// nonRepudiation). DataLoss names what failed, prefixed by `what`.
+Status VerifySignerChain(std::span<const UniquePtr<X509>> chain, X509* trust_root, UnixMicros at,
+                         std::string_view what);
+
+struct TimestampInfo {
+  UnixMicros gen_time = 0;  // the TSA's genTime (whole seconds)
+  std::string serial_hex;
+};
+
+// Checks an RFC 3161 TimeStampToken (DER CMS ContentInfo): strict DER, a SHA-256
+// message imprint equal to `imprint`, a valid signature by a certificate with the
+// critical EKU timeStamping that chains to `trust_root` at genTime (certificates from the
+// token and `intermediates` may complete the chain). DataLoss names what failed.
+Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Digest& imprint, X509* trust_root,
+                                           std::span<const UniquePtr<X509>> intermediates);
+
+// Reads the message imprint of a token without checking it (InvalidArgument if the
+// token is not a SHA-256 TimeStampToken): a cheap sanity check of what a TSA returned.
+Result<Digest> TimestampTokenImprint(std::string_view token_der);
+
+}  // namespace riik::exchange
