@@ -92,6 +92,17 @@ out=$(eid_ocsp)
 echo "$out" | grep -q "auth.pem: revoked" && echo "$out" | grep -q "Response verify OK" || fail "eID OCSP after revoke: $out"
 pass "demo eIDs: show, sign (openssl cms verifies), wrong PIN counted, revoke --code, OCSP revoked"
 
+# The central authority: a signed global configuration that verifies with the anchor,
+# and a registry change through the running role gives a newer version.
+v1=$("$RIIK" central show --dir "$DIR" | head -1 | awk '{print $5}' | tr -d ,)
+[ -n "$v1" ] || fail "riik central show: $("$RIIK" central show --dir "$DIR" 2>&1)"
+"$RIIK" central member --dir "$DIR" --id EE/NGO/80000001 --name "Test NGO" >/dev/null || fail "central member via the role"
+v2=$("$RIIK" central show --dir "$DIR" | head -1 | awk '{print $5}' | tr -d ,)
+[ "$v2" -gt "$v1" ] || fail "the configuration version did not grow: $v1 -> $v2"
+out=$("$RIIK" central member --dir "$DIR" --id EE/NGO/80000001 --name again 2>&1 || true)
+echo "$out" | grep -q "already registered" || fail "a duplicate member was not refused: $out"
+pass "central: global configuration v$v1 -> v$v2 verifies with the anchor; duplicates refused"
+
 STATUS=$(jq -r '.roles.status.url' "$EP")
 seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node") | .seq')
 [ "$seq_before" -ge 2 ] || fail "node store head is $seq_before, expected >= 2"

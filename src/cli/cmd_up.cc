@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/demo_citizens.h"
+#include "cli/demo_exchange.h"
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
 #include "core/version.h"
@@ -38,6 +39,7 @@ constexpr UpRole kUpRoles[] = {
     {"status", "status", 0, false, "node status: each store's journal head, journal pages, digests"},
     {"status-tls", "status", 1, true, "the same over TLS (development certificate)"},
     {"trust", "trust", 2, false, "the state CA: OCSP responder, timestamping (RFC 3161), CA certificates"},
+    {"central", "central", 3, false, "the X-Road central authority: the signed global configuration"},
 };
 
 // The CA key passphrase for the demo state, made once and kept 0600 in DIR/trust. A
@@ -81,6 +83,16 @@ Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& di
     return Unavailable("cannot write the development TLS files in " + tls_dir);
   }
   return std::make_pair(cert, key);
+}
+
+// The CA (made now if this is the first start) issues the central authority's key
+// before any role owns the trust store; the store is closed again on return.
+Result<std::map<std::string, std::string>> CentralSettings(const std::string& dir, const std::string& passphrase_file) {
+  CaSelect select;
+  select.dir = dir;
+  select.passphrase_file = passphrase_file;
+  ASSIGN_OR_RETURN(CaAccess ca, CaAccess::Connect(select, /*create=*/true));
+  return PrepareCentral(ca, dir, passphrase_file);
 }
 
 void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints) {
@@ -138,11 +150,17 @@ int RunUp(const UpOptions& o) {
     std::fprintf(stderr, "riik up: %s\n", passphrase_file.status().message().c_str());
     return 1;
   }
+  auto central = CentralSettings(dir, *passphrase_file);
+  if (!central.ok()) {
+    std::fprintf(stderr, "riik up: preparing the central authority: %s\n", central.status().message().c_str());
+    return 1;
+  }
   node::NodeConfig config;
   config.data_dir = dir;
   for (const auto& r : kUpRoles) {
     node::RoleConfig role{r.kind, r.name, {}, {}};
     if (std::string_view(r.kind) == "trust") role.settings["passphrase_file"] = *passphrase_file;
+    if (std::string_view(r.kind) == "central") role.settings = *central;  // trust URLs: the trust role's
     role.listen.port = o.port_base == 0 ? 0 : static_cast<uint16_t>(o.port_base + r.offset);
     role.listen.threads = o.threads;
     if (r.tls) role.listen.tls = net::TlsServerConfig{tls->first, tls->second, "", nullptr};
@@ -163,6 +181,11 @@ int RunUp(const UpOptions& o) {
         extras.urls[role.name] = {{"ocsp", role.url + "/ocsp"},
                                   {"tsa", role.url + "/tsa"},
                                   {"ca_certificates", role.url + "/ca/{root,eid,org}.crt"}};
+        continue;
+      }
+      if (role.kind == "central") {
+        extras.examples[role.name] = "curl -s " + role.url + "/globalconf | jq '.conf | {version, members: [.members[].id]}'";
+        extras.urls[role.name] = {{"globalconf", role.url + "/globalconf"}, {"anchor", dir + "/central/anchor.json"}};
         continue;
       }
       bool https = role.url.starts_with("https");

@@ -83,6 +83,12 @@ Status CentralService::Start(Node& node, const RoleConfig& role, const std::stri
   if (validity_s < 10 || validity_s > 7 * 86400) return InvalidArgument("conf_validity_s must be 10 s to 7 days");
   ocsp_url = Setting(role, "ocsp_url");
   tsa_url = Setting(role, "tsa_url");
+  // Not given: a trust role of this process, if it runs one.
+  for (const auto& r : node.roles()) {
+    if (r.kind != "trust") continue;
+    if (ocsp_url.empty()) ocsp_url = r.url + "/ocsp";
+    if (tsa_url.empty()) tsa_url = r.url + "/tsa";
+  }
   ASSIGN_OR_RETURN(store::Store * store, node.OpenStore("central"));
   ASSIGN_OR_RETURN(registry, CentralRegistry::Open(*store, Setting(role, "instance", "EE")));
   registry_head = [store] { return store->Head().seq; };

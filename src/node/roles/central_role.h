@@ -9,8 +9,9 @@
 //                      changes; `Authorization: Bearer` the token in DIR/admin-token
 // Settings: signing_cert, signing_key (PEM; the central authority's signing
 // certificate from the organisations CA), key_passphrase_file (if the key is
-// encrypted), instance (default EE), conf_validity_s (default 600), ocsp_url, tsa_url,
-// dir (default DATA_DIR/central).
+// encrypted), instance (default EE), conf_validity_s (default 600), ocsp_url and
+// tsa_url (default: those of a trust role started earlier in the same process), dir
+// (default DATA_DIR/central).
 #pragma once
 
 #include <memory>
