@@ -13,10 +13,6 @@ namespace {
 
 constexpr size_t kMaxOcspResponseBytes = 64 * 1024;
 
-struct StoreFree {
-  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
-};
-
 const char* kReasons[] = {"unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded",
                           "cessationOfOperation", "certificateHold", "?", "removeFromCRL", "privilegeWithdrawn",
                           "aACompromise"};
@@ -71,7 +67,7 @@ Result<OcspCache::Answer> OcspCache::Ask(X509* cert, X509* issuer) {
                        OCSP_response_status_str(OCSP_response_status(response.get())));
   }
   UniquePtr<OCSP_BASICRESP> basic(OCSP_response_get1_basic(response.get()));
-  std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
+  UniquePtr<X509_STORE> store(X509_STORE_new());
   ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(options_.trust_root_pem));
   UniquePtr<STACK_OF(X509)> untrusted(sk_X509_new_null());
   sk_X509_push(untrusted.get(), issuer);

@@ -15,24 +15,15 @@ namespace riik::exchange {
 namespace {
 
 // Owners for the OpenSSL types only this file uses.
-struct Pkcs7Free {
-  void operator()(PKCS7* p) const { PKCS7_free(p); }
-};
 struct TstInfoFree {
   void operator()(TS_TST_INFO* p) const { TS_TST_INFO_free(p); }
 };
 struct TsVerifyCtxFree {
   void operator()(TS_VERIFY_CTX* p) const { TS_VERIFY_CTX_free(p); }
 };
-struct X509StoreFree {
-  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
-};
-struct X509StoreCtxFree {
-  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
-};
-using Pkcs7Ptr = std::unique_ptr<PKCS7, Pkcs7Free>;
+using Pkcs7Ptr = UniquePtr<PKCS7>;
 using TstInfoPtr = std::unique_ptr<TS_TST_INFO, TstInfoFree>;
-using X509StorePtr = std::unique_ptr<X509_STORE, X509StoreFree>;
+using X509StorePtr = UniquePtr<X509_STORE>;
 
 // A stack holding new references to the certificates; the caller owns it (and frees it
 // with sk_X509_pop_free) or hands it to an OpenSSL object that does.
@@ -111,7 +102,7 @@ Result<X509StorePtr> TrustStoreAt(X509* trust_root, UnixMicros at) {
 Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at) {
   ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at));
   std::unique_ptr<STACK_OF(X509), OwnedCertificateStack> pool(NewCertificateStack(untrusted));
-  std::unique_ptr<X509_STORE_CTX, X509StoreCtxFree> ctx(X509_STORE_CTX_new());
+  UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
   if (!pool || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), cert, pool.get()) != 1) {
     return Internal("setting up certificate verification: " + OpenSslErrors());
   }
