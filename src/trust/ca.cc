@@ -160,17 +160,19 @@ const std::vector<store::TableSchema>& TrustTables() {
 Result<Profile> ParseProfile(std::string_view name) {
   if (name == "tls-server") return Profile::kTlsServer;
   if (name == "tls-client") return Profile::kTlsClient;
+  if (name == "auth") return Profile::kMemberAuth;
   if (name == "signing") return Profile::kMemberSigning;
   if (name == "ocsp") return Profile::kOcspResponder;
   if (name == "tsa") return Profile::kTimestamping;
   return InvalidArgument("unknown certificate profile '" + std::string(name) +
-                         "' (expected tls-server, tls-client, signing, ocsp or tsa)");
+                         "' (expected tls-server, tls-client, auth, signing, ocsp or tsa)");
 }
 
 std::string_view ProfileName(Profile p) {
   switch (p) {
     case Profile::kTlsServer: return "tls-server";
     case Profile::kTlsClient: return "tls-client";
+    case Profile::kMemberAuth: return "auth";
     case Profile::kMemberSigning: return "signing";
     case Profile::kOcspResponder: return "ocsp";
     case Profile::kTimestamping: return "tsa";
@@ -350,6 +352,13 @@ Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
     case Profile::kTlsClient:
       s.key_usage = "critical,digitalSignature";
       s.extended_key_usage = "clientAuth";
+      s.policy_oids = {kPolicyOrgTls};
+      break;
+    case Profile::kMemberAuth:
+      // A security server presents it as a server to its peers and as a client to theirs.
+      if (s.subject_alt_names.empty()) return InvalidArgument("a security server's auth certificate needs --dns or --ip names");
+      s.key_usage = "critical,digitalSignature";
+      s.extended_key_usage = "serverAuth,clientAuth";
       s.policy_oids = {kPolicyOrgTls};
       break;
     case Profile::kMemberSigning:

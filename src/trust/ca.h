@@ -21,12 +21,13 @@ namespace riik::trust {
 // What an organisation certificate is for.
 enum class Profile {
   kTlsServer,      // a service's TLS server certificate
-  kTlsClient,      // a member's TLS authentication certificate (security servers)
+  kTlsClient,      // a TLS client certificate
+  kMemberAuth,     // a security server's authentication certificate: TLS both ways (X-Road "auth")
   kMemberSigning,  // a member's signing certificate (message evidence)
   kOcspResponder,  // the OCSP responder's delegated certificate
   kTimestamping,   // the TSA's certificate (EKU timeStamping, critical)
 };
-Result<Profile> ParseProfile(std::string_view name);  // "tls-server", "tls-client", "signing", "ocsp", "tsa"
+Result<Profile> ParseProfile(std::string_view name);  // "tls-server", "tls-client", "auth", "signing", "ocsp", "tsa"
 std::string_view ProfileName(Profile p);
 
 // RFC 5280 CRLReason names: "unspecified", "keyCompromise", "cACompromise",

@@ -65,6 +65,15 @@ class CaTest : public ::testing::Test {
   std::string serial_;
 };
 
+TEST_F(CaTest, AuthCertificatesServeBothWaysOfTls) {
+  std::string leaf = IssueToFile(Profile::kMemberAuth, "ss1");
+  for (const char* purpose : {"sslserver", "sslclient"}) {
+    auto [out, rc] = Shell(std::string("openssl verify -purpose ") + purpose + " -CAfile " + ca_->RootPemPath() +
+                           " -untrusted " + ca_->CaPemPath("org") + " " + leaf);
+    EXPECT_EQ(rc, 0) << purpose << ": " << out;
+  }
+}
+
 TEST_F(CaTest, OpensslVerifiesEveryProfileAgainstTheRoot) {
   for (Profile p : {Profile::kTlsServer, Profile::kTlsClient, Profile::kMemberSigning, Profile::kOcspResponder,
                     Profile::kTimestamping}) {
