@@ -109,4 +109,13 @@ Result<ServiceRequestPath> ParseServicePath(std::string_view path) {
   return out;
 }
 
+Result<ServiceId> ParseServiceId(std::string_view text) {
+  auto path = ParseServicePath("/r1/" + std::string(text));
+  if (!path.ok() || !path->rest.empty()) {
+    return InvalidArgument("a service id is INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE" +
+                           (path.ok() ? std::string() : " (" + path.status().message() + ")"));
+  }
+  return path->service;
+}
+
 }  // namespace riik::exchange

@@ -58,4 +58,8 @@ struct ServiceRequestPath {
 };
 Result<ServiceRequestPath> ParseServicePath(std::string_view path);
 
+// A service id on its own, "EE/GOV/70000001/population/person" (parts may be
+// percent-encoded); InvalidArgument if it is not exactly five parts.
+Result<ServiceId> ParseServiceId(std::string_view text);
+
 }  // namespace riik::exchange

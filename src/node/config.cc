@@ -42,7 +42,7 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kinds = {"status", "trust", "central"};
+  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange"};
   return kinds;
 }
 
@@ -96,6 +96,15 @@ Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view 
     for (const auto& [key, value] : *t) {
       std::string k(key.str());
       if (k == "kind" || k == "name" || k == "listen" || k == "threads" || k == "tls") continue;
+      if (const toml::table* sub = value.as_table()) {  // [role.backend] x = "…" becomes "backend.x"
+        for (const auto& [sub_key, sub_value] : *sub) {
+          auto text = sub_value.value<std::string>();
+          std::string name = k + "." + std::string(sub_key.str());
+          if (!text) return InvalidArgument(where + "." + name + " must be a string");
+          r.settings[name] = *text;
+        }
+        continue;
+      }
       auto text = value.value<std::string>();
       if (!text) return InvalidArgument(where + "." + k + " must be a string");
       r.settings[k] = *text;

@@ -8,6 +8,7 @@
 
 #include "core/version.h"
 #include "node/roles/central_role.h"
+#include "node/roles/exchange_role.h"
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
 
@@ -62,6 +63,8 @@ Status Node::StartRole(const RoleConfig& role) {
     service = AddTrustRoutes(*this, router);
   } else if (role.kind == "central") {
     service = AddCentralRoutes(*this, router);
+  } else if (role.kind == "exchange") {
+    service = AddExchangeRoutes(*this, router);
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }
@@ -71,6 +74,7 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.port = role.listen.port;
   opts.threads = role.listen.threads;
   opts.tls = role.listen.tls;
+  if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
   ASSIGN_OR_RETURN(auto server, net::HttpServer::Start(std::move(opts), std::move(router)));
   running.url = server->url();
   if (service) {

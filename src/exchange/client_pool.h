@@ -1,0 +1,44 @@
+// Kept-alive HTTP clients to the peers of a security server (other security servers,
+// backends), shared by its worker threads. A call takes an idle client for the base
+// URL, or makes one, uses it alone, and puts it back if the exchange succeeded; a client
+// whose exchange failed is dropped with its connection. HttpClient itself is
+// single-threaded; the pool is what lets many workers talk to one peer at once.
+//
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "net/client.h"
+
+namespace riik::exchange {
+
+class ClientPool {
+ public:
+  // `options` for every client (TLS files, timeout, response size limit); at most
+  // `max_idle` idle clients are kept per base URL.
+  explicit ClientPool(net::ClientOptions options, size_t max_idle = 64)
+      : options_(std::move(options)), max_idle_(max_idle) {}
+
+  // One request to `base_url` (scheme, host, port). Transport failures as HttpClient::Send
+  // (Unavailable, DeadlineExceeded); InvalidArgument for a bad URL.
+  Result<net::HttpResponse> Send(const std::string& base_url, std::string_view method, std::string_view target,
+                                 const net::Headers& headers, std::string body);
+
+ private:
+  Result<std::unique_ptr<net::HttpClient>> Take(const std::string& base_url);
+  void Give(const std::string& base_url, std::unique_ptr<net::HttpClient> client);
+
+  net::ClientOptions options_;
+  size_t max_idle_;
+  std::mutex mu_;
+  std::map<std::string, std::vector<std::unique_ptr<net::HttpClient>>> idle_;
+};
+
+}  // namespace riik::exchange

@@ -1,0 +1,108 @@
+// The provider half of a security server: a call relayed by another security server
+// over mutual TLS is checked (the peer's certificate and clients in the global
+// configuration, the service, the access rights), logged, passed to the service's
+// backend with the X-Road headers, and its answer logged and returned with
+// X-Road-Request-Hash.
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
+#include "exchange/impl/proxy_call.h"
+#include "exchange/request_hash.h"
+#include "exchange/xroad_headers.h"
+
+namespace riik::exchange::impl {
+namespace {
+
+net::HttpResponse Fail(std::string_view code, int status, std::string message, std::string_view xroad_id) {
+  return XRoadErrorResponse(XRoadError::Make(kServerProxyPrefix, code, status, std::move(message)), xroad_id);
+}
+
+// The peer security server, by its TLS certificate.
+const SecurityServer* PeerOf(const GlobalConf& conf, const net::HttpRequest& req) {
+  if (!req.peer_cert) return nullptr;
+  return conf.ServerByCert(DigestHex(Sha256(CertificateDer(req.peer_cert.get()))));
+}
+
+bool Carries(const SecurityServer& server, const ClientId& client) {
+  return std::find(server.clients.begin(), server.clients.end(), client) != server.clients.end();
+}
+
+std::string BackendTarget(const Backend& backend, std::string_view rest, const std::string& query) {
+  std::string target = backend.path_prefix + std::string(rest);
+  if (target.empty()) target = "/";
+  if (!query.empty()) target += "?" + query;
+  return target;
+}
+
+}  // namespace
+
+net::HttpResponse ProviderCall(const ProxyContext& ctx, const net::HttpRequest& req) {
+  std::string xroad_id(req.headers.Get(kXRoadId));
+  std::string request_id(req.headers.Get(kXRoadRequestId));
+  for (const auto& [name, value] : {std::pair{kXRoadId, xroad_id}, std::pair{kXRoadRequestId, request_id}}) {
+    if (Status st = CheckMessageId(name, value); !st.ok()) return Fail("BadRequest", 400, st.message(), xroad_id);
+  }
+  auto client = ParseClientId(req.headers.Get(kXRoadClient));
+  if (!client.ok()) return Fail("BadRequest", 400, "X-Road-Client: " + client.status().message(), xroad_id);
+  auto path = ParseServicePath(req.path);
+  if (!path.ok()) return Fail("BadRequest", 400, path.status().message(), xroad_id);
+  if (Status st = CheckRequestPath(path->rest); !st.ok()) return Fail("BadRequest", 400, st.message(), xroad_id);
+
+  auto conf = ctx.conf.Current();
+  if (!conf.ok()) return Fail("OutdatedGlobalConf", 503, conf.status().message(), xroad_id);
+  const GlobalConf& gc = **conf;
+  const SecurityServer* peer = PeerOf(gc, req);
+  if (peer == nullptr) {
+    return Fail("SslAuthenticationFailed", 403,
+                "the calling server's certificate is not that of a security server in global configuration version " +
+                    std::to_string(gc.version),
+                xroad_id);
+  }
+  if (!Carries(*peer, *client)) {
+    return Fail("InvalidSecurityServer", 403,
+                "security server " + peer->Id() + " does not carry client " + client->ToString(), xroad_id);
+  }
+  const SecurityServer* provider = gc.ServerFor(path->service.provider);
+  auto backend = ctx.backends.find(path->service);
+  if (!gc.FindService(path->service) || provider == nullptr || provider->Id() != ctx.server_id ||
+      backend == ctx.backends.end()) {
+    return Fail("UnknownService", 404, "this security server (" + ctx.server_id + ") provides no service " +
+                                           path->service.ToString(),
+                xroad_id);
+  }
+  if (req.body.size() > ctx.max_body_bytes) {
+    return Fail("MessageTooLarge", 413, "the request body exceeds " + std::to_string(ctx.max_body_bytes) + " bytes",
+                xroad_id);
+  }
+  if (!ctx.rights.Allows(path->service, *client, req.method, path->rest)) {
+    return Fail("AccessDenied", 403,
+                "client " + client->ToString() + " has no access right to " + req.method + " " +
+                    path->service.ToString() + (path->rest.empty() ? "" : " " + path->rest.substr(0, 200)),
+                xroad_id);
+  }
+
+  net::Headers headers = RelayedHeaders(req.headers, {kXRoadService, kXRoadRequestHash, kXRoadError});
+  std::string request_hash = RequestHash(req.method, req.target, headers, req.body);
+  CallIds ids = IdsFor(xroad_id, request_id, *client, path->service, req, path->rest, headers);
+  if (Status st = LogAndWait(ctx.log, RequestRecord(ids, headers, req.body)); !st.ok()) {
+    return Fail("LoggingFailed", 500, "the request was not passed on: logging it failed: " + st.message(), xroad_id);
+  }
+
+  headers.Add(kXRoadService, ids.service.ToString());
+  auto resp = ctx.backend_pool.Send(backend->second.base_url, req.method,
+                                    BackendTarget(backend->second, path->rest, req.query), headers, req.body);
+  net::HttpResponse answer;
+  if (resp.ok()) {
+    answer = RelayedResponse(std::move(*resp));
+    AddResponseIds(answer.headers, ids, request_hash);
+  } else {
+    answer = XRoadErrorResponse(
+        TransportError(kServerProxyPrefix, "ServiceFailed", resp.status(), "the backend of " + ids.service.ToString()),
+        xroad_id);
+  }
+  if (Status st = LogAndWait(ctx.log, ResponseRecord(ids, answer)); !st.ok()) {
+    return Fail("LoggingFailed", 500, "the response was withheld: logging it failed: " + st.message(), xroad_id);
+  }
+  return answer;
+}
+
+}  // namespace riik::exchange::impl

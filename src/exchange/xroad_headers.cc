@@ -1,0 +1,89 @@
+// Relaying headers between information systems and security servers.
+#include "exchange/xroad_headers.h"
+
+#include <openssl/rand.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdio>
+
+#include "core/clock.h"
+
+namespace riik::exchange {
+namespace {
+
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string_view Trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+}  // namespace
+
+bool IsFilteredHeader(std::string_view name) {
+  static constexpr std::array<std::string_view, 14> kFiltered = {
+      "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "TE", "Trailer",
+      "Transfer-Encoding", "Upgrade", "Host", "User-Agent", "Server", "Content-Length", "Expect"};
+  for (std::string_view f : kFiltered) {
+    if (SameName(f, name)) return true;
+  }
+  return false;
+}
+
+net::Headers RelayedHeaders(const net::Headers& in, std::initializer_list<std::string_view> drop) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : in.fields()) {
+    if (IsFilteredHeader(name)) continue;
+    bool dropped = false;
+    for (std::string_view d : drop) dropped = dropped || SameName(d, name);
+    if (dropped) continue;
+    auto same = std::find_if(out.begin(), out.end(), [&](const auto& f) { return SameName(f.first, name); });
+    if (same == out.end()) {
+      out.emplace_back(name, std::string(Trim(value)));
+    } else {
+      same->second += ", ";
+      same->second += Trim(value);
+    }
+  }
+  net::Headers headers;
+  for (auto& [name, value] : out) headers.Add(std::move(name), std::move(value));
+  return headers;
+}
+
+std::string NewMessageId() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    // The CSPRNG failing is not something a request can cause; fall back to the clock
+    // and a counter (unique within the process) rather than answer without an id.
+    static std::atomic<uint64_t> counter{0};
+    uint64_t t = static_cast<uint64_t>(NowMicros()), n = counter.fetch_add(1);
+    for (size_t i = 0; i < 8; ++i) {
+      b[i] = static_cast<unsigned char>(t >> (8 * i));
+      b[8 + i] = static_cast<unsigned char>(n >> (8 * i));
+    }
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  char text[37];
+  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return text;
+}
+
+Status CheckMessageId(std::string_view header, std::string_view value) {
+  if (value.empty() || value.size() > 256) {
+    return InvalidArgument(std::string(header) + " must be 1 to 256 characters, got " + std::to_string(value.size()));
+  }
+  for (char c : value) {
+    if (c < 0x21 || c > 0x7e) return InvalidArgument(std::string(header) + " may hold only printable ASCII characters");
+  }
+  return OkStatus();
+}
+
+}  // namespace riik::exchange

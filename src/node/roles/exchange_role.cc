@@ -1,0 +1,272 @@
+// The exchange role's wiring: settings, keys, the message log, the provider listener
+// and the admin API around a SecurityProxy.
+#include "node/roles/exchange_role.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/file.h"
+#include "crypto/x509.h"
+#include "exchange/security_proxy.h"
+#include "exchange/tsa_client.h"
+#include "exchange/xroad_error.h"
+#include "net/server.h"
+#include "net/url.h"
+#include "node/admin_api.h"
+#include "node/node.h"
+
+namespace riik::node {
+namespace {
+
+using exchange::SecurityProxy;
+
+constexpr size_t kDefaultMaxBody = 4 << 20;
+
+std::string Setting(const RoleConfig& role, const std::string& key, std::string fallback = "") {
+  auto it = role.settings.find(key);
+  return it == role.settings.end() ? fallback : it->second;
+}
+
+Result<std::string> Required(const RoleConfig& role, const std::string& key, const char* what) {
+  std::string value = Setting(role, key);
+  if (value.empty()) return InvalidArgument("the exchange role needs " + key + " (" + what + ")");
+  return value;
+}
+
+Result<int64_t> Number(const RoleConfig& role, const std::string& key, int64_t fallback, int64_t min, int64_t max) {
+  std::string text = Setting(role, key);
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || v < min || v > max) {
+    return InvalidArgument(key + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return static_cast<int64_t>(v);
+}
+
+// Every certificate of a PEM file, in file order.
+Result<std::vector<UniquePtr<X509>>> ReadChain(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::vector<UniquePtr<X509>> chain;
+  while (UniquePtr<X509> cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) chain.push_back(std::move(cert));
+  ERR_clear_error();  // the end of the file reads as an error
+  if (chain.empty()) return InvalidArgument(path + " holds no PEM certificate");
+  return chain;
+}
+
+Result<UniquePtr<EVP_PKEY>> ReadKey(const std::string& path, const std::string& passphrase_file) {
+  std::string passphrase;
+  if (!passphrase_file.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(passphrase_file));
+    passphrase = text.substr(0, text.find('\n'));
+  }
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  return ParsePrivateKeyPem(pem, passphrase);
+}
+
+class ExchangeService : public RoleService {
+ public:
+  ~ExchangeService() override {
+    if (provider_) provider_->Stop();  // no call may reach the proxy once it goes
+    provider_.reset();
+    proxy_.reset();
+  }
+
+  Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
+  std::vector<std::string> stores() const override { return {store_}; }
+
+  SecurityProxy* proxy() { return ready_ ? proxy_.get() : nullptr; }
+  Json StatusJson() const;
+
+  std::shared_ptr<AdminApi> admin = std::make_shared<AdminApi>();
+
+ private:
+  Status StartProxy(Node& node, const RoleConfig& role);
+  Status StartProviderListener(const RoleConfig& role, const std::string& trust_root);
+
+  std::string store_;
+  std::string consumer_url_;
+  std::unique_ptr<SecurityProxy> proxy_;
+  std::unique_ptr<net::HttpServer> provider_;
+  std::atomic<bool> ready_{false};
+};
+
+Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
+  exchange::SecurityProxyOptions o;
+  ASSIGN_OR_RETURN(o.server_id, Required(role, "server_id", "INSTANCE/CLASS/CODE/SERVERCODE"));
+  ASSIGN_OR_RETURN(std::string trust_root, Required(role, "trust_root", "the state root certificate"));
+  ASSIGN_OR_RETURN(o.peer_tls.cert_file, Required(role, "auth_cert", "the TLS authentication certificate"));
+  ASSIGN_OR_RETURN(o.peer_tls.key_file, Required(role, "auth_key", "its key"));
+  o.peer_tls.ca_file = trust_root;
+  ASSIGN_OR_RETURN(int64_t peer_ms, Number(role, "peer_timeout_ms", 30000, 100, 600000));
+  ASSIGN_OR_RETURN(int64_t backend_ms, Number(role, "backend_timeout_ms", 30000, 100, 600000));
+  o.peer_tls.timeout = std::chrono::milliseconds(peer_ms);
+  o.backend_http.timeout = std::chrono::milliseconds(backend_ms);
+  ASSIGN_OR_RETURN(int64_t workers, Number(role, "workers", 32, 1, 1024));
+  o.workers = static_cast<int>(workers);
+  ASSIGN_OR_RETURN(int64_t max_body, Number(role, "max_body_bytes", kDefaultMaxBody, 1, 1LL << 30));
+  o.max_body_bytes = static_cast<size_t>(max_body);
+  for (const auto& [key, value] : role.settings) {
+    if (key.starts_with("backend.")) o.backends[key.substr(8)] = value;
+  }
+
+  exchange::ConfClientOptions conf;
+  ASSIGN_OR_RETURN(conf.central_url, Required(role, "central_url", "the central authority's URL"));
+  ASSIGN_OR_RETURN(std::string anchor_path, Required(role, "anchor", "the trust anchor file"));
+  ASSIGN_OR_RETURN(std::string anchor_text, ReadFile(anchor_path));
+  ASSIGN_OR_RETURN(conf.anchor, exchange::TrustAnchor::Parse(anchor_text));
+  ASSIGN_OR_RETURN(int64_t refresh_s, Number(role, "conf_refresh_s", 60, 1, 86400));
+  conf.refresh = std::chrono::seconds(refresh_s);
+  conf.server_id = o.server_id;
+  conf.http.ca_file = trust_root;
+  o.conf = exchange::ConfClient::Start(std::move(conf));
+
+  exchange::MessageLogOptions log;
+  log.log_id = o.server_id;
+  ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(Setting(role, "signing_cert")));
+  ASSIGN_OR_RETURN(log.signing_key, ReadKey(Setting(role, "signing_key"), Setting(role, "key_passphrase_file")));
+  ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
+  log.trust_root = std::move(roots[0]);
+  exchange::ConfClient* conf_client = o.conf.get();  // outlives the log (SecurityProxy member order)
+  log.timestamp = exchange::HttpTimestamper(
+      [conf_client] {
+        auto current = conf_client->Current();
+        return current.ok() ? (*current)->tsa_url : std::string();
+      },
+      net::ClientOptions{.ca_file = trust_root, .timeout = std::chrono::milliseconds(10000)});
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_));
+  ASSIGN_OR_RETURN(o.log, exchange::MessageLog::Open(*store, std::move(log)));
+  ASSIGN_OR_RETURN(o.rights, exchange::AccessRights::Open(*store));
+  ASSIGN_OR_RETURN(proxy_, SecurityProxy::Create(std::move(o)));
+  return StartProviderListener(role, trust_root);
+}
+
+Status ExchangeService::StartProviderListener(const RoleConfig& role, const std::string& trust_root) {
+  ASSIGN_OR_RETURN(std::string listen, Required(role, "provider_listen", "HOST:PORT for other security servers"));
+  auto address = net::ParseUrl("https://" + listen);
+  if (!address.ok()) return InvalidArgument("provider_listen must be HOST:PORT, got '" + listen + "'");
+  ASSIGN_OR_RETURN(int64_t threads, Number(role, "provider_threads", 1, 1, 256));
+  net::ServerOptions so;
+  so.name = role.name + "-provider";
+  so.host = address->host;
+  so.port = address->port;
+  so.threads = static_cast<int>(threads);
+  so.max_body_bytes = ExchangeListenerBodyLimit(role);
+  net::TlsServerConfig tls;
+  ASSIGN_OR_RETURN(tls.cert_file, Required(role, "tls_cert", "the provider listener's TLS server certificate"));
+  ASSIGN_OR_RETURN(tls.key_file, Required(role, "tls_key", "its key"));
+  tls.client_ca_file = trust_root;
+  SecurityProxy* proxy = proxy_.get();
+  tls.verify_client = [proxy](X509* leaf) { return proxy->VerifyPeer(leaf); };
+  so.tls = std::move(tls);
+  net::Router router;
+  exchange::AddRestRoutes(router, [proxy](net::HttpRequest&& req, net::Responder respond) {
+    proxy->HandleProvider(std::move(req), std::move(respond));
+  });
+  ASSIGN_OR_RETURN(provider_, net::HttpServer::Start(std::move(so), std::move(router)));
+  return OkStatus();
+}
+
+Status ExchangeService::Start(Node& node, const RoleConfig& role, const std::string& url) {
+  consumer_url_ = url;
+  store_ = ExchangeStoreName(role.name);  // one per role: several servers can share a data directory
+  std::string dir = Setting(role, "dir", (std::filesystem::path(node.config().data_dir) / store_).string());
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  RETURN_IF_ERROR(StartProxy(node, role));
+  ASSIGN_OR_RETURN(admin->token, LoadOrCreateToken(AdminTokenPath(dir)));
+  ready_ = true;
+  admin->ready = true;
+  return OkStatus();
+}
+
+Json ExchangeService::StatusJson() const {
+  Json conf = {{"version", nullptr}, {"expires_at", nullptr}, {"last_error", proxy_->conf().last_error()}};
+  if (auto current = proxy_->conf().Current(); current.ok()) {
+    conf["version"] = (*current)->version;
+    conf["expires_at"] = FormatRfc3339((*current)->expires_at);
+  } else {
+    conf["error"] = current.status().message();
+  }
+  return {{"server_id", proxy_->server_id()},
+          {"consumer_url", consumer_url_},
+          {"provider_url", provider_->url()},
+          {"conf", conf},
+          {"log", {{"size", proxy_->log().size()}, {"pending_timestamps", proxy_->log().pending_timestamps()}}}};
+}
+
+net::HttpResponse Changed(const Status& st, const exchange::AccessGrant& grant) {
+  if (!st.ok()) return net::ErrorResponse(st);
+  return net::JsonResponse(Json{{"ok", true}, {"grant", grant.ToJson()}});
+}
+
+net::HttpResponse AdminGrant(ExchangeService& s, const Json& body) {
+  auto grant = exchange::AccessGrant::FromJson(body);
+  if (!grant.ok()) return net::ErrorResponse(grant.status());
+  return Changed(s.proxy()->rights().Grant(*grant), *grant);
+}
+
+net::HttpResponse AdminRevoke(ExchangeService& s, const Json& body) {
+  auto grant = exchange::AccessGrant::FromJson(body);
+  if (!grant.ok()) return net::ErrorResponse(grant.status());
+  return Changed(s.proxy()->rights().Revoke(*grant), *grant);
+}
+
+net::HttpResponse AdminRights(ExchangeService& s, const Json& body) {
+  std::optional<exchange::ServiceId> service;
+  if (body.contains("service") && body["service"].is_string()) {
+    auto id = exchange::ParseServiceId(body["service"].get<std::string>());
+    if (!id.ok()) return net::ErrorResponse(id.status());
+    service = *id;
+  }
+  Json grants = Json::array();
+  for (const auto& g : s.proxy()->rights().List(service ? &*service : nullptr)) grants.push_back(g.ToJson());
+  return net::JsonResponse(Json{{"grants", grants}});
+}
+
+net::HttpResponse AdminStatus(ExchangeService& s, const Json&) { return net::JsonResponse(s.StatusJson()); }
+
+}  // namespace
+
+std::string ExchangeStoreName(const std::string& role_name) {
+  std::string name = role_name;
+  for (char& c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) c = '_';
+  }
+  return name;
+}
+
+size_t ExchangeListenerBodyLimit(const RoleConfig& role) {
+  auto limit = Number(role, "max_body_bytes", kDefaultMaxBody, 1, 1LL << 30);
+  return 2 * static_cast<size_t>(limit.ok() ? *limit : kDefaultMaxBody);
+}
+
+std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) {
+  auto s = std::make_shared<ExchangeService>();
+  exchange::AddRestRoutes(router, [s](net::HttpRequest&& req, net::Responder respond) {
+    SecurityProxy* proxy = s->proxy();
+    if (proxy == nullptr) {
+      return respond(exchange::XRoadErrorResponse(
+          exchange::XRoadError::Make(exchange::kClientProxyPrefix, "ServerStarting", 503,
+                                     "the security server is still starting"),
+          ""));
+    }
+    proxy->HandleConsumer(std::move(req), std::move(respond));
+  });
+  std::pair<const char*, net::HttpResponse (*)(ExchangeService&, const Json&)> admin[] = {
+      {"/admin/grant", AdminGrant}, {"/admin/revoke", AdminRevoke}, {"/admin/rights", AdminRights},
+      {"/admin/status", AdminStatus}};
+  for (auto [path, action] : admin) {
+    AddAdminRoute(node, router, s->admin, path, [s, action](const Json& body) { return action(*s, body); });
+  }
+  return s;
+}
+
+}  // namespace riik::node

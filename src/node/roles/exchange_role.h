@@ -1,0 +1,50 @@
+// The exchange role: a member's security server (exchange/security_proxy.h).
+//   ANY  /r1/{INSTANCE}/{CLASS}/{CODE}/{SUBSYSTEM}/{SERVICE}[/path][?query]
+//        on the role's own listener (plain HTTP, for the member's information
+//        systems): the X-Road Message Protocol for REST 1.0 (docs/exchange.md)
+//   the provider listener (`provider_listen`, TLS, client certificates required): the
+//        same paths, from other security servers
+//   POST /admin/grant, /admin/revoke  {"service", "client", "method"?, "path"?}
+//   POST /admin/rights {"service"?}   the grants; POST /admin/status  what the server uses
+//        (Authorization: Bearer the token in DIR/admin-token)
+// Settings (paths are PEM files):
+//   server_id           INSTANCE/CLASS/CODE/SERVERCODE, as registered at the central authority
+//   central_url, anchor the central role's URL and the trust anchor (handed over out of band)
+//   conf_refresh_s      how often to download the global configuration (default 60)
+//   trust_root          the state root certificate: peers, TSA and evidence chain to it
+//   auth_cert, auth_key the member's TLS authentication certificate (chain) and key (tls-client)
+//   tls_cert, tls_key   the provider listener's server certificate (chain) and key (tls-server)
+//   provider_listen     HOST:PORT of the provider listener; provider_threads (default 1)
+//   signing_cert, signing_key, key_passphrase_file  the member's signing certificate
+//                       (chain, leaf first) and key for the message log
+//   backend.SERVICE-ID  the backend URL of each service this server provides
+//   workers (32), max_body_bytes (4 MiB), peer_timeout_ms, backend_timeout_ms (30000)
+//   dir                 admin token directory (default DATA_DIR/STORE)
+// The store (message log, access rights) is ExchangeStoreName(NAME).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "net/router.h"
+#include "node/config.h"
+#include "node/role.h"
+
+namespace riik::node {
+
+class Node;
+
+// Adds the consumer routes and the admin API; they answer 503 until Start() has loaded
+// the keys, opened the message log and started the provider listener.
+std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router);
+
+// The store of the exchange role named `role_name`: the name with every character other
+// than a-z, 0-9 and _ made '_' (store names allow only those), e.g. ss-tax -> ss_tax.
+std::string ExchangeStoreName(const std::string& role_name);
+
+// The body limit for the role's own listener: above the relay's max_body_bytes, so that
+// an oversize call gets the X-Road error rather than the listener's bare 413.
+size_t ExchangeListenerBodyLimit(const RoleConfig& role);
+
+}  // namespace riik::node
