@@ -14,11 +14,13 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 
-# start_up DIR: runs `riik up --dir DIR --port-base 0` and waits for its endpoints.json.
+# start_up DIR [ARGS…]: runs `riik up --dir DIR --port-base 0 ARGS…` and waits for its
+# endpoints.json.
 start_up() {
   local dir=$1
+  shift
   rm -f "$dir/endpoints.json"
-  "$RIIK" up --dir "$dir" --port-base 0 >"$WORK/up.out" 2>"$WORK/up.err" &
+  "$RIIK" up --dir "$dir" --port-base 0 "$@" >"$WORK/up.out" 2>"$WORK/up.err" &
   UP_PID=$!
   PIDS+=("$UP_PID")
   for _ in $(seq 1 100); do

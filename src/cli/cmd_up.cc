@@ -25,6 +25,7 @@ struct UpOptions {
   std::string dir = "riik-data";
   int port_base = 7000;
   int threads = 1;
+  int ocsp_freshness_s = 60;  // the security servers' ocsp_freshness_s
 };
 
 // Role instances `riik up` starts, and their port offsets from --port-base.
@@ -85,15 +86,30 @@ Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& di
   return std::make_pair(cert, key);
 }
 
-// The CA (made now if this is the first start) issues the central authority's key
-// before any role owns the trust store; the store is closed again on return.
-Result<std::map<std::string, std::string>> CentralSettings(const std::string& dir, const std::string& passphrase_file) {
+struct ExchangeSetUp {
+  std::map<std::string, std::string> central;  // the central role's settings
+  std::vector<node::RoleConfig> roles;         // the demo backend and security servers
+};
+
+// The CA (made now if this is the first start) issues the central authority's and the
+// security servers' keys before any role owns the trust store; it is closed on return.
+Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string& passphrase_file,
+                                      const DemoExchangePorts& ports) {
   CaSelect select;
   select.dir = dir;
   select.passphrase_file = passphrase_file;
   ASSIGN_OR_RETURN(CaAccess ca, CaAccess::Connect(select, /*create=*/true));
-  return PrepareCentral(ca, dir, passphrase_file);
+  ExchangeSetUp out;
+  ASSIGN_OR_RETURN(out.central, PrepareCentral(ca, dir, passphrase_file));
+  ASSIGN_OR_RETURN(out.roles, PrepareDemoExchange(ca, dir, passphrase_file, ports));
+  return out;
 }
+
+// What the demo exchange's roles are, for the tour.
+constexpr std::pair<const char*, const char*> kDemoRoles[] = {
+    {"demo-backend", "a stand-in information system behind the population register's security server"},
+    {"ss-population", "security server of the population register EE/GOV/70000001 (provides person)"},
+    {"ss-tax", "security server of the tax board EE/GOV/70000310 (may read person)"}};
 
 void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints) {
   std::printf("\nriik %s: the state is up. Data lives in %s\n\n", kVersion, dir.c_str());
@@ -102,7 +118,10 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
     for (const auto& r : kUpRoles) {
       if (role.name == r.name) what = r.what;
     }
-    std::printf("  %-12s %-28s %s\n", role.name.c_str(), role.url.c_str(), what);
+    for (const auto& [name, text] : kDemoRoles) {
+      if (role.name == name) what = text;
+    }
+    std::printf("  %-13s %-27s %s\n", role.name.c_str(), role.url.c_str(), what);
   }
   std::printf("\nTry:\n");
   for (const auto& [name, role] : endpoints["roles"].items()) {
@@ -150,9 +169,10 @@ int RunUp(const UpOptions& o) {
     std::fprintf(stderr, "riik up: %s\n", passphrase_file.status().message().c_str());
     return 1;
   }
-  auto central = CentralSettings(dir, *passphrase_file);
-  if (!central.ok()) {
-    std::fprintf(stderr, "riik up: preparing the central authority: %s\n", central.status().message().c_str());
+  auto ports = DemoExchangePorts::Pick(o.port_base);
+  auto exchange = ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports) : Result<ExchangeSetUp>(ports.status());
+  if (!exchange.ok()) {
+    std::fprintf(stderr, "riik up: preparing the data exchange: %s\n", exchange.status().message().c_str());
     return 1;
   }
   node::NodeConfig config;
@@ -160,10 +180,17 @@ int RunUp(const UpOptions& o) {
   for (const auto& r : kUpRoles) {
     node::RoleConfig role{r.kind, r.name, {}, {}};
     if (std::string_view(r.kind) == "trust") role.settings["passphrase_file"] = *passphrase_file;
-    if (std::string_view(r.kind) == "central") role.settings = *central;  // trust URLs: the trust role's
     role.listen.port = o.port_base == 0 ? 0 : static_cast<uint16_t>(o.port_base + r.offset);
+    if (std::string_view(r.kind) == "central") {
+      role.settings = exchange->central;  // trust URLs: the trust role's
+      role.listen.port = static_cast<uint16_t>(ports->central);  // the security servers' central_url
+    }
     role.listen.threads = o.threads;
     if (r.tls) role.listen.tls = net::TlsServerConfig{tls->first, tls->second, "", nullptr};
+    config.roles.push_back(std::move(role));
+  }
+  for (auto& role : exchange->roles) {
+    if (role.kind == "exchange") role.settings["ocsp_freshness_s"] = std::to_string(o.ocsp_freshness_s);
     config.roles.push_back(std::move(role));
   }
   return RunNodeUntilSignal(std::move(config), [&](node::Node& node) {
@@ -181,6 +208,16 @@ int RunUp(const UpOptions& o) {
         extras.urls[role.name] = {{"ocsp", role.url + "/ocsp"},
                                   {"tsa", role.url + "/tsa"},
                                   {"ca_certificates", role.url + "/ca/{root,eid,org}.crt"}};
+        continue;
+      }
+      if (role.name == "ss-tax") {
+        extras.examples[role.name] = "curl -s -H 'X-Road-Client: EE/GOV/70000310/tax' " + role.url +
+                                     "/r1/EE/GOV/70000001/population/person/38001085718";
+        continue;
+      }
+      if (role.kind == "exchange") continue;
+      if (role.kind == "demo-backend") {
+        extras.examples[role.name] = "curl -s " + role.url + "/person/38001085718";
         continue;
       }
       if (role.kind == "central") {
@@ -232,6 +269,10 @@ void AddUpCommand(CLI::App& app, int& exit_code) {
   up->add_option("--port-base", o->port_base, "First port; roles use consecutive ports (0: any free ports)")
       ->capture_default_str();
   up->add_option("--threads", o->threads, "Network threads per role")->check(CLI::Range(1, 64))->capture_default_str();
+  up->add_option("--ocsp-freshness-s", o->ocsp_freshness_s,
+                 "How long security servers trust a peer's OCSP status (a revoked member is cut off within it)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   up->callback([o, &exit_code] { exit_code = RunUp(*o); });
 }
 

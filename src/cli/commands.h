@@ -14,6 +14,7 @@ void AddJournalCommand(CLI::App& app, int& exit_code);
 void AddCaCommand(CLI::App& app, int& exit_code);
 void AddIdCommand(CLI::App& app, int& exit_code);
 void AddCentralCommand(CLI::App& app, int& exit_code);
+void AddPopulationCommand(CLI::App& app, int& exit_code);
 void AddExchangeCommand(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

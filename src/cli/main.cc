@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   riik::cli::AddCaCommand(app, exit_code);
   riik::cli::AddIdCommand(app, exit_code);
   riik::cli::AddCentralCommand(app, exit_code);
+  riik::cli::AddPopulationCommand(app, exit_code);
   riik::cli::AddExchangeCommand(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -3,30 +3,33 @@
 
 namespace riik::exchange {
 
-Result<std::unique_ptr<net::HttpClient>> ClientPool::Take(const std::string& base_url) {
+Result<ClientPool::Pooled> ClientPool::Take(const std::string& base_url) {
+  auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
     auto it = idle_.find(base_url);
-    if (it != idle_.end() && !it->second.empty()) {
-      std::unique_ptr<net::HttpClient> client = std::move(it->second.back());
+    while (it != idle_.end() && !it->second.empty()) {
+      Pooled pooled = std::move(it->second.back());
       it->second.pop_back();
-      return client;
+      if (max_age_.count() == 0 || now - pooled.made < max_age_) return pooled;
+      // Too old: dropped (closing its connection) and a fresh one is made.
     }
   }
-  return net::HttpClient::Create(base_url, options_);  // outside the lock: loads TLS files
+  ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(base_url, options_));  // outside the lock: loads TLS files
+  return Pooled{std::move(client), now};
 }
 
-void ClientPool::Give(const std::string& base_url, std::unique_ptr<net::HttpClient> client) {
+void ClientPool::Give(const std::string& base_url, Pooled pooled) {
   std::lock_guard lock(mu_);
   auto& idle = idle_[base_url];
-  if (idle.size() < max_idle_) idle.push_back(std::move(client));
+  if (idle.size() < max_idle_) idle.push_back(std::move(pooled));
 }
 
 Result<net::HttpResponse> ClientPool::Send(const std::string& base_url, std::string_view method,
                                            std::string_view target, const net::Headers& headers, std::string body) {
-  ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> client, Take(base_url));
-  Result<net::HttpResponse> response = client->Send(method, target, headers, std::move(body));
-  if (response.ok()) Give(base_url, std::move(client));
+  ASSIGN_OR_RETURN(Pooled pooled, Take(base_url));
+  Result<net::HttpResponse> response = pooled.client->Send(method, target, headers, std::move(body));
+  if (response.ok()) Give(base_url, std::move(pooled));
   return response;
 }
 

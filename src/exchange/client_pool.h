@@ -3,10 +3,13 @@
 // URL, or makes one, uses it alone, and puts it back if the exchange succeeded; a client
 // whose exchange failed is dropped with its connection. HttpClient itself is
 // single-threaded; the pool is what lets many workers talk to one peer at once.
+// Clients older than `max_age` are not reused: their connections are made anew, so the
+// peer's certificate is checked again (OCSP freshness) and a revoked peer is cut off.
 //
 // Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,8 +26,9 @@ class ClientPool {
  public:
   // `options` for every client (TLS files, timeout, response size limit); at most
   // `max_idle` idle clients are kept per base URL.
-  explicit ClientPool(net::ClientOptions options, size_t max_idle = 64)
-      : options_(std::move(options)), max_idle_(max_idle) {}
+  explicit ClientPool(net::ClientOptions options, size_t max_idle = 64,
+                      std::chrono::seconds max_age = std::chrono::seconds(0))  // 0: no limit
+      : options_(std::move(options)), max_idle_(max_idle), max_age_(max_age) {}
 
   // One request to `base_url` (scheme, host, port). Transport failures as HttpClient::Send
   // (Unavailable, DeadlineExceeded); InvalidArgument for a bad URL.
@@ -32,13 +36,18 @@ class ClientPool {
                                  const net::Headers& headers, std::string body);
 
  private:
-  Result<std::unique_ptr<net::HttpClient>> Take(const std::string& base_url);
-  void Give(const std::string& base_url, std::unique_ptr<net::HttpClient> client);
+  struct Pooled {
+    std::unique_ptr<net::HttpClient> client;
+    std::chrono::steady_clock::time_point made;
+  };
+  Result<Pooled> Take(const std::string& base_url);
+  void Give(const std::string& base_url, Pooled pooled);
 
   net::ClientOptions options_;
   size_t max_idle_;
+  std::chrono::seconds max_age_;
   std::mutex mu_;
-  std::map<std::string, std::vector<std::unique_ptr<net::HttpClient>>> idle_;
+  std::map<std::string, std::vector<Pooled>> idle_;
 };
 
 }  // namespace riik::exchange

@@ -115,12 +115,15 @@ net::HttpResponse ConsumerCall(const ProxyContext& ctx, const net::HttpRequest& 
   }
 
   auto resp = ctx.peers.Send(provider->address, req.method, req.target, headers, req.body);
+  std::string peer = "the provider's security server " + provider->Id() + " at " + provider->address;
   net::HttpResponse answer =
       resp.ok() ? ProviderAnswer(std::move(*resp), ids, request_hash)
-                : XRoadErrorResponse(TransportError(kClientProxyPrefix, "NetworkError", resp.status(),
-                                                    "the provider's security server " + provider->Id() + " at " +
-                                                        provider->address),
-                                     xroad_id);
+      // Its certificate is not registered, revoked, or of unknown status: not trusted.
+      : resp.status().code() == Code::kPermissionDenied
+          ? XRoadErrorResponse(XRoadError::Make(kClientProxyPrefix, "SslAuthenticationFailed", 502,
+                                                peer + " is not trusted: " + resp.status().message()),
+                               xroad_id)
+          : XRoadErrorResponse(TransportError(kClientProxyPrefix, "NetworkError", resp.status(), peer), xroad_id);
   if (Status st = LogAndWait(ctx.log, ResponseRecord(ids, answer)); !st.ok()) {
     return Fail(kClientProxyPrefix, "LoggingFailed", 500,
                 "the response was withheld: logging it failed: " + st.message(), xroad_id);

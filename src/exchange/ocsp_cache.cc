@@ -24,7 +24,7 @@ void OcspCache::Clear() {
   entries_.clear();
 }
 
-Status OcspCache::Check(X509* cert, X509* issuer) {
+Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_url) {
   std::string key = DigestHex(Sha256(CertificateDer(cert)));
   UnixMicros now = options_.clock();
   auto fresh_for = std::chrono::duration_cast<std::chrono::microseconds>(options_.freshness).count();
@@ -33,16 +33,16 @@ Status OcspCache::Check(X509* cert, X509* issuer) {
     auto it = entries_.find(key);
     if (it != entries_.end() && now - it->second.checked_at < fresh_for) return it->second.status;
   }
-  ASSIGN_OR_RETURN(Answer answer, Ask(cert, issuer));
+  ASSIGN_OR_RETURN(Answer answer, Ask(cert, issuer, responder_url));
   std::lock_guard lock(mu_);
   entries_[key] = Entry{answer.status, now};
   return answer.status;
 }
 
 // The verified answer (good: OK; revoked/unknown: PermissionDenied), or why there is none.
-Result<OcspCache::Answer> OcspCache::Ask(X509* cert, X509* issuer) {
+Result<OcspCache::Answer> OcspCache::Ask(X509* cert, X509* issuer, const std::string& responder_url) {
   std::string subject = SubjectString(cert);
-  if (options_.responder_url.empty()) return Unavailable("no OCSP responder is configured to check " + subject);
+  if (responder_url.empty()) return Unavailable("no OCSP responder is configured to check " + subject);
   UniquePtr<OCSP_REQUEST> req(OCSP_REQUEST_new());
   OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
   if (!req || !id || !OCSP_request_add0_id(req.get(), id) || OCSP_request_add1_nonce(req.get(), nullptr, -1) != 1) {
@@ -54,8 +54,8 @@ Result<OcspCache::Answer> OcspCache::Ask(X509* cert, X509* issuer) {
   net::ClientOptions co;
   co.timeout = options_.timeout;
   co.max_body_bytes = kMaxOcspResponseBytes;
-  auto resp = net::Fetch("POST", options_.responder_url, h, ToDer(req.get(), i2d_OCSP_REQUEST), co);
-  if (!resp.ok()) return Unavailable("the OCSP responder " + options_.responder_url + " did not answer: " + resp.status().message());
+  auto resp = net::Fetch("POST", responder_url, h, ToDer(req.get(), i2d_OCSP_REQUEST), co);
+  if (!resp.ok()) return Unavailable("the OCSP responder " + responder_url + " did not answer: " + resp.status().message());
   if (resp->status != 200) {
     return Unavailable("the OCSP responder answered HTTP " + std::to_string(resp->status));
   }

@@ -18,7 +18,6 @@
 namespace riik::exchange {
 
 struct OcspCacheOptions {
-  std::string responder_url;               // e.g. http://127.0.0.1:7002/ocsp
   std::string trust_root_pem;              // the state root
   std::chrono::seconds freshness{60};      // how long a verified answer is used
   std::chrono::milliseconds timeout{3000};
@@ -30,9 +29,10 @@ class OcspCache {
   explicit OcspCache(OcspCacheOptions options) : options_(std::move(options)) {}
 
   // OK if `cert` (issued by `issuer`) has a verified "good" status no older than the
-  // freshness; asks the responder when it has none. PermissionDenied names a revoked
-  // (with reason) or unknown certificate; Unavailable says the status could not be had.
-  Status Check(X509* cert, X509* issuer);
+  // freshness; asks `responder_url` (e.g. http://127.0.0.1:7002/ocsp) when it has none.
+  // PermissionDenied names a revoked (with reason) or unknown certificate; Unavailable
+  // says the status could not be had (callers refuse the certificate then too).
+  Status Check(X509* cert, X509* issuer, const std::string& responder_url);
 
   // Forgets every cached status (e.g. when the configuration names another responder).
   void Clear();
@@ -46,7 +46,7 @@ class OcspCache {
   struct Answer {
     Status status;
   };
-  Result<Answer> Ask(X509* cert, X509* issuer);
+  Result<Answer> Ask(X509* cert, X509* issuer, const std::string& responder_url);
 
   OcspCacheOptions options_;
   std::mutex mu_;

@@ -9,6 +9,7 @@
 
 #include <openssl/x509.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,6 +39,9 @@ struct SecurityProxyOptions {
   net::ClientOptions backend_http;             // to backends
   int workers = 32;
   size_t max_body_bytes = 4 << 20;
+  // Connections to other security servers are made anew after this long, so that their
+  // certificates are checked again (set it to the OCSP freshness); 0: kept while alive.
+  std::chrono::seconds peer_connection_max_age{0};
 };
 
 class SecurityProxy {

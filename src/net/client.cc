@@ -69,6 +69,14 @@ asio::awaitable<Status> Connect(HttpClient::Impl& c) {
     c.Close();
     co_return Unavailable("TLS handshake with " + c.url.host + " failed: " + ec.message());
   }
+  if (c.opts.verify_server) {
+    X509* leaf = SSL_get0_peer_certificate(ssl);
+    Status verdict = leaf ? c.opts.verify_server(leaf) : PermissionDenied("the server presented no certificate");
+    if (!verdict.ok()) {
+      c.Close();
+      co_return verdict;
+    }
+  }
   co_return OkStatus();
 }
 

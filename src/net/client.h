@@ -3,7 +3,10 @@
 // client is used by one thread at a time. Built on Beast coroutines internally.
 #pragma once
 
+#include <openssl/x509.h>
+
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +22,11 @@ struct ClientOptions {
   std::string key_file;    // its private key
   bool verify_peer = true; // check the server's certificate and host name
   std::chrono::milliseconds timeout{15000};  // per request, connect included
+  // Called after each TLS handshake with the server's verified leaf certificate; a non-OK
+  // status drops the connection and fails the request with it (PermissionDenied keeps
+  // its code). The security server pins peers to the global configuration and checks
+  // their OCSP status here.
+  std::function<Status(X509* leaf)> verify_server;
   size_t max_body_bytes = 64 * 1024 * 1024;
 };
 

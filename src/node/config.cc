@@ -42,7 +42,7 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange"};
+  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange", "demo-backend"};
   return kinds;
 }
 
@@ -120,6 +120,29 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ParseNodeConfig(ss.str(), path);
+}
+
+std::string RoleConfig::Setting(const std::string& key, std::string fallback) const {
+  auto it = settings.find(key);
+  return it == settings.end() ? fallback : it->second;
+}
+
+Result<std::string> RoleConfig::Required(const std::string& key, std::string_view what) const {
+  std::string value = Setting(key);
+  if (value.empty()) return InvalidArgument("the " + kind + " role needs " + key + " (" + std::string(what) + ")");
+  return value;
+}
+
+Result<int64_t> RoleConfig::Number(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {
+  std::string text = Setting(key);
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || v < min || v > max) {
+    return InvalidArgument(name + "." + key + " must be a whole number from " + std::to_string(min) + " to " +
+                           std::to_string(max) + ", not '" + text + "'");
+  }
+  return static_cast<int64_t>(v);
 }
 
 }  // namespace riik::node

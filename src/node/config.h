@@ -29,6 +29,13 @@ struct RoleConfig {
   // The role's own string settings (every other key of its [[role]] table), e.g. the
   // trust role's passphrase_file.
   std::map<std::string, std::string> settings;
+
+  // A setting, or `fallback` when absent.
+  std::string Setting(const std::string& key, std::string fallback = "") const;
+  // A setting that must be there; the error names it and `what` it is for.
+  Result<std::string> Required(const std::string& key, std::string_view what) const;
+  // A whole-number setting in [min, max], or `fallback` when absent.
+  Result<int64_t> Number(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
 };
 
 struct NodeConfig {

@@ -38,15 +38,15 @@ TEST(OcspCache, GoodThenRevokedAfterTheFreshnessAndFailsClosedWithoutAResponder)
   auto cert = ParseCertificatePem(rec->pem);
 
   UnixMicros now = NowMicros();
-  OcspCache cache({.responder_url = (*server)->url() + "/ocsp",
-                   .trust_root_pem = CertificatePem(ca.ca->root_certificate()),
+  std::string url = (*server)->url() + "/ocsp";
+  OcspCache cache({.trust_root_pem = CertificatePem(ca.ca->root_certificate()),
                    .freshness = std::chrono::seconds(60),
                    .clock = [&] { return now; }});
-  EXPECT_TRUE(cache.Check(cert->get(), ca.ca->org_certificate()).ok());
+  EXPECT_TRUE(cache.Check(cert->get(), ca.ca->org_certificate(), url).ok());
   ASSERT_TRUE(ca.ca->Revoke(rec->serial, "keyCompromise").ok());
-  EXPECT_TRUE(cache.Check(cert->get(), ca.ca->org_certificate()).ok());  // still the cached answer
+  EXPECT_TRUE(cache.Check(cert->get(), ca.ca->org_certificate(), url).ok());  // still the cached answer
   now += 61'000'000;
-  Status revoked = cache.Check(cert->get(), ca.ca->org_certificate());
+  Status revoked = cache.Check(cert->get(), ca.ca->org_certificate(), url);
   EXPECT_EQ(revoked.code(), Code::kPermissionDenied);
   EXPECT_NE(revoked.message().find("revoked (keyCompromise)"), std::string::npos) << revoked.ToString();
 
@@ -55,10 +55,10 @@ TEST(OcspCache, GoodThenRevokedAfterTheFreshnessAndFailsClosedWithoutAResponder)
   req.public_key = key2->get();
   auto rec2 = ca.ca->Issue(req);
   auto cert2 = ParseCertificatePem(rec2->pem);
-  EXPECT_TRUE(cache.Check(cert2->get(), ca.ca->org_certificate()).ok());
+  EXPECT_TRUE(cache.Check(cert2->get(), ca.ca->org_certificate(), url).ok());
   (*server)->Stop();
   now += 61'000'000;
-  Status gone = cache.Check(cert2->get(), ca.ca->org_certificate());
+  Status gone = cache.Check(cert2->get(), ca.ca->org_certificate(), url);
   EXPECT_EQ(gone.code(), Code::kUnavailable) << gone.ToString();
 }
 
@@ -79,9 +79,9 @@ TEST(OcspCache, AnAnswerThatDoesNotVerifyIsRefused) {
   req.public_key = key->get();
   auto rec = other.ca->Issue(req);
   auto cert = ParseCertificatePem(rec->pem);
-  OcspCache cache({.responder_url = (*server)->url() + "/ocsp",
-                   .trust_root_pem = CertificatePem(ca.ca->root_certificate())});
-  Status st = cache.Check(cert->get(), other.ca->org_certificate());
+  std::string url = (*server)->url() + "/ocsp";
+  OcspCache cache({.trust_root_pem = CertificatePem(ca.ca->root_certificate())});
+  Status st = cache.Check(cert->get(), other.ca->org_certificate(), url);
   EXPECT_EQ(st.code(), Code::kUnavailable);
   EXPECT_NE(st.message().find("does not verify"), std::string::npos) << st.ToString();
 }

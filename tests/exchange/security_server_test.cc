@@ -161,7 +161,7 @@ class SecurityServerTest : public LogTest {
     trust::IssueRequest req;
     req.profile = profile;
     req.common_name = cn;
-    if (profile == trust::Profile::kTlsServer) req.ip_addresses = {"127.0.0.1"};
+    if (profile == trust::Profile::kMemberAuth) req.ip_addresses = {"127.0.0.1"};
     req.public_key = key->get();
     auto rec = ca_->Issue(req);
     EXPECT_TRUE(rec.ok()) << rec.status().ToString();
@@ -175,8 +175,9 @@ class SecurityServerTest : public LogTest {
     m.role = role;
     m.dir = dir_ / role;
     std::filesystem::create_directories(m.dir);
-    m.auth_sha256 = IssueFiles(trust::Profile::kTlsClient, server_id + " auth", m.dir + "/auth");
-    IssueFiles(trust::Profile::kTlsServer, server_id + " tls", m.dir + "/tls");
+    // One authentication certificate: the provider listener's server certificate and the
+    // client certificate to other servers, pinned both ways by the configuration.
+    m.auth_sha256 = IssueFiles(trust::Profile::kMemberAuth, server_id + " auth", m.dir + "/auth");
     IssueFiles(trust::Profile::kMemberSigning, server_id + " signing", m.dir + "/sign");
   }
 
@@ -191,8 +192,8 @@ class SecurityServerTest : public LogTest {
                      {"trust_root", ca_->RootPemPath()},
                      {"auth_cert", m.dir + "/auth.pem"},
                      {"auth_key", m.dir + "/auth.key"},
-                     {"tls_cert", m.dir + "/tls.pem"},
-                     {"tls_key", m.dir + "/tls.key"},
+                     {"tls_cert", m.dir + "/auth.pem"},
+                     {"tls_key", m.dir + "/auth.key"},
                      {"provider_listen", "127.0.0.1:0"},
                      {"signing_cert", m.dir + "/sign.pem"},
                      {"signing_key", m.dir + "/sign.key"},

@@ -51,23 +51,19 @@ class CentralService : public RoleService {
   UnixMicros signed_at_ = 0;
 };
 
-std::string Setting(const RoleConfig& role, const char* key, std::string fallback = "") {
-  auto it = role.settings.find(key);
-  return it == role.settings.end() ? fallback : it->second;
-}
 
 Status CentralService::Start(Node& node, const RoleConfig& role, const std::string&) {
-  std::string dir = Setting(role, "dir", (std::filesystem::path(node.config().data_dir) / "central").string());
+  std::string dir = role.Setting("dir", (std::filesystem::path(node.config().data_dir) / "central").string());
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
-  std::string cert_path = Setting(role, "signing_cert"), key_path = Setting(role, "signing_key");
+  std::string cert_path = role.Setting("signing_cert"), key_path = role.Setting("signing_key");
   if (cert_path.empty() || key_path.empty()) {
     return InvalidArgument("the central role needs signing_cert and signing_key (its certificate from the "
                            "organisations CA: riik ca issue --profile signing)");
   }
   std::string passphrase;
-  if (std::string pf = Setting(role, "key_passphrase_file"); !pf.empty()) {
+  if (std::string pf = role.Setting("key_passphrase_file"); !pf.empty()) {
     ASSIGN_OR_RETURN(std::string text, ReadFile(pf));
     passphrase = text.substr(0, text.find('\n'));
   }
@@ -78,11 +74,9 @@ Status CentralService::Start(Node& node, const RoleConfig& role, const std::stri
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     return InvalidArgument(key_path + " is not the key of " + cert_path);
   }
-  std::string validity = Setting(role, "conf_validity_s", "600");
-  validity_s = std::atoll(validity.c_str());
-  if (validity_s < 10 || validity_s > 7 * 86400) return InvalidArgument("conf_validity_s must be 10 s to 7 days");
-  ocsp_url = Setting(role, "ocsp_url");
-  tsa_url = Setting(role, "tsa_url");
+  ASSIGN_OR_RETURN(validity_s, role.Number("conf_validity_s", 600, 10, 7 * 86400));
+  ocsp_url = role.Setting("ocsp_url");
+  tsa_url = role.Setting("tsa_url");
   // Not given: a trust role of this process, if it runs one.
   for (const auto& r : node.roles()) {
     if (r.kind != "trust") continue;
@@ -90,7 +84,7 @@ Status CentralService::Start(Node& node, const RoleConfig& role, const std::stri
     if (tsa_url.empty()) tsa_url = r.url + "/tsa";
   }
   ASSIGN_OR_RETURN(store::Store * store, node.OpenStore("central"));
-  ASSIGN_OR_RETURN(registry, CentralRegistry::Open(*store, Setting(role, "instance", "EE")));
+  ASSIGN_OR_RETURN(registry, CentralRegistry::Open(*store, role.Setting("instance", "EE")));
   registry_head = [store] { return store->Head().seq; };
   ASSIGN_OR_RETURN(admin->token, LoadOrCreateToken(AdminTokenPath(dir)));
   admin->ready = true;

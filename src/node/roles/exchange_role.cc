@@ -10,7 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/file.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
+#include "exchange/admission.h"
+#include "exchange/ocsp_cache.h"
 #include "exchange/security_proxy.h"
 #include "exchange/tsa_client.h"
 #include "exchange/xroad_error.h"
@@ -26,27 +29,6 @@ using exchange::SecurityProxy;
 
 constexpr size_t kDefaultMaxBody = 4 << 20;
 
-std::string Setting(const RoleConfig& role, const std::string& key, std::string fallback = "") {
-  auto it = role.settings.find(key);
-  return it == role.settings.end() ? fallback : it->second;
-}
-
-Result<std::string> Required(const RoleConfig& role, const std::string& key, const char* what) {
-  std::string value = Setting(role, key);
-  if (value.empty()) return InvalidArgument("the exchange role needs " + key + " (" + what + ")");
-  return value;
-}
-
-Result<int64_t> Number(const RoleConfig& role, const std::string& key, int64_t fallback, int64_t min, int64_t max) {
-  std::string text = Setting(role, key);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || v < min || v > max) {
-    return InvalidArgument(key + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-  }
-  return static_cast<int64_t>(v);
-}
 
 // Every certificate of a PEM file, in file order.
 Result<std::vector<UniquePtr<X509>>> ReadChain(const std::string& path) {
@@ -81,55 +63,76 @@ class ExchangeService : public RoleService {
   std::vector<std::string> stores() const override { return {store_}; }
 
   SecurityProxy* proxy() { return ready_ ? proxy_.get() : nullptr; }
+  exchange::Admission& admission() { return *admission_; }
   Json StatusJson() const;
 
   std::shared_ptr<AdminApi> admin = std::make_shared<AdminApi>();
 
  private:
   Status StartProxy(Node& node, const RoleConfig& role);
+  // A peer security server's certificate: registered in the configuration in force and,
+  // if the configuration names an OCSP responder, not revoked.
+  Status CheckPeer(exchange::ConfClient& conf, X509* leaf);
   Status StartProviderListener(const RoleConfig& role, const std::string& trust_root);
 
   std::string store_;
   std::string consumer_url_;
   std::unique_ptr<SecurityProxy> proxy_;
+  std::unique_ptr<exchange::Admission> admission_;
+  std::unique_ptr<exchange::OcspCache> ocsp_;
+  UniquePtr<X509> peer_issuer_;  // the organisations CA, which issues every member's auth certificate
   std::unique_ptr<net::HttpServer> provider_;
   std::atomic<bool> ready_{false};
 };
 
 Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   exchange::SecurityProxyOptions o;
-  ASSIGN_OR_RETURN(o.server_id, Required(role, "server_id", "INSTANCE/CLASS/CODE/SERVERCODE"));
-  ASSIGN_OR_RETURN(std::string trust_root, Required(role, "trust_root", "the state root certificate"));
-  ASSIGN_OR_RETURN(o.peer_tls.cert_file, Required(role, "auth_cert", "the TLS authentication certificate"));
-  ASSIGN_OR_RETURN(o.peer_tls.key_file, Required(role, "auth_key", "its key"));
+  ASSIGN_OR_RETURN(o.server_id, role.Required("server_id", "INSTANCE/CLASS/CODE/SERVERCODE"));
+  ASSIGN_OR_RETURN(std::string trust_root, role.Required("trust_root", "the state root certificate"));
+  ASSIGN_OR_RETURN(o.peer_tls.cert_file, role.Required("auth_cert", "the TLS authentication certificate"));
+  ASSIGN_OR_RETURN(o.peer_tls.key_file, role.Required("auth_key", "its key"));
   o.peer_tls.ca_file = trust_root;
-  ASSIGN_OR_RETURN(int64_t peer_ms, Number(role, "peer_timeout_ms", 30000, 100, 600000));
-  ASSIGN_OR_RETURN(int64_t backend_ms, Number(role, "backend_timeout_ms", 30000, 100, 600000));
+  ASSIGN_OR_RETURN(int64_t peer_ms, role.Number("peer_timeout_ms", 30000, 100, 600000));
+  ASSIGN_OR_RETURN(int64_t backend_ms, role.Number("backend_timeout_ms", 30000, 100, 600000));
   o.peer_tls.timeout = std::chrono::milliseconds(peer_ms);
   o.backend_http.timeout = std::chrono::milliseconds(backend_ms);
-  ASSIGN_OR_RETURN(int64_t workers, Number(role, "workers", 32, 1, 1024));
+  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 32, 1, 1024));
   o.workers = static_cast<int>(workers);
-  ASSIGN_OR_RETURN(int64_t max_body, Number(role, "max_body_bytes", kDefaultMaxBody, 1, 1LL << 30));
+  ASSIGN_OR_RETURN(int64_t max_body, role.Number("max_body_bytes", kDefaultMaxBody, 1, 1LL << 30));
   o.max_body_bytes = static_cast<size_t>(max_body);
   for (const auto& [key, value] : role.settings) {
     if (key.starts_with("backend.")) o.backends[key.substr(8)] = value;
   }
 
+  // Peers' certificates, both ways, must be a registered security server's and have a
+  // good OCSP status (cached for ocsp_freshness_s) from the responder the configuration
+  // names: a revoked member is cut off once OCSP says so.
+  ASSIGN_OR_RETURN(auto auth_chain, ReadChain(role.Setting("auth_cert")));
+  if (auth_chain.size() < 2) return InvalidArgument("auth_cert must hold the certificate and its issuing CA");
+  peer_issuer_ = std::move(auth_chain[1]);
+  ASSIGN_OR_RETURN(int64_t freshness, role.Number("ocsp_freshness_s", 60, 1, 86400));
+  o.peer_connection_max_age = std::chrono::seconds(freshness);
+  ASSIGN_OR_RETURN(std::string root_pem, ReadFile(trust_root));
+  ocsp_ = std::make_unique<exchange::OcspCache>(
+      exchange::OcspCacheOptions{.trust_root_pem = root_pem, .freshness = std::chrono::seconds(freshness)});
+
   exchange::ConfClientOptions conf;
-  ASSIGN_OR_RETURN(conf.central_url, Required(role, "central_url", "the central authority's URL"));
-  ASSIGN_OR_RETURN(std::string anchor_path, Required(role, "anchor", "the trust anchor file"));
+  ASSIGN_OR_RETURN(conf.central_url, role.Required("central_url", "the central authority's URL"));
+  ASSIGN_OR_RETURN(std::string anchor_path, role.Required("anchor", "the trust anchor file"));
   ASSIGN_OR_RETURN(std::string anchor_text, ReadFile(anchor_path));
   ASSIGN_OR_RETURN(conf.anchor, exchange::TrustAnchor::Parse(anchor_text));
-  ASSIGN_OR_RETURN(int64_t refresh_s, Number(role, "conf_refresh_s", 60, 1, 86400));
+  ASSIGN_OR_RETURN(int64_t refresh_s, role.Number("conf_refresh_s", 60, 1, 86400));
   conf.refresh = std::chrono::seconds(refresh_s);
   conf.server_id = o.server_id;
   conf.http.ca_file = trust_root;
   o.conf = exchange::ConfClient::Start(std::move(conf));
+  exchange::ConfClient* conf_for_peers = o.conf.get();  // outlives every connection (member order)
+  o.peer_tls.verify_server = [this, conf_for_peers](X509* leaf) { return CheckPeer(*conf_for_peers, leaf); };
 
   exchange::MessageLogOptions log;
   log.log_id = o.server_id;
-  ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(Setting(role, "signing_cert")));
-  ASSIGN_OR_RETURN(log.signing_key, ReadKey(Setting(role, "signing_key"), Setting(role, "key_passphrase_file")));
+  ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
+  ASSIGN_OR_RETURN(log.signing_key, ReadKey(role.Setting("signing_key"), role.Setting("key_passphrase_file")));
   ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
   log.trust_root = std::move(roots[0]);
   exchange::ConfClient* conf_client = o.conf.get();  // outlives the log (SecurityProxy member order)
@@ -143,14 +146,35 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(o.log, exchange::MessageLog::Open(*store, std::move(log)));
   ASSIGN_OR_RETURN(o.rights, exchange::AccessRights::Open(*store));
   ASSIGN_OR_RETURN(proxy_, SecurityProxy::Create(std::move(o)));
+
+  // Per client subsystem: a rate and an in-flight cap (below the worker count), so that
+  // one client's flood leaves workers for the others.
+  ASSIGN_OR_RETURN(int64_t rate, role.Number("client_rate_per_s", 2000, 1, 10'000'000));
+  ASSIGN_OR_RETURN(int64_t burst, role.Number("client_burst", 400, 1, 10'000'000));
+  ASSIGN_OR_RETURN(int64_t in_flight, role.Number("client_max_in_flight", std::max<int64_t>(1, workers / 2), 1, 4096));
+  admission_ = std::make_unique<exchange::Admission>(exchange::AdmissionOptions{
+      .rate_per_s = static_cast<double>(rate), .burst = static_cast<double>(burst), .max_in_flight = static_cast<int>(in_flight)});
+
   return StartProviderListener(role, trust_root);
 }
 
+Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf) {
+  ASSIGN_OR_RETURN(auto current, conf.Current());
+  std::string sha256 = DigestHex(Sha256(CertificateDer(leaf)));
+  if (!current->ServerByCert(sha256)) {
+    return PermissionDenied("the certificate " + SubjectString(leaf) + " is not a registered security server's");
+  }
+  if (current->ocsp_url.empty()) return OkStatus();  // the central authority runs no OCSP
+  Status status = ocsp_->Check(leaf, peer_issuer_.get(), current->ocsp_url);
+  if (status.code() == Code::kUnavailable) return PermissionDenied("no current OCSP status: " + status.message());
+  return status;
+}
+
 Status ExchangeService::StartProviderListener(const RoleConfig& role, const std::string& trust_root) {
-  ASSIGN_OR_RETURN(std::string listen, Required(role, "provider_listen", "HOST:PORT for other security servers"));
+  ASSIGN_OR_RETURN(std::string listen, role.Required("provider_listen", "HOST:PORT for other security servers"));
   auto address = net::ParseUrl("https://" + listen);
   if (!address.ok()) return InvalidArgument("provider_listen must be HOST:PORT, got '" + listen + "'");
-  ASSIGN_OR_RETURN(int64_t threads, Number(role, "provider_threads", 1, 1, 256));
+  ASSIGN_OR_RETURN(int64_t threads, role.Number("provider_threads", 1, 1, 256));
   net::ServerOptions so;
   so.name = role.name + "-provider";
   so.host = address->host;
@@ -158,11 +182,14 @@ Status ExchangeService::StartProviderListener(const RoleConfig& role, const std:
   so.threads = static_cast<int>(threads);
   so.max_body_bytes = ExchangeListenerBodyLimit(role);
   net::TlsServerConfig tls;
-  ASSIGN_OR_RETURN(tls.cert_file, Required(role, "tls_cert", "the provider listener's TLS server certificate"));
-  ASSIGN_OR_RETURN(tls.key_file, Required(role, "tls_key", "its key"));
+  ASSIGN_OR_RETURN(tls.cert_file, role.Required("tls_cert", "the provider listener's TLS server certificate"));
+  ASSIGN_OR_RETURN(tls.key_file, role.Required("tls_key", "its key"));
   tls.client_ca_file = trust_root;
   SecurityProxy* proxy = proxy_.get();
-  tls.verify_client = [proxy](X509* leaf) { return proxy->VerifyPeer(leaf); };
+  tls.verify_client = [this, proxy](X509* leaf) -> Status {
+    RETURN_IF_ERROR(proxy->VerifyPeer(leaf));
+    return CheckPeer(proxy->conf(), leaf);
+  };
   so.tls = std::move(tls);
   net::Router router;
   exchange::AddRestRoutes(router, [proxy](net::HttpRequest&& req, net::Responder respond) {
@@ -175,7 +202,7 @@ Status ExchangeService::StartProviderListener(const RoleConfig& role, const std:
 Status ExchangeService::Start(Node& node, const RoleConfig& role, const std::string& url) {
   consumer_url_ = url;
   store_ = ExchangeStoreName(role.name);  // one per role: several servers can share a data directory
-  std::string dir = Setting(role, "dir", (std::filesystem::path(node.config().data_dir) / store_).string());
+  std::string dir = role.Setting("dir", (std::filesystem::path(node.config().data_dir) / store_).string());
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
@@ -244,7 +271,7 @@ std::string ExchangeStoreName(const std::string& role_name) {
 }
 
 size_t ExchangeListenerBodyLimit(const RoleConfig& role) {
-  auto limit = Number(role, "max_body_bytes", kDefaultMaxBody, 1, 1LL << 30);
+  auto limit = role.Number("max_body_bytes", kDefaultMaxBody, 1, 1LL << 30);
   return 2 * static_cast<size_t>(limit.ok() ? *limit : kDefaultMaxBody);
 }
 
@@ -258,7 +285,17 @@ std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) 
                                      "the security server is still starting"),
           ""));
     }
-    proxy->HandleConsumer(std::move(req), std::move(respond));
+    auto ticket = s->admission().Admit(std::string(req.headers.Get("X-Road-Client")));
+    if (!ticket.ok()) {
+      return respond(exchange::XRoadErrorResponse(
+          exchange::XRoadError::Make(exchange::kClientProxyPrefix, "TooManyRequests", 429, ticket.status().message()),
+          ""));
+    }
+    // The client's slot is held until its answer goes out.
+    auto held = std::make_shared<exchange::Admission::Ticket>(std::move(*ticket));
+    auto inner = std::make_shared<net::Responder>(std::move(respond));
+    proxy->HandleConsumer(std::move(req),
+                          net::Responder([held, inner](net::HttpResponse resp) { (*inner)(std::move(resp)); }));
   });
   std::pair<const char*, net::HttpResponse (*)(ExchangeService&, const Json&)> admin[] = {
       {"/admin/grant", AdminGrant}, {"/admin/revoke", AdminRevoke}, {"/admin/rights", AdminRights},
