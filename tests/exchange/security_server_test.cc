@@ -32,6 +32,10 @@ constexpr const char* kTaxServer = "EE/GOV/70000310/ss1";
 constexpr const char* kPopulationServer = "EE/GOV/70000001/ss1";
 constexpr const char* kTaxClient = "EE/GOV/70000310/tax";
 constexpr const char* kPersonService = "EE/GOV/70000001/population/person";
+// A second client on the tax board's server, and a service that answers after a second:
+// the flood test's ingredients.
+constexpr const char* kCustomsClient = "EE/GOV/70000310/customs";
+constexpr const char* kSlowService = "EE/GOV/70000001/population/slow";
 
 void WriteText(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::trunc) << text; }
 
@@ -60,6 +64,7 @@ class SecurityServerTest : public LogTest {
     StartTsa();
     StartCentral();
     StartBackend();
+    StartSlowBackend();
   }
 
   void TearDown() override {
@@ -131,6 +136,21 @@ class SecurityServerTest : public LogTest {
     backend_ = std::move(*server);
   }
 
+  // A backend that takes a second per answer (its own threads, so the other backend
+  // is not held up by it).
+  void StartSlowBackend() {
+    net::Router router;
+    router.AddAsync("GET", "/slow", [](net::HttpRequest&&, net::Responder respond) {
+      std::thread([r = std::make_shared<net::Responder>(std::move(respond))] {
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        (*r)(net::JsonResponse(Json{{"slow", true}}));
+      }).detach();
+    });
+    auto server = net::HttpServer::Start(net::ServerOptions{}, std::move(router));
+    ASSERT_TRUE(server.ok());
+    slow_backend_ = std::move(*server);
+  }
+
   GlobalConf Conf() const {
     GlobalConf c;
     c.instance = "EE";
@@ -138,15 +158,15 @@ class SecurityServerTest : public LogTest {
     c.generated_at = NowMicros();
     c.expires_at = c.generated_at + conf_validity_us_;
     c.members = {{*ParseMemberId("EE/GOV/70000001"), "Population Register", {"population"}},
-                 {*ParseMemberId("EE/GOV/70000310"), "Tax and Customs Board", {"tax"}},
+                 {*ParseMemberId("EE/GOV/70000310"), "Tax and Customs Board", {"tax", "customs"}},
                  {*ParseMemberId("EE/GOV/70000009"), "A member whose server is down", {"dead"}}};
     c.servers = {{*ParseMemberId("EE/GOV/70000310"), "ss1", tax_.provider_url, tax_.auth_sha256,
-                  {*ParseClientId(kTaxClient)}},
+                  {*ParseClientId(kTaxClient), *ParseClientId(kCustomsClient)}},
                  {*ParseMemberId("EE/GOV/70000001"), "ss1", population_.provider_url, population_.auth_sha256,
                   {*ParseClientId("EE/GOV/70000001/population")}},
                  {*ParseMemberId("EE/GOV/70000009"), "ss1", "https://127.0.0.1:1", std::string(64, '0'),
                   {*ParseClientId("EE/GOV/70000009/dead")}}};
-    for (const char* s : {kPersonService, "EE/GOV/70000001/population/down", "EE/GOV/70000009/dead/x"}) {
+    for (const char* s : {kPersonService, kSlowService, "EE/GOV/70000001/population/down", "EE/GOV/70000009/dead/x"}) {
       c.services.push_back({*ParseServiceId(s), s});
     }
     c.tsa_url = tsa_server_->url() + "/tsa";
@@ -228,6 +248,7 @@ class SecurityServerTest : public LogTest {
     PrepareMember(tax_, kTaxServer, "ss_tax");
     PrepareMember(population_, kPopulationServer, "ss_population");
     population_.backends = {{"backend.EE/GOV/70000001/population/person", backend_->url() + "/api"},
+                            {std::string("backend.") + kSlowService, slow_backend_->url() + "/slow"},
                             {"backend.EE/GOV/70000001/population/down", "http://127.0.0.1:1"}};
     ASSERT_NO_FATAL_FAILURE(StartMember(tax_, tax_extra));
     ASSERT_NO_FATAL_FAILURE(StartMember(population_, population_.backends));
@@ -272,7 +293,7 @@ class SecurityServerTest : public LogTest {
 
   enum class CentralMode { kFresh, kExpired, kForged };
 
-  std::unique_ptr<net::HttpServer> tsa_server_, central_, backend_;
+  std::unique_ptr<net::HttpServer> tsa_server_, central_, backend_, slow_backend_;
   UniquePtr<EVP_PKEY> central_key_;
   UniquePtr<X509> central_cert_;
   std::mutex central_mu_;
@@ -440,6 +461,37 @@ TEST_F(SecurityServerTest, ExpiredOrForgedConfigurationIsRefusedAndTheLastGoodOn
   EXPECT_NE(r.body.find("expired"), std::string::npos) << r.body;
   EXPECT_NE(Metrics().Render().find("riik_exchange_globalconf_expires_at_seconds{server=\"EE/GOV/70000310/ss1\"}"),
             std::string::npos);
+}
+
+// Estonia 2007: one client subsystem floods its security server with slow calls; the
+// per-client in-flight cap refuses its excess (429) and leaves workers for another
+// client, whose call still answers at once. Without the cap the flood would hold all 8
+// workers for a second or more.
+TEST_F(SecurityServerTest, AFloodFromOneClientDoesNotStarveAnother) {
+  ASSERT_NO_FATAL_FAILURE(StartBoth());
+  ASSERT_TRUE(Grant({{"service", kPersonService}, {"client", kTaxClient}}).ok());
+  ASSERT_TRUE(Grant({{"service", kSlowService}, {"client", kCustomsClient}}).ok());
+  std::atomic<int> answered{0}, refused{0};
+  std::vector<std::thread> flood;
+  for (int i = 0; i < 40; ++i) {
+    flood.emplace_back([&] {
+      auto r = net::Fetch("GET", tax_.consumer_url + "/r1/" + kSlowService, ClientHeaders(kCustomsClient));
+      if (r.ok() && r->status == 200) ++answered;
+      if (r.ok() && r->status == 429 && r->headers.Get("X-Road-Error") == "Server.ClientProxy.TooManyRequests") {
+        ++refused;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the flood is under way
+  auto start = std::chrono::steady_clock::now();
+  net::HttpResponse r = Call("GET", "/r1/EE/GOV/70000001/population/person/persons/38001085718", ClientHeaders());
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_LT(waited, std::chrono::milliseconds(700)) << "the other client waited behind the flood";
+  for (auto& t : flood) t.join();
+  EXPECT_GT(refused.load(), 0);
+  EXPECT_GT(answered.load(), 0);
+  EXPECT_EQ(answered + refused, 40);
 }
 
 }  // namespace
