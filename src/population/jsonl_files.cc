@@ -294,7 +294,9 @@ Status WritePopulationFiles(const Population& pop, const std::string& dir, const
   int64_t total = 0, before = 0;
   for (const auto& table : tables) total += static_cast<int64_t>(table.first);
   for (size_t t = 0; t < std::size(tables); ++t) {
-    auto [rows, write_row] = tables[t];
+    // (Not a structured binding: clang 14, the fuzz build's compiler, cannot capture one.)
+    const size_t rows = tables[t].first;
+    const auto write_row = tables[t].second;
     RETURN_IF_ERROR(WriteTable(
         dir, kPopulationFiles[t], rows, [&](size_t i, std::string& out) { write_row(pop, i, out); },
         [&](size_t done) {
