@@ -57,6 +57,14 @@ for role in ss-tax ss-population; do
 done
 pass "both logs: evidence verifies offline, an altered status is caught, the whole logs verify"
 
+# Between security servers: TLS 1.3 and a client certificate, nothing less.
+prov=$(curl -s "$(jq -r .roles.central.url "$EP")/globalconf" |
+  jq -r '.conf.security_servers[] | select(.owner == "EE/GOV/70000001") | .address' | sed 's|https://||')
+echo | openssl s_client -connect "$prov" -tls1_2 >"$WORK/tls12.out" 2>&1 && fail "the provider listener accepted TLS 1.2"
+echo | openssl s_client -connect "$prov" -tls1_3 -CAfile "$DIR/trust/root.pem" 2>&1 | grep -q "TLSv1.3" ||
+  fail "no TLS 1.3 handshake with the provider listener"
+pass "the provider listener ($prov) speaks TLS 1.3 only"
+
 serial=$(openssl x509 -in "$DIR/ss_population/auth.pem" -noout -serial | cut -d= -f2)
 "$RIIK" ca revoke --dir "$DIR" --serial "$serial" --reason keyCompromise >/dev/null || fail "revoking the provider's certificate"
 for _ in $(seq 1 50); do

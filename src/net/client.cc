@@ -130,7 +130,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base_url
   impl->opts = std::move(options);
   if (impl->url.tls) {
     impl->ssl = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(impl->ssl->native_handle(), TLS1_2_VERSION);
+    SSL_CTX_set_min_proto_version(impl->ssl->native_handle(),
+                                  impl->opts.require_tls13 ? TLS1_3_VERSION : TLS1_2_VERSION);
     error_code ec;
     if (impl->opts.ca_file.empty()) {
       impl->ssl->set_default_verify_paths(ec);

@@ -21,6 +21,7 @@ struct ClientOptions {
   std::string cert_file;   // client certificate chain for mutual TLS (PEM)
   std::string key_file;    // its private key
   bool verify_peer = true; // check the server's certificate and host name
+  bool require_tls13 = false;  // refuse TLS 1.2 (security servers among themselves)
   std::chrono::milliseconds timeout{15000};  // per request, connect included
   // Called after each TLS handshake with the server's verified leaf certificate; a non-OK
   // status drops the connection and fails the request with it (PermissionDenied keeps

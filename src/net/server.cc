@@ -392,7 +392,7 @@ asio::awaitable<void> AcceptLoop(HttpServer::Impl* s) {
 Status LoadTls(HttpServer::Impl& s) {
   const TlsServerConfig& tls = *s.opts.tls;
   s.ssl = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-  SSL_CTX_set_min_proto_version(s.ssl->native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_min_proto_version(s.ssl->native_handle(), tls.require_tls13 ? TLS1_3_VERSION : TLS1_2_VERSION);
   error_code ec;
   s.ssl->use_certificate_chain_file(tls.cert_file, ec);
   if (ec) return InvalidArgument("cannot load TLS certificate chain " + tls.cert_file + ": " + ec.message());

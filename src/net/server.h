@@ -30,6 +30,7 @@ struct TlsServerConfig {
   // refuses the connection with 403 and the status's message. Later issues check
   // member certificates against the global configuration and OCSP here.
   std::function<Status(X509* leaf)> verify_client;
+  bool require_tls13 = false;  // refuse TLS 1.2 (the security servers' listener)
 };
 
 struct ServerOptions {

@@ -92,6 +92,7 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(o.peer_tls.cert_file, role.Required("auth_cert", "the TLS authentication certificate"));
   ASSIGN_OR_RETURN(o.peer_tls.key_file, role.Required("auth_key", "its key"));
   o.peer_tls.ca_file = trust_root;
+  o.peer_tls.require_tls13 = true;
   ASSIGN_OR_RETURN(int64_t peer_ms, role.Number("peer_timeout_ms", 30000, 100, 600000));
   ASSIGN_OR_RETURN(int64_t backend_ms, role.Number("backend_timeout_ms", 30000, 100, 600000));
   o.peer_tls.timeout = std::chrono::milliseconds(peer_ms);
@@ -185,6 +186,7 @@ Status ExchangeService::StartProviderListener(const RoleConfig& role, const std:
   ASSIGN_OR_RETURN(tls.cert_file, role.Required("tls_cert", "the provider listener's TLS server certificate"));
   ASSIGN_OR_RETURN(tls.key_file, role.Required("tls_key", "its key"));
   tls.client_ca_file = trust_root;
+  tls.require_tls13 = true;  // between security servers: TLS 1.3 only
   SecurityProxy* proxy = proxy_.get();
   tls.verify_client = [this, proxy](X509* leaf) -> Status {
     RETURN_IF_ERROR(proxy->VerifyPeer(leaf));
