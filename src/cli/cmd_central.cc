@@ -3,6 +3,7 @@
 // or through the running central role's admin API while it owns the store.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/admin_client.h"
@@ -31,6 +32,8 @@ int Fail(const char* cmd, const Status& st) {
 // One registry change: on the store when no process owns it, else through the role.
 Status Change(const CentralSelect& s, const std::string& admin_path, const Json& body,
               const std::function<Status(exchange::CentralRegistry&)>& direct) {
+  std::error_code ec;
+  std::filesystem::create_directories(s.dir + "/central", ec);  // a registry not served yet
   store::StoreOptions so{node::DefaultStoreUrl(s.dir, "central"), "central"};
   so.owner_wait = std::chrono::milliseconds(300);
   auto opened = store::Store::Open(so);

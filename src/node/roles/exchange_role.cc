@@ -132,6 +132,10 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
 
   exchange::MessageLogOptions log;
   log.log_id = o.server_id;
+  // How long the first record of a batch waits for others. Under load batches form by
+  // themselves while the previous one commits, so waiting mostly adds latency.
+  ASSIGN_OR_RETURN(int64_t batch_delay_us, role.Number("log_batch_delay_us", 0, 0, 1'000'000));
+  log.max_delay = std::chrono::microseconds(batch_delay_us);
   ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
   ASSIGN_OR_RETURN(log.signing_key, ReadKey(role.Setting("signing_key"), role.Setting("key_passphrase_file")));
   ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
