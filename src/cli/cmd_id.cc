@@ -205,8 +205,9 @@ void AddIdCommand(CLI::App& app, int& exit_code) {
   id->require_subcommand(1);
   id->footer(
       "An eID holds two P-384 keys like the ID card: authentication behind PIN1 and\n"
-      "signing behind PIN2; three wrong tries block a PIN until `riik id unblock` with the\n"
-      "PUK. Tokens: a directory (PKCS#12 files, for tests and demos) or a PKCS#11 token\n"
+      "signing behind PIN2; on a software token three wrong tries block a PIN until\n"
+      "`riik id unblock` with the PUK (a smart card counts its own tries; SoftHSM2 does\n"
+      "not). Tokens: a directory (PKCS#12 files, for tests and demos) or a PKCS#11 token\n"
       "(SoftHSM2, or a smart card through OpenSC). Details: docs/eid.md.");
   AddEnroll(id, exit_code);
   AddShow(id, exit_code);

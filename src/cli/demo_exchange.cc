@@ -87,19 +87,29 @@ Result<std::map<std::string, std::string>> PrepareCentral(CaAccess& ca, const st
 
 namespace {
 
-// A port the kernel has free now (bound and released: a moment's race, on loopback only).
-Result<int> FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Unavailable("no socket for a free port");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(fd);
-  if (!ok) return Unavailable("cannot find a free port on 127.0.0.1");
-  return static_cast<int>(ntohs(addr.sin_port));
+// Ports the kernel has free now, all distinct: each stays bound until every one is
+// chosen, then all are released (a moment's race with other processes remains, on
+// loopback only).
+Result<std::vector<int>> FreePorts(size_t count) {
+  std::vector<int> fds, ports;
+  Status status;
+  for (size_t i = 0; i < count && status.ok(); ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      status = Unavailable("cannot find free ports on 127.0.0.1");
+    } else {
+      ports.push_back(ntohs(addr.sin_port));
+    }
+    if (fd >= 0) fds.push_back(fd);
+  }
+  for (int fd : fds) ::close(fd);
+  RETURN_IF_ERROR(status);
+  return ports;
 }
 
 struct DemoServer {
@@ -147,12 +157,12 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
 Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base) {
   DemoExchangePorts p;
   int* ports[] = {&p.central, &p.backend, &p.population, &p.population_provider, &p.tax, &p.tax_provider};
+  std::vector<int> free;
+  if (port_base == 0) {
+    ASSIGN_OR_RETURN(free, FreePorts(std::size(ports)));
+  }
   for (size_t i = 0; i < std::size(ports); ++i) {
-    if (port_base != 0) {
-      *ports[i] = port_base + 3 + static_cast<int>(i);
-    } else {
-      ASSIGN_OR_RETURN(*ports[i], FreePort());
-    }
+    *ports[i] = port_base != 0 ? port_base + 3 + static_cast<int>(i) : free[i];
   }
   return p;
 }

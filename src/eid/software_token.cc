@@ -53,7 +53,8 @@ class Counters {
   static Result<Counters> Load(const std::string& dir) {
     Counters c(dir + "/token.json");
     auto text = ReadFile(c.path_);
-    if (!text.ok()) return c;  // a new token: every counter full
+    if (!text.ok() && !std::filesystem::exists(c.path_)) return c;  // a new token: every counter full
+    if (!text.ok()) return Unavailable("cannot read " + c.path_ + ": " + text.status().message());
     auto json = ParseJson(*text);
     if (!json.ok() || !json->is_object()) return DataLoss(c.path_ + " is damaged: " + json.status().message());
     c.json_ = std::move(*json);

@@ -143,6 +143,9 @@ Status AccessRights::Load() {
 }
 
 Status AccessRights::Write(const AccessGrant& grant, bool remove) {
+  // Without this a concurrent grant's reload could finish after a revoke's and bring the
+  // revoked grant back into force.
+  std::lock_guard writer(write_mu_);
   auto head = store_.Write([&](store::WriteTxn& txn) -> Status {
     ASSIGN_OR_RETURN(auto existing, txn.Get(kGrantsTable.name, KeyOf(grant)));
     if (remove) {

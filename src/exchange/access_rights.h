@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -71,6 +72,7 @@ class AccessRights {
 
   store::Store& store_;
   mutable std::shared_mutex mu_;
+  std::mutex write_mu_;  // one change at a time: its store write and the reload after it
   std::vector<AccessGrant> grants_;
 };
 

@@ -15,7 +15,11 @@ Result<ClientPool::Pooled> ClientPool::Take(const std::string& base_url) {
       // Too old: dropped (closing its connection) and a fresh one is made.
     }
   }
-  ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(base_url, options_));  // outside the lock: loads TLS files
+  net::ClientOptions options = options_;
+  if (peer_check_) {
+    options.verify_server = [check = peer_check_, base_url](X509* leaf) { return check(base_url, leaf); };
+  }
+  ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(base_url, options));  // outside the lock: loads TLS files
   return Pooled{std::move(client), now};
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,11 +25,16 @@ namespace riik::exchange {
 
 class ClientPool {
  public:
+  // Checks a TLS server's certificate for the base URL it was reached at (pinning a peer
+  // to the server the configuration lists at that address).
+  using PeerCheck = std::function<Status(const std::string& base_url, X509* leaf)>;
+
   // `options` for every client (TLS files, timeout, response size limit); at most
   // `max_idle` idle clients are kept per base URL.
   explicit ClientPool(net::ClientOptions options, size_t max_idle = 64,
-                      std::chrono::seconds max_age = std::chrono::seconds(0))  // 0: no limit
-      : options_(std::move(options)), max_idle_(max_idle), max_age_(max_age) {}
+                      std::chrono::seconds max_age = std::chrono::seconds(0),  // 0: no limit
+                      PeerCheck peer_check = nullptr)
+      : options_(std::move(options)), max_idle_(max_idle), max_age_(max_age), peer_check_(std::move(peer_check)) {}
 
   // One request to `base_url` (scheme, host, port). Transport failures as HttpClient::Send
   // (Unavailable, DeadlineExceeded); InvalidArgument for a bad URL.
@@ -46,6 +52,7 @@ class ClientPool {
   net::ClientOptions options_;
   size_t max_idle_;
   std::chrono::seconds max_age_;
+  PeerCheck peer_check_;
   std::mutex mu_;
   std::map<std::string, std::vector<Pooled>> idle_;
 };

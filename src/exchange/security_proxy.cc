@@ -29,7 +29,7 @@ SecurityProxy::SecurityProxy(SecurityProxyOptions options)
       conf_(std::move(options.conf)),
       log_(std::move(options.log)),
       rights_(std::move(options.rights)),
-      peers_(std::move(options.peer_tls), 64, options.peer_connection_max_age),
+      peers_(std::move(options.peer_tls), 64, options.peer_connection_max_age, std::move(options.peer_check)),
       backend_pool_(std::move(options.backend_http)),
       max_body_bytes_(options.max_body_bytes),
       workers_(options.workers) {}

@@ -42,6 +42,8 @@ struct SecurityProxyOptions {
   // Connections to other security servers are made anew after this long, so that their
   // certificates are checked again (set it to the OCSP freshness); 0: kept while alive.
   std::chrono::seconds peer_connection_max_age{0};
+  // Checks the provider server's certificate for the address it was reached at.
+  ClientPool::PeerCheck peer_check;
 };
 
 class SecurityProxy {

@@ -1,6 +1,8 @@
 // The CA hierarchy: creation, loading, issuance and revocation.
 #include "trust/ca.h"
 
+#include <openssl/err.h>
+
 #include <ctime>
 #include <filesystem>
 
@@ -499,7 +501,10 @@ Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile
     if (!key.ok()) return PermissionDenied("the CA passphrase does not open " + base + ".key");
     s.key = std::move(*key);
     UnixMicros expires = ToMicros(X509_get0_notAfter(s.cert.get()));
-    if (expires - options_.clock() > 30 * kDay) return s;
+    // A key that is not the certificate's (a crash between writing the two) is replaced.
+    bool pair = X509_check_private_key(s.cert.get(), s.key.get()) == 1;
+    ERR_clear_error();
+    if (pair && expires - options_.clock() > 30 * kDay) return s;
   }
   ASSIGN_OR_RETURN(s.key, GenerateEcKey("P-256"));
   CertificateRecord rec;

@@ -487,7 +487,8 @@ TEST_F(SecurityServerTest, AFloodFromOneClientDoesNotStarveAnother) {
   net::HttpResponse r = Call("GET", "/r1/EE/GOV/70000001/population/person/persons/38001085718", ClientHeaders());
   auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.status, 200) << r.body;
-  EXPECT_LT(waited, std::chrono::milliseconds(700)) << "the other client waited behind the flood";
+  // Behind the flood it would wait ~5 s (measured); the bound leaves room for slow CI.
+  EXPECT_LT(waited, std::chrono::seconds(2)) << "the other client waited behind the flood";
   for (auto& t : flood) t.join();
   EXPECT_GT(refused.load(), 0);
   EXPECT_GT(answered.load(), 0);

@@ -20,8 +20,11 @@ struct Signer {
 
 void FreeSigner(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<Signer*>(ptr); }
 
+// A token key cannot be duplicated: the copy would share (and free again) the session.
+int RefuseDup(CRYPTO_EX_DATA*, const CRYPTO_EX_DATA*, void**, int, long, void*) { return 0; }
+
 int SignerIndex() {
-  static const int index = EC_KEY_get_ex_new_index(0, nullptr, nullptr, nullptr, FreeSigner);
+  static const int index = EC_KEY_get_ex_new_index(0, nullptr, nullptr, RefuseDup, FreeSigner);
   return index;
 }
 

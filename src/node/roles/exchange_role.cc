@@ -72,7 +72,9 @@ class ExchangeService : public RoleService {
   Status StartProxy(Node& node, const RoleConfig& role);
   // A peer security server's certificate: registered in the configuration in force and,
   // if the configuration names an OCSP responder, not revoked.
-  Status CheckPeer(exchange::ConfClient& conf, X509* leaf);
+  // `address`: the provider's URL the consumer called (empty on the provider side, where
+  // any registered server may call).
+  Status CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& address = "");
   Status StartProviderListener(const RoleConfig& role, const std::string& trust_root);
 
   std::string store_;
@@ -128,7 +130,10 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   conf.http.ca_file = trust_root;
   o.conf = exchange::ConfClient::Start(std::move(conf));
   exchange::ConfClient* conf_for_peers = o.conf.get();  // outlives every connection (member order)
-  o.peer_tls.verify_server = [this, conf_for_peers](X509* leaf) { return CheckPeer(*conf_for_peers, leaf); };
+  // The provider's certificate must be the one registered for the address called.
+  o.peer_check = [this, conf_for_peers](const std::string& base_url, X509* leaf) {
+    return CheckPeer(*conf_for_peers, leaf, base_url);
+  };
 
   exchange::MessageLogOptions log;
   log.log_id = o.server_id;
@@ -163,11 +168,17 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   return StartProviderListener(role, trust_root);
 }
 
-Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf) {
+Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& address) {
+  if (leaf == nullptr) return PermissionDenied("the peer presented no certificate");
   ASSIGN_OR_RETURN(auto current, conf.Current());
   std::string sha256 = DigestHex(Sha256(CertificateDer(leaf)));
-  if (!current->ServerByCert(sha256)) {
+  const exchange::SecurityServer* server = current->ServerByCert(sha256);
+  if (!server) {
     return PermissionDenied("the certificate " + SubjectString(leaf) + " is not a registered security server's");
+  }
+  if (!address.empty() && server->address != address) {
+    return PermissionDenied("the certificate at " + address + " is " + server->Id() + "'s, registered at " +
+                            server->address);
   }
   if (current->ocsp_url.empty()) return OkStatus();  // the central authority runs no OCSP
   Status status = ocsp_->Check(leaf, peer_issuer_.get(), current->ocsp_url);
@@ -179,7 +190,8 @@ Status ExchangeService::StartProviderListener(const RoleConfig& role, const std:
   ASSIGN_OR_RETURN(std::string listen, role.Required("provider_listen", "HOST:PORT for other security servers"));
   auto address = net::ParseUrl("https://" + listen);
   if (!address.ok()) return InvalidArgument("provider_listen must be HOST:PORT, got '" + listen + "'");
-  ASSIGN_OR_RETURN(int64_t threads, role.Number("provider_threads", 1, 1, 256));
+  // More than one: a handshake waiting on the OCSP responder stalls only its own thread.
+  ASSIGN_OR_RETURN(int64_t threads, role.Number("provider_threads", 2, 1, 256));
   net::ServerOptions so;
   so.name = role.name + "-provider";
   so.host = address->host;
@@ -198,7 +210,13 @@ Status ExchangeService::StartProviderListener(const RoleConfig& role, const std:
   };
   so.tls = std::move(tls);
   net::Router router;
-  exchange::AddRestRoutes(router, [proxy](net::HttpRequest&& req, net::Responder respond) {
+  exchange::AddRestRoutes(router, [this, proxy](net::HttpRequest&& req, net::Responder respond) {
+    // Every request, not only the handshake: a kept-alive connection of a peer revoked
+    // since is refused once its cached OCSP status runs out.
+    if (Status st = CheckPeer(proxy->conf(), req.peer_cert.get()); !st.ok()) {
+      return respond(exchange::XRoadErrorResponse(
+          exchange::XRoadError::Make(exchange::kServerProxyPrefix, "SslAuthenticationFailed", 403, st.message()), ""));
+    }
     proxy->HandleProvider(std::move(req), std::move(respond));
   });
   ASSIGN_OR_RETURN(provider_, net::HttpServer::Start(std::move(so), std::move(router)));
@@ -291,7 +309,11 @@ std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) 
                                      "the security server is still starting"),
           ""));
     }
-    auto ticket = s->admission().Admit(std::string(req.headers.Get("X-Road-Client")));
+    // Keyed by the parsed id, so spellings cannot dodge the cap; a header that does not
+    // parse is refused by the relay itself (400) without a bucket.
+    auto client = exchange::ParseClientId(req.headers.Get("X-Road-Client"));
+    if (!client.ok()) return proxy->HandleConsumer(std::move(req), std::move(respond));
+    auto ticket = s->admission().Admit(client->ToString());
     if (!ticket.ok()) {
       return respond(exchange::XRoadErrorResponse(
           exchange::XRoadError::Make(exchange::kClientProxyPrefix, "TooManyRequests", 429, ticket.status().message()),
