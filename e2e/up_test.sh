@@ -106,7 +106,9 @@ pass "central: global configuration v$v1 -> v$v2 verifies with the anchor; dupli
 STATUS=$(jq -r '.roles.status.url' "$EP")
 seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node") | .seq')
 [ "$seq_before" -ge 2 ] || fail "node store head is $seq_before, expected >= 2"
-curl -s "$STATUS/metrics" | grep -q '^riik_journal_head_seq{node="node"} ' || fail "/metrics lacks riik_journal_head_seq"
+# (Into a file first: grep -q would stop reading early, and curl's SIGPIPE fail the pipe.)
+curl -s "$STATUS/metrics" >"$WORK/metrics.txt"
+grep -q '^riik_journal_head_seq{node="node"} ' "$WORK/metrics.txt" || fail "/metrics lacks riik_journal_head_seq"
 code=$(curl -s -o "$WORK/err.json" -w '%{http_code}' "$STATUS/v1/stores/node/journal?limit=0")
 [ "$code" = 400 ] && jq -e '.type and .message' "$WORK/err.json" >/dev/null || fail "bad limit gave $code"
 pass "status API, metrics and a JSON 400"
