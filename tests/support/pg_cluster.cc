@@ -120,6 +120,9 @@ Status ExecRaw(const std::string& store_url, const std::string& sql) {
     sqlite3* db = nullptr;
     sqlite3_open(store_url.substr(7).c_str(), &db);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> owner(db, sqlite3_close);
+    // The store under test may be writing at this moment (e.g. a message log storing a
+    // timestamp token): wait for its lock instead of failing with "database is locked".
+    sqlite3_busy_timeout(db, 10000);
     char* err = nullptr;
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string m = err ? err : "?";
