@@ -6,24 +6,10 @@
 
 #include "crypto/x509.h"
 #include "eid/enroll.h"
-#include "identity/personal_code.h"
+#include "identity/demo_people.h"
 
 namespace riik::cli {
 namespace {
-
-struct DemoPerson {
-  identity::Sex sex;
-  int year, month, day, serial;
-  const char* given;
-  const char* surname;
-};
-
-constexpr DemoPerson kDemoPeople[] = {
-    {identity::Sex::kMale, 1980, 1, 8, 571, "Jaak-Kristjan", "Jõeorg"},
-    {identity::Sex::kFemale, 1994, 3, 13, 652, "Mari-Liis", "Männik"},
-    {identity::Sex::kMale, 1961, 7, 21, 214, "Tõnu", "Tamm"},
-    {identity::Sex::kFemale, 2004, 11, 2, 93, "Kadri", "Kask"},
-};
 
 // The PINs printed on Estonia's public test ID cards: demo values, not secrets.
 const eid::Pins kDemoPins{"0090", "01497", "17258403"};
@@ -32,7 +18,7 @@ const eid::Pins kDemoPins{"0090", "01497", "17258403"};
 
 Result<Json> EnsureDemoCitizens(CaAccess& ca, const std::string& dir) {
   Json out = Json::array();
-  for (const auto& p : kDemoPeople) {
+  for (const auto& p : identity::kDemoPeople) {
     ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
     std::string token_dir = dir + "/citizens/" + code.code;
     ASSIGN_OR_RETURN(auto token, eid::OpenToken(token_dir));

@@ -3,21 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "identity/personal_code.h"
+#include "identity/demo_people.h"
 
 namespace riik::node {
 namespace {
-
-struct DemoPerson {
-  const char* code;
-  const char* given;
-  const char* surname;
-};
-// The demo citizens `riik up` enrolls (cli/demo_citizens.cc).
-constexpr DemoPerson kPeople[] = {{"38001085718", "Jaak-Kristjan", "Jõeorg"},
-                                  {"49403136526", "Mari-Liis", "Männik"},
-                                  {"36107212142", "Tõnu", "Tamm"},
-                                  {"60411020934", "Kadri", "Kask"}};
 
 net::HttpResponse Echo(const net::HttpRequest& req) {
   Json headers = Json::object();
@@ -39,11 +28,12 @@ void AddDemoBackendRoutes(net::Router& router) {
   router.Add("GET", "/person/{code}", [](const net::HttpRequest& req) {
     auto code = identity::PersonalCode::Parse(req.Param("code"));
     if (!code.ok()) return net::ErrorResponse(code.status());
-    for (const auto& p : kPeople) {
-      if (code->code == p.code) {
+    for (const auto& p : identity::kDemoPeople) {
+      auto demo = identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial);
+      if (demo.ok() && demo->code == code->code) {
         char birth[11];
         std::snprintf(birth, sizeof birth, "%04d-%02d-%02d", code->year, code->month, code->day);
-        return net::JsonResponse({{"code", p.code},
+        return net::JsonResponse({{"code", code->code},
                                   {"given_name", p.given},
                                   {"surname", p.surname},
                                   {"birth_date", birth},

@@ -1,0 +1,24 @@
+// The demo citizens of `riik up`: the people whose eIDs it enrolls (cli/demo_citizens)
+// and whom the demo backend serves (node/roles/demo_backend_role). One list, so the two
+// cannot drift apart; codes are derived with PersonalCode::Make.
+#pragma once
+
+#include "identity/personal_code.h"
+
+namespace riik::identity {
+
+struct DemoPerson {
+  Sex sex;
+  int year, month, day, serial;
+  const char* given;
+  const char* surname;
+};
+
+inline constexpr DemoPerson kDemoPeople[] = {
+    {Sex::kMale, 1980, 1, 8, 571, "Jaak-Kristjan", "Jõeorg"},
+    {Sex::kFemale, 1994, 3, 13, 652, "Mari-Liis", "Männik"},
+    {Sex::kMale, 1961, 7, 21, 214, "Tõnu", "Tamm"},
+    {Sex::kFemale, 2004, 11, 2, 93, "Kadri", "Kask"},
+};
+
+}  // namespace riik::identity
