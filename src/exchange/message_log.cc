@@ -205,9 +205,10 @@ Result<SignedTreeHead> MessageLog::StoreBatch(const std::vector<Pending>& batch,
   return head;
 }
 
-// Timestamps the newest signed head whenever there is one not yet covered: one token
-// covers every earlier head too (evidence adds a consistency proof), so after an outage
-// a single token catches up, and the TSA sees at most one request in flight per log.
+// Timestamps the newest signed head whenever there is one not yet covered, at most once
+// per timestamp_interval: one token covers every earlier head too (evidence adds a
+// consistency proof), so after an outage a single token catches up, and the TSA sees at
+// most one request in flight per log.
 void MessageLog::TimestampLoop() {
   std::chrono::milliseconds backoff = options_.timestamp_retry_min;
   for (;;) {
@@ -224,6 +225,7 @@ void MessageLog::TimestampLoop() {
       while (!untimestamped_.empty() && untimestamped_.front().tree_size <= head.tree_size) untimestamped_.pop_front();
       if (newest_untimestamped_ && newest_untimestamped_->tree_size <= head.tree_size) newest_untimestamped_.reset();
       backoff = options_.timestamp_retry_min;
+      timestamp_cv_.wait_for(lock, options_.timestamp_interval, [&] { return timestamp_stopping_; });
       continue;
     }
     timestamp_failures_total_->Add();

@@ -58,6 +58,10 @@ struct MessageLogOptions {
   TimestampFn timestamp;                        // empty: heads stay untimestamped
   size_t max_batch = 1024;                      // records per signed tree head, at most
   std::chrono::microseconds max_delay{2000};    // how long the first record of a batch may wait for others
+  // At most one timestamp per interval per log: one token covers every earlier head
+  // (evidence adds a consistency proof), so stamping more often only costs the TSA and
+  // this server a signature and a token parse each, without covering anything more.
+  std::chrono::milliseconds timestamp_interval{1000};
   std::chrono::milliseconds timestamp_retry_min{100};  // backoff after a failed timestamp, doubling …
   std::chrono::milliseconds timestamp_retry_max{30000};  // … up to this
   Clock clock = SystemClock();                  // tree head times

@@ -95,6 +95,7 @@ class LogTest : public ::testing::Test {
       if (tsa_down_) return Unavailable("the TSA is down (test)");
       return tsa_->TimestampDigest(digest);
     };
+    o.timestamp_interval = std::chrono::milliseconds(0);
     o.timestamp_retry_min = std::chrono::milliseconds(5);
     o.timestamp_retry_max = std::chrono::milliseconds(20);
     return o;

@@ -214,6 +214,26 @@ TEST_F(LogTest, ATsaOutageDoesNotBlockAppendAndIsCaughtUp) {
   EXPECT_TRUE(WaitForTimestamps());
 }
 
+TEST_F(LogTest, TimestampsAtMostOncePerIntervalAndTheLastTokenCoversEveryHead) {
+  MessageLogOptions o = Options();
+  o.timestamp_interval = std::chrono::milliseconds(400);
+  auto log = OpenLog(std::move(o));
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  log_ = std::move(*log);
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(AppendAndWait(SampleRecord("burst-" + std::to_string(i))).ok());
+  ASSERT_TRUE(WaitForTimestamps());
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  // 20 heads (each record its own batch here), but one token per 400 ms at most: the
+  // first head at once, then the newest head once the interval has passed.
+  int allowed = 1 + static_cast<int>(elapsed / std::chrono::milliseconds(400)) + 1;
+  EXPECT_LE(timestamp_calls_.load(), allowed);
+  EXPECT_LT(timestamp_calls_.load(), 20);
+  auto evidence = log_->Evidence("burst-3");
+  ASSERT_TRUE(evidence.ok()) << evidence.status().ToString();
+  EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
+}
+
 TEST_F(LogTest, VerifyLogNamesATamperedRecordAndHead) {
   OpenLog();
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(AppendAndWait(SampleRecord("id-" + std::to_string(i), Direction::kRequest, i)).ok());

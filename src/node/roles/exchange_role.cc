@@ -141,6 +141,8 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   // themselves while the previous one commits, so waiting mostly adds latency.
   ASSIGN_OR_RETURN(int64_t batch_delay_us, role.Number("log_batch_delay_us", 0, 0, 1'000'000));
   log.max_delay = std::chrono::microseconds(batch_delay_us);
+  ASSIGN_OR_RETURN(int64_t timestamp_ms, role.Number("log_timestamp_interval_ms", 1000, 0, 3'600'000));
+  log.timestamp_interval = std::chrono::milliseconds(timestamp_ms);
   ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
   ASSIGN_OR_RETURN(log.signing_key, ReadKey(role.Setting("signing_key"), role.Setting("key_passphrase_file")));
   ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));

@@ -21,6 +21,8 @@
 //   workers (32), max_body_bytes (4 MiB), peer_timeout_ms, backend_timeout_ms (30000)
 //   log_batch_delay_us (0)  how long a message-log batch waits for more records before
 //                       it is signed and committed (under load batches fill by themselves)
+//   log_timestamp_interval_ms (1000)  at most one TSA timestamp per interval for the
+//                       newest signed tree head (it covers all earlier heads)
 //   ocsp_freshness_s (60)  how long a peer's OCSP status is trusted; connections to
 //                       peers are renewed as often, so a revoked peer is cut off within it
 //   client_rate_per_s (2000), client_burst (400), client_max_in_flight (workers/2)
