@@ -15,6 +15,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/log.h"
@@ -87,10 +88,28 @@ struct HttpServer::Impl {
   std::mutex mu;
   std::condition_variable sessions_done;
   int64_t sessions = 0;
+  std::unordered_map<std::string, size_t> per_address;  // open connections by peer IP, under mu
 
   std::array<std::atomic<Counter*>, 600> by_status{};
   Gauge* active = nullptr;
   Counter* tls_failures = nullptr;
+  Counter* refused = nullptr;
+
+  // Takes a connection slot for `address`; false if the address is at its cap.
+  bool Admit(const std::string& address) {
+    if (opts.max_connections_per_address == 0) return true;
+    std::lock_guard lock(mu);
+    size_t& n = per_address[address];
+    if (n >= opts.max_connections_per_address) return false;
+    ++n;
+    return true;
+  }
+  void Release(const std::string& address) {
+    if (opts.max_connections_per_address == 0) return;
+    std::lock_guard lock(mu);
+    auto it = per_address.find(address);
+    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  }
 
   Counter& RequestsWith(int status) {
     if (status < 100 || status >= 600) status = 500;
@@ -134,6 +153,19 @@ class ConnScope {
   HttpServer::Impl* s_;
   Sweeper* sw_;
   Conn* c_;
+};
+
+// Holds a connection's per-address slot for as long as its coroutine lives.
+class AddressSlot {
+ public:
+  AddressSlot(HttpServer::Impl* s, std::string address) : s_(s), address_(std::move(address)) {}
+  ~AddressSlot() { s_->Release(address_); }
+  AddressSlot(const AddressSlot&) = delete;
+  AddressSlot& operator=(const AddressSlot&) = delete;
+
+ private:
+  HttpServer::Impl* s_;
+  std::string address_;
 };
 
 namespace {
@@ -323,9 +355,27 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, con
 asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::socket socket) {
   error_code ec;
   auto ep = socket.remote_endpoint(ec);
-  std::string remote = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  std::string address = ec ? "?" : ep.address().to_string();
+  std::string remote = ec ? "?" : address + ":" + std::to_string(ep.port());
   socket.set_option(tcp::no_delay(true), ec);
   Conn conn;
+  if (!s->Admit(address)) {
+    s->refused->Add();
+    spdlog::debug("{}: refused a connection from {}: {} open from that address already", s->opts.name, remote,
+                  s->opts.max_connections_per_address);
+    if (s->ssl) co_return;  // closed before the handshake
+    beast::tcp_stream stream(std::move(socket));
+    conn.socket = &stream.socket();
+    ConnScope scope(s, sweeper, &conn);
+    co_await WriteResponse(stream, conn,
+                           JsonError(503, "too_many_connections",
+                                     "this server accepts at most " + std::to_string(s->opts.max_connections_per_address) +
+                                         " open connections from one address; close some or reuse them"),
+                           11, false, s->opts);
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
+  AddressSlot slot(s, address);
   if (!s->ssl) {
     beast::tcp_stream stream(std::move(socket));
     conn.socket = &stream.socket();
@@ -422,6 +472,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
                                      {{"server", impl->opts.name}});
   impl->tls_failures = &Metrics().GetCounter("riik_http_tls_handshake_failures_total", "Failed TLS handshakes",
                                              {{"server", impl->opts.name}});
+  impl->refused = &Metrics().GetCounter("riik_http_connections_refused_total",
+                                        "Connections refused because their address had max_connections_per_address open",
+                                        {{"server", impl->opts.name}});
   if (impl->opts.tls) RETURN_IF_ERROR(LoadTls(*impl));
   int threads = std::max(1, impl->opts.threads);
   for (int i = 0; i < threads; ++i) {

@@ -45,6 +45,11 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60000};   // between keep-alive requests
   std::chrono::milliseconds write_timeout{15000};
   std::chrono::milliseconds shutdown_grace{5000};  // Stop() waits this long for in-flight requests
+  // Open connections from one IP address, at most (0: no cap). Beyond it a new
+  // connection is refused at once: over plain HTTP with a 503 naming the cap, over TLS
+  // closed before the handshake (whose cost is what a flood of connections is after).
+  // Counted in riik_http_connections_refused_total.
+  size_t max_connections_per_address = 0;
 };
 
 class HttpServer {

@@ -78,6 +78,10 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.threads = role.listen.threads;
   opts.tls = role.listen.tls;
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
+  // Every listener caps the connections one address may hold open (Estonia 2007): a
+  // flood of connections from one host then cannot take the descriptors others need.
+  ASSIGN_OR_RETURN(int64_t per_address, role.Number("max_connections_per_address", kDefaultConnectionsPerAddress, 0, 1'000'000));
+  opts.max_connections_per_address = static_cast<size_t>(per_address);
   ASSIGN_OR_RETURN(auto server, net::HttpServer::Start(std::move(opts), std::move(router)));
   running.url = server->url();
   if (service) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/metrics.h"
 #include "crypto/self_signed.h"
 #include "net/client.h"
 #include "support/raw_socket.h"
@@ -166,6 +167,38 @@ TEST(HttpServerTest, MalformedRequestsGetA4xxAndTheServerKeepsServing) {
   EXPECT_EQ(after->status, 200);
 }
 
+TEST(HttpServerTest, ConnectionsPerAddressAreCapped) {
+  ServerOptions opts;
+  opts.max_connections_per_address = 2;
+  auto server = StartServer(opts);
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < 2; ++i) {
+    auto c = HttpClient::Create(server->url());
+    ASSERT_TRUE(c.ok());
+    ASSERT_EQ((*c)->Get("/healthz")->status, 200);  // the connection stays open (keep-alive)
+    held.push_back(std::move(*c));
+  }
+  auto third = Fetch("GET", server->url() + "/healthz");
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(third->status, 503);
+  EXPECT_NE(third->body.find("at most 2 open connections from one address"), std::string::npos) << third->body;
+  EXPECT_EQ(held[0]->Get("/healthz")->status, 200);  // the held ones keep working
+
+  held.pop_back();  // one closes: its slot frees once the server sees the close
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    auto again = Fetch("GET", server->url() + "/healthz");
+    status = again.ok() ? again->status : 0;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 200);
+  std::string metrics = Metrics().Render();
+  size_t line = metrics.find("riik_http_connections_refused_total{server=\"http\"} ");
+  ASSERT_NE(line, std::string::npos) << metrics;
+  size_t value = metrics.find(' ', line) + 1;
+  EXPECT_GE(std::stod(metrics.substr(value, metrics.find('\n', value) - value)), 1.0);  // refusals counted
+}
+
 TEST(HttpServerTest, ListeningOnATakenPortSaysWhich) {
   auto first = StartServer();
   ServerOptions opts;
@@ -225,6 +258,22 @@ TEST_F(TlsTest, HttpsWithServerVerification) {
   auto refused = Fetch("GET", server->url() + "/healthz", {}, "", wrong_ca);
   EXPECT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("TLS handshake"), std::string::npos);
+}
+
+TEST_F(TlsTest, ConnectionsBeyondTheCapAreClosedBeforeTheHandshake) {
+  ServerOptions opts;
+  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, "", nullptr};
+  opts.max_connections_per_address = 1;
+  auto server = StartServer(opts);
+  ClientOptions co;
+  co.ca_file = server_id_.first;
+  auto held = HttpClient::Create(server->url(), co);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ((*held)->Get("/healthz")->status, 200);
+  auto refused = Fetch("GET", server->url() + "/healthz", {}, "", co);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("TLS handshake"), std::string::npos) << refused.status().ToString();
+  EXPECT_EQ((*held)->Get("/healthz")->status, 200);
 }
 
 TEST_F(TlsTest, MutualTlsPassesTheClientCertificateAndTheHookDecides) {

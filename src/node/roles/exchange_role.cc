@@ -200,6 +200,10 @@ Status ExchangeService::StartProviderListener(const RoleConfig& role, const std:
   so.port = address->port;
   so.threads = static_cast<int>(threads);
   so.max_body_bytes = ExchangeListenerBodyLimit(role);
+  // Every caller here is another security server: its connections are capped per peer
+  // address, before the TLS handshake (a consumer keeps at most one per worker).
+  ASSIGN_OR_RETURN(int64_t per_peer, role.Number("provider_max_connections_per_peer", 128, 1, 100'000));
+  so.max_connections_per_address = static_cast<size_t>(per_peer);
   net::TlsServerConfig tls;
   ASSIGN_OR_RETURN(tls.cert_file, role.Required("tls_cert", "the provider listener's TLS server certificate"));
   ASSIGN_OR_RETURN(tls.key_file, role.Required("tls_key", "its key"));
