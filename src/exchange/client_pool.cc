@@ -3,11 +3,12 @@
 
 namespace riik::exchange {
 
-Result<ClientPool::Pooled> ClientPool::Take(const std::string& base_url) {
+Result<ClientPool::Pooled> ClientPool::Take(const std::string& key, const std::string& base_url,
+                                            const std::string& peer) {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
-    auto it = idle_.find(base_url);
+    auto it = idle_.find(key);
     while (it != idle_.end() && !it->second.empty()) {
       Pooled pooled = std::move(it->second.back());
       it->second.pop_back();
@@ -17,23 +18,25 @@ Result<ClientPool::Pooled> ClientPool::Take(const std::string& base_url) {
   }
   net::ClientOptions options = options_;
   if (peer_check_) {
-    options.verify_server = [check = peer_check_, base_url](X509* leaf) { return check(base_url, leaf); };
+    options.verify_server = [check = peer_check_, peer, base_url](X509* leaf) { return check(peer, base_url, leaf); };
   }
   ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(base_url, options));  // outside the lock: loads TLS files
   return Pooled{std::move(client), now};
 }
 
-void ClientPool::Give(const std::string& base_url, Pooled pooled) {
+void ClientPool::Give(const std::string& key, Pooled pooled) {
   std::lock_guard lock(mu_);
-  auto& idle = idle_[base_url];
+  auto& idle = idle_[key];
   if (idle.size() < max_idle_) idle.push_back(std::move(pooled));
 }
 
 Result<net::HttpResponse> ClientPool::Send(const std::string& base_url, std::string_view method,
-                                           std::string_view target, const net::Headers& headers, std::string body) {
-  ASSIGN_OR_RETURN(Pooled pooled, Take(base_url));
+                                           std::string_view target, const net::Headers& headers, std::string body,
+                                           const std::string& peer) {
+  const std::string key = peer + " " + base_url;  // a peer id has no space
+  ASSIGN_OR_RETURN(Pooled pooled, Take(key, base_url, peer));
   Result<net::HttpResponse> response = pooled.client->Send(method, target, headers, std::move(body));
-  if (response.ok()) Give(base_url, std::move(pooled));
+  if (response.ok()) Give(key, std::move(pooled));
   return response;
 }
 

@@ -25,9 +25,10 @@ namespace riik::exchange {
 
 class ClientPool {
  public:
-  // Checks a TLS server's certificate for the base URL it was reached at (pinning a peer
-  // to the server the configuration lists at that address).
-  using PeerCheck = std::function<Status(const std::string& base_url, X509* leaf)>;
+  // Checks a TLS server's certificate against the peer the caller meant to reach (its
+  // `peer` argument to Send: the security server's id), so that a peer is pinned to
+  // its own registered certificate, not to whichever server's is found at the address.
+  using PeerCheck = std::function<Status(const std::string& peer, const std::string& base_url, X509* leaf)>;
 
   // `options` for every client (TLS files, timeout, response size limit); at most
   // `max_idle` idle clients are kept per base URL.
@@ -36,18 +37,19 @@ class ClientPool {
                       PeerCheck peer_check = nullptr)
       : options_(std::move(options)), max_idle_(max_idle), max_age_(max_age), peer_check_(std::move(peer_check)) {}
 
-  // One request to `base_url` (scheme, host, port). Transport failures as HttpClient::Send
-  // (Unavailable, DeadlineExceeded); InvalidArgument for a bad URL.
+  // One request to `base_url` (scheme, host, port), to the peer named `peer` (checked
+  // by the PeerCheck; clients are pooled per peer and URL). Transport failures as
+  // HttpClient::Send (Unavailable, DeadlineExceeded); InvalidArgument for a bad URL.
   Result<net::HttpResponse> Send(const std::string& base_url, std::string_view method, std::string_view target,
-                                 const net::Headers& headers, std::string body);
+                                 const net::Headers& headers, std::string body, const std::string& peer = "");
 
  private:
   struct Pooled {
     std::unique_ptr<net::HttpClient> client;
     std::chrono::steady_clock::time_point made;
   };
-  Result<Pooled> Take(const std::string& base_url);
-  void Give(const std::string& base_url, Pooled pooled);
+  Result<Pooled> Take(const std::string& key, const std::string& base_url, const std::string& peer);
+  void Give(const std::string& key, Pooled pooled);
 
   net::ClientOptions options_;
   size_t max_idle_;

@@ -114,7 +114,7 @@ net::HttpResponse ConsumerCall(const ProxyContext& ctx, const net::HttpRequest& 
                 "the request was not sent: logging it failed: " + st.message(), xroad_id);
   }
 
-  auto resp = ctx.peers.Send(provider->address, req.method, req.target, headers, req.body);
+  auto resp = ctx.peers.Send(provider->address, req.method, req.target, headers, req.body, provider->Id());
   std::string peer = "the provider's security server " + provider->Id() + " at " + provider->address;
   net::HttpResponse answer =
       resp.ok() ? ProviderAnswer(std::move(*resp), ids, request_hash)

@@ -162,7 +162,8 @@ class SecurityServerTest : public LogTest {
                  {*ParseMemberId("EE/GOV/70000009"), "A member whose server is down", {"dead"}}};
     c.servers = {{*ParseMemberId("EE/GOV/70000310"), "ss1", tax_.provider_url, tax_.auth_sha256,
                   {*ParseClientId(kTaxClient), *ParseClientId(kCustomsClient)}},
-                 {*ParseMemberId("EE/GOV/70000001"), "ss1", population_.provider_url, population_.auth_sha256,
+                 {*ParseMemberId("EE/GOV/70000001"), "ss1",
+                  population_at_tax_address_ ? tax_.provider_url : population_.provider_url, population_.auth_sha256,
                   {*ParseClientId("EE/GOV/70000001/population")}},
                  {*ParseMemberId("EE/GOV/70000009"), "ss1", "https://127.0.0.1:1", std::string(64, '0'),
                   {*ParseClientId("EE/GOV/70000009/dead")}}};
@@ -300,6 +301,9 @@ class SecurityServerTest : public LogTest {
   int64_t conf_version_ = 1;
   int64_t conf_validity_us_ = 600'000'000;
   CentralMode central_mode_ = CentralMode::kFresh;
+  // The configuration names the tax server's provider address for the population server
+  // (a misregistration, or an attacker redirecting it to another member's server).
+  bool population_at_tax_address_ = false;
   Member tax_, population_;
 };
 
@@ -493,6 +497,30 @@ TEST_F(SecurityServerTest, AFloodFromOneClientDoesNotStarveAnother) {
   EXPECT_GT(refused.load(), 0);
   EXPECT_GT(answered.load(), 0);
   EXPECT_EQ(answered + refused, 40);
+}
+
+// Every server's certificate is registered, but the consumer must find at an address the
+// certificate registered for that very address: another member's server answering there
+// is refused, not trusted because it is some member's.
+TEST_F(SecurityServerTest, AProviderAddressAnsweredWithAnotherServersCertificateIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(StartBoth());
+  ASSERT_TRUE(Grant({{"service", kPersonService}, {"client", kTaxClient}}).ok());
+  const std::string target = "/r1/EE/GOV/70000001/population/person/persons/38001085718";
+  ASSERT_EQ(Call("GET", target, ClientHeaders()).status, 200);
+  {
+    std::lock_guard lock(central_mu_);
+    population_at_tax_address_ = true;
+    conf_version_ = 3;
+  }
+  ASSERT_TRUE(WaitFor([&] {
+    auto s = Admin(tax_, "/admin/status", Json::object());
+    return s.ok() && (*s)["conf"]["version"] == 3;
+  }));
+  net::HttpResponse r = Call("GET", target, ClientHeaders());
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(ErrorType(r), "Server.ClientProxy.SslAuthenticationFailed");
+  EXPECT_NE(r.body.find(kTaxServer + std::string("'s (registered at ")), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(std::string("not ") + kPopulationServer + "'s"), std::string::npos) << r.body;
 }
 
 }  // namespace

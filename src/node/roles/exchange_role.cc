@@ -71,10 +71,12 @@ class ExchangeService : public RoleService {
  private:
   Status StartProxy(Node& node, const RoleConfig& role);
   // A peer security server's certificate: registered in the configuration in force and,
-  // if the configuration names an OCSP responder, not revoked.
-  // `address`: the provider's URL the consumer called (empty on the provider side, where
-  // any registered server may call).
-  Status CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& address = "");
+  // if the configuration names an OCSP responder, not revoked. `expected`: on the
+  // consumer side the id of the provider's server it called (reached at `address`):
+  // the certificate must be that server's own; empty on the provider side, where any
+  // registered server may call.
+  Status CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& expected = "",
+                   const std::string& address = "");
   Status StartProviderListener(const RoleConfig& role, const std::string& trust_root);
 
   std::string store_;
@@ -130,9 +132,9 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   conf.http.ca_file = trust_root;
   o.conf = exchange::ConfClient::Start(std::move(conf));
   exchange::ConfClient* conf_for_peers = o.conf.get();  // outlives every connection (member order)
-  // The provider's certificate must be the one registered for the address called.
-  o.peer_check = [this, conf_for_peers](const std::string& base_url, X509* leaf) {
-    return CheckPeer(*conf_for_peers, leaf, base_url);
+  // The provider's certificate must be the one registered for the server called.
+  o.peer_check = [this, conf_for_peers](const std::string& peer, const std::string& base_url, X509* leaf) {
+    return CheckPeer(*conf_for_peers, leaf, peer, base_url);
   };
 
   exchange::MessageLogOptions log;
@@ -170,7 +172,8 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   return StartProviderListener(role, trust_root);
 }
 
-Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& address) {
+Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& expected,
+                                  const std::string& address) {
   if (leaf == nullptr) return PermissionDenied("the peer presented no certificate");
   ASSIGN_OR_RETURN(auto current, conf.Current());
   std::string sha256 = DigestHex(Sha256(CertificateDer(leaf)));
@@ -178,9 +181,9 @@ Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const 
   if (!server) {
     return PermissionDenied("the certificate " + SubjectString(leaf) + " is not a registered security server's");
   }
-  if (!address.empty() && server->address != address) {
-    return PermissionDenied("the certificate at " + address + " is " + server->Id() + "'s, registered at " +
-                            server->address);
+  if (!expected.empty() && server->Id() != expected) {
+    return PermissionDenied("the certificate at " + address + " is " + server->Id() + "'s (registered at " +
+                            server->address + "), not " + expected + "'s, the server this call is for");
   }
   if (current->ocsp_url.empty()) return OkStatus();  // the central authority runs no OCSP
   Status status = ocsp_->Check(leaf, peer_issuer_.get(), current->ocsp_url);
