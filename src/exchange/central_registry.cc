@@ -101,6 +101,16 @@ Status CentralRegistry::PutServer(const SecurityServer& server) {
           if (!sub) return NotFound("no subsystem " + c.ToString() + "; add it first");
         }
         std::string id = server.Id();
+        // One server per address and per certificate: peers are pinned by them.
+        ASSIGN_OR_RETURN(auto taken, txn.Query("SELECT id, address FROM security_servers WHERE (address = ? OR "
+                                               "auth_cert_sha256 = ?) AND id <> ?",
+                                               {server.address, server.auth_cert_sha256, id}));
+        if (!taken.empty()) {
+          const std::string other = Text(taken[0], "id");
+          return AlreadyExists(Text(taken[0], "address") == server.address
+                                   ? "address " + server.address + " is security server " + other + "'s already"
+                                   : "that authentication certificate is security server " + other + "'s already");
+        }
         RETURN_IF_ERROR(txn.Put("security_servers", {{"id", id},
                                                      {"owner", server.owner.ToString()},
                                                      {"code", server.code},

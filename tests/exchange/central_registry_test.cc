@@ -68,6 +68,21 @@ TEST_F(CentralRegistryTest, BadChangesAreRefusedWithTheReason) {
   ss.clients = {*ParseClientId("EE/GOV/1/ghost")};
   EXPECT_EQ(registry_->PutServer(ss).code(), Code::kNotFound);
   EXPECT_EQ(registry_->RemoveService(ParseServicePath("/r1/EE/GOV/1/a/b")->service).code(), Code::kNotFound);
+
+  // Peers are pinned by address and certificate: neither may be another server's.
+  ss.clients = {};
+  ASSERT_TRUE(registry_->PutServer(ss).ok());
+  SecurityServer second{*ParseMemberId("EE/GOV/1"), "ss2", ss.address, std::string(64, 'b'), {}};
+  Status same_address = registry_->PutServer(second);
+  EXPECT_EQ(same_address.code(), Code::kAlreadyExists);
+  EXPECT_NE(same_address.message().find("address https://127.0.0.1:1 is security server EE/GOV/1/ss1's already"),
+            std::string::npos) << same_address.ToString();
+  second.address = "https://127.0.0.1:2";
+  second.auth_cert_sha256 = kCert;
+  EXPECT_NE(registry_->PutServer(second).message().find("certificate is security server EE/GOV/1/ss1's"),
+            std::string::npos);
+  second.auth_cert_sha256 = std::string(64, 'b');
+  EXPECT_TRUE(registry_->PutServer(second).ok());
 }
 
 }  // namespace
