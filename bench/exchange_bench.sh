@@ -7,6 +7,7 @@
 # the same run, alternating rounds; prints medians, the ratio and p50/p99 latency.
 #
 #   bench/exchange_bench.sh BUILD_DIR [ROUNDS] [SECONDS] [CONNECTIONS]
+#   LOG_BATCH_DELAY_US=N  the servers' log_batch_delay_us (default 0)
 set -euo pipefail
 BUILD=${1:?usage: exchange_bench.sh BUILD_DIR [ROUNDS] [SECONDS] [CONNECTIONS]}
 ROUNDS=${2:-3}
@@ -79,6 +80,7 @@ signing_key = "$WORK/$1-sign.key"
 client_rate_per_s = "10000000"
 client_burst = "10000000"
 client_max_in_flight = "4096"
+log_batch_delay_us = "${LOG_BATCH_DELAY_US:-0}"
 TOML
 }
 {
