@@ -12,7 +12,7 @@ start_up "$DIR" --ocsp-freshness-s 2
 EP="$DIR/endpoints.json"
 TAX=$(jq -r '.roles["ss-tax"].url' "$EP")
 POP=$(jq -r '.roles["ss-population"].url' "$EP")
-PERSON=/r1/EE/GOV/70000001/population/person/38001085718
+PERSON=/r1/EE/GOV/70000013/population/person/38001085718
 call() {  # call BASE CLIENT [extra curl args…]: status code; headers in $WORK/h, body in $WORK/b
   local base=$1 client=$2
   shift 2
@@ -20,27 +20,27 @@ call() {  # call BASE CLIENT [extra curl args…]: status code; headers in $WORK
 }
 header() { grep -i "^$1:" "$WORK/h" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 
-code=$(call "$TAX" EE/GOV/70000310/tax -H 'X-Road-Id: tax-return-2026-0042' -H 'X-Road-UserId: EE38001085718' \
+code=$(call "$TAX" EE/GOV/70000349/tax -H 'X-Road-Id: tax-return-2026-0042' -H 'X-Road-UserId: EE38001085718' \
   -H 'X-Road-Issue: pre-filled tax return')
 [ "$code" = 200 ] || fail "the granted call answered $code: $(cat "$WORK/b")"
 jq -e '.code == "38001085718" and .surname == "Jõeorg"' "$WORK/b" >/dev/null || fail "unexpected body: $(cat "$WORK/b")"
-[ "$(header X-Road-Client)" = EE/GOV/70000310/tax ] || fail "X-Road-Client: $(header X-Road-Client)"
-[ "$(header X-Road-Service)" = EE/GOV/70000001/population/person ] || fail "X-Road-Service: $(header X-Road-Service)"
+[ "$(header X-Road-Client)" = EE/GOV/70000349/tax ] || fail "X-Road-Client: $(header X-Road-Client)"
+[ "$(header X-Road-Service)" = EE/GOV/70000013/population/person ] || fail "X-Road-Service: $(header X-Road-Service)"
 [ "$(header X-Road-Id)" = tax-return-2026-0042 ] || fail "X-Road-Id: $(header X-Road-Id)"
 [ -n "$(header X-Road-Request-Id)" ] && [ -n "$(header X-Road-Request-Hash)" ] || fail "no request id/hash: $(cat "$WORK/h")"
 pass "a granted call through both security servers, with every X-Road header"
 
-code=$(call "$POP" EE/GOV/70000001/population)
+code=$(call "$POP" EE/GOV/70000013/population)
 [ "$code" = 403 ] && [ "$(header X-Road-Error)" = Server.ServerProxy.AccessDenied ] ||
   fail "a call without a grant: $code $(header X-Road-Error) $(cat "$WORK/b")"
 jq -e '.type == "Server.ServerProxy.AccessDenied" and (.message | length > 0)' "$WORK/b" >/dev/null || fail "error body: $(cat "$WORK/b")"
 code=$(call "$TAX" "")
 [ "$code" = 400 ] && [ "$(header X-Road-Error)" = Client.MissingHeader ] || fail "no X-Road-Client: $code $(header X-Road-Error)"
-code=$(curl -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000310/tax' "$TAX/r1/EE/GOV/70000001/population/nosuch/1")
+code=$(curl -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$TAX/r1/EE/GOV/70000013/population/nosuch/1")
 [ "$code" = 404 ] || fail "an unknown service answered $code: $(cat "$WORK/b")"
-"$RIIK" exchange grant --dir "$DIR" --name ss-population --service EE/GOV/70000001/population/person \
-  --client EE/GOV/70000001/population --method GET >/dev/null || fail "grant through the running role"
-code=$(call "$POP" EE/GOV/70000001/population)
+"$RIIK" exchange grant --dir "$DIR" --name ss-population --service EE/GOV/70000013/population/person \
+  --client EE/GOV/70000013/population --method GET >/dev/null || fail "grant through the running role"
+code=$(call "$POP" EE/GOV/70000013/population)
 [ "$code" = 200 ] || fail "after the grant the call answered $code: $(cat "$WORK/b")"
 pass "deny by default (AccessDenied), missing header, unknown service; a grant opens it"
 
@@ -63,7 +63,7 @@ pass "both logs: evidence verifies offline, an altered status is caught, the who
 
 # Between security servers: TLS 1.3 and a client certificate, nothing less.
 prov=$(curl -s "$(jq -r .roles.central.url "$EP")/globalconf" |
-  jq -r '.conf.security_servers[] | select(.owner == "EE/GOV/70000001") | .address' | sed 's|https://||')
+  jq -r '.conf.security_servers[] | select(.owner == "EE/GOV/70000013") | .address' | sed 's|https://||')
 echo | openssl s_client -connect "$prov" -tls1_2 >"$WORK/tls12.out" 2>&1 && fail "the provider listener accepted TLS 1.2"
 # (Without a client certificate the server then ends it: s_client's exit code varies.)
 echo | openssl s_client -connect "$prov" -tls1_3 -CAfile "$DIR/trust/root.pem" >"$WORK/tls13.out" 2>&1 || true
@@ -73,7 +73,7 @@ pass "the provider listener ($prov) speaks TLS 1.3 only"
 serial=$(openssl x509 -in "$DIR/ss_population/auth.pem" -noout -serial | cut -d= -f2)
 "$RIIK" ca revoke --dir "$DIR" --serial "$serial" --reason keyCompromise >/dev/null || fail "revoking the provider's certificate"
 for _ in $(seq 1 50); do
-  code=$(call "$TAX" EE/GOV/70000310/tax)
+  code=$(call "$TAX" EE/GOV/70000349/tax)
   [ "$code" = 200 ] || break
   sleep 0.2
 done

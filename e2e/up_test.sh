@@ -51,7 +51,7 @@ openssl ts -verify -in "$WORK/r.tsr" -queryfile "$WORK/q.tsq" -CAfile "$T/root.p
 pass "trust role: a timestamp token that openssl ts -verify accepts"
 
 # The operator issues and revokes through the running role (it owns the CA's store).
-"$RIIK" ca issue --dir "$DIR" --profile tls-client --cn "member EE/GOV/70000310" --out "$WORK/member" \
+"$RIIK" ca issue --dir "$DIR" --profile tls-client --cn "member EE/GOV/70000349" --out "$WORK/member" \
   >"$WORK/issue.out" || fail "ca issue through the running trust role"
 serial=$(awk '/^issued/{print $4}' "$WORK/issue.out")
 ocsp() { openssl ocsp -issuer "$T/org.pem" -cert "$WORK/member.pem" -url "$(jq -r .roles.trust.ocsp "$EP")" \

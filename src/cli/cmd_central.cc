@@ -59,9 +59,9 @@ void AddDirOptions(CLI::App* cmd, CentralSelect& s) {
 void AddMemberCommand(CLI::App* central, int& exit_code) {
   auto s = std::make_shared<CentralSelect>();
   auto id = std::make_shared<std::string>(), name = std::make_shared<std::string>();
-  CLI::App* cmd = central->add_subcommand("member", "Register a member: riik central member --id EE/GOV/70000001 --name …");
+  CLI::App* cmd = central->add_subcommand("member", "Register a member: riik central member --id EE/GOV/70000013 --name …");
   AddDirOptions(cmd, *s);
-  cmd->add_option("--id", *id, "INSTANCE/CLASS/CODE, e.g. EE/GOV/70000001")->required();
+  cmd->add_option("--id", *id, "INSTANCE/CLASS/CODE, e.g. EE/GOV/70000013")->required();
   cmd->add_option("--name", *name, "The member's name")->required();
   cmd->callback([=, &exit_code] {
     auto member = exchange::ParseMemberId(*id);
@@ -78,7 +78,7 @@ void AddSubsystemCommand(CLI::App* central, int& exit_code) {
   auto id = std::make_shared<std::string>();
   CLI::App* cmd = central->add_subcommand("subsystem", "Register a subsystem of a member");
   AddDirOptions(cmd, *s);
-  cmd->add_option("--id", *id, "INSTANCE/CLASS/CODE/SUBSYSTEM, e.g. EE/GOV/70000001/population")->required();
+  cmd->add_option("--id", *id, "INSTANCE/CLASS/CODE/SUBSYSTEM, e.g. EE/GOV/70000013/population")->required();
   cmd->callback([=, &exit_code] {
     auto sub = exchange::ParseClientId(*id);
     Status st = sub.ok() ? Change(*s, "/admin/subsystem", {{"id", *id}},
@@ -189,11 +189,11 @@ void AddCentralCommand(CLI::App& app, int& exit_code) {
       "role runs, the commands go through its admin API. Security servers trust the signed\n"
       "global configuration through DIR/central/anchor.json, handed over out of band.\n"
       "Format: docs/formats/global-conf.md. Example:\n"
-      "  riik central member --id EE/GOV/70000001 --name 'Population Register'\n"
-      "  riik central subsystem --id EE/GOV/70000001/population\n"
-      "  riik central service --id EE/GOV/70000001/population/person --description 'a person'\n"
-      "  riik central server --owner EE/GOV/70000001 --code ss1 --address https://127.0.0.1:7101 \\\n"
-      "      --auth-cert ss1.pem --client EE/GOV/70000001/population");
+      "  riik central member --id EE/GOV/70000013 --name 'Population Register'\n"
+      "  riik central subsystem --id EE/GOV/70000013/population\n"
+      "  riik central service --id EE/GOV/70000013/population/person --description 'a person'\n"
+      "  riik central server --owner EE/GOV/70000013 --code ss1 --address https://127.0.0.1:7101 \\\n"
+      "      --auth-cert ss1.pem --client EE/GOV/70000013/population");
   AddMemberCommand(central, exit_code);
   AddSubsystemCommand(central, exit_code);
   AddServerCommand(central, exit_code);

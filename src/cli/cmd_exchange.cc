@@ -31,7 +31,7 @@ struct ExchangeSelect {
   std::string name = "exchange";  // the role's name
   std::string log_id;             // evidence and log verify: default the store's only log
 
-  std::string store() const { return node::ExchangeStoreName(name); }
+  std::string store() const { return node::RoleStoreName(name); }
   std::string role_dir() const { return dir + "/" + store(); }
 };
 
@@ -232,8 +232,8 @@ void AddExchangeCommand(CLI::App& app, int& exit_code) {
       "Grants change the store DIR/NAME (the role's name, '-' as '_') directly, or go through\n"
       "the running role's admin API. Evidence and log checks read the store read-only.\n"
       "Protocol and errors: docs/exchange.md. Example:\n"
-      "  riik exchange grant --name ss-population --service EE/GOV/70000001/population/person \\\n"
-      "      --client EE/GOV/70000310/tax --method GET --path /persons\n"
+      "  riik exchange grant --name ss-population --service EE/GOV/70000013/population/person \\\n"
+      "      --client EE/GOV/70000349/tax --method GET --path /persons\n"
       "  riik exchange evidence --name ss-tax --id 7f0c… --out call.json\n"
       "  riik exchange evidence verify call.json --ca riik-data/trust/root.pem");
   AddChangeCommand(exchange, exit_code, "grant");

@@ -108,8 +108,8 @@ Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string&
 // What the demo exchange's roles are, for the tour.
 constexpr std::pair<const char*, const char*> kDemoRoles[] = {
     {"demo-backend", "a stand-in information system behind the population register's security server"},
-    {"ss-population", "security server of the population register EE/GOV/70000001 (provides person)"},
-    {"ss-tax", "security server of the tax board EE/GOV/70000310 (may read person)"}};
+    {"ss-population", "security server of the population register EE/GOV/70000013 (provides person)"},
+    {"ss-tax", "security server of the tax board EE/GOV/70000349 (may read person)"}};
 
 void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints) {
   std::printf("\nriik %s: the state is up. Data lives in %s\n\n", kVersion, dir.c_str());
@@ -211,8 +211,8 @@ int RunUp(const UpOptions& o) {
         continue;
       }
       if (role.name == "ss-tax") {
-        extras.examples[role.name] = "curl -s -H 'X-Road-Client: EE/GOV/70000310/tax' " + role.url +
-                                     "/r1/EE/GOV/70000001/population/person/38001085718";
+        extras.examples[role.name] = "curl -s -H 'X-Road-Client: EE/GOV/70000349/tax' " + role.url +
+                                     "/r1/EE/GOV/70000013/population/person/38001085718";
         continue;
       }
       if (role.kind == "exchange") continue;

@@ -16,5 +16,6 @@ void AddIdCommand(CLI::App& app, int& exit_code);
 void AddCentralCommand(CLI::App& app, int& exit_code);
 void AddPopulationCommand(CLI::App& app, int& exit_code);
 void AddExchangeCommand(CLI::App& app, int& exit_code);
+void AddRegistryCommand(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

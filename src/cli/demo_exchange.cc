@@ -26,10 +26,10 @@ struct DemoMember {
 
 // The registries of the next issue, as members of the exchange.
 const DemoMember kDemoMembers[] = {
-    {"EE/GOV/70000001", "Population Register", "population",
+    {"EE/GOV/70000013", "Population Register", "population",
      {{"person", "a person's names, birth date, status"}, {"address", "a person's address and its history"},
       {"family", "parents, children, spouse"}}},
-    {"EE/GOV/70000310", "Tax and Customs Board", "tax", {{"income", "employer-reported income"}}},
+    {"EE/GOV/70000349", "Tax and Customs Board", "tax", {{"income", "employer-reported income"}}},
     {"EE/COM/10060701", "Demo Bank", "bank", {{"interest", "interest earned per year"}}},
     {"EE/GOV/70000740", "Education Register", "education", {{"pupil", "enrolment of a pupil"}}},
 };
@@ -181,8 +181,8 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
   struct Spec {
     DemoServer server;
     int port, provider_port;
-  } specs[] = {{{"ss-population", "EE/GOV/70000001", "population"}, ports.population, ports.population_provider},
-               {{"ss-tax", "EE/GOV/70000310", "tax"}, ports.tax, ports.tax_provider}};
+  } specs[] = {{{"ss-population", "EE/GOV/70000013", "population"}, ports.population, ports.population_provider},
+               {{"ss-tax", "EE/GOV/70000349", "tax"}, ports.tax, ports.tax_provider}};
   ASSIGN_OR_RETURN(auto central_store,
                    store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "central"), "central"}));
   ASSIGN_OR_RETURN(auto registry, exchange::CentralRegistry::Open(*central_store, "EE"));
@@ -216,12 +216,12 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
   }
   // The population register serves `person` from the demo backend, and lets the tax
   // board read it (deny by default: this is the one grant).
-  roles[1].settings["backend.EE/GOV/70000001/population/person"] = "http://" + local(ports.backend) + "/person";
+  roles[1].settings["backend.EE/GOV/70000013/population/person"] = "http://" + local(ports.backend) + "/person";
   ASSIGN_OR_RETURN(auto ss_store,
                    store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "ss_population"), "ss_population"}));
   ASSIGN_OR_RETURN(auto rights, exchange::AccessRights::Open(*ss_store));
-  ASSIGN_OR_RETURN(exchange::ServiceId person, exchange::ParseServiceId("EE/GOV/70000001/population/person"));
-  ASSIGN_OR_RETURN(exchange::ClientId tax, exchange::ParseClientId("EE/GOV/70000310/tax"));
+  ASSIGN_OR_RETURN(exchange::ServiceId person, exchange::ParseServiceId("EE/GOV/70000013/population/person"));
+  ASSIGN_OR_RETURN(exchange::ClientId tax, exchange::ParseClientId("EE/GOV/70000349/tax"));
   bool granted = false;
   for (const auto& g : rights->List(&person)) granted = granted || g.client == tax;
   if (!granted) RETURN_IF_ERROR(rights->Grant(exchange::AccessGrant{person, tax, "GET", "", 0}));

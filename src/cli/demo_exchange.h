@@ -24,8 +24,8 @@ struct DemoExchangePorts {
 };
 
 // The demo exchange: a backend standing in for the population register's information
-// system, and two security servers (population register EE/GOV/70000001, tax board
-// EE/GOV/70000310) with their auth and signing certificates from the CA, registered in
+// system, and two security servers (population register EE/GOV/70000013, tax board
+// EE/GOV/70000349) with their auth and signing certificates from the CA, registered in
 // the central registry; the tax board may read the population register's `person`
 // service. Returns the role configs to run.
 Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const std::string& dir,

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   riik::cli::AddCentralCommand(app, exit_code);
   riik::cli::AddPopulationCommand(app, exit_code);
   riik::cli::AddExchangeCommand(app, exit_code);
+  riik::cli::AddRegistryCommand(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -3,6 +3,8 @@
 
 #include <map>
 
+#include "store/row_fields.h"
+
 namespace riik::exchange {
 namespace {
 
@@ -27,12 +29,7 @@ const std::vector<store::TableSchema>& Tables() {
   return tables;
 }
 
-std::string Text(const Row& row, const char* column) {
-  auto it = row.find(column);
-  if (it == row.end()) return "";
-  auto* s = std::get_if<std::string>(&it->second);
-  return s ? *s : "";
-}
+std::string Text(const Row& row, const char* column) { return store::TextOr(row, column); }
 
 bool IsHexSha256(const std::string& s) {
   if (s.size() != 64) return false;

@@ -50,15 +50,15 @@ Result<ClientId> ParseClientId(std::string_view text);
 Result<MemberId> ParseMemberId(std::string_view text);
 
 // The service and the rest of a REST request path:
-//   /r1/EE/GOV/70000001/population/person/38001085718?fields=name
-//   → service EE/GOV/70000001/population/person, rest "/38001085718", query kept apart.
+//   /r1/EE/GOV/70000013/population/person/38001085718?fields=name
+//   → service EE/GOV/70000013/population/person, rest "/38001085718", query kept apart.
 struct ServiceRequestPath {
   ServiceId service;
   std::string rest;  // the provider's own path after the service code, "" or "/…"
 };
 Result<ServiceRequestPath> ParseServicePath(std::string_view path);
 
-// A service id on its own, "EE/GOV/70000001/population/person" (parts may be
+// A service id on its own, "EE/GOV/70000013/population/person" (parts may be
 // percent-encoded); InvalidArgument if it is not exactly five parts.
 Result<ServiceId> ParseServiceId(std::string_view text);
 

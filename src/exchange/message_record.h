@@ -25,7 +25,7 @@ struct MessageRecord {
   std::string xroad_id;            // X-Road-Id, required
   Direction direction = Direction::kRequest;
   std::string client;              // X-Road-Client, e.g. "EE/GOV/70000310/tax", required
-  std::string service;             // e.g. "EE/GOV/70000001/population/person", required
+  std::string service;             // e.g. "EE/GOV/70000013/population/person", required
   std::string method;              // "GET", "POST", …, required
   std::string path;                // path and query below the service, may be empty
   std::string user_id;             // X-Road-UserId, empty if absent

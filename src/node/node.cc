@@ -10,6 +10,7 @@
 #include "node/roles/central_role.h"
 #include "node/roles/demo_backend_role.h"
 #include "node/roles/exchange_role.h"
+#include "node/roles/registry_role.h"
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
 
@@ -31,6 +32,15 @@ std::string DefaultStorePath(const std::string& data_dir, const std::string& nam
 
 std::string DefaultStoreUrl(const std::string& data_dir, const std::string& name) {
   return "sqlite:" + DefaultStorePath(data_dir, name);
+}
+
+std::string RoleStoreName(const std::string& role_name) {
+  std::string name = role_name;
+  for (char& c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) c = '_';
+  }
+  return name;
 }
 
 Node::Node(NodeConfig config) : config_(std::move(config)), started_at_(NowMicros()) {}
@@ -68,6 +78,8 @@ Status Node::StartRole(const RoleConfig& role) {
     AddDemoBackendRoutes(router);
   } else if (role.kind == "exchange") {
     service = AddExchangeRoutes(*this, router);
+  } else if (role.kind == "registry") {
+    ASSIGN_OR_RETURN(service, AddRegistryRoutes(*this, role, router));
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }

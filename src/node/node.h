@@ -62,5 +62,10 @@ class Node {
 // The path of a store's SQLite file under a data directory.
 std::string DefaultStorePath(const std::string& data_dir, const std::string& name);
 std::string DefaultStoreUrl(const std::string& data_dir, const std::string& name);
+// The store of a role with a store of its own (exchange, registry) named `role_name`:
+// the name lower-cased with every character other than a-z, 0-9 and _ made '_' (store
+// names allow only those), e.g. ss-tax -> ss_tax. One per role, so that several such
+// roles can share a data directory.
+std::string RoleStoreName(const std::string& role_name);
 
 }  // namespace riik::node

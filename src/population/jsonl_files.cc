@@ -185,8 +185,8 @@ void PersonRow(const Population& pop, size_t i, std::string& out) {
   const Person& p = pop.persons[i];
   JsonObject row(out, pop);
   row.Text("code", p.code())
-      .Text("given_name", GivenNames(p.sex)[p.given_name])
-      .Text("surname", SurnameOf(p.surname, p.sex))
+      .Text("given_name", pop.GivenNameOf(static_cast<uint32_t>(i)))
+      .Text("surname", pop.SurnameOf(static_cast<uint32_t>(i)))
       .Date("birth_date", p.birth)
       .Text("sex", p.sex == identity::Sex::kMale ? "male" : "female")
       .Text("citizenship", Citizenships()[p.citizenship])

@@ -1,6 +1,8 @@
 // Population's lookups across tables.
 #include "population/population.h"
 
+#include "population/names.h"
+
 namespace riik::population {
 
 std::vector<uint32_t> Population::ChildrenOf(uint32_t person) const {
@@ -15,6 +17,18 @@ std::vector<uint32_t> Population::ChildrenOf(uint32_t person) const {
 const Residence& Population::CurrentResidence(uint32_t person) const {
   size_t end = person + 1 < first_residence.size() ? first_residence[person + 1] : residences.size();
   return residences[end - 1];
+}
+
+std::string_view Population::GivenNameOf(uint32_t person) const {
+  if (auto it = fixed_names.find(person); it != fixed_names.end()) return it->second.given_name;
+  const Person& p = persons[person];
+  return GivenNames(p.sex)[p.given_name];
+}
+
+std::string_view Population::SurnameOf(uint32_t person) const {
+  if (auto it = fixed_names.find(person); it != fixed_names.end()) return it->second.surname;
+  const Person& p = persons[person];
+  return population::SurnameOf(p.surname, p.sex);
 }
 
 }  // namespace riik::population

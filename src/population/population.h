@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "identity/personal_code.h"
@@ -151,6 +152,16 @@ struct Population {
   std::vector<Account> accounts;
   std::vector<School> schools;
   std::vector<Pupil> pupils;
+
+  // Persons whose names are not from the name lists (adopt.h): person -> names.
+  struct FixedName {
+    std::string given_name, surname;
+  };
+  std::unordered_map<uint32_t, FixedName> fixed_names;
+
+  // The names a person bears: fixed, or from the lists (names.h).
+  std::string_view GivenNameOf(uint32_t person) const;
+  std::string_view SurnameOf(uint32_t person) const;
 
   // The person's children (in the population, all in the parent's household).
   std::vector<uint32_t> ChildrenOf(uint32_t person) const;

@@ -250,6 +250,7 @@ Result<JournalHead> Store::RefreshHead() {
 Status Store::CreateTableLocked(const TableSchema& schema, WriteTxn* record) {
   RETURN_IF_ERROR(ValidateSchema(schema));
   if (SchemaLocked(schema.name).ok()) return AlreadyExists("table " + schema.name + " already exists");
+  upserts_.erase(schema.name);  // a plan of a same-named table whose creation was rolled back
   std::string sql = "CREATE TABLE " + Q(schema.name) + " (";
   for (const auto& c : schema.columns) {
     sql += Q(c.name) + " " + std::string(backend_->TypeName(c.type)) + (c.nullable ? "" : " NOT NULL") + ", ";
@@ -276,22 +277,26 @@ Status Store::CreateTableLocked(const TableSchema& schema, WriteTxn* record) {
 
 Status Store::PutLocked(const TableSchema& schema, const Row& row, WriteTxn* record) {
   ASSIGN_OR_RETURN(Row full, NormalizeRow(row, schema, /*key_only=*/false));
-  // Cached per table: the upsert statement text.
-  auto cols = ColumnNames(schema);
-  std::string sql = "INSERT INTO " + Q(schema.name) + " (" + QuotedList(cols) + ") VALUES (" +
-                    Join(cols, ", ", [](auto&) { return std::string("?"); }) + ") ON CONFLICT (" +
-                    QuotedList(schema.primary_key) + ") DO ";
-  std::vector<std::string> non_key;
-  for (const auto& c : cols) {
-    if (std::find(schema.primary_key.begin(), schema.primary_key.end(), c) == schema.primary_key.end()) {
-      non_key.push_back(c);
+  auto plan = upserts_.find(schema.name);
+  if (plan == upserts_.end()) {
+    auto cols = ColumnNames(schema);
+    std::string sql = "INSERT INTO " + Q(schema.name) + " (" + QuotedList(cols) + ") VALUES (" +
+                      Join(cols, ", ", [](auto&) { return std::string("?"); }) + ") ON CONFLICT (" +
+                      QuotedList(schema.primary_key) + ") DO ";
+    std::vector<std::string> non_key;
+    for (const auto& c : cols) {
+      if (std::find(schema.primary_key.begin(), schema.primary_key.end(), c) == schema.primary_key.end()) {
+        non_key.push_back(c);
+      }
     }
+    sql += non_key.empty() ? "NOTHING"
+                           : "UPDATE SET " + Join(non_key, ", ", [](auto& c) { return Q(c) + " = excluded." + Q(c); });
+    plan = upserts_.emplace(schema.name, UpsertPlan{std::move(sql), std::move(cols)}).first;
   }
-  sql += non_key.empty() ? "NOTHING"
-                         : "UPDATE SET " + Join(non_key, ", ", [](auto& c) { return Q(c) + " = excluded." + Q(c); });
   std::vector<Value> params;
-  for (const auto& c : cols) params.push_back(full[c]);
-  RETURN_IF_ERROR(backend_->Exec(sql, params));
+  params.reserve(plan->second.columns.size());
+  for (const auto& c : plan->second.columns) params.push_back(full[c]);
+  RETURN_IF_ERROR(backend_->Exec(plan->second.sql, params));
   if (record) {
     ASSIGN_OR_RETURN(std::string change,
                      CanonicalJson(Json{{"op", "put"}, {"table", schema.name}, {"row", RowToJson(full)}}));

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -164,6 +165,12 @@ class Store {
   bool read_only_ = false;
   std::chrono::milliseconds owner_wait_;
   std::vector<TableSchema> schemas_;
+  // Per table, built on its first put: the upsert statement and its columns in order.
+  struct UpsertPlan {
+    std::string sql;
+    std::vector<std::string> columns;
+  };
+  std::unordered_map<std::string, UpsertPlan> upserts_;  // under mu_
   JournalHead head_;  // written under mu_ and head_mu_; read under either
   std::shared_ptr<std::atomic<int64_t>> head_seq_metric_;
 };

@@ -234,7 +234,7 @@ Status ExchangeService::StartProviderListener(const RoleConfig& role, const std:
 
 Status ExchangeService::Start(Node& node, const RoleConfig& role, const std::string& url) {
   consumer_url_ = url;
-  store_ = ExchangeStoreName(role.name);  // one per role: several servers can share a data directory
+  store_ = RoleStoreName(role.name);  // one per role: several servers can share a data directory
   std::string dir = role.Setting("dir", (std::filesystem::path(node.config().data_dir) / store_).string());
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -293,15 +293,6 @@ net::HttpResponse AdminRights(ExchangeService& s, const Json& body) {
 net::HttpResponse AdminStatus(ExchangeService& s, const Json&) { return net::JsonResponse(s.StatusJson()); }
 
 }  // namespace
-
-std::string ExchangeStoreName(const std::string& role_name) {
-  std::string name = role_name;
-  for (char& c : name) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) c = '_';
-  }
-  return name;
-}
 
 size_t ExchangeListenerBodyLimit(const RoleConfig& role) {
   auto limit = role.Number("max_body_bytes", kDefaultMaxBody, 1, 1LL << 30);

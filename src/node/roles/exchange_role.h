@@ -30,7 +30,7 @@
 //                       admission per client subsystem on the consumer side (429
 //                       Server.ClientProxy.TooManyRequests beyond them)
 //   dir                 admin token directory (default DATA_DIR/STORE)
-// The store (message log, access rights) is ExchangeStoreName(NAME).
+// The store (message log, access rights) is RoleStoreName(NAME) (node.h).
 #pragma once
 
 #include <cstddef>
@@ -48,10 +48,6 @@ class Node;
 // Adds the consumer routes and the admin API; they answer 503 until Start() has loaded
 // the keys, opened the message log and started the provider listener.
 std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router);
-
-// The store of the exchange role named `role_name`: the name with every character other
-// than a-z, 0-9 and _ made '_' (store names allow only those), e.g. ss-tax -> ss_tax.
-std::string ExchangeStoreName(const std::string& role_name);
 
 // The body limit for the role's own listener: above the relay's max_body_bytes, so that
 // an oversize call gets the X-Road error rather than the listener's bare 413.

@@ -196,7 +196,10 @@ Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path) {
   sqlite3_extended_result_codes(db.get(), 0);
   sqlite3_busy_timeout(db.get(), 10000);
   auto backend = std::make_unique<SqliteBackend>(std::move(db), path);
-  const char* pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"};
+  // A 64 MiB page cache (taken as used, per connection): SQLite's default of 2 MiB makes
+  // every insert into a large table's indexes a read from the OS.
+  const char* pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                           "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=16384"};
   for (const char* p : pragmas) {
     auto r = backend->Query(p);
     if (!r.ok()) return r.status().WithContext("configuring " + path);

@@ -1,0 +1,59 @@
+// The registry role's wiring: settings, the store, the first load, the routes.
+#include "node/roles/registry_role.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "node/node.h"
+#include "registry/load.h"
+#include "registry/registers.h"
+
+namespace riik::node {
+namespace {
+
+class RegistryService : public RoleService {
+ public:
+  explicit RegistryService(std::string store) : store_(std::move(store)) {}
+  Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
+  std::vector<std::string> stores() const override { return {store_}; }
+
+ private:
+  std::string store_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleConfig& role, net::Router& router) {
+  ASSIGN_OR_RETURN(std::string name,
+                   role.Required("registry", "which registry: population, business, tax, bank or education"));
+  ASSIGN_OR_RETURN(const registry::RegistryInfo* info, registry::FindRegistry(name));
+  registry::LoadOptions load;
+  ASSIGN_OR_RETURN(load.count, role.Number("population_count", 3000, 1, 20'000'000));
+  ASSIGN_OR_RETURN(int64_t seed, role.Number("population_seed", 1, 0, INT64_MAX));
+  load.seed = static_cast<uint64_t>(seed);
+  std::string demo = role.Setting("demo_people", "false");
+  if (demo != "true" && demo != "false")
+    return InvalidArgument("demo_people must be true or false, got '" + demo + "'");
+  load.demo_people = demo == "true";
+
+  const std::string store_name = RoleStoreName(role.name);
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
+  auto started = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(std::optional<registry::LoadRecord> before, registry::LoadedFrom(*store));
+  RETURN_IF_ERROR(registry::EnsureLoaded(info->kind, *store, load));
+  if (!before) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("registry {} ({}): loaded {} persons (seed {}) in {} ms", role.name, info->name, load.count, load.seed,
+                 ms);
+  } else if (before->count != load.count || before->seed != load.seed || before->demo_people != load.demo_people) {
+    spdlog::warn(
+        "registry {} ({}): its store holds the population of {} persons, seed {}; the settings now say {}, seed {} "
+        "(kept: a registry loads once)",
+        role.name, info->name, before->count, before->seed, load.count, load.seed);
+  }
+  registry::RegisterOf(info->kind).add_routes(router, *store);
+  return std::shared_ptr<RoleService>(std::make_shared<RegistryService>(store_name));
+}
+
+}  // namespace riik::node

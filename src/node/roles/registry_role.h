@@ -1,0 +1,24 @@
+// The registry role: one of the base registries (registry/registry.h) serving its
+// services on its listener, the backend its security server relays to (GET
+// /SERVICE/{key}, docs/registries.md). Its store is RoleStoreName(NAME) (node.h); on
+// its first start the registry generates the synthetic population and loads its part
+// before it listens (a few thousand persons take well under a second).
+// Settings:
+//   registry          population, business, tax, bank or education (required)
+//   population_count  persons in the synthetic population (default 3000)
+//   population_seed   its seed (default 1); every registry of a state must use the same two
+//   demo_people       "true": `riik up`'s demo citizens are among them (default false)
+#pragma once
+
+#include <memory>
+
+#include "net/router.h"
+#include "node/role.h"
+
+namespace riik::node {
+
+class Node;
+
+Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleConfig& role, net::Router& router);
+
+}  // namespace riik::node

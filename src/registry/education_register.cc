@@ -1,0 +1,77 @@
+// The education register: schools and their pupils.
+//   GET /pupil/{code}   the pupil's school and grade
+#include <nlohmann/json.hpp>
+
+#include "population/geography.h"
+#include "registry/personal_data.h"
+#include "registry/registers.h"
+#include "registry/row_values.h"
+#include "store/row_fields.h"
+
+namespace riik::registry {
+namespace {
+
+using store::ColumnType;
+using store::Row;
+using store::TextOr;
+
+const std::string kSchools = "schools";
+const std::string kPupils = "pupils";
+
+std::vector<store::TableSchema> Tables() {
+  return {
+      {kSchools,
+       {{"registry_code", ColumnType::kText}, {"name", ColumnType::kText}, {"county", ColumnType::kText}},
+       {"registry_code"},
+       {}},
+      {kPupils,
+       {{"person", ColumnType::kText}, {"school", ColumnType::kText}, {"grade", ColumnType::kInt}},
+       {"person"},
+       {{"school"}}},
+  };
+}
+
+int64_t RowCount(const population::Population& pop) {
+  return static_cast<int64_t>(pop.schools.size() + pop.pupils.size());
+}
+
+Status Load(const population::Population& pop, BulkLoader& loader) {
+  for (const population::School& s : pop.schools) {
+    RETURN_IF_ERROR(loader.Put(kSchools, {{"registry_code", s.registry_code},
+                                          {"name", s.name},
+                                          {"county", std::string(population::Counties()[s.county].name)}}));
+  }
+  for (uint32_t i : KeyOrder(pop.pupils.size(), [&](uint32_t k) { return pop.persons[pop.pupils[k].person].code(); })) {
+    const population::Pupil& p = pop.pupils[i];
+    RETURN_IF_ERROR(loader.Put(kPupils, {{"person", std::string(pop.persons[p.person].code())},
+                                         {"school", pop.schools[p.school].registry_code},
+                                         {"grade", int64_t{p.grade}}}));
+  }
+  return OkStatus();
+}
+
+void AddRoutes(net::Router& router, store::Store& store) {
+  router.Add("GET", "/pupil/{code}", [&store](const net::HttpRequest& req) {
+    auto inquiry = CheckPersonalDataCall(req);
+    if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
+    auto rows = store.Query(
+        "SELECT p.grade, s.registry_code, s.name, s.county FROM pupils p JOIN schools s ON s.registry_code = p.school "
+        "WHERE p.person = ?",
+        {inquiry->person});
+    if (!rows.ok()) return net::ErrorResponse(rows.status());
+    if (rows->empty()) return net::JsonError(404, "not_found", inquiry->person + " is not enrolled in a school");
+    const Row& r = rows->front();
+    return net::JsonResponse({{"person", inquiry->person},
+                              {"grade", store::IntField(r, "grade").value_or(0)},
+                              {"school",
+                               {{"registry_code", TextOr(r, "registry_code")},
+                                {"name", TextOr(r, "name")},
+                                {"county", TextOr(r, "county")}}}});
+  });
+}
+
+}  // namespace
+
+const Register kEducationRegister{Tables, RowCount, Load, AddRoutes};
+
+}  // namespace riik::registry

@@ -1,0 +1,162 @@
+// The population register: persons, addresses with history, family links.
+//   GET /person/{code}   names, birth date, sex, citizenship, status
+//   GET /address/{code}  the current address and every earlier one
+//   GET /family/{code}   mother, father, spouse, children (code and names)
+#include <nlohmann/json.hpp>
+
+#include "population/citizenship.h"
+#include "population/geography.h"
+#include "registry/personal_data.h"
+#include "registry/registers.h"
+#include "registry/row_values.h"
+#include "store/row_fields.h"
+
+namespace riik::registry {
+namespace {
+
+using store::ColumnType;
+using store::Row;
+using store::TextOr;
+
+const std::string kPersons = "persons";
+const std::string kAddresses = "addresses";
+
+std::vector<store::TableSchema> Tables() {
+  return {
+      {kPersons,
+       {{"code", ColumnType::kText},
+        {"given_name", ColumnType::kText},
+        {"surname", ColumnType::kText},
+        {"birth_date", ColumnType::kText},
+        {"sex", ColumnType::kText},
+        {"citizenship", ColumnType::kText},
+        {"status", ColumnType::kText},
+        {"death_date", ColumnType::kText, true},
+        {"mother", ColumnType::kText, true},
+        {"father", ColumnType::kText, true},
+        {"spouse", ColumnType::kText, true}},
+       {"code"},
+       {{"mother"}, {"father"}}},
+      {kAddresses,
+       {{"person", ColumnType::kText},
+        {"from_date", ColumnType::kText},
+        {"to_date", ColumnType::kText, true},
+        {"county", ColumnType::kText},
+        {"municipality", ColumnType::kText},
+        {"settlement", ColumnType::kText},
+        {"street", ColumnType::kText},
+        {"house", ColumnType::kText},
+        {"apartment", ColumnType::kText, true},
+        {"postal_code", ColumnType::kText},
+        {"address", ColumnType::kText}},
+       {"person", "from_date"},
+       {}},
+  };
+}
+
+int64_t RowCount(const population::Population& pop) {
+  return static_cast<int64_t>(pop.persons.size() + pop.residences.size());
+}
+
+Status Load(const population::Population& pop, BulkLoader& loader) {
+  const std::vector<uint32_t> order = KeyOrder(pop.persons.size(), [&](uint32_t i) { return pop.persons[i].code(); });
+  for (uint32_t i : order) {
+    const population::Person& p = pop.persons[i];
+    Row row{{"code", std::string(p.code())},
+            {"given_name", std::string(pop.GivenNameOf(i))},
+            {"surname", std::string(pop.SurnameOf(i))},
+            {"birth_date", population::FormatDay(p.birth)},
+            {"sex", p.sex == identity::Sex::kMale ? "male" : "female"},
+            {"citizenship", std::string(population::Citizenships()[p.citizenship])},
+            {"status", p.alive() ? "alive" : "deceased"},
+            {"death_date", DayOrNull(p.death)},
+            {"mother", CodeOrNull(pop, p.mother)},
+            {"father", CodeOrNull(pop, p.father)},
+            {"spouse", CodeOrNull(pop, p.spouse)}};
+    RETURN_IF_ERROR(loader.Put(kPersons, std::move(row)));
+  }
+  for (uint32_t i : order) {  // a person's residences are consecutive, oldest first
+    size_t end = i + 1 < pop.first_residence.size() ? pop.first_residence[i + 1] : pop.residences.size();
+    for (size_t k = pop.first_residence[i]; k < end; ++k) {
+      const population::Residence& r = pop.residences[k];
+      Row row = AddressRow(pop.dwellings[r.dwelling]);
+      row["person"] = std::string(pop.persons[r.person].code());
+      row["from_date"] = population::FormatDay(r.from);
+      row["to_date"] = DayOrNull(r.to);
+      RETURN_IF_ERROR(loader.Put(kAddresses, std::move(row)));
+    }
+  }
+  return OkStatus();
+}
+
+Json PersonJson(const Row& row) {
+  return {{"code", TextOr(row, "code")},       {"given_name", TextOr(row, "given_name")},
+          {"surname", TextOr(row, "surname")}, {"birth_date", TextOr(row, "birth_date")},
+          {"sex", TextOr(row, "sex")},         {"citizenship", TextOr(row, "citizenship")},
+          {"status", TextOr(row, "status")},   {"death_date", NullableText(row, "death_date")}};
+}
+
+// Code and names of a relative, or null.
+Result<Json> RelativeJson(store::Store& store, const Row& person, const std::string& column) {
+  std::optional<std::string> code = store::TextField(person, column);
+  if (!code) return Json(nullptr);
+  ASSIGN_OR_RETURN(std::optional<Row> relative, store.Get(kPersons, {{"code", *code}}));
+  if (!relative) return Json(nullptr);
+  return Json{
+      {"code", *code}, {"given_name", TextOr(*relative, "given_name")}, {"surname", TextOr(*relative, "surname")}};
+}
+
+// Runs `answer` for the person of the call, or answers the refusal or 404.
+template <typename Answer>
+net::HttpResponse ForPerson(store::Store& store, const net::HttpRequest& req, Answer answer) {
+  auto inquiry = CheckPersonalDataCall(req);
+  if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
+  auto person = store.Get(kPersons, {{"code", inquiry->person}});
+  if (!person.ok()) return net::ErrorResponse(person.status());
+  if (!*person) return net::JsonError(404, "not_found", "no person " + inquiry->person + " in the population register");
+  Result<Json> body = answer(**person);
+  return body.ok() ? net::JsonResponse(*body) : net::ErrorResponse(body.status());
+}
+
+void AddRoutes(net::Router& router, store::Store& store) {
+  router.Add("GET", "/person/{code}", [&store](const net::HttpRequest& req) {
+    return ForPerson(store, req, [](const Row& person) -> Result<Json> { return PersonJson(person); });
+  });
+  router.Add("GET", "/address/{code}", [&store](const net::HttpRequest& req) {
+    return ForPerson(store, req, [&store](const Row& person) -> Result<Json> {
+      ASSIGN_OR_RETURN(auto rows, store.Query("SELECT * FROM addresses WHERE person = ? ORDER BY from_date",
+                                              {TextOr(person, "code")}));
+      Json history = Json::array();
+      for (const Row& row : rows) history.push_back(AddressJson(row));
+      Json current = history.empty() ? Json(nullptr) : history.back();
+      return Json{{"person", TextOr(person, "code")}, {"current", current}, {"history", history}};
+    });
+  });
+  router.Add("GET", "/family/{code}", [&store](const net::HttpRequest& req) {
+    return ForPerson(store, req, [&store](const Row& person) -> Result<Json> {
+      std::string code = TextOr(person, "code");
+      Json family{{"person", code}};
+      for (const char* relation : {"mother", "father", "spouse"}) {
+        ASSIGN_OR_RETURN(family[relation], RelativeJson(store, person, relation));
+      }
+      ASSIGN_OR_RETURN(auto children,
+                       store.Query("SELECT code, given_name, surname FROM persons WHERE mother = ? "
+                                   "UNION SELECT code, given_name, surname FROM persons WHERE father = ? "
+                                   "ORDER BY code",
+                                   {code, code}));
+      family["children"] = Json::array();
+      for (const Row& child : children) {
+        family["children"].push_back({{"code", TextOr(child, "code")},
+                                      {"given_name", TextOr(child, "given_name")},
+                                      {"surname", TextOr(child, "surname")}});
+      }
+      return family;
+    });
+  });
+}
+
+}  // namespace
+
+const Register kPopulationRegister{Tables, RowCount, Load, AddRoutes};
+
+}  // namespace riik::registry
