@@ -1,9 +1,11 @@
 // Store: journaled writes, schema registry and reads over a Backend.
 #include "store/store.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/metrics.h"
+#include "store/canonical_row.h"
 #include "store/impl/backend.h"
 
 namespace riik::store {
@@ -279,7 +281,9 @@ Status Store::PutLocked(const TableSchema& schema, const Row& row, WriteTxn* rec
   ASSIGN_OR_RETURN(Row full, NormalizeRow(row, schema, /*key_only=*/false));
   auto plan = upserts_.find(schema.name);
   if (plan == upserts_.end()) {
+    // Columns in the row map's (byte) order, so that the values bind in one pass over it.
     auto cols = ColumnNames(schema);
+    std::sort(cols.begin(), cols.end());
     std::string sql = "INSERT INTO " + Q(schema.name) + " (" + QuotedList(cols) + ") VALUES (" +
                       Join(cols, ", ", [](auto&) { return std::string("?"); }) + ") ON CONFLICT (" +
                       QuotedList(schema.primary_key) + ") DO ";
@@ -293,13 +297,17 @@ Status Store::PutLocked(const TableSchema& schema, const Row& row, WriteTxn* rec
                            : "UPDATE SET " + Join(non_key, ", ", [](auto& c) { return Q(c) + " = excluded." + Q(c); });
     plan = upserts_.emplace(schema.name, UpsertPlan{std::move(sql), std::move(cols)}).first;
   }
+  if (full.size() != plan->second.columns.size()) return Internal("table " + schema.name + ": a normalised row lacks columns");
   std::vector<Value> params;
-  params.reserve(plan->second.columns.size());
-  for (const auto& c : plan->second.columns) params.push_back(full[c]);
+  params.reserve(full.size());
+  for (const auto& [column, value] : full) params.push_back(value);
   RETURN_IF_ERROR(backend_->Exec(plan->second.sql, params));
-  if (record) {
-    ASSIGN_OR_RETURN(std::string change,
-                     CanonicalJson(Json{{"op", "put"}, {"table", schema.name}, {"row", RowToJson(full)}}));
+  if (record) {  // {"op":"put","row":{…},"table":…}: keys in byte order
+    std::string change = "{\"op\":\"put\",\"row\":";
+    AppendCanonicalRow(change, full);
+    change += ",\"table\":";
+    AppendJsonString(change, schema.name);
+    change.push_back('}');
     record->changes_.push_back(std::move(change));
   }
   return OkStatus();
@@ -312,9 +320,12 @@ Status Store::DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* 
   std::vector<Value> params;
   for (const auto& c : schema.primary_key) params.push_back(k[c]);
   RETURN_IF_ERROR(backend_->Exec("DELETE FROM " + Q(schema.name) + " WHERE " + KeyCondition(schema.primary_key), params));
-  if (record) {
-    ASSIGN_OR_RETURN(std::string change,
-                     CanonicalJson(Json{{"op", "delete"}, {"table", schema.name}, {"key", RowToJson(k)}}));
+  if (record) {  // {"key":{…},"op":"delete","table":…}
+    std::string change = "{\"key\":";
+    AppendCanonicalRow(change, k);
+    change += ",\"op\":\"delete\",\"table\":";
+    AppendJsonString(change, schema.name);
+    change.push_back('}');
     record->changes_.push_back(std::move(change));
   }
   return OkStatus();

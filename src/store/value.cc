@@ -160,14 +160,20 @@ Result<TableSchema> SchemaFromJson(const Json& j) {
 
 Result<Row> NormalizeRow(const Row& row, const TableSchema& schema, bool key_only) {
   Row out;
-  for (const auto& [k, v] : row) {
-    if (!schema.FindColumn(k)) return InvalidArgument("table " + schema.name + " has no column " + k);
+  // Every column of the row must be the table's: counted in one pass over the schema,
+  // and only when the count is short is the stranger looked for by name.
+  size_t known = 0;
+  for (const Column& c : schema.columns) known += row.count(c.name);
+  if (known != row.size()) {
+    for (const auto& [k, v] : row) {
+      if (!schema.FindColumn(k)) return InvalidArgument("table " + schema.name + " has no column " + k);
+    }
   }
   auto take = [&](const Column& c) -> Status {
     auto it = row.find(c.name);
     if (it == row.end() || std::holds_alternative<std::monostate>(it->second)) {
       if (!c.nullable) return InvalidArgument("table " + schema.name + ": column " + c.name + " is required");
-      out[c.name] = Value{};
+      out.emplace(c.name, Value{});
       return OkStatus();
     }
     const Value& v = it->second;
@@ -184,7 +190,7 @@ Result<Row> NormalizeRow(const Row& row, const TableSchema& schema, bool key_onl
                                " holds text that is not valid UTF-8 or contains a NUL byte");
       }
     }
-    out[c.name] = v;
+    out.emplace(c.name, v);
     return OkStatus();
   };
   if (key_only) {

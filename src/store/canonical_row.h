@@ -1,0 +1,20 @@
+// A row's canonical JSON (docs/formats/journal.md) written directly, without building a
+// JSON document first: what every journaled put and delete records, so it is on the
+// path of every write. Byte for byte the same as CanonicalJson(RowToJson(row)) for a
+// normalised row (valid UTF-8 without NUL, as NormalizeRow guarantees).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "store/value.h"
+
+namespace riik::store {
+
+// Appends `text` as a JSON string: '"' and '\' escaped, \b \f \n \r \t, other control
+// characters as \u00xx, everything else (UTF-8 included) as it is.
+void AppendJsonString(std::string& out, std::string_view text);
+// Appends the row as a JSON object, keys in byte order (the map's order).
+void AppendCanonicalRow(std::string& out, const Row& row);
+
+}  // namespace riik::store
