@@ -47,7 +47,7 @@ int64_t RowCount(const population::Population& pop) {
   return static_cast<int64_t>(pop.accounts.size()) + interest;
 }
 
-Status Load(const population::Population& pop, BulkLoader& loader) {
+Status Load(const population::Population& pop, RowSink& loader) {
   for (uint32_t i : KeyOrder(pop.accounts.size(), [&](uint32_t k) { return pop.accounts[k].iban_text(); })) {
     const population::Account& a = pop.accounts[i];
     std::string iban(a.iban_text()), owner(pop.persons[a.owner].code());

@@ -18,14 +18,22 @@ namespace riik::registry {
 // (rows written so far, rows in all)
 using LoadProgress = std::function<void(int64_t, int64_t)>;
 
-class BulkLoader {
+// Where a registry's load puts its rows: a store (BulkLoader), or in the benchmark
+// plain SQLite for comparison.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual Status Put(const std::string& table, store::Row row) = 0;
+};
+
+class BulkLoader : public RowSink {
  public:
   BulkLoader(store::Store& store, int64_t total_rows, LoadProgress progress = nullptr, size_t rows_per_txn = 10000)
       : store_(store), total_(total_rows), progress_(std::move(progress)), rows_per_txn_(rows_per_txn) {}
 
   // Queues a row; writes a transaction when rows_per_txn are queued. The first error is
   // returned here and by every later call.
-  Status Put(const std::string& table, store::Row row);
+  Status Put(const std::string& table, store::Row row) override;
   // Writes what is queued.
   Status Finish();
 

@@ -56,7 +56,7 @@ int64_t RowCount(const population::Population& pop) {
   return static_cast<int64_t>(pop.companies.size() + pop.employments.size()) + board;
 }
 
-Status Load(const population::Population& pop, BulkLoader& loader) {
+Status Load(const population::Population& pop, RowSink& loader) {
   auto code_of = [&](uint32_t person) { return pop.persons[person].code(); };
   for (uint32_t i : KeyOrder(pop.companies.size(), [&](uint32_t k) { return pop.companies[k].code(); })) {
     const population::Company& c = pop.companies[i];

@@ -35,7 +35,7 @@ int64_t RowCount(const population::Population& pop) {
   return static_cast<int64_t>(pop.schools.size() + pop.pupils.size());
 }
 
-Status Load(const population::Population& pop, BulkLoader& loader) {
+Status Load(const population::Population& pop, RowSink& loader) {
   for (const population::School& s : pop.schools) {
     RETURN_IF_ERROR(loader.Put(kSchools, {{"registry_code", s.registry_code},
                                           {"name", s.name},

@@ -58,7 +58,7 @@ int64_t RowCount(const population::Population& pop) {
   return static_cast<int64_t>(pop.persons.size() + pop.residences.size());
 }
 
-Status Load(const population::Population& pop, BulkLoader& loader) {
+Status Load(const population::Population& pop, RowSink& loader) {
   const std::vector<uint32_t> order = KeyOrder(pop.persons.size(), [&](uint32_t i) { return pop.persons[i].code(); });
   for (uint32_t i : order) {
     const population::Person& p = pop.persons[i];

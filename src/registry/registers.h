@@ -18,7 +18,7 @@ namespace riik::registry {
 struct Register {
   std::vector<store::TableSchema> (*tables)();
   int64_t (*row_count)(const population::Population&);  // rows load() puts
-  Status (*load)(const population::Population&, BulkLoader&);
+  Status (*load)(const population::Population&, RowSink&);
   // The services' routes, reading `store` (which outlives the router).
   void (*add_routes)(net::Router&, store::Store&);
 };

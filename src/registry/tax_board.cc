@@ -47,7 +47,7 @@ std::vector<store::TableSchema> Tables() {
 
 int64_t RowCount(const population::Population& pop) { return static_cast<int64_t>(pop.employments.size()) + 2; }
 
-Status Load(const population::Population& pop, BulkLoader& loader) {
+Status Load(const population::Population& pop, RowSink& loader) {
   const auto order =
       KeyOrder(pop.employments.size(), [&](uint32_t i) { return pop.persons[pop.employments[i].person].code(); });
   for (uint32_t i : order) {  // one job per person: the primary key's order
