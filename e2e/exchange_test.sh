@@ -16,7 +16,8 @@ PERSON=/r1/EE/GOV/70000013/population/person/38001085718
 call() {  # call BASE CLIENT [extra curl args…]: status code; headers in $WORK/h, body in $WORK/b
   local base=$1 client=$2
   shift 2
-  curl -s -D "$WORK/h" -o "$WORK/b" -w '%{http_code}' ${client:+-H "X-Road-Client: $client"} "$@" "$base$PERSON"
+  curl -s -D "$WORK/h" -o "$WORK/b" -w '%{http_code}' ${client:+-H "X-Road-Client: $client"} \
+    -H 'X-Road-Issue: e2e test of the exchange' "$@" "$base$PERSON"
 }
 header() { grep -i "^$1:" "$WORK/h" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 

@@ -24,11 +24,15 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   if [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = trust ]; then
     echo "$out" | grep -q ": good" && echo "$out" | grep -q "Response verify OK" ||
       fail "the trust example did not get a verified good OCSP answer: $out"
+  elif [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = registry ]; then
+    echo "$out" | jq -e 'type == "object" and (has("type") | not)' >/dev/null ||
+      fail "the call to $role through the exchange failed: $example: $out"
   else
     echo "$out" | jq -e . >/dev/null || fail "example for $role did not return JSON: $out"
   fi
 done
-pass "the examples in endpoints.json work (JSON from status, a verified OCSP answer from trust)"
+[ "$(jq '[.roles[] | select(.kind == "registry")] | length' "$EP")" = 5 ] || fail "expected five registries in endpoints.json"
+pass "the examples in endpoints.json work (JSON from status, a verified OCSP answer from trust, each registry through the exchange)"
 
 TRUST=$(jq -r '.roles.trust.url' "$EP")
 curl -sf "$TRUST/ca/root.crt" | openssl x509 -inform der -noout -subject | grep -q "Root CA" ||

@@ -1,4 +1,5 @@
 // `riik up`: the whole state on one machine, with demo data, on loopback.
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -13,10 +14,13 @@
 #include "cli/demo_exchange.h"
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
-#include "core/version.h"
 #include "core/encoding.h"
+#include "core/version.h"
 #include "crypto/self_signed.h"
-#include <openssl/rand.h>
+#include "node/node.h"
+#include "registry/registry.h"
+#include "store/row_fields.h"
+#include "store/store.h"
 
 namespace riik::cli {
 namespace {
@@ -26,6 +30,7 @@ struct UpOptions {
   int port_base = 7000;
   int threads = 1;
   int ocsp_freshness_s = 60;  // the security servers' ocsp_freshness_s
+  int64_t population = 3000;  // persons in the registries
 };
 
 // Role instances `riik up` starts, and their port offsets from --port-base.
@@ -88,28 +93,69 @@ Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& di
 
 struct ExchangeSetUp {
   std::map<std::string, std::string> central;  // the central role's settings
-  std::vector<node::RoleConfig> roles;         // the demo backend and security servers
+  std::vector<node::RoleConfig> roles;         // the registries and their security servers
 };
 
 // The CA (made now if this is the first start) issues the central authority's and the
 // security servers' keys before any role owns the trust store; it is closed on return.
 Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string& passphrase_file,
-                                      const DemoExchangePorts& ports) {
+                                      const DemoExchangePorts& ports, const DemoExchangeOptions& options) {
   CaSelect select;
   select.dir = dir;
   select.passphrase_file = passphrase_file;
   ASSIGN_OR_RETURN(CaAccess ca, CaAccess::Connect(select, /*create=*/true));
   ExchangeSetUp out;
   ASSIGN_OR_RETURN(out.central, PrepareCentral(ca, dir, passphrase_file));
-  ASSIGN_OR_RETURN(out.roles, PrepareDemoExchange(ca, dir, passphrase_file, ports));
+  ASSIGN_OR_RETURN(out.roles, PrepareDemoExchange(ca, dir, passphrase_file, ports, options));
   return out;
 }
 
-// What the demo exchange's roles are, for the tour.
-constexpr std::pair<const char*, const char*> kDemoRoles[] = {
-    {"demo-backend", "a stand-in information system behind the population register's security server"},
-    {"ss-population", "security server of the population register EE/GOV/70000013 (provides person)"},
-    {"ss-tax", "security server of the tax board EE/GOV/70000349 (may read person)"}};
+// What a registry or security server role is, for the tour.
+std::string DemoRoleText(const node::RunningRole& role) {
+  for (const registry::RegistryInfo& r : registry::Registries()) {
+    if (role.name == std::string("registry-") + r.name) {
+      std::string services;
+      for (const auto& s : r.services) services += (services.empty() ? "" : ", ") + std::string(s.code);
+      return std::string(r.member_name) + " " + r.member + " (" + services + ")";
+    }
+    if (role.name == std::string("ss-") + r.name) return std::string("security server of ") + r.member_name;
+  }
+  return "";
+}
+
+// One call per registry for the tour and endpoints.json: through the security server of
+// a member that has the grant, on behalf of a demo citizen (or a real pupil/company).
+struct TourCall {
+  const char* registry;
+  const char* via;     // the calling member's security server role
+  const char* client;  // its subsystem
+  std::string path;    // /r1/SERVICE/KEY[?query]
+};
+
+// A key that exists in a registry's store (the first of `sql`), or `fallback`.
+std::string FirstKey(const std::string& dir, const std::string& registry, const std::string& sql,
+                     const std::string& fallback) {
+  std::string store_name = node::RoleStoreName("registry-" + registry);
+  store::StoreOptions so{node::DefaultStoreUrl(dir, store_name), store_name};
+  so.read_only = true;
+  auto st = store::Store::Open(so);
+  if (!st.ok()) return fallback;
+  auto rows = (*st)->Query(sql);
+  if (!rows.ok() || rows->empty()) return fallback;
+  return store::TextOr(rows->front(), rows->front().begin()->first, fallback);
+}
+
+std::vector<TourCall> TourCalls(const std::string& dir) {
+  const std::string citizen = "38001085718";  // Jaak-Kristjan Jõeorg, a demo citizen
+  std::string pupil = FirstKey(dir, "education", "SELECT person FROM pupils ORDER BY person LIMIT 1", citizen);
+  std::string company =
+      FirstKey(dir, "business", "SELECT registry_code FROM companies ORDER BY registry_code LIMIT 1", "");
+  return {{"population", "ss-tax", "EE/GOV/70000349/tax", "/r1/EE/GOV/70000013/population/person/" + citizen},
+          {"business", "ss-tax", "EE/GOV/70000349/tax", "/r1/EE/GOV/70000310/business/company/" + company},
+          {"tax", "ss-bank", "EE/COM/10060701/bank", "/r1/EE/GOV/70000349/tax/income/" + citizen},
+          {"bank", "ss-tax", "EE/GOV/70000349/tax", "/r1/EE/COM/10060701/bank/interest/" + citizen},
+          {"education", "ss-tax", "EE/GOV/70000349/tax", "/r1/EE/GOV/70000740/education/pupil/" + pupil}};
+}
 
 void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints) {
   std::printf("\nriik %s: the state is up. Data lives in %s\n\n", kVersion, dir.c_str());
@@ -118,10 +164,8 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
     for (const auto& r : kUpRoles) {
       if (role.name == r.name) what = r.what;
     }
-    for (const auto& [name, text] : kDemoRoles) {
-      if (role.name == name) what = text;
-    }
-    std::printf("  %-13s %-27s %s\n", role.name.c_str(), role.url.c_str(), what);
+    std::string demo = DemoRoleText(role);
+    std::printf("  %-20s %-23s %s\n", role.name.c_str(), role.url.c_str(), demo.empty() ? what : demo.c_str());
   }
   std::printf("\nTry:\n");
   for (const auto& [name, role] : endpoints["roles"].items()) {
@@ -170,7 +214,9 @@ int RunUp(const UpOptions& o) {
     return 1;
   }
   auto ports = DemoExchangePorts::Pick(o.port_base);
-  auto exchange = ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports) : Result<ExchangeSetUp>(ports.status());
+  DemoExchangeOptions demo{o.population, 1};
+  auto exchange =
+      ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports, demo) : Result<ExchangeSetUp>(ports.status());
   if (!exchange.ok()) {
     std::fprintf(stderr, "riik up: preparing the data exchange: %s\n", exchange.status().message().c_str());
     return 1;
@@ -182,7 +228,7 @@ int RunUp(const UpOptions& o) {
     if (std::string_view(r.kind) == "trust") role.settings["passphrase_file"] = *passphrase_file;
     role.listen.port = o.port_base == 0 ? 0 : static_cast<uint16_t>(o.port_base + r.offset);
     if (std::string_view(r.kind) == "central") {
-      role.settings = exchange->central;  // trust URLs: the trust role's
+      role.settings = exchange->central;                         // trust URLs: the trust role's
       role.listen.port = static_cast<uint16_t>(ports->central);  // the security servers' central_url
     }
     role.listen.threads = o.threads;
@@ -200,6 +246,7 @@ int RunUp(const UpOptions& o) {
     for (const char* ca : {"root", "eid", "org", "eid-chain", "org-chain"}) {
       extras.ca_certificates[std::string(ca)] = trust_dir + "/" + ca + ".pem";
     }
+    const std::vector<TourCall> tour_calls = TourCalls(dir);
     for (const auto& role : node.roles()) {
       if (role.kind == "trust") {
         // Asks the responder about its own certificate: a good answer, verified to the root.
@@ -210,24 +257,27 @@ int RunUp(const UpOptions& o) {
                                   {"ca_certificates", role.url + "/ca/{root,eid,org}.crt"}};
         continue;
       }
-      if (role.name == "ss-tax") {
-        extras.examples[role.name] = "curl -s -H 'X-Road-Client: EE/GOV/70000349/tax' " + role.url +
-                                     "/r1/EE/GOV/70000013/population/person/38001085718";
-        continue;
-      }
       if (role.kind == "exchange") continue;
-      if (role.kind == "demo-backend") {
-        extras.examples[role.name] = "curl -s " + role.url + "/person/38001085718";
+      if (role.kind == "registry") {  // a call to it through the exchange
+        for (const TourCall& call : tour_calls) {
+          if (role.name != std::string("registry-") + call.registry) continue;
+          std::string via;
+          for (const auto& r : node.roles()) via = r.name == call.via ? r.url : via;
+          extras.examples[role.name] = "curl -s -H 'X-Road-Client: " + std::string(call.client) +
+                                       "' -H 'X-Road-UserId: EE38001085718' -H 'X-Road-Issue: riik up tour' " + via +
+                                       call.path;
+        }
         continue;
       }
       if (role.kind == "central") {
-        extras.examples[role.name] = "curl -s " + role.url + "/globalconf | jq '.conf | {version, members: [.members[].id]}'";
+        extras.examples[role.name] =
+            "curl -s " + role.url + "/globalconf | jq '.conf | {version, members: [.members[].id]}'";
         extras.urls[role.name] = {{"globalconf", role.url + "/globalconf"}, {"anchor", dir + "/central/anchor.json"}};
         continue;
       }
       bool https = role.url.starts_with("https");
-      extras.examples[role.name] =
-          https ? "curl -s --cacert " + tls->first + " " + role.url + "/v1/stores" : "curl -s " + role.url + "/v1/status";
+      extras.examples[role.name] = https ? "curl -s --cacert " + tls->first + " " + role.url + "/v1/stores"
+                                         : "curl -s " + role.url + "/v1/status";
     }
     // Demo citizens' eIDs, issued through the running trust role, so that their
     // certificates carry its OCSP URL.
@@ -269,6 +319,10 @@ void AddUpCommand(CLI::App& app, int& exit_code) {
   up->add_option("--port-base", o->port_base, "First port; roles use consecutive ports (0: any free ports)")
       ->capture_default_str();
   up->add_option("--threads", o->threads, "Network threads per role")->check(CLI::Range(1, 64))->capture_default_str();
+  up->add_option("--population", o->population,
+                 "Persons in the registries' synthetic population, loaded on the first start (Estonia: 1300000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{20'000'000}))
+      ->capture_default_str();
   up->add_option("--ocsp-freshness-s", o->ocsp_freshness_s,
                  "How long security servers trust a peer's OCSP status (a revoked member is cut off within it)")
       ->check(CLI::Range(1, 86400))

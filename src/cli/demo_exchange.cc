@@ -8,44 +8,56 @@
 #include <filesystem>
 
 #include "core/file.h"
-#include "crypto/x509.h"
 #include "crypto/sha256.h"
+#include "crypto/x509.h"
 #include "exchange/access_rights.h"
 #include "exchange/central_registry.h"
 #include "node/node.h"
+#include "registry/registry.h"
 
 namespace riik::cli {
 namespace {
 
-struct DemoMember {
-  const char* id;
-  const char* name;
-  const char* subsystem;
-  std::vector<std::pair<const char*, const char*>> services;  // code, description
+// Who may call whom in the demo state: what the once-only flows need, nothing more
+// (deny by default). Service ids are INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE.
+struct DemoGrant {
+  const char* service;
+  const char* client;
 };
-
-// The registries of the next issue, as members of the exchange.
-const DemoMember kDemoMembers[] = {
-    {"EE/GOV/70000013", "Population Register", "population",
-     {{"person", "a person's names, birth date, status"}, {"address", "a person's address and its history"},
-      {"family", "parents, children, spouse"}}},
-    {"EE/GOV/70000349", "Tax and Customs Board", "tax", {{"income", "employer-reported income"}}},
-    {"EE/COM/10060701", "Demo Bank", "bank", {{"interest", "interest earned per year"}}},
-    {"EE/GOV/70000740", "Education Register", "education", {{"pupil", "enrolment of a pupil"}}},
+constexpr DemoGrant kDemoGrants[] = {
+    // The tax board pre-fills returns: who the person is, their bank interest.
+    {"EE/GOV/70000013/population/person", "EE/GOV/70000349/tax"},
+    {"EE/GOV/70000013/population/address", "EE/GOV/70000349/tax"},
+    {"EE/COM/10060701/bank/interest", "EE/GOV/70000349/tax"},
+    // The bank knows its customers from the population register, never from a form.
+    {"EE/GOV/70000013/population/person", "EE/COM/10060701/bank"},
+    {"EE/GOV/70000013/population/address", "EE/COM/10060701/bank"},
+    // The school district follows the pupil's address.
+    {"EE/GOV/70000013/population/address", "EE/GOV/70000740/education"},
+    {"EE/GOV/70000013/population/family", "EE/GOV/70000740/education"},
+    // The business register names board members as the population register does.
+    {"EE/GOV/70000013/population/person", "EE/GOV/70000310/business"},
+    // The tax board checks employers and the children a parent claims for.
+    {"EE/GOV/70000310/business/company", "EE/GOV/70000349/tax"},
+    {"EE/GOV/70000310/business/roles", "EE/GOV/70000349/tax"},
+    {"EE/GOV/70000740/education/pupil", "EE/GOV/70000349/tax"},
+    // A loan decision with the customer's consent (X-Road-UserId): declared income.
+    {"EE/GOV/70000349/tax/income", "EE/COM/10060701/bank"},
 };
 
 Status SeedRegistry(const std::string& dir) {
-  ASSIGN_OR_RETURN(auto store, store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "central"), "central"}));
+  ASSIGN_OR_RETURN(auto store,
+                   store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "central"), "central"}));
   ASSIGN_OR_RETURN(auto registry, exchange::CentralRegistry::Open(*store, "EE"));
-  for (const auto& m : kDemoMembers) {
-    ASSIGN_OR_RETURN(exchange::MemberId member, exchange::ParseMemberId(m.id));
-    Status st = registry->AddMember(member, m.name);
+  for (const registry::RegistryInfo& r : registry::Registries()) {
+    ASSIGN_OR_RETURN(exchange::MemberId member, exchange::ParseMemberId(r.member));
+    Status st = registry->AddMember(member, r.member_name);
     if (st.code() == Code::kAlreadyExists) continue;  // seeded on an earlier start
     RETURN_IF_ERROR(st);
-    exchange::ClientId sub{member, m.subsystem};
+    exchange::ClientId sub{member, r.subsystem};
     RETURN_IF_ERROR(registry->AddSubsystem(sub));
-    for (const auto& [code, description] : m.services) {
-      RETURN_IF_ERROR(registry->AddService(exchange::ServiceId{sub, code}, description));
+    for (const registry::ServiceInfo& service : r.services) {
+      RETURN_IF_ERROR(registry->AddService(exchange::ServiceId{sub, service.code}, service.description));
     }
   }
   return OkStatus();
@@ -112,12 +124,6 @@ Result<std::vector<int>> FreePorts(size_t count) {
   return ports;
 }
 
-struct DemoServer {
-  const char* role;        // role name, e.g. "ss-population"
-  const char* member;      // the owner
-  const char* subsystem;   // the subsystem it carries
-};
-
 // Issues (once) a server's auth certificate (TLS both ways, for 127.0.0.1) and signing
 // certificate into DIR/<store>/; returns the auth certificate's SHA-256.
 Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& dir, const std::string& passphrase,
@@ -125,7 +131,8 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
-  ASSIGN_OR_RETURN(std::string org_chain, ReadFile(std::filesystem::path(dir).parent_path().string() + "/trust/org-chain.pem"));
+  ASSIGN_OR_RETURN(std::string org_chain,
+                   ReadFile(std::filesystem::path(dir).parent_path().string() + "/trust/org-chain.pem"));
   for (const char* kind : {"auth", "signing"}) {
     std::string base = dir + "/" + kind;
     if (std::filesystem::exists(base + ".pem") && std::filesystem::exists(base + ".key")) continue;
@@ -143,7 +150,8 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
     ASSIGN_OR_RETURN(trust::CertificateRecord rec, ca.Issue(req));
     // The TLS key stays plain (0600): the TLS layer reads it at start; the signing key
     // is encrypted under the passphrase like the CA's.
-    ASSIGN_OR_RETURN(std::string key_pem, auth ? PrivateKeyPem(key.get()) : EncryptedPrivateKeyPem(key.get(), passphrase));
+    ASSIGN_OR_RETURN(std::string key_pem,
+                     auth ? PrivateKeyPem(key.get()) : EncryptedPrivateKeyPem(key.get(), passphrase));
     RETURN_IF_ERROR(WriteFileAtomic(base + ".key", key_pem, /*secret=*/true));
     RETURN_IF_ERROR(WriteFileAtomic(base + ".pem", rec.pem + org_chain, /*secret=*/false));
   }
@@ -156,75 +164,85 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
 
 Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base) {
   DemoExchangePorts p;
-  int* ports[] = {&p.central, &p.backend, &p.population, &p.population_provider, &p.tax, &p.tax_provider};
+  p.registries.resize(registry::Registries().size());
+  std::vector<int*> ports{&p.central};
+  for (Registry& r : p.registries) {
+    for (int* port : {&r.registry, &r.consumer, &r.provider}) ports.push_back(port);
+  }
   std::vector<int> free;
   if (port_base == 0) {
-    ASSIGN_OR_RETURN(free, FreePorts(std::size(ports)));
+    ASSIGN_OR_RETURN(free, FreePorts(ports.size()));
   }
-  for (size_t i = 0; i < std::size(ports); ++i) {
-    *ports[i] = port_base != 0 ? port_base + 3 + static_cast<int>(i) : free[i];
-  }
+  for (size_t i = 0; i < ports.size(); ++i) *ports[i] = port_base != 0 ? port_base + 3 + static_cast<int>(i) : free[i];
   return p;
 }
 
 Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const std::string& dir,
                                                           const std::string& passphrase_file,
-                                                          const DemoExchangePorts& ports) {
+                                                          const DemoExchangePorts& ports,
+                                                          const DemoExchangeOptions& options) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(passphrase_file));
   std::string passphrase = text.substr(0, text.find('\n'));
   auto local = [](int port) { return "127.0.0.1:" + std::to_string(port); };
-  std::vector<node::RoleConfig> roles;
-  node::RoleConfig backend{"demo-backend", "demo-backend", {}, {}};
-  backend.listen.port = static_cast<uint16_t>(ports.backend);
-  roles.push_back(backend);
-
-  struct Spec {
-    DemoServer server;
-    int port, provider_port;
-  } specs[] = {{{"ss-population", "EE/GOV/70000013", "population"}, ports.population, ports.population_provider},
-               {{"ss-tax", "EE/GOV/70000349", "tax"}, ports.tax, ports.tax_provider}};
   ASSIGN_OR_RETURN(auto central_store,
                    store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "central"), "central"}));
-  ASSIGN_OR_RETURN(auto registry, exchange::CentralRegistry::Open(*central_store, "EE"));
-  for (const auto& spec : specs) {
-    std::string store_name = spec.server.role;
-    for (char& c : store_name) c = c == '-' ? '_' : c;  // as the exchange role names its store
-    std::string ss_dir = dir + "/" + store_name;
-    std::string server_id = std::string(spec.server.member) + "/ss1";
-    ASSIGN_OR_RETURN(std::string auth_sha256, EnsureServerCertificates(ca, ss_dir, passphrase, server_id));
-    ASSIGN_OR_RETURN(exchange::MemberId owner, exchange::ParseMemberId(spec.server.member));
-    exchange::SecurityServer registered{owner, "ss1", "https://" + local(spec.provider_port), auth_sha256,
-                                        {exchange::ClientId{owner, spec.server.subsystem}}};
-    RETURN_IF_ERROR(registry->PutServer(registered));
+  ASSIGN_OR_RETURN(auto central, exchange::CentralRegistry::Open(*central_store, "EE"));
+  std::vector<node::RoleConfig> roles;
+  std::map<std::string, std::string> server_roles;  // subsystem id -> its security server's role name
+  for (size_t i = 0; i < registry::Registries().size(); ++i) {
+    const registry::RegistryInfo& info = registry::Registries()[i];
+    const DemoExchangePorts::Registry& port = ports.registries[i];
+    node::RoleConfig reg{"registry", std::string("registry-") + info.name, {}, {}};
+    reg.listen.port = static_cast<uint16_t>(port.registry);
+    reg.settings = {{"registry", info.name},
+                    {"population_count", std::to_string(options.population)},
+                    {"population_seed", std::to_string(options.seed)},
+                    {"demo_people", "true"}};
+    roles.push_back(std::move(reg));
 
-    node::RoleConfig role{"exchange", spec.server.role, {}, {}};
-    role.listen.port = static_cast<uint16_t>(spec.port);
-    role.listen.threads = 2;
-    role.settings = {{"server_id", server_id},
-                     {"central_url", "http://" + local(ports.central)},
-                     {"anchor", dir + "/central/anchor.json"},
-                     {"trust_root", dir + "/trust/root.pem"},
-                     {"auth_cert", ss_dir + "/auth.pem"},
-                     {"auth_key", ss_dir + "/auth.key"},
-                     {"tls_cert", ss_dir + "/auth.pem"},
-                     {"tls_key", ss_dir + "/auth.key"},
-                     {"provider_listen", local(spec.provider_port)},
-                     {"signing_cert", ss_dir + "/signing.pem"},
-                     {"signing_key", ss_dir + "/signing.key"},
-                     {"key_passphrase_file", passphrase_file}};
-    roles.push_back(std::move(role));
+    std::string role_name = std::string("ss-") + info.name;
+    std::string ss_dir = dir + "/" + node::RoleStoreName(role_name);
+    std::string server_id = std::string(info.member) + "/ss1";
+    ASSIGN_OR_RETURN(std::string auth_sha256, EnsureServerCertificates(ca, ss_dir, passphrase, server_id));
+    ASSIGN_OR_RETURN(exchange::MemberId owner, exchange::ParseMemberId(info.member));
+    exchange::SecurityServer registered{
+        owner, "ss1", "https://" + local(port.provider), auth_sha256, {exchange::ClientId{owner, info.subsystem}}};
+    RETURN_IF_ERROR(central->PutServer(registered));
+
+    node::RoleConfig ss{"exchange", role_name, {}, {}};
+    ss.listen.port = static_cast<uint16_t>(port.consumer);
+    ss.listen.threads = 2;
+    ss.settings = {{"server_id", server_id},
+                   {"central_url", "http://" + local(ports.central)},
+                   {"anchor", dir + "/central/anchor.json"},
+                   {"trust_root", dir + "/trust/root.pem"},
+                   {"auth_cert", ss_dir + "/auth.pem"},
+                   {"auth_key", ss_dir + "/auth.key"},
+                   {"tls_cert", ss_dir + "/auth.pem"},
+                   {"tls_key", ss_dir + "/auth.key"},
+                   {"provider_listen", local(port.provider)},
+                   {"signing_cert", ss_dir + "/signing.pem"},
+                   {"signing_key", ss_dir + "/signing.key"},
+                   {"key_passphrase_file", passphrase_file}};
+    for (const registry::ServiceInfo& service : info.services) {
+      ss.settings["backend." + info.ClientId() + "/" + service.code] =
+          "http://" + local(port.registry) + "/" + service.code;
+    }
+    server_roles[info.ClientId()] = role_name;
+    roles.push_back(std::move(ss));
   }
-  // The population register serves `person` from the demo backend, and lets the tax
-  // board read it (deny by default: this is the one grant).
-  roles[1].settings["backend.EE/GOV/70000013/population/person"] = "http://" + local(ports.backend) + "/person";
-  ASSIGN_OR_RETURN(auto ss_store,
-                   store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "ss_population"), "ss_population"}));
-  ASSIGN_OR_RETURN(auto rights, exchange::AccessRights::Open(*ss_store));
-  ASSIGN_OR_RETURN(exchange::ServiceId person, exchange::ParseServiceId("EE/GOV/70000013/population/person"));
-  ASSIGN_OR_RETURN(exchange::ClientId tax, exchange::ParseClientId("EE/GOV/70000349/tax"));
-  bool granted = false;
-  for (const auto& g : rights->List(&person)) granted = granted || g.client == tax;
-  if (!granted) RETURN_IF_ERROR(rights->Grant(exchange::AccessGrant{person, tax, "GET", "", 0}));
+  // The grants live in the providers' security servers' stores.
+  for (const DemoGrant& g : kDemoGrants) {
+    ASSIGN_OR_RETURN(exchange::ServiceId service, exchange::ParseServiceId(g.service));
+    ASSIGN_OR_RETURN(exchange::ClientId client, exchange::ParseClientId(g.client));
+    std::string store_name = node::RoleStoreName(server_roles.at(service.provider.ToString()));
+    ASSIGN_OR_RETURN(auto ss_store,
+                     store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, store_name), store_name}));
+    ASSIGN_OR_RETURN(auto rights, exchange::AccessRights::Open(*ss_store));
+    bool granted = false;
+    for (const auto& existing : rights->List(&service)) granted = granted || existing.client == client;
+    if (!granted) RETURN_IF_ERROR(rights->Grant(exchange::AccessGrant{service, client, "GET", "", 0}));
+  }
   return roles;
 }
 

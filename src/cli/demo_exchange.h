@@ -4,6 +4,7 @@
 // stores; idempotent.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,21 +17,30 @@ namespace riik::cli {
 // central registry names the provider addresses, and security servers the central URL.
 struct DemoExchangePorts {
   int central = 0;
-  int backend = 0;
-  int population = 0, population_provider = 0;  // the population register's security server
-  int tax = 0, tax_provider = 0;                // the tax board's
-  // From --port-base (central +3, backend +4, then +5…+8), or free ports when it is 0.
+  struct Registry {
+    int registry = 0;  // the registry role (its services: the security server's backend)
+    int consumer = 0;  // its security server, for the registry's own calls
+    int provider = 0;  // the security server's mutual-TLS listener for other servers
+  };
+  std::vector<Registry> registries;  // in registry::Registries() order
+  // From --port-base (central +3, then three per registry from +4), or free ports when
+  // it is 0.
   static Result<DemoExchangePorts> Pick(int port_base);
 };
 
-// The demo exchange: a backend standing in for the population register's information
-// system, and two security servers (population register EE/GOV/70000013, tax board
-// EE/GOV/70000349) with their auth and signing certificates from the CA, registered in
-// the central registry; the tax board may read the population register's `person`
-// service. Returns the role configs to run.
+struct DemoExchangeOptions {
+  int64_t population = 3000;  // persons in the registries' synthetic population
+  uint64_t seed = 1;
+};
+
+// The demo exchange: the five base registries (registry/registry.h), each a member of
+// the exchange with its registry role and its security server (auth and signing
+// certificates from the CA), registered in the central registry, and the grants the
+// once-only flows need (deny by default otherwise). Returns the role configs to run.
 Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const std::string& dir,
                                                           const std::string& passphrase_file,
-                                                          const DemoExchangePorts& ports);
+                                                          const DemoExchangePorts& ports,
+                                                          const DemoExchangeOptions& options);
 
 // Issues DIR/central/signing.{pem,key} from the organisations CA if missing (the key
 // encrypted under the CA passphrase), writes DIR/central/anchor.json, seeds the

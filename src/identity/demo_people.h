@@ -1,5 +1,5 @@
 // The demo citizens of `riik up`: the people whose eIDs it enrolls (cli/demo_citizens)
-// and whom the demo backend serves (node/roles/demo_backend_role). One list, so the two
+// and whom the registries place in their population (population/adopt.h). One list, so the two
 // cannot drift apart; codes are derived with PersonalCode::Make.
 #pragma once
 

@@ -42,7 +42,7 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange", "registry", "demo-backend"};
+  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange", "registry"};
   return kinds;
 }
 

@@ -8,7 +8,6 @@
 
 #include "core/version.h"
 #include "node/roles/central_role.h"
-#include "node/roles/demo_backend_role.h"
 #include "node/roles/exchange_role.h"
 #include "node/roles/registry_role.h"
 #include "node/roles/status_role.h"
@@ -74,8 +73,6 @@ Status Node::StartRole(const RoleConfig& role) {
     service = AddTrustRoutes(*this, router);
   } else if (role.kind == "central") {
     service = AddCentralRoutes(*this, router);
-  } else if (role.kind == "demo-backend") {
-    AddDemoBackendRoutes(router);
   } else if (role.kind == "exchange") {
     service = AddExchangeRoutes(*this, router);
   } else if (role.kind == "registry") {
