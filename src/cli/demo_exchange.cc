@@ -197,7 +197,8 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     reg.settings = {{"registry", info.name},
                     {"population_count", std::to_string(options.population)},
                     {"population_seed", std::to_string(options.seed)},
-                    {"demo_people", "true"}};
+                    {"demo_people", "true"},
+                    {"exchange_url", "http://" + local(port.consumer)}};
     roles.push_back(std::move(reg));
 
     std::string role_name = std::string("ss-") + info.name;

@@ -68,7 +68,8 @@ Status Load(const population::Population& pop, RowSink& loader) {
   return OkStatus();
 }
 
-void AddRoutes(net::Router& router, store::Store& store) {
+void AddRoutes(net::Router& router, RegistryContext& context) {
+  store::Store& store = context.store;
   router.Add("GET", "/accounts/{code}", [&store](const net::HttpRequest& req) {
     auto inquiry = CheckPersonalDataCall(req);
     if (!inquiry.ok()) return RefusedInquiry(inquiry.status());

@@ -90,7 +90,8 @@ Status Load(const population::Population& pop, RowSink& loader) {
   return OkStatus();
 }
 
-void AddRoutes(net::Router& router, store::Store& store) {
+void AddRoutes(net::Router& router, RegistryContext& context) {
+  store::Store& store = context.store;
   router.Add("GET", "/company/{code}", [&store](const net::HttpRequest& req) {
     auto code = identity::RegistryCode::Parse(req.Param("code"));
     if (!code.ok()) {

@@ -118,7 +118,8 @@ net::HttpResponse ForPerson(store::Store& store, const net::HttpRequest& req, An
   return body.ok() ? net::JsonResponse(*body) : net::ErrorResponse(body.status());
 }
 
-void AddRoutes(net::Router& router, store::Store& store) {
+void AddRoutes(net::Router& router, RegistryContext& context) {
+  store::Store& store = context.store;
   router.Add("GET", "/person/{code}", [&store](const net::HttpRequest& req) {
     return ForPerson(store, req, [](const Row& person) -> Result<Json> { return PersonJson(person); });
   });

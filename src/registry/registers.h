@@ -10,6 +10,7 @@
 #include "net/router.h"
 #include "population/population.h"
 #include "registry/bulk_loader.h"
+#include "registry/context.h"
 #include "registry/registry.h"
 #include "store/store.h"
 
@@ -19,8 +20,8 @@ struct Register {
   std::vector<store::TableSchema> (*tables)();
   int64_t (*row_count)(const population::Population&);  // rows load() puts
   Status (*load)(const population::Population&, RowSink&);
-  // The services' routes, reading `store` (which outlives the router).
-  void (*add_routes)(net::Router&, store::Store&);
+  // The services' routes, on `context` (which outlives the router).
+  void (*add_routes)(net::Router&, RegistryContext&);
 };
 
 extern const Register kPopulationRegister;

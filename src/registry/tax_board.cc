@@ -5,10 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "registry/params.h"
 #include "registry/personal_data.h"
 #include "registry/registers.h"
 #include "registry/row_values.h"
+#include "registry/tax_return.h"
 #include "store/row_fields.h"
 
 namespace riik::registry {
@@ -20,6 +22,7 @@ using store::TextOr;
 
 const std::string kIncome = "income";
 const std::string kRules = "tax_rules";
+const std::string kReturns = "tax_returns";
 
 // Estonia's income tax as of the 2024 income year, simplified: a flat 20% above a basic
 // exemption of 654 euros a month (the exemption's taper for high incomes is left out).
@@ -41,6 +44,16 @@ std::vector<store::TableSchema> Tables() {
         {"flat_rate_basis_points", ColumnType::kInt},
         {"basic_exemption_cents", ColumnType::kInt}},
        {"year"},
+       {}},
+      // status: draft, submitted or accepted; document: the return (tax_return.h) as
+      // canonical JSON, with submitted_at/accepted_at once it has them.
+      {kReturns,
+       {{"person", ColumnType::kText},
+        {"year", ColumnType::kInt},
+        {"status", ColumnType::kText},
+        {"document", ColumnType::kText},
+        {"updated_us", ColumnType::kInt}},
+       {"person", "year"},
        {}},
   };
 }
@@ -69,7 +82,8 @@ Status Load(const population::Population& pop, RowSink& loader) {
   return OkStatus();
 }
 
-void AddRoutes(net::Router& router, store::Store& store) {
+void AddRoutes(net::Router& router, RegistryContext& context) {
+  store::Store& store = context.store;
   router.Add("GET", "/income/{code}", [&store](const net::HttpRequest& req) {
     auto inquiry = CheckPersonalDataCall(req);
     if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
@@ -96,8 +110,143 @@ void AddRoutes(net::Router& router, store::Store& store) {
   });
 }
 
+// The {year} path parameter; InvalidArgument unless a year from 1990 to 2100.
+Result<int64_t> PathYear(const net::HttpRequest& req) {
+  std::string_view text = req.Param("year");
+  int64_t year = 0;
+  for (char c : text) year = (c >= '0' && c <= '9' && year < 10000) ? year * 10 + (c - '0') : -1;
+  if (text.empty() || year < 1990 || year > 2100) {
+    return InvalidArgument("the year must be a year from 1990 to 2100, got '" + std::string(text) + "'");
+  }
+  return year;
+}
+
+// The stored return, or null if there is none.
+Result<Json> StoredReturn(store::Store& store, const std::string& person, int64_t year) {
+  ASSIGN_OR_RETURN(std::optional<Row> row, store.Get(kReturns, {{"person", person}, {"year", year}}));
+  if (!row) return Json(nullptr);
+  return ParseJson(TextOr(*row, "document"));
+}
+
+// Builds the draft: the board's own income data, the bank's interest through the
+// exchange on the citizen's behalf, the year's rules. Stores it unless one was stored
+// meanwhile; returns the stored return.
+Result<Json> PrefilledReturn(RegistryContext& context, const std::string& person, int64_t year) {
+  store::Store& store = context.store;
+  ASSIGN_OR_RETURN(Json stored, StoredReturn(store, person, year));
+  if (!stored.is_null()) return stored;
+  ASSIGN_OR_RETURN(std::optional<Row> rules, store.Get(kRules, {{"year", year}}));
+  if (!rules)
+    return NotFound("the board has no tax rules for " + std::to_string(year) + ": no return can be pre-filled");
+  ReturnDraft draft;
+  draft.person = person;
+  draft.year = year;
+  draft.rules = {store::IntField(*rules, "flat_rate_basis_points").value_or(0),
+                 store::IntField(*rules, "basic_exemption_cents").value_or(0)};
+  ASSIGN_OR_RETURN(auto income, QueryPersonYear(store, "SELECT employer, total_cents FROM income WHERE person = ?",
+                                                person, year, "ORDER BY employer"));
+  for (const Row& r : income)
+    draft.income.push_back({TextOr(r, "employer"), store::IntField(r, "total_cents").value_or(0)});
+  if (context.exchange == nullptr) {
+    return Unavailable(
+        "this tax board is not connected to the exchange (setting exchange_url): it cannot ask the bank");
+  }
+  draft.interest_source = InfoOf(Kind::kBank).ClientId() + "/interest";
+  auto interest = context.exchange->Get(draft.interest_source, "/" + person + "?year=" + std::to_string(year),
+                                        {"EE" + person, InterestIssue(year)});
+  if (interest.ok()) {
+    draft.interest_xroad_id = interest->xroad_id;
+    for (const Json& line : interest->body.value("interest", Json::array())) {
+      draft.interest.push_back({line.value("iban", ""), line.value("cents", int64_t{0})});
+    }
+  } else if (interest.status().code() != Code::kNotFound) {  // not the bank's customer: no interest
+    return Unavailable("the bank's interest for " + std::to_string(year) +
+                       " could not be fetched, so no draft was made: " + interest.status().message());
+  }
+  Json doc = ReturnDocument(draft);
+  ASSIGN_OR_RETURN(std::string text, CanonicalJson(doc));
+  Json answer = doc;
+  RETURN_IF_ERROR(store
+                      .Write([&](store::WriteTxn& txn) -> Status {
+                        ASSIGN_OR_RETURN(auto existing, txn.Get(kReturns, {{"person", person}, {"year", year}}));
+                        if (existing) {  // made by a concurrent call: that one stands
+                          ASSIGN_OR_RETURN(answer, ParseJson(TextOr(*existing, "document")));
+                          return OkStatus();
+                        }
+                        return txn.Put(kReturns, {{"person", person},
+                                                  {"year", year},
+                                                  {"status", "draft"},
+                                                  {"document", text},
+                                                  {"updated_us", NowMicros()}});
+                      })
+                      .status());
+  return answer;
+}
+
+// Moves a stored return from status `from` to `to`, stamping `<to>_at`.
+Result<Json> AdvanceReturn(store::Store& store, const std::string& person, int64_t year, const std::string& from,
+                           const std::string& to) {
+  Json answer;
+  RETURN_IF_ERROR(
+      store
+          .Write([&](store::WriteTxn& txn) -> Status {
+            ASSIGN_OR_RETURN(auto row, txn.Get(kReturns, {{"person", person}, {"year", year}}));
+            const std::string which = "the " + std::to_string(year) + " return of " + person;
+            if (!row) return NotFound("there is no " + which + ": GET it first to have the pre-filled draft");
+            ASSIGN_OR_RETURN(Json doc, ParseJson(TextOr(*row, "document")));
+            std::string status = TextOr(*row, "status");
+            if (status != from) {
+              return FailedPrecondition(which + " is " + status + (status == to ? " already" : "") + "; only a " +
+                                        from + " return can become " + to);
+            }
+            UnixMicros now = NowMicros();
+            doc["status"] = to;
+            doc[to + "_at"] = FormatRfc3339(now);
+            ASSIGN_OR_RETURN(std::string text, CanonicalJson(doc));
+            answer = doc;
+            return txn.Put(
+                kReturns,
+                {{"person", person}, {"year", year}, {"status", to}, {"document", text}, {"updated_us", now}});
+          })
+          .status());
+  return answer;
+}
+
+// A return route: the person and year checked, then `act` on a worker.
+template <typename Act>
+void AddReturnRoute(net::Router& router, RegistryContext& context, const char* method, const std::string& pattern,
+                    Act act) {
+  router.AddAsync(method, pattern, [&context, act](net::HttpRequest&& req, net::Responder respond) {
+    auto inquiry = CheckPersonalDataCall(req);
+    if (!inquiry.ok()) return respond(RefusedInquiry(inquiry.status()));
+    auto year = PathYear(req);
+    if (!year.ok()) return respond(net::ErrorResponse(year.status()));
+    AnswerOnWorker(context, std::move(respond), [&context, act, person = inquiry->person, y = *year] {
+      Result<Json> doc = act(context, person, y);
+      return doc.ok() ? net::JsonResponse(*doc) : net::ErrorResponse(doc.status());
+    });
+  });
+}
+
+void AddReturnRoutes(net::Router& router, RegistryContext& context) {
+  AddReturnRoute(router, context, "GET", "/return/{code}/{year}", PrefilledReturn);
+  AddReturnRoute(router, context, "POST", "/return/{code}/{year}/submit",
+                 [](RegistryContext& c, const std::string& person, int64_t year) {
+                   return AdvanceReturn(c.store, person, year, "draft", "submitted");
+                 });
+  AddReturnRoute(router, context, "POST", "/return/{code}/{year}/accept",
+                 [](RegistryContext& c, const std::string& person, int64_t year) {
+                   return AdvanceReturn(c.store, person, year, "submitted", "accepted");
+                 });
+}
+
+void AddAllRoutes(net::Router& router, RegistryContext& context) {
+  AddRoutes(router, context);
+  AddReturnRoutes(router, context);
+}
+
 }  // namespace
 
-const Register kTaxBoard{Tables, RowCount, Load, AddRoutes};
+const Register kTaxBoard{Tables, RowCount, Load, AddAllRoutes};
 
 }  // namespace riik::registry

@@ -45,7 +45,8 @@ class RegistryTest : public ::testing::Test {
   // server would pass on.
   net::HttpResponse Get(Kind kind, store::Store& s, const std::string& target, bool with_purpose = true) {
     net::Router router;
-    RegisterOf(kind).add_routes(router, s);
+    contexts_.push_back(std::make_unique<RegistryContext>(RegistryContext{s}));
+    RegisterOf(kind).add_routes(router, *contexts_.back());
     net::HttpRequest req;
     req.method = "GET";
     req.target = target;
@@ -68,6 +69,7 @@ class RegistryTest : public ::testing::Test {
   static population::Population* pop_;
   riik::testing::TempDir dir_;
   std::vector<std::unique_ptr<store::Store>> stores_;
+  std::vector<std::unique_ptr<RegistryContext>> contexts_;
 };
 
 LoadOptions* RegistryTest::options_ = nullptr;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/thread_pool.h"
 #include "node/node.h"
 #include "registry/load.h"
 #include "registry/registers.h"
@@ -12,14 +13,22 @@
 namespace riik::node {
 namespace {
 
+// Owns what the routes use: the caller into the exchange and the workers; the store is
+// the node's.
 class RegistryService : public RoleService {
  public:
-  explicit RegistryService(std::string store) : store_(std::move(store)) {}
+  RegistryService(std::string store_name, store::Store& store, std::unique_ptr<registry::ExchangeCaller> caller)
+      : store_name_(std::move(store_name)), caller_(std::move(caller)), context_{store, caller_.get(), &workers_} {}
+  ~RegistryService() override { workers_.Stop(); }
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
-  std::vector<std::string> stores() const override { return {store_}; }
+  std::vector<std::string> stores() const override { return {store_name_}; }
+  registry::RegistryContext& context() { return context_; }
 
  private:
-  std::string store_;
+  std::string store_name_;
+  std::unique_ptr<registry::ExchangeCaller> caller_;
+  ThreadPool workers_{8};  // answers that wait on the exchange
+  registry::RegistryContext context_;
 };
 
 }  // namespace
@@ -52,8 +61,13 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
         "(kept: a registry loads once)",
         role.name, info->name, before->count, before->seed, load.count, load.seed);
   }
-  registry::RegisterOf(info->kind).add_routes(router, *store);
-  return std::shared_ptr<RoleService>(std::make_shared<RegistryService>(store_name));
+  std::unique_ptr<registry::ExchangeCaller> caller;
+  if (std::string url = role.Setting("exchange_url"); !url.empty()) {
+    caller = std::make_unique<registry::ExchangeCaller>(url, info->ClientId());
+  }
+  auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller));
+  registry::RegisterOf(info->kind).add_routes(router, service->context());
+  return std::shared_ptr<RoleService>(service);
 }
 
 }  // namespace riik::node

@@ -1,0 +1,25 @@
+// What a registry's services work with: its store, a caller into the exchange for what
+// other registries hold, and worker threads for answers that wait on such calls (the
+// network threads never block).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/thread_pool.h"
+#include "net/router.h"
+#include "registry/exchange_caller.h"
+#include "store/store.h"
+
+namespace riik::registry {
+
+struct RegistryContext {
+  store::Store& store;
+  ExchangeCaller* exchange = nullptr;  // null: the registry calls no one (services needing it answer 503)
+  ThreadPool* workers = nullptr;       // required when exchange is set
+};
+
+// Answers with `answer()` run on a worker (at once on this thread without workers).
+void AnswerOnWorker(RegistryContext& context, net::Responder respond, std::function<net::HttpResponse()> answer);
+
+}  // namespace riik::registry

@@ -1,0 +1,41 @@
+// ExchangeCaller.
+#include "registry/exchange_caller.h"
+
+#include <nlohmann/json.hpp>
+
+namespace riik::registry {
+
+ExchangeCaller::ExchangeCaller(std::string security_server_url, std::string client_id)
+    : url_(std::move(security_server_url)), client_id_(std::move(client_id)), pool_(net::ClientOptions{}) {}
+
+Result<ExchangeAnswer> ExchangeCaller::Get(const std::string& service_id, const std::string& path,
+                                           const CallPurpose& purpose) {
+  net::Headers headers;
+  headers.Add("X-Road-Client", client_id_);
+  if (!purpose.user_id.empty()) headers.Add("X-Road-UserId", purpose.user_id);
+  if (!purpose.issue.empty()) headers.Add("X-Road-Issue", purpose.issue);
+  const std::string target = "/r1/" + service_id + path;
+  auto resp = pool_.Send(url_, "GET", target, headers, "");
+  if (!resp.ok()) return Unavailable("calling " + service_id + " through " + url_ + ": " + resp.status().message());
+  auto body = ParseJson(resp->body);
+  std::string said = body.ok() && body->is_object() ? body->value("message", resp->body) : resp->body;
+  std::string error(resp->headers.Get("X-Road-Error"));
+  std::string where =
+      service_id + " answered " + std::to_string(resp->status) + (error.empty() ? "" : " " + error) + ": " + said;
+  switch (resp->status) {
+    case 200:
+      if (!body.ok()) return Unavailable(service_id + " answered with malformed JSON: " + body.status().message());
+      return ExchangeAnswer{std::move(*body), std::string(resp->headers.Get("X-Road-Id"))};
+    case 400:
+      return InvalidArgument(where);
+    case 401:
+    case 403:
+      return PermissionDenied(where);
+    case 404:
+      return NotFound(where);
+    default:
+      return Unavailable(where);
+  }
+}
+
+}  // namespace riik::registry

@@ -1,0 +1,46 @@
+// ExchangeCaller: a registry asking another member for data, through its own security
+// server (X-Road REST 1.0, consumer side), as the registry's subsystem, saying on whose
+// behalf and why. The answer's X-Road-Id is kept so the call can be proven later
+// (`riik exchange evidence --id`).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "exchange/client_pool.h"
+
+namespace riik::registry {
+
+struct CallPurpose {
+  std::string user_id;  // X-Road-UserId: on whose behalf, e.g. EE38001085718
+  std::string issue;    // X-Road-Issue: the purpose or legal basis
+};
+
+struct ExchangeAnswer {
+  Json body;
+  std::string xroad_id;
+};
+
+class ExchangeCaller {
+ public:
+  // `security_server_url`: the consumer side of the member's own security server;
+  // `client_id`: the subsystem it calls as (INSTANCE/CLASS/CODE/SUBSYSTEM).
+  ExchangeCaller(std::string security_server_url, std::string client_id);
+
+  // GET /r1/SERVICE-ID/PATH. A 200 answer's JSON body; otherwise Unavailable (the
+  // exchange or the provider could not answer), PermissionDenied (no grant), NotFound,
+  // or InvalidArgument, each with what the security server or provider said.
+  Result<ExchangeAnswer> Get(const std::string& service_id, const std::string& path, const CallPurpose& purpose);
+
+  const std::string& client_id() const { return client_id_; }
+
+ private:
+  std::string url_;
+  std::string client_id_;
+  exchange::ClientPool pool_;
+};
+
+}  // namespace riik::registry
