@@ -12,16 +12,6 @@ namespace {
 
 namespace tables = log_tables;
 
-Json HashesToJson(const std::vector<ledger::Hash>& hashes) {
-  Json out = Json::array();
-  for (const auto& h : hashes) out.push_back(DigestHex(h));
-  return out;
-}
-
-Result<Json> ChainJson(store::Store& store, const std::string& fingerprint) {
-  ASSIGN_OR_RETURN(std::vector<std::string> pems, tables::SignerChain(store, fingerprint));
-  return Json(pems);
-}
 
 // The timestamp part of an entry: the first timestamped head at or after `head`.
 Result<Json> TimestampJson(store::Store& store, const tables::StoredHead& head, int64_t committed_size,
@@ -44,7 +34,7 @@ Result<Json> TimestampJson(store::Store& store, const tables::StoredHead& head, 
     ASSIGN_OR_RETURN(consistency, proofs.consistency(static_cast<uint64_t>(head.head.tree_size),
                                                      static_cast<uint64_t>(stamped.head.tree_size)));
   }
-  ASSIGN_OR_RETURN(Json certificates, ChainJson(store, stamped.signer));
+  ASSIGN_OR_RETURN(Json certificates, SignerChainJson(store, stamped.signer));
   return Json{{"certificates", std::move(certificates)},
               {"consistency_proof", HashesToJson(consistency)},
               {"head", TreeHeadToJson(stamped.head)},
@@ -58,7 +48,7 @@ Result<Json> EntryJson(store::Store& store, const std::string& log_id, const tab
   if (!head) return Unavailable("record " + std::to_string(record.leaf_index) + " is not sealed yet");
   ASSIGN_OR_RETURN(std::vector<ledger::Hash> inclusion,
                    proofs.inclusion(static_cast<uint64_t>(record.leaf_index), static_cast<uint64_t>(head->head.tree_size)));
-  ASSIGN_OR_RETURN(Json certificates, ChainJson(store, head->signer));
+  ASSIGN_OR_RETURN(Json certificates, SignerChainJson(store, head->signer));
   ASSIGN_OR_RETURN(Json timestamp, TimestampJson(store, *head, committed_size, proofs));
   ASSIGN_OR_RETURN(Json leaf, ParseJson(record.leaf));
   return Json{{"certificates", std::move(certificates)},
@@ -71,16 +61,33 @@ Result<Json> EntryJson(store::Store& store, const std::string& log_id, const tab
 
 }  // namespace
 
-Result<Json> BuildEvidence(store::Store& store, const std::string& log_id, const std::string& xroad_id,
-                           int64_t committed_size, const TreeProofs& proofs) {
+Json HashesToJson(const std::vector<ledger::Hash>& hashes) {
+  Json out = Json::array();
+  for (const auto& h : hashes) out.push_back(DigestHex(h));
+  return out;
+}
+
+Result<Json> SignerChainJson(store::Store& store, const std::string& fingerprint) {
+  ASSIGN_OR_RETURN(std::vector<std::string> pems, tables::SignerChain(store, fingerprint));
+  return Json(pems);
+}
+
+Result<Json> BuildEvidenceEntries(store::Store& store, const std::string& log_id, const std::string& key,
+                                  int64_t committed_size, const TreeProofs& proofs) {
   ASSIGN_OR_RETURN(std::vector<tables::StoredRecord> records,
-                   tables::RecordsWithXRoadId(store, log_id, xroad_id, kMaxEvidenceEntries));
+                   tables::RecordsWithXRoadId(store, log_id, key, kMaxEvidenceEntries));
   Json entries = Json::array();
   for (const tables::StoredRecord& record : records) {
     if (record.leaf_index >= committed_size) continue;  // sealed after this export began
     ASSIGN_OR_RETURN(Json entry, EntryJson(store, log_id, record, committed_size, proofs));
     entries.push_back(std::move(entry));
   }
+  return entries;
+}
+
+Result<Json> BuildEvidence(store::Store& store, const std::string& log_id, const std::string& xroad_id,
+                           int64_t committed_size, const TreeProofs& proofs) {
+  ASSIGN_OR_RETURN(Json entries, BuildEvidenceEntries(store, log_id, xroad_id, committed_size, proofs));
   if (entries.empty()) return NotFound("no message with X-Road-Id " + xroad_id + " in message log " + log_id);
   return Json{{"entries", std::move(entries)}, {"format", kEvidenceFormat}, {"xroad_id", xroad_id}};
 }

@@ -23,6 +23,17 @@ struct TreeProofs {
   std::function<Result<std::vector<ledger::Hash>>(uint64_t old_size, uint64_t new_size)> consistency;
 };
 
+// The evidence entries of every record stored under `key` (sealed by a head up to
+// `committed_size`), in leaf order; an empty array if there is none. Each entry:
+// {certificates, head, inclusion_proof, leaf_index, record, timestamp} (evidence.md).
+Result<Json> BuildEvidenceEntries(store::Store& store, const std::string& log_id, const std::string& key,
+                                  int64_t committed_size, const TreeProofs& proofs);
+
+// Hex hashes.
+Json HashesToJson(const std::vector<ledger::Hash>& hashes);
+// The signer's certificate chain as PEM strings.
+Result<Json> SignerChainJson(store::Store& store, const std::string& fingerprint);
+
 // Builds the evidence document from the log's tables, looking only at tree heads up to
 // `committed_size` (those `proofs` can prove). NotFound if no record has the id;
 // Unavailable if a record's head is not covered by any timestamp yet.

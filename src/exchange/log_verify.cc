@@ -79,17 +79,11 @@ class HeadCursor {
   bool exhausted_ = false;
 };
 
-Status CheckRecord(const tables::StoredRecord& stored, int64_t expected_index) {
+Status CheckRecord(const tables::StoredRecord& stored, int64_t expected_index, const LeafCheck& check) {
   const std::string where = "record " + std::to_string(expected_index);
   if (stored.leaf_index != expected_index) return DataLoss(where + " is missing");
-  Result<Json> json = ParseJson(stored.leaf);
-  if (!json.ok()) return DataLoss(where + " is not JSON: " + json.status().message());
-  Result<MessageRecord> record = RecordFromJson(*json);
-  if (!record.ok()) return DataLoss(where + " is not a valid record: " + record.status().message());
-  Result<std::string> canonical = LeafData(*record);
-  if (!canonical.ok() || *canonical != stored.leaf) return DataLoss(where + " is not in canonical form");
-  if (record->xroad_id != stored.xroad_id) return DataLoss(where + " is stored under another X-Road-Id");
-  return OkStatus();
+  Status leaf = check(stored.xroad_id, stored.leaf);
+  return leaf.ok() ? leaf : DataLoss(where + " " + leaf.message());
 }
 
 // `previous_size`: the size of the head before (0 for the first).
@@ -111,14 +105,14 @@ Status CheckHead(const tables::StoredHead& stored, const std::string& log_id, in
   return OkStatus();
 }
 
-Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers& signers) {
+Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers& signers, const LeafCheck& check) {
   HeadCursor heads(store, log_id);
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> next, heads.Next());
   if (next && next->head.tree_size < 1) return DataLoss("a tree head has size 0");
   MerkleFrontier frontier;
   int64_t covered = 0;  // size of the last head checked
   RETURN_IF_ERROR(tables::ForEachRecord(store, log_id, 0, [&](const tables::StoredRecord& r) -> Status {
-    RETURN_IF_ERROR(CheckRecord(r, static_cast<int64_t>(frontier.size())));
+    RETURN_IF_ERROR(CheckRecord(r, static_cast<int64_t>(frontier.size()), check));
     frontier.Append(ledger::LeafHash(r.leaf));
     if (next && next->head.tree_size == static_cast<int64_t>(frontier.size())) {
       RETURN_IF_ERROR(CheckHead(*next, log_id, covered, frontier, signers));
@@ -152,10 +146,21 @@ Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* tru
 
 }  // namespace
 
-Status VerifyMessageLog(store::Store& store, const std::string& log_id, X509* trust_root) {
+Status CheckMessageLeaf(const std::string& key, const std::string& leaf) {
+  Result<Json> json = ParseJson(leaf);
+  if (!json.ok()) return DataLoss("is not JSON: " + json.status().message());
+  Result<MessageRecord> record = RecordFromJson(*json);
+  if (!record.ok()) return DataLoss("is not a valid record: " + record.status().message());
+  Result<std::string> canonical = LeafData(*record);
+  if (!canonical.ok() || *canonical != leaf) return DataLoss("is not in canonical form");
+  if (record->xroad_id != key) return DataLoss("is stored under another X-Road-Id");
+  return OkStatus();
+}
+
+Status VerifyMessageLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check) {
   if (trust_root == nullptr) return InvalidArgument("verifying a message log needs the trust root certificate");
   Signers signers(store, trust_root);
-  Status status = CheckTreeAndHeads(store, log_id, signers);
+  Status status = CheckTreeAndHeads(store, log_id, signers, check);
   if (status.ok()) status = CheckTimestamps(store, log_id, trust_root, signers);
   return status.ok() ? status : status.WithContext("message log " + log_id);
 }

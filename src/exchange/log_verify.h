@@ -6,6 +6,7 @@
 
 #include <openssl/x509.h>
 
+#include <functional>
 #include <string>
 
 #include "core/status.h"
@@ -13,9 +14,16 @@
 
 namespace riik::exchange {
 
+// How a log's leaves are checked: `key` is what the leaf is stored and looked up under
+// (the X-Road-Id for messages, the personal code for the data tracker). DataLoss says
+// what is wrong with it.
+using LeafCheck = std::function<Status(const std::string& key, const std::string& leaf)>;
+// A message log's leaves: a valid MessageRecord in canonical form, under its X-Road-Id.
+Status CheckMessageLeaf(const std::string& key, const std::string& leaf);
+
 // Checks, in order:
-//  - records: contiguous leaf indexes from 0, each a valid record in canonical form,
-//    stored under its own X-Road-Id;
+//  - records: contiguous leaf indexes from 0, each passing `check` (by default a valid
+//    message record in canonical form, stored under its own X-Road-Id);
 //  - tree heads: strictly growing sizes, each root equal to the root of the records
 //    before it (so consecutive heads are consistent by construction), each signature
 //    valid under its signer's certificate, whose chain reaches `trust_root`; no record
@@ -23,6 +31,7 @@ namespace riik::exchange {
 //  - timestamps: each for an existing head, a valid token by a TSA chaining to
 //    `trust_root` whose imprint is the head's.
 // DataLoss names the first bad record or head; store errors are passed on.
-Status VerifyMessageLog(store::Store& store, const std::string& log_id, X509* trust_root);
+Status VerifyMessageLog(store::Store& store, const std::string& log_id, X509* trust_root,
+                        const LeafCheck& check = CheckMessageLeaf);
 
 }  // namespace riik::exchange

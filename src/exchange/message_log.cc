@@ -121,7 +121,11 @@ void MessageLog::Append(const MessageRecord& record, Done done) {
     done(leaf.status());
     return;
   }
-  Pending p{record.xroad_id, std::move(*leaf), {}, std::move(done), std::chrono::steady_clock::now()};
+  AppendLeaf(record.xroad_id, std::move(*leaf), std::move(done));
+}
+
+void MessageLog::AppendLeaf(std::string key, std::string leaf, Done done) {
+  Pending p{std::move(key), std::move(leaf), {}, std::move(done), std::chrono::steady_clock::now()};
   p.leaf_hash = ledger::LeafHash(p.leaf);
   {
     std::lock_guard lock(queue_mu_);
@@ -270,9 +274,8 @@ std::optional<UnixMicros> MessageLog::oldest_pending_timestamp() const {
   return untimestamped_.front().time_us;
 }
 
-Result<Json> MessageLog::Evidence(const std::string& xroad_id) {
-  const int64_t committed = size();
-  TreeProofs proofs{
+TreeProofs MessageLog::Proofs() {
+  return TreeProofs{
       [this](uint64_t index, uint64_t tree_size) {
         std::lock_guard lock(tree_mu_);
         return tree_.InclusionProof(index, tree_size);
@@ -281,9 +284,40 @@ Result<Json> MessageLog::Evidence(const std::string& xroad_id) {
         std::lock_guard lock(tree_mu_);
         return tree_.ConsistencyProof(old_size, new_size);
       }};
-  return BuildEvidence(store_, options_.log_id, xroad_id, committed, proofs);
 }
 
-Status MessageLog::VerifyLog() { return VerifyMessageLog(store_, options_.log_id, options_.trust_root.get()); }
+Result<Json> MessageLog::Evidence(const std::string& xroad_id) {
+  const int64_t committed = size();
+  return BuildEvidence(store_, options_.log_id, xroad_id, committed, Proofs());
+}
+
+Result<Json> MessageLog::EntriesFor(const std::string& key) {
+  const int64_t committed = size();
+  return BuildEvidenceEntries(store_, options_.log_id, key, committed, Proofs());
+}
+
+Result<Json> MessageLog::ConsistencyFrom(int64_t old_size) {
+  std::optional<SignedTreeHead> head = latest_head();
+  const int64_t size = head ? head->tree_size : 0;
+  if (old_size < 0 || old_size > size) {
+    return InvalidArgument("a tree of " + std::to_string(old_size) + " records is not a prefix of this log's " +
+                           std::to_string(size));
+  }
+  if (old_size == 0 || old_size == size) return Json::array();
+  ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
+                   Proofs().consistency(static_cast<uint64_t>(old_size), static_cast<uint64_t>(size)));
+  return HashesToJson(proof);
+}
+
+Result<Json> MessageLog::LatestHeadJson() {
+  std::optional<SignedTreeHead> head = latest_head();
+  if (!head) return NotFound("log " + options_.log_id + " has no signed tree head yet");
+  ASSIGN_OR_RETURN(Json chain, SignerChainJson(store_, signer_));
+  return Json{{"certificates", std::move(chain)}, {"head", TreeHeadToJson(*head)}};
+}
+
+Status MessageLog::VerifyLog() {
+  return VerifyMessageLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check);
+}
 
 }  // namespace riik::exchange

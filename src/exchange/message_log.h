@@ -26,6 +26,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "crypto/handles.h"
+#include "exchange/log_verify.h"
 #include "exchange/merkle_frontier.h"
 #include "exchange/message_record.h"
 #include "exchange/tree_head.h"
@@ -37,6 +38,8 @@ class Counter;
 }
 
 namespace riik::exchange {
+
+struct TreeProofs;  // evidence_export.h
 
 // Timestamps a SHA-256 digest (32 bytes): returns a DER RFC 3161 TimeStampToken, or an
 // error (the TSA is down, …). Production: the TSA over HTTP; tests: TimestampDigest.
@@ -65,6 +68,7 @@ struct MessageLogOptions {
   std::chrono::milliseconds timestamp_retry_min{100};  // backoff after a failed timestamp, doubling …
   std::chrono::milliseconds timestamp_retry_max{30000};  // … up to this
   Clock clock = SystemClock();                  // tree head times
+  LeafCheck leaf_check = CheckMessageLeaf;      // what VerifyLog checks each leaf with
 };
 
 class MessageLog {
@@ -86,6 +90,19 @@ class MessageLog {
   // record: at once, on the calling thread; a failed batch: every record of the batch
   // gets the store's error, and nothing of the batch is logged).
   void Append(const MessageRecord& record, Done done);
+  // Logs any leaf (canonical JSON the caller validated) under `key`: the data tracker's
+  // access records, looked up by personal code. As Append otherwise.
+  void AppendLeaf(std::string key, std::string leaf, Done done);
+
+  // The evidence entries (evidence_export.h) of every sealed record stored under `key`,
+  // in leaf order (empty if there is none); Unavailable while one is not timestamped.
+  Result<Json> EntriesFor(const std::string& key);
+  // A consistency proof from the tree of `old_size` leaves to the latest signed head's
+  // tree (RFC 9162), as hex hashes; InvalidArgument if old_size is beyond it.
+  Result<Json> ConsistencyFrom(int64_t old_size);
+  // The latest signed tree head with its signer's certificate chain:
+  // {"certificates":[PEM…],"head":{…}}; NotFound before the first.
+  Result<Json> LatestHeadJson();
 
   // The evidence document for every record with this X-Road-Id (evidence.md), as
   // canonical JSON. NotFound if there is none; Unavailable if a record's tree head is
@@ -120,6 +137,7 @@ class MessageLog {
   };
 
   MessageLog(store::Store& store, MessageLogOptions options);
+  TreeProofs Proofs();
   Status Restore();
   void Start();
   void SealLoop();
