@@ -78,13 +78,21 @@ Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, con
 
 Result<VerifiedEvidence::Entry> CheckEntry(const Json& json, const std::string& what, const std::string& xroad_id,
                                            X509* trust_root, std::string& log_id) {
-  ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index",
-                                                              "record", "timestamp"}));
-  Result<MessageRecord> record = RecordFromJson(f["record"]);
+  ASSIGN_OR_RETURN(VerifiedEntry entry, CheckEvidenceEntry(json, what, trust_root, log_id));
+  Result<MessageRecord> record = RecordFromJson(json["record"]);
   if (!record.ok()) return record.status().WithContext(what);
   if (record->xroad_id != xroad_id) return DataLoss(what + ".record: carries another X-Road-Id");
-  ASSIGN_OR_RETURN(std::string leaf, CanonicalJson(f["record"]));
+  return VerifiedEvidence::Entry{entry.leaf_index, std::string(DirectionName(record->direction)), record->time_us,
+                                 entry.timestamp_time, entry.signer_subject};
+}
 
+}  // namespace
+
+Result<VerifiedEntry> CheckEvidenceEntry(const Json& json, const std::string& what, X509* trust_root,
+                                         std::string& log_id) {
+  ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index",
+                                                              "record", "timestamp"}));
+  ASSIGN_OR_RETURN(std::string leaf, CanonicalJson(f["record"]));
   ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
   if (log_id.empty()) log_id = head.head.log_id;
   if (head.head.log_id != log_id) return DataLoss(what + ".head: belongs to another log than the first entry's");
@@ -97,11 +105,15 @@ Result<VerifiedEvidence::Entry> CheckEntry(const Json& json, const std::string& 
   }
   ASSIGN_OR_RETURN(UnixMicros stamped_at, CheckTimestamp(f["timestamp"], what + ".timestamp", head, trust_root));
   RETURN_IF_ERROR(VerifySignerChain(head.chain, trust_root, stamped_at, f.Name("certificates")));
-  return VerifiedEvidence::Entry{leaf_index, std::string(DirectionName(record->direction)), record->time_us,
-                                 stamped_at, SubjectString(head.chain[0].get())};
+  return VerifiedEntry{leaf_index, stamped_at, SubjectString(head.chain[0].get()), head.head};
 }
 
-}  // namespace
+Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root, UnixMicros at) {
+  ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head"}));
+  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
+  RETURN_IF_ERROR(VerifySignerChain(head.chain, trust_root, at, f.Name("certificates")));
+  return head.head;
+}
 
 Result<VerifiedEvidence> CheckEvidence(std::string_view text, X509* trust_root) {
   if (trust_root == nullptr) return InvalidArgument("verifying evidence needs the trust root certificate");

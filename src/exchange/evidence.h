@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "core/status.h"
+#include "exchange/tree_head.h"
 
 namespace riik::exchange {
 
@@ -34,6 +36,23 @@ struct VerifiedEvidence {
   };
   std::vector<Entry> entries;
 };
+
+// One evidence entry ({certificates, head, inclusion_proof, leaf_index, record,
+// timestamp}) checked on its own terms, whatever its record is: the record's canonical
+// JSON is the leaf, included under the signed head, whose signer chains to the root and
+// which a timestamp covers. `log_id`: empty to accept the entry's log (it is set), or
+// the log it must belong to. Callers check the record's own content.
+struct VerifiedEntry {
+  int64_t leaf_index = 0;
+  UnixMicros timestamp_time = 0;
+  std::string signer_subject;
+  SignedTreeHead head;  // the head the record is included under
+};
+Result<VerifiedEntry> CheckEvidenceEntry(const Json& entry, const std::string& what, X509* trust_root,
+                                         std::string& log_id);
+// A signed head with its signer's chain ({certificates, head}), the signature checked
+// and the chain verified to the root at `at`.
+Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root, UnixMicros at);
 
 // Checks the document (its exact bytes: canonical JSON, optionally followed by one
 // newline) against `trust_root`. Untrusted input: malformed, oversized or tampered
