@@ -17,5 +17,6 @@ void AddCentralCommand(CLI::App& app, int& exit_code);
 void AddPopulationCommand(CLI::App& app, int& exit_code);
 void AddExchangeCommand(CLI::App& app, int& exit_code);
 void AddRegistryCommand(CLI::App& app, int& exit_code);
+void AddTrackerCommand(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

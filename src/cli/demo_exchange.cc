@@ -192,18 +192,23 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
   for (size_t i = 0; i < registry::Registries().size(); ++i) {
     const registry::RegistryInfo& info = registry::Registries()[i];
     const DemoExchangePorts::Registry& port = ports.registries[i];
+    std::string role_name = std::string("ss-") + info.name;
+    std::string ss_dir = dir + "/" + node::RoleStoreName(role_name);
+    std::string server_id = std::string(info.member) + "/ss1";
+    // The registry signs its data tracker with the member's signing key, as its
+    // security server signs the message log.
     node::RoleConfig reg{"registry", std::string("registry-") + info.name, {}, {}};
     reg.listen.port = static_cast<uint16_t>(port.registry);
     reg.settings = {{"registry", info.name},
                     {"population_count", std::to_string(options.population)},
                     {"population_seed", std::to_string(options.seed)},
                     {"demo_people", "true"},
-                    {"exchange_url", "http://" + local(port.consumer)}};
+                    {"exchange_url", "http://" + local(port.consumer)},
+                    {"signing_cert", ss_dir + "/signing.pem"},
+                    {"signing_key", ss_dir + "/signing.key"},
+                    {"key_passphrase_file", passphrase_file},
+                    {"trust_root", dir + "/trust/root.pem"}};
     roles.push_back(std::move(reg));
-
-    std::string role_name = std::string("ss-") + info.name;
-    std::string ss_dir = dir + "/" + node::RoleStoreName(role_name);
-    std::string server_id = std::string(info.member) + "/ss1";
     ASSIGN_OR_RETURN(std::string auth_sha256, EnsureServerCertificates(ca, ss_dir, passphrase, server_id));
     ASSIGN_OR_RETURN(exchange::MemberId owner, exchange::ParseMemberId(info.member));
     exchange::SecurityServer registered{

@@ -108,10 +108,10 @@ Result<VerifiedEntry> CheckEvidenceEntry(const Json& json, const std::string& wh
   return VerifiedEntry{leaf_index, stamped_at, SubjectString(head.chain[0].get()), head.head};
 }
 
-Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root, UnixMicros at) {
+Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head"}));
   ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
-  RETURN_IF_ERROR(VerifySignerChain(head.chain, trust_root, at, f.Name("certificates")));
+  RETURN_IF_ERROR(VerifySignerChain(head.chain, trust_root, head.head.time_us, f.Name("certificates")));
   return head.head;
 }
 

@@ -51,8 +51,8 @@ struct VerifiedEntry {
 Result<VerifiedEntry> CheckEvidenceEntry(const Json& entry, const std::string& what, X509* trust_root,
                                          std::string& log_id);
 // A signed head with its signer's chain ({certificates, head}), the signature checked
-// and the chain verified to the root at `at`.
-Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root, UnixMicros at);
+// and the chain verified to the root at the head's own time.
+Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root);
 
 // Checks the document (its exact bytes: canonical JSON, optionally followed by one
 // newline) against `trust_root`. Untrusted input: malformed, oversized or tampered

@@ -296,16 +296,14 @@ Result<Json> MessageLog::EntriesFor(const std::string& key) {
   return BuildEvidenceEntries(store_, options_.log_id, key, committed, Proofs());
 }
 
-Result<Json> MessageLog::ConsistencyFrom(int64_t old_size) {
-  std::optional<SignedTreeHead> head = latest_head();
-  const int64_t size = head ? head->tree_size : 0;
-  if (old_size < 0 || old_size > size) {
-    return InvalidArgument("a tree of " + std::to_string(old_size) + " records is not a prefix of this log's " +
-                           std::to_string(size));
+Result<Json> MessageLog::ConsistencyProof(int64_t old_size, int64_t new_size) {
+  if (old_size < 0 || new_size < old_size || new_size > size()) {
+    return InvalidArgument("no consistency proof from " + std::to_string(old_size) + " to " + std::to_string(new_size) +
+                           " records: this log has " + std::to_string(size()) + " under its latest signed head");
   }
-  if (old_size == 0 || old_size == size) return Json::array();
+  if (old_size == 0 || old_size == new_size) return Json::array();
   ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
-                   Proofs().consistency(static_cast<uint64_t>(old_size), static_cast<uint64_t>(size)));
+                   Proofs().consistency(static_cast<uint64_t>(old_size), static_cast<uint64_t>(new_size)));
   return HashesToJson(proof);
 }
 

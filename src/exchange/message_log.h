@@ -97,9 +97,9 @@ class MessageLog {
   // The evidence entries (evidence_export.h) of every sealed record stored under `key`,
   // in leaf order (empty if there is none); Unavailable while one is not timestamped.
   Result<Json> EntriesFor(const std::string& key);
-  // A consistency proof from the tree of `old_size` leaves to the latest signed head's
-  // tree (RFC 9162), as hex hashes; InvalidArgument if old_size is beyond it.
-  Result<Json> ConsistencyFrom(int64_t old_size);
+  // A consistency proof from the tree of `old_size` leaves to that of `new_size` (at
+  // most the latest signed head's), RFC 9162, as hex hashes; InvalidArgument otherwise.
+  Result<Json> ConsistencyProof(int64_t old_size, int64_t new_size);
   // The latest signed tree head with its signer's certificate chain:
   // {"certificates":[PEM…],"head":{…}}; NotFound before the first.
   Result<Json> LatestHeadJson();

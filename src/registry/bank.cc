@@ -5,6 +5,7 @@
 
 #include "registry/params.h"
 #include "registry/personal_data.h"
+#include "registry/personal_route.h"
 #include "registry/registers.h"
 #include "registry/row_values.h"
 #include "store/row_fields.h"
@@ -69,43 +70,44 @@ Status Load(const population::Population& pop, RowSink& loader) {
 }
 
 void AddRoutes(net::Router& router, RegistryContext& context) {
-  store::Store& store = context.store;
-  router.Add("GET", "/accounts/{code}", [&store](const net::HttpRequest& req) {
-    auto inquiry = CheckPersonalDataCall(req);
-    if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
-    auto rows = store.Query("SELECT iban, kind, opened, balance_cents FROM accounts WHERE owner = ? ORDER BY iban",
-                            {inquiry->person});
-    if (!rows.ok()) return net::ErrorResponse(rows.status());
-    if (rows->empty()) return net::JsonError(404, "not_found", inquiry->person + " is not a customer of this bank");
-    Json accounts = Json::array();
-    for (const Row& r : *rows) {
-      accounts.push_back({{"iban", TextOr(r, "iban")},
-                          {"kind", TextOr(r, "kind")},
-                          {"opened", TextOr(r, "opened")},
-                          {"balance_cents", store::IntField(r, "balance_cents").value_or(0)}});
-    }
-    return net::JsonResponse({{"person", inquiry->person}, {"accounts", accounts}});
-  });
-  router.Add("GET", "/interest/{code}", [&store](const net::HttpRequest& req) {
-    auto inquiry = CheckPersonalDataCall(req);
-    if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
-    auto year = YearParam(req);
-    if (!year.ok()) return net::ErrorResponse(year.status());
-    auto rows = QueryPersonYear(store, "SELECT iban, year, cents FROM interest WHERE owner = ?", inquiry->person, *year,
-                                "ORDER BY year, iban");
-    if (!rows.ok()) return net::ErrorResponse(rows.status());
-    Json interest = Json::array();
-    int64_t total = 0;
-    for (const Row& r : *rows) {
-      int64_t cents = store::IntField(r, "cents").value_or(0);
-      interest.push_back(
-          {{"iban", TextOr(r, "iban")}, {"year", store::IntField(r, "year").value_or(0)}, {"cents", cents}});
-      total += cents;
-    }
-    Json body{{"person", inquiry->person}, {"interest", interest}, {"total_cents", total}};
-    if (*year) body["year"] = **year;
-    return net::JsonResponse(body);
-  });
+  AddPersonalRoute(router, context, "GET", "/accounts/{code}", "accounts", {"accounts", "balances"},
+                   [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest&) {
+                     auto rows = c.store.Query(
+                         "SELECT iban, kind, opened, balance_cents FROM accounts WHERE owner = ? ORDER BY iban",
+                         {inquiry.person});
+                     if (!rows.ok()) return net::ErrorResponse(rows.status());
+                     if (rows->empty())
+                       return net::JsonError(404, "not_found", inquiry.person + " is not a customer of this bank");
+                     Json accounts = Json::array();
+                     for (const Row& r : *rows) {
+                       accounts.push_back({{"iban", TextOr(r, "iban")},
+                                           {"kind", TextOr(r, "kind")},
+                                           {"opened", TextOr(r, "opened")},
+                                           {"balance_cents", store::IntField(r, "balance_cents").value_or(0)}});
+                     }
+                     return net::JsonResponse({{"person", inquiry.person}, {"accounts", accounts}});
+                   });
+  AddPersonalRoute(
+      router, context, "GET", "/interest/{code}", "interest", {"interest earned"},
+      [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest& req) {
+        auto year = YearParam(req);
+        if (!year.ok()) return net::ErrorResponse(year.status());
+        auto rows = QueryPersonYear(c.store, "SELECT iban, year, cents FROM interest WHERE owner = ?", inquiry.person,
+                                    *year, "ORDER BY year, iban");
+        if (!rows.ok()) return net::ErrorResponse(rows.status());
+        Json interest = Json::array();
+        int64_t total = 0;
+        for (const Row& r : *rows) {
+          int64_t cents = store::IntField(r, "cents").value_or(0);
+          interest.push_back(
+              {{"iban", TextOr(r, "iban")}, {"year", store::IntField(r, "year").value_or(0)}, {"cents", cents}});
+          total += cents;
+        }
+        Json body{{"person", inquiry.person}, {"interest", interest}, {"total_cents", total}};
+        if (*year) body["year"] = **year;
+        return net::JsonResponse(body);
+      });
+  AddTrackerRoute(router, context);
 }
 
 }  // namespace

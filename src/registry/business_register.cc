@@ -7,6 +7,7 @@
 
 #include "identity/registry_code.h"
 #include "registry/personal_data.h"
+#include "registry/personal_route.h"
 #include "registry/registers.h"
 #include "registry/row_values.h"
 #include "store/row_fields.h"
@@ -118,24 +119,25 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
                               {"board", board},
                               {"employees", employees}});
   });
-  router.Add("GET", "/roles/{code}", [&store](const net::HttpRequest& req) {
-    auto inquiry = CheckPersonalDataCall(req);
-    if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
-    auto roles = store.Query(
-        "SELECT r.company, r.role, r.since, c.name FROM company_roles r JOIN companies c ON c.registry_code = "
-        "r.company "
-        "WHERE r.person = ? ORDER BY r.company, r.role",
-        {inquiry->person});
-    if (!roles.ok()) return net::ErrorResponse(roles.status());
-    Json list = Json::array();
-    for (const Row& r : *roles) {
-      list.push_back({{"company", TextOr(r, "company")},
-                      {"name", TextOr(r, "name")},
-                      {"role", TextOr(r, "role")},
-                      {"since", NullableText(r, "since")}});
-    }
-    return net::JsonResponse({{"person", inquiry->person}, {"roles", list}});
-  });
+  AddPersonalRoute(
+      router, context, "GET", "/roles/{code}", "roles", {"board memberships", "employment"},
+      [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest&) {
+        auto roles = c.store.Query(
+            "SELECT r.company, r.role, r.since, c.name FROM company_roles r JOIN companies c ON c.registry_code = "
+            "r.company "
+            "WHERE r.person = ? ORDER BY r.company, r.role",
+            {inquiry.person});
+        if (!roles.ok()) return net::ErrorResponse(roles.status());
+        Json list = Json::array();
+        for (const Row& r : *roles) {
+          list.push_back({{"company", TextOr(r, "company")},
+                          {"name", TextOr(r, "name")},
+                          {"role", TextOr(r, "role")},
+                          {"since", NullableText(r, "since")}});
+        }
+        return net::JsonResponse({{"person", inquiry.person}, {"roles", list}});
+      });
+  AddTrackerRoute(router, context);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "core/thread_pool.h"
 #include "net/router.h"
 #include "registry/exchange_caller.h"
+#include "tracker/tracker.h"
 #include "store/store.h"
 
 namespace riik::registry {
@@ -16,7 +17,8 @@ namespace riik::registry {
 struct RegistryContext {
   store::Store& store;
   ExchangeCaller* exchange = nullptr;  // null: the registry calls no one (services needing it answer 503)
-  ThreadPool* workers = nullptr;       // required when exchange is set
+  ThreadPool* workers = nullptr;       // answers run here (null: at once, on the calling thread)
+  tracker::Tracker* tracker = nullptr;  // null: accesses are not recorded (tests, a registry without a key)
 };
 
 // Answers with `answer()` run on a worker (at once on this thread without workers).

@@ -4,6 +4,7 @@
 
 #include "population/geography.h"
 #include "registry/personal_data.h"
+#include "registry/personal_route.h"
 #include "registry/registers.h"
 #include "registry/row_values.h"
 #include "store/row_fields.h"
@@ -51,24 +52,25 @@ Status Load(const population::Population& pop, RowSink& loader) {
 }
 
 void AddRoutes(net::Router& router, RegistryContext& context) {
-  store::Store& store = context.store;
-  router.Add("GET", "/pupil/{code}", [&store](const net::HttpRequest& req) {
-    auto inquiry = CheckPersonalDataCall(req);
-    if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
-    auto rows = store.Query(
-        "SELECT p.grade, s.registry_code, s.name, s.county FROM pupils p JOIN schools s ON s.registry_code = p.school "
-        "WHERE p.person = ?",
-        {inquiry->person});
-    if (!rows.ok()) return net::ErrorResponse(rows.status());
-    if (rows->empty()) return net::JsonError(404, "not_found", inquiry->person + " is not enrolled in a school");
-    const Row& r = rows->front();
-    return net::JsonResponse({{"person", inquiry->person},
-                              {"grade", store::IntField(r, "grade").value_or(0)},
-                              {"school",
-                               {{"registry_code", TextOr(r, "registry_code")},
-                                {"name", TextOr(r, "name")},
-                                {"county", TextOr(r, "county")}}}});
-  });
+  AddPersonalRoute(router, context, "GET", "/pupil/{code}", "pupil", {"school", "grade"},
+                   [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest&) {
+                     auto rows = c.store.Query(
+                         "SELECT p.grade, s.registry_code, s.name, s.county FROM pupils p JOIN schools s ON "
+                         "s.registry_code = p.school "
+                         "WHERE p.person = ?",
+                         {inquiry.person});
+                     if (!rows.ok()) return net::ErrorResponse(rows.status());
+                     if (rows->empty())
+                       return net::JsonError(404, "not_found", inquiry.person + " is not enrolled in a school");
+                     const Row& r = rows->front();
+                     return net::JsonResponse({{"person", inquiry.person},
+                                               {"grade", store::IntField(r, "grade").value_or(0)},
+                                               {"school",
+                                                {{"registry_code", TextOr(r, "registry_code")},
+                                                 {"name", TextOr(r, "name")},
+                                                 {"county", TextOr(r, "county")}}}});
+                   });
+  AddTrackerRoute(router, context);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "population/citizenship.h"
 #include "population/geography.h"
 #include "registry/personal_data.h"
+#include "registry/personal_route.h"
 #include "registry/registers.h"
 #include "registry/row_values.h"
 #include "store/row_fields.h"
@@ -106,54 +107,58 @@ Result<Json> RelativeJson(store::Store& store, const Row& person, const std::str
       {"code", *code}, {"given_name", TextOr(*relative, "given_name")}, {"surname", TextOr(*relative, "surname")}};
 }
 
-// Runs `answer` for the person of the call, or answers the refusal or 404.
+// A population register service: `answer` gets the person's row (404 if there is none).
 template <typename Answer>
-net::HttpResponse ForPerson(store::Store& store, const net::HttpRequest& req, Answer answer) {
-  auto inquiry = CheckPersonalDataCall(req);
-  if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
-  auto person = store.Get(kPersons, {{"code", inquiry->person}});
-  if (!person.ok()) return net::ErrorResponse(person.status());
-  if (!*person) return net::JsonError(404, "not_found", "no person " + inquiry->person + " in the population register");
-  Result<Json> body = answer(**person);
-  return body.ok() ? net::JsonResponse(*body) : net::ErrorResponse(body.status());
+void AddPersonService(net::Router& router, RegistryContext& context, const std::string& service,
+                      std::vector<std::string> fields, Answer answer) {
+  AddPersonalRoute(router, context, "GET", "/" + service + "/{code}", service, std::move(fields),
+                   [answer](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest&) {
+                     auto person = c.store.Get(kPersons, {{"code", inquiry.person}});
+                     if (!person.ok()) return net::ErrorResponse(person.status());
+                     if (!*person) {
+                       return net::JsonError(404, "not_found",
+                                             "no person " + inquiry.person + " in the population register");
+                     }
+                     Result<Json> body = answer(c.store, **person);
+                     return body.ok() ? net::JsonResponse(*body) : net::ErrorResponse(body.status());
+                   });
 }
 
 void AddRoutes(net::Router& router, RegistryContext& context) {
-  store::Store& store = context.store;
-  router.Add("GET", "/person/{code}", [&store](const net::HttpRequest& req) {
-    return ForPerson(store, req, [](const Row& person) -> Result<Json> { return PersonJson(person); });
-  });
-  router.Add("GET", "/address/{code}", [&store](const net::HttpRequest& req) {
-    return ForPerson(store, req, [&store](const Row& person) -> Result<Json> {
-      ASSIGN_OR_RETURN(auto rows, store.Query("SELECT * FROM addresses WHERE person = ? ORDER BY from_date",
-                                              {TextOr(person, "code")}));
-      Json history = Json::array();
-      for (const Row& row : rows) history.push_back(AddressJson(row));
-      Json current = history.empty() ? Json(nullptr) : history.back();
-      return Json{{"person", TextOr(person, "code")}, {"current", current}, {"history", history}};
-    });
-  });
-  router.Add("GET", "/family/{code}", [&store](const net::HttpRequest& req) {
-    return ForPerson(store, req, [&store](const Row& person) -> Result<Json> {
-      std::string code = TextOr(person, "code");
-      Json family{{"person", code}};
-      for (const char* relation : {"mother", "father", "spouse"}) {
-        ASSIGN_OR_RETURN(family[relation], RelativeJson(store, person, relation));
-      }
-      ASSIGN_OR_RETURN(auto children,
-                       store.Query("SELECT code, given_name, surname FROM persons WHERE mother = ? "
-                                   "UNION SELECT code, given_name, surname FROM persons WHERE father = ? "
-                                   "ORDER BY code",
-                                   {code, code}));
-      family["children"] = Json::array();
-      for (const Row& child : children) {
-        family["children"].push_back({{"code", TextOr(child, "code")},
-                                      {"given_name", TextOr(child, "given_name")},
-                                      {"surname", TextOr(child, "surname")}});
-      }
-      return family;
-    });
-  });
+  AddPersonService(router, context, "person", {"names", "birth date", "sex", "citizenship", "status"},
+                   [](store::Store&, const Row& person) -> Result<Json> { return PersonJson(person); });
+  AddPersonService(router, context, "address", {"current address", "address history"},
+                   [](store::Store& store, const Row& person) -> Result<Json> {
+                     ASSIGN_OR_RETURN(auto rows,
+                                      store.Query("SELECT * FROM addresses WHERE person = ? ORDER BY from_date",
+                                                  {TextOr(person, "code")}));
+                     Json history = Json::array();
+                     for (const Row& row : rows) history.push_back(AddressJson(row));
+                     Json current = history.empty() ? Json(nullptr) : history.back();
+                     return Json{{"person", TextOr(person, "code")}, {"current", current}, {"history", history}};
+                   });
+  AddPersonService(router, context, "family", {"parents", "spouse", "children"},
+                   [](store::Store& store, const Row& person) -> Result<Json> {
+                     std::string code = TextOr(person, "code");
+                     Json family{{"person", code}};
+                     for (const char* relation : {"mother", "father", "spouse"}) {
+                       ASSIGN_OR_RETURN(family[relation], RelativeJson(store, person, relation));
+                     }
+                     ASSIGN_OR_RETURN(
+                         auto children,
+                         store.Query("SELECT code, given_name, surname FROM persons WHERE mother = ? "
+                                     "UNION SELECT code, given_name, surname FROM persons WHERE father = ? "
+                                     "ORDER BY code",
+                                     {code, code}));
+                     family["children"] = Json::array();
+                     for (const Row& child : children) {
+                       family["children"].push_back({{"code", TextOr(child, "code")},
+                                                     {"given_name", TextOr(child, "given_name")},
+                                                     {"surname", TextOr(child, "surname")}});
+                     }
+                     return family;
+                   });
+  AddTrackerRoute(router, context);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "registry/params.h"
 #include "registry/personal_data.h"
+#include "registry/personal_route.h"
 #include "registry/registers.h"
 #include "registry/row_values.h"
 #include "registry/tax_return.h"
@@ -83,31 +84,30 @@ Status Load(const population::Population& pop, RowSink& loader) {
 }
 
 void AddRoutes(net::Router& router, RegistryContext& context) {
-  store::Store& store = context.store;
-  router.Add("GET", "/income/{code}", [&store](const net::HttpRequest& req) {
-    auto inquiry = CheckPersonalDataCall(req);
-    if (!inquiry.ok()) return RefusedInquiry(inquiry.status());
-    auto year = YearParam(req);
-    if (!year.ok()) return net::ErrorResponse(year.status());
-    auto rows =
-        QueryPersonYear(store, "SELECT employer, year, monthly_gross_cents, total_cents FROM income WHERE person = ?",
-                        inquiry->person, *year, "ORDER BY year, employer");
-    if (!rows.ok()) return net::ErrorResponse(rows.status());
-    Json income = Json::array();
-    int64_t total = 0;
-    for (const Row& r : *rows) {
-      auto months = ParseJson(TextOr(r, "monthly_gross_cents"));
-      int64_t cents = store::IntField(r, "total_cents").value_or(0);
-      income.push_back({{"employer", TextOr(r, "employer")},
-                        {"year", store::IntField(r, "year").value_or(0)},
-                        {"monthly_gross_cents", months.ok() ? *months : Json::array()},
-                        {"total_cents", cents}});
-      total += cents;
-    }
-    Json body{{"person", inquiry->person}, {"income", income}, {"total_cents", total}};
-    if (*year) body["year"] = **year;
-    return net::JsonResponse(body);
-  });
+  AddPersonalRoute(router, context, "GET", "/income/{code}", "income", {"employer-reported income"},
+                   [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest& req) {
+                     auto year = YearParam(req);
+                     if (!year.ok()) return net::ErrorResponse(year.status());
+                     auto rows = QueryPersonYear(
+                         c.store,
+                         "SELECT employer, year, monthly_gross_cents, total_cents FROM income WHERE person = ?",
+                         inquiry.person, *year, "ORDER BY year, employer");
+                     if (!rows.ok()) return net::ErrorResponse(rows.status());
+                     Json income = Json::array();
+                     int64_t total = 0;
+                     for (const Row& r : *rows) {
+                       auto months = ParseJson(TextOr(r, "monthly_gross_cents"));
+                       int64_t cents = store::IntField(r, "total_cents").value_or(0);
+                       income.push_back({{"employer", TextOr(r, "employer")},
+                                         {"year", store::IntField(r, "year").value_or(0)},
+                                         {"monthly_gross_cents", months.ok() ? *months : Json::array()},
+                                         {"total_cents", cents}});
+                       total += cents;
+                     }
+                     Json body{{"person", inquiry.person}, {"income", income}, {"total_cents", total}};
+                     if (*year) body["year"] = **year;
+                     return net::JsonResponse(body);
+                   });
 }
 
 // The {year} path parameter; InvalidArgument unless a year from 1990 to 2100.
@@ -212,20 +212,17 @@ Result<Json> AdvanceReturn(store::Store& store, const std::string& person, int64
   return answer;
 }
 
-// A return route: the person and year checked, then `act` on a worker.
+// A return route: the year checked, then `act` (on a worker, the access recorded).
 template <typename Act>
 void AddReturnRoute(net::Router& router, RegistryContext& context, const char* method, const std::string& pattern,
                     Act act) {
-  router.AddAsync(method, pattern, [&context, act](net::HttpRequest&& req, net::Responder respond) {
-    auto inquiry = CheckPersonalDataCall(req);
-    if (!inquiry.ok()) return respond(RefusedInquiry(inquiry.status()));
-    auto year = PathYear(req);
-    if (!year.ok()) return respond(net::ErrorResponse(year.status()));
-    AnswerOnWorker(context, std::move(respond), [&context, act, person = inquiry->person, y = *year] {
-      Result<Json> doc = act(context, person, y);
-      return doc.ok() ? net::JsonResponse(*doc) : net::ErrorResponse(doc.status());
-    });
-  });
+  AddPersonalRoute(router, context, method, pattern, "return", {"income tax return"},
+                   [act](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest& req) {
+                     auto year = PathYear(req);
+                     if (!year.ok()) return net::ErrorResponse(year.status());
+                     Result<Json> doc = act(c, inquiry.person, *year);
+                     return doc.ok() ? net::JsonResponse(*doc) : net::ErrorResponse(doc.status());
+                   });
 }
 
 void AddReturnRoutes(net::Router& router, RegistryContext& context) {
@@ -243,6 +240,7 @@ void AddReturnRoutes(net::Router& router, RegistryContext& context) {
 void AddAllRoutes(net::Router& router, RegistryContext& context) {
   AddRoutes(router, context);
   AddReturnRoutes(router, context);
+  AddTrackerRoute(router, context);
 }
 
 }  // namespace

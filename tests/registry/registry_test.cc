@@ -55,7 +55,9 @@ class RegistryTest : public ::testing::Test {
     req.query = q == std::string::npos ? "" : target.substr(q + 1);
     req.headers.Add("X-Road-Client", "EE/GOV/70000349/tax");
     if (with_purpose) req.headers.Add("X-Road-UserId", std::string("EE") + kDemoCode);
-    auto resp = router.TryHandleNow(req);
+    // Without workers every answer, synchronous or not, is given before Dispatch returns.
+    std::optional<net::HttpResponse> resp;
+    router.Dispatch(std::move(req), net::Responder([&resp](net::HttpResponse r) { resp = std::move(r); }));
     EXPECT_TRUE(resp.has_value());
     return resp ? *resp : net::HttpResponse{};
   }

@@ -21,6 +21,7 @@
 #include "net/url.h"
 #include "node/admin_api.h"
 #include "node/node.h"
+#include "node/role_keys.h"
 
 namespace riik::node {
 namespace {
@@ -29,27 +30,6 @@ using exchange::SecurityProxy;
 
 constexpr size_t kDefaultMaxBody = 4 << 20;
 
-
-// Every certificate of a PEM file, in file order.
-Result<std::vector<UniquePtr<X509>>> ReadChain(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
-  UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  std::vector<UniquePtr<X509>> chain;
-  while (UniquePtr<X509> cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) chain.push_back(std::move(cert));
-  ERR_clear_error();  // the end of the file reads as an error
-  if (chain.empty()) return InvalidArgument(path + " holds no PEM certificate");
-  return chain;
-}
-
-Result<UniquePtr<EVP_PKEY>> ReadKey(const std::string& path, const std::string& passphrase_file) {
-  std::string passphrase;
-  if (!passphrase_file.empty()) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(passphrase_file));
-    passphrase = text.substr(0, text.find('\n'));
-  }
-  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
-  return ParsePrivateKeyPem(pem, passphrase);
-}
 
 class ExchangeService : public RoleService {
  public:

@@ -6,7 +6,9 @@
 #include <chrono>
 
 #include "core/thread_pool.h"
+#include "exchange/tsa_client.h"
 #include "node/node.h"
+#include "node/role_keys.h"
 #include "registry/load.h"
 #include "registry/registers.h"
 
@@ -17,9 +19,13 @@ namespace {
 // the node's.
 class RegistryService : public RoleService {
  public:
-  RegistryService(std::string store_name, store::Store& store, std::unique_ptr<registry::ExchangeCaller> caller)
-      : store_name_(std::move(store_name)), caller_(std::move(caller)), context_{store, caller_.get(), &workers_} {}
-  ~RegistryService() override { workers_.Stop(); }
+  RegistryService(std::string store_name, store::Store& store, std::unique_ptr<registry::ExchangeCaller> caller,
+                  std::unique_ptr<tracker::Tracker> tracker)
+      : store_name_(std::move(store_name)),
+        caller_(std::move(caller)),
+        tracker_(std::move(tracker)),
+        context_{store, caller_.get(), &workers_, tracker_.get()} {}
+  ~RegistryService() override { workers_.Stop(); }  // before the tracker goes
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
   std::vector<std::string> stores() const override { return {store_name_}; }
   registry::RegistryContext& context() { return context_; }
@@ -27,9 +33,36 @@ class RegistryService : public RoleService {
  private:
   std::string store_name_;
   std::unique_ptr<registry::ExchangeCaller> caller_;
+  std::unique_ptr<tracker::Tracker> tracker_;
   ThreadPool workers_{8};  // answers that wait on the exchange
   registry::RegistryContext context_;
 };
+
+// The data tracker, signed with the member's signing key and timestamped by the TSA
+// (tsa_url, or a trust role of this process); none without signing_cert.
+Result<std::unique_ptr<tracker::Tracker>> OpenTracker(Node& node, const RoleConfig& role, store::Store& store,
+                                                      const std::string& registry) {
+  if (role.Setting("signing_cert").empty()) {
+    spdlog::warn("registry {}: no signing_cert: accesses to persons' data are not tracked", role.name);
+    return std::unique_ptr<tracker::Tracker>();
+  }
+  exchange::MessageLogOptions log;
+  ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
+  ASSIGN_OR_RETURN(std::string key_file, role.Required("signing_key", "the key of signing_cert"));
+  ASSIGN_OR_RETURN(log.signing_key, ReadKey(key_file, role.Setting("key_passphrase_file")));
+  ASSIGN_OR_RETURN(std::string trust_root, role.Required("trust_root", "the state root certificate"));
+  ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
+  log.trust_root = std::move(roots[0]);
+  std::string tsa_url = role.Setting("tsa_url");
+  for (const auto& r : node.roles()) {
+    if (tsa_url.empty() && r.kind == "trust") tsa_url = r.url + "/tsa";
+  }
+  if (!tsa_url.empty()) {
+    log.timestamp = exchange::HttpTimestamper(
+        [tsa_url] { return tsa_url; }, net::ClientOptions{.ca_file = trust_root, .timeout = std::chrono::seconds(10)});
+  }
+  return tracker::Tracker::Open(store, registry, std::move(log));
+}
 
 }  // namespace
 
@@ -65,7 +98,8 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
   if (std::string url = role.Setting("exchange_url"); !url.empty()) {
     caller = std::make_unique<registry::ExchangeCaller>(url, info->ClientId());
   }
-  auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller));
+  ASSIGN_OR_RETURN(std::unique_ptr<tracker::Tracker> tracker, OpenTracker(node, role, *store, info->ClientId()));
+  auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller), std::move(tracker));
   registry::RegisterOf(info->kind).add_routes(router, service->context());
   return std::shared_ptr<RoleService>(service);
 }

@@ -10,6 +10,10 @@
 //   demo_people       "true": `riik up`'s demo citizens are among them (default false)
 //   exchange_url      the consumer side of the member's own security server, for what
 //                     the registry asks others (the tax board: the bank's interest)
+//   signing_cert, signing_key, key_passphrase_file, trust_root  the member's signing
+//                     certificate and key for the data tracker's signed tree heads (no
+//                     signing_cert: no tracker, with a warning); tsa_url for their
+//                     timestamps (default: the trust role of this process)
 #pragma once
 
 #include <memory>

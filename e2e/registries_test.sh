@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The base registries as `riik up` runs them: the tax board pre-fills a citizen's return
+# from its own employer data and the bank's interest fetched through the exchange on the
+# citizen's behalf; the citizen submits it (once); the bank's data tracker lists the tax
+# board's access with proofs that verify offline, and a record removed from the
+# tracker's store behind the registry's back is detected. Bad input gets clear 4xx.
+source "$(dirname "$0")/lib.sh"
+
+DIR="$WORK/state"
+start_up "$DIR"
+EP="$DIR/endpoints.json"
+url() { jq -r --arg r "$1" '.roles[$r].url' "$EP"; }
+CODE=38001085718  # Jaak-Kristjan Jõeorg, a demo citizen
+ME=(-H "X-Road-UserId: EE$CODE")
+YEAR=2024
+
+# The pre-filled return, and what it was built from, asked for separately.
+curl -s "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR" >"$WORK/return.json"
+jq -e '.status == "draft"' "$WORK/return.json" >/dev/null || fail "no draft: $(cat "$WORK/return.json")"
+curl -s "${ME[@]}" "$(url registry-tax)/income/$CODE?year=$YEAR" >"$WORK/income.json"
+curl -s "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e check' \
+  "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/$CODE?year=$YEAR" >"$WORK/interest.json"
+income=$(jq .total_cents "$WORK/income.json"); interest=$(jq .total_cents "$WORK/interest.json")
+[ "$income" -gt 0 ] && [ "$interest" -gt 0 ] || fail "the demo citizen has no income or interest: $income / $interest"
+[ "$(jq .income_total_cents "$WORK/return.json")" = "$income" ] || fail "the return's income is not the employer data: $(cat "$WORK/return.json")"
+[ "$(jq .interest_total_cents "$WORK/return.json")" = "$interest" ] || fail "the return's interest is not the bank's: $(cat "$WORK/return.json")"
+XID=$(jq -r .interest_source.x_road_id "$WORK/return.json")
+[ -n "$XID" ] && [ "$XID" != null ] || fail "the return does not name the call that fetched the interest"
+pass "pre-filled return: income $income (tax board's own data) + interest $interest (fetched from the bank, X-Road-Id $XID)"
+
+# That call is in both security servers' message logs, with evidence.
+for role in ss-tax ss-bank; do
+  for _ in $(seq 1 75); do
+    "$RIIK" exchange evidence --dir "$DIR" --name "$role" --id "$XID" --out "$WORK/$role.json" >"$WORK/ev.out" 2>&1 && break
+    sleep 0.2
+  done
+  "$RIIK" exchange evidence verify "$WORK/$role.json" --ca "$DIR/trust/root.pem" >/dev/null || fail "evidence of $role: $(cat "$WORK/ev.out")"
+done
+pass "the interest call's evidence verifies at both security servers"
+
+code=$(curl -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
+[ "$code" = 200 ] && jq -e '.status == "submitted" and (.submitted_at | length > 0)' "$WORK/s1" >/dev/null || fail "submit: $code $(cat "$WORK/s1")"
+code=$(curl -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
+[ "$code" = 409 ] && grep -q "submitted already" "$WORK/s2" || fail "a second submission: $code $(cat "$WORK/s2")"
+pass "submitted once; a second submission is refused (409)"
+
+# Bad input, through the exchange.
+call() { curl -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$@"; }
+POP="$(url ss-tax)/r1/EE/GOV/70000013/population/person"
+[ "$(call "${ME[@]}" "$POP/38001085719")" = 400 ] && grep -q "fails the checksum" "$WORK/b" || fail "a bad check digit: $(cat "$WORK/b")"
+[ "$(call "${ME[@]}" "$POP/38002305718")" = 400 ] || fail "an impossible date (30 February): $(cat "$WORK/b")"
+[ "$(call "${ME[@]}" "$POP/18912310006")" = 404 ] || fail "an unknown person: $(cat "$WORK/b")"
+[ "$(call "$POP/$CODE")" = 403 ] && jq -e '.type == "purpose_required"' "$WORK/b" >/dev/null || fail "no purpose: $(cat "$WORK/b")"
+pass "a bad check digit and an impossible date 400, an unknown person 404, no stated purpose 403"
+
+# The bank's data tracker: the tax board's access for the return, with proofs.
+BANK=$(url registry-bank)
+for _ in $(seq 1 75); do  # the heads' timestamps are asynchronous
+  "$RIIK" tracker list --url "$BANK" --code "$CODE" --out "$WORK/t1.json" 2>"$WORK/t.err" && break
+  sleep 0.2
+done
+[ -s "$WORK/t1.json" ] || fail "tracker list: $(cat "$WORK/t.err")"
+jq -e --arg x "$XID" '[.entries[].record | select(.client == "EE/GOV/70000349/tax" and .xroad_id == $x and
+  .user_id == "EE38001085718" and (.issue | test("Income Tax Act")))] | length == 1' "$WORK/t1.json" >/dev/null ||
+  fail "the tax board's access is not in the bank's tracker: $(jq -c '[.entries[].record]' "$WORK/t1.json")"
+"$RIIK" tracker verify "$WORK/t1.json" --ca "$DIR/trust/root.pem" >"$WORK/v1.out" || fail "the listing does not verify: $(cat "$WORK/v1.out")"
+"$RIIK" tracker log verify --dir "$DIR" --registry bank | grep -q verifies || fail "the bank's tracker log does not verify"
+pass "the bank's tracker lists the tax board's access ($(grep -c ' asked ' "$WORK/v1.out") accesses), verified offline"
+
+# More accesses, then a listing that extends the first.
+curl -s -o /dev/null "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e second access' \
+  "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/$CODE"
+for _ in $(seq 1 75); do
+  "$RIIK" tracker list --url "$BANK" --code "$CODE" --since "$WORK/t1.json" --out "$WORK/t2.json" 2>"$WORK/t.err" &&
+    [ "$(jq '.entries | length' "$WORK/t2.json")" -gt "$(jq '.entries | length' "$WORK/t1.json")" ] && break
+  sleep 0.2
+done
+"$RIIK" tracker verify "$WORK/t2.json" --previous "$WORK/t1.json" --ca "$DIR/trust/root.pem" >/dev/null ||
+  fail "the second listing does not extend the first"
+pass "a later listing proves the log only grew since the first"
+
+# Someone with database access removes the tax board's record from the bank's tracker.
+LEAF=$(jq --arg x "$XID" '[.entries[] | select(.record.xroad_id == $x)][0].leaf_index' "$WORK/t1.json")
+sqlite3 "$DIR/registry_bank/store.db" "PRAGMA busy_timeout=5000; DELETE FROM message_log_records WHERE log_id LIKE 'tracker:%' AND leaf_index = $LEAF;" >/dev/null
+"$RIIK" tracker list --url "$BANK" --code "$CODE" --since "$WORK/t2.json" --out "$WORK/t3.json" 2>"$WORK/t.err" || fail "tracker list: $(cat "$WORK/t.err")"
+if "$RIIK" tracker verify "$WORK/t3.json" --previous "$WORK/t2.json" --ca "$DIR/trust/root.pem" >"$WORK/v3.out" 2>&1; then
+  fail "a listing without the removed record verified against the previous one"
+fi
+grep -q "record $LEAF, listed before, is missing now" "$WORK/v3.out" || fail "the removal is not named: $(cat "$WORK/v3.out")"
+if "$RIIK" tracker log verify --dir "$DIR" --registry bank >"$WORK/lv.out" 2>&1; then fail "the tracker log verified with a record gone"; fi
+grep -q "record $LEAF is missing" "$WORK/lv.out" || fail "log verify does not name the gap: $(cat "$WORK/lv.out")"
+pass "the removed record is detected by the citizen's listing check and by the log check"

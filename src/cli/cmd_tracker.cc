@@ -1,0 +1,161 @@
+// `riik tracker list|verify|log verify`: the citizen's view of who accessed their data
+// in a registry, with proofs checked offline (docs/formats/tracker.md).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "core/file.h"
+#include "crypto/x509.h"
+#include "exchange/log_verify.h"
+#include "net/client.h"
+#include "node/node.h"
+#include "registry/registry.h"
+#include "tracker/access_record.h"
+#include "tracker/listing.h"
+#include "tracker/tracker.h"
+
+namespace riik::cli {
+namespace {
+
+int Fail(const char* what, const Status& st) {
+  std::fprintf(stderr, "riik tracker %s: %s\n", what, st.message().c_str());
+  return st.code() == Code::kInvalidArgument ? 2 : 1;
+}
+
+Result<UniquePtr<X509>> ReadRoot(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  return ParseCertificatePem(pem);
+}
+
+Result<tracker::VerifiedListing> CheckFile(const std::string& file, X509* root,
+                                           const tracker::VerifiedListing* previous) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  auto checked = tracker::CheckListing(text, root, previous);
+  if (!checked.ok()) return checked.status().WithContext(file);
+  return checked;
+}
+
+struct ListArgs {
+  std::string url, code, since, out;
+};
+
+// Fetches the listing from the registry on the person's own behalf; with --since the
+// consistency proof starts at that earlier listing's head.
+Status List(const ListArgs& a) {
+  int64_t since_size = 0;
+  if (!a.since.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(a.since));
+    ASSIGN_OR_RETURN(Json old, ParseJson(text.substr(0, text.find_last_not_of('\n') + 1)));
+    since_size = old.value("current", Json::object()).value("head", Json::object()).value("tree_size", int64_t{0});
+  }
+  net::Headers h;
+  h.Add("X-Road-UserId", "EE" + a.code);
+  h.Add("X-Road-Issue", "the person's own data tracker listing");
+  std::string url = a.url + "/tracker/" + a.code + "?since_size=" + std::to_string(since_size);
+  ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("GET", url, h));
+  if (resp.status != 200) return Unavailable(url + " answered " + std::to_string(resp.status) + ": " + resp.body);
+  ASSIGN_OR_RETURN(Json doc, ParseJson(resp.body));
+  ASSIGN_OR_RETURN(std::string text, CanonicalJson(doc));
+  if (a.out.empty()) {
+    std::printf("%s\n", text.c_str());
+    return OkStatus();
+  }
+  RETURN_IF_ERROR(WriteFileAtomic(a.out, text + "\n", false));
+  std::fprintf(stderr, "%zu accesses to %s's data written to %s\n", doc["entries"].size(), a.code.c_str(),
+               a.out.c_str());
+  return OkStatus();
+}
+
+Status Verify(const std::string& file, const std::string& root_path, const std::string& previous_file) {
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadRoot(root_path));
+  std::optional<tracker::VerifiedListing> previous;
+  if (!previous_file.empty()) {
+    ASSIGN_OR_RETURN(previous, CheckFile(previous_file, root.get(), nullptr));
+  }
+  ASSIGN_OR_RETURN(tracker::VerifiedListing v, CheckFile(file, root.get(), previous ? &*previous : nullptr));
+  std::printf("%s: %zu accesses to the data of %s in %s, under a signed head of %lld records (%s); verified against %s",
+              file.c_str(), v.entries.size(), v.person.c_str(), v.log_id.c_str(), static_cast<long long>(v.size),
+              FormatRfc3339(v.head_time).c_str(), root_path.c_str());
+  if (previous) {
+    std::printf("; it extends %s (%lld records) and keeps its %zu accesses", previous_file.c_str(),
+                static_cast<long long>(previous->size), previous->entries.size());
+  }
+  std::printf("\n");
+  for (const auto& e : v.entries) {
+    const tracker::AccessRecord& r = e.record;
+    std::printf(
+        "  %s  %s asked %s/%s%s%s (X-Road-Id %s; timestamped %s)\n", FormatRfc3339(r.time_us).c_str(), r.client.c_str(),
+        r.registry.c_str(), r.service.c_str(), r.user_id.empty() ? "" : (" on behalf of " + r.user_id).c_str(),
+        r.issue.empty() ? "" : (": " + r.issue).c_str(), r.xroad_id.c_str(), FormatRfc3339(e.timestamp_time).c_str());
+  }
+  return OkStatus();
+}
+
+// The whole tracker log of a registry, from its store (read-only: works while it serves).
+Status VerifyLog(const std::string& dir, const std::string& name, const std::string& root_path) {
+  ASSIGN_OR_RETURN(const registry::RegistryInfo* info, registry::FindRegistry(name));
+  std::string store_name = node::RoleStoreName(std::string("registry-") + info->name);
+  store::StoreOptions so{node::DefaultStoreUrl(dir, store_name), store_name};
+  so.read_only = true;
+  ASSIGN_OR_RETURN(auto store, store::Store::Open(so));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadRoot(root_path.empty() ? dir + "/trust/root.pem" : root_path));
+  const std::string log_id = tracker::TrackerLogId(info->ClientId());
+  RETURN_IF_ERROR(exchange::VerifyMessageLog(*store, log_id, root.get(), tracker::CheckAccessLeaf));
+  std::printf("data tracker %s: every record, signed tree head and timestamp verifies\n", log_id.c_str());
+  return OkStatus();
+}
+
+}  // namespace
+
+void AddTrackerCommand(CLI::App& app, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand("tracker", "Who looked at a person's data: listings with proofs, checked offline");
+  cmd->require_subcommand(1);
+
+  auto list = std::make_shared<ListArgs>();
+  CLI::App* l = cmd->add_subcommand("list", "Fetch a person's listing from a registry (on their own behalf)");
+  l->add_option("--url", list->url, "The registry's URL (endpoints.json: roles.registry-NAME.url)")->required();
+  l->add_option("--code", list->code, "The person's personal code")->required();
+  l->add_option("--since", list->since, "The person's previous listing: prove consistency from its head");
+  l->add_option("--out", list->out, "Write the listing here (default: stdout)");
+  l->callback([list, &exit_code] {
+    if (Status st = List(*list); !st.ok()) exit_code = Fail("list", st);
+  });
+
+  auto file = std::make_shared<std::string>(), root = std::make_shared<std::string>(),
+       previous = std::make_shared<std::string>();
+  CLI::App* v =
+      cmd->add_subcommand("verify", "Check a listing offline; with --previous, that nothing listed before is gone");
+  v->add_option("file", *file, "The listing")->required();
+  v->add_option("--ca", *root, "The state root certificate (PEM)")->required();
+  v->add_option("--previous", *previous, "The person's earlier listing of the same registry");
+  v->callback([=, &exit_code] {
+    if (Status st = Verify(*file, *root, *previous); !st.ok()) exit_code = Fail("verify", st);
+  });
+
+  auto dir = std::make_shared<std::string>("riik-data"), name = std::make_shared<std::string>(),
+       log_root = std::make_shared<std::string>();
+  CLI::App* log = cmd->add_subcommand("log", "A registry's whole tracker log");
+  log->require_subcommand(1);
+  CLI::App* lv = log->add_subcommand("verify", "Re-check every record, signed head and timestamp from the store");
+  lv->add_option("--dir", *dir, "The data directory")->capture_default_str();
+  lv->add_option("--registry", *name, "population, business, tax, bank or education")->required();
+  lv->add_option("--ca", *log_root, "The state root certificate (default DIR/trust/root.pem)");
+  lv->callback([=, &exit_code] {
+    if (Status st = VerifyLog(*dir, *name, *log_root); !st.ok()) exit_code = Fail("log verify", st);
+  });
+  cmd->footer(
+      "Every registry records each access to a person's data it gives out: who asked (the\n"
+      "client subsystem), on whose behalf and why, which service, when. A listing carries\n"
+      "each record's inclusion proof under a signed, timestamped tree head; keep it, and\n"
+      "the next one proves the log only grew since and still lists everything listed then.\n"
+      "Examples:\n"
+      "  riik tracker list --url http://127.0.0.1:7013 --code 38001085718 --out bank-1.json\n"
+      "  riik tracker verify bank-1.json --ca riik-data/trust/root.pem\n"
+      "  riik tracker list --url http://127.0.0.1:7013 --code 38001085718 --since bank-1.json --out bank-2.json\n"
+      "  riik tracker verify bank-2.json --previous bank-1.json --ca riik-data/trust/root.pem\n"
+      "  riik tracker log verify --dir riik-data --registry bank");
+}
+
+}  // namespace riik::cli
