@@ -23,6 +23,7 @@ namespace {
 struct DemoGrant {
   const char* service;
   const char* client;
+  const char* method = "GET";
 };
 constexpr DemoGrant kDemoGrants[] = {
     // The tax board pre-fills returns: who the person is, their bank interest.
@@ -43,6 +44,13 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000740/education/pupil", "EE/GOV/70000349/tax"},
     // A loan decision with the customer's consent (X-Road-UserId): declared income.
     {"EE/GOV/70000349/tax/income", "EE/COM/10060701/bank"},
+    // Change propagation: who may subscribe to address changes, and the notifications.
+    {"EE/GOV/70000013/population/subscriptions", "EE/GOV/70000349/tax", "POST"},
+    {"EE/GOV/70000013/population/subscriptions", "EE/COM/10060701/bank", "POST"},
+    {"EE/GOV/70000013/population/subscriptions", "EE/GOV/70000740/education", "POST"},
+    {"EE/GOV/70000349/tax/notify", "EE/GOV/70000013/population", "POST"},
+    {"EE/COM/10060701/bank/notify", "EE/GOV/70000013/population", "POST"},
+    {"EE/GOV/70000740/education/notify", "EE/GOV/70000013/population", "POST"},
 };
 
 Status SeedRegistry(const std::string& dir) {
@@ -247,7 +255,7 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     ASSIGN_OR_RETURN(auto rights, exchange::AccessRights::Open(*ss_store));
     bool granted = false;
     for (const auto& existing : rights->List(&service)) granted = granted || existing.client == client;
-    if (!granted) RETURN_IF_ERROR(rights->Grant(exchange::AccessGrant{service, client, "GET", "", 0}));
+    if (!granted) RETURN_IF_ERROR(rights->Grant(exchange::AccessGrant{service, client, g.method, "", 0}));
   }
   return roles;
 }

@@ -3,6 +3,7 @@
 //   GET /interest/{code}[?year=YYYY]   interest per account and year, with the total
 #include <nlohmann/json.hpp>
 
+#include "registry/notifications.h"
 #include "registry/params.h"
 #include "registry/personal_data.h"
 #include "registry/personal_route.h"
@@ -21,7 +22,8 @@ const std::string kAccounts = "accounts";
 const std::string kInterest = "interest";
 
 std::vector<store::TableSchema> Tables() {
-  return {
+  std::vector<store::TableSchema> tables = NotificationTables();
+  std::vector<store::TableSchema> own = {
       {kAccounts,
        {{"iban", ColumnType::kText},
         {"owner", ColumnType::kText},
@@ -38,6 +40,8 @@ std::vector<store::TableSchema> Tables() {
        {"iban", "year"},
        {{"owner", "year"}}},
   };
+  tables.insert(tables.end(), own.begin(), own.end());
+  return tables;
 }
 
 int64_t RowCount(const population::Population& pop) {
@@ -108,6 +112,7 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
         return net::JsonResponse(body);
       });
   AddTrackerRoute(router, context);
+  AddNotificationRoutes(router, context);
 }
 
 }  // namespace

@@ -9,16 +9,18 @@
 #include "core/thread_pool.h"
 #include "net/router.h"
 #include "registry/exchange_caller.h"
-#include "tracker/tracker.h"
 #include "store/store.h"
+#include "tracker/tracker.h"
 
 namespace riik::registry {
 
 struct RegistryContext {
   store::Store& store;
-  ExchangeCaller* exchange = nullptr;  // null: the registry calls no one (services needing it answer 503)
-  ThreadPool* workers = nullptr;       // answers run here (null: at once, on the calling thread)
+  ExchangeCaller* exchange = nullptr;   // null: the registry calls no one (services needing it answer 503)
+  ThreadPool* workers = nullptr;        // answers run here (null: at once, on the calling thread)
   tracker::Tracker* tracker = nullptr;  // null: accesses are not recorded (tests, a registry without a key)
+  class Outbox* outbox = nullptr;       // the population register's: woken after a change
+  std::string registry_id;              // the registry's subsystem, e.g. EE/GOV/70000013/population
 };
 
 // Answers with `answer()` run on a worker (at once on this thread without workers).

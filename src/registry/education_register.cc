@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "population/geography.h"
+#include "registry/notifications.h"
 #include "registry/personal_data.h"
 #include "registry/personal_route.h"
 #include "registry/registers.h"
@@ -20,7 +21,8 @@ const std::string kSchools = "schools";
 const std::string kPupils = "pupils";
 
 std::vector<store::TableSchema> Tables() {
-  return {
+  std::vector<store::TableSchema> tables = NotificationTables();
+  std::vector<store::TableSchema> own = {
       {kSchools,
        {{"registry_code", ColumnType::kText}, {"name", ColumnType::kText}, {"county", ColumnType::kText}},
        {"registry_code"},
@@ -30,6 +32,8 @@ std::vector<store::TableSchema> Tables() {
        {"person"},
        {{"school"}}},
   };
+  tables.insert(tables.end(), own.begin(), own.end());
+  return tables;
 }
 
 int64_t RowCount(const population::Population& pop) {
@@ -71,6 +75,7 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
                                                  {"county", TextOr(r, "county")}}}});
                    });
   AddTrackerRoute(router, context);
+  AddNotificationRoutes(router, context);
 }
 
 }  // namespace

@@ -10,22 +10,34 @@ ExchangeCaller::ExchangeCaller(std::string security_server_url, std::string clie
 
 Result<ExchangeAnswer> ExchangeCaller::Get(const std::string& service_id, const std::string& path,
                                            const CallPurpose& purpose) {
+  return Send("GET", service_id, path, "", purpose);
+}
+
+Result<ExchangeAnswer> ExchangeCaller::Post(const std::string& service_id, const std::string& path, const Json& body,
+                                            const CallPurpose& purpose) {
+  return Send("POST", service_id, path, body.dump(), purpose);
+}
+
+Result<ExchangeAnswer> ExchangeCaller::Send(const std::string& method, const std::string& service_id,
+                                            const std::string& path, const std::string& body,
+                                            const CallPurpose& purpose) {
   net::Headers headers;
   headers.Add("X-Road-Client", client_id_);
   if (!purpose.user_id.empty()) headers.Add("X-Road-UserId", purpose.user_id);
   if (!purpose.issue.empty()) headers.Add("X-Road-Issue", purpose.issue);
   const std::string target = "/r1/" + service_id + path;
-  auto resp = pool_.Send(url_, "GET", target, headers, "");
+  if (!body.empty()) headers.Add("Content-Type", "application/json");
+  auto resp = pool_.Send(url_, method, target, headers, body);
   if (!resp.ok()) return Unavailable("calling " + service_id + " through " + url_ + ": " + resp.status().message());
-  auto body = ParseJson(resp->body);
-  std::string said = body.ok() && body->is_object() ? body->value("message", resp->body) : resp->body;
+  auto answer = ParseJson(resp->body);
+  std::string said = answer.ok() && answer->is_object() ? answer->value("message", resp->body) : resp->body;
   std::string error(resp->headers.Get("X-Road-Error"));
   std::string where =
       service_id + " answered " + std::to_string(resp->status) + (error.empty() ? "" : " " + error) + ": " + said;
   switch (resp->status) {
     case 200:
-      if (!body.ok()) return Unavailable(service_id + " answered with malformed JSON: " + body.status().message());
-      return ExchangeAnswer{std::move(*body), std::string(resp->headers.Get("X-Road-Id"))};
+      if (!answer.ok()) return Unavailable(service_id + " answered with malformed JSON: " + answer.status().message());
+      return ExchangeAnswer{std::move(*answer), std::string(resp->headers.Get("X-Road-Id"))};
     case 400:
       return InvalidArgument(where);
     case 401:
@@ -33,6 +45,8 @@ Result<ExchangeAnswer> ExchangeCaller::Get(const std::string& service_id, const 
       return PermissionDenied(where);
     case 404:
       return NotFound(where);
+    case 409:
+      return FailedPrecondition(where);
     default:
       return Unavailable(where);
   }

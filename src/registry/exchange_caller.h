@@ -34,10 +34,15 @@ class ExchangeCaller {
   // exchange or the provider could not answer), PermissionDenied (no grant), NotFound,
   // or InvalidArgument, each with what the security server or provider said.
   Result<ExchangeAnswer> Get(const std::string& service_id, const std::string& path, const CallPurpose& purpose);
+  // POST /r1/SERVICE-ID/PATH with a JSON body; errors as Get.
+  Result<ExchangeAnswer> Post(const std::string& service_id, const std::string& path, const Json& body,
+                              const CallPurpose& purpose);
 
   const std::string& client_id() const { return client_id_; }
 
  private:
+  Result<ExchangeAnswer> Send(const std::string& method, const std::string& service_id, const std::string& path,
+                              const std::string& body, const CallPurpose& purpose);
   std::string url_;
   std::string client_id_;
   exchange::ClientPool pool_;

@@ -17,8 +17,9 @@ namespace riik::registry {
 using PersonalAnswer = std::function<net::HttpResponse(RegistryContext&, const Inquiry&, const net::HttpRequest&)>;
 
 // `service`: the service code the tracker names; `fields`: what a 200 discloses.
-void AddPersonalRoute(net::Router& router, RegistryContext& context, const std::string& method, const std::string& pattern,
-                      const std::string& service, std::vector<std::string> fields, PersonalAnswer answer);
+void AddPersonalRoute(net::Router& router, RegistryContext& context, const std::string& method,
+                      const std::string& pattern, const std::string& service, std::vector<std::string> fields,
+                      PersonalAnswer answer);
 
 // GET /tracker/{code}[?since_size=N]: the person's tracker listing
 // (docs/formats/tracker.md), only for a call on that person's own behalf

@@ -6,6 +6,8 @@
 
 #include "population/citizenship.h"
 #include "population/geography.h"
+#include "registry/address_change.h"
+#include "registry/outbox.h"
 #include "registry/personal_data.h"
 #include "registry/personal_route.h"
 #include "registry/registers.h"
@@ -23,7 +25,8 @@ const std::string kPersons = "persons";
 const std::string kAddresses = "addresses";
 
 std::vector<store::TableSchema> Tables() {
-  return {
+  std::vector<store::TableSchema> tables = Outbox::Tables();
+  std::vector<store::TableSchema> own = {
       {kPersons,
        {{"code", ColumnType::kText},
         {"given_name", ColumnType::kText},
@@ -53,6 +56,8 @@ std::vector<store::TableSchema> Tables() {
        {"person", "from_date"},
        {}},
   };
+  tables.insert(tables.end(), own.begin(), own.end());
+  return tables;
 }
 
 int64_t RowCount(const population::Population& pop) {
@@ -159,6 +164,31 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
                      return family;
                    });
   AddTrackerRoute(router, context);
+  AddAddressChangeRoute(router, context);
+  // A member subscribes (through the exchange: the grant decides who may) to be told of
+  // changes at its own notify service.
+  router.AddAsync(
+      "POST", "/subscriptions",
+      [&context](net::HttpRequest&& req, net::Responder respond) {
+        auto body = ParseJson(req.body);
+        if (!body.ok() || !body->is_object() || body->value("event", "") != "address_changed" ||
+            !(*body)["notify"].is_string()) {
+          return respond(net::JsonError(
+              400, "invalid_argument",
+              "a subscription is {\"event\":\"address_changed\",\"notify\":\"YOUR/SUBSYSTEM/SERVICE\"}"));
+        }
+        std::string subscriber(req.headers.Get("X-Road-Client"));
+        if (subscriber.empty())
+          return respond(net::JsonError(400, "invalid_argument", "X-Road-Client names the subscriber"));
+        AnswerOnWorker(
+            context, std::move(respond), [&context, subscriber, notify = (*body)["notify"].get<std::string>()] {
+              Status st = Outbox::Subscribe(context.store, subscriber, "address_changed", notify);
+              if (!st.ok()) return net::ErrorResponse(st);
+              if (context.outbox != nullptr) context.outbox->Wake();
+              return net::JsonResponse({{"subscriber", subscriber}, {"event", "address_changed"}, {"notify", notify}});
+            });
+      },
+      "application/json");
 }
 
 }  // namespace

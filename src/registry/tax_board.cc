@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "registry/notifications.h"
 #include "registry/params.h"
 #include "registry/personal_data.h"
 #include "registry/personal_route.h"
@@ -31,7 +32,8 @@ constexpr int64_t kFlatRateBasisPoints = 2000;
 constexpr int64_t kBasicExemptionCentsPerYear = 654 * 12 * 100;
 
 std::vector<store::TableSchema> Tables() {
-  return {
+  std::vector<store::TableSchema> tables = NotificationTables();
+  std::vector<store::TableSchema> own = {
       {kIncome,
        {{"person", ColumnType::kText},
         {"employer", ColumnType::kText},
@@ -57,6 +59,8 @@ std::vector<store::TableSchema> Tables() {
        {"person", "year"},
        {}},
   };
+  tables.insert(tables.end(), own.begin(), own.end());
+  return tables;
 }
 
 int64_t RowCount(const population::Population& pop) { return static_cast<int64_t>(pop.employments.size()) + 2; }
@@ -241,6 +245,7 @@ void AddAllRoutes(net::Router& router, RegistryContext& context) {
   AddRoutes(router, context);
   AddReturnRoutes(router, context);
   AddTrackerRoute(router, context);
+  AddNotificationRoutes(router, context);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "node/node.h"
 #include "node/role_keys.h"
 #include "registry/load.h"
+#include "registry/notifications.h"
+#include "registry/outbox.h"
 #include "registry/registers.h"
 
 namespace riik::node {
@@ -20,12 +22,26 @@ namespace {
 class RegistryService : public RoleService {
  public:
   RegistryService(std::string store_name, store::Store& store, std::unique_ptr<registry::ExchangeCaller> caller,
-                  std::unique_ptr<tracker::Tracker> tracker)
+                  std::unique_ptr<tracker::Tracker> tracker, const registry::RegistryInfo& info)
       : store_name_(std::move(store_name)),
         caller_(std::move(caller)),
         tracker_(std::move(tracker)),
-        context_{store, caller_.get(), &workers_, tracker_.get()} {}
-  ~RegistryService() override { workers_.Stop(); }  // before the tracker goes
+        context_{store, caller_.get(), &workers_, tracker_.get(), nullptr, info.ClientId()} {
+    if (!caller_) return;
+    // The population register tells subscribers of changes; the others subscribe.
+    if (info.kind == registry::Kind::kPopulation) {
+      outbox_ = std::make_unique<registry::Outbox>(store, *caller_);
+      context_.outbox = outbox_.get();
+    } else if (info.kind != registry::Kind::kBusiness) {
+      subscription_ = std::make_unique<registry::Subscription>(
+          *caller_, registry::InfoOf(registry::Kind::kPopulation).ClientId() + "/subscriptions");
+    }
+  }
+  ~RegistryService() override {
+    subscription_.reset();
+    outbox_.reset();
+    workers_.Stop();  // before the tracker goes
+  }
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
   std::vector<std::string> stores() const override { return {store_name_}; }
   registry::RegistryContext& context() { return context_; }
@@ -34,7 +50,9 @@ class RegistryService : public RoleService {
   std::string store_name_;
   std::unique_ptr<registry::ExchangeCaller> caller_;
   std::unique_ptr<tracker::Tracker> tracker_;
-  ThreadPool workers_{8};  // answers that wait on the exchange
+  ThreadPool workers_{8};
+  std::unique_ptr<registry::Outbox> outbox_;
+  std::unique_ptr<registry::Subscription> subscription_;  // answers that wait on the exchange
   registry::RegistryContext context_;
 };
 
@@ -99,7 +117,7 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
     caller = std::make_unique<registry::ExchangeCaller>(url, info->ClientId());
   }
   ASSIGN_OR_RETURN(std::unique_ptr<tracker::Tracker> tracker, OpenTracker(node, role, *store, info->ClientId()));
-  auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller), std::move(tracker));
+  auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller), std::move(tracker), *info);
   registry::RegisterOf(info->kind).add_routes(router, service->context());
   return std::shared_ptr<RoleService>(service);
 }
