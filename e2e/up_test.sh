@@ -98,10 +98,13 @@ pass "demo eIDs: show, sign (openssl cms verifies), wrong PIN counted, revoke --
 
 # The central authority: a signed global configuration that verifies with the anchor,
 # and a registry change through the running role gives a newer version.
-v1=$("$RIIK" central show --dir "$DIR" | head -1 | awk '{print $5}' | tr -d ,)
-[ -n "$v1" ] || fail "riik central show: $("$RIIK" central show --dir "$DIR" 2>&1)"
+# (Into files first: head would stop reading early, and the writer's SIGPIPE fail the pipe.)
+"$RIIK" central show --dir "$DIR" >"$WORK/conf1.txt" 2>&1 || fail "riik central show: $(cat "$WORK/conf1.txt")"
+v1=$(head -1 "$WORK/conf1.txt" | awk '{print $5}' | tr -d ,)
+[ -n "$v1" ] || fail "riik central show: $(cat "$WORK/conf1.txt")"
 "$RIIK" central member --dir "$DIR" --id EE/NGO/80000001 --name "Test NGO" >/dev/null || fail "central member via the role"
-v2=$("$RIIK" central show --dir "$DIR" | head -1 | awk '{print $5}' | tr -d ,)
+"$RIIK" central show --dir "$DIR" >"$WORK/conf2.txt" 2>&1 || fail "riik central show: $(cat "$WORK/conf2.txt")"
+v2=$(head -1 "$WORK/conf2.txt" | awk '{print $5}' | tr -d ,)
 [ "$v2" -gt "$v1" ] || fail "the configuration version did not grow: $v1 -> $v2"
 out=$("$RIIK" central member --dir "$DIR" --id EE/NGO/80000001 --name again 2>&1 || true)
 echo "$out" | grep -q "already registered" || fail "a duplicate member was not refused: $out"
