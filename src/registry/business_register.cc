@@ -25,17 +25,8 @@ const std::string kRoles = "company_roles";
 std::vector<store::TableSchema> Tables() {
   return {
       {kCompanies,
-       {{"registry_code", ColumnType::kText},
-        {"name", ColumnType::kText},
-        {"founded", ColumnType::kText},
-        {"county", ColumnType::kText},
-        {"municipality", ColumnType::kText},
-        {"settlement", ColumnType::kText},
-        {"street", ColumnType::kText},
-        {"house", ColumnType::kText},
-        {"apartment", ColumnType::kText, true},
-        {"postal_code", ColumnType::kText},
-        {"address", ColumnType::kText}},
+       WithAddressColumns(
+           {{"registry_code", ColumnType::kText}, {"name", ColumnType::kText}, {"founded", ColumnType::kText}}),
        {"registry_code"},
        {}},
       // role: "board" (since: NULL) or "employee" (since: the employment's start)

@@ -21,6 +21,14 @@ store::Value CodeOrNull(const population::Population& pop, uint32_t person) {
   return std::string(pop.persons[person].code());
 }
 
+std::vector<store::Column> WithAddressColumns(std::vector<store::Column> columns) {
+  for (const char* name :
+       {"county", "municipality", "settlement", "street", "house", "apartment", "postal_code", "address"}) {
+    columns.push_back({name, store::ColumnType::kText, std::string_view(name) == "apartment"});
+  }
+  return columns;
+}
+
 store::Row AddressRow(const population::Dwelling& d) {
   const population::Settlement& s = population::Settlements()[d.settlement];
   return {{"county", std::string(population::Counties()[s.county].name)},

@@ -17,6 +17,8 @@ namespace riik::registry {
 store::Value DayOrNull(population::Day day);
 // The person's personal code, or NULL for kNone.
 store::Value CodeOrNull(const population::Population& pop, uint32_t person);
+// Those columns' schema, to append to a table's own: the columns AddressRow fills.
+std::vector<store::Column> WithAddressColumns(std::vector<store::Column> columns);
 // The address columns of a dwelling: county, municipality, settlement, street, house,
 // apartment (NULL for a house), postal_code, address (the whole address, as the
 // address data system writes it).
