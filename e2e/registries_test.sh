@@ -94,6 +94,13 @@ pass "the removed record is detected by the citizen's listing check and by the l
 # Change propagation: an address change reaches the tax board, the bank and the school
 # through the exchange; the bank is unreachable during it (its security server refuses
 # the population register) and gets every event, in order, once it is back.
+# The bank onboards the citizen from the population register: nothing typed in.
+code=$(curl -s -o "$WORK/kyc.json" -w '%{http_code}' -X POST "${ME[@]}" -H 'X-Road-Issue: opening an account' \
+  "$(url registry-bank)/customers/$CODE")
+[ "$code" = 200 ] && jq -e '.surname == "Jõeorg" and .birth_date == "1980-01-08" and (.kyc_x_road_id | length > 0)' \
+  "$WORK/kyc.json" >/dev/null || fail "onboarding: $code $(cat "$WORK/kyc.json")"
+pass "the bank's customer data came from the population register (X-Road-Id $(jq -r .kyc_x_road_id "$WORK/kyc.json"))"
+
 REV=(--dir "$DIR" --name ss-bank --service EE/COM/10060701/bank/notify --client EE/GOV/70000013/population --method POST)
 "$RIIK" exchange revoke "${REV[@]}" >/dev/null || fail "taking the bank off the exchange"
 move() {  # move SETTLEMENT STREET HOUSE
@@ -121,3 +128,34 @@ for r in tax education; do [ "$(events $r)" = 2 ] || fail "the $r registry misse
 jq -e '.current.street == "Pikk tn"' <(curl -s -H 'X-Road-Issue: e2e check' -H 'X-Road-Client: EE/GOV/70000349/tax' \
   "$(url ss-tax)/r1/EE/GOV/70000013/population/address/$CODE") >/dev/null || fail "the population register's address"
 pass "the move reached the tax board and the school in $took ms; the bank, off the exchange meanwhile, caught up with both events in order"
+curl -s "${ME[@]}" "$(url registry-bank)/customers/$CODE" | jq -e '.address | test("Pikk tn 7")' >/dev/null ||
+  fail "the bank's customer record did not follow the move"
+pass "the bank's customer record follows the address change"
+
+# Every notification gave out the person's address: each is in the population register's tracker.
+for _ in $(seq 1 75); do
+  "$RIIK" tracker list --url "$(url registry-population)" --code "$CODE" --out "$WORK/pop.json" 2>"$WORK/t.err" && break
+  sleep 0.2
+done
+"$RIIK" tracker verify "$WORK/pop.json" --ca "$DIR/trust/root.pem" >/dev/null || fail "the population tracker listing: $(cat "$WORK/t.err")"
+for who in EE/GOV/70000349/tax EE/COM/10060701/bank EE/GOV/70000740/education; do
+  n=$(jq --arg c "$who" '[.entries[].record | select(.client == $c and .service == "address_changed")] | length' "$WORK/pop.json")
+  [ "$n" = 2 ] || fail "the population tracker has $n notifications to $who, expected 2"
+done
+pass "the population register's tracker lists both notifications to each subscriber, verified"
+
+# The school district follows the pupil's address in the population register.
+PUPIL=$(sqlite3 "$DIR/registry_education/store.db" "SELECT person FROM pupils ORDER BY person LIMIT 1")
+curl -s -H 'X-Road-Issue: e2e check' "$(url registry-education)/pupil/$PUPIL" >"$WORK/pupil.json"
+jq -e '(.district.municipality | length > 0) and (.district.x_road_id | length > 0)' "$WORK/pupil.json" >/dev/null ||
+  fail "no school district: $(cat "$WORK/pupil.json")"
+# The tax board's rules are its to set; drafts made afterwards use them.
+code=$(curl -s -o "$WORK/r" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' "$(url registry-tax)/rules/2025" \
+  -d '{"flat_rate_basis_points":2200,"basic_exemption_cents":784800}')
+[ "$code" = 200 ] || fail "setting the 2025 rules: $code $(cat "$WORK/r")"
+code=$(curl -s -o "$WORK/r" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' "$(url registry-tax)/rules/2025" \
+  -d '{"flat_rate_basis_points":20000,"basic_exemption_cents":0}')
+[ "$code" = 400 ] || fail "a rate above 100% was accepted: $code"
+[ "$(curl -s "${ME[@]}" "$(url registry-tax)/return/$CODE/2025" | jq .rules.flat_rate_basis_points)" = 2200 ] ||
+  fail "the 2025 draft does not use the 2025 rules"
+pass "the pupil's school district from the population register ($(jq -r .district.municipality "$WORK/pupil.json")); tax rules set per year"

@@ -3,6 +3,7 @@
 //   GET /interest/{code}[?year=YYYY]   interest per account and year, with the total
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "registry/notifications.h"
 #include "registry/params.h"
 #include "registry/personal_data.h"
@@ -20,6 +21,10 @@ using store::TextOr;
 
 const std::string kAccounts = "accounts";
 const std::string kInterest = "interest";
+const std::string kCustomers = "customers";
+
+// Know-your-customer data comes from the population register, never from a form.
+constexpr const char* kDueDiligence = "Money Laundering and Terrorist Financing Prevention Act: customer due diligence";
 
 std::vector<store::TableSchema> Tables() {
   std::vector<store::TableSchema> tables = NotificationTables();
@@ -39,6 +44,18 @@ std::vector<store::TableSchema> Tables() {
         {"cents", ColumnType::kInt}},
        {"iban", "year"},
        {{"owner", "year"}}},
+      // A customer as the population register knows them: asked through the exchange on
+      // onboarding (kyc_x_road_id: that call), the address kept current by its events.
+      {kCustomers,
+       {{"person", ColumnType::kText},
+        {"given_name", ColumnType::kText},
+        {"surname", ColumnType::kText},
+        {"birth_date", ColumnType::kText},
+        {"address", ColumnType::kText},
+        {"kyc_x_road_id", ColumnType::kText},
+        {"updated_us", ColumnType::kInt}},
+       {"person"},
+       {}},
   };
   tables.insert(tables.end(), own.begin(), own.end());
   return tables;
@@ -71,6 +88,43 @@ Status Load(const population::Population& pop, RowSink& loader) {
     }
   }
   return OkStatus();
+}
+
+Json CustomerJson(const Row& r) {
+  return {{"person", TextOr(r, "person")},   {"given_name", TextOr(r, "given_name")},
+          {"surname", TextOr(r, "surname")}, {"birth_date", TextOr(r, "birth_date")},
+          {"address", TextOr(r, "address")}, {"kyc_x_road_id", TextOr(r, "kyc_x_road_id")}};
+}
+
+Result<Json> Onboard(RegistryContext& c, const std::string& person) {
+  if (c.exchange == nullptr)
+    return Unavailable("this bank is not connected to the exchange: it cannot ask the population register");
+  const std::string population = InfoOf(Kind::kPopulation).ClientId();
+  CallPurpose purpose{"EE" + person, kDueDiligence};
+  ASSIGN_OR_RETURN(ExchangeAnswer who, c.exchange->Get(population + "/person", "/" + person, purpose));
+  ASSIGN_OR_RETURN(ExchangeAnswer where, c.exchange->Get(population + "/address", "/" + person, purpose));
+  if (who.body.value("status", "") != "alive")
+    return FailedPrecondition(person + " is not alive in the population register");
+  Row row{{"person", person},
+          {"given_name", who.body.value("given_name", "")},
+          {"surname", who.body.value("surname", "")},
+          {"birth_date", who.body.value("birth_date", "")},
+          {"address", where.body.value("current", Json::object()).value("address", "")},
+          {"kyc_x_road_id", who.xroad_id},
+          {"updated_us", NowMicros()}};
+  RETURN_IF_ERROR(c.store.Write([&](store::WriteTxn& txn) { return txn.Put(kCustomers, row); }).status());
+  return CustomerJson(row);
+}
+
+// An address change of a customer updates their record (events of others are kept only).
+Status KeepCustomerAddress(store::WriteTxn& txn, const Json& event) {
+  if (event.value("event", "") != "address_changed") return OkStatus();
+  ASSIGN_OR_RETURN(auto row, txn.Get(kCustomers, {{"person", event.value("person", "")}}));
+  if (!row) return OkStatus();
+  Row updated = *row;
+  updated["address"] = event.value("address", Json::object()).value("address", "");
+  updated["updated_us"] = NowMicros();
+  return txn.Put(kCustomers, updated);
 }
 
 void AddRoutes(net::Router& router, RegistryContext& context) {
@@ -112,7 +166,20 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
         return net::JsonResponse(body);
       });
   AddTrackerRoute(router, context);
-  AddNotificationRoutes(router, context);
+  AddNotificationRoutes(router, context, KeepCustomerAddress);
+  AddPersonalRoute(router, context, "GET", "/customers/{code}", "customers", {"know-your-customer data"},
+                   [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest&) {
+                     auto row = c.store.Get(kCustomers, {{"person", inquiry.person}});
+                     if (!row.ok()) return net::ErrorResponse(row.status());
+                     if (!*row) return net::JsonError(404, "not_found", inquiry.person + " is not onboarded");
+                     return net::JsonResponse(CustomerJson(**row));
+                   });
+  // Onboarding: the person's identity and address from the population register.
+  AddPersonalRoute(router, context, "POST", "/customers/{code}", "customers", {"know-your-customer data"},
+                   [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest&) {
+                     auto customer = Onboard(c, inquiry.person);
+                     return customer.ok() ? net::JsonResponse(*customer) : net::ErrorResponse(customer.status());
+                   });
 }
 
 }  // namespace

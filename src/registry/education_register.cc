@@ -55,6 +55,21 @@ Status Load(const population::Population& pop, RowSink& loader) {
   return OkStatus();
 }
 
+// The pupil's school district: the municipality of their current address, which the
+// population register holds (asked through the exchange, never stored here); whether the
+// school is in the same county. Null with the reason when the register cannot be asked.
+Json SchoolDistrict(RegistryContext& c, const std::string& person, const std::string& school_county) {
+  if (c.exchange == nullptr) return Json{{"error", "not connected to the exchange"}};
+  auto address = c.exchange->Get(InfoOf(Kind::kPopulation).ClientId() + "/address", "/" + person,
+                                 {"", "Basic Schools and Upper Secondary Schools Act: the school district"});
+  if (!address.ok()) return Json{{"error", address.status().message()}};
+  const Json current = address->body.value("current", Json::object());
+  return Json{{"municipality", current.value("municipality", "")},
+              {"county", current.value("county", "")},
+              {"school_in_county", current.value("county", "") == school_county},
+              {"x_road_id", address->xroad_id}};
+}
+
 void AddRoutes(net::Router& router, RegistryContext& context) {
   AddPersonalRoute(router, context, "GET", "/pupil/{code}", "pupil", {"school", "grade"},
                    [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest&) {
@@ -72,7 +87,8 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
                                                {"school",
                                                 {{"registry_code", TextOr(r, "registry_code")},
                                                  {"name", TextOr(r, "name")},
-                                                 {"county", TextOr(r, "county")}}}});
+                                                 {"county", TextOr(r, "county")}}},
+                                               {"district", SchoolDistrict(c, inquiry.person, TextOr(r, "county"))}});
                    });
   AddTrackerRoute(router, context);
   AddNotificationRoutes(router, context);

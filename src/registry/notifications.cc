@@ -20,7 +20,7 @@ using store::TextOr;
 
 const std::string kNotifications = "notifications";
 
-Result<Json> Receive(store::Store& store, const Json& event) {
+Result<Json> Receive(store::Store& store, const Json& event, const EventHook& hook) {
   if (!event.is_object() || !event.contains("source") || !event["source"].is_string() || !event.contains("seq") ||
       !event["seq"].is_number_integer() || !event.contains("person") || !event["person"].is_string() ||
       !event.contains("event") || !event["event"].is_string()) {
@@ -47,9 +47,10 @@ Result<Json> Receive(store::Store& store, const Json& event) {
               return FailedPrecondition("event " + std::to_string(seq) + " from " + source +
                                         " is out of order: the next is " + std::to_string(expected));
             }
-            return txn.Put(
+            RETURN_IF_ERROR(txn.Put(
                 kNotifications,
-                {{"source", source}, {"seq", seq}, {"person", person}, {"event", text}, {"received_us", NowMicros()}});
+                {{"source", source}, {"seq", seq}, {"person", person}, {"event", text}, {"received_us", NowMicros()}}));
+            return hook ? hook(txn, event) : OkStatus();
           })
           .status());
   return Json{{"received", seq}, {"duplicate", duplicate}};
@@ -68,14 +69,14 @@ std::vector<store::TableSchema> NotificationTables() {
            {{"person"}}}};
 }
 
-void AddNotificationRoutes(net::Router& router, RegistryContext& context) {
+void AddNotificationRoutes(net::Router& router, RegistryContext& context, EventHook hook) {
   router.AddAsync(
       "POST", "/notify",
-      [&context](net::HttpRequest&& req, net::Responder respond) {
+      [&context, hook](net::HttpRequest&& req, net::Responder respond) {
         auto event = ParseJson(req.body);
         if (!event.ok()) return respond(net::ErrorResponse(event.status()));
-        AnswerOnWorker(context, std::move(respond), [&context, e = std::move(*event)] {
-          auto received = Receive(context.store, e);
+        AnswerOnWorker(context, std::move(respond), [&context, hook, e = std::move(*event)] {
+          auto received = Receive(context.store, e, hook);
           return received.ok() ? net::JsonResponse(*received) : net::ErrorResponse(received.status());
         });
       },

@@ -8,18 +8,23 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "net/router.h"
 #include "registry/context.h"
+#include "store/store.h"
 #include "store/value.h"
 
 namespace riik::registry {
 
 std::vector<store::TableSchema> NotificationTables();
-void AddNotificationRoutes(net::Router& router, RegistryContext& context);
+// What a subscriber does with a new event, in the transaction that records it (the
+// bank updates its customer's address); null: only recorded.
+using EventHook = std::function<Status(store::WriteTxn& txn, const Json& event)>;
+void AddNotificationRoutes(net::Router& router, RegistryContext& context, EventHook hook = nullptr);
 
 // Subscribes `subscriber` to the population register's address changes through
 // `exchange`, retrying every second in the background until it is accepted (the

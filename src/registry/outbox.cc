@@ -79,8 +79,9 @@ Status Outbox::Subscribe(store::Store& store, const std::string& subscriber, con
       .status();
 }
 
-Outbox::Outbox(store::Store& store, ExchangeCaller& exchange, std::chrono::milliseconds retry_max)
-    : store_(store), exchange_(exchange), retry_max_(retry_max), thread_([this] { Loop(); }) {}
+Outbox::Outbox(store::Store& store, ExchangeCaller& exchange, tracker::Tracker* tracker,
+               std::chrono::milliseconds retry_max)
+    : store_(store), exchange_(exchange), tracker_(tracker), retry_max_(retry_max), thread_([this] { Loop(); }) {}
 
 Outbox::~Outbox() {
   {
@@ -111,7 +112,7 @@ std::map<std::string, int64_t> Outbox::Pending() {
 
 Status Outbox::DeliverTo(const std::string& subscriber, const std::string& notify) {
   ASSIGN_OR_RETURN(auto queued,
-                   store_.Query("SELECT seq, event FROM outbox WHERE subscriber = ? AND delivered_us IS NULL "
+                   store_.Query("SELECT seq, person, event FROM outbox WHERE subscriber = ? AND delivered_us IS NULL "
                                 "ORDER BY seq LIMIT " +
                                     std::to_string(kBatch),
                                 {subscriber}));
@@ -120,6 +121,18 @@ Status Outbox::DeliverTo(const std::string& subscriber, const std::string& notif
     ASSIGN_OR_RETURN(Json event, ParseJson(TextOr(row, "event")));
     auto sent = exchange_.Post(notify, "", event, {"", "change notification: " + event.value("event", std::string())});
     if (!sent.ok()) return sent.status().WithContext("event " + std::to_string(seq) + " to " + subscriber);
+    if (tracker_ != nullptr) {
+      tracker::AccessRecord access{TextOr(row, "person"),
+                                   tracker_->registry(),
+                                   event.value("event", std::string()),
+                                   {"the new address"},
+                                   subscriber,
+                                   "",
+                                   "change notification (subscription)",
+                                   sent->xroad_id,
+                                   NowMicros()};
+      RETURN_IF_ERROR(tracker_->Record(access).WithContext("recording the notification in the data tracker"));
+    }
     RETURN_IF_ERROR(store_
                         .Write([&](store::WriteTxn& txn) -> Status {
                           ASSIGN_OR_RETURN(auto r, txn.Get(kOutbox, {{"subscriber", subscriber}, {"seq", seq}}));

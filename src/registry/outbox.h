@@ -22,6 +22,7 @@
 #include "core/status.h"
 #include "registry/exchange_caller.h"
 #include "store/store.h"
+#include "tracker/tracker.h"
 
 namespace riik::registry {
 
@@ -41,7 +42,11 @@ class Outbox {
 
   // Starts delivering through `exchange`. retry_max bounds the backoff for a subscriber
   // that does not answer.
-  Outbox(store::Store& store, ExchangeCaller& exchange, std::chrono::milliseconds retry_max = std::chrono::seconds(5));
+  // Each delivered event is a disclosure of the person's data to the subscriber: with a
+  // `tracker`, it is recorded there once the subscriber acknowledged it (before the
+  // event counts as delivered, so a failed record means a resend, and a record).
+  Outbox(store::Store& store, ExchangeCaller& exchange, tracker::Tracker* tracker = nullptr,
+         std::chrono::milliseconds retry_max = std::chrono::seconds(5));
   ~Outbox();  // stops delivering; what is not delivered stays queued
   // Delivers without waiting for the next retry tick (after a change commits).
   void Wake();
@@ -56,6 +61,7 @@ class Outbox {
 
   store::Store& store_;
   ExchangeCaller& exchange_;
+  tracker::Tracker* tracker_;
   std::chrono::milliseconds retry_max_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -241,8 +241,41 @@ void AddReturnRoutes(net::Router& router, RegistryContext& context) {
                  });
 }
 
+// The board's rules for a year: PUT /rules/{year} {"flat_rate_basis_points", "basic_exemption_cents"}
+// (drafts made afterwards use them; stored returns keep the rules they were made with).
+void AddRulesRoutes(net::Router& router, RegistryContext& context) {
+  router.AddAsync(
+      "PUT", "/rules/{year}",
+      [&context](net::HttpRequest&& req, net::Responder respond) {
+        auto year = PathYear(req);
+        if (!year.ok()) return respond(net::ErrorResponse(year.status()));
+        auto body = ParseJson(req.body);
+        auto number = [&](const char* key, int64_t max) -> int64_t {
+          if (!body.ok() || !body->is_object() || !(*body)[key].is_number_integer()) return -1;
+          int64_t v = (*body)[key].get<int64_t>();
+          return v >= 0 && v <= max ? v : -1;
+        };
+        const int64_t rate = number("flat_rate_basis_points", 10000),
+                      exemption = number("basic_exemption_cents", 100'000'000);
+        if (rate < 0 || exemption < 0) {
+          return respond(net::JsonError(400, "invalid_argument",
+                                        "rules are {\"flat_rate_basis_points\": 0..10000, \"basic_exemption_cents\": "
+                                        "0..100000000}"));
+        }
+        AnswerOnWorker(context, std::move(respond), [&context, y = *year, rate, exemption] {
+          Row row{{"year", y}, {"flat_rate_basis_points", rate}, {"basic_exemption_cents", exemption}};
+          auto w = context.store.Write([&](store::WriteTxn& txn) { return txn.Put(kRules, row); });
+          if (!w.ok()) return net::ErrorResponse(w.status());
+          return net::JsonResponse(
+              {{"year", y}, {"flat_rate_basis_points", rate}, {"basic_exemption_cents", exemption}});
+        });
+      },
+      "application/json");
+}
+
 void AddAllRoutes(net::Router& router, RegistryContext& context) {
   AddRoutes(router, context);
+  AddRulesRoutes(router, context);
   AddReturnRoutes(router, context);
   AddTrackerRoute(router, context);
   AddNotificationRoutes(router, context);

@@ -108,7 +108,7 @@ TEST_F(OutboxTest, EventsArriveInOrderAndASubscriberThatWasDownCatchesUp) {
   ss.Start();
   const uint16_t port = ss.port();
   ExchangeCaller caller(ss.url(), kSource);
-  Outbox outbox(*population_, caller, std::chrono::milliseconds(300));
+  Outbox outbox(*population_, caller, nullptr, std::chrono::milliseconds(300));
   Change("38001085718", 1);
   outbox.Wake();
   ASSERT_TRUE(WaitFor(1));

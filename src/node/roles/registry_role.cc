@@ -30,7 +30,7 @@ class RegistryService : public RoleService {
     if (!caller_) return;
     // The population register tells subscribers of changes; the others subscribe.
     if (info.kind == registry::Kind::kPopulation) {
-      outbox_ = std::make_unique<registry::Outbox>(store, *caller_);
+      outbox_ = std::make_unique<registry::Outbox>(store, *caller_, tracker_.get());
       context_.outbox = outbox_.get();
     } else if (info.kind != registry::Kind::kBusiness) {
       subscription_ = std::make_unique<registry::Subscription>(
