@@ -1,0 +1,158 @@
+// Sealing and opening share files.
+#include "embassy/custody.h"
+
+#include <sodium.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "core/json.h"
+#include "crypto/sha256.h"
+#include "embassy/shamir.h"
+
+namespace riik::embassy {
+namespace {
+
+constexpr size_t kMaxShareFileBytes = 64 * 1024;
+
+Result<std::string> PinKey(const std::string& pin, std::string_view salt) {
+  std::string key(crypto_secretbox_KEYBYTES, '\0');
+  if (crypto_pwhash(reinterpret_cast<unsigned char*>(key.data()), key.size(), pin.data(), pin.size(),
+                    reinterpret_cast<const unsigned char*>(salt.data()), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return ResourceExhausted("not enough memory to derive the key from the PIN (Argon2id)");
+  }
+  return key;
+}
+
+struct ParsedShare {
+  std::string set;
+  int index = 0, shares = 0, threshold = 0;
+  std::vector<std::string> share_sha256;
+  std::string secret_sha256;
+  std::string salt, nonce, sealed;
+};
+
+Result<ParsedShare> Parse(const OpenedShare& s) {
+  const std::string where = "share file " + s.name;
+  if (s.file.size() > kMaxShareFileBytes) return InvalidArgument(where + " is too large to be a share file");
+  auto doc = ParseJson(s.file, JsonLimits{kMaxShareFileBytes, 4});
+  if (!doc.ok()) return InvalidArgument(where + ": " + doc.status().message());
+  const Json& j = *doc;
+  try {
+    if (!j.is_object() || j.value("format", "") != kShareFormat) return InvalidArgument(where + " is not a " + kShareFormat + " file");
+    ParsedShare p;
+    p.set = j.at("set").get<std::string>();
+    p.index = j.at("index").get<int>();
+    p.shares = j.at("shares").get<int>();
+    p.threshold = j.at("threshold").get<int>();
+    p.share_sha256 = j.at("share_sha256").get<std::vector<std::string>>();
+    p.secret_sha256 = j.at("secret_sha256").get<std::string>();
+    ASSIGN_OR_RETURN(p.salt, Base64Decode(j.at("salt").get<std::string>()));
+    ASSIGN_OR_RETURN(p.nonce, Base64Decode(j.at("nonce").get<std::string>()));
+    ASSIGN_OR_RETURN(p.sealed, Base64Decode(j.at("sealed").get<std::string>()));
+    if (p.shares < 2 || p.shares > 255 || p.threshold < 2 || p.threshold > p.shares || p.index < 1 || p.index > p.shares ||
+        static_cast<int>(p.share_sha256.size()) != p.shares || p.salt.size() != crypto_pwhash_SALTBYTES ||
+        p.nonce.size() != crypto_secretbox_NONCEBYTES || p.sealed.size() <= crypto_secretbox_MACBYTES) {
+      return InvalidArgument(where + ": inconsistent fields");
+    }
+    return p;
+  } catch (const Json::exception& e) {
+    return InvalidArgument(where + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins) {
+  for (const std::string& pin : pins) {
+    if (pin.size() < kMinPinLength) return InvalidArgument("a custodian's PIN has at least " + std::to_string(kMinPinLength) + " characters");
+  }
+  ASSIGN_OR_RETURN(std::vector<Share> shares, SplitSecret(secret, static_cast<int>(pins.size()), threshold));
+  unsigned char set[16];
+  randombytes_buf(set, sizeof set);
+  Json hashes = Json::array();
+  for (const Share& s : shares) hashes.push_back(DigestHex(Sha256(s.bytes)));
+  std::vector<std::string> files;
+  for (size_t i = 0; i < shares.size(); ++i) {
+    std::string salt(crypto_pwhash_SALTBYTES, '\0'), nonce(crypto_secretbox_NONCEBYTES, '\0');
+    randombytes_buf(salt.data(), salt.size());
+    randombytes_buf(nonce.data(), nonce.size());
+    ASSIGN_OR_RETURN(std::string key, PinKey(pins[i], salt));
+    std::string sealed(shares[i].bytes.size() + crypto_secretbox_MACBYTES, '\0');
+    crypto_secretbox_easy(reinterpret_cast<unsigned char*>(sealed.data()),
+                          reinterpret_cast<const unsigned char*>(shares[i].bytes.data()), shares[i].bytes.size(),
+                          reinterpret_cast<const unsigned char*>(nonce.data()), reinterpret_cast<const unsigned char*>(key.data()));
+    sodium_memzero(key.data(), key.size());
+    sodium_memzero(shares[i].bytes.data(), shares[i].bytes.size());
+    Json file{{"format", kShareFormat},
+              {"set", HexEncode(std::string(reinterpret_cast<char*>(set), sizeof set))},
+              {"index", shares[i].index},
+              {"shares", static_cast<int>(shares.size())},
+              {"threshold", threshold},
+              {"share_sha256", hashes},
+              {"secret_sha256", DigestHex(Sha256(secret))},
+              {"salt", Base64Encode(salt)},
+              {"nonce", Base64Encode(nonce)},
+              {"sealed", Base64Encode(sealed)}};
+    ASSIGN_OR_RETURN(std::string text, CanonicalJson(file));
+    files.push_back(text + "\n");
+  }
+  return files;
+}
+
+Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
+  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
+  if (given.empty()) return InvalidArgument("restoring needs share files");
+  std::vector<ParsedShare> parsed;
+  for (const OpenedShare& s : given) {
+    ASSIGN_OR_RETURN(ParsedShare p, Parse(s));
+    parsed.push_back(std::move(p));
+  }
+  // The split most files belong to: its id, threshold and manifest.
+  std::map<std::string, int> votes;
+  for (const ParsedShare& p : parsed) votes[p.set + "|" + p.secret_sha256]++;
+  std::string majority;
+  int best = 0;
+  for (const auto& [set, n] : votes) {
+    if (n > best) majority = set, best = n;
+  }
+  const ParsedShare* ref = nullptr;
+  for (const ParsedShare& p : parsed) {
+    if (p.set + "|" + p.secret_sha256 == majority) ref = &p;
+  }
+  std::vector<Share> shares;
+  std::map<int, std::string> seen;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const ParsedShare& p = parsed[i];
+    const std::string where = "share file " + given[i].name;
+    if (p.set != ref->set || p.secret_sha256 != ref->secret_sha256 || p.share_sha256 != ref->share_sha256) {
+      return DataLoss(where + " belongs to another split of another key (set " + p.set + ", the others " + ref->set + ")");
+    }
+    if (seen.count(p.index)) return InvalidArgument(where + " is share " + std::to_string(p.index) + " again (as " + seen[p.index] + ")");
+    seen[p.index] = given[i].name;
+    ASSIGN_OR_RETURN(std::string key, PinKey(given[i].pin, p.salt));
+    Share share{static_cast<uint8_t>(p.index), std::string(p.sealed.size() - crypto_secretbox_MACBYTES, '\0')};
+    int opened = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(share.bytes.data()),
+                                            reinterpret_cast<const unsigned char*>(p.sealed.data()), p.sealed.size(),
+                                            reinterpret_cast<const unsigned char*>(p.nonce.data()),
+                                            reinterpret_cast<const unsigned char*>(key.data()));
+    sodium_memzero(key.data(), key.size());
+    if (opened != 0) return PermissionDenied(where + ": wrong PIN (or the sealed share was altered)");
+    if (DigestHex(Sha256(share.bytes)) != ref->share_sha256[static_cast<size_t>(p.index - 1)]) {
+      return DataLoss(where + ": share " + std::to_string(p.index) + " is not the one the split made");
+    }
+    shares.push_back(std::move(share));
+  }
+  if (static_cast<int>(shares.size()) < ref->threshold) {
+    return InvalidArgument("restoring needs " + std::to_string(ref->threshold) + " of the " + std::to_string(ref->shares) +
+                           " shares; " + std::to_string(shares.size()) + " given");
+  }
+  ASSIGN_OR_RETURN(std::string secret, CombineShares(shares, ref->threshold));
+  for (Share& s : shares) sodium_memzero(s.bytes.data(), s.bytes.size());
+  if (DigestHex(Sha256(secret)) != ref->secret_sha256) return DataLoss("the shares do not give the key their files name");
+  return secret;
+}
+
+}  // namespace riik::embassy

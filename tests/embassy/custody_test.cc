@@ -1,0 +1,123 @@
+// Key custody: any `threshold` shares restore the key, fewer cannot, and a wrong share —
+// another split's, altered, or opened with a wrong PIN — is named.
+#include "embassy/custody.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json.h"
+#include "embassy/shamir.h"
+
+namespace riik::embassy {
+namespace {
+
+const std::string kKey = std::string("\x00\x01\xfe\xff", 4) + std::string(28, 'k');
+
+TEST(ShamirTest, AnyThresholdSharesGiveTheSecretBackAndFewerCannot) {
+  auto shares = SplitSecret(kKey, 5, 3);
+  ASSERT_TRUE(shares.ok()) << shares.status().ToString();
+  ASSERT_EQ(shares->size(), 5u);
+  for (int a = 0; a < 5; ++a) {
+    for (int b = a + 1; b < 5; ++b) {
+      for (int c = b + 1; c < 5; ++c) {
+        std::vector<Share> three = {(*shares)[a], (*shares)[b], (*shares)[c]};
+        auto secret = CombineShares(three, 3);
+        ASSERT_TRUE(secret.ok());
+        EXPECT_EQ(*secret, kKey) << a << b << c;
+      }
+    }
+  }
+  std::vector<Share> two = {(*shares)[0], (*shares)[1]};
+  EXPECT_EQ(CombineShares(two, 3).status().code(), Code::kInvalidArgument);
+  // Two shares interpolated as if two were enough: not the key.
+  EXPECT_NE(*CombineShares(two, 2), kKey);
+  std::vector<Share> twice = {(*shares)[0], (*shares)[0], (*shares)[1]};
+  EXPECT_EQ(CombineShares(twice, 3).status().code(), Code::kInvalidArgument);
+  EXPECT_FALSE(SplitSecret(kKey, 5, 6).ok());
+  EXPECT_FALSE(SplitSecret(kKey, 1, 1).ok());
+  EXPECT_FALSE(SplitSecret("", 3, 2).ok());
+}
+
+TEST(ShamirTest, EachShareAloneLooksRandom) {
+  // The same secret split twice gives different shares (fresh coefficients).
+  auto first = SplitSecret(kKey, 3, 2), second = SplitSecret(kKey, 3, 2);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE((*first)[0].bytes, (*second)[0].bytes);
+  EXPECT_NE((*first)[0].bytes, kKey);
+}
+
+class CustodyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto files = SealShares(kKey, 3, pins_);
+    ASSERT_TRUE(files.ok()) << files.status().ToString();
+    files_ = *files;
+  }
+  OpenedShare Opened(size_t i) const { return {files_[i], pins_[i], "custodian-" + std::to_string(i + 1) + ".json"}; }
+  std::vector<std::string> pins_ = {"111111", "222222", "333333", "444444", "555555"};
+  std::vector<std::string> files_;
+};
+
+TEST_F(CustodyTest, ThreeOfFiveRestoreTheKey) {
+  std::vector<OpenedShare> three = {Opened(4), Opened(0), Opened(2)};
+  auto key = RestoreSecret(three);
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(*key, kKey);
+  // The files hold no key material in the clear.
+  for (const std::string& f : files_) EXPECT_EQ(f.find(std::string(28, 'k')), std::string::npos);
+}
+
+TEST_F(CustodyTest, FewerThanThreeCannotAndAWrongShareIsNamed) {
+  std::vector<OpenedShare> two = {Opened(0), Opened(1)};
+  auto too_few = RestoreSecret(two);
+  EXPECT_EQ(too_few.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(too_few.status().message().find("needs 3 of the 5 shares; 2 given"), std::string::npos) << too_few.status().ToString();
+
+  OpenedShare wrong_pin = Opened(1);
+  wrong_pin.pin = "999999";
+  std::vector<OpenedShare> with_wrong_pin = {Opened(0), wrong_pin, Opened(2)};
+  auto refused = RestoreSecret(with_wrong_pin);
+  EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("custodian-2.json: wrong PIN"), std::string::npos) << refused.status().ToString();
+
+  auto other_split = SealShares(std::string(32, 'z'), 3, pins_);
+  ASSERT_TRUE(other_split.ok());
+  std::vector<OpenedShare> mixed = {Opened(0), Opened(1), {(*other_split)[2], pins_[2], "stranger.json"}};
+  auto foreign = RestoreSecret(mixed);
+  EXPECT_EQ(foreign.status().code(), Code::kDataLoss);
+  EXPECT_NE(foreign.status().message().find("stranger.json belongs to another split"), std::string::npos)
+      << foreign.status().ToString();
+
+  std::vector<OpenedShare> same_twice = {Opened(0), Opened(0), Opened(1)};
+  EXPECT_EQ(RestoreSecret(same_twice).status().code(), Code::kInvalidArgument);
+
+  std::vector<OpenedShare> garbage = {Opened(0), Opened(1), {"not json", "x", "junk.json"}};
+  auto junk = RestoreSecret(garbage);
+  EXPECT_EQ(junk.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(junk.status().message().find("junk.json"), std::string::npos);
+  EXPECT_FALSE(SealShares(kKey, 3, std::vector<std::string>{"123", "456789", "000000"}).ok());  // a PIN too short
+}
+
+// Writes fuzz/share_file_corpus (RIIK_SHARE_CORPUS):
+//   RIIK_SHARE_CORPUS=fuzz/share_file_corpus build/release/tests/embassy_test
+//     --gtest_also_run_disabled_tests --gtest_filter='*WriteFuzzCorpus'
+TEST_F(CustodyTest, DISABLED_WriteFuzzCorpus) {
+  const char* dir = std::getenv("RIIK_SHARE_CORPUS");
+  ASSERT_NE(dir, nullptr);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << text;
+  };
+  write("valid.json", files_[0]);
+  Json doc = Json::parse(files_[1]);
+  doc["index"] = 9;
+  write("bad_index.json", doc.dump());
+  write("truncated.json", files_[2].substr(0, files_[2].size() / 2));
+  write("array.json", "[]");
+}
+
+}  // namespace
+}  // namespace riik::embassy
