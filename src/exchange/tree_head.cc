@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "crypto/signature.h"
 #include "exchange/json_fields.h"
 
 namespace riik::exchange {
@@ -74,18 +75,8 @@ bool IsP256Key(EVP_PKEY* key) {
 
 Result<std::string> SignTreeHead(const SignedTreeHead& head, EVP_PKEY* key) {
   ASSIGN_OR_RETURN(std::string tbs, ToBeSigned(head));
-  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
-  size_t len = 0;
-  const auto* data = reinterpret_cast<const unsigned char*>(tbs.data());
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, data, tbs.size()) != 1) {
-    return Internal("signing a tree head: " + OpenSslErrors());
-  }
-  std::string signature(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, data, tbs.size()) != 1) {
-    return Internal("signing a tree head: " + OpenSslErrors());
-  }
-  signature.resize(len);
+  auto signature = SignSha256(key, tbs);
+  if (!signature.ok()) return signature.status().WithContext("signing a tree head");
   return signature;
 }
 
@@ -93,16 +84,8 @@ Status VerifyTreeHeadSignature(const SignedTreeHead& head, X509* signer) {
   EVP_PKEY* key = X509_get0_pubkey(signer);
   if (!IsP256Key(key)) return DataLoss("the signer's certificate does not hold an ECDSA P-256 key");
   ASSIGN_OR_RETURN(std::string tbs, ToBeSigned(head));
-  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1) {
-    return Internal("verifying a tree head: " + OpenSslErrors());
-  }
-  int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(head.signature.data()),
-                            head.signature.size(), reinterpret_cast<const unsigned char*>(tbs.data()), tbs.size());
-  OpenSslErrors();  // clear the queue a bad signature leaves behind
-  if (ok != 1) {
-    return DataLoss("the signature of the tree head of size " + std::to_string(head.tree_size) + " does not verify");
-  }
+  ASSIGN_OR_RETURN(bool ok, VerifySha256(key, tbs, head.signature));
+  if (!ok) return DataLoss("the signature of the tree head of size " + std::to_string(head.tree_size) + " does not verify");
   return OkStatus();
 }
 
