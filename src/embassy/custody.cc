@@ -41,7 +41,8 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
   if (!doc.ok()) return InvalidArgument(where + ": " + doc.status().message());
   const Json& j = *doc;
   try {
-    if (!j.is_object() || j.value("format", "") != kShareFormat) return InvalidArgument(where + " is not a " + kShareFormat + " file");
+    if (!j.is_object() || j.value("format", "") != kShareFormat)
+      return InvalidArgument(where + " is not a " + kShareFormat + " file");
     ParsedShare p;
     p.set = j.at("set").get<std::string>();
     p.index = j.at("index").get<int>();
@@ -52,9 +53,10 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
     ASSIGN_OR_RETURN(p.salt, Base64Decode(j.at("salt").get<std::string>()));
     ASSIGN_OR_RETURN(p.nonce, Base64Decode(j.at("nonce").get<std::string>()));
     ASSIGN_OR_RETURN(p.sealed, Base64Decode(j.at("sealed").get<std::string>()));
-    if (p.shares < 2 || p.shares > 255 || p.threshold < 2 || p.threshold > p.shares || p.index < 1 || p.index > p.shares ||
-        static_cast<int>(p.share_sha256.size()) != p.shares || p.salt.size() != crypto_pwhash_SALTBYTES ||
-        p.nonce.size() != crypto_secretbox_NONCEBYTES || p.sealed.size() <= crypto_secretbox_MACBYTES) {
+    if (p.shares < 2 || p.shares > 255 || p.threshold < 2 || p.threshold > p.shares || p.index < 1 ||
+        p.index > p.shares || static_cast<int>(p.share_sha256.size()) != p.shares ||
+        p.salt.size() != crypto_pwhash_SALTBYTES || p.nonce.size() != crypto_secretbox_NONCEBYTES ||
+        p.sealed.size() <= crypto_secretbox_MACBYTES) {
       return InvalidArgument(where + ": inconsistent fields");
     }
     return p;
@@ -67,7 +69,8 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
 
 Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins) {
   for (const std::string& pin : pins) {
-    if (pin.size() < kMinPinLength) return InvalidArgument("a custodian's PIN has at least " + std::to_string(kMinPinLength) + " characters");
+    if (pin.size() < kMinPinLength)
+      return InvalidArgument("a custodian's PIN has at least " + std::to_string(kMinPinLength) + " characters");
   }
   ASSIGN_OR_RETURN(std::vector<Share> shares, SplitSecret(secret, static_cast<int>(pins.size()), threshold));
   unsigned char set[16];
@@ -83,7 +86,8 @@ Result<std::vector<std::string>> SealShares(std::string_view secret, int thresho
     std::string sealed(shares[i].bytes.size() + crypto_secretbox_MACBYTES, '\0');
     crypto_secretbox_easy(reinterpret_cast<unsigned char*>(sealed.data()),
                           reinterpret_cast<const unsigned char*>(shares[i].bytes.data()), shares[i].bytes.size(),
-                          reinterpret_cast<const unsigned char*>(nonce.data()), reinterpret_cast<const unsigned char*>(key.data()));
+                          reinterpret_cast<const unsigned char*>(nonce.data()),
+                          reinterpret_cast<const unsigned char*>(key.data()));
     sodium_memzero(key.data(), key.size());
     sodium_memzero(shares[i].bytes.data(), shares[i].bytes.size());
     Json file{{"format", kShareFormat},
@@ -128,9 +132,11 @@ Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
     const ParsedShare& p = parsed[i];
     const std::string where = "share file " + given[i].name;
     if (p.set != ref->set || p.secret_sha256 != ref->secret_sha256 || p.share_sha256 != ref->share_sha256) {
-      return DataLoss(where + " belongs to another split of another key (set " + p.set + ", the others " + ref->set + ")");
+      return DataLoss(where + " belongs to another split of another key (set " + p.set + ", the others " + ref->set +
+                      ")");
     }
-    if (seen.count(p.index)) return InvalidArgument(where + " is share " + std::to_string(p.index) + " again (as " + seen[p.index] + ")");
+    if (seen.count(p.index))
+      return InvalidArgument(where + " is share " + std::to_string(p.index) + " again (as " + seen[p.index] + ")");
     seen[p.index] = given[i].name;
     ASSIGN_OR_RETURN(std::string key, PinKey(given[i].pin, p.salt));
     Share share{static_cast<uint8_t>(p.index), std::string(p.sealed.size() - crypto_secretbox_MACBYTES, '\0')};
@@ -146,12 +152,13 @@ Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
     shares.push_back(std::move(share));
   }
   if (static_cast<int>(shares.size()) < ref->threshold) {
-    return InvalidArgument("restoring needs " + std::to_string(ref->threshold) + " of the " + std::to_string(ref->shares) +
-                           " shares; " + std::to_string(shares.size()) + " given");
+    return InvalidArgument("restoring needs " + std::to_string(ref->threshold) + " of the " +
+                           std::to_string(ref->shares) + " shares; " + std::to_string(shares.size()) + " given");
   }
   ASSIGN_OR_RETURN(std::string secret, CombineShares(shares, ref->threshold));
   for (Share& s : shares) sodium_memzero(s.bytes.data(), s.bytes.size());
-  if (DigestHex(Sha256(secret)) != ref->secret_sha256) return DataLoss("the shares do not give the key their files name");
+  if (DigestHex(Sha256(secret)) != ref->secret_sha256)
+    return DataLoss("the shares do not give the key their files name");
   return secret;
 }
 

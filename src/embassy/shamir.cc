@@ -63,14 +63,16 @@ Result<std::vector<Share>> SplitSecret(std::string_view secret, int shares, int 
 Result<std::string> CombineShares(std::span<const Share> shares, int threshold) {
   if (threshold < 2) return InvalidArgument("the threshold is at least 2");
   if (static_cast<int>(shares.size()) < threshold) {
-    return InvalidArgument("restoring needs " + std::to_string(threshold) + " shares; " + std::to_string(shares.size()) +
-                           " given");
+    return InvalidArgument("restoring needs " + std::to_string(threshold) + " shares; " +
+                           std::to_string(shares.size()) + " given");
   }
   std::span<const Share> used = shares.first(static_cast<size_t>(threshold));
   std::set<uint8_t> seen;
   for (const Share& s : used) {
-    if (s.index == 0 || !seen.insert(s.index).second) return InvalidArgument("share " + std::to_string(s.index) + " is given twice or is not a share");
-    if (s.bytes.size() != used[0].bytes.size() || s.bytes.empty()) return InvalidArgument("the shares are of different splits (lengths differ)");
+    if (s.index == 0 || !seen.insert(s.index).second)
+      return InvalidArgument("share " + std::to_string(s.index) + " is given twice or is not a share");
+    if (s.bytes.size() != used[0].bytes.size() || s.bytes.empty())
+      return InvalidArgument("the shares are of different splits (lengths differ)");
   }
   std::string secret(used[0].bytes.size(), '\0');
   for (size_t i = 0; i < used.size(); ++i) {
@@ -82,7 +84,8 @@ Result<std::string> CombineShares(std::span<const Share> shares, int threshold) 
       basis = F().Mul(basis, F().Div(used[j].index, static_cast<uint8_t>(used[j].index ^ used[i].index)));
     }
     for (size_t b = 0; b < secret.size(); ++b) {
-      secret[b] = static_cast<char>(static_cast<uint8_t>(secret[b]) ^ F().Mul(basis, static_cast<uint8_t>(used[i].bytes[b])));
+      secret[b] =
+          static_cast<char>(static_cast<uint8_t>(secret[b]) ^ F().Mul(basis, static_cast<uint8_t>(used[i].bytes[b])));
     }
   }
   return secret;

@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/json.h"
@@ -75,14 +74,16 @@ TEST_F(CustodyTest, FewerThanThreeCannotAndAWrongShareIsNamed) {
   std::vector<OpenedShare> two = {Opened(0), Opened(1)};
   auto too_few = RestoreSecret(two);
   EXPECT_EQ(too_few.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(too_few.status().message().find("needs 3 of the 5 shares; 2 given"), std::string::npos) << too_few.status().ToString();
+  EXPECT_NE(too_few.status().message().find("needs 3 of the 5 shares; 2 given"), std::string::npos)
+      << too_few.status().ToString();
 
   OpenedShare wrong_pin = Opened(1);
   wrong_pin.pin = "999999";
   std::vector<OpenedShare> with_wrong_pin = {Opened(0), wrong_pin, Opened(2)};
   auto refused = RestoreSecret(with_wrong_pin);
   EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
-  EXPECT_NE(refused.status().message().find("custodian-2.json: wrong PIN"), std::string::npos) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("custodian-2.json: wrong PIN"), std::string::npos)
+      << refused.status().ToString();
 
   auto other_split = SealShares(std::string(32, 'z'), 3, pins_);
   ASSERT_TRUE(other_split.ok());

@@ -1,0 +1,226 @@
+// Sealing and opening journal segments.
+#include "embassy/segment.h"
+
+#include <sodium.h>
+#include <zstd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "core/json.h"
+#include "crypto/sha256.h"
+#include "crypto/signature.h"
+
+namespace riik::embassy {
+namespace {
+
+constexpr std::string_view kMagic = "RIIKSEG1";
+constexpr size_t kMaxHeaderBytes = 4096;
+constexpr int kZstdLevel = 3;
+
+void PutBe(std::string& out, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// Reads a big-endian integer of `bytes` at `at`, advancing it.
+Result<uint64_t> GetBe(std::string_view in, size_t& at, int bytes, const char* what) {
+  if (in.size() - at < static_cast<size_t>(bytes))
+    return InvalidArgument(std::string("segment truncated in its ") + what);
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(in[at++]);
+  return v;
+}
+
+std::string Sha256Raw(std::string_view data) {
+  Digest d = Sha256(data);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+Json HeaderJson(const SegmentHeader& h) {
+  return {{"created_us", h.created_us},     {"first_seq", h.first_seq},
+          {"format", kSegmentFormat},       {"key_id", h.key_id},
+          {"last_seq", h.last_seq},         {"node", h.node},
+          {"nonce", Base64Encode(h.nonce)}, {"prev", HexEncode(h.prev)}};
+}
+
+Result<SegmentHeader> HeaderFromJson(const Json& j) {
+  try {
+    if (!j.is_object() || j.size() != 8 || j.at("format").get<std::string>() != kSegmentFormat) {
+      return InvalidArgument("not a " + std::string(kSegmentFormat) + " header");
+    }
+    SegmentHeader h;
+    h.node = j.at("node").get<std::string>();
+    h.first_seq = j.at("first_seq").get<int64_t>();
+    h.last_seq = j.at("last_seq").get<int64_t>();
+    h.key_id = j.at("key_id").get<std::string>();
+    h.created_us = j.at("created_us").get<int64_t>();
+    ASSIGN_OR_RETURN(h.nonce, Base64Decode(j.at("nonce").get<std::string>()));
+    ASSIGN_OR_RETURN(h.prev, HexDecode(j.at("prev").get<std::string>()));
+    if (h.first_seq < 1 || h.last_seq < h.first_seq || h.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
+        h.prev.size() != 32 || h.node.empty() || h.node.size() > 63) {
+      return InvalidArgument("segment header: inconsistent fields");
+    }
+    return h;
+  } catch (const Json::exception& e) {
+    return InvalidArgument(std::string("segment header: ") + e.what());
+  }
+}
+
+struct Framed {
+  SegmentHeader header;
+  std::string_view aad;  // magic, header length and header
+  std::string_view ciphertext;
+  std::string_view signed_part;  // everything before the signature
+  std::string_view signature;
+};
+
+Result<Framed> Frame(std::string_view bytes) {
+  if (bytes.size() > kMaxSegmentBytes) return InvalidArgument("a segment is at most 64 MiB");
+  if (bytes.substr(0, kMagic.size()) != kMagic)
+    return InvalidArgument("not a riik journal segment (no RIIKSEG1 magic)");
+  size_t at = kMagic.size();
+  ASSIGN_OR_RETURN(uint64_t header_len, GetBe(bytes, at, 4, "header length"));
+  if (header_len > kMaxHeaderBytes || bytes.size() - at < header_len)
+    return InvalidArgument("segment header length out of range");
+  std::string_view header_text = bytes.substr(at, header_len);
+  at += header_len;
+  Framed f;
+  f.aad = bytes.substr(0, at);
+  ASSIGN_OR_RETURN(Json header, ParseJson(header_text, JsonLimits{kMaxHeaderBytes, 2}));
+  ASSIGN_OR_RETURN(std::string canonical, CanonicalJson(header));
+  if (canonical != header_text) return InvalidArgument("segment header is not canonical JSON");
+  ASSIGN_OR_RETURN(f.header, HeaderFromJson(header));
+  ASSIGN_OR_RETURN(uint64_t cipher_len, GetBe(bytes, at, 8, "ciphertext length"));
+  if (bytes.size() - at < cipher_len || cipher_len < crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+    return InvalidArgument("segment ciphertext length out of range");
+  }
+  f.ciphertext = bytes.substr(at, cipher_len);
+  at += cipher_len;
+  f.signed_part = bytes.substr(0, at);
+  ASSIGN_OR_RETURN(uint64_t sig_len, GetBe(bytes, at, 4, "signature length"));
+  if (sig_len == 0 || sig_len > 256 || bytes.size() - at != sig_len)
+    return InvalidArgument("segment signature length out of range");
+  f.signature = bytes.substr(at);
+  return f;
+}
+
+}  // namespace
+
+const std::string& FirstSegmentPrev() {
+  static const std::string zero(32, '\0');
+  return zero;
+}
+
+std::string DataKeyId(std::string_view data_key) { return HexEncode(Sha256Raw(data_key).substr(0, 8)); }
+
+Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entries, const std::string& prev,
+                                  std::string_view data_key, EVP_PKEY* signing_key) {
+  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
+  if (entries.empty()) return InvalidArgument("a segment holds at least one journal entry");
+  if (data_key.size() != kDataKeyBytes) return InvalidArgument("a data key is 32 bytes");
+  if (prev.size() != 32) return InvalidArgument("the previous segment's hash is 32 bytes");
+  std::string plain;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0 && entries[i].seq != entries[i - 1].seq + 1)
+      return InvalidArgument("a segment's entries are consecutive");
+    ASSIGN_OR_RETURN(std::string line, CanonicalJson(store::EntryToJson(entries[i])));
+    plain += line;
+    plain.push_back('\n');
+  }
+  std::string compressed(ZSTD_compressBound(plain.size()), '\0');
+  size_t n = ZSTD_compress(compressed.data(), compressed.size(), plain.data(), plain.size(), kZstdLevel);
+  if (ZSTD_isError(n)) return Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
+  compressed.resize(n);
+
+  SealedSegment out;
+  SegmentHeader& h = out.header;
+  h.node = entries.front().node;
+  h.first_seq = entries.front().seq;
+  h.last_seq = entries.back().seq;
+  h.prev = prev;
+  h.key_id = DataKeyId(data_key);
+  h.nonce.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  randombytes_buf(h.nonce.data(), h.nonce.size());
+  h.created_us = NowMicros();
+  ASSIGN_OR_RETURN(std::string header, CanonicalJson(HeaderJson(h)));
+
+  std::string& bytes = out.bytes;
+  bytes.append(kMagic);
+  PutBe(bytes, header.size(), 4);
+  bytes += header;
+  std::string ciphertext(compressed.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  unsigned long long cipher_len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      reinterpret_cast<unsigned char*>(ciphertext.data()), &cipher_len,
+      reinterpret_cast<const unsigned char*>(compressed.data()), compressed.size(),
+      reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr,
+      reinterpret_cast<const unsigned char*>(h.nonce.data()), reinterpret_cast<const unsigned char*>(data_key.data()));
+  PutBe(bytes, cipher_len, 8);
+  bytes.append(ciphertext.data(), cipher_len);
+  ASSIGN_OR_RETURN(std::string signature, SignSha256(signing_key, bytes));
+  PutBe(bytes, signature.size(), 4);
+  bytes += signature;
+  out.hash = Sha256Raw(bytes);
+  return out;
+}
+
+Result<SealedSegment> CheckSegment(std::string_view bytes, EVP_PKEY* signer, const std::string& expected_prev) {
+  ASSIGN_OR_RETURN(Framed f, Frame(bytes));
+  const std::string which =
+      "segment " + f.header.node + " " + std::to_string(f.header.first_seq) + ".." + std::to_string(f.header.last_seq);
+  ASSIGN_OR_RETURN(bool signed_ok, VerifySha256(signer, f.signed_part, f.signature));
+  if (!signed_ok) return DataLoss(which + ": the node's signature does not verify (the segment was altered)");
+  if (f.header.prev != expected_prev) {
+    return DataLoss(which + ": does not follow the last segment kept (a segment was dropped, reordered or replayed)");
+  }
+  return SealedSegment{std::string(bytes), Sha256Raw(bytes), f.header};
+}
+
+Result<std::vector<store::JournalEntry>> OpenSegment(std::string_view bytes, std::string_view data_key,
+                                                     EVP_PKEY* signer, const std::string& expected_prev,
+                                                     const store::JournalEntry* prev_entry) {
+  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
+  ASSIGN_OR_RETURN(SealedSegment checked, CheckSegment(bytes, signer, expected_prev));
+  const SegmentHeader& h = checked.header;
+  if (data_key.size() != kDataKeyBytes || DataKeyId(data_key) != h.key_id) {
+    return PermissionDenied("the segment was sealed with data key " + h.key_id + ", not this one");
+  }
+  ASSIGN_OR_RETURN(Framed f, Frame(bytes));
+  std::string compressed(f.ciphertext.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  unsigned long long len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(compressed.data()), &len, nullptr,
+                                                 reinterpret_cast<const unsigned char*>(f.ciphertext.data()),
+                                                 f.ciphertext.size(),
+                                                 reinterpret_cast<const unsigned char*>(f.aad.data()), f.aad.size(),
+                                                 reinterpret_cast<const unsigned char*>(h.nonce.data()),
+                                                 reinterpret_cast<const unsigned char*>(data_key.data())) != 0) {
+    return DataLoss("the segment does not decrypt: it was altered");
+  }
+  compressed.resize(len);
+  unsigned long long plain_size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (plain_size == ZSTD_CONTENTSIZE_ERROR || plain_size == ZSTD_CONTENTSIZE_UNKNOWN ||
+      plain_size > kMaxSegmentPlainBytes) {
+    return DataLoss("the segment's compressed entries are malformed or too large");
+  }
+  std::string plain(plain_size, '\0');
+  size_t n = ZSTD_decompress(plain.data(), plain.size(), compressed.data(), compressed.size());
+  if (ZSTD_isError(n) || n != plain_size) return DataLoss("the segment's entries do not decompress");
+  std::vector<store::JournalEntry> entries;
+  const store::JournalEntry* before = prev_entry;
+  for (size_t at = 0; at < plain.size();) {
+    size_t end = plain.find('\n', at);
+    if (end == std::string::npos) return DataLoss("the segment's last entry is not terminated");
+    ASSIGN_OR_RETURN(Json j, ParseJson(std::string_view(plain).substr(at, end - at)));
+    ASSIGN_OR_RETURN(store::JournalEntry e, store::EntryFromJson(j));
+    RETURN_IF_ERROR(store::CheckLink(before, e, h.node));
+    entries.push_back(std::move(e));
+    before = &entries.back();
+    at = end + 1;
+  }
+  if (entries.empty() || entries.front().seq != h.first_seq || entries.back().seq != h.last_seq) {
+    return DataLoss("the segment's entries are not the seqs its header names");
+  }
+  return entries;
+}
+
+}  // namespace riik::embassy
