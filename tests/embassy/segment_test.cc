@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "crypto/x509.h"
+#include "embassy/data_key.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 
@@ -98,6 +99,24 @@ TEST_F(SegmentTest, AlteredDroppedReplayedAndWrongKeyAreCaught) {
   EXPECT_FALSE(OpenSegment(second->bytes, data_key_, signing_key_.get(), first->hash, nullptr).ok());
   EXPECT_FALSE(CheckSegment("RIIKSEG1", signing_key_.get(), FirstSegmentPrev()).ok());
   EXPECT_FALSE(CheckSegment("", signing_key_.get(), FirstSegmentPrev()).ok());
+}
+
+TEST(DataKeyTest, WrappedUnderTheMasterKeyAndBoundToTheNode) {
+  std::string master(kMasterKeyBytes, 'm'), data = NewDataKey();
+  auto wrapped = WrapDataKey(data, master, "population");
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
+  EXPECT_EQ(wrapped->find(data), std::string::npos);
+  auto back = UnwrapDataKey(*wrapped, master, "population");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, data);
+  EXPECT_EQ(UnwrapDataKey(*wrapped, std::string(kMasterKeyBytes, 'x'), "population").status().code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(UnwrapDataKey(*wrapped, master, "tax").status().code(), Code::kDataLoss);
+  // Relabelled as another node's: the sealing key differs, so it does not open.
+  std::string relabelled = *wrapped;
+  relabelled.replace(relabelled.find("\"population\""), 12, "\"tax\"");
+  EXPECT_EQ(UnwrapDataKey(relabelled, master, "tax").status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(UnwrapDataKey("{}", master, "population").status().code(), Code::kInvalidArgument);
 }
 
 }  // namespace
