@@ -154,9 +154,11 @@ void Outbox::Loop() {
       if (stopping_) return;
       wake_ = false;
     }
-    // One notify service per subscriber: events of every kind it subscribed to, in one sequence.
+    // One notify service per subscriber: events of every kind it subscribed to, in one
+    // sequence. Only subscribers with events waiting: an idle outbox costs one query a tick.
     auto subscriptions = store_.Query(
-        "SELECT subscriber, MIN(notify) AS notify FROM subscriptions GROUP BY subscriber ORDER BY subscriber");
+        "SELECT s.subscriber, MIN(s.notify) AS notify FROM subscriptions s WHERE EXISTS (SELECT 1 FROM outbox o "
+        "WHERE o.subscriber = s.subscriber AND o.delivered_us IS NULL) GROUP BY s.subscriber ORDER BY s.subscriber");
     if (!subscriptions.ok()) continue;
     const auto now = std::chrono::steady_clock::now();
     for (const Row& s : *subscriptions) {

@@ -5,14 +5,19 @@
 
 namespace riik::registry {
 
+Result<int64_t> ParseYear(std::string_view text) {
+  int64_t year = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || year < 1990 || year > 2100) {
+    return InvalidArgument("year must be a year from 1990 to 2100, got '" + std::string(text) + "'");
+  }
+  return year;
+}
+
 Result<std::optional<int64_t>> YearParam(const net::HttpRequest& req) {
   std::string text = req.QueryParam("year");
   if (text.empty()) return std::optional<int64_t>();
-  int64_t year = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
-  if (ec != std::errc() || end != text.data() + text.size() || year < 1990 || year > 2100) {
-    return InvalidArgument("year must be a year from 1990 to 2100, got '" + text + "'");
-  }
+  ASSIGN_OR_RETURN(int64_t year, ParseYear(text));
   return std::optional<int64_t>(year);
 }
 

@@ -3,12 +3,16 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "core/status.h"
 #include "net/http.h"
 #include "store/store.h"
 
 namespace riik::registry {
+
+// A year from 1990 to 2100 written in decimal; InvalidArgument saying what was given otherwise.
+Result<int64_t> ParseYear(std::string_view text);
 
 // ?year=YYYY: the year, or nullopt when absent; InvalidArgument (saying what was
 // wrong) for anything but a year from 1990 to 2100.

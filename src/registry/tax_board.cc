@@ -114,17 +114,6 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
                    });
 }
 
-// The {year} path parameter; InvalidArgument unless a year from 1990 to 2100.
-Result<int64_t> PathYear(const net::HttpRequest& req) {
-  std::string_view text = req.Param("year");
-  int64_t year = 0;
-  for (char c : text) year = (c >= '0' && c <= '9' && year < 10000) ? year * 10 + (c - '0') : -1;
-  if (text.empty() || year < 1990 || year > 2100) {
-    return InvalidArgument("the year must be a year from 1990 to 2100, got '" + std::string(text) + "'");
-  }
-  return year;
-}
-
 // The stored return, or null if there is none.
 Result<Json> StoredReturn(store::Store& store, const std::string& person, int64_t year) {
   ASSIGN_OR_RETURN(std::optional<Row> row, store.Get(kReturns, {{"person", person}, {"year", year}}));
@@ -222,7 +211,7 @@ void AddReturnRoute(net::Router& router, RegistryContext& context, const char* m
                     Act act) {
   AddPersonalRoute(router, context, method, pattern, "return", {"income tax return"},
                    [act](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest& req) {
-                     auto year = PathYear(req);
+                     auto year = ParseYear(req.Param("year"));
                      if (!year.ok()) return net::ErrorResponse(year.status());
                      Result<Json> doc = act(c, inquiry.person, *year);
                      return doc.ok() ? net::JsonResponse(*doc) : net::ErrorResponse(doc.status());
@@ -247,7 +236,7 @@ void AddRulesRoutes(net::Router& router, RegistryContext& context) {
   router.AddAsync(
       "PUT", "/rules/{year}",
       [&context](net::HttpRequest&& req, net::Responder respond) {
-        auto year = PathYear(req);
+        auto year = ParseYear(req.Param("year"));
         if (!year.ok()) return respond(net::ErrorResponse(year.status()));
         auto body = ParseJson(req.body);
         auto number = [&](const char* key, int64_t max) -> int64_t {
