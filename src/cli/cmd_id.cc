@@ -1,14 +1,11 @@
 // `riik id enroll|show|unblock|sign`: citizens' eIDs from the command line.
-#include <termios.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "core/clock.h"
 #include "core/file.h"
 #include "crypto/x509.h"
@@ -29,22 +26,7 @@ int Fail(const char* cmd, const Status& st) {
 // PINs never come from the command line, where `ps` would show them.
 Result<std::string> Secret(const char* env, const char* what) {
   if (const char* v = std::getenv(env); v && *v) return std::string(v);
-  if (!::isatty(STDIN_FILENO)) {
-    return InvalidArgument(std::string("give ") + what + " in $" + env + " (or run on a terminal to be asked)");
-  }
-  std::fprintf(stderr, "%s: ", what);
-  termios old{};
-  bool have = ::tcgetattr(STDIN_FILENO, &old) == 0;
-  if (have) {
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string line;
-  std::getline(std::cin, line);
-  if (have) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
-  std::fprintf(stderr, "\n");
-  return line;
+  return AskSecret(what, std::string("in $") + env);
 }
 
 Result<EidKey> ParseWhich(const std::string& which) {

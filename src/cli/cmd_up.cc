@@ -9,12 +9,15 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/child_process.h"
 #include "cli/commands.h"
+#include "cli/demo_embassy.h"
 #include "cli/demo_citizens.h"
 #include "cli/demo_exchange.h"
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
 #include "core/encoding.h"
+#include "core/file.h"
 #include "core/version.h"
 #include "crypto/self_signed.h"
 #include "node/node.h"
@@ -31,6 +34,7 @@ struct UpOptions {
   int threads = 1;
   int ocsp_freshness_s = 60;  // the security servers' ocsp_freshness_s
   int64_t population = 3000;  // persons in the registries
+  std::string embassy_mode = "async";  // shipping to the data embassy: async or sync
 };
 
 // Role instances `riik up` starts, and their port offsets from --port-base.
@@ -94,12 +98,14 @@ Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& di
 struct ExchangeSetUp {
   std::map<std::string, std::string> central;  // the central role's settings
   std::vector<node::RoleConfig> roles;         // the registries and their security servers
+  DemoEmbassy embassy;                         // the data embassy and the shipping to it
 };
 
 // The CA (made now if this is the first start) issues the central authority's and the
 // security servers' keys before any role owns the trust store; it is closed on return.
 Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string& passphrase_file,
-                                      const DemoExchangePorts& ports, const DemoExchangeOptions& options) {
+                                      const DemoExchangePorts& ports, const DemoExchangeOptions& options,
+                                      bool synchronous_shipping) {
   CaSelect select;
   select.dir = dir;
   select.passphrase_file = passphrase_file;
@@ -107,6 +113,7 @@ Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string&
   ExchangeSetUp out;
   ASSIGN_OR_RETURN(out.central, PrepareCentral(ca, dir, passphrase_file));
   ASSIGN_OR_RETURN(out.roles, PrepareDemoExchange(ca, dir, passphrase_file, ports, options));
+  ASSIGN_OR_RETURN(out.embassy, PrepareDemoEmbassy(ca, dir, passphrase_file, ports.embassy, synchronous_shipping));
   return out;
 }
 
@@ -157,7 +164,8 @@ std::vector<TourCall> TourCalls(const std::string& dir) {
           {"education", "ss-tax", "EE/GOV/70000349/tax", "/r1/EE/GOV/70000740/education/pupil/" + pupil}};
 }
 
-void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints) {
+void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints,
+               const DemoEmbassy& embassy) {
   std::printf("\nriik %s: the state is up. Data lives in %s\n\n", kVersion, dir.c_str());
   for (const auto& role : node.roles()) {
     const char* what = "";
@@ -167,6 +175,10 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
     std::string demo = DemoRoleText(role);
     std::printf("  %-20s %-23s %s\n", role.name.c_str(), role.url.c_str(), demo.empty() ? what : demo.c_str());
   }
+  std::printf("  %-20s %-23s the data embassy, its own process (pid in %s/embassy.pid): every store's\n"
+              "  %-20s %-23s journal arrives there encrypted and signed (%s)\n",
+              "embassy-lu", embassy.url.c_str(), embassy.dir.c_str(), "", "",
+              embassy.shipping.Setting("mode").c_str());
   std::printf("\nTry:\n");
   for (const auto& [name, role] : endpoints["roles"].items()) {
     if (role.contains("example")) std::printf("  %s\n", role["example"].get<std::string>().c_str());
@@ -174,6 +186,8 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   std::printf("  %s journal verify --dir %s --node node\n", ec ? "riik" : self.c_str(), dir.c_str());
+  std::printf("  %s embassy status --dir %s\n", ec ? "riik" : self.c_str(), dir.c_str());
+  std::printf("  %s embassy verify --archive %s\n", ec ? "riik" : self.c_str(), embassy.archive_dir.c_str());
   if (endpoints.contains("identities") && !endpoints["identities"].empty()) {
     std::printf("\nDemo citizens (software eIDs; PIN1 0090, PIN2 01497, PUK 17258403, as on the test cards):\n");
     for (const auto& person : endpoints["identities"]) {
@@ -215,8 +229,8 @@ int RunUp(const UpOptions& o) {
   }
   auto ports = DemoExchangePorts::Pick(o.port_base);
   DemoExchangeOptions demo{o.population, 1};
-  auto exchange =
-      ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports, demo) : Result<ExchangeSetUp>(ports.status());
+  auto exchange = ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports, demo, o.embassy_mode == "sync")
+                             : Result<ExchangeSetUp>(ports.status());
   if (!exchange.ok()) {
     std::fprintf(stderr, "riik up: preparing the data exchange: %s\n", exchange.status().message().c_str());
     return 1;
@@ -239,6 +253,24 @@ int RunUp(const UpOptions& o) {
     if (role.kind == "exchange") role.settings["ocsp_freshness_s"] = std::to_string(o.ocsp_freshness_s);
     config.roles.push_back(std::move(role));
   }
+  // The data embassy runs as a process of its own (the site abroad), started first so
+  // that every store ships to it from its first commit; it stops after this node has
+  // sent it the last entries.
+  const DemoEmbassy& embassy = exchange->embassy;
+  config.shipping = embassy.shipping;
+  std::error_code exe_ec;
+  std::string self = std::filesystem::read_symlink("/proc/self/exe", exe_ec).string();
+  auto embassy_process =
+      exe_ec ? Result<ChildProcess>(Unavailable("cannot find this program: " + exe_ec.message()))
+             : ChildProcess::Spawn({self, "serve", "--config", embassy.config_path}, embassy.dir + "/embassy.log");
+  Status embassy_up = embassy_process.ok() ? embassy_process->WaitForPort(embassy.port, std::chrono::seconds(30))
+                                           : embassy_process.status();
+  if (!embassy_up.ok()) {
+    std::fprintf(stderr, "riik up: the data embassy did not start: %s (see %s/embassy.log)\n",
+                 embassy_up.message().c_str(), embassy.dir.c_str());
+    return 1;
+  }
+  (void)WriteFileAtomic(embassy.dir + "/embassy.pid", std::to_string(embassy_process->pid()) + "\n", false);
   return RunNodeUntilSignal(std::move(config), [&](node::Node& node) {
     EndpointsExtras extras;
     extras.ca_certificates["dev_tls"] = tls->first;
@@ -295,9 +327,14 @@ int RunUp(const UpOptions& o) {
       std::fprintf(stderr, "riik up: demo citizens: %s\n", citizens.status().message().c_str());
     }
     Json endpoints = BuildEndpoints(node, extras);
+    endpoints["embassy"] = {{"url", embassy.url},
+                            {"archive", embassy.archive_dir},
+                            {"custody", dir + "/custody"},
+                            {"mode", embassy.shipping.Setting("mode")},
+                            {"log", embassy.dir + "/embassy.log"}};
     Status st = WriteJsonFile(dir + "/endpoints.json", endpoints);
     if (!st.ok()) std::fprintf(stderr, "riik up: %s\n", st.message().c_str());
-    PrintTour(node, dir, tls->first, endpoints);
+    PrintTour(node, dir, tls->first, endpoints, embassy);
   });
 }
 
@@ -307,7 +344,8 @@ void AddUpCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<UpOptions>();
   CLI::App* up = app.add_subcommand("up", "Start the whole state on this machine, with demo data, on 127.0.0.1");
   up->footer(
-      "Every role runs in this one process on loopback. All state is kept under --dir\n"
+      "Every role runs in this one process on loopback, and the data embassy in a second\n"
+      "one (DIR/embassy-lu/) that every store's journal streams to. All state is kept under --dir\n"
       "(SQLite files, certificates) and DIR/endpoints.json lists every URL, the CA\n"
       "certificates and a ready example call. Ctrl-C stops cleanly; running `riik up`\n"
       "again on the same directory resumes with all data intact.\n\n"
@@ -326,6 +364,11 @@ void AddUpCommand(CLI::App& app, int& exit_code) {
   up->add_option("--ocsp-freshness-s", o->ocsp_freshness_s,
                  "How long security servers trust a peer's OCSP status (a revoked member is cut off within it)")
       ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  up->add_option("--embassy-mode", o->embassy_mode,
+                 "Shipping to the data embassy: async (commits return at once; lag reported) or sync (a commit "
+                 "returns once the embassy holds it: RPO 0)")
+      ->check(CLI::IsMember({"async", "sync"}))
       ->capture_default_str();
   up->callback([o, &exit_code] { exit_code = RunUp(*o); });
 }

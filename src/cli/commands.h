@@ -18,5 +18,6 @@ void AddPopulationCommand(CLI::App& app, int& exit_code);
 void AddExchangeCommand(CLI::App& app, int& exit_code);
 void AddRegistryCommand(CLI::App& app, int& exit_code);
 void AddTrackerCommand(CLI::App& app, int& exit_code);
+void AddEmbassyCommand(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

@@ -132,6 +132,8 @@ Result<std::vector<int>> FreePorts(size_t count) {
   return ports;
 }
 
+}  // namespace
+
 // Issues (once) a server's auth certificate (TLS both ways, for 127.0.0.1) and signing
 // certificate into DIR/<store>/; returns the auth certificate's SHA-256.
 Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& dir, const std::string& passphrase,
@@ -168,8 +170,6 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
   return DigestHex(Sha256(CertificateDer(auth_cert.get())));
 }
 
-}  // namespace
-
 Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base) {
   DemoExchangePorts p;
   p.registries.resize(registry::Registries().size());
@@ -177,6 +177,7 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base) {
   for (Registry& r : p.registries) {
     for (int* port : {&r.registry, &r.consumer, &r.provider}) ports.push_back(port);
   }
+  ports.push_back(&p.embassy);
   std::vector<int> free;
   if (port_base == 0) {
     ASSIGN_OR_RETURN(free, FreePorts(ports.size()));

@@ -23,8 +23,9 @@ struct DemoExchangePorts {
     int provider = 0;  // the security server's mutual-TLS listener for other servers
   };
   std::vector<Registry> registries;  // in registry::Registries() order
-  // From --port-base (central +3, then three per registry from +4), or free ports when
-  // it is 0.
+  int embassy = 0;                   // the data embassy (its own process), after the registries
+  // From --port-base (central +3, then three per registry from +4, then the embassy),
+  // or free ports when it is 0.
   static Result<DemoExchangePorts> Pick(int port_base);
 };
 
@@ -41,6 +42,12 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                                                           const std::string& passphrase_file,
                                                           const DemoExchangePorts& ports,
                                                           const DemoExchangeOptions& options);
+
+// Issues (once) a server's auth certificate (TLS both ways, for 127.0.0.1) and signing
+// certificate into `dir` (a directory of the riik up directory: its parent holds
+// trust/); returns the auth certificate's SHA-256 in hex.
+Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& dir, const std::string& passphrase,
+                                             const std::string& name);
 
 // Issues DIR/central/signing.{pem,key} from the organisations CA if missing (the key
 // encrypted under the CA passphrase), writes DIR/central/anchor.json, seeds the

@@ -2,6 +2,7 @@
 #include "crypto/x509.h"
 
 #include <openssl/conf.h>
+#include <openssl/err.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
@@ -154,6 +155,15 @@ Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem) {
   UniquePtr<X509> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) return InvalidArgument("not a PEM certificate: " + OpenSslErrors());
   return cert;
+}
+
+Result<std::vector<UniquePtr<X509>>> ParseCertificatesPem(const std::string& pem) {
+  UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::vector<UniquePtr<X509>> chain;
+  while (UniquePtr<X509> cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) chain.push_back(std::move(cert));
+  ERR_clear_error();  // the end of the text reads as an error
+  if (chain.empty()) return InvalidArgument("no PEM certificate in the text");
+  return chain;
 }
 
 Result<UniquePtr<EVP_PKEY>> ParsePrivateKeyPem(const std::string& pem, const std::string& passphrase) {

@@ -48,6 +48,8 @@ Result<UniquePtr<EVP_PKEY>> EcPublicKey(const std::string& curve, std::string_vi
 // PKCS#8 encrypted with AES-256-CBC under `passphrase` (PBKDF2), as `openssl pkcs8` reads.
 Result<std::string> EncryptedPrivateKeyPem(EVP_PKEY* key, const std::string& passphrase);
 Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem);
+// Every certificate of a PEM text, in order; InvalidArgument if there is none.
+Result<std::vector<UniquePtr<X509>>> ParseCertificatesPem(const std::string& pem);
 // Reads a PEM private key; `passphrase` is used if it is encrypted.
 Result<UniquePtr<EVP_PKEY>> ParsePrivateKeyPem(const std::string& pem, const std::string& passphrase = "");
 

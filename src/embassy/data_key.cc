@@ -13,16 +13,9 @@ namespace riik::embassy {
 namespace {
 
 constexpr const char* kWrappedFormat = "riik-wrapped-key-v1";
+constexpr size_t kMaxNodeName = 128;
 
-// The master key and the node's name, hashed into the key that seals: a wrapped key
-// cannot be passed off as another node's.
-std::string SealingKey(std::string_view master_key, const std::string& node) {
-  std::string key(crypto_secretbox_KEYBYTES, '\0');
-  crypto_generichash(reinterpret_cast<unsigned char*>(key.data()), key.size(),
-                     reinterpret_cast<const unsigned char*>(node.data()), node.size(),
-                     reinterpret_cast<const unsigned char*>(master_key.data()), master_key.size());
-  return key;
-}
+const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 }  // namespace
 
@@ -33,30 +26,40 @@ std::string NewDataKey() {
   return key;
 }
 
-Result<std::string> WrapDataKey(std::string_view data_key, std::string_view master_key, const std::string& node) {
-  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
-  if (data_key.size() != kDataKeyBytes || master_key.size() != kMasterKeyBytes) {
-    return InvalidArgument("data and master keys are 32 bytes");
-  }
-  std::string nonce(crypto_secretbox_NONCEBYTES, '\0');
-  randombytes_buf(nonce.data(), nonce.size());
-  std::string key = SealingKey(master_key, node);
-  std::string sealed(data_key.size() + crypto_secretbox_MACBYTES, '\0');
-  crypto_secretbox_easy(reinterpret_cast<unsigned char*>(sealed.data()),
-                        reinterpret_cast<const unsigned char*>(data_key.data()), data_key.size(),
-                        reinterpret_cast<const unsigned char*>(nonce.data()),
-                        reinterpret_cast<const unsigned char*>(key.data()));
-  sodium_memzero(key.data(), key.size());
-  return CanonicalJson(Json{{"format", kWrappedFormat},
-                            {"key_id", DataKeyId(data_key)},
-                            {"node", node},
-                            {"nonce", Base64Encode(nonce)},
-                            {"sealed", Base64Encode(sealed)}});
+std::string NewMasterSecret() {
+  if (sodium_init() < 0) std::abort();
+  std::string secret(kMasterKeyBytes, '\0');
+  randombytes_buf(secret.data(), secret.size());
+  return secret;
 }
 
-Result<std::string> UnwrapDataKey(std::string_view wrapped, std::string_view master_key, const std::string& node) {
+Result<std::string> MasterPublicKey(std::string_view master_secret) {
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
-  if (master_key.size() != kMasterKeyBytes) return InvalidArgument("the master key is 32 bytes");
+  if (master_secret.size() != kMasterKeyBytes) return InvalidArgument("the master secret is 32 bytes");
+  std::string pub(crypto_box_PUBLICKEYBYTES, '\0');
+  crypto_scalarmult_base(reinterpret_cast<unsigned char*>(pub.data()), Bytes(master_secret));
+  return pub;
+}
+
+Result<std::string> WrapDataKey(std::string_view data_key, std::string_view master_public, const std::string& node) {
+  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
+  if (data_key.size() != kDataKeyBytes || master_public.size() != crypto_box_PUBLICKEYBYTES) {
+    return InvalidArgument("the data key and the master public key are 32 bytes");
+  }
+  if (node.empty() || node.size() > kMaxNodeName) return InvalidArgument("a node name is 1 to 128 bytes");
+  // The plaintext binds the key to its node: length, name, key.
+  std::string plain(1, static_cast<char>(node.size()));
+  plain += node;
+  plain += data_key;
+  std::string sealed(plain.size() + crypto_box_SEALBYTES, '\0');
+  crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), Bytes(plain), plain.size(), Bytes(master_public));
+  sodium_memzero(plain.data(), plain.size());
+  return CanonicalJson(Json{
+      {"format", kWrappedFormat}, {"key_id", DataKeyId(data_key)}, {"node", node}, {"sealed", Base64Encode(sealed)}});
+}
+
+Result<std::string> UnwrapDataKey(std::string_view wrapped, std::string_view master_secret, const std::string& node) {
+  ASSIGN_OR_RETURN(std::string master_public, MasterPublicKey(master_secret));
   auto doc = ParseJson(wrapped, JsonLimits{4096, 2});
   if (!doc.ok() || !doc->is_object() || doc->value("format", "") != kWrappedFormat) {
     return InvalidArgument("not a " + std::string(kWrappedFormat) + " document");
@@ -64,22 +67,25 @@ Result<std::string> UnwrapDataKey(std::string_view wrapped, std::string_view mas
   if (doc->value("node", "") != node) {
     return DataLoss("this wrapped key is node " + doc->value("node", std::string("?")) + "'s, not " + node + "'s");
   }
-  auto nonce = Base64Decode(doc->value("nonce", ""));
   auto sealed = Base64Decode(doc->value("sealed", ""));
-  if (!nonce.ok() || !sealed.ok() || nonce->size() != crypto_secretbox_NONCEBYTES ||
-      sealed->size() != kDataKeyBytes + crypto_secretbox_MACBYTES) {
-    return InvalidArgument("the wrapped key's nonce or sealed key is malformed");
+  if (!sealed.ok() || sealed->size() < crypto_box_SEALBYTES + 1 + kDataKeyBytes ||
+      sealed->size() > crypto_box_SEALBYTES + 1 + kMaxNodeName + kDataKeyBytes) {
+    return InvalidArgument("the wrapped key's sealed key is malformed");
   }
-  std::string key = SealingKey(master_key, node);
-  std::string data_key(kDataKeyBytes, '\0');
-  int opened = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(data_key.data()),
-                                          reinterpret_cast<const unsigned char*>(sealed->data()), sealed->size(),
-                                          reinterpret_cast<const unsigned char*>(nonce->data()),
-                                          reinterpret_cast<const unsigned char*>(key.data()));
-  sodium_memzero(key.data(), key.size());
+  std::string plain(sealed->size() - crypto_box_SEALBYTES, '\0');
+  int opened = crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()), Bytes(*sealed), sealed->size(),
+                                    Bytes(master_public), Bytes(master_secret));
   if (opened != 0) return PermissionDenied("the wrapped data key of " + node + " does not open with this master key");
-  if (DataKeyId(data_key) != doc->value("key_id", ""))
+  size_t name_length = static_cast<unsigned char>(plain[0]);
+  if (plain.size() != 1 + name_length + kDataKeyBytes || plain.compare(1, name_length, node) != 0) {
+    sodium_memzero(plain.data(), plain.size());
+    return DataLoss("the wrapped data key was sealed for another node than " + node);
+  }
+  std::string data_key = plain.substr(1 + name_length);
+  sodium_memzero(plain.data(), plain.size());
+  if (DataKeyId(data_key) != doc->value("key_id", "")) {
     return DataLoss("the unwrapped key is not the one its key_id names");
+  }
   return data_key;
 }
 

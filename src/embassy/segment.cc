@@ -164,6 +164,13 @@ Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entrie
   return out;
 }
 
+std::string SegmentHash(std::string_view bytes) { return Sha256Raw(bytes); }
+
+Result<SegmentHeader> PeekSegmentHeader(std::string_view bytes) {
+  ASSIGN_OR_RETURN(Framed f, Frame(bytes));
+  return f.header;
+}
+
 Result<SealedSegment> CheckSegment(std::string_view bytes, EVP_PKEY* signer, const std::string& expected_prev) {
   ASSIGN_OR_RETURN(Framed f, Frame(bytes));
   const std::string which =

@@ -41,6 +41,8 @@ struct SealedSegment {
 
 // The zero hash the first segment of a node links to.
 const std::string& FirstSegmentPrev();
+// SHA-256 of a segment's bytes (raw): what the next segment's prev names.
+std::string SegmentHash(std::string_view bytes);
 // "hex of SHA-256(key)[0..8)"
 std::string DataKeyId(std::string_view data_key);
 
@@ -53,6 +55,10 @@ Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entrie
 // `expected_prev` (its hash of the node's last segment) — so an altered, dropped,
 // reordered or replayed segment is refused, saying which. Returns the header and hash.
 Result<SealedSegment> CheckSegment(std::string_view bytes, EVP_PKEY* signer, const std::string& expected_prev);
+
+// The header alone, with the framing checked but not the signature: which seqs a
+// received segment claims, to answer "not the next one" before checking it.
+Result<SegmentHeader> PeekSegmentHeader(std::string_view bytes);
 
 // A restore: CheckSegment, then decrypts and decompresses (bounded), parses the entries
 // and checks them: the header's seq range, every entry's hash and link to the one before

@@ -42,7 +42,7 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange", "registry"};
+  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange", "registry", "embassy"};
   return kinds;
 }
 
@@ -54,10 +54,10 @@ Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view 
     return InvalidArgument(std::string(source_name) + ":" + std::to_string(err.source().begin.line) + ":" +
                            std::to_string(err.source().begin.column) + ": " + std::string(err.description()));
   }
-  static const std::set<std::string> known_top = {"data_dir", "log", "stores", "role"};
+  static const std::set<std::string> known_top = {"data_dir", "log", "stores", "role", "shipping"};
   for (const auto& [key, value] : root) {
     if (!known_top.count(std::string(key.str()))) {
-      return InvalidArgument("unknown key '" + std::string(key.str()) + "' (expected data_dir, log, stores or [[role]])");
+      return InvalidArgument("unknown key '" + std::string(key.str()) + "' (expected data_dir, log, stores, shipping or [[role]])");
     }
   }
   NodeConfig c;
@@ -74,6 +74,17 @@ Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view 
       if (!s) return InvalidArgument("stores." + std::string(name.str()) + " must be a URL string");
       c.store_urls[std::string(name.str())] = *s;
     }
+  }
+  if (root.contains("shipping")) {
+    const toml::table* t = root["shipping"].as_table();
+    if (!t) return InvalidArgument("shipping must be a table");
+    RoleConfig shipping{"shipping", "shipping", {}, {}};
+    for (const auto& [key, value] : *t) {
+      auto text = value.value<std::string>();
+      if (!text) return InvalidArgument("shipping." + std::string(key.str()) + " must be a string");
+      shipping.settings[std::string(key.str())] = *text;
+    }
+    c.shipping = std::move(shipping);
   }
   const toml::array* roles = root["role"].as_array();
   if (!roles || roles->empty()) return InvalidArgument("the config names no roles; add at least one [[role]] with kind = \"…\"");

@@ -50,6 +50,9 @@ struct NodeConfig {
   // Store URL per store name; absent names use sqlite:DATA_DIR/NAME/store.db.
   std::map<std::string, std::string> store_urls;
   std::vector<RoleConfig> roles;
+  // The [shipping] table: every store's journal streamed to the data embassies
+  // (docs/embassy.md). Its settings are read like a role's (kind "shipping").
+  std::optional<RoleConfig> shipping;
 };
 
 // The role kinds this build can run.

@@ -6,8 +6,16 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
+#include "core/file.h"
 #include "core/version.h"
+#include "embassy/data_key.h"
+#include "embassy/master_key.h"
+#include "embassy/segment.h"
+#include "embassy/shipper.h"
+#include "node/role_keys.h"
 #include "node/roles/central_role.h"
+#include "node/roles/embassy_role.h"
 #include "node/roles/exchange_role.h"
 #include "node/roles/registry_role.h"
 #include "node/roles/status_role.h"
@@ -46,6 +54,74 @@ Node::Node(NodeConfig config) : config_(std::move(config)), started_at_(NowMicro
 
 Node::~Node() { Stop(); }
 
+namespace {
+
+// The node's data key for store `name`: made once, kept 0600 in `keys_dir`.
+Result<std::string> DataKeyFor(const std::string& keys_dir, const std::string& name) {
+  std::string path = keys_dir + "/" + name + ".key";
+  if (auto text = ReadFile(path); text.ok()) {
+    auto key = HexDecode(text->substr(0, text->find('\n')));
+    if (!key.ok() || key->size() != embassy::kDataKeyBytes) return DataLoss(path + " is not a 32-byte key in hex");
+    return *key;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(keys_dir, ec);
+  if (ec) return Unavailable("cannot create " + keys_dir + ": " + ec.message());
+  std::string key = embassy::NewDataKey();
+  RETURN_IF_ERROR(WriteFileAtomic(path, HexEncode(key) + "\n", /*secret=*/true));
+  return key;
+}
+
+bool ShipsStore(const RoleConfig& shipping, const std::string& name) {
+  std::string list = "," + shipping.Setting("stores", "*") + ",";
+  return list == ",*," || list.find("," + name + ",") != std::string::npos;
+}
+
+}  // namespace
+
+Status Node::StartShippingLocked(const std::string& name, store::Store& store) {
+  const RoleConfig& c = *config_.shipping;
+  embassy::ShipperOptions o;
+  ASSIGN_OR_RETURN(std::string urls, c.Required("embassies", "the embassies' URLs, comma-separated"));
+  for (size_t at = 0; at <= urls.size();) {
+    size_t comma = std::min(urls.find(',', at), urls.size());
+    if (comma > at) o.embassies.push_back(urls.substr(at, comma - at));
+    at = comma + 1;
+  }
+  std::string mode = c.Setting("mode", "async");
+  if (mode != "async" && mode != "sync") return InvalidArgument("shipping.mode is async or sync, not '" + mode + "'");
+  o.synchronous = mode == "sync";
+  ASSIGN_OR_RETURN(int64_t timeout_ms, c.Number("sync_timeout_ms", 10000, 100, 3'600'000));
+  o.sync_timeout = std::chrono::milliseconds(timeout_ms);
+  ASSIGN_OR_RETURN(o.client.cert_file, c.Required("tls_cert", "the node's TLS client certificate, PEM"));
+  ASSIGN_OR_RETURN(o.client.key_file, c.Required("tls_key", "its private key"));
+  ASSIGN_OR_RETURN(o.client.ca_file, c.Required("trust_root", "the root the embassies' certificates chain to"));
+  o.client.require_tls13 = true;
+  ASSIGN_OR_RETURN(std::string signing_cert, c.Required("signing_cert", "the certificate segments are signed under"));
+  ASSIGN_OR_RETURN(o.signer_pem, ReadFile(signing_cert));
+  ASSIGN_OR_RETURN(std::string signing_key, c.Required("signing_key", "its private key"));
+  ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, ReadKey(signing_key, c.Setting("key_passphrase_file")));
+  o.signing_key = std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free);
+  ASSIGN_OR_RETURN(std::string master_file, c.Required("master_public", "the state master key's public half"));
+  ASSIGN_OR_RETURN(std::string master, embassy::ReadMasterPublicKey(master_file));
+  std::string keys_dir = c.Setting("keys_dir", config_.data_dir + "/embassy-keys");
+  ASSIGN_OR_RETURN(o.data_key, DataKeyFor(keys_dir, name));
+  ASSIGN_OR_RETURN(o.wrapped_key, embassy::WrapDataKey(o.data_key, master, store.node()));
+  o.state_file = keys_dir + "/" + name + ".acked.json";
+  ASSIGN_OR_RETURN(auto shipper, embassy::Shipper::Start(store, std::move(o)));
+  embassy::Shipper* sh = shipper.get();
+  store.SetCommitObserver([sh](int64_t seq) { return sh->Committed(seq); });
+  shippers_[name] = std::move(shipper);
+  return OkStatus();
+}
+
+Json Node::ShippingStatus() const {
+  std::lock_guard lock(mu_);
+  Json out = Json::array();
+  for (const auto& [name, shipper] : shippers_) out.push_back(shipper->Progress().ToJson());
+  return out;
+}
+
 Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -77,6 +153,8 @@ Status Node::StartRole(const RoleConfig& role) {
     service = AddExchangeRoutes(*this, router);
   } else if (role.kind == "registry") {
     ASSIGN_OR_RETURN(service, AddRegistryRoutes(*this, role, router));
+  } else if (role.kind == "embassy") {
+    ASSIGN_OR_RETURN(service, AddEmbassyRoutes(*this, role, router));
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }
@@ -87,6 +165,7 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.threads = role.listen.threads;
   opts.tls = role.listen.tls;
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
+  if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();
   // Every listener caps the connections one address may hold open (Estonia 2007): a
   // flood of connections from one host then cannot take the descriptors others need.
   ASSIGN_OR_RETURN(int64_t per_address, role.Number("max_connections_per_address", kDefaultConnectionsPerAddress, 0, 1'000'000));
@@ -121,6 +200,10 @@ Result<store::Store*> Node::OpenStore(const std::string& name) {
   auto opened = store::Store::Open(store::StoreOptions{url, name});
   if (!opened.ok()) return opened.status().WithContext("opening store " + name);
   store::Store* s = opened->get();
+  if (config_.shipping && ShipsStore(*config_.shipping, name)) {
+    Status st = StartShippingLocked(name, *s);
+    if (!st.ok()) return st.WithContext("shipping store " + name + " to the data embassies");
+  }
   stores_[name] = std::move(*opened);
   return s;
 }
@@ -159,6 +242,9 @@ void Node::Stop() {
   if (!st.ok()) spdlog::warn("could not record the stop event: {}", st.ToString());
   servers_.clear();
   std::lock_guard lock(mu_);
+  for (auto& [name, shipper] : shippers_) shipper->Stop();  // each drains what it can
+  for (auto& [name, s] : stores_) s->SetCommitObserver(nullptr);
+  shippers_.clear();
   stores_.clear();
 }
 

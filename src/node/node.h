@@ -15,6 +15,10 @@
 #include "node/config.h"
 #include "store/store.h"
 
+namespace riik::embassy {
+class Shipper;
+}
+
 namespace riik::node {
 
 struct RunningRole {
@@ -40,18 +44,26 @@ class Node {
   ThreadPool& blocking() { return blocking_; }
   int64_t started_at() const { return started_at_; }
 
-  // Stops every server (in-flight requests finish), records the stop event, closes stores.
+  // Each store's shipping to the data embassies ([shipping]): mode, head, what each
+  // embassy acknowledged, lag. An empty array when the node does not ship.
+  Json ShippingStatus() const;
+
+  // Stops every server (in-flight requests finish), records the stop event, sends what
+  // the embassies do not have yet (a moment at most), closes stores.
   void Stop();
 
  private:
   explicit Node(NodeConfig config);
   Status StartRole(const RoleConfig& role);
   Status RecordEvent(const std::string& kind, const Json& detail);
+  // Starts shipping store `name` (under mu_, before anyone else sees the store).
+  Status StartShippingLocked(const std::string& name, store::Store& store);
 
   NodeConfig config_;
   int64_t started_at_ = 0;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<store::Store>> stores_;
+  std::map<std::string, std::unique_ptr<embassy::Shipper>> shippers_;  // stopped before stores_ close
   std::vector<std::unique_ptr<net::HttpServer>> servers_;
   std::vector<std::shared_ptr<void>> services_;  // role state the servers' handlers use
   std::vector<RunningRole> roles_;

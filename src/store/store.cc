@@ -382,29 +382,39 @@ Status Store::EnsureTables(const std::vector<TableSchema>& schemas) {
 }
 
 Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
+  return ApplyEntries(std::span<const JournalEntry>(&entry, 1));
+}
+
+Result<JournalHead> Store::ApplyEntries(std::span<const JournalEntry> entries) {
+  if (entries.empty()) return Head();
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(BeginWriteLocked());
-  const JournalHead head = head_;
+  JournalHead head = head_;
   auto schemas_before = schemas_;
   auto fail = [&](Status s) {
     (void)backend_->Rollback();
     schemas_ = schemas_before;
     return s;
   };
-  JournalEntry prev;
-  prev.seq = head.seq;
-  prev.hash = head.hash;
-  Status link = CheckLink(head.seq == 0 ? nullptr : &prev, entry, node_);
-  if (!link.ok()) return fail(link);
-  Json changes = Json::parse(entry.changes, nullptr, false);
-  for (const auto& c : changes) {
-    Status st = ApplyChange(c, nullptr);
-    if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));
+  for (const JournalEntry& entry : entries) {
+    JournalEntry prev;
+    prev.seq = head.seq;
+    prev.hash = head.hash;
+    Status link = CheckLink(head.seq == 0 ? nullptr : &prev, entry, node_);
+    if (!link.ok()) return fail(link);
+    Json changes = Json::parse(entry.changes, nullptr, false);
+    if (!changes.is_array()) return fail(DataLoss("entry seq " + std::to_string(entry.seq) + " has no change list"));
+    for (const auto& c : changes) {
+      Status st = ApplyChange(c, nullptr);
+      if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));
+    }
+    Status st = InsertEntryLocked(entry);
+    if (!st.ok()) return fail(st);
+    head = JournalHead{entry.seq, entry.hash, entry.time};
   }
-  Status st = InsertEntryLocked(entry);
-  if (st.ok()) st = backend_->Commit();
+  Status st = backend_->Commit();
   if (!st.ok()) return fail(st);
-  PublishHead(JournalHead{entry.seq, entry.hash, entry.time});
+  PublishHead(head);
   return head_;
 }
 

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -105,6 +106,13 @@ class Store {
   // journal entry) and commits them all with one fsync. Durable when it returns.
   Result<JournalHead> Write(const std::function<Status(WriteTxn&)>& fn);
 
+  // Called after each commit, outside the store's locks, with the new head's seq,
+  // before Write() returns to the writer; an error it returns is the writer's result
+  // (the transaction stays committed). Replication sets it to wake the shipper and, in
+  // synchronous mode, to return only once an embassy holds the entry. Set it before
+  // the store is shared between threads.
+  void SetCommitObserver(std::function<Status(int64_t seq)> observer) { commit_observer_ = std::move(observer); }
+
   Result<std::optional<Row>> Get(const std::string& table, const Row& key);
   // Runs a read-only statement (anything else is refused with PermissionDenied).
   Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Value>& params = {});
@@ -120,6 +128,9 @@ class Store {
   // restore): checks its link to the current head and its hash, applies its changes
   // and appends it unchanged.
   Result<JournalHead> ApplyEntry(const JournalEntry& entry);
+  // The same for consecutive entries, in one database transaction (a restore's pace):
+  // all of them or, on the first that does not apply, none.
+  Result<JournalHead> ApplyEntries(std::span<const JournalEntry> entries);
 
   // A hash over every table's schema and rows, independent of engine and row order.
   Result<StateDigest> Digest();
@@ -150,6 +161,8 @@ class Store {
   struct Writer;
   // Runs one transaction of a batch and inserts its journal entry (no commit).
   Result<JournalHead> RunOneLocked(const std::function<Status(WriteTxn&)>& fn, const JournalHead& head);
+  // A writer's result once the commit observer has seen it.
+  Result<JournalHead> Observed(Result<JournalHead> result);
   // Runs and commits a batch; sets every writer's result.
   void CommitBatchLocked(const std::vector<Writer*>& batch);
   Result<const TableSchema*> SchemaLocked(const std::string& table) const;
@@ -173,6 +186,7 @@ class Store {
   std::unordered_map<std::string, UpsertPlan> upserts_;  // under mu_
   JournalHead head_;  // written under mu_ and head_mu_; read under either
   std::shared_ptr<std::atomic<int64_t>> head_seq_metric_;
+  std::function<Status(int64_t)> commit_observer_;
 };
 
 }  // namespace riik::store

@@ -34,7 +34,10 @@ Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
   std::unique_lock queue_lock(queue_mu_);
   queue_.push_back(&self);
   self.cv.wait(queue_lock, [&] { return self.done || queue_.front() == &self; });
-  if (self.done) return std::move(self.result);
+  if (self.done) {
+    queue_lock.unlock();
+    return Observed(std::move(self.result));
+  }
 
   // This writer leads: it commits everyone queued so far, itself first.
   std::vector<Writer*> batch(queue_.begin(), queue_.begin() + std::min(queue_.size(), kMaxBatch));
@@ -56,7 +59,14 @@ Result<JournalHead> Store::Write(const std::function<Status(WriteTxn&)>& fn) {
     if (w != &self) w->cv.notify_one();
   }
   if (!queue_.empty()) queue_.front()->cv.notify_one();
-  return std::move(self.result);
+  queue_lock.unlock();
+  return Observed(std::move(self.result));
+}
+
+Result<JournalHead> Store::Observed(Result<JournalHead> result) {
+  if (!result.ok() || !commit_observer_) return result;
+  RETURN_IF_ERROR(commit_observer_(result->seq));
+  return result;
 }
 
 Result<JournalHead> Store::RunOneLocked(const std::function<Status(WriteTxn&)>& fn, const JournalHead& head) {

@@ -101,21 +101,22 @@ TEST_F(SegmentTest, AlteredDroppedReplayedAndWrongKeyAreCaught) {
   EXPECT_FALSE(CheckSegment("", signing_key_.get(), FirstSegmentPrev()).ok());
 }
 
-TEST(DataKeyTest, WrappedUnderTheMasterKeyAndBoundToTheNode) {
-  std::string master(kMasterKeyBytes, 'm'), data = NewDataKey();
-  auto wrapped = WrapDataKey(data, master, "population");
+TEST(DataKeyTest, WrappedToTheMasterPublicKeyAndBoundToTheNode) {
+  std::string master = NewMasterSecret(), data = NewDataKey();
+  auto pub = MasterPublicKey(master);
+  ASSERT_TRUE(pub.ok());
+  auto wrapped = WrapDataKey(data, *pub, "population");  // the node needs only the public half
   ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
   EXPECT_EQ(wrapped->find(data), std::string::npos);
   auto back = UnwrapDataKey(*wrapped, master, "population");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, data);
-  EXPECT_EQ(UnwrapDataKey(*wrapped, std::string(kMasterKeyBytes, 'x'), "population").status().code(),
-            Code::kPermissionDenied);
+  EXPECT_EQ(UnwrapDataKey(*wrapped, NewMasterSecret(), "population").status().code(), Code::kPermissionDenied);
   EXPECT_EQ(UnwrapDataKey(*wrapped, master, "tax").status().code(), Code::kDataLoss);
-  // Relabelled as another node's: the sealing key differs, so it does not open.
+  // Relabelled as another node's: the name sealed inside says otherwise.
   std::string relabelled = *wrapped;
   relabelled.replace(relabelled.find("\"population\""), 12, "\"tax\"");
-  EXPECT_EQ(UnwrapDataKey(relabelled, master, "tax").status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(UnwrapDataKey(relabelled, master, "tax").status().code(), Code::kDataLoss);
   EXPECT_EQ(UnwrapDataKey("{}", master, "population").status().code(), Code::kInvalidArgument);
 }
 

@@ -59,7 +59,7 @@ void AddStatusRoutes(Node& node, net::Router& router) {
     return net::JsonResponse(Json{{"service", "riik node status"},
                                   {"endpoints",
                                    {"/v1/status", "/v1/stores", "/v1/stores/{store}/journal?after=SEQ&limit=N",
-                                    "/v1/stores/{store}/digest", "/healthz", "/metrics"}}});
+                                    "/v1/stores/{store}/digest", "/v1/embassy", "/healthz", "/metrics"}}});
   });
   router.Add("GET", "/v1/status", [&node](const net::HttpRequest&) {
     Json roles = Json::array();
@@ -69,6 +69,9 @@ void AddStatusRoutes(Node& node, net::Router& router) {
                                   {"uptime_s", (NowMicros() - node.started_at()) / 1000000},
                                   {"roles", roles},
                                   {"stores", StoresJson(node)}});
+  });
+  router.Add("GET", "/v1/embassy", [&node](const net::HttpRequest&) {
+    return net::JsonResponse(Json{{"shipping", node.ShippingStatus()}});
   });
   router.Add("GET", "/v1/stores", [&node](const net::HttpRequest&) {
     return net::JsonResponse(Json{{"stores", StoresJson(node)}});

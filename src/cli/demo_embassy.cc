@@ -1,0 +1,101 @@
+// The demo data embassy.
+#include "cli/demo_embassy.h"
+
+#include <openssl/rand.h>
+
+#include <filesystem>
+
+#include "cli/demo_exchange.h"
+#include "core/file.h"
+#include "embassy/master_key.h"
+
+namespace riik::cli {
+namespace {
+
+constexpr int kCustodians = 5, kThreshold = 3;
+
+// Five custodians with random 6-digit PINs, written beside their shares (demo only).
+Status EnsureDemoCustody(const std::string& custody) {
+  if (std::filesystem::exists(custody + "/master.pub")) return OkStatus();
+  std::vector<std::string> pins;
+  for (int i = 1; i <= kCustodians; ++i) {
+    unsigned char r[4];
+    if (RAND_bytes(r, sizeof r) != 1) return Internal("no randomness for the custodians' PINs");
+    uint32_t n = (uint32_t{r[0]} << 24 | uint32_t{r[1]} << 16 | uint32_t{r[2]} << 8 | r[3]) % 1000000;
+    char pin[8];
+    std::snprintf(pin, sizeof pin, "%06u", n);
+    pins.emplace_back(pin);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(custody, ec);
+  if (ec) return Unavailable("cannot create " + custody + ": " + ec.message());
+  for (int i = 1; i <= kCustodians; ++i) {
+    RETURN_IF_ERROR(WriteFileAtomic(custody + "/share-" + std::to_string(i) + ".pin", pins[i - 1] + "\n", true));
+  }
+  return embassy::SplitNewMasterKey(custody, kThreshold, pins).status();
+}
+
+std::string Quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Result<DemoEmbassy> PrepareDemoEmbassy(CaAccess& ca, const std::string& dir, const std::string& passphrase_file,
+                                       int port, bool synchronous) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(passphrase_file));
+  std::string passphrase = text.substr(0, text.find('\n'));
+  RETURN_IF_ERROR(EnsureDemoCustody(dir + "/custody"));
+  std::string shipping_dir = dir + "/shipping";
+  ASSIGN_OR_RETURN(std::string sender, EnsureServerCertificates(ca, shipping_dir, passphrase, "EE riik home node"));
+
+  DemoEmbassy e;
+  e.dir = dir + "/embassy-lu";
+  e.port = port;
+  e.url = "https://127.0.0.1:" + std::to_string(port);
+  e.archive_dir = e.dir + "/archive";
+  ASSIGN_OR_RETURN(std::string own, EnsureServerCertificates(ca, e.dir, passphrase, "EE data embassy (Luxembourg)"));
+  (void)own;
+  std::string root = dir + "/trust/root.pem";
+  e.config_path = e.dir + "/embassy.toml";
+  std::string toml =
+      "# The data embassy's node, written by riik up (a stand-in for the site abroad).\n"
+      "data_dir = " +
+      Quoted(e.dir) +
+      "\n\n"
+      "[[role]]\nkind = \"embassy\"\nname = \"embassy-lu\"\n"
+      "listen = \"127.0.0.1:" +
+      std::to_string(port) +
+      "\"\n"
+      "trust_root = " +
+      Quoted(root) +
+      "\n"
+      "senders = " +
+      Quoted(sender) +
+      "\n"
+      "archive_dir = " +
+      Quoted(e.archive_dir) +
+      "\n"
+      "[role.tls]\ncert = " +
+      Quoted(e.dir + "/auth.pem") + "\nkey = " + Quoted(e.dir + "/auth.key") + "\nclient_ca = " + Quoted(root) + "\n";
+  RETURN_IF_ERROR(WriteFileAtomic(e.config_path, toml, /*secret=*/false));
+
+  e.shipping = node::RoleConfig{"shipping", "shipping", {}, {}};
+  e.shipping.settings = {{"embassies", e.url},
+                         {"mode", synchronous ? "sync" : "async"},
+                         {"tls_cert", shipping_dir + "/auth.pem"},
+                         {"tls_key", shipping_dir + "/auth.key"},
+                         {"trust_root", root},
+                         {"signing_cert", shipping_dir + "/signing.pem"},
+                         {"signing_key", shipping_dir + "/signing.key"},
+                         {"key_passphrase_file", passphrase_file},
+                         {"master_public", dir + "/custody/master.pub"}};
+  return e;
+}
+
+}  // namespace riik::cli

@@ -1,0 +1,30 @@
+// Reading secrets from the terminal.
+#include "cli/terminal.h"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace riik::cli {
+
+Result<std::string> AskSecret(const std::string& what, const std::string& otherwise) {
+  if (!::isatty(STDIN_FILENO))
+    return InvalidArgument("give " + what + " " + otherwise + " (or run on a terminal to be asked)");
+  std::fprintf(stderr, "%s: ", what.c_str());
+  termios old{};
+  bool have = ::tcgetattr(STDIN_FILENO, &old) == 0;
+  if (have) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (have) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::fprintf(stderr, "\n");
+  return line;
+}
+
+}  // namespace riik::cli

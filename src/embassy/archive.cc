@@ -1,0 +1,268 @@
+// The embassy's segment archive.
+#include "embassy/archive.h"
+
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "crypto/x509.h"
+
+namespace riik::embassy {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kSeqDigits = 20;
+
+std::string SegmentName(int64_t first, int64_t last) {
+  std::string a = std::to_string(first), b = std::to_string(last);
+  return std::string(kSeqDigits - a.size(), '0') + a + "-" + std::string(kSeqDigits - b.size(), '0') + b + ".seg";
+}
+
+// FIRST-LAST.seg, both 20 digits.
+bool ParseSegmentName(const std::string& name, int64_t& first, int64_t& last) {
+  if (name.size() != 2 * kSeqDigits + 5 || name[kSeqDigits] != '-' || !name.ends_with(".seg")) return false;
+  auto parse = [&](size_t at, int64_t& out) {
+    auto [p, ec] = std::from_chars(name.data() + at, name.data() + at + kSeqDigits, out);
+    return ec == std::errc() && p == name.data() + at + kSeqDigits && out > 0;
+  };
+  return parse(0, first) && parse(kSeqDigits + 1, last) && last >= first;
+}
+
+Result<UniquePtr<X509>> ReadSigner(const std::string& node_dir) {
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(node_dir + "/signer.pem"));
+  return ParseCertificatePem(pem);
+}
+
+std::vector<std::string> KeyIds(const std::string& node_dir) {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(node_dir + "/keys", ec)) {
+    std::string name = f.path().filename().string();
+    if (name.ends_with(".json")) ids.push_back(name.substr(0, name.size() - 5));
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+bool ValidNodeName(std::string_view node) {
+  if (node.empty() || node.size() > 63) return false;
+  return std::all_of(node.begin(), node.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+Json ArchiveHead::ToJson() const {
+  Json j = {{"node", node},
+            {"last_seq", last_seq},
+            {"hash", HexEncode(hash)},
+            {"segments", segments},
+            {"bytes", bytes},
+            {"key_ids", key_ids},
+            {"last_received_us", last_received_us}};
+  j["problem"] = problem.ok() ? Json(nullptr) : Json(problem.message());
+  return j;
+}
+
+Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir) {
+  std::vector<ArchivedSegment> out;
+  std::error_code ec;
+  fs::directory_iterator it(node_dir + "/segments", ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return out;
+    return Unavailable("cannot list " + node_dir + "/segments: " + ec.message());
+  }
+  for (const auto& f : it) {
+    std::string name = f.path().filename().string();
+    if (name.starts_with(".")) continue;  // a write in progress (WriteFileAtomic's temporary)
+    ArchivedSegment s;
+    if (!ParseSegmentName(name, s.first_seq, s.last_seq)) {
+      return DataLoss("unexpected file " + f.path().string() + " among the segments");
+    }
+    s.path = f.path().string();
+    s.bytes = static_cast<int64_t>(f.file_size(ec));
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first_seq < b.first_seq; });
+  return out;
+}
+
+Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::string& node,
+                                       const std::function<void(size_t, size_t)>& progress) {
+  ArchiveHead head;
+  head.node = node;
+  head.hash = FirstSegmentPrev();
+  head.key_ids = KeyIds(node_dir);
+  ASSIGN_OR_RETURN(std::vector<ArchivedSegment> segments, ListSegments(node_dir));
+  if (segments.empty()) return head;
+  auto signer = ReadSigner(node_dir);
+  if (!signer.ok()) return DataLoss(node + " has segments but no readable signer.pem: " + signer.status().message());
+  EVP_PKEY* key = X509_get0_pubkey(signer->get());
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const ArchivedSegment& s = segments[i];
+    std::string name = fs::path(s.path).filename().string();
+    if (s.first_seq != head.last_seq + 1) {
+      return DataLoss(node + ": segment " + name + " does not follow seq " + std::to_string(head.last_seq) +
+                      (s.first_seq > head.last_seq + 1 ? " (segments are missing)" : " (segments overlap)"));
+    }
+    ASSIGN_OR_RETURN(std::string bytes, ReadFile(s.path));
+    auto checked = CheckSegment(bytes, key, head.hash);
+    if (!checked.ok()) return DataLoss(node + ": segment " + name + ": " + checked.status().message());
+    if (checked->header.node != node || checked->header.first_seq != s.first_seq ||
+        checked->header.last_seq != s.last_seq) {
+      return DataLoss(node + ": segment " + name + " holds " + checked->header.node + " seqs " +
+                      std::to_string(checked->header.first_seq) + ".." + std::to_string(checked->header.last_seq));
+    }
+    head.last_seq = s.last_seq;
+    head.hash = checked->hash;
+    head.segments++;
+    head.bytes += s.bytes;
+    head.last_received_us = std::max(head.last_received_us, checked->header.created_us);
+    if (progress) progress(i + 1, segments.size());
+  }
+  return head;
+}
+
+Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root) {
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) return Unavailable("cannot create the archive directory " + root + ": " + ec.message());
+  std::unique_ptr<Archive> archive(new Archive(root));
+  for (const auto& d : fs::directory_iterator(root, ec)) {
+    std::string node = d.path().filename().string();
+    if (!d.is_directory() || !ValidNodeName(node)) continue;
+    auto head = CheckNodeDirectory(d.path().string(), node);
+    if (head.ok()) {
+      archive->heads_[node] = std::move(*head);
+    } else {
+      ArchiveHead broken;
+      broken.node = node;
+      broken.problem = head.status();
+      archive->heads_[node] = std::move(broken);
+    }
+  }
+  if (ec) return Unavailable("cannot list the archive directory " + root + ": " + ec.message());
+  return archive;
+}
+
+Status Archive::PutSigner(const std::string& node, const std::string& signer_pem) {
+  if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
+  if (signer_pem.size() > 64 * 1024) return InvalidArgument("a signer's certificate chain is at most 64 KiB");
+  RETURN_IF_ERROR(ParseCertificatesPem(signer_pem).status());
+  std::lock_guard lock(mu_);
+  std::string dir = NodeDir(node);
+  auto kept = ReadFile(dir + "/signer.pem");
+  if (kept.ok() && *kept == signer_pem) {
+    signers_[node] = signer_pem;
+    return OkStatus();
+  }
+  auto it = heads_.find(node);
+  if (kept.ok() && it != heads_.end() && it->second.segments > 0) {
+    return PermissionDenied(node + "'s segments here are signed by another certificate; this embassy keeps " +
+                            "the first signer of a node");
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  RETURN_IF_ERROR(WriteFileAtomic(dir + "/signer.pem", signer_pem, /*secret=*/false));
+  signers_[node] = signer_pem;
+  return OkStatus();
+}
+
+Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view bytes) {
+  if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
+  std::lock_guard lock(mu_);
+  auto signer_it = signers_.find(node);
+  if (signer_it == signers_.end()) {
+    auto kept = ReadFile(NodeDir(node) + "/signer.pem");
+    if (!kept.ok()) return FailedPrecondition("no signer is set for " + node + " (PUT its certificate first)");
+    signer_it = signers_.emplace(node, std::move(*kept)).first;
+  }
+  ASSIGN_OR_RETURN(UniquePtr<X509> signer, ParseCertificatePem(signer_it->second));
+  auto [it, fresh] = heads_.try_emplace(node);
+  ArchiveHead& head = it->second;
+  if (fresh) {
+    head.node = node;
+    head.hash = FirstSegmentPrev();
+  }
+  if (!head.problem.ok()) {
+    return DataLoss("this embassy's copy of " + node + " failed its check and takes no more segments until an " +
+                    "operator has looked: " + head.problem.message());
+  }
+  std::string dir = NodeDir(node);
+  ASSIGN_OR_RETURN(SegmentHeader peeked, PeekSegmentHeader(bytes));
+  if (peeked.node != node) return InvalidArgument("the segment is " + peeked.node + "'s, sent as " + node + "'s");
+  if (peeked.first_seq != head.last_seq + 1) {
+    return FailedPrecondition("the segment starts at seq " + std::to_string(peeked.first_seq) +
+                              "; this embassy holds " + node + " up to seq " + std::to_string(head.last_seq));
+  }
+  ASSIGN_OR_RETURN(SealedSegment checked, CheckSegment(bytes, X509_get0_pubkey(signer.get()), head.hash));
+  const SegmentHeader& h = checked.header;
+  std::error_code ec;
+  fs::create_directories(dir + "/segments", ec);
+  if (ec) return Unavailable("cannot create " + dir + "/segments: " + ec.message());
+  RETURN_IF_ERROR(WriteFileAtomic(dir + "/segments/" + SegmentName(h.first_seq, h.last_seq), bytes, false));
+  head.last_seq = h.last_seq;
+  head.hash = checked.hash;
+  head.segments++;
+  head.bytes += static_cast<int64_t>(bytes.size());
+  head.last_received_us = NowMicros();
+  return head;
+}
+
+Status Archive::PutKey(const std::string& node, std::string_view wrapped) {
+  if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
+  auto doc = ParseJson(wrapped, JsonLimits{4096, 2});
+  if (!doc.ok() || !doc->is_object() || doc->value("format", "") != "riik-wrapped-key-v1" ||
+      doc->value("node", "") != node) {
+    return InvalidArgument("not a riik-wrapped-key-v1 document of node " + node);
+  }
+  std::string key_id = doc->value("key_id", "");
+  if (key_id.size() != 16 || key_id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return InvalidArgument("the wrapped key's key_id is not 16 hex digits");
+  }
+  std::lock_guard lock(mu_);
+  std::string dir = NodeDir(node) + "/keys";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  std::string path = dir + "/" + key_id + ".json";
+  if (fs::exists(path)) return OkStatus();  // kept once; a key id names one key
+  RETURN_IF_ERROR(WriteFileAtomic(path, wrapped, /*secret=*/false));
+  auto [it, fresh] = heads_.try_emplace(node);
+  if (fresh) {
+    it->second.node = node;
+    it->second.hash = FirstSegmentPrev();
+  }
+  it->second.key_ids = KeyIds(NodeDir(node));
+  return OkStatus();
+}
+
+Result<ArchiveHead> Archive::Head(const std::string& node) const {
+  std::lock_guard lock(mu_);
+  auto it = heads_.find(node);
+  if (it == heads_.end()) {
+    if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name");
+    ArchiveHead empty;
+    empty.node = node;
+    empty.hash = FirstSegmentPrev();
+    return empty;
+  }
+  return it->second;
+}
+
+std::vector<ArchiveHead> Archive::Heads() const {
+  std::lock_guard lock(mu_);
+  std::vector<ArchiveHead> out;
+  for (const auto& [node, head] : heads_) out.push_back(head);
+  return out;
+}
+
+}  // namespace riik::embassy

@@ -1,0 +1,93 @@
+// The embassy's keeping of the segments the state's nodes ship to it: ciphertext only,
+// one directory per node, each segment checked (signature, hash link to the one before)
+// and made durable before it is acknowledged. Layout under the archive's root:
+//
+//   NODE/signer.pem                       the certificate NODE's segments verify with
+//   NODE/keys/KEY_ID.json                 NODE's data keys, wrapped to the master key
+//   NODE/segments/FIRST-LAST.seg          the segments as shipped (seqs zero-padded to 20)
+//
+// Opening an archive re-checks every node's whole chain, so a segment altered, dropped,
+// reordered or replayed behind the embassy's back is found on its side too; that node
+// then takes no more segments until an operator looks (its head carries the problem).
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "crypto/handles.h"
+#include "embassy/segment.h"
+
+namespace riik::embassy {
+
+struct ArchivedSegment {
+  int64_t first_seq = 0, last_seq = 0;
+  std::string path;
+  int64_t bytes = 0;
+};
+
+struct ArchiveHead {
+  std::string node;
+  int64_t last_seq = 0;  // 0: nothing yet
+  std::string hash;      // of the last segment (FirstSegmentPrev() when none)
+  int64_t segments = 0;
+  int64_t bytes = 0;
+  UnixMicros last_received_us = 0;
+  std::vector<std::string> key_ids;  // wrapped data keys held
+  Status problem;                    // what the last check found wrong, if anything
+
+  Json ToJson() const;
+};
+
+// The segment files of one node's directory in seq order, names checked (a file whose
+// name is not FIRST-LAST.seg is an error naming it: nothing in there is ignored).
+Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir);
+
+// Re-checks a node directory's whole chain without the data key: every segment's
+// signature under signer.pem, its link to the one before, that its header matches its
+// file name and continues the seqs. `progress(done, total)` as it goes. Returns the head.
+Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::string& node,
+                                       const std::function<void(size_t, size_t)>& progress = nullptr);
+
+class Archive {
+ public:
+  // Opens (creating) the archive at `root` and checks every node in it.
+  static Result<std::unique_ptr<Archive>> Open(const std::string& root);
+
+  // Sets the certificate (PEM, leaf first) `node`'s segments must be signed by: kept
+  // from the first segment on; another one later is PermissionDenied. The caller checks
+  // that it chains to the state's trust root.
+  Status PutSigner(const std::string& node, const std::string& signer_pem);
+  // Checks `bytes` as the next segment of `node` under its signer, then writes it
+  // durably (file fsynced, renamed, directory fsynced). FailedPrecondition (saying how
+  // far this archive holds the node) when it does not start right after the last one:
+  // the shipper re-reads the head and resends; DataLoss when it starts there but does
+  // not link (a replayed or forged segment); InvalidArgument for a malformed one.
+  Result<ArchiveHead> Append(const std::string& node, std::string_view bytes);
+  // Keeps a wrapped data key (riik-wrapped-key-v1) of `node`.
+  Status PutKey(const std::string& node, std::string_view wrapped);
+
+  Result<ArchiveHead> Head(const std::string& node) const;
+  std::vector<ArchiveHead> Heads() const;
+  const std::string& root() const { return root_; }
+
+ private:
+  explicit Archive(std::string root) : root_(std::move(root)) {}
+  std::string NodeDir(const std::string& node) const { return root_ + "/" + node; }
+
+  std::string root_;
+  mutable std::mutex mu_;  // appends are rare and short next to their fsyncs
+  std::map<std::string, ArchiveHead> heads_;
+  std::map<std::string, std::string> signers_;  // node -> signer.pem's text
+};
+
+// Node names the archive accepts (they become directory names): 1..63 of [a-z0-9_].
+bool ValidNodeName(std::string_view node);
+
+}  // namespace riik::embassy

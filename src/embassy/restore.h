@@ -1,0 +1,41 @@
+// Restoring a node from an embassy's archive: the master secret (from custodians'
+// shares) unwraps the node's data key; every segment is checked (signature, chain),
+// decrypted and every entry checked (hash, link) before it is replayed into a fresh
+// store, SQLite or PostgreSQL; the result's journal head and state digest are reported.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace riik::embassy {
+
+struct RestoreOptions {
+  std::string node_dir;                  // the archive's directory of the node (archive.h)
+  std::string node;                      // its journal's node name
+  std::string master_secret;             // from RestoreSecret (custody.h)
+  std::string trust_root_pem;            // if set, the segments' signer must chain to it
+  std::string store_url;                 // a store that does not exist yet, or is empty
+  std::optional<int64_t> until_seq;      // stop after this seq
+  std::optional<UnixMicros> until_time;  // stop after the last entry committed by then
+  // (entries restored, entries the archive holds) as the restore goes.
+  std::function<void(int64_t, int64_t)> progress;
+};
+
+struct RestoreReport {
+  int64_t segments = 0;
+  int64_t entries = 0;
+  int64_t archive_last_seq = 0;  // what the archive holds; entries may stop short of it
+  store::JournalHead head;
+  store::StateDigest digest;
+  std::string signer;  // the signing certificate's subject
+  int64_t archive_bytes = 0;
+};
+
+Result<RestoreReport> RestoreNode(const RestoreOptions& options);
+
+}  // namespace riik::embassy

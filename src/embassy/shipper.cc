@@ -1,0 +1,402 @@
+// Shipping a store's journal to the data embassies.
+#include "embassy/shipper.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/metrics.h"
+#include "embassy/segment.h"
+
+namespace riik::embassy {
+namespace {
+
+constexpr size_t kReadChunk = 256;  // entries read from the journal at a time
+constexpr auto kIdleWait = std::chrono::milliseconds(1000);
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);  // an embassy back is used within a second
+
+}  // namespace
+
+Json ShippingStatus::ToJson() const {
+  Json list = Json::array();
+  for (const auto& e : embassies) {
+    list.push_back({{"url", e.url},
+                    {"acked_seq", e.acked_seq},
+                    {"last_ack_us", e.last_ack_us},
+                    {"segments", e.segments},
+                    {"bytes", e.bytes},
+                    {"error", e.error.empty() ? Json(nullptr) : Json(e.error)},
+                    {"halted", e.halted}});
+  }
+  return {{"node", node},
+          {"mode", synchronous ? "sync" : "async"},
+          {"head_seq", head_seq},
+          {"acked_seq", acked_seq},
+          {"lag_entries", lag_entries},
+          {"lag_seconds", lag_seconds},
+          {"embassies", list}};
+}
+
+struct Shipper::State {
+  store::Store* store = nullptr;
+  ShipperOptions options;
+  std::string node;
+
+  mutable std::mutex mu;
+  std::condition_variable wake;          // a commit, or stop
+  std::condition_variable acknowledged;  // an acknowledgement
+  bool stopping = false;
+  UnixMicros drain_until = 0;  // while stopping: send what there is until then
+  int64_t committed_seq = 0;
+  struct Target {
+    EmbassyProgress progress;
+    std::string acked_hash;      // raw; the chain's last link at that embassy
+    int64_t remembered_seq = 0;  // from the state file
+    std::string remembered_hash;
+    UnixMicros oldest_unacked_us = 0;
+  };
+  std::vector<Target> targets;
+  std::vector<std::thread> threads;
+  Counter* errors = nullptr;
+
+  ShippingStatus Snapshot() const;
+
+  int64_t MaxAckedLocked() const {
+    int64_t m = 0;
+    for (const auto& t : targets) m = std::max(m, t.progress.acked_seq);
+    return m;
+  }
+
+  Status SaveStateLocked() {
+    Json j = Json::object();
+    for (const auto& t : targets) {
+      j[t.progress.url] = {{"seq", t.remembered_seq}, {"hash", HexEncode(t.remembered_hash)}};
+    }
+    return WriteFileAtomic(options.state_file, j.dump(), /*secret=*/false);
+  }
+
+  void LoadState() {
+    auto text = ReadFile(options.state_file);
+    if (!text.ok()) return;
+    auto j = ParseJson(*text);
+    if (!j.ok() || !j->is_object()) {
+      spdlog::warn("embassy shipping state {} is unreadable; trusting the embassies' heads", options.state_file);
+      return;
+    }
+    for (auto& t : targets) {
+      if (!j->contains(t.progress.url)) continue;
+      const Json& e = (*j)[t.progress.url];
+      auto hash = HexDecode(e.value("hash", ""));
+      t.remembered_seq = e.value("seq", int64_t{0});
+      t.remembered_hash = hash.ok() ? *hash : "";
+    }
+  }
+
+  void Fail(size_t i, const std::string& what, bool halt = false) {
+    std::lock_guard lock(mu);
+    Target& t = targets[i];
+    if (t.progress.error != what) spdlog::warn("embassy {} ({}): {}", t.progress.url, node, what);
+    t.progress.error = what;
+    t.progress.halted = t.progress.halted || halt;
+    errors->Add();
+  }
+
+  // Asks the embassy how far it holds the node and gives it our signer and wrapped key.
+  // Returns false if it cannot be used now.
+  bool Sync(size_t i, net::HttpClient& client) {
+    const std::string base = "/v1/embassy/nodes/" + node;
+    net::Headers text;
+    text.Add("Content-Type", "application/x-pem-file");
+    auto signer = client.Send("PUT", base + "/signer", text, options.signer_pem);
+    if (!signer.ok() || signer->status != 200) {
+      Fail(i, "setting our signer: " + (signer.ok() ? signer->body : signer.status().message()));
+      return false;
+    }
+    net::Headers json;
+    json.Add("Content-Type", "application/json");
+    auto key = client.Send("PUT", base + "/keys", json, options.wrapped_key);
+    if (!key.ok() || key->status != 200) {
+      Fail(i, "handing over the wrapped data key: " + (key.ok() ? key->body : key.status().message()));
+      return false;
+    }
+    auto head = client.Get(base);
+    if (!head.ok() || head->status != 200) {
+      Fail(i, "reading its head: " + (head.ok() ? head->body : head.status().message()));
+      return false;
+    }
+    auto j = ParseJson(head->body);
+    auto hash = j.ok() ? HexDecode(j->value("hash", "")) : Result<std::string>(InvalidArgument("no JSON"));
+    if (!j.ok() || !hash.ok() || hash->size() != 32) {
+      Fail(i, "its head is not a head: " + head->body.substr(0, 200));
+      return false;
+    }
+    int64_t seq = j->value("last_seq", int64_t{0});
+    std::lock_guard lock(mu);
+    Target& t = targets[i];
+    if (seq < t.remembered_seq || (seq == t.remembered_seq && seq > 0 && *hash != t.remembered_hash)) {
+      std::string what = "the embassy holds " + node + " up to seq " + std::to_string(seq) +
+                         " but had acknowledged up to seq " + std::to_string(t.remembered_seq) +
+                         (seq < t.remembered_seq ? ": segments were lost or removed there"
+                                                 : " with another last segment: segments were altered there") +
+                         "; not sending to it until an operator has looked";
+      if (!t.progress.halted) spdlog::error("embassy {} ({}): {}", t.progress.url, node, what);
+      t.progress.error = what;
+      t.progress.halted = true;
+      errors->Add();
+      return false;
+    }
+    int64_t head_seq = store->Head().seq;
+    if (seq > head_seq) {
+      t.progress.error = "the embassy holds " + node + " up to seq " + std::to_string(seq) +
+                         ", beyond this node's head " + std::to_string(head_seq);
+      t.progress.halted = true;
+      errors->Add();
+      return false;
+    }
+    t.progress.acked_seq = seq;
+    t.acked_hash = *hash;
+    return true;
+  }
+
+  // Entries after `after`, bounded in count and bytes.
+  Result<std::vector<store::JournalEntry>> NextEntries(int64_t after) {
+    std::vector<store::JournalEntry> out;
+    size_t bytes = 0;
+    while (out.size() < options.max_segment_entries && bytes < options.max_segment_bytes) {
+      size_t want = std::min(kReadChunk, options.max_segment_entries - out.size());
+      ASSIGN_OR_RETURN(auto chunk, store->ReadJournal(after, static_cast<int64_t>(want)));
+      if (chunk.empty()) break;
+      for (auto& e : chunk) {
+        if (!out.empty() && bytes + e.changes.size() > options.max_segment_bytes) return out;
+        bytes += e.changes.size() + 256;
+        after = e.seq;
+        out.push_back(std::move(e));
+      }
+      if (chunk.size() < want) break;
+    }
+    return out;
+  }
+
+  void Run(size_t i) {
+    std::string url;
+    {
+      std::lock_guard lock(mu);
+      url = targets[i].progress.url;
+    }
+    std::unique_ptr<net::HttpClient> client;
+    bool synced = false;
+    auto backoff = kFirstBackoff;
+    auto pause = [&] {
+      std::unique_lock lock(mu);
+      wake.wait_for(lock, backoff, [&] { return stopping; });
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    };
+    while (true) {
+      {
+        std::unique_lock lock(mu);
+        if (stopping && (NowMicros() > drain_until || targets[i].progress.acked_seq >= committed_seq ||
+                         !targets[i].progress.error.empty())) {
+          return;
+        }
+        if (targets[i].progress.halted) {
+          wake.wait_for(lock, kIdleWait, [&] { return stopping; });
+          continue;
+        }
+      }
+      if (!client) {
+        auto created = net::HttpClient::Create(url, options.client);
+        if (!created.ok()) {
+          Fail(i, created.status().message());
+          pause();
+          continue;
+        }
+        client = std::move(*created);
+      }
+      if (!synced) {
+        synced = Sync(i, *client);
+        if (!synced) {
+          client.reset();
+          pause();
+          continue;
+        }
+      }
+      int64_t acked;
+      std::string prev;
+      {
+        std::lock_guard lock(mu);
+        acked = targets[i].progress.acked_seq;
+        prev = targets[i].acked_hash;
+      }
+      auto entries = NextEntries(acked);
+      if (!entries.ok()) {
+        Fail(i, "reading the journal: " + entries.status().message());
+        pause();
+        continue;
+      }
+      if (entries->empty()) {
+        std::unique_lock lock(mu);
+        targets[i].oldest_unacked_us = 0;
+        wake.wait_for(lock, kIdleWait, [&] { return stopping || committed_seq > acked; });
+        continue;
+      }
+      {
+        std::lock_guard lock(mu);
+        targets[i].oldest_unacked_us = entries->front().time;
+      }
+      auto sealed = SealSegment(*entries, prev, options.data_key, options.signing_key.get());
+      if (!sealed.ok()) {
+        Fail(i, "sealing a segment: " + sealed.status().message());
+        pause();
+        continue;
+      }
+      net::Headers headers;
+      headers.Add("Content-Type", "application/octet-stream");
+      auto sent = client->Send("POST", "/v1/embassy/nodes/" + node + "/segments", headers, sealed->bytes);
+      if (!sent.ok()) {
+        Fail(i, "sending a segment: " + sent.status().message());
+        client.reset();
+        synced = false;
+        pause();
+        continue;
+      }
+      if (sent->status == 409) {  // not the next one there: read its head again
+        Fail(i, "the embassy expected another segment: " + sent->body.substr(0, 300));
+        synced = false;
+        continue;
+      }
+      auto ack = ParseJson(sent->body);
+      auto ack_hash = ack.ok() ? HexDecode(ack->value("hash", "")) : Result<std::string>(InvalidArgument(""));
+      if (sent->status != 200 || !ack.ok() || !ack_hash.ok() || *ack_hash != sealed->hash ||
+          ack->value("last_seq", int64_t{0}) != sealed->header.last_seq) {
+        Fail(i, "the embassy refused segment " + std::to_string(sealed->header.first_seq) + ".." +
+                    std::to_string(sealed->header.last_seq) + ": HTTP " + std::to_string(sent->status) + " " +
+                    sent->body.substr(0, 300));
+        synced = false;
+        pause();
+        continue;
+      }
+      backoff = kFirstBackoff;
+      std::lock_guard lock(mu);
+      Target& t = targets[i];
+      t.progress.acked_seq = sealed->header.last_seq;
+      t.progress.last_ack_us = NowMicros();
+      t.progress.segments++;
+      t.progress.bytes += sealed->bytes.size();
+      t.progress.error.clear();
+      t.acked_hash = sealed->hash;
+      t.remembered_seq = t.progress.acked_seq;
+      t.remembered_hash = sealed->hash;
+      Status saved = SaveStateLocked();
+      if (!saved.ok()) spdlog::warn("embassy shipping state for {}: {}", node, saved.message());
+      acknowledged.notify_all();
+    }
+  }
+};
+
+Result<std::unique_ptr<Shipper>> Shipper::Start(store::Store& store, ShipperOptions options) {
+  if (options.embassies.empty()) return InvalidArgument("no embassy to ship to");
+  if (options.data_key.size() != kDataKeyBytes) return InvalidArgument("the data key is 32 bytes");
+  if (!options.signing_key) return InvalidArgument("no signing key for segments");
+  if (options.state_file.empty()) return InvalidArgument("no state file for what the embassies acknowledged");
+  auto state = std::make_shared<State>();
+  state->store = &store;
+  state->node = store.node();
+  state->committed_seq = store.Head().seq;
+  for (const auto& url : options.embassies) {
+    State::Target t;
+    t.progress.url = url;
+    state->targets.push_back(std::move(t));
+  }
+  state->options = std::move(options);
+  state->LoadState();
+  Labels labels{{"node", state->node}};
+  state->errors = &Metrics().GetCounter("riik_embassy_errors_total", "Failures shipping to data embassies", labels);
+  std::weak_ptr<State> weak = state;
+  auto gauge = [&](const char* name, const char* help, std::function<double(const ShippingStatus&)> read) {
+    Metrics().SetCallbackGauge(name, help, labels, [weak, read] {
+      auto s = weak.lock();
+      return s ? read(s->Snapshot()) : 0.0;
+    });
+  };
+  gauge("riik_embassy_acked_seq", "The journal seq the best data embassy has acknowledged",
+        [](const ShippingStatus& s) { return static_cast<double>(s.acked_seq); });
+  gauge("riik_embassy_lag_entries", "Journal entries no data embassy holds yet",
+        [](const ShippingStatus& s) { return static_cast<double>(s.lag_entries); });
+  gauge("riik_embassy_lag_seconds", "Age of the oldest journal entry no data embassy holds yet",
+        [](const ShippingStatus& s) { return s.lag_seconds; });
+  for (size_t i = 0; i < state->targets.size(); ++i) {
+    state->threads.emplace_back([state, i] { state->Run(i); });
+  }
+  return std::unique_ptr<Shipper>(new Shipper(state));
+}
+
+Shipper::~Shipper() { Stop(); }
+
+void Shipper::Stop(std::chrono::milliseconds drain) {
+  {
+    std::lock_guard lock(state_->mu);
+    if (state_->stopping) return;
+    state_->stopping = true;
+    state_->drain_until = NowMicros() + drain.count() * 1000;
+  }
+  state_->wake.notify_all();
+  for (auto& t : state_->threads) t.join();
+  state_->threads.clear();
+  Labels labels{{"node", state_->node}};
+  for (const char* name : {"riik_embassy_acked_seq", "riik_embassy_lag_entries", "riik_embassy_lag_seconds"}) {
+    Metrics().RemoveCallbackGauge(name, labels);
+  }
+}
+
+Status Shipper::Committed(int64_t seq) {
+  {
+    std::lock_guard lock(state_->mu);
+    state_->committed_seq = std::max(state_->committed_seq, seq);
+  }
+  state_->wake.notify_all();
+  if (!state_->options.synchronous) return OkStatus();
+  return WaitAcknowledged(seq, state_->options.sync_timeout);
+}
+
+Status Shipper::WaitAcknowledged(int64_t seq, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mu);
+  bool held = state_->acknowledged.wait_for(lock, timeout, [&] { return state_->MaxAckedLocked() >= seq; });
+  if (held) return OkStatus();
+  std::string why;
+  for (const auto& t : state_->targets) {
+    if (!t.progress.error.empty()) why += "; " + t.progress.url + ": " + t.progress.error;
+  }
+  return DeadlineExceeded("committed here at seq " + std::to_string(seq) +
+                          ", but no data embassy has acknowledged it within " + std::to_string(timeout.count()) +
+                          " ms" + why);
+}
+
+ShippingStatus Shipper::Progress() const { return state_->Snapshot(); }
+
+ShippingStatus Shipper::State::Snapshot() const {
+  ShippingStatus s;
+  s.node = node;
+  s.synchronous = options.synchronous;
+  s.head_seq = store->Head().seq;
+  std::lock_guard lock(mu);
+  UnixMicros oldest = 0;
+  for (const auto& t : targets) {
+    s.embassies.push_back(t.progress);
+    if (t.progress.acked_seq >= s.acked_seq) {
+      s.acked_seq = t.progress.acked_seq;
+      oldest = t.oldest_unacked_us;
+    }
+  }
+  s.lag_entries = std::max<int64_t>(0, s.head_seq - s.acked_seq);
+  if (s.lag_entries > 0 && oldest > 0) s.lag_seconds = static_cast<double>(NowMicros() - oldest) / 1e6;
+  return s;
+}
+
+}  // namespace riik::embassy

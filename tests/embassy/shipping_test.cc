@@ -1,0 +1,366 @@
+// The data embassy end to end in one process: an embassy node (role embassy, mutual
+// TLS) and a home node whose stores ship to it; async and sync modes, an embassy that
+// was down catching up, a restore with 3 of 5 custodians' shares giving the home
+// store's digest, and tampering at the embassy found on both sides.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/file.h"
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
+#include "embassy/archive.h"
+#include "embassy/custody.h"
+#include "embassy/master_key.h"
+#include "embassy/restore.h"
+#include "embassy/shipper.h"
+#include "node/node.h"
+#include "support/temp_dir.h"
+#include "trust/test_ca.h"
+
+namespace riik::embassy {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kPins = {"111111", "222222", "333333", "444444", "555555"};
+const store::TableSchema kPersons = {
+    "persons", {{"code", store::ColumnType::kText}, {"name", store::ColumnType::kText}}, {"code"}, {}};
+
+class ShippingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    trust::TestCa test_ca = trust::OpenTestCa(dir_);
+    ASSERT_TRUE(test_ca.ca);
+    trust_store_ = std::move(test_ca.store);
+    ca_ = std::move(test_ca.ca);
+    root_ = dir_ / "root.pem";
+    ASSERT_TRUE(WriteFileAtomic(root_, CertificatePem(ca_->root_certificate()), false).ok());
+    embassy_sha_ = Issue(trust::Profile::kMemberAuth, "EE data embassy (test)", dir_ / "embassy-auth");
+    sender_sha_ = Issue(trust::Profile::kMemberAuth, "EE home node (test)", dir_ / "node-auth");
+    Issue(trust::Profile::kMemberSigning, "EE home node (test)", dir_ / "node-signing");
+    ASSERT_TRUE(SplitNewMasterKey(dir_ / "custody", 3, kPins).ok());
+    archive_ = dir_ / "embassy/archive";
+  }
+  void TearDown() override {
+    home_.reset();
+    embassy_.reset();
+  }
+
+  // Issues a certificate of `profile` into BASE.pem (with the organisations CA) and
+  // BASE.key; returns the leaf's SHA-256 in hex.
+  std::string Issue(trust::Profile profile, const std::string& cn, const std::string& base) {
+    auto key = GenerateEcKey("P-256");
+    trust::IssueRequest req;
+    req.profile = profile;
+    req.common_name = cn;
+    if (profile == trust::Profile::kMemberAuth) req.ip_addresses = {"127.0.0.1"};
+    req.public_key = key->get();
+    auto rec = ca_->Issue(req);
+    EXPECT_TRUE(rec.ok()) << rec.status().ToString();
+    EXPECT_TRUE(WriteFileAtomic(base + ".pem", rec->pem + CertificatePem(ca_->org_certificate()), false).ok());
+    EXPECT_TRUE(WriteFileAtomic(base + ".key", *PrivateKeyPem(key->get()), true).ok());
+    return DigestHex(Sha256(CertificateDer(ParseCertificatePem(rec->pem)->get())));
+  }
+
+  // The embassy on `port` (0: any; its URL is kept for restarts on the same port).
+  void StartEmbassy(uint16_t port = 0) {
+    node::NodeConfig c;
+    c.data_dir = dir_ / "embassy";
+    node::RoleConfig role{"embassy", "embassy", {}, {}};
+    role.listen.port = port;
+    role.listen.tls = net::TlsServerConfig{dir_ / "embassy-auth.pem", dir_ / "embassy-auth.key", root_, nullptr};
+    role.settings = {{"trust_root", root_}, {"senders", sender_sha_}, {"archive_dir", archive_}};
+    c.roles.push_back(role);
+    auto n = node::Node::Start(c);
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    embassy_ = std::move(*n);
+    embassy_url_ = embassy_->roles()[0].url;
+    embassy_port_ = static_cast<uint16_t>(std::stoi(embassy_url_.substr(embassy_url_.rfind(':') + 1)));
+  }
+
+  // The home node, shipping every store; its store "people" with kPersons.
+  void StartHome(const std::string& mode, int sync_timeout_ms = 10000) {
+    node::NodeConfig c;
+    c.data_dir = dir_ / "home";
+    node::RoleConfig status{"status", "status", {}, {}};
+    c.roles.push_back(status);
+    c.shipping = node::RoleConfig{"shipping", "shipping", {}, {}};
+    c.shipping->settings = {{"embassies", embassy_url_},
+                            {"mode", mode},
+                            {"sync_timeout_ms", std::to_string(sync_timeout_ms)},
+                            {"tls_cert", dir_ / "node-auth.pem"},
+                            {"tls_key", dir_ / "node-auth.key"},
+                            {"trust_root", root_},
+                            {"signing_cert", dir_ / "node-signing.pem"},
+                            {"signing_key", dir_ / "node-signing.key"},
+                            {"master_public", dir_ / "custody/master.pub"}};
+    auto n = node::Node::Start(c);
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    home_ = std::move(*n);
+    auto s = home_->OpenStore("people");
+    ASSERT_TRUE(s.ok());
+    people_ = *s;
+    ASSERT_TRUE(people_->EnsureTables({kPersons}).ok());
+  }
+
+  Result<store::JournalHead> Put(int i) {
+    return people_->Write([&](store::WriteTxn& t) {
+      return t.Put("persons",
+                   {{"code", "4940313" + std::to_string(6000 + i)}, {"name", "Kärt Õunapuu " + std::to_string(i)}});
+    });
+  }
+
+  // What the embassy's archive holds of "people" (checked from its files).
+  int64_t ArchivedSeq() {
+    auto head = CheckNodeDirectory(archive_ + "/people", "people");
+    return head.ok() ? head->last_seq : -1;
+  }
+
+  int64_t AckedSeq() {
+    for (const auto& s : home_->ShippingStatus()) {
+      if (s["node"] == "people") return s["acked_seq"].get<int64_t>();
+    }
+    return -1;
+  }
+
+  bool WaitForAck(int64_t seq, int ms = 15000) {
+    for (int waited = 0; waited < ms; waited += 20) {
+      if (AckedSeq() >= seq) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
+  std::vector<OpenedShare> Shares(std::initializer_list<int> which, const std::string& custody = "") {
+    std::vector<OpenedShare> out;
+    for (int i : which) {
+      std::string path = (custody.empty() ? dir_ / "custody" : custody) + "/share-" + std::to_string(i) + ".json";
+      out.push_back({*ReadFile(path), kPins[i - 1], path});
+    }
+    return out;
+  }
+
+  Result<RestoreReport> Restore(const std::string& into, std::optional<int64_t> until_seq = std::nullopt) {
+    auto secret = RestoreSecret(Shares({1, 3, 5}));
+    if (!secret.ok()) return secret.status();
+    RestoreOptions o;
+    o.node_dir = archive_ + "/people";
+    o.node = "people";
+    o.master_secret = *secret;
+    o.trust_root_pem = *ReadFile(root_);
+    o.store_url = "sqlite:" + dir_ / into;
+    o.until_seq = until_seq;
+    return RestoreNode(o);
+  }
+
+  riik::testing::TempDir dir_;
+  std::unique_ptr<store::Store> trust_store_;
+  std::unique_ptr<trust::CertificateAuthority> ca_;
+  std::string root_, embassy_sha_, sender_sha_, archive_, embassy_url_;
+  uint16_t embassy_port_ = 0;
+  std::unique_ptr<node::Node> embassy_, home_;
+  store::Store* people_ = nullptr;
+};
+
+TEST_F(ShippingTest, AsyncShipsEveryCommitAndThreeSharesRestoreTheSameState) {
+  StartEmbassy();
+  StartHome("async");
+  int64_t head = 0;
+  for (int i = 0; i < 150; ++i) head = Put(i)->seq;
+  ASSERT_TRUE(WaitForAck(head)) << home_->ShippingStatus().dump();
+  EXPECT_EQ(ArchivedSeq(), head);
+  auto home_digest = people_->Digest();
+  ASSERT_TRUE(home_digest.ok());
+
+  auto restored = Restore("restored.db");
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_EQ(restored->head.seq, head);
+  EXPECT_EQ(restored->digest.digest, home_digest->digest);
+  EXPECT_EQ(restored->digest.rows, home_digest->rows);
+  EXPECT_NE(restored->signer.find("EE home node"), std::string::npos);
+
+  // To an earlier seq: the state as it was then.
+  auto earlier = Restore("earlier.db", 10);
+  ASSERT_TRUE(earlier.ok()) << earlier.status().ToString();
+  EXPECT_EQ(earlier->head.seq, 10);
+
+  // The embassy holds no plaintext: neither a code nor a name written above.
+  for (const auto& f : fs::recursive_directory_iterator(archive_)) {
+    if (!f.is_regular_file()) continue;
+    std::string bytes = *ReadFile(f.path().string());
+    EXPECT_EQ(bytes.find("4940313"), std::string::npos) << f.path();
+    EXPECT_EQ(bytes.find("Õunapuu"), std::string::npos) << f.path();
+  }
+  // Status and metrics say how far the embassy is.
+  Json status = home_->ShippingStatus();
+  bool found = false;
+  for (const auto& s : status) {
+    if (s["node"] != "people") continue;
+    found = true;
+    EXPECT_EQ(s["mode"], "async");
+    EXPECT_EQ(s["lag_entries"], 0);
+    EXPECT_EQ(s["embassies"][0]["url"], embassy_url_);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ShippingTest, FewerThanThreeSharesOrAWrongOneCannotRestore) {
+  StartEmbassy();
+  StartHome("async");
+  ASSERT_TRUE(WaitForAck(Put(1)->seq));
+  auto two = RestoreSecret(Shares({2, 4}));
+  EXPECT_EQ(two.status().code(), Code::kInvalidArgument);
+  ASSERT_TRUE(SplitNewMasterKey(dir_ / "other-custody", 3, kPins).ok());
+  std::vector<OpenedShare> mixed = Shares({1, 2});
+  mixed.push_back(Shares({3}, dir_ / "other-custody")[0]);
+  auto wrong = RestoreSecret(mixed);
+  EXPECT_EQ(wrong.status().code(), Code::kDataLoss);
+  EXPECT_NE(wrong.status().message().find("other-custody/share-3.json"), std::string::npos) << wrong.status().message();
+  // Another master key (all three of another split) does not open the node's data key.
+  auto other = RestoreSecret(Shares({1, 2, 3}, dir_ / "other-custody"));
+  ASSERT_TRUE(other.ok());
+  RestoreOptions o;
+  o.node_dir = archive_ + "/people";
+  o.node = "people";
+  o.master_secret = *other;
+  o.store_url = "sqlite:" + dir_ / "wrong.db";
+  EXPECT_EQ(RestoreNode(o).status().code(), Code::kPermissionDenied);
+}
+
+TEST_F(ShippingTest, SyncCommitReturnsOnlyOnceTheEmbassyHoldsIt) {
+  StartEmbassy();
+  StartHome("sync", 3000);
+  for (int i = 0; i < 40; ++i) {
+    auto head = Put(i);
+    ASSERT_TRUE(head.ok()) << head.status().ToString();
+    ASSERT_GE(ArchivedSeq(), head->seq) << "commit " << i << " returned before the embassy held it";
+  }
+  // The embassy away: a commit is not confirmed, and says so.
+  embassy_.reset();
+  auto unconfirmed = Put(100);
+  EXPECT_EQ(unconfirmed.status().code(), Code::kDeadlineExceeded) << unconfirmed.status().ToString();
+  EXPECT_NE(unconfirmed.status().message().find("no data embassy has acknowledged"), std::string::npos);
+  // Back on the same address: it catches up, and commits are confirmed again.
+  StartEmbassy(embassy_port_);
+  auto confirmed = Put(101);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status().ToString();
+  EXPECT_EQ(ArchivedSeq(), confirmed->seq);
+}
+
+TEST_F(ShippingTest, AnEmbassyThatWasDownCatchesUpWithNothingLost) {
+  StartEmbassy();
+  StartHome("async");
+  ASSERT_TRUE(WaitForAck(Put(0)->seq));
+  uint16_t port = embassy_port_;
+  embassy_.reset();
+  int64_t head = 0;
+  for (int i = 1; i <= 300; ++i) head = Put(i)->seq;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_LT(AckedSeq(), head);
+  Json status = home_->ShippingStatus();
+  StartEmbassy(port);
+  ASSERT_TRUE(WaitForAck(head)) << home_->ShippingStatus().dump();
+  auto restored = Restore("caught-up.db");
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_EQ(restored->digest.digest, people_->Digest()->digest);
+}
+
+TEST_F(ShippingTest, TamperingAtTheEmbassyIsFoundOnBothSides) {
+  StartEmbassy();
+  StartHome("async");
+  int64_t head = 0;
+  for (int i = 0; i < 30; ++i) {
+    head = Put(i)->seq;
+    ASSERT_TRUE(WaitForAck(head));  // one segment per commit
+  }
+  home_.reset();
+  embassy_.reset();
+  auto segments = ListSegments(archive_ + "/people");
+  ASSERT_TRUE(segments.ok());
+  ASSERT_GE(segments->size(), 5u);
+  const std::string victim = (*segments)[3].path;
+  std::string original = *ReadFile(victim);
+
+  // A flipped byte: the signature fails, at the embassy's check and at a restore.
+  std::string flipped = original;
+  flipped[flipped.size() / 2] ^= 0x20;
+  ASSERT_TRUE(WriteFileAtomic(victim, flipped, false).ok());
+  auto checked = CheckNodeDirectory(archive_ + "/people", "people");
+  EXPECT_EQ(checked.status().code(), Code::kDataLoss);
+  EXPECT_NE(checked.status().message().find("signature"), std::string::npos) << checked.status().message();
+  EXPECT_FALSE(Restore("flipped.db").ok());
+
+  // A dropped segment: the next one does not follow.
+  fs::remove(victim);
+  checked = CheckNodeDirectory(archive_ + "/people", "people");
+  EXPECT_NE(checked.status().message().find("missing"), std::string::npos) << checked.status().message();
+
+  // An old segment replayed in its place: the chain does not link.
+  ASSERT_TRUE(WriteFileAtomic(victim, *ReadFile((*segments)[1].path), false).ok());
+  checked = CheckNodeDirectory(archive_ + "/people", "people");
+  EXPECT_EQ(checked.status().code(), Code::kDataLoss);
+  EXPECT_FALSE(Restore("replayed.db").ok());
+
+  // The embassy, reopened on it, takes no more segments of that node.
+  {
+    auto archive = Archive::Open(archive_);
+    ASSERT_TRUE(archive.ok());
+    auto people = (*archive)->Head("people");
+    ASSERT_TRUE(people.ok());
+    EXPECT_FALSE(people->problem.ok());
+    EXPECT_EQ((*archive)->Append("people", original).status().code(), Code::kDataLoss);
+  }
+
+  // The home side: the last segments removed at the embassy (the rest intact) — the
+  // shipper remembers more was acknowledged and stops sending there, saying why.
+  embassy_.reset();
+  ASSERT_TRUE(WriteFileAtomic(victim, original, false).ok());
+  for (size_t i = segments->size() - 3; i < segments->size(); ++i) fs::remove((*segments)[i].path);
+  StartEmbassy(embassy_port_);
+  StartHome("async");
+  bool halted = false;
+  for (int waited = 0; waited < 10000 && !halted; waited += 50) {
+    for (const auto& s : home_->ShippingStatus()) {
+      if (s["node"] == "people" && s["embassies"][0]["halted"].get<bool>()) {
+        halted = true;
+        EXPECT_NE(s["embassies"][0]["error"].get<std::string>().find("lost or removed"), std::string::npos);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(halted) << home_->ShippingStatus().dump();
+}
+
+TEST_F(ShippingTest, TheEmbassyLetsInOnlyItsSenders) {
+  // The embassy's own certificate is not a sender: a node shipping with it is refused.
+  StartEmbassy();
+  node::NodeConfig c;
+  c.data_dir = dir_ / "intruder";
+  c.roles.push_back(node::RoleConfig{"status", "status", {}, {}});
+  c.shipping = node::RoleConfig{"shipping", "shipping", {}, {}};
+  c.shipping->settings = {{"embassies", embassy_url_},
+                          {"tls_cert", dir_ / "embassy-auth.pem"},
+                          {"tls_key", dir_ / "embassy-auth.key"},
+                          {"trust_root", root_},
+                          {"signing_cert", dir_ / "node-signing.pem"},
+                          {"signing_key", dir_ / "node-signing.key"},
+                          {"master_public", dir_ / "custody/master.pub"}};
+  auto intruder = node::Node::Start(c);
+  ASSERT_TRUE(intruder.ok()) << intruder.status().ToString();
+  std::string error;
+  for (int waited = 0; waited < 10000 && error.empty(); waited += 50) {
+    for (const auto& s : (*intruder)->ShippingStatus()) {
+      if (s["embassies"][0]["error"].is_string()) error = s["embassies"][0]["error"];
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(error.find("not a sender"), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(archive_ + "/node/segments"));
+}
+
+}  // namespace
+}  // namespace riik::embassy
