@@ -9,8 +9,8 @@
 
 #include "core/file.h"
 #include "crypto/x509.h"
-#include "node/node.h"
 #include "node/admin_api.h"
+#include "node/node.h"
 
 namespace riik::cli {
 namespace {

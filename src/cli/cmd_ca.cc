@@ -11,8 +11,8 @@
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
-#include "crypto/x509.h"
 #include "core/json.h"
+#include "crypto/x509.h"
 #include "node/node.h"
 #include "trust/ca.h"
 
@@ -72,7 +72,8 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   issue->add_option("--ip", *ips, "IP address (repeatable)");
   issue->add_option("--days", *days, "Validity in days")->capture_default_str();
   issue->add_option("--out", *out, "Write OUT.pem (certificate + chain) and OUT.key (0600)")->required();
-  issue->footer("Example: riik ca issue --profile tls-server --cn registry --dns localhost --ip 127.0.0.1 --out registry");
+  issue->footer(
+      "Example: riik ca issue --profile tls-server --cn registry --dns localhost --ip 127.0.0.1 --out registry");
   issue->callback([=, &exit_code] {
     auto p = trust::ParseProfile(*profile);
     if (!p.ok()) {
@@ -122,7 +123,8 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
       exit_code = Fail("list", st.status());
       return;
     }
-    auto rows = (*st)->Query("SELECT serial, ca, profile, status, not_after, subject FROM certificates ORDER BY not_before");
+    auto rows =
+        (*st)->Query("SELECT serial, ca, profile, status, not_after, subject FROM certificates ORDER BY not_before");
     if (!rows.ok()) {
       exit_code = Fail("list", rows.status());
       return;
@@ -144,16 +146,18 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   auto serial = std::make_shared<std::string>();
   auto code = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>("unspecified");
-  CLI::App* revoke = ca->add_subcommand("revoke", "Revoke a certificate, or every eID certificate of a person (journaled)");
+  CLI::App* revoke =
+      ca->add_subcommand("revoke", "Revoke a certificate, or every eID certificate of a person (journaled)");
   AddCaOptions(revoke, *rs);
   auto* by_serial = revoke->add_option("--serial", *serial, "Serial number in hex, as `riik ca list` shows it");
   auto* by_code = revoke->add_option("--code", *code, "Personal code: revoke both certificates of that person's eID");
   by_serial->excludes(by_code);
   revoke->add_option("--reason", *reason, "RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, …")
       ->capture_default_str();
-  revoke->footer("Examples:\n  riik ca revoke --serial 5F3A… --reason superseded\n"
-                 "  riik ca revoke --code 38001085718 --reason keyCompromise   (a lost ID card)\n"
-                 "OCSP answers 'revoked' within a second.");
+  revoke->footer(
+      "Examples:\n  riik ca revoke --serial 5F3A… --reason superseded\n"
+      "  riik ca revoke --code 38001085718 --reason keyCompromise   (a lost ID card)\n"
+      "OCSP answers 'revoked' within a second.");
   revoke->callback([=, &exit_code] {
     if (serial->empty() == code->empty()) {
       exit_code = Fail("revoke", InvalidArgument("give --serial S or --code C"));
@@ -167,12 +171,16 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
     std::vector<trust::CertificateRecord> revoked;
     if (!serial->empty()) {
       auto one = access->Revoke(*serial, *reason);
-      if (one.ok()) revoked.push_back(std::move(*one));
-      else exit_code = Fail("revoke", one.status());
+      if (one.ok())
+        revoked.push_back(std::move(*one));
+      else
+        exit_code = Fail("revoke", one.status());
     } else {
       auto all = access->RevokePerson(*code, *reason);
-      if (all.ok()) revoked = std::move(*all);
-      else exit_code = Fail("revoke", all.status());
+      if (all.ok())
+        revoked = std::move(*all);
+      else
+        exit_code = Fail("revoke", all.status());
     }
     for (const auto& r : revoked) {
       std::printf("revoked %s %s (%s)\n", r.profile.c_str(), r.serial.c_str(), reason->c_str());

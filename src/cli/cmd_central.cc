@@ -59,7 +59,8 @@ void AddDirOptions(CLI::App* cmd, CentralSelect& s) {
 void AddMemberCommand(CLI::App* central, int& exit_code) {
   auto s = std::make_shared<CentralSelect>();
   auto id = std::make_shared<std::string>(), name = std::make_shared<std::string>();
-  CLI::App* cmd = central->add_subcommand("member", "Register a member: riik central member --id EE/GOV/70000013 --name …");
+  CLI::App* cmd =
+      central->add_subcommand("member", "Register a member: riik central member --id EE/GOV/70000013 --name …");
   AddDirOptions(cmd, *s);
   cmd->add_option("--id", *id, "INSTANCE/CLASS/CODE, e.g. EE/GOV/70000013")->required();
   cmd->add_option("--name", *name, "The member's name")->required();
@@ -68,8 +69,10 @@ void AddMemberCommand(CLI::App* central, int& exit_code) {
     Status st = member.ok() ? Change(*s, "/admin/member", {{"id", *id}, {"name", *name}},
                                      [&](exchange::CentralRegistry& r) { return r.AddMember(*member, *name); })
                             : member.status();
-    if (!st.ok()) exit_code = Fail("member", st);
-    else std::printf("registered member %s\n", id->c_str());
+    if (!st.ok())
+      exit_code = Fail("member", st);
+    else
+      std::printf("registered member %s\n", id->c_str());
   });
 }
 
@@ -84,8 +87,10 @@ void AddSubsystemCommand(CLI::App* central, int& exit_code) {
     Status st = sub.ok() ? Change(*s, "/admin/subsystem", {{"id", *id}},
                                   [&](exchange::CentralRegistry& r) { return r.AddSubsystem(*sub); })
                          : sub.status();
-    if (!st.ok()) exit_code = Fail("subsystem", st);
-    else std::printf("registered subsystem %s\n", id->c_str());
+    if (!st.ok())
+      exit_code = Fail("subsystem", st);
+    else
+      std::printf("registered subsystem %s\n", id->c_str());
   });
 }
 
@@ -122,12 +127,17 @@ void AddServerCommand(CLI::App* central, int& exit_code) {
       }
     }
     if (st.ok()) {
-      Json body = {{"owner", *owner},   {"code", *code}, {"address", *address},
-                   {"auth_cert_sha256", server.auth_cert_sha256}, {"clients", *clients}};
+      Json body = {{"owner", *owner},
+                   {"code", *code},
+                   {"address", *address},
+                   {"auth_cert_sha256", server.auth_cert_sha256},
+                   {"clients", *clients}};
       st = Change(*s, "/admin/server", body, [&](exchange::CentralRegistry& r) { return r.PutServer(server); });
     }
-    if (!st.ok()) exit_code = Fail("server", st);
-    else std::printf("registered security server %s at %s\n", server.Id().c_str(), address->c_str());
+    if (!st.ok())
+      exit_code = Fail("server", st);
+    else
+      std::printf("registered security server %s at %s\n", server.Id().c_str(), address->c_str());
   });
 }
 
@@ -140,14 +150,15 @@ void AddServiceCommand(CLI::App* central, int& exit_code) {
   cmd->add_option("--description", *description, "What it gives");
   cmd->callback([=, &exit_code] {
     auto path = exchange::ParseServicePath("/r1/" + *id);
-    Status st = !path.ok()           ? path.status()
-                : !path->rest.empty() ? InvalidArgument("--id must be INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE")
-                                      : Change(*s, "/admin/service", {{"id", *id}, {"description", *description}},
-                                               [&](exchange::CentralRegistry& r) {
-                                                 return r.AddService(path->service, *description);
-                                               });
-    if (!st.ok()) exit_code = Fail("service", st);
-    else std::printf("added service %s\n", id->c_str());
+    Status st = !path.ok() ? path.status()
+                : !path->rest.empty()
+                    ? InvalidArgument("--id must be INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE")
+                    : Change(*s, "/admin/service", {{"id", *id}, {"description", *description}},
+                             [&](exchange::CentralRegistry& r) { return r.AddService(path->service, *description); });
+    if (!st.ok())
+      exit_code = Fail("service", st);
+    else
+      std::printf("added service %s\n", id->c_str());
   });
 }
 
@@ -182,7 +193,8 @@ void AddShowCommand(CLI::App* central, int& exit_code) {
 }  // namespace
 
 void AddCentralCommand(CLI::App& app, int& exit_code) {
-  CLI::App* central = app.add_subcommand("central", "The X-Road central authority: members, security servers, services");
+  CLI::App* central =
+      app.add_subcommand("central", "The X-Road central authority: members, security servers, services");
   central->require_subcommand(1);
   central->footer(
       "Every change is a journaled transaction of the store DIR/central. While the central\n"

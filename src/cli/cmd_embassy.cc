@@ -1,24 +1,30 @@
-// `riik embassy keys split|status|verify|restore`: the data embassy from the command
-// line — the custodians' key shares, the shipping's lag, the archive's check and a
-// node's restore (docs/embassy.md).
+// `riik embassy keys split|status|verify|restore|drill|failover`: the data embassy from
+// the command line — the custodians' key shares, the shipping's lag, the archive's
+// check, a node's restore, restore drills and failing the whole state over
+// (docs/embassy.md).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/terminal.h"
+#include "cli/up.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/progress.h"
 #include "embassy/archive.h"
 #include "embassy/custody.h"
+#include "embassy/drill.h"
 #include "embassy/master_key.h"
 #include "embassy/restore.h"
+#include "embassy/vault.h"
 #include "net/client.h"
 #include "node/node.h"
+#include "node/role_keys.h"
 
 namespace riik::cli {
 namespace {
@@ -122,6 +128,8 @@ Status ShowStatus(const StatusArgs& a) {
   return OkStatus();
 }
 
+Result<std::vector<std::string>> ArchivedNodes(const std::string& archive);
+
 // ---- verify (at the embassy) ----------------------------------------------------------
 
 struct VerifyArgs {
@@ -130,19 +138,9 @@ struct VerifyArgs {
 };
 
 int Verify(const VerifyArgs& a) {
-  std::vector<std::string> nodes;
-  if (!a.node.empty()) {
-    nodes.push_back(a.node);
-  } else {
-    std::error_code ec;
-    for (const auto& d : std::filesystem::directory_iterator(a.archive, ec)) {
-      if (d.is_directory() && embassy::ValidNodeName(d.path().filename().string())) {
-        nodes.push_back(d.path().filename().string());
-      }
-    }
-    if (ec) return Fail("verify", Unavailable("cannot list " + a.archive + ": " + ec.message()));
-    std::sort(nodes.begin(), nodes.end());
-  }
+  auto listed = a.node.empty() ? ArchivedNodes(a.archive) : Result<std::vector<std::string>>({a.node});
+  if (!listed.ok()) return Fail("verify", listed.status());
+  const std::vector<std::string>& nodes = *listed;
   int bad = 0;
   for (const auto& node : nodes) {
     auto head = embassy::CheckNodeDirectory(a.archive + "/" + node, node);
@@ -155,7 +153,6 @@ int Verify(const VerifyArgs& a) {
       ++bad;
     }
   }
-  if (nodes.empty()) return Fail("verify", NotFound("no node directories in " + a.archive));
   return bad == 0 ? 0 : 1;
 }
 
@@ -198,6 +195,31 @@ Result<embassy::OpenedShare> OpenShare(const std::string& arg) {
   return share;
 }
 
+// The master secret from custodians' shares (each FILE or FILE:PINFILE).
+Result<std::string> MasterSecret(const std::vector<std::string>& args) {
+  std::vector<embassy::OpenedShare> shares;
+  for (const auto& s : args) {
+    ASSIGN_OR_RETURN(embassy::OpenedShare share, OpenShare(s));
+    shares.push_back(std::move(share));
+  }
+  return embassy::RestoreSecret(shares);
+}
+
+// The node directories of an archive, sorted.
+Result<std::vector<std::string>> ArchivedNodes(const std::string& archive) {
+  std::vector<std::string> nodes;
+  std::error_code ec;
+  for (const auto& d : std::filesystem::directory_iterator(archive, ec)) {
+    if (d.is_directory() && embassy::ValidNodeName(d.path().filename().string())) {
+      nodes.push_back(d.path().filename().string());
+    }
+  }
+  if (ec) return Unavailable("cannot list " + archive + ": " + ec.message());
+  if (nodes.empty()) return NotFound("no node directories in " + archive);
+  std::sort(nodes.begin(), nodes.end());
+  return nodes;
+}
+
 Status Restore(const RestoreArgs& a) {
   embassy::RestoreOptions o;
   o.node = a.node;
@@ -218,12 +240,7 @@ Status Restore(const RestoreArgs& a) {
     if (ec) return Unavailable("cannot create " + a.to + "/" + a.node + ": " + ec.message());
     o.store_url = node::DefaultStoreUrl(a.to, a.node);
   }
-  std::vector<embassy::OpenedShare> shares;
-  for (const auto& s : a.shares) {
-    ASSIGN_OR_RETURN(embassy::OpenedShare share, OpenShare(s));
-    shares.push_back(std::move(share));
-  }
-  ASSIGN_OR_RETURN(o.master_secret, embassy::RestoreSecret(shares));
+  ASSIGN_OR_RETURN(o.master_secret, MasterSecret(a.shares));
   auto started = std::chrono::steady_clock::now();
   std::unique_ptr<ProgressBar> bar;
   o.progress = [&](int64_t done, int64_t total) {
@@ -246,8 +263,114 @@ Status Restore(const RestoreArgs& a) {
     std::printf("  stopped short of the archive's last seq %lld, as asked\n",
                 static_cast<long long>(report->archive_last_seq));
   }
+  if (report->checkpoint_seq > 0) {
+    std::printf("  checked       the digest at seq %lld matches the node's signed checkpoint\n",
+                static_cast<long long>(report->checkpoint_seq));
+  } else {
+    std::printf(
+        "  checked       every segment's signature and chain, every entry's hash (no signed checkpoint "
+        "within reach to compare the digest with)\n");
+  }
   std::printf("  into          %s\n", o.store_url.c_str());
   return OkStatus();
+}
+
+// ---- drill --------------------------------------------------------------------------
+
+struct DrillArgs {
+  std::string archive, node, signing_key, key_passphrase_file, scratch;
+  std::vector<std::string> shares;
+  int every_s = 0;
+};
+
+int Drill(const DrillArgs& a) {
+  auto secret = MasterSecret(a.shares);
+  if (!secret.ok()) return Fail("drill", secret.status());
+  auto key = node::ReadKey(a.signing_key, a.key_passphrase_file);
+  if (!key.ok()) return Fail("drill", key.status().WithContext("the embassy's signing key"));
+  std::string scratch = a.scratch.empty() ? std::filesystem::temp_directory_path().string() : a.scratch;
+  while (true) {
+    auto nodes = a.node.empty() ? ArchivedNodes(a.archive) : Result<std::vector<std::string>>({a.node});
+    if (!nodes.ok()) return Fail("drill", nodes.status());
+    int failed = 0;
+    for (const auto& node : *nodes) {
+      embassy::DrillOptions o{a.archive + "/" + node, node, *secret, scratch, key->get()};
+      auto text = embassy::RunDrill(o);
+      if (!text.ok()) return Fail("drill", text.status());
+      auto doc = ParseJson(*text);
+      bool ok = doc.ok() && doc->value("ok", false);
+      failed += ok ? 0 : 1;
+      std::printf("%-20s %s  seq %lld  %s (%lld ms)\n", node.c_str(), ok ? "ok    " : "FAILED",
+                  static_cast<long long>(doc.ok() ? doc->value("seq", int64_t{0}) : 0),
+                  doc.ok() ? doc->value("message", "").c_str() : "",
+                  static_cast<long long>(doc.ok() ? doc->value("millis", int64_t{0}) : 0));
+    }
+    std::fflush(stdout);
+    if (a.every_s <= 0) return failed == 0 ? 0 : 1;
+    std::this_thread::sleep_for(std::chrono::seconds(a.every_s));
+  }
+}
+
+// ---- failover -----------------------------------------------------------------------
+
+struct FailoverArgs {
+  std::string archive, to, embassy_mode = "async";
+  std::vector<std::string> shares;
+  int port_base = 0;
+  int64_t population = 3000;
+};
+
+// Restores every node of the archive into a new state directory, writes the vault's
+// files back, and serves it: riik up on the restored directory, whose security servers
+// re-register their new addresses in the (restored) global configuration.
+int Failover(const FailoverArgs& a) {
+  auto started = std::chrono::steady_clock::now();
+  if (std::filesystem::exists(a.to) && !std::filesystem::is_empty(a.to)) {
+    return Fail("failover", FailedPrecondition(a.to + " is not empty: fail over into a fresh directory"));
+  }
+  auto secret = MasterSecret(a.shares);
+  if (!secret.ok()) return Fail("failover", secret.status());
+  auto nodes = ArchivedNodes(a.archive);
+  if (!nodes.ok()) return Fail("failover", nodes.status());
+  int64_t entries = 0, bytes = 0;
+  ProgressBar bar("failover", static_cast<int64_t>(nodes->size()));
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    const std::string& name = (*nodes)[i];
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(a.to) / name, ec);
+    embassy::RestoreOptions o;
+    o.node_dir = a.archive + "/" + name;
+    o.node = name;
+    o.master_secret = *secret;
+    o.store_url = node::DefaultStoreUrl(a.to, name);
+    auto report = embassy::RestoreNode(o);
+    if (!report.ok()) return Fail("failover", report.status().WithContext("restoring " + name));
+    entries += report->entries;
+    bytes += report->archive_bytes;
+    if (name == "vault") {
+      auto vault = store::Store::Open(store::StoreOptions{o.store_url, name});
+      auto written = vault.ok() ? embassy::WriteVaultFiles(**vault, a.to) : Result<int64_t>(vault.status());
+      if (!written.ok()) return Fail("failover", written.status().WithContext("writing the vault's files"));
+    }
+    bar.Update(static_cast<int64_t>(i + 1));
+  }
+  bar.Finish();
+  double restore_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("restored %zu stores (%lld journal entries, %lld bytes at the embassy) in %.1f s; starting the state\n",
+              nodes->size(), static_cast<long long>(entries), static_cast<long long>(bytes), restore_s);
+  std::fflush(stdout);
+  UpOptions up;
+  up.dir = a.to;
+  up.port_base = a.port_base;
+  up.population = a.population;
+  up.embassy_mode = a.embassy_mode;
+  up.on_serving = [started, restore_s] {
+    double rto = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("FAILOVER COMPLETE: serving again %.1f s after the failover began (RTO; restore %.1f s)\n", rto,
+                restore_s);
+    std::fflush(stdout);
+  };
+  return RunUp(up);
 }
 
 }  // namespace
@@ -325,6 +448,39 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
     Status st = Restore(*ra);
     exit_code = st.ok() ? 0 : Fail("restore", st);
   });
+
+  auto da = std::make_shared<DrillArgs>();
+  CLI::App* drill =
+      e->add_subcommand("drill", "Prove the archive restorable: restore each node to its last checkpoint");
+  drill->add_option("--archive", da->archive, "The embassy's archive directory")->required();
+  drill->add_option("--node", da->node, "Only this node");
+  drill->add_option("--share", da->shares, "A custodian's share file (FILE or FILE:PINFILE)")->required();
+  drill->add_option("--signing-key", da->signing_key, "The embassy's signing key (PEM) for the results")->required();
+  drill->add_option("--key-passphrase-file", da->key_passphrase_file, "If the key is encrypted");
+  drill->add_option("--scratch", da->scratch, "Where the scratch stores go (default: the temporary directory)");
+  drill->add_option("--every", da->every_s, "Repeat every this many seconds (0: once)")->capture_default_str();
+  drill->footer(
+      "For each node: restores into a scratch store up to the node's latest signed checkpoint,\n"
+      "compares the state digest with the one the node signed, and keeps the result signed by\n"
+      "the embassy in ARCHIVE/NODE/drills/. Exit 1 if any drill failed.");
+  drill->callback([da, &exit_code] { exit_code = Drill(*da); });
+
+  auto fa = std::make_shared<FailoverArgs>();
+  CLI::App* failover = e->add_subcommand("failover", "Restore every node from the archive and serve the state here");
+  failover->add_option("--archive", fa->archive, "The embassy's archive directory")->required();
+  failover->add_option("--to", fa->to, "A fresh directory for the restored state")->required();
+  failover->add_option("--share", fa->shares, "A custodian's share file (FILE or FILE:PINFILE)")->required();
+  failover->add_option("--port-base", fa->port_base, "As riik up (0: any free ports)")->capture_default_str();
+  failover->add_option("--population", fa->population, "As riik up (the registries are restored, not reloaded)")
+      ->capture_default_str();
+  failover->add_option("--embassy-mode", fa->embassy_mode, "Shipping of the restored state to its own new embassy")
+      ->check(CLI::IsMember({"async", "sync"}))
+      ->capture_default_str();
+  failover->footer(
+      "Restores every store and the vault (keys and certificates) into --to, then runs the\n"
+      "whole state there as riik up does: the security servers register their new addresses\n"
+      "in the restored global configuration, so clients keep working. Prints the RTO.");
+  failover->callback([fa, &exit_code] { exit_code = Failover(*fa); });
 }
 
 }  // namespace riik::cli

@@ -89,13 +89,14 @@ void AddChangeCommand(CLI::App* exchange, int& exit_code, const char* verb) {
   auto s = std::make_shared<ExchangeSelect>();
   auto fields = std::make_shared<std::map<std::string, std::string>>();
   bool grant = std::string(verb) == "grant";
-  CLI::App* cmd = exchange->add_subcommand(verb, grant ? "Allow a client subsystem to call a service"
-                                                       : "Take back exactly one earlier grant");
+  CLI::App* cmd = exchange->add_subcommand(
+      verb, grant ? "Allow a client subsystem to call a service" : "Take back exactly one earlier grant");
   AddSelectOptions(cmd, *s);
   cmd->add_option("--service", (*fields)["service"], "INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE")->required();
   cmd->add_option("--client", (*fields)["client"], "The client subsystem, INSTANCE/CLASS/CODE/SUBSYSTEM")->required();
   cmd->add_option("--method", (*fields)["method"], "Only this HTTP method (default: any)");
-  cmd->add_option("--path", (*fields)["path"], "Only this path below the service and what lies under it (default: any)");
+  cmd->add_option("--path", (*fields)["path"],
+                  "Only this path below the service and what lies under it (default: any)");
   cmd->callback([=, &exit_code] {
     auto parsed = AccessGrant::FromJson(Json(*fields));
     Status st = !parsed.ok() ? parsed.status()
@@ -121,8 +122,10 @@ void AddRightsCommand(CLI::App* exchange, int& exit_code) {
   cmd->add_option("--service", *service, "Only this service's grants");
   cmd->callback([=, &exit_code] {
     auto store = OpenStore(*s, true);
-    auto rights = store.ok() ? AccessRights::Open(**store, false) : Result<std::unique_ptr<AccessRights>>(store.status());
-    auto only = service->empty() ? Result<exchange::ServiceId>(exchange::ServiceId{}) : exchange::ParseServiceId(*service);
+    auto rights =
+        store.ok() ? AccessRights::Open(**store, false) : Result<std::unique_ptr<AccessRights>>(store.status());
+    auto only =
+        service->empty() ? Result<exchange::ServiceId>(exchange::ServiceId{}) : exchange::ParseServiceId(*service);
     if (!rights.ok() || !only.ok()) {
       exit_code = Fail("rights", rights.ok() ? only.status() : rights.status());
       return;

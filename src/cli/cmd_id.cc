@@ -38,10 +38,10 @@ Result<EidKey> ParseWhich(const std::string& which) {
 void ShowKey(eid::Token& token, EidKey key) {
   std::string pin(eid::PinName(key));
   auto state = token.State(key);
-  std::string tries = !state.ok()               ? state.status().message()
-                      : state->blocked          ? "BLOCKED (riik id unblock --pin " + pin.substr(3) + ")"
-                      : state->tries_left >= 0  ? std::to_string(state->tries_left) + " tries left"
-                                                : "tries counted by the token";
+  std::string tries = !state.ok()              ? state.status().message()
+                      : state->blocked         ? "BLOCKED (riik id unblock --pin " + pin.substr(3) + ")"
+                      : state->tries_left >= 0 ? std::to_string(state->tries_left) + " tries left"
+                                               : "tries counted by the token";
   std::printf("%s (%s): %s\n", key == EidKey::kAuthentication ? "authentication" : "signing", pin.c_str(),
               tries.c_str());
   auto cert = token.Certificate(key);
@@ -71,8 +71,7 @@ void AddEnroll(CLI::App* id, int& exit_code) {
   cmd->add_option("--code", citizen->personal_code, "Personal code (isikukood), 11 digits")->required();
   cmd->add_option("--given", citizen->given_name, "Given name(s), as in the population register")->required();
   cmd->add_option("--surname", citizen->surname, "Surname")->required();
-  cmd->add_option("--token", *where, "A directory (software token) or pkcs11:token=NAME[?module-path=…]")
-      ->required();
+  cmd->add_option("--token", *where, "A directory (software token) or pkcs11:token=NAME[?module-path=…]")->required();
   cmd->add_option("--email-domain", *domain, "Domain of the e-mail address in the authentication certificate")
       ->capture_default_str();
   cmd->footer(
@@ -137,8 +136,9 @@ void AddUnblock(CLI::App* id, int& exit_code) {
   CLI::App* cmd = id->add_subcommand("unblock", "Set a new PIN with the PUK (after three wrong tries, or forgotten)");
   cmd->add_option("--token", *where, "A directory or a pkcs11: URI")->required();
   cmd->add_option("--pin", *which, "Which PIN: 1 (authentication) or 2 (signing)")->required();
-  cmd->footer("The PUK comes from $RIIK_PUK and the new PIN from $RIIK_NEW_PIN, else they are asked for.\n"
-              "Three wrong PUKs block the PUK for good: the eID must then be re-issued.");
+  cmd->footer(
+      "The PUK comes from $RIIK_PUK and the new PIN from $RIIK_NEW_PIN, else they are asked for.\n"
+      "Three wrong PUKs block the PUK for good: the eID must then be re-issued.");
   cmd->callback([=, &exit_code] {
     auto key = ParseWhich(*which);
     auto token = key.ok() ? eid::OpenToken(*where) : Result<std::unique_ptr<eid::Token>>(key.status());
@@ -162,9 +162,10 @@ void AddSign(CLI::App* id, int& exit_code) {
   cmd->add_option("--token", *where, "A directory or a pkcs11: URI")->required();
   cmd->add_option("--in", *in, "The file to sign")->required();
   cmd->add_option("--out", *out, "Where to write the signature (DER); default IN.p7s");
-  cmd->footer("PIN2 comes from $RIIK_PIN2, else it is asked for. Check the signature with\n"
-              "  openssl cms -verify -binary -inform DER -in FILE.p7s -content FILE \\\n"
-              "      -CAfile DIR/trust/eid-chain.pem -purpose any");
+  cmd->footer(
+      "PIN2 comes from $RIIK_PIN2, else it is asked for. Check the signature with\n"
+      "  openssl cms -verify -binary -inform DER -in FILE.p7s -content FILE \\\n"
+      "      -CAfile DIR/trust/eid-chain.pem -purpose any");
   cmd->callback([=, &exit_code] {
     auto data = ReadFile(*in);
     auto token = data.ok() ? eid::OpenToken(*where) : Result<std::unique_ptr<eid::Token>>(data.status());

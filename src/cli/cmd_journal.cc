@@ -128,7 +128,9 @@ void AddJournalCommand(CLI::App& app, int& exit_code) {
   CLI::App* show = journal->add_subcommand("show", "Print journal entries as JSON lines");
   AddSelectOptions(show, *ss);
   show->add_option("--after", *after, "Print entries with seq greater than this")->capture_default_str();
-  show->add_option("--limit", *limit, "At most this many entries")->check(CLI::Range(1, 1000000))->capture_default_str();
+  show->add_option("--limit", *limit, "At most this many entries")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   show->callback([ss, after, limit, &exit_code] { exit_code = Show(*ss, *after, *limit); });
 
   auto ds = std::make_shared<StoreSelect>();

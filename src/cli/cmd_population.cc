@@ -38,8 +38,7 @@ void PrintSample(const Population& pop, uint32_t index) {
   const population::Person& p = pop.persons[index];
   std::printf("  %.*s  %s %s, born %s, %s, %s, %s\n", 11, p.personal_code.data(),
               std::string(pop.GivenNameOf(index)).c_str(), std::string(pop.SurnameOf(index)).c_str(),
-              population::FormatDay(p.birth).c_str(),
-              p.sex == identity::Sex::kMale ? "male" : "female",
+              population::FormatDay(p.birth).c_str(), p.sex == identity::Sex::kMale ? "male" : "female",
               std::string(population::Citizenships()[p.citizenship]).c_str(),
               p.alive() ? "alive" : ("died " + population::FormatDay(p.death)).c_str());
   std::printf("      %s (since %s)\n", population::FullAddress(pop.HomeOf(p)).c_str(),

@@ -11,11 +11,12 @@
 
 #include "cli/child_process.h"
 #include "cli/commands.h"
-#include "cli/demo_embassy.h"
 #include "cli/demo_citizens.h"
+#include "cli/demo_embassy.h"
 #include "cli/demo_exchange.h"
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
+#include "cli/up.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/version.h"
@@ -27,15 +28,6 @@
 
 namespace riik::cli {
 namespace {
-
-struct UpOptions {
-  std::string dir = "riik-data";
-  int port_base = 7000;
-  int threads = 1;
-  int ocsp_freshness_s = 60;  // the security servers' ocsp_freshness_s
-  int64_t population = 3000;  // persons in the registries
-  std::string embassy_mode = "async";  // shipping to the data embassy: async or sync
-};
 
 // Role instances `riik up` starts, and their port offsets from --port-base.
 struct UpRole {
@@ -175,10 +167,10 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
     std::string demo = DemoRoleText(role);
     std::printf("  %-20s %-23s %s\n", role.name.c_str(), role.url.c_str(), demo.empty() ? what : demo.c_str());
   }
-  std::printf("  %-20s %-23s the data embassy, its own process (pid in %s/embassy.pid): every store's\n"
-              "  %-20s %-23s journal arrives there encrypted and signed (%s)\n",
-              "embassy-lu", embassy.url.c_str(), embassy.dir.c_str(), "", "",
-              embassy.shipping.Setting("mode").c_str());
+  std::printf(
+      "  %-20s %-23s the data embassy, its own process (pid in %s/embassy.pid): every store's\n"
+      "  %-20s %-23s journal arrives there encrypted and signed (%s)\n",
+      "embassy-lu", embassy.url.c_str(), embassy.dir.c_str(), "", "", embassy.shipping.Setting("mode").c_str());
   std::printf("\nTry:\n");
   for (const auto& [name, role] : endpoints["roles"].items()) {
     if (role.contains("example")) std::printf("  %s\n", role["example"].get<std::string>().c_str());
@@ -204,6 +196,8 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
   std::printf("TLS clients trust %s. Stop with Ctrl-C; run again to resume with all data.\n\n", ca_path.c_str());
   std::fflush(stdout);
 }
+
+}  // namespace
 
 int RunUp(const UpOptions& o) {
   std::error_code ec;
@@ -335,10 +329,9 @@ int RunUp(const UpOptions& o) {
     Status st = WriteJsonFile(dir + "/endpoints.json", endpoints);
     if (!st.ok()) std::fprintf(stderr, "riik up: %s\n", st.message().c_str());
     PrintTour(node, dir, tls->first, endpoints, embassy);
+    if (o.on_serving) o.on_serving();
   });
 }
-
-}  // namespace
 
 void AddUpCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<UpOptions>();

@@ -8,6 +8,8 @@
 #include "cli/demo_exchange.h"
 #include "core/file.h"
 #include "embassy/master_key.h"
+#include "node/node.h"
+#include "registry/registry.h"
 
 namespace riik::cli {
 namespace {
@@ -33,6 +35,17 @@ Status EnsureDemoCustody(const std::string& custody) {
     RETURN_IF_ERROR(WriteFileAtomic(custody + "/share-" + std::to_string(i) + ".pin", pins[i - 1] + "\n", true));
   }
   return embassy::SplitNewMasterKey(custody, kThreshold, pins).status();
+}
+
+// What a restored state needs besides its stores: the CA's and the servers' keys and
+// certificates, the development TLS identity, the shipping identity. Not the custody
+// shares (custodians hold them), the citizens' tokens (theirs), nor the embassy.
+std::string VaultPaths() {
+  std::string paths = "tls,trust,central,shipping";
+  for (const registry::RegistryInfo& r : registry::Registries()) {
+    paths += "," + node::RoleStoreName(std::string("ss-") + r.name);
+  }
+  return paths;
 }
 
 std::string Quoted(const std::string& s) {
@@ -94,7 +107,8 @@ Result<DemoEmbassy> PrepareDemoEmbassy(CaAccess& ca, const std::string& dir, con
                          {"signing_cert", shipping_dir + "/signing.pem"},
                          {"signing_key", shipping_dir + "/signing.key"},
                          {"key_passphrase_file", passphrase_file},
-                         {"master_public", dir + "/custody/master.pub"}};
+                         {"master_public", dir + "/custody/master.pub"},
+                         {"vault", VaultPaths()}};
   return e;
 }
 

@@ -2,9 +2,8 @@
 #pragma once
 
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/json.h"
 #include "core/status.h"
@@ -13,10 +12,10 @@
 namespace riik::cli {
 
 struct EndpointsExtras {
-  std::map<std::string, std::string> ca_certificates;  // name -> path
-  std::map<std::string, std::string> examples;         // role name -> a ready command
+  std::map<std::string, std::string> ca_certificates;              // name -> path
+  std::map<std::string, std::string> examples;                     // role name -> a ready command
   std::map<std::string, std::map<std::string, std::string>> urls;  // role name -> extra named URLs
-  Json identities = Json::array();                     // demo people and their credentials
+  Json identities = Json::array();                                 // demo people and their credentials
 };
 
 Json BuildEndpoints(const node::Node& node, const EndpointsExtras& extras);

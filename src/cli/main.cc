@@ -9,8 +9,7 @@
 
 int main(int argc, char** argv) {
   riik::cli::BlockStopSignals();
-  CLI::App app("riik: run a digital state (eID, registries, data exchange, data embassy) from one binary.",
-               "riik");
+  CLI::App app("riik: run a digital state (eID, registries, data exchange, data embassy) from one binary.", "riik");
   app.footer(
       "Start here:\n"
       "  riik up                      the whole state on this machine, on loopback\n"

@@ -12,6 +12,7 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "crypto/x509.h"
+#include "embassy/checkpoint.h"
 
 namespace riik::embassy {
 namespace {
@@ -94,12 +95,42 @@ Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir) {
   return out;
 }
 
+Result<std::vector<ArchivedCheckpoint>> ListCheckpoints(const std::string& node_dir) {
+  std::vector<ArchivedCheckpoint> out;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(node_dir + "/checkpoints", ec)) {
+    std::string name = f.path().filename().string();
+    int64_t seq = 0;
+    if (name.size() != kSeqDigits + 5 || !name.ends_with(".json")) continue;
+    auto [p, err] = std::from_chars(name.data(), name.data() + kSeqDigits, seq);
+    if (err != std::errc() || p != name.data() + kSeqDigits) continue;
+    out.push_back({seq, f.path().string()});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return out;
+}
+
+std::string LatestDrill(const std::string& node_dir) {
+  std::string latest;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(node_dir + "/drills", ec)) {
+    std::string name = f.path().filename().string();
+    if (name.ends_with(".json") && name > latest) latest = name;
+  }
+  if (latest.empty()) return "";
+  auto text = ReadFile(node_dir + "/drills/" + latest);
+  return text.ok() ? *text : "";
+}
+
 Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::string& node,
                                        const std::function<void(size_t, size_t)>& progress) {
   ArchiveHead head;
   head.node = node;
   head.hash = FirstSegmentPrev();
   head.key_ids = KeyIds(node_dir);
+  head.last_drill = LatestDrill(node_dir);
+  ASSIGN_OR_RETURN(std::vector<ArchivedCheckpoint> checkpoints, ListCheckpoints(node_dir));
+  if (!checkpoints.empty()) head.checkpoint_seq = checkpoints.back().seq;
   ASSIGN_OR_RETURN(std::vector<ArchivedSegment> segments, ListSegments(node_dir));
   if (segments.empty()) return head;
   auto signer = ReadSigner(node_dir);
@@ -152,6 +183,16 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root) {
   return archive;
 }
 
+Result<UniquePtr<X509>> Archive::SignerLocked(const std::string& node) {
+  auto it = signers_.find(node);
+  if (it == signers_.end()) {
+    auto kept = ReadFile(NodeDir(node) + "/signer.pem");
+    if (!kept.ok()) return FailedPrecondition("no signer is set for " + node + " (PUT its certificate first)");
+    it = signers_.emplace(node, std::move(*kept)).first;
+  }
+  return ParseCertificatePem(it->second);
+}
+
 Status Archive::PutSigner(const std::string& node, const std::string& signer_pem) {
   if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
   if (signer_pem.size() > 64 * 1024) return InvalidArgument("a signer's certificate chain is at most 64 KiB");
@@ -179,13 +220,7 @@ Status Archive::PutSigner(const std::string& node, const std::string& signer_pem
 Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view bytes) {
   if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
   std::lock_guard lock(mu_);
-  auto signer_it = signers_.find(node);
-  if (signer_it == signers_.end()) {
-    auto kept = ReadFile(NodeDir(node) + "/signer.pem");
-    if (!kept.ok()) return FailedPrecondition("no signer is set for " + node + " (PUT its certificate first)");
-    signer_it = signers_.emplace(node, std::move(*kept)).first;
-  }
-  ASSIGN_OR_RETURN(UniquePtr<X509> signer, ParseCertificatePem(signer_it->second));
+  ASSIGN_OR_RETURN(UniquePtr<X509> signer, SignerLocked(node));
   auto [it, fresh] = heads_.try_emplace(node);
   ArchiveHead& head = it->second;
   if (fresh) {
@@ -215,6 +250,28 @@ Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view by
   head.bytes += static_cast<int64_t>(bytes.size());
   head.last_received_us = NowMicros();
   return head;
+}
+
+Status Archive::PutCheckpoint(const std::string& node, std::string_view text) {
+  if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
+  std::lock_guard lock(mu_);
+  auto it = heads_.find(node);
+  if (it == heads_.end()) return FailedPrecondition("this embassy holds nothing of " + node);
+  ASSIGN_OR_RETURN(UniquePtr<X509> signer, SignerLocked(node));
+  ASSIGN_OR_RETURN(Checkpoint c, CheckCheckpoint(text, X509_get0_pubkey(signer.get())));
+  if (c.node != node) return InvalidArgument("the checkpoint is " + c.node + "'s, sent as " + node + "'s");
+  if (c.seq > it->second.last_seq) {
+    return FailedPrecondition("the checkpoint is at seq " + std::to_string(c.seq) + "; this embassy holds " + node +
+                              " up to seq " + std::to_string(it->second.last_seq));
+  }
+  std::string dir = NodeDir(node) + "/checkpoints";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  std::string seq = std::to_string(c.seq);
+  RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + std::string(kSeqDigits - seq.size(), '0') + seq + ".json", text, false));
+  it->second.checkpoint_seq = std::max(it->second.checkpoint_seq, c.seq);
+  return OkStatus();
 }
 
 Status Archive::PutKey(const std::string& node, std::string_view wrapped) {

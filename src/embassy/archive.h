@@ -5,6 +5,8 @@
 //   NODE/signer.pem                       the certificate NODE's segments verify with
 //   NODE/keys/KEY_ID.json                 NODE's data keys, wrapped to the master key
 //   NODE/segments/FIRST-LAST.seg          the segments as shipped (seqs zero-padded to 20)
+//   NODE/checkpoints/SEQ.json             the node's signed state digests (checkpoint.h)
+//   NODE/drills/TIME.json                 restore drills' signed results (drill.h)
 //
 // Opening an archive re-checks every node's whole chain, so a segment altered, dropped,
 // reordered or replayed behind the embassy's back is found on its side too; that node
@@ -40,6 +42,8 @@ struct ArchiveHead {
   int64_t bytes = 0;
   UnixMicros last_received_us = 0;
   std::vector<std::string> key_ids;  // wrapped data keys held
+  int64_t checkpoint_seq = 0;        // the latest signed checkpoint's seq (0: none)
+  std::string last_drill;            // the latest drill's signed result, if any
   Status problem;                    // what the last check found wrong, if anything
 
   Json ToJson() const;
@@ -48,6 +52,15 @@ struct ArchiveHead {
 // The segment files of one node's directory in seq order, names checked (a file whose
 // name is not FIRST-LAST.seg is an error naming it: nothing in there is ignored).
 Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir);
+
+struct ArchivedCheckpoint {
+  int64_t seq = 0;
+  std::string path;
+};
+// The checkpoint files of one node's directory in seq order.
+Result<std::vector<ArchivedCheckpoint>> ListCheckpoints(const std::string& node_dir);
+// The newest drill result's text in a node's directory ("" when none).
+std::string LatestDrill(const std::string& node_dir);
 
 // Re-checks a node directory's whole chain without the data key: every segment's
 // signature under signer.pem, its link to the one before, that its header matches its
@@ -70,6 +83,9 @@ class Archive {
   // the shipper re-reads the head and resends; DataLoss when it starts there but does
   // not link (a replayed or forged segment); InvalidArgument for a malformed one.
   Result<ArchiveHead> Append(const std::string& node, std::string_view bytes);
+  // Keeps a checkpoint of `node` after checking its signature (under the node's signer)
+  // and that it names a seq this archive holds.
+  Status PutCheckpoint(const std::string& node, std::string_view text);
   // Keeps a wrapped data key (riik-wrapped-key-v1) of `node`.
   Status PutKey(const std::string& node, std::string_view wrapped);
 
@@ -80,6 +96,8 @@ class Archive {
  private:
   explicit Archive(std::string root) : root_(std::move(root)) {}
   std::string NodeDir(const std::string& node) const { return root_ + "/" + node; }
+  // The certificate `node`'s segments verify with (from signer.pem once), under mu_.
+  Result<UniquePtr<X509>> SignerLocked(const std::string& node);
 
   std::string root_;
   mutable std::mutex mu_;  // appends are rare and short next to their fsyncs

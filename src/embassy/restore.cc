@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <map>
 
+#include "core/encoding.h"
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "embassy/archive.h"
+#include "embassy/checkpoint.h"
 #include "embassy/data_key.h"
 #include "embassy/segment.h"
 #include "exchange/trust_checks.h"
@@ -36,6 +38,20 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
   }
   EVP_PKEY* signer = X509_get0_pubkey(chain[0].get());
 
+  // The checkpoint to meet: the latest within the target (seq, time, what is archived).
+  std::optional<Checkpoint> goal;
+  ASSIGN_OR_RETURN(std::vector<ArchivedCheckpoint> checkpoints, ListCheckpoints(o.node_dir));
+  for (const ArchivedCheckpoint& a : checkpoints) {
+    if (a.seq > report.archive_last_seq || (o.until_seq && a.seq > *o.until_seq)) continue;
+    ASSIGN_OR_RETURN(std::string text, ReadFile(a.path));
+    auto c = CheckCheckpoint(text, signer);
+    if (!c.ok()) return c.status().WithContext(o.node + " checkpoint " + std::to_string(a.seq));
+    if (c->node != o.node || c->seq != a.seq)
+      return DataLoss(a.path + " is not " + o.node + "'s checkpoint at its seq");
+    if (o.until_time && c->time_us > *o.until_time) continue;
+    if (!goal || c->seq > goal->seq) goal = *c;
+  }
+
   ASSIGN_OR_RETURN(auto target, store::Store::Open(store::StoreOptions{o.store_url, o.node}));
   if (target->Head().seq != 0) {
     return FailedPrecondition("the store to restore into already holds " + o.node + " up to seq " +
@@ -60,6 +76,15 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     report.entries += static_cast<int64_t>(pending.size());
     pending.clear();
     if (o.progress) o.progress(applied->seq, report.archive_last_seq);
+    if (goal && applied->seq == goal->seq) {
+      ASSIGN_OR_RETURN(store::StateDigest d, target->Digest());
+      if (d.digest != goal->digest) {
+        return DataLoss("the state rebuilt at seq " + std::to_string(goal->seq) + " has digest " + HexEncode(d.digest) +
+                        ", but the node signed " + HexEncode(goal->digest) + " for it");
+      }
+      report.checkpoint_seq = goal->seq;
+      report.checkpoint_digest = goal->digest;
+    }
     return OkStatus();
   };
   bool done = false;
@@ -79,8 +104,9 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
         break;
       }
       last = e;
+      int64_t seq = e.seq;
       pending.push_back(std::move(e));
-      if (pending.size() >= kApplyBatch) RETURN_IF_ERROR(flush());
+      if (pending.size() >= kApplyBatch || (goal && seq == goal->seq)) RETURN_IF_ERROR(flush());
     }
   }
   RETURN_IF_ERROR(flush());

@@ -1,7 +1,9 @@
 // Restoring a node from an embassy's archive: the master secret (from custodians'
 // shares) unwraps the node's data key; every segment is checked (signature, chain),
 // decrypted and every entry checked (hash, link) before it is replayed into a fresh
-// store, SQLite or PostgreSQL; the result's journal head and state digest are reported.
+// store, SQLite or PostgreSQL; on the way, the state digest is compared with the node's
+// own signed checkpoint (checkpoint.h) at the latest seq it can be; a mismatch fails
+// the restore (DataLoss). The result's journal head and state digest are reported.
 #pragma once
 
 #include <functional>
@@ -34,6 +36,10 @@ struct RestoreReport {
   store::StateDigest digest;
   std::string signer;  // the signing certificate's subject
   int64_t archive_bytes = 0;
+  // The node's latest signed checkpoint at or before where the restore stopped, whose
+  // digest the restore rebuilt and matched on the way (0: there was none to compare).
+  int64_t checkpoint_seq = 0;
+  std::string checkpoint_digest;  // what the node signed for it (raw)
 };
 
 Result<RestoreReport> RestoreNode(const RestoreOptions& options);

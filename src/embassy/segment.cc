@@ -61,8 +61,8 @@ Result<SegmentHeader> HeaderFromJson(const Json& j) {
       return InvalidArgument("segment header: inconsistent fields");
     }
     return h;
-  } catch (const Json::exception& e) {
-    return InvalidArgument(std::string("segment header: ") + e.what());
+  } catch (const Json::exception&) {
+    return InvalidArgument("segment header: a field is missing or of the wrong type (altered, or not a segment)");
   }
 }
 

@@ -12,6 +12,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/metrics.h"
+#include "embassy/checkpoint.h"
 #include "embassy/segment.h"
 
 namespace riik::embassy {
@@ -33,7 +34,10 @@ Json ShippingStatus::ToJson() const {
                     {"segments", e.segments},
                     {"bytes", e.bytes},
                     {"error", e.error.empty() ? Json(nullptr) : Json(e.error)},
-                    {"halted", e.halted}});
+                    {"halted", e.halted},
+                    {"checkpoint_seq", e.checkpoint_seq}});
+    auto drill = e.last_drill.empty() ? Result<Json>(NotFound("")) : ParseJson(e.last_drill);
+    list.back()["last_drill"] = drill.ok() ? *drill : Json(nullptr);
   }
   return {{"node", node},
           {"mode", synchronous ? "sync" : "async"},
@@ -61,6 +65,9 @@ struct Shipper::State {
     int64_t remembered_seq = 0;  // from the state file
     std::string remembered_hash;
     UnixMicros oldest_unacked_us = 0;
+    std::string pending_checkpoint;  // signed, waiting until the embassy holds its seq
+    int64_t pending_checkpoint_seq = 0;
+    std::chrono::steady_clock::time_point next_checkpoint{};
   };
   std::vector<Target> targets;
   std::vector<std::thread> threads;
@@ -162,7 +169,59 @@ struct Shipper::State {
     }
     t.progress.acked_seq = seq;
     t.acked_hash = *hash;
+    NoteHeadLocked(t, *j);
     return true;
+  }
+
+  static void NoteHeadLocked(Target& t, const Json& head) {
+    t.progress.checkpoint_seq = head.value("checkpoint_seq", t.progress.checkpoint_seq);
+    if (head.contains("last_drill") && head["last_drill"].is_object())
+      t.progress.last_drill = head["last_drill"].dump();
+  }
+
+  // Takes a checkpoint when one is due, and sends the pending one once the embassy
+  // holds its seq. `final`: the shipper is stopping with everything delivered.
+  void SendCheckpoint(size_t i, net::HttpClient& client, bool final) {
+    std::string text;
+    int64_t acked;
+    {
+      std::lock_guard lock(mu);
+      Target& t = targets[i];
+      acked = t.progress.acked_seq;
+      bool due = std::chrono::steady_clock::now() >= t.next_checkpoint || (final && t.progress.checkpoint_seq < acked);
+      if (t.pending_checkpoint.empty() && due && acked > 0) {
+        t.next_checkpoint = std::chrono::steady_clock::now() + options.checkpoint_interval;
+      } else if (t.pending_checkpoint.empty() || t.pending_checkpoint_seq > acked) {
+        return;
+      }
+      text = t.pending_checkpoint;
+    }
+    if (text.empty()) {
+      auto digest = store->Digest();
+      auto signed_text =
+          digest.ok() ? SignCheckpoint(node, *digest, options.signing_key.get()) : Result<std::string>(digest.status());
+      if (!signed_text.ok()) {
+        Fail(i, "taking a checkpoint: " + signed_text.status().message());
+        return;
+      }
+      std::lock_guard lock(mu);
+      targets[i].pending_checkpoint = *signed_text;
+      targets[i].pending_checkpoint_seq = digest->seq;
+      if (digest->seq > acked) return;  // sent once the embassy holds that seq
+      text = *signed_text;
+    }
+    net::Headers json;
+    json.Add("Content-Type", "application/json");
+    auto sent = client.Send("PUT", "/v1/embassy/nodes/" + node + "/checkpoints", json, text);
+    if (!sent.ok() || sent->status != 200) {
+      Fail(i, "sending a checkpoint: " + (sent.ok() ? sent->body.substr(0, 300) : sent.status().message()));
+      return;
+    }
+    auto head = ParseJson(sent->body);
+    std::lock_guard lock(mu);
+    Target& t = targets[i];
+    t.pending_checkpoint.clear();
+    if (head.ok()) NoteHeadLocked(t, *head);
   }
 
   // Entries after `after`, bounded in count and bytes.
@@ -201,10 +260,9 @@ struct Shipper::State {
     while (true) {
       {
         std::unique_lock lock(mu);
-        if (stopping && (NowMicros() > drain_until || targets[i].progress.acked_seq >= committed_seq ||
-                         !targets[i].progress.error.empty())) {
-          return;
-        }
+        // Stopping: done once past the drain time or failing; with everything delivered
+        // it goes on once more to send the final checkpoint.
+        if (stopping && (NowMicros() > drain_until || !targets[i].progress.error.empty())) return;
         if (targets[i].progress.halted) {
           wake.wait_for(lock, kIdleWait, [&] { return stopping; });
           continue;
@@ -241,8 +299,15 @@ struct Shipper::State {
         continue;
       }
       if (entries->empty()) {
+        bool final;
+        {
+          std::lock_guard lock(mu);
+          targets[i].oldest_unacked_us = 0;
+          final = stopping;
+        }
+        SendCheckpoint(i, *client, final);
         std::unique_lock lock(mu);
-        targets[i].oldest_unacked_us = 0;
+        if (final) return;
         wake.wait_for(lock, kIdleWait, [&] { return stopping || committed_seq > acked; });
         continue;
       }

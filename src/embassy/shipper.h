@@ -40,6 +40,9 @@ struct ShipperOptions {
   size_t max_segment_entries = 16384;
   size_t max_segment_bytes = 16 << 20;  // of entry text, before compression
   std::string state_file;               // what the embassies acknowledged, kept across restarts
+  // How often a signed checkpoint (the store's state digest, checkpoint.h) follows the
+  // segments; one is also sent when the shipper stops with everything delivered.
+  std::chrono::milliseconds checkpoint_interval{300'000};
 };
 
 struct EmbassyProgress {
@@ -49,6 +52,8 @@ struct EmbassyProgress {
   uint64_t segments = 0, bytes = 0;  // sent and acknowledged since start
   std::string error;                 // the last failure, until the next acknowledgement
   bool halted = false;               // the embassy lost or altered segments: not sent to
+  int64_t checkpoint_seq = 0;        // the latest checkpoint it accepted
+  std::string last_drill;            // its latest restore drill's signed result (JSON), if any
 };
 
 struct ShippingStatus {

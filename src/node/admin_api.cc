@@ -48,7 +48,8 @@ void AddAdminRoute(Node& node, net::Router& router, std::shared_ptr<AdminApi> ap
       [&node, api, action = std::move(action)](net::HttpRequest&& req, net::Responder respond) {
         if (!api->ready) return respond(net::JsonError(503, "unavailable", "the service is still starting"));
         if (!Authorized(api->token, req)) {
-          return respond(net::JsonError(401, "unauthenticated", "admin calls need Authorization: Bearer <admin token>"));
+          return respond(
+              net::JsonError(401, "unauthenticated", "admin calls need Authorization: Bearer <admin token>"));
         }
         auto body = net::ParseJsonBody(req);
         if (!body.ok()) return respond(net::ErrorResponse(body.status()));

@@ -1,10 +1,11 @@
 // TOML node configuration (docs/config.md).
 #include "node/config.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace riik::node {
 namespace {
@@ -19,7 +20,8 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
     std::string port = listen->substr(colon + 1);
     char* end = nullptr;
     long p = std::strtol(port.c_str(), &end, 10);
-    if (port.empty() || *end || p < 0 || p > 65535) return InvalidArgument(where + ".listen has a bad port '" + port + "'");
+    if (port.empty() || *end || p < 0 || p > 65535)
+      return InvalidArgument(where + ".listen has a bad port '" + port + "'");
     l.port = static_cast<uint16_t>(p);
   } else if (role.contains("listen")) {
     return InvalidArgument(where + ".listen must be a string HOST:PORT");
@@ -57,7 +59,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view 
   static const std::set<std::string> known_top = {"data_dir", "log", "stores", "role", "shipping"};
   for (const auto& [key, value] : root) {
     if (!known_top.count(std::string(key.str()))) {
-      return InvalidArgument("unknown key '" + std::string(key.str()) + "' (expected data_dir, log, stores, shipping or [[role]])");
+      return InvalidArgument("unknown key '" + std::string(key.str()) +
+                             "' (expected data_dir, log, stores, shipping or [[role]])");
     }
   }
   NodeConfig c;
@@ -87,7 +90,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view toml_text, std::string_view 
     c.shipping = std::move(shipping);
   }
   const toml::array* roles = root["role"].as_array();
-  if (!roles || roles->empty()) return InvalidArgument("the config names no roles; add at least one [[role]] with kind = \"…\"");
+  if (!roles || roles->empty())
+    return InvalidArgument("the config names no roles; add at least one [[role]] with kind = \"…\"");
   std::set<std::string> names;
   for (size_t i = 0; i < roles->size(); ++i) {
     std::string where = "role[" + std::to_string(i) + "]";

@@ -8,11 +8,13 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/periodic.h"
 #include "core/version.h"
 #include "embassy/data_key.h"
 #include "embassy/master_key.h"
 #include "embassy/segment.h"
 #include "embassy/shipper.h"
+#include "embassy/vault.h"
 #include "node/role_keys.h"
 #include "node/roles/central_role.h"
 #include "node/roles/embassy_role.h"
@@ -24,12 +26,13 @@
 namespace riik::node {
 namespace {
 
-const store::TableSchema kEventsTable = {
-    "events",
-    {{"id", store::ColumnType::kInt}, {"time_us", store::ColumnType::kInt}, {"kind", store::ColumnType::kText},
-     {"detail", store::ColumnType::kText}},
-    {"id"},
-    {}};
+const store::TableSchema kEventsTable = {"events",
+                                         {{"id", store::ColumnType::kInt},
+                                          {"time_us", store::ColumnType::kInt},
+                                          {"kind", store::ColumnType::kText},
+                                          {"detail", store::ColumnType::kText}},
+                                         {"id"},
+                                         {}};
 
 }  // namespace
 
@@ -108,10 +111,36 @@ Status Node::StartShippingLocked(const std::string& name, store::Store& store) {
   ASSIGN_OR_RETURN(o.data_key, DataKeyFor(keys_dir, name));
   ASSIGN_OR_RETURN(o.wrapped_key, embassy::WrapDataKey(o.data_key, master, store.node()));
   o.state_file = keys_dir + "/" + name + ".acked.json";
+  ASSIGN_OR_RETURN(int64_t checkpoint_s, c.Number("checkpoint_interval_s", 300, 1, 86400));
+  o.checkpoint_interval = std::chrono::seconds(checkpoint_s);
   ASSIGN_OR_RETURN(auto shipper, embassy::Shipper::Start(store, std::move(o)));
   embassy::Shipper* sh = shipper.get();
   store.SetCommitObserver([sh](int64_t seq) { return sh->Committed(seq); });
   shippers_[name] = std::move(shipper);
+  return OkStatus();
+}
+
+Status Node::StartVault() {
+  if (!config_.shipping) return OkStatus();
+  std::string list = config_.shipping->Setting("vault");
+  if (list.empty()) return OkStatus();
+  std::vector<std::string> include;
+  for (size_t at = 0; at <= list.size();) {
+    size_t comma = std::min(list.find(',', at), list.size());
+    if (comma > at) include.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(config_.data_dir) / "vault", ec);
+  std::filesystem::permissions(std::filesystem::path(config_.data_dir) / "vault", std::filesystem::perms::owner_all,
+                               ec);  // it holds keys
+  ASSIGN_OR_RETURN(store::Store * vault, OpenStore("vault"));
+  ASSIGN_OR_RETURN(embassy::VaultSync first, embassy::SyncVault(*vault, config_.data_dir, include));
+  spdlog::info("vault: {} files kept for the data embassy", first.files);
+  vault_keeper_ = std::make_unique<Periodic>(std::chrono::seconds(10), [this, vault, include] {
+    auto sync = embassy::SyncVault(*vault, config_.data_dir, include);
+    if (!sync.ok()) spdlog::warn("vault: {}", sync.status().message());
+  });
   return OkStatus();
 }
 
@@ -129,6 +158,7 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   std::unique_ptr<Node> node(new Node(std::move(config)));
   ASSIGN_OR_RETURN(store::Store * events, node->OpenStore("node"));
   RETURN_IF_ERROR(events->EnsureTables({kEventsTable}));
+  RETURN_IF_ERROR(node->StartVault());
   for (const auto& role : node->config_.roles) {
     Status st = node->StartRole(role);
     if (!st.ok()) return st.WithContext("starting role " + role.name);
@@ -168,7 +198,8 @@ Status Node::StartRole(const RoleConfig& role) {
   if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();
   // Every listener caps the connections one address may hold open (Estonia 2007): a
   // flood of connections from one host then cannot take the descriptors others need.
-  ASSIGN_OR_RETURN(int64_t per_address, role.Number("max_connections_per_address", kDefaultConnectionsPerAddress, 0, 1'000'000));
+  ASSIGN_OR_RETURN(int64_t per_address,
+                   role.Number("max_connections_per_address", kDefaultConnectionsPerAddress, 0, 1'000'000));
   opts.max_connections_per_address = static_cast<size_t>(per_address);
   ASSIGN_OR_RETURN(auto server, net::HttpServer::Start(std::move(opts), std::move(router)));
   running.url = server->url();
@@ -241,8 +272,10 @@ void Node::Stop() {
   Status st = RecordEvent("stop", Json::object());
   if (!st.ok()) spdlog::warn("could not record the stop event: {}", st.ToString());
   servers_.clear();
+  if (vault_keeper_) vault_keeper_->Stop();
   std::lock_guard lock(mu_);
-  for (auto& [name, shipper] : shippers_) shipper->Stop();  // each drains what it can
+  // Each sends what the embassies lack and a final checkpoint, for a few seconds at most.
+  for (auto& [name, shipper] : shippers_) shipper->Stop(std::chrono::milliseconds(5000));
   for (auto& [name, s] : stores_) s->SetCommitObserver(nullptr);
   shippers_.clear();
   stores_.clear();

@@ -15,6 +15,9 @@
 #include "node/config.h"
 #include "store/store.h"
 
+namespace riik {
+class Periodic;
+}
 namespace riik::embassy {
 class Shipper;
 }
@@ -58,12 +61,16 @@ class Node {
   Status RecordEvent(const std::string& kind, const Json& detail);
   // Starts shipping store `name` (under mu_, before anyone else sees the store).
   Status StartShippingLocked(const std::string& name, store::Store& store);
+  // With shipping.vault set: the store "vault" kept in line with those files, now and
+  // every few seconds (embassy/vault.h).
+  Status StartVault();
 
   NodeConfig config_;
   int64_t started_at_ = 0;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<store::Store>> stores_;
   std::map<std::string, std::unique_ptr<embassy::Shipper>> shippers_;  // stopped before stores_ close
+  std::unique_ptr<Periodic> vault_keeper_;  // keeps the vault store in line with the files
   std::vector<std::unique_ptr<net::HttpServer>> servers_;
   std::vector<std::shared_ptr<void>> services_;  // role state the servers' handlers use
   std::vector<RunningRole> roles_;

@@ -185,7 +185,7 @@ Result<Json> AdvanceReturn(store::Store& store, const std::string& person, int64
           .Write([&](store::WriteTxn& txn) -> Status {
             ASSIGN_OR_RETURN(auto row, txn.Get(kReturns, {{"person", person}, {"year", year}}));
             const std::string which = "the " + std::to_string(year) + " return of " + person;
-            if (!row) return NotFound("there is no " + which + ": GET it first to have the pre-filled draft");
+            if (!row) return NotFound("no draft of " + which + " yet: GET it first to have the pre-filled draft");
             ASSIGN_OR_RETURN(Json doc, ParseJson(TextOr(*row, "document")));
             std::string status = TextOr(*row, "status");
             if (status != from) {

@@ -51,7 +51,6 @@ class CentralService : public RoleService {
   UnixMicros signed_at_ = 0;
 };
 
-
 Status CentralService::Start(Node& node, const RoleConfig& role, const std::string&) {
   std::string dir = role.Setting("dir", (std::filesystem::path(node.config().data_dir) / "central").string());
   std::error_code ec;
@@ -59,8 +58,9 @@ Status CentralService::Start(Node& node, const RoleConfig& role, const std::stri
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
   std::string cert_path = role.Setting("signing_cert"), key_path = role.Setting("signing_key");
   if (cert_path.empty() || key_path.empty()) {
-    return InvalidArgument("the central role needs signing_cert and signing_key (its certificate from the "
-                           "organisations CA: riik ca issue --profile signing)");
+    return InvalidArgument(
+        "the central role needs signing_cert and signing_key (its certificate from the "
+        "organisations CA: riik ca issue --profile signing)");
   }
   std::string passphrase;
   if (std::string pf = role.Setting("key_passphrase_file"); !pf.empty()) {

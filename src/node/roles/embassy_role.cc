@@ -90,6 +90,14 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
     st = e->archive->PutSigner(std::string(req.Param("node")), req.body);
     return st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st);
   });
+  router.AddAsync("PUT", "/v1/embassy/nodes/{node}/checkpoints", [e](net::HttpRequest&& req, net::Responder respond) {
+    if (Status st = Admit(*e, req); !st.ok()) return respond(net::ErrorResponse(st));
+    auto shared = std::make_shared<net::Responder>(std::move(respond));
+    e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
+      Status st = e->archive->PutCheckpoint(node, body);
+      (*shared)(st.ok() ? Answer(e->archive->Head(node)) : net::ErrorResponse(st));
+    });
+  });
   router.Add("PUT", "/v1/embassy/nodes/{node}/keys", [e](const net::HttpRequest& req) {
     if (Status st = Admit(*e, req); !st.ok()) return net::ErrorResponse(st);
     Status st = e->archive->PutKey(std::string(req.Param("node")), req.body);

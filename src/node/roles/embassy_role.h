@@ -6,6 +6,7 @@
 //   GET  /v1/embassy/nodes/{node}             one node's head {last_seq, hash, …}
 //   PUT  /v1/embassy/nodes/{node}/signer      the certificate chain its segments verify with
 //   PUT  /v1/embassy/nodes/{node}/keys        its data key, wrapped to the master key
+//   PUT  /v1/embassy/nodes/{node}/checkpoints a signed state digest at a seq held here
 //   POST /v1/embassy/nodes/{node}/segments    the next segment: 200 with the new head once
 //                                             durable; 409 when it is not the next one
 // Settings: archive_dir (default DATA_DIR/embassy-archive), trust_root (PEM: signers

@@ -30,7 +30,6 @@ using exchange::SecurityProxy;
 
 constexpr size_t kDefaultMaxBody = 4 << 20;
 
-
 class ExchangeService : public RoleService {
  public:
   ~ExchangeService() override {
@@ -146,8 +145,10 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(int64_t rate, role.Number("client_rate_per_s", 2000, 1, 10'000'000));
   ASSIGN_OR_RETURN(int64_t burst, role.Number("client_burst", 400, 1, 10'000'000));
   ASSIGN_OR_RETURN(int64_t in_flight, role.Number("client_max_in_flight", std::max<int64_t>(1, workers / 2), 1, 4096));
-  admission_ = std::make_unique<exchange::Admission>(exchange::AdmissionOptions{
-      .rate_per_s = static_cast<double>(rate), .burst = static_cast<double>(burst), .max_in_flight = static_cast<int>(in_flight)});
+  admission_ =
+      std::make_unique<exchange::Admission>(exchange::AdmissionOptions{.rate_per_s = static_cast<double>(rate),
+                                                                       .burst = static_cast<double>(burst),
+                                                                       .max_in_flight = static_cast<int>(in_flight)});
 
   return StartProviderListener(role, trust_root);
 }
@@ -284,10 +285,10 @@ std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) 
   exchange::AddRestRoutes(router, [s](net::HttpRequest&& req, net::Responder respond) {
     SecurityProxy* proxy = s->proxy();
     if (proxy == nullptr) {
-      return respond(exchange::XRoadErrorResponse(
-          exchange::XRoadError::Make(exchange::kClientProxyPrefix, "ServerStarting", 503,
-                                     "the security server is still starting"),
-          ""));
+      return respond(
+          exchange::XRoadErrorResponse(exchange::XRoadError::Make(exchange::kClientProxyPrefix, "ServerStarting", 503,
+                                                                  "the security server is still starting"),
+                                       ""));
     }
     // Keyed by the parsed id, so spellings cannot dodge the cap; a header that does not
     // parse is refused by the relay itself (400) without a bucket.
@@ -306,7 +307,9 @@ std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) 
                           net::Responder([held, inner](net::HttpResponse resp) { (*inner)(std::move(resp)); }));
   });
   std::pair<const char*, net::HttpResponse (*)(ExchangeService&, const Json&)> admin[] = {
-      {"/admin/grant", AdminGrant}, {"/admin/revoke", AdminRevoke}, {"/admin/rights", AdminRights},
+      {"/admin/grant", AdminGrant},
+      {"/admin/revoke", AdminRevoke},
+      {"/admin/rights", AdminRights},
       {"/admin/status", AdminStatus}};
   for (auto [path, action] : admin) {
     AddAdminRoute(node, router, s->admin, path, [s, action](const Json& body) { return action(*s, body); });

@@ -34,7 +34,8 @@ store::Store* FindStore(const Node& node, std::string_view name) {
   return nullptr;
 }
 
-Result<int64_t> IntParam(const net::HttpRequest& req, const std::string& name, int64_t fallback, int64_t lo, int64_t hi) {
+Result<int64_t> IntParam(const net::HttpRequest& req, const std::string& name, int64_t fallback, int64_t lo,
+                         int64_t hi) {
   std::string v = req.QueryParam(name);
   if (v.empty()) return fallback;
   char* end = nullptr;
@@ -78,7 +79,8 @@ void AddStatusRoutes(Node& node, net::Router& router) {
   });
   router.AddAsync("GET", "/v1/stores/{store}/journal", [&node](net::HttpRequest&& req, net::Responder respond) {
     store::Store* s = FindStore(node, req.Param("store"));
-    if (!s) return respond(net::JsonError(404, "not_found", "no store named '" + std::string(req.Param("store")) + "'"));
+    if (!s)
+      return respond(net::JsonError(404, "not_found", "no store named '" + std::string(req.Param("store")) + "'"));
     auto after = IntParam(req, "after", 0, 0, INT64_MAX);
     auto limit = IntParam(req, "limit", 100, 1, kMaxJournalPage);
     if (!after.ok()) return respond(net::ErrorResponse(after.status()));
@@ -93,12 +95,16 @@ void AddStatusRoutes(Node& node, net::Router& router) {
   });
   router.AddAsync("GET", "/v1/stores/{store}/digest", [&node](net::HttpRequest&& req, net::Responder respond) {
     store::Store* s = FindStore(node, req.Param("store"));
-    if (!s) return respond(net::JsonError(404, "not_found", "no store named '" + std::string(req.Param("store")) + "'"));
+    if (!s)
+      return respond(net::JsonError(404, "not_found", "no store named '" + std::string(req.Param("store")) + "'"));
     OffNetworkThread(node, std::move(respond), [s] {
       auto d = s->Digest();
       if (!d.ok()) return net::ErrorResponse(d.status());
-      return net::JsonResponse(
-          Json{{"store", s->node()}, {"seq", d->seq}, {"digest", HexEncode(d->digest)}, {"tables", d->tables}, {"rows", d->rows}});
+      return net::JsonResponse(Json{{"store", s->node()},
+                                    {"seq", d->seq},
+                                    {"digest", HexEncode(d->digest)},
+                                    {"tables", d->tables},
+                                    {"rows", d->rows}});
     });
   });
 }

@@ -4,9 +4,9 @@
 #include <openssl/pem.h>
 
 #include <atomic>
-#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
 #include "crypto/x509.h"
@@ -44,8 +44,13 @@ void Answer(Node& node, const std::shared_ptr<TrustService>& t, net::Responder r
 }
 
 Json RecordJson(const trust::CertificateRecord& r) {
-  return {{"serial", r.serial}, {"ca", r.ca},   {"profile", r.profile}, {"subject", r.subject},
-          {"status", r.status}, {"pem", r.pem}, {"reason", r.reason ? Json(*r.reason) : Json(nullptr)}};
+  return {{"serial", r.serial},
+          {"ca", r.ca},
+          {"profile", r.profile},
+          {"subject", r.subject},
+          {"status", r.status},
+          {"pem", r.pem},
+          {"reason", r.reason ? Json(*r.reason) : Json(nullptr)}};
 }
 
 net::HttpResponse AdminIssue(TrustService& t, const Json& body) {
@@ -101,8 +106,8 @@ net::HttpResponse AdminIssueEid(TrustService& t, const Json& body) {
 
 // {"serial": S} revokes one certificate; {"code": C} every good eID certificate of a person.
 net::HttpResponse AdminRevoke(TrustService& t, const Json& body) {
-  std::string reason = body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>()
-                                                                              : "unspecified";
+  std::string reason =
+      body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>() : "unspecified";
   if (body.contains("code") && body["code"].is_string()) {
     auto revoked = t.ca->RevokePerson(body["code"].get<std::string>(), reason);
     if (!revoked.ok()) return net::ErrorResponse(revoked.status());
@@ -163,7 +168,9 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
     if (file == "root.crt") cert = t->ca->root_certificate();
     if (file == "eid.crt") cert = t->ca->eid_certificate();
     if (file == "org.crt") cert = t->ca->org_certificate();
-    if (!cert) return net::JsonError(404, "not_found", "no CA certificate " + std::string(file) + " (root.crt, eid.crt, org.crt)");
+    if (!cert)
+      return net::JsonError(404, "not_found",
+                            "no CA certificate " + std::string(file) + " (root.crt, eid.crt, org.crt)");
     return net::TextResponse(CertificateDer(cert), "application/pkix-cert");
   });
   return t;

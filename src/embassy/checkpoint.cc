@@ -1,0 +1,39 @@
+// Signing and checking checkpoints.
+#include "embassy/checkpoint.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "embassy/signed_document.h"
+
+namespace riik::embassy {
+
+Result<std::string> SignCheckpoint(const std::string& node, const store::StateDigest& digest, EVP_PKEY* key) {
+  return SignDocument(Json{{"format", kCheckpointFormat},
+                           {"node", node},
+                           {"seq", digest.seq},
+                           {"digest", HexEncode(digest.digest)},
+                           {"tables", digest.tables},
+                           {"rows", digest.rows},
+                           {"time_us", NowMicros()}},
+                      key);
+}
+
+Result<Checkpoint> CheckCheckpoint(std::string_view text, EVP_PKEY* signer) {
+  ASSIGN_OR_RETURN(Json doc, CheckSignedDocument(text, kCheckpointFormat, signer));
+  Checkpoint c;
+  try {
+    c.node = doc.at("node").get<std::string>();
+    c.seq = doc.at("seq").get<int64_t>();
+    c.tables = doc.at("tables").get<int64_t>();
+    c.rows = doc.at("rows").get<int64_t>();
+    c.time_us = doc.at("time_us").get<int64_t>();
+    ASSIGN_OR_RETURN(c.digest, HexDecode(doc.at("digest").get<std::string>()));
+  } catch (const std::exception&) {
+    return InvalidArgument("a checkpoint needs node, seq, digest, tables, rows and time_us");
+  }
+  if (c.seq < 0 || c.digest.size() != 32) return InvalidArgument("a checkpoint's seq or digest is malformed");
+  return c;
+}
+
+}  // namespace riik::embassy

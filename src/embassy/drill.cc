@@ -1,0 +1,59 @@
+// Restore drills.
+#include "embassy/drill.h"
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "core/file.h"
+#include "embassy/archive.h"
+#include "embassy/restore.h"
+#include "embassy/signed_document.h"
+
+namespace riik::embassy {
+
+Result<std::string> RunDrill(const DrillOptions& o) {
+  auto started = std::chrono::steady_clock::now();
+  Json result = {{"format", kDrillFormat}, {"node", o.node}, {"time_us", NowMicros()}, {"ok", false}};
+  auto checkpoints = ListCheckpoints(o.node_dir);
+  if (!checkpoints.ok() || checkpoints->empty()) {
+    result["message"] = "no signed checkpoint of " + o.node + " to restore to";
+  } else {
+    std::string scratch = o.scratch_dir + "/drill-" + o.node;
+    std::error_code ec;
+    std::filesystem::remove_all(scratch, ec);
+    std::filesystem::create_directories(scratch, ec);
+    RestoreOptions r;
+    r.node_dir = o.node_dir;
+    r.node = o.node;
+    r.master_secret = o.master_secret;
+    r.store_url = "sqlite:" + scratch + "/store.db";
+    r.until_seq = checkpoints->back().seq;
+    auto report = RestoreNode(r);
+    result["seq"] = checkpoints->back().seq;
+    if (!report.ok()) {
+      result["message"] = report.status().message();
+    } else {
+      result["entries"] = report->entries;
+      result["restored_digest"] = HexEncode(report->digest.digest);
+      result["expected_digest"] = HexEncode(report->checkpoint_digest);
+      result["ok"] = report->checkpoint_seq == checkpoints->back().seq;
+      result["message"] = result["ok"].get<bool>() ? "the state rebuilt matches the digest the node signed"
+                                                   : "the restore did not reach the checkpoint";
+    }
+    std::filesystem::remove_all(scratch, ec);
+  }
+  result["millis"] =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  ASSIGN_OR_RETURN(std::string text, SignDocument(result, o.signing_key));
+  std::string dir = o.node_dir + "/drills";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  std::string stamp = std::to_string(result["time_us"].get<int64_t>());
+  RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + std::string(20 - stamp.size(), '0') + stamp + ".json", text, false));
+  return text;
+}
+
+}  // namespace riik::embassy
