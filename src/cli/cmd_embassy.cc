@@ -116,6 +116,10 @@ Status ShowStatus(const StatusArgs& a) {
     for (const Json& e : s["embassies"]) {
       embassies += e.value("url", "") + " acked " + std::to_string(e.value("acked_seq", int64_t{0})) + " (" +
                    Ago(e.value("last_ack_us", int64_t{0})) + ")";
+      if (e["last_drill"].is_object()) {
+        embassies += std::string(", drill ") + (e["last_drill"].value("ok", false) ? "ok" : "FAILED") + " at seq " +
+                     std::to_string(e["last_drill"].value("seq", int64_t{0}));
+      }
       if (e["error"].is_string()) embassies += " ERROR: " + e["error"].get<std::string>();
       embassies += "  ";
     }
@@ -145,9 +149,15 @@ int Verify(const VerifyArgs& a) {
   for (const auto& node : nodes) {
     auto head = embassy::CheckNodeDirectory(a.archive + "/" + node, node);
     if (head.ok()) {
-      std::printf("%-20s ok: %lld segments, seqs 1..%lld, %lld bytes, %zu wrapped key(s)\n", node.c_str(),
-                  static_cast<long long>(head->segments), static_cast<long long>(head->last_seq),
-                  static_cast<long long>(head->bytes), head->key_ids.size());
+      auto drill = head->last_drill.empty() ? Result<Json>(NotFound("")) : ParseJson(head->last_drill);
+      std::string drilled = !drill.ok() ? "no drill yet"
+                                        : std::string("last drill ") + (drill->value("ok", false) ? "ok" : "FAILED") +
+                                              " at seq " + std::to_string(drill->value("seq", int64_t{0})) + ", " +
+                                              FormatRfc3339(drill->value("time_us", int64_t{0}));
+      std::printf("%-20s ok: %lld segments, seqs 1..%lld, %lld bytes, %zu wrapped key(s), checkpoint at seq %lld, %s\n",
+                  node.c_str(), static_cast<long long>(head->segments), static_cast<long long>(head->last_seq),
+                  static_cast<long long>(head->bytes), head->key_ids.size(),
+                  static_cast<long long>(head->checkpoint_seq), drilled.c_str());
     } else {
       std::printf("%-20s FAILED: %s\n", node.c_str(), head.status().message().c_str());
       ++bad;

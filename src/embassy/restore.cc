@@ -3,8 +3,13 @@
 
 #include <openssl/x509.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "core/encoding.h"
 #include "core/file.h"
@@ -57,65 +62,123 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     return FailedPrecondition("the store to restore into already holds " + o.node + " up to seq " +
                               std::to_string(target->Head().seq) + "; restore into a fresh one");
   }
-  std::map<std::string, std::string> keys;  // key id -> data key
-  auto data_key = [&](const std::string& key_id) -> Result<std::string> {
-    if (auto it = keys.find(key_id); it != keys.end()) return it->second;
-    auto wrapped = ReadFile(o.node_dir + "/keys/" + key_id + ".json");
-    if (!wrapped.ok()) return NotFound("the archive has no wrapped data key " + key_id + " of " + o.node);
-    ASSIGN_OR_RETURN(std::string key, UnwrapDataKey(*wrapped, o.master_secret, o.node));
-    return keys[key_id] = key;
+  // One thread opens segments (read, check, decrypt, decompress, check every entry's
+  // hash and link) while this one replays the previous: the two halves take about as long.
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<Result<std::vector<store::JournalEntry>>> opened;
+  bool cancelled = false;
+  std::thread opener([&] {
+    std::map<std::string, std::string> keys;  // key id -> data key
+    auto data_key = [&](const std::string& key_id) -> Result<std::string> {
+      if (auto it = keys.find(key_id); it != keys.end()) return it->second;
+      auto wrapped = ReadFile(o.node_dir + "/keys/" + key_id + ".json");
+      if (!wrapped.ok()) return NotFound("the archive has no wrapped data key " + key_id + " of " + o.node);
+      ASSIGN_OR_RETURN(std::string key, UnwrapDataKey(*wrapped, o.master_secret, o.node));
+      return keys[key_id] = key;
+    };
+    auto open = [&](const ArchivedSegment& s, std::string& prev,
+                    std::optional<store::JournalEntry>& last) -> Result<std::vector<store::JournalEntry>> {
+      std::string name = std::filesystem::path(s.path).filename().string();
+      ASSIGN_OR_RETURN(std::string bytes, ReadFile(s.path));
+      ASSIGN_OR_RETURN(SegmentHeader header, PeekSegmentHeader(bytes));
+      ASSIGN_OR_RETURN(std::string key, data_key(header.key_id));
+      auto entries = OpenSegment(bytes, key, signer, prev, last ? &*last : nullptr);
+      if (!entries.ok()) return entries.status().WithContext(o.node + " segment " + name);
+      prev = SegmentHash(bytes);
+      if (!entries->empty()) last = entries->back();
+      return entries;
+    };
+    std::string prev = FirstSegmentPrev();
+    std::optional<store::JournalEntry> last;
+    for (const ArchivedSegment& s : segments) {
+      auto entries = open(s, prev, last);
+      bool failed = !entries.ok();
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return cancelled || opened.size() < 2; });
+      if (cancelled) return;
+      opened.push_back(std::move(entries));
+      changed.notify_all();
+      if (failed) return;
+    }
+  });
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  auto next = [&]() -> std::optional<Result<std::vector<store::JournalEntry>>> {
+    auto waiting = Clock::now();
+    std::unique_lock lock(mu);
+    changed.wait(lock, [&] { return !opened.empty(); });
+    report.open_wait_s += seconds_since(waiting);
+    auto r = std::move(opened.front());
+    opened.pop_front();
+    changed.notify_all();
+    return r;
+  };
+  auto stop_opener = [&] {
+    {
+      std::lock_guard lock(mu);
+      cancelled = true;
+    }
+    changed.notify_all();
+    opener.join();
   };
 
-  std::string prev = FirstSegmentPrev();
   std::optional<store::JournalEntry> last;
+  std::optional<store::StateDigest> digest_at_goal;
   std::vector<store::JournalEntry> pending;
   auto flush = [&]() -> Status {
     if (pending.empty()) return OkStatus();
+    auto replaying = Clock::now();
     auto applied = target->ApplyEntries(pending);
+    report.replay_s += seconds_since(replaying);
     if (!applied.ok()) return applied.status().WithContext("replaying into the new store");
     report.entries += static_cast<int64_t>(pending.size());
     pending.clear();
     if (o.progress) o.progress(applied->seq, report.archive_last_seq);
     if (goal && applied->seq == goal->seq) {
-      ASSIGN_OR_RETURN(store::StateDigest d, target->Digest());
-      if (d.digest != goal->digest) {
-        return DataLoss("the state rebuilt at seq " + std::to_string(goal->seq) + " has digest " + HexEncode(d.digest) +
-                        ", but the node signed " + HexEncode(goal->digest) + " for it");
+      auto digesting = Clock::now();
+      ASSIGN_OR_RETURN(digest_at_goal, target->Digest());
+      report.digest_s += seconds_since(digesting);
+      if (digest_at_goal->digest != goal->digest) {
+        return DataLoss("the state rebuilt at seq " + std::to_string(goal->seq) + " has digest " +
+                        HexEncode(digest_at_goal->digest) + ", but the node signed " + HexEncode(goal->digest) +
+                        " for it");
       }
       report.checkpoint_seq = goal->seq;
       report.checkpoint_digest = goal->digest;
     }
     return OkStatus();
   };
-  bool done = false;
-  for (const ArchivedSegment& s : segments) {
-    if (done) break;
-    std::string name = std::filesystem::path(s.path).filename().string();
-    ASSIGN_OR_RETURN(std::string bytes, ReadFile(s.path));
-    ASSIGN_OR_RETURN(SegmentHeader header, PeekSegmentHeader(bytes));
-    ASSIGN_OR_RETURN(std::string key, data_key(header.key_id));
-    auto entries = OpenSegment(bytes, key, signer, prev, last ? &*last : nullptr);
-    if (!entries.ok()) return entries.status().WithContext(o.node + " segment " + name);
-    prev = SegmentHash(bytes);
-    report.segments++;
-    for (store::JournalEntry& e : *entries) {
-      if ((o.until_seq && e.seq > *o.until_seq) || (o.until_time && e.time > *o.until_time)) {
-        done = true;
-        break;
+  auto replay = [&]() -> Status {
+    for (size_t i = 0; i < segments.size(); ++i) {
+      auto entries = next();
+      RETURN_IF_ERROR(entries->status());
+      report.segments++;
+      for (store::JournalEntry& e : **entries) {
+        if ((o.until_seq && e.seq > *o.until_seq) || (o.until_time && e.time > *o.until_time)) return flush();
+        last = e;
+        int64_t seq = e.seq;
+        pending.push_back(std::move(e));
+        if (pending.size() >= kApplyBatch || (goal && seq == goal->seq)) RETURN_IF_ERROR(flush());
       }
-      last = e;
-      int64_t seq = e.seq;
-      pending.push_back(std::move(e));
-      if (pending.size() >= kApplyBatch || (goal && seq == goal->seq)) RETURN_IF_ERROR(flush());
     }
-  }
-  RETURN_IF_ERROR(flush());
+    return flush();
+  };
+  Status replayed = replay();
+  stop_opener();
+  RETURN_IF_ERROR(replayed);
   if (o.until_seq && (!last || last->seq < *o.until_seq)) {
     return NotFound("the archive holds " + o.node + " only up to seq " + std::to_string(last ? last->seq : 0) +
                     ", not " + std::to_string(*o.until_seq));
   }
   report.head = target->Head();
-  ASSIGN_OR_RETURN(report.digest, target->Digest());
+  if (digest_at_goal && digest_at_goal->seq == report.head.seq) {
+    report.digest = *digest_at_goal;
+  } else {
+    auto digesting = Clock::now();
+    ASSIGN_OR_RETURN(report.digest, target->Digest());
+    report.digest_s += seconds_since(digesting);
+  }
   return report;
 }
 

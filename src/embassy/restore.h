@@ -40,6 +40,9 @@ struct RestoreReport {
   // digest the restore rebuilt and matched on the way (0: there was none to compare).
   int64_t checkpoint_seq = 0;
   std::string checkpoint_digest;  // what the node signed for it (raw)
+  // Where the time went (seconds): replaying into the store, computing state digests,
+  // and waiting for the next segment to be opened (checked, decrypted, decompressed).
+  double replay_s = 0, digest_s = 0, open_wait_s = 0;
 };
 
 Result<RestoreReport> RestoreNode(const RestoreOptions& options);

@@ -104,6 +104,36 @@ Result<Framed> Frame(std::string_view bytes) {
   return f;
 }
 
+// An entry as a line of a segment: its fields but the changes as canonical JSON, a
+// tab, the changes' text as the journal holds it (canonical JSON, so free of raw tabs
+// and newlines), a newline. The changes are neither parsed nor re-encoded on the way.
+void AppendEntryLine(std::string& out, const store::JournalEntry& e) {
+  out += "{\"hash\":\"" + HexEncode(e.hash) + "\",\"node\":" + Json(e.node).dump() + ",\"prev_hash\":\"" +
+         HexEncode(e.prev_hash) + "\",\"seq\":" + std::to_string(e.seq) + ",\"time_us\":" + std::to_string(e.time) +
+         "}\t";
+  out += e.changes;
+  out.push_back('\n');
+}
+
+Result<store::JournalEntry> ParseEntryLine(std::string_view line) {
+  size_t tab = line.find('\t');
+  if (tab == std::string_view::npos) return DataLoss("a segment entry line has no tab between fields and changes");
+  ASSIGN_OR_RETURN(Json j, ParseJson(line.substr(0, tab), JsonLimits{4096, 2}));
+  store::JournalEntry e;
+  try {
+    if (!j.is_object() || j.size() != 5) return DataLoss("a segment entry's fields are malformed");
+    e.seq = j.at("seq").get<int64_t>();
+    e.time = j.at("time_us").get<int64_t>();
+    e.node = j.at("node").get<std::string>();
+    ASSIGN_OR_RETURN(e.hash, HexDecode(j.at("hash").get<std::string>()));
+    ASSIGN_OR_RETURN(e.prev_hash, HexDecode(j.at("prev_hash").get<std::string>()));
+  } catch (const Json::exception&) {
+    return DataLoss("a segment entry's fields are missing or of the wrong type");
+  }
+  e.changes = std::string(line.substr(tab + 1));
+  return e;
+}
+
 }  // namespace
 
 const std::string& FirstSegmentPrev() {
@@ -123,9 +153,7 @@ Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entrie
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0 && entries[i].seq != entries[i - 1].seq + 1)
       return InvalidArgument("a segment's entries are consecutive");
-    ASSIGN_OR_RETURN(std::string line, CanonicalJson(store::EntryToJson(entries[i])));
-    plain += line;
-    plain.push_back('\n');
+    AppendEntryLine(plain, entries[i]);
   }
   std::string compressed(ZSTD_compressBound(plain.size()), '\0');
   size_t n = ZSTD_compress(compressed.data(), compressed.size(), plain.data(), plain.size(), kZstdLevel);
@@ -217,9 +245,9 @@ Result<std::vector<store::JournalEntry>> OpenSegment(std::string_view bytes, std
   for (size_t at = 0; at < plain.size();) {
     size_t end = plain.find('\n', at);
     if (end == std::string::npos) return DataLoss("the segment's last entry is not terminated");
-    ASSIGN_OR_RETURN(Json j, ParseJson(std::string_view(plain).substr(at, end - at)));
-    ASSIGN_OR_RETURN(store::JournalEntry e, store::EntryFromJson(j));
-    RETURN_IF_ERROR(store::CheckLink(before, e, h.node));
+    ASSIGN_OR_RETURN(store::JournalEntry e, ParseEntryLine(std::string_view(plain).substr(at, end - at)));
+    // The hash covers the changes' text; whoever applies them parses them (ApplyEntries).
+    RETURN_IF_ERROR(store::CheckChainLink(before, e, h.node));
     entries.push_back(std::move(e));
     before = &entries.back();
     at = end + 1;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/sha256.h"
+#include "store/canonical_row.h"
 #include "store/impl/backend.h"
 #include "store/store.h"
 
@@ -40,8 +41,12 @@ Result<StateDigest> Store::Digest() {
       ASSIGN_OR_RETURN(auto rows, QueryLocked("SELECT * FROM \"" + s->name + "\"", {}));
       std::vector<std::string> leaves;
       leaves.reserve(rows.size());
+      std::string canon;
       for (auto& row : rows) {
-        ASSIGN_OR_RETURN(std::string canon, CanonicalJson(RowToJson(ConformRow(std::move(row), *s))));
+        // The row's canonical JSON, written directly (canonical_row.h: byte for byte
+        // CanonicalJson(RowToJson(row)) for the rows the store writes).
+        canon.clear();
+        AppendCanonicalRow(canon, ConformRow(std::move(row), *s));
         leaves.push_back(DigestBytes(Sha256(canon)));
       }
       std::sort(leaves.begin(), leaves.end());
@@ -104,8 +109,8 @@ Result<VerifyReport> Store::VerifyJournal(bool replay, const std::function<void(
     } else if (mine.digest != replayed.digest) {
       report.status = DataLoss(
           "the tables differ from what replaying the journal gives: rows were written or altered behind the "
-          "journal's back (" + std::to_string(mine.rows) + " rows stored, " + std::to_string(replayed.rows) +
-          " rows replayed)");
+          "journal's back (" +
+          std::to_string(mine.rows) + " rows stored, " + std::to_string(replayed.rows) + " rows replayed)");
     }
   }
   return report;

@@ -55,7 +55,8 @@ Result<JournalEntry> EntryFromJson(const Json& j) {
   for (const char* k : {"seq", "prev_hash", "hash", "time_us", "node", "changes"}) {
     if (!j.contains(k)) return InvalidArgument(std::string("journal entry lacks field ") + k);
   }
-  if (!j["seq"].is_number_integer() || j["seq"].get<int64_t>() < 1) return InvalidArgument("seq must be a positive integer");
+  if (!j["seq"].is_number_integer() || j["seq"].get<int64_t>() < 1)
+    return InvalidArgument("seq must be a positive integer");
   if (!j["time_us"].is_number_integer()) return InvalidArgument("time_us must be an integer");
   if (!j["prev_hash"].is_string() || !j["hash"].is_string() || !j["node"].is_string()) {
     return InvalidArgument("prev_hash, hash and node must be strings");
@@ -72,19 +73,32 @@ Result<JournalEntry> EntryFromJson(const Json& j) {
   return e;
 }
 
-Status CheckLink(const JournalEntry* prev, const JournalEntry& e, const std::string& node) {
-  auto bad = [&](const std::string& why) { return DataLoss("journal entry seq " + std::to_string(e.seq) + ": " + why); };
+Status CheckChainLink(const JournalEntry* prev, const JournalEntry& e, const std::string& node) {
+  auto bad = [&](const std::string& why) {
+    return DataLoss("journal entry seq " + std::to_string(e.seq) + ": " + why);
+  };
   int64_t want_seq = prev ? prev->seq + 1 : 1;
   if (e.seq != want_seq) return bad("expected seq " + std::to_string(want_seq) + " (gap or reordering)");
   const std::string& want_prev = prev ? prev->hash : GenesisHash();
   if (e.prev_hash != want_prev) return bad("prev_hash does not match the hash of the entry before it");
   if (e.node != node) return bad("belongs to node '" + e.node + "', not '" + node + "'");
   if (ComputeEntryHash(e) != e.hash) return bad("hash does not match its contents (entry altered)");
-  auto parsed = Json::parse(e.changes, nullptr, false);
+  return OkStatus();
+}
+
+Status CheckCanonicalChanges(const JournalEntry& e, const Json& parsed) {
+  auto bad = [&](const std::string& why) {
+    return DataLoss("journal entry seq " + std::to_string(e.seq) + ": " + why);
+  };
   if (parsed.is_discarded() || !parsed.is_array()) return bad("changes are not a JSON array");
   auto canon = CanonicalJson(parsed);
   if (!canon.ok() || *canon != e.changes) return bad("changes are not in canonical JSON form");
   return OkStatus();
+}
+
+Status CheckLink(const JournalEntry* prev, const JournalEntry& e, const std::string& node) {
+  RETURN_IF_ERROR(CheckChainLink(prev, e, node));
+  return CheckCanonicalChanges(e, Json::parse(e.changes, nullptr, false));
 }
 
 }  // namespace riik::store

@@ -47,5 +47,11 @@ Result<JournalEntry> EntryFromJson(const Json& j);
 // contiguous seq, prev_hash link, recomputed hash, the node name, and that `changes`
 // is a canonical JSON array. Returns a DataLoss status naming the seq and what is wrong.
 Status CheckLink(const JournalEntry* prev, const JournalEntry& e, const std::string& node);
+// The same without the look inside `changes` (whose text the hash covers): for whoever
+// parses the changes next anyway.
+Status CheckChainLink(const JournalEntry* prev, const JournalEntry& e, const std::string& node);
+// That `parsed` (the entry's changes, parsed) is an array whose canonical form is its
+// text; DataLoss naming the seq if not.
+Status CheckCanonicalChanges(const JournalEntry& e, const Json& parsed);
 
 }  // namespace riik::store

@@ -100,9 +100,7 @@ Store::Store(std::unique_ptr<impl::Backend> backend, StoreOptions options)
       owner_wait_(options.owner_wait),
       head_seq_metric_(std::make_shared<std::atomic<int64_t>>(0)) {}
 
-Store::~Store() {
-  Metrics().RemoveCallbackGauge("riik_journal_head_seq", {{"node", node_}});
-}
+Store::~Store() { Metrics().RemoveCallbackGauge("riik_journal_head_seq", {{"node", node_}}); }
 
 std::string_view Store::engine() const { return backend_->Kind(); }
 
@@ -133,12 +131,16 @@ Status Store::Init() {
   }
   auto blob = backend_->TypeName(ColumnType::kBlob);
   auto integer = backend_->TypeName(ColumnType::kInt);
-  if (!read_only_) RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
-  if (!read_only_) RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_journal (seq " + std::string(integer) +
-                                 " PRIMARY KEY, prev_hash " + std::string(blob) + " NOT NULL, hash " +
-                                 std::string(blob) + " NOT NULL, time_us " + std::string(integer) +
-                                 " NOT NULL, node TEXT NOT NULL, changes TEXT NOT NULL)"));
-  if (!read_only_) RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL)"));
+  if (!read_only_)
+    RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  if (!read_only_)
+    RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_journal (seq " + std::string(integer) +
+                                   " PRIMARY KEY, prev_hash " + std::string(blob) + " NOT NULL, hash " +
+                                   std::string(blob) + " NOT NULL, time_us " + std::string(integer) +
+                                   " NOT NULL, node TEXT NOT NULL, changes TEXT NOT NULL)"));
+  if (!read_only_)
+    RETURN_IF_ERROR(
+        backend_->Exec("CREATE TABLE IF NOT EXISTS riik_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL)"));
 
   ASSIGN_OR_RETURN(auto meta, backend_->Query("SELECT key, value FROM riik_meta"));
   std::map<std::string, std::string> kv;
@@ -165,8 +167,8 @@ Status Store::Init() {
   }
   RETURN_IF_ERROR(LoadSchemas());
   ASSIGN_OR_RETURN(JournalHead opened_at, ReadHead());
-  Metrics().SetCallbackGauge("riik_journal_head_seq", "Sequence number of the newest journal entry",
-                             {{"node", node_}}, [m = head_seq_metric_] { return static_cast<double>(m->load()); });
+  Metrics().SetCallbackGauge("riik_journal_head_seq", "Sequence number of the newest journal entry", {{"node", node_}},
+                             [m = head_seq_metric_] { return static_cast<double>(m->load()); });
   PublishHead(opened_at);
   return OkStatus();
 }
@@ -262,8 +264,8 @@ Status Store::CreateTableLocked(const TableSchema& schema, WriteTxn* record) {
   for (size_t i = 0; i < schema.indexes.size(); ++i) {
     // riik_ix_<table>_<n>: the riik_ prefix is reserved, so no table can take the name.
     std::string index = "riik_ix_" + schema.name + "_" + std::to_string(i);
-    RETURN_IF_ERROR(
-        backend_->Exec("CREATE INDEX " + Q(index) + " ON " + Q(schema.name) + " (" + QuotedList(schema.indexes[i]) + ")"));
+    RETURN_IF_ERROR(backend_->Exec("CREATE INDEX " + Q(index) + " ON " + Q(schema.name) + " (" +
+                                   QuotedList(schema.indexes[i]) + ")"));
   }
   Json schema_json = SchemaToJson(schema);
   ASSIGN_OR_RETURN(std::string schema_text, CanonicalJson(schema_json));
@@ -297,7 +299,8 @@ Status Store::PutLocked(const TableSchema& schema, const Row& row, WriteTxn* rec
                            : "UPDATE SET " + Join(non_key, ", ", [](auto& c) { return Q(c) + " = excluded." + Q(c); });
     plan = upserts_.emplace(schema.name, UpsertPlan{std::move(sql), std::move(cols)}).first;
   }
-  if (full.size() != plan->second.columns.size()) return Internal("table " + schema.name + ": a normalised row lacks columns");
+  if (full.size() != plan->second.columns.size())
+    return Internal("table " + schema.name + ": a normalised row lacks columns");
   std::vector<Value> params;
   params.reserve(full.size());
   for (const auto& [column, value] : full) params.push_back(value);
@@ -319,7 +322,8 @@ Status Store::DeleteLocked(const TableSchema& schema, const Row& key, WriteTxn* 
   if (!existing) return OkStatus();
   std::vector<Value> params;
   for (const auto& c : schema.primary_key) params.push_back(k[c]);
-  RETURN_IF_ERROR(backend_->Exec("DELETE FROM " + Q(schema.name) + " WHERE " + KeyCondition(schema.primary_key), params));
+  RETURN_IF_ERROR(
+      backend_->Exec("DELETE FROM " + Q(schema.name) + " WHERE " + KeyCondition(schema.primary_key), params));
   if (record) {  // {"key":{…},"op":"delete","table":…}
     std::string change = "{\"key\":";
     AppendCanonicalRow(change, k);
@@ -358,8 +362,7 @@ Status Store::ApplyChange(const Json& change, WriteTxn* record) {
 
 Status Store::InsertEntryLocked(const JournalEntry& e) {
   std::vector<Value> p = {e.seq, Blob{e.prev_hash}, Blob{e.hash}, e.time, e.node, e.changes};
-  return backend_->Exec(std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)",
-                        p);
+  return backend_->Exec(std::string("INSERT INTO riik_journal (") + kJournalColumns + ") VALUES (?, ?, ?, ?, ?, ?)", p);
 }
 
 Status Store::EnsureTables(const std::vector<TableSchema>& schemas) {
@@ -400,10 +403,11 @@ Result<JournalHead> Store::ApplyEntries(std::span<const JournalEntry> entries) {
     JournalEntry prev;
     prev.seq = head.seq;
     prev.hash = head.hash;
-    Status link = CheckLink(head.seq == 0 ? nullptr : &prev, entry, node_);
+    Status link = CheckChainLink(head.seq == 0 ? nullptr : &prev, entry, node_);
     if (!link.ok()) return fail(link);
     Json changes = Json::parse(entry.changes, nullptr, false);
-    if (!changes.is_array()) return fail(DataLoss("entry seq " + std::to_string(entry.seq) + " has no change list"));
+    link = CheckCanonicalChanges(entry, changes);
+    if (!link.ok()) return fail(link);
     for (const auto& c : changes) {
       Status st = ApplyChange(c, nullptr);
       if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));

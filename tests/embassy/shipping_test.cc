@@ -18,86 +18,44 @@
 #include "embassy/restore.h"
 #include "embassy/shipper.h"
 #include "node/node.h"
+#include "support/embassy_site.h"
 #include "support/temp_dir.h"
-#include "trust/test_ca.h"
 
 namespace riik::embassy {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kPins = {"111111", "222222", "333333", "444444", "555555"};
 const store::TableSchema kPersons = {
     "persons", {{"code", store::ColumnType::kText}, {"name", store::ColumnType::kText}}, {"code"}, {}};
 
 class ShippingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    trust::TestCa test_ca = trust::OpenTestCa(dir_);
-    ASSERT_TRUE(test_ca.ca);
-    trust_store_ = std::move(test_ca.store);
-    ca_ = std::move(test_ca.ca);
-    root_ = dir_ / "root.pem";
-    ASSERT_TRUE(WriteFileAtomic(root_, CertificatePem(ca_->root_certificate()), false).ok());
-    embassy_sha_ = Issue(trust::Profile::kMemberAuth, "EE data embassy (test)", dir_ / "embassy-auth");
-    sender_sha_ = Issue(trust::Profile::kMemberAuth, "EE home node (test)", dir_ / "node-auth");
-    Issue(trust::Profile::kMemberSigning, "EE home node (test)", dir_ / "node-signing");
-    ASSERT_TRUE(SplitNewMasterKey(dir_ / "custody", 3, kPins).ok());
-    archive_ = dir_ / "embassy/archive";
+    auto site = riik::testing::EmbassySite::Create(dir_ / "site");
+    ASSERT_TRUE(site.ok()) << site.status().ToString();
+    site_ = std::move(*site);
+    archive_ = site_->archive();
   }
   void TearDown() override {
     home_.reset();
-    embassy_.reset();
+    site_.reset();
   }
 
-  // Issues a certificate of `profile` into BASE.pem (with the organisations CA) and
-  // BASE.key; returns the leaf's SHA-256 in hex.
-  std::string Issue(trust::Profile profile, const std::string& cn, const std::string& base) {
-    auto key = GenerateEcKey("P-256");
-    trust::IssueRequest req;
-    req.profile = profile;
-    req.common_name = cn;
-    if (profile == trust::Profile::kMemberAuth) req.ip_addresses = {"127.0.0.1"};
-    req.public_key = key->get();
-    auto rec = ca_->Issue(req);
-    EXPECT_TRUE(rec.ok()) << rec.status().ToString();
-    EXPECT_TRUE(WriteFileAtomic(base + ".pem", rec->pem + CertificatePem(ca_->org_certificate()), false).ok());
-    EXPECT_TRUE(WriteFileAtomic(base + ".key", *PrivateKeyPem(key->get()), true).ok());
-    return DigestHex(Sha256(CertificateDer(ParseCertificatePem(rec->pem)->get())));
-  }
-
-  // The embassy on `port` (0: any; its URL is kept for restarts on the same port).
+  // The embassy on `port` (0: any; restarts reuse site_->port()).
   void StartEmbassy(uint16_t port = 0) {
-    node::NodeConfig c;
-    c.data_dir = dir_ / "embassy";
-    node::RoleConfig role{"embassy", "embassy", {}, {}};
-    role.listen.port = port;
-    role.listen.tls = net::TlsServerConfig{dir_ / "embassy-auth.pem", dir_ / "embassy-auth.key", root_, nullptr};
-    role.settings = {{"trust_root", root_}, {"senders", sender_sha_}, {"archive_dir", archive_}};
-    c.roles.push_back(role);
-    auto n = node::Node::Start(c);
-    ASSERT_TRUE(n.ok()) << n.status().ToString();
-    embassy_ = std::move(*n);
-    embassy_url_ = embassy_->roles()[0].url;
-    embassy_port_ = static_cast<uint16_t>(std::stoi(embassy_url_.substr(embassy_url_.rfind(':') + 1)));
+    Status st = site_->StartEmbassy(port);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    embassy_url_ = site_->url();
+    embassy_port_ = site_->port();
   }
 
   // The home node, shipping every store; its store "people" with kPersons.
   void StartHome(const std::string& mode, int sync_timeout_ms = 10000) {
     node::NodeConfig c;
     c.data_dir = dir_ / "home";
-    node::RoleConfig status{"status", "status", {}, {}};
-    c.roles.push_back(status);
-    c.shipping = node::RoleConfig{"shipping", "shipping", {}, {}};
-    c.shipping->settings = {{"embassies", embassy_url_},
-                            {"mode", mode},
-                            {"sync_timeout_ms", std::to_string(sync_timeout_ms)},
-                            {"tls_cert", dir_ / "node-auth.pem"},
-                            {"tls_key", dir_ / "node-auth.key"},
-                            {"trust_root", root_},
-                            {"signing_cert", dir_ / "node-signing.pem"},
-                            {"signing_key", dir_ / "node-signing.key"},
-                            {"master_public", dir_ / "custody/master.pub"}};
+    c.roles.push_back(node::RoleConfig{"status", "status", {}, {}});
+    c.shipping = site_->Shipping(mode, sync_timeout_ms);
     auto n = node::Node::Start(c);
     ASSERT_TRUE(n.ok()) << n.status().ToString();
     home_ = std::move(*n);
@@ -136,12 +94,7 @@ class ShippingTest : public ::testing::Test {
   }
 
   std::vector<OpenedShare> Shares(std::initializer_list<int> which, const std::string& custody = "") {
-    std::vector<OpenedShare> out;
-    for (int i : which) {
-      std::string path = (custody.empty() ? dir_ / "custody" : custody) + "/share-" + std::to_string(i) + ".json";
-      out.push_back({*ReadFile(path), kPins[i - 1], path});
-    }
-    return out;
+    return site_->Shares(which, custody);
   }
 
   Result<RestoreReport> Restore(const std::string& into, std::optional<int64_t> until_seq = std::nullopt) {
@@ -151,18 +104,17 @@ class ShippingTest : public ::testing::Test {
     o.node_dir = archive_ + "/people";
     o.node = "people";
     o.master_secret = *secret;
-    o.trust_root_pem = *ReadFile(root_);
+    o.trust_root_pem = *ReadFile(site_->root());
     o.store_url = "sqlite:" + dir_ / into;
     o.until_seq = until_seq;
     return RestoreNode(o);
   }
 
   riik::testing::TempDir dir_;
-  std::unique_ptr<store::Store> trust_store_;
-  std::unique_ptr<trust::CertificateAuthority> ca_;
-  std::string root_, embassy_sha_, sender_sha_, archive_, embassy_url_;
+  std::unique_ptr<riik::testing::EmbassySite> site_;
+  std::string archive_, embassy_url_;
   uint16_t embassy_port_ = 0;
-  std::unique_ptr<node::Node> embassy_, home_;
+  std::unique_ptr<node::Node> home_;
   store::Store* people_ = nullptr;
 };
 
@@ -214,7 +166,7 @@ TEST_F(ShippingTest, FewerThanThreeSharesOrAWrongOneCannotRestore) {
   ASSERT_TRUE(WaitForAck(Put(1)->seq));
   auto two = RestoreSecret(Shares({2, 4}));
   EXPECT_EQ(two.status().code(), Code::kInvalidArgument);
-  ASSERT_TRUE(SplitNewMasterKey(dir_ / "other-custody", 3, kPins).ok());
+  ASSERT_TRUE(SplitNewMasterKey(dir_ / "other-custody", 3, riik::testing::EmbassySite::Pins()).ok());
   std::vector<OpenedShare> mixed = Shares({1, 2});
   mixed.push_back(Shares({3}, dir_ / "other-custody")[0]);
   auto wrong = RestoreSecret(mixed);
@@ -240,7 +192,7 @@ TEST_F(ShippingTest, SyncCommitReturnsOnlyOnceTheEmbassyHoldsIt) {
     ASSERT_GE(ArchivedSeq(), head->seq) << "commit " << i << " returned before the embassy held it";
   }
   // The embassy away: a commit is not confirmed, and says so.
-  embassy_.reset();
+  site_->StopEmbassy();
   auto unconfirmed = Put(100);
   EXPECT_EQ(unconfirmed.status().code(), Code::kDeadlineExceeded) << unconfirmed.status().ToString();
   EXPECT_NE(unconfirmed.status().message().find("no data embassy has acknowledged"), std::string::npos);
@@ -256,7 +208,7 @@ TEST_F(ShippingTest, AnEmbassyThatWasDownCatchesUpWithNothingLost) {
   StartHome("async");
   ASSERT_TRUE(WaitForAck(Put(0)->seq));
   uint16_t port = embassy_port_;
-  embassy_.reset();
+  site_->StopEmbassy();
   int64_t head = 0;
   for (int i = 1; i <= 300; ++i) head = Put(i)->seq;
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -278,7 +230,7 @@ TEST_F(ShippingTest, TamperingAtTheEmbassyIsFoundOnBothSides) {
     ASSERT_TRUE(WaitForAck(head));  // one segment per commit
   }
   home_.reset();
-  embassy_.reset();
+  site_->StopEmbassy();
   auto segments = ListSegments(archive_ + "/people");
   ASSERT_TRUE(segments.ok());
   ASSERT_GE(segments->size(), 5u);
@@ -317,7 +269,7 @@ TEST_F(ShippingTest, TamperingAtTheEmbassyIsFoundOnBothSides) {
 
   // The home side: the last segments removed at the embassy (the rest intact) — the
   // shipper remembers more was acknowledged and stops sending there, saying why.
-  embassy_.reset();
+  site_->StopEmbassy();
   ASSERT_TRUE(WriteFileAtomic(victim, original, false).ok());
   for (size_t i = segments->size() - 3; i < segments->size(); ++i) fs::remove((*segments)[i].path);
   StartEmbassy(embassy_port_);
@@ -335,20 +287,40 @@ TEST_F(ShippingTest, TamperingAtTheEmbassyIsFoundOnBothSides) {
   EXPECT_TRUE(halted) << home_->ShippingStatus().dump();
 }
 
+TEST_F(ShippingTest, SeveralEmbassiesEachHoldEverythingAndOneSufficesForSync) {
+  StartEmbassy();
+  ASSERT_TRUE(site_->StartEmbassy(0, 1).ok());
+  StartHome("sync", 3000);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Put(i).ok());
+  // One embassy away: commits are still confirmed by the other, and it catches up later.
+  uint16_t second_port = site_->port(1);
+  site_->StopEmbassy(1);
+  int64_t head = 0;
+  for (int i = 20; i < 40; ++i) {
+    auto h = Put(i);
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    head = h->seq;
+  }
+  ASSERT_TRUE(site_->StartEmbassy(second_port, 1).ok());
+  bool both = false;
+  for (int waited = 0; waited < 15000 && !both; waited += 50) {
+    auto a = CheckNodeDirectory(site_->archive(0) + "/people", "people");
+    auto b = CheckNodeDirectory(site_->archive(1) + "/people", "people");
+    both = a.ok() && b.ok() && a->last_seq == head && b->last_seq == head;
+    if (!both) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(both) << home_->ShippingStatus().dump();
+}
+
 TEST_F(ShippingTest, TheEmbassyLetsInOnlyItsSenders) {
   // The embassy's own certificate is not a sender: a node shipping with it is refused.
   StartEmbassy();
   node::NodeConfig c;
   c.data_dir = dir_ / "intruder";
   c.roles.push_back(node::RoleConfig{"status", "status", {}, {}});
-  c.shipping = node::RoleConfig{"shipping", "shipping", {}, {}};
-  c.shipping->settings = {{"embassies", embassy_url_},
-                          {"tls_cert", dir_ / "embassy-auth.pem"},
-                          {"tls_key", dir_ / "embassy-auth.key"},
-                          {"trust_root", root_},
-                          {"signing_cert", dir_ / "node-signing.pem"},
-                          {"signing_key", dir_ / "node-signing.key"},
-                          {"master_public", dir_ / "custody/master.pub"}};
+  c.shipping = site_->Shipping("async");
+  c.shipping->settings["tls_cert"] = site_->dir() + "/embassy-auth.pem";  // not a sender's
+  c.shipping->settings["tls_key"] = site_->dir() + "/embassy-auth.key";
   auto intruder = node::Node::Start(c);
   ASSERT_TRUE(intruder.ok()) << intruder.status().ToString();
   std::string error;

@@ -1,0 +1,188 @@
+// embassy_restore_bench: restoring the population register holding 1.3 million citizens
+// from a data embassy's archive, side by side with restic (Debian package) backing up
+// and restoring the same store directory in the same run. The archive is what shipping
+// leaves at an embassy (segments sealed, signed, chained; the data key wrapped to the
+// master key); the restore is `riik embassy restore`'s (every segment checked and
+// decrypted, every entry's hash checked, replayed into a fresh SQLite store, the state
+// digest compared with the node's signed checkpoint). Prints times, sizes and ratios.
+//
+//   embassy_restore_bench [--count N] [--dir DIR]
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "core/file.h"
+#include "crypto/self_signed.h"
+#include "crypto/x509.h"
+#include "embassy/archive.h"
+#include "embassy/checkpoint.h"
+#include "embassy/data_key.h"
+#include "embassy/restore.h"
+#include "embassy/segment.h"
+#include "registry/load.h"
+#include "support/temp_dir.h"
+
+using namespace riik;
+using SteadyClock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kSegmentBytes = 16 << 20;  // as the shipper's default
+
+double SecondsSince(SteadyClock::time_point start) {
+  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
+uint64_t DirBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) total += e.is_regular_file() ? e.file_size() : 0;
+  return total;
+}
+
+double Mb(uint64_t bytes) { return static_cast<double>(bytes) / 1e6; }
+
+// Runs a shell command; its time in seconds, or a negative number if it failed.
+double Timed(const std::string& command) {
+  auto start = SteadyClock::now();
+  int rc = std::system(command.c_str());
+  if (rc != 0) {
+    std::fprintf(stderr, "failed (%d): %s\n", rc, command.c_str());
+    return -1;
+  }
+  return SecondsSince(start);
+}
+
+// Seals the whole journal of `store` into the archive at `root`, as shipping would.
+Status Ship(store::Store& store, const std::string& root, const std::string& data_key, const std::string& master_public,
+            EVP_PKEY* key, const std::string& cert_pem) {
+  ASSIGN_OR_RETURN(auto archive, embassy::Archive::Open(root));
+  RETURN_IF_ERROR(archive->PutSigner(store.node(), cert_pem));
+  ASSIGN_OR_RETURN(std::string wrapped, embassy::WrapDataKey(data_key, master_public, store.node()));
+  RETURN_IF_ERROR(archive->PutKey(store.node(), wrapped));
+  std::string prev = embassy::FirstSegmentPrev();
+  int64_t after = 0;
+  while (true) {
+    std::vector<store::JournalEntry> batch;
+    size_t bytes = 0;
+    while (bytes < kSegmentBytes) {
+      ASSIGN_OR_RETURN(auto chunk, store.ReadJournal(after, 64));
+      if (chunk.empty()) break;
+      for (auto& e : chunk) {
+        bytes += e.changes.size();
+        after = e.seq;
+        batch.push_back(std::move(e));
+      }
+    }
+    if (batch.empty()) break;
+    ASSIGN_OR_RETURN(embassy::SealedSegment sealed, embassy::SealSegment(batch, prev, data_key, key));
+    RETURN_IF_ERROR(archive->Append(store.node(), sealed.bytes).status());
+    prev = sealed.hash;
+  }
+  ASSIGN_OR_RETURN(store::StateDigest digest, store.Digest());
+  ASSIGN_OR_RETURN(std::string checkpoint, embassy::SignCheckpoint(store.node(), digest, key));
+  return archive->PutCheckpoint(store.node(), checkpoint);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t count = 1'300'000;
+  std::string base;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--count")
+      count = std::stoll(argv[i + 1]);
+    else if (flag == "--dir")
+      base = argv[i + 1];
+    else {
+      std::fprintf(stderr, "usage: embassy_restore_bench [--count N] [--dir DIR]\n");
+      return 2;
+    }
+  }
+  testing::TempDir tmp("riik-restore-bench");
+  fs::path work = base.empty() ? tmp.path() : fs::path(base);
+  fs::create_directories(work / "home" / "registry_population");
+  const std::string node = "registry_population";
+  const std::string store_dir = (work / "home" / node).string();
+
+  // The population register, loaded once (not measured here: registry_load_bench is).
+  registry::LoadOptions options;
+  options.count = count;
+  auto t0 = SteadyClock::now();
+  auto pop = registry::GenerateFor(options);
+  auto home = pop.ok() ? store::Store::Open({"sqlite:" + store_dir + "/store.db", node})
+                       : Result<std::unique_ptr<store::Store>>(pop.status());
+  Status loaded =
+      home.ok() ? registry::LoadRegistry(registry::Kind::kPopulation, **home, *pop, options) : home.status();
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "loading the population register: %s\n", loaded.ToString().c_str());
+    return 1;
+  }
+  std::printf("population register: %lld citizens, %lld journal entries, loaded in %.1f s\n",
+              static_cast<long long>(count), static_cast<long long>((*home)->Head().seq), SecondsSince(t0));
+
+  // What shipping leaves at the embassy.
+  std::string master = embassy::NewMasterSecret(), data_key = embassy::NewDataKey();
+  auto master_public = embassy::MasterPublicKey(master);
+  auto id = MakeSelfSigned("EE population register (bench)", {"localhost"}, 30);
+  auto key = id.ok() ? ParsePrivateKeyPem(id->key_pem) : Result<UniquePtr<EVP_PKEY>>(id.status());
+  std::string archive = (work / "embassy").string();
+  t0 = SteadyClock::now();
+  Status shipped = key.ok() && master_public.ok()
+                       ? Ship(**home, archive, data_key, *master_public, key->get(), id->cert_pem)
+                       : Internal("no keys");
+  if (!shipped.ok()) {
+    std::fprintf(stderr, "sealing the archive: %s\n", shipped.ToString().c_str());
+    return 1;
+  }
+  double seal_s = SecondsSince(t0);
+  (*home).reset();  // closed: restic backs up a quiet directory
+
+  // riik: restore from the archive.
+  fs::create_directories(work / "riik-restored");
+  embassy::RestoreOptions r;
+  r.node_dir = archive + "/" + node;
+  r.node = node;
+  r.master_secret = master;
+  r.store_url = "sqlite:" + (work / "riik-restored" / "store.db").string();
+  t0 = SteadyClock::now();
+  auto report = embassy::RestoreNode(r);
+  double riik_restore_s = SecondsSince(t0);
+  if (!report.ok()) {
+    std::fprintf(stderr, "restore: %s\n", report.status().ToString().c_str());
+    return 1;
+  }
+
+  // restic: the same store directory, backed up and restored.
+  std::string repo = (work / "restic-repo").string(), target = (work / "restic-restored").string();
+  std::string env = "RESTIC_PASSWORD=riik-bench RESTIC_CACHE_DIR=" + (work / "restic-cache").string() + " ";
+  double init_s = Timed(env + "restic init --quiet --repo " + repo + " >/dev/null");
+  double backup_s =
+      init_s < 0 ? -1 : Timed(env + "restic backup --quiet --repo " + repo + " " + store_dir + " >/dev/null");
+  double restic_restore_s =
+      backup_s < 0
+          ? -1
+          : Timed(env + "restic restore --quiet --repo " + repo + " latest --target " + target + " >/dev/null");
+  if (restic_restore_s < 0) return 1;
+
+  uint64_t store_bytes = DirBytes(store_dir), archive_bytes = DirBytes(archive), repo_bytes = DirBytes(repo);
+  std::printf("store directory      %8.1f MB (SQLite, %lld rows)\n", Mb(store_bytes),
+              static_cast<long long>(report->digest.rows));
+  std::printf(
+      "riik embassy archive %8.1f MB   sealed in %.1f s   restore %.1f s (%lld entries, digest %s the signed "
+      "checkpoint)\n",
+      Mb(archive_bytes), seal_s, riik_restore_s, static_cast<long long>(report->entries),
+      report->checkpoint_seq == report->head.seq ? "matches" : "NOT CHECKED AGAINST");
+  std::printf("  riik restore: replay %.1f s, state digest %.1f s, waiting for segments to open %.1f s\n",
+              report->replay_s, report->digest_s, report->open_wait_s);
+  std::printf("restic repository    %8.1f MB   backup %.1f s   restore %.1f s\n", Mb(repo_bytes), backup_s,
+              restic_restore_s);
+  std::printf("ratios riik/restic:  size %.2f   restore time %.2f   (goal: both below 1; restore under 60 s)\n",
+              static_cast<double>(archive_bytes) / static_cast<double>(repo_bytes), riik_restore_s / restic_restore_s);
+  return 0;
+}
