@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/encoding.h"
@@ -23,8 +24,9 @@
 namespace riik::embassy {
 namespace {
 
-// Entries are replayed in transactions of about this many.
+// Entries are replayed in transactions of about this many, or this many bytes of changes.
 constexpr size_t kApplyBatch = 2048;
+constexpr size_t kApplyBatchBytes = 4 << 20;
 
 }  // namespace
 
@@ -63,10 +65,18 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
                               std::to_string(target->Head().seq) + "; restore into a fresh one");
   }
   // One thread opens segments (read, check, decrypt, decompress, check every entry's
-  // hash and link) while this one replays the previous: the two halves take about as long.
+  // hash and link) and parses each entry's changes, handing them over an entry at a
+  // time, while this one replays: the two halves take about as long.
   std::mutex mu;
   std::condition_variable changed;
-  std::deque<Result<std::vector<store::JournalEntry>>> opened;
+  struct Opened {  // one entry, its changes parsed and checked canonical; or the end
+    store::JournalEntry entry;
+    Json changes;
+    bool segment_start = false;
+    bool end = false;
+  };
+  constexpr size_t kQueue = 16;
+  std::deque<Result<Opened>> opened;
   bool cancelled = false;
   std::thread opener([&] {
     std::map<std::string, std::string> keys;  // key id -> data key
@@ -76,6 +86,14 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
       if (!wrapped.ok()) return NotFound("the archive has no wrapped data key " + key_id + " of " + o.node);
       ASSIGN_OR_RETURN(std::string key, UnwrapDataKey(*wrapped, o.master_secret, o.node));
       return keys[key_id] = key;
+    };
+    auto push = [&](Result<Opened> item) {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return cancelled || opened.size() < kQueue; });
+      if (cancelled) return false;
+      opened.push_back(std::move(item));
+      changed.notify_all();
+      return true;
     };
     auto open = [&](const ArchivedSegment& s, std::string& prev,
                     std::optional<store::JournalEntry>& last) -> Result<std::vector<store::JournalEntry>> {
@@ -93,18 +111,30 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     std::optional<store::JournalEntry> last;
     for (const ArchivedSegment& s : segments) {
       auto entries = open(s, prev, last);
-      bool failed = !entries.ok();
-      std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return cancelled || opened.size() < 2; });
-      if (cancelled) return;
-      opened.push_back(std::move(entries));
-      changed.notify_all();
-      if (failed) return;
+      if (!entries.ok()) {
+        push(entries.status());
+        return;
+      }
+      for (size_t i = 0; i < entries->size(); ++i) {
+        Opened item;
+        item.entry = std::move((*entries)[i]);
+        item.changes = Json::parse(item.entry.changes, nullptr, false);
+        item.segment_start = i == 0;
+        Status canonical = store::CheckCanonicalChanges(item.entry, item.changes);
+        if (!canonical.ok()) {
+          push(canonical);
+          return;
+        }
+        if (!push(std::move(item))) return;
+      }
     }
+    Opened end;
+    end.end = true;
+    push(std::move(end));
   });
   using Clock = std::chrono::steady_clock;
   auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
-  auto next = [&]() -> std::optional<Result<std::vector<store::JournalEntry>>> {
+  auto next = [&]() -> std::optional<Result<Opened>> {
     auto waiting = Clock::now();
     std::unique_lock lock(mu);
     changed.wait(lock, [&] { return !opened.empty(); });
@@ -126,14 +156,18 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
   std::optional<store::JournalEntry> last;
   std::optional<store::StateDigest> digest_at_goal;
   std::vector<store::JournalEntry> pending;
+  std::vector<Json> pending_changes;
+  size_t pending_bytes = 0;
   auto flush = [&]() -> Status {
     if (pending.empty()) return OkStatus();
     auto replaying = Clock::now();
-    auto applied = target->ApplyEntries(pending);
+    auto applied = target->ApplyParsedEntries(pending, pending_changes);
     report.replay_s += seconds_since(replaying);
     if (!applied.ok()) return applied.status().WithContext("replaying into the new store");
     report.entries += static_cast<int64_t>(pending.size());
     pending.clear();
+    pending_changes.clear();
+    pending_bytes = 0;
     if (o.progress) o.progress(applied->seq, report.archive_last_seq);
     if (goal && applied->seq == goal->seq) {
       auto digesting = Clock::now();
@@ -150,19 +184,22 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     return OkStatus();
   };
   auto replay = [&]() -> Status {
-    for (size_t i = 0; i < segments.size(); ++i) {
-      auto entries = next();
-      RETURN_IF_ERROR(entries->status());
-      report.segments++;
-      for (store::JournalEntry& e : **entries) {
-        if ((o.until_seq && e.seq > *o.until_seq) || (o.until_time && e.time > *o.until_time)) return flush();
-        last = e;
-        int64_t seq = e.seq;
-        pending.push_back(std::move(e));
-        if (pending.size() >= kApplyBatch || (goal && seq == goal->seq)) RETURN_IF_ERROR(flush());
+    while (true) {
+      auto item = next();
+      RETURN_IF_ERROR(item->status());
+      Opened& e = **item;
+      if (e.end) return flush();
+      if (e.segment_start) report.segments++;
+      if ((o.until_seq && e.entry.seq > *o.until_seq) || (o.until_time && e.entry.time > *o.until_time)) return flush();
+      last = e.entry;
+      int64_t seq = e.entry.seq;
+      pending_bytes += e.entry.changes.size();
+      pending.push_back(std::move(e.entry));
+      pending_changes.push_back(std::move(e.changes));
+      if (pending.size() >= kApplyBatch || pending_bytes >= kApplyBatchBytes || (goal && seq == goal->seq)) {
+        RETURN_IF_ERROR(flush());
       }
     }
-    return flush();
   };
   Status replayed = replay();
   stop_opener();

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "core/encoding.h"
@@ -396,6 +397,26 @@ Result<std::unique_ptr<Shipper>> Shipper::Start(store::Store& store, ShipperOpti
         [](const ShippingStatus& s) { return static_cast<double>(s.lag_entries); });
   gauge("riik_embassy_lag_seconds", "Age of the oldest journal entry no data embassy holds yet",
         [](const ShippingStatus& s) { return s.lag_seconds; });
+  // The latest restore drill any embassy reports: 1 passed, 0 failed, -1 none yet.
+  auto last_drill = [](const ShippingStatus& s) -> std::optional<Json> {
+    std::optional<Json> latest;
+    for (const auto& e : s.embassies) {
+      auto d = e.last_drill.empty() ? Result<Json>(NotFound("")) : ParseJson(e.last_drill);
+      if (d.ok() && (!latest || d->value("time_us", int64_t{0}) > latest->value("time_us", int64_t{0}))) latest = *d;
+    }
+    return latest;
+  };
+  gauge("riik_embassy_last_drill_ok",
+        "The latest restore drill of this store at an embassy: 1 passed, 0 failed, -1 none",
+        [last_drill](const ShippingStatus& s) {
+          auto d = last_drill(s);
+          return d ? (d->value("ok", false) ? 1.0 : 0.0) : -1.0;
+        });
+  gauge("riik_embassy_last_drill_time_seconds", "When that drill ran (Unix time; 0 if none)",
+        [last_drill](const ShippingStatus& s) {
+          auto d = last_drill(s);
+          return d ? static_cast<double>(d->value("time_us", int64_t{0})) / 1e6 : 0.0;
+        });
   for (size_t i = 0; i < state->targets.size(); ++i) {
     state->threads.emplace_back([state, i] { state->Run(i); });
   }
@@ -415,7 +436,8 @@ void Shipper::Stop(std::chrono::milliseconds drain) {
   for (auto& t : state_->threads) t.join();
   state_->threads.clear();
   Labels labels{{"node", state_->node}};
-  for (const char* name : {"riik_embassy_acked_seq", "riik_embassy_lag_entries", "riik_embassy_lag_seconds"}) {
+  for (const char* name : {"riik_embassy_acked_seq", "riik_embassy_lag_entries", "riik_embassy_lag_seconds",
+                           "riik_embassy_last_drill_ok", "riik_embassy_last_drill_time_seconds"}) {
     Metrics().RemoveCallbackGauge(name, labels);
   }
 }

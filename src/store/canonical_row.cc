@@ -12,13 +12,27 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\\u00";
@@ -32,6 +46,25 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+void AppendCanonicalValue(std::string& out, const Value& value) {
+  switch (value.index()) {
+    case 1: {
+      char digits[24];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, std::get<int64_t>(value));
+      out.append(digits, end);
+      break;
+    }
+    case 2:
+      AppendJsonString(out, std::get<std::string>(value));
+      break;
+    case 3:
+      AppendJsonString(out, Base64Encode(std::get<Blob>(value).bytes));
+      break;
+    default:
+      out += "null";
+  }
+}
+
 void AppendCanonicalRow(std::string& out, const Row& row) {
   out.push_back('{');
   bool first = true;
@@ -40,17 +73,7 @@ void AppendCanonicalRow(std::string& out, const Row& row) {
     first = false;
     AppendJsonString(out, column);
     out.push_back(':');
-    switch (value.index()) {
-      case 1: {
-        char digits[24];
-        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, std::get<int64_t>(value));
-        out.append(digits, end);
-        break;
-      }
-      case 2: AppendJsonString(out, std::get<std::string>(value)); break;
-      case 3: AppendJsonString(out, Base64Encode(std::get<Blob>(value).bytes)); break;
-      default: out += "null";
-    }
+    AppendCanonicalValue(out, value);
   }
   out.push_back('}');
 }

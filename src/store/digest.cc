@@ -38,15 +38,39 @@ Result<StateDigest> Store::Digest() {
     Sha256Hasher total;
     AppendLengthPrefixed(total, kDigestDomain);
     for (const TableSchema* s : tables) {
-      ASSIGN_OR_RETURN(auto rows, QueryLocked("SELECT * FROM \"" + s->name + "\"", {}));
+      ASSIGN_OR_RETURN(impl::QueryResult r, backend_->Query("SELECT * FROM \"" + s->name + "\""));
+      // Each row's canonical JSON (keys in byte order, values as the schema types them:
+      // what ConformRow and canonical_row.h give for a row), written straight from the
+      // result without building a row map per row.
+      std::vector<size_t> order(r.columns.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r.columns[a] < r.columns[b]; });
+      std::vector<std::string> prefixes;
+      std::vector<ColumnType> types;
+      for (size_t k = 0; k < order.size(); ++k) {
+        std::string prefix(1, k == 0 ? '{' : ',');
+        AppendJsonString(prefix, r.columns[order[k]]);
+        prefix.push_back(':');
+        prefixes.push_back(std::move(prefix));
+        const Column* c = s->FindColumn(r.columns[order[k]]);
+        types.push_back(c ? c->type : ColumnType::kInt);
+      }
       std::vector<std::string> leaves;
-      leaves.reserve(rows.size());
+      leaves.reserve(r.rows.size());
       std::string canon;
-      for (auto& row : rows) {
-        // The row's canonical JSON, written directly (canonical_row.h: byte for byte
-        // CanonicalJson(RowToJson(row)) for the rows the store writes).
-        canon.clear();
-        AppendCanonicalRow(canon, ConformRow(std::move(row), *s));
+      for (auto& row : r.rows) {
+        canon.assign(order.empty() ? "{" : "");
+        for (size_t k = 0; k < order.size(); ++k) {
+          canon += prefixes[k];
+          Value& v = row[order[k]];
+          if (types[k] == ColumnType::kBlob) {
+            if (auto* t = std::get_if<std::string>(&v)) v = Blob{std::move(*t)};
+          } else if (types[k] == ColumnType::kText) {
+            if (auto* b = std::get_if<Blob>(&v)) v = std::move(b->bytes);
+          }
+          AppendCanonicalValue(canon, v);
+        }
+        canon.push_back('}');
         leaves.push_back(DigestBytes(Sha256(canon)));
       }
       std::sort(leaves.begin(), leaves.end());

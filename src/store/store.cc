@@ -389,7 +389,18 @@ Result<JournalHead> Store::ApplyEntry(const JournalEntry& entry) {
 }
 
 Result<JournalHead> Store::ApplyEntries(std::span<const JournalEntry> entries) {
+  std::vector<Json> changes;
+  changes.reserve(entries.size());
+  for (const JournalEntry& entry : entries) {
+    changes.push_back(Json::parse(entry.changes, nullptr, false));
+    RETURN_IF_ERROR(CheckCanonicalChanges(entry, changes.back()));
+  }
+  return ApplyParsedEntries(entries, changes);
+}
+
+Result<JournalHead> Store::ApplyParsedEntries(std::span<const JournalEntry> entries, const std::vector<Json>& changes) {
   if (entries.empty()) return Head();
+  if (changes.size() != entries.size()) return InvalidArgument("one parsed change list per entry");
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(BeginWriteLocked());
   JournalHead head = head_;
@@ -399,16 +410,15 @@ Result<JournalHead> Store::ApplyEntries(std::span<const JournalEntry> entries) {
     schemas_ = schemas_before;
     return s;
   };
-  for (const JournalEntry& entry : entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const JournalEntry& entry = entries[i];
     JournalEntry prev;
     prev.seq = head.seq;
     prev.hash = head.hash;
     Status link = CheckChainLink(head.seq == 0 ? nullptr : &prev, entry, node_);
     if (!link.ok()) return fail(link);
-    Json changes = Json::parse(entry.changes, nullptr, false);
-    link = CheckCanonicalChanges(entry, changes);
-    if (!link.ok()) return fail(link);
-    for (const auto& c : changes) {
+    if (!changes[i].is_array()) return fail(DataLoss("entry seq " + std::to_string(entry.seq) + " has no change list"));
+    for (const auto& c : changes[i]) {
       Status st = ApplyChange(c, nullptr);
       if (!st.ok()) return fail(st.WithContext("applying entry seq " + std::to_string(entry.seq)));
     }

@@ -131,6 +131,10 @@ class Store {
   // The same for consecutive entries, in one database transaction (a restore's pace):
   // all of them or, on the first that does not apply, none.
   Result<JournalHead> ApplyEntries(std::span<const JournalEntry> entries);
+  // The same with each entry's changes already parsed, and checked to be its canonical
+  // text (CheckCanonicalChanges), by the caller — e.g. a restore, on another thread.
+  // `changes` is parallel to `entries`.
+  Result<JournalHead> ApplyParsedEntries(std::span<const JournalEntry> entries, const std::vector<Json>& changes);
 
   // A hash over every table's schema and rows, independent of engine and row order.
   Result<StateDigest> Digest();

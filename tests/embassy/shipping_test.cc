@@ -19,6 +19,7 @@
 #include "embassy/shipper.h"
 #include "node/node.h"
 #include "support/embassy_site.h"
+#include "support/pg_cluster.h"
 #include "support/temp_dir.h"
 
 namespace riik::embassy {
@@ -134,6 +135,20 @@ TEST_F(ShippingTest, AsyncShipsEveryCommitAndThreeSharesRestoreTheSameState) {
   EXPECT_EQ(restored->digest.digest, home_digest->digest);
   EXPECT_EQ(restored->digest.rows, home_digest->rows);
   EXPECT_NE(restored->signer.find("EE home node"), std::string::npos);
+
+  // Into PostgreSQL: the same state.
+  auto pg = riik::testing::NewTestDatabase();
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto secret = RestoreSecret(Shares({2, 3, 4}));
+  ASSERT_TRUE(secret.ok());
+  RestoreOptions into_pg;
+  into_pg.node_dir = archive_ + "/people";
+  into_pg.node = "people";
+  into_pg.master_secret = *secret;
+  into_pg.store_url = *pg;
+  auto on_pg = RestoreNode(into_pg);
+  ASSERT_TRUE(on_pg.ok()) << on_pg.status().ToString();
+  EXPECT_EQ(on_pg->digest.digest, home_digest->digest);
 
   // To an earlier seq: the state as it was then.
   auto earlier = Restore("earlier.db", 10);
