@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <string>
 
+#include "bench_util.h"
 #include "core/file.h"
 #include "crypto/self_signed.h"
 #include "crypto/x509.h"
@@ -27,22 +28,14 @@
 #include "support/temp_dir.h"
 
 using namespace riik;
+using bench::DirBytes;
+using bench::SecondsSince;
 using SteadyClock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr size_t kSegmentBytes = 16 << 20;  // as the shipper's default
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-uint64_t DirBytes(const fs::path& dir) {
-  uint64_t total = 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) total += e.is_regular_file() ? e.file_size() : 0;
-  return total;
-}
 
 double Mb(uint64_t bytes) { return static_cast<double>(bytes) / 1e6; }
 

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   riik::net::Router router;
-  router.Add("GET", "/hello", [](const riik::net::HttpRequest&) { return riik::net::TextResponse("hello\n", "text/plain"); });
+  router.Add("GET", "/hello",
+             [](const riik::net::HttpRequest&) { return riik::net::TextResponse("hello\n", "text/plain"); });
   riik::net::ServerOptions opts;
   opts.name = "bench";
   opts.port = static_cast<uint16_t>(std::atoi(argv[1]));

@@ -7,17 +7,17 @@
 // writer, and N journaled writers at once (group commit), so that noise from the shared
 // machine falls on all alike.
 #include <libpq-fe.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -54,7 +54,9 @@ struct PlainSqlite {
   sqlite3_stmt *begin = nullptr, *insert = nullptr, *commit = nullptr;
   explicit PlainSqlite(const std::string& path) {
     sqlite3_open(path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)",
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t (k INTEGER PRIMARY "
+                 "KEY, v TEXT NOT NULL)",
                  nullptr, nullptr, nullptr);
     sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
     sqlite3_prepare_v2(db, "INSERT INTO t (k, v) VALUES (?, ?)", -1, &insert, nullptr);
@@ -122,10 +124,11 @@ double GroupRate(store::Store& s, int writers, double seconds) {
   return done / std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
 
-void Report(const char* engine, const char* what, const std::vector<double>& plain, const std::vector<double>& journaled) {
+void Report(const char* engine, const char* what, const std::vector<double>& plain,
+            const std::vector<double>& journaled) {
   double p = Median(plain), j = Median(journaled);
-  std::printf("%-10s plain %8.0f commits/s   %-24s %8.0f commits/s   ratio %.2f   (medians of %zu rounds)\n", engine,
-              p, what, j, p > 0 ? j / p : 0, plain.size());
+  std::printf("%-10s plain %8.0f commits/s   %-24s %8.0f commits/s   ratio %.2f   (medians of %zu rounds)\n", engine, p,
+              what, j, p > 0 ? j / p : 0, plain.size());
   std::fflush(stdout);
 }
 
@@ -153,7 +156,10 @@ int RunEngine(const std::string& engine, double seconds, int rounds, int writers
     journal_url = base + "journaled";
   }
   auto store = store::Store::Open(store::StoreOptions{journal_url, "bench"});
-  if (!store.ok() || !(*store)->EnsureTables({{"t", {{"k", store::ColumnType::kInt}, {"v", store::ColumnType::kText}}, {"k"}, {}}}).ok()) {
+  if (!store.ok() ||
+      !(*store)
+           ->EnsureTables({{"t", {{"k", store::ColumnType::kInt}, {"v", store::ColumnType::kText}}, {"k"}, {}}})
+           .ok()) {
     std::fprintf(stderr, "cannot open the journaled store\n");
     return 1;
   }
@@ -188,12 +194,17 @@ int main(int argc, char** argv) {
   std::string engine = "both";
   int writers = 16;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--engine")) engine = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--writers")) writers = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--seconds"))
+      seconds = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--rounds"))
+      rounds = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--engine"))
+      engine = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--writers"))
+      writers = std::atoi(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: journal_bench [--seconds S] [--rounds R] [--engine sqlite|postgresql|both] [--writers N]\n");
+      std::fprintf(stderr,
+                   "usage: journal_bench [--seconds S] [--rounds R] [--engine sqlite|postgresql|both] [--writers N]\n");
       return 2;
     }
   }

@@ -21,26 +21,19 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "registry/load.h"
 #include "registry/registers.h"
 
 using namespace riik;
+using bench::DirBytes;
+using bench::SecondsSince;
 using SteadyClock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr size_t kRowsPerTxn = 10000;  // as BulkLoader
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-uint64_t DirBytes(const fs::path& dir) {
-  uint64_t total = 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) total += e.is_regular_file() ? e.file_size() : 0;
-  return total;
-}
 
 // The peer: the same rows as plain SQLite inserts.
 class PlainSqliteSink : public registry::RowSink {

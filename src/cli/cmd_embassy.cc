@@ -105,28 +105,37 @@ Status ShowStatus(const StatusArgs& a) {
     std::printf("%s\n", doc.dump(2).c_str());
     return OkStatus();
   }
+  if (!doc.is_object() || !doc.contains("shipping") || !doc["shipping"].is_array()) {
+    return DataLoss(url + "/v1/embassy did not answer with a shipping list");
+  }
   const Json& list = doc["shipping"];
   if (list.empty()) {
     std::printf("this node ships to no data embassy (no [shipping] in its configuration)\n");
     return OkStatus();
   }
+  static const Json kNone = Json::object();
+  auto member = [](const Json& j, const char* key) -> const Json& {
+    return j.is_object() && j.contains(key) ? j[key] : kNone;
+  };
   std::printf("%-20s %-5s %10s %10s %8s %9s  %s\n", "store", "mode", "head", "acked", "lag", "lag s", "embassies");
   for (const Json& s : list) {
     std::string embassies;
-    for (const Json& e : s["embassies"]) {
-      embassies += e.value("url", "") + " acked " + std::to_string(e.value("acked_seq", int64_t{0})) + " (" +
-                   Ago(e.value("last_ack_us", int64_t{0})) + ")";
-      if (e["last_drill"].is_object()) {
-        embassies += std::string(", drill ") + (e["last_drill"].value("ok", false) ? "ok" : "FAILED") + " at seq " +
-                     std::to_string(e["last_drill"].value("seq", int64_t{0}));
+    const Json& targets = member(s, "embassies");
+    for (const Json& e : targets.is_array() ? targets : Json::array()) {
+      embassies += StringOr(e, "url") + " acked " + std::to_string(IntOr(e, "acked_seq")) + " (" +
+                   Ago(IntOr(e, "last_ack_us")) + ")";
+      const Json& drill = member(e, "last_drill");
+      if (drill.is_object() && !drill.empty()) {
+        embassies += std::string(", drill ") + (BoolOr(drill, "ok") ? "ok" : "FAILED") + " at seq " +
+                     std::to_string(IntOr(drill, "seq"));
       }
-      if (e["error"].is_string()) embassies += " ERROR: " + e["error"].get<std::string>();
+      if (!StringOr(e, "error").empty()) embassies += " ERROR: " + StringOr(e, "error");
       embassies += "  ";
     }
-    std::printf("%-20s %-5s %10lld %10lld %8lld %9.3f  %s\n", s.value("node", "").c_str(), s.value("mode", "").c_str(),
-                static_cast<long long>(s.value("head_seq", int64_t{0})),
-                static_cast<long long>(s.value("acked_seq", int64_t{0})),
-                static_cast<long long>(s.value("lag_entries", int64_t{0})), s.value("lag_seconds", 0.0),
+    const Json& lag = member(s, "lag_seconds");
+    std::printf("%-20s %-5s %10lld %10lld %8lld %9.3f  %s\n", StringOr(s, "node").c_str(), StringOr(s, "mode").c_str(),
+                static_cast<long long>(IntOr(s, "head_seq")), static_cast<long long>(IntOr(s, "acked_seq")),
+                static_cast<long long>(IntOr(s, "lag_entries")), lag.is_number() ? lag.get<double>() : 0.0,
                 embassies.c_str());
   }
   return OkStatus();
@@ -151,9 +160,9 @@ int Verify(const VerifyArgs& a) {
     if (head.ok()) {
       auto drill = head->last_drill.empty() ? Result<Json>(NotFound("")) : ParseJson(head->last_drill);
       std::string drilled = !drill.ok() ? "no drill yet"
-                                        : std::string("last drill ") + (drill->value("ok", false) ? "ok" : "FAILED") +
-                                              " at seq " + std::to_string(drill->value("seq", int64_t{0})) + ", " +
-                                              FormatRfc3339(drill->value("time_us", int64_t{0}));
+                                        : std::string("last drill ") + (BoolOr(*drill, "ok") ? "ok" : "FAILED") +
+                                              " at seq " + std::to_string(IntOr(*drill, "seq")) + ", " +
+                                              FormatRfc3339(IntOr(*drill, "time_us"));
       std::printf("%-20s ok: %lld segments, seqs 1..%lld, %lld bytes, %zu wrapped key(s), checkpoint at seq %lld, %s\n",
                   node.c_str(), static_cast<long long>(head->segments), static_cast<long long>(head->last_seq),
                   static_cast<long long>(head->bytes), head->key_ids.size(),
@@ -308,12 +317,12 @@ int Drill(const DrillArgs& a) {
       auto text = embassy::RunDrill(o);
       if (!text.ok()) return Fail("drill", text.status());
       auto doc = ParseJson(*text);
-      bool ok = doc.ok() && doc->value("ok", false);
+      bool ok = doc.ok() && BoolOr(*doc, "ok");
       failed += ok ? 0 : 1;
       std::printf("%-20s %s  seq %lld  %s (%lld ms)\n", node.c_str(), ok ? "ok    " : "FAILED",
-                  static_cast<long long>(doc.ok() ? doc->value("seq", int64_t{0}) : 0),
-                  doc.ok() ? doc->value("message", "").c_str() : "",
-                  static_cast<long long>(doc.ok() ? doc->value("millis", int64_t{0}) : 0));
+                  static_cast<long long>(doc.ok() ? IntOr(*doc, "seq") : 0),
+                  doc.ok() ? StringOr(*doc, "message").c_str() : "",
+                  static_cast<long long>(doc.ok() ? IntOr(*doc, "millis") : 0));
     }
     std::fflush(stdout);
     if (a.every_s <= 0) return failed == 0 ? 0 : 1;

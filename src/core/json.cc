@@ -20,8 +20,8 @@ bool HasFloat(const Json& v) {
 
 Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return ResourceExhausted("JSON document of " + std::to_string(text.size()) +
-                             " bytes exceeds the limit of " + std::to_string(limits.max_bytes));
+    return ResourceExhausted("JSON document of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
+                             std::to_string(limits.max_bytes));
   }
   bool too_deep = false;
   auto depth_guard = [&](int depth, Json::parse_event_t, Json&) {
@@ -52,6 +52,24 @@ Result<std::string> CanonicalJson(const Json& value) {
   } catch (const Json::type_error& e) {
     return InvalidArgument(std::string("text is not valid UTF-8: ") + e.what());
   }
+}
+
+std::string StringOr(const Json& j, std::string_view key, std::string fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+int64_t IntOr(const Json& j, std::string_view key, int64_t fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
+}
+
+bool BoolOr(const Json& j, std::string_view key, bool fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
 }  // namespace riik

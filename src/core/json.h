@@ -26,4 +26,11 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits = {});
 // Serialises `value` canonically. Fails if it holds a floating-point number.
 Result<std::string> CanonicalJson(const Json& value);
 
+// A member of an object if it is there with the type asked for, else `fallback`. Never
+// throws, whatever `j` holds (nlohmann's value() throws on a member of another type):
+// for reading documents that come from elsewhere.
+std::string StringOr(const Json& j, std::string_view key, std::string fallback = "");
+int64_t IntOr(const Json& j, std::string_view key, int64_t fallback = 0);
+bool BoolOr(const Json& j, std::string_view key, bool fallback = false);
+
 }  // namespace riik

@@ -277,11 +277,11 @@ Status Archive::PutCheckpoint(const std::string& node, std::string_view text) {
 Status Archive::PutKey(const std::string& node, std::string_view wrapped) {
   if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
   auto doc = ParseJson(wrapped, JsonLimits{4096, 2});
-  if (!doc.ok() || !doc->is_object() || doc->value("format", "") != "riik-wrapped-key-v1" ||
-      doc->value("node", "") != node) {
+  if (!doc.ok() || !doc->is_object() || StringOr(*doc, "format") != "riik-wrapped-key-v1" ||
+      StringOr(*doc, "node") != node) {
     return InvalidArgument("not a riik-wrapped-key-v1 document of node " + node);
   }
-  std::string key_id = doc->value("key_id", "");
+  std::string key_id = StringOr(*doc, "key_id");
   if (key_id.size() != 16 || key_id.find_first_not_of("0123456789abcdef") != std::string::npos) {
     return InvalidArgument("the wrapped key's key_id is not 16 hex digits");
   }

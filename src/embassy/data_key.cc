@@ -61,13 +61,13 @@ Result<std::string> WrapDataKey(std::string_view data_key, std::string_view mast
 Result<std::string> UnwrapDataKey(std::string_view wrapped, std::string_view master_secret, const std::string& node) {
   ASSIGN_OR_RETURN(std::string master_public, MasterPublicKey(master_secret));
   auto doc = ParseJson(wrapped, JsonLimits{4096, 2});
-  if (!doc.ok() || !doc->is_object() || doc->value("format", "") != kWrappedFormat) {
+  if (!doc.ok() || !doc->is_object() || StringOr(*doc, "format") != kWrappedFormat) {
     return InvalidArgument("not a " + std::string(kWrappedFormat) + " document");
   }
-  if (doc->value("node", "") != node) {
-    return DataLoss("this wrapped key is node " + doc->value("node", std::string("?")) + "'s, not " + node + "'s");
+  if (StringOr(*doc, "node") != node) {
+    return DataLoss("this wrapped key is node " + StringOr(*doc, "node", "?") + "'s, not " + node + "'s");
   }
-  auto sealed = Base64Decode(doc->value("sealed", ""));
+  auto sealed = Base64Decode(StringOr(*doc, "sealed"));
   if (!sealed.ok() || sealed->size() < crypto_box_SEALBYTES + 1 + kDataKeyBytes ||
       sealed->size() > crypto_box_SEALBYTES + 1 + kMaxNodeName + kDataKeyBytes) {
     return InvalidArgument("the wrapped key's sealed key is malformed");
@@ -83,7 +83,7 @@ Result<std::string> UnwrapDataKey(std::string_view wrapped, std::string_view mas
   }
   std::string data_key = plain.substr(1 + name_length);
   sodium_memzero(plain.data(), plain.size());
-  if (DataKeyId(data_key) != doc->value("key_id", "")) {
+  if (DataKeyId(data_key) != StringOr(*doc, "key_id")) {
     return DataLoss("the unwrapped key is not the one its key_id names");
   }
   return data_key;

@@ -101,8 +101,8 @@ struct Shipper::State {
     for (auto& t : targets) {
       if (!j->contains(t.progress.url)) continue;
       const Json& e = (*j)[t.progress.url];
-      auto hash = HexDecode(e.value("hash", ""));
-      t.remembered_seq = e.value("seq", int64_t{0});
+      auto hash = HexDecode(StringOr(e, "hash"));
+      t.remembered_seq = IntOr(e, "seq");
       t.remembered_hash = hash.ok() ? *hash : "";
     }
   }
@@ -140,12 +140,12 @@ struct Shipper::State {
       return false;
     }
     auto j = ParseJson(head->body);
-    auto hash = j.ok() ? HexDecode(j->value("hash", "")) : Result<std::string>(InvalidArgument("no JSON"));
+    auto hash = j.ok() ? HexDecode(StringOr(*j, "hash")) : Result<std::string>(InvalidArgument("no JSON"));
     if (!j.ok() || !hash.ok() || hash->size() != 32) {
       Fail(i, "its head is not a head: " + head->body.substr(0, 200));
       return false;
     }
-    int64_t seq = j->value("last_seq", int64_t{0});
+    int64_t seq = IntOr(*j, "last_seq");
     std::lock_guard lock(mu);
     Target& t = targets[i];
     if (seq < t.remembered_seq || (seq == t.remembered_seq && seq > 0 && *hash != t.remembered_hash)) {
@@ -175,7 +175,7 @@ struct Shipper::State {
   }
 
   static void NoteHeadLocked(Target& t, const Json& head) {
-    t.progress.checkpoint_seq = head.value("checkpoint_seq", t.progress.checkpoint_seq);
+    t.progress.checkpoint_seq = IntOr(head, "checkpoint_seq", t.progress.checkpoint_seq);
     if (head.contains("last_drill") && head["last_drill"].is_object())
       t.progress.last_drill = head["last_drill"].dump();
   }
@@ -338,9 +338,9 @@ struct Shipper::State {
         continue;
       }
       auto ack = ParseJson(sent->body);
-      auto ack_hash = ack.ok() ? HexDecode(ack->value("hash", "")) : Result<std::string>(InvalidArgument(""));
+      auto ack_hash = ack.ok() ? HexDecode(StringOr(*ack, "hash")) : Result<std::string>(InvalidArgument(""));
       if (sent->status != 200 || !ack.ok() || !ack_hash.ok() || *ack_hash != sealed->hash ||
-          ack->value("last_seq", int64_t{0}) != sealed->header.last_seq) {
+          IntOr(*ack, "last_seq") != sealed->header.last_seq) {
         Fail(i, "the embassy refused segment " + std::to_string(sealed->header.first_seq) + ".." +
                     std::to_string(sealed->header.last_seq) + ": HTTP " + std::to_string(sent->status) + " " +
                     sent->body.substr(0, 300));
@@ -402,7 +402,7 @@ Result<std::unique_ptr<Shipper>> Shipper::Start(store::Store& store, ShipperOpti
     std::optional<Json> latest;
     for (const auto& e : s.embassies) {
       auto d = e.last_drill.empty() ? Result<Json>(NotFound("")) : ParseJson(e.last_drill);
-      if (d.ok() && (!latest || d->value("time_us", int64_t{0}) > latest->value("time_us", int64_t{0}))) latest = *d;
+      if (d.ok() && (!latest || IntOr(*d, "time_us") > IntOr(*latest, "time_us"))) latest = *d;
     }
     return latest;
   };
@@ -410,12 +410,12 @@ Result<std::unique_ptr<Shipper>> Shipper::Start(store::Store& store, ShipperOpti
         "The latest restore drill of this store at an embassy: 1 passed, 0 failed, -1 none",
         [last_drill](const ShippingStatus& s) {
           auto d = last_drill(s);
-          return d ? (d->value("ok", false) ? 1.0 : 0.0) : -1.0;
+          return d ? (BoolOr(*d, "ok") ? 1.0 : 0.0) : -1.0;
         });
   gauge("riik_embassy_last_drill_time_seconds", "When that drill ran (Unix time; 0 if none)",
         [last_drill](const ShippingStatus& s) {
           auto d = last_drill(s);
-          return d ? static_cast<double>(d->value("time_us", int64_t{0})) / 1e6 : 0.0;
+          return d ? static_cast<double>(IntOr(*d, "time_us")) / 1e6 : 0.0;
         });
   for (size_t i = 0; i < state->targets.size(); ++i) {
     state->threads.emplace_back([state, i] { state->Run(i); });

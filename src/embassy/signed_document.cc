@@ -21,7 +21,7 @@ Result<std::string> SignDocument(const Json& doc, EVP_PKEY* key) {
 Result<Json> CheckSignedDocument(std::string_view text, std::string_view format, EVP_PKEY* signer) {
   if (text.size() > kMaxSignedDocumentBytes) return InvalidArgument("a signed document is at most 16 KiB");
   auto doc = ParseJson(text, JsonLimits{kMaxSignedDocumentBytes, 4});
-  if (!doc.ok() || !doc->is_object() || doc->value("format", "") != format || !(*doc)["signature"].is_string()) {
+  if (!doc.ok() || !doc->is_object() || StringOr(*doc, "format") != format || !(*doc)["signature"].is_string()) {
     return InvalidArgument("not a signed " + std::string(format) + " document");
   }
   auto signature = Base64Decode((*doc)["signature"].get<std::string>());
