@@ -219,13 +219,26 @@ Status Archive::PutSigner(const std::string& node, const std::string& signer_pem
 
 Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view bytes) {
   if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(UniquePtr<X509> signer, SignerLocked(node));
-  auto [it, fresh] = heads_.try_emplace(node);
-  ArchiveHead& head = it->second;
-  if (fresh) {
-    head.node = node;
-    head.hash = FirstSegmentPrev();
+  // One append at a time per node (its chain); nodes' appends and fsyncs run side by side.
+  std::mutex* node_mu;
+  {
+    std::lock_guard lock(mu_);
+    auto& m = node_mu_[node];
+    if (!m) m = std::make_unique<std::mutex>();
+    node_mu = m.get();
+  }
+  std::lock_guard node_lock(*node_mu);
+  UniquePtr<X509> signer;
+  ArchiveHead head;
+  {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(signer, SignerLocked(node));
+    auto [it, fresh] = heads_.try_emplace(node);
+    if (fresh) {
+      it->second.node = node;
+      it->second.hash = FirstSegmentPrev();
+    }
+    head = it->second;
   }
   if (!head.problem.ok()) {
     return DataLoss("this embassy's copy of " + node + " failed its check and takes no more segments until an " +
@@ -244,12 +257,14 @@ Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view by
   fs::create_directories(dir + "/segments", ec);
   if (ec) return Unavailable("cannot create " + dir + "/segments: " + ec.message());
   RETURN_IF_ERROR(WriteFileAtomic(dir + "/segments/" + SegmentName(h.first_seq, h.last_seq), bytes, false));
-  head.last_seq = h.last_seq;
-  head.hash = checked.hash;
-  head.segments++;
-  head.bytes += static_cast<int64_t>(bytes.size());
-  head.last_received_us = NowMicros();
-  return head;
+  std::lock_guard lock(mu_);
+  ArchiveHead& kept = heads_[node];
+  kept.last_seq = h.last_seq;
+  kept.hash = checked.hash;
+  kept.segments++;
+  kept.bytes += static_cast<int64_t>(bytes.size());
+  kept.last_received_us = NowMicros();
+  return kept;
 }
 
 Status Archive::PutCheckpoint(const std::string& node, std::string_view text) {

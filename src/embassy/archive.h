@@ -100,9 +100,10 @@ class Archive {
   Result<UniquePtr<X509>> SignerLocked(const std::string& node);
 
   std::string root_;
-  mutable std::mutex mu_;  // appends are rare and short next to their fsyncs
+  mutable std::mutex mu_;  // guards the maps; held briefly, never during a write
   std::map<std::string, ArchiveHead> heads_;
-  std::map<std::string, std::string> signers_;  // node -> signer.pem's text
+  std::map<std::string, std::unique_ptr<std::mutex>> node_mu_;  // one append at a time per node; taken before mu_
+  std::map<std::string, std::string> signers_;                  // node -> signer.pem's text
 };
 
 // Node names the archive accepts (they become directory names): 1..63 of [a-z0-9_].

@@ -55,6 +55,7 @@ struct Shipper::State {
   std::string node;
 
   mutable std::mutex mu;
+  std::mutex state_file_mu;              // taken before `mu`, never while holding it
   std::condition_variable wake;          // a commit, or stop
   std::condition_variable acknowledged;  // an acknowledgement
   bool stopping = false;
@@ -82,12 +83,20 @@ struct Shipper::State {
     return m;
   }
 
-  Status SaveStateLocked() {
+  // Writes what the embassies acknowledged to the state file. Serialised on its own
+  // mutex, the snapshot taken under `mu` inside it, so a later acknowledgement is never
+  // overwritten by an earlier one.
+  void SaveState() {
+    std::lock_guard file_lock(state_file_mu);
     Json j = Json::object();
-    for (const auto& t : targets) {
-      j[t.progress.url] = {{"seq", t.remembered_seq}, {"hash", HexEncode(t.remembered_hash)}};
+    {
+      std::lock_guard lock(mu);
+      for (const auto& t : targets) {
+        j[t.progress.url] = {{"seq", t.remembered_seq}, {"hash", HexEncode(t.remembered_hash)}};
+      }
     }
-    return WriteFileAtomic(options.state_file, j.dump(), /*secret=*/false);
+    Status saved = WriteFileAtomic(options.state_file, j.dump(), /*secret=*/false);
+    if (!saved.ok()) spdlog::warn("embassy shipping state for {}: {}", node, saved.message());
   }
 
   void LoadState() {
@@ -349,19 +358,20 @@ struct Shipper::State {
         continue;
       }
       backoff = kFirstBackoff;
-      std::lock_guard lock(mu);
-      Target& t = targets[i];
-      t.progress.acked_seq = sealed->header.last_seq;
-      t.progress.last_ack_us = NowMicros();
-      t.progress.segments++;
-      t.progress.bytes += sealed->bytes.size();
-      t.progress.error.clear();
-      t.acked_hash = sealed->hash;
-      t.remembered_seq = t.progress.acked_seq;
-      t.remembered_hash = sealed->hash;
-      Status saved = SaveStateLocked();
-      if (!saved.ok()) spdlog::warn("embassy shipping state for {}: {}", node, saved.message());
+      {
+        std::lock_guard lock(mu);
+        Target& t = targets[i];
+        t.progress.acked_seq = sealed->header.last_seq;
+        t.progress.last_ack_us = NowMicros();
+        t.progress.segments++;
+        t.progress.bytes += sealed->bytes.size();
+        t.progress.error.clear();
+        t.acked_hash = sealed->hash;
+        t.remembered_seq = t.progress.acked_seq;
+        t.remembered_hash = sealed->hash;
+      }
       acknowledged.notify_all();
+      SaveState();  // outside `mu`: writers waking the shipper never wait on this fsync
     }
   }
 };
