@@ -3,6 +3,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -146,6 +147,17 @@ Result<std::string> RoleConfig::Required(const std::string& key, std::string_vie
   std::string value = Setting(key);
   if (value.empty()) return InvalidArgument("the " + kind + " role needs " + key + " (" + std::string(what) + ")");
   return value;
+}
+
+std::vector<std::string> RoleConfig::List(const std::string& key) const {
+  std::string text = Setting(key);
+  std::vector<std::string> items;
+  for (size_t at = 0; at <= text.size();) {
+    size_t comma = std::min(text.find(',', at), text.size());
+    if (comma > at) items.push_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return items;
 }
 
 Result<int64_t> RoleConfig::Number(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {

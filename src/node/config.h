@@ -38,6 +38,8 @@ struct RoleConfig {
   std::string Setting(const std::string& key, std::string fallback = "") const;
   // A setting that must be there; the error names it and `what` it is for.
   Result<std::string> Required(const std::string& key, std::string_view what) const;
+  // A comma-separated setting's items, empty ones left out (none when absent).
+  std::vector<std::string> List(const std::string& key) const;
   // A whole-number setting in [min, max], or `fallback` when absent.
   Result<int64_t> Number(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
 };

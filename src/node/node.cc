@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -76,8 +77,9 @@ Result<std::string> DataKeyFor(const std::string& keys_dir, const std::string& n
 }
 
 bool ShipsStore(const RoleConfig& shipping, const std::string& name) {
-  std::string list = "," + shipping.Setting("stores", "*") + ",";
-  return list == ",*," || list.find("," + name + ",") != std::string::npos;
+  std::vector<std::string> stores = shipping.List("stores");
+  return stores.empty() || stores == std::vector<std::string>{"*"} ||
+         std::find(stores.begin(), stores.end(), name) != stores.end();
 }
 
 }  // namespace
@@ -85,12 +87,8 @@ bool ShipsStore(const RoleConfig& shipping, const std::string& name) {
 Status Node::StartShippingLocked(const std::string& name, store::Store& store) {
   const RoleConfig& c = *config_.shipping;
   embassy::ShipperOptions o;
-  ASSIGN_OR_RETURN(std::string urls, c.Required("embassies", "the embassies' URLs, comma-separated"));
-  for (size_t at = 0; at <= urls.size();) {
-    size_t comma = std::min(urls.find(',', at), urls.size());
-    if (comma > at) o.embassies.push_back(urls.substr(at, comma - at));
-    at = comma + 1;
-  }
+  o.embassies = c.List("embassies");
+  if (o.embassies.empty()) return InvalidArgument("shipping needs embassies (the embassies' URLs, comma-separated)");
   std::string mode = c.Setting("mode", "async");
   if (mode != "async" && mode != "sync") return InvalidArgument("shipping.mode is async or sync, not '" + mode + "'");
   o.synchronous = mode == "sync";
@@ -122,14 +120,8 @@ Status Node::StartShippingLocked(const std::string& name, store::Store& store) {
 
 Status Node::StartVault() {
   if (!config_.shipping) return OkStatus();
-  std::string list = config_.shipping->Setting("vault");
-  if (list.empty()) return OkStatus();
-  std::vector<std::string> include;
-  for (size_t at = 0; at <= list.size();) {
-    size_t comma = std::min(list.find(',', at), list.size());
-    if (comma > at) include.push_back(list.substr(at, comma - at));
-    at = comma + 1;
-  }
+  std::vector<std::string> include = config_.shipping->List("vault");
+  if (include.empty()) return OkStatus();
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(config_.data_dir) / "vault", ec);
   std::filesystem::permissions(std::filesystem::path(config_.data_dir) / "vault", std::filesystem::perms::owner_all,

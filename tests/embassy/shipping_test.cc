@@ -162,7 +162,7 @@ TEST_F(ShippingTest, AsyncShipsEveryCommitAndThreeSharesRestoreTheSameState) {
     EXPECT_EQ(bytes.find("4940313"), std::string::npos) << f.path();
     EXPECT_EQ(bytes.find("Õunapuu"), std::string::npos) << f.path();
   }
-  // Status and metrics say how far the embassy is.
+  // The status says how far the embassy is.
   Json status = home_->ShippingStatus();
   bool found = false;
   for (const auto& s : status) {
@@ -228,7 +228,6 @@ TEST_F(ShippingTest, AnEmbassyThatWasDownCatchesUpWithNothingLost) {
   for (int i = 1; i <= 300; ++i) head = Put(i)->seq;
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_LT(AckedSeq(), head);
-  Json status = home_->ShippingStatus();
   StartEmbassy(port);
   ASSERT_TRUE(WaitForAck(head)) << home_->ShippingStatus().dump();
   auto restored = Restore("caught-up.db");

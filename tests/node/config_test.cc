@@ -49,6 +49,16 @@ TEST(ConfigTest, RolesKeepTheirOwnSettings) {
   EXPECT_NE(bad.status().message().find("role[0].passphrase_file must be a string"), std::string::npos);
 }
 
+TEST(ConfigTest, ShippingIsReadAndListsSplitOnCommas) {
+  auto c = ParseNodeConfig(
+      "[shipping]\nembassies = \"https://a:1,,https://b:2\"\nmode = \"sync\"\n[[role]]\nkind = \"status\"\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->shipping.has_value());
+  EXPECT_EQ(c->shipping->List("embassies"), (std::vector<std::string>{"https://a:1", "https://b:2"}));
+  EXPECT_EQ(c->shipping->Setting("mode"), "sync");
+  EXPECT_TRUE(c->shipping->List("vault").empty());
+}
+
 TEST(ConfigTest, ErrorsNameTheProblem) {
   auto message = [](const char* text) { return ParseNodeConfig(text, "t.toml").status().message(); };
   EXPECT_NE(message("data_dir = ").find("t.toml:1:"), std::string::npos);

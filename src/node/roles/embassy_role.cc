@@ -55,15 +55,14 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
   ASSIGN_OR_RETURN(std::string root_path, role.Required("trust_root", "the state's root certificate, PEM"));
   ASSIGN_OR_RETURN(std::string root_pem, ReadFile(root_path));
   ASSIGN_OR_RETURN(e->trust_root, ParseCertificatePem(root_pem));
-  ASSIGN_OR_RETURN(std::string senders, role.Required("senders", "SHA-256 of the client certificates that ship"));
-  for (size_t at = 0; at <= senders.size();) {
-    size_t comma = std::min(senders.find(',', at), senders.size());
-    std::string sha = senders.substr(at, comma - at);
+  for (const std::string& sha : role.List("senders")) {
     if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return InvalidArgument("senders holds '" + sha + "', not a SHA-256 in lower-case hex");
     }
     e->senders.insert(sha);
-    at = comma + 1;
+  }
+  if (e->senders.empty()) {
+    return InvalidArgument("the embassy role needs senders (SHA-256 of the client certificates that ship)");
   }
   std::string dir = role.Setting("archive_dir", node.config().data_dir + "/embassy-archive");
   ASSIGN_OR_RETURN(e->archive, embassy::Archive::Open(dir));
