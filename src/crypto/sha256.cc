@@ -8,7 +8,9 @@
 namespace riik {
 
 Digest Sha256(std::string_view data) {
-  Sha256Hasher h;
+  // One context per thread, reused: hashing millions of short rows (a state digest)
+  // would otherwise spend more time making contexts than hashing.
+  thread_local Sha256Hasher h;
   h.Update(data);
   return h.Finish();
 }
@@ -17,9 +19,19 @@ std::string DigestBytes(const Digest& d) { return std::string(reinterpret_cast<c
 
 std::string DigestHex(const Digest& d) { return HexEncode(DigestBytes(d)); }
 
+namespace {
+
+// SHA-256 fetched from the default provider once, not at every init.
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+}  // namespace
+
 Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
   // Allocation or SHA-256 init failing means the process cannot do anything safely.
-  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) std::abort();
+  if (!ctx_ || !Sha256Md() || EVP_DigestInit_ex(ctx_.get(), Sha256Md(), nullptr) != 1) std::abort();
 }
 
 void Sha256Hasher::Update(std::string_view data) { EVP_DigestUpdate(ctx_.get(), data.data(), data.size()); }
@@ -28,7 +40,7 @@ Digest Sha256Hasher::Finish() {
   Digest d{};
   unsigned len = 0;
   EVP_DigestFinal_ex(ctx_.get(), d.data(), &len);
-  EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(ctx_.get(), Sha256Md(), nullptr);
   return d;
 }
 

@@ -1,7 +1,12 @@
 // Store::Digest and Store::VerifyJournal: the checks two copies of a node, or an
 // auditor, run to agree on its state.
 #include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "crypto/sha256.h"
 #include "store/canonical_row.h"
@@ -21,6 +26,167 @@ void AppendLengthPrefixed(Sha256Hasher& h, std::string_view s) {
   h.Update(s);
 }
 
+constexpr size_t kBatchBytes = 1 << 20;
+constexpr size_t kQueuedBatches = 4;
+
+// One table's share of the state digest, computed on a thread of its own: the reader
+// hands over rows as they stream from the database (packed as tag + bytes, so it only
+// copies), the hasher writes each row's canonical JSON (keys in byte order, values as
+// the schema types them: what ConformRow and canonical_row.h give for a row), hashes it,
+// and at the end sorts the row hashes and hashes them with the schema — while the
+// reader goes on to the next table.
+class TableHasher {
+ public:
+  TableHasher(const TableSchema& schema, std::string schema_text)
+      : schema_(schema), schema_text_(std::move(schema_text)) {
+    for (const Column& c : schema_.columns) columns_.push_back(&c);
+    std::sort(columns_.begin(), columns_.end(), [](auto* a, auto* b) { return a->name < b->name; });
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~TableHasher() {
+    if (thread_.joinable()) (void)Finish();
+  }
+
+  // The query whose rows AddRow takes: the columns in canonical (byte) order.
+  std::string Sql() const {
+    std::string sql = "SELECT ";
+    for (size_t k = 0; k < columns_.size(); ++k) sql += (k ? ",\"" : "\"") + columns_[k]->name + "\"";
+    return sql + " FROM \"" + schema_.name + "\"";
+  }
+
+  void AddRow(std::span<const Value> row) {
+    for (size_t k = 0; k < columns_.size(); ++k) Pack(columns_[k]->type, row[k]);
+    if (++rows_in_batch_ >= 4096 || batch_.size() >= kBatchBytes) Send();
+  }
+
+  // No more rows: the hasher finishes on its own.
+  void Close() {
+    Send();
+    std::lock_guard lock(mu_);
+    done_ = true;
+    changed_.notify_all();
+  }
+
+  // Waits for the hasher: SHA-256(schema, row count, sorted row hashes), and the count.
+  std::pair<std::string, int64_t> Finish() {
+    if (!done_) Close();
+    thread_.join();
+    return {digest_, rows_};
+  }
+
+ private:
+  // Tags: 'n' null, 'i' 8-byte integer, 't' text and 'b' blob (4-byte length + bytes),
+  // as the column's type reads the value (a blob column's text is its bytes).
+  void Pack(ColumnType type, const Value& v) {
+    auto bytes = [&](char tag, const std::string& s) {
+      batch_.push_back(tag);
+      uint32_t n = static_cast<uint32_t>(s.size());
+      batch_.append(reinterpret_cast<const char*>(&n), sizeof n);
+      batch_.append(s);
+    };
+    if (auto* n = std::get_if<int64_t>(&v)) {
+      batch_.push_back('i');
+      batch_.append(reinterpret_cast<const char*>(n), sizeof *n);
+    } else if (auto* t = std::get_if<std::string>(&v)) {
+      bytes(type == ColumnType::kBlob ? 'b' : 't', *t);
+    } else if (auto* b = std::get_if<Blob>(&v)) {
+      bytes(type == ColumnType::kText ? 't' : 'b', b->bytes);
+    } else {
+      batch_.push_back('n');
+    }
+  }
+
+  void Send() {
+    if (rows_in_batch_ == 0) return;
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return queue_.size() < kQueuedBatches; });
+    queue_.emplace_back(std::move(batch_), rows_in_batch_);
+    changed_.notify_all();
+    batch_ = std::string();
+    rows_in_batch_ = 0;
+  }
+
+  void Run() {
+    std::vector<std::string> prefixes;  // `{"name":` for the first column, `,"name":` after
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      std::string prefix(1, k == 0 ? '{' : ',');
+      AppendJsonString(prefix, columns_[k]->name);
+      prefix.push_back(':');
+      prefixes.push_back(std::move(prefix));
+    }
+    std::vector<riik::Digest> leaves;
+    std::string canon;
+    Value value;
+    while (true) {
+      std::pair<std::string, size_t> batch;
+      {
+        std::unique_lock lock(mu_);
+        changed_.wait(lock, [&] { return done_ || !queue_.empty(); });
+        if (queue_.empty()) break;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+        changed_.notify_all();
+      }
+      const char* p = batch.first.data();
+      for (size_t r = 0; r < batch.second; ++r) {
+        canon.assign(columns_.empty() ? "{" : "");
+        for (const std::string& prefix : prefixes) {
+          canon += prefix;
+          p = Unpack(p, value);
+          AppendCanonicalValue(canon, value);
+        }
+        canon.push_back('}');
+        leaves.push_back(Sha256(canon));
+      }
+    }
+    std::sort(leaves.begin(), leaves.end());
+    Sha256Hasher table;
+    AppendLengthPrefixed(table, schema_text_);
+    AppendLengthPrefixed(table, std::to_string(leaves.size()));
+    for (const auto& l : leaves) table.Update({reinterpret_cast<const char*>(l.data()), l.size()});
+    digest_ = DigestBytes(table.Finish());
+    rows_ = static_cast<int64_t>(leaves.size());
+  }
+
+  static const char* Unpack(const char* p, Value& v) {
+    char tag = *p++;
+    if (tag == 'i') {
+      int64_t n;
+      std::memcpy(&n, p, sizeof n);
+      v = n;
+      return p + sizeof n;
+    }
+    if (tag == 'n') {
+      v = std::monostate{};
+      return p;
+    }
+    uint32_t n;
+    std::memcpy(&n, p, sizeof n);
+    p += sizeof n;
+    if (tag == 't') {
+      if (!std::holds_alternative<std::string>(v)) v = std::string();
+      std::get<std::string>(v).assign(p, n);
+    } else {
+      if (!std::holds_alternative<Blob>(v)) v = Blob{};
+      std::get<Blob>(v).bytes.assign(p, n);
+    }
+    return p + n;
+  }
+
+  const TableSchema& schema_;
+  std::string schema_text_;  // its canonical JSON
+  std::vector<const Column*> columns_;
+  std::string batch_;  // the reader's
+  size_t rows_in_batch_ = 0;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::pair<std::string, size_t>> queue_;  // (packed rows, how many)
+  bool done_ = false;
+  std::string digest_;  // the hasher's until Finish joins it
+  int64_t rows_ = 0;
+  std::thread thread_;
+};
+
 }  // namespace
 
 Result<StateDigest> Store::Digest() {
@@ -37,52 +203,23 @@ Result<StateDigest> Store::Digest() {
     std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
     Sha256Hasher total;
     AppendLengthPrefixed(total, kDigestDomain);
+    // Each table is hashed on its own thread while the next one is read.
+    std::vector<std::unique_ptr<TableHasher>> hashers;
     for (const TableSchema* s : tables) {
-      ASSIGN_OR_RETURN(impl::QueryResult r, backend_->Query("SELECT * FROM \"" + s->name + "\""));
-      // Each row's canonical JSON (keys in byte order, values as the schema types them:
-      // what ConformRow and canonical_row.h give for a row), written straight from the
-      // result without building a row map per row.
-      std::vector<size_t> order(r.columns.size());
-      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r.columns[a] < r.columns[b]; });
-      std::vector<std::string> prefixes;
-      std::vector<ColumnType> types;
-      for (size_t k = 0; k < order.size(); ++k) {
-        std::string prefix(1, k == 0 ? '{' : ',');
-        AppendJsonString(prefix, r.columns[order[k]]);
-        prefix.push_back(':');
-        prefixes.push_back(std::move(prefix));
-        const Column* c = s->FindColumn(r.columns[order[k]]);
-        types.push_back(c ? c->type : ColumnType::kInt);
-      }
-      std::vector<std::string> leaves;
-      leaves.reserve(r.rows.size());
-      std::string canon;
-      for (auto& row : r.rows) {
-        canon.assign(order.empty() ? "{" : "");
-        for (size_t k = 0; k < order.size(); ++k) {
-          canon += prefixes[k];
-          Value& v = row[order[k]];
-          if (types[k] == ColumnType::kBlob) {
-            if (auto* t = std::get_if<std::string>(&v)) v = Blob{std::move(*t)};
-          } else if (types[k] == ColumnType::kText) {
-            if (auto* b = std::get_if<Blob>(&v)) v = std::move(b->bytes);
-          }
-          AppendCanonicalValue(canon, v);
-        }
-        canon.push_back('}');
-        leaves.push_back(DigestBytes(Sha256(canon)));
-      }
-      std::sort(leaves.begin(), leaves.end());
       ASSIGN_OR_RETURN(std::string schema_text, CanonicalJson(SchemaToJson(*s)));
-      Sha256Hasher table;
-      AppendLengthPrefixed(table, schema_text);
-      AppendLengthPrefixed(table, std::to_string(leaves.size()));
-      for (const auto& l : leaves) table.Update(l);
-      AppendLengthPrefixed(total, s->name);
-      total.Update(DigestBytes(table.Finish()));
+      auto& hasher = *hashers.emplace_back(std::make_unique<TableHasher>(*s, std::move(schema_text)));
+      RETURN_IF_ERROR(backend_->QueryEach(hasher.Sql(), {}, [&](std::span<Value> row) {
+        hasher.AddRow(row);
+        return OkStatus();
+      }));
+      hasher.Close();
+    }
+    for (size_t i = 0; i < tables.size(); ++i) {
+      auto [table_digest, rows] = hashers[i]->Finish();
+      AppendLengthPrefixed(total, tables[i]->name);
+      total.Update(table_digest);
       out.tables++;
-      out.rows += static_cast<int64_t>(leaves.size());
+      out.rows += rows;
     }
     out.digest = DigestBytes(total.Finish());
     return out;

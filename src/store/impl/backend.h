@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -46,6 +47,15 @@ class Backend {
 
   virtual Status Exec(std::string_view sql, std::span<const Value> params = {}) = 0;
   virtual Result<QueryResult> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // The same, a row at a time, for results too large to hold: `row` gets each row's
+  // values (in a buffer reused between rows) and may stop the query by failing.
+  // Engines that cannot stream (the default) run Query and hand its rows over.
+  using RowFn = std::function<Status(std::span<Value>)>;
+  virtual Status QueryEach(std::string_view sql, std::span<const Value> params, const RowFn& row) {
+    ASSIGN_OR_RETURN(QueryResult r, Query(sql, params));
+    for (auto& values : r.rows) RETURN_IF_ERROR(row(values));
+    return OkStatus();
+  }
   // Whether `sql` is a single statement that only reads and returns rows. Checked on
   // every query a caller of Store passes in; PostgreSQL can only judge the text here,
   // so outside a write transaction it also runs reads in a READ ONLY transaction.

@@ -35,9 +35,12 @@ class SqliteBackend final : public Backend {
   std::string_view Kind() const override { return "sqlite"; }
   std::string_view TypeName(ColumnType t) const override {
     switch (t) {
-      case ColumnType::kInt: return "INTEGER";
-      case ColumnType::kText: return "TEXT";
-      case ColumnType::kBlob: return "BLOB";
+      case ColumnType::kInt:
+        return "INTEGER";
+      case ColumnType::kText:
+        return "TEXT";
+      case ColumnType::kBlob:
+        return "BLOB";
     }
     return "BLOB";
   }
@@ -82,34 +85,16 @@ class SqliteBackend final : public Backend {
   }
 
   Result<QueryResult> Query(std::string_view sql, std::span<const Value> params = {}) override {
-    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     QueryResult out;
-    int n = sqlite3_column_count(stmt);
-    for (int i = 0; i < n; ++i) out.columns.emplace_back(sqlite3_column_name(stmt, i));
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      std::vector<Value> row(n);
-      for (int i = 0; i < n; ++i) {
-        switch (sqlite3_column_type(stmt, i)) {
-          case SQLITE_INTEGER: row[i] = static_cast<int64_t>(sqlite3_column_int64(stmt, i)); break;
-          case SQLITE_TEXT:
-            row[i] = std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
-                                 sqlite3_column_bytes(stmt, i));
-            break;
-          case SQLITE_BLOB: {
-            const char* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
-            row[i] = Blob{std::string(p ? p : "", sqlite3_column_bytes(stmt, i))};
-            break;
-          }
-          case SQLITE_FLOAT: row[i] = static_cast<int64_t>(sqlite3_column_double(stmt, i)); break;
-          default: break;
-        }
-      }
-      out.rows.push_back(std::move(row));
-    }
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) return Error(rc, sql);
+    RETURN_IF_ERROR(Step(sql, params, &out.columns, [&](std::span<Value> row) {
+      out.rows.emplace_back(std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
+      return OkStatus();
+    }));
     return out;
+  }
+
+  Status QueryEach(std::string_view sql, std::span<const Value> params, const RowFn& row) override {
+    return Step(sql, params, nullptr, row);
   }
 
   Result<bool> IsReadOnly(std::string_view sql) override {
@@ -132,6 +117,62 @@ class SqliteBackend final : public Backend {
   }
 
  private:
+  // Runs `sql`, handing each row to `row` in one reused buffer (strings keep their
+  // capacity between rows); the column names go to `columns` if asked for.
+  Status Step(std::string_view sql, std::span<const Value> params, std::vector<std::string>* columns,
+              const RowFn& row) {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int n = sqlite3_column_count(stmt);
+    if (columns) {
+      for (int i = 0; i < n; ++i) columns->emplace_back(sqlite3_column_name(stmt, i));
+    }
+    std::vector<Value> values(n);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      for (int i = 0; i < n; ++i) ReadColumn(stmt, i, values[i]);
+      Status st = row(values);
+      if (!st.ok()) {
+        sqlite3_reset(stmt);
+        return st;
+      }
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error(rc, sql);
+    return OkStatus();
+  }
+
+  static void AssignBytes(std::string& to, const void* p, int size) {
+    if (size > 0)
+      to.assign(static_cast<const char*>(p), static_cast<size_t>(size));
+    else
+      to.clear();
+  }
+
+  static void ReadColumn(sqlite3_stmt* stmt, int i, Value& v) {
+    switch (sqlite3_column_type(stmt, i)) {
+      case SQLITE_INTEGER:
+        v = static_cast<int64_t>(sqlite3_column_int64(stmt, i));
+        break;
+      case SQLITE_TEXT: {
+        const unsigned char* p = sqlite3_column_text(stmt, i);
+        if (!std::holds_alternative<std::string>(v)) v = std::string();
+        AssignBytes(std::get<std::string>(v), p, sqlite3_column_bytes(stmt, i));
+        break;
+      }
+      case SQLITE_BLOB: {
+        const void* p = sqlite3_column_blob(stmt, i);
+        if (!std::holds_alternative<Blob>(v)) v = Blob{};
+        AssignBytes(std::get<Blob>(v).bytes, p, sqlite3_column_bytes(stmt, i));
+        break;
+      }
+      case SQLITE_FLOAT:
+        v = static_cast<int64_t>(sqlite3_column_double(stmt, i));
+        break;
+      default:
+        v = std::monostate{};
+    }
+  }
+
   Status Error(int rc, std::string_view sql) {
     std::string msg = std::string(sqlite3_errmsg(db_.get()));
     Code code = Code::kInternal;
@@ -169,10 +210,14 @@ class SqliteBackend final : public Backend {
       int idx = static_cast<int>(i) + 1;
       const Value& v = params[i];
       int rc = SQLITE_OK;
-      if (auto* n = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(stmt, idx, *n);
-      else if (auto* s = std::get_if<std::string>(&v)) rc = sqlite3_bind_text64(stmt, idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-      else if (auto* b = std::get_if<Blob>(&v)) rc = sqlite3_bind_blob64(stmt, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
-      else rc = sqlite3_bind_null(stmt, idx);
+      if (auto* n = std::get_if<int64_t>(&v))
+        rc = sqlite3_bind_int64(stmt, idx, *n);
+      else if (auto* s = std::get_if<std::string>(&v))
+        rc = sqlite3_bind_text64(stmt, idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      else if (auto* b = std::get_if<Blob>(&v))
+        rc = sqlite3_bind_blob64(stmt, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+      else
+        rc = sqlite3_bind_null(stmt, idx);
       if (rc != SQLITE_OK) return Error(rc, sql);
     }
     return stmt;
@@ -188,7 +233,8 @@ class SqliteBackend final : public Backend {
 
 Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
     return Unavailable("cannot open SQLite database " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
