@@ -24,6 +24,7 @@
 #include "embassy/data_key.h"
 #include "embassy/restore.h"
 #include "embassy/segment.h"
+#include "embassy/snapshot.h"
 #include "registry/load.h"
 #include "support/temp_dir.h"
 
@@ -50,9 +51,10 @@ double Timed(const std::string& command) {
   return SecondsSince(start);
 }
 
-// Seals the whole journal of `store` into the archive at `root`, as shipping would.
-Status Ship(store::Store& store, const std::string& root, const std::string& data_key, const std::string& master_public,
-            EVP_PKEY* key, const std::string& cert_pem) {
+// Seals the whole journal of `store` into the archive at `root`, and a snapshot of it,
+// as shipping would.
+Status Ship(store::Store& store, const std::string& store_path, const std::string& work_dir, const std::string& root,
+            const std::string& data_key, const std::string& master_public, EVP_PKEY* key, const std::string& cert_pem) {
   ASSIGN_OR_RETURN(auto archive, embassy::Archive::Open(root));
   RETURN_IF_ERROR(archive->PutSigner(store.node(), cert_pem));
   ASSIGN_OR_RETURN(std::string wrapped, embassy::WrapDataKey(data_key, master_public, store.node()));
@@ -76,9 +78,14 @@ Status Ship(store::Store& store, const std::string& root, const std::string& dat
     RETURN_IF_ERROR(archive->Append(store.node(), sealed.bytes).status());
     prev = sealed.hash;
   }
-  ASSIGN_OR_RETURN(store::StateDigest digest, store.Digest());
-  ASSIGN_OR_RETURN(std::string checkpoint, embassy::SignCheckpoint(store.node(), digest, key));
-  return archive->PutCheckpoint(store.node(), checkpoint);
+  // The snapshot shipping takes now and then, with its checkpoint.
+  ASSIGN_OR_RETURN(embassy::TakenSnapshot snapshot,
+                   embassy::TakeSnapshot(store_path, store.node(), work_dir, data_key, key,
+                                         [&](const store::JournalHead& head, size_t index, std::string_view bytes) {
+                                           return archive->PutSnapshotChunk(store.node(), head.seq, index, bytes);
+                                         }));
+  RETURN_IF_ERROR(archive->PutSnapshot(store.node(), snapshot.manifest));
+  return archive->PutCheckpoint(store.node(), snapshot.checkpoint);
 }
 
 }  // namespace
@@ -126,9 +133,9 @@ int main(int argc, char** argv) {
   auto key = id.ok() ? ParsePrivateKeyPem(id->key_pem) : Result<UniquePtr<EVP_PKEY>>(id.status());
   std::string archive = (work / "embassy").string();
   t0 = SteadyClock::now();
-  Status shipped = key.ok() && master_public.ok()
-                       ? Ship(**home, archive, data_key, *master_public, key->get(), id->cert_pem)
-                       : Internal("no keys");
+  Status shipped = key.ok() && master_public.ok() ? Ship(**home, store_dir + "/store.db", work.string(), archive,
+                                                         data_key, *master_public, key->get(), id->cert_pem)
+                                                  : Internal("no keys");
   if (!shipped.ok()) {
     std::fprintf(stderr, "sealing the archive: %s\n", shipped.ToString().c_str());
     return 1;
@@ -151,6 +158,33 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The same, recomputing the state digest from the written-back tables (as a drill does).
+  fs::create_directories(work / "riik-recomputed");
+  r.store_url = "sqlite:" + (work / "riik-recomputed" / "store.db").string();
+  r.recompute_digest = true;
+  t0 = SteadyClock::now();
+  auto recomputed = embassy::RestoreNode(r);
+  double recompute_restore_s = SecondsSince(t0);
+  if (!recomputed.ok() || recomputed->digest.digest != report->digest.digest) {
+    std::fprintf(stderr, "restore recomputing the digest: %s\n",
+                 recomputed.ok() ? "another state digest" : recomputed.status().ToString().c_str());
+    return 1;
+  }
+
+  // The same restore replaying the whole journal, without the snapshot (what a restore
+  // into PostgreSQL does, and `riik embassy restore --full-replay`).
+  fs::create_directories(work / "riik-replayed");
+  r.store_url = "sqlite:" + (work / "riik-replayed" / "store.db").string();
+  r.use_snapshots = false;
+  t0 = SteadyClock::now();
+  auto replayed = embassy::RestoreNode(r);
+  double replay_restore_s = SecondsSince(t0);
+  if (!replayed.ok() || replayed->digest.digest != report->digest.digest) {
+    std::fprintf(stderr, "restore by replay: %s\n",
+                 replayed.ok() ? "another state digest" : replayed.status().ToString().c_str());
+    return 1;
+  }
+
   // restic: the same store directory, backed up and restored.
   std::string repo = (work / "restic-repo").string(), target = (work / "restic-restored").string();
   std::string env = "RESTIC_PASSWORD=riik-bench RESTIC_CACHE_DIR=" + (work / "restic-cache").string() + " ";
@@ -168,11 +202,19 @@ int main(int argc, char** argv) {
               static_cast<long long>(report->digest.rows));
   std::printf(
       "riik embassy archive %8.1f MB   sealed in %.1f s   restore %.1f s (%lld entries, digest %s the signed "
-      "checkpoint)\n",
+      "checkpoint, by %s)\n",
       Mb(archive_bytes), seal_s, riik_restore_s, static_cast<long long>(report->entries),
-      report->checkpoint_seq == report->head.seq ? "matches" : "NOT CHECKED AGAINST");
-  std::printf("  riik restore: replay %.1f s, state digest %.1f s, waiting for segments to open %.1f s\n",
-              report->replay_s, report->digest_s, report->open_wait_s);
+      report->checkpoint_seq == report->head.seq ? "matches" : "NOT CHECKED AGAINST",
+      report->digest_checked_by.c_str());
+  std::printf(
+      "  riik restore: from the snapshot at seq %lld: written back %.1f s, journal filled in %.1f s, replay %.1f s, "
+      "state digest %.1f s, waiting for segments to open %.1f s\n",
+      static_cast<long long>(report->snapshot_seq), report->snapshot_s, report->journal_s, report->replay_s,
+      report->digest_s, report->open_wait_s);
+  std::printf("  riik restore recomputing the state digest too: %.1f s (state digest %.1f s)\n", recompute_restore_s,
+              recomputed->digest_s);
+  std::printf("  riik restore replaying the whole journal instead: %.1f s (replay %.1f s, state digest %.1f s)\n",
+              replay_restore_s, replayed->replay_s, replayed->digest_s);
   std::printf("restic repository    %8.1f MB   backup %.1f s   restore %.1f s\n", Mb(repo_bytes), backup_s,
               restic_restore_s);
   std::printf("ratios riik/restic:  size %.2f   restore time %.2f   (goal: both below 1; restore under 60 s)\n",

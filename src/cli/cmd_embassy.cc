@@ -180,6 +180,7 @@ int Verify(const VerifyArgs& a) {
 struct RestoreArgs {
   std::string archive, node, to, store_url, at, trust_root;
   int64_t seq = 0;
+  bool full_replay = false, recompute_digest = false;
   std::vector<std::string> shares;
 };
 
@@ -247,6 +248,8 @@ Status Restore(const RestoreArgs& a) {
     ASSIGN_OR_RETURN(o.trust_root_pem, ReadFile(a.trust_root));
   }
   if (a.seq > 0) o.until_seq = a.seq;
+  o.use_snapshots = !a.full_replay;
+  o.recompute_digest = a.recompute_digest;
   if (!a.at.empty()) {
     ASSIGN_OR_RETURN(o.until_time, ParseTime(a.at));
   }
@@ -274,6 +277,10 @@ Status Restore(const RestoreArgs& a) {
               static_cast<long long>(report->entries), static_cast<long long>(report->segments),
               static_cast<long long>(report->archive_bytes), seconds);
   std::printf("  signed by     %s\n", report->signer.c_str());
+  if (report->snapshot_seq > 0) {
+    std::printf("  started from  the snapshot at seq %lld (written back in %.1f s, its journal filled in)\n",
+                static_cast<long long>(report->snapshot_seq), report->snapshot_s);
+  }
   std::printf("  journal head  seq %lld, hash %s (%s)\n", static_cast<long long>(report->head.seq),
               HexEncode(report->head.hash).c_str(), FormatRfc3339(report->head.time).c_str());
   std::printf("  state digest  %s (%lld tables, %lld rows)\n", HexEncode(report->digest.digest).c_str(),
@@ -283,8 +290,8 @@ Status Restore(const RestoreArgs& a) {
                 static_cast<long long>(report->archive_last_seq));
   }
   if (report->checkpoint_seq > 0) {
-    std::printf("  checked       the digest at seq %lld matches the node's signed checkpoint\n",
-                static_cast<long long>(report->checkpoint_seq));
+    std::printf("  checked       the digest at seq %lld matches the node's signed checkpoint (%s)\n",
+                static_cast<long long>(report->checkpoint_seq), report->digest_checked_by.c_str());
   } else {
     std::printf(
         "  checked       every segment's signature and chain, every entry's hash (no signed checkpoint "
@@ -453,6 +460,11 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   restore->add_option("--store-url", ra->store_url, "Or a new store's URL (sqlite:PATH, postgresql://…)");
   restore->add_option("--seq", ra->seq, "Stop after this journal seq");
   restore->add_option("--at", ra->at, "Stop after the last entry committed by this UTC time (2026-11-29T20:15:00Z)");
+  restore->add_flag("--full-replay", ra->full_replay,
+                    "Replay the whole journal instead of starting from the latest snapshot (slower; proves the "
+                    "journal alone rebuilds the state)");
+  restore->add_flag("--recompute-digest", ra->recompute_digest,
+                    "Recompute the state digest even where the snapshot's signed bytes already prove it");
   restore
       ->add_option("--share", ra->shares, "A custodian's share file (FILE or FILE:PINFILE); as many as the threshold")
       ->required();

@@ -21,10 +21,7 @@ namespace fs = std::filesystem;
 
 constexpr size_t kSeqDigits = 20;
 
-std::string SegmentName(int64_t first, int64_t last) {
-  std::string a = std::to_string(first), b = std::to_string(last);
-  return std::string(kSeqDigits - a.size(), '0') + a + "-" + std::string(kSeqDigits - b.size(), '0') + b + ".seg";
-}
+std::string SegmentName(int64_t first, int64_t last) { return PaddedSeq(first) + "-" + PaddedSeq(last) + ".seg"; }
 
 // FIRST-LAST.seg, both 20 digits.
 bool ParseSegmentName(const std::string& name, int64_t& first, int64_t& last) {
@@ -54,6 +51,11 @@ std::vector<std::string> KeyIds(const std::string& node_dir) {
 
 }  // namespace
 
+std::string PaddedSeq(int64_t seq) {
+  std::string digits = std::to_string(seq);
+  return std::string(kSeqDigits - std::min(kSeqDigits, digits.size()), '0') + digits;
+}
+
 bool ValidNodeName(std::string_view node) {
   if (node.empty() || node.size() > 63) return false;
   return std::all_of(node.begin(), node.end(),
@@ -61,13 +63,9 @@ bool ValidNodeName(std::string_view node) {
 }
 
 Json ArchiveHead::ToJson() const {
-  Json j = {{"node", node},
-            {"last_seq", last_seq},
-            {"hash", HexEncode(hash)},
-            {"segments", segments},
-            {"bytes", bytes},
-            {"key_ids", key_ids},
-            {"last_received_us", last_received_us}};
+  Json j = {
+      {"node", node},   {"last_seq", last_seq}, {"hash", HexEncode(hash)},      {"segments", segments},
+      {"bytes", bytes}, {"key_ids", key_ids},   {"snapshot_seq", snapshot_seq}, {"last_received_us", last_received_us}};
   j["problem"] = problem.ok() ? Json(nullptr) : Json(problem.message());
   return j;
 }
@@ -132,10 +130,16 @@ Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::s
   ASSIGN_OR_RETURN(std::vector<ArchivedCheckpoint> checkpoints, ListCheckpoints(node_dir));
   if (!checkpoints.empty()) head.checkpoint_seq = checkpoints.back().seq;
   ASSIGN_OR_RETURN(std::vector<ArchivedSegment> segments, ListSegments(node_dir));
-  if (segments.empty()) return head;
+  ASSIGN_OR_RETURN(std::vector<ArchivedSnapshot> snapshots, ListSnapshots(node_dir));
+  if (segments.empty() && snapshots.empty()) return head;
   auto signer = ReadSigner(node_dir);
   if (!signer.ok()) return DataLoss(node + " has segments but no readable signer.pem: " + signer.status().message());
   EVP_PKEY* key = X509_get0_pubkey(signer->get());
+  for (const ArchivedSnapshot& s : snapshots) {
+    auto checked = CheckArchivedSnapshot(s, node, key);
+    if (!checked.ok()) return DataLoss(node + ": " + checked.status().message());
+    head.snapshot_seq = std::max(head.snapshot_seq, s.seq);
+  }
   for (size_t i = 0; i < segments.size(); ++i) {
     const ArchivedSegment& s = segments[i];
     std::string name = fs::path(s.path).filename().string();
@@ -157,6 +161,10 @@ Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::s
     head.bytes += s.bytes;
     head.last_received_us = std::max(head.last_received_us, checked->header.created_us);
     if (progress) progress(i + 1, segments.size());
+  }
+  if (head.snapshot_seq > head.last_seq) {
+    return DataLoss(node + ": a snapshot at seq " + std::to_string(head.snapshot_seq) + " is past the segments (seq " +
+                    std::to_string(head.last_seq) + "): segments are missing");
   }
   return head;
 }
@@ -283,8 +291,7 @@ Status Archive::PutCheckpoint(const std::string& node, std::string_view text) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
-  std::string seq = std::to_string(c.seq);
-  RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + std::string(kSeqDigits - seq.size(), '0') + seq + ".json", text, false));
+  RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + PaddedSeq(c.seq) + ".json", text, false));
   it->second.checkpoint_seq = std::max(it->second.checkpoint_seq, c.seq);
   return OkStatus();
 }

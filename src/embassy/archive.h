@@ -6,6 +6,9 @@
 //   NODE/keys/KEY_ID.json                 NODE's data keys, wrapped to the master key
 //   NODE/segments/FIRST-LAST.seg          the segments as shipped (seqs zero-padded to 20)
 //   NODE/checkpoints/SEQ.json             the node's signed state digests (checkpoint.h)
+//   NODE/snapshots/SEQ/INDEX.chunk        a store snapshot's sealed chunks (snapshot.h)
+//   NODE/snapshots/SEQ/manifest.json      its signed manifest, written last: a
+//                                         directory without one is still arriving
 //   NODE/drills/TIME.json                 restore drills' signed results (drill.h)
 //
 // Opening an archive re-checks every node's whole chain, so a segment altered, dropped,
@@ -43,6 +46,7 @@ struct ArchiveHead {
   UnixMicros last_received_us = 0;
   std::vector<std::string> key_ids;  // wrapped data keys held
   int64_t checkpoint_seq = 0;        // the latest signed checkpoint's seq (0: none)
+  int64_t snapshot_seq = 0;          // the latest complete snapshot's seq (0: none)
   std::string last_drill;            // the latest drill's signed result, if any
   Status problem;                    // what the last check found wrong, if anything
 
@@ -59,6 +63,18 @@ struct ArchivedCheckpoint {
 };
 // The checkpoint files of one node's directory in seq order.
 Result<std::vector<ArchivedCheckpoint>> ListCheckpoints(const std::string& node_dir);
+struct ArchivedSnapshot {
+  int64_t seq = 0;
+  std::string dir;  // holds manifest.json and the chunks
+};
+// The complete snapshots of one node's directory in seq order.
+Result<std::vector<ArchivedSnapshot>> ListSnapshots(const std::string& node_dir);
+// A chunk's file in a snapshot's directory.
+std::string SnapshotChunkPath(const std::string& snapshot_dir, size_t index);
+// Re-checks one snapshot without the data key: the manifest's signature and node, and
+// every chunk against it. Returns the manifest's seq.
+Result<int64_t> CheckArchivedSnapshot(const ArchivedSnapshot& s, const std::string& node, EVP_PKEY* signer);
+
 // The newest drill result's text in a node's directory ("" when none).
 std::string LatestDrill(const std::string& node_dir);
 
@@ -86,6 +102,12 @@ class Archive {
   // Keeps a checkpoint of `node` after checking its signature (under the node's signer)
   // and that it names a seq this archive holds.
   Status PutCheckpoint(const std::string& node, std::string_view text);
+  // Keeps chunk `index` of `node`'s snapshot at `seq` (checked once the manifest comes).
+  Status PutSnapshotChunk(const std::string& node, int64_t seq, size_t index, std::string_view bytes);
+  // Completes a snapshot: checks the manifest's signature (under the node's signer), that
+  // this archive holds the journal up to its seq, and every chunk against it; then
+  // writes it durably, making the snapshot one a restore may start from.
+  Status PutSnapshot(const std::string& node, std::string_view manifest);
   // Keeps a wrapped data key (riik-wrapped-key-v1) of `node`.
   Status PutKey(const std::string& node, std::string_view wrapped);
 
@@ -98,6 +120,7 @@ class Archive {
   std::string NodeDir(const std::string& node) const { return root_ + "/" + node; }
   // The certificate `node`'s segments verify with (from signer.pem once), under mu_.
   Result<UniquePtr<X509>> SignerLocked(const std::string& node);
+  std::string SnapshotDir(const std::string& node, int64_t seq) const;
 
   std::string root_;
   mutable std::mutex mu_;  // guards the maps; held briefly, never during a write
@@ -105,6 +128,9 @@ class Archive {
   std::map<std::string, std::unique_ptr<std::mutex>> node_mu_;  // one append at a time per node; taken before mu_
   std::map<std::string, std::string> signers_;                  // node -> signer.pem's text
 };
+
+// A seq as the archive's file names write it: zero-padded to 20 digits.
+std::string PaddedSeq(int64_t seq);
 
 // Node names the archive accepts (they become directory names): 1..63 of [a-z0-9_].
 bool ValidNodeName(std::string_view node);

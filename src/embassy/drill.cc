@@ -24,13 +24,29 @@ Result<std::string> RunDrill(const DrillOptions& o) {
     std::error_code ec;
     std::filesystem::remove_all(scratch, ec);
     std::filesystem::create_directories(scratch, ec);
+    // The restore as an operator would run it, from the latest snapshot, its digest
+    // recomputed; and, when it started from a snapshot, the whole journal replayed too,
+    // so both the snapshot and the journal alone are proven to rebuild the state.
     RestoreOptions r;
     r.node_dir = o.node_dir;
     r.node = o.node;
     r.master_secret = o.master_secret;
     r.store_url = "sqlite:" + scratch + "/store.db";
     r.until_seq = checkpoints->back().seq;
+    r.recompute_digest = true;
     auto report = RestoreNode(r);
+    if (report.ok() && report->snapshot_seq > 0) {
+      result["snapshot_seq"] = report->snapshot_seq;
+      RestoreOptions replay = r;
+      replay.use_snapshots = false;
+      replay.store_url = "sqlite:" + scratch + "/replayed.db";
+      auto replayed = RestoreNode(replay);
+      if (!replayed.ok()) {
+        report = replayed.status().WithContext("replaying the whole journal");
+      } else if (replayed->checkpoint_seq != report->checkpoint_seq) {
+        report = DataLoss("replaying the whole journal did not reach the checkpoint");
+      }
+    }
     result["seq"] = checkpoints->back().seq;
     if (!report.ok()) {
       result["message"] = report.status().message();

@@ -1,10 +1,14 @@
 // Restoring a node from an embassy archive.
 #include "embassy/restore.h"
 
+#include <fcntl.h>
 #include <openssl/x509.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -19,7 +23,9 @@
 #include "embassy/checkpoint.h"
 #include "embassy/data_key.h"
 #include "embassy/segment.h"
+#include "embassy/snapshot.h"
 #include "exchange/trust_checks.h"
+#include "store/sqlite_snapshot.h"
 
 namespace riik::embassy {
 namespace {
@@ -27,6 +33,44 @@ namespace {
 // Entries are replayed in transactions of about this many, or this many bytes of changes.
 constexpr size_t kApplyBatch = 2048;
 constexpr size_t kApplyBatchBytes = 4 << 20;
+
+// Deletes an SQLite store's files (a restore's own, after it failed).
+void RemoveStoreFiles(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", ".owner"}) std::filesystem::remove(path + suffix, ec);
+}
+
+// Writes the snapshot in `dir` back to a new file at `path`: every chunk checked against
+// the manifest, decrypted and decompressed, in order.
+Status WriteSnapshotFile(const SnapshotManifest& m, const std::string& dir, const std::string& path,
+                         const std::string& key) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Unavailable("cannot create " + path + ": " + std::strerror(errno));
+  Status st;
+  for (size_t i = 0; i < m.chunks.size() && st.ok(); ++i) {
+    auto sealed = ReadFile(SnapshotChunkPath(dir, i));
+    if (!sealed.ok()) {
+      st = DataLoss("chunk " + std::to_string(i) + " of the snapshot is missing");
+      break;
+    }
+    auto plain = OpenSnapshotChunk(m, i, *sealed, key);
+    if (!plain.ok()) {
+      st = plain.status();
+      break;
+    }
+    for (size_t at = 0; at < plain->size();) {
+      ssize_t n = ::write(fd, plain->data() + at, plain->size() - at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        st = Unavailable("writing " + path + ": " + std::strerror(errno));
+        break;
+      }
+      at += static_cast<size_t>(n);
+    }
+  }
+  ::close(fd);  // synced once its journal is filled in (SnapshotJournalFiller::Finish)
+  return st;
+}
 
 }  // namespace
 
@@ -59,11 +103,54 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     if (!goal || c->seq > goal->seq) goal = *c;
   }
 
-  ASSIGN_OR_RETURN(auto target, store::Store::Open(store::StoreOptions{o.store_url, o.node}));
-  if (target->Head().seq != 0) {
-    return FailedPrecondition("the store to restore into already holds " + o.node + " up to seq " +
-                              std::to_string(target->Head().seq) + "; restore into a fresh one");
+  std::map<std::string, std::string> keys;  // key id -> data key (the opener's, once it runs)
+  auto data_key = [&](const std::string& key_id) -> Result<std::string> {
+    if (auto it = keys.find(key_id); it != keys.end()) return it->second;
+    auto wrapped = ReadFile(o.node_dir + "/keys/" + key_id + ".json");
+    if (!wrapped.ok()) return NotFound("the archive has no wrapped data key " + key_id + " of " + o.node);
+    ASSIGN_OR_RETURN(std::string key, UnwrapDataKey(*wrapped, o.master_secret, o.node));
+    return keys[key_id] = key;
+  };
+
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  // A snapshot to start from: the latest the target and the checkpoint to meet allow.
+  std::optional<SnapshotManifest> snapshot;
+  std::string snapshot_dir;
+  const std::string sqlite_path = o.store_url.starts_with("sqlite:") ? o.store_url.substr(7) : "";
+  std::error_code ec;
+  if (o.use_snapshots && !sqlite_path.empty() && sqlite_path != ":memory:" &&
+      !std::filesystem::exists(sqlite_path, ec)) {
+    ASSIGN_OR_RETURN(std::vector<ArchivedSnapshot> snapshots, ListSnapshots(o.node_dir));
+    const int64_t limit = goal ? goal->seq : std::min(report.archive_last_seq, o.until_seq.value_or(INT64_MAX));
+    for (auto it = snapshots.rbegin(); it != snapshots.rend() && !snapshot; ++it) {
+      if (it->seq > limit) continue;
+      ASSIGN_OR_RETURN(std::string text, ReadFile(it->dir + "/manifest.json"));
+      auto m = CheckSnapshotManifest(text, signer);
+      if (!m.ok()) return m.status().WithContext(o.node + " snapshot " + std::to_string(it->seq));
+      if (m->node != o.node || m->seq != it->seq) return DataLoss(it->dir + " is not " + o.node + "'s at its seq");
+      if (o.until_time && m->head_time_us > *o.until_time) continue;
+      snapshot = std::move(*m);
+      snapshot_dir = it->dir;
+      report.snapshot_seq = snapshot->seq;
+    }
   }
+  std::string snapshot_key;  // unwrapped before the opener thread shares the key map
+  if (snapshot) {
+    ASSIGN_OR_RETURN(snapshot_key, data_key(snapshot->key_id));
+  }
+  // Into a snapshot, the entries up to its seq only fill in its journal; the store is
+  // opened once they are all in.
+  std::unique_ptr<store::SnapshotJournalFiller> filler;
+  std::unique_ptr<store::Store> target;
+  if (!snapshot) {
+    ASSIGN_OR_RETURN(target, store::Store::Open(store::StoreOptions{o.store_url, o.node}));
+    if (target->Head().seq != 0) {
+      return FailedPrecondition("the store to restore into already holds " + o.node + " up to seq " +
+                                std::to_string(target->Head().seq) + "; restore into a fresh one");
+    }
+  }
+  const int64_t parse_after = snapshot ? snapshot->seq : 0;  // entries before need no parsing
   // One thread opens segments (read, check, decrypt, decompress, check every entry's
   // hash and link) and parses each entry's changes, handing them over an entry at a
   // time, while this one replays: the two halves take about as long.
@@ -75,18 +162,10 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     bool segment_start = false;
     bool end = false;
   };
-  constexpr size_t kQueue = 16;
+  constexpr size_t kQueue = 64;
   std::deque<Result<Opened>> opened;
   bool cancelled = false;
   std::thread opener([&] {
-    std::map<std::string, std::string> keys;  // key id -> data key
-    auto data_key = [&](const std::string& key_id) -> Result<std::string> {
-      if (auto it = keys.find(key_id); it != keys.end()) return it->second;
-      auto wrapped = ReadFile(o.node_dir + "/keys/" + key_id + ".json");
-      if (!wrapped.ok()) return NotFound("the archive has no wrapped data key " + key_id + " of " + o.node);
-      ASSIGN_OR_RETURN(std::string key, UnwrapDataKey(*wrapped, o.master_secret, o.node));
-      return keys[key_id] = key;
-    };
     auto push = [&](Result<Opened> item) {
       std::unique_lock lock(mu);
       changed.wait(lock, [&] { return cancelled || opened.size() < kQueue; });
@@ -118,12 +197,14 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
       for (size_t i = 0; i < entries->size(); ++i) {
         Opened item;
         item.entry = std::move((*entries)[i]);
-        item.changes = Json::parse(item.entry.changes, nullptr, false);
         item.segment_start = i == 0;
-        Status canonical = store::CheckCanonicalChanges(item.entry, item.changes);
-        if (!canonical.ok()) {
-          push(canonical);
-          return;
+        if (item.entry.seq > parse_after) {
+          item.changes = Json::parse(item.entry.changes, nullptr, false);
+          Status canonical = store::CheckCanonicalChanges(item.entry, item.changes);
+          if (!canonical.ok()) {
+            push(canonical);
+            return;
+          }
         }
         if (!push(std::move(item))) return;
       }
@@ -132,8 +213,6 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     end.end = true;
     push(std::move(end));
   });
-  using Clock = std::chrono::steady_clock;
-  auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
   auto next = [&]() -> std::optional<Result<Opened>> {
     auto waiting = Clock::now();
     std::unique_lock lock(mu);
@@ -153,13 +232,89 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     opener.join();
   };
 
+  // The snapshot is written back while the opener opens the first segments.
+  if (snapshot) {
+    auto writing = Clock::now();
+    auto opened_filler = [&]() -> Result<std::unique_ptr<store::SnapshotJournalFiller>> {
+      RETURN_IF_ERROR(WriteSnapshotFile(*snapshot, snapshot_dir, sqlite_path, snapshot_key));
+      ASSIGN_OR_RETURN(auto f, store::SnapshotJournalFiller::Open(sqlite_path));
+      if (f->head().seq != snapshot->seq || f->head().hash != snapshot->head_hash) {
+        return DataLoss("the snapshot file holds another head than its manifest");
+      }
+      return f;
+    }();
+    report.snapshot_s = seconds_since(writing);
+    if (!opened_filler.ok()) {
+      stop_opener();
+      RemoveStoreFiles(sqlite_path);
+      return opened_filler.status().WithContext(o.node + " snapshot " + std::to_string(snapshot->seq));
+    }
+    filler = std::move(*opened_filler);
+  }
+
   std::optional<store::JournalEntry> last;
   std::optional<store::StateDigest> digest_at_goal;
   std::vector<store::JournalEntry> pending;
   std::vector<Json> pending_changes;
   size_t pending_bytes = 0;
+  auto check_goal = [&](int64_t seq) -> Status {
+    if (!goal || seq != goal->seq) return OkStatus();
+    if (snapshot && seq == snapshot->seq && !o.recompute_digest) {
+      if (snapshot->digest != goal->digest) {
+        return DataLoss("the snapshot at seq " + std::to_string(seq) + " has digest " + HexEncode(snapshot->digest) +
+                        ", but the node's checkpoint there says " + HexEncode(goal->digest));
+      }
+      digest_at_goal = store::StateDigest{seq, snapshot->digest, snapshot->tables, snapshot->rows};
+      report.checkpoint_seq = goal->seq;
+      report.checkpoint_digest = goal->digest;
+      report.digest_checked_by = "the snapshot's signed bytes";
+      return OkStatus();
+    }
+    auto digesting = Clock::now();
+    ASSIGN_OR_RETURN(digest_at_goal, target->Digest());
+    report.digest_s += seconds_since(digesting);
+    if (digest_at_goal->digest != goal->digest) {
+      return DataLoss("the state rebuilt at seq " + std::to_string(goal->seq) + " has digest " +
+                      HexEncode(digest_at_goal->digest) + ", but the node signed " + HexEncode(goal->digest) +
+                      " for it");
+    }
+    report.checkpoint_seq = goal->seq;
+    report.checkpoint_digest = goal->digest;
+    report.digest_checked_by = "recomputed";
+    return OkStatus();
+  };
+  // The snapshot's journal is complete: open it as the store, at the snapshot's state.
+  auto finish_snapshot = [&]() -> Status {
+    if (!filler) return OkStatus();
+    auto filling = Clock::now();
+    Status filled = filler->Add(pending);
+    if (filled.ok()) filled = filler->Finish();
+    report.journal_s += seconds_since(filling);
+    if (!filled.ok()) return filled.WithContext("filling in the snapshot's journal");
+    report.entries += static_cast<int64_t>(pending.size());
+    pending.clear();
+    pending_changes.clear();
+    pending_bytes = 0;
+    filler.reset();
+    ASSIGN_OR_RETURN(target, store::Store::Open(store::StoreOptions{o.store_url, o.node}));
+    if (o.progress) o.progress(target->Head().seq, report.archive_last_seq);
+    return check_goal(target->Head().seq);
+  };
   auto flush = [&]() -> Status {
     if (pending.empty()) return OkStatus();
+    if (filler) {
+      if (pending.back().seq >= parse_after) return finish_snapshot();
+      auto filling = Clock::now();
+      Status filled = filler->Add(pending);
+      report.journal_s += seconds_since(filling);
+      if (!filled.ok()) return filled.WithContext("filling in the snapshot's journal");
+      report.entries += static_cast<int64_t>(pending.size());
+      if (o.progress) o.progress(pending.back().seq, report.archive_last_seq);
+      pending.clear();
+      pending_changes.clear();
+      pending_bytes = 0;
+      return OkStatus();
+    }
     auto replaying = Clock::now();
     auto applied = target->ApplyParsedEntries(pending, pending_changes);
     report.replay_s += seconds_since(replaying);
@@ -169,40 +324,40 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     pending_changes.clear();
     pending_bytes = 0;
     if (o.progress) o.progress(applied->seq, report.archive_last_seq);
-    if (goal && applied->seq == goal->seq) {
-      auto digesting = Clock::now();
-      ASSIGN_OR_RETURN(digest_at_goal, target->Digest());
-      report.digest_s += seconds_since(digesting);
-      if (digest_at_goal->digest != goal->digest) {
-        return DataLoss("the state rebuilt at seq " + std::to_string(goal->seq) + " has digest " +
-                        HexEncode(digest_at_goal->digest) + ", but the node signed " + HexEncode(goal->digest) +
-                        " for it");
-      }
-      report.checkpoint_seq = goal->seq;
-      report.checkpoint_digest = goal->digest;
-    }
-    return OkStatus();
+    return check_goal(applied->seq);
   };
   auto replay = [&]() -> Status {
     while (true) {
       auto item = next();
       RETURN_IF_ERROR(item->status());
       Opened& e = **item;
-      if (e.end) return flush();
+      if (e.end) {
+        RETURN_IF_ERROR(flush());
+        return finish_snapshot();  // a snapshot at the archive's last seq
+      }
       if (e.segment_start) report.segments++;
-      if ((o.until_seq && e.entry.seq > *o.until_seq) || (o.until_time && e.entry.time > *o.until_time)) return flush();
+      if ((o.until_seq && e.entry.seq > *o.until_seq) || (o.until_time && e.entry.time > *o.until_time)) {
+        RETURN_IF_ERROR(flush());
+        return finish_snapshot();
+      }
       last = e.entry;
       int64_t seq = e.entry.seq;
       pending_bytes += e.entry.changes.size();
       pending.push_back(std::move(e.entry));
       pending_changes.push_back(std::move(e.changes));
-      if (pending.size() >= kApplyBatch || pending_bytes >= kApplyBatchBytes || (goal && seq == goal->seq)) {
+      if (pending.size() >= kApplyBatch || pending_bytes >= kApplyBatchBytes || (goal && seq == goal->seq) ||
+          (filler && seq == parse_after)) {
         RETURN_IF_ERROR(flush());
       }
     }
   };
   Status replayed = replay();
   stop_opener();
+  if (!replayed.ok() && snapshot) {
+    filler.reset();
+    target.reset();
+    RemoveStoreFiles(sqlite_path);  // written here from the snapshot: not a store to keep
+  }
   RETURN_IF_ERROR(replayed);
   if (o.until_seq && (!last || last->seq < *o.until_seq)) {
     return NotFound("the archive holds " + o.node + " only up to seq " + std::to_string(last ? last->seq : 0) +

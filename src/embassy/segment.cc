@@ -2,7 +2,6 @@
 #include "embassy/segment.h"
 
 #include <sodium.h>
-#include <zstd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -10,13 +9,13 @@
 #include "core/json.h"
 #include "crypto/sha256.h"
 #include "crypto/signature.h"
+#include "embassy/sealing.h"
 
 namespace riik::embassy {
 namespace {
 
 constexpr std::string_view kMagic = "RIIKSEG1";
 constexpr size_t kMaxHeaderBytes = 4096;
-constexpr int kZstdLevel = 3;
 
 void PutBe(std::string& out, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -145,7 +144,6 @@ std::string DataKeyId(std::string_view data_key) { return HexEncode(Sha256Raw(da
 
 Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entries, const std::string& prev,
                                   std::string_view data_key, EVP_PKEY* signing_key) {
-  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
   if (entries.empty()) return InvalidArgument("a segment holds at least one journal entry");
   if (data_key.size() != kDataKeyBytes) return InvalidArgument("a data key is 32 bytes");
   if (prev.size() != 32) return InvalidArgument("the previous segment's hash is 32 bytes");
@@ -155,11 +153,6 @@ Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entrie
       return InvalidArgument("a segment's entries are consecutive");
     AppendEntryLine(plain, entries[i]);
   }
-  std::string compressed(ZSTD_compressBound(plain.size()), '\0');
-  size_t n = ZSTD_compress(compressed.data(), compressed.size(), plain.data(), plain.size(), kZstdLevel);
-  if (ZSTD_isError(n)) return Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
-  compressed.resize(n);
-
   SealedSegment out;
   SegmentHeader& h = out.header;
   h.node = entries.front().node;
@@ -167,8 +160,7 @@ Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entrie
   h.last_seq = entries.back().seq;
   h.prev = prev;
   h.key_id = DataKeyId(data_key);
-  h.nonce.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  randombytes_buf(h.nonce.data(), h.nonce.size());
+  h.nonce = NewSealNonce();
   h.created_us = NowMicros();
   ASSIGN_OR_RETURN(std::string header, CanonicalJson(HeaderJson(h)));
 
@@ -176,15 +168,9 @@ Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entrie
   bytes.append(kMagic);
   PutBe(bytes, header.size(), 4);
   bytes += header;
-  std::string ciphertext(compressed.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
-  unsigned long long cipher_len = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      reinterpret_cast<unsigned char*>(ciphertext.data()), &cipher_len,
-      reinterpret_cast<const unsigned char*>(compressed.data()), compressed.size(),
-      reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr,
-      reinterpret_cast<const unsigned char*>(h.nonce.data()), reinterpret_cast<const unsigned char*>(data_key.data()));
-  PutBe(bytes, cipher_len, 8);
-  bytes.append(ciphertext.data(), cipher_len);
+  ASSIGN_OR_RETURN(std::string ciphertext, CompressAndSeal(plain, data_key, h.nonce, bytes));
+  PutBe(bytes, ciphertext.size(), 8);
+  bytes += ciphertext;
   ASSIGN_OR_RETURN(std::string signature, SignSha256(signing_key, bytes));
   PutBe(bytes, signature.size(), 4);
   bytes += signature;
@@ -214,32 +200,14 @@ Result<SealedSegment> CheckSegment(std::string_view bytes, EVP_PKEY* signer, con
 Result<std::vector<store::JournalEntry>> OpenSegment(std::string_view bytes, std::string_view data_key,
                                                      EVP_PKEY* signer, const std::string& expected_prev,
                                                      const store::JournalEntry* prev_entry) {
-  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
   ASSIGN_OR_RETURN(SealedSegment checked, CheckSegment(bytes, signer, expected_prev));
   const SegmentHeader& h = checked.header;
   if (data_key.size() != kDataKeyBytes || DataKeyId(data_key) != h.key_id) {
     return PermissionDenied("the segment was sealed with data key " + h.key_id + ", not this one");
   }
   ASSIGN_OR_RETURN(Framed f, Frame(bytes));
-  std::string compressed(f.ciphertext.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
-  unsigned long long len = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(compressed.data()), &len, nullptr,
-                                                 reinterpret_cast<const unsigned char*>(f.ciphertext.data()),
-                                                 f.ciphertext.size(),
-                                                 reinterpret_cast<const unsigned char*>(f.aad.data()), f.aad.size(),
-                                                 reinterpret_cast<const unsigned char*>(h.nonce.data()),
-                                                 reinterpret_cast<const unsigned char*>(data_key.data())) != 0) {
-    return DataLoss("the segment does not decrypt: it was altered");
-  }
-  compressed.resize(len);
-  unsigned long long plain_size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (plain_size == ZSTD_CONTENTSIZE_ERROR || plain_size == ZSTD_CONTENTSIZE_UNKNOWN ||
-      plain_size > kMaxSegmentPlainBytes) {
-    return DataLoss("the segment's compressed entries are malformed or too large");
-  }
-  std::string plain(plain_size, '\0');
-  size_t n = ZSTD_decompress(plain.data(), plain.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n) || n != plain_size) return DataLoss("the segment's entries do not decompress");
+  ASSIGN_OR_RETURN(std::string plain,
+                   OpenAndDecompress(f.ciphertext, data_key, h.nonce, f.aad, kMaxSegmentPlainBytes, "the segment"));
   std::vector<store::JournalEntry> entries;
   const store::JournalEntry* before = prev_entry;
   for (size_t at = 0; at < plain.size();) {

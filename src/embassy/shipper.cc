@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "core/metrics.h"
 #include "embassy/checkpoint.h"
 #include "embassy/segment.h"
+#include "embassy/snapshot.h"
 
 namespace riik::embassy {
 namespace {
@@ -36,7 +38,8 @@ Json ShippingStatus::ToJson() const {
                     {"bytes", e.bytes},
                     {"error", e.error.empty() ? Json(nullptr) : Json(e.error)},
                     {"halted", e.halted},
-                    {"checkpoint_seq", e.checkpoint_seq}});
+                    {"checkpoint_seq", e.checkpoint_seq},
+                    {"snapshot_seq", e.snapshot_seq}});
     auto drill = e.last_drill.empty() ? Result<Json>(NotFound("")) : ParseJson(e.last_drill);
     list.back()["last_drill"] = drill.ok() ? *drill : Json(nullptr);
   }
@@ -70,6 +73,11 @@ struct Shipper::State {
     std::string pending_checkpoint;  // signed, waiting until the embassy holds its seq
     int64_t pending_checkpoint_seq = 0;
     std::chrono::steady_clock::time_point next_checkpoint{};
+    uint64_t bytes_since_snapshot = 0;  // journal text acknowledged since the last snapshot
+    bool snapshotting = false;          // `snapshotter` is taking one
+    std::thread snapshotter;
+    std::string pending_manifest;  // signed, waiting until the embassy holds its seq
+    int64_t pending_snapshot_seq = 0;
   };
   std::vector<Target> targets;
   std::vector<std::thread> threads;
@@ -185,6 +193,7 @@ struct Shipper::State {
 
   static void NoteHeadLocked(Target& t, const Json& head) {
     t.progress.checkpoint_seq = IntOr(head, "checkpoint_seq", t.progress.checkpoint_seq);
+    t.progress.snapshot_seq = IntOr(head, "snapshot_seq", t.progress.snapshot_seq);
     if (head.contains("last_drill") && head["last_drill"].is_object())
       t.progress.last_drill = head["last_drill"].dump();
   }
@@ -232,6 +241,79 @@ struct Shipper::State {
     Target& t = targets[i];
     t.pending_checkpoint.clear();
     if (head.ok()) NoteHeadLocked(t, *head);
+  }
+
+  // Snapshots: when enough journal has been acknowledged since the last, starts taking
+  // one on a thread of its own (seconds for a large store: shipping goes on meanwhile),
+  // which sends the sealed chunks as it goes; the manifest follows here once the
+  // embassy holds its seq, and its checkpoint after it.
+  void SendSnapshot(size_t i, net::HttpClient& client) {
+    if (options.snapshot_every_bytes == 0 || options.snapshot_store_path.empty()) return;
+    std::string manifest;
+    int64_t seq;
+    {
+      std::lock_guard lock(mu);
+      Target& t = targets[i];
+      if (!t.snapshotting && t.pending_manifest.empty() && t.bytes_since_snapshot >= options.snapshot_every_bytes &&
+          !stopping) {
+        t.snapshotting = true;
+        t.bytes_since_snapshot = 0;
+        if (t.snapshotter.joinable()) t.snapshotter.join();  // the last one, finished
+        t.snapshotter = std::thread([this, i, url = t.progress.url] { TakeSnapshotFor(i, url); });
+        return;
+      }
+      if (t.pending_manifest.empty() || t.pending_snapshot_seq > t.progress.acked_seq) return;
+      manifest = t.pending_manifest;
+      seq = t.pending_snapshot_seq;
+    }
+    net::Headers json;
+    json.Add("Content-Type", "application/json");
+    auto sent = client.Send("PUT", "/v1/embassy/nodes/" + node + "/snapshots/" + std::to_string(seq), json, manifest);
+    auto head = sent.ok() && sent->status == 200 ? ParseJson(sent->body) : Result<Json>(InvalidArgument(""));
+    {
+      std::lock_guard lock(mu);
+      targets[i].pending_manifest.clear();  // sent, or given up: the next one comes after more journal
+      if (head.ok()) NoteHeadLocked(targets[i], *head);
+    }
+    if (!head.ok()) {
+      Fail(i, "sending the snapshot at seq " + std::to_string(seq) + ": " +
+                  (sent.ok() ? sent->body.substr(0, 300) : sent.status().message()));
+    }
+  }
+
+  void TakeSnapshotFor(size_t i, const std::string& url) {
+    std::string dir = options.snapshot_work_dir + "/snapshot-" + std::to_string(i);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    auto client = net::HttpClient::Create(url, options.client);
+    net::Headers octets;
+    octets.Add("Content-Type", "application/octet-stream");
+    auto send_chunk = [&](const store::JournalHead& head, size_t index, std::string_view bytes) -> Status {
+      auto sent = (*client)->Send(
+          "PUT",
+          "/v1/embassy/nodes/" + node + "/snapshots/" + std::to_string(head.seq) + "/chunks/" + std::to_string(index),
+          octets, std::string(bytes));
+      if (!sent.ok()) return sent.status();
+      if (sent->status != 200) {
+        return Unavailable("the embassy refused chunk " + std::to_string(index) + ": HTTP " +
+                           std::to_string(sent->status) + " " + sent->body.substr(0, 300));
+      }
+      return OkStatus();
+    };
+    auto taken = client.ok() ? TakeSnapshot(options.snapshot_store_path, node, dir, options.data_key,
+                                            options.signing_key.get(), send_chunk)
+                             : Result<TakenSnapshot>(client.status());
+    if (!taken.ok()) Fail(i, "taking a snapshot: " + taken.status().message());
+    std::lock_guard lock(mu);
+    Target& t = targets[i];
+    t.snapshotting = false;
+    if (taken.ok()) {
+      t.pending_manifest = taken->manifest;
+      t.pending_snapshot_seq = taken->head.seq;
+      t.pending_checkpoint = taken->checkpoint;  // the state digest at the snapshot's seq
+      t.pending_checkpoint_seq = taken->head.seq;
+    }
+    wake.notify_all();
   }
 
   // Entries after `after`, bounded in count and bytes.
@@ -315,6 +397,7 @@ struct Shipper::State {
           targets[i].oldest_unacked_us = 0;
           final = stopping;
         }
+        SendSnapshot(i, *client);
         SendCheckpoint(i, *client, final);
         std::unique_lock lock(mu);
         if (final) return;
@@ -369,6 +452,7 @@ struct Shipper::State {
         t.acked_hash = sealed->hash;
         t.remembered_seq = t.progress.acked_seq;
         t.remembered_hash = sealed->hash;
+        for (const auto& e : *entries) t.bytes_since_snapshot += e.changes.size();
       }
       acknowledged.notify_all();
       SaveState();  // outside `mu`: writers waking the shipper never wait on this fsync
@@ -445,6 +529,9 @@ void Shipper::Stop(std::chrono::milliseconds drain) {
   state_->wake.notify_all();
   for (auto& t : state_->threads) t.join();
   state_->threads.clear();
+  for (auto& t : state_->targets) {
+    if (t.snapshotter.joinable()) t.snapshotter.join();
+  }
   Labels labels{{"node", state_->node}};
   for (const char* name : {"riik_embassy_acked_seq", "riik_embassy_lag_entries", "riik_embassy_lag_seconds",
                            "riik_embassy_last_drill_ok", "riik_embassy_last_drill_time_seconds"}) {

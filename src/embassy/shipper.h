@@ -43,6 +43,13 @@ struct ShipperOptions {
   // How often a signed checkpoint (the store's state digest, checkpoint.h) follows the
   // segments; one is also sent when the shipper stops with everything delivered.
   std::chrono::milliseconds checkpoint_interval{300'000};
+  // Snapshots (snapshot.h) of an SQLite store: its file, a directory to write the
+  // snapshot in while it is sealed, and how much journal text shipped since the last
+  // one calls for the next (0 or no path: none). Sent once the embassy holds its seq,
+  // with a checkpoint at that seq.
+  std::string snapshot_store_path;
+  std::string snapshot_work_dir;
+  uint64_t snapshot_every_bytes = 0;
 };
 
 struct EmbassyProgress {
@@ -53,6 +60,7 @@ struct EmbassyProgress {
   std::string error;                 // the last failure, until the next acknowledgement
   bool halted = false;               // the embassy lost or altered segments: not sent to
   int64_t checkpoint_seq = 0;        // the latest checkpoint it accepted
+  int64_t snapshot_seq = 0;          // the latest snapshot it holds
   std::string last_drill;            // its latest restore drill's signed result (JSON), if any
 };
 

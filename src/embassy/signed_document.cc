@@ -18,9 +18,12 @@ Result<std::string> SignDocument(const Json& doc, EVP_PKEY* key) {
   return CanonicalJson(signed_doc);
 }
 
-Result<Json> CheckSignedDocument(std::string_view text, std::string_view format, EVP_PKEY* signer) {
-  if (text.size() > kMaxSignedDocumentBytes) return InvalidArgument("a signed document is at most 16 KiB");
-  auto doc = ParseJson(text, JsonLimits{kMaxSignedDocumentBytes, 4});
+Result<Json> CheckSignedDocument(std::string_view text, std::string_view format, EVP_PKEY* signer, size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return InvalidArgument("a signed " + std::string(format) + " document is at most " + std::to_string(max_bytes) +
+                           " bytes");
+  }
+  auto doc = ParseJson(text, JsonLimits{max_bytes, 4});
   if (!doc.ok() || !doc->is_object() || StringOr(*doc, "format") != format || !(*doc)["signature"].is_string()) {
     return InvalidArgument("not a signed " + std::string(format) + " document");
   }

@@ -19,6 +19,8 @@ inline constexpr size_t kMaxSignedDocumentBytes = 16 * 1024;
 Result<std::string> SignDocument(const Json& doc, EVP_PKEY* key);
 // The document without its signature, if it is one with `format` and the signature
 // verifies; DataLoss otherwise (InvalidArgument when it is not such a document at all).
-Result<Json> CheckSignedDocument(std::string_view text, std::string_view format, EVP_PKEY* signer);
+// `max_bytes`: how large such a document may be (a snapshot's manifest lists its chunks).
+Result<Json> CheckSignedDocument(std::string_view text, std::string_view format, EVP_PKEY* signer,
+                                 size_t max_bytes = kMaxSignedDocumentBytes);
 
 }  // namespace riik::embassy

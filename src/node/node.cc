@@ -84,7 +84,7 @@ bool ShipsStore(const RoleConfig& shipping, const std::string& name) {
 
 }  // namespace
 
-Status Node::StartShippingLocked(const std::string& name, store::Store& store) {
+Status Node::StartShippingLocked(const std::string& name, const std::string& url, store::Store& store) {
   const RoleConfig& c = *config_.shipping;
   embassy::ShipperOptions o;
   o.embassies = c.List("embassies");
@@ -111,6 +111,13 @@ Status Node::StartShippingLocked(const std::string& name, store::Store& store) {
   o.state_file = keys_dir + "/" + name + ".acked.json";
   ASSIGN_OR_RETURN(int64_t checkpoint_s, c.Number("checkpoint_interval_s", 300, 1, 86400));
   o.checkpoint_interval = std::chrono::seconds(checkpoint_s);
+  // Snapshots (SQLite stores): after this much journal (KiB) shipped since the last; 0: none.
+  ASSIGN_OR_RETURN(int64_t snapshot_kib, c.Number("snapshot_every_kib", 256 * 1024, 0, int64_t{1} << 30));
+  if (snapshot_kib > 0 && url.starts_with("sqlite:") && url != "sqlite::memory:") {
+    o.snapshot_store_path = url.substr(7);
+    o.snapshot_work_dir = keys_dir;
+    o.snapshot_every_bytes = static_cast<uint64_t>(snapshot_kib) << 10;
+  }
   ASSIGN_OR_RETURN(auto shipper, embassy::Shipper::Start(store, std::move(o)));
   embassy::Shipper* sh = shipper.get();
   store.SetCommitObserver([sh](int64_t seq) { return sh->Committed(seq); });
@@ -224,7 +231,7 @@ Result<store::Store*> Node::OpenStore(const std::string& name) {
   if (!opened.ok()) return opened.status().WithContext("opening store " + name);
   store::Store* s = opened->get();
   if (config_.shipping && ShipsStore(*config_.shipping, name)) {
-    Status st = StartShippingLocked(name, *s);
+    Status st = StartShippingLocked(name, url, *s);
     if (!st.ok()) return st.WithContext("shipping store " + name + " to the data embassies");
   }
   stores_[name] = std::move(*opened);

@@ -60,7 +60,7 @@ class Node {
   Status StartRole(const RoleConfig& role);
   Status RecordEvent(const std::string& kind, const Json& detail);
   // Starts shipping store `name` (under mu_, before anyone else sees the store).
-  Status StartShippingLocked(const std::string& name, store::Store& store);
+  Status StartShippingLocked(const std::string& name, const std::string& url, store::Store& store);
   // With shipping.vault set: the store "vault" kept in line with those files, now and
   // every few seconds (embassy/vault.h).
   Status StartVault();

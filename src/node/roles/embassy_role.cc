@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -36,6 +37,14 @@ Status Admit(const EmbassyService& e, const net::HttpRequest& req) {
   std::string sha = DigestHex(Sha256(CertificateDer(req.peer_cert.get())));
   if (!e.senders.count(sha)) return PermissionDenied("this client certificate is not a sender of this embassy");
   return OkStatus();
+}
+
+// A non-negative decimal path parameter ("" or anything else: -1).
+int64_t NumberParam(const net::HttpRequest& req, std::string_view name) {
+  std::string_view text = req.Param(name);
+  int64_t n = -1;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  return ec == std::errc() && p == text.data() + text.size() && n >= 0 ? n : -1;
 }
 
 net::HttpResponse Answer(const Result<embassy::ArchiveHead>& head) {
@@ -109,6 +118,30 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
       (*shared)(Answer(e->archive->Append(node, body)));
     });
   });
+  // Snapshots (embassy/snapshot.h): the sealed chunks one by one, then the manifest.
+  router.AddAsync(
+      "PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}/chunks/{index}",
+      [e](net::HttpRequest&& req, net::Responder respond) {
+        if (Status st = Admit(*e, req); !st.ok()) return respond(net::ErrorResponse(st));
+        int64_t seq = NumberParam(req, "seq"), index = NumberParam(req, "index");
+        if (seq < 1 || index < 0) {
+          return respond(net::ErrorResponse(InvalidArgument("seq and index are numbers")));
+        }
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        e->workers.Submit([e, shared, seq, index, node = std::string(req.Param("node")), body = std::move(req.body)] {
+          Status st = e->archive->PutSnapshotChunk(node, seq, static_cast<size_t>(index), body);
+          (*shared)(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
+        });
+      });
+  router.AddAsync("PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}",
+                  [e](net::HttpRequest&& req, net::Responder respond) {
+                    if (Status st = Admit(*e, req); !st.ok()) return respond(net::ErrorResponse(st));
+                    auto shared = std::make_shared<net::Responder>(std::move(respond));
+                    e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
+                      Status st = e->archive->PutSnapshot(node, body);
+                      (*shared)(st.ok() ? Answer(e->archive->Head(node)) : net::ErrorResponse(st));
+                    });
+                  });
   return std::shared_ptr<RoleService>(e);
 }
 

@@ -1,0 +1,120 @@
+// The embassy's keeping of store snapshots (snapshot.h): chunks as they arrive, the
+// signed manifest last, each chunk checked against it.
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+#include "core/file.h"
+#include "crypto/x509.h"
+#include "embassy/archive.h"
+#include "embassy/snapshot.h"
+
+namespace riik::embassy {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kManifest = "/manifest.json";
+
+}  // namespace
+
+std::string SnapshotChunkPath(const std::string& snapshot_dir, size_t index) {
+  std::string digits = std::to_string(index);
+  return snapshot_dir + "/" + std::string(6 - std::min<size_t>(6, digits.size()), '0') + digits + ".chunk";
+}
+
+Result<std::vector<ArchivedSnapshot>> ListSnapshots(const std::string& node_dir) {
+  std::vector<ArchivedSnapshot> out;
+  std::error_code ec;
+  fs::directory_iterator it(node_dir + "/snapshots", ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return out;
+    return Unavailable("cannot list " + node_dir + "/snapshots: " + ec.message());
+  }
+  for (const auto& d : it) {
+    std::string name = d.path().filename().string();
+    int64_t seq = 0;
+    auto [p, err] = std::from_chars(name.data(), name.data() + name.size(), seq);
+    if (!d.is_directory() || name.size() != PaddedSeq(0).size() || err != std::errc() ||
+        p != name.data() + name.size()) {
+      return DataLoss("unexpected " + d.path().string() + " among the snapshots");
+    }
+    if (!fs::exists(d.path().string() + kManifest, ec)) continue;  // still arriving
+    out.push_back({seq, d.path().string()});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return out;
+}
+
+Result<int64_t> CheckArchivedSnapshot(const ArchivedSnapshot& s, const std::string& node, EVP_PKEY* signer) {
+  const std::string which = "snapshot " + fs::path(s.dir).filename().string();
+  ASSIGN_OR_RETURN(std::string text, ReadFile(s.dir + kManifest));
+  auto m = CheckSnapshotManifest(text, signer);
+  if (!m.ok()) return m.status().WithContext(which);
+  if (m->node != node || m->seq != s.seq) return DataLoss(which + " is not " + node + "'s snapshot at its seq");
+  for (size_t i = 0; i < m->chunks.size(); ++i) {
+    auto bytes = ReadFile(SnapshotChunkPath(s.dir, i));
+    if (!bytes.ok()) return DataLoss(which + " is missing chunk " + std::to_string(i));
+    RETURN_IF_ERROR(CheckSnapshotChunk(*m, i, *bytes));
+  }
+  return m->seq;
+}
+
+std::string Archive::SnapshotDir(const std::string& node, int64_t seq) const {
+  return NodeDir(node) + "/snapshots/" + PaddedSeq(seq);
+}
+
+Status Archive::PutSnapshotChunk(const std::string& node, int64_t seq, size_t index, std::string_view bytes) {
+  if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
+  if (seq < 1) return InvalidArgument("a snapshot's seq is at least 1");
+  if (index >= static_cast<size_t>(kMaxSnapshotChunks)) return InvalidArgument("a snapshot has at most 10,000 chunks");
+  if (bytes.size() > kMaxSealedChunkBytes) return InvalidArgument("a sealed snapshot chunk is at most 20 MiB");
+  {
+    std::lock_guard lock(mu_);
+    if (heads_.find(node) == heads_.end()) return FailedPrecondition("this embassy holds nothing of " + node);
+  }
+  std::string dir = SnapshotDir(node, seq);
+  std::error_code ec;
+  if (fs::exists(dir + kManifest, ec))
+    return AlreadyExists("the snapshot of " + node + " at seq " + std::to_string(seq) + " is complete here");
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  return WriteFileAtomic(SnapshotChunkPath(dir, index), bytes, /*secret=*/false);
+}
+
+Status Archive::PutSnapshot(const std::string& node, std::string_view manifest) {
+  if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
+  UniquePtr<X509> signer;
+  int64_t last_seq = 0;
+  {
+    std::lock_guard lock(mu_);
+    auto it = heads_.find(node);
+    if (it == heads_.end()) return FailedPrecondition("this embassy holds nothing of " + node);
+    ASSIGN_OR_RETURN(signer, SignerLocked(node));
+    last_seq = it->second.last_seq;
+  }
+  ASSIGN_OR_RETURN(SnapshotManifest m, CheckSnapshotManifest(manifest, X509_get0_pubkey(signer.get())));
+  if (m.node != node) return InvalidArgument("the snapshot is " + m.node + "'s, sent as " + node + "'s");
+  if (m.seq > last_seq) {
+    return FailedPrecondition("the snapshot is at seq " + std::to_string(m.seq) + "; this embassy holds " + node +
+                              " up to seq " + std::to_string(last_seq) + ": ship the segments first");
+  }
+  ArchivedSnapshot s{m.seq, SnapshotDir(node, m.seq)};
+  for (size_t i = 0; i < m.chunks.size(); ++i) {
+    auto bytes = ReadFile(SnapshotChunkPath(s.dir, i));
+    if (!bytes.ok()) {
+      return FailedPrecondition("chunk " + std::to_string(i) + " of the snapshot at seq " + std::to_string(m.seq) +
+                                " has not arrived");
+    }
+    RETURN_IF_ERROR(CheckSnapshotChunk(m, i, *bytes));
+  }
+  RETURN_IF_ERROR(WriteFileAtomic(s.dir + kManifest, manifest, /*secret=*/false));
+  std::lock_guard lock(mu_);
+  ArchiveHead& head = heads_[node];
+  head.snapshot_seq = std::max(head.snapshot_seq, m.seq);
+  return OkStatus();
+}
+
+}  // namespace riik::embassy
