@@ -124,6 +124,7 @@ Status ShowStatus(const StatusArgs& a) {
     for (const Json& e : targets.is_array() ? targets : Json::array()) {
       embassies += StringOr(e, "url") + " acked " + std::to_string(IntOr(e, "acked_seq")) + " (" +
                    Ago(IntOr(e, "last_ack_us")) + ")";
+      if (IntOr(e, "snapshot_seq") > 0) embassies += ", snapshot at seq " + std::to_string(IntOr(e, "snapshot_seq"));
       const Json& drill = member(e, "last_drill");
       if (drill.is_object() && !drill.empty()) {
         embassies += std::string(", drill ") + (BoolOr(drill, "ok") ? "ok" : "FAILED") + " at seq " +

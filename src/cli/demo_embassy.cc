@@ -108,6 +108,9 @@ Result<DemoEmbassy> PrepareDemoEmbassy(CaAccess& ca, const std::string& dir, con
                          {"signing_key", shipping_dir + "/signing.key"},
                          {"key_passphrase_file", passphrase_file},
                          {"master_public", dir + "/custody/master.pub"},
+                         // Small, so the demo's stores are snapshotted and a restore
+                         // starts from a snapshot (a real node: the default, 256 MiB).
+                         {"snapshot_every_kib", "256"},
                          {"vault", VaultPaths()}};
   return e;
 }

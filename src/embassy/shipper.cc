@@ -401,7 +401,8 @@ struct Shipper::State {
         SendCheckpoint(i, *client, final);
         std::unique_lock lock(mu);
         if (final) return;
-        wake.wait_for(lock, kIdleWait, [&] { return stopping || committed_seq > acked; });
+        wake.wait_for(lock, kIdleWait,
+                      [&] { return stopping || committed_seq > acked || !targets[i].pending_manifest.empty(); });
         continue;
       }
       {

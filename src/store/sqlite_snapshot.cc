@@ -150,8 +150,6 @@ Result<std::unique_ptr<SnapshotJournalFiller>> SnapshotJournalFiller::Open(const
   ASSIGN_OR_RETURN(sqlite3 * db, OpenFile(path, holder, SQLITE_OPEN_READWRITE));
   f->db_ = db;
   holder.db = nullptr;
-  RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=OFF"));
-  RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=OFF"));
   RETURN_IF_ERROR(ReadHeadRow(db, "main", f->head_, &f->head_prev_hash_));
   sqlite3_stmt* stmt = nullptr;
   std::string count_sql = "SELECT count(*) FROM riik_journal";
@@ -159,6 +157,8 @@ Result<std::unique_ptr<SnapshotJournalFiller>> SnapshotJournalFiller::Open(const
   int64_t rows = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
   sqlite3_finalize(stmt);
   if (rows != 1) return FailedPrecondition(path + " is not a snapshot: its journal holds more than its head");
+  RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=OFF"));
+  RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=OFF"));
   RETURN_IF_ERROR(Exec(db, "BEGIN"));
   return f;
 }
