@@ -111,6 +111,12 @@ Status Archive::PutSnapshot(const std::string& node, std::string_view manifest) 
     RETURN_IF_ERROR(CheckSnapshotChunk(m, i, *bytes));
   }
   RETURN_IF_ERROR(WriteFileAtomic(s.dir + kManifest, manifest, /*secret=*/false));
+  // Earlier snapshots that never got their manifest will not: their chunks go.
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator(NodeDir(node) + "/snapshots", ec)) {
+    std::string name = d.path().filename().string();
+    if (name < PaddedSeq(m.seq) && !fs::exists(d.path().string() + kManifest, ec)) fs::remove_all(d.path(), ec);
+  }
   std::lock_guard lock(mu_);
   ArchiveHead& head = heads_[node];
   head.snapshot_seq = std::max(head.snapshot_seq, m.seq);

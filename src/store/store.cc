@@ -98,9 +98,16 @@ Store::Store(std::unique_ptr<impl::Backend> backend, StoreOptions options)
       clock_(std::move(options.clock)),
       read_only_(options.read_only),
       owner_wait_(options.owner_wait),
-      head_seq_metric_(std::make_shared<std::atomic<int64_t>>(0)) {}
+      // Only a store's writer reports its head: a read-only observer, a snapshot being
+      // digested or a scratch copy of the same node must not replace (and, closing,
+      // remove) the gauge of the store being served.
+      head_seq_metric_(
+          options.read_only || options.url == "sqlite::memory:" ? nullptr : std::make_shared<std::atomic<int64_t>>(0)) {
+}
 
-Store::~Store() { Metrics().RemoveCallbackGauge("riik_journal_head_seq", {{"node", node_}}); }
+Store::~Store() {
+  if (head_seq_metric_) Metrics().RemoveCallbackGauge("riik_journal_head_seq", {{"node", node_}});
+}
 
 std::string_view Store::engine() const { return backend_->Kind(); }
 
@@ -167,8 +174,10 @@ Status Store::Init() {
   }
   RETURN_IF_ERROR(LoadSchemas());
   ASSIGN_OR_RETURN(JournalHead opened_at, ReadHead());
-  Metrics().SetCallbackGauge("riik_journal_head_seq", "Sequence number of the newest journal entry", {{"node", node_}},
-                             [m = head_seq_metric_] { return static_cast<double>(m->load()); });
+  if (head_seq_metric_) {
+    Metrics().SetCallbackGauge("riik_journal_head_seq", "Sequence number of the newest journal entry",
+                               {{"node", node_}}, [m = head_seq_metric_] { return static_cast<double>(m->load()); });
+  }
   PublishHead(opened_at);
   return OkStatus();
 }
@@ -214,7 +223,7 @@ Status Store::BeginWriteLocked() {
 void Store::PublishHead(const JournalHead& head) {
   std::lock_guard lock(head_mu_);
   head_ = head;
-  head_seq_metric_->store(head.seq);
+  if (head_seq_metric_) head_seq_metric_->store(head.seq);
 }
 
 Result<const TableSchema*> Store::SchemaLocked(const std::string& table) const {
