@@ -4,6 +4,8 @@
 #include <sodium.h>
 #include <zstd.h>
 
+#include <cstdlib>
+
 namespace riik::embassy {
 namespace {
 
