@@ -106,8 +106,12 @@ class Archive {
   Status PutSnapshotChunk(const std::string& node, int64_t seq, size_t index, std::string_view bytes);
   // Completes a snapshot: checks the manifest's signature (under the node's signer), that
   // this archive holds the journal up to its seq, and every chunk against it; then
-  // writes it durably, making the snapshot one a restore may start from.
+  // writes it durably, making the snapshot one a restore may start from. Then only the
+  // newest keep_snapshots() complete ones are kept (the journal is always kept whole, so
+  // a restore to any seq remains possible: from an older snapshot, or by replay).
   Status PutSnapshot(const std::string& node, std::string_view manifest);
+  void set_keep_snapshots(size_t n) { keep_snapshots_ = n < 1 ? 1 : n; }
+  size_t keep_snapshots() const { return keep_snapshots_; }
   // Keeps a wrapped data key (riik-wrapped-key-v1) of `node`.
   Status PutKey(const std::string& node, std::string_view wrapped);
 
@@ -123,6 +127,7 @@ class Archive {
   std::string SnapshotDir(const std::string& node, int64_t seq) const;
 
   std::string root_;
+  size_t keep_snapshots_ = 3;
   mutable std::mutex mu_;  // guards the maps; held briefly, never during a write
   std::map<std::string, ArchiveHead> heads_;
   std::map<std::string, std::unique_ptr<std::mutex>> node_mu_;  // one append at a time per node; taken before mu_

@@ -111,11 +111,20 @@ Status Archive::PutSnapshot(const std::string& node, std::string_view manifest) 
     RETURN_IF_ERROR(CheckSnapshotChunk(m, i, *bytes));
   }
   RETURN_IF_ERROR(WriteFileAtomic(s.dir + kManifest, manifest, /*secret=*/false));
-  // Earlier snapshots that never got their manifest will not: their chunks go.
+  // Earlier snapshots that never got their manifest will not: their chunks go; and of
+  // the complete ones, all but the newest keep_snapshots_.
   std::error_code ec;
   for (const auto& d : fs::directory_iterator(NodeDir(node) + "/snapshots", ec)) {
     std::string name = d.path().filename().string();
     if (name < PaddedSeq(m.seq) && !fs::exists(d.path().string() + kManifest, ec)) fs::remove_all(d.path(), ec);
+  }
+  auto complete = ListSnapshots(NodeDir(node));
+  if (complete.ok() && complete->size() > keep_snapshots_) {
+    for (size_t i = 0; i + keep_snapshots_ < complete->size(); ++i) {
+      // The manifest first: a directory without one is never used, even half removed.
+      fs::remove((*complete)[i].dir + kManifest, ec);
+      fs::remove_all((*complete)[i].dir, ec);
+    }
   }
   std::lock_guard lock(mu_);
   ArchiveHead& head = heads_[node];

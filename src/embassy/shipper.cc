@@ -25,6 +25,7 @@ constexpr size_t kReadChunk = 256;  // entries read from the journal at a time
 constexpr auto kIdleWait = std::chrono::milliseconds(1000);
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);  // an embassy back is used within a second
+constexpr auto kSnapshotRetry = std::chrono::seconds(60);      // after a snapshot that failed
 
 }  // namespace
 
@@ -75,6 +76,7 @@ struct Shipper::State {
     std::chrono::steady_clock::time_point next_checkpoint{};
     uint64_t bytes_since_snapshot = 0;  // journal text acknowledged since the last snapshot
     bool snapshotting = false;          // `snapshotter` is taking one
+    std::chrono::steady_clock::time_point next_snapshot_try{};
     std::thread snapshotter;
     std::string pending_manifest;  // signed, waiting until the embassy holds its seq
     int64_t pending_snapshot_seq = 0;
@@ -216,7 +218,7 @@ struct Shipper::State {
       text = t.pending_checkpoint;
     }
     if (text.empty()) {
-      auto digest = store->Digest();
+      auto digest = Digest();
       auto signed_text =
           digest.ok() ? SignCheckpoint(node, *digest, options.signing_key.get()) : Result<std::string>(digest.status());
       if (!signed_text.ok()) {
@@ -248,14 +250,14 @@ struct Shipper::State {
   // which sends the sealed chunks as it goes; the manifest follows here once the
   // embassy holds its seq, and its checkpoint after it.
   void SendSnapshot(size_t i, net::HttpClient& client) {
-    if (options.snapshot_every_bytes == 0 || options.snapshot_store_path.empty()) return;
+    if (SnapshotPath().empty()) return;
     std::string manifest;
     int64_t seq;
     {
       std::lock_guard lock(mu);
       Target& t = targets[i];
       if (!t.snapshotting && t.pending_manifest.empty() && t.bytes_since_snapshot >= options.snapshot_every_bytes &&
-          !stopping) {
+          std::chrono::steady_clock::now() >= t.next_snapshot_try && !stopping) {
         t.snapshotting = true;
         t.bytes_since_snapshot = 0;
         if (t.snapshotter.joinable()) t.snapshotter.join();  // the last one, finished
@@ -300,20 +302,40 @@ struct Shipper::State {
       }
       return OkStatus();
     };
-    auto taken = client.ok() ? TakeSnapshot(options.snapshot_store_path, node, dir, options.data_key,
-                                            options.signing_key.get(), send_chunk)
-                             : Result<TakenSnapshot>(client.status());
+    auto taken = client.ok()
+                     ? TakeSnapshot(SnapshotPath(), node, dir, options.data_key, options.signing_key.get(), send_chunk)
+                     : Result<TakenSnapshot>(client.status());
     if (!taken.ok()) Fail(i, "taking a snapshot: " + taken.status().message());
     std::lock_guard lock(mu);
     Target& t = targets[i];
     t.snapshotting = false;
-    if (taken.ok()) {
+    if (!taken.ok()) {  // tried again once the embassy is caught up, a minute on
+      t.bytes_since_snapshot = std::max(t.bytes_since_snapshot, options.snapshot_every_bytes);
+      t.next_snapshot_try = std::chrono::steady_clock::now() + kSnapshotRetry;
+    } else {
       t.pending_manifest = taken->manifest;
       t.pending_snapshot_seq = taken->head.seq;
       t.pending_checkpoint = taken->checkpoint;  // the state digest at the snapshot's seq
       t.pending_checkpoint_seq = taken->head.seq;
     }
     wake.notify_all();
+  }
+
+  // The store's state digest, through a read-only connection of its own: its writer
+  // carries on while a large store is hashed.
+  Result<store::StateDigest> Digest() {
+    if (options.store_url.empty() || options.store_url == "sqlite::memory:") return store->Digest();
+    store::StoreOptions o{options.store_url, node};
+    o.read_only = true;
+    ASSIGN_OR_RETURN(auto reader, store::Store::Open(o));
+    return reader->Digest();
+  }
+
+  // The SQLite file snapshots copy ("" for PostgreSQL, or when snapshots are off).
+  std::string SnapshotPath() const {
+    const std::string& url = options.store_url;
+    if (options.snapshot_every_bytes == 0 || !url.starts_with("sqlite:") || url == "sqlite::memory:") return "";
+    return url.substr(7);
   }
 
   // Entries after `after`, bounded in count and bytes.

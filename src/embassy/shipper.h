@@ -43,11 +43,13 @@ struct ShipperOptions {
   // How often a signed checkpoint (the store's state digest, checkpoint.h) follows the
   // segments; one is also sent when the shipper stops with everything delivered.
   std::chrono::milliseconds checkpoint_interval{300'000};
-  // Snapshots (snapshot.h) of an SQLite store: its file, a directory to write the
-  // snapshot in while it is sealed, and how much journal text shipped since the last
-  // one calls for the next (0 or no path: none). Sent once the embassy holds its seq,
-  // with a checkpoint at that seq.
-  std::string snapshot_store_path;
+  // The store's URL: checkpoints digest it through a read-only connection of their own,
+  // so its writer carries on meanwhile (empty: on the store's own connection).
+  std::string store_url;
+  // Snapshots (snapshot.h) of an SQLite store (store_url "sqlite:PATH"): a directory to
+  // write one in while it is sealed, and how much journal text acknowledged since the
+  // last calls for the next (0: none). Sent once the embassy holds its seq, with a
+  // checkpoint at that seq.
   std::string snapshot_work_dir;
   uint64_t snapshot_every_bytes = 0;
 };

@@ -113,11 +113,9 @@ Status Node::StartShippingLocked(const std::string& name, const std::string& url
   o.checkpoint_interval = std::chrono::seconds(checkpoint_s);
   // Snapshots (SQLite stores): after this much journal (KiB) shipped since the last; 0: none.
   ASSIGN_OR_RETURN(int64_t snapshot_kib, c.Number("snapshot_every_kib", 256 * 1024, 0, int64_t{1} << 30));
-  if (snapshot_kib > 0 && url.starts_with("sqlite:") && url != "sqlite::memory:") {
-    o.snapshot_store_path = url.substr(7);
-    o.snapshot_work_dir = keys_dir;
-    o.snapshot_every_bytes = static_cast<uint64_t>(snapshot_kib) << 10;
-  }
+  o.store_url = url;
+  o.snapshot_work_dir = keys_dir;
+  o.snapshot_every_bytes = static_cast<uint64_t>(snapshot_kib) << 10;
   ASSIGN_OR_RETURN(auto shipper, embassy::Shipper::Start(store, std::move(o)));
   embassy::Shipper* sh = shipper.get();
   store.SetCommitObserver([sh](int64_t seq) { return sh->Committed(seq); });

@@ -75,6 +75,8 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
   }
   std::string dir = role.Setting("archive_dir", node.config().data_dir + "/embassy-archive");
   ASSIGN_OR_RETURN(e->archive, embassy::Archive::Open(dir));
+  ASSIGN_OR_RETURN(int64_t keep, role.Number("keep_snapshots", 3, 1, 1000));
+  e->archive->set_keep_snapshots(static_cast<size_t>(keep));
   for (const auto& head : e->archive->Heads()) {
     if (!head.problem.ok()) spdlog::error("embassy archive: {}", head.problem.message());
   }
