@@ -23,12 +23,13 @@ start_up() {
   "$RIIK" up --dir "$dir" --port-base 0 "$@" >"$WORK/up.out" 2>"$WORK/up.err" &
   UP_PID=$!
   PIDS+=("$UP_PID")
-  for _ in $(seq 1 100); do
+  # 2-3 s in a release build; sanitizer builds beside other e2e tests take several times that.
+  for _ in $(seq 1 300); do
     [ -s "$dir/endpoints.json" ] && return 0
     kill -0 "$UP_PID" 2>/dev/null || { cat "$WORK/up.err" >&2; fail "riik up exited early"; }
     sleep 0.1
   done
-  fail "riik up wrote no endpoints.json within 10 s"
+  fail "riik up wrote no endpoints.json within 30 s"
 }
 
 # stop_pid PID SIGNAL: sends the signal and waits up to 10 s for a clean exit 0.

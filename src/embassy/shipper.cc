@@ -2,6 +2,8 @@
 #include "embassy/shipper.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -26,6 +28,7 @@ constexpr auto kIdleWait = std::chrono::milliseconds(1000);
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);  // an embassy back is used within a second
 constexpr auto kSnapshotRetry = std::chrono::seconds(60);      // after a snapshot that failed
+constexpr int kSnapshotNice = 10;                              // snapshots run below the requests
 
 }  // namespace
 
@@ -284,6 +287,9 @@ struct Shipper::State {
   }
 
   void TakeSnapshotFor(size_t i, const std::string& url) {
+    // Background work: it yields the cores to the node's requests (threads it starts,
+    // the digest's hashers, inherit this).
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kSnapshotNice);
     std::string dir = options.snapshot_work_dir + "/snapshot-" + std::to_string(i);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
