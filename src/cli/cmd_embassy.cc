@@ -471,9 +471,12 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
       ->required();
   restore->add_option("--trust-root", ra->trust_root, "The state's root certificate: the signer must chain to it");
   restore->footer(
-      "Unwraps the node's data key with the restored master key, checks every segment's\n"
-      "signature and chain and every entry's hash, replays them into the new store and\n"
-      "prints its journal head and state digest.\n\n"
+      "Unwraps the node's data key with the restored master key and checks every segment's\n"
+      "signature and chain and every entry's hash. Into a new SQLite store it starts from the\n"
+      "latest snapshot in reach (every chunk checked against the manifest the node signed),\n"
+      "fills its journal in and replays only the entries after it; otherwise it replays them\n"
+      "all. The state digest is compared with the node's signed checkpoint; prints where it\n"
+      "started, the journal head and the state digest.\n\n"
       "Example:\n  riik embassy restore --archive riik-data/embassy-lu/archive --node registry_population \\\n"
       "      --to /tmp/restored --share c1/share-1.json --share c2/share-2.json --share c3/share-3.json");
   restore->callback([ra, &exit_code] {
