@@ -296,46 +296,41 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     report.digest_checked_by = "recomputed";
     return OkStatus();
   };
-  // The snapshot's journal is complete: open it as the store, at the snapshot's state.
-  auto finish_snapshot = [&]() -> Status {
-    if (!filler) return OkStatus();
-    auto filling = Clock::now();
-    Status filled = filler->Add(pending);
-    if (filled.ok()) filled = filler->Finish();
-    report.journal_s += seconds_since(filling);
-    if (!filled.ok()) return filled.WithContext("filling in the snapshot's journal");
+  // The pending entries are in the store (or the snapshot's journal): counted, dropped.
+  auto consumed = [&] {
     report.entries += static_cast<int64_t>(pending.size());
     pending.clear();
     pending_changes.clear();
     pending_bytes = 0;
+  };
+  // Fills the pending entries into the snapshot's journal. `complete`: they reach its
+  // head, so the file is synced and opened as the store, at the snapshot's state.
+  auto fill = [&](bool complete) -> Status {
+    auto filling = Clock::now();
+    Status filled = filler->Add(pending);
+    if (filled.ok() && complete) filled = filler->Finish();
+    report.journal_s += seconds_since(filling);
+    if (!filled.ok()) return filled.WithContext("filling in the snapshot's journal");
+    const int64_t seq = pending.empty() ? 0 : pending.back().seq;
+    consumed();
+    if (!complete) {
+      if (o.progress) o.progress(seq, report.archive_last_seq);
+      return OkStatus();
+    }
     filler.reset();
     ASSIGN_OR_RETURN(target, store::Store::Open(store::StoreOptions{o.store_url, o.node}));
     if (o.progress) o.progress(target->Head().seq, report.archive_last_seq);
     return check_goal(target->Head().seq);
   };
+  auto finish_snapshot = [&]() -> Status { return filler ? fill(/*complete=*/true) : OkStatus(); };
   auto flush = [&]() -> Status {
     if (pending.empty()) return OkStatus();
-    if (filler) {
-      if (pending.back().seq >= parse_after) return finish_snapshot();
-      auto filling = Clock::now();
-      Status filled = filler->Add(pending);
-      report.journal_s += seconds_since(filling);
-      if (!filled.ok()) return filled.WithContext("filling in the snapshot's journal");
-      report.entries += static_cast<int64_t>(pending.size());
-      if (o.progress) o.progress(pending.back().seq, report.archive_last_seq);
-      pending.clear();
-      pending_changes.clear();
-      pending_bytes = 0;
-      return OkStatus();
-    }
+    if (filler) return fill(/*complete=*/pending.back().seq >= parse_after);
     auto replaying = Clock::now();
     auto applied = target->ApplyParsedEntries(pending, pending_changes);
     report.replay_s += seconds_since(replaying);
     if (!applied.ok()) return applied.status().WithContext("replaying into the new store");
-    report.entries += static_cast<int64_t>(pending.size());
-    pending.clear();
-    pending_changes.clear();
-    pending_bytes = 0;
+    consumed();
     if (o.progress) o.progress(applied->seq, report.archive_last_seq);
     return check_goal(applied->seq);
   };
