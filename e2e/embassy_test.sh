@@ -110,8 +110,11 @@ pass "a flipped byte, a dropped and a replayed segment are each found (verify an
 # The population register is also held as a snapshot (tables at one seq, sealed in
 # chunks under a signed manifest): an altered chunk is found, and the restore from
 # it refused, while the journal alone still restores.
-chunk=$(find "$ARCHIVE/registry_population/snapshots" -name '*.chunk' 2>/dev/null | sort | tail -1)
-[ -n "$chunk" ] || fail "no snapshot of the population register at the embassy"
+# A complete snapshot's chunk (one still arriving when the home site died has no manifest
+# and is never used, so altering it proves nothing).
+manifest=$(find "$ARCHIVE/registry_population/snapshots" -name manifest.json 2>/dev/null | sort | tail -1)
+[ -n "$manifest" ] || fail "no snapshot of the population register at the embassy"
+chunk="$(dirname "$manifest")/000000.chunk"
 T=$(tampered chunk); victim="$T${chunk#"$ARCHIVE"}"
 printf '\x55' | dd of="$victim" bs=1 seek=$(($(stat -c %s "$victim") / 2)) conv=notrunc status=none
 if "$RIIK" embassy verify --archive "$T" --node registry_population >"$WORK/t.out"; then fail "an altered chunk went unnoticed"; fi
