@@ -10,6 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 
 HOME_SITE="$WORK/home"
+DIR="$HOME_SITE"  # whose certificates the calls present (e2e/lib.sh)
 start_up "$HOME_SITE" --embassy-mode sync --population 300
 EP="$HOME_SITE/endpoints.json"
 url() { jq -r --arg r "$1" '.roles[$r].url' "$EP"; }
@@ -22,7 +23,7 @@ declare -A LAST
 for round in 1 2 3; do
   for code in "${CODES[@]}"; do
     street="${STREETS[$((round - 1))]}"
-    code_http=$(curl -s -o "$WORK/m" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    code_http=$(ss_curl population -s -o "$WORK/m" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
       -H 'X-Road-Issue: e2e: moving house' "$(url registry-population)/address/$code" \
       -d "{\"settlement\":\"Tartu\",\"street\":\"$street\",\"house\":$round}")
     [ "$code_http" = 200 ] || fail "moving $code: $code_http $(cat "$WORK/m")"
@@ -30,10 +31,10 @@ for round in 1 2 3; do
   done
 done
 ME=(-H "X-Road-UserId: EE${CODES[0]}")
-curl -s -o /dev/null "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024"  # the pre-filled draft
-code_http=$(curl -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
+ss_curl tax -s -o /dev/null "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024"  # the pre-filled draft
+code_http=$(ss_curl tax -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
 [ "$code_http" = 200 ] || fail "submitting a return: $code_http $(cat "$WORK/s1")"
-curl -s -o /dev/null "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e before the disaster' \
+is_curl tax -s -o /dev/null "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e before the disaster' \
   "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/${CODES[0]}"
 pass "traffic: 9 address changes, a tax return, a bank access — all acknowledged"
 
@@ -161,16 +162,17 @@ done
 grep -q "FAILOVER COMPLETE" "$WORK/failover.out" || fail "the state did not come back within 30 s: $(tail -5 "$WORK/failover.err")"
 RTO=$(grep -o 'serving again [0-9.]* s' "$WORK/failover.out")
 EP="$RESTORED/endpoints.json"
+STATE_DIR="$RESTORED"  # the restored site's certificates (the same, brought back from the vault)
 pass "failover: $RTO after it began"
 
 # Every acknowledged change is there, read through the exchange at its new addresses.
 for code in "${CODES[@]}"; do
-  curl -s -H 'X-Road-Client: EE/GOV/70000349/tax' -H "X-Road-UserId: EE$code" -H 'X-Road-Issue: e2e after failover' \
+  is_curl tax -s -H 'X-Road-Client: EE/GOV/70000349/tax' -H "X-Road-UserId: EE$code" -H 'X-Road-Issue: e2e after failover' \
     "$(url ss-tax)/r1/EE/GOV/70000013/population/address/$code" >"$WORK/a.json"
   jq -e --arg s "${LAST[$code]}" '.current.street == $s and .current.house == "3"' "$WORK/a.json" >/dev/null ||
     fail "$code's last acknowledged address (${LAST[$code]}) is not there: $(cat "$WORK/a.json")"
 done
-code_http=$(curl -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
+code_http=$(ss_curl tax -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
 [ "$code_http" = 409 ] || fail "the return submitted before the disaster is not there: $code_http $(cat "$WORK/s2")"
 pass "every acknowledged address change and the submitted return survived; the exchange serves at the new addresses"
 
@@ -183,7 +185,7 @@ for node in registry_population registry_tax registry_bank ss_tax node; do
 done
 BANK=$(url registry-bank)
 for _ in $(seq 1 75); do
-  "$RIIK" tracker list --url "$BANK" --code "${CODES[0]}" --out "$WORK/t.json" 2>"$WORK/t.err" && break
+  "$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "${CODES[0]}" --out "$WORK/t.json" 2>"$WORK/t.err" && break
   sleep 0.2
 done
 jq -e '[.entries[].record | select(.issue == "e2e before the disaster")] | length == 1' "$WORK/t.json" >/dev/null ||

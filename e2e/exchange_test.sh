@@ -14,9 +14,10 @@ TAX=$(jq -r '.roles["ss-tax"].url' "$EP")
 POP=$(jq -r '.roles["ss-population"].url' "$EP")
 PERSON=/r1/EE/GOV/70000013/population/person/38001085718
 call() {  # call BASE CLIENT [extra curl args…]: status code; headers in $WORK/h, body in $WORK/b
-  local base=$1 client=$2
+  local base=$1 client=$2 is=tax
   shift 2
-  curl -s -D "$WORK/h" -o "$WORK/b" -w '%{http_code}' ${client:+-H "X-Road-Client: $client"} \
+  [ "$client" = EE/GOV/70000013/population ] && is=population
+  is_curl "$is" -s -D "$WORK/h" -o "$WORK/b" -w '%{http_code}' ${client:+-H "X-Road-Client: $client"} \
     -H 'X-Road-Issue: e2e test of the exchange' "$@" "$base$PERSON"
 }
 header() { grep -i "^$1:" "$WORK/h" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
@@ -37,7 +38,7 @@ code=$(call "$POP" EE/GOV/70000013/population)
 jq -e '.type == "Server.ServerProxy.AccessDenied" and (.message | length > 0)' "$WORK/b" >/dev/null || fail "error body: $(cat "$WORK/b")"
 code=$(call "$TAX" "")
 [ "$code" = 400 ] && [ "$(header X-Road-Error)" = Client.MissingHeader ] || fail "no X-Road-Client: $code $(header X-Road-Error)"
-code=$(curl -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$TAX/r1/EE/GOV/70000013/population/nosuch/1")
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$TAX/r1/EE/GOV/70000013/population/nosuch/1")
 [ "$code" = 404 ] || fail "an unknown service answered $code: $(cat "$WORK/b")"
 "$RIIK" exchange grant --dir "$DIR" --name ss-population --service EE/GOV/70000013/population/person \
   --client EE/GOV/70000013/population --method GET >/dev/null || fail "grant through the running role"

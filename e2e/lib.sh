@@ -1,6 +1,9 @@
 # Helpers for the end-to-end tests: a temporary directory cleaned up on exit, starting
 # riik in the background, waiting for endpoints.json, and checks that say what failed.
 set -euo pipefail
+# As a careful operator does: files the tests make (passphrases, PIN files) are the
+# owner's alone; riik refuses a secret file others may read.
+umask 077
 
 RIIK=${RIIK:?set RIIK to the riik binary}
 WORK=$(mktemp -d /tmp/riik-e2e-XXXXXX)
@@ -53,3 +56,14 @@ curl_ok() {
   code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url") || true
   [ "$code" = 200 ] || fail "$url answered $code, expected 200"
 }
+
+# Calls as the parties of `riik up` in DIR authenticate, over mutual TLS:
+# is_curl NAME ARGS…: as registry NAME's information system (its own certificate, which
+# its security server knows it by); ss_curl NAME ARGS…: as security server ss-NAME (the
+# only caller registry NAME answers); op_curl TOKEN_FILE ARGS…: as an operator.
+# (STATE_DIR, if set, is the state directory instead of DIR: a restored site.)
+is_curl() { local n=$1 d=${STATE_DIR:-$DIR}; shift; curl --cacert "$d/trust/root.pem" --cert "$d/registry_$n/tls.pem" --key "$d/registry_$n/tls.key" "$@"; }
+ss_curl() { local n=$1 d=${STATE_DIR:-$DIR}; shift; curl --cacert "$d/trust/root.pem" --cert "$d/ss_$n/auth.pem" --key "$d/ss_$n/auth.key" "$@"; }
+op_curl() { local t=$1; shift; curl --cacert "${STATE_DIR:-$DIR}/trust/root.pem" -H "Authorization: Bearer $(cat "$t")" "$@"; }
+# ss_tls NAME: the tracker list options that present security server ss-NAME's certificate.
+ss_tls() { local d=${STATE_DIR:-$DIR}; echo --cacert "$d/trust/root.pem" --cert "$d/ss_$1/auth.pem" --key "$d/ss_$1/auth.key"; }

@@ -15,10 +15,10 @@ ME=(-H "X-Road-UserId: EE$CODE")
 YEAR=2024
 
 # The pre-filled return, and what it was built from, asked for separately.
-curl -s "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR" >"$WORK/return.json"
+ss_curl tax -s "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR" >"$WORK/return.json"
 jq -e '.status == "draft"' "$WORK/return.json" >/dev/null || fail "no draft: $(cat "$WORK/return.json")"
-curl -s "${ME[@]}" "$(url registry-tax)/income/$CODE?year=$YEAR" >"$WORK/income.json"
-curl -s "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e check' \
+ss_curl tax -s "${ME[@]}" "$(url registry-tax)/income/$CODE?year=$YEAR" >"$WORK/income.json"
+is_curl tax -s "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e check' \
   "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/$CODE?year=$YEAR" >"$WORK/interest.json"
 income=$(jq .total_cents "$WORK/income.json"); interest=$(jq .total_cents "$WORK/interest.json")
 [ "$income" -gt 0 ] && [ "$interest" -gt 0 ] || fail "the demo citizen has no income or interest: $income / $interest"
@@ -38,14 +38,14 @@ for role in ss-tax ss-bank; do
 done
 pass "the interest call's evidence verifies at both security servers"
 
-code=$(curl -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
+code=$(ss_curl tax -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
 [ "$code" = 200 ] && jq -e '.status == "submitted" and (.submitted_at | length > 0)' "$WORK/s1" >/dev/null || fail "submit: $code $(cat "$WORK/s1")"
-code=$(curl -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
+code=$(ss_curl tax -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
 [ "$code" = 409 ] && grep -q "submitted already" "$WORK/s2" || fail "a second submission: $code $(cat "$WORK/s2")"
 pass "submitted once; a second submission is refused (409)"
 
 # Bad input, through the exchange.
-call() { curl -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$@"; }
+call() { is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$@"; }
 POP="$(url ss-tax)/r1/EE/GOV/70000013/population/person"
 [ "$(call "${ME[@]}" "$POP/38001085719")" = 400 ] && grep -q "fails the checksum" "$WORK/b" || fail "a bad check digit: $(cat "$WORK/b")"
 [ "$(call "${ME[@]}" "$POP/38002305718")" = 400 ] || fail "an impossible date (30 February): $(cat "$WORK/b")"
@@ -56,7 +56,7 @@ pass "a bad check digit and an impossible date 400, an unknown person 404, no st
 # The bank's data tracker: the tax board's access for the return, with proofs.
 BANK=$(url registry-bank)
 for _ in $(seq 1 75); do  # the heads' timestamps are asynchronous
-  "$RIIK" tracker list --url "$BANK" --code "$CODE" --out "$WORK/t1.json" 2>"$WORK/t.err" && break
+  "$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "$CODE" --out "$WORK/t1.json" 2>"$WORK/t.err" && break
   sleep 0.2
 done
 [ -s "$WORK/t1.json" ] || fail "tracker list: $(cat "$WORK/t.err")"
@@ -68,10 +68,10 @@ jq -e --arg x "$XID" '[.entries[].record | select(.client == "EE/GOV/70000349/ta
 pass "the bank's tracker lists the tax board's access ($(grep -c ' asked ' "$WORK/v1.out") accesses), verified offline"
 
 # More accesses, then a listing that extends the first.
-curl -s -o /dev/null "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e second access' \
+is_curl tax -s -o /dev/null "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e second access' \
   "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/$CODE"
 for _ in $(seq 1 75); do
-  "$RIIK" tracker list --url "$BANK" --code "$CODE" --since "$WORK/t1.json" --out "$WORK/t2.json" 2>"$WORK/t.err" &&
+  "$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "$CODE" --since "$WORK/t1.json" --out "$WORK/t2.json" 2>"$WORK/t.err" &&
     [ "$(jq '.entries | length' "$WORK/t2.json")" -gt "$(jq '.entries | length' "$WORK/t1.json")" ] && break
   sleep 0.2
 done
@@ -82,7 +82,7 @@ pass "a later listing proves the log only grew since the first"
 # Someone with database access removes the tax board's record from the bank's tracker.
 LEAF=$(jq --arg x "$XID" '[.entries[] | select(.record.xroad_id == $x)][0].leaf_index' "$WORK/t1.json")
 sqlite3 "$DIR/registry_bank/store.db" "PRAGMA busy_timeout=5000; DELETE FROM message_log_records WHERE log_id LIKE 'tracker:%' AND leaf_index = $LEAF;" >/dev/null
-"$RIIK" tracker list --url "$BANK" --code "$CODE" --since "$WORK/t2.json" --out "$WORK/t3.json" 2>"$WORK/t.err" || fail "tracker list: $(cat "$WORK/t.err")"
+"$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "$CODE" --since "$WORK/t2.json" --out "$WORK/t3.json" 2>"$WORK/t.err" || fail "tracker list: $(cat "$WORK/t.err")"
 if "$RIIK" tracker verify "$WORK/t3.json" --previous "$WORK/t2.json" --ca "$DIR/trust/root.pem" >"$WORK/v3.out" 2>&1; then
   fail "a listing without the removed record verified against the previous one"
 fi
@@ -95,7 +95,7 @@ pass "the removed record is detected by the citizen's listing check and by the l
 # through the exchange; the bank is unreachable during it (its security server refuses
 # the population register) and gets every event, in order, once it is back.
 # The bank onboards the citizen from the population register: nothing typed in.
-code=$(curl -s -o "$WORK/kyc.json" -w '%{http_code}' -X POST "${ME[@]}" -H 'X-Road-Issue: opening an account' \
+code=$(ss_curl bank -s -o "$WORK/kyc.json" -w '%{http_code}' -X POST "${ME[@]}" -H 'X-Road-Issue: opening an account' \
   "$(url registry-bank)/customers/$CODE")
 [ "$code" = 200 ] && jq -e '.surname == "Jõeorg" and .birth_date == "1980-01-08" and (.kyc_x_road_id | length > 0)' \
   "$WORK/kyc.json" >/dev/null || fail "onboarding: $code $(cat "$WORK/kyc.json")"
@@ -104,10 +104,10 @@ pass "the bank's customer data came from the population register (X-Road-Id $(jq
 REV=(--dir "$DIR" --name ss-bank --service EE/COM/10060701/bank/notify --client EE/GOV/70000013/population --method POST)
 "$RIIK" exchange revoke "${REV[@]}" >/dev/null || fail "taking the bank off the exchange"
 move() {  # move SETTLEMENT STREET HOUSE
-  curl -s -o "$WORK/m" -w '%{http_code}' -X POST -H 'Content-Type: application/json' -H 'X-Road-Issue: e2e: moving house' \
+  ss_curl population -s -o "$WORK/m" -w '%{http_code}' -X POST -H 'Content-Type: application/json' -H 'X-Road-Issue: e2e: moving house' \
     "$(url registry-population)/address/$CODE" -d "{\"settlement\":\"$1\",\"street\":\"$2\",\"house\":$3}"
 }
-events() { curl -s -H 'X-Road-Issue: e2e check' "$(url "registry-$1")/notifications/$CODE" | jq '.events | length'; }
+events() { ss_curl "$1" -s -H 'X-Road-Issue: e2e check' "$(url "registry-$1")/notifications/$CODE" | jq '.events | length'; }
 start_ms=$(date +%s%3N)
 [ "$(move Tartu 'Rüütli tn' 5)" = 200 ] || fail "moving: $(cat "$WORK/m")"
 for r in tax education; do
@@ -121,20 +121,20 @@ sleep 1
 [ "$(events bank)" = 0 ] || fail "the bank got events while off the exchange"
 "$RIIK" exchange grant "${REV[@]}" >/dev/null || fail "bringing the bank back"
 for _ in $(seq 1 100); do [ "$(events bank)" = 2 ] && break; sleep 0.1; done
-curl -s -H 'X-Road-Issue: e2e check' "$(url registry-bank)/notifications/$CODE" >"$WORK/bank-events.json"
+ss_curl bank -s -H 'X-Road-Issue: e2e check' "$(url registry-bank)/notifications/$CODE" >"$WORK/bank-events.json"
 jq -e '[.events[].seq] == [1, 2] and .events[1].address.street == "Pikk tn"' "$WORK/bank-events.json" >/dev/null ||
   fail "the bank did not catch up in order: $(cat "$WORK/bank-events.json")"
 for r in tax education; do [ "$(events $r)" = 2 ] || fail "the $r registry missed the second move"; done
-jq -e '.current.street == "Pikk tn"' <(curl -s -H 'X-Road-Issue: e2e check' -H 'X-Road-Client: EE/GOV/70000349/tax' \
+jq -e '.current.street == "Pikk tn"' <(is_curl tax -s -H 'X-Road-Issue: e2e check' -H 'X-Road-Client: EE/GOV/70000349/tax' \
   "$(url ss-tax)/r1/EE/GOV/70000013/population/address/$CODE") >/dev/null || fail "the population register's address"
 pass "the move reached the tax board and the school in $took ms; the bank, off the exchange meanwhile, caught up with both events in order"
-curl -s "${ME[@]}" "$(url registry-bank)/customers/$CODE" | jq -e '.address | test("Pikk tn 7")' >/dev/null ||
+ss_curl bank -s "${ME[@]}" "$(url registry-bank)/customers/$CODE" | jq -e '.address | test("Pikk tn 7")' >/dev/null ||
   fail "the bank's customer record did not follow the move"
 pass "the bank's customer record follows the address change"
 
 # Every notification gave out the person's address: each is in the population register's tracker.
 for _ in $(seq 1 75); do
-  "$RIIK" tracker list --url "$(url registry-population)" --code "$CODE" --out "$WORK/pop.json" 2>"$WORK/t.err" && break
+  "$RIIK" tracker list $(ss_tls population) --url "$(url registry-population)" --code "$CODE" --out "$WORK/pop.json" 2>"$WORK/t.err" && break
   sleep 0.2
 done
 "$RIIK" tracker verify "$WORK/pop.json" --ca "$DIR/trust/root.pem" >/dev/null || fail "the population tracker listing: $(cat "$WORK/t.err")"
@@ -146,16 +146,16 @@ pass "the population register's tracker lists both notifications to each subscri
 
 # The school district follows the pupil's address in the population register.
 PUPIL=$(sqlite3 "$DIR/registry_education/store.db" "SELECT person FROM pupils ORDER BY person LIMIT 1")
-curl -s -H 'X-Road-Issue: e2e check' "$(url registry-education)/pupil/$PUPIL" >"$WORK/pupil.json"
+ss_curl education -s -H 'X-Road-Issue: e2e check' "$(url registry-education)/pupil/$PUPIL" >"$WORK/pupil.json"
 jq -e '(.district.municipality | length > 0) and (.district.x_road_id | length > 0)' "$WORK/pupil.json" >/dev/null ||
   fail "no school district: $(cat "$WORK/pupil.json")"
 # The tax board's rules are its to set; drafts made afterwards use them.
-code=$(curl -s -o "$WORK/r" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' "$(url registry-tax)/rules/2025" \
+code=$(op_curl "$DIR/registry_tax/admin-token" -s -o "$WORK/r" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' "$(url registry-tax)/rules/2025" \
   -d '{"flat_rate_basis_points":2200,"basic_exemption_cents":784800}')
 [ "$code" = 200 ] || fail "setting the 2025 rules: $code $(cat "$WORK/r")"
-code=$(curl -s -o "$WORK/r" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' "$(url registry-tax)/rules/2025" \
+code=$(op_curl "$DIR/registry_tax/admin-token" -s -o "$WORK/r" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' "$(url registry-tax)/rules/2025" \
   -d '{"flat_rate_basis_points":20000,"basic_exemption_cents":0}')
 [ "$code" = 400 ] || fail "a rate above 100% was accepted: $code"
-[ "$(curl -s "${ME[@]}" "$(url registry-tax)/return/$CODE/2025" | jq .rules.flat_rate_basis_points)" = 2200 ] ||
+[ "$(ss_curl tax -s "${ME[@]}" "$(url registry-tax)/return/$CODE/2025" | jq .rules.flat_rate_basis_points)" = 2200 ] ||
   fail "the 2025 draft does not use the 2025 rules"
 pass "the pupil's school district from the population register ($(jq -r .district.municipality "$WORK/pupil.json")); tax rules set per year"

@@ -9,9 +9,12 @@ start_up "$DIR"
 EP="$DIR/endpoints.json"
 CA=$(jq -r '.ca_certificates.dev_tls' "$EP")
 [ -f "$CA" ] || fail "endpoints.json names CA $CA, which does not exist"
+# The status listener's development certificate, and the state root for the exchange's
+# and the registries' listeners.
+cat "$CA" "$(jq -r '.ca_certificates.root' "$EP")" >"$WORK/cas.pem"
 n=0
 for url in $(jq -r '.roles[].healthz' "$EP"); do
-  curl_ok "$url" --cacert "$CA"
+  curl_ok "$url" --cacert "$WORK/cas.pem"
   n=$((n + 1))
 done
 [ "$n" -ge 3 ] || fail "expected at least 3 roles in endpoints.json, found $n"
@@ -116,9 +119,12 @@ seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node"
 # (Into a file first: grep -q would stop reading early, and curl's SIGPIPE fail the pipe.)
 curl -s "$STATUS/metrics" >"$WORK/metrics.txt"
 grep -q '^riik_journal_head_seq{node="node"} ' "$WORK/metrics.txt" || fail "/metrics lacks riik_journal_head_seq"
-code=$(curl -s -o "$WORK/err.json" -w '%{http_code}' "$STATUS/v1/stores/node/journal?limit=0")
+OPERATOR="Authorization: Bearer $(cat "$DIR/operator-token")"
+code=$(curl -s -o "$WORK/err.json" -w '%{http_code}' -H "$OPERATOR" "$STATUS/v1/stores/node/journal?limit=0")
 [ "$code" = 400 ] && jq -e '.type and .message' "$WORK/err.json" >/dev/null || fail "bad limit gave $code"
-pass "status API, metrics and a JSON 400"
+curl -sf -H "$OPERATOR" "$STATUS/v1/stores/node/journal?limit=2" | jq -e '.entries | length == 2' >/dev/null ||
+  fail "the operator could not read a journal page"
+pass "status API, metrics, journal pages for the operator and a JSON 400"
 
 "$RIIK" journal verify --dir "$DIR" --node node | grep -q "chain intact" || fail "verify while serving"
 pass "journal verify works read-only while riik up owns the store"

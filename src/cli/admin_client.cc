@@ -22,13 +22,14 @@ std::string RoleUrl(const std::string& dir, const std::string& kind) {
 }
 
 Result<Json> AdminClient::Call(const std::string& path, const Json& body) const {
-  std::ifstream token_in(token_path_);
-  std::string token;
-  if (!std::getline(token_in, token)) return PermissionDenied("cannot read the admin token " + token_path_);
+  auto text = ReadSecretFile(token_path_);
+  if (!text.ok()) return PermissionDenied("cannot read the admin token: " + text.status().message());
+  std::string token = text->substr(0, text->find('\n'));
   net::Headers h;
   h.Add("Authorization", "Bearer " + token);
   h.Add("Content-Type", "application/json");
-  ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("POST", url_ + path, h, body.dump()));
+  ASSIGN_OR_RETURN(net::HttpResponse resp,
+                   net::Fetch("POST", url_ + path, h, body.dump(), net::ClientOptions{.ca_file = ca_file_}));
   auto json = ParseJson(resp.body);
   if (resp.status != 200) {
     std::string message = json.ok() && json->is_object() && json->contains("message") && (*json)["message"].is_string()

@@ -15,7 +15,9 @@ std::string RoleUrl(const std::string& dir, const std::string& kind);
 class AdminClient {
  public:
   AdminClient() = default;
-  AdminClient(std::string url, std::string token_path) : url_(std::move(url)), token_path_(std::move(token_path)) {}
+  // `ca_file`: what an https role's certificate chains to (the state root).
+  AdminClient(std::string url, std::string token_path, std::string ca_file = "")
+      : url_(std::move(url)), token_path_(std::move(token_path)), ca_file_(std::move(ca_file)) {}
   bool configured() const { return !url_.empty(); }
   const std::string& url() const { return url_; }
 
@@ -27,6 +29,7 @@ class AdminClient {
  private:
   std::string url_;
   std::string token_path_;
+  std::string ca_file_;
 };
 
 }  // namespace riik::cli

@@ -38,11 +38,8 @@ void AddCaOptions(CLI::App* cmd, CaSelect& s) {
 
 Result<std::string> Passphrase(const CaSelect& s) {
   if (!s.passphrase_file.empty()) {
-    std::ifstream in(s.passphrase_file);
-    if (!in) return NotFound("cannot read passphrase file " + s.passphrase_file);
-    std::string p;
-    std::getline(in, p);
-    return p;
+    ASSIGN_OR_RETURN(std::string text, ReadSecretFile(s.passphrase_file));
+    return text.substr(0, text.find('\n'));
   }
   if (const char* env = std::getenv("RIIK_CA_PASSPHRASE")) return std::string(env);
   return InvalidArgument("give the CA key passphrase with --passphrase-file FILE or $RIIK_CA_PASSPHRASE");
@@ -53,8 +50,7 @@ Result<CaAccess> CaAccess::Connect(const CaSelect& s, bool create) {
   if (!create && !std::filesystem::exists(trust_dir + "/root.pem")) {
     return NotFound("no CA under " + trust_dir + "; create it with `riik ca init --dir " + s.dir + "`");
   }
-  std::error_code ec;
-  std::filesystem::create_directories(trust_dir, ec);
+  RETURN_IF_ERROR(MakePrivateDirectory(trust_dir));
   CaAccess out;
   std::string url = s.trust_url.empty() ? RoleUrl(s.dir, "trust") : s.trust_url;
   out.admin_ = AdminClient(url, node::AdminTokenPath(s.dir + "/trust"));

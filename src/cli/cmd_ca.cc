@@ -11,6 +11,7 @@
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "crypto/x509.h"
 #include "node/node.h"
@@ -104,10 +105,12 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
     std::ifstream chain(ss->dir + "/trust/org.pem");
     std::stringstream org_pem;
     org_pem << chain.rdbuf();
-    std::ofstream(*out + ".pem") << rec->pem << org_pem.str();
-    mode_t old = umask(077);
-    std::ofstream(*out + ".key") << *key_pem;
-    umask(old);
+    Status written = WriteFileAtomic(*out + ".key", *key_pem, /*secret=*/true);
+    if (written.ok()) written = WriteFileAtomic(*out + ".pem", rec->pem + org_pem.str(), /*secret=*/false);
+    if (!written.ok()) {
+      exit_code = Fail("issue", written);
+      return;
+    }
     std::printf("issued %s serial %s\n  %s.pem\n  %s.key\n", rec->profile.c_str(), rec->serial.c_str(), out->c_str(),
                 out->c_str());
   });

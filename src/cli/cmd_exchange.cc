@@ -75,7 +75,7 @@ Status ChangeRights(const ExchangeSelect& s, const std::string& admin_path, cons
     return change(*rights, grant);
   }
   if (opened.status().code() != Code::kFailedPrecondition) return opened.status();
-  AdminClient admin(RunningRoleUrl(s), node::AdminTokenPath(s.role_dir()));
+  AdminClient admin(RunningRoleUrl(s), node::AdminTokenPath(s.role_dir()), s.dir + "/trust/root.pem");
   if (!admin.configured()) {
     return FailedPrecondition("the store of " + s.name + " is in use, and " + s.dir +
                               "/endpoints.json names no running role " + s.name + " to ask");

@@ -39,6 +39,7 @@ Result<tracker::VerifiedListing> CheckFile(const std::string& file, X509* root,
 
 struct ListArgs {
   std::string url, code, since, out;
+  net::ClientOptions tls;  // the registry answers only its security server's certificate
 };
 
 // Fetches the listing from the registry on the person's own behalf; with --since the
@@ -54,7 +55,7 @@ Status List(const ListArgs& a) {
   h.Add("X-Road-UserId", "EE" + a.code);
   h.Add("X-Road-Issue", "the person's own data tracker listing");
   std::string url = a.url + "/tracker/" + a.code + "?since_size=" + std::to_string(since_size);
-  ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("GET", url, h));
+  ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("GET", url, h, "", a.tls));
   if (resp.status != 200) return Unavailable(url + " answered " + std::to_string(resp.status) + ": " + resp.body);
   ASSIGN_OR_RETURN(Json doc, ParseJson(resp.body));
   ASSIGN_OR_RETURN(std::string text, CanonicalJson(doc));
@@ -119,6 +120,10 @@ void AddTrackerCommand(CLI::App& app, int& exit_code) {
   l->add_option("--code", list->code, "The person's personal code")->required();
   l->add_option("--since", list->since, "The person's previous listing: prove consistency from its head");
   l->add_option("--out", list->out, "Write the listing here (default: stdout)");
+  l->add_option("--cacert", list->tls.ca_file, "What the registry's certificate chains to (DIR/trust/root.pem)");
+  l->add_option("--cert", list->tls.cert_file,
+                "The certificate the registry answers: its security server's (DIR/ss_NAME/auth.pem)");
+  l->add_option("--key", list->tls.key_file, "That certificate's key");
   l->callback([list, &exit_code] {
     if (Status st = List(*list); !st.ok()) exit_code = Fail("list", st);
   });

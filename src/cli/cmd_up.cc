@@ -1,7 +1,6 @@
 // `riik up`: the whole state on one machine, with demo data, on loopback.
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -50,15 +49,13 @@ Result<std::string> DemoCaPassphraseFile(const std::string& dir) {
   std::string trust_dir = dir + "/trust";
   std::string path = trust_dir + "/passphrase";
   if (std::filesystem::exists(path)) return path;
-  std::error_code ec;
-  std::filesystem::create_directories(trust_dir, ec);
-  if (ec) return Unavailable("cannot create " + trust_dir + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(trust_dir));
   unsigned char random[24];
   if (RAND_bytes(random, sizeof random) != 1) return Internal("no randomness for the CA passphrase");
-  mode_t old_umask = umask(077);
-  std::ofstream(path) << HexEncode(std::string(reinterpret_cast<char*>(random), sizeof random)) << "\n";
-  umask(old_umask);
-  if (!std::filesystem::exists(path)) return Unavailable("cannot write " + path);
+  std::string passphrase = HexEncode(std::string(reinterpret_cast<char*>(random), sizeof random));
+  Status written = WriteFileAtomic(path, passphrase + "\n", /*secret=*/true);
+  OPENSSL_cleanse(passphrase.data(), passphrase.size());
+  RETURN_IF_ERROR(written);
   return path;
 }
 
@@ -68,22 +65,10 @@ Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& di
   std::string tls_dir = dir + "/tls";
   std::string cert = tls_dir + "/dev-tls.pem", key = tls_dir + "/dev-tls.key";
   if (std::filesystem::exists(cert) && std::filesystem::exists(key)) return std::make_pair(cert, key);
-  std::error_code ec;
-  std::filesystem::create_directories(tls_dir, ec);
-  if (ec) return Unavailable("cannot create " + tls_dir + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(tls_dir));
   ASSIGN_OR_RETURN(PemIdentity id, MakeSelfSigned("riik development TLS", {"localhost"}, 825));
-  mode_t old_umask = umask(077);  // the key file is created 0600
-  std::ofstream(key) << id.key_pem;
-  umask(old_umask);
-  std::ofstream(cert) << id.cert_pem;
-  auto written = [](const std::string& f) {
-    std::error_code e;
-    auto n = std::filesystem::file_size(f, e);
-    return !e && n > 0;
-  };
-  if (!written(key) || !written(cert)) {
-    return Unavailable("cannot write the development TLS files in " + tls_dir);
-  }
+  RETURN_IF_ERROR(WriteFileAtomic(key, id.key_pem, /*secret=*/true));
+  RETURN_IF_ERROR(WriteFileAtomic(cert, id.cert_pem, /*secret=*/false));
   return std::make_pair(cert, key);
 }
 
@@ -200,10 +185,9 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
 }  // namespace
 
 int RunUp(const UpOptions& o) {
-  std::error_code ec;
-  std::filesystem::create_directories(o.dir, ec);
-  if (ec) {
-    std::fprintf(stderr, "riik up: cannot create %s: %s\n", o.dir.c_str(), ec.message().c_str());
+  // Stores, keys and tokens live here: only the operator's account may enter.
+  if (Status made = MakePrivateDirectory(o.dir); !made.ok()) {
+    std::fprintf(stderr, "riik up: %s\n", made.message().c_str());
     return 1;
   }
   std::string dir = std::filesystem::canonical(o.dir).string();
@@ -240,7 +224,7 @@ int RunUp(const UpOptions& o) {
       role.listen.port = static_cast<uint16_t>(ports->central);  // the security servers' central_url
     }
     role.listen.threads = o.threads;
-    if (r.tls) role.listen.tls = net::TlsServerConfig{tls->first, tls->second, "", nullptr};
+    if (r.tls) role.listen.tls = net::TlsServerConfig{tls->first, tls->second, ""};
     config.roles.push_back(std::move(role));
   }
   for (auto& role : exchange->roles) {
@@ -289,7 +273,11 @@ int RunUp(const UpOptions& o) {
           if (role.name != std::string("registry-") + call.registry) continue;
           std::string via;
           for (const auto& r : node.roles()) via = r.name == call.via ? r.url : via;
-          extras.examples[role.name] = "curl -s -H 'X-Road-Client: " + std::string(call.client) +
+          // As the calling member's information system: its own certificate, which its
+          // security server knows it by (X-Road's SSLAUTH).
+          std::string is = dir + "/" + node::RoleStoreName(std::string("registry-") + (call.via + 3)) + "/tls";
+          extras.examples[role.name] = "curl -s --cacert " + trust_dir + "/root.pem --cert " + is + ".pem --key " + is +
+                                       ".key -H 'X-Road-Client: " + std::string(call.client) +
                                        "' -H 'X-Road-UserId: EE38001085718' -H 'X-Road-Issue: riik up tour' " + via +
                                        call.path;
         }

@@ -28,9 +28,7 @@ Status EnsureDemoCustody(const std::string& custody) {
     std::snprintf(pin, sizeof pin, "%06u", n);
     pins.emplace_back(pin);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(custody, ec);
-  if (ec) return Unavailable("cannot create " + custody + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(custody));
   for (int i = 1; i <= kCustodians; ++i) {
     RETURN_IF_ERROR(WriteFileAtomic(custody + "/share-" + std::to_string(i) + ".pin", pins[i - 1] + "\n", true));
   }
@@ -44,6 +42,7 @@ std::string VaultPaths() {
   std::string paths = "tls,trust,central,shipping";
   for (const registry::RegistryInfo& r : registry::Registries()) {
     paths += "," + node::RoleStoreName(std::string("ss-") + r.name);
+    paths += "," + node::RoleStoreName(std::string("registry-") + r.name);  // its TLS certificate and admin token
   }
   return paths;
 }

@@ -76,9 +76,7 @@ Status SeedRegistry(const std::string& dir) {
 Result<std::map<std::string, std::string>> PrepareCentral(CaAccess& ca, const std::string& dir,
                                                           const std::string& passphrase_file) {
   std::string central = dir + "/central";
-  std::error_code ec;
-  std::filesystem::create_directories(central, ec);
-  if (ec) return Unavailable("cannot create " + central + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(central));
   std::string cert_path = central + "/signing.pem", key_path = central + "/signing.key";
   if (!std::filesystem::exists(cert_path) || !std::filesystem::exists(key_path)) {
     ASSIGN_OR_RETURN(std::string text, ReadFile(passphrase_file));
@@ -134,40 +132,45 @@ Result<std::vector<int>> FreePorts(size_t count) {
 
 }  // namespace
 
-// Issues (once) a server's auth certificate (TLS both ways, for 127.0.0.1) and signing
-// certificate into DIR/<store>/; returns the auth certificate's SHA-256.
-Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& dir, const std::string& passphrase,
-                                             const std::string& name) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
-  ASSIGN_OR_RETURN(std::string org_chain,
-                   ReadFile(std::filesystem::path(dir).parent_path().string() + "/trust/org-chain.pem"));
-  for (const char* kind : {"auth", "signing"}) {
-    std::string base = dir + "/" + kind;
-    if (std::filesystem::exists(base + ".pem") && std::filesystem::exists(base + ".key")) continue;
+// Issues (once) BASE.pem (with the organisations CA's chain, from DATA_DIR/trust) and
+// BASE.key (0600; under
+// `passphrase` unless it is empty, when the TLS layer reads it at start) for `name`;
+// TLS certificates are for 127.0.0.1 and localhost. Returns the certificate's SHA-256.
+Result<std::string> EnsureCertificate(CaAccess& ca, const std::string& data_dir, const std::string& base,
+                                      trust::Profile profile, const std::string& name, const std::string& passphrase) {
+  if (!std::filesystem::exists(base + ".pem") || !std::filesystem::exists(base + ".key")) {
+    std::string parent = std::filesystem::path(base).parent_path().string();
+    RETURN_IF_ERROR(MakePrivateDirectory(parent));
+    ASSIGN_OR_RETURN(std::string org_chain, ReadFile(data_dir + "/trust/org-chain.pem"));
     ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, GenerateEcKey("P-256"));
     trust::IssueRequest req;
-    bool auth = std::string_view(kind) == "auth";
-    req.profile = auth ? trust::Profile::kMemberAuth : trust::Profile::kMemberSigning;
+    req.profile = profile;
     req.common_name = name;
     req.organization = "riik demo";
-    if (auth) {
+    if (profile == trust::Profile::kMemberAuth) {
       req.dns_names = {"localhost"};
       req.ip_addresses = {"127.0.0.1"};
     }
     req.public_key = key.get();
     ASSIGN_OR_RETURN(trust::CertificateRecord rec, ca.Issue(req));
-    // The TLS key stays plain (0600): the TLS layer reads it at start; the signing key
-    // is encrypted under the passphrase like the CA's.
     ASSIGN_OR_RETURN(std::string key_pem,
-                     auth ? PrivateKeyPem(key.get()) : EncryptedPrivateKeyPem(key.get(), passphrase));
+                     passphrase.empty() ? PrivateKeyPem(key.get()) : EncryptedPrivateKeyPem(key.get(), passphrase));
     RETURN_IF_ERROR(WriteFileAtomic(base + ".key", key_pem, /*secret=*/true));
     RETURN_IF_ERROR(WriteFileAtomic(base + ".pem", rec.pem + org_chain, /*secret=*/false));
   }
-  ASSIGN_OR_RETURN(std::string auth_pem, ReadFile(dir + "/auth.pem"));
-  ASSIGN_OR_RETURN(UniquePtr<X509> auth_cert, ParseCertificatePem(auth_pem));
-  return DigestHex(Sha256(CertificateDer(auth_cert.get())));
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(base + ".pem"));
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificatePem(pem));
+  return DigestHex(Sha256(CertificateDer(cert.get())));
+}
+
+Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& dir, const std::string& passphrase,
+                                             const std::string& name) {
+  // The TLS key stays plain (0600): the TLS layer reads it at start; the signing key is
+  // encrypted under the passphrase like the CA's.
+  std::string data_dir = std::filesystem::path(dir).parent_path().string();
+  RETURN_IF_ERROR(
+      EnsureCertificate(ca, data_dir, dir + "/signing", trust::Profile::kMemberSigning, name, passphrase).status());
+  return EnsureCertificate(ca, data_dir, dir + "/auth", trust::Profile::kMemberAuth, name, "");
 }
 
 Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base) {
@@ -206,13 +209,21 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     std::string server_id = std::string(info.member) + "/ss1";
     // The registry signs its data tracker with the member's signing key, as its
     // security server signs the message log.
+    // The registry (the member's information system) and its security server know each
+    // other by certificate, both ways: the registry calls as its subsystem with tls.pem,
+    // and answers only the server's auth certificate.
+    std::string reg_dir = dir + "/" + node::RoleStoreName(std::string("registry-") + info.name);
+    RETURN_IF_ERROR(
+        EnsureCertificate(ca, dir, reg_dir + "/tls", trust::Profile::kMemberAuth, info.ClientId(), "").status());
     node::RoleConfig reg{"registry", std::string("registry-") + info.name, {}, {}};
     reg.listen.port = static_cast<uint16_t>(port.registry);
+    reg.listen.tls = net::TlsServerConfig{reg_dir + "/tls.pem", reg_dir + "/tls.key", dir + "/trust/root.pem"};
     reg.settings = {{"registry", info.name},
                     {"population_count", std::to_string(options.population)},
                     {"population_seed", std::to_string(options.seed)},
                     {"demo_people", "true"},
-                    {"exchange_url", "http://" + local(port.consumer)},
+                    {"exchange_url", "https://" + local(port.consumer)},
+                    {"exchange_cert", ss_dir + "/auth.pem"},
                     {"signing_cert", ss_dir + "/signing.pem"},
                     {"signing_key", ss_dir + "/signing.key"},
                     {"key_passphrase_file", passphrase_file},
@@ -227,6 +238,7 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     node::RoleConfig ss{"exchange", role_name, {}, {}};
     ss.listen.port = static_cast<uint16_t>(port.consumer);
     ss.listen.threads = 2;
+    ss.listen.tls = net::TlsServerConfig{ss_dir + "/auth.pem", ss_dir + "/auth.key", dir + "/trust/root.pem"};
     ss.settings = {{"server_id", server_id},
                    {"central_url", "http://" + local(ports.central)},
                    {"anchor", dir + "/central/anchor.json"},
@@ -238,10 +250,11 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                    {"provider_listen", local(port.provider)},
                    {"signing_cert", ss_dir + "/signing.pem"},
                    {"signing_key", ss_dir + "/signing.key"},
-                   {"key_passphrase_file", passphrase_file}};
+                   {"key_passphrase_file", passphrase_file},
+                   {"client_cert." + info.ClientId(), reg_dir + "/tls.pem"}};
     for (const registry::ServiceInfo& service : info.services) {
       ss.settings["backend." + info.ClientId() + "/" + service.code] =
-          "http://" + local(port.registry) + "/" + service.code;
+          "https://" + local(port.registry) + "/" + service.code;
     }
     server_roles[info.ClientId()] = role_name;
     roles.push_back(std::move(ss));

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/file.h"
 #include "core/version.h"
 
 namespace riik::cli {
@@ -30,16 +31,7 @@ Json BuildEndpoints(const node::Node& node, const EndpointsExtras& extras) {
 }
 
 Status WriteJsonFile(const std::string& path, const Json& value) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << value.dump(2) << "\n";
-    if (!out) return Unavailable("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Unavailable("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  return OkStatus();
+  return WriteFileAtomic(path, value.dump(2) + "\n", /*secret=*/false);
 }
 
 }  // namespace riik::cli

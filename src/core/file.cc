@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +20,33 @@ Result<std::string> ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+Result<std::string> ReadSecretFile(const std::string& path) {
+  RETURN_IF_ERROR(CheckSecretFileMode(path));
+  return ReadFile(path);
+}
+
+Status CheckSecretFileMode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return NotFound("cannot read " + path + ": " + std::strerror(errno));
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return PermissionDenied("the secret file " + path + " is open to others (mode " + mode +
+                            "); only its owner may read it: chmod 600 " + path);
+  }
+  return OkStatus();
+}
+
+Status MakePrivateDirectory(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return Unavailable("cannot create " + path + ": " + ec.message());
+  if (::chmod(path.c_str(), 0700) != 0) {
+    return Unavailable("cannot make " + path + " private (0700): " + std::strerror(errno));
+  }
+  return OkStatus();
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool secret) {

@@ -15,4 +15,16 @@ Result<std::string> ReadFile(const std::string& path);
 // old or the new content. `secret` files are created 0600, others 0644.
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool secret);
 
+// A secret (a key, a passphrase, a token): the whole file, refused with
+// PermissionDenied naming the file and its mode if anyone but its owner may read or
+// write it (mode & 077), so that a key left 0644 is noticed instead of used.
+Result<std::string> ReadSecretFile(const std::string& path);
+// The check alone, for secrets a library opens itself (TLS keys): OK, NotFound, or
+// PermissionDenied as above.
+Status CheckSecretFileMode(const std::string& path);
+
+// Creates `path` and its missing parents, and makes `path` itself 0700 (only the owner
+// may list or enter it): where stores, keys and tokens live.
+Status MakePrivateDirectory(const std::string& path);
+
 }  // namespace riik

@@ -3,11 +3,10 @@
 #include "eid/software_token.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <openssl/err.h>
 #include <openssl/pkcs12.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -33,7 +32,8 @@ using Pkcs12Ptr = std::unique_ptr<PKCS12, Pkcs12Free>;
 // never lose each other's counter updates.
 class DirLock {
  public:
-  explicit DirLock(const std::string& dir) : fd_(::open((dir + "/token.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+  explicit DirLock(const std::string& dir)
+      : fd_(::open((dir + "/token.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
     if (fd_ >= 0) ::flock(fd_, LOCK_EX);
   }
   ~DirLock() {
@@ -110,10 +110,7 @@ struct SoftwareToken::Unlocked {
 
 Result<std::unique_ptr<SoftwareToken>> SoftwareToken::Open(const std::string& dir) {
   if (dir.empty()) return InvalidArgument("a software token needs a directory");
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create the token directory " + dir + ": " + ec.message());
-  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  RETURN_IF_ERROR(MakePrivateDirectory(dir).WithContext("the token directory"));
   return std::unique_ptr<SoftwareToken>(new SoftwareToken(dir));
 }
 

@@ -1,7 +1,11 @@
 // Restore drills.
 #include "embassy/drill.h"
 
+#include <stdlib.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -20,10 +24,13 @@ Result<std::string> RunDrill(const DrillOptions& o) {
   if (!checkpoints.ok() || checkpoints->empty()) {
     result["message"] = "no signed checkpoint of " + o.node + " to restore to";
   } else {
-    std::string scratch = o.scratch_dir + "/drill-" + o.node;
+    // A fresh private directory of its own (mkdtemp: 0700, a name nobody can predict):
+    // the restored store holds the node's rows in clear.
+    std::string scratch = o.scratch_dir + "/drill-" + o.node + "-XXXXXX";
     std::error_code ec;
-    std::filesystem::remove_all(scratch, ec);
-    std::filesystem::create_directories(scratch, ec);
+    if (::mkdtemp(scratch.data()) == nullptr) {
+      return Unavailable("cannot make a scratch directory in " + o.scratch_dir + ": " + std::strerror(errno));
+    }
     // The restore as an operator would run it, from the latest snapshot, its digest
     // recomputed; and, when it started from a snapshot, the whole journal replayed too,
     // so both the snapshot and the journal alone are proven to rebuild the state.

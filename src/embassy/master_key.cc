@@ -19,9 +19,7 @@ Result<std::string> SplitNewMasterKey(const std::string& dir, int threshold, std
   auto files = pub.ok() ? SealShares(secret, threshold, pins) : Result<std::vector<std::string>>(pub.status());
   std::fill(secret.begin(), secret.end(), '\0');
   RETURN_IF_ERROR(files.status());
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(dir));
   for (size_t i = 0; i < files->size(); ++i) {
     RETURN_IF_ERROR(WriteFileAtomic(dir + "/share-" + std::to_string(i + 1) + ".json", (*files)[i], /*secret=*/true));
   }

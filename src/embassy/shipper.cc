@@ -291,9 +291,10 @@ struct Shipper::State {
     // the digest's hashers, inherit this).
     (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kSnapshotNice);
     std::string dir = options.snapshot_work_dir + "/snapshot-" + std::to_string(i);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    auto client = net::HttpClient::Create(url, options.client);
+    // The working copy holds the store's rows in clear: private, like the store.
+    Status made = MakePrivateDirectory(dir);
+    auto client =
+        made.ok() ? net::HttpClient::Create(url, options.client) : Result<std::unique_ptr<net::HttpClient>>(made);
     net::Headers octets;
     octets.Add("Content-Type", "application/octet-stream");
     auto send_chunk = [&](const store::JournalHead& head, size_t index, std::string_view bytes) -> Status {

@@ -4,6 +4,7 @@
 #include <boost/asio/connect.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/file.h"
 #include "net/impl/beast.h"
 
 namespace riik::net {
@@ -53,7 +54,8 @@ asio::awaitable<Status> Connect(HttpClient::Impl& c) {
   }
   c.secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(stream), *c.ssl);
   SSL* ssl = c.secure->native_handle();
-  if (!SSL_set_tlsext_host_name(ssl, c.url.host.c_str())) { /* an IP literal: no SNI */ }
+  if (!SSL_set_tlsext_host_name(ssl, c.url.host.c_str())) { /* an IP literal: no SNI */
+  }
   if (c.opts.verify_peer) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     error_code addr_ec;
@@ -96,8 +98,9 @@ asio::awaitable<Outcome> Exchange(HttpClient::Impl& c, Stream& stream, http::req
   co_await http::async_read(stream, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     out.sent_nothing = ec == http::error::end_of_stream && !parser.got_some();
-    out.status = ec == beast::error::timeout ? DeadlineExceeded("no response within " + std::to_string(c.opts.timeout.count()) + " ms")
-                                             : Unavailable("reading response failed: " + ec.message());
+    out.status = ec == beast::error::timeout
+                     ? DeadlineExceeded("no response within " + std::to_string(c.opts.timeout.count()) + " ms")
+                     : Unavailable("reading response failed: " + ec.message());
     co_return out;
   }
   auto res = parser.release();
@@ -139,13 +142,15 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base_url
       impl->ssl->load_verify_file(impl->opts.ca_file, ec);
     }
     if (ec) {
-      return InvalidArgument(impl->opts.ca_file.empty() ? "cannot load the system's trusted CA certificates: " + ec.message()
-                                                        : "cannot load CA file " + impl->opts.ca_file + ": " + ec.message());
+      return InvalidArgument(impl->opts.ca_file.empty()
+                                 ? "cannot load the system's trusted CA certificates: " + ec.message()
+                                 : "cannot load CA file " + impl->opts.ca_file + ": " + ec.message());
     }
     impl->ssl->set_verify_mode(impl->opts.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
     if (!impl->opts.cert_file.empty()) {
       impl->ssl->use_certificate_chain_file(impl->opts.cert_file, ec);
       if (ec) return InvalidArgument("cannot load client certificate " + impl->opts.cert_file + ": " + ec.message());
+      RETURN_IF_ERROR(CheckSecretFileMode(impl->opts.key_file));
       impl->ssl->use_private_key_file(impl->opts.key_file, asio::ssl::context::pem, ec);
       if (ec) return InvalidArgument("cannot load client key " + impl->opts.key_file + ": " + ec.message());
     }

@@ -70,6 +70,14 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
+bool IsLoopbackRemote(std::string_view remote) {
+  size_t colon = remote.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view ip = remote.substr(0, colon);
+  if (ip.starts_with("::ffff:")) ip.remove_prefix(7);
+  return ip.starts_with("127.") || ip == "::1";
+}
+
 HttpResponse JsonError(int status, std::string_view type, std::string_view message) {
   HttpResponse r;
   r.status = status;
@@ -80,18 +88,40 @@ HttpResponse JsonError(int status, std::string_view type, std::string_view messa
 HttpResponse ErrorResponse(const Status& status) {
   int code = 500;
   switch (status.code()) {
-    case Code::kOk: code = 200; break;
-    case Code::kInvalidArgument: code = 400; break;
-    case Code::kUnauthenticated: code = 401; break;
-    case Code::kPermissionDenied: code = 403; break;
-    case Code::kNotFound: code = 404; break;
-    case Code::kAlreadyExists: code = 409; break;
-    case Code::kFailedPrecondition: code = 409; break;
-    case Code::kResourceExhausted: code = 429; break;
-    case Code::kDeadlineExceeded: code = 504; break;
-    case Code::kUnavailable: code = 503; break;
+    case Code::kOk:
+      code = 200;
+      break;
+    case Code::kInvalidArgument:
+      code = 400;
+      break;
+    case Code::kUnauthenticated:
+      code = 401;
+      break;
+    case Code::kPermissionDenied:
+      code = 403;
+      break;
+    case Code::kNotFound:
+      code = 404;
+      break;
+    case Code::kAlreadyExists:
+      code = 409;
+      break;
+    case Code::kFailedPrecondition:
+      code = 409;
+      break;
+    case Code::kResourceExhausted:
+      code = 429;
+      break;
+    case Code::kDeadlineExceeded:
+      code = 504;
+      break;
+    case Code::kUnavailable:
+      code = 503;
+      break;
     case Code::kDataLoss:
-    case Code::kInternal: code = 500; break;
+    case Code::kInternal:
+      code = 500;
+      break;
   }
   return JsonError(code, CodeName(status.code()), status.message());
 }

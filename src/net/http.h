@@ -37,8 +37,9 @@ struct HttpRequest {
   std::string query;   // after '?', without it
   Headers headers;
   std::string body;
-  std::string remote;                // peer address "ip:port"
-  std::shared_ptr<X509> peer_cert;   // mutual TLS: the verified client certificate
+  std::string remote;                                            // peer address "ip:port"
+  std::shared_ptr<X509> peer_cert;                               // mutual TLS: the verified client certificate
+  bool tls = false;                                              // arrived over TLS (else plain HTTP)
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
 
   // A path parameter captured by a route like /v1/stores/{node}; empty if absent.
@@ -55,6 +56,10 @@ struct HttpResponse {
 };
 
 // {"type": type, "message": message} with the given status.
+// Whether `remote` ("ip:port" as in HttpRequest::remote) is a loopback address
+// (127.0.0.0/8 or ::1): the same host, where plain HTTP cannot be overheard.
+bool IsLoopbackRemote(std::string_view remote);
+
 HttpResponse JsonError(int status, std::string_view type, std::string_view message);
 // The status and type a riik Status maps to (invalid_argument -> 400, not_found -> 404, …).
 HttpResponse ErrorResponse(const Status& status);

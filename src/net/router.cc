@@ -69,12 +69,15 @@ void Responder::operator()(HttpResponse response) {
   if (send) send(std::move(response));
 }
 
-void Router::Add(std::string method, std::string pattern, Handler handler, std::string body_type) {
-  routes_.push_back(Route{std::move(method), SplitPattern(pattern), std::move(body_type), std::move(handler), nullptr});
+void Router::Add(std::string method, std::string pattern, Handler handler, std::string body_type, Gate own_gate) {
+  routes_.push_back(Route{std::move(method), SplitPattern(pattern), std::move(body_type), std::move(handler), nullptr,
+                          std::move(own_gate)});
 }
 
-void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler, std::string body_type) {
-  routes_.push_back(Route{std::move(method), SplitPattern(pattern), std::move(body_type), nullptr, std::move(handler)});
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler, std::string body_type,
+                      Gate own_gate) {
+  routes_.push_back(Route{std::move(method), SplitPattern(pattern), std::move(body_type), nullptr, std::move(handler),
+                          std::move(own_gate)});
 }
 
 std::variant<const Router::Route*, HttpResponse> Router::Find(HttpRequest& req) const {
@@ -85,6 +88,9 @@ std::variant<const Router::Route*, HttpResponse> Router::Find(HttpRequest& req) 
       if (!allow.empty()) allow += ", ";
       allow += r.method;
       continue;
+    }
+    if (const Gate& gate = r.gate ? r.gate : gate_) {
+      if (auto refused = gate(req)) return std::move(*refused);
     }
     if (!r.body_type.empty() && !HasMediaType(req, r.body_type)) {
       std::string got(req.headers.Get("Content-Type").substr(0, 100));

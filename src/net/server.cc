@@ -4,6 +4,7 @@
 #include "net/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <array>
 #include <atomic>
@@ -18,6 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/file.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "net/impl/beast.h"
@@ -79,7 +81,7 @@ struct HttpServer::Impl {
   std::unique_ptr<asio::ssl::context> ssl;
   std::vector<std::unique_ptr<asio::io_context>> iocs;
   std::vector<std::unique_ptr<Sweeper>> sweepers;  // one per io_context
-  std::unique_ptr<tcp::acceptor> acceptor;  // on iocs[0]; sockets are spread over all
+  std::unique_ptr<tcp::acceptor> acceptor;         // on iocs[0]; sockets are spread over all
   std::vector<std::thread> threads;
   uint16_t port = 0;
   std::atomic<bool> stopping{false};
@@ -95,18 +97,25 @@ struct HttpServer::Impl {
   Counter* tls_failures = nullptr;
   Counter* refused = nullptr;
 
-  // Takes a connection slot for `address`; false if the address is at its cap.
+  size_t open_connections = 0;  // admitted and not yet released, under mu
+
+  // Takes a connection slot for `address`; false if the address, or the listener, is at
+  // its cap.
   bool Admit(const std::string& address) {
-    if (opts.max_connections_per_address == 0) return true;
     std::lock_guard lock(mu);
-    size_t& n = per_address[address];
-    if (n >= opts.max_connections_per_address) return false;
-    ++n;
+    if (opts.max_connections != 0 && open_connections >= opts.max_connections) return false;
+    if (opts.max_connections_per_address != 0) {
+      size_t& n = per_address[address];
+      if (n >= opts.max_connections_per_address) return false;
+      ++n;
+    }
+    ++open_connections;
     return true;
   }
   void Release(const std::string& address) {
-    if (opts.max_connections_per_address == 0) return;
     std::lock_guard lock(mu);
+    --open_connections;
+    if (opts.max_connections_per_address == 0) return;
     auto it = per_address.find(address);
     if (it != per_address.end() && --it->second == 0) per_address.erase(it);
   }
@@ -171,7 +180,8 @@ class AddressSlot {
 namespace {
 
 // Turns a failed read into the error response the client should see, if any.
-std::optional<HttpResponse> ReadErrorResponse(const error_code& ec, const http::request_parser<http::string_body>& parser,
+std::optional<HttpResponse> ReadErrorResponse(const error_code& ec,
+                                              const http::request_parser<http::string_body>& parser,
                                               const ServerOptions& opts, bool got_bytes) {
   if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return std::nullopt;
   if (ec == beast::error::timeout) {
@@ -188,11 +198,12 @@ std::optional<HttpResponse> ReadErrorResponse(const error_code& ec, const http::
                      "request body exceeds the limit of " + std::to_string(opts.max_body_bytes) + " bytes");
   }
   if (ec == http::error::partial_message) {
-    if (!parser.is_header_done()) return JsonError(400, "truncated_request", "the connection ended inside the request header");
+    if (!parser.is_header_done())
+      return JsonError(400, "truncated_request", "the connection ended inside the request header");
     std::string expected = parser.content_length() ? std::to_string(*parser.content_length()) : "more";
-    return JsonError(400, "truncated_request",
-                     "the connection ended after " + std::to_string(parser.get().body().size()) + " of " + expected +
-                         " body bytes");
+    return JsonError(
+        400, "truncated_request",
+        "the connection ended after " + std::to_string(parser.get().body().size()) + " of " + expected + " body bytes");
   }
   if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
     return JsonError(400, "malformed_request", "malformed HTTP request: " + ec.message());
@@ -200,8 +211,19 @@ std::optional<HttpResponse> ReadErrorResponse(const error_code& ec, const http::
   return std::nullopt;  // a transport error: nobody to answer
 }
 
+// Why a connection beyond a cap is refused.
+std::string CapMessage(const ServerOptions& o) {
+  std::string caps;
+  if (o.max_connections_per_address != 0)
+    caps = "at most " + std::to_string(o.max_connections_per_address) + " open connections from one address";
+  if (o.max_connections != 0) {
+    caps += (caps.empty() ? "at most " : " and ") + std::to_string(o.max_connections) + " in all";
+  }
+  return "this server accepts " + caps + "; close some or reuse them";
+}
+
 HttpRequest ToRequest(http::request<http::string_body>&& msg, const std::string& remote,
-                      const std::shared_ptr<X509>& cert) {
+                      const std::shared_ptr<X509>& cert, bool tls) {
   HttpRequest req;
   req.method = std::string(msg.method_string());
   req.target = std::string(msg.target());
@@ -212,6 +234,7 @@ HttpRequest ToRequest(http::request<http::string_body>&& msg, const std::string&
   req.body = std::move(msg.body());
   req.remote = remote;
   req.peer_cert = cert;
+  req.tls = tls;
   return req;
 }
 
@@ -299,13 +322,30 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, con
     parser.header_limit(static_cast<uint32_t>(opts.max_header_bytes));
     parser.body_limit(opts.max_body_bytes);
     bool had_buffered = buffer.size() > 0;
-    conn.idle = !had_buffered;
-    conn.ExpireIn(had_buffered ? opts.read_timeout : opts.idle_timeout);
     error_code ec;
-    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    conn.idle = false;
-    if (!ec && !parser.is_done()) {
+    if (!had_buffered) {
+      // Idle until the first byte; a trickled header then gets read_timeout, no more.
+      conn.idle = true;
+      conn.ExpireIn(opts.idle_timeout);
+      size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+      buffer.commit(n);
+      conn.idle = false;
+    }
+    if (!ec) {
       conn.ExpireIn(opts.read_timeout);
+      co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (!ec && !parser.get()[http::field::transfer_encoding].empty() && !parser.chunked()) {
+      // RFC 9112 §6.3: the body's length cannot be known; reading on would take the body
+      // for the next request (request smuggling).
+      s->RequestsWith(400).Add();
+      co_await WriteResponse(stream, conn,
+                             JsonError(400, "malformed_request",
+                                       "Transfer-Encoding must end in chunked; the body's length cannot be known"),
+                             11, false, opts);
+      break;
+    }
+    if (!ec && !parser.is_done()) {
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     }
     conn.NoDeadline();
@@ -321,7 +361,7 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, con
     auto start = std::chrono::steady_clock::now();
     unsigned version = parser.get().version();
     bool keep_alive = parser.get().keep_alive();
-    HttpRequest req = ToRequest(parser.release(), remote, cert);
+    HttpRequest req = ToRequest(parser.release(), remote, cert, s->ssl != nullptr);
     std::string log_line;
     if (spdlog::should_log(spdlog::level::debug)) log_line = req.method + " " + RedactForLog(req.path);
 
@@ -361,17 +401,13 @@ asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::soc
   Conn conn;
   if (!s->Admit(address)) {
     s->refused->Add();
-    spdlog::debug("{}: refused a connection from {}: {} open from that address already", s->opts.name, remote,
-                  s->opts.max_connections_per_address);
+    spdlog::debug("{}: refused a connection from {}: at the cap of open connections", s->opts.name, remote);
     if (s->ssl) co_return;  // closed before the handshake
     beast::tcp_stream stream(std::move(socket));
     conn.socket = &stream.socket();
     ConnScope scope(s, sweeper, &conn);
-    co_await WriteResponse(stream, conn,
-                           JsonError(503, "too_many_connections",
-                                     "this server accepts at most " + std::to_string(s->opts.max_connections_per_address) +
-                                         " open connections from one address; close some or reuse them"),
-                           11, false, s->opts);
+    co_await WriteResponse(stream, conn, JsonError(503, "too_many_connections", CapMessage(s->opts)), 11, false,
+                           s->opts);
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
@@ -409,7 +445,9 @@ asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::soc
   } else {
     co_await Serve(s, stream, conn, remote, cert);
   }
-  conn.ExpireIn(std::chrono::milliseconds(2000));
+  // The peer's close_notify is awaited briefly; when the server stops, hardly at all (a
+  // kept-alive client that is not reading would hold every listener's stop for as long).
+  conn.ExpireIn(std::chrono::milliseconds(s->stopping ? 50 : 2000));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }
 
@@ -446,12 +484,14 @@ Status LoadTls(HttpServer::Impl& s) {
   error_code ec;
   s.ssl->use_certificate_chain_file(tls.cert_file, ec);
   if (ec) return InvalidArgument("cannot load TLS certificate chain " + tls.cert_file + ": " + ec.message());
+  RETURN_IF_ERROR(CheckSecretFileMode(tls.key_file));
   s.ssl->use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
   if (ec) return InvalidArgument("cannot load TLS private key " + tls.key_file + ": " + ec.message());
   if (!tls.client_ca_file.empty()) {
     s.ssl->load_verify_file(tls.client_ca_file, ec);
     if (ec) return InvalidArgument("cannot load client CA file " + tls.client_ca_file + ": " + ec.message());
-    s.ssl->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    s.ssl->set_verify_mode(tls.client_cert_optional ? asio::ssl::verify_peer
+                                                    : asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
     static const unsigned char kContext[] = "riik";
     SSL_CTX_set_session_id_context(s.ssl->native_handle(), kContext, sizeof kContext - 1);
   }
@@ -468,13 +508,13 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
   auto impl = std::make_unique<Impl>();
   impl->opts = std::move(options);
   impl->router = std::move(router);
-  impl->active = &Metrics().GetGauge("riik_http_connections_active", "Open HTTP connections",
-                                     {{"server", impl->opts.name}});
+  impl->active =
+      &Metrics().GetGauge("riik_http_connections_active", "Open HTTP connections", {{"server", impl->opts.name}});
   impl->tls_failures = &Metrics().GetCounter("riik_http_tls_handshake_failures_total", "Failed TLS handshakes",
                                              {{"server", impl->opts.name}});
-  impl->refused = &Metrics().GetCounter("riik_http_connections_refused_total",
-                                        "Connections refused because their address had max_connections_per_address open",
-                                        {{"server", impl->opts.name}});
+  impl->refused = &Metrics().GetCounter(
+      "riik_http_connections_refused_total",
+      "Connections refused because their address had max_connections_per_address open", {{"server", impl->opts.name}});
   if (impl->opts.tls) RETURN_IF_ERROR(LoadTls(*impl));
   int threads = std::max(1, impl->opts.threads);
   for (int i = 0; i < threads; ++i) {
@@ -504,6 +544,17 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
     });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+size_t RaiseOpenFileLimit(size_t want) {
+  struct rlimit lim {};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  rlim_t target = std::min<rlim_t>(lim.rlim_max, want);
+  if (lim.rlim_cur < target) {
+    lim.rlim_cur = target;
+    if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) ::getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  return static_cast<size_t>(lim.rlim_cur);
 }
 
 uint16_t HttpServer::port() const { return impl_->port; }

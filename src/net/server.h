@@ -4,8 +4,10 @@
 // Every server answers GET /healthz and GET /metrics itself.
 //
 // Malformed requests are answered with a JSON error and the connection is closed:
-// oversized header 431, oversized body 413, truncated or unparsable request 400,
-// a request that does not arrive in time 408.
+// oversized header 431, oversized body 413, truncated or unparsable request 400 (also
+// a Transfer-Encoding whose last coding is not chunked: RFC 9112 §6.3), a request that
+// does not arrive in time 408. A connection waits idle_timeout for its first byte;
+// from then on the whole request must arrive within read_timeout.
 #pragma once
 
 #include <openssl/x509.h>
@@ -26,23 +28,28 @@ struct TlsServerConfig {
   std::string cert_file;       // PEM chain, leaf first
   std::string key_file;        // PEM private key
   std::string client_ca_file;  // if set, clients must present a certificate chaining to it
-  // Called after the handshake with the verified client chain's leaf; a non-OK status
-  // refuses the connection with 403 and the status's message. Later issues check
-  // member certificates against the global configuration and OCSP here.
+  // With client_ca_file: a client may also come without a certificate (the router's
+  // gate then decides; operators with a bearer token do this), but one that presents a
+  // certificate must pass verify_client.
+  bool client_cert_optional = false;
+  // Called after the handshake, before a byte of any request is read, with the verified
+  // client chain's leaf; a non-OK status refuses the connection with 403 and the
+  // status's message. Security servers pin peers to the global configuration here,
+  // registries their own security server, the embassy its senders.
   std::function<Status(X509* leaf)> verify_client;
   bool require_tls13 = false;  // refuse TLS 1.2 (the security servers' listener)
 };
 
 struct ServerOptions {
-  std::string name = "http";        // label in metrics and logs
+  std::string name = "http";  // label in metrics and logs
   std::string host = "127.0.0.1";
-  uint16_t port = 0;                // 0: any free port (see HttpServer::port())
+  uint16_t port = 0;  // 0: any free port (see HttpServer::port())
   int threads = 1;
   std::optional<TlsServerConfig> tls;
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{15000};   // for one whole request
-  std::chrono::milliseconds idle_timeout{60000};   // between keep-alive requests
+  std::chrono::milliseconds read_timeout{15000};  // for one whole request
+  std::chrono::milliseconds idle_timeout{60000};  // between keep-alive requests
   std::chrono::milliseconds write_timeout{15000};
   std::chrono::milliseconds shutdown_grace{5000};  // Stop() waits this long for in-flight requests
   // Open connections from one IP address, at most (0: no cap). Beyond it a new
@@ -50,7 +57,14 @@ struct ServerOptions {
   // closed before the handshake (whose cost is what a flood of connections is after).
   // Counted in riik_http_connections_refused_total.
   size_t max_connections_per_address = 0;
+  // Open connections in all, at most (0: no cap), refused beyond it as above: the
+  // descriptors a flood may take from one listener are bounded.
+  size_t max_connections = 0;
 };
+
+// Raises this process's soft limit on open files to its hard limit (at most `want`), so
+// that the connection caps, not the descriptor limit, decide. Returns the limit now.
+size_t RaiseOpenFileLimit(size_t want = 65536);
 
 class HttpServer {
  public:

@@ -18,16 +18,18 @@ class Node;
 
 // Where a role keeps its admin token: DIR/admin-token.
 std::string AdminTokenPath(const std::string& dir);
-// Reads the token at `path`, creating a random one (mode 0600) if there is none.
+// Reads the token at `path`, creating a random one (mode 0600, atomically) if there is
+// none. A token file that others may read is refused, naming it (core/file.h).
 Result<std::string> LoadOrCreateToken(const std::string& path);
 
 struct AdminApi {
-  std::string token;             // set when the role starts; empty refuses every call
+  std::string token;  // set when the role starts; empty refuses every call
   std::atomic<bool> ready{false};
 };
 
-// Adds POST `path`: 503 until `api.ready`, 401 without the token (constant-time
-// compare), 400 for a body that is not JSON; otherwise runs `action` on the node's
+// Adds POST `path`, gated by the token (net/bearer_gate.h) instead of the router's gate:
+// 503 until `api.ready`, 401 without the token, 403 over plain HTTP from another host,
+// 400 for a body that is not JSON; otherwise runs `action` on the node's
 // blocking pool (it may write the store) and answers with its response.
 void AddAdminRoute(Node& node, net::Router& router, std::shared_ptr<AdminApi> api, const std::string& path,
                    std::function<net::HttpResponse(const Json&)> action);

@@ -18,6 +18,8 @@ namespace riik::node {
 // Open connections one IP address may hold on a role's listener, unless the role sets
 // max_connections_per_address (0: no cap). Far above what one well-behaved client keeps.
 inline constexpr int64_t kDefaultConnectionsPerAddress = 1024;
+// Open connections a role's listener holds in all, unless the role sets max_connections.
+inline constexpr int64_t kDefaultMaxConnections = 4096;
 
 struct ListenConfig {
   std::string host = "127.0.0.1";

@@ -63,14 +63,13 @@ namespace {
 // The node's data key for store `name`: made once, kept 0600 in `keys_dir`.
 Result<std::string> DataKeyFor(const std::string& keys_dir, const std::string& name) {
   std::string path = keys_dir + "/" + name + ".key";
-  if (auto text = ReadFile(path); text.ok()) {
+  if (auto text = ReadSecretFile(path); text.ok() || text.status().code() != Code::kNotFound) {
+    if (!text.ok()) return text.status();
     auto key = HexDecode(text->substr(0, text->find('\n')));
     if (!key.ok() || key->size() != embassy::kDataKeyBytes) return DataLoss(path + " is not a 32-byte key in hex");
     return *key;
   }
-  std::error_code ec;
-  std::filesystem::create_directories(keys_dir, ec);
-  if (ec) return Unavailable("cannot create " + keys_dir + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(keys_dir));
   std::string key = embassy::NewDataKey();
   RETURN_IF_ERROR(WriteFileAtomic(path, HexEncode(key) + "\n", /*secret=*/true));
   return key;
@@ -127,10 +126,7 @@ Status Node::StartVault() {
   if (!config_.shipping) return OkStatus();
   std::vector<std::string> include = config_.shipping->List("vault");
   if (include.empty()) return OkStatus();
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(config_.data_dir) / "vault", ec);
-  std::filesystem::permissions(std::filesystem::path(config_.data_dir) / "vault", std::filesystem::perms::owner_all,
-                               ec);  // it holds keys
+  RETURN_IF_ERROR(MakePrivateDirectory(config_.data_dir + "/vault"));  // it holds keys
   ASSIGN_OR_RETURN(store::Store * vault, OpenStore("vault"));
   ASSIGN_OR_RETURN(embassy::VaultSync first, embassy::SyncVault(*vault, config_.data_dir, include));
   spdlog::info("vault: {} files kept for the data embassy", first.files);
@@ -149,9 +145,11 @@ Json Node::ShippingStatus() const {
 }
 
 Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Unavailable("cannot create data directory " + config.data_dir + ": " + ec.message());
+  // The listeners' connection caps, not the default of 1024 descriptors, bound a flood.
+  size_t files = net::RaiseOpenFileLimit();
+  spdlog::debug("open file limit: {}", files);
+  // Stores, keys and tokens live here: only the operator's account may enter.
+  RETURN_IF_ERROR(MakePrivateDirectory(config.data_dir).WithContext("the data directory"));
   std::unique_ptr<Node> node(new Node(std::move(config)));
   ASSIGN_OR_RETURN(store::Store * events, node->OpenStore("node"));
   RETURN_IF_ERROR(events->EnsureTables({kEventsTable}));
@@ -171,13 +169,13 @@ Status Node::StartRole(const RoleConfig& role) {
   RunningRole running{role.name, role.kind, "", {}};
   std::shared_ptr<RoleService> service;
   if (role.kind == "status") {
-    AddStatusRoutes(*this, router);
+    RETURN_IF_ERROR(AddStatusRoutes(*this, role, router));
   } else if (role.kind == "trust") {
     service = AddTrustRoutes(*this, router);
   } else if (role.kind == "central") {
     service = AddCentralRoutes(*this, router);
   } else if (role.kind == "exchange") {
-    service = AddExchangeRoutes(*this, router);
+    ASSIGN_OR_RETURN(service, AddExchangeRoutes(*this, role, router));
   } else if (role.kind == "registry") {
     ASSIGN_OR_RETURN(service, AddRegistryRoutes(*this, role, router));
   } else if (role.kind == "embassy") {
@@ -191,6 +189,10 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.port = role.listen.port;
   opts.threads = role.listen.threads;
   opts.tls = role.listen.tls;
+  if (service && opts.tls) {
+    if (auto check = service->client_check()) opts.tls->verify_client = std::move(check);
+    opts.tls->client_cert_optional = service->client_certificate_optional();
+  }
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
   if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();
   // Every listener caps the connections one address may hold open (Estonia 2007): a
@@ -198,6 +200,8 @@ Status Node::StartRole(const RoleConfig& role) {
   ASSIGN_OR_RETURN(int64_t per_address,
                    role.Number("max_connections_per_address", kDefaultConnectionsPerAddress, 0, 1'000'000));
   opts.max_connections_per_address = static_cast<size_t>(per_address);
+  ASSIGN_OR_RETURN(int64_t max_connections, role.Number("max_connections", kDefaultMaxConnections, 0, 1'000'000));
+  opts.max_connections = static_cast<size_t>(max_connections);
   ASSIGN_OR_RETURN(auto server, net::HttpServer::Start(std::move(opts), std::move(router)));
   running.url = server->url();
   if (service) {
@@ -220,9 +224,7 @@ Result<store::Store*> Node::OpenStore(const std::string& name) {
   if (auto it = config_.store_urls.find(name); it != config_.store_urls.end()) {
     url = it->second;
   } else {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(config_.data_dir) / name, ec);
-    if (ec) return Unavailable("cannot create the directory of store " + name + ": " + ec.message());
+    RETURN_IF_ERROR(MakePrivateDirectory(config_.data_dir + "/" + name).WithContext("the directory of store " + name));
     url = DefaultStoreUrl(config_.data_dir, name);
   }
   auto opened = store::Store::Open(store::StoreOptions{url, name});

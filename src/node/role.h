@@ -4,6 +4,9 @@
 // configuration it signs).
 #pragma once
 
+#include <openssl/x509.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,12 @@ class RoleService {
   virtual Status Start(Node& node, const RoleConfig& role, const std::string& url) = 0;
   // The stores the role serves (for endpoints.json and the status role).
   virtual std::vector<std::string> stores() const = 0;
+  // The check of a client certificate at its listener's TLS handshake, before a byte of
+  // any request is read (net::TlsServerConfig::verify_client); none by default.
+  virtual std::function<Status(X509* leaf)> client_check() const { return nullptr; }
+  // Whether a client may also connect without a certificate (an operator with a bearer
+  // token; the role's router gate keeps such connections to the operator routes).
+  virtual bool client_certificate_optional() const { return false; }
 };
 
 }  // namespace riik::node

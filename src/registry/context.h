@@ -21,6 +21,7 @@ struct RegistryContext {
   tracker::Tracker* tracker = nullptr;  // null: accesses are not recorded (tests, a registry without a key)
   class Outbox* outbox = nullptr;       // the population register's: woken after a change
   std::string registry_id;              // the registry's subsystem, e.g. EE/GOV/70000013/population
+  std::string operator_token;           // the operator's bearer token for operator routes (empty: none may)
 };
 
 // Answers with `answer()` run on a worker (at once on this thread without workers).

@@ -5,8 +5,8 @@
 
 namespace riik::registry {
 
-ExchangeCaller::ExchangeCaller(std::string security_server_url, std::string client_id)
-    : url_(std::move(security_server_url)), client_id_(std::move(client_id)), pool_(net::ClientOptions{}) {}
+ExchangeCaller::ExchangeCaller(std::string security_server_url, std::string client_id, net::ClientOptions tls)
+    : url_(std::move(security_server_url)), client_id_(std::move(client_id)), pool_(std::move(tls)) {}
 
 Result<ExchangeAnswer> ExchangeCaller::Get(const std::string& service_id, const std::string& path,
                                            const CallPurpose& purpose) {

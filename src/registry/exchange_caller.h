@@ -27,8 +27,10 @@ struct ExchangeAnswer {
 class ExchangeCaller {
  public:
   // `security_server_url`: the consumer side of the member's own security server;
-  // `client_id`: the subsystem it calls as (INSTANCE/CLASS/CODE/SUBSYSTEM).
-  ExchangeCaller(std::string security_server_url, std::string client_id);
+  // `client_id`: the subsystem it calls as (INSTANCE/CLASS/CODE/SUBSYSTEM); `tls`: for
+  // an https URL, the state root and the subsystem's own certificate and key, which
+  // the security server authenticates it by (X-Road's SSLAUTH).
+  ExchangeCaller(std::string security_server_url, std::string client_id, net::ClientOptions tls = {});
 
   // GET /r1/SERVICE-ID/PATH. A 200 answer's JSON body; otherwise Unavailable (the
   // exchange or the provider could not answer), PermissionDenied (no grant), NotFound,

@@ -20,7 +20,9 @@ using store::TextOr;
 
 const std::string kNotifications = "notifications";
 
-Result<Json> Receive(store::Store& store, const Json& event, const EventHook& hook) {
+// `caller`: the subsystem the security server authenticated (X-Road-Client), the only
+// source an event may claim.
+Result<Json> Receive(store::Store& store, const Json& event, const EventHook& hook, const std::string& caller) {
   if (!event.is_object() || !event.contains("source") || !event["source"].is_string() || !event.contains("seq") ||
       !event["seq"].is_number_integer() || !event.contains("person") || !event["person"].is_string() ||
       !event.contains("event") || !event["event"].is_string()) {
@@ -28,6 +30,10 @@ Result<Json> Receive(store::Store& store, const Json& event, const EventHook& ho
   }
   const std::string source = event["source"].get<std::string>(), person = event["person"].get<std::string>();
   const int64_t seq = event["seq"].get<int64_t>();
+  if (caller.empty()) return PermissionDenied("a notification comes through the exchange, which names its sender");
+  if (source != caller) {
+    return PermissionDenied("the event says it is from " + source.substr(0, 100) + " but was sent by " + caller);
+  }
   if (auto code = identity::PersonalCode::Parse(person); !code.ok())
     return InvalidArgument("person: " + code.status().message());
   ASSIGN_OR_RETURN(std::string text, CanonicalJson(event));
@@ -75,8 +81,9 @@ void AddNotificationRoutes(net::Router& router, RegistryContext& context, EventH
       [&context, hook](net::HttpRequest&& req, net::Responder respond) {
         auto event = ParseJson(req.body);
         if (!event.ok()) return respond(net::ErrorResponse(event.status()));
-        AnswerOnWorker(context, std::move(respond), [&context, hook, e = std::move(*event)] {
-          auto received = Receive(context.store, e, hook);
+        std::string caller(req.headers.Get("X-Road-Client"));
+        AnswerOnWorker(context, std::move(respond), [&context, hook, e = std::move(*event), caller] {
+          auto received = Receive(context.store, e, hook, caller);
           return received.ok() ? net::JsonResponse(*received) : net::ErrorResponse(received.status());
         });
       },

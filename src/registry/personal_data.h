@@ -21,9 +21,20 @@ struct Inquiry {
   std::string xroad_id;  // X-Road-Id of the call
 };
 
+// X-Road-UserId, when given, is a person: "EE" and a valid Estonian personal code
+// (InvalidArgument saying what is wrong otherwise).
+Status CheckUserId(std::string_view user_id);
+// X-Road-Issue, when given, states a purpose in words: at least kMinIssueLetters
+// letters, at most kMaxIssueBytes bytes, no control characters ("x" says nothing and
+// would make the data tracker's record meaningless).
+inline constexpr size_t kMinIssueLetters = 4;
+inline constexpr size_t kMaxIssueBytes = 512;
+Status CheckIssue(std::string_view issue);
+
 // Checks a call for the data of the person in path parameter `param`: 400 for a personal
-// code that is not valid (the message says why), 403 `purpose_required` without
-// X-Road-UserId and X-Road-Issue. On success, the inquiry to answer (and record).
+// code that is not valid or a malformed X-Road-UserId or X-Road-Issue (the message says
+// why), 403 `purpose_required` without either. On success, the inquiry to answer (and
+// record).
 Result<Inquiry> CheckPersonalDataCall(const net::HttpRequest& req, std::string_view param = "code");
 
 // The response for a refused inquiry: the status's HTTP form with a JSON error.

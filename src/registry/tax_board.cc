@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "net/bearer_gate.h"
 #include "registry/notifications.h"
 #include "registry/params.h"
 #include "registry/personal_data.h"
@@ -231,7 +232,8 @@ void AddReturnRoutes(net::Router& router, RegistryContext& context) {
 }
 
 // The board's rules for a year: PUT /rules/{year} {"flat_rate_basis_points", "basic_exemption_cents"}
-// (drafts made afterwards use them; stored returns keep the rules they were made with).
+// (drafts made afterwards use them; stored returns keep the rules they were made with),
+// for the operator alone (Authorization: Bearer, the registry's admin token).
 void AddRulesRoutes(net::Router& router, RegistryContext& context) {
   router.AddAsync(
       "PUT", "/rules/{year}",
@@ -259,7 +261,9 @@ void AddRulesRoutes(net::Router& router, RegistryContext& context) {
               {{"year", y}, {"flat_rate_basis_points", rate}, {"basic_exemption_cents", exemption}});
         });
       },
-      "application/json");
+      "application/json",
+      // The board's operator sets the rules, never a caller through the exchange.
+      [&context](const net::HttpRequest& req) { return net::RefuseUnlessBearer(context.operator_token, req); });
 }
 
 void AddAllRoutes(net::Router& router, RegistryContext& context) {

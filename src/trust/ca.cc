@@ -1,14 +1,15 @@
 // The CA hierarchy: creation, loading, issuance and revocation.
 #include "trust/ca.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 
 #include <ctime>
 #include <filesystem>
 
-#include "crypto/x509.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "crypto/x509.h"
 #include "identity/personal_code.h"
 
 namespace riik::trust {
@@ -41,10 +42,9 @@ constexpr const char* kPolicyOrgSigning = "2.999.1.2.2";
 constexpr const char* kPolicyOcsp = "2.999.1.2.3";
 constexpr const char* kPolicyTsa = "2.999.1.2.4";
 
-const char* kReasons[] = {"unspecified",     "keyCompromise",        "cACompromise",
-                          "affiliationChanged", "superseded",        "cessationOfOperation",
-                          "certificateHold", "",  // 7 is unused in RFC 5280
-                          "removeFromCRL",   "privilegeWithdrawn",   "aACompromise"};
+const char* kReasons[] = {"unspecified",   "keyCompromise",        "cACompromise",    "affiliationChanged",
+                          "superseded",    "cessationOfOperation", "certificateHold", "",  // 7 is unused in RFC 5280
+                          "removeFromCRL", "privilegeWithdrawn",   "aACompromise"};
 
 UnixMicros ToMicros(const ASN1_TIME* t) {
   std::tm tm{};
@@ -102,8 +102,8 @@ Row ToRow(const CertificateRecord& r) {
 
 // Names appear upper-case on the card: ASCII and the Estonian letters (õ ä ö ü š ž).
 std::string UpperName(std::string_view name) {
-  static const std::pair<const char*, const char*> kEstonian[] = {
-      {"õ", "Õ"}, {"ä", "Ä"}, {"ö", "Ö"}, {"ü", "Ü"}, {"š", "Š"}, {"ž", "Ž"}};
+  static const std::pair<const char*, const char*> kEstonian[] = {{"õ", "Õ"}, {"ä", "Ä"}, {"ö", "Ö"},
+                                                                  {"ü", "Ü"}, {"š", "Š"}, {"ž", "Ž"}};
   std::string out;
   for (size_t i = 0; i < name.size();) {
     bool mapped = false;
@@ -172,12 +172,18 @@ Result<Profile> ParseProfile(std::string_view name) {
 
 std::string_view ProfileName(Profile p) {
   switch (p) {
-    case Profile::kTlsServer: return "tls-server";
-    case Profile::kTlsClient: return "tls-client";
-    case Profile::kMemberAuth: return "auth";
-    case Profile::kMemberSigning: return "signing";
-    case Profile::kOcspResponder: return "ocsp";
-    case Profile::kTimestamping: return "tsa";
+    case Profile::kTlsServer:
+      return "tls-server";
+    case Profile::kTlsClient:
+      return "tls-client";
+    case Profile::kMemberAuth:
+      return "auth";
+    case Profile::kMemberSigning:
+      return "signing";
+    case Profile::kOcspResponder:
+      return "ocsp";
+    case Profile::kTimestamping:
+      return "tsa";
   }
   return "?";
 }
@@ -193,7 +199,9 @@ Result<int> ParseRevocationReason(std::string_view name) {
 }
 
 std::string CertificateAuthority::RootPemPath() const { return options_.dir + "/root.pem"; }
-std::string CertificateAuthority::CaPemPath(std::string_view ca) const { return options_.dir + "/" + std::string(ca) + ".pem"; }
+std::string CertificateAuthority::CaPemPath(std::string_view ca) const {
+  return options_.dir + "/" + std::string(ca) + ".pem";
+}
 
 Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Open(store::Store& store, CaOptions options) {
   if (options.passphrase.size() < 8) return InvalidArgument("the CA key passphrase must be at least 8 characters");
@@ -208,10 +216,12 @@ Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Open(store::
   return ca;
 }
 
+CertificateAuthority::~CertificateAuthority() {
+  OPENSSL_cleanse(options_.passphrase.data(), options_.passphrase.size());
+}
+
 Status CertificateAuthority::Create() {
-  std::error_code ec;
-  std::filesystem::create_directories(options_.dir, ec);
-  if (ec) return Unavailable("cannot create " + options_.dir + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(options_.dir));
   UnixMicros now = options_.clock();
   std::string year = Year(now);
   const std::string& state = options_.state_name;
@@ -230,14 +240,14 @@ Status CertificateAuthority::Create() {
     return s;
   };
   ASSIGN_OR_RETURN(root_key_, GenerateEcKey("P-384"));
-  ASSIGN_OR_RETURN(root_cert_, IssueCertificate(ca_spec(state + " Root CA " + year, 20, false), root_key_.get(),
-                                                nullptr, nullptr));
+  ASSIGN_OR_RETURN(root_cert_,
+                   IssueCertificate(ca_spec(state + " Root CA " + year, 20, false), root_key_.get(), nullptr, nullptr));
   ASSIGN_OR_RETURN(eid_key_, GenerateEcKey("P-384"));
   ASSIGN_OR_RETURN(eid_cert_, IssueCertificate(ca_spec(state + " eID CA " + year, 12, true), eid_key_.get(),
                                                root_cert_.get(), root_key_.get()));
   ASSIGN_OR_RETURN(org_key_, GenerateEcKey("P-256"));
-  ASSIGN_OR_RETURN(org_cert_, IssueCertificate(ca_spec(state + " Organisations CA " + year, 12, true),
-                                               org_key_.get(), root_cert_.get(), root_key_.get()));
+  ASSIGN_OR_RETURN(org_cert_, IssueCertificate(ca_spec(state + " Organisations CA " + year, 12, true), org_key_.get(),
+                                               root_cert_.get(), root_key_.get()));
 
   std::string root_pem = CertificatePem(root_cert_.get());
   struct Part {
@@ -251,7 +261,8 @@ Status CertificateAuthority::Create() {
     ASSIGN_OR_RETURN(std::string key_pem, EncryptedPrivateKeyPem(p.key, options_.passphrase));
     RETURN_IF_ERROR(WriteFileAtomic(options_.dir + "/" + p.name + ".key", key_pem, /*secret=*/true));
     if (p.cert != root_cert_.get()) {
-      RETURN_IF_ERROR(WriteFileAtomic(options_.dir + "/" + p.name + "-chain.pem", CertificatePem(p.cert) + root_pem, false));
+      RETURN_IF_ERROR(
+          WriteFileAtomic(options_.dir + "/" + p.name + "-chain.pem", CertificatePem(p.cert) + root_pem, false));
     }
   }
   // The root last: its presence marks a complete hierarchy.
@@ -262,8 +273,9 @@ Status CertificateAuthority::Create() {
 }
 
 Status CertificateAuthority::Settle() {
-  std::pair<const char*, std::string*> settings[] = {
-      {"state_name", &options_.state_name}, {"ocsp_url", &options_.ocsp_url}, {"ca_issuers_url", &options_.ca_issuers_url}};
+  std::pair<const char*, std::string*> settings[] = {{"state_name", &options_.state_name},
+                                                     {"ocsp_url", &options_.ocsp_url},
+                                                     {"ca_issuers_url", &options_.ca_issuers_url}};
   RETURN_IF_ERROR(store_
                       .Write([&](store::WriteTxn& txn) -> Status {
                         for (auto& [key, value] : settings) {
@@ -293,7 +305,7 @@ Status CertificateAuthority::Load() {
     std::string base = options_.dir + "/" + p.name;
     ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(base + ".pem"));
     ASSIGN_OR_RETURN(*p.cert, ParseCertificatePem(cert_pem));
-    ASSIGN_OR_RETURN(std::string key_pem, ReadFile(base + ".key"));
+    ASSIGN_OR_RETURN(std::string key_pem, ReadSecretFile(base + ".key"));
     auto key = ParsePrivateKeyPem(key_pem, options_.passphrase);
     if (!key.ok()) return PermissionDenied("the CA passphrase does not open " + base + ".key");
     *p.key = std::move(*key);
@@ -336,7 +348,8 @@ Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
   CertificateSpec s;
   s.subject = {{"C", "EE"}};
   if (!req.organization.empty()) s.subject.emplace_back("O", req.organization);
-  if (!req.organization_identifier.empty()) s.subject.emplace_back("organizationIdentifier", req.organization_identifier);
+  if (!req.organization_identifier.empty())
+    s.subject.emplace_back("organizationIdentifier", req.organization_identifier);
   s.subject.emplace_back("CN", req.common_name);
   s.not_before = now - 60'000'000;
   s.not_after = now + req.days * kDay;
@@ -358,7 +371,8 @@ Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
       break;
     case Profile::kMemberAuth:
       // A security server presents it as a server to its peers and as a client to theirs.
-      if (s.subject_alt_names.empty()) return InvalidArgument("a security server's auth certificate needs --dns or --ip names");
+      if (s.subject_alt_names.empty())
+        return InvalidArgument("a security server's auth certificate needs --dns or --ip names");
       s.key_usage = "critical,digitalSignature";
       s.extended_key_usage = "serverAuth,clientAuth";
       s.policy_oids = {kPolicyOrgTls};
@@ -389,7 +403,8 @@ Result<CertificateRecord> CertificateAuthority::IssueFrom(std::string_view issue
   bool eid = issuer == "eid";
   X509* ca_cert = eid ? eid_cert_.get() : org_cert_.get();
   EVP_PKEY* ca_key = eid ? eid_key_.get() : org_key_.get();
-  if (!options_.ca_issuers_url.empty()) spec.ca_issuers_url = options_.ca_issuers_url + "/" + std::string(issuer) + ".crt";
+  if (!options_.ca_issuers_url.empty())
+    spec.ca_issuers_url = options_.ca_issuers_url + "/" + std::string(issuer) + ".crt";
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, IssueCertificate(spec, subject_key, ca_cert, ca_key));
   ASSIGN_OR_RETURN(CertificateRecord r, Record(cert.get(), std::string(issuer), profile));
   RETURN_IF_ERROR(store_
@@ -470,7 +485,7 @@ Result<CertificateRecord> CertificateAuthority::Revoke(const std::string& serial
 }
 
 Result<std::vector<CertificateRecord>> CertificateAuthority::RevokePerson(const std::string& code,
-                                                                         std::string_view reason) {
+                                                                          std::string_view reason) {
   RETURN_IF_ERROR(ParseRevocationReason(reason).status());
   ASSIGN_OR_RETURN(auto all, FindByPersonalCode(code));
   std::vector<CertificateRecord> revoked;
@@ -495,7 +510,7 @@ Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile
   Signer s;
   if (std::filesystem::exists(base + ".pem") && std::filesystem::exists(base + ".key")) {
     ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(base + ".pem"));
-    ASSIGN_OR_RETURN(std::string key_pem, ReadFile(base + ".key"));
+    ASSIGN_OR_RETURN(std::string key_pem, ReadSecretFile(base + ".key"));
     ASSIGN_OR_RETURN(s.cert, ParseCertificatePem(cert_pem));
     auto key = ParsePrivateKeyPem(key_pem, options_.passphrase);
     if (!key.ok()) return PermissionDenied("the CA passphrase does not open " + base + ".key");

@@ -49,12 +49,12 @@ struct CaOptions {
 struct IssueRequest {
   Profile profile = Profile::kTlsServer;
   std::string common_name;
-  std::string organization;                       // O=, optional
-  std::string organization_identifier;            // e.g. NTREE-70000310, optional
+  std::string organization;             // O=, optional
+  std::string organization_identifier;  // e.g. NTREE-70000310, optional
   std::vector<std::string> dns_names;
   std::vector<std::string> ip_addresses;
   int days = 365;
-  EVP_PKEY* public_key = nullptr;                 // the subject's key (only its public half is used)
+  EVP_PKEY* public_key = nullptr;  // the subject's key (only its public half is used)
 };
 
 // Which of a citizen's two eID keys a certificate is for, as on the ID card.
@@ -75,13 +75,13 @@ struct EidRequest {
 };
 
 struct CertificateRecord {
-  std::string serial;       // upper-case hex
-  std::string ca;           // "root", "eid" or "org"
+  std::string serial;  // upper-case hex
+  std::string ca;      // "root", "eid" or "org"
   std::string profile;
   std::string subject;
   UnixMicros not_before = 0;
   UnixMicros not_after = 0;
-  std::string status;       // "good" or "revoked"
+  std::string status;  // "good" or "revoked"
   std::optional<UnixMicros> revoked_at;
   std::optional<std::string> reason;
   std::string pem;
@@ -92,6 +92,8 @@ class CertificateAuthority {
   // Loads the hierarchy from options.dir, creating it (and journaling it) on first use.
   // Fails if the passphrase does not open the existing keys.
   static Result<std::unique_ptr<CertificateAuthority>> Open(store::Store& store, CaOptions options);
+  // Wipes the passphrase from memory.
+  ~CertificateAuthority();
 
   // Issues an organisation certificate from the organisations CA.
   Result<CertificateRecord> Issue(const IssueRequest& request);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/encoding.h"
+#include "core/file.h"
 #include "core/metrics.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
@@ -160,12 +161,20 @@ class SecurityServerTest : public LogTest {
     c.members = {{*ParseMemberId("EE/GOV/70000001"), "Population Register", {"population"}},
                  {*ParseMemberId("EE/GOV/70000310"), "Tax and Customs Board", {"tax", "customs"}},
                  {*ParseMemberId("EE/GOV/70000009"), "A member whose server is down", {"dead"}}};
-    c.servers = {{*ParseMemberId("EE/GOV/70000310"), "ss1", tax_.provider_url, tax_.auth_sha256,
+    c.servers = {{*ParseMemberId("EE/GOV/70000310"),
+                  "ss1",
+                  tax_.provider_url,
+                  tax_.auth_sha256,
                   {*ParseClientId(kTaxClient), *ParseClientId(kCustomsClient)}},
-                 {*ParseMemberId("EE/GOV/70000001"), "ss1",
-                  population_at_tax_address_ ? tax_.provider_url : population_.provider_url, population_.auth_sha256,
+                 {*ParseMemberId("EE/GOV/70000001"),
+                  "ss1",
+                  population_at_tax_address_ ? tax_.provider_url : population_.provider_url,
+                  population_.auth_sha256,
                   {*ParseClientId("EE/GOV/70000001/population")}},
-                 {*ParseMemberId("EE/GOV/70000009"), "ss1", "https://127.0.0.1:1", std::string(64, '0'),
+                 {*ParseMemberId("EE/GOV/70000009"),
+                  "ss1",
+                  "https://127.0.0.1:1",
+                  std::string(64, '0'),
                   {*ParseClientId("EE/GOV/70000009/dead")}}};
     for (const char* s : {kPersonService, kSlowService, "EE/GOV/70000001/population/down", "EE/GOV/70000009/dead/x"}) {
       c.services.push_back({*ParseServiceId(s), s});
@@ -187,7 +196,7 @@ class SecurityServerTest : public LogTest {
     auto rec = ca_->Issue(req);
     EXPECT_TRUE(rec.ok()) << rec.status().ToString();
     WriteText(base + ".pem", rec->pem + CertificatePem(ca_->org_certificate()));
-    WriteText(base + ".key", *PrivateKeyPem(key->get()));
+    EXPECT_TRUE(WriteFileAtomic(base + ".key", *PrivateKeyPem(key->get()), /*secret=*/true).ok());
     return DigestHex(Sha256(CertificateDer(ParseCertificatePem(rec->pem)->get())));
   }
 
@@ -218,7 +227,11 @@ class SecurityServerTest : public LogTest {
                      {"provider_listen", "127.0.0.1:0"},
                      {"signing_cert", m.dir + "/sign.pem"},
                      {"signing_key", m.dir + "/sign.key"},
-                     {"workers", "8"}};
+                     {"workers", "8"},
+                     // The test's information systems call over plain HTTP (development);
+                     // e2e/security_test.sh covers certificates (X-Road's SSLAUTH).
+                     {"plain_http_clients", std::string(kTaxClient) + "," + kCustomsClient +
+                                                ",EE/GOV/70000001/population,EE/GOV/70000009/dead"}};
     for (auto& [k, v] : extra) role.settings[k] = v;
     node::NodeConfig config;
     config.data_dir = m.dir + "/data";
@@ -261,7 +274,8 @@ class SecurityServerTest : public LogTest {
       ASSERT_TRUE(WaitFor([&] {
         auto s = Admin(*m, "/admin/status", Json::object());
         return s.ok() && (*s)["conf"]["version"] == 2;
-      })) << m->server_id << " did not load configuration version 2";
+      })) << m->server_id
+          << " did not load configuration version 2";
     }
   }
 
@@ -309,7 +323,8 @@ class SecurityServerTest : public LogTest {
 
 TEST_F(SecurityServerTest, GrantedCallGoesEndToEndAndBothLogsHoldVerifiableEvidence) {
   ASSERT_NO_FATAL_FAILURE(StartBoth());
-  ASSERT_TRUE(Grant({{"service", kPersonService}, {"client", kTaxClient}, {"method", "get"}, {"path", "/persons"}}).ok());
+  ASSERT_TRUE(
+      Grant({{"service", kPersonService}, {"client", kTaxClient}, {"method", "get"}, {"path", "/persons"}}).ok());
 
   net::Headers h = ClientHeaders();
   h.Add("X-Road-Id", "tax-return-2026-0001");
@@ -361,7 +376,8 @@ TEST_F(SecurityServerTest, GrantedCallGoesEndToEndAndBothLogsHoldVerifiableEvide
     ASSERT_TRUE(WaitFor([&] {
       auto s = Admin(*m, "/admin/status", Json::object());
       return s.ok() && (*s)["log"]["pending_timestamps"] == 0;
-    })) << m->server_id << ": tree heads not timestamped";
+    })) << m->server_id
+        << ": tree heads not timestamped";
     store::StoreOptions so{node::DefaultStoreUrl(m->dir + "/data", m->role), m->role};
     so.read_only = true;
     auto store = store::Store::Open(so);
@@ -457,10 +473,12 @@ TEST_F(SecurityServerTest, ExpiredOrForgedConfigurationIsRefusedAndTheLastGoodOn
   EXPECT_TRUE(WaitFor([&] { return RefreshFailures(kTaxServer) > failures; }, 3000));
 
   net::HttpResponse r;
-  EXPECT_TRUE(WaitFor([&] {
-    r = Call("GET", person, ClientHeaders());
-    return r.status == 503;
-  }, 6000));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        r = Call("GET", person, ClientHeaders());
+        return r.status == 503;
+      },
+      6000));
   EXPECT_EQ(ErrorType(r), "Server.ClientProxy.OutdatedGlobalConf");
   EXPECT_NE(r.body.find("expired"), std::string::npos) << r.body;
   EXPECT_NE(Metrics().Render().find("riik_exchange_globalconf_expires_at_seconds{server=\"EE/GOV/70000310/ss1\"}"),

@@ -2,14 +2,21 @@
 // graceful stop.
 #include "net/server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/file.h"
 #include "core/metrics.h"
 #include "crypto/self_signed.h"
+#include "net/bearer_gate.h"
 #include "net/client.h"
 #include "support/raw_socket.h"
 #include "support/temp_dir.h"
@@ -41,7 +48,8 @@ Router EchoRouter() {
   });
   r.Add("GET", "/whoami", [](const HttpRequest& req) {
     char name[256] = "";
-    if (req.peer_cert) X509_NAME_get_text_by_NID(X509_get_subject_name(req.peer_cert.get()), NID_commonName, name, sizeof name);
+    if (req.peer_cert)
+      X509_NAME_get_text_by_NID(X509_get_subject_name(req.peer_cert.get()), NID_commonName, name, sizeof name);
     return JsonResponse(Json{{"cn", std::string(name)}});
   });
   return r;
@@ -117,7 +125,8 @@ TEST(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->status, 200);
   }
-  auto twice = RawExchange(server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto twice =
+      RawExchange(server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   size_t first = twice.find("HTTP/1.1 200");
   ASSERT_NE(first, std::string::npos);
   EXPECT_NE(twice.find("HTTP/1.1 200", first + 1), std::string::npos);
@@ -138,21 +147,25 @@ TEST(HttpServerTest, MalformedRequestsGetA4xxAndTheServerKeepsServing) {
   auto server = StartServer(opts);
   uint16_t port = server->port();
 
-  auto huge_header = RawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n");
+  auto huge_header =
+      RawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n");
   EXPECT_EQ(StatusOf(huge_header), 431) << huge_header;
   EXPECT_NE(huge_header.find("header_too_large"), std::string::npos);
 
-  auto huge_body = RawExchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n" +
-                                         std::string(5000, ' '));
+  auto huge_body = RawExchange(
+      port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n" +
+                std::string(5000, ' '));
   EXPECT_EQ(StatusOf(huge_body), 413) << huge_body;
   EXPECT_NE(huge_body.find("exceeds the limit of 1000 bytes"), std::string::npos);
 
-  auto truncated = RawExchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
+  auto truncated = RawExchange(
+      port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
   EXPECT_EQ(StatusOf(truncated), 400) << truncated;
   EXPECT_NE(truncated.find("after 5 of 100 body bytes"), std::string::npos) << truncated;
 
-  auto stalled = RawExchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
-                             {.half_close = false});
+  auto stalled = RawExchange(
+      port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+      {.half_close = false});
   EXPECT_EQ(StatusOf(stalled), 408) << stalled;
 
   auto garbage = RawExchange(port, "HELLO THERE\r\n\r\n");
@@ -165,6 +178,73 @@ TEST(HttpServerTest, MalformedRequestsGetA4xxAndTheServerKeepsServing) {
   auto after = Fetch("GET", server->url() + "/healthz");
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->status, 200);
+}
+
+// RFC 9112 §6.3: a request whose last transfer coding is not chunked has no knowable
+// length; it is refused and the connection closed, so what follows is never taken for
+// a request of its own (smuggling).
+TEST(HttpServerTest, ATransferEncodingThatIsNotChunkedIsRefused) {
+  auto server = StartServer(ServerOptions{});
+  auto answer = RawExchange(server->port(),
+                            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            "Transfer-Encoding: gzip\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(StatusOf(answer), 400) << answer;
+  EXPECT_NE(answer.find("Transfer-Encoding must end in chunked"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << "the smuggled request was answered: " << answer;
+}
+
+// A header trickled a byte at a time is bounded by read_timeout, not idle_timeout.
+TEST(HttpServerTest, ATrickledHeaderTimesOutAfterTheReadTimeout) {
+  ServerOptions opts;
+  opts.read_timeout = std::chrono::milliseconds(300);
+  opts.idle_timeout = std::chrono::milliseconds(20000);
+  auto server = StartServer(opts);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  auto start = std::chrono::steady_clock::now();
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 'a');
+  bool closed = false;
+  for (char c : request) {  // 100 ms a byte: 20 s for the whole header if nothing stopped it
+    if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) {
+      closed = true;
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) > 0) {
+      closed = true;
+      break;
+    }
+  }
+  char buf[512];
+  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  ::close(fd);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(closed);
+  EXPECT_LT(took, std::chrono::seconds(3));
+  if (n > 0) {
+    EXPECT_EQ(StatusOf(std::string(buf, static_cast<size_t>(n))), 408);
+  }
+}
+
+TEST(HttpServerTest, ConnectionsInAllAreCapped) {
+  ServerOptions opts;
+  opts.max_connections = 2;
+  auto server = StartServer(opts);
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < 2; ++i) {
+    auto c = HttpClient::Create(server->url());
+    ASSERT_TRUE(c.ok());
+    ASSERT_EQ((*c)->Get("/healthz")->status, 200);
+    held.push_back(std::move(*c));
+  }
+  auto third = Fetch("GET", server->url() + "/healthz");
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(third->status, 503);
+  EXPECT_NE(third->body.find("at most 2 in all"), std::string::npos) << third->body;
 }
 
 TEST(HttpServerTest, ConnectionsPerAddressAreCapped) {
@@ -236,7 +316,7 @@ class TlsTest : public ::testing::Test {
     EXPECT_TRUE(id.ok());
     std::string cert = dir_ / (name + ".pem"), key = dir_ / (name + ".key");
     std::ofstream(cert) << id->cert_pem;
-    std::ofstream(key) << id->key_pem;
+    EXPECT_TRUE(WriteFileAtomic(key, id->key_pem, /*secret=*/true).ok());
     return {cert, key};
   }
   riik::testing::TempDir dir_;
@@ -245,7 +325,7 @@ class TlsTest : public ::testing::Test {
 
 TEST_F(TlsTest, HttpsWithServerVerification) {
   ServerOptions opts;
-  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, "", nullptr};
+  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, ""};
   auto server = StartServer(opts);
   ASSERT_EQ(server->url().substr(0, 8), "https://");
   ClientOptions co;
@@ -262,7 +342,7 @@ TEST_F(TlsTest, HttpsWithServerVerification) {
 
 TEST_F(TlsTest, ConnectionsBeyondTheCapAreClosedBeforeTheHandshake) {
   ServerOptions opts;
-  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, "", nullptr};
+  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, ""};
   opts.max_connections_per_address = 1;
   auto server = StartServer(opts);
   ClientOptions co;
@@ -278,9 +358,10 @@ TEST_F(TlsTest, ConnectionsBeyondTheCapAreClosedBeforeTheHandshake) {
 
 TEST_F(TlsTest, MutualTlsPassesTheClientCertificateAndTheHookDecides) {
   ServerOptions opts;
-  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, client_id_.first + "", nullptr};
+  opts.tls = TlsServerConfig{server_id_.first, server_id_.second, client_id_.first + ""};
   // Trust both client certificates at the TLS layer; the hook admits only one.
-  std::ofstream(dir_ / "clients.pem") << std::ifstream(client_id_.first).rdbuf() << std::ifstream(stranger_id_.first).rdbuf();
+  std::ofstream(dir_ / "clients.pem") << std::ifstream(client_id_.first).rdbuf()
+                                      << std::ifstream(stranger_id_.first).rdbuf();
   opts.tls->client_ca_file = dir_ / "clients.pem";
   opts.tls->verify_client = [](X509* leaf) -> Status {
     char cn[256] = "";
@@ -308,6 +389,49 @@ TEST_F(TlsTest, MutualTlsPassesTheClientCertificateAndTheHookDecides) {
   ASSERT_TRUE(refused.ok()) << refused.status().ToString();
   EXPECT_EQ(refused->status, 403);
   EXPECT_NE(refused->body.find("not a registered member"), std::string::npos);
+}
+
+// The operator's gate: a bearer token never taken over plain HTTP from another host.
+TEST(BearerGateTest, TokenOverTlsOrLoopbackOnly) {
+  HttpRequest req;
+  req.headers.Add("Authorization", "Bearer s3cret-token-of-the-operator");
+  req.remote = "10.0.0.5:40000";
+  auto refused = RefuseUnlessBearer("s3cret-token-of-the-operator", req);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->body.find("plain_http_refused"), std::string::npos);
+  req.tls = true;
+  EXPECT_FALSE(RefuseUnlessBearer("s3cret-token-of-the-operator", req).has_value());
+  req.tls = false;
+  for (const char* local : {"127.0.0.1:5", "::1:5", "::ffff:127.0.0.1:5"}) {
+    req.remote = local;
+    EXPECT_FALSE(RefuseUnlessBearer("s3cret-token-of-the-operator", req).has_value()) << local;
+  }
+  auto wrong = RefuseUnlessBearer("another-token-altogether-0000000", req);
+  ASSERT_TRUE(wrong.has_value());
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(RefuseUnlessBearer("", req)->status, 401);  // no token configured: nobody
+}
+
+// A router's gate runs before every route without a gate of its own.
+TEST(RouterTest, TheGateRefusesBeforeTheHandlerRuns) {
+  Router router;
+  bool ran = false;
+  router.Add("GET", "/data", [&](const HttpRequest&) {
+    ran = true;
+    return JsonResponse(Json::object());
+  });
+  router.Add(
+      "GET", "/operator", [](const HttpRequest&) { return JsonResponse(Json::object()); }, "",
+      [](const HttpRequest&) { return std::optional<HttpResponse>(); });
+  router.SetGate([](const HttpRequest&) { return std::optional<HttpResponse>(JsonError(403, "gated", "no")); });
+  HttpRequest req;
+  req.method = "GET";
+  req.path = "/data";
+  EXPECT_EQ(router.TryHandleNow(req)->status, 403);
+  EXPECT_FALSE(ran);
+  req.path = "/operator";
+  EXPECT_EQ(router.TryHandleNow(req)->status, 200);
 }
 
 }  // namespace

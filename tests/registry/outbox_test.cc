@@ -94,7 +94,8 @@ TEST_F(OutboxTest, OnlySubscribersGetEventsAndOnlyAtTheirOwnService) {
   EXPECT_TRUE(population_->Query("SELECT * FROM outbox")->empty());
   Status foreign = Outbox::Subscribe(*population_, kSubscriber, "address_changed", "EE/COM/10060701/bank/notify");
   EXPECT_EQ(foreign.code(), Code::kPermissionDenied);
-  ASSERT_TRUE(Outbox::Subscribe(*population_, kSubscriber, "address_changed", std::string(kSubscriber) + "/notify").ok());
+  ASSERT_TRUE(
+      Outbox::Subscribe(*population_, kSubscriber, "address_changed", std::string(kSubscriber) + "/notify").ok());
   Change("38001085718", 1);
   Change("49403136526", 2);
   auto queued = population_->Query("SELECT seq, person FROM outbox ORDER BY seq");
@@ -103,7 +104,8 @@ TEST_F(OutboxTest, OnlySubscribersGetEventsAndOnlyAtTheirOwnService) {
 }
 
 TEST_F(OutboxTest, EventsArriveInOrderAndASubscriberThatWasDownCatchesUp) {
-  ASSERT_TRUE(Outbox::Subscribe(*population_, kSubscriber, "address_changed", std::string(kSubscriber) + "/notify").ok());
+  ASSERT_TRUE(
+      Outbox::Subscribe(*population_, kSubscriber, "address_changed", std::string(kSubscriber) + "/notify").ok());
   StandIn ss(*subscriber_);
   ss.Start();
   const uint16_t port = ss.port();
@@ -123,7 +125,8 @@ TEST_F(OutboxTest, EventsArriveInOrderAndASubscriberThatWasDownCatchesUp) {
   ss.Start(port);  // back: everything queued arrives, in order
   ASSERT_TRUE(WaitFor(5)) << Received().size();
   EXPECT_EQ(Received(), (std::vector<int64_t>{1, 2, 3, 4, 5}));
-  for (int i = 0; i < 100 && outbox.Pending()[kSubscriber] > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 100 && outbox.Pending()[kSubscriber] > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(outbox.Pending()[kSubscriber], 0);
 }
 
@@ -136,6 +139,7 @@ TEST_F(OutboxTest, ReceivingIsIdempotentAndInOrder) {
     req.method = "POST";
     req.path = req.target = "/notify";
     req.headers.Add("Content-Type", "application/json");
+    req.headers.Add("X-Road-Client", kSource);  // as the security server relays it
     req.body = body.dump();
     net::HttpResponse out;
     routes.Dispatch(std::move(req), net::Responder([&out](net::HttpResponse r) { out = std::move(r); }));
@@ -153,6 +157,12 @@ TEST_F(OutboxTest, ReceivingIsIdempotentAndInOrder) {
   event["person"] = "38001085719";
   event["seq"] = 2;
   EXPECT_EQ(post(event).status, 400);
+  // An event claiming another source than the caller's is refused, and takes no seq.
+  event["person"] = "38001085718";
+  event["source"] = "EE/GOV/70000349/tax";
+  auto forged = post(event);
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_NE(forged.body.find("but was sent by EE/GOV/70000013/population"), std::string::npos) << forged.body;
   EXPECT_EQ(Received(), std::vector<int64_t>{1});
 }
 

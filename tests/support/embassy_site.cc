@@ -67,7 +67,7 @@ Status EmbassySite::StartEmbassy(uint16_t port, size_t which) {
   c.data_dir = dir_ + "/embassy" + (which ? std::to_string(which) : "");
   node::RoleConfig role{"embassy", "embassy", {}, {}};
   role.listen.port = port;
-  role.listen.tls = net::TlsServerConfig{dir_ + "/embassy-auth.pem", dir_ + "/embassy-auth.key", root_, nullptr};
+  role.listen.tls = net::TlsServerConfig{dir_ + "/embassy-auth.pem", dir_ + "/embassy-auth.key", root_};
   role.settings = {{"trust_root", root_}, {"senders", sender_sha_}, {"archive_dir", archive(which)}};
   c.roles.push_back(role);
   if (embassies_.size() <= which) embassies_.resize(which + 1);

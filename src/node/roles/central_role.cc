@@ -10,6 +10,7 @@
 #include "exchange/central_registry.h"
 #include "node/admin_api.h"
 #include "node/node.h"
+#include "node/role_keys.h"
 
 namespace riik::node {
 namespace {
@@ -53,24 +54,16 @@ class CentralService : public RoleService {
 
 Status CentralService::Start(Node& node, const RoleConfig& role, const std::string&) {
   std::string dir = role.Setting("dir", (std::filesystem::path(node.config().data_dir) / "central").string());
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(dir));
   std::string cert_path = role.Setting("signing_cert"), key_path = role.Setting("signing_key");
   if (cert_path.empty() || key_path.empty()) {
     return InvalidArgument(
         "the central role needs signing_cert and signing_key (its certificate from the "
         "organisations CA: riik ca issue --profile signing)");
   }
-  std::string passphrase;
-  if (std::string pf = role.Setting("key_passphrase_file"); !pf.empty()) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(pf));
-    passphrase = text.substr(0, text.find('\n'));
-  }
   ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(cert_path));
   ASSIGN_OR_RETURN(cert, ParseCertificatePem(cert_pem));
-  ASSIGN_OR_RETURN(std::string key_pem, ReadFile(key_path));
-  ASSIGN_OR_RETURN(key, ParsePrivateKeyPem(key_pem, passphrase));
+  ASSIGN_OR_RETURN(key, ReadKey(key_path, role.Setting("key_passphrase_file")));
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     return InvalidArgument(key_path + " is not the key of " + cert_path);
   }

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/file.h"
 #include "crypto/sha256.h"
@@ -30,6 +32,47 @@ using exchange::SecurityProxy;
 
 constexpr size_t kDefaultMaxBody = 4 << 20;
 
+// The member's information systems, as the consumer side knows them.
+struct ConsumerClients {
+  std::map<std::string, std::set<std::string>> pins;  // subsystem id -> its certificates' SHA-256
+  std::set<std::string> all_pins;
+  std::set<std::string> plain;  // subsystems allowed over plain HTTP
+
+  // OK if the call as `client` came over TLS with one of its certificates, or over plain
+  // HTTP for a subsystem allowed there; PermissionDenied saying which it was otherwise.
+  Status Authenticate(const std::string& client, const net::HttpRequest& req) const {
+    if (!req.tls) {
+      if (plain.count(client)) return OkStatus();
+      return PermissionDenied("subsystem " + client +
+                              " must call over HTTPS with its own certificate; this security server takes plain "
+                              "HTTP only from the subsystems its plain_http_clients names (development)");
+    }
+    auto it = pins.find(client);
+    if (it == pins.end()) {
+      return PermissionDenied("no certificate is registered at this security server for subsystem " + client);
+    }
+    return CheckPinned(it->second, req.peer_cert.get(), "only the information system of " + client);
+  }
+};
+
+Result<ConsumerClients> ReadConsumerClients(const RoleConfig& role) {
+  ConsumerClients c;
+  for (const auto& [key, value] : role.settings) {
+    if (!key.starts_with("client_cert.")) continue;
+    ASSIGN_OR_RETURN(exchange::ClientId id, exchange::ParseClientId(key.substr(12)));
+    ASSIGN_OR_RETURN(c.pins[id.ToString()], ReadPins(role.List(key)));
+    c.all_pins.insert(c.pins[id.ToString()].begin(), c.pins[id.ToString()].end());
+  }
+  for (const std::string& text : role.List("plain_http_clients")) {
+    ASSIGN_OR_RETURN(exchange::ClientId id, exchange::ParseClientId(text));
+    c.plain.insert(id.ToString());
+  }
+  if (role.listen.tls && !c.pins.empty() && role.listen.tls->client_ca_file.empty()) {
+    return InvalidArgument("client_cert.* needs tls.client_ca on the listener (the state root)");
+  }
+  return c;
+}
+
 class ExchangeService : public RoleService {
  public:
   ~ExchangeService() override {
@@ -40,6 +83,14 @@ class ExchangeService : public RoleService {
 
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
   std::vector<std::string> stores() const override { return {store_}; }
+  std::function<Status(X509*)> client_check() const override {
+    return [pins = clients.all_pins](X509* leaf) {
+      return CheckPinned(pins, leaf, "only the information systems registered here (client_cert.*)");
+    };
+  }
+  bool client_certificate_optional() const override { return true; }  // operators, with the admin token
+
+  ConsumerClients clients;
 
   SecurityProxy* proxy() { return ready_ ? proxy_.get() : nullptr; }
   exchange::Admission& admission() { return *admission_; }
@@ -80,6 +131,10 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(int64_t backend_ms, role.Number("backend_timeout_ms", 30000, 100, 600000));
   o.peer_tls.timeout = std::chrono::milliseconds(peer_ms);
   o.backend_http.timeout = std::chrono::milliseconds(backend_ms);
+  // Towards https backends: the state root, and a certificate the backend pins.
+  o.backend_http.ca_file = trust_root;
+  o.backend_http.cert_file = role.Setting("backend_cert", o.peer_tls.cert_file);
+  o.backend_http.key_file = role.Setting("backend_key", o.peer_tls.key_file);
   ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 32, 1, 1024));
   o.workers = static_cast<int>(workers);
   ASSIGN_OR_RETURN(int64_t max_body, role.Number("max_body_bytes", kDefaultMaxBody, 1, 1LL << 30));
@@ -217,9 +272,7 @@ Status ExchangeService::Start(Node& node, const RoleConfig& role, const std::str
   consumer_url_ = url;
   store_ = RoleStoreName(role.name);  // one per role: several servers can share a data directory
   std::string dir = role.Setting("dir", (std::filesystem::path(node.config().data_dir) / store_).string());
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  RETURN_IF_ERROR(MakePrivateDirectory(dir));
   RETURN_IF_ERROR(StartProxy(node, role));
   ASSIGN_OR_RETURN(admin->token, LoadOrCreateToken(AdminTokenPath(dir)));
   ready_ = true;
@@ -280,8 +333,9 @@ size_t ExchangeListenerBodyLimit(const RoleConfig& role) {
   return 2 * static_cast<size_t>(limit.ok() ? *limit : kDefaultMaxBody);
 }
 
-std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) {
+Result<std::shared_ptr<RoleService>> AddExchangeRoutes(Node& node, const RoleConfig& role, net::Router& router) {
   auto s = std::make_shared<ExchangeService>();
+  ASSIGN_OR_RETURN(s->clients, ReadConsumerClients(role));
   exchange::AddRestRoutes(router, [s](net::HttpRequest&& req, net::Responder respond) {
     SecurityProxy* proxy = s->proxy();
     if (proxy == nullptr) {
@@ -294,6 +348,12 @@ std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) 
     // parse is refused by the relay itself (400) without a bucket.
     auto client = exchange::ParseClientId(req.headers.Get("X-Road-Client"));
     if (!client.ok()) return proxy->HandleConsumer(std::move(req), std::move(respond));
+    // Who calls is authenticated before anything is spent on the call (no admission
+    // bucket for a client that is not one).
+    if (Status st = s->clients.Authenticate(client->ToString(), req); !st.ok()) {
+      return respond(exchange::XRoadErrorResponse(
+          exchange::XRoadError::Make(exchange::kClientProxyPrefix, "SslAuthenticationFailed", 403, st.message()), ""));
+    }
     auto ticket = s->admission().Admit(client->ToString());
     if (!ticket.ok()) {
       return respond(exchange::XRoadErrorResponse(
@@ -314,7 +374,7 @@ std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router) 
   for (auto [path, action] : admin) {
     AddAdminRoute(node, router, s->admin, path, [s, action](const Json& body) { return action(*s, body); });
   }
-  return s;
+  return std::shared_ptr<RoleService>(s);
 }
 
 }  // namespace riik::node

@@ -1,7 +1,9 @@
 // The exchange role: a member's security server (exchange/security_proxy.h).
 //   ANY  /r1/{INSTANCE}/{CLASS}/{CODE}/{SUBSYSTEM}/{SERVICE}[/path][?query]
-//        on the role's own listener (plain HTTP, for the member's information
-//        systems): the X-Road Message Protocol for REST 1.0 (docs/exchange.md)
+//        on the role's own listener, for the member's information systems: the X-Road
+//        Message Protocol for REST 1.0 (docs/exchange.md). Each client subsystem is
+//        authenticated as X-Road's SSLAUTH does it: over TLS by its certificate
+//        (client_cert.SUBSYSTEM), over plain HTTP only if plain_http_clients names it
 //   the provider listener (`provider_listen`, TLS, client certificates required): the
 //        same paths, from other security servers
 //   POST /admin/grant, /admin/revoke  {"service", "client", "method"?, "path"?}
@@ -29,6 +31,13 @@
 //   client_rate_per_s (2000), client_burst (400), client_max_in_flight (workers/2)
 //                       admission per client subsystem on the consumer side (429
 //                       Server.ClientProxy.TooManyRequests beyond them)
+//   client_cert.SUBSYSTEM  the PEM certificate(s) (comma-separated files) the
+//                       information system of SUBSYSTEM presents on the role's TLS
+//                       listener (tls.client_ca: the state root); pinned by SHA-256
+//   plain_http_clients  subsystems allowed to call over plain HTTP (development only;
+//                       anyone on the network can claim to be them)
+//   backend_cert, backend_key  the client certificate towards https backends (default
+//                       auth_cert, auth_key); backends pin it
 //   dir                 admin token directory (default DATA_DIR/STORE)
 // The store (message log, access rights) is RoleStoreName(NAME) (node.h).
 #pragma once
@@ -47,7 +56,8 @@ class Node;
 
 // Adds the consumer routes and the admin API; they answer 503 until Start() has loaded
 // the keys, opened the message log and started the provider listener.
-std::shared_ptr<RoleService> AddExchangeRoutes(Node& node, net::Router& router);
+// Fails for client settings that do not parse or name unreadable certificates.
+Result<std::shared_ptr<RoleService>> AddExchangeRoutes(Node& node, const RoleConfig& role, net::Router& router);
 
 // The body limit for the role's own listener: above the relay's max_body_bytes, so that
 // an oversize call gets the X-Road error rather than the listener's bare 413.

@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <set>
 
 #include "core/thread_pool.h"
 #include "exchange/tsa_client.h"
+#include "node/admin_api.h"
 #include "node/node.h"
 #include "node/role_keys.h"
 #include "registry/load.h"
@@ -44,7 +46,16 @@ class RegistryService : public RoleService {
   }
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
   std::vector<std::string> stores() const override { return {store_name_}; }
+  std::function<Status(X509*)> client_check() const override {
+    if (exchange_pins_.empty()) return nullptr;
+    return
+        [pins = exchange_pins_](X509* leaf) { return CheckPinned(pins, leaf, "only this registry's security server"); };
+  }
+  bool client_certificate_optional() const override { return true; }
   registry::RegistryContext& context() { return context_; }
+  // The certificates of the security server(s) that may call (empty: a plain-HTTP
+  // listener for development).
+  std::set<std::string> exchange_pins_;
 
  private:
   std::string store_name_;
@@ -82,6 +93,46 @@ Result<std::unique_ptr<tracker::Tracker>> OpenTracker(Node& node, const RoleConf
   return tracker::Tracker::Open(store, registry, std::move(log));
 }
 
+// Who may call the registry's listener: over TLS, exactly the security server
+// certificate(s) in exchange_cert (the listener must ask for client certificates);
+// plain HTTP only where plain_http = "development" says so.
+Result<std::set<std::string>> ListenerPins(const RoleConfig& role) {
+  if (!role.listen.tls) {
+    if (role.Setting("plain_http") != "development") {
+      return InvalidArgument(
+          "a registry listens with mutual TLS for its security server (tls.cert, tls.key, tls.client_ca and "
+          "exchange_cert); plain HTTP, where anyone on the network could call as any member, only with "
+          "plain_http = \"development\"");
+    }
+    return std::set<std::string>();
+  }
+  if (role.listen.tls->client_ca_file.empty()) {
+    return InvalidArgument(
+        "a registry's listener needs tls.client_ca (the state root) to authenticate its security server");
+  }
+  std::vector<std::string> certs = role.List("exchange_cert");
+  if (certs.empty()) {
+    return InvalidArgument("exchange_cert must name the certificate of the security server that calls this registry");
+  }
+  return ReadPins(certs);
+}
+
+// The registry's client side towards its security server: for https, the state root
+// and the subsystem's certificate (client_cert/client_key, else the listener's own).
+Result<net::ClientOptions> ExchangeClientTls(const RoleConfig& role, const std::string& url) {
+  net::ClientOptions tls;
+  if (!url.starts_with("https://")) return tls;
+  ASSIGN_OR_RETURN(tls.ca_file, role.Required("trust_root", "the state root certificate"));
+  std::string own_cert = role.listen.tls ? role.listen.tls->cert_file : "";
+  std::string own_key = role.listen.tls ? role.listen.tls->key_file : "";
+  tls.cert_file = role.Setting("client_cert", own_cert);
+  tls.key_file = role.Setting("client_key", own_key);
+  if (tls.cert_file.empty() || tls.key_file.empty()) {
+    return InvalidArgument("client_cert and client_key: the subsystem's certificate its security server knows it by");
+  }
+  return tls;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleConfig& role, net::Router& router) {
@@ -114,10 +165,25 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
   }
   std::unique_ptr<registry::ExchangeCaller> caller;
   if (std::string url = role.Setting("exchange_url"); !url.empty()) {
-    caller = std::make_unique<registry::ExchangeCaller>(url, info->ClientId());
+    ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, url));
+    caller = std::make_unique<registry::ExchangeCaller>(url, info->ClientId(), std::move(tls));
   }
+  ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role));
   ASSIGN_OR_RETURN(std::unique_ptr<tracker::Tracker> tracker, OpenTracker(node, role, *store, info->ClientId()));
   auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller), std::move(tracker), *info);
+  service->exchange_pins_ = std::move(pins);
+  std::string dir = node.config().data_dir + "/" + store_name;
+  ASSIGN_OR_RETURN(service->context().operator_token, LoadOrCreateToken(AdminTokenPath(dir)));
+  if (!service->exchange_pins_.empty()) {
+    // Only the security server calls the services: a connection without a certificate
+    // (an operator with the admin token) reaches the operator routes alone.
+    router.SetGate([](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
+      if (req.peer_cert) return std::nullopt;  // the pinned security server (checked at the handshake)
+      return net::JsonError(
+          403, "exchange_only",
+          "this registry answers only its security server (mutual TLS); call it through the exchange");
+    });
+  }
   registry::RegisterOf(info->kind).add_routes(router, service->context());
   return std::shared_ptr<RoleService>(service);
 }

@@ -5,6 +5,8 @@
 
 #include "core/encoding.h"
 #include "core/version.h"
+#include "net/bearer_gate.h"
+#include "node/admin_api.h"
 #include "node/node.h"
 
 namespace riik::node {
@@ -55,7 +57,11 @@ void OffNetworkThread(Node& node, net::Responder respond, std::function<net::Htt
 
 }  // namespace
 
-void AddStatusRoutes(Node& node, net::Router& router) {
+std::string OperatorTokenPath(const std::string& data_dir) { return data_dir + "/operator-token"; }
+
+Status AddStatusRoutes(Node& node, const RoleConfig& role, net::Router& router) {
+  ASSIGN_OR_RETURN(std::string token,
+                   LoadOrCreateToken(role.Setting("operator_token_file", OperatorTokenPath(node.config().data_dir))));
   router.Add("GET", "/", [](const net::HttpRequest&) {
     return net::JsonResponse(Json{{"service", "riik node status"},
                                   {"endpoints",
@@ -77,22 +83,29 @@ void AddStatusRoutes(Node& node, net::Router& router) {
   router.Add("GET", "/v1/stores", [&node](const net::HttpRequest&) {
     return net::JsonResponse(Json{{"stores", StoresJson(node)}});
   });
-  router.AddAsync("GET", "/v1/stores/{store}/journal", [&node](net::HttpRequest&& req, net::Responder respond) {
-    store::Store* s = FindStore(node, req.Param("store"));
-    if (!s)
-      return respond(net::JsonError(404, "not_found", "no store named '" + std::string(req.Param("store")) + "'"));
-    auto after = IntParam(req, "after", 0, 0, INT64_MAX);
-    auto limit = IntParam(req, "limit", 100, 1, kMaxJournalPage);
-    if (!after.ok()) return respond(net::ErrorResponse(after.status()));
-    if (!limit.ok()) return respond(net::ErrorResponse(limit.status()));
-    OffNetworkThread(node, std::move(respond), [s, after = *after, limit = *limit] {
-      auto entries = s->ReadJournal(after, limit);
-      if (!entries.ok()) return net::ErrorResponse(entries.status());
-      Json out = Json::array();
-      for (const auto& e : *entries) out.push_back(store::EntryToJson(e));
-      return net::JsonResponse(Json{{"store", s->node()}, {"after", after}, {"entries", out}});
-    });
-  });
+  router.AddAsync(
+      "GET", "/v1/stores/{store}/journal",
+      [&node, token](net::HttpRequest&& req, net::Responder respond) {
+        if (req.Param("store") == "vault") {
+          return respond(net::JsonError(
+              403, "never_served", "the vault holds keys and passphrases: its contents are never served over any API"));
+        }
+        store::Store* s = FindStore(node, req.Param("store"));
+        if (!s)
+          return respond(net::JsonError(404, "not_found", "no store named '" + std::string(req.Param("store")) + "'"));
+        auto after = IntParam(req, "after", 0, 0, INT64_MAX);
+        auto limit = IntParam(req, "limit", 100, 1, kMaxJournalPage);
+        if (!after.ok()) return respond(net::ErrorResponse(after.status()));
+        if (!limit.ok()) return respond(net::ErrorResponse(limit.status()));
+        OffNetworkThread(node, std::move(respond), [s, after = *after, limit = *limit] {
+          auto entries = s->ReadJournal(after, limit);
+          if (!entries.ok()) return net::ErrorResponse(entries.status());
+          Json out = Json::array();
+          for (const auto& e : *entries) out.push_back(store::EntryToJson(e));
+          return net::JsonResponse(Json{{"store", s->node()}, {"after", after}, {"entries", out}});
+        });
+      },
+      "", [token](const net::HttpRequest& req) { return net::RefuseUnlessBearer(token, req); });
   router.AddAsync("GET", "/v1/stores/{store}/digest", [&node](net::HttpRequest&& req, net::Responder respond) {
     store::Store* s = FindStore(node, req.Param("store"));
     if (!s)
@@ -107,6 +120,7 @@ void AddStatusRoutes(Node& node, net::Router& router) {
                                     {"rows", d->rows}});
     });
   });
+  return OkStatus();
 }
 
 }  // namespace riik::node

@@ -1,6 +1,7 @@
 // The trust role's handlers.
 #include "node/roles/trust_role.h"
 
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "core/file.h"
 #include "crypto/x509.h"
 #include "node/admin_api.h"
 #include "node/node.h"
@@ -180,14 +182,13 @@ Status TrustService::Start(Node& node, const RoleConfig& role, const std::string
   TrustService& t = *this;
   auto pf = role.settings.find("passphrase_file");
   if (pf == role.settings.end()) return InvalidArgument("the trust role needs passphrase_file (it opens the CA keys)");
-  std::ifstream in(pf->second);
-  std::string passphrase;
-  if (!in || !std::getline(in, passphrase)) return NotFound("cannot read the CA passphrase file " + pf->second);
-  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore("trust"));
+  ASSIGN_OR_RETURN(std::string passphrase_text, ReadSecretFile(pf->second));
   trust::CaOptions o;
+  o.passphrase = passphrase_text.substr(0, passphrase_text.find('\n'));
+  OPENSSL_cleanse(passphrase_text.data(), passphrase_text.size());
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore("trust"));
   auto dir = role.settings.find("ca_dir");
   o.dir = dir != role.settings.end() ? dir->second : (std::filesystem::path(node.config().data_dir) / "trust").string();
-  o.passphrase = passphrase;
   o.ocsp_url = url + "/ocsp";
   o.ca_issuers_url = url + "/ca";
   ASSIGN_OR_RETURN(t.ca, trust::CertificateAuthority::Open(*store, o));

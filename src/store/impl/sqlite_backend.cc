@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -232,6 +233,27 @@ class SqliteBackend final : public Backend {
 }  // namespace
 
 Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path) {
+  // Created 0600 before SQLite sees it, and an older file made private: SQLite gives the
+  // -wal and -shm files the database's own mode. By path only: closing a descriptor of a
+  // file this process has open through SQLite would drop SQLite's POSIX locks on it.
+  if (path != ":memory:") {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno != ENOENT) return Unavailable("cannot open SQLite database " + path + ": " + std::strerror(errno));
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        ::close(fd);  // new, so nobody had it open
+      } else if (errno != EEXIST) {
+        return Unavailable("cannot create SQLite database " + path + ": " + std::strerror(errno));
+      }
+    } else if ((st.st_mode & 077) != 0 && ::chmod(path.c_str(), 0600) != 0) {
+      return Unavailable("cannot make " + path + " private (0600): " + std::strerror(errno));
+    }
+    for (const char* suffix : {"-wal", "-shm"}) {
+      std::string side = path + suffix;
+      if (::stat(side.c_str(), &st) == 0 && (st.st_mode & 077) != 0) (void)::chmod(side.c_str(), 0600);
+    }
+  }
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

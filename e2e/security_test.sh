@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# An attacker on the same machine against `riik up` (issue 13's findings, replayed): each
+# door must stay shut with a clear reason. Every unauthenticated GET route is crawled for
+# key material, admin tokens and personal codes; stores, keys and tokens are private;
+# a secret file others may read stops the start, naming it.
+source "$(dirname "$0")/lib.sh"
+
+DIR="$WORK/state"
+start_up "$DIR"
+EP="$DIR/endpoints.json"
+url() { jq -r --arg r "$1" '.roles[$r].url' "$EP"; }
+ROOT="$DIR/trust/root.pem"
+CODE=38001085718
+# status CODE_EXPECTED TYPE_EXPECTED CURL ARGS…: the answer's code and JSON type.
+expect() {
+  local want=$1 type=$2
+  shift 2
+  local got
+  got=$(curl -s -o "$WORK/b" -w '%{http_code}' "$@") || true
+  [ "$got" = "$want" ] || fail "$* answered $got, expected $want: $(head -c 300 "$WORK/b")"
+  [ -z "$type" ] || jq -e --arg t "$type" '.type == $t and (.message | length > 10)' "$WORK/b" >/dev/null ||
+    fail "$* did not say why ($type): $(head -c 300 "$WORK/b")"
+}
+
+# 1. The status role: heads and digests for all, journal pages for the operator, the
+#    vault never.
+STATUS=$(url status)
+expect 401 unauthenticated "$STATUS/v1/stores/vault/journal?limit=1000"
+expect 401 unauthenticated "$STATUS/v1/stores/registry_population/journal"
+expect 401 unauthenticated -H "Authorization: Bearer $(cat "$DIR/ss_tax/admin-token")" "$STATUS/v1/stores/node/journal"
+expect 403 never_served -H "Authorization: Bearer $(cat "$DIR/operator-token")" "$STATUS/v1/stores/vault/journal"
+expect 200 "" -H "Authorization: Bearer $(cat "$DIR/operator-token")" "$STATUS/v1/stores/node/journal?limit=1"
+expect 200 "" "$STATUS/v1/stores/registry_population/digest"
+pass "status: journal pages need the operator's token (another role's token is not it); the vault's never served"
+
+# The crawl: every GET route a stranger can reach, nothing secret or personal in them.
+secrets=()
+for f in "$DIR"/operator-token "$DIR"/*/admin-token "$DIR"/trust/passphrase; do secrets+=("$(head -c 64 "$f")"); done
+crawl() {  # crawl URL [CURL ARGS…]
+  local u=$1
+  shift
+  curl -s --max-time 10 "$@" "$u" >"$WORK/page" || true
+  grep -q "PRIVATE KEY" "$WORK/page" && fail "$u serves key material"
+  grep -qE '(^|[^0-9])[1-6][0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}([^0-9]|$)' "$WORK/page" &&
+    fail "$u serves an 11-digit personal code: $(grep -oE '[1-6][0-9]{10}' "$WORK/page" | head -1)"
+  for s in "${secrets[@]}"; do grep -qF "$s" "$WORK/page" && fail "$u serves a token or passphrase"; done
+  n=$((n + 1))
+}
+n=0
+for role in $(jq -r '.roles | keys[]' "$EP"); do
+  base=$(url "$role")
+  for path in / /healthz /metrics /v1/status /v1/stores /v1/embassy /globalconf /ca/root.crt /ca/eid.crt /ca/org.crt; do
+    crawl "$base$path" --cacert "$(jq -r .ca_certificates.dev_tls "$EP")" --cacert "$ROOT"
+  done
+  for store in $(jq -r '.stores[].name' "$EP"); do crawl "$base/v1/stores/$store/digest" --cacert "$ROOT"; done
+done
+pass "crawled $n unauthenticated GETs: no key material, token, passphrase or personal code"
+
+# 2. Registries answer their own security server only.
+REG=$(url registry-population)
+expect 403 exchange_only --cacert "$ROOT" -H 'X-Road-Client: EE/GOV/99999999/made-up' -H 'X-Road-Issue: x' \
+  "$REG/person/$CODE"
+expect 403 exchange_only --cacert "$ROOT" -H 'X-Road-UserId: EE38001085718' "$REG/tracker/$CODE"
+# Another member's certificate, CA-issued and valid, is not the registry's security server.
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' "$REG/person/$CODE" -H 'X-Road-Issue: income tax return') || true
+[ "$code" = 403 ] && jq -e '.type == "client_certificate_refused"' "$WORK/b" >/dev/null ||
+  fail "the population register and the tax board's own certificate: $code $(head -c 200 "$WORK/b")"
+expect 401 unauthenticated --cacert "$ROOT" -X PUT -H 'Content-Type: application/json' \
+  -d '{"flat_rate_basis_points":0,"basic_exemption_cents":0}' "$(url registry-tax)/rules/2099"
+expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/json' \
+  -d '{"source":"EE/GOV/70000013/population","seq":1,"event":"address_changed","person":"38001085718"}' \
+  "$(url registry-bank)/notify"
+pass "registries: no certificate or another member's gets nothing; rules need the operator; /notify only via the exchange"
+
+# Purpose and identity checks that mean something (through the exchange, as the tax board).
+POP="$(url ss-tax)/r1/EE/GOV/70000013/population/person/$CODE"
+as_tax() { is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$@"; }
+[ "$(as_tax -H 'X-Road-Issue: x' "$POP")" = 400 ] && grep -q "X-Road-Issue" "$WORK/b" || fail "X-Road-Issue: x: $(cat "$WORK/b")"
+[ "$(as_tax -H 'X-Road-UserId: 38001085718' "$POP")" = 400 ] && grep -q "X-Road-UserId" "$WORK/b" ||
+  fail "a user id without its country: $(cat "$WORK/b")"
+[ "$(as_tax -H 'X-Road-UserId: EE38001085719' "$POP")" = 400 ] || fail "a user id failing its check digit: $(cat "$WORK/b")"
+[ "$(as_tax -H 'X-Road-Issue: income tax return 2024' "$POP")" = 200 ] || fail "a real purpose: $(cat "$WORK/b")"
+# The tax board's information system cannot notify the bank as the population register.
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -H 'X-Road-Client: EE/GOV/70000013/population' -H 'X-Road-Issue: a forged change event' \
+  -d '{"source":"EE/GOV/70000013/population","seq":1,"event":"address_changed","person":"38001085718"}' \
+  "$(url ss-tax)/r1/EE/COM/10060701/bank/notify")
+[ "$code" = 403 ] && grep -q SslAuthenticationFailed "$WORK/b" || fail "a forged notification: $code $(cat "$WORK/b")"
+pass "X-Road-Issue says a purpose, X-Road-UserId is EE and a valid code; nobody notifies as another subsystem"
+
+# 3. The consumer side authenticates the information system (X-Road's SSLAUTH).
+code=$(curl -s -o "$WORK/b" -w '%{http_code}' --cacert "$ROOT" -H 'X-Road-Client: EE/GOV/70000349/tax' \
+  -H 'X-Road-Issue: income tax return 2024' "$POP")
+[ "$code" = 403 ] && grep -q SslAuthenticationFailed "$WORK/b" || fail "no client certificate: $code $(cat "$WORK/b")"
+code=$(is_curl bank -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' \
+  -H 'X-Road-Issue: income tax return 2024' "$POP")
+# (Refused at the handshake: the bank's certificate is not registered at the tax board's server.)
+[ "$code" = 403 ] && grep -qE 'SslAuthenticationFailed|client_certificate_refused' "$WORK/b" ||
+  fail "the bank's certificate as the tax board: $code $(cat "$WORK/b")"
+plain=$(url ss-tax | sed 's|https://|http://|')
+if curl -s -o /dev/null -H 'X-Road-Client: EE/GOV/70000349/tax' "$plain/r1/EE/GOV/70000013/population/person/$CODE" \
+  --max-time 5 -w '%{http_code}' | grep -q 200; then fail "the consumer side answered plain HTTP"; fi
+pass "security servers: no certificate, or another subsystem's, is refused with SslAuthenticationFailed; no plain HTTP"
+
+# 7. Stores, keys and tokens are the operator's alone.
+bad=$(find "$DIR" -type d ! -perm 700 | head -5)
+[ -z "$bad" ] || fail "directories open to others: $bad"
+bad=$(find "$DIR" -type f \( -name '*.db*' -o -name '*.key' -o -name '*token*' -o -name passphrase -o -name '*.pin' \
+  -o -name 'share-*' \) ! -perm 600 | head -5)
+[ -z "$bad" ] || fail "secret files open to others: $bad"
+pass "every directory is 0700 and every store, key, token, PIN and share 0600"
+
+stop_pid "$UP_PID" TERM
+chmod 644 "$DIR/trust/passphrase"
+if "$RIIK" up --dir "$DIR" --port-base 0 >"$WORK/up2.out" 2>"$WORK/up2.err"; then fail "riik up started with a passphrase open to others"; fi
+grep -q "$DIR/trust/passphrase is open to others" "$WORK/up2.err" || fail "the refusal does not name the file: $(cat "$WORK/up2.err")"
+chmod 600 "$DIR/trust/passphrase"
+pass "a secret file others may read stops the start, named"
