@@ -102,6 +102,23 @@ if curl -s -o /dev/null -H 'X-Road-Client: EE/GOV/70000349/tax' "$plain/r1/EE/GO
   --max-time 5 -w '%{http_code}' | grep -q 200; then fail "the consumer side answered plain HTTP"; fi
 pass "security servers: no certificate, or another subsystem's, is refused with SslAuthenticationFailed; no plain HTTP"
 
+# 4. The embassy: its senders alone, over TLS 1.3, each for its own nodes.
+EMB=$(jq -r .embassy.url "$EP")
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' "$EMB/v1/embassy/nodes") || true
+[ "$code" = 403 ] && jq -e '.type == "client_certificate_refused"' "$WORK/b" >/dev/null ||
+  fail "the embassy and a member's certificate that is not a sender: $code $(head -c 200 "$WORK/b")"
+if curl -s -o /dev/null --tls-max 1.2 --cacert "$ROOT" --cert "$DIR/shipping/auth.pem" --key "$DIR/shipping/auth.key" \
+  "$EMB/v1/embassy/nodes"; then fail "the embassy spoke TLS 1.2"; fi
+SHIP=(--cacert "$ROOT" --cert "$DIR/shipping/auth.pem" --key "$DIR/shipping/auth.key")
+code=$(curl -s -o "$WORK/b" -w '%{http_code}' "${SHIP[@]}" -X POST -H 'Content-Type: application/octet-stream' \
+  --data-binary 'not a segment' "$EMB/v1/embassy/nodes/someone_else/segments") || true
+[ "$code" = 403 ] && grep -q "may ship only" "$WORK/b" || fail "a sender writing another node: $code $(cat "$WORK/b")"
+code=$(curl -s -o "$WORK/b" -w '%{http_code}' "${SHIP[@]}" -X PUT --data-binary @"$DIR/ss_tax/signing.pem" \
+  "$EMB/v1/embassy/nodes/node/signer") || true
+[ "$code" = 403 ] && jq -e '.type == "untrusted_signer"' "$WORK/b" >/dev/null ||
+  fail "a signer other than the configured one: $code $(cat "$WORK/b")"
+pass "embassy: other certificates refused at the handshake, TLS 1.2 refused, a sender writes its own nodes with its own signer"
+
 # 7. Stores, keys and tokens are the operator's alone.
 bad=$(find "$DIR" -type d ! -perm 700 | head -5)
 [ -z "$bad" ] || fail "directories open to others: $bad"

@@ -47,6 +47,9 @@ std::string VaultPaths() {
   return paths;
 }
 
+// The stores `riik up`'s node has: what its sender may ship.
+std::string HomeNodeNames() { return "node,trust,central,vault,registry_*,ss_*"; }
+
 std::string Quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -74,6 +77,9 @@ Result<DemoEmbassy> PrepareDemoEmbassy(CaAccess& ca, const std::string& dir, con
   ASSIGN_OR_RETURN(std::string own, EnsureServerCertificates(ca, e.dir, passphrase, "EE data embassy (Luxembourg)"));
   (void)own;
   std::string root = dir + "/trust/root.pem";
+  std::string signer_copy = e.dir + "/home-signer.pem";
+  ASSIGN_OR_RETURN(std::string signer_pem, ReadFile(shipping_dir + "/signing.pem"));
+  RETURN_IF_ERROR(WriteFileAtomic(signer_copy, signer_pem, /*secret=*/false));
   e.config_path = e.dir + "/embassy.toml";
   std::string toml =
       "# The data embassy's node, written by riik up (a stand-in for the site abroad).\n"
@@ -89,6 +95,11 @@ Result<DemoEmbassy> PrepareDemoEmbassy(CaAccess& ca, const std::string& dir, con
       "\n"
       "senders = " +
       Quoted(sender) +
+      "\n"
+      // The home node ships these stores, signed by its shipping certificate (a copy
+      // kept at the embassy's site).
+      "\"sender_nodes." +
+      sender + "\" = " + Quoted(HomeNodeNames()) + "\n\"sender_signer." + sender + "\" = " + Quoted(signer_copy) +
       "\n"
       "archive_dir = " +
       Quoted(e.archive_dir) +

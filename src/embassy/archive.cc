@@ -201,6 +201,30 @@ Result<UniquePtr<X509>> Archive::SignerLocked(const std::string& node) {
   return ParseCertificatePem(it->second);
 }
 
+Status Archive::ChargeLocked(const std::string& node, uint64_t bytes) {
+  if (quota_bytes_ == 0) return OkStatus();
+  if (used_.find(node) == used_.end()) RemeasureLocked(node);
+  uint64_t& used = used_[node];
+  if (used + bytes > quota_bytes_) {
+    return ResourceExhausted(node + " holds " + std::to_string(used >> 20) + " MiB here and its quota is " +
+                             std::to_string(quota_bytes_ >> 20) + " MiB: " + std::to_string(bytes) +
+                             " bytes more are refused (the operator raises quota_mib or moves the archive)");
+  }
+  used += bytes;
+  return OkStatus();
+}
+
+void Archive::RemeasureLocked(const std::string& node) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(NodeDir(node), ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::error_code size_ec;
+    if (it->is_regular_file(size_ec)) total += it->file_size(size_ec);
+  }
+  used_[node] = total;
+}
+
 Status Archive::PutSigner(const std::string& node, const std::string& signer_pem) {
   if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
   if (signer_pem.size() > 64 * 1024) return InvalidArgument("a signer's certificate chain is at most 64 KiB");
@@ -264,6 +288,10 @@ Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view by
   std::error_code ec;
   fs::create_directories(dir + "/segments", ec);
   if (ec) return Unavailable("cannot create " + dir + "/segments: " + ec.message());
+  {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(ChargeLocked(node, bytes.size()));
+  }
   RETURN_IF_ERROR(WriteFileAtomic(dir + "/segments/" + SegmentName(h.first_seq, h.last_seq), bytes, false));
   std::lock_guard lock(mu_);
   ArchiveHead& kept = heads_[node];
@@ -288,6 +316,7 @@ Status Archive::PutCheckpoint(const std::string& node, std::string_view text) {
                               " up to seq " + std::to_string(it->second.last_seq));
   }
   std::string dir = NodeDir(node) + "/checkpoints";
+  RETURN_IF_ERROR(ChargeLocked(node, text.size()));
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
@@ -314,6 +343,7 @@ Status Archive::PutKey(const std::string& node, std::string_view wrapped) {
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
   std::string path = dir + "/" + key_id + ".json";
   if (fs::exists(path)) return OkStatus();  // kept once; a key id names one key
+  RETURN_IF_ERROR(ChargeLocked(node, wrapped.size()));
   RETURN_IF_ERROR(WriteFileAtomic(path, wrapped, /*secret=*/false));
   auto [it, fresh] = heads_.try_emplace(node);
   if (fresh) {

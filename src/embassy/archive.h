@@ -111,6 +111,10 @@ class Archive {
   // a restore to any seq remains possible: from an older snapshot, or by replay).
   Status PutSnapshot(const std::string& node, std::string_view manifest);
   void set_keep_snapshots(size_t n) { keep_snapshots_ = n < 1 ? 1 : n; }
+  // The most one node's directory may hold (0: no quota). A segment, chunk, checkpoint
+  // or key beyond it is refused with ResourceExhausted naming the node, what it holds
+  // and the quota, before anything is written: a sender cannot fill the embassy's disk.
+  void set_quota_bytes(uint64_t n) { quota_bytes_ = n; }
   size_t keep_snapshots() const { return keep_snapshots_; }
   // Keeps a wrapped data key (riik-wrapped-key-v1) of `node`.
   Status PutKey(const std::string& node, std::string_view wrapped);
@@ -125,6 +129,11 @@ class Archive {
   // The certificate `node`'s segments verify with (from signer.pem once), under mu_.
   Result<UniquePtr<X509>> SignerLocked(const std::string& node);
   std::string SnapshotDir(const std::string& node, int64_t seq) const;
+  // Counts `bytes` more for `node` if they fit its quota (under mu_); ResourceExhausted
+  // otherwise. The first call for a node measures its directory.
+  Status ChargeLocked(const std::string& node, uint64_t bytes);
+  // Measures `node`'s directory anew (after files were removed), under mu_.
+  void RemeasureLocked(const std::string& node);
 
   std::string root_;
   size_t keep_snapshots_ = 3;
@@ -132,6 +141,8 @@ class Archive {
   std::map<std::string, ArchiveHead> heads_;
   std::map<std::string, std::unique_ptr<std::mutex>> node_mu_;  // one append at a time per node; taken before mu_
   std::map<std::string, std::string> signers_;                  // node -> signer.pem's text
+  uint64_t quota_bytes_ = 0;
+  std::map<std::string, uint64_t> used_;  // bytes in each node's directory, under mu_
 };
 
 // A seq as the archive's file names write it: zero-padded to 20 digits.

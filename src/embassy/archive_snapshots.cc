@@ -71,12 +71,32 @@ Status Archive::PutSnapshotChunk(const std::string& node, int64_t seq, size_t in
   if (seq < 1) return InvalidArgument("a snapshot's seq is at least 1");
   if (index >= static_cast<size_t>(kMaxSnapshotChunks)) return InvalidArgument("a snapshot has at most 10,000 chunks");
   if (bytes.size() > kMaxSealedChunkBytes) return InvalidArgument("a sealed snapshot chunk is at most 20 MiB");
-  {
-    std::lock_guard lock(mu_);
-    if (heads_.find(node) == heads_.end()) return FailedPrecondition("this embassy holds nothing of " + node);
-  }
   std::string dir = SnapshotDir(node, seq);
   std::error_code ec;
+  {
+    std::lock_guard lock(mu_);
+    auto it = heads_.find(node);
+    if (it == heads_.end()) return FailedPrecondition("this embassy holds nothing of " + node);
+    if (seq == it->second.snapshot_seq) {
+      return AlreadyExists("the snapshot of " + node + " at seq " + std::to_string(seq) + " is complete here");
+    }
+    if (seq < it->second.snapshot_seq) {
+      return FailedPrecondition("this embassy holds " + node + "'s snapshot at seq " +
+                                std::to_string(it->second.snapshot_seq) +
+                                " already; a chunk of an older one is refused");
+    }
+    // One snapshot arrives at a time: a chunk of another seq drops any other that is
+    // still without its manifest (its sender has moved on), so chunks never pile up.
+    bool dropped = false;
+    for (const auto& d : fs::directory_iterator(NodeDir(node) + "/snapshots", ec)) {
+      if (d.path().string() != dir && !fs::exists(d.path().string() + kManifest, ec)) {
+        fs::remove_all(d.path(), ec);
+        dropped = true;
+      }
+    }
+    if (dropped) RemeasureLocked(node);
+    RETURN_IF_ERROR(ChargeLocked(node, bytes.size()));
+  }
   if (fs::exists(dir + kManifest, ec))
     return AlreadyExists("the snapshot of " + node + " at seq " + std::to_string(seq) + " is complete here");
   fs::create_directories(dir, ec);
@@ -129,6 +149,7 @@ Status Archive::PutSnapshot(const std::string& node, std::string_view manifest) 
   std::lock_guard lock(mu_);
   ArchiveHead& head = heads_[node];
   head.snapshot_seq = std::max(head.snapshot_seq, m.seq);
+  if (quota_bytes_ != 0) RemeasureLocked(node);  // pruned above
   return OkStatus();
 }
 

@@ -190,8 +190,10 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.threads = role.listen.threads;
   opts.tls = role.listen.tls;
   if (service && opts.tls) {
-    if (auto check = service->client_check()) opts.tls->verify_client = std::move(check);
-    opts.tls->client_cert_optional = service->client_certificate_optional();
+    RoleService::ListenerPolicy policy = service->listener_policy();
+    if (policy.verify_client) opts.tls->verify_client = std::move(policy.verify_client);
+    opts.tls->client_cert_optional = policy.client_cert_optional;
+    opts.tls->require_tls13 = opts.tls->require_tls13 || policy.require_tls13;
   }
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
   if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();

@@ -23,12 +23,17 @@ class RoleService {
   virtual Status Start(Node& node, const RoleConfig& role, const std::string& url) = 0;
   // The stores the role serves (for endpoints.json and the status role).
   virtual std::vector<std::string> stores() const = 0;
-  // The check of a client certificate at its listener's TLS handshake, before a byte of
-  // any request is read (net::TlsServerConfig::verify_client); none by default.
-  virtual std::function<Status(X509* leaf)> client_check() const { return nullptr; }
-  // Whether a client may also connect without a certificate (an operator with a bearer
-  // token; the role's router gate keeps such connections to the operator routes).
-  virtual bool client_certificate_optional() const { return false; }
+  // Who the role's TLS listener lets in (applied to net::TlsServerConfig).
+  struct ListenerPolicy {
+    // The check of a client certificate at the handshake, before a byte of any request
+    // is read; none: any certificate chaining to tls.client_ca.
+    std::function<Status(X509* leaf)> verify_client;
+    // A client may also connect without a certificate (an operator with a bearer token;
+    // the role's router gate keeps such connections to the operator routes).
+    bool client_cert_optional = false;
+    bool require_tls13 = false;
+  };
+  virtual ListenerPolicy listener_policy() const { return {}; }
 };
 
 }  // namespace riik::node

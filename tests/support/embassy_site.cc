@@ -68,7 +68,11 @@ Status EmbassySite::StartEmbassy(uint16_t port, size_t which) {
   node::RoleConfig role{"embassy", "embassy", {}, {}};
   role.listen.port = port;
   role.listen.tls = net::TlsServerConfig{dir_ + "/embassy-auth.pem", dir_ + "/embassy-auth.key", root_};
-  role.settings = {{"trust_root", root_}, {"senders", sender_sha_}, {"archive_dir", archive(which)}};
+  role.settings = {{"trust_root", root_},
+                   {"senders", sender_sha_},
+                   {"sender_nodes." + sender_sha_, "*"},  // the test's stores have many names
+                   {"sender_signer." + sender_sha_, dir_ + "/node-signing.pem"},
+                   {"archive_dir", archive(which)}};
   c.roles.push_back(role);
   if (embassies_.size() <= which) embassies_.resize(which + 1);
   Embassy& e = embassies_[which];

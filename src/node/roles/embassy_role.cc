@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -15,28 +16,88 @@
 #include "embassy/archive.h"
 #include "exchange/trust_checks.h"
 #include "node/node.h"
+#include "node/role_keys.h"
 
 namespace riik::node {
 namespace {
+
+// A node that ships here: which nodes it may write, and the one certificate their
+// segments are signed by.
+struct Sender {
+  std::vector<std::string> nodes;  // names, or prefixes ending in '*'
+  std::string signer_der;          // the configured signing certificate's DER
+  std::string signer_pem;
+};
 
 class EmbassyService : public RoleService {
  public:
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
   std::vector<std::string> stores() const override { return {}; }
   ~EmbassyService() override { workers.Stop(); }
+  // The senders' certificates alone get past the handshake, over TLS 1.3.
+  ListenerPolicy listener_policy() const override {
+    ListenerPolicy policy;
+    std::set<std::string> pins;
+    for (const auto& [sha, sender] : senders) pins.insert(sha);
+    policy.verify_client = [pins](X509* leaf) { return CheckPinned(pins, leaf, "only this embassy's senders"); };
+    policy.require_tls13 = true;
+    return policy;
+  }
 
   std::unique_ptr<embassy::Archive> archive;
   UniquePtr<X509> trust_root;
-  std::set<std::string> senders;  // SHA-256 hex of client certificates
-  ThreadPool workers{4};          // appends wait on fsync
+  std::map<std::string, Sender> senders;  // by the SHA-256 (hex) of the client certificate
+  ThreadPool workers{4};                  // appends wait on fsync
 };
 
-// Deny by default: only the configured senders' certificates.
-Status Admit(const EmbassyService& e, const net::HttpRequest& req) {
+bool NodeAllowed(const Sender& s, std::string_view node) {
+  for (const std::string& n : s.nodes) {
+    if (n == node || (n.ends_with('*') && node.starts_with(std::string_view(n).substr(0, n.size() - 1)))) return true;
+  }
+  return false;
+}
+
+// Deny by default: a configured sender's certificate (checked at the handshake too),
+// writing a node it is configured for. Returns the sender.
+Result<const Sender*> Admit(const EmbassyService& e, const net::HttpRequest& req) {
   if (!req.peer_cert) return PermissionDenied("the embassy takes only mutual-TLS clients");
-  std::string sha = DigestHex(Sha256(CertificateDer(req.peer_cert.get())));
-  if (!e.senders.count(sha)) return PermissionDenied("this client certificate is not a sender of this embassy");
-  return OkStatus();
+  auto it = e.senders.find(DigestHex(Sha256(CertificateDer(req.peer_cert.get()))));
+  if (it == e.senders.end()) return PermissionDenied("this client certificate is not a sender of this embassy");
+  std::string_view node = req.Param("node");
+  if (!node.empty() && !NodeAllowed(it->second, node)) {
+    std::string allowed;
+    for (const std::string& n : it->second.nodes) allowed += (allowed.empty() ? "" : ", ") + n;
+    return PermissionDenied("this sender may ship only " + allowed + ", not " + std::string(node.substr(0, 64)));
+  }
+  return &it->second;
+}
+
+// The senders: `senders` (SHA-256 of each client certificate), and for each,
+// sender_nodes.SHA (the node names it ships, a trailing * a prefix) and
+// sender_signer.SHA (its segments' signing certificate, PEM, chaining to the root).
+Result<std::map<std::string, Sender>> ReadSenders(const RoleConfig& role, X509* root) {
+  std::map<std::string, Sender> senders;
+  for (const std::string& sha : role.List("senders")) {
+    if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return InvalidArgument("senders holds '" + sha + "', not a SHA-256 in lower-case hex");
+    }
+    Sender s;
+    s.nodes = role.List("sender_nodes." + sha);
+    if (s.nodes.empty()) {
+      return InvalidArgument("sender_nodes." + sha + " must list the node names that sender ships (deny by default)");
+    }
+    ASSIGN_OR_RETURN(std::string signer_path,
+                     role.Required("sender_signer." + sha, "the certificate that sender's segments are signed by"));
+    ASSIGN_OR_RETURN(s.signer_pem, ReadFile(signer_path));
+    ASSIGN_OR_RETURN(auto chain, ParseCertificatesPem(s.signer_pem));
+    RETURN_IF_ERROR(exchange::VerifySignerChain(chain, root, NowMicros(), "sender_signer." + sha));
+    s.signer_der = CertificateDer(chain[0].get());
+    senders[sha] = std::move(s);
+  }
+  if (senders.empty()) {
+    return InvalidArgument("the embassy role needs senders (SHA-256 of the client certificates that ship)");
+  }
+  return senders;
 }
 
 // A non-negative decimal path parameter ("" or anything else: -1).
@@ -64,17 +125,11 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
   ASSIGN_OR_RETURN(std::string root_path, role.Required("trust_root", "the state's root certificate, PEM"));
   ASSIGN_OR_RETURN(std::string root_pem, ReadFile(root_path));
   ASSIGN_OR_RETURN(e->trust_root, ParseCertificatePem(root_pem));
-  for (const std::string& sha : role.List("senders")) {
-    if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      return InvalidArgument("senders holds '" + sha + "', not a SHA-256 in lower-case hex");
-    }
-    e->senders.insert(sha);
-  }
-  if (e->senders.empty()) {
-    return InvalidArgument("the embassy role needs senders (SHA-256 of the client certificates that ship)");
-  }
+  ASSIGN_OR_RETURN(e->senders, ReadSenders(role, e->trust_root.get()));
   std::string dir = role.Setting("archive_dir", node.config().data_dir + "/embassy-archive");
   ASSIGN_OR_RETURN(e->archive, embassy::Archive::Open(dir));
+  ASSIGN_OR_RETURN(int64_t quota_mib, role.Number("quota_mib", 10240, 0, int64_t{1} << 30));
+  e->archive->set_quota_bytes(static_cast<uint64_t>(quota_mib) << 20);
   ASSIGN_OR_RETURN(int64_t keep, role.Number("keep_snapshots", 3, 1, 1000));
   e->archive->set_keep_snapshots(static_cast<size_t>(keep));
   for (const auto& head : e->archive->Heads()) {
@@ -82,26 +137,36 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
   }
 
   router.Add("GET", "/v1/embassy/nodes", [e](const net::HttpRequest& req) {
-    if (Status st = Admit(*e, req); !st.ok()) return net::ErrorResponse(st);
-    Json list = Json::array();
-    for (const auto& head : e->archive->Heads()) list.push_back(head.ToJson());
+    auto sender = Admit(*e, req);
+    if (!sender.ok()) return net::ErrorResponse(sender.status());
+    Json list = Json::array();  // the sender's own nodes only
+    for (const auto& head : e->archive->Heads()) {
+      if (NodeAllowed(**sender, head.node)) list.push_back(head.ToJson());
+    }
     return net::JsonResponse(Json{{"nodes", list}});
   });
   router.Add("GET", "/v1/embassy/nodes/{node}", [e](const net::HttpRequest& req) {
-    if (Status st = Admit(*e, req); !st.ok()) return net::ErrorResponse(st);
+    if (auto sender = Admit(*e, req); !sender.ok()) return net::ErrorResponse(sender.status());
     return Answer(e->archive->Head(std::string(req.Param("node"))));
   });
   router.Add("PUT", "/v1/embassy/nodes/{node}/signer", [e](const net::HttpRequest& req) {
-    if (Status st = Admit(*e, req); !st.ok()) return net::ErrorResponse(st);
+    auto sender = Admit(*e, req);
+    if (!sender.ok()) return net::ErrorResponse(sender.status());
     auto chain = ParseCertificatesPem(req.body);
     if (!chain.ok()) return net::ErrorResponse(chain.status());
+    // The signer is the one configured for this sender, not whatever it announces.
+    if (CertificateDer((*chain)[0].get()) != (*sender)->signer_der) {
+      return net::JsonError(403, "untrusted_signer",
+                            "this embassy takes " + std::string(req.Param("node")) +
+                                "'s segments signed only by the certificate configured for its sender");
+    }
     Status st = exchange::VerifySignerChain(*chain, e->trust_root.get(), NowMicros(), "the signer");
     if (!st.ok()) return net::JsonError(403, "untrusted_signer", st.message());
     st = e->archive->PutSigner(std::string(req.Param("node")), req.body);
     return st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st);
   });
   router.AddAsync("PUT", "/v1/embassy/nodes/{node}/checkpoints", [e](net::HttpRequest&& req, net::Responder respond) {
-    if (Status st = Admit(*e, req); !st.ok()) return respond(net::ErrorResponse(st));
+    if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
     auto shared = std::make_shared<net::Responder>(std::move(respond));
     e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
       Status st = e->archive->PutCheckpoint(node, body);
@@ -109,12 +174,12 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
     });
   });
   router.Add("PUT", "/v1/embassy/nodes/{node}/keys", [e](const net::HttpRequest& req) {
-    if (Status st = Admit(*e, req); !st.ok()) return net::ErrorResponse(st);
+    if (auto sender = Admit(*e, req); !sender.ok()) return net::ErrorResponse(sender.status());
     Status st = e->archive->PutKey(std::string(req.Param("node")), req.body);
     return st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st);
   });
   router.AddAsync("POST", "/v1/embassy/nodes/{node}/segments", [e](net::HttpRequest&& req, net::Responder respond) {
-    if (Status st = Admit(*e, req); !st.ok()) return respond(net::ErrorResponse(st));
+    if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
     auto shared = std::make_shared<net::Responder>(std::move(respond));
     e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
       (*shared)(Answer(e->archive->Append(node, body)));
@@ -124,7 +189,7 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
   router.AddAsync(
       "PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}/chunks/{index}",
       [e](net::HttpRequest&& req, net::Responder respond) {
-        if (Status st = Admit(*e, req); !st.ok()) return respond(net::ErrorResponse(st));
+        if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
         int64_t seq = NumberParam(req, "seq"), index = NumberParam(req, "index");
         if (seq < 1 || index < 0) {
           return respond(net::ErrorResponse(InvalidArgument("seq and index are numbers")));
@@ -137,7 +202,7 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
       });
   router.AddAsync("PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}",
                   [e](net::HttpRequest&& req, net::Responder respond) {
-                    if (Status st = Admit(*e, req); !st.ok()) return respond(net::ErrorResponse(st));
+                    if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
                     auto shared = std::make_shared<net::Responder>(std::move(respond));
                     e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
                       Status st = e->archive->PutSnapshot(node, body);

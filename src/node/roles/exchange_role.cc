@@ -83,12 +83,14 @@ class ExchangeService : public RoleService {
 
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
   std::vector<std::string> stores() const override { return {store_}; }
-  std::function<Status(X509*)> client_check() const override {
-    return [pins = clients.all_pins](X509* leaf) {
+  ListenerPolicy listener_policy() const override {
+    ListenerPolicy policy;
+    policy.verify_client = [pins = clients.all_pins](X509* leaf) {
       return CheckPinned(pins, leaf, "only the information systems registered here (client_cert.*)");
     };
+    policy.client_cert_optional = true;  // operators, with the admin token
+    return policy;
   }
-  bool client_certificate_optional() const override { return true; }  // operators, with the admin token
 
   ConsumerClients clients;
 

@@ -46,12 +46,14 @@ class RegistryService : public RoleService {
   }
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
   std::vector<std::string> stores() const override { return {store_name_}; }
-  std::function<Status(X509*)> client_check() const override {
-    if (exchange_pins_.empty()) return nullptr;
-    return
-        [pins = exchange_pins_](X509* leaf) { return CheckPinned(pins, leaf, "only this registry's security server"); };
+  ListenerPolicy listener_policy() const override {
+    ListenerPolicy policy;
+    policy.verify_client = [pins = exchange_pins_](X509* leaf) {
+      return CheckPinned(pins, leaf, "only this registry's security server");
+    };
+    policy.client_cert_optional = true;  // operators, with the admin token
+    return policy;
   }
-  bool client_certificate_optional() const override { return true; }
   registry::RegistryContext& context() { return context_; }
   // The certificates of the security server(s) that may call (empty: a plain-HTTP
   // listener for development).
