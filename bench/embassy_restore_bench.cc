@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   r.node_dir = archive + "/" + node;
   r.node = node;
   r.master_secret = master;
+  r.trust_root_pem = id->cert_pem;  // the bench's signer is its own root
   auto restore_into = [&](const std::string& subdir, embassy::RestoreOptions o, double& seconds) {
     fs::create_directories(work / subdir);
     o.store_url = "sqlite:" + (work / subdir / "store.db").string();

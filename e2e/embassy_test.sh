@@ -133,12 +133,20 @@ pass "an altered snapshot chunk is found (verify and restore); --full-replay res
 if "$RIIK" embassy restore --archive "$ARCHIVE" --node registry_population --to "$WORK/r2" \
   --share "$(share 2)" --share "$(share 4)" >"$WORK/two.out" 2>&1; then fail "two shares restored"; fi
 grep -q "needs 3 of the 5 shares" "$WORK/two.out" || fail "two shares: $(cat "$WORK/two.out")"
-for i in 1 2 3; do echo "99999$i" >"$WORK/pin$i"; done
-"$RIIK" embassy keys split --shares 3 --threshold 2 --out "$WORK/other" \
+for i in 1 2 3; do echo "9999999$i" >"$WORK/pin$i"; done
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=another-state -days 1 \
+  -keyout "$WORK/other-root.key" -out "$WORK/other-root.pem" 2>/dev/null
+"$RIIK" embassy keys split --shares 3 --threshold 2 --out "$WORK/other" --trust-root "$WORK/other-root.pem" \
   --pin-file "$WORK/pin1" --pin-file "$WORK/pin2" --pin-file "$WORK/pin3" >/dev/null
 if "$RIIK" embassy restore --archive "$ARCHIVE" --node registry_population --to "$WORK/r3" --share "$(share 1)" \
   --share "$(share 3)" --share "$WORK/other/share-1.json:$WORK/pin1" >"$WORK/wrong.out" 2>&1; then fail "a wrong share restored"; fi
 grep -q "other/share-1.json" "$WORK/wrong.out" || fail "the wrong share is not named: $(cat "$WORK/wrong.out")"
+# The shares name the state root; another root given is refused, not believed.
+if "$RIIK" embassy restore --archive "$ARCHIVE" --node registry_population --to "$WORK/r4" --share "$(share 1)" \
+  --share "$(share 3)" --share "$(share 5)" --trust-root "$WORK/other-root.pem" >"$WORK/root.out" 2>&1; then
+  fail "a restore believed another state root"
+fi
+grep -q "not the state root the custodians' shares name" "$WORK/root.out" || fail "another root: $(cat "$WORK/root.out")"
 pass "fewer than 3 shares cannot restore; a wrong share is named ($(head -c 120 "$WORK/wrong.out"))"
 
 # A drill at the embassy site: each store restored to its last signed checkpoint.

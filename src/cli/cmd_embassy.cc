@@ -2,6 +2,8 @@
 // the command line — the custodians' key shares, the shipping's lag, the archive's
 // check, a node's restore, restore drills and failing the whole state over
 // (docs/embassy.md).
+#include <openssl/x509.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <ctime>
@@ -16,6 +18,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/progress.h"
+#include "crypto/x509.h"
 #include "embassy/archive.h"
 #include "embassy/custody.h"
 #include "embassy/drill.h"
@@ -38,7 +41,7 @@ int Fail(const char* what, const Status& st) {
 
 struct SplitArgs {
   int shares = 5, threshold = 3;
-  std::string out;
+  std::string out, trust_root;
   std::vector<std::string> pin_files;
 };
 
@@ -72,7 +75,9 @@ Status Split(const SplitArgs& a) {
                          "makes a new master key)");
   }
   ASSIGN_OR_RETURN(std::vector<std::string> pins, CustodianPins(a));
-  RETURN_IF_ERROR(embassy::SplitNewMasterKey(a.out, a.threshold, pins).status());
+  ASSIGN_OR_RETURN(std::string root_pem, ReadFile(a.trust_root));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(root_pem));
+  RETURN_IF_ERROR(embassy::SplitNewMasterKey(a.out, a.threshold, pins, CertificateDer(root.get())).status());
   std::printf("master key split into %d shares, any %d of which restore it:\n", a.shares, a.threshold);
   for (int i = 1; i <= a.shares; ++i) std::printf("  %s/share-%d.json\n", a.out.c_str(), i);
   std::printf("public half (nodes wrap their data keys to it): %s/master.pub\n", a.out.c_str());
@@ -216,14 +221,39 @@ Result<embassy::OpenedShare> OpenShare(const std::string& arg) {
   return share;
 }
 
-// The master secret from custodians' shares (each FILE or FILE:PINFILE).
-Result<std::string> MasterSecret(const std::vector<std::string>& args) {
+struct Custody {
+  std::string secret;
+  std::string root_pem;  // the state root every restored signer must chain to
+};
+
+// The master secret and the state root from custodians' shares (each FILE or
+// FILE:PINFILE). The root is the one sealed in the shares; `trust_root_file`, if given,
+// must be that same certificate (and is needed for shares of the old format, which
+// carry none). Nothing in the archive decides which root is the state's.
+Result<Custody> OpenCustody(const std::vector<std::string>& args, const std::string& trust_root_file) {
   std::vector<embassy::OpenedShare> shares;
   for (const auto& s : args) {
     ASSIGN_OR_RETURN(embassy::OpenedShare share, OpenShare(s));
     shares.push_back(std::move(share));
   }
-  return embassy::RestoreSecret(shares);
+  ASSIGN_OR_RETURN(embassy::RestoredCustody restored, embassy::RestoreCustody(shares));
+  Custody out{std::move(restored.secret), ""};
+  if (!trust_root_file.empty()) {
+    ASSIGN_OR_RETURN(std::string pem, ReadFile(trust_root_file));
+    ASSIGN_OR_RETURN(UniquePtr<X509> given, ParseCertificatePem(pem));
+    if (!restored.root_der.empty() && CertificateDer(given.get()) != restored.root_der) {
+      return PermissionDenied(trust_root_file + " is not the state root the custodians' shares name");
+    }
+    out.root_pem = pem;
+  } else if (restored.root_der.empty()) {
+    return InvalidArgument("these shares are of the old format, which names no state root: give --trust-root");
+  } else {
+    const auto* der = reinterpret_cast<const unsigned char*>(restored.root_der.data());
+    UniquePtr<X509> root(d2i_X509(nullptr, &der, static_cast<long>(restored.root_der.size())));
+    if (!root) return DataLoss("the state root sealed in the shares is not a certificate");
+    out.root_pem = CertificatePem(root.get());
+  }
+  return out;
 }
 
 // The node directories of an archive, sorted.
@@ -245,9 +275,6 @@ Status Restore(const RestoreArgs& a) {
   embassy::RestoreOptions o;
   o.node = a.node;
   o.node_dir = a.archive + "/" + a.node;
-  if (!a.trust_root.empty()) {
-    ASSIGN_OR_RETURN(o.trust_root_pem, ReadFile(a.trust_root));
-  }
   if (a.seq > 0) o.until_seq = a.seq;
   o.use_snapshots = !a.full_replay;
   o.recompute_digest = a.recompute_digest;
@@ -263,7 +290,9 @@ Status Restore(const RestoreArgs& a) {
     if (ec) return Unavailable("cannot create " + a.to + "/" + a.node + ": " + ec.message());
     o.store_url = node::DefaultStoreUrl(a.to, a.node);
   }
-  ASSIGN_OR_RETURN(o.master_secret, MasterSecret(a.shares));
+  ASSIGN_OR_RETURN(Custody custody, OpenCustody(a.shares, a.trust_root));
+  o.master_secret = std::move(custody.secret);
+  o.trust_root_pem = std::move(custody.root_pem);
   auto started = std::chrono::steady_clock::now();
   std::unique_ptr<ProgressBar> bar;
   o.progress = [&](int64_t done, int64_t total) {
@@ -305,14 +334,14 @@ Status Restore(const RestoreArgs& a) {
 // ---- drill --------------------------------------------------------------------------
 
 struct DrillArgs {
-  std::string archive, node, signing_key, key_passphrase_file, scratch;
+  std::string archive, node, signing_key, key_passphrase_file, scratch, trust_root;
   std::vector<std::string> shares;
   int every_s = 0;
 };
 
 int Drill(const DrillArgs& a) {
-  auto secret = MasterSecret(a.shares);
-  if (!secret.ok()) return Fail("drill", secret.status());
+  auto custody = OpenCustody(a.shares, a.trust_root);
+  if (!custody.ok()) return Fail("drill", custody.status());
   auto key = node::ReadKey(a.signing_key, a.key_passphrase_file);
   if (!key.ok()) return Fail("drill", key.status().WithContext("the embassy's signing key"));
   std::string scratch = a.scratch.empty() ? std::filesystem::temp_directory_path().string() : a.scratch;
@@ -321,7 +350,7 @@ int Drill(const DrillArgs& a) {
     if (!nodes.ok()) return Fail("drill", nodes.status());
     int failed = 0;
     for (const auto& node : *nodes) {
-      embassy::DrillOptions o{a.archive + "/" + node, node, *secret, scratch, key->get()};
+      embassy::DrillOptions o{a.archive + "/" + node, node, custody->secret, custody->root_pem, scratch, key->get()};
       auto text = embassy::RunDrill(o);
       if (!text.ok()) return Fail("drill", text.status());
       auto doc = ParseJson(*text);
@@ -341,7 +370,7 @@ int Drill(const DrillArgs& a) {
 // ---- failover -----------------------------------------------------------------------
 
 struct FailoverArgs {
-  std::string archive, to, embassy_mode = "async";
+  std::string archive, to, trust_root, embassy_mode = "async";
   std::vector<std::string> shares;
   int port_base = 0;
   int64_t population = 3000;
@@ -355,8 +384,8 @@ int Failover(const FailoverArgs& a) {
   if (std::filesystem::exists(a.to) && !std::filesystem::is_empty(a.to)) {
     return Fail("failover", FailedPrecondition(a.to + " is not empty: fail over into a fresh directory"));
   }
-  auto secret = MasterSecret(a.shares);
-  if (!secret.ok()) return Fail("failover", secret.status());
+  auto custody = OpenCustody(a.shares, a.trust_root);
+  if (!custody.ok()) return Fail("failover", custody.status());
   auto nodes = ArchivedNodes(a.archive);
   if (!nodes.ok()) return Fail("failover", nodes.status());
   int64_t entries = 0, bytes = 0;
@@ -368,7 +397,8 @@ int Failover(const FailoverArgs& a) {
     embassy::RestoreOptions o;
     o.node_dir = a.archive + "/" + name;
     o.node = name;
-    o.master_secret = *secret;
+    o.master_secret = custody->secret;
+    o.trust_root_pem = custody->root_pem;
     o.store_url = node::DefaultStoreUrl(a.to, name);
     auto report = embassy::RestoreNode(o);
     if (!report.ok()) return Fail("failover", report.status().WithContext("restoring " + name));
@@ -421,6 +451,10 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(2, 255))
       ->capture_default_str();
   split->add_option("--out", sa->out, "Directory for share-N.json and master.pub")->required();
+  split
+      ->add_option("--trust-root", sa->trust_root,
+                   "The state's root certificate, sealed in every share: restores demand it of the archive")
+      ->required();
   split->add_option("--pin-file", sa->pin_files, "A custodian's PIN file, one per share in order (else asked)");
   split->footer(
       "Each share file is sealed under its custodian's PIN (Argon2id). Any THRESHOLD of them\n"
@@ -469,7 +503,8 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   restore
       ->add_option("--share", ra->shares, "A custodian's share file (FILE or FILE:PINFILE); as many as the threshold")
       ->required();
-  restore->add_option("--trust-root", ra->trust_root, "The state's root certificate: the signer must chain to it");
+  restore->add_option("--trust-root", ra->trust_root,
+                      "The state's root certificate (default: the one sealed in the shares, which it must be)");
   restore->footer(
       "Unwraps the node's data key with the restored master key and checks every segment's\n"
       "signature and chain and every entry's hash. Into a new SQLite store it starts from the\n"
@@ -493,6 +528,8 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   drill->add_option("--signing-key", da->signing_key, "The embassy's signing key (PEM) for the results")->required();
   drill->add_option("--key-passphrase-file", da->key_passphrase_file, "If the key is encrypted");
   drill->add_option("--scratch", da->scratch, "Where the scratch stores go (default: the temporary directory)");
+  drill->add_option("--trust-root", da->trust_root,
+                    "The state's root certificate (default: the one sealed in the shares, which it must be)");
   drill->add_option("--every", da->every_s, "Repeat every this many seconds (0: once)")->capture_default_str();
   drill->footer(
       "For each node: restores into a scratch store up to the node's latest signed checkpoint,\n"
@@ -505,6 +542,8 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   failover->add_option("--archive", fa->archive, "The embassy's archive directory")->required();
   failover->add_option("--to", fa->to, "A fresh directory for the restored state")->required();
   failover->add_option("--share", fa->shares, "A custodian's share file (FILE or FILE:PINFILE)")->required();
+  failover->add_option("--trust-root", fa->trust_root,
+                       "The state's root certificate (default: the one sealed in the shares, which it must be)");
   failover->add_option("--port-base", fa->port_base, "As riik up (0: any free ports)")->capture_default_str();
   failover->add_option("--population", fa->population, "As riik up (the registries are restored, not reloaded)")
       ->capture_default_str();

@@ -7,6 +7,7 @@
 
 #include "cli/demo_exchange.h"
 #include "core/file.h"
+#include "crypto/x509.h"
 #include "embassy/master_key.h"
 #include "node/node.h"
 #include "registry/registry.h"
@@ -16,23 +17,27 @@ namespace {
 
 constexpr int kCustodians = 5, kThreshold = 3;
 
-// Five custodians with random 6-digit PINs, written beside their shares (demo only).
+// Five custodians with random 8-digit PINs, written beside their shares (demo only).
 Status EnsureDemoCustody(const std::string& custody) {
   if (std::filesystem::exists(custody + "/master.pub")) return OkStatus();
   std::vector<std::string> pins;
   for (int i = 1; i <= kCustodians; ++i) {
     unsigned char r[4];
     if (RAND_bytes(r, sizeof r) != 1) return Internal("no randomness for the custodians' PINs");
-    uint32_t n = (uint32_t{r[0]} << 24 | uint32_t{r[1]} << 16 | uint32_t{r[2]} << 8 | r[3]) % 1000000;
-    char pin[8];
-    std::snprintf(pin, sizeof pin, "%06u", n);
+    uint32_t n = (uint32_t{r[0]} << 24 | uint32_t{r[1]} << 16 | uint32_t{r[2]} << 8 | r[3]) % 100000000;
+    char pin[12];
+    std::snprintf(pin, sizeof pin, "%08u", n);
     pins.emplace_back(pin);
   }
   RETURN_IF_ERROR(MakePrivateDirectory(custody));
   for (int i = 1; i <= kCustodians; ++i) {
     RETURN_IF_ERROR(WriteFileAtomic(custody + "/share-" + std::to_string(i) + ".pin", pins[i - 1] + "\n", true));
   }
-  return embassy::SplitNewMasterKey(custody, kThreshold, pins).status();
+  // The state root, sealed in every share: a restore knows it from the shares alone.
+  ASSIGN_OR_RETURN(std::string root_pem,
+                   ReadFile(std::filesystem::path(custody).parent_path().string() + "/trust/root.pem"));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(root_pem));
+  return embassy::SplitNewMasterKey(custody, kThreshold, pins, CertificateDer(root.get())).status();
 }
 
 // What a restored state needs besides its stores: the CA's and the servers' keys and

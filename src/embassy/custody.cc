@@ -16,17 +16,28 @@ namespace {
 
 constexpr size_t kMaxShareFileBytes = 64 * 1024;
 
-Result<std::string> PinKey(const std::string& pin, std::string_view salt) {
+// Argon2id's cost: libsodium's "moderate" limits (256 MiB, 3 passes) for v2 files, so
+// that guessing a custodian's PIN offline costs about a second and 256 MiB a guess; v1
+// files were sealed with the interactive ones.
+struct PinCost {
+  unsigned long long ops;
+  size_t mem;
+};
+constexpr PinCost kPinCost{crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
+constexpr PinCost kPinCostV1{crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+
+Result<std::string> PinKey(const std::string& pin, std::string_view salt, PinCost cost = kPinCost) {
   std::string key(crypto_secretbox_KEYBYTES, '\0');
   if (crypto_pwhash(reinterpret_cast<unsigned char*>(key.data()), key.size(), pin.data(), pin.size(),
-                    reinterpret_cast<const unsigned char*>(salt.data()), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+                    reinterpret_cast<const unsigned char*>(salt.data()), cost.ops, cost.mem,
+                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return ResourceExhausted("not enough memory to derive the key from the PIN (Argon2id)");
   }
   return key;
 }
 
 struct ParsedShare {
+  bool v1 = false;
   std::string set;
   int index = 0, shares = 0, threshold = 0;
   std::vector<std::string> share_sha256;
@@ -41,9 +52,11 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
   if (!doc.ok()) return InvalidArgument(where + ": " + doc.status().message());
   const Json& j = *doc;
   try {
-    if (!j.is_object() || j.value("format", "") != kShareFormat)
+    std::string format = j.is_object() ? j.value("format", "") : "";
+    if (format != kShareFormat && format != kShareFormatV1)
       return InvalidArgument(where + " is not a " + kShareFormat + " file");
     ParsedShare p;
+    p.v1 = format == kShareFormatV1;
     p.set = j.at("set").get<std::string>();
     p.index = j.at("index").get<int>();
     p.shares = j.at("shares").get<int>();
@@ -65,9 +78,16 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
   }
 }
 
+// What v2 seals: the share and the state root, as canonical JSON.
+Result<std::string> SealedPayload(std::string_view share, std::string_view root_der) {
+  return CanonicalJson(Json{{"root", Base64Encode(root_der)}, {"share", Base64Encode(share)}});
+}
+
 }  // namespace
 
-Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins) {
+Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins,
+                                            std::string_view root_der) {
+  if (root_der.empty()) return InvalidArgument("sealing shares needs the state root certificate");
   for (const std::string& pin : pins) {
     if (pin.size() < kMinPinLength)
       return InvalidArgument("a custodian's PIN has at least " + std::to_string(kMinPinLength) + " characters");
@@ -83,13 +103,15 @@ Result<std::vector<std::string>> SealShares(std::string_view secret, int thresho
     randombytes_buf(salt.data(), salt.size());
     randombytes_buf(nonce.data(), nonce.size());
     ASSIGN_OR_RETURN(std::string key, PinKey(pins[i], salt));
-    std::string sealed(shares[i].bytes.size() + crypto_secretbox_MACBYTES, '\0');
+    ASSIGN_OR_RETURN(std::string payload, SealedPayload(shares[i].bytes, root_der));
+    std::string sealed(payload.size() + crypto_secretbox_MACBYTES, '\0');
     crypto_secretbox_easy(reinterpret_cast<unsigned char*>(sealed.data()),
-                          reinterpret_cast<const unsigned char*>(shares[i].bytes.data()), shares[i].bytes.size(),
+                          reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
                           reinterpret_cast<const unsigned char*>(nonce.data()),
                           reinterpret_cast<const unsigned char*>(key.data()));
     sodium_memzero(key.data(), key.size());
     sodium_memzero(shares[i].bytes.data(), shares[i].bytes.size());
+    sodium_memzero(payload.data(), payload.size());
     Json file{{"format", kShareFormat},
               {"set", HexEncode(std::string(reinterpret_cast<char*>(set), sizeof set))},
               {"index", shares[i].index},
@@ -107,6 +129,11 @@ Result<std::vector<std::string>> SealShares(std::string_view secret, int thresho
 }
 
 Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
+  ASSIGN_OR_RETURN(RestoredCustody restored, RestoreCustody(given));
+  return std::move(restored.secret);
+}
+
+Result<RestoredCustody> RestoreCustody(std::span<const OpenedShare> given) {
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
   if (given.empty()) return InvalidArgument("restoring needs share files");
   std::vector<ParsedShare> parsed;
@@ -128,6 +155,7 @@ Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
   }
   std::vector<Share> shares;
   std::map<int, std::string> seen;
+  std::string root_der;
   for (size_t i = 0; i < parsed.size(); ++i) {
     const ParsedShare& p = parsed[i];
     const std::string where = "share file " + given[i].name;
@@ -138,7 +166,7 @@ Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
     if (seen.count(p.index))
       return InvalidArgument(where + " is share " + std::to_string(p.index) + " again (as " + seen[p.index] + ")");
     seen[p.index] = given[i].name;
-    ASSIGN_OR_RETURN(std::string key, PinKey(given[i].pin, p.salt));
+    ASSIGN_OR_RETURN(std::string key, PinKey(given[i].pin, p.salt, p.v1 ? kPinCostV1 : kPinCost));
     Share share{static_cast<uint8_t>(p.index), std::string(p.sealed.size() - crypto_secretbox_MACBYTES, '\0')};
     int opened = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(share.bytes.data()),
                                             reinterpret_cast<const unsigned char*>(p.sealed.data()), p.sealed.size(),
@@ -146,6 +174,20 @@ Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
                                             reinterpret_cast<const unsigned char*>(key.data()));
     sodium_memzero(key.data(), key.size());
     if (opened != 0) return PermissionDenied(where + ": wrong PIN (or the sealed share was altered)");
+    if (!p.v1) {  // the payload: the share and the root
+      auto payload = ParseJson(share.bytes, JsonLimits{kMaxShareFileBytes, 2});
+      sodium_memzero(share.bytes.data(), share.bytes.size());
+      auto bytes = payload.ok() ? Base64Decode(StringOr(*payload, "share")) : Result<std::string>(payload.status());
+      auto root = payload.ok() ? Base64Decode(StringOr(*payload, "root")) : Result<std::string>(payload.status());
+      if (!bytes.ok() || !root.ok() || root->empty()) return DataLoss(where + ": the sealed share is malformed");
+      share.bytes = std::move(*bytes);
+      if (!root_der.empty() && *root != root_der) {
+        return DataLoss(where + " names another state root than the other shares");
+      }
+      root_der = std::move(*root);
+    } else if (!parsed[0].v1) {
+      return DataLoss(where + " is of the old format without a state root, the others are not");
+    }
     if (DigestHex(Sha256(share.bytes)) != ref->share_sha256[static_cast<size_t>(p.index - 1)]) {
       return DataLoss(where + ": share " + std::to_string(p.index) + " is not the one the split made");
     }
@@ -159,7 +201,7 @@ Result<std::string> RestoreSecret(std::span<const OpenedShare> given) {
   for (Share& s : shares) sodium_memzero(s.bytes.data(), s.bytes.size());
   if (DigestHex(Sha256(secret)) != ref->secret_sha256)
     return DataLoss("the shares do not give the key their files name");
-  return secret;
+  return RestoredCustody{std::move(secret), std::move(root_der)};
 }
 
 }  // namespace riik::embassy

@@ -2,7 +2,10 @@
 // in a file sealed under the custodian's PIN (Argon2id, then XSalsa20-Poly1305). Each
 // file also carries the split's id, the SHA-256 of every share and of the secret, so
 // that restoring names a share that is wrong — from another split, altered, or opened
-// with a wrong PIN — instead of silently giving a wrong key. Format: docs/formats/custody.md.
+// with a wrong PIN — instead of silently giving a wrong key. Under each seal, beside the
+// share, is the state root certificate: a restore from three shares knows which root
+// the archive's signers must chain to without trusting anything in the archive.
+// Format: docs/formats/custody.md.
 #pragma once
 
 #include <span>
@@ -14,11 +17,14 @@
 
 namespace riik::embassy {
 
-inline constexpr const char* kShareFormat = "riik-key-share-v1";
-inline constexpr size_t kMinPinLength = 6;
+inline constexpr const char* kShareFormat = "riik-key-share-v2";
+inline constexpr const char* kShareFormatV1 = "riik-key-share-v1";  // no root; opened only with a root given
+inline constexpr size_t kMinPinLength = 8;
 
-// One share file per PIN (pins.size() shares), any `threshold` of which restore `secret`.
-Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins);
+// One share file per PIN (pins.size() shares), any `threshold` of which restore `secret`;
+// `root_der` (the state root certificate) is sealed beside each share.
+Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins,
+                                            std::string_view root_der);
 
 struct OpenedShare {
   std::string file;  // the share file's text
@@ -31,5 +37,13 @@ struct OpenedShare {
 // PermissionDenied: a wrong PIN; DataLoss: a share that does not belong (another split, or
 // altered) — each naming the file.
 Result<std::string> RestoreSecret(std::span<const OpenedShare> shares);
+
+struct RestoredCustody {
+  std::string secret;
+  std::string root_der;  // the state root sealed in the shares ("" for v1 files)
+};
+// As RestoreSecret, and the root: every share must carry the same one (DataLoss naming
+// the file otherwise).
+Result<RestoredCustody> RestoreCustody(std::span<const OpenedShare> shares);
 
 }  // namespace riik::embassy

@@ -38,6 +38,7 @@ Result<std::string> RunDrill(const DrillOptions& o) {
     r.node_dir = o.node_dir;
     r.node = o.node;
     r.master_secret = o.master_secret;
+    r.trust_root_pem = o.trust_root_pem;
     r.store_url = "sqlite:" + scratch + "/store.db";
     r.until_seq = checkpoints->back().seq;
     r.recompute_digest = true;

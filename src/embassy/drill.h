@@ -20,7 +20,8 @@ inline constexpr const char* kDrillFormat = "riik-drill-v1";
 struct DrillOptions {
   std::string node_dir, node;
   std::string master_secret;
-  std::string scratch_dir;  // the scratch store goes here and is removed afterwards
+  std::string trust_root_pem;  // the state root (from the shares): the signer must chain to it
+  std::string scratch_dir;     // the scratch store goes here and is removed afterwards
   EVP_PKEY* signing_key = nullptr;
 };
 

@@ -11,9 +11,11 @@
 
 namespace riik::embassy {
 
-// Makes a new master key and writes its shares (one per PIN) and master.pub into `dir`;
+// Makes a new master key and writes its shares (one per PIN, each sealing `root_der`,
+// the state root certificate, beside its share) and master.pub into `dir`;
 // AlreadyExists if `dir` already holds a master.pub. Returns the public key.
-Result<std::string> SplitNewMasterKey(const std::string& dir, int threshold, std::span<const std::string> pins);
+Result<std::string> SplitNewMasterKey(const std::string& dir, int threshold, std::span<const std::string> pins,
+                                      std::string_view root_der);
 
 // The public key in a master.pub file.
 Result<std::string> ReadMasterPublicKey(const std::string& path);

@@ -86,10 +86,14 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
   ASSIGN_OR_RETURN(std::string signer_pem, ReadFile(o.node_dir + "/signer.pem"));
   ASSIGN_OR_RETURN(std::vector<UniquePtr<X509>> chain, ParseCertificatesPem(signer_pem));
   report.signer = SubjectString(chain[0].get());
-  if (!o.trust_root_pem.empty()) {
-    ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(o.trust_root_pem));
-    RETURN_IF_ERROR(exchange::VerifySignerChain(chain, root.get(), NowMicros(), "the segments' signer"));
+  // Always: an archive whose signer, keys and segments were all replaced together must
+  // not restore as the state's. The root comes from the custodians' shares or the
+  // operator, never from the archive.
+  if (o.trust_root_pem.empty()) {
+    return FailedPrecondition("restoring needs the state root the segments' signer must chain to");
   }
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(o.trust_root_pem));
+  RETURN_IF_ERROR(exchange::VerifySignerChain(chain, root.get(), NowMicros(), "the segments' signer"));
   EVP_PKEY* signer = X509_get0_pubkey(chain[0].get());
 
   // The checkpoint to meet: the latest within the target (seq, time, what is archived).

@@ -22,7 +22,7 @@ struct RestoreOptions {
   std::string node_dir;                  // the archive's directory of the node (archive.h)
   std::string node;                      // its journal's node name
   std::string master_secret;             // from RestoreSecret (custody.h)
-  std::string trust_root_pem;            // if set, the segments' signer must chain to it
+  std::string trust_root_pem;            // required: the segments' signer must chain to it
   std::string store_url;                 // a store that does not exist yet, or is empty
   std::optional<int64_t> until_seq;      // stop after this seq
   std::optional<UnixMicros> until_time;  // stop after the last entry committed by then

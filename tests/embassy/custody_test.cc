@@ -52,12 +52,13 @@ TEST(ShamirTest, EachShareAloneLooksRandom) {
 class CustodyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto files = SealShares(kKey, 3, pins_);
+    auto files = SealShares(kKey, 3, pins_, kRoot);
     ASSERT_TRUE(files.ok()) << files.status().ToString();
     files_ = *files;
   }
   OpenedShare Opened(size_t i) const { return {files_[i], pins_[i], "custodian-" + std::to_string(i + 1) + ".json"}; }
-  std::vector<std::string> pins_ = {"111111", "222222", "333333", "444444", "555555"};
+  static constexpr const char* kRoot = "the state root certificate's DER";
+  std::vector<std::string> pins_ = {"11111111", "22222222", "33333333", "44444444", "55555555"};
   std::vector<std::string> files_;
 };
 
@@ -66,6 +67,10 @@ TEST_F(CustodyTest, ThreeOfFiveRestoreTheKey) {
   auto key = RestoreSecret(three);
   ASSERT_TRUE(key.ok()) << key.status().ToString();
   EXPECT_EQ(*key, kKey);
+  // The state root comes back from under the seals.
+  auto custody = RestoreCustody(three);
+  ASSERT_TRUE(custody.ok());
+  EXPECT_EQ(custody->root_der, kRoot);
   // The files hold no key material in the clear.
   for (const std::string& f : files_) EXPECT_EQ(f.find(std::string(28, 'k')), std::string::npos);
 }
@@ -78,14 +83,14 @@ TEST_F(CustodyTest, FewerThanThreeCannotAndAWrongShareIsNamed) {
       << too_few.status().ToString();
 
   OpenedShare wrong_pin = Opened(1);
-  wrong_pin.pin = "999999";
+  wrong_pin.pin = "99999999";
   std::vector<OpenedShare> with_wrong_pin = {Opened(0), wrong_pin, Opened(2)};
   auto refused = RestoreSecret(with_wrong_pin);
   EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
   EXPECT_NE(refused.status().message().find("custodian-2.json: wrong PIN"), std::string::npos)
       << refused.status().ToString();
 
-  auto other_split = SealShares(std::string(32, 'z'), 3, pins_);
+  auto other_split = SealShares(std::string(32, 'z'), 3, pins_, kRoot);
   ASSERT_TRUE(other_split.ok());
   std::vector<OpenedShare> mixed = {Opened(0), Opened(1), {(*other_split)[2], pins_[2], "stranger.json"}};
   auto foreign = RestoreSecret(mixed);
@@ -100,7 +105,8 @@ TEST_F(CustodyTest, FewerThanThreeCannotAndAWrongShareIsNamed) {
   auto junk = RestoreSecret(garbage);
   EXPECT_EQ(junk.status().code(), Code::kInvalidArgument);
   EXPECT_NE(junk.status().message().find("junk.json"), std::string::npos);
-  EXPECT_FALSE(SealShares(kKey, 3, std::vector<std::string>{"123", "456789", "000000"}).ok());  // a PIN too short
+  EXPECT_FALSE(SealShares(kKey, 3, std::vector<std::string>{"1234567", "45678900", "00000000"}, kRoot).ok());  // short
+  EXPECT_FALSE(SealShares(kKey, 3, pins_, "").ok());  // no state root to seal
 }
 
 // Writes fuzz/share_file_corpus (RIIK_SHARE_CORPUS):

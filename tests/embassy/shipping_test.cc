@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/file.h"
+#include "crypto/self_signed.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "embassy/archive.h"
@@ -149,6 +150,7 @@ TEST_F(ShippingTest, AsyncShipsEveryCommitAndThreeSharesRestoreTheSameState) {
   into_pg.node_dir = archive_ + "/people";
   into_pg.node = "people";
   into_pg.master_secret = *secret;
+  into_pg.trust_root_pem = *ReadFile(site_->root());
   into_pg.store_url = *pg;
   auto on_pg = RestoreNode(into_pg);
   ASSERT_TRUE(on_pg.ok()) << on_pg.status().ToString();
@@ -185,7 +187,8 @@ TEST_F(ShippingTest, FewerThanThreeSharesOrAWrongOneCannotRestore) {
   ASSERT_TRUE(WaitForAck(Put(1)->seq));
   auto two = RestoreSecret(Shares({2, 4}));
   EXPECT_EQ(two.status().code(), Code::kInvalidArgument);
-  ASSERT_TRUE(SplitNewMasterKey(dir_ / "other-custody", 3, riik::testing::EmbassySite::Pins()).ok());
+  ASSERT_TRUE(
+      SplitNewMasterKey(dir_ / "other-custody", 3, riik::testing::EmbassySite::Pins(), "another state's root").ok());
   std::vector<OpenedShare> mixed = Shares({1, 2});
   mixed.push_back(Shares({3}, dir_ / "other-custody")[0]);
   auto wrong = RestoreSecret(mixed);
@@ -198,8 +201,22 @@ TEST_F(ShippingTest, FewerThanThreeSharesOrAWrongOneCannotRestore) {
   o.node_dir = archive_ + "/people";
   o.node = "people";
   o.master_secret = *other;
+  o.trust_root_pem = *ReadFile(site_->root());
   o.store_url = "sqlite:" + dir_ / "wrong.db";
   EXPECT_EQ(RestoreNode(o).status().code(), Code::kPermissionDenied);
+  // The right key, but no state root, or another state's: the archive's own signer.pem
+  // is never the judge of itself.
+  auto right = RestoreSecret(Shares({1, 2, 3}));
+  ASSERT_TRUE(right.ok());
+  o.master_secret = *right;
+  o.trust_root_pem = "";
+  EXPECT_EQ(RestoreNode(o).status().code(), Code::kFailedPrecondition);
+  auto stranger = MakeSelfSigned("another state's root", {"localhost"});
+  ASSERT_TRUE(stranger.ok());
+  o.trust_root_pem = stranger->cert_pem;
+  auto refused = RestoreNode(o);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("signer"), std::string::npos) << refused.status().ToString();
 }
 
 TEST_F(ShippingTest, SyncCommitReturnsOnlyOnceTheEmbassyHoldsIt) {

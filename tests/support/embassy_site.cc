@@ -11,7 +11,7 @@
 namespace riik::testing {
 
 const std::vector<std::string>& EmbassySite::Pins() {
-  static const std::vector<std::string> pins = {"111111", "222222", "333333", "444444", "555555"};
+  static const std::vector<std::string> pins = {"11111111", "22222222", "33333333", "44444444", "55555555"};
   return pins;
 }
 
@@ -43,7 +43,8 @@ Result<std::unique_ptr<EmbassySite>> EmbassySite::Create(const std::string& dir)
   ASSIGN_OR_RETURN(site->sender_sha_,
                    site->Issue(trust::Profile::kMemberAuth, "EE home node (test)", dir + "/node-auth"));
   RETURN_IF_ERROR(site->Issue(trust::Profile::kMemberSigning, "EE home node (test)", dir + "/node-signing").status());
-  RETURN_IF_ERROR(embassy::SplitNewMasterKey(dir + "/custody", 3, Pins()).status());
+  RETURN_IF_ERROR(
+      embassy::SplitNewMasterKey(dir + "/custody", 3, Pins(), CertificateDer(site->ca_->root_certificate())).status());
   return site;
 }
 
