@@ -24,6 +24,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
   shuf -i 20000-60000 -n 1; }
 
 echo "a benchmark passphrase" >"$WORK/pass"
+chmod 600 "$WORK/pass"  # riik refuses a secret file others may read
 D="$WORK/state"
 "$RIIK" ca init --dir "$D" --passphrase-file "$WORK/pass" >/dev/null
 "$RIIK" ca issue --dir "$D" --passphrase-file "$WORK/pass" --profile tls-client --cn bench --out "$WORK/leaf" >/dev/null
