@@ -2,6 +2,7 @@
 // the command line — the custodians' key shares, the shipping's lag, the archive's
 // check, a node's restore, restore drills and failing the whole state over
 // (docs/embassy.md).
+#include <openssl/crypto.h>
 #include <openssl/x509.h>
 
 #include <CLI/CLI.hpp>
@@ -224,6 +225,10 @@ Result<embassy::OpenedShare> OpenShare(const std::string& arg) {
 struct Custody {
   std::string secret;
   std::string root_pem;  // the state root every restored signer must chain to
+  Custody(std::string s, std::string root) : secret(std::move(s)), root_pem(std::move(root)) {}
+  Custody(Custody&&) = default;
+  Custody(const Custody&) = delete;
+  ~Custody() { OPENSSL_cleanse(secret.data(), secret.size()); }  // the master secret leaves memory with it
 };
 
 // The master secret and the state root from custodians' shares (each FILE or
@@ -291,8 +296,8 @@ Status Restore(const RestoreArgs& a) {
     o.store_url = node::DefaultStoreUrl(a.to, a.node);
   }
   ASSIGN_OR_RETURN(Custody custody, OpenCustody(a.shares, a.trust_root));
-  o.master_secret = std::move(custody.secret);
-  o.trust_root_pem = std::move(custody.root_pem);
+  o.master_secret = custody.secret;
+  o.trust_root_pem = custody.root_pem;
   auto started = std::chrono::steady_clock::now();
   std::unique_ptr<ProgressBar> bar;
   o.progress = [&](int64_t done, int64_t total) {
@@ -300,6 +305,7 @@ Status Restore(const RestoreArgs& a) {
     bar->Update(done);
   };
   auto report = embassy::RestoreNode(o);
+  OPENSSL_cleanse(o.master_secret.data(), o.master_secret.size());
   if (bar) bar->Finish();
   if (!report.ok()) return report.status();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -401,6 +407,7 @@ int Failover(const FailoverArgs& a) {
     o.trust_root_pem = custody->root_pem;
     o.store_url = node::DefaultStoreUrl(a.to, name);
     auto report = embassy::RestoreNode(o);
+    OPENSSL_cleanse(o.master_secret.data(), o.master_secret.size());
     if (!report.ok()) return Fail("failover", report.status().WithContext("restoring " + name));
     entries += report->entries;
     bytes += report->archive_bytes;
