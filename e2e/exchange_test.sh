@@ -70,7 +70,14 @@ echo | openssl s_client -connect "$prov" -tls1_2 >"$WORK/tls12.out" 2>&1 && fail
 # (Without a client certificate the server then ends it: s_client's exit code varies.)
 echo | openssl s_client -connect "$prov" -tls1_3 -CAfile "$DIR/trust/root.pem" >"$WORK/tls13.out" 2>&1 || true
 grep -q "TLSv1.3" "$WORK/tls13.out" || fail "no TLS 1.3 handshake with the provider listener: $(cat "$WORK/tls13.out")"
-pass "the provider listener ($prov) speaks TLS 1.3 only"
+if curl -s -o /dev/null --cacert "$DIR/trust/root.pem" "https://$prov$PERSON"; then
+  fail "the provider listener answered a caller without a client certificate"
+fi
+# A certificate of the state's own CA, valid, but not a registered security server's.
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' "https://$prov$PERSON") || true
+[ "$code" = 403 ] && grep -q "is not the authentication certificate of a security server" "$WORK/b" ||
+  fail "an unregistered certificate at the provider listener: $code $(cat "$WORK/b")"
+pass "the provider listener ($prov) speaks TLS 1.3 only; no certificate, or an unregistered one, gets nothing"
 
 serial=$(openssl x509 -in "$DIR/ss_population/auth.pem" -noout -serial | cut -d= -f2)
 "$RIIK" ca revoke --dir "$DIR" --serial "$serial" --reason keyCompromise >/dev/null || fail "revoking the provider's certificate"
