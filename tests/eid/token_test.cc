@@ -84,8 +84,9 @@ TEST_F(EidTest, CertificatesLookLikeTheIdCardAndVerify) {
   EXPECT_NE(Verify(sign).find(": OK"), std::string::npos) << Verify(sign);
 
   std::string a = Shell("openssl x509 -noout -text -nameopt RFC2253,-esc_msb -in " + auth);
-  EXPECT_NE(a.find("serialNumber=PNOEE-38001085718,GN=JAAK-KRISTJAN,SN=JÕEORG,CN=JÕEORG\\,JAAK-KRISTJAN\\,38001085718,C=EE"),
-            std::string::npos)
+  EXPECT_NE(
+      a.find("serialNumber=PNOEE-38001085718,GN=JAAK-KRISTJAN,SN=JÕEORG,CN=JÕEORG\\,JAAK-KRISTJAN\\,38001085718,C=EE"),
+      std::string::npos)
       << a;
   EXPECT_NE(a.find("TLS Web Client Authentication"), std::string::npos) << a;
   EXPECT_NE(a.find("email:38001085718@eesti.ee"), std::string::npos) << a;
@@ -126,8 +127,9 @@ TEST_F(EidTest, SoftwareTokenIsPkcs12BlocksAfterThreeWrongPinsAndThePukUnblocks)
   // The standard tool reads the token with the PIN.
   std::string p12 = Shell("openssl pkcs12 -in " + dir_ / "token/auth.p12" + " -passin pass:0090 -nokeys");
   EXPECT_NE(p12.find("PNOEE-38001085718"), std::string::npos) << p12;
-  EXPECT_NE(Shell("openssl pkcs12 -in " + dir_ / "token/auth.p12" + " -passin pass:1111 -nokeys").find("invalid password"),
-            std::string::npos);
+  EXPECT_NE(
+      Shell("openssl pkcs12 -in " + dir_ / "token/auth.p12" + " -passin pass:1111 -nokeys").find("invalid password"),
+      std::string::npos);
   std::string verified = SignAndVerify(**token);
   EXPECT_NE(verified.find("Verification successful"), std::string::npos) << verified;
 
@@ -154,6 +156,12 @@ TEST_F(EidTest, SoftwareTokenIsPkcs12BlocksAfterThreeWrongPinsAndThePukUnblocks)
   auto cert = (*token)->Certificate(EidKey::kAuthentication);
   ASSERT_TRUE(cert.ok());
   EXPECT_NE(SubjectString(cert->get()).find("PNOEE-38001085718"), std::string::npos);
+
+  // Three wrong PUKs block the PUK itself: the right one no longer unblocks.
+  for (int i = 0; i < 3; ++i) (void)(*token)->PrivateKey(EidKey::kAuthentication, "0000");
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE((*token)->Unblock(EidKey::kAuthentication, "00000000", "5555").ok());
+  EXPECT_FALSE((*token)->Unblock(EidKey::kAuthentication, kPins.puk, "5555").ok());
+  EXPECT_FALSE((*token)->PrivateKey(EidKey::kAuthentication, "4321").ok());
 }
 
 TEST_F(EidTest, OcspAnswersForEidCertificatesWithTheEidCasDelegatedSigner) {
@@ -164,12 +172,13 @@ TEST_F(EidTest, OcspAnswersForEidCertificatesWithTheEidCasDelegatedSigner) {
   ASSERT_TRUE(responder.ok());
   std::string cert = Save("auth.pem", e.authentication.pem);
   auto ask = [&](const std::string& name) {
-    Shell("openssl ocsp -issuer " + ca_->CaPemPath("eid") + " -cert " + cert + " -no_nonce -reqout " + dir_ / (name + ".req"));
+    Shell("openssl ocsp -issuer " + ca_->CaPemPath("eid") + " -cert " + cert + " -no_nonce -reqout " +
+          dir_ / (name + ".req"));
     std::ifstream in(dir_ / (name + ".req"), std::ios::binary);
     std::string der((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     Save(name + ".resp", (*responder)->Respond(der));
-    return Shell("openssl ocsp -respin " + dir_ / (name + ".resp") + " -issuer " + ca_->CaPemPath("eid") +
-                 " -cert " + cert + " -no_nonce -CAfile " + ca_->RootPemPath() + " -resp_text");
+    return Shell("openssl ocsp -respin " + dir_ / (name + ".resp") + " -issuer " + ca_->CaPemPath("eid") + " -cert " +
+                 cert + " -no_nonce -CAfile " + ca_->RootPemPath() + " -resp_text");
   };
   std::string good = ask("good");
   EXPECT_NE(good.find("Response verify OK"), std::string::npos) << good;
