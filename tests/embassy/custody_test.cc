@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "core/json.h"
@@ -107,6 +108,29 @@ TEST_F(CustodyTest, FewerThanThreeCannotAndAWrongShareIsNamed) {
   EXPECT_NE(junk.status().message().find("junk.json"), std::string::npos);
   EXPECT_FALSE(SealShares(kKey, 3, std::vector<std::string>{"1234567", "45678900", "00000000"}, kRoot).ok());  // short
   EXPECT_FALSE(SealShares(kKey, 3, pins_, "").ok());  // no state root to seal
+}
+
+// The manifest every file carries is what a restore holds the shares to: a share whose
+// hash is not the manifest's, or a key whose hash is not, is refused (DataLoss).
+TEST_F(CustodyTest, AShareOrAKeyThatIsNotTheManifestsIsRefused) {
+  auto rewrite = [&](const std::function<void(Json&)>& change) {
+    std::vector<OpenedShare> out;
+    for (size_t i : {0u, 1u, 2u}) {
+      Json doc = Json::parse(files_[i]);
+      change(doc);
+      out.push_back({doc.dump(), pins_[i], "custodian-" + std::to_string(i + 1) + ".json"});
+    }
+    return out;
+  };
+  auto wrong_share = RestoreSecret(rewrite([](Json& d) { d["share_sha256"][1] = std::string(64, '0'); }));
+  EXPECT_EQ(wrong_share.status().code(), Code::kDataLoss);
+  EXPECT_NE(wrong_share.status().message().find("custodian-2.json: share 2 is not the one the split made"),
+            std::string::npos)
+      << wrong_share.status().ToString();
+  auto wrong_key = RestoreSecret(rewrite([](Json& d) { d["secret_sha256"] = std::string(64, '0'); }));
+  EXPECT_EQ(wrong_key.status().code(), Code::kDataLoss);
+  EXPECT_NE(wrong_key.status().message().find("do not give the key"), std::string::npos)
+      << wrong_key.status().ToString();
 }
 
 // Writes fuzz/share_file_corpus (RIIK_SHARE_CORPUS):
