@@ -445,9 +445,10 @@ asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::soc
   } else {
     co_await Serve(s, stream, conn, remote, cert);
   }
-  // The peer's close_notify is awaited briefly; when the server stops, hardly at all (a
-  // kept-alive client that is not reading would hold every listener's stop for as long).
-  conn.ExpireIn(std::chrono::milliseconds(s->stopping ? 50 : 2000));
+  // The peer's close_notify is awaited up to 2 s; when the server stops, not at all (a
+  // kept-alive client that is not reading would hold every listener's stop that long).
+  if (s->stopping) co_return;
+  conn.ExpireIn(std::chrono::milliseconds(2000));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }
 
