@@ -87,13 +87,20 @@ for needle in "${CODES[@]}" "${NAMES[@]}" "Kreutzwaldi"; do
 done
 pass "the archive verifies ($(wc -l <"$WORK/verify.out") stores) and holds no citizen's code or name in plaintext"
 
+# flip_byte FILE: inverts the byte in the middle of FILE (writing a fixed value would
+# leave it unchanged whenever it already held that value).
+flip_byte() {
+  local at=$(($(stat -c %s "$1") / 2)) b
+  b=$(od -An -tu1 -j "$at" -N1 "$1" | tr -d ' ')
+  printf "\\x$(printf %02x $((b ^ 0xff)))" | dd of="$1" bs=1 seek="$at" conv=notrunc status=none
+}
 # Tampering, on copies: a flipped byte, a dropped segment, an old segment replayed.
 tampered() {  # tampered NAME: a copy of the archive to spoil
   rm -rf "$WORK/$1"; cp -a "$ARCHIVE" "$WORK/$1"; echo "$WORK/$1"
 }
 segs() { find "$1/registry_population/segments" -name '*.seg' | sort; }
 T=$(tampered flipped); victim=$(segs "$T" | sed -n 2p)  # a byte of its ciphertext
-printf '\x55' | dd of="$victim" bs=1 seek=$(($(stat -c %s "$victim") / 2)) conv=notrunc status=none
+flip_byte "$victim"
 if "$RIIK" embassy verify --archive "$T" --node registry_population >"$WORK/t.out"; then fail "a flipped byte went unnoticed"; fi
 grep -q "signature" "$WORK/t.out" || fail "the flipped byte's report: $(cat "$WORK/t.out")"
 T=$(tampered dropped); rm "$(segs "$T" | sed -n 2p)"
@@ -117,7 +124,7 @@ manifest=$(find "$ARCHIVE/registry_population/snapshots" -name manifest.json 2>/
 [ -n "$manifest" ] || fail "no snapshot of the population register at the embassy"
 chunk="$(dirname "$manifest")/000000.chunk"
 T=$(tampered chunk); victim="$T${chunk#"$ARCHIVE"}"
-printf '\x55' | dd of="$victim" bs=1 seek=$(($(stat -c %s "$victim") / 2)) conv=notrunc status=none
+flip_byte "$victim"
 if "$RIIK" embassy verify --archive "$T" --node registry_population >"$WORK/t.out"; then fail "an altered chunk went unnoticed"; fi
 grep -q "snapshot" "$WORK/t.out" || fail "the altered chunk's report: $(cat "$WORK/t.out")"
 if "$RIIK" embassy restore --archive "$T" --node registry_population --to "$WORK/r-chunk" \

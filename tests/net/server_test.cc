@@ -230,17 +230,22 @@ TEST(HttpServerTest, ATrickledHeaderTimesOutAfterTheReadTimeout) {
   }
 }
 
+// Opens `n` kept-alive connections to `server`, each answered once, into `held`.
+void HoldConnections(HttpServer& server, int n, std::vector<std::unique_ptr<HttpClient>>& held) {
+  for (int i = 0; i < n; ++i) {
+    auto c = HttpClient::Create(server.url());
+    ASSERT_TRUE(c.ok());
+    ASSERT_EQ((*c)->Get("/healthz")->status, 200);  // the connection stays open (keep-alive)
+    held.push_back(std::move(*c));
+  }
+}
+
 TEST(HttpServerTest, ConnectionsInAllAreCapped) {
   ServerOptions opts;
   opts.max_connections = 2;
   auto server = StartServer(opts);
   std::vector<std::unique_ptr<HttpClient>> held;
-  for (int i = 0; i < 2; ++i) {
-    auto c = HttpClient::Create(server->url());
-    ASSERT_TRUE(c.ok());
-    ASSERT_EQ((*c)->Get("/healthz")->status, 200);
-    held.push_back(std::move(*c));
-  }
+  ASSERT_NO_FATAL_FAILURE(HoldConnections(*server, 2, held));
   auto third = Fetch("GET", server->url() + "/healthz");
   ASSERT_TRUE(third.ok()) << third.status().ToString();
   EXPECT_EQ(third->status, 503);
@@ -252,12 +257,7 @@ TEST(HttpServerTest, ConnectionsPerAddressAreCapped) {
   opts.max_connections_per_address = 2;
   auto server = StartServer(opts);
   std::vector<std::unique_ptr<HttpClient>> held;
-  for (int i = 0; i < 2; ++i) {
-    auto c = HttpClient::Create(server->url());
-    ASSERT_TRUE(c.ok());
-    ASSERT_EQ((*c)->Get("/healthz")->status, 200);  // the connection stays open (keep-alive)
-    held.push_back(std::move(*c));
-  }
+  ASSERT_NO_FATAL_FAILURE(HoldConnections(*server, 2, held));
   auto third = Fetch("GET", server->url() + "/healthz");
   ASSERT_TRUE(third.ok()) << third.status().ToString();
   EXPECT_EQ(third->status, 503);
