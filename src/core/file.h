@@ -7,12 +7,11 @@
 
 namespace riik {
 
-// The whole file; NotFound if it cannot be opened.
+// The whole file; NotFound if there is none.
 Result<std::string> ReadFile(const std::string& path);
 
-// Replaces `path` with `data` atomically: written to a temporary file beside it,
-// fsynced, renamed over it, and the directory fsynced, so a crash leaves either the
-// old or the new content. `secret` files are created 0600, others 0644.
+// Replaces `path` with `data` atomically through the real Env (core/env.h): a crash
+// leaves either the old or the new content. `secret` files are 0600, others 0644.
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool secret);
 
 // A secret (a key, a passphrase, a token): the whole file, refused with

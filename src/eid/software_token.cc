@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -85,6 +86,25 @@ Result<Pkcs12Ptr> ReadPkcs12(const std::string& path) {
   return p12;
 }
 
+// The PUK's copy of a key: PKCS#8 under AES-256-CBC with PBKDF2-HMAC-SHA256 at the
+// token's iteration count (OpenSSL's default is 2,048), a random 16-byte salt and IV.
+Result<std::string> PukCopyPem(EVP_PKEY* key, std::string_view puk) {
+  UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> info(EVP_PKEY2PKCS8(key),
+                                                                                 PKCS8_PRIV_KEY_INFO_free);
+  X509_ALGOR* pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), kPbkdf2Iterations, nullptr, 16, nullptr, NID_hmacWithSHA256);
+  // PKCS8_set0_pbe owns `pbe` once it succeeds.
+  X509_SIG* sealed = info && pbe ? PKCS8_set0_pbe(puk.data(), static_cast<int>(puk.size()), info.get(), pbe) : nullptr;
+  if (sealed == nullptr) X509_ALGOR_free(pbe);
+  std::unique_ptr<X509_SIG, decltype(&X509_SIG_free)> owned(sealed, X509_SIG_free);
+  if (!owned || PEM_write_bio_PKCS8(bio.get(), owned.get()) != 1) {
+    return Internal("sealing the PUK's copy of the key: " + OpenSslErrors());
+  }
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
 Status WritePkcs12(const std::string& path, EVP_PKEY* key, X509* cert, std::string_view pin) {
   std::string pass(pin);
   // AES-256-CBC with PBKDF2 for key and certificate bags, SHA-256 MAC.
@@ -126,7 +146,7 @@ Result<UniquePtr<EVP_PKEY>> SoftwareToken::GenerateKey(EidKey key, std::string_v
   ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> pair, GenerateEcKey("P-384"));
   std::filesystem::remove(Path(key, ".pem"));  // the old key's certificate, if any
   RETURN_IF_ERROR(WritePkcs12(Path(key, ".p12"), pair.get(), nullptr, pin));
-  ASSIGN_OR_RETURN(std::string puk_copy, EncryptedPrivateKeyPem(pair.get(), std::string(puk)));
+  ASSIGN_OR_RETURN(std::string puk_copy, PukCopyPem(pair.get(), puk));
   RETURN_IF_ERROR(WriteFileAtomic(Path(key, ".puk.key"), puk_copy, /*secret=*/true));
   ASSIGN_OR_RETURN(Counters counters, Counters::Load(dir_));
   RETURN_IF_ERROR(counters.Set(trust::EidKeyName(key), kPinTries));

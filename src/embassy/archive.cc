@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
@@ -16,8 +15,6 @@
 
 namespace riik::embassy {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr size_t kSeqDigits = 20;
 
@@ -33,20 +30,44 @@ bool ParseSegmentName(const std::string& name, int64_t& first, int64_t& last) {
   return parse(0, first) && parse(kSeqDigits + 1, last) && last >= first;
 }
 
-Result<UniquePtr<X509>> ReadSigner(const std::string& node_dir) {
-  ASSIGN_OR_RETURN(std::string pem, ReadFile(node_dir + "/signer.pem"));
+Result<UniquePtr<X509>> ReadSigner(const std::string& node_dir, Env& env) {
+  ASSIGN_OR_RETURN(std::string pem, env.ReadFile(node_dir + "/signer.pem"));
   return ParseCertificatePem(pem);
 }
 
-std::vector<std::string> KeyIds(const std::string& node_dir) {
+// The names in `dir` that are not a write in progress, sorted; none when it is missing.
+Result<std::vector<std::string>> Listing(const std::string& dir, Env& env) {
+  auto names = env.GetChildren(dir);
+  if (!names.ok()) {
+    if (names.status().code() == Code::kNotFound) return std::vector<std::string>{};
+    return names.status();
+  }
+  std::erase_if(*names, [](const std::string& n) { return IsTemporaryName(n); });
+  std::sort(names->begin(), names->end());
+  return names;
+}
+
+std::vector<std::string> KeyIds(const std::string& node_dir, Env& env) {
   std::vector<std::string> ids;
-  std::error_code ec;
-  for (const auto& f : fs::directory_iterator(node_dir + "/keys", ec)) {
-    std::string name = f.path().filename().string();
+  auto names = Listing(node_dir + "/keys", env);
+  if (!names.ok()) return ids;
+  for (const std::string& name : *names) {
     if (name.ends_with(".json")) ids.push_back(name.substr(0, name.size() - 5));
   }
-  std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+// The bytes of the files under `path`.
+uint64_t TreeBytes(const std::string& path, Env& env) {
+  auto info = env.Stat(path);
+  if (!info.ok()) return 0;
+  if (!info->is_directory) return info->size;
+  uint64_t total = 0;
+  auto names = env.GetChildren(path);
+  for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
+    total += TreeBytes(path + "/" + name, env);
+  }
+  return total;
 }
 
 }  // namespace
@@ -70,84 +91,77 @@ Json ArchiveHead::ToJson() const {
   return j;
 }
 
-Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir) {
+Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir, Env& env) {
   std::vector<ArchivedSegment> out;
-  std::error_code ec;
-  fs::directory_iterator it(node_dir + "/segments", ec);
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return out;
-    return Unavailable("cannot list " + node_dir + "/segments: " + ec.message());
-  }
-  for (const auto& f : it) {
-    std::string name = f.path().filename().string();
-    if (name.starts_with(".")) continue;  // a write in progress (WriteFileAtomic's temporary)
+  const std::string dir = node_dir + "/segments";
+  ASSIGN_OR_RETURN(std::vector<std::string> names, Listing(dir, env));
+  for (const std::string& name : names) {
     ArchivedSegment s;
-    if (!ParseSegmentName(name, s.first_seq, s.last_seq)) {
-      return DataLoss("unexpected file " + f.path().string() + " among the segments");
-    }
-    s.path = f.path().string();
-    s.bytes = static_cast<int64_t>(f.file_size(ec));
+    s.path = dir + "/" + name;
+    if (!ParseSegmentName(name, s.first_seq, s.last_seq))
+      return DataLoss("unexpected file " + s.path + " among the segments");
+    auto info = env.Stat(s.path);
+    s.bytes = info.ok() ? static_cast<int64_t>(info->size) : 0;
     out.push_back(std::move(s));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first_seq < b.first_seq; });
   return out;
 }
 
-Result<std::vector<ArchivedCheckpoint>> ListCheckpoints(const std::string& node_dir) {
+Result<std::vector<ArchivedCheckpoint>> ListCheckpoints(const std::string& node_dir, Env& env) {
   std::vector<ArchivedCheckpoint> out;
-  std::error_code ec;
-  for (const auto& f : fs::directory_iterator(node_dir + "/checkpoints", ec)) {
-    std::string name = f.path().filename().string();
+  ASSIGN_OR_RETURN(std::vector<std::string> names, Listing(node_dir + "/checkpoints", env));
+  for (const std::string& name : names) {
     int64_t seq = 0;
     if (name.size() != kSeqDigits + 5 || !name.ends_with(".json")) continue;
     auto [p, err] = std::from_chars(name.data(), name.data() + kSeqDigits, seq);
     if (err != std::errc() || p != name.data() + kSeqDigits) continue;
-    out.push_back({seq, f.path().string()});
+    out.push_back({seq, node_dir + "/checkpoints/" + name});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
   return out;
 }
 
-std::string LatestDrill(const std::string& node_dir) {
+std::string LatestDrill(const std::string& node_dir, Env& env) {
   std::string latest;
-  std::error_code ec;
-  for (const auto& f : fs::directory_iterator(node_dir + "/drills", ec)) {
-    std::string name = f.path().filename().string();
+  auto names = Listing(node_dir + "/drills", env);
+  if (!names.ok()) return "";
+  for (const std::string& name : *names) {
     if (name.ends_with(".json") && name > latest) latest = name;
   }
   if (latest.empty()) return "";
-  auto text = ReadFile(node_dir + "/drills/" + latest);
+  auto text = env.ReadFile(node_dir + "/drills/" + latest);
   return text.ok() ? *text : "";
 }
 
 Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::string& node,
-                                       const std::function<void(size_t, size_t)>& progress) {
+                                       const std::function<void(size_t, size_t)>& progress, Env& env) {
   ArchiveHead head;
   head.node = node;
   head.hash = FirstSegmentPrev();
-  head.key_ids = KeyIds(node_dir);
-  head.last_drill = LatestDrill(node_dir);
-  ASSIGN_OR_RETURN(std::vector<ArchivedCheckpoint> checkpoints, ListCheckpoints(node_dir));
+  head.key_ids = KeyIds(node_dir, env);
+  head.last_drill = LatestDrill(node_dir, env);
+  ASSIGN_OR_RETURN(std::vector<ArchivedCheckpoint> checkpoints, ListCheckpoints(node_dir, env));
   if (!checkpoints.empty()) head.checkpoint_seq = checkpoints.back().seq;
-  ASSIGN_OR_RETURN(std::vector<ArchivedSegment> segments, ListSegments(node_dir));
-  ASSIGN_OR_RETURN(std::vector<ArchivedSnapshot> snapshots, ListSnapshots(node_dir));
+  ASSIGN_OR_RETURN(std::vector<ArchivedSegment> segments, ListSegments(node_dir, env));
+  ASSIGN_OR_RETURN(std::vector<ArchivedSnapshot> snapshots, ListSnapshots(node_dir, env));
   if (segments.empty() && snapshots.empty()) return head;
-  auto signer = ReadSigner(node_dir);
+  auto signer = ReadSigner(node_dir, env);
   if (!signer.ok()) return DataLoss(node + " has segments but no readable signer.pem: " + signer.status().message());
   EVP_PKEY* key = X509_get0_pubkey(signer->get());
   for (const ArchivedSnapshot& s : snapshots) {
-    auto checked = CheckArchivedSnapshot(s, node, key);
+    auto checked = CheckArchivedSnapshot(s, node, key, env);
     if (!checked.ok()) return DataLoss(node + ": " + checked.status().message());
     head.snapshot_seq = std::max(head.snapshot_seq, s.seq);
   }
   for (size_t i = 0; i < segments.size(); ++i) {
     const ArchivedSegment& s = segments[i];
-    std::string name = fs::path(s.path).filename().string();
+    std::string name = s.path.substr(s.path.find_last_of('/') + 1);
     if (s.first_seq != head.last_seq + 1) {
       return DataLoss(node + ": segment " + name + " does not follow seq " + std::to_string(head.last_seq) +
                       (s.first_seq > head.last_seq + 1 ? " (segments are missing)" : " (segments overlap)"));
     }
-    ASSIGN_OR_RETURN(std::string bytes, ReadFile(s.path));
+    ASSIGN_OR_RETURN(std::string bytes, env.ReadFile(s.path));
     auto checked = CheckSegment(bytes, key, head.hash);
     if (!checked.ok()) return DataLoss(node + ": segment " + name + ": " + checked.status().message());
     if (checked->header.node != node || checked->header.first_seq != s.first_seq ||
@@ -169,15 +183,14 @@ Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::s
   return head;
 }
 
-Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root) {
-  std::error_code ec;
-  fs::create_directories(root, ec);
-  if (ec) return Unavailable("cannot create the archive directory " + root + ": " + ec.message());
-  std::unique_ptr<Archive> archive(new Archive(root));
-  for (const auto& d : fs::directory_iterator(root, ec)) {
-    std::string node = d.path().filename().string();
-    if (!d.is_directory() || !ValidNodeName(node)) continue;
-    auto head = CheckNodeDirectory(d.path().string(), node);
+Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root, Env& env) {
+  RETURN_IF_ERROR(CreateDirsDurably(env, root).WithContext("cannot create the archive directory"));
+  std::unique_ptr<Archive> archive(new Archive(root, env));
+  ASSIGN_OR_RETURN(std::vector<std::string> names, Listing(root, env));
+  for (const std::string& node : names) {
+    auto info = env.Stat(root + "/" + node);
+    if (!info.ok() || !info->is_directory || !ValidNodeName(node)) continue;
+    auto head = CheckNodeDirectory(root + "/" + node, node, nullptr, env);
     if (head.ok()) {
       archive->heads_[node] = std::move(*head);
     } else {
@@ -187,14 +200,13 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root) {
       archive->heads_[node] = std::move(broken);
     }
   }
-  if (ec) return Unavailable("cannot list the archive directory " + root + ": " + ec.message());
   return archive;
 }
 
 Result<UniquePtr<X509>> Archive::SignerLocked(const std::string& node) {
   auto it = signers_.find(node);
   if (it == signers_.end()) {
-    auto kept = ReadFile(NodeDir(node) + "/signer.pem");
+    auto kept = env_.ReadFile(NodeDir(node) + "/signer.pem");
     if (!kept.ok()) return FailedPrecondition("no signer is set for " + node + " (PUT its certificate first)");
     it = signers_.emplace(node, std::move(*kept)).first;
   }
@@ -214,16 +226,7 @@ Status Archive::ChargeLocked(const std::string& node, uint64_t bytes) {
   return OkStatus();
 }
 
-void Archive::RemeasureLocked(const std::string& node) {
-  uint64_t total = 0;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(NodeDir(node), ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    std::error_code size_ec;
-    if (it->is_regular_file(size_ec)) total += it->file_size(size_ec);
-  }
-  used_[node] = total;
-}
+void Archive::RemeasureLocked(const std::string& node) { used_[node] = TreeBytes(NodeDir(node), env_); }
 
 Status Archive::PutSigner(const std::string& node, const std::string& signer_pem) {
   if (!ValidNodeName(node)) return InvalidArgument("'" + node + "' is not a node name (1 to 63 of a-z, 0-9, _)");
@@ -231,7 +234,7 @@ Status Archive::PutSigner(const std::string& node, const std::string& signer_pem
   RETURN_IF_ERROR(ParseCertificatesPem(signer_pem).status());
   std::lock_guard lock(mu_);
   std::string dir = NodeDir(node);
-  auto kept = ReadFile(dir + "/signer.pem");
+  auto kept = env_.ReadFile(dir + "/signer.pem");
   if (kept.ok() && *kept == signer_pem) {
     signers_[node] = signer_pem;
     return OkStatus();
@@ -241,10 +244,8 @@ Status Archive::PutSigner(const std::string& node, const std::string& signer_pem
     return PermissionDenied(node + "'s segments here are signed by another certificate; this embassy keeps " +
                             "the first signer of a node");
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
-  RETURN_IF_ERROR(WriteFileAtomic(dir + "/signer.pem", signer_pem, /*secret=*/false));
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
+  RETURN_IF_ERROR(WriteFileAtomic(env_, dir + "/signer.pem", signer_pem, /*secret=*/false));
   signers_[node] = signer_pem;
   return OkStatus();
 }
@@ -285,21 +286,19 @@ Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view by
   }
   ASSIGN_OR_RETURN(SealedSegment checked, CheckSegment(bytes, X509_get0_pubkey(signer.get()), head.hash));
   const SegmentHeader& h = checked.header;
-  std::error_code ec;
-  fs::create_directories(dir + "/segments", ec);
-  if (ec) return Unavailable("cannot create " + dir + "/segments: " + ec.message());
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir + "/segments"));
   {
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(ChargeLocked(node, bytes.size()));
   }
-  RETURN_IF_ERROR(WriteFileAtomic(dir + "/segments/" + SegmentName(h.first_seq, h.last_seq), bytes, false));
+  RETURN_IF_ERROR(WriteFileAtomic(env_, dir + "/segments/" + SegmentName(h.first_seq, h.last_seq), bytes, false));
   std::lock_guard lock(mu_);
   ArchiveHead& kept = heads_[node];
   kept.last_seq = h.last_seq;
   kept.hash = checked.hash;
   kept.segments++;
   kept.bytes += static_cast<int64_t>(bytes.size());
-  kept.last_received_us = NowMicros();
+  kept.last_received_us = env_.NowMicros();
   return kept;
 }
 
@@ -317,10 +316,8 @@ Status Archive::PutCheckpoint(const std::string& node, std::string_view text) {
   }
   std::string dir = NodeDir(node) + "/checkpoints";
   RETURN_IF_ERROR(ChargeLocked(node, text.size()));
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
-  RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + PaddedSeq(c.seq) + ".json", text, false));
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
+  RETURN_IF_ERROR(WriteFileAtomic(env_, dir + "/" + PaddedSeq(c.seq) + ".json", text, false));
   it->second.checkpoint_seq = std::max(it->second.checkpoint_seq, c.seq);
   return OkStatus();
 }
@@ -338,19 +335,17 @@ Status Archive::PutKey(const std::string& node, std::string_view wrapped) {
   }
   std::lock_guard lock(mu_);
   std::string dir = NodeDir(node) + "/keys";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
   std::string path = dir + "/" + key_id + ".json";
-  if (fs::exists(path)) return OkStatus();  // kept once; a key id names one key
+  if (Exists(env_, path)) return OkStatus();  // kept once; a key id names one key
   RETURN_IF_ERROR(ChargeLocked(node, wrapped.size()));
-  RETURN_IF_ERROR(WriteFileAtomic(path, wrapped, /*secret=*/false));
+  RETURN_IF_ERROR(WriteFileAtomic(env_, path, wrapped, /*secret=*/false));
   auto [it, fresh] = heads_.try_emplace(node);
   if (fresh) {
     it->second.node = node;
     it->second.hash = FirstSegmentPrev();
   }
-  it->second.key_ids = KeyIds(NodeDir(node));
+  it->second.key_ids = KeyIds(NodeDir(node), env_);
   return OkStatus();
 }
 
@@ -359,7 +354,7 @@ Result<ArchiveHead> Archive::Head(const std::string& node) const {
   auto it = heads_.find(node);
   if (it != heads_.end()) {
     ArchiveHead head = it->second;
-    head.last_drill = LatestDrill(NodeDir(node));  // drills are run beside the embassy, on its files
+    head.last_drill = LatestDrill(NodeDir(node), env_);  // drills are run beside the embassy, on its files
     return head;
   }
   if (it == heads_.end()) {
@@ -377,7 +372,7 @@ std::vector<ArchiveHead> Archive::Heads() const {
   std::vector<ArchiveHead> out;
   for (const auto& [node, head] : heads_) {
     out.push_back(head);
-    out.back().last_drill = LatestDrill(NodeDir(node));
+    out.back().last_drill = LatestDrill(NodeDir(node), env_);
   }
   return out;
 }

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "core/env.h"
 #include "core/status.h"
 #include "crypto/handles.h"
 #include "embassy/segment.h"
@@ -55,39 +56,42 @@ struct ArchiveHead {
 
 // The segment files of one node's directory in seq order, names checked (a file whose
 // name is not FIRST-LAST.seg is an error naming it: nothing in there is ignored).
-Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir);
+Result<std::vector<ArchivedSegment>> ListSegments(const std::string& node_dir, Env& env = Env::Default());
 
 struct ArchivedCheckpoint {
   int64_t seq = 0;
   std::string path;
 };
 // The checkpoint files of one node's directory in seq order.
-Result<std::vector<ArchivedCheckpoint>> ListCheckpoints(const std::string& node_dir);
+Result<std::vector<ArchivedCheckpoint>> ListCheckpoints(const std::string& node_dir, Env& env = Env::Default());
 struct ArchivedSnapshot {
   int64_t seq = 0;
   std::string dir;  // holds manifest.json and the chunks
 };
 // The complete snapshots of one node's directory in seq order.
-Result<std::vector<ArchivedSnapshot>> ListSnapshots(const std::string& node_dir);
+Result<std::vector<ArchivedSnapshot>> ListSnapshots(const std::string& node_dir, Env& env = Env::Default());
 // A chunk's file in a snapshot's directory.
 std::string SnapshotChunkPath(const std::string& snapshot_dir, size_t index);
 // Re-checks one snapshot without the data key: the manifest's signature and node, and
 // every chunk against it. Returns the manifest's seq.
-Result<int64_t> CheckArchivedSnapshot(const ArchivedSnapshot& s, const std::string& node, EVP_PKEY* signer);
+Result<int64_t> CheckArchivedSnapshot(const ArchivedSnapshot& s, const std::string& node, EVP_PKEY* signer,
+                                      Env& env = Env::Default());
 
 // The newest drill result's text in a node's directory ("" when none).
-std::string LatestDrill(const std::string& node_dir);
+std::string LatestDrill(const std::string& node_dir, Env& env = Env::Default());
 
 // Re-checks a node directory's whole chain without the data key: every segment's
 // signature under signer.pem, its link to the one before, that its header matches its
 // file name and continues the seqs. `progress(done, total)` as it goes. Returns the head.
 Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::string& node,
-                                       const std::function<void(size_t, size_t)>& progress = nullptr);
+                                       const std::function<void(size_t, size_t)>& progress = nullptr,
+                                       Env& env = Env::Default());
 
 class Archive {
  public:
-  // Opens (creating) the archive at `root` and checks every node in it.
-  static Result<std::unique_ptr<Archive>> Open(const std::string& root);
+  // Opens (creating) the archive at `root` and checks every node in it. Every file and
+  // directory goes through `env` (a test's may fail or crash beneath it).
+  static Result<std::unique_ptr<Archive>> Open(const std::string& root, Env& env = Env::Default());
 
   // Sets the certificate (PEM, leaf first) `node`'s segments must be signed by: kept
   // from the first segment on; another one later is PermissionDenied. The caller checks
@@ -124,7 +128,7 @@ class Archive {
   const std::string& root() const { return root_; }
 
  private:
-  explicit Archive(std::string root) : root_(std::move(root)) {}
+  Archive(std::string root, Env& env) : root_(std::move(root)), env_(env) {}
   std::string NodeDir(const std::string& node) const { return root_ + "/" + node; }
   // The certificate `node`'s segments verify with (from signer.pem once), under mu_.
   Result<UniquePtr<X509>> SignerLocked(const std::string& node);
@@ -136,6 +140,7 @@ class Archive {
   void RemeasureLocked(const std::string& node);
 
   std::string root_;
+  Env& env_;
   size_t keep_snapshots_ = 3;
   mutable std::mutex mu_;  // guards the maps; held briefly, never during a write
   std::map<std::string, ArchiveHead> heads_;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
 
 #include "core/file.h"
 #include "crypto/x509.h"
@@ -13,8 +12,6 @@
 
 namespace riik::embassy {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr const char* kManifest = "/manifest.json";
 
@@ -25,37 +22,39 @@ std::string SnapshotChunkPath(const std::string& snapshot_dir, size_t index) {
   return snapshot_dir + "/" + std::string(6 - std::min<size_t>(6, digits.size()), '0') + digits + ".chunk";
 }
 
-Result<std::vector<ArchivedSnapshot>> ListSnapshots(const std::string& node_dir) {
+Result<std::vector<ArchivedSnapshot>> ListSnapshots(const std::string& node_dir, Env& env) {
   std::vector<ArchivedSnapshot> out;
-  std::error_code ec;
-  fs::directory_iterator it(node_dir + "/snapshots", ec);
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return out;
-    return Unavailable("cannot list " + node_dir + "/snapshots: " + ec.message());
+  const std::string dir = node_dir + "/snapshots";
+  auto names = env.GetChildren(dir);
+  if (!names.ok()) {
+    if (names.status().code() == Code::kNotFound) return out;
+    return names.status();
   }
-  for (const auto& d : it) {
-    std::string name = d.path().filename().string();
+  for (const std::string& name : *names) {
+    if (IsTemporaryName(name)) continue;
+    const std::string path = dir + "/" + name;
     int64_t seq = 0;
     auto [p, err] = std::from_chars(name.data(), name.data() + name.size(), seq);
-    if (!d.is_directory() || name.size() != PaddedSeq(0).size() || err != std::errc() ||
+    auto info = env.Stat(path);
+    if (!info.ok() || !info->is_directory || name.size() != PaddedSeq(0).size() || err != std::errc() ||
         p != name.data() + name.size()) {
-      return DataLoss("unexpected " + d.path().string() + " among the snapshots");
+      return DataLoss("unexpected " + path + " among the snapshots");
     }
-    if (!fs::exists(d.path().string() + kManifest, ec)) continue;  // still arriving
-    out.push_back({seq, d.path().string()});
+    if (!Exists(env, path + kManifest)) continue;  // still arriving
+    out.push_back({seq, path});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
   return out;
 }
 
-Result<int64_t> CheckArchivedSnapshot(const ArchivedSnapshot& s, const std::string& node, EVP_PKEY* signer) {
-  const std::string which = "snapshot " + fs::path(s.dir).filename().string();
-  ASSIGN_OR_RETURN(std::string text, ReadFile(s.dir + kManifest));
+Result<int64_t> CheckArchivedSnapshot(const ArchivedSnapshot& s, const std::string& node, EVP_PKEY* signer, Env& env) {
+  const std::string which = "snapshot " + s.dir.substr(s.dir.find_last_of('/') + 1);
+  ASSIGN_OR_RETURN(std::string text, env.ReadFile(s.dir + kManifest));
   auto m = CheckSnapshotManifest(text, signer);
   if (!m.ok()) return m.status().WithContext(which);
   if (m->node != node || m->seq != s.seq) return DataLoss(which + " is not " + node + "'s snapshot at its seq");
   for (size_t i = 0; i < m->chunks.size(); ++i) {
-    auto bytes = ReadFile(SnapshotChunkPath(s.dir, i));
+    auto bytes = env.ReadFile(SnapshotChunkPath(s.dir, i));
     if (!bytes.ok()) return DataLoss(which + " is missing chunk " + std::to_string(i));
     RETURN_IF_ERROR(CheckSnapshotChunk(*m, i, *bytes));
   }
@@ -72,7 +71,6 @@ Status Archive::PutSnapshotChunk(const std::string& node, int64_t seq, size_t in
   if (index >= static_cast<size_t>(kMaxSnapshotChunks)) return InvalidArgument("a snapshot has at most 10,000 chunks");
   if (bytes.size() > kMaxSealedChunkBytes) return InvalidArgument("a sealed snapshot chunk is at most 20 MiB");
   std::string dir = SnapshotDir(node, seq);
-  std::error_code ec;
   {
     std::lock_guard lock(mu_);
     auto it = heads_.find(node);
@@ -88,20 +86,21 @@ Status Archive::PutSnapshotChunk(const std::string& node, int64_t seq, size_t in
     // One snapshot arrives at a time: a chunk of another seq drops any other that is
     // still without its manifest (its sender has moved on), so chunks never pile up.
     bool dropped = false;
-    for (const auto& d : fs::directory_iterator(NodeDir(node) + "/snapshots", ec)) {
-      if (d.path().string() != dir && !fs::exists(d.path().string() + kManifest, ec)) {
-        fs::remove_all(d.path(), ec);
+    auto names = env_.GetChildren(NodeDir(node) + "/snapshots");
+    for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
+      const std::string other = NodeDir(node) + "/snapshots/" + name;
+      if (other != dir && !Exists(env_, other + kManifest)) {
+        RETURN_IF_ERROR(RemoveTree(env_, other));
         dropped = true;
       }
     }
     if (dropped) RemeasureLocked(node);
     RETURN_IF_ERROR(ChargeLocked(node, bytes.size()));
   }
-  if (fs::exists(dir + kManifest, ec))
+  if (Exists(env_, dir + kManifest))
     return AlreadyExists("the snapshot of " + node + " at seq " + std::to_string(seq) + " is complete here");
-  fs::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
-  return WriteFileAtomic(SnapshotChunkPath(dir, index), bytes, /*secret=*/false);
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
+  return WriteFileAtomic(env_, SnapshotChunkPath(dir, index), bytes, /*secret=*/false);
 }
 
 Status Archive::PutSnapshot(const std::string& node, std::string_view manifest) {
@@ -123,27 +122,27 @@ Status Archive::PutSnapshot(const std::string& node, std::string_view manifest) 
   }
   ArchivedSnapshot s{m.seq, SnapshotDir(node, m.seq)};
   for (size_t i = 0; i < m.chunks.size(); ++i) {
-    auto bytes = ReadFile(SnapshotChunkPath(s.dir, i));
+    auto bytes = env_.ReadFile(SnapshotChunkPath(s.dir, i));
     if (!bytes.ok()) {
       return FailedPrecondition("chunk " + std::to_string(i) + " of the snapshot at seq " + std::to_string(m.seq) +
                                 " has not arrived");
     }
     RETURN_IF_ERROR(CheckSnapshotChunk(m, i, *bytes));
   }
-  RETURN_IF_ERROR(WriteFileAtomic(s.dir + kManifest, manifest, /*secret=*/false));
+  RETURN_IF_ERROR(WriteFileAtomic(env_, s.dir + kManifest, manifest, /*secret=*/false));
   // Earlier snapshots that never got their manifest will not: their chunks go; and of
-  // the complete ones, all but the newest keep_snapshots_.
-  std::error_code ec;
-  for (const auto& d : fs::directory_iterator(NodeDir(node) + "/snapshots", ec)) {
-    std::string name = d.path().filename().string();
-    if (name < PaddedSeq(m.seq) && !fs::exists(d.path().string() + kManifest, ec)) fs::remove_all(d.path(), ec);
+  // the complete ones, all but the newest keep_snapshots_. A failure here leaves files
+  // that the next snapshot removes; the new one is complete either way.
+  auto names = env_.GetChildren(NodeDir(node) + "/snapshots");
+  for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
+    const std::string other = NodeDir(node) + "/snapshots/" + name;
+    if (name < PaddedSeq(m.seq) && !Exists(env_, other + kManifest)) (void)RemoveTree(env_, other);
   }
-  auto complete = ListSnapshots(NodeDir(node));
+  auto complete = ListSnapshots(NodeDir(node), env_);
   if (complete.ok() && complete->size() > keep_snapshots_) {
     for (size_t i = 0; i + keep_snapshots_ < complete->size(); ++i) {
       // The manifest first: a directory without one is never used, even half removed.
-      fs::remove((*complete)[i].dir + kManifest, ec);
-      fs::remove_all((*complete)[i].dir, ec);
+      if (env_.RemoveFile((*complete)[i].dir + kManifest).ok()) (void)RemoveTree(env_, (*complete)[i].dir);
     }
   }
   std::lock_guard lock(mu_);

@@ -150,7 +150,11 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
   // opened once they are all in.
   std::unique_ptr<store::SnapshotJournalFiller> filler;
   std::unique_ptr<store::Store> target;
+  // A store file this restore creates is removed again if the restore fails: no half
+  // restored store is left to be mistaken for a whole one.
+  bool created_file = false;
   if (!snapshot) {
+    created_file = !sqlite_path.empty() && sqlite_path != ":memory:" && !std::filesystem::exists(sqlite_path, ec);
     ASSIGN_OR_RETURN(target, store::Store::Open(store::StoreOptions{o.store_url, o.node}));
     if (target->Head().seq != 0) {
       return FailedPrecondition("the store to restore into already holds " + o.node + " up to seq " +
@@ -365,16 +369,16 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
   };
   Status replayed = replay();
   stop_opener();
-  if (!replayed.ok() && snapshot) {
+  if (replayed.ok() && o.until_seq && (!last || last->seq < *o.until_seq)) {
+    replayed = NotFound("the archive holds " + o.node + " only up to seq " + std::to_string(last ? last->seq : 0) +
+                        ", not " + std::to_string(*o.until_seq));
+  }
+  if (!replayed.ok() && (snapshot || created_file)) {
     filler.reset();
     target.reset();
-    RemoveStoreFiles(sqlite_path);  // written here from the snapshot: not a store to keep
+    RemoveStoreFiles(sqlite_path);  // written here: not a store to keep
   }
   RETURN_IF_ERROR(replayed);
-  if (o.until_seq && (!last || last->seq < *o.until_seq)) {
-    return NotFound("the archive holds " + o.node + " only up to seq " + std::to_string(last ? last->seq : 0) +
-                    ", not " + std::to_string(*o.until_seq));
-  }
   report.head = target->Head();
   if (digest_at_goal && digest_at_goal->seq == report.head.seq) {
     report.digest = *digest_at_goal;

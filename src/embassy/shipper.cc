@@ -30,6 +30,8 @@ constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);  // an embassy bac
 constexpr auto kSnapshotRetry = std::chrono::seconds(60);      // after a snapshot that failed
 constexpr int kSnapshotNice = 10;                              // snapshots run below the requests
 
+int64_t Micros(std::chrono::microseconds d) { return d.count(); }
+
 }  // namespace
 
 Json ShippingStatus::ToJson() const {
@@ -76,10 +78,10 @@ struct Shipper::State {
     UnixMicros oldest_unacked_us = 0;
     std::string pending_checkpoint;  // signed, waiting until the embassy holds its seq
     int64_t pending_checkpoint_seq = 0;
-    std::chrono::steady_clock::time_point next_checkpoint{};
+    int64_t next_checkpoint_us = 0;     // on the Env's monotonic clock
     uint64_t bytes_since_snapshot = 0;  // journal text acknowledged since the last snapshot
     bool snapshotting = false;          // `snapshotter` is taking one
-    std::chrono::steady_clock::time_point next_snapshot_try{};
+    int64_t next_snapshot_try_us = 0;
     std::thread snapshotter;
     std::string pending_manifest;  // signed, waiting until the embassy holds its seq
     int64_t pending_snapshot_seq = 0;
@@ -108,12 +110,12 @@ struct Shipper::State {
         j[t.progress.url] = {{"seq", t.remembered_seq}, {"hash", HexEncode(t.remembered_hash)}};
       }
     }
-    Status saved = WriteFileAtomic(options.state_file, j.dump(), /*secret=*/false);
+    Status saved = WriteFileAtomic(*options.env, options.state_file, j.dump(), /*secret=*/false);
     if (!saved.ok()) spdlog::warn("embassy shipping state for {}: {}", node, saved.message());
   }
 
   void LoadState() {
-    auto text = ReadFile(options.state_file);
+    auto text = options.env->ReadFile(options.state_file);
     if (!text.ok()) return;
     auto j = ParseJson(*text);
     if (!j.ok() || !j->is_object()) {
@@ -212,9 +214,10 @@ struct Shipper::State {
       std::lock_guard lock(mu);
       Target& t = targets[i];
       acked = t.progress.acked_seq;
-      bool due = std::chrono::steady_clock::now() >= t.next_checkpoint || (final && t.progress.checkpoint_seq < acked);
+      const int64_t now = options.env->MonotonicMicros();
+      bool due = now >= t.next_checkpoint_us || (final && t.progress.checkpoint_seq < acked);
       if (t.pending_checkpoint.empty() && due && acked > 0) {
-        t.next_checkpoint = std::chrono::steady_clock::now() + options.checkpoint_interval;
+        t.next_checkpoint_us = now + Micros(options.checkpoint_interval);
       } else if (t.pending_checkpoint.empty() || t.pending_checkpoint_seq > acked) {
         return;
       }
@@ -260,7 +263,7 @@ struct Shipper::State {
       std::lock_guard lock(mu);
       Target& t = targets[i];
       if (!t.snapshotting && t.pending_manifest.empty() && t.bytes_since_snapshot >= options.snapshot_every_bytes &&
-          std::chrono::steady_clock::now() >= t.next_snapshot_try && !stopping) {
+          options.env->MonotonicMicros() >= t.next_snapshot_try_us && !stopping) {
         t.snapshotting = true;
         t.bytes_since_snapshot = 0;
         if (t.snapshotter.joinable()) t.snapshotter.join();  // the last one, finished
@@ -318,7 +321,7 @@ struct Shipper::State {
     t.snapshotting = false;
     if (!taken.ok()) {  // tried again once the embassy is caught up, a minute on
       t.bytes_since_snapshot = std::max(t.bytes_since_snapshot, options.snapshot_every_bytes);
-      t.next_snapshot_try = std::chrono::steady_clock::now() + kSnapshotRetry;
+      t.next_snapshot_try_us = options.env->MonotonicMicros() + Micros(kSnapshotRetry);
     } else {
       t.pending_manifest = taken->manifest;
       t.pending_snapshot_seq = taken->head.seq;
@@ -383,7 +386,7 @@ struct Shipper::State {
         std::unique_lock lock(mu);
         // Stopping: done once past the drain time or failing; with everything delivered
         // it goes on once more to send the final checkpoint.
-        if (stopping && (NowMicros() > drain_until || !targets[i].progress.error.empty())) return;
+        if (stopping && (options.env->NowMicros() > drain_until || !targets[i].progress.error.empty())) return;
         if (targets[i].progress.halted) {
           wake.wait_for(lock, kIdleWait, [&] { return stopping; });
           continue;
@@ -475,7 +478,7 @@ struct Shipper::State {
         std::lock_guard lock(mu);
         Target& t = targets[i];
         t.progress.acked_seq = sealed->header.last_seq;
-        t.progress.last_ack_us = NowMicros();
+        t.progress.last_ack_us = options.env->NowMicros();
         t.progress.segments++;
         t.progress.bytes += sealed->bytes.size();
         t.progress.error.clear();
@@ -554,7 +557,7 @@ void Shipper::Stop(std::chrono::milliseconds drain) {
     std::lock_guard lock(state_->mu);
     if (state_->stopping) return;
     state_->stopping = true;
-    state_->drain_until = NowMicros() + drain.count() * 1000;
+    state_->drain_until = state_->options.env->NowMicros() + drain.count() * 1000;
   }
   state_->wake.notify_all();
   for (auto& t : state_->threads) t.join();
@@ -609,7 +612,7 @@ ShippingStatus Shipper::State::Snapshot() const {
     }
   }
   s.lag_entries = std::max<int64_t>(0, s.head_seq - s.acked_seq);
-  if (s.lag_entries > 0 && oldest > 0) s.lag_seconds = static_cast<double>(NowMicros() - oldest) / 1e6;
+  if (s.lag_entries > 0 && oldest > 0) s.lag_seconds = static_cast<double>(options.env->NowMicros() - oldest) / 1e6;
   return s;
 }
 

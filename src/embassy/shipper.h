@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/env.h"
 #include "core/json.h"
 #include "core/status.h"
 #include "net/client.h"
@@ -52,6 +53,8 @@ struct ShipperOptions {
   // checkpoint at that seq.
   std::string snapshot_work_dir;
   uint64_t snapshot_every_bytes = 0;
+  // Its state file, wall time and the checkpoint and snapshot schedule go through it.
+  Env* env = &Env::Default();
 };
 
 struct EmbassyProgress {

@@ -17,12 +17,6 @@
 namespace riik::embassy {
 namespace {
 
-// What a chunk's ciphertext is bound to: which snapshot, which place in it.
-std::string ChunkAad(const SnapshotManifest& m, size_t index) {
-  return std::string(kSnapshotFormat) + '\0' + m.node + '\0' + std::to_string(m.seq) + '\0' + HexEncode(m.head_hash) +
-         '\0' + std::to_string(index);
-}
-
 std::string ChunkName(const SnapshotManifest& m, size_t index) {
   return "snapshot " + m.node + "@" + std::to_string(m.seq) + " chunk " + std::to_string(index);
 }
@@ -46,8 +40,8 @@ Result<std::string> SealSnapshot(const std::string& path, const std::string& nod
     if (n == 0) break;
     if (index >= static_cast<size_t>(kMaxSnapshotChunks)) return ResourceExhausted("the snapshot is too large to ship");
     std::string sealed = NewSealNonce();
-    ASSIGN_OR_RETURN(std::string ciphertext,
-                     CompressAndSeal(std::string_view(plain).substr(0, n), data_key, sealed, ChunkAad(m, index)));
+    ASSIGN_OR_RETURN(std::string ciphertext, CompressAndSeal(std::string_view(plain).substr(0, n), data_key, sealed,
+                                                             SnapshotChunkAad(m, index)));
     sealed += ciphertext;
     RETURN_IF_ERROR(chunk(index, sealed));
     m.chunks.push_back(SnapshotChunk{DigestBytes(Sha256(sealed)), static_cast<int64_t>(n)});
@@ -136,6 +130,11 @@ Result<SnapshotManifest> CheckSnapshotManifest(std::string_view text, EVP_PKEY* 
   return m;
 }
 
+std::string SnapshotChunkAad(const SnapshotManifest& m, size_t index) {
+  return std::string(kSnapshotFormat) + '\0' + m.node + '\0' + std::to_string(m.seq) + '\0' + HexEncode(m.head_hash) +
+         '\0' + std::to_string(index);
+}
+
 Status CheckSnapshotChunk(const SnapshotManifest& m, size_t index, std::string_view bytes) {
   if (index >= m.chunks.size()) return InvalidArgument(ChunkName(m, index) + ": the snapshot has no such chunk");
   if (bytes.size() > kMaxSealedChunkBytes) return InvalidArgument(ChunkName(m, index) + " is too large");
@@ -154,7 +153,7 @@ Result<std::string> OpenSnapshotChunk(const SnapshotManifest& m, size_t index, s
   if (bytes.size() < kSealNonceBytes) return DataLoss(ChunkName(m, index) + " is truncated");
   ASSIGN_OR_RETURN(std::string plain,
                    OpenAndDecompress(bytes.substr(kSealNonceBytes), data_key, bytes.substr(0, kSealNonceBytes),
-                                     ChunkAad(m, index), kSnapshotChunkBytes, ChunkName(m, index)));
+                                     SnapshotChunkAad(m, index), kSnapshotChunkBytes, ChunkName(m, index)));
   if (static_cast<int64_t>(plain.size()) != m.chunks[index].bytes) {
     return DataLoss(ChunkName(m, index) + " holds another size than the manifest says");
   }

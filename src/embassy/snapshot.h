@@ -80,6 +80,10 @@ Result<TakenSnapshot> TakeSnapshot(
 // The manifest, if its signature verifies under `signer` and it is well formed.
 Result<SnapshotManifest> CheckSnapshotManifest(std::string_view text, EVP_PKEY* signer);
 
+// What chunk `index`'s ciphertext is bound to (its associated data): the snapshot's
+// node, seq and head, and the chunk's place in it.
+std::string SnapshotChunkAad(const SnapshotManifest& m, size_t index);
+
 // That `bytes` is chunk `index` of the manifest's snapshot (its hash); no key needed.
 Status CheckSnapshotChunk(const SnapshotManifest& m, size_t index, std::string_view bytes);
 

@@ -17,14 +17,14 @@ std::string StatusOnly(int status) {
 
 }  // namespace
 
-Result<std::unique_ptr<OcspResponder>> OcspResponder::Create(CertificateAuthority& ca, int validity_s) {
+Result<std::unique_ptr<OcspResponder>> OcspResponder::Create(CertificateAuthority& ca, int validity_s, Clock clock) {
   std::vector<Issuer> issuers;
   for (std::string_view name : {"org", "eid"}) {
     ASSIGN_OR_RETURN(CertificateAuthority::Signer signer, ca.ServiceSigner(Profile::kOcspResponder, name));
     X509* cert = name == "org" ? ca.org_certificate() : ca.eid_certificate();
     issuers.push_back(Issuer{std::string(name), cert, std::move(signer)});
   }
-  return std::unique_ptr<OcspResponder>(new OcspResponder(ca, std::move(issuers), validity_s));
+  return std::unique_ptr<OcspResponder>(new OcspResponder(ca, std::move(issuers), validity_s, std::move(clock)));
 }
 
 const OcspResponder::Issuer* OcspResponder::IssuerOf(OCSP_CERTID* id) const {
@@ -52,7 +52,7 @@ std::string OcspResponder::Respond(std::string_view der_request) {
   }
   bool cacheable = OCSP_REQUEST_get_ext_by_NID(req.get(), NID_id_pkix_OCSP_Nonce, -1) < 0;
   std::string key(der_request);
-  UnixMicros now = NowMicros();
+  UnixMicros now = clock_();
   if (cacheable) {
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(key);
@@ -70,7 +70,7 @@ std::string OcspResponder::Respond(std::string_view der_request) {
 
 OcspResponder::Answer OcspResponder::Sign(OCSP_REQUEST* request, int count) {
   UniquePtr<OCSP_BASICRESP> basic(OCSP_BASICRESP_new());
-  UnixMicros now = NowMicros();
+  UnixMicros now = clock_();
   UniquePtr<ASN1_TIME> this_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000)));
   UniquePtr<ASN1_TIME> next_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now / 1000000 + validity_s_)));
   const Issuer* issuer = nullptr;

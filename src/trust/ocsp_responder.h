@@ -15,10 +15,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
-#include <string_view>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "trust/ca.h"
 
@@ -30,8 +31,9 @@ inline constexpr int kMaxCertsPerOcspRequest = 32;
 class OcspResponder {
  public:
   // Uses (or issues) the delegated OCSP signers of the eID and organisations CAs. `validity_s`: how long a
-  // response may be relied on (nextUpdate - thisUpdate).
-  static Result<std::unique_ptr<OcspResponder>> Create(CertificateAuthority& ca, int validity_s = 60);
+  // response may be relied on (nextUpdate - thisUpdate). `clock`: the responses' times and the cache's.
+  static Result<std::unique_ptr<OcspResponder>> Create(CertificateAuthority& ca, int validity_s = 60,
+                                                       Clock clock = SystemClock());
 
   // DER OCSPRequest in, DER OCSPResponse out.
   std::string Respond(std::string_view der_request);
@@ -53,11 +55,12 @@ class OcspResponder {
   };
   Answer Sign(OCSP_REQUEST* req, int count);
   const Issuer* IssuerOf(OCSP_CERTID* id) const;
-  OcspResponder(CertificateAuthority& ca, std::vector<Issuer> issuers, int validity_s)
-      : ca_(ca), issuers_(std::move(issuers)), validity_s_(validity_s) {}
+  OcspResponder(CertificateAuthority& ca, std::vector<Issuer> issuers, int validity_s, Clock clock)
+      : ca_(ca), issuers_(std::move(issuers)), validity_s_(validity_s), clock_(std::move(clock)) {}
   CertificateAuthority& ca_;
   std::vector<Issuer> issuers_;
   int validity_s_;
+  Clock clock_;
   struct Cached {
     std::string der;
     int64_t until_us;

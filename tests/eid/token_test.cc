@@ -132,6 +132,11 @@ TEST_F(EidTest, SoftwareTokenIsPkcs12BlocksAfterThreeWrongPinsAndThePukUnblocks)
       std::string::npos);
   std::string verified = SignAndVerify(**token);
   EXPECT_NE(verified.find("Verification successful"), std::string::npos) << verified;
+  // The PUK's copy of the key: PBKDF2-HMAC-SHA256 at 100,000 iterations (0x186A0), not
+  // OpenSSL's default 2,048.
+  std::string puk_copy = Shell("openssl asn1parse -in " + dir_ / "token/auth.puk.key");
+  EXPECT_NE(puk_copy.find("INTEGER           :0186A0"), std::string::npos) << puk_copy;
+  EXPECT_NE(puk_copy.find("hmacWithSHA256"), std::string::npos) << puk_copy;
 
   for (int i = 0; i < 2; ++i) {
     auto wrong = (*token)->PrivateKey(EidKey::kAuthentication, "9999");
@@ -168,7 +173,8 @@ TEST_F(EidTest, OcspAnswersForEidCertificatesWithTheEidCasDelegatedSigner) {
   auto token = SoftwareToken::Open(dir_ / "token");
   ASSERT_TRUE(token.ok());
   Enrollment e = MustEnroll(**token);
-  auto responder = trust::OcspResponder::Create(*ca_);
+  UnixMicros now = NowMicros();  // the responder's clock, moved by hand
+  auto responder = trust::OcspResponder::Create(*ca_, 60, [&now] { return now; });
   ASSERT_TRUE(responder.ok());
   std::string cert = Save("auth.pem", e.authentication.pem);
   auto ask = [&](const std::string& name) {
@@ -185,7 +191,7 @@ TEST_F(EidTest, OcspAnswersForEidCertificatesWithTheEidCasDelegatedSigner) {
   EXPECT_NE(good.find(cert + ": good"), std::string::npos) << good;
   EXPECT_NE(good.find("eID OCSP responder"), std::string::npos) << good;
   ASSERT_TRUE(ca_->Revoke(e.authentication.serial, "keyCompromise").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // nonce-less answers are cached ≤ 1 s
+  now += trust::OcspResponder::kCacheMicros + 1;  // nonce-less answers are cached ≤ 1 s
   std::string revoked = ask("revoked");
   EXPECT_NE(revoked.find(cert + ": revoked"), std::string::npos) << revoked;
 }

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <cstdlib>
+#include <fstream>
+
+#include "../fuzz/seeds.h"
 #include "crypto/x509.h"
 #include "embassy/data_key.h"
 #include "store/store.h"
@@ -99,6 +103,20 @@ TEST_F(SegmentTest, AlteredDroppedReplayedAndWrongKeyAreCaught) {
   EXPECT_FALSE(OpenSegment(second->bytes, data_key_, signing_key_.get(), first->hash, nullptr).ok());
   EXPECT_FALSE(CheckSegment("RIIKSEG1", signing_key_.get(), FirstSegmentPrev()).ok());
   EXPECT_FALSE(CheckSegment("", signing_key_.get(), FirstSegmentPrev()).ok());
+}
+
+// Writes fuzz/segment_corpus/valid_segment.bin (RIIK_SEGMENT_CORPUS): entries 1..5 sealed
+// with the fuzz fixture's signing key and data key (fuzz/seeds.h, fuzz/segment_fuzz.cc):
+//   RIIK_SEGMENT_CORPUS=fuzz/segment_corpus build/release/tests/embassy_test
+//     --gtest_also_run_disabled_tests --gtest_filter='*WriteSegmentFuzzCorpus'
+TEST_F(SegmentTest, DISABLED_WriteSegmentFuzzCorpus) {
+  const char* dir = std::getenv("RIIK_SEGMENT_CORPUS");
+  ASSERT_NE(dir, nullptr);
+  auto key = ParsePrivateKeyPem(riik::fuzz::kFixtureKeyPem);
+  ASSERT_TRUE(key.ok());
+  auto sealed = SealSegment(Range(0, 5), FirstSegmentPrev(), std::string(kDataKeyBytes, 'k'), key->get());
+  ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+  std::ofstream(std::string(dir) + "/valid_segment.bin", std::ios::binary) << sealed->bytes;
 }
 
 TEST(DataKeyTest, WrappedToTheMasterPublicKeyAndBoundToTheNode) {

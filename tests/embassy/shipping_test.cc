@@ -14,6 +14,7 @@
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "embassy/archive.h"
+#include "embassy/checkpoint.h"
 #include "embassy/custody.h"
 #include "embassy/master_key.h"
 #include "embassy/restore.h"
@@ -399,6 +400,74 @@ TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
   auto journal_only = Restore("journal-only.db", snapshot_seq, [](RestoreOptions& o) { o.use_snapshots = false; });
   ASSERT_TRUE(journal_only.ok()) << journal_only.status().ToString();
   EXPECT_EQ(journal_only->digest.digest, from_snapshot->digest.digest);
+}
+
+// A checkpoint is what a restore must meet. One whose digest the node never had (re-signed
+// with the node's own key, as a thief of that key could), or that names another seq or
+// another node, stops the restore on every path: from the snapshot (its signed bytes),
+// from the snapshot with the digest recomputed, and replaying the whole journal.
+TEST_F(ShippingTest, ACheckpointThatDoesNotMatchStopsEveryKindOfRestore) {
+  StartEmbassy();
+  StartHome("async", 10000, {{"snapshot_every_kib", "4"}});
+  int64_t head = 0;
+  for (int i = 0; i < 150; ++i) head = Put(i)->seq;
+  ASSERT_TRUE(WaitForAck(head));
+  const std::string checkpoints = archive_ + "/people/checkpoints/";
+  int64_t snapshot_seq = 0;
+  for (int waited = 0; waited < 15000 && snapshot_seq == 0; waited += 50) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto listed = ListSnapshots(archive_ + "/people");
+    if (listed.ok() && !listed->empty() && fs::exists(checkpoints + PaddedSeq(listed->back().seq) + ".json")) {
+      snapshot_seq = listed->back().seq;
+    }
+  }
+  ASSERT_GT(snapshot_seq, 0) << home_->ShippingStatus().dump();
+  home_.reset();                                                                        // nothing more arrives
+  auto key = ParsePrivateKeyPem(ReadFile(site_->dir() + "/node-signing.key").value());  // the node's own
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  const std::string path = checkpoints + PaddedSeq(snapshot_seq) + ".json";
+  const std::string genuine = *ReadFile(path);
+  ASSERT_TRUE(Restore("genuine.db", snapshot_seq).ok());
+
+  auto checkpoint = CheckCheckpoint(genuine, key->get());
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().ToString();
+  store::StateDigest forged{snapshot_seq, checkpoint->digest, checkpoint->tables, checkpoint->rows};
+  forged.digest[0] ^= 1;
+  ASSERT_TRUE(WriteFileAtomic(path, *SignCheckpoint("people", forged, key->get()), false).ok());
+  auto from_snapshot = Restore("from-snapshot.db", snapshot_seq);
+  ASSERT_FALSE(from_snapshot.ok());
+  EXPECT_EQ(from_snapshot.status().code(), Code::kDataLoss) << from_snapshot.status().ToString();
+  EXPECT_NE(from_snapshot.status().message().find("but the node's checkpoint there says"), std::string::npos)
+      << from_snapshot.status().ToString();
+  for (bool replay : {false, true}) {
+    auto refused = Restore(replay ? "replayed.db" : "recomputed.db", snapshot_seq, [&](RestoreOptions& o) {
+      o.recompute_digest = true;
+      o.use_snapshots = !replay;
+    });
+    ASSERT_FALSE(refused.ok()) << (replay ? "full replay" : "recomputed");
+    EXPECT_EQ(refused.status().code(), Code::kDataLoss) << refused.status().ToString();
+    EXPECT_NE(refused.status().message().find("the state rebuilt at seq " + std::to_string(snapshot_seq)),
+              std::string::npos)
+        << refused.status().ToString();
+    EXPECT_FALSE(fs::exists(dir_ / (replay ? "replayed.db" : "recomputed.db"))) << "a failed restore leaves no store";
+  }
+
+  // Another seq's checkpoint under this seq's name, and another node's.
+  store::StateDigest other_seq{snapshot_seq - 1, checkpoint->digest, checkpoint->tables, checkpoint->rows};
+  ASSERT_TRUE(WriteFileAtomic(path, *SignCheckpoint("people", other_seq, key->get()), false).ok());
+  auto moved = Restore("moved.db", snapshot_seq);
+  ASSERT_FALSE(moved.ok());
+  EXPECT_NE(moved.status().message().find("is not people's checkpoint at its seq"), std::string::npos)
+      << moved.status().ToString();
+  store::StateDigest same{snapshot_seq, checkpoint->digest, checkpoint->tables, checkpoint->rows};
+  ASSERT_TRUE(WriteFileAtomic(path, *SignCheckpoint("population", same, key->get()), false).ok());
+  auto foreign = Restore("foreign.db", snapshot_seq);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_NE(foreign.status().message().find("is not people's checkpoint at its seq"), std::string::npos)
+      << foreign.status().ToString();
+
+  ASSERT_TRUE(WriteFileAtomic(path, genuine, false).ok());  // put back: restores again
+  EXPECT_TRUE(Restore("again.db", snapshot_seq).ok());
 }
 
 TEST_F(ShippingTest, SeveralEmbassiesEachHoldEverythingAndOneSufficesForSync) {

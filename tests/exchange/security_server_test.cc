@@ -25,6 +25,7 @@
 #include "net/client.h"
 #include "net/server.h"
 #include "node/node.h"
+#include "trust/ocsp_responder.h"
 
 namespace riik::exchange {
 namespace {
@@ -73,10 +74,17 @@ class SecurityServerTest : public LogTest {
     LogTest::TearDown();
   }
 
+  // The TSA and the OCSP responder (for the members' certificates) on one listener.
   void StartTsa() {
+    auto ocsp = trust::OcspResponder::Create(*ca_);
+    ASSERT_TRUE(ocsp.ok()) << ocsp.status().ToString();
+    ocsp_ = std::move(*ocsp);
     net::Router router;
     router.Add("POST", "/tsa", [this](const net::HttpRequest& req) {
       return net::TextResponse(tsa_->Respond(req.body), "application/timestamp-reply");
+    });
+    router.Add("POST", "/ocsp", [this](const net::HttpRequest& req) {
+      return net::TextResponse(ocsp_->Respond(req.body), "application/ocsp-response");
     });
     auto server = net::HttpServer::Start(net::ServerOptions{}, std::move(router));
     ASSERT_TRUE(server.ok());
@@ -180,6 +188,7 @@ class SecurityServerTest : public LogTest {
       c.services.push_back({*ParseServiceId(s), s});
     }
     c.tsa_url = tsa_server_->url() + "/tsa";
+    if (!conf_without_ocsp_) c.ocsp_url = tsa_server_->url() + "/ocsp";
     return c;
   }
 
@@ -308,6 +317,7 @@ class SecurityServerTest : public LogTest {
 
   enum class CentralMode { kFresh, kExpired, kForged };
 
+  std::unique_ptr<trust::OcspResponder> ocsp_;
   std::unique_ptr<net::HttpServer> tsa_server_, central_, backend_, slow_backend_;
   UniquePtr<EVP_PKEY> central_key_;
   UniquePtr<X509> central_cert_;
@@ -318,6 +328,7 @@ class SecurityServerTest : public LogTest {
   // The configuration names the tax server's provider address for the population server
   // (a misregistration, or an attacker redirecting it to another member's server).
   bool population_at_tax_address_ = false;
+  bool conf_without_ocsp_ = false;  // a central authority that names no OCSP responder
   Member tax_, population_;
 };
 
@@ -539,6 +550,32 @@ TEST_F(SecurityServerTest, AProviderAddressAnsweredWithAnotherServersCertificate
   EXPECT_EQ(ErrorType(r), "Server.ClientProxy.SslAuthenticationFailed");
   EXPECT_NE(r.body.find(kTaxServer + std::string("'s (registered at ")), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(std::string("not ") + kPopulationServer + "'s"), std::string::npos) << r.body;
+}
+
+// Peers' certificates are checked with OCSP; a configuration that names no responder
+// leaves their status unknown, and the check fails closed instead of being skipped.
+TEST_F(SecurityServerTest, WithoutAnOcspResponderInTheConfigurationNoPeerIsTrusted) {
+  ASSERT_NO_FATAL_FAILURE(StartBoth());
+  ASSERT_TRUE(Grant({{"service", kPersonService}, {"client", kTaxClient}}).ok());
+  const std::string target = "/r1/EE/GOV/70000001/population/person/persons/38001085718";
+  ASSERT_EQ(Call("GET", target, ClientHeaders()).status, 200);
+  {
+    std::lock_guard lock(central_mu_);
+    conf_without_ocsp_ = true;
+    conf_version_ = 3;
+  }
+  for (Member* m : {&tax_, &population_}) {
+    ASSERT_TRUE(WaitFor([&] {
+      auto s = Admin(*m, "/admin/status", Json::object());
+      return s.ok() && (*s)["conf"]["version"] == 3;
+    }));
+  }
+  // Whichever side looks first refuses: the provider (403, the consumer's certificate on a
+  // connection kept alive) or the consumer (502, the provider's, on a new one).
+  net::HttpResponse r = Call("GET", target, ClientHeaders());
+  EXPECT_TRUE(r.status == 403 || r.status == 502) << r.body;
+  EXPECT_TRUE(ErrorType(r).ends_with("Proxy.SslAuthenticationFailed")) << r.body;
+  EXPECT_NE(r.body.find("names no OCSP responder"), std::string::npos) << r.body;
 }
 
 }  // namespace

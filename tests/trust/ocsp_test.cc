@@ -1,11 +1,10 @@
 // The OCSP responder against the standard client: `openssl ocsp` reports good, then
 // revoked (with reason) right after the CA revokes; garbage and foreign issuers get
 // malformedRequest and unauthorized.
-#include "trust/ocsp_responder.h"
-
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -16,6 +15,7 @@
 #include "net/server.h"
 #include "support/shell.h"
 #include "support/temp_dir.h"
+#include "trust/ocsp_responder.h"
 #include "trust/test_ca.h"
 
 namespace riik::trust {
@@ -30,7 +30,7 @@ class OcspTest : public ::testing::Test {
     ASSERT_TRUE(test_ca.ca);
     store_ = std::move(test_ca.store);
     ca_ = std::move(test_ca.ca);
-    auto responder = OcspResponder::Create(*ca_);
+    auto responder = OcspResponder::Create(*ca_, 60, [this] { return now_us_.load(); });
     ASSERT_TRUE(responder.ok()) << responder.status().ToString();
     responder_ = std::move(*responder);
     net::Router router;
@@ -68,6 +68,7 @@ class OcspTest : public ::testing::Test {
   riik::testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<CertificateAuthority> ca_;
+  std::atomic<UnixMicros> now_us_{NowMicros()};  // the responder's clock, moved by hand
   std::unique_ptr<OcspResponder> responder_;
   std::unique_ptr<net::HttpServer> server_;
   std::string leaf_, serial_;
@@ -95,7 +96,7 @@ TEST_F(OcspTest, NonceLessAnswersAreReusedForAtMostASecond) {
   std::string first = responder_->Respond(der);
   EXPECT_EQ(responder_->Respond(der), first);  // served from the cache: no new signature
   ASSERT_TRUE(ca_->Revoke(serial_, "superseded").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  now_us_ += OcspResponder::kCacheMicros + 1;  // the fake clock: a second has passed
   std::ofstream(dir_ / "after.der", std::ios::binary) << responder_->Respond(der);
   std::string text = Shell("openssl ocsp -respin " + dir_ / "after.der" + " -resp_text -noverify");
   EXPECT_NE(text.find("Cert Status: revoked"), std::string::npos) << text;

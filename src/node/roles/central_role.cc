@@ -76,6 +76,12 @@ Status CentralService::Start(Node& node, const RoleConfig& role, const std::stri
     if (ocsp_url.empty()) ocsp_url = r.url + "/ocsp";
     if (tsa_url.empty()) tsa_url = r.url + "/tsa";
   }
+  // Security servers check each other's certificates there and trust no peer without it.
+  if (ocsp_url.empty()) {
+    return InvalidArgument(
+        "the central role needs ocsp_url (the OCSP responder every security server asks "
+        "about its peers' certificates), or a trust role in the same node");
+  }
   ASSIGN_OR_RETURN(store::Store * store, node.OpenStore("central"));
   ASSIGN_OR_RETURN(registry, CentralRegistry::Open(*store, role.Setting("instance", "EE")));
   registry_head = [store] { return store->Head().seq; };

@@ -223,7 +223,12 @@ Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const 
     return PermissionDenied("the certificate at " + address + " is " + server->Id() + "'s (registered at " +
                             server->address + "), not " + expected + "'s, the server this call is for");
   }
-  if (current->ocsp_url.empty()) return OkStatus();  // the central authority runs no OCSP
+  // Fail closed: a configuration without a responder leaves no way to know the
+  // certificate is not revoked, so no peer is trusted under it.
+  if (current->ocsp_url.empty()) {
+    return PermissionDenied("the global configuration names no OCSP responder, so the status of " +
+                            SubjectString(leaf) + " cannot be checked");
+  }
   Status status = ocsp_->Check(leaf, peer_issuer_.get(), current->ocsp_url);
   if (status.code() == Code::kUnavailable) return PermissionDenied("no current OCSP status: " + status.message());
   return status;

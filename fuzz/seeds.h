@@ -1,0 +1,36 @@
+// What fuzz harnesses share with the corpus replay (standalone_main.cc): seeds whose
+// file name starts with "valid_" are documents the harness must accept, so a corpus
+// that went stale (a format changed, a fixture's key changed) fails the replay instead
+// of quietly stopping every input at the first check. Under libFuzzer nothing is
+// expected: ExpectValid() stays false.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+namespace riik::fuzz {
+
+inline bool& ExpectValid() {
+  static bool expect = false;
+  return expect;
+}
+
+// Aborts, saying why, when the seed being replayed was meant to be accepted.
+inline void RequireValid(bool accepted, std::string_view why) {
+  if (ExpectValid() && !accepted) {
+    std::fprintf(stderr, "a valid_ seed was refused: %.*s\n", static_cast<int>(why.size()), why.data());
+    std::abort();
+  }
+}
+
+// The signing key of the segment and document fixtures: P-256, made for these fuzzers
+// and published here, so seeds signed with it stay valid. It signs nothing else.
+inline constexpr const char* kFixtureKeyPem = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjND/Cm5a7CxjlNq/
+ooLV/836vDlSXoHzCNRutkamVvuhRANCAAR//+dH3pc5yDd6idWS5E01wItUchUa
+n2I1nMLZcTaWXQ8p8QoS+q/EwWYffoPsPYIbwAoc7pCLwfKIhqXjyx9U
+-----END PRIVATE KEY-----
+)";
+
+}  // namespace riik::fuzz
