@@ -18,7 +18,7 @@ deps:
 	@scripts/install-deps
 
 $(BUILD)/build.ninja: CMakeLists.txt CMakePresets.json
-	cmake --preset $(PRESET) $(if $(CI),-DRIIK_WERROR=ON)
+	cmake --preset $(PRESET) $(if $(CI),-DRIIK_WERROR=ON -DRIIK_LINE_TABLES=ON)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -42,7 +42,7 @@ bench: build
 # of the fuzz build, each from a copy of its seed corpus; crashes land in
 # build/fuzz/fuzz/ctest/<name>/artifacts/. The release suite replays the corpora too.
 fuzz: deps
-	cmake --preset fuzz -DRIIK_FUZZ_SECONDS=$(FUZZ_SECONDS)
+	cmake --preset fuzz -DRIIK_FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(CI),-DRIIK_LINE_TABLES=ON)
 	cmake --build build/fuzz -j $(JOBS)
 	cd build/fuzz && ctest --output-on-failure -j $(JOBS) --timeout $$(( $(FUZZ_SECONDS) + 300 ))
 

@@ -136,18 +136,17 @@ Status Store::Init() {
   } else {
     RETURN_IF_ERROR(backend_->LockOwnership(node_, owner_wait_));
   }
-  auto blob = backend_->TypeName(ColumnType::kBlob);
-  auto integer = backend_->TypeName(ColumnType::kInt);
-  if (!read_only_)
-    RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
-  if (!read_only_)
-    RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_journal (seq " + std::string(integer) +
-                                   " PRIMARY KEY, prev_hash " + std::string(blob) + " NOT NULL, hash " +
-                                   std::string(blob) + " NOT NULL, time_us " + std::string(integer) +
-                                   " NOT NULL, node TEXT NOT NULL, changes TEXT NOT NULL)"));
-  if (!read_only_)
-    RETURN_IF_ERROR(
-        backend_->Exec("CREATE TABLE IF NOT EXISTS riik_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL)"));
+  if (!read_only_) {
+    // A new store's tables and its node and format are made in one transaction: a crash
+    // half way leaves no store rather than one that can never be opened again.
+    RETURN_IF_ERROR(backend_->Exec("BEGIN"));
+    Status made = CreateStoreTables();
+    if (made.ok()) made = backend_->Exec("COMMIT");
+    if (!made.ok()) {
+      (void)backend_->Exec("ROLLBACK");
+      return made;
+    }
+  }
 
   ASSIGN_OR_RETURN(auto meta, backend_->Query("SELECT key, value FROM riik_meta"));
   std::map<std::string, std::string> kv;
@@ -157,13 +156,8 @@ Status Store::Init() {
     if (!k || !v) return DataLoss("riik_meta holds a value of the wrong type (the store was altered)");
     kv[*k] = *v;
   }
-  if (kv.empty() && read_only_) return NotFound("no riik store here (empty riik_meta)");
-  if (kv.empty()) {
-    std::vector<Value> p1 = {std::string("node"), node_};
-    std::vector<Value> p2 = {std::string("format"), std::to_string(kFormatVersion)};
-    RETURN_IF_ERROR(backend_->Exec("INSERT INTO riik_meta (key, value) VALUES (?, ?)", p1));
-    RETURN_IF_ERROR(backend_->Exec("INSERT INTO riik_meta (key, value) VALUES (?, ?)", p2));
-  } else {
+  if (kv.empty()) return NotFound("no riik store here (empty riik_meta)");
+  {
     if (kv["node"] != node_) {
       return FailedPrecondition("this store belongs to node '" + kv["node"] + "', not '" + node_ + "'");
     }
@@ -180,6 +174,23 @@ Status Store::Init() {
   }
   PublishHead(opened_at);
   return OkStatus();
+}
+
+Status Store::CreateStoreTables() {
+  auto blob = std::string(backend_->TypeName(ColumnType::kBlob));
+  auto integer = std::string(backend_->TypeName(ColumnType::kInt));
+  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  RETURN_IF_ERROR(backend_->Exec("CREATE TABLE IF NOT EXISTS riik_journal (seq " + integer +
+                                 " PRIMARY KEY, prev_hash " + blob + " NOT NULL, hash " + blob + " NOT NULL, time_us " +
+                                 integer + " NOT NULL, node TEXT NOT NULL, changes TEXT NOT NULL)"));
+  RETURN_IF_ERROR(
+      backend_->Exec("CREATE TABLE IF NOT EXISTS riik_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL)"));
+  ASSIGN_OR_RETURN(auto meta, backend_->Query("SELECT key FROM riik_meta"));
+  if (!meta.rows.empty()) return OkStatus();
+  std::vector<Value> p1 = {std::string("node"), node_};
+  std::vector<Value> p2 = {std::string("format"), std::to_string(kFormatVersion)};
+  RETURN_IF_ERROR(backend_->Exec("INSERT INTO riik_meta (key, value) VALUES (?, ?)", p1));
+  return backend_->Exec("INSERT INTO riik_meta (key, value) VALUES (?, ?)", p2);
 }
 
 Status Store::LoadSchemas() {

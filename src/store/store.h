@@ -46,16 +46,16 @@ struct StoreOptions {
 };
 
 struct StateDigest {
-  int64_t seq = 0;       // journal head the digest was taken at
-  std::string digest;    // 32 raw bytes
+  int64_t seq = 0;     // journal head the digest was taken at
+  std::string digest;  // 32 raw bytes
   int64_t tables = 0;
   int64_t rows = 0;
 };
 
 struct VerifyReport {
-  int64_t entries = 0;                 // entries checked
-  std::optional<int64_t> first_bad;    // seq of the first bad entry, if any
-  Status status;                       // what is wrong (OK when the chain holds)
+  int64_t entries = 0;               // entries checked
+  std::optional<int64_t> first_bad;  // seq of the first bad entry, if any
+  Status status;                     // what is wrong (OK when the chain holds)
 };
 
 class Store;
@@ -143,13 +143,14 @@ class Store {
   // scratch in-memory store and compares state digests, which catches rows written
   // behind the journal's back.
   // `progress`, if set, is called with (entries checked, head seq) as the check goes.
-  Result<VerifyReport> VerifyJournal(bool replay,
-                                     const std::function<void(int64_t, int64_t)>& progress = nullptr);
+  Result<VerifyReport> VerifyJournal(bool replay, const std::function<void(int64_t, int64_t)>& progress = nullptr);
 
  private:
   friend class WriteTxn;
   Store(std::unique_ptr<impl::Backend> backend, StoreOptions options);
   Status Init();
+  // A writer's first open: the journal's and meta tables, the node and format (in a transaction).
+  Status CreateStoreTables();
   Status LoadSchemas();
   Result<JournalHead> ReadHead();
   // Begins a write transaction; the cached head is the journal's head since this
@@ -172,10 +173,10 @@ class Store {
   Result<const TableSchema*> SchemaLocked(const std::string& table) const;
   void PublishHead(const JournalHead& head);
 
-  std::mutex queue_mu_;            // guards queue_; taken before mu_, never while holding it
-  std::deque<Writer*> queue_;      // writers waiting; the front one commits the next batch
-  mutable std::mutex mu_;          // serialises all database work
-  mutable std::mutex head_mu_;     // guards head_ for Head(), which must never wait on mu_
+  std::mutex queue_mu_;         // guards queue_; taken before mu_, never while holding it
+  std::deque<Writer*> queue_;   // writers waiting; the front one commits the next batch
+  mutable std::mutex mu_;       // serialises all database work
+  mutable std::mutex head_mu_;  // guards head_ for Head(), which must never wait on mu_
   std::unique_ptr<impl::Backend> backend_;
   std::string node_;
   Clock clock_;
@@ -188,7 +189,7 @@ class Store {
     std::vector<std::string> columns;
   };
   std::unordered_map<std::string, UpsertPlan> upserts_;  // under mu_
-  JournalHead head_;  // written under mu_ and head_mu_; read under either
+  JournalHead head_;                                     // written under mu_ and head_mu_; read under either
   std::shared_ptr<std::atomic<int64_t>> head_seq_metric_;
   std::function<Status(int64_t)> commit_observer_;
 };

@@ -244,6 +244,34 @@ TEST_F(Pkcs11EidTest, EnrollsOnSoftHsmSignsAndOpenScSeesIt) {
   EXPECT_FALSE((*token)->PrivateKey(EidKey::kSigning, kPins.pin2).ok());
 }
 
+// A card counts wrong PINs in its chip (SoftHSM2 does not: the test module
+// support/card_pin_pkcs11.cc counts as a card does): the last try is announced, the third
+// wrong PIN2 blocks PIN2 and not PIN1, the right PIN2 is then refused, and the PUK
+// unblocks it with a new PIN2.
+TEST_F(Pkcs11EidTest, ACardBlocksPin2AfterThreeWrongTriesAndOnlyThePukUnblocksIt) {
+  auto token = Pkcs11Token::Open("pkcs11:token=EE" + std::string(kCode) + "?module-path=" + RIIK_CARD_PIN_MODULE);
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  MustEnroll(**token);
+  auto first = (*token)->PrivateKey(EidKey::kSigning, "99999");
+  EXPECT_EQ(first.status().code(), Code::kPermissionDenied) << first.status().ToString();
+  auto second = (*token)->PrivateKey(EidKey::kSigning, "99998");
+  EXPECT_NE(second.status().message().find("wrong PIN2, one try left"), std::string::npos)
+      << second.status().ToString();
+  EXPECT_EQ((*token)->State(EidKey::kSigning)->tries_left, 1);
+  EXPECT_FALSE((*token)->PrivateKey(EidKey::kSigning, "99997").ok());
+  auto blocked = (*token)->PrivateKey(EidKey::kSigning, kPins.pin2);
+  EXPECT_EQ(blocked.status().code(), Code::kFailedPrecondition) << blocked.status().ToString();
+  EXPECT_NE(blocked.status().message().find("PIN2 is blocked; unblock it with the PUK"), std::string::npos)
+      << blocked.status().ToString();
+  EXPECT_TRUE((*token)->State(EidKey::kSigning)->blocked);
+  EXPECT_TRUE((*token)->PrivateKey(EidKey::kAuthentication, kPins.pin1).ok());  // PIN1 is separate
+  EXPECT_FALSE((*token)->Unblock(EidKey::kSigning, "00000000", "54321").ok());
+  EXPECT_TRUE((*token)->State(EidKey::kSigning)->blocked);
+  ASSERT_TRUE((*token)->Unblock(EidKey::kSigning, kPins.puk, "54321").ok());
+  EXPECT_FALSE((*token)->State(EidKey::kSigning)->blocked);
+  EXPECT_TRUE((*token)->PrivateKey(EidKey::kSigning, "54321").ok());
+}
+
 TEST_F(Pkcs11EidTest, BadUrisAreExplained) {
   EXPECT_NE(Pkcs11Token::Open("pkcs11:object=x").status().message().find("names no token"), std::string::npos);
   EXPECT_NE(Pkcs11Token::Open("pkcs11:token=a%zz").status().message().find("%-escape"), std::string::npos);
