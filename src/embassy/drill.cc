@@ -1,6 +1,7 @@
 // Restore drills.
 #include "embassy/drill.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 
 #include <cerrno>
@@ -43,6 +44,7 @@ Result<std::string> RunDrill(const DrillOptions& o) {
     r.until_seq = checkpoints->back().seq;
     r.recompute_digest = true;
     auto report = RestoreNode(r);
+    OPENSSL_cleanse(r.master_secret.data(), r.master_secret.size());
     if (report.ok() && report->snapshot_seq > 0) {
       result["snapshot_seq"] = report->snapshot_seq;
       RestoreOptions replay = r;

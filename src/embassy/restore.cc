@@ -2,6 +2,7 @@
 #include "embassy/restore.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/x509.h>
 #include <unistd.h>
 
@@ -143,6 +144,15 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     }
   }
   std::string snapshot_key;  // unwrapped before the opener thread shares the key map
+  // The data keys leave memory with the restore, however it ends.
+  struct WipeKeys {
+    std::map<std::string, std::string>& keys;
+    std::string& snapshot_key;
+    ~WipeKeys() {
+      for (auto& [id, key] : keys) OPENSSL_cleanse(key.data(), key.size());
+      OPENSSL_cleanse(snapshot_key.data(), snapshot_key.size());
+    }
+  } wipe_keys{keys, snapshot_key};
   if (snapshot) {
     ASSIGN_OR_RETURN(snapshot_key, data_key(snapshot->key_id));
   }

@@ -16,8 +16,10 @@
 #include "embassy/archive.h"
 #include "embassy/checkpoint.h"
 #include "embassy/custody.h"
+#include "embassy/data_key.h"
 #include "embassy/master_key.h"
 #include "embassy/restore.h"
+#include "embassy/segment.h"
 #include "embassy/shipper.h"
 #include "node/node.h"
 #include "support/embassy_site.h"
@@ -468,6 +470,53 @@ TEST_F(ShippingTest, ACheckpointThatDoesNotMatchStopsEveryKindOfRestore) {
 
   ASSERT_TRUE(WriteFileAtomic(path, genuine, false).ok());  // put back: restores again
   EXPECT_TRUE(Restore("again.db", snapshot_seq).ok());
+}
+
+// Finding 5 of issue 13, whole: someone with the embassy's disk replaces a node's signer,
+// wrapped key and segments together: a signer from another CA (its own state's), a data
+// key of its own wrapped to our master key (whose public half is public) and segments
+// sealed and signed with them. Every check inside the archive passes, and our master
+// key opens the data key; the restore refuses because the signer does not chain to the
+// root the custodians' shares name (`riik embassy restore` takes it from them).
+TEST_F(ShippingTest, AnArchiveReplacedWholeUnderAnotherCaIsRefused) {
+  StartEmbassy();
+  StartHome("async");
+  int64_t head = 0;
+  for (int i = 0; i < 40; ++i) head = Put(i)->seq;
+  ASSERT_TRUE(WaitForAck(head));
+  auto entries = people_->ReadJournal(0, 100000);  // the same journal, sealed again below
+  ASSERT_TRUE(entries.ok());
+  home_.reset();
+  ASSERT_TRUE(Restore("genuine.db").ok());
+  site_->StopEmbassy();
+
+  auto other = riik::testing::EmbassySite::Create(dir_ / "other-state");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  const std::string other_dir = (*other)->dir();
+  auto key = ParsePrivateKeyPem(ReadFile(other_dir + "/node-signing.key").value());
+  ASSERT_TRUE(key.ok());
+  auto master_public = ReadMasterPublicKey(site_->dir() + "/custody/master.pub");
+  ASSERT_TRUE(master_public.ok()) << master_public.status().ToString();
+  const std::string data_key = NewDataKey();
+  auto wrapped = WrapDataKey(data_key, *master_public, "people");
+  ASSERT_TRUE(wrapped.ok());
+  auto sealed = SealSegment(*entries, FirstSegmentPrev(), data_key, key->get());
+  ASSERT_TRUE(sealed.ok());
+  fs::remove_all(archive_ + "/people");
+  {
+    auto archive = Archive::Open(archive_);
+    ASSERT_TRUE(archive.ok());
+    ASSERT_TRUE((*archive)->PutSigner("people", ReadFile(other_dir + "/node-signing.pem").value()).ok());
+    ASSERT_TRUE((*archive)->PutKey("people", *wrapped).ok());
+    ASSERT_TRUE((*archive)->Append("people", sealed->bytes).ok());
+  }
+  auto inside = CheckNodeDirectory(archive_ + "/people", "people");
+  ASSERT_TRUE(inside.ok()) << "the replaced archive is consistent in itself: " << inside.status().ToString();
+
+  auto refused = Restore("replaced.db");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("the segments' signer"), std::string::npos) << refused.status().ToString();
+  EXPECT_FALSE(fs::exists(dir_ / "replaced.db"));
 }
 
 TEST_F(ShippingTest, SeveralEmbassiesEachHoldEverythingAndOneSufficesForSync) {
