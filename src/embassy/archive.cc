@@ -291,8 +291,12 @@ Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view by
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(ChargeLocked(node, bytes.size()));
   }
-  RETURN_IF_ERROR(WriteFileAtomic(env_, dir + "/segments/" + SegmentName(h.first_seq, h.last_seq), bytes, false));
+  Status written = WriteFileAtomic(env_, dir + "/segments/" + SegmentName(h.first_seq, h.last_seq), bytes, false);
   std::lock_guard lock(mu_);
+  if (!written.ok()) {
+    if (quota_bytes_ != 0) RemeasureLocked(node);  // charged above, not written
+    return written;
+  }
   ArchiveHead& kept = heads_[node];
   kept.last_seq = h.last_seq;
   kept.hash = checked.hash;

@@ -99,8 +99,13 @@ Status Archive::PutSnapshotChunk(const std::string& node, int64_t seq, size_t in
   }
   if (Exists(env_, dir + kManifest))
     return AlreadyExists("the snapshot of " + node + " at seq " + std::to_string(seq) + " is complete here");
-  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
-  return WriteFileAtomic(env_, SnapshotChunkPath(dir, index), bytes, /*secret=*/false);
+  Status written = CreateDirsDurably(env_, dir);
+  if (written.ok()) written = WriteFileAtomic(env_, SnapshotChunkPath(dir, index), bytes, /*secret=*/false);
+  if (!written.ok() && quota_bytes_ != 0) {
+    std::lock_guard lock(mu_);
+    RemeasureLocked(node);  // charged above, not written
+  }
+  return written;
 }
 
 Status Archive::PutSnapshot(const std::string& node, std::string_view manifest) {
