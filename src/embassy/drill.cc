@@ -44,19 +44,20 @@ Result<std::string> RunDrill(const DrillOptions& o) {
     r.until_seq = checkpoints->back().seq;
     r.recompute_digest = true;
     auto report = RestoreNode(r);
-    OPENSSL_cleanse(r.master_secret.data(), r.master_secret.size());
     if (report.ok() && report->snapshot_seq > 0) {
       result["snapshot_seq"] = report->snapshot_seq;
       RestoreOptions replay = r;
       replay.use_snapshots = false;
       replay.store_url = "sqlite:" + scratch + "/replayed.db";
       auto replayed = RestoreNode(replay);
+      OPENSSL_cleanse(replay.master_secret.data(), replay.master_secret.size());
       if (!replayed.ok()) {
         report = replayed.status().WithContext("replaying the whole journal");
       } else if (replayed->checkpoint_seq != report->checkpoint_seq) {
         report = DataLoss("replaying the whole journal did not reach the checkpoint");
       }
     }
+    OPENSSL_cleanse(r.master_secret.data(), r.master_secret.size());  // both restores are done with it
     result["seq"] = checkpoints->back().seq;
     if (!report.ok()) {
       result["message"] = report.status().message();
