@@ -25,8 +25,8 @@
 #include "embassy/data_key.h"
 #include "embassy/segment.h"
 #include "embassy/snapshot.h"
-#include "exchange/trust_checks.h"
 #include "store/sqlite_snapshot.h"
+#include "trust/chain_checks.h"
 
 namespace riik::embassy {
 namespace {
@@ -94,7 +94,7 @@ Result<RestoreReport> RestoreNode(const RestoreOptions& o) {
     return FailedPrecondition("restoring needs the state root the segments' signer must chain to");
   }
   ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(o.trust_root_pem));
-  RETURN_IF_ERROR(exchange::VerifySignerChain(chain, root.get(), NowMicros(), "the segments' signer"));
+  RETURN_IF_ERROR(trust::VerifySignerChain(chain, root.get(), NowMicros(), "the segments' signer"));
   EVP_PKEY* signer = X509_get0_pubkey(chain[0].get());
 
   // The checkpoint to meet: the latest within the target (seq, time, what is archived).

@@ -6,9 +6,9 @@
 #include "crypto/x509.h"
 #include "exchange/json_fields.h"
 #include "exchange/message_record.h"
-#include "exchange/trust_checks.h"
 #include "exchange/tree_head.h"
 #include "ledger/merkle.h"
+#include "trust/chain_checks.h"
 
 namespace riik::exchange {
 namespace {
@@ -24,8 +24,9 @@ struct SignedHead {
 Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what) {
   SignedHead out;
   ASSIGN_OR_RETURN(out.head, TreeHeadFromJson(f["head"], what + ".head"));
-  ASSIGN_OR_RETURN(std::vector<std::string> pems, f.Texts("certificates", kMaxChainCertificates, kMaxCertificatePemBytes));
-  Result<std::vector<UniquePtr<X509>>> chain = ParseCertificateChain(pems);
+  ASSIGN_OR_RETURN(std::vector<std::string> pems,
+                   f.Texts("certificates", trust::kMaxChainCertificates, trust::kMaxCertificatePemBytes));
+  Result<std::vector<UniquePtr<X509>>> chain = trust::ParseCertificateChain(pems);
   if (!chain.ok()) return chain.status().WithContext(f.Name("certificates"));
   out.chain = std::move(*chain);
   Status signature = VerifyTreeHeadSignature(out.head, out.chain[0].get());
@@ -42,8 +43,7 @@ void AddIntermediates(const std::vector<UniquePtr<X509>>& chain, std::vector<Uni
 
 // The entry's timestamp: on its head, or on a later head of the same log that is
 // consistent with it. Returns the TSA's genTime.
-Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head,
-                                  X509* trust_root) {
+Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head, X509* trust_root) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "consistency_proof", "head", "token"}));
   ASSIGN_OR_RETURN(SignedHead stamped, ReadSignedHead(f, what));
   ASSIGN_OR_RETURN(std::vector<ledger::Hash> consistency, f.Hashes("consistency_proof", kMaxProofHashes));
@@ -60,19 +60,19 @@ Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, con
                                                   stamped.head.root, consistency);
     if (!consistent.ok()) return DataLoss(what + ".consistency_proof: " + consistent.message());
   }
-  ASSIGN_OR_RETURN(std::string token, f.Base64("token", kMaxTimestampTokenBytes));
+  ASSIGN_OR_RETURN(std::string token, f.Base64("token", trust::kMaxTimestampTokenBytes));
   ASSIGN_OR_RETURN(Digest imprint, TimestampImprint(stamped.head));
   std::vector<UniquePtr<X509>> intermediates;
   AddIntermediates(head.chain, intermediates);
   AddIntermediates(stamped.chain, intermediates);
-  Result<TimestampInfo> info = VerifyTimestampToken(token, imprint, trust_root, intermediates);
+  Result<trust::TimestampInfo> info = trust::VerifyTimestampToken(token, imprint, trust_root, intermediates);
   if (!info.ok()) return info.status().WithContext(f.Name("token"));
   if (stamped.head.time_us > info->gen_time + kMaxClockSkew) {
     return DataLoss(what + ".head: signed at " + FormatRfc3339(stamped.head.time_us) + ", after its timestamp " +
                     FormatRfc3339(info->gen_time));
   }
   // The signers' certificates must have been valid when the timestamp proves the heads existed.
-  RETURN_IF_ERROR(VerifySignerChain(stamped.chain, trust_root, info->gen_time, f.Name("certificates")));
+  RETURN_IF_ERROR(trust::VerifySignerChain(stamped.chain, trust_root, info->gen_time, f.Name("certificates")));
   return info->gen_time;
 }
 
@@ -90,28 +90,31 @@ Result<VerifiedEvidence::Entry> CheckEntry(const Json& json, const std::string& 
 
 Result<VerifiedEntry> CheckEvidenceEntry(const Json& json, const std::string& what, X509* trust_root,
                                          std::string& log_id) {
-  ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index",
-                                                              "record", "timestamp"}));
+  ASSIGN_OR_RETURN(
+      JsonFields f,
+      JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index", "record", "timestamp"}));
   ASSIGN_OR_RETURN(std::string leaf, CanonicalJson(f["record"]));
   ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
   if (log_id.empty()) log_id = head.head.log_id;
   if (head.head.log_id != log_id) return DataLoss(what + ".head: belongs to another log than the first entry's");
   ASSIGN_OR_RETURN(int64_t leaf_index, f.Int("leaf_index", 0, head.head.tree_size - 1));
   ASSIGN_OR_RETURN(std::vector<ledger::Hash> inclusion, f.Hashes("inclusion_proof", kMaxProofHashes));
-  Status included = ledger::VerifyInclusion(static_cast<uint64_t>(leaf_index), static_cast<uint64_t>(head.head.tree_size),
-                                            ledger::LeafHash(leaf), inclusion, head.head.root);
+  Status included =
+      ledger::VerifyInclusion(static_cast<uint64_t>(leaf_index), static_cast<uint64_t>(head.head.tree_size),
+                              ledger::LeafHash(leaf), inclusion, head.head.root);
   if (!included.ok()) {
-    return DataLoss(what + ": the record and its inclusion proof do not lead to the signed root: " + included.message());
+    return DataLoss(what +
+                    ": the record and its inclusion proof do not lead to the signed root: " + included.message());
   }
   ASSIGN_OR_RETURN(UnixMicros stamped_at, CheckTimestamp(f["timestamp"], what + ".timestamp", head, trust_root));
-  RETURN_IF_ERROR(VerifySignerChain(head.chain, trust_root, stamped_at, f.Name("certificates")));
+  RETURN_IF_ERROR(trust::VerifySignerChain(head.chain, trust_root, stamped_at, f.Name("certificates")));
   return VerifiedEntry{leaf_index, stamped_at, SubjectString(head.chain[0].get()), head.head};
 }
 
 Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head"}));
   ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
-  RETURN_IF_ERROR(VerifySignerChain(head.chain, trust_root, head.head.time_us, f.Name("certificates")));
+  RETURN_IF_ERROR(trust::VerifySignerChain(head.chain, trust_root, head.head.time_us, f.Name("certificates")));
   return head.head;
 }
 
@@ -131,8 +134,8 @@ Result<VerifiedEvidence> CheckEvidence(std::string_view text, X509* trust_root) 
   ASSIGN_OR_RETURN(const Json* entries, f.Array("entries", kMaxEvidenceEntries));
   if (entries->empty()) return InvalidArgument("evidence.entries: empty");
   for (size_t i = 0; i < entries->size(); ++i) {
-    ASSIGN_OR_RETURN(VerifiedEvidence::Entry entry,
-                     CheckEntry((*entries)[i], "entries[" + std::to_string(i) + "]", out.xroad_id, trust_root, out.log_id));
+    ASSIGN_OR_RETURN(VerifiedEvidence::Entry entry, CheckEntry((*entries)[i], "entries[" + std::to_string(i) + "]",
+                                                               out.xroad_id, trust_root, out.log_id));
     if (!out.entries.empty() && entry.leaf_index <= out.entries.back().leaf_index) {
       return DataLoss("entries[" + std::to_string(i) + "]: entries are not in leaf order");
     }

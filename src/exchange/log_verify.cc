@@ -9,8 +9,8 @@
 #include "exchange/log_tables.h"
 #include "exchange/merkle_frontier.h"
 #include "exchange/message_record.h"
-#include "exchange/trust_checks.h"
 #include "exchange/tree_head.h"
+#include "trust/chain_checks.h"
 
 namespace riik::exchange {
 namespace {
@@ -29,9 +29,9 @@ class Signers {
     auto it = chains_.find(fingerprint);
     if (it != chains_.end()) return &it->second;
     ASSIGN_OR_RETURN(std::vector<std::string> pems, tables::SignerChain(store_, fingerprint));
-    Result<std::vector<UniquePtr<X509>>> chain = ParseCertificateChain(pems);
+    Result<std::vector<UniquePtr<X509>>> chain = trust::ParseCertificateChain(pems);
     if (!chain.ok()) return DataLoss("signer " + fingerprint + ": " + chain.status().message());
-    RETURN_IF_ERROR(VerifySignerChain(*chain, trust_root_, at, "signer " + fingerprint));
+    RETURN_IF_ERROR(trust::VerifySignerChain(*chain, trust_root_, at, "signer " + fingerprint));
     return &chains_.emplace(fingerprint, std::move(*chain)).first->second;
   }
 
@@ -93,9 +93,9 @@ Status CheckHead(const tables::StoredHead& stored, const std::string& log_id, in
   const std::string where = "tree head of size " + std::to_string(head.tree_size);
   if (head.log_id != log_id) return DataLoss(where + " names another log");
   if (head.root != records.Root()) {
-    std::string which = previous_size + 1 == head.tree_size
-                              ? "record " + std::to_string(previous_size)
-                              : "one of records " + std::to_string(previous_size) + ".." + std::to_string(head.tree_size - 1);
+    std::string which = previous_size + 1 == head.tree_size ? "record " + std::to_string(previous_size)
+                                                            : "one of records " + std::to_string(previous_size) + ".." +
+                                                                  std::to_string(head.tree_size - 1);
     return DataLoss(where + " does not match the records it covers: " + which + " was changed");
   }
   Result<const std::vector<UniquePtr<X509>>*> chain = signers.Chain(stored.signer, head.time_us);
@@ -135,10 +135,11 @@ Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* tru
   std::vector<UniquePtr<X509>> intermediates = signers.Intermediates();
   return tables::ForEachTimestamp(store, log_id, 0, [&](const tables::StoredTimestamp& t) -> Status {
     const std::string where = "timestamp of tree head of size " + std::to_string(t.tree_size);
-    ASSIGN_OR_RETURN(std::optional<tables::StoredHead> head, tables::FirstHeadFrom(store, log_id, t.tree_size, t.tree_size));
+    ASSIGN_OR_RETURN(std::optional<tables::StoredHead> head,
+                     tables::FirstHeadFrom(store, log_id, t.tree_size, t.tree_size));
     if (!head) return DataLoss(where + ": there is no such head");
     ASSIGN_OR_RETURN(Digest imprint, TimestampImprint(head->head));
-    Result<TimestampInfo> info = VerifyTimestampToken(t.token, imprint, trust_root, intermediates);
+    Result<trust::TimestampInfo> info = trust::VerifyTimestampToken(t.token, imprint, trust_root, intermediates);
     if (!info.ok()) return info.status().WithContext(where);
     return OkStatus();
   });

@@ -13,14 +13,13 @@
 #include "exchange/evidence_export.h"
 #include "exchange/log_tables.h"
 #include "exchange/log_verify.h"
-#include "exchange/trust_checks.h"
+#include "trust/chain_checks.h"
 
 namespace riik::exchange {
 
 namespace tables = log_tables;
 
-MessageLog::MessageLog(store::Store& store, MessageLogOptions options)
-    : store_(store), options_(std::move(options)) {}
+MessageLog::MessageLog(store::Store& store, MessageLogOptions options) : store_(store), options_(std::move(options)) {}
 
 Result<std::unique_ptr<MessageLog>> MessageLog::Open(store::Store& store, MessageLogOptions options) {
   RETURN_IF_ERROR(ValidateLogId(options.log_id));
@@ -44,8 +43,9 @@ Status MessageLog::Restore() {
   signer_ = DigestHex(Sha256(CertificateDer(options_.certificate_chain[0].get())));
   ASSIGN_OR_RETURN(std::optional<store::Row> known, store_.Get(tables::kSigners, {{"fingerprint", signer_}}));
   if (!known) {
-    std::vector<std::string> pems = CertificateChainPem(options_.certificate_chain);
-    RETURN_IF_ERROR(store_.Write([&](store::WriteTxn& t) { return t.Put(tables::kSigners, tables::SignerRow(signer_, pems)); }));
+    std::vector<std::string> pems = trust::CertificateChainPem(options_.certificate_chain);
+    RETURN_IF_ERROR(
+        store_.Write([&](store::WriteTxn& t) { return t.Put(tables::kSigners, tables::SignerRow(signer_, pems)); }));
   }
 
   const std::string& log_id = options_.log_id;
@@ -61,7 +61,8 @@ Status MessageLog::Restore() {
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store_, log_id));
   const int64_t size = static_cast<int64_t>(tree_.size());
   if (last ? last->head.tree_size != size || last->head.root != frontier_.Root() : size != 0) {
-    return DataLoss("message log " + log_id + ": the stored records do not match the last signed tree head; run "
+    return DataLoss("message log " + log_id +
+                    ": the stored records do not match the last signed tree head; run "
                     "`riik exchange log verify` to find the bad record");
   }
   if (last) latest_ = last->head;
@@ -83,8 +84,8 @@ void MessageLog::RegisterMetrics() {
       &m.GetCounter("riik_message_log_failed_batches_total", "Batches whose store write failed", labels);
   timestamp_failures_total_ = &m.GetCounter("riik_message_log_timestamp_failures_total",
                                             "Failed attempts to timestamp a signed tree head", labels);
-  m.SetCallbackGauge("riik_message_log_pending_timestamps", "Signed tree heads not yet covered by a timestamp",
-                     labels, [this] { return static_cast<double>(pending_timestamps()); });
+  m.SetCallbackGauge("riik_message_log_pending_timestamps", "Signed tree heads not yet covered by a timestamp", labels,
+                     [this] { return static_cast<double>(pending_timestamps()); });
   m.SetCallbackGauge("riik_message_log_oldest_pending_timestamp_age_seconds",
                      "Age of the oldest signed tree head not yet covered by a timestamp (0 if none)", labels, [this] {
                        std::optional<UnixMicros> oldest = oldest_pending_timestamp();
@@ -233,8 +234,9 @@ void MessageLog::TimestampLoop() {
       continue;
     }
     timestamp_failures_total_->Add();
-    spdlog::warn("message log {}: timestamping the tree head of size {} failed ({} heads waiting), retrying in {} ms: {}",
-                 options_.log_id, head.tree_size, untimestamped_.size(), backoff.count(), stamped.ToString());
+    spdlog::warn(
+        "message log {}: timestamping the tree head of size {} failed ({} heads waiting), retrying in {} ms: {}",
+        options_.log_id, head.tree_size, untimestamped_.size(), backoff.count(), stamped.ToString());
     timestamp_cv_.wait_for(lock, backoff, [&] { return timestamp_stopping_; });
     backoff = std::min(backoff * 2, options_.timestamp_retry_max);
   }
@@ -244,7 +246,7 @@ Status MessageLog::TimestampHead(const SignedTreeHead& head) {
   ASSIGN_OR_RETURN(Digest imprint, TimestampImprint(head));
   ASSIGN_OR_RETURN(std::string token, options_.timestamp(DigestBytes(imprint)));
   // A token for some other digest would only be found by VerifyLog; refuse it now.
-  ASSIGN_OR_RETURN(Digest stamped, TimestampTokenImprint(token));
+  ASSIGN_OR_RETURN(Digest stamped, trust::TimestampTokenImprint(token));
   if (stamped != imprint) return DataLoss("the TSA returned a token for another digest");
   return store_
       .Write([&](store::WriteTxn& t) {
@@ -275,15 +277,14 @@ std::optional<UnixMicros> MessageLog::oldest_pending_timestamp() const {
 }
 
 TreeProofs MessageLog::Proofs() {
-  return TreeProofs{
-      [this](uint64_t index, uint64_t tree_size) {
-        std::lock_guard lock(tree_mu_);
-        return tree_.InclusionProof(index, tree_size);
-      },
-      [this](uint64_t old_size, uint64_t new_size) {
-        std::lock_guard lock(tree_mu_);
-        return tree_.ConsistencyProof(old_size, new_size);
-      }};
+  return TreeProofs{[this](uint64_t index, uint64_t tree_size) {
+                      std::lock_guard lock(tree_mu_);
+                      return tree_.InclusionProof(index, tree_size);
+                    },
+                    [this](uint64_t old_size, uint64_t new_size) {
+                      std::lock_guard lock(tree_mu_);
+                      return tree_.ConsistencyProof(old_size, new_size);
+                    }};
 }
 
 Result<Json> MessageLog::Evidence(const std::string& xroad_id) {

@@ -8,8 +8,8 @@
 #include <mutex>
 
 #include "crypto/handles.h"
-#include "exchange/trust_checks.h"
 #include "net/url.h"
+#include "trust/chain_checks.h"
 
 namespace riik::exchange {
 namespace {
@@ -73,7 +73,8 @@ Result<std::string> TokenFromReply(std::string_view reply_der, const TimestampQu
       text += (text.empty() ? "" : "; ") +
               std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), ASN1_STRING_length(s));
     }
-    return Unavailable("the TSA refused the query (status " + std::to_string(status) + (text.empty() ? "" : ": " + text) + ")");
+    return Unavailable("the TSA refused the query (status " + std::to_string(status) +
+                       (text.empty() ? "" : ": " + text) + ")");
   }
   PKCS7* token = TS_RESP_get_token(resp.get());
   TS_TST_INFO* tst = TS_RESP_get_tst_info(resp.get());
@@ -81,7 +82,7 @@ Result<std::string> TokenFromReply(std::string_view reply_der, const TimestampQu
   const ASN1_INTEGER* nonce = TS_TST_INFO_get_nonce(tst);
   if (!nonce || ToDer(nonce, i2d_ASN1_INTEGER) != query.nonce) return DataLoss("the TSA's token answers another nonce");
   std::string token_der = ToDer(token, i2d_PKCS7);
-  ASSIGN_OR_RETURN(Digest imprint, TimestampTokenImprint(token_der));
+  ASSIGN_OR_RETURN(Digest imprint, trust::TimestampTokenImprint(token_der));
   if (DigestBytes(imprint) != sha256_digest) return DataLoss("the TSA's token stamps another digest");
   return token_der;
 }

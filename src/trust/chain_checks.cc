@@ -1,5 +1,5 @@
 // Certificate chains and RFC 3161 tokens checked against the state's root certificate.
-#include "exchange/trust_checks.h"
+#include "trust/chain_checks.h"
 
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
@@ -11,7 +11,7 @@
 
 #include "crypto/x509.h"
 
-namespace riik::exchange {
+namespace riik::trust {
 namespace {
 
 // Owners for the OpenSSL types only this file uses.
@@ -45,7 +45,8 @@ struct OwnedCertificateStack {
 
 Result<Pkcs7Ptr> ParseToken(std::string_view der) {
   if (der.empty() || der.size() > kMaxTimestampTokenBytes) {
-    return DataLoss("the timestamp token is empty or larger than " + std::to_string(kMaxTimestampTokenBytes) + " bytes");
+    return DataLoss("the timestamp token is empty or larger than " + std::to_string(kMaxTimestampTokenBytes) +
+                    " bytes");
   }
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   Pkcs7Ptr token(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
@@ -86,9 +87,7 @@ Result<UnixMicros> GenTimeOf(TS_TST_INFO* info) {
   return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
 }
 
-std::string VerifyError(X509_STORE_CTX* ctx) {
-  return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx));
-}
+std::string VerifyError(X509_STORE_CTX* ctx) { return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)); }
 
 Result<X509StorePtr> TrustStoreAt(X509* trust_root, UnixMicros at) {
   X509StorePtr store(X509_STORE_new());
@@ -108,7 +107,8 @@ Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509*
   }
   int ok = X509_verify_cert(ctx.get());
   OpenSslErrors();
-  if (ok != 1) return DataLoss("does not chain to the trust root at " + FormatRfc3339(at) + ": " + VerifyError(ctx.get()));
+  if (ok != 1)
+    return DataLoss("does not chain to the trust root at " + FormatRfc3339(at) + ": " + VerifyError(ctx.get()));
   return OkStatus();
 }
 
@@ -151,7 +151,8 @@ Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::sp
 Result<std::vector<UniquePtr<X509>>> ParseCertificateChain(std::span<const std::string> pems) {
   if (pems.empty()) return InvalidArgument("a certificate chain needs at least the signer's certificate");
   if (pems.size() > kMaxChainCertificates) {
-    return InvalidArgument("a certificate chain of more than " + std::to_string(kMaxChainCertificates) + " certificates");
+    return InvalidArgument("a certificate chain of more than " + std::to_string(kMaxChainCertificates) +
+                           " certificates");
   }
   std::vector<UniquePtr<X509>> chain;
   for (size_t i = 0; i < pems.size(); ++i) {
@@ -237,4 +238,4 @@ Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Dig
   return out;
 }
 
-}  // namespace riik::exchange
+}  // namespace riik::trust

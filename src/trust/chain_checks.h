@@ -14,7 +14,7 @@
 #include "crypto/handles.h"
 #include "crypto/sha256.h"
 
-namespace riik::exchange {
+namespace riik::trust {
 
 inline constexpr size_t kMaxChainCertificates = 8;
 inline constexpr size_t kMaxCertificatePemBytes = 16 * 1024;
@@ -48,4 +48,4 @@ Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Dig
 // token is not a SHA-256 TimeStampToken): a cheap sanity check of what a TSA returned.
 Result<Digest> TimestampTokenImprint(std::string_view token_der);
 
-}  // namespace riik::exchange
+}  // namespace riik::trust

@@ -14,9 +14,9 @@
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "embassy/archive.h"
-#include "exchange/trust_checks.h"
 #include "node/node.h"
 #include "node/role_keys.h"
+#include "trust/chain_checks.h"
 
 namespace riik::node {
 namespace {
@@ -90,7 +90,7 @@ Result<std::map<std::string, Sender>> ReadSenders(const RoleConfig& role, X509* 
                      role.Required("sender_signer." + sha, "the certificate that sender's segments are signed by"));
     ASSIGN_OR_RETURN(s.signer_pem, ReadFile(signer_path));
     ASSIGN_OR_RETURN(auto chain, ParseCertificatesPem(s.signer_pem));
-    RETURN_IF_ERROR(exchange::VerifySignerChain(chain, root, NowMicros(), "sender_signer." + sha));
+    RETURN_IF_ERROR(trust::VerifySignerChain(chain, root, NowMicros(), "sender_signer." + sha));
     s.signer_der = CertificateDer(chain[0].get());
     senders[sha] = std::move(s);
   }
@@ -160,7 +160,7 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
                             "this embassy takes " + std::string(req.Param("node")) +
                                 "'s segments signed only by the certificate configured for its sender");
     }
-    Status st = exchange::VerifySignerChain(*chain, e->trust_root.get(), NowMicros(), "the signer");
+    Status st = trust::VerifySignerChain(*chain, e->trust_root.get(), NowMicros(), "the signer");
     if (!st.ok()) return net::JsonError(403, "untrusted_signer", st.message());
     st = e->archive->PutSigner(std::string(req.Param("node")), req.body);
     return st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st);
