@@ -28,19 +28,18 @@
 namespace riik::cli {
 namespace {
 
-// Role instances `riik up` starts, and their port offsets from --port-base.
+// Role instances `riik up` starts, in port order from --port-base (central last: +3).
 struct UpRole {
   const char* name;
   const char* kind;
-  int offset;
   bool tls;
   const char* what;
 };
 constexpr UpRole kUpRoles[] = {
-    {"status", "status", 0, false, "node status: each store's journal head, journal pages, digests"},
-    {"status-tls", "status", 1, true, "the same over TLS (development certificate)"},
-    {"trust", "trust", 2, false, "the state CA: OCSP responder, timestamping (RFC 3161), CA certificates"},
-    {"central", "central", 3, false, "the X-Road central authority: the signed global configuration"},
+    {"status", "status", false, "node status: each store's journal head, journal pages, digests"},
+    {"status-tls", "status", true, "the same over TLS (development certificate)"},
+    {"trust", "trust", false, "the state CA: OCSP responder, timestamping (RFC 3161), CA certificates"},
+    {"central", "central", false, "the X-Road central authority: the signed global configuration"},
 };
 
 // The CA key passphrase for the demo state, made once and kept 0600 in DIR/trust. A
@@ -205,7 +204,9 @@ int RunUp(const UpOptions& o) {
     std::fprintf(stderr, "riik up: %s\n", passphrase_file.status().message().c_str());
     return 1;
   }
-  auto ports = DemoExchangePorts::Pick(o.port_base);
+  // Every role but central (which the exchange's ports place) takes a port of the
+  // same pick.
+  auto ports = DemoExchangePorts::Pick(o.port_base, std::size(kUpRoles) - 1);
   DemoExchangeOptions demo{o.population, 1};
   auto exchange = ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports, demo, o.embassy_mode == "sync")
                              : Result<ExchangeSetUp>(ports.status());
@@ -215,10 +216,11 @@ int RunUp(const UpOptions& o) {
   }
   node::NodeConfig config;
   config.data_dir = dir;
+  size_t picked = 0;
   for (const auto& r : kUpRoles) {
     node::RoleConfig role{r.kind, r.name, {}, {}};
     if (std::string_view(r.kind) == "trust") role.settings["passphrase_file"] = *passphrase_file;
-    role.listen.port = o.port_base == 0 ? 0 : static_cast<uint16_t>(o.port_base + r.offset);
+    if (std::string_view(r.kind) != "central") role.listen.port = static_cast<uint16_t>(ports->first[picked++]);
     if (std::string_view(r.kind) == "central") {
       role.settings = exchange->central;                         // trust URLs: the trust role's
       role.listen.port = static_cast<uint16_t>(ports->central);  // the security servers' central_url

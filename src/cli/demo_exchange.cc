@@ -173,10 +173,13 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
   return EnsureCertificate(ca, data_dir, dir + "/auth", trust::Profile::kMemberAuth, name, "");
 }
 
-Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base) {
+Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base, size_t first_roles) {
   DemoExchangePorts p;
+  p.first.resize(first_roles);
   p.registries.resize(registry::Registries().size());
-  std::vector<int*> ports{&p.central};
+  std::vector<int*> ports;
+  for (int& port : p.first) ports.push_back(&port);
+  ports.push_back(&p.central);
   for (Registry& r : p.registries) {
     for (int* port : {&r.registry, &r.consumer, &r.provider}) ports.push_back(port);
   }
@@ -185,7 +188,11 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base) {
   if (port_base == 0) {
     ASSIGN_OR_RETURN(free, FreePorts(ports.size()));
   }
-  for (size_t i = 0; i < ports.size(); ++i) *ports[i] = port_base != 0 ? port_base + 3 + static_cast<int>(i) : free[i];
+  for (size_t i = 0; i < ports.size(); ++i) {
+    // With a base: the first roles at +0.., central at +3 and the rest after it.
+    int offset = i < first_roles ? static_cast<int>(i) : 3 + static_cast<int>(i - first_roles);
+    *ports[i] = port_base != 0 ? port_base + offset : free[i];
+  }
   return p;
 }
 

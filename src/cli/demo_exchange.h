@@ -24,9 +24,11 @@ struct DemoExchangePorts {
   };
   std::vector<Registry> registries;  // in registry::Registries() order
   int embassy = 0;                   // the data embassy (its own process), after the registries
-  // From --port-base (central +3, then three per registry from +4, then the embassy),
-  // or free ports when it is 0.
-  static Result<DemoExchangePorts> Pick(int port_base);
+  std::vector<int> first;            // the roles before central (status, trust, …): +0, +1, …
+  // From --port-base (the `first_roles` from +0, central +3, then three per registry from
+  // +4, then the embassy), or, when it is 0, distinct free ports picked together, so that
+  // no role's port can be one the kernel hands another role of the same run.
+  static Result<DemoExchangePorts> Pick(int port_base, size_t first_roles);
 };
 
 struct DemoExchangeOptions {
