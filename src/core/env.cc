@@ -75,10 +75,13 @@ class PosixEnv final : public Env {
   Result<std::string> ReadFile(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus("cannot read " + path, errno);
-    std::string out;
-    char buf[1 << 16];
+    // Read straight into a string of the file's size (grown if the file grows).
+    struct stat st {};
+    std::string out(::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 1 << 16, '\0');
+    size_t have = 0;
     for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (have == out.size()) out.resize(out.size() * 2);
+      ssize_t n = ::read(fd, out.data() + have, out.size() - have);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         int err = errno;
@@ -86,9 +89,10 @@ class PosixEnv final : public Env {
         return ErrnoStatus("cannot read " + path, err);
       }
       if (n == 0) break;
-      out.append(buf, static_cast<size_t>(n));
+      have += static_cast<size_t>(n);
     }
     ::close(fd);
+    out.resize(have);
     return out;
   }
   Status RenameFile(const std::string& from, const std::string& to) override {

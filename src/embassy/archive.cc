@@ -184,7 +184,8 @@ Result<ArchiveHead> CheckNodeDirectory(const std::string& node_dir, const std::s
 }
 
 Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root, Env& env) {
-  RETURN_IF_ERROR(CreateDirsDurably(env, root).WithContext("cannot create the archive directory"));
+  RETURN_IF_ERROR(
+      CreateDirsDurably(env, root, /*private_dir=*/true).WithContext("cannot create the archive directory"));
   std::unique_ptr<Archive> archive(new Archive(root, env));
   ASSIGN_OR_RETURN(std::vector<std::string> names, Listing(root, env));
   for (const std::string& node : names) {
@@ -244,7 +245,7 @@ Status Archive::PutSigner(const std::string& node, const std::string& signer_pem
     return PermissionDenied(node + "'s segments here are signed by another certificate; this embassy keeps " +
                             "the first signer of a node");
   }
-  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir, /*private_dir=*/true));
   RETURN_IF_ERROR(WriteFileAtomic(env_, dir + "/signer.pem", signer_pem, /*secret=*/false));
   signers_[node] = signer_pem;
   return OkStatus();
@@ -286,7 +287,7 @@ Result<ArchiveHead> Archive::Append(const std::string& node, std::string_view by
   }
   ASSIGN_OR_RETURN(SealedSegment checked, CheckSegment(bytes, X509_get0_pubkey(signer.get()), head.hash));
   const SegmentHeader& h = checked.header;
-  RETURN_IF_ERROR(CreateDirsDurably(env_, dir + "/segments"));
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir + "/segments", /*private_dir=*/true));
   {
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(ChargeLocked(node, bytes.size()));
@@ -320,7 +321,7 @@ Status Archive::PutCheckpoint(const std::string& node, std::string_view text) {
   }
   std::string dir = NodeDir(node) + "/checkpoints";
   RETURN_IF_ERROR(ChargeLocked(node, text.size()));
-  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir, /*private_dir=*/true));
   RETURN_IF_ERROR(WriteFileAtomic(env_, dir + "/" + PaddedSeq(c.seq) + ".json", text, false));
   it->second.checkpoint_seq = std::max(it->second.checkpoint_seq, c.seq);
   return OkStatus();
@@ -339,7 +340,7 @@ Status Archive::PutKey(const std::string& node, std::string_view wrapped) {
   }
   std::lock_guard lock(mu_);
   std::string dir = NodeDir(node) + "/keys";
-  RETURN_IF_ERROR(CreateDirsDurably(env_, dir));
+  RETURN_IF_ERROR(CreateDirsDurably(env_, dir, /*private_dir=*/true));
   std::string path = dir + "/" + key_id + ".json";
   if (Exists(env_, path)) return OkStatus();  // kept once; a key id names one key
   RETURN_IF_ERROR(ChargeLocked(node, wrapped.size()));

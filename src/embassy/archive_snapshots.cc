@@ -99,7 +99,7 @@ Status Archive::PutSnapshotChunk(const std::string& node, int64_t seq, size_t in
   }
   if (Exists(env_, dir + kManifest))
     return AlreadyExists("the snapshot of " + node + " at seq " + std::to_string(seq) + " is complete here");
-  Status written = CreateDirsDurably(env_, dir);
+  Status written = CreateDirsDurably(env_, dir, /*private_dir=*/true);
   if (written.ok()) written = WriteFileAtomic(env_, SnapshotChunkPath(dir, index), bytes, /*secret=*/false);
   if (!written.ok() && quota_bytes_ != 0) {
     std::lock_guard lock(mu_);
