@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/file.h"
 #include "crypto/x509.h"
 #include "eid/enroll.h"
 #include "identity/demo_people.h"
@@ -18,6 +19,7 @@ const eid::Pins kDemoPins{"0090", "01497", "17258403"};
 
 Result<Json> EnsureDemoCitizens(CaAccess& ca, const std::string& dir) {
   Json out = Json::array();
+  RETURN_IF_ERROR(MakePrivateDirectory(dir + "/citizens"));  // their tokens: keys under PINs
   for (const auto& p : identity::kDemoPeople) {
     ASSIGN_OR_RETURN(identity::PersonalCode code,
                      identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
