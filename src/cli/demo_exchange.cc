@@ -5,8 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
+#include "core/clock.h"
 #include "core/file.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
@@ -105,28 +107,57 @@ Result<std::map<std::string, std::string>> PrepareCentral(CaAccess& ca, const st
 
 namespace {
 
-// Ports the kernel has free now, all distinct: each stays bound until every one is
-// chosen, then all are released (a moment's race with other processes remains, on
-// loopback only).
+// The first port of the kernel's range for ports it hands out itself (bind to port 0,
+// outgoing connections): /proc/sys/net/ipv4/ip_local_port_range, or Linux's default.
+int EphemeralLow() {
+  int low = 32768, high = 60999;
+  if (FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    if (std::fscanf(f, "%d %d", &low, &high) != 2) low = 32768;
+    std::fclose(f);
+  }
+  return low;
+}
+
+// Binds `port` on 127.0.0.1 (0: any); the socket and the port bound, or -1.
+std::pair<int, int> BindLoopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return {-1, 0};
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return {-1, 0};
+  }
+  return {fd, ntohs(addr.sin_port)};
+}
+
+// Free ports, all distinct, each kept bound until every one is chosen. They are taken
+// below the kernel's ephemeral range where there is room (from 10000 up), so no port the
+// kernel hands to another socket meanwhile (a test's server on port 0, an outgoing
+// connection) can be one of them before the roles bind it; otherwise from the kernel.
 Result<std::vector<int>> FreePorts(size_t count) {
   std::vector<int> fds, ports;
-  Status status;
-  for (size_t i = 0; i < count && status.ok(); ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      status = Unavailable("cannot find free ports on 127.0.0.1");
-    } else {
-      ports.push_back(ntohs(addr.sin_port));
-    }
-    if (fd >= 0) fds.push_back(fd);
+  const int below = EphemeralLow() - 10000;  // ports 10000 .. below the range
+  uint32_t seed = static_cast<uint32_t>(::getpid()) * 2654435761u ^ static_cast<uint32_t>(NowMicros());
+  for (int tries = 0; ports.size() < count && below >= static_cast<int>(4 * count) && tries < 2000; ++tries) {
+    seed = seed * 1664525u + 1013904223u;
+    auto [fd, port] = BindLoopback(10000 + static_cast<int>((seed >> 8) % static_cast<uint32_t>(below)));
+    if (fd < 0) continue;
+    fds.push_back(fd);
+    ports.push_back(port);
+  }
+  while (ports.size() < count) {
+    auto [fd, port] = BindLoopback(0);
+    if (fd < 0) break;
+    fds.push_back(fd);
+    ports.push_back(port);
   }
   for (int fd : fds) ::close(fd);
-  RETURN_IF_ERROR(status);
+  if (ports.size() < count) return Unavailable("cannot find free ports on 127.0.0.1");
   return ports;
 }
 
