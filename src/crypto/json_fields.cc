@@ -1,12 +1,12 @@
 // Strict reading of JSON objects from untrusted documents.
-#include "exchange/json_fields.h"
+#include "crypto/json_fields.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
 
-namespace riik::exchange {
+namespace riik {
 
 Result<JsonFields> JsonFields::Of(const Json& json, std::string what, std::initializer_list<std::string_view> keys) {
   if (!json.is_object()) return InvalidArgument(what + ": expected a JSON object");
@@ -118,4 +118,4 @@ Result<std::string> CanonicalBase64Decode(std::string_view text) {
   return bytes;
 }
 
-}  // namespace riik::exchange
+}  // namespace riik

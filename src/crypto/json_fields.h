@@ -14,7 +14,7 @@
 #include "core/status.h"
 #include "crypto/sha256.h"
 
-namespace riik::exchange {
+namespace riik {
 
 class JsonFields {
  public:
@@ -25,8 +25,8 @@ class JsonFields {
   // Each accessor fails with InvalidArgument naming "<what>.<key>" and what was wrong.
   Result<std::string> Text(std::string_view key, size_t max_bytes) const;  // UTF-8 string
   Result<int64_t> Int(std::string_view key, int64_t min, int64_t max) const;
-  Result<Digest> Hash(std::string_view key) const;                          // 64 lower-case hex digits
-  Result<std::string> Base64(std::string_view key, size_t max_bytes) const; // canonical base64, decoded
+  Result<Digest> Hash(std::string_view key) const;                           // 64 lower-case hex digits
+  Result<std::string> Base64(std::string_view key, size_t max_bytes) const;  // canonical base64, decoded
   Result<std::vector<Digest>> Hashes(std::string_view key, size_t max_items) const;
   Result<std::vector<std::string>> Texts(std::string_view key, size_t max_items, size_t max_bytes) const;
   // An array of at most max_items (returned by reference into the parsed document).
@@ -45,4 +45,4 @@ Result<Digest> DigestFromHex(std::string_view hex);
 // Base64 that re-encodes to exactly `text` (no stray bits in the last group).
 Result<std::string> CanonicalBase64Decode(std::string_view text);
 
-}  // namespace riik::exchange
+}  // namespace riik

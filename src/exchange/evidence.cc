@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/json_fields.h"
 #include "crypto/x509.h"
-#include "exchange/json_fields.h"
 #include "exchange/message_record.h"
 #include "exchange/tree_head.h"
 #include "ledger/merkle.h"

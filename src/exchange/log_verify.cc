@@ -7,9 +7,9 @@
 #include <optional>
 
 #include "exchange/log_tables.h"
-#include "exchange/merkle_frontier.h"
 #include "exchange/message_record.h"
 #include "exchange/tree_head.h"
+#include "ledger/merkle_frontier.h"
 #include "trust/chain_checks.h"
 
 namespace riik::exchange {
@@ -88,7 +88,7 @@ Status CheckRecord(const tables::StoredRecord& stored, int64_t expected_index, c
 
 // `previous_size`: the size of the head before (0 for the first).
 Status CheckHead(const tables::StoredHead& stored, const std::string& log_id, int64_t previous_size,
-                 const MerkleFrontier& records, Signers& signers) {
+                 const ledger::MerkleFrontier& records, Signers& signers) {
   const SignedTreeHead& head = stored.head;
   const std::string where = "tree head of size " + std::to_string(head.tree_size);
   if (head.log_id != log_id) return DataLoss(where + " names another log");
@@ -109,7 +109,7 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
   HeadCursor heads(store, log_id);
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> next, heads.Next());
   if (next && next->head.tree_size < 1) return DataLoss("a tree head has size 0");
-  MerkleFrontier frontier;
+  ledger::MerkleFrontier frontier;
   int64_t covered = 0;  // size of the last head checked
   RETURN_IF_ERROR(tables::ForEachRecord(store, log_id, 0, [&](const tables::StoredRecord& r) -> Status {
     RETURN_IF_ERROR(CheckRecord(r, static_cast<int64_t>(frontier.size()), check));

@@ -161,7 +161,7 @@ void MessageLog::SealLoop() {
 
 void MessageLog::SealBatch(std::vector<Pending> batch) {
   const int64_t first = static_cast<int64_t>(frontier_.size());
-  MerkleFrontier next = frontier_;
+  ledger::MerkleFrontier next = frontier_;
   for (const Pending& p : batch) next.Append(p.leaf_hash);
   Result<SignedTreeHead> head = StoreBatch(batch, next);
   if (!head.ok()) {
@@ -191,7 +191,7 @@ void MessageLog::SealBatch(std::vector<Pending> batch) {
   }
 }
 
-Result<SignedTreeHead> MessageLog::StoreBatch(const std::vector<Pending>& batch, const MerkleFrontier& next) {
+Result<SignedTreeHead> MessageLog::StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next) {
   SignedTreeHead head;
   head.log_id = options_.log_id;
   head.tree_size = static_cast<int64_t>(next.size());

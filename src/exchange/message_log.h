@@ -27,10 +27,10 @@
 #include "core/status.h"
 #include "crypto/handles.h"
 #include "exchange/log_verify.h"
-#include "exchange/merkle_frontier.h"
 #include "exchange/message_record.h"
 #include "exchange/tree_head.h"
 #include "ledger/merkle.h"
+#include "ledger/merkle_frontier.h"
 #include "store/store.h"
 
 namespace riik {
@@ -54,21 +54,21 @@ struct Receipt {
 };
 
 struct MessageLogOptions {
-  std::string log_id;                           // names the log, e.g. the member's subsystem id
-  UniquePtr<EVP_PKEY> signing_key;              // the member's signing key, ECDSA P-256
+  std::string log_id;                              // names the log, e.g. the member's subsystem id
+  UniquePtr<EVP_PKEY> signing_key;                 // the member's signing key, ECDSA P-256
   std::vector<UniquePtr<X509>> certificate_chain;  // its certificate first, then the issuing CAs
-  UniquePtr<X509> trust_root;                   // the state root; VerifyLog() checks against it
-  TimestampFn timestamp;                        // empty: heads stay untimestamped
-  size_t max_batch = 1024;                      // records per signed tree head, at most
-  std::chrono::microseconds max_delay{2000};    // how long the first record of a batch may wait for others
+  UniquePtr<X509> trust_root;                      // the state root; VerifyLog() checks against it
+  TimestampFn timestamp;                           // empty: heads stay untimestamped
+  size_t max_batch = 1024;                         // records per signed tree head, at most
+  std::chrono::microseconds max_delay{2000};       // how long the first record of a batch may wait for others
   // At most one timestamp per interval per log: one token covers every earlier head
   // (evidence adds a consistency proof), so stamping more often only costs the TSA and
   // this server a signature and a token parse each, without covering anything more.
   std::chrono::milliseconds timestamp_interval{1000};
-  std::chrono::milliseconds timestamp_retry_min{100};  // backoff after a failed timestamp, doubling …
+  std::chrono::milliseconds timestamp_retry_min{100};    // backoff after a failed timestamp, doubling …
   std::chrono::milliseconds timestamp_retry_max{30000};  // … up to this
-  Clock clock = SystemClock();                  // tree head times
-  LeafCheck leaf_check = CheckMessageLeaf;      // what VerifyLog checks each leaf with
+  Clock clock = SystemClock();                           // tree head times
+  LeafCheck leaf_check = CheckMessageLeaf;               // what VerifyLog checks each leaf with
 };
 
 class MessageLog {
@@ -142,7 +142,7 @@ class MessageLog {
   void Start();
   void SealLoop();
   void SealBatch(std::vector<Pending> batch);
-  Result<SignedTreeHead> StoreBatch(const std::vector<Pending>& batch, const MerkleFrontier& next);
+  Result<SignedTreeHead> StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next);
   void TimestampLoop();
   Status TimestampHead(const SignedTreeHead& head);
   void RegisterMetrics();
@@ -156,7 +156,7 @@ class MessageLog {
   std::deque<Pending> queue_;
   bool stopping_ = false;
 
-  MerkleFrontier frontier_;  // of the stored tree; touched only by Restore and the sealer thread
+  ledger::MerkleFrontier frontier_;  // of the stored tree; touched only by Restore and the sealer thread
 
   mutable std::mutex tree_mu_;  // guards tree_ and latest_
   ledger::MerkleTree tree_;     // every stored leaf, for proofs

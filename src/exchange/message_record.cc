@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/encoding.h"
-#include "exchange/json_fields.h"
+#include "crypto/json_fields.h"
 
 namespace riik::exchange {
 namespace {
@@ -21,7 +21,8 @@ Status CheckText(std::string_view field, const std::string& value, size_t max_by
                            " bytes");
   }
   if (!IsValidUtf8(value)) return InvalidArgument("record field " + std::string(field) + " is not valid UTF-8");
-  if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+  if (std::any_of(value.begin(), value.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
     return InvalidArgument("record field " + std::string(field) + " contains a control character");
   }
   return OkStatus();
@@ -76,8 +77,8 @@ Json RecordToJson(const MessageRecord& r) {
 Result<MessageRecord> RecordFromJson(const Json& json) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, "record",
                                                 {"body_sha256", "client", "direction", "headers_sha256", "issue",
-                                                 "method", "path", "represented_party", "service", "status",
-                                                 "time_us", "user_id", "version", "xroad_id"}));
+                                                 "method", "path", "represented_party", "service", "status", "time_us",
+                                                 "user_id", "version", "xroad_id"}));
   ASSIGN_OR_RETURN(int64_t version, f.Int("version", 0, INT64_MAX));
   if (version != kRecordVersion) return InvalidArgument("record.version: unknown version " + std::to_string(version));
   MessageRecord r;

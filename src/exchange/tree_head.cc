@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "crypto/json_fields.h"
 #include "crypto/signature.h"
-#include "exchange/json_fields.h"
 
 namespace riik::exchange {
 namespace {
@@ -85,7 +85,8 @@ Status VerifyTreeHeadSignature(const SignedTreeHead& head, X509* signer) {
   if (!IsP256Key(key)) return DataLoss("the signer's certificate does not hold an ECDSA P-256 key");
   ASSIGN_OR_RETURN(std::string tbs, ToBeSigned(head));
   ASSIGN_OR_RETURN(bool ok, VerifySha256(key, tbs, head.signature));
-  if (!ok) return DataLoss("the signature of the tree head of size " + std::to_string(head.tree_size) + " does not verify");
+  if (!ok)
+    return DataLoss("the signature of the tree head of size " + std::to_string(head.tree_size) + " does not verify");
   return OkStatus();
 }
 

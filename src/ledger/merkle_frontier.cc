@@ -1,9 +1,9 @@
 // The right border of an append-only Merkle tree.
-#include "exchange/merkle_frontier.h"
+#include "ledger/merkle_frontier.h"
 
-namespace riik::exchange {
+namespace riik::ledger {
 
-void MerkleFrontier::Append(const ledger::Hash& leaf_hash) {
+void MerkleFrontier::Append(const Hash& leaf_hash) {
   subtrees_.push_back({leaf_hash, 1});
   // Two perfect subtrees of equal size side by side are the halves of the next size.
   while (subtrees_.size() >= 2 && subtrees_[subtrees_.size() - 2].leaves == subtrees_.back().leaves) {
@@ -16,13 +16,13 @@ void MerkleFrontier::Append(const ledger::Hash& leaf_hash) {
   ++size_;
 }
 
-ledger::Hash MerkleFrontier::Root() const {
-  if (subtrees_.empty()) return ledger::EmptyRoot();
+Hash MerkleFrontier::Root() const {
+  if (subtrees_.empty()) return EmptyRoot();
   // RFC 9162 splits n leaves at the largest power of two below n, so the root is the
   // perfect subtrees folded from the right: node(s0, node(s1, … node(s[k-1], s[k]))).
-  ledger::Hash acc = subtrees_.back().hash;
+  Hash acc = subtrees_.back().hash;
   for (size_t i = subtrees_.size() - 1; i-- > 0;) acc = ledger::NodeHash(subtrees_[i].hash, acc);
   return acc;
 }
 
-}  // namespace riik::exchange
+}  // namespace riik::ledger

@@ -10,23 +10,23 @@
 
 #include "ledger/merkle.h"
 
-namespace riik::exchange {
+namespace riik::ledger {
 
 class MerkleFrontier {
  public:
-  void Append(const ledger::Hash& leaf_hash);
+  void Append(const Hash& leaf_hash);
   uint64_t size() const { return size_; }
   // The tree's root (the empty tree's root when size() == 0); equal to
-  // ledger::MerkleTree::Root() over the same leaves.
-  ledger::Hash Root() const;
+  // MerkleTree::Root() over the same leaves.
+  Hash Root() const;
 
  private:
   struct Subtree {
-    ledger::Hash hash;
+    Hash hash;
     uint64_t leaves;
   };
   std::vector<Subtree> subtrees_;  // sizes strictly decreasing powers of two
   uint64_t size_ = 0;
 };
 
-}  // namespace riik::exchange
+}  // namespace riik::ledger

@@ -3,15 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/json_fields.h"
 #include "exchange/evidence.h"
-#include "exchange/json_fields.h"
 #include "identity/personal_code.h"
 #include "tracker/tracker.h"
 
 namespace riik::tracker {
 namespace {
-
-using exchange::JsonFields;
 
 std::string Describe(const AccessRecord& r) {
   return FormatRfc3339(r.time_us) + ", " + r.client + " asked " + r.registry + "/" + r.service +

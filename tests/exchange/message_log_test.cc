@@ -14,9 +14,9 @@
 #include <thread>
 
 #include "core/metrics.h"
-#include "exchange/merkle_frontier.h"
 #include "exchange/message_record.h"
 #include "exchange/tree_head.h"
+#include "ledger/merkle_frontier.h"
 #include "log_fixture.h"
 #include "support/pg_cluster.h"
 
@@ -24,7 +24,7 @@ namespace riik::exchange {
 namespace {
 
 TEST(MerkleFrontierTest, RootMatchesTheFullTree) {
-  MerkleFrontier frontier;
+  ledger::MerkleFrontier frontier;
   ledger::MerkleTree tree;
   EXPECT_EQ(frontier.Root(), tree.Root());
   for (int i = 0; i < 300; ++i) {
@@ -164,7 +164,8 @@ TEST_F(LogTest, AFailedStoreWriteFailsTheWholeBatchAndLogsNothing) {
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DROP TRIGGER poison").ok());
   std::vector<std::promise<Result<Receipt>>> more(4);
   for (int i = 0; i < 4; ++i) {
-    log_->Append(SampleRecord("again-" + std::to_string(i)), [&more, i](Result<Receipt> r) { more[i].set_value(std::move(r)); });
+    log_->Append(SampleRecord("again-" + std::to_string(i)),
+                 [&more, i](Result<Receipt> r) { more[i].set_value(std::move(r)); });
   }
   for (int i = 0; i < 4; ++i) {
     Result<Receipt> r = more[i].get_future().get();
@@ -236,31 +237,36 @@ TEST_F(LogTest, TimestampsAtMostOncePerIntervalAndTheLastTokenCoversEveryHead) {
 
 TEST_F(LogTest, VerifyLogNamesATamperedRecordAndHead) {
   OpenLog();
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(AppendAndWait(SampleRecord("id-" + std::to_string(i), Direction::kRequest, i)).ok());
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(AppendAndWait(SampleRecord("id-" + std::to_string(i), Direction::kRequest, i)).ok());
   ASSERT_TRUE(WaitForTimestamps());
   ASSERT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
 
   // An operator with database access edits record 7 (each record is its own batch here).
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE message_log_records SET leaf = replace(leaf, '\"GET\"', "
-                                                 "'\"PUT\"') WHERE leaf_index = 7")
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "UPDATE message_log_records SET leaf = replace(leaf, '\"GET\"', "
+                                     "'\"PUT\"') WHERE leaf_index = 7")
                   .ok());
   Status tampered = log_->VerifyLog();
   EXPECT_EQ(tampered.code(), Code::kDataLoss);
   EXPECT_NE(tampered.message().find("record 7 was changed"), std::string::npos) << tampered.ToString();
   log_.reset();
   EXPECT_EQ(OpenLog(Options()).status().code(), Code::kDataLoss);
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE message_log_records SET leaf = replace(leaf, '\"PUT\"', "
-                                                 "'\"GET\"') WHERE leaf_index = 7")
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "UPDATE message_log_records SET leaf = replace(leaf, '\"PUT\"', "
+                                     "'\"GET\"') WHERE leaf_index = 7")
                   .ok());
   OpenLog();
   ASSERT_TRUE(log_->VerifyLog().ok());
 
   // A record that is not a record any more.
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE message_log_records SET leaf = '{}' WHERE leaf_index = 3").ok());
+  ASSERT_TRUE(
+      riik::testing::ExecRaw(store_url_, "UPDATE message_log_records SET leaf = '{}' WHERE leaf_index = 3").ok());
   EXPECT_NE(log_->VerifyLog().message().find("record 3 is not a valid record"), std::string::npos)
       << log_->VerifyLog().ToString();
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE message_log_records SET leaf = (SELECT leaf FROM "
-                                                 "message_log_records WHERE leaf_index = 4) WHERE leaf_index = 3")
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "UPDATE message_log_records SET leaf = (SELECT leaf FROM "
+                                     "message_log_records WHERE leaf_index = 4) WHERE leaf_index = 3")
                   .ok());
   EXPECT_NE(log_->VerifyLog().message().find("record 3 is stored under another X-Road-Id"), std::string::npos)
       << log_->VerifyLog().ToString();
@@ -270,8 +276,9 @@ TEST_F(LogTest, VerifyLogNamesABadSignature) {
   OpenLog();
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(AppendAndWait(SampleRecord("id-" + std::to_string(i))).ok());
   // Another head's signature on head 2: a valid signature, but not over this head.
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE message_log_heads SET signature = (SELECT signature FROM "
-                                                 "message_log_heads WHERE tree_size = 3) WHERE tree_size = 2")
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "UPDATE message_log_heads SET signature = (SELECT signature FROM "
+                                     "message_log_heads WHERE tree_size = 3) WHERE tree_size = 2")
                   .ok());
   Status bad = log_->VerifyLog();
   EXPECT_EQ(bad.code(), Code::kDataLoss);
@@ -288,8 +295,9 @@ TEST_F(LogTest, VerifyLogNamesABadTimestamp) {
   ASSERT_TRUE(AppendAndWait(SampleRecord("id-4")).ok());
   ASSERT_TRUE(WaitForTimestamps());  // and one on head 5
   ASSERT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE message_log_timestamps SET token = (SELECT token FROM "
-                                                 "message_log_timestamps WHERE tree_size = 5) WHERE tree_size = 4")
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "UPDATE message_log_timestamps SET token = (SELECT token FROM "
+                                     "message_log_timestamps WHERE tree_size = 5) WHERE tree_size = 4")
                   .ok());
   Status bad = log_->VerifyLog();
   EXPECT_EQ(bad.code(), Code::kDataLoss);
