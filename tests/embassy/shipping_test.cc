@@ -119,6 +119,15 @@ class ShippingTest : public ::testing::Test {
     return RestoreNode(o);
   }
 
+  // An embassy, and a home node shipping asynchronously with a snapshot every 4 KiB of
+  // journal; 150 rows put and acknowledged, the last at `head`.
+  void ShipWithSnapshots(int64_t& head) {
+    StartEmbassy();
+    StartHome("async", 10000, {{"snapshot_every_kib", "4"}});
+    for (int i = 0; i < 150; ++i) head = Put(i)->seq;
+    ASSERT_TRUE(WaitForAck(head));
+  }
+
   riik::testing::TempDir dir_;
   std::unique_ptr<riik::testing::EmbassySite> site_;
   std::string archive_, embassy_url_;
@@ -326,11 +335,8 @@ TEST_F(ShippingTest, TamperingAtTheEmbassyIsFoundOnBothSides) {
 }
 
 TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
-  StartEmbassy();
-  StartHome("async", 10000, {{"snapshot_every_kib", "4"}});
   int64_t head = 0;
-  for (int i = 0; i < 150; ++i) head = Put(i)->seq;
-  ASSERT_TRUE(WaitForAck(head));
+  ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));
   std::vector<ArchivedSnapshot> snapshots;
   for (int waited = 0; waited < 15000 && snapshots.empty(); waited += 50) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -409,11 +415,8 @@ TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
 // another node, stops the restore on every path: from the snapshot (its signed bytes),
 // from the snapshot with the digest recomputed, and replaying the whole journal.
 TEST_F(ShippingTest, ACheckpointThatDoesNotMatchStopsEveryKindOfRestore) {
-  StartEmbassy();
-  StartHome("async", 10000, {{"snapshot_every_kib", "4"}});
   int64_t head = 0;
-  for (int i = 0; i < 150; ++i) head = Put(i)->seq;
-  ASSERT_TRUE(WaitForAck(head));
+  ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));
   const std::string checkpoints = archive_ + "/people/checkpoints/";
   int64_t snapshot_seq = 0;
   for (int waited = 0; waited < 15000 && snapshot_seq == 0; waited += 50) {

@@ -290,6 +290,29 @@ class SecurityServerTest : public LogTest {
 
   Status Grant(const Json& grant) { return Admin(population_, "/admin/grant", grant).status(); }
 
+  // Both servers up, a call granted and answered; then the central authority publishes
+  // configuration version 3 changed by `change` (under central_mu_), and `servers` load it.
+  // Returns the call's target.
+  std::string CallThenChangeConf(const std::function<void()>& change, std::initializer_list<Member*> servers) {
+    const std::string target = "/r1/EE/GOV/70000001/population/person/persons/38001085718";
+    EXPECT_NO_FATAL_FAILURE(StartBoth());
+    EXPECT_TRUE(Grant({{"service", kPersonService}, {"client", kTaxClient}}).ok());
+    EXPECT_EQ(Call("GET", target, ClientHeaders()).status, 200);
+    {
+      std::lock_guard lock(central_mu_);
+      change();
+      conf_version_ = 3;
+    }
+    for (Member* m : servers) {
+      EXPECT_TRUE(WaitFor([&] {
+        auto s = Admin(*m, "/admin/status", Json::object());
+        return s.ok() && (*s)["conf"]["version"] == 3;
+      })) << m->server_id
+          << " did not load configuration version 3";
+    }
+    return target;
+  }
+
   net::HttpResponse Call(const std::string& method, const std::string& target, net::Headers headers,
                          std::string body = "") {
     auto resp = net::Fetch(method, tax_.consumer_url + target, headers, std::move(body));
@@ -532,19 +555,8 @@ TEST_F(SecurityServerTest, AFloodFromOneClientDoesNotStarveAnother) {
 // certificate registered for that very address: another member's server answering there
 // is refused, not trusted because it is some member's.
 TEST_F(SecurityServerTest, AProviderAddressAnsweredWithAnotherServersCertificateIsRefused) {
-  ASSERT_NO_FATAL_FAILURE(StartBoth());
-  ASSERT_TRUE(Grant({{"service", kPersonService}, {"client", kTaxClient}}).ok());
-  const std::string target = "/r1/EE/GOV/70000001/population/person/persons/38001085718";
-  ASSERT_EQ(Call("GET", target, ClientHeaders()).status, 200);
-  {
-    std::lock_guard lock(central_mu_);
-    population_at_tax_address_ = true;
-    conf_version_ = 3;
-  }
-  ASSERT_TRUE(WaitFor([&] {
-    auto s = Admin(tax_, "/admin/status", Json::object());
-    return s.ok() && (*s)["conf"]["version"] == 3;
-  }));
+  const std::string target = CallThenChangeConf([&] { population_at_tax_address_ = true; }, {&tax_});
+  ASSERT_FALSE(HasFailure());
   net::HttpResponse r = Call("GET", target, ClientHeaders());
   EXPECT_EQ(r.status, 502) << r.body;
   EXPECT_EQ(ErrorType(r), "Server.ClientProxy.SslAuthenticationFailed");
@@ -555,21 +567,8 @@ TEST_F(SecurityServerTest, AProviderAddressAnsweredWithAnotherServersCertificate
 // Peers' certificates are checked with OCSP; a configuration that names no responder
 // leaves their status unknown, and the check fails closed instead of being skipped.
 TEST_F(SecurityServerTest, WithoutAnOcspResponderInTheConfigurationNoPeerIsTrusted) {
-  ASSERT_NO_FATAL_FAILURE(StartBoth());
-  ASSERT_TRUE(Grant({{"service", kPersonService}, {"client", kTaxClient}}).ok());
-  const std::string target = "/r1/EE/GOV/70000001/population/person/persons/38001085718";
-  ASSERT_EQ(Call("GET", target, ClientHeaders()).status, 200);
-  {
-    std::lock_guard lock(central_mu_);
-    conf_without_ocsp_ = true;
-    conf_version_ = 3;
-  }
-  for (Member* m : {&tax_, &population_}) {
-    ASSERT_TRUE(WaitFor([&] {
-      auto s = Admin(*m, "/admin/status", Json::object());
-      return s.ok() && (*s)["conf"]["version"] == 3;
-    }));
-  }
+  const std::string target = CallThenChangeConf([&] { conf_without_ocsp_ = true; }, {&tax_, &population_});
+  ASSERT_FALSE(HasFailure());
   // Whichever side looks first refuses: the provider (403, the consumer's certificate on a
   // connection kept alive) or the consumer (502, the provider's, on a new one).
   net::HttpResponse r = Call("GET", target, ClientHeaders());
