@@ -62,5 +62,5 @@ out=$(RIIK_PIN1=1234 RIIK_PIN2=12345 RIIK_PUK=87654321 "$RIIK" id enroll --dir "
   --given A --surname B --token "$WORK/bad" 2>&1)
 rc=$?
 set -e
-[ $rc = 2 ] && echo "$out" | grep -q "fails the checksum" || fail "a bad personal code: rc $rc, $out"
+[ $rc = 2 ] && grep -q "fails the checksum" <<<"$out" || fail "a bad personal code: rc $rc, $out"
 pass "a bad personal code is refused: $out"

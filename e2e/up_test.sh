@@ -25,7 +25,7 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   [ -n "$example" ] || continue
   out=$(eval "$example" 2>&1) || fail "example for $role failed: $example: $out"
   if [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = trust ]; then
-    echo "$out" | grep -q ": good" && echo "$out" | grep -q "Response verify OK" ||
+    grep -q ": good" <<<"$out" && grep -q "Response verify OK" <<<"$out" ||
       fail "the trust example did not get a verified good OCSP answer: $out"
   elif [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = registry ]; then
     echo "$out" | jq -e 'type == "object" and (has("type") | not)' >/dev/null ||
@@ -66,8 +66,8 @@ ocsp() { openssl ocsp -issuer "$T/org.pem" -cert "$WORK/member.pem" -url "$(jq -
 ocsp | grep -q "member.pem: good" || fail "OCSP did not say good for the new certificate: $(ocsp)"
 "$RIIK" ca revoke --dir "$DIR" --serial "$serial" --reason keyCompromise >/dev/null || fail "ca revoke via the role"
 out=$(ocsp)
-echo "$out" | grep -q "member.pem: revoked" && echo "$out" | grep -q "Reason: keyCompromise" &&
-  echo "$out" | grep -q "Response verify OK" || fail "OCSP after revoke: $out"
+grep -q "member.pem: revoked" <<<"$out" && grep -q "Reason: keyCompromise" <<<"$out" &&
+  grep -q "Response verify OK" <<<"$out" || fail "OCSP after revoke: $out"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"serial":"01"}' \
   "$TRUST/admin/revoke")
 [ "$code" = 401 ] || fail "an admin call without the token answered $code"
@@ -96,7 +96,7 @@ eid_ocsp | grep -q "auth.pem: good" || fail "OCSP for an eID: $(eid_ocsp)"
 "$RIIK" ca revoke --dir "$DIR" --code "$CODE" --reason keyCompromise | grep -c revoked | grep -q 2 ||
   fail "ca revoke --code did not revoke both certificates"
 out=$(eid_ocsp)
-echo "$out" | grep -q "auth.pem: revoked" && echo "$out" | grep -q "Response verify OK" || fail "eID OCSP after revoke: $out"
+grep -q "auth.pem: revoked" <<<"$out" && grep -q "Response verify OK" <<<"$out" || fail "eID OCSP after revoke: $out"
 pass "demo eIDs: show, sign (openssl cms verifies), wrong PIN counted, revoke --code, OCSP revoked"
 
 # The central authority: a signed global configuration that verifies with the anchor,
@@ -110,7 +110,7 @@ v1=$(head -1 "$WORK/conf1.txt" | awk '{print $5}' | tr -d ,)
 v2=$(head -1 "$WORK/conf2.txt" | awk '{print $5}' | tr -d ,)
 [ "$v2" -gt "$v1" ] || fail "the configuration version did not grow: $v1 -> $v2"
 out=$("$RIIK" central member --dir "$DIR" --id EE/NGO/80000001 --name again 2>&1 || true)
-echo "$out" | grep -q "already registered" || fail "a duplicate member was not refused: $out"
+grep -q "already registered" <<<"$out" || fail "a duplicate member was not refused: $out"
 pass "central: global configuration v$v1 -> v$v2 verifies with the anchor; duplicates refused"
 
 STATUS=$(jq -r '.roles.status.url' "$EP")
@@ -151,5 +151,5 @@ out=$("$RIIK" journal verify --dir "$DIR" --node node)
 rc=$?
 set -e
 [ $rc = 1 ] || fail "verify of a tampered journal exited $rc, expected 1"
-echo "$out" | grep -q "BROKEN at seq 2" || fail "verify did not name seq 2: $out"
+grep -q "BROKEN at seq 2" <<<"$out" || fail "verify did not name seq 2: $out"
 pass "a tampered entry is reported: $out"
