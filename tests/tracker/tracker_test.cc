@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -158,6 +159,37 @@ TEST_F(TrackerTest, DISABLED_WriteFuzzCorpus) {
   write("truncated.json", text.substr(0, text.size() / 3));
   write("not_an_object.json", "\"listing\"");
   std::cout << CertificatePem(ca_->root_certificate());
+}
+
+// Writes the logs of the format before src/transparency (message_log_* tables, the key
+// column named xroad_id) to RIIK_LEGACY_LOG_DIR, with the root certificate and the
+// documents exported from them, for tests/transparency/legacy_logs:
+//   RIIK_LEGACY_LOG_DIR=DIR build/release/tests/tracker_test
+//     --gtest_also_run_disabled_tests --gtest_filter='*WriteLegacyLogs'
+TEST_F(TrackerTest, DISABLED_WriteLegacyLogs) {
+  const char* dir = std::getenv("RIIK_LEGACY_LOG_DIR");
+  ASSERT_NE(dir, nullptr);
+  OpenLog();
+  OpenTracker();
+  for (int n = 0; n < 3; ++n) {
+    ASSERT_TRUE(AppendAndWait(exchange::SampleRecord("legacy-" + std::to_string(n), exchange::Direction::kRequest, n)).ok());
+    ASSERT_TRUE(AppendAndWait(exchange::SampleRecord("legacy-" + std::to_string(n), exchange::Direction::kResponse, n)).ok());
+    ASSERT_TRUE(tracker_->Record(Access(kPerson, n)).ok());
+  }
+  ASSERT_TRUE(tracker_->Record(Access(kOther, 9)).ok());
+  ASSERT_TRUE(WaitForTimestamps());
+  auto write = [&](const std::string& name, const std::string& body) {
+    std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << body;
+  };
+  auto evidence = log_->Evidence("legacy-1");
+  ASSERT_TRUE(evidence.ok()) << evidence.status().ToString();
+  write("evidence.json", *CanonicalJson(*evidence));
+  write("listing.json", Listing(kPerson, 0));
+  write("root.pem", CertificatePem(ca_->root_certificate()));
+  tracker_.reset();
+  log_.reset();
+  store_.reset();
+  std::filesystem::copy_file(dir_ / "exchange.db", std::string(dir) + "/logs.db");
 }
 
 }  // namespace
