@@ -81,14 +81,14 @@ pass "a later listing proves the log only grew since the first"
 
 # Someone with database access removes the tax board's record from the bank's tracker.
 LEAF=$(jq --arg x "$XID" '[.entries[] | select(.record.xroad_id == $x)][0].leaf_index' "$WORK/t1.json")
-sqlite3 "$DIR/registry_bank/store.db" "PRAGMA busy_timeout=5000; DELETE FROM message_log_records WHERE log_id LIKE 'tracker:%' AND leaf_index = $LEAF;" >/dev/null
+sqlite3 "$DIR/registry_bank/store.db" "PRAGMA busy_timeout=5000; DELETE FROM signed_log_leaves WHERE log_id LIKE 'tracker:%' AND leaf_index = $LEAF;" >/dev/null
 "$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "$CODE" --since "$WORK/t2.json" --out "$WORK/t3.json" 2>"$WORK/t.err" || fail "tracker list: $(cat "$WORK/t.err")"
 if "$RIIK" tracker verify "$WORK/t3.json" --previous "$WORK/t2.json" --ca "$DIR/trust/root.pem" >"$WORK/v3.out" 2>&1; then
   fail "a listing without the removed record verified against the previous one"
 fi
 grep -q "record $LEAF, listed before, is missing now" "$WORK/v3.out" || fail "the removal is not named: $(cat "$WORK/v3.out")"
 if "$RIIK" tracker log verify --dir "$DIR" --registry bank >"$WORK/lv.out" 2>&1; then fail "the tracker log verified with a record gone"; fi
-grep -q "record $LEAF is missing" "$WORK/lv.out" || fail "log verify does not name the gap: $(cat "$WORK/lv.out")"
+grep -q "leaf $LEAF is missing" "$WORK/lv.out" || fail "log verify does not name the gap: $(cat "$WORK/lv.out")"
 pass "the removed record is detected by the citizen's listing check and by the log check"
 
 # Change propagation: an address change reaches the tax board, the bank and the school

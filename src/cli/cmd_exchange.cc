@@ -14,11 +14,13 @@
 #include "crypto/x509.h"
 #include "exchange/access_rights.h"
 #include "exchange/evidence.h"
-#include "exchange/log_verify.h"
-#include "exchange/stored_evidence.h"
+#include "exchange/message_log.h"
+#include "exchange/message_record.h"
 #include "node/admin_api.h"
 #include "node/node.h"
 #include "node/roles/exchange_role.h"
+#include "transparency/stored_log.h"
+#include "transparency/verify.h"
 
 namespace riik::cli {
 namespace {
@@ -142,7 +144,7 @@ void AddRightsCommand(CLI::App* exchange, int& exit_code) {
 // The log to read: --log-id, or the store's only log.
 Result<std::string> LogIdOf(const ExchangeSelect& s, store::Store& store) {
   if (!s.log_id.empty()) return s.log_id;
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, exchange::StoredLogIds(store));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, transparency::StoredLogIds(store));
   if (ids.size() == 1) return ids[0];
   if (ids.empty()) return NotFound("the store " + s.store() + " holds no signed message log yet");
   return InvalidArgument("the store holds several logs; name one with --log-id");
@@ -218,7 +220,7 @@ void AddLogCommand(CLI::App* exchange, int& exit_code) {
       ASSIGN_OR_RETURN(auto store, OpenStore(*s, true));
       ASSIGN_OR_RETURN(std::string log_id, LogIdOf(*s, *store));
       ASSIGN_OR_RETURN(UniquePtr<X509> ca, ReadRoot(root->empty() ? s->dir + "/trust/root.pem" : *root));
-      RETURN_IF_ERROR(exchange::VerifyMessageLog(*store, log_id, ca.get()));
+      RETURN_IF_ERROR(transparency::VerifyLog(*store, log_id, ca.get(), exchange::CheckMessageLeaf));
       std::printf("message log %s: every record, tree head and timestamp verifies\n", log_id.c_str());
       return OkStatus();
     };

@@ -8,13 +8,13 @@
 #include "cli/commands.h"
 #include "core/file.h"
 #include "crypto/x509.h"
-#include "exchange/log_verify.h"
 #include "net/client.h"
 #include "node/node.h"
 #include "registry/registry.h"
 #include "tracker/access_record.h"
 #include "tracker/listing.h"
 #include "tracker/tracker.h"
+#include "transparency/verify.h"
 
 namespace riik::cli {
 namespace {
@@ -103,7 +103,7 @@ Status VerifyLog(const std::string& dir, const std::string& name, const std::str
   ASSIGN_OR_RETURN(auto store, store::Store::Open(so));
   ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadRoot(root_path.empty() ? dir + "/trust/root.pem" : root_path));
   const std::string log_id = tracker::TrackerLogId(info->ClientId());
-  RETURN_IF_ERROR(exchange::VerifyMessageLog(*store, log_id, root.get(), tracker::CheckAccessLeaf));
+  RETURN_IF_ERROR(transparency::VerifyLog(*store, log_id, root.get(), tracker::CheckAccessLeaf));
   std::printf("data tracker %s: every record, signed tree head and timestamp verifies\n", log_id.c_str());
   return OkStatus();
 }

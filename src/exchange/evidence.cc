@@ -4,81 +4,15 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/json_fields.h"
-#include "crypto/x509.h"
 #include "exchange/message_record.h"
-#include "exchange/tree_head.h"
-#include "ledger/merkle.h"
-#include "trust/chain_checks.h"
+#include "transparency/entry_check.h"
 
 namespace riik::exchange {
 namespace {
 
-// How far a tree head's own time may be after the TSA's genTime (clocks differ).
-constexpr UnixMicros kMaxClockSkew = 5 * 60 * 1'000'000LL;
-
-struct SignedHead {
-  SignedTreeHead head;
-  std::vector<UniquePtr<X509>> chain;
-};
-
-Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what) {
-  SignedHead out;
-  ASSIGN_OR_RETURN(out.head, TreeHeadFromJson(f["head"], what + ".head"));
-  ASSIGN_OR_RETURN(std::vector<std::string> pems,
-                   f.Texts("certificates", trust::kMaxChainCertificates, trust::kMaxCertificatePemBytes));
-  Result<std::vector<UniquePtr<X509>>> chain = trust::ParseCertificateChain(pems);
-  if (!chain.ok()) return chain.status().WithContext(f.Name("certificates"));
-  out.chain = std::move(*chain);
-  Status signature = VerifyTreeHeadSignature(out.head, out.chain[0].get());
-  if (!signature.ok()) return signature.WithContext(what);
-  return out;
-}
-
-void AddIntermediates(const std::vector<UniquePtr<X509>>& chain, std::vector<UniquePtr<X509>>& out) {
-  for (size_t i = 1; i < chain.size(); ++i) {
-    X509_up_ref(chain[i].get());
-    out.emplace_back(chain[i].get());
-  }
-}
-
-// The entry's timestamp: on its head, or on a later head of the same log that is
-// consistent with it. Returns the TSA's genTime.
-Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head, X509* trust_root) {
-  ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "consistency_proof", "head", "token"}));
-  ASSIGN_OR_RETURN(SignedHead stamped, ReadSignedHead(f, what));
-  ASSIGN_OR_RETURN(std::vector<ledger::Hash> consistency, f.Hashes("consistency_proof", kMaxProofHashes));
-  if (stamped.head.log_id != head.head.log_id) return DataLoss(what + ".head: belongs to another log");
-  if (stamped.head.tree_size == head.head.tree_size) {
-    if (!(stamped.head == head.head) || !consistency.empty()) {
-      return DataLoss(what + ".head: differs from the entry's head of the same size");
-    }
-  } else if (stamped.head.tree_size < head.head.tree_size) {
-    return DataLoss(what + ".head: is older than the entry's head");
-  } else {
-    Status consistent = ledger::VerifyConsistency(static_cast<uint64_t>(head.head.tree_size),
-                                                  static_cast<uint64_t>(stamped.head.tree_size), head.head.root,
-                                                  stamped.head.root, consistency);
-    if (!consistent.ok()) return DataLoss(what + ".consistency_proof: " + consistent.message());
-  }
-  ASSIGN_OR_RETURN(std::string token, f.Base64("token", trust::kMaxTimestampTokenBytes));
-  ASSIGN_OR_RETURN(Digest imprint, TimestampImprint(stamped.head));
-  std::vector<UniquePtr<X509>> intermediates;
-  AddIntermediates(head.chain, intermediates);
-  AddIntermediates(stamped.chain, intermediates);
-  Result<trust::TimestampInfo> info = trust::VerifyTimestampToken(token, imprint, trust_root, intermediates);
-  if (!info.ok()) return info.status().WithContext(f.Name("token"));
-  if (stamped.head.time_us > info->gen_time + kMaxClockSkew) {
-    return DataLoss(what + ".head: signed at " + FormatRfc3339(stamped.head.time_us) + ", after its timestamp " +
-                    FormatRfc3339(info->gen_time));
-  }
-  // The signers' certificates must have been valid when the timestamp proves the heads existed.
-  RETURN_IF_ERROR(trust::VerifySignerChain(stamped.chain, trust_root, info->gen_time, f.Name("certificates")));
-  return info->gen_time;
-}
-
 Result<VerifiedEvidence::Entry> CheckEntry(const Json& json, const std::string& what, const std::string& xroad_id,
                                            X509* trust_root, std::string& log_id) {
-  ASSIGN_OR_RETURN(VerifiedEntry entry, CheckEvidenceEntry(json, what, trust_root, log_id));
+  ASSIGN_OR_RETURN(transparency::VerifiedEntry entry, transparency::CheckEntry(json, what, trust_root, log_id));
   Result<MessageRecord> record = RecordFromJson(json["record"]);
   if (!record.ok()) return record.status().WithContext(what);
   if (record->xroad_id != xroad_id) return DataLoss(what + ".record: carries another X-Road-Id");
@@ -87,36 +21,6 @@ Result<VerifiedEvidence::Entry> CheckEntry(const Json& json, const std::string& 
 }
 
 }  // namespace
-
-Result<VerifiedEntry> CheckEvidenceEntry(const Json& json, const std::string& what, X509* trust_root,
-                                         std::string& log_id) {
-  ASSIGN_OR_RETURN(
-      JsonFields f,
-      JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index", "record", "timestamp"}));
-  ASSIGN_OR_RETURN(std::string leaf, CanonicalJson(f["record"]));
-  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
-  if (log_id.empty()) log_id = head.head.log_id;
-  if (head.head.log_id != log_id) return DataLoss(what + ".head: belongs to another log than the first entry's");
-  ASSIGN_OR_RETURN(int64_t leaf_index, f.Int("leaf_index", 0, head.head.tree_size - 1));
-  ASSIGN_OR_RETURN(std::vector<ledger::Hash> inclusion, f.Hashes("inclusion_proof", kMaxProofHashes));
-  Status included =
-      ledger::VerifyInclusion(static_cast<uint64_t>(leaf_index), static_cast<uint64_t>(head.head.tree_size),
-                              ledger::LeafHash(leaf), inclusion, head.head.root);
-  if (!included.ok()) {
-    return DataLoss(what +
-                    ": the record and its inclusion proof do not lead to the signed root: " + included.message());
-  }
-  ASSIGN_OR_RETURN(UnixMicros stamped_at, CheckTimestamp(f["timestamp"], what + ".timestamp", head, trust_root));
-  RETURN_IF_ERROR(trust::VerifySignerChain(head.chain, trust_root, stamped_at, f.Name("certificates")));
-  return VerifiedEntry{leaf_index, stamped_at, SubjectString(head.chain[0].get()), head.head};
-}
-
-Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root) {
-  ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head"}));
-  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
-  RETURN_IF_ERROR(trust::VerifySignerChain(head.chain, trust_root, head.head.time_us, f.Name("certificates")));
-  return head.head;
-}
 
 Result<VerifiedEvidence> CheckEvidence(std::string_view text, X509* trust_root) {
   if (trust_root == nullptr) return InvalidArgument("verifying evidence needs the trust root certificate");

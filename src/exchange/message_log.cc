@@ -1,322 +1,45 @@
-// The message log: batching, signing and storing records, restoring the tree on open,
-// and timestamping signed tree heads in the background.
+// The message log on the signed log: records as leaves, evidence documents from entries.
 #include "exchange/message_log.h"
 
-#include <openssl/x509.h>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "core/metrics.h"
-#include "crypto/x509.h"
-#include "exchange/evidence_export.h"
-#include "exchange/log_tables.h"
-#include "exchange/log_verify.h"
-#include "trust/chain_checks.h"
+#include "exchange/evidence.h"
+#include "transparency/stored_log.h"
 
 namespace riik::exchange {
+namespace {
 
-namespace tables = log_tables;
-
-MessageLog::MessageLog(store::Store& store, MessageLogOptions options) : store_(store), options_(std::move(options)) {}
-
-Result<std::unique_ptr<MessageLog>> MessageLog::Open(store::Store& store, MessageLogOptions options) {
-  RETURN_IF_ERROR(ValidateLogId(options.log_id));
-  if (!IsP256Key(options.signing_key.get())) return InvalidArgument("the message log signs with an ECDSA P-256 key");
-  if (options.certificate_chain.empty()) return InvalidArgument("the message log needs the signing certificate");
-  if (X509_check_private_key(options.certificate_chain[0].get(), options.signing_key.get()) != 1) {
-    OpenSslErrors();
-    return InvalidArgument("the signing key does not match the signing certificate");
-  }
-  if (!options.trust_root) return InvalidArgument("the message log needs the trust root certificate");
-  if (options.max_batch == 0) return InvalidArgument("max_batch must be at least 1");
-  std::unique_ptr<MessageLog> log(new MessageLog(store, std::move(options)));
-  RETURN_IF_ERROR(log->Restore());
-  log->RegisterMetrics();
-  log->Start();
-  return log;
+Result<Json> Document(const std::string& log_id, const std::string& xroad_id, Json entries) {
+  if (entries.empty()) return NotFound("no message with X-Road-Id " + xroad_id + " in message log " + log_id);
+  return Json{{"entries", std::move(entries)}, {"format", kEvidenceFormat}, {"xroad_id", xroad_id}};
 }
 
-Status MessageLog::Restore() {
-  RETURN_IF_ERROR(store_.EnsureTables(tables::Schemas()));
-  signer_ = DigestHex(Sha256(CertificateDer(options_.certificate_chain[0].get())));
-  ASSIGN_OR_RETURN(std::optional<store::Row> known, store_.Get(tables::kSigners, {{"fingerprint", signer_}}));
-  if (!known) {
-    std::vector<std::string> pems = trust::CertificateChainPem(options_.certificate_chain);
-    RETURN_IF_ERROR(
-        store_.Write([&](store::WriteTxn& t) { return t.Put(tables::kSigners, tables::SignerRow(signer_, pems)); }));
-  }
+}  // namespace
 
-  const std::string& log_id = options_.log_id;
-  RETURN_IF_ERROR(tables::ForEachRecord(store_, log_id, 0, [&](tables::StoredRecord r) -> Status {
-    if (r.leaf_index != static_cast<int64_t>(tree_.size())) {
-      return DataLoss("message log " + log_id + ": record " + std::to_string(tree_.size()) + " is missing");
-    }
-    ledger::Hash leaf = ledger::LeafHash(r.leaf);
-    tree_.Append(leaf);
-    frontier_.Append(leaf);
-    return OkStatus();
-  }));
-  ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store_, log_id));
-  const int64_t size = static_cast<int64_t>(tree_.size());
-  if (last ? last->head.tree_size != size || last->head.root != frontier_.Root() : size != 0) {
-    return DataLoss("message log " + log_id +
-                    ": the stored records do not match the last signed tree head; run "
-                    "`riik exchange log verify` to find the bad record");
-  }
-  if (last) latest_ = last->head;
-
-  ASSIGN_OR_RETURN(int64_t timestamped, tables::LastTimestampedSize(store_, log_id));
-  return tables::ForEachHead(store_, log_id, timestamped + 1, [&](tables::StoredHead h) -> Status {
-    untimestamped_.push_back({h.head.tree_size, h.head.time_us});
-    newest_untimestamped_ = std::move(h.head);
-    return OkStatus();
-  });
+Result<std::unique_ptr<MessageLog>> MessageLog::Open(store::Store& store, transparency::SignedLogOptions options) {
+  options.leaf_check = CheckMessageLeaf;
+  ASSIGN_OR_RETURN(std::unique_ptr<transparency::SignedLog> log,
+                   transparency::SignedLog::Open(store, std::move(options)));
+  return std::unique_ptr<MessageLog>(new MessageLog(std::move(log)));
 }
 
-void MessageLog::RegisterMetrics() {
-  Labels labels = {{"log", options_.log_id}};
-  MetricsRegistry& m = Metrics();
-  records_total_ = &m.GetCounter("riik_message_log_records_total", "Records sealed into the message log", labels);
-  batches_total_ = &m.GetCounter("riik_message_log_batches_total", "Signed tree heads (batches) written", labels);
-  failed_batches_total_ =
-      &m.GetCounter("riik_message_log_failed_batches_total", "Batches whose store write failed", labels);
-  timestamp_failures_total_ = &m.GetCounter("riik_message_log_timestamp_failures_total",
-                                            "Failed attempts to timestamp a signed tree head", labels);
-  m.SetCallbackGauge("riik_message_log_pending_timestamps", "Signed tree heads not yet covered by a timestamp", labels,
-                     [this] { return static_cast<double>(pending_timestamps()); });
-  m.SetCallbackGauge("riik_message_log_oldest_pending_timestamp_age_seconds",
-                     "Age of the oldest signed tree head not yet covered by a timestamp (0 if none)", labels, [this] {
-                       std::optional<UnixMicros> oldest = oldest_pending_timestamp();
-                       return oldest ? std::max<double>(0, (options_.clock() - *oldest) / 1e6) : 0.0;
-                     });
-}
-
-void MessageLog::Start() {
-  sealer_ = std::thread([this] { SealLoop(); });
-  if (options_.timestamp) timestamper_ = std::thread([this] { TimestampLoop(); });
-}
-
-MessageLog::~MessageLog() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (sealer_.joinable()) sealer_.join();
-  {
-    std::lock_guard lock(timestamp_mu_);
-    timestamp_stopping_ = true;
-  }
-  timestamp_cv_.notify_all();
-  if (timestamper_.joinable()) timestamper_.join();
-  Labels labels = {{"log", options_.log_id}};
-  Metrics().RemoveCallbackGauge("riik_message_log_pending_timestamps", labels);
-  Metrics().RemoveCallbackGauge("riik_message_log_oldest_pending_timestamp_age_seconds", labels);
-}
-
-void MessageLog::Append(const MessageRecord& record, Done done) {
+void MessageLog::Append(const MessageRecord& record, transparency::SignedLog::Done done) {
   Result<std::string> leaf = LeafData(record);
   if (!leaf.ok()) {
     done(leaf.status());
     return;
   }
-  AppendLeaf(record.xroad_id, std::move(*leaf), std::move(done));
-}
-
-void MessageLog::AppendLeaf(std::string key, std::string leaf, Done done) {
-  Pending p{std::move(key), std::move(leaf), {}, std::move(done), std::chrono::steady_clock::now()};
-  p.leaf_hash = ledger::LeafHash(p.leaf);
-  {
-    std::lock_guard lock(queue_mu_);
-    if (!stopping_) {
-      queue_.push_back(std::move(p));
-      if (queue_.size() == 1 || queue_.size() >= options_.max_batch) queue_cv_.notify_one();
-      return;
-    }
-  }
-  p.done(Unavailable("message log " + options_.log_id + " is shutting down"));
-}
-
-// A batch closes when it is full or when its first record has waited max_delay; records
-// that queued up while the previous batch was being stored are usually past that already.
-void MessageLog::SealLoop() {
-  for (;;) {
-    std::vector<Pending> batch;
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is sealed
-      queue_cv_.wait_until(lock, queue_.front().arrived + options_.max_delay,
-                           [&] { return stopping_ || queue_.size() >= options_.max_batch; });
-      size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.reserve(n);
-      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    }
-    SealBatch(std::move(batch));
-  }
-}
-
-void MessageLog::SealBatch(std::vector<Pending> batch) {
-  const int64_t first = static_cast<int64_t>(frontier_.size());
-  ledger::MerkleFrontier next = frontier_;
-  for (const Pending& p : batch) next.Append(p.leaf_hash);
-  Result<SignedTreeHead> head = StoreBatch(batch, next);
-  if (!head.ok()) {
-    failed_batches_total_->Add();
-    spdlog::error("message log {}: a batch of {} records was not logged: {}", options_.log_id, batch.size(),
-                  head.status().ToString());
-    for (Pending& p : batch) p.done(head.status());
-    return;
-  }
-  // Stored: only now does the tree advance.
-  frontier_ = next;
-  {
-    std::lock_guard lock(tree_mu_);
-    for (const Pending& p : batch) tree_.Append(p.leaf_hash);
-    latest_ = *head;
-  }
-  {
-    std::lock_guard lock(timestamp_mu_);
-    untimestamped_.push_back({head->tree_size, head->time_us});
-    newest_untimestamped_ = *head;
-  }
-  timestamp_cv_.notify_one();
-  records_total_->Add(batch.size());
-  batches_total_->Add();
-  for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(Receipt{first + static_cast<int64_t>(i), head->tree_size, head->root, head->signature});
-  }
-}
-
-Result<SignedTreeHead> MessageLog::StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next) {
-  SignedTreeHead head;
-  head.log_id = options_.log_id;
-  head.tree_size = static_cast<int64_t>(next.size());
-  head.root = next.Root();
-  head.time_us = std::max(options_.clock(), latest_head() ? latest_head()->time_us : 0);
-  ASSIGN_OR_RETURN(head.signature, SignTreeHead(head, options_.signing_key.get()));
-  const int64_t first = static_cast<int64_t>(frontier_.size());
-  Result<store::JournalHead> written = store_.Write([&](store::WriteTxn& t) -> Status {
-    for (size_t i = 0; i < batch.size(); ++i) {
-      tables::StoredRecord r{first + static_cast<int64_t>(i), batch[i].xroad_id, batch[i].leaf};
-      RETURN_IF_ERROR(t.Put(tables::kRecords, tables::RecordRow(options_.log_id, r)));
-    }
-    return t.Put(tables::kHeads, tables::HeadRow({head, signer_}));
-  });
-  if (!written.ok()) return written.status().WithContext("message log " + options_.log_id + ": storing a batch");
-  return head;
-}
-
-// Timestamps the newest signed head whenever there is one not yet covered, at most once
-// per timestamp_interval: one token covers every earlier head too (evidence adds a
-// consistency proof), so after an outage a single token catches up, and the TSA sees at
-// most one request in flight per log.
-void MessageLog::TimestampLoop() {
-  std::chrono::milliseconds backoff = options_.timestamp_retry_min;
-  for (;;) {
-    SignedTreeHead head;
-    {
-      std::unique_lock lock(timestamp_mu_);
-      timestamp_cv_.wait(lock, [&] { return timestamp_stopping_ || newest_untimestamped_.has_value(); });
-      if (timestamp_stopping_) return;
-      head = *newest_untimestamped_;
-    }
-    Status stamped = TimestampHead(head);
-    std::unique_lock lock(timestamp_mu_);
-    if (stamped.ok()) {
-      while (!untimestamped_.empty() && untimestamped_.front().tree_size <= head.tree_size) untimestamped_.pop_front();
-      if (newest_untimestamped_ && newest_untimestamped_->tree_size <= head.tree_size) newest_untimestamped_.reset();
-      backoff = options_.timestamp_retry_min;
-      timestamp_cv_.wait_for(lock, options_.timestamp_interval, [&] { return timestamp_stopping_; });
-      continue;
-    }
-    timestamp_failures_total_->Add();
-    spdlog::warn(
-        "message log {}: timestamping the tree head of size {} failed ({} heads waiting), retrying in {} ms: {}",
-        options_.log_id, head.tree_size, untimestamped_.size(), backoff.count(), stamped.ToString());
-    timestamp_cv_.wait_for(lock, backoff, [&] { return timestamp_stopping_; });
-    backoff = std::min(backoff * 2, options_.timestamp_retry_max);
-  }
-}
-
-Status MessageLog::TimestampHead(const SignedTreeHead& head) {
-  ASSIGN_OR_RETURN(Digest imprint, TimestampImprint(head));
-  ASSIGN_OR_RETURN(std::string token, options_.timestamp(DigestBytes(imprint)));
-  // A token for some other digest would only be found by VerifyLog; refuse it now.
-  ASSIGN_OR_RETURN(Digest stamped, trust::TimestampTokenImprint(token));
-  if (stamped != imprint) return DataLoss("the TSA returned a token for another digest");
-  return store_
-      .Write([&](store::WriteTxn& t) {
-        return t.Put(tables::kTimestamps, tables::TimestampRow(options_.log_id, {head.tree_size, token}));
-      })
-      .status();
-}
-
-int64_t MessageLog::size() const {
-  std::lock_guard lock(tree_mu_);
-  return latest_ ? latest_->tree_size : 0;
-}
-
-std::optional<SignedTreeHead> MessageLog::latest_head() const {
-  std::lock_guard lock(tree_mu_);
-  return latest_;
-}
-
-int64_t MessageLog::pending_timestamps() const {
-  std::lock_guard lock(timestamp_mu_);
-  return static_cast<int64_t>(untimestamped_.size());
-}
-
-std::optional<UnixMicros> MessageLog::oldest_pending_timestamp() const {
-  std::lock_guard lock(timestamp_mu_);
-  if (untimestamped_.empty()) return std::nullopt;
-  return untimestamped_.front().time_us;
-}
-
-TreeProofs MessageLog::Proofs() {
-  return TreeProofs{[this](uint64_t index, uint64_t tree_size) {
-                      std::lock_guard lock(tree_mu_);
-                      return tree_.InclusionProof(index, tree_size);
-                    },
-                    [this](uint64_t old_size, uint64_t new_size) {
-                      std::lock_guard lock(tree_mu_);
-                      return tree_.ConsistencyProof(old_size, new_size);
-                    }};
+  log_->Append(record.xroad_id, std::move(*leaf), std::move(done));
 }
 
 Result<Json> MessageLog::Evidence(const std::string& xroad_id) {
-  const int64_t committed = size();
-  return BuildEvidence(store_, options_.log_id, xroad_id, committed, Proofs());
+  ASSIGN_OR_RETURN(Json entries, log_->EntriesFor(xroad_id));
+  return Document(log_->log_id(), xroad_id, std::move(entries));
 }
 
-Result<Json> MessageLog::EntriesFor(const std::string& key) {
-  const int64_t committed = size();
-  return BuildEvidenceEntries(store_, options_.log_id, key, committed, Proofs());
-}
-
-Result<Json> MessageLog::ConsistencyProof(int64_t old_size, int64_t new_size) {
-  if (old_size < 0 || new_size < old_size || new_size > size()) {
-    return InvalidArgument("no consistency proof from " + std::to_string(old_size) + " to " + std::to_string(new_size) +
-                           " records: this log has " + std::to_string(size()) + " under its latest signed head");
-  }
-  if (old_size == 0 || old_size == new_size) return Json::array();
-  ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
-                   Proofs().consistency(static_cast<uint64_t>(old_size), static_cast<uint64_t>(new_size)));
-  return HashesToJson(proof);
-}
-
-Result<Json> MessageLog::LatestHeadJson() {
-  std::optional<SignedTreeHead> head = latest_head();
-  if (!head) return NotFound("log " + options_.log_id + " has no signed tree head yet");
-  ASSIGN_OR_RETURN(Json chain, SignerChainJson(store_, signer_));
-  return Json{{"certificates", std::move(chain)}, {"head", TreeHeadToJson(*head)}};
-}
-
-Status MessageLog::VerifyLog() {
-  return VerifyMessageLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check);
+Result<Json> EvidenceFromStore(store::Store& store, const std::string& log_id, const std::string& xroad_id) {
+  ASSIGN_OR_RETURN(Json entries, transparency::EntriesFromStore(store, log_id, xroad_id));
+  return Document(log_id, xroad_id, std::move(entries));
 }
 
 }  // namespace riik::exchange

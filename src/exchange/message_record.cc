@@ -128,4 +128,15 @@ Digest XRoadHeadersSha256(std::span<const std::pair<std::string, std::string>> h
   return Sha256(preimage);
 }
 
+Status CheckMessageLeaf(const std::string& key, const std::string& leaf) {
+  Result<Json> json = ParseJson(leaf);
+  if (!json.ok()) return DataLoss("is not JSON: " + json.status().message());
+  Result<MessageRecord> record = RecordFromJson(*json);
+  if (!record.ok()) return DataLoss("is not a valid record: " + record.status().message());
+  Result<std::string> canonical = LeafData(*record);
+  if (!canonical.ok() || *canonical != leaf) return DataLoss("is not in canonical form");
+  if (record->xroad_id != key) return DataLoss("is stored under another X-Road-Id");
+  return OkStatus();
+}
+
 }  // namespace riik::exchange

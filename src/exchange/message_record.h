@@ -22,19 +22,19 @@ enum class Direction { kRequest, kResponse };
 std::string_view DirectionName(Direction d);  // "request" or "response"
 
 struct MessageRecord {
-  std::string xroad_id;            // X-Road-Id, required
+  std::string xroad_id;  // X-Road-Id, required
   Direction direction = Direction::kRequest;
-  std::string client;              // X-Road-Client, e.g. "EE/GOV/70000310/tax", required
-  std::string service;             // e.g. "EE/GOV/70000013/population/person", required
-  std::string method;              // "GET", "POST", …, required
-  std::string path;                // path and query below the service, may be empty
-  std::string user_id;             // X-Road-UserId, empty if absent
-  std::string issue;               // X-Road-Issue, empty if absent
-  std::string represented_party;   // X-Road-Represented-Party, empty if absent
-  int status = 0;                  // HTTP status of a response; 0 for a request
-  Digest body_sha256{};            // SHA-256 of the body as sent
-  Digest headers_sha256{};         // XRoadHeadersSha256() of the message's headers
-  UnixMicros time_us = 0;          // when the security server handled the message
+  std::string client;             // X-Road-Client, e.g. "EE/GOV/70000310/tax", required
+  std::string service;            // e.g. "EE/GOV/70000013/population/person", required
+  std::string method;             // "GET", "POST", …, required
+  std::string path;               // path and query below the service, may be empty
+  std::string user_id;            // X-Road-UserId, empty if absent
+  std::string issue;              // X-Road-Issue, empty if absent
+  std::string represented_party;  // X-Road-Represented-Party, empty if absent
+  int status = 0;                 // HTTP status of a response; 0 for a request
+  Digest body_sha256{};           // SHA-256 of the body as sent
+  Digest headers_sha256{};        // XRoadHeadersSha256() of the message's headers
+  UnixMicros time_us = 0;         // when the security server handled the message
   bool operator==(const MessageRecord&) const = default;
 };
 
@@ -55,6 +55,10 @@ Result<MessageRecord> RecordFromJson(const Json& json);
 
 // The leaf data: canonical JSON of RecordToJson(record). Fails if the record is invalid.
 Result<std::string> LeafData(const MessageRecord& record);
+
+// The message log's LeafCheck (transparency/verify.h): a valid record in canonical form,
+// stored under its own X-Road-Id. DataLoss says what is wrong.
+Status CheckMessageLeaf(const std::string& key, const std::string& leaf);
 
 // SHA-256 over a message's X-Road headers, independent of their order and of the case
 // of their names: headers whose lower-cased name starts with "x-road-" are sorted by

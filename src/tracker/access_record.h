@@ -30,7 +30,7 @@ Json AccessToJson(const AccessRecord& record);
 Result<AccessRecord> AccessFromJson(const Json& json);
 // The record's leaf: its canonical JSON.
 Result<std::string> AccessLeaf(const AccessRecord& record);
-// The tracker log's LeafCheck (exchange/log_verify.h): a valid record in canonical
+// The tracker log's LeafCheck (transparency/verify.h): a valid record in canonical
 // form, stored under its person's code.
 Status CheckAccessLeaf(const std::string& key, const std::string& leaf);
 

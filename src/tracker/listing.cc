@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/json_fields.h"
-#include "exchange/evidence.h"
 #include "identity/personal_code.h"
 #include "tracker/tracker.h"
+#include "transparency/entry_check.h"
 
 namespace riik::tracker {
 namespace {
@@ -36,8 +36,8 @@ Result<VerifiedListing> CheckListing(std::string_view text, X509* trust_root, co
   }
   ASSIGN_OR_RETURN(out.log_id, f.Text("log_id", 300));
 
-  ASSIGN_OR_RETURN(exchange::SignedTreeHead current,
-                   exchange::CheckSignedHead(f["current"], "listing.current", trust_root));
+  ASSIGN_OR_RETURN(transparency::SignedTreeHead current,
+                   transparency::CheckSignedHead(f["current"], "listing.current", trust_root));
   if (current.log_id != out.log_id) return DataLoss("listing.current: the head is another log's");
   out.size = current.tree_size;
   out.root = current.root;
@@ -47,8 +47,8 @@ Result<VerifiedListing> CheckListing(std::string_view text, X509* trust_root, co
   for (size_t i = 0; i < entries->size(); ++i) {
     const std::string what = "listing.entries[" + std::to_string(i) + "]";
     std::string log_id = out.log_id;
-    ASSIGN_OR_RETURN(exchange::VerifiedEntry entry,
-                     exchange::CheckEvidenceEntry((*entries)[i], what, trust_root, log_id));
+    ASSIGN_OR_RETURN(transparency::VerifiedEntry entry,
+                     transparency::CheckEntry((*entries)[i], what, trust_root, log_id));
     Result<AccessRecord> record = AccessFromJson((*entries)[i]["record"]);
     if (!record.ok()) return record.status().WithContext(what);
     if (record->person != out.person) return DataLoss(what + ": records an access to another person's data");
@@ -62,7 +62,7 @@ Result<VerifiedListing> CheckListing(std::string_view text, X509* trust_root, co
   ASSIGN_OR_RETURN(JsonFields consistency,
                    JsonFields::Of(f["consistency"], "listing.consistency", {"from_size", "proof"}));
   ASSIGN_OR_RETURN(int64_t from_size, consistency.Int("from_size", 0, out.size));
-  ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, consistency.Hashes("proof", exchange::kMaxProofHashes));
+  ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, consistency.Hashes("proof", transparency::kMaxProofHashes));
   if (previous == nullptr) return out;
 
   if (previous->person != out.person || previous->log_id != out.log_id) {

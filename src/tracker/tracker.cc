@@ -9,10 +9,10 @@ namespace riik::tracker {
 std::string TrackerLogId(const std::string& registry) { return "tracker:" + registry; }
 
 Result<std::unique_ptr<Tracker>> Tracker::Open(store::Store& store, const std::string& registry,
-                                               exchange::MessageLogOptions options) {
+                                               transparency::SignedLogOptions options) {
   options.log_id = TrackerLogId(registry);
   options.leaf_check = CheckAccessLeaf;
-  ASSIGN_OR_RETURN(auto log, exchange::MessageLog::Open(store, std::move(options)));
+  ASSIGN_OR_RETURN(auto log, transparency::SignedLog::Open(store, std::move(options)));
   return std::unique_ptr<Tracker>(new Tracker(registry, std::move(log)));
 }
 
@@ -20,8 +20,8 @@ Status Tracker::Record(const AccessRecord& record) {
   ASSIGN_OR_RETURN(std::string leaf, AccessLeaf(record));
   std::promise<Status> done;
   auto future = done.get_future();
-  log_->AppendLeaf(record.person, std::move(leaf),
-                   [&done](Result<exchange::Receipt> receipt) { done.set_value(receipt.status()); });
+  log_->Append(record.person, std::move(leaf),
+               [&done](Result<transparency::Receipt> receipt) { done.set_value(receipt.status()); });
   return future.get();
 }
 

@@ -1,17 +1,16 @@
 // The data tracker of one registry: every access to a person's data it gives out, in a
-// Merkle log of its own (the message log machinery, exchange/message_log.h: batch-signed
-// tree heads with the registry's signing key, timestamped by the TSA), looked up by
-// personal code. A citizen's listing carries each record's inclusion proof, the latest
-// signed head and a consistency proof from the head of their previous listing, so a
-// record removed or changed since is detectable offline (listing.h).
+// signed log of its own (transparency/signed_log.h: batch-signed tree heads with the
+// registry's signing key, timestamped by the TSA), looked up by personal code. A citizen's listing carries each
+// record's inclusion proof, the latest signed head and a consistency proof from the head of their previous listing, so
+// a record removed or changed since is detectable offline (listing.h).
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "core/status.h"
-#include "exchange/message_log.h"
 #include "tracker/access_record.h"
+#include "transparency/signed_log.h"
 
 namespace riik::tracker {
 
@@ -23,9 +22,9 @@ std::string TrackerLogId(const std::string& registry);
 class Tracker {
  public:
   // `options.log_id` is set to TrackerLogId(registry) and its leaf check to the access
-  // record's; the rest (key, certificates, TSA) as for a message log.
+  // record's; the rest (key, certificates, TSA) as for any signed log.
   static Result<std::unique_ptr<Tracker>> Open(store::Store& store, const std::string& registry,
-                                               exchange::MessageLogOptions options);
+                                               transparency::SignedLogOptions options);
 
   // Records the access durably under a signed head before returning.
   Status Record(const AccessRecord& record);
@@ -37,14 +36,14 @@ class Tracker {
   Result<Json> Listing(const std::string& person, int64_t since_size);
 
   Status Verify() { return log_->VerifyLog(); }
-  exchange::MessageLog& log() { return *log_; }
+  transparency::SignedLog& log() { return *log_; }
   const std::string& registry() const { return registry_; }
 
  private:
-  Tracker(std::string registry, std::unique_ptr<exchange::MessageLog> log)
+  Tracker(std::string registry, std::unique_ptr<transparency::SignedLog> log)
       : registry_(std::move(registry)), log_(std::move(log)) {}
   std::string registry_;
-  std::unique_ptr<exchange::MessageLog> log_;
+  std::unique_ptr<transparency::SignedLog> log_;
 };
 
 }  // namespace riik::tracker

@@ -13,9 +13,9 @@
 
 #include "core/encoding.h"
 #include "crypto/x509.h"
-#include "exchange/tree_head.h"
 #include "log_fixture.h"
 #include "support/shell.h"
+#include "transparency/tree_head.h"
 
 namespace riik::exchange {
 namespace {
@@ -107,9 +107,9 @@ TEST_F(EvidenceTest, AnotherRootIsRefused) {
 TEST_F(EvidenceTest, OpensslAcceptsTheTimestampToken) {
   Json doc = Json::parse(text_);
   const Json& stamp = doc["entries"][0]["timestamp"];
-  auto head = TreeHeadFromJson(stamp["head"], "head");
+  auto head = transparency::TreeHeadFromJson(stamp["head"], "head");
   ASSERT_TRUE(head.ok()) << head.status().ToString();
-  auto imprint = TimestampImprint(*head);
+  auto imprint = transparency::TimestampImprint(*head);
   ASSERT_TRUE(imprint.ok());
   std::ofstream(dir_ / "token.der", std::ios::binary) << *Base64Decode(stamp["token"].get<std::string>());
   std::string out = Shell("openssl ts -verify -digest " + DigestHex(*imprint) + " -in " + dir_ / "token.der" +
@@ -145,8 +145,8 @@ TEST_F(EvidenceTest, EveryFlippedByteOfTheTokenAndSignaturesFails) {
     Status s = Verify(WithFlippedDecodedByte(token, pos));
     ASSERT_FALSE(s.ok()) << "flipping token byte " << pos << " of " << token_size << " went unnoticed";
   }
-  for (const std::string& b64 : {entry["head"]["signature"].get<std::string>(),
-                                entry["timestamp"]["head"]["signature"].get<std::string>()}) {
+  for (const std::string& b64 :
+       {entry["head"]["signature"].get<std::string>(), entry["timestamp"]["head"]["signature"].get<std::string>()}) {
     size_t n = Base64Decode(b64)->size();
     for (size_t pos = 0; pos < n; ++pos) {
       Status s = Verify(WithFlippedDecodedByte(b64, pos));
@@ -186,9 +186,9 @@ TEST_F(EvidenceTest, FlippedCertificateBytesFail) {
 
 TEST_F(EvidenceTest, MalformedDocumentsFailCleanly) {
   for (const std::string& bad : std::vector<std::string>{"", "{}", "[]", "null",
-                                                        "{\"entries\":[],\"format\":\"riik-message-evidence-v1\","
-                                                        "\"xroad_id\":\"x\"}",
-                                                        std::string(100, '['), "{\"a\":1.5}"}) {
+                                                         "{\"entries\":[],\"format\":\"riik-message-evidence-v1\","
+                                                         "\"xroad_id\":\"x\"}",
+                                                         std::string(100, '['), "{\"a\":1.5}"}) {
     Status s = Verify(bad);
     EXPECT_FALSE(s.ok()) << bad;
     EXPECT_FALSE(s.message().empty());

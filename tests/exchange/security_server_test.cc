@@ -20,11 +20,13 @@
 #include "exchange/evidence.h"
 #include "exchange/global_conf.h"
 #include "exchange/log_fixture.h"
-#include "exchange/log_verify.h"
-#include "exchange/stored_evidence.h"
+#include "exchange/message_log.h"
+#include "exchange/message_record.h"
 #include "net/client.h"
 #include "net/server.h"
 #include "node/node.h"
+#include "transparency/stored_log.h"
+#include "transparency/verify.h"
 #include "trust/ocsp_responder.h"
 
 namespace riik::exchange {
@@ -416,7 +418,7 @@ TEST_F(SecurityServerTest, GrantedCallGoesEndToEndAndBothLogsHoldVerifiableEvide
     so.read_only = true;
     auto store = store::Store::Open(so);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    EXPECT_EQ(*StoredLogIds(**store), std::vector<std::string>{m->server_id});
+    EXPECT_EQ(*transparency::StoredLogIds(**store), std::vector<std::string>{m->server_id});
     auto evidence = EvidenceFromStore(**store, m->server_id, "tax-return-2026-0001");
     ASSERT_TRUE(evidence.ok()) << evidence.status().ToString();
     auto text = CanonicalJson(*evidence);
@@ -427,7 +429,7 @@ TEST_F(SecurityServerTest, GrantedCallGoesEndToEndAndBothLogsHoldVerifiableEvide
     EXPECT_EQ(verified->entries[0].direction, "request");
     EXPECT_EQ(verified->entries[1].direction, "response");
     EXPECT_EQ(verified->log_id, m->server_id);
-    EXPECT_TRUE(VerifyMessageLog(**store, m->server_id, ca_->root_certificate()).ok());
+    EXPECT_TRUE(transparency::VerifyLog(**store, m->server_id, ca_->root_certificate(), CheckMessageLeaf).ok());
   }
 }
 

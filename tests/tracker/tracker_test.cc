@@ -6,14 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "exchange/log_fixture.h"
 #include "support/pg_cluster.h"
 #include "tracker/listing.h"
+#include "transparency/log_fixture.h"
 
 namespace riik::tracker {
 namespace {
@@ -22,7 +21,7 @@ constexpr const char* kRegistry = "EE/COM/10060701/bank";
 constexpr const char* kPerson = "38001085718";
 constexpr const char* kOther = "49403136526";
 
-class TrackerTest : public exchange::LogTest {
+class TrackerTest : public transparency::LogFixture {
  protected:
   void OpenTracker() {
     auto t = Tracker::Open(*store_, kRegistry, Options());
@@ -31,12 +30,18 @@ class TrackerTest : public exchange::LogTest {
   }
   void TearDown() override {
     tracker_.reset();
-    exchange::LogTest::TearDown();
+    transparency::LogFixture::TearDown();
   }
 
   static AccessRecord Access(const std::string& person, int n) {
-    return {person, kRegistry, "interest", {"interest earned"}, "EE/GOV/70000349/tax", "EE" + person,
-            "Income Tax Act: pre-filled income tax return for 2024", "xr-" + std::to_string(n),
+    return {person,
+            kRegistry,
+            "interest",
+            {"interest earned"},
+            "EE/GOV/70000349/tax",
+            "EE" + person,
+            "Income Tax Act: pre-filled income tax return for 2024",
+            "xr-" + std::to_string(n),
             1'790'000'000'000'000 + n};
   }
 
@@ -94,7 +99,7 @@ TEST_F(TrackerTest, ALaterListingExtendsTheEarlierOneAndARemovedRecordIsCaught) 
   EXPECT_NE(wrong_since.status().message().find("since_size=2"), std::string::npos) << wrong_since.status().ToString();
 
   // Someone with database access deletes the first record.
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM message_log_records WHERE leaf_index = 0").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_leaves WHERE leaf_index = 0").ok());
   auto after = CheckListing(Listing(kPerson, v2->size), root(), &*v2);
   ASSERT_FALSE(after.ok());
   EXPECT_EQ(after.status().code(), Code::kDataLoss);
@@ -102,7 +107,7 @@ TEST_F(TrackerTest, ALaterListingExtendsTheEarlierOneAndARemovedRecordIsCaught) 
       << after.status().ToString();
   Status whole = tracker_->Verify();
   EXPECT_EQ(whole.code(), Code::kDataLoss);
-  EXPECT_NE(whole.message().find("record 0 is missing"), std::string::npos) << whole.ToString();
+  EXPECT_NE(whole.message().find("leaf 0 is missing"), std::string::npos) << whole.ToString();
 }
 
 TEST_F(TrackerTest, AChangedByteOrAForeignRecordFails) {
@@ -159,37 +164,6 @@ TEST_F(TrackerTest, DISABLED_WriteFuzzCorpus) {
   write("truncated.json", text.substr(0, text.size() / 3));
   write("not_an_object.json", "\"listing\"");
   std::cout << CertificatePem(ca_->root_certificate());
-}
-
-// Writes the logs of the format before src/transparency (message_log_* tables, the key
-// column named xroad_id) to RIIK_LEGACY_LOG_DIR, with the root certificate and the
-// documents exported from them, for tests/transparency/legacy_logs:
-//   RIIK_LEGACY_LOG_DIR=DIR build/release/tests/tracker_test
-//     --gtest_also_run_disabled_tests --gtest_filter='*WriteLegacyLogs'
-TEST_F(TrackerTest, DISABLED_WriteLegacyLogs) {
-  const char* dir = std::getenv("RIIK_LEGACY_LOG_DIR");
-  ASSERT_NE(dir, nullptr);
-  OpenLog();
-  OpenTracker();
-  for (int n = 0; n < 3; ++n) {
-    ASSERT_TRUE(AppendAndWait(exchange::SampleRecord("legacy-" + std::to_string(n), exchange::Direction::kRequest, n)).ok());
-    ASSERT_TRUE(AppendAndWait(exchange::SampleRecord("legacy-" + std::to_string(n), exchange::Direction::kResponse, n)).ok());
-    ASSERT_TRUE(tracker_->Record(Access(kPerson, n)).ok());
-  }
-  ASSERT_TRUE(tracker_->Record(Access(kOther, 9)).ok());
-  ASSERT_TRUE(WaitForTimestamps());
-  auto write = [&](const std::string& name, const std::string& body) {
-    std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << body;
-  };
-  auto evidence = log_->Evidence("legacy-1");
-  ASSERT_TRUE(evidence.ok()) << evidence.status().ToString();
-  write("evidence.json", *CanonicalJson(*evidence));
-  write("listing.json", Listing(kPerson, 0));
-  write("root.pem", CertificatePem(ca_->root_certificate()));
-  tracker_.reset();
-  log_.reset();
-  store_.reset();
-  std::filesystem::copy_file(dir_ / "exchange.db", std::string(dir) + "/logs.db");
 }
 
 }  // namespace

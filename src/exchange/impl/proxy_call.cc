@@ -59,7 +59,7 @@ MessageRecord ResponseRecord(const CallIds& ids, const net::HttpResponse& respon
 Status LogAndWait(MessageLog& log, const MessageRecord& record) {
   std::promise<Status> done;
   std::future<Status> logged = done.get_future();
-  log.Append(record, [&done](Result<Receipt> receipt) { done.set_value(receipt.status()); });
+  log.Append(record, [&done](Result<transparency::Receipt> receipt) { done.set_value(receipt.status()); });
   return logged.get();
 }
 
@@ -76,7 +76,7 @@ net::HttpResponse RelayedResponse(net::HttpResponse&& response) {
   out.status = response.status;
   out.content_type = std::string(response.headers.Get("Content-Type"));
   out.headers = RelayedHeaders(response.headers, {"Content-Type", kXRoadClient, kXRoadService, kXRoadId,
-                                                   kXRoadRequestId, kXRoadRequestHash, kXRoadError});
+                                                  kXRoadRequestId, kXRoadRequestHash, kXRoadError});
   out.body = std::move(response.body);
   return out;
 }

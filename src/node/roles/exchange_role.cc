@@ -17,13 +17,13 @@
 #include "exchange/admission.h"
 #include "exchange/ocsp_cache.h"
 #include "exchange/security_proxy.h"
-#include "exchange/tsa_client.h"
 #include "exchange/xroad_error.h"
 #include "net/server.h"
 #include "net/url.h"
 #include "node/admin_api.h"
 #include "node/node.h"
 #include "node/role_keys.h"
+#include "trust/http_timestamper.h"
 
 namespace riik::node {
 namespace {
@@ -173,7 +173,7 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
     return CheckPeer(*conf_for_peers, leaf, peer, base_url);
   };
 
-  exchange::MessageLogOptions log;
+  transparency::SignedLogOptions log;
   log.log_id = o.server_id;
   // How long the first record of a batch waits for others. Under load batches form by
   // themselves while the previous one commits, so waiting mostly adds latency.
@@ -186,7 +186,7 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
   log.trust_root = std::move(roots[0]);
   exchange::ConfClient* conf_client = o.conf.get();  // outlives the log (SecurityProxy member order)
-  log.timestamp = exchange::HttpTimestamper(
+  log.timestamp = trust::HttpTimestamper(
       [conf_client] {
         auto current = conf_client->Current();
         return current.ok() ? (*current)->tsa_url : std::string();
@@ -299,7 +299,8 @@ Json ExchangeService::StatusJson() const {
           {"consumer_url", consumer_url_},
           {"provider_url", provider_->url()},
           {"conf", conf},
-          {"log", {{"size", proxy_->log().size()}, {"pending_timestamps", proxy_->log().pending_timestamps()}}}};
+          {"log",
+           {{"size", proxy_->log().log().size()}, {"pending_timestamps", proxy_->log().log().pending_timestamps()}}}};
 }
 
 net::HttpResponse Changed(const Status& st, const exchange::AccessGrant& grant) {

@@ -7,7 +7,6 @@
 #include <set>
 
 #include "core/thread_pool.h"
-#include "exchange/tsa_client.h"
 #include "node/admin_api.h"
 #include "node/node.h"
 #include "node/role_keys.h"
@@ -15,6 +14,7 @@
 #include "registry/notifications.h"
 #include "registry/outbox.h"
 #include "registry/registers.h"
+#include "trust/http_timestamper.h"
 
 namespace riik::node {
 namespace {
@@ -77,7 +77,7 @@ Result<std::unique_ptr<tracker::Tracker>> OpenTracker(Node& node, const RoleConf
     spdlog::warn("registry {}: no signing_cert: accesses to persons' data are not tracked", role.name);
     return std::unique_ptr<tracker::Tracker>();
   }
-  exchange::MessageLogOptions log;
+  transparency::SignedLogOptions log;
   ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
   ASSIGN_OR_RETURN(std::string key_file, role.Required("signing_key", "the key of signing_cert"));
   ASSIGN_OR_RETURN(log.signing_key, ReadKey(key_file, role.Setting("key_passphrase_file")));
@@ -89,7 +89,7 @@ Result<std::unique_ptr<tracker::Tracker>> OpenTracker(Node& node, const RoleConf
     if (tsa_url.empty() && r.kind == "trust") tsa_url = r.url + "/tsa";
   }
   if (!tsa_url.empty()) {
-    log.timestamp = exchange::HttpTimestamper(
+    log.timestamp = trust::HttpTimestamper(
         [tsa_url] { return tsa_url; }, net::ClientOptions{.ca_file = trust_root, .timeout = std::chrono::seconds(10)});
   }
   return tracker::Tracker::Open(store, registry, std::move(log));

@@ -1,17 +1,15 @@
-// RFC 3161 queries and replies with OpenSSL's TS_* API, and the HTTP transport.
-#include "exchange/tsa_client.h"
+// RFC 3161 queries and replies with OpenSSL's TS_* API.
+#include "trust/timestamp_client.h"
 
 #include <openssl/rand.h>
 #include <openssl/ts.h>
 
 #include <memory>
-#include <mutex>
 
 #include "crypto/handles.h"
-#include "net/url.h"
 #include "trust/chain_checks.h"
 
-namespace riik::exchange {
+namespace riik::trust {
 namespace {
 
 // Owners for the TS_* types only this file uses.
@@ -82,41 +80,9 @@ Result<std::string> TokenFromReply(std::string_view reply_der, const TimestampQu
   const ASN1_INTEGER* nonce = TS_TST_INFO_get_nonce(tst);
   if (!nonce || ToDer(nonce, i2d_ASN1_INTEGER) != query.nonce) return DataLoss("the TSA's token answers another nonce");
   std::string token_der = ToDer(token, i2d_PKCS7);
-  ASSIGN_OR_RETURN(Digest imprint, trust::TimestampTokenImprint(token_der));
+  ASSIGN_OR_RETURN(Digest imprint, TimestampTokenImprint(token_der));
   if (DigestBytes(imprint) != sha256_digest) return DataLoss("the TSA's token stamps another digest");
   return token_der;
 }
 
-TimestampFn HttpTimestamper(std::function<std::string()> tsa_url, net::ClientOptions options) {
-  struct State {
-    std::mutex mu;
-    std::string url;
-    std::unique_ptr<net::HttpClient> client;
-  };
-  auto state = std::make_shared<State>();
-  options.max_body_bytes = kMaxTimestampReplyBytes;
-  return [state, tsa_url = std::move(tsa_url), options](std::string_view digest) -> Result<std::string> {
-    std::string url = tsa_url();
-    if (url.empty()) return Unavailable("the global configuration names no TSA");
-    ASSIGN_OR_RETURN(TimestampQuery query, BuildTimestampQuery(digest));
-    ASSIGN_OR_RETURN(net::Url parsed, net::ParseUrl(url));
-    std::lock_guard lock(state->mu);
-    if (!state->client || state->url != url) {
-      ASSIGN_OR_RETURN(state->client, net::HttpClient::Create(url, options));
-      state->url = url;
-    }
-    net::Headers headers;
-    headers.Add("Content-Type", "application/timestamp-query");
-    auto reply = state->client->Send("POST", parsed.target, headers, query.der);
-    if (!reply.ok()) {
-      state->client.reset();
-      return reply.status().WithContext("TSA " + url);
-    }
-    if (reply->status != 200) {
-      return Unavailable("TSA " + url + " answered HTTP " + std::to_string(reply->status));
-    }
-    return TokenFromReply(reply->body, query, digest);
-  };
-}
-
-}  // namespace riik::exchange
+}  // namespace riik::trust

@@ -1,17 +1,15 @@
-// Building the evidence document for one X-Road-Id from the message log's tables.
-#include "exchange/evidence_export.h"
+// Building a signed log's entries for one key from its tables.
+#include "transparency/entry_export.h"
 
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
-#include "exchange/log_tables.h"
-#include "exchange/tree_head.h"
+#include "transparency/entry_check.h"
+#include "transparency/tables.h"
+#include "transparency/tree_head.h"
 
-namespace riik::exchange {
+namespace riik::transparency {
 namespace {
-
-namespace tables = log_tables;
-
 
 // The timestamp part of an entry: the first timestamped head at or after `head`.
 Result<Json> TimestampJson(store::Store& store, const tables::StoredHead& head, int64_t committed_size,
@@ -41,20 +39,20 @@ Result<Json> TimestampJson(store::Store& store, const tables::StoredHead& head, 
               {"token", Base64Encode(stamp->token)}};
 }
 
-Result<Json> EntryJson(store::Store& store, const std::string& log_id, const tables::StoredRecord& record,
+Result<Json> EntryJson(store::Store& store, const std::string& log_id, const tables::StoredLeaf& stored,
                        int64_t committed_size, const TreeProofs& proofs) {
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> head,
-                   tables::FirstHeadFrom(store, log_id, record.leaf_index + 1, committed_size));
-  if (!head) return Unavailable("record " + std::to_string(record.leaf_index) + " is not sealed yet");
-  ASSIGN_OR_RETURN(std::vector<ledger::Hash> inclusion,
-                   proofs.inclusion(static_cast<uint64_t>(record.leaf_index), static_cast<uint64_t>(head->head.tree_size)));
+                   tables::FirstHeadFrom(store, log_id, stored.leaf_index + 1, committed_size));
+  if (!head) return Unavailable("leaf " + std::to_string(stored.leaf_index) + " is not sealed yet");
+  ASSIGN_OR_RETURN(std::vector<ledger::Hash> inclusion, proofs.inclusion(static_cast<uint64_t>(stored.leaf_index),
+                                                                         static_cast<uint64_t>(head->head.tree_size)));
   ASSIGN_OR_RETURN(Json certificates, SignerChainJson(store, head->signer));
   ASSIGN_OR_RETURN(Json timestamp, TimestampJson(store, *head, committed_size, proofs));
-  ASSIGN_OR_RETURN(Json leaf, ParseJson(record.leaf));
+  ASSIGN_OR_RETURN(Json leaf, ParseJson(stored.leaf));
   return Json{{"certificates", std::move(certificates)},
               {"head", TreeHeadToJson(head->head)},
               {"inclusion_proof", HashesToJson(inclusion)},
-              {"leaf_index", record.leaf_index},
+              {"leaf_index", stored.leaf_index},
               {"record", std::move(leaf)},
               {"timestamp", std::move(timestamp)}};
 }
@@ -72,24 +70,16 @@ Result<Json> SignerChainJson(store::Store& store, const std::string& fingerprint
   return Json(pems);
 }
 
-Result<Json> BuildEvidenceEntries(store::Store& store, const std::string& log_id, const std::string& key,
-                                  int64_t committed_size, const TreeProofs& proofs) {
-  ASSIGN_OR_RETURN(std::vector<tables::StoredRecord> records,
-                   tables::RecordsWithXRoadId(store, log_id, key, kMaxEvidenceEntries));
+Result<Json> BuildEntries(store::Store& store, const std::string& log_id, const std::string& key,
+                          int64_t committed_size, const TreeProofs& proofs) {
+  ASSIGN_OR_RETURN(std::vector<tables::StoredLeaf> leaves, tables::LeavesWithKey(store, log_id, key, kMaxEntries));
   Json entries = Json::array();
-  for (const tables::StoredRecord& record : records) {
-    if (record.leaf_index >= committed_size) continue;  // sealed after this export began
-    ASSIGN_OR_RETURN(Json entry, EntryJson(store, log_id, record, committed_size, proofs));
+  for (const tables::StoredLeaf& stored : leaves) {
+    if (stored.leaf_index >= committed_size) continue;  // sealed after this export began
+    ASSIGN_OR_RETURN(Json entry, EntryJson(store, log_id, stored, committed_size, proofs));
     entries.push_back(std::move(entry));
   }
   return entries;
 }
 
-Result<Json> BuildEvidence(store::Store& store, const std::string& log_id, const std::string& xroad_id,
-                           int64_t committed_size, const TreeProofs& proofs) {
-  ASSIGN_OR_RETURN(Json entries, BuildEvidenceEntries(store, log_id, xroad_id, committed_size, proofs));
-  if (entries.empty()) return NotFound("no message with X-Road-Id " + xroad_id + " in message log " + log_id);
-  return Json{{"entries", std::move(entries)}, {"format", kEvidenceFormat}, {"xroad_id", xroad_id}};
-}
-
-}  // namespace riik::exchange
+}  // namespace riik::transparency

@@ -1,8 +1,7 @@
-// The client side of RFC 3161 for the message log: a TimeStampReq for a SHA-256 digest
-// (with a random nonce, asking for the TSA's certificates), and the checks on the TSA's
-// TimeStampResp — status granted, the nonce echoed, the token's imprint our digest —
-// before its token is kept. HttpTimestamper posts the query to the TSA named by the
-// current global configuration.
+// The client side of RFC 3161: a TimeStampReq for a SHA-256 digest (with a random nonce,
+// asking for the TSA's certificates), and the checks on the TSA's TimeStampResp — status
+// granted, the nonce echoed, the token's imprint our digest — before its token is kept.
+// The transport is the caller's (http_timestamper.h posts over HTTP).
 #pragma once
 
 #include <functional>
@@ -10,12 +9,14 @@
 #include <string_view>
 
 #include "core/status.h"
-#include "exchange/message_log.h"
-#include "net/client.h"
 
-namespace riik::exchange {
+namespace riik::trust {
 
 inline constexpr size_t kMaxTimestampReplyBytes = 64 * 1024;
+
+// Timestamps a SHA-256 digest (32 bytes): returns a DER RFC 3161 TimeStampToken, or an
+// error (the TSA is down, …). Production: HttpTimestamper; tests: TimestampDigest.
+using TimestampFn = std::function<Result<std::string>(std::string_view sha256_digest)>;
 
 struct TimestampQuery {
   std::string der;    // the DER TimeStampReq
@@ -31,8 +32,4 @@ Result<TimestampQuery> BuildTimestampQuery(std::string_view sha256_digest);
 Result<std::string> TokenFromReply(std::string_view reply_der, const TimestampQuery& query,
                                    std::string_view sha256_digest);
 
-// A TimestampFn that posts each query to `tsa_url()` (asked anew each time: the URL
-// comes from the global configuration, which may change) over one kept-alive client.
-TimestampFn HttpTimestamper(std::function<std::string()> tsa_url, net::ClientOptions options = {});
-
-}  // namespace riik::exchange
+}  // namespace riik::trust

@@ -1,21 +1,19 @@
-// Verifying a whole message log from its store, in one pass over records and heads.
-#include "exchange/log_verify.h"
+// Verifying a whole signed log from its store, in one pass over leaves and heads.
+#include "transparency/verify.h"
 
 #include <deque>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "exchange/log_tables.h"
-#include "exchange/message_record.h"
-#include "exchange/tree_head.h"
 #include "ledger/merkle_frontier.h"
+#include "transparency/migration.h"
+#include "transparency/tables.h"
+#include "transparency/tree_head.h"
 #include "trust/chain_checks.h"
 
-namespace riik::exchange {
+namespace riik::transparency {
 namespace {
-
-namespace tables = log_tables;
 
 constexpr int64_t kHeadPage = 1024;
 
@@ -79,24 +77,24 @@ class HeadCursor {
   bool exhausted_ = false;
 };
 
-Status CheckRecord(const tables::StoredRecord& stored, int64_t expected_index, const LeafCheck& check) {
-  const std::string where = "record " + std::to_string(expected_index);
+Status CheckLeaf(const tables::StoredLeaf& stored, int64_t expected_index, const LeafCheck& check) {
+  const std::string where = "leaf " + std::to_string(expected_index);
   if (stored.leaf_index != expected_index) return DataLoss(where + " is missing");
-  Status leaf = check(stored.xroad_id, stored.leaf);
+  Status leaf = check(stored.key, stored.leaf);
   return leaf.ok() ? leaf : DataLoss(where + " " + leaf.message());
 }
 
 // `previous_size`: the size of the head before (0 for the first).
 Status CheckHead(const tables::StoredHead& stored, const std::string& log_id, int64_t previous_size,
-                 const ledger::MerkleFrontier& records, Signers& signers) {
+                 const ledger::MerkleFrontier& leaves, Signers& signers) {
   const SignedTreeHead& head = stored.head;
   const std::string where = "tree head of size " + std::to_string(head.tree_size);
   if (head.log_id != log_id) return DataLoss(where + " names another log");
-  if (head.root != records.Root()) {
-    std::string which = previous_size + 1 == head.tree_size ? "record " + std::to_string(previous_size)
-                                                            : "one of records " + std::to_string(previous_size) + ".." +
+  if (head.root != leaves.Root()) {
+    std::string which = previous_size + 1 == head.tree_size ? "leaf " + std::to_string(previous_size)
+                                                            : "one of leaves " + std::to_string(previous_size) + ".." +
                                                                   std::to_string(head.tree_size - 1);
-    return DataLoss(where + " does not match the records it covers: " + which + " was changed");
+    return DataLoss(where + " does not match the leaves it covers: " + which + " was changed");
   }
   Result<const std::vector<UniquePtr<X509>>*> chain = signers.Chain(stored.signer, head.time_us);
   if (!chain.ok()) return chain.status().WithContext(where);
@@ -111,8 +109,8 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
   if (next && next->head.tree_size < 1) return DataLoss("a tree head has size 0");
   ledger::MerkleFrontier frontier;
   int64_t covered = 0;  // size of the last head checked
-  RETURN_IF_ERROR(tables::ForEachRecord(store, log_id, 0, [&](const tables::StoredRecord& r) -> Status {
-    RETURN_IF_ERROR(CheckRecord(r, static_cast<int64_t>(frontier.size()), check));
+  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, 0, [&](const tables::StoredLeaf& r) -> Status {
+    RETURN_IF_ERROR(CheckLeaf(r, static_cast<int64_t>(frontier.size()), check));
     frontier.Append(ledger::LeafHash(r.leaf));
     if (next && next->head.tree_size == static_cast<int64_t>(frontier.size())) {
       RETURN_IF_ERROR(CheckHead(*next, log_id, covered, frontier, signers));
@@ -122,11 +120,11 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
     return OkStatus();
   }));
   if (next) {
-    return DataLoss("tree head of size " + std::to_string(next->head.tree_size) + " covers records that are missing (" +
-                    std::to_string(frontier.size()) + " records stored)");
+    return DataLoss("tree head of size " + std::to_string(next->head.tree_size) + " covers leaves that are missing (" +
+                    std::to_string(frontier.size()) + " leaves stored)");
   }
   if (covered < static_cast<int64_t>(frontier.size())) {
-    return DataLoss("record " + std::to_string(covered) + " is not covered by any signed tree head");
+    return DataLoss("leaf " + std::to_string(covered) + " is not covered by any signed tree head");
   }
   return OkStatus();
 }
@@ -147,23 +145,14 @@ Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* tru
 
 }  // namespace
 
-Status CheckMessageLeaf(const std::string& key, const std::string& leaf) {
-  Result<Json> json = ParseJson(leaf);
-  if (!json.ok()) return DataLoss("is not JSON: " + json.status().message());
-  Result<MessageRecord> record = RecordFromJson(*json);
-  if (!record.ok()) return DataLoss("is not a valid record: " + record.status().message());
-  Result<std::string> canonical = LeafData(*record);
-  if (!canonical.ok() || *canonical != leaf) return DataLoss("is not in canonical form");
-  if (record->xroad_id != key) return DataLoss("is stored under another X-Road-Id");
-  return OkStatus();
-}
-
-Status VerifyMessageLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check) {
-  if (trust_root == nullptr) return InvalidArgument("verifying a message log needs the trust root certificate");
+Status VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check) {
+  if (trust_root == nullptr) return InvalidArgument("verifying a signed log needs the trust root certificate");
+  if (!check) return InvalidArgument("verifying a signed log needs the check of its leaves");
+  RETURN_IF_ERROR(RequireMigrated(store));
   Signers signers(store, trust_root);
   Status status = CheckTreeAndHeads(store, log_id, signers, check);
   if (status.ok()) status = CheckTimestamps(store, log_id, trust_root, signers);
-  return status.ok() ? status : status.WithContext("message log " + log_id);
+  return status.ok() ? status : status.WithContext("signed log " + log_id);
 }
 
-}  // namespace riik::exchange
+}  // namespace riik::transparency

@@ -1,6 +1,6 @@
-// The message log's tables in the member's store (docs/formats/evidence.md, "Storage"),
-// the rows the log writes, and the reads the log, its verification and evidence export
-// share. Internal to src/exchange.
+// A signed log's tables in its owner's store (docs/formats/signed_log.md, "Storage"), the
+// rows the log writes, and the reads the log, its verification and its exports share.
+// Every log of a store shares the tables, told apart by log_id. Internal to src/transparency.
 #pragma once
 
 #include <cstdint>
@@ -10,22 +10,22 @@
 #include <vector>
 
 #include "core/status.h"
-#include "exchange/tree_head.h"
 #include "store/store.h"
+#include "transparency/tree_head.h"
 
-namespace riik::exchange::log_tables {
+namespace riik::transparency::tables {
 
-inline constexpr const char* kRecords = "message_log_records";
-inline constexpr const char* kHeads = "message_log_heads";
-inline constexpr const char* kTimestamps = "message_log_timestamps";
-inline constexpr const char* kSigners = "message_log_signers";
+inline constexpr const char* kLeaves = "signed_log_leaves";
+inline constexpr const char* kHeads = "signed_log_heads";
+inline constexpr const char* kTimestamps = "signed_log_timestamps";
+inline constexpr const char* kSigners = "signed_log_signers";
 
 const std::vector<store::TableSchema>& Schemas();
 
-struct StoredRecord {
+struct StoredLeaf {
   int64_t leaf_index = 0;
-  std::string xroad_id;
-  std::string leaf;  // the record's canonical JSON, the Merkle leaf data
+  std::string key;   // what the leaf is looked up by (an X-Road-Id, a personal code, …)
+  std::string leaf;  // the Merkle leaf data, opaque here
 };
 
 struct StoredHead {
@@ -38,16 +38,16 @@ struct StoredTimestamp {
   std::string token;  // DER TimeStampToken
 };
 
-store::Row RecordRow(const std::string& log_id, const StoredRecord& record);
+store::Row LeafRow(const std::string& log_id, const StoredLeaf& leaf);
 store::Row HeadRow(const StoredHead& head);
 store::Row TimestampRow(const std::string& log_id, const StoredTimestamp& timestamp);
 store::Row SignerRow(const std::string& fingerprint, const std::vector<std::string>& chain_pem);
 
-// Calls `fn` for every record with leaf_index >= from (every head with tree_size >=
+// Calls `fn` for every leaf with leaf_index >= from (every head with tree_size >=
 // from, every timestamp with tree_size >= from), in order, reading pages of rows. Stops
 // at the first error, from the store or from `fn`.
-Status ForEachRecord(store::Store& store, const std::string& log_id, int64_t from,
-                     const std::function<Status(StoredRecord)>& fn);
+Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t from,
+                   const std::function<Status(StoredLeaf)>& fn);
 Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
                    const std::function<Status(StoredHead)>& fn);
 Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from,
@@ -56,9 +56,9 @@ Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t 
 // Up to `limit` heads with tree_size >= from, in order.
 Result<std::vector<StoredHead>> HeadsFrom(store::Store& store, const std::string& log_id, int64_t from, int64_t limit);
 
-// The records with this X-Road-Id, in leaf order (at most `limit`; ResourceExhausted beyond).
-Result<std::vector<StoredRecord>> RecordsWithXRoadId(store::Store& store, const std::string& log_id,
-                                                     const std::string& xroad_id, size_t limit);
+// The leaves stored under `key`, in leaf order (at most `limit`; ResourceExhausted beyond).
+Result<std::vector<StoredLeaf>> LeavesWithKey(store::Store& store, const std::string& log_id, const std::string& key,
+                                              size_t limit);
 // The first head (timestamp) with min_size <= tree_size <= max_size, if any.
 Result<std::optional<StoredHead>> FirstHeadFrom(store::Store& store, const std::string& log_id, int64_t min_size,
                                                 int64_t max_size);
@@ -70,4 +70,4 @@ Result<int64_t> LastTimestampedSize(store::Store& store, const std::string& log_
 // The signer's certificate chain (PEM, leaf first); NotFound if unknown.
 Result<std::vector<std::string>> SignerChain(store::Store& store, const std::string& fingerprint);
 
-}  // namespace riik::exchange::log_tables
+}  // namespace riik::transparency::tables

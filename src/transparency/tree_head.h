@@ -1,7 +1,7 @@
-// Signed tree heads: a message log's statement "my tree of tree_size leaves has this
-// root, at this time", signed with the member's signing key (ECDSA P-256 with SHA-256,
-// one signature per batch of records). The bytes signed and the bytes timestamped are
-// canonical JSON (docs/formats/evidence.md, "Signed tree head").
+// Signed tree heads: a signed log's statement "my tree of tree_size leaves has this root,
+// at this time", signed with its owner's signing key (ECDSA P-256 with SHA-256, one
+// signature per batch of leaves). The bytes signed and the bytes timestamped are
+// canonical JSON (docs/formats/signed_log.md, "Signed tree head").
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include "crypto/handles.h"
 #include "ledger/merkle.h"
 
-namespace riik::exchange {
+namespace riik::transparency {
 
 struct SignedTreeHead {
   std::string log_id;
@@ -48,4 +48,4 @@ Status VerifyTreeHeadSignature(const SignedTreeHead& head, X509* signer);
 // Whether `key` is an ECDSA key on P-256 (the only kind the log signs with).
 bool IsP256Key(EVP_PKEY* key);
 
-}  // namespace riik::exchange
+}  // namespace riik::transparency

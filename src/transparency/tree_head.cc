@@ -1,5 +1,5 @@
 // Signed tree heads: their canonical encodings, signing and signature checks.
-#include "exchange/tree_head.h"
+#include "transparency/tree_head.h"
 
 #include <openssl/core_names.h>
 
@@ -10,7 +10,7 @@
 #include "crypto/json_fields.h"
 #include "crypto/signature.h"
 
-namespace riik::exchange {
+namespace riik::transparency {
 namespace {
 
 constexpr int64_t kTreeHeadVersion = 1;
@@ -90,4 +90,4 @@ Status VerifyTreeHeadSignature(const SignedTreeHead& head, X509* signer) {
   return OkStatus();
 }
 
-}  // namespace riik::exchange
+}  // namespace riik::transparency

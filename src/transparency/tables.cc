@@ -1,10 +1,9 @@
-// The message log's tables and the reads shared by the log, its verification and export.
-#include "exchange/log_tables.h"
+// A signed log's tables and the reads shared by the log, its verification and exports.
+#include "transparency/tables.h"
 
 #include <nlohmann/json.hpp>
 
-
-namespace riik::exchange::log_tables {
+namespace riik::transparency::tables {
 namespace {
 
 using store::Blob;
@@ -17,14 +16,14 @@ constexpr const char* kHeadColumns = "log_id, tree_size, root, time_us, signatur
 
 Result<const Value*> Column(const Row& row, const std::string& name) {
   auto it = row.find(name);
-  if (it == row.end()) return DataLoss("stored message log row has no column " + name);
+  if (it == row.end()) return DataLoss("stored signed log row has no column " + name);
   return &it->second;
 }
 
 Result<int64_t> IntColumn(const Row& row, const std::string& name) {
   ASSIGN_OR_RETURN(const Value* v, Column(row, name));
   if (const auto* i = std::get_if<int64_t>(v)) return *i;
-  return DataLoss("stored message log column " + name + " is not an integer");
+  return DataLoss("stored signed log column " + name + " is not an integer");
 }
 
 // Text and blob columns: engines may hand either back, so both are accepted.
@@ -32,21 +31,21 @@ Result<std::string> BytesColumn(const Row& row, const std::string& name) {
   ASSIGN_OR_RETURN(const Value* v, Column(row, name));
   if (const auto* s = std::get_if<std::string>(v)) return *s;
   if (const auto* b = std::get_if<Blob>(v)) return b->bytes;
-  return DataLoss("stored message log column " + name + " is not text");
+  return DataLoss("stored signed log column " + name + " is not text");
 }
 
 Result<ledger::Hash> HashColumn(const Row& row, const std::string& name) {
   ASSIGN_OR_RETURN(std::string bytes, BytesColumn(row, name));
-  if (bytes.size() != kSha256Size) return DataLoss("stored message log column " + name + " is not a SHA-256 hash");
+  if (bytes.size() != kSha256Size) return DataLoss("stored signed log column " + name + " is not a SHA-256 hash");
   ledger::Hash h{};
   std::copy(bytes.begin(), bytes.end(), h.begin());
   return h;
 }
 
-Result<StoredRecord> RecordFromRow(const Row& row) {
-  StoredRecord r;
+Result<StoredLeaf> LeafFromRow(const Row& row) {
+  StoredLeaf r;
   ASSIGN_OR_RETURN(r.leaf_index, IntColumn(row, "leaf_index"));
-  ASSIGN_OR_RETURN(r.xroad_id, BytesColumn(row, "xroad_id"));
+  ASSIGN_OR_RETURN(r.key, BytesColumn(row, "leaf_key"));
   ASSIGN_OR_RETURN(r.leaf, BytesColumn(row, "leaf"));
   return r;
 }
@@ -74,8 +73,8 @@ template <typename T>
 Status ForEachRow(store::Store& store, const std::string& columns, const std::string& table, const std::string& key,
                   const std::string& log_id, int64_t from, Result<T> (*decode)(const Row&),
                   const std::function<Status(T)>& fn) {
-  const std::string sql = "SELECT " + columns + " FROM " + table + " WHERE log_id = ? AND " + key +
-                          " >= ? ORDER BY " + key + " LIMIT ?";
+  const std::string sql =
+      "SELECT " + columns + " FROM " + table + " WHERE log_id = ? AND " + key + " >= ? ORDER BY " + key + " LIMIT ?";
   for (;;) {
     ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(sql, {log_id, from, kPageRows}));
     for (const Row& row : rows) {
@@ -92,14 +91,20 @@ Status ForEachRow(store::Store& store, const std::string& columns, const std::st
 
 const std::vector<store::TableSchema>& Schemas() {
   static const std::vector<store::TableSchema> schemas = {
-      {kRecords,
-       {{"log_id", ColumnType::kText}, {"leaf_index", ColumnType::kInt}, {"xroad_id", ColumnType::kText},
+      {kLeaves,
+       {{"log_id", ColumnType::kText},
+        {"leaf_index", ColumnType::kInt},
+        {"leaf_key", ColumnType::kText},
         {"leaf", ColumnType::kText}},
        {"log_id", "leaf_index"},
-       {{"log_id", "xroad_id"}}},
+       {{"log_id", "leaf_key"}}},
       {kHeads,
-       {{"log_id", ColumnType::kText}, {"tree_size", ColumnType::kInt}, {"root", ColumnType::kBlob},
-        {"time_us", ColumnType::kInt}, {"signature", ColumnType::kBlob}, {"signer", ColumnType::kText}},
+       {{"log_id", ColumnType::kText},
+        {"tree_size", ColumnType::kInt},
+        {"root", ColumnType::kBlob},
+        {"time_us", ColumnType::kInt},
+        {"signature", ColumnType::kBlob},
+        {"signer", ColumnType::kText}},
        {"log_id", "tree_size"},
        {}},
       {kTimestamps,
@@ -111,17 +116,13 @@ const std::vector<store::TableSchema>& Schemas() {
   return schemas;
 }
 
-Row RecordRow(const std::string& log_id, const StoredRecord& r) {
-  return {{"log_id", log_id}, {"leaf_index", r.leaf_index}, {"xroad_id", r.xroad_id}, {"leaf", r.leaf}};
+Row LeafRow(const std::string& log_id, const StoredLeaf& r) {
+  return {{"log_id", log_id}, {"leaf_index", r.leaf_index}, {"leaf_key", r.key}, {"leaf", r.leaf}};
 }
 
 Row HeadRow(const StoredHead& h) {
-  return {{"log_id", h.head.log_id},
-          {"tree_size", h.head.tree_size},
-          {"root", Blob{DigestBytes(h.head.root)}},
-          {"time_us", h.head.time_us},
-          {"signature", Blob{h.head.signature}},
-          {"signer", h.signer}};
+  return {{"log_id", h.head.log_id},   {"tree_size", h.head.tree_size},       {"root", Blob{DigestBytes(h.head.root)}},
+          {"time_us", h.head.time_us}, {"signature", Blob{h.head.signature}}, {"signer", h.signer}};
 }
 
 Row TimestampRow(const std::string& log_id, const StoredTimestamp& t) {
@@ -132,10 +133,10 @@ Row SignerRow(const std::string& fingerprint, const std::vector<std::string>& ch
   return {{"fingerprint", fingerprint}, {"chain", Json(chain_pem).dump()}};
 }
 
-Status ForEachRecord(store::Store& store, const std::string& log_id, int64_t from,
-                     const std::function<Status(StoredRecord)>& fn) {
-  return ForEachRow<StoredRecord>(store, "leaf_index, xroad_id, leaf", kRecords, "leaf_index", log_id, from,
-                                  RecordFromRow, fn);
+Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t from,
+                   const std::function<Status(StoredLeaf)>& fn) {
+  return ForEachRow<StoredLeaf>(store, "leaf_index, leaf_key, leaf", kLeaves, "leaf_index", log_id, from, LeafFromRow,
+                                fn);
 }
 
 Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
@@ -162,18 +163,19 @@ Result<std::vector<StoredHead>> HeadsFrom(store::Store& store, const std::string
   return out;
 }
 
-Result<std::vector<StoredRecord>> RecordsWithXRoadId(store::Store& store, const std::string& log_id,
-                                                     const std::string& xroad_id, size_t limit) {
+Result<std::vector<StoredLeaf>> LeavesWithKey(store::Store& store, const std::string& log_id, const std::string& key,
+                                              size_t limit) {
   ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   store.Query(std::string("SELECT leaf_index, xroad_id, leaf FROM ") + kRecords +
-                                   " WHERE log_id = ? AND xroad_id = ? ORDER BY leaf_index LIMIT ?",
-                               {log_id, xroad_id, static_cast<int64_t>(limit) + 1}));
+                   store.Query(std::string("SELECT leaf_index, leaf_key, leaf FROM ") + kLeaves +
+                                   " WHERE log_id = ? AND leaf_key = ? ORDER BY leaf_index LIMIT ?",
+                               {log_id, key, static_cast<int64_t>(limit) + 1}));
   if (rows.size() > limit) {
-    return ResourceExhausted("more than " + std::to_string(limit) + " records carry X-Road-Id " + xroad_id);
+    return ResourceExhausted("more than " + std::to_string(limit) + " leaves of log " + log_id +
+                             " are stored under the same key");
   }
-  std::vector<StoredRecord> out;
+  std::vector<StoredLeaf> out;
   for (const Row& row : rows) {
-    ASSIGN_OR_RETURN(StoredRecord r, RecordFromRow(row));
+    ASSIGN_OR_RETURN(StoredLeaf r, LeafFromRow(row));
     out.push_back(std::move(r));
   }
   return out;
@@ -202,27 +204,25 @@ Result<std::optional<StoredTimestamp>> FirstTimestampFrom(store::Store& store, c
 }
 
 Result<std::optional<StoredHead>> LastHead(store::Store& store, const std::string& log_id) {
-  ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   store.Query(std::string("SELECT ") + kHeadColumns + " FROM " + kHeads +
-                                   " WHERE log_id = ? ORDER BY tree_size DESC LIMIT 1",
-                               {log_id}));
+  ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(std::string("SELECT ") + kHeadColumns + " FROM " + kHeads +
+                                                          " WHERE log_id = ? ORDER BY tree_size DESC LIMIT 1",
+                                                      {log_id}));
   if (rows.empty()) return std::optional<StoredHead>();
   ASSIGN_OR_RETURN(StoredHead h, HeadFromRow(rows[0]));
   return std::optional<StoredHead>(std::move(h));
 }
 
 Result<int64_t> LastTimestampedSize(store::Store& store, const std::string& log_id) {
-  ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   store.Query(std::string("SELECT tree_size FROM ") + kTimestamps +
-                                   " WHERE log_id = ? ORDER BY tree_size DESC LIMIT 1",
-                               {log_id}));
+  ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(std::string("SELECT tree_size FROM ") + kTimestamps +
+                                                          " WHERE log_id = ? ORDER BY tree_size DESC LIMIT 1",
+                                                      {log_id}));
   if (rows.empty()) return int64_t{0};
   return IntColumn(rows[0], "tree_size");
 }
 
 Result<std::vector<std::string>> SignerChain(store::Store& store, const std::string& fingerprint) {
   ASSIGN_OR_RETURN(std::optional<Row> row, store.Get(kSigners, {{"fingerprint", fingerprint}}));
-  if (!row) return NotFound("no signer certificate with fingerprint " + fingerprint + " in the message log");
+  if (!row) return NotFound("no signer certificate with fingerprint " + fingerprint + " in the signed log");
   ASSIGN_OR_RETURN(std::string text, BytesColumn(*row, "chain"));
   ASSIGN_OR_RETURN(Json chain, ParseJson(text));
   if (!chain.is_array()) return DataLoss("stored signer chain " + fingerprint + " is not a JSON array");
@@ -234,4 +234,4 @@ Result<std::vector<std::string>> SignerChain(store::Store& store, const std::str
   return pems;
 }
 
-}  // namespace riik::exchange::log_tables
+}  // namespace riik::transparency::tables

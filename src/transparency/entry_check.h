@@ -1,0 +1,44 @@
+// Offline checks of what a signed log hands out, with nothing but the bytes and the
+// state's root certificate: an entry (one leaf with its inclusion proof under a signed
+// tree head, the signer's certificate chain, and the RFC 3161 token of that head or of a
+// later one with a consistency proof), and a signed head on its own. The users' document
+// formats (the exchange's evidence, the tracker's listings) are made of these
+// (docs/formats/signed_log.md, "Entry"). Untrusted input: an error names the field and
+// what did not hold, never a crash.
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <cstdint>
+#include <string>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "transparency/tree_head.h"
+
+namespace riik::transparency {
+
+inline constexpr size_t kMaxEntries = 1000;  // entries under one key that one export carries
+inline constexpr size_t kMaxProofHashes = 64;
+
+// What a checked entry proves.
+struct VerifiedEntry {
+  int64_t leaf_index = 0;
+  UnixMicros timestamp_time = 0;  // the TSA's genTime
+  std::string signer_subject;
+  SignedTreeHead head;  // the head the leaf is included under
+};
+
+// One entry ({certificates, head, inclusion_proof, leaf_index, record, timestamp}) on its
+// own terms, whatever its leaf says: the canonical JSON of `record` is the leaf, included
+// under the signed head, whose signer chains to the root and which a timestamp covers.
+// `log_id`: empty to accept the entry's log (it is then set), or the log it must belong
+// to. Callers check the leaf's content.
+Result<VerifiedEntry> CheckEntry(const Json& entry, const std::string& what, X509* trust_root, std::string& log_id);
+
+// A signed head with its signer's chain ({certificates, head}), the signature checked
+// and the chain verified to the root at the head's own time.
+Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root);
+
+}  // namespace riik::transparency

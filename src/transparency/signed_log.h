@@ -1,0 +1,171 @@
+// The state's notary: a signed, timestamped append-only log of opaque leaves, each stored
+// under a key it is looked up by, in an append-only Merkle tree (RFC 9162) kept in its
+// owner's journaled store. Leaves are sealed in batches: one signed tree head (ECDSA
+// P-256, the owner's signing key) and one store transaction per batch, so signing and
+// fsync cost are shared by every leaf of the batch. Tree heads are timestamped by the
+// TSA in the background; a TSA outage never holds up Append. EntriesFor() exports the
+// proofs for one key that entry_check.h checks offline. What a leaf means is its user's:
+// the exchange's message log (X-Road messages by X-Road-Id), the data tracker (accesses
+// by personal code). Format: docs/formats/signed_log.md.
+//
+// Thread-safe. Append may be called from any thread; its callback runs on the log's
+// sealer thread and must not block.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "crypto/handles.h"
+#include "ledger/merkle.h"
+#include "ledger/merkle_frontier.h"
+#include "store/store.h"
+#include "transparency/tree_head.h"
+#include "transparency/verify.h"
+#include "trust/timestamp_client.h"
+
+namespace riik {
+class Counter;
+}
+
+namespace riik::transparency {
+
+struct TreeProofs;  // entry_export.h
+
+// What Append promises once a leaf is durably stored under a signed tree head.
+struct Receipt {
+  int64_t leaf_index = 0;
+  int64_t tree_size = 0;  // the signed tree head that covers the leaf
+  ledger::Hash root{};
+  std::string signature;  // the head's DER ECDSA signature
+};
+
+struct SignedLogOptions {
+  std::string log_id;                              // names the log, e.g. the member's subsystem id
+  UniquePtr<EVP_PKEY> signing_key;                 // the owner's signing key, ECDSA P-256
+  std::vector<UniquePtr<X509>> certificate_chain;  // its certificate first, then the issuing CAs
+  UniquePtr<X509> trust_root;                      // the state root; VerifyLog() checks against it
+  trust::TimestampFn timestamp;                    // empty: heads stay untimestamped
+  size_t max_batch = 1024;                         // leaves per signed tree head, at most
+  std::chrono::microseconds max_delay{2000};       // how long the first leaf of a batch may wait for others
+  // At most one timestamp per interval per log: one token covers every earlier head
+  // (evidence adds a consistency proof), so stamping more often only costs the TSA and
+  // this server a signature and a token parse each, without covering anything more.
+  std::chrono::milliseconds timestamp_interval{1000};
+  std::chrono::milliseconds timestamp_retry_min{100};    // backoff after a failed timestamp, doubling …
+  std::chrono::milliseconds timestamp_retry_max{30000};  // … up to this
+  Clock clock = SystemClock();                           // tree head times
+  LeafCheck leaf_check;                                  // what VerifyLog checks each leaf with; required
+};
+
+class SignedLog {
+ public:
+  using Done = std::function<void(Result<Receipt>)>;
+
+  // Opens the log `options.log_id` in `store` (which must outlive it), creating its
+  // tables on first use and migrating logs of the earlier format (migration.h), and
+  // rebuilds the tree from the stored leaves. Fails if the key is not P-256 or does not
+  // match the certificate, or if the stored leaves do not hash to the last signed root
+  // (DataLoss: run VerifyLog to find the bad leaf).
+  static Result<std::unique_ptr<SignedLog>> Open(store::Store& store, SignedLogOptions options);
+  // Seals every leaf appended so far (their callbacks run), then stops.
+  ~SignedLog();
+  SignedLog(const SignedLog&) = delete;
+  SignedLog& operator=(const SignedLog&) = delete;
+
+  // Logs `leaf` (bytes its user validated; the log does not look inside) under `key`.
+  // `done` is called exactly once: with a Receipt when the leaf is durably stored and
+  // covered by a signed tree head, or with the error (a failed batch: every leaf of the
+  // batch gets the store's error, and nothing of the batch is logged).
+  void Append(std::string key, std::string leaf, Done done);
+
+  // The entries (entry_export.h) of every sealed leaf stored under `key`, in leaf order
+  // (empty if there is none); Unavailable while one is not timestamped.
+  Result<Json> EntriesFor(const std::string& key);
+  // A consistency proof from the tree of `old_size` leaves to that of `new_size` (at
+  // most the latest signed head's), RFC 9162, as hex hashes; InvalidArgument otherwise.
+  Result<Json> ConsistencyProof(int64_t old_size, int64_t new_size);
+  // The latest signed tree head with its signer's certificate chain:
+  // {"certificates":[PEM…],"head":{…}}; NotFound before the first.
+  Result<Json> LatestHeadJson();
+
+  // Re-reads the whole log from the store and checks it (verify.h); names the first bad
+  // leaf or head.
+  Status VerifyLog();
+
+  const std::string& log_id() const { return options_.log_id; }
+  // Leaves covered by the latest signed tree head.
+  int64_t size() const;
+  std::optional<SignedTreeHead> latest_head() const;
+  // Signed tree heads not yet covered by a timestamp, and the time of the oldest of them
+  // (also exported to /metrics as riik_signed_log_pending_timestamps and
+  // riik_signed_log_oldest_pending_timestamp_age_seconds).
+  int64_t pending_timestamps() const;
+  std::optional<UnixMicros> oldest_pending_timestamp() const;
+
+ private:
+  struct Pending {
+    std::string key;
+    std::string leaf;
+    ledger::Hash leaf_hash;
+    Done done;
+    std::chrono::steady_clock::time_point arrived;
+  };
+  struct PendingHead {
+    int64_t tree_size;
+    UnixMicros time_us;
+  };
+
+  SignedLog(store::Store& store, SignedLogOptions options);
+  TreeProofs Proofs();
+  Status Restore();
+  void Start();
+  void SealLoop();
+  void SealBatch(std::vector<Pending> batch);
+  Result<SignedTreeHead> StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next);
+  void TimestampLoop();
+  Status TimestampHead(const SignedTreeHead& head);
+  void RegisterMetrics();
+
+  store::Store& store_;
+  SignedLogOptions options_;
+  std::string signer_;  // fingerprint of the signing certificate
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+
+  ledger::MerkleFrontier frontier_;  // of the stored tree; touched only by Restore and the sealer thread
+
+  mutable std::mutex tree_mu_;  // guards tree_ and latest_
+  ledger::MerkleTree tree_;     // every stored leaf, for proofs
+  std::optional<SignedTreeHead> latest_;
+
+  mutable std::mutex timestamp_mu_;
+  std::condition_variable timestamp_cv_;
+  std::deque<PendingHead> untimestamped_;  // signed heads after the last timestamped one
+  std::optional<SignedTreeHead> newest_untimestamped_;
+  bool timestamp_stopping_ = false;
+
+  Counter* leaves_total_ = nullptr;
+  Counter* batches_total_ = nullptr;
+  Counter* failed_batches_total_ = nullptr;
+  Counter* timestamp_failures_total_ = nullptr;
+
+  std::thread sealer_;
+  std::thread timestamper_;
+};
+
+}  // namespace riik::transparency

@@ -1,0 +1,54 @@
+// A signed log's entries read from a store, the tree rebuilt from its leaves.
+#include "transparency/stored_log.h"
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/merkle.h"
+#include "transparency/entry_export.h"
+#include "transparency/migration.h"
+#include "transparency/tables.h"
+
+namespace riik::transparency {
+
+Result<std::vector<std::string>> StoredLogIds(store::Store& store) {
+  std::vector<std::string> ids;
+  RETURN_IF_ERROR(RequireMigrated(store));
+  if (!store.Schema(tables::kHeads).ok()) return ids;
+  ASSIGN_OR_RETURN(auto rows,
+                   store.Query(std::string("SELECT DISTINCT log_id FROM ") + tables::kHeads + " ORDER BY log_id"));
+  for (const auto& row : rows) {
+    auto it = row.find("log_id");
+    if (it == row.end()) continue;
+    if (const auto* s = std::get_if<std::string>(&it->second)) ids.push_back(*s);
+    if (const auto* b = std::get_if<store::Blob>(&it->second)) ids.push_back(b->bytes);
+  }
+  return ids;
+}
+
+Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, const std::string& key) {
+  RETURN_IF_ERROR(RequireMigrated(store));
+  if (!store.Schema(tables::kHeads).ok()) return NotFound("this store holds no signed log");
+  ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store, log_id));
+  if (!last) return NotFound("signed log " + log_id + " has no signed tree head");
+  const int64_t committed = last->head.tree_size;
+  auto tree = std::make_shared<ledger::MerkleTree>();
+  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, 0, [&](const tables::StoredLeaf& r) -> Status {
+    if (r.leaf_index >= committed) return OkStatus();  // a batch committed after we read the head
+    if (r.leaf_index != static_cast<int64_t>(tree->size())) {
+      return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree->size()) + " is missing");
+    }
+    tree->Append(ledger::LeafHash(r.leaf));
+    return OkStatus();
+  }));
+  if (static_cast<int64_t>(tree->size()) != committed || tree->Root() != last->head.root) {
+    return DataLoss("signed log " + log_id +
+                    ": the stored leaves do not match the last signed tree head; run its "
+                    "verify command to find the bad leaf");
+  }
+  TreeProofs proofs{
+      [tree](uint64_t index, uint64_t size) { return tree->InclusionProof(index, size); },
+      [tree](uint64_t old_size, uint64_t new_size) { return tree->ConsistencyProof(old_size, new_size); }};
+  return BuildEntries(store, log_id, key, committed, proofs);
+}
+
+}  // namespace riik::transparency

@@ -1,0 +1,25 @@
+// A signed log read from its store alone, without the SignedLog that writes it: the log
+// ids a store holds, and the entries for one key with the tree rebuilt from the stored
+// leaves. For commands that open the store read-only while its node serves it
+// (`riik exchange evidence`, `riik tracker verify`).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace riik::transparency {
+
+// The ids of the logs with at least one signed tree head, in order.
+Result<std::vector<std::string>> StoredLogIds(store::Store& store);
+
+// The entries for `key` (as SignedLog::EntriesFor), covering what the last signed tree
+// head covers. NotFound if the log has no signed head; Unavailable if a leaf's head has
+// no timestamp yet; DataLoss if the stored leaves do not form the signed tree;
+// FailedPrecondition if the store still holds logs of the earlier format.
+Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, const std::string& key);
+
+}  // namespace riik::transparency

@@ -1,0 +1,34 @@
+// Verifying a whole signed log from its store (`riik exchange log verify`, `riik tracker
+// verify`): every leaf, every signed tree head and every timestamp, re-read and
+// re-checked; the first problem is reported with the leaf index or tree size it
+// concerns. Works on a read-only store, so it can check a log its node is serving.
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <functional>
+#include <string>
+
+#include "core/status.h"
+#include "store/store.h"
+
+namespace riik::transparency {
+
+// How a log's leaves are checked by its user, who knows what they mean: `key` is what
+// the leaf is stored and looked up under (the X-Road-Id for messages, the personal code
+// for the data tracker). A non-OK status (any code) says what is wrong with it.
+using LeafCheck = std::function<Status(const std::string& key, const std::string& leaf)>;
+
+// Checks, in order:
+//  - leaves: contiguous leaf indexes from 0, each passing `check`;
+//  - tree heads: strictly growing sizes, each root equal to the root of the leaves
+//    before it (so consecutive heads are consistent by construction), each signature
+//    valid under its signer's certificate, whose chain reaches `trust_root`; no leaf
+//    beyond the last head;
+//  - timestamps: each for an existing head, a valid token by a TSA chaining to
+//    `trust_root` whose imprint is the head's.
+// DataLoss names the first bad leaf or head; store errors are passed on;
+// FailedPrecondition if the store still holds logs of the earlier format (migration.h).
+Status VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check);
+
+}  // namespace riik::transparency

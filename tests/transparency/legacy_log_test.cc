@@ -1,0 +1,115 @@
+// Logs written in the format before src/transparency (tests/transparency/legacy_logs,
+// written by the code of that time) still verify after the change: opening a signed log
+// migrates every log of the store; both logs then verify with their users' leaf checks,
+// the evidence and entries exported from them are byte for byte those exported then,
+// and the documents exported then verify with today's code. Until migrated, read-only
+// readers refuse the store with a message saying what to do.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/file.h"
+#include "crypto/x509.h"
+#include "exchange/evidence.h"
+#include "exchange/message_log.h"
+#include "log_fixture.h"
+#include "tracker/access_record.h"
+#include "tracker/listing.h"
+#include "transparency/migration.h"
+#include "transparency/stored_log.h"
+#include "transparency/tables.h"
+#include "transparency/verify.h"
+
+namespace riik::transparency {
+namespace {
+
+constexpr const char* kMessageLog = "EE/GOV/70000310/tax";
+constexpr const char* kTrackerLog = "tracker:EE/COM/10060701/bank";
+
+class LegacyLogTest : public LogFixture {
+ protected:
+  void SetUp() override {
+    LogFixture::SetUp();
+    store_.reset();
+    std::filesystem::copy_file(std::string(RIIK_LEGACY_LOGS) + "/logs.db", dir_ / "exchange.db",
+                               std::filesystem::copy_options::overwrite_existing);
+    OpenStore();
+    auto root = ParseCertificatePem(*ReadFile(std::string(RIIK_LEGACY_LOGS) + "/root.pem"));
+    ASSERT_TRUE(root.ok()) << root.status().ToString();
+    legacy_root_ = std::move(*root);
+  }
+
+  static std::string Fixture(const std::string& name) {
+    auto text = ReadFile(std::string(RIIK_LEGACY_LOGS) + "/" + name);
+    EXPECT_TRUE(text.ok()) << name;
+    return text.ok() ? *text : "";
+  }
+
+  void ExpectBothLogsVerify() {
+    Status messages = VerifyLog(*store_, kMessageLog, legacy_root_.get(), exchange::CheckMessageLeaf);
+    EXPECT_TRUE(messages.ok()) << messages.ToString();
+    Status accesses = VerifyLog(*store_, kTrackerLog, legacy_root_.get(), tracker::CheckAccessLeaf);
+    EXPECT_TRUE(accesses.ok()) << accesses.ToString();
+  }
+
+  UniquePtr<X509> legacy_root_;
+};
+
+TEST_F(LegacyLogTest, TheDocumentsExportedThenStillVerify) {
+  Status evidence = exchange::VerifyEvidence(Fixture("evidence.json"), legacy_root_.get());
+  EXPECT_TRUE(evidence.ok()) << evidence.ToString();
+  auto listing = tracker::CheckListing(Fixture("listing.json"), legacy_root_.get(), nullptr);
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(listing->entries.size(), 3u);
+}
+
+TEST_F(LegacyLogTest, ReadersRefuseAStoreNotYetMigrated) {
+  Status refused = VerifyLog(*store_, kMessageLog, legacy_root_.get(), exchange::CheckMessageLeaf);
+  EXPECT_EQ(refused.code(), Code::kFailedPrecondition) << refused.ToString();
+  EXPECT_NE(refused.message().find("start the node"), std::string::npos) << refused.ToString();
+  EXPECT_EQ(StoredLogIds(*store_).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(exchange::EvidenceFromStore(*store_, kMessageLog, "legacy-1").status().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(LegacyLogTest, OpeningAnyLogMigratesEveryLogOfTheStore) {
+  // A log of its own (today's key and CA) opened on the old store moves both old logs.
+  SignedLogOptions options = Options();
+  options.log_id = "a-new-log";
+  auto log = SignedLog::Open(*store_, std::move(options));
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  log->reset();
+  EXPECT_TRUE(RequireMigrated(*store_).ok());
+  ExpectBothLogsVerify();
+  auto ids = StoredLogIds(*store_);
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  EXPECT_EQ(*ids, (std::vector<std::string>{kMessageLog, kTrackerLog}));
+  auto old_rows = store_->Query("SELECT COUNT(*) AS n FROM message_log_records");
+  ASSERT_TRUE(old_rows.ok());
+  EXPECT_EQ(std::get<int64_t>((*old_rows)[0]["n"]), 0);
+
+  // What is exported now is what was exported then, byte for byte.
+  auto evidence = exchange::EvidenceFromStore(*store_, kMessageLog, "legacy-1");
+  ASSERT_TRUE(evidence.ok()) << evidence.status().ToString();
+  EXPECT_EQ(*CanonicalJson(*evidence), Fixture("evidence.json"));
+  auto entries = EntriesFromStore(*store_, kTrackerLog, "38001085718");
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  EXPECT_EQ(*CanonicalJson(*entries), *CanonicalJson(Json::parse(Fixture("listing.json"))["entries"]));
+
+  // The migration went through the journal: a replay of it gives the same state.
+  auto report = store_->VerifyJournal(/*replay=*/true);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->status.ok()) << report->status.ToString();
+}
+
+TEST_F(LegacyLogTest, MigratingAgainChangesNothing) {
+  ASSERT_TRUE(store_->EnsureTables(tables::Schemas()).ok());
+  ASSERT_TRUE(MigrateLegacyTables(*store_).ok());
+  const int64_t seq = store_->Head().seq;
+  ASSERT_TRUE(MigrateLegacyTables(*store_).ok());
+  EXPECT_EQ(store_->Head().seq, seq);
+  ExpectBothLogsVerify();
+}
+
+}  // namespace
+}  // namespace riik::transparency
