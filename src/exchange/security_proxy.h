@@ -17,9 +17,9 @@
 #include "core/status.h"
 #include "core/thread_pool.h"
 #include "exchange/access_rights.h"
-#include "exchange/client_pool.h"
 #include "exchange/conf_client.h"
 #include "exchange/message_log.h"
+#include "net/client_pool.h"
 #include "net/router.h"
 
 namespace riik::exchange {
@@ -30,20 +30,20 @@ struct ProxyContext;
 }  // namespace impl
 
 struct SecurityProxyOptions {
-  std::string server_id;                       // INSTANCE/CLASS/CODE/SERVER, as in the global configuration
-  std::unique_ptr<ConfClient> conf;            // required
-  std::unique_ptr<MessageLog> log;             // required; its store outlives the server
-  std::unique_ptr<AccessRights> rights;        // required
-  std::map<std::string, std::string> backends; // service id -> backend URL (http or https, optional path)
-  net::ClientOptions peer_tls;                 // to other security servers: state root, auth cert and key
-  net::ClientOptions backend_http;             // to backends
+  std::string server_id;                        // INSTANCE/CLASS/CODE/SERVER, as in the global configuration
+  std::unique_ptr<ConfClient> conf;             // required
+  std::unique_ptr<MessageLog> log;              // required; its store outlives the server
+  std::unique_ptr<AccessRights> rights;         // required
+  std::map<std::string, std::string> backends;  // service id -> backend URL (http or https, optional path)
+  net::ClientOptions peer_tls;                  // to other security servers: state root, auth cert and key
+  net::ClientOptions backend_http;              // to backends
   int workers = 32;
   size_t max_body_bytes = 4 << 20;
   // Connections to other security servers are made anew after this long, so that their
   // certificates are checked again (set it to the OCSP freshness); 0: kept while alive.
   std::chrono::seconds peer_connection_max_age{0};
   // Checks the provider server's certificate for the address it was reached at.
-  ClientPool::PeerCheck peer_check;
+  net::ClientPool::PeerCheck peer_check;
 };
 
 class SecurityProxy {
@@ -77,8 +77,8 @@ class SecurityProxy {
   std::unique_ptr<MessageLog> log_;
   std::unique_ptr<AccessRights> rights_;
   std::map<ServiceId, impl::Backend> backends_;
-  ClientPool peers_;
-  ClientPool backend_pool_;
+  net::ClientPool peers_;
+  net::ClientPool backend_pool_;
   size_t max_body_bytes_;
   std::unique_ptr<impl::ProxyContext> context_;
   ThreadPool workers_;  // last: stopped first

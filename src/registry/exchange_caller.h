@@ -10,7 +10,7 @@
 
 #include "core/json.h"
 #include "core/status.h"
-#include "exchange/client_pool.h"
+#include "net/client_pool.h"
 
 namespace riik::registry {
 
@@ -47,7 +47,7 @@ class ExchangeCaller {
                               const std::string& body, const CallPurpose& purpose);
   std::string url_;
   std::string client_id_;
-  exchange::ClientPool pool_;
+  net::ClientPool pool_;
 };
 
 }  // namespace riik::registry

@@ -8,10 +8,10 @@
 #include <string_view>
 
 #include "exchange/access_rights.h"
-#include "exchange/client_pool.h"
 #include "exchange/conf_client.h"
 #include "exchange/message_log.h"
 #include "exchange/xroad_error.h"
+#include "net/client_pool.h"
 #include "net/http.h"
 
 namespace riik::exchange::impl {
@@ -28,8 +28,8 @@ struct ProxyContext {
   MessageLog& log;
   AccessRights& rights;
   const std::map<ServiceId, Backend>& backends;
-  ClientPool& peers;          // mutual TLS to other security servers
-  ClientPool& backend_pool;   // the provider's backends
+  net::ClientPool& peers;         // mutual TLS to other security servers
+  net::ClientPool& backend_pool;  // the provider's backends
   size_t max_body_bytes;
 };
 

@@ -1,7 +1,7 @@
 // The pool of kept-alive clients.
-#include "exchange/client_pool.h"
+#include "net/client_pool.h"
 
-namespace riik::exchange {
+namespace riik::net {
 
 Result<ClientPool::Pooled> ClientPool::Take(const std::string& key, const std::string& base_url,
                                             const std::string& peer) {
@@ -16,11 +16,11 @@ Result<ClientPool::Pooled> ClientPool::Take(const std::string& key, const std::s
       // Too old: dropped (closing its connection) and a fresh one is made.
     }
   }
-  net::ClientOptions options = options_;
+  ClientOptions options = options_;
   if (peer_check_) {
     options.verify_server = [check = peer_check_, peer, base_url](X509* leaf) { return check(peer, base_url, leaf); };
   }
-  ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(base_url, options));  // outside the lock: loads TLS files
+  ASSIGN_OR_RETURN(auto client, HttpClient::Create(base_url, options));  // outside the lock: loads TLS files
   return Pooled{std::move(client), now};
 }
 
@@ -30,14 +30,13 @@ void ClientPool::Give(const std::string& key, Pooled pooled) {
   if (idle.size() < max_idle_) idle.push_back(std::move(pooled));
 }
 
-Result<net::HttpResponse> ClientPool::Send(const std::string& base_url, std::string_view method,
-                                           std::string_view target, const net::Headers& headers, std::string body,
-                                           const std::string& peer) {
+Result<HttpResponse> ClientPool::Send(const std::string& base_url, std::string_view method, std::string_view target,
+                                      const Headers& headers, std::string body, const std::string& peer) {
   const std::string key = peer + " " + base_url;  // a peer id has no space
   ASSIGN_OR_RETURN(Pooled pooled, Take(key, base_url, peer));
-  Result<net::HttpResponse> response = pooled.client->Send(method, target, headers, std::move(body));
+  Result<HttpResponse> response = pooled.client->Send(method, target, headers, std::move(body));
   if (response.ok()) Give(key, std::move(pooled));
   return response;
 }
 
-}  // namespace riik::exchange
+}  // namespace riik::net

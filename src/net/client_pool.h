@@ -1,10 +1,9 @@
-// Kept-alive HTTP clients to the peers of a security server (other security servers,
-// backends), shared by its worker threads. A call takes an idle client for the base
-// URL, or makes one, uses it alone, and puts it back if the exchange succeeded; a client
-// whose exchange failed is dropped with its connection. HttpClient itself is
-// single-threaded; the pool is what lets many workers talk to one peer at once.
-// Clients older than `max_age` are not reused: their connections are made anew, so the
-// peer's certificate is checked again (OCSP freshness) and a revoked peer is cut off.
+// Kept-alive HTTP clients to a process's peers (a security server's other security
+// servers and backends, a registry's own security server), shared by its worker threads. A call takes an idle client
+// for the base URL, or makes one, uses it alone, and puts it back if the exchange succeeded; a client whose exchange
+// failed is dropped with its connection. HttpClient itself is single-threaded; the pool is what lets many workers talk
+// to one peer at once. Clients older than `max_age` are not reused: their connections are made anew, so the peer's
+// certificate is checked again (OCSP freshness) and a revoked peer is cut off.
 //
 // Thread-safe.
 #pragma once
@@ -21,7 +20,7 @@
 #include "core/status.h"
 #include "net/client.h"
 
-namespace riik::exchange {
+namespace riik::net {
 
 class ClientPool {
  public:
@@ -32,7 +31,7 @@ class ClientPool {
 
   // `options` for every client (TLS files, timeout, response size limit); at most
   // `max_idle` idle clients are kept per base URL.
-  explicit ClientPool(net::ClientOptions options, size_t max_idle = 64,
+  explicit ClientPool(ClientOptions options, size_t max_idle = 64,
                       std::chrono::seconds max_age = std::chrono::seconds(0),  // 0: no limit
                       PeerCheck peer_check = nullptr)
       : options_(std::move(options)), max_idle_(max_idle), max_age_(max_age), peer_check_(std::move(peer_check)) {}
@@ -40,18 +39,18 @@ class ClientPool {
   // One request to `base_url` (scheme, host, port), to the peer named `peer` (checked
   // by the PeerCheck; clients are pooled per peer and URL). Transport failures as
   // HttpClient::Send (Unavailable, DeadlineExceeded); InvalidArgument for a bad URL.
-  Result<net::HttpResponse> Send(const std::string& base_url, std::string_view method, std::string_view target,
-                                 const net::Headers& headers, std::string body, const std::string& peer = "");
+  Result<HttpResponse> Send(const std::string& base_url, std::string_view method, std::string_view target,
+                            const Headers& headers, std::string body, const std::string& peer = "");
 
  private:
   struct Pooled {
-    std::unique_ptr<net::HttpClient> client;
+    std::unique_ptr<HttpClient> client;
     std::chrono::steady_clock::time_point made;
   };
   Result<Pooled> Take(const std::string& key, const std::string& base_url, const std::string& peer);
   void Give(const std::string& key, Pooled pooled);
 
-  net::ClientOptions options_;
+  ClientOptions options_;
   size_t max_idle_;
   std::chrono::seconds max_age_;
   PeerCheck peer_check_;
@@ -59,4 +58,4 @@ class ClientPool {
   std::map<std::string, std::vector<Pooled>> idle_;
 };
 
-}  // namespace riik::exchange
+}  // namespace riik::net
