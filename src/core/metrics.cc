@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 
 namespace riik {
 namespace {
@@ -92,8 +94,30 @@ std::string MetricsRegistry::Render() const {
   return out;
 }
 
+namespace {
+
+// A field of /proc/self/status ("Threads", "VmRSS" in kB), or -1 where there is none.
+double ProcStatusField(const std::string& field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(field + ":")) return std::strtod(line.c_str() + field.size() + 1, nullptr);
+  }
+  return -1;
+}
+
+}  // namespace
+
 MetricsRegistry& Metrics() {
-  static MetricsRegistry* registry = new MetricsRegistry();  // never destroyed: used until exit
+  static MetricsRegistry* registry = [] {  // never destroyed: used until exit
+    auto* r = new MetricsRegistry();
+    // What a process costs the machine; issue 14 holds `riik up` to 64 threads.
+    r->SetCallbackGauge("riik_process_threads", "Threads of this process", {},
+                        [] { return ProcStatusField("Threads"); });
+    r->SetCallbackGauge("riik_process_resident_bytes", "Resident memory of this process", {},
+                        [] { return ProcStatusField("VmRSS") * 1024; });
+    return r;
+  }();
   return *registry;
 }
 

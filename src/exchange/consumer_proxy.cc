@@ -3,6 +3,7 @@
 // global configuration, logged, relayed over mutual TLS to the provider's security
 // server, and its answer checked (X-Road-Request-Hash), logged and returned.
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "core/json.h"
 #include "exchange/impl/proxy_call.h"
@@ -53,7 +54,10 @@ net::HttpResponse ProviderAnswer(net::HttpResponse&& resp, const CallIds& ids, c
 
 }  // namespace
 
-net::HttpResponse ConsumerCall(const ProxyContext& ctx, const net::HttpRequest& req) {
+namespace {
+
+// The checks of a call from a local information system: a refusal, or the relay.
+std::variant<net::HttpResponse, Relay> Check(const ProxyContext& ctx, net::HttpRequest&& req) {
   std::string xroad_id(req.headers.Get(kXRoadId));
   if (!xroad_id.empty()) {
     if (Status st = CheckMessageId(kXRoadId, xroad_id); !st.ok()) {
@@ -69,14 +73,16 @@ net::HttpResponse ConsumerCall(const ProxyContext& ctx, const net::HttpRequest& 
                 xroad_id);
   }
   auto client = ParseClientId(client_text);
-  if (!client.ok()) return Fail(kClientPrefix, "BadRequest", 400, "X-Road-Client: " + client.status().message(), xroad_id);
+  if (!client.ok())
+    return Fail(kClientPrefix, "BadRequest", 400, "X-Road-Client: " + client.status().message(), xroad_id);
   auto path = ParseServicePath(req.path);
   if (!path.ok()) return Fail(kClientPrefix, "BadRequest", 400, path.status().message(), xroad_id);
-  if (Status st = CheckRequestPath(path->rest); !st.ok()) return Fail(kClientPrefix, "BadRequest", 400, st.message(), xroad_id);
+  if (Status st = CheckRequestPath(path->rest); !st.ok())
+    return Fail(kClientPrefix, "BadRequest", 400, st.message(), xroad_id);
   if (req.body.size() > ctx.max_body_bytes) {
     return Fail(kClientPrefix, "MessageTooLarge", 413,
-                "the request body has " + std::to_string(req.body.size()) + " bytes; this security server relays at most " +
-                    std::to_string(ctx.max_body_bytes),
+                "the request body has " + std::to_string(req.body.size()) +
+                    " bytes; this security server relays at most " + std::to_string(ctx.max_body_bytes),
                 xroad_id);
   }
 
@@ -93,9 +99,9 @@ net::HttpResponse ConsumerCall(const ProxyContext& ctx, const net::HttpRequest& 
   const SecurityServer* provider = gc.FindService(path->service) ? gc.ServerFor(path->service.provider) : nullptr;
   if (provider == nullptr) {
     return Fail(kClientProxyPrefix, "UnknownService", 404,
-                "service " + path->service.ToString() + (gc.FindService(path->service)
-                                                             ? " has no security server that carries its provider"
-                                                             : " is not in the global configuration's catalogue"),
+                "service " + path->service.ToString() +
+                    (gc.FindService(path->service) ? " has no security server that carries its provider"
+                                                   : " is not in the global configuration's catalogue"),
                 xroad_id);
   }
 
@@ -106,29 +112,46 @@ net::HttpResponse ConsumerCall(const ProxyContext& ctx, const net::HttpRequest& 
   std::string request_id = NewMessageId();
   headers.Add(kXRoadRequestId, request_id);
   std::string request_hash = RequestHash(req.method, req.target, headers, req.body);
-  CallIds ids = IdsFor(xroad_id, request_id, *client, path->service, req, path->rest, headers);
-  MessageRecord request = RequestRecord(ids, headers, req.body);
-  if (Status st = ValidateRecord(request); !st.ok()) return Fail(kClientPrefix, "BadRequest", 400, st.message(), xroad_id);
-  if (Status st = LogAndWait(ctx.log, request); !st.ok()) {
-    return Fail(kClientProxyPrefix, "LoggingFailed", 500,
-                "the request was not sent: logging it failed: " + st.message(), xroad_id);
+  Relay relay;
+  relay.ids = IdsFor(xroad_id, request_id, *client, path->service, req, path->rest, headers);
+  relay.request = RequestRecord(relay.ids, headers, req.body);
+  if (Status st = ValidateRecord(relay.request); !st.ok()) {
+    return Fail(kClientPrefix, "BadRequest", 400, st.message(), xroad_id);
   }
+  relay.send = [&peers = ctx.peers, address = provider->address, id = provider->Id(), method = req.method,
+                target = req.target, headers = std::move(headers),
+                body = std::move(req.body)](net::HttpClient::Done done) mutable {
+    peers.SendAsync(address, method, target, headers, std::move(body), id, std::move(done));
+  };
+  relay.answer = [ids = relay.ids, request_hash,
+                  peer = "the provider's security server " + provider->Id() + " at " +
+                         provider->address](Result<net::HttpResponse> resp) {
+    if (resp.ok()) return ProviderAnswer(std::move(*resp), ids, request_hash);
+    // Its certificate is not registered, revoked, or of unknown status: not trusted.
+    if (resp.status().code() == Code::kPermissionDenied) {
+      return XRoadErrorResponse(XRoadError::Make(kClientProxyPrefix, "SslAuthenticationFailed", 502,
+                                                 peer + " is not trusted: " + resp.status().message()),
+                                ids.xroad_id);
+    }
+    return XRoadErrorResponse(TransportError(kClientProxyPrefix, "NetworkError", resp.status(), peer), ids.xroad_id);
+  };
+  relay.request_not_logged = [xroad_id](const std::string& why) {
+    return Fail(kClientProxyPrefix, "LoggingFailed", 500, "the request was not sent: logging it failed: " + why,
+                xroad_id);
+  };
+  relay.response_not_logged = [xroad_id](const std::string& why) {
+    return Fail(kClientProxyPrefix, "LoggingFailed", 500, "the response was withheld: logging it failed: " + why,
+                xroad_id);
+  };
+  return relay;
+}
 
-  auto resp = ctx.peers.Send(provider->address, req.method, req.target, headers, req.body, provider->Id());
-  std::string peer = "the provider's security server " + provider->Id() + " at " + provider->address;
-  net::HttpResponse answer =
-      resp.ok() ? ProviderAnswer(std::move(*resp), ids, request_hash)
-      // Its certificate is not registered, revoked, or of unknown status: not trusted.
-      : resp.status().code() == Code::kPermissionDenied
-          ? XRoadErrorResponse(XRoadError::Make(kClientProxyPrefix, "SslAuthenticationFailed", 502,
-                                                peer + " is not trusted: " + resp.status().message()),
-                               xroad_id)
-          : XRoadErrorResponse(TransportError(kClientProxyPrefix, "NetworkError", resp.status(), peer), xroad_id);
-  if (Status st = LogAndWait(ctx.log, ResponseRecord(ids, answer)); !st.ok()) {
-    return Fail(kClientProxyPrefix, "LoggingFailed", 500,
-                "the response was withheld: logging it failed: " + st.message(), xroad_id);
-  }
-  return answer;
+}  // namespace
+
+void ConsumerCall(const ProxyContext& ctx, net::HttpRequest&& req, net::Responder respond) {
+  std::variant<net::HttpResponse, Relay> checked = Check(ctx, std::move(req));
+  if (auto* refusal = std::get_if<net::HttpResponse>(&checked)) return respond(std::move(*refusal));
+  RunRelay(ctx, std::move(std::get<Relay>(checked)), std::move(respond));
 }
 
 }  // namespace riik::exchange::impl

@@ -3,6 +3,8 @@
 // configuration, the service, the access rights), logged, passed to the service's
 // backend with the X-Road headers, and its answer logged and returned with
 // X-Road-Request-Hash.
+#include <variant>
+
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/impl/proxy_call.h"
@@ -35,7 +37,10 @@ std::string BackendTarget(const Backend& backend, std::string_view rest, const s
 
 }  // namespace
 
-net::HttpResponse ProviderCall(const ProxyContext& ctx, const net::HttpRequest& req) {
+namespace {
+
+// The checks of a call from another security server: a refusal, or the relay.
+std::variant<net::HttpResponse, Relay> Check(const ProxyContext& ctx, net::HttpRequest&& req) {
   std::string xroad_id(req.headers.Get(kXRoadId));
   std::string request_id(req.headers.Get(kXRoadRequestId));
   for (const auto& [name, value] : {std::pair{kXRoadId, xroad_id}, std::pair{kXRoadRequestId, request_id}}) {
@@ -65,8 +70,8 @@ net::HttpResponse ProviderCall(const ProxyContext& ctx, const net::HttpRequest& 
   auto backend = ctx.backends.find(path->service);
   if (!gc.FindService(path->service) || provider == nullptr || provider->Id() != ctx.server_id ||
       backend == ctx.backends.end()) {
-    return Fail("UnknownService", 404, "this security server (" + ctx.server_id + ") provides no service " +
-                                           path->service.ToString(),
+    return Fail("UnknownService", 404,
+                "this security server (" + ctx.server_id + ") provides no service " + path->service.ToString(),
                 xroad_id);
   }
   if (req.body.size() > ctx.max_body_bytes) {
@@ -82,27 +87,40 @@ net::HttpResponse ProviderCall(const ProxyContext& ctx, const net::HttpRequest& 
 
   net::Headers headers = RelayedHeaders(req.headers, {kXRoadService, kXRoadRequestHash, kXRoadError});
   std::string request_hash = RequestHash(req.method, req.target, headers, req.body);
-  CallIds ids = IdsFor(xroad_id, request_id, *client, path->service, req, path->rest, headers);
-  if (Status st = LogAndWait(ctx.log, RequestRecord(ids, headers, req.body)); !st.ok()) {
-    return Fail("LoggingFailed", 500, "the request was not passed on: logging it failed: " + st.message(), xroad_id);
-  }
-
-  headers.Add(kXRoadService, ids.service.ToString());
-  auto resp = ctx.backend_pool.Send(backend->second.base_url, req.method,
-                                    BackendTarget(backend->second, path->rest, req.query), headers, req.body);
-  net::HttpResponse answer;
-  if (resp.ok()) {
-    answer = RelayedResponse(std::move(*resp));
+  Relay relay;
+  relay.ids = IdsFor(xroad_id, request_id, *client, path->service, req, path->rest, headers);
+  relay.request = RequestRecord(relay.ids, headers, req.body);
+  headers.Add(kXRoadService, relay.ids.service.ToString());
+  relay.send = [&pool = ctx.backend_pool, base_url = backend->second.base_url, method = req.method,
+                target = BackendTarget(backend->second, path->rest, req.query), headers = std::move(headers),
+                body = std::move(req.body)](net::HttpClient::Done done) mutable {
+    pool.SendAsync(base_url, method, target, headers, std::move(body), "", std::move(done));
+  };
+  relay.answer = [ids = relay.ids, request_hash](Result<net::HttpResponse> resp) {
+    if (!resp.ok()) {
+      return XRoadErrorResponse(TransportError(kServerProxyPrefix, "ServiceFailed", resp.status(),
+                                               "the backend of " + ids.service.ToString()),
+                                ids.xroad_id);
+    }
+    net::HttpResponse answer = RelayedResponse(std::move(*resp));
     AddResponseIds(answer.headers, ids, request_hash);
-  } else {
-    answer = XRoadErrorResponse(
-        TransportError(kServerProxyPrefix, "ServiceFailed", resp.status(), "the backend of " + ids.service.ToString()),
-        xroad_id);
-  }
-  if (Status st = LogAndWait(ctx.log, ResponseRecord(ids, answer)); !st.ok()) {
-    return Fail("LoggingFailed", 500, "the response was withheld: logging it failed: " + st.message(), xroad_id);
-  }
-  return answer;
+    return answer;
+  };
+  relay.request_not_logged = [xroad_id](const std::string& why) {
+    return Fail("LoggingFailed", 500, "the request was not passed on: logging it failed: " + why, xroad_id);
+  };
+  relay.response_not_logged = [xroad_id](const std::string& why) {
+    return Fail("LoggingFailed", 500, "the response was withheld: logging it failed: " + why, xroad_id);
+  };
+  return relay;
+}
+
+}  // namespace
+
+void ProviderCall(const ProxyContext& ctx, net::HttpRequest&& req, net::Responder respond) {
+  std::variant<net::HttpResponse, Relay> checked = Check(ctx, std::move(req));
+  if (auto* refusal = std::get_if<net::HttpResponse>(&checked)) return respond(std::move(*refusal));
+  RunRelay(ctx, std::move(std::get<Relay>(checked)), std::move(respond));
 }
 
 }  // namespace riik::exchange::impl

@@ -1,4 +1,4 @@
-// The security server's routes, worker pool and peer check.
+// The security server's routes and peer check.
 #include "exchange/security_proxy.h"
 
 #include "crypto/sha256.h"
@@ -12,7 +12,8 @@ namespace {
 Result<impl::Backend> ParseBackend(const std::string& service, const std::string& url) {
   auto parsed = net::ParseUrl(url);
   if (!parsed.ok()) return InvalidArgument("backend of " + service + ": " + parsed.status().message());
-  if (parsed->target.find('?') != std::string::npos) return InvalidArgument("backend of " + service + ": no query in the URL");
+  if (parsed->target.find('?') != std::string::npos)
+    return InvalidArgument("backend of " + service + ": no query in the URL");
   impl::Backend b;
   b.base_url = (parsed->tls ? "https://" : "http://") +
                (parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host) + ":" +
@@ -31,8 +32,7 @@ SecurityProxy::SecurityProxy(SecurityProxyOptions options)
       rights_(std::move(options.rights)),
       peers_(std::move(options.peer_tls), 64, options.peer_connection_max_age, std::move(options.peer_check)),
       backend_pool_(std::move(options.backend_http)),
-      max_body_bytes_(options.max_body_bytes),
-      workers_(options.workers) {}
+      max_body_bytes_(options.max_body_bytes) {}
 
 Result<std::unique_ptr<SecurityProxy>> SecurityProxy::Create(SecurityProxyOptions options) {
   if (!options.conf || !options.log || !options.rights) {
@@ -42,7 +42,6 @@ Result<std::unique_ptr<SecurityProxy>> SecurityProxy::Create(SecurityProxyOption
   if (!sid.ok() || sid->subsystem.empty()) {
     return InvalidArgument("server_id must be INSTANCE/CLASS/CODE/SERVERCODE, got '" + options.server_id + "'");
   }
-  if (options.workers < 1 || options.workers > 1024) return InvalidArgument("workers must be 1 to 1024");
   std::map<ServiceId, impl::Backend> backends;
   for (const auto& [service_text, url] : options.backends) {
     ASSIGN_OR_RETURN(ServiceId service, ParseServiceId(service_text));
@@ -56,22 +55,14 @@ Result<std::unique_ptr<SecurityProxy>> SecurityProxy::Create(SecurityProxyOption
   return server;
 }
 
-SecurityProxy::~SecurityProxy() { workers_.Stop(); }
-
-void SecurityProxy::Relay(net::HttpRequest&& req, net::Responder respond, bool provider_side) {
-  auto call = std::make_shared<std::pair<net::HttpRequest, net::Responder>>(std::move(req), std::move(respond));
-  workers_.Submit([this, call, provider_side] {
-    const net::HttpRequest& r = call->first;
-    call->second(provider_side ? impl::ProviderCall(*context_, r) : impl::ConsumerCall(*context_, r));
-  });
-}
+SecurityProxy::~SecurityProxy() = default;
 
 void SecurityProxy::HandleConsumer(net::HttpRequest&& req, net::Responder respond) {
-  Relay(std::move(req), std::move(respond), false);
+  impl::ConsumerCall(*context_, std::move(req), std::move(respond));
 }
 
 void SecurityProxy::HandleProvider(net::HttpRequest&& req, net::Responder respond) {
-  Relay(std::move(req), std::move(respond), true);
+  impl::ProviderCall(*context_, std::move(req), std::move(respond));
 }
 
 Status SecurityProxy::VerifyPeer(X509* leaf) const {
@@ -80,7 +71,8 @@ Status SecurityProxy::VerifyPeer(X509* leaf) const {
   if (conf->ServerByCert(fingerprint) == nullptr) {
     return PermissionDenied("certificate " + fingerprint.substr(0, 16) +
                             "… is not the authentication certificate of a security server in global configuration "
-                            "version " + std::to_string(conf->version));
+                            "version " +
+                            std::to_string(conf->version));
   }
   return OkStatus();
 }

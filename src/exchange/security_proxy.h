@@ -1,10 +1,11 @@
 // SecurityProxy: a member's security server (the role `exchange`): the consumer side answers the
 // member's information systems (X-Road Message Protocol for REST 1.0 on plain HTTP),
 // the provider side answers other security servers (mutual TLS), and both log every
-// request and response in the server's message log before the answer goes on. Each
-// call runs on a pool of worker threads, never on a network thread; workers share
-// kept-alive clients to peers and backends. Protocol, errors and differences from
-// X-Road: docs/exchange.md.
+// request and response in the server's message log before the answer goes on. A call
+// is relayed on the network thread that received it, without blocking it: the peer
+// and the backend are asked with asynchronous kept-alive clients of that thread's event
+// loop, and each durable log write is waited for by a callback, not by a thread.
+// Protocol, errors and differences from X-Road: docs/exchange.md.
 #pragma once
 
 #include <openssl/x509.h>
@@ -15,7 +16,6 @@
 #include <string>
 
 #include "core/status.h"
-#include "core/thread_pool.h"
 #include "exchange/access_rights.h"
 #include "exchange/conf_client.h"
 #include "exchange/message_log.h"
@@ -37,7 +37,6 @@ struct SecurityProxyOptions {
   std::map<std::string, std::string> backends;  // service id -> backend URL (http or https, optional path)
   net::ClientOptions peer_tls;                  // to other security servers: state root, auth cert and key
   net::ClientOptions backend_http;              // to backends
-  int workers = 32;
   size_t max_body_bytes = 4 << 20;
   // Connections to other security servers are made anew after this long, so that their
   // certificates are checked again (set it to the OCSP freshness); 0: kept while alive.
@@ -51,11 +50,13 @@ class SecurityProxy {
   // InvalidArgument for a bad server id, a bad service id or URL among the backends, or a
   // missing part.
   static Result<std::unique_ptr<SecurityProxy>> Create(SecurityProxyOptions options);
-  // Finishes the calls under way, then stops the workers.
+  // The servers whose event loops relay its calls must be stopped first (their threads
+  // joined, their loops not yet destroyed): the message log's last callbacks post there.
   ~SecurityProxy();
 
-  // Relay one call on a worker: from a local information system (the consumer side) or
-  // from another security server over mutual TLS (the provider side).
+  // Relay one call, on the calling network thread's event loop: from a local information
+  // system (the consumer side) or from another security server over mutual TLS (the
+  // provider side).
   void HandleConsumer(net::HttpRequest&& req, net::Responder respond);
   void HandleProvider(net::HttpRequest&& req, net::Responder respond);
   // The provider listener's verify_client hook: OK only for a certificate whose SHA-256
@@ -70,7 +71,6 @@ class SecurityProxy {
 
  private:
   SecurityProxy(SecurityProxyOptions options);
-  void Relay(net::HttpRequest&& req, net::Responder respond, bool provider_side);
 
   std::string server_id_;
   std::unique_ptr<ConfClient> conf_;
@@ -81,7 +81,6 @@ class SecurityProxy {
   net::ClientPool backend_pool_;
   size_t max_body_bytes_;
   std::unique_ptr<impl::ProxyContext> context_;
-  ThreadPool workers_;  // last: stopped first
 };
 
 // Routes every method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS) on /r1/… to

@@ -1,7 +1,9 @@
-// HttpClient on Beast coroutines, driven by a private io_context per client.
+// HttpClient on Beast coroutines, driven by a private io_context per client (Send) or
+// by a server's event loop (SendAsync).
 #include "net/client.h"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include "core/file.h"
@@ -9,10 +11,19 @@
 
 namespace riik::net {
 
+namespace {
+thread_local asio::io_context* current_loop = nullptr;
+}  // namespace
+
+void SetCurrentEventLoop(asio::io_context* loop) { current_loop = loop; }
+EventLoop* CurrentEventLoop() { return LoopOf(current_loop); }
+void Post(EventLoop* loop, std::function<void()> fn) { asio::post(IoContextOf(loop), std::move(fn)); }
+
 struct HttpClient::Impl {
   Url url;
   ClientOptions opts;
-  asio::io_context ioc{1};
+  std::unique_ptr<asio::io_context> own;  // Send's private loop; null for a client of an event loop
+  asio::io_context* ioc = nullptr;
   std::unique_ptr<asio::ssl::context> ssl;
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
@@ -37,13 +48,20 @@ struct Outcome {
 
 asio::awaitable<Status> Connect(HttpClient::Impl& c) {
   error_code ec;
-  tcp::resolver resolver(c.ioc);
-  auto endpoints = co_await resolver.async_resolve(c.url.host, std::to_string(c.url.port),
-                                                   asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return Unavailable("cannot resolve " + c.url.host + ": " + ec.message());
-  beast::tcp_stream stream(c.ioc);
+  beast::tcp_stream stream(*c.ioc);
   stream.expires_after(c.opts.timeout);
-  co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  // An IP address needs no resolver (whose work runs on a thread of its own per io_context).
+  error_code not_ip;
+  asio::ip::address ip = asio::ip::make_address(c.url.host, not_ip);
+  if (!not_ip) {
+    co_await stream.async_connect(tcp::endpoint(ip, c.url.port), asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    tcp::resolver resolver(*c.ioc);
+    auto endpoints = co_await resolver.async_resolve(c.url.host, std::to_string(c.url.port),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return Unavailable("cannot resolve " + c.url.host + ": " + ec.message());
+    co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec) {
     co_return Unavailable("cannot connect to " + c.url.host + ":" + std::to_string(c.url.port) + ": " + ec.message());
   }
@@ -122,13 +140,47 @@ asio::awaitable<Outcome> SendOnce(HttpClient::Impl& c, http::request<http::strin
   co_return co_await Exchange(c, *c.secure, req);
 }
 
+// A kept-alive connection the server has since closed: tried once more on a new one.
+asio::awaitable<Outcome> SendRetrying(HttpClient::Impl& c, http::request<http::string_body> req) {
+  for (int attempt = 0;; ++attempt) {
+    bool reused = c.connected();
+    Outcome out = co_await SendOnce(c, req);
+    if (out.status.ok()) co_return out;
+    c.Close();
+    if (!(reused && out.sent_nothing && attempt == 0)) co_return out;
+  }
+}
+
+http::request<http::string_body> BuildRequest(const Url& url, std::string_view method, std::string_view target,
+                                              const Headers& headers, std::string body) {
+  http::request<http::string_body> req;
+  req.method_string(method);
+  req.target(target);
+  req.version(11);
+  bool ipv6 = url.host.find(':') != std::string::npos;
+  req.set(http::field::host, (ipv6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port));
+  req.set(http::field::user_agent, "riik");
+  for (const auto& [k, v] : headers.fields()) req.set(k, v);
+  req.keep_alive(true);
+  req.body() = std::move(body);
+  req.prepare_payload();
+  return req;
+}
+
 }  // namespace
 
 HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpClient::~HttpClient() = default;
 
-Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base_url, ClientOptions options) {
+Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base_url, ClientOptions options,
+                                                       EventLoop* loop) {
   auto impl = std::make_unique<Impl>();
+  if (loop != nullptr) {
+    impl->ioc = &IoContextOf(loop);
+  } else {
+    impl->own = std::make_unique<asio::io_context>(1);
+    impl->ioc = impl->own.get();
+  }
   ASSIGN_OR_RETURN(impl->url, ParseUrl(base_url));
   impl->opts = std::move(options);
   if (impl->url.tls) {
@@ -161,31 +213,27 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base_url
 Result<HttpResponse> HttpClient::Send(std::string_view method, std::string_view target, const Headers& headers,
                                       std::string body) {
   Impl& c = *impl_;
-  http::request<http::string_body> req;
-  req.method_string(method);
-  req.target(target);
-  req.version(11);
-  bool ipv6 = c.url.host.find(':') != std::string::npos;
-  req.set(http::field::host, (ipv6 ? "[" + c.url.host + "]" : c.url.host) + ":" + std::to_string(c.url.port));
-  req.set(http::field::user_agent, "riik");
-  for (const auto& [k, v] : headers.fields()) req.set(k, v);
-  req.keep_alive(true);
-  req.body() = std::move(body);
-  req.prepare_payload();
+  if (!c.own) return Internal("HttpClient::Send on a client of an event loop (use SendAsync)");
+  Outcome out;
+  asio::co_spawn(*c.ioc, SendRetrying(c, BuildRequest(c.url, method, target, headers, std::move(body))),
+                 [&](std::exception_ptr e, Outcome o) {
+                   out = e ? Outcome{Internal("HTTP client failed unexpectedly"), {}, false} : std::move(o);
+                 });
+  c.ioc->restart();
+  c.ioc->run();
+  if (out.status.ok()) return std::move(out.response);
+  return out.status;
+}
 
-  for (int attempt = 0;; ++attempt) {
-    bool reused = c.connected();
-    Outcome out;
-    asio::co_spawn(c.ioc, SendOnce(c, req), [&](std::exception_ptr e, Outcome o) {
-      out = e ? Outcome{Internal("HTTP client failed unexpectedly"), {}, false} : std::move(o);
-    });
-    c.ioc.restart();
-    c.ioc.run();
-    if (out.status.ok()) return std::move(out.response);
-    c.Close();
-    // A kept-alive connection the server has since closed: try once on a new one.
-    if (!(reused && out.sent_nothing && attempt == 0)) return out.status;
-  }
+void HttpClient::SendAsync(std::string_view method, std::string_view target, const Headers& headers, std::string body,
+                           Done done) {
+  Impl& c = *impl_;
+  asio::co_spawn(*c.ioc, SendRetrying(c, BuildRequest(c.url, method, target, headers, std::move(body))),
+                 [done = std::move(done)](std::exception_ptr e, Outcome o) {
+                   if (e) return done(Internal("HTTP client failed unexpectedly"));
+                   if (!o.status.ok()) return done(o.status);
+                   done(std::move(o.response));
+                 });
 }
 
 Result<HttpResponse> HttpClient::PostJson(std::string_view target, const Json& body) {

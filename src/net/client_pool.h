@@ -1,5 +1,6 @@
 // Kept-alive HTTP clients to a process's peers (a security server's other security
-// servers and backends, a registry's own security server), shared by its worker threads. A call takes an idle client
+// servers and backends, a registry's own security server), shared by its threads:
+// blocking clients by worker threads, asynchronous ones by each event loop for itself. A call takes an idle client
 // for the base URL, or makes one, uses it alone, and puts it back if the exchange succeeded; a client whose exchange
 // failed is dropped with its connection. HttpClient itself is single-threaded; the pool is what lets many workers talk
 // to one peer at once. Clients older than `max_age` are not reused: their connections are made anew, so the peer's
@@ -33,14 +34,19 @@ class ClientPool {
   // `max_idle` idle clients are kept per base URL.
   explicit ClientPool(ClientOptions options, size_t max_idle = 64,
                       std::chrono::seconds max_age = std::chrono::seconds(0),  // 0: no limit
-                      PeerCheck peer_check = nullptr)
-      : options_(std::move(options)), max_idle_(max_idle), max_age_(max_age), peer_check_(std::move(peer_check)) {}
+                      PeerCheck peer_check = nullptr);
 
   // One request to `base_url` (scheme, host, port), to the peer named `peer` (checked
   // by the PeerCheck; clients are pooled per peer and URL). Transport failures as
   // HttpClient::Send (Unavailable, DeadlineExceeded); InvalidArgument for a bad URL.
   Result<HttpResponse> Send(const std::string& base_url, std::string_view method, std::string_view target,
                             const Headers& headers, std::string body, const std::string& peer = "");
+  // The same from an event loop's thread (CurrentEventLoop()), without blocking it: its
+  // clients belong to that loop (and are kept with it, not in the pool, so they go with
+  // the loop whatever outlives what), and `done` runs there with the outcome. Called off
+  // a loop, `done` gets FailedPrecondition at once.
+  void SendAsync(const std::string& base_url, std::string_view method, std::string_view target, const Headers& headers,
+                 std::string body, const std::string& peer, HttpClient::Done done);
 
  private:
   struct Pooled {
@@ -48,12 +54,14 @@ class ClientPool {
     std::chrono::steady_clock::time_point made;
   };
   Result<Pooled> Take(const std::string& key, const std::string& base_url, const std::string& peer);
+  ClientOptions OptionsFor(const std::string& base_url, const std::string& peer) const;
   void Give(const std::string& key, Pooled pooled);
 
   ClientOptions options_;
   size_t max_idle_;
   std::chrono::seconds max_age_;
   PeerCheck peer_check_;
+  uint64_t id_;  // tells this pool's clients apart among a loop's
   std::mutex mu_;
   std::map<std::string, std::vector<Pooled>> idle_;
 };

@@ -540,6 +540,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
   asio::co_spawn(*impl->iocs[0], AcceptLoop(impl.get()), asio::detached);
   for (auto& ioc : impl->iocs) {
     impl->threads.emplace_back([io = ioc.get()] {
+      SetCurrentEventLoop(io);
       auto guard = asio::make_work_guard(*io);
       io->run();
     });

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/encoding.h"
 #include "core/json.h"
@@ -20,8 +21,12 @@ TEST(EncodingTest, HexRoundTripAndErrors) {
 }
 
 TEST(EncodingTest, Base64MatchesRfc4648Vectors) {
-  const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                         {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
                                                          {"foobar", "Zm9vYmFy"}};
   for (auto [plain, encoded] : vectors) {
     EXPECT_EQ(Base64Encode(plain), encoded);
@@ -55,6 +60,18 @@ TEST(JsonTest, LimitsAndErrorsSayWhatIsWrong) {
   EXPECT_NE(huge.status().message().find("number overflow"), std::string::npos) << huge.status().message();
   auto big = ParseJson(std::string(2000, ' '), {.max_bytes = 1000, .max_depth = 32});
   EXPECT_EQ(big.status().code(), Code::kResourceExhausted);
+}
+
+TEST(MetricsTest, ReportsTheProcesssThreadsAndMemory) {
+  std::thread extra([] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
+  std::string text = Metrics().Render();
+  extra.join();
+  size_t at = text.find("\nriik_process_threads ");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_GE(std::stoi(text.substr(at + 22)), 2);  // this thread and `extra`
+  at = text.find("\nriik_process_resident_bytes ");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_GT(std::stod(text.substr(at + 29)), 1e5);
 }
 
 TEST(MetricsTest, RendersPrometheusText) {

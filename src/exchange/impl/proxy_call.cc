@@ -1,7 +1,7 @@
-// The message records of a relayed call and the wait for their logging.
+// The message records of a relayed call, and the relay from log to log.
 #include "exchange/impl/proxy_call.h"
 
-#include <future>
+#include <memory>
 
 #include "exchange/xroad_headers.h"
 
@@ -56,11 +56,39 @@ MessageRecord ResponseRecord(const CallIds& ids, const net::HttpResponse& respon
   return r;
 }
 
-Status LogAndWait(MessageLog& log, const MessageRecord& record) {
-  std::promise<Status> done;
-  std::future<Status> logged = done.get_future();
-  log.Append(record, [&done](Result<transparency::Receipt> receipt) { done.set_value(receipt.status()); });
-  return logged.get();
+namespace {
+
+// A relay under way: what the callbacks of its steps share.
+struct RelayState {
+  Relay relay;
+  net::Responder respond;
+  net::HttpResponse answer;
+};
+
+}  // namespace
+
+void RunRelay(const ProxyContext& ctx, Relay relay, net::Responder respond) {
+  net::EventLoop* loop = net::CurrentEventLoop();
+  auto state = std::make_shared<RelayState>(RelayState{std::move(relay), std::move(respond), {}});
+  if (loop == nullptr) {
+    return state->respond(state->relay.request_not_logged("the security server relays only on its network threads"));
+  }
+  const MessageRecord& request = state->relay.request;
+  ctx.log.Append(request, [&ctx, loop, state](Result<transparency::Receipt> logged) {
+    // On the log's sealer thread: back to the event loop to send, which must not wait here.
+    if (!logged.ok()) return state->respond(state->relay.request_not_logged(logged.status().message()));
+    net::Post(loop, [&ctx, state] {
+      state->relay.send([&ctx, state](Result<net::HttpResponse> outcome) {
+        state->answer = state->relay.answer(std::move(outcome));
+        ctx.log.Append(ResponseRecord(state->relay.ids, state->answer),
+                       [state](Result<transparency::Receipt> response_logged) {
+                         // The Responder may be called from any thread.
+                         if (response_logged.ok()) return state->respond(std::move(state->answer));
+                         state->respond(state->relay.response_not_logged(response_logged.status().message()));
+                       });
+      });
+    });
+  });
 }
 
 void AddResponseIds(net::Headers& headers, const CallIds& ids, const std::string& request_hash) {

@@ -1,8 +1,10 @@
 // What the consumer and provider halves of a security server share while they relay
-// one call on a worker thread: the server's parts, the identifiers of the call, and
-// logging a message and waiting for it to be durable. Private to src/exchange.
+// one call on a network thread's event loop: the server's parts, the identifiers of
+// the call, and the relay itself: the request logged, sent on, the answer logged and
+// returned, each step started by the one before's callback. Private to src/exchange.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include "exchange/xroad_error.h"
 #include "net/client_pool.h"
 #include "net/http.h"
+#include "net/router.h"
 
 namespace riik::exchange::impl {
 
@@ -51,8 +54,24 @@ CallIds IdsFor(std::string xroad_id, std::string request_id, ClientId client, Se
 MessageRecord RequestRecord(const CallIds& ids, const net::Headers& headers, std::string_view body);
 MessageRecord ResponseRecord(const CallIds& ids, const net::HttpResponse& response);
 
-// Appends `record` and waits until it is durable under a signed tree head.
-Status LogAndWait(MessageLog& log, const MessageRecord& record);
+// A call that passed its checks, as RunRelay carries it through.
+struct Relay {
+  CallIds ids;
+  MessageRecord request;
+  // Sends the request on (to the provider's server, or to the backend) with an
+  // asynchronous client of the calling event loop; runs on that loop.
+  std::function<void(net::HttpClient::Done)> send;
+  // The answer for the caller, made of what `send` got.
+  std::function<net::HttpResponse(Result<net::HttpResponse>)> answer;
+  // The answers when the request, or the response, could not be logged.
+  std::function<net::HttpResponse(const std::string& why)> request_not_logged;
+  std::function<net::HttpResponse(const std::string& why)> response_not_logged;
+};
+
+// Logs the request; once it is durable, sends it on from the calling thread's event
+// loop (CurrentEventLoop(), which must be set); logs the response made of the answer;
+// once that is durable, responds. Nothing waits in a thread meanwhile.
+void RunRelay(const ProxyContext& ctx, Relay relay, net::Responder respond);
 
 // The X-Road headers a response carries back to the caller (PR-REST §4.3).
 void AddResponseIds(net::Headers& headers, const CallIds& ids, const std::string& request_hash);
@@ -61,8 +80,9 @@ void AddResponseIds(net::Headers& headers, const CallIds& ids, const std::string
 // security server may pass on, and none of the X-Road headers (the caller adds its own).
 net::HttpResponse RelayedResponse(net::HttpResponse&& response);
 
-// Runs the two halves (consumer_proxy.cc, provider_proxy.cc).
-net::HttpResponse ConsumerCall(const ProxyContext& ctx, const net::HttpRequest& req);
-net::HttpResponse ProviderCall(const ProxyContext& ctx, const net::HttpRequest& req);
+// The two halves (consumer_proxy.cc, provider_proxy.cc): check the call and answer a
+// refusal at once, or RunRelay it.
+void ConsumerCall(const ProxyContext& ctx, net::HttpRequest&& req, net::Responder respond);
+void ProviderCall(const ProxyContext& ctx, net::HttpRequest&& req, net::Responder respond);
 
 }  // namespace riik::exchange::impl

@@ -20,4 +20,10 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
+class EventLoop;  // client.h: the opaque handle to an io_context a server's thread runs
+inline asio::io_context& IoContextOf(EventLoop* loop) { return *reinterpret_cast<asio::io_context*>(loop); }
+inline EventLoop* LoopOf(asio::io_context* ioc) { return reinterpret_cast<EventLoop*>(ioc); }
+// Marks the calling thread as running `loop` (null: none), for CurrentEventLoop().
+void SetCurrentEventLoop(asio::io_context* loop);
+
 }  // namespace riik::net

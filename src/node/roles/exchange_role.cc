@@ -77,8 +77,10 @@ class ExchangeService : public RoleService {
  public:
   ~ExchangeService() override {
     if (provider_) provider_->Stop();  // no call may reach the proxy once it goes
-    provider_.reset();
+    // The proxy's last log callbacks post to the provider listener's event loop: the
+    // loop must still exist (stopped) while the proxy goes.
     proxy_.reset();
+    provider_.reset();
   }
 
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
@@ -137,8 +139,6 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   o.backend_http.ca_file = trust_root;
   o.backend_http.cert_file = role.Setting("backend_cert", o.peer_tls.cert_file);
   o.backend_http.key_file = role.Setting("backend_key", o.peer_tls.key_file);
-  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 32, 1, 1024));
-  o.workers = static_cast<int>(workers);
   ASSIGN_OR_RETURN(int64_t max_body, role.Number("max_body_bytes", kDefaultMaxBody, 1, 1LL << 30));
   o.max_body_bytes = static_cast<size_t>(max_body);
   for (const auto& [key, value] : role.settings) {
@@ -197,11 +197,11 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(o.rights, exchange::AccessRights::Open(*store));
   ASSIGN_OR_RETURN(proxy_, SecurityProxy::Create(std::move(o)));
 
-  // Per client subsystem: a rate and an in-flight cap (below the worker count), so that
-  // one client's flood leaves workers for the others.
+  // Per client subsystem: a rate and an in-flight cap, so that one client's flood leaves
+  // room (log batches, connections to peers) for the others.
   ASSIGN_OR_RETURN(int64_t rate, role.Number("client_rate_per_s", 2000, 1, 10'000'000));
   ASSIGN_OR_RETURN(int64_t burst, role.Number("client_burst", 400, 1, 10'000'000));
-  ASSIGN_OR_RETURN(int64_t in_flight, role.Number("client_max_in_flight", std::max<int64_t>(1, workers / 2), 1, 4096));
+  ASSIGN_OR_RETURN(int64_t in_flight, role.Number("client_max_in_flight", 64, 1, 4096));
   admission_ =
       std::make_unique<exchange::Admission>(exchange::AdmissionOptions{.rate_per_s = static_cast<double>(rate),
                                                                        .burst = static_cast<double>(burst),
