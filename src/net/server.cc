@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -33,7 +34,9 @@ struct Conn {
   tcp::socket* socket = nullptr;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   bool timed_out = false;
-  bool idle = false;  // waiting for the next request on a kept-alive connection
+  bool idle = false;                   // waiting for the next request on a kept-alive connection
+  asio::steady_timer* wake = nullptr;  // while a request waits for its asynchronous handler
+  bool forced = false;                 // closed by the server's stop
 
   void ExpireIn(std::chrono::milliseconds d) {
     timed_out = false;
@@ -52,7 +55,7 @@ struct Sweeper {
   void Tick() {
     timer.expires_after(std::chrono::milliseconds(100));
     timer.async_wait([this](const error_code& ec) {
-      if (ec) return;
+      if (ec || stopped) return;
       auto now = std::chrono::steady_clock::now();
       for (Conn* c : conns) {
         if (c->deadline <= now) {
@@ -73,16 +76,65 @@ struct Sweeper {
       }
     }
   }
+  // The server stops: every connection is closed, a request waiting for its handler
+  // woken to be answered 503.
+  void CloseAll() {
+    for (Conn* c : conns) {
+      c->forced = true;
+      error_code ignored;
+      c->socket->cancel(ignored);
+      c->socket->close(ignored);
+      if (c->wake) c->wake->cancel();
+    }
+  }
+  void StopTicking() {
+    stopped = true;
+    timer.cancel();
+  }
+  bool stopped = false;
 };
 
+struct EventLoops::Impl {
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  std::vector<std::thread> threads;
+  std::once_flag stopped;
+};
+
+EventLoops::EventLoops(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventLoops::~EventLoops() { Stop(); }
+
+std::shared_ptr<EventLoops> EventLoops::Start(int threads) {
+  auto impl = std::make_unique<Impl>();
+  for (int i = 0; i < std::max(1, threads); ++i) impl->iocs.push_back(std::make_unique<asio::io_context>(1));
+  for (auto& ioc : impl->iocs) {
+    impl->threads.emplace_back([io = ioc.get()] {
+      SetCurrentEventLoop(io);
+      auto guard = asio::make_work_guard(*io);
+      io->run();
+    });
+  }
+  return std::shared_ptr<EventLoops>(new EventLoops(std::move(impl)));
+}
+
+size_t EventLoops::size() const { return impl_->iocs.size(); }
+EventLoop* EventLoops::loop(size_t i) const { return LoopOf(impl_->iocs[i].get()); }
+
+void EventLoops::Stop() {
+  std::call_once(impl_->stopped, [this] {
+    for (auto& ioc : impl_->iocs) ioc->stop();
+    for (auto& t : impl_->threads) t.join();
+  });
+}
+
 struct HttpServer::Impl {
+  std::shared_ptr<EventLoops> loops;  // first: goes last (the sweepers' timers are on them)
+  bool own_loops = false;
   ServerOptions opts;
   Router router;
   std::unique_ptr<asio::ssl::context> ssl;
-  std::vector<std::unique_ptr<asio::io_context>> iocs;
-  std::vector<std::unique_ptr<Sweeper>> sweepers;  // one per io_context
-  std::unique_ptr<tcp::acceptor> acceptor;         // on iocs[0]; sockets are spread over all
-  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<Sweeper>> sweepers;  // one per loop
+  std::unique_ptr<tcp::acceptor> acceptor;         // on loop 0; sockets are spread over all
+  bool accepting = false;                          // the accept loop runs, under mu
   uint16_t port = 0;
   std::atomic<bool> stopping{false};
   std::atomic<bool> stopped{false};
@@ -132,6 +184,9 @@ struct HttpServer::Impl {
   }
 
   std::atomic<bool> joined{false};  // threads are gone: frames destroyed now must not touch sweepers
+
+  asio::io_context& ioc(size_t i) const { return IoContextOf(loops->loop(i)); }
+  size_t loop_count() const { return loops->size(); }
 
   void Enter(Sweeper& sw, Conn* c) {
     sw.conns.insert(c);
@@ -272,21 +327,25 @@ std::optional<HttpResponse> BuiltIn(const HttpServer::Impl& s, const HttpRequest
   return TextResponse(Metrics().Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
-// Waits for the response of an asynchronous route, which may come from any thread.
-asio::awaitable<HttpResponse> AwaitAsync(const Router& router, HttpRequest&& req) {
+// Waits for the response of an asynchronous route, which may come from any thread; when
+// the server stops meanwhile (it closed the connection), 503.
+asio::awaitable<HttpResponse> AwaitAsync(const Router& router, Conn& conn, HttpRequest&& req) {
   auto pending = std::make_shared<Pending>();
   asio::steady_timer wake(co_await asio::this_coro::executor, std::chrono::steady_clock::time_point::max());
   {
     std::lock_guard lock(pending->mu);
     pending->wake = &wake;
   }
+  conn.wake = &wake;
   struct Detach {
     std::shared_ptr<Pending> p;
+    Conn& conn;
     ~Detach() {
+      conn.wake = nullptr;
       std::lock_guard lock(p->mu);
       p->wake = nullptr;
     }
-  } detach{pending};
+  } detach{pending, conn};
   try {  // if the handler throws, its dropped Responder answers 500
     router.Dispatch(std::move(req), Responder([pending](HttpResponse r) {
                       std::lock_guard lock(pending->mu);
@@ -306,6 +365,7 @@ asio::awaitable<HttpResponse> AwaitAsync(const Router& router, HttpRequest&& req
       std::lock_guard lock(pending->mu);
       if (pending->response) co_return std::move(*pending->response);
     }
+    if (conn.forced) co_return JsonError(503, "stopping", "the server is stopping");
     error_code ec;
     co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -379,7 +439,7 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, con
       spdlog::error("{}: handler failed: {}", opts.name, e.what());
       resp = JsonError(500, "internal", "the server failed to handle the request");
     }
-    if (!answered) resp = co_await AwaitAsync(s->router, std::move(req));
+    if (!answered) resp = co_await AwaitAsync(s->router, conn, std::move(req));
     int status = resp.status;
     keep_alive = keep_alive && !s->stopping;
     ec = co_await WriteResponse(stream, conn, std::move(resp), version, keep_alive, opts);
@@ -392,7 +452,9 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, con
   }
 }
 
-asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::socket socket) {
+// `keep` holds the server for as long as the connection lasts.
+asio::awaitable<void> RunSession(std::shared_ptr<HttpServer::Impl> keep, Sweeper* sweeper, tcp::socket socket) {
+  HttpServer::Impl* s = keep.get();
   error_code ec;
   auto ep = socket.remote_endpoint(ec);
   std::string address = ec ? "?" : ep.address().to_string();
@@ -452,12 +514,21 @@ asio::awaitable<void> RunSession(HttpServer::Impl* s, Sweeper* sweeper, tcp::soc
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }
 
-asio::awaitable<void> AcceptLoop(HttpServer::Impl* s) {
+asio::awaitable<void> AcceptLoop(std::shared_ptr<HttpServer::Impl> keep) {
+  HttpServer::Impl* s = keep.get();
+  struct Done {  // however the loop ends
+    HttpServer::Impl* s;
+    ~Done() {
+      std::lock_guard lock(s->mu);
+      s->accepting = false;
+      s->sessions_done.notify_all();
+    }
+  } done{s};
   size_t next = 0;
   for (;;) {
     error_code ec;
-    size_t i = next++ % s->iocs.size();
-    auto& target = *s->iocs[i];
+    size_t i = next++ % s->loop_count();
+    auto& target = s->ioc(i);
     tcp::socket socket = co_await s->acceptor->async_accept(target, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (s->stopping || ec == asio::error::operation_aborted) co_return;
@@ -467,14 +538,15 @@ asio::awaitable<void> AcceptLoop(HttpServer::Impl* s) {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    asio::co_spawn(target, RunSession(s, s->sweepers[i].get(), std::move(socket)), [s](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        spdlog::error("{}: connection failed: {}", s->opts.name, ex.what());
-      }
-    });
+    asio::co_spawn(target, RunSession(keep, s->sweepers[i].get(), std::move(socket)),
+                   [name = s->opts.name](std::exception_ptr e) {
+                     if (!e) return;
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       spdlog::error("{}: connection failed: {}", name, ex.what());
+                     }
+                   });
   }
 }
 
@@ -501,12 +573,12 @@ Status LoadTls(HttpServer::Impl& s) {
 
 }  // namespace
 
-HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Router router) {
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_shared<Impl>();
   impl->opts = std::move(options);
   impl->router = std::move(router);
   impl->active =
@@ -517,11 +589,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
       "riik_http_connections_refused_total",
       "Connections refused because their address had max_connections_per_address open", {{"server", impl->opts.name}});
   if (impl->opts.tls) RETURN_IF_ERROR(LoadTls(*impl));
-  int threads = std::max(1, impl->opts.threads);
-  for (int i = 0; i < threads; ++i) {
-    impl->iocs.push_back(std::make_unique<asio::io_context>(1));
-    impl->sweepers.push_back(std::make_unique<Sweeper>(*impl->iocs.back()));
-    impl->sweepers.back()->Tick();
+  impl->loops = impl->opts.loops;
+  impl->opts.loops.reset();
+  if (!impl->loops) {
+    impl->loops = EventLoops::Start(impl->opts.threads);
+    impl->own_loops = true;
+  }
+  for (size_t i = 0; i < impl->loop_count(); ++i) {
+    impl->sweepers.push_back(std::make_unique<Sweeper>(impl->ioc(i)));
+    asio::post(impl->ioc(i), [sw = impl->sweepers.back().get()] { sw->Tick(); });
   }
 
   error_code ec;
@@ -529,7 +605,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
   if (ec) return InvalidArgument("'" + impl->opts.host + "' is not an IP address to listen on");
   tcp::endpoint endpoint(address, impl->opts.port);
   std::string where = impl->opts.host + ":" + std::to_string(impl->opts.port);
-  impl->acceptor = std::make_unique<tcp::acceptor>(*impl->iocs[0]);
+  impl->acceptor = std::make_unique<tcp::acceptor>(impl->ioc(0));
   impl->acceptor->open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) impl->acceptor->bind(endpoint, ec);
@@ -537,14 +613,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
   if (ec) return Unavailable("cannot listen on " + where + " for " + impl->opts.name + ": " + ec.message());
   impl->port = impl->acceptor->local_endpoint().port();
 
-  asio::co_spawn(*impl->iocs[0], AcceptLoop(impl.get()), asio::detached);
-  for (auto& ioc : impl->iocs) {
-    impl->threads.emplace_back([io = ioc.get()] {
-      SetCurrentEventLoop(io);
-      auto guard = asio::make_work_guard(*io);
-      io->run();
-    });
-  }
+  impl->accepting = true;
+  asio::co_spawn(impl->ioc(0), AcceptLoop(impl), asio::detached);
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
@@ -566,22 +636,53 @@ std::string HttpServer::url() const {
   return std::string(impl_->ssl ? "https://" : "http://") + host + ":" + std::to_string(impl_->port);
 }
 
+namespace {
+
+// Runs `fn` on every loop of `s` and waits (up to `limit`) until each has: what was
+// queued there before it has run too.
+bool OnEveryLoop(HttpServer::Impl& s, const std::function<void(size_t)>& fn, std::chrono::milliseconds limit) {
+  auto left = std::make_shared<std::atomic<size_t>>(s.loop_count());
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> all = done->get_future();
+  for (size_t i = 0; i < s.loop_count(); ++i) {
+    asio::post(s.ioc(i), [fn, i, left, done] {
+      fn(i);
+      if (--*left == 0) done->set_value();
+    });
+  }
+  return all.wait_for(limit) == std::future_status::ready;
+}
+
+}  // namespace
+
 void HttpServer::Stop() {
   Impl& s = *impl_;
   if (s.stopped.exchange(true)) return;
   s.stopping = true;
-  asio::post(*s.iocs[0], [&s] {
+  asio::post(s.ioc(0), [&s] {
     error_code ec;
     s.acceptor->close(ec);
   });
-  for (size_t i = 0; i < s.iocs.size(); ++i) asio::post(*s.iocs[i], [sw = s.sweepers[i].get()] { sw->CloseIdle(); });
+  OnEveryLoop(
+      s, [&s](size_t i) { s.sweepers[i]->CloseIdle(); }, s.opts.shutdown_grace);
+  auto quiet = [&s] { return s.sessions == 0 && !s.accepting; };
   {
     std::unique_lock lock(s.mu);
-    s.sessions_done.wait_for(lock, s.opts.shutdown_grace, [&] { return s.sessions == 0; });
+    s.sessions_done.wait_for(lock, s.opts.shutdown_grace, quiet);
   }
-  for (auto& ioc : s.iocs) ioc->stop();
-  for (auto& t : s.threads) t.join();
-  s.threads.clear();
+  // What is left (a handler that has not answered, a client that does not read) is
+  // closed; its coroutines end on their loops.
+  OnEveryLoop(
+      s, [&s](size_t i) { s.sweepers[i]->CloseAll(); }, std::chrono::seconds(5));
+  {
+    std::unique_lock lock(s.mu);
+    if (!s.sessions_done.wait_for(lock, std::chrono::seconds(5), quiet)) {
+      spdlog::error("{}: {} connections did not end; the server is left to them", s.opts.name, s.sessions);
+    }
+  }
+  OnEveryLoop(
+      s, [&s](size_t i) { s.sweepers[i]->StopTicking(); }, std::chrono::seconds(5));
+  if (s.own_loops) s.loops->Stop();
   s.joined = true;
 }
 

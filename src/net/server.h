@@ -1,6 +1,6 @@
 // HttpServer: HTTP/1.1 over TCP or TLS (optionally mutual TLS) on Boost.Beast with
-// C++20 coroutines. One io_context and thread per configured thread, each with its own
-// SO_REUSEPORT acceptor. Keep-alive, header/body limits, timeouts, graceful stop.
+// C++20 coroutines, on event loops of its own (one thread each) or on a process's shared
+// EventLoops. Keep-alive, header/body limits, timeouts, graceful stop.
 // Every server answers GET /healthz and GET /metrics itself.
 //
 // Malformed requests are answered with a JSON error and the connection is closed:
@@ -20,6 +20,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "net/event_loops.h"
 #include "net/router.h"
 
 namespace riik::net {
@@ -44,7 +45,9 @@ struct ServerOptions {
   std::string name = "http";  // label in metrics and logs
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port (see HttpServer::port())
-  int threads = 1;
+  int threads = 1;    // event loops of its own, when `loops` is not set
+  // Shared event loops (the node's) to serve on instead; they must outlive the server.
+  std::shared_ptr<EventLoops> loops;
   std::optional<TlsServerConfig> tls;
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 1024 * 1024;
@@ -78,14 +81,16 @@ class HttpServer {
   std::string url() const;
 
   // Stops accepting, lets in-flight requests finish (up to shutdown_grace), closes idle
-  // keep-alive connections and joins the threads. Idempotent.
+  // keep-alive connections, then closes what is left (a request still waiting for its
+  // handler is answered 503) and joins its own threads. On shared loops, returns once
+  // none of its connections is left on them. Idempotent.
   void Stop();
 
   struct Impl;
 
  private:
-  explicit HttpServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit HttpServer(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;  // also held by its connections while they last
 };
 
 }  // namespace riik::net

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/encoding.h"
 #include "core/file.h"
@@ -16,6 +17,7 @@
 #include "embassy/segment.h"
 #include "embassy/shipper.h"
 #include "embassy/vault.h"
+#include "node/role.h"
 #include "node/role_keys.h"
 #include "node/roles/central_role.h"
 #include "node/roles/embassy_role.h"
@@ -151,6 +153,10 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   // Stores, keys and tokens live here: only the operator's account may enter.
   RETURN_IF_ERROR(MakePrivateDirectory(config.data_dir).WithContext("the data directory"));
   std::unique_ptr<Node> node(new Node(std::move(config)));
+  // One event loop per core for every listener of the node (more if a role asks).
+  int loops = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  for (const auto& role : node->config_.roles) loops = std::max(loops, role.listen.threads);
+  node->loops_ = net::EventLoops::Start(loops);
   ASSIGN_OR_RETURN(store::Store * events, node->OpenStore("node"));
   RETURN_IF_ERROR(events->EnsureTables({kEventsTable}));
   RETURN_IF_ERROR(node->StartVault());
@@ -187,7 +193,14 @@ Status Node::StartRole(const RoleConfig& role) {
   opts.name = role.name;
   opts.host = role.listen.host;
   opts.port = role.listen.port;
-  opts.threads = role.listen.threads;
+  // Every listener serves on the node's event loops, except the trust services': the
+  // security servers ask the OCSP responder from their loops (a TLS handshake's peer
+  // check), which would wait forever for a responder queued behind them on the same loops.
+  if (role.kind == "trust") {
+    opts.threads = role.listen.threads;
+  } else {
+    opts.loops = loops_;
+  }
   opts.tls = role.listen.tls;
   if (service && opts.tls) {
     RoleService::ListenerPolicy policy = service->listener_policy();
@@ -268,6 +281,10 @@ void Node::Stop() {
     stopped_ = true;
   }
   for (auto it = servers_.rbegin(); it != servers_.rend(); ++it) (*it)->Stop();
+  for (auto& service : services_) service->StopListening();
+  // No connection is left on the loops: they stop, and what they still hold (a log's
+  // callback for a relay the stop cut short) never runs and goes with them, last.
+  if (loops_) loops_->Stop();
   blocking_.Stop();
   services_.clear();
   Status st = RecordEvent("stop", Json::object());

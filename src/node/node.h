@@ -24,6 +24,8 @@ class Shipper;
 
 namespace riik::node {
 
+class RoleService;  // role.h
+
 struct RunningRole {
   std::string name;
   std::string kind;
@@ -45,6 +47,9 @@ class Node {
   const NodeConfig& config() const { return config_; }
   // For handlers that block on disk or the database.
   ThreadPool& blocking() { return blocking_; }
+  // The network threads every listener of the node shares, one event loop per core (or
+  // more, if a role's `threads` asks for more).
+  const std::shared_ptr<net::EventLoops>& loops() const { return loops_; }
   int64_t started_at() const { return started_at_; }
 
   // Each store's shipping to the data embassies ([shipping]): mode, head, what each
@@ -70,9 +75,10 @@ class Node {
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<store::Store>> stores_;
   std::map<std::string, std::unique_ptr<embassy::Shipper>> shippers_;  // stopped before stores_ close
-  std::unique_ptr<Periodic> vault_keeper_;  // keeps the vault store in line with the files
+  std::unique_ptr<Periodic> vault_keeper_;                             // keeps the vault store in line with the files
+  std::shared_ptr<net::EventLoops> loops_;                             // outlives the servers and role services on it
   std::vector<std::unique_ptr<net::HttpServer>> servers_;
-  std::vector<std::shared_ptr<void>> services_;  // role state the servers' handlers use
+  std::vector<std::shared_ptr<RoleService>> services_;  // role state the servers' handlers use
   std::vector<RunningRole> roles_;
   ThreadPool blocking_{2};
   bool stopped_ = false;

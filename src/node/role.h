@@ -34,6 +34,9 @@ class RoleService {
     bool require_tls13 = false;
   };
   virtual ListenerPolicy listener_policy() const { return {}; }
+  // Stops the listeners the role runs itself (on the node's event loops), before the
+  // node stops those loops. Nothing else goes yet.
+  virtual void StopListening() {}
 };
 
 }  // namespace riik::node

@@ -84,6 +84,9 @@ class ExchangeService : public RoleService {
   }
 
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
+  void StopListening() override {
+    if (provider_) provider_->Stop();
+  }
   std::vector<std::string> stores() const override { return {store_}; }
   ListenerPolicy listener_policy() const override {
     ListenerPolicy policy;
@@ -111,7 +114,7 @@ class ExchangeService : public RoleService {
   // registered server may call.
   Status CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& expected = "",
                    const std::string& address = "");
-  Status StartProviderListener(const RoleConfig& role, const std::string& trust_root);
+  Status StartProviderListener(Node& node, const RoleConfig& role, const std::string& trust_root);
 
   std::string store_;
   std::string consumer_url_;
@@ -207,7 +210,7 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
                                                                        .burst = static_cast<double>(burst),
                                                                        .max_in_flight = static_cast<int>(in_flight)});
 
-  return StartProviderListener(role, trust_root);
+  return StartProviderListener(node, role, trust_root);
 }
 
 Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const std::string& expected,
@@ -234,17 +237,18 @@ Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const 
   return status;
 }
 
-Status ExchangeService::StartProviderListener(const RoleConfig& role, const std::string& trust_root) {
+Status ExchangeService::StartProviderListener(Node& node, const RoleConfig& role, const std::string& trust_root) {
   ASSIGN_OR_RETURN(std::string listen, role.Required("provider_listen", "HOST:PORT for other security servers"));
   auto address = net::ParseUrl("https://" + listen);
   if (!address.ok()) return InvalidArgument("provider_listen must be HOST:PORT, got '" + listen + "'");
-  // More than one: a handshake waiting on the OCSP responder stalls only its own thread.
-  ASSIGN_OR_RETURN(int64_t threads, role.Number("provider_threads", 2, 1, 256));
   net::ServerOptions so;
   so.name = role.name + "-provider";
   so.host = address->host;
   so.port = address->port;
-  so.threads = static_cast<int>(threads);
+  // On the node's event loops, like every listener. A peer's first handshake after its
+  // OCSP status went stale waits for the responder on the loop it came in on; only
+  // registered servers get that far, at most once per peer per ocsp_freshness_s.
+  so.loops = node.loops();
   so.max_body_bytes = ExchangeListenerBodyLimit(role);
   // Every caller here is another security server: its connections are capped per peer
   // address, before the TLS handshake (a consumer keeps at most one per worker).

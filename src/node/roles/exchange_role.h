@@ -16,7 +16,7 @@
 //   trust_root          the state root certificate: peers, TSA and evidence chain to it
 //   auth_cert, auth_key the member's TLS authentication certificate (chain) and key (tls-client)
 //   tls_cert, tls_key   the provider listener's server certificate (chain) and key (tls-server)
-//   provider_listen     HOST:PORT of the provider listener; provider_threads (default 2);
+//   provider_listen     HOST:PORT of the provider listener (on the node's event loops);
 //                       provider_max_connections_per_peer (128) caps each peer address
 //   signing_cert, signing_key, key_passphrase_file  the member's signing certificate
 //                       (chain, leaf first) and key for the message log
