@@ -95,7 +95,12 @@ void SignedLog::RegisterMetrics() {
 
 void SignedLog::Start() {
   sealer_ = std::thread([this] { SealLoop(); });
-  if (options_.timestamp) timestamper_ = std::thread([this] { TimestampLoop(); });
+  if (options_.timestamp) {
+    timestamp_backoff_ = options_.timestamp_retry_min;
+    scheduler_ = TimestampScheduler::Shared();
+    timestamp_task_ = scheduler_->Add([this] { return TimestampStep(); });
+    scheduler_->Wake(timestamp_task_);  // heads left untimestamped before a restart
+  }
 }
 
 SignedLog::~SignedLog() {
@@ -105,12 +110,7 @@ SignedLog::~SignedLog() {
   }
   queue_cv_.notify_all();
   if (sealer_.joinable()) sealer_.join();
-  {
-    std::lock_guard lock(timestamp_mu_);
-    timestamp_stopping_ = true;
-  }
-  timestamp_cv_.notify_all();
-  if (timestamper_.joinable()) timestamper_.join();
+  if (scheduler_) scheduler_->Remove(timestamp_task_);
   Labels labels = {{"log", options_.log_id}};
   Metrics().RemoveCallbackGauge("riik_signed_log_pending_timestamps", labels);
   Metrics().RemoveCallbackGauge("riik_signed_log_oldest_pending_timestamp_age_seconds", labels);
@@ -174,7 +174,7 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
     untimestamped_.push_back({head->tree_size, head->time_us});
     newest_untimestamped_ = *head;
   }
-  timestamp_cv_.notify_one();
+  if (scheduler_) scheduler_->Wake(timestamp_task_);
   leaves_total_->Add(batch.size());
   batches_total_->Add();
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -203,34 +203,34 @@ Result<SignedTreeHead> SignedLog::StoreBatch(const std::vector<Pending>& batch, 
 
 // Timestamps the newest signed head whenever there is one not yet covered, at most once
 // per timestamp_interval: one token covers every earlier head too (evidence adds a
-// consistency proof), so after an outage a single token catches up, and the TSA sees at
-// most one request in flight per log.
-void SignedLog::TimestampLoop() {
-  std::chrono::milliseconds backoff = options_.timestamp_retry_min;
-  for (;;) {
-    SignedTreeHead head;
-    {
-      std::unique_lock lock(timestamp_mu_);
-      timestamp_cv_.wait(lock, [&] { return timestamp_stopping_ || newest_untimestamped_.has_value(); });
-      if (timestamp_stopping_) return;
-      head = *newest_untimestamped_;
-    }
-    Status stamped = TimestampHead(head);
-    std::unique_lock lock(timestamp_mu_);
-    if (stamped.ok()) {
-      while (!untimestamped_.empty() && untimestamped_.front().tree_size <= head.tree_size) untimestamped_.pop_front();
-      if (newest_untimestamped_ && newest_untimestamped_->tree_size <= head.tree_size) newest_untimestamped_.reset();
-      backoff = options_.timestamp_retry_min;
-      timestamp_cv_.wait_for(lock, options_.timestamp_interval, [&] { return timestamp_stopping_; });
-      continue;
-    }
+// consistency proof), so after an outage a single token catches up. Runs on the
+// process's timestamp scheduler; returns when it wants to run again.
+std::optional<std::chrono::steady_clock::time_point> SignedLog::TimestampStep() {
+  const auto now = std::chrono::steady_clock::now();
+  SignedTreeHead head;
+  {
+    std::lock_guard lock(timestamp_mu_);
+    if (!newest_untimestamped_) return std::nullopt;  // woken again by the next sealed head
+    if (now < next_timestamp_) return next_timestamp_;
+    head = *newest_untimestamped_;
+  }
+  Status stamped = TimestampHead(head);
+  std::lock_guard lock(timestamp_mu_);
+  if (stamped.ok()) {
+    while (!untimestamped_.empty() && untimestamped_.front().tree_size <= head.tree_size) untimestamped_.pop_front();
+    if (newest_untimestamped_ && newest_untimestamped_->tree_size <= head.tree_size) newest_untimestamped_.reset();
+    timestamp_backoff_ = options_.timestamp_retry_min;
+    next_timestamp_ = std::chrono::steady_clock::now() + options_.timestamp_interval;
+  } else {
     timestamp_failures_total_->Add();
     spdlog::warn(
         "signed log {}: timestamping the tree head of size {} failed ({} heads waiting), retrying in {} ms: {}",
-        options_.log_id, head.tree_size, untimestamped_.size(), backoff.count(), stamped.ToString());
-    timestamp_cv_.wait_for(lock, backoff, [&] { return timestamp_stopping_; });
-    backoff = std::min(backoff * 2, options_.timestamp_retry_max);
+        options_.log_id, head.tree_size, untimestamped_.size(), timestamp_backoff_.count(), stamped.ToString());
+    next_timestamp_ = std::chrono::steady_clock::now() + timestamp_backoff_;
+    timestamp_backoff_ = std::min(timestamp_backoff_ * 2, options_.timestamp_retry_max);
   }
+  if (!newest_untimestamped_) return std::nullopt;
+  return next_timestamp_;
 }
 
 Status SignedLog::TimestampHead(const SignedTreeHead& head) {

@@ -3,7 +3,8 @@
 // owner's journaled store. Leaves are sealed in batches: one signed tree head (ECDSA
 // P-256, the owner's signing key) and one store transaction per batch, so signing and
 // fsync cost are shared by every leaf of the batch. Tree heads are timestamped by the
-// TSA in the background; a TSA outage never holds up Append. EntriesFor() exports the
+// TSA in the background (on the process's one timestamping thread, timestamp_scheduler.h);
+// a TSA outage never holds up Append. EntriesFor() exports the
 // proofs for one key that entry_check.h checks offline. What a leaf means is its user's:
 // the exchange's message log (X-Road messages by X-Road-Id), the data tracker (accesses
 // by personal code). Format: docs/formats/signed_log.md.
@@ -31,6 +32,7 @@
 #include "ledger/merkle.h"
 #include "ledger/merkle_frontier.h"
 #include "store/store.h"
+#include "transparency/timestamp_scheduler.h"
 #include "transparency/tree_head.h"
 #include "transparency/verify.h"
 #include "trust/timestamp_client.h"
@@ -134,7 +136,7 @@ class SignedLog {
   void SealLoop();
   void SealBatch(std::vector<Pending> batch);
   Result<SignedTreeHead> StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next);
-  void TimestampLoop();
+  std::optional<std::chrono::steady_clock::time_point> TimestampStep();
   Status TimestampHead(const SignedTreeHead& head);
   void RegisterMetrics();
 
@@ -153,11 +155,11 @@ class SignedLog {
   ledger::MerkleTree tree_;     // every stored leaf, for proofs
   std::optional<SignedTreeHead> latest_;
 
-  mutable std::mutex timestamp_mu_;
-  std::condition_variable timestamp_cv_;
+  mutable std::mutex timestamp_mu_;        // guards what follows, to the scheduler
   std::deque<PendingHead> untimestamped_;  // signed heads after the last timestamped one
   std::optional<SignedTreeHead> newest_untimestamped_;
-  bool timestamp_stopping_ = false;
+  std::chrono::steady_clock::time_point next_timestamp_{};  // not before (interval, backoff)
+  std::chrono::milliseconds timestamp_backoff_{0};
 
   Counter* leaves_total_ = nullptr;
   Counter* batches_total_ = nullptr;
@@ -165,7 +167,8 @@ class SignedLog {
   Counter* timestamp_failures_total_ = nullptr;
 
   std::thread sealer_;
-  std::thread timestamper_;
+  std::shared_ptr<TimestampScheduler> scheduler_;  // null without a TSA
+  uint64_t timestamp_task_ = 0;
 };
 
 }  // namespace riik::transparency

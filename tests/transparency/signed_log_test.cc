@@ -306,6 +306,27 @@ TEST_F(SignedLogTest, OpenRefusesAKeyThatIsNotTheCertificates) {
   EXPECT_EQ(OpenLog(std::move(p384)).status().code(), Code::kInvalidArgument);
 }
 
+// Every log of a process is timestamped on one thread: a log whose TSA is down keeps
+// retrying without holding up another's timestamps.
+TEST_F(SignedLogTest, LogsShareTheTimestampingThreadAndOneTsaOutageStaysItsOwn) {
+  OpenLog();
+  SignedLogOptions other = Options();
+  other.log_id = "another log";
+  other.timestamp = [](std::string_view) -> Result<std::string> { return Unavailable("its TSA is down (test)"); };
+  auto second = OpenLog(std::move(other));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  std::promise<Result<Receipt>> done;
+  (*second)->Append("k", TestLeaf("k", 1), [&done](Result<Receipt> r) { done.set_value(std::move(r)); });
+  ASSERT_TRUE(done.get_future().get().ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(AppendAndWait("id-" + std::to_string(i), TestLeaf("id-" + std::to_string(i), i)).ok());
+  EXPECT_TRUE(WaitForTimestamps());
+  EXPECT_EQ((*second)->pending_timestamps(), 1);
+  second->reset();  // leaves the shared thread while its step may be retrying
+  ASSERT_TRUE(AppendAndWait("after", TestLeaf("after", 9)).ok());
+  EXPECT_TRUE(WaitForTimestamps());
+}
+
 TEST_F(SignedLogTest, OpenRefusesALogWithoutALeafCheck) {
   SignedLogOptions o = Options();
   o.leaf_check = nullptr;

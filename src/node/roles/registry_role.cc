@@ -24,10 +24,11 @@ namespace {
 class RegistryService : public RoleService {
  public:
   RegistryService(std::string store_name, store::Store& store, std::unique_ptr<registry::ExchangeCaller> caller,
-                  std::unique_ptr<tracker::Tracker> tracker, const registry::RegistryInfo& info)
+                  std::unique_ptr<tracker::Tracker> tracker, const registry::RegistryInfo& info, int workers)
       : store_name_(std::move(store_name)),
         caller_(std::move(caller)),
         tracker_(std::move(tracker)),
+        workers_(workers),
         context_{store, caller_.get(), &workers_, tracker_.get(), nullptr, info.ClientId()} {
     if (!caller_) return;
     // The population register tells subscribers of changes; the others subscribe.
@@ -63,7 +64,9 @@ class RegistryService : public RoleService {
   std::string store_name_;
   std::unique_ptr<registry::ExchangeCaller> caller_;
   std::unique_ptr<tracker::Tracker> tracker_;
-  ThreadPool workers_{8};
+  // Answers run here: they read the store and may wait on the exchange (the tax board on
+  // the bank), so each registry has workers of its own, never another's.
+  ThreadPool workers_;
   std::unique_ptr<registry::Outbox> outbox_;
   std::unique_ptr<registry::Subscription> subscription_;  // answers that wait on the exchange
   registry::RegistryContext context_;
@@ -172,7 +175,9 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
   }
   ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role));
   ASSIGN_OR_RETURN(std::unique_ptr<tracker::Tracker> tracker, OpenTracker(node, role, *store, info->ClientId()));
-  auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller), std::move(tracker), *info);
+  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 4, 1, 256));
+  auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller), std::move(tracker), *info,
+                                                   static_cast<int>(workers));
   service->exchange_pins_ = std::move(pins);
   std::string dir = node.config().data_dir + "/" + store_name;
   ASSIGN_OR_RETURN(service->context().operator_token, LoadOrCreateToken(AdminTokenPath(dir)));

@@ -7,6 +7,8 @@
 //   registry          population, business, tax, bank or education (required)
 //   population_count  persons in the synthetic population (default 3000)
 //   population_seed   its seed (default 1); every registry of a state must use the same two
+//   workers           threads its answers run on (default 4): each holds one answer, also
+//                     while it waits on the exchange
 //   demo_people       "true": `riik up`'s demo citizens are among them (default false)
 //   exchange_url      the consumer side of the member's own security server, for what
 //                     the registry asks others (the tax board: the bank's interest)
