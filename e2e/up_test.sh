@@ -119,12 +119,16 @@ seq_before=$(curl -s "$STATUS/v1/stores" | jq '.stores[] | select(.store=="node"
 # (Into a file first: grep -q would stop reading early, and curl's SIGPIPE fail the pipe.)
 curl -s "$STATUS/metrics" >"$WORK/metrics.txt"
 grep -q '^riik_journal_head_seq{node="node"} ' "$WORK/metrics.txt" || fail "/metrics lacks riik_journal_head_seq"
+# The whole state in one process fits the machine: one event loop per core shared by
+# every listener, no thread per waiting call (issue 14: 303 threads before).
+threads=$(awk '$1 == "riik_process_threads" {print $2}' "$WORK/metrics.txt")
+[ -n "$threads" ] && [ "$threads" -le 64 ] || fail "riik up runs ${threads:-?} threads (at most 64)"
 OPERATOR="Authorization: Bearer $(cat "$DIR/operator-token")"
 code=$(curl -s -o "$WORK/err.json" -w '%{http_code}' -H "$OPERATOR" "$STATUS/v1/stores/node/journal?limit=0")
 [ "$code" = 400 ] && jq -e '.type and .message' "$WORK/err.json" >/dev/null || fail "bad limit gave $code"
 curl -sf -H "$OPERATOR" "$STATUS/v1/stores/node/journal?limit=2" | jq -e '.entries | length == 2' >/dev/null ||
   fail "the operator could not read a journal page"
-pass "status API, metrics, journal pages for the operator and a JSON 400"
+pass "status API, metrics ($threads threads), journal pages for the operator and a JSON 400"
 
 "$RIIK" journal verify --dir "$DIR" --node node | grep -q "chain intact" || fail "verify while serving"
 pass "journal verify works read-only while riik up owns the store"

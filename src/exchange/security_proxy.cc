@@ -32,7 +32,8 @@ SecurityProxy::SecurityProxy(SecurityProxyOptions options)
       rights_(std::move(options.rights)),
       peers_(std::move(options.peer_tls), 64, options.peer_connection_max_age, std::move(options.peer_check)),
       backend_pool_(std::move(options.backend_http)),
-      max_body_bytes_(options.max_body_bytes) {}
+      max_body_bytes_(options.max_body_bytes),
+      log_off_for_benchmark_(options.message_log_off_for_benchmark) {}
 
 Result<std::unique_ptr<SecurityProxy>> SecurityProxy::Create(SecurityProxyOptions options) {
   if (!options.conf || !options.log || !options.rights) {
@@ -51,7 +52,7 @@ Result<std::unique_ptr<SecurityProxy>> SecurityProxy::Create(SecurityProxyOption
   server->backends_ = std::move(backends);
   server->context_.reset(new impl::ProxyContext{server->server_id_, *server->conf_, *server->log_, *server->rights_,
                                                 server->backends_, server->peers_, server->backend_pool_,
-                                                server->max_body_bytes_});
+                                                server->max_body_bytes_, server->log_off_for_benchmark_});
   return server;
 }
 

@@ -38,6 +38,9 @@ struct SecurityProxyOptions {
   net::ClientOptions peer_tls;                  // to other security servers: state root, auth cert and key
   net::ClientOptions backend_http;              // to backends
   size_t max_body_bytes = 4 << 20;
+  // For exchange_bench's comparison only, never in service: relay without logging, so
+  // that the relay's cost and the log's can be told apart. Its evidence guarantee is gone.
+  bool message_log_off_for_benchmark = false;
   // Connections to other security servers are made anew after this long, so that their
   // certificates are checked again (set it to the OCSP freshness); 0: kept while alive.
   std::chrono::seconds peer_connection_max_age{0};
@@ -68,6 +71,7 @@ class SecurityProxy {
   ConfClient& conf() { return *conf_; }
   MessageLog& log() { return *log_; }
   AccessRights& rights() { return *rights_; }
+  bool message_log_off_for_benchmark() const { return log_off_for_benchmark_; }
 
  private:
   SecurityProxy(SecurityProxyOptions options);
@@ -80,6 +84,7 @@ class SecurityProxy {
   net::ClientPool peers_;
   net::ClientPool backend_pool_;
   size_t max_body_bytes_;
+  bool log_off_for_benchmark_;
   std::unique_ptr<impl::ProxyContext> context_;
 };
 

@@ -34,6 +34,7 @@ struct ProxyContext {
   net::ClientPool& peers;         // mutual TLS to other security servers
   net::ClientPool& backend_pool;  // the provider's backends
   size_t max_body_bytes;
+  bool log_off_for_benchmark;  // SecurityProxyOptions::message_log_off_for_benchmark
 };
 
 // One call's identity, as both logs record it.

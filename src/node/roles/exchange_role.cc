@@ -4,6 +4,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <filesystem>
@@ -143,6 +144,18 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   o.backend_http.cert_file = role.Setting("backend_cert", o.peer_tls.cert_file);
   o.backend_http.key_file = role.Setting("backend_key", o.peer_tls.key_file);
   ASSIGN_OR_RETURN(int64_t max_body, role.Number("max_body_bytes", kDefaultMaxBody, 1, 1LL << 30));
+  // Only exchange_bench says this, to measure the relay alone; anything but the one
+  // spelling is refused, and the server says so loudly.
+  const std::string message_log = role.Setting("message_log", "on");
+  if (message_log != "on" && message_log != "off-for-benchmark-only") {
+    return InvalidArgument("message_log must be \"on\" (or \"off-for-benchmark-only\" in exchange_bench), got '" +
+                           message_log + "'");
+  }
+  o.message_log_off_for_benchmark = message_log == "off-for-benchmark-only";
+  if (o.message_log_off_for_benchmark) {
+    spdlog::error("{}: message_log = off-for-benchmark-only: calls are relayed WITHOUT being logged; never in service",
+                  role.name);
+  }
   o.max_body_bytes = static_cast<size_t>(max_body);
   for (const auto& [key, value] : role.settings) {
     if (key.starts_with("backend.")) o.backends[key.substr(8)] = value;
@@ -304,7 +317,9 @@ Json ExchangeService::StatusJson() const {
           {"provider_url", provider_->url()},
           {"conf", conf},
           {"log",
-           {{"size", proxy_->log().log().size()}, {"pending_timestamps", proxy_->log().log().pending_timestamps()}}}};
+           {{"size", proxy_->log().log().size()},
+            {"pending_timestamps", proxy_->log().log().pending_timestamps()},
+            {"off_for_benchmark", proxy_->message_log_off_for_benchmark()}}}};
 }
 
 net::HttpResponse Changed(const Status& st, const exchange::AccessGrant& grant) {
