@@ -64,8 +64,10 @@ void TimestampScheduler::Run() {
       cv_.wait(lock);
       continue;
     }
-    if (*first->second.due > Clock::now()) {
-      cv_.wait_until(lock, *first->second.due);
+    // A copy: the entry may go (Remove) while this waits.
+    const Clock::time_point due = *first->second.due;
+    if (due > Clock::now()) {
+      cv_.wait_until(lock, due);
       continue;
     }
     const uint64_t id = first->first;
