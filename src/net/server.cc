@@ -595,10 +595,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
     impl->loops = EventLoops::Start(impl->opts.threads);
     impl->own_loops = true;
   }
-  for (size_t i = 0; i < impl->loop_count(); ++i) {
-    impl->sweepers.push_back(std::make_unique<Sweeper>(impl->ioc(i)));
-    asio::post(impl->ioc(i), [sw = impl->sweepers.back().get()] { sw->Tick(); });
-  }
+  for (size_t i = 0; i < impl->loop_count(); ++i) impl->sweepers.push_back(std::make_unique<Sweeper>(impl->ioc(i)));
 
   error_code ec;
   auto address = asio::ip::make_address(impl->opts.host, ec);
@@ -613,6 +610,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Rou
   if (ec) return Unavailable("cannot listen on " + where + " for " + impl->opts.name + ": " + ec.message());
   impl->port = impl->acceptor->local_endpoint().port();
 
+  // Only now, once nothing can fail: work posted to running (shared) loops must not
+  // outlive a server that did not start.
+  for (auto& sweeper : impl->sweepers) asio::post(sweeper->timer.get_executor(), [sw = sweeper.get()] { sw->Tick(); });
   impl->accepting = true;
   asio::co_spawn(impl->ioc(0), AcceptLoop(impl), asio::detached);
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
