@@ -149,9 +149,7 @@ std::variant<net::HttpResponse, Relay> Check(const ProxyContext& ctx, net::HttpR
 }  // namespace
 
 void ConsumerCall(const ProxyContext& ctx, net::HttpRequest&& req, net::Responder respond) {
-  std::variant<net::HttpResponse, Relay> checked = Check(ctx, std::move(req));
-  if (auto* refusal = std::get_if<net::HttpResponse>(&checked)) return respond(std::move(*refusal));
-  RunRelay(ctx, std::move(std::get<Relay>(checked)), std::move(respond));
+  RunRelay(ctx, Check(ctx, std::move(req)), std::move(respond));
 }
 
 }  // namespace riik::exchange::impl

@@ -67,9 +67,10 @@ struct RelayState {
 
 }  // namespace
 
-void RunRelay(const ProxyContext& ctx, Relay relay, net::Responder respond) {
+void RunRelay(const ProxyContext& ctx, std::variant<net::HttpResponse, Relay> checked, net::Responder respond) {
+  if (auto* refusal = std::get_if<net::HttpResponse>(&checked)) return respond(std::move(*refusal));
   net::EventLoop* loop = net::CurrentEventLoop();
-  auto state = std::make_shared<RelayState>(RelayState{std::move(relay), std::move(respond), {}});
+  auto state = std::make_shared<RelayState>(RelayState{std::move(std::get<Relay>(checked)), std::move(respond), {}});
   if (loop == nullptr) {
     return state->respond(state->relay.request_not_logged("the security server relays only on its network threads"));
   }

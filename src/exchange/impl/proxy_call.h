@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "exchange/access_rights.h"
 #include "exchange/conf_client.h"
@@ -69,10 +70,11 @@ struct Relay {
   std::function<net::HttpResponse(const std::string& why)> response_not_logged;
 };
 
-// Logs the request; once it is durable, sends it on from the calling thread's event
-// loop (CurrentEventLoop(), which must be set); logs the response made of the answer;
-// once that is durable, responds. Nothing waits in a thread meanwhile.
-void RunRelay(const ProxyContext& ctx, Relay relay, net::Responder respond);
+// A refusal is answered at once. A relay: logs the request; once it is durable, sends
+// it on from the calling thread's event loop (CurrentEventLoop(), which must be set);
+// logs the response made of the answer; once that is durable, responds. Nothing waits
+// in a thread meanwhile.
+void RunRelay(const ProxyContext& ctx, std::variant<net::HttpResponse, Relay> checked, net::Responder respond);
 
 // The X-Road headers a response carries back to the caller (PR-REST §4.3).
 void AddResponseIds(net::Headers& headers, const CallIds& ids, const std::string& request_hash);
