@@ -11,6 +11,7 @@
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
+#include "cli/failure.h"
 #include "core/file.h"
 #include "core/json.h"
 #include "crypto/x509.h"
@@ -18,14 +19,6 @@
 #include "trust/ca.h"
 
 namespace riik::cli {
-namespace {
-
-int Fail(const char* cmd, const Status& st) {
-  std::fprintf(stderr, "riik ca %s: %s\n", cmd, st.message().c_str());
-  return st.code() == Code::kInvalidArgument ? 2 : 1;
-}
-
-}  // namespace
 
 void AddCaCommand(CLI::App& app, int& exit_code) {
   CLI::App* ca = app.add_subcommand("ca", "The state certificate authority: root, eID and organisations CAs");
@@ -47,7 +40,7 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
     bool existed = std::filesystem::exists(is->dir + "/trust/root.pem");
     auto opened = CaAccess::Connect(*is, /*create=*/true);
     if (!opened.ok()) {
-      exit_code = Fail("init", opened.status());
+      exit_code = Fail("ca", "init", opened.status());
       return;
     }
     trust::CertificateAuthority* made = opened->local();
@@ -78,13 +71,13 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   issue->callback([=, &exit_code] {
     auto p = trust::ParseProfile(*profile);
     if (!p.ok()) {
-      exit_code = Fail("issue", p.status());
+      exit_code = Fail("ca", "issue", p.status());
       return;
     }
     auto key = GenerateEcKey("P-256");
     auto key_pem = key.ok() ? PrivateKeyPem(key->get()) : Result<std::string>(key.status());
     if (!key_pem.ok()) {
-      exit_code = Fail("issue", key_pem.status());
+      exit_code = Fail("ca", "issue", key_pem.status());
       return;
     }
     auto access = CaAccess::Connect(*ss);
@@ -98,7 +91,7 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
     req.public_key = key->get();
     auto issued = access.ok() ? access->Issue(req) : Result<trust::CertificateRecord>(access.status());
     if (!issued.ok()) {
-      exit_code = Fail("issue", issued.status());
+      exit_code = Fail("ca", "issue", issued.status());
       return;
     }
     const trust::CertificateRecord* rec = &*issued;
@@ -108,7 +101,7 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
     Status written = WriteFileAtomic(*out + ".key", *key_pem, /*secret=*/true);
     if (written.ok()) written = WriteFileAtomic(*out + ".pem", rec->pem + org_pem.str(), /*secret=*/false);
     if (!written.ok()) {
-      exit_code = Fail("issue", written);
+      exit_code = Fail("ca", "issue", written);
       return;
     }
     std::printf("issued %s serial %s\n  %s.pem\n  %s.key\n", rec->profile.c_str(), rec->serial.c_str(), out->c_str(),
@@ -123,13 +116,13 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
     o.read_only = true;
     auto st = store::Store::Open(o);
     if (!st.ok()) {
-      exit_code = Fail("list", st.status());
+      exit_code = Fail("ca", "list", st.status());
       return;
     }
     auto rows =
         (*st)->Query("SELECT serial, ca, profile, status, not_after, subject FROM certificates ORDER BY not_before");
     if (!rows.ok()) {
-      exit_code = Fail("list", rows.status());
+      exit_code = Fail("ca", "list", rows.status());
       return;
     }
     std::printf("%-34s %-5s %-10s %-8s %-11s %s\n", "SERIAL", "CA", "PROFILE", "STATUS", "EXPIRES", "SUBJECT");
@@ -163,12 +156,12 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
       "OCSP answers 'revoked' within a second.");
   revoke->callback([=, &exit_code] {
     if (serial->empty() == code->empty()) {
-      exit_code = Fail("revoke", InvalidArgument("give --serial S or --code C"));
+      exit_code = Fail("ca", "revoke", InvalidArgument("give --serial S or --code C"));
       return;
     }
     auto access = CaAccess::Connect(*rs);
     if (!access.ok()) {
-      exit_code = Fail("revoke", access.status());
+      exit_code = Fail("ca", "revoke", access.status());
       return;
     }
     std::vector<trust::CertificateRecord> revoked;
@@ -177,13 +170,13 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
       if (one.ok())
         revoked.push_back(std::move(*one));
       else
-        exit_code = Fail("revoke", one.status());
+        exit_code = Fail("ca", "revoke", one.status());
     } else {
       auto all = access->RevokePerson(*code, *reason);
       if (all.ok())
         revoked = std::move(*all);
       else
-        exit_code = Fail("revoke", all.status());
+        exit_code = Fail("ca", "revoke", all.status());
     }
     for (const auto& r : revoked) {
       std::printf("revoked %s %s (%s)\n", r.profile.c_str(), r.serial.c_str(), reason->c_str());

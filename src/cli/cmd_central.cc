@@ -8,6 +8,7 @@
 
 #include "cli/admin_client.h"
 #include "cli/commands.h"
+#include "cli/failure.h"
 #include "core/file.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
@@ -23,11 +24,6 @@ struct CentralSelect {
   std::string dir = "riik-data";
   std::string instance = "EE";
 };
-
-int Fail(const char* cmd, const Status& st) {
-  std::fprintf(stderr, "riik central %s: %s\n", cmd, st.message().c_str());
-  return st.code() == Code::kInvalidArgument ? 2 : 1;
-}
 
 // One registry change: on the store when no process owns it, else through the role.
 Status Change(const CentralSelect& s, const std::string& admin_path, const Json& body,
@@ -70,7 +66,7 @@ void AddMemberCommand(CLI::App* central, int& exit_code) {
                                      [&](exchange::CentralRegistry& r) { return r.AddMember(*member, *name); })
                             : member.status();
     if (!st.ok())
-      exit_code = Fail("member", st);
+      exit_code = Fail("central", "member", st);
     else
       std::printf("registered member %s\n", id->c_str());
   });
@@ -88,7 +84,7 @@ void AddSubsystemCommand(CLI::App* central, int& exit_code) {
                                   [&](exchange::CentralRegistry& r) { return r.AddSubsystem(*sub); })
                          : sub.status();
     if (!st.ok())
-      exit_code = Fail("subsystem", st);
+      exit_code = Fail("central", "subsystem", st);
     else
       std::printf("registered subsystem %s\n", id->c_str());
   });
@@ -135,7 +131,7 @@ void AddServerCommand(CLI::App* central, int& exit_code) {
       st = Change(*s, "/admin/server", body, [&](exchange::CentralRegistry& r) { return r.PutServer(server); });
     }
     if (!st.ok())
-      exit_code = Fail("server", st);
+      exit_code = Fail("central", "server", st);
     else
       std::printf("registered security server %s at %s\n", server.Id().c_str(), address->c_str());
   });
@@ -156,7 +152,7 @@ void AddServiceCommand(CLI::App* central, int& exit_code) {
                     : Change(*s, "/admin/service", {{"id", *id}, {"description", *description}},
                              [&](exchange::CentralRegistry& r) { return r.AddService(path->service, *description); });
     if (!st.ok())
-      exit_code = Fail("service", st);
+      exit_code = Fail("central", "service", st);
     else
       std::printf("added service %s\n", id->c_str());
   });
@@ -181,7 +177,7 @@ void AddShowCommand(CLI::App* central, int& exit_code) {
                 : !resp.ok() ? Result<exchange::GlobalConf>(resp.status())
                              : exchange::VerifyGlobalConf(resp->body, *anchor, NowMicros());
     if (!conf.ok()) {
-      exit_code = Fail("show", conf.status());
+      exit_code = Fail("central", "show", conf.status());
       return;
     }
     std::printf("global configuration %s version %lld, verified with %s, expires %s\n", conf->instance.c_str(),

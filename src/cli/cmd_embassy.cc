@@ -14,6 +14,7 @@
 
 #include "cli/admin_client.h"
 #include "cli/commands.h"
+#include "cli/failure.h"
 #include "cli/terminal.h"
 #include "cli/up.h"
 #include "core/encoding.h"
@@ -32,11 +33,6 @@
 
 namespace riik::cli {
 namespace {
-
-int Fail(const char* what, const Status& st) {
-  std::fprintf(stderr, "riik embassy %s: %s\n", what, st.message().c_str());
-  return st.code() == Code::kInvalidArgument ? 2 : 1;
-}
 
 // ---- keys split ---------------------------------------------------------------------
 
@@ -159,7 +155,7 @@ struct VerifyArgs {
 
 int Verify(const VerifyArgs& a) {
   auto listed = a.node.empty() ? ArchivedNodes(a.archive) : Result<std::vector<std::string>>({a.node});
-  if (!listed.ok()) return Fail("verify", listed.status());
+  if (!listed.ok()) return Fail("embassy", "verify", listed.status());
   const std::vector<std::string>& nodes = *listed;
   int bad = 0;
   for (const auto& node : nodes) {
@@ -347,18 +343,18 @@ struct DrillArgs {
 
 int Drill(const DrillArgs& a) {
   auto custody = OpenCustody(a.shares, a.trust_root);
-  if (!custody.ok()) return Fail("drill", custody.status());
+  if (!custody.ok()) return Fail("embassy", "drill", custody.status());
   auto key = node::ReadKey(a.signing_key, a.key_passphrase_file);
-  if (!key.ok()) return Fail("drill", key.status().WithContext("the embassy's signing key"));
+  if (!key.ok()) return Fail("embassy", "drill", key.status().WithContext("the embassy's signing key"));
   std::string scratch = a.scratch.empty() ? std::filesystem::temp_directory_path().string() : a.scratch;
   while (true) {
     auto nodes = a.node.empty() ? ArchivedNodes(a.archive) : Result<std::vector<std::string>>({a.node});
-    if (!nodes.ok()) return Fail("drill", nodes.status());
+    if (!nodes.ok()) return Fail("embassy", "drill", nodes.status());
     int failed = 0;
     for (const auto& node : *nodes) {
       embassy::DrillOptions o{a.archive + "/" + node, node, custody->secret, custody->root_pem, scratch, key->get()};
       auto text = embassy::RunDrill(o);
-      if (!text.ok()) return Fail("drill", text.status());
+      if (!text.ok()) return Fail("embassy", "drill", text.status());
       auto doc = ParseJson(*text);
       bool ok = doc.ok() && BoolOr(*doc, "ok");
       failed += ok ? 0 : 1;
@@ -388,12 +384,12 @@ struct FailoverArgs {
 int Failover(const FailoverArgs& a) {
   auto started = std::chrono::steady_clock::now();
   if (std::filesystem::exists(a.to) && !std::filesystem::is_empty(a.to)) {
-    return Fail("failover", FailedPrecondition(a.to + " is not empty: fail over into a fresh directory"));
+    return Fail("embassy", "failover", FailedPrecondition(a.to + " is not empty: fail over into a fresh directory"));
   }
   auto custody = OpenCustody(a.shares, a.trust_root);
-  if (!custody.ok()) return Fail("failover", custody.status());
+  if (!custody.ok()) return Fail("embassy", "failover", custody.status());
   auto nodes = ArchivedNodes(a.archive);
-  if (!nodes.ok()) return Fail("failover", nodes.status());
+  if (!nodes.ok()) return Fail("embassy", "failover", nodes.status());
   int64_t entries = 0, bytes = 0;
   ProgressBar bar("failover", static_cast<int64_t>(nodes->size()));
   for (size_t i = 0; i < nodes->size(); ++i) {
@@ -408,13 +404,13 @@ int Failover(const FailoverArgs& a) {
     o.store_url = node::DefaultStoreUrl(a.to, name);
     auto report = embassy::RestoreNode(o);
     OPENSSL_cleanse(o.master_secret.data(), o.master_secret.size());
-    if (!report.ok()) return Fail("failover", report.status().WithContext("restoring " + name));
+    if (!report.ok()) return Fail("embassy", "failover", report.status().WithContext("restoring " + name));
     entries += report->entries;
     bytes += report->archive_bytes;
     if (name == "vault") {
       auto vault = store::Store::Open(store::StoreOptions{o.store_url, name});
       auto written = vault.ok() ? embassy::WriteVaultFiles(**vault, a.to) : Result<int64_t>(vault.status());
-      if (!written.ok()) return Fail("failover", written.status().WithContext("writing the vault's files"));
+      if (!written.ok()) return Fail("embassy", "failover", written.status().WithContext("writing the vault's files"));
     }
     bar.Update(static_cast<int64_t>(i + 1));
   }
@@ -469,11 +465,11 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
       "Example:\n  riik embassy keys split --shares 5 --threshold 3 --out custody/");
   split->callback([sa, &exit_code] {
     if (sa->threshold > sa->shares) {
-      exit_code = Fail("keys split", InvalidArgument("--threshold cannot exceed --shares"));
+      exit_code = Fail("embassy", "keys split", InvalidArgument("--threshold cannot exceed --shares"));
       return;
     }
     Status st = Split(*sa);
-    exit_code = st.ok() ? 0 : Fail("keys split", st);
+    exit_code = st.ok() ? 0 : Fail("embassy", "keys split", st);
   });
 
   auto st_args = std::make_shared<StatusArgs>();
@@ -483,7 +479,7 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   status->add_flag("--json", st_args->json, "Print the JSON");
   status->callback([st_args, &exit_code] {
     Status st = ShowStatus(*st_args);
-    exit_code = st.ok() ? 0 : Fail("status", st);
+    exit_code = st.ok() ? 0 : Fail("embassy", "status", st);
   });
 
   auto va = std::make_shared<VerifyArgs>();
@@ -523,7 +519,7 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
       "      --to /tmp/restored --share c1/share-1.json --share c2/share-2.json --share c3/share-3.json");
   restore->callback([ra, &exit_code] {
     Status st = Restore(*ra);
-    exit_code = st.ok() ? 0 : Fail("restore", st);
+    exit_code = st.ok() ? 0 : Fail("embassy", "restore", st);
   });
 
   auto da = std::make_shared<DrillArgs>();

@@ -10,6 +10,7 @@
 
 #include "cli/admin_client.h"
 #include "cli/commands.h"
+#include "cli/failure.h"
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "exchange/access_rights.h"
@@ -36,11 +37,6 @@ struct ExchangeSelect {
   std::string store() const { return node::RoleStoreName(name); }
   std::string role_dir() const { return dir + "/" + store(); }
 };
-
-int Fail(const char* cmd, const Status& st) {
-  std::fprintf(stderr, "riik exchange %s: %s\n", cmd, st.message().c_str());
-  return st.code() == Code::kInvalidArgument ? 2 : 1;
-}
 
 void AddSelectOptions(CLI::App* cmd, ExchangeSelect& s) {
   cmd->add_option("--dir", s.dir, "Data directory; the server's store is DIR/NAME/store.db")->capture_default_str();
@@ -107,7 +103,7 @@ void AddChangeCommand(CLI::App* exchange, int& exit_code, const char* verb) {
                              : ChangeRights(*s, "/admin/revoke", *parsed,
                                             [](AccessRights& r, const AccessGrant& g) { return r.Revoke(g); });
     if (!st.ok()) {
-      exit_code = Fail(verb, st);
+      exit_code = Fail("exchange", verb, st);
       return;
     }
     Json shown = parsed->ToJson();
@@ -129,7 +125,7 @@ void AddRightsCommand(CLI::App* exchange, int& exit_code) {
     auto only =
         service->empty() ? Result<exchange::ServiceId>(exchange::ServiceId{}) : exchange::ParseServiceId(*service);
     if (!rights.ok() || !only.ok()) {
-      exit_code = Fail("rights", rights.ok() ? only.status() : rights.status());
+      exit_code = Fail("exchange", "rights", rights.ok() ? only.status() : rights.status());
       return;
     }
     auto grants = (*rights)->List(service->empty() ? nullptr : &*only);
@@ -196,13 +192,13 @@ void AddEvidenceCommand(CLI::App* exchange, int& exit_code) {
   verify->add_option("file", *file, "The evidence file")->required();
   verify->add_option("--ca", *root, "The state root certificate (PEM)")->required();
   verify->callback([=, &exit_code] {
-    if (Status st = VerifyEvidenceFile(*file, *root); !st.ok()) exit_code = Fail("evidence verify", st);
+    if (Status st = VerifyEvidenceFile(*file, *root); !st.ok()) exit_code = Fail("exchange", "evidence verify", st);
   });
   cmd->callback([=, &exit_code] {
     if (cmd->got_subcommand(verify)) return;
     Status st = id->empty() ? InvalidArgument("give --id X-ROAD-ID (or: riik exchange evidence verify FILE --ca ROOT)")
                             : ExportEvidence(*s, *id, *out);
-    if (!st.ok()) exit_code = Fail("evidence", st);
+    if (!st.ok()) exit_code = Fail("exchange", "evidence", st);
   });
 }
 
@@ -224,7 +220,7 @@ void AddLogCommand(CLI::App* exchange, int& exit_code) {
       std::printf("message log %s: every record, tree head and timestamp verifies\n", log_id.c_str());
       return OkStatus();
     };
-    if (Status st = run(); !st.ok()) exit_code = Fail("log verify", st);
+    if (Status st = run(); !st.ok()) exit_code = Fail("exchange", "log verify", st);
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
+#include "cli/failure.h"
 #include "cli/terminal.h"
 #include "core/clock.h"
 #include "core/file.h"
@@ -16,11 +17,6 @@ namespace riik::cli {
 namespace {
 
 using eid::EidKey;
-
-int Fail(const char* cmd, const Status& st) {
-  std::fprintf(stderr, "riik id %s: %s\n", cmd, st.message().c_str());
-  return st.code() == Code::kInvalidArgument ? 2 : 1;
-}
 
 // A PIN or PUK: from the environment variable, else asked on the terminal (not echoed).
 // PINs never come from the command line, where `ps` would show them.
@@ -88,7 +84,7 @@ void AddEnroll(CLI::App* id, int& exit_code) {
       auto p1 = Secret("RIIK_PIN1", "PIN1"), p2 = Secret("RIIK_PIN2", "PIN2"), puk = Secret("RIIK_PUK", "PUK");
       for (const auto* r : {&p1, &p2, &puk}) {
         if (!r->ok()) {
-          exit_code = Fail("enroll", r->status());
+          exit_code = Fail("id", "enroll", r->status());
           return;
         }
       }
@@ -97,13 +93,13 @@ void AddEnroll(CLI::App* id, int& exit_code) {
     auto access = CaAccess::Connect(*ca);
     auto token = access.ok() ? eid::OpenToken(*where) : Result<std::unique_ptr<eid::Token>>(access.status());
     if (!token.ok()) {
-      exit_code = Fail("enroll", token.status());
+      exit_code = Fail("id", "enroll", token.status());
       return;
     }
     auto issue = [&](const trust::EidRequest& r) { return access->IssueEid(r); };
     auto done = eid::Enroll(**token, issue, *citizen, pins, *domain);
     if (!done.ok()) {
-      exit_code = Fail("enroll", done.status());
+      exit_code = Fail("id", "enroll", done.status());
       return;
     }
     std::printf("enrolled %s on %s\n  authentication  %s\n  signing         %s\n", citizen->personal_code.c_str(),
@@ -122,7 +118,7 @@ void AddShow(CLI::App* id, int& exit_code) {
   cmd->callback([=, &exit_code] {
     auto token = eid::OpenToken(*where);
     if (!token.ok()) {
-      exit_code = Fail("show", token.status());
+      exit_code = Fail("id", "show", token.status());
       return;
     }
     std::printf("eID on %s\n", (*token)->Describe().c_str());
@@ -146,7 +142,7 @@ void AddUnblock(CLI::App* id, int& exit_code) {
     auto pin = puk.ok() ? Secret("RIIK_NEW_PIN", "new PIN") : Result<std::string>(puk.status());
     Status st = pin.ok() ? (*token)->Unblock(*key, *puk, *pin) : pin.status();
     if (!st.ok()) {
-      exit_code = Fail("unblock", st);
+      exit_code = Fail("id", "unblock", st);
       return;
     }
     std::printf("%s on %s has a new PIN and is unblocked\n", std::string(eid::PinName(*key)).c_str(),
@@ -174,7 +170,7 @@ void AddSign(CLI::App* id, int& exit_code) {
     std::string path = out->empty() ? *in + ".p7s" : *out;
     Status st = sig.ok() ? WriteFileAtomic(path, *sig, /*secret=*/false) : sig.status();
     if (!st.ok()) {
-      exit_code = Fail("sign", st);
+      exit_code = Fail("id", "sign", st);
       return;
     }
     std::printf("signed %s -> %s\n", in->c_str(), path.c_str());

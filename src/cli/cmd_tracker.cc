@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/failure.h"
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "net/client.h"
@@ -18,11 +19,6 @@
 
 namespace riik::cli {
 namespace {
-
-int Fail(const char* what, const Status& st) {
-  std::fprintf(stderr, "riik tracker %s: %s\n", what, st.message().c_str());
-  return st.code() == Code::kInvalidArgument ? 2 : 1;
-}
 
 Result<UniquePtr<X509>> ReadRoot(const std::string& path) {
   ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
@@ -125,7 +121,7 @@ void AddTrackerCommand(CLI::App& app, int& exit_code) {
                 "The certificate the registry answers: its security server's (DIR/ss_NAME/auth.pem)");
   l->add_option("--key", list->tls.key_file, "That certificate's key");
   l->callback([list, &exit_code] {
-    if (Status st = List(*list); !st.ok()) exit_code = Fail("list", st);
+    if (Status st = List(*list); !st.ok()) exit_code = Fail("tracker", "list", st);
   });
 
   auto file = std::make_shared<std::string>(), root = std::make_shared<std::string>(),
@@ -136,7 +132,7 @@ void AddTrackerCommand(CLI::App& app, int& exit_code) {
   v->add_option("--ca", *root, "The state root certificate (PEM)")->required();
   v->add_option("--previous", *previous, "The person's earlier listing of the same registry");
   v->callback([=, &exit_code] {
-    if (Status st = Verify(*file, *root, *previous); !st.ok()) exit_code = Fail("verify", st);
+    if (Status st = Verify(*file, *root, *previous); !st.ok()) exit_code = Fail("tracker", "verify", st);
   });
 
   auto dir = std::make_shared<std::string>("riik-data"), name = std::make_shared<std::string>(),
@@ -148,7 +144,7 @@ void AddTrackerCommand(CLI::App& app, int& exit_code) {
   lv->add_option("--registry", *name, "population, business, tax, bank or education")->required();
   lv->add_option("--ca", *log_root, "The state root certificate (default DIR/trust/root.pem)");
   lv->callback([=, &exit_code] {
-    if (Status st = VerifyLog(*dir, *name, *log_root); !st.ok()) exit_code = Fail("log verify", st);
+    if (Status st = VerifyLog(*dir, *name, *log_root); !st.ok()) exit_code = Fail("tracker", "log verify", st);
   });
   cmd->footer(
       "Every registry records each access to a person's data it gives out: who asked (the\n"

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/pkcs7.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
 
 #include <memory>
@@ -16,9 +17,9 @@ namespace riik {
 template <typename T>
 struct OpenSslDeleter;
 
-#define RIIK_OPENSSL_DELETER(type, fn) \
-  template <>                          \
-  struct OpenSslDeleter<type> {        \
+#define RIIK_OPENSSL_DELETER(type, fn)        \
+  template <>                                 \
+  struct OpenSslDeleter<type> {               \
     void operator()(type* p) const { fn(p); } \
   };
 
@@ -40,13 +41,18 @@ RIIK_OPENSSL_DELETER(ASN1_OBJECT, ASN1_OBJECT_free)
 RIIK_OPENSSL_DELETER(X509_STORE, X509_STORE_free)
 RIIK_OPENSSL_DELETER(X509_STORE_CTX, X509_STORE_CTX_free)
 RIIK_OPENSSL_DELETER(PKCS7, PKCS7_free)
+RIIK_OPENSSL_DELETER(EVP_MD, EVP_MD_free)
+RIIK_OPENSSL_DELETER(X509_ALGOR, X509_ALGOR_free)
+RIIK_OPENSSL_DELETER(TS_REQ, TS_REQ_free)
+RIIK_OPENSSL_DELETER(TS_RESP, TS_RESP_free)
+RIIK_OPENSSL_DELETER(TS_MSG_IMPRINT, TS_MSG_IMPRINT_free)
 
 #undef RIIK_OPENSSL_DELETER
 
 // A stack of certificates that does not own them (sk_X509_free, not pop_free).
 template <>
 struct OpenSslDeleter<STACK_OF(X509)> {
-  void operator()(STACK_OF(X509)* p) const { sk_X509_free(p); }
+  void operator()(STACK_OF(X509) * p) const { sk_X509_free(p); }
 };
 
 template <typename T>

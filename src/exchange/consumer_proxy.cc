@@ -57,7 +57,7 @@ net::HttpResponse ProviderAnswer(net::HttpResponse&& resp, const CallIds& ids, c
 namespace {
 
 // The checks of a call from a local information system: a refusal, or the relay.
-std::variant<net::HttpResponse, Relay> Check(const ProxyContext& ctx, net::HttpRequest&& req) {
+std::variant<net::HttpResponse, Relay> CheckConsumerCall(const ProxyContext& ctx, net::HttpRequest&& req) {
   std::string xroad_id(req.headers.Get(kXRoadId));
   if (!xroad_id.empty()) {
     if (Status st = CheckMessageId(kXRoadId, xroad_id); !st.ok()) {
@@ -149,7 +149,7 @@ std::variant<net::HttpResponse, Relay> Check(const ProxyContext& ctx, net::HttpR
 }  // namespace
 
 void ConsumerCall(const ProxyContext& ctx, net::HttpRequest&& req, net::Responder respond) {
-  RunRelay(ctx, Check(ctx, std::move(req)), std::move(respond));
+  RunRelay(ctx, CheckConsumerCall(ctx, std::move(req)), std::move(respond));
 }
 
 }  // namespace riik::exchange::impl

@@ -40,7 +40,7 @@ std::string BackendTarget(const Backend& backend, std::string_view rest, const s
 namespace {
 
 // The checks of a call from another security server: a refusal, or the relay.
-std::variant<net::HttpResponse, Relay> Check(const ProxyContext& ctx, net::HttpRequest&& req) {
+std::variant<net::HttpResponse, Relay> CheckProviderCall(const ProxyContext& ctx, net::HttpRequest&& req) {
   std::string xroad_id(req.headers.Get(kXRoadId));
   std::string request_id(req.headers.Get(kXRoadRequestId));
   for (const auto& [name, value] : {std::pair{kXRoadId, xroad_id}, std::pair{kXRoadRequestId, request_id}}) {
@@ -118,7 +118,7 @@ std::variant<net::HttpResponse, Relay> Check(const ProxyContext& ctx, net::HttpR
 }  // namespace
 
 void ProviderCall(const ProxyContext& ctx, net::HttpRequest&& req, net::Responder respond) {
-  RunRelay(ctx, Check(ctx, std::move(req)), std::move(respond));
+  RunRelay(ctx, CheckProviderCall(ctx, std::move(req)), std::move(respond));
 }
 
 }  // namespace riik::exchange::impl

@@ -13,7 +13,7 @@ namespace {
 
 // National account numbers: the bank code, a 9-digit serial, the 7-3-1 check digit.
 constexpr uint64_t kAccountSerials = 1'000'000'000;
-constexpr uint64_t kSerialStride = 982'451'653;  // prime: stepping through the serials never repeats
+constexpr uint64_t kAccountSerialStride = 982'451'653;  // prime: stepping through the serials never repeats
 constexpr double kSavingsShare = 0.25;
 // Yearly interest on savings accounts, income year and the year before.
 constexpr double kSavingsRateIncomeYear = 0.03;
@@ -41,7 +41,7 @@ class AccountBuilder {
   Status Open(uint32_t owner, AccountKind kind) {
     uint64_t index = pop_.accounts.size();
     if (index >= kAccountSerials) return ResourceExhausted("too many accounts: generate fewer persons");
-    uint64_t serial = (index * kSerialStride + serial_offset_) % kAccountSerials;
+    uint64_t serial = (index * kAccountSerialStride + serial_offset_) % kAccountSerials;
     char digits[16];
     std::snprintf(digits, sizeof digits, "%.2s%09llu", kDemoBankCode.data(), static_cast<unsigned long long>(serial));
     std::string number(digits);

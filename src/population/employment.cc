@@ -17,7 +17,7 @@ namespace {
 // Companies' registry codes are 1NNNNNNC: the first seven digits from this range.
 constexpr int kFirstCompanySerial = 1'000'000;
 constexpr int kCompanySerials = 1'000'000;
-constexpr int kSerialStride = 7919;  // prime, so stepping through the range never repeats
+constexpr int kCompanySerialStride = 7919;  // prime, so stepping through the range never repeats
 
 // Employees per company.
 constexpr WeightedRange kCompanySizes[] = {{1, 1, 45},   {2, 4, 30},     {5, 9, 12},
@@ -113,8 +113,9 @@ class EmploymentBuilder {
     if (index >= static_cast<uint32_t>(kCompanySerials)) {
       return ResourceExhausted("more than " + std::to_string(kCompanySerials) + " companies: generate fewer persons");
     }
-    int serial = kFirstCompanySerial +
-                 static_cast<int>((static_cast<int64_t>(index) * kSerialStride + serial_offset_) % kCompanySerials);
+    int serial =
+        kFirstCompanySerial +
+        static_cast<int>((static_cast<int64_t>(index) * kCompanySerialStride + serial_offset_) % kCompanySerials);
     ASSIGN_OR_RETURN(identity::RegistryCode code, identity::RegistryCode::Make(serial));
     Company company;
     std::copy_n(code.code.begin(), company.registry_code.size(), company.registry_code.begin());

@@ -13,6 +13,7 @@
 #include "store/row_fields.h"
 
 namespace riik::registry {
+namespace bank {
 namespace {
 
 using store::ColumnType;
@@ -183,7 +184,8 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
 }
 
 }  // namespace
+}  // namespace bank
 
-const Register kBank{Tables, RowCount, Load, AddRoutes};
+const Register kBank{bank::Tables, bank::RowCount, bank::Load, bank::AddRoutes};
 
 }  // namespace riik::registry

@@ -13,6 +13,7 @@
 #include "store/row_fields.h"
 
 namespace riik::registry {
+namespace business_register {
 namespace {
 
 using store::ColumnType;
@@ -132,7 +133,9 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
 }
 
 }  // namespace
+}  // namespace business_register
 
-const Register kBusinessRegister{Tables, RowCount, Load, AddRoutes};
+const Register kBusinessRegister{business_register::Tables, business_register::RowCount, business_register::Load,
+                                 business_register::AddRoutes};
 
 }  // namespace riik::registry

@@ -11,6 +11,7 @@
 #include "store/row_fields.h"
 
 namespace riik::registry {
+namespace education_register {
 namespace {
 
 using store::ColumnType;
@@ -95,7 +96,9 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
 }
 
 }  // namespace
+}  // namespace education_register
 
-const Register kEducationRegister{Tables, RowCount, Load, AddRoutes};
+const Register kEducationRegister{education_register::Tables, education_register::RowCount, education_register::Load,
+                                  education_register::AddRoutes};
 
 }  // namespace riik::registry

@@ -15,6 +15,7 @@
 #include "store/row_fields.h"
 
 namespace riik::registry {
+namespace population_register {
 namespace {
 
 using store::ColumnType;
@@ -183,7 +184,9 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
 }
 
 }  // namespace
+}  // namespace population_register
 
-const Register kPopulationRegister{Tables, RowCount, Load, AddRoutes};
+const Register kPopulationRegister{population_register::Tables, population_register::RowCount,
+                                   population_register::Load, population_register::AddRoutes};
 
 }  // namespace riik::registry

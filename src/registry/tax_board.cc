@@ -17,6 +17,7 @@
 #include "store/row_fields.h"
 
 namespace riik::registry {
+namespace tax_board {
 namespace {
 
 using store::ColumnType;
@@ -275,7 +276,8 @@ void AddAllRoutes(net::Router& router, RegistryContext& context) {
 }
 
 }  // namespace
+}  // namespace tax_board
 
-const Register kTaxBoard{Tables, RowCount, Load, AddAllRoutes};
+const Register kTaxBoard{tax_board::Tables, tax_board::RowCount, tax_board::Load, tax_board::AddAllRoutes};
 
 }  // namespace riik::registry

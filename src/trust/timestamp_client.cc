@@ -10,29 +10,12 @@
 #include "trust/chain_checks.h"
 
 namespace riik::trust {
-namespace {
-
-// Owners for the TS_* types only this file uses.
-struct TsReqFree {
-  void operator()(TS_REQ* p) const { TS_REQ_free(p); }
-};
-struct TsRespFree {
-  void operator()(TS_RESP* p) const { TS_RESP_free(p); }
-};
-struct TsImprintFree {
-  void operator()(TS_MSG_IMPRINT* p) const { TS_MSG_IMPRINT_free(p); }
-};
-struct AlgorFree {
-  void operator()(X509_ALGOR* p) const { X509_ALGOR_free(p); }
-};
-
-}  // namespace
 
 Result<TimestampQuery> BuildTimestampQuery(std::string_view sha256_digest) {
   if (sha256_digest.size() != kSha256Size) return InvalidArgument("a timestamp query is for a 32-byte SHA-256 digest");
-  std::unique_ptr<TS_REQ, TsReqFree> req(TS_REQ_new());
-  std::unique_ptr<TS_MSG_IMPRINT, TsImprintFree> imprint(TS_MSG_IMPRINT_new());
-  std::unique_ptr<X509_ALGOR, AlgorFree> algo(X509_ALGOR_new());
+  UniquePtr<TS_REQ> req(TS_REQ_new());
+  UniquePtr<TS_MSG_IMPRINT> imprint(TS_MSG_IMPRINT_new());
+  UniquePtr<X509_ALGOR> algo(X509_ALGOR_new());
   unsigned char random[8];
   UniquePtr<BIGNUM> nonce_bn(BN_new());
   if (!req || !imprint || !algo || !nonce_bn || RAND_bytes(random, sizeof random) != 1 ||
@@ -57,7 +40,7 @@ Result<std::string> TokenFromReply(std::string_view reply_der, const TimestampQu
                                    std::string_view sha256_digest) {
   if (reply_der.size() > kMaxTimestampReplyBytes) return DataLoss("the TSA's reply is larger than 64 KiB");
   const auto* p = reinterpret_cast<const unsigned char*>(reply_der.data());
-  std::unique_ptr<TS_RESP, TsRespFree> resp(d2i_TS_RESP(nullptr, &p, static_cast<long>(reply_der.size())));
+  UniquePtr<TS_RESP> resp(d2i_TS_RESP(nullptr, &p, static_cast<long>(reply_der.size())));
   if (!resp || p != reinterpret_cast<const unsigned char*>(reply_der.data()) + reply_der.size()) {
     return DataLoss("the TSA's reply is not a DER TimeStampResp");
   }

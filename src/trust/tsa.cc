@@ -42,13 +42,6 @@ constexpr std::string_view kOidEcdsaSha256 = "\x2a\x86\x48\xce\x3d\x04\x03\x02";
 // signingTime is a UTCTime up to 2049 and a GeneralizedTime from 2050 (RFC 5652 §11.3).
 constexpr UnixMicros k2050 = 2524608000LL * 1000000;
 
-struct TsReqFree {
-  void operator()(TS_REQ* r) const { TS_REQ_free(r); }
-};
-struct MdFree {
-  void operator()(EVP_MD* md) const { EVP_MD_free(md); }
-};
-
 // A query that passed every check, reduced to what goes into the token.
 struct Query {
   std::string imprint;    // the MessageImprint, DER
@@ -100,11 +93,14 @@ std::string AlgorithmId(std::string_view arcs) {
   return out.Take();
 }
 
+}  // namespace
+
 // EVP_PKEY_CTXs set up for signing with the TSA key, one per concurrent signature:
-// taken and given back under a short lock, so signatures run in parallel.
-class SignerPool {
+// taken and given back under a short lock, so signatures run in parallel. (Outside the
+// anonymous namespace: the Impl below holds one.)
+class TsaSignerPool {
  public:
-  SignerPool(EVP_PKEY* key, const EVP_MD* md) : key_(key), md_(md) {}
+  TsaSignerPool(EVP_PKEY* key, const EVP_MD* md) : key_(key), md_(md) {}
 
   // The DER ECDSA signature of a SHA-256 digest, or an error.
   Result<std::string> Sign(const Digest& digest) {
@@ -146,14 +142,12 @@ class SignerPool {
   std::vector<UniquePtr<EVP_PKEY_CTX>> idle_;
 };
 
-}  // namespace
-
 struct TimestampAuthority::Impl {
   store::Store* store = nullptr;
   Clock clock;
   CertificateAuthority::Signer signer;
-  std::unique_ptr<EVP_MD, MdFree> sha256;  // fetched once: no provider look-up per request
-  std::unique_ptr<SignerPool> signers;
+  UniquePtr<EVP_MD> sha256;  // fetched once: no provider look-up per request
+  std::unique_ptr<TsaSignerPool> signers;
   UniquePtr<ASN1_OBJECT> policy;  // to compare with a query's reqPolicy
 
   // Encoded once at Create().
@@ -243,7 +237,7 @@ std::variant<Query, Refusal> TimestampAuthority::Impl::Check(std::string_view de
   if (der_query.size() > kMaxTimestampQueryBytes) return Refusal{"the query is too large", kBadDataFormat};
   const auto* p = reinterpret_cast<const unsigned char*>(der_query.data());
   const auto* end = p + der_query.size();
-  std::unique_ptr<TS_REQ, TsReqFree> req(d2i_TS_REQ(nullptr, &p, static_cast<long>(der_query.size())));
+  UniquePtr<TS_REQ> req(d2i_TS_REQ(nullptr, &p, static_cast<long>(der_query.size())));
   if (!req || p != end) {
     ERR_clear_error();
     return Refusal{"the query is not a DER TimeStampReq", kBadDataFormat};
@@ -380,7 +374,7 @@ Result<std::unique_ptr<TimestampAuthority>> TimestampAuthority::Create(Certifica
   impl->sha256.reset(EVP_MD_fetch(nullptr, "SHA256", nullptr));
   impl->policy.reset(OBJ_txt2obj(kTsaPolicyOid, 1));
   if (!impl->sha256 || !impl->policy) return Internal("setting up the TSA: " + OpenSslErrors());
-  impl->signers = std::make_unique<SignerPool>(key, impl->sha256.get());
+  impl->signers = std::make_unique<TsaSignerPool>(key, impl->sha256.get());
   RETURN_IF_ERROR(impl->Precompute(ca));
   // Sign once now, so that a key the provider cannot use fails here and not per request.
   RETURN_IF_ERROR(impl->signers->Sign(Digest{}).status());

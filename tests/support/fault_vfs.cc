@@ -44,17 +44,17 @@ bool Mutate() {
   return S().crash_after < 0 || S().mutations <= S().crash_after;
 }
 
-struct FaultFile {
+struct FaultVfsFile {
   sqlite3_file base;
   sqlite3_file* real;
   const char* path;  // SQLite's, valid while the file is open; null for temporary files
 };
 
-sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<FaultFile*>(f)->real; }
+sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<FaultVfsFile*>(f)->real; }
 
 // Records what [offset, offset+amount) holds now, before it is overwritten or cut.
 void Remember(sqlite3_file* f, sqlite3_int64 offset, sqlite3_int64 amount) {
-  const char* path = reinterpret_cast<FaultFile*>(f)->path;
+  const char* path = reinterpret_cast<FaultVfsFile*>(f)->path;
   if (path == nullptr) return;
   sqlite3_file* real = Real(f);
   Undo undo;
@@ -96,7 +96,7 @@ int Sync(sqlite3_file* f, int flags) {
     if (S().fail_sync) return SQLITE_IOERR_FSYNC;
   }
   int rc = Real(f)->pMethods->xSync(Real(f), flags);
-  const char* path = reinterpret_cast<FaultFile*>(f)->path;
+  const char* path = reinterpret_cast<FaultVfsFile*>(f)->path;
   if (rc == SQLITE_OK && path != nullptr) {
     std::lock_guard lock(S().mu);
     S().unsynced.erase(path);
@@ -144,7 +144,7 @@ const sqlite3_io_methods kMethods = {3,
                                      Unfetch};
 
 int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
-  auto* ff = reinterpret_cast<FaultFile*>(f);
+  auto* ff = reinterpret_cast<FaultVfsFile*>(f);
   ff->base.pMethods = nullptr;
   ff->real = reinterpret_cast<sqlite3_file*>(ff + 1);
   ff->path = name;
@@ -172,7 +172,7 @@ FaultVfs& FaultVfs::Install() {
     S().real = real;
     ours = *real;  // the rest (paths, randomness, time) is the real one's
     ours.zName = "riik-fault";
-    ours.szOsFile = static_cast<int>(sizeof(FaultFile)) + real->szOsFile;
+    ours.szOsFile = static_cast<int>(sizeof(FaultVfsFile)) + real->szOsFile;
     ours.xOpen = Open;
     ours.xDelete = Delete;
     sqlite3_vfs_register(&ours, /*makeDflt=*/1);

@@ -15,7 +15,7 @@ namespace riik::trust {
 namespace {
 
 // Runs a shell command and returns its stdout and exit status.
-std::pair<std::string, int> Shell(const std::string& cmd) {
+std::pair<std::string, int> ShellWithStatus(const std::string& cmd) {
   std::string out;
   FILE* p = popen((cmd + " 2>&1").c_str(), "r");
   if (!p) return {"", -1};
@@ -68,8 +68,8 @@ class CaTest : public ::testing::Test {
 TEST_F(CaTest, AuthCertificatesServeBothWaysOfTls) {
   std::string leaf = IssueToFile(Profile::kMemberAuth, "ss1");
   for (const char* purpose : {"sslserver", "sslclient"}) {
-    auto [out, rc] = Shell(std::string("openssl verify -purpose ") + purpose + " -CAfile " + ca_->RootPemPath() +
-                           " -untrusted " + ca_->CaPemPath("org") + " " + leaf);
+    auto [out, rc] = ShellWithStatus(std::string("openssl verify -purpose ") + purpose + " -CAfile " +
+                                     ca_->RootPemPath() + " -untrusted " + ca_->CaPemPath("org") + " " + leaf);
     EXPECT_EQ(rc, 0) << purpose << ": " << out;
   }
 }
@@ -79,38 +79,41 @@ TEST_F(CaTest, OpensslVerifiesEveryProfileAgainstTheRoot) {
                     Profile::kTimestamping}) {
     std::string name(ProfileName(p));
     std::string leaf = IssueToFile(p, name);
-    std::string purpose = p == Profile::kTlsServer ? " -purpose sslserver" : p == Profile::kTlsClient ? " -purpose sslclient" : "";
-    auto [out, rc] = Shell("openssl verify" + purpose + " -CAfile " + ca_->RootPemPath() + " -untrusted " +
-                         ca_->CaPemPath("org") + " " + leaf);
+    std::string purpose = p == Profile::kTlsServer   ? " -purpose sslserver"
+                          : p == Profile::kTlsClient ? " -purpose sslclient"
+                                                     : "";
+    auto [out, rc] = ShellWithStatus("openssl verify" + purpose + " -CAfile " + ca_->RootPemPath() + " -untrusted " +
+                                     ca_->CaPemPath("org") + " " + leaf);
     EXPECT_EQ(rc, 0) << name << ": " << out;
     EXPECT_NE(out.find(": OK"), std::string::npos) << out;
   }
-  auto [eid_out, eid_rc] = Shell("openssl verify -CAfile " + ca_->RootPemPath() + " " + ca_->CaPemPath("eid"));
+  auto [eid_out, eid_rc] =
+      ShellWithStatus("openssl verify -CAfile " + ca_->RootPemPath() + " " + ca_->CaPemPath("eid"));
   EXPECT_EQ(eid_rc, 0) << eid_out;
 }
 
 TEST_F(CaTest, CertificatesCarryAiaPoliciesAndTheRightAlgorithms) {
   std::string leaf = IssueToFile(Profile::kTlsServer, "registry");
-  auto [ocsp, rc1] = Shell("openssl x509 -noout -ocsp_uri -in " + leaf);
+  auto [ocsp, rc1] = ShellWithStatus("openssl x509 -noout -ocsp_uri -in " + leaf);
   EXPECT_EQ(ocsp, "http://127.0.0.1:7010/ocsp\n");
-  auto [text, rc2] = Shell("openssl x509 -noout -text -in " + leaf);
+  auto [text, rc2] = ShellWithStatus("openssl x509 -noout -text -in " + leaf);
   EXPECT_NE(text.find("CA Issuers - URI:http://127.0.0.1:7010/ca/org.crt"), std::string::npos) << text;
   EXPECT_NE(text.find("Policy: 2.999.1.2.1"), std::string::npos) << text;
   EXPECT_NE(text.find("TLS Web Server Authentication"), std::string::npos);
   EXPECT_NE(text.find("ecdsa-with-SHA256"), std::string::npos);
-  auto [tsa, rc3] = Shell("openssl x509 -noout -text -in " + IssueToFile(Profile::kTimestamping, "tsa"));
+  auto [tsa, rc3] = ShellWithStatus("openssl x509 -noout -text -in " + IssueToFile(Profile::kTimestamping, "tsa"));
   EXPECT_NE(tsa.find("X509v3 Extended Key Usage: critical"), std::string::npos) << tsa;
   EXPECT_NE(tsa.find("Time Stamping"), std::string::npos);
-  auto [eid, rc4] = Shell("openssl x509 -noout -text -in " + ca_->CaPemPath("eid"));
+  auto [eid, rc4] = ShellWithStatus("openssl x509 -noout -text -in " + ca_->CaPemPath("eid"));
   EXPECT_NE(eid.find("NIST CURVE: P-384"), std::string::npos) << eid;
   EXPECT_NE(eid.find("ecdsa-with-SHA384"), std::string::npos);
   EXPECT_NE(eid.find("pathlen:0"), std::string::npos);
 }
 
 TEST_F(CaTest, KeysAreEncryptedAtRestAndTheWrongPassphraseIsRefused) {
-  auto [out, rc] = Shell("grep -c 'BEGIN ENCRYPTED PRIVATE KEY' " + options_.dir + "/root.key");
+  auto [out, rc] = ShellWithStatus("grep -c 'BEGIN ENCRYPTED PRIVATE KEY' " + options_.dir + "/root.key");
   EXPECT_EQ(out, "1\n");
-  auto [mode, rc2] = Shell("stat -c %a " + options_.dir + "/org.key");
+  auto [mode, rc2] = ShellWithStatus("stat -c %a " + options_.dir + "/org.key");
   EXPECT_EQ(mode, "600\n");
   CaOptions wrong = options_;
   wrong.passphrase = "not the passphrase";
