@@ -18,21 +18,33 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 
 # start_up DIR [ARGS…]: runs `riik up --dir DIR --port-base 0 ARGS…` and waits for its
-# endpoints.json.
+# endpoints.json. --port-base 0 picks free ports at random and binds them a moment later,
+# so another test's `riik up` running beside this one can take one first: then riik up
+# stops, naming the port, and this starts it again on other ports (at most three times).
 start_up() {
-  local dir=$1
+  local dir=$1 attempt
   shift
-  rm -f "$dir/endpoints.json"
-  "$RIIK" up --dir "$dir" --port-base 0 "$@" >"$WORK/up.out" 2>"$WORK/up.err" &
-  UP_PID=$!
-  PIDS+=("$UP_PID")
-  # 2-3 s in a release build; sanitizer builds beside other e2e tests take several times that.
-  for _ in $(seq 1 300); do
-    [ -s "$dir/endpoints.json" ] && return 0
-    kill -0 "$UP_PID" 2>/dev/null || { cat "$WORK/up.err" >&2; fail "riik up exited early"; }
-    sleep 0.1
+  for attempt in 1 2 3; do
+    rm -f "$dir/endpoints.json"
+    "$RIIK" up --dir "$dir" --port-base 0 "$@" >"$WORK/up.out" 2>"$WORK/up.err" &
+    UP_PID=$!
+    PIDS+=("$UP_PID")
+    # 2-3 s in a release build; sanitizer builds beside other e2e tests take several times that.
+    local exited=
+    for _ in $(seq 1 300); do
+      [ -s "$dir/endpoints.json" ] && return 0
+      kill -0 "$UP_PID" 2>/dev/null || { exited=1; break; }
+      sleep 0.1
+    done
+    [ -n "$exited" ] || fail "riik up wrote no endpoints.json within 30 s"
+    wait "$UP_PID" 2>/dev/null || true
+    if [ "$attempt" -lt 3 ] && grep -q "Address already in use" "$WORK/up.err"; then
+      echo "note: another test took one of riik up's ports; starting it again" >&2
+      continue
+    fi
+    cat "$WORK/up.err" >&2
+    fail "riik up exited early"
   done
-  fail "riik up wrote no endpoints.json within 30 s"
 }
 
 # stop_pid PID SIGNAL: sends the signal and waits up to 30 s (sanitizer builds beside

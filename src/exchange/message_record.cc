@@ -8,6 +8,7 @@
 
 #include "core/encoding.h"
 #include "crypto/json_fields.h"
+#include "transparency/record_leaf.h"
 
 namespace riik::exchange {
 namespace {
@@ -129,14 +130,9 @@ Digest XRoadHeadersSha256(std::span<const std::pair<std::string, std::string>> h
 }
 
 Status CheckMessageLeaf(const std::string& key, const std::string& leaf) {
-  Result<Json> json = ParseJson(leaf);
-  if (!json.ok()) return DataLoss("is not JSON: " + json.status().message());
-  Result<MessageRecord> record = RecordFromJson(*json);
-  if (!record.ok()) return DataLoss("is not a valid record: " + record.status().message());
-  Result<std::string> canonical = LeafData(*record);
-  if (!canonical.ok() || *canonical != leaf) return DataLoss("is not in canonical form");
-  if (record->xroad_id != key) return DataLoss("is stored under another X-Road-Id");
-  return OkStatus();
+  static const transparency::RecordLeafFormat format{
+      "record", RecordFromJson, LeafData, [](const MessageRecord& r) { return r.xroad_id; }, "another X-Road-Id"};
+  return transparency::CheckRecordLeaf(format, key, leaf);
 }
 
 }  // namespace riik::exchange

@@ -13,15 +13,32 @@ namespace {
 
 constexpr size_t kMaxOcspResponseBytes = 64 * 1024;
 
-const char* kReasons[] = {"unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded",
-                          "cessationOfOperation", "certificateHold", "?", "removeFromCRL", "privilegeWithdrawn",
-                          "aACompromise"};
+const char* kReasons[] = {"unspecified",   "keyCompromise",        "cACompromise",    "affiliationChanged",
+                          "superseded",    "cessationOfOperation", "certificateHold", "?",
+                          "removeFromCRL", "privilegeWithdrawn",   "aACompromise"};
 
 }  // namespace
+
+OcspCache::~OcspCache() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    renewals_.clear();
+  }
+  if (renewer_.joinable()) renewer_.join();
+}
 
 void OcspCache::Clear() {
   std::lock_guard lock(mu_);
   entries_.clear();
+  renewals_.clear();
+  renewing_.clear();
+  ++generation_;
+}
+
+size_t OcspCache::renewals_pending() const {
+  std::lock_guard lock(mu_);
+  return renewing_.size();
 }
 
 Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_url) {
@@ -31,12 +48,52 @@ Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_u
   {
     std::lock_guard lock(mu_);
     auto it = entries_.find(key);
-    if (it != entries_.end() && now - it->second.checked_at < fresh_for) return it->second.status;
+    if (it != entries_.end() && now - it->second.checked_at < fresh_for) {
+      if (now - it->second.checked_at >= fresh_for / 2) QueueRenewalLocked(key, cert, issuer, responder_url);
+      return it->second.status;
+    }
   }
   ASSIGN_OR_RETURN(Answer answer, Ask(cert, issuer, responder_url));
   std::lock_guard lock(mu_);
   entries_[key] = Entry{answer.status, now};
   return answer.status;
+}
+
+void OcspCache::QueueRenewalLocked(const std::string& key, X509* cert, X509* issuer, const std::string& responder_url) {
+  if (stopping_ || !renewing_.insert(key).second) return;
+  X509_up_ref(cert);
+  X509_up_ref(issuer);
+  renewals_.push_back(Renewal{key, UniquePtr<X509>(cert), UniquePtr<X509>(issuer), responder_url});
+  if (renewer_running_) return;
+  // The previous renewer has said it is done and touches nothing of ours any more.
+  if (renewer_.joinable()) renewer_.join();
+  renewer_running_ = true;
+  renewer_ = std::thread([this] { RenewLoop(); });
+}
+
+// Renews queued answers one by one, then ends. A failed renewal keeps the cached answer
+// until its freshness runs out; the next Check then asks, and fails closed, itself.
+void OcspCache::RenewLoop() {
+  for (;;) {
+    Renewal r;
+    uint64_t generation;
+    {
+      std::lock_guard lock(mu_);
+      if (renewals_.empty()) {
+        renewer_running_ = false;
+        return;
+      }
+      r = std::move(renewals_.front());
+      renewals_.pop_front();
+      generation = generation_;
+    }
+    UnixMicros asked_at = options_.clock();
+    Result<Answer> answer = Ask(r.cert.get(), r.issuer.get(), r.responder_url);
+    std::lock_guard lock(mu_);
+    if (generation != generation_) continue;
+    renewing_.erase(r.key);
+    if (answer.ok()) entries_[r.key] = Entry{answer->status, asked_at};
+  }
 }
 
 // The verified answer (good: OK; revoked/unknown: PermissionDenied), or why there is none.
@@ -55,7 +112,8 @@ Result<OcspCache::Answer> OcspCache::Ask(X509* cert, X509* issuer, const std::st
   co.timeout = options_.timeout;
   co.max_body_bytes = kMaxOcspResponseBytes;
   auto resp = net::Fetch("POST", responder_url, h, ToDer(req.get(), i2d_OCSP_REQUEST), co);
-  if (!resp.ok()) return Unavailable("the OCSP responder " + responder_url + " did not answer: " + resp.status().message());
+  if (!resp.ok())
+    return Unavailable("the OCSP responder " + responder_url + " did not answer: " + resp.status().message());
   if (resp->status != 200) {
     return Unavailable("the OCSP responder answered HTTP " + std::to_string(resp->status));
   }
@@ -82,7 +140,8 @@ Result<OcspCache::Answer> OcspCache::Ask(X509* cert, X509* issuer, const std::st
   }
   int status = -1, reason = -1;
   ASN1_GENERALIZEDTIME *revoked_at = nullptr, *this_update = nullptr, *next_update = nullptr;
-  if (OCSP_resp_find_status(basic.get(), id_copy.get(), &status, &reason, &revoked_at, &this_update, &next_update) != 1) {
+  if (OCSP_resp_find_status(basic.get(), id_copy.get(), &status, &reason, &revoked_at, &this_update, &next_update) !=
+      1) {
     return Unavailable("the OCSP answer says nothing about " + subject);
   }
   if (OCSP_check_validity(this_update, next_update, 300, -1) != 1) {

@@ -3,13 +3,19 @@
 // by a responder the issuing CA delegated to, chaining to the state root; fresh; with
 // our nonce), and kept for `freshness`. A revoked or unknown certificate is refused at
 // once; so is a good one whose status is older than `freshness` and cannot be renewed
-// (fail closed, like X-Road's ocspFreshnessSeconds). Thread-safe.
+// (fail closed, like X-Road's ocspFreshnessSeconds). Once an answer is half its
+// freshness old it is renewed in the background (one short-lived thread at a time), so
+// the event loops that check peers only wait for the responder the first time they meet
+// a certificate, not every `freshness`. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -18,8 +24,8 @@
 namespace riik::exchange {
 
 struct OcspCacheOptions {
-  std::string trust_root_pem;              // the state root
-  std::chrono::seconds freshness{60};      // how long a verified answer is used
+  std::string trust_root_pem;          // the state root
+  std::chrono::seconds freshness{60};  // how long a verified answer is used
   std::chrono::milliseconds timeout{3000};
   Clock clock = SystemClock();
 };
@@ -27,6 +33,10 @@ struct OcspCacheOptions {
 class OcspCache {
  public:
   explicit OcspCache(OcspCacheOptions options) : options_(std::move(options)) {}
+  // Waits for a renewal under way.
+  ~OcspCache();
+  OcspCache(const OcspCache&) = delete;
+  OcspCache& operator=(const OcspCache&) = delete;
 
   // OK if `cert` (issued by `issuer`) has a verified "good" status no older than the
   // freshness; asks `responder_url` (e.g. http://127.0.0.1:7002/ocsp) when it has none.
@@ -34,8 +44,12 @@ class OcspCache {
   // says the status could not be had (callers refuse the certificate then too).
   Status Check(X509* cert, X509* issuer, const std::string& responder_url);
 
-  // Forgets every cached status (e.g. when the configuration names another responder).
+  // Forgets every cached status (e.g. when the configuration names another responder),
+  // and any renewal under way.
   void Clear();
+
+  // Renewals queued or under way (for tests and /metrics).
+  size_t renewals_pending() const;
 
  private:
   struct Entry {
@@ -46,11 +60,26 @@ class OcspCache {
   struct Answer {
     Status status;
   };
+  // A cached answer to renew: the certificates are our own references.
+  struct Renewal {
+    std::string key;
+    UniquePtr<X509> cert;
+    UniquePtr<X509> issuer;
+    std::string responder_url;
+  };
   Result<Answer> Ask(X509* cert, X509* issuer, const std::string& responder_url);
+  void QueueRenewalLocked(const std::string& key, X509* cert, X509* issuer, const std::string& responder_url);
+  void RenewLoop();
 
   OcspCacheOptions options_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;  // by certificate SHA-256
+  std::deque<Renewal> renewals_;          // waiting for the renewing thread
+  std::set<std::string> renewing_;        // keys queued or being asked
+  uint64_t generation_ = 0;               // Clear() drops the answers of renewals it overtook
+  bool renewer_running_ = false;
+  bool stopping_ = false;
+  std::thread renewer_;
 };
 
 }  // namespace riik::exchange

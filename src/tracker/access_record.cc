@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "identity/personal_code.h"
+#include "transparency/record_leaf.h"
 
 namespace riik::tracker {
 namespace {
@@ -61,14 +62,10 @@ Result<std::string> AccessLeaf(const AccessRecord& record) {
 }
 
 Status CheckAccessLeaf(const std::string& key, const std::string& leaf) {
-  Result<Json> json = ParseJson(leaf);
-  if (!json.ok()) return DataLoss("is not JSON: " + json.status().message());
-  Result<AccessRecord> record = AccessFromJson(*json);
-  if (!record.ok()) return DataLoss("is not a valid access record: " + record.status().message());
-  Result<std::string> canonical = CanonicalJson(*json);
-  if (!canonical.ok() || *canonical != leaf) return DataLoss("is not in canonical form");
-  if (record->person != key) return DataLoss("is stored under another person's code");
-  return OkStatus();
+  static const transparency::RecordLeafFormat format{"access record", AccessFromJson, AccessLeaf,
+                                                     [](const AccessRecord& r) { return r.person; },
+                                                     "another person's code"};
+  return transparency::CheckRecordLeaf(format, key, leaf);
 }
 
 }  // namespace riik::tracker

@@ -222,7 +222,8 @@ class SecurityServerTest : public LogTest {
     IssueFiles(trust::Profile::kMemberSigning, server_id + " signing", m.dir + "/sign");
   }
 
-  void StartMember(Member& m, std::map<std::string, std::string> extra = {}) {
+  // The member's node: its security server with the test's settings and `extra`.
+  node::NodeConfig MemberConfig(const Member& m, const std::map<std::string, std::string>& extra) {
     node::RoleConfig role;
     role.kind = "exchange";
     role.name = m.role;
@@ -247,7 +248,11 @@ class SecurityServerTest : public LogTest {
     node::NodeConfig config;
     config.data_dir = m.dir + "/data";
     config.roles = {role};
-    auto node = node::Node::Start(config);
+    return config;
+  }
+
+  void StartMember(Member& m, std::map<std::string, std::string> extra = {}) {
+    auto node = node::Node::Start(MemberConfig(m, extra));
     ASSERT_TRUE(node.ok()) << node.status().ToString();
     m.node = std::move(*node);
     m.consumer_url = m.node->roles()[0].url;
@@ -577,6 +582,19 @@ TEST_F(SecurityServerTest, WithoutAnOcspResponderInTheConfigurationNoPeerIsTrust
   EXPECT_TRUE(r.status == 403 || r.status == 502) << r.body;
   EXPECT_TRUE(ErrorType(r).ends_with("Proxy.SslAuthenticationFailed")) << r.body;
   EXPECT_NE(r.body.find("names no OCSP responder"), std::string::npos) << r.body;
+}
+
+// Every message is logged: the one spelling that relays without logging exists for
+// exchange_bench's comparison alone, and any other value stops the server from starting
+// rather than being read as a wish to log less.
+TEST_F(SecurityServerTest, TheMessageLogCannotBeSwitchedOffByAnyOtherSpelling) {
+  PrepareMember(tax_, kTaxServer, "ss_tax");
+  for (std::string value : {"off", "false", "0", "no", "OFF-FOR-BENCHMARK-ONLY", ""}) {
+    auto node = node::Node::Start(MemberConfig(tax_, {{"message_log", value}}));
+    ASSERT_FALSE(node.ok()) << "message_log = '" << value << "' was accepted";
+    EXPECT_NE(node.status().message().find("message_log must be \"on\""), std::string::npos)
+        << node.status().ToString();
+  }
 }
 
 }  // namespace
