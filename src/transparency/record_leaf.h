@@ -25,6 +25,11 @@ struct RecordLeafFormat {
   std::string_view other_key;
 };
 
+// (Spelled out for clang 14, which deduces no aggregate's arguments by itself.)
+template <typename FromJson, typename ToLeaf, typename KeyOf>
+RecordLeafFormat(std::string_view, FromJson, ToLeaf, KeyOf, std::string_view)
+    -> RecordLeafFormat<FromJson, ToLeaf, KeyOf>;
+
 // DataLoss saying what is wrong unless `leaf` is a valid record, byte for byte the leaf
 // that record is written as, stored under its own key.
 template <typename FromJson, typename ToLeaf, typename KeyOf>
