@@ -41,8 +41,10 @@ crawl() {  # crawl URL [CURL ARGS…]
   shift
   curl -s --max-time 10 "$@" "$u" >"$WORK/page" || true
   grep -q "PRIVATE KEY" "$WORK/page" && fail "$u serves key material"
-  grep -qE '(^|[^0-9])[1-6][0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}([^0-9]|$)' "$WORK/page" &&
-    fail "$u serves an 11-digit personal code: $(grep -oE '[1-6][0-9]{10}' "$WORK/page" | head -1)"
+  # A code stands alone or after "EE"; eleven digits inside a hex digest or base64 are not one
+  # (a globalconf's hashes held such a run once).
+  local code='(^|[^0-9A-Za-z]|EE)[1-6][0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}([^0-9A-Za-z]|$)'
+  grep -qE "$code" "$WORK/page" && fail "$u serves an 11-digit personal code: $(grep -oE "$code" "$WORK/page" | head -1)"
   for s in "${secrets[@]}"; do grep -qF "$s" "$WORK/page" && fail "$u serves a token or passphrase"; done
   n=$((n + 1))
 }
