@@ -6,7 +6,7 @@ JOBS    ?= $(shell nproc)
 DIR     ?= riik-data
 PORT_BASE ?= 7000
 
-# Unity build (CMakeLists.txt): about half the time of a clean build; UNITY=OFF for
+# Unity build (CMakeLists.txt): less compile time for a clean build; UNITY=OFF for
 # quicker rebuilds of one changed file while developing.
 UNITY ?= ON
 

@@ -49,7 +49,9 @@ Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_u
     std::lock_guard lock(mu_);
     auto it = entries_.find(key);
     if (it != entries_.end() && now - it->second.checked_at < fresh_for) {
-      if (now - it->second.checked_at >= fresh_for / 2) QueueRenewalLocked(key, cert, issuer, responder_url);
+      if (now - it->second.checked_at >= fresh_for / 2 && now >= it->second.renew_after) {
+        QueueRenewalLocked(key, cert, issuer, responder_url);
+      }
       return it->second.status;
     }
   }
@@ -72,7 +74,8 @@ void OcspCache::QueueRenewalLocked(const std::string& key, X509* cert, X509* iss
 }
 
 // Renews queued answers one by one, then ends. A failed renewal keeps the cached answer
-// until its freshness runs out; the next Check then asks, and fails closed, itself.
+// until its freshness runs out (renewals are tried again every tenth of it); once it has,
+// the next Check asks itself and fails closed.
 void OcspCache::RenewLoop() {
   for (;;) {
     Renewal r;
@@ -92,7 +95,14 @@ void OcspCache::RenewLoop() {
     std::lock_guard lock(mu_);
     if (generation != generation_) continue;
     renewing_.erase(r.key);
-    if (answer.ok()) entries_[r.key] = Entry{answer->status, asked_at};
+    if (answer.ok()) {
+      entries_[r.key] = Entry{answer->status, asked_at};
+    } else if (auto it = entries_.find(r.key); it != entries_.end()) {
+      // A responder that is down is asked again a tenth of the freshness later, not on
+      // every check of a busy peer.
+      it->second.renew_after =
+          asked_at + std::chrono::duration_cast<std::chrono::microseconds>(options_.freshness).count() / 10;
+    }
   }
 }
 

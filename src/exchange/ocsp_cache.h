@@ -53,8 +53,9 @@ class OcspCache {
 
  private:
   struct Entry {
-    Status status;          // what the last verified answer said
-    UnixMicros checked_at;  // when
+    Status status;               // what the last verified answer said
+    UnixMicros checked_at;       // when
+    UnixMicros renew_after = 0;  // after a failed renewal: not again before this
   };
   // A verified answer: OK for good, PermissionDenied for revoked or unknown.
   struct Answer {

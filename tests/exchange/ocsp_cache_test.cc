@@ -73,6 +73,15 @@ class OcspCacheTest : public ::testing::Test {
   UniquePtr<X509> cert_;
 };
 
+// Waits (at most 10 s) until the cache has no renewal queued or under way.
+bool RenewalsFinish(const OcspCache& cache) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (cache.renewals_pending() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return cache.renewals_pending() == 0;
+}
+
 TEST_F(OcspCacheTest, GoodThenRevokedAfterTheFreshnessAndFailsClosedWithoutAResponder) {
   UnixMicros now = NowMicros();
   OcspCache cache(Options([&] { return now; }));
@@ -121,14 +130,29 @@ TEST_F(OcspCacheTest, AnswersAreRenewedInTheBackgroundBeforeTheyRunOut) {
   EXPECT_EQ(cache.renewals_pending(), 0u);
   now += 2'000'000;  // past half: the cached answer now, a renewal behind it
   EXPECT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (cache.renewals_pending() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_EQ(cache.renewals_pending(), 0u) << "the renewal did not finish in 10 s";
+  ASSERT_TRUE(RenewalsFinish(cache)) << "the renewal did not finish in 10 s";
   Status revoked = cache.Check(cert_.get(), ca_.ca->org_certificate(), url_);  // 31 s after the first answer
   EXPECT_EQ(revoked.code(), Code::kPermissionDenied) << revoked.ToString();
   EXPECT_NE(revoked.message().find("revoked (keyCompromise)"), std::string::npos) << revoked.ToString();
+}
+
+// A responder that is down is not asked again on every check while the cached answer
+// lasts: a failed renewal waits a tenth of the freshness before the next.
+TEST_F(OcspCacheTest, AFailedRenewalIsNotRetriedOnEveryCheck) {
+  std::atomic<UnixMicros> now = NowMicros();
+  OcspCache cache(Options([&] { return now.load(); }));
+  ASSERT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());
+  server_->Stop();
+  now += 31'000'000;
+  EXPECT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());  // cached; renewing behind it
+  ASSERT_TRUE(RenewalsFinish(cache)) << "the renewal did not finish in 10 s";
+  EXPECT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());  // still the cached answer
+  EXPECT_EQ(cache.renewals_pending(), 0u) << "a failed renewal was queued again at once";
+  now += 6'000'000;  // a tenth of the freshness later it is tried again
+  EXPECT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());
+  ASSERT_TRUE(RenewalsFinish(cache));
+  now += 24'000'000;  // the answer has run out: the check asks itself and fails closed
+  EXPECT_EQ(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).code(), Code::kUnavailable);
 }
 
 }  // namespace
