@@ -192,19 +192,29 @@ measure() {
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     END {printf "%s %.2f %.2f\n", rps, ms(p50), ms(p99)}' "$WORK/wrk.out"
 }
+# utime + stime of the riik process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$RIIK_PID/stat"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 : >"$WORK/riik.txt"
 : >"$WORK/nginx.txt"
+: >"$WORK/riik_cpu.txt"
 for r in $(seq 1 "$ROUNDS"); do
   measure "$URL_NGINX" >>"$WORK/nginx.txt"
+  before=$(cpu_ticks)
   measure "$URL_RIIK" >>"$WORK/riik.txt"
-  echo "round $r: nginx $(tail -1 "$WORK/nginx.txt"), riik $(tail -1 "$WORK/riik.txt") (req/s p50 p99 ms)" >&2
+  after=$(cpu_ticks)
+  # The riik process's CPU (both security servers, user and system) per call relayed.
+  awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" -v s="$SECS" -v rps="$(tail -1 "$WORK/riik.txt" | cut -d' ' -f1)" \
+    'BEGIN {printf "%.0f\n", (a - b) / hz / (rps * s) * 1e6}' >>"$WORK/riik_cpu.txt"
+  echo "round $r: nginx $(tail -1 "$WORK/nginx.txt"), riik $(tail -1 "$WORK/riik.txt") (req/s p50 p99 ms)," \
+    "riik CPU $(tail -1 "$WORK/riik_cpu.txt") us/call" >&2
 done
 col() { awk -v c="$2" '{print $c}' "$1" | median; }
 RN=$(col "$WORK/nginx.txt" 1); RR=$(col "$WORK/riik.txt" 1)
 echo "exchange_bench: wrk -t2 -c$CONNS -d${SECS}s, medians of $ROUNDS rounds; chain: wrk -> consumer -> mTLS -> provider -> backend"
 echo "nginx two-hop chain          $RN req/s   p50 $(col "$WORK/nginx.txt" 2) ms   p99 $(col "$WORK/nginx.txt" 3) ms"
 echo "riik security servers        $RR req/s   p50 $(col "$WORK/riik.txt" 2) ms   p99 $(col "$WORK/riik.txt" 3) ms"
+echo "riik CPU per call            $(median <"$WORK/riik_cpu.txt") us (user + system, both servers)"
 echo "ratio riik / nginx           $(awk -v r="$RR" -v n="$RN" 'BEGIN {printf "%.2f", r / n}')"
 echo "riik p99 overhead over nginx $(awk -v r="$(col "$WORK/riik.txt" 3)" -v n="$(col "$WORK/nginx.txt" 3)" 'BEGIN {printf "%.2f ms", r - n}')"
 if [ "${MESSAGE_LOG:-on}" = off ]; then

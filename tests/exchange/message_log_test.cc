@@ -68,6 +68,11 @@ TEST_F(LogTest, VerifyLogNamesALeafThatIsNotAMessageRecord) {
                   .ok());
   EXPECT_NE(log_->log().VerifyLog().message().find("leaf 3 is stored under another X-Road-Id"), std::string::npos)
       << log_->log().VerifyLog().ToString();
+  // The same record, valid JSON still, but not the bytes it is written as.
+  ASSERT_TRUE(
+      riik::testing::ExecRaw(store_url_, "UPDATE signed_log_leaves SET leaf = ' ' || leaf WHERE leaf_index = 1").ok());
+  EXPECT_NE(log_->log().VerifyLog().message().find("leaf 1 is not in canonical form"), std::string::npos)
+      << log_->log().VerifyLog().ToString();
 }
 
 TEST_F(LogTest, InvalidRecordsAreRefusedAtOnce) {
