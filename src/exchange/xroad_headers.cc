@@ -43,7 +43,7 @@ net::Headers RelayedHeaders(const net::Headers& in, std::initializer_list<std::s
     bool dropped = false;
     for (std::string_view d : drop) dropped = dropped || SameName(d, name);
     if (dropped) continue;
-    auto same = std::find_if(out.begin(), out.end(), [&](const auto& f) { return SameName(f.first, name); });
+    auto same = std::find_if(out.begin(), out.end(), [&name = name](const auto& f) { return SameName(f.first, name); });
     if (same == out.end()) {
       out.emplace_back(name, std::string(Trim(value)));
     } else {

@@ -160,7 +160,7 @@ std::shared_ptr<RoleService> AddCentralRoutes(Node& node, net::Router& router) {
       {"/admin/server", PutServer},
       {"/admin/service", AddService}};
   for (auto [path, action] : admin) {
-    AddAdminRoute(node, router, c->admin, path, [c, action](const Json& body) { return action(*c, body); });
+    AddAdminRoute(node, router, c->admin, path, [c, act = action](const Json& body) { return act(*c, body); });
   }
   return c;
 }

@@ -399,7 +399,7 @@ Result<std::shared_ptr<RoleService>> AddExchangeRoutes(Node& node, const RoleCon
       {"/admin/rights", AdminRights},
       {"/admin/status", AdminStatus}};
   for (auto [path, action] : admin) {
-    AddAdminRoute(node, router, s->admin, path, [s, action](const Json& body) { return action(*s, body); });
+    AddAdminRoute(node, router, s->admin, path, [s, act = action](const Json& body) { return act(*s, body); });
   }
   return std::shared_ptr<RoleService>(s);
 }

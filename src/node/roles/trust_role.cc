@@ -161,7 +161,7 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
   std::pair<const char*, net::HttpResponse (*)(TrustService&, const Json&)> admin[] = {
       {"/admin/issue", AdminIssue}, {"/admin/issue-eid", AdminIssueEid}, {"/admin/revoke", AdminRevoke}};
   for (auto [path, action] : admin) {
-    AddAdminRoute(node, router, t->admin, path, [t, action](const Json& body) { return action(*t, body); });
+    AddAdminRoute(node, router, t->admin, path, [t, act = action](const Json& body) { return act(*t, body); });
   }
   router.Add("GET", "/ca/{file}", [t](const net::HttpRequest& req) {
     if (!t->ready) return NotReady();
