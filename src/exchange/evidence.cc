@@ -10,9 +10,9 @@
 namespace riik::exchange {
 namespace {
 
-Result<VerifiedEvidence::Entry> CheckEntry(const Json& json, const std::string& what, const std::string& xroad_id,
-                                           X509* trust_root, std::string& log_id) {
-  ASSIGN_OR_RETURN(transparency::VerifiedEntry entry, transparency::CheckEntry(json, what, trust_root, log_id));
+Result<VerifiedEvidence::Entry> CheckEntry(transparency::EntryChecker& checker, const Json& json,
+                                           const std::string& what, const std::string& xroad_id, std::string& log_id) {
+  ASSIGN_OR_RETURN(transparency::VerifiedEntry entry, checker.Check(json, what, log_id));
   Result<MessageRecord> record = RecordFromJson(json["record"]);
   if (!record.ok()) return record.status().WithContext(what);
   if (record->xroad_id != xroad_id) return DataLoss(what + ".record: carries another X-Road-Id");
@@ -37,9 +37,11 @@ Result<VerifiedEvidence> CheckEvidence(std::string_view text, X509* trust_root) 
   ASSIGN_OR_RETURN(out.xroad_id, f.Text("xroad_id", kMaxXRoadIdBytes));
   ASSIGN_OR_RETURN(const Json* entries, f.Array("entries", kMaxEvidenceEntries));
   if (entries->empty()) return InvalidArgument("evidence.entries: empty");
+  transparency::EntryChecker checker(trust_root);
   for (size_t i = 0; i < entries->size(); ++i) {
-    ASSIGN_OR_RETURN(VerifiedEvidence::Entry entry, CheckEntry((*entries)[i], "entries[" + std::to_string(i) + "]",
-                                                               out.xroad_id, trust_root, out.log_id));
+    ASSIGN_OR_RETURN(
+        VerifiedEvidence::Entry entry,
+        CheckEntry(checker, (*entries)[i], "entries[" + std::to_string(i) + "]", out.xroad_id, out.log_id));
     if (!out.entries.empty() && entry.leaf_index <= out.entries.back().leaf_index) {
       return DataLoss("entries[" + std::to_string(i) + "]: entries are not in leaf order");
     }

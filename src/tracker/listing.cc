@@ -44,11 +44,11 @@ Result<VerifiedListing> CheckListing(std::string_view text, X509* trust_root, co
   out.head_time = current.time_us;
 
   ASSIGN_OR_RETURN(const Json* entries, f.Array("entries", 100000));
+  transparency::EntryChecker checker(trust_root);
   for (size_t i = 0; i < entries->size(); ++i) {
     const std::string what = "listing.entries[" + std::to_string(i) + "]";
     std::string log_id = out.log_id;
-    ASSIGN_OR_RETURN(transparency::VerifiedEntry entry,
-                     transparency::CheckEntry((*entries)[i], what, trust_root, log_id));
+    ASSIGN_OR_RETURN(transparency::VerifiedEntry entry, checker.Check((*entries)[i], what, log_id));
     Result<AccessRecord> record = AccessFromJson((*entries)[i]["record"]);
     if (!record.ok()) return record.status().WithContext(what);
     if (record->person != out.person) return DataLoss(what + ": records an access to another person's data");

@@ -14,10 +14,16 @@ namespace {
 // How far a tree head's own time may be after the TSA's genTime (clocks differ).
 constexpr UnixMicros kMaxClockSkew = 5 * 60 * 1'000'000LL;
 
-struct SignedHead {
+}  // namespace
+
+struct EntryChecker::SignedHead {
   SignedTreeHead head;
   std::vector<UniquePtr<X509>> chain;
 };
+
+namespace {
+
+using SignedHead = EntryChecker::SignedHead;
 
 Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what) {
   SignedHead out;
@@ -39,9 +45,30 @@ void AddIntermediates(const std::vector<UniquePtr<X509>>& chain, std::vector<Uni
   }
 }
 
+// The DER of each certificate, each preceded by its length: a key that names the chain.
+std::string ChainKey(std::span<const UniquePtr<X509>> chain) {
+  std::string key;
+  for (const auto& cert : chain) {
+    std::string der = CertificateDer(cert.get());
+    key += std::to_string(der.size()) + ":" + der;
+  }
+  return key;
+}
+
+}  // namespace
+
+Status EntryChecker::VerifySignerChain(const std::vector<UniquePtr<X509>>& chain, UnixMicros at,
+                                       std::string_view what) {
+  std::string key = std::to_string(at) + "@" + ChainKey(chain);
+  if (chains_.contains(key)) return OkStatus();
+  RETURN_IF_ERROR(trust::VerifySignerChain(chain, trust_root_, at, what));
+  chains_.insert(std::move(key));
+  return OkStatus();
+}
+
 // The entry's timestamp: on its head, or on a later head of the same log that is
 // consistent with it. Returns the TSA's genTime.
-Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head, X509* trust_root) {
+Result<UnixMicros> EntryChecker::CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "consistency_proof", "head", "token"}));
   ASSIGN_OR_RETURN(SignedHead stamped, ReadSignedHead(f, what));
   ASSIGN_OR_RETURN(std::vector<ledger::Hash> consistency, f.Hashes("consistency_proof", kMaxProofHashes));
@@ -63,20 +90,32 @@ Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, con
   std::vector<UniquePtr<X509>> intermediates;
   AddIntermediates(head.chain, intermediates);
   AddIntermediates(stamped.chain, intermediates);
-  Result<trust::TimestampInfo> info = trust::VerifyTimestampToken(token, imprint, trust_root, intermediates);
-  if (!info.ok()) return info.status().WithContext(f.Name("token"));
-  if (stamped.head.time_us > info->gen_time + kMaxClockSkew) {
+  // Every part has a fixed size or its own length, so no two checks share a key.
+  std::string key = DigestHex(imprint) + std::to_string(token.size()) + ":" + token + ChainKey(intermediates);
+  auto known = tokens_.find(key);
+  UnixMicros gen_time;
+  if (known != tokens_.end()) {
+    gen_time = known->second;
+  } else {
+    Result<trust::TimestampInfo> info = trust::VerifyTimestampToken(token, imprint, trust_root_, intermediates);
+    if (!info.ok()) return info.status().WithContext(f.Name("token"));
+    gen_time = info->gen_time;
+    tokens_.emplace(std::move(key), gen_time);
+  }
+  if (stamped.head.time_us > gen_time + kMaxClockSkew) {
     return DataLoss(what + ".head: signed at " + FormatRfc3339(stamped.head.time_us) + ", after its timestamp " +
-                    FormatRfc3339(info->gen_time));
+                    FormatRfc3339(gen_time));
   }
   // The signers' certificates must have been valid when the timestamp proves the heads existed.
-  RETURN_IF_ERROR(trust::VerifySignerChain(stamped.chain, trust_root, info->gen_time, f.Name("certificates")));
-  return info->gen_time;
+  RETURN_IF_ERROR(VerifySignerChain(stamped.chain, gen_time, f.Name("certificates")));
+  return gen_time;
 }
 
-}  // namespace
-
 Result<VerifiedEntry> CheckEntry(const Json& json, const std::string& what, X509* trust_root, std::string& log_id) {
+  return EntryChecker(trust_root).Check(json, what, log_id);
+}
+
+Result<VerifiedEntry> EntryChecker::Check(const Json& json, const std::string& what, std::string& log_id) {
   ASSIGN_OR_RETURN(
       JsonFields f,
       JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index", "record", "timestamp"}));
@@ -93,8 +132,8 @@ Result<VerifiedEntry> CheckEntry(const Json& json, const std::string& what, X509
     return DataLoss(what +
                     ": the record and its inclusion proof do not lead to the signed root: " + included.message());
   }
-  ASSIGN_OR_RETURN(UnixMicros stamped_at, CheckTimestamp(f["timestamp"], what + ".timestamp", head, trust_root));
-  RETURN_IF_ERROR(trust::VerifySignerChain(head.chain, trust_root, stamped_at, f.Name("certificates")));
+  ASSIGN_OR_RETURN(UnixMicros stamped_at, CheckTimestamp(f["timestamp"], what + ".timestamp", head));
+  RETURN_IF_ERROR(VerifySignerChain(head.chain, stamped_at, f.Name("certificates")));
   return VerifiedEntry{leaf_index, stamped_at, SubjectString(head.chain[0].get()), head.head};
 }
 

@@ -10,11 +10,16 @@
 #include <openssl/x509.h>
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "crypto/handles.h"
 #include "transparency/tree_head.h"
 
 namespace riik::transparency {
@@ -30,11 +35,35 @@ struct VerifiedEntry {
   SignedTreeHead head;  // the head the leaf is included under
 };
 
-// One entry ({certificates, head, inclusion_proof, leaf_index, record, timestamp}) on its
-// own terms, whatever its leaf says: the canonical JSON of `record` is the leaf, included
-// under the signed head, whose signer chains to the root and which a timestamp covers.
-// `log_id`: empty to accept the entry's log (it is then set), or the log it must belong
-// to. Callers check the leaf's content.
+// Checks the entries of one document. A document's entries mostly share their signer's
+// chain and often one timestamp token (the log stamps its newest head at most once a
+// second), so the checker remembers what it has verified: a token with the same
+// imprint and certificates, a chain at the same time, is verified once per document,
+// not once per entry. Only successes are remembered, and a remembered check is the same
+// call with the same bytes, so the verdicts are those of checking each entry alone.
+class EntryChecker {
+ public:
+  explicit EntryChecker(X509* trust_root) : trust_root_(trust_root) {}
+
+  // One entry ({certificates, head, inclusion_proof, leaf_index, record, timestamp}) on
+  // its own terms, whatever its leaf says: the canonical JSON of `record` is the leaf,
+  // included under the signed head, whose signer chains to the root and which a timestamp
+  // covers. `log_id`: empty to accept the entry's log (it is then set), or the log it must
+  // belong to. Callers check the leaf's content.
+  Result<VerifiedEntry> Check(const Json& entry, const std::string& what, std::string& log_id);
+
+  struct SignedHead;  // a signed head with its signer's chain, as read (entry_check.cc)
+
+ private:
+  Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head);
+  Status VerifySignerChain(const std::vector<UniquePtr<X509>>& chain, UnixMicros at, std::string_view what);
+
+  X509* trust_root_;
+  std::map<std::string, UnixMicros> tokens_;  // token, imprint and certificates -> genTime
+  std::set<std::string> chains_;              // chain and time
+};
+
+// One entry on its own (EntryChecker::Check).
 Result<VerifiedEntry> CheckEntry(const Json& entry, const std::string& what, X509* trust_root, std::string& log_id);
 
 // A signed head with its signer's chain ({certificates, head}), the signature checked
