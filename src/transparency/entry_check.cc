@@ -25,12 +25,14 @@ namespace {
 
 using SignedHead = EntryChecker::SignedHead;
 
-Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what) {
+using ChainParser = std::function<Result<std::vector<UniquePtr<X509>>>(const std::vector<std::string>&)>;
+
+Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what, const ChainParser& parse) {
   SignedHead out;
   ASSIGN_OR_RETURN(out.head, TreeHeadFromJson(f["head"], what + ".head"));
   ASSIGN_OR_RETURN(std::vector<std::string> pems,
                    f.Texts("certificates", trust::kMaxChainCertificates, trust::kMaxCertificatePemBytes));
-  Result<std::vector<UniquePtr<X509>>> chain = trust::ParseCertificateChain(pems);
+  Result<std::vector<UniquePtr<X509>>> chain = parse(pems);
   if (!chain.ok()) return chain.status().WithContext(f.Name("certificates"));
   out.chain = std::move(*chain);
   Status signature = VerifyTreeHeadSignature(out.head, out.chain[0].get());
@@ -57,6 +59,22 @@ std::string ChainKey(std::span<const UniquePtr<X509>> chain) {
 
 }  // namespace
 
+Result<std::vector<UniquePtr<X509>>> EntryChecker::ParseChain(const std::vector<std::string>& pems) {
+  std::string key;
+  for (const std::string& pem : pems) key += std::to_string(pem.size()) + ":" + pem;
+  auto known = parsed_.find(key);
+  if (known == parsed_.end()) {
+    ASSIGN_OR_RETURN(std::vector<UniquePtr<X509>> chain, trust::ParseCertificateChain(pems));
+    known = parsed_.emplace(std::move(key), std::move(chain)).first;
+  }
+  std::vector<UniquePtr<X509>> copy;
+  for (const auto& cert : known->second) {
+    X509_up_ref(cert.get());
+    copy.emplace_back(cert.get());
+  }
+  return copy;
+}
+
 Status EntryChecker::VerifySignerChain(const std::vector<UniquePtr<X509>>& chain, UnixMicros at,
                                        std::string_view what) {
   std::string key = std::to_string(at) + "@" + ChainKey(chain);
@@ -70,7 +88,7 @@ Status EntryChecker::VerifySignerChain(const std::vector<UniquePtr<X509>>& chain
 // consistent with it. Returns the TSA's genTime.
 Result<UnixMicros> EntryChecker::CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "consistency_proof", "head", "token"}));
-  ASSIGN_OR_RETURN(SignedHead stamped, ReadSignedHead(f, what));
+  ASSIGN_OR_RETURN(SignedHead stamped, ReadSignedHead(f, what, parse_));
   ASSIGN_OR_RETURN(std::vector<ledger::Hash> consistency, f.Hashes("consistency_proof", kMaxProofHashes));
   if (stamped.head.log_id != head.head.log_id) return DataLoss(what + ".head: belongs to another log");
   if (stamped.head.tree_size == head.head.tree_size) {
@@ -120,7 +138,7 @@ Result<VerifiedEntry> EntryChecker::Check(const Json& json, const std::string& w
       JsonFields f,
       JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index", "record", "timestamp"}));
   ASSIGN_OR_RETURN(std::string leaf, CanonicalJson(f["record"]));
-  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
+  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what, parse_));
   if (log_id.empty()) log_id = head.head.log_id;
   if (head.head.log_id != log_id) return DataLoss(what + ".head: belongs to another log than the first entry's");
   ASSIGN_OR_RETURN(int64_t leaf_index, f.Int("leaf_index", 0, head.head.tree_size - 1));
@@ -139,7 +157,7 @@ Result<VerifiedEntry> EntryChecker::Check(const Json& json, const std::string& w
 
 Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head"}));
-  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
+  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what, trust::ParseCertificateChain));
   RETURN_IF_ERROR(trust::VerifySignerChain(head.chain, trust_root, head.head.time_us, f.Name("certificates")));
   return head.head;
 }

@@ -10,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -37,13 +38,16 @@ struct VerifiedEntry {
 
 // Checks the entries of one document. A document's entries mostly share their signer's
 // chain and often one timestamp token (the log stamps its newest head at most once a
-// second), so the checker remembers what it has verified: a token with the same
-// imprint and certificates, a chain at the same time, is verified once per document,
-// not once per entry. Only successes are remembered, and a remembered check is the same
-// call with the same bytes, so the verdicts are those of checking each entry alone.
+// second), so the checker remembers what it has parsed and verified: a chain's PEM is
+// parsed, and a token with the same imprint and certificates or a chain at the same
+// time verified, once per document, not once per entry. Only successes are remembered, and a remembered check is the
+// same call with the same bytes, so the verdicts are those of checking each entry alone.
 class EntryChecker {
  public:
-  explicit EntryChecker(X509* trust_root) : trust_root_(trust_root) {}
+  explicit EntryChecker(X509* trust_root)
+      : trust_root_(trust_root), parse_([this](const std::vector<std::string>& pems) { return ParseChain(pems); }) {}
+  EntryChecker(const EntryChecker&) = delete;
+  EntryChecker& operator=(const EntryChecker&) = delete;
 
   // One entry ({certificates, head, inclusion_proof, leaf_index, record, timestamp}) on
   // its own terms, whatever its leaf says: the canonical JSON of `record` is the leaf,
@@ -57,10 +61,13 @@ class EntryChecker {
  private:
   Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head);
   Status VerifySignerChain(const std::vector<UniquePtr<X509>>& chain, UnixMicros at, std::string_view what);
+  Result<std::vector<UniquePtr<X509>>> ParseChain(const std::vector<std::string>& pems);
 
   X509* trust_root_;
-  std::map<std::string, UnixMicros> tokens_;  // token, imprint and certificates -> genTime
-  std::set<std::string> chains_;              // chain and time
+  std::function<Result<std::vector<UniquePtr<X509>>>(const std::vector<std::string>&)> parse_;  // ParseChain
+  std::map<std::string, std::vector<UniquePtr<X509>>> parsed_;  // PEM chains -> certificates
+  std::map<std::string, UnixMicros> tokens_;                    // token, imprint and certificates -> genTime
+  std::set<std::string> chains_;                                // chain and time
 };
 
 // One entry on its own (EntryChecker::Check).
