@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/json_fields.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "ledger/merkle.h"
 #include "trust/chain_checks.h"
@@ -57,30 +58,37 @@ std::string ChainKey(std::span<const UniquePtr<X509>> chain) {
   return key;
 }
 
-}  // namespace
+// What the memo files a check under: the SHA-256 of its inputs, laid out so that no two
+// different inputs give the same bytes (every part fixed-size or length-prefixed).
+std::string MemoKey(std::string_view material) { return DigestBytes(Sha256(material)); }
 
-Result<std::vector<UniquePtr<X509>>> EntryChecker::ParseChain(const std::vector<std::string>& pems) {
-  std::string key;
-  for (const std::string& pem : pems) key += std::to_string(pem.size()) + ":" + pem;
-  auto known = parsed_.find(key);
-  if (known == parsed_.end()) {
-    ASSIGN_OR_RETURN(std::vector<UniquePtr<X509>> chain, trust::ParseCertificateChain(pems));
-    known = parsed_.emplace(std::move(key), std::move(chain)).first;
-  }
+std::vector<UniquePtr<X509>> Copy(const std::vector<UniquePtr<X509>>& chain) {
   std::vector<UniquePtr<X509>> copy;
-  for (const auto& cert : known->second) {
+  for (const auto& cert : chain) {
     X509_up_ref(cert.get());
     copy.emplace_back(cert.get());
   }
   return copy;
 }
 
+}  // namespace
+
+Result<std::vector<UniquePtr<X509>>> EntryChecker::ParseChain(const std::vector<std::string>& pems) {
+  std::string material;
+  for (const std::string& pem : pems) material += std::to_string(pem.size()) + ":" + pem;
+  std::string key = MemoKey(material);
+  if (auto known = parsed_.find(key); known != parsed_.end()) return Copy(known->second);
+  ASSIGN_OR_RETURN(std::vector<UniquePtr<X509>> chain, trust::ParseCertificateChain(pems));
+  if (parsed_.size() < kMaxRemembered) parsed_.emplace(std::move(key), Copy(chain));
+  return chain;
+}
+
 Status EntryChecker::VerifySignerChain(const std::vector<UniquePtr<X509>>& chain, UnixMicros at,
                                        std::string_view what) {
-  std::string key = std::to_string(at) + "@" + ChainKey(chain);
+  std::string key = MemoKey(std::to_string(at) + "@" + ChainKey(chain));
   if (chains_.contains(key)) return OkStatus();
   RETURN_IF_ERROR(trust::VerifySignerChain(chain, trust_root_, at, what));
-  chains_.insert(std::move(key));
+  if (chains_.size() < kMaxRemembered) chains_.insert(std::move(key));
   return OkStatus();
 }
 
@@ -108,8 +116,8 @@ Result<UnixMicros> EntryChecker::CheckTimestamp(const Json& json, const std::str
   std::vector<UniquePtr<X509>> intermediates;
   AddIntermediates(head.chain, intermediates);
   AddIntermediates(stamped.chain, intermediates);
-  // Every part has a fixed size or its own length, so no two checks share a key.
-  std::string key = DigestHex(imprint) + std::to_string(token.size()) + ":" + token + ChainKey(intermediates);
+  std::string key =
+      MemoKey(DigestBytes(imprint) + std::to_string(token.size()) + ":" + token + ChainKey(intermediates));
   auto known = tokens_.find(key);
   UnixMicros gen_time;
   if (known != tokens_.end()) {
@@ -118,7 +126,7 @@ Result<UnixMicros> EntryChecker::CheckTimestamp(const Json& json, const std::str
     Result<trust::TimestampInfo> info = trust::VerifyTimestampToken(token, imprint, trust_root_, intermediates);
     if (!info.ok()) return info.status().WithContext(f.Name("token"));
     gen_time = info->gen_time;
-    tokens_.emplace(std::move(key), gen_time);
+    if (tokens_.size() < kMaxRemembered) tokens_.emplace(std::move(key), gen_time);
   }
   if (stamped.head.time_us > gen_time + kMaxClockSkew) {
     return DataLoss(what + ".head: signed at " + FormatRfc3339(stamped.head.time_us) + ", after its timestamp " +

@@ -39,9 +39,12 @@ struct VerifiedEntry {
 // Checks the entries of one document. A document's entries mostly share their signer's
 // chain and often one timestamp token (the log stamps its newest head at most once a
 // second), so the checker remembers what it has parsed and verified: a chain's PEM is
-// parsed, and a token with the same imprint and certificates or a chain at the same
-// time verified, once per document, not once per entry. Only successes are remembered, and a remembered check is the
-// same call with the same bytes, so the verdicts are those of checking each entry alone.
+// parsed, and a token with the same imprint and certificates, or a chain at the same
+// time, verified once per document, not once per entry. Only successes are remembered,
+// under the SHA-256 of the check's inputs, and a remembered check is the same call with
+// the same bytes, so the verdicts are those of checking each entry alone. At most
+// kMaxRemembered of each are kept, so memory stays bounded however many different
+// chains and tokens a document holds.
 class EntryChecker {
  public:
   explicit EntryChecker(X509* trust_root)
@@ -63,11 +66,13 @@ class EntryChecker {
   Status VerifySignerChain(const std::vector<UniquePtr<X509>>& chain, UnixMicros at, std::string_view what);
   Result<std::vector<UniquePtr<X509>>> ParseChain(const std::vector<std::string>& pems);
 
+  static constexpr size_t kMaxRemembered = 64;
+
   X509* trust_root_;
   std::function<Result<std::vector<UniquePtr<X509>>>(const std::vector<std::string>&)> parse_;  // ParseChain
-  std::map<std::string, std::vector<UniquePtr<X509>>> parsed_;  // PEM chains -> certificates
-  std::map<std::string, UnixMicros> tokens_;                    // token, imprint and certificates -> genTime
-  std::set<std::string> chains_;                                // chain and time
+  std::map<std::string, std::vector<UniquePtr<X509>>> parsed_;  // SHA-256 of PEM chains -> certificates
+  std::map<std::string, UnixMicros> tokens_;                    // of token, imprint and certificates -> genTime
+  std::set<std::string> chains_;                                // of chain and time
 };
 
 // One entry on its own (EntryChecker::Check).
