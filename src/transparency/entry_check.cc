@@ -22,18 +22,12 @@ struct EntryChecker::SignedHead {
   std::vector<UniquePtr<X509>> chain;
 };
 
-namespace {
-
-using SignedHead = EntryChecker::SignedHead;
-
-using ChainParser = std::function<Result<std::vector<UniquePtr<X509>>>(const std::vector<std::string>&)>;
-
-Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what, const ChainParser& parse) {
+Result<EntryChecker::SignedHead> EntryChecker::ReadSignedHead(const JsonFields& f, const std::string& what) {
   SignedHead out;
   ASSIGN_OR_RETURN(out.head, TreeHeadFromJson(f["head"], what + ".head"));
   ASSIGN_OR_RETURN(std::vector<std::string> pems,
                    f.Texts("certificates", trust::kMaxChainCertificates, trust::kMaxCertificatePemBytes));
-  Result<std::vector<UniquePtr<X509>>> chain = parse(pems);
+  Result<std::vector<UniquePtr<X509>>> chain = ParseChain(pems);
   if (!chain.ok()) return chain.status().WithContext(f.Name("certificates"));
   out.chain = std::move(*chain);
   Status signature = VerifyTreeHeadSignature(out.head, out.chain[0].get());
@@ -41,11 +35,16 @@ Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what, 
   return out;
 }
 
+namespace {
+
+// Another owner of `cert`.
+UniquePtr<X509> Share(X509* cert) {
+  X509_up_ref(cert);
+  return UniquePtr<X509>(cert);
+}
+
 void AddIntermediates(const std::vector<UniquePtr<X509>>& chain, std::vector<UniquePtr<X509>>& out) {
-  for (size_t i = 1; i < chain.size(); ++i) {
-    X509_up_ref(chain[i].get());
-    out.emplace_back(chain[i].get());
-  }
+  for (size_t i = 1; i < chain.size(); ++i) out.push_back(Share(chain[i].get()));
 }
 
 // The DER of each certificate, each preceded by its length: a key that names the chain.
@@ -64,10 +63,7 @@ std::string MemoKey(std::string_view material) { return DigestBytes(Sha256(mater
 
 std::vector<UniquePtr<X509>> Copy(const std::vector<UniquePtr<X509>>& chain) {
   std::vector<UniquePtr<X509>> copy;
-  for (const auto& cert : chain) {
-    X509_up_ref(cert.get());
-    copy.emplace_back(cert.get());
-  }
+  for (const auto& cert : chain) copy.push_back(Share(cert.get()));
   return copy;
 }
 
@@ -96,7 +92,7 @@ Status EntryChecker::VerifySignerChain(const std::vector<UniquePtr<X509>>& chain
 // consistent with it. Returns the TSA's genTime.
 Result<UnixMicros> EntryChecker::CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head) {
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "consistency_proof", "head", "token"}));
-  ASSIGN_OR_RETURN(SignedHead stamped, ReadSignedHead(f, what, parse_));
+  ASSIGN_OR_RETURN(SignedHead stamped, ReadSignedHead(f, what));
   ASSIGN_OR_RETURN(std::vector<ledger::Hash> consistency, f.Hashes("consistency_proof", kMaxProofHashes));
   if (stamped.head.log_id != head.head.log_id) return DataLoss(what + ".head: belongs to another log");
   if (stamped.head.tree_size == head.head.tree_size) {
@@ -146,7 +142,7 @@ Result<VerifiedEntry> EntryChecker::Check(const Json& json, const std::string& w
       JsonFields f,
       JsonFields::Of(json, what, {"certificates", "head", "inclusion_proof", "leaf_index", "record", "timestamp"}));
   ASSIGN_OR_RETURN(std::string leaf, CanonicalJson(f["record"]));
-  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what, parse_));
+  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what));
   if (log_id.empty()) log_id = head.head.log_id;
   if (head.head.log_id != log_id) return DataLoss(what + ".head: belongs to another log than the first entry's");
   ASSIGN_OR_RETURN(int64_t leaf_index, f.Int("leaf_index", 0, head.head.tree_size - 1));
@@ -164,9 +160,11 @@ Result<VerifiedEntry> EntryChecker::Check(const Json& json, const std::string& w
 }
 
 Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root) {
+  using SignedHead = EntryChecker::SignedHead;
   ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(json, what, {"certificates", "head"}));
-  ASSIGN_OR_RETURN(SignedHead head, ReadSignedHead(f, what, trust::ParseCertificateChain));
-  RETURN_IF_ERROR(trust::VerifySignerChain(head.chain, trust_root, head.head.time_us, f.Name("certificates")));
+  EntryChecker checker(trust_root);
+  ASSIGN_OR_RETURN(SignedHead head, checker.ReadSignedHead(f, what));
+  RETURN_IF_ERROR(checker.VerifySignerChain(head.chain, head.head.time_us, f.Name("certificates")));
   return head.head;
 }
 

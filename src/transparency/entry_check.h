@@ -10,7 +10,6 @@
 #include <openssl/x509.h>
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -22,6 +21,10 @@
 #include "core/status.h"
 #include "crypto/handles.h"
 #include "transparency/tree_head.h"
+
+namespace riik {
+class JsonFields;  // crypto/json_fields.h
+}
 
 namespace riik::transparency {
 
@@ -47,8 +50,7 @@ struct VerifiedEntry {
 // chains and tokens a document holds.
 class EntryChecker {
  public:
-  explicit EntryChecker(X509* trust_root)
-      : trust_root_(trust_root), parse_([this](const std::vector<std::string>& pems) { return ParseChain(pems); }) {}
+  explicit EntryChecker(X509* trust_root) : trust_root_(trust_root) {}
   EntryChecker(const EntryChecker&) = delete;
   EntryChecker& operator=(const EntryChecker&) = delete;
 
@@ -59,9 +61,11 @@ class EntryChecker {
   // belong to. Callers check the leaf's content.
   Result<VerifiedEntry> Check(const Json& entry, const std::string& what, std::string& log_id);
 
-  struct SignedHead;  // a signed head with its signer's chain, as read (entry_check.cc)
-
  private:
+  struct SignedHead;  // a signed head with its signer's chain, as read (entry_check.cc)
+  friend Result<SignedTreeHead> CheckSignedHead(const Json& json, const std::string& what, X509* trust_root);
+
+  Result<SignedHead> ReadSignedHead(const JsonFields& f, const std::string& what);
   Result<UnixMicros> CheckTimestamp(const Json& json, const std::string& what, const SignedHead& head);
   Status VerifySignerChain(const std::vector<UniquePtr<X509>>& chain, UnixMicros at, std::string_view what);
   Result<std::vector<UniquePtr<X509>>> ParseChain(const std::vector<std::string>& pems);
@@ -69,7 +73,6 @@ class EntryChecker {
   static constexpr size_t kMaxRemembered = 64;
 
   X509* trust_root_;
-  std::function<Result<std::vector<UniquePtr<X509>>>(const std::vector<std::string>&)> parse_;  // ParseChain
   std::map<std::string, std::vector<UniquePtr<X509>>> parsed_;  // SHA-256 of PEM chains -> certificates
   std::map<std::string, UnixMicros> tokens_;                    // of token, imprint and certificates -> genTime
   std::set<std::string> chains_;                                // of chain and time
