@@ -6,16 +6,20 @@
 // readers refuse the store with a message saying what to do.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "exchange/evidence.h"
+#include "exchange/log_fixture.h"
 #include "exchange/message_log.h"
 #include "log_fixture.h"
 #include "tracker/access_record.h"
 #include "tracker/listing.h"
+#include "tracker/tracker.h"
 #include "transparency/migration.h"
 #include "transparency/stored_log.h"
 #include "transparency/tables.h"
@@ -109,6 +113,58 @@ TEST_F(LegacyLogTest, MigratingAgainChangesNothing) {
   ASSERT_TRUE(MigrateLegacyTables(*store_).ok());
   EXPECT_EQ(store_->Head().seq, seq);
   ExpectBothLogsVerify();
+}
+
+// Writes logs in the format of 2026-12-02 (one row per leaf in signed_log_leaves, the
+// key indexed beside it) to RIIK_LEAF_ROW_LOG_DIR, with the root certificate and the
+// documents exported from them, for tests/transparency/leaf_row_logs:
+//   RIIK_LEAF_ROW_LOG_DIR=DIR build/release/tests/transparency_test
+//     --gtest_also_run_disabled_tests --gtest_filter='*WriteLeafRowLogs'
+TEST_F(LogFixture, DISABLED_WriteLeafRowLogs) {
+  const char* dir = std::getenv("RIIK_LEAF_ROW_LOG_DIR");
+  ASSERT_NE(dir, nullptr);
+  auto log = exchange::MessageLog::Open(*store_, Options());
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto tracker = tracker::Tracker::Open(*store_, "EE/COM/10060701/bank", Options());
+  ASSERT_TRUE(tracker.ok()) << tracker.status().ToString();
+  auto append = [&](const exchange::MessageRecord& r) {
+    std::promise<Status> done;
+    (*log)->Append(r, [&done](Result<Receipt> receipt) { done.set_value(receipt.status()); });
+    return done.get_future().get();
+  };
+  auto access = [](int n) {
+    return tracker::AccessRecord{"38001085718",
+                                 "EE/COM/10060701/bank",
+                                 "interest",
+                                 {"interest earned"},
+                                 "EE/GOV/70000349/tax",
+                                 "EE38001085718",
+                                 "Income Tax Act: pre-filled return",
+                                 "leaf-row-" + std::to_string(n),
+                                 1'790'000'000'000'000 + n};
+  };
+  for (int n = 0; n < 3; ++n) {
+    const std::string id = "leaf-row-" + std::to_string(n);
+    ASSERT_TRUE(append(exchange::SampleRecord(id, exchange::Direction::kRequest, n)).ok());
+    ASSERT_TRUE(append(exchange::SampleRecord(id, exchange::Direction::kResponse, n)).ok());
+    ASSERT_TRUE((*tracker)->Record(access(n)).ok());
+  }
+  ASSERT_TRUE(WaitForTimestamps((*log)->log()));
+  ASSERT_TRUE(WaitForTimestamps((*tracker)->log()));
+  auto write = [&](const std::string& name, const std::string& body) {
+    std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << body;
+  };
+  auto evidence = (*log)->Evidence("leaf-row-1");
+  ASSERT_TRUE(evidence.ok()) << evidence.status().ToString();
+  write("evidence.json", *CanonicalJson(*evidence));
+  auto listing = (*tracker)->Listing("38001085718", 0);
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  write("listing.json", *CanonicalJson(*listing));
+  write("root.pem", CertificatePem(ca_->root_certificate()));
+  tracker->reset();
+  log->reset();
+  store_.reset();
+  std::filesystem::copy_file(dir_ / "exchange.db", std::string(dir) + "/logs.db");
 }
 
 }  // namespace
