@@ -79,9 +79,10 @@ done
   fail "the second listing does not extend the first"
 pass "a later listing proves the log only grew since the first"
 
-# Someone with database access removes the tax board's record from the bank's tracker.
+# Someone with database access removes the tax board's record from the bank's tracker's
+# key index, so that listings no longer find it.
 LEAF=$(jq --arg x "$XID" '[.entries[] | select(.record.xroad_id == $x)][0].leaf_index' "$WORK/t1.json")
-sqlite3 "$DIR/registry_bank/store.db" "PRAGMA busy_timeout=5000; DELETE FROM signed_log_leaves WHERE log_id LIKE 'tracker:%' AND leaf_index = $LEAF;" >/dev/null
+sqlite3 "$DIR/registry_bank/store.db" "PRAGMA busy_timeout=5000; DELETE FROM signed_log_keys WHERE log_id LIKE 'tracker:%' AND leaf_index = $LEAF;" >/dev/null
 "$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "$CODE" --since "$WORK/t2.json" --out "$WORK/t3.json" 2>"$WORK/t.err" || fail "tracker list: $(cat "$WORK/t.err")"
 if "$RIIK" tracker verify "$WORK/t3.json" --previous "$WORK/t2.json" --ca "$DIR/trust/root.pem" >"$WORK/v3.out" 2>&1; then
   fail "a listing without the removed record verified against the previous one"

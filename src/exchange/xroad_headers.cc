@@ -27,9 +27,20 @@ std::string_view Trim(std::string_view v) {
 }  // namespace
 
 bool IsFilteredHeader(std::string_view name) {
-  static constexpr std::array<std::string_view, 14> kFiltered = {
-      "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "TE", "Trailer",
-      "Transfer-Encoding", "Upgrade", "Host", "User-Agent", "Server", "Content-Length", "Expect"};
+  static constexpr std::array<std::string_view, 14> kFiltered = {"Connection",
+                                                                 "Keep-Alive",
+                                                                 "Proxy-Authenticate",
+                                                                 "Proxy-Authorization",
+                                                                 "Proxy-Connection",
+                                                                 "TE",
+                                                                 "Trailer",
+                                                                 "Transfer-Encoding",
+                                                                 "Upgrade",
+                                                                 "Host",
+                                                                 "User-Agent",
+                                                                 "Server",
+                                                                 "Content-Length",
+                                                                 "Expect"};
   for (std::string_view f : kFiltered) {
     if (SameName(f, name)) return true;
   }
@@ -58,18 +69,20 @@ net::Headers RelayedHeaders(const net::Headers& in, std::initializer_list<std::s
 
 std::string NewMessageId() {
   std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    // The CSPRNG failing is not something a request can cause; fall back to the clock
-    // and a counter (unique within the process) rather than answer without an id.
+  if (RAND_bytes(b.data() + 6, 10) != 1) {
+    // The CSPRNG failing is not something a request can cause; fall back to a counter
+    // (unique within the process) rather than answer without an id.
     static std::atomic<uint64_t> counter{0};
-    uint64_t t = static_cast<uint64_t>(NowMicros()), n = counter.fetch_add(1);
-    for (size_t i = 0; i < 8; ++i) {
-      b[i] = static_cast<unsigned char>(t >> (8 * i));
-      b[8 + i] = static_cast<unsigned char>(n >> (8 * i));
-    }
+    uint64_t n = counter.fetch_add(1);
+    for (size_t i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(n >> (8 * i));
   }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  // UUID version 7 (RFC 9562): the first 48 bits are the Unix time in milliseconds, so
+  // ids sort by time and the logs' key indexes grow at their right edge instead of
+  // writing a random page for every message.
+  const uint64_t ms = static_cast<uint64_t>(NowMicros()) / 1000;
+  for (size_t i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);  // version 7
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 9562 variant
   char text[37];
   std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);

@@ -232,7 +232,7 @@ Status Node::StartRole(const RoleConfig& role) {
   return OkStatus();
 }
 
-Result<store::Store*> Node::OpenStore(const std::string& name) {
+Result<store::Store*> Node::OpenStore(const std::string& name, int cache_mib) {
   std::lock_guard lock(mu_);
   if (auto it = stores_.find(name); it != stores_.end()) return it->second.get();
   std::string url;
@@ -242,7 +242,9 @@ Result<store::Store*> Node::OpenStore(const std::string& name) {
     RETURN_IF_ERROR(MakePrivateDirectory(config_.data_dir + "/" + name).WithContext("the directory of store " + name));
     url = DefaultStoreUrl(config_.data_dir, name);
   }
-  auto opened = store::Store::Open(store::StoreOptions{url, name});
+  store::StoreOptions options{url, name};
+  options.cache_mib = cache_mib;
+  auto opened = store::Store::Open(options);
   if (!opened.ok()) return opened.status().WithContext("opening store " + name);
   store::Store* s = opened->get();
   if (config_.shipping && ShipsStore(*config_.shipping, name)) {

@@ -30,6 +30,10 @@ namespace impl {
 class Backend;
 }
 
+inline constexpr int kDefaultCacheMib = 64;
+// For a store written by many small commits: StoreOptions::cache_mib.
+inline constexpr int kSmallCommitsCacheMib = 2;
+
 struct StoreOptions {
   // "sqlite:PATH", "sqlite::memory:", or a PostgreSQL URI "postgresql://…" / "postgres://…".
   std::string url;
@@ -43,6 +47,10 @@ struct StoreOptions {
   bool read_only = false;
   // How long to wait for a previous writer (e.g. a process just killed) to let go.
   std::chrono::milliseconds owner_wait{5000};
+  // SQLite's page cache (MiB). A large cache keeps a big table's indexes in memory for
+  // bulk loads; but SQLite scans the cache at every commit, so a store of many small
+  // commits (a message log) runs cheaper on a small one (bench/sqlite_commit_cache.py).
+  int cache_mib = kDefaultCacheMib;
 };
 
 struct StateDigest {

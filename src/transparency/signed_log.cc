@@ -11,6 +11,7 @@
 #include "core/metrics.h"
 #include "crypto/x509.h"
 #include "transparency/entry_export.h"
+#include "transparency/leaf_batch.h"
 #include "transparency/migration.h"
 #include "transparency/tables.h"
 #include "trust/chain_checks.h"
@@ -29,7 +30,9 @@ Result<std::unique_ptr<SignedLog>> SignedLog::Open(store::Store& store, SignedLo
   }
   if (!options.trust_root) return InvalidArgument("a signed log needs the trust root certificate");
   if (!options.leaf_check) return InvalidArgument("a signed log needs the check of its leaves");
-  if (options.max_batch == 0) return InvalidArgument("max_batch must be at least 1");
+  if (options.max_batch == 0 || options.max_batch > kMaxBatchLeaves) {
+    return InvalidArgument("max_batch must be 1 to " + std::to_string(kMaxBatchLeaves));
+  }
   std::unique_ptr<SignedLog> log(new SignedLog(store, std::move(options)));
   RETURN_IF_ERROR(log->Restore());
   log->RegisterMetrics();
@@ -49,7 +52,7 @@ Status SignedLog::Restore() {
   }
 
   const std::string& log_id = options_.log_id;
-  RETURN_IF_ERROR(tables::ForEachLeaf(store_, log_id, 0, [&](tables::StoredLeaf r) -> Status {
+  RETURN_IF_ERROR(tables::ForEachLeaf(store_, log_id, [&](tables::StoredLeaf r) -> Status {
     if (r.leaf_index != static_cast<int64_t>(tree_.size())) {
       return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree_.size()) + " is missing");
     }
@@ -190,10 +193,15 @@ Result<SignedTreeHead> SignedLog::StoreBatch(const std::vector<Pending>& batch, 
   head.time_us = std::max(options_.clock(), latest_head() ? latest_head()->time_us : 0);
   ASSIGN_OR_RETURN(head.signature, SignTreeHead(head, options_.signing_key.get()));
   const int64_t first = static_cast<int64_t>(frontier_.size());
+  std::string leaves;
+  for (const Pending& p : batch) AppendKeyedLeaf(leaves, p.key, p.leaf);
+  const int64_t count = static_cast<int64_t>(batch.size());
+  // One row for the batch's leaves, one small row per key (its index), and the head.
   Result<store::JournalHead> written = store_.Write([&](store::WriteTxn& t) -> Status {
-    for (size_t i = 0; i < batch.size(); ++i) {
-      tables::StoredLeaf r{first + static_cast<int64_t>(i), batch[i].key, batch[i].leaf};
-      RETURN_IF_ERROR(t.Put(tables::kLeaves, tables::LeafRow(options_.log_id, r)));
+    RETURN_IF_ERROR(t.Put(tables::kBatches, tables::BatchRow(options_.log_id, first, count, leaves)));
+    for (int64_t i = 0; i < count; ++i) {
+      RETURN_IF_ERROR(
+          t.Put(tables::kKeys, tables::KeyRow(options_.log_id, batch[static_cast<size_t>(i)].key, first + i)));
     }
     return t.Put(tables::kHeads, tables::HeadRow({head, signer_}));
   });

@@ -32,7 +32,7 @@ Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, co
   if (!last) return NotFound("signed log " + log_id + " has no signed tree head");
   const int64_t committed = last->head.tree_size;
   auto tree = std::make_shared<ledger::MerkleTree>();
-  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, 0, [&](const tables::StoredLeaf& r) -> Status {
+  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, [&](const tables::StoredLeaf& r) -> Status {
     if (r.leaf_index >= committed) return OkStatus();  // a batch committed after we read the head
     if (r.leaf_index != static_cast<int64_t>(tree->size())) {
       return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree->size()) + " is missing");

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "transparency/leaf_batch.h"
+
 namespace riik::transparency::tables {
 namespace {
 
@@ -12,6 +14,9 @@ using store::Row;
 using store::Value;
 
 constexpr int64_t kPageRows = 4096;
+// Batches read per query: a batch holds up to max_batch leaves, so a page of batches is
+// kept small enough to hold in memory.
+constexpr int64_t kPageBatches = 32;
 constexpr const char* kHeadColumns = "log_id, tree_size, root, time_us, signature, signer";
 
 Result<const Value*> Column(const Row& row, const std::string& name) {
@@ -42,12 +47,24 @@ Result<ledger::Hash> HashColumn(const Row& row, const std::string& name) {
   return h;
 }
 
-Result<StoredLeaf> LeafFromRow(const Row& row) {
-  StoredLeaf r;
-  ASSIGN_OR_RETURN(r.leaf_index, IntColumn(row, "leaf_index"));
-  ASSIGN_OR_RETURN(r.key, BytesColumn(row, "leaf_key"));
-  ASSIGN_OR_RETURN(r.leaf, BytesColumn(row, "leaf"));
-  return r;
+// A batch row: its first leaf's index and its leaves.
+struct StoredBatch {
+  int64_t first_index = 0;
+  std::vector<KeyedLeaf> leaves;
+};
+
+Result<StoredBatch> BatchFromRow(const Row& row) {
+  StoredBatch b;
+  ASSIGN_OR_RETURN(b.first_index, IntColumn(row, "first_index"));
+  ASSIGN_OR_RETURN(int64_t count, IntColumn(row, "leaf_count"));
+  ASSIGN_OR_RETURN(std::string text, BytesColumn(row, "leaves"));
+  const std::string what = "the stored batch of leaves from " + std::to_string(b.first_index);
+  if (b.first_index < 0) return DataLoss(what + " has a negative index");
+  if (count < 1) return DataLoss(what + " holds no leaves");
+  Result<std::vector<KeyedLeaf>> leaves = DecodeLeafBatch(text, static_cast<size_t>(count));
+  if (!leaves.ok()) return leaves.status().WithContext(what);
+  b.leaves = std::move(*leaves);
+  return b;
 }
 
 Result<StoredHead> HeadFromRow(const Row& row) {
@@ -71,19 +88,19 @@ Result<StoredTimestamp> TimestampFromRow(const Row& row) {
 // Reads rows of `table` in order of `key` from `from` on, a page at a time.
 template <typename T>
 Status ForEachRow(store::Store& store, const std::string& columns, const std::string& table, const std::string& key,
-                  const std::string& log_id, int64_t from, Result<T> (*decode)(const Row&),
+                  const std::string& log_id, int64_t from, int64_t page, Result<T> (*decode)(const Row&),
                   const std::function<Status(T)>& fn) {
   const std::string sql =
       "SELECT " + columns + " FROM " + table + " WHERE log_id = ? AND " + key + " >= ? ORDER BY " + key + " LIMIT ?";
   for (;;) {
-    ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(sql, {log_id, from, kPageRows}));
+    ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(sql, {log_id, from, page}));
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(T item, decode(row));
       ASSIGN_OR_RETURN(int64_t k, IntColumn(row, key));
       from = k + 1;
       RETURN_IF_ERROR(fn(std::move(item)));
     }
-    if (static_cast<int64_t>(rows.size()) < kPageRows) return OkStatus();
+    if (static_cast<int64_t>(rows.size()) < page) return OkStatus();
   }
 }
 
@@ -91,13 +108,17 @@ Status ForEachRow(store::Store& store, const std::string& columns, const std::st
 
 const std::vector<store::TableSchema>& Schemas() {
   static const std::vector<store::TableSchema> schemas = {
-      {kLeaves,
+      {kBatches,
        {{"log_id", ColumnType::kText},
-        {"leaf_index", ColumnType::kInt},
-        {"leaf_key", ColumnType::kText},
-        {"leaf", ColumnType::kText}},
-       {"log_id", "leaf_index"},
-       {{"log_id", "leaf_key"}}},
+        {"first_index", ColumnType::kInt},
+        {"leaf_count", ColumnType::kInt},
+        {"leaves", ColumnType::kText}},
+       {"log_id", "first_index"},
+       {}},
+      {kKeys,
+       {{"log_id", ColumnType::kText}, {"leaf_key", ColumnType::kText}, {"leaf_index", ColumnType::kInt}},
+       {"log_id", "leaf_key", "leaf_index"},
+       {}},
       {kHeads,
        {{"log_id", ColumnType::kText},
         {"tree_size", ColumnType::kInt},
@@ -116,8 +137,12 @@ const std::vector<store::TableSchema>& Schemas() {
   return schemas;
 }
 
-Row LeafRow(const std::string& log_id, const StoredLeaf& r) {
-  return {{"log_id", log_id}, {"leaf_index", r.leaf_index}, {"leaf_key", r.key}, {"leaf", r.leaf}};
+Row BatchRow(const std::string& log_id, int64_t first_index, int64_t leaf_count, std::string leaves) {
+  return {{"log_id", log_id}, {"first_index", first_index}, {"leaf_count", leaf_count}, {"leaves", std::move(leaves)}};
+}
+
+Row KeyRow(const std::string& log_id, const std::string& key, int64_t leaf_index) {
+  return {{"log_id", log_id}, {"leaf_key", key}, {"leaf_index", leaf_index}};
 }
 
 Row HeadRow(const StoredHead& h) {
@@ -133,20 +158,26 @@ Row SignerRow(const std::string& fingerprint, const std::vector<std::string>& ch
   return {{"fingerprint", fingerprint}, {"chain", Json(chain_pem).dump()}};
 }
 
-Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t from,
-                   const std::function<Status(StoredLeaf)>& fn) {
-  return ForEachRow<StoredLeaf>(store, "leaf_index, leaf_key, leaf", kLeaves, "leaf_index", log_id, from, LeafFromRow,
-                                fn);
+Status ForEachLeaf(store::Store& store, const std::string& log_id, const std::function<Status(StoredLeaf)>& fn) {
+  return ForEachRow<StoredBatch>(store, "first_index, leaf_count, leaves", kBatches, "first_index", log_id, 0,
+                                 kPageBatches, BatchFromRow, [&](StoredBatch batch) -> Status {
+                                   for (size_t i = 0; i < batch.leaves.size(); ++i) {
+                                     KeyedLeaf& l = batch.leaves[i];
+                                     RETURN_IF_ERROR(fn(StoredLeaf{batch.first_index + static_cast<int64_t>(i),
+                                                                   std::move(l.key), std::move(l.leaf)}));
+                                   }
+                                   return OkStatus();
+                                 });
 }
 
 Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
                    const std::function<Status(StoredHead)>& fn) {
-  return ForEachRow<StoredHead>(store, kHeadColumns, kHeads, "tree_size", log_id, from, HeadFromRow, fn);
+  return ForEachRow<StoredHead>(store, kHeadColumns, kHeads, "tree_size", log_id, from, kPageRows, HeadFromRow, fn);
 }
 
 Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from,
                         const std::function<Status(StoredTimestamp)>& fn) {
-  return ForEachRow<StoredTimestamp>(store, "tree_size, token", kTimestamps, "tree_size", log_id, from,
+  return ForEachRow<StoredTimestamp>(store, "tree_size, token", kTimestamps, "tree_size", log_id, from, kPageRows,
                                      TimestampFromRow, fn);
 }
 
@@ -166,7 +197,7 @@ Result<std::vector<StoredHead>> HeadsFrom(store::Store& store, const std::string
 Result<std::vector<StoredLeaf>> LeavesWithKey(store::Store& store, const std::string& log_id, const std::string& key,
                                               size_t limit) {
   ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   store.Query(std::string("SELECT leaf_index, leaf_key, leaf FROM ") + kLeaves +
+                   store.Query(std::string("SELECT leaf_index FROM ") + kKeys +
                                    " WHERE log_id = ? AND leaf_key = ? ORDER BY leaf_index LIMIT ?",
                                {log_id, key, static_cast<int64_t>(limit) + 1}));
   if (rows.size() > limit) {
@@ -174,11 +205,48 @@ Result<std::vector<StoredLeaf>> LeavesWithKey(store::Store& store, const std::st
                              " are stored under the same key");
   }
   std::vector<StoredLeaf> out;
+  std::optional<StoredBatch> batch;  // the last batch read: a key's leaves are often close together
   for (const Row& row : rows) {
-    ASSIGN_OR_RETURN(StoredLeaf r, LeafFromRow(row));
-    out.push_back(std::move(r));
+    ASSIGN_OR_RETURN(int64_t index, IntColumn(row, "leaf_index"));
+    const std::string where = "signed log " + log_id + ": the key index names leaf " + std::to_string(index);
+    auto holds = [&] {
+      return batch && index >= batch->first_index &&
+             index - batch->first_index < static_cast<int64_t>(batch->leaves.size());
+    };
+    if (!holds()) {
+      ASSIGN_OR_RETURN(std::vector<Row> found,
+                       store.Query(std::string("SELECT first_index, leaf_count, leaves FROM ") + kBatches +
+                                       " WHERE log_id = ? AND first_index <= ? ORDER BY first_index DESC LIMIT 1",
+                                   {log_id, index}));
+      batch.reset();
+      if (!found.empty()) {
+        ASSIGN_OR_RETURN(StoredBatch b, BatchFromRow(found[0]));
+        batch = std::move(b);
+      }
+      if (!holds()) return DataLoss(where + ", which is not stored");
+    }
+    const KeyedLeaf& leaf = batch->leaves[static_cast<size_t>(index - batch->first_index)];
+    if (leaf.key != key) return DataLoss(where + " under a key it is not stored under");
+    out.push_back(StoredLeaf{index, leaf.key, leaf.leaf});
   }
   return out;
+}
+
+Status CheckKeyIndexed(store::Store& store, const std::string& log_id, const StoredLeaf& leaf) {
+  ASSIGN_OR_RETURN(std::optional<Row> row, store.Get(kKeys, KeyRow(log_id, leaf.key, leaf.leaf_index)));
+  if (!row) return DataLoss("leaf " + std::to_string(leaf.leaf_index) + " is missing from the key index");
+  return OkStatus();
+}
+
+Status CheckKeyIndexSize(store::Store& store, const std::string& log_id, int64_t leaf_count) {
+  ASSIGN_OR_RETURN(std::vector<Row> rows,
+                   store.Query(std::string("SELECT COUNT(*) AS n FROM ") + kKeys + " WHERE log_id = ?", {log_id}));
+  ASSIGN_OR_RETURN(int64_t n, rows.empty() ? Result<int64_t>(int64_t{0}) : IntColumn(rows[0], "n"));
+  if (n != leaf_count) {
+    return DataLoss("the key index holds " + std::to_string(n) + " rows for " + std::to_string(leaf_count) +
+                    " leaves: it names leaves that are not stored");
+  }
+  return OkStatus();
 }
 
 Result<std::optional<StoredHead>> FirstHeadFrom(store::Store& store, const std::string& log_id, int64_t min_size,

@@ -15,7 +15,10 @@
 
 namespace riik::transparency::tables {
 
-inline constexpr const char* kLeaves = "signed_log_leaves";
+// One row per sealed batch: its leaves with their keys (leaf_batch.h).
+inline constexpr const char* kBatches = "signed_log_batches";
+// One row per leaf: its key and index, for finding a key's leaves.
+inline constexpr const char* kKeys = "signed_log_keys";
 inline constexpr const char* kHeads = "signed_log_heads";
 inline constexpr const char* kTimestamps = "signed_log_timestamps";
 inline constexpr const char* kSigners = "signed_log_signers";
@@ -38,16 +41,17 @@ struct StoredTimestamp {
   std::string token;  // DER TimeStampToken
 };
 
-store::Row LeafRow(const std::string& log_id, const StoredLeaf& leaf);
+// The batch's row: `first_index` is its first leaf's index, `leaves` its text (leaf_batch.h).
+store::Row BatchRow(const std::string& log_id, int64_t first_index, int64_t leaf_count, std::string leaves);
+store::Row KeyRow(const std::string& log_id, const std::string& key, int64_t leaf_index);
 store::Row HeadRow(const StoredHead& head);
 store::Row TimestampRow(const std::string& log_id, const StoredTimestamp& timestamp);
 store::Row SignerRow(const std::string& fingerprint, const std::vector<std::string>& chain_pem);
 
-// Calls `fn` for every leaf with leaf_index >= from (every head with tree_size >=
-// from, every timestamp with tree_size >= from), in order, reading pages of rows. Stops
-// at the first error, from the store or from `fn`.
-Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t from,
-                   const std::function<Status(StoredLeaf)>& fn);
+// Calls `fn` for every stored leaf, in order (every head with tree_size >= from, every
+// timestamp with tree_size >= from), reading pages of rows. Stops at the first error,
+// from the store or from `fn`; a batch whose text does not decode is DataLoss naming it.
+Status ForEachLeaf(store::Store& store, const std::string& log_id, const std::function<Status(StoredLeaf)>& fn);
 Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
                    const std::function<Status(StoredHead)>& fn);
 Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from,
@@ -56,7 +60,9 @@ Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t 
 // Up to `limit` heads with tree_size >= from, in order.
 Result<std::vector<StoredHead>> HeadsFrom(store::Store& store, const std::string& log_id, int64_t from, int64_t limit);
 
-// The leaves stored under `key`, in leaf order (at most `limit`; ResourceExhausted beyond).
+// The leaves stored under `key`, found through the key index, in leaf order (at most
+// `limit`; ResourceExhausted beyond). DataLoss if the index names a leaf that is not
+// stored, or one stored under another key.
 Result<std::vector<StoredLeaf>> LeavesWithKey(store::Store& store, const std::string& log_id, const std::string& key,
                                               size_t limit);
 // The first head (timestamp) with min_size <= tree_size <= max_size, if any.
@@ -65,6 +71,10 @@ Result<std::optional<StoredHead>> FirstHeadFrom(store::Store& store, const std::
 Result<std::optional<StoredTimestamp>> FirstTimestampFrom(store::Store& store, const std::string& log_id,
                                                           int64_t min_size, int64_t max_size);
 Result<std::optional<StoredHead>> LastHead(store::Store& store, const std::string& log_id);
+// The key index must hold exactly one row per leaf, under the leaf's own key: DataLoss
+// unless `leaf` is indexed so, and unless the log has `leaf_count` index rows in all.
+Status CheckKeyIndexed(store::Store& store, const std::string& log_id, const StoredLeaf& leaf);
+Status CheckKeyIndexSize(store::Store& store, const std::string& log_id, int64_t leaf_count);
 // The largest tree size with a stored timestamp, 0 if none.
 Result<int64_t> LastTimestampedSize(store::Store& store, const std::string& log_id);
 // The signer's certificate chain (PEM, leaf first); NotFound if unknown.

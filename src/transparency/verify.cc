@@ -109,8 +109,9 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
   if (next && next->head.tree_size < 1) return DataLoss("a tree head has size 0");
   ledger::MerkleFrontier frontier;
   int64_t covered = 0;  // size of the last head checked
-  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, 0, [&](const tables::StoredLeaf& r) -> Status {
+  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, [&](const tables::StoredLeaf& r) -> Status {
     RETURN_IF_ERROR(CheckLeaf(r, static_cast<int64_t>(frontier.size()), check));
+    RETURN_IF_ERROR(tables::CheckKeyIndexed(store, log_id, r));
     frontier.Append(ledger::LeafHash(r.leaf));
     if (next && next->head.tree_size == static_cast<int64_t>(frontier.size())) {
       RETURN_IF_ERROR(CheckHead(*next, log_id, covered, frontier, signers));
@@ -126,7 +127,7 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
   if (covered < static_cast<int64_t>(frontier.size())) {
     return DataLoss("leaf " + std::to_string(covered) + " is not covered by any signed tree head");
   }
-  return OkStatus();
+  return tables::CheckKeyIndexSize(store, log_id, static_cast<int64_t>(frontier.size()));
 }
 
 Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* trust_root, const Signers& signers) {

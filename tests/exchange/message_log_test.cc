@@ -59,18 +59,15 @@ TEST_F(LogTest, VerifyLogNamesALeafThatIsNotAMessageRecord) {
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(AppendAndWait(SampleRecord("id-" + std::to_string(i), Direction::kRequest, i)).ok());
   ASSERT_TRUE(log_->log().VerifyLog().ok()) << log_->log().VerifyLog().ToString();
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE signed_log_leaves SET leaf = '{}' WHERE leaf_index = 3").ok());
+  auto leaf = [](int i) { return *LeafData(SampleRecord("id-" + std::to_string(i), Direction::kRequest, i)); };
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, transparency::ReplaceLeafSql(3, leaf(3), "{}")).ok());
   EXPECT_NE(log_->log().VerifyLog().message().find("leaf 3 is not a valid record"), std::string::npos)
       << log_->log().VerifyLog().ToString();
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
-                                     "UPDATE signed_log_leaves SET leaf = (SELECT leaf FROM "
-                                     "signed_log_leaves WHERE leaf_index = 4) WHERE leaf_index = 3")
-                  .ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, transparency::ReplaceLeafSql(3, "{}", leaf(4))).ok());
   EXPECT_NE(log_->log().VerifyLog().message().find("leaf 3 is stored under another X-Road-Id"), std::string::npos)
       << log_->log().VerifyLog().ToString();
   // The same record, valid JSON still, but not the bytes it is written as.
-  ASSERT_TRUE(
-      riik::testing::ExecRaw(store_url_, "UPDATE signed_log_leaves SET leaf = ' ' || leaf WHERE leaf_index = 1").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, transparency::ReplaceLeafSql(1, leaf(1), " " + leaf(1))).ok());
   EXPECT_NE(log_->log().VerifyLog().message().find("leaf 1 is not in canonical form"), std::string::npos)
       << log_->log().VerifyLog().ToString();
 }

@@ -98,8 +98,9 @@ TEST_F(TrackerTest, ALaterListingExtendsTheEarlierOneAndARemovedRecordIsCaught) 
   EXPECT_FALSE(wrong_since.ok());
   EXPECT_NE(wrong_since.status().message().find("since_size=2"), std::string::npos) << wrong_since.status().ToString();
 
-  // Someone with database access deletes the first record.
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_leaves WHERE leaf_index = 0").ok());
+  // Someone with database access deletes the first record, and its row in the key index.
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_batches WHERE first_index = 0").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_keys WHERE leaf_index = 0").ok());
   auto after = CheckListing(Listing(kPerson, v2->size), root(), &*v2);
   ASSERT_FALSE(after.ok());
   EXPECT_EQ(after.status().code(), Code::kDataLoss);

@@ -15,6 +15,7 @@
 
 #include "crypto/x509.h"
 #include "support/temp_dir.h"
+#include "transparency/leaf_batch.h"
 #include "transparency/signed_log.h"
 #include "trust/test_ca.h"
 #include "trust/tsa.h"
@@ -32,6 +33,19 @@ inline Status CheckTestLeaf(const std::string& key, const std::string& leaf) {
   if (*CanonicalJson(*json) != leaf) return DataLoss("is not in canonical form");
   if ((*json)["key"] != key) return DataLoss("is stored under another key");
   return OkStatus();
+}
+
+// SQL that changes a stored leaf behind the log's back, as an operator with database
+// access could: in the batch that starts at leaf `first_index`, the leaf `from` becomes `to`.
+inline std::string ReplaceLeafSql(int64_t first_index, const std::string& from, const std::string& to) {
+  auto quoted = [](const std::string& leaf) {
+    std::string netstring, out = "'";
+    AppendNetstring(netstring, leaf);
+    for (char c : netstring) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  };
+  return "UPDATE signed_log_batches SET leaves = replace(leaves, " + quoted(from) + ", " + quoted(to) +
+         ") WHERE first_index = " + std::to_string(first_index);
 }
 
 class LogFixture : public ::testing::Test {

@@ -118,7 +118,7 @@ TEST_F(SignedLogTest, AFailedStoreWriteFailsTheWholeBatchAndLogsNothing) {
   auto before = log_->latest_head();
   // The engine refuses one leaf of the next batch (as a full disk would refuse all).
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
-                                     "CREATE TRIGGER poison BEFORE INSERT ON signed_log_leaves WHEN NEW.leaf_key = "
+                                     "CREATE TRIGGER poison BEFORE INSERT ON signed_log_keys WHEN NEW.leaf_key = "
                                      "'poison' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
                   .ok());
   log_.reset();
@@ -142,7 +142,7 @@ TEST_F(SignedLogTest, AFailedStoreWriteFailsTheWholeBatchAndLogsNothing) {
     EXPECT_NE(r.status().message().find("disk full"), std::string::npos) << r.status().ToString();
   }
   EXPECT_EQ(*log_->latest_head(), *before);
-  auto count = store_->Query("SELECT COUNT(*) AS n FROM signed_log_leaves");
+  auto count = store_->Query("SELECT COUNT(*) AS n FROM signed_log_keys");
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(std::get<int64_t>((*count)[0]["n"]), 1);
 
@@ -230,32 +230,67 @@ TEST_F(SignedLogTest, VerifyLogNamesATamperedLeafAndHead) {
   ASSERT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
 
   // An operator with database access edits leaf 7 (each leaf is its own batch here).
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
-                                     "UPDATE signed_log_leaves SET leaf = replace(leaf, '\"n\":7', "
-                                     "'\"n\":8') WHERE leaf_index = 7")
-                  .ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(7, TestLeaf("id-7", 7), TestLeaf("id-7", 8))).ok());
   Status tampered = log_->VerifyLog();
   EXPECT_EQ(tampered.code(), Code::kDataLoss);
   EXPECT_NE(tampered.message().find("leaf 7 was changed"), std::string::npos) << tampered.ToString();
   log_.reset();
   EXPECT_EQ(OpenLog(Options()).status().code(), Code::kDataLoss);
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
-                                     "UPDATE signed_log_leaves SET leaf = replace(leaf, '\"n\":8', "
-                                     "'\"n\":7') WHERE leaf_index = 7")
-                  .ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(7, TestLeaf("id-7", 8), TestLeaf("id-7", 7))).ok());
   OpenLog();
   ASSERT_TRUE(log_->VerifyLog().ok());
 
   // A leaf its user does not recognise.
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "UPDATE signed_log_leaves SET leaf = '{}' WHERE leaf_index = 3").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(3, TestLeaf("id-3", 3), "{}")).ok());
   EXPECT_NE(log_->VerifyLog().message().find("leaf 3 is not a test leaf"), std::string::npos)
       << log_->VerifyLog().ToString();
-  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
-                                     "UPDATE signed_log_leaves SET leaf = (SELECT leaf FROM "
-                                     "signed_log_leaves WHERE leaf_index = 4) WHERE leaf_index = 3")
-                  .ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(3, "{}", TestLeaf("id-4", 4))).ok());
   EXPECT_NE(log_->VerifyLog().message().find("leaf 3 is stored under another key"), std::string::npos)
       << log_->VerifyLog().ToString();
+}
+
+TEST_F(SignedLogTest, VerifyLogNamesAKeyIndexThatHidesOrMisplacesALeafAndADamagedBatch) {
+  OpenLog();
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(AppendAndWait("id-" + std::to_string(i), TestLeaf("id-" + std::to_string(i), i)).ok());
+  ASSERT_TRUE(WaitForTimestamps());
+  ASSERT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
+
+  // An operator deletes leaf 2's row of the key index, so that its key finds nothing.
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_keys WHERE leaf_index = 2").ok());
+  auto hidden = log_->EntriesFor("id-2");
+  ASSERT_TRUE(hidden.ok()) << hidden.status().ToString();
+  EXPECT_TRUE(hidden->empty());
+  EXPECT_NE(log_->VerifyLog().message().find("leaf 2 is missing from the key index"), std::string::npos)
+      << log_->VerifyLog().ToString();
+  // … and files it under a key it is not stored under.
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "INSERT INTO signed_log_keys (log_id, leaf_key, leaf_index) "
+                                     "VALUES ('EE/GOV/70000310/tax', 'id-9', 2)")
+                  .ok());
+  auto misplaced = log_->EntriesFor("id-9");
+  EXPECT_EQ(misplaced.status().code(), Code::kDataLoss);
+  EXPECT_NE(misplaced.status().message().find("names leaf 2 under a key it is not stored under"), std::string::npos)
+      << misplaced.status().ToString();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "INSERT INTO signed_log_keys (log_id, leaf_key, leaf_index) "
+                                     "VALUES ('EE/GOV/70000310/tax', 'id-2', 2)")
+                  .ok());
+  EXPECT_NE(log_->VerifyLog().message().find("the key index holds 5 rows for 4 leaves"), std::string::npos)
+      << log_->VerifyLog().ToString();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_keys WHERE leaf_key = 'id-9'").ok());
+  ASSERT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
+
+  // A batch whose text no longer parses is named, by verification and on open.
+  ASSERT_TRUE(
+      riik::testing::ExecRaw(store_url_, "UPDATE signed_log_batches SET leaves = '4:id-1,9:{}' WHERE first_index = 1")
+          .ok());
+  Status damaged = log_->VerifyLog();
+  EXPECT_EQ(damaged.code(), Code::kDataLoss);
+  EXPECT_NE(damaged.message().find("the stored batch of leaves from 1"), std::string::npos) << damaged.ToString();
+  EXPECT_NE(damaged.message().find("cut short"), std::string::npos) << damaged.ToString();
+  log_.reset();
+  EXPECT_EQ(OpenLog(Options()).status().code(), Code::kDataLoss);
 }
 
 TEST_F(SignedLogTest, VerifyLogNamesABadSignature) {

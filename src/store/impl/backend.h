@@ -69,7 +69,7 @@ class Backend {
 
 // Opens SQLite at `path` (":memory:" for a private in-memory database): WAL,
 // synchronous=FULL, so an acknowledged commit survives a crash.
-Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path);
+Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, int cache_mib);
 // Opens PostgreSQL with a libpq connection string or URI.
 Result<std::unique_ptr<Backend>> OpenPostgres(const std::string& conninfo);
 

@@ -232,7 +232,8 @@ class SqliteBackend final : public Backend {
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path) {
+Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, int cache_mib) {
+  if (cache_mib < 1 || cache_mib > 65536) return InvalidArgument("a store's page cache must be 1 to 65536 MiB");
   // Created 0600 before SQLite sees it, and an older file made private: SQLite gives the
   // -wal and -shm files the database's own mode. By path only: closing a descriptor of a
   // file this process has open through SQLite would drop SQLite's POSIX locks on it.
@@ -264,11 +265,11 @@ Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path) {
   sqlite3_extended_result_codes(db.get(), 0);
   sqlite3_busy_timeout(db.get(), 10000);
   auto backend = std::make_unique<SqliteBackend>(std::move(db), path);
-  // A 64 MiB page cache (taken as used, per connection): SQLite's default of 2 MiB makes
-  // every insert into a large table's indexes a read from the OS.
-  const char* pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                           "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=16384"};
-  for (const char* p : pragmas) {
+  // The page cache as the store asks (taken as used, per connection; StoreOptions::cache_mib).
+  const std::string cache = "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024);
+  const std::string pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", cache,
+                                 "PRAGMA wal_autocheckpoint=16384"};
+  for (const std::string& p : pragmas) {
     auto r = backend->Query(p);
     if (!r.ok()) return r.status().WithContext("configuring " + path);
   }
