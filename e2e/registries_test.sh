@@ -14,6 +14,12 @@ CODE=38001085718  # Jaak-Kristjan Jõeorg, a demo citizen
 ME=(-H "X-Road-UserId: EE$CODE")
 YEAR=2024
 
+# Before anyone has read the bank, its tracker says so instead of failing.
+"$RIIK" tracker list $(ss_tls bank) --url "$(url registry-bank)" --code "$CODE" >"$WORK/t0.out" 2>&1 ||
+  fail "tracker list of a registry nobody has read failed: $(cat "$WORK/t0.out")"
+grep -q "Nobody has looked at the data of $CODE" "$WORK/t0.out" || fail "an unread tracker is not named: $(cat "$WORK/t0.out")"
+pass "a registry nobody has read yet says so (exit 0)"
+
 # The pre-filled return, and what it was built from, asked for separately.
 ss_curl tax -s "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR" >"$WORK/return.json"
 jq -e '.status == "draft"' "$WORK/return.json" >/dev/null || fail "no draft: $(cat "$WORK/return.json")"

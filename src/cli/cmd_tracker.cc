@@ -33,6 +33,15 @@ Result<tracker::VerifiedListing> CheckFile(const std::string& file, X509* root,
   return checked;
 }
 
+// "1 access", "2 accesses".
+std::string Accesses(size_t n) { return std::to_string(n) + (n == 1 ? " access" : " accesses"); }
+
+// Whether a 404's body says the registry's tracker holds no records at all.
+bool NoRecordsYet(const std::string& body) {
+  Result<Json> json = ParseJson(body);
+  return json.ok() && json->is_object() && json->value("type", "") == tracker::kNoRecordsYet;
+}
+
 struct ListArgs {
   std::string url, code, since, out;
   net::ClientOptions tls;  // the registry answers only its security server's certificate
@@ -52,6 +61,11 @@ Status List(const ListArgs& a) {
   h.Add("X-Road-Issue", "the person's own data tracker listing");
   std::string url = a.url + "/tracker/" + a.code + "?since_size=" + std::to_string(since_size);
   ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("GET", url, h, "", a.tls));
+  if (resp.status == 404 && NoRecordsYet(resp.body)) {
+    std::printf("Nobody has looked at the data of %s in this registry yet: its data tracker holds no records.\n",
+                a.code.c_str());
+    return OkStatus();
+  }
   if (resp.status != 200) return Unavailable(url + " answered " + std::to_string(resp.status) + ": " + resp.body);
   ASSIGN_OR_RETURN(Json doc, ParseJson(resp.body));
   ASSIGN_OR_RETURN(std::string text, CanonicalJson(doc));
@@ -60,7 +74,7 @@ Status List(const ListArgs& a) {
     return OkStatus();
   }
   RETURN_IF_ERROR(WriteFileAtomic(a.out, text + "\n", false));
-  std::fprintf(stderr, "%zu accesses to %s's data written to %s\n", doc["entries"].size(), a.code.c_str(),
+  std::fprintf(stderr, "%s to %s's data written to %s\n", Accesses(doc["entries"].size()).c_str(), a.code.c_str(),
                a.out.c_str());
   return OkStatus();
 }
@@ -72,20 +86,21 @@ Status Verify(const std::string& file, const std::string& root_path, const std::
     ASSIGN_OR_RETURN(previous, CheckFile(previous_file, root.get(), nullptr));
   }
   ASSIGN_OR_RETURN(tracker::VerifiedListing v, CheckFile(file, root.get(), previous ? &*previous : nullptr));
-  std::printf("%s: %zu accesses to the data of %s in %s, under a signed head of %lld records (%s); verified against %s",
-              file.c_str(), v.entries.size(), v.person.c_str(), v.log_id.c_str(), static_cast<long long>(v.size),
-              FormatRfc3339(v.head_time).c_str(), root_path.c_str());
+  std::printf("%s: %s to the data of %s in %s, under a signed head of %lld records (%s); verified against %s",
+              file.c_str(), Accesses(v.entries.size()).c_str(), v.person.c_str(), v.log_id.c_str(),
+              static_cast<long long>(v.size), FormatRfc3339(v.head_time).c_str(), root_path.c_str());
   if (previous) {
-    std::printf("; it extends %s (%lld records) and keeps its %zu accesses", previous_file.c_str(),
-                static_cast<long long>(previous->size), previous->entries.size());
+    std::printf("; it extends %s (%lld records) and keeps its %s", previous_file.c_str(),
+                static_cast<long long>(previous->size), Accesses(previous->entries.size()).c_str());
   }
   std::printf("\n");
   for (const auto& e : v.entries) {
     const tracker::AccessRecord& r = e.record;
-    std::printf(
-        "  %s  %s asked %s/%s%s%s (X-Road-Id %s; timestamped %s)\n", FormatRfc3339(r.time_us).c_str(), r.client.c_str(),
-        r.registry.c_str(), r.service.c_str(), r.user_id.empty() ? "" : (" on behalf of " + r.user_id).c_str(),
-        r.issue.empty() ? "" : (": " + r.issue).c_str(), r.xroad_id.c_str(), FormatRfc3339(e.timestamp_time).c_str());
+    // A call that did not come through the exchange carries no X-Road-Id.
+    const std::string call = r.xroad_id.empty() ? "not through the exchange" : "X-Road-Id " + r.xroad_id;
+    std::printf("  %s  %s asked %s/%s%s%s (%s; timestamped %s)\n", FormatRfc3339(r.time_us).c_str(), r.client.c_str(),
+                r.registry.c_str(), r.service.c_str(), r.user_id.empty() ? "" : (" on behalf of " + r.user_id).c_str(),
+                r.issue.empty() ? "" : (": " + r.issue).c_str(), call.c_str(), FormatRfc3339(e.timestamp_time).c_str());
   }
   return OkStatus();
 }

@@ -54,6 +54,12 @@ void AddTrackerRoute(net::Router& router, RegistryContext& context) {
       if (context.tracker == nullptr) {
         return net::JsonError(503, "unavailable", "this registry keeps no data tracker (it has no signing key)");
       }
+      if (context.tracker->log().size() == 0) {
+        // Nothing to list and no signed head to list it under: say so plainly.
+        return net::JsonError(404, tracker::kNoRecordsYet,
+                              "nobody has been given anyone's data from " + context.tracker->registry() +
+                                  " yet: its data tracker holds no records");
+      }
       auto listing = context.tracker->Listing(person, since);
       return listing.ok() ? net::JsonResponse(*listing) : net::ErrorResponse(listing.status());
     });

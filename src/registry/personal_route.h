@@ -23,7 +23,8 @@ void AddPersonalRoute(net::Router& router, RegistryContext& context, const std::
 
 // GET /tracker/{code}[?since_size=N]: the person's tracker listing
 // (docs/formats/tracker.md), only for a call on that person's own behalf
-// (X-Road-UserId EE<code>); 503 if the registry keeps no tracker.
+// (X-Road-UserId EE<code>); 503 if the registry keeps no tracker; 404 of type
+// tracker::kNoRecordsYet while its tracker holds no records at all.
 void AddTrackerRoute(net::Router& router, RegistryContext& context);
 
 }  // namespace riik::registry

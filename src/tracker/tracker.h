@@ -15,6 +15,9 @@
 namespace riik::tracker {
 
 inline constexpr const char* kListingFormat = "riik-tracker-listing-v1";
+// The error type of a registry's 404 for a listing while its tracker holds no records at
+// all: nobody has been given anyone's data yet, so there is no signed head to list under.
+inline constexpr const char* kNoRecordsYet = "no_records_yet";
 
 // The tracker's log id for a registry subsystem: "tracker:EE/GOV/70000013/population".
 std::string TrackerLogId(const std::string& registry);
