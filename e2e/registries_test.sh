@@ -43,6 +43,11 @@ for role in ss-tax ss-bank; do
   "$RIIK" exchange evidence verify "$WORK/$role.json" --ca "$DIR/trust/root.pem" >/dev/null || fail "evidence of $role: $(cat "$WORK/ev.out")"
 done
 pass "the interest call's evidence verifies at both security servers"
+# Without --name, a data directory of several security servers names them.
+if "$RIIK" exchange evidence --dir "$DIR" --id "$XID" >"$WORK/noname.out" 2>&1; then fail "evidence without --name chose a server"; fi
+grep -q "holds several security servers (ss-bank, ss-business, ss-education, ss-population, ss-tax): choose one with --name" \
+  "$WORK/noname.out" || fail "evidence without --name does not list the servers: $(cat "$WORK/noname.out")"
+pass "without --name, the security servers to choose from are named"
 
 code=$(ss_curl tax -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
 [ "$code" = 200 ] && jq -e '.status == "submitted" and (.submitted_at | length > 0)' "$WORK/s1" >/dev/null || fail "submit: $code $(cat "$WORK/s1")"

@@ -4,6 +4,7 @@
 // evidence and its whole-log check, read from the store read-only (so they work while
 // the security server serves it).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -31,8 +32,8 @@ using exchange::AccessRights;
 
 struct ExchangeSelect {
   std::string dir = "riik-data";
-  std::string name = "exchange";  // the role's name
-  std::string log_id;             // evidence and log verify: default the store's only log
+  std::string name;    // the role's name; empty: the data directory's only security server
+  std::string log_id;  // evidence and log verify: default the store's only log
 
   std::string store() const { return node::RoleStoreName(name); }
   std::string role_dir() const { return dir + "/" + store(); }
@@ -40,7 +41,36 @@ struct ExchangeSelect {
 
 void AddSelectOptions(CLI::App* cmd, ExchangeSelect& s) {
   cmd->add_option("--dir", s.dir, "Data directory; the server's store is DIR/NAME/store.db")->capture_default_str();
-  cmd->add_option("--name", s.name, "The exchange role's name")->capture_default_str();
+  cmd->add_option("--name", s.name,
+                  "The security server (its role's name; riik up runs ss-population, ss-business, ss-tax, ss-bank, "
+                  "ss-education). Default: the data directory's only one");
+}
+
+// Fills in --name when the data directory holds exactly one security server's store
+// (DIR/ss_*/ or DIR/exchange/); otherwise says which there are.
+Status ChooseServer(ExchangeSelect& s) {
+  if (!s.name.empty()) return OkStatus();
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(s.dir, ec)) {
+    std::string dir = entry.path().filename().string();
+    if ((dir.starts_with("ss_") || dir == "exchange") && std::filesystem::exists(entry.path() / "store.db")) {
+      std::replace(dir.begin(), dir.end(), '_', '-');
+      found.push_back(dir);
+    }
+  }
+  if (ec) return NotFound("cannot read the data directory " + s.dir + ": " + ec.message());
+  std::sort(found.begin(), found.end());
+  if (found.size() == 1) {
+    s.name = found[0];
+    return OkStatus();
+  }
+  if (found.empty()) {
+    return NotFound("no security server's store in " + s.dir + ": give --dir, or --name if its role has another name");
+  }
+  std::string names;
+  for (const std::string& n : found) names += (names.empty() ? "" : ", ") + n;
+  return InvalidArgument(s.dir + " holds several security servers (" + names + "): choose one with --name");
 }
 
 // The running role's URL: endpoints.json lists roles by name.
@@ -97,11 +127,13 @@ void AddChangeCommand(CLI::App* exchange, int& exit_code, const char* verb) {
                   "Only this path below the service and what lies under it (default: any)");
   cmd->callback([=, &exit_code] {
     auto parsed = AccessGrant::FromJson(Json(*fields));
-    Status st = !parsed.ok() ? parsed.status()
-                : grant      ? ChangeRights(*s, "/admin/grant", *parsed,
-                                            [](AccessRights& r, const AccessGrant& g) { return r.Grant(g); })
-                             : ChangeRights(*s, "/admin/revoke", *parsed,
-                                            [](AccessRights& r, const AccessGrant& g) { return r.Revoke(g); });
+    Status chosen = ChooseServer(*s);
+    Status st = !chosen.ok()   ? chosen
+                : !parsed.ok() ? parsed.status()
+                : grant        ? ChangeRights(*s, "/admin/grant", *parsed,
+                                              [](AccessRights& r, const AccessGrant& g) { return r.Grant(g); })
+                               : ChangeRights(*s, "/admin/revoke", *parsed,
+                                              [](AccessRights& r, const AccessGrant& g) { return r.Revoke(g); });
     if (!st.ok()) {
       exit_code = Fail("exchange", verb, st);
       return;
@@ -119,7 +151,8 @@ void AddRightsCommand(CLI::App* exchange, int& exit_code) {
   AddSelectOptions(cmd, *s);
   cmd->add_option("--service", *service, "Only this service's grants");
   cmd->callback([=, &exit_code] {
-    auto store = OpenStore(*s, true);
+    Status chosen = ChooseServer(*s);
+    auto store = chosen.ok() ? OpenStore(*s, true) : Result<std::unique_ptr<store::Store>>(chosen);
     auto rights =
         store.ok() ? AccessRights::Open(**store, false) : Result<std::unique_ptr<AccessRights>>(store.status());
     auto only =
@@ -197,7 +230,8 @@ void AddEvidenceCommand(CLI::App* exchange, int& exit_code) {
   cmd->callback([=, &exit_code] {
     if (cmd->got_subcommand(verify)) return;
     Status st = id->empty() ? InvalidArgument("give --id X-ROAD-ID (or: riik exchange evidence verify FILE --ca ROOT)")
-                            : ExportEvidence(*s, *id, *out);
+                            : ChooseServer(*s);
+    if (st.ok()) st = ExportEvidence(*s, *id, *out);
     if (!st.ok()) exit_code = Fail("exchange", "evidence", st);
   });
 }
@@ -213,6 +247,7 @@ void AddLogCommand(CLI::App* exchange, int& exit_code) {
   verify->add_option("--ca", *root, "The state root certificate (default DIR/trust/root.pem)");
   verify->callback([=, &exit_code] {
     auto run = [&]() -> Status {
+      RETURN_IF_ERROR(ChooseServer(*s));
       ASSIGN_OR_RETURN(auto store, OpenStore(*s, true));
       ASSIGN_OR_RETURN(std::string log_id, LogIdOf(*s, *store));
       ASSIGN_OR_RETURN(UniquePtr<X509> ca, ReadRoot(root->empty() ? s->dir + "/trust/root.pem" : *root));
