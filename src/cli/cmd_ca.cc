@@ -28,7 +28,10 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
       "organisations and servers (P-256). Keys are kept encrypted in DIR/trust; every\n"
       "issuance and revocation is a journaled transaction of the store 'trust'.\n"
       "Check any certificate with the standard tool:\n"
-      "  openssl verify -CAfile DIR/trust/root.pem -untrusted DIR/trust/org.pem cert.pem");
+      "  openssl verify -CAfile DIR/trust/root.pem -untrusted DIR/trust/org.pem cert.pem\n"
+      "Examples:\n"
+      "  riik ca list --dir riik-data\n"
+      "  riik ca issue --dir riik-data --profile tls-server --cn api.example.ee --dns api.example.ee --out api");
 
   auto is = std::make_shared<CaSelect>();
   CLI::App* init = ca->add_subcommand("init", "Create the CA hierarchy (once)");

@@ -441,7 +441,11 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   e->require_subcommand(1);
   e->footer(
       "Every store's journal streams, encrypted and signed, to the data embassy; the state\n"
-      "master key that opens it is split among custodians. See docs/embassy.md.");
+      "master key that opens it is split among custodians. See docs/embassy.md.\n"
+      "Examples (riik up's embassy and custodians' shares):\n"
+      "  riik embassy status --dir riik-data\n"
+      "  riik embassy verify --archive riik-data/embassy-lu/archive\n"
+      "  riik embassy restore --help");
 
   CLI::App* keys = e->add_subcommand("keys", "The state master key's custody");
   keys->require_subcommand(1);

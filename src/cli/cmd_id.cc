@@ -187,7 +187,10 @@ void AddIdCommand(CLI::App& app, int& exit_code) {
       "signing behind PIN2; on a software token three wrong tries block a PIN until\n"
       "`riik id unblock` with the PUK (a smart card counts its own tries; SoftHSM2 does\n"
       "not). Tokens: a directory (PKCS#12 files, for tests and demos) or a PKCS#11 token\n"
-      "(SoftHSM2, or a smart card through OpenSC). Details: docs/eid.md.");
+      "(SoftHSM2, or a smart card through OpenSC). Details: docs/eid.md.\n"
+      "Examples (riik up's demo citizens: riik-data/citizens/CODE, PINs in its banner):\n"
+      "  riik id show --token riik-data/citizens/38001085718\n"
+      "  RIIK_PIN2=… riik id sign --token riik-data/citizens/38001085718 --in doc.txt");
   AddEnroll(id, exit_code);
   AddShow(id, exit_code);
   AddUnblock(id, exit_code);

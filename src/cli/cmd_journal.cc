@@ -108,7 +108,10 @@ void AddJournalCommand(CLI::App& app, int& exit_code) {
   journal->require_subcommand(1);
   journal->footer(
       "Every committed transaction of a store appends one journal entry that names the\n"
-      "hash of the entry before it (format: docs/formats/journal.md).");
+      "hash of the entry before it (format: docs/formats/journal.md).\n"
+      "Examples:\n"
+      "  riik journal verify --dir riik-data --node registry_population\n"
+      "  riik journal show --dir riik-data --node registry_population --help");
 
   auto vs = std::make_shared<StoreSelect>();
   auto no_replay = std::make_shared<bool>(false);

@@ -110,6 +110,13 @@ int Generate(const GenerateArgs& args) {
 void AddPopulationCommand(CLI::App& app, int& exit_code) {
   CLI::App* population = app.add_subcommand("population", "The synthetic population the registries are loaded from");
   population->require_subcommand(1);
+  population->footer(
+      "The same seed always gives the same people, companies, accounts and pupils; the\n"
+      "registries are loaded from it (`riik registry load`, and `riik up` on first start).\n"
+      "Formats: docs/formats/population.md.\n"
+      "Examples:\n"
+      "  riik population generate --count 20 --seed 7\n"
+      "  riik population generate --help");
   auto args = std::make_shared<GenerateArgs>();
   CLI::App* cmd = population->add_subcommand("generate", "Generate a deterministic synthetic population of Estonia");
   cmd->add_option("--count", args->count, "Persons, the deceased included (Estonia: 1300000)")

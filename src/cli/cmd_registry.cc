@@ -133,6 +133,13 @@ void AddRegistryCommand(CLI::App& app, int& exit_code) {
   CLI::App* reg =
       app.add_subcommand("registry", "The base registries' stores (population, business, tax, bank, education)");
   reg->require_subcommand(1);
+  reg->footer(
+      "The registries run as roles of `riik up` and `riik serve`, each in its own store\n"
+      "(DIR/registry_NAME/); this command fills those stores without running them, e.g. to\n"
+      "load all 1.3 million citizens before a benchmark. Services: docs/registries.md.\n"
+      "Examples:\n"
+      "  riik registry load --dir /tmp/state --count 10000\n"
+      "  riik registry load --help");
   auto args = std::make_shared<LoadArgs>();
   CLI::App* cmd = reg->add_subcommand("load", "Generate the synthetic population once and load it into every registry");
   cmd->add_option("--dir", args->dir, "Data directory: the stores are DIR/registry_NAME/ as `riik up` runs them")

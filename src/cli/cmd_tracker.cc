@@ -124,6 +124,18 @@ Status VerifyLog(const std::string& dir, const std::string& name, const std::str
 void AddTrackerCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("tracker", "Who looked at a person's data: listings with proofs, checked offline");
   cmd->require_subcommand(1);
+  // Before the subcommands, which take the footer they are created with.
+  cmd->footer(
+      "Every registry records each access to a person's data it gives out: who asked (the\n"
+      "client subsystem), on whose behalf and why, which service, when. A listing carries\n"
+      "each record's inclusion proof under a signed, timestamped tree head; keep it, and\n"
+      "the next one proves the log only grew since and still lists everything listed then.\n"
+      "Examples:\n"
+      "  riik tracker list --url http://127.0.0.1:7013 --code 38001085718 --out bank-1.json\n"
+      "  riik tracker verify bank-1.json --ca riik-data/trust/root.pem\n"
+      "  riik tracker list --url http://127.0.0.1:7013 --code 38001085718 --since bank-1.json --out bank-2.json\n"
+      "  riik tracker verify bank-2.json --previous bank-1.json --ca riik-data/trust/root.pem\n"
+      "  riik tracker log verify --dir riik-data --registry bank");
 
   auto list = std::make_shared<ListArgs>();
   CLI::App* l = cmd->add_subcommand("list", "Fetch a person's listing from a registry (on their own behalf)");
@@ -161,17 +173,6 @@ void AddTrackerCommand(CLI::App& app, int& exit_code) {
   lv->callback([=, &exit_code] {
     if (Status st = VerifyLog(*dir, *name, *log_root); !st.ok()) exit_code = Fail("tracker", "log verify", st);
   });
-  cmd->footer(
-      "Every registry records each access to a person's data it gives out: who asked (the\n"
-      "client subsystem), on whose behalf and why, which service, when. A listing carries\n"
-      "each record's inclusion proof under a signed, timestamped tree head; keep it, and\n"
-      "the next one proves the log only grew since and still lists everything listed then.\n"
-      "Examples:\n"
-      "  riik tracker list --url http://127.0.0.1:7013 --code 38001085718 --out bank-1.json\n"
-      "  riik tracker verify bank-1.json --ca riik-data/trust/root.pem\n"
-      "  riik tracker list --url http://127.0.0.1:7013 --code 38001085718 --since bank-1.json --out bank-2.json\n"
-      "  riik tracker verify bank-2.json --previous bank-1.json --ca riik-data/trust/root.pem\n"
-      "  riik tracker log verify --dir riik-data --registry bank");
 }
 
 }  // namespace riik::cli
