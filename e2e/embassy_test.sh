@@ -113,6 +113,7 @@ if "$RIIK" embassy restore --archive "$T" --node registry_population --to "$WORK
   --share "$(share 1)" --share "$(share 3)" --share "$(share 5)" >"$WORK/t.out" 2>&1; then
   fail "a restore from a tampered archive succeeded"
 fi
+[ ! -e "$WORK/r-replayed" ] || fail "a failed restore left $WORK/r-replayed behind"
 pass "a flipped byte, a dropped and a replayed segment are each found (verify and restore)"
 
 # The population register is also held as a snapshot (tables at one seq, sealed in
@@ -140,6 +141,7 @@ pass "an altered snapshot chunk is found (verify and restore); --full-replay res
 if "$RIIK" embassy restore --archive "$ARCHIVE" --node registry_population --to "$WORK/r2" \
   --share "$(share 2)" --share "$(share 4)" >"$WORK/two.out" 2>&1; then fail "two shares restored"; fi
 grep -q "needs 3 of the 5 shares" "$WORK/two.out" || fail "two shares: $(cat "$WORK/two.out")"
+[ ! -e "$WORK/r2" ] || fail "a restore refused for too few shares left $WORK/r2 behind"
 for i in 1 2 3; do echo "9999999$i" >"$WORK/pin$i"; done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=another-state -days 1 \
   -keyout "$WORK/other-root.key" -out "$WORK/other-root.pem" 2>/dev/null

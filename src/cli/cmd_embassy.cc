@@ -282,16 +282,25 @@ Status Restore(const RestoreArgs& a) {
   if (!a.at.empty()) {
     ASSIGN_OR_RETURN(o.until_time, ParseTime(a.at));
   }
+  if (a.store_url.empty() && a.to.empty()) {
+    return InvalidArgument("give --to DIR (a new SQLite store in DIR/NODE/) or --store-url");
+  }
+  // The shares first: a refused restore leaves nothing behind.
+  ASSIGN_OR_RETURN(Custody custody, OpenCustody(a.shares, a.trust_root));
+  // What this restore creates, to take away again if it fails.
+  std::vector<std::filesystem::path> made;
   if (!a.store_url.empty()) {
     o.store_url = a.store_url;
   } else {
-    if (a.to.empty()) return InvalidArgument("give --to DIR (a new SQLite store in DIR/NODE/) or --store-url");
+    const std::filesystem::path node_dir = std::filesystem::path(a.to) / a.node;
+    for (const auto& p : {std::filesystem::path(a.to), node_dir}) {
+      if (!std::filesystem::exists(p)) made.insert(made.begin(), p);  // the deepest first
+    }
     std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(a.to) / a.node, ec);
-    if (ec) return Unavailable("cannot create " + a.to + "/" + a.node + ": " + ec.message());
+    std::filesystem::create_directories(node_dir, ec);
+    if (ec) return Unavailable("cannot create " + node_dir.string() + ": " + ec.message());
     o.store_url = node::DefaultStoreUrl(a.to, a.node);
   }
-  ASSIGN_OR_RETURN(Custody custody, OpenCustody(a.shares, a.trust_root));
   o.master_secret = custody.secret;
   o.trust_root_pem = custody.root_pem;
   auto started = std::chrono::steady_clock::now();
@@ -303,7 +312,11 @@ Status Restore(const RestoreArgs& a) {
   auto report = embassy::RestoreNode(o);
   OPENSSL_cleanse(o.master_secret.data(), o.master_secret.size());
   if (bar) bar->Finish();
-  if (!report.ok()) return report.status();
+  if (!report.ok()) {
+    std::error_code ec;
+    for (const auto& p : made) std::filesystem::remove_all(p, ec);
+    return report.status();
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("restored %s: %lld entries from %lld segments (%lld bytes at the embassy) in %.1f s\n", a.node.c_str(),
               static_cast<long long>(report->entries), static_cast<long long>(report->segments),
@@ -533,7 +546,8 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   drill->add_option("--node", da->node, "Only this node");
   drill->add_option("--share", da->shares, "A custodian's share file (FILE or FILE:PINFILE)")->required();
   drill->add_option("--signing-key", da->signing_key, "The embassy's signing key (PEM) for the results")->required();
-  drill->add_option("--key-passphrase-file", da->key_passphrase_file, "If the key is encrypted");
+  drill->add_option("--key-passphrase-file", da->key_passphrase_file,
+                    "The signing key's passphrase, if it is encrypted (riik up's is: DIR/trust/passphrase)");
   drill->add_option("--scratch", da->scratch, "Where the scratch stores go (default: the temporary directory)");
   drill->add_option("--trust-root", da->trust_root,
                     "The state's root certificate (default: the one sealed in the shares, which it must be)");
@@ -541,7 +555,15 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code) {
   drill->footer(
       "For each node: restores into a scratch store up to the node's latest signed checkpoint,\n"
       "compares the state digest with the one the node signed, and keeps the result signed by\n"
-      "the embassy in ARCHIVE/NODE/drills/. Exit 1 if any drill failed.");
+      "the embassy in ARCHIVE/NODE/drills/. Exit 1 if any drill failed.\n"
+      "The results are signed with the embassy's own key, which is kept encrypted: give its\n"
+      "passphrase. In riik up's demo the key is DIR/embassy-lu/signing.key and its passphrase\n"
+      "the demo's one passphrase, DIR/trust/passphrase.\n"
+      "Example (riik up's demo, custodians 1, 3 and 5):\n"
+      "  C=riik-data/custody; riik embassy drill --archive riik-data/embassy-lu/archive \\\n"
+      "    --signing-key riik-data/embassy-lu/signing.key --key-passphrase-file riik-data/trust/passphrase \\\n"
+      "    --share $C/share-1.json:$C/share-1.pin --share $C/share-3.json:$C/share-3.pin \\\n"
+      "    --share $C/share-5.json:$C/share-5.pin");
   drill->callback([da, &exit_code] { exit_code = Drill(*da); });
 
   auto fa = std::make_shared<FailoverArgs>();

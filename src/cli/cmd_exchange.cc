@@ -5,9 +5,11 @@
 // the security server serves it).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/admin_client.h"
 #include "cli/commands.h"
@@ -184,10 +186,21 @@ Result<UniquePtr<X509>> ReadRoot(const std::string& path) {
   return ParseCertificatePem(pem);
 }
 
-Status ExportEvidence(const ExchangeSelect& s, const std::string& xroad_id, const std::string& out) {
+// The evidence of a call just made is complete once the TSA has stamped its head (within
+// a second or so): until then, and for at most `wait_s`, it waits rather than refuse.
+Status ExportEvidence(const ExchangeSelect& s, const std::string& xroad_id, const std::string& out, int wait_s) {
   ASSIGN_OR_RETURN(auto store, OpenStore(s, true));
   ASSIGN_OR_RETURN(std::string log_id, LogIdOf(s, *store));
-  ASSIGN_OR_RETURN(Json doc, exchange::EvidenceFromStore(*store, log_id, xroad_id));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
+  Result<Json> found = exchange::EvidenceFromStore(*store, log_id, xroad_id);
+  for (bool told = false;
+       !found.ok() && found.status().code() == Code::kUnavailable && std::chrono::steady_clock::now() < deadline;) {
+    if (!told) std::fprintf(stderr, "waiting for the timestamp of the call's last tree head…\n");
+    told = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    found = exchange::EvidenceFromStore(*store, log_id, xroad_id);
+  }
+  ASSIGN_OR_RETURN(Json doc, std::move(found));
   ASSIGN_OR_RETURN(std::string text, CanonicalJson(doc));
   if (out.empty()) {
     std::printf("%s\n", text.c_str());
@@ -215,12 +228,16 @@ Status VerifyEvidenceFile(const std::string& file, const std::string& root_path)
 void AddEvidenceCommand(CLI::App* exchange, int& exit_code) {
   auto s = std::make_shared<ExchangeSelect>();
   auto id = std::make_shared<std::string>(), out = std::make_shared<std::string>();
+  auto wait_s = std::make_shared<int>(10);
   auto file = std::make_shared<std::string>(), root = std::make_shared<std::string>();
   CLI::App* cmd = exchange->add_subcommand("evidence", "Export the signed, timestamped proof of one message exchange");
   AddSelectOptions(cmd, *s);
   cmd->add_option("--id", *id, "The X-Road-Id");
   cmd->add_option("--out", *out, "Write it here (default: standard output)");
   cmd->add_option("--log-id", s->log_id, "The log (default: the store's only one)");
+  cmd->add_option("--wait", *wait_s, "Seconds to wait for the timestamp of a call just made (0: do not wait)")
+      ->check(CLI::Range(0, 600))
+      ->capture_default_str();
   CLI::App* verify = cmd->add_subcommand("verify", "Check an evidence file offline against the state root");
   verify->add_option("file", *file, "The evidence file")->required();
   verify->add_option("--ca", *root, "The state root certificate (PEM)")->required();
@@ -231,7 +248,7 @@ void AddEvidenceCommand(CLI::App* exchange, int& exit_code) {
     if (cmd->got_subcommand(verify)) return;
     Status st = id->empty() ? InvalidArgument("give --id X-ROAD-ID (or: riik exchange evidence verify FILE --ca ROOT)")
                             : ChooseServer(*s);
-    if (st.ok()) st = ExportEvidence(*s, *id, *out);
+    if (st.ok()) st = ExportEvidence(*s, *id, *out, *wait_s);
     if (!st.ok()) exit_code = Fail("exchange", "evidence", st);
   });
 }
