@@ -143,6 +143,10 @@ start_up "$DIR"
 STATUS=$(jq -r '.roles.status.url' "$DIR/endpoints.json")
 events=$(curl -s "$STATUS/v1/status" | jq '.stores[] | select(.store=="node") | .seq')
 [ "$events" -gt "$seq_before" ] || fail "after restart the head is $events, not beyond $seq_before: data lost?"
+"$RIIK" embassy status --dir "$DIR" >"$WORK/embassy-status.out" || fail "embassy status after a restart"
+if grep -Eq "acked [1-9][0-9]* \(never\)" "$WORK/embassy-status.out"; then
+  fail "after a restart, entries acked before it show as never acknowledged: $(cat "$WORK/embassy-status.out")"
+fi
 stop_pid "$UP_PID" INT
 pass "a second run resumes (head $seq_before -> $events) and SIGINT stops cleanly"
 

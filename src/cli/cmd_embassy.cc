@@ -89,8 +89,10 @@ struct StatusArgs {
   bool json = false;
 };
 
-std::string Ago(UnixMicros t) {
-  if (t == 0) return "never";
+// When the embassy last acknowledged: `t` is 0 until it has in this run of the node; an
+// acked seq from before (the embassy says where it stands when shipping resumes) is not "never".
+std::string Ago(UnixMicros t, int64_t acked_seq) {
+  if (t == 0) return acked_seq > 0 ? "before this node's start" : "never";
   double s = static_cast<double>(NowMicros() - t) / 1e6;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s ago", s);
@@ -125,7 +127,7 @@ Status ShowStatus(const StatusArgs& a) {
     const Json& targets = member(s, "embassies");
     for (const Json& e : targets.is_array() ? targets : Json::array()) {
       embassies += StringOr(e, "url") + " acked " + std::to_string(IntOr(e, "acked_seq")) + " (" +
-                   Ago(IntOr(e, "last_ack_us")) + ")";
+                   Ago(IntOr(e, "last_ack_us"), IntOr(e, "acked_seq")) + ")";
       if (IntOr(e, "snapshot_seq") > 0) embassies += ", snapshot at seq " + std::to_string(IntOr(e, "snapshot_seq"));
       const Json& drill = member(e, "last_drill");
       if (drill.is_object() && !drill.empty()) {

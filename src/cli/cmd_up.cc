@@ -15,6 +15,7 @@
 #include "cli/demo_exchange.h"
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
+#include "cli/tour.h"
 #include "cli/up.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -140,6 +141,41 @@ std::vector<TourCall> TourCalls(const std::string& dir) {
           {"education", "ss-tax", "EE/GOV/70000349/tax", "/r1/EE/GOV/70000740/education/pupil/" + pupil}};
 }
 
+// This binary's path, as the tour's commands name it.
+std::string SelfPath() {
+  std::error_code ec;
+  std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  return ec ? "riik" : self;
+}
+
+// The tour for `--dir` and `--port-base` as given, without starting anything: the role
+// URLs riik up would serve at (README.md shows this for the defaults).
+int PrintTourOnly(const UpOptions& o) {
+  if (o.port_base == 0) {
+    std::fprintf(stderr, "riik up --print-tour: give --port-base (with 0 the ports are known only once it runs)\n");
+    return 2;
+  }
+  auto ports = DemoExchangePorts::Pick(o.port_base, std::size(kUpRoles) - 1);
+  if (!ports.ok()) {
+    std::fprintf(stderr, "riik up --print-tour: %s\n", ports.status().message().c_str());
+    return 1;
+  }
+  auto url = [](bool tls, int port) {
+    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port);
+  };
+  std::map<std::string, std::string> values = {{"dir", o.dir}, {"riik", SelfPath()}};
+  for (size_t i = 0; i + 1 < std::size(kUpRoles); ++i) values[kUpRoles[i].name] = url(kUpRoles[i].tls, ports->first[i]);
+  values["central"] = url(false, ports->central);
+  for (size_t i = 0; i < registry::Registries().size(); ++i) {
+    const std::string name = registry::Registries()[i].name;
+    values["registry-" + name] = url(true, ports->registries[i].registry);
+    values["ss-" + name] = url(true, ports->registries[i].consumer);
+  }
+  values["embassy-lu"] = url(true, ports->embassy);
+  std::printf("%s", RenderTour(values).c_str());
+  return 0;
+}
+
 void PrintTour(const node::Node& node, const std::string& dir, const std::string& ca_path, const Json& endpoints,
                const DemoEmbassy& embassy) {
   std::printf("\nriik %s: the state is up. Data lives in %s\n\n", kVersion, dir.c_str());
@@ -155,15 +191,11 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
       "  %-20s %-23s the data embassy, its own process (pid in %s/embassy.pid): every store's\n"
       "  %-20s %-23s journal arrives there encrypted and signed (%s)\n",
       "embassy-lu", embassy.url.c_str(), embassy.dir.c_str(), "", "", embassy.shipping.Setting("mode").c_str());
-  std::printf("\nTry:\n");
-  for (const auto& [name, role] : endpoints["roles"].items()) {
-    if (role.contains("example")) std::printf("  %s\n", role["example"].get<std::string>().c_str());
-  }
-  std::error_code ec;
-  std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-  std::printf("  %s journal verify --dir %s --node node\n", ec ? "riik" : self.c_str(), dir.c_str());
-  std::printf("  %s embassy status --dir %s\n", ec ? "riik" : self.c_str(), dir.c_str());
-  std::printf("  %s embassy verify --archive %s\n", ec ? "riik" : self.c_str(), embassy.archive_dir.c_str());
+  std::map<std::string, std::string> values = {{"dir", dir}, {"riik", SelfPath()}, {"embassy-lu", embassy.url}};
+  for (const auto& role : node.roles()) values[role.name] = role.url;
+  std::printf("\nThe tour, as README.md shows it (paste it whole, or a line at a time):\n\n%s",
+              RenderTour(values).c_str());
+  const std::string self = SelfPath();
   if (endpoints.contains("identities") && !endpoints["identities"].empty()) {
     std::printf("\nDemo citizens (software eIDs; PIN1 0090, PIN2 01497, PUK 17258403, as on the test cards):\n");
     for (const auto& person : endpoints["identities"]) {
@@ -174,7 +206,7 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
                   static_cast<int>(width < 22 ? 22 - width : 0), "", person.value("token", "").c_str());
     }
     const auto& first = endpoints["identities"][0];
-    std::printf("  e.g. %s id show --token %s\n", ec ? "riik" : self.c_str(), first.value("token", "").c_str());
+    std::printf("  e.g. %s id show --token %s\n", self.c_str(), first.value("token", "").c_str());
   }
   std::printf("\nEvery URL, CA certificate and example: %s/endpoints.json\n", dir.c_str());
   std::printf("TLS clients trust %s. Stop with Ctrl-C; run again to resume with all data.\n\n", ca_path.c_str());
@@ -353,7 +385,10 @@ void AddUpCommand(CLI::App& app, int& exit_code) {
                  "returns once the embassy holds it: RPO 0)")
       ->check(CLI::IsMember({"async", "sync"}))
       ->capture_default_str();
-  up->callback([o, &exit_code] { exit_code = RunUp(*o); });
+  auto print_tour = std::make_shared<bool>(false);
+  up->add_flag("--print-tour", *print_tour,
+               "Print the tour (the commands to try, README.md's) for --dir and --port-base, and start nothing");
+  up->callback([o, print_tour, &exit_code] { exit_code = *print_tour ? PrintTourOnly(*o) : RunUp(*o); });
 }
 
 }  // namespace riik::cli

@@ -6,6 +6,7 @@
 
 #include "identity/demo_people.h"
 #include "population/adopt.h"
+#include "population/citizenship.h"
 #include "population/generator.h"
 #include "registry/load.h"
 #include "registry/registers.h"
@@ -118,7 +119,8 @@ TEST_F(RegistryTest, TheRegistriesAgreeOnWhoEveryoneIs) {
       std::string code = store::TextOr(row, "code");
       auto person = population.Get("persons", {{"code", code}});
       ASSERT_TRUE(person.ok());
-      EXPECT_TRUE(person->has_value()) << InfoOf(kind).name << " knows " << code << ", the population register does not";
+      EXPECT_TRUE(person->has_value()) << InfoOf(kind).name << " knows " << code
+                                       << ", the population register does not";
     }
   }
 }
@@ -219,7 +221,8 @@ TEST_F(RegistryTest, BusinessAndEducationRegistersAnswer) {
   std::string board_member(pop_->persons[c.board[0]].code());
   auto roles = Body(Get(Kind::kBusiness, business, "/roles/" + board_member));
   bool on_board = false;
-  for (const auto& r : roles["roles"]) on_board = on_board || (r["company"] == std::string(c.code()) && r["role"] == "board");
+  for (const auto& r : roles["roles"])
+    on_board = on_board || (r["company"] == std::string(c.code()) && r["role"] == "board");
   EXPECT_TRUE(on_board) << roles.dump();
 
   store::Store& education = Loaded(Kind::kEducation);
@@ -249,6 +252,13 @@ TEST(AdoptIdentitiesTest, DemoCitizensBecomeMembersOfThePopulation) {
     EXPECT_EQ(population::FormatDay(pop->persons[i].birth), "1980-01-08");
     EXPECT_TRUE(pop->persons[i].alive());
     EXPECT_GE(pop->CurrentResidence(i).from, pop->persons[i].birth);
+    // A plausible Estonian: an Estonian citizen, whose spouse and children bear the name.
+    EXPECT_EQ(population::Citizenships()[pop->persons[i].citizenship], "EST");
+    if (uint32_t spouse = pop->persons[i].spouse; spouse != population::kNone) {
+      EXPECT_EQ(population::Citizenships()[pop->persons[spouse].citizenship], "EST");
+      EXPECT_EQ(pop->SurnameOf(spouse), "Jõeorg");
+    }
+    for (uint32_t child : pop->ChildrenOf(i)) EXPECT_EQ(pop->SurnameOf(child), "Jõeorg");
   }
   EXPECT_EQ(found, 1);
   // The same population and list: the same hosts.
