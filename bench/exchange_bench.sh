@@ -179,13 +179,9 @@ cat >"$WORK/client.lua" <<'LUA'
 wrk.headers["X-Road-Client"] = "EE/GOV/2/c"
 LUA
 # One wrk run: "requests/s p50_ms p99_ms". Any answer but 200 fails the benchmark.
+source "$(dirname "$0")/wrk_lib.sh"
 measure() {
-  wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$WORK/client.lua" "$1" >"$WORK/wrk.out"
-  if grep -q "Non-2xx\|Socket errors" "$WORK/wrk.out"; then
-    echo "errors while measuring $1:" >&2
-    cat "$WORK/wrk.out" >&2
-    exit 1
-  fi
+  wrk_checked "$WORK/wrk.out" -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$WORK/client.lua" "$1"
   awk '
     /^Requests\/sec:/ {rps=$2}
     /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
@@ -194,7 +190,6 @@ measure() {
 }
 # utime + stime of the riik process, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$RIIK_PID/stat"; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 : >"$WORK/riik.txt"
 : >"$WORK/nginx.txt"
 : >"$WORK/riik_cpu.txt"

@@ -51,8 +51,8 @@ sleep 0.5
 curl -sf "http://127.0.0.1:$NGINX_PORT/hello" >/dev/null || { echo "nginx did not start" >&2; cat "$WORK/error.log" >&2; exit 1; }
 curl -sf "http://127.0.0.1:$RIIK_PORT/hello" >/dev/null || { echo "riik bench server did not start" >&2; exit 1; }
 
-rps() { wrk -t2 -c"$CONNS" -d"${SECS}s" "$1" | awk '/^Requests\/sec:/{print $2}'; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source "$(dirname "$0")/wrk_lib.sh"
+rps() { wrk_checked "$WORK/wrk.out" -t2 -c"$CONNS" -d"${SECS}s" "$1" && wrk_rps "$WORK/wrk.out"; }
 
 : >"$WORK/nginx.rps"
 : >"$WORK/riik.rps"

@@ -3,9 +3,11 @@
 //
 //   journal_bench [--seconds S] [--rounds R] [--engine sqlite|postgresql|both] [--writers N]
 //
-// Each round runs, for S seconds each: the plain single writer, the journaled single
-// writer, and N journaled writers at once (group commit), so that noise from the shared
-// machine falls on all alike.
+// Each round runs, for S seconds each: a plain single writer, the journaled single
+// writer, N plain writers at once (each with its own connection: SQLite's lock, or
+// PostgreSQL's own group commit) and N journaled writers at once (riik's group commit),
+// so that noise from the shared machine falls on all alike. Every commit inserts a new
+// row: the keys keep counting across rounds, so no round updates rows instead.
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,17 +39,31 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// Calls `commit(i)` until `seconds` pass; returns commits per second.
-double Rate(double seconds, const std::function<bool(int64_t)>& commit) {
+// A writer: commits one row under the key it is given; false on failure.
+using Commit = std::function<bool(int64_t)>;
+
+// `writers` threads, each with the writer `make()` gives it (its own connection), commit
+// rows under fresh keys from `next` until `seconds` pass. Returns commits per second over
+// all threads, -1 if any commit failed.
+double Rate(int writers, double seconds, std::atomic<int64_t>& next, const std::function<Commit()>& make) {
+  std::atomic<int64_t> done{0};
+  std::atomic<bool> failed{false};
+  std::vector<Commit> commits;
+  for (int w = 0; w < writers; ++w) commits.push_back(make());
   auto start = SteadyClock::now();
   auto end = start + std::chrono::duration<double>(seconds);
-  static int64_t key = 0;
-  int64_t n = 0;
-  while (SteadyClock::now() < end) {
-    if (!commit(++key)) return -1;
-    ++n;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, commit = commits[static_cast<size_t>(w)]] {
+      while (SteadyClock::now() < end) {
+        if (!commit(next++)) failed = true;
+        ++done;
+      }
+    });
   }
-  return n / std::chrono::duration<double>(SteadyClock::now() - start).count();
+  for (auto& t : threads) t.join();
+  if (failed) return -1;
+  return static_cast<double>(done) / std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
 
 struct PlainSqlite {
@@ -54,6 +71,7 @@ struct PlainSqlite {
   sqlite3_stmt *begin = nullptr, *insert = nullptr, *commit = nullptr;
   explicit PlainSqlite(const std::string& path) {
     sqlite3_open(path.c_str(), &db);
+    sqlite3_busy_timeout(db, 10000);  // writers of their own connections wait for the lock
     sqlite3_exec(db,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t (k INTEGER PRIMARY "
                  "KEY, v TEXT NOT NULL)",
@@ -103,32 +121,11 @@ bool JournaledCommit(store::Store& s, int64_t k) {
   return s.Write([&](store::WriteTxn& t) { return t.Put("t", {{"k", k}, {"v", kValue}}); }).ok();
 }
 
-// `writers` threads calling Store::Write at once for `seconds`: group commit lets them
-// share fsyncs. Returns commits per second over all threads.
-double GroupRate(store::Store& s, int writers, double seconds) {
-  std::atomic<int64_t> next{1'000'000'000}, done{0};
-  std::atomic<bool> failed{false};
-  auto start = SteadyClock::now();
-  auto end = start + std::chrono::duration<double>(seconds);
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&] {
-      while (SteadyClock::now() < end) {
-        if (!JournaledCommit(s, next++)) failed = true;
-        ++done;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  if (failed) return -1;
-  return done / std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-void Report(const char* engine, const char* what, const std::vector<double>& plain,
-            const std::vector<double>& journaled) {
+void Report(const char* engine, int writers, const std::vector<double>& plain, const std::vector<double>& journaled) {
   double p = Median(plain), j = Median(journaled);
-  std::printf("%-10s plain %8.0f commits/s   %-24s %8.0f commits/s   ratio %.2f   (medians of %zu rounds)\n", engine, p,
-              what, j, p > 0 ? j / p : 0, plain.size());
+  std::printf(
+      "%-10s %2d writer%s  plain %8.0f commits/s   journaled %8.0f commits/s   ratio %.2f   (medians of %zu rounds)\n",
+      engine, writers, writers == 1 ? " " : "s", p, j, p > 0 ? j / p : 0, plain.size());
   std::fflush(stdout);
 }
 
@@ -163,21 +160,34 @@ int RunEngine(const std::string& engine, double seconds, int rounds, int writers
     std::fprintf(stderr, "cannot open the journaled store\n");
     return 1;
   }
-  std::vector<double> plain, journaled, grouped;
-  for (int r = 0; r < rounds; ++r) {
+  // Plain writers, each with its own connection.
+  std::function<Commit()> plain_writer = [&]() -> Commit {
     if (engine == "sqlite") {
-      PlainSqlite p(plain_url);
-      plain.push_back(Rate(seconds, [&](int64_t k) { return p.Commit(k); }));
-    } else {
-      PlainPostgres p(plain_url);
-      plain.push_back(Rate(seconds, [&](int64_t k) { return p.Commit(k); }));
+      auto p = std::make_shared<PlainSqlite>(plain_url);
+      return [p](int64_t k) { return p->Commit(k); };
     }
-    journaled.push_back(Rate(seconds, [&](int64_t k) { return JournaledCommit(**store, k); }));
-    grouped.push_back(GroupRate(**store, writers, seconds));
+    auto p = std::make_shared<PlainPostgres>(plain_url);
+    return [p](int64_t k) { return p->Commit(k); };
+  };
+  std::function<Commit()> journaled_writer = [&]() -> Commit {
+    return [&s = **store](int64_t k) { return JournaledCommit(s, k); };
+  };
+  std::atomic<int64_t> plain_key{1}, journaled_key{1};  // counting on across rounds
+  std::vector<double> plain, journaled, plain_group, journaled_group;
+  for (int r = 0; r < rounds; ++r) {
+    plain.push_back(Rate(1, seconds, plain_key, plain_writer));
+    journaled.push_back(Rate(1, seconds, journaled_key, journaled_writer));
+    plain_group.push_back(Rate(writers, seconds, plain_key, plain_writer));
+    journaled_group.push_back(Rate(writers, seconds, journaled_key, journaled_writer));
   }
-  Report(engine.c_str(), "journaled, 1 writer", plain, journaled);
-  std::string what = "journaled, " + std::to_string(writers) + " writers";
-  Report(engine.c_str(), what.c_str(), plain, grouped);
+  Report(engine.c_str(), 1, plain, journaled);
+  Report(engine.c_str(), writers, plain_group, journaled_group);
+  for (const auto* rates : {&plain, &journaled, &plain_group, &journaled_group}) {
+    if (std::find(rates->begin(), rates->end(), -1.0) != rates->end()) {
+      std::fprintf(stderr, "a commit failed during the run\n");
+      return 1;
+    }
+  }
   auto v = (*store)->VerifyJournal(false);
   if (!v.ok() || !v->status.ok()) {
     std::fprintf(stderr, "journal does not verify after the run\n");

@@ -3,9 +3,10 @@
 // and a first `riik up` do it (every row through the store's journal); against the
 // same rows inserted into plain SQLite in the same run — same tables, keys and
 // indexes, same pragmas (WAL, synchronous=FULL, 64 MiB cache), same transaction size,
-// prepared statements, no journal. Prints both, the ratio and the sizes on disk.
+// prepared statements, no journal. Rounds alternate the two, each into fresh files (the
+// population is generated once); prints the medians, the ratio and the sizes on disk.
 //
-//   registry_load_bench [--count N] [--seed S] [--dir DIR]
+//   registry_load_bench [--count N] [--seed S] [--dir DIR] [--rounds R]
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -139,10 +140,16 @@ Result<double> OnePerThread(const std::function<Status(const registry::RegistryI
 
 }  // namespace
 
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 int main(int argc, char** argv) {
   registry::LoadOptions options;
   options.count = 1'300'000;
   std::string dir;
+  int rounds = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--count"))
       options.count = std::atoll(argv[i + 1]);
@@ -150,6 +157,8 @@ int main(int argc, char** argv) {
       options.seed = std::strtoull(argv[i + 1], nullptr, 10);
     else if (!std::strcmp(argv[i], "--dir"))
       dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--rounds"))
+      rounds = std::max(1, std::atoi(argv[i + 1]));
   }
   fs::path work =
       dir.empty() ? fs::temp_directory_path() / ("riik-regbench-" + std::to_string(::getpid())) : fs::path(dir);
@@ -168,29 +177,44 @@ int main(int argc, char** argv) {
   std::printf("registry_load_bench: %lld persons generated in %.2f s; %lld rows for 5 registries, one thread each\n",
               static_cast<long long>(options.count), generate_s, static_cast<long long>(rows));
 
-  auto plain = OnePerThread([&](const registry::RegistryInfo& r) -> Status {
-    const registry::Register& reg = registry::RegisterOf(r.kind);
-    ASSIGN_OR_RETURN(auto sink,
-                     PlainSqliteSink::Open((work / "plain" / (std::string(r.name) + ".db")).string(), reg.tables()));
-    RETURN_IF_ERROR(reg.load(*pop, *sink));
-    return sink->Finish();
-  });
-  auto riik = OnePerThread([&](const registry::RegistryInfo& r) -> Status {
-    std::string name = std::string("registry_") + r.name;
-    ASSIGN_OR_RETURN(auto st, store::Store::Open({"sqlite:" + (work / "riik" / (name + ".db")).string(), name}));
-    return registry::LoadRegistry(r.kind, *st, *pop, options);
-  });
-  if (!plain.ok() || !riik.ok()) {
-    std::fprintf(stderr, "registry_load_bench: %s\n",
-                 (!plain.ok() ? plain.status() : riik.status()).ToString().c_str());
-    return 1;
+  std::vector<double> plain_s, riik_s;
+  uint64_t riik_bytes = 0, plain_bytes = 0;
+  for (int round = 1; round <= rounds; ++round) {
+    fs::remove_all(work / "riik");
+    fs::remove_all(work / "plain");
+    fs::create_directories(work / "riik");
+    fs::create_directories(work / "plain");
+    auto plain = OnePerThread([&](const registry::RegistryInfo& r) -> Status {
+      const registry::Register& reg = registry::RegisterOf(r.kind);
+      ASSIGN_OR_RETURN(auto sink,
+                       PlainSqliteSink::Open((work / "plain" / (std::string(r.name) + ".db")).string(), reg.tables()));
+      RETURN_IF_ERROR(reg.load(*pop, *sink));
+      return sink->Finish();
+    });
+    auto riik = plain.ok() ? OnePerThread([&](const registry::RegistryInfo& r) -> Status {
+      std::string name = std::string("registry_") + r.name;
+      ASSIGN_OR_RETURN(auto st, store::Store::Open({"sqlite:" + (work / "riik" / (name + ".db")).string(), name}));
+      return registry::LoadRegistry(r.kind, *st, *pop, options);
+    })
+                           : plain;
+    if (!plain.ok() || !riik.ok()) {
+      std::fprintf(stderr, "registry_load_bench: %s\n",
+                   (!plain.ok() ? plain.status() : riik.status()).ToString().c_str());
+      return 1;
+    }
+    plain_s.push_back(*plain);
+    riik_s.push_back(*riik);
+    riik_bytes = DirBytes(work / "riik");
+    plain_bytes = DirBytes(work / "plain");
+    std::fprintf(stderr, "round %d: plain SQLite %.2f s, riik %.2f s\n", round, *plain, *riik);
   }
-  uint64_t riik_bytes = DirBytes(work / "riik"), plain_bytes = DirBytes(work / "plain");
-  std::printf("plain SQLite inserts          %6.2f s  %8.0f rows/s  %6.0f MB\n", *plain, rows / *plain,
+  const double plain = Median(plain_s), riik = Median(riik_s);
+  std::printf("medians of %d alternating rounds, each into fresh files:\n", rounds);
+  std::printf("plain SQLite inserts          %6.2f s  %8.0f rows/s  %6.0f MB\n", plain, rows / plain,
               plain_bytes / 1e6);
-  std::printf("riik registries (journaled)   %6.2f s  %8.0f rows/s  %6.0f MB\n", *riik, rows / *riik, riik_bytes / 1e6);
-  std::printf("ratio riik / plain (rows/s)   %.2f\n", *plain / *riik);
-  std::printf("generated and loaded          %6.2f s  (goal <= 60 s)\n", generate_s + *riik);
+  std::printf("riik registries (journaled)   %6.2f s  %8.0f rows/s  %6.0f MB\n", riik, rows / riik, riik_bytes / 1e6);
+  std::printf("ratio riik / plain (rows/s)   %.2f\n", plain / riik);
+  std::printf("generated and loaded          %6.2f s  (goal <= 60 s)\n", generate_s + riik);
   if (dir.empty()) fs::remove_all(work);
   return 0;
 }

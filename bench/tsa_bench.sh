@@ -69,16 +69,8 @@ f:close()
 wrk.headers["Content-Type"] = "application/timestamp-query"
 LUA
 
-rps() {
-  wrk -t2 -c"$CONNS" -d"${SECS}s" -s "$WORK/post.lua" "$URL" >"$WORK/wrk.out"
-  if grep -q "Non-2xx" "$WORK/wrk.out"; then
-    echo "riik answered errors under load:" >&2
-    cat "$WORK/wrk.out" >&2
-    exit 1
-  fi
-  awk '/^Requests\/sec:/{print $2}' "$WORK/wrk.out"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source "$(dirname "$0")/wrk_lib.sh"
+rps() { wrk_checked "$WORK/wrk.out" -t2 -c"$CONNS" -d"${SECS}s" -s "$WORK/post.lua" "$URL" && wrk_rps "$WORK/wrk.out"; }
 : >"$WORK/tsa.rps"
 for r in $(seq 1 "$ROUNDS"); do
   rps >>"$WORK/tsa.rps"
