@@ -18,13 +18,6 @@ namespace {
 
 using eid::EidKey;
 
-// A PIN or PUK: from the environment variable, else asked on the terminal (not echoed).
-// PINs never come from the command line, where `ps` would show them.
-Result<std::string> Secret(const char* env, const char* what) {
-  if (const char* v = std::getenv(env); v && *v) return std::string(v);
-  return AskSecret(what, std::string("in $") + env);
-}
-
 Result<EidKey> ParseWhich(const std::string& which) {
   if (which == "1" || which == "auth") return EidKey::kAuthentication;
   if (which == "2" || which == "sign") return EidKey::kSigning;
@@ -81,7 +74,7 @@ void AddEnroll(CLI::App* id, int& exit_code) {
     bool given = std::getenv("RIIK_PIN1") || std::getenv("RIIK_PIN2") || std::getenv("RIIK_PUK");
     eid::Pins pins = eid::RandomPins();
     if (given) {
-      auto p1 = Secret("RIIK_PIN1", "PIN1"), p2 = Secret("RIIK_PIN2", "PIN2"), puk = Secret("RIIK_PUK", "PUK");
+      auto p1 = SecretFromEnv("RIIK_PIN1", "PIN1"), p2 = SecretFromEnv("RIIK_PIN2", "PIN2"), puk = SecretFromEnv("RIIK_PUK", "PUK");
       for (const auto* r : {&p1, &p2, &puk}) {
         if (!r->ok()) {
           exit_code = Fail("id", "enroll", r->status());
@@ -138,8 +131,8 @@ void AddUnblock(CLI::App* id, int& exit_code) {
   cmd->callback([=, &exit_code] {
     auto key = ParseWhich(*which);
     auto token = key.ok() ? eid::OpenToken(*where) : Result<std::unique_ptr<eid::Token>>(key.status());
-    auto puk = token.ok() ? Secret("RIIK_PUK", "PUK") : Result<std::string>(token.status());
-    auto pin = puk.ok() ? Secret("RIIK_NEW_PIN", "new PIN") : Result<std::string>(puk.status());
+    auto puk = token.ok() ? SecretFromEnv("RIIK_PUK", "PUK") : Result<std::string>(token.status());
+    auto pin = puk.ok() ? SecretFromEnv("RIIK_NEW_PIN", "new PIN") : Result<std::string>(puk.status());
     Status st = pin.ok() ? (*token)->Unblock(*key, *puk, *pin) : pin.status();
     if (!st.ok()) {
       exit_code = Fail("id", "unblock", st);
@@ -165,7 +158,7 @@ void AddSign(CLI::App* id, int& exit_code) {
   cmd->callback([=, &exit_code] {
     auto data = ReadFile(*in);
     auto token = data.ok() ? eid::OpenToken(*where) : Result<std::unique_ptr<eid::Token>>(data.status());
-    auto pin = token.ok() ? Secret("RIIK_PIN2", "PIN2") : Result<std::string>(token.status());
+    auto pin = token.ok() ? SecretFromEnv("RIIK_PIN2", "PIN2") : Result<std::string>(token.status());
     auto sig = pin.ok() ? eid::SignDetached(**token, *pin, *data) : Result<std::string>(pin.status());
     std::string path = out->empty() ? *in + ".p7s" : *out;
     Status st = sig.ok() ? WriteFileAtomic(path, *sig, /*secret=*/false) : sig.status();

@@ -19,5 +19,7 @@ void AddExchangeCommand(CLI::App& app, int& exit_code);
 void AddRegistryCommand(CLI::App& app, int& exit_code);
 void AddTrackerCommand(CLI::App& app, int& exit_code);
 void AddEmbassyCommand(CLI::App& app, int& exit_code);
+// `riik sign` and `riik verify`.
+void AddSignCommands(CLI::App& app, int& exit_code);
 
 }  // namespace riik::cli

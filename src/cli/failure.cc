@@ -1,12 +1,13 @@
 #include "cli/failure.h"
 
 #include <cstdio>
+#include <string>
 
 namespace riik::cli {
 
 int Fail(std::string_view group, std::string_view command, const Status& st) {
-  std::fprintf(stderr, "riik %.*s %.*s: %s\n", static_cast<int>(group.size()), group.data(),
-               static_cast<int>(command.size()), command.data(), st.message().c_str());
+  std::string who = "riik " + std::string(group) + (command.empty() ? "" : " " + std::string(command));
+  std::fprintf(stderr, "%s: %s\n", who.c_str(), st.message().c_str());
   return st.code() == Code::kInvalidArgument ? 2 : 1;
 }
 

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   riik::cli::AddRegistryCommand(app, exit_code);
   riik::cli::AddTrackerCommand(app, exit_code);
   riik::cli::AddEmbassyCommand(app, exit_code);
+  riik::cli::AddSignCommands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -5,9 +5,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 namespace riik::cli {
+
+Result<std::string> SecretFromEnv(const char* env, const char* what) {
+  if (const char* v = std::getenv(env); v && *v) return std::string(v);
+  return AskSecret(what, std::string("in $") + env);
+}
 
 Result<std::string> AskSecret(const std::string& what, const std::string& otherwise) {
   if (!::isatty(STDIN_FILENO))

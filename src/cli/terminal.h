@@ -12,4 +12,7 @@ namespace riik::cli {
 // to give it) when stdin is not a terminal.
 Result<std::string> AskSecret(const std::string& what, const std::string& otherwise);
 
+// The secret in the environment variable `env` (e.g. RIIK_PIN2), else asked as `what`.
+Result<std::string> SecretFromEnv(const char* env, const char* what);
+
 }  // namespace riik::cli

@@ -25,7 +25,9 @@ curl -s $(SS population) -X POST -H 'Content-Type: application/json' -H 'X-Road-
   {{registry-population}}/address/38001085718 -d '{"settlement":"Tartu","street":"Rüütli tn","house":5}'
 curl -s $(SS bank) -H 'X-Road-Issue: address check' {{registry-bank}}/notifications/38001085718   # the bank was told
 {{riik}} id show --token {{dir}}/citizens/38001085718
-echo hello > doc.txt && RIIK_PIN2=01497 {{riik}} id sign --token {{dir}}/citizens/38001085718 --in doc.txt
+echo 'I agree to the terms.' > agreement.txt && RIIK_PIN2=01497 {{riik}} sign --dir {{dir}} \
+  --token {{dir}}/citizens/38001085718 --in agreement.txt --out agreement.asice   # ASiC-E, as DigiDoc makes
+{{riik}} verify agreement.asice --dir {{dir}}   # who signed, what the TSA and OCSP attest, in words
 {{riik}} embassy status --dir {{dir}}             # what each store has at the embassy, lag
 {{riik}} embassy verify --archive {{dir}}/embassy-lu/archive
 C={{dir}}/custody; {{riik}} embassy restore --archive {{dir}}/embassy-lu/archive \

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/pkcs7.h>
@@ -33,6 +34,7 @@ RIIK_OPENSSL_DELETER(X509_EXTENSION, X509_EXTENSION_free)
 // ASN1_INTEGER and ASN1_TIME are both ASN1_STRING: one deleter serves both.
 RIIK_OPENSSL_DELETER(ASN1_STRING, ASN1_STRING_free)
 RIIK_OPENSSL_DELETER(BIGNUM, BN_free)
+RIIK_OPENSSL_DELETER(ECDSA_SIG, ECDSA_SIG_free)
 RIIK_OPENSSL_DELETER(OCSP_REQUEST, OCSP_REQUEST_free)
 RIIK_OPENSSL_DELETER(OCSP_RESPONSE, OCSP_RESPONSE_free)
 RIIK_OPENSSL_DELETER(OCSP_BASICRESP, OCSP_BASICRESP_free)

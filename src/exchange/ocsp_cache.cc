@@ -1,23 +1,12 @@
 // Asking the OCSP responder and caching verified answers.
 #include "exchange/ocsp_cache.h"
 
-#include <openssl/err.h>
-#include <openssl/ocsp.h>
-
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
-#include "net/client.h"
+#include "trust/http_ocsp.h"
+#include "trust/ocsp_client.h"
 
 namespace riik::exchange {
-namespace {
-
-constexpr size_t kMaxOcspResponseBytes = 64 * 1024;
-
-const char* kReasons[] = {"unspecified",   "keyCompromise",        "cACompromise",    "affiliationChanged",
-                          "superseded",    "cessationOfOperation", "certificateHold", "?",
-                          "removeFromCRL", "privilegeWithdrawn",   "aACompromise"};
-
-}  // namespace
 
 OcspCache::~OcspCache() {
   {
@@ -110,58 +99,23 @@ void OcspCache::RenewLoop() {
 Result<OcspCache::Answer> OcspCache::Ask(X509* cert, X509* issuer, const std::string& responder_url) {
   std::string subject = SubjectString(cert);
   if (responder_url.empty()) return Unavailable("no OCSP responder is configured to check " + subject);
-  UniquePtr<OCSP_REQUEST> req(OCSP_REQUEST_new());
-  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
-  if (!req || !id || !OCSP_request_add0_id(req.get(), id) || OCSP_request_add1_nonce(req.get(), nullptr, -1) != 1) {
-    return Internal("building an OCSP request: " + OpenSslErrors());
-  }
-  UniquePtr<OCSP_CERTID> id_copy(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
-  net::Headers h;
-  h.Add("Content-Type", "application/ocsp-request");
-  net::ClientOptions co;
-  co.timeout = options_.timeout;
-  co.max_body_bytes = kMaxOcspResponseBytes;
-  auto resp = net::Fetch("POST", responder_url, h, ToDer(req.get(), i2d_OCSP_REQUEST), co);
-  if (!resp.ok())
-    return Unavailable("the OCSP responder " + responder_url + " did not answer: " + resp.status().message());
-  if (resp->status != 200) {
-    return Unavailable("the OCSP responder answered HTTP " + std::to_string(resp->status));
-  }
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(resp->body.data());
-  UniquePtr<OCSP_RESPONSE> response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(resp->body.size())));
-  if (!response) return Unavailable("the OCSP responder sent something that is not an OCSP response");
-  if (OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-    return Unavailable(std::string("the OCSP responder refused: ") +
-                       OCSP_response_status_str(OCSP_response_status(response.get())));
-  }
-  UniquePtr<OCSP_BASICRESP> basic(OCSP_response_get1_basic(response.get()));
-  UniquePtr<X509_STORE> store(X509_STORE_new());
+  ASSIGN_OR_RETURN(trust::OcspQuery query, trust::BuildOcspQuery(cert, issuer));
+  auto body = trust::PostOcspRequest(responder_url, query.der,
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(options_.timeout));
+  if (!body.ok()) return body.status();
   ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(options_.trust_root_pem));
-  UniquePtr<STACK_OF(X509)> untrusted(sk_X509_new_null());
-  sk_X509_push(untrusted.get(), issuer);
-  if (!basic || !store || X509_STORE_add_cert(store.get(), root.get()) != 1 ||
-      OCSP_basic_verify(basic.get(), untrusted.get(), store.get(), 0) <= 0) {
-    std::string why = OpenSslErrors("bad signature");
-    return Unavailable("the OCSP answer about " + subject + " does not verify: " + why);
-  }
-  if (OCSP_check_nonce(req.get(), basic.get()) != 1) {
-    ERR_clear_error();
-    return Unavailable("the OCSP answer about " + subject + " does not carry our nonce");
-  }
-  int status = -1, reason = -1;
-  ASN1_GENERALIZEDTIME *revoked_at = nullptr, *this_update = nullptr, *next_update = nullptr;
-  if (OCSP_resp_find_status(basic.get(), id_copy.get(), &status, &reason, &revoked_at, &this_update, &next_update) !=
-      1) {
-    return Unavailable("the OCSP answer says nothing about " + subject);
-  }
-  if (OCSP_check_validity(this_update, next_update, 300, -1) != 1) {
-    ERR_clear_error();
+  auto answer = trust::CheckOcspResponse(*body, cert, issuer, root.get(), &query);
+  if (!answer.ok()) return Unavailable(answer.status().message());
+  // Current: produced within the responder's window, allowing 5 minutes of clock skew.
+  UnixMicros now = NowMicros();
+  constexpr UnixMicros kSkew = 300'000'000;
+  if (answer->this_update > now + kSkew || (answer->next_update != 0 && answer->next_update < now - kSkew)) {
     return Unavailable("the OCSP answer about " + subject + " is not current");
   }
-  if (status == V_OCSP_CERTSTATUS_GOOD) return Answer{OkStatus()};
-  if (status == V_OCSP_CERTSTATUS_REVOKED) {
-    std::string why = reason >= 0 && reason < static_cast<int>(std::size(kReasons)) ? kReasons[reason] : "unspecified";
-    return Answer{PermissionDenied("the certificate of " + subject + " is revoked (" + why + ")")};
+  if (answer->status == trust::CertStatus::kGood) return Answer{OkStatus()};
+  if (answer->status == trust::CertStatus::kRevoked) {
+    return Answer{PermissionDenied("the certificate of " + subject + " is revoked (" +
+                                   std::string(trust::RevocationReasonName(answer->revocation_reason)) + ")")};
   }
   return Answer{PermissionDenied("the OCSP responder does not know the certificate of " + subject)};
 }

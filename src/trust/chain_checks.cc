@@ -96,22 +96,6 @@ Result<X509StorePtr> TrustStoreAt(X509* trust_root, UnixMicros at) {
   return store;
 }
 
-// Checks that `cert` chains to `trust_root` at `at` through `untrusted`; the message
-// says why not ("does not chain …").
-Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at) {
-  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at));
-  std::unique_ptr<STACK_OF(X509), OwnedCertificateStack> pool(NewCertificateStack(untrusted));
-  UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
-  if (!pool || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), cert, pool.get()) != 1) {
-    return Internal("setting up certificate verification: " + OpenSslErrors());
-  }
-  int ok = X509_verify_cert(ctx.get());
-  OpenSslErrors();
-  if (ok != 1)
-    return DataLoss("does not chain to the trust root at " + FormatRfc3339(at) + ": " + VerifyError(ctx.get()));
-  return OkStatus();
-}
-
 // The parts of a token its signature does not cover, held to what a TSA writes, so that
 // no changed byte goes unnoticed: SignedData version 3, one SignerInfo of version 1 whose
 // issuer is spelled exactly as in the signer's certificate, a signature algorithm that
@@ -147,6 +131,20 @@ Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::sp
 }
 
 }  // namespace
+
+Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at) {
+  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at));
+  std::unique_ptr<STACK_OF(X509), OwnedCertificateStack> pool(NewCertificateStack(untrusted));
+  UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
+  if (!pool || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), cert, pool.get()) != 1) {
+    return Internal("setting up certificate verification: " + OpenSslErrors());
+  }
+  int ok = X509_verify_cert(ctx.get());
+  OpenSslErrors();
+  if (ok != 1)
+    return DataLoss("does not chain to the trust root at " + FormatRfc3339(at) + ": " + VerifyError(ctx.get()));
+  return OkStatus();
+}
 
 Result<std::vector<UniquePtr<X509>>> ParseCertificateChain(std::span<const std::string> pems) {
   if (pems.empty()) return InvalidArgument("a certificate chain needs at least the signer's certificate");

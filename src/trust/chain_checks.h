@@ -26,6 +26,10 @@ Result<std::vector<UniquePtr<X509>>> ParseCertificateChain(std::span<const std::
 // The chain's PEMs, leaf first, as ParseCertificateChain reads them.
 std::vector<std::string> CertificateChainPem(std::span<const UniquePtr<X509>> chain);
 
+// Checks that `cert` chains to `trust_root` at `at` through `untrusted`. DataLoss says
+// why not ("does not chain to the trust root at …: certificate has expired").
+Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at);
+
 // Checks that chain[0] chains to `trust_root` (through chain[1..] as untrusted
 // intermediates) at time `at`, and that it may sign (key usage digitalSignature or
 // nonRepudiation). DataLoss names what failed, prefixed by `what`.

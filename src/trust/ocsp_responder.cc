@@ -116,8 +116,12 @@ OcspResponder::Answer OcspResponder::Sign(OCSP_REQUEST* request, int count) {
   UniquePtr<STACK_OF(X509)> chain(sk_X509_new_null());
   sk_X509_push(chain.get(), issuer->cert);
   const CertificateAuthority::Signer& signer = issuer->signer;
-  if (OCSP_copy_nonce(basic.get(), request) <= 0 ||
-      !OCSP_basic_sign(basic.get(), signer.cert.get(), signer.key.get(), EVP_sha256(), chain.get(), 0)) {
+  // producedAt from the responder's clock (OCSP_basic_sign would take the system's):
+  // OpenSSL has no setter, so the field is set in place and signing told to leave it.
+  auto* produced_at = const_cast<ASN1_GENERALIZEDTIME*>(OCSP_resp_get0_produced_at(basic.get()));
+  if (OCSP_copy_nonce(basic.get(), request) <= 0 || !produced_at ||
+      !ASN1_GENERALIZEDTIME_set(produced_at, static_cast<time_t>(now / 1000000)) ||
+      !OCSP_basic_sign(basic.get(), signer.cert.get(), signer.key.get(), EVP_sha256(), chain.get(), OCSP_NOTIME)) {
     return {StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR), false};
   }
   UniquePtr<OCSP_RESPONSE> resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));

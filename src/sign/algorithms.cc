@@ -1,0 +1,137 @@
+// Digests and signature values by XML-DSig URI (algorithms.h).
+#include "sign/algorithms.h"
+
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+
+#include "crypto/handles.h"
+
+namespace riik::sign {
+namespace {
+
+constexpr std::string_view kEcdsaPrefix = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-";
+constexpr std::string_view kRsaPrefix = "http://www.w3.org/2001/04/xmldsig-more#rsa-";
+
+// The byte length of one ECDSA component for `key`'s curve.
+int EcComponentBytes(EVP_PKEY* key) { return (EVP_PKEY_get_bits(key) + 7) / 8; }
+
+}  // namespace
+
+Result<const EVP_MD*> DigestForUri(std::string_view uri) {
+  if (uri == kSha256Uri) return EVP_sha256();
+  if (uri == kSha384Uri) return EVP_sha384();
+  if (uri == kSha512Uri) return EVP_sha512();
+  if (uri == "http://www.w3.org/2000/09/xmldsig#sha1") return InvalidArgument("SHA-1 digests are refused");
+  return InvalidArgument("unknown digest method \"" + std::string(uri.substr(0, 100)) + "\"");
+}
+
+std::string_view DigestUri(const EVP_MD* md) {
+  switch (EVP_MD_get_type(md)) {
+    case NID_sha384:
+      return kSha384Uri;
+    case NID_sha512:
+      return kSha512Uri;
+    default:
+      return kSha256Uri;
+  }
+}
+
+Result<std::string> Hash(const EVP_MD* md, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &n, md, nullptr) != 1) return Internal("digest: " + OpenSslErrors());
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
+Result<SignatureMethod> SignatureMethodForUri(std::string_view uri) {
+  SignatureMethod method;
+  std::string_view hash;
+  if (uri.substr(0, kEcdsaPrefix.size()) == kEcdsaPrefix) {
+    method.ecdsa = true;
+    hash = uri.substr(kEcdsaPrefix.size());
+  } else if (uri.substr(0, kRsaPrefix.size()) == kRsaPrefix) {
+    hash = uri.substr(kRsaPrefix.size());
+  } else if (uri == "http://www.w3.org/2000/09/xmldsig#rsa-sha1") {
+    return InvalidArgument("RSA with SHA-1 is refused");
+  } else {
+    return InvalidArgument("unknown signature method \"" + std::string(uri.substr(0, 100)) + "\"");
+  }
+  if (hash == "sha256")
+    method.md = EVP_sha256();
+  else if (hash == "sha384")
+    method.md = EVP_sha384();
+  else if (hash == "sha512")
+    method.md = EVP_sha512();
+  else
+    return InvalidArgument("the signature method \"" + std::string(uri.substr(0, 100)) + "\" is refused");
+  return method;
+}
+
+std::string SignatureMethodUri(const SignatureMethod& method) {
+  std::string hash = EVP_MD_get_type(method.md) == NID_sha384   ? "sha384"
+                     : EVP_MD_get_type(method.md) == NID_sha512 ? "sha512"
+                                                                : "sha256";
+  return std::string(method.ecdsa ? kEcdsaPrefix : kRsaPrefix) + hash;
+}
+
+Result<SignatureMethod> SignatureMethodFor(EVP_PKEY* key) {
+  if (EVP_PKEY_is_a(key, "EC"))
+    return SignatureMethod{EVP_PKEY_get_bits(key) > 256 ? EVP_sha384() : EVP_sha256(), true};
+  if (EVP_PKEY_is_a(key, "RSA")) return SignatureMethod{EVP_sha256(), false};
+  return InvalidArgument("the signing key is neither EC nor RSA");
+}
+
+Result<std::string> SignValue(EVP_PKEY* key, const SignatureMethod& method, std::string_view data) {
+  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
+  size_t len = 0;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, method.md, nullptr, key) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return Internal("signing: " + OpenSslErrors());
+  }
+  std::string der(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return Internal("signing: " + OpenSslErrors());
+  }
+  der.resize(len);
+  if (!method.ecdsa) return der;
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  UniquePtr<ECDSA_SIG> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  if (!sig) return Internal("the token returned a malformed ECDSA signature");
+  int n = EcComponentBytes(key);
+  std::string raw(static_cast<size_t>(2 * n), '\0');
+  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), reinterpret_cast<unsigned char*>(raw.data()), n) != n ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), reinterpret_cast<unsigned char*>(raw.data()) + n, n) != n) {
+    return Internal("converting the ECDSA signature: " + OpenSslErrors());
+  }
+  return raw;
+}
+
+Result<bool> VerifyValue(EVP_PKEY* key, const SignatureMethod& method, std::string_view data, std::string_view value) {
+  std::string der(value);
+  if (method.ecdsa) {
+    if (!EVP_PKEY_is_a(key, "EC")) return false;
+    size_t n = static_cast<size_t>(EcComponentBytes(key));
+    if (value.size() != 2 * n) return false;
+    UniquePtr<ECDSA_SIG> sig(ECDSA_SIG_new());
+    BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(value.data()), static_cast<int>(n), nullptr);
+    BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(value.data()) + n, static_cast<int>(n), nullptr);
+    if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+      BN_free(r);
+      BN_free(s);
+      return Internal("converting an ECDSA signature: " + OpenSslErrors());
+    }
+    der = ToDer(sig.get(), i2d_ECDSA_SIG);
+  } else if (!EVP_PKEY_is_a(key, "RSA")) {
+    return false;
+  }
+  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, method.md, nullptr, key) != 1)
+    return Internal("verifying: " + OpenSslErrors());
+  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(der.data()), der.size(),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  ERR_clear_error();
+  return rc == 1;
+}
+
+}  // namespace riik::sign

@@ -1,0 +1,444 @@
+// One signature's checks, in DigiDoc's order, each failure said in plain words.
+#include "sign/impl/signature_check.h"
+
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "core/encoding.h"
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
+#include "sign/algorithms.h"
+#include "sign/signature_xml.h"
+#include "sign/xml.h"
+#include "trust/chain_checks.h"
+#include "trust/ocsp_client.h"
+
+namespace riik::sign::impl {
+namespace {
+
+constexpr size_t kMaxSignatureXmlBytes = 1u << 20;
+
+Result<std::string> DecodeBase64(std::string_view text) {
+  std::string compact;
+  compact.reserve(text.size());
+  for (char c : text)
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
+  return Base64Decode(compact);
+}
+
+Result<UniquePtr<X509>> ParseDerCertificate(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  UniquePtr<X509> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert || p != reinterpret_cast<const unsigned char*>(der.data() + der.size()))
+    return InvalidArgument("not a DER certificate");
+  return cert;
+}
+
+std::string NameEntry(X509* cert, int nid) {
+  char buf[256] = {0};
+  if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), nid, buf, sizeof buf) < 0) return "";
+  return buf;
+}
+
+// xsd:dateTime in UTC ("2026-12-03T08:15:00Z", optionally with a fraction) as micros.
+std::optional<UnixMicros> ParseXsdDateTime(std::string_view text) {
+  std::tm tm{};
+  int year, month, day, hour, minute, second;
+  char zone = 0;
+  if (std::sscanf(std::string(text).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) !=
+          6 ||
+      text.size() < 20) {
+    return std::nullopt;
+  }
+  zone = text.back();
+  if (zone != 'Z') return std::nullopt;
+  tm.tm_year = year - 1900, tm.tm_mon = month - 1, tm.tm_mday = day, tm.tm_hour = hour, tm.tm_min = minute,
+  tm.tm_sec = second;
+  return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
+}
+
+class Checker {
+ public:
+  Checker(const Container& container, const VerifyOptions& options, SignatureReport& report)
+      : container_(container), options_(options), report_(report) {}
+
+  void Run(const SignatureFile& file);
+
+ private:
+  void Invalid(std::string why) {
+    report_.errors.push_back(std::move(why));
+    invalid_ = true;
+  }
+  void Undecided(std::string why) {
+    report_.errors.push_back(std::move(why));
+    undecided_ = true;
+  }
+  void Warn(std::string why) { report_.warnings.push_back(std::move(why)); }
+
+  bool CheckStructure(xmlNode* root);
+  void CheckReferences();
+  void CheckSignatureValue();
+  void CheckSignedProperties();
+  void CheckCertificate();
+  void CheckTimestamp();
+  void CheckOcsp();
+
+  const Container& container_;
+  const VerifyOptions& options_;
+  SignatureReport& report_;
+  bool invalid_ = false, undecided_ = false;
+
+  xmlNode* signature_ = nullptr;
+  xmlNode* signed_info_ = nullptr;
+  xmlNode* signature_value_ = nullptr;
+  xmlNode* signed_properties_ = nullptr;
+  xmlNode* unsigned_properties_ = nullptr;  // may be null
+  C14n c14n_ = C14n::k10;
+  SignatureMethod method_;
+  UniquePtr<X509> signer_;
+  std::vector<UniquePtr<X509>> carried_;                // CertificateValues
+  X509* anchor_ = nullptr;                              // the trust anchor the signer chains to
+  X509* issuer_ = nullptr;                              // the signer's issuer, from the chain
+  std::vector<UniquePtr<X509>> chain_;                  // the signer's verified chain, leaf first
+  std::map<std::string, std::string> file_references_;  // Reference Id -> file name
+  UnixMicros timestamp_time_ = 0;
+};
+
+void Checker::Run(const SignatureFile& file) {
+  auto doc = ParseXml(file.xml, file.name, kMaxSignatureXmlBytes);
+  if (!doc.ok()) return Invalid("the signature cannot be read: " + doc.status().message());
+  if (!CheckStructure(xmlDocGetRootElement(doc->get()))) return;
+  CheckReferences();
+  CheckSignatureValue();
+  CheckSignedProperties();
+  CheckCertificate();
+  CheckTimestamp();
+  CheckOcsp();
+  report_.verdict = invalid_                   ? Verdict::kInvalid
+                    : undecided_               ? Verdict::kIndeterminate
+                    : report_.warnings.empty() ? Verdict::kValid
+                                               : Verdict::kWarning;
+}
+
+bool Checker::CheckStructure(xmlNode* root) {
+  auto fail = [&](const Status& st) {
+    Invalid("the signature is not a XAdES signature DigiDoc would read: " + st.message());
+    return false;
+  };
+  if (!Is(root, kAsicNs, "XAdESSignatures")) return fail(InvalidArgument("its root is not <asic:XAdESSignatures>"));
+  auto signatures = ChildrenNamed(root, kDsigNs, "Signature");
+  if (signatures.size() != 1)
+    return fail(InvalidArgument("it holds " + std::to_string(signatures.size()) + " signatures; one is expected"));
+  signature_ = signatures.front();
+  report_.id = Attribute(signature_, "Id");
+  auto si = OneChild(signature_, kDsigNs, "SignedInfo");
+  if (!si.ok()) return fail(si.status());
+  signed_info_ = *si;
+  auto sv = OneChild(signature_, kDsigNs, "SignatureValue");
+  if (!sv.ok()) return fail(sv.status());
+  signature_value_ = *sv;
+  auto cm = OneChild(signed_info_, kDsigNs, "CanonicalizationMethod");
+  if (!cm.ok()) return fail(cm.status());
+  auto c14n = C14nFromUri(Attribute(*cm, "Algorithm"));
+  if (!c14n.ok()) return fail(c14n.status());
+  c14n_ = *c14n;
+  auto sm = OneChild(signed_info_, kDsigNs, "SignatureMethod");
+  if (!sm.ok()) return fail(sm.status());
+  auto method = SignatureMethodForUri(Attribute(*sm, "Algorithm"));
+  if (!method.ok()) return fail(method.status());
+  method_ = *method;
+
+  auto key_info = OneChild(signature_, kDsigNs, "KeyInfo");
+  if (!key_info.ok()) return fail(key_info.status());
+  auto x509_data = OneChild(*key_info, kDsigNs, "X509Data");
+  if (!x509_data.ok()) return fail(x509_data.status());
+  auto cert_node = OneChild(*x509_data, kDsigNs, "X509Certificate");
+  if (!cert_node.ok()) return fail(cert_node.status());
+  auto cert_der = DecodeBase64(Text(*cert_node));
+  auto cert = cert_der.ok() ? ParseDerCertificate(*cert_der) : Result<UniquePtr<X509>>(cert_der.status());
+  if (!cert.ok()) return fail(InvalidArgument("its signer's certificate cannot be read"));
+  signer_ = std::move(*cert);
+  report_.signer = NameEntry(signer_.get(), NID_commonName);
+  report_.signer_id = NameEntry(signer_.get(), NID_serialNumber);
+
+  // The qualifying properties: in a ds:Object of this signature, targeting it.
+  xmlNode* qualifying = nullptr;
+  for (xmlNode* object : ChildrenNamed(signature_, kDsigNs, "Object")) {
+    for (xmlNode* qp : ChildrenNamed(object, kXadesNs, "QualifyingProperties")) {
+      if (qualifying) return fail(InvalidArgument("it has two <xades:QualifyingProperties>"));
+      qualifying = qp;
+    }
+  }
+  if (!qualifying) return fail(InvalidArgument("it has no <xades:QualifyingProperties>"));
+  if (Attribute(qualifying, "Target") != "#" + report_.id)
+    return fail(InvalidArgument("its qualifying properties are for another signature"));
+  auto sp = OneChild(qualifying, kXadesNs, "SignedProperties");
+  if (!sp.ok()) return fail(sp.status());
+  signed_properties_ = *sp;
+  auto up = OptionalChild(qualifying, kXadesNs, "UnsignedProperties");
+  if (!up.ok()) return fail(up.status());
+  unsigned_properties_ = *up;
+  return true;
+}
+
+void Checker::CheckReferences() {
+  std::set<std::string> signed_names;
+  int properties_refs = 0;
+  for (xmlNode* ref : ChildrenNamed(signed_info_, kDsigNs, "Reference")) {
+    std::string uri = Attribute(ref, "URI");
+    auto dm = OneChild(ref, kDsigNs, "DigestMethod");
+    auto dv = OneChild(ref, kDsigNs, "DigestValue");
+    if (!dm.ok() || !dv.ok()) {
+      Invalid("a reference of the signature is incomplete: " + (dm.ok() ? dv.status() : dm.status()).message());
+      continue;
+    }
+    auto md = DigestForUri(Attribute(*dm, "Algorithm"));
+    auto expected = DecodeBase64(Text(*dv));
+    if (!md.ok() || !expected.ok()) {
+      Invalid("the reference to \"" + uri + "\" has " +
+              (md.ok() ? std::string("a digest value that is not base64") : md.status().message()));
+      continue;
+    }
+    auto transforms = OptionalChild(ref, kDsigNs, "Transforms");
+    if (Attribute(ref, "Type") == kSignedPropertiesType) {
+      ++properties_refs;
+      if (uri.empty() || uri[0] != '#' || Attribute(signed_properties_, "Id") != uri.substr(1)) {
+        Invalid("the signature's reference to its signed properties points elsewhere (" + uri + ")");
+        continue;
+      }
+      auto target = FindById(signature_, uri.substr(1));
+      if (!target.ok() || *target != signed_properties_) {
+        Invalid("the signed properties are not found once and only once under Id " + uri.substr(1));
+        continue;
+      }
+      C14n method = C14n::k10;  // XML-DSig's default for a same-document reference
+      if (transforms.ok() && *transforms) {
+        auto list = Children(*transforms);
+        auto chosen = list.size() == 1 ? C14nFromUri(Attribute(list[0], "Algorithm"))
+                                       : Result<C14n>(InvalidArgument("more than one transform"));
+        if (!chosen.ok()) {
+          Invalid("the reference to the signed properties has an unsupported transform: " + chosen.status().message());
+          continue;
+        }
+        method = *chosen;
+      }
+      auto canonical = Canonicalize(signed_properties_, method);
+      auto digest = canonical.ok() ? Hash(*md, *canonical) : Result<std::string>(canonical.status());
+      if (!digest.ok() || *digest != *expected)
+        Invalid("the signed properties (signing time, certificate, file types) have been changed since signing");
+      continue;
+    }
+    if (transforms.ok() && *transforms) {
+      Invalid("the reference to \"" + uri + "\" transforms the file; DigiDoc signs files as they are");
+      continue;
+    }
+    auto name = UriToFileName(uri);
+    const DataFile* file = name ? container_.Find(*name) : nullptr;
+    if (!file) {
+      Invalid("the signature covers \"" + uri + "\", which is not a file of the container");
+      continue;
+    }
+    if (!signed_names.insert(file->name).second) {
+      Invalid("the signature covers \"" + file->name + "\" twice");
+      continue;
+    }
+    file_references_[Attribute(ref, "Id")] = file->name;
+    report_.signed_files.push_back(file->name);
+    auto digest = Hash(*md, file->content);
+    if (!digest.ok() || *digest != *expected)
+      Invalid("the file \"" + file->name + "\" has changed since it was signed");
+  }
+  if (properties_refs != 1)
+    Invalid("the signature must sign its signed properties exactly once (it does " + std::to_string(properties_refs) +
+            " times)");
+  for (const DataFile& f : container_.files)
+    if (!signed_names.count(f.name)) Invalid("the file \"" + f.name + "\" is in the container but not signed");
+}
+
+void Checker::CheckSignatureValue() {
+  auto value = DecodeBase64(Text(signature_value_));
+  auto canonical = Canonicalize(signed_info_, c14n_);
+  UniquePtr<EVP_PKEY> key(X509_get_pubkey(signer_.get()));
+  if (!value.ok() || !canonical.ok() || !key) return Invalid("the signature value cannot be read");
+  auto good = VerifyValue(key.get(), method_, *canonical, *value);
+  if (!good.ok() || !*good)
+    Invalid("the signature value does not match the signed content and the signer's key (forged or damaged)");
+}
+
+void Checker::CheckSignedProperties() {
+  auto ssp = OneChild(signed_properties_, kXadesNs, "SignedSignatureProperties");
+  if (!ssp.ok()) return Invalid("the signed properties are incomplete: " + ssp.status().message());
+  auto time = OneChild(*ssp, kXadesNs, "SigningTime");
+  if (!time.ok()) return Invalid("the signed properties have no signing time");
+  report_.signing_time = Text(*time);
+  if (!ParseXsdDateTime(report_.signing_time))
+    Invalid("the signing time \"" + report_.signing_time + "\" is not a UTC time");
+
+  // The signing certificate: V2 (BDOC 2.1), or V1 as older DigiDoc wrote it.
+  auto v2 = OptionalChild(*ssp, kXadesNs, "SigningCertificateV2");
+  auto v1 = OptionalChild(*ssp, kXadesNs, "SigningCertificate");
+  xmlNode* signing_cert = v2.ok() && *v2 ? *v2 : v1.ok() ? *v1 : nullptr;
+  if (!signing_cert) return Invalid("the signed properties do not name the signing certificate");
+  auto certs = ChildrenNamed(signing_cert, kXadesNs, "Cert");
+  if (certs.size() != 1) return Invalid("the signed properties must name exactly one signing certificate");
+  auto cert_digest = OneChild(certs[0], kXadesNs, "CertDigest");
+  auto dm = cert_digest.ok() ? OneChild(*cert_digest, kDsigNs, "DigestMethod") : Result<xmlNode*>(cert_digest.status());
+  auto dv = cert_digest.ok() ? OneChild(*cert_digest, kDsigNs, "DigestValue") : Result<xmlNode*>(cert_digest.status());
+  auto md = dm.ok() ? DigestForUri(Attribute(*dm, "Algorithm")) : Result<const EVP_MD*>(dm.status());
+  auto expected = dv.ok() ? DecodeBase64(Text(*dv)) : Result<std::string>(dv.status());
+  auto actual = md.ok() ? Hash(*md, CertificateDer(signer_.get())) : Result<std::string>(md.status());
+  if (!expected.ok() || !actual.ok() || *expected != *actual)
+    Invalid("the signed properties name another certificate than the one that signed");
+
+  // Each file's media type, as the manifest gives it.
+  std::map<std::string, std::string> formats;
+  auto sdop = OptionalChild(signed_properties_, kXadesNs, "SignedDataObjectProperties");
+  if (sdop.ok() && *sdop) {
+    for (xmlNode* format : ChildrenNamed(*sdop, kXadesNs, "DataObjectFormat")) {
+      auto mime = OptionalChild(format, kXadesNs, "MimeType");
+      formats[Attribute(format, "ObjectReference")] = mime.ok() && *mime ? Text(*mime) : "";
+    }
+  }
+  for (const auto& [ref_id, name] : file_references_) {
+    auto it = formats.find("#" + ref_id);
+    const DataFile* file = container_.Find(name);
+    if (it == formats.end()) {
+      Invalid("the signature does not say the media type of \"" + name + "\"");
+    } else if (file && it->second != file->media_type) {
+      Invalid("the signature gives \"" + name + "\" the media type " + it->second + ", the manifest " +
+              file->media_type);
+    }
+  }
+}
+
+void Checker::CheckCertificate() {
+  if (unsigned_properties_) {
+    auto usp = OptionalChild(unsigned_properties_, kXadesNs, "UnsignedSignatureProperties");
+    auto values = usp.ok() && *usp ? OptionalChild(*usp, kXadesNs, "CertificateValues") : Result<xmlNode*>(nullptr);
+    if (values.ok() && *values) {
+      for (xmlNode* c : ChildrenNamed(*values, kXadesNs, "EncapsulatedX509Certificate")) {
+        auto der = DecodeBase64(Text(c));
+        auto cert = der.ok() ? ParseDerCertificate(*der) : Result<UniquePtr<X509>>(der.status());
+        if (!cert.ok()) return Invalid("a certificate the signature carries cannot be read");
+        carried_.push_back(std::move(*cert));
+      }
+    }
+  }
+  if (!(X509_get_key_usage(signer_.get()) & KU_NON_REPUDIATION))
+    Invalid(
+        "the signer's certificate is not for signatures (no nonRepudiation key usage): made with the "
+        "authentication key?");
+}
+
+void Checker::CheckTimestamp() {
+  xmlNode* usp = nullptr;
+  if (unsigned_properties_) {
+    auto found = OptionalChild(unsigned_properties_, kXadesNs, "UnsignedSignatureProperties");
+    usp = found.ok() ? *found : nullptr;
+  }
+  auto stamps = usp ? ChildrenNamed(usp, kXadesNs, "SignatureTimeStamp") : std::vector<xmlNode*>{};
+  report_.profile = stamps.empty() ? "B" : "LT";
+  if (stamps.size() != 1) {
+    return Invalid(stamps.empty() ? "the signature has no timestamp, so nothing proves when it was made"
+                                  : "the signature has " + std::to_string(stamps.size()) +
+                                        " signature timestamps; exactly one is expected");
+  }
+  C14n method = C14n::k10;
+  auto cm = OptionalChild(stamps[0], kDsigNs, "CanonicalizationMethod");
+  if (cm.ok() && *cm) {
+    auto chosen = C14nFromUri(Attribute(*cm, "Algorithm"));
+    if (!chosen.ok()) return Invalid("the timestamp names an unknown canonicalisation");
+    method = *chosen;
+  }
+  auto encapsulated = OneChild(stamps[0], kXadesNs, "EncapsulatedTimeStamp");
+  auto token = encapsulated.ok() ? DecodeBase64(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
+  if (!token.ok()) return Invalid("the timestamp cannot be read");
+  auto canonical = Canonicalize(signature_value_, method);
+  if (!canonical.ok()) return Invalid("the signature value cannot be canonicalised for its timestamp");
+  Digest imprint = Sha256(*canonical);
+  auto stamped = trust::TimestampTokenImprint(*token);
+  if (!stamped.ok()) return Invalid("the timestamp is not an RFC 3161 token over SHA-256");
+  if (*stamped != imprint) return Invalid("the timestamp is for another signature value");
+  Status last = NotFound("no trust anchor is configured");
+  for (X509* anchor : options_.trust_anchors) {
+    auto info = trust::VerifyTimestampToken(*token, imprint, anchor, carried_);
+    if (info.ok()) {
+      timestamp_time_ = report_.timestamp_time = info->gen_time;
+      break;
+    }
+    last = info.status();
+  }
+  if (timestamp_time_ == 0)
+    return Undecided("the timestamp is not from a trusted timestamping authority: " + last.message());
+
+  // The signer's chain, judged at the time the TSA attests.
+  for (X509* anchor : options_.trust_anchors) {
+    Status chained = trust::VerifyChain(signer_.get(), carried_, anchor, timestamp_time_);
+    if (chained.ok()) {
+      anchor_ = anchor;
+      break;
+    }
+    last = chained;
+  }
+  if (!anchor_)
+    return Undecided("the signer's certificate is not from a trusted CA at the signing time: " + last.message());
+  for (const auto& c : carried_)
+    if (X509_check_issued(c.get(), signer_.get()) == X509_V_OK) issuer_ = c.get();
+  if (!issuer_ && X509_check_issued(anchor_, signer_.get()) == X509_V_OK) issuer_ = anchor_;
+}
+
+void Checker::CheckOcsp() {
+  if (!anchor_ || !issuer_ || !unsigned_properties_) {
+    if (timestamp_time_ != 0 && anchor_) Undecided("the signer's issuing CA is not in the signature");
+    return;
+  }
+  auto usp = OptionalChild(unsigned_properties_, kXadesNs, "UnsignedSignatureProperties");
+  auto rv = usp.ok() && *usp ? OptionalChild(*usp, kXadesNs, "RevocationValues") : Result<xmlNode*>(nullptr);
+  auto ov = rv.ok() && *rv ? OptionalChild(*rv, kXadesNs, "OCSPValues") : Result<xmlNode*>(nullptr);
+  auto values = ov.ok() && *ov ? ChildrenNamed(*ov, kXadesNs, "EncapsulatedOCSPValue") : std::vector<xmlNode*>{};
+  if (values.empty())
+    return Undecided("the signature carries no OCSP answer, so nothing shows the certificate was valid when it signed");
+  Status last = NotFound("no OCSP answer is about the signer");
+  for (xmlNode* value : values) {
+    auto der = DecodeBase64(Text(value));
+    if (!der.ok()) continue;
+    auto answer = trust::CheckOcspResponse(*der, signer_.get(), issuer_, anchor_, nullptr, timestamp_time_);
+    if (!answer.ok()) {
+      last = answer.status();
+      continue;
+    }
+    report_.ocsp_time = answer->produced_at;
+    if (answer->status == trust::CertStatus::kRevoked)
+      return Invalid("the signer's certificate was revoked (" +
+                     std::string(trust::RevocationReasonName(answer->revocation_reason)) + ") at " +
+                     FormatRfc3339(answer->revoked_at));
+    if (answer->status == trust::CertStatus::kUnknown)
+      return Invalid("the OCSP responder did not know the signer's certificate");
+    int64_t after = (answer->produced_at - timestamp_time_) / 1'000'000;
+    if (after < 0)
+      return Invalid("the OCSP answer was produced " + std::to_string(-after) +
+                     " s before the timestamp; it must come after it");
+    if (after > options_.ocsp_error_after_seconds)
+      return Invalid("the OCSP answer came " + std::to_string(after / 3600) + " hours after the timestamp");
+    if (after > options_.ocsp_warn_after_seconds)
+      Warn("the OCSP answer came " + std::to_string(after / 60) + " minutes after the timestamp (more than " +
+           std::to_string(options_.ocsp_warn_after_seconds / 60) + ")");
+    return;
+  }
+  Undecided("no OCSP answer in the signature can be trusted for the signer: " + last.message());
+}
+
+}  // namespace
+
+void CheckSignature(const Container& container, const SignatureFile& signature, const VerifyOptions& options,
+                    SignatureReport& report) {
+  Checker(container, options, report).Run(signature);
+}
+
+}  // namespace riik::sign::impl

@@ -1,0 +1,147 @@
+// Making a BDOC 2.1 time-stamp profile signature (signer.h).
+#include "sign/signer.h"
+
+#include <openssl/pkcs7.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+
+#include "core/encoding.h"
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
+#include "sign/algorithms.h"
+#include "sign/xml.h"
+#include "trust/chain_checks.h"
+#include "trust/ocsp_client.h"
+
+namespace riik::sign {
+namespace {
+
+constexpr std::string_view kC14n11 = "http://www.w3.org/2006/12/xml-c14n11";
+
+// The canonical form of one part of the rendered signature: the element with Id `id`, or
+// ds:SignedInfo when `id` is empty.
+Result<std::string> CanonicalPart(const SignatureParts& parts, std::string_view id) {
+  ASSIGN_OR_RETURN(XmlDoc doc, ParseXml(RenderSignatureXml(parts), "the signature being made"));
+  xmlNode* root = xmlDocGetRootElement(doc.get());
+  xmlNode* element = nullptr;
+  if (id.empty()) {
+    ASSIGN_OR_RETURN(xmlNode * signature, OneChild(root, kDsigNs, "Signature"));
+    ASSIGN_OR_RETURN(element, OneChild(signature, kDsigNs, "SignedInfo"));
+  } else {
+    ASSIGN_OR_RETURN(element, FindById(root, id));
+  }
+  ASSIGN_OR_RETURN(C14n method, C14nFromUri(parts.c14n_uri));
+  return Canonicalize(element, method);
+}
+
+// The certificates a token carries (the TSA's).
+std::vector<std::string> TokenCertificates(std::string_view token_der) {
+  std::vector<std::string> out;
+  const auto* p = reinterpret_cast<const unsigned char*>(token_der.data());
+  UniquePtr<PKCS7> p7(d2i_PKCS7(nullptr, &p, static_cast<long>(token_der.size())));
+  if (!p7 || !PKCS7_type_is_signed(p7.get()) || !p7->d.sign) return out;
+  STACK_OF(X509)* certs = p7->d.sign->cert;
+  for (int i = 0; certs && i < sk_X509_num(certs); ++i) out.push_back(CertificateDer(sk_X509_value(certs, i)));
+  return out;
+}
+
+bool SelfSigned(X509* cert) { return X509_check_issued(cert, cert) == X509_V_OK; }
+
+}  // namespace
+
+std::string XsdDateTime(UnixMicros t) { return FormatRfc3339(t).substr(0, 19) + "Z"; }
+
+Result<std::string> AddSignature(Container& container, const SignerKey& signer, const SignOptions& options) {
+  if (!signer.key || !signer.certificate || signer.issuers.empty() || !options.trust_root || !options.timestamp ||
+      !options.ocsp) {
+    return Internal("AddSignature needs a key, its certificate and issuer, a trust root, a TSA and OCSP");
+  }
+  if (container.files.empty()) return InvalidArgument("there is nothing to sign: the container has no data files");
+  uint32_t usage = X509_get_key_usage(signer.certificate);
+  if (!(usage & KU_NON_REPUDIATION)) {
+    return FailedPrecondition("the certificate of " + SubjectString(signer.certificate) +
+                              " is not for signing (its key usage has no nonRepudiation): use the signing key, PIN2");
+  }
+  std::string file_name = NextSignatureName(container);
+  SignatureParts parts;
+  parts.id = "S" + file_name.substr(std::string_view("META-INF/signatures").size(),
+                                    file_name.size() - std::string_view("META-INF/signatures.xml").size());
+  parts.c14n_uri = std::string(kC14n11);
+  ASSIGN_OR_RETURN(SignatureMethod method, SignatureMethodFor(signer.key));
+  parts.signature_method_uri = SignatureMethodUri(method);
+  for (const DataFile& f : container.files) {
+    ASSIGN_OR_RETURN(std::string digest, Hash(EVP_sha256(), f.content));
+    parts.files.push_back(SignedFileRef{f.name, f.media_type, std::string(kSha256Uri), Base64Encode(digest)});
+  }
+  parts.signing_time = XsdDateTime(options.clock());
+  parts.signer_certificate_der = CertificateDer(signer.certificate);
+  parts.certificate_digest_uri = std::string(kSha256Uri);
+  parts.certificate_digest_b64 = Base64Encode(DigestBytes(Sha256(parts.signer_certificate_der)));
+  parts.place = options.place;
+  parts.roles = options.roles;
+  parts.signed_properties_digest_uri = std::string(kSha256Uri);
+
+  // 1. The signed properties' digest goes into SignedInfo; 2. SignedInfo is signed.
+  ASSIGN_OR_RETURN(std::string signed_properties, CanonicalPart(parts, SignedPropertiesId(parts)));
+  parts.signed_properties_digest_b64 = Base64Encode(DigestBytes(Sha256(signed_properties)));
+  ASSIGN_OR_RETURN(std::string signed_info, CanonicalPart(parts, ""));
+  ASSIGN_OR_RETURN(std::string value, SignValue(signer.key, method, signed_info));
+  parts.signature_value_b64 = Base64Encode(value);
+
+  // 3. The TSA timestamps the canonical SignatureValue.
+  ASSIGN_OR_RETURN(std::string canonical_value, CanonicalPart(parts, SignatureValueId(parts)));
+  Digest imprint = Sha256(canonical_value);
+  auto token = options.timestamp(DigestBytes(imprint));
+  if (!token.ok())
+    return Unavailable("the timestamping authority did not timestamp the signature: " + token.status().message());
+  std::vector<UniquePtr<X509>> intermediates;
+  for (X509* issuer : signer.issuers) {
+    X509_up_ref(issuer);
+    intermediates.emplace_back(issuer);
+  }
+  ASSIGN_OR_RETURN(trust::TimestampInfo stamped,
+                   trust::VerifyTimestampToken(*token, imprint, options.trust_root, intermediates));
+  parts.timestamp_token_b64 = Base64Encode(*token);
+
+  // 4. OCSP, asked after the timestamp.
+  ASSIGN_OR_RETURN(trust::OcspQuery query, trust::BuildOcspQuery(signer.certificate, signer.issuers.front()));
+  auto ocsp = options.ocsp(query.der);
+  if (!ocsp.ok()) return Unavailable("the OCSP responder did not answer: " + ocsp.status().message());
+  auto answer = trust::CheckOcspResponse(*ocsp, signer.certificate, signer.issuers.front(), options.trust_root, &query);
+  if (!answer.ok()) return Unavailable("the OCSP response cannot be used: " + answer.status().message());
+  if (answer->status == trust::CertStatus::kRevoked) {
+    return FailedPrecondition("OCSP says the signing certificate of " + SubjectString(signer.certificate) +
+                              " is revoked (" + std::string(trust::RevocationReasonName(answer->revocation_reason)) +
+                              ")");
+  }
+  if (answer->status != trust::CertStatus::kGood)
+    return FailedPrecondition("the OCSP responder does not know the certificate of " +
+                              SubjectString(signer.certificate));
+  if (answer->produced_at < stamped.gen_time)
+    return Unavailable(
+        "the OCSP response was produced before the timestamp (the clocks of the TSA and the responder "
+        "disagree); try again");
+  parts.ocsp_values_der.push_back(*ocsp);
+
+  // 5. The certificates a verifier needs besides the root: the signer's CAs and the TSA's.
+  for (X509* issuer : signer.issuers)
+    if (!SelfSigned(issuer)) parts.certificate_values_der.push_back(CertificateDer(issuer));
+  for (std::string& der : TokenCertificates(*token))
+    if (std::find(parts.certificate_values_der.begin(), parts.certificate_values_der.end(), der) ==
+        parts.certificate_values_der.end())
+      parts.certificate_values_der.push_back(std::move(der));
+
+  container.signatures.push_back(SignatureFile{file_name, RenderSignatureXml(parts)});
+  return file_name;
+}
+
+Status RemoveSignature(Container& container, std::string_view name) {
+  auto it = std::find_if(container.signatures.begin(), container.signatures.end(),
+                         [&](const SignatureFile& s) { return s.name == name; });
+  if (it == container.signatures.end()) return NotFound("the container has no signature " + std::string(name));
+  container.signatures.erase(it);
+  return OkStatus();
+}
+
+}  // namespace riik::sign

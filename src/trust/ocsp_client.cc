@@ -1,0 +1,109 @@
+// Building OCSP requests and checking responses (ocsp_client.h).
+#include "trust/ocsp_client.h"
+
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+#include <iterator>
+
+#include "crypto/x509.h"
+
+namespace riik::trust {
+
+std::string_view RevocationReasonName(int reason) {
+  static constexpr std::string_view kReasons[] = {
+      "unspecified",     "keyCompromise", "cACompromise",  "affiliationChanged", "superseded",  "cessationOfOperation",
+      "certificateHold", "unspecified",   "removeFromCRL", "privilegeWithdrawn", "aACompromise"};
+  return reason >= 0 && reason < static_cast<int>(std::size(kReasons)) ? kReasons[reason] : "unspecified";
+}
+
+UnixMicros Asn1TimeMicros(const ASN1_TIME* time) {
+  if (!time) return 0;
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(time, &tm) != 1) return 0;
+  return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
+}
+
+Result<OcspQuery> BuildOcspQuery(X509* cert, X509* issuer, bool nonce) {
+  OcspQuery query;
+  query.request.reset(OCSP_REQUEST_new());
+  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
+  if (!query.request || !id || !OCSP_request_add0_id(query.request.get(), id)) {
+    if (id && !query.request) OCSP_CERTID_free(id);
+    return Internal("building an OCSP request: " + OpenSslErrors());
+  }
+  if (nonce && OCSP_request_add1_nonce(query.request.get(), nullptr, -1) != 1)
+    return Internal("adding a nonce to an OCSP request: " + OpenSslErrors());
+  query.der = ToDer(query.request.get(), i2d_OCSP_REQUEST);
+  return query;
+}
+
+Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* issuer, X509* trust_root,
+                                     const OcspQuery* query, UnixMicros at) {
+  std::string subject = SubjectString(cert);
+  if (der.size() > kMaxOcspResponseBytes) return DataLoss("the OCSP response about " + subject + " is too large");
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  UniquePtr<OCSP_RESPONSE> response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
+  if (!response || p != reinterpret_cast<const unsigned char*>(der.data() + der.size())) {
+    ERR_clear_error();
+    return DataLoss("not an OCSP response (about " + subject + ")");
+  }
+  int response_status = OCSP_response_status(response.get());
+  if (response_status != OCSP_RESPONSE_STATUS_SUCCESSFUL)
+    return DataLoss(std::string("the OCSP responder refused: ") + OCSP_response_status_str(response_status));
+  UniquePtr<OCSP_BASICRESP> basic(OCSP_response_get1_basic(response.get()));
+  UniquePtr<X509_STORE> store(X509_STORE_new());
+  UniquePtr<STACK_OF(X509)> untrusted(sk_X509_new_null());
+  if (!basic || !store || !untrusted || X509_STORE_add_cert(store.get(), trust_root) != 1 ||
+      !sk_X509_push(untrusted.get(), issuer)) {
+    ERR_clear_error();
+    return DataLoss("the OCSP response about " + subject + " cannot be read");
+  }
+  X509_up_ref(issuer);  // the stack's reference
+  if (at != 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), static_cast<time_t>(at / 1'000'000));
+  if (OCSP_basic_verify(basic.get(), untrusted.get(), store.get(), 0) <= 0) {
+    return DataLoss("the OCSP response about " + subject + " does not verify: " + OpenSslErrors("bad signature"));
+  }
+  if (query && OCSP_check_nonce(query->request.get(), basic.get()) != 1) {
+    ERR_clear_error();
+    return DataLoss("the OCSP response about " + subject + " does not carry our nonce");
+  }
+  UniquePtr<OCSP_CERTID> id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+  OcspAnswer answer;
+  int status = -1;
+  ASN1_GENERALIZEDTIME *revoked_at = nullptr, *this_update = nullptr, *next_update = nullptr;
+  bool found = id && OCSP_resp_find_status(basic.get(), id.get(), &status, &answer.revocation_reason, &revoked_at,
+                                           &this_update, &next_update) == 1;
+  if (!found) {
+    // A CertID with another hash (e.g. SHA-256 from another client) matches as well.
+    for (int i = 0; i < OCSP_resp_count(basic.get()) && !found; ++i) {
+      OCSP_SINGLERESP* single = OCSP_resp_get0(basic.get(), i);
+      const OCSP_CERTID* cid = OCSP_SINGLERESP_get0_id(single);
+      ASN1_OBJECT* md_oid = nullptr;
+      OCSP_id_get0_info(nullptr, &md_oid, nullptr, nullptr, const_cast<OCSP_CERTID*>(cid));
+      const EVP_MD* md = md_oid ? EVP_get_digestbyobj(md_oid) : nullptr;
+      UniquePtr<OCSP_CERTID> other(md ? OCSP_cert_to_id(md, cert, issuer) : nullptr);
+      if (other && OCSP_id_cmp(other.get(), cid) == 0) {
+        status = OCSP_single_get0_status(single, &answer.revocation_reason, &revoked_at, &this_update, &next_update);
+        found = true;
+      }
+    }
+  }
+  ERR_clear_error();
+  if (!found) return DataLoss("the OCSP response says nothing about " + subject);
+  answer.status = status == V_OCSP_CERTSTATUS_GOOD      ? CertStatus::kGood
+                  : status == V_OCSP_CERTSTATUS_REVOKED ? CertStatus::kRevoked
+                                                        : CertStatus::kUnknown;
+  answer.produced_at = Asn1TimeMicros(OCSP_resp_get0_produced_at(basic.get()));
+  answer.this_update = Asn1TimeMicros(this_update);
+  answer.next_update = Asn1TimeMicros(next_update);
+  answer.revoked_at = Asn1TimeMicros(revoked_at);
+  X509* signer = nullptr;
+  if (OCSP_resp_get0_signer(basic.get(), &signer, untrusted.get()) == 1 && signer)
+    answer.responder = SubjectString(signer);
+  return answer;
+}
+
+}  // namespace riik::trust

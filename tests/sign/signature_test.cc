@@ -1,0 +1,354 @@
+// Signing with an eID's PIN2 key and verifying: a corpus of riik-made containers, valid
+// and broken in each way DigiDoc checks, each with the verdict and the reason expected.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "sign/report.h"
+#include "sign/signature_xml.h"
+#include "sign/zip_archive.h"
+#include "sign_fixture.h"
+#include "trust/ocsp_client.h"
+
+namespace riik::sign {
+namespace {
+
+class SignatureTest : public SignFixture {
+ protected:
+  // A container with two files signed by Mari.
+  std::string Signed() {
+    Container c = TwoFiles();
+    auto name = SignWith(*mari_, c);
+    EXPECT_TRUE(name.ok()) << name.status().ToString();
+    auto bytes = WriteContainer(c);
+    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+    return bytes.ok() ? *bytes : "";
+  }
+
+  VerificationReport Verify(const std::string& bytes) { return VerifyContainer(bytes, Trust()); }
+
+  // The container with its first signature's XML edited by `edit`.
+  template <typename Edit>
+  static std::string EditSignature(const std::string& bytes, Edit edit) {
+    auto c = ReadContainer(bytes);
+    EXPECT_TRUE(c.ok());
+    if (!c.ok()) return "";
+    edit(c->signatures[0].xml);
+    return *WriteContainer(*c);
+  }
+
+  // Replaces the text between `open` and `close` (both kept) in `xml`.
+  static void ReplaceBetween(std::string& xml, const std::string& open, const std::string& close,
+                             const std::string& with) {
+    size_t a = xml.find(open);
+    ASSERT_NE(a, std::string::npos) << open;
+    a += open.size();
+    size_t b = xml.find(close, a);
+    ASSERT_NE(b, std::string::npos) << close;
+    xml.replace(a, b - a, with);
+  }
+
+  static std::string Between(const std::string& xml, const std::string& open, const std::string& close) {
+    size_t a = xml.find(open);
+    if (a == std::string::npos) return "";
+    a += open.size();
+    return xml.substr(a, xml.find(close, a) - a);
+  }
+
+  // An OCSP answer about Mari's signing certificate from a responder whose clock is
+  // `offset_s` from now.
+  std::string OcspAnswer(int64_t offset_s) {
+    auto responder = trust::OcspResponder::Create(*ca_, 60, [offset_s] { return NowMicros() + offset_s * 1'000'000; });
+    EXPECT_TRUE(responder.ok());
+    auto cert = mari_->Certificate(trust::EidKey::kSigning);
+    auto query = trust::BuildOcspQuery(cert->get(), ca_->eid_certificate(), false);
+    return (*responder)->Respond(query->der);
+  }
+
+  static bool Says(const SignatureReport& r, const std::string& words) {
+    for (const auto& e : r.errors)
+      if (e.find(words) != std::string::npos) return true;
+    for (const auto& w : r.warnings)
+      if (w.find(words) != std::string::npos) return true;
+    return false;
+  }
+
+  void ExpectVerdict(const std::string& bytes, Verdict verdict, const std::string& words) {
+    VerificationReport r = Verify(bytes);
+    ASSERT_EQ(r.signatures.size(), 1u) << ReportText(r, "case") << r.container_error;
+    EXPECT_EQ(r.signatures[0].verdict, verdict) << ReportText(r, "case");
+    EXPECT_TRUE(Says(r.signatures[0], words)) << "expected \"" << words << "\" in:\n" << ReportText(r, "case");
+  }
+};
+
+TEST_F(SignatureTest, SignedWithPin2VerifiesWithSignerTimeAndFiles) {
+  std::string bytes = Signed();
+  VerificationReport r = Verify(bytes);
+  ASSERT_EQ(r.signatures.size(), 1u) << r.container_error;
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.verdict, Verdict::kValid) << ReportText(r, "doc.asice");
+  EXPECT_EQ(r.verdict, Verdict::kValid);
+  EXPECT_EQ(s.id, "S0");
+  EXPECT_EQ(s.file, "META-INF/signatures0.xml");
+  EXPECT_EQ(s.signer, "MAASIKAS,MARI,48705120271");
+  EXPECT_EQ(s.signer_id, "PNOEE-48705120271");
+  EXPECT_EQ(s.profile, "LT");
+  EXPECT_GT(s.timestamp_time, 0);
+  EXPECT_GE(s.ocsp_time, s.timestamp_time);
+  EXPECT_EQ(s.signed_files, (std::vector<std::string>{"tuludeklaratsioon 2026.json", "lisa.txt"}));
+  std::string text = ReportText(r, "doc.asice");
+  EXPECT_NE(text.find("Validation: OK"), std::string::npos) << text;
+  Json json = ReportJson(r);
+  EXPECT_EQ(json["signatures"][0]["verdict"], "VALID");
+  // The file name with a space is percent-encoded in its Reference URI.
+  auto c = ReadContainer(bytes);
+  EXPECT_NE(c->signatures[0].xml.find("URI=\"tuludeklaratsioon%202026.json\""), std::string::npos);
+}
+
+TEST_F(SignatureTest, CoSigningAddingLaterAndRemoving) {
+  Container c = TwoFiles();
+  ASSERT_TRUE(SignWith(*mari_, c).ok());
+  auto bytes = WriteContainer(c);
+  // Jaan co-signs the same container later, as read from its bytes.
+  auto read = ReadContainer(*bytes);
+  ASSERT_TRUE(read.ok());
+  auto second = SignWith(*jaan_, *read);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(*second, "META-INF/signatures1.xml");
+  VerificationReport r = Verify(*WriteContainer(*read));
+  ASSERT_EQ(r.signatures.size(), 2u);
+  EXPECT_EQ(r.verdict, Verdict::kValid) << ReportText(r, "co-signed");
+  EXPECT_EQ(r.signatures[1].signer_id, "PNOEE-38001085718");
+  EXPECT_EQ(r.signatures[1].id, "S1");
+  ASSERT_TRUE(RemoveSignature(*read, "META-INF/signatures0.xml").ok());
+  r = Verify(*WriteContainer(*read));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].signer_id, "PNOEE-38001085718");
+  EXPECT_EQ(r.verdict, Verdict::kValid);
+  EXPECT_EQ(RemoveSignature(*read, "META-INF/signatures7.xml").code(), Code::kNotFound);
+}
+
+TEST_F(SignatureTest, TheAuthenticationKeyCannotSign) {
+  Container c = TwoFiles();
+  auto refused = SignWith(*mari_, c, trust::EidKey::kAuthentication);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("PIN2"), std::string::npos);
+  EXPECT_TRUE(c.signatures.empty());
+}
+
+TEST_F(SignatureTest, NothingIsAddedWhenTheTsaOrOcspIsDown) {
+  Container c = TwoFiles();
+  SignOptions o = Options();
+  o.timestamp = [](std::string_view) -> Result<std::string> { return Unavailable("connection refused"); };
+  auto r = SignWith(*mari_, c, trust::EidKey::kSigning, o);
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  o = Options();
+  o.ocsp = [](std::string_view) -> Result<std::string> { return Unavailable("connection refused"); };
+  r = SignWith(*mari_, c, trust::EidKey::kSigning, o);
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  EXPECT_TRUE(c.signatures.empty());
+}
+
+TEST_F(SignatureTest, ARevokedSignerCannotSign) {
+  auto cert = mari_->Certificate(trust::EidKey::kSigning);
+  ASSERT_TRUE(ca_->Revoke(SerialHex(cert->get()), "keyCompromise").ok());
+  Container c = TwoFiles();
+  auto r = SignWith(*mari_, c);
+  EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("revoked (keyCompromise)"), std::string::npos) << r.status().ToString();
+}
+
+// The corpus: one valid container broken in each way, each with its reason.
+TEST_F(SignatureTest, ChangedFilesAndSignaturesAreInvalidWithTheReason) {
+  std::string good = Signed();
+  // A data file changed after signing (the manifest and media type kept).
+  auto c = ReadContainer(good);
+  c->files[1].content = "Annex: some foreign income.\n";
+  ExpectVerdict(*WriteContainer(*c), Verdict::kInvalid, "\"lisa.txt\" has changed since it was signed");
+  // A file added after signing, in the manifest too.
+  c = ReadContainer(good);
+  c->files.push_back(DataFile{"extra.txt", "text/plain", "slipped in"});
+  ExpectVerdict(*WriteContainer(*c), Verdict::kInvalid, "\"extra.txt\" is in the container but not signed");
+  // A signed file removed.
+  c = ReadContainer(good);
+  c->files.pop_back();
+  ExpectVerdict(*WriteContainer(*c), Verdict::kInvalid, "covers \"lisa.txt\", which is not a file of the container");
+  // The manifest's media type changed: the signed DataObjectFormat disagrees.
+  c = ReadContainer(good);
+  c->files[1].media_type = "text/html";
+  ExpectVerdict(*WriteContainer(*c), Verdict::kInvalid, "the manifest text/html");
+  // The signature value altered.
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                std::string v = Between(xml, "-SIG\">", "<");
+                                v[10] = v[10] == 'A' ? 'B' : 'A';
+                                ReplaceBetween(xml, "-SIG\">", "</ds:SignatureValue>", v);
+                              }),
+                Verdict::kInvalid, "signature value does not match");
+  // The signed properties altered (a different signing time).
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                ReplaceBetween(xml, "<xades:SigningTime>", "</xades:SigningTime>",
+                                               "2020-01-01T00:00:00Z");
+                              }),
+                Verdict::kInvalid, "signed properties (signing time, certificate, file types) have been changed");
+  // Another certificate in KeyInfo (Jaan's): the signature value is not his.
+  auto jaan_cert = jaan_->Certificate(trust::EidKey::kSigning);
+  ExpectVerdict(EditSignature(good,
+                              [&](std::string& xml) {
+                                ReplaceBetween(xml, "<ds:X509Certificate>", "</ds:X509Certificate>",
+                                               Base64Encode(CertificateDer(jaan_cert->get())));
+                              }),
+                Verdict::kInvalid, "name another certificate");
+}
+
+TEST_F(SignatureTest, TimestampFaultsAreNamed) {
+  std::string good = Signed();
+  std::string other = Signed();
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                size_t a = xml.find("<xades:UnsignedProperties>");
+                                size_t b = xml.find("</xades:UnsignedProperties>") +
+                                           std::string("</xades:UnsignedProperties>").size();
+                                xml.erase(a, b - a);
+                              }),
+                Verdict::kInvalid, "has no timestamp");
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                std::string ts =
+                                    "<xades:SignatureTimeStamp" +
+                                    Between(xml, "<xades:SignatureTimeStamp", "</xades:SignatureTimeStamp>") +
+                                    "</xades:SignatureTimeStamp>";
+                                xml.insert(xml.find("<xades:SignatureTimeStamp"), ts);
+                              }),
+                Verdict::kInvalid, "2 signature timestamps");
+  // A timestamp taken from another signature.
+  auto theirs = ReadContainer(other);
+  std::string token = Between(theirs->signatures[0].xml, "<xades:EncapsulatedTimeStamp>", "<");
+  ExpectVerdict(EditSignature(good,
+                              [&](std::string& xml) {
+                                ReplaceBetween(xml, "<xades:EncapsulatedTimeStamp>", "</xades:EncapsulatedTimeStamp>",
+                                               token);
+                              }),
+                Verdict::kInvalid, "for another signature value");
+}
+
+TEST_F(SignatureTest, OcspFaultsAreNamed) {
+  std::string good = Signed();
+  auto with_ocsp = [&](const std::string& der) {
+    return EditSignature(good, [&](std::string& xml) {
+      ReplaceBetween(xml, "-N0\">", "</xades:EncapsulatedOCSPValue>", Base64Encode(der));
+    });
+  };
+  ExpectVerdict(with_ocsp(OcspAnswer(-3600)), Verdict::kInvalid, "before the timestamp; it must come after it");
+  ExpectVerdict(with_ocsp(OcspAnswer(20 * 60)), Verdict::kWarning, "minutes after the timestamp");
+  ExpectVerdict(with_ocsp(OcspAnswer(3 * 86400)), Verdict::kInvalid, "hours after the timestamp");
+  // An answer about somebody else.
+  auto jaan_cert = jaan_->Certificate(trust::EidKey::kSigning);
+  auto query = trust::BuildOcspQuery(jaan_cert->get(), ca_->eid_certificate(), false);
+  ExpectVerdict(with_ocsp(ocsp_->Respond(query->der)), Verdict::kIndeterminate, "says nothing about");
+  // Revoked after signing: a fresh answer says so.
+  auto cert = mari_->Certificate(trust::EidKey::kSigning);
+  ASSERT_TRUE(ca_->Revoke(SerialHex(cert->get()), "keyCompromise").ok());
+  ExpectVerdict(with_ocsp(OcspAnswer(1)), Verdict::kInvalid, "was revoked (keyCompromise)");
+  // None at all.
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                size_t a = xml.find("<xades:RevocationValues>");
+                                size_t b = xml.find("</xades:RevocationValues>") +
+                                           std::string("</xades:RevocationValues>").size();
+                                xml.erase(a, b - a);
+                              }),
+                Verdict::kIndeterminate, "carries no OCSP answer");
+}
+
+TEST_F(SignatureTest, OnlyTheConfiguredAnchorsAreTrusted) {
+  std::string good = Signed();
+  riik::testing::TempDir other_dir;
+  trust::TestCa other = trust::OpenTestCa(other_dir);
+  VerifyOptions o;
+  o.trust_anchors = {other.ca->root_certificate()};
+  VerificationReport r = VerifyContainer(good, o);
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kIndeterminate) << ReportText(r, "x");
+  EXPECT_TRUE(Says(r.signatures[0], "not from a trusted timestamping authority")) << ReportText(r, "x");
+  r = VerifyContainer(good, VerifyOptions{});
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kIndeterminate);
+}
+
+TEST_F(SignatureTest, HostileSignatureXmlIsRefused) {
+  std::string good = Signed();
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                xml.insert(xml.find("<asic:"),
+                                           "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>");
+                              }),
+                Verdict::kInvalid, "DTDs and entities are refused");
+  // A second element with the signed properties' Id (signature wrapping).
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                xml.insert(xml.find("</ds:Signature>"),
+                                           "<ds:Object><x Id=\"S0-SignedProperties\"/></ds:Object>");
+                              }),
+                Verdict::kInvalid, "not found once and only once");
+  ExpectVerdict(EditSignature(good, [](std::string& xml) { xml.resize(xml.size() / 2); }), Verdict::kInvalid,
+                "cannot be read");
+}
+
+// The same signature made on a PKCS#11 token (SoftHSM2, as a smart card would be): the
+// key never leaves the token, which signs SignedInfo's digest behind PIN2.
+TEST_F(SignatureTest, SignsOnAPkcs11Token) {
+  constexpr const char* kSoftHsm = "/usr/lib/softhsm/libsofthsm2.so";
+  if (!std::filesystem::exists(kSoftHsm)) GTEST_SKIP() << "SoftHSM2 is not installed (scripts/install-deps)";
+  riik::testing::TempDir hsm;
+  std::filesystem::create_directories(hsm / "tokens");
+  std::ofstream(hsm / "softhsm2.conf") << "directories.tokendir = " << hsm / "tokens"
+                                       << "\nobjectstore.backend = file\nlog.level = ERROR\n";
+  setenv("SOFTHSM2_CONF", (hsm / "softhsm2.conf").c_str(), 1);
+  auto token = eid::OpenToken(std::string("pkcs11:token=EE37605030299?module-path=") + kSoftHsm);
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  auto issue = [this](const trust::EidRequest& r) { return ca_->IssueEid(r); };
+  auto enrolled = eid::Enroll(**token, issue, {"37605030299", "Peeter", "Kask"}, eid::Pins{"0090", kPin2, "17258403"});
+  ASSERT_TRUE(enrolled.ok()) << enrolled.status().ToString();
+  Container c = TwoFiles();
+  auto name = SignWith(**token, c);
+  ASSERT_TRUE(name.ok()) << name.status().ToString();
+  VerificationReport r = Verify(*WriteContainer(c));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kValid) << ReportText(r, "pkcs11");
+  EXPECT_EQ(r.signatures[0].signer_id, "PNOEE-37605030299");
+}
+
+// Writes the fuzzers' seeds (a signed container, its manifest, and its signature over the
+// one file the signature fuzzer's container holds) to $RIIK_SIGN_SEEDS:
+// --gtest_also_run_disabled_tests --gtest_filter='*WriteFuzzCorpus'
+TEST_F(SignatureTest, DISABLED_WriteFuzzCorpus) {
+  const char* out = std::getenv("RIIK_SIGN_SEEDS");
+  ASSERT_NE(out, nullptr);
+  Container c;
+  c.files.push_back(DataFile{"a.txt", "text/plain", "Fuzzing riik's signatures.\n"});
+  ASSERT_TRUE(SignWith(*mari_, c).ok());
+  auto bytes = WriteContainer(c);
+  std::filesystem::create_directories(out);
+  std::ofstream(std::string(out) + "/valid_signed.asice", std::ios::binary) << *bytes;
+  std::ofstream(std::string(out) + "/valid_signatures0.xml", std::ios::binary) << c.signatures[0].xml;
+  auto entries = ReadZip(*bytes);
+  std::ofstream(std::string(out) + "/valid_manifest.xml", std::ios::binary) << (*entries)[1].content;
+}
+
+TEST_F(SignatureTest, AContainerWithoutSignaturesIsNotValid) {
+  VerificationReport r = Verify(*WriteContainer(TwoFiles()));
+  EXPECT_EQ(r.verdict, Verdict::kIndeterminate);
+  EXPECT_EQ(r.container_error, "the container has no signatures");
+  r = Verify("not a container");
+  EXPECT_EQ(r.verdict, Verdict::kInvalid);
+  EXPECT_FALSE(r.container_error.empty());
+}
+
+}  // namespace
+}  // namespace riik::sign
