@@ -61,7 +61,6 @@ Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* iss
     ERR_clear_error();
     return DataLoss("the OCSP response about " + subject + " cannot be read");
   }
-  X509_up_ref(issuer);  // the stack's reference
   if (at != 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), static_cast<time_t>(at / 1'000'000));
   if (OCSP_basic_verify(basic.get(), untrusted.get(), store.get(), 0) <= 0) {
     return DataLoss("the OCSP response about " + subject + " does not verify: " + OpenSslErrors("bad signature"));
