@@ -46,6 +46,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using bench::Median;
+
 constexpr size_t kSegmentBytes = 16 << 20;  // as the shipper's default
 
 double Mb(uint64_t bytes) { return static_cast<double>(bytes) / 1e6; }
@@ -101,10 +103,6 @@ Status Ship(store::Store& store, const std::string& store_path, const std::strin
 }  // namespace
 
 // The median of `v`.
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 // Writes the custodians' share files of `master` (3 of 5, the state root `root_der`
 // sealed beside each) into `dir`; returns the --share arguments of the first three.

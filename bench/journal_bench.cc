@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "store/store.h"
 #include "support/pg_cluster.h"
 #include "support/temp_dir.h"
@@ -32,12 +33,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-const std::string kValue(100, 'x');  // a 100-byte payload per row
+using bench::Median;
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+const std::string kValue(100, 'x');  // a 100-byte payload per row
 
 // A writer: commits one row under the key it is given; false on failure.
 using Commit = std::function<bool(int64_t)>;

@@ -32,15 +32,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using bench::Median;
+
 long PeakRssMegabytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024;  // Linux reports kilobytes
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 // The disk's floor for `files`: a file of the same size for each, written in 1 MiB

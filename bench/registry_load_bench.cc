@@ -34,6 +34,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using bench::Median;
+
 constexpr size_t kRowsPerTxn = 10000;  // as BulkLoader
 
 // The peer: the same rows as plain SQLite inserts.
@@ -139,11 +141,6 @@ Result<double> OnePerThread(const std::function<Status(const registry::RegistryI
 }
 
 }  // namespace
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 int main(int argc, char** argv) {
   registry::LoadOptions options;

@@ -33,29 +33,8 @@ using namespace riik;
 
 namespace {
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-// `threads` threads call `op()` until `seconds` pass; operations per second, -1 if one failed.
-double Rate(int threads, double seconds, const std::function<bool()>& op) {
-  std::atomic<int64_t> done{0};
-  std::atomic<bool> failed{false};
-  const auto start = std::chrono::steady_clock::now();
-  const auto end = start + std::chrono::duration<double>(seconds);
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      while (std::chrono::steady_clock::now() < end) {
-        if (!op()) failed = true;
-        ++done;
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  return failed ? -1 : static_cast<double>(done) / bench::SecondsSince(start);
-}
+using bench::Median;
+using bench::Rate;
 
 // A DER TimeStampReq: SHA-256 imprint, a nonce, certReq.
 std::string Query() {

@@ -13,6 +13,7 @@
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "eid/token.h"
+#include "sign/archive_timestamp.h"
 #include "sign/container.h"
 #include "sign/report.h"
 #include "sign/signer.h"
@@ -27,6 +28,7 @@ struct SignArgs {
   std::vector<std::string> in;
   std::string add;     // an existing container to co-sign
   std::string remove;  // a signature to remove (Id or file name), with --add
+  std::string extend;  // a container whose signatures get an archive timestamp
   std::string out;
   std::string token;
   std::string dir = "riik-data";
@@ -98,6 +100,33 @@ Result<std::string> SignCommand(SignArgs a) {
          target + " (" + added + ", " + std::to_string(container.signatures.size()) + " signature(s) in all)";
 }
 
+// "S1" or "META-INF/signatures1.xml" as the signature file's name.
+std::string SignatureFileName(const std::string& which) {
+  if (which.rfind("META-INF/", 0) == 0) return which;
+  if (which.size() > 1 && which[0] == 'S') return "META-INF/signatures" + which.substr(1) + ".xml";
+  return which;
+}
+
+Result<std::string> ExtendCommand(SignArgs a) {
+  RETURN_IF_ERROR(Resolve(a));
+  ASSIGN_OR_RETURN(std::string bytes, ReadFile(a.extend));
+  auto read = sign::ReadContainer(bytes);
+  if (!read.ok()) return read.status().WithContext(a.extend);
+  if (read->signatures.empty()) return FailedPrecondition(a.extend + " has no signatures to extend");
+  ASSIGN_OR_RETURN(std::string root_pem, ReadFile(a.root));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(root_pem));
+  std::string tsa_url = a.tsa;
+  trust::TimestampFn timestamp = trust::HttpTimestamper([tsa_url] { return tsa_url; });
+  std::vector<std::string> names;
+  for (const sign::SignatureFile& s : read->signatures) names.push_back(s.name);
+  for (const std::string& name : names) RETURN_IF_ERROR(sign::ExtendSignature(*read, name, timestamp, root.get()));
+  ASSIGN_OR_RETURN(std::string out, sign::WriteContainer(*read));
+  std::string target = a.out.empty() ? a.extend : a.out;
+  RETURN_IF_ERROR(WriteFileAtomic(target, out, /*secret=*/false));
+  return "added an archive timestamp to " + std::to_string(names.size()) + " signature(s) -> " + target +
+         " (XAdES-BASELINE-LTA)";
+}
+
 Result<std::string> RemoveCommand(const SignArgs& a) {
   if (a.add.empty()) return InvalidArgument("give the container with --add, e.g. --remove S1 --add doc.asice");
   ASSIGN_OR_RETURN(std::string bytes, ReadFile(a.add));
@@ -120,6 +149,9 @@ void AddSign(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", a->out, "The container to write (.asice); with --add, instead of changing it in place");
   cmd->add_option("--add", a->add, "An existing container: co-sign it (add your signature to the others)");
   cmd->add_option("--remove", a->remove, "With --add: remove a signature (S1, or META-INF/signatures1.xml)");
+  cmd->add_option("--extend", a->extend,
+                  "A signed container: add an archive timestamp to each signature (LTA), so it stays provable "
+                  "after its certificates expire");
   cmd->add_option("--token", a->token, "Your eID: a directory or a pkcs11: URI");
   cmd->add_option("--dir", a->dir, "Data directory of `riik up` (the trust role's URLs and the CA files)")
       ->capture_default_str();
@@ -141,6 +173,7 @@ void AddSign(CLI::App& app, int& exit_code) {
       "  RIIK_PIN2=12345 riik sign --token riik-data/citizens/38001085718 --in contract.pdf --out contract.asice\n"
       "  RIIK_PIN2=12345 riik sign --token riik-data/citizens/48705120278 --add contract.asice\n"
       "  riik sign --remove S1 --add contract.asice\n"
+      "  riik sign --extend contract.asice            # an archive timestamp over it all (LTA)\n"
       "  riik verify contract.asice");
   cmd->callback([a, &exit_code] {
     Result<std::string> done = !a->remove.empty() ? RemoveCommand(*a)

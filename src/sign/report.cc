@@ -31,6 +31,7 @@ std::string ReportText(const VerificationReport& report, std::string_view contai
     if (s.timestamp_time) out += fmt::format("  timestamp   {} (attested by the TSA)\n", TimeOrDash(s.timestamp_time));
     if (s.ocsp_time) out += fmt::format("  OCSP        {} (the certificate was valid then)\n", TimeOrDash(s.ocsp_time));
     out += fmt::format("  files       {}\n", Joined(s.signed_files));
+    for (UnixMicros t : s.archive_times) out += fmt::format("  archived    {} (an archive timestamp)\n", TimeOrDash(t));
     if (!s.profile.empty()) out += fmt::format("  profile     XAdES-BASELINE-{}\n", s.profile);
     for (const std::string& e : s.errors) out += fmt::format("  error: {}\n", e);
     for (const std::string& w : s.warnings) out += fmt::format("  warning: {}\n", w);
@@ -60,6 +61,8 @@ Json ReportJson(const VerificationReport& report) {
                {"warnings", s.warnings}};
     sj["timestamp_time"] = s.timestamp_time ? Json(FormatRfc3339(s.timestamp_time)) : Json(nullptr);
     sj["ocsp_time"] = s.ocsp_time ? Json(FormatRfc3339(s.ocsp_time)) : Json(nullptr);
+    sj["archive_times"] = Json::array();
+    for (UnixMicros t : s.archive_times) sj["archive_times"].push_back(FormatRfc3339(t));
     j["signatures"].push_back(std::move(sj));
   }
   return j;

@@ -79,13 +79,6 @@ std::string UnsignedProperties(const SignatureParts& p) {
     }
     x += "</xades:OCSPValues></xades:RevocationValues>";
   }
-  for (size_t i = 0; i < p.archive_timestamps_b64.size(); ++i) {
-    // Declared here, not on the root: a namespace added to the root later would change
-    // the canonical form of everything signed before.
-    x += "<xades141:ArchiveTimeStamp xmlns:xades141=\"" + std::string(kXades141Ns) + "\" Id=\"" + p.id + "-A" +
-         std::to_string(i) + "\"><ds:CanonicalizationMethod Algorithm=\"" + XmlEscape(p.c14n_uri) + "\"/>" +
-         Element("xades:EncapsulatedTimeStamp", p.archive_timestamps_b64[i]) + "</xades141:ArchiveTimeStamp>";
-  }
   return x + "</xades:UnsignedSignatureProperties></xades:UnsignedProperties>";
 }
 

@@ -1,9 +1,10 @@
 // The text of one META-INF/signaturesN.xml: an asic:XAdESSignatures holding one
 // ds:Signature with its XAdES qualifying properties, in the shape of BDOC 2.1's
-// time-stamp profile (XAdES-BASELINE-LT, and LTA with an archive timestamp). The signer
-// renders it in stages (signed properties, then the signature value, then the timestamp
-// and the validation data), parsing each stage to canonicalise exactly what a verifier
-// will: every stage leaves the bytes of what came before unchanged.
+// time-stamp profile (XAdES-BASELINE-LT). The signer renders it in stages (signed
+// properties, then the signature value, then the timestamp and the validation data),
+// parsing each stage to canonicalise exactly what a verifier will: every stage leaves the
+// bytes of what came before unchanged. Archive timestamps (LTA) are added to a finished
+// signature's text (archive_timestamp.h).
 #pragma once
 
 #include <optional>
@@ -47,7 +48,6 @@ struct SignatureParts {
   std::string timestamp_token_b64;                  // empty until timestamped
   std::vector<std::string> certificate_values_der;  // the CA and TSA chains, with the signing CA
   std::vector<std::string> ocsp_values_der;         // the OCSP response for the signer
-  std::vector<std::string> archive_timestamps_b64;  // LTA, oldest first
 };
 
 // The Ids a signature's parts carry, derived from `parts.id`.

@@ -27,12 +27,13 @@ struct SignatureReport {
   std::string file;  // META-INF/signatures0.xml
   std::string id;    // S0
   Verdict verdict = Verdict::kInvalid;
-  std::string signer;             // the certificate's common name
-  std::string signer_id;          // its serialNumber, e.g. PNOEE-38001085718
-  std::string signing_time;       // what the signer claims (SigningTime)
-  UnixMicros timestamp_time = 0;  // what the TSA attests
-  UnixMicros ocsp_time = 0;       // when the responder vouched for the certificate
-  std::string profile;            // "LT", "LTA", or "B" when it has no timestamp
+  std::string signer;                     // the certificate's common name
+  std::string signer_id;                  // its serialNumber, e.g. PNOEE-38001085718
+  std::string signing_time;               // what the signer claims (SigningTime)
+  UnixMicros timestamp_time = 0;          // what the TSA attests
+  UnixMicros ocsp_time = 0;               // when the responder vouched for the certificate
+  std::vector<UnixMicros> archive_times;  // each archive timestamp's (LTA), oldest first
+  std::string profile;                    // "LT", "LTA", or "B" when it has no timestamp
   std::vector<std::string> signed_files;
   std::vector<std::string> errors;  // why INVALID or INDETERMINATE
   std::vector<std::string> warnings;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "sign/archive_timestamp.h"
 #include "sign/report.h"
 #include "sign/signature_xml.h"
 #include "sign/zip_archive.h"
@@ -161,6 +162,34 @@ TEST_F(SignatureTest, ARevokedSignerCannotSign) {
   auto r = SignWith(*mari_, c);
   EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("revoked (keyCompromise)"), std::string::npos) << r.status().ToString();
+}
+
+// An archive timestamp (LTA) over the whole signature; a second covers the first; a
+// change to what they cover is caught, even in the unsigned validation data.
+TEST_F(SignatureTest, ArchiveTimestampsExtendASignature) {
+  auto c = ReadContainer(Signed());
+  auto stamp = [this](std::string_view digest) { return tsa_->TimestampDigest(digest); };
+  ASSERT_TRUE(ExtendSignature(*c, "META-INF/signatures0.xml", stamp, ca_->root_certificate()).ok());
+  VerificationReport r = Verify(*WriteContainer(*c));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kValid) << ReportText(r, "lta");
+  EXPECT_EQ(r.signatures[0].profile, "LTA");
+  EXPECT_EQ(r.signatures[0].archive_times.size(), 1u);
+  ASSERT_TRUE(ExtendSignature(*c, "META-INF/signatures0.xml", stamp, ca_->root_certificate()).ok());
+  std::string twice = *WriteContainer(*c);
+  r = Verify(twice);
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kValid) << ReportText(r, "lta");
+  EXPECT_EQ(r.signatures[0].archive_times.size(), 2u);
+  EXPECT_NE(c->signatures[0].xml.find("Id=\"S0-A1\""), std::string::npos);
+  // The CA certificate carried in CertificateValues swapped for another: nothing but the
+  // archive timestamps covers it.
+  ExpectVerdict(EditSignature(twice,
+                              [&](std::string& xml) {
+                                ReplaceBetween(xml, "-CERT0\">", "</xades:EncapsulatedX509Certificate>",
+                                               Base64Encode(CertificateDer(ca_->org_certificate())));
+                              }),
+                Verdict::kInvalid, "does not cover the signature as it is");
+  EXPECT_EQ(ExtendSignature(*c, "META-INF/signatures9.xml", stamp, ca_->root_certificate()).code(), Code::kNotFound);
 }
 
 // The corpus: one valid container broken in each way, each with its reason.

@@ -14,6 +14,7 @@
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "sign/algorithms.h"
+#include "sign/archive_timestamp.h"
 #include "sign/signature_xml.h"
 #include "sign/xml.h"
 #include "trust/chain_checks.h"
@@ -88,6 +89,7 @@ class Checker {
   void CheckCertificate();
   void CheckTimestamp();
   void CheckOcsp();
+  void CheckArchiveTimestamps();
 
   const Container& container_;
   const VerifyOptions& options_;
@@ -120,6 +122,7 @@ void Checker::Run(const SignatureFile& file) {
   CheckCertificate();
   CheckTimestamp();
   CheckOcsp();
+  CheckArchiveTimestamps();
   report_.verdict = invalid_                   ? Verdict::kInvalid
                     : undecided_               ? Verdict::kIndeterminate
                     : report_.warnings.empty() ? Verdict::kValid
@@ -432,6 +435,45 @@ void Checker::CheckOcsp() {
     return;
   }
   Undecided("no OCSP answer in the signature can be trusted for the signer: " + last.message());
+}
+
+// Each archive timestamp covers the signature as it was when it was added: its imprint
+// over everything before it, by a trusted TSA.
+void Checker::CheckArchiveTimestamps() {
+  if (!unsigned_properties_) return;
+  auto usp = OptionalChild(unsigned_properties_, kXadesNs, "UnsignedSignatureProperties");
+  if (!usp.ok() || !*usp) return;
+  for (xmlNode* archive : ChildrenNamed(*usp, kXades141Ns, "ArchiveTimeStamp")) {
+    std::string id = Attribute(archive, "Id");
+    C14n method = C14n::k10;
+    auto cm = OptionalChild(archive, kDsigNs, "CanonicalizationMethod");
+    if (cm.ok() && *cm) {
+      auto chosen = C14nFromUri(Attribute(*cm, "Algorithm"));
+      if (!chosen.ok()) return Invalid("the archive timestamp " + id + " names an unknown canonicalisation");
+      method = *chosen;
+    }
+    auto encapsulated = OneChild(archive, kXadesNs, "EncapsulatedTimeStamp");
+    auto token = encapsulated.ok() ? DecodeBase64(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
+    if (!token.ok()) return Invalid("the archive timestamp " + id + " cannot be read");
+    auto imprint = ArchiveTimestampImprint(signature_, container_, method, archive);
+    auto stamped = trust::TimestampTokenImprint(*token);
+    if (!imprint.ok() || !stamped.ok() || *imprint != *stamped)
+      return Invalid("the archive timestamp " + id +
+                     " does not cover the signature as it is: a file, the signature or its validation data changed");
+    Status last = NotFound("no trust anchor is configured");
+    UnixMicros at = 0;
+    for (X509* anchor : options_.trust_anchors) {
+      auto info = trust::VerifyTimestampToken(*token, *imprint, anchor, carried_);
+      if (info.ok()) {
+        at = info->gen_time;
+        break;
+      }
+      last = info.status();
+    }
+    if (at == 0) return Undecided("the archive timestamp " + id + " is not from a trusted TSA: " + last.message());
+    report_.archive_times.push_back(at);
+    report_.profile = "LTA";
+  }
 }
 
 }  // namespace

@@ -1,0 +1,96 @@
+// The input of an archive timestamp, and adding one to a signature (archive_timestamp.h).
+#include "sign/archive_timestamp.h"
+
+#include <algorithm>
+
+#include "core/encoding.h"
+#include "sign/signature_xml.h"
+#include "trust/chain_checks.h"
+
+namespace riik::sign {
+namespace {
+
+constexpr std::string_view kC14n11 = "http://www.w3.org/2006/12/xml-c14n11";
+
+// The data a Reference points at, after its transforms.
+Result<std::string> ReferencedData(xmlNode* signature, xmlNode* reference, const Container& container) {
+  std::string uri = Attribute(reference, "URI");
+  if (!uri.empty() && uri[0] == '#') {
+    ASSIGN_OR_RETURN(xmlNode * target, FindById(signature, uri.substr(1)));
+    C14n method = C14n::k10;
+    ASSIGN_OR_RETURN(xmlNode * transforms, OptionalChild(reference, kDsigNs, "Transforms"));
+    if (transforms) {
+      auto list = Children(transforms);
+      if (list.size() != 1) return InvalidArgument("a reference has more than one transform");
+      ASSIGN_OR_RETURN(method, C14nFromUri(Attribute(list[0], "Algorithm")));
+    }
+    return Canonicalize(target, method);
+  }
+  auto name = UriToFileName(uri);
+  const DataFile* file = name ? container.Find(*name) : nullptr;
+  if (!file) return InvalidArgument("a reference names \"" + uri + "\", which is not in the container");
+  return file->content;
+}
+
+}  // namespace
+
+Result<Digest> ArchiveTimestampImprint(xmlNode* signature, const Container& container, C14n method,
+                                       const xmlNode* stop_at) {
+  Sha256Hasher hasher;
+  ASSIGN_OR_RETURN(xmlNode * signed_info, OneChild(signature, kDsigNs, "SignedInfo"));
+  for (xmlNode* reference : ChildrenNamed(signed_info, kDsigNs, "Reference")) {
+    ASSIGN_OR_RETURN(std::string data, ReferencedData(signature, reference, container));
+    hasher.Update(data);
+  }
+  for (const char* part : {"SignedInfo", "SignatureValue", "KeyInfo"}) {
+    ASSIGN_OR_RETURN(xmlNode * element, OneChild(signature, kDsigNs, part));
+    ASSIGN_OR_RETURN(std::string canonical, Canonicalize(element, method));
+    hasher.Update(canonical);
+  }
+  xmlNode* usp = nullptr;
+  for (xmlNode* object : ChildrenNamed(signature, kDsigNs, "Object"))
+    for (xmlNode* qp : ChildrenNamed(object, kXadesNs, "QualifyingProperties")) {
+      ASSIGN_OR_RETURN(xmlNode * up, OneChild(qp, kXadesNs, "UnsignedProperties"));
+      ASSIGN_OR_RETURN(usp, OneChild(up, kXadesNs, "UnsignedSignatureProperties"));
+    }
+  if (!usp) return InvalidArgument("the signature has no unsigned properties to archive");
+  for (xmlNode* child : Children(usp)) {
+    if (child == stop_at) break;
+    ASSIGN_OR_RETURN(std::string canonical, Canonicalize(child, method));
+    hasher.Update(canonical);
+  }
+  return hasher.Finish();
+}
+
+Status ExtendSignature(Container& container, std::string_view name, const trust::TimestampFn& timestamp,
+                       X509* trust_root) {
+  auto it = std::find_if(container.signatures.begin(), container.signatures.end(),
+                         [&](const SignatureFile& s) { return s.name == name; });
+  if (it == container.signatures.end()) return NotFound("the container has no signature " + std::string(name));
+  ASSIGN_OR_RETURN(XmlDoc doc, ParseXml(it->xml, it->name));
+  ASSIGN_OR_RETURN(xmlNode * signature, OneChild(xmlDocGetRootElement(doc.get()), kDsigNs, "Signature"));
+  std::string close = "</xades:UnsignedSignatureProperties>";
+  size_t at = it->xml.rfind(close);
+  if (it->xml.find("SignatureTimeStamp") == std::string::npos || at == std::string::npos)
+    return FailedPrecondition(it->name + " has no signature timestamp: only a timestamped (LT) signature is extended");
+  ASSIGN_OR_RETURN(Digest imprint, ArchiveTimestampImprint(signature, container, C14n::k11, nullptr));
+  auto token = timestamp(DigestBytes(imprint));
+  if (!token.ok())
+    return Unavailable("the timestamping authority did not timestamp the archive: " + token.status().message());
+  RETURN_IF_ERROR(trust::VerifyTimestampToken(*token, imprint, trust_root, {}).status());
+  size_t existing = 0;
+  for (size_t p = it->xml.find("ArchiveTimeStamp "); p != std::string::npos;
+       p = it->xml.find("ArchiveTimeStamp ", p + 1))
+    ++existing;
+  std::string id = Attribute(signature, "Id") + "-A" + std::to_string(existing);
+  // The namespace is declared on the element itself: declared on the root it would change
+  // the canonical form of everything signed and timestamped before.
+  std::string element = "<xades141:ArchiveTimeStamp xmlns:xades141=\"" + std::string(kXades141Ns) + "\" Id=\"" + id +
+                        "\"><ds:CanonicalizationMethod Algorithm=\"" + std::string(kC14n11) +
+                        "\"/><xades:EncapsulatedTimeStamp>" + Base64Encode(*token) +
+                        "</xades:EncapsulatedTimeStamp></xades141:ArchiveTimeStamp>";
+  it->xml.insert(at, element);
+  return OkStatus();
+}
+
+}  // namespace riik::sign
