@@ -1,6 +1,7 @@
 // Certificate chains and RFC 3161 tokens checked against the state's root certificate.
 #include "trust/chain_checks.h"
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
@@ -8,6 +9,8 @@
 
 #include <ctime>
 #include <memory>
+#include <mutex>
+#include <set>
 
 #include "crypto/x509.h"
 
@@ -89,13 +92,6 @@ Result<UnixMicros> GenTimeOf(TS_TST_INFO* info) {
 
 std::string VerifyError(X509_STORE_CTX* ctx) { return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)); }
 
-Result<X509StorePtr> TrustStoreAt(X509* trust_root, UnixMicros at) {
-  X509StorePtr store(X509_STORE_new());
-  if (!store || X509_STORE_add_cert(store.get(), trust_root) != 1) return Internal("setting up the trust root failed");
-  X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), static_cast<time_t>(at / 1'000'000));
-  return store;
-}
-
 // The parts of a token its signature does not cover, held to what a TSA writes, so that
 // no changed byte goes unnoticed: SignedData version 3, one SignerInfo of version 1 whose
 // issuer is spelled exactly as in the signer's certificate, a signature algorithm that
@@ -130,10 +126,59 @@ Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::sp
   return OkStatus();
 }
 
+// Whether `cert` is a CA issued by `root` with a signature that verifies: checked once per
+// process for each pair (a signature does not change), so chains through the state's
+// intermediate CAs cost one P-384 verification less per link on every check after the first.
+bool IssuedByRoot(X509* root, X509* cert) {
+  static std::mutex mu;
+  static std::set<std::string> verified;  // SHA-256 of root DER ‖ cert DER
+  // Only CA certificates (basicConstraints CA:TRUE) may end a chain in the root's place.
+  if (X509_cmp(root, cert) == 0 || X509_check_ca(cert) != 1 || X509_check_issued(root, cert) != X509_V_OK) return false;
+  std::string key = DigestBytes(Sha256(CertificateDer(root))) + DigestBytes(Sha256(CertificateDer(cert)));
+  {
+    std::lock_guard lock(mu);
+    if (verified.count(key)) return true;
+  }
+  EVP_PKEY* root_key = X509_get0_pubkey(root);
+  bool ok = root_key && X509_verify(cert, root_key) == 1;
+  ERR_clear_error();
+  if (ok) {
+    std::lock_guard lock(mu);
+    if (verified.size() < 1024) verified.insert(key);
+  }
+  return ok;
+}
+
 }  // namespace
 
+Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std::span<X509* const> candidates) {
+  X509StorePtr store(X509_STORE_new());
+  if (!store || X509_STORE_add_cert(store.get(), trust_root) != 1) return Internal("setting up the trust root failed");
+  time_t when = static_cast<time_t>(at / 1'000'000);
+  // A chain that ends at a verified intermediate stops there; the root's own validity at
+  // `at` is then checked here, since OpenSSL no longer reaches it.
+  bool partial = false;
+  for (X509* c : candidates) {
+    if (c && IssuedByRoot(trust_root, c)) {
+      X509_STORE_add_cert(store.get(), c);
+      partial = true;
+    }
+  }
+  ERR_clear_error();
+  if (partial && (X509_cmp_time(X509_get0_notBefore(trust_root), &when) > 0 ||
+                  X509_cmp_time(X509_get0_notAfter(trust_root), &when) < 0)) {
+    return DataLoss("the trust root is not valid at " + FormatRfc3339(at));
+  }
+  X509_VERIFY_PARAM* param = X509_STORE_get0_param(store.get());
+  X509_VERIFY_PARAM_set_time(param, when);
+  if (partial) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+  return store;
+}
+
 Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at) {
-  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at));
+  std::vector<X509*> candidates;
+  for (const auto& c : untrusted) candidates.push_back(c.get());
+  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at, candidates));
   std::unique_ptr<STACK_OF(X509), OwnedCertificateStack> pool(NewCertificateStack(untrusted));
   UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
   if (!pool || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), cert, pool.get()) != 1) {
@@ -210,7 +255,11 @@ Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Dig
 
   // The verify context owns the store and the certificate stack handed to it.
   std::unique_ptr<TS_VERIFY_CTX, TsVerifyCtxFree> ctx(TS_VERIFY_CTX_new());
-  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, out.gen_time));
+  std::vector<X509*> candidates;
+  for (int i = 0; i < sk_X509_num(token->d.sign->cert); ++i)
+    candidates.push_back(sk_X509_value(token->d.sign->cert, i));
+  for (const auto& cert : intermediates) candidates.push_back(cert.get());
+  ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, out.gen_time, candidates));
   STACK_OF(X509)* untrusted = NewCertificateStack(intermediates);
   if (!ctx || !untrusted) {
     if (untrusted) sk_X509_pop_free(untrusted, X509_free);

@@ -26,6 +26,12 @@ Result<std::vector<UniquePtr<X509>>> ParseCertificateChain(std::span<const std::
 // The chain's PEMs, leaf first, as ParseCertificateChain reads them.
 std::vector<std::string> CertificateChainPem(std::span<const UniquePtr<X509>> chain);
 
+// A store for checks at `at` that trusts `trust_root`, and also each of `candidates`
+// directly issued by it (its signature verified once per process), so that chains stop
+// there (X509_V_FLAG_PARTIAL_CHAIN); OpenSSL still checks such an intermediate's
+// validity, CA flag and key usage, and the root's validity at `at` is checked here.
+Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std::span<X509* const> candidates);
+
 // Checks that `cert` chains to `trust_root` at `at` through `untrusted`. DataLoss says
 // why not ("does not chain to the trust root at …: certificate has expired").
 Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at);

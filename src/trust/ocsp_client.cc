@@ -7,8 +7,10 @@
 
 #include <ctime>
 #include <iterator>
+#include <vector>
 
 #include "crypto/x509.h"
+#include "trust/chain_checks.h"
 
 namespace riik::trust {
 
@@ -54,14 +56,15 @@ Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* iss
   if (response_status != OCSP_RESPONSE_STATUS_SUCCESSFUL)
     return DataLoss(std::string("the OCSP responder refused: ") + OCSP_response_status_str(response_status));
   UniquePtr<OCSP_BASICRESP> basic(OCSP_response_get1_basic(response.get()));
-  UniquePtr<X509_STORE> store(X509_STORE_new());
   UniquePtr<STACK_OF(X509)> untrusted(sk_X509_new_null());
-  if (!basic || !store || !untrusted || X509_STORE_add_cert(store.get(), trust_root) != 1 ||
-      !sk_X509_push(untrusted.get(), issuer)) {
+  if (!basic || !untrusted || !sk_X509_push(untrusted.get(), issuer)) {
     ERR_clear_error();
     return DataLoss("the OCSP response about " + subject + " cannot be read");
   }
-  if (at != 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), static_cast<time_t>(at / 1'000'000));
+  std::vector<X509*> candidates{issuer};
+  const STACK_OF(X509)* carried = OCSP_resp_get0_certs(basic.get());
+  for (int i = 0; i < sk_X509_num(carried); ++i) candidates.push_back(sk_X509_value(carried, i));
+  ASSIGN_OR_RETURN(UniquePtr<X509_STORE> store, TrustStoreAt(trust_root, at != 0 ? at : NowMicros(), candidates));
   if (OCSP_basic_verify(basic.get(), untrusted.get(), store.get(), 0) <= 0) {
     return DataLoss("the OCSP response about " + subject + " does not verify: " + OpenSslErrors("bad signature"));
   }

@@ -10,6 +10,7 @@
 
 #include "crypto/x509.h"
 #include "support/temp_dir.h"
+#include "trust/chain_checks.h"
 
 namespace riik::trust {
 namespace {
@@ -157,6 +158,63 @@ TEST_F(CaTest, BadRequestsSayWhatIsMissing) {
   req.days = 0;
   EXPECT_NE(ca_->Issue(req).status().message().find("1 to 825 days"), std::string::npos);
   EXPECT_FALSE(ParseProfile("wizard").ok());
+}
+
+}  // namespace
+}  // namespace riik::trust
+
+namespace riik::trust {
+namespace {
+
+// Chains that stop at an intermediate the root's signature was verified on once (the
+// cache behind TrustStoreAt) still hold the intermediate to its validity at the time
+// asked, and its CA flag; and a root outside its validity refuses everything.
+TEST(ChainCheckTest, VerifiedIntermediatesAreStillCheckedForTimeAndCaFlag) {
+  constexpr UnixMicros kDay = 86'400'000'000;
+  UnixMicros now = NowMicros();
+  auto key = [] { return std::move(*GenerateEcKey("P-256")); };
+  auto root_key = key(), ca_key = key(), leaf_key = key();
+  CertificateSpec root_spec{{{"CN", "test root"}},         "", now - 100 * kDay, now + 100 * kDay, "critical,CA:TRUE",
+                            "critical,keyCertSign,cRLSign"};
+  auto root = IssueCertificate(root_spec, root_key.get(), nullptr, root_key.get());
+  ASSERT_TRUE(root.ok());
+  // An intermediate that expired yesterday, and a leaf valid today.
+  CertificateSpec ca_spec{
+      {{"CN", "old CA"}}, "", now - 10 * kDay, now - kDay, "critical,CA:TRUE", "critical,keyCertSign,cRLSign"};
+  auto ca = IssueCertificate(ca_spec, ca_key.get(), root->get(), root_key.get());
+  CertificateSpec leaf_spec{{{"CN", "leaf"}},           "", now - 10 * kDay, now + 10 * kDay, "critical,CA:FALSE",
+                            "critical,digitalSignature"};
+  auto leaf = IssueCertificate(leaf_spec, leaf_key.get(), ca->get(), ca_key.get());
+  ASSERT_TRUE(ca.ok() && leaf.ok());
+  std::vector<UniquePtr<X509>> pool;
+  X509_up_ref(ca->get());
+  pool.emplace_back(ca->get());
+  EXPECT_TRUE(VerifyChain(leaf->get(), pool, root->get(), now - 5 * kDay).ok());  // caches the CA
+  Status today = VerifyChain(leaf->get(), pool, root->get(), now);
+  EXPECT_FALSE(today.ok());
+  EXPECT_NE(today.message().find("expired"), std::string::npos) << today.ToString();
+  // A root-issued certificate without CA:TRUE never stands in for the root.
+  CertificateSpec ee_spec{{{"CN", "not a CA"}}, "",
+                          now - 10 * kDay,      now + 10 * kDay,
+                          "critical,CA:FALSE",  "critical,digitalSignature,keyCertSign"};
+  auto ee = IssueCertificate(ee_spec, ca_key.get(), root->get(), root_key.get());
+  auto below = IssueCertificate(leaf_spec, leaf_key.get(), ee->get(), ca_key.get());
+  std::vector<UniquePtr<X509>> ee_pool;
+  X509_up_ref(ee->get());
+  ee_pool.emplace_back(ee->get());
+  EXPECT_FALSE(VerifyChain(below->get(), ee_pool, root->get(), now).ok());
+  // Past the root's own validity nothing chains, through a cached intermediate that
+  // itself (like its leaf) outlives the root.
+  ca_spec.not_after = leaf_spec.not_after = now + 300 * kDay;
+  auto long_ca = IssueCertificate(ca_spec, ca_key.get(), root->get(), root_key.get());
+  auto long_leaf = IssueCertificate(leaf_spec, leaf_key.get(), long_ca->get(), ca_key.get());
+  std::vector<UniquePtr<X509>> long_pool;
+  X509_up_ref(long_ca->get());
+  long_pool.emplace_back(long_ca->get());
+  EXPECT_TRUE(VerifyChain(long_leaf->get(), long_pool, root->get(), now).ok());
+  Status later = VerifyChain(long_leaf->get(), long_pool, root->get(), now + 200 * kDay);
+  EXPECT_FALSE(later.ok());
+  EXPECT_NE(later.message().find("trust root is not valid"), std::string::npos) << later.ToString();
 }
 
 }  // namespace
