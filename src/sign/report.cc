@@ -46,7 +46,7 @@ Json ReportJson(const VerificationReport& report) {
   if (!report.container_error.empty()) j["container_error"] = report.container_error;
   j["files"] = Json::array();
   for (const auto& f : report.files)
-    j["files"].push_back({{"name", f.name}, {"media_type", f.media_type}, {"size", f.size}});
+    j["files"].push_back({{"name", f.name}, {"media_type", f.media_type}, {"size", f.size}, {"sha256", f.sha256}});
   j["signatures"] = Json::array();
   for (const SignatureReport& s : report.signatures) {
     Json sj = {{"file", s.file},

@@ -32,7 +32,8 @@ VerificationReport VerifyContainer(std::string_view bytes, const VerifyOptions& 
     return report;
   }
   for (const DataFile& f : container->files)
-    report.files.push_back(VerificationReport::File{f.name, f.media_type, f.content.size()});
+    report.files.push_back(
+        VerificationReport::File{f.name, f.media_type, f.content.size(), DigestHex(Sha256(f.content))});
   if (container->signatures.empty()) {
     report.verdict = Verdict::kIndeterminate;
     report.container_error = "the container has no signatures";

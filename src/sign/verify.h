@@ -46,6 +46,7 @@ struct VerificationReport {
   struct File {
     std::string name, media_type;
     size_t size = 0;
+    std::string sha256;  // hex, of the file's bytes
   };
   std::vector<File> files;
   std::vector<SignatureReport> signatures;
