@@ -45,7 +45,8 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kinds = {"status", "trust", "central", "exchange", "registry", "embassy"};
+  static const std::vector<std::string> kinds = {"status",   "trust",   "central", "exchange",
+                                                 "registry", "embassy", "sign"};
   return kinds;
 }
 

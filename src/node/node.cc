@@ -23,6 +23,7 @@
 #include "node/roles/embassy_role.h"
 #include "node/roles/exchange_role.h"
 #include "node/roles/registry_role.h"
+#include "node/roles/sign_role.h"
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
 
@@ -186,6 +187,8 @@ Status Node::StartRole(const RoleConfig& role) {
     ASSIGN_OR_RETURN(service, AddRegistryRoutes(*this, role, router));
   } else if (role.kind == "embassy") {
     ASSIGN_OR_RETURN(service, AddEmbassyRoutes(*this, role, router));
+  } else if (role.kind == "sign") {
+    ASSIGN_OR_RETURN(service, AddSignRoutes(*this, role, router));
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }
@@ -210,6 +213,7 @@ Status Node::StartRole(const RoleConfig& role) {
   }
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
   if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();
+  if (role.kind == "sign") opts.max_body_bytes = SignListenerBodyLimit(role);
   // Every listener caps the connections one address may hold open (Estonia 2007): a
   // flood of connections from one host then cannot take the descriptors others need.
   ASSIGN_OR_RETURN(int64_t per_address,

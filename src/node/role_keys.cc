@@ -1,11 +1,15 @@
-// Reading role certificates and keys.
+// Reading role certificates and keys, who may call a member's backend, and a member's log options.
 #include "node/role_keys.h"
 
 #include <openssl/crypto.h>
 
+#include <chrono>
+
 #include "core/file.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
+#include "node/node.h"
+#include "trust/http_timestamper.h"
 
 namespace riik::node {
 
@@ -46,6 +50,49 @@ Status CheckPinned(const std::set<std::string>& pins, X509* leaf, std::string_vi
                             " may call here");
   }
   return OkStatus();
+}
+
+Result<std::set<std::string>> ListenerPins(const RoleConfig& role, std::string_view who) {
+  std::string name(who);
+  if (!role.listen.tls) {
+    if (role.Setting("plain_http") != "development") {
+      return InvalidArgument(
+          name +
+          " listens with mutual TLS for its security server (tls.cert, tls.key, tls.client_ca and "
+          "exchange_cert); plain HTTP, where anyone on the network could call as any member, only with "
+          "plain_http = \"development\"");
+    }
+    return std::set<std::string>();
+  }
+  if (role.listen.tls->client_ca_file.empty()) {
+    return InvalidArgument(name +
+                           "'s listener needs tls.client_ca (the state root) to authenticate its security server");
+  }
+  std::vector<std::string> certs = role.List("exchange_cert");
+  if (certs.empty()) {
+    return InvalidArgument("exchange_cert must name the certificate of the security server that calls " + name);
+  }
+  return ReadPins(certs);
+}
+
+Result<transparency::SignedLogOptions> MemberLogOptions(Node& node, const RoleConfig& role) {
+  transparency::SignedLogOptions log;
+  ASSIGN_OR_RETURN(std::string cert_file, role.Required("signing_cert", "the member's signing certificate"));
+  ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(cert_file));
+  ASSIGN_OR_RETURN(std::string key_file, role.Required("signing_key", "the key of signing_cert"));
+  ASSIGN_OR_RETURN(log.signing_key, ReadKey(key_file, role.Setting("key_passphrase_file")));
+  ASSIGN_OR_RETURN(std::string trust_root, role.Required("trust_root", "the state root certificate"));
+  ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
+  log.trust_root = std::move(roots[0]);
+  std::string tsa_url = role.Setting("tsa_url");
+  for (const auto& r : node.roles()) {
+    if (tsa_url.empty() && r.kind == "trust") tsa_url = r.url + "/tsa";
+  }
+  if (!tsa_url.empty()) {
+    log.timestamp = trust::HttpTimestamper(
+        [tsa_url] { return tsa_url; }, net::ClientOptions{.ca_file = trust_root, .timeout = std::chrono::seconds(10)});
+  }
+  return log;
 }
 
 }  // namespace riik::node

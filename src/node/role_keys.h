@@ -10,6 +10,8 @@
 
 #include "core/status.h"
 #include "crypto/handles.h"
+#include "node/config.h"
+#include "transparency/signed_log.h"
 
 namespace riik::node {
 
@@ -24,5 +26,17 @@ Result<std::set<std::string>> ReadPins(const std::vector<std::string>& paths);
 // OK if `leaf`'s SHA-256 is among `pins`; PermissionDenied naming the certificate and
 // `who` may call (e.g. "only this registry's security server") otherwise.
 Status CheckPinned(const std::set<std::string>& pins, X509* leaf, std::string_view who);
+
+// Who may call a member's backend listener (a registry, the validation service): over
+// TLS, exactly the security server certificate(s) in exchange_cert (the listener must
+// ask for client certificates); plain HTTP only where plain_http = "development" says
+// so, and then no pins. `who` names the role in messages ("a registry").
+Result<std::set<std::string>> ListenerPins(const RoleConfig& role, std::string_view who);
+
+class Node;
+// A signed log's options from a member role's settings: signing_cert (its chain),
+// signing_key with key_passphrase_file, trust_root, and TSA timestamps from tsa_url or
+// the trust role of this process. The caller sets log_id and leaf_check.
+Result<transparency::SignedLogOptions> MemberLogOptions(Node& node, const RoleConfig& role);
 
 }  // namespace riik::node

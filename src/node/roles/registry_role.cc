@@ -14,7 +14,6 @@
 #include "registry/notifications.h"
 #include "registry/outbox.h"
 #include "registry/registers.h"
-#include "trust/http_timestamper.h"
 
 namespace riik::node {
 namespace {
@@ -80,46 +79,8 @@ Result<std::unique_ptr<tracker::Tracker>> OpenTracker(Node& node, const RoleConf
     spdlog::warn("registry {}: no signing_cert: accesses to persons' data are not tracked", role.name);
     return std::unique_ptr<tracker::Tracker>();
   }
-  transparency::SignedLogOptions log;
-  ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
-  ASSIGN_OR_RETURN(std::string key_file, role.Required("signing_key", "the key of signing_cert"));
-  ASSIGN_OR_RETURN(log.signing_key, ReadKey(key_file, role.Setting("key_passphrase_file")));
-  ASSIGN_OR_RETURN(std::string trust_root, role.Required("trust_root", "the state root certificate"));
-  ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
-  log.trust_root = std::move(roots[0]);
-  std::string tsa_url = role.Setting("tsa_url");
-  for (const auto& r : node.roles()) {
-    if (tsa_url.empty() && r.kind == "trust") tsa_url = r.url + "/tsa";
-  }
-  if (!tsa_url.empty()) {
-    log.timestamp = trust::HttpTimestamper(
-        [tsa_url] { return tsa_url; }, net::ClientOptions{.ca_file = trust_root, .timeout = std::chrono::seconds(10)});
-  }
+  ASSIGN_OR_RETURN(transparency::SignedLogOptions log, MemberLogOptions(node, role));
   return tracker::Tracker::Open(store, registry, std::move(log));
-}
-
-// Who may call the registry's listener: over TLS, exactly the security server
-// certificate(s) in exchange_cert (the listener must ask for client certificates);
-// plain HTTP only where plain_http = "development" says so.
-Result<std::set<std::string>> ListenerPins(const RoleConfig& role) {
-  if (!role.listen.tls) {
-    if (role.Setting("plain_http") != "development") {
-      return InvalidArgument(
-          "a registry listens with mutual TLS for its security server (tls.cert, tls.key, tls.client_ca and "
-          "exchange_cert); plain HTTP, where anyone on the network could call as any member, only with "
-          "plain_http = \"development\"");
-    }
-    return std::set<std::string>();
-  }
-  if (role.listen.tls->client_ca_file.empty()) {
-    return InvalidArgument(
-        "a registry's listener needs tls.client_ca (the state root) to authenticate its security server");
-  }
-  std::vector<std::string> certs = role.List("exchange_cert");
-  if (certs.empty()) {
-    return InvalidArgument("exchange_cert must name the certificate of the security server that calls this registry");
-  }
-  return ReadPins(certs);
 }
 
 // The registry's client side towards its security server: for https, the state root
@@ -173,7 +134,7 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
     ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, url));
     caller = std::make_unique<registry::ExchangeCaller>(url, info->ClientId(), std::move(tls));
   }
-  ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role));
+  ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role, "a registry"));
   ASSIGN_OR_RETURN(std::unique_ptr<tracker::Tracker> tracker, OpenTracker(node, role, *store, info->ClientId()));
   ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 4, 1, 256));
   auto service = std::make_shared<RegistryService>(store_name, *store, std::move(caller), std::move(tracker), *info,

@@ -1,0 +1,152 @@
+// The signature validation service: verify, record, answer (sign_role.h).
+#include "node/roles/sign_role.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/thread_pool.h"
+#include "crypto/json_fields.h"
+#include "crypto/sha256.h"
+#include "node/node.h"
+#include "node/role_keys.h"
+#include "sign/manifest.h"
+#include "sign/report.h"
+#include "sign/verify.h"
+#include "validation/validation_record.h"
+
+namespace riik::node {
+namespace {
+
+constexpr int64_t kDefaultMaxContainer = 16 << 20;
+
+class SignService : public RoleService {
+ public:
+  SignService(std::string store_name, std::unique_ptr<transparency::SignedLog> log,
+              std::vector<UniquePtr<X509>> anchors, std::set<std::string> pins, int workers, size_t max_bytes)
+      : store_name_(std::move(store_name)),
+        log_(std::move(log)),
+        anchors_(std::move(anchors)),
+        pins_(std::move(pins)),
+        max_bytes_(max_bytes),
+        workers_(workers) {}
+  ~SignService() override { workers_.Stop(); }  // before the log goes
+
+  Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
+  std::vector<std::string> stores() const override { return {store_name_}; }
+  ListenerPolicy listener_policy() const override {
+    ListenerPolicy policy;
+    policy.verify_client = [pins = pins_](X509* leaf) {
+      return CheckPinned(pins, leaf, "only the validation service's security server");
+    };
+    return policy;
+  }
+
+  void Validate(net::HttpRequest&& request, net::Responder responder) {
+    // std::function wants copyable tasks: the request and the responder are shared.
+    auto req_ptr = std::make_shared<net::HttpRequest>(std::move(request));
+    auto respond = std::make_shared<net::Responder>(std::move(responder));
+    workers_.Submit([this, req_ptr, respond] {
+      const net::HttpRequest& req = *req_ptr;
+      sign::VerifyOptions options;
+      for (const auto& anchor : anchors_) options.trust_anchors.push_back(anchor.get());
+      options.limits.max_archive_bytes = max_bytes_;
+      sign::VerificationReport report = sign::VerifyContainer(req.body, options);
+      Json report_json = sign::ReportJson(report);
+      std::string report_text = report_json.dump();
+      validation::ValidationRecord record = validation::RecordOf(report, DigestHex(Sha256(report_text)));
+      record.client = std::string(req.headers.Get("X-Road-Client"));
+      record.user_id = std::string(req.headers.Get("X-Road-UserId"));
+      record.issue = std::string(req.headers.Get("X-Road-Issue"));
+      record.xroad_id = std::string(req.headers.Get("X-Road-Id"));
+      record.time_us = NowMicros();
+      auto leaf = validation::RecordLeaf(record);
+      if (!leaf.ok()) return (*respond)(net::ErrorResponse(leaf.status()));
+      // The answer goes only once the record is durable under a signed tree head.
+      log_->Append(
+          record.container_sha256, std::move(*leaf),
+          [respond, report_text = std::move(report_text),
+           log_id = log_->log_id()](Result<transparency::Receipt> receipt) {
+            if (!receipt.ok()) {
+              spdlog::error("validation not recorded: {}", receipt.status().message());
+              return (*respond)(
+                  net::JsonError(503, "not_recorded", "the validation could not be recorded; nothing was answered"));
+            }
+            // The report's exact bytes, whose hash the record holds.
+            std::string body =
+                "{\"record\":" +
+                Json{{"log_id", log_id}, {"leaf_index", receipt->leaf_index}, {"tree_size", receipt->tree_size}}
+                    .dump() +
+                ",\"report\":" + report_text + "}";
+            net::HttpResponse response;
+            response.body = std::move(body);
+            (*respond)(std::move(response));
+          });
+    });
+  }
+
+  void Validations(net::HttpRequest&& req, net::Responder responder) {
+    auto respond = std::make_shared<net::Responder>(std::move(responder));
+    workers_.Submit([this, key = std::string(req.Param("sha256")), respond] {
+      if (!DigestFromHex(key).ok())
+        return (*respond)(
+            net::JsonError(400, "invalid_argument", "give the container's SHA-256 as 64 lower-case hex digits"));
+      auto entries = log_->EntriesFor(key);
+      auto head = entries.ok() ? log_->LatestHeadJson() : Result<Json>(entries.status());
+      if (!head.ok()) return (*respond)(net::ErrorResponse(head.status()));
+      (*respond)(net::JsonResponse(Json{{"entries", std::move(*entries)}, {"head", std::move(*head)}}));
+    });
+  }
+
+ private:
+  std::string store_name_;
+  std::unique_ptr<transparency::SignedLog> log_;
+  std::vector<UniquePtr<X509>> anchors_;
+  std::set<std::string> pins_;
+  size_t max_bytes_;
+  ThreadPool workers_;  // verifications are CPU work: never on the network threads
+};
+
+}  // namespace
+
+size_t SignListenerBodyLimit(const RoleConfig& role) {
+  auto limit = role.Number("max_container_bytes", kDefaultMaxContainer, 1, 1LL << 30);
+  return static_cast<size_t>(limit.ok() ? *limit : kDefaultMaxContainer);
+}
+
+Result<std::shared_ptr<RoleService>> AddSignRoutes(Node& node, const RoleConfig& role, net::Router& router) {
+  std::string subsystem = role.Setting("subsystem", "EE/GOV/70006317/sign");
+  ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role, "the validation service"));
+  ASSIGN_OR_RETURN(std::string root_file, role.Required("trust_root", "the state root certificate"));
+  ASSIGN_OR_RETURN(std::vector<UniquePtr<X509>> anchors, ReadChain(root_file));
+  ASSIGN_OR_RETURN(transparency::SignedLogOptions log_options, MemberLogOptions(node, role));
+  log_options.log_id = "validation:" + subsystem;
+  log_options.leaf_check = validation::CheckValidationLeaf;
+  const std::string store_name = RoleStoreName(role.name);
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
+  ASSIGN_OR_RETURN(auto log, transparency::SignedLog::Open(*store, std::move(log_options)));
+  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 2, 1, 64));
+  auto service = std::make_shared<SignService>(store_name, std::move(log), std::move(anchors), pins,
+                                               static_cast<int>(workers), SignListenerBodyLimit(role));
+  if (!pins.empty()) {
+    router.SetGate([](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
+      if (req.peer_cert) return std::nullopt;  // the pinned security server (checked at the handshake)
+      return net::JsonError(403, "exchange_only",
+                            "the validation service answers only its security server; call it through the exchange");
+    });
+  }
+  std::weak_ptr<SignService> weak = service;
+  router.AddAsync(
+      "POST", "/validate",
+      [weak](net::HttpRequest&& req, net::Responder respond) {
+        if (auto s = weak.lock()) s->Validate(std::move(req), std::move(respond));
+      },
+      std::string(sign::kAsicMediaType));
+  router.AddAsync("GET", "/validations/{sha256}", [weak](net::HttpRequest&& req, net::Responder respond) {
+    if (auto s = weak.lock()) s->Validations(std::move(req), std::move(respond));
+  });
+  return std::shared_ptr<RoleService>(service);
+}
+
+}  // namespace riik::node
