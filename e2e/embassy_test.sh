@@ -31,8 +31,11 @@ for round in 1 2 3; do
   done
 done
 ME=(-H "X-Road-UserId: EE${CODES[0]}")
-ss_curl tax -s -o /dev/null "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024"  # the pre-filled draft
-code_http=$(ss_curl tax -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
+ss_curl tax -s "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024" >"$WORK/return.json"
+RIIK_PIN2=01497 "$RIIK" sign --dir "$HOME_SITE" --token "$HOME_SITE/citizens/${CODES[0]}" --in "$WORK/return.json" \
+  --out "$WORK/return.asice" >/dev/null || fail "signing the return"
+SIGNED=(-H 'Content-Type: application/vnd.etsi.asic-e+zip' --data-binary @"$WORK/return.asice")
+code_http=$(ss_curl tax -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "${SIGNED[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
 [ "$code_http" = 200 ] || fail "submitting a return: $code_http $(cat "$WORK/s1")"
 is_curl tax -s -o /dev/null "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e before the disaster' \
   "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/${CODES[0]}"
@@ -189,7 +192,7 @@ for code in "${CODES[@]}"; do
   jq -e --arg s "${LAST[$code]}" '.current.street == $s and .current.house == "3"' "$WORK/a.json" >/dev/null ||
     fail "$code's last acknowledged address (${LAST[$code]}) is not there: $(cat "$WORK/a.json")"
 done
-code_http=$(ss_curl tax -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
+code_http=$(ss_curl tax -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "${SIGNED[@]}" "$(url registry-tax)/return/${CODES[0]}/2024/submit")
 [ "$code_http" = 409 ] || fail "the return submitted before the disaster is not there: $code_http $(cat "$WORK/s2")"
 pass "every acknowledged address change and the submitted return survived; the exchange serves at the new addresses"
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The base registries as `riik up` runs them: the tax board pre-fills a citizen's return
 # from its own employer data and the bank's interest fetched through the exchange on the
-# citizen's behalf; the citizen submits it (once); the bank's data tracker lists the tax
+# citizen's behalf; the citizen signs it with PIN2 and submits it (once, through the
+# signature validation service); the bank's data tracker lists the tax
 # board's access with proofs that verify offline, and a record removed from the
 # tracker's store behind the registry's back is detected. Bad input gets clear 4xx.
 source "$(dirname "$0")/lib.sh"
@@ -45,15 +46,36 @@ done
 pass "the interest call's evidence verifies at both security servers"
 # Without --name, a data directory of several security servers names them.
 if "$RIIK" exchange evidence --dir "$DIR" --id "$XID" >"$WORK/noname.out" 2>&1; then fail "evidence without --name chose a server"; fi
-grep -q "holds several security servers (ss-bank, ss-business, ss-education, ss-population, ss-tax): choose one with --name" \
+grep -q "holds several security servers (ss-bank, ss-business, ss-education, ss-population, ss-sign, ss-tax): choose one with --name" \
   "$WORK/noname.out" || fail "evidence without --name does not list the servers: $(cat "$WORK/noname.out")"
 pass "without --name, the security servers to choose from are named"
 
-code=$(ss_curl tax -s -o "$WORK/s1" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
-[ "$code" = 200 ] && jq -e '.status == "submitted" and (.submitted_at | length > 0)' "$WORK/s1" >/dev/null || fail "submit: $code $(cat "$WORK/s1")"
-code=$(ss_curl tax -s -o "$WORK/s2" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
-[ "$code" = 409 ] && grep -q "submitted already" "$WORK/s2" || fail "a second submission: $code $(cat "$WORK/s2")"
-pass "submitted once; a second submission is refused (409)"
+# The citizen signs the draft exactly as the board gave it (PIN2) and submits the
+# container; the board takes it only as the validation service judges it, through the
+# exchange. Unsigned, or signed by someone else, it is refused with the reason.
+submit() {  # submit FILE [CURL ARGS…]: the HTTP status, the answer in $WORK/submitted
+  local file=$1; shift
+  ss_curl tax -s -o "$WORK/submitted" -w '%{http_code}' -X POST "${ME[@]}" "$@" \
+    -H 'Content-Type: application/vnd.etsi.asic-e+zip' --data-binary @"$file" "$(url registry-tax)/return/$CODE/$YEAR/submit"
+}
+sign_as() { RIIK_PIN2=01497 "$RIIK" sign --dir "$DIR" --token "$DIR/citizens/$1" --in "$WORK/return.json" --out "$2" >/dev/null; }
+sign_as "$CODE" "$WORK/return.asice" || fail "signing the return with PIN2"
+OTHER=$(jq -r --arg c "$CODE" '[.identities[].code | select(. != $c)][0]' "$EP")
+sign_as "$OTHER" "$WORK/other.asice" || fail "signing the return as $OTHER"
+code=$(ss_curl tax -s -o "$WORK/s0" -w '%{http_code}' -X POST "${ME[@]}" "$(url registry-tax)/return/$CODE/$YEAR/submit")
+[ "$code" = 415 ] && grep -q "submit the return signed" "$WORK/s0" || fail "an unsigned submission: $code $(cat "$WORK/s0")"
+code=$(submit "$WORK/other.asice")
+[ "$code" = 400 ] && grep -q "no valid signature of $CODE covers the draft" "$WORK/submitted" ||
+  fail "another citizen's signature: $code $(cat "$WORK/submitted")"
+code=$(submit "$WORK/return.asice")
+[ "$code" = 200 ] && jq -e --arg s "PNOEE-$CODE" '.status == "submitted" and (.submitted_at | length > 0) and
+  .signature.signer_id == $s and (.signature.validation.x_road_id | length > 0) and
+  (.signature.validation.record.log_id == "validation:EE/GOV/70006317/sign")' "$WORK/submitted" >/dev/null ||
+  fail "the signed submission: $code $(cat "$WORK/submitted")"
+VXID=$(jq -r .signature.validation.x_road_id "$WORK/submitted")
+code=$(submit "$WORK/return.asice")
+[ "$code" = 409 ] && grep -q "submitted already" "$WORK/submitted" || fail "a second submission: $code $(cat "$WORK/submitted")"
+pass "the return signed with PIN2 is taken through the validation service (X-Road-Id $VXID); unsigned 415, another's signature 400, a second submission 409"
 
 # Bad input, through the exchange.
 call() { is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$@"; }

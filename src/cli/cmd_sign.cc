@@ -132,9 +132,7 @@ Result<std::string> RemoveCommand(const SignArgs& a) {
   ASSIGN_OR_RETURN(std::string bytes, ReadFile(a.add));
   auto read = sign::ReadContainer(bytes);
   if (!read.ok()) return read.status().WithContext(a.add);
-  std::string name = a.remove.rfind("META-INF/", 0) == 0         ? a.remove
-                     : a.remove.size() > 1 && a.remove[0] == 'S' ? "META-INF/signatures" + a.remove.substr(1) + ".xml"
-                                                                 : a.remove;
+  std::string name = SignatureFileName(a.remove);
   RETURN_IF_ERROR(sign::RemoveSignature(*read, name));
   ASSIGN_OR_RETURN(std::string out, sign::WriteContainer(*read));
   std::string target = a.out.empty() ? a.add : a.out;
@@ -176,9 +174,10 @@ void AddSign(CLI::App& app, int& exit_code) {
       "  riik sign --extend contract.asice            # an archive timestamp over it all (LTA)\n"
       "  riik verify contract.asice");
   cmd->callback([a, &exit_code] {
-    Result<std::string> done = !a->remove.empty() ? RemoveCommand(*a)
-                               : a->token.empty() ? Result<std::string>(InvalidArgument("give your eID with --token"))
-                                                  : SignCommand(*a);
+    Result<std::string> done = !a->remove.empty()   ? RemoveCommand(*a)
+                               : !a->extend.empty() ? ExtendCommand(*a)
+                               : a->token.empty()   ? Result<std::string>(InvalidArgument("give your eID with --token"))
+                                                    : SignCommand(*a);
     if (!done.ok()) {
       exit_code = Fail("sign", "", done.status());
       return;

@@ -1,9 +1,11 @@
 // `riik tracker list|verify|log verify`: the citizen's view of who accessed their data
 // in a registry, with proofs checked offline (docs/formats/tracker.md).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/failure.h"
@@ -44,6 +46,7 @@ bool NoRecordsYet(const std::string& body) {
 
 struct ListArgs {
   std::string url, code, since, out;
+  int wait_s = 10;         // how long to wait for the latest tree head's timestamp
   net::ClientOptions tls;  // the registry answers only its security server's certificate
 };
 
@@ -60,7 +63,15 @@ Status List(const ListArgs& a) {
   h.Add("X-Road-UserId", "EE" + a.code);
   h.Add("X-Road-Issue", "the person's own data tracker listing");
   std::string url = a.url + "/tracker/" + a.code + "?since_size=" + std::to_string(since_size);
+  // An access made a moment ago is under a tree head the TSA stamps within a second or
+  // so: until then (503) the listing waits, for at most --wait seconds.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(a.wait_s);
   ASSIGN_OR_RETURN(net::HttpResponse resp, net::Fetch("GET", url, h, "", a.tls));
+  for (bool told = false; resp.status == 503 && std::chrono::steady_clock::now() < deadline; told = true) {
+    if (!told) std::fprintf(stderr, "waiting for the timestamp of the tracker's latest tree head…\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSIGN_OR_RETURN(resp, net::Fetch("GET", url, h, "", a.tls));
+  }
   if (resp.status == 404 && NoRecordsYet(resp.body)) {
     std::printf("Nobody has looked at the data of %s in this registry yet: its data tracker holds no records.\n",
                 a.code.c_str());
@@ -147,6 +158,8 @@ void AddTrackerCommand(CLI::App& app, int& exit_code) {
   l->add_option("--cert", list->tls.cert_file,
                 "The certificate the registry answers: its security server's (DIR/ss_NAME/auth.pem)");
   l->add_option("--key", list->tls.key_file, "That certificate's key");
+  l->add_option("--wait", list->wait_s, "Seconds to wait for the timestamp of an access just made (0: do not wait)")
+      ->capture_default_str();
   l->callback([list, &exit_code] {
     if (Status st = List(*list); !st.ok()) exit_code = Fail("tracker", "list", st);
   });

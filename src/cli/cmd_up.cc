@@ -104,6 +104,9 @@ std::string DemoRoleText(const node::RunningRole& role) {
     }
     if (role.name == std::string("ss-") + r.name) return std::string("security server of ") + r.member_name;
   }
+  if (role.kind == "sign")
+    return std::string("signature validation service ") + kSignSubsystem + " (validate, validations)";
+  if (role.name == "ss-sign") return "security server of the Information System Authority";
   return "";
 }
 
@@ -172,6 +175,8 @@ int PrintTourOnly(const UpOptions& o) {
     values["ss-" + name] = url(true, ports->registries[i].consumer);
   }
   values["embassy-lu"] = url(true, ports->embassy);
+  values["sign"] = url(true, ports->sign.registry);
+  values["ss-sign"] = url(true, ports->sign.consumer);
   std::printf("%s", RenderTour(values).c_str());
   return 0;
 }
@@ -315,6 +320,15 @@ int RunUp(const UpOptions& o) {
                                        "' -H 'X-Road-UserId: EE38001085718' -H 'X-Road-Issue: riik up tour' " + via +
                                        call.path;
         }
+        continue;
+      }
+      if (role.kind == "sign") {  // as the tax board would: a container through the exchange
+        std::string via, is = dir + "/" + node::RoleStoreName("registry-tax") + "/tls";
+        for (const auto& r : node.roles()) via = r.name == "ss-tax" ? r.url : via;
+        extras.examples[role.name] = "curl -s --cacert " + trust_dir + "/root.pem --cert " + is + ".pem --key " + is +
+                                     ".key -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'Content-Type: "
+                                     "application/vnd.etsi.asic-e+zip' --data-binary @document.asice " +
+                                     via + "/r1/" + kSignSubsystem + "/validate";
         continue;
       }
       if (role.kind == "central") {

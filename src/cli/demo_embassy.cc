@@ -53,7 +53,7 @@ std::string VaultPaths() {
 }
 
 // The stores `riik up`'s node has: what its sender may ship.
-std::string HomeNodeNames() { return "node,trust,central,vault,registry_*,ss_*"; }
+std::string HomeNodeNames() { return "node,trust,central,vault,registry_*,ss_*,sign"; }
 
 std::string Quoted(const std::string& s) {
   std::string out = "\"";

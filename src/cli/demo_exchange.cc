@@ -53,6 +53,9 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000349/tax/notify", "EE/GOV/70000013/population", "POST"},
     {"EE/COM/10060701/bank/notify", "EE/GOV/70000013/population", "POST"},
     {"EE/GOV/70000740/education/notify", "EE/GOV/70000013/population", "POST"},
+    // The tax board accepts signed returns only through the validation service.
+    {"EE/GOV/70006317/sign/validate", "EE/GOV/70000349/tax", "POST"},
+    {"EE/GOV/70006317/sign/validations", "EE/GOV/70000349/tax"},
 };
 
 Status SeedRegistry(const std::string& dir) {
@@ -70,7 +73,17 @@ Status SeedRegistry(const std::string& dir) {
       RETURN_IF_ERROR(registry->AddService(exchange::ServiceId{sub, service.code}, service.description));
     }
   }
-  return OkStatus();
+  // The signature validation service, a member of its own.
+  ASSIGN_OR_RETURN(exchange::MemberId ria, exchange::ParseMemberId(kSignMember));
+  Status st = registry->AddMember(ria, "Information System Authority");
+  if (st.code() == Code::kAlreadyExists) return OkStatus();
+  RETURN_IF_ERROR(st);
+  exchange::ClientId sign{ria, "sign"};
+  RETURN_IF_ERROR(registry->AddSubsystem(sign));
+  RETURN_IF_ERROR(registry->AddService(exchange::ServiceId{sign, "validate"},
+                                       "verifies an ASiC-E container and records the validation"));
+  return registry->AddService(exchange::ServiceId{sign, "validations"},
+                              "a container's validation records, with proofs");
 }
 
 }  // namespace
@@ -215,6 +228,7 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base, size_t first_ro
     for (int* port : {&r.registry, &r.consumer, &r.provider}) ports.push_back(port);
   }
   ports.push_back(&p.embassy);
+  for (int* port : {&p.sign.registry, &p.sign.consumer, &p.sign.provider}) ports.push_back(port);
   std::vector<int> free;
   if (port_base == 0) {
     ASSIGN_OR_RETURN(free, FreePorts(ports.size()));
@@ -226,6 +240,53 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base, size_t first_ro
   }
   return p;
 }
+
+namespace {
+
+// What every member's security server of the demo shares.
+struct DemoSite {
+  std::string dir;  // riik up's data directory
+  std::string passphrase, passphrase_file;
+  int central_port = 0;
+};
+
+// The security server "ss-SUBSYSTEM" of the member of `subsystem_id` in front of its
+// backend (the information system whose certificate is `backend_cert`, serving
+// `services` on port.registry): its certificates, its entry in the central registry, and
+// its role.
+Result<node::RoleConfig> MemberServer(CaAccess& ca, exchange::CentralRegistry& central, const DemoSite& site,
+                                      const std::string& subsystem_id, const DemoExchangePorts::Registry& port,
+                                      const std::string& backend_cert, const std::vector<std::string>& services) {
+  ASSIGN_OR_RETURN(exchange::ClientId subsystem, exchange::ParseClientId(subsystem_id));
+  std::string role_name = "ss-" + subsystem.subsystem;
+  std::string ss_dir = site.dir + "/" + node::RoleStoreName(role_name);
+  std::string server_id = subsystem.member.ToString() + "/ss1";
+  auto local = [](int p) { return "127.0.0.1:" + std::to_string(p); };
+  ASSIGN_OR_RETURN(std::string auth_sha256, EnsureServerCertificates(ca, ss_dir, site.passphrase, server_id));
+  RETURN_IF_ERROR(central.PutServer(
+      exchange::SecurityServer{subsystem.member, "ss1", "https://" + local(port.provider), auth_sha256, {subsystem}}));
+  node::RoleConfig ss{"exchange", role_name, {}, {}};
+  ss.listen.port = static_cast<uint16_t>(port.consumer);
+  ss.listen.tls = net::TlsServerConfig{ss_dir + "/auth.pem", ss_dir + "/auth.key", site.dir + "/trust/root.pem"};
+  ss.settings = {{"server_id", server_id},
+                 {"central_url", "http://" + local(site.central_port)},
+                 {"anchor", site.dir + "/central/anchor.json"},
+                 {"trust_root", site.dir + "/trust/root.pem"},
+                 {"auth_cert", ss_dir + "/auth.pem"},
+                 {"auth_key", ss_dir + "/auth.key"},
+                 {"tls_cert", ss_dir + "/auth.pem"},
+                 {"tls_key", ss_dir + "/auth.key"},
+                 {"provider_listen", local(port.provider)},
+                 {"signing_cert", ss_dir + "/signing.pem"},
+                 {"signing_key", ss_dir + "/signing.key"},
+                 {"key_passphrase_file", site.passphrase_file},
+                 {"client_cert." + subsystem_id, backend_cert}};
+  for (const std::string& service : services)
+    ss.settings["backend." + subsystem_id + "/" + service] = "https://" + local(port.registry) + "/" + service;
+  return ss;
+}
+
+}  // namespace
 
 Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const std::string& dir,
                                                           const std::string& passphrase_file,
@@ -244,7 +305,6 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     const DemoExchangePorts::Registry& port = ports.registries[i];
     std::string role_name = std::string("ss-") + info.name;
     std::string ss_dir = dir + "/" + node::RoleStoreName(role_name);
-    std::string server_id = std::string(info.member) + "/ss1";
     // The registry signs its data tracker with the member's signing key, as its
     // security server signs the message log.
     // The registry (the member's information system) and its security server know each
@@ -266,35 +326,38 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                     {"signing_key", ss_dir + "/signing.key"},
                     {"key_passphrase_file", passphrase_file},
                     {"trust_root", dir + "/trust/root.pem"}};
+    if (info.kind == registry::Kind::kTax)
+      reg.settings["validation_service"] = std::string(kSignSubsystem) + "/validate";
     roles.push_back(std::move(reg));
-    ASSIGN_OR_RETURN(std::string auth_sha256, EnsureServerCertificates(ca, ss_dir, passphrase, server_id));
-    ASSIGN_OR_RETURN(exchange::MemberId owner, exchange::ParseMemberId(info.member));
-    exchange::SecurityServer registered{
-        owner, "ss1", "https://" + local(port.provider), auth_sha256, {exchange::ClientId{owner, info.subsystem}}};
-    RETURN_IF_ERROR(central->PutServer(registered));
-
-    node::RoleConfig ss{"exchange", role_name, {}, {}};
-    ss.listen.port = static_cast<uint16_t>(port.consumer);
+    std::vector<std::string> services;
+    for (const registry::ServiceInfo& service : info.services) services.push_back(service.code);
+    ASSIGN_OR_RETURN(node::RoleConfig ss, MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central},
+                                                       info.ClientId(), port, reg_dir + "/tls.pem", services));
     ss.listen.threads = 2;
-    ss.listen.tls = net::TlsServerConfig{ss_dir + "/auth.pem", ss_dir + "/auth.key", dir + "/trust/root.pem"};
-    ss.settings = {{"server_id", server_id},
-                   {"central_url", "http://" + local(ports.central)},
-                   {"anchor", dir + "/central/anchor.json"},
-                   {"trust_root", dir + "/trust/root.pem"},
-                   {"auth_cert", ss_dir + "/auth.pem"},
-                   {"auth_key", ss_dir + "/auth.key"},
-                   {"tls_cert", ss_dir + "/auth.pem"},
-                   {"tls_key", ss_dir + "/auth.key"},
-                   {"provider_listen", local(port.provider)},
-                   {"signing_cert", ss_dir + "/signing.pem"},
-                   {"signing_key", ss_dir + "/signing.key"},
-                   {"key_passphrase_file", passphrase_file},
-                   {"client_cert." + info.ClientId(), reg_dir + "/tls.pem"}};
-    for (const registry::ServiceInfo& service : info.services) {
-      ss.settings["backend." + info.ClientId() + "/" + service.code] =
-          "https://" + local(port.registry) + "/" + service.code;
-    }
     server_roles[info.ClientId()] = role_name;
+    roles.push_back(std::move(ss));
+  }
+  // The signature validation service: its role (the backend) and its security server.
+  {
+    std::string role_name = "ss-sign", ss_dir = dir + "/" + node::RoleStoreName(role_name);
+    std::string sign_dir = dir + "/sign";
+    RETURN_IF_ERROR(
+        EnsureCertificate(ca, dir, sign_dir + "/tls", trust::Profile::kMemberAuth, kSignSubsystem, "").status());
+    node::RoleConfig sign{"sign", "sign", {}, {}};
+    sign.listen.port = static_cast<uint16_t>(ports.sign.registry);
+    sign.listen.tls = net::TlsServerConfig{sign_dir + "/tls.pem", sign_dir + "/tls.key", dir + "/trust/root.pem"};
+    sign.settings = {{"subsystem", kSignSubsystem},
+                     {"exchange_cert", ss_dir + "/auth.pem"},
+                     {"signing_cert", ss_dir + "/signing.pem"},
+                     {"signing_key", ss_dir + "/signing.key"},
+                     {"key_passphrase_file", passphrase_file},
+                     {"trust_root", dir + "/trust/root.pem"},
+                     {"workers", "1"}};
+    roles.push_back(std::move(sign));
+    ASSIGN_OR_RETURN(node::RoleConfig ss,
+                     MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central}, kSignSubsystem,
+                                  ports.sign, sign_dir + "/tls.pem", {"validate", "validations"}));
+    server_roles[kSignSubsystem] = role_name;
     roles.push_back(std::move(ss));
   }
   // The grants live in the providers' security servers' stores.

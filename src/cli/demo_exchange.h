@@ -24,9 +24,11 @@ struct DemoExchangePorts {
   };
   std::vector<Registry> registries;  // in registry::Registries() order
   int embassy = 0;                   // the data embassy (its own process), after the registries
+  Registry sign;                     // the validation service and its security server, after the embassy
   std::vector<int> first;            // the roles before central (status, trust, …): +0, +1, …
   // From --port-base (the `first_roles` from +0, central +3, then three per registry from
-  // +4, then the embassy), or, when it is 0, distinct free ports picked together, so that
+  // +4, then the embassy, then the validation service's three), or, when it is 0, distinct
+  // free ports picked together, so that
   // no role's port can be one the kernel hands another role of the same run.
   static Result<DemoExchangePorts> Pick(int port_base, size_t first_roles);
 };
@@ -38,8 +40,10 @@ struct DemoExchangeOptions {
 
 // The demo exchange: the five base registries (registry/registry.h), each a member of
 // the exchange with its registry role and its security server (auth and signing
-// certificates from the CA), registered in the central registry, and the grants the
-// once-only flows need (deny by default otherwise). Returns the role configs to run.
+// certificates from the CA), and the signature validation service (role sign) as a
+// member of its own behind its security server; registered in the central registry, and
+// the grants the once-only flows need (deny by default otherwise). Returns the role
+// configs to run.
 Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const std::string& dir,
                                                           const std::string& passphrase_file,
                                                           const DemoExchangePorts& ports,
@@ -54,6 +58,10 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
 // Issues DIR/central/signing.{pem,key} from the organisations CA if missing (the key
 // encrypted under the CA passphrase), writes DIR/central/anchor.json, seeds the
 // registry, and returns the central role's settings.
+// The validation service's member: the Information System Authority, subsystem sign.
+inline constexpr const char* kSignMember = "EE/GOV/70006317";
+inline constexpr const char* kSignSubsystem = "EE/GOV/70006317/sign";
+
 Result<std::map<std::string, std::string>> PrepareCentral(CaAccess& ca, const std::string& dir,
                                                           const std::string& passphrase_file);
 

@@ -28,6 +28,8 @@ curl -s $(SS bank) -H 'X-Road-Issue: address check' {{registry-bank}}/notificati
 echo 'I agree to the terms.' > agreement.txt && RIIK_PIN2=01497 {{riik}} sign --dir {{dir}} \
   --token {{dir}}/citizens/38001085718 --in agreement.txt --out agreement.asice   # ASiC-E, as DigiDoc makes
 {{riik}} verify agreement.asice --dir {{dir}}   # who signed, what the TSA and OCSP attest, in words
+curl -s "${TAX[@]}" -H 'Content-Type: application/vnd.etsi.asic-e+zip' --data-binary @agreement.asice \
+  {{ss-tax}}/r1/EE/GOV/70006317/sign/validate | jq '{verdict: .report.verdict, record}'   # the state's validation, logged
 {{riik}} embassy status --dir {{dir}}             # what each store has at the embassy, lag
 {{riik}} embassy verify --archive {{dir}}/embassy-lu/archive
 C={{dir}}/custody; {{riik}} embassy restore --archive {{dir}}/embassy-lu/archive \

@@ -22,6 +22,9 @@ struct RegistryContext {
   class Outbox* outbox = nullptr;       // the population register's: woken after a change
   std::string registry_id;              // the registry's subsystem, e.g. EE/GOV/70000013/population
   std::string operator_token;           // the operator's bearer token for operator routes (empty: none may)
+  // The signature validation service signed documents are checked with, through the
+  // exchange (the tax board: signed returns), e.g. EE/GOV/70006317/sign/validate.
+  std::string validation_service;
 };
 
 // Answers with `answer()` run on a worker (at once on this thread without workers).

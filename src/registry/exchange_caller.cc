@@ -10,23 +10,29 @@ ExchangeCaller::ExchangeCaller(std::string security_server_url, std::string clie
 
 Result<ExchangeAnswer> ExchangeCaller::Get(const std::string& service_id, const std::string& path,
                                            const CallPurpose& purpose) {
-  return Send("GET", service_id, path, "", purpose);
+  return Send("GET", service_id, path, "", "", purpose);
 }
 
 Result<ExchangeAnswer> ExchangeCaller::Post(const std::string& service_id, const std::string& path, const Json& body,
                                             const CallPurpose& purpose) {
-  return Send("POST", service_id, path, body.dump(), purpose);
+  return Send("POST", service_id, path, body.dump(), "application/json", purpose);
+}
+
+Result<ExchangeAnswer> ExchangeCaller::PostBytes(const std::string& service_id, const std::string& path,
+                                                 const std::string& body, const std::string& content_type,
+                                                 const CallPurpose& purpose) {
+  return Send("POST", service_id, path, body, content_type, purpose);
 }
 
 Result<ExchangeAnswer> ExchangeCaller::Send(const std::string& method, const std::string& service_id,
                                             const std::string& path, const std::string& body,
-                                            const CallPurpose& purpose) {
+                                            const std::string& content_type, const CallPurpose& purpose) {
   net::Headers headers;
   headers.Add("X-Road-Client", client_id_);
   if (!purpose.user_id.empty()) headers.Add("X-Road-UserId", purpose.user_id);
   if (!purpose.issue.empty()) headers.Add("X-Road-Issue", purpose.issue);
   const std::string target = "/r1/" + service_id + path;
-  if (!body.empty()) headers.Add("Content-Type", "application/json");
+  if (!body.empty()) headers.Add("Content-Type", content_type);
   auto resp = pool_.Send(url_, method, target, headers, body);
   if (!resp.ok()) return Unavailable("calling " + service_id + " through " + url_ + ": " + resp.status().message());
   auto answer = ParseJson(resp->body);

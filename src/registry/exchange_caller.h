@@ -39,12 +39,16 @@ class ExchangeCaller {
   // POST /r1/SERVICE-ID/PATH with a JSON body; errors as Get.
   Result<ExchangeAnswer> Post(const std::string& service_id, const std::string& path, const Json& body,
                               const CallPurpose& purpose);
+  // POST /r1/SERVICE-ID/PATH with a body of `content_type` (e.g. a signed container for
+  // the validation service); a JSON answer, errors as Get.
+  Result<ExchangeAnswer> PostBytes(const std::string& service_id, const std::string& path, const std::string& body,
+                                   const std::string& content_type, const CallPurpose& purpose);
 
   const std::string& client_id() const { return client_id_; }
 
  private:
   Result<ExchangeAnswer> Send(const std::string& method, const std::string& service_id, const std::string& path,
-                              const std::string& body, const CallPurpose& purpose);
+                              const std::string& body, const std::string& content_type, const CallPurpose& purpose);
   std::string url_;
   std::string client_id_;
   net::ClientPool pool_;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "crypto/sha256.h"
 #include "net/bearer_gate.h"
 #include "registry/notifications.h"
 #include "registry/params.h"
@@ -178,9 +179,10 @@ Result<Json> PrefilledReturn(RegistryContext& context, const std::string& person
   return answer;
 }
 
-// Moves a stored return from status `from` to `to`, stamping `<to>_at`.
+// Moves a stored return from status `from` to `to`, stamping `<to>_at` and adding
+// `annotation`'s fields (the signature of a submitted return).
 Result<Json> AdvanceReturn(store::Store& store, const std::string& person, int64_t year, const std::string& from,
-                           const std::string& to) {
+                           const std::string& to, const Json& annotation = Json::object()) {
   Json answer;
   RETURN_IF_ERROR(
       store
@@ -197,6 +199,7 @@ Result<Json> AdvanceReturn(store::Store& store, const std::string& person, int64
             UnixMicros now = NowMicros();
             doc["status"] = to;
             doc[to + "_at"] = FormatRfc3339(now);
+            for (const auto& [key, value] : annotation.items()) doc[key] = value;
             ASSIGN_OR_RETURN(std::string text, CanonicalJson(doc));
             answer = doc;
             return txn.Put(
@@ -205,6 +208,68 @@ Result<Json> AdvanceReturn(store::Store& store, const std::string& person, int64
           })
           .status());
   return answer;
+}
+
+constexpr const char* kAsicMediaType = "application/vnd.etsi.asic-e+zip";
+
+// The stored draft's canonical text, the document the citizen signs (GET answers it).
+Result<std::string> DraftText(store::Store& store, const std::string& person, int64_t year) {
+  ASSIGN_OR_RETURN(auto rows, store.Query("SELECT status, document FROM " + kReturns + " WHERE person = ? AND year = ?",
+                                          {person, year}));
+  const std::string which = "the " + std::to_string(year) + " return of " + person;
+  if (rows.empty()) return NotFound("no draft of " + which + " yet: GET it first to have the pre-filled draft");
+  std::string status = TextOr(rows[0], "status");
+  if (status != "draft")
+    return FailedPrecondition(which + " is " + status + (status == "submitted" ? " already" : "") +
+                              "; only a draft return can become submitted");
+  return TextOr(rows[0], "document");
+}
+
+// Submitting a return: only as an ASiC-E container in which the citizen signed the
+// draft exactly as the board gave it, and only as the validation service judges it
+// (through the exchange, recorded in its log); the board never checks a signature itself.
+Result<Json> SubmitSigned(RegistryContext& c, const std::string& person, int64_t year, const std::string& container) {
+  if (!c.exchange || c.validation_service.empty())
+    return Unavailable("the tax board is not connected to the signature validation service");
+  ASSIGN_OR_RETURN(std::string draft, DraftText(c.store, person, year));
+  const std::string draft_sha256 = DigestHex(Sha256(draft));
+  auto answer = c.exchange->PostBytes(
+      c.validation_service, "", container, kAsicMediaType,
+      CallPurpose{"EE" + person, "Income Tax Act: a signed income tax return for " + std::to_string(year)});
+  if (!answer.ok()) return Unavailable("the validation service could not be asked: " + answer.status().message());
+  const Json& report = answer->body.value("report", Json::object());
+  auto refuse = [&](const std::string& why) {
+    return InvalidArgument("the container is not the " + std::to_string(year) + " return signed by " + person + ": " +
+                           why);
+  };
+  std::string verdict = report.value("verdict", "");
+  if (report.value("container_sha256", "") != DigestHex(Sha256(container)))
+    return Unavailable("the validation service judged another container");
+  if (verdict != "VALID" && verdict != "WARNING") {
+    std::string why = report.value("container_error", "");
+    for (const auto& sig : report.value("signatures", Json::array()))
+      for (const auto& e : sig.value("errors", Json::array())) why += (why.empty() ? "" : "; ") + e.get<std::string>();
+    return refuse("the validation service says " + verdict + (why.empty() ? "" : " (" + why + ")"));
+  }
+  std::map<std::string, std::string> file_sha256;
+  for (const auto& f : report.value("files", Json::array())) file_sha256[f.value("name", "")] = f.value("sha256", "");
+  for (const auto& sig : report.value("signatures", Json::array())) {
+    std::string sig_verdict = sig.value("verdict", "");
+    if ((sig_verdict != "VALID" && sig_verdict != "WARNING") || sig.value("signer_id", "") != "PNOEE-" + person)
+      continue;
+    for (const auto& name : sig.value("signed_files", Json::array())) {
+      if (file_sha256[name.get<std::string>()] != draft_sha256) continue;
+      Json signature = {{"container_sha256", report.value("container_sha256", "")},
+                        {"signer_id", sig.value("signer_id", "")},
+                        {"signed_at", sig.value("timestamp_time", Json())},
+                        {"validation",
+                         {{"service", c.validation_service},
+                          {"x_road_id", answer->xroad_id},
+                          {"record", answer->body.value("record", Json::object())}}}};
+      return AdvanceReturn(c.store, person, year, "draft", "submitted", Json{{"signature", signature}});
+    }
+  }
+  return refuse("no valid signature of " + person + " covers the draft as the board gave it");
 }
 
 // A return route: the year checked, then `act` (on a worker, the access recorded).
@@ -216,16 +281,30 @@ void AddReturnRoute(net::Router& router, RegistryContext& context, const char* m
                      auto year = ParseYear(req.Param("year"));
                      if (!year.ok()) return net::ErrorResponse(year.status());
                      Result<Json> doc = act(c, inquiry.person, *year);
-                     return doc.ok() ? net::JsonResponse(*doc) : net::ErrorResponse(doc.status());
+                     if (!doc.ok()) return net::ErrorResponse(doc.status());
+                     // Canonical JSON: the bytes the board stores, which a citizen signs as they are.
+                     auto text = CanonicalJson(*doc);
+                     if (!text.ok()) return net::ErrorResponse(text.status());
+                     net::HttpResponse response;
+                     response.body = std::move(*text);
+                     return response;
                    });
 }
 
 void AddReturnRoutes(net::Router& router, RegistryContext& context) {
   AddReturnRoute(router, context, "GET", "/return/{code}/{year}", PrefilledReturn);
-  AddReturnRoute(router, context, "POST", "/return/{code}/{year}/submit",
-                 [](RegistryContext& c, const std::string& person, int64_t year) {
-                   return AdvanceReturn(c.store, person, year, "draft", "submitted");
-                 });
+  AddPersonalRoute(router, context, "POST", "/return/{code}/{year}/submit", "return", {"income tax return"},
+                   [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest& req) {
+                     auto year = ParseYear(req.Param("year"));
+                     if (!year.ok()) return net::ErrorResponse(year.status());
+                     if (req.headers.Get("Content-Type") != kAsicMediaType)
+                       return net::JsonError(415, "unsupported_media_type",
+                                             "submit the return signed: the draft as GET gave it, in an ASiC-E "
+                                             "container (riik sign), Content-Type " +
+                                                 std::string(kAsicMediaType));
+                     Result<Json> doc = SubmitSigned(c, inquiry.person, *year, req.body);
+                     return doc.ok() ? net::JsonResponse(*doc) : net::ErrorResponse(doc.status());
+                   });
   AddReturnRoute(router, context, "POST", "/return/{code}/{year}/accept",
                  [](RegistryContext& c, const std::string& person, int64_t year) {
                    return AdvanceReturn(c.store, person, year, "submitted", "accepted");

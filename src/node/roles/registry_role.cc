@@ -142,6 +142,7 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
   service->exchange_pins_ = std::move(pins);
   std::string dir = node.config().data_dir + "/" + store_name;
   ASSIGN_OR_RETURN(service->context().operator_token, LoadOrCreateToken(AdminTokenPath(dir)));
+  service->context().validation_service = role.Setting("validation_service");
   if (!service->exchange_pins_.empty()) {
     // Only the security server calls the services: a connection without a certificate
     // (an operator with the admin token) reaches the operator routes alone.

@@ -16,6 +16,9 @@
 //                     certificate and key for the data tracker's signed tree heads (no
 //                     signing_cert: no tracker, with a warning); tsa_url for their
 //                     timestamps (default: the trust role of this process)
+//   validation_service  the signature validation service signed documents go to, through
+//                     the exchange (the tax board's signed returns), e.g.
+//                     EE/GOV/70006317/sign/validate; none: signed submissions answer 503
 #pragma once
 
 #include <memory>
