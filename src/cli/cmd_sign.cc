@@ -229,7 +229,7 @@ void AddVerify(CLI::App& app, int& exit_code) {
     for (auto& anchor : anchors) o.trust_anchors.push_back(anchor.get());
     sign::VerificationReport report = sign::VerifyContainer(*bytes, o);
     if (*json) {
-      std::printf("%s\n", sign::ReportJson(report).dump(2).c_str());
+      std::printf("%s\n", sign::ReportJson(report).dump(2, ' ', false, Json::error_handler_t::replace).c_str());
     } else {
       std::printf("%s", sign::ReportText(report, *container).c_str());
     }

@@ -68,7 +68,8 @@ std::string Base64Encode(std::string_view bytes) {
 }
 
 Result<Bytes> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return InvalidArgument("base64 length " + std::to_string(text.size()) + " is not a multiple of 4");
+  if (text.size() % 4 != 0)
+    return InvalidArgument("base64 length " + std::to_string(text.size()) + " is not a multiple of 4");
   Bytes out;
   out.reserve(text.size() / 4 * 3);
   for (size_t i = 0; i < text.size(); i += 4) {
@@ -103,10 +104,14 @@ bool IsValidUtf8(std::string_view text) {
     }
     size_t len;
     uint32_t cp;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    else return false;
+    if ((c & 0xE0) == 0xC0)
+      len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      len = 4, cp = c & 0x07;
+    else
+      return false;
     if (i + len > text.size()) return false;
     for (size_t k = 1; k < len; ++k) {
       unsigned char cc = static_cast<unsigned char>(text[i + k]);
@@ -118,6 +123,13 @@ bool IsValidUtf8(std::string_view text) {
     i += len;
   }
   return true;
+}
+
+std::string_view Utf8Prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;  // text[n] continues a character
+  return text.substr(0, n);
 }
 
 }  // namespace riik

@@ -24,4 +24,8 @@ Result<Bytes> Base64Decode(std::string_view text);
 // U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// The longest prefix of `text` of at most `max_bytes` that does not split a UTF-8
+// character (text that is valid UTF-8 stays valid).
+std::string_view Utf8Prefix(std::string_view text, size_t max_bytes);
+
 }  // namespace riik

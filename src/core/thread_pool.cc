@@ -1,5 +1,9 @@
 #include "core/thread_pool.h"
 
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
 namespace riik {
 
 ThreadPool::ThreadPool(int threads) {
@@ -37,7 +41,15 @@ void ThreadPool::Work() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    task();
+    // A task that throws (a bug, or a library's exception on bad input) must not take
+    // the process down: it is logged, and its request is answered 500 by its Responder.
+    try {
+      task();
+    } catch (const std::exception& e) {
+      spdlog::error("a worker's task failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("a worker's task failed with an unknown exception");
+    }
   }
 }
 

@@ -228,27 +228,23 @@ Result<std::string> DraftText(store::Store& store, const std::string& person, in
 // Submitting a return: only as an ASiC-E container in which the citizen signed the
 // draft exactly as the board gave it, and only as the validation service judges it
 // (through the exchange, recorded in its log); the board never checks a signature itself.
-Result<Json> SubmitSigned(RegistryContext& c, const std::string& person, int64_t year, const std::string& container) {
-  if (!c.exchange || c.validation_service.empty())
-    return Unavailable("the tax board is not connected to the signature validation service");
-  ASSIGN_OR_RETURN(std::string draft, DraftText(c.store, person, year));
-  const std::string draft_sha256 = DigestHex(Sha256(draft));
-  auto answer = c.exchange->PostBytes(
-      c.validation_service, "", container, kAsicMediaType,
-      CallPurpose{"EE" + person, "Income Tax Act: a signed income tax return for " + std::to_string(year)});
-  if (!answer.ok()) return Unavailable("the validation service could not be asked: " + answer.status().message());
-  const Json& report = answer->body.value("report", Json::object());
+// The return, submitted if the validation service's answer shows `person` signed the
+// stored draft (whose SHA-256 is `draft_sha256`) in exactly this container.
+Result<Json> AcceptIfSigned(RegistryContext& c, const std::string& person, int64_t year, const std::string& container,
+                            const std::string& draft_sha256, const ExchangeAnswer& answer) {
+  const Json& report = answer.body.value("report", Json::object());
   auto refuse = [&](const std::string& why) {
     return InvalidArgument("the container is not the " + std::to_string(year) + " return signed by " + person + ": " +
                            why);
   };
   std::string verdict = report.value("verdict", "");
   if (report.value("container_sha256", "") != DigestHex(Sha256(container)))
-    return Unavailable("the validation service judged another container");
+    return Internal("the validation service judged another container");
   if (verdict != "VALID" && verdict != "WARNING") {
     std::string why = report.value("container_error", "");
     for (const auto& sig : report.value("signatures", Json::array()))
-      for (const auto& e : sig.value("errors", Json::array())) why += (why.empty() ? "" : "; ") + e.get<std::string>();
+      for (const auto& e : sig.value("errors", Json::array()))
+        if (e.is_string()) why += (why.empty() ? "" : "; ") + e.get<std::string>();
     return refuse("the validation service says " + verdict + (why.empty() ? "" : " (" + why + ")"));
   }
   std::map<std::string, std::string> file_sha256;
@@ -258,18 +254,38 @@ Result<Json> SubmitSigned(RegistryContext& c, const std::string& person, int64_t
     if ((sig_verdict != "VALID" && sig_verdict != "WARNING") || sig.value("signer_id", "") != "PNOEE-" + person)
       continue;
     for (const auto& name : sig.value("signed_files", Json::array())) {
-      if (file_sha256[name.get<std::string>()] != draft_sha256) continue;
+      if (!name.is_string() || file_sha256[name.get<std::string>()] != draft_sha256) continue;
       Json signature = {{"container_sha256", report.value("container_sha256", "")},
                         {"signer_id", sig.value("signer_id", "")},
                         {"signed_at", sig.value("timestamp_time", Json())},
                         {"validation",
                          {{"service", c.validation_service},
-                          {"x_road_id", answer->xroad_id},
-                          {"record", answer->body.value("record", Json::object())}}}};
+                          {"x_road_id", answer.xroad_id},
+                          {"record", answer.body.value("record", Json::object())}}}};
       return AdvanceReturn(c.store, person, year, "draft", "submitted", Json{{"signature", signature}});
     }
   }
   return refuse("no valid signature of " + person + " covers the draft as the board gave it");
+}
+
+// Submitting a return: only as an ASiC-E container in which the citizen signed the
+// draft exactly as the board gave it, and only as the validation service judges it
+// (through the exchange, recorded in its log); the board never checks a signature itself.
+Result<Json> SubmitSigned(RegistryContext& c, const std::string& person, int64_t year, const std::string& container) {
+  if (!c.exchange || c.validation_service.empty())
+    return Unavailable("the tax board is not connected to the signature validation service");
+  ASSIGN_OR_RETURN(std::string draft, DraftText(c.store, person, year));
+  auto answer = c.exchange->PostBytes(
+      c.validation_service, "", container, kAsicMediaType,
+      CallPurpose{"EE" + person, "Income Tax Act: a signed income tax return for " + std::to_string(year)});
+  if (answer.status().code() == Code::kInvalidArgument)
+    return InvalidArgument("the validation service refused the container: " + answer.status().message());
+  if (!answer.ok()) return Unavailable("the validation service could not be asked: " + answer.status().message());
+  try {
+    return AcceptIfSigned(c, person, year, container, DigestHex(Sha256(draft)), *answer);
+  } catch (const Json::exception& e) {
+    return Internal(std::string("the validation service's answer is malformed: ") + e.what());
+  }
 }
 
 // A return route: the year checked, then `act` (on a worker, the access recorded).

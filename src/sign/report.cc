@@ -5,8 +5,39 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
+
 namespace riik::sign {
 namespace {
+
+// Text from untrusted input (names in certificates, entry names, values echoed in
+// reasons) as valid UTF-8 without control characters: each invalid byte or control
+// character becomes U+FFFD, so no report can carry bytes a JSON encoder or a terminal
+// would choke on or act upon.
+std::string Clean(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n > 0 && i + n <= text.size() && IsValidUtf8(text.substr(i, n)) && c >= 0x20 && c != 0x7f;
+    if (ok && n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) ok = false;  // C1 controls
+    if (!ok) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::vector<std::string> Clean(const std::vector<std::string>& texts) {
+  std::vector<std::string> out;
+  for (const std::string& t : texts) out.push_back(Clean(t));
+  return out;
+}
 
 std::string TimeOrDash(UnixMicros t) { return t == 0 ? "-" : FormatRfc3339(t).substr(0, 19) + "Z"; }
 
@@ -19,22 +50,24 @@ std::string Joined(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string ReportText(const VerificationReport& report, std::string_view container_name) {
-  std::string out = fmt::format("Container {} (SHA-256 {})\n", container_name, report.container_sha256);
-  for (const auto& f : report.files) out += fmt::format("  file {} ({}, {} bytes)\n", f.name, f.media_type, f.size);
-  if (!report.container_error.empty()) out += fmt::format("  {}\n", report.container_error);
+  std::string out = fmt::format("Container {} (SHA-256 {})\n", Clean(container_name), report.container_sha256);
+  for (const auto& f : report.files)
+    out += fmt::format("  file {} ({}, {} bytes)\n", Clean(f.name), Clean(f.media_type), f.size);
+  if (!report.container_error.empty()) out += fmt::format("  {}\n", Clean(report.container_error));
   for (const SignatureReport& s : report.signatures) {
-    out += fmt::format("Signature {} ({}): {}\n", s.id.empty() ? "?" : s.id, s.file, VerdictName(s.verdict));
+    out +=
+        fmt::format("Signature {} ({}): {}\n", s.id.empty() ? "?" : Clean(s.id), Clean(s.file), VerdictName(s.verdict));
     if (!s.signer.empty())
-      out += fmt::format("  signer      {}{}\n", s.signer, s.signer_id.empty() ? "" : ", " + s.signer_id);
+      out += fmt::format("  signer      {}{}\n", Clean(s.signer), s.signer_id.empty() ? "" : ", " + Clean(s.signer_id));
     if (!s.signing_time.empty())
-      out += fmt::format("  signed at   {} (as the signer's computer said)\n", s.signing_time);
+      out += fmt::format("  signed at   {} (as the signer's computer said)\n", Clean(s.signing_time));
     if (s.timestamp_time) out += fmt::format("  timestamp   {} (attested by the TSA)\n", TimeOrDash(s.timestamp_time));
     if (s.ocsp_time) out += fmt::format("  OCSP        {} (the certificate was valid then)\n", TimeOrDash(s.ocsp_time));
-    out += fmt::format("  files       {}\n", Joined(s.signed_files));
+    out += fmt::format("  files       {}\n", Joined(Clean(s.signed_files)));
     for (UnixMicros t : s.archive_times) out += fmt::format("  archived    {} (an archive timestamp)\n", TimeOrDash(t));
     if (!s.profile.empty()) out += fmt::format("  profile     XAdES-BASELINE-{}\n", s.profile);
-    for (const std::string& e : s.errors) out += fmt::format("  error: {}\n", e);
-    for (const std::string& w : s.warnings) out += fmt::format("  warning: {}\n", w);
+    for (const std::string& e : s.errors) out += fmt::format("  error: {}\n", Clean(e));
+    for (const std::string& w : s.warnings) out += fmt::format("  warning: {}\n", Clean(w));
   }
   bool ok = report.verdict == Verdict::kValid || report.verdict == Verdict::kWarning;
   out += fmt::format("Validation: {} ({})\n", ok ? "OK" : "FAILED", VerdictName(report.verdict));
@@ -43,22 +76,23 @@ std::string ReportText(const VerificationReport& report, std::string_view contai
 
 Json ReportJson(const VerificationReport& report) {
   Json j = {{"verdict", VerdictName(report.verdict)}, {"container_sha256", report.container_sha256}};
-  if (!report.container_error.empty()) j["container_error"] = report.container_error;
+  if (!report.container_error.empty()) j["container_error"] = Clean(report.container_error);
   j["files"] = Json::array();
   for (const auto& f : report.files)
-    j["files"].push_back({{"name", f.name}, {"media_type", f.media_type}, {"size", f.size}, {"sha256", f.sha256}});
+    j["files"].push_back(
+        {{"name", Clean(f.name)}, {"media_type", Clean(f.media_type)}, {"size", f.size}, {"sha256", f.sha256}});
   j["signatures"] = Json::array();
   for (const SignatureReport& s : report.signatures) {
-    Json sj = {{"file", s.file},
-               {"id", s.id},
+    Json sj = {{"file", Clean(s.file)},
+               {"id", Clean(s.id)},
                {"verdict", VerdictName(s.verdict)},
-               {"signer", s.signer},
-               {"signer_id", s.signer_id},
-               {"signing_time", s.signing_time},
+               {"signer", Clean(s.signer)},
+               {"signer_id", Clean(s.signer_id)},
+               {"signing_time", Clean(s.signing_time)},
                {"profile", s.profile},
-               {"signed_files", s.signed_files},
-               {"errors", s.errors},
-               {"warnings", s.warnings}};
+               {"signed_files", Clean(s.signed_files)},
+               {"errors", Clean(s.errors)},
+               {"warnings", Clean(s.warnings)}};
     sj["timestamp_time"] = s.timestamp_time ? Json(FormatRfc3339(s.timestamp_time)) : Json(nullptr);
     sj["ocsp_time"] = s.ocsp_time ? Json(FormatRfc3339(s.ocsp_time)) : Json(nullptr);
     sj["archive_times"] = Json::array();

@@ -59,7 +59,7 @@ uint32_t Le(std::string_view b, size_t at, int bytes) {
 
 // Reads one entry whole, counting the bytes inflated against the limits.
 Result<std::string> ReadEntry(zip_t* za, zip_uint64_t index, const zip_stat_t& st, const std::string& name,
-                              const ZipLimits& limits, uint64_t& total) {
+                              const ZipLimits& limits, uint64_t archive_bytes, uint64_t& total) {
   ZipFileHandle file(zip_fopen_index(za, index, 0));
   if (!file) return InvalidArgument("the entry " + name + " cannot be read: " + zip_strerror(za));
   std::string content;
@@ -76,6 +76,10 @@ Result<std::string> ReadEntry(zip_t* za, zip_uint64_t index, const zip_stat_t& s
     if (content.size() > limits.max_entry_bytes)
       return ResourceExhausted("the entry " + name + " is larger than " + std::to_string(limits.max_entry_bytes) +
                                " bytes");
+    // Many small entries, each under the per-entry check, inflating together.
+    if (total > kRatioCheckedAbove && total / std::max<uint64_t>(archive_bytes, 1) > limits.max_ratio)
+      return ResourceExhausted("the archive inflates more than " + std::to_string(limits.max_ratio) +
+                               " times its size (a ZIP bomb?)");
     if (total > limits.max_total_bytes)
       return ResourceExhausted("the archive's entries are larger than " + std::to_string(limits.max_total_bytes) +
                                " bytes in all");
@@ -152,7 +156,7 @@ Result<std::vector<ZipEntry>> ReadZip(std::string_view archive, const ZipLimits&
       if (st.size != 0) return InvalidArgument("the directory entry " + name + " has content");
       continue;
     }
-    ASSIGN_OR_RETURN(std::string content, ReadEntry(za.get(), i, st, name, limits, total));
+    ASSIGN_OR_RETURN(std::string content, ReadEntry(za.get(), i, st, name, limits, archive.size(), total));
     bool stored = (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE;
     entries.push_back(ZipEntry{std::move(name), std::move(content), stored});
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "crypto/json_fields.h"
 #include "crypto/sha256.h"
 #include "transparency/record_leaf.h"
@@ -36,8 +37,17 @@ ValidationRecord RecordOf(const sign::VerificationReport& report, std::string_vi
   r.container_sha256 = report.container_sha256;
   r.verdict = std::string(sign::VerdictName(report.verdict));
   for (const sign::SignatureReport& s : report.signatures) {
-    SignatureSummary summary{s.id, std::string(sign::VerdictName(s.verdict)), s.signer_id, s.timestamp_time, {}};
-    for (const std::string& name : s.signed_files) summary.files.push_back(SignedFile{name, digests[name]});
+    if (r.signatures.size() == 64) break;  // the record's limit; the report's hash covers every one
+    // Who signed what is recorded only for a signature that held: an invalid one's
+    // certificate and files are nobody's word.
+    bool held = s.verdict == sign::Verdict::kValid || s.verdict == sign::Verdict::kWarning;
+    SignatureSummary summary{std::string(Utf8Prefix(s.id, 64)),
+                             std::string(sign::VerdictName(s.verdict)),
+                             held ? std::string(Utf8Prefix(s.signer_id, 256)) : "",
+                             held ? s.timestamp_time : 0,
+                             {}};
+    if (held)
+      for (const std::string& name : s.signed_files) summary.files.push_back(SignedFile{name, digests[name]});
     r.signatures.push_back(std::move(summary));
   }
   r.report_sha256 = std::string(report_sha256);

@@ -1,7 +1,9 @@
 // core: encodings, canonical JSON, metrics rendering, log redaction, Status.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "core/encoding.h"
@@ -9,6 +11,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/status.h"
+#include "core/thread_pool.h"
 
 namespace riik {
 namespace {
@@ -105,6 +108,27 @@ TEST(StatusTest, ContextAndMacros) {
   Status s = uses().WithContext("looking up");
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_EQ(s.ToString(), "not_found: looking up: no such person");
+}
+
+}  // namespace
+}  // namespace riik
+
+namespace riik {
+namespace {
+
+TEST(ThreadPoolTest, AThrowingTaskLeavesTheWorkersRunning) {
+  ThreadPool pool(1);
+  std::atomic<int> ran{0};
+  pool.Submit([] { throw std::runtime_error("a bug in one task"); });
+  pool.Submit([&] { ++ran; });
+  pool.Stop();
+  EXPECT_EQ(ran.load(), 1);
+}
+
+TEST(EncodingTest, Utf8PrefixNeverSplitsACharacter) {
+  EXPECT_EQ(Utf8Prefix("Jõeorg", 2), "J");  // "õ" is two bytes
+  EXPECT_EQ(Utf8Prefix("Jõeorg", 3), "Jõ");
+  EXPECT_EQ(Utf8Prefix("abc", 10), "abc");
 }
 
 }  // namespace

@@ -199,6 +199,11 @@ TEST_F(SignatureTest, ChangedFilesAndSignaturesAreInvalidWithTheReason) {
   auto c = ReadContainer(good);
   c->files[1].content = "Annex: some foreign income.\n";
   ExpectVerdict(*WriteContainer(*c), Verdict::kInvalid, "\"lisa.txt\" has changed since it was signed");
+  {
+    VerificationReport changed = Verify(*WriteContainer(*c));
+    EXPECT_EQ(changed.signatures[0].signed_files, std::vector<std::string>{"tuludeklaratsioon 2026.json"})
+        << "a file whose digest does not match is not reported as signed";
+  }
   // A file added after signing, in the manifest too.
   c = ReadContainer(good);
   c->files.push_back(DataFile{"extra.txt", "text/plain", "slipped in"});
@@ -226,6 +231,15 @@ TEST_F(SignatureTest, ChangedFilesAndSignaturesAreInvalidWithTheReason) {
                                                "2020-01-01T00:00:00Z");
                               }),
                 Verdict::kInvalid, "signed properties (signing time, certificate, file types) have been changed");
+  // Both file references under one Id: the second file's media type would go unsigned.
+  ExpectVerdict(EditSignature(good,
+                              [](std::string& xml) {
+                                const std::string second_id = "Id=\"S0-RefId1\"";
+                                size_t second = xml.find(second_id);
+                                ASSERT_NE(second, std::string::npos);
+                                xml.replace(second, second_id.size(), "Id=\"S0-RefId0\"");
+                              }),
+                Verdict::kInvalid, "has no Id of its own");
   // Another certificate in KeyInfo (Jaan's): the signature value is not his.
   auto jaan_cert = jaan_->Certificate(trust::EidKey::kSigning);
   ExpectVerdict(EditSignature(good,
@@ -285,6 +299,7 @@ TEST_F(SignatureTest, OcspFaultsAreNamed) {
   auto cert = mari_->Certificate(trust::EidKey::kSigning);
   ASSERT_TRUE(ca_->Revoke(SerialHex(cert->get()), "keyCompromise").ok());
   ExpectVerdict(with_ocsp(OcspAnswer(1)), Verdict::kInvalid, "was revoked (keyCompromise)");
+  EXPECT_EQ(Verify(with_ocsp(OcspAnswer(1))).signatures[0].ocsp_time, 0) << "a revoking answer vouches for nothing";
   // None at all.
   ExpectVerdict(EditSignature(good,
                               [](std::string& xml) {
@@ -368,6 +383,20 @@ TEST_F(SignatureTest, DISABLED_WriteFuzzCorpus) {
   std::ofstream(std::string(out) + "/valid_signatures0.xml", std::ios::binary) << c.signatures[0].xml;
   auto entries = ReadZip(*bytes);
   std::ofstream(std::string(out) + "/valid_manifest.xml", std::ios::binary) << (*entries)[1].content;
+}
+
+// What a report echoes from hostile input (an entry name in another code page) is made
+// valid UTF-8, so its JSON always serialises.
+TEST_F(SignatureTest, ReportsOfHostileBytesStillSerialise) {
+  std::string bytes = Signed();
+  ASSERT_EQ(bytes.substr(30, 8), "mimetype");
+  bytes[30] = '\xe9';  // "\xe9imetype": not UTF-8
+  VerificationReport r = Verify(bytes);
+  EXPECT_EQ(r.verdict, Verdict::kInvalid);
+  std::string json = ReportJson(r).dump();
+  EXPECT_NE(json.find("\xEF\xBF\xBD"), std::string::npos) << json;
+  std::string text = ReportText(r, "bad\x1b[31m.asice");
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "no terminal escapes pass through";
 }
 
 TEST_F(SignatureTest, AContainerWithoutSignaturesIsNotValid) {

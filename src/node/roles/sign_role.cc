@@ -54,9 +54,13 @@ class SignService : public RoleService {
       sign::VerifyOptions options;
       for (const auto& anchor : anchors_) options.trust_anchors.push_back(anchor.get());
       options.limits.max_archive_bytes = max_bytes_;
+      // What one validation may inflate: a small multiple of the container, never more.
+      options.limits.max_total_bytes = std::min<uint64_t>(uint64_t{64} << 20, uint64_t{8} * max_bytes_);
+      options.limits.max_entry_bytes =
+          std::min<uint64_t>(options.limits.max_entry_bytes, options.limits.max_total_bytes);
       sign::VerificationReport report = sign::VerifyContainer(req.body, options);
       Json report_json = sign::ReportJson(report);
-      std::string report_text = report_json.dump();
+      std::string report_text = report_json.dump(-1, ' ', false, Json::error_handler_t::replace);
       validation::ValidationRecord record = validation::RecordOf(report, DigestHex(Sha256(report_text)));
       record.client = std::string(req.headers.Get("X-Road-Client"));
       record.user_id = std::string(req.headers.Get("X-Road-UserId"));

@@ -41,10 +41,17 @@ Result<UniquePtr<X509>> ParseDerCertificate(std::string_view der) {
   return cert;
 }
 
+// A subject name entry as UTF-8 (whatever its ASN.1 string type), at most 256 bytes.
 std::string NameEntry(X509* cert, int nid) {
-  char buf[256] = {0};
-  if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), nid, buf, sizeof buf) < 0) return "";
-  return buf;
+  X509_NAME* name = X509_get_subject_name(cert);
+  int at = X509_NAME_get_index_by_NID(name, nid, -1);
+  if (at < 0) return "";
+  unsigned char* utf8 = nullptr;
+  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at)));
+  if (n < 0) return "";
+  std::string out(Utf8Prefix(std::string_view(reinterpret_cast<char*>(utf8), static_cast<size_t>(n)), 256));
+  OPENSSL_free(utf8);
+  return out;
 }
 
 // xsd:dateTime in UTC ("2026-12-03T08:15:00Z", optionally with a fraction) as micros.
@@ -251,11 +258,18 @@ void Checker::CheckReferences() {
       Invalid("the signature covers \"" + file->name + "\" twice");
       continue;
     }
-    file_references_[Attribute(ref, "Id")] = file->name;
-    report_.signed_files.push_back(file->name);
+    // Each file's reference needs an Id of its own: its DataObjectFormat names it.
+    std::string ref_id = Attribute(ref, "Id");
+    if (ref_id.empty() || !file_references_.emplace(ref_id, file->name).second) {
+      Invalid("the reference to \"" + file->name + "\" has no Id of its own, so its media type is not signed");
+      continue;
+    }
     auto digest = Hash(*md, file->content);
-    if (!digest.ok() || *digest != *expected)
+    if (!digest.ok() || *digest != *expected) {
       Invalid("the file \"" + file->name + "\" has changed since it was signed");
+      continue;
+    }
+    report_.signed_files.push_back(file->name);  // only files whose digest matched
   }
   if (properties_refs != 1)
     Invalid("the signature must sign its signed properties exactly once (it does " + std::to_string(properties_refs) +
@@ -333,7 +347,10 @@ void Checker::CheckCertificate() {
       }
     }
   }
-  if (!(X509_get_key_usage(signer_.get()) & KU_NON_REPUDIATION))
+  // Without a keyUsage extension OpenSSL reports every usage: DigiDoc requires the
+  // extension, with nonRepudiation in it.
+  if (!(X509_get_extension_flags(signer_.get()) & EXFLAG_KUSAGE) ||
+      !(X509_get_key_usage(signer_.get()) & KU_NON_REPUDIATION))
     Invalid(
         "the signer's certificate is not for signatures (no nonRepudiation key usage): made with the "
         "authentication key?");
@@ -416,7 +433,6 @@ void Checker::CheckOcsp() {
       last = answer.status();
       continue;
     }
-    report_.ocsp_time = answer->produced_at;
     if (answer->status == trust::CertStatus::kRevoked)
       return Invalid("the signer's certificate was revoked (" +
                      std::string(trust::RevocationReasonName(answer->revocation_reason)) + ") at " +
@@ -429,6 +445,7 @@ void Checker::CheckOcsp() {
                      " s before the timestamp; it must come after it");
     if (after > options_.ocsp_error_after_seconds)
       return Invalid("the OCSP answer came " + std::to_string(after / 3600) + " hours after the timestamp");
+    report_.ocsp_time = answer->produced_at;  // an answer that vouches for the certificate
     if (after > options_.ocsp_warn_after_seconds)
       Warn("the OCSP answer came " + std::to_string(after / 60) + " minutes after the timestamp (more than " +
            std::to_string(options_.ocsp_warn_after_seconds / 60) + ")");
