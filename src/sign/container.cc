@@ -41,8 +41,10 @@ Result<Container> ReadContainer(std::string_view bytes, const ZipLimits& limits)
     return InvalidArgument("the container's mimetype is \"" + first.stored_content.substr(0, 80) + "\", not " +
                            std::string(kAsicMediaType));
   ASSIGN_OR_RETURN(std::vector<ZipEntry> entries, ReadZip(bytes, limits));
-  if (entries.empty() || entries.front().name != kMimetypeName)
-    return InvalidArgument("the container's directory does not list \"mimetype\" first");
+  // The directory's first entry must be that same stored mimetype, not another one.
+  if (entries.empty() || entries.front().name != kMimetypeName || !entries.front().stored ||
+      entries.front().content != kAsicMediaType)
+    return InvalidArgument("the container's directory does not list the stored \"mimetype\" first");
 
   Container container;
   const ZipEntry* manifest = nullptr;

@@ -55,7 +55,10 @@ Result<XmlDoc> ParseXml(std::string_view text, std::string_view what, size_t max
   std::string name(what);
   if (text.size() > max_bytes)
     return ResourceExhausted(name + " is larger than " + std::to_string(max_bytes) + " bytes");
-  // Refused before libxml2 sees them: nothing of a DTD is ever parsed.
+  // Only UTF-8 (no UTF-16, which would hide the markup below from this search), and a
+  // document type declaration refused before libxml2 sees it.
+  if (text.find('\0') != std::string_view::npos || text.substr(0, 2) == "\xfe\xff" || text.substr(0, 2) == "\xff\xfe")
+    return InvalidArgument(name + " is not UTF-8");
   if (text.find("<!DOCTYPE") != std::string_view::npos || text.find("<!ENTITY") != std::string_view::npos)
     return InvalidArgument(name + " has a document type declaration; DTDs and entities are refused");
   std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt(xmlNewParserCtxt());

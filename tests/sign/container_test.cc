@@ -163,6 +163,8 @@ TEST(XmlTest, DtdsAndEntitiesAreRefusedBeforeParsing) {
   EXPECT_FALSE(ParseXml(external, "the test").ok());
   EXPECT_NE(ParseXml("<a>&undefined;</a>", "the test").status().message().find("not well-formed"), std::string::npos);
   EXPECT_EQ(ParseXml(std::string(100, ' '), "x", 10).status().code(), Code::kResourceExhausted);
+  std::string utf16("\xff\xfe<\0x\0/\0>\0", 10);
+  EXPECT_NE(ParseXml(utf16, "the test").status().message().find("not UTF-8"), std::string::npos);
 }
 
 TEST(XmlTest, CanonicalFormOfASubtreeCarriesItsInScopeNamespaces) {
