@@ -74,6 +74,15 @@ expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/
   "$(url registry-bank)/notify"
 pass "registries: no certificate or another member's gets nothing; rules need the operator; /notify only via the exchange"
 
+# The signature validation service, like a registry, answers its own security server only.
+SIGN=$(url sign)
+expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/vnd.etsi.asic-e+zip' \
+  --data-binary 'PK' "$SIGN/validate"
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' "$SIGN/validations/$(printf '0%.0s' $(seq 64))") || true
+[ "$code" = 403 ] && jq -e '.type == "client_certificate_refused"' "$WORK/b" >/dev/null ||
+  fail "the validation service and the tax board's own certificate: $code $(head -c 200 "$WORK/b")"
+pass "the validation service: no certificate or a member's own gets nothing; members reach it through the exchange"
+
 # Purpose and identity checks that mean something (through the exchange, as the tax board).
 POP="$(url ss-tax)/r1/EE/GOV/70000013/population/person/$CODE"
 as_tax() { is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' "$@"; }

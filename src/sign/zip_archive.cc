@@ -8,6 +8,8 @@
 #include <memory>
 #include <set>
 
+#include "core/encoding.h"
+
 namespace riik::sign {
 namespace {
 
@@ -30,19 +32,6 @@ std::string ErrorText(zip_error_t* error) {
   std::string text = zip_error_strerror(error);
   zip_error_fini(error);
   return text;
-}
-
-bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    if (n == 2 && c < 0xC2) return false;  // overlong
-    i += n;
-  }
-  return true;
 }
 
 std::string Lower(std::string_view s) {
@@ -98,7 +87,7 @@ Status CheckEntryName(std::string_view name, size_t max_bytes) {
   if (name.empty()) return InvalidArgument("an entry has an empty name");
   if (name.size() > max_bytes)
     return InvalidArgument("the entry name " + shown + "... is longer than " + std::to_string(max_bytes) + " bytes");
-  if (!ValidUtf8(name)) return InvalidArgument("the entry name " + shown + " is not UTF-8");
+  if (!IsValidUtf8(name)) return InvalidArgument("the entry name " + shown + " is not UTF-8");
   for (unsigned char c : name)
     if (c < 0x20 || c == 0x7f) return InvalidArgument("the entry name " + shown + " has a control character");
   if (name.find('\\') != std::string_view::npos) return InvalidArgument("the entry name " + shown + " has a backslash");
