@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   Must(sign::AddSignature(container, signer, options), "signing");
   const std::string bytes = Must(sign::WriteContainer(container), "writing the container");
   sign::VerifyOptions verify;
-  verify.trust_anchors = {ca->root_certificate()};
+  verify.trust = sign::TrustAnchors::FromRoots({ca->root_certificate()});
   if (sign::VerifyContainer(bytes, verify).verdict != sign::Verdict::kValid) {
     std::fprintf(stderr, "sign_verify_bench: the container does not verify\n");
     return 1;

@@ -17,6 +17,7 @@
 #include "sign/container.h"
 #include "sign/report.h"
 #include "sign/signer.h"
+#include "sign/trust_anchors.h"
 #include "sign/verify.h"
 #include "trust/http_ocsp.h"
 #include "trust/http_timestamper.h"
@@ -189,12 +190,18 @@ void AddSign(CLI::App& app, int& exit_code) {
 void AddVerify(CLI::App& app, int& exit_code) {
   auto container = std::make_shared<std::string>();
   auto roots = std::make_shared<std::vector<std::string>>();
+  auto tsl = std::make_shared<std::string>();
+  auto tsl_signer = std::make_shared<std::string>();
   auto dir = std::make_shared<std::string>("riik-data");
   auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("verify", "Check an ASiC-E container's signatures, with reasons in plain words");
   cmd->add_option("container", *container, "The container (.asice, .bdoc)")->required();
   cmd->add_option("--root", *roots, "A trusted root certificate (PEM); repeatable. Default DIR/trust/root.pem");
   cmd->add_option("--dir", *dir, "Data directory of `riik up` (for its root certificate)")->capture_default_str();
+  cmd->add_option("--tsl", *tsl,
+                  "Trust the services of this trusted list (ETSI TS 119 612 XML) instead of roots, as DigiDoc does");
+  cmd->add_option("--tsl-signer", *tsl_signer,
+                  "The trusted list's signing certificate (PEM): the list must be signed by it");
   cmd->add_flag("--json", *json, "Print the report as JSON (docs/signatures.md)");
   cmd->footer(
       "Checks what DigiDoc checks: the container's structure, that every file is signed and\n"
@@ -206,19 +213,25 @@ void AddVerify(CLI::App& app, int& exit_code) {
       "Examples:\n"
       "  riik verify contract.asice\n"
       "  riik verify contract.asice --json | jq '.signatures[].verdict'\n"
-      "  riik verify contract.asice --root riik-data/trust/root.pem");
+      "  riik verify contract.asice --root riik-data/trust/root.pem\n"
+      "  riik verify contract.asice --tsl riik-data/trust/tsl.xml --tsl-signer riik-data/trust/tsl-org.pem");
   cmd->callback([=, &exit_code] {
     std::vector<std::string> paths = *roots;
     if (paths.empty()) paths.push_back(*dir + "/trust/root.pem");
-    std::vector<UniquePtr<X509>> anchors;
-    for (const std::string& path : paths) {
-      auto pem = ReadFile(path);
-      auto certs = pem.ok() ? ParseCertificatesPem(*pem) : Result<std::vector<UniquePtr<X509>>>(pem.status());
-      if (!certs.ok()) {
-        exit_code = Fail("verify", "", certs.status().WithContext("trusted root " + path));
-        return;
-      }
-      for (auto& c : *certs) anchors.push_back(std::move(c));
+    if (!tsl->empty() && !roots->empty()) {
+      exit_code = Fail("verify", "", InvalidArgument("give either --root or --tsl, not both"));
+      return;
+    }
+    if (!tsl->empty() && tsl_signer->empty()) {
+      exit_code = Fail("verify", "",
+                       InvalidArgument("--tsl needs --tsl-signer: a list is believed only with its signer pinned"));
+      return;
+    }
+    auto trust =
+        tsl->empty() ? sign::TrustFromRootFiles(paths) : sign::TrustFromTrustedListFile(*tsl, *tsl_signer, NowMicros());
+    if (!trust.ok()) {
+      exit_code = Fail("verify", "", trust.status());
+      return;
     }
     auto bytes = ReadFile(*container);
     if (!bytes.ok()) {
@@ -226,7 +239,7 @@ void AddVerify(CLI::App& app, int& exit_code) {
       return;
     }
     sign::VerifyOptions o;
-    for (auto& anchor : anchors) o.trust_anchors.push_back(anchor.get());
+    o.trust = trust->anchors;
     sign::VerificationReport report = sign::VerifyContainer(*bytes, o);
     if (*json) {
       std::printf("%s\n", sign::ReportJson(report).dump(2, ' ', false, Json::error_handler_t::replace).c_str());

@@ -2,9 +2,9 @@
 #include "crypto/x509.h"
 
 #include <openssl/conf.h>
-#include <openssl/err.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
@@ -34,9 +34,7 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-const EVP_MD* DigestFor(EVP_PKEY* key) {
-  return EVP_PKEY_get_bits(key) > 256 ? EVP_sha384() : EVP_sha256();
-}
+const EVP_MD* DigestFor(EVP_PKEY* key) { return EVP_PKEY_get_bits(key) > 256 ? EVP_sha384() : EVP_sha256(); }
 
 Result<std::string> BioString(BIO* bio) {
   char* data = nullptr;
@@ -69,8 +67,8 @@ Result<UniquePtr<X509>> IssueCertificate(const CertificateSpec& spec, EVP_PKEY* 
   } else {
     ASSIGN_OR_RETURN(serial, HexDecode(spec.serial_hex));
   }
-  UniquePtr<BIGNUM> bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(serial.data()), static_cast<int>(serial.size()),
-                                 nullptr));
+  UniquePtr<BIGNUM> bn(
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(serial.data()), static_cast<int>(serial.size()), nullptr));
   if (!bn || !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get()))) return Internal("setting serial");
   RETURN_IF_ERROR(SetTime(X509_getm_notBefore(cert.get()), spec.not_before));
   RETURN_IF_ERROR(SetTime(X509_getm_notAfter(cert.get()), spec.not_after));
@@ -86,7 +84,8 @@ Result<UniquePtr<X509>> IssueCertificate(const CertificateSpec& spec, EVP_PKEY* 
   X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
 
   X509* ext_issuer = issuer ? issuer : cert.get();
-  if (!spec.basic_constraints.empty()) RETURN_IF_ERROR(AddExtension(cert.get(), ext_issuer, "basicConstraints", spec.basic_constraints));
+  if (!spec.basic_constraints.empty())
+    RETURN_IF_ERROR(AddExtension(cert.get(), ext_issuer, "basicConstraints", spec.basic_constraints));
   if (!spec.key_usage.empty()) RETURN_IF_ERROR(AddExtension(cert.get(), ext_issuer, "keyUsage", spec.key_usage));
   if (!spec.extended_key_usage.empty()) {
     RETURN_IF_ERROR(AddExtension(cert.get(), ext_issuer, "extendedKeyUsage", spec.extended_key_usage));
@@ -103,7 +102,8 @@ Result<UniquePtr<X509>> IssueCertificate(const CertificateSpec& spec, EVP_PKEY* 
   if (!spec.policy_oids.empty()) {
     RETURN_IF_ERROR(AddExtension(cert.get(), ext_issuer, "certificatePolicies", Join(spec.policy_oids, ",")));
   }
-  for (const auto& [ext, value] : spec.extra_extensions) RETURN_IF_ERROR(AddExtension(cert.get(), ext_issuer, ext, value));
+  for (const auto& [ext, value] : spec.extra_extensions)
+    RETURN_IF_ERROR(AddExtension(cert.get(), ext_issuer, ext, value));
 
   EVP_PKEY* signer = issuer_key ? issuer_key : subject_key;
   if (X509_sign(cert.get(), signer, DigestFor(signer)) == 0) return Internal("signing certificate: " + OpenSslErrors());
@@ -157,10 +157,21 @@ Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem) {
   return cert;
 }
 
+Result<UniquePtr<X509>> ParseCertificateDer(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  UniquePtr<X509> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert || p != reinterpret_cast<const unsigned char*>(der.data() + der.size())) {
+    ERR_clear_error();
+    return InvalidArgument("not a DER certificate");
+  }
+  return cert;
+}
+
 Result<std::vector<UniquePtr<X509>>> ParseCertificatesPem(const std::string& pem) {
   UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   std::vector<UniquePtr<X509>> chain;
-  while (UniquePtr<X509> cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) chain.push_back(std::move(cert));
+  while (UniquePtr<X509> cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)})
+    chain.push_back(std::move(cert));
   ERR_clear_error();  // the end of the text reads as an error
   if (chain.empty()) return InvalidArgument("no PEM certificate in the text");
   return chain;
@@ -168,8 +179,7 @@ Result<std::vector<UniquePtr<X509>>> ParseCertificatesPem(const std::string& pem
 
 Result<UniquePtr<EVP_PKEY>> ParsePrivateKeyPem(const std::string& pem, const std::string& passphrase) {
   UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  UniquePtr<EVP_PKEY> key(
-      PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, const_cast<char*>(passphrase.c_str())));
+  UniquePtr<EVP_PKEY> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, const_cast<char*>(passphrase.c_str())));
   if (!key) return InvalidArgument("cannot read the private key (wrong passphrase?): " + OpenSslErrors());
   return key;
 }
@@ -201,9 +211,9 @@ Result<UniquePtr<EVP_PKEY>> EcPublicKey(const std::string& curve, std::string_vi
   const char* group = curve == "P-256" ? "prime256v1" : curve == "P-384" ? "secp384r1" : nullptr;
   if (!group) return InvalidArgument("unsupported curve " + curve);
   std::string pub(point);
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub.data(), pub.size()), OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group), 0),
+                         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub.data(), pub.size()),
+                         OSSL_PARAM_construct_end()};
   UniquePtr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   EVP_PKEY* key = nullptr;
   if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||

@@ -15,15 +15,15 @@ namespace riik {
 // (as in `openssl x509 -extfile`), e.g. key_usage = "critical,keyCertSign,cRLSign".
 struct CertificateSpec {
   std::vector<std::pair<std::string, std::string>> subject;  // e.g. {"C","EE"},{"O","riik"},{"CN","…"}
-  std::string serial_hex;  // empty: 16 random bytes (positive)
+  std::string serial_hex;                                    // empty: 16 random bytes (positive)
   UnixMicros not_before = 0;
   UnixMicros not_after = 0;
   std::string basic_constraints;  // "critical,CA:TRUE,pathlen:0" or "critical,CA:FALSE"
   std::string key_usage;
-  std::string extended_key_usage;  // empty: none
+  std::string extended_key_usage;              // empty: none
   std::vector<std::string> subject_alt_names;  // "DNS:host", "IP:127.0.0.1", "email:…"
-  std::string ocsp_url;          // AIA OCSP
-  std::string ca_issuers_url;    // AIA caIssuers
+  std::string ocsp_url;                        // AIA OCSP
+  std::string ca_issuers_url;                  // AIA caIssuers
   std::vector<std::string> policy_oids;
   std::vector<std::pair<std::string, std::string>> extra_extensions;  // (name or OID, config value)
 };
@@ -48,6 +48,8 @@ Result<UniquePtr<EVP_PKEY>> EcPublicKey(const std::string& curve, std::string_vi
 // PKCS#8 encrypted with AES-256-CBC under `passphrase` (PBKDF2), as `openssl pkcs8` reads.
 Result<std::string> EncryptedPrivateKeyPem(EVP_PKEY* key, const std::string& passphrase);
 Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem);
+// One DER certificate, nothing after it; InvalidArgument otherwise.
+Result<UniquePtr<X509>> ParseCertificateDer(std::string_view der);
 // Every certificate of a PEM text, in order; InvalidArgument if there is none.
 Result<std::vector<UniquePtr<X509>>> ParseCertificatesPem(const std::string& pem);
 // Reads a PEM private key; `passphrase` is used if it is encrypted.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "sign/trust_anchors.h"
 #include "sign/zip_archive.h"
 
 namespace riik::sign {
@@ -53,7 +54,7 @@ struct VerificationReport {
 };
 
 struct VerifyOptions {
-  std::vector<X509*> trust_anchors;  // e.g. riik's state root; signer, TSA and OCSP chains end here
+  TrustAnchors trust;
   ZipLimits limits;
   // Warn when the OCSP answer came this long after the timestamp (DigiDoc: 15 minutes);
   // error past a day.

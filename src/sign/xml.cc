@@ -5,7 +5,11 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include <cstdio>
+#include <ctime>
 #include <mutex>
+
+#include "core/encoding.h"
 
 namespace riik::sign {
 namespace {
@@ -30,14 +34,19 @@ bool Inside(const xmlNode* node, const xmlNode* apex) {
 struct Subset {
   xmlNode* apex;
   bool comments;
+  const xmlNode* excluded;  // may be null
 };
+
+bool InSubset(const Subset& subset, const xmlNode* node) {
+  return Inside(node, subset.apex) && !(subset.excluded && Inside(node, subset.excluded));
+}
 
 int Visible(void* user, xmlNode* node, xmlNode* parent) {
   const auto* subset = static_cast<const Subset*>(user);
-  if (node && node->type == XML_NAMESPACE_DECL) return Inside(parent, subset->apex);
+  if (node && node->type == XML_NAMESPACE_DECL) return InSubset(*subset, parent);
   if (!node) return 0;
   if (node->type == XML_COMMENT_NODE && !subset->comments) return 0;
-  return Inside(node, subset->apex);
+  return InSubset(*subset, node);
 }
 
 void CollectById(xmlNode* node, std::string_view id, std::vector<xmlNode*>& found) {
@@ -107,7 +116,7 @@ std::string_view C14nUri(C14n method) {
   return "";
 }
 
-Result<std::string> Canonicalize(xmlNode* element, C14n method) {
+Result<std::string> Canonicalize(xmlNode* element, C14n method, const xmlNode* excluded) {
   if (!element || !element->doc) return Internal("nothing to canonicalise");
   int mode = XML_C14N_1_0;
   bool comments = false;
@@ -132,7 +141,7 @@ Result<std::string> Canonicalize(xmlNode* element, C14n method) {
   }
   xmlOutputBuffer* out = xmlAllocOutputBuffer(nullptr);
   if (!out) return Internal("libxml2 cannot allocate an output buffer");
-  Subset subset{element, comments};
+  Subset subset{element, comments, excluded};
   int rc = xmlC14NExecute(element->doc, Visible, &subset, mode, nullptr, comments ? 1 : 0, out);
   std::string result;
   if (rc >= 0)
@@ -206,6 +215,27 @@ Result<xmlNode*> FindById(xmlNode* root, std::string_view id) {
     return InvalidArgument(std::to_string(found.size()) + " elements have Id \"" + std::string(id.substr(0, 100)) +
                            "\"");
   return found.front();
+}
+
+Result<std::string> Base64Content(std::string_view text) {
+  std::string compact;
+  compact.reserve(text.size());
+  for (char c : text)
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
+  return Base64Decode(compact);
+}
+
+std::optional<UnixMicros> ParseXsdDateTime(std::string_view text) {
+  if (text.size() < 20 || text.size() > 40 || text.back() != 'Z') return std::nullopt;
+  int year, month, day, hour, minute, second;
+  if (std::sscanf(std::string(text).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) !=
+      6)
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900, tm.tm_mon = month - 1, tm.tm_mday = day, tm.tm_hour = hour, tm.tm_min = minute,
+  tm.tm_sec = second;
+  return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
 }
 
 std::string XmlEscape(std::string_view text) {

@@ -7,10 +7,12 @@
 #include <libxml/tree.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/status.h"
 
 namespace riik::sign {
@@ -32,8 +34,9 @@ Result<C14n> C14nFromUri(std::string_view uri);  // InvalidArgument names an unk
 std::string_view C14nUri(C14n method);
 
 // `element` and everything below it, canonicalised as a document subset of its document
-// (in-scope namespaces from its ancestors are rendered on it, as XML-DSig requires).
-Result<std::string> Canonicalize(xmlNode* element, C14n method);
+// (in-scope namespaces from its ancestors are rendered on it, as XML-DSig requires),
+// leaving out `excluded` and its subtree when given (the enveloped-signature transform).
+Result<std::string> Canonicalize(xmlNode* element, C14n method, const xmlNode* excluded = nullptr);
 
 // Navigation. Namespaces are compared by URI, names by local name.
 bool Is(const xmlNode* node, std::string_view ns, std::string_view name);
@@ -53,6 +56,14 @@ std::string AttributeNs(const xmlNode* node, std::string_view ns, std::string_vi
 // The one element under `root` (itself included) whose attribute "Id" is `id`: NotFound
 // when there is none, InvalidArgument when there are several (a wrapping attack).
 Result<xmlNode*> FindById(xmlNode* root, std::string_view id);
+
+// The bytes of base64 element content, which may be broken into lines (XML-DSig's
+// base64Binary); InvalidArgument if it is not base64.
+Result<std::string> Base64Content(std::string_view text);
+
+// An xsd:dateTime in UTC ("2026-12-03T08:15:00Z", a fraction allowed and dropped);
+// nullopt for anything else (another zone, no zone).
+std::optional<UnixMicros> ParseXsdDateTime(std::string_view text);
 
 // Escapes text for element content and attribute values (&, <, >, ", \r).
 std::string XmlEscape(std::string_view text);

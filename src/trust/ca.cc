@@ -41,6 +41,8 @@ constexpr const char* kPolicyOrgTls = "2.999.1.2.1";
 constexpr const char* kPolicyOrgSigning = "2.999.1.2.2";
 constexpr const char* kPolicyOcsp = "2.999.1.2.3";
 constexpr const char* kPolicyTsa = "2.999.1.2.4";
+constexpr const char* kPolicyTrustedList = "2.999.1.2.5";
+constexpr const char* kEkuTslSigning = "0.4.0.2231.3.0";  // id-tsl-kp-tslSigning (ETSI TS 119 612)
 
 const char* kReasons[] = {"unspecified",   "keyCompromise",        "cACompromise",    "affiliationChanged",
                           "superseded",    "cessationOfOperation", "certificateHold", "",  // 7 is unused in RFC 5280
@@ -166,8 +168,9 @@ Result<Profile> ParseProfile(std::string_view name) {
   if (name == "signing") return Profile::kMemberSigning;
   if (name == "ocsp") return Profile::kOcspResponder;
   if (name == "tsa") return Profile::kTimestamping;
+  if (name == "tsl") return Profile::kTrustedList;
   return InvalidArgument("unknown certificate profile '" + std::string(name) +
-                         "' (expected tls-server, tls-client, auth, signing, ocsp or tsa)");
+                         "' (expected tls-server, tls-client, auth, signing, ocsp, tsa or tsl)");
 }
 
 std::string_view ProfileName(Profile p) {
@@ -184,6 +187,8 @@ std::string_view ProfileName(Profile p) {
       return "ocsp";
     case Profile::kTimestamping:
       return "tsa";
+    case Profile::kTrustedList:
+      return "tsl";
   }
   return "?";
 }
@@ -393,6 +398,11 @@ Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
       s.extended_key_usage = "critical,timeStamping";
       s.policy_oids = {kPolicyTsa};
       break;
+    case Profile::kTrustedList:
+      s.key_usage = "critical,digitalSignature,nonRepudiation";
+      s.extended_key_usage = std::string("critical,") + kEkuTslSigning;
+      s.policy_oids = {kPolicyTrustedList};
+      break;
   }
   return IssueFrom("org", s, req.public_key, std::string(ProfileName(req.profile)));
 }
@@ -499,8 +509,8 @@ Result<std::vector<CertificateRecord>> CertificateAuthority::RevokePerson(const 
 }
 
 Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile profile, std::string_view issuer) {
-  if (profile != Profile::kOcspResponder && profile != Profile::kTimestamping) {
-    return InvalidArgument("service signers exist for the ocsp and tsa profiles only");
+  if (profile != Profile::kOcspResponder && profile != Profile::kTimestamping && profile != Profile::kTrustedList) {
+    return InvalidArgument("service signers exist for the ocsp, tsa and tsl profiles only");
   }
   if (issuer != "org" && !(issuer == "eid" && profile == Profile::kOcspResponder)) {
     return InvalidArgument("the eID CA delegates only its OCSP responder; every other signer is from the org CA");
@@ -526,8 +536,9 @@ Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile
   if (issuer == "org") {
     IssueRequest req;
     req.profile = profile;
-    req.common_name =
-        options_.state_name + (profile == Profile::kTimestamping ? " Time-Stamping Authority" : " OCSP responder");
+    req.common_name = options_.state_name + (profile == Profile::kTimestamping  ? " Time-Stamping Authority"
+                                             : profile == Profile::kTrustedList ? " Trusted List signer"
+                                                                                : " OCSP responder");
     req.organization = options_.state_name;
     req.days = 365;
     req.public_key = s.key.get();

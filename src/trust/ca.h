@@ -26,8 +26,10 @@ enum class Profile {
   kMemberSigning,  // a member's signing certificate (message evidence)
   kOcspResponder,  // the OCSP responder's delegated certificate
   kTimestamping,   // the TSA's certificate (EKU timeStamping, critical)
+  kTrustedList,    // signs the state's trusted list (ETSI TS 119 612: EKU id-tsl-kp-tslSigning)
 };
-Result<Profile> ParseProfile(std::string_view name);  // "tls-server", "tls-client", "auth", "signing", "ocsp", "tsa"
+// "tls-server", "tls-client", "auth", "signing", "ocsp", "tsa", "tsl"
+Result<Profile> ParseProfile(std::string_view name);
 std::string_view ProfileName(Profile p);
 
 // RFC 5280 CRLReason names: "unspecified", "keyCompromise", "cACompromise",
@@ -114,7 +116,7 @@ class CertificateAuthority {
   Result<std::vector<CertificateRecord>> List();
 
   // A service's signing certificate and key (profile ocsp for the OCSP responder, tsa
-  // for the timestamping authority), issued by `issuer` ("org", or "eid" for the eID
+  // for the timestamping authority, tsl for the trusted list's signer), issued by `issuer` ("org", or "eid" for the eID
   // CA's delegated OCSP responder): loaded from the CA directory, or issued and stored
   // there with the key encrypted, or re-issued when less than 30 days remain.
   struct Signer {

@@ -119,7 +119,11 @@ Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::sp
       OBJ_obj2nid(signature_alg->algorithm) != expected) {
     return DataLoss("the timestamp token's signature algorithm does not match its key and digest");
   }
+  // Under an anchor a trusted list names (not self-issued) the chain may end at the TSA's
+  // own certificate: only it is then judged, the others carried being unused for trust.
+  bool listed_anchor = X509_check_issued(trust_root, trust_root) != X509_V_OK;
   for (int i = 0; i < sk_X509_num(signed_data->cert); ++i) {
+    if (listed_anchor && sk_X509_value(signed_data->cert, i) != signer) continue;
     Status chained = VerifyChain(sk_X509_value(signed_data->cert, i), pool, trust_root, at);
     if (!chained.ok()) return DataLoss("a certificate in the timestamp token " + chained.message());
   }
@@ -156,8 +160,9 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
   if (!store || X509_STORE_add_cert(store.get(), trust_root) != 1) return Internal("setting up the trust root failed");
   time_t when = static_cast<time_t>(at / 1'000'000);
   // A chain that ends at a verified intermediate stops there; the root's own validity at
-  // `at` is then checked here, since OpenSSL no longer reaches it.
-  bool partial = false;
+  // `at` is then checked here, since OpenSSL no longer reaches it. An anchor that is not
+  // self-issued (a CA or a service a trusted list names) ends chains the same way.
+  bool partial = X509_check_issued(trust_root, trust_root) != X509_V_OK;
   for (X509* c : candidates) {
     if (c && IssuedByRoot(trust_root, c)) {
       X509_STORE_add_cert(store.get(), c);
@@ -175,7 +180,8 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
   return store;
 }
 
-Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at) {
+Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at,
+                   std::vector<UniquePtr<X509>>* chain) {
   std::vector<X509*> candidates;
   for (const auto& c : untrusted) candidates.push_back(c.get());
   ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at, candidates));
@@ -188,6 +194,15 @@ Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509*
   OpenSslErrors();
   if (ok != 1)
     return DataLoss("does not chain to the trust root at " + FormatRfc3339(at) + ": " + VerifyError(ctx.get()));
+  if (chain) {
+    chain->clear();
+    STACK_OF(X509)* verified = X509_STORE_CTX_get0_chain(ctx.get());
+    for (int i = 0; i < sk_X509_num(verified); ++i) {
+      X509* c = sk_X509_value(verified, i);
+      X509_up_ref(c);
+      chain->emplace_back(c);
+    }
+  }
   return OkStatus();
 }
 

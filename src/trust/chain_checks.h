@@ -30,11 +30,15 @@ std::vector<std::string> CertificateChainPem(std::span<const UniquePtr<X509>> ch
 // directly issued by it (its signature verified once per process), so that chains stop
 // there (X509_V_FLAG_PARTIAL_CHAIN); OpenSSL still checks such an intermediate's
 // validity, CA flag and key usage, and the root's validity at `at` is checked here.
+// A `trust_root` that is not self-issued (a CA or service a trusted list names) is a
+// partial-chain anchor itself: chains end at it, and so may a listed leaf.
 Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std::span<X509* const> candidates);
 
 // Checks that `cert` chains to `trust_root` at `at` through `untrusted`. DataLoss says
-// why not ("does not chain to the trust root at …: certificate has expired").
-Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at);
+// why not ("does not chain to the trust root at …: certificate has expired"). With
+// `chain`, the verified chain is put there, `cert` first, the anchor last.
+Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509* trust_root, UnixMicros at,
+                   std::vector<UniquePtr<X509>>* chain = nullptr);
 
 // Checks that chain[0] chains to `trust_root` (through chain[1..] as untrusted
 // intermediates) at time `at`, and that it may sign (key usage digitalSignature or

@@ -64,6 +64,7 @@ Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* iss
   std::vector<X509*> candidates{issuer};
   const STACK_OF(X509)* carried = OCSP_resp_get0_certs(basic.get());
   for (int i = 0; i < sk_X509_num(carried); ++i) candidates.push_back(sk_X509_value(carried, i));
+  if (at == kAtProducedAt) at = Asn1TimeMicros(OCSP_resp_get0_produced_at(basic.get()));
   ASSIGN_OR_RETURN(UniquePtr<X509_STORE> store, TrustStoreAt(trust_root, at != 0 ? at : NowMicros(), candidates));
   if (OCSP_basic_verify(basic.get(), untrusted.get(), store.get(), 0) <= 0) {
     return DataLoss("the OCSP response about " + subject + " does not verify: " + OpenSslErrors("bad signature"));

@@ -39,11 +39,14 @@ struct OcspAnswer {
   std::string responder;  // the signing responder's subject
 };
 
+// `at` for CheckOcspResponse: judge the responder's chain when it says it answered.
+inline constexpr UnixMicros kAtProducedAt = -1;
+
 // Checks the DER OCSPResponse `der` about `cert` (issued by `issuer`). The responder's
-// chain is checked at `at` (0: now), so an answer embedded in an old signature still
-// verifies after the responder's certificate expired. With `query`, the nonce must be the
-// one it sent. DataLoss says what failed: not an OCSP response, not successful, a bad
-// signature or responder, another certificate, another nonce.
+// chain is checked at `at` (0: now; kAtProducedAt: the answer's producedAt), so an answer
+// embedded in an old signature still verifies after the responder's certificate expired. With `query`, the nonce must
+// be the one it sent. DataLoss says what failed: not an OCSP response, not successful, a bad signature or responder,
+// another certificate, another nonce.
 Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* issuer, X509* trust_root,
                                      const OcspQuery* query = nullptr, UnixMicros at = 0);
 

@@ -59,7 +59,7 @@ class SignFixture : public ::testing::Test {
 
   VerifyOptions Trust() {
     VerifyOptions o;
-    o.trust_anchors = {ca_->root_certificate()};
+    o.trust = TrustAnchors::FromRoots({ca_->root_certificate()});
     return o;
   }
 

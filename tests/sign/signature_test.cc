@@ -288,7 +288,11 @@ TEST_F(SignatureTest, OcspFaultsAreNamed) {
       ReplaceBetween(xml, "-N0\">", "</xades:EncapsulatedOCSPValue>", Base64Encode(der));
     });
   };
-  ExpectVerdict(with_ocsp(OcspAnswer(-3600)), Verdict::kInvalid, "before the timestamp; it must come after it");
+  // 30 s early: the responder's chain is judged at producedAt, when the CA (issued a
+  // minute back-dated) was already valid.
+  ExpectVerdict(with_ocsp(OcspAnswer(-30)), Verdict::kInvalid, "before the timestamp; it must come after it");
+  // From before the responder's CA existed: its chain does not hold at producedAt.
+  ExpectVerdict(with_ocsp(OcspAnswer(-3600)), Verdict::kIndeterminate, "not valid at");
   ExpectVerdict(with_ocsp(OcspAnswer(20 * 60)), Verdict::kWarning, "minutes after the timestamp");
   ExpectVerdict(with_ocsp(OcspAnswer(3 * 86400)), Verdict::kInvalid, "hours after the timestamp");
   // An answer about somebody else.
@@ -316,7 +320,7 @@ TEST_F(SignatureTest, OnlyTheConfiguredAnchorsAreTrusted) {
   riik::testing::TempDir other_dir;
   trust::TestCa other = trust::OpenTestCa(other_dir);
   VerifyOptions o;
-  o.trust_anchors = {other.ca->root_certificate()};
+  o.trust = TrustAnchors::FromRoots({other.ca->root_certificate()});
   VerificationReport r = VerifyContainer(good, o);
   ASSERT_EQ(r.signatures.size(), 1u);
   EXPECT_EQ(r.signatures[0].verdict, Verdict::kIndeterminate) << ReportText(r, "x");

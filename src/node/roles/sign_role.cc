@@ -13,6 +13,7 @@
 #include "node/role_keys.h"
 #include "sign/manifest.h"
 #include "sign/report.h"
+#include "sign/trust_anchors.h"
 #include "sign/verify.h"
 #include "validation/validation_record.h"
 
@@ -23,11 +24,11 @@ constexpr int64_t kDefaultMaxContainer = 16 << 20;
 
 class SignService : public RoleService {
  public:
-  SignService(std::string store_name, std::unique_ptr<transparency::SignedLog> log,
-              std::vector<UniquePtr<X509>> anchors, std::set<std::string> pins, int workers, size_t max_bytes)
+  SignService(std::string store_name, std::unique_ptr<transparency::SignedLog> log, sign::OwnedTrust trust,
+              std::set<std::string> pins, int workers, size_t max_bytes)
       : store_name_(std::move(store_name)),
         log_(std::move(log)),
-        anchors_(std::move(anchors)),
+        trust_(std::move(trust)),
         pins_(std::move(pins)),
         max_bytes_(max_bytes),
         workers_(workers) {}
@@ -52,7 +53,7 @@ class SignService : public RoleService {
     workers_.Submit([this, req_ptr, respond] {
       const net::HttpRequest& req = *req_ptr;
       sign::VerifyOptions options;
-      for (const auto& anchor : anchors_) options.trust_anchors.push_back(anchor.get());
+      options.trust = trust_.anchors;
       options.limits.max_archive_bytes = max_bytes_;
       // What one validation may inflate: a small multiple of the container, never more.
       options.limits.max_total_bytes = std::min<uint64_t>(uint64_t{64} << 20, uint64_t{8} * max_bytes_);
@@ -108,7 +109,7 @@ class SignService : public RoleService {
  private:
   std::string store_name_;
   std::unique_ptr<transparency::SignedLog> log_;
-  std::vector<UniquePtr<X509>> anchors_;
+  sign::OwnedTrust trust_;
   std::set<std::string> pins_;
   size_t max_bytes_;
   ThreadPool workers_;  // verifications are CPU work: never on the network threads
@@ -124,8 +125,18 @@ size_t SignListenerBodyLimit(const RoleConfig& role) {
 Result<std::shared_ptr<RoleService>> AddSignRoutes(Node& node, const RoleConfig& role, net::Router& router) {
   std::string subsystem = role.Setting("subsystem", "EE/GOV/70006317/sign");
   ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role, "the validation service"));
-  ASSIGN_OR_RETURN(std::string root_file, role.Required("trust_root", "the state root certificate"));
-  ASSIGN_OR_RETURN(std::vector<UniquePtr<X509>> anchors, ReadChain(root_file));
+  // Trust: the state root, or (trusted_list with trusted_list_signer) a trusted list's services.
+  std::string list_file = role.Setting("trusted_list", "");
+  Result<sign::OwnedTrust> trust = InvalidArgument("no trust anchors");
+  if (list_file.empty()) {
+    ASSIGN_OR_RETURN(std::string root_file, role.Required("trust_root", "the state root certificate"));
+    trust = sign::TrustFromRootFiles({root_file});
+  } else {
+    ASSIGN_OR_RETURN(std::string signer_file,
+                     role.Required("trusted_list_signer", "the trusted list's signing certificate (PEM)"));
+    trust = sign::TrustFromTrustedListFile(list_file, signer_file, NowMicros());
+  }
+  if (!trust.ok()) return trust.status();
   ASSIGN_OR_RETURN(transparency::SignedLogOptions log_options, MemberLogOptions(node, role));
   log_options.log_id = "validation:" + subsystem;
   log_options.leaf_check = validation::CheckValidationLeaf;
@@ -133,7 +144,7 @@ Result<std::shared_ptr<RoleService>> AddSignRoutes(Node& node, const RoleConfig&
   ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
   ASSIGN_OR_RETURN(auto log, transparency::SignedLog::Open(*store, std::move(log_options)));
   ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 2, 1, 64));
-  auto service = std::make_shared<SignService>(store_name, std::move(log), std::move(anchors), pins,
+  auto service = std::make_shared<SignService>(store_name, std::move(log), std::move(*trust), pins,
                                                static_cast<int>(workers), SignListenerBodyLimit(role));
   if (!pins.empty()) {
     router.SetGate([](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {

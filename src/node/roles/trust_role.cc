@@ -14,6 +14,7 @@
 #include "crypto/x509.h"
 #include "node/admin_api.h"
 #include "node/node.h"
+#include "sign/trusted_list.h"
 #include "trust/ocsp_responder.h"
 #include "trust/tsa.h"
 
@@ -28,6 +29,7 @@ class TrustService : public RoleService {
   std::unique_ptr<trust::CertificateAuthority> ca;
   std::unique_ptr<trust::OcspResponder> responder;
   std::unique_ptr<trust::TimestampAuthority> tsa;
+  std::string trusted_list;  // the signed XML served at /tsl.xml
   std::atomic<bool> ready{false};
 };
 
@@ -175,6 +177,11 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
                             "no CA certificate " + std::string(file) + " (root.crt, eid.crt, org.crt)");
     return net::TextResponse(CertificateDer(cert), "application/pkix-cert");
   });
+  // Public, as every state's trusted list is: a verifier pins its signer's certificate.
+  router.Add("GET", "/tsl.xml", [t](const net::HttpRequest&) {
+    if (!t->ready) return NotReady();
+    return net::TextResponse(t->trusted_list, "application/vnd.etsi.tsl+xml");
+  });
   return t;
 }
 
@@ -195,6 +202,8 @@ Status TrustService::Start(Node& node, const RoleConfig& role, const std::string
   ASSIGN_OR_RETURN(t.admin->token, LoadOrCreateToken(AdminTokenPath(o.dir)));
   ASSIGN_OR_RETURN(t.responder, trust::OcspResponder::Create(*t.ca));
   ASSIGN_OR_RETURN(t.tsa, trust::TimestampAuthority::Create(*t.ca, *store));
+  ASSIGN_OR_RETURN(t.trusted_list, sign::StateTrustedList(*t.ca, url, NowMicros()));
+  RETURN_IF_ERROR(WriteFileAtomic(o.dir + "/tsl.xml", t.trusted_list, /*secret=*/false));
   t.ready = true;
   t.admin->ready = true;
   return OkStatus();

@@ -4,8 +4,6 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,22 +23,6 @@ namespace {
 
 constexpr size_t kMaxSignatureXmlBytes = 1u << 20;
 
-Result<std::string> DecodeBase64(std::string_view text) {
-  std::string compact;
-  compact.reserve(text.size());
-  for (char c : text)
-    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
-  return Base64Decode(compact);
-}
-
-Result<UniquePtr<X509>> ParseDerCertificate(std::string_view der) {
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  UniquePtr<X509> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  if (!cert || p != reinterpret_cast<const unsigned char*>(der.data() + der.size()))
-    return InvalidArgument("not a DER certificate");
-  return cert;
-}
-
 // A subject name entry as UTF-8 (whatever its ASN.1 string type), at most 256 bytes.
 std::string NameEntry(X509* cert, int nid) {
   X509_NAME* name = X509_get_subject_name(cert);
@@ -52,23 +34,6 @@ std::string NameEntry(X509* cert, int nid) {
   std::string out(Utf8Prefix(std::string_view(reinterpret_cast<char*>(utf8), static_cast<size_t>(n)), 256));
   OPENSSL_free(utf8);
   return out;
-}
-
-// xsd:dateTime in UTC ("2026-12-03T08:15:00Z", optionally with a fraction) as micros.
-std::optional<UnixMicros> ParseXsdDateTime(std::string_view text) {
-  std::tm tm{};
-  int year, month, day, hour, minute, second;
-  char zone = 0;
-  if (std::sscanf(std::string(text).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) !=
-          6 ||
-      text.size() < 20) {
-    return std::nullopt;
-  }
-  zone = text.back();
-  if (zone != 'Z') return std::nullopt;
-  tm.tm_year = year - 1900, tm.tm_mon = month - 1, tm.tm_mday = day, tm.tm_hour = hour, tm.tm_min = minute,
-  tm.tm_sec = second;
-  return static_cast<UnixMicros>(timegm(&tm)) * 1'000'000;
 }
 
 class Checker {
@@ -170,8 +135,8 @@ bool Checker::CheckStructure(xmlNode* root) {
   if (!x509_data.ok()) return fail(x509_data.status());
   auto cert_node = OneChild(*x509_data, kDsigNs, "X509Certificate");
   if (!cert_node.ok()) return fail(cert_node.status());
-  auto cert_der = DecodeBase64(Text(*cert_node));
-  auto cert = cert_der.ok() ? ParseDerCertificate(*cert_der) : Result<UniquePtr<X509>>(cert_der.status());
+  auto cert_der = Base64Content(Text(*cert_node));
+  auto cert = cert_der.ok() ? ParseCertificateDer(*cert_der) : Result<UniquePtr<X509>>(cert_der.status());
   if (!cert.ok()) return fail(InvalidArgument("its signer's certificate cannot be read"));
   signer_ = std::move(*cert);
   report_.signer = NameEntry(signer_.get(), NID_commonName);
@@ -209,7 +174,7 @@ void Checker::CheckReferences() {
       continue;
     }
     auto md = DigestForUri(Attribute(*dm, "Algorithm"));
-    auto expected = DecodeBase64(Text(*dv));
+    auto expected = Base64Content(Text(*dv));
     if (!md.ok() || !expected.ok()) {
       Invalid("the reference to \"" + uri + "\" has " +
               (md.ok() ? std::string("a digest value that is not base64") : md.status().message()));
@@ -279,7 +244,7 @@ void Checker::CheckReferences() {
 }
 
 void Checker::CheckSignatureValue() {
-  auto value = DecodeBase64(Text(signature_value_));
+  auto value = Base64Content(Text(signature_value_));
   auto canonical = Canonicalize(signed_info_, c14n_);
   UniquePtr<EVP_PKEY> key(X509_get_pubkey(signer_.get()));
   if (!value.ok() || !canonical.ok() || !key) return Invalid("the signature value cannot be read");
@@ -308,7 +273,7 @@ void Checker::CheckSignedProperties() {
   auto dm = cert_digest.ok() ? OneChild(*cert_digest, kDsigNs, "DigestMethod") : Result<xmlNode*>(cert_digest.status());
   auto dv = cert_digest.ok() ? OneChild(*cert_digest, kDsigNs, "DigestValue") : Result<xmlNode*>(cert_digest.status());
   auto md = dm.ok() ? DigestForUri(Attribute(*dm, "Algorithm")) : Result<const EVP_MD*>(dm.status());
-  auto expected = dv.ok() ? DecodeBase64(Text(*dv)) : Result<std::string>(dv.status());
+  auto expected = dv.ok() ? Base64Content(Text(*dv)) : Result<std::string>(dv.status());
   auto actual = md.ok() ? Hash(*md, CertificateDer(signer_.get())) : Result<std::string>(md.status());
   if (!expected.ok() || !actual.ok() || *expected != *actual)
     Invalid("the signed properties name another certificate than the one that signed");
@@ -340,8 +305,8 @@ void Checker::CheckCertificate() {
     auto values = usp.ok() && *usp ? OptionalChild(*usp, kXadesNs, "CertificateValues") : Result<xmlNode*>(nullptr);
     if (values.ok() && *values) {
       for (xmlNode* c : ChildrenNamed(*values, kXadesNs, "EncapsulatedX509Certificate")) {
-        auto der = DecodeBase64(Text(c));
-        auto cert = der.ok() ? ParseDerCertificate(*der) : Result<UniquePtr<X509>>(der.status());
+        auto der = Base64Content(Text(c));
+        auto cert = der.ok() ? ParseCertificateDer(*der) : Result<UniquePtr<X509>>(der.status());
         if (!cert.ok()) return Invalid("a certificate the signature carries cannot be read");
         carried_.push_back(std::move(*cert));
       }
@@ -377,7 +342,7 @@ void Checker::CheckTimestamp() {
     method = *chosen;
   }
   auto encapsulated = OneChild(stamps[0], kXadesNs, "EncapsulatedTimeStamp");
-  auto token = encapsulated.ok() ? DecodeBase64(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
+  auto token = encapsulated.ok() ? Base64Content(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
   if (!token.ok()) return Invalid("the timestamp cannot be read");
   auto canonical = Canonicalize(signature_value_, method);
   if (!canonical.ok()) return Invalid("the signature value cannot be canonicalised for its timestamp");
@@ -385,8 +350,8 @@ void Checker::CheckTimestamp() {
   auto stamped = trust::TimestampTokenImprint(*token);
   if (!stamped.ok()) return Invalid("the timestamp is not an RFC 3161 token over SHA-256");
   if (*stamped != imprint) return Invalid("the timestamp is for another signature value");
-  Status last = NotFound("no trust anchor is configured");
-  for (X509* anchor : options_.trust_anchors) {
+  Status last = NotFound("no timestamping authority is trusted");
+  for (X509* anchor : options_.trust.timestamp_authorities) {
     auto info = trust::VerifyTimestampToken(*token, imprint, anchor, carried_);
     if (info.ok()) {
       timestamp_time_ = report_.timestamp_time = info->gen_time;
@@ -398,8 +363,9 @@ void Checker::CheckTimestamp() {
     return Undecided("the timestamp is not from a trusted timestamping authority: " + last.message());
 
   // The signer's chain, judged at the time the TSA attests.
-  for (X509* anchor : options_.trust_anchors) {
-    Status chained = trust::VerifyChain(signer_.get(), carried_, anchor, timestamp_time_);
+  last = NotFound("no CA is trusted for signers");
+  for (X509* anchor : options_.trust.signer_cas) {
+    Status chained = trust::VerifyChain(signer_.get(), carried_, anchor, timestamp_time_, &chain_);
     if (chained.ok()) {
       anchor_ = anchor;
       break;
@@ -408,9 +374,9 @@ void Checker::CheckTimestamp() {
   }
   if (!anchor_)
     return Undecided("the signer's certificate is not from a trusted CA at the signing time: " + last.message());
-  for (const auto& c : carried_)
-    if (X509_check_issued(c.get(), signer_.get()) == X509_V_OK) issuer_ = c.get();
-  if (!issuer_ && X509_check_issued(anchor_, signer_.get()) == X509_V_OK) issuer_ = anchor_;
+  // The issuer whose signature on the signer's certificate verified, not any namesake
+  // the signature carries.
+  if (chain_.size() >= 2) issuer_ = chain_[1].get();
 }
 
 void Checker::CheckOcsp() {
@@ -426,9 +392,14 @@ void Checker::CheckOcsp() {
     return Undecided("the signature carries no OCSP answer, so nothing shows the certificate was valid when it signed");
   Status last = NotFound("no OCSP answer is about the signer");
   for (xmlNode* value : values) {
-    auto der = DecodeBase64(Text(value));
+    auto der = Base64Content(Text(value));
     if (!der.ok()) continue;
-    auto answer = trust::CheckOcspResponse(*der, signer_.get(), issuer_, anchor_, nullptr, timestamp_time_);
+    // The responder's chain is judged when it answered, as DigiDoc does.
+    Result<trust::OcspAnswer> answer = NotFound("no OCSP responder is trusted");
+    for (X509* anchor : options_.trust.ocsp_responders) {
+      answer = trust::CheckOcspResponse(*der, signer_.get(), issuer_, anchor, nullptr, trust::kAtProducedAt);
+      if (answer.ok()) break;
+    }
     if (!answer.ok()) {
       last = answer.status();
       continue;
@@ -470,16 +441,16 @@ void Checker::CheckArchiveTimestamps() {
       method = *chosen;
     }
     auto encapsulated = OneChild(archive, kXadesNs, "EncapsulatedTimeStamp");
-    auto token = encapsulated.ok() ? DecodeBase64(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
+    auto token = encapsulated.ok() ? Base64Content(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
     if (!token.ok()) return Invalid("the archive timestamp " + id + " cannot be read");
     auto imprint = ArchiveTimestampImprint(signature_, container_, method, archive);
     auto stamped = trust::TimestampTokenImprint(*token);
     if (!imprint.ok() || !stamped.ok() || *imprint != *stamped)
       return Invalid("the archive timestamp " + id +
                      " does not cover the signature as it is: a file, the signature or its validation data changed");
-    Status last = NotFound("no trust anchor is configured");
+    Status last = NotFound("no timestamping authority is trusted");
     UnixMicros at = 0;
-    for (X509* anchor : options_.trust_anchors) {
+    for (X509* anchor : options_.trust.timestamp_authorities) {
       auto info = trust::VerifyTimestampToken(*token, *imprint, anchor, carried_);
       if (info.ok()) {
         at = info->gen_time;
