@@ -33,4 +33,20 @@ n2I1nMLZcTaWXQ8p8QoS+q/EwWYffoPsPYIbwAoc7pCLwfKIhqXjyx9U
 -----END PRIVATE KEY-----
 )";
 
+// A certificate for that key (self-signed, valid to 2126): the trusted list seeds' signer.
+inline constexpr const char* kFixtureCertPem = R"(-----BEGIN CERTIFICATE-----
+MIIB7DCCAZKgAwIBAgIBATAKBggqhkjOPQQDAjBMMQswCQYDVQQGEwJFRTEVMBMG
+A1UECgwMcmlpayBmdXp6aW5nMSYwJAYDVQQDDB1yaWlrIGZ1enogdHJ1c3RlZCBs
+aXN0IHNpZ25lcjAgFw0yNjEyMDMxMTM2NDdaGA8yMTI2MTEwOTExMzY0N1owTDEL
+MAkGA1UEBhMCRUUxFTATBgNVBAoMDHJpaWsgZnV6emluZzEmMCQGA1UEAwwdcmlp
+ayBmdXp6IHRydXN0ZWQgbGlzdCBzaWduZXIwWTATBgcqhkjOPQIBBggqhkjOPQMB
+BwNCAAR//+dH3pc5yDd6idWS5E01wItUchUan2I1nMLZcTaWXQ8p8QoS+q/EwWYf
+foPsPYIbwAoc7pCLwfKIhqXjyx9Uo2MwYTAdBgNVHQ4EFgQUhQ0B+LiwdDW/N+Qe
+geQgoUSbMqUwHwYDVR0jBBgwFoAUhQ0B+LiwdDW/N+QegeQgoUSbMqUwDwYDVR0T
+AQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCB4AwCgYIKoZIzj0EAwIDSAAwRQIhANM6
+sHGuKw2S/tn56cN2HeK0eSHXt696RqknYogjf/GIAiAI5s9fptlAN7HMDwerE3rV
+Vb8kUgtOkl8KKjSOQi7Fxw==
+-----END CERTIFICATE-----
+)";
+
 }  // namespace riik::fuzz

@@ -34,18 +34,20 @@ Result<std::string> ReferencedData(xmlNode* signature, xmlNode* reference, const
 
 }  // namespace
 
-Result<Digest> ArchiveTimestampImprint(xmlNode* signature, const Container& container, C14n method,
-                                       const xmlNode* stop_at) {
-  Sha256Hasher hasher;
+Result<std::string> ArchiveTimestampImprint(xmlNode* signature, const Container& container, C14n method,
+                                            const xmlNode* stop_at, const EVP_MD* md) {
+  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return Internal("setting up a digest failed");
+  auto update = [&](std::string_view data) { EVP_DigestUpdate(ctx.get(), data.data(), data.size()); };
   ASSIGN_OR_RETURN(xmlNode * signed_info, OneChild(signature, kDsigNs, "SignedInfo"));
   for (xmlNode* reference : ChildrenNamed(signed_info, kDsigNs, "Reference")) {
     ASSIGN_OR_RETURN(std::string data, ReferencedData(signature, reference, container));
-    hasher.Update(data);
+    update(data);
   }
   for (const char* part : {"SignedInfo", "SignatureValue", "KeyInfo"}) {
     ASSIGN_OR_RETURN(xmlNode * element, OneChild(signature, kDsigNs, part));
     ASSIGN_OR_RETURN(std::string canonical, Canonicalize(element, method));
-    hasher.Update(canonical);
+    update(canonical);
   }
   xmlNode* usp = nullptr;
   for (xmlNode* object : ChildrenNamed(signature, kDsigNs, "Object"))
@@ -57,9 +59,12 @@ Result<Digest> ArchiveTimestampImprint(xmlNode* signature, const Container& cont
   for (xmlNode* child : Children(usp)) {
     if (child == stop_at) break;
     ASSIGN_OR_RETURN(std::string canonical, Canonicalize(child, method));
-    hasher.Update(canonical);
+    update(canonical);
   }
-  return hasher.Finish();
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), out, &n) != 1) return Internal("a digest failed");
+  return std::string(reinterpret_cast<char*>(out), n);
 }
 
 Status ExtendSignature(Container& container, std::string_view name, const trust::TimestampFn& timestamp,
@@ -73,11 +78,13 @@ Status ExtendSignature(Container& container, std::string_view name, const trust:
   size_t at = it->xml.rfind(close);
   if (it->xml.find("SignatureTimeStamp") == std::string::npos || at == std::string::npos)
     return FailedPrecondition(it->name + " has no signature timestamp: only a timestamped (LT) signature is extended");
-  ASSIGN_OR_RETURN(Digest imprint, ArchiveTimestampImprint(signature, container, C14n::k11, nullptr));
-  auto token = timestamp(DigestBytes(imprint));
+  ASSIGN_OR_RETURN(std::string imprint,
+                   ArchiveTimestampImprint(signature, container, C14n::k11, nullptr, EVP_sha256()));
+  auto token = timestamp(imprint);
   if (!token.ok())
     return Unavailable("the timestamping authority did not timestamp the archive: " + token.status().message());
-  RETURN_IF_ERROR(trust::VerifyTimestampToken(*token, imprint, trust_root, {}).status());
+  RETURN_IF_ERROR(
+      trust::VerifyTimestampToken(*token, trust::MessageImprint{EVP_sha256(), imprint}, trust_root, {}).status());
   size_t existing = 0;
   for (size_t p = it->xml.find("ArchiveTimeStamp "); p != std::string::npos;
        p = it->xml.find("ArchiveTimeStamp ", p + 1))

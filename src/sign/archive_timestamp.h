@@ -17,13 +17,14 @@
 
 namespace riik::sign {
 
-// The SHA-256 an archive timestamp covers, for the ds:Signature `signature` of a file of
-// `container`: in order, each Reference's data (the file's bytes; the signed properties
-// canonicalised by the reference's transform), then SignedInfo, SignatureValue and
-// KeyInfo, then each child of UnsignedSignatureProperties before `stop_at` (all of them
-// when null), each canonicalised with `method`. InvalidArgument if a part is missing.
-Result<Digest> ArchiveTimestampImprint(xmlNode* signature, const Container& container, C14n method,
-                                       const xmlNode* stop_at);
+// The digest (with `md`: the token's own algorithm) an archive timestamp covers, for the
+// ds:Signature `signature` of a file of `container`: in order, each Reference's data (the
+// file's bytes; the signed properties canonicalised by the reference's transform), then
+// SignedInfo, SignatureValue and KeyInfo, then each child of UnsignedSignatureProperties
+// before `stop_at` (all of them when null), each canonicalised with `method`.
+// InvalidArgument if a part is missing.
+Result<std::string> ArchiveTimestampImprint(xmlNode* signature, const Container& container, C14n method,
+                                            const xmlNode* stop_at, const EVP_MD* md);
 
 // Adds an archive timestamp to the signature file `name` of `container` (its text gains
 // one element at the end of UnsignedSignatureProperties; nothing before it changes).

@@ -69,17 +69,30 @@ Result<TstInfoPtr> TokenInfo(PKCS7* token) {
   return info;
 }
 
-Result<Digest> ImprintOf(TS_TST_INFO* info) {
+// The imprint in whichever of SHA-256/384/512 the token's requester chose.
+Result<MessageImprint> AnyImprintOf(TS_TST_INFO* info) {
   TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(info);
   const X509_ALGOR* algo = TS_MSG_IMPRINT_get_algo(imprint);
   const ASN1_OBJECT* oid = nullptr;
   X509_ALGOR_get0(&oid, nullptr, nullptr, algo);
   ASN1_OCTET_STRING* msg = TS_MSG_IMPRINT_get_msg(imprint);
-  if (OBJ_obj2nid(oid) != NID_sha256 || ASN1_STRING_length(msg) != static_cast<int>(kSha256Size)) {
+  int nid = OBJ_obj2nid(oid);
+  const EVP_MD* md = nid == NID_sha256   ? EVP_sha256()
+                     : nid == NID_sha384 ? EVP_sha384()
+                     : nid == NID_sha512 ? EVP_sha512()
+                                         : nullptr;
+  if (!md || ASN1_STRING_length(msg) != EVP_MD_get_size(md))
+    return DataLoss("the timestamp token's message imprint is not a SHA-256, SHA-384 or SHA-512 digest");
+  return MessageImprint{md, std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(msg)),
+                                        static_cast<size_t>(ASN1_STRING_length(msg)))};
+}
+
+Result<Digest> ImprintOf(TS_TST_INFO* info) {
+  Result<MessageImprint> any = AnyImprintOf(info);
+  if (!any.ok() || any->md != EVP_sha256())
     return DataLoss("the timestamp token's message imprint is not a SHA-256 digest");
-  }
   Digest d{};
-  std::copy_n(ASN1_STRING_get0_data(msg), kSha256Size, d.begin());
+  std::copy(any->digest.begin(), any->digest.end(), d.begin());
   return d;
 }
 
@@ -253,12 +266,28 @@ Result<Digest> TimestampTokenImprint(std::string_view token_der) {
   return imprint;
 }
 
+Result<MessageImprint> TimestampTokenMessageImprint(std::string_view token_der) {
+  Result<Pkcs7Ptr> token = ParseToken(token_der);
+  if (!token.ok()) return InvalidArgument(token.status().message());
+  Result<TstInfoPtr> info = TokenInfo(token->get());
+  if (!info.ok()) return InvalidArgument(info.status().message());
+  Result<MessageImprint> imprint = AnyImprintOf(info->get());
+  if (!imprint.ok()) return InvalidArgument(imprint.status().message());
+  return imprint;
+}
+
 Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Digest& imprint, X509* trust_root,
+                                           std::span<const UniquePtr<X509>> intermediates) {
+  return VerifyTimestampToken(token_der, MessageImprint{EVP_sha256(), DigestBytes(imprint)}, trust_root, intermediates);
+}
+
+Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const MessageImprint& imprint, X509* trust_root,
                                            std::span<const UniquePtr<X509>> intermediates) {
   ASSIGN_OR_RETURN(Pkcs7Ptr token, ParseToken(token_der));
   ASSIGN_OR_RETURN(TstInfoPtr info, TokenInfo(token.get()));
-  ASSIGN_OR_RETURN(Digest stamped, ImprintOf(info.get()));
-  if (stamped != imprint) return DataLoss("the timestamp token is for another tree head (message imprint differs)");
+  ASSIGN_OR_RETURN(MessageImprint stamped, AnyImprintOf(info.get()));
+  if (stamped.md != imprint.md || stamped.digest != imprint.digest)
+    return DataLoss("the timestamp token is for another tree head (message imprint differs)");
   TimestampInfo out;
   ASSIGN_OR_RETURN(out.gen_time, GenTimeOf(info.get()));
   UniquePtr<BIGNUM> serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info.get()), nullptr));

@@ -4,6 +4,8 @@
 // chains to the same root. Shared by offline evidence verification and `log verify`.
 #pragma once
 
+#include <openssl/evp.h>
+
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +59,18 @@ struct TimestampInfo {
 // token and `intermediates` may complete the chain). DataLoss names what failed.
 Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Digest& imprint, X509* trust_root,
                                            std::span<const UniquePtr<X509>> intermediates);
+
+// A message imprint in SHA-256, SHA-384 or SHA-512, as XAdES timestamps may use.
+struct MessageImprint {
+  const EVP_MD* md = nullptr;
+  std::string digest;
+};
+// As above, for an imprint in any of those (the token's must be the same algorithm).
+Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const MessageImprint& imprint, X509* trust_root,
+                                           std::span<const UniquePtr<X509>> intermediates);
+// A token's imprint, unchecked; InvalidArgument if it is not a TimeStampToken over one
+// of the three digests.
+Result<MessageImprint> TimestampTokenMessageImprint(std::string_view token_der);
 
 // Reads the message imprint of a token without checking it (InvalidArgument if the
 // token is not a SHA-256 TimeStampToken): a cheap sanity check of what a TSA returned.

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "core/encoding.h"
+#include "seeds.h"
 #include "sign/report.h"
 #include "sign/trust_anchors.h"
 #include "sign_fixture.h"
@@ -119,6 +123,30 @@ TEST_F(TrustedListTest, ValidatesAContainerWithTheListsServicesOnly) {
   r = VerifyContainer(container, o);
   EXPECT_EQ(r.verdict, Verdict::kIndeterminate);
   EXPECT_NE(ReportText(r, "x").find("not from a trusted CA"), std::string::npos) << ReportText(r, "x");
+}
+
+// Writes fuzz/trusted_list_corpus/valid_tsl.xml, signed by the fuzz fixture's key:
+// RIIK_SIGN_SEEDS=fuzz/trusted_list_corpus build/release/tests/sign_test
+// --gtest_also_run_disabled_tests --gtest_filter='*WriteTrustedListSeed'
+TEST_F(TrustedListTest, DISABLED_WriteTrustedListSeed) {
+  const char* out = std::getenv("RIIK_SIGN_SEEDS");
+  ASSERT_NE(out, nullptr);
+  auto key = ParsePrivateKeyPem(fuzz::kFixtureKeyPem);
+  auto cert = ParseCertificatePem(fuzz::kFixtureCertPem);
+  ASSERT_TRUE(key.ok() && cert.ok());
+  TrustedListSpec spec;
+  spec.operator_name = spec.provider_name = "riik fuzzing";
+  spec.information_uri = "https://127.0.0.1/ca/root.crt";
+  spec.distribution_uri = "https://127.0.0.1/tsl.xml";
+  spec.issued = 1'795'000'000'000'000;
+  spec.next_update = 1'810'000'000'000'000;
+  spec.services = {{ServiceType::kCa, "CA", ca_->eid_certificate(), spec.issued},
+                   {ServiceType::kTsa, "TSA", cert->get(), spec.issued},
+                   {ServiceType::kOcsp, "OCSP", cert->get(), spec.issued}};
+  auto xml = WriteTrustedList(spec, key->get(), cert->get());
+  ASSERT_TRUE(xml.ok()) << xml.status().ToString();
+  std::filesystem::create_directories(out);
+  std::ofstream(std::string(out) + "/valid_tsl.xml", std::ios::binary) << *xml;
 }
 
 }  // namespace
