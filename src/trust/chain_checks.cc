@@ -7,6 +7,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -143,27 +144,62 @@ Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::sp
   return OkStatus();
 }
 
-// Whether `cert` is a CA issued by `root` with a signature that verifies: checked once per
-// process for each pair (a signature does not change), so chains through the state's
-// intermediate CAs cost one P-384 verification less per link on every check after the first.
-bool IssuedByRoot(X509* root, X509* cert) {
+}  // namespace
+
+bool SignedBy(X509* issuer, X509* cert) {
   static std::mutex mu;
-  static std::set<std::string> verified;  // SHA-256 of root DER ‖ cert DER
-  // Only CA certificates (basicConstraints CA:TRUE) may end a chain in the root's place.
-  if (X509_cmp(root, cert) == 0 || X509_check_ca(cert) != 1 || X509_check_issued(root, cert) != X509_V_OK) return false;
-  std::string key = DigestBytes(Sha256(CertificateDer(root))) + DigestBytes(Sha256(CertificateDer(cert)));
+  static std::set<std::string> verified;  // SHA-256 of issuer DER ‖ cert DER
+  if (X509_cmp(issuer, cert) == 0 || X509_check_ca(issuer) != 1 || X509_check_issued(issuer, cert) != X509_V_OK)
+    return false;
+  std::string key = DigestBytes(Sha256(CertificateDer(issuer))) + DigestBytes(Sha256(CertificateDer(cert)));
   {
     std::lock_guard lock(mu);
     if (verified.count(key)) return true;
   }
-  EVP_PKEY* root_key = X509_get0_pubkey(root);
-  bool ok = root_key && X509_verify(cert, root_key) == 1;
+  EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
+  bool ok = issuer_key && X509_verify(cert, issuer_key) == 1;
   ERR_clear_error();
   if (ok) {
     std::lock_guard lock(mu);
-    if (verified.size() < 1024) verified.insert(key);
+    if (verified.size() < 4096) verified.insert(key);
   }
   return ok;
+}
+
+namespace {
+
+// Certificates that may end a chain in their issuer's place once their link is verified:
+// the infrastructure every signature repeats — CAs (basicConstraints CA:TRUE) and TSAs
+// (extended key usage timeStamping). A citizen's certificate is checked in full each time.
+bool Recurring(X509* cert) {
+  if (X509_check_ca(cert) == 1) return true;
+  return (X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) && (X509_get_extended_key_usage(cert) & XKU_TIMESTAMP);
+}
+
+bool ValidAt(X509* cert, time_t when) {
+  return X509_cmp_time(X509_get0_notBefore(cert), &when) <= 0 && X509_cmp_time(X509_get0_notAfter(cert), &when) >= 0;
+}
+
+// The trust root, and the candidates linked down from it by signatures SignedBy has
+// verified, each issuer valid at `when` (OpenSSL checks the validity of the certificate
+// a chain ends at, not above it).
+std::vector<X509*> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509* const> candidates) {
+  std::vector<X509*> trusted{trust_root};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (X509* c : candidates) {
+      if (!c || std::find(trusted.begin(), trusted.end(), c) != trusted.end() || !Recurring(c)) continue;
+      for (X509* issuer : trusted) {
+        if (ValidAt(issuer, when) && SignedBy(issuer, c)) {
+          trusted.push_back(c);
+          grew = true;
+          break;
+        }
+      }
+    }
+  }
+  ERR_clear_error();
+  return trusted;
 }
 
 }  // namespace
@@ -173,20 +209,17 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
   if (!store || X509_STORE_add_cert(store.get(), trust_root) != 1) return Internal("setting up the trust root failed");
   time_t when = static_cast<time_t>(at / 1'000'000);
   // A chain that ends at a verified intermediate stops there; the root's own validity at
-  // `at` is then checked here, since OpenSSL no longer reaches it. An anchor that is not
+  // `at` is checked here, since OpenSSL no longer reaches it then. An anchor that is not
   // self-issued (a CA or a service a trusted list names) ends chains the same way.
   bool partial = X509_check_issued(trust_root, trust_root) != X509_V_OK;
-  for (X509* c : candidates) {
-    if (c && IssuedByRoot(trust_root, c)) {
-      X509_STORE_add_cert(store.get(), c);
-      partial = true;
-    }
+  std::vector<X509*> linked = LinkedFromRoot(trust_root, when, candidates);
+  for (X509* c : linked) {
+    if (c == trust_root) continue;
+    X509_STORE_add_cert(store.get(), c);
+    partial = true;
   }
   ERR_clear_error();
-  if (partial && (X509_cmp_time(X509_get0_notBefore(trust_root), &when) > 0 ||
-                  X509_cmp_time(X509_get0_notAfter(trust_root), &when) < 0)) {
-    return DataLoss("the trust root is not valid at " + FormatRfc3339(at));
-  }
+  if (!ValidAt(trust_root, when)) return DataLoss("the trust root is not valid at " + FormatRfc3339(at));
   X509_VERIFY_PARAM* param = X509_STORE_get0_param(store.get());
   X509_VERIFY_PARAM_set_time(param, when);
   if (partial) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
@@ -197,6 +230,16 @@ Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509*
                    std::vector<UniquePtr<X509>>* chain) {
   std::vector<X509*> candidates;
   for (const auto& c : untrusted) candidates.push_back(c.get());
+  // A CA or TSA certificate whose links down from the root are all verified already holds
+  // when it, its issuers and the root are valid at `at`: OpenSSL, given its issuer as
+  // trusted, would verify the same link again.
+  time_t when = static_cast<time_t>(at / 1'000'000);
+  if (!chain && cert != trust_root && Recurring(cert) && ValidAt(cert, when) && ValidAt(trust_root, when)) {
+    candidates.push_back(cert);
+    std::vector<X509*> linked = LinkedFromRoot(trust_root, when, candidates);
+    if (std::find(linked.begin(), linked.end(), cert) != linked.end()) return OkStatus();
+    candidates.pop_back();
+  }
   ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at, candidates));
   std::unique_ptr<STACK_OF(X509), OwnedCertificateStack> pool(NewCertificateStack(untrusted));
   UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
@@ -266,14 +309,31 @@ Result<Digest> TimestampTokenImprint(std::string_view token_der) {
   return imprint;
 }
 
-Result<MessageImprint> TimestampTokenMessageImprint(std::string_view token_der) {
-  Result<Pkcs7Ptr> token = ParseToken(token_der);
+Result<TimestampToken> TimestampToken::Parse(std::string_view der) {
+  TimestampToken t;
+  Result<Pkcs7Ptr> token = ParseToken(der);
   if (!token.ok()) return InvalidArgument(token.status().message());
   Result<TstInfoPtr> info = TokenInfo(token->get());
   if (!info.ok()) return InvalidArgument(info.status().message());
   Result<MessageImprint> imprint = AnyImprintOf(info->get());
   if (!imprint.ok()) return InvalidArgument(imprint.status().message());
-  return imprint;
+  Result<UnixMicros> gen_time = GenTimeOf(info->get());
+  if (!gen_time.ok()) return InvalidArgument(gen_time.status().message());
+  t.imprint_ = std::move(*imprint);
+  t.info_.gen_time = *gen_time;
+  UniquePtr<BIGNUM> serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info->get()), nullptr));
+  if (serial) {
+    char* hex = BN_bn2hex(serial.get());
+    if (hex != nullptr) t.info_.serial_hex = hex;
+    OPENSSL_free(hex);
+  }
+  t.token_ = std::move(*token);
+  return t;
+}
+
+Result<MessageImprint> TimestampTokenMessageImprint(std::string_view token_der) {
+  ASSIGN_OR_RETURN(TimestampToken token, TimestampToken::Parse(token_der));
+  return token.imprint();
 }
 
 Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Digest& imprint, X509* trust_root,
@@ -283,20 +343,16 @@ Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Dig
 
 Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const MessageImprint& imprint, X509* trust_root,
                                            std::span<const UniquePtr<X509>> intermediates) {
-  ASSIGN_OR_RETURN(Pkcs7Ptr token, ParseToken(token_der));
-  ASSIGN_OR_RETURN(TstInfoPtr info, TokenInfo(token.get()));
-  ASSIGN_OR_RETURN(MessageImprint stamped, AnyImprintOf(info.get()));
-  if (stamped.md != imprint.md || stamped.digest != imprint.digest)
+  Result<TimestampToken> token = TimestampToken::Parse(token_der);
+  if (!token.ok()) return DataLoss(token.status().message());
+  if (token->imprint().md != imprint.md || token->imprint().digest != imprint.digest)
     return DataLoss("the timestamp token is for another tree head (message imprint differs)");
-  TimestampInfo out;
-  ASSIGN_OR_RETURN(out.gen_time, GenTimeOf(info.get()));
-  UniquePtr<BIGNUM> serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info.get()), nullptr));
-  if (serial) {
-    char* hex = BN_bn2hex(serial.get());
-    if (hex != nullptr) out.serial_hex = hex;
-    OPENSSL_free(hex);
-  }
+  return token->Verify(trust_root, intermediates);
+}
 
+Result<TimestampInfo> TimestampToken::Verify(X509* trust_root, std::span<const UniquePtr<X509>> intermediates) const {
+  PKCS7* token = token_.get();
+  TimestampInfo out = info_;
   // The verify context owns the store and the certificate stack handed to it.
   std::unique_ptr<TS_VERIFY_CTX, TsVerifyCtxFree> ctx(TS_VERIFY_CTX_new());
   std::vector<X509*> candidates;
@@ -312,7 +368,7 @@ Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Mes
   TS_VERIFY_CTX_set_store(ctx.get(), store.release());
   TS_VERIFY_CTX_set_certs(ctx.get(), untrusted);
   TS_VERIFY_CTX_set_flags(ctx.get(), TS_VFY_SIGNATURE | TS_VFY_VERSION);
-  if (TS_RESP_verify_token(ctx.get(), token.get()) != 1) {
+  if (TS_RESP_verify_token(ctx.get(), token) != 1) {
     return DataLoss("the timestamp token does not verify: " + OpenSslErrors());
   }
   std::vector<UniquePtr<X509>> pool;
@@ -325,7 +381,7 @@ Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Mes
     X509_up_ref(cert.get());
     pool.emplace_back(cert.get());
   }
-  RETURN_IF_ERROR(CheckUnsignedParts(token.get(), trust_root, out.gen_time, pool));
+  RETURN_IF_ERROR(CheckUnsignedParts(token, trust_root, out.gen_time, pool));
   return out;
 }
 

@@ -29,12 +29,19 @@ Result<std::vector<UniquePtr<X509>>> ParseCertificateChain(std::span<const std::
 std::vector<std::string> CertificateChainPem(std::span<const UniquePtr<X509>> chain);
 
 // A store for checks at `at` that trusts `trust_root`, and also each of `candidates`
-// directly issued by it (its signature verified once per process), so that chains stop
-// there (X509_V_FLAG_PARTIAL_CHAIN); OpenSSL still checks such an intermediate's
-// validity, CA flag and key usage, and the root's validity at `at` is checked here.
+// that is a CA or a TSA certificate linked down to it through the others by signatures
+// verified once per process (each issuer a CA valid at `at`), so that chains stop there
+// (X509_V_FLAG_PARTIAL_CHAIN); OpenSSL still checks the validity and extensions of the
+// certificate a chain ends at, and the root's validity at `at` is checked here.
 // A `trust_root` that is not self-issued (a CA or service a trusted list names) is a
 // partial-chain anchor itself: chains end at it, and so may a listed leaf.
 Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std::span<X509* const> candidates);
+
+// Whether `issuer` (a CA, by name, key identifier and key usage) signed `cert`: the
+// signature is verified once per process for each pair (it does not change), so links
+// that recur in every check (the state's CAs, its TSA and OCSP responders) cost one
+// P-384 verification less each time after the first.
+bool SignedBy(X509* issuer, X509* cert);
 
 // Checks that `cert` chains to `trust_root` at `at` through `untrusted`. DataLoss says
 // why not ("does not chain to the trust root at …: certificate has expired"). With
@@ -68,6 +75,21 @@ struct MessageImprint {
 // As above, for an imprint in any of those (the token's must be the same algorithm).
 Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const MessageImprint& imprint, X509* trust_root,
                                            std::span<const UniquePtr<X509>> intermediates);
+// A parsed token, so that its imprint is read and its signature checked with one parse.
+class TimestampToken {
+ public:
+  // InvalidArgument if it is not a DER TimeStampToken over SHA-256, SHA-384 or SHA-512.
+  static Result<TimestampToken> Parse(std::string_view der);
+  const MessageImprint& imprint() const { return imprint_; }
+  // What VerifyTimestampToken checks but the imprint, which the caller compares.
+  Result<TimestampInfo> Verify(X509* trust_root, std::span<const UniquePtr<X509>> intermediates) const;
+
+ private:
+  UniquePtr<PKCS7> token_;
+  MessageImprint imprint_;
+  TimestampInfo info_;
+};
+
 // A token's imprint, unchecked; InvalidArgument if it is not a TimeStampToken over one
 // of the three digests.
 Result<MessageImprint> TimestampTokenMessageImprint(std::string_view token_der);

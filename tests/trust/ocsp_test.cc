@@ -10,11 +10,13 @@
 #include <iterator>
 #include <thread>
 
+#include "core/file.h"
 #include "crypto/x509.h"
 #include "net/client.h"
 #include "net/server.h"
 #include "support/shell.h"
 #include "support/temp_dir.h"
+#include "trust/ocsp_client.h"
 #include "trust/ocsp_responder.h"
 #include "trust/test_ca.h"
 
@@ -117,6 +119,40 @@ TEST_F(OcspTest, UnknownSerialsAndForeignIssuers) {
   std::string foreign = Shell("openssl ocsp -issuer " + ca_->RootPemPath() + " -cert " + ca_->CaPemPath("org") +
                               " -url " + server_->url() + "/ocsp -CAfile " + ca_->RootPemPath());
   EXPECT_NE(foreign.find("unauthorized"), std::string::npos) << foreign;
+}
+
+// An answer is believed only from the certificate's CA or a responder that CA delegated
+// to, also once the delegated responder's own link has been verified and remembered: the
+// eID CA's responder vouching for an organisation certificate is refused every time.
+TEST_F(OcspTest, AnswersCountOnlyFromTheIssuersOwnResponder) {
+  auto leaf = ParseCertificatePem(*ReadFile(leaf_));
+  ASSERT_TRUE(leaf.ok());
+  X509* org = ca_->org_certificate();
+  X509* root = ca_->root_certificate();
+  auto query = BuildOcspQuery(leaf->get(), org, false);
+  ASSERT_TRUE(query.ok());
+  std::string honest = responder_->Respond(query->der);
+  for (int i = 0; i < 2; ++i) {  // the second time through the remembered link
+    auto answer = CheckOcspResponse(honest, leaf->get(), org, root);
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    EXPECT_EQ(answer->status, CertStatus::kGood);
+  }
+  // The same status, signed by the eID CA's delegated responder.
+  auto eid_responder = ca_->ServiceSigner(Profile::kOcspResponder, "eid");
+  ASSERT_TRUE(eid_responder.ok());
+  UniquePtr<OCSP_BASICRESP> basic(OCSP_BASICRESP_new());
+  UniquePtr<OCSP_CERTID> id(OCSP_cert_to_id(EVP_sha1(), leaf->get(), org));
+  UniquePtr<ASN1_TIME> now(X509_gmtime_adj(nullptr, 0));
+  ASSERT_NE(OCSP_basic_add1_status(basic.get(), id.get(), V_OCSP_CERTSTATUS_GOOD, 0, nullptr, now.get(), nullptr),
+            nullptr);
+  ASSERT_EQ(OCSP_basic_sign(basic.get(), eid_responder->cert.get(), eid_responder->key.get(), EVP_sha256(), nullptr, 0),
+            1);
+  UniquePtr<OCSP_RESPONSE> forged(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+  std::string der = ToDer(forged.get(), i2d_OCSP_RESPONSE);
+  for (int i = 0; i < 2; ++i) {
+    auto answer = CheckOcspResponse(der, leaf->get(), org, root);
+    EXPECT_FALSE(answer.ok()) << "an answer from another CA's responder";
+  }
 }
 
 TEST_F(OcspTest, GarbageGetsMalformedRequestNotACrash) {

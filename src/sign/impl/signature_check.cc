@@ -346,13 +346,14 @@ void Checker::CheckTimestamp() {
   if (!token.ok()) return Invalid("the timestamp cannot be read");
   auto canonical = Canonicalize(signature_value_, method);
   if (!canonical.ok()) return Invalid("the signature value cannot be canonicalised for its timestamp");
-  auto stamped = trust::TimestampTokenMessageImprint(*token);
-  if (!stamped.ok()) return Invalid("the timestamp is not an RFC 3161 token over SHA-256, SHA-384 or SHA-512");
-  auto imprint = Hash(stamped->md, *canonical);
-  if (!imprint.ok() || *imprint != stamped->digest) return Invalid("the timestamp is for another signature value");
+  auto parsed = trust::TimestampToken::Parse(*token);
+  if (!parsed.ok()) return Invalid("the timestamp is not an RFC 3161 token over SHA-256, SHA-384 or SHA-512");
+  auto imprint = Hash(parsed->imprint().md, *canonical);
+  if (!imprint.ok() || *imprint != parsed->imprint().digest)
+    return Invalid("the timestamp is for another signature value");
   Status last = NotFound("no timestamping authority is trusted");
   for (X509* anchor : options_.trust.timestamp_authorities) {
-    auto info = trust::VerifyTimestampToken(*token, *stamped, anchor, carried_);
+    auto info = parsed->Verify(anchor, carried_);
     if (info.ok()) {
       timestamp_time_ = report_.timestamp_time = info->gen_time;
       break;
@@ -443,16 +444,16 @@ void Checker::CheckArchiveTimestamps() {
     auto encapsulated = OneChild(archive, kXadesNs, "EncapsulatedTimeStamp");
     auto token = encapsulated.ok() ? Base64Content(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
     if (!token.ok()) return Invalid("the archive timestamp " + id + " cannot be read");
-    auto stamped = trust::TimestampTokenMessageImprint(*token);
-    auto imprint = stamped.ok() ? ArchiveTimestampImprint(signature_, container_, method, archive, stamped->md)
-                                : Result<std::string>(stamped.status());
-    if (!imprint.ok() || *imprint != stamped->digest)
+    auto parsed = trust::TimestampToken::Parse(*token);
+    auto imprint = parsed.ok() ? ArchiveTimestampImprint(signature_, container_, method, archive, parsed->imprint().md)
+                               : Result<std::string>(parsed.status());
+    if (!imprint.ok() || *imprint != parsed->imprint().digest)
       return Invalid("the archive timestamp " + id +
                      " does not cover the signature as it is: a file, the signature or its validation data changed");
     Status last = NotFound("no timestamping authority is trusted");
     UnixMicros at = 0;
     for (X509* anchor : options_.trust.timestamp_authorities) {
-      auto info = trust::VerifyTimestampToken(*token, *stamped, anchor, carried_);
+      auto info = parsed->Verify(anchor, carried_);
       if (info.ok()) {
         at = info->gen_time;
         break;
