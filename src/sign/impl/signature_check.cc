@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -34,6 +35,29 @@ std::string NameEntry(X509* cert, int nid) {
   std::string out(Utf8Prefix(std::string_view(reinterpret_cast<char*>(utf8), static_cast<size_t>(n)), 256));
   OPENSSL_free(utf8);
   return out;
+}
+
+// The certificates a signature carries beside the signer's are the state's CAs, the same
+// in every signature: parsed once per process (decoding their keys is most of a parse),
+// kept by the SHA-256 of their DER. Only CA certificates are kept, at most 256.
+Result<UniquePtr<X509>> ParseCarriedCertificate(std::string_view der) {
+  static std::mutex mu;
+  static std::map<std::string, UniquePtr<X509>>* parsed = new std::map<std::string, UniquePtr<X509>>();
+  std::string key = DigestBytes(Sha256(der));
+  {
+    std::lock_guard lock(mu);
+    auto it = parsed->find(key);
+    if (it != parsed->end()) {
+      X509_up_ref(it->second.get());
+      return UniquePtr<X509>(it->second.get());
+    }
+  }
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificateDer(der));
+  if (X509_check_ca(cert.get()) == 1) {
+    std::lock_guard lock(mu);
+    if (parsed->size() < 256 && X509_up_ref(cert.get())) parsed->emplace(key, UniquePtr<X509>(cert.get()));
+  }
+  return cert;
 }
 
 class Checker {
@@ -306,7 +330,7 @@ void Checker::CheckCertificate() {
     if (values.ok() && *values) {
       for (xmlNode* c : ChildrenNamed(*values, kXadesNs, "EncapsulatedX509Certificate")) {
         auto der = Base64Content(Text(c));
-        auto cert = der.ok() ? ParseCertificateDer(*der) : Result<UniquePtr<X509>>(der.status());
+        auto cert = der.ok() ? ParseCarriedCertificate(*der) : Result<UniquePtr<X509>>(der.status());
         if (!cert.ok()) return Invalid("a certificate the signature carries cannot be read");
         carried_.push_back(std::move(*cert));
       }
