@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "crypto/sha256.h"
 #include "net/bearer_gate.h"
+#include "net/http.h"
 #include "registry/notifications.h"
 #include "registry/params.h"
 #include "registry/personal_data.h"
@@ -313,7 +314,7 @@ void AddReturnRoutes(net::Router& router, RegistryContext& context) {
                    [](RegistryContext& c, const Inquiry& inquiry, const net::HttpRequest& req) {
                      auto year = ParseYear(req.Param("year"));
                      if (!year.ok()) return net::ErrorResponse(year.status());
-                     if (req.headers.Get("Content-Type") != kAsicMediaType)
+                     if (!net::HasMediaType(req, kAsicMediaType))
                        return net::JsonError(415, "unsupported_media_type",
                                              "submit the return signed: the draft as GET gave it, in an ASiC-E "
                                              "container (riik sign), Content-Type " +

@@ -2,6 +2,7 @@
 #include "sign/archive_timestamp.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/encoding.h"
 #include "sign/signature_xml.h"
@@ -74,10 +75,30 @@ Status ExtendSignature(Container& container, std::string_view name, const trust:
   if (it == container.signatures.end()) return NotFound("the container has no signature " + std::string(name));
   ASSIGN_OR_RETURN(XmlDoc doc, ParseXml(it->xml, it->name));
   ASSIGN_OR_RETURN(xmlNode * signature, OneChild(xmlDocGetRootElement(doc.get()), kDsigNs, "Signature"));
-  std::string close = "</xades:UnsignedSignatureProperties>";
-  size_t at = it->xml.rfind(close);
-  if (it->xml.find("SignatureTimeStamp") == std::string::npos || at == std::string::npos)
+  // The element goes last in UnsignedSignatureProperties, found in the tree, written with
+  // the prefixes the document itself uses (DigiDoc's and riik's are ds: and xades:).
+  xmlNode* usp = nullptr;
+  for (xmlNode* object : ChildrenNamed(signature, kDsigNs, "Object"))
+    for (xmlNode* qp : ChildrenNamed(object, kXadesNs, "QualifyingProperties")) {
+      auto up = OptionalChild(qp, kXadesNs, "UnsignedProperties");
+      if (up.ok() && *up) {
+        auto found = OptionalChild(*up, kXadesNs, "UnsignedSignatureProperties");
+        if (found.ok()) usp = *found;
+      }
+    }
+  if (!usp || ChildrenNamed(usp, kXadesNs, "SignatureTimeStamp").empty())
     return FailedPrecondition(it->name + " has no signature timestamp: only a timestamped (LT) signature is extended");
+  auto prefix = [&](std::string_view ns) -> std::optional<std::string> {
+    xmlNs* found = xmlSearchNsByHref(doc.get(), usp, reinterpret_cast<const xmlChar*>(std::string(ns).c_str()));
+    if (!found) return std::nullopt;
+    return found->prefix ? std::string(reinterpret_cast<const char*>(found->prefix)) + ":" : std::string();
+  };
+  std::optional<std::string> xades = prefix(kXadesNs), ds = prefix(kDsigNs);
+  if (!xades || !ds) return FailedPrecondition(it->name + " does not declare the XAdES and XML-DSig namespaces");
+  std::string close = "</" + *xades + "UnsignedSignatureProperties>";
+  size_t at = it->xml.rfind(close);
+  if (at == std::string::npos || it->xml.find(close) != at)
+    return FailedPrecondition(it->name + " cannot be extended: its unsigned properties are not found once in its text");
   ASSIGN_OR_RETURN(std::string imprint,
                    ArchiveTimestampImprint(signature, container, C14n::k11, nullptr, EVP_sha256()));
   auto token = timestamp(imprint);
@@ -85,17 +106,17 @@ Status ExtendSignature(Container& container, std::string_view name, const trust:
     return Unavailable("the timestamping authority did not timestamp the archive: " + token.status().message());
   RETURN_IF_ERROR(
       trust::VerifyTimestampToken(*token, trust::MessageImprint{EVP_sha256(), imprint}, trust_root, {}).status());
-  size_t existing = 0;
-  for (size_t p = it->xml.find("ArchiveTimeStamp "); p != std::string::npos;
-       p = it->xml.find("ArchiveTimeStamp ", p + 1))
-    ++existing;
-  std::string id = Attribute(signature, "Id") + "-A" + std::to_string(existing);
+  // The first free Id of the form S0-A<n> (another tool may have named its own that way).
+  size_t n = ChildrenNamed(usp, kXades141Ns, "ArchiveTimeStamp").size();
+  std::string id = Attribute(signature, "Id") + "-A" + std::to_string(n);
+  while (FindById(xmlDocGetRootElement(doc.get()), id).status().code() != Code::kNotFound)
+    id = Attribute(signature, "Id") + "-A" + std::to_string(++n);
   // The namespace is declared on the element itself: declared on the root it would change
   // the canonical form of everything signed and timestamped before.
   std::string element = "<xades141:ArchiveTimeStamp xmlns:xades141=\"" + std::string(kXades141Ns) + "\" Id=\"" + id +
-                        "\"><ds:CanonicalizationMethod Algorithm=\"" + std::string(kC14n11) +
-                        "\"/><xades:EncapsulatedTimeStamp>" + Base64Encode(*token) +
-                        "</xades:EncapsulatedTimeStamp></xades141:ArchiveTimeStamp>";
+                        "\"><" + *ds + "CanonicalizationMethod Algorithm=\"" + std::string(kC14n11) + "\"/><" + *xades +
+                        "EncapsulatedTimeStamp>" + Base64Encode(*token) + "</" + *xades +
+                        "EncapsulatedTimeStamp></xades141:ArchiveTimeStamp>";
   it->xml.insert(at, element);
   return OkStatus();
 }

@@ -12,8 +12,6 @@
 namespace riik::sign {
 namespace {
 
-constexpr std::string_view kEnvelopedUri = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
-
 // TS 119 612's generic list types (a list of the lists only points to other lists).
 constexpr std::array<std::string_view, 3> kGenericTypes = {
     "http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric",
@@ -70,7 +68,7 @@ Status CheckSignature(xmlNode* root, X509* expected_signer) {
   }
   ASSIGN_OR_RETURN(xmlNode * transforms, OneChild(refs[0], kDsigNs, "Transforms"));
   auto steps = Children(transforms);
-  if (steps.empty() || steps.size() > 2 || Attribute(steps[0], "Algorithm") != kEnvelopedUri)
+  if (steps.empty() || steps.size() > 2 || Attribute(steps[0], "Algorithm") != kEnvelopedSignatureUri)
     return fail("is not an enveloped signature (its first transform must be enveloped-signature)");
   C14n c14n = C14n::k10;  // XML-DSig's conversion of the node set to octets
   if (steps.size() == 2) {

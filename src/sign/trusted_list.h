@@ -25,6 +25,7 @@ class CertificateAuthority;
 namespace riik::sign {
 
 inline constexpr std::string_view kTslNs = "http://uri.etsi.org/02231/v2#";
+inline constexpr std::string_view kEnvelopedSignatureUri = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 inline constexpr size_t kMaxTrustedListBytes = 8u << 20;
 inline constexpr size_t kMaxTrustedServices = 4096;
 

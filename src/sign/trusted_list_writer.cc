@@ -17,66 +17,67 @@ namespace {
 
 constexpr std::string_view kTslType = "http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric";
 constexpr std::string_view kStatusGranted = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted";
-constexpr std::string_view kEnvelopedUri = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 constexpr std::string_view kListId = "TrustServiceStatusList";
 
-std::string Element(std::string_view name, std::string_view text, std::string_view attributes = "") {
+std::string TslElement(std::string_view name, std::string_view text, std::string_view attributes = "") {
   return "<" + std::string(name) + std::string(attributes) + ">" + XmlEscape(text) + "</" + std::string(name) + ">";
 }
 
-std::string Names(std::string_view outer, std::string_view name) {
-  return "<" + std::string(outer) + ">" + Element("Name", name, " xml:lang=\"en\"") + "</" + std::string(outer) + ">";
+std::string TslNames(std::string_view outer, std::string_view name) {
+  return "<" + std::string(outer) + ">" + TslElement("Name", name, " xml:lang=\"en\"") + "</" + std::string(outer) +
+         ">";
 }
 
-std::string Uris(std::string_view outer, std::string_view uri) {
-  return "<" + std::string(outer) + ">" + Element("URI", uri, " xml:lang=\"en\"") + "</" + std::string(outer) + ">";
+std::string TslUris(std::string_view outer, std::string_view uri) {
+  return "<" + std::string(outer) + ">" + TslElement("URI", uri, " xml:lang=\"en\"") + "</" + std::string(outer) + ">";
 }
 
-std::string Address(const TrustedListSpec& spec) {
-  return "<PostalAddresses><PostalAddress xml:lang=\"en\">" + Element("StreetAddress", spec.operator_name) +
-         Element("Locality", spec.territory) + Element("CountryName", spec.territory) +
-         "</PostalAddress></PostalAddresses>" + Uris("ElectronicAddress", spec.information_uri);
+std::string TslAddress(const TrustedListSpec& spec) {
+  return "<PostalAddresses><PostalAddress xml:lang=\"en\">" + TslElement("StreetAddress", spec.operator_name) +
+         TslElement("Locality", spec.territory) + TslElement("CountryName", spec.territory) +
+         "</PostalAddress></PostalAddresses>" + TslUris("ElectronicAddress", spec.information_uri);
 }
 
-std::string XsdTime(UnixMicros t) {
+std::string TslTime(UnixMicros t) {
   std::string text = FormatRfc3339(t);  // 2026-12-03T08:15:00.123456Z: whole seconds only
   return text.substr(0, 19) + "Z";
 }
 
-std::string SchemeInformation(const TrustedListSpec& spec) {
-  return "<SchemeInformation>" + Element("TSLVersionIdentifier", "5") + Element("TSLSequenceNumber", spec.sequence) +
-         Element("TSLType", kTslType) + Names("SchemeOperatorName", spec.operator_name) + "<SchemeOperatorAddress>" +
-         Address(spec) + "</SchemeOperatorAddress>" +
-         Names("SchemeName", spec.territory + ":Trusted list of the state's trust services") +
-         Uris("SchemeInformationURI", spec.information_uri) +
-         Element("StatusDeterminationApproach", "http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/EUappropriate") +
-         Uris("SchemeTypeCommunityRules", "http://uri.etsi.org/TrstSvc/TrustedList/schemerules/EUcommon") +
-         Element("SchemeTerritory", spec.territory) + "<PolicyOrLegalNotice>" +
-         Element("TSLLegalNotice", "The trust services of " + spec.operator_name + ".", " xml:lang=\"en\"") +
-         "</PolicyOrLegalNotice>" + Element("HistoricalInformationPeriod", "65535") +
-         Element("ListIssueDateTime", XsdTime(spec.issued)) + "<NextUpdate>" +
-         Element("dateTime", XsdTime(spec.next_update)) + "</NextUpdate>" + "<DistributionPoints>" +
-         Element("URI", spec.distribution_uri) + "</DistributionPoints></SchemeInformation>";
+std::string TslSchemeInformation(const TrustedListSpec& spec) {
+  return "<SchemeInformation>" + TslElement("TSLVersionIdentifier", "5") +
+         TslElement("TSLSequenceNumber", spec.sequence) + TslElement("TSLType", kTslType) +
+         TslNames("SchemeOperatorName", spec.operator_name) + "<SchemeOperatorAddress>" + TslAddress(spec) +
+         "</SchemeOperatorAddress>" +
+         TslNames("SchemeName", spec.territory + ":Trusted list of the state's trust services") +
+         TslUris("SchemeInformationURI", spec.information_uri) +
+         TslElement("StatusDeterminationApproach", "http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/EUappropriate") +
+         TslUris("SchemeTypeCommunityRules", "http://uri.etsi.org/TrstSvc/TrustedList/schemerules/EUcommon") +
+         TslElement("SchemeTerritory", spec.territory) + "<PolicyOrLegalNotice>" +
+         TslElement("TSLLegalNotice", "The trust services of " + spec.operator_name + ".", " xml:lang=\"en\"") +
+         "</PolicyOrLegalNotice>" + TslElement("HistoricalInformationPeriod", "65535") +
+         TslElement("ListIssueDateTime", TslTime(spec.issued)) + "<NextUpdate>" +
+         TslElement("dateTime", TslTime(spec.next_update)) + "</NextUpdate>" + "<DistributionPoints>" +
+         TslElement("URI", spec.distribution_uri) + "</DistributionPoints></SchemeInformation>";
 }
 
-std::string Service(const TrustedListSpec::Service& s) {
-  return "<TSPService><ServiceInformation>" + Element("ServiceTypeIdentifier", ServiceTypeUri(s.type)) +
-         Names("ServiceName", s.name) + "<ServiceDigitalIdentity><DigitalId>" +
-         Element("X509Certificate", Base64Encode(CertificateDer(s.certificate))) +
-         "</DigitalId></ServiceDigitalIdentity>" + Element("ServiceStatus", kStatusGranted) +
-         Element("StatusStartingTime", XsdTime(s.status_since)) + "</ServiceInformation></TSPService>";
+std::string TslService(const TrustedListSpec::Service& s) {
+  return "<TSPService><ServiceInformation>" + TslElement("ServiceTypeIdentifier", ServiceTypeUri(s.type)) +
+         TslNames("ServiceName", s.name) + "<ServiceDigitalIdentity><DigitalId>" +
+         TslElement("X509Certificate", Base64Encode(CertificateDer(s.certificate))) +
+         "</DigitalId></ServiceDigitalIdentity>" + TslElement("ServiceStatus", kStatusGranted) +
+         TslElement("StatusStartingTime", TslTime(s.status_since)) + "</ServiceInformation></TSPService>";
 }
 
-std::string ProviderList(const TrustedListSpec& spec) {
+std::string TslProviderList(const TrustedListSpec& spec) {
   std::string x = "<TrustServiceProviderList><TrustServiceProvider><TSPInformation>" +
-                  Names("TSPName", spec.provider_name) + "<TSPAddress>" + Address(spec) + "</TSPAddress>" +
-                  Uris("TSPInformationURI", spec.information_uri) + "</TSPInformation><TSPServices>";
-  for (const auto& s : spec.services) x += Service(s);
+                  TslNames("TSPName", spec.provider_name) + "<TSPAddress>" + TslAddress(spec) + "</TSPAddress>" +
+                  TslUris("TSPInformationURI", spec.information_uri) + "</TSPInformation><TSPServices>";
+  for (const auto& s : spec.services) x += TslService(s);
   return x + "</TSPServices></TrustServiceProvider></TrustServiceProviderList>";
 }
 
 // A subject name field as text ("" when absent): the services' names.
-std::string NameField(X509* cert, int nid) {
+std::string TslNameField(X509* cert, int nid) {
   char buf[256] = {};
   int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), nid, buf, sizeof buf);
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
@@ -92,7 +93,7 @@ Result<std::string> WriteTrustedList(const TrustedListSpec& spec, EVP_PKEY* key,
   std::string open = "<TrustServiceStatusList xmlns=\"" + std::string(kTslNs) + "\" xmlns:ds=\"" +
                      std::string(kDsigNs) + "\" Id=\"" + std::string(kListId) +
                      "\" TSLTag=\"http://uri.etsi.org/19612/TSLTag\">";
-  std::string body = SchemeInformation(spec) + ProviderList(spec);
+  std::string body = TslSchemeInformation(spec) + TslProviderList(spec);
   std::string unsigned_list = open + body + "</TrustServiceStatusList>";
 
   // The digest is over the list as the verifier will see it without the signature:
@@ -105,9 +106,9 @@ Result<std::string> WriteTrustedList(const TrustedListSpec& spec, EVP_PKEY* key,
   std::string signed_info = "<ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"" + exclusive +
                             "\"/><ds:SignatureMethod Algorithm=\"" + SignatureMethodUri(method) +
                             "\"/><ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"" +
-                            std::string(kEnvelopedUri) + "\"/><ds:Transform Algorithm=\"" + exclusive +
+                            std::string(kEnvelopedSignatureUri) + "\"/><ds:Transform Algorithm=\"" + exclusive +
                             "\"/></ds:Transforms><ds:DigestMethod Algorithm=\"" + std::string(kSha256Uri) + "\"/>" +
-                            Element("ds:DigestValue", Base64Encode(digest)) + "</ds:Reference></ds:SignedInfo>";
+                            TslElement("ds:DigestValue", Base64Encode(digest)) + "</ds:Reference></ds:SignedInfo>";
   // SignedInfo is signed in its canonical form, inside the list (its namespaces in scope).
   std::string with_info =
       open + body + "<ds:Signature Id=\"TSL-Signature\">" + signed_info + "</ds:Signature></TrustServiceStatusList>";
@@ -118,8 +119,8 @@ Result<std::string> WriteTrustedList(const TrustedListSpec& spec, EVP_PKEY* key,
   ASSIGN_OR_RETURN(std::string canonical_info, Canonicalize(info_node, C14n::kExclusive));
   ASSIGN_OR_RETURN(std::string value, SignValue(key, method, canonical_info));
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + open + body + "<ds:Signature Id=\"TSL-Signature\">" +
-         signed_info + Element("ds:SignatureValue", Base64Encode(value)) + "<ds:KeyInfo><ds:X509Data>" +
-         Element("ds:X509Certificate", Base64Encode(CertificateDer(signer))) +
+         signed_info + TslElement("ds:SignatureValue", Base64Encode(value)) + "<ds:KeyInfo><ds:X509Data>" +
+         TslElement("ds:X509Certificate", Base64Encode(CertificateDer(signer))) +
          "</ds:X509Data></ds:KeyInfo></ds:Signature></TrustServiceStatusList>\n";
 }
 
@@ -128,20 +129,20 @@ Result<std::string> StateTrustedList(trust::CertificateAuthority& ca, std::strin
   ASSIGN_OR_RETURN(std::vector<trust::CertificateRecord> records, ca.List());
   std::vector<UniquePtr<X509>> held;
   sign::TrustedListSpec spec;
-  spec.operator_name = spec.provider_name = NameField(ca.root_certificate(), NID_organizationName);
+  spec.operator_name = spec.provider_name = TslNameField(ca.root_certificate(), NID_organizationName);
   spec.information_uri = std::string(url) + "/ca/root.crt";
   spec.distribution_uri = std::string(url) + "/tsl.xml";
   spec.issued = now;
   spec.next_update = spec.issued + int64_t{180} * 86'400'000'000;  // at most six months (TS 119 612)
   X509* eid = ca.eid_certificate();
-  spec.services.push_back(
-      {sign::ServiceType::kCa, NameField(eid, NID_commonName), eid, trust::Asn1TimeMicros(X509_get0_notBefore(eid))});
+  spec.services.push_back({sign::ServiceType::kCa, TslNameField(eid, NID_commonName), eid,
+                           trust::Asn1TimeMicros(X509_get0_notBefore(eid))});
   for (const trust::CertificateRecord& r : records) {
     bool responder = r.profile == "ocsp" && r.ca == "eid";
     if (r.status != "good" || !(responder || r.profile == "tsa")) continue;
     ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificatePem(r.pem));
     spec.services.push_back({responder ? sign::ServiceType::kOcsp : sign::ServiceType::kTsa,
-                             NameField(cert.get(), NID_commonName), cert.get(), r.not_before});
+                             TslNameField(cert.get(), NID_commonName), cert.get(), r.not_before});
     held.push_back(std::move(cert));
   }
   return sign::WriteTrustedList(spec, signer.key.get(), signer.cert.get());

@@ -176,7 +176,7 @@ bool Recurring(X509* cert) {
   return (X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) && (X509_get_extended_key_usage(cert) & XKU_TIMESTAMP);
 }
 
-bool ValidAt(X509* cert, time_t when) {
+bool ValidAtTime(X509* cert, time_t when) {
   return X509_cmp_time(X509_get0_notBefore(cert), &when) <= 0 && X509_cmp_time(X509_get0_notAfter(cert), &when) >= 0;
 }
 
@@ -190,7 +190,7 @@ std::vector<X509*> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509*
     for (X509* c : candidates) {
       if (!c || std::find(trusted.begin(), trusted.end(), c) != trusted.end() || !Recurring(c)) continue;
       for (X509* issuer : trusted) {
-        if (ValidAt(issuer, when) && SignedBy(issuer, c)) {
+        if (ValidAtTime(issuer, when) && SignedBy(issuer, c)) {
           trusted.push_back(c);
           grew = true;
           break;
@@ -203,6 +203,8 @@ std::vector<X509*> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509*
 }
 
 }  // namespace
+
+bool CertificateValidAt(X509* cert, UnixMicros at) { return ValidAtTime(cert, static_cast<time_t>(at / 1'000'000)); }
 
 Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std::span<X509* const> candidates) {
   X509StorePtr store(X509_STORE_new());
@@ -219,7 +221,7 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
     partial = true;
   }
   ERR_clear_error();
-  if (!ValidAt(trust_root, when)) return DataLoss("the trust root is not valid at " + FormatRfc3339(at));
+  if (!ValidAtTime(trust_root, when)) return DataLoss("the trust root is not valid at " + FormatRfc3339(at));
   X509_VERIFY_PARAM* param = X509_STORE_get0_param(store.get());
   X509_VERIFY_PARAM_set_time(param, when);
   if (partial) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
@@ -234,7 +236,7 @@ Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509*
   // when it, its issuers and the root are valid at `at`: OpenSSL, given its issuer as
   // trusted, would verify the same link again.
   time_t when = static_cast<time_t>(at / 1'000'000);
-  if (!chain && cert != trust_root && Recurring(cert) && ValidAt(cert, when) && ValidAt(trust_root, when)) {
+  if (!chain && cert != trust_root && Recurring(cert) && ValidAtTime(cert, when) && ValidAtTime(trust_root, when)) {
     candidates.push_back(cert);
     std::vector<X509*> linked = LinkedFromRoot(trust_root, when, candidates);
     if (std::find(linked.begin(), linked.end(), cert) != linked.end()) return OkStatus();

@@ -43,6 +43,9 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
 // P-384 verification less each time after the first.
 bool SignedBy(X509* issuer, X509* cert);
 
+// Whether `at` is within the certificate's validity period.
+bool CertificateValidAt(X509* cert, UnixMicros at);
+
 // Checks that `cert` chains to `trust_root` at `at` through `untrusted`. DataLoss says
 // why not ("does not chain to the trust root at …: certificate has expired"). With
 // `chain`, the verified chain is put there, `cert` first, the anchor last.

@@ -42,11 +42,6 @@ Result<OcspQuery> BuildOcspQuery(X509* cert, X509* issuer, bool nonce) {
   return query;
 }
 
-static bool ValidAt(X509* cert, UnixMicros at) {
-  time_t when = static_cast<time_t>(at / 1'000'000);
-  return X509_cmp_time(X509_get0_notBefore(cert), &when) <= 0 && X509_cmp_time(X509_get0_notAfter(cert), &when) >= 0;
-}
-
 Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* issuer, X509* trust_root,
                                      const OcspQuery* query, UnixMicros at) {
   std::string subject = SubjectString(cert);
@@ -80,7 +75,7 @@ Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* iss
   X509* responder = nullptr;
   if (OCSP_resp_get0_signer(basic.get(), &responder, nullptr) == 1 && responder && X509_cmp(responder, issuer) != 0 &&
       (X509_get_extension_flags(responder) & EXFLAG_XKUSAGE) &&
-      (X509_get_extended_key_usage(responder) & XKU_OCSP_SIGN) && ValidAt(responder, at) &&
+      (X509_get_extended_key_usage(responder) & XKU_OCSP_SIGN) && CertificateValidAt(responder, at) &&
       SignedBy(issuer, responder) && VerifyChain(issuer, {}, trust_root, at).ok()) {
     flags = OCSP_NOVERIFY;
   }
@@ -88,7 +83,7 @@ Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* iss
   if (OCSP_basic_verify(basic.get(), untrusted.get(), store.get(), flags) <= 0) {
     std::string why = OpenSslErrors("bad signature");
     for (X509* c : {responder, issuer, trust_root})
-      if (c && !ValidAt(c, at)) why = SubjectString(c) + " is not valid at " + FormatRfc3339(at);
+      if (c && !CertificateValidAt(c, at)) why = SubjectString(c) + " is not valid at " + FormatRfc3339(at);
     return DataLoss("the OCSP response about " + subject + " does not verify: " + why);
   }
   if (query && OCSP_check_nonce(query->request.get(), basic.get()) != 1) {

@@ -315,6 +315,32 @@ TEST_F(SignatureTest, OcspFaultsAreNamed) {
                 Verdict::kIndeterminate, "carries no OCSP answer");
 }
 
+// An organisation's signing certificate (no QC statements) makes an advanced signature,
+// not a qualified one: valid, with the warning DigiDoc gives as "OK (NonQSCD)".
+TEST_F(SignatureTest, ANonQualifiedSignerIsValidWithAWarning) {
+  auto key = GenerateEcKey("P-256");
+  ASSERT_TRUE(key.ok());
+  trust::IssueRequest req;
+  req.profile = trust::Profile::kMemberSigning;
+  req.common_name = "Maksu- ja Tolliamet";
+  req.organization = "Maksu- ja Tolliamet";
+  req.public_key = key->get();
+  auto issued = ca_->Issue(req);
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  auto cert = ParseCertificatePem(issued->pem);
+  ASSERT_TRUE(cert.ok());
+  Container c = TwoFiles();
+  SignerKey signer{key->get(), cert->get(), {ca_->org_certificate(), ca_->root_certificate()}};
+  ASSERT_TRUE(AddSignature(c, signer, Options()).ok());
+  VerificationReport r = Verify(*WriteContainer(c));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kWarning) << ReportText(r, "x");
+  EXPECT_TRUE(Says(r.signatures[0], "not a qualified one")) << ReportText(r, "x");
+  // A citizen's eID signing certificate is qualified: no such warning.
+  VerificationReport eid = Verify(Signed());
+  EXPECT_EQ(eid.signatures[0].verdict, Verdict::kValid) << ReportText(eid, "x");
+}
+
 TEST_F(SignatureTest, OnlyTheConfiguredAnchorsAreTrusted) {
   std::string good = Signed();
   riik::testing::TempDir other_dir;

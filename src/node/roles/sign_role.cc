@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -31,6 +32,7 @@ class SignService : public RoleService {
         trust_(std::move(trust)),
         pins_(std::move(pins)),
         max_bytes_(max_bytes),
+        max_waiting_(4 * workers),
         workers_(workers) {}
   ~SignService() override { workers_.Stop(); }  // before the log goes
 
@@ -47,10 +49,22 @@ class SignService : public RoleService {
   }
 
   void Validate(net::HttpRequest&& request, net::Responder responder) {
+    // A bounded queue: each waiting container holds its body in memory, and a caller
+    // that sends faster than the workers verify is told to come back, not queued forever.
+    if (waiting_.fetch_add(1) >= max_waiting_) {
+      --waiting_;
+      net::HttpResponse busy = net::JsonError(503, "busy", "the validation service is busy; try again shortly");
+      busy.headers.Set("Retry-After", "1");
+      return responder(std::move(busy));
+    }
     // std::function wants copyable tasks: the request and the responder are shared.
     auto req_ptr = std::make_shared<net::HttpRequest>(std::move(request));
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, req_ptr, respond] {
+      struct Done {
+        std::atomic<int>& waiting;
+        ~Done() { --waiting; }
+      } done{waiting_};
       const net::HttpRequest& req = *req_ptr;
       sign::VerifyOptions options;
       options.trust = trust_.anchors;
@@ -112,6 +126,8 @@ class SignService : public RoleService {
   sign::OwnedTrust trust_;
   std::set<std::string> pins_;
   size_t max_bytes_;
+  const int max_waiting_;  // validations queued or running at once (4 per worker)
+  std::atomic<int> waiting_{0};
   ThreadPool workers_;  // verifications are CPU work: never on the network threads
 };
 

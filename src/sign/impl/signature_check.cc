@@ -1,6 +1,8 @@
 // One signature's checks, in DigiDoc's order, each failure said in plain words.
 #include "sign/impl/signature_check.h"
 
+#include <openssl/asn1.h>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "core/encoding.h"
 #include "crypto/sha256.h"
@@ -58,6 +61,46 @@ Result<UniquePtr<X509>> ParseCarriedCertificate(std::string_view der) {
     if (parsed->size() < 256 && X509_up_ref(cert.get())) parsed->emplace(key, UniquePtr<X509>(cert.get()));
   }
   return cert;
+}
+
+// Whether a certificate is qualified for signatures as DigiDoc judges it from the
+// certificate: its qcStatements (RFC 3739) hold QcCompliance and QcSSCD (ETSI EN 319
+// 412-5), or it names the policy QCP-n-qscd or QCP-l-qscd (ETSI EN 319 411-2).
+bool Qualified(X509* cert) {
+  bool compliance = false, sscd = false;
+  UniquePtr<ASN1_OBJECT> qc_oid(OBJ_txt2obj("1.3.6.1.5.5.7.1.3", 1));
+  int at = qc_oid ? X509_get_ext_by_OBJ(cert, qc_oid.get(), -1) : -1;
+  if (at >= 0) {
+    ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(X509_get_ext(cert, at));
+    const unsigned char* p = ASN1_STRING_get0_data(value);
+    STACK_OF(ASN1_TYPE)* statements = d2i_ASN1_SEQUENCE_ANY(nullptr, &p, ASN1_STRING_length(value));
+    for (int i = 0; i < sk_ASN1_TYPE_num(statements); ++i) {
+      ASN1_TYPE* statement = sk_ASN1_TYPE_value(statements, i);
+      if (ASN1_TYPE_get(statement) != V_ASN1_SEQUENCE) continue;
+      const unsigned char* q = statement->value.sequence->data;
+      STACK_OF(ASN1_TYPE)* parts = d2i_ASN1_SEQUENCE_ANY(nullptr, &q, statement->value.sequence->length);
+      if (sk_ASN1_TYPE_num(parts) >= 1 && ASN1_TYPE_get(sk_ASN1_TYPE_value(parts, 0)) == V_ASN1_OBJECT) {
+        char oid[64];
+        OBJ_obj2txt(oid, sizeof oid, sk_ASN1_TYPE_value(parts, 0)->value.object, 1);
+        compliance |= std::string_view(oid) == "0.4.0.1862.1.1";
+        sscd |= std::string_view(oid) == "0.4.0.1862.1.4";
+      }
+      sk_ASN1_TYPE_pop_free(parts, ASN1_TYPE_free);
+    }
+    sk_ASN1_TYPE_pop_free(statements, ASN1_TYPE_free);
+  }
+  if (compliance && sscd) return true;
+  bool policy = false;
+  auto* policies =
+      static_cast<CERTIFICATEPOLICIES*>(X509_get_ext_d2i(cert, NID_certificate_policies, nullptr, nullptr));
+  for (int i = 0; i < sk_POLICYINFO_num(policies); ++i) {
+    char oid[64];
+    OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(policies, i)->policyid, 1);
+    policy |= std::string_view(oid) == "0.4.0.194112.1.2" || std::string_view(oid) == "0.4.0.194112.1.3";
+  }
+  sk_POLICYINFO_pop_free(policies, POLICYINFO_free);
+  ERR_clear_error();
+  return policy;
 }
 
 class Checker {
@@ -336,6 +379,10 @@ void Checker::CheckCertificate() {
       }
     }
   }
+  if (!Qualified(signer_.get()))
+    Warn(
+        "the signer's certificate does not say it is qualified, its key on a secure signature device (no QcCompliance "
+        "and QcSSCD statements): an advanced electronic signature, not a qualified one (DigiDoc: OK (NonQSCD))");
   // Without a keyUsage extension OpenSSL reports every usage: DigiDoc requires the
   // extension, with nonRepudiation in it.
   if (!(X509_get_extension_flags(signer_.get()) & EXFLAG_KUSAGE) ||
