@@ -31,9 +31,12 @@ VerificationReport VerifyContainer(std::string_view bytes, const VerifyOptions& 
     report.container_error = container.status().message();
     return report;
   }
-  for (const DataFile& f : container->files)
-    report.files.push_back(
-        VerificationReport::File{f.name, f.media_type, f.content.size(), DigestHex(Sha256(f.content))});
+  std::vector<std::string> file_sha256;  // each file hashed once, for the report and the references
+  for (const DataFile& f : container->files) {
+    Digest d = Sha256(f.content);
+    file_sha256.push_back(DigestBytes(d));
+    report.files.push_back(VerificationReport::File{f.name, f.media_type, f.content.size(), DigestHex(d)});
+  }
   if (container->signatures.empty()) {
     report.verdict = Verdict::kIndeterminate;
     report.container_error = "the container has no signatures";
@@ -43,7 +46,7 @@ VerificationReport VerifyContainer(std::string_view bytes, const VerifyOptions& 
   for (const SignatureFile& s : container->signatures) {
     SignatureReport& r = report.signatures.emplace_back();
     r.file = s.name;
-    impl::CheckSignature(*container, s, options, r);
+    impl::CheckSignature(*container, s, options, r, &file_sha256);
     report.verdict = std::max(report.verdict, r.verdict);
   }
   return report;

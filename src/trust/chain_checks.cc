@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 
 #include "crypto/x509.h"
 
@@ -147,21 +147,37 @@ Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::sp
 }  // namespace
 
 bool SignedBy(X509* issuer, X509* cert) {
+  // Remembered links, found by the certificates' SHA-1 fingerprints (which OpenSSL keeps
+  // with each parsed certificate) and confirmed with X509_cmp, which compares the
+  // encodings themselves: a colliding fingerprint finds nothing it should not.
+  struct Link {
+    UniquePtr<X509> issuer, cert;
+  };
   static std::mutex mu;
-  static std::set<std::string> verified;  // SHA-256 of issuer DER ‖ cert DER
+  static auto* verified = new std::map<std::string, Link>();
   if (X509_cmp(issuer, cert) == 0 || X509_check_ca(issuer) != 1 || X509_check_issued(issuer, cert) != X509_V_OK)
     return false;
-  std::string key = DigestBytes(Sha256(CertificateDer(issuer))) + DigestBytes(Sha256(CertificateDer(cert)));
+  auto fingerprint = [](X509* c) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    X509_digest(c, EVP_sha1(), md, &n);
+    return std::string(reinterpret_cast<char*>(md), n);
+  };
+  std::string key = fingerprint(issuer) + fingerprint(cert);
   {
     std::lock_guard lock(mu);
-    if (verified.count(key)) return true;
+    auto it = verified->find(key);
+    if (it != verified->end() && X509_cmp(it->second.issuer.get(), issuer) == 0 &&
+        X509_cmp(it->second.cert.get(), cert) == 0)
+      return true;
   }
   EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
   bool ok = issuer_key && X509_verify(cert, issuer_key) == 1;
   ERR_clear_error();
   if (ok) {
     std::lock_guard lock(mu);
-    if (verified.size() < 4096) verified.insert(key);
+    if (verified->size() < 4096 && X509_up_ref(issuer) && X509_up_ref(cert))
+      verified->insert_or_assign(key, Link{UniquePtr<X509>(issuer), UniquePtr<X509>(cert)});
   }
   return ok;
 }

@@ -105,8 +105,9 @@ bool Qualified(X509* cert) {
 
 class Checker {
  public:
-  Checker(const Container& container, const VerifyOptions& options, SignatureReport& report)
-      : container_(container), options_(options), report_(report) {}
+  Checker(const Container& container, const VerifyOptions& options, SignatureReport& report,
+          const std::vector<std::string>* file_sha256)
+      : container_(container), options_(options), report_(report), file_sha256_(file_sha256) {}
 
   void Run(const SignatureFile& file);
 
@@ -133,6 +134,7 @@ class Checker {
   const Container& container_;
   const VerifyOptions& options_;
   SignatureReport& report_;
+  const std::vector<std::string>* file_sha256_;  // may be null
   bool invalid_ = false, undecided_ = false;
 
   xmlNode* signature_ = nullptr;
@@ -296,7 +298,10 @@ void Checker::CheckReferences() {
       Invalid("the reference to \"" + file->name + "\" has no Id of its own, so its media type is not signed");
       continue;
     }
-    auto digest = Hash(*md, file->content);
+    size_t index = static_cast<size_t>(file - container_.files.data());
+    auto digest = file_sha256_ && *md == EVP_sha256() && index < file_sha256_->size()
+                      ? Result<std::string>((*file_sha256_)[index])
+                      : Hash(*md, file->content);
     if (!digest.ok() || *digest != *expected) {
       Invalid("the file \"" + file->name + "\" has changed since it was signed");
       continue;
@@ -540,8 +545,8 @@ void Checker::CheckArchiveTimestamps() {
 }  // namespace
 
 void CheckSignature(const Container& container, const SignatureFile& signature, const VerifyOptions& options,
-                    SignatureReport& report) {
-  Checker(container, options, report).Run(signature);
+                    SignatureReport& report, const std::vector<std::string>* file_sha256) {
+  Checker(container, options, report, file_sha256).Run(signature);
 }
 
 }  // namespace riik::sign::impl
