@@ -8,6 +8,7 @@
 #include "sign/algorithms.h"
 #include "sign/signature_xml.h"
 #include "sign/xml.h"
+#include "trust/chain_checks.h"
 
 namespace riik::sign {
 namespace {
@@ -131,6 +132,8 @@ Status ReadServices(xmlNode* root, TrustedList& list) {
           auto der = Base64Content(Text(c));
           auto cert = der.ok() ? ParseCertificateDer(*der) : Result<UniquePtr<X509>>(der.status());
           if (!cert.ok()) return InvalidArgument("a service certificate of the trusted list cannot be read");
+          trust::MarkListedAnchor(cert->get());
+          X509_check_purpose(cert->get(), -1, 0);  // caches its extensions before threads share it
           list.services.push_back({*type, FirstName(info, "ServiceName"), std::move(*cert), *since});
         }
       }

@@ -133,6 +133,7 @@ Result<std::string> StateTrustedList(trust::CertificateAuthority& ca, std::strin
   spec.information_uri = std::string(url) + "/ca/root.crt";
   spec.distribution_uri = std::string(url) + "/tsl.xml";
   spec.issued = now;
+  spec.sequence = std::to_string(now / 1'000'000);                 // increases with every list issued
   spec.next_update = spec.issued + int64_t{180} * 86'400'000'000;  // at most six months (TS 119 612)
   X509* eid = ca.eid_certificate();
   spec.services.push_back({sign::ServiceType::kCa, TslNameField(eid, NID_commonName), eid,

@@ -8,6 +8,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -135,7 +136,7 @@ Status CheckUnsignedParts(PKCS7* token, X509* trust_root, UnixMicros at, std::sp
   }
   // Under an anchor a trusted list names (not self-issued) the chain may end at the TSA's
   // own certificate: only it is then judged, the others carried being unused for trust.
-  bool listed_anchor = X509_check_issued(trust_root, trust_root) != X509_V_OK;
+  bool listed_anchor = IsListedAnchor(trust_root);
   for (int i = 0; i < sk_X509_num(signed_data->cert); ++i) {
     if (listed_anchor && sk_X509_value(signed_data->cert, i) != signer) continue;
     Status chained = VerifyChain(sk_X509_value(signed_data->cert, i), pool, trust_root, at);
@@ -192,8 +193,10 @@ bool Recurring(X509* cert) {
   return (X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) && (X509_get_extended_key_usage(cert) & XKU_TIMESTAMP);
 }
 
+// X509_cmp_time gives -1 (not after `when`), 1 (after) or 0 for an unreadable time,
+// which counts as invalid.
 bool ValidAtTime(X509* cert, time_t when) {
-  return X509_cmp_time(X509_get0_notBefore(cert), &when) <= 0 && X509_cmp_time(X509_get0_notAfter(cert), &when) >= 0;
+  return X509_cmp_time(X509_get0_notBefore(cert), &when) == -1 && X509_cmp_time(X509_get0_notAfter(cert), &when) == 1;
 }
 
 // The trust root, and the candidates linked down from it by signatures SignedBy has
@@ -204,7 +207,9 @@ std::vector<X509*> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509*
   for (bool grew = true; grew;) {
     grew = false;
     for (X509* c : candidates) {
-      if (!c || std::find(trusted.begin(), trusted.end(), c) != trusted.end() || !Recurring(c)) continue;
+      if (!c || std::find(trusted.begin(), trusted.end(), c) != trusted.end() || !Recurring(c) ||
+          (X509_get_extension_flags(c) & EXFLAG_CRITICAL))
+        continue;
       for (X509* issuer : trusted) {
         if (ValidAtTime(issuer, when) && SignedBy(issuer, c)) {
           trusted.push_back(c);
@@ -220,6 +225,23 @@ std::vector<X509*> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509*
 
 }  // namespace
 
+namespace {
+constexpr const char* kListedAnchorAlias = "riik: a trusted list's service";
+}  // namespace
+
+void MarkListedAnchor(X509* cert) {
+  X509_alias_set1(cert, reinterpret_cast<const unsigned char*>(kListedAnchorAlias),
+                  static_cast<int>(std::strlen(kListedAnchorAlias)));
+}
+
+bool IsListedAnchor(X509* cert) {
+  int n = 0;
+  const unsigned char* alias = X509_alias_get0(cert, &n);
+  return alias &&
+         std::string_view(reinterpret_cast<const char*>(alias), static_cast<size_t>(n)) == kListedAnchorAlias &&
+         X509_check_issued(cert, cert) != X509_V_OK;
+}
+
 bool CertificateValidAt(X509* cert, UnixMicros at) { return ValidAtTime(cert, static_cast<time_t>(at / 1'000'000)); }
 
 Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std::span<X509* const> candidates) {
@@ -229,7 +251,7 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
   // A chain that ends at a verified intermediate stops there; the root's own validity at
   // `at` is checked here, since OpenSSL no longer reaches it then. An anchor that is not
   // self-issued (a CA or a service a trusted list names) ends chains the same way.
-  bool partial = X509_check_issued(trust_root, trust_root) != X509_V_OK;
+  bool partial = IsListedAnchor(trust_root);
   std::vector<X509*> linked = LinkedFromRoot(trust_root, when, candidates);
   for (X509* c : linked) {
     if (c == trust_root) continue;

@@ -33,8 +33,8 @@ std::vector<std::string> CertificateChainPem(std::span<const UniquePtr<X509>> ch
 // verified once per process (each issuer a CA valid at `at`), so that chains stop there
 // (X509_V_FLAG_PARTIAL_CHAIN); OpenSSL still checks the validity and extensions of the
 // certificate a chain ends at, and the root's validity at `at` is checked here.
-// A `trust_root` that is not self-issued (a CA or service a trusted list names) is a
-// partial-chain anchor itself: chains end at it, and so may a listed leaf.
+// A `trust_root` that a trusted list names (MarkListedAnchor) is a partial-chain anchor
+// itself: chains end at it, and so may a listed leaf.
 Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std::span<X509* const> candidates);
 
 // Whether `issuer` (a CA, by name, key identifier and key usage) signed `cert`: the
@@ -42,6 +42,13 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
 // that recur in every check (the state's CAs, its TSA and OCSP responders) cost one
 // P-384 verification less each time after the first.
 bool SignedBy(X509* issuer, X509* cert);
+
+// A certificate a trusted list names as a service is an anchor of its own, where chains
+// may end though it is not self-issued (a CA, or the TSA or responder itself). Only
+// certificates so marked (in memory, by the list's reader) are: any other anchor must be
+// a self-issued root, so a misconfigured intermediate or leaf never becomes one.
+void MarkListedAnchor(X509* cert);
+bool IsListedAnchor(X509* cert);
 
 // Whether `at` is within the certificate's validity period.
 bool CertificateValidAt(X509* cert, UnixMicros at);

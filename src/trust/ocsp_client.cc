@@ -75,7 +75,8 @@ Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* iss
   X509* responder = nullptr;
   if (OCSP_resp_get0_signer(basic.get(), &responder, nullptr) == 1 && responder && X509_cmp(responder, issuer) != 0 &&
       (X509_get_extension_flags(responder) & EXFLAG_XKUSAGE) &&
-      (X509_get_extended_key_usage(responder) & XKU_OCSP_SIGN) && CertificateValidAt(responder, at) &&
+      (X509_get_extended_key_usage(responder) & XKU_OCSP_SIGN) &&
+      !(X509_get_extension_flags(responder) & EXFLAG_CRITICAL) && CertificateValidAt(responder, at) &&
       SignedBy(issuer, responder) && VerifyChain(issuer, {}, trust_root, at).ok()) {
     flags = OCSP_NOVERIFY;
   }

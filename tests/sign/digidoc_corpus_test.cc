@@ -8,6 +8,7 @@
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "sign/report.h"
+#include "sign/trusted_list.h"
 #include "sign/verify.h"
 
 namespace riik::sign {
@@ -54,6 +55,28 @@ TEST(DigidocCorpusTest, RiikGivesDigidocsVerdictWithAReason) {
     if (!c.reason.empty()) {
       EXPECT_NE(text.find(c.reason), std::string::npos) << text;
     }
+  }
+}
+
+// The same verdicts with the state's trusted list (the one DigiDoc was given) as the only
+// trust, read as of the day the corpus was made.
+TEST(DigidocCorpusTest, TheSameVerdictsWithTheTrustedList) {
+  auto xml = ReadFile(std::string(RIIK_DIGIDOC_CORPUS) + "/tsl.xml");
+  auto signer_pem = ReadFile(std::string(RIIK_DIGIDOC_CORPUS) + "/tsl-signer.pem");
+  ASSERT_TRUE(xml.ok() && signer_pem.ok());
+  auto signer = ParseCertificatePem(*signer_pem);
+  ASSERT_TRUE(signer.ok());
+  constexpr UnixMicros kCorpusDay = 1'796'300'000'000'000;  // 2026-12-03
+  auto list = ReadTrustedList(*xml, signer->get(), kCorpusDay);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  VerifyOptions o;
+  o.trust = TrustAnchors::FromTrustedList(*list);
+  for (const Case& c : Cases()) {
+    SCOPED_TRACE(c.file);
+    auto bytes = ReadFile(std::string(RIIK_DIGIDOC_CORPUS) + "/" + c.file);
+    ASSERT_TRUE(bytes.ok());
+    VerificationReport r = VerifyContainer(*bytes, o);
+    EXPECT_EQ(VerdictName(r.verdict), c.riik) << ReportText(r, c.file);
   }
 }
 

@@ -88,6 +88,14 @@ TEST_F(TrustedListTest, RefusesAChangedList) {
   read = ReadTrustedList(unsigned_list, ListSigner(), NowMicros());
   ASSERT_FALSE(read.ok());
   EXPECT_NE(read.status().message().find("signature is missing"), std::string::npos) << read.status().ToString();
+  // The pinned certificate in KeyInfo, the value not by its key (a byte of it changed).
+  std::string forged = xml;
+  size_t v = forged.find("<ds:SignatureValue>") + std::string("<ds:SignatureValue>").size();
+  forged[v + 10] = forged[v + 10] == 'A' ? 'B' : 'A';
+  read = ReadTrustedList(forged, ListSigner(), NowMicros());
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("does not match its signer's key"), std::string::npos)
+      << read.status().ToString();
   // A DTD (entities) is refused before anything is read.
   std::string with_dtd = xml;
   Replace(with_dtd, "<TrustServiceStatusList", "<!DOCTYPE x [<!ENTITY e \"e\">]><TrustServiceStatusList");

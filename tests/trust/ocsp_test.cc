@@ -145,8 +145,29 @@ TEST_F(OcspTest, AnswersCountOnlyFromTheIssuersOwnResponder) {
   UniquePtr<ASN1_TIME> now(X509_gmtime_adj(nullptr, 0));
   ASSERT_NE(OCSP_basic_add1_status(basic.get(), id.get(), V_OCSP_CERTSTATUS_GOOD, 0, nullptr, now.get(), nullptr),
             nullptr);
-  ASSERT_EQ(OCSP_basic_sign(basic.get(), eid_responder->cert.get(), eid_responder->key.get(), EVP_sha256(), nullptr, 0),
+  // The eID CA goes with it, so its chain to the root is complete: what refuses it is
+  // that the eID CA did not issue the certificate asked about.
+  STACK_OF(X509)* carried = sk_X509_new_null();
+  ASSERT_TRUE(carried && sk_X509_push(carried, ca_->eid_certificate()));
+  ASSERT_EQ(OCSP_basic_sign(basic.get(), eid_responder->cert.get(), eid_responder->key.get(), EVP_sha256(), carried, 0),
             1);
+  sk_X509_free(carried);
+  // An honest answer from that responder about an eID certificate verifies (and its link
+  // to the eID CA is remembered), so the refusal below is not for want of a chain.
+  auto eid_key = GenerateEcKey("P-384");
+  EidRequest eid_req;
+  eid_req.key = EidKey::kSigning;
+  eid_req.personal_code = "38001085718";
+  eid_req.given_name = "Jaan";
+  eid_req.surname = "Tamm";
+  eid_req.public_key = eid_key->get();
+  auto eid_rec = ca_->IssueEid(eid_req);
+  ASSERT_TRUE(eid_rec.ok()) << eid_rec.status().ToString();
+  auto eid_cert = ParseCertificatePem(eid_rec->pem);
+  auto eid_query = BuildOcspQuery(eid_cert->get(), ca_->eid_certificate(), false);
+  auto eid_answer =
+      CheckOcspResponse(responder_->Respond(eid_query->der), eid_cert->get(), ca_->eid_certificate(), root);
+  ASSERT_TRUE(eid_answer.ok()) << eid_answer.status().ToString();
   UniquePtr<OCSP_RESPONSE> forged(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
   std::string der = ToDer(forged.get(), i2d_OCSP_RESPONSE);
   for (int i = 0; i < 2; ++i) {

@@ -60,6 +60,13 @@ class SignService : public RoleService {
     // std::function wants copyable tasks: the request and the responder are shared.
     auto req_ptr = std::make_shared<net::HttpRequest>(std::move(request));
     auto respond = std::make_shared<net::Responder>(std::move(responder));
+    // A trusted list is believed only until its next update: a stale one stops the
+    // service (restart it with a fresh list) rather than validate against old trust.
+    if (trust_.list.next_update != 0 && NowMicros() > trust_.list.next_update) {
+      --waiting_;
+      return (*respond)(net::JsonError(
+          503, "stale_trust", "the trusted list this service trusts is past its next update; nothing was validated"));
+    }
     workers_.Submit([this, req_ptr, respond] {
       struct Done {
         std::atomic<int>& waiting;

@@ -26,6 +26,8 @@ namespace riik::sign::impl {
 namespace {
 
 constexpr size_t kMaxSignatureXmlBytes = 1u << 20;
+// A signer's chain is two or three certificates: more would only multiply the work.
+constexpr size_t kMaxCarriedCertificates = 16;
 
 // A subject name entry as UTF-8 (whatever its ASN.1 string type), at most 256 bytes.
 std::string NameEntry(X509* cert, int nid) {
@@ -42,7 +44,7 @@ std::string NameEntry(X509* cert, int nid) {
 
 // The certificates a signature carries beside the signer's are the state's CAs, the same
 // in every signature: parsed once per process (decoding their keys is most of a parse),
-// kept by the SHA-256 of their DER. Only CA certificates are kept, at most 256.
+// kept by the SHA-256 of their DER. Only CA certificates are kept.
 Result<UniquePtr<X509>> ParseCarriedCertificate(std::string_view der) {
   static std::mutex mu;
   static std::map<std::string, UniquePtr<X509>>* parsed = new std::map<std::string, UniquePtr<X509>>();
@@ -56,9 +58,12 @@ Result<UniquePtr<X509>> ParseCarriedCertificate(std::string_view der) {
     }
   }
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificateDer(der));
-  if (X509_check_ca(cert.get()) == 1) {
+  if (X509_check_ca(cert.get()) == 1 && der.size() <= 8192) {
     std::lock_guard lock(mu);
-    if (parsed->size() < 256 && X509_up_ref(cert.get())) parsed->emplace(key, UniquePtr<X509>(cert.get()));
+    // Anyone can put CA certificates in a container: when full, start over rather than
+    // keep the first comers (at most 256 × 8 KiB held).
+    if (parsed->size() >= 256) parsed->clear();
+    if (X509_up_ref(cert.get())) parsed->emplace(key, UniquePtr<X509>(cert.get()));
   }
   return cert;
 }
@@ -376,7 +381,11 @@ void Checker::CheckCertificate() {
     auto usp = OptionalChild(unsigned_properties_, kXadesNs, "UnsignedSignatureProperties");
     auto values = usp.ok() && *usp ? OptionalChild(*usp, kXadesNs, "CertificateValues") : Result<xmlNode*>(nullptr);
     if (values.ok() && *values) {
-      for (xmlNode* c : ChildrenNamed(*values, kXadesNs, "EncapsulatedX509Certificate")) {
+      auto certs = ChildrenNamed(*values, kXadesNs, "EncapsulatedX509Certificate");
+      if (certs.size() > kMaxCarriedCertificates)
+        return Invalid("the signature carries " + std::to_string(certs.size()) + " certificates; at most " +
+                       std::to_string(kMaxCarriedCertificates) + " are read");
+      for (xmlNode* c : certs) {
         auto der = Base64Content(Text(c));
         auto cert = der.ok() ? ParseCarriedCertificate(*der) : Result<UniquePtr<X509>>(der.status());
         if (!cert.ok()) return Invalid("a certificate the signature carries cannot be read");
