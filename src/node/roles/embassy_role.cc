@@ -33,6 +33,9 @@ class EmbassyService : public RoleService {
  public:
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
   std::vector<std::string> stores() const override { return {}; }
+  // Stops the workers first: a task runs only while the service is alive. Tasks hold a
+  // plain pointer, never a share of it, or the last share could go on a worker, whose
+  // destructor would then join its own thread (std::terminate: "Resource deadlock").
   ~EmbassyService() override { workers.Stop(); }
   // The senders' certificates alone get past the handshake, over TLS 1.3.
   ListenerPolicy listener_policy() const override {
@@ -168,7 +171,7 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
   router.AddAsync("PUT", "/v1/embassy/nodes/{node}/checkpoints", [e](net::HttpRequest&& req, net::Responder respond) {
     if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
     auto shared = std::make_shared<net::Responder>(std::move(respond));
-    e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
+    e->workers.Submit([e = e.get(), shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
       Status st = e->archive->PutCheckpoint(node, body);
       (*shared)(st.ok() ? Answer(e->archive->Head(node)) : net::ErrorResponse(st));
     });
@@ -181,34 +184,34 @@ Result<std::shared_ptr<RoleService>> AddEmbassyRoutes(Node& node, const RoleConf
   router.AddAsync("POST", "/v1/embassy/nodes/{node}/segments", [e](net::HttpRequest&& req, net::Responder respond) {
     if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
     auto shared = std::make_shared<net::Responder>(std::move(respond));
-    e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
+    e->workers.Submit([e = e.get(), shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
       (*shared)(Answer(e->archive->Append(node, body)));
     });
   });
   // Snapshots (embassy/snapshot.h): the sealed chunks one by one, then the manifest.
-  router.AddAsync(
-      "PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}/chunks/{index}",
-      [e](net::HttpRequest&& req, net::Responder respond) {
-        if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
-        int64_t seq = NumberParam(req, "seq"), index = NumberParam(req, "index");
-        if (seq < 1 || index < 0) {
-          return respond(net::ErrorResponse(InvalidArgument("seq and index are numbers")));
-        }
-        auto shared = std::make_shared<net::Responder>(std::move(respond));
-        e->workers.Submit([e, shared, seq, index, node = std::string(req.Param("node")), body = std::move(req.body)] {
-          Status st = e->archive->PutSnapshotChunk(node, seq, static_cast<size_t>(index), body);
-          (*shared)(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
-        });
-      });
-  router.AddAsync("PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}",
+  router.AddAsync("PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}/chunks/{index}",
                   [e](net::HttpRequest&& req, net::Responder respond) {
                     if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
+                    int64_t seq = NumberParam(req, "seq"), index = NumberParam(req, "index");
+                    if (seq < 1 || index < 0) {
+                      return respond(net::ErrorResponse(InvalidArgument("seq and index are numbers")));
+                    }
                     auto shared = std::make_shared<net::Responder>(std::move(respond));
-                    e->workers.Submit([e, shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
-                      Status st = e->archive->PutSnapshot(node, body);
-                      (*shared)(st.ok() ? Answer(e->archive->Head(node)) : net::ErrorResponse(st));
+                    e->workers.Submit([e = e.get(), shared, seq, index, node = std::string(req.Param("node")),
+                                       body = std::move(req.body)] {
+                      Status st = e->archive->PutSnapshotChunk(node, seq, static_cast<size_t>(index), body);
+                      (*shared)(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
                     });
                   });
+  router.AddAsync(
+      "PUT", "/v1/embassy/nodes/{node}/snapshots/{seq}", [e](net::HttpRequest&& req, net::Responder respond) {
+        if (auto sender = Admit(*e, req); !sender.ok()) return respond(net::ErrorResponse(sender.status()));
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        e->workers.Submit([e = e.get(), shared, node = std::string(req.Param("node")), body = std::move(req.body)] {
+          Status st = e->archive->PutSnapshot(node, body);
+          (*shared)(st.ok() ? Answer(e->archive->Head(node)) : net::ErrorResponse(st));
+        });
+      });
   return std::shared_ptr<RoleService>(e);
 }
 
