@@ -227,11 +227,17 @@ Result<std::string> Base64Content(std::string_view text) {
 
 std::optional<UnixMicros> ParseXsdDateTime(std::string_view text) {
   if (text.size() < 20 || text.size() > 40 || text.back() != 'Z') return std::nullopt;
+  if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
   int year, month, day, hour, minute, second;
   if (std::sscanf(std::string(text).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) !=
       6)
     return std::nullopt;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  // After the seconds: "Z", or a fraction and "Z" (no other zone hides before the Z).
+  std::string_view rest = text.substr(19, text.size() - 20);
+  if (!rest.empty() &&
+      (rest[0] != '.' || rest.size() < 2 || rest.substr(1).find_first_not_of("0123456789") != std::string_view::npos))
+    return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900, tm.tm_mon = month - 1, tm.tm_mday = day, tm.tm_hour = hour, tm.tm_min = minute,
   tm.tm_sec = second;

@@ -371,11 +371,6 @@ Result<TimestampToken> TimestampToken::Parse(std::string_view der) {
   return t;
 }
 
-Result<MessageImprint> TimestampTokenMessageImprint(std::string_view token_der) {
-  ASSIGN_OR_RETURN(TimestampToken token, TimestampToken::Parse(token_der));
-  return token.imprint();
-}
-
 Result<TimestampInfo> VerifyTimestampToken(std::string_view token_der, const Digest& imprint, X509* trust_root,
                                            std::span<const UniquePtr<X509>> intermediates) {
   return VerifyTimestampToken(token_der, MessageImprint{EVP_sha256(), DigestBytes(imprint)}, trust_root, intermediates);

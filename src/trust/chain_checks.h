@@ -100,10 +100,6 @@ class TimestampToken {
   TimestampInfo info_;
 };
 
-// A token's imprint, unchecked; InvalidArgument if it is not a TimeStampToken over one
-// of the three digests.
-Result<MessageImprint> TimestampTokenMessageImprint(std::string_view token_der);
-
 // Reads the message imprint of a token without checking it (InvalidArgument if the
 // token is not a SHA-256 TimeStampToken): a cheap sanity check of what a TSA returned.
 Result<Digest> TimestampTokenImprint(std::string_view token_der);

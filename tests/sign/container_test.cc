@@ -185,5 +185,15 @@ TEST(XmlTest, CanonicalFormOfASubtreeCarriesItsInScopeNamespaces) {
   EXPECT_EQ(FindById(xmlDocGetRootElement(twice->get()), "x").status().code(), Code::kInvalidArgument);
 }
 
+// xsd:dateTime in UTC only: a fraction is dropped, any other zone is refused, also one
+// hidden before a final "Z".
+TEST(XsdDateTimeTest, ReadsUtcOnly) {
+  EXPECT_EQ(ParseXsdDateTime("2026-12-03T08:15:00Z"), std::optional<UnixMicros>(1'796'285'700'000'000));
+  EXPECT_EQ(ParseXsdDateTime("2026-12-03T08:15:00.250Z"), std::optional<UnixMicros>(1'796'285'700'000'000));
+  for (const char* bad : {"2026-12-03T08:15:00+02:00", "2026-12-03T08:15:00+05:00Z", "2026-12-03T08:15:00.Z",
+                          "2026-1-3T08:15:00.000Z", "2026-12-03 08:15:00Z", "2026-13-03T08:15:00Z"})
+    EXPECT_FALSE(ParseXsdDateTime(bad).has_value()) << bad;
+}
+
 }  // namespace
 }  // namespace riik::sign
