@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/failure.h"
 #include "core/file.h"
+#include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/central_registry.h"
@@ -158,6 +159,73 @@ void AddServiceCommand(CLI::App* central, int& exit_code) {
   });
 }
 
+// The client secret in `path`: read if it exists, else drawn (32 random bytes) and
+// written there 0600. The central authority gets only its SHA-256.
+Result<std::string> ClientSecret(const std::string& path) {
+  if (std::filesystem::exists(path)) {
+    ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path));
+    std::string secret = text.substr(0, text.find('\n'));
+    if (secret.size() < 32) return InvalidArgument(path + " holds a secret under 32 characters");
+    return secret;
+  }
+  ASSIGN_OR_RETURN(std::string secret, RandomToken(32));
+  RETURN_IF_ERROR(WriteFileAtomic(path, secret + "\n", /*secret=*/true));
+  return secret;
+}
+
+void AddSignInClientCommand(CLI::App* central, int& exit_code) {
+  auto s = std::make_shared<CentralSelect>();
+  auto c = std::make_shared<exchange::SignInClient>();
+  auto id = std::make_shared<std::string>(), secret_file = std::make_shared<std::string>(),
+       jwks_file = std::make_shared<std::string>();
+  c->id_token_alg = "RS256";
+  CLI::App* cmd = central->add_subcommand(
+      "signin-client", "Register (or update) a subsystem as a sign-in client of the auth role (OpenID Connect)");
+  AddDirOptions(cmd, *s);
+  cmd->add_option("--client-id", *id, "The subsystem, INSTANCE/CLASS/CODE/SUBSYSTEM: its client_id")->required();
+  cmd->add_option("--name", c->name, "The service's name, shown to the person signing in")->required();
+  cmd->add_option("--redirect-uri", c->redirect_uris, "Where codes may be sent (exact match; repeat for several)")
+      ->required();
+  cmd->add_option("--post-logout-uri", c->post_logout_redirect_uris, "Where the browser may go after signing out");
+  cmd->add_option("--backchannel-logout-uri", c->backchannel_logout_uri,
+                  "Where logout tokens are posted when the person signs out anywhere");
+  cmd->add_option("--alg", c->id_token_alg, "The ID token's signature")
+      ->check(CLI::IsMember({"RS256", "ES256"}))
+      ->capture_default_str();
+  auto* secret = cmd->add_option("--secret-file", *secret_file,
+                                 "client_secret_basic: the secret's file (drawn and written 0600 if absent)");
+  auto* jwks = cmd->add_option("--jwks", *jwks_file, "private_key_jwt: the client's public keys, a JWKS file");
+  secret->excludes(jwks);
+  cmd->footer(
+      "The client proves itself at the token endpoint with a secret (only its SHA-256 goes to\n"
+      "the central authority) or with a JWT signed by a key of its JWKS. Example:\n"
+      "  riik central signin-client --client-id EE/GOV/70000310/portal --name 'eesti.ee' \\\n"
+      "      --redirect-uri https://portal.example/callback --secret-file portal.secret");
+  cmd->callback([=, &exit_code] {
+    auto run = [&]() -> Status {
+      ASSIGN_OR_RETURN(c->id, exchange::ParseClientId(*id));
+      if (!secret_file->empty()) {
+        c->auth_method = "client_secret_basic";
+        ASSIGN_OR_RETURN(std::string secret, ClientSecret(*secret_file));
+        c->secret_sha256 = DigestHex(Sha256(secret));
+      } else if (!jwks_file->empty()) {
+        c->auth_method = "private_key_jwt";
+        ASSIGN_OR_RETURN(c->jwks, ReadFile(*jwks_file));
+      } else {
+        return InvalidArgument("give --secret-file (client_secret_basic) or --jwks (private_key_jwt)");
+      }
+      RETURN_IF_ERROR(c->Check());
+      return Change(*s, "/admin/signin-client", c->ToJson(),
+                    [&](exchange::CentralRegistry& r) { return r.PutSignInClient(*c); });
+    };
+    if (Status st = run(); !st.ok()) {
+      exit_code = Fail("central", "signin-client", st);
+    } else {
+      std::printf("registered sign-in client %s (%s)\n", id->c_str(), c->auth_method.c_str());
+    }
+  });
+}
+
 void AddShowCommand(CLI::App* central, int& exit_code) {
   auto dir = std::make_shared<std::string>("riik-data");
   auto anchor_path = std::make_shared<std::string>();
@@ -206,6 +274,7 @@ void AddCentralCommand(CLI::App& app, int& exit_code) {
   AddSubsystemCommand(central, exit_code);
   AddServerCommand(central, exit_code);
   AddServiceCommand(central, exit_code);
+  AddSignInClientCommand(central, exit_code);
   AddShowCommand(central, exit_code);
 }
 

@@ -94,6 +94,30 @@ Result<Bytes> Base64Decode(std::string_view text) {
   return out;
 }
 
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out = Base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+Result<Bytes> Base64UrlDecode(std::string_view text) {
+  if (text.size() % 4 == 1)
+    return InvalidArgument("base64url length " + std::to_string(text.size()) + " is impossible");
+  std::string standard(text);
+  for (size_t i = 0; i < standard.size(); ++i) {
+    char& c = standard[i];
+    if (c == '+' || c == '/' || c == '=') {
+      return InvalidArgument("invalid base64url character at offset " + std::to_string(i));
+    }
+    c = c == '-' ? '+' : c == '_' ? '/' : c;
+  }
+  standard.append((4 - standard.size() % 4) % 4, '=');
+  ASSIGN_OR_RETURN(Bytes out, Base64Decode(standard));
+  if (Base64UrlEncode(out) != text) return InvalidArgument("base64url with stray bits in its last character");
+  return out;
+}
+
 bool IsValidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {

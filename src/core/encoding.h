@@ -20,6 +20,11 @@ std::string Base64Encode(std::string_view bytes);
 // Strict: rejects whitespace, missing padding and characters outside the alphabet.
 Result<Bytes> Base64Decode(std::string_view text);
 
+// Base64url (RFC 4648 §5) without padding, as JOSE (RFC 7515 §2) uses it.
+std::string Base64UrlEncode(std::string_view bytes);
+// Strict: only the URL-safe alphabet, no padding, no stray bits in the last group.
+Result<Bytes> Base64UrlDecode(std::string_view text);
+
 // Whether `text` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most
 // U+10FFFF).
 bool IsValidUtf8(std::string_view text);

@@ -2,6 +2,7 @@
 #include "exchange/central_registry.h"
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "store/row_fields.h"
 
@@ -25,6 +26,19 @@ const std::vector<store::TableSchema>& Tables() {
        {}},
       {"server_clients", {{"server", ColumnType::kText}, {"client", ColumnType::kText}}, {"server", "client"}, {}},
       {"services", {{"id", ColumnType::kText}, {"description", ColumnType::kText}}, {"id"}, {}},
+      // One row per sign-in client; the URI lists as JSON arrays.
+      {"signin_clients",
+       {{"id", ColumnType::kText},
+        {"name", ColumnType::kText},
+        {"redirect_uris", ColumnType::kText},
+        {"auth_method", ColumnType::kText},
+        {"secret_sha256", ColumnType::kText},
+        {"jwks", ColumnType::kText},
+        {"id_token_alg", ColumnType::kText},
+        {"backchannel_logout_uri", ColumnType::kText},
+        {"post_logout_redirect_uris", ColumnType::kText}},
+       {"id"},
+       {}},
   };
   return tables;
 }
@@ -114,11 +128,33 @@ Status CentralRegistry::PutServer(const SecurityServer& server) {
                                                      {"address", server.address},
                                                      {"auth_cert_sha256", server.auth_cert_sha256}}));
         ASSIGN_OR_RETURN(auto old, txn.Query("SELECT client FROM server_clients WHERE server = ?", {id}));
-        for (const auto& row : old) RETURN_IF_ERROR(txn.Delete("server_clients", {{"server", id}, {"client", Text(row, "client")}}));
+        for (const auto& row : old)
+          RETURN_IF_ERROR(txn.Delete("server_clients", {{"server", id}, {"client", Text(row, "client")}}));
         for (const auto& c : server.clients) {
           RETURN_IF_ERROR(txn.Put("server_clients", {{"server", id}, {"client", c.ToString()}}));
         }
         return OkStatus();
+      })
+      .status();
+}
+
+Status CentralRegistry::PutSignInClient(const SignInClient& client) {
+  RETURN_IF_ERROR(CheckInstance(client.id.member));
+  RETURN_IF_ERROR(client.Check());
+  return store_
+      .Write([&](store::WriteTxn& txn) -> Status {
+        ASSIGN_OR_RETURN(auto sub, txn.Get("subsystems", {{"id", client.id.ToString()}}));
+        if (!sub) return NotFound("no subsystem " + client.id.ToString() + "; add it first");
+        return txn.Put("signin_clients",
+                       {{"id", client.id.ToString()},
+                        {"name", client.name},
+                        {"redirect_uris", Json(client.redirect_uris).dump()},
+                        {"auth_method", client.auth_method},
+                        {"secret_sha256", client.secret_sha256},
+                        {"jwks", client.jwks},
+                        {"id_token_alg", client.id_token_alg},
+                        {"backchannel_logout_uri", client.backchannel_logout_uri},
+                        {"post_logout_redirect_uris", Json(client.post_logout_redirect_uris).dump()}});
       })
       .status();
 }
@@ -185,6 +221,25 @@ Result<GlobalConf> CentralRegistry::Build(UnixMicros now, int64_t validity_s, co
   for (const auto& row : service_rows) {
     ASSIGN_OR_RETURN(auto path, ParseServicePath("/r1/" + Text(row, "id")));
     conf.services.push_back(Service{path.service, Text(row, "description")});
+  }
+  ASSIGN_OR_RETURN(auto client_rows, store_.Query("SELECT * FROM signin_clients ORDER BY id"));
+  for (const auto& row : client_rows) {
+    SignInClient c;
+    ASSIGN_OR_RETURN(c.id, ParseClientId(Text(row, "id")));
+    c.name = Text(row, "name");
+    c.auth_method = Text(row, "auth_method");
+    c.secret_sha256 = Text(row, "secret_sha256");
+    c.jwks = Text(row, "jwks");
+    c.id_token_alg = Text(row, "id_token_alg");
+    c.backchannel_logout_uri = Text(row, "backchannel_logout_uri");
+    for (auto [column, list] : {std::pair{"redirect_uris", &c.redirect_uris},
+                                std::pair{"post_logout_redirect_uris", &c.post_logout_redirect_uris}}) {
+      ASSIGN_OR_RETURN(Json uris, ParseJson(Text(row, column)));
+      for (const auto& u : uris) {
+        if (u.is_string()) list->push_back(u.get<std::string>());
+      }
+    }
+    conf.signin_clients.push_back(std::move(c));
   }
   return conf;
 }

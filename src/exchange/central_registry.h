@@ -25,13 +25,14 @@ class CentralRegistry {
   Status AddSubsystem(const ClientId& id);
   // Registers a security server, or updates its address, certificate and clients.
   Status PutServer(const SecurityServer& server);
+  // Registers a subsystem of a member as a sign-in client, or updates its registration.
+  Status PutSignInClient(const SignInClient& client);
   Status AddService(const ServiceId& id, const std::string& description);
   Status RemoveService(const ServiceId& id);
 
   // The configuration as it stands, with its version (the store's journal head, so it
   // grows with every change) and validity from `now`.
-  Result<GlobalConf> Build(UnixMicros now, int64_t validity_s, const std::string& ocsp_url,
-                           const std::string& tsa_url);
+  Result<GlobalConf> Build(UnixMicros now, int64_t validity_s, const std::string& ocsp_url, const std::string& tsa_url);
 
  private:
   CentralRegistry(store::Store& store, std::string instance) : store_(store), instance_(std::move(instance)) {}

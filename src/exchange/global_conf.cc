@@ -86,6 +86,96 @@ const Service* GlobalConf::FindService(const ServiceId& id) const {
   return nullptr;
 }
 
+const SignInClient* GlobalConf::FindSignInClient(std::string_view client_id) const {
+  for (const auto& c : signin_clients) {
+    if (c.id.ToString() == client_id) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// An absolute URI a browser or a server is sent to: https, or http on loopback (a
+// development machine), no fragment.
+Status CheckRedirectUri(std::string_view field, const std::string& uri) {
+  bool https = uri.starts_with("https://");
+  bool loopback_http = uri.starts_with("http://127.0.0.1:") || uri.starts_with("http://127.0.0.1/") ||
+                       uri.starts_with("http://localhost:") || uri.starts_with("http://localhost/") ||
+                       uri.starts_with("http://[::1]");
+  if (!https && !loopback_http) return InvalidArgument(std::string(field) + " '" + uri + "' is not an https URI");
+  if (uri.size() > 2048) return InvalidArgument(std::string(field) + " is over 2048 bytes");
+  if (uri.find('#') != std::string::npos) return InvalidArgument(std::string(field) + " '" + uri + "' has a fragment");
+  for (unsigned char c : uri) {
+    if (c <= 0x20 || c >= 0x7f) return InvalidArgument(std::string(field) + " holds a space or a non-ASCII byte");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status SignInClient::Check() const {
+  if (name.empty() || name.size() > 255) return InvalidArgument("a sign-in client needs a name of 1 to 255 bytes");
+  if (redirect_uris.empty()) return InvalidArgument("a sign-in client needs at least one redirect URI");
+  for (const auto& uri : redirect_uris) RETURN_IF_ERROR(CheckRedirectUri("redirect_uri", uri));
+  for (const auto& uri : post_logout_redirect_uris) RETURN_IF_ERROR(CheckRedirectUri("post_logout_redirect_uri", uri));
+  if (!backchannel_logout_uri.empty())
+    RETURN_IF_ERROR(CheckRedirectUri("backchannel_logout_uri", backchannel_logout_uri));
+  if (auth_method == "client_secret_basic") {
+    if (secret_sha256.size() != 64 || secret_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return InvalidArgument("client_secret_basic needs secret_sha256, 64 lower-case hex digits");
+    }
+  } else if (auth_method == "private_key_jwt") {
+    auto keys = ParseJson(jwks, JsonLimits{64 * 1024, 8});
+    if (!keys.ok() || !keys->is_object() || !keys->contains("keys") || !(*keys)["keys"].is_array() ||
+        (*keys)["keys"].empty()) {
+      return InvalidArgument("private_key_jwt needs jwks, a JWK set with at least one key");
+    }
+  } else {
+    return InvalidArgument("token_endpoint_auth_method '" + auth_method +
+                           "' is not client_secret_basic or private_key_jwt");
+  }
+  if (id_token_alg != "RS256" && id_token_alg != "ES256") {
+    return InvalidArgument("id_token_signed_response_alg '" + id_token_alg + "' is not RS256 or ES256");
+  }
+  return OkStatus();
+}
+
+Json SignInClient::ToJson() const {
+  return {{"client_id", id.ToString()},
+          {"name", name},
+          {"redirect_uris", redirect_uris},
+          {"token_endpoint_auth_method", auth_method},
+          {"secret_sha256", secret_sha256},
+          {"jwks", jwks},
+          {"id_token_signed_response_alg", id_token_alg},
+          {"backchannel_logout_uri", backchannel_logout_uri},
+          {"post_logout_redirect_uris", post_logout_redirect_uris}};
+}
+
+Result<SignInClient> SignInClient::FromJson(const Json& e) {
+  constexpr std::string_view where = "signin_clients[]";
+  SignInClient sc;
+  ASSIGN_OR_RETURN(std::string id, Text(e, "client_id", where));
+  ASSIGN_OR_RETURN(sc.id, ParseClientId(id));
+  ASSIGN_OR_RETURN(sc.name, Text(e, "name", where));
+  ASSIGN_OR_RETURN(sc.auth_method, Text(e, "token_endpoint_auth_method", where));
+  sc.secret_sha256 = StringOr(e, "secret_sha256");
+  sc.jwks = StringOr(e, "jwks");
+  ASSIGN_OR_RETURN(sc.id_token_alg, Text(e, "id_token_signed_response_alg", where));
+  sc.backchannel_logout_uri = StringOr(e, "backchannel_logout_uri");
+  for (const char* list : {"redirect_uris", "post_logout_redirect_uris"}) {
+    if (!e.contains(list) && std::string_view(list) != "redirect_uris") continue;
+    ASSIGN_OR_RETURN(const Json* uris, Array(e, list, where));
+    for (const auto& u : *uris) {
+      if (!u.is_string()) return InvalidArgument(std::string(where) + "." + list + " holds a non-string");
+      (std::string_view(list) == "redirect_uris" ? sc.redirect_uris : sc.post_logout_redirect_uris)
+          .push_back(u.get<std::string>());
+    }
+  }
+  RETURN_IF_ERROR(sc.Check().WithContext("sign-in client " + id));
+  return sc;
+}
+
 const SecurityServer* GlobalConf::ServerFor(const ClientId& client) const {
   for (const auto& s : servers) {
     for (const auto& c : s.clients) {
@@ -103,9 +193,9 @@ const SecurityServer* GlobalConf::ServerByCert(std::string_view cert_sha256) con
 }
 
 Json GlobalConf::ToJson() const {
-  Json j = {{"format", kFormat},           {"instance", instance},   {"version", version},
-            {"generated_at_us", generated_at}, {"expires_at_us", expires_at}, {"ocsp_url", ocsp_url},
-            {"tsa_url", tsa_url}};
+  Json j = {
+      {"format", kFormat},           {"instance", instance}, {"version", version}, {"generated_at_us", generated_at},
+      {"expires_at_us", expires_at}, {"ocsp_url", ocsp_url}, {"tsa_url", tsa_url}};
   j["members"] = Json::array();
   for (const auto& m : members) {
     j["members"].push_back({{"id", m.id.ToString()}, {"name", m.name}, {"subsystems", m.subsystems}});
@@ -122,6 +212,10 @@ Json GlobalConf::ToJson() const {
   }
   j["services"] = Json::array();
   for (const auto& s : services) j["services"].push_back({{"id", s.id.ToString()}, {"description", s.description}});
+  if (!signin_clients.empty()) {
+    j["signin_clients"] = Json::array();
+    for (const auto& c : signin_clients) j["signin_clients"].push_back(c.ToJson());
+  }
   return j;
 }
 
@@ -177,6 +271,14 @@ Result<GlobalConf> GlobalConf::FromJson(const Json& j) {
     ASSIGN_OR_RETURN(service.description, Text(s, "description", "conf.services[]"));
     c.services.push_back(std::move(service));
   }
+  // Absent in documents from before sign-in existed.
+  if (j.contains("signin_clients")) {
+    ASSIGN_OR_RETURN(const Json* clients, Array(j, "signin_clients", "conf"));
+    for (const auto& e : *clients) {
+      ASSIGN_OR_RETURN(SignInClient sc, SignInClient::FromJson(e));
+      c.signin_clients.push_back(std::move(sc));
+    }
+  }
   return c;
 }
 
@@ -219,7 +321,8 @@ Result<GlobalConf> VerifyGlobalConf(std::string_view document, const TrustAnchor
     auto cert = ParseCertificatePem(pem);
     if (cert.ok() && CertificateDer(cert->get()) == signer_der) anchored = true;
   }
-  if (!anchored) return PermissionDenied("the global configuration is signed by a certificate the trust anchor does not hold");
+  if (!anchored)
+    return PermissionDenied("the global configuration is signed by a certificate the trust anchor does not hold");
   ASSIGN_OR_RETURN(Bytes sig, Base64Decode(sig_b64));
   ASSIGN_OR_RETURN(std::string canonical, CanonicalJson(doc["conf"]));
   if (!Verify(X509_get0_pubkey(signer.get()), canonical, std::string_view(sig.data(), sig.size()))) {

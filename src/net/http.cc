@@ -48,6 +48,39 @@ std::string HttpRequest::QueryParam(std::string_view name) const {
   return "";
 }
 
+std::string PercentEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> ParseForm(std::string_view encoded, size_t max_fields) {
+  std::map<std::string, std::string> out;
+  while (!encoded.empty()) {
+    size_t amp = encoded.find('&');
+    std::string_view pair = encoded.substr(0, amp);
+    encoded = amp == std::string_view::npos ? std::string_view() : encoded.substr(amp + 1);
+    if (pair.empty()) continue;
+    if (out.size() >= max_fields) return InvalidArgument("the form has over " + std::to_string(max_fields) + " fields");
+    size_t eq = pair.find('=');
+    std::string name = PercentDecode(pair.substr(0, eq), true);
+    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
+    if (!out.emplace(name, std::move(value)).second) {
+      return InvalidArgument("the parameter '" + name.substr(0, 64) + "' is given more than once");
+    }
+  }
+  return out;
+}
+
 std::string PercentDecode(std::string_view s, bool plus_is_space) {
   auto hex = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';

@@ -4,6 +4,7 @@
 
 #include <openssl/x509.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -74,5 +75,13 @@ Result<Json> ParseJsonBody(const HttpRequest& req, const JsonLimits& limits = {}
 
 // Decodes %XX escapes; '+' becomes a space only in query strings (form encoding).
 std::string PercentDecode(std::string_view s, bool plus_is_space = false);
+// Encodes every byte but the unreserved ones (RFC 3986 §2.3) as %XX: safe in a query
+// value and in application/x-www-form-urlencoded.
+std::string PercentEncode(std::string_view s);
+
+// An application/x-www-form-urlencoded body (or a query string) as name -> value,
+// percent-decoded. InvalidArgument for a name given twice (OAuth 2.0 §3.1 forbids it)
+// or more than `max_fields` fields.
+Result<std::map<std::string, std::string>> ParseForm(std::string_view encoded, size_t max_fields = 64);
 
 }  // namespace riik::net

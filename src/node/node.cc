@@ -19,6 +19,7 @@
 #include "embassy/vault.h"
 #include "node/role.h"
 #include "node/role_keys.h"
+#include "node/roles/auth_role.h"
 #include "node/roles/central_role.h"
 #include "node/roles/embassy_role.h"
 #include "node/roles/exchange_role.h"
@@ -189,6 +190,8 @@ Status Node::StartRole(const RoleConfig& role) {
     ASSIGN_OR_RETURN(service, AddEmbassyRoutes(*this, role, router));
   } else if (role.kind == "sign") {
     ASSIGN_OR_RETURN(service, AddSignRoutes(*this, role, router));
+  } else if (role.kind == "auth") {
+    ASSIGN_OR_RETURN(service, AddAuthRoutes(*this, role, router));
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }

@@ -1,19 +1,14 @@
 // Digests and signature values by XML-DSig URI (algorithms.h).
 #include "sign/algorithms.h"
 
-#include <openssl/ecdsa.h>
-#include <openssl/err.h>
-
 #include "crypto/handles.h"
+#include "crypto/signature.h"
 
 namespace riik::sign {
 namespace {
 
 constexpr std::string_view kEcdsaPrefix = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-";
 constexpr std::string_view kRsaPrefix = "http://www.w3.org/2001/04/xmldsig-more#rsa-";
-
-// The byte length of one ECDSA component for `key`'s curve.
-int EcComponentBytes(EVP_PKEY* key) { return (EVP_PKEY_get_bits(key) + 7) / 8; }
 
 }  // namespace
 
@@ -82,56 +77,12 @@ Result<SignatureMethod> SignatureMethodFor(EVP_PKEY* key) {
 }
 
 Result<std::string> SignValue(EVP_PKEY* key, const SignatureMethod& method, std::string_view data) {
-  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
-  size_t len = 0;
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, method.md, nullptr, key) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
-    return Internal("signing: " + OpenSslErrors());
-  }
-  std::string der(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len,
-                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
-    return Internal("signing: " + OpenSslErrors());
-  }
-  der.resize(len);
-  if (!method.ecdsa) return der;
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  UniquePtr<ECDSA_SIG> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
-  if (!sig) return Internal("the token returned a malformed ECDSA signature");
-  int n = EcComponentBytes(key);
-  std::string raw(static_cast<size_t>(2 * n), '\0');
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), reinterpret_cast<unsigned char*>(raw.data()), n) != n ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), reinterpret_cast<unsigned char*>(raw.data()) + n, n) != n) {
-    return Internal("converting the ECDSA signature: " + OpenSslErrors());
-  }
-  return raw;
+  return SignWith(key, method.md, data, method.ecdsa ? SignatureEncoding::kRaw : SignatureEncoding::kDer);
 }
 
 Result<bool> VerifyValue(EVP_PKEY* key, const SignatureMethod& method, std::string_view data, std::string_view value) {
-  std::string der(value);
-  if (method.ecdsa) {
-    if (!EVP_PKEY_is_a(key, "EC")) return false;
-    size_t n = static_cast<size_t>(EcComponentBytes(key));
-    if (value.size() != 2 * n) return false;
-    UniquePtr<ECDSA_SIG> sig(ECDSA_SIG_new());
-    BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(value.data()), static_cast<int>(n), nullptr);
-    BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(value.data()) + n, static_cast<int>(n), nullptr);
-    if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-      BN_free(r);
-      BN_free(s);
-      return Internal("converting an ECDSA signature: " + OpenSslErrors());
-    }
-    der = ToDer(sig.get(), i2d_ECDSA_SIG);
-  } else if (!EVP_PKEY_is_a(key, "RSA")) {
-    return false;
-  }
-  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, method.md, nullptr, key) != 1)
-    return Internal("verifying: " + OpenSslErrors());
-  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(der.data()), der.size(),
-                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  ERR_clear_error();
-  return rc == 1;
+  if (!EVP_PKEY_is_a(key, method.ecdsa ? "EC" : "RSA")) return false;
+  return VerifyWith(key, method.md, data, value, SignatureEncoding::kRaw);
 }
 
 }  // namespace riik::sign

@@ -129,6 +129,13 @@ net::HttpResponse PutServer(CentralService& c, const Json& body) {
   return Done(c.registry->PutServer(s), s.Id());
 }
 
+// A member's subsystem as a sign-in client of the auth role (docs/signin.md).
+net::HttpResponse PutSignInClient(CentralService& c, const Json& body) {
+  auto client = exchange::SignInClient::FromJson(body);
+  if (!client.ok()) return net::ErrorResponse(client.status());
+  return Done(c.registry->PutSignInClient(*client), client->id.ToString());
+}
+
 net::HttpResponse AddService(CentralService& c, const Json& body) {
   auto path = exchange::ParseServicePath("/r1/" + Text(body, "id"));
   if (!path.ok() || !path->rest.empty()) {
@@ -158,7 +165,8 @@ std::shared_ptr<RoleService> AddCentralRoutes(Node& node, net::Router& router) {
       {"/admin/member", AddMember},
       {"/admin/subsystem", AddSubsystem},
       {"/admin/server", PutServer},
-      {"/admin/service", AddService}};
+      {"/admin/service", AddService},
+      {"/admin/signin-client", PutSignInClient}};
   for (auto [path, action] : admin) {
     AddAdminRoute(node, router, c->admin, path, [c, act = action](const Json& body) { return act(*c, body); });
   }

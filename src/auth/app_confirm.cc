@@ -1,0 +1,53 @@
+// Verification codes and the app's signature over a hash (app_confirm.h).
+#include "auth/app_confirm.h"
+
+#include <fmt/format.h>
+
+#include "crypto/sha256.h"
+#include "crypto/signature.h"
+#include "crypto/x509.h"
+
+namespace riik::auth {
+
+std::string VerificationCode(std::string_view hash) {
+  Digest d = Sha256(hash);
+  unsigned value = static_cast<unsigned>(d[d.size() - 2]) << 8 | static_cast<unsigned>(d[d.size() - 1]);
+  return fmt::format("{:04}", value % 10000);
+}
+
+Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
+                                CertPurpose purpose, const EidTrust& trust) {
+  auto cert = ParseCertificateDer(answer.certificate_der);
+  if (!cert.ok()) return Refused{Refusal::kMalformedToken, "the app's certificate: " + cert.status().message()};
+  Checked<Person> person = CheckEidCertificate(cert->get(), purpose, trust);
+  if (!Passed(person)) return person;
+  if (std::get<Person>(person).code != person_code) {
+    return Refused{Refusal::kPersonMismatch, "the app answered with another person's certificate"};
+  }
+  // The app signs the digest it was handed: verify it as a digest, not as a message.
+  EVP_PKEY* key = X509_get0_pubkey(cert->get());
+  std::string der = answer.signature;
+  if (EVP_PKEY_is_a(key, "EC")) {
+    if (answer.signature.size() != 2 * static_cast<size_t>(EcComponentBytes(key))) {
+      return Refused{Refusal::kBadSignature, "the app's signature is not r||s of the key's curve"};
+    }
+    auto converted = EcdsaRawToDer(answer.signature);
+    if (!converted.ok()) return Refused{Refusal::kBadSignature, converted.status().message()};
+    der = *converted;
+  }
+  UniquePtr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(key, nullptr));
+  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), AppHashDigest()) != 1) {
+    return Refused{Refusal::kInternal, "verifying: " + OpenSslErrors()};
+  }
+  int ok = EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(der.data()), der.size(),
+                           reinterpret_cast<const unsigned char*>(hash.data()), hash.size());
+  OpenSslErrors();
+  if (ok != 1) return Refused{Refusal::kBadSignature, "the app's signature does not verify over the hash"};
+  return person;
+}
+
+Result<std::string> SignAppHash(EVP_PKEY* key, std::string_view hash) {
+  return SignDigest(key, AppHashDigest(), hash, SignatureEncoding::kRaw);
+}
+
+}  // namespace riik::auth

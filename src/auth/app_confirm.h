@@ -1,0 +1,41 @@
+// Confirmation in the citizen's app (Smart-ID's model): the provider makes a hash to be
+// signed (a fresh random value for a sign-in, a document's digest for a signature); the
+// browser shows a 4-digit verification code derived from it, the app shows the same
+// code, and the person confirms with PIN1 (sign-in) or PIN2 (signature). The app signs
+// the hash itself, as a smart card signs a digest it is handed. Protocol:
+// docs/signin.md ("App confirmation").
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <string>
+#include <string_view>
+
+#include "auth/eid_check.h"
+
+namespace riik::auth {
+
+// The hash the app signs: SHA-384, matching the eID's P-384 keys.
+inline const EVP_MD* AppHashDigest() { return EVP_sha384(); }
+inline constexpr size_t kAppHashBytes = 48;
+
+// integer(SHA-256(hash)[-2:]) mod 10000, as four digits ("0042").
+std::string VerificationCode(std::string_view hash);
+
+// What the app sends back: its certificate for the purpose and the signature (r‖s for
+// ECDSA) of the hash.
+struct AppAnswer {
+  std::string certificate_der;
+  std::string signature;
+};
+
+// Checks the app's answer to a request for `person_code` to sign `hash`: the
+// certificate passes every eID check for the purpose, names that person, and the
+// signature is its key's over the hash.
+Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
+                                CertPurpose purpose, const EidTrust& trust);
+
+// The app's side: the signature of `hash` by an unlocked eID key (r‖s for ECDSA).
+Result<std::string> SignAppHash(EVP_PKEY* key, std::string_view hash);
+
+}  // namespace riik::auth

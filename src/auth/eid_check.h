@@ -1,0 +1,60 @@
+// The checks every eID sign-in method makes on a citizen's certificate, and what the
+// certificate says about its holder. In order: the certificate is valid now, is for the
+// purpose (authentication: digitalSignature and clientAuth; signing: nonRepudiation),
+// carries no disallowed policy, chains to the state's eID CA, and its issuer's OCSP
+// responder says it is good, in an answer made for this question (with our nonce).
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/refusal.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "crypto/handles.h"
+
+namespace riik::auth {
+
+// A person as the eID certificate names them.
+struct Person {
+  std::string code;        // the personal code, 11 digits
+  std::string given_name;  // as in the certificate (upper case)
+  std::string family_name;
+  std::string date_of_birth;  // YYYY-MM-DD, from the personal code
+
+  std::string Subject() const { return "EE" + code; }  // the ID token's sub
+};
+
+// The holder of an eID certificate: serialNumber PNOEE-<valid personal code>, GN, SN.
+// InvalidArgument if the certificate does not name an Estonian person.
+Result<Person> PersonFromCertificate(X509* cert);
+
+enum class CertPurpose { kAuthentication, kSigning };
+
+// Posts a DER OCSP request to `url` and returns the DER answer (the transport is the
+// caller's: trust/http_ocsp.h in the auth role, a stub in tests).
+using OcspPost = std::function<Result<std::string>(const std::string& url, std::string_view request_der)>;
+
+struct EidTrust {
+  UniquePtr<X509> eid_ca;  // the CA that issues citizens' eIDs
+  UniquePtr<X509> root;    // the state root it chains to
+  std::string ocsp_url;    // the eID CA's OCSP responder
+  OcspPost post_ocsp;
+  // Certificate policies an authentication certificate must not carry (dotted OIDs): by
+  // default the eID signing policy, so a signing certificate never signs anyone in.
+  std::vector<std::string> disallowed_policies;
+  Clock clock = SystemClock();
+
+  // The trust for citizens' eIDs from PEM files: the eID CA and the state root.
+  static Result<EidTrust> FromFiles(const std::string& eid_ca_pem, const std::string& root_pem, std::string ocsp_url,
+                                    OcspPost post_ocsp);
+};
+
+// Runs every check above on `cert`; the person it names, or why not.
+Checked<Person> CheckEidCertificate(X509* cert, CertPurpose purpose, const EidTrust& trust);
+
+}  // namespace riik::auth

@@ -1,0 +1,169 @@
+// The provider's state and its consistency rules (provider_state.h).
+#include "auth/impl/provider_state.h"
+
+#include "crypto/random.h"
+#include "net/http.h"
+
+namespace riik::auth {
+namespace impl {
+namespace {
+
+int64_t Micros(std::chrono::seconds s) { return s.count() * 1'000'000; }
+
+}  // namespace
+
+std::string WithQuery(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out = uri;
+  char sep = uri.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [k, v] : params) {
+    out += sep;
+    out += net::PercentEncode(k) + "=" + net::PercentEncode(v);
+    sep = '&';
+  }
+  return out;
+}
+
+bool HasScope(std::string_view scope, std::string_view want) {
+  size_t i = 0;
+  while (i <= scope.size()) {
+    size_t end = scope.find(' ', i);
+    if (end == std::string_view::npos) end = scope.size();
+    if (scope.substr(i, end - i) == want) return true;
+    i = end + 1;
+  }
+  return false;
+}
+
+std::optional<int> AcrRank(const std::string& acr) {
+  if (acr.empty()) return 0;
+  if (acr == "low") return 1;
+  if (acr == "substantial") return 2;
+  if (acr == "high") return 3;
+  return std::nullopt;
+}
+
+}  // namespace impl
+
+using impl::Micros;
+
+bool Provider::State::Alive(const impl::Session& s, UnixMicros now, const ProviderOptions& o) const {
+  return now - s.last_active < Micros(o.session_idle) && now - s.auth_time < Micros(o.session_absolute);
+}
+
+impl::Session* Provider::State::LiveSession(const std::string& browser, UnixMicros now, const ProviderOptions& o) {
+  auto b = browser_sessions.find(browser);
+  if (b == browser_sessions.end()) return nullptr;
+  auto s = sessions.find(b->second);
+  if (s == sessions.end() || !Alive(s->second, now, o)) return nullptr;
+  return &s->second;
+}
+
+impl::PendingRequest* Provider::State::Find(const std::string& id, const std::string& browser, UnixMicros now,
+                                            const ProviderOptions& o) {
+  auto it = requests.find(id);
+  if (it == requests.end() || it->second.browser != browser) return nullptr;
+  if (now - it->second.created > Micros(o.request_lifetime)) return nullptr;
+  return &it->second;
+}
+
+std::string Provider::State::IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
+                                       const ProviderOptions& o) {
+  auto code = RandomToken(32);
+  if (!code.ok()) {
+    return impl::WithQuery(p.redirect_uri, {{"error", "server_error"}, {"state", p.state}});
+  }
+  impl::CodeGrant g;
+  g.client_id = client.id;
+  g.redirect_uri = p.redirect_uri;
+  g.nonce = p.nonce;
+  g.code_challenge = p.code_challenge;
+  g.sid = s.sid;
+  g.expires = now + Micros(o.code_lifetime);
+  codes[*code] = std::move(g);
+  s.clients.insert(client.id);
+  return impl::WithQuery(p.redirect_uri, {{"code", *code}, {"state", p.state}});
+}
+
+std::string Provider::State::Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
+                                      const ProviderOptions& o) {
+  impl::Session* s = LiveSession(r.browser, now, o);
+  if (s && s->person.code != person.code) {
+    // Another person signs in on this browser: the first one's session ends.
+    EndSession(s->sid);
+    s = nullptr;
+  }
+  if (!s) {
+    auto sid = RandomToken(24);
+    if (!sid.ok())
+      return impl::WithQuery(r.params.redirect_uri, {{"error", "server_error"}, {"state", r.params.state}});
+    impl::Session fresh;
+    fresh.sid = *sid;
+    fresh.browser = r.browser;
+    browser_sessions[r.browser] = *sid;
+    s = &(sessions[*sid] = std::move(fresh));
+  }
+  s->person = person;
+  s->method = method;
+  s->auth_time = now;
+  s->last_active = now;
+  r.finished = true;
+  app_requests.erase(r.app_request);
+  std::string url = IssueCode(*s, r.client, r.params, now, o);
+  r.progress = {AppProgress::State::kDone, url, Refusal::kInternal};
+  return url;
+}
+
+std::set<std::string> Provider::State::EndSession(const std::string& sid) {
+  auto it = sessions.find(sid);
+  if (it == sessions.end()) return {};
+  std::set<std::string> clients = std::move(it->second.clients);
+  if (auto b = browser_sessions.find(it->second.browser); b != browser_sessions.end() && b->second == sid) {
+    browser_sessions.erase(b);
+  }
+  sessions.erase(it);
+  for (auto* grants : {&access, &refresh}) {
+    for (auto g = grants->begin(); g != grants->end();) g = g->second.sid == sid ? grants->erase(g) : std::next(g);
+  }
+  for (auto c = codes.begin(); c != codes.end();) c = c->second.sid == sid ? codes.erase(c) : std::next(c);
+  return clients;
+}
+
+std::vector<impl::Waiter> Provider::State::TakeWaiters(const std::string& request_id) {
+  std::vector<impl::Waiter> out;
+  auto [first, last] = waiters.equal_range(request_id);
+  for (auto it = first; it != last; ++it) out.push_back(std::move(it->second));
+  waiters.erase(first, last);
+  return out;
+}
+
+std::vector<impl::Waiter> Provider::State::Sweep(UnixMicros now, const ProviderOptions& o) {
+  std::lock_guard lock(mu);
+  for (auto it = requests.begin(); it != requests.end();) {
+    it = now - it->second.created > Micros(o.request_lifetime) ? requests.erase(it) : std::next(it);
+  }
+  for (auto it = app_requests.begin(); it != app_requests.end();) {
+    it =
+        it->second.expires <= now || !requests.contains(it->second.request_id) ? app_requests.erase(it) : std::next(it);
+  }
+  for (auto it = codes.begin(); it != codes.end();) it = it->second.expires <= now ? codes.erase(it) : std::next(it);
+  for (auto* grants : {&access, &refresh}) {
+    for (auto g = grants->begin(); g != grants->end();) g = g->second.expires <= now ? grants->erase(g) : std::next(g);
+  }
+  std::vector<std::string> dead;
+  for (const auto& [sid, s] : sessions) {
+    if (!Alive(s, now, o)) dead.push_back(sid);
+  }
+  for (const auto& sid : dead) EndSession(sid);
+  std::vector<impl::Waiter> due;
+  for (auto it = waiters.begin(); it != waiters.end();) {
+    if (it->second.deadline <= now) {
+      due.push_back(std::move(it->second));
+      it = waiters.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return due;
+}
+
+}  // namespace riik::auth

@@ -1,0 +1,104 @@
+// The provider's in-memory state (provider.h): pending sign-ins, app requests, single
+// sign-on sessions, codes and tokens, under one mutex, with the rules that keep them
+// consistent. Only provider*.cc include this.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "auth/provider.h"
+
+namespace riik::auth {
+namespace impl {
+
+inline constexpr size_t kMaxPendingRequests = 100'000;
+inline constexpr size_t kMaxWaiters = 100'000;
+
+// `uri` with the parameters appended to its query (percent-encoded).
+std::string WithQuery(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& params);
+// Whether the space-separated `scope` holds `want`.
+bool HasScope(std::string_view scope, std::string_view want);
+// 0 for "" (nothing asked), 1 low, 2 substantial, 3 high; nullopt for anything else.
+std::optional<int> AcrRank(const std::string& acr);
+
+struct PendingRequest {
+  std::string id, browser, csrf;
+  AuthorizeParams params;
+  Client client;
+  UnixMicros created = 0;
+  std::string challenge;  // the Web eID nonce (base64), empty once used
+  UnixMicros challenge_at = 0;
+  std::string app_request;  // the app request's id, if the app flow started
+  AppProgress progress;
+  bool finished = false;  // a code was issued or the person cancelled
+};
+
+struct AppRequest {
+  std::string id, request_id, person_code, hash, client_name;
+  UnixMicros expires = 0;
+  bool answered = false;
+};
+
+struct Session {
+  std::string sid, browser;
+  Person person;
+  Method method = Method::kApp;
+  UnixMicros auth_time = 0, last_active = 0;
+  std::set<std::string> clients;  // every client that got a code in it
+};
+
+struct CodeGrant {
+  std::string client_id, redirect_uri, nonce, code_challenge, sid;
+  UnixMicros expires = 0;
+  bool used = false;
+  std::vector<std::string> access_tokens, refresh_tokens;  // issued for it: revoked if it is replayed
+};
+
+struct TokenGrant {
+  std::string sid, client_id;
+  UnixMicros expires = 0;
+};
+
+struct Waiter {
+  UnixMicros deadline = 0;
+  std::function<void(AppProgress)> done;
+};
+
+}  // namespace impl
+
+struct Provider::State {
+  std::mutex mu;
+  std::map<std::string, impl::PendingRequest> requests;
+  std::map<std::string, impl::AppRequest> app_requests;
+  std::map<std::string, impl::Session> sessions;        // by sid
+  std::map<std::string, std::string> browser_sessions;  // browser -> sid
+  std::map<std::string, impl::CodeGrant> codes;
+  std::map<std::string, impl::TokenGrant> access, refresh;
+  std::multimap<std::string, impl::Waiter> waiters;  // by request id
+
+  // The browser's session if it has not timed out (idle or absolute).
+  impl::Session* LiveSession(const std::string& browser, UnixMicros now, const ProviderOptions& o);
+  bool Alive(const impl::Session& s, UnixMicros now, const ProviderOptions& o) const;
+  // The request if it exists, belongs to `browser` and has not expired.
+  impl::PendingRequest* Find(const std::string& id, const std::string& browser, UnixMicros now,
+                             const ProviderOptions& o);
+  // A code for `client` in session `s`; the redirect URL carrying it.
+  std::string IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
+                        const ProviderOptions& o);
+  // The person signed in for request `r`: the browser's session (a new one, or the same
+  // person's renewed) and a code; the redirect URL.
+  std::string Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
+                       const ProviderOptions& o);
+  // Ends a session and revokes its tokens; the clients that used it.
+  std::set<std::string> EndSession(const std::string& sid);
+  std::vector<impl::Waiter> TakeWaiters(const std::string& request_id);
+  // Drops what expired; the waiters whose wait is over.
+  std::vector<impl::Waiter> Sweep(UnixMicros now, const ProviderOptions& o);
+};
+
+}  // namespace riik::auth

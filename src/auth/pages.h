@@ -1,0 +1,44 @@
+// The sign-in service's own pages, in English and Estonian: choose a method, type a
+// personal code, see the verification code and wait for the app, errors, signed out.
+// Plain HTML with labels, landmarks and keyboard-reachable controls; no inline script
+// or style (the Content-Security-Policy allows only /static/signin.js and .css). Every
+// dynamic text is escaped.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "auth/provider.h"
+#include "auth/refusal.h"
+
+namespace riik::auth {
+
+// "et" or "en" (the default).
+std::string_view PageLanguage(std::string_view wanted);
+
+struct LoginPageData {
+  std::string request_id;
+  std::string csrf;
+  std::string client_name;
+  std::string lang;
+  std::string error;  // a plain message from RefusalMessage, or empty
+  bool app_pending = false;
+  std::string verification_code;
+  bool offer_app = true;  // false when the service asked for a level only the ID-card gives
+};
+
+std::string LoginPage(const LoginPageData& d);
+std::string ErrorPage(std::string_view lang, std::string_view message);
+std::string SignedOutPage(std::string_view lang);
+
+// What to tell the person, in plain words, for each refusal.
+std::string RefusalMessage(Refusal refusal, std::string_view lang);
+// The message for an error from the authorization request that cannot go back to the
+// service (unknown client, unregistered redirect URI).
+std::string RequestErrorMessage(std::string_view lang);
+
+// The pages' static assets by file name ("signin.js": the Web eID message interface and
+// the app's long poll; "signin.css"), compiled in from src/auth/assets; empty if none.
+std::string_view SignInAsset(std::string_view name);
+
+}  // namespace riik::auth

@@ -1,0 +1,370 @@
+// The provider's authorization requests, sign-in methods and sessions (provider.h);
+// the token endpoint, userinfo and logout are in provider_tokens.cc.
+#include "auth/provider.h"
+
+#include <nlohmann/json.hpp>
+
+#include "auth/impl/provider_state.h"
+#include "auth/webeid.h"
+#include "core/encoding.h"
+#include "crypto/random.h"
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
+#include "identity/personal_code.h"
+#include "net/http.h"
+
+namespace riik::auth {
+
+using impl::PendingRequest;
+
+std::string_view MethodAmr(Method m) { return m == Method::kIdCard ? "idcard" : "app"; }
+std::string_view MethodAcr(Method m) { return m == Method::kIdCard ? "high" : "substantial"; }
+
+Provider::Provider(ProviderOptions options, KeyRing& keys, ClientLookup clients, EidTrust trust, RefusalLog log)
+    : options_(std::move(options)),
+      keys_(keys),
+      clients_(std::move(clients)),
+      trust_(std::move(trust)),
+      log_(std::move(log)),
+      authenticator_(clients_, {options_.issuer + "/token", options_.issuer}, options_.clock),
+      person_failures_(options_.failures_per_person, options_.failure_window, options_.clock),
+      client_failures_(options_.failures_per_client, options_.failure_window, options_.clock),
+      state_(std::make_unique<State>()) {
+  pseudonym_key_ = RandomBytes(32).value();
+}
+
+Provider::~Provider() = default;
+
+Json Provider::Discovery() const {
+  const std::string& iss = options_.issuer;
+  return {{"issuer", iss},
+          {"authorization_endpoint", iss + "/authorize"},
+          {"token_endpoint", iss + "/token"},
+          {"userinfo_endpoint", iss + "/userinfo"},
+          {"jwks_uri", iss + "/jwks"},
+          {"end_session_endpoint", iss + "/logout"},
+          {"response_types_supported", {"code"}},
+          {"response_modes_supported", {"query"}},
+          {"grant_types_supported", {"authorization_code", "refresh_token"}},
+          {"subject_types_supported", {"public"}},
+          {"id_token_signing_alg_values_supported", {"RS256", "ES256"}},
+          {"token_endpoint_auth_methods_supported", {"client_secret_basic", "private_key_jwt"}},
+          {"token_endpoint_auth_signing_alg_values_supported", {"RS256", "ES256", "ES384"}},
+          {"code_challenge_methods_supported", {"S256"}},
+          {"scopes_supported", {"openid"}},
+          {"claims_supported",
+           {"sub", "profile_attributes", "amr", "acr", "auth_time", "nonce", "at_hash", "sid", "given_name",
+            "family_name", "birthdate"}},
+          {"acr_values_supported", {"low", "substantial", "high"}},
+          {"ui_locales_supported", {"en", "et"}},
+          {"backchannel_logout_supported", true},
+          {"backchannel_logout_session_supported", true},
+          {"frontchannel_logout_supported", false}};
+}
+
+std::string Provider::Pseudonym(std::string_view code) const {
+  return DigestHex(Sha256(pseudonym_key_ + std::string(code))).substr(0, 16);
+}
+
+void Provider::Refuse(const std::string& client, Method method, const Refused& refused, std::string_view code) {
+  client_failures_.RecordFailure(client);
+  std::string pseudonym = code.empty() ? "" : Pseudonym(code);
+  if (!pseudonym.empty() && refused.why != Refusal::kRateLimited && refused.why != Refusal::kUserCancel) {
+    person_failures_.RecordFailure(pseudonym);
+  }
+  if (log_) log_(client, MethodAmr(method), refused, pseudonym);
+}
+
+AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string& browser) {
+  auto client = clients_(p.client_id);
+  if (!client.ok()) return OAuthError{"unauthorized_client", "unknown client_id", ""};
+  if (!client->HasRedirect(p.redirect_uri)) {
+    return OAuthError{"invalid_request", "redirect_uri is not one the client registered", ""};
+  }
+  auto fail = [&](std::string error, std::string description) {
+    std::vector<std::pair<std::string, std::string>> q = {{"error", error}, {"error_description", description}};
+    if (!p.state.empty() && p.state.size() <= 512) q.emplace_back("state", p.state);
+    return OAuthError{std::move(error), description, impl::WithQuery(p.redirect_uri, q)};
+  };
+  if (p.response_type != "code") return fail("unsupported_response_type", "response_type must be code");
+  if (!impl::HasScope(p.scope, "openid")) return fail("invalid_scope", "scope must include openid");
+  if (p.state.size() < 8 || p.state.size() > 512) return fail("invalid_request", "state must be 8 to 512 characters");
+  if (p.nonce.size() > 512) return fail("invalid_request", "nonce is over 512 characters");
+  if (p.code_challenge_method != "S256") return fail("invalid_request", "PKCE is required: code_challenge_method S256");
+  if (p.code_challenge.size() != 43 || !Base64UrlDecode(p.code_challenge).ok()) {
+    return fail("invalid_request", "code_challenge must be the base64url SHA-256 of the verifier");
+  }
+  if (!impl::AcrRank(p.acr_values)) return fail("invalid_request", "acr_values must be low, substantial or high");
+  if (!p.prompt.empty() && p.prompt != "login" && p.prompt != "none" && p.prompt != "consent") {
+    return fail("invalid_request", "prompt must be none, login or consent");
+  }
+  UnixMicros now = options_.clock();
+  std::lock_guard lock(state_->mu);
+  // Single sign-on: this browser's session, if it is alive and strong enough.
+  if (p.prompt != "login") {
+    if (impl::Session* s = state_->LiveSession(browser, now, options_)) {
+      if (*impl::AcrRank(std::string(MethodAcr(s->method))) >= *impl::AcrRank(p.acr_values)) {
+        s->last_active = now;
+        return Redirect{state_->IssueCode(*s, *client, p, now, options_)};
+      }
+    }
+  }
+  if (p.prompt == "none") return fail("login_required", "the person is not signed in");
+  if (state_->requests.size() >= impl::kMaxPendingRequests) {
+    return fail("temporarily_unavailable", "too many sign-ins in progress; try again shortly");
+  }
+  auto id = RandomToken(24);
+  auto csrf = RandomToken(24);
+  if (!id.ok() || !csrf.ok()) return fail("server_error", "no randomness");
+  PendingRequest r;
+  r.id = *id;
+  r.csrf = *csrf;
+  r.browser = browser;
+  r.params = p;
+  r.client = *client;
+  r.created = now;
+  state_->requests[r.id] = std::move(r);
+  return ShowLogin{*id};
+}
+
+std::optional<LoginView> Provider::View(const std::string& request_id, const std::string& browser) {
+  std::lock_guard lock(state_->mu);
+  PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+  if (!r) return std::nullopt;
+  LoginView v;
+  v.csrf = r->csrf;
+  v.client_name = r->client.name;
+  v.redirect_uri = r->params.redirect_uri;
+  v.min_acr = r->params.acr_values;
+  v.locale = r->params.ui_locales.starts_with("et") ? "et" : "en";
+  if (auto it = state_->app_requests.find(r->app_request); it != state_->app_requests.end()) {
+    v.app_pending = true;
+    v.verification_code = VerificationCode(it->second.hash);
+  }
+  return v;
+}
+
+Result<Redirect> Provider::Cancel(const std::string& request_id, const std::string& browser) {
+  std::vector<impl::Waiter> woken;
+  Redirect out;
+  {
+    std::lock_guard lock(state_->mu);
+    PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+    if (!r) return NotFound("no sign-in in progress");
+    std::vector<std::pair<std::string, std::string>> q = {{"error", "user_cancel"},
+                                                          {"error_description", "the person cancelled the sign-in"}};
+    q.emplace_back("state", r->params.state);
+    out.url = impl::WithQuery(r->params.redirect_uri, q);
+    r->progress = {AppProgress::State::kRefused, "", Refusal::kUserCancel};
+    woken = state_->TakeWaiters(request_id);
+    state_->app_requests.erase(r->app_request);
+    r->finished = true;
+  }
+  for (auto& w : woken) w.done(AppProgress{AppProgress::State::kRefused, "", Refusal::kUserCancel});
+  return out;
+}
+
+Result<std::string> Provider::IdCardChallenge(const std::string& request_id, const std::string& browser) {
+  ASSIGN_OR_RETURN(std::string random, RandomBytes(kWebEidNonceBytes));
+  std::lock_guard lock(state_->mu);
+  PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+  if (!r || r->finished) return NotFound("no sign-in in progress");
+  r->challenge = Base64Encode(random);
+  r->challenge_at = options_.clock();
+  return r->challenge;
+}
+
+Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std::string& browser,
+                                        std::string_view token_json, std::string_view origin) {
+  std::string nonce, client_id;
+  {
+    std::lock_guard lock(state_->mu);
+    PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+    if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "no sign-in in progress for this browser"};
+    client_id = r->client.id;
+    if (r->challenge.empty()) {
+      Refused refused{Refusal::kChallengeUnknown, "no challenge, or it was used already"};
+      Refuse(client_id, Method::kIdCard, refused, "");
+      return refused;
+    }
+    nonce = std::exchange(r->challenge, "");  // single use, whatever follows
+    if (options_.clock() - r->challenge_at > options_.challenge_lifetime.count() * 1'000'000) {
+      Refused refused{Refusal::kChallengeExpired, "the challenge is over 5 minutes old"};
+      Refuse(client_id, Method::kIdCard, refused, "");
+      return refused;
+    }
+  }
+  if (!client_failures_.Allowed(client_id)) {
+    return Refused{Refusal::kRateLimited, "too many failed sign-ins for client " + client_id};
+  }
+  auto token = ParseWebEidToken(token_json);
+  if (!token.ok()) {
+    Refused refused{Refusal::kMalformedToken, token.status().message()};
+    Refuse(client_id, Method::kIdCard, refused, "");
+    return refused;
+  }
+  // The person, to rate-limit before the expensive checks (the certificate is not
+  // trusted yet, but a forged one only spends its own name's tries).
+  std::string code;
+  if (auto cert = ParseCertificateDer(token->certificate_der); cert.ok()) {
+    if (auto named = PersonFromCertificate(cert->get()); named.ok()) code = named->code;
+  }
+  if (!code.empty() && !person_failures_.Allowed(Pseudonym(code))) {
+    Refused refused{Refusal::kRateLimited, "too many failed sign-ins for this person"};
+    Refuse(client_id, Method::kIdCard, refused, code);
+    return refused;
+  }
+  Checked<Person> person = VerifyWebEidToken(*token, origin, nonce, trust_);
+  if (!Passed(person)) {
+    Refuse(client_id, Method::kIdCard, std::get<Refused>(person), code);
+    return std::get<Refused>(person);
+  }
+  std::lock_guard lock(state_->mu);
+  PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+  if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
+  return Redirect{state_->Complete(*r, std::get<Person>(person), Method::kIdCard, options_.clock(), options_)};
+}
+
+Checked<std::string> Provider::AppStart(const std::string& request_id, const std::string& browser,
+                                        std::string_view personal_code) {
+  auto code = identity::PersonalCode::Parse(personal_code);
+  std::string client_id;
+  {
+    std::lock_guard lock(state_->mu);
+    PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+    if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "no sign-in in progress for this browser"};
+    client_id = r->client.id;
+  }
+  if (!code.ok()) return Refused{Refusal::kInvalidPersonalCode, code.status().message()};
+  if (!client_failures_.Allowed(client_id)) {
+    return Refused{Refusal::kRateLimited, "too many failed sign-ins for client " + client_id};
+  }
+  if (!person_failures_.Allowed(Pseudonym(code->code))) {
+    Refused refused{Refusal::kRateLimited, "too many failed sign-ins for this person"};
+    Refuse(client_id, Method::kApp, refused, code->code);
+    return refused;
+  }
+  auto hash = RandomBytes(kAppHashBytes);
+  auto app_id = RandomToken(24);
+  if (!hash.ok() || !app_id.ok()) return Refused{Refusal::kInternal, "no randomness"};
+  std::lock_guard lock(state_->mu);
+  PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+  if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
+  if (state_->app_requests.size() >= impl::kMaxPendingRequests) {
+    return Refused{Refusal::kInternal, "too many app confirmations in progress"};
+  }
+  state_->app_requests.erase(r->app_request);
+  impl::AppRequest a;
+  a.id = *app_id;
+  a.request_id = request_id;
+  a.person_code = code->code;
+  a.hash = *hash;
+  a.client_name = r->client.name;
+  a.expires = options_.clock() + options_.app_request_lifetime.count() * 1'000'000;
+  r->app_request = a.id;
+  r->progress = {};
+  state_->app_requests[a.id] = std::move(a);
+  return VerificationCode(*hash);
+}
+
+void Provider::AppWait(const std::string& request_id, const std::string& browser, std::chrono::milliseconds wait,
+                       std::function<void(AppProgress)> done) {
+  AppProgress now_progress;
+  {
+    std::lock_guard lock(state_->mu);
+    PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+    if (!r) {
+      now_progress = {AppProgress::State::kRefused, "", Refusal::kChallengeUnknown};
+    } else if (r->progress.state == AppProgress::State::kWaiting && state_->waiters.size() < impl::kMaxWaiters) {
+      state_->waiters.emplace(request_id, impl::Waiter{options_.clock() + wait.count() * 1000, std::move(done)});
+      return;
+    } else {
+      now_progress = r->progress;
+    }
+  }
+  done(now_progress);
+}
+
+std::vector<AppRequestView> Provider::AppPending(std::string_view subject) {
+  std::vector<AppRequestView> out;
+  if (!subject.starts_with("EE")) return out;
+  std::string_view code = subject.substr(2);
+  UnixMicros now = options_.clock();
+  std::lock_guard lock(state_->mu);
+  for (const auto& [id, a] : state_->app_requests) {
+    if (a.person_code == code && !a.answered && a.expires > now) {
+      out.push_back({a.id, a.hash, "authentication", a.client_name, a.expires});
+    }
+  }
+  return out;
+}
+
+Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAnswer& answer) {
+  impl::AppRequest a;
+  std::string client_id;
+  {
+    std::lock_guard lock(state_->mu);
+    auto it = state_->app_requests.find(app_request_id);
+    if (it == state_->app_requests.end() || it->second.answered) {
+      return Refused{Refusal::kChallengeUnknown, "no such request waits in the app"};
+    }
+    if (it->second.expires <= options_.clock()) return Refused{Refusal::kTimedOut, "the request expired"};
+    it->second.answered = true;
+    a = it->second;
+    auto r = state_->requests.find(a.request_id);
+    if (r != state_->requests.end()) client_id = r->second.client.id;
+  }
+  Checked<Person> person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kAuthentication, trust_);
+  std::vector<impl::Waiter> woken;
+  AppProgress progress;
+  {
+    std::lock_guard lock(state_->mu);
+    auto r = state_->requests.find(a.request_id);
+    if (r == state_->requests.end() || r->second.finished || r->second.app_request != a.id) {
+      return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
+    }
+    if (Passed(person)) {
+      progress = {AppProgress::State::kDone,
+                  state_->Complete(r->second, std::get<Person>(person), Method::kApp, options_.clock(), options_),
+                  Refusal::kInternal};
+    } else {
+      progress = {AppProgress::State::kRefused, "", std::get<Refused>(person).why};
+      r->second.progress = progress;
+    }
+    woken = state_->TakeWaiters(a.request_id);
+  }
+  for (auto& w : woken) w.done(progress);
+  if (!Passed(person)) {
+    Refuse(client_id, Method::kApp, std::get<Refused>(person), a.person_code);
+    return std::get<Refused>(person);
+  }
+  return true;
+}
+
+Status Provider::DeclineApp(const std::string& app_request_id) {
+  std::vector<impl::Waiter> woken;
+  AppProgress progress{AppProgress::State::kRefused, "", Refusal::kUserCancel};
+  {
+    std::lock_guard lock(state_->mu);
+    auto it = state_->app_requests.find(app_request_id);
+    if (it == state_->app_requests.end() || it->second.answered) return NotFound("no such request waits in the app");
+    it->second.answered = true;
+    auto r = state_->requests.find(it->second.request_id);
+    if (r != state_->requests.end()) r->second.progress = progress;
+    woken = state_->TakeWaiters(it->second.request_id);
+  }
+  for (auto& w : woken) w.done(progress);
+  return OkStatus();
+}
+
+void Provider::Sweep() {
+  std::vector<impl::Waiter> due = state_->Sweep(options_.clock(), options_);
+  for (auto& w : due) w.done(AppProgress{});
+}
+
+Provider::Counts Provider::counts() const {
+  std::lock_guard lock(state_->mu);
+  return {state_->sessions.size(), state_->requests.size(), state_->access.size(), state_->refresh.size()};
+}
+
+}  // namespace riik::auth

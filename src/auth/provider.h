@@ -1,0 +1,206 @@
+// The OpenID Connect provider's state and rules, without HTTP (the auth role speaks
+// HTTP and renders pages around it): authorization requests with PKCE, the sign-in
+// methods (the ID-card's Web eID challenge, the app's confirmation), one single sign-on
+// session per browser (GovSSO's model: idle and absolute timeouts, refresh tokens,
+// sign-out everywhere with back-channel logout tokens), codes (30 s, single use),
+// tokens, userinfo. Everything is held in memory: a restart signs everyone out, and no
+// session or token outlives the process that issued it.
+// Protocol and claims: docs/signin.md.
+//
+// Thread-safe. The checks that ask the OCSP responder block: call IdCardLogin and
+// AnswerApp off the network threads.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "auth/app_confirm.h"
+#include "auth/clients.h"
+#include "auth/eid_check.h"
+#include "auth/key_ring.h"
+#include "auth/rate_limit.h"
+#include "auth/refusal.h"
+#include "core/clock.h"
+#include "core/json.h"
+
+namespace riik::auth {
+
+struct ProviderOptions {
+  std::string issuer;  // the provider's URL, e.g. https://127.0.0.1:7030 (no trailing slash)
+  std::chrono::seconds code_lifetime{30};
+  std::chrono::seconds access_token_lifetime{600};
+  std::chrono::seconds id_token_lifetime{600};
+  std::chrono::seconds session_idle{15 * 60};
+  std::chrono::seconds session_absolute{12 * 3600};
+  std::chrono::seconds challenge_lifetime{300};
+  std::chrono::seconds app_request_lifetime{120};
+  std::chrono::seconds request_lifetime{30 * 60};  // an unfinished sign-in page
+  int failures_per_person = 5;                     // within failure_window
+  int failures_per_client = 200;
+  std::chrono::seconds failure_window{15 * 60};
+  Clock clock = SystemClock();
+};
+
+// The sign-in methods and the assurance level each gives (TARA's acr).
+enum class Method { kIdCard, kApp };
+std::string_view MethodAmr(Method m);  // "idcard", "app"
+std::string_view MethodAcr(Method m);  // "high" for the ID-card, "substantial" for the app's software key
+
+// An OAuth error: where it goes (the client's redirect URI, or a page when the client
+// or the redirect URI cannot be trusted) and what it says.
+struct OAuthError {
+  std::string error;        // invalid_request, unauthorized_client, user_cancel, …
+  std::string description;  // for the client and the page
+  std::string redirect;     // the full redirect URL with error and state; empty: show a page
+};
+
+struct AuthorizeParams {
+  std::string response_type, client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method,
+      prompt, acr_values, ui_locales;
+};
+
+// What to do with the browser after /authorize or a completed sign-in.
+struct Redirect {
+  std::string url;
+};
+struct ShowLogin {
+  std::string request_id;
+};
+using AuthorizeOutcome = std::variant<Redirect, ShowLogin, OAuthError>;
+
+// What the sign-in page shows about a pending request.
+struct LoginView {
+  std::string csrf;  // the token the page's forms and calls must carry
+  std::string client_name;
+  std::string redirect_uri;  // where the sign-in ends (the page's forms may lead there)
+  std::string min_acr;       // "" or the level asked for
+  bool app_pending = false;
+  std::string verification_code;
+  std::string locale;  // "en" or "et", from ui_locales
+};
+
+// A request waiting in the citizen's app.
+struct AppRequestView {
+  std::string id;
+  std::string hash;     // the bytes to sign (SHA-384 size)
+  std::string purpose;  // "authentication" or "signing"
+  std::string client_name;
+  UnixMicros expires_at = 0;
+};
+
+// The app flow's progress as the sign-in page's long poll sees it.
+struct AppProgress {
+  enum class State { kWaiting, kDone, kRefused } state = State::kWaiting;
+  std::string redirect;                  // kDone
+  Refusal refusal = Refusal::kInternal;  // kRefused
+};
+
+struct TokenRequest {
+  ClientCredentials credentials;
+  std::string grant_type, code, redirect_uri, code_verifier, refresh_token;
+};
+
+// A token endpoint failure: 400 with error, or 401 invalid_client.
+struct TokenError {
+  int status = 400;
+  std::string error;
+  std::string description;
+};
+
+// A back-channel logout notice to deliver: POST logout_token=JWT to uri.
+struct LogoutNotice {
+  std::string uri;
+  std::string logout_token;
+};
+
+struct LogoutOutcome {
+  std::string redirect;  // the client's post-logout URI with state; empty: show "signed out"
+  std::vector<LogoutNotice> notices;
+};
+
+class Provider {
+ public:
+  // `log_refusal` is told each refusal with a pseudonym of the person (never the code).
+  using RefusalLog =
+      std::function<void(std::string_view client, std::string_view method, const Refused&, std::string_view pseudonym)>;
+  Provider(ProviderOptions options, KeyRing& keys, ClientLookup clients, EidTrust trust, RefusalLog log = nullptr);
+  ~Provider();
+
+  const ProviderOptions& options() const { return options_; }
+  const EidTrust& trust() const { return trust_; }
+  // The discovery document (/.well-known/openid-configuration).
+  Json Discovery() const;
+
+  // /authorize from `browser` (the browser's cookie id): a code at once when the browser
+  // has a session that is enough, else the sign-in page, else an error.
+  AuthorizeOutcome Authorize(const AuthorizeParams& params, const std::string& browser);
+  // The pending request's page view, if it exists and belongs to this browser.
+  std::optional<LoginView> View(const std::string& request_id, const std::string& browser);
+  // The person gave up: the client hears user_cancel.
+  Result<Redirect> Cancel(const std::string& request_id, const std::string& browser);
+
+  // The ID-card: a fresh challenge nonce for this request and browser (replacing any
+  // earlier one), then the Web eID token made over it. Blocks on OCSP.
+  Result<std::string> IdCardChallenge(const std::string& request_id, const std::string& browser);
+  Checked<Redirect> IdCardLogin(const std::string& request_id, const std::string& browser, std::string_view token_json,
+                                std::string_view origin);
+
+  // The app: the person typed their personal code; the verification code to show.
+  Checked<std::string> AppStart(const std::string& request_id, const std::string& browser,
+                                std::string_view personal_code);
+  // Where the app flow stands, for the page's long poll: `done` is called with the
+  // progress as soon as it is not kWaiting, or with kWaiting once `wait` has passed
+  // (Sweep() notices), or at once for an unknown request (kRefused).
+  void AppWait(const std::string& request_id, const std::string& browser, std::chrono::milliseconds wait,
+               std::function<void(AppProgress)> done);
+  // The citizen's app: the requests waiting for this person ("EE<code>").
+  std::vector<AppRequestView> AppPending(std::string_view subject);
+  // The app's answer (blocks on OCSP), or the person's refusal in the app.
+  Checked<bool> AnswerApp(const std::string& app_request_id, const AppAnswer& answer);
+  Status DeclineApp(const std::string& app_request_id);
+
+  // The token endpoint.
+  std::variant<Json, TokenError> Token(const TokenRequest& request);
+  // The userinfo endpoint: the claims for an access token.
+  Result<Json> UserInfo(std::string_view access_token);
+  // RP-initiated logout from `browser`: ends the session the ID token names (it must be
+  // this browser's), with notices for every client that used it.
+  Result<LogoutOutcome> Logout(std::string_view id_token_hint, std::string_view post_logout_redirect_uri,
+                               std::string_view state, const std::string& browser);
+
+  // Drops what has expired (codes, requests, challenges, sessions, tokens).
+  void Sweep();
+  // Counts for /metrics.
+  struct Counts {
+    size_t sessions = 0, requests = 0, access_tokens = 0, refresh_tokens = 0;
+  };
+  Counts counts() const;
+
+ private:
+  struct State;
+  // The person's pseudonym in logs and rate limits: a keyed hash of the personal code.
+  std::string Pseudonym(std::string_view code) const;
+  // Counts a failed sign-in against the client and the person, and logs it.
+  void Refuse(const std::string& client, Method method, const Refused& refused, std::string_view code);
+  Result<std::string> MintIdToken(const Client& client, const std::string& sid, const std::string& nonce,
+                                  const std::string& access_token, UnixMicros auth_time);
+  ProviderOptions options_;
+  KeyRing& keys_;
+  ClientLookup clients_;
+  EidTrust trust_;
+  RefusalLog log_;
+  ClientAuthenticator authenticator_;
+  FailureLimiter person_failures_, client_failures_;
+  std::string pseudonym_key_;  // per process: pseudonyms in logs cannot be joined across restarts
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace riik::auth

@@ -1,0 +1,48 @@
+// Why a sign-in was refused: one kind per check, so that the person is told in plain
+// words what to do (pages.h) and the log says which check failed, with the detail that
+// only the operator sees (never a personal code: sign-in logs carry a pseudonym).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace riik::auth {
+
+enum class Refusal {
+  kMalformedToken,          // the Web eID token or the app's answer is not well formed
+  kCertificateNotValidNow,  // expired, or not yet valid
+  kWrongCertificate,        // not an authentication (or signing) certificate, or a disallowed policy
+  kUntrustedCertificate,    // does not chain to the state's eID CA
+  kCertificateRevoked,      // OCSP: revoked
+  kCertificateUnknown,      // OCSP: unknown to the responder
+  kStatusUnavailable,       // the OCSP responder could not be asked or answered badly
+  kBadSignature,            // does not verify over this site's origin and challenge (or the hash)
+  kInvalidPersonalCode,     // what the person typed is not a valid personal code
+  kChallengeUnknown,        // no challenge for this browser, or it was used already
+  kChallengeExpired,        // older than 5 minutes
+  kPersonMismatch,          // the app answered with another person's certificate
+  kRateLimited,             // too many failed sign-ins for this person or service
+  kUserCancel,              // the person gave up (in the browser or in the app)
+  kTimedOut,                // the app did not answer in time
+  kInternal,                // riik itself failed
+};
+
+// A stable name for logs and JSON ("certificate_revoked", …).
+std::string_view RefusalName(Refusal refusal);
+
+struct Refused {
+  Refusal why;
+  std::string detail;  // for the operator's log: which check, with what
+};
+
+// What a sign-in check returns: the value, or why it was refused.
+template <typename T>
+using Checked = std::variant<T, Refused>;
+
+template <typename T>
+bool Passed(const Checked<T>& c) {
+  return std::holds_alternative<T>(c);
+}
+
+}  // namespace riik::auth

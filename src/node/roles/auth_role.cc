@@ -1,0 +1,636 @@
+// The sign-in service's HTTP face (auth_role.h): cookies, pages, forms and JSON around
+// auth::Provider, which holds the rules.
+#include "node/roles/auth_role.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "auth/key_ring.h"
+#include "auth/pages.h"
+#include "auth/provider.h"
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/periodic.h"
+#include "core/thread_pool.h"
+#include "crypto/random.h"
+#include "exchange/conf_client.h"
+#include "net/client.h"
+#include "net/url.h"
+#include "node/node.h"
+#include "trust/http_ocsp.h"
+
+namespace riik::node {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+constexpr auto kAppLongPoll = std::chrono::seconds(25);
+constexpr size_t kMaxAppWaiting = 10'000;
+
+// The scheme://host[:port] of a URL.
+std::string OriginOf(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+// A cookie's value from the Cookie header; empty if absent.
+std::string CookieValue(const HttpRequest& req, std::string_view name) {
+  std::string_view header = req.headers.Get("Cookie");
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return "";
+}
+
+auth::Client ToAuthClient(const exchange::SignInClient& c) {
+  auth::Client out;
+  out.id = c.id.ToString();
+  out.name = c.name;
+  out.redirect_uris = c.redirect_uris;
+  out.post_logout_redirect_uris = c.post_logout_redirect_uris;
+  out.method =
+      c.auth_method == "private_key_jwt" ? auth::Client::Method::kPrivateKeyJwt : auth::Client::Method::kSecretBasic;
+  out.secret_sha256 = c.secret_sha256;
+  out.jwks = c.jwks;
+  out.id_token_alg = c.id_token_alg == "ES256" ? auth::JwsAlg::kES256 : auth::JwsAlg::kRS256;
+  out.backchannel_logout_uri = c.backchannel_logout_uri;
+  return out;
+}
+
+// Registrations from a JSON file (an array in the configuration's shape), for a
+// provider that runs without a central authority.
+Result<std::vector<auth::Client>> ReadClientsFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSIGN_OR_RETURN(Json list, ParseJson(text));
+  if (!list.is_array()) return InvalidArgument(path + " must hold a JSON array of sign-in clients");
+  std::vector<auth::Client> out;
+  for (const auto& entry : list) {
+    ASSIGN_OR_RETURN(exchange::SignInClient c, exchange::SignInClient::FromJson(entry));
+    out.push_back(ToAuthClient(c));
+  }
+  return out;
+}
+
+class AuthService : public RoleService {
+ public:
+  explicit AuthService(int workers) : workers_(workers) {}
+  ~AuthService() override {
+    sweeper_.reset();
+    workers_.Stop();  // before the provider they use goes
+  }
+
+  Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
+  std::vector<std::string> stores() const override { return {}; }
+
+  bool ready() const { return ready_.load(); }
+  auth::Provider& provider() { return *provider_; }
+  Json Jwks() const { return keys_->Jwks(); }
+  ThreadPool& workers() { return workers_; }
+  const std::string& origin() const { return origin_; }
+  bool secure() const { return secure_; }
+  std::atomic<size_t>& app_waiting() { return app_waiting_; }
+  // Delivers back-channel logout tokens (each once; a failure is logged).
+  void Deliver(std::vector<auth::LogoutNotice> notices);
+
+ private:
+  Result<auth::Client> Lookup(std::string_view client_id) const;
+
+  ThreadPool workers_;
+  std::atomic<bool> ready_{false};
+  std::atomic<size_t> app_waiting_{0};
+  std::unique_ptr<auth::KeyRing> keys_;
+  std::unique_ptr<auth::Provider> provider_;
+  std::unique_ptr<exchange::ConfClient> conf_;
+  std::vector<auth::Client> file_clients_;
+  std::unique_ptr<Periodic> sweeper_;
+  std::string origin_, trust_root_;
+  bool secure_ = true;
+};
+
+Result<auth::Client> AuthService::Lookup(std::string_view client_id) const {
+  if (!conf_) {
+    for (const auto& c : file_clients_) {
+      if (c.id == client_id) return c;
+    }
+    return NotFound("unknown client");
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const exchange::GlobalConf> conf, conf_->Current());
+  const exchange::SignInClient* c = conf->FindSignInClient(client_id);
+  if (!c) return NotFound("unknown client");
+  return ToAuthClient(*c);
+}
+
+Status AuthService::Start(Node& node, const RoleConfig& role, const std::string& url) {
+  secure_ = role.listen.tls.has_value();
+  if (!secure_ && role.Setting("plain_http") != "development") {
+    return InvalidArgument("the auth role serves citizens' browsers: give it TLS, or plain_http = \"development\"");
+  }
+  ASSIGN_OR_RETURN(trust_root_, role.Required("trust_root", "the state root certificate (PEM)"));
+  ASSIGN_OR_RETURN(std::string eid_ca, role.Required("eid_ca", "the citizens' eID CA certificate (PEM)"));
+  std::string ocsp_url = role.Setting("ocsp_url");
+  std::string central_url = role.Setting("central_url");
+  for (const auto& r : node.roles()) {
+    if (r.kind == "trust" && ocsp_url.empty()) ocsp_url = r.url + "/ocsp";
+    if (r.kind == "central" && central_url.empty()) central_url = r.url;
+  }
+  if (ocsp_url.empty()) return InvalidArgument("the auth role needs ocsp_url, or a trust role in the same process");
+  auto post = [](const std::string& to, std::string_view der) { return trust::PostOcspRequest(to, der); };
+  ASSIGN_OR_RETURN(auth::EidTrust trust, auth::EidTrust::FromFiles(eid_ca, trust_root_, ocsp_url, post));
+
+  std::string clients_file = role.Setting("clients_file");
+  if (!clients_file.empty()) {
+    ASSIGN_OR_RETURN(file_clients_, ReadClientsFile(clients_file));
+  } else {
+    if (central_url.empty()) {
+      return InvalidArgument("the auth role needs central_url (its clients' registrations), or clients_file");
+    }
+    std::string anchor_file = role.Setting("central_anchor", node.config().data_dir + "/central/anchor.json");
+    ASSIGN_OR_RETURN(std::string anchor_text, ReadFile(anchor_file));
+    exchange::ConfClientOptions o;
+    o.central_url = central_url;
+    ASSIGN_OR_RETURN(o.anchor, exchange::TrustAnchor::Parse(anchor_text));
+    o.server_id = role.name;
+    o.refresh = std::chrono::seconds(10);
+    conf_ = exchange::ConfClient::Start(std::move(o));
+  }
+
+  auth::KeyRingOptions k;
+  k.dir = role.Setting("keys_dir", node.config().data_dir + "/auth/keys");
+  ASSIGN_OR_RETURN(keys_, auth::KeyRing::Open(std::move(k)));
+
+  auth::ProviderOptions o;
+  o.issuer = role.Setting("issuer", url);
+  while (!o.issuer.empty() && o.issuer.back() == '/') o.issuer.pop_back();
+  origin_ = OriginOf(o.issuer);
+  ASSIGN_OR_RETURN(int64_t idle, role.Number("session_idle_s", 15 * 60, 60, 24 * 3600));
+  ASSIGN_OR_RETURN(int64_t absolute, role.Number("session_absolute_s", 12 * 3600, 60, 7 * 24 * 3600));
+  o.session_idle = std::chrono::seconds(idle);
+  o.session_absolute = std::chrono::seconds(absolute);
+  auto log = [](std::string_view client, std::string_view method, const auth::Refused& r, std::string_view person) {
+    spdlog::info("sign-in refused: client={} method={} reason={} person={} detail={}", client, method,
+                 auth::RefusalName(r.why), person.empty() ? "-" : person, r.detail);
+  };
+  provider_ = std::make_unique<auth::Provider>(
+      std::move(o), *keys_, [this](std::string_view id) { return Lookup(id); }, std::move(trust), log);
+  auto* keys = keys_.get();
+  auto* provider = provider_.get();
+  sweeper_ = std::make_unique<Periodic>(std::chrono::milliseconds(500), [provider, keys, n = 0]() mutable {
+    provider->Sweep();
+    if (++n % 7200 == 0) {  // hourly
+      if (Status st = keys->RotateIfDue(); !st.ok()) spdlog::warn("auth: rotating signing keys: {}", st.message());
+    }
+  });
+  ready_ = true;
+  return OkStatus();
+}
+
+void AuthService::Deliver(std::vector<auth::LogoutNotice> notices) {
+  if (notices.empty()) return;
+  workers_.Submit([notices = std::move(notices), ca = trust_root_] {
+    net::ClientOptions options;
+    options.ca_file = ca;
+    options.timeout = std::chrono::seconds(5);
+    net::Headers headers;
+    headers.Add("Content-Type", "application/x-www-form-urlencoded");
+    for (const auto& n : notices) {
+      auto sent = net::Fetch("POST", n.uri, headers, "logout_token=" + net::PercentEncode(n.logout_token), options);
+      if (!sent.ok() || sent->status / 100 != 2) {
+        spdlog::warn("back-channel logout to {} failed: {}", n.uri,
+                     sent.ok() ? "HTTP " + std::to_string(sent->status) : sent.status().message());
+      }
+    }
+  });
+}
+
+// ---- responses ----
+
+void SecurityHeaders(HttpResponse& r) {
+  r.headers.Set("Cache-Control", "no-store");
+  r.headers.Set("Pragma", "no-cache");
+  r.headers.Set("X-Content-Type-Options", "nosniff");
+  r.headers.Set("Referrer-Policy", "no-referrer");
+}
+
+// A page with a Content Security Policy that allows only this origin's script and
+// style, and forms that post here or to `form_target` (a client's redirect URI: Chrome
+// applies form-action to the redirect that ends a sign-in).
+HttpResponse Page(std::string html, int status = 200, const std::string& form_target = "") {
+  HttpResponse r = net::TextResponse(std::move(html), "text/html; charset=utf-8");
+  r.status = status;
+  SecurityHeaders(r);
+  std::string form_action = "'self'" + (form_target.empty() ? "" : " " + OriginOf(form_target));
+  r.headers.Set("Content-Security-Policy",
+                "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+                "form-action " +
+                    form_action + "; frame-ancestors 'none'; base-uri 'none'");
+  r.headers.Set("X-Frame-Options", "DENY");
+  return r;
+}
+
+HttpResponse SeeOther(const std::string& location) {
+  HttpResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.Set("Location", location);
+  SecurityHeaders(r);
+  return r;
+}
+
+HttpResponse OAuthJson(int status, const std::string& error, const std::string& description) {
+  HttpResponse r = net::JsonResponse(Json{{"error", error}, {"error_description", description}}, status);
+  SecurityHeaders(r);
+  return r;
+}
+
+std::string BrowserCookieName(const AuthService& s) { return s.secure() ? "__Host-riik_browser" : "riik_browser"; }
+
+std::string Language(const HttpRequest& req, std::string_view fallback) {
+  std::string lang = req.QueryParam("lang");
+  if (lang.empty()) lang = CookieValue(req, "riik_lang");
+  return std::string(auth::PageLanguage(lang.empty() ? fallback : lang));
+}
+
+std::string CookieAttributes(const AuthService& s) {
+  return std::string("; Path=/; HttpOnly; SameSite=Lax") + (s.secure() ? "; Secure" : "");
+}
+
+// The browser's id from its cookie; a new one (and the Set-Cookie to send) if it has none.
+std::string BrowserId(AuthService& s, const HttpRequest& req, HttpResponse* set_cookie_on) {
+  std::string id = CookieValue(req, BrowserCookieName(s));
+  if (id.size() >= 32 && id.size() <= 64) return id;
+  auto fresh = RandomToken(32);
+  id = fresh.ok() ? *fresh : "";
+  if (set_cookie_on && !id.empty()) {
+    set_cookie_on->headers.Add("Set-Cookie", BrowserCookieName(s) + "=" + id + CookieAttributes(s));
+  }
+  return id;
+}
+
+// The request's form fields; empty on a malformed body.
+std::map<std::string, std::string> Form(const HttpRequest& req) {
+  auto form = net::ParseForm(req.body);
+  return form.ok() ? std::move(*form) : std::map<std::string, std::string>{};
+}
+
+auth::LoginPageData PageData(const std::string& request_id, const auth::LoginView& v, std::string lang) {
+  auth::LoginPageData d;
+  d.request_id = request_id;
+  d.csrf = v.csrf;
+  d.client_name = v.client_name;
+  d.lang = std::move(lang);
+  d.app_pending = v.app_pending;
+  d.verification_code = v.verification_code;
+  d.offer_app = v.min_acr != "high";
+  return d;
+}
+
+HttpResponse LoginPage(AuthService& s, const HttpRequest& req, const std::string& request_id, std::string error = "",
+                       int status = 200) {
+  std::string browser = CookieValue(req, BrowserCookieName(s));
+  auto view = s.provider().View(request_id, browser);
+  std::string lang = Language(req, view ? view->locale : "en");
+  if (!view) return Page(auth::ErrorPage(lang, auth::RefusalMessage(auth::Refusal::kChallengeUnknown, lang)), 404);
+  auth::LoginPageData d = PageData(request_id, *view, lang);
+  d.error = std::move(error);
+  HttpResponse r = Page(auth::LoginPage(d), status, view->redirect_uri);
+  if (!req.QueryParam("lang").empty()) r.headers.Add("Set-Cookie", "riik_lang=" + lang + CookieAttributes(s));
+  return r;
+}
+
+// Whether the request carries this sign-in's CSRF token (a form field or a header).
+bool CsrfOk(AuthService& s, const HttpRequest& req, const std::string& request_id, std::string_view submitted) {
+  auto view = s.provider().View(request_id, CookieValue(req, BrowserCookieName(s)));
+  return view && !submitted.empty() && view->csrf == submitted;
+}
+
+// ---- route groups ----
+
+void AddDiscoveryRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
+  router.Add("GET", "/.well-known/openid-configuration", [weak](const HttpRequest&) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    return net::JsonResponse(s->provider().Discovery());
+  });
+  router.Add("GET", "/jwks", [weak](const HttpRequest&) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    return net::JsonResponse(s->Jwks());
+  });
+}
+
+HttpResponse Authorize(AuthService& s, const HttpRequest& req) {
+  auto q = net::ParseForm(req.query);
+  std::string lang = Language(req, req.QueryParam("ui_locales"));
+  if (!q.ok()) return Page(auth::ErrorPage(lang, auth::RequestErrorMessage(lang)), 400);
+  auto get = [&](const char* k) { return q->contains(k) ? q->at(k) : std::string(); };
+  auth::AuthorizeParams p{get("response_type"), get("client_id"),  get("redirect_uri"),   get("scope"),
+                          get("state"),         get("nonce"),      get("code_challenge"), get("code_challenge_method"),
+                          get("prompt"),        get("acr_values"), get("ui_locales")};
+  HttpResponse cookie;
+  std::string browser = BrowserId(s, req, &cookie);
+  auth::AuthorizeOutcome outcome = s.provider().Authorize(p, browser);
+  HttpResponse r;
+  if (auto* redirect = std::get_if<auth::Redirect>(&outcome)) {
+    r = SeeOther(redirect->url);
+  } else if (auto* login = std::get_if<auth::ShowLogin>(&outcome)) {
+    r = SeeOther("/login/" + login->request_id);
+  } else {
+    const auto& e = std::get<auth::OAuthError>(outcome);
+    r = e.redirect.empty() ? Page(auth::ErrorPage(lang, auth::RequestErrorMessage(lang)), 400) : SeeOther(e.redirect);
+  }
+  for (const auto& [name, value] : cookie.headers.fields()) r.headers.Add(name, value);
+  return r;
+}
+
+void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
+  router.Add("GET", "/authorize", [weak](const HttpRequest& req) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    return Authorize(*s, req);
+  });
+  router.Add("GET", "/login/{request}", [weak](const HttpRequest& req) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    return LoginPage(*s, req, std::string(req.Param("request")));
+  });
+  router.Add(
+      "POST", "/login/{request}/cancel",
+      [weak](const HttpRequest& req) {
+        auto s = weak.lock();
+        if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+        std::string id(req.Param("request"));
+        auto form = Form(req);
+        if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
+        auto done = s->provider().Cancel(id, CookieValue(req, BrowserCookieName(*s)));
+        return done.ok() ? SeeOther(done->url) : LoginPage(*s, req, id);
+      },
+      "application/x-www-form-urlencoded");
+  router.Add(
+      "POST", "/login/{request}/app",
+      [weak](const HttpRequest& req) {
+        auto s = weak.lock();
+        if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+        std::string id(req.Param("request"));
+        auto form = Form(req);
+        if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
+        std::string browser = CookieValue(req, BrowserCookieName(*s));
+        auth::Checked<std::string> started = s->provider().AppStart(id, browser, form["personal_code"]);
+        if (!auth::Passed(started)) {
+          auto view = s->provider().View(id, browser);
+          std::string lang = Language(req, view ? view->locale : "en");
+          return LoginPage(*s, req, id, auth::RefusalMessage(std::get<auth::Refused>(started).why, lang), 400);
+        }
+        return SeeOther("/login/" + id);
+      },
+      "application/x-www-form-urlencoded");
+  router.Add(
+      "POST", "/login/{request}/app/continue",
+      [weak](const HttpRequest& req) {
+        auto s = weak.lock();
+        if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+        std::string id(req.Param("request"));
+        auto form = Form(req);
+        if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
+        auth::AppProgress now;
+        s->provider().AppWait(id, CookieValue(req, BrowserCookieName(*s)), std::chrono::milliseconds(0),
+                              [&now](auth::AppProgress p) { now = std::move(p); });
+        if (now.state == auth::AppProgress::State::kDone) return SeeOther(now.redirect);
+        if (now.state == auth::AppProgress::State::kRefused) {
+          auto view = s->provider().View(id, CookieValue(req, BrowserCookieName(*s)));
+          std::string lang = Language(req, view ? view->locale : "en");
+          return Page(auth::ErrorPage(lang, auth::RefusalMessage(now.refusal, lang)), 400);
+        }
+        return SeeOther("/login/" + id);
+      },
+      "application/x-www-form-urlencoded");
+  router.AddAsync("GET", "/login/{request}/app/wait", [weak](HttpRequest&& req, net::Responder respond) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+    std::string id(req.Param("request"));
+    if (!CsrfOk(*s, req, id, req.headers.Get("X-CSRF-Token"))) {
+      return respond(net::JsonError(403, "csrf", "the request is not this sign-in's"));
+    }
+    if (s->app_waiting().fetch_add(1) >= kMaxAppWaiting) {
+      --s->app_waiting();
+      return respond(net::JsonError(503, "busy", "too many waiting; try again"));
+    }
+    auto view = s->provider().View(id, CookieValue(req, BrowserCookieName(*s)));
+    std::string lang = Language(req, view ? view->locale : "en");
+    auto shared = std::make_shared<net::Responder>(std::move(respond));
+    s->provider().AppWait(id, CookieValue(req, BrowserCookieName(*s)), kAppLongPoll,
+                          [s = s.get(), shared, lang](auth::AppProgress p) {
+                            --s->app_waiting();
+                            Json body = {{"state", p.state == auth::AppProgress::State::kDone      ? "done"
+                                                   : p.state == auth::AppProgress::State::kRefused ? "refused"
+                                                                                                   : "waiting"}};
+                            if (p.state == auth::AppProgress::State::kDone) body["redirect"] = p.redirect;
+                            if (p.state == auth::AppProgress::State::kRefused) {
+                              body["reason"] = auth::RefusalName(p.refusal);
+                              body["message"] = auth::RefusalMessage(p.refusal, lang);
+                            }
+                            HttpResponse r = net::JsonResponse(body);
+                            SecurityHeaders(r);
+                            (*shared)(std::move(r));
+                          });
+  });
+}
+
+void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
+  router.Add("POST", "/login/{request}/idcard/challenge", [weak](const HttpRequest& req) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    std::string id(req.Param("request"));
+    if (!CsrfOk(*s, req, id, req.headers.Get("X-CSRF-Token"))) {
+      return net::JsonError(403, "csrf", "the request is not this sign-in's");
+    }
+    auto nonce = s->provider().IdCardChallenge(id, CookieValue(req, BrowserCookieName(*s)));
+    if (!nonce.ok()) return net::ErrorResponse(nonce.status());
+    HttpResponse r = net::JsonResponse(Json{{"nonce", *nonce}});
+    SecurityHeaders(r);
+    return r;
+  });
+  router.AddAsync(
+      "POST", "/login/{request}/idcard",
+      [weak](HttpRequest&& req, net::Responder respond) {
+        auto s = weak.lock();
+        if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+        std::string id(req.Param("request"));
+        if (!CsrfOk(*s, req, id, req.headers.Get("X-CSRF-Token"))) {
+          return respond(net::JsonError(403, "csrf", "the request is not this sign-in's"));
+        }
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        auto request = std::make_shared<HttpRequest>(std::move(req));
+        // The checks wait on the OCSP responder: never on the network threads.
+        s->workers().Submit([s = s.get(), shared, request, id] {
+          std::string browser = CookieValue(*request, BrowserCookieName(*s));
+          auto view = s->provider().View(id, browser);
+          std::string lang = Language(*request, view ? view->locale : "en");
+          auth::Checked<auth::Redirect> done = s->provider().IdCardLogin(id, browser, request->body, s->origin());
+          HttpResponse r;
+          if (auth::Passed(done)) {
+            r = net::JsonResponse(Json{{"redirect", std::get<auth::Redirect>(done).url}});
+          } else {
+            auth::Refusal why = std::get<auth::Refused>(done).why;
+            r = net::JsonResponse(Json{{"error", auth::RefusalName(why)}, {"message", auth::RefusalMessage(why, lang)}},
+                                  400);
+          }
+          SecurityHeaders(r);
+          (*shared)(std::move(r));
+        });
+      },
+      "application/json");
+}
+
+void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
+  router.AddAsync(
+      "POST", "/token",
+      [weak](HttpRequest&& req, net::Responder respond) {
+        auto s = weak.lock();
+        if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+        auto form = net::ParseForm(req.body);
+        if (!form.ok()) return respond(OAuthJson(400, "invalid_request", form.status().message()));
+        auto get = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
+        auth::TokenRequest t;
+        t.credentials = {std::string(req.headers.Get("Authorization")), get("client_id"), get("client_assertion_type"),
+                         get("client_assertion")};
+        t.grant_type = get("grant_type");
+        t.code = get("code");
+        t.redirect_uri = get("redirect_uri");
+        t.code_verifier = get("code_verifier");
+        t.refresh_token = get("refresh_token");
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        // RS256 signatures take a millisecond: off the network threads.
+        s->workers().Submit([s = s.get(), shared, t = std::move(t)] {
+          auto out = s->provider().Token(t);
+          if (auto* e = std::get_if<auth::TokenError>(&out)) {
+            HttpResponse r = OAuthJson(e->status, e->error, e->description);
+            if (e->status == 401) r.headers.Set("WWW-Authenticate", "Basic realm=\"riik\"");
+            return (*shared)(std::move(r));
+          }
+          HttpResponse r = net::JsonResponse(std::get<Json>(out));
+          SecurityHeaders(r);
+          (*shared)(std::move(r));
+        });
+      },
+      "application/x-www-form-urlencoded");
+  auto userinfo = [weak](const HttpRequest& req) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    std::string_view auth = req.headers.Get("Authorization");
+    std::string token = auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")
+                            ? std::string(auth.substr(7))
+                            : "";
+    auto claims =
+        token.empty() ? Result<Json>(Unauthenticated("no Bearer access token")) : s->provider().UserInfo(token);
+    if (!claims.ok()) {
+      HttpResponse r = OAuthJson(401, "invalid_token", claims.status().message());
+      r.headers.Set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return r;
+    }
+    HttpResponse r = net::JsonResponse(*claims);
+    SecurityHeaders(r);
+    return r;
+  };
+  router.Add("GET", "/userinfo", userinfo);
+  router.Add("POST", "/userinfo", userinfo);
+  router.Add("GET", "/logout", [weak](const HttpRequest& req) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    std::string lang = Language(req, req.QueryParam("ui_locales"));
+    auto out = s->provider().Logout(req.QueryParam("id_token_hint"), req.QueryParam("post_logout_redirect_uri"),
+                                    req.QueryParam("state"), CookieValue(req, BrowserCookieName(*s)));
+    if (!out.ok()) return Page(auth::ErrorPage(lang, auth::RequestErrorMessage(lang)), 400);
+    s->Deliver(std::move(out->notices));
+    return out->redirect.empty() ? Page(auth::SignedOutPage(lang)) : SeeOther(out->redirect);
+  });
+}
+
+void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
+  router.Add("GET", "/app/v1/requests", [weak](const HttpRequest& req) {
+    auto s = weak.lock();
+    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    Json list = Json::array();
+    for (const auto& a : s->provider().AppPending(req.QueryParam("subject"))) {
+      list.push_back({{"id", a.id},
+                      {"hash", Base64Encode(a.hash)},
+                      {"hash_algorithm", "SHA-384"},
+                      {"purpose", a.purpose},
+                      {"service", a.client_name},
+                      {"expires_at", FormatRfc3339(a.expires_at)}});
+    }
+    HttpResponse r = net::JsonResponse(Json{{"requests", list}});
+    SecurityHeaders(r);
+    return r;
+  });
+  router.AddAsync(
+      "POST", "/app/v1/requests/{id}",
+      [weak](HttpRequest&& req, net::Responder respond) {
+        auto s = weak.lock();
+        if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+        auto body = net::ParseJsonBody(req, JsonLimits{16 * 1024, 4});
+        if (!body.ok() || !body->is_object()) {
+          return respond(net::JsonError(400, "invalid_argument", "the answer is a JSON object"));
+        }
+        std::string id(req.Param("id"));
+        if (BoolOr(*body, "decline")) {
+          Status st = s->provider().DeclineApp(id);
+          return respond(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
+        }
+        auto cert = Base64Decode(StringOr(*body, "certificate"));
+        auto sig = Base64Decode(StringOr(*body, "signature"));
+        if (!cert.ok() || !sig.ok() || cert->empty() || sig->empty()) {
+          return respond(net::JsonError(400, "invalid_argument", "give certificate and signature, both base64"));
+        }
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        s->workers().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
+          auth::Checked<bool> done = s->provider().AnswerApp(id, answer);
+          if (auth::Passed(done)) return (*shared)(net::JsonResponse(Json{{"ok", true}}));
+          const auto& refused = std::get<auth::Refused>(done);
+          (*shared)(net::JsonResponse(
+              Json{{"error", auth::RefusalName(refused.why)}, {"message", auth::RefusalMessage(refused.why, "en")}},
+              400));
+        });
+      },
+      "application/json");
+}
+
+void AddStaticRoutes(net::Router& router) {
+  router.Add("GET", "/static/{file}", [](const HttpRequest& req) {
+    std::string_view name = req.Param("file");
+    std::string_view asset = auth::SignInAsset(name);
+    if (asset.empty()) return net::JsonError(404, "not_found", "no such file");
+    HttpResponse r = net::TextResponse(
+        std::string(asset), name.ends_with(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+    r.headers.Set("Cache-Control", "public, max-age=3600");
+    r.headers.Set("X-Content-Type-Options", "nosniff");
+    return r;
+  });
+}
+
+}  // namespace
+
+Result<std::shared_ptr<RoleService>> AddAuthRoutes(Node&, const RoleConfig& role, net::Router& router) {
+  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 2, 1, 64));
+  auto s = std::make_shared<AuthService>(static_cast<int>(workers));
+  AddDiscoveryRoutes(router, s);
+  AddLoginRoutes(router, s);
+  AddIdCardRoutes(router, s);
+  AddTokenRoutes(router, s);
+  AddAppRoutes(router, s);
+  AddStaticRoutes(router);
+  return std::shared_ptr<RoleService>(s);
+}
+
+}  // namespace riik::node

@@ -1,0 +1,41 @@
+// The auth role: the state's sign-in service, an OpenID Connect provider in front of the
+// citizens' eIDs (the ID-card through Web eID, and confirmation in the citizen's app),
+// with single sign-on across services. Protocol, claims and pages: docs/signin.md.
+// Routes (the public's: browsers, relying parties, the citizens' apps):
+//   GET  /.well-known/openid-configuration, /jwks
+//   GET  /authorize                      the code flow with PKCE; the sign-in page
+//   GET  /login/{request}                the sign-in page (?lang=et|en)
+//   POST /login/{request}/idcard/challenge, /login/{request}/idcard   the Web eID challenge and token
+//   POST /login/{request}/app            the personal code (form); then the verification code
+//   GET  /login/{request}/app/wait       long poll for the app's answer
+//   POST /login/{request}/app/continue, /login/{request}/cancel         forms
+//   POST /token                          client_secret_basic or private_key_jwt
+//   GET, POST /userinfo                  Bearer access token
+//   GET  /logout                         RP-initiated logout; back-channel logout to every client
+//   GET  /app/v1/requests?subject=EE…    what waits in a citizen's app
+//   POST /app/v1/requests/{id}           the app's answer: {certificate, signature} or {decline: true}
+//   GET  /static/signin.js, /static/signin.css
+// Settings:
+//   trust_root, eid_ca   the state root and the citizens' eID CA (PEM; required)
+//   ocsp_url             the eID OCSP responder (default: the trust role of this process)
+//   issuer               the provider's public URL (default: its listener's URL)
+//   central_url, central_anchor   where sign-in clients are registered (default: this process's
+//                        central role and DIR/central/anchor.json); or clients_file, a JSON array
+//                        of registrations (docs/signin.md)
+//   keys_dir             the ID-token signing keys (default DIR/auth/keys)
+//   workers              threads for the checks that wait on OCSP (default 2)
+//   plain_http           "development" to serve without TLS (cookies then lose Secure)
+#pragma once
+
+#include <memory>
+
+#include "net/router.h"
+#include "node/role.h"
+
+namespace riik::node {
+
+class Node;
+
+Result<std::shared_ptr<RoleService>> AddAuthRoutes(Node& node, const RoleConfig& role, net::Router& router);
+
+}  // namespace riik::node
