@@ -192,10 +192,10 @@ void AddSignInClientCommand(CLI::App* central, int& exit_code) {
   cmd->add_option("--alg", c->id_token_alg, "The ID token's signature")
       ->check(CLI::IsMember({"RS256", "ES256"}))
       ->capture_default_str();
-  auto* secret = cmd->add_option("--secret-file", *secret_file,
+  auto* secret_option = cmd->add_option("--secret-file", *secret_file,
                                  "client_secret_basic: the secret's file (drawn and written 0600 if absent)");
   auto* jwks = cmd->add_option("--jwks", *jwks_file, "private_key_jwt: the client's public keys, a JWKS file");
-  secret->excludes(jwks);
+  secret_option->excludes(jwks);
   cmd->footer(
       "The client proves itself at the token endpoint with a secret (only its SHA-256 goes to\n"
       "the central authority) or with a JWT signed by a key of its JWKS. Example:\n"

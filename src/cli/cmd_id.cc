@@ -74,7 +74,8 @@ void AddEnroll(CLI::App* id, int& exit_code) {
     bool given = std::getenv("RIIK_PIN1") || std::getenv("RIIK_PIN2") || std::getenv("RIIK_PUK");
     eid::Pins pins = eid::RandomPins();
     if (given) {
-      auto p1 = SecretFromEnv("RIIK_PIN1", "PIN1"), p2 = SecretFromEnv("RIIK_PIN2", "PIN2"), puk = SecretFromEnv("RIIK_PUK", "PUK");
+      auto p1 = SecretFromEnv("RIIK_PIN1", "PIN1"), p2 = SecretFromEnv("RIIK_PIN2", "PIN2"),
+           puk = SecretFromEnv("RIIK_PUK", "PUK");
       for (const auto* r : {&p1, &p2, &puk}) {
         if (!r->ok()) {
           exit_code = Fail("id", "enroll", r->status());
@@ -173,7 +174,7 @@ void AddSign(CLI::App* id, int& exit_code) {
 }  // namespace
 
 void AddIdCommand(CLI::App& app, int& exit_code) {
-  CLI::App* id = app.add_subcommand("id", "Citizens' eIDs: enroll, show, unblock, sign");
+  CLI::App* id = app.add_subcommand("id", "Citizens' eIDs: enroll, show, unblock, sign, sign in (webeid, approve)");
   id->require_subcommand(1);
   id->footer(
       "An eID holds two P-384 keys like the ID card: authentication behind PIN1 and\n"
@@ -188,6 +189,7 @@ void AddIdCommand(CLI::App& app, int& exit_code) {
   AddShow(id, exit_code);
   AddUnblock(id, exit_code);
   AddSign(id, exit_code);
+  AddIdSignInCommands(id, exit_code);
 }
 
 }  // namespace riik::cli

@@ -1,0 +1,154 @@
+// `riik id webeid` and `riik id approve`: a riik eID signing in without a card reader
+// or a phone. `webeid` makes the token the Web eID browser extension would (PIN1);
+// `approve` is the citizen's app: it shows what waits for this eID at the sign-in
+// service, with the verification code, and confirms with PIN1 (or PIN2 for a signature).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "auth/app_confirm.h"
+#include "auth/eid_check.h"
+#include "auth/webeid.h"
+#include "cli/commands.h"
+#include "cli/failure.h"
+#include "cli/terminal.h"
+#include "core/encoding.h"
+#include "crypto/x509.h"
+#include "eid/token.h"
+#include "net/client.h"
+
+namespace riik::cli {
+namespace {
+
+using eid::EidKey;
+
+void AddWebEid(CLI::App* id, int& exit_code) {
+  auto where = std::make_shared<std::string>(), origin = std::make_shared<std::string>(),
+       nonce = std::make_shared<std::string>();
+  CLI::App* cmd = id->add_subcommand("webeid", "Make a Web eID authentication token with the eID's PIN1 key");
+  cmd->add_option("--token", *where, "The eID: a directory or a pkcs11: URI")->required();
+  cmd->add_option("--origin", *origin, "The site's origin, e.g. https://127.0.0.1:7005")->required();
+  cmd->add_option("--nonce", *nonce, "The challenge nonce the site gave (base64)")->required();
+  cmd->footer(
+      "Prints the token JSON ({unverifiedCertificate, algorithm, signature, format, appVersion})\n"
+      "that the Web eID browser extension hands a page, so scripts and tests sign in with a\n"
+      "riik eID as with an ID-card. PIN1 comes from $RIIK_PIN1, else it is asked for.\n"
+      "Example:\n"
+      "  RIIK_PIN1=0090 riik id webeid --token riik-data/citizens/38001085718 \\\n"
+      "      --origin https://127.0.0.1:7005 --nonce \"$NONCE\"");
+  cmd->callback([=, &exit_code] {
+    auto run = [&]() -> Result<std::string> {
+      ASSIGN_OR_RETURN(std::unique_ptr<eid::Token> token, eid::OpenToken(*where));
+      ASSIGN_OR_RETURN(UniquePtr<X509> cert, token->Certificate(EidKey::kAuthentication));
+      ASSIGN_OR_RETURN(std::string pin, SecretFromEnv("RIIK_PIN1", "PIN1"));
+      ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, token->PrivateKey(EidKey::kAuthentication, pin));
+      return auth::MakeWebEidToken(key.get(), cert.get(), *origin, *nonce);
+    };
+    auto token = run();
+    if (!token.ok()) {
+      exit_code = Fail("id", "webeid", token.status());
+      return;
+    }
+    std::printf("%s\n", token->c_str());
+  });
+}
+
+struct ApproveOptions {
+  std::string token, url, ca;
+  std::string expect_code;
+  bool decline = false;
+  int wait_s = 30;
+};
+
+// Answers one waiting request; prints what the person would see on the phone.
+Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& request, const ApproveOptions& o) {
+  std::string id = StringOr(request, "id");
+  ASSIGN_OR_RETURN(std::string hash, Base64Decode(StringOr(request, "hash")));
+  if (hash.size() != auth::kAppHashBytes) return DataLoss("the service sent a hash of the wrong size");
+  std::string code = auth::VerificationCode(hash);
+  bool signing = StringOr(request, "purpose") == "signing";
+  std::printf("%s asks you to %s.\nVerification code: %s\n", StringOr(request, "service").c_str(),
+              signing ? "sign a document" : "sign in", code.c_str());
+  std::fflush(stdout);
+  if (!o.expect_code.empty() && o.expect_code != code) {
+    (void)http.PostJson("/app/v1/requests/" + id, Json{{"decline", true}});
+    return PermissionDenied("the verification code is " + code + ", not " + o.expect_code +
+                            ": this request is not yours; declined it");
+  }
+  if (o.decline) {
+    ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, Json{{"decline", true}}));
+    if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
+    std::printf("declined\n");
+    return OkStatus();
+  }
+  EidKey key = signing ? EidKey::kSigning : EidKey::kAuthentication;
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(key));
+  ASSIGN_OR_RETURN(std::string pin, SecretFromEnv(signing ? "RIIK_PIN2" : "RIIK_PIN1", signing ? "PIN2" : "PIN1"));
+  ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> priv, token.PrivateKey(key, pin));
+  ASSIGN_OR_RETURN(std::string signature, auth::SignAppHash(priv.get(), hash));
+  Json answer = {{"certificate", Base64Encode(CertificateDer(cert.get()))}, {"signature", Base64Encode(signature)}};
+  ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
+  if (r.status != 200) {
+    auto body = ParseJson(r.body);
+    return PermissionDenied("the service refused the confirmation: " +
+                            (body.ok() ? StringOr(*body, "message", r.body) : r.body));
+  }
+  std::printf("confirmed\n");
+  return OkStatus();
+}
+
+Status Approve(const ApproveOptions& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<eid::Token> token, eid::OpenToken(o.token));
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, token->Certificate(EidKey::kAuthentication));
+  ASSIGN_OR_RETURN(auth::Person person, auth::PersonFromCertificate(cert.get()));
+  net::ClientOptions options;
+  options.ca_file = o.ca;
+  ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> http, net::HttpClient::Create(o.url, options));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
+  while (true) {
+    ASSIGN_OR_RETURN(net::HttpResponse r, http->Get("/app/v1/requests?subject=" + person.Subject()));
+    if (r.status != 200) return Unavailable("the sign-in service answered " + std::to_string(r.status));
+    ASSIGN_OR_RETURN(Json body, ParseJson(r.body));
+    if (body.contains("requests") && body["requests"].is_array() && !body["requests"].empty()) {
+      return AnswerRequest(*token, *http, body["requests"][0], o);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return NotFound("nothing waits for " + person.given_name + " " + person.family_name + " at " + o.url);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+void AddApprove(CLI::App* id, int& exit_code) {
+  auto o = std::make_shared<ApproveOptions>();
+  CLI::App* cmd = id->add_subcommand("approve", "The citizen's app: confirm a sign-in (PIN1) or a signature (PIN2)");
+  cmd->add_option("--token", o->token, "The eID: a directory or a pkcs11: URI")->required();
+  cmd->add_option("--auth", o->url, "The sign-in service (role auth), e.g. https://127.0.0.1:7005")->required();
+  cmd->add_option("--ca", o->ca, "The CA its TLS certificate chains to (riik up: DIR/trust/root.pem)");
+  cmd->add_option("--expect-code", o->expect_code,
+                  "The verification code the browser shows: anything else is declined, not confirmed");
+  cmd->add_flag("--decline", o->decline, "Refuse the request (the service hears user_cancel)");
+  cmd->add_option("--wait", o->wait_s, "Seconds to wait for a request to arrive")
+      ->check(CLI::Range(0, 600))
+      ->capture_default_str();
+  cmd->footer(
+      "Like the app on a phone: waits for a request for this eID's holder, shows the service\n"
+      "and the verification code (compare it with the one in the browser), then signs the\n"
+      "request's hash with PIN1 (sign-in) or PIN2 (a signature), from $RIIK_PIN1/$RIIK_PIN2 or\n"
+      "asked for. Example:\n"
+      "  RIIK_PIN1=0090 riik id approve --token riik-data/citizens/38001085718 \\\n"
+      "      --auth https://127.0.0.1:7005 --ca riik-data/trust/root.pem");
+  cmd->callback([o, &exit_code] {
+    if (Status st = Approve(*o); !st.ok()) exit_code = Fail("id", "approve", st);
+  });
+}
+
+}  // namespace
+
+void AddIdSignInCommands(CLI::App* id, int& exit_code) {
+  AddWebEid(id, exit_code);
+  AddApprove(id, exit_code);
+}
+
+}  // namespace riik::cli

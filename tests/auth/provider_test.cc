@@ -1,0 +1,450 @@
+// The OpenID Connect provider's rules (auth/provider.h): the code flow with PKCE, both
+// sign-in methods, single sign-on, refresh, userinfo, logout, and every refusal.
+#include "auth/provider.h"
+
+#include <gtest/gtest.h>
+
+#include "auth/app_confirm.h"
+#include "auth_fixture.h"
+#include "crypto/random.h"
+
+namespace riik::auth {
+namespace {
+
+constexpr const char* kBrowser = "browser-one-0123456789012345678901";
+constexpr const char* kOtherBrowser = "browser-two-0123456789012345678901";
+
+class ProviderTest : public AuthFixture {
+ protected:
+  Json Exchange(const TokenRequest& t) {
+    auto out = provider_->Token(t);
+    if (auto* e = std::get_if<TokenError>(&out)) {
+      ADD_FAILURE() << e->error << ": " << e->description;
+      return Json();
+    }
+    return std::get<Json>(out);
+  }
+  TokenError ExchangeFails(const TokenRequest& t) {
+    auto out = provider_->Token(t);
+    EXPECT_TRUE(std::holds_alternative<TokenError>(out));
+    return std::holds_alternative<TokenError>(out) ? std::get<TokenError>(out) : TokenError{};
+  }
+  // The verified payload of an ID token.
+  Json IdClaims(const std::string& id_token) {
+    auto jws = ParseJws(id_token);
+    EXPECT_TRUE(jws.ok());
+    auto key = keys_->Find(jws->kid);
+    EXPECT_TRUE(key.ok());
+    EXPECT_TRUE(VerifyJws(*jws, key->key.get()).value());
+    return jws->payload;
+  }
+  // The bank's private_key_jwt assertion.
+  std::string Assertion(const std::string& jti, const std::string& aud = std::string(kOrigin) + "/token",
+                        int64_t lifetime_s = 60) {
+    Json claims = {{"iss", kBank}, {"sub", kBank}, {"aud", aud}, {"jti", jti}, {"exp", now_ / 1'000'000 + lifetime_s}};
+    return SignJws(claims, bank_key_.get(), JwsAlg::kES256, "bank-1").value();
+  }
+  TokenRequest BankExchange(const std::string& code, const std::string& jti) {
+    TokenRequest t = CodeExchange(code, kBank);
+    t.credentials = {};
+    t.credentials.assertion_type = std::string(kJwtBearerAssertion);
+    t.credentials.assertion = Assertion(jti);
+    return t;
+  }
+  // Starts the app flow; the app request's hash as the app sees it.
+  AppRequestView StartApp(const std::string& request_id, const std::string& code = "38001085718") {
+    Checked<std::string> shown = provider_->AppStart(request_id, kBrowser, code);
+    EXPECT_TRUE(Passed(shown));
+    auto pending = provider_->AppPending("EE" + code);
+    EXPECT_EQ(pending.size(), 1u);
+    if (pending.empty()) return {};
+    EXPECT_EQ(std::get<std::string>(shown), VerificationCode(pending[0].hash));
+    return pending[0];
+  }
+  AppAnswer Answer(eid::Token& token, const std::string& hash) {
+    auto cert = token.Certificate(trust::EidKey::kAuthentication);
+    return AppAnswer{CertificateDer(cert->get()), SignAppHash(AuthKey(token), hash).value()};
+  }
+  std::string RequestId(const AuthorizeOutcome& out) {
+    auto* login = std::get_if<ShowLogin>(&out);
+    EXPECT_TRUE(login);
+    return login ? login->request_id : "";
+  }
+};
+
+TEST_F(ProviderTest, IdCardCodeFlowGivesTarasClaims) {
+  std::string redirect = SignInWithIdCard(*jaan_, kBrowser);
+  ASSERT_TRUE(redirect.starts_with("https://portal.riik.test/callback?code="));
+  EXPECT_EQ(QueryOf(redirect, "state"), "state-0123456789");
+  Json tokens = Exchange(CodeExchange(QueryOf(redirect, "code")));
+  EXPECT_EQ(tokens["token_type"], "Bearer");
+  Json claims = IdClaims(tokens["id_token"]);
+  EXPECT_EQ(claims["iss"], kOrigin);
+  EXPECT_EQ(claims["sub"], "EE38001085718");
+  EXPECT_EQ(claims["aud"], kPortal);
+  EXPECT_EQ(claims["nonce"], "nonce-abc");
+  EXPECT_EQ(claims["acr"], "high");
+  EXPECT_EQ(claims["amr"], Json::array({"idcard"}));
+  EXPECT_EQ(claims["profile_attributes"]["given_name"], "JAAN");
+  EXPECT_EQ(claims["profile_attributes"]["family_name"], "TAMM");
+  EXPECT_EQ(claims["profile_attributes"]["date_of_birth"], "1980-01-08");
+  std::string digest = DigestBytes(Sha256(tokens["access_token"].get<std::string>()));
+  EXPECT_EQ(claims["at_hash"], Base64UrlEncode(digest.substr(0, 16)));
+  EXPECT_EQ(ParseJws(tokens["id_token"].get<std::string>())->alg, JwsAlg::kRS256);
+  auto info = provider_->UserInfo(tokens["access_token"].get<std::string>());
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ((*info)["sub"], "EE38001085718");
+  EXPECT_EQ((*info)["profile_attributes"]["family_name"], "TAMM");
+}
+
+TEST_F(ProviderTest, AppFlowShowsTheCodeTheAppShowsAndSignsIn) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  AppRequestView pending = StartApp(id);
+  auto view = provider_->View(id, kBrowser);
+  ASSERT_TRUE(view);
+  EXPECT_TRUE(view->app_pending);
+  EXPECT_EQ(view->verification_code, VerificationCode(pending.hash));
+  AppProgress seen;
+  provider_->AppWait(id, kBrowser, std::chrono::seconds(25), [&](AppProgress p) { seen = p; });
+  EXPECT_EQ(seen.state, AppProgress::State::kWaiting);  // not called yet
+  EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  ASSERT_EQ(seen.state, AppProgress::State::kDone);
+  Json tokens = Exchange(CodeExchange(QueryOf(seen.redirect, "code")));
+  Json claims = IdClaims(tokens["id_token"]);
+  EXPECT_EQ(claims["amr"], Json::array({"app"}));
+  EXPECT_EQ(claims["acr"], "substantial");
+  EXPECT_EQ(claims["sub"], "EE38001085718");
+}
+
+TEST_F(ProviderTest, TheAppCannotAnswerWithAnotherPersonsEid) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  AppRequestView pending = StartApp(id);
+  Checked<bool> done = provider_->AnswerApp(pending.id, Answer(Mari(), pending.hash));
+  ASSERT_FALSE(Passed(done));
+  EXPECT_EQ(std::get<Refused>(done).why, Refusal::kPersonMismatch);
+}
+
+TEST_F(ProviderTest, TheAppsSignatureMustBeOverTheHash) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  AppRequestView pending = StartApp(id);
+  AppAnswer answer = Answer(*jaan_, std::string(kAppHashBytes, 'x'));
+  Checked<bool> done = provider_->AnswerApp(pending.id, answer);
+  ASSERT_FALSE(Passed(done));
+  EXPECT_EQ(std::get<Refused>(done).why, Refusal::kBadSignature);
+  // Answered once: a second try on the same request finds nothing.
+  EXPECT_FALSE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+}
+
+TEST_F(ProviderTest, DecliningInTheAppIsUserCancel) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  AppRequestView pending = StartApp(id);
+  ASSERT_TRUE(provider_->DeclineApp(pending.id).ok());
+  AppProgress seen;
+  provider_->AppWait(id, kBrowser, std::chrono::seconds(1), [&](AppProgress p) { seen = p; });
+  EXPECT_EQ(seen.state, AppProgress::State::kRefused);
+  EXPECT_EQ(seen.refusal, Refusal::kUserCancel);
+  auto cancelled = provider_->Cancel(id, kBrowser);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(QueryOf(cancelled->url, "error"), "user_cancel");
+  EXPECT_EQ(QueryOf(cancelled->url, "state"), "state-0123456789");
+}
+
+TEST_F(ProviderTest, ALongPollEndsWaitingWhenItsTimeIsUp) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  StartApp(id);
+  int calls = 0;
+  provider_->AppWait(id, kBrowser, std::chrono::seconds(25), [&](AppProgress p) {
+    ++calls;
+    EXPECT_EQ(p.state, AppProgress::State::kWaiting);
+  });
+  provider_->Sweep();
+  EXPECT_EQ(calls, 0);
+  now_ += 26'000'000;
+  provider_->Sweep();
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(ProviderTest, AnInvalidPersonalCodeIsSaidPlainly) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  Checked<std::string> shown = provider_->AppStart(id, kBrowser, "38001085719");
+  ASSERT_FALSE(Passed(shown));
+  EXPECT_EQ(std::get<Refused>(shown).why, Refusal::kInvalidPersonalCode);
+}
+
+TEST_F(ProviderTest, FailedSignInsAreLimitedPerPerson) {
+  for (int i = 0; i < 5; ++i) {
+    std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+    AppRequestView pending = StartApp(id);
+    EXPECT_FALSE(Passed(provider_->AnswerApp(pending.id, Answer(Mari(), pending.hash))));
+  }
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  Checked<std::string> shown = provider_->AppStart(id, kBrowser, "38001085718");
+  ASSERT_FALSE(Passed(shown));
+  EXPECT_EQ(std::get<Refused>(shown).why, Refusal::kRateLimited);
+  // Another person is not held back, and the block lifts after the window.
+  EXPECT_TRUE(Passed(provider_->AppStart(id, kBrowser, "48705120271")));
+  now_ += 16 * 60 * 1'000'000LL;
+  std::string later = RequestId(provider_->Authorize(Params(), kBrowser));
+  EXPECT_TRUE(Passed(provider_->AppStart(later, kBrowser, "38001085718")));
+}
+
+TEST_F(ProviderTest, FailedSignInsAreLimitedPerClient) {
+  ProviderOptions o;
+  o.failures_per_client = 3;
+  MakeProvider(o);
+  for (int i = 0; i < 3; ++i) {
+    std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+    EXPECT_FALSE(Passed(provider_->IdCardLogin(id, kBrowser, "{}", kOrigin)));  // no challenge asked
+  }
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  auto nonce = provider_->IdCardChallenge(id, kBrowser);
+  Checked<Redirect> done = provider_->IdCardLogin(id, kBrowser, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_FALSE(Passed(done));
+  EXPECT_EQ(std::get<Refused>(done).why, Refusal::kRateLimited);
+}
+
+TEST_F(ProviderTest, AChallengeIsUsedOnceAndLivesFiveMinutes) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  auto nonce = provider_->IdCardChallenge(id, kBrowser);
+  std::string token = WebEidToken(*jaan_, *nonce);
+  Checked<Redirect> bad =
+      provider_->IdCardLogin(id, kBrowser, WebEidToken(*jaan_, *nonce, "https://evil.test"), kOrigin);
+  ASSERT_FALSE(Passed(bad));
+  EXPECT_EQ(std::get<Refused>(bad).why, Refusal::kBadSignature);
+  Checked<Redirect> reused = provider_->IdCardLogin(id, kBrowser, token, kOrigin);  // the nonce went with the first try
+  ASSERT_FALSE(Passed(reused));
+  EXPECT_EQ(std::get<Refused>(reused).why, Refusal::kChallengeUnknown);
+  nonce = provider_->IdCardChallenge(id, kBrowser);
+  now_ += 301'000'000;
+  Checked<Redirect> stale = provider_->IdCardLogin(id, kBrowser, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_FALSE(Passed(stale));
+  EXPECT_EQ(std::get<Refused>(stale).why, Refusal::kChallengeExpired);
+}
+
+TEST_F(ProviderTest, AChallengeBelongsToItsBrowser) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  EXPECT_FALSE(provider_->IdCardChallenge(id, kOtherBrowser).ok());
+  auto nonce = provider_->IdCardChallenge(id, kBrowser);
+  Checked<Redirect> stolen = provider_->IdCardLogin(id, kOtherBrowser, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_FALSE(Passed(stolen));
+  EXPECT_EQ(std::get<Refused>(stolen).why, Refusal::kChallengeUnknown);
+}
+
+TEST_F(ProviderTest, AuthorizationRequestsAreChecked) {
+  AuthorizeParams p = Params();
+  p.client_id = "EE/GOV/1/unknown";
+  auto unknown = std::get<OAuthError>(provider_->Authorize(p, kBrowser));
+  EXPECT_EQ(unknown.error, "unauthorized_client");
+  EXPECT_TRUE(unknown.redirect.empty());  // never redirect for an unknown client
+  p = Params();
+  p.redirect_uri = "https://portal.riik.test/callback/../evil";
+  auto wrong = std::get<OAuthError>(provider_->Authorize(p, kBrowser));
+  EXPECT_TRUE(wrong.redirect.empty());  // nor to a URI the client did not register
+  struct Case {
+    std::function<void(AuthorizeParams&)> change;
+    std::string error;
+  } cases[] = {
+      {[](AuthorizeParams& q) { q.state = "short"; }, "invalid_request"},
+      {[](AuthorizeParams& q) { q.response_type = "token"; }, "unsupported_response_type"},
+      {[](AuthorizeParams& q) { q.scope = "profile"; }, "invalid_scope"},
+      {[](AuthorizeParams& q) { q.code_challenge_method = "plain"; }, "invalid_request"},
+      {[](AuthorizeParams& q) { q.code_challenge = ""; }, "invalid_request"},
+      {[](AuthorizeParams& q) { q.acr_values = "extreme"; }, "invalid_request"},
+      {[](AuthorizeParams& q) { q.prompt = "none"; }, "login_required"},
+  };
+  for (const auto& c : cases) {
+    p = Params();
+    c.change(p);
+    auto e = std::get<OAuthError>(provider_->Authorize(p, kBrowser));
+    EXPECT_EQ(e.error, c.error) << e.description;
+    EXPECT_EQ(QueryOf(e.redirect, "error"), c.error);
+  }
+}
+
+TEST_F(ProviderTest, CodesAreSingleUseAndAReplayRevokesWhatTheyBought) {
+  std::string code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  Json tokens = Exchange(CodeExchange(code));
+  TokenError replay = ExchangeFails(CodeExchange(code));
+  EXPECT_EQ(replay.error, "invalid_grant");
+  EXPECT_FALSE(provider_->UserInfo(tokens["access_token"].get<std::string>()).ok());
+  TokenRequest refresh;
+  refresh.grant_type = "refresh_token";
+  refresh.refresh_token = tokens["refresh_token"];
+  refresh.credentials = CodeExchange("").credentials;
+  EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");
+}
+
+TEST_F(ProviderTest, CodesLiveThirtySeconds) {
+  std::string code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  now_ += 31'000'000;
+  EXPECT_EQ(ExchangeFails(CodeExchange(code)).error, "invalid_grant");
+}
+
+TEST_F(ProviderTest, TheTokenEndpointChecksPkceRedirectAndClient) {
+  std::string code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  TokenRequest t = CodeExchange(code);
+  t.code_verifier = std::string(43, 'a');
+  EXPECT_EQ(ExchangeFails(t).error, "invalid_grant");
+  code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  t = CodeExchange(code);
+  t.redirect_uri = "https://portal.riik.test/other";
+  EXPECT_EQ(ExchangeFails(t).error, "invalid_grant");
+  code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  t = CodeExchange(code);
+  t.credentials.authorization = "Basic " + Base64Encode(std::string(kPortal) + ":wrong");
+  TokenError e = ExchangeFails(t);
+  EXPECT_EQ(e.status, 401);
+  EXPECT_EQ(e.error, "invalid_client");
+  t = CodeExchange(code);
+  t.grant_type = "password";
+  EXPECT_EQ(ExchangeFails(t).error, "unsupported_grant_type");
+  // A code issued to the portal is no good to the bank.
+  EXPECT_EQ(ExchangeFails(BankExchange(code, "jti-1")).error, "invalid_grant");
+}
+
+TEST_F(ProviderTest, PrivateKeyJwtAuthenticatesOnceWithTheRightAudience) {
+  std::string code = QueryOf(SignInWithIdCard(*jaan_, kBrowser, kBank), "code");
+  Json tokens = Exchange(BankExchange(code, "jti-a"));
+  EXPECT_EQ(ParseJws(tokens["id_token"].get<std::string>())->alg, JwsAlg::kES256);
+  std::string again = QueryOf(SignInWithIdCard(*jaan_, kBrowser, kBank), "code");
+  TokenError replay = ExchangeFails(BankExchange(again, "jti-a"));
+  EXPECT_EQ(replay.error, "invalid_client");
+  TokenRequest t = BankExchange(again, "jti-b");
+  t.credentials.assertion = Assertion("jti-b", "https://elsewhere.test/token");
+  EXPECT_EQ(ExchangeFails(t).error, "invalid_client");
+  t.credentials.assertion = Assertion("jti-c", std::string(kOrigin) + "/token", 3600);
+  EXPECT_EQ(ExchangeFails(t).error, "invalid_client");  // lives too long
+  // The bank cannot authenticate with a secret instead.
+  t = BankExchange(again, "jti-d");
+  t.credentials = {"Basic " + Base64Encode(std::string(kBank) + ":x"), "", "", ""};
+  EXPECT_EQ(ExchangeFails(t).error, "invalid_client");
+}
+
+TEST_F(ProviderTest, SingleSignOnGivesTheSecondServiceACodeWithoutAsking) {
+  std::string code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  Json portal = Exchange(CodeExchange(code));
+  AuthorizeOutcome bank = provider_->Authorize(Params(kBank), kBrowser);
+  auto* redirect = std::get_if<Redirect>(&bank);
+  ASSERT_TRUE(redirect);
+  Json tokens = Exchange(BankExchange(QueryOf(redirect->url, "code"), "jti-sso"));
+  Json a = IdClaims(portal["id_token"]), b = IdClaims(tokens["id_token"]);
+  EXPECT_EQ(a["sid"], b["sid"]);
+  EXPECT_EQ(a["auth_time"], b["auth_time"]);
+  EXPECT_EQ(b["sub"], "EE38001085718");
+  // Another browser is not signed in; prompt=login asks again; a stronger level asks again.
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kOtherBrowser)));
+  AuthorizeParams login = Params(kBank);
+  login.prompt = "login";
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(login, kBrowser)));
+}
+
+TEST_F(ProviderTest, SessionsEndAfterIdleAndAbsoluteTimeouts) {
+  QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  now_ += 16 * 60 * 1'000'000LL;
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kBrowser)));
+  QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  for (int i = 0; i < 52; ++i) {  // active every 14 minutes: still ends after 12 hours
+    now_ += 14 * 60 * 1'000'000LL;
+    provider_->Authorize(Params(kBank), kBrowser);
+  }
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kBrowser)));
+}
+
+TEST_F(ProviderTest, RefreshTokensRotateAndKeepTheSessionAlive) {
+  Json tokens = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
+  now_ += 10 * 60 * 1'000'000LL;
+  TokenRequest refresh;
+  refresh.grant_type = "refresh_token";
+  refresh.refresh_token = tokens["refresh_token"];
+  refresh.credentials = CodeExchange("").credentials;
+  Json renewed = Exchange(refresh);
+  EXPECT_NE(renewed["refresh_token"], tokens["refresh_token"]);
+  EXPECT_EQ(IdClaims(renewed["id_token"])["sid"], IdClaims(tokens["id_token"])["sid"]);
+  EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");  // used once
+  now_ += 10 * 60 * 1'000'000LL;                             // 20 minutes since sign-in, 10 since the refresh
+  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), kBrowser)));
+}
+
+TEST_F(ProviderTest, LogoutEndsTheSessionEverywhereWithBackChannelTokens) {
+  Json portal = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
+  auto bank = std::get<Redirect>(provider_->Authorize(Params(kBank), kBrowser));
+  Json bank_tokens = Exchange(BankExchange(QueryOf(bank.url, "code"), "jti-lo"));
+  std::string hint = portal["id_token"];
+  // Not from another browser.
+  EXPECT_EQ(provider_->Logout(hint, "", "", kOtherBrowser).status().code(), Code::kPermissionDenied);
+  EXPECT_FALSE(provider_->Logout(hint, "https://evil.test/", "", kBrowser).ok());
+  auto out = provider_->Logout(hint, "https://portal.riik.test/", "st-1", kBrowser);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->redirect, "https://portal.riik.test/?state=st-1");
+  ASSERT_EQ(out->notices.size(), 2u);
+  std::string sid = IdClaims(hint)["sid"];
+  for (const auto& n : out->notices) {
+    auto jws = ParseJws(n.logout_token);
+    ASSERT_TRUE(jws.ok());
+    EXPECT_EQ(jws->header["typ"], "logout+jwt");
+    EXPECT_EQ(jws->payload["sid"], sid);
+    EXPECT_EQ(jws->payload["sub"], "EE38001085718");
+    EXPECT_TRUE(jws->payload["events"].contains("http://schemas.openid.net/event/backchannel-logout"));
+    EXPECT_FALSE(jws->payload.contains("nonce"));
+    EXPECT_TRUE(VerifyJws(*jws, keys_->Find(jws->kid)->key.get()).value());
+  }
+  EXPECT_FALSE(provider_->UserInfo(bank_tokens["access_token"].get<std::string>()).ok());
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kBrowser)));
+  // Signing out again is harmless.
+  EXPECT_TRUE(provider_->Logout(hint, "", "", kBrowser).ok());
+}
+
+TEST_F(ProviderTest, AnotherPersonSigningInOnTheSameBrowserEndsTheFirstSession) {
+  Json first = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
+  AuthorizeParams again = Params();
+  again.prompt = "login";
+  std::string id = RequestId(provider_->Authorize(again, kBrowser));
+  auto nonce = provider_->IdCardChallenge(id, kBrowser);
+  ASSERT_TRUE(Passed(provider_->IdCardLogin(id, kBrowser, WebEidToken(Mari(), *nonce), kOrigin)));
+  EXPECT_FALSE(provider_->UserInfo(first["access_token"].get<std::string>()).ok());
+}
+
+TEST_F(ProviderTest, DiscoverySaysWhatThisProviderDoes) {
+  Json d = provider_->Discovery();
+  EXPECT_EQ(d["issuer"], kOrigin);
+  EXPECT_EQ(d["token_endpoint"], std::string(kOrigin) + "/token");
+  EXPECT_EQ(d["code_challenge_methods_supported"], Json::array({"S256"}));
+  EXPECT_EQ(d["backchannel_logout_session_supported"], true);
+}
+
+TEST(KeyRingTest, ANewKeyIsPublishedBeforeItSigns) {
+  riik::testing::TempDir dir;
+  UnixMicros now = NowMicros();
+  KeyRingOptions o;
+  o.dir = dir / "keys";
+  o.algorithms = {JwsAlg::kES256};
+  o.publish_ahead = std::chrono::hours(1);
+  o.clock = [&now] { return now; };
+  auto ring = KeyRing::Open(o);
+  ASSERT_TRUE(ring.ok());
+  std::string first = (*ring)->Signing(JwsAlg::kES256)->kid;
+  now += 10'000'000;
+  ASSERT_TRUE((*ring)->Rotate(JwsAlg::kES256).ok());
+  EXPECT_EQ((*ring)->Jwks()["keys"].size(), 2u);
+  EXPECT_EQ((*ring)->Signing(JwsAlg::kES256)->kid, first);  // not yet: clients may not have the new key
+  now += 3'601'000'000LL;
+  std::string second = (*ring)->Signing(JwsAlg::kES256)->kid;
+  EXPECT_NE(second, first);
+  // Reopened from its files, the ring is the same; the files are private.
+  auto again = KeyRing::Open(o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->Signing(JwsAlg::kES256)->kid, second);
+  EXPECT_EQ((*again)->Jwks()["keys"].size(), 2u);
+  for (const auto& e : std::filesystem::directory_iterator(dir / "keys")) {
+    EXPECT_EQ(std::filesystem::status(e).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  // The next rollover retires the first key.
+  now += 10'000'000;
+  ASSERT_TRUE((*ring)->Rotate(JwsAlg::kES256).ok());
+  EXPECT_FALSE((*ring)->Find(first).ok());
+  EXPECT_TRUE((*ring)->Find(second).ok());
+}
+
+}  // namespace
+}  // namespace riik::auth
