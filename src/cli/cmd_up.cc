@@ -13,6 +13,7 @@
 #include "cli/demo_citizens.h"
 #include "cli/demo_embassy.h"
 #include "cli/demo_exchange.h"
+#include "cli/demo_signin.h"
 #include "cli/endpoints.h"
 #include "cli/run_node.h"
 #include "cli/tour.h"
@@ -75,6 +76,7 @@ Result<std::pair<std::string, std::string>> DevTlsIdentity(const std::string& di
 struct ExchangeSetUp {
   std::map<std::string, std::string> central;  // the central role's settings
   std::vector<node::RoleConfig> roles;         // the registries and their security servers
+  std::vector<node::RoleConfig> signin;        // the sign-in service and the demo services
   DemoEmbassy embassy;                         // the data embassy and the shipping to it
 };
 
@@ -90,6 +92,7 @@ Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string&
   ExchangeSetUp out;
   ASSIGN_OR_RETURN(out.central, PrepareCentral(ca, dir, passphrase_file));
   ASSIGN_OR_RETURN(out.roles, PrepareDemoExchange(ca, dir, passphrase_file, ports, options));
+  ASSIGN_OR_RETURN(out.signin, PrepareDemoSignIn(ca, dir, ports));
   ASSIGN_OR_RETURN(out.embassy, PrepareDemoEmbassy(ca, dir, passphrase_file, ports.embassy, synchronous_shipping));
   return out;
 }
@@ -107,6 +110,9 @@ std::string DemoRoleText(const node::RunningRole& role) {
   if (role.kind == "sign")
     return std::string("signature validation service ") + kSignSubsystem + " (validate, validations)";
   if (role.name == "ss-sign") return "security server of the Information System Authority";
+  if (role.kind == "auth") return "sign-in (OpenID Connect): ID-card (Web eID) and the app, single sign-on";
+  if (role.name == "rp-a") return std::string("demo service A ") + kDemoServiceA + ": open it and sign in";
+  if (role.name == "rp-b") return std::string("demo service B ") + kDemoServiceB + ": signed in there too (SSO)";
   return "";
 }
 
@@ -177,6 +183,9 @@ int PrintTourOnly(const UpOptions& o) {
   values["embassy-lu"] = url(true, ports->embassy);
   values["sign"] = url(true, ports->sign.registry);
   values["ss-sign"] = url(true, ports->sign.consumer);
+  values["auth"] = url(true, ports->auth);
+  values["rp-a"] = url(true, ports->rp_a);
+  values["rp-b"] = url(true, ports->rp_b);
   std::printf("%s", RenderTour(values).c_str());
   return 0;
 }
@@ -270,6 +279,7 @@ int RunUp(const UpOptions& o) {
     if (role.kind == "exchange") role.settings["ocsp_freshness_s"] = std::to_string(o.ocsp_freshness_s);
     config.roles.push_back(std::move(role));
   }
+  for (auto& role : exchange->signin) config.roles.push_back(std::move(role));
   // The data embassy runs as a process of its own (the site abroad), started first so
   // that every store ships to it from its first commit; it stops after this node has
   // sent it the last entries.
@@ -329,6 +339,28 @@ int RunUp(const UpOptions& o) {
                                      ".key -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'Content-Type: "
                                      "application/vnd.etsi.asic-e+zip' --data-binary @document.asice " +
                                      via + "/r1/" + kSignSubsystem + "/validate";
+        continue;
+      }
+      if (role.kind == "auth") {
+        extras.urls[role.name] = {{"discovery", role.url + "/.well-known/openid-configuration"},
+                                  {"jwks", role.url + "/jwks"},
+                                  {"authorize", role.url + "/authorize"},
+                                  {"token", role.url + "/token"},
+                                  {"userinfo", role.url + "/userinfo"},
+                                  {"logout", role.url + "/logout"},
+                                  {"app_requests", role.url + "/app/v1/requests"}};
+        extras.examples[role.name] =
+            "curl -s --cacert " + trust_dir + "/root.pem " + role.url + "/.well-known/openid-configuration | jq .";
+        continue;
+      }
+      if (role.kind == "rp") {
+        extras.urls[role.name] = {{"open", role.url + "/"},
+                                  {"client_id", role.name == "rp-a" ? kDemoServiceA : kDemoServiceB}};
+        std::string auth_url;
+        for (const auto& r : node.roles()) auth_url = r.kind == "auth" ? r.url : auth_url;
+        extras.examples[role.name] = "open " + role.url + "/ in a browser, choose the app, then: RIIK_PIN1=0090 " +
+                                     SelfPath() + " id approve --token " + dir + "/citizens/38001085718 --auth " +
+                                     auth_url + " --ca " + trust_dir + "/root.pem";
         continue;
       }
       if (role.kind == "central") {

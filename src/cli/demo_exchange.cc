@@ -176,10 +176,6 @@ Result<std::vector<int>> FreePorts(size_t count) {
 
 }  // namespace
 
-// Issues (once) BASE.pem (with the organisations CA's chain, from DATA_DIR/trust) and
-// BASE.key (0600; under
-// `passphrase` unless it is empty, when the TLS layer reads it at start) for `name`;
-// TLS certificates are for 127.0.0.1 and localhost. Returns the certificate's SHA-256.
 Result<std::string> EnsureCertificate(CaAccess& ca, const std::string& data_dir, const std::string& base,
                                       trust::Profile profile, const std::string& name, const std::string& passphrase) {
   if (!std::filesystem::exists(base + ".pem") || !std::filesystem::exists(base + ".key")) {
@@ -191,7 +187,7 @@ Result<std::string> EnsureCertificate(CaAccess& ca, const std::string& data_dir,
     req.profile = profile;
     req.common_name = name;
     req.organization = "riik demo";
-    if (profile == trust::Profile::kMemberAuth) {
+    if (profile == trust::Profile::kMemberAuth || profile == trust::Profile::kTlsServer) {
       req.dns_names = {"localhost"};
       req.ip_addresses = {"127.0.0.1"};
     }
@@ -229,6 +225,7 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base, size_t first_ro
   }
   ports.push_back(&p.embassy);
   for (int* port : {&p.sign.registry, &p.sign.consumer, &p.sign.provider}) ports.push_back(port);
+  for (int* port : {&p.auth, &p.rp_a, &p.rp_b}) ports.push_back(port);
   std::vector<int> free;
   if (port_base == 0) {
     ASSIGN_OR_RETURN(free, FreePorts(ports.size()));

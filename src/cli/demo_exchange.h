@@ -25,6 +25,8 @@ struct DemoExchangePorts {
   std::vector<Registry> registries;  // in registry::Registries() order
   int embassy = 0;                   // the data embassy (its own process), after the registries
   Registry sign;                     // the validation service and its security server, after the embassy
+  int auth = 0;                      // the sign-in service, after the validation service
+  int rp_a = 0, rp_b = 0;            // two demo services that sign people in through it
   std::vector<int> first;            // the roles before central (status, trust, …): +0, +1, …
   // From --port-base (the `first_roles` from +0, central +3, then three per registry from
   // +4, then the embassy, then the validation service's three), or, when it is 0, distinct
@@ -48,6 +50,13 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                                                           const std::string& passphrase_file,
                                                           const DemoExchangePorts& ports,
                                                           const DemoExchangeOptions& options);
+
+// Issues (once) a certificate of `profile` for `name` into BASE.pem (with the
+// organisations CA's chain) and BASE.key (0600; under `passphrase` unless it is empty,
+// when the TLS layer reads it at start); server certificates are for 127.0.0.1 and
+// localhost. `data_dir` is riik up's directory. Returns the certificate's SHA-256 (hex).
+Result<std::string> EnsureCertificate(CaAccess& ca, const std::string& data_dir, const std::string& base,
+                                      trust::Profile profile, const std::string& name, const std::string& passphrase);
 
 // Issues (once) a server's auth certificate (TLS both ways, for 127.0.0.1) and signing
 // certificate into `dir` (a directory of the riik up directory: its parent holds

@@ -24,6 +24,7 @@
 #include "node/roles/embassy_role.h"
 #include "node/roles/exchange_role.h"
 #include "node/roles/registry_role.h"
+#include "node/roles/rp_role.h"
 #include "node/roles/sign_role.h"
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
@@ -192,6 +193,8 @@ Status Node::StartRole(const RoleConfig& role) {
     ASSIGN_OR_RETURN(service, AddSignRoutes(*this, role, router));
   } else if (role.kind == "auth") {
     ASSIGN_OR_RETURN(service, AddAuthRoutes(*this, role, router));
+  } else if (role.kind == "rp") {
+    ASSIGN_OR_RETURN(service, AddRelyingPartyRoutes(*this, role, router));
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Sign-in end to end over HTTPS, as a browser (curl with a cookie jar) and the citizen's
+# app (`riik id approve`) do it against `riik up`: demo service A sends the browser to
+# the sign-in service, the person types a personal code, the app shows the same
+# verification code and confirms with PIN1, A shows who signed in; demo service B
+# signs the same browser in without asking (single sign-on); signing out of B signs
+# out of A too (back-channel logout). Then the ID-card (a Web eID token from
+# `riik id webeid`), and refusals: a replayed token, a wrong verification code, a
+# revoked eID, an unregistered redirect URI, a short state, a missing CSRF token, a
+# wrong client secret, a code used twice.
+source "$(dirname "$0")/lib.sh"
+
+DIR="$WORK/state"
+start_up "$DIR" --population 200
+E="$DIR/endpoints.json"
+AUTH=$(jq -r '.roles.auth.url' "$E")
+A=$(jq -r '.roles["rp-a"].url' "$E")
+B=$(jq -r '.roles["rp-b"].url' "$E")
+JAAK="$DIR/citizens/38001085718"
+MARI="$DIR/citizens/49403136526"
+C() { curl -s --cacert "$DIR/trust/root.pem" -b "$WORK/jar" -c "$WORK/jar" "$@"; }
+redirect() { C -o /dev/null -w '%{redirect_url}' "$@"; }
+status() { C -o /dev/null -w '%{http_code}' "$@"; }
+
+# Starts a sign-in at service $1: sets REQ (the sign-in's id) and CSRF.
+begin() {
+  local authorize login
+  authorize=$(redirect "$1/login")
+  [[ "$authorize" == "$AUTH/authorize?"* ]] || fail "$1/login sent the browser to '$authorize'"
+  login=$(redirect "$authorize")
+  [[ "$login" == "$AUTH/login/"* ]] || fail "/authorize sent the browser to '$login'"
+  REQ=${login##*/login/}
+  C -D "$WORK/headers" "$login" >"$WORK/page.html"
+  CSRF=$(grep -o 'data-csrf="[^"]*"' "$WORK/page.html" | head -1 | cut -d'"' -f2)
+  [ -n "$CSRF" ] || fail "the sign-in page has no CSRF token"
+}
+
+# --- The app, single sign-on, sign-out everywhere ---
+rm -f "$WORK/jar"
+begin "$A"
+grep -qi "^content-security-policy: default-src 'none'; script-src 'self'" "$WORK/headers" || fail "no strict CSP on the sign-in page"
+grep -i "^set-cookie: __Host-riik_browser=" "$WORK/headers" >/dev/null || true
+grep -q '__Host-riik_browser' "$WORK/jar" || fail "no __Host- browser cookie"
+grep -q 'lang="en"' "$WORK/page.html" && grep -q 'for="personal_code"' "$WORK/page.html" || fail "the page lacks its language or labels"
+C "$AUTH/login/$REQ?lang=et" | grep -q 'lang="et"' || fail "no Estonian page"
+[ "$(status -d "personal_code=38001085718&csrf=$CSRF" "$AUTH/login/$REQ/app")" = 303 ] || fail "the personal code was not taken"
+CODE=$(C "$AUTH/login/$REQ" | grep -o 'id="verification-code">[0-9]*' | grep -o '[0-9]*$')
+[[ "$CODE" =~ ^[0-9]{4}$ ]] || fail "no 4-digit verification code on the page"
+RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --expect-code "$CODE" \
+  >"$WORK/approve.out" 2>&1 || fail "riik id approve: $(cat "$WORK/approve.out")"
+grep -q "Verification code: $CODE" "$WORK/approve.out" || fail "the app showed another code: $(cat "$WORK/approve.out")"
+CB=$(redirect -d "csrf=$CSRF" "$AUTH/login/$REQ/app/continue")
+[[ "$CB" == "$A/callback?code="* ]] || fail "after the app, the browser went to '$CB'"
+[ "$(redirect "$CB")" = "$A/" ] || fail "service A did not take the code"
+C "$A/" | grep -q 'Signed in as <strong>JAAK-KRISTJAN JÕEORG</strong> (EE38001085718)' || fail "A does not show who signed in"
+C "$A/" | grep -q 'id="amr">app<' || fail "A does not show the app method"
+pass "the app flow: the same verification code in the browser and the app; service A knows the person"
+
+SSO=$(redirect "$(redirect "$B/login")")
+[[ "$SSO" == "$B/callback?code="* ]] || fail "service B asked again instead of single sign-on: '$SSO'"
+redirect "$SSO" >/dev/null
+C "$B/" | grep -q 'EE38001085718' || fail "B does not show who signed in"
+pass "single sign-on: service B signed the browser in without asking"
+
+OUT_CSRF=$(C "$B/" | grep -o 'name="csrf" value="[^"]*"' | cut -d'"' -f4)
+[ "$(status -d "csrf=wrong" "$B/logout")" = 403 ] || fail "sign-out without the form's token was not refused"
+LOGOUT=$(redirect -d "csrf=$OUT_CSRF" "$B/logout")
+[[ "$LOGOUT" == "$AUTH/logout?id_token_hint="* ]] || fail "B's sign-out went to '$LOGOUT'"
+[ "$(redirect "$LOGOUT")" = "$B/" ] || fail "the sign-in service did not send the browser back to B"
+for _ in $(seq 1 50); do C "$A/" | grep -q "You are not signed in" && break; sleep 0.1; done
+C "$A/" | grep -q "You are not signed in" || fail "A still has a session after signing out of B (back-channel logout)"
+C "$B/" | grep -q "You are not signed in" || fail "B still has a session"
+[[ "$(redirect "$(redirect "$A/login")")" == "$AUTH/login/"* ]] || fail "after signing out, A got a code without asking"
+pass "signing out of B signed the person out of A too (back-channel logout)"
+
+# --- The ID-card (Web eID) ---
+rm -f "$WORK/jar"
+begin "$A"
+NONCE=$(C -X POST -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/idcard/challenge" | jq -r .nonce)
+[ "$(printf %s "$NONCE" | base64 -d | wc -c)" -ge 32 ] || fail "the challenge nonce is not 32 random bytes in base64"
+TOKEN=$(RIIK_PIN1=0090 "$RIIK" id webeid --token "$MARI" --origin "$AUTH" --nonce "$NONCE")
+echo "$TOKEN" | jq -e '.format == "web-eid:1.0" and .algorithm == "ES384"' >/dev/null || fail "riik id webeid made: $TOKEN"
+ANSWER=$(C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$TOKEN" "$AUTH/login/$REQ/idcard")
+CB=$(echo "$ANSWER" | jq -r .redirect)
+[[ "$CB" == "$A/callback?code="* ]] || fail "the ID-card sign-in answered: $ANSWER"
+redirect "$CB" >/dev/null
+C "$A/" | grep -q 'MARI-LIIS MÄNNIK' || fail "A does not show the ID-card holder"
+C "$A/" | grep -q 'id="acr">high<' || fail "the ID-card did not give level high"
+C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$TOKEN" "$AUTH/login/$REQ/idcard" |
+  jq -e '.error == "challenge_unknown"' >/dev/null || fail "a replayed Web eID token was not refused"
+pass "the ID-card: a Web eID token signs in with level high; replayed, it is refused"
+
+# --- Refusals ---
+rm -f "$WORK/jar"
+begin "$A"
+[ "$(status -H "X-CSRF-Token: nope" -X POST "$AUTH/login/$REQ/idcard/challenge")" = 403 ] || fail "a challenge without the CSRF token"
+NONCE=$(C -X POST -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/idcard/challenge" | jq -r .nonce)
+EVIL=$(RIIK_PIN1=0090 "$RIIK" id webeid --token "$MARI" --origin "https://evil.example" --nonce "$NONCE")
+C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$EVIL" "$AUTH/login/$REQ/idcard" |
+  jq -e '.error == "bad_signature"' >/dev/null || fail "a token made for another site was not refused"
+C -d "personal_code=38001085719&csrf=$CSRF" "$AUTH/login/$REQ/app" | grep -q "not a valid personal code" ||
+  fail "a personal code with a wrong check digit was not explained"
+status -d "personal_code=38001085718&csrf=$CSRF" "$AUTH/login/$REQ/app" >/dev/null
+RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --expect-code 0000 \
+  >"$WORK/approve.out" 2>&1 && fail "approve confirmed a request whose code differs"
+grep -q "declined" "$WORK/approve.out" || fail "approve did not decline the foreign request: $(cat "$WORK/approve.out")"
+C -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/app/wait" | jq -e '.state == "refused" and .reason == "user_cancel"' \
+  >/dev/null || fail "the page did not learn that the app declined"
+pass "refused: a missing CSRF token, another site's token, a wrong check digit, a foreign verification code"
+
+"$RIIK" ca revoke --dir "$DIR" --passphrase-file "$DIR/trust/passphrase" --code 49403136526 --reason keyCompromise \
+  >"$WORK/revoke.out" 2>&1 || fail "could not revoke Mari-Liis's eID: $(cat "$WORK/revoke.out")"
+rm -f "$WORK/jar"
+begin "$A"
+NONCE=$(C -X POST -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/idcard/challenge" | jq -r .nonce)
+TOKEN=$(RIIK_PIN1=0090 "$RIIK" id webeid --token "$MARI" --origin "$AUTH" --nonce "$NONCE")
+C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$TOKEN" "$AUTH/login/$REQ/idcard" |
+  jq -e '.error == "certificate_revoked"' >/dev/null || fail "a revoked eID signed in"
+grep -q "sign-in refused: client=EE/GOV/70006317/demo-a method=idcard reason=certificate_revoked" "$WORK/up.err" ||
+  fail "the refusal is not in the log"
+grep "sign-in refused" "$WORK/up.err" | grep -q "49403136526" && fail "a personal code reached the log"
+pass "a revoked eID is refused, with the reason in the log and no personal code"
+
+CHALLENGE="E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+Q="response_type=code&scope=openid&client_id=EE%2FGOV%2F70006317%2Fdemo-a&code_challenge=$CHALLENGE&code_challenge_method=S256"
+[ "$(status "$AUTH/authorize?$Q&state=long-enough-state&redirect_uri=https%3A%2F%2Fevil.example%2Fcb")" = 400 ] ||
+  fail "an unregistered redirect URI was not refused with a page"
+SHORT=$(redirect "$AUTH/authorize?$Q&state=short&redirect_uri=$(jq -rn --arg u "$A/callback" '$u|@uri')")
+[[ "$SHORT" == "$A/callback?error=invalid_request"* ]] || fail "a short state went to '$SHORT'"
+H=(-H 'Content-Type: application/x-www-form-urlencoded')
+C "${H[@]}" -u "EE%2FGOV%2F70006317%2Fdemo-a:wrong" -d "grant_type=authorization_code&code=x" "$AUTH/token" |
+  jq -e '.error == "invalid_client"' >/dev/null || fail "a wrong client secret was not invalid_client"
+pass "refused: an unregistered redirect URI (no redirect), a short state, a wrong client secret"

@@ -1,0 +1,91 @@
+// riik up's sign-in service and demo services (demo_signin.h).
+#include "cli/demo_signin.h"
+
+#include <filesystem>
+
+#include "core/file.h"
+#include "crypto/random.h"
+#include "crypto/sha256.h"
+#include "exchange/central_registry.h"
+#include "node/node.h"
+#include "store/store.h"
+
+namespace riik::cli {
+namespace {
+
+struct DemoService {
+  const char* role;
+  const char* subsystem;
+  const char* title;
+};
+constexpr DemoService kDemoServices[] = {{"rp-a", kDemoServiceA, "Demo service A"},
+                                         {"rp-b", kDemoServiceB, "Demo service B"}};
+
+// The client secret in DIR/<role>/client.secret, drawn once.
+Result<std::string> ClientSecret(const std::string& dir) {
+  std::string path = dir + "/client.secret";
+  if (std::filesystem::exists(path)) {
+    ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path));
+    return text.substr(0, text.find('\n'));
+  }
+  ASSIGN_OR_RETURN(std::string secret, RandomToken(32));
+  RETURN_IF_ERROR(WriteFileAtomic(path, secret + "\n", /*secret=*/true));
+  return secret;
+}
+
+Status RegisterClient(exchange::CentralRegistry& central, const DemoService& service, const std::string& url,
+                      const std::string& secret) {
+  ASSIGN_OR_RETURN(exchange::ClientId id, exchange::ParseClientId(service.subsystem));
+  Status added = central.AddSubsystem(id);
+  if (!added.ok() && added.code() != Code::kAlreadyExists) return added;
+  exchange::SignInClient c;
+  c.id = id;
+  c.name = service.title;
+  c.redirect_uris = {url + "/callback"};
+  c.post_logout_redirect_uris = {url + "/"};
+  c.backchannel_logout_uri = url + "/backchannel-logout";
+  c.auth_method = "client_secret_basic";
+  c.secret_sha256 = DigestHex(Sha256(secret));
+  c.id_token_alg = "RS256";
+  // Ports may differ from the last start (--port-base 0): the registration follows.
+  return central.PutSignInClient(c);
+}
+
+}  // namespace
+
+Result<std::vector<node::RoleConfig>> PrepareDemoSignIn(CaAccess& ca, const std::string& dir,
+                                                        const DemoExchangePorts& ports) {
+  auto url = [](int port) { return "https://127.0.0.1:" + std::to_string(port); };
+  std::vector<node::RoleConfig> roles;
+  std::string auth_dir = dir + "/auth";
+  RETURN_IF_ERROR(
+      EnsureCertificate(ca, dir, auth_dir + "/tls", trust::Profile::kTlsServer, "riik sign-in", "").status());
+  node::RoleConfig auth{"auth", "auth", {}, {}};
+  auth.listen.port = static_cast<uint16_t>(ports.auth);
+  auth.listen.tls = net::TlsServerConfig{auth_dir + "/tls.pem", auth_dir + "/tls.key", ""};
+  auth.settings = {{"trust_root", dir + "/trust/root.pem"}, {"eid_ca", dir + "/trust/eid.pem"}};
+  roles.push_back(std::move(auth));
+
+  ASSIGN_OR_RETURN(auto store,
+                   store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "central"), "central"}));
+  ASSIGN_OR_RETURN(auto central, exchange::CentralRegistry::Open(*store, "EE"));
+  int rp_ports[] = {ports.rp_a, ports.rp_b};
+  for (size_t i = 0; i < std::size(kDemoServices); ++i) {
+    const DemoService& s = kDemoServices[i];
+    std::string rp_dir = dir + "/" + node::RoleStoreName(s.role);
+    RETURN_IF_ERROR(EnsureCertificate(ca, dir, rp_dir + "/tls", trust::Profile::kTlsServer, s.title, "").status());
+    ASSIGN_OR_RETURN(std::string secret, ClientSecret(rp_dir));
+    RETURN_IF_ERROR(RegisterClient(*central, s, url(rp_ports[i]), secret));
+    node::RoleConfig rp{"rp", s.role, {}, {}};
+    rp.listen.port = static_cast<uint16_t>(rp_ports[i]);
+    rp.listen.tls = net::TlsServerConfig{rp_dir + "/tls.pem", rp_dir + "/tls.key", ""};
+    rp.settings = {{"client_id", s.subsystem},
+                   {"secret_file", rp_dir + "/client.secret"},
+                   {"trust_root", dir + "/trust/root.pem"},
+                   {"title", s.title}};
+    roles.push_back(std::move(rp));
+  }
+  return roles;
+}
+
+}  // namespace riik::cli

@@ -1,0 +1,358 @@
+// A relying party of the sign-in service (rp_role.h).
+#include "node/roles/rp_role.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "auth/id_token_check.h"
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/thread_pool.h"
+#include "crypto/random.h"
+#include "crypto/sha256.h"
+#include "net/client.h"
+#include "node/node.h"
+
+namespace riik::node {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+constexpr size_t kMaxPending = 10'000;
+constexpr size_t kMaxSessions = 100'000;
+constexpr int64_t kLoginLifetimeUs = 10 * 60 * 1'000'000LL;
+
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string Cookie(const HttpRequest& req, std::string_view name) {
+  std::string_view header = req.headers.Get("Cookie");
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return "";
+}
+
+struct PendingLogin {
+  std::string nonce, verifier;
+  UnixMicros created = 0;
+};
+
+struct RpSession {
+  Json claims;
+  std::string id_token, sid, csrf;
+};
+
+class RelyingParty : public RoleService {
+ public:
+  RelyingParty() : workers_(2) {}
+  ~RelyingParty() override { workers_.Stop(); }
+
+  Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
+  std::vector<std::string> stores() const override { return {}; }
+
+  bool ready() const { return ready_.load(); }
+  ThreadPool& workers() { return workers_; }
+
+  HttpResponse Home(const HttpRequest& req);
+  HttpResponse Login(const HttpRequest& req);
+  HttpResponse Callback(const HttpRequest& req);  // blocks: on the workers
+  HttpResponse Logout(const HttpRequest& req);
+  HttpResponse BackchannelLogout(const HttpRequest& req);  // may fetch the JWKS: on the workers
+
+ private:
+  Result<Json> Jwks(bool refresh);
+  Result<Json> CheckWithJwks(const std::function<Result<Json>(const Json&)>& check);
+  std::string CookieName(std::string_view base) const { return (secure_ ? "__Host-" : "") + std::string(base); }
+  std::string CookieAttributes() const {
+    return std::string("; Path=/; HttpOnly; SameSite=Lax") + (secure_ ? "; Secure" : "");
+  }
+  HttpResponse Page(std::string body, int status = 200) const;
+
+  ThreadPool workers_;
+  std::atomic<bool> ready_{false};
+  std::string client_id_, secret_, auth_url_, issuer_, url_, title_;
+  net::ClientOptions http_;
+  bool secure_ = true;
+  std::mutex mu_;
+  std::map<std::string, PendingLogin> pending_;  // by state
+  std::map<std::string, RpSession> sessions_;    // by cookie
+  Json jwks_;
+};
+
+Status RelyingParty::Start(Node& node, const RoleConfig& role, const std::string& url) {
+  secure_ = role.listen.tls.has_value();
+  if (!secure_ && role.Setting("plain_http") != "development") {
+    return InvalidArgument("the rp role serves browsers: give it TLS, or plain_http = \"development\"");
+  }
+  ASSIGN_OR_RETURN(client_id_, role.Required("client_id", "its registered sign-in client (a subsystem id)"));
+  ASSIGN_OR_RETURN(std::string secret_file, role.Required("secret_file", "its client secret's file"));
+  ASSIGN_OR_RETURN(std::string secret_text, ReadSecretFile(secret_file));
+  secret_ = secret_text.substr(0, secret_text.find('\n'));
+  auth_url_ = role.Setting("auth_url");
+  for (const auto& r : node.roles()) {
+    if (r.kind == "auth" && auth_url_.empty()) auth_url_ = r.url;
+  }
+  if (auth_url_.empty()) return InvalidArgument("the rp role needs auth_url, or an auth role in the same process");
+  http_.ca_file = role.Setting("trust_root");
+  http_.timeout = std::chrono::seconds(10);
+  title_ = role.Setting("title", "Demo service");
+  url_ = url;
+  // The issuer as the provider states it in its discovery document.
+  auto discovery = net::Fetch("GET", auth_url_ + "/.well-known/openid-configuration", {}, "", http_);
+  if (!discovery.ok()) return discovery.status().WithContext("the sign-in service's discovery document");
+  ASSIGN_OR_RETURN(Json doc, ParseJson(discovery->body));
+  issuer_ = StringOr(doc, "issuer");
+  if (issuer_.empty()) return DataLoss("the sign-in service's discovery document names no issuer");
+  ready_ = true;
+  return OkStatus();
+}
+
+HttpResponse RelyingParty::Page(std::string body, int status) const {
+  HttpResponse r = net::TextResponse(
+      fmt::format("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                  "<title>{}</title></head>\n<body>\n<main>\n<h1>{}</h1>\n{}</main>\n</body>\n</html>\n",
+                  Escape(title_), Escape(title_), body),
+      "text/html; charset=utf-8");
+  r.status = status;
+  r.headers.Set("Cache-Control", "no-store");
+  r.headers.Set("Content-Security-Policy",
+                "default-src 'none'; form-action 'self' " + auth_url_ + "; frame-ancestors 'none'; base-uri 'none'");
+  r.headers.Set("X-Content-Type-Options", "nosniff");
+  r.headers.Set("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+HttpResponse RelyingParty::Home(const HttpRequest& req) {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(Cookie(req, CookieName("rp_session")));
+  if (it == sessions_.end()) {
+    std::string error = req.QueryParam("error");
+    std::string note = error.empty() ? "" : "<p role=\"alert\">Sign-in did not complete: " + Escape(error) + "</p>\n";
+    return Page(note +
+                "<p>You are not signed in.</p>\n<p><a href=\"/login\" id=\"sign-in\">Sign in with eID</a></p>\n");
+  }
+  const Json& c = it->second.claims;
+  const Json& p = c.contains("profile_attributes") ? c["profile_attributes"] : Json::object();
+  std::string amr = c.contains("amr") && c["amr"].is_array() && !c["amr"].empty() && c["amr"][0].is_string()
+                        ? c["amr"][0].get<std::string>()
+                        : "";
+  return Page(fmt::format(
+      "<p id=\"who\">Signed in as <strong>{} {}</strong> ({}), born {}.</p>\n"
+      "<p>Method: <span id=\"amr\">{}</span>; level of assurance: <span id=\"acr\">{}</span>.</p>\n"
+      "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+      "<button type=\"submit\" id=\"sign-out\">Sign out everywhere</button></form>\n",
+      Escape(StringOr(p, "given_name")), Escape(StringOr(p, "family_name")), Escape(StringOr(c, "sub")),
+      Escape(StringOr(p, "date_of_birth")), Escape(amr), Escape(StringOr(c, "acr")), Escape(it->second.csrf)));
+}
+
+HttpResponse RelyingParty::Login(const HttpRequest&) {
+  auto state = RandomToken(24), nonce = RandomToken(24), verifier = RandomToken(48);
+  if (!state.ok() || !nonce.ok() || !verifier.ok()) return net::JsonError(500, "internal", "no randomness");
+  {
+    std::lock_guard lock(mu_);
+    UnixMicros now = NowMicros();
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      it = now - it->second.created > kLoginLifetimeUs ? pending_.erase(it) : std::next(it);
+    }
+    if (pending_.size() >= kMaxPending) return net::JsonError(503, "busy", "too many sign-ins in progress");
+    pending_[*state] = {*nonce, *verifier, now};
+  }
+  std::string challenge = Base64UrlEncode(DigestBytes(Sha256(*verifier)));
+  std::string location = auth_url_ +
+                         "/authorize?response_type=code&scope=openid&client_id=" + net::PercentEncode(client_id_) +
+                         "&redirect_uri=" + net::PercentEncode(url_ + "/callback") + "&state=" + *state +
+                         "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256";
+  HttpResponse r;
+  r.status = 303;
+  r.headers.Set("Location", location);
+  r.headers.Set("Cache-Control", "no-store");
+  // The state is bound to this browser: a code arriving in another browser is refused.
+  r.headers.Add("Set-Cookie", CookieName("rp_login") + "=" + *state + CookieAttributes());
+  return r;
+}
+
+Result<Json> RelyingParty::Jwks(bool refresh) {
+  {
+    std::lock_guard lock(mu_);
+    if (!refresh && jwks_.is_object()) return jwks_;
+  }
+  ASSIGN_OR_RETURN(net::HttpResponse r, net::Fetch("GET", auth_url_ + "/jwks", {}, "", http_));
+  if (r.status != 200) return Unavailable("the sign-in service's JWKS answered " + std::to_string(r.status));
+  ASSIGN_OR_RETURN(Json keys, ParseJson(r.body));
+  std::lock_guard lock(mu_);
+  jwks_ = keys;
+  return keys;
+}
+
+Result<Json> RelyingParty::CheckWithJwks(const std::function<Result<Json>(const Json&)>& check) {
+  ASSIGN_OR_RETURN(Json keys, Jwks(false));
+  auto claims = check(keys);
+  if (claims.ok()) return claims;
+  // A key the provider rolled over to since: fetch the JWKS once more.
+  ASSIGN_OR_RETURN(keys, Jwks(true));
+  return check(keys);
+}
+
+HttpResponse RelyingParty::Callback(const HttpRequest& req) {
+  std::string state = req.QueryParam("state");
+  PendingLogin login;
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(state);
+    if (state.empty() || it == pending_.end() || Cookie(req, CookieName("rp_login")) != state) {
+      return Page(
+          "<p role=\"alert\">This sign-in was not started in this browser. <a href=\"/login\">Sign in</a></p>\n", 400);
+    }
+    login = it->second;
+    pending_.erase(it);
+  }
+  if (std::string error = req.QueryParam("error"); !error.empty()) {
+    HttpResponse r;
+    r.status = 303;
+    r.headers.Set("Location", "/?error=" + net::PercentEncode(error));
+    return r;
+  }
+  net::Headers headers;
+  headers.Add("Content-Type", "application/x-www-form-urlencoded");
+  headers.Add("Authorization",
+              "Basic " + Base64Encode(net::PercentEncode(client_id_) + ":" + net::PercentEncode(secret_)));
+  std::string body = "grant_type=authorization_code&code=" + net::PercentEncode(req.QueryParam("code")) +
+                     "&redirect_uri=" + net::PercentEncode(url_ + "/callback") + "&code_verifier=" + login.verifier;
+  auto token = net::Fetch("POST", auth_url_ + "/token", headers, body, http_);
+  auto tokens = token.ok() && token->status == 200
+                    ? ParseJson(token->body)
+                    : Result<Json>(Unavailable(token.ok() ? token->body : token.status().message()));
+  if (!tokens.ok()) {
+    spdlog::warn("rp {}: the token endpoint refused the code: {}", client_id_, tokens.status().message());
+    return Page(
+        "<p role=\"alert\">The sign-in service did not confirm the sign-in. <a href=\"/login\">Try again</a></p>\n",
+        502);
+  }
+  std::string id_token = StringOr(*tokens, "id_token"), access = StringOr(*tokens, "access_token");
+  auth::ExpectedToken expected{issuer_, client_id_, NowMicros()};
+  auto claims = CheckWithJwks(
+      [&](const Json& keys) { return auth::CheckIdToken(id_token, keys, expected, login.nonce, access); });
+  if (!claims.ok()) {
+    spdlog::warn("rp {}: ID token refused: {}", client_id_, claims.status().message());
+    return Page("<p role=\"alert\">The sign-in could not be verified. <a href=\"/login\">Try again</a></p>\n", 502);
+  }
+  auto cookie = RandomToken(32), csrf = RandomToken(24);
+  if (!cookie.ok() || !csrf.ok()) return net::JsonError(500, "internal", "no randomness");
+  {
+    std::lock_guard lock(mu_);
+    if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
+    sessions_[*cookie] = RpSession{*claims, id_token, StringOr(*claims, "sid"), *csrf};
+  }
+  HttpResponse r;
+  r.status = 303;
+  r.headers.Set("Location", "/");
+  r.headers.Add("Set-Cookie", CookieName("rp_session") + "=" + *cookie + CookieAttributes());
+  return r;
+}
+
+HttpResponse RelyingParty::Logout(const HttpRequest& req) {
+  auto form = net::ParseForm(req.body);
+  std::string id_token;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(Cookie(req, CookieName("rp_session")));
+    if (it == sessions_.end()) {
+      HttpResponse r;
+      r.status = 303;
+      r.headers.Set("Location", "/");
+      return r;
+    }
+    if (!form.ok() || !form->contains("csrf") || form->at("csrf") != it->second.csrf) {
+      return net::JsonError(403, "csrf", "the form is not this session's");
+    }
+    id_token = it->second.id_token;
+    sessions_.erase(it);
+  }
+  HttpResponse r;
+  r.status = 303;
+  r.headers.Set("Location", auth_url_ + "/logout?id_token_hint=" + net::PercentEncode(id_token) +
+                                "&post_logout_redirect_uri=" + net::PercentEncode(url_ + "/"));
+  return r;
+}
+
+HttpResponse RelyingParty::BackchannelLogout(const HttpRequest& req) {
+  auto form = net::ParseForm(req.body);
+  std::string token = form.ok() && form->contains("logout_token") ? form->at("logout_token") : "";
+  auth::ExpectedToken expected{issuer_, client_id_, NowMicros()};
+  auto claims = CheckWithJwks([&](const Json& keys) { return auth::CheckLogoutToken(token, keys, expected); });
+  if (!claims.ok()) return net::JsonError(400, "invalid_request", claims.status().message());
+  std::string sid = StringOr(*claims, "sid");
+  std::lock_guard lock(mu_);
+  for (auto it = sessions_.begin(); it != sessions_.end();)
+    it = it->second.sid == sid ? sessions_.erase(it) : std::next(it);
+  HttpResponse r;
+  r.headers.Set("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<RoleService>> AddRelyingPartyRoutes(Node&, const RoleConfig&, net::Router& router) {
+  auto rp = std::make_shared<RelyingParty>();
+  std::weak_ptr<RelyingParty> weak = rp;
+  auto sync = [weak](HttpResponse (RelyingParty::*handler)(const HttpRequest&)) {
+    return [weak, handler](const HttpRequest& req) {
+      auto s = weak.lock();
+      if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the service is starting");
+      return ((*s).*handler)(req);
+    };
+  };
+  // The two that make HTTP calls of their own run on the role's workers.
+  auto blocking = [weak](HttpResponse (RelyingParty::*handler)(const HttpRequest&)) {
+    return [weak, handler](HttpRequest&& req, net::Responder respond) {
+      auto s = weak.lock();
+      if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the service is starting"));
+      auto shared = std::make_shared<net::Responder>(std::move(respond));
+      auto request = std::make_shared<HttpRequest>(std::move(req));
+      s->workers().Submit([s = s.get(), shared, request, handler] { (*shared)(((*s).*handler)(*request)); });
+    };
+  };
+  router.Add("GET", "/", sync(&RelyingParty::Home));
+  router.Add("GET", "/login", sync(&RelyingParty::Login));
+  router.AddAsync("GET", "/callback", blocking(&RelyingParty::Callback));
+  router.Add("POST", "/logout", sync(&RelyingParty::Logout), "application/x-www-form-urlencoded");
+  router.AddAsync("POST", "/backchannel-logout", blocking(&RelyingParty::BackchannelLogout),
+                  "application/x-www-form-urlencoded");
+  return std::shared_ptr<RoleService>(rp);
+}
+
+}  // namespace riik::node
