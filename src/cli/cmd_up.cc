@@ -222,6 +222,20 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
     const auto& first = endpoints["identities"][0];
     std::printf("  e.g. %s id show --token %s\n", self.c_str(), first.value("token", "").c_str());
   }
+  std::string auth, rp_a, rp_b;
+  for (const auto& role : node.roles()) {
+    if (role.kind == "auth") auth = role.url;
+    if (role.name == "rp-a") rp_a = role.url;
+    if (role.name == "rp-b") rp_b = role.url;
+  }
+  if (!auth.empty() && !rp_a.empty()) {
+    std::printf(
+        "\nSign in (docs/signin.md): open %s/ in a browser (it trusts %s/trust/root.pem, or accept the\n"
+        "warning), choose the app and type 38001085718; then confirm as the citizen's app would:\n"
+        "  RIIK_PIN1=0090 %s id approve --token %s/citizens/38001085718 --auth %s --ca %s/trust/root.pem\n"
+        "and open %s/: signed in there too, without being asked.\n",
+        rp_a.c_str(), dir.c_str(), self.c_str(), dir.c_str(), auth.c_str(), dir.c_str(), rp_b.c_str());
+  }
   std::printf("\nEvery URL, CA certificate and example: %s/endpoints.json\n", dir.c_str());
   std::printf("TLS clients trust %s. Stop with Ctrl-C; run again to resume with all data.\n\n", ca_path.c_str());
   std::fflush(stdout);
@@ -356,11 +370,7 @@ int RunUp(const UpOptions& o) {
       if (role.kind == "rp") {
         extras.urls[role.name] = {{"open", role.url + "/"},
                                   {"client_id", role.name == "rp-a" ? kDemoServiceA : kDemoServiceB}};
-        std::string auth_url;
-        for (const auto& r : node.roles()) auth_url = r.kind == "auth" ? r.url : auth_url;
-        extras.examples[role.name] = "open " + role.url + "/ in a browser, choose the app, then: RIIK_PIN1=0090 " +
-                                     SelfPath() + " id approve --token " + dir + "/citizens/38001085718 --auth " +
-                                     auth_url + " --ca " + trust_dir + "/root.pem";
+        extras.examples[role.name] = "curl -s --cacert " + trust_dir + "/root.pem " + role.url + "/";
         continue;
       }
       if (role.kind == "central") {

@@ -22,7 +22,7 @@ std::unique_ptr<ConfClient> ConfClient::Start(ConfClientOptions options) {
   std::unique_ptr<ConfClient> client(new ConfClient(std::move(options)));
   Status first = client->Refresh();
   if (!first.ok()) spdlog::warn("global configuration not available yet: {}", first.message());
-  client->thread_ = std::thread([c = client.get()] { c->RefreshLoop(); });
+  if (client->options_.background) client->thread_ = std::thread([c = client.get()] { c->RefreshLoop(); });
   return client;
 }
 

@@ -33,6 +33,9 @@ struct ConfClientOptions {
   std::string central_url;  // the central role's base URL
   TrustAnchor anchor;
   std::chrono::milliseconds refresh{60000};
+  // Refresh on a thread of its own every `refresh`; false: the owner calls Refresh()
+  // on its schedule (a role that already has a housekeeping thread).
+  bool background = true;
   std::string server_id;    // the metrics label "server"
   net::ClientOptions http;  // for an https central: its CA file
   Clock clock = SystemClock();

@@ -135,11 +135,23 @@ Status Node::StartVault() {
   ASSIGN_OR_RETURN(store::Store * vault, OpenStore("vault"));
   ASSIGN_OR_RETURN(embassy::VaultSync first, embassy::SyncVault(*vault, config_.data_dir, include));
   spdlog::info("vault: {} files kept for the data embassy", first.files);
-  vault_keeper_ = std::make_unique<Periodic>(std::chrono::seconds(10), [this, vault, include] {
+  Housekeeping([this, vault, include, tick = 0]() mutable {
+    if (++tick % 20 != 0) return;  // every 10 s
     auto sync = embassy::SyncVault(*vault, config_.data_dir, include);
     if (!sync.ok()) spdlog::warn("vault: {}", sync.status().message());
   });
   return OkStatus();
+}
+
+void Node::Housekeeping(std::function<void()> task) {
+  std::lock_guard lock(housekeeping_mu_);
+  housekeeping_.push_back(std::move(task));
+  if (!housekeeper_) {
+    housekeeper_ = std::make_unique<Periodic>(kHousekeepingTick, [this] {
+      std::lock_guard tasks(housekeeping_mu_);
+      for (auto& t : housekeeping_) t();
+    });
+  }
 }
 
 Json Node::ShippingStatus() const {
@@ -294,6 +306,8 @@ void Node::Stop() {
   }
   for (auto it = servers_.rbegin(); it != servers_.rend(); ++it) (*it)->Stop();
   for (auto& service : services_) service->StopListening();
+  // The roles' upkeep stops before their state goes.
+  if (housekeeper_) housekeeper_->Stop();
   // No connection is left on the loops: they stop, and what they still hold (a log's
   // callback for a relay the stop cut short) never runs and goes with them, last.
   if (loops_) loops_->Stop();
@@ -302,7 +316,6 @@ void Node::Stop() {
   Status st = RecordEvent("stop", Json::object());
   if (!st.ok()) spdlog::warn("could not record the stop event: {}", st.ToString());
   servers_.clear();
-  if (vault_keeper_) vault_keeper_->Stop();
   std::lock_guard lock(mu_);
   // Each sends what the embassies lack and a final checkpoint, for a few seconds at most.
   for (auto& [name, shipper] : shippers_) shipper->Stop(std::chrono::milliseconds(5000));

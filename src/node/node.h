@@ -3,8 +3,11 @@
 // log in the store "node" (each start and stop is a journaled event).
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,8 +48,14 @@ class Node {
 
   const std::vector<RunningRole>& roles() const { return roles_; }
   const NodeConfig& config() const { return config_; }
-  // For handlers that block on disk or the database.
+  // For handlers that block on disk, the database or another server.
   ThreadPool& blocking() { return blocking_; }
+  // Runs `task` every kHousekeepingTick on the node's one housekeeping thread until the
+  // node stops (before any role's state goes): expiring sessions, refreshing a copy of
+  // the configuration, rotating keys. Keep each task short; count ticks for slower
+  // schedules.
+  static constexpr std::chrono::milliseconds kHousekeepingTick{500};
+  void Housekeeping(std::function<void()> task);
   // The network threads every listener of the node shares, one event loop per core (or
   // more, if a role's `threads` asks for more).
   const std::shared_ptr<net::EventLoops>& loops() const { return loops_; }
@@ -75,8 +84,10 @@ class Node {
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<store::Store>> stores_;
   std::map<std::string, std::unique_ptr<embassy::Shipper>> shippers_;  // stopped before stores_ close
-  std::unique_ptr<Periodic> vault_keeper_;                             // keeps the vault store in line with the files
-  std::shared_ptr<net::EventLoops> loops_;                             // outlives the servers and role services on it
+  std::mutex housekeeping_mu_;
+  std::vector<std::function<void()>> housekeeping_;  // run by housekeeper_ every tick
+  std::unique_ptr<Periodic> housekeeper_;            // one thread for every role's upkeep
+  std::shared_ptr<net::EventLoops> loops_;           // outlives the servers and role services on it
   std::vector<std::unique_ptr<net::HttpServer>> servers_;
   std::vector<std::shared_ptr<RoleService>> services_;  // role state the servers' handlers use
   std::vector<RunningRole> roles_;

@@ -13,7 +13,6 @@
 #include "auth/provider.h"
 #include "core/encoding.h"
 #include "core/file.h"
-#include "core/periodic.h"
 #include "core/thread_pool.h"
 #include "crypto/random.h"
 #include "exchange/conf_client.h"
@@ -85,19 +84,16 @@ Result<std::vector<auth::Client>> ReadClientsFile(const std::string& path) {
 
 class AuthService : public RoleService {
  public:
-  explicit AuthService(int workers) : workers_(workers) {}
-  ~AuthService() override {
-    sweeper_.reset();
-    workers_.Stop();  // before the provider they use goes
-  }
-
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
   std::vector<std::string> stores() const override { return {}; }
 
   bool ready() const { return ready_.load(); }
   auth::Provider& provider() { return *provider_; }
   Json Jwks() const { return keys_->Jwks(); }
-  ThreadPool& workers() { return workers_; }
+  // The node's pool for work that waits on another server (OCSP, a client's
+  // back-channel endpoint) or signs RS256: never the network threads. The node drains it
+  // before this service goes.
+  ThreadPool& workers() { return *workers_; }
   const std::string& origin() const { return origin_; }
   bool secure() const { return secure_; }
   std::atomic<size_t>& app_waiting() { return app_waiting_; }
@@ -107,14 +103,13 @@ class AuthService : public RoleService {
  private:
   Result<auth::Client> Lookup(std::string_view client_id) const;
 
-  ThreadPool workers_;
+  ThreadPool* workers_ = nullptr;
   std::atomic<bool> ready_{false};
   std::atomic<size_t> app_waiting_{0};
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<exchange::ConfClient> conf_;
   std::vector<auth::Client> file_clients_;
-  std::unique_ptr<Periodic> sweeper_;
   std::string origin_, trust_root_;
   bool secure_ = true;
 };
@@ -162,7 +157,7 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
     o.central_url = central_url;
     ASSIGN_OR_RETURN(o.anchor, exchange::TrustAnchor::Parse(anchor_text));
     o.server_id = role.name;
-    o.refresh = std::chrono::seconds(10);
+    o.background = false;  // refreshed by the node's housekeeping, below
     conf_ = exchange::ConfClient::Start(std::move(o));
   }
 
@@ -184,12 +179,16 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   };
   provider_ = std::make_unique<auth::Provider>(
       std::move(o), *keys_, [this](std::string_view id) { return Lookup(id); }, std::move(trust), log);
-  auto* keys = keys_.get();
-  auto* provider = provider_.get();
-  sweeper_ = std::make_unique<Periodic>(std::chrono::milliseconds(500), [provider, keys, n = 0]() mutable {
-    provider->Sweep();
-    if (++n % 7200 == 0) {  // hourly
-      if (Status st = keys->RotateIfDue(); !st.ok()) spdlog::warn("auth: rotating signing keys: {}", st.message());
+  workers_ = &node.blocking();
+  // Every tick: expire sessions and end long polls; every 10 s: the sign-in clients'
+  // registrations; hourly: roll the signing keys over when due.
+  node.Housekeeping([this, tick = int64_t{0}]() mutable {
+    provider_->Sweep();
+    if (conf_ && ++tick % 20 == 0) {
+      if (Status st = conf_->Refresh(); !st.ok()) spdlog::warn("auth: sign-in clients: {}", st.message());
+    }
+    if (tick % 7200 == 0) {
+      if (Status st = keys_->RotateIfDue(); !st.ok()) spdlog::warn("auth: rotating signing keys: {}", st.message());
     }
   });
   ready_ = true;
@@ -198,7 +197,7 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
 
 void AuthService::Deliver(std::vector<auth::LogoutNotice> notices) {
   if (notices.empty()) return;
-  workers_.Submit([notices = std::move(notices), ca = trust_root_] {
+  workers_->Submit([notices = std::move(notices), ca = trust_root_] {
     net::ClientOptions options;
     options.ca_file = ca;
     options.timeout = std::chrono::seconds(5);
@@ -621,9 +620,8 @@ void AddStaticRoutes(net::Router& router) {
 
 }  // namespace
 
-Result<std::shared_ptr<RoleService>> AddAuthRoutes(Node&, const RoleConfig& role, net::Router& router) {
-  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 2, 1, 64));
-  auto s = std::make_shared<AuthService>(static_cast<int>(workers));
+Result<std::shared_ptr<RoleService>> AddAuthRoutes(Node&, const RoleConfig&, net::Router& router) {
+  auto s = std::make_shared<AuthService>();
   AddDiscoveryRoutes(router, s);
   AddLoginRoutes(router, s);
   AddIdCardRoutes(router, s);

@@ -23,7 +23,6 @@
 //                        central role and DIR/central/anchor.json); or clients_file, a JSON array
 //                        of registrations (docs/signin.md)
 //   keys_dir             the ID-token signing keys (default DIR/auth/keys)
-//   workers              threads for the checks that wait on OCSP (default 2)
 //   plain_http           "development" to serve without TLS (cookies then lose Secure)
 #pragma once
 

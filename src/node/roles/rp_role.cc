@@ -77,14 +77,13 @@ struct RpSession {
 
 class RelyingParty : public RoleService {
  public:
-  RelyingParty() : workers_(2) {}
-  ~RelyingParty() override { workers_.Stop(); }
-
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
   std::vector<std::string> stores() const override { return {}; }
 
   bool ready() const { return ready_.load(); }
-  ThreadPool& workers() { return workers_; }
+  // The node's pool (drained before this service goes): token exchanges and JWKS
+  // fetches wait on the sign-in service.
+  ThreadPool& workers() { return *workers_; }
 
   HttpResponse Home(const HttpRequest& req);
   HttpResponse Login(const HttpRequest& req);
@@ -101,7 +100,7 @@ class RelyingParty : public RoleService {
   }
   HttpResponse Page(std::string body, int status = 200) const;
 
-  ThreadPool workers_;
+  ThreadPool* workers_ = nullptr;
   std::atomic<bool> ready_{false};
   std::string client_id_, secret_, auth_url_, issuer_, url_, title_;
   net::ClientOptions http_;
@@ -129,6 +128,7 @@ Status RelyingParty::Start(Node& node, const RoleConfig& role, const std::string
   http_.ca_file = role.Setting("trust_root");
   http_.timeout = std::chrono::seconds(10);
   title_ = role.Setting("title", "Demo service");
+  workers_ = &node.blocking();
   url_ = url;
   // The issuer as the provider states it in its discovery document.
   auto discovery = net::Fetch("GET", auth_url_ + "/.well-known/openid-configuration", {}, "", http_);
