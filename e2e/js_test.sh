@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs one JavaScript end-to-end test (e2e/js/NAME.mjs) against a fresh `riik up`:
+# node with the state root as an extra CA, RIIK and RIIK_DIR in its environment.
+# The npm packages come from e2e/js/package-lock.json (scripts/install-deps: npm ci).
+source "$(dirname "$0")/lib.sh"
+
+NAME=${1:?usage: js_test.sh NAME}
+JS="$(cd "$(dirname "$0")/js" && pwd)"
+[ -d "$JS/node_modules/oauth4webapi" ] || fail "the npm packages are not installed (scripts/install-deps runs npm ci in e2e/js)"
+DIR="$WORK/state"
+start_up "$DIR" --population 200
+RIIK_DIR="$DIR" NODE_EXTRA_CA_CERTS="$DIR/trust/root.pem" node "$JS/$NAME.mjs" || fail "$NAME.mjs"
