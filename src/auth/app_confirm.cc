@@ -17,7 +17,7 @@ std::string VerificationCode(std::string_view hash) {
 
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
                                 CertPurpose purpose, const EidTrust& trust) {
-  auto cert = ParseCertificateDer(answer.certificate_der);
+  auto cert = trust.ParseCertificate(answer.certificate_der);
   if (!cert.ok()) return Refused{Refusal::kMalformedToken, "the app's certificate: " + cert.status().message()};
   Checked<Person> person = CheckEidCertificate(cert->get(), purpose, trust);
   if (!Passed(person)) return person;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/file.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "identity/personal_code.h"
 #include "trust/chain_checks.h"
@@ -102,6 +103,64 @@ Result<Person> PersonFromCertificate(X509* cert) {
   return p;
 }
 
+namespace {
+
+std::string CertificateKey(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &n) != 1) return "";
+  return std::string(reinterpret_cast<char*>(md), n);
+}
+
+}  // namespace
+
+KnownCertificates::Entry* KnownCertificates::FindLocked(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return nullptr;
+  ages_.splice(ages_.begin(), ages_, it->second.age);
+  return &it->second;
+}
+
+Result<std::shared_ptr<X509>> KnownCertificates::Parse(std::string_view der) {
+  std::string key = DigestBytes(Sha256(der));
+  {
+    std::lock_guard lock(mu_);
+    if (Entry* e = FindLocked(key)) return e->cert;
+  }
+  ASSIGN_OR_RETURN(UniquePtr<X509> parsed, ParseCertificateDer(der));
+  X509_check_purpose(parsed.get(), -1, 0);  // caches its extensions before threads share it
+  std::shared_ptr<X509> cert(parsed.release(), X509_free);
+  std::lock_guard lock(mu_);
+  if (Entry* e = FindLocked(key)) return e->cert;
+  if (entries_.size() >= capacity_ && !ages_.empty()) {
+    entries_.erase(ages_.back());
+    ages_.pop_back();
+  }
+  ages_.push_front(key);
+  entries_[key] = Entry{cert, false, ages_.begin()};
+  return cert;
+}
+
+bool KnownCertificates::Chained(X509* cert) {
+  std::string key = CertificateKey(cert);
+  std::lock_guard lock(mu_);
+  Entry* e = FindLocked(key);
+  // The same object or the same bytes: a certificate that only looks alike is not it.
+  return e && e->chained && X509_cmp(e->cert.get(), cert) == 0;
+}
+
+void KnownCertificates::MarkChained(X509* cert) {
+  std::string key = CertificateKey(cert);
+  std::lock_guard lock(mu_);
+  if (Entry* e = FindLocked(key); e && X509_cmp(e->cert.get(), cert) == 0) e->chained = true;
+}
+
+Result<std::shared_ptr<X509>> EidTrust::ParseCertificate(std::string_view der) const {
+  if (known) return known->Parse(der);
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificateDer(der));
+  return std::shared_ptr<X509>(cert.release(), X509_free);
+}
+
 Result<EidTrust> EidTrust::FromFiles(const std::string& eid_ca_pem, const std::string& root_pem, std::string ocsp_url,
                                      OcspPost post_ocsp) {
   EidTrust t;
@@ -131,10 +190,16 @@ Checked<Person> CheckEidCertificate(X509* cert, CertPurpose purpose, const EidTr
   if (X509_check_issued(trust.eid_ca.get(), cert) != X509_V_OK) {
     return Refused{Refusal::kUntrustedCertificate, "the certificate is not issued by the eID CA"};
   }
-  std::vector<UniquePtr<X509>> intermediates;
-  intermediates.emplace_back(X509_dup(trust.eid_ca.get()));
-  if (Status chained = trust::VerifyChain(cert, intermediates, trust.root.get(), now); !chained.ok()) {
-    return Refused{Refusal::kUntrustedCertificate, chained.message()};
+  // A certificate whose chain verified before needs only its CA and the root valid now.
+  bool remembered = trust.known && trust.known->Chained(cert) && trust::CertificateValidAt(trust.eid_ca.get(), now) &&
+                    trust::CertificateValidAt(trust.root.get(), now);
+  if (!remembered) {
+    std::vector<UniquePtr<X509>> intermediates;
+    intermediates.emplace_back(X509_dup(trust.eid_ca.get()));
+    if (Status chained = trust::VerifyChain(cert, intermediates, trust.root.get(), now); !chained.ok()) {
+      return Refused{Refusal::kUntrustedCertificate, chained.message()};
+    }
+    if (trust.known) trust.known->MarkChained(cert);
   }
   auto person = PersonFromCertificate(cert);
   if (!person.ok()) return Refused{Refusal::kWrongCertificate, person.status().message()};

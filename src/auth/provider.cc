@@ -206,7 +206,7 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   // The person, to rate-limit before the expensive checks (the certificate is not
   // trusted yet, but a forged one only spends its own name's tries).
   std::string code;
-  if (auto cert = ParseCertificateDer(token->certificate_der); cert.ok()) {
+  if (auto cert = trust_.ParseCertificate(token->certificate_der); cert.ok()) {
     if (auto named = PersonFromCertificate(cert->get()); named.ok()) code = named->code;
   }
   if (!code.empty() && !person_failures_.Allowed(Pseudonym(code))) {

@@ -88,7 +88,7 @@ Result<std::string> WebEidSignedValue(std::string_view algorithm, std::string_vi
 
 Checked<Person> VerifyWebEidToken(const WebEidToken& token, std::string_view origin, std::string_view nonce,
                                   const EidTrust& trust) {
-  auto cert = ParseCertificateDer(token.certificate_der);
+  auto cert = trust.ParseCertificate(token.certificate_der);
   if (!cert.ok()) return Refused{Refusal::kMalformedToken, "unverifiedCertificate: " + cert.status().message()};
   Checked<Person> person = CheckEidCertificate(cert->get(), CertPurpose::kAuthentication, trust);
   if (!Passed(person)) return person;

@@ -8,7 +8,7 @@
 namespace riik {
 namespace {
 
-const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* AsUnsigned(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 // A signature as OpenSSL made it (DER for ECDSA) in the encoding asked for.
 Result<std::string> Encode(EVP_PKEY* key, std::string der, SignatureEncoding encoding) {
@@ -21,9 +21,9 @@ Result<std::string> Encode(EVP_PKEY* key, std::string der, SignatureEncoding enc
 int EcComponentBytes(EVP_PKEY* key) { return (EVP_PKEY_get_bits(key) + 7) / 8; }
 
 Result<std::string> EcdsaDerToRaw(std::string_view der, int component_bytes) {
-  const unsigned char* p = Bytes(der);
+  const unsigned char* p = AsUnsigned(der);
   UniquePtr<ECDSA_SIG> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
-  if (!sig || p != Bytes(der) + der.size()) return InvalidArgument("not a DER ECDSA signature");
+  if (!sig || p != AsUnsigned(der) + der.size()) return InvalidArgument("not a DER ECDSA signature");
   std::string raw(static_cast<size_t>(2 * component_bytes), '\0');
   auto* out = reinterpret_cast<unsigned char*>(raw.data());
   if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out, component_bytes) != component_bytes ||
@@ -41,8 +41,8 @@ Result<std::string> EcdsaRawToDer(std::string_view raw) {
   }
   int n = static_cast<int>(raw.size() / 2);
   UniquePtr<ECDSA_SIG> sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(Bytes(raw), n, nullptr);
-  BIGNUM* s = BN_bin2bn(Bytes(raw) + n, n, nullptr);
+  BIGNUM* r = BN_bin2bn(AsUnsigned(raw), n, nullptr);
+  BIGNUM* s = BN_bin2bn(AsUnsigned(raw) + n, n, nullptr);
   if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
     BN_free(r);
     BN_free(s);
@@ -55,11 +55,11 @@ Result<std::string> SignWith(EVP_PKEY* key, const EVP_MD* md, std::string_view d
   UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   size_t len = 0;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, Bytes(data), data.size()) != 1) {
+      EVP_DigestSign(ctx.get(), nullptr, &len, AsUnsigned(data), data.size()) != 1) {
     return Internal("signing: " + OpenSslErrors());
   }
   std::string signature(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, Bytes(data), data.size()) !=
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, AsUnsigned(data), data.size()) !=
       1) {
     return Internal("signing: " + OpenSslErrors());
   }
@@ -75,11 +75,11 @@ Result<std::string> SignDigest(EVP_PKEY* key, const EVP_MD* md, std::string_view
   UniquePtr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(key, nullptr));
   size_t len = 0;
   if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1 ||
-      EVP_PKEY_sign(ctx.get(), nullptr, &len, Bytes(digest), digest.size()) != 1) {
+      EVP_PKEY_sign(ctx.get(), nullptr, &len, AsUnsigned(digest), digest.size()) != 1) {
     return Internal("signing a digest: " + OpenSslErrors());
   }
   std::string signature(len, '\0');
-  if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, Bytes(digest),
+  if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, AsUnsigned(digest),
                     digest.size()) != 1) {
     return Internal("signing a digest: " + OpenSslErrors());
   }
@@ -99,7 +99,7 @@ Result<bool> VerifyWith(EVP_PKEY* key, const EVP_MD* md, std::string_view data, 
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) {
     return Internal("verifying a signature: " + OpenSslErrors());
   }
-  int ok = EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(), Bytes(data), data.size());
+  int ok = EVP_DigestVerify(ctx.get(), AsUnsigned(signature), signature.size(), AsUnsigned(data), data.size());
   OpenSslErrors();  // clear the queue a bad signature leaves behind
   return ok == 1;
 }

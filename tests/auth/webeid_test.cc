@@ -79,6 +79,45 @@ TEST_F(WebEidTest, ARevokedCertificateIsRefused) {
   EXPECT_NE(std::get<Refused>(c).detail.find("revoked at"), std::string::npos);
 }
 
+TEST_F(WebEidTest, ARememberedCertificateIsStillCheckedForRevocationAndExpiry) {
+  EidTrust trust = Trust();  // one trust, so the chain is remembered across sign-ins
+  auto check = [&](const std::string& token_json) {
+    return VerifyWebEidToken(ParseWebEidToken(token_json).value(), kOrigin, kNonce, trust);
+  };
+  ASSERT_TRUE(Passed(check(WebEidToken(*jaan_, kNonce))));
+  auto cert = trust.ParseCertificate(ParseWebEidToken(WebEidToken(*jaan_, kNonce))->certificate_der);
+  ASSERT_TRUE(cert.ok());
+  EXPECT_TRUE(trust.known->Chained(cert->get()));
+  ASSERT_TRUE(ca_->RevokePerson("38001085718", "keyCompromise").ok());
+  EXPECT_EQ(Why(check(WebEidToken(*jaan_, kNonce))), Refusal::kCertificateRevoked);
+  now_ += int64_t{6} * 365 * 86400 * 1'000'000;
+  EXPECT_EQ(Why(check(WebEidToken(*jaan_, kNonce))), Refusal::kCertificateNotValidNow);
+}
+
+TEST(KnownCertificatesTest, ForgetsTheLeastRecentlyUsedAndNeverConfusesCertificates) {
+  auto key = GenerateEcKey("P-256");
+  auto make = [&](const std::string& cn) {
+    CertificateSpec spec;
+    spec.subject = {{"CN", cn}};
+    spec.not_before = NowMicros();
+    spec.not_after = NowMicros() + 3'600'000'000LL;
+    return CertificateDer(IssueCertificate(spec, key->get(), nullptr, key->get())->get());
+  };
+  KnownCertificates known(2);
+  std::string a = make("a"), b = make("b"), c = make("c");
+  auto pa = known.Parse(a);
+  ASSERT_TRUE(pa.ok());
+  known.MarkChained(pa->get());
+  EXPECT_TRUE(known.Chained(pa->get()));
+  EXPECT_EQ(known.Parse(a)->get(), pa->get());  // parsed once
+  auto other = ParseCertificateDer(b);
+  EXPECT_FALSE(known.Chained(other->get()));  // never marked
+  ASSERT_TRUE(known.Parse(b).ok());
+  ASSERT_TRUE(known.Parse(c).ok());  // a goes: the least recently used
+  EXPECT_FALSE(known.Chained(pa->get()));
+  EXPECT_FALSE(known.Parse("not a certificate").ok());
+}
+
 TEST_F(WebEidTest, AnExpiredCertificateIsRefused) {
   now_ += int64_t{6} * 365 * 86400 * 1'000'000;  // eIDs are valid five years
   EXPECT_EQ(Why(Verify(WebEidToken(*jaan_, kNonce))), Refusal::kCertificateNotValidNow);

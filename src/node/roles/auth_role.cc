@@ -17,9 +17,10 @@
 #include "crypto/random.h"
 #include "exchange/conf_client.h"
 #include "net/client.h"
+#include "net/client_pool.h"
 #include "net/url.h"
 #include "node/node.h"
-#include "trust/http_ocsp.h"
+#include "trust/ocsp_client.h"
 
 namespace riik::node {
 namespace {
@@ -84,16 +85,20 @@ Result<std::vector<auth::Client>> ReadClientsFile(const std::string& path) {
 
 class AuthService : public RoleService {
  public:
+  AuthService() : checks_(2) {}
+  ~AuthService() override { checks_.Stop(); }  // before the provider its tasks use
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
   std::vector<std::string> stores() const override { return {}; }
 
   bool ready() const { return ready_.load(); }
   auth::Provider& provider() { return *provider_; }
   Json Jwks() const { return keys_->Jwks(); }
-  // The node's pool for work that waits on another server (OCSP, a client's
-  // back-channel endpoint) or signs RS256: never the network threads. The node drains it
-  // before this service goes.
-  ThreadPool& workers() { return *workers_; }
+  // The checks that wait on the OCSP responder: a pool of the role's own, since the
+  // trust role answers OCSP from the node's blocking pool (waiting on that pool from that
+  // pool could wait forever).
+  ThreadPool& checks() { return checks_; }
+  // CPU work that waits on nothing (ID tokens signed RS256): the node's blocking pool.
+  ThreadPool& cpu() { return *cpu_; }
   const std::string& origin() const { return origin_; }
   bool secure() const { return secure_; }
   std::atomic<size_t>& app_waiting() { return app_waiting_; }
@@ -103,7 +108,10 @@ class AuthService : public RoleService {
  private:
   Result<auth::Client> Lookup(std::string_view client_id) const;
 
-  ThreadPool* workers_ = nullptr;
+  ThreadPool checks_;
+  ThreadPool* cpu_ = nullptr;
+  std::unique_ptr<net::ClientPool> notices_;  // back-channel logout, sent from the event loops
+  std::unique_ptr<net::ClientPool> ocsp_;     // to the eID OCSP responder, from the checks' threads
   std::atomic<bool> ready_{false};
   std::atomic<size_t> app_waiting_{0};
   std::unique_ptr<auth::KeyRing> keys_;
@@ -141,7 +149,21 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
     if (r.kind == "central" && central_url.empty()) central_url = r.url;
   }
   if (ocsp_url.empty()) return InvalidArgument("the auth role needs ocsp_url, or a trust role in the same process");
-  auto post = [](const std::string& to, std::string_view der) { return trust::PostOcspRequest(to, der); };
+  // Kept-alive connections to the responder: a sign-in asks it every time.
+  net::ClientOptions ocsp_options;
+  ocsp_options.timeout = std::chrono::seconds(3);
+  ocsp_options.max_body_bytes = trust::kMaxOcspResponseBytes;
+  ocsp_ = std::make_unique<net::ClientPool>(ocsp_options, 8);
+  auto post = [pool = ocsp_.get()](const std::string& to, std::string_view der) -> Result<std::string> {
+    auto parsed = net::ParseUrl(to);
+    if (!parsed.ok()) return parsed.status();
+    net::Headers h;
+    h.Add("Content-Type", "application/ocsp-request");
+    auto resp = pool->Send(OriginOf(to), "POST", parsed->target, h, std::string(der));
+    if (!resp.ok()) return Unavailable("the OCSP responder " + to + " did not answer: " + resp.status().message());
+    if (resp->status != 200) return Unavailable("the OCSP responder answered HTTP " + std::to_string(resp->status));
+    return std::move(resp->body);
+  };
   ASSIGN_OR_RETURN(auth::EidTrust trust, auth::EidTrust::FromFiles(eid_ca, trust_root_, ocsp_url, post));
 
   std::string clients_file = role.Setting("clients_file");
@@ -179,7 +201,11 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   };
   provider_ = std::make_unique<auth::Provider>(
       std::move(o), *keys_, [this](std::string_view id) { return Lookup(id); }, std::move(trust), log);
-  workers_ = &node.blocking();
+  cpu_ = &node.blocking();
+  net::ClientOptions notice_options;
+  notice_options.ca_file = trust_root_;
+  notice_options.timeout = std::chrono::seconds(5);
+  notices_ = std::make_unique<net::ClientPool>(notice_options, 4);
   // Every tick: expire sessions and end long polls; every 10 s: the sign-in clients'
   // registrations; hourly: roll the signing keys over when due.
   node.Housekeeping([this, tick = int64_t{0}]() mutable {
@@ -196,21 +222,22 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
 }
 
 void AuthService::Deliver(std::vector<auth::LogoutNotice> notices) {
-  if (notices.empty()) return;
-  workers_->Submit([notices = std::move(notices), ca = trust_root_] {
-    net::ClientOptions options;
-    options.ca_file = ca;
-    options.timeout = std::chrono::seconds(5);
-    net::Headers headers;
-    headers.Add("Content-Type", "application/x-www-form-urlencoded");
-    for (const auto& n : notices) {
-      auto sent = net::Fetch("POST", n.uri, headers, "logout_token=" + net::PercentEncode(n.logout_token), options);
-      if (!sent.ok() || sent->status / 100 != 2) {
-        spdlog::warn("back-channel logout to {} failed: {}", n.uri,
-                     sent.ok() ? "HTTP " + std::to_string(sent->status) : sent.status().message());
-      }
-    }
-  });
+  // From the /logout handler's event loop, without waiting: each notice once.
+  net::Headers headers;
+  headers.Add("Content-Type", "application/x-www-form-urlencoded");
+  for (auto& n : notices) {
+    auto url = net::ParseUrl(n.uri);
+    if (!url.ok()) continue;
+    std::string uri = n.uri;
+    notices_->SendAsync(OriginOf(n.uri), "POST", url->target, headers,
+                        "logout_token=" + net::PercentEncode(n.logout_token), "",
+                        [uri](Result<net::HttpResponse> sent) {
+                          if (!sent.ok() || sent->status / 100 != 2) {
+                            spdlog::warn("back-channel logout to {} failed: {}", uri,
+                                         sent.ok() ? "HTTP " + std::to_string(sent->status) : sent.status().message());
+                          }
+                        });
+  }
 }
 
 // ---- responses ----
@@ -472,7 +499,7 @@ void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         auto request = std::make_shared<HttpRequest>(std::move(req));
         // The checks wait on the OCSP responder: never on the network threads.
-        s->workers().Submit([s = s.get(), shared, request, id] {
+        s->checks().Submit([s = s.get(), shared, request, id] {
           std::string browser = CookieValue(*request, BrowserCookieName(*s));
           auto view = s->provider().View(id, browser);
           std::string lang = Language(*request, view ? view->locale : "en");
@@ -511,7 +538,7 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         t.refresh_token = get("refresh_token");
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         // RS256 signatures take a millisecond: off the network threads.
-        s->workers().Submit([s = s.get(), shared, t = std::move(t)] {
+        s->cpu().Submit([s = s.get(), shared, t = std::move(t)] {
           auto out = s->provider().Token(t);
           if (auto* e = std::get_if<auth::TokenError>(&out)) {
             HttpResponse r = OAuthJson(e->status, e->error, e->description);
@@ -593,7 +620,7 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           return respond(net::JsonError(400, "invalid_argument", "give certificate and signature, both base64"));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
-        s->workers().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
+        s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
           auth::Checked<bool> done = s->provider().AnswerApp(id, answer);
           if (auth::Passed(done)) return (*shared)(net::JsonResponse(Json{{"ok", true}}));
           const auto& refused = std::get<auth::Refused>(done);

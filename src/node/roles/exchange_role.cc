@@ -182,8 +182,15 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   conf.refresh = std::chrono::seconds(refresh_s);
   conf.server_id = o.server_id;
   conf.http.ca_file = trust_root;
+  conf.background = false;                      // the node's housekeeping refreshes it (no thread per server)
+  conf.http.timeout = std::chrono::seconds(5);  // a stuck central must not hold the housekeeping long
   o.conf = exchange::ConfClient::Start(std::move(conf));
   exchange::ConfClient* conf_for_peers = o.conf.get();  // outlives every connection (member order)
+  node.Housekeeping(
+      [conf_for_peers, ticks = refresh_s * 1000 / Node::kHousekeepingTick.count(), tick = int64_t{0}]() mutable {
+        if (++tick % std::max<int64_t>(1, ticks) != 0) return;
+        if (Status st = conf_for_peers->Refresh(); !st.ok()) spdlog::warn("global configuration: {}", st.message());
+      });
   // The provider's certificate must be the one registered for the server called.
   o.peer_check = [this, conf_for_peers](const std::string& peer, const std::string& base_url, X509* leaf) {
     return CheckPeer(*conf_for_peers, leaf, peer, base_url);

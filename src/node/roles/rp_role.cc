@@ -12,10 +12,10 @@
 #include "auth/id_token_check.h"
 #include "core/encoding.h"
 #include "core/file.h"
-#include "core/thread_pool.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "net/client.h"
+#include "net/client_pool.h"
 #include "node/node.h"
 
 namespace riik::node {
@@ -81,26 +81,31 @@ class RelyingParty : public RoleService {
   std::vector<std::string> stores() const override { return {}; }
 
   bool ready() const { return ready_.load(); }
-  // The node's pool (drained before this service goes): token exchanges and JWKS
-  // fetches wait on the sign-in service.
-  ThreadPool& workers() { return *workers_; }
 
   HttpResponse Home(const HttpRequest& req);
   HttpResponse Login(const HttpRequest& req);
-  HttpResponse Callback(const HttpRequest& req);  // blocks: on the workers
   HttpResponse Logout(const HttpRequest& req);
-  HttpResponse BackchannelLogout(const HttpRequest& req);  // may fetch the JWKS: on the workers
+  // These two call the sign-in service (the token endpoint, the JWKS) from the event
+  // loop they run on, without blocking it or any thread.
+  void Callback(HttpRequest&& req, net::Responder respond);
+  void BackchannelLogout(HttpRequest&& req, net::Responder respond);
 
  private:
-  Result<Json> Jwks(bool refresh);
-  Result<Json> CheckWithJwks(const std::function<Result<Json>(const Json&)>& check);
+  using Check = std::function<Result<Json>(const Json& jwks)>;
+  using Then = std::function<void(Result<Json>)>;
+  // The provider's JWKS (fetched when not held, or when `refresh`), then `then`.
+  void WithJwks(bool refresh, Then then);
+  // `check` against the JWKS held; if it fails, once more against a fresh one (a key the
+  // provider rolled over to since).
+  void CheckWithJwks(Check check, Then then);
+  void FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, net::Responder respond);
   std::string CookieName(std::string_view base) const { return (secure_ ? "__Host-" : "") + std::string(base); }
   std::string CookieAttributes() const {
     return std::string("; Path=/; HttpOnly; SameSite=Lax") + (secure_ ? "; Secure" : "");
   }
   HttpResponse Page(std::string body, int status = 200) const;
 
-  ThreadPool* workers_ = nullptr;
+  std::unique_ptr<net::ClientPool> pool_;  // to the sign-in service, per event loop
   std::atomic<bool> ready_{false};
   std::string client_id_, secret_, auth_url_, issuer_, url_, title_;
   net::ClientOptions http_;
@@ -128,7 +133,7 @@ Status RelyingParty::Start(Node& node, const RoleConfig& role, const std::string
   http_.ca_file = role.Setting("trust_root");
   http_.timeout = std::chrono::seconds(10);
   title_ = role.Setting("title", "Demo service");
-  workers_ = &node.blocking();
+  pool_ = std::make_unique<net::ClientPool>(http_, 16);
   url_ = url;
   // The issuer as the provider states it in its discovery document.
   auto discovery = net::Fetch("GET", auth_url_ + "/.well-known/openid-configuration", {}, "", http_);
@@ -205,37 +210,43 @@ HttpResponse RelyingParty::Login(const HttpRequest&) {
   return r;
 }
 
-Result<Json> RelyingParty::Jwks(bool refresh) {
+void RelyingParty::WithJwks(bool refresh, Then then) {
+  Json held;
   {
     std::lock_guard lock(mu_);
-    if (!refresh && jwks_.is_object()) return jwks_;
+    held = jwks_;
   }
-  ASSIGN_OR_RETURN(net::HttpResponse r, net::Fetch("GET", auth_url_ + "/jwks", {}, "", http_));
-  if (r.status != 200) return Unavailable("the sign-in service's JWKS answered " + std::to_string(r.status));
-  ASSIGN_OR_RETURN(Json keys, ParseJson(r.body));
-  std::lock_guard lock(mu_);
-  jwks_ = keys;
-  return keys;
+  if (!refresh && held.is_object()) return then(std::move(held));  // outside the lock: `then` takes it
+  pool_->SendAsync(auth_url_, "GET", "/jwks", {}, "", "", [this, then](Result<net::HttpResponse> r) {
+    if (!r.ok()) return then(r.status());
+    if (r->status != 200) return then(Unavailable("the sign-in service's JWKS answered " + std::to_string(r->status)));
+    auto keys = ParseJson(r->body);
+    if (keys.ok()) {
+      std::lock_guard lock(mu_);
+      jwks_ = *keys;
+    }
+    then(std::move(keys));
+  });
 }
 
-Result<Json> RelyingParty::CheckWithJwks(const std::function<Result<Json>(const Json&)>& check) {
-  ASSIGN_OR_RETURN(Json keys, Jwks(false));
-  auto claims = check(keys);
-  if (claims.ok()) return claims;
-  // A key the provider rolled over to since: fetch the JWKS once more.
-  ASSIGN_OR_RETURN(keys, Jwks(true));
-  return check(keys);
+void RelyingParty::CheckWithJwks(Check check, Then then) {
+  WithJwks(false, [this, check, then](Result<Json> keys) {
+    if (!keys.ok()) return then(keys.status());
+    auto claims = check(*keys);
+    if (claims.ok()) return then(std::move(claims));
+    WithJwks(true, [check, then](Result<Json> fresh) { then(fresh.ok() ? check(*fresh) : fresh.status()); });
+  });
 }
 
-HttpResponse RelyingParty::Callback(const HttpRequest& req) {
+void RelyingParty::Callback(HttpRequest&& req, net::Responder respond) {
   std::string state = req.QueryParam("state");
   PendingLogin login;
   {
     std::lock_guard lock(mu_);
     auto it = pending_.find(state);
     if (state.empty() || it == pending_.end() || Cookie(req, CookieName("rp_login")) != state) {
-      return Page(
-          "<p role=\"alert\">This sign-in was not started in this browser. <a href=\"/login\">Sign in</a></p>\n", 400);
+      return respond(Page(
+          "<p role=\"alert\">This sign-in was not started in this browser. <a href=\"/login\">Sign in</a></p>\n", 400));
     }
     login = it->second;
     pending_.erase(it);
@@ -244,7 +255,7 @@ HttpResponse RelyingParty::Callback(const HttpRequest& req) {
     HttpResponse r;
     r.status = 303;
     r.headers.Set("Location", "/?error=" + net::PercentEncode(error));
-    return r;
+    return respond(std::move(r));
   }
   net::Headers headers;
   headers.Add("Content-Type", "application/x-www-form-urlencoded");
@@ -252,36 +263,49 @@ HttpResponse RelyingParty::Callback(const HttpRequest& req) {
               "Basic " + Base64Encode(net::PercentEncode(client_id_) + ":" + net::PercentEncode(secret_)));
   std::string body = "grant_type=authorization_code&code=" + net::PercentEncode(req.QueryParam("code")) +
                      "&redirect_uri=" + net::PercentEncode(url_ + "/callback") + "&code_verifier=" + login.verifier;
-  auto token = net::Fetch("POST", auth_url_ + "/token", headers, body, http_);
-  auto tokens = token.ok() && token->status == 200
-                    ? ParseJson(token->body)
-                    : Result<Json>(Unavailable(token.ok() ? token->body : token.status().message()));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  pool_->SendAsync(auth_url_, "POST", "/token", headers, std::move(body), "",
+                   [this, login, shared](Result<net::HttpResponse> token) {
+                     FinishSignIn(std::move(token), login, std::move(*shared));
+                   });
+}
+
+void RelyingParty::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, net::Responder respond) {
+  auto tokens = !token.ok()            ? Result<Json>(token.status())
+                : token->status != 200 ? Result<Json>(Unavailable(token->body.substr(0, 300)))
+                                       : ParseJson(token->body);
   if (!tokens.ok()) {
     spdlog::warn("rp {}: the token endpoint refused the code: {}", client_id_, tokens.status().message());
-    return Page(
+    return respond(Page(
         "<p role=\"alert\">The sign-in service did not confirm the sign-in. <a href=\"/login\">Try again</a></p>\n",
-        502);
+        502));
   }
   std::string id_token = StringOr(*tokens, "id_token"), access = StringOr(*tokens, "access_token");
   auth::ExpectedToken expected{issuer_, client_id_, NowMicros()};
-  auto claims = CheckWithJwks(
-      [&](const Json& keys) { return auth::CheckIdToken(id_token, keys, expected, login.nonce, access); });
-  if (!claims.ok()) {
-    spdlog::warn("rp {}: ID token refused: {}", client_id_, claims.status().message());
-    return Page("<p role=\"alert\">The sign-in could not be verified. <a href=\"/login\">Try again</a></p>\n", 502);
-  }
-  auto cookie = RandomToken(32), csrf = RandomToken(24);
-  if (!cookie.ok() || !csrf.ok()) return net::JsonError(500, "internal", "no randomness");
-  {
-    std::lock_guard lock(mu_);
-    if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
-    sessions_[*cookie] = RpSession{*claims, id_token, StringOr(*claims, "sid"), *csrf};
-  }
-  HttpResponse r;
-  r.status = 303;
-  r.headers.Set("Location", "/");
-  r.headers.Add("Set-Cookie", CookieName("rp_session") + "=" + *cookie + CookieAttributes());
-  return r;
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  CheckWithJwks(
+      [id_token, access, expected, nonce = login.nonce](const Json& keys) {
+        return auth::CheckIdToken(id_token, keys, expected, nonce, access);
+      },
+      [this, id_token, shared](Result<Json> claims) {
+        if (!claims.ok()) {
+          spdlog::warn("rp {}: ID token refused: {}", client_id_, claims.status().message());
+          return (*shared)(
+              Page("<p role=\"alert\">The sign-in could not be verified. <a href=\"/login\">Try again</a></p>\n", 502));
+        }
+        auto cookie = RandomToken(32), csrf = RandomToken(24);
+        if (!cookie.ok() || !csrf.ok()) return (*shared)(net::JsonError(500, "internal", "no randomness"));
+        {
+          std::lock_guard lock(mu_);
+          if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
+          sessions_[*cookie] = RpSession{*claims, id_token, StringOr(*claims, "sid"), *csrf};
+        }
+        HttpResponse r;
+        r.status = 303;
+        r.headers.Set("Location", "/");
+        r.headers.Add("Set-Cookie", CookieName("rp_session") + "=" + *cookie + CookieAttributes());
+        (*shared)(std::move(r));
+      });
 }
 
 HttpResponse RelyingParty::Logout(const HttpRequest& req) {
@@ -309,19 +333,25 @@ HttpResponse RelyingParty::Logout(const HttpRequest& req) {
   return r;
 }
 
-HttpResponse RelyingParty::BackchannelLogout(const HttpRequest& req) {
+void RelyingParty::BackchannelLogout(HttpRequest&& req, net::Responder respond) {
   auto form = net::ParseForm(req.body);
   std::string token = form.ok() && form->contains("logout_token") ? form->at("logout_token") : "";
   auth::ExpectedToken expected{issuer_, client_id_, NowMicros()};
-  auto claims = CheckWithJwks([&](const Json& keys) { return auth::CheckLogoutToken(token, keys, expected); });
-  if (!claims.ok()) return net::JsonError(400, "invalid_request", claims.status().message());
-  std::string sid = StringOr(*claims, "sid");
-  std::lock_guard lock(mu_);
-  for (auto it = sessions_.begin(); it != sessions_.end();)
-    it = it->second.sid == sid ? sessions_.erase(it) : std::next(it);
-  HttpResponse r;
-  r.headers.Set("Cache-Control", "no-store");
-  return r;
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  CheckWithJwks([token, expected](const Json& keys) { return auth::CheckLogoutToken(token, keys, expected); },
+                [this, shared](Result<Json> claims) {
+                  if (!claims.ok()) return (*shared)(net::JsonError(400, "invalid_request", claims.status().message()));
+                  std::string sid = StringOr(*claims, "sid");
+                  {
+                    std::lock_guard lock(mu_);
+                    for (auto it = sessions_.begin(); it != sessions_.end();) {
+                      it = it->second.sid == sid ? sessions_.erase(it) : std::next(it);
+                    }
+                  }
+                  HttpResponse r;
+                  r.headers.Set("Cache-Control", "no-store");
+                  (*shared)(std::move(r));
+                });
 }
 
 }  // namespace
@@ -336,21 +366,18 @@ Result<std::shared_ptr<RoleService>> AddRelyingPartyRoutes(Node&, const RoleConf
       return ((*s).*handler)(req);
     };
   };
-  // The two that make HTTP calls of their own run on the role's workers.
-  auto blocking = [weak](HttpResponse (RelyingParty::*handler)(const HttpRequest&)) {
+  auto async = [weak](void (RelyingParty::*handler)(HttpRequest&&, net::Responder)) {
     return [weak, handler](HttpRequest&& req, net::Responder respond) {
       auto s = weak.lock();
       if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the service is starting"));
-      auto shared = std::make_shared<net::Responder>(std::move(respond));
-      auto request = std::make_shared<HttpRequest>(std::move(req));
-      s->workers().Submit([s = s.get(), shared, request, handler] { (*shared)(((*s).*handler)(*request)); });
+      ((*s).*handler)(std::move(req), std::move(respond));
     };
   };
   router.Add("GET", "/", sync(&RelyingParty::Home));
   router.Add("GET", "/login", sync(&RelyingParty::Login));
-  router.AddAsync("GET", "/callback", blocking(&RelyingParty::Callback));
+  router.AddAsync("GET", "/callback", async(&RelyingParty::Callback));
   router.Add("POST", "/logout", sync(&RelyingParty::Logout), "application/x-www-form-urlencoded");
-  router.AddAsync("POST", "/backchannel-logout", blocking(&RelyingParty::BackchannelLogout),
+  router.AddAsync("POST", "/backchannel-logout", async(&RelyingParty::BackchannelLogout),
                   "application/x-www-form-urlencoded");
   return std::shared_ptr<RoleService>(rp);
 }
