@@ -38,3 +38,11 @@ C={{dir}}/custody; {{riik}} embassy restore --archive {{dir}}/embassy-lu/archive
 {{riik}} embassy drill --archive {{dir}}/embassy-lu/archive --signing-key {{dir}}/embassy-lu/signing.key \
   --key-passphrase-file {{dir}}/trust/passphrase --share $C/share-1.json:$C/share-1.pin \
   --share $C/share-3.json:$C/share-3.pin --share $C/share-5.json:$C/share-5.pin   # the embassy's key signs the results
+# Sign in to demo service A as a browser does, confirming in the app (docs/signin.md; or open {{rp-a}}/ in a browser).
+B() { curl -s --cacert {{dir}}/trust/root.pem -c cookies.txt -b cookies.txt "$@"; }
+P=$(B -o /dev/null -w '%{redirect_url}' "$(B -o /dev/null -w '%{redirect_url}' {{rp-a}}/login)")   # the sign-in page
+CSRF=$(B "$P" | grep -o 'data-csrf="[^"]*"' | cut -d'"' -f2)
+B -o /dev/null -d "personal_code=38001085718&csrf=$CSRF" "$P/app"   # the page shows a verification code
+RIIK_PIN1=0090 {{riik}} id approve --token {{dir}}/citizens/38001085718 --auth {{auth}} --ca {{dir}}/trust/root.pem
+B -L -d "csrf=$CSRF" "$P/app/continue" | grep -o 'Signed in as <strong>[^<]*'   # back at service A
+B -L {{rp-b}}/login | grep -o 'Signed in as <strong>[^<]*'   # service B: single sign-on, not asked again
