@@ -68,13 +68,25 @@ std::optional<Refused> CheckPurpose(X509* cert, CertPurpose purpose, const std::
   return std::nullopt;
 }
 
+// `message` with the certificate's subject (a person's name and personal code) taken
+// out: refusals go to the log, and personal data must not.
+std::string WithoutSubject(std::string message, X509* cert) {
+  const std::string subject = SubjectString(cert);
+  for (size_t at; !subject.empty() && (at = message.find(subject)) != std::string::npos;) {
+    message.replace(at, subject.size(), "the citizen's certificate");
+  }
+  return message;
+}
+
 std::optional<Refused> CheckStatus(X509* cert, const EidTrust& trust) {
   auto query = trust::BuildOcspQuery(cert, trust.eid_ca.get());
   if (!query.ok()) return Refused{Refusal::kInternal, query.status().message()};
   auto der = trust.post_ocsp(trust.ocsp_url, query->der);
   if (!der.ok()) return Refused{Refusal::kStatusUnavailable, "OCSP: " + der.status().message()};
   auto answer = trust::CheckOcspResponse(*der, cert, trust.eid_ca.get(), trust.root.get(), &*query);
-  if (!answer.ok()) return Refused{Refusal::kStatusUnavailable, "OCSP: " + answer.status().message()};
+  if (!answer.ok()) {
+    return Refused{Refusal::kStatusUnavailable, "OCSP: " + WithoutSubject(answer.status().message(), cert)};
+  }
   switch (answer->status) {
     case trust::CertStatus::kGood:
       return std::nullopt;

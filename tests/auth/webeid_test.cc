@@ -7,6 +7,7 @@
 #include "auth/app_confirm.h"
 #include "auth_fixture.h"
 #include "crypto/signature.h"
+#include "trust/ocsp_client.h"
 
 namespace riik::auth {
 namespace {
@@ -126,6 +127,23 @@ TEST_F(WebEidTest, AnExpiredCertificateIsRefused) {
 TEST_F(WebEidTest, NoStatusNoSignIn) {
   ocsp_up_ = false;
   EXPECT_EQ(Why(Verify(WebEidToken(*jaan_, kNonce))), Refusal::kStatusUnavailable);
+}
+
+TEST_F(WebEidTest, ABadStatusAnswerIsRefusedWithoutPersonalDataInItsReason) {
+  EidTrust trust = Trust();
+  trust.post_ocsp = [this](const std::string&, std::string_view) -> Result<std::string> {
+    // An answer about another certificate: Mari's, to a request about Jaan's.
+    auto maris = Mari().Certificate(trust::EidKey::kAuthentication);
+    auto query = trust::BuildOcspQuery(maris->get(), ca_->eid_certificate());
+    return ocsp_->Respond(query->der);
+  };
+  auto token = ParseWebEidToken(WebEidToken(*jaan_, kNonce)).value();
+  Checked<Person> c = VerifyWebEidToken(token, kOrigin, kNonce, trust);
+  ASSERT_EQ(Why(c), Refusal::kStatusUnavailable);
+  EXPECT_NE(std::get<Refused>(c).detail.find("the citizen's certificate"), std::string::npos)
+      << std::get<Refused>(c).detail;
+  EXPECT_EQ(std::get<Refused>(c).detail.find("38001085718"), std::string::npos) << std::get<Refused>(c).detail;
+  EXPECT_EQ(std::get<Refused>(c).detail.find("TAMM"), std::string::npos) << std::get<Refused>(c).detail;
 }
 
 TEST_F(WebEidTest, TheSigningCertificateCannotSignIn) {
