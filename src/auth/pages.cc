@@ -5,6 +5,8 @@
 
 #include <map>
 
+#include "core/encoding.h"
+
 namespace riik::auth {
 namespace {
 
@@ -68,47 +70,22 @@ std::string T(std::string_view key, std::string_view lang) {
   return lang == "et" ? it->second.et : it->second.en;
 }
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The frame of every page: language, title, the header with the language switch.
 std::string Frame(std::string_view lang, std::string_view title, std::string_view switch_href, std::string_view body,
                   std::string_view data_attributes = "") {
   std::string other = lang == "et" ? "en" : "et";
-  std::string sw = switch_href.empty() ? ""
-                                       : fmt::format("<a class=\"lang\" href=\"{}lang={}\" lang=\"{}\">{}</a>",
-                                                     Escape(switch_href), other, other, Escape(T("switch", lang)));
+  std::string sw = switch_href.empty()
+                       ? ""
+                       : fmt::format("<a class=\"lang\" href=\"{}lang={}\" lang=\"{}\">{}</a>", HtmlEscape(switch_href),
+                                     other, other, HtmlEscape(T("switch", lang)));
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>{} – {}</title>\n<link rel=\"stylesheet\" href=\"/static/signin.css\">\n"
       "<script src=\"/static/signin.js\" defer></script>\n</head>\n"
       "<body{}>\n<header><p class=\"brand\">{}</p>{}</header>\n<main id=\"main\">\n{}</main>\n</body>\n</html>\n",
-      lang, Escape(title), Escape(T("service", lang)), data_attributes, Escape(T("service", lang)), sw, body);
+      lang, HtmlEscape(title), HtmlEscape(T("service", lang)), data_attributes, HtmlEscape(T("service", lang)), sw,
+      body);
 }
 
 std::string CancelForm(const LoginPageData& d) {
@@ -116,12 +93,12 @@ std::string CancelForm(const LoginPageData& d) {
       "<form method=\"post\" action=\"/login/{}/cancel\" class=\"cancel\">"
       "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
       "<button type=\"submit\" class=\"secondary\">{}</button></form>\n",
-      Escape(d.request_id), Escape(d.csrf), Escape(T("cancel", d.lang)));
+      HtmlEscape(d.request_id), HtmlEscape(d.csrf), HtmlEscape(T("cancel", d.lang)));
 }
 
 std::string ErrorBox(std::string_view message) {
   if (message.empty()) return "";
-  return fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n", Escape(message));
+  return fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n", HtmlEscape(message));
 }
 
 std::string AppWaiting(const LoginPageData& d) {
@@ -130,20 +107,21 @@ std::string AppWaiting(const LoginPageData& d) {
       "<p id=\"app-status\" role=\"status\" aria-live=\"polite\" data-waiting=\"1\">{}</p>\n"
       "<form method=\"post\" action=\"/login/{}/app/continue\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">"
       "<button type=\"submit\" id=\"app-continue\">{}</button></form>\n",
-      Escape(T("confirm_title", d.lang)), Escape(T("confirm_code", d.lang)), Escape(d.verification_code),
-      Escape(T("confirm_pin", d.lang)), Escape(T("app_waiting", d.lang)), Escape(d.request_id), Escape(d.csrf),
-      Escape(T("app_done", d.lang)));
+      HtmlEscape(T("confirm_title", d.lang)), HtmlEscape(T("confirm_code", d.lang)), HtmlEscape(d.verification_code),
+      HtmlEscape(T("confirm_pin", d.lang)), HtmlEscape(T("app_waiting", d.lang)), HtmlEscape(d.request_id),
+      HtmlEscape(d.csrf), HtmlEscape(T("app_done", d.lang)));
   return body + CancelForm(d);
 }
 
 std::string ChooseMethod(const LoginPageData& d) {
-  std::string body = fmt::format(
-      "<h1>{}</h1>\n{}", Escape(fmt::format(fmt::runtime(T("sign_in_to", d.lang)), d.client_name)), ErrorBox(d.error));
+  std::string body =
+      fmt::format("<h1>{}</h1>\n{}", HtmlEscape(fmt::format(fmt::runtime(T("sign_in_to", d.lang)), d.client_name)),
+                  ErrorBox(d.error));
   body += fmt::format(
       "<section aria-labelledby=\"idcard-heading\">\n<h2 id=\"idcard-heading\">{}</h2>\n<p>{}</p>\n"
       "<button type=\"button\" id=\"idcard-button\">{}</button>\n"
       "<p id=\"idcard-status\" role=\"status\" aria-live=\"polite\"></p>\n</section>\n",
-      Escape(T("idcard", d.lang)), Escape(T("idcard_help", d.lang)), Escape(T("idcard_button", d.lang)));
+      HtmlEscape(T("idcard", d.lang)), HtmlEscape(T("idcard_help", d.lang)), HtmlEscape(T("idcard_button", d.lang)));
   if (d.offer_app) {
     body += fmt::format(
         "<section aria-labelledby=\"app-heading\">\n<h2 id=\"app-heading\">{}</h2>\n<p>{}</p>\n"
@@ -153,8 +131,9 @@ std::string ChooseMethod(const LoginPageData& d) {
         "pattern=\"[0-9]{{11}}\" maxlength=\"11\" required aria-describedby=\"personal_code_hint\">\n"
         "<p id=\"personal_code_hint\" class=\"hint\">{}</p>\n<button "
         "type=\"submit\">{}</button>\n</form>\n</section>\n",
-        Escape(T("app", d.lang)), Escape(T("app_help", d.lang)), Escape(d.request_id), Escape(d.csrf),
-        Escape(T("personal_code", d.lang)), Escape(T("personal_code_hint", d.lang)), Escape(T("continue", d.lang)));
+        HtmlEscape(T("app", d.lang)), HtmlEscape(T("app_help", d.lang)), HtmlEscape(d.request_id), HtmlEscape(d.csrf),
+        HtmlEscape(T("personal_code", d.lang)), HtmlEscape(T("personal_code_hint", d.lang)),
+        HtmlEscape(T("continue", d.lang)));
   }
   return body + CancelForm(d);
 }
@@ -167,21 +146,22 @@ std::string LoginPage(const LoginPageData& d) {
   std::string data = fmt::format(
       " data-request=\"{}\" data-csrf=\"{}\" data-msg-waiting=\"{}\" data-msg-noext=\"{}\" data-msg-failed=\"{}\" "
       "data-msg-again=\"{}\"",
-      Escape(d.request_id), Escape(d.csrf), Escape(T("idcard_waiting", d.lang)), Escape(T("idcard_noext", d.lang)),
-      Escape(T("idcard_failed", d.lang)), Escape(T("try_again", d.lang)));
+      HtmlEscape(d.request_id), HtmlEscape(d.csrf), HtmlEscape(T("idcard_waiting", d.lang)),
+      HtmlEscape(T("idcard_noext", d.lang)), HtmlEscape(T("idcard_failed", d.lang)),
+      HtmlEscape(T("try_again", d.lang)));
   std::string title = d.app_pending ? T("confirm_title", d.lang) : T("title", d.lang);
   return Frame(d.lang, title, "/login/" + d.request_id + "?", d.app_pending ? AppWaiting(d) : ChooseMethod(d), data);
 }
 
 std::string ErrorPage(std::string_view lang, std::string_view message) {
   return Frame(lang, T("error_title", lang), "",
-               fmt::format("<h1>{}</h1>\n{}", Escape(T("error_title", lang)), ErrorBox(message)));
+               fmt::format("<h1>{}</h1>\n{}", HtmlEscape(T("error_title", lang)), ErrorBox(message)));
 }
 
 std::string SignedOutPage(std::string_view lang) {
-  return Frame(
-      lang, T("signed_out_title", lang), "",
-      fmt::format("<h1>{}</h1>\n<p>{}</p>\n", Escape(T("signed_out_title", lang)), Escape(T("signed_out", lang))));
+  return Frame(lang, T("signed_out_title", lang), "",
+               fmt::format("<h1>{}</h1>\n<p>{}</p>\n", HtmlEscape(T("signed_out_title", lang)),
+                           HtmlEscape(T("signed_out", lang))));
 }
 
 std::string RequestErrorMessage(std::string_view lang) { return T("request_error", lang); }

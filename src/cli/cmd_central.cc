@@ -10,7 +10,6 @@
 #include "cli/commands.h"
 #include "cli/failure.h"
 #include "core/file.h"
-#include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/central_registry.h"
@@ -159,20 +158,6 @@ void AddServiceCommand(CLI::App* central, int& exit_code) {
   });
 }
 
-// The client secret in `path`: read if it exists, else drawn (32 random bytes) and
-// written there 0600. The central authority gets only its SHA-256.
-Result<std::string> ClientSecret(const std::string& path) {
-  if (std::filesystem::exists(path)) {
-    ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path));
-    std::string secret = text.substr(0, text.find('\n'));
-    if (secret.size() < 32) return InvalidArgument(path + " holds a secret under 32 characters");
-    return secret;
-  }
-  ASSIGN_OR_RETURN(std::string secret, RandomToken(32));
-  RETURN_IF_ERROR(WriteFileAtomic(path, secret + "\n", /*secret=*/true));
-  return secret;
-}
-
 void AddSignInClientCommand(CLI::App* central, int& exit_code) {
   auto s = std::make_shared<CentralSelect>();
   auto c = std::make_shared<exchange::SignInClient>();
@@ -193,7 +178,7 @@ void AddSignInClientCommand(CLI::App* central, int& exit_code) {
       ->check(CLI::IsMember({"RS256", "ES256"}))
       ->capture_default_str();
   auto* secret_option = cmd->add_option("--secret-file", *secret_file,
-                                 "client_secret_basic: the secret's file (drawn and written 0600 if absent)");
+                                        "client_secret_basic: the secret's file (drawn and written 0600 if absent)");
   auto* jwks = cmd->add_option("--jwks", *jwks_file, "private_key_jwt: the client's public keys, a JWKS file");
   secret_option->excludes(jwks);
   cmd->footer(
@@ -206,7 +191,7 @@ void AddSignInClientCommand(CLI::App* central, int& exit_code) {
       ASSIGN_OR_RETURN(c->id, exchange::ParseClientId(*id));
       if (!secret_file->empty()) {
         c->auth_method = "client_secret_basic";
-        ASSIGN_OR_RETURN(std::string secret, ClientSecret(*secret_file));
+        ASSIGN_OR_RETURN(std::string secret, node::LoadOrCreateToken(*secret_file));
         c->secret_sha256 = DigestHex(Sha256(secret));
       } else if (!jwks_file->empty()) {
         c->auth_method = "private_key_jwt";

@@ -4,9 +4,9 @@
 #include <filesystem>
 
 #include "core/file.h"
-#include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "exchange/central_registry.h"
+#include "node/admin_api.h"
 #include "node/node.h"
 #include "store/store.h"
 
@@ -20,18 +20,6 @@ struct DemoService {
 };
 constexpr DemoService kDemoServices[] = {{"rp-a", kDemoServiceA, "Demo service A"},
                                          {"rp-b", kDemoServiceB, "Demo service B"}};
-
-// The client secret in DIR/<role>/client.secret, drawn once.
-Result<std::string> ClientSecret(const std::string& dir) {
-  std::string path = dir + "/client.secret";
-  if (std::filesystem::exists(path)) {
-    ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path));
-    return text.substr(0, text.find('\n'));
-  }
-  ASSIGN_OR_RETURN(std::string secret, RandomToken(32));
-  RETURN_IF_ERROR(WriteFileAtomic(path, secret + "\n", /*secret=*/true));
-  return secret;
-}
 
 Status RegisterClient(exchange::CentralRegistry& central, const DemoService& service, const std::string& url,
                       const std::string& secret) {
@@ -74,7 +62,7 @@ Result<std::vector<node::RoleConfig>> PrepareDemoSignIn(CaAccess& ca, const std:
     const DemoService& s = kDemoServices[i];
     std::string rp_dir = dir + "/" + node::RoleStoreName(s.role);
     RETURN_IF_ERROR(EnsureCertificate(ca, dir, rp_dir + "/tls", trust::Profile::kTlsServer, s.title, "").status());
-    ASSIGN_OR_RETURN(std::string secret, ClientSecret(rp_dir));
+    ASSIGN_OR_RETURN(std::string secret, node::LoadOrCreateToken(rp_dir + "/client.secret"));
     RETURN_IF_ERROR(RegisterClient(*central, s, url(rp_ports[i]), secret));
     node::RoleConfig rp{"rp", s.role, {}, {}};
     rp.listen.port = static_cast<uint16_t>(rp_ports[i]);

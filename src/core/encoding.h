@@ -25,6 +25,9 @@ std::string Base64UrlEncode(std::string_view bytes);
 // Strict: only the URL-safe alphabet, no padding, no stray bits in the last group.
 Result<Bytes> Base64UrlDecode(std::string_view text);
 
+// `text` safe inside HTML text and double- or single-quoted attributes (& < > " ').
+std::string HtmlEscape(std::string_view text);
+
 // Whether `text` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most
 // U+10FFFF).
 bool IsValidUtf8(std::string_view text);

@@ -47,6 +47,8 @@ struct HttpRequest {
   std::string_view Param(std::string_view name) const;
   // A query parameter (first occurrence, percent-decoded); empty if absent.
   std::string QueryParam(std::string_view name) const;
+  // A cookie's value from the Cookie header (first occurrence); empty if absent.
+  std::string Cookie(std::string_view name) const;
 };
 
 struct HttpResponse {

@@ -39,21 +39,6 @@ std::string OriginOf(const std::string& url) {
   return path == std::string::npos ? url : url.substr(0, path);
 }
 
-// A cookie's value from the Cookie header; empty if absent.
-std::string CookieValue(const HttpRequest& req, std::string_view name) {
-  std::string_view header = req.headers.Get("Cookie");
-  while (!header.empty()) {
-    size_t semi = header.find(';');
-    std::string_view pair = header.substr(0, semi);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-    if (semi == std::string_view::npos) break;
-    header.remove_prefix(semi + 1);
-  }
-  return "";
-}
-
 auth::Client ToAuthClient(const exchange::SignInClient& c) {
   auth::Client out;
   out.id = c.id.ToString();
@@ -284,7 +269,7 @@ std::string BrowserCookieName(const AuthService& s) { return s.secure() ? "__Hos
 
 std::string Language(const HttpRequest& req, std::string_view fallback) {
   std::string lang = req.QueryParam("lang");
-  if (lang.empty()) lang = CookieValue(req, "riik_lang");
+  if (lang.empty()) lang = req.Cookie("riik_lang");
   return std::string(auth::PageLanguage(lang.empty() ? fallback : lang));
 }
 
@@ -294,7 +279,7 @@ std::string CookieAttributes(const AuthService& s) {
 
 // The browser's id from its cookie; a new one (and the Set-Cookie to send) if it has none.
 std::string BrowserId(AuthService& s, const HttpRequest& req, HttpResponse* set_cookie_on) {
-  std::string id = CookieValue(req, BrowserCookieName(s));
+  std::string id = req.Cookie(BrowserCookieName(s));
   if (id.size() >= 32 && id.size() <= 64) return id;
   auto fresh = RandomToken(32);
   id = fresh.ok() ? *fresh : "";
@@ -324,7 +309,7 @@ auth::LoginPageData PageData(const std::string& request_id, const auth::LoginVie
 
 HttpResponse LoginPage(AuthService& s, const HttpRequest& req, const std::string& request_id, std::string error = "",
                        int status = 200) {
-  std::string browser = CookieValue(req, BrowserCookieName(s));
+  std::string browser = req.Cookie(BrowserCookieName(s));
   auto view = s.provider().View(request_id, browser);
   std::string lang = Language(req, view ? view->locale : "en");
   if (!view) return Page(auth::ErrorPage(lang, auth::RefusalMessage(auth::Refusal::kChallengeUnknown, lang)), 404);
@@ -337,7 +322,7 @@ HttpResponse LoginPage(AuthService& s, const HttpRequest& req, const std::string
 
 // Whether the request carries this sign-in's CSRF token (a form field or a header).
 bool CsrfOk(AuthService& s, const HttpRequest& req, const std::string& request_id, std::string_view submitted) {
-  auto view = s.provider().View(request_id, CookieValue(req, BrowserCookieName(s)));
+  auto view = s.provider().View(request_id, req.Cookie(BrowserCookieName(s)));
   return view && !submitted.empty() && view->csrf == submitted;
 }
 
@@ -399,7 +384,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         std::string id(req.Param("request"));
         auto form = Form(req);
         if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
-        auto done = s->provider().Cancel(id, CookieValue(req, BrowserCookieName(*s)));
+        auto done = s->provider().Cancel(id, req.Cookie(BrowserCookieName(*s)));
         return done.ok() ? SeeOther(done->url) : LoginPage(*s, req, id);
       },
       "application/x-www-form-urlencoded");
@@ -411,7 +396,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         std::string id(req.Param("request"));
         auto form = Form(req);
         if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
-        std::string browser = CookieValue(req, BrowserCookieName(*s));
+        std::string browser = req.Cookie(BrowserCookieName(*s));
         auth::Checked<std::string> started = s->provider().AppStart(id, browser, form["personal_code"]);
         if (!auth::Passed(started)) {
           auto view = s->provider().View(id, browser);
@@ -430,11 +415,11 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         auto form = Form(req);
         if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
         auth::AppProgress now;
-        s->provider().AppWait(id, CookieValue(req, BrowserCookieName(*s)), std::chrono::milliseconds(0),
+        s->provider().AppWait(id, req.Cookie(BrowserCookieName(*s)), std::chrono::milliseconds(0),
                               [&now](auth::AppProgress p) { now = std::move(p); });
         if (now.state == auth::AppProgress::State::kDone) return SeeOther(now.redirect);
         if (now.state == auth::AppProgress::State::kRefused) {
-          auto view = s->provider().View(id, CookieValue(req, BrowserCookieName(*s)));
+          auto view = s->provider().View(id, req.Cookie(BrowserCookieName(*s)));
           std::string lang = Language(req, view ? view->locale : "en");
           return Page(auth::ErrorPage(lang, auth::RefusalMessage(now.refusal, lang)), 400);
         }
@@ -452,10 +437,10 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
       --s->app_waiting();
       return respond(net::JsonError(503, "busy", "too many waiting; try again"));
     }
-    auto view = s->provider().View(id, CookieValue(req, BrowserCookieName(*s)));
+    auto view = s->provider().View(id, req.Cookie(BrowserCookieName(*s)));
     std::string lang = Language(req, view ? view->locale : "en");
     auto shared = std::make_shared<net::Responder>(std::move(respond));
-    s->provider().AppWait(id, CookieValue(req, BrowserCookieName(*s)), kAppLongPoll,
+    s->provider().AppWait(id, req.Cookie(BrowserCookieName(*s)), kAppLongPoll,
                           [s = s.get(), shared, lang](auth::AppProgress p) {
                             --s->app_waiting();
                             Json body = {{"state", p.state == auth::AppProgress::State::kDone      ? "done"
@@ -481,7 +466,7 @@ void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     if (!CsrfOk(*s, req, id, req.headers.Get("X-CSRF-Token"))) {
       return net::JsonError(403, "csrf", "the request is not this sign-in's");
     }
-    auto nonce = s->provider().IdCardChallenge(id, CookieValue(req, BrowserCookieName(*s)));
+    auto nonce = s->provider().IdCardChallenge(id, req.Cookie(BrowserCookieName(*s)));
     if (!nonce.ok()) return net::ErrorResponse(nonce.status());
     HttpResponse r = net::JsonResponse(Json{{"nonce", *nonce}});
     SecurityHeaders(r);
@@ -500,7 +485,7 @@ void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         auto request = std::make_shared<HttpRequest>(std::move(req));
         // The checks wait on the OCSP responder: never on the network threads.
         s->checks().Submit([s = s.get(), shared, request, id] {
-          std::string browser = CookieValue(*request, BrowserCookieName(*s));
+          std::string browser = request->Cookie(BrowserCookieName(*s));
           auto view = s->provider().View(id, browser);
           std::string lang = Language(*request, view ? view->locale : "en");
           auth::Checked<auth::Redirect> done = s->provider().IdCardLogin(id, browser, request->body, s->origin());
@@ -576,7 +561,7 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
     std::string lang = Language(req, req.QueryParam("ui_locales"));
     auto out = s->provider().Logout(req.QueryParam("id_token_hint"), req.QueryParam("post_logout_redirect_uri"),
-                                    req.QueryParam("state"), CookieValue(req, BrowserCookieName(*s)));
+                                    req.QueryParam("state"), req.Cookie(BrowserCookieName(*s)));
     if (!out.ok()) return Page(auth::ErrorPage(lang, auth::RequestErrorMessage(lang)), 400);
     s->Deliver(std::move(out->notices));
     return out->redirect.empty() ? Page(auth::SignedOutPage(lang)) : SeeOther(out->redirect);

@@ -28,43 +28,6 @@ constexpr size_t kMaxPending = 10'000;
 constexpr size_t kMaxSessions = 100'000;
 constexpr int64_t kLoginLifetimeUs = 10 * 60 * 1'000'000LL;
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string Cookie(const HttpRequest& req, std::string_view name) {
-  std::string_view header = req.headers.Get("Cookie");
-  while (!header.empty()) {
-    size_t semi = header.find(';');
-    std::string_view pair = header.substr(0, semi);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-    if (semi == std::string_view::npos) break;
-    header.remove_prefix(semi + 1);
-  }
-  return "";
-}
-
 struct PendingLogin {
   std::string nonce, verifier;
   UnixMicros created = 0;
@@ -150,7 +113,7 @@ HttpResponse RelyingParty::Page(std::string body, int status) const {
       fmt::format("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                   "<title>{}</title></head>\n<body>\n<main>\n<h1>{}</h1>\n{}</main>\n</body>\n</html>\n",
-                  Escape(title_), Escape(title_), body),
+                  HtmlEscape(title_), HtmlEscape(title_), body),
       "text/html; charset=utf-8");
   r.status = status;
   r.headers.Set("Cache-Control", "no-store");
@@ -163,10 +126,11 @@ HttpResponse RelyingParty::Page(std::string body, int status) const {
 
 HttpResponse RelyingParty::Home(const HttpRequest& req) {
   std::lock_guard lock(mu_);
-  auto it = sessions_.find(Cookie(req, CookieName("rp_session")));
+  auto it = sessions_.find(req.Cookie(CookieName("rp_session")));
   if (it == sessions_.end()) {
     std::string error = req.QueryParam("error");
-    std::string note = error.empty() ? "" : "<p role=\"alert\">Sign-in did not complete: " + Escape(error) + "</p>\n";
+    std::string note =
+        error.empty() ? "" : "<p role=\"alert\">Sign-in did not complete: " + HtmlEscape(error) + "</p>\n";
     return Page(note +
                 "<p>You are not signed in.</p>\n<p><a href=\"/login\" id=\"sign-in\">Sign in with eID</a></p>\n");
   }
@@ -175,13 +139,14 @@ HttpResponse RelyingParty::Home(const HttpRequest& req) {
   std::string amr = c.contains("amr") && c["amr"].is_array() && !c["amr"].empty() && c["amr"][0].is_string()
                         ? c["amr"][0].get<std::string>()
                         : "";
-  return Page(fmt::format(
-      "<p id=\"who\">Signed in as <strong>{} {}</strong> ({}), born {}.</p>\n"
-      "<p>Method: <span id=\"amr\">{}</span>; level of assurance: <span id=\"acr\">{}</span>.</p>\n"
-      "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">"
-      "<button type=\"submit\" id=\"sign-out\">Sign out everywhere</button></form>\n",
-      Escape(StringOr(p, "given_name")), Escape(StringOr(p, "family_name")), Escape(StringOr(c, "sub")),
-      Escape(StringOr(p, "date_of_birth")), Escape(amr), Escape(StringOr(c, "acr")), Escape(it->second.csrf)));
+  return Page(
+      fmt::format("<p id=\"who\">Signed in as <strong>{} {}</strong> ({}), born {}.</p>\n"
+                  "<p>Method: <span id=\"amr\">{}</span>; level of assurance: <span id=\"acr\">{}</span>.</p>\n"
+                  "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+                  "<button type=\"submit\" id=\"sign-out\">Sign out everywhere</button></form>\n",
+                  HtmlEscape(StringOr(p, "given_name")), HtmlEscape(StringOr(p, "family_name")),
+                  HtmlEscape(StringOr(c, "sub")), HtmlEscape(StringOr(p, "date_of_birth")), HtmlEscape(amr),
+                  HtmlEscape(StringOr(c, "acr")), HtmlEscape(it->second.csrf)));
 }
 
 HttpResponse RelyingParty::Login(const HttpRequest&) {
@@ -244,7 +209,7 @@ void RelyingParty::Callback(HttpRequest&& req, net::Responder respond) {
   {
     std::lock_guard lock(mu_);
     auto it = pending_.find(state);
-    if (state.empty() || it == pending_.end() || Cookie(req, CookieName("rp_login")) != state) {
+    if (state.empty() || it == pending_.end() || req.Cookie(CookieName("rp_login")) != state) {
       return respond(Page(
           "<p role=\"alert\">This sign-in was not started in this browser. <a href=\"/login\">Sign in</a></p>\n", 400));
     }
@@ -313,7 +278,7 @@ HttpResponse RelyingParty::Logout(const HttpRequest& req) {
   std::string id_token;
   {
     std::lock_guard lock(mu_);
-    auto it = sessions_.find(Cookie(req, CookieName("rp_session")));
+    auto it = sessions_.find(req.Cookie(CookieName("rp_session")));
     if (it == sessions_.end()) {
       HttpResponse r;
       r.status = 303;
