@@ -113,7 +113,7 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
   return url;
 }
 
-std::set<std::string> Provider::State::EndSession(const std::string& sid) {
+std::set<std::string> Provider::State::EndSession(std::string sid) {
   auto it = sessions.find(sid);
   if (it == sessions.end()) return {};
   std::set<std::string> clients = std::move(it->second.clients);

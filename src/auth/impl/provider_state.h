@@ -95,7 +95,8 @@ struct Provider::State {
   std::string Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
                        const ProviderOptions& o);
   // Ends a session and revokes its tokens; the clients that used it.
-  std::set<std::string> EndSession(const std::string& sid);
+  // `sid` by value: callers pass the session's own, which this erases.
+  std::set<std::string> EndSession(std::string sid);
   std::vector<impl::Waiter> TakeWaiters(const std::string& request_id);
   // Drops what expired; the waiters whose wait is over.
   std::vector<impl::Waiter> Sweep(UnixMicros now, const ProviderOptions& o);
