@@ -376,56 +376,53 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
     return LoginPage(*s, req, std::string(req.Param("request")));
   });
-  router.Add(
-      "POST", "/login/{request}/cancel",
-      [weak](const HttpRequest& req) {
-        auto s = weak.lock();
-        if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
-        std::string id(req.Param("request"));
-        auto form = Form(req);
-        if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
-        auto done = s->provider().Cancel(id, req.Cookie(BrowserCookieName(*s)));
-        return done.ok() ? SeeOther(done->url) : LoginPage(*s, req, id);
-      },
-      "application/x-www-form-urlencoded");
-  router.Add(
-      "POST", "/login/{request}/app",
-      [weak](const HttpRequest& req) {
-        auto s = weak.lock();
-        if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
-        std::string id(req.Param("request"));
-        auto form = Form(req);
-        if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
-        std::string browser = req.Cookie(BrowserCookieName(*s));
-        auth::Checked<std::string> started = s->provider().AppStart(id, browser, form["personal_code"]);
-        if (!auth::Passed(started)) {
-          auto view = s->provider().View(id, browser);
-          std::string lang = Language(req, view ? view->locale : "en");
-          return LoginPage(*s, req, id, auth::RefusalMessage(std::get<auth::Refused>(started).why, lang), 400);
-        }
-        return SeeOther("/login/" + id);
-      },
-      "application/x-www-form-urlencoded");
-  router.Add(
-      "POST", "/login/{request}/app/continue",
-      [weak](const HttpRequest& req) {
-        auto s = weak.lock();
-        if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
-        std::string id(req.Param("request"));
-        auto form = Form(req);
-        if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
-        auth::AppProgress now;
-        s->provider().AppWait(id, req.Cookie(BrowserCookieName(*s)), std::chrono::milliseconds(0),
-                              [&now](auth::AppProgress p) { now = std::move(p); });
-        if (now.state == auth::AppProgress::State::kDone) return SeeOther(now.redirect);
-        if (now.state == auth::AppProgress::State::kRefused) {
-          auto view = s->provider().View(id, req.Cookie(BrowserCookieName(*s)));
-          std::string lang = Language(req, view ? view->locale : "en");
-          return Page(auth::ErrorPage(lang, auth::RefusalMessage(now.refusal, lang)), 400);
-        }
-        return SeeOther("/login/" + id);
-      },
-      "application/x-www-form-urlencoded");
+  // A form of the sign-in page: the service ready, the request's id, the form's fields,
+  // and its CSRF token checked before `handle` sees any of it.
+  using FormHandler = HttpResponse (*)(AuthService&, const HttpRequest&, const std::string& id,
+                                       std::map<std::string, std::string>& form);
+  auto form_route = [&router, weak](const char* path, FormHandler handle) {
+    router.Add(
+        "POST", path,
+        [weak, handle](const HttpRequest& req) {
+          auto s = weak.lock();
+          if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+          std::string id(req.Param("request"));
+          auto form = Form(req);
+          if (!CsrfOk(*s, req, id, form["csrf"])) return net::JsonError(403, "csrf", "the form is not this sign-in's");
+          return handle(*s, req, id, form);
+        },
+        "application/x-www-form-urlencoded");
+  };
+  form_route("/login/{request}/cancel",
+             [](AuthService& s, const HttpRequest& req, const std::string& id, std::map<std::string, std::string>&) {
+               auto done = s.provider().Cancel(id, req.Cookie(BrowserCookieName(s)));
+               return done.ok() ? SeeOther(done->url) : LoginPage(s, req, id);
+             });
+  form_route("/login/{request}/app", [](AuthService& s, const HttpRequest& req, const std::string& id,
+                                        std::map<std::string, std::string>& form) {
+    std::string browser = req.Cookie(BrowserCookieName(s));
+    auth::Checked<std::string> started = s.provider().AppStart(id, browser, form["personal_code"]);
+    if (!auth::Passed(started)) {
+      auto view = s.provider().View(id, browser);
+      std::string lang = Language(req, view ? view->locale : "en");
+      return LoginPage(s, req, id, auth::RefusalMessage(std::get<auth::Refused>(started).why, lang), 400);
+    }
+    return SeeOther("/login/" + id);
+  });
+  form_route("/login/{request}/app/continue",
+             [](AuthService& s, const HttpRequest& req, const std::string& id, std::map<std::string, std::string>&) {
+               std::string browser = req.Cookie(BrowserCookieName(s));
+               auth::AppProgress now;
+               s.provider().AppWait(id, browser, std::chrono::milliseconds(0),
+                                    [&now](auth::AppProgress p) { now = std::move(p); });
+               if (now.state == auth::AppProgress::State::kDone) return SeeOther(now.redirect);
+               if (now.state == auth::AppProgress::State::kRefused) {
+                 auto view = s.provider().View(id, browser);
+                 std::string lang = Language(req, view ? view->locale : "en");
+                 return Page(auth::ErrorPage(lang, auth::RefusalMessage(now.refusal, lang)), 400);
+               }
+               return SeeOther("/login/" + id);
+             });
   router.AddAsync("GET", "/login/{request}/app/wait", [weak](HttpRequest&& req, net::Responder respond) {
     auto s = weak.lock();
     if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
