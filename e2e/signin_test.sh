@@ -5,7 +5,9 @@
 # verification code and confirms with PIN1, A shows who signed in; demo service B
 # signs the same browser in without asking (single sign-on); signing out of B signs
 # out of A too (back-channel logout). Then the ID-card (a Web eID token from
-# `riik id webeid`), and refusals: a replayed token, a wrong verification code, a
+# `riik id webeid`); acting for a company (board seats read through the exchange, the
+# company in the ID token, the service's call for it carrying X-Road-Represented-Party
+# into the message log's evidence); and refusals: a replayed token, a wrong verification code, a
 # revoked eID, an unregistered redirect URI, a short state, a missing CSRF token, a
 # wrong client secret, a code used twice.
 source "$(dirname "$0")/lib.sh"
@@ -18,14 +20,15 @@ A=$(jq -r '.roles["rp-a"].url' "$E")
 B=$(jq -r '.roles["rp-b"].url' "$E")
 JAAK="$DIR/citizens/38001085718"
 MARI="$DIR/citizens/49403136526"
+TONU="$DIR/citizens/36107212142"  # on a company's board
 C() { curl -s --cacert "$DIR/trust/root.pem" -b "$WORK/jar" -c "$WORK/jar" "$@"; }
 redirect() { C -o /dev/null -w '%{redirect_url}' "$@"; }
 status() { C -o /dev/null -w '%{http_code}' "$@"; }
 
-# Starts a sign-in at service $1: sets REQ (the sign-in's id) and CSRF.
+# Starts a sign-in at service $1 (its /login$2): sets REQ (the sign-in's id) and CSRF.
 begin() {
   local authorize login
-  authorize=$(redirect "$1/login")
+  authorize=$(redirect "$1/login${2:-}")
   [[ "$authorize" == "$AUTH/authorize?"* ]] || fail "$1/login sent the browser to '$authorize'"
   login=$(redirect "$authorize")
   [[ "$login" == "$AUTH/login/"* ]] || fail "/authorize sent the browser to '$login'"
@@ -89,6 +92,38 @@ C "$A/" | grep -q 'id="acr">high<' || fail "the ID-card did not give level high"
 C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$TOKEN" "$AUTH/login/$REQ/idcard" |
   jq -e '.error == "challenge_unknown"' >/dev/null || fail "a replayed Web eID token was not refused"
 pass "the ID-card: a Web eID token signs in with level high; replayed, it is refused"
+
+# --- Acting for a company ---
+rm -f "$WORK/jar"
+begin "$A" "?for=company"
+NONCE=$(C -X POST -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/idcard/challenge" | jq -r .nonce)
+TOKEN=$(RIIK_PIN1=0090 "$RIIK" id webeid --token "$TONU" --origin "$AUTH" --nonce "$NONCE")
+CHOICE=$(C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$TOKEN" "$AUTH/login/$REQ/idcard" | jq -r .redirect)
+[ "$CHOICE" = "$AUTH/login/$REQ" ] || fail "after the ID-card, acting for a company went to '$CHOICE', not the choice"
+C "$CHOICE" >"$WORK/choice.html"
+grep -q 'Whom do you act for?' "$WORK/choice.html" || fail "no choice of whom to act for: $(head -c 600 "$WORK/choice.html")"
+COMPANY=$(grep -o 'id="party-[0-9]\{8\}"' "$WORK/choice.html" | head -1 | grep -o '[0-9]\{8\}')
+[ -n "$COMPANY" ] || fail "the business register named no board seat of Tõnu Tamm's: $(grep -o '<main.*' "$WORK/choice.html")"
+C "$CHOICE?lang=et" | grep -q 'Kelle nimel tegutsed?' || fail "no Estonian choice page"
+C "$CHOICE?lang=en" >/dev/null
+C -d "csrf=$CSRF&party=10000001" "$AUTH/login/$REQ/represent" | grep -q 'does not name you on that company' ||
+  fail "a company the register did not name was not refused: $(C -d "csrf=$CSRF&party=10000001" "$AUTH/login/$REQ/represent")"
+CB=$(redirect -d "csrf=$CSRF&party=$COMPANY" "$AUTH/login/$REQ/represent")
+[[ "$CB" == "$A/callback?code="* ]] || fail "the choice went to '$CB'"
+redirect "$CB" >/dev/null
+C "$A/" | grep -q "id=\"acting-for\">Acting for <strong>.*</strong> (registry code $COMPANY)" ||
+  fail "A does not show the company from the ID token: $(C "$A/")"
+C "$A/company" >"$WORK/company.html"
+grep -q "id=\"represented-party\">COM/$COMPANY<" "$WORK/company.html" || fail "A's call for the company: $(cat "$WORK/company.html")"
+XID=$(grep -o 'id="xroad-id">[^<]*' "$WORK/company.html" | cut -d'>' -f2)
+for _ in $(seq 1 75); do
+  "$RIIK" exchange evidence --dir "$DIR" --name ss-business --id "$XID" --out "$WORK/company.json" >"$WORK/ev.out" 2>&1 && break
+  sleep 0.2
+done
+"$RIIK" exchange evidence verify "$WORK/company.json" --ca "$DIR/trust/root.pem" >/dev/null ||
+  fail "no evidence of the call for the company: $(cat "$WORK/ev.out")"
+grep -q "\"represented_party\":\"COM/$COMPANY\"" "$WORK/company.json" || fail "the evidence does not name the company acted for"
+pass "acting for a company: board seats read live, the company in the ID token, X-Road-Represented-Party in the evidence"
 
 # --- Refusals ---
 rm -f "$WORK/jar"

@@ -4,12 +4,12 @@
 // page moves on by itself. Service B then signs them in without asking (single
 // sign-on); signing out of B signs them out of both. Then the ID-card, with a stand-in
 // for the Web eID extension that speaks its message interface and signs with
-// `riik id webeid`. axe-core checks every page of the sign-in service; screenshots of
+// `riik id webeid`. Then a board member acts for a company. axe-core checks every page of the sign-in service; screenshots of
 // each page go to $SCREENSHOTS.
 import { chromium } from "playwright-core";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { AUTH, JAAK, MARI, SERVICE_A, SERVICE_B, approve, check, fail, pass, riik } from "./lib.mjs";
+import { AUTH, JAAK, MARI, SERVICE_A, SERVICE_B, TONU, approve, check, fail, pass, riik } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -113,6 +113,34 @@ check((await text("#who")).includes("MARI-LIIS MÄNNIK"), "the ID-card did not s
 check((await text("#amr")) === "idcard" && (await text("#acr")) === "high", "the ID-card's method or level is wrong");
 await screenshot("service-a-signed-in-with-id-card");
 pass("the ID-card through the Web eID message interface: signed in at level high");
+
+// --- Acting for a company ---
+await page.click("#sign-out");
+await page.waitForURL(`${SERVICE_A}/`);
+await page.click("#sign-in-company");
+await page.waitForURL(`${AUTH}/login/**`);
+await page.fill("#personal_code", "36107212142");
+await page.click("form[action$='/app'] button");
+await page.waitForSelector("#verification-code");
+const tonu = approve(TONU, (await text("#verification-code")).trim());
+await page.waitForSelector("#represent-continue");
+await tonu;
+check((await text("h1")).includes("Whom do you act for?"), "no choice of whom to act for");
+check(await page.isChecked("#party-self"), "acting for oneself is not the default");
+await accessible("the choice of whom to act for");
+await screenshot("choose-whom-to-act-for");
+const company = page.locator("input[name=party]:not(#party-self)").first();
+const registryCode = await company.getAttribute("value");
+await company.check();
+await page.click("#represent-continue");
+await page.waitForURL(`${SERVICE_A}/`);
+check((await text("#acting-for")).includes(`registry code ${registryCode}`), "service A does not act for the company");
+await screenshot("service-a-acting-for-a-company");
+await page.click("#company");
+await page.waitForSelector("#company-name");
+check((await text("#represented-party")) === `COM/${registryCode}`, "the call was not made for the company");
+await screenshot("service-a-company-record");
+pass("acting for a company: chosen after sign-in, named in the ID token, the call made for it");
 
 await browser.close();
 pass(`screenshots of ${shot} pages in ${SHOTS}`);

@@ -49,6 +49,22 @@ const std::map<std::string_view, Text>& Phrases() {
       {"app_waiting", {"Waiting for your app…", "Ootan rakenduse kinnitust…"}},
       {"app_done", {"I have confirmed in the app", "Kinnitasin rakenduses"}},
       {"try_again", {"Try again", "Proovi uuesti"}},
+      {"represent_title", {"Whom do you act for?", "Kelle nimel tegutsed?"}},
+      {"represent_help",
+       {"The business register names you on the board of these companies. You may act for one of them, or "
+        "for yourself.",
+        "Äriregistri andmetel oled nende ettevõtete juhatuse liige. Võid tegutseda ühe nimel neist või "
+        "iseenda nimel."}},
+      {"represent_none",
+       {"The business register names you on no company's board: you act for yourself.",
+        "Äriregistri andmetel ei ole sa ühegi ettevõtte juhatuse liige: tegutsed iseenda nimel."}},
+      {"represent_unavailable",
+       {"The business register could not be asked just now. You may continue for yourself, or try again in a "
+        "moment.",
+        "Äriregistrist ei saanud praegu andmeid. Võid jätkata iseenda nimel või proovida hetke pärast uuesti."}},
+      {"represent_legend", {"Act for", "Tegutsen"}},
+      {"myself", {"myself, {}", "iseenda nimel, {}"}},
+      {"registry_code", {"registry code {}", "registrikood {}"}},
       {"error_title", {"Sign-in failed", "Sisselogimine ebaõnnestus"}},
       {"signed_out_title", {"You are signed out", "Oled välja logitud"}},
       {"signed_out",
@@ -138,6 +154,44 @@ std::string ChooseMethod(const LoginPageData& d) {
   return body + CancelForm(d);
 }
 
+std::string ChooseParty(const RepresentPageData& d) {
+  auto say = [&](std::string_view key, const std::string& arg) {
+    return HtmlEscape(fmt::format(fmt::runtime(T(key, d.lang)), arg));
+  };
+  std::string body = fmt::format("<h1>{}</h1>\n", HtmlEscape(T("represent_title", d.lang)));
+  if (d.register_unavailable) {
+    body += ErrorBox(T("represent_unavailable", d.lang));
+  } else {
+    body +=
+        fmt::format("<p>{}</p>\n", HtmlEscape(T(d.companies.empty() ? "represent_none" : "represent_help", d.lang)));
+  }
+  body += fmt::format(
+      "<form method=\"post\" action=\"/login/{}/represent\">\n<input type=\"hidden\" name=\"csrf\" "
+      "value=\"{}\">\n<fieldset>\n<legend>{}</legend>\n"
+      "<div class=\"choice\"><input type=\"radio\" name=\"party\" id=\"party-self\" value=\"\" checked>"
+      "<label for=\"party-self\">{}</label></div>\n",
+      HtmlEscape(d.request_id), HtmlEscape(d.csrf), HtmlEscape(T("represent_legend", d.lang)),
+      say("myself", d.person_name));
+  for (const LegalPerson& c : d.companies) {
+    body += fmt::format(
+        "<div class=\"choice\"><input type=\"radio\" name=\"party\" id=\"party-{}\" value=\"{}\">"
+        "<label for=\"party-{}\">{} <span class=\"hint\">({})</span></label></div>\n",
+        HtmlEscape(c.registry_code), HtmlEscape(c.registry_code), HtmlEscape(c.registry_code), HtmlEscape(c.name),
+        say("registry_code", c.registry_code));
+  }
+  body += fmt::format("</fieldset>\n<button type=\"submit\" id=\"represent-continue\">{}</button>\n</form>\n",
+                      HtmlEscape(T("continue", d.lang)));
+  if (d.register_unavailable) {
+    body += fmt::format("<p><a href=\"/login/{}\">{}</a></p>\n", HtmlEscape(d.request_id),
+                        HtmlEscape(T("try_again", d.lang)));
+  }
+  LoginPageData cancel;
+  cancel.request_id = d.request_id;
+  cancel.csrf = d.csrf;
+  cancel.lang = d.lang;
+  return body + CancelForm(cancel);
+}
+
 }  // namespace
 
 std::string_view PageLanguage(std::string_view wanted) { return wanted.starts_with("et") ? "et" : "en"; }
@@ -151,6 +205,10 @@ std::string LoginPage(const LoginPageData& d) {
       HtmlEscape(T("try_again", d.lang)));
   std::string title = d.app_pending ? T("confirm_title", d.lang) : T("title", d.lang);
   return Frame(d.lang, title, "/login/" + d.request_id + "?", d.app_pending ? AppWaiting(d) : ChooseMethod(d), data);
+}
+
+std::string RepresentPage(const RepresentPageData& d) {
+  return Frame(d.lang, T("represent_title", d.lang), "/login/" + d.request_id + "?", ChooseParty(d));
 }
 
 std::string ErrorPage(std::string_view lang, std::string_view message) {
@@ -207,6 +265,9 @@ std::string RefusalMessage(Refusal refusal, std::string_view lang) {
       return et ? "Sisselogimine katkestati." : "The sign-in was cancelled.";
     case Refusal::kTimedOut:
       return et ? "Rakendus ei vastanud õigel ajal. Proovi uuesti." : "The app did not answer in time. Try again.";
+    case Refusal::kNotOnBoard:
+      return et ? "Äriregistri andmetel ei ole sa selle ettevõtte juhatuse liige."
+                : "The business register does not name you on that company's board.";
     case Refusal::kInternal:
       break;
   }

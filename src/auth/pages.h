@@ -1,5 +1,6 @@
 // The sign-in service's own pages, in English and Estonian: choose a method, type a
-// personal code, see the verification code and wait for the app, errors, signed out.
+// personal code, see the verification code and wait for the app, choose whom to act
+// for, errors, signed out.
 // Plain HTML with labels, landmarks and keyboard-reachable controls; no inline script
 // or style (the Content-Security-Policy allows only /static/signin.js and .css). Every
 // dynamic text is escaped.
@@ -7,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/provider.h"
 #include "auth/refusal.h"
@@ -28,6 +30,17 @@ struct LoginPageData {
 };
 
 std::string LoginPage(const LoginPageData& d);
+
+// After sign-in, for a service that lets a person act for a company: whom they act for.
+struct RepresentPageData {
+  std::string request_id;
+  std::string csrf;
+  std::string lang;
+  std::string person_name;
+  std::vector<LegalPerson> companies;  // the board seats the business register named
+  bool register_unavailable = false;   // it could not be asked: only "myself" is offered
+};
+std::string RepresentPage(const RepresentPageData& d);
 std::string ErrorPage(std::string_view lang, std::string_view message);
 std::string SignedOutPage(std::string_view lang);
 

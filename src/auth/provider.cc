@@ -51,10 +51,10 @@ Json Provider::Discovery() const {
           {"token_endpoint_auth_methods_supported", {"client_secret_basic", "private_key_jwt"}},
           {"token_endpoint_auth_signing_alg_values_supported", {"RS256", "ES256", "ES384"}},
           {"code_challenge_methods_supported", {"S256"}},
-          {"scopes_supported", {"openid"}},
+          {"scopes_supported", options_.mandates ? Json{"openid", kLegalPersonScope} : Json{"openid"}},
           {"claims_supported",
            {"sub", "profile_attributes", "amr", "acr", "auth_time", "nonce", "at_hash", "sid", "given_name",
-            "family_name", "birthdate"}},
+            "family_name", "birthdate", "represents_legal_person"}},
           {"acr_values_supported", {"low", "substantial", "high"}},
           {"ui_locales_supported", {"en", "et"}},
           {"backchannel_logout_supported", true},
@@ -95,21 +95,29 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
     return fail("invalid_request", "code_challenge must be the base64url SHA-256 of the verifier");
   }
   if (!impl::AcrRank(p.acr_values)) return fail("invalid_request", "acr_values must be low, substantial or high");
+  const bool for_company = impl::HasScope(p.scope, kLegalPersonScope);
+  if (for_company && !options_.mandates) {
+    return fail("invalid_scope", "this sign-in service does not offer acting for a company (legalperson)");
+  }
   if (!p.prompt.empty() && p.prompt != "login" && p.prompt != "none" && p.prompt != "consent") {
     return fail("invalid_request", "prompt must be none, login or consent");
   }
   UnixMicros now = options_.clock();
   std::lock_guard lock(state_->mu);
-  // Single sign-on: this browser's session, if it is alive and strong enough.
+  // Single sign-on: this browser's session, if it is alive and strong enough. Acting for
+  // a company, the person still chooses whom they act for this time.
+  std::string signed_in;
   if (p.prompt != "login") {
     if (impl::Session* s = state_->LiveSession(browser, now, options_)) {
       if (*impl::AcrRank(std::string(MethodAcr(s->method))) >= *impl::AcrRank(p.acr_values)) {
         s->last_active = now;
-        return Redirect{state_->IssueCode(*s, *client, p, now, options_)};
+        if (!for_company) return Redirect{state_->IssueCode(*s, *client, p, now, options_)};
+        if (p.prompt == "none") return fail("interaction_required", "the person must choose whom they act for");
+        signed_in = s->sid;
       }
     }
   }
-  if (p.prompt == "none") return fail("login_required", "the person is not signed in");
+  if (p.prompt == "none" && signed_in.empty()) return fail("login_required", "the person is not signed in");
   if (state_->requests.size() >= impl::kMaxPendingRequests) {
     return fail("temporarily_unavailable", "too many sign-ins in progress; try again shortly");
   }
@@ -123,6 +131,7 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
   r.params = p;
   r.client = *client;
   r.created = now;
+  r.signed_in = std::move(signed_in);
   state_->requests[r.id] = std::move(r);
   return ShowLogin{*id};
 }
@@ -140,6 +149,10 @@ std::optional<LoginView> Provider::View(const std::string& request_id, const std
   if (auto it = state_->app_requests.find(r->app_request); it != state_->app_requests.end()) {
     v.app_pending = true;
     v.verification_code = VerificationCode(it->second.hash);
+  }
+  if (auto s = state_->sessions.find(r->signed_in); !r->finished && s != state_->sessions.end()) {
+    v.choose_party = true;
+    v.person_name = s->second.person.given_name + " " + s->second.person.family_name;
   }
   return v;
 }
@@ -168,7 +181,7 @@ Result<std::string> Provider::IdCardChallenge(const std::string& request_id, con
   ASSIGN_OR_RETURN(std::string random, RandomBytes(kWebEidNonceBytes));
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
-  if (!r || r->finished) return NotFound("no sign-in in progress");
+  if (!r || !r->open()) return NotFound("no sign-in in progress");
   r->challenge = Base64Encode(random);
   r->challenge_at = options_.clock();
   return r->challenge;
@@ -180,7 +193,7 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   {
     std::lock_guard lock(state_->mu);
     PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
-    if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "no sign-in in progress for this browser"};
+    if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "no sign-in in progress for this browser"};
     client_id = r->client.id;
     if (r->challenge.empty()) {
       Refused refused{Refusal::kChallengeUnknown, "no challenge, or it was used already"};
@@ -221,7 +234,7 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   }
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
-  if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
+  if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
   return Redirect{state_->Complete(*r, std::get<Person>(person), Method::kIdCard, options_.clock(), options_)};
 }
 
@@ -232,7 +245,7 @@ Checked<std::string> Provider::AppStart(const std::string& request_id, const std
   {
     std::lock_guard lock(state_->mu);
     PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
-    if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "no sign-in in progress for this browser"};
+    if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "no sign-in in progress for this browser"};
     client_id = r->client.id;
   }
   if (!code.ok()) return Refused{Refusal::kInvalidPersonalCode, code.status().message()};
@@ -249,7 +262,7 @@ Checked<std::string> Provider::AppStart(const std::string& request_id, const std
   if (!hash.ok() || !app_id.ok()) return Refused{Refusal::kInternal, "no randomness"};
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
-  if (!r || r->finished) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
+  if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
   if (state_->app_requests.size() >= impl::kMaxPendingRequests) {
     return Refused{Refusal::kInternal, "too many app confirmations in progress"};
   }
@@ -320,7 +333,7 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
   {
     std::lock_guard lock(state_->mu);
     auto r = state_->requests.find(a.request_id);
-    if (r == state_->requests.end() || r->second.finished || r->second.app_request != a.id) {
+    if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
       return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
     }
     if (Passed(person)) {
@@ -355,6 +368,49 @@ Status Provider::DeclineApp(const std::string& app_request_id) {
   }
   for (auto& w : woken) w.done(progress);
   return OkStatus();
+}
+
+Result<std::vector<LegalPerson>> Provider::Mandates(const std::string& request_id, const std::string& browser) {
+  Person person;
+  {
+    std::lock_guard lock(state_->mu);
+    PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+    if (!r || r->finished || r->signed_in.empty()) return NotFound("no sign-in waits for whom the person acts for");
+    if (r->mandates) return *r->mandates;
+    auto s = state_->sessions.find(r->signed_in);
+    if (s == state_->sessions.end()) return NotFound("the person's session has ended");
+    person = s->second.person;
+  }
+  // Live from the business register, outside the lock: it is a call through the exchange.
+  ASSIGN_OR_RETURN(std::vector<LegalPerson> companies, options_.mandates(person));
+  std::lock_guard lock(state_->mu);
+  if (PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_); r && !r->finished) {
+    r->mandates = companies;
+  }
+  return companies;
+}
+
+Result<Redirect> Provider::Represent(const std::string& request_id, const std::string& browser,
+                                     std::string_view registry_code) {
+  UnixMicros now = options_.clock();
+  std::lock_guard lock(state_->mu);
+  PendingRequest* r = state_->Find(request_id, browser, now, options_);
+  if (!r || r->finished || r->signed_in.empty()) return NotFound("no sign-in waits for whom the person acts for");
+  auto s = state_->sessions.find(r->signed_in);
+  if (s == state_->sessions.end() || !state_->Alive(s->second, now, options_)) {
+    return FailedPrecondition("the sign-in has ended; start again from the service");
+  }
+  std::optional<LegalPerson> party;
+  if (!registry_code.empty()) {
+    if (!r->mandates) return FailedPrecondition("the companies the person may act for have not been read");
+    for (const LegalPerson& c : *r->mandates) {
+      if (c.registry_code == registry_code) party = c;
+    }
+    if (!party) return PermissionDenied("the business register does not name the person on that company's board");
+  }
+  r->finished = true;
+  s->second.last_active = now;
+  return Redirect{state_->IssueCode(s->second, r->client, r->params, now, options_, party)};
 }
 
 void Provider::Sweep() {

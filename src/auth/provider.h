@@ -26,6 +26,7 @@
 #include "auth/clients.h"
 #include "auth/eid_check.h"
 #include "auth/key_ring.h"
+#include "auth/mandates.h"
 #include "auth/rate_limit.h"
 #include "auth/refusal.h"
 #include "core/clock.h"
@@ -47,7 +48,12 @@ struct ProviderOptions {
   int failures_per_client = 200;
   std::chrono::seconds failure_window{15 * 60};
   Clock clock = SystemClock();
+  // Reads whom a person may act for (scope `legalperson`); null: the scope is refused.
+  MandateLookup mandates;
 };
+
+// The scope a client asks for when the person may act for a company they represent.
+inline constexpr std::string_view kLegalPersonScope = "legalperson";
 
 // The sign-in methods and the assurance level each gives (TARA's acr).
 enum class Method { kIdCard, kApp };
@@ -85,6 +91,9 @@ struct LoginView {
   bool app_pending = false;
   std::string verification_code;
   std::string locale;  // "en" or "et", from ui_locales
+  // The person has signed in and chooses whom to act for (scope legalperson).
+  bool choose_party = false;
+  std::string person_name;  // then: their name
 };
 
 // A request waiting in the citizen's app.
@@ -167,6 +176,14 @@ class Provider {
   Checked<bool> AnswerApp(const std::string& app_request_id, const AppAnswer& answer);
   Status DeclineApp(const std::string& app_request_id);
 
+  // Acting for a company (scope legalperson), once the person has signed in: the
+  // companies they sit on the board of, read through ProviderOptions::mandates (blocks;
+  // read once per sign-in), then their choice (`registry_code` empty: for themselves),
+  // which the code, the ID token and userinfo carry. NotFound without such a sign-in;
+  // PermissionDenied for a company the register did not name.
+  Result<std::vector<LegalPerson>> Mandates(const std::string& request_id, const std::string& browser);
+  Result<Redirect> Represent(const std::string& request_id, const std::string& browser, std::string_view registry_code);
+
   // The token endpoint.
   std::variant<Json, TokenError> Token(const TokenRequest& request);
   // The userinfo endpoint: the claims for an access token.
@@ -191,7 +208,8 @@ class Provider {
   // Counts a failed sign-in against the client and the person, and logs it.
   void Refuse(const std::string& client, Method method, const Refused& refused, std::string_view code);
   Result<std::string> MintIdToken(const Client& client, const std::string& sid, const std::string& nonce,
-                                  const std::string& access_token, UnixMicros auth_time);
+                                  const std::string& access_token, UnixMicros auth_time,
+                                  const std::optional<LegalPerson>& party);
   ProviderOptions options_;
   KeyRing& keys_;
   ClientLookup clients_;

@@ -42,7 +42,8 @@ TokenError Grant(std::string description) { return {400, "invalid_grant", std::m
 }  // namespace
 
 Result<std::string> Provider::MintIdToken(const Client& client, const std::string& sid, const std::string& nonce,
-                                          const std::string& access_token, UnixMicros auth_time) {
+                                          const std::string& access_token, UnixMicros auth_time,
+                                          const std::optional<LegalPerson>& party) {
   // Called with the state locked: the session exists.
   const impl::Session& s = state_->sessions.at(sid);
   ASSIGN_OR_RETURN(KeyRing::Key key, keys_.Signing(client.id_token_alg));
@@ -61,6 +62,7 @@ Result<std::string> Provider::MintIdToken(const Client& client, const std::strin
                  {"at_hash", AtHash(access_token)},
                  {"profile_attributes", ProfileAttributes(s.person)}};
   if (!nonce.empty()) claims["nonce"] = nonce;
+  if (party) claims["represents_legal_person"] = LegalPersonClaim(*party);
   return SignJws(claims, key.key.get(), client.id_token_alg, key.kid);
 }
 
@@ -73,6 +75,7 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
   UnixMicros now = options_.clock();
   std::lock_guard lock(state_->mu);
   std::string sid, nonce;
+  std::optional<LegalPerson> party;
   impl::CodeGrant* code = nullptr;
   if (req.grant_type == "authorization_code") {
     auto it = state_->codes.find(req.code);
@@ -94,11 +97,13 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
     code->used = true;
     sid = code->sid;
     nonce = code->nonce;
+    party = code->party;
   } else if (req.grant_type == "refresh_token") {
     auto it = state_->refresh.find(req.refresh_token);
     if (it == state_->refresh.end() || it->second.expires <= now) return Grant("unknown or expired refresh token");
     if (it->second.client_id != client->id) return Grant("the refresh token was issued to another client");
     sid = it->second.sid;
+    party = it->second.party;
     state_->refresh.erase(it);  // rotated: each refresh token is used once
   } else {
     return TokenError{400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token"};
@@ -111,11 +116,11 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
   auto access = RandomToken(32);
   auto refresh = RandomToken(32);
   if (!access.ok() || !refresh.ok()) return TokenError{500, "server_error", "no randomness"};
-  auto id_token = MintIdToken(*client, sid, nonce, *access, session->second.auth_time);
+  auto id_token = MintIdToken(*client, sid, nonce, *access, session->second.auth_time, party);
   if (!id_token.ok()) return TokenError{500, "server_error", id_token.status().message()};
   UnixMicros session_end = session->second.auth_time + options_.session_absolute.count() * 1'000'000;
-  state_->access[*access] = {sid, client->id, now + options_.access_token_lifetime.count() * 1'000'000};
-  state_->refresh[*refresh] = {sid, client->id, session_end};
+  state_->access[*access] = {sid, client->id, party, now + options_.access_token_lifetime.count() * 1'000'000};
+  state_->refresh[*refresh] = {sid, client->id, party, session_end};
   if (code) {
     code->access_tokens.push_back(*access);
     code->refresh_tokens.push_back(*refresh);
@@ -135,11 +140,13 @@ Result<Json> Provider::UserInfo(std::string_view access_token) {
   auto session = state_->sessions.find(it->second.sid);
   if (session == state_->sessions.end()) return Unauthenticated("the person's session has ended");
   const impl::Session& s = session->second;
-  return Json{{"sub", s.person.Subject()},
-              {"auth_time", Seconds(s.auth_time)},
-              {"acr", MethodAcr(s.method)},
-              {"amr", {MethodAmr(s.method)}},
-              {"profile_attributes", ProfileAttributes(s.person)}};
+  Json claims = {{"sub", s.person.Subject()},
+                 {"auth_time", Seconds(s.auth_time)},
+                 {"acr", MethodAcr(s.method)},
+                 {"amr", {MethodAmr(s.method)}},
+                 {"profile_attributes", ProfileAttributes(s.person)}};
+  if (it->second.party) claims["represents_legal_person"] = LegalPersonClaim(*it->second.party);
+  return claims;
 }
 
 Result<LogoutOutcome> Provider::Logout(std::string_view id_token_hint, std::string_view post_logout_redirect_uri,

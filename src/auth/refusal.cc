@@ -35,6 +35,8 @@ std::string_view RefusalName(Refusal refusal) {
       return "user_cancel";
     case Refusal::kTimedOut:
       return "timed_out";
+    case Refusal::kNotOnBoard:
+      return "not_on_board";
     case Refusal::kInternal:
       return "internal";
   }

@@ -25,6 +25,7 @@ enum class Refusal {
   kRateLimited,             // too many failed sign-ins for this person or service
   kUserCancel,              // the person gave up (in the browser or in the app)
   kTimedOut,                // the app did not answer in time
+  kNotOnBoard,              // acting for a company the business register does not name the person on the board of
   kInternal,                // riik itself failed
 };
 

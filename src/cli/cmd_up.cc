@@ -233,7 +233,8 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
         "\nSign in (docs/signin.md): open %s/ in a browser (it trusts %s/trust/root.pem, or accept the\n"
         "warning), choose the app and type 38001085718; then confirm as the citizen's app would:\n"
         "  RIIK_PIN1=0090 %s id approve --token %s/citizens/38001085718 --auth %s --ca %s/trust/root.pem\n"
-        "and open %s/: signed in there too, without being asked.\n",
+        "and open %s/: signed in there too, without being asked. To act for a company, sign in to\n"
+        "service A with \"Sign in to act for a company\" as Tõnu Tamm (36107212142, a board member).\n",
         rp_a.c_str(), dir.c_str(), self.c_str(), dir.c_str(), auth.c_str(), dir.c_str(), rp_b.c_str());
   }
   std::printf("\nEvery URL, CA certificate and example: %s/endpoints.json\n", dir.c_str());

@@ -44,6 +44,11 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000310/business/company", "EE/GOV/70000349/tax"},
     {"EE/GOV/70000310/business/roles", "EE/GOV/70000349/tax"},
     {"EE/GOV/70000740/education/pupil", "EE/GOV/70000349/tax"},
+    // Acting for a company: the sign-in service reads a person's board seats; a service
+    // the person acts for a company in reads the company's record.
+    {"EE/GOV/70000310/business/roles", kSignInSubsystem},
+    {"EE/GOV/70000310/business/company", kDemoServiceA},
+    {"EE/GOV/70000310/business/company", kDemoServiceB},
     // A loan decision with the customer's consent (X-Road-UserId): declared income.
     {"EE/GOV/70000349/tax/income", "EE/COM/10060701/bank"},
     // Change propagation: who may subscribe to address changes, and the notifications.
@@ -73,17 +78,22 @@ Status SeedRegistry(const std::string& dir) {
       RETURN_IF_ERROR(registry->AddService(exchange::ServiceId{sub, service.code}, service.description));
     }
   }
-  // The signature validation service, a member of its own.
+  // The signature validation service, a member of its own, with the sign-in service and
+  // the demo services as its other subsystems (added here too on a data directory from an
+  // earlier version).
+  auto added = [](Status st) { return st.code() == Code::kAlreadyExists ? OkStatus() : st; };
   ASSIGN_OR_RETURN(exchange::MemberId ria, exchange::ParseMemberId(kSignMember));
-  Status st = registry->AddMember(ria, "Information System Authority");
-  if (st.code() == Code::kAlreadyExists) return OkStatus();
-  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(added(registry->AddMember(ria, "Information System Authority")));
   exchange::ClientId sign{ria, "sign"};
-  RETURN_IF_ERROR(registry->AddSubsystem(sign));
-  RETURN_IF_ERROR(registry->AddService(exchange::ServiceId{sign, "validate"},
-                                       "verifies an ASiC-E container and records the validation"));
-  return registry->AddService(exchange::ServiceId{sign, "validations"},
-                              "a container's validation records, with proofs");
+  RETURN_IF_ERROR(added(registry->AddSubsystem(sign)));
+  for (const ExchangeClientRole& c : kSignMemberClients) {
+    ASSIGN_OR_RETURN(exchange::ClientId id, exchange::ParseClientId(c.subsystem));
+    RETURN_IF_ERROR(added(registry->AddSubsystem(id)));
+  }
+  RETURN_IF_ERROR(added(registry->AddService(exchange::ServiceId{sign, "validate"},
+                                             "verifies an ASiC-E container and records the validation")));
+  return added(
+      registry->AddService(exchange::ServiceId{sign, "validations"}, "a container's validation records, with proofs"));
 }
 
 }  // namespace
@@ -176,6 +186,10 @@ Result<std::vector<int>> FreePorts(size_t count) {
 
 }  // namespace
 
+std::string ExchangeClientCertificate(const std::string& dir, const std::string& role) {
+  return dir + "/" + node::RoleStoreName(role) + "/exchange";
+}
+
 Result<std::string> EnsureCertificate(CaAccess& ca, const std::string& data_dir, const std::string& base,
                                       trust::Profile profile, const std::string& name, const std::string& passphrase) {
   if (!std::filesystem::exists(base + ".pem") || !std::filesystem::exists(base + ".key")) {
@@ -251,17 +265,25 @@ struct DemoSite {
 // backend (the information system whose certificate is `backend_cert`, serving
 // `services` on port.registry): its certificates, its entry in the central registry, and
 // its role.
+// `clients`: the member's other subsystems, which only call through it (subsystem id ->
+// the certificate each calls with).
 Result<node::RoleConfig> MemberServer(CaAccess& ca, exchange::CentralRegistry& central, const DemoSite& site,
                                       const std::string& subsystem_id, const DemoExchangePorts::Registry& port,
-                                      const std::string& backend_cert, const std::vector<std::string>& services) {
+                                      const std::string& backend_cert, const std::vector<std::string>& services,
+                                      const std::map<std::string, std::string>& clients = {}) {
   ASSIGN_OR_RETURN(exchange::ClientId subsystem, exchange::ParseClientId(subsystem_id));
+  std::vector<exchange::ClientId> hosted = {subsystem};
+  for (const auto& [id, cert] : clients) {
+    ASSIGN_OR_RETURN(exchange::ClientId client, exchange::ParseClientId(id));
+    hosted.push_back(client);
+  }
   std::string role_name = "ss-" + subsystem.subsystem;
   std::string ss_dir = site.dir + "/" + node::RoleStoreName(role_name);
   std::string server_id = subsystem.member.ToString() + "/ss1";
   auto local = [](int p) { return "127.0.0.1:" + std::to_string(p); };
   ASSIGN_OR_RETURN(std::string auth_sha256, EnsureServerCertificates(ca, ss_dir, site.passphrase, server_id));
   RETURN_IF_ERROR(central.PutServer(
-      exchange::SecurityServer{subsystem.member, "ss1", "https://" + local(port.provider), auth_sha256, {subsystem}}));
+      exchange::SecurityServer{subsystem.member, "ss1", "https://" + local(port.provider), auth_sha256, hosted}));
   node::RoleConfig ss{"exchange", role_name, {}, {}};
   ss.listen.port = static_cast<uint16_t>(port.consumer);
   ss.listen.tls = net::TlsServerConfig{ss_dir + "/auth.pem", ss_dir + "/auth.key", site.dir + "/trust/root.pem"};
@@ -278,6 +300,7 @@ Result<node::RoleConfig> MemberServer(CaAccess& ca, exchange::CentralRegistry& c
                  {"signing_key", ss_dir + "/signing.key"},
                  {"key_passphrase_file", site.passphrase_file},
                  {"client_cert." + subsystem_id, backend_cert}};
+  for (const auto& [id, cert] : clients) ss.settings["client_cert." + id] = cert;
   for (const std::string& service : services)
     ss.settings["backend." + subsystem_id + "/" + service] = "https://" + local(port.registry) + "/" + service;
   return ss;
@@ -351,9 +374,15 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                      {"trust_root", dir + "/trust/root.pem"},
                      {"workers", "1"}};
     roles.push_back(std::move(sign));
+    std::map<std::string, std::string> clients;
+    for (const ExchangeClientRole& c : kSignMemberClients) {
+      std::string base = ExchangeClientCertificate(dir, c.role);
+      RETURN_IF_ERROR(EnsureCertificate(ca, dir, base, trust::Profile::kMemberAuth, c.subsystem, "").status());
+      clients[c.subsystem] = base + ".pem";
+    }
     ASSIGN_OR_RETURN(node::RoleConfig ss,
                      MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central}, kSignSubsystem,
-                                  ports.sign, sign_dir + "/tls.pem", {"validate", "validations"}));
+                                  ports.sign, sign_dir + "/tls.pem", {"validate", "validations"}, clients));
     server_roles[kSignSubsystem] = role_name;
     roles.push_back(std::move(ss));
   }

@@ -70,6 +70,20 @@ Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& di
 // The validation service's member: the Information System Authority, subsystem sign.
 inline constexpr const char* kSignMember = "EE/GOV/70006317";
 inline constexpr const char* kSignSubsystem = "EE/GOV/70006317/sign";
+// Its other subsystems, which call through the same security server (ss-sign): the
+// sign-in service (board seats in the business register, for acting for a company) and
+// the demo services (a company's record, acting for it).
+inline constexpr const char* kSignInSubsystem = "EE/GOV/70006317/auth";
+inline constexpr const char* kDemoServiceA = "EE/GOV/70006317/demo-a";
+inline constexpr const char* kDemoServiceB = "EE/GOV/70006317/demo-b";
+struct ExchangeClientRole {
+  const char* subsystem;
+  const char* role;  // the role that calls as it
+};
+inline constexpr ExchangeClientRole kSignMemberClients[] = {
+    {kSignInSubsystem, "auth"}, {kDemoServiceA, "rp-a"}, {kDemoServiceB, "rp-b"}};
+// The certificate (base path: .pem, .key) `role` calls its security server with.
+std::string ExchangeClientCertificate(const std::string& dir, const std::string& role);
 
 Result<std::map<std::string, std::string>> PrepareCentral(CaAccess& ca, const std::string& dir,
                                                           const std::string& passphrase_file);

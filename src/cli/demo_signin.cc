@@ -51,7 +51,17 @@ Result<std::vector<node::RoleConfig>> PrepareDemoSignIn(CaAccess& ca, const std:
   node::RoleConfig auth{"auth", "auth", {}, {}};
   auth.listen.port = static_cast<uint16_t>(ports.auth);
   auth.listen.tls = net::TlsServerConfig{auth_dir + "/tls.pem", auth_dir + "/tls.key", ""};
+  // It reads board seats from the business register through its member's security server.
+  const std::string exchange_url = "https://127.0.0.1:" + std::to_string(ports.sign.consumer);
+  auto calls_through_exchange = [&](node::RoleConfig& role, const char* subsystem) {
+    std::string base = ExchangeClientCertificate(dir, role.name);
+    role.settings["exchange_url"] = exchange_url;
+    role.settings["subsystem"] = subsystem;
+    role.settings["client_cert"] = base + ".pem";
+    role.settings["client_key"] = base + ".key";
+  };
   auth.settings = {{"trust_root", dir + "/trust/root.pem"}, {"eid_ca", dir + "/trust/eid.pem"}};
+  calls_through_exchange(auth, kSignInSubsystem);
   roles.push_back(std::move(auth));
 
   ASSIGN_OR_RETURN(auto store,
@@ -71,6 +81,7 @@ Result<std::vector<node::RoleConfig>> PrepareDemoSignIn(CaAccess& ca, const std:
                    {"secret_file", rp_dir + "/client.secret"},
                    {"trust_root", dir + "/trust/root.pem"},
                    {"title", s.title}};
+    calls_through_exchange(rp, s.subsystem);
     roles.push_back(std::move(rp));
   }
   return roles;

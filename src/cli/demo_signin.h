@@ -13,10 +13,6 @@
 
 namespace riik::cli {
 
-// The demo services' subsystems (the Information System Authority's).
-inline constexpr const char* kDemoServiceA = "EE/GOV/70006317/demo-a";
-inline constexpr const char* kDemoServiceB = "EE/GOV/70006317/demo-b";
-
 // Issues the TLS certificates (once), registers the demo services as sign-in clients at
 // the central registry (its store, before central runs; their secrets 0600 under DIR),
 // and returns the auth and rp role configs, in the order they must start.

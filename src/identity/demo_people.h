@@ -12,12 +12,13 @@ struct DemoPerson {
   int year, month, day, serial;
   const char* given;
   const char* surname;
+  bool on_board = false;  // sits on a company's board in the business register (acts for it)
 };
 
 inline constexpr DemoPerson kDemoPeople[] = {
     {Sex::kMale, 1980, 1, 8, 571, "Jaak-Kristjan", "Jõeorg"},
     {Sex::kFemale, 1994, 3, 13, 652, "Mari-Liis", "Männik"},
-    {Sex::kMale, 1961, 7, 21, 214, "Tõnu", "Tamm"},
+    {Sex::kMale, 1961, 7, 21, 214, "Tõnu", "Tamm", true},
     {Sex::kFemale, 2004, 11, 2, 93, "Kadri", "Kask"},
 };
 

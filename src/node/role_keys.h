@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "crypto/handles.h"
+#include "net/client.h"
 #include "node/config.h"
 #include "transparency/signed_log.h"
 
@@ -32,6 +33,11 @@ Status CheckPinned(const std::set<std::string>& pins, X509* leaf, std::string_vi
 // ask for client certificates); plain HTTP only where plain_http = "development" says
 // so, and then no pins. `who` names the role in messages ("a registry").
 Result<std::set<std::string>> ListenerPins(const RoleConfig& role, std::string_view who);
+
+// The TLS a member's information system calls its security server with (X-Road's
+// SSLAUTH): for an https `url`, the state root (trust_root) and the subsystem's own
+// certificate and key (client_cert and client_key, by default the listener's).
+Result<net::ClientOptions> ExchangeClientTls(const RoleConfig& role, const std::string& url);
 
 class Node;
 // A signed log's options from a member role's settings: signing_cert (its chain),

@@ -11,6 +11,26 @@
 
 namespace riik::population {
 
+namespace {
+
+// Puts `person` on the board of the first company with an empty seat (else in the first
+// company's first seat), unless they sit on one already.
+void SeatOnBoard(Population& pop, uint32_t person) {
+  if (pop.companies.empty()) return;
+  for (const Company& c : pop.companies) {
+    if (std::find(c.board.begin(), c.board.end(), person) != c.board.end()) return;
+  }
+  for (Company& c : pop.companies) {
+    if (auto seat = std::find(c.board.begin(), c.board.end(), kNone); seat != c.board.end()) {
+      *seat = person;
+      return;
+    }
+  }
+  pop.companies.front().board.front() = person;
+}
+
+}  // namespace
+
 Result<int> AdoptIdentities(Population& pop, std::span<const identity::DemoPerson> people) {
   std::unordered_set<std::string_view> codes;
   codes.reserve(pop.persons.size());
@@ -80,6 +100,7 @@ Result<int> AdoptIdentities(Population& pop, std::span<const identity::DemoPerso
     }
     pop.fixed_names[host] = {fixed.given, fixed.surname};
     rename_family(host, p.surname, fixed.surname);
+    if (fixed.on_board) SeatOnBoard(pop, host);
     taken.insert(host);
     ++placed;
   }

@@ -24,16 +24,33 @@ Result<ExchangeAnswer> ExchangeCaller::PostBytes(const std::string& service_id, 
   return Send("POST", service_id, path, body, content_type, purpose);
 }
 
-Result<ExchangeAnswer> ExchangeCaller::Send(const std::string& method, const std::string& service_id,
-                                            const std::string& path, const std::string& body,
-                                            const std::string& content_type, const CallPurpose& purpose) {
+net::Headers ExchangeCaller::CallHeaders(const CallPurpose& purpose, const std::string& content_type) const {
   net::Headers headers;
   headers.Add("X-Road-Client", client_id_);
   if (!purpose.user_id.empty()) headers.Add("X-Road-UserId", purpose.user_id);
   if (!purpose.issue.empty()) headers.Add("X-Road-Issue", purpose.issue);
+  if (!purpose.represented_party.empty()) headers.Add("X-Road-Represented-Party", purpose.represented_party);
+  if (!content_type.empty()) headers.Add("Content-Type", content_type);
+  return headers;
+}
+
+Result<ExchangeAnswer> ExchangeCaller::Send(const std::string& method, const std::string& service_id,
+                                            const std::string& path, const std::string& body,
+                                            const std::string& content_type, const CallPurpose& purpose) {
   const std::string target = "/r1/" + service_id + path;
-  if (!body.empty()) headers.Add("Content-Type", content_type);
-  auto resp = pool_.Send(url_, method, target, headers, body);
+  return Interpret(service_id,
+                   pool_.Send(url_, method, target, CallHeaders(purpose, body.empty() ? "" : content_type), body));
+}
+
+void ExchangeCaller::GetAsync(const std::string& service_id, const std::string& path, const CallPurpose& purpose,
+                              std::function<void(Result<ExchangeAnswer>)> done) {
+  pool_.SendAsync(url_, "GET", "/r1/" + service_id + path, CallHeaders(purpose, ""), "", "",
+                  [this, service_id, done = std::move(done)](Result<net::HttpResponse> resp) {
+                    done(Interpret(service_id, std::move(resp)));
+                  });
+}
+
+Result<ExchangeAnswer> ExchangeCaller::Interpret(const std::string& service_id, Result<net::HttpResponse> resp) const {
   if (!resp.ok()) return Unavailable("calling " + service_id + " through " + url_ + ": " + resp.status().message());
   auto answer = ParseJson(resp->body);
   std::string said = answer.ok() && answer->is_object() ? answer->value("message", resp->body) : resp->body;

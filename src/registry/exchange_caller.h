@@ -4,6 +4,7 @@
 // (`riik exchange evidence --id`).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,8 +16,9 @@
 namespace riik::registry {
 
 struct CallPurpose {
-  std::string user_id;  // X-Road-UserId: on whose behalf, e.g. EE38001085718
-  std::string issue;    // X-Road-Issue: the purpose or legal basis
+  std::string user_id;            // X-Road-UserId: on whose behalf, e.g. EE38001085718
+  std::string issue;              // X-Road-Issue: the purpose or legal basis
+  std::string represented_party;  // X-Road-Represented-Party: the company acted for, e.g. COM/10060701
 };
 
 struct ExchangeAnswer {
@@ -44,9 +46,16 @@ class ExchangeCaller {
   Result<ExchangeAnswer> PostBytes(const std::string& service_id, const std::string& path, const std::string& body,
                                    const std::string& content_type, const CallPurpose& purpose);
 
+  // Get without blocking, from an event loop (ClientPool::SendAsync): `done` runs there
+  // with the outcome, as Get's.
+  void GetAsync(const std::string& service_id, const std::string& path, const CallPurpose& purpose,
+                std::function<void(Result<ExchangeAnswer>)> done);
+
   const std::string& client_id() const { return client_id_; }
 
  private:
+  net::Headers CallHeaders(const CallPurpose& purpose, const std::string& content_type) const;
+  Result<ExchangeAnswer> Interpret(const std::string& service_id, Result<net::HttpResponse> resp) const;
   Result<ExchangeAnswer> Send(const std::string& method, const std::string& service_id, const std::string& path,
                               const std::string& body, const std::string& content_type, const CallPurpose& purpose);
   std::string url_;

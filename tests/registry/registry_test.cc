@@ -261,6 +261,17 @@ TEST(AdoptIdentitiesTest, DemoCitizensBecomeMembersOfThePopulation) {
     for (uint32_t child : pop->ChildrenOf(i)) EXPECT_EQ(pop->SurnameOf(child), "Jõeorg");
   }
   EXPECT_EQ(found, 1);
+  // A demo citizen marked on_board sits on a company's board (they act for it at sign-in).
+  for (const identity::DemoPerson& fixed : identity::kDemoPeople) {
+    if (!fixed.on_board) continue;
+    std::string code =
+        identity::PersonalCode::Make(fixed.sex, fixed.year, fixed.month, fixed.day, fixed.serial).value().code;
+    int seats = 0;
+    for (const population::Company& c : pop->companies) {
+      for (uint32_t member : c.board) seats += member != population::kNone && pop->persons[member].code() == code;
+    }
+    EXPECT_GE(seats, 1) << fixed.given;
+  }
   // The same population and list: the same hosts.
   auto again = population::Generate(options);
   ASSERT_TRUE(population::AdoptIdentities(*again, identity::kDemoPeople).ok());

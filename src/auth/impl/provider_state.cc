@@ -67,7 +67,7 @@ impl::PendingRequest* Provider::State::Find(const std::string& id, const std::st
 }
 
 std::string Provider::State::IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
-                                       const ProviderOptions& o) {
+                                       const ProviderOptions& o, const std::optional<LegalPerson>& party) {
   auto code = RandomToken(32);
   if (!code.ok()) {
     return impl::WithQuery(p.redirect_uri, {{"error", "server_error"}, {"state", p.state}});
@@ -78,6 +78,7 @@ std::string Provider::State::IssueCode(impl::Session& s, const Client& client, c
   g.nonce = p.nonce;
   g.code_challenge = p.code_challenge;
   g.sid = s.sid;
+  g.party = party;
   g.expires = now + Micros(o.code_lifetime);
   codes[*code] = std::move(g);
   s.clients.insert(client.id);
@@ -106,9 +107,15 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
   s->method = method;
   s->auth_time = now;
   s->last_active = now;
-  r.finished = true;
   app_requests.erase(r.app_request);
-  std::string url = IssueCode(*s, r.client, r.params, now, o);
+  std::string url;
+  if (impl::HasScope(r.params.scope, kLegalPersonScope)) {
+    r.signed_in = s->sid;  // next: whom the person acts for
+    url = o.issuer + "/login/" + r.id;
+  } else {
+    r.finished = true;
+    url = IssueCode(*s, r.client, r.params, now, o);
+  }
   r.progress = {AppProgress::State::kDone, url, Refusal::kInternal};
   return url;
 }

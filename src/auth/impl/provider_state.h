@@ -36,6 +36,13 @@ struct PendingRequest {
   std::string app_request;  // the app request's id, if the app flow started
   AppProgress progress;
   bool finished = false;  // a code was issued or the person cancelled
+  // Scope legalperson: the session the person signed in to, while they choose whom to
+  // act for, and the companies the business register named (once read).
+  std::string signed_in;
+  std::optional<std::vector<LegalPerson>> mandates;
+
+  // Whether the request still takes a sign-in (an ID-card token, the app).
+  bool open() const { return !finished && signed_in.empty(); }
 };
 
 struct AppRequest {
@@ -54,6 +61,7 @@ struct Session {
 
 struct CodeGrant {
   std::string client_id, redirect_uri, nonce, code_challenge, sid;
+  std::optional<LegalPerson> party;  // the company the person acts for
   UnixMicros expires = 0;
   bool used = false;
   std::vector<std::string> access_tokens, refresh_tokens;  // issued for it: revoked if it is replayed
@@ -61,6 +69,7 @@ struct CodeGrant {
 
 struct TokenGrant {
   std::string sid, client_id;
+  std::optional<LegalPerson> party;
   UnixMicros expires = 0;
 };
 
@@ -89,9 +98,10 @@ struct Provider::State {
                              const ProviderOptions& o);
   // A code for `client` in session `s`; the redirect URL carrying it.
   std::string IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
-                        const ProviderOptions& o);
+                        const ProviderOptions& o, const std::optional<LegalPerson>& party = std::nullopt);
   // The person signed in for request `r`: the browser's session (a new one, or the same
-  // person's renewed) and a code; the redirect URL.
+  // person's renewed) and a code, or for scope legalperson the page where they choose
+  // whom to act for; the redirect URL.
   std::string Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
                        const ProviderOptions& o);
   // Ends a session and revokes its tokens; the clients that used it.

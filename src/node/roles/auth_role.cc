@@ -20,6 +20,8 @@
 #include "net/client_pool.h"
 #include "net/url.h"
 #include "node/node.h"
+#include "node/role_keys.h"
+#include "registry/exchange_caller.h"
 #include "trust/ocsp_client.h"
 
 namespace riik::node {
@@ -68,6 +70,23 @@ Result<std::vector<auth::Client>> ReadClientsFile(const std::string& path) {
   return out;
 }
 
+// Whom a person may act for: their board seats, read live from the business register
+// through the sign-in service's security server, on the person's behalf.
+auth::MandateLookup BoardSeatsThroughExchange(registry::ExchangeCaller& exchange, std::string service) {
+  return [&exchange, service](const auth::Person& p) -> Result<std::vector<auth::LegalPerson>> {
+    registry::CallPurpose purpose{p.Subject(), "sign-in: the companies the person may act for", ""};
+    auto answer = exchange.Get(service, "/" + p.code, purpose);
+    if (!answer.ok()) {
+      // The message may quote the person's code: the log says only what failed.
+      spdlog::warn("auth: reading board seats from {}: {}", service, CodeName(answer.status().code()));
+      return Unavailable("the business register could not be asked");
+    }
+    auto seats = auth::BoardSeats(answer->body, p.code);
+    if (!seats.ok()) spdlog::warn("auth: board seats from {}: {}", service, seats.status().message());
+    return seats;
+  };
+}
+
 class AuthService : public RoleService {
  public:
   AuthService() : checks_(2) {}
@@ -102,6 +121,7 @@ class AuthService : public RoleService {
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<exchange::ConfClient> conf_;
+  std::unique_ptr<registry::ExchangeCaller> exchange_;  // to the business register (mandates)
   std::vector<auth::Client> file_clients_;
   std::string origin_, trust_root_;
   bool secure_ = true;
@@ -173,6 +193,15 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   ASSIGN_OR_RETURN(keys_, auth::KeyRing::Open(std::move(k)));
 
   auth::ProviderOptions o;
+  // Acting for a company: with a security server to call the business register through.
+  if (std::string exchange_url = role.Setting("exchange_url"); !exchange_url.empty()) {
+    ASSIGN_OR_RETURN(std::string subsystem, role.Required("subsystem", "the sign-in service's subsystem id"));
+    ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, exchange_url));
+    tls.timeout = std::chrono::seconds(5);
+    exchange_ = std::make_unique<registry::ExchangeCaller>(exchange_url, subsystem, std::move(tls));
+    o.mandates =
+        BoardSeatsThroughExchange(*exchange_, role.Setting("board_seats_service", "EE/GOV/70000310/business/roles"));
+  }
   o.issuer = role.Setting("issuer", url);
   while (!o.issuer.empty() && o.issuer.back() == '/') o.issuer.pop_back();
   origin_ = OriginOf(o.issuer);
@@ -313,6 +342,7 @@ HttpResponse LoginPage(AuthService& s, const HttpRequest& req, const std::string
   auto view = s.provider().View(request_id, browser);
   std::string lang = Language(req, view ? view->locale : "en");
   if (!view) return Page(auth::ErrorPage(lang, auth::RefusalMessage(auth::Refusal::kChallengeUnknown, lang)), 404);
+  if (view->choose_party) return SeeOther("/login/" + request_id);  // signed in: whom they act for, next
   auth::LoginPageData d = PageData(request_id, *view, lang);
   d.error = std::move(error);
   HttpResponse r = Page(auth::LoginPage(d), status, view->redirect_uri);
@@ -371,10 +401,30 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
     return Authorize(*s, req);
   });
-  router.Add("GET", "/login/{request}", [weak](const HttpRequest& req) {
+  router.AddAsync("GET", "/login/{request}", [weak](HttpRequest&& req, net::Responder respond) {
     auto s = weak.lock();
-    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
-    return LoginPage(*s, req, std::string(req.Param("request")));
+    if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+    std::string id(req.Param("request"));
+    auto view = s->provider().View(id, req.Cookie(BrowserCookieName(*s)));
+    if (!view || !view->choose_party) return respond(LoginPage(*s, req, id));
+    // Whom the person may act for is read through the exchange: off the network threads.
+    auto shared = std::make_shared<net::Responder>(std::move(respond));
+    auto request = std::make_shared<HttpRequest>(std::move(req));
+    s->checks().Submit([s = s.get(), shared, request, id, view = *view] {
+      auth::RepresentPageData d;
+      d.request_id = id;
+      d.csrf = view.csrf;
+      d.lang = Language(*request, view.locale);
+      d.person_name = view.person_name;
+      auto companies = s->provider().Mandates(id, request->Cookie(BrowserCookieName(*s)));
+      if (companies.ok()) d.companies = std::move(*companies);
+      d.register_unavailable = !companies.ok();
+      HttpResponse r = Page(auth::RepresentPage(d), 200, view.redirect_uri);
+      if (!request->QueryParam("lang").empty()) {
+        r.headers.Add("Set-Cookie", "riik_lang=" + d.lang + CookieAttributes(*s));
+      }
+      (*shared)(std::move(r));
+    });
   });
   // A form of the sign-in page: the service ready, the request's id, the form's fields,
   // and its CSRF token checked before `handle` sees any of it.
@@ -398,6 +448,15 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
                auto done = s.provider().Cancel(id, req.Cookie(BrowserCookieName(s)));
                return done.ok() ? SeeOther(done->url) : LoginPage(s, req, id);
              });
+  form_route("/login/{request}/represent", [](AuthService& s, const HttpRequest& req, const std::string& id,
+                                              std::map<std::string, std::string>& form) {
+    auto done = s.provider().Represent(id, req.Cookie(BrowserCookieName(s)), form["party"]);
+    if (done.ok()) return SeeOther(done->url);
+    std::string lang = Language(req, "en");
+    auth::Refusal why =
+        done.status().code() == Code::kPermissionDenied ? auth::Refusal::kNotOnBoard : auth::Refusal::kChallengeUnknown;
+    return Page(auth::ErrorPage(lang, auth::RefusalMessage(why, lang)), 400);
+  });
   form_route("/login/{request}/app", [](AuthService& s, const HttpRequest& req, const std::string& id,
                                         std::map<std::string, std::string>& form) {
     std::string browser = req.Cookie(BrowserCookieName(s));

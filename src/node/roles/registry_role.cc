@@ -83,22 +83,6 @@ Result<std::unique_ptr<tracker::Tracker>> OpenTracker(Node& node, const RoleConf
   return tracker::Tracker::Open(store, registry, std::move(log));
 }
 
-// The registry's client side towards its security server: for https, the state root
-// and the subsystem's certificate (client_cert/client_key, else the listener's own).
-Result<net::ClientOptions> ExchangeClientTls(const RoleConfig& role, const std::string& url) {
-  net::ClientOptions tls;
-  if (!url.starts_with("https://")) return tls;
-  ASSIGN_OR_RETURN(tls.ca_file, role.Required("trust_root", "the state root certificate"));
-  std::string own_cert = role.listen.tls ? role.listen.tls->cert_file : "";
-  std::string own_key = role.listen.tls ? role.listen.tls->key_file : "";
-  tls.cert_file = role.Setting("client_cert", own_cert);
-  tls.key_file = role.Setting("client_key", own_key);
-  if (tls.cert_file.empty() || tls.key_file.empty()) {
-    return InvalidArgument("client_cert and client_key: the subsystem's certificate its security server knows it by");
-  }
-  return tls;
-}
-
 }  // namespace
 
 Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleConfig& role, net::Router& router) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/id_token_check.h"
+#include "auth/mandates.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "crypto/random.h"
@@ -17,6 +18,8 @@
 #include "net/client.h"
 #include "net/client_pool.h"
 #include "node/node.h"
+#include "node/role_keys.h"
+#include "registry/exchange_caller.h"
 
 namespace riik::node {
 namespace {
@@ -47,6 +50,9 @@ class RelyingParty : public RoleService {
 
   HttpResponse Home(const HttpRequest& req);
   HttpResponse Login(const HttpRequest& req);
+  // The company the person acts for, from the business register through the exchange,
+  // the call made for it (X-Road-Represented-Party).
+  void Company(HttpRequest&& req, net::Responder respond);
   HttpResponse Logout(const HttpRequest& req);
   // These two call the sign-in service (the token endpoint, the JWKS) from the event
   // loop they run on, without blocking it or any thread.
@@ -68,7 +74,9 @@ class RelyingParty : public RoleService {
   }
   HttpResponse Page(std::string body, int status = 200) const;
 
-  std::unique_ptr<net::ClientPool> pool_;  // to the sign-in service, per event loop
+  std::unique_ptr<net::ClientPool> pool_;               // to the sign-in service, per event loop
+  std::unique_ptr<registry::ExchangeCaller> exchange_;  // null: no calls through the exchange
+  std::string company_service_;
   std::atomic<bool> ready_{false};
   std::string client_id_, secret_, auth_url_, issuer_, url_, title_;
   net::ClientOptions http_;
@@ -96,6 +104,13 @@ Status RelyingParty::Start(Node& node, const RoleConfig& role, const std::string
   http_.ca_file = role.Setting("trust_root");
   http_.timeout = std::chrono::seconds(10);
   title_ = role.Setting("title", "Demo service");
+  if (std::string exchange_url = role.Setting("exchange_url"); !exchange_url.empty()) {
+    ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, exchange_url));
+    tls.timeout = std::chrono::seconds(10);
+    exchange_ =
+        std::make_unique<registry::ExchangeCaller>(exchange_url, role.Setting("subsystem", client_id_), std::move(tls));
+    company_service_ = role.Setting("company_service", "EE/GOV/70000310/business/company");
+  }
   pool_ = std::make_unique<net::ClientPool>(http_, 16);
   url_ = url;
   // The issuer as the provider states it in its discovery document.
@@ -132,24 +147,71 @@ HttpResponse RelyingParty::Home(const HttpRequest& req) {
     std::string note =
         error.empty() ? "" : "<p role=\"alert\">Sign-in did not complete: " + HtmlEscape(error) + "</p>\n";
     return Page(note +
-                "<p>You are not signed in.</p>\n<p><a href=\"/login\" id=\"sign-in\">Sign in with eID</a></p>\n");
+                "<p>You are not signed in.</p>\n<p><a href=\"/login\" id=\"sign-in\">Sign in with eID</a></p>\n"
+                "<p><a href=\"/login?for=company\" id=\"sign-in-company\">Sign in to act for a company</a></p>\n");
   }
   const Json& c = it->second.claims;
   const Json& p = c.contains("profile_attributes") ? c["profile_attributes"] : Json::object();
   std::string amr = c.contains("amr") && c["amr"].is_array() && !c["amr"].empty() && c["amr"][0].is_string()
                         ? c["amr"][0].get<std::string>()
                         : "";
-  return Page(
-      fmt::format("<p id=\"who\">Signed in as <strong>{} {}</strong> ({}), born {}.</p>\n"
-                  "<p>Method: <span id=\"amr\">{}</span>; level of assurance: <span id=\"acr\">{}</span>.</p>\n"
-                  "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">"
-                  "<button type=\"submit\" id=\"sign-out\">Sign out everywhere</button></form>\n",
-                  HtmlEscape(StringOr(p, "given_name")), HtmlEscape(StringOr(p, "family_name")),
-                  HtmlEscape(StringOr(c, "sub")), HtmlEscape(StringOr(p, "date_of_birth")), HtmlEscape(amr),
-                  HtmlEscape(StringOr(c, "acr")), HtmlEscape(it->second.csrf)));
+  std::string acting;
+  if (auto company = auth::LegalPersonFromClaim(c.value("represents_legal_person", Json())); company.ok()) {
+    acting = fmt::format(
+        "<p id=\"acting-for\">Acting for <strong>{}</strong> (registry code {}). "
+        "<a href=\"/company\" id=\"company\">The company in the business register</a></p>\n",
+        HtmlEscape(company->name), HtmlEscape(company->registry_code));
+  }
+  return Page(acting +
+              fmt::format("<p id=\"who\">Signed in as <strong>{} {}</strong> ({}), born {}.</p>\n"
+                          "<p>Method: <span id=\"amr\">{}</span>; level of assurance: <span id=\"acr\">{}</span>.</p>\n"
+                          "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+                          "<button type=\"submit\" id=\"sign-out\">Sign out everywhere</button></form>\n",
+                          HtmlEscape(StringOr(p, "given_name")), HtmlEscape(StringOr(p, "family_name")),
+                          HtmlEscape(StringOr(c, "sub")), HtmlEscape(StringOr(p, "date_of_birth")), HtmlEscape(amr),
+                          HtmlEscape(StringOr(c, "acr")), HtmlEscape(it->second.csrf)));
 }
 
-HttpResponse RelyingParty::Login(const HttpRequest&) {
+void RelyingParty::Company(HttpRequest&& req, net::Responder respond) {
+  Json claims;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(req.Cookie(CookieName("rp_session")));
+    if (it != sessions_.end()) claims = it->second.claims;
+  }
+  auto company = auth::LegalPersonFromClaim(claims.value("represents_legal_person", Json()));
+  if (!company.ok()) {
+    return respond(
+        Page("<p>You do not act for a company here. <a href=\"/login?for=company\">Sign in to act for "
+             "one</a></p>\n",
+             403));
+  }
+  if (!exchange_) return respond(Page("<p>This service makes no calls through the exchange.</p>\n", 503));
+  registry::CallPurpose purpose{StringOr(claims, "sub"), "the person acts for the company in " + title_,
+                                auth::RepresentedParty(*company)};
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  exchange_->GetAsync(
+      company_service_, "/" + company->registry_code, purpose,
+      [this, shared, party = purpose.represented_party](Result<registry::ExchangeAnswer> answer) {
+        if (!answer.ok()) {
+          spdlog::warn("rp {}: the business register: {}", client_id_, answer.status().message());
+          return (*shared)(Page("<p role=\"alert\">The business register could not be asked just now.</p>\n", 502));
+        }
+        const Json& b = answer->body;
+        int64_t board = b.contains("board") && b["board"].is_array() ? static_cast<int64_t>(b["board"].size()) : 0;
+        (*shared)(Page(fmt::format(
+            "<h2 id=\"company-name\">{}</h2>\n<dl>\n<dt>Registry code</dt><dd>{}</dd>\n<dt>Founded</dt><dd>{}</dd>\n"
+            "<dt>Board members</dt><dd>{}</dd>\n<dt>Employees</dt><dd>{}</dd>\n</dl>\n"
+            "<p>Read from the business register through the exchange for <span id=\"represented-party\">{}</span>; "
+            "the call's X-Road-Id is <code id=\"xroad-id\">{}</code>.</p>\n<p><a href=\"/\">Back</a></p>\n",
+            HtmlEscape(StringOr(b, "name")), HtmlEscape(StringOr(b, "registry_code")),
+            HtmlEscape(StringOr(b, "founded")), board, b.value("employees", int64_t{0}), HtmlEscape(party),
+            HtmlEscape(answer->xroad_id))));
+      });
+}
+
+HttpResponse RelyingParty::Login(const HttpRequest& req) {
+  const bool for_company = req.QueryParam("for") == "company";
   auto state = RandomToken(24), nonce = RandomToken(24), verifier = RandomToken(48);
   if (!state.ok() || !nonce.ok() || !verifier.ok()) return net::JsonError(500, "internal", "no randomness");
   {
@@ -162,10 +224,10 @@ HttpResponse RelyingParty::Login(const HttpRequest&) {
     pending_[*state] = {*nonce, *verifier, now};
   }
   std::string challenge = Base64UrlEncode(DigestBytes(Sha256(*verifier)));
-  std::string location = auth_url_ +
-                         "/authorize?response_type=code&scope=openid&client_id=" + net::PercentEncode(client_id_) +
-                         "&redirect_uri=" + net::PercentEncode(url_ + "/callback") + "&state=" + *state +
-                         "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256";
+  std::string location =
+      auth_url_ + "/authorize?response_type=code&scope=" + (for_company ? "openid%20legalperson" : "openid") +
+      "&client_id=" + net::PercentEncode(client_id_) + "&redirect_uri=" + net::PercentEncode(url_ + "/callback") +
+      "&state=" + *state + "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256";
   HttpResponse r;
   r.status = 303;
   r.headers.Set("Location", location);
@@ -341,6 +403,7 @@ Result<std::shared_ptr<RoleService>> AddRelyingPartyRoutes(Node&, const RoleConf
   router.Add("GET", "/", sync(&RelyingParty::Home));
   router.Add("GET", "/login", sync(&RelyingParty::Login));
   router.AddAsync("GET", "/callback", async(&RelyingParty::Callback));
+  router.AddAsync("GET", "/company", async(&RelyingParty::Company));
   router.Add("POST", "/logout", sync(&RelyingParty::Logout), "application/x-www-form-urlencoded");
   router.AddAsync("POST", "/backchannel-logout", async(&RelyingParty::BackchannelLogout),
                   "application/x-www-form-urlencoded");
