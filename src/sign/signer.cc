@@ -52,51 +52,76 @@ bool SelfSigned(X509* cert) { return X509_check_issued(cert, cert) == X509_V_OK;
 
 std::string XsdDateTime(UnixMicros t) { return FormatRfc3339(t).substr(0, 19) + "Z"; }
 
-Result<std::string> AddSignature(Container& container, const SignerKey& signer, const SignOptions& options) {
-  if (!signer.key || !signer.certificate || signer.issuers.empty() || !options.trust_root || !options.timestamp ||
-      !options.ocsp) {
-    return Internal("AddSignature needs a key, its certificate and issuer, a trust root, a TSA and OCSP");
+Result<PreparedSignature> PrepareSignature(const Container& container, X509* certificate, const SignOptions& options) {
+  if (!certificate || !options.trust_root || !options.timestamp || !options.ocsp) {
+    return Internal("signing needs the signer's certificate, a trust root, a TSA and OCSP");
   }
   if (container.files.empty()) return InvalidArgument("there is nothing to sign: the container has no data files");
-  uint32_t usage = X509_get_key_usage(signer.certificate);
+  uint32_t usage = X509_get_key_usage(certificate);
   if (!(usage & KU_NON_REPUDIATION)) {
-    return FailedPrecondition("the certificate of " + SubjectString(signer.certificate) +
+    return FailedPrecondition("the certificate of " + SubjectString(certificate) +
                               " is not for signing (its key usage has no nonRepudiation): use the signing key, PIN2");
   }
-  std::string file_name = NextSignatureName(container);
-  SignatureParts parts;
-  parts.id = "S" + file_name.substr(std::string_view("META-INF/signatures").size(),
-                                    file_name.size() - std::string_view("META-INF/signatures.xml").size());
+  PreparedSignature out;
+  out.file_name = NextSignatureName(container);
+  SignatureParts& parts = out.parts;
+  parts.id = "S" + out.file_name.substr(std::string_view("META-INF/signatures").size(),
+                                        out.file_name.size() - std::string_view("META-INF/signatures.xml").size());
   parts.c14n_uri = std::string(kC14n11);
-  ASSIGN_OR_RETURN(SignatureMethod method, SignatureMethodFor(signer.key));
-  parts.signature_method_uri = SignatureMethodUri(method);
+  ASSIGN_OR_RETURN(out.method, SignatureMethodFor(X509_get0_pubkey(certificate)));
+  parts.signature_method_uri = SignatureMethodUri(out.method);
   for (const DataFile& f : container.files) {
     ASSIGN_OR_RETURN(std::string digest, Hash(EVP_sha256(), f.content));
     parts.files.push_back(SignedFileRef{f.name, f.media_type, std::string(kSha256Uri), Base64Encode(digest)});
   }
   parts.signing_time = XsdDateTime(options.clock());
-  parts.signer_certificate_der = CertificateDer(signer.certificate);
+  parts.signer_certificate_der = CertificateDer(certificate);
   parts.certificate_digest_uri = std::string(kSha256Uri);
   parts.certificate_digest_b64 = Base64Encode(DigestBytes(Sha256(parts.signer_certificate_der)));
   parts.place = options.place;
   parts.roles = options.roles;
   parts.signed_properties_digest_uri = std::string(kSha256Uri);
 
-  // 1. The signed properties' digest goes into SignedInfo; 2. SignedInfo is signed.
+  // The signed properties' digest goes into SignedInfo, whose digest the key signs.
   ASSIGN_OR_RETURN(std::string signed_properties, CanonicalPart(parts, SignedPropertiesId(parts)));
   parts.signed_properties_digest_b64 = Base64Encode(DigestBytes(Sha256(signed_properties)));
-  ASSIGN_OR_RETURN(std::string signed_info, CanonicalPart(parts, ""));
-  ASSIGN_OR_RETURN(std::string value, SignValue(signer.key, method, signed_info));
+  ASSIGN_OR_RETURN(out.signed_info, CanonicalPart(parts, ""));
+  ASSIGN_OR_RETURN(out.digest, Hash(out.method.md, out.signed_info));
+  return out;
+}
+
+Result<std::string> CompleteSignature(Container& container, const PreparedSignature& prepared, std::string_view value,
+                                      const std::vector<X509*>& issuers, const SignOptions& options) {
+  if (issuers.empty() || !options.trust_root || !options.timestamp || !options.ocsp) {
+    return Internal("completing a signature needs the certificate's issuer, a trust root, a TSA and OCSP");
+  }
+  // The container is still the one prepared: the same files, the name still free.
+  bool same =
+      container.files.size() == prepared.parts.files.size() && NextSignatureName(container) == prepared.file_name;
+  for (size_t i = 0; same && i < container.files.size(); ++i) {
+    auto digest = Hash(EVP_sha256(), container.files[i].content);
+    same = digest.ok() && container.files[i].name == prepared.parts.files[i].name &&
+           Base64Encode(*digest) == prepared.parts.files[i].digest_b64;
+  }
+  if (!same) return FailedPrecondition("the container changed after the signature was prepared: prepare it again");
+  SignatureParts parts = prepared.parts;
+  ASSIGN_OR_RETURN(UniquePtr<X509> certificate, ParseCertificateDer(parts.signer_certificate_der));
+  ASSIGN_OR_RETURN(bool good,
+                   VerifyValue(X509_get0_pubkey(certificate.get()), prepared.method, prepared.signed_info, value));
+  if (!good) {
+    return InvalidArgument("the signature value is not " + SubjectString(certificate.get()) +
+                           "'s signature of this document");
+  }
   parts.signature_value_b64 = Base64Encode(value);
 
-  // 3. The TSA timestamps the canonical SignatureValue.
+  // The TSA timestamps the canonical SignatureValue.
   ASSIGN_OR_RETURN(std::string canonical_value, CanonicalPart(parts, SignatureValueId(parts)));
   Digest imprint = Sha256(canonical_value);
   auto token = options.timestamp(DigestBytes(imprint));
   if (!token.ok())
     return Unavailable("the timestamping authority did not timestamp the signature: " + token.status().message());
   std::vector<UniquePtr<X509>> intermediates;
-  for (X509* issuer : signer.issuers) {
+  for (X509* issuer : issuers) {
     X509_up_ref(issuer);
     intermediates.emplace_back(issuer);
   }
@@ -104,36 +129,44 @@ Result<std::string> AddSignature(Container& container, const SignerKey& signer, 
                    trust::VerifyTimestampToken(*token, imprint, options.trust_root, intermediates));
   parts.timestamp_token_b64 = Base64Encode(*token);
 
-  // 4. OCSP, asked after the timestamp.
-  ASSIGN_OR_RETURN(trust::OcspQuery query, trust::BuildOcspQuery(signer.certificate, signer.issuers.front()));
+  // OCSP, asked after the timestamp.
+  X509* signer = certificate.get();
+  ASSIGN_OR_RETURN(trust::OcspQuery query, trust::BuildOcspQuery(signer, issuers.front()));
   auto ocsp = options.ocsp(query.der);
   if (!ocsp.ok()) return Unavailable("the OCSP responder did not answer: " + ocsp.status().message());
-  auto answer = trust::CheckOcspResponse(*ocsp, signer.certificate, signer.issuers.front(), options.trust_root, &query);
+  auto answer = trust::CheckOcspResponse(*ocsp, signer, issuers.front(), options.trust_root, &query);
   if (!answer.ok()) return Unavailable("the OCSP response cannot be used: " + answer.status().message());
   if (answer->status == trust::CertStatus::kRevoked) {
-    return FailedPrecondition("OCSP says the signing certificate of " + SubjectString(signer.certificate) +
-                              " is revoked (" + std::string(trust::RevocationReasonName(answer->revocation_reason)) +
-                              ")");
+    return FailedPrecondition("OCSP says the signing certificate of " + SubjectString(signer) + " is revoked (" +
+                              std::string(trust::RevocationReasonName(answer->revocation_reason)) + ")");
   }
   if (answer->status != trust::CertStatus::kGood)
-    return FailedPrecondition("the OCSP responder does not know the certificate of " +
-                              SubjectString(signer.certificate));
+    return FailedPrecondition("the OCSP responder does not know the certificate of " + SubjectString(signer));
   if (answer->produced_at < stamped.gen_time)
     return Unavailable(
         "the OCSP response was produced before the timestamp (the clocks of the TSA and the responder "
         "disagree); try again");
   parts.ocsp_values_der.push_back(*ocsp);
 
-  // 5. The certificates a verifier needs besides the root: the signer's CAs and the TSA's.
-  for (X509* issuer : signer.issuers)
+  // The certificates a verifier needs besides the root: the signer's CAs and the TSA's.
+  for (X509* issuer : issuers)
     if (!SelfSigned(issuer)) parts.certificate_values_der.push_back(CertificateDer(issuer));
   for (std::string& der : TokenCertificates(*token))
     if (std::find(parts.certificate_values_der.begin(), parts.certificate_values_der.end(), der) ==
         parts.certificate_values_der.end())
       parts.certificate_values_der.push_back(std::move(der));
 
-  container.signatures.push_back(SignatureFile{file_name, RenderSignatureXml(parts)});
-  return file_name;
+  container.signatures.push_back(SignatureFile{prepared.file_name, RenderSignatureXml(parts)});
+  return prepared.file_name;
+}
+
+Result<std::string> AddSignature(Container& container, const SignerKey& signer, const SignOptions& options) {
+  if (!signer.key || !signer.certificate || signer.issuers.empty()) {
+    return Internal("AddSignature needs a key, its certificate and issuer, a trust root, a TSA and OCSP");
+  }
+  ASSIGN_OR_RETURN(PreparedSignature prepared, PrepareSignature(container, signer.certificate, options));
+  ASSIGN_OR_RETURN(std::string value, SignValue(signer.key, prepared.method, prepared.signed_info));
+  return CompleteSignature(container, prepared, value, signer.issuers, options);
 }
 
 Status RemoveSignature(Container& container, std::string_view name) {

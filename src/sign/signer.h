@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "crypto/handles.h"
+#include "sign/algorithms.h"
 #include "sign/container.h"
 #include "sign/signature_xml.h"
 #include "trust/timestamp_client.h"
@@ -42,6 +43,27 @@ struct SignOptions {
 // not for signing (no nonRepudiation) or OCSP says it is revoked or unknown; Unavailable
 // when the TSA or the OCSP responder cannot be reached (nothing is added then).
 Result<std::string> AddSignature(Container& container, const SignerKey& signer, const SignOptions& options);
+
+// Signing with a key that is not here (the citizen's app, behind PIN2), in two steps.
+// First the signature is made around the signer's certificate up to the digest its key
+// must sign: the canonical SignedInfo hashed with the method's digest (SHA-384 for the
+// eID's P-384 keys: the size the app signs).
+struct PreparedSignature {
+  std::string file_name;  // the signature file it becomes
+  SignatureParts parts;
+  SignatureMethod method;
+  std::string signed_info;  // canonical
+  std::string digest;       // what the key signs
+};
+// Errors as AddSignature's before anything is signed.
+Result<PreparedSignature> PrepareSignature(const Container& container, X509* certificate, const SignOptions& options);
+// Then the value the key returned (r‖s for ECDSA), checked against the certificate over
+// the SignedInfo (InvalidArgument if it does not verify), timestamped, with OCSP and the
+// certificates as AddSignature adds them; the signature joins the container and its
+// name is returned. `issuers`: the certificate's issuer first. FailedPrecondition if the
+// container's files changed since it was prepared.
+Result<std::string> CompleteSignature(Container& container, const PreparedSignature& prepared, std::string_view value,
+                                      const std::vector<X509*>& issuers, const SignOptions& options);
 
 // Removes the signature file `name` (e.g. META-INF/signatures1.xml); NotFound if absent.
 Status RemoveSignature(Container& container, std::string_view name);

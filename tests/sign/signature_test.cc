@@ -1,5 +1,7 @@
 // Signing with an eID's PIN2 key and verifying: a corpus of riik-made containers, valid
 // and broken in each way DigiDoc checks, each with the verdict and the reason expected.
+#include "crypto/signature.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -131,6 +133,38 @@ TEST_F(SignatureTest, CoSigningAddingLaterAndRemoving) {
   EXPECT_EQ(r.signatures[0].signer_id, "PNOEE-38001085718");
   EXPECT_EQ(r.verdict, Verdict::kValid);
   EXPECT_EQ(RemoveSignature(*read, "META-INF/signatures7.xml").code(), Code::kNotFound);
+}
+
+// Remote signing (the citizen's app): the signature prepared around the certificate, the
+// app signs the digest it is handed as a card would, and the value completes it.
+TEST_F(SignatureTest, ADigestSignedElsewhereCompletesAValidSignature) {
+  Container c = TwoFiles();
+  auto cert = mari_->Certificate(trust::EidKey::kSigning);
+  auto prepared = PrepareSignature(c, cert->get(), Options());
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  EXPECT_EQ(prepared->digest.size(), 48u);  // SHA-384, the size the app signs
+  EXPECT_TRUE(c.signatures.empty());
+  auto key = mari_->PrivateKey(trust::EidKey::kSigning, kPin2);
+  ASSERT_TRUE(key.ok());
+  auto value = SignDigest(key->get(), EVP_sha384(), prepared->digest, SignatureEncoding::kRaw);
+  ASSERT_TRUE(value.ok());
+  // A value over anything else, or by another key, is refused; nothing is added.
+  auto other = SignDigest(key->get(), EVP_sha384(), std::string(48, 'x'), SignatureEncoding::kRaw);
+  std::vector<X509*> issuers = {ca_->eid_certificate(), ca_->root_certificate()};
+  EXPECT_EQ(CompleteSignature(c, *prepared, *other, issuers, Options()).status().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(c.signatures.empty());
+  // A container whose files changed meanwhile is refused.
+  Container changed = c;
+  changed.files[0].content += " ";
+  EXPECT_EQ(CompleteSignature(changed, *prepared, *value, issuers, Options()).status().code(),
+            Code::kFailedPrecondition);
+  auto name = CompleteSignature(c, *prepared, *value, issuers, Options());
+  ASSERT_TRUE(name.ok()) << name.status().ToString();
+  VerificationReport r = Verify(*WriteContainer(c));
+  ASSERT_EQ(r.signatures.size(), 1u) << r.container_error;
+  EXPECT_EQ(r.verdict, Verdict::kValid) << ReportText(r, "remote");
+  EXPECT_EQ(r.signatures[0].signer_id, "PNOEE-48705120271");
+  EXPECT_EQ(r.signatures[0].profile, "LT");
 }
 
 TEST_F(SignatureTest, TheAuthenticationKeyCannotSign) {
