@@ -7,7 +7,8 @@
 # out of A too (back-channel logout). Then the ID-card (a Web eID token from
 # `riik id webeid`); acting for a company (board seats read through the exchange, the
 # company in the ID token, the service's call for it carrying X-Road-Represented-Party
-# into the message log's evidence); and refusals: a replayed token, a wrong verification code, a
+# into the message log's evidence); remote signing (a container co-signed in the app
+# with PIN2, through the signatures service); and refusals: a replayed token, a wrong verification code, a
 # revoked eID, an unregistered redirect URI, a short state, a missing CSRF token, a
 # wrong client secret, a code used twice.
 source "$(dirname "$0")/lib.sh"
@@ -124,6 +125,41 @@ done
   fail "no evidence of the call for the company: $(cat "$WORK/ev.out")"
 grep -q "\"represented_party\":\"COM/$COMPANY\"" "$WORK/company.json" || fail "the evidence does not name the company acted for"
 pass "acting for a company: board seats read live, the company in the ID token, X-Road-Represented-Party in the evidence"
+
+# --- Remote signing: co-signing a container in the app with PIN2 ---
+# Mari-Liis signs with her card; a service (here the tax board, through the exchange)
+# then asks Jaak-Kristjan to co-sign it in his app: the app sends his signing
+# certificate, the signatures service prepares the signature around it, the app shows
+# the verification code the service shows and signs with PIN2.
+printf 'Income 2026: 41250 EUR\n' >"$WORK/return.txt"
+RIIK_PIN2=01497 "$RIIK" sign --dir "$DIR" --token "$MARI" --in "$WORK/return.txt" --out "$WORK/return.asice" \
+  >"$WORK/sign.out" 2>&1 || fail "riik sign: $(cat "$WORK/sign.out")"
+SIGNING="$(jq -r '.roles["ss-tax"].url' "$E")/r1/EE/GOV/70006317/sign/signing"
+X() { is_curl tax -s -H 'X-Road-Client: EE/GOV/70000349/tax' "$@"; }
+START=$(X -H 'X-Road-UserId: EE38001085718' -H 'Content-Type: application/vnd.etsi.asic-e+zip' \
+  --data-binary @"$WORK/return.asice" "$SIGNING?description=tax%20return%202026")
+SESSION=$(echo "$START" | jq -r .session)
+[ -n "$SESSION" ] && [ "$SESSION" != null ] || fail "no remote signing session: $START"
+RIIK_PIN2=01497 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" >"$WORK/approve.out" 2>&1 &
+APPROVE=$!
+STATE=
+for _ in $(seq 1 150); do
+  STATE=$(X "$SIGNING/$SESSION")
+  echo "$STATE" | jq -e '.state == "signed" or .state == "refused"' >/dev/null && break
+  sleep 0.2
+done
+wait "$APPROVE" || fail "the app did not sign: $(cat "$WORK/approve.out") (the service: $STATE)"
+echo "$STATE" | jq -e '.state == "signed"' >/dev/null || fail "remote signing ended: $STATE"
+grep -q "sent the signing certificate" "$WORK/approve.out" || fail "the app sent no certificate: $(cat "$WORK/approve.out")"
+grep -q "asks you to sign tax return 2026" "$WORK/approve.out" || fail "the app did not say what is signed"
+grep -q "Verification code: $(echo "$STATE" | jq -r .verification_code)" "$WORK/approve.out" ||
+  fail "the app and the service show different verification codes: $STATE / $(cat "$WORK/approve.out")"
+X -o "$WORK/cosigned.asice" "$SIGNING/$SESSION/container"
+"$RIIK" verify --dir "$DIR" --json "$WORK/cosigned.asice" >"$WORK/verify.json" || fail "the co-signed container: $(cat "$WORK/verify.json")"
+jq -e '.verdict == "VALID" and (.signatures | length) == 2 and .signatures[1].signer_id == "PNOEE-38001085718"' \
+  "$WORK/verify.json" >/dev/null || fail "the co-signed container's report: $(cat "$WORK/verify.json")"
+[ "$(X -o /dev/null -w '%{http_code}' "$SIGNING/not-a-session")" = 404 ] || fail "an unknown signing session was not 404"
+pass "remote signing: the app gave the certificate, showed the service's code, signed with PIN2; the container verifies"
 
 # --- Refusals ---
 rm -f "$WORK/jar"

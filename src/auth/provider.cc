@@ -306,7 +306,7 @@ std::vector<AppRequestView> Provider::AppPending(std::string_view subject) {
   std::lock_guard lock(state_->mu);
   for (const auto& [id, a] : state_->app_requests) {
     if (a.person_code == code && !a.answered && a.expires > now) {
-      out.push_back({a.id, a.hash, "authentication", a.client_name, a.expires});
+      out.push_back({a.id, a.hash, a.purpose, a.description, a.client_name, a.expires});
     }
   }
   return out;
@@ -327,6 +327,7 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     auto r = state_->requests.find(a.request_id);
     if (r != state_->requests.end()) client_id = r->second.client.id;
   }
+  if (!a.signing.empty()) return AnswerSigning(a, answer);
   Checked<Person> person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kAuthentication, trust_);
   std::vector<impl::Waiter> woken;
   AppProgress progress;
@@ -362,6 +363,10 @@ Status Provider::DeclineApp(const std::string& app_request_id) {
     auto it = state_->app_requests.find(app_request_id);
     if (it == state_->app_requests.end() || it->second.answered) return NotFound("no such request waits in the app");
     it->second.answered = true;
+    if (auto session = state_->signing.find(it->second.signing); session != state_->signing.end()) {
+      session->second.progress.state = SigningProgress::State::kRefused;
+      session->second.progress.refusal = Refusal::kUserCancel;
+    }
     auto r = state_->requests.find(it->second.request_id);
     if (r != state_->requests.end()) r->second.progress = progress;
     woken = state_->TakeWaiters(it->second.request_id);

@@ -43,6 +43,7 @@ struct ProviderOptions {
   std::chrono::seconds session_absolute{12 * 3600};
   std::chrono::seconds challenge_lifetime{300};
   std::chrono::seconds app_request_lifetime{120};
+  std::chrono::seconds signing_lifetime{300};      // a remote signing session, from start to signature
   std::chrono::seconds request_lifetime{30 * 60};  // an unfinished sign-in page
   int failures_per_person = 5;                     // within failure_window
   int failures_per_client = 200;
@@ -99,8 +100,9 @@ struct LoginView {
 // A request waiting in the citizen's app.
 struct AppRequestView {
   std::string id;
-  std::string hash;     // the bytes to sign (SHA-384 size)
-  std::string purpose;  // "authentication" or "signing"
+  std::string hash;         // the bytes to sign (SHA-384 size); empty for "signing-certificate"
+  std::string purpose;      // "authentication", "signing-certificate" (send the signing certificate) or "signing"
+  std::string description;  // for signing: what is signed, in the service's words
   std::string client_name;
   UnixMicros expires_at = 0;
 };
@@ -111,6 +113,25 @@ struct AppProgress {
   std::string redirect;                  // kDone
   Refusal refusal = Refusal::kInternal;  // kRefused
 };
+
+// Remote signing (Smart-ID's model for signatures): a service asks a person to sign; the
+// app first sends the person's signing certificate (public: no PIN), the service
+// prepares the signature around it and hands over the digest, the service shows the
+// verification code, and the app signs the digest with PIN2.
+struct SigningProgress {
+  enum class State {
+    kWaitingForCertificate,  // in the app
+    kCertificate,            // the certificate is here: the service gives the digest
+    kWaitingForSignature,    // in the app, PIN2
+    kSigned,
+    kRefused
+  } state = State::kWaitingForCertificate;
+  std::string certificate_der;           // from kCertificate on
+  std::string verification_code;         // from kWaitingForSignature on
+  std::string signature;                 // kSigned: r‖s of the digest by the certificate's key
+  Refusal refusal = Refusal::kInternal;  // kRefused
+};
+std::string_view SigningStateName(SigningProgress::State state);
 
 struct TokenRequest {
   ClientCredentials credentials;
@@ -134,6 +155,10 @@ struct LogoutOutcome {
   std::string redirect;  // the client's post-logout URI with state; empty: show "signed out"
   std::vector<LogoutNotice> notices;
 };
+
+namespace impl {
+struct AppRequest;
+}
 
 class Provider {
  public:
@@ -184,6 +209,19 @@ class Provider {
   Result<std::vector<LegalPerson>> Mandates(const std::string& request_id, const std::string& browser);
   Result<Redirect> Represent(const std::string& request_id, const std::string& browser, std::string_view registry_code);
 
+  // Remote signing for `client` (authenticated: AuthenticateClient): a session asking
+  // the person of `personal_code` to sign what `description` names; its id.
+  // InvalidArgument for a code that is not valid; ResourceExhausted when too many wait.
+  Result<std::string> StartSigning(const Client& client, std::string_view personal_code, std::string description);
+  // The digest to sign (kAppHashBytes), once the certificate is here; the verification
+  // code to show. FailedPrecondition in any other state.
+  Result<std::string> SetSigningDigest(const std::string& session, const std::string& client_id,
+                                       std::string_view digest);
+  // Where the session stands; NotFound for another client's or an unknown session.
+  Result<SigningProgress> Signing(const std::string& session, const std::string& client_id);
+  // The client of a request to the signing API, authenticated as at the token endpoint.
+  Result<Client> AuthenticateClient(const ClientCredentials& credentials);
+
   // The token endpoint.
   std::variant<Json, TokenError> Token(const TokenRequest& request);
   // The userinfo endpoint: the claims for an access token.
@@ -205,6 +243,8 @@ class Provider {
   struct State;
   // The person's pseudonym in logs and rate limits: a keyed hash of the personal code.
   std::string Pseudonym(std::string_view code) const;
+  // The app's answer to a remote signing session's request (provider_signing.cc).
+  Checked<bool> AnswerSigning(const impl::AppRequest& request, const AppAnswer& answer);
   // Counts a failed sign-in against the client and the person, and logs it.
   void Refuse(const std::string& client, Method method, const Refused& refused, std::string_view code);
   Result<std::string> MintIdToken(const Client& client, const std::string& sid, const std::string& nonce,

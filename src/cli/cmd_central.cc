@@ -169,8 +169,8 @@ void AddSignInClientCommand(CLI::App* central, int& exit_code) {
   AddDirOptions(cmd, *s);
   cmd->add_option("--client-id", *id, "The subsystem, INSTANCE/CLASS/CODE/SUBSYSTEM: its client_id")->required();
   cmd->add_option("--name", c->name, "The service's name, shown to the person signing in")->required();
-  cmd->add_option("--redirect-uri", c->redirect_uris, "Where codes may be sent (exact match; repeat for several)")
-      ->required();
+  cmd->add_option("--redirect-uri", c->redirect_uris,
+                  "Where codes may be sent (exact match; repeat for several); none: a client of the signing API only");
   cmd->add_option("--post-logout-uri", c->post_logout_redirect_uris, "Where the browser may go after signing out");
   cmd->add_option("--backchannel-logout-uri", c->backchannel_logout_uri,
                   "Where logout tokens are posted when the person signs out anywhere");

@@ -64,12 +64,30 @@ struct ApproveOptions {
 // Answers one waiting request; prints what the person would see on the phone.
 Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& request, const ApproveOptions& o) {
   std::string id = StringOr(request, "id");
+  std::string what = StringOr(request, "description");
+  if (StringOr(request, "purpose") == "signing-certificate") {
+    // A signature's first step: the signing certificate (public; no PIN), so that the
+    // service can prepare the document's signature around it.
+    std::printf("%s asks for your signing certificate to prepare a signature%s.\n",
+                StringOr(request, "service").c_str(), what.empty() ? "" : (" of " + what).c_str());
+    Json answer = o.decline ? Json{{"decline", true}} : Json::object();
+    if (!o.decline) {
+      ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(EidKey::kSigning));
+      answer["certificate"] = Base64Encode(CertificateDer(cert.get()));
+    }
+    ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
+    if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
+    std::printf("%s\n", o.decline ? "declined" : "sent the signing certificate");
+    std::fflush(stdout);
+    return OkStatus();
+  }
   ASSIGN_OR_RETURN(std::string hash, Base64Decode(StringOr(request, "hash")));
   if (hash.size() != auth::kAppHashBytes) return DataLoss("the service sent a hash of the wrong size");
   std::string code = auth::VerificationCode(hash);
   bool signing = StringOr(request, "purpose") == "signing";
   std::printf("%s asks you to %s.\nVerification code: %s\n", StringOr(request, "service").c_str(),
-              signing ? "sign a document" : "sign in", code.c_str());
+              signing ? ("sign " + (what.empty() ? std::string("a document") : what)).c_str() : "sign in",
+              code.c_str());
   std::fflush(stdout);
   if (!o.expect_code.empty() && o.expect_code != code) {
     (void)http.PostJson("/app/v1/requests/" + id, Json{{"decline", true}});
@@ -111,7 +129,12 @@ Status Approve(const ApproveOptions& o) {
     if (r.status != 200) return Unavailable("the sign-in service answered " + std::to_string(r.status));
     ASSIGN_OR_RETURN(Json body, ParseJson(r.body));
     if (body.contains("requests") && body["requests"].is_array() && !body["requests"].empty()) {
-      return AnswerRequest(*token, *http, body["requests"][0], o);
+      const Json& request = body["requests"][0];
+      RETURN_IF_ERROR(AnswerRequest(*token, *http, request, o));
+      // After the certificate, the signature itself comes: wait on for it.
+      if (StringOr(request, "purpose") != "signing-certificate" || o.decline) return OkStatus();
+      deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
+      continue;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       return NotFound("nothing waits for " + person.given_name + " " + person.family_name + " at " + o.url);
@@ -136,7 +159,8 @@ void AddApprove(CLI::App* id, int& exit_code) {
       "Like the app on a phone: waits for a request for this eID's holder, shows the service\n"
       "and the verification code (compare it with the one in the browser), then signs the\n"
       "request's hash with PIN1 (sign-in) or PIN2 (a signature), from $RIIK_PIN1/$RIIK_PIN2 or\n"
-      "asked for. Example:\n"
+      "asked for. A signature comes in two steps: first the signing certificate is sent (no\n"
+      "PIN), then the document's digest is signed with PIN2. Example:\n"
       "  RIIK_PIN1=0090 riik id approve --token riik-data/citizens/38001085718 \\\n"
       "      --auth https://127.0.0.1:7005 --ca riik-data/trust/root.pem");
   cmd->callback([o, &exit_code] {

@@ -61,6 +61,9 @@ constexpr DemoGrant kDemoGrants[] = {
     // The tax board accepts signed returns only through the validation service.
     {"EE/GOV/70006317/sign/validate", "EE/GOV/70000349/tax", "POST"},
     {"EE/GOV/70006317/sign/validations", "EE/GOV/70000349/tax"},
+    // The tax board asks a person to sign their return in the app (remote signing).
+    {"EE/GOV/70006317/sign/signing", "EE/GOV/70000349/tax", "POST"},
+    {"EE/GOV/70006317/sign/signing", "EE/GOV/70000349/tax"},
 };
 
 Status SeedRegistry(const std::string& dir) {
@@ -92,8 +95,10 @@ Status SeedRegistry(const std::string& dir) {
   }
   RETURN_IF_ERROR(added(registry->AddService(exchange::ServiceId{sign, "validate"},
                                              "verifies an ASiC-E container and records the validation")));
-  return added(
-      registry->AddService(exchange::ServiceId{sign, "validations"}, "a container's validation records, with proofs"));
+  RETURN_IF_ERROR(added(
+      registry->AddService(exchange::ServiceId{sign, "validations"}, "a container's validation records, with proofs")));
+  return added(registry->AddService(exchange::ServiceId{sign, "signing"},
+                                    "a person signs a container in their app, with PIN2 (remote signing)"));
 }
 
 }  // namespace
@@ -185,6 +190,8 @@ Result<std::vector<int>> FreePorts(size_t count) {
 }
 
 }  // namespace
+
+std::string SigningClientSecretFile(const std::string& dir) { return dir + "/sign/signing-client.secret"; }
 
 std::string ExchangeClientCertificate(const std::string& dir, const std::string& role) {
   return dir + "/" + node::RoleStoreName(role) + "/exchange";
@@ -372,6 +379,10 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                      {"signing_key", ss_dir + "/signing.key"},
                      {"key_passphrase_file", passphrase_file},
                      {"trust_root", dir + "/trust/root.pem"},
+                     {"eid_ca", dir + "/trust/eid.pem"},
+                     // Remote signing: a client of the sign-in service's signing API.
+                     {"signing_client_secret_file", SigningClientSecretFile(dir)},
+                     {"auth_url", "https://" + local(ports.auth)},  // starts after this role
                      {"workers", "1"}};
     roles.push_back(std::move(sign));
     std::map<std::string, std::string> clients;
@@ -382,7 +393,7 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     }
     ASSIGN_OR_RETURN(node::RoleConfig ss,
                      MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central}, kSignSubsystem,
-                                  ports.sign, sign_dir + "/tls.pem", {"validate", "validations"}, clients));
+                                  ports.sign, sign_dir + "/tls.pem", {"validate", "validations", "signing"}, clients));
     server_roles[kSignSubsystem] = role_name;
     roles.push_back(std::move(ss));
   }
@@ -395,7 +406,9 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                      store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, store_name), store_name}));
     ASSIGN_OR_RETURN(auto rights, exchange::AccessRights::Open(*ss_store));
     bool granted = false;
-    for (const auto& existing : rights->List(&service)) granted = granted || existing.client == client;
+    for (const auto& existing : rights->List(&service)) {
+      granted = granted || (existing.client == client && existing.method == g.method);
+    }
     if (!granted) RETURN_IF_ERROR(rights->Grant(exchange::AccessGrant{service, client, g.method, "", 0}));
   }
   return roles;

@@ -82,6 +82,8 @@ struct ExchangeClientRole {
 };
 inline constexpr ExchangeClientRole kSignMemberClients[] = {
     {kSignInSubsystem, "auth"}, {kDemoServiceA, "rp-a"}, {kDemoServiceB, "rp-b"}};
+// The validation service's secret as a client of the sign-in service's signing API.
+std::string SigningClientSecretFile(const std::string& dir);
 // The certificate (base path: .pem, .key) `role` calls its security server with.
 std::string ExchangeClientCertificate(const std::string& dir, const std::string& role);
 

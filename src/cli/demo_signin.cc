@@ -67,6 +67,19 @@ Result<std::vector<node::RoleConfig>> PrepareDemoSignIn(CaAccess& ca, const std:
   ASSIGN_OR_RETURN(auto store,
                    store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "central"), "central"}));
   ASSIGN_OR_RETURN(auto central, exchange::CentralRegistry::Open(*store, "EE"));
+  // The validation service asks people to sign in their app: a client of the signing
+  // API alone (no redirect URI: it signs no one in).
+  {
+    ASSIGN_OR_RETURN(std::string secret, node::LoadOrCreateToken(SigningClientSecretFile(dir)));
+    ASSIGN_OR_RETURN(exchange::ClientId id, exchange::ParseClientId(kSignSubsystem));
+    exchange::SignInClient c;
+    c.id = id;
+    c.name = "Signatures service";
+    c.auth_method = "client_secret_basic";
+    c.secret_sha256 = DigestHex(Sha256(secret));
+    c.id_token_alg = "ES256";
+    RETURN_IF_ERROR(central->PutSignInClient(c));
+  }
   int rp_ports[] = {ports.rp_a, ports.rp_b};
   for (size_t i = 0; i < std::size(kDemoServices); ++i) {
     const DemoService& s = kDemoServices[i];

@@ -115,7 +115,7 @@ Status CheckRedirectUri(std::string_view field, const std::string& uri) {
 
 Status SignInClient::Check() const {
   if (name.empty() || name.size() > 255) return InvalidArgument("a sign-in client needs a name of 1 to 255 bytes");
-  if (redirect_uris.empty()) return InvalidArgument("a sign-in client needs at least one redirect URI");
+  // No redirect URI: a client that signs no one in and uses only the signing API.
   for (const auto& uri : redirect_uris) RETURN_IF_ERROR(CheckRedirectUri("redirect_uri", uri));
   for (const auto& uri : post_logout_redirect_uris) RETURN_IF_ERROR(CheckRedirectUri("post_logout_redirect_uri", uri));
   if (!backchannel_logout_uri.empty())

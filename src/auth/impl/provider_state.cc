@@ -149,10 +149,14 @@ std::vector<impl::Waiter> Provider::State::Sweep(UnixMicros now, const ProviderO
     it = now - it->second.created > Micros(o.request_lifetime) ? requests.erase(it) : std::next(it);
   }
   for (auto it = app_requests.begin(); it != app_requests.end();) {
-    it =
-        it->second.expires <= now || !requests.contains(it->second.request_id) ? app_requests.erase(it) : std::next(it);
+    bool orphan =
+        it->second.signing.empty() ? !requests.contains(it->second.request_id) : !signing.contains(it->second.signing);
+    it = it->second.expires <= now || orphan ? app_requests.erase(it) : std::next(it);
   }
   for (auto it = codes.begin(); it != codes.end();) it = it->second.expires <= now ? codes.erase(it) : std::next(it);
+  for (auto it = signing.begin(); it != signing.end();) {
+    it = it->second.expires <= now ? signing.erase(it) : std::next(it);
+  }
   for (auto* grants : {&access, &refresh}) {
     for (auto g = grants->begin(); g != grants->end();) g = g->second.expires <= now ? grants->erase(g) : std::next(g);
   }

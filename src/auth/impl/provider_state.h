@@ -47,8 +47,19 @@ struct PendingRequest {
 
 struct AppRequest {
   std::string id, request_id, person_code, hash, client_name;
+  std::string purpose = "authentication";  // or "signing-certificate", "signing"
+  std::string signing;                     // the signing session's id (request_id is empty then)
+  std::string description;                 // for signing: what is signed
   UnixMicros expires = 0;
   bool answered = false;
+};
+
+struct SigningSession {
+  std::string id, client_id, client_name, person_code, description;
+  SigningProgress progress;
+  std::string digest;
+  std::string app_request;  // the current request in the app
+  UnixMicros expires = 0;
 };
 
 struct Session {
@@ -89,6 +100,7 @@ struct Provider::State {
   std::map<std::string, impl::CodeGrant> codes;
   std::map<std::string, impl::TokenGrant> access, refresh;
   std::multimap<std::string, impl::Waiter> waiters;  // by request id
+  std::map<std::string, impl::SigningSession> signing;
 
   // The browser's session if it has not timed out (idle or absolute).
   impl::Session* LiveSession(const std::string& browser, UnixMicros now, const ProviderOptions& o);

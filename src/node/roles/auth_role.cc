@@ -630,12 +630,16 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
     Json list = Json::array();
     for (const auto& a : s->provider().AppPending(req.QueryParam("subject"))) {
-      list.push_back({{"id", a.id},
-                      {"hash", Base64Encode(a.hash)},
-                      {"hash_algorithm", "SHA-384"},
-                      {"purpose", a.purpose},
-                      {"service", a.client_name},
-                      {"expires_at", FormatRfc3339(a.expires_at)}});
+      Json entry = {{"id", a.id},
+                    {"purpose", a.purpose},
+                    {"service", a.client_name},
+                    {"expires_at", FormatRfc3339(a.expires_at)}};
+      if (!a.hash.empty()) {
+        entry["hash"] = Base64Encode(a.hash);
+        entry["hash_algorithm"] = "SHA-384";
+      }
+      if (!a.description.empty()) entry["description"] = a.description;
+      list.push_back(std::move(entry));
     }
     HttpResponse r = net::JsonResponse(Json{{"requests", list}});
     SecurityHeaders(r);
@@ -655,9 +659,10 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           Status st = s->provider().DeclineApp(id);
           return respond(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
         }
+        // A signature request's first step asks for the signing certificate alone.
         auto cert = Base64Decode(StringOr(*body, "certificate"));
         auto sig = Base64Decode(StringOr(*body, "signature"));
-        if (!cert.ok() || !sig.ok() || cert->empty() || sig->empty()) {
+        if (!cert.ok() || !sig.ok() || cert->empty()) {
           return respond(net::JsonError(400, "invalid_argument", "give certificate and signature, both base64"));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
@@ -671,6 +676,63 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         });
       },
       "application/json");
+}
+
+// The signing API: a registered service (client_secret_basic or private_key_jwt, as at
+// the token endpoint) asks a person to sign through their app (docs/signin.md).
+void AddSigningRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
+  using Handler = HttpResponse (*)(AuthService&, const auth::Client&, const HttpRequest&, const Json& body);
+  auto route = [&router, weak](const char* path, Handler handle) {
+    router.Add(
+        "POST", path,
+        [weak, handle](const HttpRequest& req) {
+          auto s = weak.lock();
+          if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+          auto body = net::ParseJsonBody(req, JsonLimits{64 * 1024, 4});
+          if (!body.ok() || !body->is_object()) {
+            return OAuthJson(400, "invalid_request", "the request is a JSON object");
+          }
+          auto client = s->provider().AuthenticateClient(
+              {std::string(req.headers.Get("Authorization")), StringOr(*body, "client_id"),
+               StringOr(*body, "client_assertion_type"), StringOr(*body, "client_assertion")});
+          if (!client.ok()) {
+            HttpResponse r = OAuthJson(401, "invalid_client", client.status().message());
+            r.headers.Set("WWW-Authenticate", "Basic realm=\"riik\"");
+            return r;
+          }
+          HttpResponse r = handle(*s, *client, req, *body);
+          SecurityHeaders(r);
+          return r;
+        },
+        "application/json");
+  };
+  route("/signing/v1/sessions", [](AuthService& s, const auth::Client& client, const HttpRequest&, const Json& body) {
+    auto id = s.provider().StartSigning(client, StringOr(body, "personal_code"), StringOr(body, "description"));
+    if (!id.ok()) return net::ErrorResponse(id.status());
+    return net::JsonResponse(Json{{"session", *id}}, 201);
+  });
+  route("/signing/v1/sessions/{id}/digest",
+        [](AuthService& s, const auth::Client& client, const HttpRequest& req, const Json& body) {
+          auto digest = Base64Decode(StringOr(body, "digest"));
+          if (!digest.ok()) return net::JsonError(400, "invalid_argument", "digest: base64 of the 48 bytes to sign");
+          auto code = s.provider().SetSigningDigest(std::string(req.Param("id")), client.id, *digest);
+          if (!code.ok()) return net::ErrorResponse(code.status());
+          return net::JsonResponse(Json{{"verification_code", *code}});
+        });
+  route("/signing/v1/sessions/{id}/status",
+        [](AuthService& s, const auth::Client& client, const HttpRequest& req, const Json&) {
+          auto p = s.provider().Signing(std::string(req.Param("id")), client.id);
+          if (!p.ok()) return net::ErrorResponse(p.status());
+          Json out = {{"state", auth::SigningStateName(p->state)}};
+          if (!p->certificate_der.empty()) out["certificate"] = Base64Encode(p->certificate_der);
+          if (!p->verification_code.empty()) out["verification_code"] = p->verification_code;
+          if (!p->signature.empty()) out["signature"] = Base64Encode(p->signature);
+          if (p->state == auth::SigningProgress::State::kRefused) {
+            out["reason"] = auth::RefusalName(p->refusal);
+            out["message"] = auth::RefusalMessage(p->refusal, "en");
+          }
+          return net::JsonResponse(out);
+        });
 }
 
 void AddStaticRoutes(net::Router& router) {
@@ -695,6 +757,7 @@ Result<std::shared_ptr<RoleService>> AddAuthRoutes(Node&, const RoleConfig&, net
   AddIdCardRoutes(router, s);
   AddTokenRoutes(router, s);
   AddAppRoutes(router, s);
+  AddSigningRoutes(router, s);
   AddStaticRoutes(router);
   return std::shared_ptr<RoleService>(s);
 }

@@ -7,15 +7,19 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/file.h"
 #include "core/thread_pool.h"
 #include "crypto/json_fields.h"
 #include "crypto/sha256.h"
 #include "node/node.h"
 #include "node/role_keys.h"
+#include "node/roles/remote_signing.h"
 #include "sign/manifest.h"
 #include "sign/report.h"
 #include "sign/trust_anchors.h"
 #include "sign/verify.h"
+#include "trust/http_ocsp.h"
+#include "trust/http_timestamper.h"
 #include "validation/validation_record.h"
 
 namespace riik::node {
@@ -114,6 +118,37 @@ class SignService : public RoleService {
     });
   }
 
+  // Remote signing (remote_signing.h), when the service is a client of the signing API.
+  void set_remote(std::unique_ptr<RemoteSigning> remote) { remote_ = std::move(remote); }
+  bool remote() const { return remote_ != nullptr; }
+  void StartSigning(net::HttpRequest&& req, net::Responder responder) {
+    auto respond = std::make_shared<net::Responder>(std::move(responder));
+    auto request = std::make_shared<net::HttpRequest>(std::move(req));
+    workers_.Submit([this, request, respond] {
+      const net::HttpRequest& r = *request;
+      auto started = remote_->Start(std::string(r.headers.Get("X-Road-Client")),
+                                    std::string(r.headers.Get("X-Road-UserId")), r.QueryParam("description"), r.body);
+      (*respond)(started.ok() ? net::JsonResponse(*started, 201) : net::ErrorResponse(started.status()));
+    });
+  }
+  void PollSigning(net::HttpRequest&& req, net::Responder responder) {
+    auto respond = std::make_shared<net::Responder>(std::move(responder));
+    workers_.Submit([this, caller = std::string(req.headers.Get("X-Road-Client")),
+                     session = std::string(req.Param("session")), respond] {
+      auto state = remote_->Poll(caller, session);
+      (*respond)(state.ok() ? net::JsonResponse(*state) : net::ErrorResponse(state.status()));
+    });
+  }
+  net::HttpResponse SignedContainer(const net::HttpRequest& req) {
+    auto bytes =
+        remote_->SignedContainer(std::string(req.headers.Get("X-Road-Client")), std::string(req.Param("session")));
+    if (!bytes.ok()) return net::ErrorResponse(bytes.status());
+    net::HttpResponse r;
+    r.body = std::move(*bytes);
+    r.content_type = std::string(sign::kAsicMediaType);
+    return r;
+  }
+
   void Validations(net::HttpRequest&& req, net::Responder responder) {
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, key = std::string(req.Param("sha256")), respond] {
@@ -135,8 +170,43 @@ class SignService : public RoleService {
   size_t max_bytes_;
   const int max_waiting_;  // validations queued or running at once (4 per worker)
   std::atomic<int> waiting_{0};
+  std::unique_ptr<RemoteSigning> remote_;
   ThreadPool workers_;  // verifications are CPU work: never on the network threads
 };
+
+// Remote signing's options from the role's settings: the signing API's client secret
+// (signing_client_secret_file; none: no remote signing), the sign-in service (auth_url,
+// or the auth role of this process), the eID CA (eid_ca), the TSA and OCSP (tsa_url and
+// ocsp_url, or the trust role of this process).
+Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleConfig& role,
+                                                         const std::string& subsystem) {
+  std::string secret_file = role.Setting("signing_client_secret_file");
+  if (secret_file.empty()) return std::unique_ptr<RemoteSigning>();
+  ASSIGN_OR_RETURN(std::string secret_text, ReadSecretFile(secret_file));
+  std::string auth_url = role.Setting("auth_url"), tsa_url = role.Setting("tsa_url"),
+              ocsp_url = role.Setting("ocsp_url");
+  for (const auto& r : node.roles()) {
+    if (auth_url.empty() && r.kind == "auth") auth_url = r.url;
+    if (tsa_url.empty() && r.kind == "trust") tsa_url = r.url + "/tsa";
+    if (ocsp_url.empty() && r.kind == "trust") ocsp_url = r.url + "/ocsp";
+  }
+  if (auth_url.empty() || tsa_url.empty() || ocsp_url.empty()) {
+    return InvalidArgument("remote signing needs auth_url, tsa_url and ocsp_url (or auth and trust roles here)");
+  }
+  ASSIGN_OR_RETURN(std::string trust_root, role.Required("trust_root", "the state root certificate"));
+  ASSIGN_OR_RETURN(std::string eid_ca, role.Required("eid_ca", "the citizens' eID CA certificate (PEM)"));
+  RemoteSigningOptions o;
+  net::ClientOptions tls{.ca_file = trust_root, .timeout = std::chrono::seconds(10)};
+  ASSIGN_OR_RETURN(o.client, auth::SigningClient::Create(auth_url, tls, role.Setting("signing_client_id", subsystem),
+                                                         secret_text.substr(0, secret_text.find('\n'))));
+  ASSIGN_OR_RETURN(o.issuers, ReadChain(eid_ca));
+  o.sign.timestamp = trust::HttpTimestamper([tsa_url] { return tsa_url; }, tls);
+  o.sign.ocsp = [ocsp_url](std::string_view request) { return trust::PostOcspRequest(ocsp_url, request); };
+  ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
+  o.root = std::move(roots[0]);
+  o.sign.trust_root = o.root.get();
+  return std::make_unique<RemoteSigning>(std::move(o));
+}
 
 }  // namespace
 
@@ -176,7 +246,24 @@ Result<std::shared_ptr<RoleService>> AddSignRoutes(Node& node, const RoleConfig&
                             "the validation service answers only its security server; call it through the exchange");
     });
   }
+  ASSIGN_OR_RETURN(auto remote, OpenRemoteSigning(node, role, subsystem));
+  service->set_remote(std::move(remote));
   std::weak_ptr<SignService> weak = service;
+  if (service->remote()) {
+    router.AddAsync(
+        "POST", "/signing",
+        [weak](net::HttpRequest&& req, net::Responder respond) {
+          if (auto s = weak.lock()) s->StartSigning(std::move(req), std::move(respond));
+        },
+        std::string(sign::kAsicMediaType));
+    router.AddAsync("GET", "/signing/{session}", [weak](net::HttpRequest&& req, net::Responder respond) {
+      if (auto s = weak.lock()) s->PollSigning(std::move(req), std::move(respond));
+    });
+    router.Add("GET", "/signing/{session}/container", [weak](const net::HttpRequest& req) {
+      auto s = weak.lock();
+      return s ? s->SignedContainer(req) : net::JsonError(503, "unavailable", "the service is stopping");
+    });
+  }
   router.AddAsync(
       "POST", "/validate",
       [weak](net::HttpRequest&& req, net::Responder respond) {

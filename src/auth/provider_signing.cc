@@ -1,0 +1,193 @@
+// Remote signing through the citizen's app (provider.h): a registered service asks a
+// person to sign; the app sends their signing certificate, then signs the digest the
+// service prepared around it with PIN2.
+#include <nlohmann/json.hpp>
+
+#include "auth/impl/provider_state.h"
+#include "auth/provider.h"
+#include "crypto/random.h"
+#include "crypto/x509.h"
+#include "identity/personal_code.h"
+
+namespace riik::auth {
+namespace {
+
+constexpr size_t kMaxSigningSessions = 10'000;
+constexpr size_t kMaxDescriptionBytes = 200;
+constexpr size_t kMaxOpenPerPerson = 3;
+
+int64_t MicrosOf(std::chrono::seconds s) { return s.count() * 1'000'000; }
+
+bool PlainDescription(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return !s.empty() && s.size() <= kMaxDescriptionBytes;
+}
+
+// The request in the person's app for a step of session `s`.
+impl::AppRequest SigningStep(const impl::SigningSession& s, std::string id, std::string purpose, std::string hash,
+                             UnixMicros expires) {
+  impl::AppRequest a;
+  a.id = std::move(id);
+  a.signing = s.id;
+  a.person_code = s.person_code;
+  a.client_name = s.client_name;
+  a.description = s.description;
+  a.purpose = std::move(purpose);
+  a.hash = std::move(hash);
+  a.expires = std::min(s.expires, expires);
+  return a;
+}
+
+}  // namespace
+
+std::string_view SigningStateName(SigningProgress::State state) {
+  switch (state) {
+    case SigningProgress::State::kWaitingForCertificate:
+      return "waiting_for_certificate";
+    case SigningProgress::State::kCertificate:
+      return "certificate";
+    case SigningProgress::State::kWaitingForSignature:
+      return "waiting_for_signature";
+    case SigningProgress::State::kSigned:
+      return "signed";
+    case SigningProgress::State::kRefused:
+      return "refused";
+  }
+  return "refused";
+}
+
+Result<Client> Provider::AuthenticateClient(const ClientCredentials& credentials) {
+  auto client = authenticator_.Authenticate(credentials);
+  if (!client.ok() && !credentials.client_id.empty()) client_failures_.RecordFailure(credentials.client_id);
+  return client;
+}
+
+Result<std::string> Provider::StartSigning(const Client& client, std::string_view personal_code,
+                                           std::string description) {
+  ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Parse(personal_code));
+  if (!PlainDescription(description)) {
+    return InvalidArgument("the description says what is signed in 1 to " + std::to_string(kMaxDescriptionBytes) +
+                           " bytes without control characters");
+  }
+  ASSIGN_OR_RETURN(std::string id, RandomToken(24));
+  ASSIGN_OR_RETURN(std::string app_id, RandomToken(24));
+  UnixMicros now = options_.clock();
+  std::lock_guard lock(state_->mu);
+  if (state_->signing.size() >= kMaxSigningSessions || state_->app_requests.size() >= impl::kMaxPendingRequests) {
+    return ResourceExhausted("too many signatures in progress; try again shortly");
+  }
+  // A person's app is not to be flooded: a few open requests at a time.
+  size_t open = 0;
+  for (const auto& [sid, other] : state_->signing) {
+    open += other.person_code == code.code && other.expires > now &&
+            other.progress.state != SigningProgress::State::kSigned &&
+            other.progress.state != SigningProgress::State::kRefused;
+  }
+  if (open >= kMaxOpenPerPerson) {
+    return ResourceExhausted("this person has " + std::to_string(open) + " signatures waiting already");
+  }
+  impl::SigningSession s;
+  s.id = id;
+  s.client_id = client.id;
+  s.client_name = client.name;
+  s.person_code = code.code;
+  s.description = description;
+  s.expires = now + MicrosOf(options_.signing_lifetime);
+  impl::AppRequest a = SigningStep(s, app_id, "signing-certificate", "", now + MicrosOf(options_.app_request_lifetime));
+  s.app_request = app_id;
+  state_->app_requests[app_id] = std::move(a);
+  state_->signing[id] = std::move(s);
+  return id;
+}
+
+Result<std::string> Provider::SetSigningDigest(const std::string& session, const std::string& client_id,
+                                               std::string_view digest) {
+  if (digest.size() != kAppHashBytes) {
+    return InvalidArgument("the digest to sign is " + std::to_string(kAppHashBytes) + " bytes (SHA-384)");
+  }
+  ASSIGN_OR_RETURN(std::string app_id, RandomToken(24));
+  UnixMicros now = options_.clock();
+  std::lock_guard lock(state_->mu);
+  auto it = state_->signing.find(session);
+  if (it == state_->signing.end() || it->second.client_id != client_id || it->second.expires <= now) {
+    return NotFound("no such signing session");
+  }
+  impl::SigningSession& s = it->second;
+  if (s.progress.state != SigningProgress::State::kCertificate) {
+    return FailedPrecondition("the session is " + std::string(SigningStateName(s.progress.state)) +
+                              ": a digest is given once, after the certificate");
+  }
+  impl::AppRequest a =
+      SigningStep(s, app_id, "signing", std::string(digest), now + MicrosOf(options_.app_request_lifetime));
+  s.digest = a.hash;
+  s.app_request = app_id;
+  s.progress.state = SigningProgress::State::kWaitingForSignature;
+  s.progress.verification_code = VerificationCode(a.hash);
+  state_->app_requests[app_id] = std::move(a);
+  return s.progress.verification_code;
+}
+
+Result<SigningProgress> Provider::Signing(const std::string& session, const std::string& client_id) {
+  std::lock_guard lock(state_->mu);
+  auto it = state_->signing.find(session);
+  if (it == state_->signing.end() || it->second.client_id != client_id) return NotFound("no such signing session");
+  SigningProgress p = it->second.progress;
+  if (it->second.expires <= options_.clock() && p.state != SigningProgress::State::kSigned &&
+      p.state != SigningProgress::State::kRefused) {
+    p.state = SigningProgress::State::kRefused;
+    p.refusal = Refusal::kTimedOut;
+  }
+  return p;
+}
+
+Checked<bool> Provider::AnswerSigning(const impl::AppRequest& a, const AppAnswer& answer) {
+  Checked<Person> person = Refused{Refusal::kInternal, ""};
+  std::string certificate;  // the one the session holds, for the signature step
+  {
+    std::lock_guard lock(state_->mu);
+    auto it = state_->signing.find(a.signing);
+    if (it == state_->signing.end() || it->second.app_request != a.id) {
+      return Refused{Refusal::kTimedOut, "the signing session ended meanwhile"};
+    }
+    certificate = it->second.progress.certificate_der;
+  }
+  if (a.purpose == "signing-certificate") {
+    // The certificate alone: a signing certificate of this person, valid, good by OCSP.
+    auto cert = trust_.ParseCertificate(answer.certificate_der);
+    if (!cert.ok()) {
+      person = Refused{Refusal::kMalformedToken, "the app's certificate: " + cert.status().message()};
+    } else {
+      person = CheckEidCertificate(cert->get(), CertPurpose::kSigning, trust_);
+      if (Passed(person) && std::get<Person>(person).code != a.person_code) {
+        person = Refused{Refusal::kPersonMismatch, "the app answered with another person's certificate"};
+      }
+    }
+  } else if (answer.certificate_der != certificate) {
+    person = Refused{Refusal::kPersonMismatch, "the app signed with another certificate than it gave"};
+  } else {
+    person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kSigning, trust_);
+  }
+  std::lock_guard lock(state_->mu);
+  auto it = state_->signing.find(a.signing);
+  if (it == state_->signing.end() || it->second.app_request != a.id) {
+    return Refused{Refusal::kTimedOut, "the signing session ended meanwhile"};
+  }
+  SigningProgress& p = it->second.progress;
+  if (!Passed(person)) {
+    p.state = SigningProgress::State::kRefused;
+    p.refusal = std::get<Refused>(person).why;
+    return std::get<Refused>(person);
+  }
+  if (a.purpose == "signing-certificate") {
+    p.state = SigningProgress::State::kCertificate;
+    p.certificate_der = answer.certificate_der;
+  } else {
+    p.state = SigningProgress::State::kSigned;
+    p.signature = answer.signature;
+  }
+  return true;
+}
+
+}  // namespace riik::auth

@@ -1,0 +1,67 @@
+// Remote signing at the signatures service (role sign): a member asks, through the
+// exchange, that a person (X-Road-UserId) sign a container in their app. The service is
+// a registered client of the sign-in service's signing API (auth/signing_client.h): it
+// gets the person's signing certificate from the app, prepares the XAdES signature
+// around it, hands over the digest, and once the app has signed with PIN2 completes the
+// signature (timestamp, OCSP) into the container. The caller polls the session, shows
+// the person the verification code, and takes the signed container (docs/signatures.md).
+// Each poll advances the session by at most one step; nothing waits on a thread.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/signing_client.h"
+#include "core/json.h"
+#include "sign/signer.h"
+
+namespace riik::node {
+
+struct RemoteSigningOptions {
+  std::unique_ptr<auth::SigningClient> client;
+  UniquePtr<X509> root;                  // the state root
+  sign::SignOptions sign;                // timestamp, OCSP, trust root (root)
+  std::vector<UniquePtr<X509>> issuers;  // of the citizens' signing certificates: the eID CA first
+  size_t max_sessions = 1000;
+  std::chrono::seconds lifetime{600};
+};
+
+class RemoteSigning {
+ public:
+  explicit RemoteSigning(RemoteSigningOptions options);
+
+  // `caller`: the X-Road-Client asking; `user_id`: EE<code>, the signer; the container
+  // with the files to sign (signed already by others, or not). {session, state}.
+  Result<Json> Start(const std::string& caller, const std::string& user_id, const std::string& description,
+                     const std::string& container);
+  // Where the session stands, advanced by one step: {state, verification_code, message}.
+  // Blocks on the sign-in service (and, at the end, the TSA and OCSP): call off the
+  // network threads. NotFound for another caller's or an unknown session.
+  Result<Json> Poll(const std::string& caller, const std::string& session);
+  // The signed container, once the state is "signed".
+  Result<std::string> SignedContainer(const std::string& caller, const std::string& session);
+
+ private:
+  struct Session {
+    std::mutex mu;
+    std::string caller, auth_session, state = "waiting_for_certificate", verification_code, message;
+    sign::Container container;
+    std::optional<sign::PreparedSignature> prepared;
+    std::string signed_bytes;
+    std::chrono::steady_clock::time_point started;
+  };
+  std::shared_ptr<Session> Find(const std::string& caller, const std::string& session);
+  Status Advance(Session& s);
+
+  RemoteSigningOptions options_;
+  std::mutex client_mu_;  // the signing API client is one connection
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Session>> sessions_;
+};
+
+}  // namespace riik::node

@@ -1,0 +1,132 @@
+// Remote signing through the citizen's app (auth/provider.h): the signing certificate
+// first, then the digest the service prepared around it, signed with PIN2.
+#include <gtest/gtest.h>
+
+#include "auth/app_confirm.h"
+#include "auth_fixture.h"
+
+namespace riik::auth {
+namespace {
+
+constexpr const char* kPin2 = "01497";
+
+class RemoteSigningTest : public AuthFixture {
+ protected:
+  const Client& Portal() { return clients_[kPortal]; }
+  std::string SigningCert(eid::Token& token) {
+    return CertificateDer(token.Certificate(trust::EidKey::kSigning)->get());
+  }
+  // The one request waiting in Jaan's app.
+  AppRequestView Waiting() {
+    auto pending = provider_->AppPending("EE38001085718");
+    EXPECT_EQ(pending.size(), 1u);
+    return pending.empty() ? AppRequestView{} : pending[0];
+  }
+  SigningProgress::State StateOf(const std::string& session) {
+    auto p = provider_->Signing(session, kPortal);
+    EXPECT_TRUE(p.ok());
+    return p.ok() ? p->state : SigningProgress::State::kRefused;
+  }
+  std::string digest_ = std::string(kAppHashBytes, '\x5a');
+};
+
+TEST_F(RemoteSigningTest, TheAppGivesTheCertificateThenSignsTheDigestWithPin2) {
+  auto session = provider_->StartSigning(Portal(), "38001085718", "tax return 2026");
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  AppRequestView first = Waiting();
+  EXPECT_EQ(first.purpose, "signing-certificate");
+  EXPECT_TRUE(first.hash.empty());
+  EXPECT_EQ(first.description, "tax return 2026");
+  EXPECT_EQ(first.client_name, "eesti.ee");
+  // No digest before the certificate.
+  EXPECT_EQ(provider_->SetSigningDigest(*session, kPortal, digest_).status().code(), Code::kFailedPrecondition);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(first.id, AppAnswer{SigningCert(*jaan_), ""})));
+  auto progress = provider_->Signing(*session, kPortal);
+  ASSERT_TRUE(progress.ok());
+  EXPECT_EQ(progress->state, SigningProgress::State::kCertificate);
+  EXPECT_EQ(progress->certificate_der, SigningCert(*jaan_));
+
+  auto code = provider_->SetSigningDigest(*session, kPortal, digest_);
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  EXPECT_EQ(*code, VerificationCode(digest_));
+  AppRequestView second = Waiting();
+  EXPECT_EQ(second.purpose, "signing");
+  EXPECT_EQ(second.hash, digest_);
+  auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
+  ASSERT_TRUE(key.ok());
+  std::string signature = SignAppHash(key->get(), digest_).value();
+  ASSERT_TRUE(Passed(provider_->AnswerApp(second.id, AppAnswer{SigningCert(*jaan_), signature})));
+  progress = provider_->Signing(*session, kPortal);
+  EXPECT_EQ(progress->state, SigningProgress::State::kSigned);
+  EXPECT_EQ(progress->signature, signature);
+  EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
+  // Another client cannot see it.
+  EXPECT_EQ(provider_->Signing(*session, kBank).status().code(), Code::kNotFound);
+}
+
+TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
+  auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  // The authentication certificate is not for signing.
+  auto auth_cert = CertificateDer(jaan_->Certificate(trust::EidKey::kAuthentication)->get());
+  Checked<bool> refused = provider_->AnswerApp(Waiting().id, AppAnswer{auth_cert, ""});
+  ASSERT_FALSE(Passed(refused));
+  EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kWrongCertificate);
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kRefused);
+
+  // Another person's certificate.
+  session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  refused = provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(Mari()), ""});
+  ASSERT_FALSE(Passed(refused));
+  EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kPersonMismatch);
+
+  // The signature must be by the certificate given, over the digest.
+  session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
+  ASSERT_TRUE(provider_->SetSigningDigest(*session, kPortal, digest_).ok());
+  auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
+  std::string wrong = SignAppHash(key->get(), std::string(kAppHashBytes, 'x')).value();
+  refused = provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), wrong});
+  ASSERT_FALSE(Passed(refused));
+  EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kBadSignature);
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kRefused);
+}
+
+TEST_F(RemoteSigningTest, DecliningOrWaitingTooLongEndsTheSession) {
+  auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  ASSERT_TRUE(provider_->DeclineApp(Waiting().id).ok());
+  auto p = provider_->Signing(*session, kPortal);
+  EXPECT_EQ(p->state, SigningProgress::State::kRefused);
+  EXPECT_EQ(p->refusal, Refusal::kUserCancel);
+
+  session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  now_ += 301 * 1'000'000LL;
+  p = provider_->Signing(*session, kPortal);
+  EXPECT_EQ(p->state, SigningProgress::State::kRefused);
+  EXPECT_EQ(p->refusal, Refusal::kTimedOut);
+  provider_->Sweep();
+  EXPECT_EQ(provider_->Signing(*session, kPortal).status().code(), Code::kNotFound);
+}
+
+TEST_F(RemoteSigningTest, BadRequestsAreSaidPlainly) {
+  EXPECT_EQ(provider_->StartSigning(Portal(), "38001085719", "contract").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(provider_->StartSigning(Portal(), "38001085718", "").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(provider_->StartSigning(Portal(), "38001085718", "a\nb").status().code(), Code::kInvalidArgument);
+  auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
+  EXPECT_EQ(provider_->SetSigningDigest(*session, kPortal, "short").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(provider_->SetSigningDigest(*session, kBank, digest_).status().code(), Code::kNotFound);
+  // A person's app is not flooded: three open requests at most.
+  ASSERT_TRUE(provider_->StartSigning(Portal(), "38001085718", "two").ok());
+  ASSERT_TRUE(provider_->StartSigning(Portal(), "38001085718", "three").ok());
+  EXPECT_EQ(provider_->StartSigning(Portal(), "38001085718", "four").status().code(), Code::kResourceExhausted);
+  // A registered client authenticates as at the token endpoint.
+  auto client =
+      provider_->AuthenticateClient({"Basic " + Base64Encode(std::string(kPortal) + ":" + kPortalSecret), "", "", ""});
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  EXPECT_EQ(client->id, kPortal);
+  EXPECT_FALSE(
+      provider_->AuthenticateClient({"Basic " + Base64Encode(std::string(kPortal) + ":wrong"), "", "", ""}).ok());
+}
+
+}  // namespace
+}  // namespace riik::auth
