@@ -151,7 +151,8 @@ done
 wait "$APPROVE" || fail "the app did not sign: $(cat "$WORK/approve.out") (the service: $STATE)"
 echo "$STATE" | jq -e '.state == "signed"' >/dev/null || fail "remote signing ended: $STATE"
 grep -q "sent the signing certificate" "$WORK/approve.out" || fail "the app sent no certificate: $(cat "$WORK/approve.out")"
-grep -q "asks you to sign tax return 2026" "$WORK/approve.out" || fail "the app did not say what is signed"
+grep -q "asks you to sign EE/GOV/70000349/tax: tax return 2026 (return.txt)" "$WORK/approve.out" ||
+  fail "the app did not say who asks to sign what: $(cat "$WORK/approve.out")"
 grep -q "Verification code: $(echo "$STATE" | jq -r .verification_code)" "$WORK/approve.out" ||
   fail "the app and the service show different verification codes: $STATE / $(cat "$WORK/approve.out")"
 X -o "$WORK/cosigned.asice" "$SIGNING/$SESSION/container"

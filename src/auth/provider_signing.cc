@@ -15,6 +15,7 @@ namespace {
 constexpr size_t kMaxSigningSessions = 10'000;
 constexpr size_t kMaxDescriptionBytes = 200;
 constexpr size_t kMaxOpenPerPerson = 3;
+constexpr size_t kMaxOpenPerClient = 1000;
 
 int64_t MicrosOf(std::chrono::seconds s) { return s.count() * 1'000'000; }
 
@@ -78,15 +79,20 @@ Result<std::string> Provider::StartSigning(const Client& client, std::string_vie
   if (state_->signing.size() >= kMaxSigningSessions || state_->app_requests.size() >= impl::kMaxPendingRequests) {
     return ResourceExhausted("too many signatures in progress; try again shortly");
   }
-  // A person's app is not to be flooded: a few open requests at a time.
-  size_t open = 0;
+  // A person's app is not to be flooded (a few open requests at a time), nor the service
+  // by one client.
+  size_t open = 0, of_client = 0;
   for (const auto& [sid, other] : state_->signing) {
-    open += other.person_code == code.code && other.expires > now &&
-            other.progress.state != SigningProgress::State::kSigned &&
-            other.progress.state != SigningProgress::State::kRefused;
+    bool waiting = other.expires > now && other.progress.state != SigningProgress::State::kSigned &&
+                   other.progress.state != SigningProgress::State::kRefused;
+    open += waiting && other.person_code == code.code;
+    of_client += waiting && other.client_id == client.id;
   }
   if (open >= kMaxOpenPerPerson) {
     return ResourceExhausted("this person has " + std::to_string(open) + " signatures waiting already");
+  }
+  if (of_client >= kMaxOpenPerClient) {
+    return ResourceExhausted("this service has " + std::to_string(of_client) + " signatures waiting already");
   }
   impl::SigningSession s;
   s.id = id;

@@ -101,11 +101,20 @@ Result<std::string> CompleteSignature(Container& container, const PreparedSignat
   for (size_t i = 0; same && i < container.files.size(); ++i) {
     auto digest = Hash(EVP_sha256(), container.files[i].content);
     same = digest.ok() && container.files[i].name == prepared.parts.files[i].name &&
+           container.files[i].media_type == prepared.parts.files[i].media_type &&
            Base64Encode(*digest) == prepared.parts.files[i].digest_b64;
   }
   if (!same) return FailedPrecondition("the container changed after the signature was prepared: prepare it again");
   SignatureParts parts = prepared.parts;
+  // What is signed is what the parts render: the SignedInfo again, from them.
+  ASSIGN_OR_RETURN(std::string signed_info, CanonicalPart(parts, ""));
+  if (signed_info != prepared.signed_info) return Internal("the prepared signature does not render its SignedInfo");
   ASSIGN_OR_RETURN(UniquePtr<X509> certificate, ParseCertificateDer(parts.signer_certificate_der));
+  // The OCSP question names the certificate by its issuer: that must be the issuer.
+  if (!trust::SignedBy(issuers.front(), certificate.get())) {
+    return FailedPrecondition("the certificate of " + SubjectString(certificate.get()) + " is not issued by " +
+                              SubjectString(issuers.front()));
+  }
   ASSIGN_OR_RETURN(bool good,
                    VerifyValue(X509_get0_pubkey(certificate.get()), prepared.method, prepared.signed_info, value));
   if (!good) {

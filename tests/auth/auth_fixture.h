@@ -29,6 +29,8 @@ inline constexpr const char* kOrigin = "https://auth.riik.test";
 inline constexpr const char* kPortal = "EE/GOV/70000310/portal";
 inline constexpr const char* kBank = "EE/COM/10060701/bank";
 inline constexpr const char* kPortalSecret = "portal-secret-0123456789abcdefghijklmnop";
+inline constexpr const char* kBrowser = "browser-one-0123456789012345678901";  // browsers' cookie ids
+inline constexpr const char* kOtherBrowser = "browser-two-0123456789012345678901";
 inline constexpr const char* kVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";  // RFC 7636 appendix B
 
 class AuthFixture : public ::testing::Test {

@@ -11,8 +11,6 @@
 namespace riik::auth {
 namespace {
 
-constexpr const char* kBrowser = "browser-one-0123456789012345678901";
-
 std::string CompanyCode(int first_seven) { return identity::RegistryCode::Make(first_seven).value().code; }
 
 Json Roles(const std::string& person, Json roles) { return {{"person", person}, {"roles", std::move(roles)}}; }
@@ -159,8 +157,7 @@ TEST_F(MandateTest, ACompanyTheRegisterDidNotNameIsRefused) {
             Code::kFailedPrecondition);  // not read yet
   ASSERT_TRUE(provider_->Mandates(id, kBrowser).ok());
   EXPECT_EQ(provider_->Represent(id, kBrowser, CompanyCode(1000001)).status().code(), Code::kPermissionDenied);
-  EXPECT_EQ(provider_->Represent(id, "browser-two-0123456789012345678901", company_.registry_code).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(provider_->Represent(id, kOtherBrowser, company_.registry_code).status().code(), Code::kNotFound);
   // The person may still choose themselves: no claim then.
   auto done = provider_->Represent(id, kBrowser, "");
   ASSERT_TRUE(done.ok());
@@ -175,6 +172,16 @@ TEST_F(MandateTest, WhenTheRegisterCannotBeAskedThePersonMayActForThemselves) {
   register_up_ = true;
   EXPECT_TRUE(provider_->Mandates(id, kBrowser).ok());  // asked again: the failure was not remembered
   EXPECT_TRUE(provider_->Represent(id, kBrowser, company_.registry_code).ok());
+}
+
+TEST_F(MandateTest, WhenTheSessionEndsWhileChoosingTheSignInStartsAgain) {
+  std::string id = SignInForCompany();
+  now_ += 16 * 60 * 1'000'000LL;  // idle for longer than the session allows
+  auto view = provider_->View(id, kBrowser);
+  ASSERT_TRUE(view);
+  EXPECT_FALSE(view->choose_party);                            // the methods again
+  EXPECT_TRUE(provider_->IdCardChallenge(id, kBrowser).ok());  // the request takes a sign-in
+  EXPECT_EQ(provider_->Represent(id, kBrowser, "").status().code(), Code::kNotFound);
 }
 
 TEST_F(MandateTest, SingleSignOnStillAsksWhomThePersonActsFor) {

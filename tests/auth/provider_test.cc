@@ -11,9 +11,6 @@
 namespace riik::auth {
 namespace {
 
-constexpr const char* kBrowser = "browser-one-0123456789012345678901";
-constexpr const char* kOtherBrowser = "browser-two-0123456789012345678901";
-
 class ProviderTest : public AuthFixture {
  protected:
   Json Exchange(const TokenRequest& t) {

@@ -103,8 +103,30 @@ TEST_F(RemoteSigningTest, DecliningOrWaitingTooLongEndsTheSession) {
   p = provider_->Signing(*session, kPortal);
   EXPECT_EQ(p->state, SigningProgress::State::kRefused);
   EXPECT_EQ(p->refusal, Refusal::kTimedOut);
+  // The outcome stays readable for another lifetime, then goes.
+  provider_->Sweep();
+  EXPECT_EQ(provider_->Signing(*session, kPortal)->refusal, Refusal::kTimedOut);
+  now_ += 300 * 1'000'000LL;
   provider_->Sweep();
   EXPECT_EQ(provider_->Signing(*session, kPortal).status().code(), Code::kNotFound);
+}
+
+TEST_F(RemoteSigningTest, ASignatureGivenAtTheLastMomentIsNotLost) {
+  auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  now_ += 100 * 1'000'000LL;
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
+  now_ += 90 * 1'000'000LL;
+  ASSERT_TRUE(provider_->SetSigningDigest(*session, kPortal, digest_).ok());
+  auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
+  std::string signature = SignAppHash(key->get(), digest_).value();
+  now_ += 100 * 1'000'000LL;  // 290 s after the start
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), signature})));
+  now_ += 60 * 1'000'000LL;  // the service polls after the session's lifetime
+  provider_->Sweep();
+  auto p = provider_->Signing(*session, kPortal);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->state, SigningProgress::State::kSigned);
+  EXPECT_EQ(p->signature, signature);
 }
 
 TEST_F(RemoteSigningTest, BadRequestsAreSaidPlainly) {

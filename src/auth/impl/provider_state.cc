@@ -62,8 +62,19 @@ impl::PendingRequest* Provider::State::Find(const std::string& id, const std::st
                                             const ProviderOptions& o) {
   auto it = requests.find(id);
   if (it == requests.end() || it->second.browser != browser) return nullptr;
-  if (now - it->second.created > Micros(o.request_lifetime)) return nullptr;
-  return &it->second;
+  impl::PendingRequest& r = it->second;
+  if (now - r.created > Micros(o.request_lifetime)) return nullptr;
+  // Signed in and choosing whom to act for, but the session ended meanwhile (signed out,
+  // timed out, another person signed in): the request asks for a sign-in again.
+  if (!r.finished && !r.signed_in.empty()) {
+    auto s = sessions.find(r.signed_in);
+    if (s == sessions.end() || !Alive(s->second, now, o)) {
+      r.signed_in.clear();
+      r.mandates.reset();
+      r.progress = {};
+    }
+  }
+  return &r;
 }
 
 std::string Provider::State::IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
@@ -154,8 +165,10 @@ std::vector<impl::Waiter> Provider::State::Sweep(UnixMicros now, const ProviderO
     it = it->second.expires <= now || orphan ? app_requests.erase(it) : std::next(it);
   }
   for (auto it = codes.begin(); it != codes.end();) it = it->second.expires <= now ? codes.erase(it) : std::next(it);
+  // A session stays readable for another lifetime after it ends, so that its caller,
+  // polling, still learns the outcome (a signature given at the last moment included).
   for (auto it = signing.begin(); it != signing.end();) {
-    it = it->second.expires <= now ? signing.erase(it) : std::next(it);
+    it = it->second.expires + Micros(o.signing_lifetime) <= now ? signing.erase(it) : std::next(it);
   }
   for (auto* grants : {&access, &refresh}) {
     for (auto g = grants->begin(); g != grants->end();) g = g->second.expires <= now ? grants->erase(g) : std::next(g);

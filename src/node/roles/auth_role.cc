@@ -89,8 +89,11 @@ auth::MandateLookup BoardSeatsThroughExchange(registry::ExchangeCaller& exchange
 
 class AuthService : public RoleService {
  public:
-  AuthService() : checks_(2) {}
-  ~AuthService() override { checks_.Stop(); }  // before the provider its tasks use
+  AuthService() : checks_(2), directory_(1) {}
+  ~AuthService() override {  // before the provider their tasks use
+    checks_.Stop();
+    directory_.Stop();
+  }
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
   std::vector<std::string> stores() const override { return {}; }
 
@@ -101,6 +104,9 @@ class AuthService : public RoleService {
   // trust role answers OCSP from the node's blocking pool (waiting on that pool from that
   // pool could wait forever).
   ThreadPool& checks() { return checks_; }
+  // Reading board seats through the exchange (acting for a company): a thread of its own,
+  // so that a slow register never holds up sign-ins.
+  ThreadPool& directory() { return directory_; }
   // CPU work that waits on nothing (ID tokens signed RS256): the node's blocking pool.
   ThreadPool& cpu() { return *cpu_; }
   const std::string& origin() const { return origin_; }
@@ -113,6 +119,7 @@ class AuthService : public RoleService {
   Result<auth::Client> Lookup(std::string_view client_id) const;
 
   ThreadPool checks_;
+  ThreadPool directory_;
   ThreadPool* cpu_ = nullptr;
   std::unique_ptr<net::ClientPool> notices_;  // back-channel logout, sent from the event loops
   std::unique_ptr<net::ClientPool> ocsp_;     // to the eID OCSP responder, from the checks' threads
@@ -410,7 +417,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     // Whom the person may act for is read through the exchange: off the network threads.
     auto shared = std::make_shared<net::Responder>(std::move(respond));
     auto request = std::make_shared<HttpRequest>(std::move(req));
-    s->checks().Submit([s = s.get(), shared, request, id, view = *view] {
+    s->directory().Submit([s = s.get(), shared, request, id, view = *view] {
       auth::RepresentPageData d;
       d.request_id = id;
       d.csrf = view.csrf;

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "crypto/random.h"
 #include "crypto/x509.h"
 #include "identity/personal_code.h"
@@ -11,10 +12,35 @@ namespace riik::node {
 
 RemoteSigning::RemoteSigning(RemoteSigningOptions options) : options_(std::move(options)) {}
 
+namespace {
+
+// What the person's app shows: who asks, what, and which files, within the signing
+// API's 200 bytes (the files' list shortened first).
+std::string AppDescription(const std::string& caller, const std::string& description,
+                           const sign::Container& container) {
+  std::string files;
+  for (const sign::DataFile& f : container.files) files += (files.empty() ? "" : ", ") + f.name;
+  std::string out(Utf8Prefix(caller + ": " + description, 160));
+  return out + " (" + std::string(Utf8Prefix(files, 200 - out.size() - 3)) + ")";
+}
+
+}  // namespace
+
+void RemoteSigning::DropExpired() {
+  std::lock_guard lock(mu_);
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    it = now - it->second->started > options_.lifetime ? sessions_.erase(it) : std::next(it);
+  }
+}
+
 Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& user_id, const std::string& description,
                                   const std::string& container) {
   if (!user_id.starts_with("EE")) return InvalidArgument("X-Road-UserId names the signer: EE and a personal code");
   ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Parse(std::string_view(user_id).substr(2)));
+  if (description.empty() || !IsValidUtf8(description)) {
+    return InvalidArgument("description: what is signed, in words (UTF-8), for the person's app");
+  }
   auto read = sign::ReadContainer(container);
   if (!read.ok()) return InvalidArgument("the container: " + read.status().message());
   if (read->files.empty()) return InvalidArgument("the container has no files to sign");
@@ -23,19 +49,19 @@ Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& 
   session->container = std::move(*read);
   session->started = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(std::string id, RandomToken(24));
+  DropExpired();
   {
     std::lock_guard lock(mu_);
-    auto now = std::chrono::steady_clock::now();
-    for (auto it = sessions_.begin(); it != sessions_.end();) {
-      it = now - it->second->started > options_.lifetime ? sessions_.erase(it) : std::next(it);
-    }
-    if (sessions_.size() >= options_.max_sessions) {
+    size_t callers = 0;
+    for (const auto& [sid, other] : sessions_) callers += other->caller == caller;
+    if (sessions_.size() >= options_.max_sessions || callers >= options_.max_per_caller) {
       return ResourceExhausted("too many signatures in progress; try again shortly");
     }
   }
   {
     std::lock_guard lock(client_mu_);
-    ASSIGN_OR_RETURN(session->auth_session, options_.client->Start(code.code, description));
+    ASSIGN_OR_RETURN(session->auth_session,
+                     options_.client->Start(code.code, AppDescription(caller, description, session->container)));
   }
   std::lock_guard lock(mu_);
   sessions_[id] = session;
@@ -51,6 +77,11 @@ std::shared_ptr<RemoteSigning::Session> RemoteSigning::Find(const std::string& c
 
 Status RemoteSigning::Advance(Session& s) {
   if (s.state == "signed" || s.state == "refused") return OkStatus();
+  auto refuse = [&s](std::string why) {
+    s.state = "refused";
+    s.message = std::move(why);
+    return OkStatus();
+  };
   Result<auth::SigningProgress> progress = Unavailable("");
   {
     std::lock_guard lock(client_mu_);
@@ -60,34 +91,39 @@ Status RemoteSigning::Advance(Session& s) {
     if (progress.status().code() != Code::kFailedPrecondition && progress.status().code() != Code::kNotFound) {
       return progress.status();  // the sign-in service could not be asked: the caller asks again
     }
-    s.state = "refused";
-    s.message = progress.status().message();
-    return OkStatus();
+    return refuse(progress.status().message());
   }
   using State = auth::SigningProgress::State;
-  if (progress->state == State::kCertificate && !s.prepared) {
-    ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificateDer(progress->certificate_der));
-    auto prepared = sign::PrepareSignature(s.container, cert.get(), options_.sign);
-    if (!prepared.ok()) {
-      s.state = "refused";
-      s.message = prepared.status().message();
-      return OkStatus();
+  if (progress->state == State::kCertificate) {
+    if (!s.prepared) {
+      ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificateDer(progress->certificate_der));
+      auto prepared = sign::PrepareSignature(s.container, cert.get(), options_.sign);
+      if (!prepared.ok()) return refuse(prepared.status().message());
+      if (prepared->digest.size() != auth::kAppHashBytes) {
+        return refuse("the signing certificate's key is not the eID's (P-384): the app cannot sign its digest");
+      }
+      // Kept before the digest goes: if its answer is lost, the next poll carries on.
+      s.prepared = std::move(*prepared);
     }
-    {
-      std::lock_guard lock(client_mu_);
-      ASSIGN_OR_RETURN(s.verification_code, options_.client->SetDigest(s.auth_session, prepared->digest));
+    std::lock_guard lock(client_mu_);
+    auto code = options_.client->SetDigest(s.auth_session, s.prepared->digest);
+    if (!code.ok()) {
+      if (code.status().code() == Code::kUnavailable) return code.status();  // ask again
+      return refuse(code.status().message());
     }
-    s.prepared = std::move(*prepared);
+    s.verification_code = *code;
     s.state = "waiting_for_signature";
-  } else if (progress->state == State::kSigned && s.prepared) {
+  } else if (progress->state == State::kWaitingForSignature && s.prepared) {
+    s.verification_code = progress->verification_code;  // a digest whose answer was lost
+    s.state = "waiting_for_signature";
+  } else if (progress->state == State::kSigned) {
+    if (!s.prepared) return refuse("a signature arrived for a signature not prepared here");
     std::vector<X509*> issuers;
     for (const auto& i : options_.issuers) issuers.push_back(i.get());
     auto name = sign::CompleteSignature(s.container, *s.prepared, progress->signature, issuers, options_.sign);
     if (!name.ok()) {
       if (name.status().code() == Code::kUnavailable) return name.status();  // TSA or OCSP: ask again
-      s.state = "refused";
-      s.message = name.status().message();
-      return OkStatus();
+      return refuse(name.status().message());
     }
     ASSIGN_OR_RETURN(s.signed_bytes, sign::WriteContainer(s.container));
     s.state = "signed";
@@ -96,6 +132,7 @@ Status RemoteSigning::Advance(Session& s) {
 }
 
 Result<Json> RemoteSigning::Poll(const std::string& caller, const std::string& session) {
+  DropExpired();
   std::shared_ptr<Session> s = Find(caller, session);
   if (!s) return NotFound("no such signing session");
   std::lock_guard lock(s->mu);

@@ -27,8 +27,9 @@ struct RemoteSigningOptions {
   UniquePtr<X509> root;                  // the state root
   sign::SignOptions sign;                // timestamp, OCSP, trust root (root)
   std::vector<UniquePtr<X509>> issuers;  // of the citizens' signing certificates: the eID CA first
-  size_t max_sessions = 1000;
-  std::chrono::seconds lifetime{600};
+  size_t max_sessions = 100;             // each holds its container (up to the listener's limit)
+  size_t max_per_caller = 20;
+  std::chrono::seconds lifetime{600};  // the sign-in service keeps the outcome as long
 };
 
 class RemoteSigning {
@@ -56,6 +57,7 @@ class RemoteSigning {
     std::chrono::steady_clock::time_point started;
   };
   std::shared_ptr<Session> Find(const std::string& caller, const std::string& session);
+  void DropExpired();
   Status Advance(Session& s);
 
   RemoteSigningOptions options_;

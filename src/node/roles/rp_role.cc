@@ -194,7 +194,8 @@ void RelyingParty::Company(HttpRequest&& req, net::Responder respond) {
       company_service_, "/" + company->registry_code, purpose,
       [this, shared, party = purpose.represented_party](Result<registry::ExchangeAnswer> answer) {
         if (!answer.ok()) {
-          spdlog::warn("rp {}: the business register: {}", client_id_, answer.status().message());
+          // The answer may quote the person's code: the log names only the kind of failure.
+          spdlog::warn("rp {}: the business register: {}", client_id_, CodeName(answer.status().code()));
           return (*shared)(Page("<p role=\"alert\">The business register could not be asked just now.</p>\n", 502));
         }
         const Json& b = answer->body;
