@@ -1,6 +1,6 @@
 // Remote signing at the signatures service (role sign): a member asks, through the
 // exchange, that a person (X-Road-UserId) sign a container in their app. The service is
-// a registered client of the sign-in service's signing API (auth/signing_client.h): it
+// a registered client of the sign-in service's signing API (node/signing_client.h): it
 // gets the person's signing certificate from the app, prepares the XAdES signature
 // around it, hands over the digest, and once the app has signed with PIN2 completes the
 // signature (timestamp, OCSP) into the container. The caller polls the session, shows
@@ -16,14 +16,14 @@
 #include <string>
 #include <vector>
 
-#include "auth/signing_client.h"
 #include "core/json.h"
+#include "node/signing_client.h"
 #include "sign/signer.h"
 
 namespace riik::node {
 
 struct RemoteSigningOptions {
-  std::unique_ptr<auth::SigningClient> client;
+  std::unique_ptr<SigningClient> client;
   UniquePtr<X509> root;                  // the state root
   sign::SignOptions sign;                // timestamp, OCSP, trust root (root)
   std::vector<UniquePtr<X509>> issuers;  // of the citizens' signing certificates: the eID CA first

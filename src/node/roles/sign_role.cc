@@ -197,8 +197,8 @@ Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleC
   ASSIGN_OR_RETURN(std::string eid_ca, role.Required("eid_ca", "the citizens' eID CA certificate (PEM)"));
   RemoteSigningOptions o;
   net::ClientOptions tls{.ca_file = trust_root, .timeout = std::chrono::seconds(10)};
-  ASSIGN_OR_RETURN(o.client, auth::SigningClient::Create(auth_url, tls, role.Setting("signing_client_id", subsystem),
-                                                         secret_text.substr(0, secret_text.find('\n'))));
+  ASSIGN_OR_RETURN(o.client, SigningClient::Create(auth_url, tls, role.Setting("signing_client_id", subsystem),
+                                                   secret_text.substr(0, secret_text.find('\n'))));
   ASSIGN_OR_RETURN(o.issuers, ReadChain(eid_ca));
   o.sign.timestamp = trust::HttpTimestamper([tsa_url] { return tsa_url; }, tls);
   o.sign.ocsp = [ocsp_url](std::string_view request) { return trust::PostOcspRequest(ocsp_url, request); };

@@ -1,5 +1,5 @@
 // SigningClient (signing_client.h).
-#include "auth/signing_client.h"
+#include "node/signing_client.h"
 
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -7,14 +7,14 @@
 #include "core/encoding.h"
 #include "net/http.h"
 
-namespace riik::auth {
+namespace riik::node {
 namespace {
 
-Result<SigningProgress::State> ParseState(std::string_view name) {
-  for (auto s : {SigningProgress::State::kWaitingForCertificate, SigningProgress::State::kCertificate,
-                 SigningProgress::State::kWaitingForSignature, SigningProgress::State::kSigned,
-                 SigningProgress::State::kRefused}) {
-    if (SigningStateName(s) == name) return s;
+Result<auth::SigningProgress::State> ParseState(std::string_view name) {
+  using State = auth::SigningProgress::State;
+  for (auto s : {State::kWaitingForCertificate, State::kCertificate, State::kWaitingForSignature, State::kSigned,
+                 State::kRefused}) {
+    if (auth::SigningStateName(s) == name) return s;
   }
   return DataLoss("the signing API named an unknown state '" + std::string(name.substr(0, 40)) + "'");
 }
@@ -59,14 +59,14 @@ Result<std::string> SigningClient::Start(std::string_view personal_code, std::st
   return session;
 }
 
-Result<SigningProgress> SigningClient::Status(const std::string& session) {
+Result<auth::SigningProgress> SigningClient::Status(const std::string& session) {
   ASSIGN_OR_RETURN(Json answer, Call("/signing/v1/sessions/" + session + "/status", Json::object()));
-  SigningProgress p;
+  auth::SigningProgress p;
   ASSIGN_OR_RETURN(p.state, ParseState(StringOr(answer, "state")));
   ASSIGN_OR_RETURN(p.certificate_der, Base64Decode(StringOr(answer, "certificate")));
   ASSIGN_OR_RETURN(p.signature, Base64Decode(StringOr(answer, "signature")));
   p.verification_code = StringOr(answer, "verification_code");
-  if (p.state == SigningProgress::State::kRefused) {
+  if (p.state == auth::SigningProgress::State::kRefused) {
     return FailedPrecondition("the signature was not given: " + StringOr(answer, "message", "refused"));
   }
   return p;
@@ -78,11 +78,11 @@ Result<std::string> SigningClient::SetDigest(const std::string& session, std::st
   return StringOr(answer, "verification_code");
 }
 
-Result<SigningProgress> SigningClient::WaitPast(const std::string& session, SigningProgress::State state,
-                                                std::chrono::seconds timeout) {
+Result<auth::SigningProgress> SigningClient::WaitPast(const std::string& session, auth::SigningProgress::State state,
+                                                      std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    ASSIGN_OR_RETURN(SigningProgress p, Status(session));
+    ASSIGN_OR_RETURN(auth::SigningProgress p, Status(session));
     if (p.state != state) return p;
     if (std::chrono::steady_clock::now() >= deadline) {
       return DeadlineExceeded("the person did not answer in the app within " + std::to_string(timeout.count()) + " s");
@@ -91,4 +91,4 @@ Result<SigningProgress> SigningClient::WaitPast(const std::string& session, Sign
   }
 }
 
-}  // namespace riik::auth
+}  // namespace riik::node

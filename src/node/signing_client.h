@@ -1,7 +1,8 @@
 // The service's side of remote signing (provider.h, docs/signin.md "Remote signing"): a
 // registered sign-in client asks a person to sign through their app, over the sign-in
 // service's signing API, authenticated with its client secret (client_secret_basic).
-// Blocking; for a tool or a worker thread.
+// Blocking; for a tool or a worker thread. (Here, not in auth/: it speaks HTTP with
+// the network library, which the provider's library does without.)
 #pragma once
 
 #include <chrono>
@@ -12,7 +13,7 @@
 #include "auth/provider.h"
 #include "net/client.h"
 
-namespace riik::auth {
+namespace riik::node {
 
 class SigningClient {
  public:
@@ -22,13 +23,13 @@ class SigningClient {
 
   // A session asking the person of `personal_code` to sign what `description` names.
   Result<std::string> Start(std::string_view personal_code, std::string_view description);
-  Result<SigningProgress> Status(const std::string& session);
+  Result<auth::SigningProgress> Status(const std::string& session);
   // The digest to sign, once the certificate is here; the verification code to show.
   Result<std::string> SetDigest(const std::string& session, std::string_view digest);
   // Asks until the session is past `state`, at most `timeout`: DeadlineExceeded then;
   // a refusal in the app is FailedPrecondition naming why.
-  Result<SigningProgress> WaitPast(const std::string& session, SigningProgress::State state,
-                                   std::chrono::seconds timeout);
+  Result<auth::SigningProgress> WaitPast(const std::string& session, auth::SigningProgress::State state,
+                                         std::chrono::seconds timeout);
 
  private:
   SigningClient(std::unique_ptr<net::HttpClient> http, std::string client_id, std::string secret);
@@ -38,4 +39,4 @@ class SigningClient {
   std::string client_id_, secret_;
 };
 
-}  // namespace riik::auth
+}  // namespace riik::node
