@@ -108,7 +108,7 @@ std::string DemoRoleText(const node::RunningRole& role) {
     if (role.name == std::string("ss-") + r.name) return std::string("security server of ") + r.member_name;
   }
   if (role.kind == "sign")
-    return std::string("signature validation service ") + kSignSubsystem + " (validate, validations)";
+    return std::string("signatures service ") + kSignSubsystem + " (validate, validations, signing in the app)";
   if (role.name == "ss-sign") return "security server of the Information System Authority";
   if (role.kind == "auth") return "sign-in (OpenID Connect): ID-card (Web eID) and the app, single sign-on";
   if (role.name == "rp-a") return std::string("demo service A ") + kDemoServiceA + ": open it and sign in";
@@ -363,7 +363,8 @@ int RunUp(const UpOptions& o) {
                                   {"token", role.url + "/token"},
                                   {"userinfo", role.url + "/userinfo"},
                                   {"logout", role.url + "/logout"},
-                                  {"app_requests", role.url + "/app/v1/requests"}};
+                                  {"app_requests", role.url + "/app/v1/requests"},
+                                  {"signing_sessions", role.url + "/signing/v1/sessions"}};
         extras.examples[role.name] =
             "curl -s --cacert " + trust_dir + "/root.pem " + role.url + "/.well-known/openid-configuration | jq .";
         continue;
