@@ -7,6 +7,9 @@
 # rate two server cores would give with the load generator elsewhere).
 #
 #   bench/signin_bench.sh BUILD_DIR [ROUNDS] [SIGNINS] [THREADS]
+#
+# PROFILE=1 also samples the server with `perf record -g` during the last round and
+# prints where its CPU went, by library (the profile in docs/benchmarks.md).
 set -euo pipefail
 BUILD=${1:?usage: signin_bench.sh BUILD_DIR [ROUNDS] [SIGNINS] [THREADS]}
 ROUNDS=${2:-3}
@@ -43,9 +46,20 @@ done
 limit() { openssl speed -seconds 2 -multi 2 ecdsap384 2>/dev/null | awk '/^ *384 bits ecdsa/ {print $NF}' | tail -1; }
 rates=() cpus=() limits=() ratios=()
 for r in $(seq 1 "$ROUNDS"); do
+  PERF=
+  if [ -n "${PROFILE:-}" ] && [ "$r" = "$ROUNDS" ]; then
+    perf record -q -F 499 -g -p "$UP" -o "$WORK/perf.data" >/dev/null 2>&1 &
+    PERF=$!
+    sleep 0.5
+  fi
   out=$("$BUILD/bench/signin_bench" --dir "$D" --client-id "$CLIENT" --secret-file "$WORK/bench.secret" \
     --redirect-uri https://bench.invalid/callback --signins "$SIGNINS" --threads "$THREADS" --server-pid "$UP" |
     tee "$WORK/client.out" | tail -1)
+  if [ -n "$PERF" ]; then
+    kill -INT "$PERF" && wait "$PERF" || true
+    echo "the server's CPU in round $r, by library (perf):"
+    perf report -i "$WORK/perf.data" --no-children --sort dso -g none 2>/dev/null | grep '%' | head -8
+  fi
   rate=$(awk '{for (i = 1; i < NF; i++) if ($i == "rate") print $(i+1)}' <<<"$out" | tr -d '/s')
   cpu=$(awk '{for (i = 1; i < NF; i++) if ($i == "server_cpu_ms_per_signin") print $(i+1)}' <<<"$out")
   lim=$(limit)

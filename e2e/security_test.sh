@@ -81,7 +81,10 @@ expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/
 code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' "$SIGN/validations/$(printf '0%.0s' $(seq 64))") || true
 [ "$code" = 403 ] && jq -e '.type == "client_certificate_refused"' "$WORK/b" >/dev/null ||
   fail "the validation service and the tax board's own certificate: $code $(head -c 200 "$WORK/b")"
-pass "the validation service: no certificate or a member's own gets nothing; members reach it through the exchange"
+expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/vnd.etsi.asic-e+zip' \
+  -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-UserId: EE38001085718' --data-binary 'PK' "$SIGN/signing"
+expect 403 exchange_only --cacert "$ROOT" -H 'X-Road-Client: EE/GOV/70000349/tax' "$SIGN/signing/any-session"
+pass "the validation service: no certificate or a member's own gets nothing (validation, remote signing); members reach it through the exchange"
 
 # Purpose and identity checks that mean something (through the exchange, as the tax board).
 POP="$(url ss-tax)/r1/EE/GOV/70000013/population/person/$CODE"

@@ -160,7 +160,13 @@ X -o "$WORK/cosigned.asice" "$SIGNING/$SESSION/container"
 jq -e '.verdict == "VALID" and (.signatures | length) == 2 and .signatures[1].signer_id == "PNOEE-38001085718"' \
   "$WORK/verify.json" >/dev/null || fail "the co-signed container's report: $(cat "$WORK/verify.json")"
 [ "$(X -o /dev/null -w '%{http_code}' "$SIGNING/not-a-session")" = 404 ] || fail "an unknown signing session was not 404"
-pass "remote signing: the app gave the certificate, showed the service's code, signed with PIN2; the container verifies"
+# The signing API itself serves registered clients only: no credentials, or a wrong secret, get nothing.
+SIGNING_API="$AUTH/signing/v1/sessions"
+[ "$(status -H 'Content-Type: application/json' -d '{"personal_code":"38001085718","description":"x"}' "$SIGNING_API")" = 401 ] ||
+  fail "the signing API answered without client credentials"
+[ "$(status -u "EE%2FGOV%2F70006317%2Fsign:wrong" -H 'Content-Type: application/json' \
+  -d '{"personal_code":"38001085718","description":"x"}' "$SIGNING_API")" = 401 ] || fail "the signing API took a wrong secret"
+pass "remote signing: the app gave the certificate, showed the service's code, signed with PIN2; the container verifies; the signing API refuses unknown clients"
 
 # --- Refusals ---
 rm -f "$WORK/jar"

@@ -4,22 +4,16 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "identity/registry_code.h"
 
 namespace riik::auth {
 namespace {
 
-bool PlainText(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
-
 Result<LegalPerson> Company(std::string_view code, std::string_view name) {
   auto parsed = identity::RegistryCode::Parse(code);
   if (!parsed.ok()) return InvalidArgument("'" + std::string(code.substr(0, 16)) + "': " + parsed.status().message());
-  if (name.empty() || name.size() > kMaxCompanyNameBytes || !PlainText(name)) {
+  if (name.empty() || name.size() > kMaxCompanyNameBytes || !IsPlainText(name)) {
     return InvalidArgument("company " + parsed->code + " has no name, or one over " +
                            std::to_string(kMaxCompanyNameBytes) + " bytes or with control characters");
   }

@@ -5,6 +5,7 @@
 
 #include "auth/impl/provider_state.h"
 #include "auth/provider.h"
+#include "core/encoding.h"
 #include "crypto/random.h"
 #include "crypto/x509.h"
 #include "identity/personal_code.h"
@@ -16,15 +17,6 @@ constexpr size_t kMaxSigningSessions = 10'000;
 constexpr size_t kMaxDescriptionBytes = 200;
 constexpr size_t kMaxOpenPerPerson = 3;
 constexpr size_t kMaxOpenPerClient = 1000;
-
-int64_t MicrosOf(std::chrono::seconds s) { return s.count() * 1'000'000; }
-
-bool PlainDescription(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return !s.empty() && s.size() <= kMaxDescriptionBytes;
-}
 
 // The request in the person's app for a step of session `s`.
 impl::AppRequest SigningStep(const impl::SigningSession& s, std::string id, std::string purpose, std::string hash,
@@ -68,7 +60,7 @@ Result<Client> Provider::AuthenticateClient(const ClientCredentials& credentials
 Result<std::string> Provider::StartSigning(const Client& client, std::string_view personal_code,
                                            std::string description) {
   ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Parse(personal_code));
-  if (!PlainDescription(description)) {
+  if (description.empty() || description.size() > kMaxDescriptionBytes || !IsPlainText(description)) {
     return InvalidArgument("the description says what is signed in 1 to " + std::to_string(kMaxDescriptionBytes) +
                            " bytes without control characters");
   }
@@ -100,8 +92,9 @@ Result<std::string> Provider::StartSigning(const Client& client, std::string_vie
   s.client_name = client.name;
   s.person_code = code.code;
   s.description = description;
-  s.expires = now + MicrosOf(options_.signing_lifetime);
-  impl::AppRequest a = SigningStep(s, app_id, "signing-certificate", "", now + MicrosOf(options_.app_request_lifetime));
+  s.expires = now + impl::Micros(options_.signing_lifetime);
+  impl::AppRequest a =
+      SigningStep(s, app_id, "signing-certificate", "", now + impl::Micros(options_.app_request_lifetime));
   s.app_request = app_id;
   state_->app_requests[app_id] = std::move(a);
   state_->signing[id] = std::move(s);
@@ -126,7 +119,7 @@ Result<std::string> Provider::SetSigningDigest(const std::string& session, const
                               ": a digest is given once, after the certificate");
   }
   impl::AppRequest a =
-      SigningStep(s, app_id, "signing", std::string(digest), now + MicrosOf(options_.app_request_lifetime));
+      SigningStep(s, app_id, "signing", std::string(digest), now + impl::Micros(options_.app_request_lifetime));
   s.digest = a.hash;
   s.app_request = app_id;
   s.progress.state = SigningProgress::State::kWaitingForSignature;

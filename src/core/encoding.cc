@@ -1,6 +1,7 @@
 // Hex and base64 encodings.
 #include "core/encoding.h"
 
+#include <algorithm>
 #include <array>
 
 namespace riik {
@@ -116,6 +117,13 @@ Result<Bytes> Base64UrlDecode(std::string_view text) {
   ASSIGN_OR_RETURN(Bytes out, Base64Decode(standard));
   if (Base64UrlEncode(out) != text) return InvalidArgument("base64url with stray bits in its last character");
   return out;
+}
+
+bool IsPlainText(std::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
 }
 
 std::string HtmlEscape(std::string_view text) {

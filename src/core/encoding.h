@@ -31,6 +31,9 @@ std::string HtmlEscape(std::string_view text);
 // Whether `text` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most
 // U+10FFFF).
 bool IsValidUtf8(std::string_view text);
+// Whether `text` holds no control character (C0 or DEL): a name or description a person
+// is shown, on one line.
+bool IsPlainText(std::string_view text);
 
 // The longest prefix of `text` of at most `max_bytes` that does not split a UTF-8
 // character (text that is valid UTF-8 stays valid).

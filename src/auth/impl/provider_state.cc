@@ -6,11 +6,6 @@
 
 namespace riik::auth {
 namespace impl {
-namespace {
-
-int64_t Micros(std::chrono::seconds s) { return s.count() * 1'000'000; }
-
-}  // namespace
 
 std::string WithQuery(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out = uri;

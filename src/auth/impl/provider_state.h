@@ -3,6 +3,7 @@
 // consistent. Only provider*.cc include this.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -18,6 +19,9 @@ namespace impl {
 
 inline constexpr size_t kMaxPendingRequests = 100'000;
 inline constexpr size_t kMaxWaiters = 100'000;
+
+// A lifetime in microseconds, as UnixMicros counts.
+inline int64_t Micros(std::chrono::seconds s) { return s.count() * 1'000'000; }
 
 // `uri` with the parameters appended to its query (percent-encoded).
 std::string WithQuery(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& params);
