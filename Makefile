@@ -11,10 +11,10 @@ PORT_BASE ?= 7000
 UNITY ?= ON
 
 FUZZ_SECONDS ?= 60
-# How long each fuzzer runs inside `make test` (the release preset only).
+# How long each fuzzer runs inside `make test` (the release preset only; 0: not there).
 TEST_FUZZ_SECONDS ?= 10
 
-.PHONY: all deps build run test test-asan bench fuzz clean format
+.PHONY: all deps build run test test-asan bench fuzz fuzz-build clean format
 
 all: build
 
@@ -33,7 +33,9 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 ifeq ($(PRESET),release)
+ifneq ($(TEST_FUZZ_SECONDS),0)
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+endif
 endif
 
 test-asan:
@@ -45,10 +47,12 @@ bench: build
 # Every fuzzer under libFuzzer (clang, ASan+UBSan) for FUZZ_SECONDS each, as ctest tests
 # of the fuzz build, each from a copy of its seed corpus; crashes land in
 # build/fuzz/fuzz/ctest/<name>/artifacts/. The release suite replays the corpora too.
-fuzz: deps
+fuzz: fuzz-build
+	cd build/fuzz && ctest --output-on-failure -j $(JOBS) --timeout $$(( $(FUZZ_SECONDS) + 300 ))
+
+fuzz-build: deps
 	cmake --preset fuzz -DRIIK_FUZZ_SECONDS=$(FUZZ_SECONDS) -DRIIK_UNITY_BUILD=$(UNITY) $(if $(CI),-DRIIK_LINE_TABLES=ON)
 	cmake --build build/fuzz -j $(JOBS)
-	cd build/fuzz && ctest --output-on-failure -j $(JOBS) --timeout $$(( $(FUZZ_SECONDS) + 300 ))
 
 clean:
 	rm -rf build

@@ -36,25 +36,36 @@ pass "status: journal pages need the operator's token (another role's token is n
 # The crawl: every GET route a stranger can reach, nothing secret or personal in them.
 secrets=()
 for f in "$DIR"/operator-token "$DIR"/*/admin-token "$DIR"/trust/passphrase; do secrets+=("$(head -c 64 "$f")"); done
-crawl() {  # crawl URL [CURL ARGS…]
-  local u=$1
-  shift
-  curl -s --max-time 10 "$@" "$u" >"$WORK/page" || true
-  grep -q "PRIVATE KEY" "$WORK/page" && fail "$u serves key material"
-  # A code stands alone or after "EE"; eleven digits inside a hex digest or base64 are not one
-  # (a globalconf's hashes held such a run once).
-  local code='(^|[^0-9A-Za-z]|EE)[1-6][0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}([^0-9A-Za-z]|$)'
-  grep -qE "$code" "$WORK/page" && fail "$u serves an 11-digit personal code: $(grep -oE "$code" "$WORK/page" | head -1)"
-  for s in "${secrets[@]}"; do grep -qF "$s" "$WORK/page" && fail "$u serves a token or passphrase"; done
-  n=$((n + 1))
-}
+# A code stands alone or after "EE"; eleven digits inside a hex digest or base64 are not one
+# (a globalconf's hashes held such a run once).
+code_re='(^|[^0-9A-Za-z]|EE)[1-6][0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}([^0-9A-Za-z]|$)'
+stores=$(jq -r '.stores[].name' "$EP")
+# The roles' TLS certificates chain to the state root or to the development TLS CA; curl
+# takes one --cacert, so both go in one bundle.
+cat "$(jq -r .ca_certificates.dev_tls "$EP")" "$ROOT" >"$WORK/cas.pem"
 n=0
 for role in $(jq -r '.roles | keys[]' "$EP"); do
   base=$(url "$role")
+  # One curl per role fetches all its pages over one kept-alive connection.
+  urls=()
   for path in / /healthz /metrics /v1/status /v1/stores /v1/embassy /globalconf /ca/root.crt /ca/eid.crt /ca/org.crt; do
-    crawl "$base$path" --cacert "$(jq -r .ca_certificates.dev_tls "$EP")" --cacert "$ROOT"
+    urls+=("$base$path")
   done
-  for store in $(jq -r '.stores[].name' "$EP"); do crawl "$base/v1/stores/$store/digest" --cacert "$ROOT"; done
+  for store in $stores; do urls+=("$base/v1/stores/$store/digest"); done
+  rm -rf "$WORK/crawl" && mkdir "$WORK/crawl"
+  args=()
+  for i in "${!urls[@]}"; do args+=("${urls[$i]}" -o "$WORK/crawl/$i"); done
+  curl -s --max-time 10 --cacert "$WORK/cas.pem" -w '%{http_code}\n' "${args[@]}" >"$WORK/crawl/codes" || true
+  mapfile -t codes <"$WORK/crawl/codes"
+  for i in "${!urls[@]}"; do
+    u=${urls[$i]} page="$WORK/crawl/$i"
+    [ "${codes[$i]:-000}" != 000 ] || fail "$u did not answer"
+    touch "$page"  # curl writes no file for an empty body
+    grep -q "PRIVATE KEY" "$page" && fail "$u serves key material"
+    grep -qE "$code_re" "$page" && fail "$u serves an 11-digit personal code: $(grep -oE "$code_re" "$page" | head -1)"
+    for s in "${secrets[@]}"; do grep -qF "$s" "$page" && fail "$u serves a token or passphrase"; done
+    n=$((n + 1))
+  done
 done
 pass "crawled $n unauthenticated GETs: no key material, token, passphrase or personal code"
 

@@ -181,11 +181,6 @@ Result<std::string> LogIdOf(const ExchangeSelect& s, store::Store& store) {
   return InvalidArgument("the store holds several logs; name one with --log-id");
 }
 
-Result<UniquePtr<X509>> ReadRoot(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
-  return ParseCertificatePem(pem);
-}
-
 // The evidence of a call just made is complete once the TSA has stamped its head (within
 // a second or so): until then, and for at most `wait_s`, it waits rather than refuse.
 Status ExportEvidence(const ExchangeSelect& s, const std::string& xroad_id, const std::string& out, int wait_s) {
@@ -213,7 +208,7 @@ Status ExportEvidence(const ExchangeSelect& s, const std::string& xroad_id, cons
 
 Status VerifyEvidenceFile(const std::string& file, const std::string& root_path) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadRoot(root_path));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(root_path));
   ASSIGN_OR_RETURN(exchange::VerifiedEvidence v, exchange::CheckEvidence(text, root.get()));
   std::printf("evidence for X-Road-Id %s from log %s verifies against %s:\n", v.xroad_id.c_str(), v.log_id.c_str(),
               root_path.c_str());
@@ -267,7 +262,7 @@ void AddLogCommand(CLI::App* exchange, int& exit_code) {
       RETURN_IF_ERROR(ChooseServer(*s));
       ASSIGN_OR_RETURN(auto store, OpenStore(*s, true));
       ASSIGN_OR_RETURN(std::string log_id, LogIdOf(*s, *store));
-      ASSIGN_OR_RETURN(UniquePtr<X509> ca, ReadRoot(root->empty() ? s->dir + "/trust/root.pem" : *root));
+      ASSIGN_OR_RETURN(UniquePtr<X509> ca, ReadCertificatePemFile(root->empty() ? s->dir + "/trust/root.pem" : *root));
       RETURN_IF_ERROR(transparency::VerifyLog(*store, log_id, ca.get(), exchange::CheckMessageLeaf));
       std::printf("message log %s: every record, tree head and timestamp verifies\n", log_id.c_str());
       return OkStatus();

@@ -22,11 +22,6 @@
 namespace riik::cli {
 namespace {
 
-Result<UniquePtr<X509>> ReadRoot(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
-  return ParseCertificatePem(pem);
-}
-
 Result<tracker::VerifiedListing> CheckFile(const std::string& file, X509* root,
                                            const tracker::VerifiedListing* previous) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
@@ -91,7 +86,7 @@ Status List(const ListArgs& a) {
 }
 
 Status Verify(const std::string& file, const std::string& root_path, const std::string& previous_file) {
-  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadRoot(root_path));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(root_path));
   std::optional<tracker::VerifiedListing> previous;
   if (!previous_file.empty()) {
     ASSIGN_OR_RETURN(previous, CheckFile(previous_file, root.get(), nullptr));
@@ -123,7 +118,8 @@ Status VerifyLog(const std::string& dir, const std::string& name, const std::str
   store::StoreOptions so{node::DefaultStoreUrl(dir, store_name), store_name};
   so.read_only = true;
   ASSIGN_OR_RETURN(auto store, store::Store::Open(so));
-  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadRoot(root_path.empty() ? dir + "/trust/root.pem" : root_path));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root,
+                   ReadCertificatePemFile(root_path.empty() ? dir + "/trust/root.pem" : root_path));
   const std::string log_id = tracker::TrackerLogId(info->ClientId());
   RETURN_IF_ERROR(transparency::VerifyLog(*store, log_id, root.get(), tracker::CheckAccessLeaf));
   std::printf("data tracker %s: every record, signed tree head and timestamp verifies\n", log_id.c_str());

@@ -37,7 +37,10 @@ Status EnsureDemoCustody(const std::string& custody) {
   ASSIGN_OR_RETURN(std::string root_pem,
                    ReadFile(std::filesystem::path(custody).parent_path().string() + "/trust/root.pem"));
   ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(root_pem));
-  return embassy::SplitNewMasterKey(custody, kThreshold, pins, CertificateDer(root.get())).status();
+  // The PINs lie beside their shares: a costlier Argon2id would only slow every start.
+  return embassy::SplitNewMasterKey(custody, kThreshold, pins, CertificateDer(root.get()),
+                                    embassy::PinHardness::kInteractive)
+      .status();
 }
 
 // What a restored state needs besides its stores: the CA's and the servers' keys and

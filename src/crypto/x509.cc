@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/encoding.h"
+#include "core/file.h"
 
 namespace riik {
 namespace {
@@ -154,6 +155,13 @@ Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem) {
   UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   UniquePtr<X509> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) return InvalidArgument("not a PEM certificate: " + OpenSslErrors());
+  return cert;
+}
+
+Result<UniquePtr<X509>> ReadCertificatePemFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  auto cert = ParseCertificatePem(pem);
+  if (!cert.ok()) return cert.status().WithContext(path);
   return cert;
 }
 

@@ -48,6 +48,8 @@ Result<UniquePtr<EVP_PKEY>> EcPublicKey(const std::string& curve, std::string_vi
 // PKCS#8 encrypted with AES-256-CBC under `passphrase` (PBKDF2), as `openssl pkcs8` reads.
 Result<std::string> EncryptedPrivateKeyPem(EVP_PKEY* key, const std::string& passphrase);
 Result<UniquePtr<X509>> ParseCertificatePem(const std::string& pem);
+// The first certificate of the PEM file at `path` (errors name the file).
+Result<UniquePtr<X509>> ReadCertificatePemFile(const std::string& path);
 // One DER certificate, nothing after it; InvalidArgument otherwise.
 Result<UniquePtr<X509>> ParseCertificateDer(std::string_view der);
 // Every certificate of a PEM text, in order; InvalidArgument if there is none.

@@ -18,15 +18,21 @@ constexpr size_t kMaxShareFileBytes = 64 * 1024;
 
 // Argon2id's cost: libsodium's "moderate" limits (256 MiB, 3 passes) for v2 files, so
 // that guessing a custodian's PIN offline costs about a second and 256 MiB a guess; v1
-// files were sealed with the interactive ones.
+// files were sealed with the interactive ones. A v2 file records its limits ("argon2id");
+// one without them was sealed with the moderate ones. A file's limits are read only
+// within libsodium's interactive..sensitive range: a file cannot make a restore spend
+// more than a sensitive derivation, and a lowered figure only derives a wrong key.
 struct PinCost {
   unsigned long long ops;
   size_t mem;
 };
 constexpr PinCost kPinCost{crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
 constexpr PinCost kPinCostV1{crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+constexpr PinCost kPinCostMax{crypto_pwhash_OPSLIMIT_SENSITIVE, crypto_pwhash_MEMLIMIT_SENSITIVE};
 
-Result<std::string> PinKey(const std::string& pin, std::string_view salt, PinCost cost = kPinCost) {
+PinCost CostOf(PinHardness hardness) { return hardness == PinHardness::kModerate ? kPinCost : kPinCostV1; }
+
+Result<std::string> PinKey(const std::string& pin, std::string_view salt, PinCost cost) {
   std::string key(crypto_secretbox_KEYBYTES, '\0');
   if (crypto_pwhash(reinterpret_cast<unsigned char*>(key.data()), key.size(), pin.data(), pin.size(),
                     reinterpret_cast<const unsigned char*>(salt.data()), cost.ops, cost.mem,
@@ -43,6 +49,7 @@ struct ParsedShare {
   std::vector<std::string> share_sha256;
   std::string secret_sha256;
   std::string salt, nonce, sealed;
+  PinCost cost = kPinCost;
 };
 
 Result<ParsedShare> Parse(const OpenedShare& s) {
@@ -66,6 +73,15 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
     ASSIGN_OR_RETURN(p.salt, Base64Decode(j.at("salt").get<std::string>()));
     ASSIGN_OR_RETURN(p.nonce, Base64Decode(j.at("nonce").get<std::string>()));
     ASSIGN_OR_RETURN(p.sealed, Base64Decode(j.at("sealed").get<std::string>()));
+    if (p.v1) p.cost = kPinCostV1;
+    if (!p.v1 && j.contains("argon2id")) {
+      const Json& kdf = j.at("argon2id");
+      p.cost = {kdf.at("opslimit").get<unsigned long long>(), kdf.at("memlimit").get<size_t>()};
+      if (p.cost.ops < kPinCostV1.ops || p.cost.ops > kPinCostMax.ops || p.cost.mem < kPinCostV1.mem ||
+          p.cost.mem > kPinCostMax.mem) {
+        return InvalidArgument(where + ": Argon2id limits outside libsodium's interactive..sensitive range");
+      }
+    }
     if (p.shares < 2 || p.shares > 255 || p.threshold < 2 || p.threshold > p.shares || p.index < 1 ||
         p.index > p.shares || static_cast<int>(p.share_sha256.size()) != p.shares ||
         p.salt.size() != crypto_pwhash_SALTBYTES || p.nonce.size() != crypto_secretbox_NONCEBYTES ||
@@ -86,7 +102,8 @@ Result<std::string> SealedPayload(std::string_view share, std::string_view root_
 }  // namespace
 
 Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins,
-                                            std::string_view root_der) {
+                                            std::string_view root_der, PinHardness hardness) {
+  const PinCost cost = CostOf(hardness);
   if (root_der.empty()) return InvalidArgument("sealing shares needs the state root certificate");
   for (const std::string& pin : pins) {
     if (pin.size() < kMinPinLength)
@@ -102,7 +119,7 @@ Result<std::vector<std::string>> SealShares(std::string_view secret, int thresho
     std::string salt(crypto_pwhash_SALTBYTES, '\0'), nonce(crypto_secretbox_NONCEBYTES, '\0');
     randombytes_buf(salt.data(), salt.size());
     randombytes_buf(nonce.data(), nonce.size());
-    ASSIGN_OR_RETURN(std::string key, PinKey(pins[i], salt));
+    ASSIGN_OR_RETURN(std::string key, PinKey(pins[i], salt, cost));
     ASSIGN_OR_RETURN(std::string payload, SealedPayload(shares[i].bytes, root_der));
     std::string sealed(payload.size() + crypto_secretbox_MACBYTES, '\0');
     crypto_secretbox_easy(reinterpret_cast<unsigned char*>(sealed.data()),
@@ -120,6 +137,7 @@ Result<std::vector<std::string>> SealShares(std::string_view secret, int thresho
               {"share_sha256", hashes},
               {"secret_sha256", DigestHex(Sha256(secret))},
               {"salt", Base64Encode(salt)},
+              {"argon2id", {{"opslimit", cost.ops}, {"memlimit", cost.mem}}},
               {"nonce", Base64Encode(nonce)},
               {"sealed", Base64Encode(sealed)}};
     ASSIGN_OR_RETURN(std::string text, CanonicalJson(file));
@@ -166,7 +184,7 @@ Result<RestoredCustody> RestoreCustody(std::span<const OpenedShare> given) {
     if (seen.count(p.index))
       return InvalidArgument(where + " is share " + std::to_string(p.index) + " again (as " + seen[p.index] + ")");
     seen[p.index] = given[i].name;
-    ASSIGN_OR_RETURN(std::string key, PinKey(given[i].pin, p.salt, p.v1 ? kPinCostV1 : kPinCost));
+    ASSIGN_OR_RETURN(std::string key, PinKey(given[i].pin, p.salt, p.cost));
     Share share{static_cast<uint8_t>(p.index), std::string(p.sealed.size() - crypto_secretbox_MACBYTES, '\0')};
     int opened = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(share.bytes.data()),
                                             reinterpret_cast<const unsigned char*>(p.sealed.data()), p.sealed.size(),

@@ -21,10 +21,16 @@ inline constexpr const char* kShareFormat = "riik-key-share-v2";
 inline constexpr const char* kShareFormatV1 = "riik-key-share-v1";  // no root; opened only with a root given
 inline constexpr size_t kMinPinLength = 8;
 
+// How costly a guess at a custodian's PIN is made (Argon2id's limits, recorded in the file):
+// kModerate, libsodium's moderate limits (256 MiB and about a second a guess), for every
+// real split; kInteractive (64 MiB, a tenth of that) only where the PINs lie beside their
+// shares anyway: `riik up`'s demo custody and the tests.
+enum class PinHardness { kModerate, kInteractive };
+
 // One share file per PIN (pins.size() shares), any `threshold` of which restore `secret`;
 // `root_der` (the state root certificate) is sealed beside each share.
 Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins,
-                                            std::string_view root_der);
+                                            std::string_view root_der, PinHardness hardness = PinHardness::kModerate);
 
 struct OpenedShare {
   std::string file;  // the share file's text

@@ -7,6 +7,7 @@
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "crypto/bytes.h"
 #include "embassy/segment.h"
 
 namespace riik::embassy {
@@ -14,8 +15,6 @@ namespace {
 
 constexpr const char* kWrappedFormat = "riik-wrapped-key-v1";
 constexpr size_t kMaxNodeName = 128;
-
-const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 }  // namespace
 
@@ -37,7 +36,7 @@ Result<std::string> MasterPublicKey(std::string_view master_secret) {
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
   if (master_secret.size() != kMasterKeyBytes) return InvalidArgument("the master secret is 32 bytes");
   std::string pub(crypto_box_PUBLICKEYBYTES, '\0');
-  crypto_scalarmult_base(reinterpret_cast<unsigned char*>(pub.data()), Bytes(master_secret));
+  crypto_scalarmult_base(reinterpret_cast<unsigned char*>(pub.data()), Uchars(master_secret));
   return pub;
 }
 
@@ -52,7 +51,7 @@ Result<std::string> WrapDataKey(std::string_view data_key, std::string_view mast
   plain += node;
   plain += data_key;
   std::string sealed(plain.size() + crypto_box_SEALBYTES, '\0');
-  crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), Bytes(plain), plain.size(), Bytes(master_public));
+  crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), Uchars(plain), plain.size(), Uchars(master_public));
   sodium_memzero(plain.data(), plain.size());
   return CanonicalJson(Json{
       {"format", kWrappedFormat}, {"key_id", DataKeyId(data_key)}, {"node", node}, {"sealed", Base64Encode(sealed)}});
@@ -73,8 +72,8 @@ Result<std::string> UnwrapDataKey(std::string_view wrapped, std::string_view mas
     return InvalidArgument("the wrapped key's sealed key is malformed");
   }
   std::string plain(sealed->size() - crypto_box_SEALBYTES, '\0');
-  int opened = crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()), Bytes(*sealed), sealed->size(),
-                                    Bytes(master_public), Bytes(master_secret));
+  int opened = crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()), Uchars(*sealed), sealed->size(),
+                                    Uchars(master_public), Uchars(master_secret));
   if (opened != 0) return PermissionDenied("the wrapped data key of " + node + " does not open with this master key");
   size_t name_length = static_cast<unsigned char>(plain[0]);
   if (plain.size() != 1 + name_length + kDataKeyBytes || plain.compare(1, name_length, node) != 0) {

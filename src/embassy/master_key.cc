@@ -11,14 +11,14 @@
 namespace riik::embassy {
 
 Result<std::string> SplitNewMasterKey(const std::string& dir, int threshold, std::span<const std::string> pins,
-                                      std::string_view root_der) {
+                                      std::string_view root_der, PinHardness hardness) {
   if (std::filesystem::exists(dir + "/master.pub")) {
     return AlreadyExists(dir + " already holds a master key's shares (a new split makes a new master key)");
   }
   std::string secret = NewMasterSecret();
   auto pub = MasterPublicKey(secret);
-  auto files =
-      pub.ok() ? SealShares(secret, threshold, pins, root_der) : Result<std::vector<std::string>>(pub.status());
+  auto files = pub.ok() ? SealShares(secret, threshold, pins, root_der, hardness)
+                        : Result<std::vector<std::string>>(pub.status());
   std::fill(secret.begin(), secret.end(), '\0');
   RETURN_IF_ERROR(files.status());
   RETURN_IF_ERROR(MakePrivateDirectory(dir));

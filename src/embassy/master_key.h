@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "embassy/custody.h"
 
 namespace riik::embassy {
 
@@ -15,7 +16,7 @@ namespace riik::embassy {
 // the state root certificate, beside its share) and master.pub into `dir`;
 // AlreadyExists if `dir` already holds a master.pub. Returns the public key.
 Result<std::string> SplitNewMasterKey(const std::string& dir, int threshold, std::span<const std::string> pins,
-                                      std::string_view root_der);
+                                      std::string_view root_der, PinHardness hardness = PinHardness::kModerate);
 
 // The public key in a master.pub file.
 Result<std::string> ReadMasterPublicKey(const std::string& path);

@@ -6,12 +6,12 @@
 
 #include <cstdlib>
 
+#include "crypto/bytes.h"
+
 namespace riik::embassy {
 namespace {
 
 constexpr int kZstdLevel = 3;
-
-const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 }  // namespace
 
@@ -33,8 +33,8 @@ Result<std::string> CompressAndSeal(std::string_view plain, std::string_view key
   std::string sealed(n + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long sealed_len = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(sealed.data()), &sealed_len,
-                                             Bytes(compressed), n, Bytes(aad), aad.size(), nullptr, Bytes(nonce),
-                                             Bytes(key));
+                                             Uchars(compressed), n, Uchars(aad), aad.size(), nullptr, Uchars(nonce),
+                                             Uchars(key));
   sealed.resize(sealed_len);
   return sealed;
 }
@@ -49,8 +49,8 @@ Result<std::string> OpenAndDecompress(std::string_view ciphertext, std::string_v
   std::string compressed(ciphertext.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long len = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(compressed.data()), &len, nullptr,
-                                                 Bytes(ciphertext), ciphertext.size(), Bytes(aad), aad.size(),
-                                                 Bytes(nonce), Bytes(key)) != 0) {
+                                                 Uchars(ciphertext), ciphertext.size(), Uchars(aad), aad.size(),
+                                                 Uchars(nonce), Uchars(key)) != 0) {
     return DataLoss(std::string(what) + " does not decrypt: it was altered");
   }
   compressed.resize(len);

@@ -6,12 +6,11 @@
 
 #include "core/encoding.h"
 #include "sign/signature_xml.h"
+#include "sign/xml.h"
 #include "trust/chain_checks.h"
 
 namespace riik::sign {
 namespace {
-
-constexpr std::string_view kC14n11 = "http://www.w3.org/2006/12/xml-c14n11";
 
 // The data a Reference points at, after its transforms.
 Result<std::string> ReferencedData(xmlNode* signature, xmlNode* reference, const Container& container) {
@@ -114,8 +113,8 @@ Status ExtendSignature(Container& container, std::string_view name, const trust:
   // The namespace is declared on the element itself: declared on the root it would change
   // the canonical form of everything signed and timestamped before.
   std::string element = "<xades141:ArchiveTimeStamp xmlns:xades141=\"" + std::string(kXades141Ns) + "\" Id=\"" + id +
-                        "\"><" + *ds + "CanonicalizationMethod Algorithm=\"" + std::string(kC14n11) + "\"/><" + *xades +
-                        "EncapsulatedTimeStamp>" + Base64Encode(*token) + "</" + *xades +
+                        "\"><" + *ds + "CanonicalizationMethod Algorithm=\"" + std::string(C14nUri(C14n::k11)) +
+                        "\"/><" + *xades + "EncapsulatedTimeStamp>" + Base64Encode(*token) + "</" + *xades +
                         "EncapsulatedTimeStamp></xades141:ArchiveTimeStamp>";
   it->xml.insert(at, element);
   return OkStatus();

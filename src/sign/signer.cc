@@ -17,8 +17,6 @@
 namespace riik::sign {
 namespace {
 
-constexpr std::string_view kC14n11 = "http://www.w3.org/2006/12/xml-c14n11";
-
 // The canonical form of one part of the rendered signature: the element with Id `id`, or
 // ds:SignedInfo when `id` is empty.
 Result<std::string> CanonicalPart(const SignatureParts& parts, std::string_view id) {
@@ -67,7 +65,7 @@ Result<PreparedSignature> PrepareSignature(const Container& container, X509* cer
   SignatureParts& parts = out.parts;
   parts.id = "S" + out.file_name.substr(std::string_view("META-INF/signatures").size(),
                                         out.file_name.size() - std::string_view("META-INF/signatures.xml").size());
-  parts.c14n_uri = std::string(kC14n11);
+  parts.c14n_uri = std::string(C14nUri(C14n::k11));
   ASSIGN_OR_RETURN(out.method, SignatureMethodFor(X509_get0_pubkey(certificate)));
   parts.signature_method_uri = SignatureMethodUri(out.method);
   for (const DataFile& f : container.files) {

@@ -3,6 +3,7 @@
 #include "embassy/custody.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -53,7 +54,8 @@ TEST(ShamirTest, EachShareAloneLooksRandom) {
 class CustodyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto files = SealShares(kKey, 3, pins_, kRoot);
+    // Interactive limits keep the tests quick; ModerateLimitsByDefault checks the default.
+    auto files = SealShares(kKey, 3, pins_, kRoot, PinHardness::kInteractive);
     ASSERT_TRUE(files.ok()) << files.status().ToString();
     files_ = *files;
   }
@@ -91,7 +93,7 @@ TEST_F(CustodyTest, FewerThanThreeCannotAndAWrongShareIsNamed) {
   EXPECT_NE(refused.status().message().find("custodian-2.json: wrong PIN"), std::string::npos)
       << refused.status().ToString();
 
-  auto other_split = SealShares(std::string(32, 'z'), 3, pins_, kRoot);
+  auto other_split = SealShares(std::string(32, 'z'), 3, pins_, kRoot, PinHardness::kInteractive);
   ASSERT_TRUE(other_split.ok());
   std::vector<OpenedShare> mixed = {Opened(0), Opened(1), {(*other_split)[2], pins_[2], "stranger.json"}};
   auto foreign = RestoreSecret(mixed);
@@ -108,6 +110,39 @@ TEST_F(CustodyTest, FewerThanThreeCannotAndAWrongShareIsNamed) {
   EXPECT_NE(junk.status().message().find("junk.json"), std::string::npos);
   EXPECT_FALSE(SealShares(kKey, 3, std::vector<std::string>{"1234567", "45678900", "00000000"}, kRoot).ok());  // short
   EXPECT_FALSE(SealShares(kKey, 3, pins_, "").ok());  // no state root to seal
+}
+
+// A real split costs a guess at a PIN libsodium's moderate limits, recorded in the file;
+// a file's limits outside interactive..sensitive are refused, and a file stripped of
+// them (as v2 files sealed before they were recorded) is opened with the moderate ones.
+TEST_F(CustodyTest, ModerateLimitsByDefaultAndTheFilesLimitsAreBounded) {
+  const std::vector<std::string> two_pins = {pins_[0], pins_[1]};
+  auto moderate = SealShares(kKey, 2, two_pins, kRoot);
+  ASSERT_TRUE(moderate.ok()) << moderate.status().ToString();
+  Json doc = Json::parse((*moderate)[0]);
+  EXPECT_EQ(doc["argon2id"]["opslimit"], crypto_pwhash_OPSLIMIT_MODERATE);
+  EXPECT_EQ(doc["argon2id"]["memlimit"], crypto_pwhash_MEMLIMIT_MODERATE);
+  Json stripped = Json::parse((*moderate)[1]);
+  stripped.erase("argon2id");
+  std::vector<OpenedShare> both = {{(*moderate)[0], pins_[0], "a.json"}, {stripped.dump(), pins_[1], "b.json"}};
+  auto key = RestoreSecret(both);
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(*key, kKey);
+
+  auto with = [&](const char* field, unsigned long long value) {
+    Json d = Json::parse(files_[1]);
+    d["argon2id"][field] = value;
+    std::vector<OpenedShare> three = {Opened(0), {d.dump(), pins_[1], "custodian-2.json"}, Opened(2)};
+    return RestoreSecret(three).status();
+  };
+  for (Status s : {with("opslimit", 1), with("opslimit", crypto_pwhash_OPSLIMIT_SENSITIVE + 1),
+                   with("memlimit", crypto_pwhash_MEMLIMIT_SENSITIVE * 2)}) {
+    EXPECT_EQ(s.code(), Code::kInvalidArgument);
+    EXPECT_NE(s.message().find("custodian-2.json: Argon2id limits outside"), std::string::npos) << s.ToString();
+  }
+  // Limits changed within the range derive another key: the PIN no longer opens the share.
+  Status changed = with("opslimit", crypto_pwhash_OPSLIMIT_INTERACTIVE + 1);
+  EXPECT_EQ(changed.code(), Code::kPermissionDenied) << changed.ToString();
 }
 
 // The manifest every file carries is what a restore holds the shares to: a share whose

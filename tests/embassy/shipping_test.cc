@@ -199,8 +199,9 @@ TEST_F(ShippingTest, FewerThanThreeSharesOrAWrongOneCannotRestore) {
   ASSERT_TRUE(WaitForAck(Put(1)->seq));
   auto two = RestoreSecret(Shares({2, 4}));
   EXPECT_EQ(two.status().code(), Code::kInvalidArgument);
-  ASSERT_TRUE(
-      SplitNewMasterKey(dir_ / "other-custody", 3, riik::testing::EmbassySite::Pins(), "another state's root").ok());
+  ASSERT_TRUE(SplitNewMasterKey(dir_ / "other-custody", 3, riik::testing::EmbassySite::Pins(), "another state's root",
+                                PinHardness::kInteractive)
+                  .ok());
   std::vector<OpenedShare> mixed = Shares({1, 2});
   mixed.push_back(Shares({3}, dir_ / "other-custody")[0]);
   auto wrong = RestoreSecret(mixed);

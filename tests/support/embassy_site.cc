@@ -43,8 +43,9 @@ Result<std::unique_ptr<EmbassySite>> EmbassySite::Create(const std::string& dir)
   ASSIGN_OR_RETURN(site->sender_sha_,
                    site->Issue(trust::Profile::kMemberAuth, "EE home node (test)", dir + "/node-auth"));
   RETURN_IF_ERROR(site->Issue(trust::Profile::kMemberSigning, "EE home node (test)", dir + "/node-signing").status());
-  RETURN_IF_ERROR(
-      embassy::SplitNewMasterKey(dir + "/custody", 3, Pins(), CertificateDer(site->ca_->root_certificate())).status());
+  RETURN_IF_ERROR(embassy::SplitNewMasterKey(dir + "/custody", 3, Pins(), CertificateDer(site->ca_->root_certificate()),
+                                             embassy::PinHardness::kInteractive)
+                      .status());
   return site;
 }
 
