@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 
 DIR="$WORK/state"
-start_up "$DIR" --ocsp-freshness-s 2
+start_up "$DIR" --ocsp-freshness-s 2 --population 300
 EP="$DIR/endpoints.json"
 TAX=$(jq -r '.roles["ss-tax"].url' "$EP")
 POP=$(jq -r '.roles["ss-population"].url' "$EP")

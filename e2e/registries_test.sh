@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 
 DIR="$WORK/state"
-start_up "$DIR"
+start_up "$DIR" --population 300
 EP="$DIR/endpoints.json"
 url() { jq -r --arg r "$1" '.roles[$r].url' "$EP"; }
 CODE=38001085718  # Jaak-Kristjan Jõeorg, a demo citizen

@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 
 DIR="$WORK/state"
-start_up "$DIR"
+start_up "$DIR" --population 300
 EP="$DIR/endpoints.json"
 url() { jq -r --arg r "$1" '.roles[$r].url' "$EP"; }
 ROOT="$DIR/trust/root.pem"
@@ -154,7 +154,7 @@ pass "every directory is 0700 and every store, key, token, PIN and share 0600"
 
 stop_pid "$UP_PID" TERM
 chmod 644 "$DIR/trust/passphrase"
-if "$RIIK" up --dir "$DIR" --port-base 0 >"$WORK/up2.out" 2>"$WORK/up2.err"; then fail "riik up started with a passphrase open to others"; fi
+if "$RIIK" up --dir "$DIR" --port-base 0 --population 300 >"$WORK/up2.out" 2>"$WORK/up2.err"; then fail "riik up started with a passphrase open to others"; fi
 grep -q "$DIR/trust/passphrase is open to others" "$WORK/up2.err" || fail "the refusal does not name the file: $(cat "$WORK/up2.err")"
 chmod 600 "$DIR/trust/passphrase"
 pass "a secret file others may read stops the start, named"

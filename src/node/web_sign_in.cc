@@ -1,0 +1,208 @@
+// Signing a browser in through the state's sign-in service (web_sign_in.h).
+#include "node/web_sign_in.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/id_token_check.h"
+#include "core/encoding.h"
+#include "crypto/random.h"
+#include "crypto/sha256.h"
+#include "net/client_pool.h"
+
+namespace riik::node {
+namespace {
+
+constexpr size_t kMaxPending = 10'000;
+constexpr size_t kMaxSessions = 100'000;
+constexpr int64_t kLoginLifetimeUs = 10 * 60 * 1'000'000LL;
+
+net::HttpResponse RedirectTo(std::string location) {
+  net::HttpResponse r;
+  r.status = 303;
+  r.headers.Set("Location", std::move(location));
+  r.headers.Set("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+WebSignIn::WebSignIn(WebSignInOptions options) : options_(std::move(options)) {}
+WebSignIn::~WebSignIn() = default;
+
+Result<std::unique_ptr<WebSignIn>> WebSignIn::Start(WebSignInOptions options) {
+  std::unique_ptr<WebSignIn> s(new WebSignIn(std::move(options)));
+  s->pool_ = std::make_unique<net::ClientPool>(s->options_.http, 16);
+  // The issuer as the provider states it in its discovery document.
+  auto discovery =
+      net::Fetch("GET", s->options_.auth_url + "/.well-known/openid-configuration", {}, "", s->options_.http);
+  if (!discovery.ok()) return discovery.status().WithContext("the sign-in service's discovery document");
+  ASSIGN_OR_RETURN(Json doc, ParseJson(discovery->body));
+  s->issuer_ = StringOr(doc, "issuer");
+  if (s->issuer_.empty()) return DataLoss("the sign-in service's discovery document names no issuer");
+  return s;
+}
+
+std::string WebSignIn::CookieName(std::string_view base) const {
+  return (options_.secure ? "__Host-" : "") + options_.cookie_prefix + "_" + std::string(base);
+}
+
+std::string WebSignIn::CookieAttributes() const {
+  return std::string("; Path=/; HttpOnly; SameSite=Lax") + (options_.secure ? "; Secure" : "");
+}
+
+std::optional<WebSession> WebSignIn::Find(const net::HttpRequest& req) const {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(req.Cookie(CookieName("session")));
+  if (it == sessions_.end()) return std::nullopt;
+  return it->second;
+}
+
+net::HttpResponse WebSignIn::Login(std::string_view scope) {
+  auto state = RandomToken(24), nonce = RandomToken(24), verifier = RandomToken(48);
+  if (!state.ok() || !nonce.ok() || !verifier.ok()) return net::JsonError(500, "internal", "no randomness");
+  {
+    std::lock_guard lock(mu_);
+    UnixMicros now = NowMicros();
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      it = now - it->second.created > kLoginLifetimeUs ? pending_.erase(it) : std::next(it);
+    }
+    if (pending_.size() >= kMaxPending) return net::JsonError(503, "busy", "too many sign-ins in progress");
+    pending_[*state] = {*nonce, *verifier, now};
+  }
+  std::string challenge = Base64UrlEncode(DigestBytes(Sha256(*verifier)));
+  net::HttpResponse r =
+      RedirectTo(options_.auth_url + "/authorize?response_type=code&scope=" + net::PercentEncode(scope) +
+               "&client_id=" + net::PercentEncode(options_.client_id) +
+               "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + *state +
+               "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+  // The state is bound to this browser: a code arriving in another browser is refused.
+  r.headers.Add("Set-Cookie", CookieName("login") + "=" + *state + CookieAttributes());
+  return r;
+}
+
+void WebSignIn::WithJwks(bool refresh, Then then) {
+  Json held;
+  {
+    std::lock_guard lock(mu_);
+    held = jwks_;
+  }
+  if (!refresh && held.is_object()) return then(std::move(held));  // outside the lock: `then` takes it
+  pool_->SendAsync(options_.auth_url, "GET", "/jwks", {}, "", "", [this, then](Result<net::HttpResponse> r) {
+    if (!r.ok()) return then(r.status());
+    if (r->status != 200) return then(Unavailable("the sign-in service's JWKS answered " + std::to_string(r->status)));
+    auto keys = ParseJson(r->body);
+    if (keys.ok()) {
+      std::lock_guard lock(mu_);
+      jwks_ = *keys;
+    }
+    then(std::move(keys));
+  });
+}
+
+void WebSignIn::CheckWithJwks(Check check, Then then) {
+  WithJwks(false, [this, check, then](Result<Json> keys) {
+    if (!keys.ok()) return then(keys.status());
+    auto claims = check(*keys);
+    if (claims.ok()) return then(std::move(claims));
+    WithJwks(true, [check, then](Result<Json> fresh) { then(fresh.ok() ? check(*fresh) : fresh.status()); });
+  });
+}
+
+void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Done done) {
+  std::string state = req.QueryParam("state");
+  PendingLogin login;
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(state);
+    if (state.empty() || it == pending_.end() || req.Cookie(CookieName("login")) != state) {
+      return done(InvalidArgument("This sign-in was not started in this browser."));
+    }
+    login = it->second;
+    pending_.erase(it);
+  }
+  if (std::string error = req.QueryParam("error"); !error.empty()) {
+    return done(RedirectTo(std::string(home) + "?error=" + net::PercentEncode(error)));
+  }
+  net::Headers headers;
+  headers.Add("Content-Type", "application/x-www-form-urlencoded");
+  headers.Add("Authorization", "Basic " + Base64Encode(net::PercentEncode(options_.client_id) + ":" +
+                                                       net::PercentEncode(options_.secret)));
+  std::string body = "grant_type=authorization_code&code=" + net::PercentEncode(req.QueryParam("code")) +
+                     "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") +
+                     "&code_verifier=" + login.verifier;
+  pool_->SendAsync(options_.auth_url, "POST", "/token", headers, std::move(body), "",
+                   [this, login, home = std::string(home), done](Result<net::HttpResponse> token) {
+                     FinishSignIn(std::move(token), login, home, done);
+                   });
+}
+
+void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, std::string home, Done done) {
+  auto tokens = !token.ok()            ? Result<Json>(token.status())
+                : token->status != 200 ? Result<Json>(Unavailable(token->body.substr(0, 300)))
+                                       : ParseJson(token->body);
+  if (!tokens.ok()) {
+    spdlog::warn("{}: the token endpoint refused the code: {}", options_.client_id, tokens.status().message());
+    return done(Unavailable("The sign-in service did not confirm the sign-in."));
+  }
+  std::string id_token = StringOr(*tokens, "id_token"), access = StringOr(*tokens, "access_token");
+  auth::ExpectedToken expected{issuer_, options_.client_id, NowMicros()};
+  CheckWithJwks([id_token, access, expected, nonce = login.nonce](
+                    const Json& keys) { return auth::CheckIdToken(id_token, keys, expected, nonce, access); },
+                [this, id_token, home, done](Result<Json> claims) {
+                  if (!claims.ok()) {
+                    spdlog::warn("{}: ID token refused: {}", options_.client_id, claims.status().message());
+                    return done(Unavailable("The sign-in could not be verified."));
+                  }
+                  auto cookie = RandomToken(32), csrf = RandomToken(24);
+                  if (!cookie.ok() || !csrf.ok()) return done(Internal("no randomness"));
+                  {
+                    std::lock_guard lock(mu_);
+                    if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
+                    sessions_[*cookie] = WebSession{*claims, id_token, StringOr(*claims, "sid"), *csrf};
+                  }
+                  net::HttpResponse r = RedirectTo(home);
+                  r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
+                  done(std::move(r));
+                });
+}
+
+Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::string_view home) {
+  auto form = net::ParseForm(req.body);
+  std::string id_token;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(req.Cookie(CookieName("session")));
+    if (it == sessions_.end()) return RedirectTo(std::string(home));
+    if (!form.ok() || !form->contains("csrf") || form->at("csrf") != it->second.csrf) {
+      return PermissionDenied("the form is not this session's");
+    }
+    id_token = it->second.id_token;
+    sessions_.erase(it);
+  }
+  return RedirectTo(options_.auth_url + "/logout?id_token_hint=" + net::PercentEncode(id_token) +
+                  "&post_logout_redirect_uri=" + net::PercentEncode(options_.url + std::string(home)));
+}
+
+void WebSignIn::BackchannelLogout(const net::HttpRequest& req, std::function<void(net::HttpResponse)> done) {
+  auto form = net::ParseForm(req.body);
+  std::string token = form.ok() && form->contains("logout_token") ? form->at("logout_token") : "";
+  auth::ExpectedToken expected{issuer_, options_.client_id, NowMicros()};
+  CheckWithJwks([token, expected](const Json& keys) { return auth::CheckLogoutToken(token, keys, expected); },
+                [this, done](Result<Json> claims) {
+                  if (!claims.ok()) return done(net::JsonError(400, "invalid_request", claims.status().message()));
+                  std::string sid = StringOr(*claims, "sid");
+                  {
+                    std::lock_guard lock(mu_);
+                    for (auto it = sessions_.begin(); it != sessions_.end();) {
+                      it = it->second.sid == sid ? sessions_.erase(it) : std::next(it);
+                    }
+                  }
+                  net::HttpResponse r;
+                  r.headers.Set("Cache-Control", "no-store");
+                  done(std::move(r));
+                });
+}
+
+}  // namespace riik::node

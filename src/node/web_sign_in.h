@@ -1,0 +1,102 @@
+// Signing a browser in through the state's sign-in service, as every web service of the
+// state that citizens sign in to does (the rp role's demo services, the citizen portal):
+// OpenID Connect's code flow with PKCE, state and nonce; the state bound to the browser
+// by a cookie; the code exchanged with the client secret; the ID token checked against
+// the provider's JWKS (fetched again once when a key is unknown, after a rollover); a
+// session of its own behind an HttpOnly cookie with a CSRF token for its forms; sign-out
+// through the provider, which ends single sign-on everywhere; and the provider's
+// back-channel logout. The pages around it are the service's own: what goes wrong is
+// returned as a Status whose message a person can read.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "net/client.h"
+#include "net/http.h"
+
+namespace riik::net {
+class ClientPool;
+}
+
+namespace riik::node {
+
+struct WebSignInOptions {
+  std::string client_id;             // the registered sign-in client (a member's subsystem)
+  std::string secret;                // its client secret
+  std::string auth_url;              // the sign-in service
+  std::string url;                   // this service's own URL: the redirect URI is URL/callback
+  std::string cookie_prefix = "rp";  // cookies PREFIX_login and PREFIX_session
+  bool secure = true;                // served over TLS: __Host- cookies, Secure
+  net::ClientOptions http;           // to the sign-in service (its CA)
+};
+
+struct WebSession {
+  Json claims;  // the ID token's, checked
+  std::string id_token, sid, csrf;
+};
+
+class WebSignIn {
+ public:
+  // Reads the provider's discovery document for its issuer.
+  static Result<std::unique_ptr<WebSignIn>> Start(WebSignInOptions options);
+  ~WebSignIn();
+
+  // The browser's session, if it has one.
+  std::optional<WebSession> Find(const net::HttpRequest& req) const;
+
+  // 303 to the sign-in service with a fresh state, nonce and PKCE challenge; `scope`
+  // as OpenID Connect spells it ("openid", "openid legalperson").
+  net::HttpResponse Login(std::string_view scope);
+
+  // Back from the sign-in service: 303 to `home` with the session cookie set, or to
+  // `home?error=…` when the person cancelled or the service refused; a Status (with a
+  // message for the person) when the sign-in cannot be completed: not started in this
+  // browser (InvalidArgument), the code or the ID token refused (Unavailable).
+  using Done = std::function<void(Result<net::HttpResponse>)>;
+  void Callback(const net::HttpRequest& req, std::string_view home, Done done);
+
+  // Ends the browser's session (its form's CSRF token checked: PermissionDenied if it is
+  // not the session's) and sends the browser to the sign-in service to end single sign-on
+  // everywhere, coming back to `home`; without a session, just back to `home`.
+  Result<net::HttpResponse> Logout(const net::HttpRequest& req, std::string_view home);
+
+  // The provider's logout_token: every session of its sid ends.
+  void BackchannelLogout(const net::HttpRequest& req, std::function<void(net::HttpResponse)> done);
+
+  const std::string& auth_url() const { return options_.auth_url; }
+  const std::string& client_id() const { return options_.client_id; }
+
+ private:
+  explicit WebSignIn(WebSignInOptions options);
+  struct PendingLogin {
+    std::string nonce, verifier;
+    UnixMicros created = 0;
+  };
+  using Check = std::function<Result<Json>(const Json& jwks)>;
+  using Then = std::function<void(Result<Json>)>;
+  // The provider's JWKS (fetched when not held, or when `refresh`), then `then`.
+  void WithJwks(bool refresh, Then then);
+  // `check` against the JWKS held; if it fails, once more against a fresh one.
+  void CheckWithJwks(Check check, Then then);
+  void FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, std::string home, Done done);
+  std::string CookieName(std::string_view base) const;
+  std::string CookieAttributes() const;
+
+  WebSignInOptions options_;
+  std::string issuer_;
+  std::unique_ptr<net::ClientPool> pool_;  // to the sign-in service, per event loop
+  mutable std::mutex mu_;
+  std::map<std::string, PendingLogin> pending_;  // by state
+  std::map<std::string, WebSession> sessions_;   // by cookie
+  Json jwks_;
+};
+
+}  // namespace riik::node
