@@ -34,8 +34,9 @@ expect 200 "" "$STATUS/v1/stores/registry_population/digest"
 pass "status: journal pages need the operator's token (another role's token is not it); the vault's never served"
 
 # The crawl: every GET route a stranger can reach, nothing secret or personal in them.
-secrets=()
-for f in "$DIR"/operator-token "$DIR"/*/admin-token "$DIR"/trust/passphrase; do secrets+=("$(head -c 64 "$f")"); done
+for f in "$DIR"/operator-token "$DIR"/*/admin-token "$DIR"/trust/passphrase; do
+  printf '%s\n' "$(head -c 64 "$f")"
+done >"$WORK/secrets"
 # A code stands alone or after "EE"; eleven digits inside a hex digest or base64 are not one
 # (a globalconf's hashes held such a run once).
 code_re='(^|[^0-9A-Za-z]|EE)[1-6][0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{4}([^0-9A-Za-z]|$)'
@@ -57,15 +58,23 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   for i in "${!urls[@]}"; do args+=("${urls[$i]}" -o "$WORK/crawl/$i"); done
   curl -s --max-time 10 --cacert "$WORK/cas.pem" -w '%{http_code}\n' "${args[@]}" >"$WORK/crawl/codes" || true
   mapfile -t codes <"$WORK/crawl/codes"
+  pages=()
   for i in "${!urls[@]}"; do
-    u=${urls[$i]} page="$WORK/crawl/$i"
-    [ "${codes[$i]:-000}" != 000 ] || fail "$u did not answer"
-    touch "$page"  # curl writes no file for an empty body
-    grep -q "PRIVATE KEY" "$page" && fail "$u serves key material"
-    grep -qE "$code_re" "$page" && fail "$u serves an 11-digit personal code: $(grep -oE "$code_re" "$page" | head -1)"
-    for s in "${secrets[@]}"; do grep -qF "$s" "$page" && fail "$u serves a token or passphrase"; done
-    n=$((n + 1))
+    [ "${codes[$i]:-000}" != 000 ] || fail "${urls[$i]} did not answer"
+    touch "$WORK/crawl/$i"  # curl writes no file for an empty body
+    pages+=("$WORK/crawl/$i")
   done
+  # page_url FILE: the URL a page was fetched from.
+  page_url() { echo "${urls[${1##*/}]}"; }
+  if found=$(grep -l "PRIVATE KEY" "${pages[@]}"); then fail "$(page_url "${found%%$'\n'*}") serves key material"; fi
+  if found=$(grep -lE "$code_re" "${pages[@]}"); then
+    found=${found%%$'\n'*}
+    fail "$(page_url "$found") serves an 11-digit personal code: $(grep -oE "$code_re" "$found" | head -1)"
+  fi
+  if found=$(grep -lF -f "$WORK/secrets" "${pages[@]}"); then
+    fail "$(page_url "${found%%$'\n'*}") serves a token or passphrase"
+  fi
+  n=$((n + ${#pages[@]}))
 done
 pass "crawled $n unauthenticated GETs: no key material, token, passphrase or personal code"
 
