@@ -64,16 +64,21 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
     touch "$WORK/crawl/$i"  # curl writes no file for an empty body
     pages+=("$WORK/crawl/$i")
   done
-  # page_url FILE: the URL a page was fetched from.
+  # page_url FILE: the URL a page was fetched from. first_page GREP-ARGS…: the first page
+  # that matches, if any (a page grep cannot read fails the test, not passes it).
   page_url() { echo "${urls[${1##*/}]}"; }
-  if found=$(grep -l "PRIVATE KEY" "${pages[@]}"); then fail "$(page_url "${found%%$'\n'*}") serves key material"; fi
-  if found=$(grep -lE "$code_re" "${pages[@]}"); then
-    found=${found%%$'\n'*}
-    fail "$(page_url "$found") serves an 11-digit personal code: $(grep -oE "$code_re" "$found" | head -1)"
-  fi
-  if found=$(grep -lF -f "$WORK/secrets" "${pages[@]}"); then
-    fail "$(page_url "${found%%$'\n'*}") serves a token or passphrase"
-  fi
+  first_page() {
+    local out rc=0
+    out=$(grep -l "$@" "${pages[@]}") || rc=$?
+    [ "$rc" -le 1 ] || fail "grep could not read the crawled pages ($rc)"
+    echo "${out%%$'\n'*}"
+  }
+  found=$(first_page "PRIVATE KEY")
+  [ -z "$found" ] || fail "$(page_url "$found") serves key material"
+  found=$(first_page -E "$code_re")
+  [ -z "$found" ] || fail "$(page_url "$found") serves an 11-digit personal code: $(grep -oE "$code_re" "$found" | head -1)"
+  found=$(first_page -F -f "$WORK/secrets")
+  [ -z "$found" ] || fail "$(page_url "$found") serves a token or passphrase"
   n=$((n + ${#pages[@]}))
 done
 pass "crawled $n unauthenticated GETs: no key material, token, passphrase or personal code"

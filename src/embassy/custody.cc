@@ -76,6 +76,10 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
     if (p.v1) p.cost = kPinCostV1;
     if (!p.v1 && j.contains("argon2id")) {
       const Json& kdf = j.at("argon2id");
+      if (!kdf.is_object() || !kdf.value("opslimit", Json()).is_number_unsigned() ||
+          !kdf.value("memlimit", Json()).is_number_unsigned()) {
+        return InvalidArgument(where + ": argon2id needs opslimit and memlimit as whole numbers");
+      }
       p.cost = {kdf.at("opslimit").get<unsigned long long>(), kdf.at("memlimit").get<size_t>()};
       if (p.cost.ops < kPinCostV1.ops || p.cost.ops > kPinCostMax.ops || p.cost.mem < kPinCostV1.mem ||
           p.cost.mem > kPinCostMax.mem) {

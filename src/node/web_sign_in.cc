@@ -74,9 +74,9 @@ net::HttpResponse WebSignIn::Login(std::string_view scope) {
   std::string challenge = Base64UrlEncode(DigestBytes(Sha256(*verifier)));
   net::HttpResponse r =
       RedirectTo(options_.auth_url + "/authorize?response_type=code&scope=" + net::PercentEncode(scope) +
-               "&client_id=" + net::PercentEncode(options_.client_id) +
-               "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + *state +
-               "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+                 "&client_id=" + net::PercentEncode(options_.client_id) +
+                 "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + *state +
+                 "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256");
   // The state is bound to this browser: a code arriving in another browser is refused.
   r.headers.Add("Set-Cookie", CookieName("login") + "=" + *state + CookieAttributes());
   return r;
@@ -112,16 +112,17 @@ void WebSignIn::CheckWithJwks(Check check, Then then) {
 
 void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Done done) {
   std::string state = req.QueryParam("state");
-  PendingLogin login;
+  std::optional<PendingLogin> login;
   {
     std::lock_guard lock(mu_);
     auto it = pending_.find(state);
-    if (state.empty() || it == pending_.end() || req.Cookie(CookieName("login")) != state) {
-      return done(InvalidArgument("This sign-in was not started in this browser."));
+    if (!state.empty() && it != pending_.end() && req.Cookie(CookieName("login")) == state) {
+      login = std::move(it->second);
+      pending_.erase(it);
     }
-    login = it->second;
-    pending_.erase(it);
   }
+  // (`done` runs outside the lock: it may come back here, to Find or Login.)
+  if (!login) return done(InvalidArgument("This sign-in was not started in this browser."));
   if (std::string error = req.QueryParam("error"); !error.empty()) {
     return done(RedirectTo(std::string(home) + "?error=" + net::PercentEncode(error)));
   }
@@ -131,10 +132,10 @@ void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Don
                                                        net::PercentEncode(options_.secret)));
   std::string body = "grant_type=authorization_code&code=" + net::PercentEncode(req.QueryParam("code")) +
                      "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") +
-                     "&code_verifier=" + login.verifier;
+                     "&code_verifier=" + login->verifier;
   pool_->SendAsync(options_.auth_url, "POST", "/token", headers, std::move(body), "",
-                   [this, login, home = std::string(home), done](Result<net::HttpResponse> token) {
-                     FinishSignIn(std::move(token), login, home, done);
+                   [this, pending = *login, home = std::string(home), done](Result<net::HttpResponse> token) {
+                     FinishSignIn(std::move(token), pending, home, done);
                    });
 }
 
@@ -182,7 +183,7 @@ Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::st
     sessions_.erase(it);
   }
   return RedirectTo(options_.auth_url + "/logout?id_token_hint=" + net::PercentEncode(id_token) +
-                  "&post_logout_redirect_uri=" + net::PercentEncode(options_.url + std::string(home)));
+                    "&post_logout_redirect_uri=" + net::PercentEncode(options_.url + std::string(home)));
 }
 
 void WebSignIn::BackchannelLogout(const net::HttpRequest& req, std::function<void(net::HttpResponse)> done) {
