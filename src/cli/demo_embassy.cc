@@ -34,9 +34,8 @@ Status EnsureDemoCustody(const std::string& custody) {
     RETURN_IF_ERROR(WriteFileAtomic(custody + "/share-" + std::to_string(i) + ".pin", pins[i - 1] + "\n", true));
   }
   // The state root, sealed in every share: a restore knows it from the shares alone.
-  ASSIGN_OR_RETURN(std::string root_pem,
-                   ReadFile(std::filesystem::path(custody).parent_path().string() + "/trust/root.pem"));
-  ASSIGN_OR_RETURN(UniquePtr<X509> root, ParseCertificatePem(root_pem));
+  ASSIGN_OR_RETURN(UniquePtr<X509> root,
+                   ReadCertificatePemFile(std::filesystem::path(custody).parent_path().string() + "/trust/root.pem"));
   // The PINs lie beside their shares: a costlier Argon2id would only slow every start.
   return embassy::SplitNewMasterKey(custody, kThreshold, pins, CertificateDer(root.get()),
                                     embassy::PinHardness::kInteractive)
