@@ -151,6 +151,10 @@ for r in tax education; do
   [ "$(events $r)" = 1 ] || fail "the $r registry was not told of the move"
 done
 took=$(( $(date +%s%3N) - start_ms ))
+code=$(ss_curl population -s -o "$WORK/m" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -H 'X-Road-UserId: EE49403136526' "$(url registry-population)/address/$CODE" -d '{"settlement":"Tartu","street":"Pikk tn","house":1}')
+[ "$code" = 403 ] && grep -q "only their own address" "$WORK/m" || fail "a move on someone else's behalf: $code $(cat "$WORK/m")"
+pass "a person moves only themself: a change on another person's behalf is refused (403)"
 [ "$(move Tartu 'Pikk tn' 7)" = 200 ] || fail "moving again: $(cat "$WORK/m")"
 sleep 1
 [ "$(events bank)" = 0 ] || fail "the bank got events while off the exchange"

@@ -49,7 +49,8 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   base=$(url "$role")
   # One curl per role fetches all its pages over one kept-alive connection.
   urls=()
-  for path in / /healthz /metrics /v1/status /v1/stores /v1/embassy /globalconf /ca/root.crt /ca/eid.crt /ca/org.crt; do
+  for path in / /healthz /metrics /v1/status /v1/stores /v1/embassy /globalconf /ca/root.crt /ca/eid.crt /ca/org.crt \
+    /data /address /address/status /static/portal.js "/lang?to=et&back=/data"; do
     urls+=("$base$path")
   done
   for store in $stores; do urls+=("$base/v1/stores/$store/digest"); done
@@ -98,6 +99,24 @@ expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/
   -d '{"source":"EE/GOV/70000013/population","seq":1,"event":"address_changed","person":"38001085718"}' \
   "$(url registry-bank)/notify"
 pass "registries: no certificate or another member's gets nothing; rules need the operator; /notify only via the exchange"
+
+# 2b. The citizen portal shows a person's data only in their own signed-in session: a
+#     stranger is asked to sign in, and no one can name whose data to read or change.
+PORTAL=$(url portal)
+for path in /data /address; do
+  code=$(curl -s -o "$WORK/b" -w '%{http_code}' --cacert "$ROOT" "$PORTAL$path") || true
+  [ "$code" = 401 ] && grep -q 'id="sign-in"' "$WORK/b" || fail "the portal's $path without a session: $code"
+done
+expect 401 unauthenticated --cacert "$ROOT" "$PORTAL/address/status"
+expect 401 unauthenticated --cacert "$ROOT" -H 'X-Road-UserId: EE38001085718' "$PORTAL/address/status"
+code=$(curl -s -o "$WORK/b" -w '%{http_code}' --cacert "$ROOT" -X POST -H 'Content-Type: application/x-www-form-urlencoded' \
+  --data 'csrf=x&settlement=Tartu&street=Pikk+tn&house=1' "$PORTAL/address") || true
+[ "$code" = 401 ] || fail "the portal's address change without a session: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$ROOT" -H 'Cookie: __Host-portal_session=guess' "$PORTAL/data") || true
+[ "$code" = 401 ] || fail "the portal's /data with a guessed session cookie: $code"
+location=$(curl -s -o /dev/null -w '%{redirect_url}' --cacert "$ROOT" "$PORTAL/lang?to=et&back=https://evil.example/") || true
+[ "$location" = "$PORTAL/" ] || fail "the portal's language switch redirects elsewhere: $location"
+pass "portal: no session, no data; a guessed cookie or X-Road-UserId from the browser counts for nothing; no open redirect"
 
 # The signature validation service, like a registry, answers its own security server only.
 SIGN=$(url sign)

@@ -29,6 +29,8 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
       fail "the trust example did not get a verified good OCSP answer: $out"
   elif [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = rp ]; then
     grep -q "You are not signed in" <<<"$out" || fail "the demo service $role did not show its page: $out"
+  elif [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = portal ]; then
+    grep -q 'id="sign-in"' <<<"$out" || fail "the portal did not show its home page: $out"
   elif [ "$(jq -r --arg r "$role" '.roles[$r].kind' "$EP")" = registry ]; then
     echo "$out" | jq -e 'type == "object" and (has("type") | not)' >/dev/null ||
       fail "the call to $role through the exchange failed: $example: $out"
@@ -37,7 +39,7 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   fi
 done
 [ "$(jq '[.roles[] | select(.kind == "registry")] | length' "$EP")" = 5 ] || fail "expected five registries in endpoints.json"
-pass "the examples in endpoints.json work (JSON from status and auth, a verified OCSP answer from trust, each registry through the exchange, the demo services' pages)"
+pass "the examples in endpoints.json work (JSON from status and auth, a verified OCSP answer from trust, each registry through the exchange, the demo services' and the portal's pages)"
 
 TRUST=$(jq -r '.roles.trust.url' "$EP")
 curl -sf "$TRUST/ca/root.crt" | openssl x509 -inform der -noout -subject | grep -q "Root CA" ||

@@ -6,41 +6,10 @@
 // for the Web eID extension that speaks its message interface and signs with
 // `riik id webeid`. Then a board member acts for a company. axe-core checks every page of the sign-in service; screenshots of
 // each page go to $SCREENSHOTS.
-import { chromium } from "playwright-core";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { AUTH, JAAK, MARI, SERVICE_A, SERVICE_B, TONU, approve, check, fail, pass, riik } from "./lib.mjs";
+import { openBrowser } from "./browser.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const SHOTS = process.env.SCREENSHOTS || "screenshots";
-mkdirSync(SHOTS, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu"],
-});
-// The pages' own CSP forbids injected script: the test's accessibility checker needs bypassCSP.
-const context = await browser.newContext({ ignoreHTTPSErrors: true, bypassCSP: true, locale: "en-GB" });
-context.setDefaultTimeout(30000);
-const page = await context.newPage();
-page.on("pageerror", (error) => fail(`script error on ${page.url()}: ${error.message}`));
-
-let shot = 0;
-async function screenshot(name) {
-  shot += 1;
-  await page.screenshot({ path: `${SHOTS}/${String(shot).padStart(2, "0")}-${name}.png`, fullPage: true });
-}
-// axe-core on the page: serious or critical violations fail the test.
-async function accessible(what) {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (bad.length) fail(`${what}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help}`).join("; ")}`);
-}
-async function text(selector) {
-  return (await page.locator(selector).textContent()) || "";
-}
+const { browser, context, page, shots: SHOTS, screenshot, accessible, text, screenshotCount } = await openBrowser();
 
 // --- The app ---
 await page.goto(`${SERVICE_A}/`);
@@ -143,4 +112,4 @@ await screenshot("service-a-company-record");
 pass("acting for a company: chosen after sign-in, named in the ID token, the call made for it");
 
 await browser.close();
-pass(`screenshots of ${shot} pages in ${SHOTS}`);
+pass(`screenshots of ${screenshotCount()} pages in ${SHOTS}`);

@@ -6,18 +6,14 @@
 #include <map>
 
 #include "core/encoding.h"
+#include "core/phrasebook.h"
 
 namespace riik::auth {
 namespace {
 
-struct Text {
-  const char* en;
-  const char* et;
-};
-
 // Every phrase the pages show, in both languages.
-const std::map<std::string_view, Text>& Phrases() {
-  static const std::map<std::string_view, Text> phrases = {
+const Phrasebook& Phrases() {
+  static const Phrasebook phrases = {
       {"title", {"Sign in", "Sisselogimine"}},
       {"service", {"riik sign-in service", "riik autentimisteenus"}},
       {"sign_in_to", {"Sign in to {}", "Logi sisse: {}"}},
@@ -79,12 +75,7 @@ const std::map<std::string_view, Text>& Phrases() {
   return phrases;
 }
 
-std::string T(std::string_view key, std::string_view lang) {
-  const auto& phrases = Phrases();
-  auto it = phrases.find(key);
-  if (it == phrases.end()) return std::string(key);
-  return lang == "et" ? it->second.et : it->second.en;
-}
+std::string T(std::string_view key, std::string_view lang) { return Translate(Phrases(), key, lang); }
 
 // The frame of every page: language, title, the header with the language switch.
 std::string Frame(std::string_view lang, std::string_view title, std::string_view switch_href, std::string_view body,
@@ -193,8 +184,6 @@ std::string ChooseParty(const RepresentPageData& d) {
 }
 
 }  // namespace
-
-std::string_view PageLanguage(std::string_view wanted) { return wanted.starts_with("et") ? "et" : "en"; }
 
 std::string LoginPage(const LoginPageData& d) {
   std::string data = fmt::format(

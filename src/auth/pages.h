@@ -15,9 +15,6 @@
 
 namespace riik::auth {
 
-// "et" or "en" (the default).
-std::string_view PageLanguage(std::string_view wanted);
-
 struct LoginPageData {
   std::string request_id;
   std::string csrf;

@@ -113,6 +113,7 @@ std::string DemoRoleText(const node::RunningRole& role) {
   if (role.kind == "auth") return "sign-in (OpenID Connect): ID-card (Web eID) and the app, single sign-on";
   if (role.name == "rp-a") return std::string("demo service A ") + kDemoServiceA + ": open it and sign in";
   if (role.name == "rp-b") return std::string("demo service B ") + kDemoServiceB + ": signed in there too (SSO)";
+  if (role.kind == "portal") return "the citizen portal: sign in, see your data, change your address";
   return "";
 }
 
@@ -186,6 +187,7 @@ int PrintTourOnly(const UpOptions& o) {
   values["auth"] = url(true, ports->auth);
   values["rp-a"] = url(true, ports->rp_a);
   values["rp-b"] = url(true, ports->rp_b);
+  values["portal"] = url(true, ports->portal);
   std::printf("%s", RenderTour(values).c_str());
   return 0;
 }
@@ -222,11 +224,20 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
     const auto& first = endpoints["identities"][0];
     std::printf("  e.g. %s id show --token %s\n", self.c_str(), first.value("token", "").c_str());
   }
-  std::string auth, rp_a, rp_b;
+  std::string auth, rp_a, rp_b, portal;
   for (const auto& role : node.roles()) {
     if (role.kind == "auth") auth = role.url;
     if (role.name == "rp-a") rp_a = role.url;
     if (role.name == "rp-b") rp_b = role.url;
+    if (role.kind == "portal") portal = role.url;
+  }
+  if (!auth.empty() && !portal.empty()) {
+    std::printf(
+        "\nThe citizen portal (docs/portal.md): open %s/ in a browser (it trusts %s/trust/root.pem,\n"
+        "or accept the warning) and sign in as a demo citizen above: with the app, type the personal\n"
+        "code, then confirm as the citizen's app would:\n"
+        "  RIIK_PIN1=0090 %s id approve --token %s/citizens/38001085718 --auth %s --ca %s/trust/root.pem\n",
+        portal.c_str(), dir.c_str(), self.c_str(), dir.c_str(), auth.c_str(), dir.c_str());
   }
   if (!auth.empty() && !rp_a.empty()) {
     std::printf(
@@ -372,6 +383,11 @@ int RunUp(const UpOptions& o) {
       if (role.kind == "rp") {
         extras.urls[role.name] = {{"open", role.url + "/"},
                                   {"client_id", role.name == "rp-a" ? kDemoServiceA : kDemoServiceB}};
+        extras.examples[role.name] = "curl -s --cacert " + trust_dir + "/root.pem " + role.url + "/";
+        continue;
+      }
+      if (role.kind == "portal") {
+        extras.urls[role.name] = {{"open", role.url + "/"}, {"client_id", kPortalSubsystem}};
         extras.examples[role.name] = "curl -s --cacert " + trust_dir + "/root.pem " + role.url + "/";
         continue;
       }

@@ -49,6 +49,20 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000310/business/roles", kSignInSubsystem},
     {"EE/GOV/70000310/business/company", kDemoServiceA},
     {"EE/GOV/70000310/business/company", kDemoServiceB},
+    // The citizen portal reads a person's own data on their behalf (X-Road-UserId from
+    // their sign-in), changes their address, and asks the subscribers whether they were
+    // told of it.
+    {"EE/GOV/70000013/population/person", kPortalSubsystem},
+    {"EE/GOV/70000013/population/address", kPortalSubsystem},
+    {"EE/GOV/70000013/population/address", kPortalSubsystem, "POST"},
+    {"EE/GOV/70000013/population/family", kPortalSubsystem},
+    {"EE/GOV/70000310/business/roles", kPortalSubsystem},
+    {"EE/GOV/70000349/tax/income", kPortalSubsystem},
+    {"EE/COM/10060701/bank/accounts", kPortalSubsystem},
+    {"EE/GOV/70000740/education/pupil", kPortalSubsystem},
+    {"EE/GOV/70000349/tax/notifications", kPortalSubsystem},
+    {"EE/COM/10060701/bank/notifications", kPortalSubsystem},
+    {"EE/GOV/70000740/education/notifications", kPortalSubsystem},
     // A loan decision with the customer's consent (X-Road-UserId): declared income.
     {"EE/GOV/70000349/tax/income", "EE/COM/10060701/bank"},
     // Change propagation: who may subscribe to address changes, and the notifications.
@@ -70,21 +84,20 @@ Status SeedRegistry(const std::string& dir) {
   ASSIGN_OR_RETURN(auto store,
                    store::Store::Open(store::StoreOptions{node::DefaultStoreUrl(dir, "central"), "central"}));
   ASSIGN_OR_RETURN(auto registry, exchange::CentralRegistry::Open(*store, "EE"));
+  // Each added unless it was on an earlier start (a data directory from an earlier
+  // version gets what is new).
+  auto added = [](Status st) { return st.code() == Code::kAlreadyExists ? OkStatus() : st; };
   for (const registry::RegistryInfo& r : registry::Registries()) {
     ASSIGN_OR_RETURN(exchange::MemberId member, exchange::ParseMemberId(r.member));
-    Status st = registry->AddMember(member, r.member_name);
-    if (st.code() == Code::kAlreadyExists) continue;  // seeded on an earlier start
-    RETURN_IF_ERROR(st);
+    RETURN_IF_ERROR(added(registry->AddMember(member, r.member_name)));
     exchange::ClientId sub{member, r.subsystem};
-    RETURN_IF_ERROR(registry->AddSubsystem(sub));
+    RETURN_IF_ERROR(added(registry->AddSubsystem(sub)));
     for (const registry::ServiceInfo& service : r.services) {
-      RETURN_IF_ERROR(registry->AddService(exchange::ServiceId{sub, service.code}, service.description));
+      RETURN_IF_ERROR(added(registry->AddService(exchange::ServiceId{sub, service.code}, service.description)));
     }
   }
-  // The signature validation service, a member of its own, with the sign-in service and
-  // the demo services as its other subsystems (added here too on a data directory from an
-  // earlier version).
-  auto added = [](Status st) { return st.code() == Code::kAlreadyExists ? OkStatus() : st; };
+  // The signature validation service, a member of its own, with the sign-in service, the
+  // demo services and the portal as its other subsystems.
   ASSIGN_OR_RETURN(exchange::MemberId ria, exchange::ParseMemberId(kSignMember));
   RETURN_IF_ERROR(added(registry->AddMember(ria, "Information System Authority")));
   exchange::ClientId sign{ria, "sign"};
@@ -246,7 +259,7 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base, size_t first_ro
   }
   ports.push_back(&p.embassy);
   for (int* port : {&p.sign.registry, &p.sign.consumer, &p.sign.provider}) ports.push_back(port);
-  for (int* port : {&p.auth, &p.rp_a, &p.rp_b}) ports.push_back(port);
+  for (int* port : {&p.auth, &p.rp_a, &p.rp_b, &p.portal}) ports.push_back(port);
   std::vector<int> free;
   if (port_base == 0) {
     ASSIGN_OR_RETURN(free, FreePorts(ports.size()));

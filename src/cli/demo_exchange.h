@@ -27,6 +27,7 @@ struct DemoExchangePorts {
   Registry sign;                     // the validation service and its security server, after the embassy
   int auth = 0;                      // the sign-in service, after the validation service
   int rp_a = 0, rp_b = 0;            // two demo services that sign people in through it
+  int portal = 0;                    // the citizen portal, after them
   std::vector<int> first;            // the roles before central (status, trust, …): +0, +1, …
   // From --port-base (the `first_roles` from +0, central +3, then three per registry from
   // +4, then the embassy, then the validation service's three), or, when it is 0, distinct
@@ -76,12 +77,14 @@ inline constexpr const char* kSignSubsystem = "EE/GOV/70006317/sign";
 inline constexpr const char* kSignInSubsystem = "EE/GOV/70006317/auth";
 inline constexpr const char* kDemoServiceA = "EE/GOV/70006317/demo-a";
 inline constexpr const char* kDemoServiceB = "EE/GOV/70006317/demo-b";
+// The citizen portal (eesti.ee is the Information System Authority's too).
+inline constexpr const char* kPortalSubsystem = "EE/GOV/70006317/portal";
 struct ExchangeClientRole {
   const char* subsystem;
   const char* role;  // the role that calls as it
 };
 inline constexpr ExchangeClientRole kSignMemberClients[] = {
-    {kSignInSubsystem, "auth"}, {kDemoServiceA, "rp-a"}, {kDemoServiceB, "rp-b"}};
+    {kSignInSubsystem, "auth"}, {kDemoServiceA, "rp-a"}, {kDemoServiceB, "rp-b"}, {kPortalSubsystem, "portal"}};
 // The validation service's secret as a client of the sign-in service's signing API.
 std::string SigningClientSecretFile(const std::string& dir);
 // The certificate (base path: .pem, .key) `role` calls its security server with.

@@ -13,13 +13,16 @@
 namespace riik::cli {
 namespace {
 
+// The web services people sign in to: the two demo services and the citizen portal.
 struct DemoService {
+  const char* kind;
   const char* role;
   const char* subsystem;
   const char* title;
 };
-constexpr DemoService kDemoServices[] = {{"rp-a", kDemoServiceA, "Demo service A"},
-                                         {"rp-b", kDemoServiceB, "Demo service B"}};
+constexpr DemoService kDemoServices[] = {{"rp", "rp-a", kDemoServiceA, "Demo service A"},
+                                         {"rp", "rp-b", kDemoServiceB, "Demo service B"},
+                                         {"portal", "portal", kPortalSubsystem, "riik state portal"}};
 
 Status RegisterClient(exchange::CentralRegistry& central, const DemoService& service, const std::string& url,
                       const std::string& secret) {
@@ -80,20 +83,20 @@ Result<std::vector<node::RoleConfig>> PrepareDemoSignIn(CaAccess& ca, const std:
     c.id_token_alg = "ES256";
     RETURN_IF_ERROR(central->PutSignInClient(c));
   }
-  int rp_ports[] = {ports.rp_a, ports.rp_b};
+  int rp_ports[] = {ports.rp_a, ports.rp_b, ports.portal};
   for (size_t i = 0; i < std::size(kDemoServices); ++i) {
     const DemoService& s = kDemoServices[i];
     std::string rp_dir = dir + "/" + node::RoleStoreName(s.role);
     RETURN_IF_ERROR(EnsureCertificate(ca, dir, rp_dir + "/tls", trust::Profile::kTlsServer, s.title, "").status());
     ASSIGN_OR_RETURN(std::string secret, node::LoadOrCreateToken(rp_dir + "/client.secret"));
     RETURN_IF_ERROR(RegisterClient(*central, s, url(rp_ports[i]), secret));
-    node::RoleConfig rp{"rp", s.role, {}, {}};
+    node::RoleConfig rp{s.kind, s.role, {}, {}};
     rp.listen.port = static_cast<uint16_t>(rp_ports[i]);
     rp.listen.tls = net::TlsServerConfig{rp_dir + "/tls.pem", rp_dir + "/tls.key", ""};
     rp.settings = {{"client_id", s.subsystem},
                    {"secret_file", rp_dir + "/client.secret"},
-                   {"trust_root", dir + "/trust/root.pem"},
-                   {"title", s.title}};
+                   {"trust_root", dir + "/trust/root.pem"}};
+    if (std::string_view(s.kind) == "rp") rp.settings["title"] = s.title;
     calls_through_exchange(rp, s.subsystem);
     roles.push_back(std::move(rp));
   }

@@ -55,44 +55,48 @@ void OcspCache::QueueRenewalLocked(const std::string& key, X509* cert, X509* iss
   X509_up_ref(cert);
   X509_up_ref(issuer);
   renewals_.push_back(Renewal{key, UniquePtr<X509>(cert), UniquePtr<X509>(issuer), responder_url});
-  if (renewer_running_) return;
+  if (!options_.background || renewer_running_) return;
   // The previous renewer has said it is done and touches nothing of ours any more.
   if (renewer_.joinable()) renewer_.join();
   renewer_running_ = true;
-  renewer_ = std::thread([this] { RenewLoop(); });
+  renewer_ = std::thread([this] { RenewQueued(); });
 }
 
-// Renews queued answers one by one, then ends. A failed renewal keeps the cached answer
-// until its freshness runs out (renewals are tried again every tenth of it); once it has,
-// the next Check asks itself and fails closed.
-void OcspCache::RenewLoop() {
-  for (;;) {
-    Renewal r;
-    uint64_t generation;
-    {
-      std::lock_guard lock(mu_);
-      if (renewals_.empty()) {
-        renewer_running_ = false;
-        return;
-      }
-      r = std::move(renewals_.front());
-      renewals_.pop_front();
-      generation = generation_;
-    }
-    UnixMicros asked_at = options_.clock();
-    Result<Answer> answer = Ask(r.cert.get(), r.issuer.get(), r.responder_url);
-    std::lock_guard lock(mu_);
-    if (generation != generation_) continue;
-    renewing_.erase(r.key);
-    if (answer.ok()) {
-      entries_[r.key] = Entry{answer->status, asked_at};
-    } else if (auto it = entries_.find(r.key); it != entries_.end()) {
-      // A responder that is down is asked again a tenth of the freshness later, not on
-      // every check of a busy peer.
-      it->second.renew_after =
-          asked_at + std::chrono::duration_cast<std::chrono::microseconds>(options_.freshness).count() / 10;
-    }
+void OcspCache::RenewQueued() {
+  while (RenewOne()) {
   }
+}
+
+// A failed renewal keeps the cached answer until its freshness runs out (renewals are
+// tried again every tenth of it); once it has, the next Check asks itself and fails
+// closed.
+bool OcspCache::RenewOne() {
+  Renewal r;
+  uint64_t generation;
+  {
+    std::lock_guard lock(mu_);
+    if (renewals_.empty()) {
+      renewer_running_ = false;
+      return false;
+    }
+    r = std::move(renewals_.front());
+    renewals_.pop_front();
+    generation = generation_;
+  }
+  UnixMicros asked_at = options_.clock();
+  Result<Answer> answer = Ask(r.cert.get(), r.issuer.get(), r.responder_url);
+  std::lock_guard lock(mu_);
+  if (generation != generation_) return true;
+  renewing_.erase(r.key);
+  if (answer.ok()) {
+    entries_[r.key] = Entry{answer->status, asked_at};
+  } else if (auto it = entries_.find(r.key); it != entries_.end()) {
+    // A responder that is down is asked again a tenth of the freshness later, not on
+    // every check of a busy peer.
+    it->second.renew_after =
+        asked_at + std::chrono::duration_cast<std::chrono::microseconds>(options_.freshness).count() / 10;
+  }
+  return true;
 }
 
 // The verified answer (good: OK; revoked/unknown: PermissionDenied), or why there is none.

@@ -4,9 +4,10 @@
 // our nonce), and kept for `freshness`. A revoked or unknown certificate is refused at
 // once; so is a good one whose status is older than `freshness` and cannot be renewed
 // (fail closed, like X-Road's ocspFreshnessSeconds). Once an answer is half its
-// freshness old it is renewed in the background (one short-lived thread at a time), so
-// the event loops that check peers only wait for the responder the first time they meet
-// a certificate, not every `freshness`. Thread-safe.
+// freshness old it is renewed in the background (by a short-lived thread of its own, or
+// by whoever calls RenewQueued, e.g. a node's housekeeping), so the event loops that
+// check peers only wait for the responder the first time they meet a certificate, not
+// every `freshness`. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -28,6 +29,9 @@ struct OcspCacheOptions {
   std::chrono::seconds freshness{60};  // how long a verified answer is used
   std::chrono::milliseconds timeout{3000};
   Clock clock = SystemClock();
+  // true: renewals run on a short-lived thread of the cache's own; false: they wait in
+  // a queue for RenewQueued (a node's housekeeping calls it: no thread per server).
+  bool background = true;
 };
 
 class OcspCache {
@@ -47,6 +51,10 @@ class OcspCache {
   // Forgets every cached status (e.g. when the configuration names another responder),
   // and any renewal under way.
   void Clear();
+
+  // Asks the responder for every renewal queued, one by one (with `background` false;
+  // with it true the cache's own thread does this). Each ask takes at most the timeout.
+  void RenewQueued();
 
   // Renewals queued or under way (for tests and /metrics).
   size_t renewals_pending() const;
@@ -70,7 +78,8 @@ class OcspCache {
   };
   Result<Answer> Ask(X509* cert, X509* issuer, const std::string& responder_url);
   void QueueRenewalLocked(const std::string& key, X509* cert, X509* issuer, const std::string& responder_url);
-  void RenewLoop();
+  // Renews the next queued answer; false when the queue was empty.
+  bool RenewOne();
 
   OcspCacheOptions options_;
   mutable std::mutex mu_;

@@ -46,7 +46,7 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 
 const std::vector<std::string>& KnownRoles() {
   static const std::vector<std::string> kinds = {"status",   "trust",   "central", "exchange",
-                                                 "registry", "embassy", "sign", "auth", "rp"};
+                                                 "registry", "embassy", "sign", "auth", "rp", "portal"};
   return kinds;
 }
 

@@ -23,6 +23,7 @@
 #include "node/roles/central_role.h"
 #include "node/roles/embassy_role.h"
 #include "node/roles/exchange_role.h"
+#include "node/roles/portal_role.h"
 #include "node/roles/registry_role.h"
 #include "node/roles/rp_role.h"
 #include "node/roles/sign_role.h"
@@ -207,6 +208,8 @@ Status Node::StartRole(const RoleConfig& role) {
     ASSIGN_OR_RETURN(service, AddAuthRoutes(*this, role, router));
   } else if (role.kind == "rp") {
     ASSIGN_OR_RETURN(service, AddRelyingPartyRoutes(*this, role, router));
+  } else if (role.kind == "portal") {
+    ASSIGN_OR_RETURN(service, AddPortalRoutes(*this, role, router));
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }

@@ -59,7 +59,7 @@ std::optional<WebSession> WebSignIn::Find(const net::HttpRequest& req) const {
   return it->second;
 }
 
-net::HttpResponse WebSignIn::Login(std::string_view scope) {
+net::HttpResponse WebSignIn::Login(std::string_view scope, std::string_view ui_locales) {
   auto state = RandomToken(24), nonce = RandomToken(24), verifier = RandomToken(48);
   if (!state.ok() || !nonce.ok() || !verifier.ok()) return net::JsonError(500, "internal", "no randomness");
   {
@@ -76,7 +76,8 @@ net::HttpResponse WebSignIn::Login(std::string_view scope) {
       RedirectTo(options_.auth_url + "/authorize?response_type=code&scope=" + net::PercentEncode(scope) +
                  "&client_id=" + net::PercentEncode(options_.client_id) +
                  "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + *state +
-                 "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+                 "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256" +
+                 (ui_locales.empty() ? "" : "&ui_locales=" + net::PercentEncode(ui_locales)));
   // The state is bound to this browser: a code arriving in another browser is refused.
   r.headers.Add("Set-Cookie", CookieName("login") + "=" + *state + CookieAttributes());
   return r;

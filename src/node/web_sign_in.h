@@ -53,8 +53,9 @@ class WebSignIn {
   std::optional<WebSession> Find(const net::HttpRequest& req) const;
 
   // 303 to the sign-in service with a fresh state, nonce and PKCE challenge; `scope`
-  // as OpenID Connect spells it ("openid", "openid legalperson").
-  net::HttpResponse Login(std::string_view scope);
+  // as OpenID Connect spells it ("openid", "openid legalperson"); `ui_locales` the
+  // language its pages should speak ("et", "en"; empty: its own choice).
+  net::HttpResponse Login(std::string_view scope, std::string_view ui_locales = "");
 
   // Back from the sign-in service: 303 to `home` with the session cookie set, or to
   // `home?error=…` when the person cancelled or the service refused; a Status (with a

@@ -108,6 +108,13 @@ void AddAddressChangeRoute(net::Router& router, RegistryContext& context) {
       [&context](net::HttpRequest&& req, net::Responder respond) {
         auto inquiry = CheckPersonalDataCall(req);
         if (!inquiry.ok()) return respond(RefusedInquiry(inquiry.status()));
+        // On a person's behalf, only their own address: an official moving someone says
+        // why in X-Road-Issue instead.
+        if (!inquiry->user_id.empty() && inquiry->user_id != "EE" + inquiry->person) {
+          return respond(
+              net::JsonError(403, "permission_denied",
+                             "a person may change only their own address (X-Road-UserId is " + inquiry->user_id + ")"));
+        }
         auto body = ParseJson(req.body);
         if (!body.ok()) return respond(net::ErrorResponse(body.status()));
         AnswerOnWorker(context, std::move(respond), [&context, person = inquiry->person, b = std::move(*body)] {

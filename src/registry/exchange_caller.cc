@@ -44,10 +44,28 @@ Result<ExchangeAnswer> ExchangeCaller::Send(const std::string& method, const std
 
 void ExchangeCaller::GetAsync(const std::string& service_id, const std::string& path, const CallPurpose& purpose,
                               std::function<void(Result<ExchangeAnswer>)> done) {
-  pool_.SendAsync(url_, "GET", "/r1/" + service_id + path, CallHeaders(purpose, ""), "", "",
+  SendAsync("GET", service_id, path, "", purpose, std::move(done));
+}
+
+void ExchangeCaller::PostAsync(const std::string& service_id, const std::string& path, const Json& body,
+                               const CallPurpose& purpose, std::function<void(Result<ExchangeAnswer>)> done) {
+  SendAsync("POST", service_id, path, body.dump(), purpose, std::move(done));
+}
+
+void ExchangeCaller::SendAsync(const std::string& method, const std::string& service_id, const std::string& path,
+                               std::string json_body, const CallPurpose& purpose,
+                               std::function<void(Result<ExchangeAnswer>)> done) {
+  net::Headers headers = CallHeaders(purpose, json_body.empty() ? "" : "application/json");
+  pool_.SendAsync(url_, method, "/r1/" + service_id + path, std::move(headers), std::move(json_body), "",
                   [this, service_id, done = std::move(done)](Result<net::HttpResponse> resp) {
                     done(Interpret(service_id, std::move(resp)));
                   });
+}
+
+std::string_view ProviderMessage(const Status& status) {
+  std::string_view m = status.message();
+  size_t colon = m.find(": ");
+  return colon == std::string_view::npos ? m : m.substr(colon + 2);
 }
 
 Result<ExchangeAnswer> ExchangeCaller::Interpret(const std::string& service_id, Result<net::HttpResponse> resp) const {

@@ -50,17 +50,26 @@ class ExchangeCaller {
   // with the outcome, as Get's.
   void GetAsync(const std::string& service_id, const std::string& path, const CallPurpose& purpose,
                 std::function<void(Result<ExchangeAnswer>)> done);
+  // Post without blocking, as GetAsync.
+  void PostAsync(const std::string& service_id, const std::string& path, const Json& body, const CallPurpose& purpose,
+                 std::function<void(Result<ExchangeAnswer>)> done);
 
   const std::string& client_id() const { return client_id_; }
 
  private:
   net::Headers CallHeaders(const CallPurpose& purpose, const std::string& content_type) const;
   Result<ExchangeAnswer> Interpret(const std::string& service_id, Result<net::HttpResponse> resp) const;
+  void SendAsync(const std::string& method, const std::string& service_id, const std::string& path,
+                 std::string json_body, const CallPurpose& purpose, std::function<void(Result<ExchangeAnswer>)> done);
   Result<ExchangeAnswer> Send(const std::string& method, const std::string& service_id, const std::string& path,
                               const std::string& body, const std::string& content_type, const CallPurpose& purpose);
   std::string url_;
   std::string client_id_;
   net::ClientPool pool_;
 };
+
+// What the provider (or its security server) said, without the service and status the
+// error's message begins with: "no settlement 'Tartux'", for a person to read.
+std::string_view ProviderMessage(const Status& status);
 
 }  // namespace riik::registry

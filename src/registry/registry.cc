@@ -28,7 +28,8 @@ std::span<const RegistryInfo> Registries() {
        "tax",
        {{"income", "employer-reported income of a person, per employer and month"},
         {"return", "a person's income tax return: the pre-filled draft, submitting it, accepting it"},
-        {"notify", "change notifications from the population register (POST)"}}},
+        {"notify", "change notifications from the population register (POST)"},
+        {"notifications", "the change notifications received about a person"}}},
       {Kind::kBank,
        "bank",
        "EE/COM/10060701",
@@ -36,14 +37,16 @@ std::span<const RegistryInfo> Registries() {
        "bank",
        {{"accounts", "a customer's accounts"},
         {"interest", "interest a customer earned in a year"},
-        {"notify", "change notifications from the population register (POST)"}}},
+        {"notify", "change notifications from the population register (POST)"},
+        {"notifications", "the change notifications received about a person"}}},
       {Kind::kEducation,
        "education",
        "EE/GOV/70000740",
        "Education Register",
        "education",
        {{"pupil", "a pupil's school and grade"},
-        {"notify", "change notifications from the population register (POST)"}}},
+        {"notify", "change notifications from the population register (POST)"},
+        {"notifications", "the change notifications received about a person"}}},
   };
   return all;
 }

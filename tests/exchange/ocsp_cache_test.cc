@@ -136,6 +136,25 @@ TEST_F(OcspCacheTest, AnswersAreRenewedInTheBackgroundBeforeTheyRunOut) {
   EXPECT_NE(revoked.message().find("revoked (keyCompromise)"), std::string::npos) << revoked.ToString();
 }
 
+// Without a thread of its own, the renewal waits in the queue until its owner (a node's
+// housekeeping) calls RenewQueued: checks meanwhile keep the cached answer.
+TEST_F(OcspCacheTest, WithoutABackgroundThreadRenewalsWaitForRenewQueued) {
+  UnixMicros now = NowMicros();
+  OcspCacheOptions options = Options([&] { return now; });
+  options.background = false;
+  OcspCache cache(std::move(options));
+  ASSERT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());
+  ASSERT_TRUE(ca_.ca->Revoke(rec_.serial, "keyCompromise").ok());
+  now += 31'000'000;
+  EXPECT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());  // cached; queued behind it
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(cache.renewals_pending(), 1u) << "no one was to renew it yet";
+  EXPECT_TRUE(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).ok());
+  cache.RenewQueued();
+  EXPECT_EQ(cache.renewals_pending(), 0u);
+  EXPECT_EQ(cache.Check(cert_.get(), ca_.ca->org_certificate(), url_).code(), Code::kPermissionDenied);
+}
+
 // A responder that is down is not asked again on every check while the cached answer
 // lasts: a failed renewal waits a tenth of the freshness before the next.
 TEST_F(OcspCacheTest, AFailedRenewalIsNotRetriedOnEveryCheck) {

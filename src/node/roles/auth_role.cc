@@ -13,6 +13,7 @@
 #include "auth/provider.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/phrasebook.h"
 #include "core/thread_pool.h"
 #include "crypto/random.h"
 #include "exchange/conf_client.h"
@@ -306,7 +307,7 @@ std::string BrowserCookieName(const AuthService& s) { return s.secure() ? "__Hos
 std::string Language(const HttpRequest& req, std::string_view fallback) {
   std::string lang = req.QueryParam("lang");
   if (lang.empty()) lang = req.Cookie("riik_lang");
-  return std::string(auth::PageLanguage(lang.empty() ? fallback : lang));
+  return std::string(PageLanguage(lang.empty() ? fallback : lang));
 }
 
 std::string CookieAttributes(const AuthService& s) {

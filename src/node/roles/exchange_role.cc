@@ -170,8 +170,10 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(int64_t freshness, role.Number("ocsp_freshness_s", 60, 1, 86400));
   o.peer_connection_max_age = std::chrono::seconds(freshness);
   ASSIGN_OR_RETURN(std::string root_pem, ReadFile(trust_root));
-  ocsp_ = std::make_unique<exchange::OcspCache>(
-      exchange::OcspCacheOptions{.trust_root_pem = root_pem, .freshness = std::chrono::seconds(freshness)});
+  // Half-stale answers are renewed by the node's housekeeping: no thread per server.
+  ocsp_ = std::make_unique<exchange::OcspCache>(exchange::OcspCacheOptions{
+      .trust_root_pem = root_pem, .freshness = std::chrono::seconds(freshness), .background = false});
+  node.Housekeeping([ocsp = ocsp_.get()] { ocsp->RenewQueued(); });
 
   exchange::ConfClientOptions conf;
   ASSIGN_OR_RETURN(conf.central_url, role.Required("central_url", "the central authority's URL"));

@@ -4,17 +4,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "auth/mandates.h"
 #include "core/encoding.h"
-#include "core/file.h"
-#include "net/client.h"
 #include "node/node.h"
-#include "node/role_keys.h"
-#include "node/web_sign_in.h"
-#include "registry/exchange_caller.h"
+#include "node/roles/browser_service.h"
 
 namespace riik::node {
 namespace {
@@ -22,63 +17,34 @@ namespace {
 using net::HttpRequest;
 using net::HttpResponse;
 
-class RelyingParty : public RoleService {
+class RelyingParty : public BrowserService {
  public:
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
-  std::vector<std::string> stores() const override { return {}; }
-
-  bool ready() const { return ready_.load(); }
 
   HttpResponse Home(const HttpRequest& req);
   HttpResponse Login(const HttpRequest& req);
   // The company the person acts for, from the business register through the exchange,
   // the call made for it (X-Road-Represented-Party).
   void Company(HttpRequest&& req, net::Responder respond);
-  HttpResponse Logout(const HttpRequest& req);
-  // These two call the sign-in service (the token endpoint, the JWKS) from the event
-  // loop they run on, without blocking it or any thread (web_sign_in.h).
+  // Calls the sign-in service (the token endpoint, the JWKS) from the event loop it runs
+  // on, without blocking it or any thread (web_sign_in.h).
   void Callback(HttpRequest&& req, net::Responder respond);
-  void BackchannelLogout(HttpRequest&& req, net::Responder respond);
 
  private:
   // The sign-in's failure, on this service's page.
   HttpResponse Failed(const Status& status) const;
   HttpResponse Page(std::string body, int status = 200) const;
 
-  std::unique_ptr<WebSignIn> sign_in_;
   std::unique_ptr<registry::ExchangeCaller> exchange_;  // null: no calls through the exchange
   std::string company_service_;
-  std::atomic<bool> ready_{false};
   std::string title_;
 };
 
 Status RelyingParty::Start(Node& node, const RoleConfig& role, const std::string& url) {
-  WebSignInOptions o;
-  o.secure = role.listen.tls.has_value();
-  if (!o.secure && role.Setting("plain_http") != "development") {
-    return InvalidArgument("the rp role serves browsers: give it TLS, or plain_http = \"development\"");
-  }
-  ASSIGN_OR_RETURN(o.client_id, role.Required("client_id", "its registered sign-in client (a subsystem id)"));
-  ASSIGN_OR_RETURN(std::string secret_file, role.Required("secret_file", "its client secret's file"));
-  ASSIGN_OR_RETURN(std::string secret_text, ReadSecretFile(secret_file));
-  o.secret = secret_text.substr(0, secret_text.find('\n'));
-  o.auth_url = role.Setting("auth_url");
-  for (const auto& r : node.roles()) {
-    if (r.kind == "auth" && o.auth_url.empty()) o.auth_url = r.url;
-  }
-  if (o.auth_url.empty()) return InvalidArgument("the rp role needs auth_url, or an auth role in the same process");
-  o.http.ca_file = role.Setting("trust_root");
-  o.http.timeout = std::chrono::seconds(10);
-  o.url = url;
-  o.cookie_prefix = "rp";
+  ASSIGN_OR_RETURN(WebSignInOptions o, BrowserSignInOptions(node, role, url, "rp"));
   title_ = role.Setting("title", "Demo service");
-  if (std::string exchange_url = role.Setting("exchange_url"); !exchange_url.empty()) {
-    ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, exchange_url));
-    tls.timeout = std::chrono::seconds(10);
-    exchange_ = std::make_unique<registry::ExchangeCaller>(exchange_url, role.Setting("subsystem", o.client_id),
-                                                           std::move(tls));
-    company_service_ = role.Setting("company_service", "EE/GOV/70000310/business/company");
-  }
+  ASSIGN_OR_RETURN(exchange_, BrowserExchangeCaller(role, o.client_id));
+  if (exchange_) company_service_ = role.Setting("company_service", "EE/GOV/70000310/business/company");
   ASSIGN_OR_RETURN(sign_in_, WebSignIn::Start(std::move(o)));
   ready_ = true;
   return OkStatus();
@@ -186,43 +152,16 @@ void RelyingParty::Callback(HttpRequest&& req, net::Responder respond) {
   sign_in_->Callback(req, "/", [this, shared](Result<HttpResponse> r) { (*shared)(r.ok() ? *r : Failed(r.status())); });
 }
 
-HttpResponse RelyingParty::Logout(const HttpRequest& req) {
-  auto r = sign_in_->Logout(req, "/");
-  if (!r.ok()) return net::JsonError(403, "csrf", r.status().message());
-  return *r;
-}
-
-void RelyingParty::BackchannelLogout(HttpRequest&& req, net::Responder respond) {
-  auto shared = std::make_shared<net::Responder>(std::move(respond));
-  sign_in_->BackchannelLogout(req, [shared](HttpResponse r) { (*shared)(std::move(r)); });
-}
-
 }  // namespace
 
 Result<std::shared_ptr<RoleService>> AddRelyingPartyRoutes(Node&, const RoleConfig&, net::Router& router) {
   auto rp = std::make_shared<RelyingParty>();
   std::weak_ptr<RelyingParty> weak = rp;
-  auto sync = [weak](HttpResponse (RelyingParty::*handler)(const HttpRequest&)) {
-    return [weak, handler](const HttpRequest& req) {
-      auto s = weak.lock();
-      if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the service is starting");
-      return ((*s).*handler)(req);
-    };
-  };
-  auto async = [weak](void (RelyingParty::*handler)(HttpRequest&&, net::Responder)) {
-    return [weak, handler](HttpRequest&& req, net::Responder respond) {
-      auto s = weak.lock();
-      if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the service is starting"));
-      ((*s).*handler)(std::move(req), std::move(respond));
-    };
-  };
-  router.Add("GET", "/", sync(&RelyingParty::Home));
-  router.Add("GET", "/login", sync(&RelyingParty::Login));
-  router.AddAsync("GET", "/callback", async(&RelyingParty::Callback));
-  router.AddAsync("GET", "/company", async(&RelyingParty::Company));
-  router.Add("POST", "/logout", sync(&RelyingParty::Logout), "application/x-www-form-urlencoded");
-  router.AddAsync("POST", "/backchannel-logout", async(&RelyingParty::BackchannelLogout),
-                  "application/x-www-form-urlencoded");
+  router.Add("GET", "/", Bind(weak, &RelyingParty::Home));
+  router.Add("GET", "/login", Bind(weak, &RelyingParty::Login));
+  router.AddAsync("GET", "/callback", Bind(weak, &RelyingParty::Callback));
+  router.AddAsync("GET", "/company", Bind(weak, &RelyingParty::Company));
+  AddSignOutRoutes(router, weak);
   return std::shared_ptr<RoleService>(rp);
 }
 

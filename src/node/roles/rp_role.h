@@ -10,13 +10,9 @@
 //   GET  /callback             back from it with a code (or an error)
 //   POST /logout               sign out everywhere
 //   POST /backchannel-logout   logout_token from the sign-in service
-// Settings:
-//   client_id      the registered sign-in client (a member's subsystem; required)
-//   secret_file    its client secret (0600; required)
-//   auth_url       the sign-in service (default: the auth role of this process)
-//   trust_root     the CA the sign-in service's TLS certificate chains to (required for https)
-//   title          the service's name on its page (default "Demo service")
-//   plain_http     "development" to serve without TLS
+// Settings: those of browser_service.h, and
+//   title            the service's name on its page (default "Demo service")
+//   company_service  what GET /company reads (default the business register's company)
 #pragma once
 
 #include <memory>

@@ -1,0 +1,156 @@
+// The citizen portal in a real browser (Debian's Chromium, driven by playwright-core):
+// a citizen signs in with the app, reads what every registry holds about them (each
+// item naming its registry, time and X-Road-Id), changes their address and watches it
+// reach the tax board, the bank and the school's register, is told in words what was
+// wrong with a bad address, switches to Estonian and back, and signs out everywhere.
+// axe-core checks every page (serious or critical violations fail); screenshots of each
+// page go to $SCREENSHOTS.
+import { AUTH, JAAK, PORTAL, SERVICE_A, approve, check, fail, pass } from "./lib.mjs";
+import { openBrowser } from "./browser.mjs";
+
+const { browser, context, page, shots: SHOTS, screenshot, accessible, text, screenshotCount } = await openBrowser();
+
+// The portal's pages load nothing that fails, and break no rule of their CSP; only the
+// refusals the test provokes may show (Chromium logs a page answered 4xx as an error).
+let provoked = null;
+page.on("console", (message) => {
+  const m = message.text();
+  if (message.type() !== "error" || !page.url().startsWith(PORTAL)) return;
+  if (provoked && m.includes(`status of ${provoked}`)) return;
+  fail(`console error on ${page.url()}: ${m}`);
+});
+
+// --- Signed out, in both languages ---
+const home = await page.goto(`${PORTAL}/`);
+const csp = home.headers()["content-security-policy"] || "";
+check(csp.includes("default-src 'none'") && csp.includes("script-src 'self'") && !csp.includes("unsafe-inline"),
+  `the portal's Content-Security-Policy is not strict: ${csp}`);
+check((await text("h1")).includes("Your state, in one place"), "the portal's home page");
+await accessible("the home page, signed out");
+await screenshot("home-signed-out");
+await page.click("#lang");
+await page.waitForLoadState();
+check((await page.getAttribute("html", "lang")) === "et", "the language switch did not give Estonian");
+check((await text("#sign-in")).includes("Logi sisse"), "the sign-in button is not in Estonian");
+await accessible("the home page in Estonian");
+await screenshot("home-signed-out-et");
+await page.click("#lang");
+await page.waitForLoadState();
+check((await page.getAttribute("html", "lang")) === "en", "the language switch did not come back to English");
+pass("signed out: a strict CSP, the home page in English and Estonian");
+
+// --- Sign in with the app ---
+await page.click("#sign-in");
+await page.waitForURL(`${AUTH}/login/**`);
+check((await page.getAttribute("html", "lang")) === "en", "the sign-in service does not speak the portal's language");
+await page.fill("#personal_code", "38001085718");
+await page.click("form[action$='/app'] button");
+await page.waitForSelector("#verification-code");
+const app = approve(JAAK, (await text("#verification-code")).trim());
+await page.waitForURL(`${PORTAL}/`);
+await app;
+check((await text("h1")) === "Welcome, Jaak-Kristjan", `the welcome is '${await text("h1")}'`);
+check((await text("#who")).includes("Jaak-Kristjan Jõeorg"), "the header does not say who is signed in");
+for (const cookie of await context.cookies(PORTAL)) {
+  check(cookie.httpOnly && cookie.secure && cookie.sameSite === "Lax" && cookie.name.startsWith("__Host-"),
+    `the cookie ${cookie.name} is not __Host-, HttpOnly, Secure and SameSite=Lax`);
+}
+await accessible("the home page, signed in");
+await screenshot("home-signed-in");
+pass("signed in with the app; the session's cookies are __Host-, HttpOnly, Secure, SameSite=Lax");
+
+// --- My data ---
+await page.click("#tile-data");
+await page.waitForURL(`${PORTAL}/data`);
+check(!page.url().includes("38001085718"), "the personal code is in the URL");
+check((await text("#person dl")).includes("38001085718"), "the population register's data is not shown");
+check((await text("#person .source")).includes("From the Population Register, read at"), "the source is not named");
+check(/\S{8,}/.test(await text("#person .source code")), "the call's X-Road-Id is not shown");
+check((await text("#address")).includes("Vabaduse pst") || (await text("#address")).includes("Current address"),
+  "the address is not shown");
+check((await page.locator("#accounts tbody tr").count()) > 0, "the bank's accounts are not shown");
+check((await text("#school")).includes("The Education Register holds nothing about you."),
+  "a registry that does not know the person does not say so");
+check((await text("#roles .source")).includes("Business Register"), `the business register was not asked: ${await text("#roles")}`);
+await accessible("My data");
+await screenshot("my-data");
+pass("My data: five registries through the exchange, each naming its source, time and X-Road-Id");
+
+// --- Change the address ---
+await page.click("nav a[href='/address']");
+await page.waitForURL(`${PORTAL}/address`);
+await accessible("the address page");
+await screenshot("address");
+await page.fill("#settlement", "Tartu");
+await page.fill("#street", "Nowhere tn");
+await page.fill("#house", "5");
+provoked = 400;
+await page.click("#change-address");
+await page.waitForSelector("#address-error");
+provoked = null;
+check((await text("#address-error")).includes("no street 'Nowhere tn'"), `the refusal is '${await text("#address-error")}'`);
+check((await page.inputValue("#settlement")) === "Tartu", "the form forgot what was typed");
+await accessible("the address page with an error");
+await screenshot("address-refused");
+await page.fill("#street", "Rüütli tn");
+await page.fill("#apartment", "3");
+await page.click("#change-address");
+await page.waitForURL(`${PORTAL}/address?changed=1`);
+check((await text("#address-changed")).includes("Rüütli tn 5-3"), `the change says '${await text("#address-changed")}'`);
+const started = Date.now();
+await page.waitForFunction(
+  () => [...document.querySelectorAll("ul[data-poll] li")].every((li) => li.dataset.state === "knows"),
+  null, { timeout: 20000 }).catch(async () => fail(`the new address did not reach everyone: ${await text("#propagation")}`));
+check((await page.locator("ul[data-poll] li").count()) === 3, "three subscribers are not listed");
+await accessible("the address page after a change");
+await screenshot("address-changed");
+pass(`the address changed once and reached the tax board, the bank and the school's register (${Date.now() - started} ms on the page)`);
+
+// --- Estonian, signed in ---
+await page.click("#lang");
+await page.waitForURL(`${PORTAL}/address**`);
+check((await page.getAttribute("html", "lang")) === "et", "the language switch lost the page");
+await page.click("nav a[href='/data']");
+await page.waitForURL(`${PORTAL}/data`);
+check((await text("h1")) === "Minu andmed", "My data is not in Estonian");
+check((await text("#person .source")).includes("Allikas: Rahvastikuregister"), "the source is not in Estonian");
+check((await text("#address")).includes("Rüütli tn 5-3"), "My data does not show the new address");
+await accessible("My data in Estonian");
+await screenshot("my-data-et");
+await page.reload();
+check((await page.getAttribute("html", "lang")) === "et", "the language was not remembered");
+await page.click("#lang");
+await page.waitForURL(`${PORTAL}/data`);
+pass("Estonian: switched, remembered, and back");
+
+// --- Forms from elsewhere are refused ---
+provoked = 403;
+const forged = await page.evaluate(async (url) => {
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "csrf=forged&settlement=Tartu&street=Pikk+tn&house=1" });
+  return r.status;
+}, `${PORTAL}/address`);
+check(forged === 403, `a form without the session's token was answered ${forged}`);
+provoked = null;
+pass("a form without the session's CSRF token is refused (403)");
+
+// --- Sign out everywhere ---
+await page.goto(`${SERVICE_A}/`);
+await page.click("#sign-in");
+await page.waitForURL(`${SERVICE_A}/`);
+check((await text("#who")).includes("EE38001085718"), "the demo service did not sign the person in (single sign-on)");
+await page.goto(`${PORTAL}/`);
+await page.click("#sign-out");
+await page.waitForURL(`${PORTAL}/`);
+check((await text("#sign-in")).includes("Sign in"), "the portal still signed in");
+provoked = 401;
+await page.goto(`${PORTAL}/data`);
+check((await text("main")).includes("Sign in to see this page."), "My data without a session");
+provoked = null;
+await page.goto(`${SERVICE_A}/`);
+check((await page.content()).includes("You are not signed in"), "the demo service still signed in after the portal's sign-out");
+await screenshot("signed-out");
+pass("single sign-on with the other services; signing out of the portal signed the person out everywhere");
+
+await browser.close();
+pass(`screenshots of ${screenshotCount()} pages in ${SHOTS}`);

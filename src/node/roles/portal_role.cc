@@ -1,0 +1,315 @@
+// The citizen portal (portal_role.h).
+#include "node/roles/portal_role.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "core/phrasebook.h"
+#include "node/node.h"
+#include "node/roles/browser_service.h"
+#include "portal/address.h"
+#include "portal/assets.h"
+#include "portal/format.h"
+#include "portal/layout.h"
+#include "portal/my_data.h"
+#include "portal/phrases.h"
+
+namespace riik::node {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+using portal::Tr;
+
+constexpr const char* kPortalCookiePrefix = "portal";
+
+class Portal : public BrowserService {
+ public:
+  Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
+
+  HttpResponse Home(const HttpRequest& req);
+  HttpResponse Login(const HttpRequest& req);
+  void Callback(HttpRequest&& req, net::Responder respond);
+  HttpResponse Language(const HttpRequest& req);
+  HttpResponse Asset(const HttpRequest& req);
+  void MyData(HttpRequest&& req, net::Responder respond);
+  void Address(HttpRequest&& req, net::Responder respond);
+  void ChangeAddress(HttpRequest&& req, net::Responder respond);
+  void AddressStatus(HttpRequest&& req, net::Responder respond);
+
+ private:
+  // The person signed in: their session and personal code (from the ID token's sub).
+  struct Person {
+    WebSession session;
+    std::string code;
+  };
+  std::optional<Person> SignedIn(const HttpRequest& req) const;
+  std::string Lang(const HttpRequest& req) const;
+  portal::PageContext Context(const HttpRequest& req, const std::string& path, const Person* person) const;
+  HttpResponse Page(const portal::PageContext& c, std::string_view title, std::string_view body,
+                    int status = 200) const;
+  // The page for someone who is not signed in.
+  HttpResponse SignInFirst(const HttpRequest& req, const std::string& path) const;
+  // The address page: the current address from the population register, then `then`.
+  void WithCurrentAddress(const Person& p, std::function<void(Result<registry::ExchangeAnswer>)> then);
+  std::string LangCookie() const;
+
+  std::unique_ptr<registry::ExchangeCaller> exchange_;
+  bool secure_ = true;
+};
+
+Status Portal::Start(Node& node, const RoleConfig& role, const std::string& url) {
+  ASSIGN_OR_RETURN(WebSignInOptions o, BrowserSignInOptions(node, role, url, kPortalCookiePrefix));
+  secure_ = o.secure;
+  ASSIGN_OR_RETURN(exchange_, BrowserExchangeCaller(role, o.client_id));
+  if (!exchange_) return InvalidArgument("the portal role needs exchange_url: it asks the registries through it");
+  ASSIGN_OR_RETURN(sign_in_, WebSignIn::Start(std::move(o)));
+  ready_ = true;
+  return OkStatus();
+}
+
+std::optional<Portal::Person> Portal::SignedIn(const HttpRequest& req) const {
+  std::optional<WebSession> session = sign_in_->Find(req);
+  if (!session) return std::nullopt;
+  std::string sub = StringOr(session->claims, "sub");
+  // The sign-in service names Estonian persons EE<personal code>; anyone else has no
+  // data in these registries.
+  if (sub.size() != 13 || !sub.starts_with("EE")) return std::nullopt;
+  return Person{std::move(*session), sub.substr(2)};
+}
+
+std::string Portal::LangCookie() const { return std::string(secure_ ? "__Host-" : "") + kPortalCookiePrefix + "_lang"; }
+
+std::string Portal::Lang(const HttpRequest& req) const {
+  std::string chosen = req.Cookie(LangCookie());
+  if (!chosen.empty()) return std::string(PageLanguage(chosen));
+  return std::string(PageLanguage(req.headers.Get("Accept-Language")));
+}
+
+portal::PageContext Portal::Context(const HttpRequest& req, const std::string& path, const Person* person) const {
+  portal::PageContext c;
+  c.lang = Lang(req);
+  c.path = path;
+  c.auth_url = sign_in_->auth_url();
+  if (person) {
+    const Json& claims = person->session.claims;
+    const Json p = claims.value("profile_attributes", Json::object());
+    c.name = portal::NameText(StringOr(p, "given_name") + " " + StringOr(p, "family_name"));
+    c.csrf = person->session.csrf;
+  }
+  return c;
+}
+
+HttpResponse Portal::Page(const portal::PageContext& c, std::string_view title, std::string_view body,
+                          int status) const {
+  return portal::PortalPage(c, title, body, status);
+}
+
+HttpResponse Portal::SignInFirst(const HttpRequest& req, const std::string& path) const {
+  portal::PageContext c = Context(req, path, nullptr);
+  return Page(c, Tr("sign_in", c.lang),
+              fmt::format("<p>{}</p>\n<p><a class=\"button\" href=\"/login\" id=\"sign-in\">{}</a></p>\n",
+                          HtmlEscape(Tr("not_signed_in", c.lang)), HtmlEscape(Tr("sign_in", c.lang))),
+              401);
+}
+
+HttpResponse Portal::Home(const HttpRequest& req) {
+  std::optional<Person> person = SignedIn(req);
+  portal::PageContext c = Context(req, "/", person ? &*person : nullptr);
+  if (!person) {
+    std::string error = req.QueryParam("error");
+    std::string note = error.empty()
+                           ? ""
+                           : fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n",
+                                         HtmlEscape(fmt::format(fmt::runtime(Tr("signin_failed", c.lang)), error)));
+    return Page(c, Tr("home_title", c.lang),
+                note + fmt::format("<p>{}</p>\n<p><a class=\"button\" href=\"/login\" id=\"sign-in\">{}</a></p>\n"
+                                   "<p class=\"hint\">{}</p>\n",
+                                   HtmlEscape(Tr("home_intro", c.lang)), HtmlEscape(Tr("sign_in", c.lang)),
+                                   HtmlEscape(Tr("sign_in_help", c.lang))));
+  }
+  const Json p = person->session.claims.value("profile_attributes", Json::object());
+  std::string tiles = fmt::format(
+      "<ul class=\"tiles\">\n<li><a href=\"/data\" id=\"tile-data\"><strong>{}</strong><span>{}</span></a></li>\n"
+      "<li><a href=\"/address\" id=\"tile-address\"><strong>{}</strong><span>{}</span></a></li>\n</ul>\n",
+      HtmlEscape(Tr("nav_data", c.lang)), HtmlEscape(Tr("tile_data", c.lang)), HtmlEscape(Tr("nav_address", c.lang)),
+      HtmlEscape(Tr("tile_address", c.lang)));
+  return Page(c, fmt::format(fmt::runtime(Tr("welcome", c.lang)), portal::NameText(StringOr(p, "given_name"))), tiles);
+}
+
+HttpResponse Portal::Login(const HttpRequest& req) { return sign_in_->Login("openid", Lang(req)); }
+
+void Portal::Callback(HttpRequest&& req, net::Responder respond) {
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  std::string lang = Lang(req);
+  sign_in_->Callback(req, "/", [this, shared, lang](Result<HttpResponse> r) {
+    if (r.ok()) return (*shared)(std::move(*r));
+    portal::PageContext c;
+    c.lang = lang;
+    c.auth_url = sign_in_->auth_url();
+    int status = r.status().code() == Code::kInvalidArgument ? 400 : 502;
+    (*shared)(
+        Page(c, Tr("home_title", lang),
+             fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n<p><a href=\"/login\">{}</a></p>\n",
+                         HtmlEscape(r.status().message()), HtmlEscape(Tr("try_again", lang))),
+             status));
+  });
+}
+
+HttpResponse Portal::Language(const HttpRequest& req) {
+  std::string lang(PageLanguage(req.QueryParam("to")));
+  HttpResponse r;
+  r.status = 303;
+  r.headers.Set("Location", portal::LocalPath(req.QueryParam("back")));
+  // A year; SameSite=Lax, as the session's.
+  r.headers.Add("Set-Cookie", LangCookie() + "=" + lang + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax" +
+                                  (secure_ ? "; Secure" : ""));
+  r.headers.Set("Cache-Control", "no-store");
+  portal::SetSecurityHeaders(r, sign_in_->auth_url());
+  return r;
+}
+
+HttpResponse Portal::Asset(const HttpRequest& req) {
+  std::string name(req.Param("name"));
+  std::string_view bytes = portal::PortalAsset(name);
+  if (bytes.empty()) return net::JsonError(404, "not_found", "no such file");
+  const char* type = name.ends_with(".css")   ? "text/css; charset=utf-8"
+                     : name.ends_with(".svg") ? "image/svg+xml"
+                                              : "text/javascript; charset=utf-8";
+  HttpResponse r = net::TextResponse(std::string(bytes), type);
+  r.headers.Set("Cache-Control", "public, max-age=3600");
+  portal::SetSecurityHeaders(r, sign_in_->auth_url());
+  return r;
+}
+
+void Portal::MyData(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/data"));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  portal::PageContext c = Context(req, "/data", &*person);
+  portal::GatherMyData(*exchange_, person->code, [this, shared, c](std::vector<portal::DataItem> items) {
+    for (const auto& item : items) {
+      // The failure's kind only: its message may quote the person's code.
+      if (!item.answer.ok() && item.answer.status().code() != Code::kNotFound) {
+        spdlog::warn("portal: {} could not be asked: {}", item.source->ServiceId(),
+                     CodeName(item.answer.status().code()));
+      }
+    }
+    (*shared)(Page(c, Tr("data_title", c.lang), portal::MyDataBody(items, c.lang)));
+  });
+}
+
+void Portal::WithCurrentAddress(const Person& p, std::function<void(Result<registry::ExchangeAnswer>)> then) {
+  exchange_->GetAsync(portal::AddressServiceId(), "/" + p.code, {"EE" + p.code, portal::kPortalIssue, ""},
+                      std::move(then));
+}
+
+void Portal::Address(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/address"));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  portal::PageContext c = Context(req, "/address", &*person);
+  bool changed = req.QueryParam("changed") == "1";
+  std::string code = person->code;
+  WithCurrentAddress(*person, [this, shared, c, changed, code](Result<registry::ExchangeAnswer> current) {
+    portal::AddressPage page;
+    page.csrf = c.csrf;
+    if (current.ok()) page.current = current->body.value("current", Json());
+    std::string body;
+    if (!current.ok()) {
+      body = fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n",
+                         HtmlEscape(fmt::format(fmt::runtime(Tr("unavailable", c.lang)),
+                                                portal::RegistryName(registry::Kind::kPopulation, c.lang))));
+    }
+    if (!changed || !page.current.is_object()) {
+      return (*shared)(Page(c, Tr("address_title", c.lang), body + portal::AddressFormBody(page, c.lang)));
+    }
+    // Just changed: the new address, and who knows of it yet.
+    std::string note = fmt::format(
+        "<div class=\"done\" role=\"status\" id=\"address-changed\"><p>{}</p></div>\n",
+        HtmlEscape(fmt::format(fmt::runtime(Tr("address_changed", c.lang)), StringOr(page.current, "address"))));
+    portal::AskSubscribers(
+        *exchange_, code, page.current, [this, shared, c, page, note](std::vector<portal::SubscriberState> states) {
+          (*shared)(Page(c, Tr("address_title", c.lang),
+                         note + portal::PropagationList(states, c.lang) + portal::AddressFormBody(page, c.lang)));
+        });
+  });
+}
+
+void Portal::ChangeAddress(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/address"));
+  portal::PageContext c = Context(req, "/address", &*person);
+  auto form = net::ParseForm(req.body);
+  if (!form.ok() || !form->contains("csrf") || form->at("csrf") != person->session.csrf) {
+    return respond(Page(
+        c, Tr("address_title", c.lang),
+        fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n", HtmlEscape(Tr("bad_form", c.lang))), 403));
+  }
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  auto refuse = [this, shared, c, values = *form](std::string error, Json current) {
+    portal::AddressPage page{std::move(current), values, std::move(error), c.csrf};
+    page.values.erase("csrf");
+    (*shared)(Page(c, Tr("address_title", c.lang), portal::AddressFormBody(page, c.lang), 400));
+  };
+  auto change = portal::AddressChangeFromForm(*form, c.lang);
+  if (!change.ok()) return refuse(change.status().message(), Json());
+  exchange_->PostAsync(
+      portal::AddressServiceId(), "/" + person->code, *change, {"EE" + person->code, portal::kPortalIssue, ""},
+      [shared, c, refuse](Result<registry::ExchangeAnswer> moved) {
+        if (moved.ok()) {
+          HttpResponse r;
+          r.status = 303;
+          r.headers.Set("Location", "/address?changed=1");
+          r.headers.Set("Cache-Control", "no-store");
+          return (*shared)(std::move(r));
+        }
+        spdlog::warn("portal: an address change failed: {}", CodeName(moved.status().code()));
+        if (moved.status().code() == Code::kInvalidArgument) {
+          return refuse(
+              fmt::format(fmt::runtime(Tr("address_refused", c.lang)), registry::ProviderMessage(moved.status())),
+              Json());
+        }
+        refuse(Tr("address_unavailable", c.lang), Json());
+      });
+}
+
+void Portal::AddressStatus(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  std::string lang = Lang(req), code = person->code;
+  WithCurrentAddress(*person, [this, shared, lang, code](Result<registry::ExchangeAnswer> current) {
+    if (!current.ok()) return (*shared)(net::JsonError(502, "unavailable", "the population register did not answer"));
+    portal::AskSubscribers(*exchange_, code, current->body.value("current", Json()),
+                           [this, shared, lang](std::vector<portal::SubscriberState> states) {
+                             HttpResponse r = net::JsonResponse(portal::PropagationJson(states, lang));
+                             r.headers.Set("Cache-Control", "no-store");
+                             portal::SetSecurityHeaders(r, sign_in_->auth_url());
+                             (*shared)(std::move(r));
+                           });
+  });
+}
+
+}  // namespace
+
+Result<std::shared_ptr<RoleService>> AddPortalRoutes(Node&, const RoleConfig&, net::Router& router) {
+  auto p = std::make_shared<Portal>();
+  std::weak_ptr<Portal> weak = p;
+  router.Add("GET", "/", Bind(weak, &Portal::Home));
+  router.Add("GET", "/login", Bind(weak, &Portal::Login));
+  router.AddAsync("GET", "/callback", Bind(weak, &Portal::Callback));
+  AddSignOutRoutes(router, weak);
+  router.Add("GET", "/lang", Bind(weak, &Portal::Language));
+  router.Add("GET", "/static/{name}", Bind(weak, &Portal::Asset));
+  router.AddAsync("GET", "/data", Bind(weak, &Portal::MyData));
+  router.AddAsync("GET", "/address", Bind(weak, &Portal::Address));
+  router.AddAsync("POST", "/address", Bind(weak, &Portal::ChangeAddress), "application/x-www-form-urlencoded");
+  router.AddAsync("GET", "/address/status", Bind(weak, &Portal::AddressStatus));
+  return std::shared_ptr<RoleService>(p);
+}
+
+}  // namespace riik::node

@@ -1,0 +1,160 @@
+// The portal's phrasebook (phrases.h).
+#include "portal/phrases.h"
+
+#include "core/phrasebook.h"
+
+namespace riik::portal {
+namespace {
+
+const Phrasebook& Phrases() {
+  static const Phrasebook phrases = {
+      // The frame of every page.
+      {"brand", {"riik – the state portal", "riik – riigiportaal"}},
+      {"skip", {"Skip to content", "Liigu sisu juurde"}},
+      {"switch", {"Eesti keeles", "In English"}},
+      {"nav_label", {"Portal", "Portaal"}},
+      {"nav_home", {"Home", "Avaleht"}},
+      {"nav_data", {"My data", "Minu andmed"}},
+      {"nav_address", {"My address", "Minu aadress"}},
+      {"signed_in_as", {"Signed in as {}", "Sisse logitud: {}"}},
+      {"sign_out", {"Sign out everywhere", "Logi välja kõikjalt"}},
+      {"footer",
+       {"Every reading of your data is recorded in the registry's data tracker.",
+        "Iga sinu andmete lugemine kantakse registri andmejälgijasse."}},
+      // Home.
+      {"home_title", {"Your state, in one place", "Sinu riik ühes kohas"}},
+      {"home_intro",
+       {"See what the state's registries hold about you and change your address once: the tax board, your "
+        "bank and your school learn of it by themselves.",
+        "Vaata, mida riigi registrid sinu kohta teavad, ja muuda oma aadressi üks kord: maksuamet, sinu pank "
+        "ja kool saavad sellest ise teada."}},
+      {"sign_in", {"Sign in with eID", "Logi sisse eID-ga"}},
+      {"sign_in_help",
+       {"With your ID-card (PIN1) or the riik app. Signing in here signs you in to the state's other services "
+        "too.",
+        "ID-kaardiga (PIN1) või riik-rakendusega. Siin sisse logides oled sisse logitud ka riigi teistesse "
+        "teenustesse."}},
+      {"welcome", {"Welcome, {}", "Tere, {}"}},
+      {"tile_data",
+       {"Everything the registries hold about you, gathered on your behalf.",
+        "Kõik, mida registrid sinu kohta hoiavad, kogutud sinu nimel."}},
+      {"tile_address",
+       {"Change your address once; watch it reach the tax board, the bank and the school.",
+        "Muuda aadressi üks kord ja vaata, kuidas see jõuab maksuameti, panga ja koolini."}},
+      {"signin_failed", {"Sign-in did not complete: {}", "Sisselogimine ei õnnestunud: {}"}},
+      {"try_again", {"Try again", "Proovi uuesti"}},
+      {"signed_out_note", {"You are signed out.", "Oled välja logitud."}},
+      // My data.
+      {"data_title", {"My data", "Minu andmed"}},
+      {"data_intro",
+       {"What the state's registries hold about you, asked just now through the data exchange on your behalf.",
+        "Mida riigi registrid sinu kohta hoiavad, küsitud just praegu andmevahetuskihi kaudu sinu nimel."}},
+      {"source", {"From the {}, read at {}.", "Allikas: {}, loetud kell {}."}},
+      {"source_call", {"The call's X-Road-Id", "Päringu X-Road-Id"}},
+      {"holds_nothing", {"The {} holds nothing about you.", "{} ei hoia sinu kohta andmeid."}},
+      {"unavailable",
+       {"The {} could not be asked just now. Try again in a moment.",
+        "Registrilt {} ei saanud praegu andmeid. Proovi hetke pärast uuesti."}},
+      {"person", {"Personal data", "Isikuandmed"}},
+      {"given_name", {"Given names", "Eesnimi"}},
+      {"surname", {"Surname", "Perekonnanimi"}},
+      {"personal_code", {"Personal code", "Isikukood"}},
+      {"birth_date", {"Date of birth", "Sünniaeg"}},
+      {"sex", {"Sex", "Sugu"}},
+      {"sex_M", {"male", "mees"}},
+      {"sex_F", {"female", "naine"}},
+      {"citizenship", {"Citizenship", "Kodakondsus"}},
+      {"address", {"Address", "Aadress"}},
+      {"current_address", {"Current address", "Praegune aadress"}},
+      {"since", {"since {}", "alates {}"}},
+      {"earlier_addresses", {"Earlier addresses", "Varasemad aadressid"}},
+      {"period", {"{} – {}", "{} – {}"}},
+      {"family", {"Family", "Perekond"}},
+      {"mother", {"Mother", "Ema"}},
+      {"father", {"Father", "Isa"}},
+      {"spouse", {"Spouse", "Abikaasa"}},
+      {"children", {"Children", "Lapsed"}},
+      {"none", {"none", "puudub"}},
+      {"roles", {"Companies", "Ettevõtted"}},
+      {"board_member", {"board member", "juhatuse liige"}},
+      {"employee", {"employee", "töötaja"}},
+      {"no_companies",
+       {"You are on no company's board and no employer has reported you.",
+        "Sa ei ole ühegi ettevõtte juhatuses ja ükski tööandja ei ole sind teatanud."}},
+      {"income", {"Income", "Tulu"}},
+      {"employer", {"Employer", "Tööandja"}},
+      {"year", {"Year", "Aasta"}},
+      {"gross_total", {"Gross income", "Brutotulu"}},
+      {"no_income", {"No employer has reported income for you.", "Ükski tööandja ei ole sulle tulu teatanud."}},
+      {"accounts", {"Bank accounts", "Pangakontod"}},
+      {"iban", {"IBAN", "IBAN"}},
+      {"kind", {"Kind", "Liik"}},
+      {"kind_current", {"current account", "arvelduskonto"}},
+      {"kind_savings", {"savings account", "hoiukonto"}},
+      {"opened", {"Opened", "Avatud"}},
+      {"balance", {"Balance", "Saldo"}},
+      {"school", {"School", "Kool"}},
+      {"grade", {"Grade", "Klass"}},
+      {"district", {"School district", "Elukohajärgne omavalitsus"}},
+      // Registries, as a person knows them.
+      {"registry_population", {"Population Register", "Rahvastikuregister"}},
+      {"registry_business", {"Business Register", "Äriregister"}},
+      {"registry_tax", {"Tax and Customs Board", "Maksu- ja Tolliamet"}},
+      {"registry_bank", {"Riik Demo Pank", "Riik Demo Pank"}},
+      {"registry_education", {"Education Register", "Hariduse infosüsteem"}},
+      // My address.
+      {"address_title", {"My address", "Minu aadress"}},
+      {"address_intro",
+       {"Tell the population register once where you live. The tax board, your bank and your school are "
+        "subscribed to it and learn of the change by themselves: you need not tell them.",
+        "Teata rahvastikuregistrile üks kord, kus elad. Maksuamet, sinu pank ja kool on selle muudatustega "
+        "liitunud ja saavad neist ise teada: sul pole vaja neile teatada."}},
+      {"change_address", {"Change my address", "Muuda minu aadressi"}},
+      {"settlement", {"Settlement", "Asula"}},
+      {"settlement_hint", {"City, town or village, e.g. Tartu", "Linn, alev või küla, nt Tartu"}},
+      {"municipality",
+       {"Municipality (if the settlement's name is not unique)", "Omavalitsus (kui asula nimi ei ole ainulaadne)"}},
+      {"street", {"Street", "Tänav"}},
+      {"street_hint", {"With its kind, e.g. Rüütli tn", "Koos liigiga, nt Rüütli tn"}},
+      {"house", {"House number", "Maja number"}},
+      {"apartment", {"Apartment (if any)", "Korter (kui on)"}},
+      {"from", {"Living there since", "Elan seal alates"}},
+      {"from_hint", {"Today if left empty", "Tühjaks jättes täna"}},
+      {"address_refused",
+       {"The population register did not take the address: {}", "Rahvastikuregister ei võtnud aadressi vastu: {}"}},
+      {"address_unavailable",
+       {"The population register could not be reached just now. Nothing was changed.",
+        "Rahvastikuregistriga ei saanud praegu ühendust. Midagi ei muudetud."}},
+      {"address_changed", {"Your address is now {}.", "Sinu aadress on nüüd {}."}},
+      {"propagation", {"Who knows of it", "Kes sellest teavad"}},
+      {"propagation_help",
+       {"The population register tells every subscriber through the data exchange. This list updates by itself.",
+        "Rahvastikuregister teatab igale liitujale andmevahetuskihi kaudu. See loend uueneb ise."}},
+      {"arrived", {"knows your new address", "teab sinu uut aadressi"}},
+      {"waiting", {"not yet", "veel mitte"}},
+      {"cannot_ask", {"could not be asked", "ei saanud küsida"}},
+      {"check_again", {"Check again", "Kontrolli uuesti"}},
+      {"need_settlement", {"Type the settlement.", "Sisesta asula."}},
+      {"need_street", {"Type the street.", "Sisesta tänav."}},
+      {"need_house", {"The house number is a number from 1 to 999.", "Maja number on arv 1 kuni 999."}},
+      {"bad_apartment", {"The apartment is a number from 1 to 999, or empty.", "Korter on arv 1 kuni 999 või tühi."}},
+      {"bad_from",
+       {"The date is written as YYYY-MM-DD, e.g. 2026-12-01.",
+        "Kuupäev kirjutatakse kujul AAAA-KK-PP, nt 2026-12-01."}},
+      {"too_long", {"A field is too long.", "Üks väli on liiga pikk."}},
+      // Errors.
+      {"not_signed_in", {"Sign in to see this page.", "Selle lehe nägemiseks logi sisse."}},
+      {"bad_form",
+       {"The form was not sent from this page. Reload it and try again.",
+        "Vorm ei tulnud sellelt lehelt. Laadi leht uuesti ja proovi veel."}},
+      {"not_found_title", {"Page not found", "Lehte ei leitud"}},
+      {"not_found", {"There is no such page in the portal.", "Portaalis sellist lehte ei ole."}},
+  };
+  return phrases;
+}
+
+}  // namespace
+
+std::string Tr(std::string_view key, std::string_view lang) { return Translate(Phrases(), key, lang); }
+
+}  // namespace riik::portal
