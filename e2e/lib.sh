@@ -14,7 +14,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# On failure, the end of riik up's log (if one runs) says what the state saw.
+fail() {
+  echo "FAIL: $*" >&2
+  if [ -s "$WORK/up.err" ]; then tail -15 "$WORK/up.err" | sed 's/^/  riik up: /' >&2; fi
+  exit 1
+}
 pass() { echo "ok: $*"; }
 
 # start_up DIR [ARGS…]: runs `riik up --dir DIR --port-base 0 ARGS…` and waits for its

@@ -2,7 +2,7 @@
 // with the checks every page gets — axe-core (serious or critical violations fail the
 // test), no script errors — and numbered full-page screenshots in $SCREENSHOTS.
 import { chromium } from "playwright-core";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fail } from "./lib.mjs";
 
@@ -11,6 +11,7 @@ const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 export async function openBrowser() {
   const shots = process.env.SCREENSHOTS || "screenshots";
+  rmSync(shots, { recursive: true, force: true });  // this run's pages only
   mkdirSync(shots, { recursive: true });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",

@@ -5,7 +5,7 @@
 // wrong with a bad address, switches to Estonian and back, and signs out everywhere.
 // axe-core checks every page (serious or critical violations fail); screenshots of each
 // page go to $SCREENSHOTS.
-import { AUTH, JAAK, PORTAL, SERVICE_A, approve, check, fail, pass } from "./lib.mjs";
+import { AUTH, JAAK, PORTAL, SERVICE_A, approve, approveSignature, check, fail, pass } from "./lib.mjs";
 import { openBrowser } from "./browser.mjs";
 
 const { browser, context, page, shots: SHOTS, screenshot, accessible, text, screenshotCount } = await openBrowser();
@@ -106,9 +106,35 @@ await accessible("the address page after a change");
 await screenshot("address-changed");
 pass(`the address changed once and reached the tax board, the bank and the school's register (${Date.now() - started} ms on the page)`);
 
+// --- The tax return: pre-filled, signed in the app with PIN2, submitted ---
+await page.click("nav a[href='/tax']");
+await page.waitForURL(`${PORTAL}/tax`);
+check((await page.getAttribute("#return-status", "data-status")) === "draft", "the return is not a draft");
+check(/€/.test(await text("#to-pay")), "the return shows no amount to pay or refund");
+check(/\S{8,}/.test(await text(".source code")), "the bank's interest does not name its call");
+await accessible("the tax return");
+await screenshot("tax-return");
+await page.click("#sign-return");
+await page.waitForURL(`${PORTAL}/tax`);
+await page.waitForSelector("#signing");
+const app2 = approveSignature(JAAK);
+await page.waitForFunction(() => /^\d{4}$/.test(document.querySelector("#verification-code")?.textContent || ""));
+const signingCode = (await text("#verification-code")).trim();
+await accessible("the tax return being signed");
+await screenshot("tax-return-signing");
+await page.waitForSelector("#return-status[data-status='submitted']", { timeout: 60000 })
+  .catch(async () => fail(`the return was not submitted: ${await text("main")}`));
+const said = await app2;
+check(said.includes(`Verification code: ${signingCode}`), `the app and the portal show different codes: ${signingCode} / ${said}`);
+check(said.includes("Income tax return"), `the app did not say what is signed: ${said}`);
+check((await text("#signature")).includes("PNOEE-38001085718"), "the submitted return does not name its signer");
+await accessible("the submitted tax return");
+await screenshot("tax-return-submitted");
+pass("tax return: pre-filled, signed in the app with PIN2 (the same verification code), accepted through the validation service");
+
 // --- Estonian, signed in ---
 await page.click("#lang");
-await page.waitForURL(`${PORTAL}/address**`);
+await page.waitForURL(`${PORTAL}/tax`);
 check((await page.getAttribute("html", "lang")) === "et", "the language switch lost the page");
 await page.click("nav a[href='/data']");
 await page.waitForURL(`${PORTAL}/data`);

@@ -63,6 +63,11 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000349/tax/notifications", kPortalSubsystem},
     {"EE/COM/10060701/bank/notifications", kPortalSubsystem},
     {"EE/GOV/70000740/education/notifications", kPortalSubsystem},
+    // It fetches the pre-filled return, has the person sign it in their app, submits it.
+    {"EE/GOV/70000349/tax/return", kPortalSubsystem},
+    {"EE/GOV/70000349/tax/return", kPortalSubsystem, "POST"},
+    {"EE/GOV/70006317/sign/signing", kPortalSubsystem, "POST"},
+    {"EE/GOV/70006317/sign/signing", kPortalSubsystem},
     // A loan decision with the customer's consent (X-Road-UserId): declared income.
     {"EE/GOV/70000349/tax/income", "EE/COM/10060701/bank"},
     // Change propagation: who may subscribe to address changes, and the notifications.

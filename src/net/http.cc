@@ -188,6 +188,15 @@ HttpResponse TextResponse(std::string body, std::string content_type) {
   return r;
 }
 
+HttpResponse SeeOther(std::string location) {
+  HttpResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.Set("Location", std::move(location));
+  r.headers.Set("Cache-Control", "no-store");
+  return r;
+}
+
 bool HasMediaType(const HttpRequest& req, std::string_view media_type) {
   std::string_view ct = req.headers.Get("Content-Type");
   std::string_view media = ct.substr(0, ct.find(';'));

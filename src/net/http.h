@@ -68,6 +68,8 @@ HttpResponse JsonError(int status, std::string_view type, std::string_view messa
 HttpResponse ErrorResponse(const Status& status);
 HttpResponse JsonResponse(const Json& body, int status = 200);
 HttpResponse TextResponse(std::string body, std::string content_type = "text/plain; charset=utf-8");
+// 303 See Other to `location`, not to be cached (a browser after a form or a sign-in).
+HttpResponse SeeOther(std::string location);
 
 // Whether the Content-Type's media type (parameters ignored) is `media_type`.
 bool HasMediaType(const HttpRequest& req, std::string_view media_type);

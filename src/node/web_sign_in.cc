@@ -18,14 +18,6 @@ constexpr size_t kMaxPending = 10'000;
 constexpr size_t kMaxSessions = 100'000;
 constexpr int64_t kLoginLifetimeUs = 10 * 60 * 1'000'000LL;
 
-net::HttpResponse RedirectTo(std::string location) {
-  net::HttpResponse r;
-  r.status = 303;
-  r.headers.Set("Location", std::move(location));
-  r.headers.Set("Cache-Control", "no-store");
-  return r;
-}
-
 }  // namespace
 
 WebSignIn::WebSignIn(WebSignInOptions options) : options_(std::move(options)) {}
@@ -73,11 +65,11 @@ net::HttpResponse WebSignIn::Login(std::string_view scope, std::string_view ui_l
   }
   std::string challenge = Base64UrlEncode(DigestBytes(Sha256(*verifier)));
   net::HttpResponse r =
-      RedirectTo(options_.auth_url + "/authorize?response_type=code&scope=" + net::PercentEncode(scope) +
-                 "&client_id=" + net::PercentEncode(options_.client_id) +
-                 "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + *state +
-                 "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256" +
-                 (ui_locales.empty() ? "" : "&ui_locales=" + net::PercentEncode(ui_locales)));
+      net::SeeOther(options_.auth_url + "/authorize?response_type=code&scope=" + net::PercentEncode(scope) +
+                    "&client_id=" + net::PercentEncode(options_.client_id) +
+                    "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + *state +
+                    "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256" +
+                    (ui_locales.empty() ? "" : "&ui_locales=" + net::PercentEncode(ui_locales)));
   // The state is bound to this browser: a code arriving in another browser is refused.
   r.headers.Add("Set-Cookie", CookieName("login") + "=" + *state + CookieAttributes());
   return r;
@@ -125,7 +117,7 @@ void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Don
   // (`done` runs outside the lock: it may come back here, to Find or Login.)
   if (!login) return done(InvalidArgument("This sign-in was not started in this browser."));
   if (std::string error = req.QueryParam("error"); !error.empty()) {
-    return done(RedirectTo(std::string(home) + "?error=" + net::PercentEncode(error)));
+    return done(net::SeeOther(std::string(home) + "?error=" + net::PercentEncode(error)));
   }
   net::Headers headers;
   headers.Add("Content-Type", "application/x-www-form-urlencoded");
@@ -164,7 +156,7 @@ void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin
                     if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
                     sessions_[*cookie] = WebSession{*claims, id_token, StringOr(*claims, "sid"), *csrf};
                   }
-                  net::HttpResponse r = RedirectTo(home);
+                  net::HttpResponse r = net::SeeOther(home);
                   r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
                   done(std::move(r));
                 });
@@ -176,15 +168,15 @@ Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::st
   {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(req.Cookie(CookieName("session")));
-    if (it == sessions_.end()) return RedirectTo(std::string(home));
+    if (it == sessions_.end()) return net::SeeOther(std::string(home));
     if (!form.ok() || !form->contains("csrf") || form->at("csrf") != it->second.csrf) {
       return PermissionDenied("the form is not this session's");
     }
     id_token = it->second.id_token;
     sessions_.erase(it);
   }
-  return RedirectTo(options_.auth_url + "/logout?id_token_hint=" + net::PercentEncode(id_token) +
-                    "&post_logout_redirect_uri=" + net::PercentEncode(options_.url + std::string(home)));
+  return net::SeeOther(options_.auth_url + "/logout?id_token_hint=" + net::PercentEncode(id_token) +
+                       "&post_logout_redirect_uri=" + net::PercentEncode(options_.url + std::string(home)));
 }
 
 void WebSignIn::BackchannelLogout(const net::HttpRequest& req, std::function<void(net::HttpResponse)> done) {

@@ -150,8 +150,7 @@ std::string AddressFormBody(const AddressPage& page, std::string_view lang) {
         HtmlEscape(fmt::format(fmt::runtime(Tr("since", lang)), DateText(StringOr(page.current, "from"), lang))));
   }
   if (!page.error.empty()) {
-    out += fmt::format("<div class=\"error\" role=\"alert\" id=\"address-error\"><p>{}</p></div>\n",
-                       HtmlEscape(page.error));
+    out += ErrorBox(page.error, "address-error");
   }
   out += fmt::format("<form method=\"post\" action=\"/address\" class=\"address\">\n{}<h2>{}</h2>\n",
                      CsrfField(page.csrf), HtmlEscape(Tr("change_address", lang)));
@@ -180,7 +179,7 @@ void AskSubscribers(registry::ExchangeCaller& exchange, const std::string& perso
   auto a = std::make_shared<Asking>();
   a->done = std::move(done);
   for (registry::Kind kind : kSubscribers) a->states.push_back({kind});
-  registry::CallPurpose purpose{"EE" + personal_code, kPortalIssue, ""};
+  registry::CallPurpose purpose = OwnRequest(personal_code);
   for (size_t i = 0; i < std::size(kSubscribers); ++i) {
     exchange.GetAsync(registry::InfoOf(kSubscribers[i]).ClientId() + "/notifications", "/" + personal_code, purpose,
                       [a, i, current](Result<registry::ExchangeAnswer> answer) {

@@ -13,7 +13,8 @@ struct NavItem {
   const char* path;
   const char* key;
 };
-constexpr NavItem kNavigation[] = {{"/", "nav_home"}, {"/data", "nav_data"}, {"/address", "nav_address"}};
+constexpr NavItem kNavigation[] = {
+    {"/", "nav_home"}, {"/data", "nav_data"}, {"/address", "nav_address"}, {"/tax", "nav_tax"}};
 
 std::string Navigation(const PageContext& c) {
   std::string items;
@@ -76,6 +77,11 @@ net::HttpResponse PortalPage(const PageContext& c, std::string_view title, std::
   r.headers.Set("Cache-Control", "no-store");
   SetSecurityHeaders(r, c.auth_url);
   return r;
+}
+
+std::string ErrorBox(std::string_view text, std::string_view id) {
+  std::string attr = id.empty() ? "" : fmt::format(" id=\"{}\"", HtmlEscape(id));
+  return fmt::format("<div class=\"error\" role=\"alert\"{}><p>{}</p></div>\n", attr, HtmlEscape(text));
 }
 
 std::string CsrfField(std::string_view csrf) {

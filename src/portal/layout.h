@@ -26,6 +26,9 @@ net::HttpResponse PortalPage(const PageContext& context, std::string_view title,
 // The headers every answer of the portal carries (PortalPage's, the assets', JSON's).
 void SetSecurityHeaders(net::HttpResponse& response, std::string_view auth_url);
 
+// A message saying what went wrong (role alert), `text` escaped here; `id` if not empty.
+std::string ErrorBox(std::string_view text, std::string_view id = "");
+
 // A hidden field with the session's form token, for every form that changes something.
 std::string CsrfField(std::string_view csrf);
 

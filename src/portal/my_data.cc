@@ -167,6 +167,8 @@ std::string DataSource::ServiceId() const { return registry::InfoOf(registry).Cl
 
 std::span<const DataSource> MyDataSources() { return kSources; }
 
+registry::CallPurpose OwnRequest(const std::string& personal_code) { return {"EE" + personal_code, kPortalIssue, ""}; }
+
 std::string RegistryName(registry::Kind kind, std::string_view lang) {
   return Tr(std::string("registry_") + registry::InfoOf(kind).name, lang);
 }
@@ -190,7 +192,7 @@ void GatherMyData(registry::ExchangeCaller& exchange, const std::string& persona
   g->items.resize(std::size(kSources));
   g->remaining = std::size(kSources);
   g->done = std::move(done);
-  registry::CallPurpose purpose{"EE" + personal_code, kPortalIssue, ""};
+  registry::CallPurpose purpose = OwnRequest(personal_code);
   for (size_t i = 0; i < std::size(kSources); ++i) {
     g->items[i].source = &kSources[i];
     exchange.GetAsync(kSources[i].ServiceId(), "/" + personal_code, purpose,

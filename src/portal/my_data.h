@@ -32,6 +32,8 @@ std::span<const DataSource> MyDataSources();
 
 // The purpose every call on the person's behalf states (X-Road-Issue).
 inline constexpr const char* kPortalIssue = "the person's own request in the state portal";
+// A call on the person's behalf (X-Road-UserId EE<code>) for their own request.
+registry::CallPurpose OwnRequest(const std::string& personal_code);
 
 struct DataItem {
   const DataSource* source = nullptr;

@@ -44,19 +44,19 @@ Result<ExchangeAnswer> ExchangeCaller::Send(const std::string& method, const std
 
 void ExchangeCaller::GetAsync(const std::string& service_id, const std::string& path, const CallPurpose& purpose,
                               std::function<void(Result<ExchangeAnswer>)> done) {
-  SendAsync("GET", service_id, path, "", purpose, std::move(done));
+  SendAsync("GET", service_id, path, "", "", purpose, std::move(done));
 }
 
 void ExchangeCaller::PostAsync(const std::string& service_id, const std::string& path, const Json& body,
                                const CallPurpose& purpose, std::function<void(Result<ExchangeAnswer>)> done) {
-  SendAsync("POST", service_id, path, body.dump(), purpose, std::move(done));
+  SendAsync("POST", service_id, path, body.dump(), "application/json", purpose, std::move(done));
 }
 
 void ExchangeCaller::SendAsync(const std::string& method, const std::string& service_id, const std::string& path,
-                               std::string json_body, const CallPurpose& purpose,
+                               std::string body, const std::string& content_type, const CallPurpose& purpose,
                                std::function<void(Result<ExchangeAnswer>)> done) {
-  net::Headers headers = CallHeaders(purpose, json_body.empty() ? "" : "application/json");
-  pool_.SendAsync(url_, method, "/r1/" + service_id + path, std::move(headers), std::move(json_body), "",
+  net::Headers headers = CallHeaders(purpose, body.empty() ? "" : content_type);
+  pool_.SendAsync(url_, method, "/r1/" + service_id + path, std::move(headers), std::move(body), "",
                   [this, service_id, done = std::move(done)](Result<net::HttpResponse> resp) {
                     done(Interpret(service_id, std::move(resp)));
                   });
@@ -77,8 +77,13 @@ Result<ExchangeAnswer> ExchangeCaller::Interpret(const std::string& service_id, 
       service_id + " answered " + std::to_string(resp->status) + (error.empty() ? "" : " " + error) + ": " + said;
   switch (resp->status) {
     case 200:
+    case 201: {
+      std::string xroad_id(resp->headers.Get("X-Road-Id"));
+      bool json = resp->content_type.empty() || resp->content_type.starts_with("application/json");
+      if (!json) return ExchangeAnswer{Json(), std::move(xroad_id), std::move(resp->body), resp->content_type};
       if (!answer.ok()) return Unavailable(service_id + " answered with malformed JSON: " + answer.status().message());
-      return ExchangeAnswer{std::move(*answer), std::string(resp->headers.Get("X-Road-Id"))};
+      return ExchangeAnswer{std::move(*answer), std::move(xroad_id), std::move(resp->body), resp->content_type};
+    }
     case 400:
       return InvalidArgument(where);
     case 401:

@@ -22,8 +22,10 @@ struct CallPurpose {
 };
 
 struct ExchangeAnswer {
-  Json body;
+  Json body;  // a JSON answer's; null for another media type (e.g. a container)
   std::string xroad_id;
+  std::string bytes;  // the body as it came
+  std::string content_type;
 };
 
 class ExchangeCaller {
@@ -34,7 +36,7 @@ class ExchangeCaller {
   // the security server authenticates it by (X-Road's SSLAUTH).
   ExchangeCaller(std::string security_server_url, std::string client_id, net::ClientOptions tls = {});
 
-  // GET /r1/SERVICE-ID/PATH. A 200 answer's JSON body; otherwise Unavailable (the
+  // GET /r1/SERVICE-ID/PATH. A 200 (or 201) answer's JSON body; otherwise Unavailable (the
   // exchange or the provider could not answer), PermissionDenied (no grant), NotFound,
   // or InvalidArgument, each with what the security server or provider said.
   Result<ExchangeAnswer> Get(const std::string& service_id, const std::string& path, const CallPurpose& purpose);
@@ -53,14 +55,18 @@ class ExchangeCaller {
   // Post without blocking, as GetAsync.
   void PostAsync(const std::string& service_id, const std::string& path, const Json& body, const CallPurpose& purpose,
                  std::function<void(Result<ExchangeAnswer>)> done);
+  // Any call without blocking: METHOD /r1/SERVICE-ID/PATH with `body` of `content_type`
+  // (none for an empty body); a 200 answer of another media type than JSON comes as
+  // bytes (ExchangeAnswer::bytes, body null).
+  void SendAsync(const std::string& method, const std::string& service_id, const std::string& path, std::string body,
+                 const std::string& content_type, const CallPurpose& purpose,
+                 std::function<void(Result<ExchangeAnswer>)> done);
 
   const std::string& client_id() const { return client_id_; }
 
  private:
   net::Headers CallHeaders(const CallPurpose& purpose, const std::string& content_type) const;
   Result<ExchangeAnswer> Interpret(const std::string& service_id, Result<net::HttpResponse> resp) const;
-  void SendAsync(const std::string& method, const std::string& service_id, const std::string& path,
-                 std::string json_body, const CallPurpose& purpose, std::function<void(Result<ExchangeAnswer>)> done);
   Result<ExchangeAnswer> Send(const std::string& method, const std::string& service_id, const std::string& path,
                               const std::string& body, const std::string& content_type, const CallPurpose& purpose);
   std::string url_;

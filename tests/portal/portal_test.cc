@@ -9,6 +9,8 @@
 #include "portal/format.h"
 #include "portal/layout.h"
 #include "portal/my_data.h"
+#include "portal/tax_return.h"
+#include "sign/container.h"
 
 namespace riik::portal {
 namespace {
@@ -141,6 +143,61 @@ TEST(PortalLayout, SecurityHeadersAndTheLanguageSwitch) {
   for (const char* elsewhere : {"https://evil.example/", "//evil.example/", "/\\evil.example", "data", "/a\r\nb", ""}) {
     EXPECT_EQ(LocalPath(elsewhere), "/") << elsewhere;
   }
+}
+
+Json Draft() {
+  return Json::parse(R"({"income":[{"cents":2020252,"employer":"11765059"}],"income_total_cents":2020252,
+    "interest":[{"cents":3121,"iban":"EE179900999192539626"}],
+    "interest_source":{"service":"EE/COM/10060701/bank/interest","x_road_id":"01a2-bank"},
+    "interest_total_cents":3121,"person":"38001085718",
+    "rules":{"basic_exemption_cents":784800,"flat_rate_basis_points":2000},"status":"draft","tax_cents":247715,
+    "taxable_cents":1238573,"to_pay_cents":-625,"withheld_cents":247090,"year":2024})");
+}
+
+TEST(PortalTaxReturn, TheDraftItsSigningAndTheSubmittedReturn) {
+  std::string draft = PortalPage({}, "t", TaxReturnBody(Draft(), nullptr, "tok", "en")).body;
+  EXPECT_NE(draft.find("data-status=\"draft\""), std::string::npos);
+  EXPECT_NE(draft.find("<th scope=\"row\">Refund</th><td id=\"to-pay\"><strong>€6.25</strong>"), std::string::npos)
+      << "a negative amount to pay is a refund";
+  EXPECT_NE(draft.find("20% above a basic exemption of €7,848.00 a year"), std::string::npos);
+  EXPECT_NE(draft.find("<code>01a2-bank</code>"), std::string::npos);
+  EXPECT_NE(draft.find("id=\"sign-return\""), std::string::npos);
+  EXPECT_NE(draft.find("name=\"csrf\" value=\"tok\""), std::string::npos);
+
+  ReturnSigning signing{"waiting_for_signature", "4821", ""};
+  std::string waiting = TaxReturnBody(Draft(), &signing, "tok", "et");
+  EXPECT_NE(waiting.find("id=\"verification-code\">4821<"), std::string::npos);
+  EXPECT_EQ(waiting.find("sign-return"), std::string::npos) << "a second signing offered while one runs";
+  EXPECT_NE(waiting.find("Kontrolli koodi ja sisesta rakenduses PIN2."), std::string::npos);
+  ReturnSigning refused{"refused", "", "declined in the app"};
+  EXPECT_EQ(SigningJson(refused, "en")["text"], "The signing did not complete: declined in the app");
+  EXPECT_TRUE(SigningJson(refused, "en")["done"].get<bool>());
+  EXPECT_FALSE(SigningJson(signing, "en")["done"].get<bool>());
+
+  Json submitted = Draft();
+  submitted["status"] = "submitted";
+  submitted["signature"] = Json::parse(R"({"container_sha256":"0e4b","signer_id":"PNOEE-38001085718",
+    "signed_at":"2026-12-04T19:05:34.000000Z","validation":{"x_road_id":"01a2-val"}})");
+  std::string done = TaxReturnBody(submitted, nullptr, "tok", "en");
+  EXPECT_NE(done.find("PNOEE-38001085718"), std::string::npos);
+  EXPECT_NE(done.find("<time datetime=\"2026-12-04T19:05:34.000000Z\" data-date>2026-12-04 19:05:34 UTC</time>"),
+            std::string::npos);
+  EXPECT_NE(done.find("<code>01a2-val</code>"), std::string::npos);
+  EXPECT_EQ(done.find("sign-return"), std::string::npos);
+}
+
+TEST(PortalTaxReturn, TheContainerHoldsTheDraftsVeryBytes) {
+  const std::string bytes = R"({"person":"38001085718","status":"draft","year":2024})";
+  auto container = ReturnContainer(bytes, 2024);
+  ASSERT_TRUE(container.ok()) << container.status().ToString();
+  auto read = sign::ReadContainer(*container);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->files.size(), 1u);
+  EXPECT_EQ(read->files[0].name, "tax-return-2024.json");
+  EXPECT_EQ(read->files[0].content, bytes);
+  EXPECT_TRUE(read->signatures.empty());
+  EXPECT_EQ(LatestIncomeYear(Json::parse(R"({"income":[{"year":2023},{"year":2024}]})"), 2025), 2024);
+  EXPECT_EQ(LatestIncomeYear(Json::parse(R"({"income":[]})"), 2025), 2025);
 }
 
 }  // namespace

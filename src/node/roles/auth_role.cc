@@ -288,10 +288,7 @@ HttpResponse Page(std::string html, int status = 200, const std::string& form_ta
 }
 
 HttpResponse SeeOther(const std::string& location) {
-  HttpResponse r;
-  r.status = 303;
-  r.content_type = "text/plain; charset=utf-8";
-  r.headers.Set("Location", location);
+  HttpResponse r = net::SeeOther(location);
   SecurityHeaders(r);
   return r;
 }

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
@@ -16,6 +19,7 @@
 #include "portal/layout.h"
 #include "portal/my_data.h"
 #include "portal/phrases.h"
+#include "portal/tax_return.h"
 
 namespace riik::node {
 namespace {
@@ -25,6 +29,7 @@ using net::HttpResponse;
 using portal::Tr;
 
 constexpr const char* kPortalCookiePrefix = "portal";
+using portal::OwnRequest;
 
 class Portal : public BrowserService {
  public:
@@ -39,6 +44,9 @@ class Portal : public BrowserService {
   void Address(HttpRequest&& req, net::Responder respond);
   void ChangeAddress(HttpRequest&& req, net::Responder respond);
   void AddressStatus(HttpRequest&& req, net::Responder respond);
+  void TaxReturn(HttpRequest&& req, net::Responder respond);
+  void SignTaxReturn(HttpRequest&& req, net::Responder respond);
+  void TaxSigningStatus(HttpRequest&& req, net::Responder respond);
 
  private:
   // The person signed in: their session and personal code (from the ID token's sub).
@@ -47,6 +55,9 @@ class Portal : public BrowserService {
     std::string code;
   };
   std::optional<Person> SignedIn(const HttpRequest& req) const;
+  // The fields of a form sent from one of the person's pages (its CSRF token is their
+  // session's); PermissionDenied otherwise.
+  static Result<portal::Form> SessionForm(const HttpRequest& req, const Person& person);
   std::string Lang(const HttpRequest& req) const;
   portal::PageContext Context(const HttpRequest& req, const std::string& path, const Person* person) const;
   HttpResponse Page(const portal::PageContext& c, std::string_view title, std::string_view body,
@@ -56,6 +67,26 @@ class Portal : public BrowserService {
   // The address page: the current address from the population register, then `then`.
   void WithCurrentAddress(const Person& p, std::function<void(Result<registry::ExchangeAnswer>)> then);
   std::string LangCookie() const;
+  // The person's latest income year, then their return for it (its bytes as the board
+  // gave them), then `then`.
+  using ReturnThen = std::function<void(int64_t year, Result<registry::ExchangeAnswer>)>;
+  void WithTaxReturn(const std::string& code, ReturnThen then);
+  // A signing of a return under way, by personal code.
+  struct Signing {
+    std::string session;  // at the signatures service
+    int64_t year = 0;
+    portal::ReturnSigning shown;
+    std::chrono::steady_clock::time_point started;
+  };
+  std::optional<Signing> FindSigning(const std::string& code);
+  void SetSigning(const std::string& code, std::optional<Signing> signing);
+  // The signed container to the tax board, then the outcome to the browser.
+  void Submit(const std::string& code, const Signing& signing, std::shared_ptr<net::Responder> respond,
+              std::string lang);
+  HttpResponse SigningAnswer(const portal::ReturnSigning& shown, std::string_view lang) const;
+
+  std::mutex mu_;
+  std::map<std::string, Signing> signings_;  // by personal code
 
   std::unique_ptr<registry::ExchangeCaller> exchange_;
   bool secure_ = true;
@@ -79,6 +110,14 @@ std::optional<Portal::Person> Portal::SignedIn(const HttpRequest& req) const {
   // data in these registries.
   if (sub.size() != 13 || !sub.starts_with("EE")) return std::nullopt;
   return Person{std::move(*session), sub.substr(2)};
+}
+
+Result<portal::Form> Portal::SessionForm(const HttpRequest& req, const Person& person) {
+  auto form = net::ParseForm(req.body);
+  if (!form.ok() || !form->contains("csrf") || form->at("csrf") != person.session.csrf) {
+    return PermissionDenied("the form is not from this session's pages");
+  }
+  return std::move(*form);
 }
 
 std::string Portal::LangCookie() const { return std::string(secure_ ? "__Host-" : "") + kPortalCookiePrefix + "_lang"; }
@@ -121,10 +160,8 @@ HttpResponse Portal::Home(const HttpRequest& req) {
   portal::PageContext c = Context(req, "/", person ? &*person : nullptr);
   if (!person) {
     std::string error = req.QueryParam("error");
-    std::string note = error.empty()
-                           ? ""
-                           : fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n",
-                                         HtmlEscape(fmt::format(fmt::runtime(Tr("signin_failed", c.lang)), error)));
+    std::string note =
+        error.empty() ? "" : portal::ErrorBox(fmt::format(fmt::runtime(Tr("signin_failed", c.lang)), error));
     return Page(c, Tr("home_title", c.lang),
                 note + fmt::format("<p>{}</p>\n<p><a class=\"button\" href=\"/login\" id=\"sign-in\">{}</a></p>\n"
                                    "<p class=\"hint\">{}</p>\n",
@@ -134,9 +171,10 @@ HttpResponse Portal::Home(const HttpRequest& req) {
   const Json p = person->session.claims.value("profile_attributes", Json::object());
   std::string tiles = fmt::format(
       "<ul class=\"tiles\">\n<li><a href=\"/data\" id=\"tile-data\"><strong>{}</strong><span>{}</span></a></li>\n"
-      "<li><a href=\"/address\" id=\"tile-address\"><strong>{}</strong><span>{}</span></a></li>\n</ul>\n",
+      "<li><a href=\"/address\" id=\"tile-address\"><strong>{}</strong><span>{}</span></a></li>\n"
+      "<li><a href=\"/tax\" id=\"tile-tax\"><strong>{}</strong><span>{}</span></a></li>\n</ul>\n",
       HtmlEscape(Tr("nav_data", c.lang)), HtmlEscape(Tr("tile_data", c.lang)), HtmlEscape(Tr("nav_address", c.lang)),
-      HtmlEscape(Tr("tile_address", c.lang)));
+      HtmlEscape(Tr("tile_address", c.lang)), HtmlEscape(Tr("nav_tax", c.lang)), HtmlEscape(Tr("tile_tax", c.lang)));
   return Page(c, fmt::format(fmt::runtime(Tr("welcome", c.lang)), portal::NameText(StringOr(p, "given_name"))), tiles);
 }
 
@@ -151,23 +189,19 @@ void Portal::Callback(HttpRequest&& req, net::Responder respond) {
     c.lang = lang;
     c.auth_url = sign_in_->auth_url();
     int status = r.status().code() == Code::kInvalidArgument ? 400 : 502;
-    (*shared)(
-        Page(c, Tr("home_title", lang),
-             fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n<p><a href=\"/login\">{}</a></p>\n",
-                         HtmlEscape(r.status().message()), HtmlEscape(Tr("try_again", lang))),
-             status));
+    (*shared)(Page(c, Tr("home_title", lang),
+                   portal::ErrorBox(r.status().message()) + "<p><a href=\"/login\">" +
+                       HtmlEscape(Tr("try_again", lang)) + "</a></p>\n",
+                   status));
   });
 }
 
 HttpResponse Portal::Language(const HttpRequest& req) {
   std::string lang(PageLanguage(req.QueryParam("to")));
-  HttpResponse r;
-  r.status = 303;
-  r.headers.Set("Location", portal::LocalPath(req.QueryParam("back")));
+  HttpResponse r = net::SeeOther(portal::LocalPath(req.QueryParam("back")));
   // A year; SameSite=Lax, as the session's.
   r.headers.Add("Set-Cookie", LangCookie() + "=" + lang + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax" +
                                   (secure_ ? "; Secure" : ""));
-  r.headers.Set("Cache-Control", "no-store");
   portal::SetSecurityHeaders(r, sign_in_->auth_url());
   return r;
 }
@@ -203,8 +237,7 @@ void Portal::MyData(HttpRequest&& req, net::Responder respond) {
 }
 
 void Portal::WithCurrentAddress(const Person& p, std::function<void(Result<registry::ExchangeAnswer>)> then) {
-  exchange_->GetAsync(portal::AddressServiceId(), "/" + p.code, {"EE" + p.code, portal::kPortalIssue, ""},
-                      std::move(then));
+  exchange_->GetAsync(portal::AddressServiceId(), "/" + p.code, OwnRequest(p.code), std::move(then));
 }
 
 void Portal::Address(HttpRequest&& req, net::Responder respond) {
@@ -220,9 +253,8 @@ void Portal::Address(HttpRequest&& req, net::Responder respond) {
     if (current.ok()) page.current = current->body.value("current", Json());
     std::string body;
     if (!current.ok()) {
-      body = fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n",
-                         HtmlEscape(fmt::format(fmt::runtime(Tr("unavailable", c.lang)),
-                                                portal::RegistryName(registry::Kind::kPopulation, c.lang))));
+      body = portal::ErrorBox(fmt::format(fmt::runtime(Tr("unavailable", c.lang)),
+                                          portal::RegistryName(registry::Kind::kPopulation, c.lang)));
     }
     if (!changed || !page.current.is_object()) {
       return (*shared)(Page(c, Tr("address_title", c.lang), body + portal::AddressFormBody(page, c.lang)));
@@ -243,12 +275,8 @@ void Portal::ChangeAddress(HttpRequest&& req, net::Responder respond) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(SignInFirst(req, "/address"));
   portal::PageContext c = Context(req, "/address", &*person);
-  auto form = net::ParseForm(req.body);
-  if (!form.ok() || !form->contains("csrf") || form->at("csrf") != person->session.csrf) {
-    return respond(Page(
-        c, Tr("address_title", c.lang),
-        fmt::format("<div class=\"error\" role=\"alert\"><p>{}</p></div>\n", HtmlEscape(Tr("bad_form", c.lang))), 403));
-  }
+  auto form = SessionForm(req, *person);
+  if (!form.ok()) return respond(Page(c, Tr("address_title", c.lang), portal::ErrorBox(Tr("bad_form", c.lang)), 403));
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   auto refuse = [this, shared, c, values = *form](std::string error, Json current) {
     portal::AddressPage page{std::move(current), values, std::move(error), c.csrf};
@@ -257,23 +285,174 @@ void Portal::ChangeAddress(HttpRequest&& req, net::Responder respond) {
   };
   auto change = portal::AddressChangeFromForm(*form, c.lang);
   if (!change.ok()) return refuse(change.status().message(), Json());
-  exchange_->PostAsync(
-      portal::AddressServiceId(), "/" + person->code, *change, {"EE" + person->code, portal::kPortalIssue, ""},
-      [shared, c, refuse](Result<registry::ExchangeAnswer> moved) {
-        if (moved.ok()) {
-          HttpResponse r;
-          r.status = 303;
-          r.headers.Set("Location", "/address?changed=1");
-          r.headers.Set("Cache-Control", "no-store");
-          return (*shared)(std::move(r));
+  exchange_->PostAsync(portal::AddressServiceId(), "/" + person->code, *change, OwnRequest(person->code),
+                       [shared, c, refuse](Result<registry::ExchangeAnswer> moved) {
+                         if (moved.ok()) return (*shared)(net::SeeOther("/address?changed=1"));
+                         spdlog::warn("portal: an address change failed: {}", CodeName(moved.status().code()));
+                         if (moved.status().code() == Code::kInvalidArgument) {
+                           return refuse(fmt::format(fmt::runtime(Tr("address_refused", c.lang)),
+                                                     registry::ProviderMessage(moved.status())),
+                                         Json());
+                         }
+                         refuse(Tr("address_unavailable", c.lang), Json());
+                       });
+}
+
+// --- Tax return ---
+
+constexpr size_t kMaxSignings = 10'000;
+constexpr auto kSigningLifetime = std::chrono::minutes(10);  // the signatures service's
+
+void Portal::WithTaxReturn(const std::string& code, ReturnThen then) {
+  exchange_->GetAsync(
+      portal::TaxIncomeServiceId(), "/" + code, OwnRequest(code),
+      [this, code, then = std::move(then)](Result<registry::ExchangeAnswer> income) {
+        if (!income.ok()) return then(0, income.status());
+        auto today =
+            std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+        int64_t year = portal::LatestIncomeYear(income->body, static_cast<int>(today.year()) - 1);
+        exchange_->GetAsync(portal::TaxReturnServiceId(), "/" + code + "/" + std::to_string(year), OwnRequest(code),
+                            [year, then](Result<registry::ExchangeAnswer> doc) { then(year, std::move(doc)); });
+      });
+}
+
+std::optional<Portal::Signing> Portal::FindSigning(const std::string& code) {
+  std::lock_guard lock(mu_);
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = signings_.begin(); it != signings_.end();) {
+    it = now - it->second.started > kSigningLifetime ? signings_.erase(it) : std::next(it);
+  }
+  auto it = signings_.find(code);
+  if (it == signings_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Portal::SetSigning(const std::string& code, std::optional<Signing> signing) {
+  std::lock_guard lock(mu_);
+  if (!signing) {
+    signings_.erase(code);
+  } else if (signings_.size() < kMaxSignings || signings_.contains(code)) {
+    signings_[code] = std::move(*signing);
+  }
+}
+
+void Portal::TaxReturn(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/tax"));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  portal::PageContext c = Context(req, "/tax", &*person);
+  std::string code = person->code;
+  WithTaxReturn(code, [this, shared, c, code](int64_t year, Result<registry::ExchangeAnswer> doc) {
+    std::string title = fmt::format(fmt::runtime(Tr("tax_title", c.lang)), year > 0 ? std::to_string(year) : "");
+    if (!doc.ok()) {
+      spdlog::warn("portal: the tax return could not be read: {}", CodeName(doc.status().code()));
+      return (*shared)(Page(c, title, portal::ErrorBox(Tr("tax_unavailable", c.lang)), 502));
+    }
+    std::optional<Signing> signing = FindSigning(code);
+    const portal::ReturnSigning* shown = signing && signing->year == year ? &signing->shown : nullptr;
+    (*shared)(Page(c, title, portal::TaxReturnBody(doc->body, shown, c.csrf, c.lang)));
+  });
+}
+
+void Portal::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/tax"));
+  portal::PageContext c = Context(req, "/tax", &*person);
+  if (!SessionForm(req, *person).ok()) {
+    return respond(Page(c, Tr("nav_tax", c.lang), portal::ErrorBox(Tr("bad_form", c.lang)), 403));
+  }
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  std::string code = person->code;
+  auto back_to_the_return = [shared] { (*shared)(net::SeeOther("/tax")); };
+  auto failed = [this, shared, c](const char* key) {
+    (*shared)(Page(
+        c, Tr("nav_tax", c.lang),
+        portal::ErrorBox(Tr(key, c.lang)) + "<p><a href=\"/tax\">" + HtmlEscape(Tr("try_again", c.lang)) + "</a></p>\n",
+        502));
+  };
+  WithTaxReturn(code, [this, code, back_to_the_return, failed](int64_t year, Result<registry::ExchangeAnswer> doc) {
+    if (!doc.ok()) return failed("tax_unavailable");
+    if (StringOr(doc->body, "status") != "draft") return back_to_the_return();  // submitted already
+    auto container = portal::ReturnContainer(doc->bytes, year);
+    if (!container.ok()) return failed("tax_unavailable");
+    std::string description = "Income tax return " + std::to_string(year);
+    exchange_->SendAsync(
+        "POST", portal::kRemoteSigningService, "?description=" + net::PercentEncode(description), std::move(*container),
+        "application/vnd.etsi.asic-e+zip", OwnRequest(code),
+        [this, code, year, back_to_the_return, failed](Result<registry::ExchangeAnswer> started) {
+          std::string session = started.ok() ? StringOr(started->body, "session") : "";
+          if (session.empty()) {
+            spdlog::warn("portal: remote signing did not start: {}", CodeName(started.status().code()));
+            return failed("sign_unavailable");
+          }
+          SetSigning(
+              code,
+              Signing{session, year, {StringOr(started->body, "state"), "", ""}, std::chrono::steady_clock::now()});
+          back_to_the_return();
+        });
+  });
+}
+
+HttpResponse Portal::SigningAnswer(const portal::ReturnSigning& shown, std::string_view lang) const {
+  HttpResponse r = net::JsonResponse(portal::SigningJson(shown, lang));
+  r.headers.Set("Cache-Control", "no-store");
+  portal::SetSecurityHeaders(r, sign_in_->auth_url());
+  return r;
+}
+
+void Portal::TaxSigningStatus(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
+  std::string lang = Lang(req), code = person->code;
+  std::optional<Signing> signing = FindSigning(code);
+  if (!signing) return respond(SigningAnswer({"none", "", ""}, lang));
+  if (signing->shown.state == "submitting" || signing->shown.state == "submitted" ||
+      signing->shown.state == "refused") {
+    return respond(SigningAnswer(signing->shown, lang));
+  }
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  exchange_->GetAsync(portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
+                      [this, shared, lang, code, s = *signing](Result<registry::ExchangeAnswer> state) mutable {
+                        if (!state.ok())
+                          return (*shared)(SigningAnswer(s.shown, lang));  // asked again on the next poll
+                        s.shown.state = StringOr(state->body, "state", s.shown.state);
+                        s.shown.verification_code =
+                            StringOr(state->body, "verification_code", s.shown.verification_code);
+                        s.shown.message = StringOr(state->body, "message");
+                        if (s.shown.state == "signed") {
+                          s.shown.state = "submitting";  // one poll submits; the others see this
+                          SetSigning(code, s);
+                          return Submit(code, s, shared, lang);
+                        }
+                        SetSigning(code, s);
+                        (*shared)(SigningAnswer(s.shown, lang));
+                      });
+}
+
+void Portal::Submit(const std::string& code, const Signing& signing, std::shared_ptr<net::Responder> respond,
+                    std::string lang) {
+  auto end = [this, code, respond, lang, signing](std::string state, std::string message) {
+    Signing s = signing;
+    s.shown.state = std::move(state);
+    s.shown.message = std::move(message);
+    SetSigning(code, s);
+    (*respond)(SigningAnswer(s.shown, lang));
+  };
+  exchange_->SendAsync(
+      "GET", portal::kRemoteSigningService, "/" + signing.session + "/container", "", "", OwnRequest(code),
+      [this, code, signing, end, lang](Result<registry::ExchangeAnswer> container) {
+        if (!container.ok() || container->bytes.empty()) {
+          return end("refused", Tr("sign_unavailable", lang));
         }
-        spdlog::warn("portal: an address change failed: {}", CodeName(moved.status().code()));
-        if (moved.status().code() == Code::kInvalidArgument) {
-          return refuse(
-              fmt::format(fmt::runtime(Tr("address_refused", c.lang)), registry::ProviderMessage(moved.status())),
-              Json());
-        }
-        refuse(Tr("address_unavailable", c.lang), Json());
+        exchange_->SendAsync(
+            "POST", portal::TaxReturnServiceId(), "/" + code + "/" + std::to_string(signing.year) + "/submit",
+            std::move(container->bytes), "application/vnd.etsi.asic-e+zip", OwnRequest(code),
+            [end, lang](Result<registry::ExchangeAnswer> submitted) {
+              if (submitted.ok()) return end("submitted", "");
+              spdlog::warn("portal: a signed return was not accepted: {}", CodeName(submitted.status().code()));
+              end("refused",
+                  fmt::format(fmt::runtime(Tr("submit_refused", lang)), registry::ProviderMessage(submitted.status())));
+            });
       });
 }
 
@@ -309,6 +488,9 @@ Result<std::shared_ptr<RoleService>> AddPortalRoutes(Node&, const RoleConfig&, n
   router.AddAsync("GET", "/address", Bind(weak, &Portal::Address));
   router.AddAsync("POST", "/address", Bind(weak, &Portal::ChangeAddress), "application/x-www-form-urlencoded");
   router.AddAsync("GET", "/address/status", Bind(weak, &Portal::AddressStatus));
+  router.AddAsync("GET", "/tax", Bind(weak, &Portal::TaxReturn));
+  router.AddAsync("POST", "/tax/sign", Bind(weak, &Portal::SignTaxReturn), "application/x-www-form-urlencoded");
+  router.AddAsync("GET", "/tax/signing", Bind(weak, &Portal::TaxSigningStatus));
   return std::shared_ptr<RoleService>(p);
 }
 
