@@ -132,9 +132,45 @@ await accessible("the submitted tax return");
 await screenshot("tax-return-submitted");
 pass("tax return: pre-filled, signed in the app with PIN2 (the same verification code), accepted through the validation service");
 
+// --- Who used my data: every registry's tracker, each record's proof checked in the browser ---
+await page.click("nav a[href='/tracker']");
+await page.waitForURL(`${PORTAL}/tracker`);
+// The newest records are sealed under a timestamped head within a few seconds.
+for (let i = 0; i < 30 && /sealing|pitseerib/.test(await text("#sources")); i++) {
+  await page.waitForTimeout(500);
+  await page.reload();
+}
+check(!/sealing/.test(await text("#sources")), `the trackers did not seal in time: ${await text("#sources")}`);
+await page.waitForFunction(() => [...document.querySelectorAll("td.proof")].every((td) => td.dataset.verified),
+  null, { timeout: 20000 });
+const proofs = await page.$$eval("td.proof", (tds) => tds.map((td) => td.dataset.verified));
+check(proofs.length >= 8 && proofs.every((v) => v === "yes"), `not every record verified in the browser: ${proofs}`);
+const rows = await text("#accesses tbody");
+check(rows.includes("the person's own request in the state portal"), "the portal's own readings are not listed");
+check(rows.includes("Income Tax Act"), "the tax board's reading of the bank for the return is not listed");
+check((await page.locator("#timeline canvas").count()) > 0, "the timeline chart was not drawn");
+const listing = await page.evaluate(async () => (await fetch("/tracker/bank.json")).json());
+check(listing.format === "riik-tracker-listing-v1" && listing.person === "38001085718", "the bank's listing download");
+await accessible("who used my data");
+await screenshot("who-used-my-data");
+// A listing altered on the way (one record's purpose rewritten) fails the browser's check.
+await page.route("**/tracker/bank.json", async (route) => {
+  const response = await route.fetch();
+  const altered = await response.json();
+  altered.entries[0].record.issue = "nothing to see here";
+  await route.fulfill({ response, body: JSON.stringify(altered) });
+});
+await page.reload();
+await page.waitForFunction(() => [...document.querySelectorAll("td.proof[data-registry='bank']")]
+  .every((td) => td.dataset.verified), null, { timeout: 20000 });
+const bank = await page.$$eval("td.proof[data-registry='bank']", (tds) => tds.map((td) => td.dataset.verified));
+check(bank.includes("no"), `an altered record still verified in the browser: ${bank}`);
+await page.unroute("**/tracker/bank.json");
+pass(`who used my data: ${proofs.length} records from the registries' trackers, each proof verified in the browser; an altered one is caught`);
+
 // --- Estonian, signed in ---
 await page.click("#lang");
-await page.waitForURL(`${PORTAL}/tax`);
+await page.waitForURL(`${PORTAL}/tracker`);
 check((await page.getAttribute("html", "lang")) === "et", "the language switch lost the page");
 await page.click("nav a[href='/data']");
 await page.waitForURL(`${PORTAL}/data`);

@@ -68,6 +68,12 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000349/tax/return", kPortalSubsystem, "POST"},
     {"EE/GOV/70006317/sign/signing", kPortalSubsystem, "POST"},
     {"EE/GOV/70006317/sign/signing", kPortalSubsystem},
+    // "Who used my data": every registry's data tracker, on the person's own behalf.
+    {"EE/GOV/70000013/population/tracker", kPortalSubsystem},
+    {"EE/GOV/70000310/business/tracker", kPortalSubsystem},
+    {"EE/GOV/70000349/tax/tracker", kPortalSubsystem},
+    {"EE/COM/10060701/bank/tracker", kPortalSubsystem},
+    {"EE/GOV/70000740/education/tracker", kPortalSubsystem},
     // A loan decision with the customer's consent (X-Road-UserId): declared income.
     {"EE/GOV/70000349/tax/income", "EE/COM/10060701/bank"},
     // Change propagation: who may subscribe to address changes, and the notifications.

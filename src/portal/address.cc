@@ -12,6 +12,7 @@
 
 #include "core/encoding.h"
 #include "population/geography.h"
+#include "portal/fan_out.h"
 #include "portal/format.h"
 #include "portal/layout.h"
 #include "portal/my_data.h"
@@ -170,31 +171,18 @@ std::span<const registry::Kind> AddressSubscribers() { return kSubscribers; }
 
 void AskSubscribers(registry::ExchangeCaller& exchange, const std::string& personal_code, const Json& current,
                     std::function<void(std::vector<SubscriberState>)> done) {
-  struct Asking {
-    std::mutex mu;
-    std::vector<SubscriberState> states;
-    size_t remaining = std::size(kSubscribers);
-    std::function<void(std::vector<SubscriberState>)> done;
-  };
-  auto a = std::make_shared<Asking>();
-  a->done = std::move(done);
-  for (registry::Kind kind : kSubscribers) a->states.push_back({kind});
-  registry::CallPurpose purpose = OwnRequest(personal_code);
-  for (size_t i = 0; i < std::size(kSubscribers); ++i) {
-    exchange.GetAsync(registry::InfoOf(kSubscribers[i]).ClientId() + "/notifications", "/" + personal_code, purpose,
-                      [a, i, current](Result<registry::ExchangeAnswer> answer) {
-                        bool last = false;
-                        {
-                          std::lock_guard lock(a->mu);
-                          if (answer.ok()) {
-                            a->states[i].state =
-                                Told(answer->body, current) ? SubscriberState::kKnows : SubscriberState::kWaiting;
-                          }
-                          last = --a->remaining == 0;
-                        }
-                        if (last) a->done(std::move(a->states));
-                      });
-  }
+  FanOut<SubscriberState>(
+      std::size(kSubscribers),
+      [&exchange, personal_code, current](size_t i, std::function<void(SubscriberState)> answer) {
+        exchange.GetAsync(registry::InfoOf(kSubscribers[i]).ClientId() + "/notifications", "/" + personal_code,
+                          OwnRequest(personal_code), [i, current, answer](Result<registry::ExchangeAnswer> a) {
+                            SubscriberState s{kSubscribers[i]};
+                            if (a.ok())
+                              s.state = Told(a->body, current) ? SubscriberState::kKnows : SubscriberState::kWaiting;
+                            answer(s);
+                          });
+      },
+      std::move(done));
 }
 
 std::string PropagationList(const std::vector<SubscriberState>& states, std::string_view lang) {

@@ -13,8 +13,11 @@ struct NavItem {
   const char* path;
   const char* key;
 };
-constexpr NavItem kNavigation[] = {
-    {"/", "nav_home"}, {"/data", "nav_data"}, {"/address", "nav_address"}, {"/tax", "nav_tax"}};
+constexpr NavItem kNavigation[] = {{"/", "nav_home"},
+                                   {"/data", "nav_data"},
+                                   {"/address", "nav_address"},
+                                   {"/tax", "nav_tax"},
+                                   {"/tracker", "nav_tracker"}};
 
 std::string Navigation(const PageContext& c) {
   std::string items;
@@ -67,11 +70,15 @@ net::HttpResponse PortalPage(const PageContext& c, std::string_view title, std::
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                   "<title>{} – {}</title>\n<link rel=\"stylesheet\" href=\"/static/portal.css\">\n"
                   "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
-                  "<script src=\"/static/portal.js\" defer></script>\n</head>\n<body>\n"
+                  "{}<script src=\"/static/portal.js\" defer></script>\n</head>\n<body>\n"
                   "<a class=\"skip\" href=\"#main\">{}</a>\n{}{}<main id=\"main\">\n<h1>{}</h1>\n{}</main>\n"
                   "<footer><p>{}</p></footer>\n</body>\n</html>\n",
-                  c.lang, HtmlEscape(title), HtmlEscape(Tr("brand", c.lang)), HtmlEscape(Tr("skip", c.lang)), Header(c),
-                  nav, HtmlEscape(title), body, HtmlEscape(Tr("footer", c.lang))),
+                  c.lang, HtmlEscape(title), HtmlEscape(Tr("brand", c.lang)),
+                  c.chart ? "<link rel=\"stylesheet\" href=\"/static/uPlot.min.css\">\n"
+                            "<script src=\"/static/uPlot.iife.min.js\" defer></script>\n"
+                          : "",
+                  HtmlEscape(Tr("skip", c.lang)), Header(c), nav, HtmlEscape(title), body,
+                  HtmlEscape(Tr("footer", c.lang))),
       "text/html; charset=utf-8");
   r.status = status;
   r.headers.Set("Cache-Control", "no-store");

@@ -17,6 +17,7 @@ struct PageContext {
   std::string auth_url;     // the sign-in service: sign-out's form ends up there
   std::string name;         // the person signed in ("" when no one is)
   std::string csrf;         // their session's form token
+  bool chart = false;       // the page draws a chart (the bundled uPlot)
 };
 
 // `title` and `body` in the context's language; `body` is HTML the caller escaped.

@@ -10,6 +10,7 @@
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "portal/fan_out.h"
 #include "portal/format.h"
 #include "portal/phrases.h"
 
@@ -182,31 +183,15 @@ std::string TimeElement(UnixMicros t) {
 
 void GatherMyData(registry::ExchangeCaller& exchange, const std::string& personal_code,
                   std::function<void(std::vector<DataItem>)> done) {
-  struct Gathering {
-    std::mutex mu;
-    std::vector<DataItem> items;
-    size_t remaining = 0;
-    std::function<void(std::vector<DataItem>)> done;
-  };
-  auto g = std::make_shared<Gathering>();
-  g->items.resize(std::size(kSources));
-  g->remaining = std::size(kSources);
-  g->done = std::move(done);
-  registry::CallPurpose purpose = OwnRequest(personal_code);
-  for (size_t i = 0; i < std::size(kSources); ++i) {
-    g->items[i].source = &kSources[i];
-    exchange.GetAsync(kSources[i].ServiceId(), "/" + personal_code, purpose,
-                      [g, i](Result<registry::ExchangeAnswer> answer) {
-                        bool last = false;
-                        {
-                          std::lock_guard lock(g->mu);
-                          g->items[i].answer = std::move(answer);
-                          g->items[i].read_at = NowMicros();
-                          last = --g->remaining == 0;
-                        }
-                        if (last) g->done(std::move(g->items));  // every other answer is in: no lock needed
-                      });
-  }
+  FanOut<DataItem>(
+      std::size(kSources),
+      [&exchange, personal_code](size_t i, std::function<void(DataItem)> answer) {
+        exchange.GetAsync(kSources[i].ServiceId(), "/" + personal_code, OwnRequest(personal_code),
+                          [i, answer](Result<registry::ExchangeAnswer> a) {
+                            answer(DataItem{&kSources[i], std::move(a), NowMicros()});
+                          });
+      },
+      std::move(done));
 }
 
 std::string MyDataBody(const std::vector<DataItem>& items, std::string_view lang) {

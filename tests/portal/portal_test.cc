@@ -10,6 +10,7 @@
 #include "portal/layout.h"
 #include "portal/my_data.h"
 #include "portal/tax_return.h"
+#include "portal/tracker_view.h"
 #include "sign/container.h"
 
 namespace riik::portal {
@@ -198,6 +199,45 @@ TEST(PortalTaxReturn, TheContainerHoldsTheDraftsVeryBytes) {
   EXPECT_TRUE(read->signatures.empty());
   EXPECT_EQ(LatestIncomeYear(Json::parse(R"({"income":[{"year":2023},{"year":2024}]})"), 2025), 2024);
   EXPECT_EQ(LatestIncomeYear(Json::parse(R"({"income":[]})"), 2025), 2025);
+}
+
+TEST(PortalTrackers, EachRegistrySaysWhatItsListingSaid) {
+  std::vector<TrackerItem> items;
+  for (const registry::RegistryInfo& r : registry::Registries()) items.push_back({r.kind});
+  items[0].listing = NotFound("… answered 404: nobody has been given anyone's data");
+  items[1].listing = Unavailable("… answered 503: the newest head is not timestamped yet; try again later");
+  items[2].listing = Unavailable("calling … through …: connection refused");
+  items[3].listing = registry::ExchangeAnswer{Json(), "x", "{}", "application/json"};
+  items[3].verified = InvalidArgument("record 17, listed before, is missing now");
+  items[4].listing = registry::ExchangeAnswer{Json(), "x", "{}", "application/json"};
+  items[4].verified = tracker::VerifiedListing{"38001085718", "tracker:EE/GOV/70000740/education"};
+  std::string html = TrackerBody(items, "EE/GOV/70006317/portal", "en");
+  EXPECT_NE(html.find("Nobody has read anyone&#39;s data in the Population Register yet."), std::string::npos);
+  EXPECT_NE(html.find("The Business Register is still sealing its newest records."), std::string::npos);
+  EXPECT_NE(html.find("The Tax and Customs Board could not be asked just now."), std::string::npos);
+  EXPECT_NE(html.find("role=\"alert\">The Riik Demo Pank&#39;s listing does not verify: record 17"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("Nobody has been given your data from the Education Register yet."), std::string::npos);
+  EXPECT_EQ(html.find("id=\"timeline\""), std::string::npos) << "a chart of nothing";
+
+  tracker::VerifiedListing listing{"38001085718", "tracker:EE/COM/10060701/bank"};
+  tracker::AccessRecord portal{
+      "38001085718",   "EE/COM/10060701/bank", "accounts", {"accounts", "balances"}, "EE/GOV/70006317/portal",
+      "EE38001085718", "own request",          "x1",       1'700'000'000'000'000};
+  tracker::AccessRecord tax{"38001085718",         "EE/COM/10060701/bank", "interest",       {"interest earned"},
+                            "EE/GOV/70000349/tax", "EE38001085718",        "Income Tax Act", "x2",
+                            1'700'000'100'000'000};
+  listing.entries = {{0, portal}, {1, tax}};
+  items[3].verified = listing;
+  html = TrackerBody(items, "EE/GOV/70006317/portal", "en");
+  EXPECT_NE(html.find("id=\"timeline\" role=\"img\" aria-label=\"2 accesses to your data by 1 registries"),
+            std::string::npos);
+  size_t newest = html.find("Income Tax Act"), oldest = html.find("own request");
+  EXPECT_LT(newest, oldest) << "the newest access first";
+  EXPECT_NE(html.find("<td>this portal</td><td>you</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>Tax and Customs Board</td><td>you</td>"), std::string::npos);
+  EXPECT_NE(html.find("data-registry=\"bank\" data-leaf=\"1\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"/tracker/bank.json\""), std::string::npos);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "core/encoding.h"
 #include "core/phrasebook.h"
+#include "crypto/x509.h"
 #include "node/node.h"
 #include "node/roles/browser_service.h"
 #include "portal/address.h"
@@ -20,6 +21,7 @@
 #include "portal/my_data.h"
 #include "portal/phrases.h"
 #include "portal/tax_return.h"
+#include "portal/tracker_view.h"
 
 namespace riik::node {
 namespace {
@@ -47,6 +49,8 @@ class Portal : public BrowserService {
   void TaxReturn(HttpRequest&& req, net::Responder respond);
   void SignTaxReturn(HttpRequest&& req, net::Responder respond);
   void TaxSigningStatus(HttpRequest&& req, net::Responder respond);
+  void Trackers(HttpRequest&& req, net::Responder respond);
+  void TrackerListing(HttpRequest&& req, net::Responder respond);
 
  private:
   // The person signed in: their session and personal code (from the ID token's sub).
@@ -89,6 +93,7 @@ class Portal : public BrowserService {
   std::map<std::string, Signing> signings_;  // by personal code
 
   std::unique_ptr<registry::ExchangeCaller> exchange_;
+  UniquePtr<X509> trust_root_;  // what the trackers' listings must chain to
   bool secure_ = true;
 };
 
@@ -97,6 +102,9 @@ Status Portal::Start(Node& node, const RoleConfig& role, const std::string& url)
   secure_ = o.secure;
   ASSIGN_OR_RETURN(exchange_, BrowserExchangeCaller(role, o.client_id));
   if (!exchange_) return InvalidArgument("the portal role needs exchange_url: it asks the registries through it");
+  ASSIGN_OR_RETURN(std::string root,
+                   role.Required("trust_root", "the state root, which the trackers' listings chain to"));
+  ASSIGN_OR_RETURN(trust_root_, ReadCertificatePemFile(root));
   ASSIGN_OR_RETURN(sign_in_, WebSignIn::Start(std::move(o)));
   ready_ = true;
   return OkStatus();
@@ -172,9 +180,11 @@ HttpResponse Portal::Home(const HttpRequest& req) {
   std::string tiles = fmt::format(
       "<ul class=\"tiles\">\n<li><a href=\"/data\" id=\"tile-data\"><strong>{}</strong><span>{}</span></a></li>\n"
       "<li><a href=\"/address\" id=\"tile-address\"><strong>{}</strong><span>{}</span></a></li>\n"
-      "<li><a href=\"/tax\" id=\"tile-tax\"><strong>{}</strong><span>{}</span></a></li>\n</ul>\n",
+      "<li><a href=\"/tax\" id=\"tile-tax\"><strong>{}</strong><span>{}</span></a></li>\n"
+      "<li><a href=\"/tracker\" id=\"tile-tracker\"><strong>{}</strong><span>{}</span></a></li>\n</ul>\n",
       HtmlEscape(Tr("nav_data", c.lang)), HtmlEscape(Tr("tile_data", c.lang)), HtmlEscape(Tr("nav_address", c.lang)),
-      HtmlEscape(Tr("tile_address", c.lang)), HtmlEscape(Tr("nav_tax", c.lang)), HtmlEscape(Tr("tile_tax", c.lang)));
+      HtmlEscape(Tr("tile_address", c.lang)), HtmlEscape(Tr("nav_tax", c.lang)), HtmlEscape(Tr("tile_tax", c.lang)),
+      HtmlEscape(Tr("nav_tracker", c.lang)), HtmlEscape(Tr("tile_tracker", c.lang)));
   return Page(c, fmt::format(fmt::runtime(Tr("welcome", c.lang)), portal::NameText(StringOr(p, "given_name"))), tiles);
 }
 
@@ -456,6 +466,47 @@ void Portal::Submit(const std::string& code, const Signing& signing, std::shared
       });
 }
 
+// --- Who used my data ---
+
+void Portal::Trackers(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/tracker"));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  portal::PageContext c = Context(req, "/tracker", &*person);
+  c.chart = true;
+  portal::GatherTrackers(
+      *exchange_, person->code, trust_root_.get(), [this, shared, c](std::vector<portal::TrackerItem> items) {
+        for (const auto& item : items) {
+          if (item.listing.ok() && !item.verified.ok()) {
+            spdlog::error("portal: a tracker listing of {} does not verify", registry::InfoOf(item.registry).name);
+          }
+        }
+        (*shared)(Page(c, Tr("nav_tracker", c.lang), portal::TrackerBody(items, exchange_->client_id(), c.lang)));
+      });
+}
+
+// GET /tracker/NAME.json: the registry's listing about the person, its bytes as the
+// registry signed them (for the browser's own check, and to keep).
+void Portal::TrackerListing(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
+  std::string name(req.Param("name"));
+  if (!name.ends_with(".json")) return respond(net::JsonError(404, "not_found", "no such listing"));
+  auto found = registry::FindRegistry(name.substr(0, name.size() - 5));
+  if (!found.ok()) return respond(net::JsonError(404, "not_found", found.status().message()));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  std::string file = "tracker-" + std::string((*found)->name) + ".json";
+  exchange_->GetAsync(portal::TrackerServiceId((*found)->kind), "/" + person->code, OwnRequest(person->code),
+                      [this, shared, file](Result<registry::ExchangeAnswer> listing) {
+                        if (!listing.ok()) return (*shared)(net::ErrorResponse(listing.status()));
+                        HttpResponse r = net::TextResponse(std::move(listing->bytes), "application/json");
+                        r.headers.Set("Content-Disposition", "attachment; filename=\"" + file + "\"");
+                        r.headers.Set("Cache-Control", "no-store");
+                        portal::SetSecurityHeaders(r, sign_in_->auth_url());
+                        (*shared)(std::move(r));
+                      });
+}
+
 void Portal::AddressStatus(HttpRequest&& req, net::Responder respond) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
@@ -491,6 +542,8 @@ Result<std::shared_ptr<RoleService>> AddPortalRoutes(Node&, const RoleConfig&, n
   router.AddAsync("GET", "/tax", Bind(weak, &Portal::TaxReturn));
   router.AddAsync("POST", "/tax/sign", Bind(weak, &Portal::SignTaxReturn), "application/x-www-form-urlencoded");
   router.AddAsync("GET", "/tax/signing", Bind(weak, &Portal::TaxSigningStatus));
+  router.AddAsync("GET", "/tracker", Bind(weak, &Portal::Trackers));
+  router.AddAsync("GET", "/tracker/{name}", Bind(weak, &Portal::TrackerListing));
   return std::shared_ptr<RoleService>(p);
 }
 

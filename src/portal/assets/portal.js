@@ -62,8 +62,189 @@ function followSigning() {
   }, 600000, 300);
 }
 
+// --- Who used my data: each record's proof checked here, in the browser ---
+
+// Canonical JSON as riik writes it (docs/formats/signed_log.md): keys sorted, no spaces,
+// integers only, UTF-8 as it is.
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const utf8 = new TextEncoder();
+function hexBytes(hex) {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+function toHex(bytes) {
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+async function sha256(...parts) {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+}
+
+// RFC 9162 §2.1.3.2: the audit path of leaf `index` in a tree of `size` leaves leads
+// from the leaf's hash to `root`.
+async function included(leaf, index, size, proof, rootHex) {
+  if (index >= size) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = await sha256(new Uint8Array([0]), utf8.encode(leaf));
+  for (const hex of proof) {
+    const p = hexBytes(hex);
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await sha256(new Uint8Array([1]), p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = await sha256(new Uint8Array([1]), r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && toHex(r) === rootHex;
+}
+
+// The DER element at `at`: [start of contents, end].
+function derElement(der, at) {
+  let length = der[at + 1];
+  let start = at + 2;
+  if (length & 0x80) {
+    const n = length & 0x7f;
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + der[at + 2 + i];
+    start += n;
+  }
+  return [start, start + length];
+}
+// A certificate's SubjectPublicKeyInfo: the seventh element of tbsCertificate (the
+// sixth when it has no version).
+function publicKeyInfo(pem) {
+  const der = Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, "")), (c) => c.charCodeAt(0));
+  const [tbsStart] = derElement(der, derElement(der, 0)[0]);
+  let at = tbsStart;
+  if (der[at] === 0xa0) at = derElement(der, at)[1];
+  for (let i = 0; i < 5; i++) at = derElement(der, at)[1];  // serial, signature, issuer, validity, subject
+  return der.slice(at, derElement(der, at)[1]);
+}
+// An ECDSA signature from DER (SEQUENCE of r, s) to the 64 bytes WebCrypto wants.
+function rawSignature(der) {
+  const out = new Uint8Array(64);
+  let at = derElement(der, 0)[0];
+  for (let i = 0; i < 2; i++) {
+    const [start, end] = derElement(der, at);
+    let value = der.slice(start, end);
+    while (value.length > 32 && value[0] === 0) value = value.slice(1);
+    out.set(value, 32 * (i + 1) - value.length);
+    at = end;
+  }
+  return out;
+}
+// The head's signature by its signer (the certificate's key, ECDSA P-256 over SHA-256 of
+// the head's canonical JSON without the signature).
+async function signedHead(head, certificatePem) {
+  const key = await crypto.subtle.importKey("spki", publicKeyInfo(certificatePem),
+    { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+  const { signature, ...unsigned } = head;
+  const sig = rawSignature(Uint8Array.from(atob(signature), (c) => c.charCodeAt(0)));
+  return crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, sig, utf8.encode(canonical(unsigned)));
+}
+
+async function checkListing(registry, cells, texts) {
+  const response = await fetch(`/tracker/${registry}.json`, { credentials: "same-origin", cache: "no-store" });
+  if (!response.ok) throw new Error(`the listing answered ${response.status}`);
+  const listing = await response.json();
+  const heads = new Map();
+  for (const entry of listing.entries) {
+    const cell = cells.get(`${registry}/${entry.leaf_index}`);
+    if (!cell) continue;
+    const headKey = `${entry.head.tree_size}/${entry.head.root}`;
+    if (!heads.has(headKey)) heads.set(headKey, signedHead(entry.head, entry.certificates[0]));
+    const ok = (await heads.get(headKey)) &&
+      (await included(canonical(entry.record), entry.leaf_index, entry.head.tree_size, entry.inclusion_proof,
+        entry.head.root));
+    cell.textContent = ok ? texts.ok : texts.bad;
+    cell.dataset.verified = ok ? "yes" : "no";
+  }
+}
+
+async function checkProofs() {
+  const sources = document.querySelector("#sources");
+  const cells = new Map();
+  for (const cell of document.querySelectorAll("td.proof")) cells.set(`${cell.dataset.registry}/${cell.dataset.leaf}`, cell);
+  if (!sources || cells.size === 0) return;
+  const texts = { ok: sources.dataset.ok, bad: sources.dataset.bad };
+  const registries = new Set([...cells.values()].map((c) => c.dataset.registry));
+  for (const registry of registries) {
+    try {
+      await checkListing(registry, cells, texts);
+    } catch (e) {
+      for (const [key, cell] of cells) {
+        if (key.startsWith(`${registry}/`) && !cell.dataset.verified) {
+          cell.textContent = texts.bad;
+          cell.dataset.verified = "no";
+        }
+      }
+    }
+  }
+  // A record the listing did not carry has no proof.
+  for (const cell of cells.values()) {
+    if (!cell.dataset.verified) {
+      cell.textContent = texts.bad;
+      cell.dataset.verified = "no";
+    }
+  }
+}
+
+// The timeline: each access a point in its registry's lane (uPlot, bundled).
+function drawTimeline() {
+  const box = document.querySelector("#timeline");
+  if (!box || typeof uPlot === "undefined") return;
+  const rows = [...document.querySelectorAll("#accesses tbody tr")];
+  const lanes = [...new Set(rows.map((r) => r.cells[1].textContent))];
+  const points = rows.map((r) => [Number(r.dataset.timeUs) / 1e6, lanes.indexOf(r.cells[1].textContent) + 1])
+    .sort((a, b) => a[0] - b[0]);
+  const xs = points.map((p) => p[0]);
+  const colours = ["#0b4dad", "#a4000f", "#0a6b2d", "#7a3ea8", "#8a5a00"];
+  const series = lanes.map((name, i) => ({
+    label: name,
+    stroke: colours[i % colours.length],
+    width: 0,
+    points: { show: true, size: 9, fill: colours[i % colours.length] },
+  }));
+  const data = [xs, ...lanes.map((_, i) => points.map((p) => (p[1] === i + 1 ? p[1] : null)))];
+  const width = Math.max(320, box.clientWidth || 640);
+  // eslint-disable-next-line no-new, new-cap
+  new uPlot({
+    width,
+    height: 220,
+    series: [{}, ...series],
+    scales: { y: { range: [0.5, lanes.length + 0.5] } },
+    axes: [{}, { splits: () => lanes.map((_, i) => i + 1), values: (u, splits) => splits.map((s) => lanes[s - 1]),
+      size: 160 }],
+    cursor: { show: false },
+  }, data, box);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   localTimes();
   followPropagation();
   followSigning();
+  drawTimeline();
+  checkProofs();
 });
