@@ -5,7 +5,7 @@
 // wrong with a bad address, switches to Estonian and back, and signs out everywhere.
 // axe-core checks every page (serious or critical violations fail); screenshots of each
 // page go to $SCREENSHOTS.
-import { AUTH, JAAK, PORTAL, SERVICE_A, approve, approveSignature, check, fail, pass } from "./lib.mjs";
+import { AUTH, JAAK, PORTAL, SERVICE_A, TONU, approve, approveSignature, check, fail, pass } from "./lib.mjs";
 import { openBrowser } from "./browser.mjs";
 
 const { browser, context, page, shots: SHOTS, screenshot, accessible, text, screenshotCount } = await openBrowser();
@@ -213,6 +213,43 @@ await page.goto(`${SERVICE_A}/`);
 check((await page.content()).includes("You are not signed in"), "the demo service still signed in after the portal's sign-out");
 await screenshot("signed-out");
 pass("single sign-on with the other services; signing out of the portal signed the person out everywhere");
+
+// --- My companies: a board member acts for a company ---
+await page.goto(`${PORTAL}/`);
+await page.click("#sign-in");
+await page.waitForURL(`${AUTH}/login/**`);
+await page.fill("#personal_code", "36107212142");
+await page.click("form[action$='/app'] button");
+await page.waitForSelector("#verification-code");
+const tonu = approve(TONU, (await text("#verification-code")).trim());
+await page.waitForURL(`${PORTAL}/`);
+await tonu;
+await page.click("#tile-companies");
+await page.waitForURL(`${PORTAL}/companies`);
+check((await text("#companies")).includes("board member"), `Tõnu's board seat is not listed: ${await text("main")}`);
+await accessible("my companies");
+await screenshot("companies");
+await page.click("#act-for-company");
+await page.waitForSelector("#represent-continue");
+const company = page.locator("input[name=party]:not(#party-self)").first();
+const registryCode = await company.getAttribute("value");
+await company.check();
+await page.click("#represent-continue");
+await page.waitForURL(`${PORTAL}/`);
+check((await text("#who")).includes(", for "), `the header does not say whom the person acts for: ${await text("#who")}`);
+await page.click("nav a[href='/companies']");
+await page.waitForURL(`${PORTAL}/companies`);
+check((await text("#acting-for")).includes(`registry code ${registryCode}`), `not acting for ${registryCode}: ${await text("main")}`);
+check((await text("#company .source")).includes(`COM/${registryCode}`), "the company's record was not read for the company");
+check((await text("#company-name")).length > 2, "the company's record is not shown");
+await accessible("acting for a company");
+await screenshot("acting-for-a-company");
+await page.click("#act-for-self");
+await page.waitForURL(`${PORTAL}/`);
+check(!(await text("#who")).includes(", for "), "still acting for the company after choosing oneself");
+await page.click("#sign-out");
+await page.waitForURL(`${PORTAL}/`);
+pass(`my companies: a board member chose the company at the sign-in service; its record was read for COM/${registryCode}`);
 
 await browser.close();
 pass(`screenshots of ${screenshotCount()} pages in ${SHOTS}`);

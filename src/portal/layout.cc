@@ -13,11 +13,8 @@ struct NavItem {
   const char* path;
   const char* key;
 };
-constexpr NavItem kNavigation[] = {{"/", "nav_home"},
-                                   {"/data", "nav_data"},
-                                   {"/address", "nav_address"},
-                                   {"/tax", "nav_tax"},
-                                   {"/tracker", "nav_tracker"}};
+constexpr NavItem kNavigation[] = {{"/", "nav_home"},   {"/data", "nav_data"},       {"/address", "nav_address"},
+                                   {"/tax", "nav_tax"}, {"/tracker", "nav_tracker"}, {"/companies", "nav_companies"}};
 
 std::string Navigation(const PageContext& c) {
   std::string items;
@@ -40,8 +37,9 @@ std::string Header(const PageContext& c) {
         "<p class=\"who\" id=\"who\">{}</p>"
         "<form method=\"post\" action=\"/logout\">{}<button type=\"submit\" class=\"secondary\" id=\"sign-out\">{}"
         "</button></form>",
-        HtmlEscape(fmt::format(fmt::runtime(Tr("signed_in_as", c.lang)), c.name)), CsrfField(c.csrf),
-        HtmlEscape(Tr("sign_out", c.lang)));
+        HtmlEscape(c.company.empty() ? fmt::format(fmt::runtime(Tr("signed_in_as", c.lang)), c.name)
+                                     : fmt::format(fmt::runtime(Tr("signed_in_for", c.lang)), c.name, c.company)),
+        CsrfField(c.csrf), HtmlEscape(Tr("sign_out", c.lang)));
   }
   return fmt::format(
       "<header>\n<p class=\"brand\"><a href=\"/\">{}</a></p>\n<div class=\"tools\">{}{}</div>\n</header>\n",

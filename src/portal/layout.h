@@ -16,6 +16,7 @@ struct PageContext {
   std::string path = "/";   // this page, where the language switch comes back to
   std::string auth_url;     // the sign-in service: sign-out's form ends up there
   std::string name;         // the person signed in ("" when no one is)
+  std::string company;      // the company they act for ("" when none)
   std::string csrf;         // their session's form token
   bool chart = false;       // the page draws a chart (the bundled uPlot)
 };

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "auth/mandates.h"
 #include "core/encoding.h"
 #include "core/phrasebook.h"
 #include "crypto/x509.h"
@@ -16,6 +17,7 @@
 #include "node/roles/browser_service.h"
 #include "portal/address.h"
 #include "portal/assets.h"
+#include "portal/companies.h"
 #include "portal/format.h"
 #include "portal/layout.h"
 #include "portal/my_data.h"
@@ -50,6 +52,7 @@ class Portal : public BrowserService {
   void SignTaxReturn(HttpRequest&& req, net::Responder respond);
   void TaxSigningStatus(HttpRequest&& req, net::Responder respond);
   void Trackers(HttpRequest&& req, net::Responder respond);
+  void Companies(HttpRequest&& req, net::Responder respond);
   void TrackerListing(HttpRequest&& req, net::Responder respond);
 
  private:
@@ -146,6 +149,9 @@ portal::PageContext Portal::Context(const HttpRequest& req, const std::string& p
     const Json p = claims.value("profile_attributes", Json::object());
     c.name = portal::NameText(StringOr(p, "given_name") + " " + StringOr(p, "family_name"));
     c.csrf = person->session.csrf;
+    if (auto company = auth::LegalPersonFromClaim(claims.value("represents_legal_person", Json())); company.ok()) {
+      c.company = company->name;
+    }
   }
   return c;
 }
@@ -181,14 +187,19 @@ HttpResponse Portal::Home(const HttpRequest& req) {
       "<ul class=\"tiles\">\n<li><a href=\"/data\" id=\"tile-data\"><strong>{}</strong><span>{}</span></a></li>\n"
       "<li><a href=\"/address\" id=\"tile-address\"><strong>{}</strong><span>{}</span></a></li>\n"
       "<li><a href=\"/tax\" id=\"tile-tax\"><strong>{}</strong><span>{}</span></a></li>\n"
-      "<li><a href=\"/tracker\" id=\"tile-tracker\"><strong>{}</strong><span>{}</span></a></li>\n</ul>\n",
+      "<li><a href=\"/tracker\" id=\"tile-tracker\"><strong>{}</strong><span>{}</span></a></li>\n"
+      "<li><a href=\"/companies\" id=\"tile-companies\"><strong>{}</strong><span>{}</span></a></li>\n</ul>\n",
       HtmlEscape(Tr("nav_data", c.lang)), HtmlEscape(Tr("tile_data", c.lang)), HtmlEscape(Tr("nav_address", c.lang)),
       HtmlEscape(Tr("tile_address", c.lang)), HtmlEscape(Tr("nav_tax", c.lang)), HtmlEscape(Tr("tile_tax", c.lang)),
-      HtmlEscape(Tr("nav_tracker", c.lang)), HtmlEscape(Tr("tile_tracker", c.lang)));
+      HtmlEscape(Tr("nav_tracker", c.lang)), HtmlEscape(Tr("tile_tracker", c.lang)),
+      HtmlEscape(Tr("nav_companies", c.lang)), HtmlEscape(Tr("tile_companies", c.lang)));
   return Page(c, fmt::format(fmt::runtime(Tr("welcome", c.lang)), portal::NameText(StringOr(p, "given_name"))), tiles);
 }
 
-HttpResponse Portal::Login(const HttpRequest& req) { return sign_in_->Login("openid", Lang(req)); }
+// ?for=company: the sign-in service asks whom the person acts for (a board seat).
+HttpResponse Portal::Login(const HttpRequest& req) {
+  return sign_in_->Login(req.QueryParam("for") == "company" ? "openid legalperson" : "openid", Lang(req));
+}
 
 void Portal::Callback(HttpRequest&& req, net::Responder respond) {
   auto shared = std::make_shared<net::Responder>(std::move(respond));
@@ -466,6 +477,34 @@ void Portal::Submit(const std::string& code, const Signing& signing, std::shared
       });
 }
 
+// --- My companies ---
+
+void Portal::Companies(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/companies"));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  portal::PageContext c = Context(req, "/companies", &*person);
+  auto acting = auth::LegalPersonFromClaim(person->session.claims.value("represents_legal_person", Json()));
+  std::string code = person->code;
+  exchange_->GetAsync(portal::BusinessRolesServiceId(), "/" + code, OwnRequest(code),
+                      [this, shared, c, code, acting](Result<registry::ExchangeAnswer> roles) {
+                        auto page = std::make_shared<portal::CompaniesPage>();
+                        page->roles = std::move(roles);
+                        if (!acting.ok())
+                          return (*shared)(Page(c, Tr("nav_companies", c.lang), portal::CompaniesBody(*page, c.lang)));
+                        page->acting_code = acting->registry_code;
+                        page->acting_name = acting->name;
+                        page->represented_party = auth::RepresentedParty(*acting);
+                        exchange_->GetAsync(
+                            portal::CompanyServiceId(), "/" + acting->registry_code,
+                            {"EE" + code, portal::kActingIssue, page->represented_party},
+                            [this, shared, c, page](Result<registry::ExchangeAnswer> company) {
+                              page->company = std::move(company);
+                              (*shared)(Page(c, Tr("nav_companies", c.lang), portal::CompaniesBody(*page, c.lang)));
+                            });
+                      });
+}
+
 // --- Who used my data ---
 
 void Portal::Trackers(HttpRequest&& req, net::Responder respond) {
@@ -543,6 +582,7 @@ Result<std::shared_ptr<RoleService>> AddPortalRoutes(Node&, const RoleConfig&, n
   router.AddAsync("POST", "/tax/sign", Bind(weak, &Portal::SignTaxReturn), "application/x-www-form-urlencoded");
   router.AddAsync("GET", "/tax/signing", Bind(weak, &Portal::TaxSigningStatus));
   router.AddAsync("GET", "/tracker", Bind(weak, &Portal::Trackers));
+  router.AddAsync("GET", "/companies", Bind(weak, &Portal::Companies));
   router.AddAsync("GET", "/tracker/{name}", Bind(weak, &Portal::TrackerListing));
   return std::shared_ptr<RoleService>(p);
 }
