@@ -5,7 +5,7 @@
 // wrong with a bad address, switches to Estonian and back, and signs out everywhere.
 // axe-core checks every page (serious or critical violations fail); screenshots of each
 // page go to $SCREENSHOTS.
-import { AUTH, JAAK, PORTAL, SERVICE_A, TONU, approve, approveSignature, check, fail, pass } from "./lib.mjs";
+import { AUTH, JAAK, MARI, PORTAL, SERVICE_A, TONU, approve, approveSignature, check, fail, pass } from "./lib.mjs";
 import { openBrowser } from "./browser.mjs";
 
 const { browser, context, page, shots: SHOTS, screenshot, accessible, text, screenshotCount } = await openBrowser();
@@ -168,9 +168,34 @@ check(bank.includes("no"), `an altered record still verified in the browser: ${b
 await page.unroute("**/tracker/bank.json");
 pass(`who used my data: ${proofs.length} records from the registries' trackers, each proof verified in the browser; an altered one is caught`);
 
+// --- My documents: upload, sign with PIN2, ask another citizen to co-sign ---
+await page.click("nav a[href='/documents']");
+await page.waitForURL(`${PORTAL}/documents`);
+await accessible("my documents");
+await page.setInputFiles("#file", { name: "üürileping.txt", mimeType: "text/plain",
+  buffer: Buffer.from("Üürileping: Jaak-Kristjan Jõeorg ja Mari-Liis Männik, Tartu, Rüütli tn 5-3.\n") });
+await page.click("#upload");
+await page.waitForURL(/\/documents\/[0-9a-f]{32}$/);
+const documentUrl = page.url();
+check((await text("#files")).includes("üürileping.txt"), `the uploaded file is not in the container: ${await text("#files")}`);
+check((await page.getAttribute("#signature-count", "data-count")) === "0", "a new document already has signatures");
+await page.click("#sign-document");
+await page.waitForSelector("#signing");
+const app3 = approveSignature(JAAK);
+await page.waitForSelector("#signature-count[data-count='1']", { timeout: 60000 })
+  .catch(async () => fail(`the document was not signed: ${await text("main")}`));
+check((await app3).includes("Document üürileping.txt"), "the app did not say which document it signs");
+await page.fill("#cosigner", "49403136526");
+await page.click("#ask-cosigner");
+await page.waitForSelector("#document-note");
+check((await text("#cosigners")).includes("49403136526"), "the co-signer is not listed");
+await accessible("a document, signed and sent to co-sign");
+await screenshot("document-signed");
+pass("my documents: a file uploaded, signed in the app with PIN2, and Mari-Liis asked to co-sign it");
+
 // --- Estonian, signed in ---
 await page.click("#lang");
-await page.waitForURL(`${PORTAL}/tracker`);
+await page.waitForURL(`${PORTAL}/documents`);
 check((await page.getAttribute("html", "lang")) === "et", "the language switch lost the page");
 await page.click("nav a[href='/data']");
 await page.waitForURL(`${PORTAL}/data`);
@@ -250,6 +275,47 @@ check(!(await text("#who")).includes(", for "), "still acting for the company af
 await page.click("#sign-out");
 await page.waitForURL(`${PORTAL}/`);
 pass(`my companies: a board member chose the company at the sign-in service; its record was read for COM/${registryCode}`);
+
+// --- The co-signer: the document waits in her portal; she signs; the signatures verify ---
+await page.click("#sign-in");
+await page.waitForURL(`${AUTH}/login/**`);
+await page.fill("#personal_code", "49403136526");
+await page.click("form[action$='/app'] button");
+await page.waitForSelector("#verification-code");
+const mari = approve(MARI, (await text("#verification-code")).trim());
+await page.waitForURL(`${PORTAL}/`);
+await mari;
+await page.click("#tile-documents");
+await page.waitForURL(`${PORTAL}/documents`);
+check((await text("#asked")).includes("üürileping.txt") && (await text("#asked")).includes("waiting for your signature"),
+  `the document does not wait for Mari-Liis: ${await text("main")}`);
+await screenshot("documents-waiting");
+await page.click("#asked a");
+await page.waitForURL(documentUrl);
+await page.click("#sign-document");
+await page.waitForSelector("#signing");
+const app4 = approveSignature(MARI);
+await page.waitForSelector("#signature-count[data-count='2']", { timeout: 60000 })
+  .catch(async () => fail(`the co-signature was not added: ${await text("main")}`));
+await app4;
+check((await page.getAttribute("#cosigners li", "data-signed")) === "yes", "the co-signer is not marked as signed");
+await page.click("#verify");
+await page.waitForSelector("#report");
+check((await page.getAttribute("#verdict", "data-verdict")) === "VALID", `the report: ${await text("#report")}`);
+const lines = await page.$$eval("#report li", (lis) => lis.map((li) => li.textContent));
+check(lines.length === 2 && lines.some((l) => l.includes("PNOEE-38001085718")) && lines.some((l) => l.includes("PNOEE-49403136526")),
+  `the report does not name both signers: ${lines}`);
+await accessible("a co-signed document with its report");
+await screenshot("document-co-signed-and-verified");
+const download = await page.evaluate(async (url) => {
+  const r = await fetch(`${url}/container`);
+  const bytes = new Uint8Array(await r.arrayBuffer());
+  return { type: r.headers.get("content-type"), zip: bytes[0] === 0x50 && bytes[1] === 0x4b, size: bytes.length };
+}, documentUrl);
+check(download.type === "application/vnd.etsi.asic-e+zip" && download.zip, `the download: ${JSON.stringify(download)}`);
+await page.click("#sign-out");
+await page.waitForURL(`${PORTAL}/`);
+pass(`co-signing: the document waited in Mari-Liis's portal; signed in her app; the signatures service says VALID for both (${download.size} B container)`);
 
 await browser.close();
 pass(`screenshots of ${screenshotCount()} pages in ${SHOTS}`);

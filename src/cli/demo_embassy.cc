@@ -55,7 +55,7 @@ std::string VaultPaths() {
 }
 
 // The stores `riik up`'s node has: what its sender may ship.
-std::string HomeNodeNames() { return "node,trust,central,vault,registry_*,ss_*,sign"; }
+std::string HomeNodeNames() { return "node,trust,central,vault,registry_*,ss_*,sign,portal"; }
 
 std::string Quoted(const std::string& s) {
   std::string out = "\"";

@@ -68,6 +68,7 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000349/tax/return", kPortalSubsystem, "POST"},
     {"EE/GOV/70006317/sign/signing", kPortalSubsystem, "POST"},
     {"EE/GOV/70006317/sign/signing", kPortalSubsystem},
+    {"EE/GOV/70006317/sign/validate", kPortalSubsystem, "POST"},
     // A company's record, when the person acts for it (X-Road-Represented-Party).
     {"EE/GOV/70000310/business/company", kPortalSubsystem},
     // "Who used my data": every registry's data tracker, on the person's own behalf.

@@ -29,6 +29,7 @@
 #include "node/roles/sign_role.h"
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
+#include "portal/document_store.h"
 
 namespace riik::node {
 namespace {
@@ -235,6 +236,7 @@ Status Node::StartRole(const RoleConfig& role) {
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
   if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();
   if (role.kind == "sign") opts.max_body_bytes = SignListenerBodyLimit(role);
+  if (role.kind == "portal") opts.max_body_bytes = portal::kMaxDocumentBytes + (256 << 10);  // an upload and its form
   // Every listener caps the connections one address may hold open (Estonia 2007): a
   // flood of connections from one host then cannot take the descriptors others need.
   ASSIGN_OR_RETURN(int64_t per_address,

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace riik::portal {
 
 std::string DateText(std::string_view d, std::string_view lang) {
@@ -38,6 +40,15 @@ std::string MoneyText(int64_t cents, std::string_view lang) {
   std::string sign = negative ? "−" : "";
   if (lang == "et") return fmt::format("{}{},{:02}\u00a0€", sign, grouped, magnitude % 100);
   return fmt::format("{}€{}.{:02}", sign, grouped, magnitude % 100);
+}
+
+std::string DateTimeText(std::string_view t) {
+  if (t.size() < 20 || t[4] != '-' || t[10] != 'T' || t.back() != 'Z') return std::string(t);
+  return std::string(t.substr(0, 10)) + " " + std::string(t.substr(11, 8)) + " UTC";
+}
+
+std::string DateTimeElement(std::string_view t) {
+  return fmt::format("<time datetime=\"{}\" data-date>{}</time>", HtmlEscape(t), HtmlEscape(DateTimeText(t)));
 }
 
 namespace {

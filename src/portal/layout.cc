@@ -9,19 +9,12 @@
 namespace riik::portal {
 namespace {
 
-struct NavItem {
-  const char* path;
-  const char* key;
-};
-constexpr NavItem kNavigation[] = {{"/", "nav_home"},   {"/data", "nav_data"},       {"/address", "nav_address"},
-                                   {"/tax", "nav_tax"}, {"/tracker", "nav_tracker"}, {"/companies", "nav_companies"}};
-
 std::string Navigation(const PageContext& c) {
   std::string items;
-  for (const NavItem& item : kNavigation) {
+  for (const Section& item : Sections()) {
     bool here = c.path == item.path;
     items += fmt::format("<li><a href=\"{}\"{}>{}</a></li>", item.path, here ? " aria-current=\"page\"" : "",
-                         HtmlEscape(Tr(item.key, c.lang)));
+                         HtmlEscape(Tr(item.title, c.lang)));
   }
   return fmt::format("<nav aria-label=\"{}\"><ul>{}</ul></nav>\n", HtmlEscape(Tr("nav_label", c.lang)), items);
 }
@@ -47,6 +40,17 @@ std::string Header(const PageContext& c) {
 }
 
 }  // namespace
+
+std::span<const Section> Sections() {
+  static constexpr Section kSections[] = {{"/", "nav_home", nullptr},
+                                          {"/data", "nav_data", "tile_data"},
+                                          {"/address", "nav_address", "tile_address"},
+                                          {"/tax", "nav_tax", "tile_tax"},
+                                          {"/tracker", "nav_tracker", "tile_tracker"},
+                                          {"/documents", "nav_documents", "tile_documents"},
+                                          {"/companies", "nav_companies", "tile_companies"}};
+  return kSections;
+}
 
 void SetSecurityHeaders(net::HttpResponse& response, std::string_view auth_url) {
   // Sign-out's form is answered with a redirect to the sign-in service: form-action

@@ -4,6 +4,7 @@
 // sheet and forms, no framing, no referrer, no caching of personal pages).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,15 @@ struct PageContext {
   std::string csrf;         // their session's form token
   bool chart = false;       // the page draws a chart (the bundled uPlot)
 };
+
+// The portal's pages, in the navigation's order: their path, title's phrase key and,
+// for the home page's tiles, their description's (null for the home page itself).
+struct Section {
+  const char* path;
+  const char* title;
+  const char* tile;
+};
+std::span<const Section> Sections();
 
 // `title` and `body` in the context's language; `body` is HTML the caller escaped.
 net::HttpResponse PortalPage(const PageContext& context, std::string_view title, std::string_view body,

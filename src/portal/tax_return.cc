@@ -25,7 +25,7 @@ int64_t Int(const Json& j, std::string_view key) {
 
 std::string Money(const Json& j, std::string_view key, Lang lang) { return HtmlEscape(MoneyText(Int(j, key), lang)); }
 
-std::string Row(std::string_view label, std::string_view value_html, std::string_view id = "") {
+std::string FigureRow(std::string_view label, std::string_view value_html, std::string_view id = "") {
   std::string attr = id.empty() ? "" : fmt::format(" id=\"{}\"", id);
   return fmt::format("<tr><th scope=\"row\">{}</th><td{}>{}</td></tr>\n", HtmlEscape(label), attr, value_html);
 }
@@ -33,13 +33,13 @@ std::string Row(std::string_view label, std::string_view value_html, std::string
 std::string Lines(const Json& doc, Lang lang) {
   std::string income;
   for (const Json& line : doc.value("income", Json::array())) {
-    income += Row(StringOr(line, "employer"), Money(line, "cents", lang));
+    income += FigureRow(StringOr(line, "employer"), Money(line, "cents", lang));
   }
   std::string out = fmt::format("<h2>{}</h2>\n<table class=\"figures\">\n<tbody>\n{}</tbody>\n</table>\n",
                                 HtmlEscape(Tr("tax_income", lang)), income);
   std::string interest;
   for (const Json& line : doc.value("interest", Json::array())) {
-    interest += Row(StringOr(line, "iban"), Money(line, "cents", lang));
+    interest += FigureRow(StringOr(line, "iban"), Money(line, "cents", lang));
   }
   out += fmt::format("<h2>{}</h2>\n", HtmlEscape(Tr("tax_interest", lang)));
   if (interest.empty()) return out + "<p>" + HtmlEscape(Tr("tax_no_interest", lang)) + "</p>\n";
@@ -56,11 +56,11 @@ std::string Totals(const Json& doc, Lang lang) {
   std::string rate = bp % 100 == 0 ? std::to_string(bp / 100) : fmt::format("{:.2f}", static_cast<double>(bp) / 100);
   int64_t to_pay = Int(doc, "to_pay_cents");
   std::string rows =
-      Row(Tr("taxable", lang), Money(doc, "taxable_cents", lang)) +
-      Row(Tr("tax", lang), Money(doc, "tax_cents", lang)) +
-      Row(Tr("withheld", lang), Money(doc, "withheld_cents", lang)) +
-      Row(Tr(to_pay < 0 ? "refund" : "to_pay", lang),
-          "<strong>" + HtmlEscape(MoneyText(to_pay < 0 ? -to_pay : to_pay, lang)) + "</strong>", "to-pay");
+      FigureRow(Tr("taxable", lang), Money(doc, "taxable_cents", lang)) +
+      FigureRow(Tr("tax", lang), Money(doc, "tax_cents", lang)) +
+      FigureRow(Tr("withheld", lang), Money(doc, "withheld_cents", lang)) +
+      FigureRow(Tr(to_pay < 0 ? "refund" : "to_pay", lang),
+                "<strong>" + HtmlEscape(MoneyText(to_pay < 0 ? -to_pay : to_pay, lang)) + "</strong>", "to-pay");
   return fmt::format(
       "<h2>{}</h2>\n<p class=\"hint\">{}</p>\n<table class=\"figures\">\n<tbody>\n{}</tbody>\n</table>\n",
       HtmlEscape(Tr("tax_totals", lang)),
@@ -73,10 +73,7 @@ std::string Evidence(const Json& doc, Lang lang) {
   const Json sig = doc.value("signature", Json::object());
   const Json validation = sig.value("validation", Json::object());
   std::string signed_at = StringOr(sig, "signed_at");
-  // 2026-12-04T19:05:34.000000Z: the reader's local date and time with portal.js.
-  std::string shown =
-      signed_at.size() >= 19 ? signed_at.substr(0, 10) + " " + signed_at.substr(11, 8) + " UTC" : signed_at;
-  std::string when = fmt::format("<time datetime=\"{}\" data-date>{}</time>", HtmlEscape(signed_at), HtmlEscape(shown));
+  std::string when = DateTimeElement(signed_at);
   return fmt::format(
       "<h2>{}</h2>\n<dl "
       "id=\"signature\">\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd><code>{}</code></dd>\n"
@@ -85,11 +82,6 @@ std::string Evidence(const Json& doc, Lang lang) {
       HtmlEscape(Tr("signed_at", lang)), when, HtmlEscape(Tr("validation", lang)),
       HtmlEscape(StringOr(validation, "x_road_id")), HtmlEscape(Tr("container_sha256", lang)),
       HtmlEscape(StringOr(sig, "container_sha256")));
-}
-
-std::string SigningText(const ReturnSigning& s, Lang lang) {
-  if (s.state == "refused") return fmt::format(fmt::runtime(Tr("signing_refused", lang)), s.message);
-  return Tr("signing_" + s.state, lang);
 }
 
 }  // namespace
@@ -111,34 +103,18 @@ Result<std::string> ReturnContainer(std::string_view draft, int64_t year) {
   return sign::WriteContainer(container);
 }
 
-std::string TaxReturnBody(const Json& doc, const ReturnSigning* signing, std::string_view csrf, std::string_view lang) {
+std::string TaxReturnBody(const Json& doc, const SigningView* signing, std::string_view csrf, std::string_view lang) {
   std::string status = StringOr(doc, "status");
   std::string out = "<p>" + HtmlEscape(Tr("tax_intro", lang)) + "</p>\n";
   out += fmt::format("<p>{}: <strong id=\"return-status\" data-status=\"{}\">{}</strong></p>\n",
                      HtmlEscape(Tr("status", lang)), HtmlEscape(status), HtmlEscape(Tr("status_" + status, lang)));
   out += Lines(doc, lang) + Totals(doc, lang);
   if (status != "draft") return out + Evidence(doc, lang);
-  if (signing != nullptr) {
-    std::string code = signing->verification_code.empty() ? "…" : signing->verification_code;
-    return out + fmt::format(
-                     "<section id=\"signing\" aria-labelledby=\"signing-heading\" data-poll=\"/tax/signing\">\n"
-                     "<h2 id=\"signing-heading\">{}</h2>\n<p>{}</p>\n<p>{}: <strong class=\"code\" "
-                     "id=\"verification-code\">{}</strong></p>\n<p id=\"signing-state\" aria-live=\"polite\">{}</p>\n"
-                     "<p><a href=\"/tax\">{}</a></p>\n</section>\n",
-                     HtmlEscape(Tr("signing_title", lang)), HtmlEscape(Tr("sign_help", lang)),
-                     HtmlEscape(Tr("verification_code", lang)), HtmlEscape(code),
-                     HtmlEscape(SigningText(*signing, lang)), HtmlEscape(Tr("check_again", lang)));
-  }
+  if (signing != nullptr) return out + SigningSection(*signing, "/tax/signing", "/tax", "sign_help", lang);
   return out + fmt::format(
                    "<form method=\"post\" action=\"/tax/sign\">{}<p class=\"hint\">{}</p>"
                    "<p><button type=\"submit\" id=\"sign-return\">{}</button></p></form>\n",
                    CsrfField(csrf), HtmlEscape(Tr("sign_help", lang)), HtmlEscape(Tr("sign_submit", lang)));
-}
-
-Json SigningJson(const ReturnSigning& s, std::string_view lang) {
-  bool done = s.state == "submitted" || s.state == "refused";
-  return Json{
-      {"state", s.state}, {"verification_code", s.verification_code}, {"text", SigningText(s, lang)}, {"done", done}};
 }
 
 }  // namespace riik::portal

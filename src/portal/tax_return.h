@@ -11,14 +11,13 @@
 
 #include "core/json.h"
 #include "core/status.h"
+#include "portal/signing_view.h"
 
 namespace riik::portal {
 
 // The tax board's services, as the exchange names them.
 std::string TaxIncomeServiceId();
 std::string TaxReturnServiceId();
-// The signatures service's remote signing.
-inline constexpr const char* kRemoteSigningService = "EE/GOV/70006317/sign/signing";
 
 // The latest year in the tax board's `income` answer, or `fallback` when it has none.
 int64_t LatestIncomeYear(const Json& income, int64_t fallback);
@@ -28,19 +27,9 @@ int64_t LatestIncomeYear(const Json& income, int64_t fallback);
 Result<std::string> ReturnContainer(std::string_view draft, int64_t year);
 std::string ReturnFileName(int64_t year);
 
-// A signing under way, as the page shows it.
-struct ReturnSigning {
-  std::string state;              // the signatures service's: waiting_for_certificate, …; or "submitting"
-  std::string verification_code;  // once the app has sent the certificate
-  std::string message;            // why it was refused, in the service's words
-};
-
 // The page's body: the return's lines and totals, its status (and the signature's
 // evidence once submitted); for a draft, the form that starts signing, or the signing
 // under way (`signing`, may be null) with its verification code.
-std::string TaxReturnBody(const Json& doc, const ReturnSigning* signing, std::string_view csrf, std::string_view lang);
-
-// {"state", "verification_code", "text", "done"}: what portal.js shows while it waits.
-Json SigningJson(const ReturnSigning& signing, std::string_view lang);
+std::string TaxReturnBody(const Json& doc, const SigningView* signing, std::string_view csrf, std::string_view lang);
 
 }  // namespace riik::portal

@@ -33,12 +33,6 @@ std::string ClientName(const std::string& client, std::string_view portal_client
   return client.empty() ? "–" : client;
 }
 
-std::string DateTime(UnixMicros t) {
-  std::string iso = FormatRfc3339(t);
-  std::string shown = iso.size() >= 19 ? iso.substr(0, 10) + " " + iso.substr(11, 8) + " UTC" : iso;
-  return fmt::format("<time datetime=\"{}\" data-date>{}</time>", HtmlEscape(iso), HtmlEscape(shown));
-}
-
 std::string AccessRow(const AccessLine& row, const std::string& person, std::string_view portal_client, Lang lang) {
   const tracker::AccessRecord& r = row.entry->record;
   const char* name = registry::InfoOf(row.item->registry).name;
@@ -48,7 +42,7 @@ std::string AccessRow(const AccessLine& row, const std::string& person, std::str
   return fmt::format(
       "<tr data-registry=\"{}\" data-time-us=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
       "<td class=\"proof\" data-registry=\"{}\" data-leaf=\"{}\">{}</td></tr>\n",
-      name, r.time_us, DateTime(r.time_us), HtmlEscape(RegistryName(row.item->registry, lang)),
+      name, r.time_us, DateTimeElement(FormatRfc3339(r.time_us)), HtmlEscape(RegistryName(row.item->registry, lang)),
       HtmlEscape(ClientName(r.client, portal_client, lang)), HtmlEscape(behalf),
       HtmlEscape(r.issue.empty() ? "–" : r.issue), HtmlEscape(fields), name, row.entry->leaf_index,
       HtmlEscape(Tr("checking", lang)));

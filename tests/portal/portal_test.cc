@@ -127,7 +127,8 @@ TEST(PortalMyData, EachSectionSaysWhereItCameFromOrWhyItIsEmpty) {
 }
 
 TEST(PortalLayout, SecurityHeadersAndTheLanguageSwitch) {
-  PageContext c{"et", "/data", "https://auth.example", "Jaak Jõeorg", "csrf-token"};
+  PageContext c{
+      .lang = "et", .path = "/data", .auth_url = "https://auth.example", .name = "Jaak Jõeorg", .csrf = "csrf-token"};
   net::HttpResponse r = PortalPage(c, "Minu andmed", "<p>x</p>");
   std::string csp(r.headers.Get("Content-Security-Policy"));
   EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
@@ -165,12 +166,12 @@ TEST(PortalTaxReturn, TheDraftItsSigningAndTheSubmittedReturn) {
   EXPECT_NE(draft.find("id=\"sign-return\""), std::string::npos);
   EXPECT_NE(draft.find("name=\"csrf\" value=\"tok\""), std::string::npos);
 
-  ReturnSigning signing{"waiting_for_signature", "4821", ""};
+  SigningView signing{"waiting_for_signature", "4821", ""};
   std::string waiting = TaxReturnBody(Draft(), &signing, "tok", "et");
   EXPECT_NE(waiting.find("id=\"verification-code\">4821<"), std::string::npos);
   EXPECT_EQ(waiting.find("sign-return"), std::string::npos) << "a second signing offered while one runs";
   EXPECT_NE(waiting.find("Kontrolli koodi ja sisesta rakenduses PIN2."), std::string::npos);
-  ReturnSigning refused{"refused", "", "declined in the app"};
+  SigningView refused{"refused", "", "declined in the app"};
   EXPECT_EQ(SigningJson(refused, "en")["text"], "The signing did not complete: declined in the app");
   EXPECT_TRUE(SigningJson(refused, "en")["done"].get<bool>());
   EXPECT_FALSE(SigningJson(signing, "en")["done"].get<bool>());

@@ -54,7 +54,7 @@ function followSigning() {
   poll(section.dataset.poll, (s) => {
     if (s.verification_code) code.textContent = s.verification_code;
     if (state.textContent !== s.text) state.textContent = s.text;
-    if (s.state === "submitted" || s.state === "none") {
+    if (s.state === "submitted" || s.state === "saved" || s.state === "none") {
       window.location.reload();
       return true;
     }

@@ -1,0 +1,40 @@
+// The signing section (signing_view.h).
+#include "portal/signing_view.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "portal/phrases.h"
+
+namespace riik::portal {
+namespace {
+
+std::string SigningText(const SigningView& s, std::string_view lang) {
+  if (s.state == "refused") return fmt::format(fmt::runtime(Tr("signing_refused", lang)), s.message);
+  return Tr("signing_" + s.state, lang);
+}
+
+}  // namespace
+
+std::string SigningSection(const SigningView& view, std::string_view poll_url, std::string_view back_url,
+                           std::string_view help, std::string_view lang) {
+  std::string code = view.verification_code.empty() ? "…" : view.verification_code;
+  return fmt::format(
+      "<section id=\"signing\" aria-labelledby=\"signing-heading\" data-poll=\"{}\">\n"
+      "<h2 id=\"signing-heading\">{}</h2>\n<p>{}</p>\n<p>{}: <strong class=\"code\" "
+      "id=\"verification-code\">{}</strong></p>\n<p id=\"signing-state\" aria-live=\"polite\">{}</p>\n"
+      "<p><a href=\"{}\">{}</a></p>\n</section>\n",
+      HtmlEscape(poll_url), HtmlEscape(Tr("signing_title", lang)), HtmlEscape(Tr(help, lang)),
+      HtmlEscape(Tr("verification_code", lang)), HtmlEscape(code), HtmlEscape(SigningText(view, lang)),
+      HtmlEscape(back_url), HtmlEscape(Tr("check_again", lang)));
+}
+
+Json SigningJson(const SigningView& s, std::string_view lang) {
+  bool done = s.state == "submitted" || s.state == "saved" || s.state == "refused";
+  return Json{
+      {"state", s.state}, {"verification_code", s.verification_code}, {"text", SigningText(s, lang)}, {"done", done}};
+}
+
+}  // namespace riik::portal
