@@ -20,6 +20,18 @@ page.on("console", (message) => {
   fail(`console error on ${page.url()}: ${m}`);
 });
 
+// From the portal's home page through the sign-in service with the app, as `token`'s holder.
+async function signInWithTheApp(code, token) {
+  await page.click("#sign-in");
+  await page.waitForURL(`${AUTH}/login/**`);
+  await page.fill("#personal_code", code);
+  await page.click("form[action$='/app'] button");
+  await page.waitForSelector("#verification-code");
+  const app = approve(token, (await text("#verification-code")).trim());
+  await page.waitForURL(`${PORTAL}/`);
+  await app;
+}
+
 // --- Signed out, in both languages ---
 const home = await page.goto(`${PORTAL}/`);
 const csp = home.headers()["content-security-policy"] || "";
@@ -241,14 +253,7 @@ pass("single sign-on with the other services; signing out of the portal signed t
 
 // --- My companies: a board member acts for a company ---
 await page.goto(`${PORTAL}/`);
-await page.click("#sign-in");
-await page.waitForURL(`${AUTH}/login/**`);
-await page.fill("#personal_code", "36107212142");
-await page.click("form[action$='/app'] button");
-await page.waitForSelector("#verification-code");
-const tonu = approve(TONU, (await text("#verification-code")).trim());
-await page.waitForURL(`${PORTAL}/`);
-await tonu;
+await signInWithTheApp("36107212142", TONU);
 await page.click("#tile-companies");
 await page.waitForURL(`${PORTAL}/companies`);
 check((await text("#companies")).includes("board member"), `Tõnu's board seat is not listed: ${await text("main")}`);
@@ -277,14 +282,7 @@ await page.waitForURL(`${PORTAL}/`);
 pass(`my companies: a board member chose the company at the sign-in service; its record was read for COM/${registryCode}`);
 
 // --- The co-signer: the document waits in her portal; she signs; the signatures verify ---
-await page.click("#sign-in");
-await page.waitForURL(`${AUTH}/login/**`);
-await page.fill("#personal_code", "49403136526");
-await page.click("form[action$='/app'] button");
-await page.waitForSelector("#verification-code");
-const mari = approve(MARI, (await text("#verification-code")).trim());
-await page.waitForURL(`${PORTAL}/`);
-await mari;
+await signInWithTheApp("49403136526", MARI);
 await page.click("#tile-documents");
 await page.waitForURL(`${PORTAL}/documents`);
 check((await text("#asked")).includes("üürileping.txt") && (await text("#asked")).includes("waiting for your signature"),

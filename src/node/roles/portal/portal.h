@@ -117,6 +117,11 @@ class PortalService : public BrowserService {
   // The document `id` as the person may see it (NotFound otherwise), off the loop.
   void WithDocument(const std::string& id, const std::string& viewer,
                     std::function<void(Result<portal::Document>)> then);
+  // A form about a document from one of the person's pages (POST /documents/{id}/…):
+  // the document as they may see it, then `then`; else the page that says why not.
+  using DocumentThen = std::function<void(const portal::PageContext& c, const Person& person, portal::Document doc,
+                                          std::shared_ptr<net::Responder> respond)>;
+  void WithFormDocument(net::HttpRequest&& req, net::Responder respond, DocumentThen then);
   // The documents page, or one document's, with a message.
   void ShowDocuments(const portal::PageContext& c, const Person& person, std::string error, int status,
                      net::Responder respond);

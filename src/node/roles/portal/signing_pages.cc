@@ -290,28 +290,37 @@ void PortalService::ShowDocument(HttpRequest&& req, net::Responder respond) {
   ShowOneDocument(Context(req, "/documents", &*person), *person, id, riik::Json(), "", "", 200, std::move(respond));
 }
 
-void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
+void PortalService::WithFormDocument(HttpRequest&& req, net::Responder respond, DocumentThen then) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(SignInFirst(req, "/documents"));
   portal::PageContext c = Context(req, "/documents", &*person);
   if (!SessionForm(req, *person).ok()) {
     return respond(Page(c, Tr("nav_documents", c.lang), portal::ErrorBox(Tr("bad_form", c.lang)), 403));
   }
-  std::string id(req.Param("id")), code = person->code;
+  std::string id(req.Param("id"));
   auto shared = std::make_shared<net::Responder>(std::move(respond));
-  WithDocument(id, code, [this, shared, c, person = *person, id, code](Result<portal::Document> doc) {
+  WithDocument(id, person->code, [this, shared, c, person = *person, id, then](Result<portal::Document> doc) {
     if (!doc.ok()) return ShowOneDocument(c, person, id, riik::Json(), "", "", 404, std::move(*shared));
-    Signing signing;
-    signing.signed_from = doc->container_sha256;
-    StartSigning(code, "doc:" + id, doc->container, "Document " + doc->name, signing,
-                 [this, shared, c, person, id](Status started) {
-                   if (!started.ok()) {
-                     return ShowOneDocument(c, person, id, riik::Json(), "", Tr("sign_unavailable", c.lang), 502,
-                                            std::move(*shared));
-                   }
-                   (*shared)(net::SeeOther("/documents/" + id));
-                 });
+    then(c, person, std::move(*doc), shared);
   });
+}
+
+void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
+  WithFormDocument(std::move(req), std::move(respond),
+                   [this](const portal::PageContext& c, const Person& person, portal::Document doc,
+                          std::shared_ptr<net::Responder> shared) {
+                     Signing signing;
+                     signing.signed_from = doc.container_sha256;
+                     std::string id = doc.id;
+                     StartSigning(person.code, "doc:" + id, std::move(doc.container), "Document " + doc.name, signing,
+                                  [this, shared, c, person, id](Status started) {
+                                    if (!started.ok()) {
+                                      return ShowOneDocument(c, person, id, riik::Json(), "",
+                                                             Tr("sign_unavailable", c.lang), 502, std::move(*shared));
+                                    }
+                                    (*shared)(net::SeeOther("/documents/" + id));
+                                  });
+                   });
 }
 
 void PortalService::DocumentSigningStatus(HttpRequest&& req, net::Responder respond) {
@@ -356,25 +365,20 @@ void PortalService::AskCosigner(HttpRequest&& req, net::Responder respond) {
 }
 
 void PortalService::VerifyDocument(HttpRequest&& req, net::Responder respond) {
-  std::optional<Person> person = SignedIn(req);
-  if (!person) return respond(SignInFirst(req, "/documents"));
-  portal::PageContext c = Context(req, "/documents", &*person);
-  if (!SessionForm(req, *person).ok()) {
-    return respond(Page(c, Tr("nav_documents", c.lang), portal::ErrorBox(Tr("bad_form", c.lang)), 403));
-  }
-  std::string id(req.Param("id")), code = person->code;
-  auto shared = std::make_shared<net::Responder>(std::move(respond));
-  WithDocument(id, code, [this, shared, c, person = *person, id, code](Result<portal::Document> doc) {
-    if (!doc.ok()) return ShowOneDocument(c, person, id, riik::Json(), "", "", 404, std::move(*shared));
-    exchange_->SendAsync("POST", portal::kValidationService, "", doc->container, kAsicMediaType, OwnRequest(code),
-                         [this, shared, c, person, id](Result<registry::ExchangeAnswer> checked) {
+  WithFormDocument(std::move(req), std::move(respond),
+                   [this](const portal::PageContext& c, const Person& person, portal::Document doc,
+                          std::shared_ptr<net::Responder> shared) {
+                     exchange_->SendAsync(
+                         "POST", portal::kValidationService, "", std::move(doc.container), kAsicMediaType,
+                         OwnRequest(person.code),
+                         [this, shared, c, person, id = doc.id](Result<registry::ExchangeAnswer> checked) {
                            if (!checked.ok()) {
                              return ShowOneDocument(c, person, id, riik::Json(), "", Tr("sign_unavailable", c.lang),
                                                     502, std::move(*shared));
                            }
                            ShowOneDocument(c, person, id, checked->body, "", "", 200, std::move(*shared));
                          });
-  });
+                   });
 }
 
 void PortalService::DownloadDocument(HttpRequest&& req, net::Responder respond) {
