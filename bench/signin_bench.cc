@@ -25,13 +25,13 @@
 #include <thread>
 #include <vector>
 
-#include "auth/webeid.h"
 #include "bench_util.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "eid/token.h"
+#include "idcard_login.h"
 #include "net/client.h"
 #include "net/http.h"
 
@@ -45,9 +45,10 @@ struct Options {
   long server_pid = 0;
 };
 
-// One sign-in made ready: the browser's cookie, the page's ids and the card's token.
+// One sign-in made ready: the browser's part up to the card's token, and the PKCE verifier.
 struct Prepared {
-  std::string cookie, request, csrf, token, verifier;
+  bench::IdCardLogin login;
+  std::string verifier;
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -76,22 +77,6 @@ double CpuSeconds(long pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-std::string CookieFrom(const net::HttpResponse& r) {
-  for (const auto& [name, value] : r.headers.fields()) {
-    if (name == "Set-Cookie" || name == "set-cookie") {
-      return value.substr(0, value.find(';'));
-    }
-  }
-  return "";
-}
-
-std::string Between(const std::string& s, const std::string& before, const std::string& after) {
-  size_t a = s.find(before);
-  if (a == std::string::npos) return "";
-  a += before.size();
-  return s.substr(a, s.find(after, a) - a);
-}
-
 struct Citizen {
   UniquePtr<EVP_PKEY> key;
   UniquePtr<X509> cert;
@@ -104,37 +89,18 @@ Prepared Prepare(net::HttpClient& http, const Options& o, const std::string& aut
   std::string target = "/authorize?response_type=code&scope=openid&client_id=" + net::PercentEncode(o.client_id) +
                        "&redirect_uri=" + net::PercentEncode(o.redirect_uri) + "&state=bench-state-0001&nonce=n" +
                        "&code_challenge=" + challenge + "&code_challenge_method=S256";
-  auto authorize = Must(http.Get(target), "GET /authorize");
-  std::string location(authorize.headers.Get("Location"));
-  if (authorize.status != 303 || location.find("/login/") == std::string::npos) {
-    Die("/authorize answered " + std::to_string(authorize.status) + " " + authorize.body.substr(0, 200));
-  }
-  p.cookie = CookieFrom(authorize);
-  p.request = location.substr(location.find("/login/") + 7);
-  net::Headers h;
-  h.Add("Cookie", p.cookie);
-  auto page = Must(http.Send("GET", "/login/" + p.request, h), "the sign-in page");
-  p.csrf = Between(page.body, "data-csrf=\"", "\"");
-  h.Add("X-CSRF-Token", p.csrf);
-  auto nonce = Must(http.Send("POST", "/login/" + p.request + "/idcard/challenge", h), "the challenge");
-  std::string n = Must(ParseJson(nonce.body), "the challenge's JSON").value("nonce", "");
-  p.token = Must(auth::MakeWebEidToken(who.key.get(), who.cert.get(), auth_url, n), "the Web eID token");
+  p.login = Must(bench::PrepareIdCardLogin(http, auth_url, target, who.key.get(), who.cert.get()), "the sign-in page");
   return p;
 }
 
 // The timed part of one sign-in; false if any step failed.
 bool Complete(net::HttpClient& http, const Options& o, const std::string& secret, const Prepared& p) {
-  net::Headers h;
-  h.Add("Cookie", p.cookie);
-  h.Add("X-CSRF-Token", p.csrf);
-  h.Add("Content-Type", "application/json");
-  auto login = http.Send("POST", "/login/" + p.request + "/idcard", h, p.token);
-  if (!login.ok() || login->status != 200) {
-    std::fprintf(stderr, "token refused: %s\n", login.ok() ? login->body.c_str() : login.status().message().c_str());
+  auto redirect = bench::PostIdCardToken(http, p.login);
+  if (!redirect.ok()) {
+    std::fprintf(stderr, "%s\n", redirect.status().message().c_str());
     return false;
   }
-  std::string redirect = Between(login->body, "\"redirect\":\"", "\"");
-  std::string code = net::ParseForm(redirect.substr(redirect.find('?') + 1)).value()["code"];
+  std::string code = net::ParseForm(redirect->substr(redirect->find('?') + 1)).value()["code"];
   net::Headers t;
   t.Add("Content-Type", "application/x-www-form-urlencoded");
   t.Add("Authorization", "Basic " + Base64Encode(net::PercentEncode(o.client_id) + ":" + net::PercentEncode(secret)));

@@ -421,6 +421,11 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     ASSIGN_OR_RETURN(node::RoleConfig ss,
                      MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central}, kSignSubsystem,
                                   ports.sign, sign_dir + "/tls.pem", {"validate", "validations", "signing"}, clients));
+    // Its clients include the citizen portal, which asks seven services for every person
+    // who opens "My data": room for a hundred people at once (docs/portal.md).
+    ss.settings["client_max_in_flight"] = "1024";
+    ss.settings["client_rate_per_s"] = "20000";
+    ss.settings["client_burst"] = "4000";
     server_roles[kSignSubsystem] = role_name;
     roles.push_back(std::move(ss));
   }
