@@ -44,9 +44,17 @@ class ClientPool {
   // The same from an event loop's thread (CurrentEventLoop()), without blocking it: its
   // clients belong to that loop (and are kept with it, not in the pool, so they go with
   // the loop whatever outlives what), and `done` runs there with the outcome. Called off
-  // a loop, `done` gets FailedPrecondition at once.
+  // a loop, `done` gets FailedPrecondition at once. At most kMaxConnectionsPerLoop
+  // requests per peer and URL are out at once from one loop (a server caps connections
+  // per address: a fan-out must queue, not open a connection per request); the rest wait
+  // in order, at most kMaxWaitingPerLoop (beyond: ResourceExhausted at once).
   void SendAsync(const std::string& base_url, std::string_view method, std::string_view target, const Headers& headers,
                  std::string body, const std::string& peer, HttpClient::Done done);
+  static constexpr size_t kMaxConnectionsPerLoop = 32;
+  static constexpr size_t kMaxWaitingPerLoop = 4096;
+
+  // What the asynchronous side needs after the pool itself may have gone (internal).
+  struct Async;
 
  private:
   struct Pooled {
@@ -62,6 +70,7 @@ class ClientPool {
   std::chrono::seconds max_age_;
   PeerCheck peer_check_;
   uint64_t id_;  // tells this pool's clients apart among a loop's
+  std::shared_ptr<const Async> async_;
   std::mutex mu_;
   std::map<std::string, std::vector<Pooled>> idle_;
 };
