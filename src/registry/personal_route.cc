@@ -16,20 +16,25 @@ void AddPersonalRoute(net::Router& router, RegistryContext& context, const std::
     auto inquiry = CheckPersonalDataCall(req);
     if (!inquiry.ok()) return respond(RefusedInquiry(inquiry.status()));
     auto call = std::make_shared<net::HttpRequest>(std::move(req));
-    AnswerOnWorker(context, std::move(respond), [&context, service, fields, answer, call, who = std::move(*inquiry)] {
+    auto held = std::make_shared<net::Responder>(std::move(respond));
+    // The answer is made on a worker; the worker does not wait for the record to be
+    // sealed (a batch's fsync): the answer goes out from the sealer once it is durable.
+    auto work = [&context, service, fields, answer, call, held, who = std::move(*inquiry)] {
       net::HttpResponse resp = answer(context, who, *call);
-      if (resp.status != 200 || context.tracker == nullptr) return resp;
+      if (resp.status != 200 || context.tracker == nullptr) return (*held)(std::move(resp));
       tracker::AccessRecord access{
           who.person, context.tracker->registry(), service, fields, who.client, who.user_id, who.issue, who.xroad_id,
           NowMicros()};
-      Status recorded = context.tracker->Record(access);
-      if (!recorded.ok()) {
-        return net::JsonError(
+      auto given = std::make_shared<net::HttpResponse>(std::move(resp));
+      context.tracker->RecordAsync(access, [held, given](Status recorded) {
+        if (recorded.ok()) return (*held)(std::move(*given));
+        (*held)(net::JsonError(
             503, "unavailable",
-            "the data is withheld: this access could not be recorded in the data tracker: " + recorded.message());
-      }
-      return resp;
-    });
+            "the data is withheld: this access could not be recorded in the data tracker: " + recorded.message()));
+      });
+    };
+    if (context.workers == nullptr) return work();
+    context.workers->Submit(std::move(work));
   });
 }
 

@@ -17,12 +17,17 @@ Result<std::unique_ptr<Tracker>> Tracker::Open(store::Store& store, const std::s
 }
 
 Status Tracker::Record(const AccessRecord& record) {
-  ASSIGN_OR_RETURN(std::string leaf, AccessLeaf(record));
   std::promise<Status> done;
   auto future = done.get_future();
-  log_->Append(record.person, std::move(leaf),
-               [&done](Result<transparency::Receipt> receipt) { done.set_value(receipt.status()); });
+  RecordAsync(record, [&done](Status recorded) { done.set_value(std::move(recorded)); });
   return future.get();
+}
+
+void Tracker::RecordAsync(const AccessRecord& record, std::function<void(Status)> done) {
+  auto leaf = AccessLeaf(record);
+  if (!leaf.ok()) return done(leaf.status());
+  log_->Append(record.person, std::move(*leaf),
+               [done = std::move(done)](Result<transparency::Receipt> receipt) { done(receipt.status()); });
 }
 
 Result<Json> Tracker::Listing(const std::string& person, int64_t since_size) {

@@ -31,6 +31,10 @@ class Tracker {
 
   // Records the access durably under a signed head before returning.
   Status Record(const AccessRecord& record);
+  // The same without waiting: `done` runs once, on the log's sealing thread, when the
+  // record is durable under a signed head (OK) or could not be made so. The caller's
+  // thread is free meanwhile (a registry's worker serves the next call).
+  void RecordAsync(const AccessRecord& record, std::function<void(Status)> done);
 
   // The person's listing (docs/formats/tracker.md): every access recorded and sealed so
   // far, each with its proofs; the latest signed head; a consistency proof from
