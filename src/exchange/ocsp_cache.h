@@ -55,6 +55,10 @@ class OcspCache {
   // Asks the responder for every renewal queued, one by one (with `background` false;
   // with it true the cache's own thread does this). Each ask takes at most the timeout.
   void RenewQueued();
+  // Only the next queued renewal (a node's housekeeping renews one per tick, so that a
+  // responder that is down delays its other tasks by one timeout at most); false when
+  // none was queued.
+  bool RenewOne();
 
   // Renewals queued or under way (for tests and /metrics).
   size_t renewals_pending() const;
@@ -78,8 +82,6 @@ class OcspCache {
   };
   Result<Answer> Ask(X509* cert, X509* issuer, const std::string& responder_url);
   void QueueRenewalLocked(const std::string& key, X509* cert, X509* issuer, const std::string& responder_url);
-  // Renews the next queued answer; false when the queue was empty.
-  bool RenewOne();
 
   OcspCacheOptions options_;
   mutable std::mutex mu_;

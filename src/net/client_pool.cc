@@ -91,8 +91,11 @@ asio::execution_context::id LoopClients::id;
 
 std::atomic<uint64_t> next_pool_id{1};
 
+void Drain(std::shared_ptr<const ClientPool::Async> async, EventLoop* loop, LoopClients& clients,
+           const std::string& key);
+
 // Sends `w` on an idle client of `key` (or a new one); when it is answered, the client
-// goes back idle and the next waiting request, if any, is sent before `done` runs.
+// goes back idle and waiting requests are sent (Drain) before `done` runs.
 void Start(std::shared_ptr<const ClientPool::Async> async, EventLoop* loop, LoopClients& clients,
            const std::string& key, Waiting w) {
   LoopClients::Peer& peer = clients.peers[key];
@@ -122,13 +125,21 @@ void Start(std::shared_ptr<const ClientPool::Async> async, EventLoop* loop, Loop
         LoopClients::Peer& p = clients.peers[key];
         --p.busy;
         if (response.ok() && p.idle.size() < async->max_idle) p.idle.push_back(std::move(*shared));
-        if (!p.waiting.empty()) {
-          Waiting next = std::move(p.waiting.front());
-          p.waiting.pop_front();
-          Start(async, loop, clients, key, std::move(next));
-        }
+        Drain(async, loop, clients, key);
         done(std::move(response));
       });
+}
+
+// Starts waiting requests, in order, while there is room (a request whose client cannot
+// be made is answered at once and frees its turn for the next).
+void Drain(std::shared_ptr<const ClientPool::Async> async, EventLoop* loop, LoopClients& clients,
+           const std::string& key) {
+  LoopClients::Peer& p = clients.peers[key];
+  while (!p.waiting.empty() && p.busy < ClientPool::kMaxConnectionsPerLoop) {
+    Waiting next = std::move(p.waiting.front());
+    p.waiting.pop_front();
+    Start(async, loop, clients, key, std::move(next));
+  }
 }
 
 }  // namespace
@@ -149,7 +160,8 @@ void ClientPool::SendAsync(const std::string& base_url, std::string_view method,
   const std::string key = std::to_string(id_) + " " + peer + " " + base_url;  // a peer id has no space
   Waiting w{base_url, std::string(method), std::string(target), std::move(body), peer, headers, std::move(done)};
   LoopClients::Peer& p = clients.peers[key];
-  if (p.busy < kMaxConnectionsPerLoop) return Start(async_, loop, clients, key, std::move(w));
+  // In order: while others wait, a new request waits behind them.
+  if (p.waiting.empty() && p.busy < kMaxConnectionsPerLoop) return Start(async_, loop, clients, key, std::move(w));
   if (p.waiting.size() >= kMaxWaitingPerLoop) {
     return w.done(ResourceExhausted("over " + std::to_string(kMaxWaitingPerLoop) + " requests wait for " + base_url));
   }

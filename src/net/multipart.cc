@@ -24,8 +24,10 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// The parameters after the first ';' of a header value: name -> value (a quoted string
-// unquoted, with backslash escapes). InvalidArgument for an unterminated quote.
+// The parameters after the first ';' of a header value: name -> value. A quoted value is
+// taken as browsers write it for form-data (HTML's form encoding): a backslash is an
+// ordinary character, and only '"', CR and LF come percent-encoded (%22, %0D, %0A), which
+// are decoded. InvalidArgument for an unterminated quote.
 Result<std::vector<std::pair<std::string, std::string>>> Parameters(std::string_view value) {
   std::vector<std::pair<std::string, std::string>> out;
   size_t semi = value.find(';');
@@ -42,8 +44,13 @@ Result<std::vector<std::pair<std::string, std::string>>> Parameters(std::string_
     if (!rest.empty() && rest.front() == '"') {
       size_t i = 1;
       for (; i < rest.size() && rest[i] != '"'; ++i) {
-        if (rest[i] == '\\' && i + 1 < rest.size()) ++i;
-        v.push_back(rest[i]);
+        std::string_view at = rest.substr(i, 3);
+        if (at == "%22" || at == "%0D" || at == "%0A" || at == "%0d" || at == "%0a") {
+          v.push_back(at[2] == '2' ? '"' : (at[2] == 'D' || at[2] == 'd') ? '\r' : '\n');
+          i += 2;
+        } else {
+          v.push_back(rest[i]);
+        }
       }
       if (i >= rest.size()) return InvalidArgument("a quoted parameter of " + name + " is not closed");
       rest = rest.substr(i + 1);

@@ -111,6 +111,8 @@ std::string DocumentBody(const DocumentPage& page, Lang lang) {
   if (!d.cosigners.empty()) {
     std::string rows;
     for (const Cosigner& c : d.cosigners) {
+      // The owner sees whom they asked; a co-signer sees only themself.
+      if (d.owner != page.viewer && c.person != page.viewer) continue;
       rows += fmt::format("<li data-person=\"{}\" data-signed=\"{}\">{}: {}</li>", HtmlEscape(c.person),
                           c.signed_us ? "yes" : "no", HtmlEscape(c.person),
                           HtmlEscape(Tr(c.signed_us ? "cosigner_signed" : "cosigner_waiting", lang)));
@@ -119,7 +121,7 @@ std::string DocumentBody(const DocumentPage& page, Lang lang) {
   }
   std::string base = "/documents/" + d.id;
   if (page.signing != nullptr) {
-    out += SigningSection(*page.signing, base + "/signing", base, "sign_doc_help", lang);
+    out += SigningSection(*page.signing, base + "/signing", base, "sign_doc_help", page.csrf, lang);
   } else if (const Cosigner* c = CosignerOf(d, page.viewer); c == nullptr || c->signed_us == 0) {
     out += fmt::format(
         "<form method=\"post\" action=\"{}/sign\">{}<p class=\"hint\">{}</p><p><button type=\"submit\" "

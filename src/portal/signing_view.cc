@@ -19,14 +19,14 @@ std::string SigningText(const SigningView& s, std::string_view lang) {
 }  // namespace
 
 std::string SigningSection(const SigningView& view, std::string_view poll_url, std::string_view back_url,
-                           std::string_view help, std::string_view lang) {
+                           std::string_view help, std::string_view csrf, std::string_view lang) {
   std::string code = view.verification_code.empty() ? "…" : view.verification_code;
   return fmt::format(
-      "<section id=\"signing\" aria-labelledby=\"signing-heading\" data-poll=\"{}\">\n"
+      "<section id=\"signing\" aria-labelledby=\"signing-heading\" data-poll=\"{}\" data-csrf=\"{}\">\n"
       "<h2 id=\"signing-heading\">{}</h2>\n<p>{}</p>\n<p>{}: <strong class=\"code\" "
       "id=\"verification-code\">{}</strong></p>\n<p id=\"signing-state\" aria-live=\"polite\">{}</p>\n"
       "<p><a href=\"{}\">{}</a></p>\n</section>\n",
-      HtmlEscape(poll_url), HtmlEscape(Tr("signing_title", lang)), HtmlEscape(Tr(help, lang)),
+      HtmlEscape(poll_url), HtmlEscape(csrf), HtmlEscape(Tr("signing_title", lang)), HtmlEscape(Tr(help, lang)),
       HtmlEscape(Tr("verification_code", lang)), HtmlEscape(code), HtmlEscape(SigningText(view, lang)),
       HtmlEscape(back_url), HtmlEscape(Tr("check_again", lang)));
 }

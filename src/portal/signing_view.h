@@ -23,9 +23,10 @@ struct SigningView {
 };
 
 // The section that follows the signing (portal.js polls `poll_url`).
-// `help`: the phrase key of what the person is told they sign.
+// `help`: the phrase key of what the person is told they sign. The poll is a POST with
+// the session's form token in X-CSRF-Token (`csrf`): it may finish the signing.
 std::string SigningSection(const SigningView& view, std::string_view poll_url, std::string_view back_url,
-                           std::string_view help, std::string_view lang);
+                           std::string_view help, std::string_view csrf, std::string_view lang);
 
 // {"state", "verification_code", "text", "done"}: what the poll answers.
 Json SigningJson(const SigningView& view, std::string_view lang);

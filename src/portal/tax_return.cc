@@ -110,7 +110,7 @@ std::string TaxReturnBody(const Json& doc, const SigningView* signing, std::stri
                      HtmlEscape(Tr("status", lang)), HtmlEscape(status), HtmlEscape(Tr("status_" + status, lang)));
   out += Lines(doc, lang) + Totals(doc, lang);
   if (status != "draft") return out + Evidence(doc, lang);
-  if (signing != nullptr) return out + SigningSection(*signing, "/tax/signing", "/tax", "sign_help", lang);
+  if (signing != nullptr) return out + SigningSection(*signing, "/tax/signing", "/tax", "sign_help", csrf, lang);
   return out + fmt::format(
                    "<form method=\"post\" action=\"/tax/sign\">{}<p class=\"hint\">{}</p>"
                    "<p><button type=\"submit\" id=\"sign-return\">{}</button></p></form>\n",

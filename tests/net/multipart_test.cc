@@ -14,7 +14,7 @@ TEST(Multipart, AFormWithAFileAsChromiumSendsIt) {
       "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n"
       "tok\r\n"
       "------WebKitFormBoundaryX3d\r\n"
-      "Content-Disposition: form-data; name=\"file\"; filename=\"C:\\\\Users\\\\me\\\\leping.txt\"\r\n"
+      "Content-Disposition: form-data; name=\"file\"; filename=\"C:\\Users\\me\\leping.txt\"\r\n"
       "Content-Type: text/plain\r\n\r\n"
       "line one\r\n--not the boundary\r\nline three\r\n"
       "------WebKitFormBoundaryX3d--\r\n";
@@ -28,6 +28,20 @@ TEST(Multipart, AFormWithAFileAsChromiumSendsIt) {
   EXPECT_EQ((*parts)[1].filename, "leping.txt") << "only the last path segment";
   EXPECT_EQ((*parts)[1].content_type, "text/plain");
   EXPECT_EQ((*parts)[1].content, "line one\r\n--not the boundary\r\nline three");
+}
+
+TEST(Multipart, QuotedNamesAsBrowsersEncodeThem) {
+  // HTML's form encoding: '"' as %22, a backslash as it is (a name may end in one).
+  std::string body =
+      "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"say %22hi%22.txt\"\r\n\r\nx\r\n"
+      "--b\r\nContent-Disposition: form-data; name=\"g\"; filename=\"dir\\\"\r\n\r\ny\r\n--b--";
+  auto parts = ParseMultipart("multipart/form-data; boundary=b", body);
+  ASSERT_TRUE(parts.ok()) << parts.status().ToString();
+  EXPECT_EQ((*parts)[0].filename, "say \"hi\".txt");
+  EXPECT_EQ((*parts)[1].filename, "") << "a name that is only a path ending in a backslash has no file name";
+  auto crlf = ParseMultipart("multipart/form-data; boundary=b",
+                             "--b\r\nContent-Disposition: form-data; name=f; filename=\"a%0Ab\"\r\n\r\nv\r\n--b--");
+  EXPECT_FALSE(crlf.ok()) << "a line break in a file name";
 }
 
 TEST(Multipart, BinaryContentAndAQuotedBoundary) {

@@ -107,7 +107,10 @@ TEST(DocumentPages, WhatThePersonSeesAndMayDo) {
   EXPECT_NE(owner.find("data-person=\"49403136526\" data-signed=\"no\""), std::string::npos);
 
   d.cosigners[0].signed_us = 2;
+  d.cosigners.push_back({kTonu, 3, 0});
   std::string cosigner = DocumentBody({d, kMari, nullptr, Json(), "", "", "tok"}, "en");
+  EXPECT_NE(cosigner.find("data-person=\"49403136526\" data-signed=\"yes\""), std::string::npos);
+  EXPECT_EQ(cosigner.find(kTonu), std::string::npos) << "a co-signer sees who else was asked";
   EXPECT_EQ(cosigner.find("id=\"ask-cosigner\""), std::string::npos) << "only the owner asks others";
   EXPECT_EQ(cosigner.find("id=\"sign-document\""), std::string::npos) << "she has signed already";
 

@@ -170,10 +170,9 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   ASSIGN_OR_RETURN(int64_t freshness, role.Number("ocsp_freshness_s", 60, 1, 86400));
   o.peer_connection_max_age = std::chrono::seconds(freshness);
   ASSIGN_OR_RETURN(std::string root_pem, ReadFile(trust_root));
-  // Half-stale answers are renewed by the node's housekeeping: no thread per server.
+  // Half-stale answers are renewed by the node's housekeeping (below): no thread per server.
   ocsp_ = std::make_unique<exchange::OcspCache>(exchange::OcspCacheOptions{
       .trust_root_pem = root_pem, .freshness = std::chrono::seconds(freshness), .background = false});
-  node.Housekeeping([ocsp = ocsp_.get()] { ocsp->RenewQueued(); });
 
   exchange::ConfClientOptions conf;
   ASSIGN_OR_RETURN(conf.central_url, role.Required("central_url", "the central authority's URL"));
@@ -233,6 +232,8 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
                                                                        .burst = static_cast<double>(burst),
                                                                        .max_in_flight = static_cast<int>(in_flight)});
 
+  // Half-stale OCSP answers, one per tick; registered last, once nothing above can fail.
+  node.Housekeeping([ocsp = ocsp_.get()] { ocsp->RenewOne(); });
   return StartProviderListener(node, role, trust_root);
 }
 

@@ -14,8 +14,16 @@
 //   GET  /address              the current address, the change form, who knows of it
 //   POST /address              change the address (CSRF token)
 //   GET  /address/status       JSON: which subscribers know the current address
+//   GET  /tax, POST /tax/sign  the pre-filled return; sign it in the app (CSRF token)
+//   POST /tax/signing          the signing's state (X-CSRF-Token): once signed, submits it
+//   GET  /tracker, /tracker/{registry}.json   who used my data; a registry's listing
+//   GET  /documents, POST /documents           the documents; upload (multipart, CSRF)
+//   GET  /documents/{id}, POST …/sign, …/cosigners, …/verify, POST …/signing (X-CSRF-Token),
+//        GET …/container       one document: sign, ask a co-signer, check, poll, download
+//   GET  /companies            the person's companies; acting for one
 //   GET  /static/{name}        the portal's script, style sheet and icon (compiled in)
-// Settings: those of browser_service.h (exchange_url is required).
+// Settings: those of browser_service.h (exchange_url and trust_root are required). Its
+// store "portal" holds the documents (portal/document_store.h).
 #pragma once
 
 #include <memory>

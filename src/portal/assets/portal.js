@@ -14,12 +14,16 @@ function localTimes() {
 }
 
 // Asks `url` for JSON every second until `show` says it is done or `limit_ms` is up; a
-// failed request is tried again the next second.
-function poll(url, show, limit_ms, first_ms) {
+// failed request is tried again the next second. With `csrf`, a POST carrying the
+// session's form token (the request may change something).
+function poll(url, show, limit_ms, first_ms, csrf) {
   const started = Date.now();
+  const init = csrf
+    ? { method: "POST", headers: { "X-CSRF-Token": csrf }, credentials: "same-origin", cache: "no-store" }
+    : { credentials: "same-origin", cache: "no-store" };
   async function ask() {
     try {
-      const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      const response = await fetch(url, init);
       if (response.ok && show(await response.json())) return;
     } catch (e) {
       // The next second tries again.
@@ -59,7 +63,7 @@ function followSigning() {
       return true;
     }
     return s.done;
-  }, 600000, 300);
+  }, 600000, 300, section.dataset.csrf);
 }
 
 // --- Who used my data: each record's proof checked here, in the browser ---

@@ -106,7 +106,12 @@ HttpResponse PortalService::Home(const HttpRequest& req) {
   std::optional<Person> person = SignedIn(req);
   portal::PageContext c = Context(req, "/", person ? &*person : nullptr);
   if (!person) {
+    // An OAuth error code (access_denied, user_cancel, …) as the sign-in service sent it;
+    // anything else is not shown (a link must not put its own words in the state's page).
     std::string error = req.QueryParam("error");
+    if (error.size() > 40 || error.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+      error = "unknown";
+    }
     std::string note =
         error.empty() ? "" : portal::ErrorBox(fmt::format(fmt::runtime(Tr("signin_failed", c.lang)), error));
     return Page(c, Tr("home_title", c.lang),
@@ -192,7 +197,7 @@ Result<std::shared_ptr<RoleService>> AddPortalRoutes(Node&, const RoleConfig&, n
   router.AddAsync("GET", "/address/status", Bind(weak, &PortalService::AddressStatus));
   router.AddAsync("GET", "/tax", Bind(weak, &PortalService::TaxReturn));
   router.AddAsync("POST", "/tax/sign", Bind(weak, &PortalService::SignTaxReturn), "application/x-www-form-urlencoded");
-  router.AddAsync("GET", "/tax/signing", Bind(weak, &PortalService::TaxSigningStatus));
+  router.AddAsync("POST", "/tax/signing", Bind(weak, &PortalService::TaxSigningStatus));
   router.AddAsync("GET", "/tracker", Bind(weak, &PortalService::Trackers));
   router.AddAsync("GET", "/companies", Bind(weak, &PortalService::Companies));
   router.AddAsync("GET", "/documents", Bind(weak, &PortalService::Documents));
@@ -200,7 +205,7 @@ Result<std::shared_ptr<RoleService>> AddPortalRoutes(Node&, const RoleConfig&, n
   router.AddAsync("GET", "/documents/{id}", Bind(weak, &PortalService::ShowDocument));
   router.AddAsync("POST", "/documents/{id}/sign", Bind(weak, &PortalService::SignDocument),
                   "application/x-www-form-urlencoded");
-  router.AddAsync("GET", "/documents/{id}/signing", Bind(weak, &PortalService::DocumentSigningStatus));
+  router.AddAsync("POST", "/documents/{id}/signing", Bind(weak, &PortalService::DocumentSigningStatus));
   router.AddAsync("POST", "/documents/{id}/cosigners", Bind(weak, &PortalService::AskCosigner),
                   "application/x-www-form-urlencoded");
   router.AddAsync("POST", "/documents/{id}/verify", Bind(weak, &PortalService::VerifyDocument),

@@ -99,7 +99,12 @@ class PortalService : public BrowserService {
     std::chrono::steady_clock::time_point started;
   };
   std::optional<Signing> FindSigning(const std::string& code, const std::string& subject);
-  void SetSigning(const std::string& code, const std::string& subject, std::optional<Signing> signing);
+  // False when too many signings are held (the new one is not kept).
+  bool SetSigning(const std::string& code, const std::string& subject, std::optional<Signing> signing);
+  // Applies `change` (which says whether it changed anything) to the signing of
+  // `session`, under the lock; false if there is no such signing any more.
+  bool UpdateSigning(const std::string& code, const std::string& subject, const std::string& session,
+                     const std::function<bool(Signing&)>& change);
   // Asks the signatures service that the person sign `container` in their app; `done`
   // gets OK once the signing is under way.
   void StartSigning(const std::string& code, const std::string& subject, std::string container,

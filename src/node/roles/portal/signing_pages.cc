@@ -45,14 +45,24 @@ std::optional<PortalService::Signing> PortalService::FindSigning(const std::stri
   return it->second;
 }
 
-void PortalService::SetSigning(const std::string& code, const std::string& subject, std::optional<Signing> signing) {
+bool PortalService::SetSigning(const std::string& code, const std::string& subject, std::optional<Signing> signing) {
   std::lock_guard lock(mu_);
   std::string key = SigningKey(code, subject);
   if (!signing) {
     signings_.erase(key);
-  } else if (signings_.size() < kMaxSignings || signings_.contains(key)) {
-    signings_[key] = std::move(*signing);
+    return true;
   }
+  if (signings_.size() >= kMaxSignings && !signings_.contains(key)) return false;
+  signings_[key] = std::move(*signing);
+  return true;
+}
+
+bool PortalService::UpdateSigning(const std::string& code, const std::string& subject, const std::string& session,
+                                  const std::function<bool(Signing&)>& change) {
+  std::lock_guard lock(mu_);
+  auto it = signings_.find(SigningKey(code, subject));
+  if (it == signings_.end() || it->second.session != session) return false;  // gone, or a newer signing
+  return change(it->second);
 }
 
 void PortalService::StartSigning(const std::string& code, const std::string& subject, std::string container,
@@ -69,49 +79,75 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                          signing.session = session;
                          signing.shown = {StringOr(started->body, "state"), "", ""};
                          signing.started = std::chrono::steady_clock::now();
-                         SetSigning(code, subject, std::move(signing));
+                         if (!SetSigning(code, subject, std::move(signing))) {
+                           return done(ResourceExhausted("too many signings are under way"));
+                         }
                          done(OkStatus());
                        });
 }
+
+namespace {
+
+bool Finished(const std::string& state) { return state == "submitted" || state == "saved" || state == "refused"; }
+
+}  // namespace
 
 void PortalService::PollSigning(const std::string& code, const std::string& subject, const std::string& lang,
                                 const std::string& finishing_state, net::Responder respond, Finish finish) {
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   std::optional<Signing> signing = FindSigning(code, subject);
   if (!signing) return (*shared)(JsonAnswer(portal::SigningJson({"none", "", ""}, lang)));
-  const std::string& state = signing->shown.state;
-  if (state == finishing_state || state == "submitted" || state == "saved" || state == "refused") {
+  if (signing->shown.state == finishing_state || Finished(signing->shown.state)) {
     return (*shared)(JsonAnswer(portal::SigningJson(signing->shown, lang)));
   }
-  exchange_->GetAsync(
-      portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
-      [this, shared, lang, code, subject, finishing_state, finish,
-       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
-        if (!polled.ok()) return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));  // asked again next time
-        s.shown.state = StringOr(polled->body, "state", s.shown.state);
-        s.shown.verification_code = StringOr(polled->body, "verification_code", s.shown.verification_code);
-        s.shown.message = StringOr(polled->body, "message");
-        if (s.shown.state != "signed") {
-          SetSigning(code, subject, s);
-          return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));
-        }
-        s.shown.state = finishing_state;  // one poll finishes; the others see this
-        SetSigning(code, subject, s);
-        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
-          Signing last = s;
-          last.shown.state = std::move(ended);
-          last.shown.message = std::move(message);
-          SetSigning(code, subject, last);
-          (*shared)(JsonAnswer(portal::SigningJson(last.shown, lang)));
-        };
-        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "", "",
-                             OwnRequest(code), [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
-                               if (!container.ok() || container->bytes.empty()) {
-                                 return end("refused", Tr("sign_unavailable", lang));
-                               }
-                               finish(s, std::move(container->bytes), end);
-                             });
-      });
+  exchange_->GetAsync(portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
+                      [this, shared, lang, code, subject, finishing_state, finish,
+                       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
+                        if (!polled.ok())
+                          return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));  // asked again next time
+                        portal::SigningView seen{StringOr(polled->body, "state", s.shown.state),
+                                                 StringOr(polled->body, "verification_code", s.shown.verification_code),
+                                                 StringOr(polled->body, "message")};
+                        // Compare and set: only the poll that moves the signing on from where it stood
+                        // (the same session, not finishing or finished) writes; the others answer with
+                        // what is stored. So a signed container is taken and finished exactly once.
+                        bool finishing = false;
+                        portal::SigningView now;
+                        UpdateSigning(code, subject, s.session, [&](Signing& stored) {
+                          if (stored.shown.state == finishing_state || Finished(stored.shown.state)) {
+                            now = stored.shown;
+                            return false;
+                          }
+                          stored.shown = seen;
+                          if (seen.state == "signed") {
+                            stored.shown.state = finishing_state;
+                            finishing = true;
+                          }
+                          now = stored.shown;
+                          return true;
+                        });
+                        if (!finishing)
+                          return (*shared)(JsonAnswer(portal::SigningJson(now.state.empty() ? seen : now, lang)));
+                        s.shown = now;
+                        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
+                          portal::SigningView last = s.shown;
+                          last.state = std::move(ended);
+                          last.message = std::move(message);
+                          UpdateSigning(code, subject, s.session, [&](Signing& stored) {
+                            stored.shown = last;
+                            return true;
+                          });
+                          (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+                        };
+                        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "",
+                                             "", OwnRequest(code),
+                                             [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
+                                               if (!container.ok() || container->bytes.empty()) {
+                                                 return end("refused", Tr("sign_unavailable", lang));
+                                               }
+                                               finish(s, std::move(container->bytes), end);
+                                             });
+                      });
 }
 
 // --- Tax return ---
@@ -142,8 +178,13 @@ void PortalService::TaxReturn(HttpRequest&& req, net::Responder respond) {
       return (*shared)(Page(c, title, portal::ErrorBox(Tr("tax_unavailable", c.lang)), 502));
     }
     std::optional<Signing> signing = FindSigning(code, "tax");
-    const portal::SigningView* shown = signing && signing->year == year ? &signing->shown : nullptr;
-    (*shared)(Page(c, title, portal::TaxReturnBody(doc->body, shown, c.csrf, c.lang)));
+    const portal::SigningView* shown =
+        signing && signing->year == year && !Finished(signing->shown.state) ? &signing->shown : nullptr;
+    std::string note =
+        signing && signing->shown.state == "refused"
+            ? portal::ErrorBox(fmt::format(fmt::runtime(Tr("signing_refused", c.lang)), signing->shown.message))
+            : "";
+    (*shared)(Page(c, title, note + portal::TaxReturnBody(doc->body, shown, c.csrf, c.lang)));
   });
 }
 
@@ -180,6 +221,9 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
 void PortalService::TaxSigningStatus(HttpRequest&& req, net::Responder respond) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
+  if (req.headers.Get("X-CSRF-Token") != person->session.csrf) {
+    return respond(net::JsonError(403, "csrf", "the poll is not from this session's page"));
+  }
   std::string code = person->code, lang = Lang(req);
   // Signed: the container goes to the tax board, which takes it only through the
   // validation service.
@@ -273,7 +317,7 @@ void PortalService::ShowOneDocument(const portal::PageContext& c, const Person& 
           return (*shared)(Page(c, Tr("nav_documents", c.lang), portal::ErrorBox(Tr("document_missing", c.lang)), 404));
         }
         std::optional<Signing> signing = FindSigning(person.code, "doc:" + id);
-        bool signing_this = signing && signing->shown.state != "saved" && signing->shown.state != "refused";
+        bool signing_this = signing && !Finished(signing->shown.state);
         portal::DocumentPage page{*doc,  person.code, signing_this ? &signing->shown : nullptr, validation, note,
                                   error, c.csrf};
         if (signing && signing->shown.state == "refused" && page.error.empty()) {
@@ -326,6 +370,9 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
 void PortalService::DocumentSigningStatus(HttpRequest&& req, net::Responder respond) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
+  if (req.headers.Get("X-CSRF-Token") != person->session.csrf) {
+    return respond(net::JsonError(403, "csrf", "the poll is not from this session's page"));
+  }
   std::string id(req.Param("id")), code = person->code, lang = Lang(req);
   // Signed: the new container takes the place of the one that was signed, unless the
   // document changed meanwhile.
