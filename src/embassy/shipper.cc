@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -57,6 +58,24 @@ Json ShippingStatus::ToJson() const {
           {"lag_seconds", lag_seconds},
           {"embassies", list}};
 }
+
+namespace {
+
+// Snapshots taken at once in this process, by every shipper (each on a thread of its
+// own, with the digest's hashers): one at a time, so that a node under load, where many
+// stores pass their snapshot threshold together, does not start a thread for each. The
+// others wait their turn; their journal ships meanwhile.
+constexpr int kMaxSnapshotsAtOnce = 1;
+std::atomic<int> snapshots_running{0};
+
+bool TakeSnapshotTurn() {
+  for (int running = snapshots_running.load(); running < kMaxSnapshotsAtOnce;) {
+    if (snapshots_running.compare_exchange_weak(running, running + 1)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 struct Shipper::State {
   store::Store* store = nullptr;
@@ -263,7 +282,7 @@ struct Shipper::State {
       std::lock_guard lock(mu);
       Target& t = targets[i];
       if (!t.snapshotting && t.pending_manifest.empty() && t.bytes_since_snapshot >= options.snapshot_every_bytes &&
-          options.env->MonotonicMicros() >= t.next_snapshot_try_us && !stopping) {
+          options.env->MonotonicMicros() >= t.next_snapshot_try_us && !stopping && TakeSnapshotTurn()) {
         t.snapshotting = true;
         t.bytes_since_snapshot = 0;
         if (t.snapshotter.joinable()) t.snapshotter.join();  // the last one, finished
@@ -316,6 +335,7 @@ struct Shipper::State {
                      ? TakeSnapshot(SnapshotPath(), node, dir, options.data_key, options.signing_key.get(), send_chunk)
                      : Result<TakenSnapshot>(client.status());
     if (!taken.ok()) Fail(i, "taking a snapshot: " + taken.status().message());
+    --snapshots_running;  // the next shipper's turn
     std::lock_guard lock(mu);
     Target& t = targets[i];
     t.snapshotting = false;

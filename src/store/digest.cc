@@ -203,24 +203,33 @@ Result<StateDigest> Store::Digest() {
     std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
     Sha256Hasher total;
     AppendLengthPrefixed(total, kDigestDomain);
-    // Each table is hashed on its own thread while the next one is read.
-    std::vector<std::unique_ptr<TableHasher>> hashers;
-    for (const TableSchema* s : tables) {
-      ASSIGN_OR_RETURN(std::string schema_text, CanonicalJson(SchemaToJson(*s)));
-      auto& hasher = *hashers.emplace_back(std::make_unique<TableHasher>(*s, std::move(schema_text)));
+    // Each table is hashed on a thread of its own while the next one is read; at most
+    // kHashersAtOnce are alive (a store may have dozens of tables, and a node digests
+    // while it serves): the oldest is finished before another starts.
+    constexpr size_t kHashersAtOnce = 2;
+    std::vector<std::unique_ptr<TableHasher>> hashers(tables.size());
+    size_t finished = 0;
+    auto finish_next = [&] {
+      auto [table_digest, rows] = hashers[finished]->Finish();
+      hashers[finished].reset();
+      AppendLengthPrefixed(total, tables[finished]->name);
+      total.Update(table_digest);
+      out.tables++;
+      out.rows += rows;
+      ++finished;
+    };
+    for (size_t i = 0; i < tables.size(); ++i) {
+      if (i - finished >= kHashersAtOnce) finish_next();
+      ASSIGN_OR_RETURN(std::string schema_text, CanonicalJson(SchemaToJson(*tables[i])));
+      hashers[i] = std::make_unique<TableHasher>(*tables[i], std::move(schema_text));
+      TableHasher& hasher = *hashers[i];
       RETURN_IF_ERROR(backend_->QueryEach(hasher.Sql(), {}, [&](std::span<Value> row) {
         hasher.AddRow(row);
         return OkStatus();
       }));
       hasher.Close();
     }
-    for (size_t i = 0; i < tables.size(); ++i) {
-      auto [table_digest, rows] = hashers[i]->Finish();
-      AppendLengthPrefixed(total, tables[i]->name);
-      total.Update(table_digest);
-      out.tables++;
-      out.rows += rows;
-    }
+    while (finished < tables.size()) finish_next();
     out.digest = DigestBytes(total.Finish());
     return out;
   };
