@@ -16,17 +16,8 @@ ROUNDS=${2:-3}
 SIGNINS=${3:-2000}
 THREADS=${4:-8}
 RIIK="$BUILD/riik"
-WORK=$(mktemp -d /tmp/riik-signinbench-XXXXXX)
-cleanup() {
-  [ -n "${UP:-}" ] && kill "$UP" 2>/dev/null && wait "$UP" 2>/dev/null || true
-  [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
-}
-trap cleanup EXIT
-D="$WORK/state"
-"$RIIK" up --dir "$D" --port-base 0 --population 100 >"$WORK/up.out" 2>"$WORK/up.err" &
-UP=$!
-for _ in $(seq 1 300); do [ -s "$D/endpoints.json" ] && break; sleep 0.1; done
-[ -s "$D/endpoints.json" ] || { cat "$WORK/up.err" >&2; echo "riik up did not start" >&2; exit 1; }
+source "$(dirname "$0")/up_lib.sh"
+bench_up "$RIIK" signinbench 100
 
 # A service registered for ES256 ID tokens (RS256's RSA signature alone would cost as
 # much as the check it measures).
