@@ -3,14 +3,33 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "core/status.h"
+
 namespace riik::bench {
+
+// Ends the benchmark, saying what failed, after the program's name.
+[[noreturn]] inline void Die(const std::string& what) {
+  std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, what.c_str());
+  std::exit(1);
+}
+
+// The value, or Die with `what` and why not.
+template <typename T>
+T Must(Result<T> r, const std::string& what) {
+  if (!r.ok()) Die(what + ": " + r.status().message());
+  return std::move(*r);
+}
 
 inline double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -38,16 +38,8 @@ constexpr const char* kServices[] = {"EE/GOV/70000013/population/person", "EE/GO
                                      "EE/GOV/70000349/tax/income",        "EE/COM/10060701/bank/accounts",
                                      "EE/GOV/70000740/education/pupil"};
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "portal_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Must(Result<T> r, const std::string& what) {
-  if (!r.ok()) Die(what + ": " + r.status().message());
-  return std::move(*r);
-}
+using bench::Die;
+using bench::Must;
 
 struct Session {
   std::string cookie;  // __Host-portal_session=…

@@ -51,16 +51,8 @@ struct Prepared {
   std::string verifier;
 };
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "signin_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Must(Result<T> r, const std::string& what) {
-  if (!r.ok()) Die(what + ": " + r.status().message());
-  return std::move(*r);
-}
+using bench::Die;
+using bench::Must;
 
 // CPU seconds (user + system) the process has used so far.
 double CpuSeconds(long pid) {
