@@ -62,7 +62,7 @@ Json ShippingStatus::ToJson() const {
 namespace {
 
 // Snapshots taken at once in this process, by every shipper (each on a thread of its
-// own, with the digest's hashers): one at a time, so that a node under load, where many
+// own, which digests the copy itself): one at a time, so that a node under load, where many
 // stores pass their snapshot threshold together, does not start a thread for each. The
 // others wait their turn; their journal ships meanwhile.
 constexpr int kMaxSnapshotsAtOnce = 1;
@@ -354,11 +354,13 @@ struct Shipper::State {
   // The store's state digest, through a read-only connection of its own: its writer
   // carries on while a large store is hashed.
   Result<store::StateDigest> Digest() {
-    if (options.store_url.empty() || options.store_url == "sqlite::memory:") return store->Digest();
+    // On this thread: background work adds no hashers to a node's threads.
+    constexpr auto kHere = store::Store::DigestThreads::kCaller;
+    if (options.store_url.empty() || options.store_url == "sqlite::memory:") return store->Digest(kHere);
     store::StoreOptions o{options.store_url, node};
     o.read_only = true;
     ASSIGN_OR_RETURN(auto reader, store::Store::Open(o));
-    return reader->Digest();
+    return reader->Digest(kHere);
   }
 
   // The SQLite file snapshots copy ("" for PostgreSQL, or when snapshots are off).

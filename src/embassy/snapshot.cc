@@ -78,7 +78,8 @@ Result<TakenSnapshot> TakeSnapshot(
     store::StoreOptions options{"sqlite:" + path, node};
     options.read_only = true;
     ASSIGN_OR_RETURN(auto snapshot, store::Store::Open(options));
-    ASSIGN_OR_RETURN(store::StateDigest digest, snapshot->Digest());
+    // Background work: hashed on this thread, no hashers of its own.
+    ASSIGN_OR_RETURN(store::StateDigest digest, snapshot->Digest(store::Store::DigestThreads::kCaller));
     snapshot.reset();
     if (digest.seq != out.head.seq) return Internal("the snapshot's head moved while it was digested");
     ASSIGN_OR_RETURN(out.checkpoint, SignCheckpoint(node, digest, signing_key));

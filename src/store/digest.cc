@@ -37,11 +37,18 @@ constexpr size_t kQueuedBatches = 4;
 // reader goes on to the next table.
 class TableHasher {
  public:
-  TableHasher(const TableSchema& schema, std::string schema_text)
+  // `own_thread`: hash on a thread of its own; otherwise on the reader's, batch by batch.
+  TableHasher(const TableSchema& schema, std::string schema_text, bool own_thread)
       : schema_(schema), schema_text_(std::move(schema_text)) {
     for (const Column& c : schema_.columns) columns_.push_back(&c);
     std::sort(columns_.begin(), columns_.end(), [](auto* a, auto* b) { return a->name < b->name; });
-    thread_ = std::thread([this] { Run(); });
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      std::string prefix(1, k == 0 ? '{' : ',');
+      AppendJsonString(prefix, columns_[k]->name);
+      prefix.push_back(':');
+      prefixes_.push_back(std::move(prefix));
+    }
+    if (own_thread) thread_ = std::thread([this] { Run(); });
   }
   ~TableHasher() {
     if (thread_.joinable()) (void)Finish();
@@ -70,7 +77,11 @@ class TableHasher {
   // Waits for the hasher: SHA-256(schema, row count, sorted row hashes), and the count.
   std::pair<std::string, int64_t> Finish() {
     if (!done_) Close();
-    thread_.join();
+    if (thread_.joinable()) {
+      thread_.join();
+    } else {
+      Seal();
+    }
     return {digest_, rows_};
   }
 
@@ -98,6 +109,12 @@ class TableHasher {
 
   void Send() {
     if (rows_in_batch_ == 0) return;
+    if (!thread_.joinable()) {
+      HashBatch(batch_, rows_in_batch_);
+      batch_.clear();
+      rows_in_batch_ = 0;
+      return;
+    }
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return queue_.size() < kQueuedBatches; });
     queue_.emplace_back(std::move(batch_), rows_in_batch_);
@@ -107,16 +124,6 @@ class TableHasher {
   }
 
   void Run() {
-    std::vector<std::string> prefixes;  // `{"name":` for the first column, `,"name":` after
-    for (size_t k = 0; k < columns_.size(); ++k) {
-      std::string prefix(1, k == 0 ? '{' : ',');
-      AppendJsonString(prefix, columns_[k]->name);
-      prefix.push_back(':');
-      prefixes.push_back(std::move(prefix));
-    }
-    std::vector<riik::Digest> leaves;
-    std::string canon;
-    Value value;
     while (true) {
       std::pair<std::string, size_t> batch;
       {
@@ -127,25 +134,34 @@ class TableHasher {
         queue_.pop_front();
         changed_.notify_all();
       }
-      const char* p = batch.first.data();
-      for (size_t r = 0; r < batch.second; ++r) {
-        canon.assign(columns_.empty() ? "{" : "");
-        for (const std::string& prefix : prefixes) {
-          canon += prefix;
-          p = Unpack(p, value);
-          AppendCanonicalValue(canon, value);
-        }
-        canon.push_back('}');
-        leaves.push_back(Sha256(canon));
-      }
+      HashBatch(batch.first, batch.second);
     }
-    std::sort(leaves.begin(), leaves.end());
+    Seal();
+  }
+
+  // Each packed row's canonical JSON, hashed.
+  void HashBatch(const std::string& packed, size_t rows) {
+    const char* p = packed.data();
+    for (size_t r = 0; r < rows; ++r) {
+      canon_.assign(columns_.empty() ? "{" : "");
+      for (const std::string& prefix : prefixes_) {
+        canon_ += prefix;
+        p = Unpack(p, value_);
+        AppendCanonicalValue(canon_, value_);
+      }
+      canon_.push_back('}');
+      leaves_.push_back(Sha256(canon_));
+    }
+  }
+
+  void Seal() {
+    std::sort(leaves_.begin(), leaves_.end());
     Sha256Hasher table;
     AppendLengthPrefixed(table, schema_text_);
-    AppendLengthPrefixed(table, std::to_string(leaves.size()));
-    for (const auto& l : leaves) table.Update({reinterpret_cast<const char*>(l.data()), l.size()});
+    AppendLengthPrefixed(table, std::to_string(leaves_.size()));
+    for (const auto& l : leaves_) table.Update({reinterpret_cast<const char*>(l.data()), l.size()});
     digest_ = DigestBytes(table.Finish());
-    rows_ = static_cast<int64_t>(leaves.size());
+    rows_ = static_cast<int64_t>(leaves_.size());
   }
 
   static const char* Unpack(const char* p, Value& v) {
@@ -176,7 +192,12 @@ class TableHasher {
   const TableSchema& schema_;
   std::string schema_text_;  // its canonical JSON
   std::vector<const Column*> columns_;
-  std::string batch_;  // the reader's
+  std::vector<std::string> prefixes_;  // `{"name":` for the first column, `,"name":` after
+  std::string batch_;                  // the reader's
+  // The hasher's: the row hashes so far, and scratch space.
+  std::vector<riik::Digest> leaves_;
+  std::string canon_;
+  Value value_;
   size_t rows_in_batch_ = 0;
   std::mutex mu_;
   std::condition_variable changed_;
@@ -189,7 +210,7 @@ class TableHasher {
 
 }  // namespace
 
-Result<StateDigest> Store::Digest() {
+Result<StateDigest> Store::Digest(DigestThreads threads) {
   std::lock_guard lock(mu_);
   // A write transaction keeps other processes' writers out while we read.
   RETURN_IF_ERROR(backend_->BeginRead());
@@ -203,10 +224,11 @@ Result<StateDigest> Store::Digest() {
     std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
     Sha256Hasher total;
     AppendLengthPrefixed(total, kDigestDomain);
-    // Each table is hashed on a thread of its own while the next one is read; at most
-    // kHashersAtOnce are alive (a store may have dozens of tables, and a node digests
-    // while it serves): the oldest is finished before another starts.
+    // With kParallel each table is hashed on a thread of its own while the next one is
+    // read; at most kHashersAtOnce are alive (a store may have dozens of tables, and a
+    // node digests while it serves): the oldest is finished before another starts.
     constexpr size_t kHashersAtOnce = 2;
+    const bool parallel = threads == DigestThreads::kParallel;
     std::vector<std::unique_ptr<TableHasher>> hashers(tables.size());
     size_t finished = 0;
     auto finish_next = [&] {
@@ -221,13 +243,14 @@ Result<StateDigest> Store::Digest() {
     for (size_t i = 0; i < tables.size(); ++i) {
       if (i - finished >= kHashersAtOnce) finish_next();
       ASSIGN_OR_RETURN(std::string schema_text, CanonicalJson(SchemaToJson(*tables[i])));
-      hashers[i] = std::make_unique<TableHasher>(*tables[i], std::move(schema_text));
+      hashers[i] = std::make_unique<TableHasher>(*tables[i], std::move(schema_text), parallel);
       TableHasher& hasher = *hashers[i];
       RETURN_IF_ERROR(backend_->QueryEach(hasher.Sql(), {}, [&](std::span<Value> row) {
         hasher.AddRow(row);
         return OkStatus();
       }));
       hasher.Close();
+      if (!parallel) finish_next();
     }
     while (finished < tables.size()) finish_next();
     out.digest = DigestBytes(total.Finish());

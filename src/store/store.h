@@ -145,7 +145,10 @@ class Store {
   Result<JournalHead> ApplyParsedEntries(std::span<const JournalEntry> entries, const std::vector<Json>& changes);
 
   // A hash over every table's schema and rows, independent of engine and row order.
-  Result<StateDigest> Digest();
+  // kParallel hashes tables on up to two threads of their own while it reads; kCaller
+  // hashes on the calling thread (background work that should not add threads).
+  enum class DigestThreads { kParallel, kCaller };
+  Result<StateDigest> Digest(DigestThreads threads = DigestThreads::kParallel);
 
   // Recomputes the chain from seq 1. With replay, also replays every entry into a
   // scratch in-memory store and compares state digests, which catches rows written

@@ -351,6 +351,37 @@ TEST_P(StoreTest, ReplicaBuiltByApplyEntryHasTheSameDigest) {
   EXPECT_EQ((*replica)->Head().seq, a->seq);
 }
 
+TEST_P(StoreTest, DigestOnTheCallingThreadIsTheSame) {
+  // Several tables, so that the parallel digest has more than two hashers' worth.
+  std::vector<TableSchema> tables;
+  for (const char* name : {"person", "a_person", "z_person", "m_person"}) {
+    tables.push_back(PersonTable());
+    tables.back().name = name;
+  }
+  ASSERT_TRUE(store_->EnsureTables(tables).ok());
+  // One table of more than a hasher's batch (4,096 rows), three small ones.
+  for (int from = 0; from < 6000; from += 1000) {
+    ASSERT_TRUE(
+        store_
+            ->Write([&](WriteTxn& t) -> Status {
+              for (int i = from; i < from + 1000; ++i) {
+                const std::string& table = tables[i < 5000 ? 0 : 1 + i % 3].name;
+                RETURN_IF_ERROR(t.Put(
+                    table, {{"code", "c" + std::to_string(i)}, {"name", std::string("N")}, {"born", int64_t{i}}}));
+              }
+              return OkStatus();
+            })
+            .ok());
+  }
+  auto parallel = store_->Digest(Store::DigestThreads::kParallel);
+  auto here = store_->Digest(Store::DigestThreads::kCaller);
+  ASSERT_TRUE(parallel.ok() && here.ok());
+  EXPECT_EQ(here->digest, parallel->digest);
+  EXPECT_EQ(here->rows, 6000);
+  EXPECT_EQ(here->tables, 4);
+  EXPECT_EQ(here->seq, parallel->seq);
+}
+
 TEST_P(StoreTest, DigestDependsOnContentNotOrder) {
   ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
   ASSERT_TRUE(PutPerson("a", "A", 1).ok());
