@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+
+#include "core/status.h"
 
 namespace riik {
 
@@ -16,5 +19,10 @@ Clock SystemClock();
 
 // "2026-11-29T11:22:12.123456Z"
 std::string FormatRfc3339(UnixMicros t);
+// "2026-11-29T11:22:12Z" (UTC, whole seconds: how people write times in documents), the
+// date and time checked to exist; InvalidArgument saying what is wrong otherwise.
+Result<UnixMicros> ParseRfc3339Utc(std::string_view text);
+// "2026-11-29": a calendar date that exists, as its day count since 1970-01-01.
+Result<int64_t> ParseIsoDate(std::string_view text);
 
 }  // namespace riik

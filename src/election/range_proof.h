@@ -19,8 +19,8 @@
 
 namespace riik::election {
 
-// The widest range a proof may cover (a contest's limits): bounds a verifier's work.
-inline constexpr uint64_t kMaxRangeBranches = 64;
+// The most values a proof may cover (a contest's limits): bounds a verifier's work.
+inline constexpr uint64_t kMaxRangeBranches = 65;  // 0 … 64: a total over 64 options
 
 struct RangeProof {
   struct Branch {

@@ -29,6 +29,16 @@ Transcript& Transcript::Add(std::string_view label, uint64_t n) {
   return Add(label, std::string_view(be, sizeof be));
 }
 
+std::string ContextOf(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view part : parts) {
+    const uint64_t n = part.size();
+    for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>(n >> (8 * i)));
+    out.append(part);
+  }
+  return out;
+}
+
 Scalar Transcript::Challenge() const {
   crypto_hash_sha512_state copy = state_;
   uint8_t digest[crypto_hash_sha512_BYTES];

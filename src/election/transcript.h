@@ -10,6 +10,8 @@
 
 #include <sodium.h>
 
+#include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "election/group.h"
@@ -34,5 +36,9 @@ class Transcript {
   void Field(std::string_view bytes);
   crypto_hash_sha512_state state_;
 };
+
+// A proof's context from its parts, each length-prefixed (8 bytes, big-endian), so that
+// no two lists of parts give the same bytes: e.g. {"selection", voter, contest, option}.
+std::string ContextOf(std::initializer_list<std::string_view> parts);
 
 }  // namespace riik::election

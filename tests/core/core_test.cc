@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -129,6 +130,22 @@ TEST(EncodingTest, Utf8PrefixNeverSplitsACharacter) {
   EXPECT_EQ(Utf8Prefix("Jõeorg", 2), "J");  // "õ" is two bytes
   EXPECT_EQ(Utf8Prefix("Jõeorg", 3), "Jõ");
   EXPECT_EQ(Utf8Prefix("abc", 10), "abc");
+}
+
+TEST(ClockTest, DocumentTimesAndDatesAreStrict) {
+  auto t = ParseRfc3339Utc("2027-03-01T20:00:00Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(FormatRfc3339(*t), "2027-03-01T20:00:00.000000Z");
+  EXPECT_EQ(*ParseRfc3339Utc("1970-01-01T00:00:01Z"), 1000000);
+  EXPECT_EQ(*ParseIsoDate("2000-02-29"), 11016);
+  EXPECT_EQ(*ParseIsoDate("1969-12-31"), -1);
+  for (const char* bad : {"2027-03-01 20:00:00Z", "2027-03-01T20:00:00", "2027-03-01T20:00:00+02:00",
+                          "2027-03-01T24:00:00Z", "2027-02-29T10:00:00Z", "2027-3-01T20:00:00Z", ""}) {
+    EXPECT_FALSE(ParseRfc3339Utc(bad).ok()) << bad;
+  }
+  EXPECT_NE(ParseIsoDate("2026-04-31").status().message().find("no such date"), std::string::npos);
+  EXPECT_FALSE(ParseIsoDate("2026-13-01").ok());
+  EXPECT_FALSE(ParseIsoDate("20x6-01-01").ok());
 }
 
 }  // namespace

@@ -1,0 +1,270 @@
+// Ballots: encrypting, checking, opening, and their JSON.
+#include "election/ballot.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "core/json.h"
+#include "crypto/json_fields.h"
+#include "crypto/sha256.h"
+#include "election/transcript.h"
+
+namespace riik::election {
+namespace {
+
+std::string SelectionContext(std::string_view voter, const Contest& contest, const Option& option) {
+  return ContextOf({"selection", voter, contest.id, option.id});
+}
+
+std::string TotalContext(std::string_view voter, const Contest& contest) {
+  return ContextOf({"total", voter, contest.id});
+}
+
+// The district's contests, in the manifest's order.
+std::vector<const Contest*> ContestsOf(const Manifest& manifest, std::string_view district) {
+  std::vector<const Contest*> out;
+  for (const auto& c : manifest.contests) {
+    if (c.district == district) out.push_back(&c);
+  }
+  return out;
+}
+
+Json ElementJson(const Point& p) { return Base64Encode(p.Bytes()); }
+Json ScalarJson(const Scalar& s) { return Base64Encode(s.Bytes()); }
+
+Json ProofJson(const RangeProof& proof) {
+  Json branches = Json::array();
+  for (size_t j = 0; j < proof.branches.size(); ++j) {
+    const auto& b = proof.branches[j];
+    Json o = {{"a", ElementJson(b.a)}, {"b", ElementJson(b.b)}, {"v", ScalarJson(b.response)}};
+    if (j + 1 < proof.branches.size()) o["c"] = ScalarJson(b.challenge);
+    branches.push_back(std::move(o));
+  }
+  return branches;
+}
+
+Result<Point> ElementField(const JsonFields& f, std::string_view key) {
+  ASSIGN_OR_RETURN(std::string bytes, f.Base64(key, kElementBytes));
+  auto p = DecodePoint(bytes);
+  if (!p.ok()) return InvalidArgument(f.Name(key) + ": " + p.status().message());
+  return *p;
+}
+
+Result<Scalar> ScalarField(const JsonFields& f, std::string_view key) {
+  ASSIGN_OR_RETURN(std::string bytes, f.Base64(key, kElementBytes));
+  auto s = DecodeScalar(bytes);
+  if (!s.ok()) return InvalidArgument(f.Name(key) + ": " + s.status().message());
+  return *s;
+}
+
+Result<RangeProof> ParseProof(const JsonFields& parent, std::string_view key) {
+  ASSIGN_OR_RETURN(const Json* branches, parent.Array(key, kMaxRangeBranches));
+  if (branches->empty()) return InvalidArgument(parent.Name(key) + " has no branches");
+  RangeProof proof;
+  for (size_t j = 0; j < branches->size(); ++j) {
+    const bool last = j + 1 == branches->size();
+    const std::string what = parent.Name(key) + "[" + std::to_string(j) + "]";
+    auto f = last ? JsonFields::Of((*branches)[j], what, {"a", "b", "v"})
+                  : JsonFields::Of((*branches)[j], what, {"a", "b", "c", "v"});
+    if (!f.ok()) return f.status();
+    RangeProof::Branch b;
+    ASSIGN_OR_RETURN(b.a, ElementField(*f, "a"));
+    ASSIGN_OR_RETURN(b.b, ElementField(*f, "b"));
+    ASSIGN_OR_RETURN(b.response, ScalarField(*f, "v"));
+    if (!last) {
+      ASSIGN_OR_RETURN(b.challenge, ScalarField(*f, "c"));
+    }
+    proof.branches.push_back(b);
+  }
+  return proof;
+}
+
+Result<EncryptedSelection> ParseSelection(const Json& j, const std::string& what) {
+  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, what, {"alpha", "beta", "proof"}));
+  EncryptedSelection s;
+  ASSIGN_OR_RETURN(s.vote.alpha, ElementField(f, "alpha"));
+  ASSIGN_OR_RETURN(s.vote.beta, ElementField(f, "beta"));
+  ASSIGN_OR_RETURN(s.proof, ParseProof(f, "proof"));
+  return s;
+}
+
+Result<ContestBallot> ParseContestBallot(const Json& j, const std::string& what) {
+  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, what, {"contest", "selections", "total_proof"}));
+  ContestBallot c;
+  ASSIGN_OR_RETURN(c.contest, f.Text("contest", 64));
+  ASSIGN_OR_RETURN(const Json* selections, f.Array("selections", kMaxOptions));
+  for (size_t i = 0; i < selections->size(); ++i) {
+    ASSIGN_OR_RETURN(EncryptedSelection s,
+                     ParseSelection((*selections)[i], what + ".selections[" + std::to_string(i) + "]"));
+    c.selections.push_back(std::move(s));
+  }
+  ASSIGN_OR_RETURN(c.total_proof, ParseProof(f, "total_proof"));
+  return c;
+}
+
+}  // namespace
+
+Ciphertext ContestBallot::Total() const {
+  Ciphertext sum{Point::Identity(), Point::Identity()};
+  for (const auto& s : selections) sum = sum + s.vote;
+  return sum;
+}
+
+Result<EncryptedBallot> EncryptBallot(const Manifest& manifest, const Point& key, std::string_view voter,
+                                      std::string_view district, std::span<const Choice> choices) {
+  if (voter.empty() || voter.size() > kMaxVoterIdBytes) return InvalidArgument("a voter id is 1-64 bytes");
+  const auto contests = ContestsOf(manifest, district);
+  if (contests.empty()) return InvalidArgument("district " + std::string(district) + " has no contests");
+  for (const Choice& choice : choices) {
+    auto it = std::find_if(contests.begin(), contests.end(), [&](auto* c) { return c->id == choice.contest; });
+    if (it == contests.end())
+      return InvalidArgument("contest " + choice.contest + " is not district " + std::string(district) + "'s");
+    if (std::count_if(choices.begin(), choices.end(), [&](const Choice& o) { return o.contest == choice.contest; }) >
+        1) {
+      return InvalidArgument("contest " + choice.contest + " is chosen in twice");
+    }
+  }
+  EncryptedBallot out;
+  out.ballot.election = manifest.hash;
+  out.ballot.voter = std::string(voter);
+  for (const Contest* contest : contests) {
+    auto choice =
+        std::find_if(choices.begin(), choices.end(), [&](const Choice& c) { return c.contest == contest->id; });
+    if (choice == choices.end()) return InvalidArgument("no choice for contest " + contest->id);
+    std::vector<bool> selected(contest->options.size(), false);
+    for (const std::string& id : choice->selected) {
+      const int k = contest->OptionIndex(id);
+      if (k < 0) return InvalidArgument("contest " + contest->id + " has no option " + id);
+      if (selected[k]) return InvalidArgument("option " + id + " is selected twice");
+      selected[k] = true;
+    }
+    const auto count = static_cast<uint64_t>(choice->selected.size());
+    if (count < contest->min || count > contest->max) {
+      return InvalidArgument("contest " + contest->id + " takes " + std::to_string(contest->min) + " to " +
+                             std::to_string(contest->max) + " selections, not " + std::to_string(count));
+    }
+    ContestBallot cb;
+    cb.contest = contest->id;
+    std::vector<Scalar> rs;
+    Scalar r_total;
+    for (size_t k = 0; k < contest->options.size(); ++k) {
+      const Scalar r = Scalar::Random();
+      const uint64_t m = selected[k] ? 1 : 0;
+      EncryptedSelection s{Encrypt(key, m, r), {}};
+      ASSIGN_OR_RETURN(s.proof, ProveRange(manifest.hash, SelectionContext(voter, *contest, contest->options[k]), key,
+                                           s.vote, m, r, 0, 1));
+      cb.selections.push_back(std::move(s));
+      rs.push_back(r);
+      r_total = r_total + r;
+    }
+    ASSIGN_OR_RETURN(cb.total_proof, ProveRange(manifest.hash, TotalContext(voter, *contest), key, cb.Total(), count,
+                                                r_total, contest->min, contest->max));
+    out.ballot.contests.push_back(std::move(cb));
+    out.randomness.push_back(std::move(rs));
+  }
+  return out;
+}
+
+Status VerifyBallot(const Manifest& manifest, const Point& key, std::string_view district, Ballot& ballot) {
+  if (ballot.election != manifest.hash) return InvalidArgument("the ballot is for another election");
+  const auto contests = ContestsOf(manifest, district);
+  if (ballot.contests.size() != contests.size()) {
+    return InvalidArgument("the ballot has " + std::to_string(ballot.contests.size()) + " contests; district " +
+                           std::string(district) + " has " + std::to_string(contests.size()));
+  }
+  for (size_t i = 0; i < contests.size(); ++i) {
+    const Contest& contest = *contests[i];
+    ContestBallot& cb = ballot.contests[i];
+    if (cb.contest != contest.id) {
+      return InvalidArgument("the ballot's contest " + std::to_string(i) + " is " + cb.contest + ", not " + contest.id);
+    }
+    if (cb.selections.size() != contest.options.size()) {
+      return InvalidArgument("contest " + contest.id + " has " + std::to_string(contest.options.size()) +
+                             " options; the ballot has " + std::to_string(cb.selections.size()) + " selections");
+    }
+    for (size_t k = 0; k < cb.selections.size(); ++k) {
+      Status held = VerifyRange(manifest.hash, SelectionContext(ballot.voter, contest, contest.options[k]), key,
+                                cb.selections[k].vote, 0, 1, cb.selections[k].proof);
+      if (!held.ok()) {
+        return InvalidArgument("contest " + contest.id + ", option " + contest.options[k].id +
+                               ": not shown to be 0 or 1 (" + held.message() + ")");
+      }
+    }
+    Status total = VerifyRange(manifest.hash, TotalContext(ballot.voter, contest), key, cb.Total(), contest.min,
+                               contest.max, cb.total_proof);
+    if (!total.ok()) {
+      return InvalidArgument("contest " + contest.id + ": the number of selections is not shown to be within " +
+                             std::to_string(contest.min) + " to " + std::to_string(contest.max) + " (" +
+                             total.message() + ")");
+    }
+  }
+  return OkStatus();
+}
+
+Result<std::vector<Choice>> OpenBallot(const Manifest& manifest, const Point& key, const Ballot& ballot,
+                                       const BallotRandomness& randomness) {
+  if (randomness.size() != ballot.contests.size()) return InvalidArgument("the randomness is not this ballot's");
+  std::vector<Choice> out;
+  for (size_t i = 0; i < ballot.contests.size(); ++i) {
+    const ContestBallot& cb = ballot.contests[i];
+    const Contest* contest = manifest.FindContest(cb.contest);
+    if (!contest || randomness[i].size() != cb.selections.size() || cb.selections.size() != contest->options.size()) {
+      return InvalidArgument("the randomness is not this ballot's");
+    }
+    Choice choice{cb.contest, {}};
+    for (size_t k = 0; k < cb.selections.size(); ++k) {
+      auto m = OpenWithRandomness(cb.selections[k].vote, key, randomness[i][k], 1);
+      if (!m)
+        return InvalidArgument("contest " + cb.contest + ", option " + contest->options[k].id +
+                               ": the randomness does not open it");
+      if (*m == 1) choice.selected.push_back(contest->options[k].id);
+    }
+    out.push_back(std::move(choice));
+  }
+  return out;
+}
+
+std::string BallotToJson(const Ballot& ballot) {
+  Json contests = Json::array();
+  for (const auto& cb : ballot.contests) {
+    Json selections = Json::array();
+    for (const auto& s : cb.selections) {
+      selections.push_back(
+          {{"alpha", ElementJson(s.vote.alpha)}, {"beta", ElementJson(s.vote.beta)}, {"proof", ProofJson(s.proof)}});
+    }
+    contests.push_back(
+        {{"contest", cb.contest}, {"selections", selections}, {"total_proof", ProofJson(cb.total_proof)}});
+  }
+  Json j = {{"format", "riik-ballot-v1"},
+            {"election", HexEncode(ballot.election)},
+            {"voter", ballot.voter},
+            {"contests", contests}};
+  return j.dump();  // nlohmann sorts keys and adds no whitespace: canonical JSON
+}
+
+Result<Ballot> ParseBallot(std::string_view json) {
+  ASSIGN_OR_RETURN(Json j, ParseJson(json, JsonLimits{kMaxBallotBytes, 8}));
+  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "ballot", {"format", "election", "voter", "contests"}));
+  ASSIGN_OR_RETURN(std::string format, f.Text("format", 32));
+  if (format != "riik-ballot-v1") return InvalidArgument("ballot.format is not riik-ballot-v1");
+  Ballot b;
+  ASSIGN_OR_RETURN(Digest election, f.Hash("election"));
+  b.election.assign(reinterpret_cast<const char*>(election.data()), election.size());
+  ASSIGN_OR_RETURN(b.voter, f.Text("voter", kMaxVoterIdBytes));
+  if (b.voter.empty()) return InvalidArgument("ballot.voter is empty");
+  ASSIGN_OR_RETURN(const Json* contests, f.Array("contests", kMaxContests));
+  for (size_t i = 0; i < contests->size(); ++i) {
+    ASSIGN_OR_RETURN(ContestBallot cb,
+                     ParseContestBallot((*contests)[i], "ballot.contests[" + std::to_string(i) + "]"));
+    b.contests.push_back(std::move(cb));
+  }
+  return b;
+}
+
+std::string BallotHash(std::string_view ballot_json) {
+  const Digest d = Sha256(ballot_json);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+}  // namespace riik::election
