@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   riik::cli::AddExchangeCommand(app, exit_code);
   riik::cli::AddRegistryCommand(app, exit_code);
   riik::cli::AddTrackerCommand(app, exit_code);
+  riik::cli::AddVoteCommand(app, exit_code);
   riik::cli::AddEmbassyCommand(app, exit_code);
   riik::cli::AddSignCommands(app, exit_code);
   CLI11_PARSE(app, argc, argv);

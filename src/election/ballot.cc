@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "crypto/json_fields.h"
 #include "crypto/sha256.h"
+#include "election/record_json.h"
 #include "election/transcript.h"
 
 namespace riik::election {
@@ -44,20 +45,6 @@ Json ProofJson(const RangeProof& proof) {
   return branches;
 }
 
-Result<Point> ElementField(const JsonFields& f, std::string_view key) {
-  ASSIGN_OR_RETURN(std::string bytes, f.Base64(key, kElementBytes));
-  auto p = DecodePoint(bytes);
-  if (!p.ok()) return InvalidArgument(f.Name(key) + ": " + p.status().message());
-  return *p;
-}
-
-Result<Scalar> ScalarField(const JsonFields& f, std::string_view key) {
-  ASSIGN_OR_RETURN(std::string bytes, f.Base64(key, kElementBytes));
-  auto s = DecodeScalar(bytes);
-  if (!s.ok()) return InvalidArgument(f.Name(key) + ": " + s.status().message());
-  return *s;
-}
-
 Result<RangeProof> ParseProof(const JsonFields& parent, std::string_view key) {
   ASSIGN_OR_RETURN(const Json* branches, parent.Array(key, kMaxRangeBranches));
   if (branches->empty()) return InvalidArgument(parent.Name(key) + " has no branches");
@@ -69,11 +56,11 @@ Result<RangeProof> ParseProof(const JsonFields& parent, std::string_view key) {
                   : JsonFields::Of((*branches)[j], what, {"a", "b", "c", "v"});
     if (!f.ok()) return f.status();
     RangeProof::Branch b;
-    ASSIGN_OR_RETURN(b.a, ElementField(*f, "a"));
-    ASSIGN_OR_RETURN(b.b, ElementField(*f, "b"));
-    ASSIGN_OR_RETURN(b.response, ScalarField(*f, "v"));
+    ASSIGN_OR_RETURN(b.a, ElementFromJson(*f, "a"));
+    ASSIGN_OR_RETURN(b.b, ElementFromJson(*f, "b"));
+    ASSIGN_OR_RETURN(b.response, ScalarFromJson(*f, "v"));
     if (!last) {
-      ASSIGN_OR_RETURN(b.challenge, ScalarField(*f, "c"));
+      ASSIGN_OR_RETURN(b.challenge, ScalarFromJson(*f, "c"));
     }
     proof.branches.push_back(b);
   }
@@ -83,8 +70,8 @@ Result<RangeProof> ParseProof(const JsonFields& parent, std::string_view key) {
 Result<EncryptedSelection> ParseSelection(const Json& j, const std::string& what) {
   ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, what, {"alpha", "beta", "proof"}));
   EncryptedSelection s;
-  ASSIGN_OR_RETURN(s.vote.alpha, ElementField(f, "alpha"));
-  ASSIGN_OR_RETURN(s.vote.beta, ElementField(f, "beta"));
+  ASSIGN_OR_RETURN(s.vote.alpha, ElementFromJson(f, "alpha"));
+  ASSIGN_OR_RETURN(s.vote.beta, ElementFromJson(f, "beta"));
   ASSIGN_OR_RETURN(s.proof, ParseProof(f, "proof"));
   return s;
 }

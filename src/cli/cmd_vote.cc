@@ -1,0 +1,97 @@
+// `riik vote verify RECORD`: the independent verifier of an election record. It trusts
+// nothing but the state's root certificate: it recomputes the election key from the
+// ceremony, every ballot's proofs, the counting rules over the board, the board against
+// every signed head, and every trustee's decryption, and prints the result it proves.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/failure.h"
+#include "core/progress.h"
+#include "crypto/x509.h"
+#include "election/record.h"
+
+namespace riik::cli {
+namespace {
+
+// The entries in board.jsonl (its lines), for the progress bar.
+int64_t CountLines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  int64_t lines = 0;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) lines += std::count(buf, buf + in.gcount(), '\n');
+  return lines;
+}
+
+void PrintResult(const election::RecordReport& r) {
+  const auto& c = r.count;
+  std::printf("election %s (%s): the record verifies\n", r.manifest.id.c_str(), r.manifest.title.c_str());
+  std::printf("  board: %llu entries, every one under the signed heads; signed by %s\n",
+              static_cast<unsigned long long>(c.entries), r.board_signer.c_str());
+  std::printf(
+      "  ballots: %llu cast, %llu superseded by a later i-vote, i-votes of %llu voter(s) cancelled by a paper "
+      "vote, %llu refused; %llu of %llu listed voters counted\n",
+      static_cast<unsigned long long>(c.ballots), static_cast<unsigned long long>(c.superseded),
+      static_cast<unsigned long long>(c.cancelled), static_cast<unsigned long long>(c.refused),
+      static_cast<unsigned long long>(c.counted), static_cast<unsigned long long>(r.voters));
+  std::printf("  key: %u trustees, any %u of them decrypt; every decryption proven\n\n", r.manifest.trustees,
+              r.manifest.threshold);
+  for (size_t i = 0; i < r.tally.contests.size(); ++i) {
+    const auto& result = r.tally.contests[i];
+    const auto& contest = r.manifest.contests[i];
+    std::printf("%s (%s): %llu ballots\n", contest.id.c_str(), contest.title.c_str(),
+                static_cast<unsigned long long>(result.ballots));
+    uint64_t most = 1;
+    for (const auto& o : result.options) most = std::max(most, o.count);
+    for (size_t k = 0; k < result.options.size(); ++k) {
+      const auto& option = contest.options[k];
+      std::string name = option.name + (option.party.empty() ? "" : " (" + option.party + ")");
+      const int width = static_cast<int>(30 * result.options[k].count / most);
+      std::string bar;
+      for (int w = 0; w < width; ++w) bar += "\u2588";
+      std::printf("  %-8s %-40s %8llu  %s\n", option.id.c_str(), name.c_str(),
+                  static_cast<unsigned long long>(result.options[k].count), bar.c_str());
+    }
+    std::printf("\n");
+  }
+}
+
+Status Verify(const std::string& dir, const std::string& root_path) {
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(root_path));
+  ProgressBar bar("checking the board", CountLines(dir + "/board.jsonl"));
+  auto report = election::VerifyRecord(dir, root.get(), [&](uint64_t done) { bar.Update(static_cast<int64_t>(done)); });
+  bar.Finish();
+  if (!report.ok()) return report.status();
+  PrintResult(*report);
+  return OkStatus();
+}
+
+}  // namespace
+
+void AddVoteCommand(CLI::App& app, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand("vote", "i-Voting: check an election's record yourself");
+  cmd->require_subcommand(1);
+  cmd->footer(
+      "An election record holds the manifest, the key ceremony's commitments, the voter\n"
+      "list (pseudonymous), every entry of the bulletin board with the heads the vote\n"
+      "server signed as it grew, and the tally with every trustee's decryption and its\n"
+      "proof. `riik vote verify` recomputes all of it from the files and trusts nothing but\n"
+      "the state root certificate: a wrong count, a dropped ballot, a ballot that breaks the\n"
+      "rules or a trustee's wrong decryption is reported with what does not hold.\n"
+      "Format, for writing your own verifier: docs/formats/election-record.md.\n"
+      "Example:\n"
+      "  riik vote verify election-record/ --ca riik-data/trust/root.pem");
+  auto dir = std::make_shared<std::string>(), root = std::make_shared<std::string>();
+  CLI::App* v = cmd->add_subcommand("verify", "Verify an election record and print the result it proves");
+  v->add_option("record", *dir, "The record's directory")->required();
+  v->add_option("--ca", *root, "The state root certificate (PEM) the board's signer chains to")->required();
+  v->callback([=, &exit_code] {
+    if (Status st = Verify(*dir, *root); !st.ok()) exit_code = Fail("vote", "verify", st);
+  });
+}
+
+}  // namespace riik::cli

@@ -1,0 +1,94 @@
+// The counting rules over the board.
+#include "election/board_count.h"
+
+namespace riik::election {
+
+Status BoardCounter::Add(const BoardEntry& entry) {
+  const std::string where = "board entry " + std::to_string(index_++);
+  if (!opened_) {
+    if (entry.kind != EntryKind::kOpening)
+      return InvalidArgument(where + ": the board does not start with its opening");
+    if (entry.election != manifest_.hash) return InvalidArgument(where + ": the opening is for another manifest");
+    if (!(entry.key == key_)) return InvalidArgument(where + ": the opening's key is not the ceremony's election key");
+    if (entry.voter_list_root != voters_.Root()) {
+      return InvalidArgument(where + ": the opening commits to another voter list");
+    }
+    opened_ = true;
+    return OkStatus();
+  }
+  switch (entry.kind) {
+    case EntryKind::kOpening:
+      return InvalidArgument(where + ": a second opening");
+    case EntryKind::kBallot:
+      return AddBallot(entry, where);
+    case EntryKind::kCancel: {
+      if (!voters_.DistrictOf(entry.voter)) return InvalidArgument(where + ": cancels for a voter not on the list");
+      state_[entry.voter].cancelled = true;
+      return OkStatus();
+    }
+    case EntryKind::kRefused:
+      ++refused_;
+      return OkStatus();
+  }
+  return InvalidArgument(where + ": an unknown kind");
+}
+
+Status BoardCounter::AddBallot(const BoardEntry& entry, const std::string& where) {
+  const std::string* district = voters_.DistrictOf(entry.voter);
+  if (!district) return InvalidArgument(where + ": a ballot from a voter not on the list");
+  if (entry.time_us < manifest_.opens || entry.time_us >= manifest_.closes) {
+    return InvalidArgument(where + ": a ballot registered outside the polls' window (" + FormatRfc3339(entry.time_us) +
+                           ")");
+  }
+  auto ballot = ParseBallot(entry.ballot);
+  if (!ballot.ok()) return InvalidArgument(where + ": " + ballot.status().message());
+  if (ballot->voter != entry.voter) return InvalidArgument(where + ": the ballot is another voter's");
+  Status valid = VerifyBallot(manifest_, key_, *district, *ballot);
+  if (!valid.ok()) return InvalidArgument(where + ": " + valid.message());
+  VoterState& state = state_[entry.voter];
+  if (state.cancelled) return InvalidArgument(where + ": a ballot after the voter's i-votes were cancelled");
+  superseded_ += state.has_ballot ? 1 : 0;
+  state.has_ballot = true;
+  state.ballot.clear();
+  for (const auto& contest : ballot->contests) {
+    std::vector<Ciphertext> selections;
+    for (const auto& s : contest.selections) selections.push_back(s.vote);
+    state.ballot.push_back(std::move(selections));
+  }
+  ++ballots_;
+  return OkStatus();
+}
+
+Result<BoardCount> BoardCounter::Finish() const {
+  if (!opened_) return FailedPrecondition("the board has no opening entry");
+  BoardCount out;
+  out.entries = index_;
+  out.ballots = ballots_;
+  out.superseded = superseded_;
+  out.refused = refused_;
+  for (const auto& contest : manifest_.contests) {
+    out.sums.push_back(
+        {contest.id, std::vector<Ciphertext>(contest.options.size(), Ciphertext{Point::Identity(), Point::Identity()}),
+         0});
+  }
+  for (const auto& [voter, state] : state_) {
+    if (state.cancelled) {
+      out.cancelled += state.has_ballot ? 1 : 0;
+      continue;
+    }
+    if (!state.has_ballot) continue;
+    ++out.counted;
+    // The voter's district's contests, in the manifest's order, as the ballot holds them.
+    const std::string& district = *voters_.DistrictOf(voter);
+    size_t k = 0;
+    for (size_t c = 0; c < manifest_.contests.size(); ++c) {
+      if (manifest_.contests[c].district != district) continue;
+      const auto& selections = state.ballot[k++];
+      for (size_t o = 0; o < selections.size(); ++o) out.sums[c].options[o] = out.sums[c].options[o] + selections[o];
+      ++out.sums[c].ballots;
+    }
+  }
+  return out;
+}
+
+}  // namespace riik::election

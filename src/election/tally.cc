@@ -1,0 +1,179 @@
+// Decrypting and checking the tally.
+#include "election/tally.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/encoding.h"
+#include "core/json.h"
+#include "crypto/json_fields.h"
+#include "election/discrete_log.h"
+#include "election/record_json.h"
+#include "election/transcript.h"
+
+namespace riik::election {
+namespace {
+
+std::string DecryptionContext(const std::string& contest, const std::string& option) {
+  return ContextOf({"decryption", contest, option});
+}
+
+std::string OptionName(const std::string& contest, const std::string& option) {
+  return "contest " + contest + ", option " + option;
+}
+
+}  // namespace
+
+Result<Tally> DecryptTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
+                           const BoardCount& count, const std::map<uint32_t, Scalar>& key_shares) {
+  if (key_shares.size() < manifest.threshold) {
+    return InvalidArgument(std::to_string(key_shares.size()) + " trustees present; the tally needs " +
+                           std::to_string(manifest.threshold));
+  }
+  std::map<uint32_t, Point> public_shares;
+  for (const auto& [trustee, share] : key_shares) {
+    public_shares[trustee] = PublicShare(ceremony, trustee);
+    if (!(BaseTimes(share) == public_shares[trustee])) {
+      return InvalidArgument("trustee " + std::to_string(trustee) + "'s key share is not the one the ceremony made");
+    }
+  }
+  Tally tally;
+  for (size_t c = 0; c < manifest.contests.size(); ++c) {
+    const Contest& contest = manifest.contests[c];
+    const ContestSum& sum = count.sums.at(c);
+    ContestResult result{contest.id, sum.ballots, {}};
+    for (size_t o = 0; o < contest.options.size(); ++o) {
+      OptionResult option{contest.options[o].id, 0, sum.options.at(o), {}};
+      if (sum.ballots == 0) {  // nothing to decrypt: the sum is the identity, the count 0
+        result.options.push_back(std::move(option));
+        continue;
+      }
+      const std::string context = DecryptionContext(contest.id, option.option);
+      for (const auto& [trustee, share] : key_shares) {
+        option.parts.push_back(DecryptPart(manifest.hash, context, trustee, share, public_shares[trustee], option.sum));
+      }
+      ASSIGN_OR_RETURN(Point mg, CombineParts(option.sum, option.parts));
+      ASSIGN_OR_RETURN(option.count, SmallDiscreteLog(mg, sum.ballots));
+      result.options.push_back(std::move(option));
+    }
+    tally.contests.push_back(std::move(result));
+  }
+  return tally;
+}
+
+Status VerifyTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony, const BoardCount& count,
+                   const Tally& tally) {
+  if (tally.contests.size() != manifest.contests.size()) {
+    return InvalidArgument("the tally has " + std::to_string(tally.contests.size()) + " contests; the manifest " +
+                           std::to_string(manifest.contests.size()));
+  }
+  std::map<uint32_t, Point> public_shares;
+  for (size_t c = 0; c < manifest.contests.size(); ++c) {
+    const Contest& contest = manifest.contests[c];
+    const ContestResult& result = tally.contests[c];
+    const ContestSum& sum = count.sums.at(c);
+    if (result.contest != contest.id)
+      return InvalidArgument("the tally's contest " + std::to_string(c) + " is not " + contest.id);
+    if (result.ballots != sum.ballots) {
+      return InvalidArgument("contest " + contest.id + ": the tally says " + std::to_string(result.ballots) +
+                             " ballots counted; the board gives " + std::to_string(sum.ballots));
+    }
+    if (result.options.size() != contest.options.size()) {
+      return InvalidArgument("contest " + contest.id + ": the tally's options are not the manifest's");
+    }
+    for (size_t o = 0; o < contest.options.size(); ++o) {
+      const OptionResult& option = result.options[o];
+      const std::string name = OptionName(contest.id, contest.options[o].id);
+      if (option.option != contest.options[o].id) return InvalidArgument(name + ": the tally names another option");
+      if (!(option.sum == sum.options.at(o))) {
+        return InvalidArgument(name + ": the tally's encrypted sum is not the sum of the counted ballots on the board");
+      }
+      if (sum.ballots == 0) {  // no ballot: the identity, decrypted by nobody, is 0
+        if (option.count != 0 || !option.parts.empty()) {
+          return InvalidArgument(name + ": no ballot was counted, yet the tally decrypts a count");
+        }
+        continue;
+      }
+      std::set<uint32_t> trustees;
+      for (const auto& part : option.parts) {
+        if (part.trustee < 1 || part.trustee > manifest.trustees || !trustees.insert(part.trustee).second) {
+          return InvalidArgument(name + ": a decryption part from trustee " + std::to_string(part.trustee) +
+                                 ", who is not a trustee or appears twice");
+        }
+        auto [it, fresh] = public_shares.try_emplace(part.trustee);
+        if (fresh) it->second = PublicShare(ceremony, part.trustee);
+        Status held =
+            VerifyPart(manifest.hash, DecryptionContext(contest.id, option.option), it->second, option.sum, part);
+        if (!held.ok()) return InvalidArgument(name + ": " + held.message());
+      }
+      if (trustees.size() < manifest.threshold) {
+        return InvalidArgument(name + ": " + std::to_string(trustees.size()) + " decryption parts; the threshold is " +
+                               std::to_string(manifest.threshold));
+      }
+      ASSIGN_OR_RETURN(Point mg, CombineParts(option.sum, option.parts));
+      if (option.count > sum.ballots || !(BaseTimes(option.count) == mg)) {
+        return InvalidArgument(name + ": the published count " + std::to_string(option.count) +
+                               " is not what the trustees' decryption gives");
+      }
+    }
+  }
+  return OkStatus();
+}
+
+std::string TallyToJson(const Tally& tally) {
+  Json contests = Json::array();
+  for (const auto& c : tally.contests) {
+    Json options = Json::array();
+    for (const auto& o : c.options) {
+      Json parts = Json::array();
+      for (const auto& p : o.parts) parts.push_back(DecryptionPartToJson(p));
+      options.push_back({{"option", o.option},
+                         {"count", o.count},
+                         {"alpha", Base64Encode(o.sum.alpha.Bytes())},
+                         {"beta", Base64Encode(o.sum.beta.Bytes())},
+                         {"parts", parts}});
+    }
+    contests.push_back({{"contest", c.contest}, {"ballots", c.ballots}, {"options", options}});
+  }
+  return Json{{"format", "riik-tally-v1"}, {"contests", contests}}.dump();
+}
+
+Result<Tally> ParseTally(std::string_view json) {
+  ASSIGN_OR_RETURN(Json j, ParseJson(json, JsonLimits{16 << 20, 8}));
+  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "tally", {"format", "contests"}));
+  ASSIGN_OR_RETURN(std::string format, f.Text("format", 32));
+  if (format != "riik-tally-v1") return InvalidArgument("tally.format is not riik-tally-v1");
+  ASSIGN_OR_RETURN(const Json* contests, f.Array("contests", kMaxContests));
+  Tally tally;
+  for (size_t c = 0; c < contests->size(); ++c) {
+    const std::string what = "tally.contests[" + std::to_string(c) + "]";
+    ASSIGN_OR_RETURN(auto cf, JsonFields::Of((*contests)[c], what, {"contest", "ballots", "options"}));
+    ContestResult result;
+    ASSIGN_OR_RETURN(result.contest, cf.Text("contest", 64));
+    ASSIGN_OR_RETURN(int64_t ballots, cf.Int("ballots", 0, kMaxVoters));
+    result.ballots = static_cast<uint64_t>(ballots);
+    ASSIGN_OR_RETURN(const Json* options, cf.Array("options", kMaxOptions));
+    for (size_t o = 0; o < options->size(); ++o) {
+      const std::string owhat = what + ".options[" + std::to_string(o) + "]";
+      ASSIGN_OR_RETURN(auto of, JsonFields::Of((*options)[o], owhat, {"option", "count", "alpha", "beta", "parts"}));
+      OptionResult option;
+      ASSIGN_OR_RETURN(option.option, of.Text("option", 64));
+      ASSIGN_OR_RETURN(int64_t n, of.Int("count", 0, kMaxVoters));
+      option.count = static_cast<uint64_t>(n);
+      ASSIGN_OR_RETURN(option.sum.alpha, ElementFromJson(of, "alpha", /*allow_identity=*/true));
+      ASSIGN_OR_RETURN(option.sum.beta, ElementFromJson(of, "beta", /*allow_identity=*/true));
+      ASSIGN_OR_RETURN(const Json* parts, of.Array("parts", kMaxTrustees));
+      for (size_t p = 0; p < parts->size(); ++p) {
+        ASSIGN_OR_RETURN(DecryptionPart part,
+                         DecryptionPartFromJson((*parts)[p], owhat + ".parts[" + std::to_string(p) + "]"));
+        option.parts.push_back(std::move(part));
+      }
+      result.options.push_back(std::move(option));
+    }
+    tally.contests.push_back(std::move(result));
+  }
+  return tally;
+}
+
+}  // namespace riik::election
