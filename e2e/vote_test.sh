@@ -38,3 +38,63 @@ grep -q "dropped" "$WORK/err.txt" || fail "a dropped entry refused without the r
 rm "$WORK/doctored/tally.json"
 if "$RIIK" vote verify "$WORK/doctored" --ca "$WORK/root.pem" >/dev/null 2>&1; then fail "a record without its tally verified"; fi
 pass "a doctored count, a dropped entry and a missing file are refused with the reason"
+
+# The trustees' side with the CLI: a 3-of-5 key ceremony through files, then a board
+# made under that key, decrypted by trustees 1, 3 and 5 and tallied; the record verifies.
+CER="$WORK/ceremony"
+mkdir -p "$CER"
+cp "$RECORD/manifest.json" "$CER/manifest.json"
+for t in 1 2 3 4 5; do
+  RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony keys --manifest "$CER/manifest.json" \
+    --trustee $t --dir "$CER" --kdf interactive >/dev/null || fail "trustee $t: ceremony keys"
+done
+[ "$(stat -c %a "$CER/trustee-1.key.json")" = 600 ] || fail "a trustee's sealed transport key is not 0600"
+for t in 1 2 3 4 5; do
+  "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" --trustee $t --dir "$CER" >/dev/null ||
+    fail "trustee $t: ceremony commit"
+done
+cp "$CER/share-2-to-4.json" "$WORK/share-2-to-4.json"
+cp "$CER/share-3-to-4.json" "$CER/share-2-to-4.json"  # a box meant for 4, but from 3
+if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 4" "$RIIK" vote ceremony finish --manifest "$CER/manifest.json" \
+  --trustee 4 --dir "$CER" --out "$CER/key-share-4.json" --kdf interactive >/dev/null 2>"$WORK/err.txt"; then
+  fail "trustee 4 accepted a share box from the wrong trustee"
+fi
+grep -q "share-2-to-4.json" "$WORK/err.txt" || fail "a wrong share box refused without naming it: $(cat "$WORK/err.txt")"
+cp "$WORK/share-2-to-4.json" "$CER/share-2-to-4.json"
+keys=""
+for t in 1 2 3 4 5; do
+  RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony finish --manifest "$CER/manifest.json" \
+    --trustee $t --dir "$CER" --out "$CER/key-share-$t.json" --kdf interactive >"$WORK/finish.txt" ||
+    fail "trustee $t: ceremony finish"
+  keys="$keys $(awk '/^election key:/ {print $3}' "$WORK/finish.txt")"
+done
+[ "$(echo $keys | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || fail "the trustees computed different election keys: $keys"
+pass "a 3-of-5 key ceremony through files: every trustee checks every share and gets the same key"
+
+BOARD="$WORK/board-record"
+RIIK_CEREMONY="$CER/ceremony.json" RIIK_RECORD_DIR="$BOARD" RIIK_RECORD_ROOT="$WORK/root2.pem" "$ELECTION_TEST" \
+  --gtest_also_run_disabled_tests --gtest_filter='*WriteBoardForTheCli' >"$WORK/board.txt" 2>&1 ||
+  { cat "$WORK/board.txt"; fail "the test board was not written"; }
+if RIIK_TRUSTEE_PASSPHRASE="not the passphrase" "$RIIK" vote decrypt "$BOARD" --trustee 1 --ca "$WORK/root2.pem" \
+  --key-share "$CER/key-share-1.json" --out "$WORK/part-1.json" >/dev/null 2>"$WORK/err.txt"; then
+  fail "a key share opened with a wrong passphrase"
+fi
+grep -q "does not open" "$WORK/err.txt" || fail "a wrong passphrase refused without the reason: $(cat "$WORK/err.txt")"
+for t in 1 3 5; do
+  RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote decrypt "$BOARD" --trustee $t --ca "$WORK/root2.pem" \
+    --key-share "$CER/key-share-$t.json" --out "$WORK/part-$t.json" >/dev/null || fail "trustee $t: decrypt"
+done
+if "$RIIK" vote tally "$BOARD" --ca "$WORK/root2.pem" --part "$WORK/part-1.json" --part "$WORK/part-3.json" \
+  >/dev/null 2>"$WORK/err.txt"; then
+  fail "two trustees' parts made a tally"
+fi
+grep -q "needs 3" "$WORK/err.txt" || fail "too few parts refused without the reason: $(cat "$WORK/err.txt")"
+"$RIIK" vote tally "$BOARD" --ca "$WORK/root2.pem" --part "$WORK/part-1.json" --part "$WORK/part-3.json" \
+  --part "$WORK/part-5.json" >/dev/null || fail "vote tally"
+"$RIIK" vote verify "$BOARD" --ca "$WORK/root2.pem" >"$WORK/out2.txt" || fail "the trustees' tally does not verify"
+while read -r option n; do
+  id=${option#*/}
+  awk -v id="$id" -v want="$n" '$1 == id {found = 1; if ($(NF-1) != want && $NF != want) exit 1} END {exit !found}' \
+    "$WORK/out2.txt" || fail "option $option: expected $n in: $(grep "^  $id " "$WORK/out2.txt")"
+done < <(grep -E '^[a-z]+-[0-9]/' "$WORK/board.txt")
+pass "trustees 1, 3 and 5 decrypt, the tally combines their parts, and the record verifies with the expected counts"

@@ -73,7 +73,7 @@ Status Verify(const std::string& dir, const std::string& root_path) {
 }  // namespace
 
 void AddVoteCommand(CLI::App& app, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("vote", "i-Voting: check an election's record yourself");
+  CLI::App* cmd = app.add_subcommand("vote", "i-Voting: the trustees' key ceremony and tally; check a record yourself");
   cmd->require_subcommand(1);
   cmd->footer(
       "An election record holds the manifest, the key ceremony's commitments, the voter\n"
@@ -83,8 +83,12 @@ void AddVoteCommand(CLI::App& app, int& exit_code) {
       "the state root certificate: a wrong count, a dropped ballot, a ballot that breaks the\n"
       "rules or a trustee's wrong decryption is reported with what does not hold.\n"
       "Format, for writing your own verifier: docs/formats/election-record.md.\n"
-      "Example:\n"
-      "  riik vote verify election-record/ --ca riik-data/trust/root.pem");
+      "Trustees: `riik vote ceremony` makes the election key without it ever existing in one\n"
+      "place; `riik vote decrypt` and `riik vote tally` turn the board's sums into the result.\n"
+      "Examples:\n"
+      "  riik vote verify election-record/ --ca riik-data/trust/root.pem\n"
+      "  riik vote decrypt election-record/ --trustee 2 --key-share key-share-2.json --ca root.pem --out part-2.json\n"
+      "  riik vote tally election-record/ --ca root.pem --part part-1.json --part part-2.json --part part-4.json");
   auto dir = std::make_shared<std::string>(), root = std::make_shared<std::string>();
   CLI::App* v = cmd->add_subcommand("verify", "Verify an election record and print the result it proves");
   v->add_option("record", *dir, "The record's directory")->required();
@@ -92,6 +96,7 @@ void AddVoteCommand(CLI::App& app, int& exit_code) {
   v->callback([=, &exit_code] {
     if (Status st = Verify(*dir, *root); !st.ok()) exit_code = Fail("vote", "verify", st);
   });
+  AddVoteCeremonyCommands(cmd, exit_code);
 }
 
 }  // namespace riik::cli

@@ -21,6 +21,8 @@ void AddTrackerCommand(CLI::App& app, int& exit_code);
 void AddEmbassyCommand(CLI::App& app, int& exit_code);
 // `riik vote verify`: the election record's independent verifier.
 void AddVoteCommand(CLI::App& app, int& exit_code);
+// `riik vote ceremony …`, `riik vote decrypt`, `riik vote tally` under `riik vote`.
+void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code);
 // `riik id webeid` and `riik id approve` under `riik id`.
 void AddIdSignInCommands(CLI::App* id, int& exit_code);
 // `riik sign` and `riik verify`.

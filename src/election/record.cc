@@ -94,15 +94,16 @@ Status WriteRecord(const std::string& dir, const ElectionRecord& record) {
   return OkStatus();
 }
 
-Result<RecordReport> VerifyRecord(const std::string& dir, X509* trust_root,
-                                  const std::function<void(uint64_t)>& progress) {
+Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
+                                 const std::function<void(uint64_t)>& progress) {
   RecordReport report;
   ASSIGN_OR_RETURN(std::string manifest_text, In("manifest.json", ReadFile(dir + "/manifest.json")));
   ASSIGN_OR_RETURN(report.manifest, In("manifest.json", ParseManifest(manifest_text)));
   const Manifest& manifest = report.manifest;
 
   ASSIGN_OR_RETURN(std::string ceremony_text, In("ceremony.json", ReadFile(dir + "/ceremony.json")));
-  ASSIGN_OR_RETURN(auto ceremony, In("ceremony.json", ParseCeremony(ceremony_text)));
+  ASSIGN_OR_RETURN(report.ceremony, In("ceremony.json", ParseCeremony(ceremony_text)));
+  const auto& ceremony = report.ceremony;
   if (ceremony.size() != manifest.trustees) {
     return InvalidArgument("ceremony.json: " + std::to_string(ceremony.size()) + " trustees; the manifest has " +
                            std::to_string(manifest.trustees));
@@ -153,9 +154,15 @@ Result<RecordReport> VerifyRecord(const std::string& dir, X509* trust_root,
   report.board_root = HexEncode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
   report.board_signer = heads.back().signer;
 
+  return report;
+}
+
+Result<RecordReport> VerifyRecord(const std::string& dir, X509* trust_root,
+                                  const std::function<void(uint64_t)>& progress) {
+  ASSIGN_OR_RETURN(RecordReport report, CountRecord(dir, trust_root, progress));
   ASSIGN_OR_RETURN(std::string tally_text, In("tally.json", ReadFile(dir + "/tally.json")));
   ASSIGN_OR_RETURN(report.tally, In("tally.json", ParseTally(tally_text)));
-  RETURN_IF_ERROR(In("tally.json", VerifyTally(manifest, ceremony, report.count, report.tally)));
+  RETURN_IF_ERROR(In("tally.json", VerifyTally(report.manifest, report.ceremony, report.count, report.tally)));
   return report;
 }
 

@@ -42,12 +42,18 @@ Status WriteRecord(const std::string& dir, const ElectionRecord& record);
 
 struct RecordReport {
   Manifest manifest;
+  std::vector<TrusteeCommitments> ceremony;
   BoardCount count;
   Tally tally;
   uint64_t voters = 0;
   std::string board_root;  // hex
   std::string board_signer;
 };
+
+// Steps 1-5 of VerifyRecord, without tally.json: the board's count as the record proves
+// it (what a trustee decrypts, and what the tally must match). `tally` is left empty.
+Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
+                                 const std::function<void(uint64_t)>& progress = nullptr);
 
 // Checks the record in `dir` end to end: the manifest; every trustee's commitments and
 // the election key; the voter list; every board entry under the counting rules (every

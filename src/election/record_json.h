@@ -28,5 +28,8 @@ Result<DecryptionPart> DecryptionPartFromJson(const Json& j, const std::string& 
 // ceremony.json: every trustee's commitments and proofs, trustees 1 … n in order.
 std::string CeremonyToJson(std::span<const TrusteeCommitments> ceremony);
 Result<std::vector<TrusteeCommitments>> ParseCeremony(std::string_view json);
+// One trustee's commitments-I.json during the ceremony.
+std::string CommitmentsFileJson(const TrusteeCommitments& commitments);
+Result<TrusteeCommitments> ParseCommitmentsFile(std::string_view json);
 
 }  // namespace riik::election

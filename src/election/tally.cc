@@ -25,18 +25,41 @@ std::string OptionName(const std::string& contest, const std::string& option) {
 
 }  // namespace
 
-Result<Tally> DecryptTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
-                           const BoardCount& count, const std::map<uint32_t, Scalar>& key_shares) {
-  if (key_shares.size() < manifest.threshold) {
-    return InvalidArgument(std::to_string(key_shares.size()) + " trustees present; the tally needs " +
-                           std::to_string(manifest.threshold));
+Result<TrusteeDecryption> DecryptAsTrustee(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
+                                           const BoardCount& count, uint32_t trustee, const Scalar& key_share) {
+  const Point public_share = PublicShare(ceremony, trustee);
+  if (!(BaseTimes(key_share) == public_share)) {
+    return InvalidArgument("trustee " + std::to_string(trustee) + "'s key share is not the one the ceremony made");
   }
-  std::map<uint32_t, Point> public_shares;
-  for (const auto& [trustee, share] : key_shares) {
-    public_shares[trustee] = PublicShare(ceremony, trustee);
-    if (!(BaseTimes(share) == public_shares[trustee])) {
-      return InvalidArgument("trustee " + std::to_string(trustee) + "'s key share is not the one the ceremony made");
+  TrusteeDecryption out{trustee, {}};
+  for (size_t c = 0; c < manifest.contests.size(); ++c) {
+    const Contest& contest = manifest.contests[c];
+    const ContestSum& sum = count.sums.at(c);
+    std::vector<DecryptionPart> parts;
+    for (size_t o = 0; o < contest.options.size() && sum.ballots > 0; ++o) {
+      parts.push_back(DecryptPart(manifest.hash, DecryptionContext(contest.id, contest.options[o].id), trustee,
+                                  key_share, public_share, sum.options.at(o)));
     }
+    out.parts.push_back(std::move(parts));
+  }
+  return out;
+}
+
+Result<Tally> CombineTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
+                           const BoardCount& count, std::span<const TrusteeDecryption> decryptions) {
+  std::set<uint32_t> trustees;
+  for (const auto& d : decryptions) {
+    if (d.trustee < 1 || d.trustee > manifest.trustees || !trustees.insert(d.trustee).second) {
+      return InvalidArgument("decryptions from trustee " + std::to_string(d.trustee) +
+                             ", who is not a trustee or appears twice");
+    }
+    if (d.parts.size() != manifest.contests.size()) {
+      return InvalidArgument("trustee " + std::to_string(d.trustee) + "'s decryption has the wrong contests");
+    }
+  }
+  if (trustees.size() < manifest.threshold) {
+    return InvalidArgument(std::to_string(trustees.size()) + " trustees decrypted; the tally needs " +
+                           std::to_string(manifest.threshold));
   }
   Tally tally;
   for (size_t c = 0; c < manifest.contests.size(); ++c) {
@@ -45,21 +68,74 @@ Result<Tally> DecryptTally(const Manifest& manifest, std::span<const TrusteeComm
     ContestResult result{contest.id, sum.ballots, {}};
     for (size_t o = 0; o < contest.options.size(); ++o) {
       OptionResult option{contest.options[o].id, 0, sum.options.at(o), {}};
-      if (sum.ballots == 0) {  // nothing to decrypt: the sum is the identity, the count 0
-        result.options.push_back(std::move(option));
-        continue;
+      const std::string name = OptionName(contest.id, option.option);
+      if (sum.ballots > 0) {  // else nothing to decrypt: the sum is the identity, the count 0
+        for (const auto& d : decryptions) {
+          if (d.parts[c].size() != contest.options.size()) {
+            return InvalidArgument("trustee " + std::to_string(d.trustee) + "'s decryption lacks " + name);
+          }
+          const DecryptionPart& part = d.parts[c][o];
+          if (part.trustee != d.trustee) return InvalidArgument(name + ": a part inside another trustee's decryption");
+          Status held = VerifyPart(manifest.hash, DecryptionContext(contest.id, option.option),
+                                   PublicShare(ceremony, d.trustee), option.sum, part);
+          if (!held.ok()) return InvalidArgument(name + ": " + held.message());
+          option.parts.push_back(part);
+        }
+        ASSIGN_OR_RETURN(Point mg, CombineParts(option.sum, option.parts));
+        auto m = SmallDiscreteLog(mg, sum.ballots);
+        if (!m.ok()) return InvalidArgument(name + ": " + m.status().message());
+        option.count = *m;
       }
-      const std::string context = DecryptionContext(contest.id, option.option);
-      for (const auto& [trustee, share] : key_shares) {
-        option.parts.push_back(DecryptPart(manifest.hash, context, trustee, share, public_shares[trustee], option.sum));
-      }
-      ASSIGN_OR_RETURN(Point mg, CombineParts(option.sum, option.parts));
-      ASSIGN_OR_RETURN(option.count, SmallDiscreteLog(mg, sum.ballots));
       result.options.push_back(std::move(option));
     }
     tally.contests.push_back(std::move(result));
   }
   return tally;
+}
+
+Result<Tally> DecryptTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
+                           const BoardCount& count, const std::map<uint32_t, Scalar>& key_shares) {
+  std::vector<TrusteeDecryption> decryptions;
+  for (const auto& [trustee, share] : key_shares) {
+    ASSIGN_OR_RETURN(TrusteeDecryption d, DecryptAsTrustee(manifest, ceremony, count, trustee, share));
+    decryptions.push_back(std::move(d));
+  }
+  return CombineTally(manifest, ceremony, count, decryptions);
+}
+
+std::string TrusteeDecryptionToJson(const TrusteeDecryption& d) {
+  Json contests = Json::array();
+  for (const auto& parts : d.parts) {
+    Json list = Json::array();
+    for (const auto& p : parts) list.push_back(DecryptionPartToJson(p));
+    contests.push_back(list);
+  }
+  return Json{{"format", "riik-decryption-v1"}, {"trustee", d.trustee}, {"parts", contests}}.dump();
+}
+
+Result<TrusteeDecryption> ParseTrusteeDecryption(std::string_view json) {
+  ASSIGN_OR_RETURN(Json j, ParseJson(json, JsonLimits{8 << 20, 6}));
+  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "decryption", {"format", "trustee", "parts"}));
+  ASSIGN_OR_RETURN(std::string format, f.Text("format", 32));
+  if (format != "riik-decryption-v1") return InvalidArgument("decryption.format is not riik-decryption-v1");
+  TrusteeDecryption d;
+  ASSIGN_OR_RETURN(int64_t trustee, f.Int("trustee", 1, kMaxTrustees));
+  d.trustee = static_cast<uint32_t>(trustee);
+  ASSIGN_OR_RETURN(const Json* contests, f.Array("parts", kMaxContests));
+  for (size_t c = 0; c < contests->size(); ++c) {
+    const Json& list = (*contests)[c];
+    if (!list.is_array() || list.size() > kMaxOptions) {
+      return InvalidArgument("decryption.parts[" + std::to_string(c) + "] is not a list of at most 64 parts");
+    }
+    std::vector<DecryptionPart> parts;
+    for (size_t o = 0; o < list.size(); ++o) {
+      ASSIGN_OR_RETURN(DecryptionPart part, DecryptionPartFromJson(list[o], "decryption.parts[" + std::to_string(c) +
+                                                                                "][" + std::to_string(o) + "]"));
+      parts.push_back(std::move(part));
+    }
+    d.parts.push_back(std::move(parts));
+  }
+  return d;
 }
 
 Status VerifyTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony, const BoardCount& count,

@@ -32,9 +32,26 @@ struct Tally {
   std::vector<ContestResult> contests;  // the manifest's order
 };
 
-// Decrypts `count`'s sums with the key shares of the trustees present (trustee → x_j, at
-// least the threshold of them). InvalidArgument if too few, or a share does not match
-// its public share.
+// One trustee's part of the tally: its decryption share of every option's sum, each with
+// its proof (trustee j computes it on its own machine with its key share x_j). An option
+// nobody's ballot counted in has no part. InvalidArgument if x_j is not the share the
+// ceremony made for j.
+struct TrusteeDecryption {
+  uint32_t trustee = 0;
+  std::vector<std::vector<DecryptionPart>> parts;  // [contest][option]; empty for an empty sum
+};
+Result<TrusteeDecryption> DecryptAsTrustee(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
+                                           const BoardCount& count, uint32_t trustee, const Scalar& key_share);
+std::string TrusteeDecryptionToJson(const TrusteeDecryption& d);
+Result<TrusteeDecryption> ParseTrusteeDecryption(std::string_view json);
+
+// The tally from the trustees' parts (at least the threshold of distinct trustees), each
+// part checked against its trustee's public share first. InvalidArgument naming the
+// trustee, contest and option of a part that does not hold.
+Result<Tally> CombineTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
+                           const BoardCount& count, std::span<const TrusteeDecryption> decryptions);
+
+// Both in one place, for tests and demos: the trustees present (trustee → x_j).
 Result<Tally> DecryptTally(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
                            const BoardCount& count, const std::map<uint32_t, Scalar>& key_shares);
 

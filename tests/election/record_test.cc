@@ -363,3 +363,37 @@ TEST_F(RecordTest, DISABLED_WriteRecordFuzzCorpus) {
 
 }  // namespace
 }  // namespace riik::election
+
+namespace riik::election {
+namespace {
+
+// For e2e/vote_test.sh: the usual election's board under a key made by the trustees'
+// own ceremony (RIIK_CEREMONY: its ceremony.json), written as a record without a tally
+// into RIIK_RECORD_DIR (the root certificate into RIIK_RECORD_ROOT); the trustees then
+// decrypt and tally it with `riik vote decrypt` and `riik vote tally`.
+TEST_F(RecordTest, DISABLED_WriteBoardForTheCli) {
+  const char* ceremony = std::getenv("RIIK_CEREMONY");
+  const char* dir = std::getenv("RIIK_RECORD_DIR");
+  const char* root = std::getenv("RIIK_RECORD_ROOT");
+  ASSERT_TRUE(ceremony && dir && root);
+  auto parsed = ParseCeremony(*ReadFile(ceremony));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ceremony_ = *parsed;
+  key_ = ElectionKey(ceremony_);
+  board_.clear();
+  heads_.clear();
+  signed_size_ = 0;
+  Append({EntryKind::kOpening, kOpens, "", manifest_.hash, key_, voters_.Root(), "", "", ""});
+  for (int i = 0; i < kVoters; ++i) Cast(i, ChoicesOf(i, 0));
+  Cast(3, ChoicesOf(3, 1));
+  Append({EntryKind::kCancel, kOpens + 99000000, Voter(4), "", {}, "", "", "", "paper vote"});
+  last_.erase(4);
+  SignHead();
+  ASSERT_TRUE(
+      WriteRecord(dir, ElectionRecord{testing::TestManifestJson(), ceremony_, voters_, board_, heads_, {}}).ok());
+  std::ofstream(root, std::ios::binary) << signer_pem_;
+  for (const auto& [option, n] : Expected()) std::cout << option << " " << n << "\n";
+}
+
+}  // namespace
+}  // namespace riik::election

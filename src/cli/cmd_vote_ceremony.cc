@@ -1,0 +1,258 @@
+// `riik vote ceremony keys|commit|finish`, `riik vote decrypt` and `riik vote tally`: the
+// trustees' side of an election, each step run by one trustee on its own machine, with
+// files passed between them (docs/formats/election-record.md, "Key ceremony files").
+// No step ever holds another trustee's secrets, and the election's private key is never
+// assembled: a trustee's key share stays sealed under its passphrase and is used only
+// to decrypt the tally's sums, with a proof for every part.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/failure.h"
+#include "cli/terminal.h"
+#include "core/encoding.h"
+#include "core/file.h"
+#include "crypto/x509.h"
+#include "election/record.h"
+#include "election/record_json.h"
+#include "election/trustee_files.h"
+
+namespace riik::cli {
+namespace {
+
+struct TrusteeArgs {
+  std::string manifest;
+  std::string dir = ".";
+  uint32_t trustee = 0;
+  std::string kdf = "moderate";  // Argon2id's limits for what this step seals
+};
+
+std::string PathOf(const TrusteeArgs& a, const std::string& name) { return a.dir + "/" + name; }
+std::string Num(uint32_t n) { return std::to_string(n); }
+
+Result<election::Manifest> ReadManifest(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return election::ParseManifest(text);
+}
+
+election::SealCost CostOf(const std::string& kdf) {
+  return kdf == "interactive" ? election::SealCost::kInteractive : election::SealCost::kModerate;
+}
+
+Result<std::string> Passphrase(uint32_t trustee) {
+  const std::string what = "Trustee " + Num(trustee) + "'s passphrase";
+  return SecretFromEnv("RIIK_TRUSTEE_PASSPHRASE", what.c_str());
+}
+
+Status CheckTrustee(const election::Manifest& m, uint32_t trustee) {
+  if (trustee < 1 || trustee > m.trustees) {
+    return InvalidArgument("--trustee is 1 to " + Num(m.trustees) + " for this election");
+  }
+  return OkStatus();
+}
+
+// Step 1: a transport key pair; the public half to publish, the secret half sealed.
+Status Keys(const TrusteeArgs& a) {
+  ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
+  RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
+  ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
+  const election::TransportKey key = election::NewTransportKey(a.trustee);
+  ASSIGN_OR_RETURN(std::string sealed, election::SealTransportKey(key, m.hash, passphrase, CostOf(a.kdf)));
+  std::filesystem::create_directories(a.dir);
+  RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "trustee-" + Num(a.trustee) + ".key.json"), sealed, /*secret=*/true));
+  RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "trustee-" + Num(a.trustee) + ".pub.json"),
+                                  election::PublicTransportKeyJson(key), /*secret=*/false));
+  std::printf("trustee %u: transport key made; give trustee-%u.pub.json to the other trustees\n", a.trustee, a.trustee);
+  return OkStatus();
+}
+
+// Step 2: a polynomial, its commitments with proofs, and a sealed share for every
+// trustee (this one included); the polynomial is forgotten when the step ends.
+Status Commit(const TrusteeArgs& a) {
+  ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
+  RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
+  std::vector<election::TransportKey> recipients;
+  for (uint32_t j = 1; j <= m.trustees; ++j) {
+    const std::string path = PathOf(a, "trustee-" + Num(j) + ".pub.json");
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    auto key = election::ParsePublicTransportKey(text);
+    if (!key.ok()) return InvalidArgument(path + ": " + key.status().message());
+    if (key->trustee != j) return InvalidArgument(path + " is trustee " + Num(key->trustee) + "'s key");
+    recipients.push_back(*key);
+  }
+  const election::Polynomial f = election::NewPolynomial(m.threshold);
+  const election::TrusteeCommitments commitments = election::Commit(m.hash, a.trustee, f);
+  RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "commitments-" + Num(a.trustee) + ".json"),
+                                  election::CommitmentsFileJson(commitments), /*secret=*/false));
+  for (const auto& to : recipients) {
+    ASSIGN_OR_RETURN(std::string box, election::SealShareBox(m.hash, a.trustee, to, f.At(to.trustee)));
+    RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "share-" + Num(a.trustee) + "-to-" + Num(to.trustee) + ".json"), box,
+                                    /*secret=*/false));
+  }
+  std::printf("trustee %u: %u commitments and %u sealed shares written; send share-%u-to-J.json to trustee J\n",
+              a.trustee, m.threshold, m.trustees, a.trustee);
+  return OkStatus();
+}
+
+// Step 3: every trustee's commitments checked, the shares sent to this trustee opened and
+// checked against them, the key share x_j sealed; ceremony.json and the election key.
+Status Finish(const TrusteeArgs& a, const std::string& out) {
+  ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
+  RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
+  ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
+  const std::string key_path = PathOf(a, "trustee-" + Num(a.trustee) + ".key.json");
+  ASSIGN_OR_RETURN(std::string sealed_key, ReadSecretFile(key_path));
+  ASSIGN_OR_RETURN(election::TransportKey own, election::OpenTransportKey(sealed_key, m.hash, passphrase));
+  std::vector<election::TrusteeCommitments> ceremony;
+  election::Scalar share;
+  for (uint32_t i = 1; i <= m.trustees; ++i) {
+    const std::string path = PathOf(a, "commitments-" + Num(i) + ".json");
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    auto parsed = election::ParseCommitmentsFile(text);
+    if (!parsed.ok()) return InvalidArgument(path + ": " + parsed.status().message());
+    if (parsed->trustee != i)
+      return InvalidArgument(path + " holds trustee " + Num(parsed->trustee) + "'s commitments");
+    election::TrusteeCommitments c = std::move(*parsed);
+    if (Status st = election::VerifyCommitments(m.hash, m.threshold, c); !st.ok()) {
+      return InvalidArgument(path + ": " + st.message());
+    }
+    const std::string box_path = PathOf(a, "share-" + Num(i) + "-to-" + Num(a.trustee) + ".json");
+    ASSIGN_OR_RETURN(std::string box, ReadFile(box_path));
+    auto from_i = election::OpenShareBox(box, m.hash, i, own);
+    if (!from_i.ok()) return Status(from_i.status().code(), box_path + ": " + from_i.status().message());
+    if (Status st = election::VerifyShare(c, a.trustee, *from_i); !st.ok()) {
+      return DataLoss(box_path + ": " + st.message() + "; ask trustee " + Num(i) + " to run commit again");
+    }
+    share = share + *from_i;
+    ceremony.push_back(std::move(c));
+  }
+  const std::string ceremony_json = election::CeremonyToJson(ceremony);
+  const std::string ceremony_path = PathOf(a, "ceremony.json");
+  if (auto existing = ReadFile(ceremony_path); existing.ok() && *existing != ceremony_json) {
+    return DataLoss(ceremony_path +
+                    " differs from the commitments this trustee checked: trustees saw different "
+                    "commitments; stop the ceremony");
+  }
+  RETURN_IF_ERROR(WriteFileAtomic(ceremony_path, ceremony_json, /*secret=*/false));
+  ASSIGN_OR_RETURN(std::string sealed_share,
+                   election::SealKeyShare(m.hash, a.trustee, share, passphrase, CostOf(a.kdf)));
+  RETURN_IF_ERROR(WriteFileAtomic(out, sealed_share, /*secret=*/true));
+  const election::Point key = election::ElectionKey(ceremony);
+  std::printf("trustee %u: every commitment and every share to this trustee checks; key share sealed in %s\n",
+              a.trustee, out.c_str());
+  std::printf("election key: %s (compare with the other trustees)\n", Base64Encode(key.Bytes()).c_str());
+  return OkStatus();
+}
+
+// A trustee's part of the tally, from the record's board as the record proves it.
+Status Decrypt(const TrusteeArgs& a, const std::string& record, const std::string& root_path,
+               const std::string& key_share_path, const std::string& out) {
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(root_path));
+  ASSIGN_OR_RETURN(election::RecordReport counted, election::CountRecord(record, root.get()));
+  RETURN_IF_ERROR(CheckTrustee(counted.manifest, a.trustee));
+  ASSIGN_OR_RETURN(std::string sealed, ReadSecretFile(key_share_path));
+  ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
+  ASSIGN_OR_RETURN(election::Scalar share,
+                   election::OpenKeyShare(sealed, counted.manifest.hash, a.trustee, passphrase));
+  ASSIGN_OR_RETURN(election::TrusteeDecryption d,
+                   election::DecryptAsTrustee(counted.manifest, counted.ceremony, counted.count, a.trustee, share));
+  RETURN_IF_ERROR(WriteFileAtomic(out, election::TrusteeDecryptionToJson(d), /*secret=*/false));
+  std::printf("trustee %u: decrypted the sums of %llu counted ballots, each part with its proof: %s\n", a.trustee,
+              static_cast<unsigned long long>(counted.count.counted), out.c_str());
+  return OkStatus();
+}
+
+// The tally from the trustees' parts, written into the record.
+Status Tally(const std::string& record, const std::string& root_path, const std::vector<std::string>& parts) {
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(root_path));
+  ASSIGN_OR_RETURN(election::RecordReport counted, election::CountRecord(record, root.get()));
+  std::vector<election::TrusteeDecryption> decryptions;
+  for (const auto& path : parts) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    auto d = election::ParseTrusteeDecryption(text);
+    if (!d.ok()) return InvalidArgument(path + ": " + d.status().message());
+    decryptions.push_back(std::move(*d));
+  }
+  ASSIGN_OR_RETURN(election::Tally tally,
+                   election::CombineTally(counted.manifest, counted.ceremony, counted.count, decryptions));
+  RETURN_IF_ERROR(WriteFileAtomic(record + "/tally.json", election::TallyToJson(tally), /*secret=*/false));
+  std::printf("tally.json written from %zu trustees' parts; check it: riik vote verify %s --ca %s\n", parts.size(),
+              record.c_str(), root_path.c_str());
+  return OkStatus();
+}
+
+void TrusteeOptions(CLI::App* c, TrusteeArgs& a, bool manifest) {
+  if (manifest) c->add_option("--manifest", a.manifest, "The election's manifest.json")->required();
+  c->add_option("--trustee", a.trustee, "This trustee's number, 1 to n")->required();
+}
+
+}  // namespace
+
+void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code) {
+  CLI::App* cer = vote->add_subcommand("ceremony", "The key ceremony, one step per trustee");
+  cer->require_subcommand(1);
+  cer->footer(
+      "Each trustee runs each step on its own machine; the files in --dir go between them.\n"
+      "The passphrase is asked on the terminal (or RIIK_TRUSTEE_PASSPHRASE).\n"
+      "  riik vote ceremony keys   --manifest manifest.json --trustee 1 --dir ceremony/\n"
+      "  riik vote ceremony commit --manifest manifest.json --trustee 1 --dir ceremony/   # after every keys\n"
+      "  riik vote ceremony finish --manifest manifest.json --trustee 1 --dir ceremony/ --out key-share-1.json");
+  auto keys = std::make_shared<TrusteeArgs>();
+  CLI::App* k = cer->add_subcommand("keys", "Make this trustee's transport key (its secret half sealed)");
+  TrusteeOptions(k, *keys, true);
+  k->add_option("--dir", keys->dir, "Where the ceremony's files are")->capture_default_str();
+  k->add_option("--kdf", keys->kdf, "Argon2id's limits: moderate, or interactive for demos")
+      ->check(CLI::IsMember({"moderate", "interactive"}))
+      ->capture_default_str();
+  k->callback([keys, &exit_code] {
+    if (Status st = Keys(*keys); !st.ok()) exit_code = Fail("vote ceremony", "keys", st);
+  });
+  auto commit = std::make_shared<TrusteeArgs>();
+  CLI::App* c = cer->add_subcommand("commit", "Publish commitments and seal a share for every trustee");
+  TrusteeOptions(c, *commit, true);
+  c->add_option("--dir", commit->dir, "Where the ceremony's files are")->capture_default_str();
+  c->callback([commit, &exit_code] {
+    if (Status st = Commit(*commit); !st.ok()) exit_code = Fail("vote ceremony", "commit", st);
+  });
+  auto finish = std::make_shared<TrusteeArgs>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* f = cer->add_subcommand("finish", "Check everyone's commitments and shares; seal this trustee's key share");
+  TrusteeOptions(f, *finish, true);
+  f->add_option("--dir", finish->dir, "Where the ceremony's files are")->capture_default_str();
+  f->add_option("--out", *out, "The sealed key share to keep")->required();
+  f->add_option("--kdf", finish->kdf, "Argon2id's limits: moderate, or interactive for demos")
+      ->check(CLI::IsMember({"moderate", "interactive"}))
+      ->capture_default_str();
+  f->callback([finish, out, &exit_code] {
+    if (Status st = Finish(*finish, *out); !st.ok()) exit_code = Fail("vote ceremony", "finish", st);
+  });
+
+  auto dec = std::make_shared<TrusteeArgs>();
+  auto record = std::make_shared<std::string>(), root = std::make_shared<std::string>(),
+       share = std::make_shared<std::string>(), part = std::make_shared<std::string>();
+  CLI::App* d = vote->add_subcommand("decrypt", "A trustee's part of the tally, from the record's board");
+  d->add_option("record", *record, "The election record's directory")->required();
+  TrusteeOptions(d, *dec, false);
+  d->add_option("--ca", *root, "The state root certificate")->required();
+  d->add_option("--key-share", *share, "This trustee's sealed key share")->required();
+  d->add_option("--out", *part, "Where to write the part")->required();
+  d->callback([=, &exit_code] {
+    if (Status st = Decrypt(*dec, *record, *root, *share, *part); !st.ok()) exit_code = Fail("vote", "decrypt", st);
+  });
+
+  auto tally_record = std::make_shared<std::string>(), tally_root = std::make_shared<std::string>();
+  auto parts = std::make_shared<std::vector<std::string>>();
+  CLI::App* t = vote->add_subcommand("tally", "Combine at least the threshold of trustees' parts into tally.json");
+  t->add_option("record", *tally_record, "The election record's directory")->required();
+  t->add_option("--ca", *tally_root, "The state root certificate")->required();
+  t->add_option("--part", *parts, "A trustee's part (repeat)")->required();
+  t->callback([=, &exit_code] {
+    if (Status st = Tally(*tally_record, *tally_root, *parts); !st.ok()) exit_code = Fail("vote", "tally", st);
+  });
+}
+
+}  // namespace riik::cli
