@@ -1,6 +1,7 @@
 // Chaum–Pedersen proofs of equal discrete logarithms.
 #include "election/equality_proof.h"
 
+#include "election/fast_check.h"
 #include "election/transcript.h"
 
 namespace riik::election {
@@ -32,10 +33,10 @@ Status VerifyEqualLogs(std::string_view election, std::string_view context, cons
                        const Point& x_base, const EqualityProof& proof) {
   if (x_g.IsIdentity() || base.IsIdentity()) return InvalidArgument("an equality proof over the identity element");
   const Scalar c = Challenge(election, context, x_g, base, x_base, proof);
-  if (!(BaseTimes(proof.response) == proof.a + c * x_g)) {
+  if (!BaseRelationHolds(proof.response, proof.a, c, x_g)) {
     return InvalidArgument("the equality proof does not hold for the public share");
   }
-  if (!(proof.response * base == proof.b + c * x_base)) {
+  if (!PairRelationHolds(proof.response, base, proof.b, c, x_base)) {
     return InvalidArgument("the equality proof does not hold for the decryption share");
   }
   return OkStatus();

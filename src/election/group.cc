@@ -107,7 +107,15 @@ Point BaseTimes(const Scalar& k) {
   return r;
 }
 
-Point BaseTimes(uint64_t m) { return BaseTimes(Scalar::FromInt(m)); }
+Point BaseTimes(uint64_t m) {
+  // Small multiples come up in every range proof's check (β − j·G): kept, not recomputed.
+  static const std::array<Point, 66> kSmall = [] {
+    std::array<Point, 66> table{};
+    for (size_t j = 1; j < table.size(); ++j) table[j] = table[j - 1] + BaseTimes(Scalar::FromInt(1));
+    return table;
+  }();
+  return m < kSmall.size() ? kSmall[m] : BaseTimes(Scalar::FromInt(m));
+}
 
 Result<Scalar> DecodeScalar(std::string_view bytes) {
   if (bytes.size() != kElementBytes) {

@@ -1,6 +1,7 @@
 // Disjunctive Chaum–Pedersen range proofs.
 #include "election/range_proof.h"
 
+#include "election/fast_check.h"
 #include "election/transcript.h"
 
 namespace riik::election {
@@ -63,8 +64,7 @@ Status VerifyRange(std::string_view election, std::string_view context, const Po
   proof.branches.back().challenge = rest;
   for (uint64_t j = lo; j <= hi; ++j) {
     const auto& branch = proof.branches[j - lo];
-    if (!(BaseTimes(branch.response) == branch.a + branch.challenge * c.alpha) ||
-        !(branch.response * key == branch.b + branch.challenge * (c.beta - BaseTimes(j)))) {
+    if (!RangeBranchHolds(branch.response, branch.challenge, j, key, c.alpha, c.beta, branch.a, branch.b)) {
       return InvalidArgument("the range proof's branch for " + std::to_string(j) + " does not hold");
     }
   }

@@ -1,6 +1,7 @@
 // Schnorr proofs of knowledge.
 #include "election/schnorr_proof.h"
 
+#include "election/fast_check.h"
 #include "election/transcript.h"
 
 namespace riik::election {
@@ -26,7 +27,7 @@ Status VerifyKnowledge(std::string_view election, std::string_view context, cons
     return InvalidArgument("a proof of knowledge over the identity element");
   }
   const Scalar c = Challenge(election, context, x_g, proof.commitment);
-  if (!(BaseTimes(proof.response) == proof.commitment + c * x_g)) {
+  if (!BaseRelationHolds(proof.response, proof.commitment, c, x_g)) {
     return InvalidArgument("the proof of knowledge does not hold");
   }
   return OkStatus();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "election/equality_proof.h"
+#include "election/fast_check.h"
 #include "election/range_proof.h"
 #include "election/schnorr_proof.h"
 
@@ -154,6 +155,40 @@ TEST_F(RangeProofTest, EveryFieldOfTheProofMatters) {
   EXPECT_FALSE(VerifyRange(kElection, "x", key_, {c.alpha + Point::Generator(), c.beta}, 0, 1, copy).ok());
   copy = *proof;
   EXPECT_FALSE(VerifyRange(kElection, "x", key_, {c.alpha, c.beta + Point::Generator()}, 0, 1, copy).ok());
+}
+
+}  // namespace
+}  // namespace riik::election
+
+namespace riik::election {
+namespace {
+
+// libdecaf's fast relations against libsodium's arithmetic: the same answers, true and false.
+TEST(FastCheckTest, AgreesWithLibsodiumOnTrueAndFalseRelations) {
+  for (int round = 0; round < 20; ++round) {
+    const Scalar z = Scalar::Random(), c = Scalar::Random(), x = Scalar::Random();
+    const Point big_x = BaseTimes(x);
+    const Point a = BaseTimes(z) - c * big_x;  // z·G = a + c·X holds
+    EXPECT_TRUE(BaseRelationHolds(z, a, c, big_x));
+    EXPECT_FALSE(BaseRelationHolds(z, a + Point::Generator(), c, big_x));
+    EXPECT_FALSE(BaseRelationHolds(z + Scalar::FromInt(1), a, c, big_x));
+    const Point base = BaseTimes(Scalar::Random());
+    const Point d = x * base;
+    const Point b = z * base - c * d;  // z·A = b + c·D holds
+    EXPECT_TRUE(PairRelationHolds(z, base, b, c, d));
+    EXPECT_FALSE(PairRelationHolds(z, base, b, c, d + Point::Generator()));
+    const Point key = BaseTimes(Scalar::Random());
+    const Scalar r = Scalar::Random(), v = Scalar::Random();
+    const uint64_t j = static_cast<uint64_t>(round % 3);
+    const Ciphertext ct = Encrypt(key, j, r);
+    const Point ra = BaseTimes(v) - c * ct.alpha;
+    const Point rb = v * key - c * (ct.beta - BaseTimes(j));
+    EXPECT_TRUE(RangeBranchHolds(v, c, j, key, ct.alpha, ct.beta, ra, rb));
+    EXPECT_FALSE(RangeBranchHolds(v, c, j + 1, key, ct.alpha, ct.beta, ra, rb));
+    EXPECT_FALSE(RangeBranchHolds(v, c, j, BaseTimes(Scalar::Random()), ct.alpha, ct.beta, ra, rb));
+  }
+  // The identity takes part like any element.
+  EXPECT_TRUE(BaseRelationHolds(Scalar(), Point::Identity(), Scalar::FromInt(5), Point::Identity()));
 }
 
 }  // namespace
