@@ -6,6 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 
 RECORD="$WORK/record"
+export RIIK_RECORD_SIGNER="$WORK/board-signer"  # both test runs sign as one vote server
 RIIK_RECORD_DIR="$RECORD" RIIK_RECORD_ROOT="$WORK/root.pem" "$ELECTION_TEST" --gtest_also_run_disabled_tests \
   --gtest_filter='*WriteRecordForTheCli' >"$WORK/writer.txt" 2>&1 || { cat "$WORK/writer.txt"; fail "the test election did not run"; }
 expected=$(awk '$1 == "council-1/101" {print $2}' "$WORK/writer.txt")
@@ -50,8 +51,8 @@ for t in 1 2 3 4 5; do
 done
 [ "$(stat -c %a "$CER/trustee-1.key.json")" = 600 ] || fail "a trustee's sealed transport key is not 0600"
 for t in 1 2 3 4 5; do
-  "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" --trustee $t --dir "$CER" >/dev/null ||
-    fail "trustee $t: ceremony commit"
+  RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
+    --trustee $t --dir "$CER" >/dev/null || fail "trustee $t: ceremony commit"
 done
 cp "$CER/share-2-to-4.json" "$WORK/share-2-to-4.json"
 cp "$CER/share-3-to-4.json" "$CER/share-2-to-4.json"  # a box meant for 4, but from 3
@@ -69,6 +70,11 @@ for t in 1 2 3 4 5; do
   keys="$keys $(awk '/^election key:/ {print $3}' "$WORK/finish.txt")"
 done
 [ "$(echo $keys | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || fail "the trustees computed different election keys: $keys"
+if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
+  --trustee 1 --dir "$CER" >/dev/null 2>"$WORK/err.txt"; then
+  fail "a second commit replaced the commitments the others rely on"
+fi
+grep -q "exists" "$WORK/err.txt" || fail "a second commit refused without the reason: $(cat "$WORK/err.txt")"
 pass "a 3-of-5 key ceremony through files: every trustee checks every share and gets the same key"
 
 BOARD="$WORK/board-record"

@@ -16,6 +16,7 @@
 #include "cli/terminal.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "election/record.h"
 #include "election/record_json.h"
@@ -29,6 +30,7 @@ struct TrusteeArgs {
   std::string dir = ".";
   uint32_t trustee = 0;
   std::string kdf = "moderate";  // Argon2id's limits for what this step seals
+  bool force = false;            // replace files an earlier run wrote
 };
 
 std::string PathOf(const TrusteeArgs& a, const std::string& name) { return a.dir + "/" + name; }
@@ -48,6 +50,46 @@ Result<std::string> Passphrase(uint32_t trustee) {
   return SecretFromEnv("RIIK_TRUSTEE_PASSPHRASE", what.c_str());
 }
 
+// Refuses to replace a file of an earlier step unless asked: the other trustees may
+// already rely on it.
+Status NotOverwriting(const std::string& path, bool force) {
+  std::error_code ec;
+  if (!force && std::filesystem::exists(path, ec)) {
+    return FailedPrecondition(path +
+                              " exists (an earlier run wrote it; the other trustees may rely on it): "
+                              "remove it or give --force");
+  }
+  return OkStatus();
+}
+
+// Every trustee's published transport key, in order.
+Result<std::vector<election::TransportKey>> ReadTransportKeys(const TrusteeArgs& a, uint32_t trustees) {
+  std::vector<election::TransportKey> keys;
+  for (uint32_t j = 1; j <= trustees; ++j) {
+    const std::string path = PathOf(a, "trustee-" + Num(j) + ".pub.json");
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    auto key = election::ParsePublicTransportKey(text);
+    if (!key.ok()) return InvalidArgument(path + ": " + key.status().message());
+    if (key->trustee != j) return InvalidArgument(path + " is trustee " + Num(key->trustee) + "'s key");
+    keys.push_back(*key);
+  }
+  return keys;
+}
+
+// This trustee's own transport key pair, which must be the one it published.
+Result<election::TransportKey> OwnTransportKey(const TrusteeArgs& a, const election::Manifest& m,
+                                               const std::vector<election::TransportKey>& published,
+                                               const std::string& passphrase) {
+  const std::string key_path = PathOf(a, "trustee-" + Num(a.trustee) + ".key.json");
+  ASSIGN_OR_RETURN(std::string sealed, ReadSecretFile(key_path));
+  ASSIGN_OR_RETURN(election::TransportKey own, election::OpenTransportKey(sealed, m.hash, passphrase));
+  if (own.trustee != a.trustee || own.public_key != published.at(a.trustee - 1).public_key) {
+    return DataLoss(key_path + " is not the key pair whose public half trustee-" + Num(a.trustee) +
+                    ".pub.json holds: was that file replaced?");
+  }
+  return own;
+}
+
 Status CheckTrustee(const election::Manifest& m, uint32_t trustee) {
   if (trustee < 1 || trustee > m.trustees) {
     return InvalidArgument("--trustee is 1 to " + Num(m.trustees) + " for this election");
@@ -59,14 +101,21 @@ Status CheckTrustee(const election::Manifest& m, uint32_t trustee) {
 Status Keys(const TrusteeArgs& a) {
   ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
   RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
+  const std::string key_path = PathOf(a, "trustee-" + Num(a.trustee) + ".key.json");
+  RETURN_IF_ERROR(NotOverwriting(key_path, a.force));
   ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
-  const election::TransportKey key = election::NewTransportKey(a.trustee);
+  election::TransportKey key = election::NewTransportKey(a.trustee);
   ASSIGN_OR_RETURN(std::string sealed, election::SealTransportKey(key, m.hash, passphrase, CostOf(a.kdf)));
-  std::filesystem::create_directories(a.dir);
-  RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "trustee-" + Num(a.trustee) + ".key.json"), sealed, /*secret=*/true));
+  std::error_code ec;
+  std::filesystem::create_directories(a.dir, ec);
+  if (ec) return Internal("making " + a.dir + ": " + ec.message());
+  RETURN_IF_ERROR(WriteFileAtomic(key_path, sealed, /*secret=*/true));
   RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "trustee-" + Num(a.trustee) + ".pub.json"),
                                   election::PublicTransportKeyJson(key), /*secret=*/false));
+  key.secret_key.assign(key.secret_key.size(), '\0');
   std::printf("trustee %u: transport key made; give trustee-%u.pub.json to the other trustees\n", a.trustee, a.trustee);
+  std::printf("its fingerprint: %s (read it out to the others)\n",
+              election::TransportKeysFingerprint(std::span(&key, 1)).c_str());
   return OkStatus();
 }
 
@@ -75,26 +124,24 @@ Status Keys(const TrusteeArgs& a) {
 Status Commit(const TrusteeArgs& a) {
   ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
   RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
-  std::vector<election::TransportKey> recipients;
-  for (uint32_t j = 1; j <= m.trustees; ++j) {
-    const std::string path = PathOf(a, "trustee-" + Num(j) + ".pub.json");
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-    auto key = election::ParsePublicTransportKey(text);
-    if (!key.ok()) return InvalidArgument(path + ": " + key.status().message());
-    if (key->trustee != j) return InvalidArgument(path + " is trustee " + Num(key->trustee) + "'s key");
-    recipients.push_back(*key);
-  }
+  const std::string commitments_path = PathOf(a, "commitments-" + Num(a.trustee) + ".json");
+  RETURN_IF_ERROR(NotOverwriting(commitments_path, a.force));
+  ASSIGN_OR_RETURN(std::vector<election::TransportKey> recipients, ReadTransportKeys(a, m.trustees));
+  ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
+  ASSIGN_OR_RETURN(election::TransportKey own, OwnTransportKey(a, m, recipients, passphrase));
   const election::Polynomial f = election::NewPolynomial(m.threshold);
   const election::TrusteeCommitments commitments = election::Commit(m.hash, a.trustee, f);
-  RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "commitments-" + Num(a.trustee) + ".json"),
-                                  election::CommitmentsFileJson(commitments), /*secret=*/false));
   for (const auto& to : recipients) {
-    ASSIGN_OR_RETURN(std::string box, election::SealShareBox(m.hash, a.trustee, to, f.At(to.trustee)));
+    ASSIGN_OR_RETURN(std::string box, election::SealShareBox(m.hash, own, to, f.At(to.trustee)));
     RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "share-" + Num(a.trustee) + "-to-" + Num(to.trustee) + ".json"), box,
                                     /*secret=*/false));
   }
+  // The commitments last: their file says this step is done.
+  RETURN_IF_ERROR(WriteFileAtomic(commitments_path, election::CommitmentsFileJson(commitments), /*secret=*/false));
   std::printf("trustee %u: %u commitments and %u sealed shares written; send share-%u-to-J.json to trustee J\n",
               a.trustee, m.threshold, m.trustees, a.trustee);
+  std::printf("the transport keys used: %s (compare with the other trustees)\n",
+              election::TransportKeysFingerprint(recipients).c_str());
   return OkStatus();
 }
 
@@ -103,10 +150,10 @@ Status Commit(const TrusteeArgs& a) {
 Status Finish(const TrusteeArgs& a, const std::string& out) {
   ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
   RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
+  RETURN_IF_ERROR(NotOverwriting(out, a.force));
+  ASSIGN_OR_RETURN(std::vector<election::TransportKey> published, ReadTransportKeys(a, m.trustees));
   ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
-  const std::string key_path = PathOf(a, "trustee-" + Num(a.trustee) + ".key.json");
-  ASSIGN_OR_RETURN(std::string sealed_key, ReadSecretFile(key_path));
-  ASSIGN_OR_RETURN(election::TransportKey own, election::OpenTransportKey(sealed_key, m.hash, passphrase));
+  ASSIGN_OR_RETURN(election::TransportKey own, OwnTransportKey(a, m, published, passphrase));
   std::vector<election::TrusteeCommitments> ceremony;
   election::Scalar share;
   for (uint32_t i = 1; i <= m.trustees; ++i) {
@@ -122,7 +169,7 @@ Status Finish(const TrusteeArgs& a, const std::string& out) {
     }
     const std::string box_path = PathOf(a, "share-" + Num(i) + "-to-" + Num(a.trustee) + ".json");
     ASSIGN_OR_RETURN(std::string box, ReadFile(box_path));
-    auto from_i = election::OpenShareBox(box, m.hash, i, own);
+    auto from_i = election::OpenShareBox(box, m.hash, published[i - 1], own);
     if (!from_i.ok()) return Status(from_i.status().code(), box_path + ": " + from_i.status().message());
     if (Status st = election::VerifyShare(c, a.trustee, *from_i); !st.ok()) {
       return DataLoss(box_path + ": " + st.message() + "; ask trustee " + Num(i) + " to run commit again");
@@ -142,9 +189,14 @@ Status Finish(const TrusteeArgs& a, const std::string& out) {
                    election::SealKeyShare(m.hash, a.trustee, share, passphrase, CostOf(a.kdf)));
   RETURN_IF_ERROR(WriteFileAtomic(out, sealed_share, /*secret=*/true));
   const election::Point key = election::ElectionKey(ceremony);
+  const riik::Digest ceremony_hash = Sha256(ceremony_json);
   std::printf("trustee %u: every commitment and every share to this trustee checks; key share sealed in %s\n",
               a.trustee, out.c_str());
-  std::printf("election key: %s (compare with the other trustees)\n", Base64Encode(key.Bytes()).c_str());
+  std::printf("the transport keys used: %s\n", election::TransportKeysFingerprint(published).c_str());
+  std::printf(
+      "ceremony.json: %s (compare with the other trustees: every trustee must see the same)\n",
+      HexEncode(std::string_view(reinterpret_cast<const char*>(ceremony_hash.data()), ceremony_hash.size())).c_str());
+  std::printf("election key: %s\n", Base64Encode(key.Bytes()).c_str());
   return OkStatus();
 }
 
@@ -186,7 +238,10 @@ Status Tally(const std::string& record, const std::string& root_path, const std:
 }
 
 void TrusteeOptions(CLI::App* c, TrusteeArgs& a, bool manifest) {
-  if (manifest) c->add_option("--manifest", a.manifest, "The election's manifest.json")->required();
+  if (manifest) {
+    c->add_option("--manifest", a.manifest, "The election's manifest.json")->required();
+    c->add_flag("--force", a.force, "Replace the files an earlier run of this step wrote");
+  }
   c->add_option("--trustee", a.trustee, "This trustee's number, 1 to n")->required();
 }
 

@@ -207,6 +207,8 @@ std::string SubjectString(X509* cert) {
   return s.ok() ? *s : "";
 }
 
+std::string PublicKeyDer(EVP_PKEY* key) { return ToDer(key, i2d_PUBKEY); }
+
 Result<UniquePtr<EVP_PKEY>> PublicKeyOf(EVP_PKEY* key) {
   std::string der = ToDer(key, i2d_PUBKEY);
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());

@@ -41,6 +41,7 @@ std::string CertificatePem(X509* cert);
 std::string CertificateDer(X509* cert);
 Result<std::string> PrivateKeyPem(EVP_PKEY* key);  // unencrypted PKCS#8
 Result<std::string> PublicKeyPem(EVP_PKEY* key);   // SubjectPublicKeyInfo
+std::string PublicKeyDer(EVP_PKEY* key);           // SubjectPublicKeyInfo, DER ("" on failure)
 // A key holding only the public half of `key`.
 Result<UniquePtr<EVP_PKEY>> PublicKeyOf(EVP_PKEY* key);
 // An EC public key from its curve ("P-256", "P-384") and uncompressed point (04||X||Y).

@@ -14,12 +14,28 @@
 namespace riik::election {
 namespace {
 
-std::string SelectionContext(std::string_view voter, const Contest& contest, const Option& option) {
-  return ContextOf({"selection", voter, contest.id, option.id});
+// Every proof of a ballot is bound to the voter and to all of the ballot's ciphertexts
+// (`ciphertexts`: SHA-256 over every α and β, contest by contest, option by option), so
+// that no contest or selection of one ballot passes inside another, even the same voter's.
+std::string SelectionContext(std::string_view voter, std::string_view ciphertexts, const Contest& contest,
+                             const Option& option) {
+  return ContextOf({"selection", voter, ciphertexts, contest.id, option.id});
 }
 
-std::string TotalContext(std::string_view voter, const Contest& contest) {
-  return ContextOf({"total", voter, contest.id});
+std::string TotalContext(std::string_view voter, std::string_view ciphertexts, const Contest& contest) {
+  return ContextOf({"total", voter, ciphertexts, contest.id});
+}
+
+std::string CiphertextsHash(const std::vector<ContestBallot>& contests) {
+  Sha256Hasher h;
+  for (const auto& cb : contests) {
+    for (const auto& s : cb.selections) {
+      h.Update(s.vote.alpha.Bytes());
+      h.Update(s.vote.beta.Bytes());
+    }
+  }
+  const Digest d = h.Finish();
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
 // The district's contests, in the manifest's order.
@@ -113,6 +129,7 @@ Result<EncryptedBallot> EncryptBallot(const Manifest& manifest, const Point& key
     }
   }
   EncryptedBallot out;
+  std::vector<std::vector<uint64_t>> values;  // what each selection encrypts
   out.ballot.election = manifest.hash;
   out.ballot.voter = std::string(voter);
   for (const Contest* contest : contests) {
@@ -134,21 +151,34 @@ Result<EncryptedBallot> EncryptBallot(const Manifest& manifest, const Point& key
     ContestBallot cb;
     cb.contest = contest->id;
     std::vector<Scalar> rs;
-    Scalar r_total;
+    std::vector<uint64_t> votes;
     for (size_t k = 0; k < contest->options.size(); ++k) {
-      const Scalar r = Scalar::Random();
-      const uint64_t m = selected[k] ? 1 : 0;
-      EncryptedSelection s{Encrypt(key, m, r), {}};
-      ASSIGN_OR_RETURN(s.proof, ProveRange(manifest.hash, SelectionContext(voter, *contest, contest->options[k]), key,
-                                           s.vote, m, r, 0, 1));
-      cb.selections.push_back(std::move(s));
-      rs.push_back(r);
-      r_total = r_total + r;
+      rs.push_back(Scalar::Random());
+      votes.push_back(selected[k] ? 1 : 0);
+      cb.selections.push_back({Encrypt(key, votes.back(), rs.back()), {}});
     }
-    ASSIGN_OR_RETURN(cb.total_proof, ProveRange(manifest.hash, TotalContext(voter, *contest), key, cb.Total(), count,
-                                                r_total, contest->min, contest->max));
     out.ballot.contests.push_back(std::move(cb));
     out.randomness.push_back(std::move(rs));
+    values.push_back(std::move(votes));
+  }
+  // Then the proofs, once every ciphertext they are bound to is known.
+  const std::string ciphertexts = CiphertextsHash(out.ballot.contests);
+  for (size_t i = 0; i < contests.size(); ++i) {
+    const Contest& contest = *contests[i];
+    ContestBallot& cb = out.ballot.contests[i];
+    Scalar r_total;
+    uint64_t count = 0;
+    for (size_t k = 0; k < contest.options.size(); ++k) {
+      const Scalar& r = out.randomness[i][k];
+      const uint64_t m = values[i][k];
+      ASSIGN_OR_RETURN(cb.selections[k].proof,
+                       ProveRange(manifest.hash, SelectionContext(voter, ciphertexts, contest, contest.options[k]), key,
+                                  cb.selections[k].vote, m, r, 0, 1));
+      r_total = r_total + r;
+      count += m;
+    }
+    ASSIGN_OR_RETURN(cb.total_proof, ProveRange(manifest.hash, TotalContext(voter, ciphertexts, contest), key,
+                                                cb.Total(), count, r_total, contest.min, contest.max));
   }
   return out;
 }
@@ -160,6 +190,7 @@ Status VerifyBallot(const Manifest& manifest, const Point& key, std::string_view
     return InvalidArgument("the ballot has " + std::to_string(ballot.contests.size()) + " contests; district " +
                            std::string(district) + " has " + std::to_string(contests.size()));
   }
+  const std::string ciphertexts = CiphertextsHash(ballot.contests);
   for (size_t i = 0; i < contests.size(); ++i) {
     const Contest& contest = *contests[i];
     ContestBallot& cb = ballot.contests[i];
@@ -171,15 +202,15 @@ Status VerifyBallot(const Manifest& manifest, const Point& key, std::string_view
                              " options; the ballot has " + std::to_string(cb.selections.size()) + " selections");
     }
     for (size_t k = 0; k < cb.selections.size(); ++k) {
-      Status held = VerifyRange(manifest.hash, SelectionContext(ballot.voter, contest, contest.options[k]), key,
-                                cb.selections[k].vote, 0, 1, cb.selections[k].proof);
+      Status held = VerifyRange(manifest.hash, SelectionContext(ballot.voter, ciphertexts, contest, contest.options[k]),
+                                key, cb.selections[k].vote, 0, 1, cb.selections[k].proof);
       if (!held.ok()) {
         return InvalidArgument("contest " + contest.id + ", option " + contest.options[k].id +
                                ": not shown to be 0 or 1 (" + held.message() + ")");
       }
     }
-    Status total = VerifyRange(manifest.hash, TotalContext(ballot.voter, contest), key, cb.Total(), contest.min,
-                               contest.max, cb.total_proof);
+    Status total = VerifyRange(manifest.hash, TotalContext(ballot.voter, ciphertexts, contest), key, cb.Total(),
+                               contest.min, contest.max, cb.total_proof);
     if (!total.ok()) {
       return InvalidArgument("contest " + contest.id + ": the number of selections is not shown to be within " +
                              std::to_string(contest.min) + " to " + std::to_string(contest.max) + " (" +

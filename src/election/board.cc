@@ -39,6 +39,9 @@ std::string BoardEntryToLeaf(const BoardEntry& e) {
       j["voter"] = e.voter;
       j["reason"] = e.reason;
       break;
+    case EntryKind::kClosing:
+      j["kind"] = "closing";
+      break;
     case EntryKind::kRefused:
       j["kind"] = "refused";
       j["voter"] = e.voter;
@@ -91,8 +94,13 @@ Result<BoardEntry> ParseBoardEntry(std::string_view leaf) {
     RETURN_IF_ERROR(voter(f));
     ASSIGN_OR_RETURN(e.ballot_hash, HashField(f, "ballot_hash"));
     ASSIGN_OR_RETURN(e.reason, f.Text("reason", kMaxReasonBytes));
+  } else if (kind == "closing") {
+    ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "closing", {"kind", "time_us"}));
+    e.kind = EntryKind::kClosing;
+    RETURN_IF_ERROR(common(f));
   } else {
-    return InvalidArgument("a board entry's kind is opening, ballot, cancel or refused, not " + kind.substr(0, 32));
+    return InvalidArgument("a board entry's kind is opening, ballot, cancel, refused or closing, not " +
+                           kind.substr(0, 32));
   }
   return e;
 }

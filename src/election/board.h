@@ -7,6 +7,7 @@
 //   ballot   a voter's i-vote as cast (its exact JSON), registered at time_us
 //   cancel   a voter's i-votes cancelled (a paper vote): none of theirs counts
 //   refused  a ballot the server would not register, and why (its hash only)
+//   closing  the board is final (at or after the polls' close): nothing may follow
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,7 @@ namespace riik::election {
 inline constexpr size_t kMaxBoardEntryBytes = 600 * 1024;  // a ballot and its envelope
 inline constexpr size_t kMaxReasonBytes = 512;
 
-enum class EntryKind { kOpening, kBallot, kCancel, kRefused };
+enum class EntryKind { kOpening, kBallot, kCancel, kRefused, kClosing };
 
 struct BoardEntry {
   EntryKind kind = EntryKind::kBallot;

@@ -3,8 +3,21 @@
 
 namespace riik::election {
 
-Status BoardCounter::Add(const BoardEntry& entry) {
-  const std::string where = "board entry " + std::to_string(index_++);
+Status BoardCounter::Add(std::string_view leaf) {
+  const std::string where = "board entry " + std::to_string(index_);
+  if (leaf.size() > kMaxBoardEntryBytes) return InvalidArgument(where + " is too long");
+  auto entry = ParseBoardEntry(leaf);
+  if (!entry.ok()) return InvalidArgument(where + ": " + entry.status().message());
+  RETURN_IF_ERROR(AddEntry(*entry, where));
+  frontier_.Append(ledger::LeafHash(leaf));
+  ++index_;
+  return OkStatus();
+}
+
+Status BoardCounter::AddEntry(const BoardEntry& entry, const std::string& where) {
+  if (closed_) return InvalidArgument(where + ": an entry after the board's closing");
+  if (entry.time_us < last_time_) return InvalidArgument(where + ": its time goes back before the entry before it");
+  last_time_ = entry.time_us;
   if (!opened_) {
     if (entry.kind != EntryKind::kOpening)
       return InvalidArgument(where + ": the board does not start with its opening");
@@ -28,6 +41,13 @@ Status BoardCounter::Add(const BoardEntry& entry) {
     }
     case EntryKind::kRefused:
       ++refused_;
+      return OkStatus();
+    case EntryKind::kClosing:
+      if (entry.time_us < manifest_.closes) {
+        return InvalidArgument(where + ": the board is closed before the polls close (" + FormatRfc3339(entry.time_us) +
+                               ")");
+      }
+      closed_ = true;
       return OkStatus();
   }
   return InvalidArgument(where + ": an unknown kind");
@@ -61,8 +81,11 @@ Status BoardCounter::AddBallot(const BoardEntry& entry, const std::string& where
 
 Result<BoardCount> BoardCounter::Finish() const {
   if (!opened_) return FailedPrecondition("the board has no opening entry");
+  if (!closed_) return FailedPrecondition("the board has no closing entry: it is not final, and nothing is counted");
   BoardCount out;
   out.entries = index_;
+  const ledger::Hash root = frontier_.Root();
+  out.board_root.assign(reinterpret_cast<const char*>(root.data()), root.size());
   out.ballots = ballots_;
   out.superseded = superseded_;
   out.refused = refused_;

@@ -1,12 +1,18 @@
 // The counting rules, applied to the board's entries in order, as the vote server
-// applies them and as any verifier recomputes them:
+// applies them and as any verifier recomputes them (docs/formats/election-record.md,
+// "Board"):
 //  - the first entry opens the election: this manifest, this key, this voter list;
+//  - entries' times never go back;
 //  - a ballot entry must be by a listed voter, inside the polls' window, for the voter's
 //    district, and every proof must hold (the board holds only ballots that were checked);
 //  - a voter's last ballot counts, earlier ones are superseded (re-voting);
 //  - a cancel entry (a paper vote) means none of that voter's i-votes counts;
-//  - a refused entry changes nothing; it is there so that a refusal is on the record.
-// The sums are the per-option sums of the counted ballots' ciphertexts.
+//  - a refused entry changes nothing; it is there so that a refusal is on the record;
+//  - the closing entry, at or after the polls' close, ends the board: nothing follows it,
+//    and a board without it is not final (nothing is decrypted from it).
+// The sums are the per-option sums of the counted ballots' ciphertexts. The counter also
+// keeps the Merkle root of the leaves it was given (RFC 9162), which the board's signed
+// heads must match and the trustees' decryptions are bound to.
 #pragma once
 
 #include <map>
@@ -16,18 +22,20 @@
 #include "election/ballot.h"
 #include "election/board.h"
 #include "election/voter_list.h"
+#include "ledger/merkle_frontier.h"
 
 namespace riik::election {
 
 struct ContestSum {
   std::string contest;
   std::vector<Ciphertext> options;  // in the manifest's order
-  uint64_t ballots = 0;             // counted ballots that contain the contest
+  uint64_t ballots = 0;             // counted voters whose district has the contest
 };
 
 struct BoardCount {
   std::vector<ContestSum> sums;  // every contest, in the manifest's order
   uint64_t entries = 0, ballots = 0, counted = 0, superseded = 0, cancelled = 0, refused = 0;
+  std::string board_root;  // the Merkle root of every leaf (32 bytes)
 };
 
 class BoardCounter {
@@ -35,9 +43,14 @@ class BoardCounter {
   BoardCounter(const Manifest& manifest, const Point& key, const VoterList& voters)
       : manifest_(manifest), key_(key), voters_(voters) {}
 
-  // The next entry; InvalidArgument naming the entry's index and what breaks the rules.
-  Status Add(const BoardEntry& entry);
-  // The count over every entry added; FailedPrecondition if the board was never opened.
+  // The next leaf; InvalidArgument naming the entry's index and what breaks the rules.
+  Status Add(std::string_view leaf);
+  // The Merkle root of the leaves added so far.
+  ledger::Hash Root() const { return frontier_.Root(); }
+  uint64_t size() const { return index_; }
+  UnixMicros last_time() const { return last_time_; }
+  // The count over every entry added; FailedPrecondition if the board was never opened
+  // or is not closed.
   Result<BoardCount> Finish() const;
 
  private:
@@ -45,12 +58,15 @@ class BoardCounter {
     std::vector<std::vector<Ciphertext>> ballot;  // the last ballot's selections, per contest
     bool has_ballot = false, cancelled = false;
   };
+  Status AddEntry(const BoardEntry& entry, const std::string& where);
   Status AddBallot(const BoardEntry& entry, const std::string& where);
 
   const Manifest& manifest_;
   const Point key_;
   const VoterList& voters_;
-  bool opened_ = false;
+  ledger::MerkleFrontier frontier_;
+  bool opened_ = false, closed_ = false;
+  UnixMicros last_time_ = 0;
   uint64_t index_ = 0, ballots_ = 0, superseded_ = 0, refused_ = 0;
   std::map<std::string, VoterState, std::less<>> state_;
 };

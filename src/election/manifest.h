@@ -51,6 +51,9 @@ struct Manifest {
   uint32_t minimum_age = 18;
   std::string citizenship;  // ISO 3166 alpha-3 of those who may vote, e.g. "EST"
   uint32_t trustees = 0, threshold = 0;
+  // SHA-256 of the DER SubjectPublicKeyInfo of the key that signs the board's heads (the
+  // vote server's): every head must be signed by it (32 bytes).
+  std::string board_key;
   std::vector<District> districts;
   std::vector<Contest> contests;
 

@@ -8,6 +8,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "crypto/json_fields.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "election/record_json.h"
 #include "ledger/merkle_frontier.h"
@@ -44,6 +45,11 @@ Result<PublishedHead> ParsePublishedHead(std::string_view text, const std::strin
   PublishedHead out;
   ASSIGN_OR_RETURN(out.head, transparency::TreeHeadFromJson(f["head"], what + ".head"));
   if (out.head.log_id != BoardLogId(manifest)) return InvalidArgument(what + " is a head of log " + out.head.log_id);
+  const Digest key_hash = Sha256(PublicKeyDer(X509_get0_pubkey(chain[0].get())));
+  if (std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size()) != manifest.board_key) {
+    return DataLoss(what + " is signed by " + SubjectString(chain[0].get()) +
+                    ", whose key is not the board key the manifest names");
+  }
   Status signature = transparency::VerifyTreeHeadSignature(out.head, chain[0].get());
   if (!signature.ok()) return DataLoss(what + ": " + signature.message());
   RETURN_IF_ERROR(trust::VerifySignerChain(chain, trust_root, out.head.time_us, what + "'s signer"));
@@ -51,8 +57,16 @@ Result<PublishedHead> ParsePublishedHead(std::string_view text, const std::strin
   return out;
 }
 
+// A record's file, refused unread when larger than `max` bytes.
+Result<std::string> ReadBounded(const std::string& path, uintmax_t max) {
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max) return InvalidArgument("larger than " + std::to_string(max) + " bytes");
+  return ReadFile(path);
+}
+
 Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Manifest& manifest, X509* trust_root) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSIGN_OR_RETURN(std::string text, ReadBounded(path, 64 << 20));
   std::vector<PublishedHead> heads;
   size_t at = 0;
   while (at < text.size()) {
@@ -63,6 +77,9 @@ Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Mani
                      ParsePublishedHead(std::string_view(text).substr(at, end - at), what, manifest, trust_root));
     if (!heads.empty() && head.head.tree_size <= heads.back().head.tree_size) {
       return InvalidArgument(what + " does not cover more entries than the one before it");
+    }
+    if (!heads.empty() && head.head.time_us < heads.back().head.time_us) {
+      return InvalidArgument(what + " is dated before the one before it");
     }
     heads.push_back(std::move(head));
     at = end + 1;
@@ -97,11 +114,12 @@ Status WriteRecord(const std::string& dir, const ElectionRecord& record) {
 Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
                                  const std::function<void(uint64_t)>& progress) {
   RecordReport report;
-  ASSIGN_OR_RETURN(std::string manifest_text, In("manifest.json", ReadFile(dir + "/manifest.json")));
+  ASSIGN_OR_RETURN(std::string manifest_text,
+                   In("manifest.json", ReadBounded(dir + "/manifest.json", kMaxManifestBytes)));
   ASSIGN_OR_RETURN(report.manifest, In("manifest.json", ParseManifest(manifest_text)));
   const Manifest& manifest = report.manifest;
 
-  ASSIGN_OR_RETURN(std::string ceremony_text, In("ceremony.json", ReadFile(dir + "/ceremony.json")));
+  ASSIGN_OR_RETURN(std::string ceremony_text, In("ceremony.json", ReadBounded(dir + "/ceremony.json", 1 << 20)));
   ASSIGN_OR_RETURN(report.ceremony, In("ceremony.json", ParseCeremony(ceremony_text)));
   const auto& ceremony = report.ceremony;
   if (ceremony.size() != manifest.trustees) {
@@ -112,7 +130,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
     RETURN_IF_ERROR(In("ceremony.json", VerifyCommitments(manifest.hash, manifest.threshold, t)));
   const Point key = ElectionKey(ceremony);
 
-  ASSIGN_OR_RETURN(std::string voters_text, In("voters.jsonl", ReadFile(dir + "/voters.jsonl")));
+  ASSIGN_OR_RETURN(std::string voters_text, In("voters.jsonl", ReadBounded(dir + "/voters.jsonl", uintmax_t{1} << 30)));
   ASSIGN_OR_RETURN(VoterList voters, In("voters.jsonl", VoterList::FromJsonLines(voters_text, manifest)));
   report.voters = voters.size();
 
@@ -120,26 +138,33 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
   std::ifstream board(dir + "/board.jsonl", std::ios::binary);
   if (!board) return NotFound("board.jsonl: cannot be read");
   BoardCounter counter(manifest, key, voters);
-  ledger::MerkleFrontier frontier;
-  uint64_t leaves = 0;
   size_t next_head = 0;
-  for (std::string line; std::getline(board, line);) {
-    const std::string where = "board.jsonl: entry " + std::to_string(leaves);
-    if (line.size() > kMaxBoardEntryBytes) return InvalidArgument(where + " is too long");
-    frontier.Append(ledger::LeafHash(line));
-    auto entry = ParseBoardEntry(line);
-    if (!entry.ok()) return InvalidArgument(where + ": " + entry.status().message());
-    RETURN_IF_ERROR(In("board.jsonl", counter.Add(*entry)));
-    ++leaves;
-    if (next_head < heads.size() && heads[next_head].head.tree_size == static_cast<int64_t>(leaves)) {
-      if (heads[next_head].head.root != frontier.Root()) {
-        return DataLoss("board.jsonl: the first " + std::to_string(leaves) + " entries are not those signed head " +
-                        std::to_string(next_head) + " covered: entries were changed, dropped or reordered");
+  // Lines read into a buffer of bounded size: a longer one is refused, not held.
+  std::vector<char> line(kMaxBoardEntryBytes + 2);
+  while (board.getline(line.data(), static_cast<std::streamsize>(line.size()))) {
+    const uint64_t index = counter.size();
+    if (board.eof()) return InvalidArgument("board.jsonl: its last line does not end with a newline");
+    RETURN_IF_ERROR(
+        In("board.jsonl", counter.Add(std::string_view(line.data(), static_cast<size_t>(board.gcount()) - 1))));
+    if (next_head < heads.size() && heads[next_head].head.tree_size == static_cast<int64_t>(counter.size())) {
+      const auto& head = heads[next_head].head;
+      if (head.root != counter.Root()) {
+        return DataLoss("board.jsonl: the first " + std::to_string(counter.size()) +
+                        " entries are not those signed head " + std::to_string(next_head) +
+                        " covered: entries were changed, dropped or reordered");
+      }
+      if (counter.last_time() > head.time_us) {
+        return DataLoss("board.jsonl: signed head " + std::to_string(next_head) +
+                        " is dated before the entries it covers");
       }
       ++next_head;
     }
-    if (progress && leaves % 1000 == 0) progress(leaves);
+    if (progress && (index + 1) % 1000 == 0) progress(index + 1);
   }
+  if (!board.eof()) {
+    return InvalidArgument("board.jsonl: entry " + std::to_string(counter.size()) + " is too long");
+  }
+  const uint64_t leaves = counter.size();
   if (progress) progress(leaves);
   if (next_head < heads.size()) {
     return DataLoss("board.jsonl has " + std::to_string(leaves) + " entries; signed head " + std::to_string(next_head) +
@@ -150,8 +175,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
                     " entries that no signed head covers");
   }
   ASSIGN_OR_RETURN(report.count, In("board.jsonl", counter.Finish()));
-  const ledger::Hash root = frontier.Root();
-  report.board_root = HexEncode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
+  report.board_root = HexEncode(report.count.board_root);
   report.board_signer = heads.back().signer;
 
   return report;
@@ -160,7 +184,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
 Result<RecordReport> VerifyRecord(const std::string& dir, X509* trust_root,
                                   const std::function<void(uint64_t)>& progress) {
   ASSIGN_OR_RETURN(RecordReport report, CountRecord(dir, trust_root, progress));
-  ASSIGN_OR_RETURN(std::string tally_text, In("tally.json", ReadFile(dir + "/tally.json")));
+  ASSIGN_OR_RETURN(std::string tally_text, In("tally.json", ReadBounded(dir + "/tally.json", 16 << 20)));
   ASSIGN_OR_RETURN(report.tally, In("tally.json", ParseTally(tally_text)));
   RETURN_IF_ERROR(In("tally.json", VerifyTally(report.manifest, report.ceremony, report.count, report.tally)));
   return report;

@@ -15,8 +15,17 @@
 namespace riik::election {
 namespace {
 
-std::string DecryptionContext(const std::string& contest, const std::string& option) {
-  return ContextOf({"decryption", contest, option});
+// Bound to the board the sums come from: a part made for one board means nothing for
+// another (a shorter one, say).
+std::string DecryptionContext(const BoardCount& count, const std::string& contest, const std::string& option) {
+  return ContextOf({"decryption", count.board_root, contest, option});
+}
+
+// What an option's sum holds when its α is the identity: β = m·G, m ≤ max.
+Result<uint64_t> CountWithoutDecryption(const Ciphertext& sum, uint64_t max, const std::string& name) {
+  auto m = SmallDiscreteLog(sum.beta, max);
+  if (!m.ok()) return InvalidArgument(name + ": " + m.status().message());
+  return *m;
 }
 
 std::string OptionName(const std::string& contest, const std::string& option) {
@@ -35,10 +44,15 @@ Result<TrusteeDecryption> DecryptAsTrustee(const Manifest& manifest, std::span<c
   for (size_t c = 0; c < manifest.contests.size(); ++c) {
     const Contest& contest = manifest.contests[c];
     const ContestSum& sum = count.sums.at(c);
-    std::vector<DecryptionPart> parts;
-    for (size_t o = 0; o < contest.options.size() && sum.ballots > 0; ++o) {
-      parts.push_back(DecryptPart(manifest.hash, DecryptionContext(contest.id, contest.options[o].id), trustee,
-                                  key_share, public_share, sum.options.at(o)));
+    std::vector<std::optional<DecryptionPart>> parts;
+    for (size_t o = 0; o < contest.options.size(); ++o) {
+      const Ciphertext& option_sum = sum.options.at(o);
+      if (option_sum.alpha.IsIdentity()) {
+        parts.emplace_back();  // nothing to decrypt
+        continue;
+      }
+      parts.push_back(DecryptPart(manifest.hash, DecryptionContext(count, contest.id, contest.options[o].id), trustee,
+                                  key_share, public_share, option_sum));
     }
     out.parts.push_back(std::move(parts));
   }
@@ -69,23 +83,26 @@ Result<Tally> CombineTally(const Manifest& manifest, std::span<const TrusteeComm
     for (size_t o = 0; o < contest.options.size(); ++o) {
       OptionResult option{contest.options[o].id, 0, sum.options.at(o), {}};
       const std::string name = OptionName(contest.id, option.option);
-      if (sum.ballots > 0) {  // else nothing to decrypt: the sum is the identity, the count 0
-        for (const auto& d : decryptions) {
-          if (d.parts[c].size() != contest.options.size()) {
-            return InvalidArgument("trustee " + std::to_string(d.trustee) + "'s decryption lacks " + name);
-          }
-          const DecryptionPart& part = d.parts[c][o];
-          if (part.trustee != d.trustee) return InvalidArgument(name + ": a part inside another trustee's decryption");
-          Status held = VerifyPart(manifest.hash, DecryptionContext(contest.id, option.option),
-                                   PublicShare(ceremony, d.trustee), option.sum, part);
-          if (!held.ok()) return InvalidArgument(name + ": " + held.message());
-          option.parts.push_back(part);
-        }
-        ASSIGN_OR_RETURN(Point mg, CombineParts(option.sum, option.parts));
-        auto m = SmallDiscreteLog(mg, sum.ballots);
-        if (!m.ok()) return InvalidArgument(name + ": " + m.status().message());
-        option.count = *m;
+      if (option.sum.alpha.IsIdentity()) {
+        ASSIGN_OR_RETURN(option.count, CountWithoutDecryption(option.sum, sum.ballots, name));
+        result.options.push_back(std::move(option));
+        continue;
       }
+      for (const auto& d : decryptions) {
+        if (d.parts[c].size() != contest.options.size() || !d.parts[c][o]) {
+          return InvalidArgument("trustee " + std::to_string(d.trustee) + "'s decryption lacks " + name);
+        }
+        const DecryptionPart& part = *d.parts[c][o];
+        if (part.trustee != d.trustee) return InvalidArgument(name + ": a part inside another trustee's decryption");
+        Status held = VerifyPart(manifest.hash, DecryptionContext(count, contest.id, option.option),
+                                 PublicShare(ceremony, d.trustee), option.sum, part);
+        if (!held.ok()) return InvalidArgument(name + ": " + held.message());
+        option.parts.push_back(part);
+      }
+      ASSIGN_OR_RETURN(Point mg, CombineParts(option.sum, option.parts));
+      auto m = SmallDiscreteLog(mg, sum.ballots);
+      if (!m.ok()) return InvalidArgument(name + ": " + m.status().message());
+      option.count = *m;
       result.options.push_back(std::move(option));
     }
     tally.contests.push_back(std::move(result));
@@ -107,7 +124,7 @@ std::string TrusteeDecryptionToJson(const TrusteeDecryption& d) {
   Json contests = Json::array();
   for (const auto& parts : d.parts) {
     Json list = Json::array();
-    for (const auto& p : parts) list.push_back(DecryptionPartToJson(p));
+    for (const auto& p : parts) list.push_back(p ? DecryptionPartToJson(*p) : Json(nullptr));
     contests.push_back(list);
   }
   return Json{{"format", "riik-decryption-v1"}, {"trustee", d.trustee}, {"parts", contests}}.dump();
@@ -127,8 +144,12 @@ Result<TrusteeDecryption> ParseTrusteeDecryption(std::string_view json) {
     if (!list.is_array() || list.size() > kMaxOptions) {
       return InvalidArgument("decryption.parts[" + std::to_string(c) + "] is not a list of at most 64 parts");
     }
-    std::vector<DecryptionPart> parts;
+    std::vector<std::optional<DecryptionPart>> parts;
     for (size_t o = 0; o < list.size(); ++o) {
+      if (list[o].is_null()) {
+        parts.emplace_back();
+        continue;
+      }
       ASSIGN_OR_RETURN(DecryptionPart part, DecryptionPartFromJson(list[o], "decryption.parts[" + std::to_string(c) +
                                                                                 "][" + std::to_string(o) + "]"));
       parts.push_back(std::move(part));
@@ -165,9 +186,10 @@ Status VerifyTally(const Manifest& manifest, std::span<const TrusteeCommitments>
       if (!(option.sum == sum.options.at(o))) {
         return InvalidArgument(name + ": the tally's encrypted sum is not the sum of the counted ballots on the board");
       }
-      if (sum.ballots == 0) {  // no ballot: the identity, decrypted by nobody, is 0
-        if (option.count != 0 || !option.parts.empty()) {
-          return InvalidArgument(name + ": no ballot was counted, yet the tally decrypts a count");
+      if (option.sum.alpha.IsIdentity()) {  // β is m·G: no decryption, and no part
+        if (!option.parts.empty() || option.count > sum.ballots || !(BaseTimes(option.count) == option.sum.beta)) {
+          return InvalidArgument(name + ": the published count " + std::to_string(option.count) +
+                                 " is not what the sum holds (it needs no decryption)");
         }
         continue;
       }
@@ -179,8 +201,8 @@ Status VerifyTally(const Manifest& manifest, std::span<const TrusteeCommitments>
         }
         auto [it, fresh] = public_shares.try_emplace(part.trustee);
         if (fresh) it->second = PublicShare(ceremony, part.trustee);
-        Status held =
-            VerifyPart(manifest.hash, DecryptionContext(contest.id, option.option), it->second, option.sum, part);
+        Status held = VerifyPart(manifest.hash, DecryptionContext(count, contest.id, option.option), it->second,
+                                 option.sum, part);
         if (!held.ok()) return InvalidArgument(name + ": " + held.message());
       }
       if (trustees.size() < manifest.threshold) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,9 +37,11 @@ struct Tally {
 // its proof (trustee j computes it on its own machine with its key share x_j). An option
 // nobody's ballot counted in has no part. InvalidArgument if x_j is not the share the
 // ceremony made for j.
+// An option whose summed α is the identity needs no decryption (β is then m·G itself:
+// no counted ballot, or randomness that happened to cancel out) and has no part.
 struct TrusteeDecryption {
   uint32_t trustee = 0;
-  std::vector<std::vector<DecryptionPart>> parts;  // [contest][option]; empty for an empty sum
+  std::vector<std::vector<std::optional<DecryptionPart>>> parts;  // [contest][option]
 };
 Result<TrusteeDecryption> DecryptAsTrustee(const Manifest& manifest, std::span<const TrusteeCommitments> ceremony,
                                            const BoardCount& count, uint32_t trustee, const Scalar& key_share);

@@ -143,34 +143,65 @@ Result<TransportKey> OpenTransportKey(std::string_view file, std::string_view el
   if (plain.size() != crypto_box_PUBLICKEYBYTES + crypto_box_SECRETKEYBYTES) {
     return DataLoss("a sealed transport key of the wrong size");
   }
-  return TransportKey{static_cast<uint32_t>(trustee), plain.substr(0, crypto_box_PUBLICKEYBYTES),
-                      plain.substr(crypto_box_PUBLICKEYBYTES)};
+  TransportKey key{static_cast<uint32_t>(trustee), plain.substr(0, crypto_box_PUBLICKEYBYTES),
+                   plain.substr(crypto_box_PUBLICKEYBYTES)};
+  sodium_memzero(plain.data(), plain.size());
+  unsigned char derived[crypto_box_PUBLICKEYBYTES];
+  crypto_scalarmult_base(derived, U(key.secret_key));
+  if (sodium_memcmp(derived, U(key.public_key), sizeof derived) != 0) {
+    return DataLoss("the sealed transport key's halves do not belong together");
+  }
+  return key;
 }
 
-Result<std::string> SealShareBox(std::string_view election, uint32_t from, const TransportKey& to,
+Result<std::string> SealShareBox(std::string_view election, const TransportKey& from, const TransportKey& to,
                                  const Scalar& share) {
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
+  if (from.secret_key.size() != crypto_box_SECRETKEYBYTES || to.public_key.size() != crypto_box_PUBLICKEYBYTES) {
+    return InvalidArgument("a share box needs the sender's key pair and the recipient's public key");
+  }
   const std::string plain = Json{
       {"election", HexEncode(election)},
-      {"from", from},
+      {"from", from.trustee},
       {"share", Base64Encode(share.Bytes())},
       {"to", to.trustee}}.dump();
-  std::string box(plain.size() + crypto_box_SEALBYTES, '\0');
-  crypto_box_seal(reinterpret_cast<unsigned char*>(box.data()), U(plain), plain.size(), U(to.public_key));
-  return Json{{"format", "riik-share-box-v1"}, {"from", from}, {"to", to.trustee}, {"box", Base64Encode(box)}}.dump();
+  std::string nonce(crypto_box_NONCEBYTES, '\0'), box(plain.size() + crypto_box_MACBYTES, '\0');
+  randombytes_buf(nonce.data(), nonce.size());
+  if (crypto_box_easy(reinterpret_cast<unsigned char*>(box.data()), U(plain), plain.size(), U(nonce), U(to.public_key),
+                      U(from.secret_key)) != 0) {
+    return InvalidArgument("trustee " + std::to_string(to.trustee) + "'s transport key is not a usable X25519 key");
+  }
+  return Json{{"format", "riik-share-box-v1"},
+              {"from", from.trustee},
+              {"to", to.trustee},
+              {"nonce", Base64Encode(nonce)},
+              {"box", Base64Encode(box)}}
+      .dump();
 }
 
-Result<Scalar> OpenShareBox(std::string_view file, std::string_view election, uint32_t from, const TransportKey& to) {
+Result<Scalar> OpenShareBox(std::string_view file, std::string_view election, const TransportKey& from,
+                            const TransportKey& to) {
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
   ASSIGN_OR_RETURN(Json j, ParseJson(file, JsonLimits{8192, 2}));
-  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "share box", {"format", "from", "to", "box"}));
+  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "share box", {"format", "from", "to", "nonce", "box"}));
+  ASSIGN_OR_RETURN(std::string format, f.Text("format", 32));
+  ASSIGN_OR_RETURN(int64_t outer_from, f.Int("from", 1, 64));
+  ASSIGN_OR_RETURN(int64_t outer_to, f.Int("to", 1, 64));
+  if (format != "riik-share-box-v1" || static_cast<uint32_t>(outer_from) != from.trustee ||
+      static_cast<uint32_t>(outer_to) != to.trustee) {
+    return InvalidArgument("not a share box from trustee " + std::to_string(from.trustee) + " to trustee " +
+                           std::to_string(to.trustee));
+  }
+  ASSIGN_OR_RETURN(std::string nonce, f.Base64("nonce", crypto_box_NONCEBYTES));
   ASSIGN_OR_RETURN(std::string box, f.Base64("box", 1024));
-  if (box.size() <= crypto_box_SEALBYTES) return InvalidArgument("a share box too short to hold a share");
-  std::string plain(box.size() - crypto_box_SEALBYTES, '\0');
-  if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()), U(box), box.size(), U(to.public_key),
-                           U(to.secret_key)) != 0) {
-    return PermissionDenied("the share box from trustee " + std::to_string(from) + " is not sealed to trustee " +
-                            std::to_string(to.trustee) + "'s transport key");
+  if (nonce.size() != crypto_box_NONCEBYTES || box.size() <= crypto_box_MACBYTES) {
+    return InvalidArgument("a share box with a nonce or contents of the wrong size");
+  }
+  std::string plain(box.size() - crypto_box_MACBYTES, '\0');
+  if (crypto_box_open_easy(reinterpret_cast<unsigned char*>(plain.data()), U(box), box.size(), U(nonce),
+                           U(from.public_key), U(to.secret_key)) != 0) {
+    return PermissionDenied("the share box was not made by trustee " + std::to_string(from.trustee) +
+                            "'s transport key for trustee " + std::to_string(to.trustee) + "'s");
   }
   ASSIGN_OR_RETURN(Json inner, ParseJson(plain, JsonLimits{1024, 2}));
   ASSIGN_OR_RETURN(auto g, JsonFields::Of(inner, "share", {"election", "from", "share", "to"}));
@@ -178,14 +209,28 @@ Result<Scalar> OpenShareBox(std::string_view file, std::string_view election, ui
   ASSIGN_OR_RETURN(int64_t inner_from, g.Int("from", 1, 64));
   ASSIGN_OR_RETURN(int64_t inner_to, g.Int("to", 1, 64));
   if (std::string_view(reinterpret_cast<const char*>(e.data()), e.size()) != election ||
-      static_cast<uint32_t>(inner_from) != from || static_cast<uint32_t>(inner_to) != to.trustee) {
-    return DataLoss("the share box is for another election or another pair of trustees than " + std::to_string(from) +
-                    " to " + std::to_string(to.trustee));
+      static_cast<uint32_t>(inner_from) != from.trustee || static_cast<uint32_t>(inner_to) != to.trustee) {
+    return DataLoss("the share box is for another election or another pair of trustees than " +
+                    std::to_string(from.trustee) + " to " + std::to_string(to.trustee));
   }
   ASSIGN_OR_RETURN(std::string bytes, g.Base64("share", kElementBytes));
+  sodium_memzero(plain.data(), plain.size());
   auto share = DecodeScalar(bytes);
+  sodium_memzero(bytes.data(), bytes.size());
   if (!share.ok()) return DataLoss("the share in the box: " + share.status().message());
   return *share;
+}
+
+std::string TransportKeysFingerprint(std::span<const TransportKey> keys) {
+  crypto_hash_sha256_state h;
+  crypto_hash_sha256_init(&h);
+  for (const auto& k : keys) {
+    const std::string published = PublicTransportKeyJson(k);
+    crypto_hash_sha256_update(&h, U(published), published.size());
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&h, digest);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 Result<std::string> SealKeyShare(std::string_view election, uint32_t trustee, const Scalar& share,

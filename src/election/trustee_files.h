@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -43,11 +44,18 @@ Result<std::string> SealTransportKey(const TransportKey& key, std::string_view e
                                      SealCost cost = SealCost::kModerate);
 Result<TransportKey> OpenTransportKey(std::string_view file, std::string_view election, std::string_view passphrase);
 
-// f_i(j) for trustee j, sealed to j's transport key.
-Result<std::string> SealShareBox(std::string_view election, uint32_t from, const TransportKey& to, const Scalar& share);
-// Opens a box with j's key pair: the share, checked to be for this election, from
-// `from` and to j (DataLoss otherwise).
-Result<Scalar> OpenShareBox(std::string_view box, std::string_view election, uint32_t from, const TransportKey& to);
+// f_i(j) for trustee j: authenticated encryption from i's transport key pair to j's
+// public key (libsodium's crypto_box), so that only j opens it and j knows i made it.
+Result<std::string> SealShareBox(std::string_view election, const TransportKey& from, const TransportKey& to,
+                                 const Scalar& share);
+// Opens a box with i's public key and j's key pair: the share, checked to be for this
+// election, from i and to j. PermissionDenied if the box was not made by i for j;
+// DataLoss if what it holds names another election or pair.
+Result<Scalar> OpenShareBox(std::string_view box, std::string_view election, const TransportKey& from,
+                            const TransportKey& to);
+// A short fingerprint of a set of published transport keys (hex SHA-256 over them in
+// order), for the trustees to compare out of band before they trust the files.
+std::string TransportKeysFingerprint(std::span<const TransportKey> keys);
 
 // Trustee j's key share under its passphrase, and back.
 Result<std::string> SealKeyShare(std::string_view election, uint32_t trustee, const Scalar& share,

@@ -42,6 +42,7 @@ std::string VoterList::ToJsonLines() const {
 }
 
 Result<VoterList> VoterList::FromJsonLines(std::string_view text, const Manifest& manifest) {
+  const std::string_view original = text;
   VoterList list;
   size_t line_no = 0;
   while (!text.empty()) {
@@ -57,6 +58,13 @@ Result<VoterList> VoterList::FromJsonLines(std::string_view text, const Manifest
     if (!manifest.FindDistrict(district)) return InvalidArgument(what + ": no district " + district);
     Status added = list.Add(voter, district);
     if (!added.ok()) return InvalidArgument(what + ": " + added.message());
+  }
+  // One spelling only, as the root is computed over it: canonical lines, sorted by id,
+  // each ending with a newline.
+  if (list.ToJsonLines() != original) {
+    return InvalidArgument(
+        "voters.jsonl is not in its one form: a canonical JSON line per voter, sorted by id, each "
+        "ending with a newline");
   }
   return list;
 }

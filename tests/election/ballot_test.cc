@@ -10,7 +10,9 @@
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "crypto/sha256.h"
 #include "election/test_manifest.h"
+#include "election/transcript.h"
 
 namespace riik::election {
 namespace {
@@ -155,11 +157,54 @@ TEST_F(BallotTest, NoPartOfOneBallotPassesInAnother) {
   b = cast.ballot;
   std::swap(b.contests[0].selections[0], b.contests[0].selections[2]);
   EXPECT_FALSE(VerifyBallot(manifest_, key_, "2", b).ok());
-  // Two votes for one candidate: the first selection replaced by a proven 1 from a
-  // ballot that chose 201, so every selection is 0 or 1 but the total is 2.
+  // A selection taken from another of the same voter's ballots: its proof is bound to
+  // that ballot's ciphertexts, so it fails here.
   EncryptedBallot for_201 = Cast("voter-17", "2", {{"council-2", {"201"}}, {"question-2", {}}});
   b = cast.ballot;
   b.contests[0].selections[0] = for_201.ballot.contests[0].selections[0];
+  EXPECT_NE(VerifyBallot(manifest_, key_, "2", b).message().find("option 201: not shown to be 0 or 1"),
+            std::string::npos);
+  // Two votes for one candidate, each selection honestly proven 0 or 1 as the format
+  // says (ContextOf("selection", voter, SHA-256 of every α and β, contest, option)): the
+  // contest's total of 2 has no proof within 1 to 1.
+  // Built by hand from the format: `values` per contest, each selection proven 0 or 1,
+  // the totals proven where they can be (else a proof from the honest ballot).
+  auto by_hand = [&](const std::vector<std::vector<uint64_t>>& values) {
+    std::vector<ContestBallot> contests(2);
+    contests[0].contest = "council-2";
+    contests[1].contest = "question-2";
+    std::vector<std::vector<Scalar>> rs(2);
+    Sha256Hasher h;
+    for (size_t c = 0; c < 2; ++c) {
+      for (uint64_t v : values[c]) {
+        rs[c].push_back(Scalar::Random());
+        contests[c].selections.push_back({Encrypt(key_, v, rs[c].back()), {}});
+        h.Update(contests[c].selections.back().vote.alpha.Bytes());
+        h.Update(contests[c].selections.back().vote.beta.Bytes());
+      }
+    }
+    const Digest d = h.Finish();
+    const std::string ciphertexts(reinterpret_cast<const char*>(d.data()), d.size());
+    for (size_t c = 0; c < 2; ++c) {
+      const Contest& contest = *manifest_.FindContest(contests[c].contest);
+      Scalar r_total;
+      uint64_t total = 0;
+      for (size_t k = 0; k < values[c].size(); ++k) {
+        contests[c].selections[k].proof = *ProveRange(
+            manifest_.hash, ContextOf({"selection", "voter-17", ciphertexts, contest.id, contest.options[k].id}), key_,
+            contests[c].selections[k].vote, values[c][k], rs[c][k], 0, 1);
+        r_total = r_total + rs[c][k];
+        total += values[c][k];
+      }
+      auto proof = ProveRange(manifest_.hash, ContextOf({"total", "voter-17", ciphertexts, contest.id}), key_,
+                              contests[c].Total(), total, r_total, contest.min, contest.max);
+      contests[c].total_proof = proof.ok() ? *proof : cast.ballot.contests[c].total_proof;
+    }
+    return Ballot{manifest_.hash, "voter-17", contests};
+  };
+  b = by_hand({{0, 1, 0}, {0, 1}});
+  EXPECT_TRUE(VerifyBallot(manifest_, key_, "2", b).ok());  // the test follows the format
+  b = by_hand({{1, 1, 0}, {0, 0}});
   auto st = VerifyBallot(manifest_, key_, "2", b);
   EXPECT_NE(st.message().find("council-2: the number of selections is not shown"), std::string::npos) << st.message();
   // A contest's selections dropped, or one added.

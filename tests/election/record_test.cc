@@ -13,9 +13,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/json.h"
 #include "crypto/self_signed.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "election/record_json.h"
 #include "election/test_manifest.h"
@@ -33,7 +35,11 @@ const UnixMicros kOpens = *ParseRfc3339Utc("2027-02-24T07:00:00Z");
 class RecordTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    manifest_ = *ParseManifest(testing::TestManifestJson());
+    LoadOrMakeSigner();
+    const Digest key_hash = Sha256(PublicKeyDer(signer_key_.get()));
+    board_key_hex_ = HexEncode(std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size()));
+    manifest_json_ = testing::TestManifestJson(board_key_hex_);
+    manifest_ = *ParseManifest(manifest_json_);
     for (uint32_t i = 1; i <= 5; ++i) {
       polynomials_.push_back(NewPolynomial(3));
       ceremony_.push_back(Commit(manifest_.hash, i, polynomials_.back()));
@@ -45,12 +51,31 @@ class RecordTest : public ::testing::Test {
     }
     key_ = ElectionKey(ceremony_);
     for (int i = 0; i < kVoters; ++i) ASSERT_TRUE(voters_.Add(Voter(i), District(i)).ok());
-    auto signer = MakeSelfSigned("riik election board", {});
-    ASSERT_TRUE(signer.ok());
-    signer_pem_ = signer->cert_pem;
-    signer_cert_ = std::move(*ParseCertificatePem(signer->cert_pem));
-    signer_key_ = std::move(*ParsePrivateKeyPem(signer->key_pem));
     Append({EntryKind::kOpening, kOpens, "", manifest_.hash, key_, voters_.Root(), "", "", ""});
+  }
+
+  // The vote server's signing certificate (self-signed here: the tests' root). With
+  // RIIK_RECORD_SIGNER (a path prefix) it is kept in PREFIX.pem and PREFIX.key and reused,
+  // so that two runs make records for the same manifest.
+  void LoadOrMakeSigner() {
+    const char* prefix = std::getenv("RIIK_RECORD_SIGNER");
+    std::string cert_pem, key_pem;
+    if (prefix && ReadFile(std::string(prefix) + ".pem").ok()) {
+      cert_pem = *ReadFile(std::string(prefix) + ".pem");
+      key_pem = *ReadFile(std::string(prefix) + ".key");
+    } else {
+      auto signer = MakeSelfSigned("riik election board", {});
+      ASSERT_TRUE(signer.ok());
+      cert_pem = signer->cert_pem;
+      key_pem = signer->key_pem;
+      if (prefix) {
+        ASSERT_TRUE(WriteFileAtomic(std::string(prefix) + ".pem", cert_pem, false).ok());
+        ASSERT_TRUE(WriteFileAtomic(std::string(prefix) + ".key", key_pem, true).ok());
+      }
+    }
+    signer_pem_ = cert_pem;
+    signer_cert_ = std::move(*ParseCertificatePem(cert_pem));
+    signer_key_ = std::move(*ParsePrivateKeyPem(key_pem));
   }
 
   static std::string Voter(int i) { return "voter-" + std::to_string(100 + i); }
@@ -81,7 +106,7 @@ class RecordTest : public ::testing::Test {
     ledger::MerkleFrontier frontier;
     for (const auto& leaf : board_) frontier.Append(ledger::LeafHash(leaf));
     transparency::SignedTreeHead head{BoardLogId(manifest_), static_cast<int64_t>(board_.size()), frontier.Root(),
-                                      NowMicros(), ""};
+                                      ParseBoardEntry(board_.back())->time_us + 1000000, ""};
     head.signature = *transparency::SignTreeHead(head, signer_key_.get());
     heads_.push_back(
         Json{{"certificates", Json::array({signer_pem_})}, {"head", transparency::TreeHeadToJson(head)}}.dump());
@@ -95,10 +120,8 @@ class RecordTest : public ::testing::Test {
     Cast(2, ChoicesOf(2, 1));  // re-votes: the last counts
     Cast(3, ChoicesOf(3, 1));
     Cast(3, ChoicesOf(3, 2));
-    Append({EntryKind::kCancel, kOpens + 99000000, Voter(4), "", {}, "", "", "", "paper vote, polling station 0412"});
-    last_.erase(4);
     Append({EntryKind::kRefused,
-            kOpens + 99500000,
+            kOpens + 99000000,
             Voter(5),
             "",
             {},
@@ -106,23 +129,34 @@ class RecordTest : public ::testing::Test {
             "",
             std::string(32, '\x07'),
             "the proofs do not hold"});
+    // After the polls close, the paper votes: voter 4 voted on paper too.
+    Append({EntryKind::kCancel, manifest_.closes, Voter(4), "", {}, "", "", "", "paper vote, polling station 0412"});
+    last_.erase(4);
     return Finish();
   }
 
+  // Closes the board (if not yet), signs its last head, tallies it with trustees 1, 3, 5.
   ElectionRecord Finish() {
+    if (ParseBoardEntry(board_.back())->kind != EntryKind::kClosing) {
+      Append({EntryKind::kClosing, manifest_.closes + 1000000, "", "", {}, "", "", "", ""});
+    }
     if (signed_size_ != board_.size()) SignHead();
-    ElectionRecord record{testing::TestManifestJson(), ceremony_, voters_, board_, heads_, {}};
-    BoardCounter counter(manifest_, key_, voters_);
-    // The server's own count (a board with a bad entry, as some tests make, is tallied
-    // without it: the verifier must find the entry all the same).
-    for (const auto& leaf : board_) (void)counter.Add(*ParseBoardEntry(leaf));
-    auto count = counter.Finish();
-    EXPECT_TRUE(count.ok());
+    ElectionRecord record{manifest_json_, ceremony_, voters_, board_, heads_, {}};
+    auto count = CountOf(board_);
+    EXPECT_TRUE(count.ok()) << count.status().message();
     std::map<uint32_t, Scalar> present = {{1, shares_[1]}, {3, shares_[3]}, {5, shares_[5]}};
     auto tally = DecryptTally(manifest_, ceremony_, *count, present);
     EXPECT_TRUE(tally.ok()) << tally.status().message();
     record.tally = *tally;
     return record;
+  }
+
+  // The server's own count (a board with a bad entry, as some tests make, is counted
+  // without it: the verifier must find the entry all the same).
+  Result<BoardCount> CountOf(const std::vector<std::string>& board) {
+    BoardCounter counter(manifest_, key_, voters_);
+    for (const auto& leaf : board) (void)counter.Add(leaf);
+    return counter.Finish();
   }
 
   std::vector<Choice> ChoicesOf(int i, int round) const {
@@ -171,6 +205,7 @@ class RecordTest : public ::testing::Test {
   UniquePtr<EVP_PKEY> signer_key_;
   std::vector<std::string> board_, heads_;
   size_t signed_size_ = 0;
+  std::string board_key_hex_, manifest_json_;
   std::map<int, std::vector<Choice>> last_;
   riik::testing::TempDir dir_;
 };
@@ -211,7 +246,7 @@ TEST_F(RecordTest, AWrongPartialDecryptionIsCaught) {
   ElectionRecord record = Elect();
   // A corrupted tally server publishes trustee 3's part computed with another share.
   auto& option = record.tally.contests[1].options[0];
-  const std::string context = ContextOf({"decryption", "council-2", option.option});
+  const std::string context = ContextOf({"decryption", CountOf(record.board)->board_root, "council-2", option.option});
   option.parts[1] =
       DecryptPart(manifest_.hash, context, 3, shares_[3] + Scalar::FromInt(1), PublicShare(ceremony_, 3), option.sum);
   auto report = WriteAndVerify(record);
@@ -223,10 +258,8 @@ TEST_F(RecordTest, AWrongPartialDecryptionIsCaught) {
 TEST_F(RecordTest, ATrusteesWrongShareIsCaught) {
   // A trustee whose key share is not the one the ceremony made cannot take part.
   Elect();
-  BoardCounter counter(manifest_, key_, voters_);
-  for (const auto& leaf : board_) ASSERT_TRUE(counter.Add(*ParseBoardEntry(leaf)).ok());
   std::map<uint32_t, Scalar> present = {{1, shares_[1]}, {2, shares_[2] + Scalar::FromInt(1)}, {4, shares_[4]}};
-  auto tally = DecryptTally(manifest_, ceremony_, *counter.Finish(), present);
+  auto tally = DecryptTally(manifest_, ceremony_, *CountOf(board_), present);
   EXPECT_NE(tally.status().message().find("trustee 2's key share is not the one the ceremony made"), std::string::npos);
   // A ceremony record with a trustee's commitment changed: its proof no longer holds.
   ASSERT_TRUE(WriteAndVerify(Finish()).ok());
@@ -315,7 +348,69 @@ TEST_F(RecordTest, ATamperedSumOrAHeadFromElsewhereIsCaught) {
     }
     text = out;
   });
-  ExpectRefused("board_heads.jsonl: head 0's signer");
+  ExpectRefused("board_heads.jsonl: head 0 is signed by CN=someone else");
+  EXPECT_NE(VerifyRecord(dir_.path().string(), signer_cert_.get()).status().message().find("not the board key"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace riik::election
+
+namespace riik::election {
+namespace {
+
+TEST_F(RecordTest, ABoardThatIsNotClosedOrBreaksTheOrderIsNotCounted) {
+  for (int i = 0; i < 4; ++i) Cast(i, ChoicesOf(i, 0));
+  // Not closed: a prefix of a board, under a head the server did sign, counts nothing.
+  SignHead();
+  EXPECT_NE(CountOf(board_).status().message().find("no closing entry"), std::string::npos);
+  ASSERT_TRUE(
+      WriteRecord(dir_.path().string(), ElectionRecord{manifest_json_, ceremony_, voters_, board_, heads_, {}}).ok());
+  ExpectRefused("no closing entry");
+  // Nothing after the closing; no time going back; no closing before the polls close.
+  std::vector<std::string> closed = board_;
+  closed.push_back(BoardEntryToLeaf({EntryKind::kClosing, manifest_.closes, "", "", {}, "", "", "", ""}));
+  std::vector<std::string> after = closed;
+  after.push_back(BoardEntryToLeaf({EntryKind::kCancel, manifest_.closes + 1, Voter(1), "", {}, "", "", "", "x"}));
+  BoardCounter after_counter(manifest_, key_, voters_);
+  Status last;
+  for (const auto& leaf : after) last = after_counter.Add(leaf);
+  EXPECT_NE(last.message().find("after the board's closing"), std::string::npos) << last.message();
+  std::vector<std::string> back = board_;
+  back.push_back(BoardEntryToLeaf({EntryKind::kCancel, kOpens, Voter(1), "", {}, "", "", "", "x"}));
+  BoardCounter counter(manifest_, key_, voters_);
+  Status st;
+  for (const auto& leaf : back) st = counter.Add(leaf);
+  EXPECT_NE(st.message().find("its time goes back"), std::string::npos) << st.message();
+  std::vector<std::string> early = board_;
+  early.push_back(BoardEntryToLeaf({EntryKind::kClosing, manifest_.closes - 1, "", "", {}, "", "", "", ""}));
+  BoardCounter early_counter(manifest_, key_, voters_);
+  for (const auto& leaf : early) st = early_counter.Add(leaf);
+  EXPECT_NE(st.message().find("closed before the polls close"), std::string::npos) << st.message();
+}
+
+TEST_F(RecordTest, AnOptionWhoseRandomnessCancelsOutNeedsNoDecryption) {
+  // The counted ballots' randomness for an option may sum to zero (vanishingly unlikely,
+  // but a record must still be countable): α is then the identity and β is m·G itself.
+  Elect();
+  auto count = CountOf(board_);
+  ASSERT_TRUE(count.ok());
+  count->sums[0].options[2] = {Point::Identity(), BaseTimes(uint64_t{3})};
+  std::map<uint32_t, Scalar> present = {{2, shares_[2]}, {4, shares_[4]}, {5, shares_[5]}};
+  auto tally = DecryptTally(manifest_, ceremony_, *count, present);
+  ASSERT_TRUE(tally.ok()) << tally.status().message();
+  EXPECT_EQ(tally->contests[0].options[2].count, 3u);
+  EXPECT_TRUE(tally->contests[0].options[2].parts.empty());
+  EXPECT_TRUE(VerifyTally(manifest_, ceremony_, *count, *tally).ok());
+  tally->contests[0].options[2].count = 4;
+  EXPECT_NE(VerifyTally(manifest_, ceremony_, *count, *tally).message().find("needs no decryption"), std::string::npos);
+  // A trustee's decryption for it is null in JSON and reads back so.
+  auto d = DecryptAsTrustee(manifest_, ceremony_, *count, 2, shares_[2]);
+  ASSERT_TRUE(d.ok());
+  auto again = ParseTrusteeDecryption(TrusteeDecryptionToJson(*d));
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_FALSE(again->parts[0][2].has_value());
+  EXPECT_TRUE(again->parts[0][1].has_value());
 }
 
 }  // namespace
@@ -352,10 +447,14 @@ TEST_F(RecordTest, DISABLED_WriteRecordFuzzCorpus) {
   auto write = [&](const std::string& name, char parser, const std::string& body) {
     std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << parser << body;
   };
-  write("valid_opening", 'b', record.board[0]);
-  write("valid_ballot", 'b', record.board[1]);
-  write("valid_cancel", 'b', record.board[record.board.size() - 2]);
-  write("valid_refused", 'b', record.board.back());
+  for (const char* kind : {"opening", "ballot", "cancel", "refused", "closing"}) {
+    for (const auto& leaf : record.board) {
+      if (leaf.find(std::string("\"kind\":\"") + kind + "\"") != std::string::npos) {
+        write(std::string("valid_") + kind, 'b', leaf);
+        break;
+      }
+    }
+  }
   write("valid_tally", 't', TallyToJson(record.tally));
   write("valid_ceremony", 'c', CeremonyToJson(record.ceremony));
   write("truncated_tally", 't', TallyToJson(record.tally).substr(0, 500));
@@ -386,11 +485,11 @@ TEST_F(RecordTest, DISABLED_WriteBoardForTheCli) {
   Append({EntryKind::kOpening, kOpens, "", manifest_.hash, key_, voters_.Root(), "", "", ""});
   for (int i = 0; i < kVoters; ++i) Cast(i, ChoicesOf(i, 0));
   Cast(3, ChoicesOf(3, 1));
-  Append({EntryKind::kCancel, kOpens + 99000000, Voter(4), "", {}, "", "", "", "paper vote"});
+  Append({EntryKind::kCancel, manifest_.closes, Voter(4), "", {}, "", "", "", "paper vote"});
   last_.erase(4);
+  Append({EntryKind::kClosing, manifest_.closes + 1000000, "", "", {}, "", "", "", ""});
   SignHead();
-  ASSERT_TRUE(
-      WriteRecord(dir, ElectionRecord{testing::TestManifestJson(), ceremony_, voters_, board_, heads_, {}}).ok());
+  ASSERT_TRUE(WriteRecord(dir, ElectionRecord{manifest_json_, ceremony_, voters_, board_, heads_, {}}).ok());
   std::ofstream(root, std::ios::binary) << signer_pem_;
   for (const auto& [option, n] : Expected()) std::cout << option << " " << n << "\n";
 }

@@ -6,7 +6,8 @@
 
 namespace riik::election::testing {
 
-inline std::string TestManifestJson() {
+// `board_key`: the hex SHA-256 of the board signer's public key (SubjectPublicKeyInfo).
+inline std::string TestManifestJson(const std::string& board_key = std::string(64, '0')) {
   return R"({
   "format": "riik-election-v1",
   "id": "test-2027",
@@ -19,6 +20,8 @@ inline std::string TestManifestJson() {
   "citizenship": "EST",
   "trustees": 5,
   "threshold": 3,
+  "board_key": ")" +
+         board_key + R"(",
   "districts": [
     {"id": "1", "name": "Harju", "counties": ["Harju maakond"]},
     {"id": "2", "name": "Tartu", "counties": ["Tartu maakond", "Jõgeva maakond"]}

@@ -61,15 +61,34 @@ TEST(TrusteeFilesTest, TransportKeysAndShareBoxes) {
   EXPECT_EQ(reopened->trustee, 4u);
 
   const Scalar share = Scalar::Random();
-  auto box = SealShareBox(kTrusteeElection, 2, *published, share);
+  auto box = SealShareBox(kTrusteeElection, two, *published, share);
   ASSERT_TRUE(box.ok());
-  auto opened = OpenShareBox(*box, kTrusteeElection, 2, *reopened);
+  TransportKey two_public = two;
+  two_public.secret_key.clear();
+  auto opened = OpenShareBox(*box, kTrusteeElection, two_public, *reopened);
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   EXPECT_EQ(*opened, share);
-  // Not for trustee 2's key; not claimed as from trustee 3; not for another election.
-  EXPECT_EQ(OpenShareBox(*box, kTrusteeElection, 2, two).status().code(), Code::kPermissionDenied);
-  EXPECT_EQ(OpenShareBox(*box, kTrusteeElection, 3, *reopened).status().code(), Code::kDataLoss);
-  EXPECT_EQ(OpenShareBox(*box, kOtherElection, 2, *reopened).status().code(), Code::kDataLoss);
+  // Opened with trustee 2's key instead of 4's; claimed as from trustee 3, or made by
+  // someone else with 3's number; for another election.
+  EXPECT_EQ(OpenShareBox(*box, kTrusteeElection, two_public, two).status().code(), Code::kInvalidArgument);
+  const TransportKey three = NewTransportKey(3);
+  EXPECT_EQ(OpenShareBox(*box, kTrusteeElection, three, *reopened).status().code(), Code::kInvalidArgument);
+  Json relabelled = *ParseJson(*box);
+  relabelled["from"] = 3;
+  EXPECT_EQ(OpenShareBox(relabelled.dump(), kTrusteeElection, three, *reopened).status().code(),
+            Code::kPermissionDenied);
+  TransportKey forger = NewTransportKey(2);  // not trustee 2's published key
+  auto forged = SealShareBox(kTrusteeElection, forger, *published, share);
+  ASSERT_TRUE(forged.ok());
+  EXPECT_EQ(OpenShareBox(*forged, kTrusteeElection, two_public, *reopened).status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(OpenShareBox(*box, kOtherElection, two_public, *reopened).status().code(), Code::kDataLoss);
+  // A sealed key whose halves do not belong together does not open.
+  TransportKey mixed = four;
+  mixed.public_key = two.public_key;
+  auto sealed_mixed = SealTransportKey(mixed, kTrusteeElection, "trustee four's words", kFast);
+  ASSERT_TRUE(sealed_mixed.ok());
+  EXPECT_EQ(OpenTransportKey(*sealed_mixed, kTrusteeElection, "trustee four's words").status().code(), Code::kDataLoss);
+  EXPECT_EQ(TransportKeysFingerprint(std::vector<TransportKey>{two, four}).size(), 64u);
   EXPECT_FALSE(ParsePublicTransportKey("{}").ok());
 }
 
