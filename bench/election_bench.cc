@@ -27,7 +27,9 @@ std::string ManifestJson(int options) {
   }
   return R"({"format":"riik-election-v1","id":"bench","title":"Benchmark","opens":"2027-02-24T07:00:00Z",)"
          R"("closes":"2027-03-01T18:00:00Z","election_day":"2027-03-05","voter_list_cutoff":"2027-01-04",)"
-         R"("minimum_age":18,"citizenship":"EST","trustees":5,"threshold":3,)"
+         R"("minimum_age":18,"citizenship":"EST","trustees":5,"threshold":3,"board_key":")" +
+         std::string(64, '0') +
+         R"(",)"
          R"("districts":[{"id":"1","name":"Everywhere","counties":["Harju maakond"]}],)"
          R"("contests":[{"id":"c","district":"1","title":"Contest","min":1,"max":1,"options":[)" +
          opts + "]}]}";
