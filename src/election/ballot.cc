@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "crypto/json_fields.h"
 #include "crypto/sha256.h"
+#include "election/batch_check.h"
 #include "election/record_json.h"
 #include "election/transcript.h"
 
@@ -183,17 +184,21 @@ Result<EncryptedBallot> EncryptBallot(const Manifest& manifest, const Point& key
   return out;
 }
 
-Status VerifyBallot(const Manifest& manifest, const Point& key, std::string_view district, Ballot& ballot) {
+namespace {
+
+// The checks of a ballot's shape: this election, exactly the district's contests in the
+// manifest's order, one selection per option. The district's contests, or why not.
+Result<std::vector<const Contest*>> CheckShape(const Manifest& manifest, std::string_view district,
+                                               const Ballot& ballot) {
   if (ballot.election != manifest.hash) return InvalidArgument("the ballot is for another election");
-  const auto contests = ContestsOf(manifest, district);
+  auto contests = ContestsOf(manifest, district);
   if (ballot.contests.size() != contests.size()) {
     return InvalidArgument("the ballot has " + std::to_string(ballot.contests.size()) + " contests; district " +
                            std::string(district) + " has " + std::to_string(contests.size()));
   }
-  const std::string ciphertexts = CiphertextsHash(ballot.contests);
   for (size_t i = 0; i < contests.size(); ++i) {
     const Contest& contest = *contests[i];
-    ContestBallot& cb = ballot.contests[i];
+    const ContestBallot& cb = ballot.contests[i];
     if (cb.contest != contest.id) {
       return InvalidArgument("the ballot's contest " + std::to_string(i) + " is " + cb.contest + ", not " + contest.id);
     }
@@ -201,23 +206,74 @@ Status VerifyBallot(const Manifest& manifest, const Point& key, std::string_view
       return InvalidArgument("contest " + contest.id + " has " + std::to_string(contest.options.size()) +
                              " options; the ballot has " + std::to_string(cb.selections.size()) + " selections");
     }
+  }
+  return contests;
+}
+
+std::string NotZeroOrOne(const Contest& contest, size_t k, const Status& why) {
+  return "contest " + contest.id + ", option " + contest.options[k].id + ": not shown to be 0 or 1 (" + why.message() +
+         ")";
+}
+
+std::string TotalNotWithin(const Contest& contest, const Status& why) {
+  return "contest " + contest.id + ": the number of selections is not shown to be within " +
+         std::to_string(contest.min) + " to " + std::to_string(contest.max) + " (" + why.message() + ")";
+}
+
+}  // namespace
+
+Status VerifyBallot(const Manifest& manifest, const Point& key, std::string_view district, Ballot& ballot) {
+  ASSIGN_OR_RETURN(auto contests, CheckShape(manifest, district, ballot));
+  const std::string ciphertexts = CiphertextsHash(ballot.contests);
+  for (size_t i = 0; i < contests.size(); ++i) {
+    const Contest& contest = *contests[i];
+    ContestBallot& cb = ballot.contests[i];
     for (size_t k = 0; k < cb.selections.size(); ++k) {
       Status held = VerifyRange(manifest.hash, SelectionContext(ballot.voter, ciphertexts, contest, contest.options[k]),
                                 key, cb.selections[k].vote, 0, 1, cb.selections[k].proof);
-      if (!held.ok()) {
-        return InvalidArgument("contest " + contest.id + ", option " + contest.options[k].id +
-                               ": not shown to be 0 or 1 (" + held.message() + ")");
-      }
+      if (!held.ok()) return InvalidArgument(NotZeroOrOne(contest, k, held));
     }
     Status total = VerifyRange(manifest.hash, TotalContext(ballot.voter, ciphertexts, contest), key, cb.Total(),
                                contest.min, contest.max, cb.total_proof);
-    if (!total.ok()) {
-      return InvalidArgument("contest " + contest.id + ": the number of selections is not shown to be within " +
-                             std::to_string(contest.min) + " to " + std::to_string(contest.max) + " (" +
-                             total.message() + ")");
-    }
+    if (!total.ok()) return InvalidArgument(TotalNotWithin(contest, total));
   }
   return OkStatus();
+}
+
+Status VerifyBallots(const Manifest& manifest, const Point& key, std::span<BallotToCheck> ballots) {
+  BatchCheck batch(key);
+  for (size_t b = 0; b < ballots.size(); ++b) {
+    Ballot& ballot = *ballots[b].ballot;
+    const std::string which = "ballot " + std::to_string(b) + ": ";
+    auto contests = CheckShape(manifest, ballots[b].district, ballot);
+    if (!contests.ok()) return InvalidArgument(which + contests.status().message());
+    const std::string ciphertexts = CiphertextsHash(ballot.contests);
+    for (size_t i = 0; i < contests->size(); ++i) {
+      const Contest& contest = *(*contests)[i];
+      ContestBallot& cb = ballot.contests[i];
+      std::vector<Ciphertext> all;
+      for (size_t k = 0; k < cb.selections.size(); ++k) {
+        auto& s = cb.selections[k];
+        Status shape =
+            CompleteRange(manifest.hash, SelectionContext(ballot.voter, ciphertexts, contest, contest.options[k]), key,
+                          s.vote, 0, 1, s.proof);
+        if (!shape.ok()) return InvalidArgument(which + NotZeroOrOne(contest, k, shape));
+        batch.AddRange(std::span(&s.vote, 1), 0, s.proof);
+        all.push_back(s.vote);
+      }
+      Status shape = CompleteRange(manifest.hash, TotalContext(ballot.voter, ciphertexts, contest), key, cb.Total(),
+                                   contest.min, contest.max, cb.total_proof);
+      if (!shape.ok()) return InvalidArgument(which + TotalNotWithin(contest, shape));
+      batch.AddRange(all, contest.min, cb.total_proof);
+    }
+  }
+  if (batch.Holds()) return OkStatus();
+  // Something does not hold: find it, one ballot at a time.
+  for (size_t b = 0; b < ballots.size(); ++b) {
+    Status one = VerifyBallot(manifest, key, ballots[b].district, *ballots[b].ballot);
+    if (!one.ok()) return InvalidArgument("ballot " + std::to_string(b) + ": " + one.message());
+  }
+  return Internal("the batch of ballots does not hold, yet each ballot does");
 }
 
 Result<std::vector<Choice>> OpenBallot(const Manifest& manifest, const Point& key, const Ballot& ballot,

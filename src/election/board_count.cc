@@ -63,8 +63,6 @@ Status BoardCounter::AddBallot(const BoardEntry& entry, const std::string& where
   auto ballot = ParseBallot(entry.ballot);
   if (!ballot.ok()) return InvalidArgument(where + ": " + ballot.status().message());
   if (ballot->voter != entry.voter) return InvalidArgument(where + ": the ballot is another voter's");
-  Status valid = VerifyBallot(manifest_, key_, *district, *ballot);
-  if (!valid.ok()) return InvalidArgument(where + ": " + valid.message());
   VoterState& state = state_[entry.voter];
   if (state.cancelled) return InvalidArgument(where + ": a ballot after the voter's i-votes were cancelled");
   superseded_ += state.has_ballot ? 1 : 0;
@@ -76,10 +74,28 @@ Status BoardCounter::AddBallot(const BoardEntry& entry, const std::string& where
     state.ballot.push_back(std::move(selections));
   }
   ++ballots_;
+  // The proofs are checked in batches (a board whose ballot does not hold is refused
+  // whole, so when does not matter, only that every one is).
+  pending_.push_back({index_, *district, std::move(*ballot)});
+  constexpr size_t kBatch = 256;
+  return pending_.size() >= kBatch ? CheckPending() : OkStatus();
+}
+
+Status BoardCounter::CheckPending() {
+  std::vector<BallotToCheck> batch;
+  for (auto& p : pending_) batch.push_back({p.district, &p.ballot});
+  if (!VerifyBallots(manifest_, key_, batch).ok()) {
+    for (auto& p : pending_) {  // name the first that does not hold
+      Status one = VerifyBallot(manifest_, key_, p.district, p.ballot);
+      if (!one.ok()) return InvalidArgument("board entry " + std::to_string(p.index) + ": " + one.message());
+    }
+  }
+  pending_.clear();
   return OkStatus();
 }
 
-Result<BoardCount> BoardCounter::Finish() const {
+Result<BoardCount> BoardCounter::Finish() {
+  RETURN_IF_ERROR(CheckPending());
   if (!opened_) return FailedPrecondition("the board has no opening entry");
   if (!closed_) return FailedPrecondition("the board has no closing entry: it is not final, and nothing is counted");
   BoardCount out;

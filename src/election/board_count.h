@@ -50,8 +50,9 @@ class BoardCounter {
   uint64_t size() const { return index_; }
   UnixMicros last_time() const { return last_time_; }
   // The count over every entry added; FailedPrecondition if the board was never opened
-  // or is not closed.
-  Result<BoardCount> Finish() const;
+  // or is not closed; InvalidArgument if a ballot's proofs (checked in batches, so this
+  // is where the last batch is checked) do not hold.
+  Result<BoardCount> Finish();
 
  private:
   struct VoterState {
@@ -60,6 +61,15 @@ class BoardCounter {
   };
   Status AddEntry(const BoardEntry& entry, const std::string& where);
   Status AddBallot(const BoardEntry& entry, const std::string& where);
+  // Checks the proofs of the ballots waiting, in one batch.
+  Status CheckPending();
+
+  struct Pending {
+    uint64_t index;
+    std::string district;
+    Ballot ballot;
+  };
+  std::vector<Pending> pending_;  // ballots whose proofs are not checked yet
 
   const Manifest& manifest_;
   const Point key_;

@@ -52,8 +52,8 @@ Result<RangeProof> ProveRange(std::string_view election, std::string_view contex
   return proof;
 }
 
-Status VerifyRange(std::string_view election, std::string_view context, const Point& key, const Ciphertext& c,
-                   uint64_t lo, uint64_t hi, RangeProof& proof) {
+Status CompleteRange(std::string_view election, std::string_view context, const Point& key, const Ciphertext& c,
+                     uint64_t lo, uint64_t hi, RangeProof& proof) {
   RETURN_IF_ERROR(CheckRange(lo, hi));
   if (proof.branches.size() != hi - lo + 1) {
     return InvalidArgument("the range proof has " + std::to_string(proof.branches.size()) + " branches, not " +
@@ -62,6 +62,12 @@ Status VerifyRange(std::string_view election, std::string_view context, const Po
   Scalar rest = Challenge(election, context, key, c, lo, hi, proof);
   for (size_t k = 0; k + 1 < proof.branches.size(); ++k) rest = rest - proof.branches[k].challenge;
   proof.branches.back().challenge = rest;
+  return OkStatus();
+}
+
+Status VerifyRange(std::string_view election, std::string_view context, const Point& key, const Ciphertext& c,
+                   uint64_t lo, uint64_t hi, RangeProof& proof) {
+  RETURN_IF_ERROR(CompleteRange(election, context, key, c, lo, hi, proof));
   for (uint64_t j = lo; j <= hi; ++j) {
     const auto& branch = proof.branches[j - lo];
     if (!RangeBranchHolds(branch.response, branch.challenge, j, key, c.alpha, c.beta, branch.a, branch.b)) {

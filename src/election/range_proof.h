@@ -36,6 +36,12 @@ struct RangeProof {
 Result<RangeProof> ProveRange(std::string_view election, std::string_view context, const Point& key,
                               const Ciphertext& c, uint64_t m, const Scalar& r, uint64_t lo, uint64_t hi);
 
+// Checks the proof's shape against [lo, hi] and derives its last challenge from the
+// transcript (c minus the others): what VerifyRange does before the relations, and what
+// a batch (batch_check.h) needs before it takes them. InvalidArgument for a wrong shape.
+Status CompleteRange(std::string_view election, std::string_view context, const Point& key, const Ciphertext& c,
+                     uint64_t lo, uint64_t hi, RangeProof& proof);
+
 // OkStatus if the proof shows `c` holds a count in [lo, hi]; InvalidArgument saying
 // which part failed. Fills in the last branch's challenge.
 Status VerifyRange(std::string_view election, std::string_view context, const Point& key, const Ciphertext& c,

@@ -286,3 +286,58 @@ TEST(ElectionFuzzCorpus, DISABLED_WriteFuzzCorpus) {
 
 }  // namespace
 }  // namespace riik::election
+
+namespace riik::election {
+namespace {
+
+// Many ballots in one batch: the same verdicts as one by one, and a bad one named.
+TEST_F(BallotTest, ABatchHoldsOnlyIfEveryBallotDoes) {
+  std::vector<Ballot> ballots;
+  for (int i = 0; i < 12; ++i) {
+    ballots.push_back(
+        Cast("voter-" + std::to_string(i), "2", {{"council-2", {std::to_string(201 + i % 3)}}, {"question-2", {}}})
+            .ballot);
+  }
+  ballots.push_back(Cast("voter-d1", "1", {{"council-1", {"104"}}}).ballot);
+  auto check = [&](std::vector<Ballot> copy) {
+    std::vector<BallotToCheck> batch;
+    for (size_t i = 0; i < copy.size(); ++i) batch.push_back({i + 1 == copy.size() ? "1" : "2", &copy[i]});
+    return VerifyBallots(manifest_, key_, batch);
+  };
+  EXPECT_TRUE(check(ballots).ok());
+  // Each kind of change, in one ballot of the batch: found, and named.
+  for (int field = 0; field < 5; ++field) {
+    std::vector<Ballot> bad = ballots;
+    auto& proof = bad[7].contests[0].selections[1].proof;
+    switch (field) {
+      case 0:
+        proof.branches[0].response = proof.branches[0].response + Scalar::FromInt(1);
+        break;
+      case 1:
+        proof.branches[1].a = proof.branches[1].a + Point::Generator();
+        break;
+      case 2:
+        proof.branches[0].b = proof.branches[0].b + Point::Generator();
+        break;
+      case 3:
+        bad[7].contests[0].total_proof.branches[0].response =
+            bad[7].contests[0].total_proof.branches[0].response + Scalar::FromInt(1);
+        break;
+      case 4:
+        bad[7].contests[0].selections[1].vote.beta = bad[7].contests[0].selections[1].vote.beta + Point::Generator();
+        break;
+    }
+    auto st = check(bad);
+    ASSERT_FALSE(st.ok()) << field;
+    EXPECT_EQ(st.message().rfind("ballot 7: ", 0), 0u) << st.message();
+  }
+  // A shape that is wrong is named before any proof is checked.
+  std::vector<Ballot> short_one = ballots;
+  short_one[3].contests.pop_back();
+  EXPECT_EQ(check(short_one).message().rfind("ballot 3: the ballot has 1 contests", 0), 0u);
+  std::vector<BallotToCheck> none;
+  EXPECT_TRUE(VerifyBallots(manifest_, key_, none).ok());
+}
+
+}  // namespace
+}  // namespace riik::election

@@ -155,7 +155,15 @@ class RecordTest : public ::testing::Test {
   // without it: the verifier must find the entry all the same).
   Result<BoardCount> CountOf(const std::vector<std::string>& board) {
     BoardCounter counter(manifest_, key_, voters_);
-    for (const auto& leaf : board) (void)counter.Add(leaf);
+    for (const auto& leaf : board) {
+      auto entry = ParseBoardEntry(leaf);
+      if (entry.ok() && entry->kind == EntryKind::kBallot) {  // a ballot that does not hold is left out
+        auto ballot = ParseBallot(entry->ballot);
+        const std::string* district = voters_.DistrictOf(entry->voter);
+        if (!ballot.ok() || !district || !VerifyBallot(manifest_, key_, *district, *ballot).ok()) continue;
+      }
+      (void)counter.Add(leaf);
+    }
     return counter.Finish();
   }
 
