@@ -1,6 +1,8 @@
 // The counting rules over the board.
 #include "election/board_count.h"
 
+#include "election/fast_check.h"
+
 namespace riik::election {
 
 Status BoardCounter::Add(std::string_view leaf) {
@@ -105,10 +107,11 @@ Result<BoardCount> BoardCounter::Finish() {
   out.ballots = ballots_;
   out.superseded = superseded_;
   out.refused = refused_;
+  // The sums, added on decoded points (fast_check.h) and encoded once.
+  std::vector<std::vector<std::pair<PointSum, PointSum>>> sums;
   for (const auto& contest : manifest_.contests) {
-    out.sums.push_back(
-        {contest.id, std::vector<Ciphertext>(contest.options.size(), Ciphertext{Point::Identity(), Point::Identity()}),
-         0});
+    out.sums.push_back({contest.id, {}, 0});
+    sums.emplace_back(contest.options.size());
   }
   for (const auto& [voter, state] : state_) {
     if (state.cancelled) {
@@ -123,9 +126,15 @@ Result<BoardCount> BoardCounter::Finish() {
     for (size_t c = 0; c < manifest_.contests.size(); ++c) {
       if (manifest_.contests[c].district != district) continue;
       const auto& selections = state.ballot[k++];
-      for (size_t o = 0; o < selections.size(); ++o) out.sums[c].options[o] = out.sums[c].options[o] + selections[o];
+      for (size_t o = 0; o < selections.size(); ++o) {
+        sums[c][o].first.Add(selections[o].alpha);
+        sums[c][o].second.Add(selections[o].beta);
+      }
       ++out.sums[c].ballots;
     }
+  }
+  for (size_t c = 0; c < sums.size(); ++c) {
+    for (const auto& [alpha, beta] : sums[c]) out.sums[c].options.push_back({alpha.Total(), beta.Total()});
   }
   return out;
 }

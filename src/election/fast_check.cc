@@ -93,4 +93,28 @@ bool RangeBranchHolds(const Scalar& v, const Scalar& c, uint64_t j, const Point&
   return decaf_255_point_eq(rest, pb) == DECAF_TRUE;
 }
 
+struct PointSum::Impl {
+  decaf_255_point_s sum;
+};
+
+PointSum::PointSum() : impl_(std::make_unique<Impl>()) { decaf_255_point_copy(&impl_->sum, decaf_255_point_identity); }
+PointSum::~PointSum() = default;
+PointSum::PointSum(PointSum&&) noexcept = default;
+PointSum& PointSum::operator=(PointSum&&) noexcept = default;
+
+void PointSum::Add(const Point& p) {
+  decaf_255_point_t q;
+  Decode(q, p);
+  decaf_255_point_add(&impl_->sum, &impl_->sum, q);
+}
+
+Point PointSum::Total() const {
+  uint8_t bytes[DECAF_255_SER_BYTES];
+  decaf_255_point_encode(bytes, &impl_->sum);
+  // libdecaf's encoding is ristretto255's: canonical, so it decodes (the identity too).
+  auto p = DecodePoint(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes), true);
+  if (!p.ok()) std::abort();
+  return *p;
+}
+
 }  // namespace riik::election

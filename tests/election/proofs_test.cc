@@ -193,3 +193,25 @@ TEST(FastCheckTest, AgreesWithLibsodiumOnTrueAndFalseRelations) {
 
 }  // namespace
 }  // namespace riik::election
+
+namespace riik::election {
+namespace {
+
+TEST(FastCheckTest, PointSumsAgreeWithLibsodium) {
+  PointSum sum;
+  Point expected;
+  EXPECT_TRUE(sum.Total().IsIdentity());
+  for (int i = 0; i < 50; ++i) {
+    const Point p = i % 7 == 0 ? Point::Identity() : BaseTimes(Scalar::Random());
+    sum.Add(p);
+    expected = expected + p;
+  }
+  EXPECT_EQ(sum.Total(), expected);
+  PointSum cancel;
+  cancel.Add(expected);
+  cancel.Add(Point::Identity() - expected);
+  EXPECT_TRUE(cancel.Total().IsIdentity());
+}
+
+}  // namespace
+}  // namespace riik::election
