@@ -50,9 +50,19 @@ for t in 1 2 3 4 5; do
     --trustee $t --dir "$CER" --kdf interactive >/dev/null || fail "trustee $t: ceremony keys"
 done
 [ "$(stat -c %a "$CER/trustee-1.key.json")" = 600 ] || fail "a trustee's sealed transport key is not 0600"
+"$RIIK" vote ceremony fingerprint --manifest "$CER/manifest.json" --dir "$CER" >"$WORK/fingerprint.txt" ||
+  fail "ceremony fingerprint"
+agreed=$(awk '/^all 5:/ {print $3}' "$WORK/fingerprint.txt")
+[ ${#agreed} = 64 ] || fail "no fingerprint of all keys: $(cat "$WORK/fingerprint.txt")"
+if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
+  --trustee 1 --dir "$CER" --expect-keys "$(printf '%064d' 0)" >/dev/null 2>"$WORK/err.txt"; then
+  fail "a commit went ahead with keys nobody agreed on"
+fi
+grep -q "not the one read out" "$WORK/err.txt" || fail "other keys refused without the reason: $(cat "$WORK/err.txt")"
+[ ! -e "$CER/share-1-to-2.json" ] || fail "a share was sealed before the keys were agreed"
 for t in 1 2 3 4 5; do
   RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
-    --trustee $t --dir "$CER" >/dev/null || fail "trustee $t: ceremony commit"
+    --trustee $t --dir "$CER" --expect-keys "$agreed" >/dev/null || fail "trustee $t: ceremony commit"
 done
 cp "$CER/share-2-to-4.json" "$WORK/share-2-to-4.json"
 cp "$CER/share-3-to-4.json" "$CER/share-2-to-4.json"  # a box meant for 4, but from 3
@@ -71,7 +81,7 @@ for t in 1 2 3 4 5; do
 done
 [ "$(echo $keys | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || fail "the trustees computed different election keys: $keys"
 if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
-  --trustee 1 --dir "$CER" >/dev/null 2>"$WORK/err.txt"; then
+  --trustee 1 --dir "$CER" --expect-keys "$agreed" >/dev/null 2>"$WORK/err.txt"; then
   fail "a second commit replaced the commitments the others rely on"
 fi
 grep -q "exists" "$WORK/err.txt" || fail "a second commit refused without the reason: $(cat "$WORK/err.txt")"

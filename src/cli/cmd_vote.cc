@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/terminal.h"
 #include "core/progress.h"
 #include "crypto/x509.h"
 #include "election/record.h"
@@ -27,21 +28,11 @@ int64_t CountLines(const std::string& path) {
   return lines;
 }
 
-// Text from the record as it may go to a terminal: control characters (escape
-// sequences a record could carry to a terminal) shown as '?'.
-std::string Shown(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return out;
-}
-
 void PrintResult(const election::RecordReport& r) {
   const auto& c = r.count;
-  std::printf("election %s (%s): the record verifies\n", r.manifest.id.c_str(), Shown(r.manifest.title).c_str());
+  std::printf("election %s (%s): the record verifies\n", r.manifest.id.c_str(), ForTerminal(r.manifest.title).c_str());
   std::printf("  board: %llu entries, every one under the signed heads; signed by %s\n",
-              static_cast<unsigned long long>(c.entries), Shown(r.board_signer).c_str());
+              static_cast<unsigned long long>(c.entries), ForTerminal(r.board_signer).c_str());
   std::printf(
       "  ballots: %llu cast, %llu superseded by a later i-vote, i-votes of %llu voter(s) cancelled by a paper "
       "vote, %llu refused; %llu of %llu listed voters counted\n",
@@ -53,13 +44,14 @@ void PrintResult(const election::RecordReport& r) {
   for (size_t i = 0; i < r.tally.contests.size(); ++i) {
     const auto& result = r.tally.contests[i];
     const auto& contest = r.manifest.contests[i];
-    std::printf("%s (%s): %llu ballots\n", contest.id.c_str(), Shown(contest.title).c_str(),
+    std::printf("%s (%s): %llu ballots\n", contest.id.c_str(), ForTerminal(contest.title).c_str(),
                 static_cast<unsigned long long>(result.ballots));
     uint64_t most = 1;
     for (const auto& o : result.options) most = std::max(most, o.count);
     for (size_t k = 0; k < result.options.size(); ++k) {
       const auto& option = contest.options[k];
-      std::string name = Shown(option.name) + (option.party.empty() ? "" : " (" + Shown(option.party) + ")");
+      std::string name =
+          ForTerminal(option.name) + (option.party.empty() ? "" : " (" + ForTerminal(option.party) + ")");
       const int width = static_cast<int>(30 * result.options[k].count / most);
       std::string bar;
       for (int w = 0; w < width; ++w) bar += "\u2588";

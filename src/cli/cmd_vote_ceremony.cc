@@ -31,6 +31,7 @@ struct TrusteeArgs {
   uint32_t trustee = 0;
   std::string kdf = "moderate";  // Argon2id's limits for what this step seals
   bool force = false;            // replace files an earlier run wrote
+  std::string expect_keys;       // commit: the fingerprint of all transport keys, compared out of band
 };
 
 std::string PathOf(const TrusteeArgs& a, const std::string& name) { return a.dir + "/" + name; }
@@ -127,6 +128,13 @@ Status Commit(const TrusteeArgs& a) {
   const std::string commitments_path = PathOf(a, "commitments-" + Num(a.trustee) + ".json");
   RETURN_IF_ERROR(NotOverwriting(commitments_path, a.force));
   ASSIGN_OR_RETURN(std::vector<election::TransportKey> recipients, ReadTransportKeys(a, m.trustees));
+  // Nothing is sealed to a key the trustees have not agreed on: a key swapped on its way
+  // would otherwise receive a share before anyone could notice.
+  const std::string fingerprint = election::TransportKeysFingerprint(recipients);
+  if (fingerprint != a.expect_keys) {
+    return FailedPrecondition("the transport keys in " + a.dir + " have fingerprint " + fingerprint + ", not " +
+                              a.expect_keys + " as agreed: a key was replaced, or is not the one read out");
+  }
   ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
   ASSIGN_OR_RETURN(election::TransportKey own, OwnTransportKey(a, m, recipients, passphrase));
   const election::Polynomial f = election::NewPolynomial(m.threshold);
@@ -140,8 +148,19 @@ Status Commit(const TrusteeArgs& a) {
   RETURN_IF_ERROR(WriteFileAtomic(commitments_path, election::CommitmentsFileJson(commitments), /*secret=*/false));
   std::printf("trustee %u: %u commitments and %u sealed shares written; send share-%u-to-J.json to trustee J\n",
               a.trustee, m.threshold, m.trustees, a.trustee);
-  std::printf("the transport keys used: %s (compare with the other trustees)\n",
-              election::TransportKeysFingerprint(recipients).c_str());
+  return OkStatus();
+}
+
+// Between steps 1 and 2: the fingerprint of every trustee's key and of all of them, for
+// the trustees to read out to each other before anyone commits.
+Status Fingerprint(const TrusteeArgs& a) {
+  ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
+  ASSIGN_OR_RETURN(std::vector<election::TransportKey> keys, ReadTransportKeys(a, m.trustees));
+  for (const auto& k : keys) {
+    std::printf("trustee %u: %s\n", k.trustee, election::TransportKeysFingerprint(std::span(&k, 1)).c_str());
+  }
+  std::printf("all %u: %s (give it to commit as --expect-keys once every trustee has read out theirs)\n", m.trustees,
+              election::TransportKeysFingerprint(keys).c_str());
   return OkStatus();
 }
 
@@ -254,7 +273,8 @@ void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code) {
       "Each trustee runs each step on its own machine; the files in --dir go between them.\n"
       "The passphrase is asked on the terminal (or RIIK_TRUSTEE_PASSPHRASE).\n"
       "  riik vote ceremony keys   --manifest manifest.json --trustee 1 --dir ceremony/\n"
-      "  riik vote ceremony commit --manifest manifest.json --trustee 1 --dir ceremony/   # after every keys\n"
+      "  riik vote ceremony fingerprint --manifest manifest.json --dir ceremony/   # after every keys; read it out\n"
+      "  riik vote ceremony commit --manifest manifest.json --trustee 1 --dir ceremony/ --expect-keys FINGERPRINT\n"
       "  riik vote ceremony finish --manifest manifest.json --trustee 1 --dir ceremony/ --out key-share-1.json");
   auto keys = std::make_shared<TrusteeArgs>();
   CLI::App* k = cer->add_subcommand("keys", "Make this trustee's transport key (its secret half sealed)");
@@ -266,10 +286,20 @@ void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code) {
   k->callback([keys, &exit_code] {
     if (Status st = Keys(*keys); !st.ok()) exit_code = Fail("vote ceremony", "keys", st);
   });
+  auto print = std::make_shared<TrusteeArgs>();
+  CLI::App* fp = cer->add_subcommand("fingerprint", "Print every trustee's transport key fingerprint, and all of them");
+  fp->add_option("--manifest", print->manifest, "The election's manifest.json")->required();
+  fp->add_option("--dir", print->dir, "Where the ceremony's files are")->capture_default_str();
+  fp->callback([print, &exit_code] {
+    if (Status st = Fingerprint(*print); !st.ok()) exit_code = Fail("vote ceremony", "fingerprint", st);
+  });
   auto commit = std::make_shared<TrusteeArgs>();
   CLI::App* c = cer->add_subcommand("commit", "Publish commitments and seal a share for every trustee");
   TrusteeOptions(c, *commit, true);
   c->add_option("--dir", commit->dir, "Where the ceremony's files are")->capture_default_str();
+  c->add_option("--expect-keys", commit->expect_keys,
+                "The fingerprint of all transport keys (`fingerprint`), as the trustees agreed out of band")
+      ->required();
   c->callback([commit, &exit_code] {
     if (Status st = Commit(*commit); !st.ok()) exit_code = Fail("vote ceremony", "commit", st);
   });

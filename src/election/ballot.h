@@ -66,8 +66,9 @@ Result<EncryptedBallot> EncryptBallot(const Manifest& manifest, const Point& key
 Status VerifyBallot(const Manifest& manifest, const Point& key, std::string_view district, Ballot& ballot);
 
 // Many ballots checked as VerifyBallot checks each, their proofs in one batch
-// (batch_check.h): several times quicker for a board or a record. OkStatus if all hold;
-// else the first that does not, as "ballot N: " and VerifyBallot's reason.
+// (batch_check.h): several times quicker for a board or a record. OkStatus if all hold.
+// Else: the first ballot whose shape is wrong (checked for all before any proof), or
+// failing that the first whose proofs do not hold, as "ballot N: " and the reason.
 struct BallotToCheck {
   std::string_view district;
   Ballot* ballot;

@@ -15,6 +15,7 @@ namespace {
 // A random weight below 2^128: enough that a false relation survives with probability
 // about 2^-128, half the cost of a full-size scalar in the multiplication.
 Scalar Weight() {
+  if (sodium_init() < 0) std::abort();  // no randomness: no batch can be trusted
   std::array<uint8_t, 64> wide{};
   randombytes_buf(wide.data(), 16);
   return Scalar::FromWide(wide);

@@ -79,20 +79,23 @@ Status BoardCounter::AddBallot(const BoardEntry& entry, const std::string& where
   // The proofs are checked in batches (a board whose ballot does not hold is refused
   // whole, so when does not matter, only that every one is).
   pending_.push_back({index_, *district, std::move(*ballot)});
-  constexpr size_t kBatch = 256;
-  return pending_.size() >= kBatch ? CheckPending() : OkStatus();
+  pending_bytes_ += entry.ballot.size();
+  constexpr size_t kBatch = 256, kBatchBytes = 16 << 20;  // ballots, and their JSON
+  return pending_.size() >= kBatch || pending_bytes_ >= kBatchBytes ? CheckPending() : OkStatus();
 }
 
 Status BoardCounter::CheckPending() {
   std::vector<BallotToCheck> batch;
   for (auto& p : pending_) batch.push_back({p.district, &p.ballot});
-  if (!VerifyBallots(manifest_, key_, batch).ok()) {
-    for (auto& p : pending_) {  // name the first that does not hold
+  if (Status all = VerifyBallots(manifest_, key_, batch); !all.ok()) {
+    for (auto& p : pending_) {  // name the entry of the first that does not hold
       Status one = VerifyBallot(manifest_, key_, p.district, p.ballot);
       if (!one.ok()) return InvalidArgument("board entry " + std::to_string(p.index) + ": " + one.message());
     }
+    return all;  // a batch that fails while each holds: never hidden
   }
   pending_.clear();
+  pending_bytes_ = 0;
   return OkStatus();
 }
 

@@ -10,6 +10,10 @@
 //  - a refused entry changes nothing; it is there so that a refusal is on the record;
 //  - the closing entry, at or after the polls' close, ends the board: nothing follows it,
 //    and a board without it is not final (nothing is decrypted from it).
+// The counter is the checking side's (a verifier's, or the server's own check of its
+// board): ballots' proofs are checked in batches, so a ballot that does not hold is
+// reported by a later Add or by Finish, and any error means the board as a whole is
+// refused — Add is not for deciding whether to register one ballot (VerifyBallot is).
 // The sums are the per-option sums of the counted ballots' ciphertexts. The counter also
 // keeps the Merkle root of the leaves it was given (RFC 9162), which the board's signed
 // heads must match and the trustees' decryptions are bound to.
@@ -70,6 +74,7 @@ class BoardCounter {
     Ballot ballot;
   };
   std::vector<Pending> pending_;  // ballots whose proofs are not checked yet
+  size_t pending_bytes_ = 0;      // their JSON
 
   const Manifest& manifest_;
   const Point key_;

@@ -1,6 +1,8 @@
 // Distributed key generation with Feldman commitments and Schnorr proofs.
 #include "election/key_ceremony.h"
 
+#include <sodium.h>
+
 namespace riik::election {
 namespace {
 
@@ -17,6 +19,10 @@ Point CommittedValueAt(const std::vector<Point>& commitments, uint32_t x) {
 }
 
 }  // namespace
+
+Polynomial::~Polynomial() {
+  if (!coefficients.empty()) sodium_memzero(coefficients.data(), coefficients.size() * sizeof(Scalar));
+}
 
 Scalar Polynomial::At(uint32_t x) const {
   const Scalar sx = Scalar::FromInt(x);

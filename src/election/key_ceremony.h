@@ -25,6 +25,7 @@ inline constexpr uint32_t kMaxTrustees = 64;
 struct Polynomial {
   std::vector<Scalar> coefficients;
   Scalar At(uint32_t x) const;  // f(x)
+  ~Polynomial();                // wipes the coefficients
 };
 
 // What a trustee publishes: its commitments and the proofs that it knows each coefficient.

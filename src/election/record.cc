@@ -57,16 +57,24 @@ Result<PublishedHead> ParsePublishedHead(std::string_view text, const std::strin
   return out;
 }
 
-// A record's file, refused unread when larger than `max` bytes.
+// A record's file: a regular file, read up to `max` bytes and refused beyond them (a
+// device or a pipe in its place, or a file that grows, cannot make the reader hold more).
 Result<std::string> ReadBounded(const std::string& path, uintmax_t max) {
   std::error_code ec;
-  const uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > max) return InvalidArgument("larger than " + std::to_string(max) + " bytes");
-  return ReadFile(path);
+  if (!std::filesystem::is_regular_file(path, ec)) return NotFound("not there, or not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot be read");
+  std::string text;
+  std::vector<char> chunk(1 << 16);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
+    if (text.size() > max) return InvalidArgument("larger than " + std::to_string(max) + " bytes");
+  }
+  return text;
 }
 
 Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Manifest& manifest, X509* trust_root) {
-  ASSIGN_OR_RETURN(std::string text, ReadBounded(path, 64 << 20));
+  ASSIGN_OR_RETURN(std::string text, ReadBounded(path, uintmax_t{512} << 20));
   std::vector<PublishedHead> heads;
   size_t at = 0;
   while (at < text.size()) {
@@ -184,7 +192,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
 Result<RecordReport> VerifyRecord(const std::string& dir, X509* trust_root,
                                   const std::function<void(uint64_t)>& progress) {
   ASSIGN_OR_RETURN(RecordReport report, CountRecord(dir, trust_root, progress));
-  ASSIGN_OR_RETURN(std::string tally_text, In("tally.json", ReadBounded(dir + "/tally.json", 16 << 20)));
+  ASSIGN_OR_RETURN(std::string tally_text, In("tally.json", ReadBounded(dir + "/tally.json", 128 << 20)));
   ASSIGN_OR_RETURN(report.tally, In("tally.json", ParseTally(tally_text)));
   RETURN_IF_ERROR(In("tally.json", VerifyTally(report.manifest, report.ceremony, report.count, report.tally)));
   return report;

@@ -238,7 +238,7 @@ std::string TallyToJson(const Tally& tally) {
 }
 
 Result<Tally> ParseTally(std::string_view json) {
-  ASSIGN_OR_RETURN(Json j, ParseJson(json, JsonLimits{16 << 20, 8}));
+  ASSIGN_OR_RETURN(Json j, ParseJson(json, JsonLimits{128 << 20, 8}));
   ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "tally", {"format", "contests"}));
   ASSIGN_OR_RETURN(std::string format, f.Text("format", 32));
   if (format != "riik-tally-v1") return InvalidArgument("tally.format is not riik-tally-v1");

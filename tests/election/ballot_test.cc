@@ -306,7 +306,7 @@ TEST_F(BallotTest, ABatchHoldsOnlyIfEveryBallotDoes) {
   };
   EXPECT_TRUE(check(ballots).ok());
   // Each kind of change, in one ballot of the batch: found, and named.
-  for (int field = 0; field < 5; ++field) {
+  for (int field = 0; field < 8; ++field) {
     std::vector<Ballot> bad = ballots;
     auto& proof = bad[7].contests[0].selections[1].proof;
     switch (field) {
@@ -325,6 +325,15 @@ TEST_F(BallotTest, ABatchHoldsOnlyIfEveryBallotDoes) {
         break;
       case 4:
         bad[7].contests[0].selections[1].vote.beta = bad[7].contests[0].selections[1].vote.beta + Point::Generator();
+        break;
+      case 5:
+        proof.branches[0].challenge = proof.branches[0].challenge + Scalar::FromInt(1);  // carried
+        break;
+      case 6:
+        proof.branches.back().response = proof.branches.back().response + Scalar::FromInt(1);
+        break;
+      case 7:
+        bad[7].contests[0].selections[1].vote.alpha = bad[7].contests[0].selections[1].vote.alpha + Point::Generator();
         break;
     }
     auto st = check(bad);

@@ -329,6 +329,18 @@ TEST_F(RecordTest, ALateBallotIsRefused) {
   ExpectRefused("outside the polls' window");
 }
 
+TEST_F(RecordTest, ARecordFileThatIsNotAFileOrTooLargeIsRefusedUnread) {
+  ASSERT_TRUE(WriteAndVerify(Elect()).ok());
+  std::filesystem::remove(dir_ / "tally.json");
+  std::filesystem::create_symlink("/dev/zero", dir_ / "tally.json");
+  ExpectRefused("tally.json: not there, or not a regular file");
+  std::filesystem::remove(dir_ / "tally.json");
+  std::ofstream(dir_ / "tally.json", std::ios::binary) << std::string((128 << 20) + 1, ' ');
+  ExpectRefused("tally.json: larger than");
+  Rewrite("board.jsonl", [](std::string& text) { text.pop_back(); });  // the last newline
+  ExpectRefused("its last line does not end with a newline");
+}
+
 TEST_F(RecordTest, ATamperedSumOrAHeadFromElsewhereIsCaught) {
   ASSERT_TRUE(WriteAndVerify(Elect()).ok());
   Rewrite("tally.json", [](std::string& text) {
