@@ -1,6 +1,9 @@
 // The counting rules over the board.
 #include "election/board_count.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "election/fast_check.h"
 
 namespace riik::election {
@@ -84,16 +87,40 @@ Status BoardCounter::AddBallot(const BoardEntry& entry, const std::string& where
   return pending_.size() >= kBatch || pending_bytes_ >= kBatchBytes ? CheckPending() : OkStatus();
 }
 
-Status BoardCounter::CheckPending() {
+BoardCounter::BoardCounter(const Manifest& manifest, const Point& key, const VoterList& voters, unsigned threads)
+    : manifest_(manifest), key_(key), voters_(voters) {
+  threads_ = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+BoardCounter::~BoardCounter() {
+  for (auto& f : checking_) f.wait();  // a board abandoned half-way: its threads end first
+}
+
+Status BoardCounter::CheckBatch(const Manifest& manifest, const Point& key, std::vector<Pending>& pending) {
   std::vector<BallotToCheck> batch;
-  for (auto& p : pending_) batch.push_back({p.district, &p.ballot});
-  if (Status all = VerifyBallots(manifest_, key_, batch); !all.ok()) {
-    for (auto& p : pending_) {  // name the entry of the first that does not hold
-      Status one = VerifyBallot(manifest_, key_, p.district, p.ballot);
+  for (auto& p : pending) batch.push_back({p.district, &p.ballot});
+  if (Status all = VerifyBallots(manifest, key, batch); !all.ok()) {
+    for (auto& p : pending) {  // name the entry of the first that does not hold
+      Status one = VerifyBallot(manifest, key, p.district, p.ballot);
       if (!one.ok()) return InvalidArgument("board entry " + std::to_string(p.index) + ": " + one.message());
     }
     return all;  // a batch that fails while each holds: never hidden
   }
+  return OkStatus();
+}
+
+Status BoardCounter::WaitOldest() {
+  Status verdict = checking_.front().get();
+  checking_.pop_front();
+  return verdict;
+}
+
+Status BoardCounter::CheckPending() {
+  if (pending_.empty()) return OkStatus();
+  while (checking_.size() >= threads_) RETURN_IF_ERROR(WaitOldest());
+  checking_.push_back(std::async(std::launch::async, [this, batch = std::move(pending_)]() mutable {
+    return CheckBatch(manifest_, key_, batch);
+  }));
   pending_.clear();
   pending_bytes_ = 0;
   return OkStatus();
@@ -101,6 +128,7 @@ Status BoardCounter::CheckPending() {
 
 Result<BoardCount> BoardCounter::Finish() {
   RETURN_IF_ERROR(CheckPending());
+  while (!checking_.empty()) RETURN_IF_ERROR(WaitOldest());
   if (!opened_) return FailedPrecondition("the board has no opening entry");
   if (!closed_) return FailedPrecondition("the board has no closing entry: it is not final, and nothing is counted");
   BoardCount out;

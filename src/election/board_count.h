@@ -19,6 +19,8 @@
 // heads must match and the trustees' decryptions are bound to.
 #pragma once
 
+#include <deque>
+#include <future>
 #include <map>
 #include <string>
 #include <vector>
@@ -44,8 +46,9 @@ struct BoardCount {
 
 class BoardCounter {
  public:
-  BoardCounter(const Manifest& manifest, const Point& key, const VoterList& voters)
-      : manifest_(manifest), key_(key), voters_(voters) {}
+  // `threads`: how many batches of proofs are checked at once (0: one per core).
+  BoardCounter(const Manifest& manifest, const Point& key, const VoterList& voters, unsigned threads = 0);
+  ~BoardCounter();
 
   // The next leaf; InvalidArgument naming the entry's index and what breaks the rules.
   Status Add(std::string_view leaf);
@@ -65,16 +68,22 @@ class BoardCounter {
   };
   Status AddEntry(const BoardEntry& entry, const std::string& where);
   Status AddBallot(const BoardEntry& entry, const std::string& where);
-  // Checks the proofs of the ballots waiting, in one batch.
-  Status CheckPending();
-
   struct Pending {
     uint64_t index;
     std::string district;
     Ballot ballot;
   };
+  // Hands the ballots waiting to a checking thread, as one batch; at most `threads_`
+  // batches are checked at once (the oldest is waited for first).
+  Status CheckPending();
+  // Waits for the oldest batch being checked; its verdict.
+  Status WaitOldest();
+  static Status CheckBatch(const Manifest& manifest, const Point& key, std::vector<Pending>& batch);
+
   std::vector<Pending> pending_;  // ballots whose proofs are not checked yet
   size_t pending_bytes_ = 0;      // their JSON
+  unsigned threads_ = 1;
+  std::deque<std::future<Status>> checking_;
 
   const Manifest& manifest_;
   const Point key_;
