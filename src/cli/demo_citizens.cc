@@ -2,7 +2,10 @@
 #include "cli/demo_citizens.h"
 
 #include <filesystem>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "core/file.h"
 #include "crypto/x509.h"
@@ -15,20 +18,39 @@ namespace {
 // The PINs printed on Estonia's public test ID cards: demo values, not secrets.
 const eid::Pins kDemoPins{"0090", "01497", "17258403"};
 
+// Enrolls one demo citizen on their token in `dir`, unless already enrolled.
+Status EnsureEnrolled(CaAccess& ca, const identity::DemoPerson& p, const std::string& dir) {
+  ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
+  ASSIGN_OR_RETURN(auto token, eid::OpenToken(dir + "/citizens/" + code.code));
+  if (token->Certificate(eid::EidKey::kSigning).ok()) return OkStatus();
+  auto issue = [&](const trust::EidRequest& r) { return ca.IssueEid(r); };
+  return eid::Enroll(*token, issue, eid::Citizen{code.code, p.given, p.surname}, kDemoPins).status();
+}
+
 }  // namespace
 
 Result<Json> EnsureDemoCitizens(CaAccess& ca, const std::string& dir) {
   Json out = Json::array();
   RETURN_IF_ERROR(MakePrivateDirectory(dir + "/citizens"));  // their tokens: keys under PINs
+  // Each citizen's keys and PIN-sealed files take a while (P-384 keys, PBKDF2): made side
+  // by side when the CA is reached through the running trust role (its admin calls are
+  // independent requests); one after another when this process opened the CA itself.
+  std::vector<Status> enrolled(std::size(identity::kDemoPeople));
+  if (ca.local() == nullptr) {
+    std::vector<std::thread> workers;
+    for (size_t i = 0; i < enrolled.size(); ++i) {
+      workers.emplace_back([&, i] { enrolled[i] = EnsureEnrolled(ca, identity::kDemoPeople[i], dir); });
+    }
+    for (auto& w : workers) w.join();
+  } else {
+    for (size_t i = 0; i < enrolled.size(); ++i) enrolled[i] = EnsureEnrolled(ca, identity::kDemoPeople[i], dir);
+  }
+  for (const Status& st : enrolled) RETURN_IF_ERROR(st);
   for (const auto& p : identity::kDemoPeople) {
     ASSIGN_OR_RETURN(identity::PersonalCode code,
                      identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
     std::string token_dir = dir + "/citizens/" + code.code;
     ASSIGN_OR_RETURN(auto token, eid::OpenToken(token_dir));
-    if (!token->Certificate(eid::EidKey::kSigning).ok()) {
-      auto issue = [&](const trust::EidRequest& r) { return ca.IssueEid(r); };
-      RETURN_IF_ERROR(eid::Enroll(*token, issue, eid::Citizen{code.code, p.given, p.surname}, kDemoPins).status());
-    }
     Json person = {{"code", code.code},      {"name", std::string(p.given) + " " + p.surname},
                    {"token", token_dir},     {"pin1", kDemoPins.pin1},
                    {"pin2", kDemoPins.pin2}, {"puk", kDemoPins.puk}};
