@@ -4,7 +4,7 @@
 // tally (the board counted, its sums decrypted by 3 of 5 trustees with proofs) and the
 // full verification of the record (riik vote verify), with the record's size.
 //
-//   build/release/bench/election_record_bench [BALLOTS] [DIR]
+//   build/release/bench/election_record_bench [BALLOTS] [DIR]   (DIR: a fresh one under /tmp)
 //
 // One contest of 10 options, one choice, every voter in one district. The 1,000,000-
 // ballot figures are projected from BALLOTS (default 20,000) and said to be so.
@@ -59,7 +59,13 @@ int main(int argc, char** argv) {
   using namespace riik;
   using namespace riik::election;
   const size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000;
-  const std::string dir = argc > 2 ? argv[2] : "/tmp/riik-election-bench";
+  // A fresh private directory unless one is given: nobody else can have put anything there.
+  std::string dir = argc > 2 ? argv[2] : "";
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/riik-election-bench-XXXXXX";
+    if (!mkdtemp(tmpl)) Die("making a temporary directory");
+    dir = tmpl;
+  }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::filesystem::remove_all(dir);
 

@@ -51,8 +51,6 @@ struct BatchCheck::Impl {
 BatchCheck::BatchCheck(const Point& key) : impl_(std::make_unique<Impl>()) { impl_->key = key; }
 BatchCheck::~BatchCheck() = default;
 
-size_t BatchCheck::points() const { return impl_->terms.size() + 2; }
-
 void BatchCheck::AddRange(std::span<const Ciphertext> sum_of, uint64_t lo, const RangeProof& proof) {
   for (size_t i = 0; i < proof.branches.size(); ++i) {
     const auto& br = proof.branches[i];

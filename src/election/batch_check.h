@@ -31,7 +31,6 @@ class BatchCheck {
 
   // Whether every relation added holds (true for an empty batch).
   bool Holds() const;
-  size_t points() const;
 
  private:
   struct Impl;
