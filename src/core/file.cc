@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <vector>
 
 #include "core/env.h"
 
@@ -39,6 +41,20 @@ Status MakePrivateDirectory(const std::string& path) {
     return Unavailable("cannot make " + path + " private (0700): " + std::strerror(errno));
   }
   return OkStatus();
+}
+
+Result<std::string> ReadFileBounded(const std::string& path, uintmax_t max) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return NotFound("not there, or not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot be read");
+  std::string text;
+  std::vector<char> chunk(1 << 16);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
+    if (text.size() > max) return InvalidArgument("larger than " + std::to_string(max) + " bytes");
+  }
+  return text;
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool secret) {

@@ -1,6 +1,7 @@
 // Whole-file reads and crash-safe writes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/status.h"
@@ -9,6 +10,12 @@ namespace riik {
 
 // The whole file; NotFound if there is none.
 Result<std::string> ReadFile(const std::string& path);
+
+// A regular file, read up to `max` bytes and refused beyond them: NotFound if it is not
+// there or not a regular file (a device or a pipe in its place), InvalidArgument if it is
+// larger, so a file that grows while read cannot make the reader hold more. For files
+// from others (a published record).
+Result<std::string> ReadFileBounded(const std::string& path, uintmax_t max);
 
 // Replaces `path` with `data` atomically through the real Env (core/env.h): a crash
 // leaves either the old or the new content. `secret` files are 0600, others 0644.

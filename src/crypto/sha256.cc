@@ -1,6 +1,8 @@
 // SHA-256 through OpenSSL's EVP interface.
 #include "crypto/sha256.h"
 
+#include <openssl/hmac.h>
+
 #include <cstdlib>
 
 #include "core/encoding.h"
@@ -18,6 +20,14 @@ Digest Sha256(std::string_view data) {
 std::string DigestBytes(const Digest& d) { return std::string(reinterpret_cast<const char*>(d.data()), d.size()); }
 
 std::string DigestHex(const Digest& d) { return HexEncode(DigestBytes(d)); }
+
+Digest HmacSha256(std::string_view key, std::string_view data) {
+  Digest out{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out.data(), &length);
+  return out;
+}
 
 namespace {
 

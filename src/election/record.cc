@@ -57,24 +57,8 @@ Result<PublishedHead> ParsePublishedHead(std::string_view text, const std::strin
   return out;
 }
 
-// A record's file: a regular file, read up to `max` bytes and refused beyond them (a
-// device or a pipe in its place, or a file that grows, cannot make the reader hold more).
-Result<std::string> ReadBounded(const std::string& path, uintmax_t max) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return NotFound("not there, or not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot be read");
-  std::string text;
-  std::vector<char> chunk(1 << 16);
-  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
-    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
-    if (text.size() > max) return InvalidArgument("larger than " + std::to_string(max) + " bytes");
-  }
-  return text;
-}
-
 Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Manifest& manifest, X509* trust_root) {
-  ASSIGN_OR_RETURN(std::string text, ReadBounded(path, uintmax_t{512} << 20));
+  ASSIGN_OR_RETURN(std::string text, ReadFileBounded(path, uintmax_t{512} << 20));
   std::vector<PublishedHead> heads;
   size_t at = 0;
   while (at < text.size()) {
@@ -123,11 +107,11 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
                                  const std::function<void(uint64_t)>& progress) {
   RecordReport report;
   ASSIGN_OR_RETURN(std::string manifest_text,
-                   In("manifest.json", ReadBounded(dir + "/manifest.json", kMaxManifestBytes)));
+                   In("manifest.json", ReadFileBounded(dir + "/manifest.json", kMaxManifestBytes)));
   ASSIGN_OR_RETURN(report.manifest, In("manifest.json", ParseManifest(manifest_text)));
   const Manifest& manifest = report.manifest;
 
-  ASSIGN_OR_RETURN(std::string ceremony_text, In("ceremony.json", ReadBounded(dir + "/ceremony.json", 1 << 20)));
+  ASSIGN_OR_RETURN(std::string ceremony_text, In("ceremony.json", ReadFileBounded(dir + "/ceremony.json", 1 << 20)));
   ASSIGN_OR_RETURN(report.ceremony, In("ceremony.json", ParseCeremony(ceremony_text)));
   const auto& ceremony = report.ceremony;
   if (ceremony.size() != manifest.trustees) {
@@ -138,7 +122,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
     RETURN_IF_ERROR(In("ceremony.json", VerifyCommitments(manifest.hash, manifest.threshold, t)));
   const Point key = ElectionKey(ceremony);
 
-  ASSIGN_OR_RETURN(std::string voters_text, In("voters.jsonl", ReadBounded(dir + "/voters.jsonl", uintmax_t{1} << 30)));
+  ASSIGN_OR_RETURN(std::string voters_text, In("voters.jsonl", ReadFileBounded(dir + "/voters.jsonl", uintmax_t{1} << 30)));
   ASSIGN_OR_RETURN(VoterList voters, In("voters.jsonl", VoterList::FromJsonLines(voters_text, manifest)));
   report.voters = voters.size();
 
@@ -192,7 +176,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
 Result<RecordReport> VerifyRecord(const std::string& dir, X509* trust_root,
                                   const std::function<void(uint64_t)>& progress) {
   ASSIGN_OR_RETURN(RecordReport report, CountRecord(dir, trust_root, progress));
-  ASSIGN_OR_RETURN(std::string tally_text, In("tally.json", ReadBounded(dir + "/tally.json", 128 << 20)));
+  ASSIGN_OR_RETURN(std::string tally_text, In("tally.json", ReadFileBounded(dir + "/tally.json", 128 << 20)));
   ASSIGN_OR_RETURN(report.tally, In("tally.json", ParseTally(tally_text)));
   RETURN_IF_ERROR(In("tally.json", VerifyTally(report.manifest, report.ceremony, report.count, report.tally)));
   return report;

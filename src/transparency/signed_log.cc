@@ -181,7 +181,8 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
   leaves_total_->Add(batch.size());
   batches_total_->Add();
   for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(Receipt{first + static_cast<int64_t>(i), head->tree_size, head->root, head->signature});
+    batch[i].done(
+        Receipt{first + static_cast<int64_t>(i), head->tree_size, head->root, head->signature, head->time_us});
   }
 }
 

@@ -51,6 +51,7 @@ struct Receipt {
   int64_t tree_size = 0;  // the signed tree head that covers the leaf
   ledger::Hash root{};
   std::string signature;  // the head's DER ECDSA signature
+  UnixMicros time_us = 0;  // the head's time
 };
 
 struct SignedLogOptions {

@@ -51,4 +51,26 @@ Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, co
   return BuildEntries(store, log_id, key, committed, proofs);
 }
 
+Status ForEachStoredLeaf(store::Store& store, const std::string& log_id,
+                         const std::function<Status(int64_t, const std::string&, const std::string&)>& fn) {
+  RETURN_IF_ERROR(RequireMigrated(store));
+  if (!store.Schema(tables::kBatches).ok()) return OkStatus();
+  return tables::ForEachLeaf(store, log_id,
+                             [&](const tables::StoredLeaf& r) { return fn(r.leaf_index, r.key, r.leaf); });
+}
+
+Status ForEachStoredHead(store::Store& store, const std::string& log_id, const std::function<Status(Json)>& fn) {
+  RETURN_IF_ERROR(RequireMigrated(store));
+  if (!store.Schema(tables::kHeads).ok()) return OkStatus();
+  std::string chain_of;  // the signer whose chain `chain` holds: heads share one signer for long stretches
+  Json chain;
+  return tables::ForEachHead(store, log_id, 0, [&](tables::StoredHead h) -> Status {
+    if (h.signer != chain_of) {
+      ASSIGN_OR_RETURN(chain, SignerChainJson(store, h.signer));
+      chain_of = h.signer;
+    }
+    return fn(Json{{"certificates", chain}, {"head", TreeHeadToJson(h.head)}});
+  });
+}
+
 }  // namespace riik::transparency

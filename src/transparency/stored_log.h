@@ -4,6 +4,7 @@
 // (`riik exchange evidence`, `riik tracker verify`).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,13 @@ Result<std::vector<std::string>> StoredLogIds(store::Store& store);
 // no timestamp yet; DataLoss if the stored leaves do not form the signed tree;
 // FailedPrecondition if the store still holds logs of the earlier format.
 Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, const std::string& key);
+
+// Every stored leaf of the log in order, as (index, key, leaf); stops at the first error,
+// the store's or `fn`'s. For a log's owner exporting it whole (an election's board).
+Status ForEachStoredLeaf(store::Store& store, const std::string& log_id,
+                         const std::function<Status(int64_t index, const std::string& key, const std::string& leaf)>& fn);
+// Every signed tree head of the log in order, each as {"certificates": [PEM…], "head":
+// {…}} (the form SignedLog::LatestHeadJson gives).
+Status ForEachStoredHead(store::Store& store, const std::string& log_id, const std::function<Status(Json head)>& fn);
 
 }  // namespace riik::transparency

@@ -1,0 +1,381 @@
+// The ballot box with real parts: citizens' eIDs on software tokens signing their
+// ballots with PIN2 (BDOC with the TSA's timestamp and the OCSP answer), the state CA,
+// the election's board as a signed, timestamped log in a SQLite store. Casting,
+// re-voting, each refusal (recorded on the board), the voter's check and its limits, a
+// paper vote, closing, a restart, and the exported record counted by the verifier.
+#include "vote/ballot_box.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/encoding.h"
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
+#include "eid/enroll.h"
+#include "eid/software_token.h"
+#include "election/ballot.h"
+#include "election/key_ceremony.h"
+#include "election/record.h"
+#include "election/record_json.h"
+#include "election/test_manifest.h"
+#include "sign/container.h"
+#include "sign/signer.h"
+#include "support/temp_dir.h"
+#include "transparency/entry_check.h"
+#include "transparency/stored_log.h"
+#include "trust/ocsp_responder.h"
+#include "trust/test_ca.h"
+#include "trust/tsa.h"
+#include "vote/pseudonym.h"
+#include "vote/record_export.h"
+
+namespace riik::vote {
+namespace {
+
+using election::Choice;
+
+constexpr const char* kMari = "48705120271";  // district 1
+constexpr const char* kJaan = "38001085718";  // district 2
+constexpr const char* kTonu = "36107212142";  // not on the list
+constexpr const char* kPin2 = "01497";
+
+// RFC 3339 to the second, as manifests give times.
+std::string Rfc3339Seconds(UnixMicros t) {
+  std::string s = FormatRfc3339(t / 1'000'000 * 1'000'000);
+  if (auto dot = s.find('.'); dot != std::string::npos) s = s.substr(0, dot) + "Z";
+  return s;
+}
+
+UniquePtr<X509> Ref(X509* cert) {
+  X509_up_ref(cert);
+  return UniquePtr<X509>(cert);
+}
+
+class BallotBoxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    trust::TestCa test_ca = trust::OpenTestCa(dir_);
+    ASSERT_TRUE(test_ca.ca);
+    trust_store_ = std::move(test_ca.store);
+    ca_ = std::move(test_ca.ca);
+    tsa_ = std::move(*trust::TimestampAuthority::Create(*ca_, *trust_store_));
+    ocsp_ = std::move(*trust::OcspResponder::Create(*ca_));
+    for (const char* code : {kMari, kJaan, kTonu}) tokens_[code] = Enroll(code);
+
+    // The board's signer: a member signing certificate, whose key the manifest pins.
+    board_key_ = std::move(*GenerateEcKey("P-256"));
+    trust::IssueRequest req;
+    req.profile = trust::Profile::kMemberSigning;
+    req.common_name = "EE/GOV/70000000/vote";
+    req.organization = "Riigi Valimisteenistus";
+    req.organization_identifier = "NTREE-70000000";
+    req.public_key = board_key_.get();
+    board_cert_pem_ = ca_->Issue(req)->pem;
+
+    const UnixMicros now = NowMicros();
+    std::string manifest = election::testing::TestManifestJson(DigestHex(Sha256(PublicKeyDer(board_key_.get()))));
+    ReplaceIn(manifest, "2027-02-24T07:00:00Z", Rfc3339Seconds(now - 3600'000'000LL));
+    ReplaceIn(manifest, "2027-03-01T18:00:00Z", Rfc3339Seconds(now + 3600'000'000LL));
+    ReplaceIn(manifest, "2027-03-05", "2030-03-05");
+    setup_.manifest_json = manifest;
+    auto parsed = election::ParseManifest(manifest);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    setup_.manifest = *parsed;
+    std::vector<election::TrusteeCommitments> ceremony;
+    for (uint32_t i = 1; i <= 5; ++i) {
+      ceremony.push_back(election::Commit(setup_.manifest.hash, i, election::NewPolynomial(3)));
+    }
+    setup_.ceremony_json = election::CeremonyToJson(ceremony);
+    setup_.key = election::ElectionKey(ceremony);
+    ASSERT_TRUE(setup_.voters.Add(VoterPseudonym(secret_, kMari), "1").ok());
+    ASSERT_TRUE(setup_.voters.Add(VoterPseudonym(secret_, kJaan), "2").ok());
+
+    auto store = store::Store::Open({"sqlite:" + dir_ / "vote.db", "vote"});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    OpenBox();
+  }
+
+  void TearDown() override {
+    box_.reset();
+    store_.reset();
+  }
+
+  static void ReplaceIn(std::string& text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  }
+
+  std::unique_ptr<eid::Token> Enroll(const std::string& code) {
+    auto token = eid::SoftwareToken::Open(dir_ / ("token-" + code));
+    EXPECT_TRUE(token.ok());
+    auto issue = [this](const trust::EidRequest& r) { return ca_->IssueEid(r); };
+    auto enrolled = eid::Enroll(**token, issue, {code, "Test", "Voter"}, eid::Pins{"0090", kPin2, "17258403"});
+    EXPECT_TRUE(enrolled.ok()) << enrolled.status().ToString();
+    return std::move(*token);
+  }
+
+  UnixMicros Now() const { return NowMicros() + offset_.load(); }
+
+  void OpenBox() {
+    transparency::SignedLogOptions log;
+    log.log_id = election::BoardLogId(setup_.manifest);
+    EVP_PKEY_up_ref(board_key_.get());
+    log.signing_key = UniquePtr<EVP_PKEY>(board_key_.get());
+    log.certificate_chain.push_back(std::move(*ParseCertificatePem(board_cert_pem_)));
+    log.certificate_chain.push_back(Ref(ca_->org_certificate()));
+    log.trust_root = Ref(ca_->root_certificate());
+    log.timestamp = [this](std::string_view digest) { return tsa_->TimestampDigest(digest); };
+    log.timestamp_interval = std::chrono::milliseconds(0);
+    log.clock = [this] { return Now(); };
+    log.leaf_check = CheckBoardLeaf;
+    auto board = transparency::SignedLog::Open(*store_, std::move(log));
+    ASSERT_TRUE(board.ok()) << board.status().message();
+    BallotBoxOptions options;
+    options.election = setup_;
+    options.pseudonym_secret = secret_;
+    options.verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
+    options.clock = [this] { return Now(); };
+    auto box = BallotBox::Open(*store_, std::move(*board), std::move(options));
+    ASSERT_TRUE(box.ok()) << box.status().message();
+    box_ = std::move(*box);
+  }
+
+  // The voter's side: encrypts `choices`, puts ballot.json in a container and signs it
+  // with `signer`'s PIN2 key.
+  std::string SignedBallot(const std::string& voter_code, const std::string& district, std::vector<Choice> choices,
+                           const std::string& signer_code = "", election::BallotRandomness* randomness = nullptr) {
+    auto cast =
+        election::EncryptBallot(setup_.manifest, setup_.key, VoterPseudonym(secret_, voter_code), district, choices);
+    EXPECT_TRUE(cast.ok()) << cast.status().message();
+    if (randomness) *randomness = cast->randomness;
+    sign::Container container;
+    container.files.push_back({"ballot.json", "application/json", election::BallotToJson(cast->ballot)});
+    return Sign(container, signer_code.empty() ? voter_code : signer_code);
+  }
+
+  std::string Sign(sign::Container& container, const std::string& code) {
+    eid::Token& token = *tokens_.at(code);
+    auto key = token.PrivateKey(trust::EidKey::kSigning, kPin2);
+    auto cert = token.Certificate(trust::EidKey::kSigning);
+    EXPECT_TRUE(key.ok() && cert.ok());
+    sign::SignerKey signer{key->get(), cert->get(), {ca_->eid_certificate(), ca_->root_certificate()}};
+    sign::SignOptions o;
+    o.timestamp = [this](std::string_view digest) { return tsa_->TimestampDigest(digest); };
+    o.ocsp = [this](std::string_view request) -> Result<std::string> { return ocsp_->Respond(request); };
+    o.trust_root = ca_->root_certificate();
+    auto added = sign::AddSignature(container, signer, o);
+    EXPECT_TRUE(added.ok()) << added.status().message();
+    auto bytes = sign::WriteContainer(container);
+    EXPECT_TRUE(bytes.ok()) << bytes.status().message();
+    return bytes.ok() ? *bytes : std::string();
+  }
+
+  Result<CastReceipt> Cast(std::string container, const std::string& code) {
+    std::promise<Result<CastReceipt>> promise;
+    box_->Cast(std::move(container), code, [&](Result<CastReceipt> r) { promise.set_value(std::move(r)); });
+    return promise.get_future().get();
+  }
+
+  // The board's entries as stored.
+  std::vector<election::BoardEntry> Board() {
+    std::vector<election::BoardEntry> out;
+    EXPECT_TRUE(transparency::ForEachStoredLeaf(*store_, box_->board().log_id(),
+                                                [&](int64_t, const std::string&, const std::string& leaf) {
+                                                  out.push_back(*election::ParseBoardEntry(leaf));
+                                                  return OkStatus();
+                                                })
+                    .ok());
+    return out;
+  }
+
+  // The check, retried while the entry's head awaits its timestamp.
+  Result<Json> Check(const std::string& vote_id) {
+    for (int i = 0; i < 500; ++i) {
+      auto answer = box_->Check(vote_id);
+      if (answer.ok() || answer.status().code() != Code::kUnavailable) return answer;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return box_->Check(vote_id);
+  }
+
+  static std::vector<Choice> Council1(const std::string& option) { return {{"council-1", {option}}}; }
+  static std::vector<Choice> District2(const std::string& option, const std::string& answer) {
+    std::vector<Choice> out{{"council-2", {option}}, {"question-2", {}}};
+    if (!answer.empty()) out[1].selected.push_back(answer);
+    return out;
+  }
+
+  riik::testing::TempDir dir_;
+  std::unique_ptr<store::Store> trust_store_;
+  std::unique_ptr<trust::CertificateAuthority> ca_;
+  std::unique_ptr<trust::TimestampAuthority> tsa_;
+  std::unique_ptr<trust::OcspResponder> ocsp_;
+  std::map<std::string, std::unique_ptr<eid::Token>> tokens_;
+  UniquePtr<EVP_PKEY> board_key_;
+  std::string board_cert_pem_;
+  const std::string secret_ = std::string(32, 'k');
+  ElectionSetup setup_;
+  std::atomic<int64_t> offset_{0};
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<BallotBox> box_;
+};
+
+TEST_F(BallotBoxTest, RegistersASignedBallotAndReVotesWithReceipts) {
+  auto first = Cast(SignedBallot(kMari, "1", Council1("101")), kMari);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->leaf_index, 1);  // after the opening
+  EXPECT_EQ(first->vote_id.size(), 32u);
+  // The receipt's head is the board's, signed with the key the manifest pins.
+  EXPECT_GE(first->head.tree_size, 2);
+  auto cert = ParseCertificatePem(board_cert_pem_);
+  EXPECT_TRUE(transparency::VerifyTreeHeadSignature(first->head, cert->get()).ok());
+
+  auto again = Cast(SignedBallot(kMari, "1", Council1("103")), kMari);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->leaf_index, 2);
+  auto board = Board();
+  ASSERT_EQ(board.size(), 3u);
+  EXPECT_EQ(board[0].kind, election::EntryKind::kOpening);
+  EXPECT_EQ(board[2].kind, election::EntryKind::kBallot);
+  EXPECT_EQ(board[2].voter, VoterPseudonym(secret_, kMari));
+  EXPECT_EQ(HexEncode(election::BallotHash(board[2].ballot)), again->ballot_hash);
+  EXPECT_TRUE(box_->board().VerifyLog().ok());
+}
+
+TEST_F(BallotBoxTest, RefusesWithAReasonAndRecordsTheRefusal) {
+  struct Case {
+    std::string container, code;
+    Code code_expected;
+    std::string reason;
+  };
+  std::string mari = SignedBallot(kMari, "1", Council1("102"));
+  ASSERT_TRUE(Cast(mari, kMari).ok());
+  sign::Container unsigned_ballot;
+  unsigned_ballot.files.push_back({"ballot.json", "application/json", "{}"});
+  sign::Container two_files = unsigned_ballot;
+  two_files.files.push_back({"note.txt", "text/plain", "hello"});
+  std::string damaged = mari;
+  damaged[damaged.size() / 2] ^= 0x20;
+  std::vector<Case> cases = {
+      {SignedBallot(kTonu, "1", Council1("101")), kTonu, Code::kPermissionDenied, "not on this election's voter list"},
+      {SignedBallot(kMari, "1", Council1("101"), kJaan), kJaan, Code::kPermissionDenied, "another voter"},
+      {SignedBallot(kJaan, "2", District2("201", "")), kMari, Code::kPermissionDenied, "someone other than"},
+      {SignedBallot(kMari, "2", District2("201", "yes")), kMari, Code::kInvalidArgument, "contest"},
+      {mari, kMari, Code::kInvalidArgument, "already on the board (a replay)"},
+      {*sign::WriteContainer(unsigned_ballot), kMari, Code::kInvalidArgument, "has no signatures"},
+      {Sign(two_files, kMari), kMari, Code::kInvalidArgument, "must hold one file"},
+      {damaged, kMari, Code::kInvalidArgument, ""},
+      {"not a zip", kMari, Code::kInvalidArgument, "not a valid ASiC-E container"},
+  };
+  size_t entries = Board().size();
+  for (const Case& c : cases) {
+    auto cast = Cast(c.container, c.code);
+    ASSERT_FALSE(cast.ok()) << c.reason;
+    EXPECT_EQ(cast.status().code(), c.code_expected) << cast.status().message();
+    EXPECT_NE(cast.status().message().find(c.reason), std::string::npos) << cast.status().message();
+    auto board = Board();
+    ASSERT_EQ(board.size(), ++entries) << c.reason;
+    EXPECT_EQ(board.back().kind, election::EntryKind::kRefused);
+    EXPECT_EQ(board.back().reason, cast.status().message().substr(0, election::kMaxReasonBytes));
+    EXPECT_EQ(board.back().ballot_hash, DigestBytes(Sha256(c.container)));
+    EXPECT_EQ(board.back().voter, VoterPseudonym(secret_, c.code));
+  }
+  // A malformed personal code is the caller's fault: refused, not recorded.
+  EXPECT_EQ(Cast(mari, "123").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(Board().size(), entries);
+  EXPECT_TRUE(box_->board().VerifyLog().ok());
+}
+
+TEST_F(BallotBoxTest, TheVotersCheckOpensTheBallotThreeTimesWithinThirtyMinutes) {
+  election::BallotRandomness randomness;
+  auto receipt = Cast(SignedBallot(kJaan, "2", District2("203", "no"), "", &randomness), kJaan);
+  ASSERT_TRUE(receipt.ok()) << receipt.status().message();
+  auto answer = Check(receipt->vote_id);
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ((*answer)["checks_left"], 2);
+  // The voter's app: the entry checks offline against the root alone, and the ballot in
+  // it opens to what the voter chose.
+  ASSERT_EQ((*answer)["entries"].size(), 1u);
+  std::string log_id;
+  auto entry = transparency::CheckEntry((*answer)["entries"][0], "entry", ca_->root_certificate(), log_id);
+  ASSERT_TRUE(entry.ok()) << entry.status().message();
+  EXPECT_EQ(log_id, election::BoardLogId(setup_.manifest));
+  EXPECT_EQ(entry->leaf_index, receipt->leaf_index);
+  auto board_entry = election::ParseBoardEntry(*CanonicalJson((*answer)["entries"][0]["record"]));
+  ASSERT_TRUE(board_entry.ok());
+  auto ballot = election::ParseBallot(board_entry->ballot);
+  ASSERT_TRUE(ballot.ok());
+  auto opened = election::OpenBallot(setup_.manifest, setup_.key, *ballot, randomness);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  ASSERT_EQ(opened->size(), 2u);
+  EXPECT_EQ((*opened)[0].selected, std::vector<std::string>{"203"});
+  EXPECT_EQ((*opened)[1].selected, std::vector<std::string>{"no"});
+
+  EXPECT_TRUE(Check(receipt->vote_id).ok());
+  EXPECT_TRUE(Check(receipt->vote_id).ok());
+  auto fourth = Check(receipt->vote_id);
+  EXPECT_EQ(fourth.status().code(), Code::kResourceExhausted) << fourth.status().message();
+
+  auto other = Cast(SignedBallot(kMari, "1", Council1("104")), kMari);
+  ASSERT_TRUE(other.ok());
+  offset_ = 31LL * 60 * 1'000'000;
+  auto late = Check(other->vote_id);
+  EXPECT_EQ(late.status().code(), Code::kFailedPrecondition) << late.status().message();
+  EXPECT_NE(late.status().message().find("within 30 minutes"), std::string::npos);
+  EXPECT_EQ(Check(std::string(32, '0')).status().code(), Code::kNotFound);
+  EXPECT_EQ(Check("../../etc").status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(BallotBoxTest, APaperVoteCancelsClosingIsFinalAndARestartKeepsTheRules) {
+  std::string jaan = SignedBallot(kJaan, "2", District2("201", "yes"));
+  ASSERT_TRUE(Cast(jaan, kJaan).ok());
+  std::string mari = SignedBallot(kMari, "1", Council1("101"));
+  ASSERT_TRUE(Cast(mari, kMari).ok());
+  ASSERT_TRUE(box_->CancelForPaperVote(kJaan).ok());
+  EXPECT_EQ(box_->CancelForPaperVote(kTonu).code(), Code::kNotFound);
+  auto after_paper = Cast(SignedBallot(kJaan, "2", District2("202", "")), kJaan);
+  EXPECT_EQ(after_paper.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(after_paper.status().message().find("voted on paper"), std::string::npos);
+
+  // Before the polls close, the board stays open.
+  EXPECT_EQ(box_->Close().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(ExportRecord(*store_, setup_, dir_ / "early").status().code(), Code::kFailedPrecondition);
+
+  // A restart: the box rebuilds its rules from the board.
+  box_.reset();
+  OpenBox();
+  EXPECT_NE(Cast(mari, kMari).status().message().find("replay"), std::string::npos);
+  EXPECT_NE(Cast(SignedBallot(kJaan, "2", District2("203", "")), kJaan).status().message().find("voted on paper"),
+            std::string::npos);
+
+  offset_ = 3601LL * 1'000'000;
+  ASSERT_TRUE(box_->Close().ok());
+  EXPECT_TRUE(box_->closed());
+  const size_t entries = Board().size();
+  auto after = Cast(SignedBallot(kMari, "1", Council1("102")), kMari);
+  EXPECT_EQ(after.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(Board().size(), entries);  // nothing follows the closing, not even a refusal
+  EXPECT_EQ(box_->CancelForPaperVote(kMari).code(), Code::kFailedPrecondition);
+  box_.reset();
+  OpenBox();
+  EXPECT_TRUE(box_->closed());
+
+  // The exported record holds the board as signed; the verifier counts it.
+  auto exported = ExportRecord(*store_, setup_, dir_ / "record");
+  ASSERT_TRUE(exported.ok()) << exported.status().message();
+  EXPECT_EQ(exported->entries, static_cast<int64_t>(entries));
+  auto counted = election::CountRecord(dir_ / "record", ca_->root_certificate());
+  ASSERT_TRUE(counted.ok()) << counted.status().message();
+  EXPECT_EQ(counted->count.ballots, 2u);  // Jaan's and Mari's
+  EXPECT_EQ(counted->count.counted, 1u);  // Jaan's cancelled by the paper vote
+  EXPECT_EQ(counted->count.refused, 3u);  // two after the paper vote, one replay
+}
+
+}  // namespace
+}  // namespace riik::vote
