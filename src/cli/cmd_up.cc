@@ -110,6 +110,9 @@ std::string DemoRoleText(const node::RunningRole& role) {
   if (role.kind == "sign")
     return std::string("signatures service ") + kSignSubsystem + " (validate, validations, signing in the app)";
   if (role.name == "ss-sign") return "security server of the Information System Authority";
+  if (role.kind == "vote")
+    return std::string("i-voting ") + kVoteSubsystem + ": the ballot box, the voter's check, the board";
+  if (role.name == "ss-vote") return "security server of the State Electoral Office";
   if (role.kind == "auth") return "sign-in (OpenID Connect): ID-card (Web eID) and the app, single sign-on";
   if (role.name == "rp-a") return std::string("demo service A ") + kDemoServiceA + ": open it and sign in";
   if (role.name == "rp-b") return std::string("demo service B ") + kDemoServiceB + ": signed in there too (SSO)";
@@ -279,7 +282,7 @@ int RunUp(const UpOptions& o) {
   // Every role but central (which the exchange's ports place) takes a port of the
   // same pick.
   auto ports = DemoExchangePorts::Pick(o.port_base, std::size(kUpRoles) - 1);
-  DemoExchangeOptions demo{o.population, 1};
+  DemoExchangeOptions demo{o.population, 1, std::chrono::seconds(o.polls_s)};
   auto exchange = ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports, demo, o.embassy_mode == "sync")
                              : Result<ExchangeSetUp>(ports.status());
   if (!exchange.ok()) {
@@ -453,6 +456,11 @@ void AddUpCommand(CLI::App& app, int& exit_code) {
   up->add_option("--ocsp-freshness-s", o->ocsp_freshness_s,
                  "How long security servers trust a peer's OCSP status (a revoked member is cut off within it)")
       ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  up->add_option("--polls", o->polls_s,
+                 "How long the demo election's polls stay open from the first start, in seconds (then the "
+                 "operator closes the board and the trustees count)")
+      ->check(CLI::Range(int64_t{60}, int64_t{365} * 86400))
       ->capture_default_str();
   up->add_option("--embassy-mode", o->embassy_mode,
                  "Shipping to the data embassy: async (commits return at once; lag reported) or sync (a commit "

@@ -99,6 +99,8 @@ void AddVoteCommand(CLI::App& app, int& exit_code) {
     if (Status st = Verify(*dir, *root); !st.ok()) exit_code = Fail("vote", "verify", st);
   });
   AddVoteCeremonyCommands(cmd, exit_code);
+  AddVoteVoterCommands(cmd, exit_code);
+  AddVoteOperatorCommands(cmd, exit_code);
 }
 
 }  // namespace riik::cli

@@ -23,6 +23,10 @@ void AddEmbassyCommand(CLI::App& app, int& exit_code);
 void AddVoteCommand(CLI::App& app, int& exit_code);
 // `riik vote ceremony …`, `riik vote decrypt`, `riik vote tally` under `riik vote`.
 void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code);
+// `riik vote encrypt` and `riik vote check`: the voter's side.
+void AddVoteVoterCommands(CLI::App* vote, int& exit_code);
+// `riik vote paper`, `riik vote close`, `riik vote export`: the electoral office's operator.
+void AddVoteOperatorCommands(CLI::App* vote, int& exit_code);
 // `riik id webeid` and `riik id approve` under `riik id`.
 void AddIdSignInCommands(CLI::App* id, int& exit_code);
 // `riik sign` and `riik verify`.

@@ -51,11 +51,14 @@ std::string VaultPaths() {
     paths += "," + node::RoleStoreName(std::string("ss-") + r.name);
     paths += "," + node::RoleStoreName(std::string("registry-") + r.name);  // its TLS certificate and admin token
   }
+  // The vote service's certificates, admin token and pseudonym secret, and the election's
+  // set-up (not the trustees' key shares: theirs).
+  paths += "," + node::RoleStoreName("ss-vote") + "," + node::RoleStoreName("vote") + ",election";
   return paths;
 }
 
 // The stores `riik up`'s node has: what its sender may ship.
-std::string HomeNodeNames() { return "node,trust,central,vault,registry_*,ss_*,sign,portal"; }
+std::string HomeNodeNames() { return "node,trust,central,vault,registry_*,ss_*,sign,portal,vote"; }
 
 std::string Quoted(const std::string& s) {
   std::string out = "\"";

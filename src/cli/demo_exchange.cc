@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cli/demo_election.h"
 #include "core/clock.h"
 #include "core/file.h"
 #include "crypto/sha256.h"
@@ -69,6 +70,9 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70006317/sign/signing", kPortalSubsystem, "POST"},
     {"EE/GOV/70006317/sign/signing", kPortalSubsystem},
     {"EE/GOV/70006317/sign/validate", kPortalSubsystem, "POST"},
+    // i-Voting: the voter's election and casting, on the voter's behalf.
+    {"EE/GOV/74000026/vote/election", kPortalSubsystem},
+    {"EE/GOV/74000026/vote/ballots", kPortalSubsystem, "POST"},
     // A company's record, when the person acts for it (X-Road-Represented-Party).
     {"EE/GOV/70000310/business/company", kPortalSubsystem},
     // "Who used my data": every registry's data tracker, on the person's own behalf.
@@ -77,6 +81,8 @@ constexpr DemoGrant kDemoGrants[] = {
     {"EE/GOV/70000349/tax/tracker", kPortalSubsystem},
     {"EE/COM/10060701/bank/tracker", kPortalSubsystem},
     {"EE/GOV/70000740/education/tracker", kPortalSubsystem},
+    // The electoral roll, for the vote service's voter list.
+    {"EE/GOV/70000013/population/voters", kVoteSubsystem},
     // A loan decision with the customer's consent (X-Road-UserId): declared income.
     {"EE/GOV/70000349/tax/income", "EE/COM/10060701/bank"},
     // Change propagation: who may subscribe to address changes, and the notifications.
@@ -120,6 +126,15 @@ Status SeedRegistry(const std::string& dir) {
     ASSIGN_OR_RETURN(exchange::ClientId id, exchange::ParseClientId(c.subsystem));
     RETURN_IF_ERROR(added(registry->AddSubsystem(id)));
   }
+  // The vote service: a member of its own.
+  ASSIGN_OR_RETURN(exchange::MemberId electoral, exchange::ParseMemberId(kVoteMember));
+  RETURN_IF_ERROR(added(registry->AddMember(electoral, "Chancellery of the Riigikogu (State Electoral Office)")));
+  exchange::ClientId vote{electoral, "vote"};
+  RETURN_IF_ERROR(added(registry->AddSubsystem(vote)));
+  RETURN_IF_ERROR(
+      added(registry->AddService(exchange::ServiceId{vote, "election"}, "the voter's election: candidates, key")));
+  RETURN_IF_ERROR(added(registry->AddService(exchange::ServiceId{vote, "ballots"},
+                                             "casting an encrypted ballot signed with the eID (POST)")));
   RETURN_IF_ERROR(added(registry->AddService(exchange::ServiceId{sign, "validate"},
                                              "verifies an ASiC-E container and records the validation")));
   RETURN_IF_ERROR(added(
@@ -273,6 +288,7 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base, size_t first_ro
   }
   ports.push_back(&p.embassy);
   for (int* port : {&p.sign.registry, &p.sign.consumer, &p.sign.provider}) ports.push_back(port);
+  for (int* port : {&p.vote.registry, &p.vote.consumer, &p.vote.provider}) ports.push_back(port);
   for (int* port : {&p.auth, &p.rp_a, &p.rp_b, &p.portal}) ports.push_back(port);
   std::vector<int> free;
   if (port_base == 0) {
@@ -428,6 +444,32 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     ss.settings["client_burst"] = "4000";
     server_roles[kSignSubsystem] = role_name;
     roles.push_back(std::move(ss));
+  }
+  // The vote service (its backend) and its security server: the server first, which the
+  // service asks the population register's roll through at its first start.
+  {
+    std::string role_name = "ss-vote", ss_dir = dir + "/" + node::RoleStoreName(role_name);
+    std::string vote_dir = dir + "/" + node::RoleStoreName("vote");
+    RETURN_IF_ERROR(
+        EnsureCertificate(ca, dir, vote_dir + "/tls", trust::Profile::kMemberAuth, kVoteSubsystem, "").status());
+    ASSIGN_OR_RETURN(node::RoleConfig ss,
+                     MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central}, kVoteSubsystem,
+                                  ports.vote, vote_dir + "/tls.pem", {"election", "ballots"}));
+    server_roles[kVoteSubsystem] = role_name;
+    roles.push_back(std::move(ss));
+    RETURN_IF_ERROR(PrepareDemoElection(dir + "/election", dir + "/trustees", ss_dir + "/signing.pem", options.polls));
+    node::RoleConfig vote{"vote", "vote", {}, {}};
+    vote.listen.port = static_cast<uint16_t>(ports.vote.registry);
+    vote.listen.tls = net::TlsServerConfig{vote_dir + "/tls.pem", vote_dir + "/tls.key", dir + "/trust/root.pem"};
+    vote.settings = {{"subsystem", kVoteSubsystem},
+                     {"election_dir", dir + "/election"},
+                     {"exchange_url", "https://" + local(ports.vote.consumer)},
+                     {"exchange_cert", ss_dir + "/auth.pem"},
+                     {"signing_cert", ss_dir + "/signing.pem"},
+                     {"signing_key", ss_dir + "/signing.key"},
+                     {"key_passphrase_file", passphrase_file},
+                     {"trust_root", dir + "/trust/root.pem"}};
+    roles.push_back(std::move(vote));
   }
   // The grants live in the providers' security servers' stores.
   for (const DemoGrant& g : kDemoGrants) {

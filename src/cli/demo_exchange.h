@@ -4,6 +4,7 @@
 // stores; idempotent.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct DemoExchangePorts {
   std::vector<Registry> registries;  // in registry::Registries() order
   int embassy = 0;                   // the data embassy (its own process), after the registries
   Registry sign;                     // the validation service and its security server, after the embassy
+  Registry vote;                     // the vote service and its security server, after those
   int auth = 0;                      // the sign-in service, after the validation service
   int rp_a = 0, rp_b = 0;            // two demo services that sign people in through it
   int portal = 0;                    // the citizen portal, after them
@@ -39,6 +41,7 @@ struct DemoExchangePorts {
 struct DemoExchangeOptions {
   int64_t population = 3000;  // persons in the registries' synthetic population
   uint64_t seed = 1;
+  std::chrono::seconds polls = std::chrono::hours(24 * 7);  // the demo election's polls, from the first start
 };
 
 // The demo exchange: the five base registries (registry/registry.h), each a member of
@@ -77,6 +80,9 @@ inline constexpr const char* kSignSubsystem = "EE/GOV/70006317/sign";
 inline constexpr const char* kSignInSubsystem = "EE/GOV/70006317/auth";
 inline constexpr const char* kDemoServiceA = "EE/GOV/70006317/demo-a";
 inline constexpr const char* kDemoServiceB = "EE/GOV/70006317/demo-b";
+// The vote service: the State Electoral Office's, of the Chancellery of the Riigikogu.
+inline constexpr const char* kVoteMember = "EE/GOV/74000026";
+inline constexpr const char* kVoteSubsystem = "EE/GOV/74000026/vote";
 // The citizen portal (eesti.ee is the Information System Authority's too).
 inline constexpr const char* kPortalSubsystem = "EE/GOV/70006317/portal";
 struct ExchangeClientRole {

@@ -14,6 +14,7 @@ struct UpOptions {
   int ocsp_freshness_s = 60;           // the security servers' ocsp_freshness_s
   int64_t population = 3000;           // persons in the registries
   std::string embassy_mode = "async";  // shipping to the data embassy: async or sync
+  int64_t polls_s = 7 * 86400;         // the demo election's polls, from the first start
   std::function<void()> on_serving;    // called once every role serves and the tour is printed
 };
 

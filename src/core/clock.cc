@@ -65,6 +65,16 @@ Result<int64_t> ParseIsoDate(std::string_view text) {
   return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
+std::string FormatIsoDate(int64_t days) {
+  std::string text = FormatRfc3339(days * int64_t{86400} * 1000000);
+  return text.substr(0, 10);
+}
+
+std::string FormatRfc3339Seconds(UnixMicros t) {
+  std::string text = FormatRfc3339(t);
+  return text.substr(0, 19) + "Z";
+}
+
 Result<UnixMicros> ParseRfc3339Utc(std::string_view text) {
   const std::string what = "a time is written YYYY-MM-DDTHH:MM:SSZ (UTC)";
   if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') {

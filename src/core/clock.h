@@ -24,5 +24,9 @@ std::string FormatRfc3339(UnixMicros t);
 Result<UnixMicros> ParseRfc3339Utc(std::string_view text);
 // "2026-11-29": a calendar date that exists, as its day count since 1970-01-01.
 Result<int64_t> ParseIsoDate(std::string_view text);
+// The day count since 1970-01-01 as "2026-11-29" (ParseIsoDate's inverse).
+std::string FormatIsoDate(int64_t days);
+// "2026-11-29T11:22:12Z": whole seconds, as ParseRfc3339Utc reads.
+std::string FormatRfc3339Seconds(UnixMicros t);
 
 }  // namespace riik

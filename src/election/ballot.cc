@@ -347,4 +347,36 @@ std::string BallotHash(std::string_view ballot_json) {
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
+std::string RandomnessToJson(const BallotRandomness& randomness) {
+  Json out = Json::array();
+  for (const auto& contest : randomness) {
+    Json scalars = Json::array();
+    for (const Scalar& r : contest) scalars.push_back(Base64Encode(r.Bytes()));
+    out.push_back(std::move(scalars));
+  }
+  return out.dump();
+}
+
+Result<BallotRandomness> ParseRandomness(std::string_view json) {
+  const std::string what = "the ballot's randomness is a JSON array of arrays of base64 scalars";
+  if (json.size() > 64 * 1024) return InvalidArgument("the ballot's randomness is too long");
+  auto parsed = ParseJson(json);
+  if (!parsed.ok() || !parsed->is_array() || parsed->size() > kMaxContests) return InvalidArgument(what);
+  BallotRandomness out;
+  for (const Json& contest : *parsed) {
+    if (!contest.is_array() || contest.size() > kMaxOptions) return InvalidArgument(what);
+    std::vector<Scalar> scalars;
+    for (const Json& r : contest) {
+      if (!r.is_string()) return InvalidArgument(what);
+      auto bytes = CanonicalBase64Decode(r.get<std::string>());
+      if (!bytes.ok()) return InvalidArgument(what);
+      auto scalar = DecodeScalar(*bytes);
+      if (!scalar.ok()) return InvalidArgument("the ballot's randomness: " + scalar.status().message());
+      scalars.push_back(*scalar);
+    }
+    out.push_back(std::move(scalars));
+  }
+  return out;
+}
+
 }  // namespace riik::election

@@ -80,6 +80,12 @@ Status VerifyBallots(const Manifest& manifest, const Point& key, std::span<Ballo
 Result<std::vector<Choice>> OpenBallot(const Manifest& manifest, const Point& key, const Ballot& ballot,
                                        const BallotRandomness& randomness);
 
+// The randomness as the voter's side keeps it for the check: a JSON array of the contests'
+// arrays of base64 scalars, and back (InvalidArgument for anything else, a scalar that is
+// not canonical, or more than the manifest's limits).
+std::string RandomnessToJson(const BallotRandomness& randomness);
+Result<BallotRandomness> ParseRandomness(std::string_view json);
+
 // JSON and back. ParseBallot checks the shape, sizes and encodings (every element
 // valid and not the identity, every scalar canonical) but not the proofs.
 std::string BallotToJson(const Ballot& ballot);

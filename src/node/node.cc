@@ -29,6 +29,8 @@
 #include "node/roles/sign_role.h"
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
+#include "node/roles/vote_role.h"
+#include "vote/ballot_box.h"
 #include "portal/document_store.h"
 
 namespace riik::node {
@@ -211,6 +213,8 @@ Status Node::StartRole(const RoleConfig& role) {
     ASSIGN_OR_RETURN(service, AddRelyingPartyRoutes(*this, role, router));
   } else if (role.kind == "portal") {
     ASSIGN_OR_RETURN(service, AddPortalRoutes(*this, role, router));
+  } else if (role.kind == "vote") {
+    ASSIGN_OR_RETURN(service, AddVoteRoutes(*this, role, router));
   } else {
     return InvalidArgument("unknown role kind '" + role.kind + "'");
   }
@@ -236,6 +240,7 @@ Status Node::StartRole(const RoleConfig& role) {
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
   if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();
   if (role.kind == "sign") opts.max_body_bytes = SignListenerBodyLimit(role);
+  if (role.kind == "vote") opts.max_body_bytes = vote::kMaxCastBytes + (64 << 10);
   if (role.kind == "portal") opts.max_body_bytes = portal::kMaxDocumentBytes + (256 << 10);  // an upload and its form
   // Every listener caps the connections one address may hold open (Estonia 2007): a
   // flood of connections from one host then cannot take the descriptors others need.

@@ -94,6 +94,7 @@ Result<int> AdoptIdentities(Population& pop, std::span<const identity::DemoPerso
     std::copy(code.code.begin(), code.code.end(), p.personal_code.begin());
     codes.insert(p.code());
     p.birth = birth;
+    p.citizenship = est;  // a demo citizen is an Estonian, also where no Estonian host was found
     size_t end = host + 1 < pop.first_residence.size() ? pop.first_residence[host + 1] : pop.residences.size();
     for (size_t r = pop.first_residence[host]; r < end; ++r) {
       pop.residences[r].from = std::max(pop.residences[r].from, birth);

@@ -12,6 +12,7 @@
 #include "registry/personal_route.h"
 #include "registry/registers.h"
 #include "registry/row_values.h"
+#include "registry/voter_roll.h"
 #include "store/row_fields.h"
 
 namespace riik::registry {
@@ -156,6 +157,7 @@ void AddRoutes(net::Router& router, RegistryContext& context) {
                      return family;
                    });
   AddTrackerRoute(router, context);
+  AddVoterRollRoute(router, context);
   AddAddressChangeRoute(router, context);
   // A member subscribes (through the exchange: the grant decides who may) to be told of
   // changes at its own notify service.

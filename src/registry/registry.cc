@@ -14,6 +14,7 @@ std::span<const RegistryInfo> Registries() {
         {"address", "a person's current address and its history"},
         {"family", "parents, spouse and children"},
         {"subscriptions", "subscribing to address changes (POST)"},
+        {"voters", "the electoral roll: who may vote, and the county of their address on a cut-off date"},
         {"tracker", "who was given a person's data: the data tracker's listing, for that person"}}},
       {Kind::kBusiness,
        "business",

@@ -51,6 +51,13 @@ Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, co
   return BuildEntries(store, log_id, key, committed, proofs);
 }
 
+Result<int64_t> StoredLogSize(store::Store& store, const std::string& log_id) {
+  RETURN_IF_ERROR(RequireMigrated(store));
+  if (!store.Schema(tables::kHeads).ok()) return 0;
+  ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store, log_id));
+  return last ? last->head.tree_size : 0;
+}
+
 Status ForEachStoredLeaf(store::Store& store, const std::string& log_id,
                          const std::function<Status(int64_t, const std::string&, const std::string&)>& fn) {
   RETURN_IF_ERROR(RequireMigrated(store));

@@ -23,6 +23,9 @@ Result<std::vector<std::string>> StoredLogIds(store::Store& store);
 // FailedPrecondition if the store still holds logs of the earlier format.
 Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, const std::string& key);
 
+// The leaves the log's last signed tree head covers (0 without one).
+Result<int64_t> StoredLogSize(store::Store& store, const std::string& log_id);
+
 // Every stored leaf of the log in order, as (index, key, leaf); stops at the first error,
 // the store's or `fn`'s. For a log's owner exporting it whole (an election's board).
 Status ForEachStoredLeaf(store::Store& store, const std::string& log_id,

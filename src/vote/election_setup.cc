@@ -22,7 +22,7 @@ Result<T> Named(const std::string& name, Result<T> r) {
 
 }  // namespace
 
-Result<ElectionSetup> ReadElectionSetup(const std::string& dir) {
+Result<ElectionSetup> ReadElectionSetup(const std::string& dir, bool with_voters) {
   ElectionSetup setup;
   ASSIGN_OR_RETURN(setup.manifest_json, ReadSetupFile(dir, "manifest.json", election::kMaxManifestBytes));
   ASSIGN_OR_RETURN(setup.manifest, Named("manifest.json", election::ParseManifest(setup.manifest_json)));
@@ -38,6 +38,7 @@ Result<ElectionSetup> ReadElectionSetup(const std::string& dir) {
     if (!st.ok()) return Status(st.code(), "ceremony.json: " + st.message());
   }
   setup.key = election::ElectionKey(ceremony);
+  if (!with_voters) return setup;
   ASSIGN_OR_RETURN(std::string voters, ReadSetupFile(dir, "voters.jsonl", uintmax_t{1} << 30));
   ASSIGN_OR_RETURN(setup.voters, Named("voters.jsonl", election::VoterList::FromJsonLines(voters, manifest)));
   return setup;

@@ -22,6 +22,8 @@ struct ElectionSetup {
 };
 
 // Reads and checks the three files in `dir`; the error names the file and what is wrong.
-Result<ElectionSetup> ReadElectionSetup(const std::string& dir);
+// Without `with_voters`, voters.jsonl is not read (a list still to be made) and the
+// setup's list is empty.
+Result<ElectionSetup> ReadElectionSetup(const std::string& dir, bool with_voters = true);
 
 }  // namespace riik::vote

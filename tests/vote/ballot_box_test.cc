@@ -43,13 +43,6 @@ constexpr const char* kJaan = "38001085718";  // district 2
 constexpr const char* kTonu = "36107212142";  // not on the list
 constexpr const char* kPin2 = "01497";
 
-// RFC 3339 to the second, as manifests give times.
-std::string Rfc3339Seconds(UnixMicros t) {
-  std::string s = FormatRfc3339(t / 1'000'000 * 1'000'000);
-  if (auto dot = s.find('.'); dot != std::string::npos) s = s.substr(0, dot) + "Z";
-  return s;
-}
-
 UniquePtr<X509> Ref(X509* cert) {
   X509_up_ref(cert);
   return UniquePtr<X509>(cert);
@@ -78,8 +71,8 @@ class BallotBoxTest : public ::testing::Test {
 
     const UnixMicros now = NowMicros();
     std::string manifest = election::testing::TestManifestJson(DigestHex(Sha256(PublicKeyDer(board_key_.get()))));
-    ReplaceIn(manifest, "2027-02-24T07:00:00Z", Rfc3339Seconds(now - 3600'000'000LL));
-    ReplaceIn(manifest, "2027-03-01T18:00:00Z", Rfc3339Seconds(now + 3600'000'000LL));
+    ReplaceIn(manifest, "2027-02-24T07:00:00Z", FormatRfc3339Seconds(now - 3600'000'000LL));
+    ReplaceIn(manifest, "2027-03-01T18:00:00Z", FormatRfc3339Seconds(now + 3600'000'000LL));
     ReplaceIn(manifest, "2027-03-05", "2030-03-05");
     setup_.manifest_json = manifest;
     auto parsed = election::ParseManifest(manifest);

@@ -1,0 +1,101 @@
+// `riik vote paper`, `riik vote close` and `riik vote export`: the electoral office's
+// operator at the running vote service (its admin routes, with the token in the role's
+// directory), and the record's export from the service's store, read-only while it serves.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/admin_client.h"
+#include "cli/commands.h"
+#include "cli/failure.h"
+#include "core/progress.h"
+#include "election/record.h"
+#include "node/admin_api.h"
+#include "node/node.h"
+#include "transparency/stored_log.h"
+#include "vote/election_setup.h"
+#include "vote/record_export.h"
+
+namespace riik::cli {
+namespace {
+
+struct OperatorArgs {
+  std::string dir = "riik-data";  // riik up's directory
+  std::string url;                // the vote role (default: endpoints.json)
+  std::string code;               // paper: the voter
+  std::string out;                // export: the record's directory
+  std::string election;           // export: the election's set-up (default DIR/election)
+};
+
+AdminClient VoteAdmin(const OperatorArgs& a) {
+  return AdminClient(a.url.empty() ? RoleUrl(a.dir, "vote") : a.url,
+                     node::AdminTokenPath(a.dir + "/" + node::RoleStoreName("vote")), a.dir + "/trust/root.pem");
+}
+
+Status Paper(const OperatorArgs& a) {
+  AdminClient admin = VoteAdmin(a);
+  if (!admin.configured()) return FailedPrecondition("no vote role in " + a.dir + "/endpoints.json: give --url");
+  ASSIGN_OR_RETURN(Json answer, admin.Call("/admin/paper", Json{{"code", a.code}}));
+  std::printf("the i-votes of %s are cancelled: the paper vote counts\n", a.code.c_str());
+  return OkStatus();
+}
+
+Status Close(const OperatorArgs& a) {
+  AdminClient admin = VoteAdmin(a);
+  if (!admin.configured()) return FailedPrecondition("no vote role in " + a.dir + "/endpoints.json: give --url");
+  ASSIGN_OR_RETURN(Json answer, admin.Call("/admin/close", Json::object()));
+  std::printf("the board is closed with %lld entries: export the record (riik vote export) for the trustees\n",
+              static_cast<long long>(answer.value("entries", int64_t{0})));
+  return OkStatus();
+}
+
+Status Export(const OperatorArgs& a) {
+  ASSIGN_OR_RETURN(vote::ElectionSetup setup,
+                   vote::ReadElectionSetup(a.election.empty() ? a.dir + "/election" : a.election));
+  store::StoreOptions so{node::DefaultStoreUrl(a.dir, node::RoleStoreName("vote")), node::RoleStoreName("vote")};
+  so.read_only = true;
+  ASSIGN_OR_RETURN(auto store, store::Store::Open(so));
+  ASSIGN_OR_RETURN(int64_t entries, transparency::StoredLogSize(*store, election::BoardLogId(setup.manifest)));
+  ProgressBar bar("exporting the board", entries);
+  auto exported = vote::ExportRecord(*store, setup, a.out, [&](int64_t n) { bar.Update(n); });
+  bar.Finish();
+  if (!exported.ok()) return exported.status();
+  std::printf(
+      "%s: the election record without its tally: %lld board entries, %lld signed heads.\n"
+      "The trustees decrypt it (riik vote decrypt %s …) and combine the parts (riik vote tally).\n",
+      a.out.c_str(), static_cast<long long>(exported->entries), static_cast<long long>(exported->heads), a.out.c_str());
+  return OkStatus();
+}
+
+}  // namespace
+
+void AddVoteOperatorCommands(CLI::App* vote, int& exit_code) {
+  auto a = std::make_shared<OperatorArgs>();
+  auto common = [a](CLI::App* cmd) {
+    cmd->add_option("--dir", a->dir, "riik up's directory (the vote role's admin token, endpoints.json)")
+        ->capture_default_str();
+    cmd->add_option("--url", a->url, "The vote role's URL (default: from endpoints.json)");
+  };
+  CLI::App* paper = vote->add_subcommand("paper", "A paper vote: cancel the voter's i-votes (the operator)");
+  common(paper);
+  paper->add_option("--code", a->code, "The voter's personal code")->required();
+  paper->callback([a, &exit_code] {
+    if (Status st = Paper(*a); !st.ok()) exit_code = Fail("vote", "paper", st);
+  });
+  CLI::App* close = vote->add_subcommand("close", "Close the board once the polls have closed (the operator)");
+  common(close);
+  close->callback([a, &exit_code] {
+    if (Status st = Close(*a); !st.ok()) exit_code = Fail("vote", "close", st);
+  });
+  CLI::App* exp = vote->add_subcommand("export", "Write the election record from the closed board (the operator)");
+  exp->add_option("--dir", a->dir, "riik up's directory (the vote role's store)")->capture_default_str();
+  exp->add_option("--election", a->election, "The election's set-up (default DIR/election)");
+  exp->add_option("--out", a->out, "The record's directory")->required();
+  exp->callback([a, &exit_code] {
+    if (Status st = Export(*a); !st.ok()) exit_code = Fail("vote", "export", st);
+  });
+}
+
+}  // namespace riik::cli

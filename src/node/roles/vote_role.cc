@@ -1,0 +1,326 @@
+// The vote role's wiring: the election's set-up, the voter list, the board, the routes
+// (vote_role.h).
+#include "node/roles/vote_role.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <charconv>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/thread_pool.h"
+#include "crypto/random.h"
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
+#include "election/record.h"
+#include "node/admin_api.h"
+#include "node/node.h"
+#include "node/role_keys.h"
+#include "registry/exchange_caller.h"
+#include "registry/personal_data.h"
+#include "sign/container.h"
+#include "sign/trust_anchors.h"
+#include "vote/ballot_box.h"
+#include "vote/pseudonym.h"
+#include "vote/voter_roll.h"
+
+namespace riik::node {
+namespace {
+
+constexpr const char* kDefaultRollService = "EE/GOV/70000013/population/voters";
+
+class VoteService : public RoleService {
+ public:
+  VoteService(std::string store_name, std::set<std::string> pins, int workers)
+      : store_name_(std::move(store_name)), pins_(std::move(pins)), max_waiting_(8 * workers), workers_(workers) {}
+  ~VoteService() override {
+    workers_.Stop();  // nothing new reaches the box …
+    box_.reset();     // … which seals what it has, and answers
+  }
+
+  Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
+  std::vector<std::string> stores() const override { return {store_name_}; }
+  ListenerPolicy listener_policy() const override {
+    ListenerPolicy policy;
+    policy.verify_client = [pins = pins_](X509* leaf) {
+      return CheckPinned(pins, leaf, "only the vote service's security server");
+    };
+    policy.client_cert_optional = true;  // the public routes and the operator
+    return policy;
+  }
+
+  // The box, and the trust its signature checks point into (kept as long).
+  void set_box(std::unique_ptr<vote::BallotBox> box, sign::OwnedTrust trust) {
+    trust_ = std::move(trust);
+    box_ = std::move(box);
+  }
+  vote::BallotBox& box() { return *box_; }
+  const std::set<std::string>& pins() const { return pins_; }
+
+  // The voter signed in at the portal: X-Road-UserId, "EE" and a valid personal code.
+  static Result<std::string> VoterCode(const net::HttpRequest& req) {
+    std::string_view user = req.headers.Get("X-Road-UserId");
+    if (user.empty()) return PermissionDenied("the voter is named by X-Road-UserId (EE and the personal code)");
+    RETURN_IF_ERROR(registry::CheckUserId(user));
+    return std::string(user.substr(2));
+  }
+
+  net::HttpResponse Election(const net::HttpRequest& req) {
+    auto code = VoterCode(req);
+    if (!code.ok()) return net::ErrorResponse(code.status());
+    auto voter = box_->Voter(*code);
+    if (!voter.ok()) return net::JsonError(404, "not_a_voter", voter.status().message());
+    const vote::ElectionSetup& setup = box_->election();
+    auto manifest = ParseJson(setup.manifest_json);
+    if (!manifest.ok()) return net::ErrorResponse(manifest.status());
+    Json contests = Json::array();
+    for (const auto& contest : (*manifest)["contests"]) {
+      if (contest.value("district", "") == voter->district) contests.push_back(contest);
+    }
+    return net::JsonResponse({{"manifest", std::move(*manifest)},
+                              {"election", HexEncode(setup.manifest.hash)},
+                              {"key", Base64Encode(setup.key.Bytes())},
+                              {"voter", voter->voter},
+                              {"district", voter->district},
+                              {"contests", std::move(contests)},
+                              {"closed", box_->closed()}});
+  }
+
+  void Cast(net::HttpRequest&& req, net::Responder responder) {
+    auto code = VoterCode(req);
+    if (!code.ok()) return responder(net::ErrorResponse(code.status()));
+    // A bounded queue: a ballot waiting holds its container in memory.
+    if (waiting_.fetch_add(1) >= max_waiting_) {
+      --waiting_;
+      net::HttpResponse busy = net::JsonError(503, "busy", "the ballot box is busy; try again in a moment");
+      busy.headers.Set("Retry-After", "1");
+      return responder(std::move(busy));
+    }
+    auto respond = std::make_shared<net::Responder>(std::move(responder));
+    workers_.Submit([this, container = std::move(req.body), code = std::move(*code), respond]() mutable {
+      box_->Cast(std::move(container), code, [this, respond](Result<vote::CastReceipt> receipt) {
+        --waiting_;
+        if (!receipt.ok()) {
+          const Status& st = receipt.status();
+          // A refusal is the voter's to read: the reason, and that it is on the board.
+          if (st.code() == Code::kInvalidArgument || st.code() == Code::kPermissionDenied ||
+              st.code() == Code::kFailedPrecondition) {
+            int status = st.code() == Code::kPermissionDenied     ? 403
+                         : st.code() == Code::kFailedPrecondition ? 409
+                                                                  : 400;
+            return (*respond)(net::JsonError(status, "refused", st.message()));
+          }
+          return (*respond)(net::ErrorResponse(st));
+        }
+        auto chain = box_->board().LatestHeadJson();
+        Json certificates = chain.ok() ? (*chain)["certificates"] : Json::array();
+        (*respond)(net::JsonResponse(
+            {{"ballot_hash", receipt->ballot_hash},
+             {"vote_id", receipt->vote_id},
+             {"time", FormatRfc3339(receipt->time_us)},
+             {"leaf_index", receipt->leaf_index},
+             {"head",
+              {{"certificates", std::move(certificates)}, {"head", transparency::TreeHeadToJson(receipt->head)}}}},
+            201));
+      });
+    });
+  }
+
+  void Check(net::HttpRequest&& req, net::Responder responder) {
+    auto respond = std::make_shared<net::Responder>(std::move(responder));
+    workers_.Submit([this, vote_id = std::string(req.Param("vote_id")), respond] {
+      auto answer = box_->Check(vote_id);
+      if (!answer.ok() && answer.status().code() == Code::kUnavailable) {
+        net::HttpResponse later = net::ErrorResponse(answer.status());
+        later.headers.Set("Retry-After", "1");
+        return (*respond)(std::move(later));
+      }
+      (*respond)(answer.ok() ? net::JsonResponse(*answer) : net::ErrorResponse(answer.status()));
+    });
+  }
+
+  // The election as published: anyone's (the voter's app reads the options' names here).
+  net::HttpResponse Manifest() {
+    const vote::ElectionSetup& setup = box_->election();
+    auto manifest = ParseJson(setup.manifest_json);
+    if (!manifest.ok()) return net::ErrorResponse(manifest.status());
+    return net::JsonResponse({{"manifest", std::move(*manifest)},
+                              {"election", HexEncode(setup.manifest.hash)},
+                              {"key", Base64Encode(setup.key.Bytes())}});
+  }
+
+  net::HttpResponse Head() {
+    auto head = box_->board().LatestHeadJson();
+    return head.ok() ? net::JsonResponse(*head) : net::ErrorResponse(head.status());
+  }
+
+  net::HttpResponse Consistency(const net::HttpRequest& req) {
+    int64_t from = 0, to = 0;
+    for (auto [name, out] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+      std::string text = req.QueryParam(name);
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        return net::JsonError(400, "invalid_argument", std::string(name) + " must be a tree size");
+      }
+    }
+    auto proof = box_->board().ConsistencyProof(from, to);
+    return proof.ok() ? net::JsonResponse({{"from", from}, {"to", to}, {"proof", std::move(*proof)}})
+                      : net::ErrorResponse(proof.status());
+  }
+
+ private:
+  std::string store_name_;
+  std::set<std::string> pins_;
+  const int max_waiting_;
+  std::atomic<int> waiting_{0};
+  sign::OwnedTrust trust_;
+  std::unique_ptr<vote::BallotBox> box_;
+  ThreadPool workers_;  // ballots' signatures and proofs are CPU work: never on the network threads
+};
+
+// The pseudonym secret: read, or made (random, 0600) on the first start.
+Result<std::string> LoadOrMakePseudonymSecret(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    ASSIGN_OR_RETURN(std::string secret, RandomBytes(vote::kPseudonymSecretBytes));
+    RETURN_IF_ERROR(WriteFileAtomic(path, HexEncode(secret) + "\n", /*secret=*/true));
+  }
+  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path));
+  auto secret = HexDecode(text.substr(0, text.find('\n')));
+  if (!secret.ok() || secret->size() < vote::kPseudonymSecretBytes) {
+    return InvalidArgument(path + " must hold the pseudonym secret: 64 hex digits");
+  }
+  return *secret;
+}
+
+// voters.jsonl, made from the population register's roll at the first start.
+Status EnsureVoterList(const RoleConfig& role, const std::string& dir, const election::Manifest& manifest,
+                       const std::string& secret, const std::string& client_id) {
+  const std::string path = dir + "/voters.jsonl";
+  if (std::filesystem::exists(path)) return OkStatus();
+  ASSIGN_OR_RETURN(std::string url, role.Required("exchange_url", "the security server to ask the roll through"));
+  ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, url));
+  tls.timeout = std::chrono::seconds(300);
+  registry::ExchangeCaller caller(url, client_id, std::move(tls));
+  const std::string query =
+      "?election_day=" + FormatIsoDate(manifest.election_day) + "&cutoff=" + FormatIsoDate(manifest.voter_list_cutoff) +
+      "&minimum_age=" + std::to_string(manifest.minimum_age) + "&citizenship=" + manifest.citizenship;
+  ASSIGN_OR_RETURN(registry::ExchangeAnswer answer, caller.Get(role.Setting("roll_service", kDefaultRollService), query,
+                                                               {.issue = "voter list of election " + manifest.id}));
+  ASSIGN_OR_RETURN(vote::RollOutcome roll, vote::VoterListFromRoll(answer.bytes, manifest, secret));
+  spdlog::info("vote {}: the voter list of {} voters made from the roll ({} outside the election's districts)",
+               role.name, roll.voters.size(), roll.outside);
+  return WriteFileAtomic(path, roll.voters.ToJsonLines(), /*secret=*/false);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig& role, net::Router& router) {
+  const std::string subsystem = role.Setting("subsystem", "EE/GOV/74000026/vote");
+  ASSIGN_OR_RETURN(std::string election_dir, role.Required("election_dir", "the election's manifest and ceremony"));
+  const std::string store_name = RoleStoreName(role.name);
+  const std::string dir = node.config().data_dir + "/" + store_name;
+  RETURN_IF_ERROR(MakePrivateDirectory(dir));
+  ASSIGN_OR_RETURN(std::string secret,
+                   LoadOrMakePseudonymSecret(role.Setting("pseudonym_key_file", dir + "/pseudonym.key")));
+  ASSIGN_OR_RETURN(vote::ElectionSetup without_voters, vote::ReadElectionSetup(election_dir, /*with_voters=*/false));
+  RETURN_IF_ERROR(EnsureVoterList(role, election_dir, without_voters.manifest, secret, subsystem));
+  ASSIGN_OR_RETURN(vote::ElectionSetup setup, vote::ReadElectionSetup(election_dir));
+
+  ASSIGN_OR_RETURN(transparency::SignedLogOptions log, MemberLogOptions(node, role));
+  log.log_id = election::BoardLogId(setup.manifest);
+  log.leaf_check = vote::CheckBoardLeaf;
+  const Digest signer_key = Sha256(PublicKeyDer(log.signing_key.get()));
+  if (HexEncode(DigestBytes(signer_key)) != HexEncode(setup.manifest.board_key)) {
+    return FailedPrecondition(
+        "the manifest pins another board key than signing_cert's: the board's heads would not verify");
+  }
+  ASSIGN_OR_RETURN(std::string root_file, role.Required("trust_root", "the state root certificate"));
+  ASSIGN_OR_RETURN(sign::OwnedTrust trust, sign::TrustFromRootFiles({root_file}));
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
+  ASSIGN_OR_RETURN(auto board, transparency::SignedLog::Open(*store, std::move(log)));
+  vote::BallotBoxOptions options;
+  options.election = std::move(setup);
+  options.pseudonym_secret = std::move(secret);
+  options.verify.trust = trust.anchors;
+  ASSIGN_OR_RETURN(auto box, vote::BallotBox::Open(*store, std::move(board), std::move(options)));
+
+  ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role, "the vote service"));
+  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 2, 1, 64));
+  auto service = std::make_shared<VoteService>(store_name, std::move(pins), static_cast<int>(workers));
+  service->set_box(std::move(box), std::move(trust));
+
+  if (!service->pins().empty()) {
+    router.SetGate([](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
+      if (req.peer_cert) return std::nullopt;  // the pinned security server (checked at the handshake)
+      return net::JsonError(403, "exchange_only",
+                            "voting goes through the citizen portal; the vote service answers only its security "
+                            "server, and anyone at /check and /board");
+    });
+  }
+  auto open = [](const net::HttpRequest&) -> std::optional<net::HttpResponse> { return std::nullopt; };
+  std::weak_ptr<VoteService> weak = service;
+  router.Add("GET", "/election", [weak](const net::HttpRequest& req) {
+    auto s = weak.lock();
+    return s ? s->Election(req) : net::JsonError(503, "unavailable", "the service is stopping");
+  });
+  router.AddAsync(
+      "POST", "/ballots",
+      [weak](net::HttpRequest&& req, net::Responder respond) {
+        if (auto s = weak.lock()) s->Cast(std::move(req), std::move(respond));
+      },
+      std::string(sign::kAsicMediaType));
+  router.AddAsync(
+      "GET", "/check/{vote_id}",
+      [weak](net::HttpRequest&& req, net::Responder respond) {
+        if (auto s = weak.lock()) s->Check(std::move(req), std::move(respond));
+      },
+      "", open);
+  router.Add(
+      "GET", "/manifest",
+      [weak](const net::HttpRequest&) {
+        auto s = weak.lock();
+        return s ? s->Manifest() : net::JsonError(503, "unavailable", "the service is stopping");
+      },
+      "", open);
+  router.Add(
+      "GET", "/board/head",
+      [weak](const net::HttpRequest&) {
+        auto s = weak.lock();
+        return s ? s->Head() : net::JsonError(503, "unavailable", "the service is stopping");
+      },
+      "", open);
+  router.Add(
+      "GET", "/board/consistency",
+      [weak](const net::HttpRequest& req) {
+        auto s = weak.lock();
+        return s ? s->Consistency(req) : net::JsonError(503, "unavailable", "the service is stopping");
+      },
+      "", open);
+
+  auto admin = std::make_shared<AdminApi>();
+  ASSIGN_OR_RETURN(admin->token, LoadOrCreateToken(AdminTokenPath(dir)));
+  AddAdminRoute(node, router, admin, "/admin/paper", [weak](const Json& body) {
+    auto s = weak.lock();
+    if (!s) return net::JsonError(503, "unavailable", "the service is stopping");
+    if (!body.is_object() || !body.contains("code") || !body["code"].is_string()) {
+      return net::JsonError(400, "invalid_argument", "a paper vote is {\"code\": \"the voter's personal code\"}");
+    }
+    Status st = s->box().CancelForPaperVote(body["code"].get<std::string>());
+    return st.ok() ? net::JsonResponse({{"cancelled", true}}) : net::ErrorResponse(st);
+  });
+  AddAdminRoute(node, router, admin, "/admin/close", [weak](const Json&) {
+    auto s = weak.lock();
+    if (!s) return net::JsonError(503, "unavailable", "the service is stopping");
+    Status st = s->box().Close();
+    if (!st.ok()) return net::ErrorResponse(st);
+    return net::JsonResponse({{"closed", true}, {"entries", s->box().board().size()}});
+  });
+  admin->ready = true;
+  return std::shared_ptr<RoleService>(service);
+}
+
+}  // namespace riik::node

@@ -1,0 +1,47 @@
+// The vote role: the election's ballot box (vote/ballot_box.h) as a member's backend
+// behind its security server, as a registry is (docs/voting.md). The citizen portal
+// calls it through the exchange on behalf of the voter signed in there (X-Road-UserId);
+// the voter's app and anyone else reach the public routes; the operator the admin ones.
+//
+// Who it lets in (deny by default):
+//   - the security server in exchange_cert (mutual TLS, pinned): the voters' routes;
+//   - anyone, without a certificate: the voter's check and the board's heads, which
+//     name nobody (pseudonyms, encrypted ballots) and are limited per ballot;
+//   - the operator with the admin token (DIR/admin-token): paper votes and the closing.
+//
+// Routes:
+//   GET  /election               the voter's election: manifest, key, their pseudonym,
+//                                district and its contests (404 not_a_voter if not listed)
+//   POST /ballots                the signed ballot (application/vnd.etsi.asic-e+zip);
+//                                answer: the receipt {ballot_hash, vote_id, time, leaf_index, head}
+//   GET  /check/{vote_id}        the voter's check (public; 30 minutes, 3 times)
+//   GET  /manifest               the manifest as published, its hash and the election key (public)
+//   GET  /board/head             the board's latest signed head (public)
+//   GET  /board/consistency?from=N&to=M   RFC 9162 consistency proof between two heads (public)
+//   POST /admin/paper  {"code"}  a paper vote: the person's i-votes are cancelled
+//   POST /admin/close  {}        closes the board once the polls have closed
+//
+// Settings:
+//   election_dir       manifest.json and ceremony.json (required); voters.jsonl, made at the
+//                      first start from the population register's roll if missing
+//   roll_service       the roll through the exchange (default EE/GOV/70000013/population/voters)
+//   exchange_url       the member's security server (consumer side), for the roll
+//   exchange_cert      the security server that may call (mutual TLS)
+//   signing_cert, signing_key, key_passphrase_file   the board's signer (the manifest pins its key)
+//   trust_root, tsa_url    the state root; the board's timestamps (default: the trust role here)
+//   pseudonym_key_file     the voters' pseudonym secret (default DIR/pseudonym.key, made 0600)
+//   workers            threads that check ballots (default 2)
+#pragma once
+
+#include <memory>
+
+#include "net/router.h"
+#include "node/role.h"
+
+namespace riik::node {
+
+class Node;
+
+Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig& role, net::Router& router);
+
+}  // namespace riik::node
