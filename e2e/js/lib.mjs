@@ -13,6 +13,7 @@ export const AUTH = endpoints.roles.auth.url;
 export const SERVICE_A = endpoints.roles["rp-a"].url;
 export const SERVICE_B = endpoints.roles["rp-b"].url;
 export const PORTAL = endpoints.roles.portal.url;
+export const VOTE = endpoints.roles.vote.url; // the vote service's public routes (the check)
 export const JAAK = `${DIR}/citizens/38001085718`;
 export const MARI = `${DIR}/citizens/49403136526`;
 export const TONU = `${DIR}/citizens/36107212142`; // on a company's board

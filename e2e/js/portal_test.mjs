@@ -3,9 +3,13 @@
 // item naming its registry, time and X-Road-Id), changes their address and watches it
 // reach the tax board, the bank and the school's register, is told in words what was
 // wrong with a bad address, switches to Estonian and back, and signs out everywhere.
+// It votes: a ballot encrypted in the browser, challenged and opened, then cast with PIN2
+// and checked with the verification app.
 // axe-core checks every page (serious or critical violations fail); screenshots of each
 // page go to $SCREENSHOTS.
-import { AUTH, JAAK, MARI, PORTAL, SERVICE_A, TONU, approve, approveSignature, check, fail, pass } from "./lib.mjs";
+import { writeFileSync } from "node:fs";
+import { AUTH, DIR, JAAK, MARI, PORTAL, SERVICE_A, TONU, VOTE, approve, approveSignature, check, fail, pass, riik }
+  from "./lib.mjs";
 import { openBrowser } from "./browser.mjs";
 
 const { browser, context, page, shots: SHOTS, screenshot, accessible, text, screenshotCount } = await openBrowser();
@@ -204,6 +208,46 @@ check((await text("#cosigners")).includes("49403136526"), "the co-signer is not 
 await accessible("a document, signed and sent to co-sign");
 await screenshot("document-signed");
 pass("my documents: a file uploaded, signed in the app with PIN2, and Mari-Liis asked to co-sign it");
+
+// --- Vote: encrypted in the browser, challenged once (Benaloh), signed with PIN2, cast, checked ---
+await page.click("nav a[href='/vote']");
+await page.waitForURL(`${PORTAL}/vote`);
+await accessible("vote");
+await screenshot("vote");
+const option = page.locator("fieldset[data-contest] input").nth(1);
+const chosen = (await page.locator(`label[for='${await option.getAttribute("id")}']`).textContent()).trim();
+await option.check();
+// The choices belong to no form: what the browser can send is the encrypted ballot alone.
+check(await page.$$eval("fieldset[data-contest] input", (inputs) => inputs.every((i) => i.form === null)),
+  "a choice belongs to a form that could send it");
+await page.click("#spoil");
+await page.waitForSelector("#spoiled:not([hidden])");
+const spoiled = await page.evaluate(async () => (await fetch(document.getElementById("spoiled-download").href)).text());
+writeFileSync(`${DIR}/spoiled-ballot.json`, spoiled);
+const audit = await riik(["vote", "audit", `${DIR}/spoiled-ballot.json`, "--url", VOTE, "--ca", `${DIR}/trust/root.pem`]);
+check(audit.includes(chosen.split(" (")[0]), `the challenged ballot does not open to ${chosen}: ${audit}`);
+await screenshot("vote-challenged");
+pass(`vote: a ballot encrypted in the browser and challenged opens, on the command line, to "${chosen}"`);
+await page.click("#cast");
+await page.waitForSelector("#signing");
+const app5 = approveSignature(JAAK);
+await page.waitForSelector("#receipt", { timeout: 60000 })
+  .catch(async () => fail(`the ballot was not cast: ${await text("main")}`));
+check((await app5).includes("Your i-vote"), "the app did not say it signs an i-vote");
+await page.waitForSelector("#randomness:not([hidden])");
+const voteId = (await text("#vote-id")).trim();
+const randomness = await page.evaluate(async () =>
+  (await fetch(document.getElementById("randomness-download").href)).text());
+writeFileSync(`${DIR}/ballot-randomness.json`, randomness, { mode: 0o600 });
+await accessible("vote receipt");
+await screenshot("vote-receipt");
+const checked = await riik(["vote", "check", "--url", VOTE, "--ca", `${DIR}/trust/root.pem`, "--vote-id", voteId,
+  "--randomness", `${DIR}/ballot-randomness.json`]);
+check(checked.includes(chosen.split(" (")[0]) && checked.includes("Checks left for this ballot: 2"),
+  `the verification app does not show ${chosen}: ${checked}`);
+pass(`vote: cast with PIN2 in the app; the receipt's vote id and the tab's randomness show "${chosen}" in the verification app`);
+await page.click("nav a[href='/documents']");
+await page.waitForURL(`${PORTAL}/documents`);
 
 // --- Estonian, signed in ---
 await page.click("#lang");

@@ -98,6 +98,24 @@ Result<Json> GetJson(net::HttpClient& client, const std::string& target) {
   }
 }
 
+// Prints what each contest of an opened ballot holds, by the manifest's names.
+void PrintChoices(const election::Manifest& manifest, const std::vector<election::Choice>& opened) {
+  for (const election::Choice& choice : opened) {
+    const election::Contest* contest = manifest.FindContest(choice.contest);
+    if (!contest) continue;
+    std::printf("  %s: ", ForTerminal(contest->title).c_str());
+    if (choice.selected.empty()) std::printf("(none)");
+    for (size_t i = 0; i < choice.selected.size(); ++i) {
+      for (const auto& o : contest->options) {
+        if (o.id != choice.selected[i]) continue;
+        std::printf("%s%s%s", i ? ", " : "", ForTerminal(o.name).c_str(),
+                    o.party.empty() ? "" : (" (" + ForTerminal(o.party) + ")").c_str());
+      }
+    }
+    std::printf("\n");
+  }
+}
+
 Status Check(const CheckArgs& a) {
   ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(a.ca));
   ASSIGN_OR_RETURN(std::string randomness_text, ReadSecretFile(a.randomness));
@@ -129,25 +147,43 @@ Status Check(const CheckArgs& a) {
   std::printf("registered %s; the board's head signed by %s, timestamped %s.\n", FormatRfc3339(entry.time_us).c_str(),
               ForTerminal(verified.signer_subject).c_str(), FormatRfc3339(verified.timestamp_time).c_str());
   std::printf("It holds:\n");
-  for (const election::Choice& choice : *opened) {
-    const election::Contest* contest = nullptr;
-    for (const auto& c : manifest.contests) contest = c.id == choice.contest ? &c : contest;
-    if (!contest) continue;
-    std::printf("  %s: ", ForTerminal(contest->title).c_str());
-    if (choice.selected.empty()) std::printf("(none)");
-    for (size_t i = 0; i < choice.selected.size(); ++i) {
-      for (const auto& o : contest->options) {
-        if (o.id != choice.selected[i]) continue;
-        std::printf("%s%s%s", i ? ", " : "", ForTerminal(o.name).c_str(),
-                    o.party.empty() ? "" : (" (" + ForTerminal(o.party) + ")").c_str());
-      }
-    }
-    std::printf("\n");
-  }
+  PrintChoices(manifest, *opened);
   std::printf(
       "Checks left for this ballot: %d. If this is not what you chose, vote again (the last i-vote counts),\n"
       "or vote on paper, and tell the electoral office.\n",
       answer.value("checks_left", 0));
+  return OkStatus();
+}
+
+struct AuditArgs {
+  std::string file;  // {ballot, randomness, district}
+  std::string url;
+  std::string ca;
+};
+
+// Benaloh's challenge, checked on another device than the one that encrypted: the
+// challenged ballot's proofs hold for the election, and its randomness opens it.
+Status Audit(const AuditArgs& a) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(a.file));
+  ASSIGN_OR_RETURN(Json j, ParseJson(text));
+  if (!j.is_object() || !j["ballot"].is_string() || !j["randomness"].is_array() || !j["district"].is_string()) {
+    return InvalidArgument(a.file + " is not a challenged ballot ({ballot, randomness, district})");
+  }
+  ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(a.url, {.ca_file = a.ca}));
+  ASSIGN_OR_RETURN(Json published, GetJson(*client, "/manifest"));
+  ASSIGN_OR_RETURN(election::Manifest manifest, election::ParseManifest(published.value("manifest", Json()).dump()));
+  ASSIGN_OR_RETURN(election::Point key, KeyFrom(published.value("key", Json())));
+  const std::string ballot_json = j["ballot"].get<std::string>();
+  ASSIGN_OR_RETURN(election::Ballot ballot, election::ParseBallot(ballot_json));
+  Status proofs = election::VerifyBallot(manifest, key, j["district"].get<std::string>(), ballot);
+  if (!proofs.ok()) return DataLoss("the challenged ballot's proofs do not hold: " + proofs.message());
+  ASSIGN_OR_RETURN(election::BallotRandomness randomness, election::ParseRandomness(j["randomness"].dump()));
+  auto opened = election::OpenBallot(manifest, key, ballot, randomness);
+  if (!opened.ok()) return DataLoss("the randomness does not open the challenged ballot: " + opened.status().message());
+  std::printf("The challenged ballot %s is a valid ballot of %s, encrypted under its key, and holds:\n",
+              HexEncode(election::BallotHash(ballot_json)).c_str(), ForTerminal(manifest.title).c_str());
+  PrintChoices(manifest, *opened);
+  std::printf("If that is what you chose, the device encrypts honestly: vote (a challenged ballot is never cast).\n");
   return OkStatus();
 }
 
@@ -183,6 +219,23 @@ void AddVoteVoterCommands(CLI::App* vote, int& exit_code) {
   chk->add_option("--randomness", c->randomness, "The randomness your ballot was made with")->required();
   chk->callback([c, &exit_code] {
     if (Status st = Check(*c); !st.ok()) exit_code = Fail("vote", "check", st);
+  });
+
+  auto au = std::make_shared<AuditArgs>();
+  CLI::App* aud =
+      vote->add_subcommand("audit", "Benaloh's challenge: check a ballot the portal opened instead of cast");
+  aud->footer(
+      "On another device than the one you vote with. The portal's \"Challenge\" encrypts your\n"
+      "choice, then opens it instead of casting it (spoiled-ballot.json): here its proofs are\n"
+      "checked for the election and its randomness opens it, so you see whether the device\n"
+      "encrypted what you chose.\n"
+      "Example:\n"
+      "  riik vote audit spoiled-ballot.json --url https://127.0.0.1:7043 --ca riik-data/trust/root.pem");
+  aud->add_option("file", au->file, "The challenged ballot, as the portal gave it")->required();
+  aud->add_option("--url", au->url, "The vote service (endpoints.json: roles.vote.url)")->required();
+  aud->add_option("--ca", au->ca, "The state root certificate (PEM)")->required();
+  aud->callback([au, &exit_code] {
+    if (Status st = Audit(*au); !st.ok()) exit_code = Fail("vote", "audit", st);
   });
 }
 

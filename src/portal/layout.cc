@@ -48,7 +48,8 @@ std::span<const Section> Sections() {
                                           {"/tax", "nav_tax", "tile_tax"},
                                           {"/tracker", "nav_tracker", "tile_tracker"},
                                           {"/documents", "nav_documents", "tile_documents"},
-                                          {"/companies", "nav_companies", "tile_companies"}};
+                                          {"/companies", "nav_companies", "tile_companies"},
+                                          {"/vote", "nav_vote", "tile_vote"}};
   return kSections;
 }
 
@@ -76,9 +77,10 @@ net::HttpResponse PortalPage(const PageContext& c, std::string_view title, std::
                   "<a class=\"skip\" href=\"#main\">{}</a>\n{}{}<main id=\"main\">\n<h1>{}</h1>\n{}</main>\n"
                   "<footer><p>{}</p></footer>\n</body>\n</html>\n",
                   c.lang, HtmlEscape(title), HtmlEscape(Tr("brand", c.lang)),
-                  c.chart ? "<link rel=\"stylesheet\" href=\"/static/uPlot.min.css\">\n"
-                            "<script src=\"/static/uPlot.iife.min.js\" defer></script>\n"
-                          : "",
+                  std::string(c.chart ? "<link rel=\"stylesheet\" href=\"/static/uPlot.min.css\">\n"
+                                        "<script src=\"/static/uPlot.iife.min.js\" defer></script>\n"
+                                      : "") +
+                      (c.ballot ? "<script src=\"/static/ballot.js\" defer></script>\n" : ""),
                   HtmlEscape(Tr("skip", c.lang)), Header(c), nav, HtmlEscape(title), body,
                   HtmlEscape(Tr("footer", c.lang))),
       "text/html; charset=utf-8");

@@ -20,6 +20,7 @@ struct PageContext {
   std::string company;      // the company they act for ("" when none)
   std::string csrf;         // their session's form token
   bool chart = false;       // the page draws a chart (the bundled uPlot)
+  bool ballot = false;      // the page encrypts a ballot (the bundled ballot.js)
 };
 
 // The portal's pages, in the navigation's order: their path, title's phrase key and,

@@ -32,7 +32,7 @@ std::string SigningSection(const SigningView& view, std::string_view poll_url, s
 }
 
 Json SigningJson(const SigningView& s, std::string_view lang) {
-  bool done = s.state == "submitted" || s.state == "saved" || s.state == "refused";
+  bool done = s.state == "submitted" || s.state == "saved" || s.state == "cast" || s.state == "refused";
   return Json{
       {"state", s.state}, {"verification_code", s.verification_code}, {"text", SigningText(s, lang)}, {"done", done}};
 }

@@ -16,7 +16,8 @@ inline constexpr const char* kRemoteSigningService = "EE/GOV/70006317/sign/signi
 struct SigningView {
   // The service's state (waiting_for_certificate, waiting_for_signature, signed,
   // refused), or the portal's after it: "submitting" and "submitted" (a tax return on
-  // its way to the board, and there), "saving" and "saved" (a document).
+  // its way to the board, and there), "saving" and "saved" (a document), "casting" and
+  // "cast" (a ballot).
   std::string state;
   std::string verification_code;  // once the app has sent the certificate
   std::string message;            // why it was refused, in words

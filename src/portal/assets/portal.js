@@ -58,7 +58,7 @@ function followSigning() {
   poll(section.dataset.poll, (s) => {
     if (s.verification_code) code.textContent = s.verification_code;
     if (state.textContent !== s.text) state.textContent = s.text;
-    if (s.state === "submitted" || s.state === "saved" || s.state === "none") {
+    if (s.state === "submitted" || s.state === "saved" || s.state === "cast" || s.state === "none") {
       window.location.reload();
       return true;
     }
@@ -245,10 +245,68 @@ function drawTimeline() {
   }, data, box);
 }
 
+// --- Vote: the ballot encrypted here (ballot.js), never the choices sent ---
+
+// A link that downloads `text` as a file.
+function offerDownload(link, text) {
+  link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  link.parentElement.hidden = false;
+}
+
+function vote() {
+  const section = document.getElementById("ballot");
+  if (section && window.riikBallot) {
+    const election = JSON.parse(section.dataset.election);
+    const error = document.getElementById("ballot-error");
+    // The choices, contest by contest: the inputs belong to no form, so they are never sent.
+    const choices = () => {
+      const out = {};
+      for (const fieldset of section.querySelectorAll("fieldset[data-contest]")) {
+        out[fieldset.dataset.contest] = Array.from(fieldset.querySelectorAll("input:checked"), (i) => i.value);
+      }
+      return out;
+    };
+    const encrypt = () => {
+      error.hidden = true;
+      try {
+        return window.riikBallot.encryptBallot(election, choices());
+      } catch (e) {
+        error.textContent = e.message;
+        error.hidden = false;
+        return null;
+      }
+    };
+    document.getElementById("cast").addEventListener("click", () => {
+      const made = encrypt();
+      if (!made) return;
+      // The randomness stays in this tab for the receipt's check; the ballot goes to be signed.
+      sessionStorage.setItem(`riik-vote:${window.riikBallot.ballotHash(made.ballot)}`, made.randomness);
+      document.getElementById("ballot-json").value = made.ballot;
+      document.getElementById("cast-form").submit();
+    });
+    // Benaloh's challenge: this encryption is opened, not cast; another device checks it.
+    document.getElementById("spoil").addEventListener("click", () => {
+      const made = encrypt();
+      if (!made) return;
+      const spoiled = JSON.stringify({ ballot: made.ballot, randomness: JSON.parse(made.randomness),
+        district: election.district });
+      document.getElementById("spoiled-hash").textContent = window.riikBallot.ballotHash(made.ballot);
+      offerDownload(document.getElementById("spoiled-download"), spoiled);
+      document.getElementById("spoiled").hidden = false;
+    });
+  }
+  const receipt = document.getElementById("receipt");
+  if (receipt) {
+    const randomness = sessionStorage.getItem(`riik-vote:${receipt.dataset.ballotHash}`);
+    if (randomness) offerDownload(document.getElementById("randomness-download"), randomness);
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   localTimes();
   followPropagation();
   followSigning();
   drawTimeline();
   checkProofs();
+  vote();
 });

@@ -38,6 +38,7 @@ Status PortalService::Start(Node& node, const RoleConfig& role, const std::strin
   ASSIGN_OR_RETURN(store::Store * store, node.OpenStore("portal"));
   ASSIGN_OR_RETURN(documents_, portal::DocumentStore::Open(*store));
   blocking_ = &node.blocking();
+  vote_check_url_ = role.Setting("vote_check_url");
   ASSIGN_OR_RETURN(sign_in_, WebSignIn::Start(std::move(o)));
   ready_ = true;
   return OkStatus();
@@ -212,6 +213,9 @@ Result<std::shared_ptr<RoleService>> AddPortalRoutes(Node&, const RoleConfig&, n
                   "application/x-www-form-urlencoded");
   router.AddAsync("GET", "/documents/{id}/container", Bind(weak, &PortalService::DownloadDocument));
   router.AddAsync("GET", "/tracker/{name}", Bind(weak, &PortalService::TrackerListing));
+  router.AddAsync("GET", "/vote", Bind(weak, &PortalService::Vote));
+  router.AddAsync("POST", "/vote", Bind(weak, &PortalService::CastVote), "application/x-www-form-urlencoded");
+  router.AddAsync("POST", "/vote/signing", Bind(weak, &PortalService::VoteSigningStatus));
   return std::shared_ptr<RoleService>(p);
 }
 

@@ -1,7 +1,7 @@
 // The portal role's service (node/roles/portal_role.h), shared by its files: portal.cc
 // (start, sign-in, the frame, routes), registry_pages.cc (my data, address, companies,
 // who used my data), signing_pages.cc (signing in the app: the tax return and the
-// documents). Internal to riik_node.
+// documents), vote_pages.cc (voting). Internal to riik_node.
 #pragma once
 
 #include <chrono>
@@ -56,6 +56,10 @@ class PortalService : public BrowserService {
   void AskCosigner(net::HttpRequest&& req, net::Responder respond);
   void VerifyDocument(net::HttpRequest&& req, net::Responder respond);
   void DownloadDocument(net::HttpRequest&& req, net::Responder respond);
+  // vote_pages.cc
+  void Vote(net::HttpRequest&& req, net::Responder respond);
+  void CastVote(net::HttpRequest&& req, net::Responder respond);
+  void VoteSigningStatus(net::HttpRequest&& req, net::Responder respond);
 
  private:
   // The person signed in: their session and personal code (from the ID token's sub).
@@ -133,13 +137,19 @@ class PortalService : public BrowserService {
   void ShowOneDocument(const portal::PageContext& c, const Person& person, const std::string& id, riik::Json validation,
                        std::string note, std::string error, int status, net::Responder respond);
 
+  // The Vote page, with an error message (or none).
+  void ShowVote(const portal::PageContext& c, const Person& person, std::string error, int status,
+                net::Responder respond);
+
   std::unique_ptr<registry::ExchangeCaller> exchange_;
+  std::string vote_check_url_;  // the vote service's public URL, for the verification app
   UniquePtr<X509> trust_root_;  // what the trackers' listings must chain to
   std::unique_ptr<portal::DocumentStore> documents_;
   ThreadPool* blocking_ = nullptr;
   bool secure_ = true;
   std::mutex mu_;
   std::map<std::string, Signing> signings_;  // by personal code and subject
+  std::map<std::string, riik::Json> receipts_;  // the last ballot's receipt, by personal code
 };
 
 }  // namespace riik::node

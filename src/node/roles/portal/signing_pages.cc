@@ -88,7 +88,9 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
 
 namespace {
 
-bool Finished(const std::string& state) { return state == "submitted" || state == "saved" || state == "refused"; }
+bool Finished(const std::string& state) {
+  return state == "submitted" || state == "saved" || state == "cast" || state == "refused";
+}
 
 }  // namespace
 

@@ -1,0 +1,115 @@
+// The portal's Vote page (portal.h, portal/vote_page.h): the voter's election through
+// the exchange, the ballot (encrypted in the browser) signed in the app with PIN2 as the
+// signatures service's remote signing, and cast at the vote service on the voter's
+// behalf; the receipt kept for the voter's page.
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "node/roles/portal/portal.h"
+#include "portal/phrases.h"
+#include "portal/vote_page.h"
+
+namespace riik::node {
+
+using net::HttpRequest;
+using portal::OwnRequest;
+using portal::Tr;
+
+namespace {
+
+constexpr size_t kMaxReceipts = 100'000;
+constexpr const char* kVoteSubject = "vote";
+constexpr const char* kAsicType = "application/vnd.etsi.asic-e+zip";
+
+}  // namespace
+
+void PortalService::ShowVote(const portal::PageContext& c, const Person& person, std::string error, int status,
+                             net::Responder respond) {
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  std::string code = person.code;
+  exchange_->GetAsync(
+      portal::kVoteElectionService, "", OwnRequest(code),
+      [this, shared, c, code, error, status](Result<registry::ExchangeAnswer> election) {
+        if (!election.ok()) {
+          if (election.status().code() == Code::kNotFound) {
+            return (*shared)(
+                Page(c, Tr("nav_vote", c.lang), "<p>" + HtmlEscape(Tr("vote_not_a_voter", c.lang)) + "</p>\n"));
+          }
+          spdlog::warn("portal: the election could not be read: {}", CodeName(election.status().code()));
+          return (*shared)(Page(c, Tr("nav_vote", c.lang), portal::ErrorBox(Tr("vote_unavailable", c.lang)), 502));
+        }
+        std::optional<Signing> signing = FindSigning(code, kVoteSubject);
+        portal::VotePage page;
+        page.election = std::move(election->body);
+        const bool under_way = signing && signing->shown.state != "cast" && signing->shown.state != "refused";
+        page.signing = under_way ? &signing->shown : nullptr;
+        page.error = error;
+        if (signing && signing->shown.state == "refused" && page.error.empty()) {
+          page.error = fmt::format(fmt::runtime(Tr("signing_refused", c.lang)), signing->shown.message);
+        }
+        {
+          std::lock_guard lock(mu_);
+          if (auto it = receipts_.find(code); it != receipts_.end()) page.receipt = it->second;
+        }
+        page.check_url = vote_check_url_;
+        page.csrf = c.csrf;
+        (*shared)(Page(c, Tr("nav_vote", c.lang), portal::VoteBody(page, c.lang), status));
+      });
+}
+
+void PortalService::Vote(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/vote"));
+  portal::PageContext c = Context(req, "/vote", &*person);
+  c.ballot = true;
+  ShowVote(c, *person, "", 200, std::move(respond));
+}
+
+void PortalService::CastVote(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(SignInFirst(req, "/vote"));
+  portal::PageContext c = Context(req, "/vote", &*person);
+  c.ballot = true;
+  auto form = SessionForm(req, *person);
+  if (!form.ok()) return respond(Page(c, Tr("nav_vote", c.lang), portal::ErrorBox(Tr("bad_form", c.lang)), 403));
+  auto container = portal::BallotContainer(form->contains("ballot") ? form->at("ballot") : "");
+  if (!container.ok()) return ShowVote(c, *person, container.status().message(), 400, std::move(respond));
+  auto shared = std::make_shared<net::Responder>(std::move(respond));
+  StartSigning(person->code, kVoteSubject, std::move(*container), Tr("vote_sign_description", c.lang), Signing{},
+               [this, shared, c, person = *person](Status started) {
+                 if (!started.ok()) return ShowVote(c, person, Tr("sign_unavailable", c.lang), 502, std::move(*shared));
+                 (*shared)(net::SeeOther("/vote"));
+               });
+}
+
+void PortalService::VoteSigningStatus(HttpRequest&& req, net::Responder respond) {
+  std::optional<Person> person = SignedIn(req);
+  if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
+  if (req.headers.Get("X-CSRF-Token") != person->session.csrf) {
+    return respond(net::JsonError(403, "csrf", "the poll is not from this session's page"));
+  }
+  std::string code = person->code, lang = Lang(req);
+  // Signed: the container is cast at the vote service, which checks it and answers the
+  // receipt (or why it refused it, which is on the board too).
+  PollSigning(code, kVoteSubject, lang, "casting", std::move(respond),
+              [this, code, lang](const Signing&, std::string container, End end) {
+                exchange_->SendAsync("POST", portal::kVoteBallotsService, "", std::move(container), kAsicType,
+                                     OwnRequest(code), [this, code, end, lang](Result<registry::ExchangeAnswer> cast) {
+                                       if (!cast.ok()) {
+                                         spdlog::warn("portal: a ballot was not taken: {}",
+                                                      CodeName(cast.status().code()));
+                                         return end("refused", fmt::format(fmt::runtime(Tr("vote_refused", lang)),
+                                                                           registry::ProviderMessage(cast.status())));
+                                       }
+                                       {
+                                         std::lock_guard lock(mu_);
+                                         if (receipts_.size() < kMaxReceipts || receipts_.contains(code))
+                                           receipts_[code] = cast->body;
+                                       }
+                                       end("cast", "");
+                                     });
+              });
+}
+
+}  // namespace riik::node
