@@ -50,7 +50,8 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   # One curl per role fetches all its pages over one kept-alive connection.
   urls=()
   for path in / /healthz /metrics /v1/status /v1/stores /v1/embassy /globalconf /ca/root.crt /ca/eid.crt /ca/org.crt \
-    /data /address /address/status /static/portal.js "/lang?to=et&back=/data"; do
+    /data /address /address/status /static/portal.js "/lang?to=et&back=/data" /vote /manifest /board/head \
+    /election; do
     urls+=("$base$path")
   done
   for store in $stores; do urls+=("$base/v1/stores/$store/digest"); done
@@ -129,6 +130,27 @@ expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/
   -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-UserId: EE38001085718' --data-binary 'PK' "$SIGN/signing"
 expect 403 exchange_only --cacert "$ROOT" -H 'X-Road-Client: EE/GOV/70000349/tax' "$SIGN/signing/any-session"
 pass "the validation service: no certificate or a member's own gets nothing (validation, remote signing); members reach it through the exchange"
+
+# The vote service: the voters' routes through its security server only; the check and the
+# board for anyone; paper votes and the closing for the operator.
+VOTE=$(url vote)
+expect 403 exchange_only --cacert "$ROOT" -H 'X-Road-UserId: EE38001085718' "$VOTE/election"
+expect 403 exchange_only --cacert "$ROOT" -X POST -H 'Content-Type: application/vnd.etsi.asic-e+zip' \
+  -H 'X-Road-UserId: EE38001085718' --data-binary 'PK' "$VOTE/ballots"
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-UserId: EE38001085718' "$VOTE/election") || true
+[ "$code" = 403 ] && jq -e '.type == "client_certificate_refused"' "$WORK/b" >/dev/null ||
+  fail "the vote service and the tax board's own certificate: $code $(head -c 200 "$WORK/b")"
+expect 401 unauthenticated --cacert "$ROOT" -X POST -H 'Content-Type: application/json' -d '{}' "$VOTE/admin/close"
+expect 401 unauthenticated --cacert "$ROOT" -X POST -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $(cat "$DIR/ss_tax/admin-token")" -d '{"code":"38001085718"}' "$VOTE/admin/paper"
+expect 400 invalid_argument --cacert "$ROOT" "$VOTE/check/..%2F..%2Fetc"
+expect 404 not_found --cacert "$ROOT" "$VOTE/check/$(printf '0%.0s' $(seq 32))"
+expect 200 "" --cacert "$ROOT" "$VOTE/board/head"
+# Through the exchange, only the portal may ask for a voter's election.
+code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-Client: EE/GOV/70000349/tax' \
+  -H 'X-Road-UserId: EE38001085718' "$(url ss-tax)/r1/EE/GOV/74000026/vote/election") || true
+[ "$code" = 403 ] || fail "the tax board asked the vote service for a voter's election: $code $(head -c 200 "$WORK/b")"
+pass "the vote service: voters only through the portal and its security server; the check and the board public; the operator's routes need its token"
 
 # Purpose and identity checks that mean something (through the exchange, as the tax board).
 POP="$(url ss-tax)/r1/EE/GOV/70000013/population/person/$CODE"

@@ -109,10 +109,9 @@ std::string DemoRoleText(const node::RunningRole& role) {
   }
   if (role.kind == "sign")
     return std::string("signatures service ") + kSignSubsystem + " (validate, validations, signing in the app)";
-  if (role.name == "ss-sign") return "security server of the Information System Authority";
+  if (role.name == "ss-sign") return "security server of the Information System Authority (hosts the vote service too)";
   if (role.kind == "vote")
     return std::string("i-voting ") + kVoteSubsystem + ": the ballot box, the voter's check, the board";
-  if (role.name == "ss-vote") return "security server of the State Electoral Office";
   if (role.kind == "auth") return "sign-in (OpenID Connect): ID-card (Web eID) and the app, single sign-on";
   if (role.name == "rp-a") return std::string("demo service A ") + kDemoServiceA + ": open it and sign in";
   if (role.name == "rp-b") return std::string("demo service B ") + kDemoServiceB + ": signed in there too (SSO)";
@@ -191,6 +190,7 @@ int PrintTourOnly(const UpOptions& o) {
   values["rp-a"] = url(true, ports->rp_a);
   values["rp-b"] = url(true, ports->rp_b);
   values["portal"] = url(true, ports->portal);
+  values["vote"] = url(true, ports->vote);
   std::printf("%s", RenderTour(values).c_str());
   return 0;
 }
@@ -387,6 +387,13 @@ int RunUp(const UpOptions& o) {
         extras.urls[role.name] = {{"open", role.url + "/"},
                                   {"client_id", role.name == "rp-a" ? kDemoServiceA : kDemoServiceB}};
         extras.examples[role.name] = "curl -s --cacert " + trust_dir + "/root.pem " + role.url + "/";
+        continue;
+      }
+      if (role.kind == "vote") {  // its public routes: the verification app's and the board's
+        extras.urls[role.name] = {{"check", role.url + "/check/{vote_id}"},
+                                  {"manifest", role.url + "/manifest"},
+                                  {"board_head", role.url + "/board/head"}};
+        extras.examples[role.name] = "curl -s --cacert " + trust_dir + "/root.pem " + role.url + "/board/head";
         continue;
       }
       if (role.kind == "portal") {

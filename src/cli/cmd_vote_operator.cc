@@ -17,6 +17,7 @@
 #include "transparency/stored_log.h"
 #include "vote/election_setup.h"
 #include "vote/record_export.h"
+#include "vote/voter_store.h"
 
 namespace riik::cli {
 namespace {
@@ -53,10 +54,13 @@ Status Close(const OperatorArgs& a) {
 
 Status Export(const OperatorArgs& a) {
   ASSIGN_OR_RETURN(vote::ElectionSetup setup,
-                   vote::ReadElectionSetup(a.election.empty() ? a.dir + "/election" : a.election));
+                   vote::ReadElectionSetup(a.election.empty() ? a.dir + "/election" : a.election, false));
   store::StoreOptions so{node::DefaultStoreUrl(a.dir, node::RoleStoreName("vote")), node::RoleStoreName("vote")};
   so.read_only = true;
   ASSIGN_OR_RETURN(auto store, store::Store::Open(so));
+  ASSIGN_OR_RETURN(std::optional<election::VoterList> voters, vote::LoadVoterList(*store, setup.manifest));
+  if (!voters) return FailedPrecondition("the vote service's store holds no voter list: has it started?");
+  setup.voters = std::move(*voters);
   ASSIGN_OR_RETURN(int64_t entries, transparency::StoredLogSize(*store, election::BoardLogId(setup.manifest)));
   ProgressBar bar("exporting the board", entries);
   auto exported = vote::ExportRecord(*store, setup, a.out, [&](int64_t n) { bar.Update(n); });

@@ -98,9 +98,9 @@ Status PrepareDemoElection(const std::string& election_dir, const std::string& t
                            const std::string& board_cert, std::chrono::seconds polls) {
   const std::string manifest_path = election_dir + "/manifest.json", ceremony_path = election_dir + "/ceremony.json";
   if (std::filesystem::exists(manifest_path) && std::filesystem::exists(ceremony_path)) return OkStatus();
-  std::error_code ec;
-  std::filesystem::create_directories(election_dir, ec);
-  if (ec) return Internal("making " + election_dir + ": " + ec.message());
+  // Under riik up's directory, whose every directory is the operator's alone; the record
+  // is published by `riik vote export`.
+  RETURN_IF_ERROR(MakePrivateDirectory(election_dir));
   RETURN_IF_ERROR(MakePrivateDirectory(trustees_dir));
   ASSIGN_OR_RETURN(std::string manifest_json, DemoManifest(board_cert, polls));
   ASSIGN_OR_RETURN(election::Manifest manifest, election::ParseManifest(manifest_json));

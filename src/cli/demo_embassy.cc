@@ -53,7 +53,7 @@ std::string VaultPaths() {
   }
   // The vote service's certificates, admin token and pseudonym secret, and the election's
   // set-up (not the trustees' key shares: theirs).
-  paths += "," + node::RoleStoreName("ss-vote") + "," + node::RoleStoreName("vote") + ",election";
+  paths += "," + node::RoleStoreName("vote") + ",election";
   return paths;
 }
 

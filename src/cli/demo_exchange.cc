@@ -17,6 +17,7 @@
 #include "exchange/central_registry.h"
 #include "node/node.h"
 #include "registry/registry.h"
+#include "vote/pseudonym.h"
 
 namespace riik::cli {
 namespace {
@@ -288,8 +289,8 @@ Result<DemoExchangePorts> DemoExchangePorts::Pick(int port_base, size_t first_ro
   }
   ports.push_back(&p.embassy);
   for (int* port : {&p.sign.registry, &p.sign.consumer, &p.sign.provider}) ports.push_back(port);
-  for (int* port : {&p.vote.registry, &p.vote.consumer, &p.vote.provider}) ports.push_back(port);
   for (int* port : {&p.auth, &p.rp_a, &p.rp_b, &p.portal}) ports.push_back(port);
+  ports.push_back(&p.vote);
   std::vector<int> free;
   if (port_base == 0) {
     ASSIGN_OR_RETURN(free, FreePorts(ports.size()));
@@ -434,6 +435,13 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
       RETURN_IF_ERROR(EnsureCertificate(ca, dir, base, trust::Profile::kMemberAuth, c.subsystem, "").status());
       clients[c.subsystem] = base + ".pem";
     }
+    // The State Electoral Office's vote service is hosted on this security server too (as
+    // the Information System Authority hosts security servers for agencies): it calls
+    // through it (the roll) and is called through it (the portal's voters).
+    const std::string vote_dir = dir + "/" + node::RoleStoreName("vote");
+    RETURN_IF_ERROR(
+        EnsureCertificate(ca, dir, vote_dir + "/tls", trust::Profile::kMemberAuth, kVoteSubsystem, "").status());
+    clients[kVoteSubsystem] = vote_dir + "/tls.pem";
     ASSIGN_OR_RETURN(node::RoleConfig ss,
                      MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central}, kSignSubsystem,
                                   ports.sign, sign_dir + "/tls.pem", {"validate", "validations", "signing"}, clients));
@@ -442,31 +450,31 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     ss.settings["client_max_in_flight"] = "1024";
     ss.settings["client_rate_per_s"] = "20000";
     ss.settings["client_burst"] = "4000";
+    for (const char* service : {"election", "ballots"}) {
+      ss.settings[std::string("backend.") + kVoteSubsystem + "/" + service] =
+          "https://" + local(ports.vote) + "/" + service;
+    }
     server_roles[kSignSubsystem] = role_name;
-    roles.push_back(std::move(ss));
-  }
-  // The vote service (its backend) and its security server: the server first, which the
-  // service asks the population register's roll through at its first start.
-  {
-    std::string role_name = "ss-vote", ss_dir = dir + "/" + node::RoleStoreName(role_name);
-    std::string vote_dir = dir + "/" + node::RoleStoreName("vote");
-    RETURN_IF_ERROR(
-        EnsureCertificate(ca, dir, vote_dir + "/tls", trust::Profile::kMemberAuth, kVoteSubsystem, "").status());
-    ASSIGN_OR_RETURN(node::RoleConfig ss,
-                     MemberServer(ca, *central, {dir, passphrase, passphrase_file, ports.central}, kVoteSubsystem,
-                                  ports.vote, vote_dir + "/tls.pem", {"election", "ballots"}));
     server_roles[kVoteSubsystem] = role_name;
     roles.push_back(std::move(ss));
-    RETURN_IF_ERROR(PrepareDemoElection(dir + "/election", dir + "/trustees", ss_dir + "/signing.pem", options.polls));
+    // The vote service itself: the board signed with the Office's own signing key, which
+    // the demo election's manifest pins; the pseudonym secret made now, so that the vault
+    // holds it from the node's start (a restore needs it).
+    RETURN_IF_ERROR(
+        EnsureCertificate(ca, dir, vote_dir + "/signing", trust::Profile::kMemberSigning, kVoteSubsystem, passphrase)
+            .status());
+    RETURN_IF_ERROR(
+        PrepareDemoElection(dir + "/election", dir + "/trustees", vote_dir + "/signing.pem", options.polls));
+    RETURN_IF_ERROR(vote::LoadOrMakePseudonymSecret(vote_dir + "/pseudonym.key").status());
     node::RoleConfig vote{"vote", "vote", {}, {}};
-    vote.listen.port = static_cast<uint16_t>(ports.vote.registry);
+    vote.listen.port = static_cast<uint16_t>(ports.vote);
     vote.listen.tls = net::TlsServerConfig{vote_dir + "/tls.pem", vote_dir + "/tls.key", dir + "/trust/root.pem"};
     vote.settings = {{"subsystem", kVoteSubsystem},
                      {"election_dir", dir + "/election"},
-                     {"exchange_url", "https://" + local(ports.vote.consumer)},
+                     {"exchange_url", "https://" + local(ports.sign.consumer)},
                      {"exchange_cert", ss_dir + "/auth.pem"},
-                     {"signing_cert", ss_dir + "/signing.pem"},
-                     {"signing_key", ss_dir + "/signing.key"},
+                     {"signing_cert", vote_dir + "/signing.pem"},
+                     {"signing_key", vote_dir + "/signing.key"},
                      {"key_passphrase_file", passphrase_file},
                      {"trust_root", dir + "/trust/root.pem"}};
     roles.push_back(std::move(vote));

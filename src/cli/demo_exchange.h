@@ -26,10 +26,10 @@ struct DemoExchangePorts {
   std::vector<Registry> registries;  // in registry::Registries() order
   int embassy = 0;                   // the data embassy (its own process), after the registries
   Registry sign;                     // the validation service and its security server, after the embassy
-  Registry vote;                     // the vote service and its security server, after those
   int auth = 0;                      // the sign-in service, after the validation service
   int rp_a = 0, rp_b = 0;            // two demo services that sign people in through it
   int portal = 0;                    // the citizen portal, after them
+  int vote = 0;                      // the vote service (hosted on the validation service's security server), after the portal
   std::vector<int> first;            // the roles before central (status, trust, …): +0, +1, …
   // From --port-base (the `first_roles` from +0, central +3, then three per registry from
   // +4, then the embassy, then the validation service's three), or, when it is 0, distinct
@@ -80,7 +80,8 @@ inline constexpr const char* kSignSubsystem = "EE/GOV/70006317/sign";
 inline constexpr const char* kSignInSubsystem = "EE/GOV/70006317/auth";
 inline constexpr const char* kDemoServiceA = "EE/GOV/70006317/demo-a";
 inline constexpr const char* kDemoServiceB = "EE/GOV/70006317/demo-b";
-// The vote service: the State Electoral Office's, of the Chancellery of the Riigikogu.
+// The vote service: the State Electoral Office's, of the Chancellery of the Riigikogu;
+// hosted on the Information System Authority's security server (ss-sign).
 inline constexpr const char* kVoteMember = "EE/GOV/74000026";
 inline constexpr const char* kVoteSubsystem = "EE/GOV/74000026/vote";
 // The citizen portal (eesti.ee is the Information System Authority's too).

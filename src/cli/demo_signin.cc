@@ -98,7 +98,7 @@ Result<std::vector<node::RoleConfig>> PrepareDemoSignIn(CaAccess& ca, const std:
                    {"trust_root", dir + "/trust/root.pem"}};
     if (std::string_view(s.kind) == "rp") rp.settings["title"] = s.title;
     // The verification app's address on the Vote page: the vote service's public routes.
-    if (std::string_view(s.kind) == "portal") rp.settings["vote_check_url"] = url(ports.vote.registry);
+    if (std::string_view(s.kind) == "portal") rp.settings["vote_check_url"] = url(ports.vote);
     calls_through_exchange(rp, s.subsystem);
     roles.push_back(std::move(rp));
   }

@@ -46,3 +46,5 @@ B -o /dev/null -d "personal_code=38001085718&csrf=$CSRF" "$P/app"   # the page s
 RIIK_PIN1=0090 {{riik}} id approve --token {{dir}}/citizens/38001085718 --auth {{auth}} --ca {{dir}}/trust/root.pem
 B -L -d "csrf=$CSRF" "$P/app/continue" | grep -o 'Signed in as <strong>[^<]*'   # back at service A
 B -L {{rp-b}}/login | grep -o 'Signed in as <strong>[^<]*'   # service B: single sign-on, not asked again
+# i-Voting (docs/voting.md): vote on the portal's Vote page ({{portal}}/vote); the board is public.
+curl -s --cacert {{dir}}/trust/root.pem {{vote}}/board/head | jq .head   # the election's latest signed head

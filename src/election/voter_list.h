@@ -24,6 +24,8 @@ class VoterList {
   // The district a voter votes in, or nullptr if not listed.
   const std::string* DistrictOf(std::string_view voter) const;
   size_t size() const { return voters_.size(); }
+  // Every voter and their district, by id.
+  const std::map<std::string, std::string, std::less<>>& entries() const { return voters_; }
 
   // The root over the entries sorted by id (32 bytes).
   std::string Root() const;

@@ -31,13 +31,12 @@ const std::string kReceipts = "vote_receipts";
 // The signed containers, each under its ballot's hash: the auditors' annex.
 const std::string kAnnex = "vote_annex";
 
-std::vector<store::TableSchema> Tables() {
+std::vector<store::TableSchema> BoxTables() {
   return {{kReceipts,
            {{"vote_id", ColumnType::kText},
             {"ballot_hash", ColumnType::kText},
             {"voter", ColumnType::kText},
-            {"leaf_index", ColumnType::kInt},
-            {"cast_us", ColumnType::kInt},
+            {"received_us", ColumnType::kInt},
             {"checks", ColumnType::kInt}},
            {"vote_id"},
            {}},
@@ -46,12 +45,14 @@ std::vector<store::TableSchema> Tables() {
 
 std::string Sha256HexOf(std::string_view bytes) { return DigestHex(Sha256(bytes)); }
 
-// A refusal's reason as the board keeps it: at most kMaxReasonBytes, cut at a character.
+// A refusal's reason as the board keeps it: valid UTF-8 (a message may quote what was
+// sent, and a leaf is strict JSON), at most kMaxReasonBytes, cut at a character.
 std::string BoardReason(const std::string& message) {
-  if (message.size() <= election::kMaxReasonBytes) return message;
-  size_t cut = election::kMaxReasonBytes;
-  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
-  return message.substr(0, cut);
+  std::string text = message;
+  if (!IsValidUtf8(text)) {
+    for (char& c : text) c = static_cast<unsigned char>(c) < 0x80 ? c : '?';
+  }
+  return std::string(Utf8Prefix(text, election::kMaxReasonBytes));
 }
 
 // The key each kind of entry is stored under.
@@ -63,8 +64,8 @@ std::string BoardKeyOf(const BoardEntry& entry) {
       return Sha256HexOf(entry.ballot);
     case EntryKind::kCancel:
       return entry.voter;
-    case EntryKind::kRefused:
-      return HexEncode(entry.ballot_hash);
+    case EntryKind::kRefused:  // never a ballot's key, whatever was sent
+      return "refused:" + HexEncode(entry.ballot_hash);
     case EntryKind::kClosing:
       return "closing";
   }
@@ -82,12 +83,9 @@ Status CheckBoardLeaf(const std::string& key, const std::string& leaf) {
 }
 
 BallotBox::BallotBox(store::Store& store, std::unique_ptr<transparency::SignedLog> board, BallotBoxOptions options)
-    : store_(store), board_(std::move(board)), options_(std::move(options)) {}
+    : store_(store), board_(std::move(board)), log_id_(board_->log_id()), options_(std::move(options)) {}
 
-BallotBox::~BallotBox() {
-  board_.reset();  // seals what is in flight: the callbacks hand their rows to the writer …
-  writer_.Stop();  // … which writes them
-}
+BallotBox::~BallotBox() { board_.reset(); }  // seals what is in flight, answering each (callbacks touch no board_)
 
 Result<std::unique_ptr<BallotBox>> BallotBox::Open(store::Store& store, std::unique_ptr<transparency::SignedLog> board,
                                                    BallotBoxOptions options) {
@@ -99,9 +97,14 @@ Result<std::unique_ptr<BallotBox>> BallotBox::Open(store::Store& store, std::uni
   if (options.pseudonym_secret.size() < kPseudonymSecretBytes) {
     return InvalidArgument("the pseudonym secret must be at least 32 bytes");
   }
-  RETURN_IF_ERROR(store.EnsureTables(Tables()));
+  RETURN_IF_ERROR(store.EnsureTables(BoxTables()));
   std::unique_ptr<BallotBox> box(new BallotBox(store, std::move(board), std::move(options)));
   RETURN_IF_ERROR(box->Restore());
+  // The board's signer for the receipts (its chain does not change while the box runs).
+  ASSIGN_OR_RETURN(Json head, box->board_->LatestHeadJson());
+  for (const Json& pem : head["certificates"]) {
+    if (pem.is_string()) box->certificates_.push_back(pem.get<std::string>());
+  }
   return box;
 }
 
@@ -190,6 +193,14 @@ Result<BallotBox::Examined> BallotBox::Examine(std::string_view container, std::
   if (signature.signer_id != "PNOEE-" + std::string(personal_code)) {
     return PermissionDenied("the ballot is signed by someone other than the voter signed in");
   }
+  // Signed just now: a container signed earlier (kept by whoever carried it) cannot be
+  // cast later, over the voter's newer ballot.
+  const UnixMicros now = options_.clock();
+  if (signature.timestamp_time < now - options_.signature_freshness.count() ||
+      signature.timestamp_time > now + std::chrono::microseconds(std::chrono::minutes(1)).count()) {
+    return InvalidArgument("the ballot was signed at " + FormatRfc3339(signature.timestamp_time) +
+                           ", not just now: sign it again");
+  }
   auto read = sign::ReadContainer(container, verify.limits);
   if (!read.ok()) return InvalidArgument("the signed ballot cannot be read: " + read.status().message());
   if (read->files.size() != 1 || read->files[0].name != kBallotFileName) {
@@ -199,9 +210,14 @@ Result<BallotBox::Examined> BallotBox::Examine(std::string_view container, std::
   if (json.size() > election::kMaxBallotBytes) return InvalidArgument("ballot.json is too large");
   auto ballot = election::ParseBallot(json);
   if (!ballot.ok()) return InvalidArgument("ballot.json: " + ballot.status().message());
+  // One spelling per ballot: what the board keeps is what the verifier reads back, and a
+  // ballot re-spelled with other whitespace is the same ballot (a replay), not another.
+  if (election::BallotToJson(*ballot) != json) {
+    return InvalidArgument("ballot.json is not in the ballot's canonical form (docs/formats/election-record.md)");
+  }
   if (ballot->voter != voter) return PermissionDenied("the ballot is made out for another voter");
   RETURN_IF_ERROR(election::VerifyBallot(manifest, options_.election.key, *district, *ballot));
-  return Examined{std::move(json), *district};
+  return Examined{std::move(json), *district, signature.timestamp_time};
 }
 
 void BallotBox::Cast(std::string container, std::string_view personal_code, CastDone done) {
@@ -210,6 +226,31 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
   }
   const std::string voter = VoterPseudonym(options_.pseudonym_secret, personal_code);
   auto examined = Examine(container, personal_code, voter);  // the costly part, outside the lock
+  // The receipt's row and the signed container (the auditors' annex) are stored before
+  // the ballot goes on the board: a receipt is never answered without them. A row whose
+  // ballot does not reach the board names nothing the check would find.
+  std::string vote_id, ballot_hash;
+  if (examined.ok()) {
+    ballot_hash = Sha256HexOf(examined->ballot_json);
+    auto random = RandomBytes(16);
+    if (!random.ok()) return done(random.status());
+    vote_id = HexEncode(*random);
+    Status written =
+        store_
+            .Write([&](store::WriteTxn& txn) {
+              RETURN_IF_ERROR(txn.Put(kReceipts, {{"vote_id", vote_id},
+                                                  {"ballot_hash", ballot_hash},
+                                                  {"voter", voter},
+                                                  {"received_us", options_.clock()},
+                                                  {"checks", int64_t{0}}}));
+              return txn.Put(kAnnex, {{"ballot_hash", ballot_hash}, {"container", store::Blob{container}}});
+            })
+            .status();
+    if (!written.ok()) {
+      spdlog::error("vote: a ballot's receipt could not be stored: {}", written.message());
+      return done(Unavailable("the ballot could not be registered; nothing was cast, try again"));
+    }
+  }
   std::lock_guard lock(mu_);
   // Nothing follows the closing, not even a refusal.
   if (closed_) return done(FailedPrecondition("the board is closed: the polls have closed"));
@@ -229,7 +270,11 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
                         FailedPrecondition("the voter has voted on paper; an i-vote can no longer be cast"),
                         std::move(done));
   }
-  std::string ballot_hash = Sha256HexOf(examined->ballot_json);
+  if (auto last = last_signed_.find(voter); last != last_signed_.end() && examined->signed_at < last->second) {
+    return RefuseLocked(voter, container,
+                        InvalidArgument("the ballot was signed before the voter's last registered one"),
+                        std::move(done));
+  }
   if (!ballots_.insert(ballot_hash).second) {
     return RefuseLocked(voter, container, InvalidArgument("this ballot is already on the board (a replay)"),
                         std::move(done));
@@ -239,55 +284,32 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
   entry.time_us = now;
   entry.voter = voter;
   entry.ballot = std::move(examined->ballot_json);
-  board_->Append(ballot_hash, election::BoardEntryToLeaf(entry),
-                 [this, ballot_hash, voter, container = std::move(container), now,
-                  done = std::move(done)](Result<transparency::Receipt> receipt) mutable {
-                   Registered(std::move(receipt), std::move(ballot_hash), std::move(voter), std::move(container), now,
-                              std::move(done));
-                 });
-}
-
-// On the sealer thread: the row is written on the box's writer, then the voter answered.
-void BallotBox::Registered(Result<transparency::Receipt> receipt, std::string ballot_hash, std::string voter,
-                           std::string container, UnixMicros time_us, CastDone done) {
-  if (!receipt.ok()) {
-    spdlog::error("vote: a ballot could not be registered: {}", receipt.status().message());
-    {
-      std::lock_guard lock(mu_);
-      ballots_.erase(ballot_hash);
-    }
-    return done(Unavailable("the ballot could not be registered; nothing was cast, try again"));
+  std::string leaf = election::BoardEntryToLeaf(entry);
+  if (leaf.size() > election::kMaxBoardEntryBytes) {
+    ballots_.erase(ballot_hash);
+    return RefuseLocked(voter, container, InvalidArgument("the ballot is too large for the board"), std::move(done));
   }
-  auto task = [this, receipt = std::move(*receipt), ballot_hash = std::move(ballot_hash), voter = std::move(voter),
-               container = std::move(container), time_us, done = std::move(done)]() mutable {
-    CastReceipt out;
-    out.ballot_hash = ballot_hash;
-    out.time_us = time_us;
-    out.leaf_index = receipt.leaf_index;
-    out.head = {board_->log_id(), receipt.tree_size, receipt.root, receipt.time_us, receipt.signature};
-    auto random = RandomBytes(16);
-    if (!random.ok()) return done(random.status());
-    out.vote_id = HexEncode(*random);
-    Status written =
-        store_
-            .Write([&](store::WriteTxn& txn) {
-              RETURN_IF_ERROR(txn.Put(kReceipts, {{"vote_id", out.vote_id},
-                                                  {"ballot_hash", ballot_hash},
-                                                  {"voter", voter},
-                                                  {"leaf_index", out.leaf_index},
-                                                  {"cast_us", time_us},
-                                                  {"checks", int64_t{0}}}));
-              return txn.Put(kAnnex, {{"ballot_hash", ballot_hash}, {"container", store::Blob{std::move(container)}}});
-            })
-            .status();
-    if (!written.ok()) {
-      // The ballot is on the board and counts; only its check and annex row are missing.
-      spdlog::error("vote: a registered ballot's receipt row was not stored: {}", written.message());
-      return done(Unavailable("the ballot was registered, but its receipt could not be stored; vote again to get one"));
-    }
-    done(std::move(out));
-  };
-  writer_.Submit([shared = std::make_shared<decltype(task)>(std::move(task))] { (*shared)(); });
+  last_signed_[voter] = examined->signed_at;
+  // On the sealer thread once the ballot is durable under a signed head: the receipt.
+  board_->Append(ballot_hash, std::move(leaf),
+                 [this, ballot_hash, vote_id, now, done = std::move(done)](Result<transparency::Receipt> receipt) {
+                   if (!receipt.ok()) {
+                     spdlog::error("vote: a ballot could not be registered: {}", receipt.status().message());
+                     {
+                       std::lock_guard relock(mu_);
+                       ballots_.erase(ballot_hash);
+                     }
+                     return done(Unavailable("the ballot could not be registered; nothing was cast, try again"));
+                   }
+                   CastReceipt out;
+                   out.ballot_hash = ballot_hash;
+                   out.vote_id = vote_id;
+                   out.time_us = now;
+                   out.leaf_index = receipt->leaf_index;
+                   out.head = {log_id_, receipt->tree_size, receipt->root, receipt->time_us, receipt->signature};
+                   out.certificates = certificates_;
+                   done(std::move(out));
+                 });
 }
 
 void BallotBox::RefuseLocked(const std::string& voter, std::string_view container, Status refusal, CastDone done) {
@@ -325,16 +347,12 @@ Status BallotBox::CancelForPaperVote(std::string_view personal_code) {
   entry.time_us = NextTimeLocked();
   entry.voter = voter.voter;
   entry.reason = "paper vote";
+  // Kept even if the entry does not reach the board: the box errs towards the paper
+  // vote (an i-vote refused is on the board too, and the operator can enter it again).
   cancelled_.insert(voter.voter);
   std::future<Status> result = AppendEntry(entry);  // under the lock (the board's order) …
   lock.unlock();
-  Status st = result.get();  // … waited for outside it
-  if (!st.ok()) {
-    // Not on the board: later ballots of the voter are taken again, as the board says.
-    lock.lock();
-    cancelled_.erase(voter.voter);
-  }
-  return st;
+  return result.get();  // … waited for outside it
 }
 
 Status BallotBox::Close() {
@@ -367,13 +385,14 @@ Result<Json> BallotBox::Check(std::string_view vote_id) {
   ASSIGN_OR_RETURN(auto row, store_.Get(kReceipts, {{"vote_id", std::string(vote_id)}}));
   if (!row) return NotFound("no ballot has this vote id");
   const std::string ballot_hash = store::TextOr(*row, "ballot_hash");
-  const UnixMicros cast = store::IntField(*row, "cast_us").value_or(0);
+  const UnixMicros cast = store::IntField(*row, "received_us").value_or(0);
   if (options_.clock() - cast > options_.check_window.count()) {
     return FailedPrecondition("a ballot can be checked within " +
                               std::to_string(options_.check_window.count() / 60'000'000) +
                               " minutes of casting; this one was cast at " + FormatRfc3339(cast));
   }
   ASSIGN_OR_RETURN(Json entries, board_->EntriesFor(ballot_hash));  // Unavailable: not counted
+  if (!entries.is_array() || entries.empty()) return NotFound("no ballot on the board has this vote id");
   int64_t left = 0;
   RETURN_IF_ERROR(store_
                       .Write([&](store::WriteTxn& txn) -> Status {

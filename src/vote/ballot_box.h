@@ -12,7 +12,8 @@
 // The board's entries come in one order with times that never go back, and the counting
 // rules of election/board_count.h hold for them by construction: no ballot outside the
 // polls' window, none after a voter's paper vote (a cancellation), nothing after the
-// closing. A replayed ballot (the same ballot.json) is refused.
+// closing. A replayed ballot (the same ballot.json) is refused, and so is a ballot signed
+// more than 10 minutes before it arrives, or before the voter's last one.
 //
 // The voter's check (IVXV's model): with the receipt's vote id, the voter's app fetches
 // the ballot's board entry with its proofs within 30 minutes of casting, at most 3 times,
@@ -21,8 +22,8 @@
 // The signed containers are kept in the service's store (the auditors' annex), each under
 // its ballot's hash; the board carries the ballots alone.
 //
-// Thread-safe. Cast answers through a callback, which may run on the board's sealer
-// thread or the box's own writer thread.
+// Thread-safe. Cast answers through a callback, which may run on the caller's thread (a
+// refusal's store error) or the board's sealer thread.
 #pragma once
 
 #include <chrono>
@@ -33,12 +34,13 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
-#include "core/thread_pool.h"
 #include "election/board.h"
 #include "sign/verify.h"
 #include "store/store.h"
@@ -56,6 +58,8 @@ struct BallotBoxOptions {
   sign::VerifyOptions verify;    // the trust the voters' signatures are checked against
   Clock clock = SystemClock();   // the board's entry times (the board's heads use the log's)
   std::chrono::microseconds check_window = std::chrono::minutes(30);
+  // How long before its arrival a ballot's signature may have been timestamped.
+  std::chrono::microseconds signature_freshness = std::chrono::minutes(10);
   int max_checks = 3;
 };
 
@@ -64,7 +68,8 @@ struct CastReceipt {
   std::string vote_id;      // 32 hex digits: what the voter's app checks the ballot with
   UnixMicros time_us = 0;   // when the board registered it
   int64_t leaf_index = 0;
-  transparency::SignedTreeHead head;  // the signed head that covers it
+  transparency::SignedTreeHead head;      // the signed head that covers it
+  std::vector<std::string> certificates;  // its signer's chain (PEM, signer first)
 };
 
 // A voter as the box knows them.
@@ -75,7 +80,8 @@ struct BoxVoter {
 
 // The board's LeafCheck (transparency::SignedLog, VerifyLog): each leaf a board entry
 // stored under its key, the ballot's hash (hex) for a ballot, what was sent's hash for a
-// refusal, the voter for a cancellation, "opening" and "closing" for those.
+// refusal ("refused:" and the hex), the voter for a cancellation, "opening" and
+// "closing" for those.
 Status CheckBoardLeaf(const std::string& key, const std::string& leaf);
 
 class BallotBox {
@@ -121,6 +127,7 @@ class BallotBox {
   struct Examined {
     std::string ballot_json;
     std::string district;
+    UnixMicros signed_at = 0;  // the signature's timestamp
   };
 
   BallotBox(store::Store& store, std::unique_ptr<transparency::SignedLog> board, BallotBoxOptions options);
@@ -131,11 +138,11 @@ class BallotBox {
   // Appends an entry (the lock held: the board's order); the future says once it is stored.
   std::future<Status> AppendEntry(const election::BoardEntry& entry);
   UnixMicros NextTimeLocked();
-  void Registered(Result<transparency::Receipt> receipt, std::string ballot_hash, std::string voter,
-                  std::string container, UnixMicros time_us, CastDone done);
 
   store::Store& store_;
   std::unique_ptr<transparency::SignedLog> board_;
+  const std::string log_id_;
+  std::vector<std::string> certificates_;  // the board's signer chain (PEM)
   BallotBoxOptions options_;
 
   mutable std::mutex mu_;  // the board's order: times, the rules' state, each Append
@@ -143,8 +150,8 @@ class BallotBox {
   bool closed_ = false;
   std::set<std::string, std::less<>> cancelled_;  // voters with a paper vote
   std::unordered_set<std::string> ballots_;       // hashes of ballots on the board, or on their way
-
-  ThreadPool writer_{1};  // the receipts' rows, written after the board has the ballot
+  // Each voter's last ballot's signature time since this start: an older one is refused.
+  std::unordered_map<std::string, UnixMicros> last_signed_;
 };
 
 }  // namespace riik::vote

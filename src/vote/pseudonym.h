@@ -7,11 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+
 namespace riik::vote {
 
 inline constexpr size_t kPseudonymSecretBytes = 32;
 
 // 64 lower-case hex digits.
 std::string VoterPseudonym(std::string_view secret, std::string_view personal_code);
+
+// The secret in `path` (64 hex digits, a 0600 file), made at random if there is none.
+Result<std::string> LoadOrMakePseudonymSecret(const std::string& path);
 
 }  // namespace riik::vote

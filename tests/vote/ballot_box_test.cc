@@ -279,6 +279,21 @@ TEST_F(BallotBoxTest, RefusesWithAReasonAndRecordsTheRefusal) {
     EXPECT_EQ(board.back().ballot_hash, DigestBytes(Sha256(c.container)));
     EXPECT_EQ(board.back().voter, VoterPseudonym(secret_, c.code));
   }
+  // A ballot in another spelling than the canonical one; one signed long before it came.
+  auto cast =
+      election::EncryptBallot(setup_.manifest, setup_.key, VoterPseudonym(secret_, kMari), "1", Council1("103"));
+  ASSERT_TRUE(cast.ok());
+  sign::Container spaced;
+  spaced.files.push_back({"ballot.json", "application/json", election::BallotToJson(cast->ballot) + " "});
+  auto respelled = Cast(Sign(spaced, kMari), kMari);
+  EXPECT_NE(respelled.status().message().find("canonical form"), std::string::npos) << respelled.status().message();
+  std::string early = SignedBallot(kMari, "1", Council1("104"));
+  offset_ = 11LL * 60 * 1'000'000;
+  auto stale = Cast(early, kMari);
+  EXPECT_NE(stale.status().message().find("not just now"), std::string::npos) << stale.status().message();
+  offset_ = 0;
+  entries += 2;
+  ASSERT_EQ(Board().size(), entries);
   // A malformed personal code is the caller's fault: refused, not recorded.
   EXPECT_EQ(Cast(mari, "123").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(Board().size(), entries);

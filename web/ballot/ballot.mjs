@@ -155,8 +155,10 @@ function proveRange(election, context, key, c, m, r, lo, hi) {
   real.challenge = mod(rangeChallenge(election, context, key, c, lo, hi, branches) - simulated);
   real.response = mod(u + real.challenge * r);
   return branches.map((b, j) => {
-    const out = { a: base64(b.a.toBytes()), b: base64(b.b.toBytes()), v: base64(scalarBytes(b.response)) };
+    // Keys in the order the canonical form has them (sorted: a, b, c, v); the last branch's c is derived.
+    const out = { a: base64(b.a.toBytes()), b: base64(b.b.toBytes()) };
     if (j + 1 < branches.length) out.c = base64(scalarBytes(b.challenge));
+    out.v = base64(scalarBytes(b.response));
     return out;
   });
 }
@@ -221,6 +223,8 @@ export function encryptBallot(election, choices) {
       total_proof: proveRange(hash, context, key, total, count, rTotal, contest.min, contest.max),
     };
   });
+  // The canonical form the vote service requires: keys sorted, no spaces (what
+  // BallotToJson writes), so that one ballot has one spelling.
   const ballot = { contests: ballotContests, election: election.election, format: "riik-ballot-v1", voter };
   return {
     ballot: JSON.stringify(ballot),

@@ -27,6 +27,7 @@
 #include "vote/ballot_box.h"
 #include "vote/pseudonym.h"
 #include "vote/voter_roll.h"
+#include "vote/voter_store.h"
 
 namespace riik::node {
 namespace {
@@ -35,12 +36,12 @@ constexpr const char* kDefaultRollService = "EE/GOV/70000013/population/voters";
 
 class VoteService : public RoleService {
  public:
-  VoteService(std::string store_name, std::set<std::string> pins, int workers)
-      : store_name_(std::move(store_name)), pins_(std::move(pins)), max_waiting_(8 * workers), workers_(workers) {}
-  ~VoteService() override {
-    workers_.Stop();  // nothing new reaches the box …
-    box_.reset();     // … which seals what it has, and answers
-  }
+  // `workers`: the node's pool for blocking work, where ballots are checked (bounded here).
+  VoteService(std::string store_name, std::set<std::string> pins, ThreadPool& workers, int max_waiting)
+      : store_name_(std::move(store_name)), pins_(std::move(pins)), max_waiting_(max_waiting), workers_(workers) {}
+  // The node has stopped its pool (nothing new reaches the box) before its services go;
+  // the box seals what it has, and answers.
+  ~VoteService() override { box_.reset(); }
 
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
   std::vector<std::string> stores() const override { return {store_name_}; }
@@ -116,23 +117,32 @@ class VoteService : public RoleService {
           }
           return (*respond)(net::ErrorResponse(st));
         }
-        auto chain = box_->board().LatestHeadJson();
-        Json certificates = chain.ok() ? (*chain)["certificates"] : Json::array();
         (*respond)(net::JsonResponse(
             {{"ballot_hash", receipt->ballot_hash},
              {"vote_id", receipt->vote_id},
              {"time", FormatRfc3339(receipt->time_us)},
              {"leaf_index", receipt->leaf_index},
              {"head",
-              {{"certificates", std::move(certificates)}, {"head", transparency::TreeHeadToJson(receipt->head)}}}},
+              {{"certificates", receipt->certificates}, {"head", transparency::TreeHeadToJson(receipt->head)}}}},
             201));
       });
     });
   }
 
+  // Public: bounded on its own, so that no flood of checks delays a ballot.
   void Check(net::HttpRequest&& req, net::Responder responder) {
+    if (checking_.fetch_add(1) >= kMaxChecksInFlight) {
+      --checking_;
+      net::HttpResponse busy = net::JsonError(503, "busy", "too many checks at once; try again in a moment");
+      busy.headers.Set("Retry-After", "1");
+      return responder(std::move(busy));
+    }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, vote_id = std::string(req.Param("vote_id")), respond] {
+      struct Done {
+        std::atomic<int>& n;
+        ~Done() { --n; }
+      } done{checking_};
       auto answer = box_->Check(vote_id);
       if (!answer.ok() && answer.status().code() == Code::kUnavailable) {
         net::HttpResponse later = net::ErrorResponse(answer.status());
@@ -176,31 +186,24 @@ class VoteService : public RoleService {
   std::string store_name_;
   std::set<std::string> pins_;
   const int max_waiting_;
-  std::atomic<int> waiting_{0};
+  std::atomic<int> waiting_{0};   // ballots queued or being checked
+  std::atomic<int> checking_{0};  // voters' checks queued or running
+  static constexpr int kMaxChecksInFlight = 16;
   sign::OwnedTrust trust_;
   std::unique_ptr<vote::BallotBox> box_;
-  ThreadPool workers_;  // ballots' signatures and proofs are CPU work: never on the network threads
+  ThreadPool& workers_;  // ballots' signatures and proofs are CPU work: never on the network threads
 };
 
-// The pseudonym secret: read, or made (random, 0600) on the first start.
-Result<std::string> LoadOrMakePseudonymSecret(const std::string& path) {
-  if (!std::filesystem::exists(path)) {
-    ASSIGN_OR_RETURN(std::string secret, RandomBytes(vote::kPseudonymSecretBytes));
-    RETURN_IF_ERROR(WriteFileAtomic(path, HexEncode(secret) + "\n", /*secret=*/true));
+// The voter list at the first start: the organiser's voters.jsonl in the election's
+// directory if there is one, else made from the population register's electoral roll
+// through the exchange.
+Result<election::VoterList> FirstVoterList(const RoleConfig& role, const std::string& dir,
+                                           const election::Manifest& manifest, const std::string& secret,
+                                           const std::string& client_id) {
+  if (std::filesystem::exists(dir + "/voters.jsonl")) {
+    ASSIGN_OR_RETURN(vote::ElectionSetup given, vote::ReadElectionSetup(dir));
+    return std::move(given.voters);
   }
-  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path));
-  auto secret = HexDecode(text.substr(0, text.find('\n')));
-  if (!secret.ok() || secret->size() < vote::kPseudonymSecretBytes) {
-    return InvalidArgument(path + " must hold the pseudonym secret: 64 hex digits");
-  }
-  return *secret;
-}
-
-// voters.jsonl, made from the population register's roll at the first start.
-Status EnsureVoterList(const RoleConfig& role, const std::string& dir, const election::Manifest& manifest,
-                       const std::string& secret, const std::string& client_id) {
-  const std::string path = dir + "/voters.jsonl";
-  if (std::filesystem::exists(path)) return OkStatus();
   ASSIGN_OR_RETURN(std::string url, role.Required("exchange_url", "the security server to ask the roll through"));
   ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, url));
   tls.timeout = std::chrono::seconds(300);
@@ -213,7 +216,7 @@ Status EnsureVoterList(const RoleConfig& role, const std::string& dir, const ele
   ASSIGN_OR_RETURN(vote::RollOutcome roll, vote::VoterListFromRoll(answer.bytes, manifest, secret));
   spdlog::info("vote {}: the voter list of {} voters made from the roll ({} outside the election's districts)",
                role.name, roll.voters.size(), roll.outside);
-  return WriteFileAtomic(path, roll.voters.ToJsonLines(), /*secret=*/false);
+  return std::move(roll.voters);
 }
 
 }  // namespace
@@ -225,10 +228,16 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
   const std::string dir = node.config().data_dir + "/" + store_name;
   RETURN_IF_ERROR(MakePrivateDirectory(dir));
   ASSIGN_OR_RETURN(std::string secret,
-                   LoadOrMakePseudonymSecret(role.Setting("pseudonym_key_file", dir + "/pseudonym.key")));
-  ASSIGN_OR_RETURN(vote::ElectionSetup without_voters, vote::ReadElectionSetup(election_dir, /*with_voters=*/false));
-  RETURN_IF_ERROR(EnsureVoterList(role, election_dir, without_voters.manifest, secret, subsystem));
-  ASSIGN_OR_RETURN(vote::ElectionSetup setup, vote::ReadElectionSetup(election_dir));
+                   vote::LoadOrMakePseudonymSecret(role.Setting("pseudonym_key_file", dir + "/pseudonym.key")));
+  ASSIGN_OR_RETURN(vote::ElectionSetup setup, vote::ReadElectionSetup(election_dir, /*with_voters=*/false));
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
+  ASSIGN_OR_RETURN(std::optional<election::VoterList> stored, vote::LoadVoterList(*store, setup.manifest));
+  if (!stored) {
+    ASSIGN_OR_RETURN(election::VoterList first, FirstVoterList(role, election_dir, setup.manifest, secret, subsystem));
+    RETURN_IF_ERROR(vote::SaveVoterList(*store, first));
+    stored = std::move(first);
+  }
+  setup.voters = std::move(*stored);
 
   ASSIGN_OR_RETURN(transparency::SignedLogOptions log, MemberLogOptions(node, role));
   log.log_id = election::BoardLogId(setup.manifest);
@@ -240,7 +249,6 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
   }
   ASSIGN_OR_RETURN(std::string root_file, role.Required("trust_root", "the state root certificate"));
   ASSIGN_OR_RETURN(sign::OwnedTrust trust, sign::TrustFromRootFiles({root_file}));
-  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
   ASSIGN_OR_RETURN(auto board, transparency::SignedLog::Open(*store, std::move(log)));
   vote::BallotBoxOptions options;
   options.election = std::move(setup);
@@ -249,8 +257,9 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
   ASSIGN_OR_RETURN(auto box, vote::BallotBox::Open(*store, std::move(board), std::move(options)));
 
   ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role, "the vote service"));
-  ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 2, 1, 64));
-  auto service = std::make_shared<VoteService>(store_name, std::move(pins), static_cast<int>(workers));
+  ASSIGN_OR_RETURN(int64_t max_waiting, role.Number("max_waiting", 16, 1, 4096));
+  auto service =
+      std::make_shared<VoteService>(store_name, std::move(pins), node.blocking(), static_cast<int>(max_waiting));
   service->set_box(std::move(box), std::move(trust));
 
   if (!service->pins().empty()) {

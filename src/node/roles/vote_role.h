@@ -22,15 +22,17 @@
 //   POST /admin/close  {}        closes the board once the polls have closed
 //
 // Settings:
-//   election_dir       manifest.json and ceremony.json (required); voters.jsonl, made at the
-//                      first start from the population register's roll if missing
+//   election_dir       manifest.json and ceremony.json (required), and the organiser's
+//                      voters.jsonl if any; without it the list is made at the first start
+//                      from the population register's roll. The list is kept in the store.
 //   roll_service       the roll through the exchange (default EE/GOV/70000013/population/voters)
 //   exchange_url       the member's security server (consumer side), for the roll
 //   exchange_cert      the security server that may call (mutual TLS)
 //   signing_cert, signing_key, key_passphrase_file   the board's signer (the manifest pins its key)
 //   trust_root, tsa_url    the state root; the board's timestamps (default: the trust role here)
 //   pseudonym_key_file     the voters' pseudonym secret (default DIR/pseudonym.key, made 0600)
-//   workers            threads that check ballots (default 2)
+//   max_waiting        ballots queued or being checked at once, on the node's pool for
+//                      blocking work (default 16); more are answered 503 busy
 #pragma once
 
 #include <memory>
