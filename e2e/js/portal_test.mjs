@@ -220,14 +220,20 @@ await option.check();
 // The choices belong to no form: what the browser can send is the encrypted ballot alone.
 check(await page.$$eval("fieldset[data-contest] input", (inputs) => inputs.every((i) => i.form === null)),
   "a choice belongs to a form that could send it");
+await page.click("#encrypt");
+await page.waitForSelector("#encrypted:not([hidden])");
+check(/^[0-9a-f]{64}$/.test((await text("#encrypted-hash")).trim()), "no fingerprint shown before cast or challenge");
 await page.click("#spoil");
 await page.waitForSelector("#spoiled:not([hidden])");
+check(await page.isHidden("#encrypted"), "a challenged ballot can still be cast");
 const spoiled = await page.evaluate(async () => (await fetch(document.getElementById("spoiled-download").href)).text());
 writeFileSync(`${DIR}/spoiled-ballot.json`, spoiled);
 const audit = await riik(["vote", "audit", `${DIR}/spoiled-ballot.json`, "--url", VOTE, "--ca", `${DIR}/trust/root.pem`]);
 check(audit.includes(chosen.split(" (")[0]), `the challenged ballot does not open to ${chosen}: ${audit}`);
 await screenshot("vote-challenged");
 pass(`vote: a ballot encrypted in the browser and challenged opens, on the command line, to "${chosen}"`);
+await page.click("#encrypt");
+await page.waitForSelector("#encrypted:not([hidden])");
 await page.click("#cast");
 await page.waitForSelector("#signing");
 const app5 = approveSignature(JAAK);

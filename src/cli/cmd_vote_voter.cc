@@ -20,6 +20,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "crypto/json_fields.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "election/ballot.h"
 #include "election/board.h"
@@ -133,6 +134,14 @@ Status Check(const CheckArgs& a) {
   std::string log_id = election::BoardLogId(manifest);
   ASSIGN_OR_RETURN(transparency::VerifiedEntry verified,
                    transparency::CheckEntry(answer["entries"][0], "the board entry", root.get(), log_id));
+  // … by the key the manifest pins for the board, not merely any key under the root.
+  const Json& chain = answer["entries"][0]["certificates"];
+  if (!chain.is_array() || chain.empty() || !chain[0].is_string()) return DataLoss("the entry names no signer");
+  ASSIGN_OR_RETURN(UniquePtr<X509> signer, ParseCertificatePem(chain[0].get<std::string>()));
+  UniquePtr<EVP_PKEY> signer_key(X509_get_pubkey(signer.get()));
+  if (!signer_key || DigestBytes(Sha256(PublicKeyDer(signer_key.get()))) != manifest.board_key) {
+    return DataLoss("the board's head is signed by another key than the one the manifest pins");
+  }
   ASSIGN_OR_RETURN(std::string leaf, CanonicalJson(answer["entries"][0]["record"]));
   ASSIGN_OR_RETURN(election::BoardEntry entry, election::ParseBoardEntry(leaf));
   if (entry.kind != election::EntryKind::kBallot) return DataLoss("the board entry is not a ballot");

@@ -292,8 +292,14 @@ const Phrasebook& Phrases() {
       {"vote_encrypt_help",
        {"Your choice is encrypted here, in your browser, before anything is sent; the portal never sees it.",
         "Sinu valik krüpteeritakse siin brauseris enne saatmist; portaal seda ei näe."}},
-      {"vote_cast", {"Encrypt and sign with PIN2", "Krüpteeri ja allkirjasta PIN2-ga"}},
-      {"vote_spoil", {"Challenge: encrypt and open instead", "Kontrolli: krüpteeri ja ava"}},
+      {"vote_encrypt", {"Encrypt my choice", "Krüpteeri minu valik"}},
+      {"vote_encrypted",
+       {"Encrypted. Its fingerprint is below. Cast it, or challenge it: a challenged ballot is opened to show what "
+        "it holds, never cast (encrypt again to vote).",
+        "Krüpteeritud. Selle sõrmejälg on all. Saada see või kontrolli seda: kontrollitud sedel avatakse, et näidata, "
+        "mida see sisaldab, ja seda ei saadeta (hääletamiseks krüpteeri uuesti)."}},
+      {"vote_cast", {"Cast: sign with PIN2", "Saada: allkirjasta PIN2-ga"}},
+      {"vote_spoil", {"Challenge: open it", "Kontrolli: ava see"}},
       {"vote_needs_script",
        {"Voting needs JavaScript: your ballot is encrypted in your browser.",
         "Hääletamiseks on vaja JavaScripti: sedel krüpteeritakse sinu brauseris."}},

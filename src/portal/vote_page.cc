@@ -94,8 +94,10 @@ std::string VoteBody(const VotePage& page, std::string_view lang) {
       "<section id=\"ballot\" aria-labelledby=\"ballot-heading\" data-election=\"{}\">\n<h2 "
       "id=\"ballot-heading\">{}</h2>\n"
       "<p class=\"hint\">{}</p>\n{}<div class=\"error\" role=\"alert\" id=\"ballot-error\" hidden></div>\n"
+      "<p><button type=\"button\" id=\"encrypt\">{}</button></p>\n"
+      "<div id=\"encrypted\" hidden><p>{}</p><p class=\"code\" id=\"encrypted-hash\"></p>\n"
       "<p><button type=\"button\" id=\"cast\">{}</button> <button type=\"button\" class=\"secondary\" "
-      "id=\"spoil\">{}</button></p>\n"
+      "id=\"spoil\">{}</button></p></div>\n"
       "<noscript><p>{}</p></noscript>\n"
       "<form method=\"post\" action=\"/vote\" id=\"cast-form\" hidden>{}<input type=\"hidden\" name=\"ballot\" "
       "id=\"ballot-json\"></form>\n"
@@ -103,10 +105,10 @@ std::string VoteBody(const VotePage& page, std::string_view lang) {
       "<p><a id=\"spoiled-download\" download=\"spoiled-ballot.json\" href=\"#\">{}</a></p>"
       "<pre class=\"command\">riik vote audit spoiled-ballot.json --ca root.pem --url {}</pre></div>\n</section>\n",
       HtmlEscape(for_script.dump()), HtmlEscape(Tr(page.receipt.is_object() ? "vote_again" : "vote_ballot", lang)),
-      HtmlEscape(Tr("vote_encrypt_help", lang)), contests, HtmlEscape(Tr("vote_cast", lang)),
-      HtmlEscape(Tr("vote_spoil", lang)), HtmlEscape(Tr("vote_needs_script", lang)), CsrfField(page.csrf),
-      HtmlEscape(Tr("vote_spoiled_title", lang)), HtmlEscape(Tr("vote_spoiled_help", lang)),
-      HtmlEscape(Tr("vote_spoiled_download", lang)),
+      HtmlEscape(Tr("vote_encrypt_help", lang)), contests, HtmlEscape(Tr("vote_encrypt", lang)),
+      HtmlEscape(Tr("vote_encrypted", lang)), HtmlEscape(Tr("vote_cast", lang)), HtmlEscape(Tr("vote_spoil", lang)),
+      HtmlEscape(Tr("vote_needs_script", lang)), CsrfField(page.csrf), HtmlEscape(Tr("vote_spoiled_title", lang)),
+      HtmlEscape(Tr("vote_spoiled_help", lang)), HtmlEscape(Tr("vote_spoiled_download", lang)),
       HtmlEscape(page.check_url.empty() ? "VOTE-SERVICE-URL" : page.check_url));
   return out;
 }

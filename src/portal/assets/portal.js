@@ -276,23 +276,32 @@ function vote() {
         return null;
       }
     };
+    // Benaloh's order: the ballot is encrypted and its fingerprint shown first; only then
+    // does the voter say whether to cast it or open it, so that the device cannot know
+    // which encryptions will be checked. An opened ballot is never cast.
+    let made = null;
+    const encrypted = document.getElementById("encrypted");
+    document.getElementById("encrypt").addEventListener("click", () => {
+      made = encrypt();
+      encrypted.hidden = !made;
+      if (made) document.getElementById("encrypted-hash").textContent = window.riikBallot.ballotHash(made.ballot);
+    });
     document.getElementById("cast").addEventListener("click", () => {
-      const made = encrypt();
       if (!made) return;
       // The randomness stays in this tab for the receipt's check; the ballot goes to be signed.
       sessionStorage.setItem(`riik-vote:${window.riikBallot.ballotHash(made.ballot)}`, made.randomness);
       document.getElementById("ballot-json").value = made.ballot;
       document.getElementById("cast-form").submit();
     });
-    // Benaloh's challenge: this encryption is opened, not cast; another device checks it.
     document.getElementById("spoil").addEventListener("click", () => {
-      const made = encrypt();
       if (!made) return;
       const spoiled = JSON.stringify({ ballot: made.ballot, randomness: JSON.parse(made.randomness),
         district: election.district });
       document.getElementById("spoiled-hash").textContent = window.riikBallot.ballotHash(made.ballot);
       offerDownload(document.getElementById("spoiled-download"), spoiled);
       document.getElementById("spoiled").hidden = false;
+      made = null;
+      encrypted.hidden = true;
     });
   }
   const receipt = document.getElementById("receipt");

@@ -137,6 +137,7 @@ class PortalService : public BrowserService {
   void ShowOneDocument(const portal::PageContext& c, const Person& person, const std::string& id, riik::Json validation,
                        std::string note, std::string error, int status, net::Responder respond);
 
+  void KeepReceipt(const std::string& code, riik::Json receipt);
   // The Vote page, with an error message (or none).
   void ShowVote(const portal::PageContext& c, const Person& person, std::string error, int status,
                 net::Responder respond);
@@ -149,7 +150,11 @@ class PortalService : public BrowserService {
   bool secure_ = true;
   std::mutex mu_;
   std::map<std::string, Signing> signings_;  // by personal code and subject
-  std::map<std::string, riik::Json> receipts_;  // the last ballot's receipt, by personal code
+  struct KeptReceipt {
+    riik::Json receipt;
+    std::chrono::steady_clock::time_point kept;
+  };
+  std::map<std::string, KeptReceipt> receipts_;  // the last ballot's receipt, by personal code
 };
 
 }  // namespace riik::node

@@ -19,6 +19,7 @@ using portal::Tr;
 namespace {
 
 constexpr size_t kMaxReceipts = 100'000;
+constexpr auto kReceiptLife = std::chrono::minutes(30);  // the check's window
 constexpr const char* kVoteSubject = "vote";
 constexpr const char* kAsicType = "application/vnd.etsi.asic-e+zip";
 
@@ -50,12 +51,22 @@ void PortalService::ShowVote(const portal::PageContext& c, const Person& person,
         }
         {
           std::lock_guard lock(mu_);
-          if (auto it = receipts_.find(code); it != receipts_.end()) page.receipt = it->second;
+          if (auto it = receipts_.find(code); it != receipts_.end()) page.receipt = it->second.receipt;
         }
         page.check_url = vote_check_url_;
         page.csrf = c.csrf;
         (*shared)(Page(c, Tr("nav_vote", c.lang), portal::VoteBody(page, c.lang), status));
       });
+}
+
+// Kept while the voter may check (30 minutes); when the map is full, expired ones make room.
+void PortalService::KeepReceipt(const std::string& code, riik::Json receipt) {
+  std::lock_guard lock(mu_);
+  const auto now = std::chrono::steady_clock::now();
+  if (receipts_.size() >= kMaxReceipts) {
+    std::erase_if(receipts_, [&](const auto& r) { return now - r.second.kept > kReceiptLife; });
+  }
+  if (receipts_.size() < kMaxReceipts || receipts_.contains(code)) receipts_[code] = {std::move(receipt), now};
 }
 
 void PortalService::Vote(HttpRequest&& req, net::Responder respond) {
@@ -102,11 +113,7 @@ void PortalService::VoteSigningStatus(HttpRequest&& req, net::Responder respond)
                                          return end("refused", fmt::format(fmt::runtime(Tr("vote_refused", lang)),
                                                                            registry::ProviderMessage(cast.status())));
                                        }
-                                       {
-                                         std::lock_guard lock(mu_);
-                                         if (receipts_.size() < kMaxReceipts || receipts_.contains(code))
-                                           receipts_[code] = cast->body;
-                                       }
+                                       { KeepReceipt(code, std::move(cast->body)); }
                                        end("cast", "");
                                      });
               });
