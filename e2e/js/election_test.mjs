@@ -147,6 +147,32 @@ for (const [key, count] of expected) {
 }
 pass("closed, exported, decrypted by trustees 2, 4 and 5, tallied: riik vote verify proves the count (last i-votes, paper override)");
 
+// --- Published: the vote service verifies the tally against its board, then the portal shows it ---
+const wrong = `${DIR}/wrong-tally`;
+mkdirSync(wrong);
+const tallyJson = JSON.parse(readFileSync(`${record}/tally.json`, "utf8"));
+tallyJson.contests[0].options[0].count += 1;
+writeFileSync(`${wrong}/tally.json`, JSON.stringify(tallyJson));
+try {
+  await import("node:child_process").then(({ execFileSync }) => execFileSync(process.env.RIIK,
+    ["vote", "publish", "--dir", DIR, "--record", wrong], { stdio: "pipe" }));
+  fail("a wrong tally was published");
+} catch (error) {
+  check(String(error.stderr).includes("does not verify against the board"), `a wrong tally: ${error.stderr}`);
+}
+await riik(["vote", "publish", "--dir", DIR, "--record", record]);
+const shown = (await votePage(jaak)).html;
+check(shown.includes('id="results"') && !shown.includes('id="ballot"'), "the Vote page does not show the result");
+for (const [key, count] of expected) {
+  const [contest] = key.split("/");
+  check(new RegExp(`data-contest="${contest}"[\\s\\S]*?<meter[^>]*value="${count}"`).test(shown),
+    `the portal does not show ${count} for ${key}`);
+}
+const served = await (await fetch(`${VOTE}/record/tally.json`)).text();
+check(served === readFileSync(`${record}/tally.json`, "utf8"), "the vote service serves another tally.json");
+pass("published: a wrong tally refused; the right one verified by the vote service, shown on the Vote page with bars, its record served");
+
+
 // --- Doctored records are refused, saying why ---
 function doctored(name, change) {
   const copy = `${DIR}/doctored-${name}`;

@@ -10,6 +10,7 @@
 #include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "core/file.h"
 #include "core/progress.h"
 #include "election/record.h"
 #include "node/admin_api.h"
@@ -49,6 +50,19 @@ Status Close(const OperatorArgs& a) {
   ASSIGN_OR_RETURN(Json answer, admin.Call("/admin/close", Json::object()));
   std::printf("the board is closed with %lld entries: export the record (riik vote export) for the trustees\n",
               static_cast<long long>(answer.value("entries", int64_t{0})));
+  return OkStatus();
+}
+
+Status Publish(const OperatorArgs& a) {
+  AdminClient admin = VoteAdmin(a);
+  if (!admin.configured()) return FailedPrecondition("no vote role in " + a.dir + "/endpoints.json: give --url");
+  ASSIGN_OR_RETURN(std::string tally, ReadFile(a.out + "/tally.json"));
+  ASSIGN_OR_RETURN(Json answer, admin.Call("/admin/result", Json{{"tally", tally}}));
+  std::printf(
+      "published: the vote service verified the record (%lld board entries, %lld voters counted) and serves "
+      "it at /record/ and in the portal\n",
+      static_cast<long long>(answer.value("entries", int64_t{0})),
+      static_cast<long long>(answer.value("counted", int64_t{0})));
   return OkStatus();
 }
 
@@ -92,6 +106,12 @@ void AddVoteOperatorCommands(CLI::App* vote, int& exit_code) {
   common(close);
   close->callback([a, &exit_code] {
     if (Status st = Close(*a); !st.ok()) exit_code = Fail("vote", "close", st);
+  });
+  CLI::App* pub = vote->add_subcommand("publish", "Publish the trustees' tally: verified against the board first");
+  common(pub);
+  pub->add_option("--record", a->out, "The record's directory, with the trustees' tally.json")->required();
+  pub->callback([a, &exit_code] {
+    if (Status st = Publish(*a); !st.ok()) exit_code = Fail("vote", "publish", st);
   });
   CLI::App* exp = vote->add_subcommand("export", "Write the election record from the closed board (the operator)");
   exp->add_option("--dir", a->dir, "riik up's directory (the vote role's store)")->capture_default_str();

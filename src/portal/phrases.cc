@@ -323,6 +323,14 @@ const Phrasebook& Phrases() {
        {"You may vote again until the polls close: the last i-vote counts. A paper vote cancels your i-votes.",
         "Võid hääletada uuesti kuni hääletuse lõpuni: arvesse läheb viimane e-hääl. Paberhääl tühistab e-hääled."}},
       {"vote_closed", {"The polls have closed.", "Hääletus on lõppenud."}},
+      {"vote_results", {"Results", "Tulemused"}},
+      {"vote_results_help",
+       {"Counted from the encrypted ballots on the board; decrypted by the trustees, each step proven. "
+        "Anyone can check the whole election from its record.",
+        "Loetud e-urni krüpteeritud sedelitest; dekrüpteerisid usaldusisikud, iga samm on tõestatud. "
+        "Igaüks saab kogu valimise selle protokollist üle kontrollida."}},
+      {"vote_result_ballots", {"{} ballots counted", "{} sedelit loetud"}},
+      {"vote_record_link", {"The election record (tally.json and the other files)", "Valimiste protokoll (tally.json ja teised failid)"}},
       {"vote_spoiled_title", {"Challenged ballot (not cast)", "Kontrollitud sedel (ei läinud arvesse)"}},
       {"vote_spoiled_help",
        {"This encrypted ballot was opened instead of cast. Check on another device that it holds what you chose, then vote.",

@@ -53,8 +53,8 @@ std::string ReceiptSection(const Json& receipt, const std::string& check_url, st
   return fmt::format(
       "<section id=\"receipt\" aria-labelledby=\"receipt-heading\" data-ballot-hash=\"{}\">\n"
       "<h2 id=\"receipt-heading\">{}</h2>\n<dl>\n<dt>{}</dt><dd><time data-date datetime=\"{}\">{}</time></dd>\n"
-      "<dt>{}</dt><dd class=\"code\" id=\"ballot-hash\">{}</dd>\n<dt>{}</dt><dd>{}</dd>\n"
-      "<dt>{}</dt><dd class=\"code\" id=\"vote-id\">{}</dd>\n</dl>\n<p>{}</p>\n<pre class=\"command\">{}</pre>\n"
+      "<dt>{}</dt><dd class=\"fingerprint\" id=\"ballot-hash\">{}</dd>\n<dt>{}</dt><dd>{}</dd>\n"
+      "<dt>{}</dt><dd class=\"fingerprint\" id=\"vote-id\">{}</dd>\n</dl>\n<p>{}</p>\n<pre class=\"command\">{}</pre>\n"
       "<p id=\"randomness\" hidden><a id=\"randomness-download\" download=\"ballot-randomness.json\" "
       "href=\"#\">{}</a></p>\n"
       "<p class=\"hint\">{}</p>\n</section>\n",
@@ -63,6 +63,52 @@ std::string ReceiptSection(const Json& receipt, const std::string& check_url, st
       HtmlEscape(hash), HtmlEscape(Tr("vote_board_entry", lang)), receipt.value("leaf_index", int64_t{0}),
       HtmlEscape(Tr("vote_id", lang)), HtmlEscape(vote_id), HtmlEscape(Tr("vote_check_help", lang)),
       HtmlEscape(command), HtmlEscape(Tr("vote_randomness_download", lang)), HtmlEscape(Tr("vote_revote", lang)));
+}
+
+// The published result (the trustees' tally, verified by the vote service against its
+// board before publishing): each contest's counts as bars, and where the record is.
+std::string ResultsSection(const Json& manifest, const Json& result, const std::string& check_url,
+                           std::string_view lang) {
+  std::string contests;
+  for (const Json& c : result.value("contests", Json::array())) {
+    const std::string id = Text(c, "contest");
+    Json contest = Json::object();
+    for (const Json& m : manifest.value("contests", Json::array())) {
+      if (Text(m, "id") == id) contest = m;
+    }
+    const int64_t ballots = c.value("ballots", int64_t{0});
+    std::string rows;
+    for (const Json& o : c.value("options", Json::array())) {
+      std::string name = Text(o, "option"), party;
+      for (const Json& m : contest.value("options", Json::array())) {
+        if (Text(m, "id") == Text(o, "option")) {
+          name = Text(m, "name");
+          party = Text(m, "party");
+        }
+      }
+      const int64_t count = o.value("count", int64_t{0});
+      rows += fmt::format(
+          "<tr><th scope=\"row\">{}{}</th><td><meter min=\"0\" max=\"{}\" value=\"{}\">{}</meter></td>"
+          "<td class=\"count\">{}</td></tr>\n",
+          HtmlEscape(name), party.empty() ? "" : " <span class=\"party\">(" + HtmlEscape(party) + ")</span>",
+          std::max<int64_t>(ballots, 1), count, count, count);
+    }
+    contests += fmt::format(
+        "<h3>{}</h3>\n<p class=\"hint\">{}</p>\n<table class=\"results\" data-contest=\"{}\">\n{}</table>\n",
+        HtmlEscape(Text(contest, "title").empty() ? id : Text(contest, "title")),
+        HtmlEscape(fmt::format(fmt::runtime(Tr("vote_result_ballots", lang)), ballots)), HtmlEscape(id), rows);
+  }
+  const std::string base = check_url.empty() ? "" : check_url + "/record/";
+  return fmt::format(
+      "<section id=\"results\" aria-labelledby=\"results-heading\">\n<h2 id=\"results-heading\">{}</h2>\n"
+      "<p>{}</p>\n{}<p><a href=\"{}tally.json\">{}</a></p>\n<pre class=\"command\">{}</pre>\n</section>\n",
+      HtmlEscape(Tr("vote_results", lang)), HtmlEscape(Tr("vote_results_help", lang)), contests, HtmlEscape(base),
+      HtmlEscape(Tr("vote_record_link", lang)),
+      HtmlEscape(
+          "for f in manifest.json ceremony.json voters.jsonl board.jsonl board_heads.jsonl tally.json; do curl -s "
+          "--cacert root.pem -o record/$f " +
+          (base.empty() ? std::string("VOTE-SERVICE-URL/record/") : base) +
+          "$f; done; riik vote verify record --ca root.pem"));
 }
 
 }  // namespace
@@ -78,6 +124,9 @@ std::string VoteBody(const VotePage& page, std::string_view lang) {
   out += fmt::format(
       "<p>{}</p>\n<p>{}</p>\n", HtmlEscape(Text(manifest, "title")),
       HtmlEscape(fmt::format(fmt::runtime(Tr("vote_district", lang)), district_name, Text(manifest, "closes"))));
+  if (e.contains("result") && e["result"].is_object()) {
+    out += ResultsSection(manifest, e["result"], page.check_url, lang);
+  }
   if (page.receipt.is_object()) out += ReceiptSection(page.receipt, page.check_url, lang);
   if (page.signing)
     return out + SigningSection(*page.signing, "/vote/signing", "/vote", "vote_sign_help", page.csrf, lang);
@@ -95,13 +144,13 @@ std::string VoteBody(const VotePage& page, std::string_view lang) {
       "id=\"ballot-heading\">{}</h2>\n"
       "<p class=\"hint\">{}</p>\n{}<div class=\"error\" role=\"alert\" id=\"ballot-error\" hidden></div>\n"
       "<p><button type=\"button\" id=\"encrypt\">{}</button></p>\n"
-      "<div id=\"encrypted\" hidden><p>{}</p><p class=\"code\" id=\"encrypted-hash\"></p>\n"
+      "<div id=\"encrypted\" hidden><p>{}</p><p class=\"fingerprint\" id=\"encrypted-hash\"></p>\n"
       "<p><button type=\"button\" id=\"cast\">{}</button> <button type=\"button\" class=\"secondary\" "
       "id=\"spoil\">{}</button></p></div>\n"
       "<noscript><p>{}</p></noscript>\n"
       "<form method=\"post\" action=\"/vote\" id=\"cast-form\" hidden>{}<input type=\"hidden\" name=\"ballot\" "
       "id=\"ballot-json\"></form>\n"
-      "<div id=\"spoiled\" hidden><h3>{}</h3><p>{}</p><p class=\"code\" id=\"spoiled-hash\"></p>"
+      "<div id=\"spoiled\" hidden><h3>{}</h3><p>{}</p><p class=\"fingerprint\" id=\"spoiled-hash\"></p>"
       "<p><a id=\"spoiled-download\" download=\"spoiled-ballot.json\" href=\"#\">{}</a></p>"
       "<pre class=\"command\">riik vote audit spoiled-ballot.json --ca root.pem --url {}</pre></div>\n</section>\n",
       HtmlEscape(for_script.dump()), HtmlEscape(Tr(page.receipt.is_object() ? "vote_again" : "vote_ballot", lang)),

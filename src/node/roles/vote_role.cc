@@ -26,6 +26,7 @@
 #include "sign/trust_anchors.h"
 #include "vote/ballot_box.h"
 #include "vote/pseudonym.h"
+#include "vote/record_export.h"
 #include "vote/voter_roll.h"
 #include "vote/voter_store.h"
 
@@ -54,10 +55,76 @@ class VoteService : public RoleService {
     return policy;
   }
 
+  // The published record: DIR/record, once `riik vote publish` has handed in a tally that
+  // verifies against this board.
+  void set_record_dir(std::string dir, X509* root) {
+    record_dir_ = std::move(dir);
+    root_ = root;
+    auto tally = ReadFileBounded(record_dir_ + "/tally.json", 128 << 20);
+    if (tally.ok()) {
+      std::lock_guard lock(result_mu_);
+      auto parsed = ParseJson(*tally);
+      result_ = parsed.ok() ? *parsed : Json();
+    }
+  }
+
+  // The trustees' tally for this board: the record exported beside it, verified whole
+  // (every proof, the counting rules, every decryption) before it is published.
+  net::HttpResponse Publish(const Json& body) {
+    if (!box_->closed()) return net::JsonError(409, "failed_precondition", "the board is not closed");
+    if (!body.is_object() || !body.contains("tally") || !body["tally"].is_string()) {
+      return net::JsonError(400, "invalid_argument",
+                            "a publication is {\"tally\": \"<tally.json as the trustees made it>\"}");
+    }
+    const std::string staging = record_dir_ + ".new";
+    std::error_code ec;
+    std::filesystem::remove_all(staging, ec);
+    auto exported = vote::ExportRecord(*store_, box_->election(), staging);
+    if (!exported.ok()) return net::ErrorResponse(exported.status());
+    Status written = WriteFileAtomic(staging + "/tally.json", body["tally"].get<std::string>(), /*secret=*/false);
+    if (!written.ok()) return net::ErrorResponse(written);
+    auto verified = election::VerifyRecord(staging, root_);
+    if (!verified.ok()) {
+      return net::JsonError(400, "invalid_argument",
+                            "the tally does not verify against the board: " + verified.status().message());
+    }
+    std::filesystem::remove_all(record_dir_, ec);
+    std::filesystem::rename(staging, record_dir_, ec);
+    if (ec) return net::JsonError(500, "internal", "the record could not be put in place: " + ec.message());
+    {
+      std::lock_guard lock(result_mu_);
+      auto parsed = ParseJson(body["tally"].get<std::string>());
+      result_ = parsed.ok() ? *parsed : Json();
+    }
+    return net::JsonResponse(
+        {{"published", true}, {"entries", exported->entries}, {"counted", verified->count.counted}});
+  }
+
+  // The published record's files, for anyone (what `riik vote verify` checks).
+  net::HttpResponse RecordFile(const net::HttpRequest& req) {
+    static const std::set<std::string, std::less<>> kFiles = {"manifest.json", "ceremony.json",     "voters.jsonl",
+                                                              "board.jsonl",   "board_heads.jsonl", "tally.json"};
+    std::string_view name = req.Param("name");
+    if (!kFiles.contains(name)) return net::JsonError(404, "not_found", "the record has no such file");
+    auto text = ReadFileBounded(record_dir_ + "/" + std::string(name), uintmax_t{512} << 20);
+    if (!text.ok()) return net::JsonError(404, "not_found", "the result is not published yet");
+    net::HttpResponse r;
+    r.body = std::move(*text);
+    r.content_type = name.ends_with(".jsonl") ? "application/x-ndjson" : "application/json";
+    return r;
+  }
+
+  Json PublishedResult() const {
+    std::lock_guard lock(result_mu_);
+    return result_;
+  }
+
   // The box, and the trust its signature checks point into (kept as long).
-  void set_box(std::unique_ptr<vote::BallotBox> box, sign::OwnedTrust trust) {
+  void set_box(std::unique_ptr<vote::BallotBox> box, sign::OwnedTrust trust, store::Store* store) {
     trust_ = std::move(trust);
     box_ = std::move(box);
+    store_ = store;
+    set_record_dir(record_dir_, trust_.roots.empty() ? nullptr : trust_.roots[0].get());
   }
   vote::BallotBox& box() { return *box_; }
   const std::set<std::string>& pins() const { return pins_; }
@@ -88,7 +155,8 @@ class VoteService : public RoleService {
                               {"voter", voter->voter},
                               {"district", voter->district},
                               {"contests", std::move(contests)},
-                              {"closed", box_->closed()}});
+                              {"closed", box_->closed()},
+                              {"result", PublishedResult()}});
   }
 
   void Cast(net::HttpRequest&& req, net::Responder responder) {
@@ -191,6 +259,11 @@ class VoteService : public RoleService {
   static constexpr int kMaxChecksInFlight = 16;
   sign::OwnedTrust trust_;
   std::unique_ptr<vote::BallotBox> box_;
+  store::Store* store_ = nullptr;
+  std::string record_dir_;
+  X509* root_ = nullptr;  // trust_'s
+  mutable std::mutex result_mu_;
+  Json result_;          // the published tally, or null
   ThreadPool& workers_;  // ballots' signatures and proofs are CPU work: never on the network threads
 };
 
@@ -260,7 +333,8 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
   ASSIGN_OR_RETURN(int64_t max_waiting, role.Number("max_waiting", 16, 1, 4096));
   auto service =
       std::make_shared<VoteService>(store_name, std::move(pins), node.blocking(), static_cast<int>(max_waiting));
-  service->set_box(std::move(box), std::move(trust));
+  service->set_record_dir(dir + "/record", nullptr);
+  service->set_box(std::move(box), std::move(trust), store);
 
   if (!service->pins().empty()) {
     router.SetGate([](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
@@ -296,6 +370,13 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
       },
       "", open);
   router.Add(
+      "GET", "/record/{name}",
+      [weak](const net::HttpRequest& req) {
+        auto s = weak.lock();
+        return s ? s->RecordFile(req) : net::JsonError(503, "unavailable", "the service is stopping");
+      },
+      "", open);
+  router.Add(
       "GET", "/board/head",
       [weak](const net::HttpRequest&) {
         auto s = weak.lock();
@@ -327,6 +408,10 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
     Status st = s->box().Close();
     if (!st.ok()) return net::ErrorResponse(st);
     return net::JsonResponse({{"closed", true}, {"entries", s->box().board().size()}});
+  });
+  AddAdminRoute(node, router, admin, "/admin/result", [weak](const Json& body) {
+    auto s = weak.lock();
+    return s ? s->Publish(body) : net::JsonError(503, "unavailable", "the service is stopping");
   });
   admin->ready = true;
   return std::shared_ptr<RoleService>(service);

@@ -11,7 +11,8 @@
 //
 // Routes:
 //   GET  /election               the voter's election: manifest, key, their pseudonym,
-//                                district and its contests (404 not_a_voter if not listed)
+//                                district and its contests, the result once published
+//                                (404 not_a_voter if not listed)
 //   POST /ballots                the signed ballot (application/vnd.etsi.asic-e+zip);
 //                                answer: the receipt {ballot_hash, vote_id, time, leaf_index, head}
 //   GET  /check/{vote_id}        the voter's check (public; 30 minutes, 3 times)
@@ -20,6 +21,9 @@
 //   GET  /board/consistency?from=N&to=M   RFC 9162 consistency proof between two heads (public)
 //   POST /admin/paper  {"code"}  a paper vote: the person's i-votes are cancelled
 //   POST /admin/close  {}        closes the board once the polls have closed
+//   POST /admin/result {"tally"} publishes the trustees' tally.json: the record is exported
+//                                beside it and verified whole first (riik vote publish)
+//   GET  /record/{file}          the published record's files (public)
 //
 // Settings:
 //   election_dir       manifest.json and ceremony.json (required), and the organiser's
