@@ -141,6 +141,9 @@ code=$(is_curl tax -s -o "$WORK/b" -w '%{http_code}' -H 'X-Road-UserId: EE380010
 [ "$code" = 403 ] && jq -e '.type == "client_certificate_refused"' "$WORK/b" >/dev/null ||
   fail "the vote service and the tax board's own certificate: $code $(head -c 200 "$WORK/b")"
 expect 401 unauthenticated --cacert "$ROOT" -X POST -H 'Content-Type: application/json' -d '{}' "$VOTE/admin/close"
+expect 401 unauthenticated --cacert "$ROOT" -X POST -H 'Content-Type: application/json' -d '{"tally":"{}"}' \
+  "$VOTE/admin/result"
+expect 404 not_found --cacert "$ROOT" "$VOTE/record/..%2Fpseudonym.key"
 expect 401 unauthenticated --cacert "$ROOT" -X POST -H 'Content-Type: application/json' \
   -H "Authorization: Bearer $(cat "$DIR/ss_tax/admin-token")" -d '{"code":"38001085718"}' "$VOTE/admin/paper"
 expect 400 invalid_argument --cacert "$ROOT" "$VOTE/check/..%2F..%2Fetc"
