@@ -247,7 +247,10 @@ const randomness = await page.evaluate(async () =>
 writeFileSync(`${DIR}/ballot-randomness.json`, randomness, { mode: 0o600 });
 await accessible("vote receipt");
 await screenshot("vote-receipt");
-const checked = await riik(["vote", "check", "--url", VOTE, "--ca", `${DIR}/trust/root.pem`, "--vote-id", voteId,
+const election = (await text("pre.command")).match(/--election ([0-9a-f]{64})/)?.[1];
+check(election, "the receipt's command does not name the election");
+const checked = await riik(["vote", "check", "--url", VOTE, "--ca", `${DIR}/trust/root.pem`, "--election", election,
+  "--vote-id", voteId,
   "--randomness", `${DIR}/ballot-randomness.json`]);
 check(checked.includes(chosen.split(" (")[0]) && checked.includes("Checks left for this ballot: 2"),
   `the verification app does not show ${chosen}: ${checked}`);

@@ -75,6 +75,7 @@ struct CheckArgs {
   std::string ca;
   std::string vote_id;
   std::string randomness;
+  std::string election;  // the manifest's hash as the voter knows it (the receipt, the portal), hex
 };
 
 Result<Json> GetJson(net::HttpClient& client, const std::string& target) {
@@ -125,6 +126,11 @@ Status Check(const CheckArgs& a) {
   ASSIGN_OR_RETURN(Json published, GetJson(*client, "/manifest"));
   ASSIGN_OR_RETURN(election::Manifest manifest, election::ParseManifest(published.value("manifest", Json()).dump()));
   ASSIGN_OR_RETURN(election::Point key, KeyFrom(published.value("key", Json())));
+  // The manifest (and with it the board's key) pinned by what the voter knows, not only by
+  // what the service says.
+  if (!a.election.empty() && HexEncode(manifest.hash) != a.election) {
+    return DataLoss("the service's manifest is not election " + a.election);
+  }
   ASSIGN_OR_RETURN(Json answer, GetJson(*client, "/check/" + a.vote_id));
   if (!answer["entries"].is_array() || answer["entries"].size() != 1) {
     return DataLoss("the vote service's answer does not hold exactly one board entry for the ballot");
@@ -226,6 +232,8 @@ void AddVoteVoterCommands(CLI::App* vote, int& exit_code) {
   chk->add_option("--ca", c->ca, "The state root certificate (PEM)")->required();
   chk->add_option("--vote-id", c->vote_id, "The vote id of your receipt")->required();
   chk->add_option("--randomness", c->randomness, "The randomness your ballot was made with")->required();
+  chk->add_option("--election", c->election,
+                  "The election's manifest hash (64 hex, on your receipt): the service's manifest must be it");
   chk->callback([c, &exit_code] {
     if (Status st = Check(*c); !st.ok()) exit_code = Fail("vote", "check", st);
   });

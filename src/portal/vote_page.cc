@@ -45,11 +45,12 @@ std::string ContestFieldset(const Json& contest, std::string_view lang) {
       HtmlEscape(id), HtmlEscape(Text(contest, "title")), HtmlEscape(how), options);
 }
 
-std::string ReceiptSection(const Json& receipt, const std::string& check_url, std::string_view lang) {
+std::string ReceiptSection(const Json& receipt, const std::string& election, const std::string& check_url,
+                           std::string_view lang) {
   const std::string hash = Text(receipt, "ballot_hash"), vote_id = Text(receipt, "vote_id");
-  std::string command =
-      fmt::format("riik vote check --url {} --ca root.pem --vote-id {} --randomness ballot-randomness.json",
-                  check_url.empty() ? "VOTE-SERVICE-URL" : check_url, vote_id);
+  std::string command = fmt::format(
+      "riik vote check --url {} --ca root.pem --election {} --vote-id {} --randomness ballot-randomness.json",
+      check_url.empty() ? "VOTE-SERVICE-URL" : check_url, election, vote_id);
   return fmt::format(
       "<section id=\"receipt\" aria-labelledby=\"receipt-heading\" data-ballot-hash=\"{}\">\n"
       "<h2 id=\"receipt-heading\">{}</h2>\n<dl>\n<dt>{}</dt><dd><time data-date datetime=\"{}\">{}</time></dd>\n"
@@ -127,7 +128,7 @@ std::string VoteBody(const VotePage& page, std::string_view lang) {
   if (e.contains("result") && e["result"].is_object()) {
     out += ResultsSection(manifest, e["result"], page.check_url, lang);
   }
-  if (page.receipt.is_object()) out += ReceiptSection(page.receipt, page.check_url, lang);
+  if (page.receipt.is_object()) out += ReceiptSection(page.receipt, Text(e, "election"), page.check_url, lang);
   if (page.signing)
     return out + SigningSection(*page.signing, "/vote/signing", "/vote", "vote_sign_help", page.csrf, lang);
   if (e.value("closed", false)) return out + "<p>" + HtmlEscape(Tr("vote_closed", lang)) + "</p>\n";

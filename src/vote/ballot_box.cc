@@ -230,6 +230,7 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
   // the ballot goes on the board: a receipt is never answered without them. A row whose
   // ballot does not reach the board names nothing the check would find.
   std::string vote_id, ballot_hash;
+  if (closed()) return done(FailedPrecondition("the board is closed: the polls have closed"));
   if (examined.ok()) {
     ballot_hash = Sha256HexOf(examined->ballot_json);
     auto random = RandomBytes(16);
@@ -237,12 +238,15 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
     vote_id = HexEncode(*random);
     Status written =
         store_
-            .Write([&](store::WriteTxn& txn) {
+            .Write([&](store::WriteTxn& txn) -> Status {
               RETURN_IF_ERROR(txn.Put(kReceipts, {{"vote_id", vote_id},
                                                   {"ballot_hash", ballot_hash},
                                                   {"voter", voter},
                                                   {"received_us", options_.clock()},
                                                   {"checks", int64_t{0}}}));
+              // The first container of a ballot is kept (a replay signed later is refused).
+              ASSIGN_OR_RETURN(auto kept, txn.Get(kAnnex, {{"ballot_hash", ballot_hash}}));
+              if (kept) return OkStatus();
               return txn.Put(kAnnex, {{"ballot_hash", ballot_hash}, {"container", store::Blob{container}}});
             })
             .status();

@@ -2,6 +2,7 @@
 #include "vote/voter_store.h"
 
 #include "core/encoding.h"
+#include "crypto/sha256.h"
 #include "store/row_fields.h"
 
 namespace riik::vote {
@@ -14,17 +15,32 @@ const std::string kVoters = "vote_voters";
 const std::string kVoterList = "vote_voter_list";
 
 std::vector<store::TableSchema> VoterTables() {
-  return {
-      {kVoters, {{"voter", ColumnType::kText}, {"district", ColumnType::kText}}, {"voter"}, {}},
-      {kVoterList, {{"id", ColumnType::kInt}, {"voters", ColumnType::kInt}, {"root", ColumnType::kText}}, {"id"}, {}}};
+  return {{kVoters, {{"voter", ColumnType::kText}, {"district", ColumnType::kText}}, {"voter"}, {}},
+          {kVoterList,
+           {{"id", ColumnType::kInt},
+            {"voters", ColumnType::kInt},
+            {"root", ColumnType::kText},
+            {"secret_check", ColumnType::kText}},
+           {"id"},
+           {}}};
 }
+
+// What the list's marker holds of the secret: an HMAC of a fixed text, which tells the
+// secret again without revealing it.
+std::string SecretCheck(const std::string& secret) { return DigestHex(HmacSha256(secret, "riik voter list")); }
 
 }  // namespace
 
-Result<std::optional<election::VoterList>> LoadVoterList(store::Store& store, const election::Manifest& manifest) {
+Result<std::optional<election::VoterList>> LoadVoterList(store::Store& store, const election::Manifest& manifest,
+                                                         const std::string* pseudonym_secret) {
   if (!store.Schema(kVoterList).ok()) return std::optional<election::VoterList>();  // none made yet
   ASSIGN_OR_RETURN(auto marker, store.Get(kVoterList, {{"id", int64_t{1}}}));
   if (!marker) return std::optional<election::VoterList>();
+  if (pseudonym_secret && store::TextOr(*marker, "secret_check") != SecretCheck(*pseudonym_secret)) {
+    return FailedPrecondition(
+        "the pseudonym secret is not the one the voter list was made with: restore the service's pseudonym.key "
+        "(the vault holds it); with another secret no voter would be found on the list");
+  }
   election::VoterList voters;
   std::string after;
   constexpr int64_t kPage = 50'000;
@@ -48,7 +64,7 @@ Result<std::optional<election::VoterList>> LoadVoterList(store::Store& store, co
   return std::optional<election::VoterList>(std::move(voters));
 }
 
-Status SaveVoterList(store::Store& store, const election::VoterList& voters) {
+Status SaveVoterList(store::Store& store, const election::VoterList& voters, const std::string& pseudonym_secret) {
   RETURN_IF_ERROR(store.EnsureTables(VoterTables()));
   ASSIGN_OR_RETURN(auto marker, store.Get(kVoterList, {{"id", int64_t{1}}}));
   if (marker) return FailedPrecondition("the voter list is stored already; it is made once");
@@ -80,9 +96,10 @@ Status SaveVoterList(store::Store& store, const election::VoterList& voters) {
   }
   return store
       .Write([&](store::WriteTxn& txn) {
-        return txn.Put(
-            kVoterList,
-            {{"id", int64_t{1}}, {"voters", static_cast<int64_t>(voters.size())}, {"root", HexEncode(voters.Root())}});
+        return txn.Put(kVoterList, {{"id", int64_t{1}},
+                                    {"voters", static_cast<int64_t>(voters.size())},
+                                    {"root", HexEncode(voters.Root())},
+                                    {"secret_check", SecretCheck(pseudonym_secret)}});
       })
       .status();
 }

@@ -60,6 +60,11 @@ class VoteService : public RoleService {
   void set_record_dir(std::string dir, X509* root) {
     record_dir_ = std::move(dir);
     root_ = root;
+    // A publication cut short between its two renames leaves the old record aside.
+    std::error_code ec;
+    if (!std::filesystem::exists(record_dir_, ec) && std::filesystem::exists(record_dir_ + ".old", ec)) {
+      std::filesystem::rename(record_dir_ + ".old", record_dir_, ec);
+    }
     auto tally = ReadFileBounded(record_dir_ + "/tally.json", 128 << 20);
     if (tally.ok()) {
       std::lock_guard lock(result_mu_);
@@ -76,9 +81,21 @@ class VoteService : public RoleService {
       return net::JsonError(400, "invalid_argument",
                             "a publication is {\"tally\": \"<tally.json as the trustees made it>\"}");
     }
-    const std::string staging = record_dir_ + ".new";
+    // One publication at a time (an operator's retry while the first still verifies is told so).
+    std::unique_lock publishing(publish_mu_, std::try_to_lock);
+    if (!publishing.owns_lock()) {
+      return net::JsonError(409, "failed_precondition", "a publication is under way: wait for its answer");
+    }
+    const std::string staging = record_dir_ + ".new", aside = record_dir_ + ".old";
     std::error_code ec;
     std::filesystem::remove_all(staging, ec);
+    struct Cleanup {
+      const std::string& dir;
+      ~Cleanup() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+      }
+    } cleanup{staging};  // whatever happens, no half-made record is left behind
     auto exported = vote::ExportRecord(*store_, box_->election(), staging);
     if (!exported.ok()) return net::ErrorResponse(exported.status());
     Status written = WriteFileAtomic(staging + "/tally.json", body["tally"].get<std::string>(), /*secret=*/false);
@@ -88,9 +105,19 @@ class VoteService : public RoleService {
       return net::JsonError(400, "invalid_argument",
                             "the tally does not verify against the board: " + verified.status().message());
     }
-    std::filesystem::remove_all(record_dir_, ec);
+    // The new record in place of the old: the old one moved aside first, and back if the
+    // new one cannot be put in its place.
+    std::filesystem::remove_all(aside, ec);
+    const bool had_one = std::filesystem::exists(record_dir_);
+    if (had_one) std::filesystem::rename(record_dir_, aside, ec);
+    if (ec) return net::JsonError(500, "internal", "the old record could not be moved aside: " + ec.message());
     std::filesystem::rename(staging, record_dir_, ec);
-    if (ec) return net::JsonError(500, "internal", "the record could not be put in place: " + ec.message());
+    if (ec) {
+      std::error_code back;
+      if (had_one) std::filesystem::rename(aside, record_dir_, back);
+      return net::JsonError(500, "internal", "the record could not be put in place: " + ec.message());
+    }
+    std::filesystem::remove_all(aside, ec);
     {
       std::lock_guard lock(result_mu_);
       auto parsed = ParseJson(body["tally"].get<std::string>());
@@ -100,7 +127,14 @@ class VoteService : public RoleService {
         {{"published", true}, {"entries", exported->entries}, {"counted", verified->count.counted}});
   }
 
-  // The published record's files, for anyone (what `riik vote verify` checks).
+  // The published record's files, for anyone (what `riik vote verify` checks); read on
+  // the pool for blocking work, never on a network thread.
+  void RecordFileAsync(net::HttpRequest&& req, net::Responder responder) {
+    auto respond = std::make_shared<net::Responder>(std::move(responder));
+    workers_.Submit([this, request = std::make_shared<net::HttpRequest>(std::move(req)), respond] {
+      (*respond)(RecordFile(*request));
+    });
+  }
   net::HttpResponse RecordFile(const net::HttpRequest& req) {
     static const std::set<std::string, std::less<>> kFiles = {"manifest.json", "ceremony.json",     "voters.jsonl",
                                                               "board.jsonl",   "board_heads.jsonl", "tally.json"};
@@ -197,7 +231,8 @@ class VoteService : public RoleService {
     });
   }
 
-  // Public: bounded on its own, so that no flood of checks delays a ballot.
+  // Public: bounded on its own (a flood of checks is answered busy at once, never queued
+  // without end in front of the ballots on the shared pool).
   void Check(net::HttpRequest&& req, net::Responder responder) {
     if (checking_.fetch_add(1) >= kMaxChecksInFlight) {
       --checking_;
@@ -262,6 +297,7 @@ class VoteService : public RoleService {
   store::Store* store_ = nullptr;
   std::string record_dir_;
   X509* root_ = nullptr;  // trust_'s
+  std::mutex publish_mu_;  // one publication at a time
   mutable std::mutex result_mu_;
   Json result_;          // the published tally, or null
   ThreadPool& workers_;  // ballots' signatures and proofs are CPU work: never on the network threads
@@ -304,10 +340,10 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
                    vote::LoadOrMakePseudonymSecret(role.Setting("pseudonym_key_file", dir + "/pseudonym.key")));
   ASSIGN_OR_RETURN(vote::ElectionSetup setup, vote::ReadElectionSetup(election_dir, /*with_voters=*/false));
   ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
-  ASSIGN_OR_RETURN(std::optional<election::VoterList> stored, vote::LoadVoterList(*store, setup.manifest));
+  ASSIGN_OR_RETURN(std::optional<election::VoterList> stored, vote::LoadVoterList(*store, setup.manifest, &secret));
   if (!stored) {
     ASSIGN_OR_RETURN(election::VoterList first, FirstVoterList(role, election_dir, setup.manifest, secret, subsystem));
-    RETURN_IF_ERROR(vote::SaveVoterList(*store, first));
+    RETURN_IF_ERROR(vote::SaveVoterList(*store, first, secret));
     stored = std::move(first);
   }
   setup.voters = std::move(*stored);
@@ -369,11 +405,10 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
         return s ? s->Manifest() : net::JsonError(503, "unavailable", "the service is stopping");
       },
       "", open);
-  router.Add(
+  router.AddAsync(
       "GET", "/record/{name}",
-      [weak](const net::HttpRequest& req) {
-        auto s = weak.lock();
-        return s ? s->RecordFile(req) : net::JsonError(503, "unavailable", "the service is stopping");
+      [weak](net::HttpRequest&& req, net::Responder respond) {
+        if (auto s = weak.lock()) s->RecordFileAsync(std::move(req), std::move(respond));
       },
       "", open);
   router.Add(

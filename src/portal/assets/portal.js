@@ -281,6 +281,13 @@ function vote() {
     // which encryptions will be checked. An opened ballot is never cast.
     let made = null;
     const encrypted = document.getElementById("encrypted");
+    // A choice changed after encrypting voids that encryption: what is cast is always what is shown.
+    for (const input of section.querySelectorAll("fieldset[data-contest] input")) {
+      input.addEventListener("change", () => {
+        made = null;
+        encrypted.hidden = true;
+      });
+    }
     document.getElementById("encrypt").addEventListener("click", () => {
       made = encrypt();
       encrypted.hidden = !made;
