@@ -22,6 +22,11 @@ Result<T> Named(const std::string& name, Result<T> r) {
 
 }  // namespace
 
+Result<election::VoterList> ReadVoterListFile(const std::string& dir, const election::Manifest& manifest) {
+  ASSIGN_OR_RETURN(std::string voters, ReadSetupFile(dir, "voters.jsonl", uintmax_t{1} << 30));
+  return Named("voters.jsonl", election::VoterList::FromJsonLines(voters, manifest));
+}
+
 Result<ElectionSetup> ReadElectionSetup(const std::string& dir, bool with_voters) {
   ElectionSetup setup;
   ASSIGN_OR_RETURN(setup.manifest_json, ReadSetupFile(dir, "manifest.json", election::kMaxManifestBytes));
@@ -39,8 +44,7 @@ Result<ElectionSetup> ReadElectionSetup(const std::string& dir, bool with_voters
   }
   setup.key = election::ElectionKey(ceremony);
   if (!with_voters) return setup;
-  ASSIGN_OR_RETURN(std::string voters, ReadSetupFile(dir, "voters.jsonl", uintmax_t{1} << 30));
-  ASSIGN_OR_RETURN(setup.voters, Named("voters.jsonl", election::VoterList::FromJsonLines(voters, manifest)));
+  ASSIGN_OR_RETURN(setup.voters, ReadVoterListFile(dir, setup.manifest));
   return setup;
 }
 

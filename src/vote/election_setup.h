@@ -21,6 +21,9 @@ struct ElectionSetup {
   election::VoterList voters;
 };
 
+// DIR/voters.jsonl, checked against `manifest` (the organiser's list, or the record's).
+Result<election::VoterList> ReadVoterListFile(const std::string& dir, const election::Manifest& manifest);
+
 // Reads and checks the three files in `dir`; the error names the file and what is wrong.
 // Without `with_voters`, voters.jsonl is not read (a list still to be made) and the
 // setup's list is empty.

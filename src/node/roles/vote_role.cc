@@ -20,6 +20,7 @@
 #include "node/admin_api.h"
 #include "node/node.h"
 #include "node/role_keys.h"
+#include "node/roles/browser_service.h"
 #include "registry/exchange_caller.h"
 #include "registry/personal_data.h"
 #include "sign/container.h"
@@ -154,6 +155,7 @@ class VoteService : public RoleService {
   }
 
   // The box, and the trust its signature checks point into (kept as long).
+  bool ready() const { return box_ != nullptr; }  // for Bind (browser_service.h)
   void set_box(std::unique_ptr<vote::BallotBox> box, sign::OwnedTrust trust, store::Store* store) {
     trust_ = std::move(trust);
     box_ = std::move(box);
@@ -257,7 +259,7 @@ class VoteService : public RoleService {
   }
 
   // The election as published: anyone's (the voter's app reads the options' names here).
-  net::HttpResponse Manifest() {
+  net::HttpResponse Manifest(const net::HttpRequest&) {
     const vote::ElectionSetup& setup = box_->election();
     auto manifest = ParseJson(setup.manifest_json);
     if (!manifest.ok()) return net::ErrorResponse(manifest.status());
@@ -266,7 +268,7 @@ class VoteService : public RoleService {
                               {"key", Base64Encode(setup.key.Bytes())}});
   }
 
-  net::HttpResponse Head() {
+  net::HttpResponse Head(const net::HttpRequest&) {
     auto head = box_->board().LatestHeadJson();
     return head.ok() ? net::JsonResponse(*head) : net::ErrorResponse(head.status());
   }
@@ -296,7 +298,7 @@ class VoteService : public RoleService {
   std::unique_ptr<vote::BallotBox> box_;
   store::Store* store_ = nullptr;
   std::string record_dir_;
-  X509* root_ = nullptr;  // trust_'s
+  X509* root_ = nullptr;   // trust_'s
   std::mutex publish_mu_;  // one publication at a time
   mutable std::mutex result_mu_;
   Json result_;          // the published tally, or null
@@ -309,10 +311,7 @@ class VoteService : public RoleService {
 Result<election::VoterList> FirstVoterList(const RoleConfig& role, const std::string& dir,
                                            const election::Manifest& manifest, const std::string& secret,
                                            const std::string& client_id) {
-  if (std::filesystem::exists(dir + "/voters.jsonl")) {
-    ASSIGN_OR_RETURN(vote::ElectionSetup given, vote::ReadElectionSetup(dir));
-    return std::move(given.voters);
-  }
+  if (std::filesystem::exists(dir + "/voters.jsonl")) return vote::ReadVoterListFile(dir, manifest);
   ASSIGN_OR_RETURN(std::string url, role.Required("exchange_url", "the security server to ask the roll through"));
   ASSIGN_OR_RETURN(net::ClientOptions tls, ExchangeClientTls(role, url));
   tls.timeout = std::chrono::seconds(300);
@@ -377,54 +376,18 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
       if (req.peer_cert) return std::nullopt;  // the pinned security server (checked at the handshake)
       return net::JsonError(403, "exchange_only",
                             "voting goes through the citizen portal; the vote service answers only its security "
-                            "server, and anyone at /check and /board");
+                            "server, and anyone at /check, /manifest, /board and /record");
     });
   }
   auto open = [](const net::HttpRequest&) -> std::optional<net::HttpResponse> { return std::nullopt; };
   std::weak_ptr<VoteService> weak = service;
-  router.Add("GET", "/election", [weak](const net::HttpRequest& req) {
-    auto s = weak.lock();
-    return s ? s->Election(req) : net::JsonError(503, "unavailable", "the service is stopping");
-  });
-  router.AddAsync(
-      "POST", "/ballots",
-      [weak](net::HttpRequest&& req, net::Responder respond) {
-        if (auto s = weak.lock()) s->Cast(std::move(req), std::move(respond));
-      },
-      std::string(sign::kAsicMediaType));
-  router.AddAsync(
-      "GET", "/check/{vote_id}",
-      [weak](net::HttpRequest&& req, net::Responder respond) {
-        if (auto s = weak.lock()) s->Check(std::move(req), std::move(respond));
-      },
-      "", open);
-  router.Add(
-      "GET", "/manifest",
-      [weak](const net::HttpRequest&) {
-        auto s = weak.lock();
-        return s ? s->Manifest() : net::JsonError(503, "unavailable", "the service is stopping");
-      },
-      "", open);
-  router.AddAsync(
-      "GET", "/record/{name}",
-      [weak](net::HttpRequest&& req, net::Responder respond) {
-        if (auto s = weak.lock()) s->RecordFileAsync(std::move(req), std::move(respond));
-      },
-      "", open);
-  router.Add(
-      "GET", "/board/head",
-      [weak](const net::HttpRequest&) {
-        auto s = weak.lock();
-        return s ? s->Head() : net::JsonError(503, "unavailable", "the service is stopping");
-      },
-      "", open);
-  router.Add(
-      "GET", "/board/consistency",
-      [weak](const net::HttpRequest& req) {
-        auto s = weak.lock();
-        return s ? s->Consistency(req) : net::JsonError(503, "unavailable", "the service is stopping");
-      },
-      "", open);
+  router.Add("GET", "/election", Bind(weak, &VoteService::Election));
+  router.AddAsync("POST", "/ballots", Bind(weak, &VoteService::Cast), std::string(sign::kAsicMediaType));
+  router.AddAsync("GET", "/check/{vote_id}", Bind(weak, &VoteService::Check), "", open);
+  router.Add("GET", "/manifest", Bind(weak, &VoteService::Manifest), "", open);
+  router.AddAsync("GET", "/record/{name}", Bind(weak, &VoteService::RecordFileAsync), "", open);
+  router.Add("GET", "/board/head", Bind(weak, &VoteService::Head), "", open);
+  router.Add("GET", "/board/consistency", Bind(weak, &VoteService::Consistency), "", open);
 
   auto admin = std::make_shared<AdminApi>();
   ASSIGN_OR_RETURN(admin->token, LoadOrCreateToken(AdminTokenPath(dir)));
