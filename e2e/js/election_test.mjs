@@ -1,85 +1,66 @@
-// An election end to end against `riik up` (its demo election, polls open for a minute
-// or so): the demo citizens sign in to the portal with the app (PIN1), encrypt their
-// ballots on their side (web/ballot/ballot.mjs, what the Vote page runs), sign them in
-// the app (PIN2) and cast them through the exchange. One votes twice (the last i-vote
-// counts), one challenges a ballot first (Benaloh: opened and audited, never cast) and
-// checks her cast one with the verification app, one votes on paper (the operator cancels the i-votes, a later i-vote is refused). Then the
-// operator closes the board and exports the record, three of the five trustees decrypt,
-// the tally is combined, and `riik vote verify` proves the result; a doctored record is
-// refused with the reason.
+// An election end to end against `riik up` (its demo election, polls open for a few
+// minutes from its start). First a crowd (CROWD_VOTERS, 1,000 in the release suite) of
+// people from the population register, each with an eID of their own (crowd.mjs), sign
+// in to the portal with the app (PIN1), encrypt their ballots on their side
+// (web/ballot/ballot.mjs, what the Vote page runs), have them signed in the app (PIN2)
+// and cast through the exchange; every tenth votes again. Then the demo citizens, with
+// `riik id approve` on their software eIDs: one votes twice (the last i-vote counts), one
+// challenges a ballot first (Benaloh: opened and audited, never cast) and checks her cast
+// one with the verification app, one votes on paper (the operator cancels his i-votes, a
+// later i-vote is refused). The operator closes the board and exports the record, three
+// of the five trustees decrypt, the tally is combined, and `riik vote verify` proves
+// every count; the vote service publishes the result only after verifying it, and the
+// portal shows it; doctored records are refused with the reason.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { ballotHash, encryptBallot } from "../../web/ballot/ballot.mjs";
-import { AUTH, Browser, DIR, JAAK, MARI, PORTAL, TONU, VOTE, approve, approveSignature, check, fail, pass, riik }
-  from "./lib.mjs";
+import { encryptBallot } from "../../web/ballot/ballot.mjs";
+import { approveSignIn, approveSignature as appSignature, eligiblePeople, inParallel, issueEid } from "./crowd.mjs";
+import { DIR, JAAK, MARI, TONU, VOTE, approve, approveSignature, check, endpoints, fail, pass, riik } from "./lib.mjs";
+import { choose, receiptOf, signIn, sleep, vote as castVote, votePage } from "./voting.mjs";
 
 const ROOT = `${DIR}/trust/root.pem`;
-const form = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } };
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-  .replace(/&amp;/g, "&");
 const codeOf = (token) => token.split("/").pop();
+const CROWD = Number(process.env.CROWD_VOTERS || 1000);
+const POPULATION = Number(process.env.POPULATION || 200);
 
-// Signs `token`'s holder in to the portal through the sign-in service, with the app.
-async function signIn(token) {
-  const browser = new Browser();
-  const { url: login, response } = await browser.follow(`${PORTAL}/login`);
-  check(login.startsWith(`${AUTH}/login/`), `the portal's sign-in led to ${login}`);
-  const csrf = (await response.text()).match(/data-csrf="([^"]+)"/)?.[1];
-  await browser.go(`${login}/app`, { ...form, body: new URLSearchParams({ personal_code: codeOf(token), csrf }) });
-  const code = (await (await browser.go(login)).text()).match(/id="verification-code">(\d{4})</)?.[1];
-  check(code, "no verification code on the sign-in page");
-  await approve(token, code);
-  const done = await browser.go(`${login}/app/continue`, { ...form, body: new URLSearchParams({ csrf }) });
-  const { url } = await browser.follow(done.headers.get("location"));
-  check(url === `${PORTAL}/`, `the sign-in ended at ${url}`);
-  return browser;
-}
+// A demo citizen signing in with `riik id approve` on their software eID (PIN1).
+const signInWith = (token) => signIn(codeOf(token), (code) => approve(token, code));
+// A demo citizen's vote, signed with `riik id approve` (PIN2).
+const vote = (browser, token, k) => castVote(browser, () => approveSignature(token), k);
 
-// The Vote page: the election the page encrypts for, and the session's form token.
-async function votePage(browser) {
-  const html = await (await browser.go(`${PORTAL}/vote`)).text();
-  const data = html.match(/data-election="([^"]*)"/)?.[1];
-  const csrf = html.match(/name="csrf" value="([^"]+)"/)?.[1];
-  return { html, election: data ? JSON.parse(unescape(data)) : null, csrf };
-}
-
-// Chooses option `k` (mod the count) in every contest of the voter's district.
-function choose(election, k) {
-  const choices = {};
-  for (const c of election.manifest.contests.filter((c) => c.district === election.district)) {
-    choices[c.id] = [c.options[k % c.options.length].id];
+// --- A crowd of voters, each with an eID of their own, casting through sign-in ---
+const started = Date.now();
+const people = await eligiblePeople(CROWD + endpoints.identities.length, POPULATION);
+check(people.length >= CROWD, `only ${people.length} people of ${POPULATION} may vote; the crowd needs ${CROWD}`);
+const eids = await inParallel(people, 8, issueEid);
+const issued = Date.now();
+// Each voter signs in (PIN1 in the app), encrypts a choice and casts it (PIN2); every
+// tenth changes their mind and votes again, in a new session. The people whose personal
+// codes the demo citizens took (the register gave each demo citizen a host's place) are
+// not on the list, and the page says so.
+const crowd = await inParallel(eids, 48, async (eid, i) => {
+  const choice = (k) => castVote(browser, () => appSignature(eid), k);
+  let browser = await signIn(eid.code, (code) => approveSignIn(eid, code));
+  let last = await choice(i);
+  if (!last) return null;
+  check(last.state.state === "cast", `${eid.code}'s ballot: ${JSON.stringify(last.state)}`);
+  if (i % 10 === 3) {
+    browser = await signIn(eid.code, (code) => approveSignIn(eid, code));
+    last = await choice(i + 1);
+    check(last.state.state === "cast", `${eid.code}'s second ballot: ${JSON.stringify(last.state)}`);
+    return { ...last, revoted: true };
   }
-  return choices;
-}
-
-// Encrypts, signs in the app with PIN2, casts; the page after, and what was cast.
-async function vote(browser, token, k) {
-  const { election, csrf } = await votePage(browser);
-  check(election, `no ballot on ${codeOf(token)}'s Vote page`);
-  const choices = choose(election, k);
-  const { ballot, randomness } = encryptBallot(election, choices);
-  const sent = await browser.go(`${PORTAL}/vote`, { ...form, body: new URLSearchParams({ csrf, ballot }) });
-  check(sent.status === 303, `the ballot was not taken to be signed (${sent.status})`);
-  const app = approveSignature(token);
-  let state;
-  for (let i = 0; i < 600; ++i) {
-    state = await (await browser.go(`${PORTAL}/vote/signing`, { method: "POST", headers: { "X-CSRF-Token": csrf } }))
-      .json();
-    if (state.done) break;
-    await sleep(100);
-  }
-  await app;
-  const after = (await votePage(browser)).html;
-  return { state, after, election, choices, hash: ballotHash(ballot), randomness };
-}
-
-const receiptOf = (html) => ({
-  voteId: html.match(/id="vote-id">([0-9a-f]{32})</)?.[1],
-  hash: html.match(/id="ballot-hash">([0-9a-f]{64})</)?.[1],
+  return last;
 });
+const voted = crowd.filter(Boolean);
+const revoted = voted.filter((v) => v.revoted).length;
+check(voted.length >= CROWD, `${voted.length} of the crowd voted, not ${CROWD}`);
+check(crowd.length - voted.length <= endpoints.identities.length,
+  `${crowd.length - voted.length} of the crowd are not on the voter list`);
+pass(`${voted.length} voters, each with their own eID, signed in and cast through the portal, ${revoted} of them ` +
+  `twice (eIDs issued in ${((issued - started) / 1000).toFixed(1)} s, votes in ${((Date.now() - issued) / 1000).toFixed(1)} s)`);
 
 // --- Casting ---
-const jaak = await signIn(JAAK);
+const jaak = await signInWith(JAAK);
 const first = await vote(jaak, JAAK, 0);
 check(first.state.state === "cast", `Jaak's ballot: ${JSON.stringify(first.state)}`);
 const again = await vote(jaak, JAAK, 1);
@@ -88,7 +69,7 @@ check(again.state.state === "cast" && receiptOf(again.after).hash === again.hash
 pass("Jaak-Kristjan voted twice through the portal (encrypted on his side, PIN2 in the app); the receipt is the last ballot's");
 
 // Benaloh: Mari-Liis encrypts, opens instead of casting, audits; then votes.
-const mari = await signIn(MARI);
+const mari = await signInWith(MARI);
 const { election: maris_election } = await votePage(mari);
 check(maris_election, "no ballot on Mari-Liis's Vote page");
 const challenged = encryptBallot(maris_election, choose(maris_election, 1));
@@ -109,7 +90,7 @@ check(checked.includes(maris_name), `the verification app does not show ${maris_
 pass(`then voted; her ballot, fetched with her receipt and opened with her randomness, holds ${maris_name}`);
 
 // Tõnu votes, then on paper: the operator cancels his i-votes; a later i-vote is refused.
-const tonu = await signIn(TONU);
+const tonu = await signInWith(TONU);
 check((await vote(tonu, TONU, 0)).state.state === "cast", "Tõnu's i-vote was not cast");
 await riik(["vote", "paper", "--dir", DIR, "--code", codeOf(TONU)]);
 const late = await vote(tonu, TONU, 1);
@@ -132,18 +113,25 @@ for (const t of [2, 4, 5]) {
 await riik(["vote", "tally", record, "--ca", ROOT, ...parts]);
 const verified = await riik(["vote", "verify", record, "--ca", ROOT]);
 check(verified.includes("the record verifies"), verified);
-check(/ballots: 4 cast, 1 superseded by a later i-vote, i-votes of 1 voter\(s\) cancelled by a paper vote, 1 refused/
-  .test(verified), `the counts: ${verified}`);
-// Each counted ballot's choice has its vote in the result.
-const expected = new Map();
-for (const v of [again, maris]) {
+// Every i-vote cast counts once, the last of each voter's: the crowd's, Jaak's two, Mari-Liis's
+// and Tõnu's (cancelled by his paper vote; his later one refused).
+const cast = voted.length + revoted + 4;
+check(new RegExp(`ballots: ${cast} cast, ${revoted + 1} superseded by a later i-vote, i-votes of 1 voter\\(s\\) ` +
+  `cancelled by a paper vote, 1 refused; ${voted.length + 2} of \\d+ listed voters counted`).test(verified),
+  `the counts: ${verified}`);
+// Each option's count is what the counted ballots chose.
+const manifest = first.election.manifest;
+const expected = new Map(manifest.contests.map((c) => [c.id, new Map(c.options.map((o) => [o.id, 0]))]));
+for (const v of [again, maris, ...voted]) {
   for (const [contest, [option]] of Object.entries(v.choices)) {
-    expected.set(`${contest}/${option}`, (expected.get(`${contest}/${option}`) || 0) + 1);
+    expected.get(contest).set(option, expected.get(contest).get(option) + 1);
   }
 }
-for (const [key, count] of expected) {
-  const option = key.split("/")[1];
-  check(new RegExp(`^\\s+${option}\\s.*\\s${count}\\s`, "m").test(verified), `${key} does not have ${count}: ${verified}`);
+for (const [contest, counts] of expected) {
+  for (const [option, count] of counts) {
+    check(new RegExp(`^\\s+${option}\\s.*\\s${count}\\s`, "m").test(verified),
+      `${contest}/${option} does not have ${count}: ${verified}`);
+  }
 }
 pass("closed, exported, decrypted by trustees 2, 4 and 5, tallied: riik vote verify proves the count (last i-votes, paper override)");
 
@@ -163,10 +151,17 @@ try {
 await riik(["vote", "publish", "--dir", DIR, "--record", record]);
 const shown = (await votePage(jaak)).html;
 check(shown.includes('id="results"') && !shown.includes('id="ballot"'), "the Vote page does not show the result");
-for (const [key, count] of expected) {
-  const [contest] = key.split("/");
-  check(new RegExp(`data-contest="${contest}"[\\s\\S]*?<meter[^>]*value="${count}"`).test(shown),
-    `the portal does not show ${count} for ${key}`);
+// The page's bars, contest by contest: each option's name with its count.
+for (const [contest, counts] of expected) {
+  const table = shown.match(new RegExp(`<table class="results" data-contest="${contest}">([\\s\\S]*?)</table>`))?.[1];
+  check(table, `the portal shows no result for ${contest}`);
+  const rows = [...table.matchAll(/<th scope="row">([^<]+)[\s\S]*?<meter[^>]*value="(\d+)"/g)];
+  const options = manifest.contests.find((c) => c.id === contest).options;
+  for (const [option, count] of counts) {
+    const name = options.find((o) => o.id === option).name;
+    const row = rows.find((r) => r[1].trim() === name);
+    check(row && Number(row[2]) === count, `the portal shows ${row?.[2]} for ${name}, not ${count}`);
+  }
 }
 const served = await (await fetch(`${VOTE}/record/tally.json`)).text();
 check(served === readFileSync(`${record}/tally.json`, "utf8"), "the vote service serves another tally.json");

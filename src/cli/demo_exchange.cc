@@ -427,6 +427,9 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                      // Remote signing: a client of the sign-in service's signing API.
                      {"signing_client_secret_file", SigningClientSecretFile(dir)},
                      {"auth_url", "https://" + local(ports.auth)},  // starts after this role
+                     // The portal is one member asking for every citizen's signature.
+                     {"max_signings", "256"},
+                     {"max_signings_per_member", "256"},
                      {"workers", "1"}};
     roles.push_back(std::move(sign));
     std::map<std::string, std::string> clients;

@@ -29,9 +29,28 @@ std::string AppDescription(const std::string& caller, const std::string& descrip
 void RemoteSigning::DropExpired() {
   std::lock_guard lock(mu_);
   auto now = std::chrono::steady_clock::now();
+  auto forget = [this](std::map<std::string, std::shared_ptr<Session>>::iterator it) {
+    if (it->second->finished) kept_bytes_ -= it->second->signed_bytes.size();
+    return sessions_.erase(it);
+  };
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = now - it->second->started > options_.lifetime ? sessions_.erase(it) : std::next(it);
+    it = now - it->second->started > options_.lifetime ? forget(it) : std::next(it);
   }
+  while (!finished_.empty() && (kept_bytes_ > options_.max_kept_bytes || !sessions_.contains(finished_.front()))) {
+    if (auto it = sessions_.find(finished_.front()); it != sessions_.end()) forget(it);
+    finished_.pop_front();
+  }
+}
+
+void RemoteSigning::Finish(const std::string& id, Session& s) {
+  if (s.finished || (s.state != "signed" && s.state != "refused")) return;
+  s.container = {};
+  s.prepared.reset();
+  std::lock_guard lock(mu_);
+  s.finished = true;
+  if (!sessions_.contains(id)) return;  // forgotten meanwhile: nothing is kept for it
+  kept_bytes_ += s.signed_bytes.size();
+  finished_.push_back(id);
 }
 
 Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& user_id, const std::string& description,
@@ -52,9 +71,13 @@ Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& 
   DropExpired();
   {
     std::lock_guard lock(mu_);
-    size_t callers = 0;
-    for (const auto& [sid, other] : sessions_) callers += other->caller == caller;
-    if (sessions_.size() >= options_.max_sessions || callers >= options_.max_per_caller) {
+    size_t under_way = 0, callers = 0;
+    for (const auto& [sid, other] : sessions_) {
+      if (other->finished) continue;
+      ++under_way;
+      callers += other->caller == caller;
+    }
+    if (under_way >= options_.max_sessions || callers >= options_.max_per_caller) {
       return ResourceExhausted("too many signatures in progress; try again shortly");
     }
   }
@@ -137,6 +160,7 @@ Result<Json> RemoteSigning::Poll(const std::string& caller, const std::string& s
   if (!s) return NotFound("no such signing session");
   std::lock_guard lock(s->mu);
   RETURN_IF_ERROR(Advance(*s));
+  Finish(session, *s);
   Json out = {{"session", session}, {"state", s->state}};
   if (!s->verification_code.empty()) out["verification_code"] = s->verification_code;
   if (!s->message.empty()) out["message"] = s->message;

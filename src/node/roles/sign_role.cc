@@ -177,7 +177,8 @@ class SignService : public RoleService {
 // Remote signing's options from the role's settings: the signing API's client secret
 // (signing_client_secret_file; none: no remote signing), the sign-in service (auth_url,
 // or the auth role of this process), the eID CA (eid_ca), the TSA and OCSP (tsa_url and
-// ocsp_url, or the trust role of this process).
+// ocsp_url, or the trust role of this process), and how many signings may wait for
+// people at once (max_signings) and for one member (max_signings_per_member).
 Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleConfig& role,
                                                          const std::string& subsystem) {
   std::string secret_file = role.Setting("signing_client_secret_file");
@@ -196,6 +197,10 @@ Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleC
   ASSIGN_OR_RETURN(std::string trust_root, role.Required("trust_root", "the state root certificate"));
   ASSIGN_OR_RETURN(std::string eid_ca, role.Required("eid_ca", "the citizens' eID CA certificate (PEM)"));
   RemoteSigningOptions o;
+  ASSIGN_OR_RETURN(int64_t most, role.Number("max_signings", 100, 1, 1'000'000));
+  ASSIGN_OR_RETURN(int64_t per_member, role.Number("max_signings_per_member", 20, 1, 1'000'000));
+  o.max_sessions = static_cast<size_t>(most);
+  o.max_per_caller = static_cast<size_t>(per_member);
   net::ClientOptions tls{.ca_file = trust_root, .timeout = std::chrono::seconds(10)};
   ASSIGN_OR_RETURN(o.client, SigningClient::Create(auth_url, tls, role.Setting("signing_client_id", subsystem),
                                                    secret_text.substr(0, secret_text.find('\n'))));

@@ -1,0 +1,128 @@
+// A crowd of voters for the election test: people from the population register that
+// `riik up` loaded (the same generator, the same seed), each with an eID of their own
+// issued by the state's eID CA through the trust role's operator API, and an app that
+// answers the sign-in service as `riik id approve` does. Each eID is two P-384 keys held
+// in memory (an authentication key for PIN1, a signing key for PIN2), so a thousand
+// voters cost no PIN-sealed files; everything the state does with them (the sign-in's
+// certificate and OCSP checks, the signature's timestamp and OCSP, the vote service's
+// checks) is the same as for a card.
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { p384 } from "@noble/curves/nist.js";
+import { AUTH, DIR, check, endpoints, riik } from "./lib.mjs";
+import { sleep } from "./voting.mjs";
+
+const readLines = (file) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+
+// Up to `n` people with the right to vote in the demo election, as the population
+// register's roll decides it: alive, of the manifest's citizenship, of age on election
+// day, with an address on the cut-off date. The demo citizens are left out (they vote
+// with their own eIDs).
+export async function eligiblePeople(n, population) {
+  const out = `${DIR}/crowd-population`;
+  await riik(["population", "generate", "--count", String(population), "--seed", "1", "--out", out]);
+  const manifest = JSON.parse(readFileSync(`${DIR}/election/manifest.json`, "utf8"));
+  const day = manifest.election_day;
+  const ofAge = `${Number(day.slice(0, 4)) - manifest.minimum_age}${day.slice(4)}`;
+  const cutoff = manifest.voter_list_cutoff;
+  const housed = new Set(readLines(`${out}/addresses.jsonl`)
+    .filter((a) => a.county && (!a.from || a.from <= cutoff) && (!a.to || a.to > cutoff)).map((a) => a.person));
+  const demo = new Set(endpoints.identities.map((i) => i.code));
+  return readLines(`${out}/persons.jsonl`)
+    .filter((p) => p.status === "alive" && p.citizenship === manifest.citizenship && p.birth_date <= ofAge &&
+      housed.has(p.code) && !demo.has(p.code))
+    .slice(0, n);
+}
+
+// P-384's SubjectPublicKeyInfo before the uncompressed point.
+const SPKI_P384 = Buffer.from("3076301006072a8648ce3d020106052b81040022036200", "hex");
+const pem = (der) => `-----BEGIN PUBLIC KEY-----\n${Buffer.from(der).toString("base64").match(/.{1,64}/g).join("\n")}\n` +
+  "-----END PUBLIC KEY-----\n";
+const pemToDer = (text) => Buffer.from(text.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
+
+// Runs `work(item)` over `items`, `parallel` at a time; the results in order.
+export async function inParallel(items, parallel, work) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  return results;
+}
+
+// Issues `person` an eID: a key pair per purpose, each certified by the state's eID CA.
+export async function issueEid(person) {
+  const token = readFileSync(`${DIR}/trust/admin-token`, "utf8").trim();
+  const eid = { code: person.code, name: `${person.given_name} ${person.surname}` };
+  for (const key of ["auth", "sign"]) {
+    const secret = p384.utils.randomSecretKey();
+    const spki = Buffer.concat([SPKI_P384, p384.getPublicKey(secret, false)]);
+    const response = await fetch(`${endpoints.roles.trust.url}/admin/issue-eid`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ key, public_key: pem(spki), code: person.code, given: person.given_name,
+        surname: person.surname }),
+    });
+    const issued = await response.json();
+    check(response.status === 200, `the eID CA did not issue ${person.code} a ${key} certificate: ` +
+      JSON.stringify(issued));
+    eid[key] = { secret, certificate: pemToDer(issued.pem).toString("base64") };
+  }
+  return eid;
+}
+
+// integer(SHA-256(hash)[-2:]) mod 10000, as four digits: the code the app and the browser show.
+const verificationCode = (hash) => {
+  const digest = createHash("sha256").update(hash).digest();
+  return String(digest.readUInt16BE(digest.length - 2) % 10000).padStart(4, "0");
+};
+
+// What waits for `eid`'s holder at the sign-in service for `purpose` (within `seconds`).
+async function waiting(eid, purpose, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${AUTH}/app/v1/requests?subject=EE${eid.code}`);
+    check(response.status === 200, `the sign-in service's app API answered ${response.status}`);
+    const request = (await response.json()).requests.find((r) => r.purpose === purpose);
+    if (request) return request;
+    await sleep(200);
+  }
+  throw new Error(`no ${purpose} request waited for ${eid.code} within ${seconds} s`);
+}
+
+async function answer(request, body) {
+  const response = await fetch(`${AUTH}/app/v1/requests/${request.id}`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  check(response.status === 200, `the sign-in service refused the app's answer: ${await response.text()}`);
+}
+
+// The app signs the request's hash (SHA-384) with the key for its purpose, as the card
+// signs a digest it is handed: r‖s.
+function signHash(request, key) {
+  const hash = Buffer.from(request.hash, "base64");
+  check(hash.length === 48 && request.hash_algorithm === "SHA-384", `a hash of the wrong kind: ${JSON.stringify(request)}`);
+  const signature = p384.sign(hash, key.secret, { prehash: false });
+  return { certificate: key.certificate, signature: Buffer.from(signature).toString("base64") };
+}
+
+// The app confirming a sign-in with PIN1, once it shows the code the browser shows.
+export async function approveSignIn(eid, shownCode) {
+  const request = await waiting(eid, "authentication");
+  const code = verificationCode(Buffer.from(request.hash, "base64"));
+  check(code === shownCode, `the app shows ${code}, the browser ${shownCode}: not this voter's request`);
+  await answer(request, signHash(request, eid.auth));
+}
+
+// The app confirming a signature: the signing certificate first, then PIN2 on the digest.
+export async function approveSignature(eid) {
+  await answer(await waiting(eid, "signing-certificate"), { certificate: eid.sign.certificate, signature: "" });
+  const request = await waiting(eid, "signing");
+  await answer(request, signHash(request, eid.sign));
+}
+
+export const randomChoice = () => randomBytes(1)[0];
