@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 NAME=${1:?usage: js_test.sh NAME}
 JS="$(cd "$(dirname "$0")/js" && pwd)"
-[ -d "$JS/node_modules/oauth4webapi" ] || fail "the npm packages are not installed (scripts/install-deps runs npm ci in e2e/js)"
+[ -d "$JS/node_modules/oauth4webapi" ] && [ -d "$JS/node_modules/@noble/curves" ] || fail "the npm packages are not installed (scripts/install-deps runs npm ci in e2e/js)"
 DIR="$WORK/state"
 # POPULATION: the registries' persons (the test may generate the same people again);
 # UP_ARGS: more of riik up's options for this test (word-split), e.g. "--polls 75".

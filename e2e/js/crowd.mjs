@@ -118,10 +118,14 @@ export async function approveSignIn(eid, shownCode) {
   await answer(request, signHash(request, eid.auth));
 }
 
-// The app confirming a signature: the signing certificate first, then PIN2 on the digest.
-export async function approveSignature(eid) {
+// The app confirming a signature: the signing certificate first, then PIN2 on the digest
+// once its verification code is the one the page shows (`shownCode()`).
+export async function approveSignature(eid, shownCode) {
   await answer(await waiting(eid, "signing-certificate"), { certificate: eid.sign.certificate, signature: "" });
   const request = await waiting(eid, "signing");
+  for (let i = 0; i < 300 && !shownCode(); ++i) await sleep(100);
+  const code = verificationCode(Buffer.from(request.hash, "base64"));
+  check(code === shownCode(), `the app shows ${code}, the Vote page ${shownCode()}: not this ballot's signature`);
   await answer(request, signHash(request, eid.sign));
 }
 

@@ -52,8 +52,8 @@ export function choose(election, k) {
   return choices;
 }
 
-// Encrypts option `k`, has `sign()` (the app: the signing certificate, then PIN2) sign
-// it, waits until it is cast or refused; the signing's last state, the page after, and
+// Encrypts option `k`, has `sign(shownCode)` (the app: the signing certificate, then
+// PIN2; `shownCode()` is the verification code the page shows, once it does) sign it, waits until it is cast or refused; the signing's last state, the page after, and
 // what was cast. Null if the page says the person is not on the voter list.
 export async function vote(browser, sign, k) {
   const { html, election, csrf } = await votePage(browser);
@@ -64,13 +64,16 @@ export async function vote(browser, sign, k) {
   const { ballot, randomness } = encryptBallot(election, choices);
   const sent = await browser.go(`${PORTAL}/vote`, { ...form, body: new URLSearchParams({ csrf, ballot }) });
   check(sent.status === 303, `the ballot was not taken to be signed (${sent.status})`);
-  const app = sign();
+  // The app may compare its verification code with the one the page shows.
+  let shown = null;
+  const app = sign(() => shown);
   // As the page asks (portal.js): after 300 ms, then every second.
   let state;
   await sleep(300);
   for (let i = 0; i < 600; ++i) {
     state = await (await browser.go(`${PORTAL}/vote/signing`, { method: "POST", headers: { "X-CSRF-Token": csrf } }))
       .json();
+    shown = state.verification_code || shown;
     if (state.done) break;
     await sleep(1000);
   }

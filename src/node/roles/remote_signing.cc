@@ -10,7 +10,7 @@
 
 namespace riik::node {
 
-RemoteSigning::RemoteSigning(RemoteSigningOptions options) : options_(std::move(options)) {}
+RemoteSigning::RemoteSigning(RemoteSigningOptions options) : options_(std::move(options)), budget_(options_.limits) {}
 
 namespace {
 
@@ -28,29 +28,16 @@ std::string AppDescription(const std::string& caller, const std::string& descrip
 
 void RemoteSigning::DropExpired() {
   std::lock_guard lock(mu_);
-  auto now = std::chrono::steady_clock::now();
-  auto forget = [this](std::map<std::string, std::shared_ptr<Session>>::iterator it) {
-    if (it->second->finished) kept_bytes_ -= it->second->signed_bytes.size();
-    return sessions_.erase(it);
-  };
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = now - it->second->started > options_.lifetime ? forget(it) : std::next(it);
-  }
-  while (!finished_.empty() && (kept_bytes_ > options_.max_kept_bytes || !sessions_.contains(finished_.front()))) {
-    if (auto it = sessions_.find(finished_.front()); it != sessions_.end()) forget(it);
-    finished_.pop_front();
-  }
+  for (const std::string& id : budget_.Expire(std::chrono::steady_clock::now())) sessions_.erase(id);
 }
 
 void RemoteSigning::Finish(const std::string& id, Session& s) {
   if (s.finished || (s.state != "signed" && s.state != "refused")) return;
+  s.finished = true;
   s.container = {};
   s.prepared.reset();
   std::lock_guard lock(mu_);
-  s.finished = true;
-  if (!sessions_.contains(id)) return;  // forgotten meanwhile: nothing is kept for it
-  kept_bytes_ += s.signed_bytes.size();
-  finished_.push_back(id);
+  budget_.Finish(id, s.signed_bytes.size());
 }
 
 Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& user_id, const std::string& description,
@@ -66,27 +53,25 @@ Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& 
   auto session = std::make_shared<Session>();
   session->caller = caller;
   session->container = std::move(*read);
-  session->started = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(std::string id, RandomToken(24));
   DropExpired();
   {
     std::lock_guard lock(mu_);
-    size_t under_way = 0, callers = 0;
-    for (const auto& [sid, other] : sessions_) {
-      if (other->finished) continue;
-      ++under_way;
-      callers += other->caller == caller;
-    }
-    if (under_way >= options_.max_sessions || callers >= options_.max_per_caller) {
-      return ResourceExhausted("too many signatures in progress; try again shortly");
-    }
+    RETURN_IF_ERROR(budget_.Reserve(id, caller, std::chrono::steady_clock::now()));
   }
+  Result<std::string> auth_session = Unavailable("");
   {
     std::lock_guard lock(client_mu_);
-    ASSIGN_OR_RETURN(session->auth_session,
-                     options_.client->Start(code.code, AppDescription(caller, description, session->container)));
+    auth_session = options_.client->Start(code.code, AppDescription(caller, description, session->container));
   }
+  if (!auth_session.ok()) {
+    std::lock_guard lock(mu_);
+    budget_.Release(id);
+    return auth_session.status();
+  }
+  session->auth_session = std::move(*auth_session);
   std::lock_guard lock(mu_);
+  if (!budget_.Holds(id)) return Unavailable("the signing took too long to start");  // its life is over already
   sessions_[id] = session;
   return Json{{"session", id}, {"state", session->state}};
 }

@@ -8,9 +8,7 @@
 // Each poll advances the session by at most one step; nothing waits on a thread.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "node/roles/signing_budget.h"
 #include "node/signing_client.h"
 #include "sign/signer.h"
 
@@ -29,14 +28,7 @@ struct RemoteSigningOptions {
   UniquePtr<X509> root;                  // the state root
   sign::SignOptions sign;                // timestamp, OCSP, trust root (root)
   std::vector<UniquePtr<X509>> issuers;  // of the citizens' signing certificates: the eID CA first
-  // Sessions under way (waiting for the person) at once, and per calling member: each
-  // holds its container (up to the listener's limit). A finished one no longer counts.
-  size_t max_sessions = 100;
-  size_t max_per_caller = 20;
-  // Signed containers kept for their callers to collect, in bytes: past it, the oldest
-  // finished sessions are forgotten first.
-  size_t max_kept_bytes = 256u << 20;
-  std::chrono::seconds lifetime{600};  // the sign-in service keeps the outcome as long
+  SigningBudget::Limits limits;          // sessions under way, kept containers, lifetimes
 };
 
 class RemoteSigning {
@@ -61,22 +53,20 @@ class RemoteSigning {
     sign::Container container;
     std::optional<sign::PreparedSignature> prepared;
     std::string signed_bytes;
-    std::chrono::steady_clock::time_point started;
-    std::atomic<bool> finished{false};  // signed or refused: no longer under way
+    bool finished = false;  // signed or refused: what it needed freed, the budget told
   };
   std::shared_ptr<Session> Find(const std::string& caller, const std::string& session);
   void DropExpired();
   Status Advance(Session& s);
   // Once `s` (locked) is signed or refused: what it no longer needs is freed, and what it
-  // keeps for its caller counted against max_kept_bytes.
+  // keeps for its caller counted in the budget.
   void Finish(const std::string& id, Session& s);
 
   RemoteSigningOptions options_;
   std::mutex client_mu_;  // the signing API client is one connection
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_;
-  std::deque<std::string> finished_;  // finished sessions' ids, oldest first
-  size_t kept_bytes_ = 0;
+  SigningBudget budget_;  // under mu_
 };
 
 }  // namespace riik::node

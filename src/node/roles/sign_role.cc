@@ -199,8 +199,8 @@ Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleC
   RemoteSigningOptions o;
   ASSIGN_OR_RETURN(int64_t most, role.Number("max_signings", 100, 1, 1'000'000));
   ASSIGN_OR_RETURN(int64_t per_member, role.Number("max_signings_per_member", 20, 1, 1'000'000));
-  o.max_sessions = static_cast<size_t>(most);
-  o.max_per_caller = static_cast<size_t>(per_member);
+  o.limits.under_way = static_cast<size_t>(most);
+  o.limits.per_caller = static_cast<size_t>(per_member);
   net::ClientOptions tls{.ca_file = trust_root, .timeout = std::chrono::seconds(10)};
   ASSIGN_OR_RETURN(o.client, SigningClient::Create(auth_url, tls, role.Setting("signing_client_id", subsystem),
                                                    secret_text.substr(0, secret_text.find('\n'))));
