@@ -13,6 +13,22 @@ UnixMicros NowMicros() {
 
 Clock SystemClock() { return NowMicros; }
 
+void MonotonicClock::NotBefore(UnixMicros t) {
+  UnixMicros seen = last_.load();
+  while (seen < t && !last_.compare_exchange_weak(seen, t)) {
+  }
+}
+
+UnixMicros MonotonicClock::Now() {
+  const UnixMicros now = inner_();
+  NotBefore(now);
+  return last_.load();
+}
+
+Clock ReadingOf(std::shared_ptr<MonotonicClock> clock) {
+  return [clock = std::move(clock)] { return clock->Now(); };
+}
+
 std::string FormatRfc3339(UnixMicros t) {
   time_t secs = static_cast<time_t>(t / 1000000);
   long micros = static_cast<long>(t % 1000000);

@@ -2,8 +2,10 @@
 // need to control it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,5 +30,23 @@ Result<int64_t> ParseIsoDate(std::string_view text);
 std::string FormatIsoDate(int64_t days);
 // "2026-11-29T11:22:12Z": whole seconds, as ParseRfc3339Utc reads.
 std::string FormatRfc3339Seconds(UnixMicros t);
+
+// A clock that never goes back: each reading is at least every earlier one and every
+// time given to NotBefore. Shared by a log's entries and its heads, a head is never dated
+// before an entry it covers, whatever the system clock does (a step back by NTP, or a
+// restart on a machine whose clock is behind). Thread-safe.
+class MonotonicClock {
+ public:
+  explicit MonotonicClock(Clock inner = SystemClock()) : inner_(std::move(inner)) {}
+  UnixMicros Now();
+  void NotBefore(UnixMicros t);
+
+ private:
+  Clock inner_;
+  std::atomic<UnixMicros> last_{0};
+};
+
+// A Clock that reads `clock` (kept alive by it).
+Clock ReadingOf(std::shared_ptr<MonotonicClock> clock);
 
 }  // namespace riik

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/encoding.h"
 #include "core/file.h"
@@ -29,54 +30,108 @@ Result<T> In(std::string_view file, Result<T> r) {
   return In(file, r.status());
 }
 
-// A published head of the board, checked on its own: log, signature, signer's chain.
+// A published head of the board: its log and its signature checked.
 struct PublishedHead {
   transparency::SignedTreeHead head;
-  std::string signer;
 };
 
-Result<PublishedHead> ParsePublishedHead(std::string_view text, const std::string& what, const Manifest& manifest,
-                                         X509* trust_root) {
-  ASSIGN_OR_RETURN(Json j, ParseJson(text, JsonLimits{64 * 1024, 6}));
-  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, what, {"certificates", "head"}));
+// The chain that signs a run of heads: a head's line carries "certificates" when its
+// signer's chain is not the one before it, so a chain is written, parsed and checked once
+// for its run. It is checked at the run's first and last head's times: each certificate
+// is valid over one interval, so valid at both ends is valid in between.
+struct HeadSigner {
+  std::vector<UniquePtr<X509>> chain;
+  std::string subject;
+  size_t first = 0;  // the run's first head
+  UnixMicros from = 0, until = 0;
+};
+
+constexpr size_t kMaxHeadLineBytes = 64 * 1024;
+
+// A record's file, read line by line: only a regular file (not a FIFO that never ends,
+// not a directory).
+Result<std::ifstream> OpenRegularFile(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return NotFound("not there, or not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot be read");
+  return in;
+}
+
+Status CheckSigner(const HeadSigner& s, size_t last, X509* trust_root) {
+  const std::string what = "head " + std::to_string(s.first) + "'s signer";
+  RETURN_IF_ERROR(trust::VerifySignerChain(s.chain, trust_root, s.from, what));
+  if (s.until != s.from) {
+    RETURN_IF_ERROR(
+        trust::VerifySignerChain(s.chain, trust_root, s.until, what + ", at head " + std::to_string(last) + "'s time"));
+  }
+  return OkStatus();
+}
+
+Result<HeadSigner> ParseSigner(const JsonFields& f, const std::string& what, const Manifest& manifest) {
   ASSIGN_OR_RETURN(std::vector<std::string> pems, f.Texts("certificates", 8, 16 * 1024));
-  ASSIGN_OR_RETURN(auto chain, trust::ParseCertificateChain(pems));
-  if (chain.empty()) return InvalidArgument(what + ".certificates is empty");
-  PublishedHead out;
-  ASSIGN_OR_RETURN(out.head, transparency::TreeHeadFromJson(f["head"], what + ".head"));
-  if (out.head.log_id != BoardLogId(manifest)) return InvalidArgument(what + " is a head of log " + out.head.log_id);
-  const Digest key_hash = Sha256(PublicKeyDer(X509_get0_pubkey(chain[0].get())));
+  HeadSigner out;
+  ASSIGN_OR_RETURN(out.chain, trust::ParseCertificateChain(pems));
+  if (out.chain.empty()) return InvalidArgument(what + ".certificates is empty");
+  // One path, each certificate issued by the next: the same path is checked at both ends.
+  for (size_t i = 0; i + 1 < out.chain.size(); ++i) {
+    if (X509_check_issued(out.chain[i + 1].get(), out.chain[i].get()) != X509_V_OK) {
+      return InvalidArgument(what + ".certificates[" + std::to_string(i + 1) + "] did not issue the one before it");
+    }
+  }
+  const Digest key_hash = Sha256(PublicKeyDer(X509_get0_pubkey(out.chain[0].get())));
   if (std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size()) != manifest.board_key) {
-    return DataLoss(what + " is signed by " + SubjectString(chain[0].get()) +
+    return DataLoss(what + " is signed by " + SubjectString(out.chain[0].get()) +
                     ", whose key is not the board key the manifest names");
   }
-  Status signature = transparency::VerifyTreeHeadSignature(out.head, chain[0].get());
-  if (!signature.ok()) return DataLoss(what + ": " + signature.message());
-  RETURN_IF_ERROR(trust::VerifySignerChain(chain, trust_root, out.head.time_us, what + "'s signer"));
-  out.signer = SubjectString(chain[0].get());
+  out.subject = SubjectString(out.chain[0].get());
   return out;
 }
 
-Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Manifest& manifest, X509* trust_root) {
-  ASSIGN_OR_RETURN(std::string text, ReadFileBounded(path, uintmax_t{512} << 20));
+// The heads, oldest first, each signed by the board key; every signer's chain checked.
+// `signer`: the last head's signer.
+Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Manifest& manifest, X509* trust_root,
+                                             std::string& signer) {
+  ASSIGN_OR_RETURN(std::ifstream in, OpenRegularFile(path));
   std::vector<PublishedHead> heads;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
+  std::optional<HeadSigner> current;
+  std::vector<char> line(kMaxHeadLineBytes + 2);
+  while (in.getline(line.data(), static_cast<std::streamsize>(line.size()))) {
     const std::string what = "head " + std::to_string(heads.size());
-    ASSIGN_OR_RETURN(PublishedHead head,
-                     ParsePublishedHead(std::string_view(text).substr(at, end - at), what, manifest, trust_root));
+    if (in.eof()) return InvalidArgument("its last line does not end with a newline");
+    ASSIGN_OR_RETURN(Json j, ParseJson(std::string_view(line.data(), static_cast<size_t>(in.gcount()) - 1),
+                                       JsonLimits{kMaxHeadLineBytes, 6}));
+    const bool with_chain = j.is_object() && j.contains("certificates");
+    ASSIGN_OR_RETURN(
+        auto f, with_chain ? JsonFields::Of(j, what, {"certificates", "head"}) : JsonFields::Of(j, what, {"head"}));
+    if (with_chain) {
+      if (current) RETURN_IF_ERROR(CheckSigner(*current, heads.size() - 1, trust_root));
+      ASSIGN_OR_RETURN(current, ParseSigner(f, what, manifest));
+      current->first = heads.size();
+    } else if (!current) {
+      return InvalidArgument(what + " has no certificates, and no head before it does");
+    }
+    PublishedHead head;
+    ASSIGN_OR_RETURN(head.head, transparency::TreeHeadFromJson(f["head"], what + ".head"));
+    if (head.head.log_id != BoardLogId(manifest))
+      return InvalidArgument(what + " is a head of log " + head.head.log_id);
+    Status signature = transparency::VerifyTreeHeadSignature(head.head, current->chain[0].get());
+    if (!signature.ok()) return DataLoss(what + ": " + signature.message());
     if (!heads.empty() && head.head.tree_size <= heads.back().head.tree_size) {
       return InvalidArgument(what + " does not cover more entries than the one before it");
     }
     if (!heads.empty() && head.head.time_us < heads.back().head.time_us) {
       return InvalidArgument(what + " is dated before the one before it");
     }
+    if (current->first == heads.size()) current->from = head.head.time_us;
+    current->until = head.head.time_us;
     heads.push_back(std::move(head));
-    at = end + 1;
   }
+  if (in.bad()) return Internal("reading stopped at head " + std::to_string(heads.size()));
+  if (!in.eof()) return InvalidArgument("head " + std::to_string(heads.size()) + " is too long");
   if (heads.empty()) return InvalidArgument("no signed head");
+  RETURN_IF_ERROR(CheckSigner(*current, heads.size() - 1, trust_root));
+  signer = current->subject;
   return heads;
 }
 
@@ -122,13 +177,15 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
     RETURN_IF_ERROR(In("ceremony.json", VerifyCommitments(manifest.hash, manifest.threshold, t)));
   const Point key = ElectionKey(ceremony);
 
-  ASSIGN_OR_RETURN(std::string voters_text, In("voters.jsonl", ReadFileBounded(dir + "/voters.jsonl", uintmax_t{1} << 30)));
+  ASSIGN_OR_RETURN(std::string voters_text,
+                   In("voters.jsonl", ReadFileBounded(dir + "/voters.jsonl", uintmax_t{1} << 30)));
   ASSIGN_OR_RETURN(VoterList voters, In("voters.jsonl", VoterList::FromJsonLines(voters_text, manifest)));
   report.voters = voters.size();
 
-  ASSIGN_OR_RETURN(auto heads, In("board_heads.jsonl", ReadHeads(dir + "/board_heads.jsonl", manifest, trust_root)));
-  std::ifstream board(dir + "/board.jsonl", std::ios::binary);
-  if (!board) return NotFound("board.jsonl: cannot be read");
+  std::string signer;
+  ASSIGN_OR_RETURN(auto heads,
+                   In("board_heads.jsonl", ReadHeads(dir + "/board_heads.jsonl", manifest, trust_root, signer)));
+  ASSIGN_OR_RETURN(std::ifstream board, In("board.jsonl", OpenRegularFile(dir + "/board.jsonl")));
   BoardCounter counter(manifest, key, voters);
   size_t next_head = 0;
   // Lines read into a buffer of bounded size: a longer one is refused, not held.
@@ -153,6 +210,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
     }
     if (progress && (index + 1) % 1000 == 0) progress(index + 1);
   }
+  if (board.bad()) return Internal("board.jsonl: reading stopped at entry " + std::to_string(counter.size()));
   if (!board.eof()) {
     return InvalidArgument("board.jsonl: entry " + std::to_string(counter.size()) + " is too long");
   }
@@ -168,7 +226,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
   }
   ASSIGN_OR_RETURN(report.count, In("board.jsonl", counter.Finish()));
   report.board_root = HexEncode(report.count.board_root);
-  report.board_signer = heads.back().signer;
+  report.board_signer = signer;
 
   return report;
 }

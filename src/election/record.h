@@ -6,7 +6,8 @@
 //   voters.jsonl      the pseudonymous voter list
 //   board.jsonl       the board's leaves, one per line, in order
 //   board_heads.jsonl the board's signed tree heads as published while it grew, oldest
-//                     first, the last over every entry; each with its signer's chain
+//                     first, the last over every entry; a signer's chain with the first
+//                     head of each run of heads it signs
 //   tally.json        the decrypted tally with every trustee's parts and proofs
 //
 // VerifyRecord is the independent verifier (`riik vote verify`): it trusts nothing but
@@ -29,8 +30,10 @@ struct ElectionRecord {
   std::string manifest_json;
   std::vector<TrusteeCommitments> ceremony;
   VoterList voters;
-  std::vector<std::string> board;        // leaves, in order
-  std::vector<std::string> board_heads;  // each {"certificates": [PEM…], "head": {…}}, oldest first
+  std::vector<std::string> board;  // leaves, in order
+  // Each {"certificates": [PEM…], "head": {…}}, or {"head": {…}} signed by the chain of the
+  // head before it; oldest first.
+  std::vector<std::string> board_heads;
   Tally tally;
 };
 

@@ -15,6 +15,7 @@
 #include "election/record.h"
 #include "identity/personal_code.h"
 #include "sign/container.h"
+#include "store/paged_scan.h"
 #include "store/row_fields.h"
 #include "transparency/stored_log.h"
 #include "vote/pseudonym.h"
@@ -30,6 +31,9 @@ using store::ColumnType;
 const std::string kReceipts = "vote_receipts";
 // The signed containers, each under its ballot's hash: the auditors' annex.
 const std::string kAnnex = "vote_annex";
+// Per voter, the newest signature time of a ballot registered for them: a ballot signed
+// before it is stale (kept by whoever carried it), across restarts too.
+const std::string kSigned = "vote_signed";
 
 std::vector<store::TableSchema> BoxTables() {
   return {{kReceipts,
@@ -40,7 +44,8 @@ std::vector<store::TableSchema> BoxTables() {
             {"checks", ColumnType::kInt}},
            {"vote_id"},
            {}},
-          {kAnnex, {{"ballot_hash", ColumnType::kText}, {"container", ColumnType::kBlob}}, {"ballot_hash"}, {}}};
+          {kAnnex, {{"ballot_hash", ColumnType::kText}, {"container", ColumnType::kBlob}}, {"ballot_hash"}, {}},
+          {kSigned, {{"voter", ColumnType::kText}, {"signed_us", ColumnType::kInt}}, {"voter"}, {}}};
 }
 
 std::string Sha256HexOf(std::string_view bytes) { return DigestHex(Sha256(bytes)); }
@@ -132,6 +137,10 @@ Status BallotBox::Restore() {
         if (entry.kind == EntryKind::kBallot) ballots_.insert(Sha256HexOf(entry.ballot));
         return OkStatus();
       }));
+  RETURN_IF_ERROR(store::ForEachRowByKey(store_, kSigned, "voter", "voter, signed_us", [&](const store::Row& row) {
+    last_signed_[store::TextOr(row, "voter")] = store::IntField(row, "signed_us").value_or(0);
+    return OkStatus();
+  }));
   if (opened) return OkStatus();
   if (board_->size() != 0) return DataLoss("the board has entries but no opening");
   BoardEntry opening;
@@ -150,6 +159,7 @@ Status BallotBox::Restore() {
 
 UnixMicros BallotBox::NextTimeLocked() {
   last_time_ = std::max(last_time_, options_.clock());
+  if (options_.head_clock) options_.head_clock->NotBefore(last_time_);
   return last_time_;
 }
 
@@ -244,6 +254,10 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
                                                   {"voter", voter},
                                                   {"received_us", options_.clock()},
                                                   {"checks", int64_t{0}}}));
+              ASSIGN_OR_RETURN(auto last, txn.Get(kSigned, {{"voter", voter}}));
+              if (!last || store::IntField(*last, "signed_us").value_or(0) < examined->signed_at) {
+                RETURN_IF_ERROR(txn.Put(kSigned, {{"voter", voter}, {"signed_us", examined->signed_at}}));
+              }
               // The first container of a ballot is kept (a replay signed later is refused).
               ASSIGN_OR_RETURN(auto kept, txn.Get(kAnnex, {{"ballot_hash", ballot_hash}}));
               if (kept) return OkStatus();
@@ -274,11 +288,16 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
                         FailedPrecondition("the voter has voted on paper; an i-vote can no longer be cast"),
                         std::move(done));
   }
-  if (auto last = last_signed_.find(voter); last != last_signed_.end() && examined->signed_at < last->second) {
+  // Stale: signed before a ballot already registered for the voter. The store keeps the
+  // newest signature time of every ballot given a receipt row (a restart starts from it),
+  // so it may be newer than this, never older.
+  UnixMicros& newest = last_signed_[voter];
+  if (examined->signed_at < newest) {
     return RefuseLocked(voter, container,
                         InvalidArgument("the ballot was signed before the voter's last registered one"),
                         std::move(done));
   }
+  newest = examined->signed_at;
   if (!ballots_.insert(ballot_hash).second) {
     return RefuseLocked(voter, container, InvalidArgument("this ballot is already on the board (a replay)"),
                         std::move(done));
@@ -293,7 +312,6 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
     ballots_.erase(ballot_hash);
     return RefuseLocked(voter, container, InvalidArgument("the ballot is too large for the board"), std::move(done));
   }
-  last_signed_[voter] = examined->signed_at;
   // On the sealer thread once the ballot is durable under a signed head: the receipt.
   board_->Append(ballot_hash, std::move(leaf),
                  [this, ballot_hash, vote_id, now, done = std::move(done)](Result<transparency::Receipt> receipt) {

@@ -56,7 +56,10 @@ struct BallotBoxOptions {
   ElectionSetup election;
   std::string pseudonym_secret;  // pseudonym.h
   sign::VerifyOptions verify;    // the trust the voters' signatures are checked against
-  Clock clock = SystemClock();   // the board's entry times (the board's heads use the log's)
+  Clock clock = SystemClock();   // entry times (never going back), freshness, the check's window
+  // The clock the board's log dates its heads by (SignedLogOptions::clock reading it): each
+  // entry's time is given to it, so that no head is dated before an entry it covers.
+  std::shared_ptr<MonotonicClock> head_clock;
   std::chrono::microseconds check_window = std::chrono::minutes(30);
   // How long before its arrival a ballot's signature may have been timestamped.
   std::chrono::microseconds signature_freshness = std::chrono::minutes(10);
@@ -150,7 +153,8 @@ class BallotBox {
   bool closed_ = false;
   std::set<std::string, std::less<>> cancelled_;  // voters with a paper vote
   std::unordered_set<std::string> ballots_;       // hashes of ballots on the board, or on their way
-  // Each voter's last ballot's signature time since this start: an older one is refused.
+  // Each voter's newest registered ballot's signature time (the vote_signed table's, so
+  // across restarts): a ballot signed before it is refused.
   std::unordered_map<std::string, UnixMicros> last_signed_;
 };
 

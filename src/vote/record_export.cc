@@ -93,9 +93,15 @@ Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& set
   if (!closed) return FailedPrecondition("the board is not closed: close it first (the record is published final)");
   StreamedFile heads(dir + "/board_heads.jsonl");
   int64_t covered = 0;
+  Json chain;  // the signer's chain of the head before: written again only when it changes
   RETURN_IF_ERROR(transparency::ForEachStoredHead(store, log_id, [&](Json head) -> Status {
     covered = head["head"].value("tree_size", int64_t{0});
     ++out.heads;
+    if (head["certificates"] == chain) {
+      head.erase("certificates");
+    } else {
+      chain = head["certificates"];
+    }
     return heads.Append(head.dump() + "\n");
   }));
   if (covered != out.entries) {

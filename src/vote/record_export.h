@@ -2,7 +2,7 @@
 // (docs/formats/election-record.md, "The record"): manifest.json, ceremony.json and
 // voters.jsonl as the service was set up with them, and the board as its signed log
 // stores it: board.jsonl (every leaf, in order) and board_heads.jsonl (every signed
-// tree head, oldest first, each with its signer's chain). The trustees add tally.json
+// tree head, oldest first, a signer's chain written with the first head it signs). The trustees add tally.json
 // (`riik vote decrypt`, `riik vote tally`).
 #pragma once
 

@@ -3,6 +3,7 @@
 
 #include "core/encoding.h"
 #include "crypto/sha256.h"
+#include "store/paged_scan.h"
 #include "store/row_fields.h"
 
 namespace riik::vote {
@@ -42,21 +43,11 @@ Result<std::optional<election::VoterList>> LoadVoterList(store::Store& store, co
         "(the vault holds it); with another secret no voter would be found on the list");
   }
   election::VoterList voters;
-  std::string after;
-  constexpr int64_t kPage = 50'000;
-  while (true) {
-    ASSIGN_OR_RETURN(auto rows,
-                     store.Query("SELECT voter, district FROM " + kVoters + " WHERE voter > ? ORDER BY voter LIMIT ?",
-                                 {after, kPage}));
-    for (const store::Row& row : rows) {
-      std::string voter = store::TextOr(row, "voter"), district = store::TextOr(row, "district");
-      if (!manifest.FindDistrict(district))
-        return DataLoss("the stored voter list names a district not in the manifest");
-      after = voter;
-      RETURN_IF_ERROR(voters.Add(std::move(voter), std::move(district)));
-    }
-    if (static_cast<int64_t>(rows.size()) < kPage) break;
-  }
+  RETURN_IF_ERROR(store::ForEachRowByKey(store, kVoters, "voter", "voter, district", [&](const store::Row& row) {
+    std::string voter = store::TextOr(row, "voter"), district = store::TextOr(row, "district");
+    if (!manifest.FindDistrict(district)) return DataLoss("the stored voter list names a district not in the manifest");
+    return voters.Add(std::move(voter), std::move(district));
+  }));
   if (static_cast<int64_t>(voters.size()) != store::IntField(*marker, "voters").value_or(-1) ||
       HexEncode(voters.Root()) != store::TextOr(*marker, "root")) {
     return DataLoss("the stored voter list is not the one its count and root say");

@@ -132,6 +132,21 @@ TEST(EncodingTest, Utf8PrefixNeverSplitsACharacter) {
   EXPECT_EQ(Utf8Prefix("abc", 10), "abc");
 }
 
+TEST(ClockTest, AMonotonicClockNeverGoesBack) {
+  UnixMicros system = 1000;
+  auto clock = std::make_shared<MonotonicClock>([&] { return system; });
+  Clock read = ReadingOf(clock);
+  EXPECT_EQ(read(), 1000);
+  system = 400;  // the system clock steps back
+  EXPECT_EQ(read(), 1000);
+  system = 1200;
+  EXPECT_EQ(read(), 1200);
+  clock->NotBefore(5000);  // a time already recorded elsewhere
+  EXPECT_EQ(clock->Now(), 5000);
+  clock->NotBefore(10);
+  EXPECT_EQ(read(), 5000);
+}
+
 TEST(ClockTest, DocumentTimesAndDatesAreStrict) {
   auto t = ParseRfc3339Utc("2027-03-01T20:00:00Z");
   ASSERT_TRUE(t.ok());

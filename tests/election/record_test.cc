@@ -341,6 +341,48 @@ TEST_F(RecordTest, ARecordFileThatIsNotAFileOrTooLargeIsRefusedUnread) {
   ExpectRefused("its last line does not end with a newline");
 }
 
+TEST_F(RecordTest, ASignersChainIsWrittenOnceForTheHeadsItSigns) {
+  ASSERT_TRUE(WriteAndVerify(Elect()).ok());
+  auto drop_chains = [](bool first_too) {
+    return [first_too](std::string& text) {
+      std::string out;
+      for (size_t at = 0, line = 0; at < text.size(); ++line) {
+        size_t end = text.find('\n', at);
+        Json head = Json::parse(text.substr(at, end - at));
+        if (line > 0 || first_too) head.erase("certificates");
+        out += head.dump() + "\n";
+        at = end + 1;
+      }
+      text = out;
+    };
+  };
+  Rewrite("board_heads.jsonl", drop_chains(false));
+  auto report = VerifyRecord(dir_.path().string(), signer_cert_.get());
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->board_signer, SubjectString(signer_cert_.get()));
+  // One chain for every head: checked at the last head's time too (here after the
+  // signer's certificate has expired).
+  Rewrite("board_heads.jsonl", [&](std::string& text) {
+    text.pop_back();
+    const size_t last = text.rfind('\n') + 1;
+    Json line = Json::parse(text.substr(last));
+    auto head = *transparency::TreeHeadFromJson(line["head"], "head");
+    head.time_us = *ParseRfc3339Utc("2100-01-01T00:00:00Z");
+    head.signature = *transparency::SignTreeHead(head, signer_key_.get());
+    text = text.substr(0, last) + Json{{"head", transparency::TreeHeadToJson(head)}}.dump() + "\n";
+  });
+  ExpectRefused("board_heads.jsonl: head 0's signer, at head ");
+  Rewrite("board_heads.jsonl", drop_chains(true));
+  ExpectRefused("board_heads.jsonl: head 0 has no certificates, and no head before it does");
+  // A line too long is refused unread, as is one that does not end.
+  ASSERT_TRUE(WriteAndVerify(Finish()).ok());
+  Rewrite("board_heads.jsonl", [](std::string& text) { text += std::string(70 * 1024, ' ') + "\n"; });
+  ExpectRefused("is too long");
+  ASSERT_TRUE(WriteAndVerify(Finish()).ok());
+  Rewrite("board_heads.jsonl", [](std::string& text) { text.pop_back(); });
+  ExpectRefused("board_heads.jsonl: its last line does not end with a newline");
+}
+
 TEST_F(RecordTest, ATamperedSumOrAHeadFromElsewhereIsCaught) {
   ASSERT_TRUE(WriteAndVerify(Elect()).ok());
   Rewrite("tally.json", [](std::string& text) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/encoding.h"
+#include "core/file.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "eid/enroll.h"
@@ -361,6 +362,14 @@ TEST_F(BallotBoxTest, APaperVoteCancelsClosingIsFinalAndARestartKeepsTheRules) {
   EXPECT_NE(Cast(mari, kMari).status().message().find("replay"), std::string::npos);
   EXPECT_NE(Cast(SignedBallot(kJaan, "2", District2("203", "")), kJaan).status().message().find("voted on paper"),
             std::string::npos);
+  // A ballot signed before the voter's newest registered one is stale, after a restart too.
+  std::string older = SignedBallot(kMari, "1", Council1("103"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // signature times are read to the second
+  ASSERT_TRUE(Cast(SignedBallot(kMari, "1", Council1("104")), kMari).ok());
+  box_.reset();
+  OpenBox();
+  EXPECT_NE(Cast(older, kMari).status().message().find("signed before the voter's last registered one"),
+            std::string::npos);
 
   offset_ = 3601LL * 1'000'000;
   ASSERT_TRUE(box_->Close().ok());
@@ -378,11 +387,17 @@ TEST_F(BallotBoxTest, APaperVoteCancelsClosingIsFinalAndARestartKeepsTheRules) {
   auto exported = ExportRecord(*store_, setup_, dir_ / "record");
   ASSERT_TRUE(exported.ok()) << exported.status().message();
   EXPECT_EQ(exported->entries, static_cast<int64_t>(entries));
+  // The signer's chain is written with the first head alone: the others are its too.
+  std::string heads = *ReadFile(dir_ / "record/board_heads.jsonl");
+  EXPECT_GT(exported->heads, 1);
+  EXPECT_EQ(heads.find("certificates"), heads.rfind("certificates"));
+  EXPECT_LT(heads.find("certificates"), heads.find('\n'));
   auto counted = election::CountRecord(dir_ / "record", ca_->root_certificate());
   ASSERT_TRUE(counted.ok()) << counted.status().message();
-  EXPECT_EQ(counted->count.ballots, 2u);  // Jaan's and Mari's
-  EXPECT_EQ(counted->count.counted, 1u);  // Jaan's cancelled by the paper vote
-  EXPECT_EQ(counted->count.refused, 3u);  // two after the paper vote, one replay
+  EXPECT_EQ(counted->count.ballots, 3u);     // Jaan's and Mari's two
+  EXPECT_EQ(counted->count.superseded, 1u);  // Mari's first
+  EXPECT_EQ(counted->count.counted, 1u);     // Jaan's cancelled by the paper vote
+  EXPECT_EQ(counted->count.refused, 4u);     // two after the paper vote, one replay, one stale
 }
 
 }  // namespace

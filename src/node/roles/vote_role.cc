@@ -348,6 +348,10 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
   setup.voters = std::move(*stored);
 
   ASSIGN_OR_RETURN(transparency::SignedLogOptions log, MemberLogOptions(node, role));
+  // The heads' clock never goes back and is told each entry's time: a head covers only
+  // entries of its time or before, even if the system clock steps back.
+  auto head_clock = std::make_shared<MonotonicClock>();
+  log.clock = ReadingOf(head_clock);
   log.log_id = election::BoardLogId(setup.manifest);
   log.leaf_check = vote::CheckBoardLeaf;
   const Digest signer_key = Sha256(PublicKeyDer(log.signing_key.get()));
@@ -362,6 +366,7 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
   options.election = std::move(setup);
   options.pseudonym_secret = std::move(secret);
   options.verify.trust = trust.anchors;
+  options.head_clock = head_clock;
   ASSIGN_OR_RETURN(auto box, vote::BallotBox::Open(*store, std::move(board), std::move(options)));
 
   ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role, "the vote service"));
