@@ -3,9 +3,6 @@ PRESET ?= release
 BUILD   := build/$(PRESET)
 RIIK    := $(BUILD)/riik
 JOBS    ?= $(shell nproc)
-# Tests at a time: a suite's tests wait on fsync, sockets and child processes, so CI runs
-# the ASan suite with one more than the cores (docs/testing.md, "CI and its time").
-TEST_JOBS ?= $(JOBS)
 DIR     ?= riik-data
 PORT_BASE ?= 7000
 
@@ -34,7 +31,7 @@ run: build
 	$(RIIK) up --dir $(DIR) --port-base $(PORT_BASE)
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(TEST_JOBS) --timeout 600
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 ifeq ($(PRESET),release)
 ifneq ($(TEST_FUZZ_SECONDS),0)
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
@@ -48,15 +45,14 @@ bench: build
 	bench/run-all $(BUILD)
 
 # Every fuzzer under libFuzzer (clang, ASan+UBSan) for FUZZ_SECONDS each, as ctest tests
-# of the fuzz build (the fuzzers alone, at -O1), each from a copy of its seed corpus;
-# crashes land in build/fuzz/fuzz/ctest/<name>/artifacts/. The release suite replays the
-# corpora, and the ASan suite (PRESET=asan) fuzzes each for 10 s from the same build.
+# of the fuzz build, each from a copy of its seed corpus; crashes land in
+# build/fuzz/fuzz/ctest/<name>/artifacts/. The release suite replays the corpora too.
 fuzz: fuzz-build
 	cd build/fuzz && ctest --output-on-failure -j $(JOBS) --timeout $$(( $(FUZZ_SECONDS) + 300 ))
 
 fuzz-build: deps
 	cmake --preset fuzz -DRIIK_FUZZ_SECONDS=$(FUZZ_SECONDS) -DRIIK_UNITY_BUILD=$(UNITY) $(if $(CI),-DRIIK_LINE_TABLES=ON)
-	cmake --build build/fuzz -j $(JOBS) --target riik_fuzzers
+	cmake --build build/fuzz -j $(JOBS)
 
 clean:
 	rm -rf build
