@@ -169,8 +169,10 @@ for (const [contest, counts] of expected) {
     check(row && Number(row[2]) === count, `the portal shows ${row?.[2]} for ${name}, not ${count}`);
   }
 }
-const served = await (await fetch(`${VOTE}/record/tally.json`)).text();
-check(served === readFileSync(`${record}/tally.json`, "utf8"), "the vote service serves another tally.json");
+for (const file of ["tally.json", "board.jsonl"]) {  // the board streamed from disk
+  const served = Buffer.from(await (await fetch(`${VOTE}/record/${file}`)).arrayBuffer());
+  check(served.equals(readFileSync(`${record}/${file}`)), `the vote service serves another ${file}`);
+}
 pass("published: a wrong tally refused; the right one verified by the vote service, shown on the Vote page with bars, its record served");
 
 

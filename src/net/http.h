@@ -56,6 +56,11 @@ struct HttpResponse {
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
+  // When set, the body is this regular file's content instead, read from disk a piece at
+  // a time as the client takes it (a file larger than memory, such as an election's
+  // board); the write timeout then counts from the last piece the client took. A file
+  // that cannot be opened gets 404.
+  std::string body_file;
 };
 
 // {"type": type, "message": message} with the given status.

@@ -303,14 +303,47 @@ struct Pending {
   asio::steady_timer* wake = nullptr;
 };
 
-template <class Stream>
-asio::awaitable<error_code> WriteResponse(Stream& stream, Conn& conn, HttpResponse&& r, unsigned version,
-                                          bool keep_alive, const ServerOptions& opts) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+template <class Body>
+void SetHead(http::response<Body>& res, HttpResponse& r, bool keep_alive) {
   res.set(http::field::server, "riik");
   res.set(http::field::content_type, r.content_type);
   for (auto& [k, v] : r.headers.fields()) res.insert(k, v);
   res.keep_alive(keep_alive);
+}
+
+// A body_file response: the file streamed a piece at a time, the write timeout counting
+// from each piece the client takes, so a steady reader of a large file is not held to
+// one deadline for the whole of it, and a stalled one is still cut off.
+template <class Stream>
+asio::awaitable<error_code> WriteFileResponse(Stream& stream, Conn& conn, http::response<http::file_body>& res,
+                                              const ServerOptions& opts) {
+  res.prepare_payload();
+  http::response_serializer<http::file_body> serializer{res};
+  error_code ec;
+  while (!serializer.is_done()) {
+    conn.ExpireIn(opts.write_timeout);
+    co_await http::async_write_some(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+  }
+  conn.NoDeadline();
+  co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<error_code> WriteResponse(Stream& stream, Conn& conn, HttpResponse&& r, unsigned version,
+                                          bool keep_alive, const ServerOptions& opts) {
+  if (!r.body_file.empty()) {
+    http::response<http::file_body> res{static_cast<http::status>(r.status), version};
+    error_code opened;
+    res.body().open(r.body_file.c_str(), beast::file_mode::scan, opened);
+    if (!opened) {
+      SetHead(res, r, keep_alive);
+      co_return co_await WriteFileResponse(stream, conn, res, opts);
+    }
+    r = JsonError(404, "not_found", "the file is not there");
+  }
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  SetHead(res, r, keep_alive);
   res.body() = std::move(r.body);
   res.prepare_payload();
   conn.ExpireIn(opts.write_timeout);

@@ -230,6 +230,71 @@ TEST(HttpServerTest, ATrickledHeaderTimesOutAfterTheReadTimeout) {
   }
 }
 
+// A body_file response is streamed from disk, the write timeout counting from each piece
+// the client takes: a steady reader that needs more than twice the timeout for the whole
+// file still gets all of it. (The kernel wakes a writer once half its send buffer, a few
+// MiB at most, has drained: at 6 MB/s, well within the timeout.)
+TEST(HttpServerTest, AFileBodyIsStreamedAPieceAtATime) {
+  riik::testing::TempDir dir;
+  std::string content(16 << 20, '\0');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 2654435761u) >> 13);
+  ASSERT_TRUE(WriteFileAtomic(dir.path() / "board.jsonl", content, false).ok());
+  Router router;
+  router.Add("GET", "/file/{name}", [&dir](const HttpRequest& req) {
+    HttpResponse r;
+    r.content_type = "application/x-ndjson";
+    r.body_file = dir.path() / std::string(req.Param("name"));
+    return r;
+  });
+  ServerOptions opts;
+  opts.threads = 1;
+  opts.write_timeout = std::chrono::milliseconds(1000);
+  auto server = HttpServer::Start(opts, std::move(router));
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+
+  auto client = HttpClient::Create((*server)->url());
+  ASSERT_TRUE(client.ok());
+  for (int i = 0; i < 2; ++i) {  // on one kept-alive connection
+    auto whole = (*client)->Get("/file/board.jsonl");
+    ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+    EXPECT_EQ(whole->status, 200);
+    EXPECT_EQ(whole->content_type, "application/x-ndjson");
+    EXPECT_TRUE(whole->body == content) << "the file came back changed or cut, " << whole->body.size() << " bytes";
+  }
+  auto missing = (*client)->Get("/file/nothing.jsonl");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Json::parse(missing->body)["type"], "not_found");
+
+  // A slow reader: 64 KiB every 10 ms, 2.6 s for the file against a 1 s timeout.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int small = 64 << 10;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((*server)->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string request = "GET /file/board.jsonl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+  std::string got;
+  auto start = std::chrono::steady_clock::now();
+  std::vector<char> buf(64 << 10);
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+    if (n <= 0) break;
+    got.append(buf.data(), static_cast<size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_GT(std::chrono::steady_clock::now() - start, 2 * opts.write_timeout);
+  size_t head_end = got.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos);
+  EXPECT_EQ(StatusOf(got), 200);
+  EXPECT_NE(got.find("Content-Length: " + std::to_string(content.size())), std::string::npos);
+  EXPECT_TRUE(got.substr(head_end + 4) == content) << "the slow reader got " << got.size() - head_end - 4 << " bytes";
+}
+
 // Opens `n` kept-alive connections to `server`, each answered once, into `held`.
 void HoldConnections(HttpServer& server, int n, std::vector<std::unique_ptr<HttpClient>>& held) {
   for (int i = 0; i < n; ++i) {

@@ -128,8 +128,9 @@ class VoteService : public RoleService {
         {{"published", true}, {"entries", exported->entries}, {"counted", verified->count.counted}});
   }
 
-  // The published record's files, for anyone (what `riik vote verify` checks); read on
-  // the pool for blocking work, never on a network thread.
+  // The published record's files, for anyone (what `riik vote verify` checks), streamed
+  // from disk: a national board is gigabytes. Looked up on the pool for blocking work,
+  // never on a network thread.
   void RecordFileAsync(net::HttpRequest&& req, net::Responder responder) {
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, request = std::make_shared<net::HttpRequest>(std::move(req)), respond] {
@@ -141,10 +142,13 @@ class VoteService : public RoleService {
                                                               "board.jsonl",   "board_heads.jsonl", "tally.json"};
     std::string_view name = req.Param("name");
     if (!kFiles.contains(name)) return net::JsonError(404, "not_found", "the record has no such file");
-    auto text = ReadFileBounded(record_dir_ + "/" + std::string(name), uintmax_t{512} << 20);
-    if (!text.ok()) return net::JsonError(404, "not_found", "the result is not published yet");
+    const std::string path = record_dir_ + "/" + std::string(name);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(path, ec))) {
+      return net::JsonError(404, "not_found", "the result is not published yet");
+    }
     net::HttpResponse r;
-    r.body = std::move(*text);
+    r.body_file = path;
     r.content_type = name.ends_with(".jsonl") ? "application/x-ndjson" : "application/json";
     return r;
   }
