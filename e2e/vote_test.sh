@@ -47,27 +47,36 @@ mkdir -p "$CER"
 cp "$RECORD/manifest.json" "$CER/manifest.json"
 for t in 1 2 3 4 5; do
   RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony keys --manifest "$CER/manifest.json" \
-    --trustee $t --dir "$CER" --kdf interactive >/dev/null || fail "trustee $t: ceremony keys"
+    --trustee $t --dir "$CER" --key "$WORK/trustee-$t/transport.json" --kdf interactive >/dev/null ||
+    fail "trustee $t: ceremony keys"
 done
-[ "$(stat -c %a "$CER/trustee-1.key.json")" = 600 ] || fail "a trustee's sealed transport key is not 0600"
+[ "$(stat -c %a "$WORK/trustee-1/transport.json")" = 600 ] || fail "a trustee's sealed transport key is not 0600"
+[ "$(stat -c %a "$WORK/trustee-1")" = 700 ] || fail "a trustee's own directory is not 0700"
+ls "$CER" | grep -qv -e '\.pub\.json$' -e '^manifest\.json$' && fail "more than public keys in the shared directory"
+if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony keys --manifest "$CER/manifest.json" \
+  --trustee 1 --dir "$CER" --key "$CER/../ceremony/t1.json" --kdf interactive >/dev/null 2>"$WORK/err.txt"; then
+  fail "a sealed transport key was written into the shared directory"
+fi
+grep -q "whose files go to the other trustees" "$WORK/err.txt" || fail "a key in --dir refused without the reason: $(cat "$WORK/err.txt")"
 "$RIIK" vote ceremony fingerprint --manifest "$CER/manifest.json" --dir "$CER" >"$WORK/fingerprint.txt" ||
   fail "ceremony fingerprint"
 agreed=$(awk '/^all 5:/ {print $3}' "$WORK/fingerprint.txt")
 [ ${#agreed} = 64 ] || fail "no fingerprint of all keys: $(cat "$WORK/fingerprint.txt")"
 if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
-  --trustee 1 --dir "$CER" --expect-keys "$(printf '%064d' 0)" >/dev/null 2>"$WORK/err.txt"; then
+  --trustee 1 --dir "$CER" --key "$WORK/trustee-1/transport.json" --expect-keys "$(printf '%064d' 0)" >/dev/null 2>"$WORK/err.txt"; then
   fail "a commit went ahead with keys nobody agreed on"
 fi
 grep -q "not the one read out" "$WORK/err.txt" || fail "other keys refused without the reason: $(cat "$WORK/err.txt")"
 [ ! -e "$CER/share-1-to-2.json" ] || fail "a share was sealed before the keys were agreed"
 for t in 1 2 3 4 5; do
   RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
-    --trustee $t --dir "$CER" --expect-keys "$agreed" >/dev/null || fail "trustee $t: ceremony commit"
+    --trustee $t --dir "$CER" --key "$WORK/trustee-$t/transport.json" --expect-keys "$agreed" >/dev/null ||
+    fail "trustee $t: ceremony commit"
 done
 cp "$CER/share-2-to-4.json" "$WORK/share-2-to-4.json"
 cp "$CER/share-3-to-4.json" "$CER/share-2-to-4.json"  # a box meant for 4, but from 3
 if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 4" "$RIIK" vote ceremony finish --manifest "$CER/manifest.json" \
-  --trustee 4 --dir "$CER" --out "$CER/key-share-4.json" --kdf interactive >/dev/null 2>"$WORK/err.txt"; then
+  --trustee 4 --dir "$CER" --key "$WORK/trustee-4/transport.json" --out "$WORK/trustee-4/key-share.json" --kdf interactive >/dev/null 2>"$WORK/err.txt"; then
   fail "trustee 4 accepted a share box from the wrong trustee"
 fi
 grep -q "share-2-to-4.json" "$WORK/err.txt" || fail "a wrong share box refused without naming it: $(cat "$WORK/err.txt")"
@@ -75,13 +84,14 @@ cp "$WORK/share-2-to-4.json" "$CER/share-2-to-4.json"
 keys=""
 for t in 1 2 3 4 5; do
   RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony finish --manifest "$CER/manifest.json" \
-    --trustee $t --dir "$CER" --out "$CER/key-share-$t.json" --kdf interactive >"$WORK/finish.txt" ||
+    --trustee $t --dir "$CER" --key "$WORK/trustee-$t/transport.json" --out "$WORK/trustee-$t/key-share.json" \
+    --kdf interactive >"$WORK/finish.txt" ||
     fail "trustee $t: ceremony finish"
   keys="$keys $(awk '/^election key:/ {print $3}' "$WORK/finish.txt")"
 done
 [ "$(echo $keys | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || fail "the trustees computed different election keys: $keys"
 if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony commit --manifest "$CER/manifest.json" \
-  --trustee 1 --dir "$CER" --expect-keys "$agreed" >/dev/null 2>"$WORK/err.txt"; then
+  --trustee 1 --dir "$CER" --key "$WORK/trustee-1/transport.json" --expect-keys "$agreed" >/dev/null 2>"$WORK/err.txt"; then
   fail "a second commit replaced the commitments the others rely on"
 fi
 grep -q "exists" "$WORK/err.txt" || fail "a second commit refused without the reason: $(cat "$WORK/err.txt")"
@@ -92,13 +102,13 @@ RIIK_CEREMONY="$CER/ceremony.json" RIIK_RECORD_DIR="$BOARD" RIIK_RECORD_ROOT="$W
   --gtest_also_run_disabled_tests --gtest_filter='*WriteBoardForTheCli' >"$WORK/board.txt" 2>&1 ||
   { cat "$WORK/board.txt"; fail "the test board was not written"; }
 if RIIK_TRUSTEE_PASSPHRASE="not the passphrase" "$RIIK" vote decrypt "$BOARD" --trustee 1 --ca "$WORK/root2.pem" \
-  --key-share "$CER/key-share-1.json" --out "$WORK/part-1.json" >/dev/null 2>"$WORK/err.txt"; then
+  --key-share "$WORK/trustee-1/key-share.json" --out "$WORK/part-1.json" >/dev/null 2>"$WORK/err.txt"; then
   fail "a key share opened with a wrong passphrase"
 fi
 grep -q "does not open" "$WORK/err.txt" || fail "a wrong passphrase refused without the reason: $(cat "$WORK/err.txt")"
 for t in 1 3 5; do
   RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote decrypt "$BOARD" --trustee $t --ca "$WORK/root2.pem" \
-    --key-share "$CER/key-share-$t.json" --out "$WORK/part-$t.json" >/dev/null || fail "trustee $t: decrypt"
+    --key-share "$WORK/trustee-$t/key-share.json" --out "$WORK/part-$t.json" >/dev/null || fail "trustee $t: decrypt"
 done
 if "$RIIK" vote tally "$BOARD" --ca "$WORK/root2.pem" --part "$WORK/part-1.json" --part "$WORK/part-3.json" \
   >/dev/null 2>"$WORK/err.txt"; then

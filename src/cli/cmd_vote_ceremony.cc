@@ -32,6 +32,7 @@ struct TrusteeArgs {
   std::string kdf = "moderate";  // Argon2id's limits for what this step seals
   bool force = false;            // replace files an earlier run wrote
   std::string expect_keys;       // commit: the fingerprint of all transport keys, compared out of band
+  std::string key;               // keys, commit, finish: this trustee's sealed transport key, kept apart
 };
 
 std::string PathOf(const TrusteeArgs& a, const std::string& name) { return a.dir + "/" + name; }
@@ -81,7 +82,7 @@ Result<std::vector<election::TransportKey>> ReadTransportKeys(const TrusteeArgs&
 Result<election::TransportKey> OwnTransportKey(const TrusteeArgs& a, const election::Manifest& m,
                                                const std::vector<election::TransportKey>& published,
                                                const std::string& passphrase) {
-  const std::string key_path = PathOf(a, "trustee-" + Num(a.trustee) + ".key.json");
+  const std::string& key_path = a.key;
   ASSIGN_OR_RETURN(std::string sealed, ReadSecretFile(key_path));
   ASSIGN_OR_RETURN(election::TransportKey own, election::OpenTransportKey(sealed, m.hash, passphrase));
   if (own.trustee != a.trustee || own.public_key != published.at(a.trustee - 1).public_key) {
@@ -102,14 +103,22 @@ Status CheckTrustee(const election::Manifest& m, uint32_t trustee) {
 Status Keys(const TrusteeArgs& a) {
   ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
   RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
-  const std::string key_path = PathOf(a, "trustee-" + Num(a.trustee) + ".key.json");
+  const std::string& key_path = a.key;
+  // The secret half stays with its trustee: never in the directory that goes round.
+  std::error_code ec, key_ec;
+  const auto key_dir = std::filesystem::absolute(key_path).parent_path();
+  if (std::filesystem::weakly_canonical(a.dir, ec) == std::filesystem::weakly_canonical(key_dir, key_ec) && !ec &&
+      !key_ec) {
+    return InvalidArgument("--key " + key_path + " is in --dir " + a.dir +
+                           ", whose files go to the other trustees: keep the sealed secret half elsewhere");
+  }
   RETURN_IF_ERROR(NotOverwriting(key_path, a.force));
   ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
   election::TransportKey key = election::NewTransportKey(a.trustee);
   ASSIGN_OR_RETURN(std::string sealed, election::SealTransportKey(key, m.hash, passphrase, CostOf(a.kdf)));
-  std::error_code ec;
   std::filesystem::create_directories(a.dir, ec);
   if (ec) return Internal("making " + a.dir + ": " + ec.message());
+  if (!std::filesystem::exists(key_dir, ec)) RETURN_IF_ERROR(MakePrivateDirectory(key_dir.string()));
   RETURN_IF_ERROR(WriteFileAtomic(key_path, sealed, /*secret=*/true));
   RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "trustee-" + Num(a.trustee) + ".pub.json"),
                                   election::PublicTransportKeyJson(key), /*secret=*/false));
@@ -264,6 +273,13 @@ void TrusteeOptions(CLI::App* c, TrusteeArgs& a, bool manifest) {
   c->add_option("--trustee", a.trustee, "This trustee's number, 1 to n")->required();
 }
 
+void KeyOption(CLI::App* c, TrusteeArgs& a) {
+  c->add_option("--key", a.key,
+                "This trustee's transport key, its secret half sealed under the passphrase (keys writes it): "
+                "keep it with you, outside --dir")
+      ->required();
+}
+
 }  // namespace
 
 void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code) {
@@ -272,13 +288,19 @@ void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code) {
   cer->footer(
       "Each trustee runs each step on its own machine; the files in --dir go between them.\n"
       "The passphrase is asked on the terminal (or RIIK_TRUSTEE_PASSPHRASE).\n"
-      "  riik vote ceremony keys   --manifest manifest.json --trustee 1 --dir ceremony/\n"
+      "This trustee's sealed transport key (--key) stays with it, outside --dir.\n"
+      "  riik vote ceremony keys   --manifest manifest.json --trustee 1 --dir ceremony/ --key private/transport.json\n"
       "  riik vote ceremony fingerprint --manifest manifest.json --dir ceremony/   # after every keys; read it out\n"
-      "  riik vote ceremony commit --manifest manifest.json --trustee 1 --dir ceremony/ --expect-keys FINGERPRINT\n"
-      "  riik vote ceremony finish --manifest manifest.json --trustee 1 --dir ceremony/ --out key-share-1.json");
+      "  riik vote ceremony commit --manifest manifest.json --trustee 1 --dir ceremony/ --key private/transport.json "
+      "\\\n"
+      "      --expect-keys FINGERPRINT\n"
+      "  riik vote ceremony finish --manifest manifest.json --trustee 1 --dir ceremony/ --key private/transport.json "
+      "\\\n"
+      "      --out private/key-share-1.json");
   auto keys = std::make_shared<TrusteeArgs>();
   CLI::App* k = cer->add_subcommand("keys", "Make this trustee's transport key (its secret half sealed)");
   TrusteeOptions(k, *keys, true);
+  KeyOption(k, *keys);
   k->add_option("--dir", keys->dir, "Where the ceremony's files are")->capture_default_str();
   k->add_option("--kdf", keys->kdf, "Argon2id's limits: moderate, or interactive for demos")
       ->check(CLI::IsMember({"moderate", "interactive"}))
@@ -296,6 +318,7 @@ void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code) {
   auto commit = std::make_shared<TrusteeArgs>();
   CLI::App* c = cer->add_subcommand("commit", "Publish commitments and seal a share for every trustee");
   TrusteeOptions(c, *commit, true);
+  KeyOption(c, *commit);
   c->add_option("--dir", commit->dir, "Where the ceremony's files are")->capture_default_str();
   c->add_option("--expect-keys", commit->expect_keys,
                 "The fingerprint of all transport keys (`fingerprint`), as the trustees agreed out of band")
@@ -307,6 +330,7 @@ void AddVoteCeremonyCommands(CLI::App* vote, int& exit_code) {
   auto out = std::make_shared<std::string>();
   CLI::App* f = cer->add_subcommand("finish", "Check everyone's commitments and shares; seal this trustee's key share");
   TrusteeOptions(f, *finish, true);
+  KeyOption(f, *finish);
   f->add_option("--dir", finish->dir, "Where the ceremony's files are")->capture_default_str();
   f->add_option("--out", *out, "The sealed key share to keep")->required();
   f->add_option("--kdf", finish->kdf, "Argon2id's limits: moderate, or interactive for demos")
