@@ -27,29 +27,23 @@ Result<std::string> SealUnderPassphrase(std::string_view kind, std::string_view 
     return InvalidArgument("a passphrase has at least " + std::to_string(kMinPassphraseBytes) + " characters");
   }
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
-  const uint64_t ops =
-      cost == SealCost::kModerate ? crypto_pwhash_OPSLIMIT_MODERATE : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  const uint64_t mem =
-      cost == SealCost::kModerate ? crypto_pwhash_MEMLIMIT_MODERATE : crypto_pwhash_MEMLIMIT_INTERACTIVE;
-  std::string salt(crypto_pwhash_SALTBYTES, '\0'), nonce(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, '\0');
+  const Argon2Limits limits = LimitsOf(cost);
+  std::string salt(Argon2SaltBytes(), '\0'), nonce(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, '\0');
   randombytes_buf(salt.data(), salt.size());
   randombytes_buf(nonce.data(), nonce.size());
-  unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-  if (crypto_pwhash(key, sizeof key, passphrase.data(), passphrase.size(), U(salt), ops, mem,
-                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return ResourceExhausted("not enough memory for Argon2id");
-  }
+  ASSIGN_OR_RETURN(std::string key,
+                   DeriveKeyFromPassphrase(passphrase, salt, limits, crypto_aead_xchacha20poly1305_ietf_KEYBYTES));
   const std::string ad = SealContext(kind, election, trustee);
   std::string sealed(plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long n = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(sealed.data()), &n, U(plain),
-                                             plain.size(), U(ad), ad.size(), nullptr, U(nonce), key);
-  sodium_memzero(key, sizeof key);
+                                             plain.size(), U(ad), ad.size(), nullptr, U(nonce), U(key));
+  sodium_memzero(key.data(), key.size());
   return Json{{"format", "riik-trustee-seal-v1"},
               {"kind", kind},
               {"trustee", trustee},
-              {"opslimit", ops},
-              {"memlimit", mem},
+              {"opslimit", limits.ops},
+              {"memlimit", limits.mem},
               {"salt", Base64Encode(salt)},
               {"nonce", Base64Encode(nonce)},
               {"sealed", Base64Encode(sealed)}}
@@ -73,28 +67,29 @@ Result<std::string> OpenUnderPassphrase(std::string_view kind, std::string_view 
     return InvalidArgument("the file is trustee " + std::to_string(file_trustee) + "'s, not trustee " +
                            std::to_string(trustee) + "'s");
   }
-  // At most libsodium's "sensitive" limits, so a file cannot make us spend without bound.
-  ASSIGN_OR_RETURN(int64_t ops, f.Int("opslimit", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_OPSLIMIT_SENSITIVE));
-  ASSIGN_OR_RETURN(int64_t mem, f.Int("memlimit", crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_MEMLIMIT_SENSITIVE));
-  ASSIGN_OR_RETURN(std::string salt, f.Base64("salt", crypto_pwhash_SALTBYTES));
+  // Within libsodium's interactive..sensitive limits (WithinArgon2Bounds), so a file
+  // cannot make us spend without bound.
+  ASSIGN_OR_RETURN(int64_t ops,
+                   f.Int("opslimit", crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_OPSLIMIT_SENSITIVE));
+  ASSIGN_OR_RETURN(int64_t mem,
+                   f.Int("memlimit", crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_SENSITIVE));
+  ASSIGN_OR_RETURN(std::string salt, f.Base64("salt", Argon2SaltBytes()));
   ASSIGN_OR_RETURN(std::string nonce, f.Base64("nonce", crypto_aead_xchacha20poly1305_ietf_NPUBBYTES));
   ASSIGN_OR_RETURN(std::string sealed, f.Base64("sealed", 1024));
-  if (salt.size() != crypto_pwhash_SALTBYTES || nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
+  if (salt.size() != Argon2SaltBytes() || nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
       sealed.size() < crypto_aead_xchacha20poly1305_ietf_ABYTES) {
     return InvalidArgument("a sealed " + std::string(kind) + " with a salt, nonce or contents of the wrong size");
   }
-  unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-  if (crypto_pwhash(key, sizeof key, passphrase.data(), passphrase.size(), U(salt), static_cast<uint64_t>(ops),
-                    static_cast<size_t>(mem), crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return ResourceExhausted("not enough memory for Argon2id");
-  }
+  ASSIGN_OR_RETURN(std::string key,
+                   DeriveKeyFromPassphrase(passphrase, salt, {static_cast<uint64_t>(ops), static_cast<size_t>(mem)},
+                                           crypto_aead_xchacha20poly1305_ietf_KEYBYTES));
   const std::string ad = SealContext(kind, election, trustee);
   std::string plain(sealed.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long n = 0;
   const int opened =
       crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(plain.data()), &n, nullptr, U(sealed),
-                                                 sealed.size(), U(ad), ad.size(), U(nonce), key);
-  sodium_memzero(key, sizeof key);
+                                                 sealed.size(), U(ad), ad.size(), U(nonce), U(key));
+  sodium_memzero(key.data(), key.size());
   if (opened != 0) {
     return PermissionDenied("the " + std::string(kind) +
                             " does not open: a wrong passphrase, or a file for another election or trustee");

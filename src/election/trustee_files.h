@@ -20,13 +20,15 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "crypto/passphrase_key.h"
 #include "election/group.h"
 
 namespace riik::election {
 
 inline constexpr size_t kMinPassphraseBytes = 8;
 
-enum class SealCost { kModerate, kInteractive };
+// Argon2id's limits for what a trustee seals (crypto/passphrase_key.h).
+using SealCost = PassphraseCost;
 
 struct TransportKey {
   uint32_t trustee = 0;

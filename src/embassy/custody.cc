@@ -16,30 +16,13 @@ namespace {
 
 constexpr size_t kMaxShareFileBytes = 64 * 1024;
 
-// Argon2id's cost: libsodium's "moderate" limits (256 MiB, 3 passes) for v2 files, so
-// that guessing a custodian's PIN offline costs about a second and 256 MiB a guess; v1
-// files were sealed with the interactive ones. A v2 file records its limits ("argon2id");
-// one without them was sealed with the moderate ones. A file's limits are read only
-// within libsodium's interactive..sensitive range: a file cannot make a restore spend
-// more than a sensitive derivation, and a lowered figure only derives a wrong key.
-struct PinCost {
-  unsigned long long ops;
-  size_t mem;
-};
-constexpr PinCost kPinCost{crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
-constexpr PinCost kPinCostV1{crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-constexpr PinCost kPinCostMax{crypto_pwhash_OPSLIMIT_SENSITIVE, crypto_pwhash_MEMLIMIT_SENSITIVE};
-
-PinCost CostOf(PinHardness hardness) { return hardness == PinHardness::kModerate ? kPinCost : kPinCostV1; }
-
-Result<std::string> PinKey(const std::string& pin, std::string_view salt, PinCost cost) {
-  std::string key(crypto_secretbox_KEYBYTES, '\0');
-  if (crypto_pwhash(reinterpret_cast<unsigned char*>(key.data()), key.size(), pin.data(), pin.size(),
-                    reinterpret_cast<const unsigned char*>(salt.data()), cost.ops, cost.mem,
-                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return ResourceExhausted("not enough memory to derive the key from the PIN (Argon2id)");
-  }
-  return key;
+// Argon2id's cost (crypto/passphrase_key.h): moderate for v2 files, so that guessing a
+// custodian's PIN offline costs about a second and 256 MiB a guess; v1 files were sealed
+// with the interactive limits. A v2 file records its limits ("argon2id"); one without
+// them was sealed with the moderate ones. A file's limits are believed only within
+// interactive..sensitive (WithinArgon2Bounds).
+Result<std::string> PinKey(const std::string& pin, std::string_view salt, Argon2Limits cost) {
+  return DeriveKeyFromPassphrase(pin, salt, cost, crypto_secretbox_KEYBYTES);
 }
 
 struct ParsedShare {
@@ -49,7 +32,7 @@ struct ParsedShare {
   std::vector<std::string> share_sha256;
   std::string secret_sha256;
   std::string salt, nonce, sealed;
-  PinCost cost = kPinCost;
+  Argon2Limits cost = LimitsOf(PassphraseCost::kModerate);
 };
 
 Result<ParsedShare> Parse(const OpenedShare& s) {
@@ -73,7 +56,7 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
     ASSIGN_OR_RETURN(p.salt, Base64Decode(j.at("salt").get<std::string>()));
     ASSIGN_OR_RETURN(p.nonce, Base64Decode(j.at("nonce").get<std::string>()));
     ASSIGN_OR_RETURN(p.sealed, Base64Decode(j.at("sealed").get<std::string>()));
-    if (p.v1) p.cost = kPinCostV1;
+    if (p.v1) p.cost = LimitsOf(PassphraseCost::kInteractive);
     if (!p.v1 && j.contains("argon2id")) {
       const Json& kdf = j.at("argon2id");
       if (!kdf.is_object() || !kdf.value("opslimit", Json()).is_number_unsigned() ||
@@ -81,14 +64,13 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
         return InvalidArgument(where + ": argon2id needs opslimit and memlimit as whole numbers");
       }
       p.cost = {kdf.at("opslimit").get<unsigned long long>(), kdf.at("memlimit").get<size_t>()};
-      if (p.cost.ops < kPinCostV1.ops || p.cost.ops > kPinCostMax.ops || p.cost.mem < kPinCostV1.mem ||
-          p.cost.mem > kPinCostMax.mem) {
+      if (!WithinArgon2Bounds(p.cost)) {
         return InvalidArgument(where + ": Argon2id limits outside libsodium's interactive..sensitive range");
       }
     }
     if (p.shares < 2 || p.shares > 255 || p.threshold < 2 || p.threshold > p.shares || p.index < 1 ||
         p.index > p.shares || static_cast<int>(p.share_sha256.size()) != p.shares ||
-        p.salt.size() != crypto_pwhash_SALTBYTES || p.nonce.size() != crypto_secretbox_NONCEBYTES ||
+        p.salt.size() != Argon2SaltBytes() || p.nonce.size() != crypto_secretbox_NONCEBYTES ||
         p.sealed.size() <= crypto_secretbox_MACBYTES) {
       return InvalidArgument(where + ": inconsistent fields");
     }
@@ -107,7 +89,7 @@ Result<std::string> SealedPayload(std::string_view share, std::string_view root_
 
 Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins,
                                             std::string_view root_der, PinHardness hardness) {
-  const PinCost cost = CostOf(hardness);
+  const Argon2Limits cost = LimitsOf(hardness);
   if (root_der.empty()) return InvalidArgument("sealing shares needs the state root certificate");
   for (const std::string& pin : pins) {
     if (pin.size() < kMinPinLength)
@@ -120,7 +102,7 @@ Result<std::vector<std::string>> SealShares(std::string_view secret, int thresho
   for (const Share& s : shares) hashes.push_back(DigestHex(Sha256(s.bytes)));
   std::vector<std::string> files;
   for (size_t i = 0; i < shares.size(); ++i) {
-    std::string salt(crypto_pwhash_SALTBYTES, '\0'), nonce(crypto_secretbox_NONCEBYTES, '\0');
+    std::string salt(Argon2SaltBytes(), '\0'), nonce(crypto_secretbox_NONCEBYTES, '\0');
     randombytes_buf(salt.data(), salt.size());
     randombytes_buf(nonce.data(), nonce.size());
     ASSIGN_OR_RETURN(std::string key, PinKey(pins[i], salt, cost));

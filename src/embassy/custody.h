@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "crypto/passphrase_key.h"
 
 namespace riik::embassy {
 
@@ -22,10 +23,9 @@ inline constexpr const char* kShareFormatV1 = "riik-key-share-v1";  // no root; 
 inline constexpr size_t kMinPinLength = 8;
 
 // How costly a guess at a custodian's PIN is made (Argon2id's limits, recorded in the file):
-// kModerate, libsodium's moderate limits (256 MiB and about a second a guess), for every
-// real split; kInteractive (64 MiB, a tenth of that) only where the PINs lie beside their
-// shares anyway: `riik up`'s demo custody and the tests.
-enum class PinHardness { kModerate, kInteractive };
+// kModerate for every real split; kInteractive only where the PINs lie beside their
+// shares anyway: `riik up`'s demo custody and the tests (crypto/passphrase_key.h).
+using PinHardness = PassphraseCost;
 
 // One share file per PIN (pins.size() shares), any `threshold` of which restore `secret`;
 // `root_der` (the state root certificate) is sealed beside each share.
