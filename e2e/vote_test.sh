@@ -53,11 +53,15 @@ done
 [ "$(stat -c %a "$WORK/trustee-1/transport.json")" = 600 ] || fail "a trustee's sealed transport key is not 0600"
 [ "$(stat -c %a "$WORK/trustee-1")" = 700 ] || fail "a trustee's own directory is not 0700"
 ls "$CER" | grep -qv -e '\.pub\.json$' -e '^manifest\.json$' && fail "more than public keys in the shared directory"
-if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony keys --manifest "$CER/manifest.json" \
-  --trustee 1 --dir "$CER" --key "$CER/../ceremony/t1.json" --kdf interactive >/dev/null 2>"$WORK/err.txt"; then
-  fail "a sealed transport key was written into the shared directory"
-fi
-grep -q "whose files go to the other trustees" "$WORK/err.txt" || fail "a key in --dir refused without the reason: $(cat "$WORK/err.txt")"
+# Never into the shared directory or below it, however spelled, even one not made yet.
+for spelled in "$CER|$CER/../ceremony/t1.json" "$CER|$CER/private/t1.json" "$WORK/fresh/|$WORK/fresh/t1.json"; do
+  if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony keys --manifest "$CER/manifest.json" \
+    --trustee 1 --dir "${spelled%%|*}" --key "${spelled#*|}" --kdf interactive >/dev/null 2>"$WORK/err.txt"; then
+    fail "a sealed transport key was written into the shared directory (${spelled#*|})"
+  fi
+  grep -q "whose files go to the other trustees" "$WORK/err.txt" ||
+    fail "a key in --dir refused without the reason: $(cat "$WORK/err.txt")"
+done
 "$RIIK" vote ceremony fingerprint --manifest "$CER/manifest.json" --dir "$CER" >"$WORK/fingerprint.txt" ||
   fail "ceremony fingerprint"
 agreed=$(awk '/^all 5:/ {print $3}' "$WORK/fingerprint.txt")
@@ -81,6 +85,12 @@ if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 4" "$RIIK" vote ceremony finis
 fi
 grep -q "share-2-to-4.json" "$WORK/err.txt" || fail "a wrong share box refused without naming it: $(cat "$WORK/err.txt")"
 cp "$WORK/share-2-to-4.json" "$CER/share-2-to-4.json"
+if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 4" "$RIIK" vote ceremony finish --manifest "$CER/manifest.json" \
+  --trustee 4 --dir "$CER" --key "$WORK/trustee-4/transport.json" --out "$CER/key-share-4.json" --kdf interactive \
+  >/dev/null 2>"$WORK/err.txt"; then
+  fail "a sealed key share was written into the shared directory"
+fi
+grep -q "keep the sealed key share elsewhere" "$WORK/err.txt" || fail "a share in --dir refused without the reason: $(cat "$WORK/err.txt")"
 keys=""
 for t in 1 2 3 4 5; do
   RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee $t" "$RIIK" vote ceremony finish --manifest "$CER/manifest.json" \

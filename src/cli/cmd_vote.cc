@@ -89,7 +89,7 @@ void AddVoteCommand(CLI::App& app, int& exit_code) {
       "place; `riik vote decrypt` and `riik vote tally` turn the board's sums into the result.\n"
       "Examples:\n"
       "  riik vote verify election-record/ --ca riik-data/trust/root.pem\n"
-      "  riik vote decrypt election-record/ --trustee 2 --key-share key-share-2.json --ca root.pem --out part-2.json\n"
+      "  riik vote decrypt election-record/ --trustee 2 --key-share private/key-share-2.json --ca root.pem --out part-2.json\n"
       "  riik vote tally election-record/ --ca root.pem --part part-1.json --part part-2.json --part part-4.json");
   auto dir = std::make_shared<std::string>(), root = std::make_shared<std::string>();
   CLI::App* v = cmd->add_subcommand("verify", "Verify an election record and print the result it proves");

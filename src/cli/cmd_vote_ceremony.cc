@@ -64,6 +64,22 @@ Status NotOverwriting(const std::string& path, bool force) {
   return OkStatus();
 }
 
+// Refuses to write a trustee's secret (`what`, named by `option`) into --dir or below it,
+// whose files go to the other trustees. Each directory above the file is compared with
+// --dir as a file (std::filesystem::equivalent), so spellings and symlinks do not matter.
+Status KeptApart(const TrusteeArgs& a, const std::string& path, const char* option, const char* what) {
+  std::error_code ec;
+  std::filesystem::create_directories(a.dir, ec);
+  if (ec) return Internal("making " + a.dir + ": " + ec.message());
+  for (auto p = std::filesystem::absolute(path).parent_path();; p = p.parent_path()) {
+    if (std::filesystem::equivalent(p, a.dir, ec)) {
+      return InvalidArgument(std::string(option) + " " + path + " is in --dir " + a.dir +
+                             ", whose files go to the other trustees: keep " + what + " elsewhere");
+    }
+    if (p == p.parent_path()) return OkStatus();
+  }
+}
+
 // Every trustee's published transport key, in order.
 Result<std::vector<election::TransportKey>> ReadTransportKeys(const TrusteeArgs& a, uint32_t trustees) {
   std::vector<election::TransportKey> keys;
@@ -105,19 +121,13 @@ Status Keys(const TrusteeArgs& a) {
   RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
   const std::string& key_path = a.key;
   // The secret half stays with its trustee: never in the directory that goes round.
-  std::error_code ec, key_ec;
-  const auto key_dir = std::filesystem::absolute(key_path).parent_path();
-  if (std::filesystem::weakly_canonical(a.dir, ec) == std::filesystem::weakly_canonical(key_dir, key_ec) && !ec &&
-      !key_ec) {
-    return InvalidArgument("--key " + key_path + " is in --dir " + a.dir +
-                           ", whose files go to the other trustees: keep the sealed secret half elsewhere");
-  }
+  RETURN_IF_ERROR(KeptApart(a, key_path, "--key", "the sealed secret half"));
   RETURN_IF_ERROR(NotOverwriting(key_path, a.force));
   ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));
   election::TransportKey key = election::NewTransportKey(a.trustee);
   ASSIGN_OR_RETURN(std::string sealed, election::SealTransportKey(key, m.hash, passphrase, CostOf(a.kdf)));
-  std::filesystem::create_directories(a.dir, ec);
-  if (ec) return Internal("making " + a.dir + ": " + ec.message());
+  std::error_code ec;
+  const auto key_dir = std::filesystem::absolute(key_path).parent_path();
   if (!std::filesystem::exists(key_dir, ec)) RETURN_IF_ERROR(MakePrivateDirectory(key_dir.string()));
   RETURN_IF_ERROR(WriteFileAtomic(key_path, sealed, /*secret=*/true));
   RETURN_IF_ERROR(WriteFileAtomic(PathOf(a, "trustee-" + Num(a.trustee) + ".pub.json"),
@@ -178,6 +188,7 @@ Status Fingerprint(const TrusteeArgs& a) {
 Status Finish(const TrusteeArgs& a, const std::string& out) {
   ASSIGN_OR_RETURN(election::Manifest m, ReadManifest(a.manifest));
   RETURN_IF_ERROR(CheckTrustee(m, a.trustee));
+  RETURN_IF_ERROR(KeptApart(a, out, "--out", "the sealed key share"));
   RETURN_IF_ERROR(NotOverwriting(out, a.force));
   ASSIGN_OR_RETURN(std::vector<election::TransportKey> published, ReadTransportKeys(a, m.trustees));
   ASSIGN_OR_RETURN(std::string passphrase, Passphrase(a.trustee));

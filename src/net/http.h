@@ -56,10 +56,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
-  // When set, the body is this regular file's content instead, read from disk a piece at
-  // a time as the client takes it (a file larger than memory, such as an election's
-  // board); the write timeout then counts from the last piece the client took. A file
-  // that cannot be opened gets 404.
+  // When set, the body is this file's content instead, read from disk a piece at a time
+  // as the client takes it (a file larger than memory, such as an election's board); the
+  // write timeout then counts from the last piece the client took. The server opens it
+  // on its network thread: anything but a regular file that can be opened gets 404.
   std::string body_file;
 };
 

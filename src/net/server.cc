@@ -3,8 +3,11 @@
 // that includes it.
 #include "net/server.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -311,9 +314,28 @@ void SetHead(http::response<Body>& res, HttpResponse& r, bool keep_alive) {
   res.keep_alive(keep_alive);
 }
 
+// The file a body_file response streams, opened before the response's status is
+// counted. Only a regular file is served: a directory would fail after its 200, and a
+// FIFO would block the event loop in open (hence O_NONBLOCK); anything else turns the
+// response into a 404.
+std::optional<beast::file> OpenFileBody(HttpResponse& r) {
+  if (r.body_file.empty()) return std::nullopt;
+  const int fd = ::open(r.body_file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    beast::file file;
+    file.native_handle(fd);
+    return file;
+  }
+  if (fd >= 0) ::close(fd);
+  r = JsonError(404, "not_found", "the file is not there");
+  return std::nullopt;
+}
+
 // A body_file response: the file streamed a piece at a time, the write timeout counting
 // from each piece the client takes, so a steady reader of a large file is not held to
-// one deadline for the whole of it, and a stalled one is still cut off.
+// one deadline for the whole of it, and a stalled one is still cut off. The pieces are
+// read on the network thread (sequential reads, mostly from the page cache).
 template <class Stream>
 asio::awaitable<error_code> WriteFileResponse(Stream& stream, Conn& conn, http::response<http::file_body>& res,
                                               const ServerOptions& opts) {
@@ -329,18 +351,19 @@ asio::awaitable<error_code> WriteFileResponse(Stream& stream, Conn& conn, http::
   co_return ec;
 }
 
+// `file`: a body_file response's file, already opened by OpenFileBody (opened here if not).
 template <class Stream>
 asio::awaitable<error_code> WriteResponse(Stream& stream, Conn& conn, HttpResponse&& r, unsigned version,
-                                          bool keep_alive, const ServerOptions& opts) {
-  if (!r.body_file.empty()) {
+                                          bool keep_alive, const ServerOptions& opts,
+                                          std::optional<beast::file> file = std::nullopt) {
+  if (!r.body_file.empty() && !file) file = OpenFileBody(r);
+  if (file) {
     http::response<http::file_body> res{static_cast<http::status>(r.status), version};
-    error_code opened;
-    res.body().open(r.body_file.c_str(), beast::file_mode::scan, opened);
-    if (!opened) {
-      SetHead(res, r, keep_alive);
-      co_return co_await WriteFileResponse(stream, conn, res, opts);
-    }
-    r = JsonError(404, "not_found", "the file is not there");
+    error_code ec;
+    res.body().reset(std::move(*file), ec);
+    if (ec) co_return ec;
+    SetHead(res, r, keep_alive);
+    co_return co_await WriteFileResponse(stream, conn, res, opts);
   }
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   SetHead(res, r, keep_alive);
@@ -473,9 +496,10 @@ asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, con
       resp = JsonError(500, "internal", "the server failed to handle the request");
     }
     if (!answered) resp = co_await AwaitAsync(s->router, conn, std::move(req));
+    std::optional<beast::file> file = OpenFileBody(resp);
     int status = resp.status;
     keep_alive = keep_alive && !s->stopping;
-    ec = co_await WriteResponse(stream, conn, std::move(resp), version, keep_alive, opts);
+    ec = co_await WriteResponse(stream, conn, std::move(resp), version, keep_alive, opts, std::move(file));
     s->RequestsWith(status).Add();
     if (!log_line.empty()) {
       auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
