@@ -101,6 +101,7 @@ class PortalService : public BrowserService {
     int64_t year = 0;         // a tax return's
     portal::SigningView shown;
     std::chrono::steady_clock::time_point started;
+    int finish_tries = 0;  // finishes put off with kTryAgain
   };
   std::optional<Signing> FindSigning(const std::string& code, const std::string& subject);
   // False when too many signings are held (the new one is not kept).
@@ -114,7 +115,10 @@ class PortalService : public BrowserService {
   void StartSigning(const std::string& code, const std::string& subject, std::string container,
                     const std::string& description, Signing signing, std::function<void(Status)> done);
   // Answers a poll of the signing: advances it by a step; once it is signed, `finish`
-  // gets the signed container, and `end` says how it ended.
+  // gets the signed container, and `end` says how it ended, or, with kTryAgain, that
+  // the next poll should fetch the signed container and finish again (a service that
+  // was busy for the moment: the person is not asked to sign again).
+  static constexpr const char* kTryAgain = "try_again";
   using End = std::function<void(std::string state, std::string message)>;
   using Finish = std::function<void(const Signing& signing, std::string container, End end)>;
   void PollSigning(const std::string& code, const std::string& subject, const std::string& lang,

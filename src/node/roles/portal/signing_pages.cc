@@ -133,6 +133,14 @@ void PortalService::PollSigning(const std::string& code, const std::string& subj
                         s.shown = now;
                         End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
                           portal::SigningView last = s.shown;
+                          if (ended == kTryAgain) {  // shown as still finishing; signed again for the next poll
+                            UpdateSigning(code, subject, s.session, [&](Signing& stored) {
+                              stored.shown.state = "signed";
+                              ++stored.finish_tries;
+                              return true;
+                            });
+                            return (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+                          }
                           last.state = std::move(ended);
                           last.message = std::move(message);
                           UpdateSigning(code, subject, s.session, [&](Signing& stored) {

@@ -22,6 +22,9 @@ constexpr size_t kMaxReceipts = 100'000;
 constexpr auto kReceiptLife = std::chrono::minutes(30);  // the check's window
 constexpr const char* kVoteSubject = "vote";
 constexpr const char* kAsicType = "application/vnd.etsi.asic-e+zip";
+// How many times a signed ballot is offered to a ballot box that is busy or cannot be
+// reached (about one a second, as the page polls) before the voter is told so.
+constexpr int kMaxCastTries = 30;
 
 }  // namespace
 
@@ -104,18 +107,24 @@ void PortalService::VoteSigningStatus(HttpRequest&& req, net::Responder respond)
   // Signed: the container is cast at the vote service, which checks it and answers the
   // receipt (or why it refused it, which is on the board too).
   PollSigning(code, kVoteSubject, lang, "casting", std::move(respond),
-              [this, code, lang](const Signing&, std::string container, End end) {
-                exchange_->SendAsync("POST", portal::kVoteBallotsService, "", std::move(container), kAsicType,
-                                     OwnRequest(code), [this, code, end, lang](Result<registry::ExchangeAnswer> cast) {
-                                       if (!cast.ok()) {
-                                         spdlog::warn("portal: a ballot was not taken: {}",
-                                                      CodeName(cast.status().code()));
-                                         return end("refused", fmt::format(fmt::runtime(Tr("vote_refused", lang)),
-                                                                           registry::ProviderMessage(cast.status())));
-                                       }
-                                       { KeepReceipt(code, std::move(cast->body)); }
-                                       end("cast", "");
-                                     });
+              [this, code, lang](const Signing& signing, std::string container, End end) {
+                exchange_->SendAsync(
+                    "POST", portal::kVoteBallotsService, "", std::move(container), kAsicType, OwnRequest(code),
+                    [this, code, end, lang, tries = signing.finish_tries](Result<registry::ExchangeAnswer> cast) {
+                      // A busy ballot box (it answers 503 with Retry-After) takes
+                      // the same container at one of the page's next polls, a
+                      // second apart; the signature stays fresh for 10 minutes.
+                      if (!cast.ok() && cast.status().code() == Code::kUnavailable && tries < kMaxCastTries) {
+                        return end(kTryAgain, "");
+                      }
+                      if (!cast.ok()) {
+                        spdlog::warn("portal: a ballot was not taken: {}", CodeName(cast.status().code()));
+                        return end("refused", fmt::format(fmt::runtime(Tr("vote_refused", lang)),
+                                                          registry::ProviderMessage(cast.status())));
+                      }
+                      { KeepReceipt(code, std::move(cast->body)); }
+                      end("cast", "");
+                    });
               });
 }
 
