@@ -52,7 +52,7 @@ fuzz: fuzz-build
 
 fuzz-build: deps
 	cmake --preset fuzz -DRIIK_FUZZ_SECONDS=$(FUZZ_SECONDS) -DRIIK_UNITY_BUILD=$(UNITY) $(if $(CI),-DRIIK_LINE_TABLES=ON)
-	cmake --build build/fuzz -j $(JOBS)
+	cmake --build build/fuzz -j $(JOBS) --target fuzzers
 
 clean:
 	rm -rf build

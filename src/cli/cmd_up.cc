@@ -282,7 +282,7 @@ int RunUp(const UpOptions& o) {
   // Every role but central (which the exchange's ports place) takes a port of the
   // same pick.
   auto ports = DemoExchangePorts::Pick(o.port_base, std::size(kUpRoles) - 1);
-  DemoExchangeOptions demo{o.population, 1, std::chrono::seconds(o.polls_s)};
+  DemoExchangeOptions demo{o.population, 1, std::chrono::seconds(o.polls_s), o.ballot_queue};
   auto exchange = ports.ok() ? PrepareExchange(dir, *passphrase_file, *ports, demo, o.embassy_mode == "sync")
                              : Result<ExchangeSetUp>(ports.status());
   if (!exchange.ok()) {
@@ -468,6 +468,11 @@ void AddUpCommand(CLI::App& app, int& exit_code) {
                  "How long the demo election's polls stay open from the first start, in seconds (then the "
                  "operator closes the board and the trustees count)")
       ->check(CLI::Range(int64_t{60}, int64_t{365} * 86400))
+      ->capture_default_str();
+  up->add_option("--ballot-queue", o->ballot_queue,
+                 "Ballots the vote service checks or holds at once; more are answered busy (503, Retry-After) "
+                 "and the portal casts them again a second later, without asking the voter to sign again")
+      ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   up->add_option("--embassy-mode", o->embassy_mode,
                  "Shipping to the data embassy: async (commits return at once; lag reported) or sync (a commit "

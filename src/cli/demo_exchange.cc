@@ -479,7 +479,8 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
                      {"signing_cert", vote_dir + "/signing.pem"},
                      {"signing_key", vote_dir + "/signing.key"},
                      {"key_passphrase_file", passphrase_file},
-                     {"trust_root", dir + "/trust/root.pem"}};
+                     {"trust_root", dir + "/trust/root.pem"},
+                     {"max_waiting", std::to_string(options.ballot_queue)}};
     roles.push_back(std::move(vote));
   }
   // The grants live in the providers' security servers' stores.

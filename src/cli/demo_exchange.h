@@ -29,8 +29,8 @@ struct DemoExchangePorts {
   int auth = 0;                      // the sign-in service, after the validation service
   int rp_a = 0, rp_b = 0;            // two demo services that sign people in through it
   int portal = 0;                    // the citizen portal, after them
-  int vote = 0;                      // the vote service (hosted on the validation service's security server), after the portal
-  std::vector<int> first;            // the roles before central (status, trust, …): +0, +1, …
+  int vote = 0;            // the vote service (hosted on the validation service's security server), after the portal
+  std::vector<int> first;  // the roles before central (status, trust, …): +0, +1, …
   // From --port-base (the `first_roles` from +0, central +3, then three per registry from
   // +4, then the embassy, then the validation service's three), or, when it is 0, distinct
   // free ports picked together, so that
@@ -42,6 +42,7 @@ struct DemoExchangeOptions {
   int64_t population = 3000;  // persons in the registries' synthetic population
   uint64_t seed = 1;
   std::chrono::seconds polls = std::chrono::hours(24 * 7);  // the demo election's polls, from the first start
+  int ballot_queue = 16;                                    // the vote service's max_waiting
 };
 
 // The demo exchange: the five base registries (registry/registry.h), each a member of

@@ -15,6 +15,7 @@ struct UpOptions {
   int64_t population = 3000;           // persons in the registries
   std::string embassy_mode = "async";  // shipping to the data embassy: async or sync
   int64_t polls_s = 7 * 86400;         // the demo election's polls, from the first start
+  int ballot_queue = 16;               // ballots the vote service holds at once; more answered busy
   std::function<void()> on_serving;    // called once every role serves and the tour is printed
 };
 

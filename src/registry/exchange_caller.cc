@@ -69,7 +69,12 @@ std::string_view ProviderMessage(const Status& status) {
 }
 
 Result<ExchangeAnswer> ExchangeCaller::Interpret(const std::string& service_id, Result<net::HttpResponse> resp) const {
-  if (!resp.ok()) return Unavailable("calling " + service_id + " through " + url_ + ": " + resp.status().message());
+  if (!resp.ok()) {
+    std::string why = "calling " + service_id + " through " + url_ + ": " + resp.status().message();
+    // Refused before it was sent (too many calls wait): nothing was done.
+    if (resp.status().code() == Code::kResourceExhausted) return ResourceExhausted(std::move(why));
+    return Unavailable(std::move(why));
+  }
   auto answer = ParseJson(resp->body);
   std::string said = answer.ok() && answer->is_object() ? answer->value("message", resp->body) : resp->body;
   std::string error(resp->headers.Get("X-Road-Error"));
@@ -93,6 +98,11 @@ Result<ExchangeAnswer> ExchangeCaller::Interpret(const std::string& service_id, 
       return NotFound(where);
     case 409:
       return FailedPrecondition(where);
+    case 503:
+      // Busy, with a time to come back (RFC 9110, 10.2.3): the provider did not take the
+      // call. Without Retry-After it may have been cut off part-way: Unavailable.
+      if (!resp->headers.Get("Retry-After").empty()) return ResourceExhausted(where);
+      return Unavailable(where);
     default:
       return Unavailable(where);
   }

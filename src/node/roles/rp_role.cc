@@ -54,7 +54,7 @@ HttpResponse RelyingParty::Failed(const Status& status) const {
   if (status.code() == Code::kInvalidArgument) {
     return Page("<p role=\"alert\">" + HtmlEscape(status.message()) + " <a href=\"/login\">Sign in</a></p>\n", 400);
   }
-  if (status.code() == Code::kUnavailable) {
+  if (status.code() == Code::kUnavailable || status.code() == Code::kResourceExhausted) {  // busy, or not reached
     return Page("<p role=\"alert\">" + HtmlEscape(status.message()) + " <a href=\"/login\">Try again</a></p>\n", 502);
   }
   return net::JsonError(500, "internal", status.message());

@@ -101,7 +101,8 @@ class PortalService : public BrowserService {
     int64_t year = 0;         // a tax return's
     portal::SigningView shown;
     std::chrono::steady_clock::time_point started;
-    int finish_tries = 0;  // finishes put off with kTryAgain
+    int finish_tries = 0;       // finishes put off with kTryAgain
+    bool finish_again = false;  // shown as finishing; the next poll finishes it again
   };
   std::optional<Signing> FindSigning(const std::string& code, const std::string& subject);
   // False when too many signings are held (the new one is not kept).

@@ -111,16 +111,24 @@ void PortalService::VoteSigningStatus(HttpRequest&& req, net::Responder respond)
                 exchange_->SendAsync(
                     "POST", portal::kVoteBallotsService, "", std::move(container), kAsicType, OwnRequest(code),
                     [this, code, end, lang, tries = signing.finish_tries](Result<registry::ExchangeAnswer> cast) {
-                      // A busy ballot box (it answers 503 with Retry-After) takes
-                      // the same container at one of the page's next polls, a
-                      // second apart; the signature stays fresh for 10 minutes.
-                      if (!cast.ok() && cast.status().code() == Code::kUnavailable && tries < kMaxCastTries) {
+                      // A busy ballot box (503 with Retry-After: it did not take
+                      // the ballot) takes the same container at one of the page's
+                      // next polls, a second apart; the signature stays fresh for
+                      // 10 minutes. Any other failure may have left the ballot
+                      // registered, so it is not sent twice.
+                      if (!cast.ok() && cast.status().code() == Code::kResourceExhausted && tries < kMaxCastTries) {
                         return end(kTryAgain, "");
                       }
                       if (!cast.ok()) {
-                        spdlog::warn("portal: a ballot was not taken: {}", CodeName(cast.status().code()));
-                        return end("refused", fmt::format(fmt::runtime(Tr("vote_refused", lang)),
-                                                          registry::ProviderMessage(cast.status())));
+                        Code why = cast.status().code();
+                        spdlog::warn("portal: a ballot was not taken: {}", CodeName(why));
+                        // Refused by the ballot box (it said why), or no answer to go by.
+                        bool refused = why == Code::kInvalidArgument || why == Code::kPermissionDenied ||
+                                       why == Code::kFailedPrecondition || why == Code::kNotFound ||
+                                       why == Code::kResourceExhausted;
+                        return end("refused",
+                                   fmt::format(fmt::runtime(Tr(refused ? "vote_refused" : "vote_unconfirmed", lang)),
+                                               registry::ProviderMessage(cast.status())));
                       }
                       { KeepReceipt(code, std::move(cast->body)); }
                       end("cast", "");
