@@ -13,10 +13,15 @@ namespace {
 
 std::string SigningText(const SigningView& s, std::string_view lang) {
   if (s.state == "refused") return fmt::format(fmt::runtime(Tr("signing_refused", lang)), s.message);
+  if (s.state == "unconfirmed") return s.message;
   return Tr("signing_" + s.state, lang);
 }
 
 }  // namespace
+
+bool SigningEnded(std::string_view state) {
+  return state == "submitted" || state == "saved" || state == "cast" || state == "refused" || state == "unconfirmed";
+}
 
 std::string SigningSection(const SigningView& view, std::string_view poll_url, std::string_view back_url,
                            std::string_view help, std::string_view csrf, std::string_view lang) {
@@ -32,9 +37,10 @@ std::string SigningSection(const SigningView& view, std::string_view poll_url, s
 }
 
 Json SigningJson(const SigningView& s, std::string_view lang) {
-  bool done = s.state == "submitted" || s.state == "saved" || s.state == "cast" || s.state == "refused";
-  return Json{
-      {"state", s.state}, {"verification_code", s.verification_code}, {"text", SigningText(s, lang)}, {"done", done}};
+  return Json{{"state", s.state},
+              {"verification_code", s.verification_code},
+              {"text", SigningText(s, lang)},
+              {"done", SigningEnded(s.state)}};
 }
 
 }  // namespace riik::portal

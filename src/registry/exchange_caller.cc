@@ -98,9 +98,11 @@ Result<ExchangeAnswer> ExchangeCaller::Interpret(const std::string& service_id, 
       return NotFound(where);
     case 409:
       return FailedPrecondition(where);
+    case 429:
     case 503:
-      // Busy, with a time to come back (RFC 9110, 10.2.3): the provider did not take the
-      // call. Without Retry-After it may have been cut off part-way: Unavailable.
+      // Busy, with a time to come back (RFC 9110, 10.2.3; RFC 6585, 4): the security
+      // server or the provider did not take the call. Without Retry-After it may have
+      // been cut off part-way: Unavailable.
       if (!resp->headers.Get("Retry-After").empty()) return ResourceExhausted(where);
       return Unavailable(where);
     default:

@@ -38,8 +38,9 @@ class ExchangeCaller {
 
   // GET /r1/SERVICE-ID/PATH. A 200 (or 201) answer's JSON body; otherwise Unavailable (the
   // exchange or the provider could not answer: the call may or may not have been acted
-  // on), ResourceExhausted (the call was not taken: the provider answered 503 with
-  // Retry-After, or too many calls already wait; the same call may be sent again),
+  // on), ResourceExhausted (the call was not taken: the security server or the provider
+  // answered 429 or 503 with Retry-After, or too many calls already wait here; the same
+  // call may be sent again),
   // PermissionDenied (no grant), NotFound, or InvalidArgument, each with what the
   // security server or provider said.
   Result<ExchangeAnswer> Get(const std::string& service_id, const std::string& path, const CallPurpose& purpose);

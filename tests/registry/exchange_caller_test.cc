@@ -38,7 +38,9 @@ class AnswersTest : public ::testing::Test {
 
 TEST_F(AnswersTest, BusyWithRetryAfterIsNotTakenAndAnythingElseMayHaveBeen) {
   EXPECT_EQ(Answer("/503/retry"), Code::kResourceExhausted);
+  EXPECT_EQ(Answer("/429/retry"), Code::kResourceExhausted);
   EXPECT_EQ(Answer("/503/no"), Code::kUnavailable);
+  EXPECT_EQ(Answer("/429/no"), Code::kUnavailable);
   EXPECT_EQ(Answer("/500/retry"), Code::kUnavailable);
   EXPECT_EQ(Answer("/502/no"), Code::kUnavailable);
   EXPECT_EQ(Answer("/400/no"), Code::kInvalidArgument);

@@ -376,11 +376,15 @@ Result<std::shared_ptr<RoleService>> AddExchangeRoutes(Node& node, const RoleCon
   ASSIGN_OR_RETURN(s->clients, ReadConsumerClients(role));
   exchange::AddRestRoutes(router, [s](net::HttpRequest&& req, net::Responder respond) {
     SecurityProxy* proxy = s->proxy();
+    // Refusals before anything is relayed say when to come back (Retry-After): the
+    // caller knows the call was not sent and may send it again.
     if (proxy == nullptr) {
-      return respond(
+      net::HttpResponse starting =
           exchange::XRoadErrorResponse(exchange::XRoadError::Make(exchange::kClientProxyPrefix, "ServerStarting", 503,
                                                                   "the security server is still starting"),
-                                       ""));
+                                       "");
+      starting.headers.Set("Retry-After", "1");
+      return respond(std::move(starting));
     }
     // Keyed by the parsed id, so spellings cannot dodge the cap; a header that does not
     // parse is refused by the relay itself (400) without a bucket.
@@ -394,9 +398,11 @@ Result<std::shared_ptr<RoleService>> AddExchangeRoutes(Node& node, const RoleCon
     }
     auto ticket = s->admission().Admit(client->ToString());
     if (!ticket.ok()) {
-      return respond(exchange::XRoadErrorResponse(
+      net::HttpResponse busy = exchange::XRoadErrorResponse(
           exchange::XRoadError::Make(exchange::kClientProxyPrefix, "TooManyRequests", 429, ticket.status().message()),
-          ""));
+          "");
+      busy.headers.Set("Retry-After", "1");
+      return respond(std::move(busy));
     }
     // The client's slot is held until its answer goes out.
     auto held = std::make_shared<exchange::Admission::Ticket>(std::move(*ticket));

@@ -86,79 +86,75 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                        });
 }
 
-namespace {
-
-bool Finished(const std::string& state) {
-  return state == "submitted" || state == "saved" || state == "cast" || state == "refused";
-}
-
-}  // namespace
-
 void PortalService::PollSigning(const std::string& code, const std::string& subject, const std::string& lang,
                                 const std::string& finishing_state, net::Responder respond, Finish finish) {
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   std::optional<Signing> signing = FindSigning(code, subject);
   if (!signing) return (*shared)(JsonAnswer(portal::SigningJson({"none", "", ""}, lang)));
-  if ((signing->shown.state == finishing_state && !signing->finish_again) || Finished(signing->shown.state)) {
+  if ((signing->shown.state == finishing_state && !signing->finish_again) ||
+      portal::SigningEnded(signing->shown.state)) {
     return (*shared)(JsonAnswer(portal::SigningJson(signing->shown, lang)));
   }
-  exchange_->GetAsync(
-      portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
-      [this, shared, lang, code, subject, finishing_state, finish,
-       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
-        if (!polled.ok()) return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));  // asked again next time
-        portal::SigningView seen{StringOr(polled->body, "state", s.shown.state),
-                                 StringOr(polled->body, "verification_code", s.shown.verification_code),
-                                 StringOr(polled->body, "message")};
-        // Compare and set: only the poll that moves the signing on from where it stood
-        // (the same session, not finishing or finished) writes; the others answer with
-        // what is stored. So a signed container is taken and finished exactly once
-        // at a time (again only after a finish said kTryAgain).
-        bool finishing = false;
-        portal::SigningView now;
-        UpdateSigning(code, subject, s.session, [&](Signing& stored) {
-          if ((stored.shown.state == finishing_state && !stored.finish_again) || Finished(stored.shown.state)) {
-            now = stored.shown;
-            return false;
-          }
-          stored.finish_again = false;
-          stored.shown = seen;
-          if (seen.state == "signed") {
-            stored.shown.state = finishing_state;
-            finishing = true;
-            s.finish_tries = stored.finish_tries;
-          }
-          now = stored.shown;
-          return true;
-        });
-        if (!finishing) return (*shared)(JsonAnswer(portal::SigningJson(now.state.empty() ? seen : now, lang)));
-        s.shown = now;
-        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
-          portal::SigningView last = s.shown;
-          if (ended == kTryAgain) {  // shown as still finishing; finished again at the next poll
-            UpdateSigning(code, subject, s.session, [&](Signing& stored) {
-              stored.finish_again = true;
-              ++stored.finish_tries;
-              return true;
-            });
-            return (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
-          }
-          last.state = std::move(ended);
-          last.message = std::move(message);
-          UpdateSigning(code, subject, s.session, [&](Signing& stored) {
-            stored.shown = last;
-            return true;
-          });
-          (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
-        };
-        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "", "",
-                             OwnRequest(code), [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
-                               if (!container.ok() || container->bytes.empty()) {
-                                 return end("refused", Tr("sign_unavailable", lang));
-                               }
-                               finish(s, std::move(container->bytes), end);
-                             });
-      });
+  exchange_->GetAsync(portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
+                      [this, shared, lang, code, subject, finishing_state, finish,
+                       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
+                        if (!polled.ok())
+                          return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));  // asked again next time
+                        portal::SigningView seen{StringOr(polled->body, "state", s.shown.state),
+                                                 StringOr(polled->body, "verification_code", s.shown.verification_code),
+                                                 StringOr(polled->body, "message")};
+                        // Compare and set: only the poll that moves the signing on from where it stood
+                        // (the same session, not finishing or finished) writes; the others answer with
+                        // what is stored. So a signed container is taken and finished exactly once
+                        // at a time (again only after a finish said kTryAgain).
+                        bool finishing = false;
+                        portal::SigningView now;
+                        UpdateSigning(code, subject, s.session, [&](Signing& stored) {
+                          if ((stored.shown.state == finishing_state && !stored.finish_again) ||
+                              portal::SigningEnded(stored.shown.state)) {
+                            now = stored.shown;
+                            return false;
+                          }
+                          stored.finish_again = false;
+                          stored.shown = seen;
+                          if (seen.state == "signed") {
+                            stored.shown.state = finishing_state;
+                            finishing = true;
+                            s.finish_tries = stored.finish_tries;
+                          }
+                          now = stored.shown;
+                          return true;
+                        });
+                        if (!finishing)
+                          return (*shared)(JsonAnswer(portal::SigningJson(now.state.empty() ? seen : now, lang)));
+                        s.shown = now;
+                        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
+                          portal::SigningView last = s.shown;
+                          if (ended == kTryAgain) {  // shown as still finishing; finished again at the next poll
+                            UpdateSigning(code, subject, s.session, [&](Signing& stored) {
+                              stored.finish_again = true;
+                              ++stored.finish_tries;
+                              return true;
+                            });
+                            return (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+                          }
+                          last.state = std::move(ended);
+                          last.message = std::move(message);
+                          UpdateSigning(code, subject, s.session, [&](Signing& stored) {
+                            stored.shown = last;
+                            return true;
+                          });
+                          (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+                        };
+                        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "",
+                                             "", OwnRequest(code),
+                                             [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
+                                               if (!container.ok() || container->bytes.empty()) {
+                                                 return end("refused", Tr("sign_unavailable", lang));
+                                               }
+                                               finish(s, std::move(container->bytes), end);
+                                             });
+                      });
 }
 
 // --- Tax return ---
@@ -190,7 +186,7 @@ void PortalService::TaxReturn(HttpRequest&& req, net::Responder respond) {
     }
     std::optional<Signing> signing = FindSigning(code, "tax");
     const portal::SigningView* shown =
-        signing && signing->year == year && !Finished(signing->shown.state) ? &signing->shown : nullptr;
+        signing && signing->year == year && !portal::SigningEnded(signing->shown.state) ? &signing->shown : nullptr;
     std::string note =
         signing && signing->shown.state == "refused"
             ? portal::ErrorBox(fmt::format(fmt::runtime(Tr("signing_refused", c.lang)), signing->shown.message))
@@ -328,7 +324,7 @@ void PortalService::ShowOneDocument(const portal::PageContext& c, const Person& 
           return (*shared)(Page(c, Tr("nav_documents", c.lang), portal::ErrorBox(Tr("document_missing", c.lang)), 404));
         }
         std::optional<Signing> signing = FindSigning(person.code, "doc:" + id);
-        bool signing_this = signing && !Finished(signing->shown.state);
+        bool signing_this = signing && !portal::SigningEnded(signing->shown.state);
         portal::DocumentPage page{*doc,  person.code, signing_this ? &signing->shown : nullptr, validation, note,
                                   error, c.csrf};
         if (signing && signing->shown.state == "refused" && page.error.empty()) {

@@ -22,8 +22,8 @@ constexpr size_t kMaxReceipts = 100'000;
 constexpr auto kReceiptLife = std::chrono::minutes(30);  // the check's window
 constexpr const char* kVoteSubject = "vote";
 constexpr const char* kAsicType = "application/vnd.etsi.asic-e+zip";
-// How many times a signed ballot is offered to a ballot box that is busy or cannot be
-// reached (about one a second, as the page polls) before the voter is told so.
+// How many times a signed ballot is offered to a ballot box that said it is busy (about
+// one a second, as the page polls) before the voter is told so.
 constexpr int kMaxCastTries = 30;
 
 }  // namespace
@@ -46,12 +46,13 @@ void PortalService::ShowVote(const portal::PageContext& c, const Person& person,
         std::optional<Signing> signing = FindSigning(code, kVoteSubject);
         portal::VotePage page;
         page.election = std::move(election->body);
-        const bool under_way = signing && signing->shown.state != "cast" && signing->shown.state != "refused";
+        const bool under_way = signing && !portal::SigningEnded(signing->shown.state);
         page.signing = under_way ? &signing->shown : nullptr;
         page.error = error;
         if (signing && signing->shown.state == "refused" && page.error.empty()) {
           page.error = fmt::format(fmt::runtime(Tr("signing_refused", c.lang)), signing->shown.message);
         }
+        if (signing && signing->shown.state == "unconfirmed" && page.error.empty()) page.error = signing->shown.message;
         {
           std::lock_guard lock(mu_);
           if (auto it = receipts_.find(code); it != receipts_.end()) page.receipt = it->second.receipt;
@@ -126,7 +127,7 @@ void PortalService::VoteSigningStatus(HttpRequest&& req, net::Responder respond)
                         bool refused = why == Code::kInvalidArgument || why == Code::kPermissionDenied ||
                                        why == Code::kFailedPrecondition || why == Code::kNotFound ||
                                        why == Code::kResourceExhausted;
-                        return end("refused",
+                        return end(refused ? "refused" : "unconfirmed",
                                    fmt::format(fmt::runtime(Tr(refused ? "vote_refused" : "vote_unconfirmed", lang)),
                                                registry::ProviderMessage(cast.status())));
                       }
