@@ -58,7 +58,9 @@ function followSigning() {
   poll(section.dataset.poll, (s) => {
     if (s.verification_code) code.textContent = s.verification_code;
     if (state.textContent !== s.text) state.textContent = s.text;
-    if (s.state === "submitted" || s.state === "saved" || s.state === "cast" || s.state === "none") {
+    // Ended: the page again, with the receipt, or with why not above a fresh form.
+    const ended = ["submitted", "saved", "cast", "refused", "unconfirmed", "none"];
+    if (ended.includes(s.state)) {
       window.location.reload();
       return true;
     }
