@@ -1,6 +1,6 @@
-// What a caller makes of the exchange's answers: a 503 with Retry-After is a call not
-// taken (ResourceExhausted: safe to send again), any other failure may have been acted
-// on (Unavailable), and the refusals keep their meaning.
+// What a caller makes of the exchange's answers: a 429 or 503 with Retry-After is a call
+// not taken (ResourceExhausted: safe to send again), any other failure may have been
+// acted on (Unavailable), and the refusals keep their meaning.
 #include "registry/exchange_caller.h"
 
 #include <gtest/gtest.h>

@@ -58,9 +58,9 @@ function followSigning() {
   poll(section.dataset.poll, (s) => {
     if (s.verification_code) code.textContent = s.verification_code;
     if (state.textContent !== s.text) state.textContent = s.text;
-    // Ended: the page again, with the receipt, or with why not above a fresh form.
-    const ended = ["submitted", "saved", "cast", "refused", "unconfirmed", "none"];
-    if (ended.includes(s.state)) {
+    // Ended (the server's `done`): the page again, with the receipt, or with why not
+    // above a fresh form.
+    if (s.done || s.state === "none") {
       window.location.reload();
       return true;
     }
