@@ -10,6 +10,7 @@
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "eid/enroll.h"
+#include "eid/software_token.h"
 #include "identity/demo_people.h"
 
 namespace riik::cli {
@@ -18,10 +19,12 @@ namespace {
 // The PINs printed on Estonia's public test ID cards: demo values, not secrets.
 const eid::Pins kDemoPins{"0090", "01497", "17258403"};
 
-// Enrolls one demo citizen on their token in `dir`, unless already enrolled.
+// Enrolls one demo citizen on their token in `dir`, unless already enrolled. Their PINs
+// are published, so the token seals its files at the published PINs' iteration count.
 Status EnsureEnrolled(CaAccess& ca, const identity::DemoPerson& p, const std::string& dir) {
   ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
-  ASSIGN_OR_RETURN(auto token, eid::OpenToken(dir + "/citizens/" + code.code));
+  ASSIGN_OR_RETURN(auto token,
+                   eid::SoftwareToken::Open(dir + "/citizens/" + code.code, eid::kPublishedPinKdfIterations));
   if (token->Certificate(eid::EidKey::kSigning).ok()) return OkStatus();
   auto issue = [&](const trust::EidRequest& r) { return ca.IssueEid(r); };
   return eid::Enroll(*token, issue, eid::Citizen{code.code, p.given, p.surname}, kDemoPins).status();
@@ -32,7 +35,7 @@ Status EnsureEnrolled(CaAccess& ca, const identity::DemoPerson& p, const std::st
 Result<Json> EnsureDemoCitizens(CaAccess& ca, const std::string& dir) {
   Json out = Json::array();
   RETURN_IF_ERROR(MakePrivateDirectory(dir + "/citizens"));  // their tokens: keys under PINs
-  // Each citizen's keys and PIN-sealed files take a while (P-384 keys, PBKDF2): made side
+  // Each citizen's keys and PIN-sealed files take a while (P-384 keys): made side
   // by side when the CA is reached through the running trust role (its admin calls are
   // independent requests); one after another when this process opened the CA itself.
   std::vector<Status> enrolled(std::size(identity::kDemoPeople));

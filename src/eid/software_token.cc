@@ -20,10 +20,6 @@
 namespace riik::eid {
 namespace {
 
-// PBKDF2 iterations for the PKCS#12 files: each PIN entry costs a few tens of ms, each
-// offline guess as much.
-constexpr int kPbkdf2Iterations = 100'000;
-
 struct Pkcs12Free {
   void operator()(PKCS12* p) const { PKCS12_free(p); }
 };
@@ -87,12 +83,12 @@ Result<Pkcs12Ptr> ReadPkcs12(const std::string& path) {
 }
 
 // The PUK's copy of a key: PKCS#8 under AES-256-CBC with PBKDF2-HMAC-SHA256 at the
-// token's iteration count (OpenSSL's default is 2,048), a random 16-byte salt and IV.
-Result<std::string> PukCopyPem(EVP_PKEY* key, std::string_view puk) {
+// token's iteration count, a random 16-byte salt and IV.
+Result<std::string> PukCopyPem(EVP_PKEY* key, std::string_view puk, int iterations) {
   UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
   std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> info(EVP_PKEY2PKCS8(key),
                                                                                  PKCS8_PRIV_KEY_INFO_free);
-  X509_ALGOR* pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), kPbkdf2Iterations, nullptr, 16, nullptr, NID_hmacWithSHA256);
+  X509_ALGOR* pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), iterations, nullptr, 16, nullptr, NID_hmacWithSHA256);
   // PKCS8_set0_pbe owns `pbe` once it succeeds.
   X509_SIG* sealed = info && pbe ? PKCS8_set0_pbe(puk.data(), static_cast<int>(puk.size()), info.get(), pbe) : nullptr;
   if (sealed == nullptr) X509_ALGOR_free(pbe);
@@ -105,12 +101,12 @@ Result<std::string> PukCopyPem(EVP_PKEY* key, std::string_view puk) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-Status WritePkcs12(const std::string& path, EVP_PKEY* key, X509* cert, std::string_view pin) {
+Status WritePkcs12(const std::string& path, EVP_PKEY* key, X509* cert, std::string_view pin, int iterations) {
   std::string pass(pin);
   // AES-256-CBC with PBKDF2 for key and certificate bags, SHA-256 MAC.
-  Pkcs12Ptr p12(PKCS12_create(pass.c_str(), "eID", key, cert, nullptr, NID_aes_256_cbc, NID_aes_256_cbc,
-                              kPbkdf2Iterations, kPbkdf2Iterations, 0));
-  if (!p12 || PKCS12_set_mac(p12.get(), pass.c_str(), -1, nullptr, 0, kPbkdf2Iterations, EVP_sha256()) != 1) {
+  Pkcs12Ptr p12(PKCS12_create(pass.c_str(), "eID", key, cert, nullptr, NID_aes_256_cbc, NID_aes_256_cbc, iterations,
+                              iterations, 0));
+  if (!p12 || PKCS12_set_mac(p12.get(), pass.c_str(), -1, nullptr, 0, iterations, EVP_sha256()) != 1) {
     return Internal("building the PKCS#12 file: " + OpenSslErrors());
   }
   return WriteFileAtomic(path, ToDer(p12.get(), i2d_PKCS12), /*secret=*/true);
@@ -128,10 +124,15 @@ struct SoftwareToken::Unlocked {
   UniquePtr<X509> cert;  // null before the certificate is stored
 };
 
-Result<std::unique_ptr<SoftwareToken>> SoftwareToken::Open(const std::string& dir) {
+Result<std::unique_ptr<SoftwareToken>> SoftwareToken::Open(const std::string& dir, int kdf_iterations) {
   if (dir.empty()) return InvalidArgument("a software token needs a directory");
+  if (kdf_iterations < kPublishedPinKdfIterations) {
+    return InvalidArgument("a software token seals its keys with at least " +
+                           std::to_string(kPublishedPinKdfIterations) + " PBKDF2 iterations, not " +
+                           std::to_string(kdf_iterations));
+  }
   RETURN_IF_ERROR(MakePrivateDirectory(dir).WithContext("the token directory"));
-  return std::unique_ptr<SoftwareToken>(new SoftwareToken(dir));
+  return std::unique_ptr<SoftwareToken>(new SoftwareToken(dir, kdf_iterations));
 }
 
 std::string SoftwareToken::Path(EidKey key, const char* suffix) const {
@@ -145,8 +146,8 @@ Result<UniquePtr<EVP_PKEY>> SoftwareToken::GenerateKey(EidKey key, std::string_v
   if (!lock.ok()) return Unavailable("cannot lock the token " + dir_);
   ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> pair, GenerateEcKey("P-384"));
   std::filesystem::remove(Path(key, ".pem"));  // the old key's certificate, if any
-  RETURN_IF_ERROR(WritePkcs12(Path(key, ".p12"), pair.get(), nullptr, pin));
-  ASSIGN_OR_RETURN(std::string puk_copy, PukCopyPem(pair.get(), puk));
+  RETURN_IF_ERROR(WritePkcs12(Path(key, ".p12"), pair.get(), nullptr, pin, kdf_iterations_));
+  ASSIGN_OR_RETURN(std::string puk_copy, PukCopyPem(pair.get(), puk, kdf_iterations_));
   RETURN_IF_ERROR(WriteFileAtomic(Path(key, ".puk.key"), puk_copy, /*secret=*/true));
   ASSIGN_OR_RETURN(Counters counters, Counters::Load(dir_));
   RETURN_IF_ERROR(counters.Set(trust::EidKeyName(key), kPinTries));
@@ -189,7 +190,7 @@ Status SoftwareToken::StoreCertificate(EidKey key, std::string_view pin, X509* c
     ERR_clear_error();
     return InvalidArgument("the certificate is not for the " + std::string(PinName(key)) + " key on " + dir_);
   }
-  RETURN_IF_ERROR(WritePkcs12(Path(key, ".p12"), unlocked.key.get(), cert, pin));
+  RETURN_IF_ERROR(WritePkcs12(Path(key, ".p12"), unlocked.key.get(), cert, pin, kdf_iterations_));
   return WriteFileAtomic(Path(key, ".pem"), CertificatePem(cert), /*secret=*/false);
 }
 
@@ -229,7 +230,8 @@ Status SoftwareToken::Unblock(EidKey key, std::string_view puk, std::string_view
   if (!private_key.ok()) return PermissionDenied(TriesMessage("PUK", left - 1));
   RETURN_IF_ERROR(counters.Set("puk", kPinTries));
   auto cert = Certificate(key);
-  RETURN_IF_ERROR(WritePkcs12(Path(key, ".p12"), private_key->get(), cert.ok() ? cert->get() : nullptr, new_pin));
+  RETURN_IF_ERROR(
+      WritePkcs12(Path(key, ".p12"), private_key->get(), cert.ok() ? cert->get() : nullptr, new_pin, kdf_iterations_));
   return counters.Set(trust::EidKeyName(key), kPinTries);
 }
 

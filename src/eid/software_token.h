@@ -17,10 +17,20 @@
 
 namespace riik::eid {
 
+// PBKDF2-HMAC-SHA256 iterations for the files a token writes under a PIN or the PUK:
+// each PIN entry costs a few tens of ms, and so does each offline guess.
+inline constexpr int kPinKdfIterations = 100'000;
+// For tokens whose PINs are published, so that no guess needs slowing down: `riik up`'s
+// demo citizens (the PINs printed on Estonia's public test ID cards) and the tests'.
+// OpenSSL's own default count, and the least a token accepts. Each file records its
+// count, so every reader opens either kind.
+inline constexpr int kPublishedPinKdfIterations = 2'048;
+
 class SoftwareToken final : public Token {
  public:
-  // Opens (creating on first use) the token directory `dir` (mode 0700).
-  static Result<std::unique_ptr<SoftwareToken>> Open(const std::string& dir);
+  // Opens (creating on first use) the token directory `dir` (mode 0700); the files it
+  // writes from now on are sealed at `kdf_iterations`.
+  static Result<std::unique_ptr<SoftwareToken>> Open(const std::string& dir, int kdf_iterations = kPinKdfIterations);
 
   std::string Describe() const override { return dir_; }
   Result<UniquePtr<EVP_PKEY>> GenerateKey(EidKey key, std::string_view pin, std::string_view puk) override;
@@ -31,12 +41,13 @@ class SoftwareToken final : public Token {
   Status Unblock(EidKey key, std::string_view puk, std::string_view new_pin) override;
 
  private:
-  explicit SoftwareToken(std::string dir) : dir_(std::move(dir)) {}
+  SoftwareToken(std::string dir, int kdf_iterations) : dir_(std::move(dir)), kdf_iterations_(kdf_iterations) {}
   struct Unlocked;
   Result<Unlocked> Unlock(EidKey key, std::string_view pin);
   std::string Path(EidKey key, const char* suffix) const;
 
   std::string dir_;
+  int kdf_iterations_;
 };
 
 }  // namespace riik::eid

@@ -109,7 +109,7 @@ class AuthFixture : public ::testing::Test {
   }
 
   std::unique_ptr<eid::Token> Enroll(const std::string& name, const eid::Citizen& citizen) {
-    auto token = eid::SoftwareToken::Open(dir_ / name);
+    auto token = eid::SoftwareToken::Open(dir_ / name, eid::kPublishedPinKdfIterations);
     EXPECT_TRUE(token.ok());
     if (!token.ok()) return nullptr;
     auto issue = [this](const trust::EidRequest& r) { return ca_->IssueEid(r); };
@@ -124,8 +124,8 @@ class AuthFixture : public ::testing::Test {
     return *mari_;
   }
 
-  // `token`'s authentication key, unlocked once per test (each PIN entry costs 100,000
-  // PBKDF2 rounds).
+  // `token`'s authentication key, unlocked once per test (each PIN entry costs PBKDF2
+  // rounds).
   EVP_PKEY* AuthKey(eid::Token& token) {
     auto& key = unlocked_[&token];
     if (!key) {

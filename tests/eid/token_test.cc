@@ -169,6 +169,31 @@ TEST_F(EidTest, SoftwareTokenIsPkcs12BlocksAfterThreeWrongPinsAndThePukUnblocks)
   EXPECT_FALSE((*token)->PrivateKey(EidKey::kAuthentication, "4321").ok());
 }
 
+TEST_F(EidTest, ATokenWithPublishedPinsSealsAtTheLowerCountAndOpensAnywhere) {
+  auto weak = SoftwareToken::Open(dir_ / "token", 1'000);
+  EXPECT_EQ(weak.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(weak.status().message().find("at least 2048 PBKDF2 iterations, not 1000"), std::string::npos)
+      << weak.status().ToString();
+
+  auto demo = SoftwareToken::Open(dir_ / "token", kPublishedPinKdfIterations);
+  ASSERT_TRUE(demo.ok());
+  MustEnroll(**demo);
+  // 2,048 iterations (0x0800) in the PUK's copy and in the PKCS#12 file's MAC.
+  std::string puk_copy = Shell("openssl asn1parse -in " + dir_ / "token/sign.puk.key");
+  EXPECT_NE(puk_copy.find("INTEGER           :0800"), std::string::npos) << puk_copy;
+  std::string info = Shell("openssl pkcs12 -in " + dir_ / "token/sign.p12" + " -passin pass:01497 -info -noout 2>&1");
+  EXPECT_NE(info.find("Iteration 2048"), std::string::npos) << info;
+  // The count is in each file: a token opened at the full count reads these, and a
+  // file it writes again (here the PUK's new PIN) is sealed at the full count.
+  auto full = SoftwareToken::Open(dir_ / "token");
+  ASSERT_TRUE(full.ok());
+  std::string verified = SignAndVerify(**full);
+  EXPECT_NE(verified.find("Verification successful"), std::string::npos) << verified;
+  ASSERT_TRUE((*full)->Unblock(EidKey::kSigning, kPins.puk, "54321").ok());
+  info = Shell("openssl pkcs12 -in " + dir_ / "token/sign.p12" + " -passin pass:54321 -info -noout 2>&1");
+  EXPECT_NE(info.find("Iteration 100000"), std::string::npos) << info;
+}
+
 TEST_F(EidTest, OcspAnswersForEidCertificatesWithTheEidCasDelegatedSigner) {
   auto token = SoftwareToken::Open(dir_ / "token");
   ASSERT_TRUE(token.ok());

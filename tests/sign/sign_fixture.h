@@ -40,7 +40,7 @@ class SignFixture : public ::testing::Test {
   }
 
   std::unique_ptr<eid::Token> EnrollCitizen(const std::string& name, const eid::Citizen& citizen) {
-    auto token = eid::SoftwareToken::Open(dir_ / name);
+    auto token = eid::SoftwareToken::Open(dir_ / name, eid::kPublishedPinKdfIterations);
     EXPECT_TRUE(token.ok());
     if (!token.ok()) return nullptr;
     auto issue = [this](const trust::EidRequest& r) { return ca_->IssueEid(r); };

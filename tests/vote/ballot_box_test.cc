@@ -106,7 +106,7 @@ class BallotBoxTest : public ::testing::Test {
   }
 
   std::unique_ptr<eid::Token> Enroll(const std::string& code) {
-    auto token = eid::SoftwareToken::Open(dir_ / ("token-" + code));
+    auto token = eid::SoftwareToken::Open(dir_ / ("token-" + code), eid::kPublishedPinKdfIterations);
     EXPECT_TRUE(token.ok());
     auto issue = [this](const trust::EidRequest& r) { return ca_->IssueEid(r); };
     auto enrolled = eid::Enroll(**token, issue, {code, "Test", "Voter"}, eid::Pins{"0090", kPin2, "17258403"});
