@@ -132,6 +132,11 @@ HttpResponse JsonError(int status, std::string_view type, std::string_view messa
   return r;
 }
 
+HttpResponse NotTaken(HttpResponse busy) {
+  busy.headers.Set("Retry-After", "1");
+  return busy;
+}
+
 HttpResponse ErrorResponse(const Status& status) {
   int code = 500;
   switch (status.code()) {

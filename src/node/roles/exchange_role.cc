@@ -379,12 +379,10 @@ Result<std::shared_ptr<RoleService>> AddExchangeRoutes(Node& node, const RoleCon
     // Refusals before anything is relayed say when to come back (Retry-After): the
     // caller knows the call was not sent and may send it again.
     if (proxy == nullptr) {
-      net::HttpResponse starting =
+      return respond(net::NotTaken(
           exchange::XRoadErrorResponse(exchange::XRoadError::Make(exchange::kClientProxyPrefix, "ServerStarting", 503,
                                                                   "the security server is still starting"),
-                                       "");
-      starting.headers.Set("Retry-After", "1");
-      return respond(std::move(starting));
+                                       "")));
     }
     // Keyed by the parsed id, so spellings cannot dodge the cap; a header that does not
     // parse is refused by the relay itself (400) without a bucket.
@@ -398,11 +396,9 @@ Result<std::shared_ptr<RoleService>> AddExchangeRoutes(Node& node, const RoleCon
     }
     auto ticket = s->admission().Admit(client->ToString());
     if (!ticket.ok()) {
-      net::HttpResponse busy = exchange::XRoadErrorResponse(
+      return respond(net::NotTaken(exchange::XRoadErrorResponse(
           exchange::XRoadError::Make(exchange::kClientProxyPrefix, "TooManyRequests", 429, ticket.status().message()),
-          "");
-      busy.headers.Set("Retry-After", "1");
-      return respond(std::move(busy));
+          "")));
     }
     // The client's slot is held until its answer goes out.
     auto held = std::make_shared<exchange::Admission::Ticket>(std::move(*ticket));

@@ -57,9 +57,7 @@ class SignService : public RoleService {
     // that sends faster than the workers verify is told to come back, not queued forever.
     if (waiting_.fetch_add(1) >= max_waiting_) {
       --waiting_;
-      net::HttpResponse busy = net::JsonError(503, "busy", "the validation service is busy; try again shortly");
-      busy.headers.Set("Retry-After", "1");
-      return responder(std::move(busy));
+      return responder(net::NotTaken(net::JsonError(503, "busy", "the validation service is busy; try again shortly")));
     }
     // std::function wants copyable tasks: the request and the responder are shared.
     auto req_ptr = std::make_shared<net::HttpRequest>(std::move(request));

@@ -205,9 +205,7 @@ class VoteService : public RoleService {
     // A bounded queue: a ballot waiting holds its container in memory.
     if (waiting_.fetch_add(1) >= max_waiting_) {
       --waiting_;
-      net::HttpResponse busy = net::JsonError(503, "busy", "the ballot box is busy; try again in a moment");
-      busy.headers.Set("Retry-After", "1");
-      return responder(std::move(busy));
+      return responder(net::NotTaken(net::JsonError(503, "busy", "the ballot box is busy; try again in a moment")));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, container = std::move(req.body), code = std::move(*code), respond]() mutable {
@@ -242,9 +240,7 @@ class VoteService : public RoleService {
   void Check(net::HttpRequest&& req, net::Responder responder) {
     if (checking_.fetch_add(1) >= kMaxChecksInFlight) {
       --checking_;
-      net::HttpResponse busy = net::JsonError(503, "busy", "too many checks at once; try again in a moment");
-      busy.headers.Set("Retry-After", "1");
-      return responder(std::move(busy));
+      return responder(net::NotTaken(net::JsonError(503, "busy", "too many checks at once; try again in a moment")));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, vote_id = std::string(req.Param("vote_id")), respond] {
@@ -254,9 +250,7 @@ class VoteService : public RoleService {
       } done{checking_};
       auto answer = box_->Check(vote_id);
       if (!answer.ok() && answer.status().code() == Code::kUnavailable) {
-        net::HttpResponse later = net::ErrorResponse(answer.status());
-        later.headers.Set("Retry-After", "1");
-        return (*respond)(std::move(later));
+        return (*respond)(net::NotTaken(net::ErrorResponse(answer.status())));
       }
       (*respond)(answer.ok() ? net::JsonResponse(*answer) : net::ErrorResponse(answer.status()));
     });
