@@ -70,8 +70,9 @@ bool IsLoopbackRemote(std::string_view remote);
 // {"type": type, "message": message} with the given status.
 HttpResponse JsonError(int status, std::string_view type, std::string_view message);
 // `busy` (a 429 or 503) marked as "not taken: send it again in a moment" (Retry-After:
-// 1, RFC 9110 10.2.3). Only for refusals before anything was done with the request: a
-// caller may resend it without acting twice (registry::ExchangeCaller does).
+// 1, RFC 9110 10.2.3). Only for refusals before anything was done with the request, so
+// that resending it cannot act twice (registry::ExchangeCaller reads it so:
+// ResourceExhausted, and the Vote page casts again).
 HttpResponse NotTaken(HttpResponse busy);
 // The status and type a riik Status maps to (invalid_argument -> 400, not_found -> 404, …).
 HttpResponse ErrorResponse(const Status& status);

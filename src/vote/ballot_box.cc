@@ -416,20 +416,26 @@ Result<Json> BallotBox::Check(std::string_view vote_id) {
   ASSIGN_OR_RETURN(Json entries, board_->EntriesFor(ballot_hash));  // Unavailable: not counted
   if (!entries.is_array() || entries.empty()) return NotFound("no ballot on the board has this vote id");
   int64_t left = 0;
-  RETURN_IF_ERROR(store_
-                      .Write([&](store::WriteTxn& txn) -> Status {
-                        ASSIGN_OR_RETURN(auto now, txn.Get(kReceipts, {{"vote_id", std::string(vote_id)}}));
-                        if (!now) return NotFound("no ballot has this vote id");
-                        const int64_t checks = store::IntField(*now, "checks").value_or(0);
-                        if (checks >= options_.max_checks) {
-                          return ResourceExhausted("this ballot has been checked " +
-                                                   std::to_string(options_.max_checks) + " times, the most allowed");
-                        }
-                        (*now)["checks"] = checks + 1;
-                        left = options_.max_checks - checks - 1;
-                        return txn.Put(kReceipts, *now);
-                      })
-                      .status());
+  Status counted = store_
+                       .Write([&](store::WriteTxn& txn) -> Status {
+                         ASSIGN_OR_RETURN(auto now, txn.Get(kReceipts, {{"vote_id", std::string(vote_id)}}));
+                         if (!now) return NotFound("no ballot has this vote id");
+                         const int64_t checks = store::IntField(*now, "checks").value_or(0);
+                         if (checks >= options_.max_checks) {
+                           return ResourceExhausted("this ballot has been checked " +
+                                                    std::to_string(options_.max_checks) + " times, the most allowed");
+                         }
+                         (*now)["checks"] = checks + 1;
+                         left = options_.max_checks - checks - 1;
+                         return txn.Put(kReceipts, *now);
+                       })
+                       .status();
+  // Unavailable here (a database connection lost at the commit) does not say the check
+  // went uncounted, so it must not read as "not taken, ask again" (Unavailable above does).
+  if (counted.code() == Code::kUnavailable) {
+    return Internal("this check may or may not have been counted: " + counted.message());
+  }
+  RETURN_IF_ERROR(counted);
   return Json{{"ballot_hash", ballot_hash}, {"checks_left", left}, {"entries", std::move(entries)}};
 }
 

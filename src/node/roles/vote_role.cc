@@ -249,6 +249,7 @@ class VoteService : public RoleService {
         ~Done() { --n; }
       } done{checking_};
       auto answer = box_->Check(vote_id);
+      // Unavailable: the board or the store could not be read, and nothing was counted.
       if (!answer.ok() && answer.status().code() == Code::kUnavailable) {
         return (*respond)(net::NotTaken(net::ErrorResponse(answer.status())));
       }
