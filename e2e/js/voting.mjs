@@ -53,9 +53,9 @@ export function choose(election, k) {
 }
 
 // Encrypts option `k`, has `sign(shownCode)` (the app: the signing certificate, then
-// PIN2; `shownCode()` is the verification code the page shows, once it does) sign it, waits until it is cast,
-// refused or unconfirmed; the signing's last state, the page after, and
-// what was cast. Null if the page says the person is not on the voter list.
+// PIN2; `shownCode()` is the verification code the page shows, once it does) sign it,
+// waits until it is cast, refused or unconfirmed; the signing's last state, the page
+// after, and what was cast. Null if the page says the person is not on the voter list.
 export async function vote(browser, sign, k) {
   const { html, election, csrf } = await votePage(browser);
   if (html.includes("You are not on the voter list")) return null;
