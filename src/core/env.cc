@@ -72,6 +72,11 @@ class PosixEnv final : public Env {
     }
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
   }
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus("cannot open " + path, errno);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
+  }
   Result<std::string> ReadFile(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus("cannot read " + path, errno);

@@ -46,6 +46,8 @@ class Env {
 
   // Creates (or truncates) `path` with `mode` for writing.
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path, unsigned mode) = 0;
+  // Opens an existing `path` to append to what it holds; NotFound if there is none.
+  virtual Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) = 0;
   // The whole file; NotFound if there is none.
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
   // Replaces `to` by `from` (one directory entry change, atomic on POSIX file systems).

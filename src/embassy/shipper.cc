@@ -20,6 +20,7 @@
 #include "embassy/checkpoint.h"
 #include "embassy/segment.h"
 #include "embassy/snapshot.h"
+#include "store/state_file.h"
 
 namespace riik::embassy {
 namespace {
@@ -83,9 +84,11 @@ struct Shipper::State {
   std::string node;
 
   mutable std::mutex mu;
-  std::mutex state_file_mu;              // taken before `mu`, never while holding it
-  std::condition_variable wake;          // a commit, or stop
-  std::condition_variable acknowledged;  // an acknowledgement
+  std::mutex state_file_mu;                      // taken before `mu`, never while holding it
+  std::unique_ptr<store::StateFile> state_file;  // under state_file_mu once the threads run
+  bool legacy_state_removed = false;             // under state_file_mu
+  std::condition_variable wake;                  // a commit, or stop
+  std::condition_variable acknowledged;          // an acknowledgement
   bool stopping = false;
   UnixMicros drain_until = 0;  // while stopping: send what there is until then
   int64_t committed_seq = 0;
@@ -117,9 +120,9 @@ struct Shipper::State {
     return m;
   }
 
-  // Writes what the embassies acknowledged to the state file. Serialised on its own
-  // mutex, the snapshot taken under `mu` inside it, so a later acknowledgement is never
-  // overwritten by an earlier one.
+  // Saves what the embassies acknowledged to the state file (one appended line and an
+  // fsync: store/state_file.h). Serialised on its own mutex, the snapshot taken under
+  // `mu` inside it, so a later acknowledgement is never overwritten by an earlier one.
   void SaveState() {
     std::lock_guard file_lock(state_file_mu);
     Json j = Json::object();
@@ -129,17 +132,32 @@ struct Shipper::State {
         j[t.progress.url] = {{"seq", t.remembered_seq}, {"hash", HexEncode(t.remembered_hash)}};
       }
     }
-    Status saved = WriteFileAtomic(*options.env, options.state_file, j.dump(), /*secret=*/false);
-    if (!saved.ok()) spdlog::warn("embassy shipping state for {}: {}", node, saved.message());
+    Status saved = state_file->Save(j.dump());
+    if (!saved.ok()) {
+      spdlog::warn("embassy shipping state for {}: {}", node, saved.message());
+    } else if (!legacy_state_removed) {
+      // The JSON file of earlier versions, read once by LoadState: the new file has it now.
+      Status removed = options.env->RemoveFile(options.state_file + ".json");
+      legacy_state_removed = removed.ok() || removed.code() == Code::kNotFound;
+    }
   }
 
-  void LoadState() {
-    auto text = options.env->ReadFile(options.state_file);
-    if (!text.ok()) return;
-    auto j = ParseJson(*text);
+  // What the embassies acknowledged before a restart: the state file's newest value, or
+  // else the JSON file that versions before the state file wrote (STATE_FILE.json).
+  Status LoadState() {
+    auto file = store::StateFile::Open(*options.env, options.state_file);
+    if (!file.ok()) return file.status().WithContext("cannot read the embassy shipping state");
+    state_file = std::move(*file);
+    std::string text = state_file->value();
+    if (text.empty()) {
+      auto legacy = options.env->ReadFile(options.state_file + ".json");
+      if (!legacy.ok()) return OkStatus();
+      text = std::move(*legacy);
+    }
+    auto j = ParseJson(text);
     if (!j.ok() || !j->is_object()) {
       spdlog::warn("embassy shipping state {} is unreadable; trusting the embassies' heads", options.state_file);
-      return;
+      return OkStatus();
     }
     for (auto& t : targets) {
       if (!j->contains(t.progress.url)) continue;
@@ -148,6 +166,7 @@ struct Shipper::State {
       t.remembered_seq = IntOr(e, "seq");
       t.remembered_hash = hash.ok() ? *hash : "";
     }
+    return OkStatus();
   }
 
   void Fail(size_t i, const std::string& what, bool halt = false) {
@@ -530,7 +549,7 @@ Result<std::unique_ptr<Shipper>> Shipper::Start(store::Store& store, ShipperOpti
     state->targets.push_back(std::move(t));
   }
   state->options = std::move(options);
-  state->LoadState();
+  RETURN_IF_ERROR(state->LoadState());
   Labels labels{{"node", state->node}};
   state->errors = &Metrics().GetCounter("riik_embassy_errors_total", "Failures shipping to data embassies", labels);
   std::weak_ptr<State> weak = state;

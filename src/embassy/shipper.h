@@ -40,7 +40,9 @@ struct ShipperOptions {
   std::chrono::milliseconds sync_timeout{10000};
   size_t max_segment_entries = 16384;
   size_t max_segment_bytes = 16 << 20;  // of entry text, before compression
-  std::string state_file;               // what the embassies acknowledged, kept across restarts
+  // What the embassies acknowledged, kept across restarts (store/state_file.h); read
+  // from STATE_FILE.json, as versions before it wrote it, when it holds nothing yet.
+  std::string state_file;
   // How often a signed checkpoint (the store's state digest, checkpoint.h) follows the
   // segments; one is also sent when the shipper stops with everything delivered.
   std::chrono::milliseconds checkpoint_interval{300'000};

@@ -30,8 +30,8 @@
 #include "node/roles/status_role.h"
 #include "node/roles/trust_role.h"
 #include "node/roles/vote_role.h"
-#include "vote/ballot_box.h"
 #include "portal/document_store.h"
+#include "vote/ballot_box.h"
 
 namespace riik::node {
 namespace {
@@ -116,7 +116,7 @@ Status Node::StartShippingLocked(const std::string& name, const std::string& url
   std::string keys_dir = c.Setting("keys_dir", config_.data_dir + "/embassy-keys");
   ASSIGN_OR_RETURN(o.data_key, DataKeyFor(keys_dir, name));
   ASSIGN_OR_RETURN(o.wrapped_key, embassy::WrapDataKey(o.data_key, master, store.node()));
-  o.state_file = keys_dir + "/" + name + ".acked.json";
+  o.state_file = keys_dir + "/" + name + ".acked";
   ASSIGN_OR_RETURN(int64_t checkpoint_s, c.Number("checkpoint_interval_s", 300, 1, 86400));
   o.checkpoint_interval = std::chrono::seconds(checkpoint_s);
   // Snapshots (SQLite stores): after this much journal (KiB) shipped since the last; 0: none.

@@ -22,6 +22,7 @@
 #include "embassy/segment.h"
 #include "embassy/shipper.h"
 #include "node/node.h"
+#include "store/state_file.h"
 #include "support/embassy_site.h"
 #include "support/pg_cluster.h"
 #include "support/temp_dir.h"
@@ -90,6 +91,20 @@ class ShippingTest : public ::testing::Test {
       if (s["node"] == "people") return s["acked_seq"].get<int64_t>();
     }
     return -1;
+  }
+
+  // The shipper stops sending to the embassy within 10 s, saying it lost segments.
+  void ExpectHaltedBecauseSegmentsWereLost() {
+    for (int waited = 0; waited < 10000; waited += 50) {
+      for (const auto& s : home_->ShippingStatus()) {
+        if (s["node"] == "people" && s["embassies"][0]["halted"].get<bool>()) {
+          EXPECT_NE(s["embassies"][0]["error"].get<std::string>().find("lost or removed"), std::string::npos);
+          return;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "the shipper did not halt: " << home_->ShippingStatus().dump();
   }
 
   bool WaitForAck(int64_t seq, int ms = 15000) {
@@ -322,17 +337,32 @@ TEST_F(ShippingTest, TamperingAtTheEmbassyIsFoundOnBothSides) {
   for (size_t i = segments->size() - 3; i < segments->size(); ++i) fs::remove((*segments)[i].path);
   StartEmbassy(embassy_port_);
   StartHome("async");
-  bool halted = false;
-  for (int waited = 0; waited < 10000 && !halted; waited += 50) {
-    for (const auto& s : home_->ShippingStatus()) {
-      if (s["node"] == "people" && s["embassies"][0]["halted"].get<bool>()) {
-        halted = true;
-        EXPECT_NE(s["embassies"][0]["error"].get<std::string>().find("lost or removed"), std::string::npos);
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_TRUE(halted) << home_->ShippingStatus().dump();
+  ExpectHaltedBecauseSegmentsWereLost();
+}
+
+// What the embassy acknowledged survives a restart in the state file that versions
+// before store/state_file.h wrote (STATE.json): read once, then replaced by the new file.
+TEST_F(ShippingTest, TheStateFileOfEarlierVersionsIsStillRemembered) {
+  StartEmbassy();
+  StartHome("async");
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(WaitForAck(Put(i)->seq));
+  home_.reset();
+  const std::string state = dir_ / "home/embassy-keys/people.acked";
+  auto saved = store::StateFile::Open(Env::Default(), state);
+  ASSERT_TRUE(saved.ok());
+  ASSERT_NE((*saved)->value().find("\"seq\":"), std::string::npos) << (*saved)->value();
+  ASSERT_TRUE(WriteFileAtomic(state + ".json", (*saved)->value(), false).ok());
+  fs::remove(state);
+
+  // The embassy's last segments gone: the shipper remembers more and stops there.
+  site_->StopEmbassy();
+  auto segments = ListSegments(archive_ + "/people");
+  ASSERT_TRUE(segments.ok());
+  ASSERT_GE(segments->size(), 5u);
+  for (size_t i = segments->size() - 2; i < segments->size(); ++i) fs::remove((*segments)[i].path);
+  StartEmbassy(embassy_port_);
+  StartHome("async");
+  ExpectHaltedBecauseSegmentsWereLost();
 }
 
 TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {

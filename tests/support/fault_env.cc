@@ -117,6 +117,17 @@ Result<std::unique_ptr<WritableFile>> FaultEnv::NewWritableFile(const std::strin
   return std::unique_ptr<WritableFile>(new FaultFile(*this, path, std::move(file)));
 }
 
+Result<std::unique_ptr<WritableFile>> FaultEnv::OpenForAppend(const std::string& path) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, base_.OpenForAppend(path));
+  // A file this env has not written since the last crash is durable as it stands.
+  if (!files_.contains(path)) {
+    ASSIGN_OR_RETURN(FileInfo info, base_.Stat(path));
+    files_[path] = Tracked{info.size, info.size};
+  }
+  return std::unique_ptr<WritableFile>(new FaultFile(*this, path, std::move(file)));
+}
+
 Status FaultEnv::AppendTo(WritableFile& file, const std::string& path, std::string_view data) {
   RETURN_IF_ERROR(BeginMutation());
   std::lock_guard lock(mu_);

@@ -30,6 +30,7 @@ class FaultEnv final : public Env {
   void Advance(int64_t micros);
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path, unsigned mode) override;
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) override;
   Result<std::string> ReadFile(const std::string& path) override { return base_.ReadFile(path); }
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status RemoveFile(const std::string& path) override;
