@@ -129,7 +129,8 @@ Result<DemoEmbassy> PrepareDemoEmbassy(CaAccess& ca, const std::string& dir, con
                          {"key_passphrase_file", passphrase_file},
                          {"master_public", dir + "/custody/master.pub"},
                          // Small, so the demo's stores are snapshotted and a restore
-                         // starts from a snapshot (a real node: the default, 256 MiB).
+                         // starts from a snapshot (a real node: the default, 256 MiB);
+                         // later ones wait for as much journal as the last one's file.
                          {"snapshot_every_kib", "256"},
                          {"vault", VaultPaths()}};
   return e;

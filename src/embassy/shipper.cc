@@ -102,6 +102,7 @@ struct Shipper::State {
     int64_t pending_checkpoint_seq = 0;
     int64_t next_checkpoint_us = 0;     // on the Env's monotonic clock
     uint64_t bytes_since_snapshot = 0;  // journal text acknowledged since the last snapshot
+    uint64_t last_snapshot_bytes = 0;   // the last one's file (this run): the next waits for as much
     bool snapshotting = false;          // `snapshotter` is taking one
     int64_t next_snapshot_try_us = 0;
     std::thread snapshotter;
@@ -289,6 +290,16 @@ struct Shipper::State {
     if (head.ok()) NoteHeadLocked(t, *head);
   }
 
+  // How much journal the next snapshot waits for: snapshot_every_bytes, and at least as
+  // much as the last snapshot's file. A snapshot copies the whole store, so a fixed step
+  // would copy a growing store ever more often for the same journal; this way a snapshot
+  // costs at most about a byte copied per byte of journal, and a restore replays on top
+  // of one at most about as much journal as the snapshot holds (LogCabin's snapshot
+  // ratio, at 1).
+  uint64_t SnapshotDueBytes(const Target& t) const {
+    return std::max(options.snapshot_every_bytes, t.last_snapshot_bytes);
+  }
+
   // Snapshots: when enough journal has been acknowledged since the last, starts taking
   // one on a thread of its own (seconds for a large store: shipping goes on meanwhile),
   // which sends the sealed chunks as it goes; the manifest follows here once the
@@ -300,7 +311,7 @@ struct Shipper::State {
     {
       std::lock_guard lock(mu);
       Target& t = targets[i];
-      if (!t.snapshotting && t.pending_manifest.empty() && t.bytes_since_snapshot >= options.snapshot_every_bytes &&
+      if (!t.snapshotting && t.pending_manifest.empty() && t.bytes_since_snapshot >= SnapshotDueBytes(t) &&
           options.env->MonotonicMicros() >= t.next_snapshot_try_us && !stopping && TakeSnapshotTurn()) {
         t.snapshotting = true;
         t.bytes_since_snapshot = 0;
@@ -359,9 +370,10 @@ struct Shipper::State {
     Target& t = targets[i];
     t.snapshotting = false;
     if (!taken.ok()) {  // tried again once the embassy is caught up, a minute on
-      t.bytes_since_snapshot = std::max(t.bytes_since_snapshot, options.snapshot_every_bytes);
+      t.bytes_since_snapshot = std::max(t.bytes_since_snapshot, SnapshotDueBytes(t));
       t.next_snapshot_try_us = options.env->MonotonicMicros() + Micros(kSnapshotRetry);
     } else {
+      t.last_snapshot_bytes = static_cast<uint64_t>(taken->file_bytes);
       t.pending_manifest = taken->manifest;
       t.pending_snapshot_seq = taken->head.seq;
       t.pending_checkpoint = taken->checkpoint;  // the state digest at the snapshot's seq

@@ -51,8 +51,8 @@ struct ShipperOptions {
   std::string store_url;
   // Snapshots (snapshot.h) of an SQLite store (store_url "sqlite:PATH"): a directory to
   // write one in while it is sealed, and how much journal text acknowledged since the
-  // last calls for the next (0: none). Sent once the embassy holds its seq, with a
-  // checkpoint at that seq.
+  // last calls for the next (0: none), and at least as much as the last one's file.
+  // Sent once the embassy holds its seq, with a checkpoint at that seq.
   std::string snapshot_work_dir;
   uint64_t snapshot_every_bytes = 0;
   // Its state file, wall time and the checkpoint and snapshot schedule go through it.

@@ -445,6 +445,49 @@ TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
 // with the node's own key, as a thief of that key could), or that names another seq or
 // another node, stops the restore on every path: from the snapshot (its signed bytes),
 // from the snapshot with the digest recomputed, and replaying the whole journal.
+// After the first snapshot (at snapshot_every_kib), the next waits for as much journal
+// as the last one's file: a snapshot copies the whole store, so a growing store is not
+// copied ever more often for the same journal.
+TEST_F(ShippingTest, TheNextSnapshotWaitsForAsMuchJournalAsTheLastOneHeld) {
+  int64_t head = 0;
+  ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));  // one every 4 KiB of journal at least
+  auto snapshots = [&] {
+    auto listed = ListSnapshots(archive_ + "/people");
+    return listed.ok() ? *listed : std::vector<ArchivedSnapshot>{};
+  };
+  for (int waited = 0; waited < 15000 && snapshots().empty(); waited += 50) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(snapshots().empty()) << home_->ShippingStatus().dump();
+  // Let a snapshot under way finish, then note the newest.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const ArchivedSnapshot first = snapshots().back();
+  auto manifest = ParseJson(*ReadFile(first.dir + "/manifest.json"));
+  ASSERT_TRUE(manifest.ok());
+  const int64_t file_bytes = (*manifest)["file_bytes"].get<int64_t>();
+  ASSERT_GT(file_bytes, 16 << 10);  // four times the fixed step: the rule shows
+  // Journal of a third of that file: under the old fixed step, several snapshots.
+  auto journal_after = [&](int64_t seq) {
+    int64_t bytes = 0;
+    auto entries = people_->ReadJournal(seq, 1 << 20);
+    for (const auto& e : entries.ok() ? *entries : std::vector<store::JournalEntry>{}) bytes += e.changes.size();
+    return bytes;
+  };
+  int i = 1000;
+  while (journal_after(first.seq) < file_bytes / 3) head = Put(i++)->seq;
+  ASSERT_TRUE(WaitForAck(head));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(snapshots().back().seq, first.seq)
+      << "a snapshot after " << journal_after(first.seq) << " bytes of journal, the last one's file " << file_bytes;
+  // Twice the file: the next one comes.
+  while (journal_after(first.seq) < 2 * file_bytes) head = Put(i++)->seq;
+  ASSERT_TRUE(WaitForAck(head));
+  for (int waited = 0; waited < 15000 && snapshots().back().seq == first.seq; waited += 50) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GT(snapshots().back().seq, first.seq) << home_->ShippingStatus().dump();
+}
+
 TEST_F(ShippingTest, ACheckpointThatDoesNotMatchStopsEveryKindOfRestore) {
   int64_t head = 0;
   ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));
