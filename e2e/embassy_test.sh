@@ -55,7 +55,7 @@ curl -s "$(url status)/metrics" >"$WORK/metrics.txt"
 grep -Eq '^riik_embassy_lag_entries\{node="registry_population"\} [0-9]+$' "$WORK/metrics.txt" &&
   grep -Eq '^riik_embassy_acked_seq\{node="registry_population"\} [1-9]' "$WORK/metrics.txt" || fail "the lag is not in /metrics"
 pass "every store (sync mode) is held by the embassy: lag 0 in riik embassy status; lag and acked seq in /metrics"
-# Snapshots follow in the background (the demo takes one every 256 KiB of journal).
+# Snapshots follow in the background (the demo's first after 256 KiB of journal).
 for _ in $(seq 1 300); do
   "$RIIK" embassy status --dir "$HOME_SITE" --json >"$WORK/status.json" || fail "embassy status"
   jq -e '.shipping[] | select(.node == "registry_population") | .embassies[0].snapshot_seq > 0' \

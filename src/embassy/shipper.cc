@@ -86,7 +86,7 @@ struct Shipper::State {
   mutable std::mutex mu;
   std::mutex state_file_mu;                      // taken before `mu`, never while holding it
   std::unique_ptr<store::StateFile> state_file;  // under state_file_mu once the threads run
-  bool legacy_state_removed = false;             // under state_file_mu
+  bool legacy_state_pending = false;             // STATE.json read, to remove; under state_file_mu
   std::condition_variable wake;                  // a commit, or stop
   std::condition_variable acknowledged;          // an acknowledgement
   bool stopping = false;
@@ -100,10 +100,11 @@ struct Shipper::State {
     UnixMicros oldest_unacked_us = 0;
     std::string pending_checkpoint;  // signed, waiting until the embassy holds its seq
     int64_t pending_checkpoint_seq = 0;
-    int64_t next_checkpoint_us = 0;     // on the Env's monotonic clock
-    uint64_t bytes_since_snapshot = 0;  // journal text acknowledged since the last snapshot
-    uint64_t last_snapshot_bytes = 0;   // the last one's file (this run): the next waits for as much
-    bool snapshotting = false;          // `snapshotter` is taking one
+    int64_t next_checkpoint_us = 0;       // on the Env's monotonic clock
+    uint64_t bytes_since_snapshot = 0;    // journal text acknowledged since the last snapshot
+    uint64_t last_snapshot_bytes = 0;     // the last one the embassy took (this run): the next waits for as much
+    uint64_t pending_snapshot_bytes = 0;  // the file of the one whose manifest waits
+    bool snapshotting = false;            // `snapshotter` is taking one
     int64_t next_snapshot_try_us = 0;
     std::thread snapshotter;
     std::string pending_manifest;  // signed, waiting until the embassy holds its seq
@@ -136,38 +137,55 @@ struct Shipper::State {
     Status saved = state_file->Save(j.dump());
     if (!saved.ok()) {
       spdlog::warn("embassy shipping state for {}: {}", node, saved.message());
-    } else if (!legacy_state_removed) {
-      // The JSON file of earlier versions, read once by LoadState: the new file has it now.
+    } else if (legacy_state_pending) {
+      // The JSON file of earlier versions, read by LoadState: the state file holds it now.
+      legacy_state_pending = false;
       Status removed = options.env->RemoveFile(options.state_file + ".json");
-      legacy_state_removed = removed.ok() || removed.code() == Code::kNotFound;
+      if (!removed.ok() && removed.code() != Code::kNotFound) {
+        spdlog::warn("embassy shipping state {}.json: {}", options.state_file, removed.message());
+      }
     }
   }
 
-  // What the embassies acknowledged before a restart: the state file's newest value, or
-  // else the JSON file that versions before the state file wrote (STATE_FILE.json).
+  // What the embassies acknowledged before a restart: the state file's newest value and,
+  // from versions before it, STATE_FILE.json (removed once the state file holds it);
+  // where both name an embassy, the higher seq.
   Status LoadState() {
     auto file = store::StateFile::Open(*options.env, options.state_file);
     if (!file.ok()) return file.status().WithContext("cannot read the embassy shipping state");
     state_file = std::move(*file);
-    std::string text = state_file->value();
-    if (text.empty()) {
-      auto legacy = options.env->ReadFile(options.state_file + ".json");
-      if (!legacy.ok()) return OkStatus();
-      text = std::move(*legacy);
+    if (state_file->damaged()) {
+      spdlog::warn("embassy shipping state {}: no line of it verifies; trusting the embassies' heads",
+                   options.state_file);
     }
+    Remember(state_file->value(), options.state_file);
+    const std::string legacy_path = options.state_file + ".json";
+    auto legacy = options.env->ReadFile(legacy_path);
+    if (legacy.ok()) {
+      Remember(*legacy, legacy_path);
+      legacy_state_pending = true;
+    } else if (legacy.status().code() != Code::kNotFound) {
+      spdlog::warn("embassy shipping state {}: {} (left in place)", legacy_path, legacy.status().message());
+    }
+    return OkStatus();
+  }
+
+  void Remember(const std::string& text, const std::string& from) {
+    if (text.empty()) return;
     auto j = ParseJson(text);
     if (!j.ok() || !j->is_object()) {
-      spdlog::warn("embassy shipping state {} is unreadable; trusting the embassies' heads", options.state_file);
-      return OkStatus();
+      spdlog::warn("embassy shipping state {} is unreadable; trusting the embassies' heads", from);
+      return;
     }
     for (auto& t : targets) {
       if (!j->contains(t.progress.url)) continue;
       const Json& e = (*j)[t.progress.url];
+      const int64_t seq = IntOr(e, "seq");
+      if (seq <= t.remembered_seq) continue;
       auto hash = HexDecode(StringOr(e, "hash"));
-      t.remembered_seq = IntOr(e, "seq");
+      t.remembered_seq = seq;
       t.remembered_hash = hash.ok() ? *hash : "";
     }
-    return OkStatus();
   }
 
   void Fail(size_t i, const std::string& what, bool halt = false) {
@@ -330,7 +348,10 @@ struct Shipper::State {
     {
       std::lock_guard lock(mu);
       targets[i].pending_manifest.clear();  // sent, or given up: the next one comes after more journal
-      if (head.ok()) NoteHeadLocked(targets[i], *head);
+      if (head.ok()) {
+        targets[i].last_snapshot_bytes = targets[i].pending_snapshot_bytes;
+        NoteHeadLocked(targets[i], *head);
+      }
     }
     if (!head.ok()) {
       Fail(i, "sending the snapshot at seq " + std::to_string(seq) + ": " +
@@ -373,7 +394,7 @@ struct Shipper::State {
       t.bytes_since_snapshot = std::max(t.bytes_since_snapshot, SnapshotDueBytes(t));
       t.next_snapshot_try_us = options.env->MonotonicMicros() + Micros(kSnapshotRetry);
     } else {
-      t.last_snapshot_bytes = static_cast<uint64_t>(taken->file_bytes);
+      t.pending_snapshot_bytes = static_cast<uint64_t>(taken->file_bytes);
       t.pending_manifest = taken->manifest;
       t.pending_snapshot_seq = taken->head.seq;
       t.pending_checkpoint = taken->checkpoint;  // the state digest at the snapshot's seq

@@ -119,7 +119,8 @@ Status Node::StartShippingLocked(const std::string& name, const std::string& url
   o.state_file = keys_dir + "/" + name + ".acked";
   ASSIGN_OR_RETURN(int64_t checkpoint_s, c.Number("checkpoint_interval_s", 300, 1, 86400));
   o.checkpoint_interval = std::chrono::seconds(checkpoint_s);
-  // Snapshots (SQLite stores): after this much journal (KiB) shipped since the last; 0: none.
+  // Snapshots (SQLite stores): after this much journal (KiB) shipped since the last, and as
+  // much as the last one's file; 0: none.
   ASSIGN_OR_RETURN(int64_t snapshot_kib, c.Number("snapshot_every_kib", 256 * 1024, 0, int64_t{1} << 30));
   o.store_url = url;
   o.snapshot_work_dir = keys_dir;

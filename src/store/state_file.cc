@@ -12,8 +12,8 @@ std::string Line(std::string_view value) { return DigestHex(Sha256(value)) + " "
 
 }  // namespace
 
-std::string NewestStateValue(std::string_view text) {
-  std::string newest;
+std::optional<std::string> NewestStateValue(std::string_view text) {
+  std::optional<std::string> newest;
   for (size_t end; (end = text.find('\n')) != std::string_view::npos; text.remove_prefix(end + 1)) {
     std::string_view line = text.substr(0, end);
     if (line.size() <= kHashHex || line[kHashHex] != ' ') continue;
@@ -27,7 +27,9 @@ Result<std::unique_ptr<StateFile>> StateFile::Open(Env& env, std::string path, s
   std::unique_ptr<StateFile> file(new StateFile(env, std::move(path), max_bytes));
   auto text = env.ReadFile(file->path_);
   if (text.ok()) {
-    file->value_ = NewestStateValue(*text);
+    std::optional<std::string> newest = NewestStateValue(*text);
+    file->value_ = newest.value_or("");
+    file->damaged_ = !newest && !text->empty();
   } else if (text.status().code() != Code::kNotFound) {
     return text.status();
   }

@@ -7,12 +7,15 @@
 //
 // Each line is the value's SHA-256 in hex, a space, the value, a newline. Reading takes
 // the last line whose hash matches: a crash during a save can tear only the line being
-// appended, and the value saved before it stands.
+// appended, and the value saved before it stands. That assumes, as SQLite does by
+// default ("powersafe overwrite"), that a write torn by a power loss does not damage
+// bytes beside it that were already synced, in the same disk sector.
 //
 // Not thread-safe: its one writer serialises the saves.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,7 +30,10 @@ class StateFile {
   static Result<std::unique_ptr<StateFile>> Open(Env& env, std::string path, size_t max_bytes = 64 << 10);
 
   const std::string& value() const { return value_; }
-  // Durable when it returns OK. A value holds no newline.
+  // The file held bytes but no line of them verified: damaged, not merely absent.
+  bool damaged() const { return damaged_; }
+  // Durable when it returns OK. A value holds no newline. On an error value() is the
+  // value before, and the next save replaces the file whole.
   Status Save(std::string_view value);
 
  private:
@@ -39,9 +45,11 @@ class StateFile {
   std::string value_;
   std::unique_ptr<WritableFile> file_;  // open for appending once the file was rewritten
   size_t size_ = 0;                     // of the file, as written through `file_`
+  bool damaged_ = false;
 };
 
-// The newest value in a StateFile's text: its last whole line that verifies.
-std::string NewestStateValue(std::string_view text);
+// The newest value in a StateFile's text: its last whole line that verifies (nullopt if
+// none does).
+std::optional<std::string> NewestStateValue(std::string_view text);
 
 }  // namespace riik::store

@@ -365,6 +365,29 @@ TEST_F(ShippingTest, TheStateFileOfEarlierVersionsIsStillRemembered) {
   ExpectHaltedBecauseSegmentsWereLost();
 }
 
+// Once the state file holds what STATE.json held, the old file is gone.
+TEST_F(ShippingTest, TheStateFileOfEarlierVersionsIsReplacedOnceSaved) {
+  StartEmbassy();
+  StartHome("async");
+  ASSERT_TRUE(WaitForAck(Put(0)->seq));
+  home_.reset();
+  const std::string state = dir_ / "home/embassy-keys/people.acked";
+  auto saved = store::StateFile::Open(Env::Default(), state);
+  ASSERT_TRUE(saved.ok());
+  ASSERT_TRUE(WriteFileAtomic(state + ".json", (*saved)->value(), false).ok());
+  fs::remove(state);
+  StartHome("async");
+  const int64_t head = Put(1)->seq;
+  ASSERT_TRUE(WaitForAck(head));
+  home_.reset();
+  EXPECT_FALSE(fs::exists(state + ".json"));
+  auto now = store::StateFile::Open(Env::Default(), state);
+  ASSERT_TRUE(now.ok());
+  auto j = ParseJson((*now)->value());
+  ASSERT_TRUE(j.ok() && j->size() == 1) << (*now)->value();
+  EXPECT_EQ(j->begin()->at("seq").get<int64_t>(), head);
+}
+
 TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
   int64_t head = 0;
   ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));
@@ -441,10 +464,6 @@ TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
   EXPECT_EQ(journal_only->digest.digest, from_snapshot->digest.digest);
 }
 
-// A checkpoint is what a restore must meet. One whose digest the node never had (re-signed
-// with the node's own key, as a thief of that key could), or that names another seq or
-// another node, stops the restore on every path: from the snapshot (its signed bytes),
-// from the snapshot with the digest recomputed, and replaying the whole journal.
 // After the first snapshot (at snapshot_every_kib), the next waits for as much journal
 // as the last one's file: a snapshot copies the whole store, so a growing store is not
 // copied ever more often for the same journal.
@@ -455,13 +474,19 @@ TEST_F(ShippingTest, TheNextSnapshotWaitsForAsMuchJournalAsTheLastOneHeld) {
     auto listed = ListSnapshots(archive_ + "/people");
     return listed.ok() ? *listed : std::vector<ArchivedSnapshot>{};
   };
-  for (int waited = 0; waited < 15000 && snapshots().empty(); waited += 50) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_FALSE(snapshots().empty()) << home_->ShippingStatus().dump();
-  // Let a snapshot under way finish, then note the newest.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  const ArchivedSnapshot first = snapshots().back();
+  // The newest snapshot once none has arrived for a second (one under way has finished).
+  auto settled = [&] {
+    int64_t seq = -1;
+    for (int still = 0, waited = 0; still < 1000 && waited < 15000; waited += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const int64_t now = snapshots().empty() ? -1 : snapshots().back().seq;
+      still = now == seq && now > 0 ? still + 50 : 0;
+      seq = now;
+    }
+    return snapshots().empty() ? ArchivedSnapshot{} : snapshots().back();
+  };
+  const ArchivedSnapshot first = settled();
+  ASSERT_GT(first.seq, 0) << home_->ShippingStatus().dump();
   auto manifest = ParseJson(*ReadFile(first.dir + "/manifest.json"));
   ASSERT_TRUE(manifest.ok());
   const int64_t file_bytes = (*manifest)["file_bytes"].get<int64_t>();
@@ -476,9 +501,8 @@ TEST_F(ShippingTest, TheNextSnapshotWaitsForAsMuchJournalAsTheLastOneHeld) {
   int i = 1000;
   while (journal_after(first.seq) < file_bytes / 3) head = Put(i++)->seq;
   ASSERT_TRUE(WaitForAck(head));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_EQ(snapshots().back().seq, first.seq)
-      << "a snapshot after " << journal_after(first.seq) << " bytes of journal, the last one's file " << file_bytes;
+  EXPECT_EQ(settled().seq, first.seq) << "a snapshot after " << journal_after(first.seq)
+                                      << " bytes of journal, the last one's file " << file_bytes;
   // Twice the file: the next one comes.
   while (journal_after(first.seq) < 2 * file_bytes) head = Put(i++)->seq;
   ASSERT_TRUE(WaitForAck(head));
@@ -488,6 +512,10 @@ TEST_F(ShippingTest, TheNextSnapshotWaitsForAsMuchJournalAsTheLastOneHeld) {
   EXPECT_GT(snapshots().back().seq, first.seq) << home_->ShippingStatus().dump();
 }
 
+// A checkpoint is what a restore must meet. One whose digest the node never had (re-signed
+// with the node's own key, as a thief of that key could), or that names another seq or
+// another node, stops the restore on every path: from the snapshot (its signed bytes),
+// from the snapshot with the digest recomputed, and replaying the whole journal.
 TEST_F(ShippingTest, ACheckpointThatDoesNotMatchStopsEveryKindOfRestore) {
   int64_t head = 0;
   ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));

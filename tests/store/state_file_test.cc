@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -54,8 +55,8 @@ TEST(StateFileTest, ATornOrDamagedLastLineLeavesTheValueSavedBeforeIt) {
   std::string flipped = b;
   flipped[b.size() - 5] ^= 0x01;
   EXPECT_EQ(NewestStateValue(a + flipped), Value(1));
-  EXPECT_EQ(NewestStateValue(""), "");
-  EXPECT_EQ(NewestStateValue("not a state file\n{}\n"), "");
+  EXPECT_EQ(NewestStateValue(""), std::nullopt);
+  EXPECT_EQ(NewestStateValue("not a state file\n{}\n"), std::nullopt);
 }
 
 // At every point of a run of saves the machine goes down: reopened, the file holds the
@@ -72,10 +73,14 @@ TEST(StateFileTest, ACrashAtAnyPointKeepsTheLastSaveThatReturned) {
     bool completed = false;
     env.CrashAfter(crash_after);
     {
-      auto file = StateFile::Open(env, path, /*max_bytes=*/200);  // rewritten every few saves
+      auto file = StateFile::Open(env, path, /*max_bytes=*/600);  // five lines, then rewritten
       ASSERT_TRUE(file.ok());
       for (int i = 1; i <= kSaves && (*file)->Save(Value(i)).ok(); ++i) saved = i;
       completed = saved == kSaves && env.mutations() <= crash_after;
+      if (completed) {  // saves 11 and 12 were appended to the file that save 11 began
+        const std::string text = ReadAll(path);
+        EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+      }
     }
     env.Crash();
     auto reopened = StateFile::Open(env, path);
@@ -90,7 +95,7 @@ TEST(StateFileTest, ACrashAtAnyPointKeepsTheLastSaveThatReturned) {
     if (completed || ::testing::Test::HasFailure()) break;
     ASSERT_LT(crash_after, 1000) << "the saves never complete";
   }
-  EXPECT_GT(runs, kSaves);
+  EXPECT_GT(runs, 3 * kSaves);  // each save's write and sync, and each rewrite's steps
 }
 
 TEST(StateFileTest, AFailedSaveIsAnErrorAndTheNextOneRewritesTheFile) {
@@ -100,17 +105,35 @@ TEST(StateFileTest, AFailedSaveIsAnErrorAndTheNextOneRewritesTheFile) {
   auto file = StateFile::Open(env, path);
   ASSERT_TRUE(file.ok());
   ASSERT_TRUE((*file)->Save(Value(1)).ok());
-  env.FailSyncs(EIO);
-  Status failed = (*file)->Save(Value(2));
-  EXPECT_FALSE(failed.ok());
+  ASSERT_TRUE((*file)->Save(Value(2)).ok());  // appended
+  // A full disk: the third line is written in part.
+  env.SetSpaceLeft(20);
+  Status failed = (*file)->Save(Value(3));
+  EXPECT_EQ(failed.code(), Code::kResourceExhausted) << failed.ToString();
   EXPECT_NE(failed.message().find(path), std::string::npos) << failed.ToString();
-  EXPECT_EQ((*file)->value(), Value(1));
+  EXPECT_EQ((*file)->value(), Value(2));
+  // The next save does not append to the torn line: the file is replaced, one line.
   env.Heal();
-  ASSERT_TRUE((*file)->Save(Value(3)).ok());
+  ASSERT_TRUE((*file)->Save(Value(4)).ok());
+  EXPECT_EQ(ReadAll(path), DigestHex(Sha256(Value(4))) + " " + Value(4) + "\n");
   env.Crash();
   auto reopened = StateFile::Open(env, path);
   ASSERT_TRUE(reopened.ok());
-  EXPECT_EQ((*reopened)->value(), Value(3));
+  EXPECT_EQ((*reopened)->value(), Value(4));
+  EXPECT_FALSE((*reopened)->damaged());
+}
+
+TEST(StateFileTest, AFileWithNoLineThatVerifiesIsDamagedNotAbsent) {
+  riik::testing::TempDir dir;
+  const std::string path = dir / "people.acked";
+  auto absent = StateFile::Open(Env::Default(), path);
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE((*absent)->damaged());
+  ASSERT_TRUE(WriteFileAtomic(Env::Default(), path, "{\"https://127.0.0.1:9100\":{\"seq\":7}}\n", false).ok());
+  auto damaged = StateFile::Open(Env::Default(), path);
+  ASSERT_TRUE(damaged.ok());
+  EXPECT_TRUE((*damaged)->damaged());
+  EXPECT_EQ((*damaged)->value(), "");
 }
 
 }  // namespace
