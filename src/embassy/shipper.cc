@@ -17,6 +17,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/metrics.h"
+#include "crypto/sha256.h"
 #include "embassy/checkpoint.h"
 #include "embassy/segment.h"
 #include "embassy/snapshot.h"
@@ -148,44 +149,49 @@ struct Shipper::State {
   }
 
   // What the embassies acknowledged before a restart: the state file's newest value and,
-  // from versions before it, STATE_FILE.json (removed once the state file holds it);
-  // where both name an embassy, the higher seq.
+  // from versions before it, STATE_FILE.json (removed once the state file holds what it
+  // said; left in place if it cannot be read); where both name an embassy, the higher seq.
   Status LoadState() {
     auto file = store::StateFile::Open(*options.env, options.state_file);
     if (!file.ok()) return file.status().WithContext("cannot read the embassy shipping state");
     state_file = std::move(*file);
     if (state_file->damaged()) {
-      spdlog::warn("embassy shipping state {}: no line of it verifies; trusting the embassies' heads",
-                   options.state_file);
+      spdlog::warn("embassy shipping state {}: no line of it verifies; ignored", options.state_file);
     }
     Remember(state_file->value(), options.state_file);
     const std::string legacy_path = options.state_file + ".json";
     auto legacy = options.env->ReadFile(legacy_path);
     if (legacy.ok()) {
-      Remember(*legacy, legacy_path);
-      legacy_state_pending = true;
+      legacy_state_pending = Remember(*legacy, legacy_path);
     } else if (legacy.status().code() != Code::kNotFound) {
       spdlog::warn("embassy shipping state {}: {} (left in place)", legacy_path, legacy.status().message());
     }
     return OkStatus();
   }
 
-  void Remember(const std::string& text, const std::string& from) {
-    if (text.empty()) return;
+  // Takes each embassy's seq and segment hash from a state's JSON where it is higher than
+  // what is remembered; false (and a warning) if the text is not such JSON.
+  bool Remember(const std::string& text, const std::string& from) {
+    if (text.empty()) return true;
     auto j = ParseJson(text);
     if (!j.ok() || !j->is_object()) {
-      spdlog::warn("embassy shipping state {} is unreadable; trusting the embassies' heads", from);
-      return;
+      spdlog::warn("embassy shipping state {} is unreadable; ignored (left in place)", from);
+      return false;
     }
     for (auto& t : targets) {
       if (!j->contains(t.progress.url)) continue;
       const Json& e = (*j)[t.progress.url];
       const int64_t seq = IntOr(e, "seq");
-      if (seq <= t.remembered_seq) continue;
       auto hash = HexDecode(StringOr(e, "hash"));
+      if (seq > 0 && (!hash.ok() || hash->size() != kSha256Size)) {
+        spdlog::warn("embassy shipping state {}: {} has no segment hash; ignored", from, t.progress.url);
+        continue;
+      }
+      if (seq <= t.remembered_seq) continue;
       t.remembered_seq = seq;
-      t.remembered_hash = hash.ok() ? *hash : "";
+      t.remembered_hash = *hash;
     }
+    return true;
   }
 
   void Fail(size_t i, const std::string& what, bool halt = false) {

@@ -388,6 +388,20 @@ TEST_F(ShippingTest, TheStateFileOfEarlierVersionsIsReplacedOnceSaved) {
   EXPECT_EQ(j->begin()->at("seq").get<int64_t>(), head);
 }
 
+// Where the state file and STATE.json both name an embassy, the higher seq counts: an
+// embassy holding less than the old file says it acknowledged is found out.
+TEST_F(ShippingTest, TheHigherSeqOfTheTwoStateFilesIsRemembered) {
+  StartEmbassy();
+  StartHome("async");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(WaitForAck(Put(i)->seq));
+  home_.reset();
+  const std::string state = dir_ / "home/embassy-keys/people.acked";
+  const Json legacy = {{embassy_url_, {{"seq", 1000}, {"hash", std::string(64, 'a')}}}};
+  ASSERT_TRUE(WriteFileAtomic(state + ".json", legacy.dump(), false).ok());
+  StartHome("async");
+  ExpectHaltedBecauseSegmentsWereLost();
+}
+
 TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
   int64_t head = 0;
   ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));
@@ -470,20 +484,21 @@ TEST_F(ShippingTest, SnapshotsShipAndARestoreStartsFromTheLatest) {
 TEST_F(ShippingTest, TheNextSnapshotWaitsForAsMuchJournalAsTheLastOneHeld) {
   int64_t head = 0;
   ASSERT_NO_FATAL_FAILURE(ShipWithSnapshots(head));  // one every 4 KiB of journal at least
-  auto snapshots = [&] {
+  // The newest complete snapshot at the embassy (seq 0: none).
+  auto newest = [&] {
     auto listed = ListSnapshots(archive_ + "/people");
-    return listed.ok() ? *listed : std::vector<ArchivedSnapshot>{};
+    return listed.ok() && !listed->empty() ? listed->back() : ArchivedSnapshot{};
   };
   // The newest snapshot once none has arrived for a second (one under way has finished).
   auto settled = [&] {
     int64_t seq = -1;
     for (int still = 0, waited = 0; still < 1000 && waited < 15000; waited += 50) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      const int64_t now = snapshots().empty() ? -1 : snapshots().back().seq;
+      const int64_t now = newest().seq;
       still = now == seq && now > 0 ? still + 50 : 0;
       seq = now;
     }
-    return snapshots().empty() ? ArchivedSnapshot{} : snapshots().back();
+    return newest();
   };
   const ArchivedSnapshot first = settled();
   ASSERT_GT(first.seq, 0) << home_->ShippingStatus().dump();
@@ -506,10 +521,10 @@ TEST_F(ShippingTest, TheNextSnapshotWaitsForAsMuchJournalAsTheLastOneHeld) {
   // Twice the file: the next one comes.
   while (journal_after(first.seq) < 2 * file_bytes) head = Put(i++)->seq;
   ASSERT_TRUE(WaitForAck(head));
-  for (int waited = 0; waited < 15000 && snapshots().back().seq == first.seq; waited += 50) {
+  for (int waited = 0; waited < 15000 && newest().seq == first.seq; waited += 50) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_GT(snapshots().back().seq, first.seq) << home_->ShippingStatus().dump();
+  EXPECT_GT(newest().seq, first.seq) << home_->ShippingStatus().dump();
 }
 
 // A checkpoint is what a restore must meet. One whose digest the node never had (re-signed
