@@ -40,8 +40,9 @@ struct ShipperOptions {
   std::chrono::milliseconds sync_timeout{10000};
   size_t max_segment_entries = 16384;
   size_t max_segment_bytes = 16 << 20;  // of entry text, before compression
-  // What the embassies acknowledged, kept across restarts (store/state_file.h); read
-  // from STATE_FILE.json, as versions before it wrote it, when it holds nothing yet.
+  // What the embassies acknowledged, kept across restarts (store/state_file.h). The
+  // STATE_FILE.json that versions before it wrote is read too (the higher seq of the two
+  // counts) and removed once the state file holds it.
   std::string state_file;
   // How often a signed checkpoint (the store's state digest, checkpoint.h) follows the
   // segments; one is also sent when the shipper stops with everything delivered.
