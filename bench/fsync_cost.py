@@ -5,9 +5,11 @@ signed log costs at the least before SQLite, the journal or a signature add anyt
 
 Appends SIZE bytes and calls fdatasync, COUNT times, to a file in the build's temporary
 directory (the same file system as the stores), in alternating rounds: a file that grows
-with every append (as a log's WAL does) and one written over in place (preallocated).
-Prints the medians of ROUNDS rounds. docs/benchmarks.md divides the exchange's CPU budget
-per call by it.
+with every append (as a log's WAL does), one written over in place (preallocated), and
+a file replaced whole each time (a temporary written and fsynced, renamed over it, the
+directory fsynced: WriteFileAtomic, which the embassy shipper's state file was until
+store::StateFile appended a line instead; docs/formats/state-file.md). Prints the medians
+of ROUNDS rounds. docs/benchmarks.md divides the exchange's CPU budget per call by it.
 
     bench/fsync_cost.py [COUNT] [SIZE] [ROUNDS] [DIR]
 """
@@ -22,6 +24,27 @@ import time
 def cpu_seconds():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
+
+
+def replace_round(directory, count, size):
+    work = tempfile.mkdtemp(dir=directory, prefix="riik-fsync-")
+    path, tmp = os.path.join(work, "state"), os.path.join(work, ".state.tmp")
+    block = b"x" * size
+    cpu0, wall0 = cpu_seconds(), time.monotonic()
+    for _ in range(count):
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        if os.write(fd, block) != size:
+            raise SystemExit("a short write: is the disk full?")
+        os.fsync(fd)
+        os.close(fd)
+        os.rename(tmp, path)
+        dfd = os.open(work, os.O_RDONLY)
+        os.fsync(dfd)
+        os.close(dfd)
+    cpu1, wall1 = cpu_seconds(), time.monotonic()
+    os.unlink(path)
+    os.rmdir(work)
+    return (cpu1 - cpu0) / count * 1e6, (wall1 - wall0) / count * 1e6
 
 
 def one_round(directory, count, size, grow):
@@ -49,17 +72,20 @@ def main():
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 8192
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     directory = sys.argv[4] if len(sys.argv) > 4 else os.environ.get("TMPDIR", "/tmp")
-    results = {True: [], False: []}
+    modes = {"growing file": lambda: one_round(directory, count, size, True),
+             "in place": lambda: one_round(directory, count, size, False),
+             "replaced whole": lambda: replace_round(directory, count, size)}
+    results = {name: [] for name in modes}
     for r in range(rounds):
-        for grow in (True, False):
-            cpu, wall = one_round(directory, count, size, grow)
-            results[grow].append((cpu, wall))
-            print(f"round {r + 1}: {'growing' if grow else 'in place'} {cpu:.0f} us CPU, {wall:.0f} us wall")
-    print(f"fsync_cost: {count} appends of {size} bytes + fdatasync each, medians of {rounds} rounds, in {directory}")
-    for grow in (True, False):
-        cpu = statistics.median(c for c, _ in results[grow])
-        wall = statistics.median(w for _, w in results[grow])
-        print(f"{'growing file' if grow else 'in place    ':13} {cpu:6.0f} us CPU  {wall:6.0f} us wall  per durable append")
+        for name, run in modes.items():
+            cpu, wall = run()
+            results[name].append((cpu, wall))
+            print(f"round {r + 1}: {name} {cpu:.0f} us CPU, {wall:.0f} us wall")
+    print(f"fsync_cost: {count} durable writes of {size} bytes each, medians of {rounds} rounds, in {directory}")
+    for name in modes:
+        cpu = statistics.median(c for c, _ in results[name])
+        wall = statistics.median(w for _, w in results[name])
+        print(f"{name:15} {cpu:6.0f} us CPU  {wall:6.0f} us wall  per durable write")
 
 
 if __name__ == "__main__":
