@@ -153,9 +153,11 @@ Status Check(const CheckArgs& a) {
   if (entry.kind != election::EntryKind::kBallot) return DataLoss("the board entry is not a ballot");
   ASSIGN_OR_RETURN(election::Ballot ballot, election::ParseBallot(entry.ballot));
   if (ballot.election != manifest.hash) return DataLoss("the ballot is for another election");
-  auto opened = election::OpenBallot(manifest, key, ballot, randomness);
+  // Proofs first: the key comes from the service, and only the proofs tie it to the ballot.
+  auto opened = election::OpenCheckedBallot(manifest, key, ballot, randomness);
   if (!opened.ok()) {
-    return DataLoss("the ballot on the board is not the one made with this randomness: " + opened.status().message());
+    return DataLoss("the ballot on the board is not the one made with this randomness under the election's key: " +
+                    opened.status().message());
   }
   std::printf("Your ballot is on the board of %s as entry %lld,\n", ForTerminal(manifest.title).c_str(),
               static_cast<long long>(verified.leaf_index));

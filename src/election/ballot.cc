@@ -305,6 +305,19 @@ Result<std::vector<Choice>> OpenBallot(const Manifest& manifest, const Point& ke
   return out;
 }
 
+Result<std::vector<Choice>> OpenCheckedBallot(const Manifest& manifest, const Point& key, Ballot& ballot,
+                                              const BallotRandomness& randomness) {
+  if (ballot.contests.empty()) return InvalidArgument("the ballot has no contests");
+  const Contest* first = manifest.FindContest(ballot.contests[0].contest);
+  if (!first) return InvalidArgument("contest " + ballot.contests[0].contest + " is not the election's");
+  Status proofs = VerifyBallot(manifest, key, first->district, ballot);
+  if (!proofs.ok()) {
+    return InvalidArgument("the ballot's proofs do not hold under the election key given for the check: " +
+                           proofs.message());
+  }
+  return OpenBallot(manifest, key, ballot, randomness);
+}
+
 std::string BallotToJson(const Ballot& ballot) {
   Json contests = Json::array();
   for (const auto& cb : ballot.contests) {

@@ -80,6 +80,15 @@ Status VerifyBallots(const Manifest& manifest, const Point& key, std::span<Ballo
 Result<std::vector<Choice>> OpenBallot(const Manifest& manifest, const Point& key, const Ballot& ballot,
                                        const BallotRandomness& randomness);
 
+// The verification app's opening: the ballot's proofs checked under `key`, for the
+// district its contests are of, and only then opened with the voter's randomness. A
+// voting device and a vote service that collude could otherwise show a voter their own
+// choice from a ballot that holds another, by giving the check another key (K − d·G for
+// a d the device chose its randomness by); the proofs bind the key the ballot was made
+// under, so under any other they fail. InvalidArgument saying which.
+Result<std::vector<Choice>> OpenCheckedBallot(const Manifest& manifest, const Point& key, Ballot& ballot,
+                                              const BallotRandomness& randomness);
+
 // The randomness as the voter's side keeps it for the check: a JSON array of the contests'
 // arrays of base64 scalars, and back (InvalidArgument for anything else, a scalar that is
 // not canonical, or more than the manifest's limits).

@@ -114,6 +114,44 @@ TEST_F(BallotTest, EncryptsChecksAndOpens) {
   EXPECT_FALSE(OpenBallot(manifest_, key_, cast.ballot, other.randomness).ok());
 }
 
+// A referendum of one option: a device that encrypted "no" (0) with randomness r, and a
+// service that gives the check K' = K − r⁻¹·G, make the bare opening show "yes":
+// β − r·K' = 0·G + r·K − r·K + G. The checked opening refuses that key, since the
+// ballot's proofs were made under K.
+TEST_F(BallotTest, TheCheckOpensOnlyUnderTheKeyTheProofsHold) {
+  auto manifest = ParseManifest(Changed([](Json& j) {
+    j["districts"].push_back({{"id", "3"}, {"name", "Pärnu"}, {"counties", {"Pärnu maakond"}}});
+    j["contests"].push_back({{"id", "referendum-3"},
+                             {"district", "3"},
+                             {"title", "A new harbour?"},
+                             {"min", 0},
+                             {"max", 1},
+                             {"options", {{{"id", "yes"}, {"name", "Yes"}, {"party", ""}}}}});
+  }));
+  ASSERT_TRUE(manifest.ok()) << manifest.status().message();
+  const std::vector<Choice> no = {{"referendum-3", {}}};
+  auto cast = EncryptBallot(*manifest, key_, "voter-3", "3", no);
+  ASSERT_TRUE(cast.ok()) << cast.status().message();
+  auto inverse = cast->randomness[0][0].Inverse();
+  ASSERT_TRUE(inverse.ok());
+  const Point substituted = key_ - BaseTimes(*inverse);
+
+  auto shown = OpenBallot(*manifest, substituted, cast->ballot, cast->randomness);
+  ASSERT_TRUE(shown.ok()) << shown.status().message();
+  EXPECT_EQ((*shown)[0].selected, std::vector<std::string>{"yes"});  // the deception, unchecked
+
+  auto refused = OpenCheckedBallot(*manifest, substituted, cast->ballot, cast->randomness);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("proofs do not hold"), std::string::npos) << refused.status().message();
+  auto opened = OpenCheckedBallot(*manifest, key_, cast->ballot, cast->randomness);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  EXPECT_TRUE((*opened)[0].selected.empty());
+  // A ballot whose contest the manifest does not have is refused before any proof.
+  Ballot foreign = cast->ballot;
+  foreign.contests[0].contest = "referendum-9";
+  EXPECT_FALSE(OpenCheckedBallot(*manifest, key_, foreign, cast->randomness).ok());
+}
+
 TEST_F(BallotTest, RefusesChoicesOutsideTheRules) {
   auto refused = [&](std::string_view district, const std::vector<Choice>& choices, std::string_view reason) {
     auto b = EncryptBallot(manifest_, key_, "v", district, choices);
