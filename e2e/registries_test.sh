@@ -101,13 +101,16 @@ jq -e --arg x "$XID" '[.entries[].record | select(.client == "EE/GOV/70000349/ta
 pass "the bank's tracker lists the tax board's access ($(grep -c ' asked ' "$WORK/v1.out") accesses), verified offline"
 
 # More accesses, then a listing that extends the first.
-is_curl tax -s -o /dev/null "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' -H 'X-Road-Issue: e2e second access' \
-  "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/$CODE"
+code=$(is_curl tax -s -o /dev/null -w '%{http_code}' "${ME[@]}" -H 'X-Road-Client: EE/GOV/70000349/tax' \
+  -H 'X-Road-Issue: e2e second access' "$(url ss-tax)/r1/EE/COM/10060701/bank/interest/$CODE")
+[ "$code" = 200 ] || fail "the second access answered $code"
 for _ in $(seq 1 75); do
   "$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "$CODE" --since "$WORK/t1.json" --out "$WORK/t2.json" 2>"$WORK/t.err" &&
     [ "$(jq '.entries | length' "$WORK/t2.json")" -gt "$(jq '.entries | length' "$WORK/t1.json")" ] && break
   sleep 0.2
 done
+[ "$(jq '.entries | length' "$WORK/t2.json")" -gt "$(jq '.entries | length' "$WORK/t1.json")" ] ||
+  fail "the tracker did not list the second access: $(cat "$WORK/t.err")"
 "$RIIK" tracker verify "$WORK/t2.json" --previous "$WORK/t1.json" --ca "$DIR/trust/root.pem" >/dev/null ||
   fail "the second listing does not extend the first"
 pass "a later listing proves the log only grew since the first"

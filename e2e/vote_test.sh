@@ -52,7 +52,8 @@ for t in 1 2 3 4 5; do
 done
 [ "$(stat -c %a "$WORK/trustee-1/transport.json")" = 600 ] || fail "a trustee's sealed transport key is not 0600"
 [ "$(stat -c %a "$WORK/trustee-1")" = 700 ] || fail "a trustee's own directory is not 0700"
-ls "$CER" | grep -qv -e '\.pub\.json$' -e '^manifest\.json$' && fail "more than public keys in the shared directory"
+extra=$(find "$CER" -mindepth 1 -maxdepth 1 ! -name '*.pub.json' ! -name manifest.json -printf '%f ')
+[ -z "$extra" ] || fail "more than public keys in the shared directory: $extra"
 # Never into the shared directory or below it, however spelled, even one not made yet.
 for spelled in "$CER|$CER/../ceremony/t1.json" "$CER|$CER/private/t1.json" "$WORK/fresh/|$WORK/fresh/t1.json"; do
   if RIIK_TRUSTEE_PASSPHRASE="passphrase of trustee 1" "$RIIK" vote ceremony keys --manifest "$CER/manifest.json" \
@@ -128,9 +129,12 @@ grep -q "needs 3" "$WORK/err.txt" || fail "too few parts refused without the rea
 "$RIIK" vote tally "$BOARD" --ca "$WORK/root2.pem" --part "$WORK/part-1.json" --part "$WORK/part-3.json" \
   --part "$WORK/part-5.json" >/dev/null || fail "vote tally"
 "$RIIK" vote verify "$BOARD" --ca "$WORK/root2.pem" >"$WORK/out2.txt" || fail "the trustees' tally does not verify"
+counted=0
 while read -r option n; do
+  counted=$((counted + 1))
   id=${option#*/}
   awk -v id="$id" -v want="$n" '$1 == id {found = 1; if ($(NF-1) != want && $NF != want) exit 1} END {exit !found}' \
     "$WORK/out2.txt" || fail "option $option: expected $n in: $(grep "^  $id " "$WORK/out2.txt")"
 done < <(grep -E '^[a-z]+-[0-9]/' "$WORK/board.txt")
+[ "$counted" -gt 0 ] || fail "the harness printed no expected counts: $(head -5 "$WORK/board.txt")"
 pass "trustees 1, 3 and 5 decrypt, the tally combines their parts, and the record verifies with the expected counts"

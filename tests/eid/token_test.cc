@@ -234,7 +234,8 @@ TEST_F(EidTest, OcspAnswersForEidCertificatesWithTheEidCasDelegatedSigner) {
 class Pkcs11EidTest : public EidTest {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kSoftHsm)) GTEST_SKIP() << "SoftHSM2 is not installed (scripts/install-deps)";
+    if (!std::filesystem::exists(kSoftHsm))
+      FAIL() << kSoftHsm << " is missing: SoftHSM2 is the PKCS#11 token these tests need (make deps installs it)";
     EidTest::SetUp();
     setenv("SOFTHSM2_CONF", SharedConf().c_str(), 1);
   }

@@ -189,12 +189,15 @@ TEST_F(ShippingTest, AsyncShipsEveryCommitAndThreeSharesRestoreTheSameState) {
   EXPECT_EQ(earlier->head.seq, 10);
 
   // The embassy holds no plaintext: neither a code nor a name written above.
+  int scanned = 0;
   for (const auto& f : fs::recursive_directory_iterator(archive_)) {
     if (!f.is_regular_file()) continue;
     std::string bytes = *ReadFile(f.path().string());
     EXPECT_EQ(bytes.find("4940313"), std::string::npos) << f.path();
     EXPECT_EQ(bytes.find("Õunapuu"), std::string::npos) << f.path();
+    ++scanned;
   }
+  EXPECT_GT(scanned, 1) << "the embassy's archive holds no files to look into";
   // The status says how far the embassy is.
   Json status = home_->ShippingStatus();
   bool found = false;
@@ -275,6 +278,7 @@ TEST_F(ShippingTest, AnEmbassyThatWasDownCatchesUpWithNothingLost) {
   site_->StopEmbassy();
   int64_t head = 0;
   for (int i = 1; i <= 300; ++i) head = Put(i)->seq;
+  // The embassy is really down: nothing of the 300 is taken in the while.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_LT(AckedSeq(), head);
   StartEmbassy(port);
