@@ -529,7 +529,12 @@ Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile
     // A key that is not the certificate's (a crash between writing the two) is replaced.
     bool pair = X509_check_private_key(s.cert.get(), s.key.get()) == 1;
     ERR_clear_error();
-    if (pair && expires - options_.clock() > 30 * kDay) return s;
+    // So is a revoked certificate (its key compromised, or retired by the operator): a
+    // delegated OCSP responder's carries id-pkix-ocsp-nocheck, so verifiers never ask
+    // about it, and serving on with it would keep a leaked key's answers looking current.
+    ASSIGN_OR_RETURN(std::optional<CertificateRecord> record, Find(SerialHex(s.cert.get())));
+    bool revoked = record && record->status == "revoked";
+    if (pair && !revoked && expires - options_.clock() > 30 * kDay) return s;
   }
   ASSIGN_OR_RETURN(s.key, GenerateEcKey("P-256"));
   CertificateRecord rec;

@@ -176,6 +176,28 @@ TEST_F(OcspTest, AnswersCountOnlyFromTheIssuersOwnResponder) {
   }
 }
 
+// The operator revokes a service certificate (say its key leaked): the next start signs
+// with a new key under a new certificate, never again with the revoked one.
+TEST_F(OcspTest, ARevokedServiceCertificateIsReplacedNotServedOn) {
+  for (auto [profile, issuer] : {std::pair{Profile::kOcspResponder, "eid"}, std::pair{Profile::kOcspResponder, "org"},
+                                 std::pair{Profile::kTimestamping, "org"}}) {
+    auto first = ca_->ServiceSigner(profile, issuer);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    auto again = ca_->ServiceSigner(profile, issuer);
+    ASSERT_TRUE(again.ok());
+    const std::string serial = SerialHex(first->cert.get());
+    EXPECT_EQ(SerialHex(again->cert.get()), serial) << "a good certificate is kept";
+    ASSERT_TRUE(ca_->Revoke(serial, "keyCompromise").ok());
+    auto replaced = ca_->ServiceSigner(profile, issuer);
+    ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+    EXPECT_NE(SerialHex(replaced->cert.get()), serial) << issuer;
+    EXPECT_EQ(EVP_PKEY_eq(replaced->key.get(), first->key.get()), 0) << "the compromised key is not reused";
+    auto record = ca_->Find(SerialHex(replaced->cert.get()));
+    ASSERT_TRUE(record.ok() && record->has_value());
+    EXPECT_EQ((*record)->status, "good");
+  }
+}
+
 TEST_F(OcspTest, GarbageGetsMalformedRequestNotACrash) {
   for (std::string bad : {std::string(""), std::string("hello"), std::string("\x30\x82\xff\xff", 4),
                           std::string(kMaxOcspRequestBytes + 1, '\x30')}) {
