@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   riik::sign::SignatureFile file{"META-INF/signatures0.xml", std::string(reinterpret_cast<const char*>(data), size)};
   riik::sign::SignatureReport report;
-  riik::sign::impl::CheckSignature(container, file, riik::sign::VerifyOptions{}, report);
+  riik::sign::impl::FileDigests digests(container);
+  riik::sign::impl::CheckSignature(container, file, riik::sign::VerifyOptions{}, report, digests);
   if (report.verdict != riik::sign::Verdict::kValid && report.errors.empty() && report.warnings.empty()) std::abort();
   // With no trust anchor nothing is VALID; a well-formed seed gets as far as the trust.
   if (report.verdict == riik::sign::Verdict::kValid) std::abort();

@@ -11,6 +11,7 @@
 
 #include "core/encoding.h"
 #include "sign/archive_timestamp.h"
+#include "sign/impl/signature_check.h"
 #include "sign/report.h"
 #include "sign/signature_xml.h"
 #include "sign/zip_archive.h"
@@ -224,6 +225,51 @@ TEST_F(SignatureTest, ArchiveTimestampsExtendASignature) {
                               }),
                 Verdict::kInvalid, "does not cover the signature as it is");
   EXPECT_EQ(ExtendSignature(*c, "META-INF/signatures9.xml", stamp, ca_->root_certificate()).code(), Code::kNotFound);
+}
+
+// What a container can make its check do is bounded by the container: at most 64
+// signatures and 4 OCSP answers each are looked at, and archive timestamps hash the data
+// at most 16 times in all (each data file's digest is shared by every signature).
+TEST_F(SignatureTest, TheWorkOfACheckIsBoundedByTheContainer) {
+  auto c = ReadContainer(Signed());
+  ASSERT_TRUE(c.ok());
+  for (int i = 1; i < 64; ++i)
+    c->signatures.push_back({"META-INF/signatures" + std::to_string(i) + ".xml", c->signatures[0].xml});
+  VerificationReport r = Verify(*WriteContainer(*c));
+  EXPECT_EQ(r.signatures.size(), 64u) << r.container_error;
+  EXPECT_EQ(r.verdict, Verdict::kValid) << r.container_error;
+  c->signatures.push_back({"META-INF/signatures64.xml", c->signatures[0].xml});
+  r = Verify(*WriteContainer(*c));
+  EXPECT_EQ(r.verdict, Verdict::kIndeterminate);
+  EXPECT_TRUE(r.signatures.empty());
+  EXPECT_NE(r.container_error.find("holds 65 signatures; at most 64 are checked"), std::string::npos)
+      << r.container_error;
+
+  std::string good = Signed();
+  ExpectVerdict(EditSignature(good,
+                              [&](std::string& xml) {
+                                const std::string open = "<xades:EncapsulatedOCSPValue Id=\"S0-N0\">";
+                                const std::string answer = Between(xml, open, "</xades:EncapsulatedOCSPValue>");
+                                std::string more;
+                                for (int i = 1; i <= 4; ++i) {
+                                  more += "<xades:EncapsulatedOCSPValue Id=\"S0-N" + std::to_string(i) + "\">" +
+                                          answer + "</xades:EncapsulatedOCSPValue>";
+                                }
+                                xml.insert(xml.find("</xades:OCSPValues>"), more);
+                              }),
+                Verdict::kIndeterminate, "carries 5 OCSP answers; at most 4 are looked at");
+
+  auto stamped = ReadContainer(good);
+  auto stamp = [this](std::string_view digest) { return tsa_->TimestampDigest(digest); };
+  for (size_t i = 0; i < impl::FileDigests::kArchivePasses; ++i) {
+    ASSERT_TRUE(ExtendSignature(*stamped, "META-INF/signatures0.xml", stamp, ca_->root_certificate()).ok());
+  }
+  r = Verify(*WriteContainer(*stamped));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kValid) << ReportText(r, "lta");
+  EXPECT_EQ(r.signatures[0].archive_times.size(), impl::FileDigests::kArchivePasses);
+  ASSERT_TRUE(ExtendSignature(*stamped, "META-INF/signatures0.xml", stamp, ca_->root_certificate()).ok());
+  ExpectVerdict(*WriteContainer(*stamped), Verdict::kIndeterminate, "would hash its data more than 16 times");
 }
 
 // The corpus: one valid container broken in each way, each with its reason.

@@ -110,9 +110,8 @@ bool Qualified(X509* cert) {
 
 class Checker {
  public:
-  Checker(const Container& container, const VerifyOptions& options, SignatureReport& report,
-          const std::vector<std::string>* file_sha256)
-      : container_(container), options_(options), report_(report), file_sha256_(file_sha256) {}
+  Checker(const Container& container, const VerifyOptions& options, SignatureReport& report, FileDigests& digests)
+      : container_(container), options_(options), report_(report), digests_(digests) {}
 
   void Run(const SignatureFile& file);
 
@@ -139,7 +138,7 @@ class Checker {
   const Container& container_;
   const VerifyOptions& options_;
   SignatureReport& report_;
-  const std::vector<std::string>* file_sha256_;  // may be null
+  FileDigests& digests_;
   bool invalid_ = false, undecided_ = false;
 
   xmlNode* signature_ = nullptr;
@@ -304,9 +303,7 @@ void Checker::CheckReferences() {
       continue;
     }
     size_t index = static_cast<size_t>(file - container_.files.data());
-    auto digest = file_sha256_ && *md == EVP_sha256() && index < file_sha256_->size()
-                      ? Result<std::string>((*file_sha256_)[index])
-                      : Hash(*md, file->content);
+    auto digest = digests_.Of(index, *md);
     if (!digest.ok() || *digest != *expected) {
       Invalid("the file \"" + file->name + "\" has changed since it was signed");
       continue;
@@ -476,6 +473,10 @@ void Checker::CheckOcsp() {
   auto values = ov.ok() && *ov ? ChildrenNamed(*ov, kXadesNs, "EncapsulatedOCSPValue") : std::vector<xmlNode*>{};
   if (values.empty())
     return Undecided("the signature carries no OCSP answer, so nothing shows the certificate was valid when it signed");
+  if (values.size() > kMaxOcspAnswersChecked) {
+    return Undecided("the signature carries " + std::to_string(values.size()) + " OCSP answers; at most " +
+                     std::to_string(kMaxOcspAnswersChecked) + " are looked at");
+  }
   Status last = NotFound("no OCSP answer is about the signer");
   for (xmlNode* value : values) {
     auto der = Base64Content(Text(value));
@@ -529,6 +530,11 @@ void Checker::CheckArchiveTimestamps() {
     auto encapsulated = OneChild(archive, kXadesNs, "EncapsulatedTimeStamp");
     auto token = encapsulated.ok() ? Base64Content(Text(*encapsulated)) : Result<std::string>(encapsulated.status());
     if (!token.ok()) return Invalid("the archive timestamp " + id + " cannot be read");
+    if (!digests_.TakeArchivePass()) {
+      return Undecided("the archive timestamp " + id +
+                       " is not checked: the container's archive timestamps would hash " + "its data more than " +
+                       std::to_string(FileDigests::kArchivePasses) + " times");
+    }
     auto parsed = trust::TimestampToken::Parse(*token);
     auto imprint = parsed.ok() ? ArchiveTimestampImprint(signature_, container_, method, archive, parsed->imprint().md)
                                : Result<std::string>(parsed.status());
@@ -553,9 +559,31 @@ void Checker::CheckArchiveTimestamps() {
 
 }  // namespace
 
+FileDigests::FileDigests(const Container& container) : container_(container) {}
+
+Result<std::string> FileDigests::Of(size_t index, const EVP_MD* md) {
+  if (index >= container_.files.size()) return InvalidArgument("no such data file");
+  auto [it, fresh] = digests_.try_emplace({index, md});
+  if (fresh) {
+    Result<std::string> digest = Hash(md, container_.files[index].content);
+    if (!digest.ok()) {
+      digests_.erase(it);
+      return digest.status();
+    }
+    it->second = std::move(*digest);
+  }
+  return it->second;
+}
+
+bool FileDigests::TakeArchivePass() {
+  if (archive_passes_left_ == 0) return false;
+  --archive_passes_left_;
+  return true;
+}
+
 void CheckSignature(const Container& container, const SignatureFile& signature, const VerifyOptions& options,
-                    SignatureReport& report, const std::vector<std::string>* file_sha256) {
-  Checker(container, options, report, file_sha256).Run(signature);
+                    SignatureReport& report, FileDigests& digests) {
+  Checker(container, options, report, digests).Run(signature);
 }
 
 }  // namespace riik::sign::impl
