@@ -379,7 +379,13 @@ asio::awaitable<error_code> WriteResponse(Stream& stream, Conn& conn, HttpRespon
 // GET /healthz and GET /metrics, which every server answers itself.
 std::optional<HttpResponse> BuiltIn(const HttpServer::Impl& s, const HttpRequest& req) {
   if (req.method != "GET" || (req.path != "/healthz" && req.path != "/metrics")) return std::nullopt;
-  if (req.path == "/healthz") return JsonResponse(Json{{"status", "ok"}, {"server", s.opts.name}});
+  if (req.path == "/healthz") {
+    std::string why = s.opts.not_ready ? s.opts.not_ready() : "";
+    if (!why.empty()) {
+      return JsonResponse(Json{{"status", "starting"}, {"server", s.opts.name}, {"reason", why}}, 503);
+    }
+    return JsonResponse(Json{{"status", "ok"}, {"server", s.opts.name}});
+  }
   return TextResponse(Metrics().Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 

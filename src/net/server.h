@@ -63,6 +63,9 @@ struct ServerOptions {
   // Open connections in all, at most (0: no cap), refused beyond it as above: the
   // descriptors a flood may take from one listener are bounded.
   size_t max_connections = 0;
+  // Why the server's service cannot serve yet (empty once it can): GET /healthz answers
+  // 503 with it until then. None: /healthz says only that the listener answers.
+  std::function<std::string()> not_ready;
 };
 
 // Raises this process's soft limit on open files to its hard limit (at most `want`), so

@@ -238,6 +238,11 @@ Status Node::StartRole(const RoleConfig& role) {
     opts.tls->client_cert_optional = policy.client_cert_optional;
     opts.tls->require_tls13 = opts.tls->require_tls13 || policy.require_tls13;
   }
+  if (service)
+    opts.not_ready = [weak = std::weak_ptr<RoleService>(service)] {
+      auto s = weak.lock();
+      return s ? s->NotReady() : std::string("the role is stopping");
+    };
   if (role.kind == "exchange") opts.max_body_bytes = ExchangeListenerBodyLimit(role);
   if (role.kind == "embassy") opts.max_body_bytes = EmbassyListenerBodyLimit();
   if (role.kind == "sign") opts.max_body_bytes = SignListenerBodyLimit(role);

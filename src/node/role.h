@@ -34,6 +34,9 @@ class RoleService {
     bool require_tls13 = false;
   };
   virtual ListenerPolicy listener_policy() const { return {}; }
+  // Why the role cannot serve yet, while it starts (empty once it can): its listener's
+  // GET /healthz answers 503 with it. Called from the network threads.
+  virtual std::string NotReady() const { return ""; }
   // Stops the listeners the role runs itself (on the node's event loops), before the
   // node stops those loops. Nothing else goes yet.
   virtual void StopListening() {}

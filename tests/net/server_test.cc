@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -61,6 +62,27 @@ std::unique_ptr<HttpServer> StartServer(ServerOptions opts = {}) {
   auto s = HttpServer::Start(std::move(opts), EchoRouter());
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(*s) : nullptr;
+}
+
+// /healthz says what the service behind the listener says: 503 with the reason while it
+// starts, 200 once it serves.
+TEST(HttpServerTest, HealthzAnswers503UntilTheServiceIsReady) {
+  auto ready = std::make_shared<std::atomic<bool>>(false);
+  ServerOptions opts;
+  opts.not_ready = [ready] { return ready->load() ? std::string() : std::string("the ballot box is opening"); };
+  auto server = StartServer(std::move(opts));
+  ASSERT_TRUE(server);
+  auto client = HttpClient::Create(server->url());
+  ASSERT_TRUE(client.ok());
+  auto starting = (*client)->Get("/healthz");
+  ASSERT_TRUE(starting.ok()) << starting.status().ToString();
+  EXPECT_EQ(starting->status, 503);
+  EXPECT_EQ(Json::parse(starting->body).value("reason", ""), "the ballot box is opening") << starting->body;
+  ready->store(true);
+  auto serving = (*client)->Get("/healthz");
+  ASSERT_TRUE(serving.ok());
+  EXPECT_EQ(serving->status, 200);
+  EXPECT_EQ(Json::parse(serving->body).value("status", ""), "ok");
 }
 
 TEST(HttpServerTest, HealthzMetricsAndRoutes) {

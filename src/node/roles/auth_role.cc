@@ -99,6 +99,7 @@ class AuthService : public RoleService {
   std::vector<std::string> stores() const override { return {}; }
 
   bool ready() const { return ready_.load(); }
+  std::string NotReady() const override { return ready() ? "" : "the sign-in service is starting"; }
   auth::Provider& provider() { return *provider_; }
   Json Jwks() const { return keys_->Jwks(); }
   // The checks that wait on the OCSP responder: a pool of the role's own, since the
