@@ -44,14 +44,21 @@ stores=$(jq -r '.stores[].name' "$EP")
 # The roles' TLS certificates chain to the state root or to the development TLS CA; curl
 # takes one --cacert, so both go in one bundle.
 cat "$(jq -r .ca_certificates.dev_tls "$EP")" "$ROOT" >"$WORK/cas.pem"
+# Every GET route that takes no credential (the routers' tables: grep '"GET"' src/),
+# with a plausible argument; each must be served by some role, so a stale entry shows.
+paths=(/ /healthz /metrics /v1/status /v1/stores /v1/embassy /globalconf /ca/root.crt /ca/eid.crt
+  /ca/org.crt /anchor /tsl.xml /ocsp/MAMGAQ /data /address /address/status /static/portal.js "/lang?to=et&back=/data"
+  /vote /manifest /board/head "/board/consistency?from=1&to=2" /check/00112233445566778899aabbccddeeff
+  /record/voters.jsonl /record/board.jsonl /record/board_heads.jsonl /record/tally.json /election /voters
+  /.well-known/openid-configuration /jwks /authorize /login /logout /callback /userinfo /company
+  "/app/v1/requests?subject=EE$CODE" /validations/0000000000000000000000000000000000000000000000000000000000000000)
+declare -A served=()
 n=0
 for role in $(jq -r '.roles | keys[]' "$EP"); do
   base=$(url "$role")
   # One curl per role fetches all its pages over one kept-alive connection.
   urls=()
-  for path in / /healthz /metrics /v1/status /v1/stores /v1/embassy /globalconf /ca/root.crt /ca/eid.crt /ca/org.crt \
-    /data /address /address/status /static/portal.js "/lang?to=et&back=/data" /vote /manifest /board/head \
-    /election; do
+  for path in "${paths[@]}"; do
     urls+=("$base$path")
   done
   for store in $stores; do urls+=("$base/v1/stores/$store/digest"); done
@@ -63,6 +70,7 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   pages=()
   for i in "${!urls[@]}"; do
     [ "${codes[$i]:-000}" != 000 ] || fail "${urls[$i]} did not answer"
+    [ "$i" -ge "${#paths[@]}" ] || [ "${codes[$i]}" = 404 ] || served[${paths[$i]}]=1
     touch "$WORK/crawl/$i"  # curl writes no file for an empty body
     pages+=("$WORK/crawl/$i")
   done
@@ -82,6 +90,9 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   found=$(first_page -F -f "$WORK/secrets")
   [ -z "$found" ] || fail "$(page_url "$found") serves a token or passphrase"
   n=$((n + ${#pages[@]}))
+done
+for path in "${paths[@]}"; do
+  [ -n "${served[$path]:-}" ] || fail "no role serves $path: the crawl's list is stale"
 done
 pass "crawled $n unauthenticated GETs: no key material, token, passphrase or personal code"
 
