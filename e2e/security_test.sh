@@ -70,7 +70,9 @@ for role in $(jq -r '.roles | keys[]' "$EP"); do
   pages=()
   for i in "${!urls[@]}"; do
     [ "${codes[$i]:-000}" != 000 ] || fail "${urls[$i]} did not answer"
-    [ "$i" -ge "${#paths[@]}" ] || [ "${codes[$i]}" = 404 ] || served[${paths[$i]}]=1
+    # Served: answered by a route, not with the router's own 404 for a path it has none
+    # for (which every listener gives, before any credential is asked for).
+    [ "$i" -ge "${#paths[@]}" ] || grep -q '"no such resource: ' "$WORK/crawl/$i" || served[${paths[$i]}]=1
     touch "$WORK/crawl/$i"  # curl writes no file for an empty body
     pages+=("$WORK/crawl/$i")
   done
