@@ -33,6 +33,17 @@ void PrintResult(const election::RecordReport& r) {
   std::printf("election %s (%s): the record verifies\n", r.manifest.id.c_str(), ForTerminal(r.manifest.title).c_str());
   std::printf("  board: %llu entries, every one under the signed heads; signed by %s\n",
               static_cast<unsigned long long>(c.entries), ForTerminal(r.board_signer).c_str());
+  if (r.manifest.board_timestamped_within > 0) {
+    std::printf(
+        "  timestamps: every entry under a head the TSA timestamped within %lld s of it (%llu tokens checked)\n",
+        static_cast<long long>(r.manifest.board_timestamped_within / 1'000'000),
+        static_cast<unsigned long long>(r.timestamps));
+  } else {
+    std::printf(
+        "  timestamps: %llu tokens checked; the manifest asks for none, so the board's history rests on its key "
+        "alone\n",
+        static_cast<unsigned long long>(r.timestamps));
+  }
   std::printf(
       "  ballots: %llu cast, %llu superseded by a later i-vote, i-votes of %llu voter(s) cancelled by a paper "
       "vote, %llu refused; %llu of %llu listed voters counted\n",
@@ -89,7 +100,8 @@ void AddVoteCommand(CLI::App& app, int& exit_code) {
       "place; `riik vote decrypt` and `riik vote tally` turn the board's sums into the result.\n"
       "Examples:\n"
       "  riik vote verify election-record/ --ca riik-data/trust/root.pem\n"
-      "  riik vote decrypt election-record/ --trustee 2 --key-share private/key-share-2.json --ca root.pem --out part-2.json\n"
+      "  riik vote decrypt election-record/ --trustee 2 --key-share private/key-share-2.json --ca root.pem --out "
+      "part-2.json\n"
       "  riik vote tally election-record/ --ca root.pem --part part-1.json --part part-2.json --part part-4.json");
   auto dir = std::make_shared<std::string>(), root = std::make_shared<std::string>();
   CLI::App* v = cmd->add_subcommand("verify", "Verify an election record and print the result it proves");

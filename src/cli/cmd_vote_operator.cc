@@ -2,10 +2,12 @@
 // operator at the running vote service (its admin routes, with the token in the role's
 // directory), and the record's export from the service's store, read-only while it serves.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "cli/admin_client.h"
 #include "cli/commands.h"
@@ -76,9 +78,21 @@ Status Export(const OperatorArgs& a) {
   if (!voters) return FailedPrecondition("the vote service's store holds no voter list: has it started?");
   setup.voters = std::move(*voters);
   ASSIGN_OR_RETURN(int64_t entries, transparency::StoredLogSize(*store, election::BoardLogId(setup.manifest)));
-  ProgressBar bar("exporting the board", entries);
-  auto exported = vote::ExportRecord(*store, setup, a.out, [&](int64_t n) { bar.Update(n); });
-  bar.Finish();
+  // Right after the closing, the TSA's timestamp of the board's last head may be a second
+  // away: the export waits for it, up to half a minute.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  Result<vote::ExportedBoard> exported = Unavailable("not exported yet");
+  for (bool told = false;;) {
+    ProgressBar bar("exporting the board", entries);
+    exported = vote::ExportRecord(*store, setup, a.out, [&](int64_t n) { bar.Update(n); });
+    bar.Finish();
+    if (exported.ok() || exported.status().code() != Code::kUnavailable || std::chrono::steady_clock::now() > give_up) {
+      break;
+    }
+    if (!told) std::fprintf(stderr, "waiting for the TSA's timestamp of the board's last head…\n");
+    told = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
   if (!exported.ok()) return exported.status();
   std::printf(
       "%s: the election record without its tally: %lld board entries, %lld signed heads.\n"

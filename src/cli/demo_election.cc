@@ -85,6 +85,9 @@ Result<std::string> DemoManifest(const std::string& board_cert, std::chrono::sec
                    {"trustees", kDemoTrustees},
                    {"threshold", kDemoThreshold},
                    {"board_key", DigestHex(Sha256(PublicKeyDer(key.get())))},
+                   // The board's heads are timestamped every second: ten minutes is an outage
+                   // of the TSA to mend, not a day's history to take the operator's word for.
+                   {"board_timestamped_within", 600},
                    {"districts", std::move(districts)},
                    {"contests", std::move(contests)}};
   return manifest.dump(2) + "\n";

@@ -54,6 +54,12 @@ struct Manifest {
   // SHA-256 of the DER SubjectPublicKeyInfo of the key that signs the board's heads (the
   // vote server's): every head must be signed by it (32 bytes).
   std::string board_key;
+  // How soon every board entry must be covered by a head the TSA timestamped, in
+  // microseconds (the manifest's "board_timestamped_within", in seconds); 0: the manifest
+  // asks for none, and the board's history rests on its key alone. What stops an operator
+  // from rewriting the board after the fact: a rewritten entry changes every later root,
+  // and no TSA dates a new head into the past.
+  UnixMicros board_timestamped_within = 0;
   std::vector<District> districts;
   std::vector<Contest> contests;
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "crypto/json_fields.h"
@@ -30,9 +31,11 @@ Result<T> In(std::string_view file, Result<T> r) {
   return In(file, r.status());
 }
 
-// A published head of the board: its log and its signature checked.
+// A published head of the board: its log and its signature checked, and when the TSA
+// timestamped it, the token checked and its time.
 struct PublishedHead {
   transparency::SignedTreeHead head;
+  UnixMicros stamped_at = 0;  // the token's genTime; 0 without one
 };
 
 // The chain that signs a run of heads: a head's line carries "certificates" when its
@@ -41,12 +44,14 @@ struct PublishedHead {
 // is valid over one interval, so valid at both ends is valid in between.
 struct HeadSigner {
   std::vector<UniquePtr<X509>> chain;
+  std::vector<UniquePtr<X509>> intermediates;  // the chain's CAs: the TSA's may be among them
   std::string subject;
   size_t first = 0;  // the run's first head
   UnixMicros from = 0, until = 0;
 };
 
 constexpr size_t kMaxHeadLineBytes = 64 * 1024;
+constexpr size_t kMaxTokenBytes = 16 * 1024;
 
 // A record's file, read line by line: only a regular file (not a FIFO that never ends,
 // not a directory).
@@ -79,6 +84,10 @@ Result<HeadSigner> ParseSigner(const JsonFields& f, const std::string& what, con
       return InvalidArgument(what + ".certificates[" + std::to_string(i + 1) + "] did not issue the one before it");
     }
   }
+  for (size_t i = 1; i < out.chain.size(); ++i) {
+    X509_up_ref(out.chain[i].get());
+    out.intermediates.emplace_back(out.chain[i].get());
+  }
   const Digest key_hash = Sha256(PublicKeyDer(X509_get0_pubkey(out.chain[0].get())));
   if (std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size()) != manifest.board_key) {
     return DataLoss(what + " is signed by " + SubjectString(out.chain[0].get()) +
@@ -102,8 +111,11 @@ Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Mani
     ASSIGN_OR_RETURN(Json j, ParseJson(std::string_view(line.data(), static_cast<size_t>(in.gcount()) - 1),
                                        JsonLimits{kMaxHeadLineBytes, 6}));
     const bool with_chain = j.is_object() && j.contains("certificates");
-    ASSIGN_OR_RETURN(
-        auto f, with_chain ? JsonFields::Of(j, what, {"certificates", "head"}) : JsonFields::Of(j, what, {"head"}));
+    const bool stamped = j.is_object() && j.contains("timestamp");
+    ASSIGN_OR_RETURN(auto f, with_chain ? (stamped ? JsonFields::Of(j, what, {"certificates", "head", "timestamp"})
+                                                   : JsonFields::Of(j, what, {"certificates", "head"}))
+                                        : (stamped ? JsonFields::Of(j, what, {"head", "timestamp"})
+                                                   : JsonFields::Of(j, what, {"head"})));
     if (with_chain) {
       if (current) RETURN_IF_ERROR(CheckSigner(*current, heads.size() - 1, trust_root));
       ASSIGN_OR_RETURN(current, ParseSigner(f, what, manifest));
@@ -117,6 +129,14 @@ Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Mani
       return InvalidArgument(what + " is a head of log " + head.head.log_id);
     Status signature = transparency::VerifyTreeHeadSignature(head.head, current->chain[0].get());
     if (!signature.ok()) return DataLoss(what + ": " + signature.message());
+    if (stamped) {
+      ASSIGN_OR_RETURN(std::string token, f.Base64("timestamp", kMaxTokenBytes));
+      ASSIGN_OR_RETURN(Digest imprint, transparency::TimestampImprint(head.head));
+      Result<trust::TimestampInfo> info =
+          trust::VerifyTimestampToken(token, imprint, trust_root, current->intermediates);
+      if (!info.ok()) return DataLoss(what + ".timestamp: " + info.status().message());
+      head.stamped_at = info->gen_time;
+    }
     if (!heads.empty() && head.head.tree_size <= heads.back().head.tree_size) {
       return InvalidArgument(what + " does not cover more entries than the one before it");
     }
@@ -188,6 +208,16 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
   ASSIGN_OR_RETURN(std::ifstream board, In("board.jsonl", OpenRegularFile(dir + "/board.jsonl")));
   BoardCounter counter(manifest, key, voters);
   size_t next_head = 0;
+  // With the manifest's board_timestamped_within: the first timestamped head at or after
+  // each entry, which must be no later than that after the entry's time.
+  size_t next_stamp = 0;
+  auto stamp_for = [&](uint64_t index) -> const PublishedHead* {
+    while (next_stamp < heads.size() &&
+           (heads[next_stamp].stamped_at == 0 || heads[next_stamp].head.tree_size <= static_cast<int64_t>(index))) {
+      ++next_stamp;
+    }
+    return next_stamp < heads.size() ? &heads[next_stamp] : nullptr;
+  };
   // Lines read into a buffer of bounded size: a longer one is refused, not held.
   std::vector<char> line(kMaxBoardEntryBytes + 2);
   while (board.getline(line.data(), static_cast<std::streamsize>(line.size()))) {
@@ -195,6 +225,20 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
     if (board.eof()) return InvalidArgument("board.jsonl: its last line does not end with a newline");
     RETURN_IF_ERROR(
         In("board.jsonl", counter.Add(std::string_view(line.data(), static_cast<size_t>(board.gcount()) - 1))));
+    if (manifest.board_timestamped_within > 0) {
+      const PublishedHead* stamp = stamp_for(index);
+      if (!stamp) {
+        return DataLoss("board.jsonl: entry " + std::to_string(index) +
+                        " is covered by no head the TSA timestamped, which the manifest requires");
+      }
+      if (stamp->stamped_at > counter.last_time() + manifest.board_timestamped_within) {
+        return DataLoss("board.jsonl: entry " + std::to_string(index) + " (" + FormatRfc3339(counter.last_time()) +
+                        ") was first timestamped at " + FormatRfc3339(stamp->stamped_at) + ", more than the " +
+                        std::to_string(manifest.board_timestamped_within / 1'000'000) +
+                        " s the manifest allows: the board's history there rests on the operator's word");
+      }
+      ++report.timestamped_entries;
+    }
     if (next_head < heads.size() && heads[next_head].head.tree_size == static_cast<int64_t>(counter.size())) {
       const auto& head = heads[next_head].head;
       if (head.root != counter.Root()) {
@@ -227,6 +271,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
   ASSIGN_OR_RETURN(report.count, In("board.jsonl", counter.Finish()));
   report.board_root = HexEncode(report.count.board_root);
   report.board_signer = signer;
+  for (const PublishedHead& h : heads) report.timestamps += h.stamped_at != 0;
 
   return report;
 }

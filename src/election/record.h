@@ -51,6 +51,8 @@ struct RecordReport {
   uint64_t voters = 0;
   std::string board_root;  // hex
   std::string board_signer;
+  uint64_t timestamps = 0;           // heads with a TSA token, each checked
+  uint64_t timestamped_entries = 0;  // entries checked against the manifest's board_timestamped_within
 };
 
 // Steps 1-5 of VerifyRecord, without tally.json: the board's count as the record proves

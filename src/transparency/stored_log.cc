@@ -1,8 +1,11 @@
 // A signed log's entries read from a store, the tree rebuilt from its leaves.
 #include "transparency/stored_log.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "core/encoding.h"
 #include "ledger/merkle.h"
 #include "transparency/entry_export.h"
 #include "transparency/migration.h"
@@ -71,12 +74,22 @@ Status ForEachStoredHead(store::Store& store, const std::string& log_id, const s
   if (!store.Schema(tables::kHeads).ok()) return OkStatus();
   std::string chain_of;  // the signer whose chain `chain` holds: heads share one signer for long stretches
   Json chain;
+  // The timestamps, walked beside the heads: the next one at or after the head in hand.
+  std::optional<tables::StoredTimestamp> stamp;
+  bool stamps_left = store.Schema(tables::kTimestamps).ok();
   return tables::ForEachHead(store, log_id, 0, [&](tables::StoredHead h) -> Status {
     if (h.signer != chain_of) {
       ASSIGN_OR_RETURN(chain, SignerChainJson(store, h.signer));
       chain_of = h.signer;
     }
-    return fn(Json{{"certificates", chain}, {"head", TreeHeadToJson(h.head)}});
+    Json out{{"certificates", chain}, {"head", TreeHeadToJson(h.head)}};
+    if (stamps_left && (!stamp || stamp->tree_size < h.head.tree_size)) {
+      ASSIGN_OR_RETURN(
+          stamp, tables::FirstTimestampFrom(store, log_id, h.head.tree_size, std::numeric_limits<int64_t>::max()));
+      stamps_left = stamp.has_value();
+    }
+    if (stamp && stamp->tree_size == h.head.tree_size) out["timestamp"] = Base64Encode(stamp->token);
+    return fn(std::move(out));
   });
 }
 

@@ -31,7 +31,8 @@ Result<int64_t> StoredLogSize(store::Store& store, const std::string& log_id);
 Status ForEachStoredLeaf(store::Store& store, const std::string& log_id,
                          const std::function<Status(int64_t index, const std::string& key, const std::string& leaf)>& fn);
 // Every signed tree head of the log in order, each as {"certificates": [PEM…], "head":
-// {…}} (the form SignedLog::LatestHeadJson gives).
+// {…}} (the form SignedLog::LatestHeadJson gives), with "timestamp": the TSA's token
+// (base64 DER) for each head that has one.
 Status ForEachStoredHead(store::Store& store, const std::string& log_id, const std::function<Status(Json head)>& fn);
 
 }  // namespace riik::transparency

@@ -93,9 +93,11 @@ Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& set
   if (!closed) return FailedPrecondition("the board is not closed: close it first (the record is published final)");
   StreamedFile heads(dir + "/board_heads.jsonl");
   int64_t covered = 0;
+  bool last_stamped = false;
   Json chain;  // the signer's chain of the head before: written again only when it changes
   RETURN_IF_ERROR(transparency::ForEachStoredHead(store, log_id, [&](Json head) -> Status {
     covered = head["head"].value("tree_size", int64_t{0});
+    last_stamped = head.contains("timestamp");
     ++out.heads;
     if (head["certificates"] == chain) {
       head.erase("certificates");
@@ -107,6 +109,11 @@ Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& set
   if (covered != out.entries) {
     return FailedPrecondition("the board's last signed head covers " + std::to_string(covered) + " of its " +
                               std::to_string(out.entries) + " entries");
+  }
+  // The closing must be timestamped too, or the record would not verify: the TSA stamps
+  // the newest head within a second or so (Unavailable: ask again).
+  if (setup.manifest.board_timestamped_within > 0 && !last_stamped) {
+    return Unavailable("the board's last head is not timestamped yet (the TSA): export again in a moment");
   }
   RETURN_IF_ERROR(board.Commit());
   RETURN_IF_ERROR(heads.Commit());

@@ -25,6 +25,8 @@
 #include "ledger/merkle_frontier.h"
 #include "support/temp_dir.h"
 #include "transparency/tree_head.h"
+#include "trust/test_ca.h"
+#include "trust/tsa.h"
 
 namespace riik::election {
 namespace {
@@ -35,10 +37,10 @@ const UnixMicros kOpens = *ParseRfc3339Utc("2027-02-24T07:00:00Z");
 class RecordTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    LoadOrMakeSigner();
+    MakeSigner();
     const Digest key_hash = Sha256(PublicKeyDer(signer_key_.get()));
     board_key_hex_ = HexEncode(std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size()));
-    manifest_json_ = testing::TestManifestJson(board_key_hex_);
+    manifest_json_ = ManifestJson(board_key_hex_);
     manifest_ = *ParseManifest(manifest_json_);
     for (uint32_t i = 1; i <= 5; ++i) {
       polynomials_.push_back(NewPolynomial(3));
@@ -53,6 +55,14 @@ class RecordTest : public ::testing::Test {
     for (int i = 0; i < kVoters; ++i) ASSERT_TRUE(voters_.Add(Voter(i), District(i)).ok());
     Append({EntryKind::kOpening, kOpens, "", manifest_.hash, key_, voters_.Root(), "", "", ""});
   }
+
+  virtual void MakeSigner() { LoadOrMakeSigner(); }
+  virtual std::string ManifestJson(const std::string& board_key_hex) {
+    return testing::TestManifestJson(board_key_hex);
+  }
+  // The root the record is verified against: the signer's own certificate, unless a
+  // fixture's CA issued it.
+  X509* Root() const { return ca_root_ ? ca_root_ : signer_cert_.get(); }
 
   // The vote server's signing certificate (self-signed here: the tests' root). With
   // RIIK_RECORD_SIGNER (a path prefix) it is kept in PREFIX.pem and PREFIX.key and reused,
@@ -99,7 +109,7 @@ class RecordTest : public ::testing::Test {
 
   void Append(const BoardEntry& e) {
     board_.push_back(BoardEntryToLeaf(e));
-    if (board_.size() % 10 == 0) SignHead();  // the server publishes a head now and then
+    if (board_.size() % head_every_ == 0) SignHead();  // the server publishes a head now and then
   }
 
   void SignHead() {
@@ -108,8 +118,10 @@ class RecordTest : public ::testing::Test {
     transparency::SignedTreeHead head{BoardLogId(manifest_), static_cast<int64_t>(board_.size()), frontier.Root(),
                                       ParseBoardEntry(board_.back())->time_us + 1000000, ""};
     head.signature = *transparency::SignTreeHead(head, signer_key_.get());
-    heads_.push_back(
-        Json{{"certificates", Json::array({signer_pem_})}, {"head", transparency::TreeHeadToJson(head)}}.dump());
+    Json line{{"certificates", signer_chain_.empty() ? Json::array({signer_pem_}) : Json(signer_chain_)},
+              {"head", transparency::TreeHeadToJson(head)}};
+    if (stamp_) line["timestamp"] = Base64Encode(stamp_(head));
+    heads_.push_back(line.dump());
     signed_size_ = board_.size();
   }
 
@@ -186,7 +198,7 @@ class RecordTest : public ::testing::Test {
 
   Result<RecordReport> WriteAndVerify(const ElectionRecord& record) {
     EXPECT_TRUE(WriteRecord(dir_.path().string(), record).ok());
-    return VerifyRecord(dir_.path().string(), signer_cert_.get());
+    return VerifyRecord(dir_.path().string(), Root());
   }
 
   // Rewrites one of the record's files, as someone tampering with it would.
@@ -197,7 +209,7 @@ class RecordTest : public ::testing::Test {
   }
 
   void ExpectRefused(std::string_view reason) {
-    auto report = VerifyRecord(dir_.path().string(), signer_cert_.get());
+    auto report = VerifyRecord(dir_.path().string(), Root());
     ASSERT_FALSE(report.ok()) << "expected: " << reason;
     EXPECT_NE(report.status().message().find(reason), std::string::npos) << report.status().message();
   }
@@ -211,6 +223,11 @@ class RecordTest : public ::testing::Test {
   std::string signer_pem_;
   UniquePtr<X509> signer_cert_;
   UniquePtr<EVP_PKEY> signer_key_;
+  std::vector<std::string> signer_chain_;  // PEM, leaf first; empty: the signer's certificate alone
+  X509* ca_root_ = nullptr;
+  size_t head_every_ = 10;  // entries
+  // The TSA's token for a head, when the fixture timestamps heads.
+  std::function<std::string(const transparency::SignedTreeHead&)> stamp_;
   std::vector<std::string> board_, heads_;
   size_t signed_size_ = 0;
   std::string board_key_hex_, manifest_json_;
@@ -554,6 +571,124 @@ TEST_F(RecordTest, DISABLED_WriteBoardForTheCli) {
   ASSERT_TRUE(WriteRecord(dir, ElectionRecord{manifest_json_, ceremony_, voters_, board_, heads_, {}}).ok());
   std::ofstream(root, std::ios::binary) << signer_pem_;
   for (const auto& [option, n] : Expected()) std::cout << option << " " << n << "\n";
+}
+
+// The board as the vote service keeps it: its key certified by the state's CA, its heads
+// timestamped by the state's TSA, and a manifest that requires every entry under a head
+// the TSA timestamped within 10 minutes.
+class TimestampedRecordTest : public RecordTest {
+ protected:
+  void MakeSigner() override {
+    head_every_ = 1;  // a head for each batch, as the vote service signs them, each timestamped
+    ca_ = trust::OpenTestCa(ca_dir_);
+    ASSERT_TRUE(ca_.ca);
+    auto key = GenerateEcKey("P-256");
+    ASSERT_TRUE(key.ok());
+    trust::IssueRequest req;
+    req.profile = trust::Profile::kMemberSigning;
+    req.common_name = "riik election board";
+    req.public_key = key->get();
+    auto issued = ca_.ca->Issue(req);
+    ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+    signer_pem_ = issued->pem;
+    signer_cert_ = std::move(*ParseCertificatePem(issued->pem));
+    signer_key_ = std::move(*key);
+    signer_chain_ = {issued->pem, CertificatePem(ca_.ca->org_certificate())};
+    ca_root_ = ca_.ca->root_certificate();
+    auto tsa = trust::TimestampAuthority::Create(*ca_.ca, *ca_.store, [this] { return tsa_now_; });
+    ASSERT_TRUE(tsa.ok()) << tsa.status().ToString();
+    tsa_ = std::move(*tsa);
+    // The TSA stamps each head a second after it is signed.
+    stamp_ = [this](const transparency::SignedTreeHead& head) {
+      tsa_now_ = head.time_us + 1'000'000;
+      auto token = tsa_->TimestampDigest(DigestBytes(*transparency::TimestampImprint(head)));
+      EXPECT_TRUE(token.ok()) << token.status().ToString();
+      return token.ok() ? *token : std::string();
+    };
+  }
+  std::string ManifestJson(const std::string& board_key_hex) override {
+    Json j = *ParseJson(testing::TestManifestJson(board_key_hex));
+    j["board_timestamped_within"] = 600;
+    return j.dump();
+  }
+
+  // Rewrites board_heads.jsonl line by line.
+  void RewriteHeads(const std::function<void(size_t, Json&)>& change) {
+    Rewrite("board_heads.jsonl", [&](std::string& text) {
+      std::string out;
+      size_t i = 0;
+      for (size_t at = 0, end; (end = text.find('\n', at)) != std::string::npos; at = end + 1, ++i) {
+        Json line = Json::parse(text.substr(at, end - at));
+        change(i, line);
+        out += line.dump() + "\n";
+      }
+      text = out;
+    });
+  }
+
+  riik::testing::TempDir ca_dir_;
+  trust::TestCa ca_;
+  std::unique_ptr<trust::TimestampAuthority> tsa_;
+  UnixMicros tsa_now_ = 0;
+};
+
+TEST_F(TimestampedRecordTest, EveryEntryUnderATimelyTimestampVerifies) {
+  auto report = WriteAndVerify(Elect());
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->timestamps, heads_.size());
+  EXPECT_EQ(report->timestamped_entries, board_.size());
+  EXPECT_EQ(report->count.counted, 29u);
+}
+
+// An operator who rewrites the board after the fact (drops a ballot, re-signs the heads)
+// cannot have the TSA date the new heads back: whatever is left of the tokens is caught.
+TEST_F(TimestampedRecordTest, ABoardWithoutTimelyTimestampsIsRefused) {
+  ElectionRecord record = Elect();
+  auto report = WriteAndVerify(record);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  const size_t last = heads_.size() - 1;
+
+  // Only the last head stamped: the entries before were not timestamped for days.
+  RewriteHeads([&](size_t i, Json& line) {
+    if (i != last) line.erase("timestamp");
+  });
+  ExpectRefused("the board's history there rests on the operator's word");
+  // None stamped at all.
+  RewriteHeads([](size_t, Json& line) { line.erase("timestamp"); });
+  ExpectRefused("covered by no head the TSA timestamped");
+
+  // A token with a flipped byte, and tokens of two heads exchanged.
+  ASSERT_TRUE(WriteRecord(dir_.path().string(), record).ok());
+  RewriteHeads([](size_t i, Json& line) {
+    if (i != 1) return;
+    std::string token = *Base64Decode(line["timestamp"].get<std::string>());
+    token[token.size() / 2] ^= 0x01;
+    line["timestamp"] = Base64Encode(token);
+  });
+  ExpectRefused("head 1.timestamp");
+  ASSERT_TRUE(WriteRecord(dir_.path().string(), record).ok());
+  Json first;
+  RewriteHeads([&](size_t i, Json& line) {
+    if (i == 0) first = line["timestamp"];
+    if (i == 1) line["timestamp"] = first;
+  });
+  ExpectRefused("head 1.timestamp");
+}
+
+// A manifest without board_timestamped_within asks for no timestamps; tokens that are
+// there are checked all the same.
+TEST_F(RecordTest, TimestampsAreCheckedEvenWhereTheManifestAsksForNone) {
+  auto report = WriteAndVerify(Elect());
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->timestamps, 0u);
+  EXPECT_EQ(report->timestamped_entries, 0u);
+  Rewrite("board_heads.jsonl", [](std::string& text) {
+    const size_t end = text.find('\n');
+    Json line = Json::parse(text.substr(0, end));
+    line["timestamp"] = Base64Encode("not a token");
+    text = line.dump() + text.substr(end);
+  });
+  ExpectRefused("head 0.timestamp");
 }
 
 }  // namespace
