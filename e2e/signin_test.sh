@@ -184,10 +184,21 @@ C -d "personal_code=38001085719&csrf=$CSRF" "$AUTH/login/$REQ/app" | grep -q "no
 status -d "personal_code=38001085718&csrf=$CSRF" "$AUTH/login/$REQ/app" >/dev/null
 RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --expect-code 0000 \
   >"$WORK/approve.out" 2>&1 && fail "approve confirmed a request whose code differs"
-grep -q "declined" "$WORK/approve.out" || fail "approve did not decline the foreign request: $(cat "$WORK/approve.out")"
+grep -q "not confirmed" "$WORK/approve.out" || fail "approve did not refuse the foreign code: $(cat "$WORK/approve.out")"
+# Anyone can list the person's requests; a stranger's decline or answer ends nothing.
+APP_ID=$(C "$AUTH/app/v1/requests?subject=EE38001085718" | jq -r '.requests[0].id')
+[ -n "$APP_ID" ] && [ "$APP_ID" != null ] || fail "the request no longer waits after a foreign code"
+[ "$(status -H 'Content-Type: application/json' -d '{"decline":true}' "$AUTH/app/v1/requests/$APP_ID")" = 400 ] ||
+  fail "an unsigned decline was taken"
+[ "$(status -H 'Content-Type: application/json' -d '{"certificate":"AA==","signature":"AA=="}' \
+  "$AUTH/app/v1/requests/$APP_ID")" = 400 ] || fail "a garbage answer was taken"
+C "$AUTH/app/v1/requests?subject=EE38001085718" | jq -e --arg id "$APP_ID" '[.requests[].id] | index($id) != null' \
+  >/dev/null || fail "a stranger's decline or answer ended the person's sign-in"
+RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --decline \
+  >"$WORK/approve.out" 2>&1 || fail "the person's own decline: $(cat "$WORK/approve.out")"
 C -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/app/wait" | jq -e '.state == "refused" and .reason == "user_cancel"' \
   >/dev/null || fail "the page did not learn that the app declined"
-pass "refused: a missing CSRF token, another site's token, a wrong check digit, a foreign verification code"
+pass "refused: a missing CSRF token, another site's token, a wrong check digit, a foreign verification code, a stranger's decline"
 
 "$RIIK" ca revoke --dir "$DIR" --passphrase-file "$DIR/trust/passphrase" --code 49403136526 --reason keyCompromise \
   >"$WORK/revoke.out" 2>&1 || fail "could not revoke Mari-Liis's eID: $(cat "$WORK/revoke.out")"

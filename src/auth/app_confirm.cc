@@ -15,6 +15,14 @@ std::string VerificationCode(std::string_view hash) {
   return fmt::format("{:04}", value % 10000);
 }
 
+std::string DeclineHash(std::string_view app_request_id) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  const std::string text = "riik-app-decline:" + std::string(app_request_id);
+  EVP_Digest(text.data(), text.size(), out, &n, AppHashDigest(), nullptr);
+  return std::string(reinterpret_cast<const char*>(out), n);
+}
+
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
                                 CertPurpose purpose, const EidTrust& trust) {
   auto cert = trust.ParseCertificate(answer.certificate_der);

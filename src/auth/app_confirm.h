@@ -35,6 +35,11 @@ struct AppAnswer {
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
                                 CertPurpose purpose, const EidTrust& trust);
 
+// What the app signs with PIN1 to decline request `app_request_id`: SHA-384 of
+// "riik-app-decline:" and the id. Anyone may list a person's requests, so a decline must
+// be the person's own, or a stranger could refuse their sign-ins and signatures.
+std::string DeclineHash(std::string_view app_request_id);
+
 // The app's side: the signature of `hash` by an unlocked eID key (r‖s for ECDSA).
 Result<std::string> SignAppHash(EVP_PKEY* key, std::string_view hash);
 

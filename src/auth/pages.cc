@@ -247,9 +247,6 @@ std::string RefusalMessage(Refusal refusal, std::string_view lang) {
       return et ? "Sisselogimine aegus. Proovi uuesti." : "The sign-in took too long. Try again.";
     case Refusal::kPersonMismatch:
       return et ? "Rakendus vastas teise inimese nimel." : "The app answered for another person.";
-    case Refusal::kRateLimited:
-      return et ? "Liiga palju ebaõnnestunud katseid. Oota 15 minutit ja proovi uuesti."
-                : "Too many failed attempts. Wait 15 minutes and try again.";
     case Refusal::kUserCancel:
       return et ? "Sisselogimine katkestati." : "The sign-in was cancelled.";
     case Refusal::kTimedOut:

@@ -27,8 +27,6 @@ Provider::Provider(ProviderOptions options, KeyRing& keys, ClientLookup clients,
       trust_(std::move(trust)),
       log_(std::move(log)),
       authenticator_(clients_, {options_.issuer + "/token", options_.issuer}, options_.clock),
-      person_failures_(options_.failures_per_person, options_.failure_window, options_.clock),
-      client_failures_(options_.failures_per_client, options_.failure_window, options_.clock),
       state_(std::make_unique<State>()) {
   pseudonym_key_ = RandomBytes(32).value();
 }
@@ -66,13 +64,11 @@ std::string Provider::Pseudonym(std::string_view code) const {
   return DigestHex(Sha256(pseudonym_key_ + std::string(code))).substr(0, 16);
 }
 
+// Logs a refusal. Nothing is counted against the person or the service named: anyone
+// can name them (a personal code, a client_id, a public certificate), so a count would
+// let a stranger lock them out. An eID's PIN tries are counted by the card itself.
 void Provider::Refuse(const std::string& client, Method method, const Refused& refused, std::string_view code) {
-  client_failures_.RecordFailure(client);
-  std::string pseudonym = code.empty() ? "" : Pseudonym(code);
-  if (!pseudonym.empty() && refused.why != Refusal::kRateLimited && refused.why != Refusal::kUserCancel) {
-    person_failures_.RecordFailure(pseudonym);
-  }
-  if (log_) log_(client, MethodAmr(method), refused, pseudonym);
+  if (log_) log_(client, MethodAmr(method), refused, code.empty() ? "" : Pseudonym(code));
 }
 
 AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string& browser) {
@@ -207,25 +203,16 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
       return refused;
     }
   }
-  if (!client_failures_.Allowed(client_id)) {
-    return Refused{Refusal::kRateLimited, "too many failed sign-ins for client " + client_id};
-  }
   auto token = ParseWebEidToken(token_json);
   if (!token.ok()) {
     Refused refused{Refusal::kMalformedToken, token.status().message()};
     Refuse(client_id, Method::kIdCard, refused, "");
     return refused;
   }
-  // The person, to rate-limit before the expensive checks (the certificate is not
-  // trusted yet, but a forged one only spends its own name's tries).
+  // The person the certificate names, for the log's pseudonym (not trusted yet).
   std::string code;
   if (auto cert = trust_.ParseCertificate(token->certificate_der); cert.ok()) {
     if (auto named = PersonFromCertificate(cert->get()); named.ok()) code = named->code;
-  }
-  if (!code.empty() && !person_failures_.Allowed(Pseudonym(code))) {
-    Refused refused{Refusal::kRateLimited, "too many failed sign-ins for this person"};
-    Refuse(client_id, Method::kIdCard, refused, code);
-    return refused;
   }
   Checked<Person> person = VerifyWebEidToken(*token, origin, nonce, trust_);
   if (!Passed(person)) {
@@ -249,14 +236,6 @@ Checked<std::string> Provider::AppStart(const std::string& request_id, const std
     client_id = r->client.id;
   }
   if (!code.ok()) return Refused{Refusal::kInvalidPersonalCode, code.status().message()};
-  if (!client_failures_.Allowed(client_id)) {
-    return Refused{Refusal::kRateLimited, "too many failed sign-ins for client " + client_id};
-  }
-  if (!person_failures_.Allowed(Pseudonym(code->code))) {
-    Refused refused{Refusal::kRateLimited, "too many failed sign-ins for this person"};
-    Refuse(client_id, Method::kApp, refused, code->code);
-    return refused;
-  }
   auto hash = RandomBytes(kAppHashBytes);
   auto app_id = RandomToken(24);
   if (!hash.ok() || !app_id.ok()) return Refused{Refusal::kInternal, "no randomness"};
@@ -312,6 +291,10 @@ std::vector<AppRequestView> Provider::AppPending(std::string_view subject) {
   return out;
 }
 
+// Anyone may post to a request: its id is listed for the person's code. So an answer that
+// does not verify is its sender's failure alone: the request waits on for the person's
+// own answer, and nothing is counted against the person or the service. Only a verified
+// answer (or a verified decline) ends it.
 Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAnswer& answer) {
   impl::AppRequest a;
   std::string client_id;
@@ -322,40 +305,51 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
       return Refused{Refusal::kChallengeUnknown, "no such request waits in the app"};
     }
     if (it->second.expires <= options_.clock()) return Refused{Refusal::kTimedOut, "the request expired"};
-    it->second.answered = true;
     a = it->second;
     auto r = state_->requests.find(a.request_id);
     if (r != state_->requests.end()) client_id = r->second.client.id;
   }
   if (!a.signing.empty()) return AnswerSigning(a, answer);
   Checked<Person> person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kAuthentication, trust_);
-  std::vector<impl::Waiter> woken;
-  AppProgress progress;
-  {
-    std::lock_guard lock(state_->mu);
-    auto r = state_->requests.find(a.request_id);
-    if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
-      return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
-    }
-    if (Passed(person)) {
-      progress = {AppProgress::State::kDone,
-                  state_->Complete(r->second, std::get<Person>(person), Method::kApp, options_.clock(), options_),
-                  Refusal::kInternal};
-    } else {
-      progress = {AppProgress::State::kRefused, "", std::get<Refused>(person).why};
-      r->second.progress = progress;
-    }
-    woken = state_->TakeWaiters(a.request_id);
-  }
-  for (auto& w : woken) w.done(progress);
   if (!Passed(person)) {
     Refuse(client_id, Method::kApp, std::get<Refused>(person), a.person_code);
     return std::get<Refused>(person);
   }
+  std::vector<impl::Waiter> woken;
+  AppProgress progress;
+  {
+    std::lock_guard lock(state_->mu);
+    auto it = state_->app_requests.find(app_request_id);
+    if (it == state_->app_requests.end() || it->second.answered) {
+      return Refused{Refusal::kChallengeUnknown, "the request was answered meanwhile"};
+    }
+    it->second.answered = true;
+    auto r = state_->requests.find(a.request_id);
+    if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
+      return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
+    }
+    progress = {AppProgress::State::kDone,
+                state_->Complete(r->second, std::get<Person>(person), Method::kApp, options_.clock(), options_),
+                Refusal::kInternal};
+    woken = state_->TakeWaiters(a.request_id);
+  }
+  for (auto& w : woken) w.done(progress);
   return true;
 }
 
-Status Provider::DeclineApp(const std::string& app_request_id) {
+Status Provider::DeclineApp(const std::string& app_request_id, const AppAnswer& signed_decline) {
+  std::string person_code;
+  {
+    std::lock_guard lock(state_->mu);
+    auto it = state_->app_requests.find(app_request_id);
+    if (it == state_->app_requests.end() || it->second.answered) return NotFound("no such request waits in the app");
+    person_code = it->second.person_code;
+  }
+  Checked<Person> person =
+      VerifyAppAnswer(signed_decline, person_code, DeclineHash(app_request_id), CertPurpose::kAuthentication, trust_);
+  if (!Passed(person)) {
+    return PermissionDenied("a decline is the person's own, signed with PIN1: " + std::get<Refused>(person).detail);
+  }
   std::vector<impl::Waiter> woken;
   AppProgress progress{AppProgress::State::kRefused, "", Refusal::kUserCancel};
   {

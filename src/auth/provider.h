@@ -27,7 +27,6 @@
 #include "auth/eid_check.h"
 #include "auth/key_ring.h"
 #include "auth/mandates.h"
-#include "auth/rate_limit.h"
 #include "auth/refusal.h"
 #include "core/clock.h"
 #include "core/json.h"
@@ -45,9 +44,6 @@ struct ProviderOptions {
   std::chrono::seconds app_request_lifetime{120};
   std::chrono::seconds signing_lifetime{300};      // a remote signing session, from start to signature
   std::chrono::seconds request_lifetime{30 * 60};  // an unfinished sign-in page
-  int failures_per_person = 5;                     // within failure_window
-  int failures_per_client = 200;
-  std::chrono::seconds failure_window{15 * 60};
   Clock clock = SystemClock();
   // Reads whom a person may act for (scope `legalperson`); null: the scope is refused.
   MandateLookup mandates;
@@ -199,7 +195,9 @@ class Provider {
   std::vector<AppRequestView> AppPending(std::string_view subject);
   // The app's answer (blocks on OCSP), or the person's refusal in the app.
   Checked<bool> AnswerApp(const std::string& app_request_id, const AppAnswer& answer);
-  Status DeclineApp(const std::string& app_request_id);
+  // A decline counts only signed by the person's authentication key (PIN1) over
+  // DeclineHash(id) (app_confirm.h); PermissionDenied otherwise, and the request waits on.
+  Status DeclineApp(const std::string& app_request_id, const AppAnswer& signed_decline);
 
   // Acting for a company (scope legalperson), once the person has signed in: the
   // companies they sit on the board of, read through ProviderOptions::mandates (blocks;
@@ -256,7 +254,6 @@ class Provider {
   EidTrust trust_;
   RefusalLog log_;
   ClientAuthenticator authenticator_;
-  FailureLimiter person_failures_, client_failures_;
   std::string pseudonym_key_;  // per process: pseudonyms in logs cannot be joined across restarts
   std::unique_ptr<State> state_;
 };

@@ -52,9 +52,7 @@ std::string_view SigningStateName(SigningProgress::State state) {
 }
 
 Result<Client> Provider::AuthenticateClient(const ClientCredentials& credentials) {
-  auto client = authenticator_.Authenticate(credentials);
-  if (!client.ok() && !credentials.client_id.empty()) client_failures_.RecordFailure(credentials.client_id);
-  return client;
+  return authenticator_.Authenticate(credentials);
 }
 
 Result<std::string> Provider::StartSigning(const Client& client, std::string_view personal_code,
@@ -168,17 +166,18 @@ Checked<bool> Provider::AnswerSigning(const impl::AppRequest& a, const AppAnswer
   } else {
     person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kSigning, trust_);
   }
+  // An answer that does not verify is its sender's alone (anyone may post to the
+  // request): the session waits on for the person's own.
+  if (!Passed(person)) return std::get<Refused>(person);
   std::lock_guard lock(state_->mu);
   auto it = state_->signing.find(a.signing);
-  if (it == state_->signing.end() || it->second.app_request != a.id) {
+  auto request = state_->app_requests.find(a.id);
+  if (it == state_->signing.end() || it->second.app_request != a.id || request == state_->app_requests.end() ||
+      request->second.answered) {
     return Refused{Refusal::kTimedOut, "the signing session ended meanwhile"};
   }
+  request->second.answered = true;
   SigningProgress& p = it->second.progress;
-  if (!Passed(person)) {
-    p.state = SigningProgress::State::kRefused;
-    p.refusal = std::get<Refused>(person).why;
-    return std::get<Refused>(person);
-  }
   if (a.purpose == "signing-certificate") {
     p.state = SigningProgress::State::kCertificate;
     p.certificate_der = answer.certificate_der;

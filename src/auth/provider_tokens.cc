@@ -68,10 +68,7 @@ Result<std::string> Provider::MintIdToken(const Client& client, const std::strin
 
 std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
   auto client = authenticator_.Authenticate(req.credentials);
-  if (!client.ok()) {
-    if (!req.credentials.client_id.empty()) client_failures_.RecordFailure(req.credentials.client_id);
-    return TokenError{401, "invalid_client", client.status().message()};
-  }
+  if (!client.ok()) return TokenError{401, "invalid_client", client.status().message()};
   UnixMicros now = options_.clock();
   std::lock_guard lock(state_->mu);
   std::string sid, nonce;

@@ -29,8 +29,6 @@ std::string_view RefusalName(Refusal refusal) {
       return "challenge_expired";
     case Refusal::kPersonMismatch:
       return "person_mismatch";
-    case Refusal::kRateLimited:
-      return "rate_limited";
     case Refusal::kUserCancel:
       return "user_cancel";
     case Refusal::kTimedOut:

@@ -22,7 +22,6 @@ enum class Refusal {
   kChallengeUnknown,        // no challenge for this browser, or it was used already
   kChallengeExpired,        // older than 5 minutes
   kPersonMismatch,          // the app answered with another person's certificate
-  kRateLimited,             // too many failed sign-ins for this person or service
   kUserCancel,              // the person gave up (in the browser or in the app)
   kTimedOut,                // the app did not answer in time
   kNotOnBoard,              // acting for a company the business register does not name the person on the board of

@@ -2,9 +2,12 @@
 // or a phone. `webeid` makes the token the Web eID browser extension would (PIN1);
 // `approve` is the citizen's app: it shows what waits for this eID at the sign-in
 // service, with the verification code, and confirms with PIN1 (or PIN2 for a signature).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "auth/app_confirm.h"
@@ -61,6 +64,41 @@ struct ApproveOptions {
   int wait_s = 30;
 };
 
+// The request's verification code ("" for a signature's first step, which has no hash).
+Result<std::string> CodeOf(const Json& request) {
+  if (StringOr(request, "purpose") == "signing-certificate") return std::string();
+  ASSIGN_OR_RETURN(std::string hash, Base64Decode(StringOr(request, "hash")));
+  if (hash.size() != auth::kAppHashBytes) return DataLoss("the service sent a hash of the wrong size");
+  return auth::VerificationCode(hash);
+}
+
+// Declines request `id` as the person: signed with PIN1 over auth::DeclineHash(id), since
+// anyone could otherwise decline a person's requests.
+Status Decline(eid::Token& token, net::HttpClient& http, const std::string& id) {
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(EidKey::kAuthentication));
+  ASSIGN_OR_RETURN(std::string pin, SecretFromEnv("RIIK_PIN1", "PIN1"));
+  ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> priv, token.PrivateKey(EidKey::kAuthentication, pin));
+  ASSIGN_OR_RETURN(std::string signature, auth::SignAppHash(priv.get(), auth::DeclineHash(id)));
+  Json answer = {{"decline", true},
+                 {"certificate", Base64Encode(CertificateDer(cert.get()))},
+                 {"signature", Base64Encode(signature)}};
+  ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
+  if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
+  std::printf("declined\n");
+  return OkStatus();
+}
+
+// Whether the person confirms that their browser shows `code`: asked on a terminal;
+// without one, only --expect-code can say so.
+bool CodeConfirmed(const std::string& code, const ApproveOptions& o) {
+  if (!o.expect_code.empty()) return o.expect_code == code;
+  if (!isatty(STDIN_FILENO)) return false;
+  std::printf("Confirm only if the page in your browser shows %s. Does it? [y/N] ", code.c_str());
+  std::fflush(stdout);
+  char line[16] = {};
+  return std::fgets(line, sizeof line, stdin) != nullptr && (line[0] == 'y' || line[0] == 'Y');
+}
+
 // Answers one waiting request; prints what the person would see on the phone.
 Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& request, const ApproveOptions& o) {
   std::string id = StringOr(request, "id");
@@ -70,14 +108,12 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
     // service can prepare the document's signature around it.
     std::printf("%s asks for your signing certificate to prepare a signature%s.\n",
                 StringOr(request, "service").c_str(), what.empty() ? "" : (" of " + what).c_str());
-    Json answer = o.decline ? Json{{"decline", true}} : Json::object();
-    if (!o.decline) {
-      ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(EidKey::kSigning));
-      answer["certificate"] = Base64Encode(CertificateDer(cert.get()));
-    }
+    if (o.decline) return Decline(token, http, id);
+    ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(EidKey::kSigning));
+    Json answer = {{"certificate", Base64Encode(CertificateDer(cert.get()))}};
     ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
     if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
-    std::printf("%s\n", o.decline ? "declined" : "sent the signing certificate");
+    std::printf("sent the signing certificate\n");
     std::fflush(stdout);
     return OkStatus();
   }
@@ -89,16 +125,18 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
               signing ? ("sign " + (what.empty() ? std::string("a document") : what)).c_str() : "sign in",
               code.c_str());
   std::fflush(stdout);
+  if (o.decline) return Decline(token, http, id);
   if (!o.expect_code.empty() && o.expect_code != code) {
-    (void)http.PostJson("/app/v1/requests/" + id, Json{{"decline", true}});
     return PermissionDenied("the verification code is " + code + ", not " + o.expect_code +
-                            ": this request is not yours; declined it");
+                            ": this request is not yours; not confirmed");
   }
-  if (o.decline) {
-    ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, Json{{"decline", true}}));
-    if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
-    std::printf("declined\n");
-    return OkStatus();
+  // A sign-in is confirmed only against the code the browser shows: anyone who knows the
+  // personal code can start one, and the first to wait would otherwise be confirmed.
+  if (!signing && !CodeConfirmed(code, o)) {
+    return PermissionDenied(o.expect_code.empty() && !isatty(STDIN_FILENO)
+                                ? "give --expect-code with the code your browser shows: a sign-in is confirmed only "
+                                  "against it"
+                                : "not confirmed: the browser does not show " + code);
   }
   EidKey key = signing ? EidKey::kSigning : EidKey::kAuthentication;
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(key));
@@ -129,7 +167,27 @@ Status Approve(const ApproveOptions& o) {
     if (r.status != 200) return Unavailable("the sign-in service answered " + std::to_string(r.status));
     ASSIGN_OR_RETURN(Json body, ParseJson(r.body));
     if (body.contains("requests") && body["requests"].is_array() && !body["requests"].empty()) {
-      const Json& request = body["requests"][0];
+      const Json& requests = body["requests"];
+      // More than one waiting: someone else may have started one in this person's name.
+      // Only the code the person's own browser shows picks one; none is taken at random.
+      size_t pick = 0;
+      if (requests.size() > 1) {
+        std::printf("%zu requests wait for you:\n", requests.size());
+        std::optional<size_t> match;
+        for (size_t i = 0; i < requests.size(); ++i) {
+          ASSIGN_OR_RETURN(std::string code, CodeOf(requests[i]));
+          std::printf("  %s: %s%s\n", StringOr(requests[i], "service").c_str(),
+                      StringOr(requests[i], "purpose").c_str(), code.empty() ? "" : (", code " + code).c_str());
+          if (!o.expect_code.empty() && code == o.expect_code) match = i;
+        }
+        if (!match) {
+          return FailedPrecondition(
+              "more than one request waits and none is picked: give --expect-code with the code your browser "
+              "shows (requests you did not start are someone else's; let them expire)");
+        }
+        pick = *match;
+      }
+      const Json& request = requests[pick];
       RETURN_IF_ERROR(AnswerRequest(*token, *http, request, o));
       // After the certificate, the signature itself comes: wait on for it.
       if (StringOr(request, "purpose") != "signing-certificate" || o.decline) return OkStatus();
@@ -150,8 +208,9 @@ void AddApprove(CLI::App* id, int& exit_code) {
   cmd->add_option("--auth", o->url, "The sign-in service (role auth), e.g. https://127.0.0.1:7005")->required();
   cmd->add_option("--ca", o->ca, "The CA its TLS certificate chains to (riik up: DIR/trust/root.pem)");
   cmd->add_option("--expect-code", o->expect_code,
-                  "The verification code the browser shows: anything else is declined, not confirmed");
-  cmd->add_flag("--decline", o->decline, "Refuse the request (the service hears user_cancel)");
+                  "The verification code the browser shows: only that request is confirmed (a sign-in needs it, "
+                  "or a terminal to ask on)");
+  cmd->add_flag("--decline", o->decline, "Refuse the request, signed with PIN1 (the service hears user_cancel)");
   cmd->add_option("--wait", o->wait_s, "Seconds to wait for a request to arrive")
       ->check(CLI::Range(0, 600))
       ->capture_default_str();
@@ -160,9 +219,11 @@ void AddApprove(CLI::App* id, int& exit_code) {
       "and the verification code (compare it with the one in the browser), then signs the\n"
       "request's hash with PIN1 (sign-in) or PIN2 (a signature), from $RIIK_PIN1/$RIIK_PIN2 or\n"
       "asked for. A signature comes in two steps: first the signing certificate is sent (no\n"
-      "PIN), then the document's digest is signed with PIN2. Example:\n"
+      "PIN), then the document's digest is signed with PIN2. A sign-in is confirmed only\n"
+      "against the code your browser shows (--expect-code, or asked on a terminal); when more\n"
+      "than one request waits, only --expect-code picks one. Example:\n"
       "  RIIK_PIN1=0090 riik id approve --token riik-data/citizens/38001085718 \\\n"
-      "      --auth https://127.0.0.1:7005 --ca riik-data/trust/root.pem");
+      "      --auth https://127.0.0.1:7005 --ca riik-data/trust/root.pem --expect-code 4821");
   cmd->callback([o, &exit_code] {
     if (Status st = Approve(*o); !st.ok()) exit_code = Fail("id", "approve", st);
   });

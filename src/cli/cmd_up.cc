@@ -238,15 +238,18 @@ void PrintTour(const node::Node& node, const std::string& dir, const std::string
     std::printf(
         "\nThe citizen portal (docs/portal.md): open %s/ in a browser (it trusts %s/trust/root.pem,\n"
         "or accept the warning) and sign in as a demo citizen above: with the app, type the personal\n"
-        "code, then confirm as the citizen's app would:\n"
-        "  RIIK_PIN1=0090 %s id approve --token %s/citizens/38001085718 --auth %s --ca %s/trust/root.pem\n",
+        "code, then confirm as the citizen's app would, with the code the page shows:\n"
+        "  RIIK_PIN1=0090 %s id approve --token %s/citizens/38001085718 --auth %s --ca %s/trust/root.pem \\\n"
+        "      --expect-code NNNN\n",
         portal.c_str(), dir.c_str(), self.c_str(), dir.c_str(), auth.c_str(), dir.c_str());
   }
   if (!auth.empty() && !rp_a.empty()) {
     std::printf(
         "\nSign in (docs/signin.md): open %s/ in a browser (it trusts %s/trust/root.pem, or accept the\n"
-        "warning), choose the app and type 38001085718; then confirm as the citizen's app would:\n"
-        "  RIIK_PIN1=0090 %s id approve --token %s/citizens/38001085718 --auth %s --ca %s/trust/root.pem\n"
+        "warning), choose the app and type 38001085718; then confirm as the citizen's app would, with\n"
+        "the code the page shows:\n"
+        "  RIIK_PIN1=0090 %s id approve --token %s/citizens/38001085718 --auth %s --ca %s/trust/root.pem \\\n"
+        "      --expect-code NNNN\n"
         "and open %s/: signed in there too, without being asked. To act for a company, sign in to\n"
         "service A with \"Sign in to act for a company\" as Tõnu Tamm (36107212142, a board member).\n",
         rp_a.c_str(), dir.c_str(), self.c_str(), dir.c_str(), auth.c_str(), dir.c_str(), rp_b.c_str());

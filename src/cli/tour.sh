@@ -42,8 +42,9 @@ C={{dir}}/custody; {{riik}} embassy restore --archive {{dir}}/embassy-lu/archive
 B() { curl -s --cacert {{dir}}/trust/root.pem -c cookies.txt -b cookies.txt "$@"; }
 P=$(B -o /dev/null -w '%{redirect_url}' "$(B -o /dev/null -w '%{redirect_url}' {{rp-a}}/login)")   # the sign-in page
 CSRF=$(B "$P" | grep -o 'data-csrf="[^"]*"' | cut -d'"' -f2)
-B -o /dev/null -d "personal_code=38001085718&csrf=$CSRF" "$P/app"   # the page shows a verification code
-RIIK_PIN1=0090 {{riik}} id approve --token {{dir}}/citizens/38001085718 --auth {{auth}} --ca {{dir}}/trust/root.pem
+B -o /dev/null -d "personal_code=38001085718&csrf=$CSRF" "$P/app"
+CODE=$(B "$P" | grep -o 'id="verification-code">[0-9]*' | grep -o '[0-9]*$')   # the code the page shows
+RIIK_PIN1=0090 {{riik}} id approve --token {{dir}}/citizens/38001085718 --auth {{auth}} --ca {{dir}}/trust/root.pem --expect-code "$CODE"
 B -L -d "csrf=$CSRF" "$P/app/continue" | grep -o 'Signed in as <strong>[^<]*'   # back at service A
 B -L {{rp-b}}/login | grep -o 'Signed in as <strong>[^<]*'   # service B: single sign-on, not asked again
 # i-Voting (docs/voting.md): vote on the portal's Vote page ({{portal}}/vote); the board is public.

@@ -136,6 +136,12 @@ class AuthFixture : public ::testing::Test {
     return key.get();
   }
 
+  // `token`'s holder declining app request `id`: PIN1 over DeclineHash(id).
+  AppAnswer Decline(eid::Token& token, const std::string& id) {
+    auto cert = token.Certificate(trust::EidKey::kAuthentication);
+    return AppAnswer{CertificateDer(cert->get()), SignAppHash(AuthKey(token), DeclineHash(id)).value()};
+  }
+
   // A Web eID token from `token`'s authentication key over `origin` and `nonce`.
   std::string WebEidToken(eid::Token& token, const std::string& nonce, const std::string& origin = kOrigin) {
     auto cert = token.Certificate(trust::EidKey::kAuthentication);

@@ -64,6 +64,8 @@ TEST_F(RemoteSigningTest, TheAppGivesTheCertificateThenSignsTheDigestWithPin2) {
   EXPECT_EQ(provider_->Signing(*session, kBank).status().code(), Code::kNotFound);
 }
 
+// Anyone may post to a waiting request, so a wrong answer is refused to its sender and
+// the session waits on for the person's own.
 TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
   auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
   // The authentication certificate is not for signing.
@@ -71,16 +73,14 @@ TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
   Checked<bool> refused = provider_->AnswerApp(Waiting().id, AppAnswer{auth_cert, ""});
   ASSERT_FALSE(Passed(refused));
   EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kWrongCertificate);
-  EXPECT_EQ(StateOf(*session), SigningProgress::State::kRefused);
-
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForCertificate);
   // Another person's certificate.
-  session = provider_->StartSigning(Portal(), "38001085718", "contract");
   refused = provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(Mari()), ""});
   ASSERT_FALSE(Passed(refused));
   EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kPersonMismatch);
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForCertificate);
 
   // The signature must be by the certificate given, over the digest.
-  session = provider_->StartSigning(Portal(), "38001085718", "contract");
   ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
   ASSERT_TRUE(provider_->SetSigningDigest(*session, kPortal, digest_).ok());
   auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
@@ -88,12 +88,22 @@ TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
   refused = provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), wrong});
   ASSERT_FALSE(Passed(refused));
   EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kBadSignature);
-  EXPECT_EQ(StateOf(*session), SigningProgress::State::kRefused);
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForSignature);
+  // The person's own signature still counts.
+  std::string right = SignAppHash(key->get(), digest_).value();
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), right})));
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kSigned);
 }
 
 TEST_F(RemoteSigningTest, DecliningOrWaitingTooLongEndsTheSession) {
   auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
-  ASSERT_TRUE(provider_->DeclineApp(Waiting().id).ok());
+  // A decline is the person's own, signed with PIN1 over the request's id: a stranger's
+  // (another person's key, or none) is refused and the session waits on.
+  AppRequestView waiting = Waiting();
+  EXPECT_EQ(provider_->DeclineApp(waiting.id, Decline(Mari(), waiting.id)).code(), Code::kPermissionDenied);
+  EXPECT_EQ(provider_->DeclineApp(waiting.id, AppAnswer{}).code(), Code::kPermissionDenied);
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForCertificate);
+  ASSERT_TRUE(provider_->DeclineApp(waiting.id, Decline(*jaan_, waiting.id)).ok());
   auto p = provider_->Signing(*session, kPortal);
   EXPECT_EQ(p->state, SigningProgress::State::kRefused);
   EXPECT_EQ(p->refusal, Refusal::kUserCancel);

@@ -661,10 +661,6 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           return respond(net::JsonError(400, "invalid_argument", "the answer is a JSON object"));
         }
         std::string id(req.Param("id"));
-        if (BoolOr(*body, "decline")) {
-          Status st = s->provider().DeclineApp(id);
-          return respond(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
-        }
         // A signature request's first step asks for the signing certificate alone.
         auto cert = Base64Decode(StringOr(*body, "certificate"));
         auto sig = Base64Decode(StringOr(*body, "signature"));
@@ -672,6 +668,13 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           return respond(net::JsonError(400, "invalid_argument", "give certificate and signature, both base64"));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
+        if (BoolOr(*body, "decline")) {  // signed with PIN1 over DeclineHash(id)
+          s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
+            Status st = s->provider().DeclineApp(id, answer);
+            (*shared)(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
+          });
+          return;
+        }
         s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
           auth::Checked<bool> done = s->provider().AnswerApp(id, answer);
           if (auth::Passed(done)) return (*shared)(net::JsonResponse(Json{{"ok", true}}));
