@@ -154,8 +154,9 @@ done
 wait "$APPROVE" || fail "the app did not sign: $(cat "$WORK/approve.out") (the service: $STATE)"
 echo "$STATE" | jq -e '.state == "signed"' >/dev/null || fail "remote signing ended: $STATE"
 grep -q "sent the signing certificate" "$WORK/approve.out" || fail "the app sent no certificate: $(cat "$WORK/approve.out")"
-grep -q "asks you to sign EE/GOV/70000349/tax: tax return 2026 (return.txt)" "$WORK/approve.out" ||
+grep -q "asks you to sign EE/GOV/70000349/tax: tax return 2026" "$WORK/approve.out" ||
   fail "the app did not say who asks to sign what: $(cat "$WORK/approve.out")"
+grep -q "return.txt" "$WORK/approve.out" && fail "the app's request, which anyone may list, names the person's file"
 grep -q "Verification code: $(echo "$STATE" | jq -r .verification_code)" "$WORK/approve.out" ||
   fail "the app and the service show different verification codes: $STATE / $(cat "$WORK/approve.out")"
 X -o "$WORK/cosigned.asice" "$SIGNING/$SESSION/container"

@@ -142,7 +142,7 @@ await page.waitForSelector("#return-status[data-status='submitted']", { timeout:
   .catch(async () => fail(`the return was not submitted: ${await text("main")}`));
 const said = await app2;
 check(said.includes(`Verification code: ${signingCode}`), `the app and the portal show different codes: ${signingCode} / ${said}`);
-check(said.includes("Income tax return"), `the app did not say what is signed: ${said}`);
+check(said.includes("A signature you started in the portal"), `the app did not say who asks: ${said}`);
 check((await text("#signature")).includes("PNOEE-38001085718"), "the submitted return does not name its signer");
 await accessible("the submitted tax return");
 await screenshot("tax-return-submitted");
@@ -200,7 +200,9 @@ await page.waitForSelector("#signing");
 const app3 = approveSignature(JAAK);
 await page.waitForSelector("#signature-count[data-count='1']", { timeout: 60000 })
   .catch(async () => fail(`the document was not signed: ${await text("main")}`));
-check((await app3).includes("Document üürileping.txt"), "the app did not say which document it signs");
+const shownInApp = await app3;  // anyone who knows the code can list it: no file name, just the portal's words
+check(shownInApp.includes("A signature you started in the portal") && !shownInApp.includes("üürileping"),
+  `the app's request names the document: ${shownInApp}`);
 await page.fill("#cosigner", "49403136526");
 await page.click("#ask-cosigner");
 await page.waitForSelector("#document-note");
@@ -239,7 +241,10 @@ await page.waitForSelector("#signing");
 const app5 = approveSignature(JAAK);
 await page.waitForSelector("#receipt", { timeout: 60000 })
   .catch(async () => fail(`the ballot was not cast: ${await text("main")}`));
-check((await app5).includes("Your i-vote"), "the app did not say it signs an i-vote");
+// Anyone who knows the code can list what waits in the app: it must not tell them this is a vote.
+const shownForVote = await app5;
+check(shownForVote.includes("A signature you started in the portal") && !/vote|hääl/i.test(shownForVote),
+  `the app's request says it is a vote: ${shownForVote}`);
 await page.waitForSelector("#randomness:not([hidden])");
 const voteId = (await text("#vote-id")).trim();
 const randomness = await page.evaluate(async () =>

@@ -1,11 +1,11 @@
 // Client registrations and client authentication (clients.h).
 #include "auth/clients.h"
 
-#include <openssl/crypto.h>
 
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "net/http.h"
 
@@ -14,10 +14,6 @@ namespace {
 
 constexpr int64_t kMaxAssertionLifetimeUs = 10 * 60 * 1'000'000LL;
 constexpr size_t kMaxRememberedAssertions = 100'000;
-
-bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 }  // namespace
 
@@ -54,7 +50,7 @@ Result<Client> ClientAuthenticator::Authenticate(const ClientCredentials& c) {
   if (client->method != Client::Method::kSecretBasic) {
     return Unauthenticated("the client is registered for private_key_jwt, not a secret");
   }
-  if (!ConstantTimeEqual(DigestHex(Sha256(secret)), client->secret_sha256)) {
+  if (!SameToken(DigestHex(Sha256(secret)), client->secret_sha256)) {
     return Unauthenticated("wrong client secret");
   }
   return client;

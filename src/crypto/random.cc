@@ -1,6 +1,7 @@
 // Random bytes (random.h).
 #include "crypto/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "core/encoding.h"
@@ -19,6 +20,10 @@ Result<std::string> RandomBytes(size_t n) {
 Result<std::string> RandomToken(size_t n) {
   ASSIGN_OR_RETURN(std::string bytes, RandomBytes(n));
   return Base64UrlEncode(bytes);
+}
+
+bool SameToken(std::string_view sent, std::string_view kept) {
+  return sent.size() == kept.size() && CRYPTO_memcmp(sent.data(), kept.data(), kept.size()) == 0;
 }
 
 }  // namespace riik

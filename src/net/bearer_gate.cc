@@ -1,9 +1,9 @@
 // RefuseUnlessBearer.
 #include "net/bearer_gate.h"
 
-#include <openssl/crypto.h>
-
 #include <string>
+
+#include "crypto/random.h"
 
 namespace riik::net {
 
@@ -14,7 +14,7 @@ std::optional<HttpResponse> RefuseUnlessBearer(std::string_view token, const Htt
   }
   std::string_view auth = req.headers.Get("Authorization");
   std::string want = "Bearer " + std::string(token);
-  bool ok = !token.empty() && auth.size() == want.size() && CRYPTO_memcmp(auth.data(), want.data(), want.size()) == 0;
+  bool ok = !token.empty() && SameToken(auth, want);
   if (!ok)
     return JsonError(401, "unauthenticated", "this needs the operator's credential: Authorization: Bearer <token>");
   return std::nullopt;

@@ -44,10 +44,20 @@ std::string WebSignIn::CookieAttributes() const {
   return std::string("; Path=/; HttpOnly; SameSite=Lax") + (options_.secure ? "; Secure" : "");
 }
 
-std::optional<WebSession> WebSignIn::Find(const net::HttpRequest& req) const {
+bool WebSessionExpired(const WebSession& s, UnixMicros now, const WebSignInOptions& o) {
+  return now - s.last_active > o.idle.count() * 1'000'000 || now - s.created > o.absolute.count() * 1'000'000;
+}
+
+std::optional<WebSession> WebSignIn::Find(const net::HttpRequest& req) {
+  const UnixMicros now = options_.clock();
   std::lock_guard lock(mu_);
   auto it = sessions_.find(req.Cookie(CookieName("session")));
   if (it == sessions_.end()) return std::nullopt;
+  if (WebSessionExpired(it->second, now, options_)) {
+    sessions_.erase(it);
+    return std::nullopt;
+  }
+  it->second.last_active = now;
   return it->second;
 }
 
@@ -142,24 +152,30 @@ void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin
   }
   std::string id_token = StringOr(*tokens, "id_token"), access = StringOr(*tokens, "access_token");
   auth::ExpectedToken expected{issuer_, options_.client_id, NowMicros()};
-  CheckWithJwks([id_token, access, expected, nonce = login.nonce](
-                    const Json& keys) { return auth::CheckIdToken(id_token, keys, expected, nonce, access); },
-                [this, id_token, home, done](Result<Json> claims) {
-                  if (!claims.ok()) {
-                    spdlog::warn("{}: ID token refused: {}", options_.client_id, claims.status().message());
-                    return done(Unavailable("The sign-in could not be verified."));
-                  }
-                  auto cookie = RandomToken(32), csrf = RandomToken(24);
-                  if (!cookie.ok() || !csrf.ok()) return done(Internal("no randomness"));
-                  {
-                    std::lock_guard lock(mu_);
-                    if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
-                    sessions_[*cookie] = WebSession{*claims, id_token, StringOr(*claims, "sid"), *csrf};
-                  }
-                  net::HttpResponse r = net::SeeOther(home);
-                  r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
-                  done(std::move(r));
-                });
+  CheckWithJwks(
+      [id_token, access, expected, nonce = login.nonce](const Json& keys) {
+        return auth::CheckIdToken(id_token, keys, expected, nonce, access);
+      },
+      [this, id_token, home, done](Result<Json> claims) {
+        if (!claims.ok()) {
+          spdlog::warn("{}: ID token refused: {}", options_.client_id, claims.status().message());
+          return done(Unavailable("The sign-in could not be verified."));
+        }
+        auto cookie = RandomToken(32), csrf = RandomToken(24);
+        if (!cookie.ok() || !csrf.ok()) return done(Internal("no randomness"));
+        {
+          std::lock_guard lock(mu_);
+          const UnixMicros now = options_.clock();
+          if (sessions_.size() >= kMaxSessions) {  // the ended ones go first
+            std::erase_if(sessions_, [&](const auto& e) { return WebSessionExpired(e.second, now, options_); });
+          }
+          if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
+          sessions_[*cookie] = WebSession{*claims, id_token, StringOr(*claims, "sid"), *csrf, now, now};
+        }
+        net::HttpResponse r = net::SeeOther(home);
+        r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
+        done(std::move(r));
+      });
 }
 
 Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::string_view home) {
@@ -169,7 +185,7 @@ Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::st
     std::lock_guard lock(mu_);
     auto it = sessions_.find(req.Cookie(CookieName("session")));
     if (it == sessions_.end()) return net::SeeOther(std::string(home));
-    if (!form.ok() || !form->contains("csrf") || form->at("csrf") != it->second.csrf) {
+    if (!form.ok() || !form->contains("csrf") || !SameToken(form->at("csrf"), it->second.csrf)) {
       return PermissionDenied("the form is not this session's");
     }
     id_token = it->second.id_token;

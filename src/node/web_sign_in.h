@@ -9,6 +9,7 @@
 // returned as a Status whose message a person can read.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,12 +37,22 @@ struct WebSignInOptions {
   std::string cookie_prefix = "rp";  // cookies PREFIX_login and PREFIX_session
   bool secure = true;                // served over TLS: __Host- cookies, Secure
   net::ClientOptions http;           // to the sign-in service (its CA)
+  // A session ends after this long without a request, and this long after the sign-in
+  // in all, as the sign-in service's single sign-on does (a cookie left on a shared
+  // computer, or stolen, does not open the person's data for ever).
+  std::chrono::seconds idle{15 * 60};
+  std::chrono::seconds absolute{12 * 3600};
+  Clock clock = SystemClock();
 };
 
 struct WebSession {
   Json claims;  // the ID token's, checked
   std::string id_token, sid, csrf;
+  UnixMicros created = 0, last_active = 0;
 };
+
+// Whether `s` has ended by `now`: idle longer than `o.idle`, or older than `o.absolute`.
+bool WebSessionExpired(const WebSession& s, UnixMicros now, const WebSignInOptions& o);
 
 class WebSignIn {
  public:
@@ -49,8 +60,9 @@ class WebSignIn {
   static Result<std::unique_ptr<WebSignIn>> Start(WebSignInOptions options);
   ~WebSignIn();
 
-  // The browser's session, if it has one.
-  std::optional<WebSession> Find(const net::HttpRequest& req) const;
+  // The browser's session, if it has one that has not expired (idle or absolute); a
+  // request keeps it active.
+  std::optional<WebSession> Find(const net::HttpRequest& req);
 
   // 303 to the sign-in service with a fresh state, nonce and PKCE challenge; `scope`
   // as OpenID Connect spells it ("openid", "openid legalperson"); `ui_locales` the

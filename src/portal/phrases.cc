@@ -308,7 +308,13 @@ const Phrasebook& Phrases() {
       {"vote_sign_help",
        {"Confirm your ballot in your app with PIN2. Your signature shows the ballot is yours.",
         "Kinnita sedel oma rakenduses PIN2-ga. Allkiri näitab, et sedel on sinu oma."}},
-      {"vote_sign_description", {"Your i-vote", "Sinu e-hääl"}},
+      // What the person's app shows for any signature the portal asks for. Anyone who knows a
+      // personal code can list what waits in that person's app, so it names no document and
+      // does not say that the person is voting; the page says what is signed, and the
+      // verification code ties the two.
+      {"sign_app_description",
+       {"A signature you started in the portal: compare the code with the page",
+        "Portaalis alustatud allkiri: võrdle koodi lehega"}},
       {"vote_refused", {"The ballot was not taken: {}", "Sedelit ei võetud vastu: {}"}},
       {"vote_unconfirmed",
        {"The ballot box did not confirm your ballot ({}), so it may or may not have been cast. You may vote "

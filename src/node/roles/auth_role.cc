@@ -359,7 +359,7 @@ HttpResponse LoginPage(AuthService& s, const HttpRequest& req, const std::string
 // Whether the request carries this sign-in's CSRF token (a form field or a header).
 bool CsrfOk(AuthService& s, const HttpRequest& req, const std::string& request_id, std::string_view submitted) {
   auto view = s.provider().View(request_id, req.Cookie(BrowserCookieName(s)));
-  return view && !submitted.empty() && view->csrf == submitted;
+  return view && !submitted.empty() && SameToken(submitted, view->csrf);
 }
 
 // ---- route groups ----

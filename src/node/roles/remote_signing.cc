@@ -14,14 +14,11 @@ RemoteSigning::RemoteSigning(RemoteSigningOptions options) : options_(std::move(
 
 namespace {
 
-// What the person's app shows: who asks, what, and which files, within the signing
-// API's 200 bytes (the files' list shortened first).
-std::string AppDescription(const std::string& caller, const std::string& description,
-                           const sign::Container& container) {
-  std::string files;
-  for (const sign::DataFile& f : container.files) files += (files.empty() ? "" : ", ") + f.name;
-  std::string out(Utf8Prefix(caller + ": " + description, 160));
-  return out + " (" + std::string(Utf8Prefix(files, 200 - out.size() - 3)) + ")";
+// What the person's app shows: who asks, and what in the caller's words, within the
+// signing API's 200 bytes. Not the files' names: anyone who knows the personal code can
+// list what waits in the app (docs/signin.md), and a file's name is the person's.
+std::string AppDescription(const std::string& caller, const std::string& description) {
+  return std::string(Utf8Prefix(caller + ": " + description, 200));
 }
 
 }  // namespace
@@ -62,7 +59,7 @@ Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& 
   Result<std::string> auth_session = Unavailable("");
   {
     std::lock_guard lock(client_mu_);
-    auth_session = options_.client->Start(code.code, AppDescription(caller, description, session->container));
+    auth_session = options_.client->Start(code.code, AppDescription(caller, description));
   }
   if (!auth_session.ok()) {
     std::lock_guard lock(mu_);

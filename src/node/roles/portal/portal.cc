@@ -9,6 +9,7 @@
 #include "auth/mandates.h"
 #include "core/encoding.h"
 #include "core/phrasebook.h"
+#include "crypto/random.h"
 #include "crypto/x509.h"
 #include "node/node.h"
 #include "node/roles/portal_role.h"
@@ -56,7 +57,7 @@ std::optional<PortalService::Person> PortalService::SignedIn(const HttpRequest& 
 
 Result<portal::Form> PortalService::SessionForm(const HttpRequest& req, const Person& person) {
   auto form = net::ParseForm(req.body);
-  if (!form.ok() || !form->contains("csrf") || form->at("csrf") != person.session.csrf) {
+  if (!form.ok() || !form->contains("csrf") || !SameToken(form->at("csrf"), person.session.csrf)) {
     return PermissionDenied("the form is not from this session's pages");
   }
   return std::move(*form);

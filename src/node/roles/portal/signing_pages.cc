@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "net/multipart.h"
 #include "node/roles/portal/portal.h"
@@ -210,14 +211,14 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
         portal::ErrorBox(Tr(key, c.lang)) + "<p><a href=\"/tax\">" + HtmlEscape(Tr("try_again", c.lang)) + "</a></p>\n",
         502));
   };
-  WithTaxReturn(code, [this, shared, code, failed](int64_t year, Result<registry::ExchangeAnswer> doc) {
+  WithTaxReturn(code, [this, shared, code, failed, lang = c.lang](int64_t year, Result<registry::ExchangeAnswer> doc) {
     if (!doc.ok()) return failed("tax_unavailable");
     if (StringOr(doc->body, "status") != "draft") return (*shared)(net::SeeOther("/tax"));  // submitted already
     auto container = portal::ReturnContainer(doc->bytes, year);
     if (!container.ok()) return failed("tax_unavailable");
     Signing signing;
     signing.year = year;
-    StartSigning(code, "tax", std::move(*container), "Income tax return " + std::to_string(year), signing,
+    StartSigning(code, "tax", std::move(*container), Tr("sign_app_description", lang), signing,
                  [shared, failed](Status started) {
                    if (!started.ok()) return failed("sign_unavailable");
                    (*shared)(net::SeeOther("/tax"));
@@ -228,7 +229,7 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
 void PortalService::TaxSigningStatus(HttpRequest&& req, net::Responder respond) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
-  if (req.headers.Get("X-CSRF-Token") != person->session.csrf) {
+  if (!SameToken(req.headers.Get("X-CSRF-Token"), person->session.csrf)) {
     return respond(net::JsonError(403, "csrf", "the poll is not from this session's page"));
   }
   std::string code = person->code, lang = Lang(req);
@@ -292,7 +293,7 @@ void PortalService::Upload(HttpRequest&& req, net::Responder respond) {
       }
     }
   }
-  if (csrf != person->session.csrf) {
+  if (!SameToken(csrf, person->session.csrf)) {
     return respond(Page(c, Tr("nav_documents", c.lang), portal::ErrorBox(Tr("bad_form", c.lang)), 403));
   }
   if (!parts.ok() || name.empty()) {
@@ -363,7 +364,8 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
                      Signing signing;
                      signing.signed_from = doc.container_sha256;
                      std::string id = doc.id;
-                     StartSigning(person.code, "doc:" + id, std::move(doc.container), "Document " + doc.name, signing,
+                     StartSigning(person.code, "doc:" + id, std::move(doc.container),
+                                  Tr("sign_app_description", c.lang), signing,
                                   [this, shared, c, person, id](Status started) {
                                     if (!started.ok()) {
                                       return ShowOneDocument(c, person, id, riik::Json(), "",
@@ -377,7 +379,7 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
 void PortalService::DocumentSigningStatus(HttpRequest&& req, net::Responder respond) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
-  if (req.headers.Get("X-CSRF-Token") != person->session.csrf) {
+  if (!SameToken(req.headers.Get("X-CSRF-Token"), person->session.csrf)) {
     return respond(net::JsonError(403, "csrf", "the poll is not from this session's page"));
   }
   std::string id(req.Param("id")), code = person->code, lang = Lang(req);

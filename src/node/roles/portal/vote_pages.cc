@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/random.h"
 #include "node/roles/portal/portal.h"
 #include "portal/phrases.h"
 #include "portal/vote_page.h"
@@ -91,7 +92,7 @@ void PortalService::CastVote(HttpRequest&& req, net::Responder respond) {
   auto container = portal::BallotContainer(form->contains("ballot") ? form->at("ballot") : "");
   if (!container.ok()) return ShowVote(c, *person, container.status().message(), 400, std::move(respond));
   auto shared = std::make_shared<net::Responder>(std::move(respond));
-  StartSigning(person->code, kVoteSubject, std::move(*container), Tr("vote_sign_description", c.lang), Signing{},
+  StartSigning(person->code, kVoteSubject, std::move(*container), Tr("sign_app_description", c.lang), Signing{},
                [this, shared, c, person = *person](Status started) {
                  if (!started.ok()) return ShowVote(c, person, Tr("sign_unavailable", c.lang), 502, std::move(*shared));
                  (*shared)(net::SeeOther("/vote"));
@@ -101,7 +102,7 @@ void PortalService::CastVote(HttpRequest&& req, net::Responder respond) {
 void PortalService::VoteSigningStatus(HttpRequest&& req, net::Responder respond) {
   std::optional<Person> person = SignedIn(req);
   if (!person) return respond(net::JsonError(401, "unauthenticated", "sign in first"));
-  if (req.headers.Get("X-CSRF-Token") != person->session.csrf) {
+  if (!SameToken(req.headers.Get("X-CSRF-Token"), person->session.csrf)) {
     return respond(net::JsonError(403, "csrf", "the poll is not from this session's page"));
   }
   std::string code = person->code, lang = Lang(req);
