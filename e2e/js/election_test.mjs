@@ -124,7 +124,8 @@ const closes = Date.parse(first.election.manifest.closes);
 if (Date.now() < closes + 1000) await sleep(closes + 1000 - Date.now());
 await riik(["vote", "close", "--dir", DIR]);
 const record = `${DIR}/record`;
-await riik(["vote", "export", "--dir", DIR, "--out", record]);
+const annex = `${DIR}/annex.jsonl`;
+await riik(["vote", "export", "--dir", DIR, "--out", record, "--annex", annex]);
 const parts = [];
 for (const t of [2, 4, 5]) {
   parts.push("--part", `${DIR}/part-${t}.json`);
@@ -134,6 +135,12 @@ for (const t of [2, 4, 5]) {
 await riik(["vote", "tally", record, "--ca", ROOT, ...parts]);
 const verified = await riik(["vote", "verify", record, "--ca", ROOT]);
 check(verified.includes("the record verifies"), verified);
+check(verified.includes("every entry under a head the TSA timestamped within 600 s"), `the board's timestamps: ${verified}`);
+// The auditors' check: every ballot on the board in a container its voter signed.
+const audited = await riik(["vote", "verify", record, "--ca", ROOT, "--annex", annex,
+  "--pseudonym-key", `${DIR}/vote/pseudonym.key`]);
+check(new RegExp(`annex: every one of the board's ${voted.length + revoted + 4} ballots is signed by the voter it names`)
+  .test(audited), `the annex: ${audited}`);
 // Every i-vote cast counts once, the last of each voter's: the crowd's, Jaak's two, Mari-Liis's
 // and Tõnu's (cancelled by his paper vote; his later one refused).
 const cast = voted.length + revoted + 4;

@@ -15,6 +15,7 @@
 #include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/input_file.h"
 #include "cli/terminal.h"
 #include "cli/up.h"
 #include "core/encoding.h"
@@ -210,7 +211,7 @@ Result<embassy::OpenedShare> OpenShare(const std::string& arg) {
   size_t colon = arg.rfind(':');
   share.name = colon == std::string::npos ? arg : arg.substr(0, colon);
   if (colon != std::string::npos) pin_file = arg.substr(colon + 1);
-  ASSIGN_OR_RETURN(share.file, ReadFile(share.name));
+  ASSIGN_OR_RETURN(share.file, ReadInputFile(share.name, embassy::kMaxShareFileBytes));
   if (!pin_file.empty()) {
     ASSIGN_OR_RETURN(std::string text, ReadFile(pin_file));
     share.pin = text.substr(0, text.find('\n'));

@@ -14,6 +14,7 @@
 #include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/input_file.h"
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "exchange/access_rights.h"
@@ -207,7 +208,7 @@ Status ExportEvidence(const ExchangeSelect& s, const std::string& xroad_id, cons
 }
 
 Status VerifyEvidenceFile(const std::string& file, const std::string& root_path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  ASSIGN_OR_RETURN(std::string text, ReadInputFile(file, exchange::kMaxEvidenceBytes));
   ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(root_path));
   ASSIGN_OR_RETURN(exchange::VerifiedEvidence v, exchange::CheckEvidence(text, root.get()));
   std::printf("evidence for X-Road-Id %s from log %s verifies against %s:\n", v.xroad_id.c_str(), v.log_id.c_str(),

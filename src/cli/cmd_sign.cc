@@ -9,6 +9,7 @@
 #include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/input_file.h"
 #include "cli/terminal.h"
 #include "core/file.h"
 #include "crypto/x509.h"
@@ -233,7 +234,7 @@ void AddVerify(CLI::App& app, int& exit_code) {
       exit_code = Fail("verify", "", trust.status());
       return;
     }
-    auto bytes = ReadFile(*container);
+    auto bytes = ReadInputFile(*container, sign::ZipLimits{}.max_archive_bytes);
     if (!bytes.ok()) {
       exit_code = Fail("verify", "", bytes.status());
       return;

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/input_file.h"
 #include "core/file.h"
 #include "crypto/x509.h"
 #include "net/client.h"
@@ -24,7 +25,7 @@ namespace {
 
 Result<tracker::VerifiedListing> CheckFile(const std::string& file, X509* root,
                                            const tracker::VerifiedListing* previous) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  ASSIGN_OR_RETURN(std::string text, ReadInputFile(file, tracker::kMaxListingBytes));
   auto checked = tracker::CheckListing(text, root, previous);
   if (!checked.ok()) return checked.status().WithContext(file);
   return checked;
@@ -50,7 +51,7 @@ struct ListArgs {
 Status List(const ListArgs& a) {
   int64_t since_size = 0;
   if (!a.since.empty()) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(a.since));
+    ASSIGN_OR_RETURN(std::string text, ReadInputFile(a.since, tracker::kMaxListingBytes));
     ASSIGN_OR_RETURN(Json old, ParseJson(text.substr(0, text.find_last_not_of('\n') + 1)));
     since_size = old.value("current", Json::object()).value("head", Json::object()).value("tree_size", int64_t{0});
   }

@@ -15,6 +15,9 @@
 #include "core/progress.h"
 #include "crypto/x509.h"
 #include "election/record.h"
+#include "sign/trust_anchors.h"
+#include "vote/annex.h"
+#include "vote/pseudonym.h"
 
 namespace riik::cli {
 namespace {
@@ -73,12 +76,33 @@ void PrintResult(const election::RecordReport& r) {
   }
 }
 
-Status Verify(const std::string& dir, const std::string& root_path) {
-  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(root_path));
-  ProgressBar bar("checking the board", CountLines(dir + "/board.jsonl"));
-  auto report = election::VerifyRecord(dir, root.get(), [&](uint64_t done) { bar.Update(static_cast<int64_t>(done)); });
+struct RecordCheckArgs {
+  std::string dir, root;
+  std::string annex, pseudonym_key;  // the auditors' check
+};
+
+Status VerifyRecordFiles(const RecordCheckArgs& a) {
+  if (a.annex.empty() != a.pseudonym_key.empty()) {
+    return InvalidArgument("the annex is checked with the election's pseudonym key: give --annex and --pseudonym-key");
+  }
+  ASSIGN_OR_RETURN(UniquePtr<X509> root, ReadCertificatePemFile(a.root));
+  ProgressBar bar("checking the board", CountLines(a.dir + "/board.jsonl"));
+  auto report =
+      election::VerifyRecord(a.dir, root.get(), [&](uint64_t done) { bar.Update(static_cast<int64_t>(done)); });
   bar.Finish();
   if (!report.ok()) return report.status();
+  if (!a.annex.empty()) {
+    ASSIGN_OR_RETURN(std::string secret, vote::ReadPseudonymSecret(a.pseudonym_key));
+    sign::VerifyOptions verify;
+    verify.trust = sign::TrustAnchors::FromRoots({root.get()});
+    ASSIGN_OR_RETURN(int64_t ballots, vote::VerifyAnnex(a.dir, a.annex, secret, verify));
+    PrintResult(*report);
+    std::printf(
+        "annex: every one of the board's %lld ballots is signed by the voter it names, shortly before the "
+        "board took it\n",
+        static_cast<long long>(ballots));
+    return OkStatus();
+  }
   PrintResult(*report);
   return OkStatus();
 }
@@ -103,12 +127,16 @@ void AddVoteCommand(CLI::App& app, int& exit_code) {
       "  riik vote decrypt election-record/ --trustee 2 --key-share private/key-share-2.json --ca root.pem --out "
       "part-2.json\n"
       "  riik vote tally election-record/ --ca root.pem --part part-1.json --part part-2.json --part part-4.json");
-  auto dir = std::make_shared<std::string>(), root = std::make_shared<std::string>();
+  auto args = std::make_shared<RecordCheckArgs>();
   CLI::App* v = cmd->add_subcommand("verify", "Verify an election record and print the result it proves");
-  v->add_option("record", *dir, "The record's directory")->required();
-  v->add_option("--ca", *root, "The state root certificate (PEM) the board's signer chains to")->required();
+  v->add_option("record", args->dir, "The record's directory")->required();
+  v->add_option("--ca", args->root, "The state root certificate (PEM) the board's signer chains to")->required();
+  v->add_option("--annex", args->annex,
+                "The auditors' annex (riik vote export --annex): check every ballot's signed container too");
+  v->add_option("--pseudonym-key", args->pseudonym_key,
+                "With --annex: the election's pseudonym secret (the vote role's pseudonym.key)");
   v->callback([=, &exit_code] {
-    if (Status st = Verify(*dir, *root); !st.ok()) exit_code = Fail("vote", "verify", st);
+    if (Status st = VerifyRecordFiles(*args); !st.ok()) exit_code = Fail("vote", "verify", st);
   });
   AddVoteCeremonyCommands(cmd, exit_code);
   AddVoteVoterCommands(cmd, exit_code);

@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/input_file.h"
 #include "cli/terminal.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -24,6 +25,11 @@
 
 namespace riik::cli {
 namespace {
+
+// Other trustees' files: a key, commitments or a share box is a few KiB; a decryption
+// part holds a share and a proof per option of every contest.
+constexpr uintmax_t kMaxTrusteeFileBytes = 1 << 20;
+constexpr uintmax_t kMaxDecryptionPartBytes = 16 << 20;
 
 struct TrusteeArgs {
   std::string manifest;
@@ -85,7 +91,7 @@ Result<std::vector<election::TransportKey>> ReadTransportKeys(const TrusteeArgs&
   std::vector<election::TransportKey> keys;
   for (uint32_t j = 1; j <= trustees; ++j) {
     const std::string path = PathOf(a, "trustee-" + Num(j) + ".pub.json");
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    ASSIGN_OR_RETURN(std::string text, ReadInputFile(path, kMaxTrusteeFileBytes));
     auto key = election::ParsePublicTransportKey(text);
     if (!key.ok()) return InvalidArgument(path + ": " + key.status().message());
     if (key->trustee != j) return InvalidArgument(path + " is trustee " + Num(key->trustee) + "'s key");
@@ -197,7 +203,7 @@ Status Finish(const TrusteeArgs& a, const std::string& out) {
   election::Scalar share;
   for (uint32_t i = 1; i <= m.trustees; ++i) {
     const std::string path = PathOf(a, "commitments-" + Num(i) + ".json");
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    ASSIGN_OR_RETURN(std::string text, ReadInputFile(path, kMaxTrusteeFileBytes));
     auto parsed = election::ParseCommitmentsFile(text);
     if (!parsed.ok()) return InvalidArgument(path + ": " + parsed.status().message());
     if (parsed->trustee != i)
@@ -207,7 +213,7 @@ Status Finish(const TrusteeArgs& a, const std::string& out) {
       return InvalidArgument(path + ": " + st.message());
     }
     const std::string box_path = PathOf(a, "share-" + Num(i) + "-to-" + Num(a.trustee) + ".json");
-    ASSIGN_OR_RETURN(std::string box, ReadFile(box_path));
+    ASSIGN_OR_RETURN(std::string box, ReadInputFile(box_path, kMaxTrusteeFileBytes));
     auto from_i = election::OpenShareBox(box, m.hash, published[i - 1], own);
     if (!from_i.ok()) return Status(from_i.status().code(), box_path + ": " + from_i.status().message());
     if (Status st = election::VerifyShare(c, a.trustee, *from_i); !st.ok()) {
@@ -263,7 +269,7 @@ Status Tally(const std::string& record, const std::string& root_path, const std:
   ASSIGN_OR_RETURN(election::RecordReport counted, election::CountRecord(record, root.get()));
   std::vector<election::TrusteeDecryption> decryptions;
   for (const auto& path : parts) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    ASSIGN_OR_RETURN(std::string text, ReadInputFile(path, kMaxDecryptionPartBytes));
     auto d = election::ParseTrusteeDecryption(text);
     if (!d.ok()) return InvalidArgument(path + ": " + d.status().message());
     decryptions.push_back(std::move(*d));

@@ -31,6 +31,7 @@ struct OperatorArgs {
   std::string code;               // paper: the voter
   std::string out;                // export: the record's directory
   std::string election;           // export: the election's set-up (default DIR/election)
+  std::string annex;              // export: the auditors' annex file, if wanted
 };
 
 AdminClient VoteAdmin(const OperatorArgs& a) {
@@ -94,6 +95,11 @@ Status Export(const OperatorArgs& a) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   if (!exported.ok()) return exported.status();
+  if (!a.annex.empty()) {
+    ASSIGN_OR_RETURN(int64_t ballots, vote::ExportAnnex(*store, setup, a.annex));
+    std::printf("%s: the auditors' annex, 0600 (it names the voters): the signed containers of %lld ballots\n",
+                a.annex.c_str(), static_cast<long long>(ballots));
+  }
   std::printf(
       "%s: the election record without its tally: %lld board entries, %lld signed heads.\n"
       "The trustees decrypt it (riik vote decrypt %s …) and combine the parts (riik vote tally).\n",
@@ -131,6 +137,8 @@ void AddVoteOperatorCommands(CLI::App* vote, int& exit_code) {
   exp->add_option("--dir", a->dir, "riik up's directory (the vote role's store)")->capture_default_str();
   exp->add_option("--election", a->election, "The election's set-up (default DIR/election)");
   exp->add_option("--out", a->out, "The record's directory")->required();
+  exp->add_option("--annex", a->annex,
+                  "Also write the auditors' annex here: every ballot's signed container (0600; it names the voters)");
   exp->callback([a, &exit_code] {
     if (Status st = Export(*a); !st.ok()) exit_code = Fail("vote", "export", st);
   });

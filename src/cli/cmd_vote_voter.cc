@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/input_file.h"
 #include "cli/terminal.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -45,7 +46,7 @@ Result<election::Point> KeyFrom(const Json& j) {
 }
 
 Status Encrypt(const EncryptArgs& a) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(a.election));
+  ASSIGN_OR_RETURN(std::string text, ReadInputFile(a.election, 2 * election::kMaxManifestBytes));
   ASSIGN_OR_RETURN(Json j, ParseJson(text));
   if (!j.is_object() || !j.contains("manifest") || !j["voter"].is_string() || !j["district"].is_string()) {
     return InvalidArgument(a.election + " is not the vote service's answer to GET /election");
@@ -181,7 +182,7 @@ struct AuditArgs {
 // Benaloh's challenge, checked on another device than the one that encrypted: the
 // challenged ballot's proofs hold for the election, and its randomness opens it.
 Status Audit(const AuditArgs& a) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(a.file));
+  ASSIGN_OR_RETURN(std::string text, ReadInputFile(a.file, 2 * election::kMaxBallotBytes));
   ASSIGN_OR_RETURN(Json j, ParseJson(text));
   if (!j.is_object() || !j["ballot"].is_string() || !j["randomness"].is_array() || !j["district"].is_string()) {
     return InvalidArgument(a.file + " is not a challenged ballot ({ballot, randomness, district})");

@@ -14,8 +14,6 @@
 namespace riik::embassy {
 namespace {
 
-constexpr size_t kMaxShareFileBytes = 64 * 1024;
-
 // Argon2id's cost (crypto/passphrase_key.h): moderate for v2 files, so that guessing a
 // custodian's PIN offline costs about a second and 256 MiB a guess; v1 files were sealed
 // with the interactive limits. A v2 file records its limits ("argon2id"); one without

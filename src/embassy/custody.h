@@ -27,6 +27,8 @@ inline constexpr size_t kMinPinLength = 8;
 // shares anyway: `riik up`'s demo custody and the tests (crypto/passphrase_key.h).
 using PinHardness = PassphraseCost;
 
+inline constexpr size_t kMaxShareFileBytes = 64 * 1024;  // a share file, at most
+
 // One share file per PIN (pins.size() shares), any `threshold` of which restore `secret`;
 // `root_der` (the state root certificate) is sealed beside each share.
 Result<std::vector<std::string>> SealShares(std::string_view secret, int threshold, std::span<const std::string> pins,

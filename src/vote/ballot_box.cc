@@ -79,6 +79,13 @@ std::string BoardKeyOf(const BoardEntry& entry) {
 
 }  // namespace
 
+Result<std::string> StoredContainer(store::Store& store, std::string_view ballot_json) {
+  ASSIGN_OR_RETURN(auto row, store.Get(kAnnex, {{"ballot_hash", Sha256HexOf(ballot_json)}}));
+  std::optional<std::string> container = row ? store::TextField(*row, "container") : std::nullopt;
+  if (!container) return NotFound("the box holds no signed container for the ballot");
+  return *container;
+}
+
 Status CheckBoardLeaf(const std::string& key, const std::string& leaf) {
   auto entry = election::ParseBoardEntry(leaf);
   if (!entry.ok()) return DataLoss("is not a board entry: " + entry.status().message());
@@ -180,44 +187,19 @@ Result<BallotBox::Examined> BallotBox::Examine(std::string_view container, std::
   const election::Manifest& manifest = options_.election.manifest;
   const std::string* district = options_.election.voters.DistrictOf(voter);
   if (!district) return PermissionDenied("the voter is not on this election's voter list");
-  if (container.size() > kMaxCastBytes) {
-    return InvalidArgument("the signed ballot is larger than " + std::to_string(kMaxCastBytes) + " bytes");
-  }
-  sign::VerifyOptions verify = options_.verify;
-  verify.limits.max_archive_bytes = kMaxCastBytes;
-  verify.limits.max_total_bytes = 4 * kMaxCastBytes;
-  verify.limits.max_entry_bytes = std::min<uint64_t>(verify.limits.max_entry_bytes, verify.limits.max_total_bytes);
-  sign::VerificationReport report = sign::VerifyContainer(container, verify);
-  if (!report.container_error.empty()) {
-    return InvalidArgument("the signed ballot is not a valid ASiC-E container: " + report.container_error);
-  }
-  if (report.signatures.size() != 1) {
-    return InvalidArgument("a ballot carries exactly one signature, the voter's; this one has " +
-                           std::to_string(report.signatures.size()));
-  }
-  const sign::SignatureReport& signature = report.signatures[0];
-  if (signature.verdict != sign::Verdict::kValid && signature.verdict != sign::Verdict::kWarning) {
-    return InvalidArgument("the ballot's signature is " + std::string(sign::VerdictName(signature.verdict)) +
-                           (signature.errors.empty() ? std::string() : ": " + signature.errors[0]));
-  }
-  if (signature.signer_id != "PNOEE-" + std::string(personal_code)) {
+  ASSIGN_OR_RETURN(SignedBallot signed_ballot, OpenSignedBallot(container, options_.verify));
+  if (signed_ballot.signer_code != personal_code) {
     return PermissionDenied("the ballot is signed by someone other than the voter signed in");
   }
   // Signed just now: a container signed earlier (kept by whoever carried it) cannot be
   // cast later, over the voter's newer ballot.
   const UnixMicros now = options_.clock();
-  if (signature.timestamp_time < now - options_.signature_freshness.count() ||
-      signature.timestamp_time > now + std::chrono::microseconds(std::chrono::minutes(1)).count()) {
-    return InvalidArgument("the ballot was signed at " + FormatRfc3339(signature.timestamp_time) +
+  if (signed_ballot.signed_at < now - options_.signature_freshness.count() ||
+      signed_ballot.signed_at > now + std::chrono::microseconds(std::chrono::minutes(1)).count()) {
+    return InvalidArgument("the ballot was signed at " + FormatRfc3339(signed_ballot.signed_at) +
                            ", not just now: sign it again");
   }
-  auto read = sign::ReadContainer(container, verify.limits);
-  if (!read.ok()) return InvalidArgument("the signed ballot cannot be read: " + read.status().message());
-  if (read->files.size() != 1 || read->files[0].name != kBallotFileName) {
-    return InvalidArgument("the signed container must hold one file, " + std::string(kBallotFileName));
-  }
-  std::string& json = read->files[0].content;
-  if (json.size() > election::kMaxBallotBytes) return InvalidArgument("ballot.json is too large");
+  std::string& json = signed_ballot.ballot_json;
   auto ballot = election::ParseBallot(json);
   if (!ballot.ok()) return InvalidArgument("ballot.json: " + ballot.status().message());
   // One spelling per ballot: what the board keeps is what the verifier reads back, and a
@@ -227,7 +209,7 @@ Result<BallotBox::Examined> BallotBox::Examine(std::string_view container, std::
   }
   if (ballot->voter != voter) return PermissionDenied("the ballot is made out for another voter");
   RETURN_IF_ERROR(election::VerifyBallot(manifest, options_.election.key, *district, *ballot));
-  return Examined{std::move(json), *district, signature.timestamp_time};
+  return Examined{std::move(json), *district, signed_ballot.signed_at};
 }
 
 void BallotBox::Cast(std::string container, std::string_view personal_code, CastDone done) {

@@ -46,11 +46,13 @@
 #include "store/store.h"
 #include "transparency/signed_log.h"
 #include "vote/election_setup.h"
+#include "vote/signed_ballot.h"
 
 namespace riik::vote {
 
-inline constexpr size_t kMaxCastBytes = 1 << 20;  // a ballot's signed container
-inline constexpr std::string_view kBallotFileName = "ballot.json";
+// The signed container a ballot was cast in (the auditors' annex), found by the ballot's
+// JSON as it stands on the board; NotFound if the box holds none.
+Result<std::string> StoredContainer(store::Store& store, std::string_view ballot_json);
 
 struct BallotBoxOptions {
   ElectionSetup election;

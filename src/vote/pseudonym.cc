@@ -19,6 +19,10 @@ Result<std::string> LoadOrMakePseudonymSecret(const std::string& path) {
     ASSIGN_OR_RETURN(std::string secret, RandomBytes(kPseudonymSecretBytes));
     RETURN_IF_ERROR(WriteFileAtomic(path, HexEncode(secret) + "\n", /*secret=*/true));
   }
+  return ReadPseudonymSecret(path);
+}
+
+Result<std::string> ReadPseudonymSecret(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path));
   auto secret = HexDecode(text.substr(0, text.find('\n')));
   if (!secret.ok() || secret->size() < kPseudonymSecretBytes) {

@@ -18,5 +18,8 @@ std::string VoterPseudonym(std::string_view secret, std::string_view personal_co
 
 // The secret in `path` (64 hex digits, a 0600 file), made at random if there is none.
 Result<std::string> LoadOrMakePseudonymSecret(const std::string& path);
+// The secret from `path` (a file LoadOrMakePseudonymSecret wrote), never made: for the
+// auditors' check of the annex (annex.h).
+Result<std::string> ReadPseudonymSecret(const std::string& path);
 
 }  // namespace riik::vote

@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "core/file.h"
 #include "election/board.h"
 #include "election/record.h"
 #include "transparency/stored_log.h"
+#include "vote/ballot_box.h"
 
 namespace riik::vote {
 namespace {
@@ -21,8 +23,8 @@ namespace {
 // never sees half a board.
 class StreamedFile {
  public:
-  explicit StreamedFile(std::string path) : path_(std::move(path)), temp_(path_ + ".partial") {
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  explicit StreamedFile(std::string path, mode_t mode = 0644) : path_(std::move(path)), temp_(path_ + ".partial") {
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   }
   ~StreamedFile() {
     if (fd_ >= 0) {
@@ -122,6 +124,30 @@ Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& set
   RETURN_IF_ERROR(WriteFileAtomic(dir + "/voters.jsonl", setup.voters.ToJsonLines(), /*secret=*/false));
   if (progress) progress(out.entries);
   return out;
+}
+
+Result<int64_t> ExportAnnex(store::Store& store, const ElectionSetup& setup, const std::string& path,
+                            const std::function<void(int64_t)>& progress) {
+  StreamedFile annex(path, 0600);
+  int64_t ballots = 0;
+  bool closed = false;
+  RETURN_IF_ERROR(transparency::ForEachStoredLeaf(
+      store, election::BoardLogId(setup.manifest),
+      [&](int64_t index, const std::string&, const std::string& leaf) -> Status {
+        ASSIGN_OR_RETURN(election::BoardEntry entry, election::ParseBoardEntry(leaf));
+        closed = entry.kind == election::EntryKind::kClosing;
+        if (entry.kind != election::EntryKind::kBallot) return OkStatus();
+        Result<std::string> container = StoredContainer(store, entry.ballot);
+        if (!container.ok()) {
+          return DataLoss("board entry " + std::to_string(index) + ": " + container.status().message());
+        }
+        ++ballots;
+        if (progress && ballots % 1000 == 0) progress(ballots);
+        return annex.Append(Json{{"entry", index}, {"container", Base64Encode(*container)}}.dump() + "\n");
+      }));
+  if (!closed) return FailedPrecondition("the board is not closed: close it first (the annex is of the final board)");
+  RETURN_IF_ERROR(annex.Commit());
+  return ballots;
 }
 
 }  // namespace riik::vote

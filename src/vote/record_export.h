@@ -27,4 +27,10 @@ struct ExportedBoard {
 Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& setup, const std::string& dir,
                                    const std::function<void(int64_t)>& progress = nullptr);
 
+// The auditors' annex (annex.h) of the closed board: `path`, 0600 (the containers name
+// the voters), one line per ballot entry in board order, {"entry": N, "container":
+// base64 ASiC-E}. DataLoss if a ballot's container is missing. The ballots written.
+Result<int64_t> ExportAnnex(store::Store& store, const ElectionSetup& setup, const std::string& path,
+                            const std::function<void(int64_t)>& progress = nullptr);
+
 }  // namespace riik::vote

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -25,12 +26,14 @@
 #include "election/test_manifest.h"
 #include "sign/container.h"
 #include "sign/signer.h"
+#include "sign/trust_anchors.h"
 #include "support/temp_dir.h"
 #include "transparency/entry_check.h"
 #include "transparency/stored_log.h"
 #include "trust/ocsp_responder.h"
 #include "trust/test_ca.h"
 #include "trust/tsa.h"
+#include "vote/annex.h"
 #include "vote/pseudonym.h"
 #include "vote/record_export.h"
 
@@ -398,6 +401,50 @@ TEST_F(BallotBoxTest, APaperVoteCancelsClosingIsFinalAndARestartKeepsTheRules) {
   EXPECT_EQ(counted->count.superseded, 1u);  // Mari's first
   EXPECT_EQ(counted->count.counted, 1u);     // Jaan's cancelled by the paper vote
   EXPECT_EQ(counted->count.refused, 4u);     // two after the paper vote, one replay, one stale
+}
+
+// The auditors' annex: every ballot on the board with the container its voter signed, so
+// that ballots the operator added (with the board key, but without a voter's PIN2) show.
+TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
+  ASSERT_TRUE(Cast(SignedBallot(kJaan, "2", District2("201", "yes")), kJaan).ok());
+  ASSERT_TRUE(Cast(SignedBallot(kMari, "1", Council1("101")), kMari).ok());
+  ASSERT_TRUE(Cast(SignedBallot(kMari, "1", Council1("102")), kMari).ok());
+  offset_ = 3601LL * 1'000'000;
+  ASSERT_TRUE(box_->Close().ok());
+  const std::string record = dir_ / "record", annex = dir_ / "annex.jsonl";
+  ASSERT_TRUE(ExportRecord(*store_, setup_, record).ok());
+  auto exported = ExportAnnex(*store_, setup_, annex);
+  ASSERT_TRUE(exported.ok()) << exported.status().message();
+  EXPECT_EQ(*exported, 3);
+  EXPECT_EQ(std::filesystem::status(annex).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  sign::VerifyOptions verify;
+  verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
+  auto checked = VerifyAnnex(record, annex, secret_, verify);
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  EXPECT_EQ(*checked, 3);
+
+  const std::string good = *ReadFile(annex);
+  std::vector<std::string> lines;
+  for (size_t at = 0, end; (end = good.find('\n', at)) != std::string::npos; at = end + 1) {
+    lines.push_back(good.substr(at, end - at + 1));
+  }
+  ASSERT_EQ(lines.size(), 3u);
+  auto refused = [&](const std::string& text, std::string_view secret, const std::string& why) {
+    ASSERT_TRUE(WriteFileAtomic(annex, text, true).ok());
+    auto r = VerifyAnnex(record, annex, secret, verify);
+    ASSERT_FALSE(r.ok()) << "expected: " << why;
+    EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
+  };
+  // A ballot without its container (one the operator cast without the voter).
+  refused(lines[0] + lines[2], secret_, "not for ballot board entry");
+  refused(lines[0] + lines[1], secret_, "with no signed container");
+  // Another voter's container, or the right one read with another election's pseudonyms.
+  Json second = Json::parse(lines[1]), third = Json::parse(lines[2]);
+  second["container"] = third["container"];
+  refused(lines[0] + second.dump() + "\n" + lines[2], secret_, "holds another ballot");
+  refused(good, std::string(32, 'x'), "not the voter the board names");
+  refused(good + lines[2], secret_, "more containers than the board has ballots");
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+// VerifyAnnex (annex.h).
+#include "vote/annex.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "core/json.h"
+#include "crypto/json_fields.h"
+#include "crypto/sha256.h"
+#include "election/board.h"
+#include "vote/pseudonym.h"
+#include "vote/signed_ballot.h"
+
+namespace riik::vote {
+namespace {
+
+// A file's lines, each at most `max_bytes`: a longer one is refused, not held.
+class Lines {
+ public:
+  Lines(const std::string& path, size_t max_bytes) : buffer_(max_bytes + 2) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) in_.open(path, std::ios::binary);
+  }
+  bool open() const { return in_.is_open() && in_.good(); }
+  // The next line without its newline; nullopt at the end.
+  Result<std::optional<std::string_view>> Next(const std::string& what) {
+    if (!in_.getline(buffer_.data(), static_cast<std::streamsize>(buffer_.size()))) {
+      if (in_.bad()) return Internal(what + ": reading stopped");
+      if (!in_.eof()) return InvalidArgument(what + ": a line is too long");
+      return std::optional<std::string_view>();
+    }
+    if (in_.eof()) return InvalidArgument(what + ": its last line does not end with a newline");
+    return std::optional<std::string_view>(std::string_view(buffer_.data(), static_cast<size_t>(in_.gcount()) - 1));
+  }
+
+ private:
+  std::ifstream in_;
+  std::vector<char> buffer_;
+};
+
+constexpr size_t kMaxAnnexLineBytes = kMaxCastBytes / 3 * 4 + 1024;  // base64 of a container, and its entry
+
+}  // namespace
+
+Result<int64_t> VerifyAnnex(const std::string& record_dir, const std::string& annex_path,
+                            std::string_view pseudonym_secret, const sign::VerifyOptions& verify,
+                            std::chrono::microseconds freshness) {
+  Lines board(record_dir + "/board.jsonl", election::kMaxBoardEntryBytes), annex(annex_path, kMaxAnnexLineBytes);
+  if (!board.open()) return NotFound(record_dir + "/board.jsonl cannot be read");
+  if (!annex.open()) return NotFound(annex_path + " cannot be read, or is not a regular file");
+  int64_t ballots = 0;
+  std::map<std::string, UnixMicros> last_signed;  // by voter: each ballot signed after the voter's one before
+  std::set<std::string> seen;                     // the ballots' hashes
+  for (int64_t index = 0;; ++index) {
+    ASSIGN_OR_RETURN(std::optional<std::string_view> leaf, board.Next("board.jsonl"));
+    if (!leaf) break;
+    ASSIGN_OR_RETURN(election::BoardEntry entry, election::ParseBoardEntry(*leaf));
+    if (entry.kind != election::EntryKind::kBallot) continue;
+    const std::string at = "board entry " + std::to_string(index);
+    ASSIGN_OR_RETURN(std::optional<std::string_view> line, annex.Next("the annex"));
+    if (!line) return DataLoss(at + " is a ballot with no signed container in the annex");
+    ASSIGN_OR_RETURN(Json j, ParseJson(*line, JsonLimits{kMaxAnnexLineBytes, 2}));
+    ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "the annex's line for " + at, {"container", "entry"}));
+    ASSIGN_OR_RETURN(int64_t named, f.Int("entry", 0, int64_t{1} << 40));
+    if (named != index) {
+      return DataLoss("the annex's next line is for entry " + std::to_string(named) + ", not for ballot " + at +
+                      ": a ballot without its container, or one the board does not hold");
+    }
+    ASSIGN_OR_RETURN(std::string container, f.Base64("container", kMaxCastBytes));
+    Result<SignedBallot> opened = OpenSignedBallot(container, verify);
+    if (!opened.ok()) return DataLoss(at + ": " + opened.status().message());
+    if (opened->ballot_json != entry.ballot) return DataLoss(at + ": the signed container holds another ballot");
+    if (VoterPseudonym(pseudonym_secret, opened->signer_code) != entry.voter) {
+      return DataLoss(at + ": the ballot is signed by someone who is not the voter the board names");
+    }
+    if (opened->signed_at < entry.time_us - freshness.count() ||
+        opened->signed_at > entry.time_us + std::chrono::microseconds(std::chrono::minutes(1)).count()) {
+      return DataLoss(at + ": signed at " + FormatRfc3339(opened->signed_at) +
+                      ", not shortly before the board took it (" + FormatRfc3339(entry.time_us) + ")");
+    }
+    // As the box takes them: never a ballot twice, nor one signed before the voter's last
+    // (timestamps are to the second, so two in the same second are both taken).
+    if (!seen.insert(DigestBytes(Sha256(entry.ballot))).second) {
+      return DataLoss(at + ": the same ballot is on the board twice");
+    }
+    UnixMicros& before = last_signed[entry.voter];
+    if (opened->signed_at < before) {
+      return DataLoss(at + ": signed before the voter's ballot before it: an old ballot cast again");
+    }
+    before = opened->signed_at;
+    ++ballots;
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string_view> extra, annex.Next("the annex"));
+  if (extra) return DataLoss("the annex holds more containers than the board has ballots");
+  return ballots;
+}
+
+}  // namespace riik::vote

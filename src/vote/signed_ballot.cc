@@ -1,0 +1,43 @@
+// OpenSignedBallot (signed_ballot.h).
+#include "vote/signed_ballot.h"
+
+#include <algorithm>
+
+#include "election/ballot.h"
+#include "sign/container.h"
+
+namespace riik::vote {
+
+Result<SignedBallot> OpenSignedBallot(std::string_view container, sign::VerifyOptions verify) {
+  if (container.size() > kMaxCastBytes) {
+    return InvalidArgument("the signed ballot is larger than " + std::to_string(kMaxCastBytes) + " bytes");
+  }
+  verify.limits.max_archive_bytes = kMaxCastBytes;
+  verify.limits.max_total_bytes = 4 * kMaxCastBytes;
+  verify.limits.max_entry_bytes = std::min<uint64_t>(verify.limits.max_entry_bytes, verify.limits.max_total_bytes);
+  sign::VerificationReport report = sign::VerifyContainer(container, verify);
+  if (!report.container_error.empty()) {
+    return InvalidArgument("the signed ballot is not a valid ASiC-E container: " + report.container_error);
+  }
+  if (report.signatures.size() != 1) {
+    return InvalidArgument("a ballot carries exactly one signature, the voter's; this one has " +
+                           std::to_string(report.signatures.size()));
+  }
+  const sign::SignatureReport& signature = report.signatures[0];
+  if (signature.verdict != sign::Verdict::kValid && signature.verdict != sign::Verdict::kWarning) {
+    return InvalidArgument("the ballot's signature is " + std::string(sign::VerdictName(signature.verdict)) +
+                           (signature.errors.empty() ? std::string() : ": " + signature.errors[0]));
+  }
+  if (!signature.signer_id.starts_with("PNOEE-")) {
+    return InvalidArgument("the ballot is not signed with an Estonian eID (" + signature.signer_id + ")");
+  }
+  auto read = sign::ReadContainer(container, verify.limits);
+  if (!read.ok()) return InvalidArgument("the signed ballot cannot be read: " + read.status().message());
+  if (read->files.size() != 1 || read->files[0].name != kBallotFileName) {
+    return InvalidArgument("the signed container must hold one file, " + std::string(kBallotFileName));
+  }
+  if (read->files[0].content.size() > election::kMaxBallotBytes) return InvalidArgument("ballot.json is too large");
+  return SignedBallot{signature.signer_id.substr(6), signature.timestamp_time, std::move(read->files[0].content)};
+}
+
+}  // namespace riik::vote

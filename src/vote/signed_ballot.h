@@ -1,0 +1,31 @@
+// A ballot as its voter signed it: an ASiC-E container holding ballot.json alone, with
+// exactly one signature (the voter's PIN2 key) that verifies and is timestamped. What the
+// ballot box checks when it takes a ballot, and what an auditor checks again for every
+// ballot on the board (annex.h).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "sign/verify.h"
+
+namespace riik::vote {
+
+inline constexpr size_t kMaxCastBytes = 1 << 20;  // a ballot's signed container
+inline constexpr std::string_view kBallotFileName = "ballot.json";
+
+struct SignedBallot {
+  std::string signer_code;   // the signer's personal code (PNOEE-…)
+  UnixMicros signed_at = 0;  // the signature's timestamp
+  std::string ballot_json;   // ballot.json's bytes
+};
+
+// Checks `container` with `verify` (its limits narrowed to a ballot's size): one signature,
+// VALID or WARNING, by an Estonian personal code, over one file, ballot.json.
+// InvalidArgument saying what is wrong.
+Result<SignedBallot> OpenSignedBallot(std::string_view container, sign::VerifyOptions verify);
+
+}  // namespace riik::vote
