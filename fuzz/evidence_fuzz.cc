@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "crypto/x509.h"
 #include "exchange/evidence.h"
+#include "seeds.h"
 
 namespace {
 
@@ -40,5 +41,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   riik::Result<riik::exchange::VerifiedEvidence> verdict =
       riik::exchange::CheckEvidence(std::string_view(reinterpret_cast<const char*>(data), size), root);
   if (!verdict.ok() && verdict.status().message().empty()) std::abort();  // every refusal says why
+  riik::fuzz::RequireValid(verdict.ok(), verdict.ok() ? "" : verdict.status().message());
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "crypto/self_signed.h"
 #include "crypto/x509.h"
 #include "exchange/global_conf.h"
+#include "seeds.h"
 
 using namespace riik;
 
@@ -46,12 +47,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)exchange::VerifyGlobalConf(text, f.anchor, 0);  // unsigned by the anchor: refused, never a crash
 
   auto json = ParseJson(text, JsonLimits{1 << 20, 16});
+  riik::fuzz::RequireValid(json.ok(), "not JSON");
   if (!json.ok()) return 0;
   auto conf = exchange::GlobalConf::FromJson(*json);
+  riik::fuzz::RequireValid(conf.ok(), conf.ok() ? "" : conf.status().message());
   if (!conf.ok() || conf->instance != "EE" || conf->expires_at <= INT64_MIN + 1) return 0;
   auto signed_doc = exchange::SignGlobalConf(*conf, f.key.get(), f.cert.get());
+  riik::fuzz::RequireValid(signed_doc.ok(), "signing the configuration failed");
   if (!signed_doc.ok()) return 0;
   auto verified = exchange::VerifyGlobalConf(*signed_doc, f.anchor, conf->expires_at - 1);
+  riik::fuzz::RequireValid(verified.ok(), verified.ok() ? "" : verified.status().message());
   if (!verified.ok()) return 0;  // e.g. beyond the document's size limit once signed
   if (verified->ToJson() != conf->ToJson()) std::abort();
   return 0;

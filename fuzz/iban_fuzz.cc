@@ -5,10 +5,12 @@
 #include <string_view>
 
 #include "identity/iban.h"
+#include "seeds.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto iban = riik::identity::Iban::Parse(text);
+  riik::fuzz::RequireValid(iban.ok(), iban.ok() ? "" : iban.status().message());
   if (!iban.ok()) return 0;
   auto printed = riik::identity::Iban::Parse(iban->Printed());
   if (!printed.ok() || printed->electronic != iban->electronic) std::abort();

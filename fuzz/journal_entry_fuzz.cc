@@ -7,14 +7,17 @@
 #include <string_view>
 
 #include "core/json.h"
+#include "seeds.h"
 #include "store/journal.h"
 #include "store/value.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto json = riik::ParseJson(text, {.max_bytes = 1 << 16, .max_depth = 32});
+  riik::fuzz::RequireValid(json.ok(), "not JSON");
   if (!json.ok()) return 0;
   auto entry = riik::store::EntryFromJson(*json);
+  riik::fuzz::RequireValid(entry.ok(), entry.ok() ? "" : entry.status().message());
   if (entry.ok()) {
     riik::Status link = riik::store::CheckLink(nullptr, *entry, entry->node);
     if (link.ok() && riik::store::ComputeEntryHash(*entry) != entry->hash) std::abort();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "seeds.h"
 #include "trust/tsa.h"
 #include "trust_fixture.h"
 
@@ -50,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!resp || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) std::abort();
   TS_STATUS_INFO* status = TS_RESP_get_status_info(resp.get());
   long code = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(status));
+  riik::fuzz::RequireValid(code == TS_STATUS_GRANTED, "the TSA did not grant the query");
   if (code == TS_STATUS_GRANTED) {
     CheckGranted(resp.get(), data, size);
   } else if (code != TS_STATUS_REJECTION || !TS_STATUS_INFO_get0_failure_info(status)) {

@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "crypto/x509.h"
+#include "seeds.h"
 #include "tracker/listing.h"
 
 namespace {
@@ -40,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto verdict = riik::tracker::CheckListing(text, root);
   if (!verdict.ok() && verdict.status().message().empty()) std::abort();  // every refusal says why
+  riik::fuzz::RequireValid(verdict.ok(), verdict.ok() ? "" : verdict.status().message());
   if (verdict.ok()) {  // a listing checked against itself as the previous one must hold
     auto again = riik::tracker::CheckListing(text, root, &*verdict);
     if (!again.ok() && again.status().message().empty()) std::abort();

@@ -7,12 +7,16 @@
 #include <string_view>
 
 #include "exchange/identifiers.h"
+#include "seeds.h"
 
 using namespace riik::exchange;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   const bool plain = text.find('%') == std::string_view::npos;
+  riik::fuzz::RequireValid(
+      ParseClientId(text).ok() || ParseMemberId(text).ok() || ParseServiceId(text).ok() || ParseServicePath(text).ok(),
+      "no identifier parses");
   if (auto client = ParseClientId(text); client.ok() && plain) {
     auto again = ParseClientId(client->ToString());
     if (!again.ok() || !(*again == *client)) std::abort();

@@ -62,7 +62,11 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   auto out = std::make_shared<std::string>();
   CLI::App* issue = ca->add_subcommand("issue", "Issue an organisation certificate with a new P-256 key");
   AddCaOptions(issue, *ss);
-  issue->add_option("--profile", *profile, "tls-server, tls-client, auth, signing, ocsp or tsa")->capture_default_str();
+  issue
+      ->add_option("--profile", *profile,
+                   "tls-server, tls-client, auth or signing (the trust role makes its own ocsp, tsa and tsl "
+                   "certificates)")
+      ->capture_default_str();
   issue->add_option("--cn", *cn, "Common name")->required();
   issue->add_option("--org", *org, "Organisation name");
   issue->add_option("--dns", *dns, "DNS name (repeatable)");

@@ -346,6 +346,17 @@ Result<CertificateRecord> CertificateAuthority::Record(X509* cert, const std::st
 }
 
 Result<CertificateRecord> CertificateAuthority::Issue(const IssueRequest& req) {
+  if (req.profile == Profile::kOcspResponder || req.profile == Profile::kTimestamping ||
+      req.profile == Profile::kTrustedList) {
+    return PermissionDenied(
+        "the " + std::string(ProfileName(req.profile)) +
+        " profile is the state's own services' alone: the trust role makes those certificates for itself (every "
+        "verifier trusts them under the state root)");
+  }
+  return IssueAnyProfile(req);
+}
+
+Result<CertificateRecord> CertificateAuthority::IssueAnyProfile(const IssueRequest& req) {
   if (req.common_name.empty()) return InvalidArgument("a certificate needs a common name (--cn)");
   if (!req.public_key) return InvalidArgument("a certificate needs the subject's public key");
   if (req.days < 1 || req.days > 825) return InvalidArgument("validity must be 1 to 825 days");
@@ -547,7 +558,7 @@ Result<CertificateAuthority::Signer> CertificateAuthority::ServiceSigner(Profile
     req.organization = options_.state_name;
     req.days = 365;
     req.public_key = s.key.get();
-    ASSIGN_OR_RETURN(rec, Issue(req));
+    ASSIGN_OR_RETURN(rec, IssueAnyProfile(req));
   } else {
     // The eID CA's own delegated responder (RFC 6960 §4.2.2.2: issued by the CA whose
     // certificates it answers for).

@@ -97,7 +97,10 @@ class CertificateAuthority {
   // Wipes the passphrase from memory.
   ~CertificateAuthority();
 
-  // Issues an organisation certificate from the organisations CA.
+  // Issues an organisation certificate from the organisations CA. Not for the state's own
+  // services (ocsp, tsa, tsl: PermissionDenied): those are made only by ServiceSigner for
+  // the trust role itself, since every verifier trusts a TSA or a responder under the root,
+  // and a member given one could date or vouch for anything.
   Result<CertificateRecord> Issue(const IssueRequest& request);
   // Issues a citizen's eID certificate from the eID CA (ECDSA P-384 with SHA-384):
   // subject C=EE, CN="SURNAME,GIVEN,CODE", SN, GN, serialNumber=PNOEE-CODE. Invalid
@@ -134,6 +137,8 @@ class CertificateAuthority {
   EVP_PKEY* org_key() const { return org_key_.get(); }
 
  private:
+  // Issue() for any profile, the state's own services' too (ServiceSigner).
+  Result<CertificateRecord> IssueAnyProfile(const IssueRequest& request);
   CertificateAuthority(store::Store& store, CaOptions options) : store_(store), options_(std::move(options)) {}
   Status Create();
   Status Load();

@@ -177,7 +177,7 @@ TEST_F(CustodyTest, DISABLED_WriteFuzzCorpus) {
   auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << text;
   };
-  write("valid.json", files_[0]);
+  write("sealed_share.json", files_[0]);  // one share never restores alone: no valid_ seed
   Json doc = Json::parse(files_[1]);
   doc["index"] = 9;
   write("bad_index.json", doc.dump());

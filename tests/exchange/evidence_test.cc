@@ -64,7 +64,7 @@ TEST_F(EvidenceTest, DISABLED_WriteFuzzCorpus) {
   auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << text;
   };
-  write("valid.json", text_);
+  write("valid_request_and_response.json", text_);
   Json doc = Json::parse(text_);
   doc["entries"].erase(1);
   write("valid_one_entry.json", *CanonicalJson(doc));

@@ -154,7 +154,7 @@ TEST_F(TrackerTest, DISABLED_WriteFuzzCorpus) {
   auto write = [&](const std::string& name, const std::string& body) {
     std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << body;
   };
-  write("valid.json", text);
+  write("valid_listing.json", text);
   Json doc = Json::parse(text);
   doc["entries"].erase(0);
   write("one_entry.json", *CanonicalJson(doc));

@@ -41,6 +41,15 @@ class CaTest : public ::testing::Test {
     ca_ = std::move(*ca);
   }
 
+  // The trust role's own certificate for `profile`, written to a file.
+  std::string ServiceToFile(Profile profile) {
+    auto signer = ca_->ServiceSigner(profile);
+    EXPECT_TRUE(signer.ok()) << signer.status().ToString();
+    std::string path = dir_ / (std::string(ProfileName(profile)) + "-service.pem");
+    std::ofstream(path) << CertificatePem(signer->cert.get());
+    return path;
+  }
+
   std::string IssueToFile(Profile profile, const std::string& name) {
     auto key = GenerateEcKey("P-256");
     EXPECT_TRUE(key.ok());
@@ -79,7 +88,9 @@ TEST_F(CaTest, OpensslVerifiesEveryProfileAgainstTheRoot) {
   for (Profile p : {Profile::kTlsServer, Profile::kTlsClient, Profile::kMemberSigning, Profile::kOcspResponder,
                     Profile::kTimestamping}) {
     std::string name(ProfileName(p));
-    std::string leaf = IssueToFile(p, name);
+    // The state's own services' certificates come from ServiceSigner alone.
+    const bool service = p == Profile::kOcspResponder || p == Profile::kTimestamping;
+    std::string leaf = service ? ServiceToFile(p) : IssueToFile(p, name);
     std::string purpose = p == Profile::kTlsServer   ? " -purpose sslserver"
                           : p == Profile::kTlsClient ? " -purpose sslclient"
                                                      : "";
@@ -102,9 +113,19 @@ TEST_F(CaTest, CertificatesCarryAiaPoliciesAndTheRightAlgorithms) {
   EXPECT_NE(text.find("Policy: 2.999.1.2.1"), std::string::npos) << text;
   EXPECT_NE(text.find("TLS Web Server Authentication"), std::string::npos);
   EXPECT_NE(text.find("ecdsa-with-SHA256"), std::string::npos);
-  auto [tsa, rc3] = ShellWithStatus("openssl x509 -noout -text -in " + IssueToFile(Profile::kTimestamping, "tsa"));
+  auto [tsa, rc3] = ShellWithStatus("openssl x509 -noout -text -in " + ServiceToFile(Profile::kTimestamping));
   EXPECT_NE(tsa.find("X509v3 Extended Key Usage: critical"), std::string::npos) << tsa;
   EXPECT_NE(tsa.find("Time Stamping"), std::string::npos);
+  // Nobody else gets a TSA's, a responder's or a trusted list signer's certificate: every
+  // verifier would trust it as the state's own.
+  for (Profile service : {Profile::kTimestamping, Profile::kOcspResponder, Profile::kTrustedList}) {
+    auto key = GenerateEcKey("P-256");
+    IssueRequest req;
+    req.profile = service;
+    req.common_name = "a member's own TSA";
+    req.public_key = key->get();
+    EXPECT_EQ(ca_->Issue(req).status().code(), Code::kPermissionDenied) << ProfileName(service);
+  }
   auto [eid, rc4] = ShellWithStatus("openssl x509 -noout -text -in " + ca_->CaPemPath("eid"));
   EXPECT_NE(eid.find("NIST CURVE: P-384"), std::string::npos) << eid;
   EXPECT_NE(eid.find("ecdsa-with-SHA384"), std::string::npos);
