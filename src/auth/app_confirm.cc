@@ -27,9 +27,10 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
                                 CertPurpose purpose, const EidTrust& trust) {
   auto cert = trust.ParseCertificate(answer.certificate_der);
   if (!cert.ok()) return Refused{Refusal::kMalformedToken, "the app's certificate: " + cert.status().message()};
-  Checked<Person> person = CheckEidCertificate(cert->get(), purpose, trust);
-  if (!Passed(person)) return person;
-  if (std::get<Person>(person).code != person_code) {
+  // The cheap checks first: anyone may post an answer, and a stranger's (another person's
+  // certificate, or the person's own with a signature it did not make) must cost no OCSP
+  // request. Only an answer whose key signed the hash goes on to the chain and OCSP.
+  if (auto named = PersonFromCertificate(cert->get()); named.ok() && named->code != person_code) {
     return Refused{Refusal::kPersonMismatch, "the app answered with another person's certificate"};
   }
   // The app signs the digest it was handed: verify it as a digest, not as a message.
@@ -51,6 +52,11 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
                            reinterpret_cast<const unsigned char*>(hash.data()), hash.size());
   OpenSslErrors();
   if (ok != 1) return Refused{Refusal::kBadSignature, "the app's signature does not verify over the hash"};
+  Checked<Person> person = CheckEidCertificate(cert->get(), purpose, trust);
+  if (!Passed(person)) return person;
+  if (std::get<Person>(person).code != person_code) {
+    return Refused{Refusal::kPersonMismatch, "the app answered with another person's certificate"};
+  }
   return person;
 }
 

@@ -239,11 +239,11 @@ class Provider {
 
  private:
   struct State;
-  // The person's pseudonym in logs and rate limits: a keyed hash of the personal code.
+  // The person's pseudonym in logs: a keyed hash of the personal code.
   std::string Pseudonym(std::string_view code) const;
   // The app's answer to a remote signing session's request (provider_signing.cc).
   Checked<bool> AnswerSigning(const impl::AppRequest& request, const AppAnswer& answer);
-  // Counts a failed sign-in against the client and the person, and logs it.
+  // Logs a refused sign-in (nothing is counted against anyone: see provider.cc).
   void Refuse(const std::string& client, Method method, const Refused& refused, std::string_view code);
   Result<std::string> MintIdToken(const Client& client, const std::string& sid, const std::string& nonce,
                                   const std::string& access_token, UnixMicros auth_time,

@@ -178,7 +178,16 @@ Status Approve(const ApproveOptions& o) {
           ASSIGN_OR_RETURN(std::string code, CodeOf(requests[i]));
           std::printf("  %s: %s%s\n", StringOr(requests[i], "service").c_str(),
                       StringOr(requests[i], "purpose").c_str(), code.empty() ? "" : (", code " + code).c_str());
-          if (!o.expect_code.empty() && code == o.expect_code) match = i;
+          if (!o.expect_code.empty() && code == o.expect_code) {
+            // Two with the person's code: someone started many in their name hoping for one
+            // with the same four digits. Neither is confirmed.
+            if (match) {
+              return FailedPrecondition("more than one waiting request shows " + o.expect_code +
+                                        ": someone else is starting requests in your name; confirm none, start "
+                                        "again");
+            }
+            match = i;
+          }
         }
         if (!match) {
           return FailedPrecondition(

@@ -9,9 +9,15 @@
 namespace riik {
 
 Result<JsonFields> JsonFields::Of(const Json& json, std::string what, std::initializer_list<std::string_view> keys) {
+  return Of(json, std::move(what), keys, {});
+}
+
+Result<JsonFields> JsonFields::Of(const Json& json, std::string what, std::initializer_list<std::string_view> keys,
+                                  std::initializer_list<std::string_view> optional) {
   if (!json.is_object()) return InvalidArgument(what + ": expected a JSON object");
   for (const auto& [key, value] : json.items()) {
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end() &&
+        std::find(optional.begin(), optional.end(), key) == optional.end()) {
       return InvalidArgument(what + ": unexpected field '" + key + "'");
     }
   }
@@ -22,6 +28,8 @@ Result<JsonFields> JsonFields::Of(const Json& json, std::string what, std::initi
 }
 
 const Json& JsonFields::operator[](std::string_view key) const { return json_->at(std::string(key)); }
+
+bool JsonFields::Has(std::string_view key) const { return json_->contains(key); }
 
 std::string JsonFields::Name(std::string_view key) const { return what_ + "." + std::string(key); }
 

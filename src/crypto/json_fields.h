@@ -21,6 +21,10 @@ class JsonFields {
   // Fails unless `json` is an object whose keys are exactly `keys`. `what` names the
   // object in error messages, e.g. "entries[0].head".
   static Result<JsonFields> Of(const Json& json, std::string what, std::initializer_list<std::string_view> keys);
+  // As above, but the keys in `optional` may also be there, or not.
+  static Result<JsonFields> Of(const Json& json, std::string what, std::initializer_list<std::string_view> keys,
+                               std::initializer_list<std::string_view> optional);
+  bool Has(std::string_view key) const;
 
   // Each accessor fails with InvalidArgument naming "<what>.<key>" and what was wrong.
   Result<std::string> Text(std::string_view key, size_t max_bytes) const;  // UTF-8 string

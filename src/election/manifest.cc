@@ -121,16 +121,11 @@ const District* Manifest::DistrictOfCounty(std::string_view county) const {
 
 Result<Manifest> ParseManifest(std::string_view text) {
   ASSIGN_OR_RETURN(Json j, ParseJson(text, JsonLimits{kMaxManifestBytes, 8}));
-  const bool stamped = j.is_object() && j.contains("board_timestamped_within");
-  ASSIGN_OR_RETURN(
-      auto f, stamped ? JsonFields::Of(j, "manifest",
-                                       {"format", "id", "title", "opens", "closes", "election_day", "voter_list_cutoff",
-                                        "minimum_age", "citizenship", "trustees", "threshold", "board_key",
-                                        "board_timestamped_within", "districts", "contests"})
-                      : JsonFields::Of(j, "manifest",
-                                       {"format", "id", "title", "opens", "closes", "election_day", "voter_list_cutoff",
-                                        "minimum_age", "citizenship", "trustees", "threshold", "board_key", "districts",
-                                        "contests"}));
+  ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "manifest",
+                                          {"format", "id", "title", "opens", "closes", "election_day",
+                                           "voter_list_cutoff", "minimum_age", "citizenship", "trustees", "threshold",
+                                           "board_key", "districts", "contests"},
+                                          {"board_timestamped_within"}));
   ASSIGN_OR_RETURN(std::string format, f.Text("format", 64));
   if (format != "riik-election-v1") return InvalidArgument("manifest.format is not riik-election-v1");
   Manifest m;
@@ -153,7 +148,7 @@ Result<Manifest> ParseManifest(std::string_view text) {
   m.threshold = static_cast<uint32_t>(threshold);
   ASSIGN_OR_RETURN(Digest board_key, f.Hash("board_key"));
   m.board_key.assign(reinterpret_cast<const char*>(board_key.data()), board_key.size());
-  if (stamped) {
+  if (f.Has("board_timestamped_within")) {
     ASSIGN_OR_RETURN(int64_t within, f.Int("board_timestamped_within", 1, 86400));
     m.board_timestamped_within = within * 1'000'000;
   }

@@ -52,6 +52,7 @@ struct HeadSigner {
 
 constexpr size_t kMaxHeadLineBytes = 64 * 1024;
 constexpr size_t kMaxTokenBytes = 16 * 1024;
+constexpr UnixMicros kHeadClockSkew = 5 * 60'000'000LL;  // between the vote server's clock and the TSA's
 
 // A record's file, read line by line: only a regular file (not a FIFO that never ends,
 // not a directory).
@@ -110,12 +111,8 @@ Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Mani
     if (in.eof()) return InvalidArgument("its last line does not end with a newline");
     ASSIGN_OR_RETURN(Json j, ParseJson(std::string_view(line.data(), static_cast<size_t>(in.gcount()) - 1),
                                        JsonLimits{kMaxHeadLineBytes, 6}));
-    const bool with_chain = j.is_object() && j.contains("certificates");
-    const bool stamped = j.is_object() && j.contains("timestamp");
-    ASSIGN_OR_RETURN(auto f, with_chain ? (stamped ? JsonFields::Of(j, what, {"certificates", "head", "timestamp"})
-                                                   : JsonFields::Of(j, what, {"certificates", "head"}))
-                                        : (stamped ? JsonFields::Of(j, what, {"head", "timestamp"})
-                                                   : JsonFields::Of(j, what, {"head"})));
+    ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, what, {"head"}, {"certificates", "timestamp"}));
+    const bool with_chain = f.Has("certificates"), stamped = f.Has("timestamp");
     if (with_chain) {
       if (current) RETURN_IF_ERROR(CheckSigner(*current, heads.size() - 1, trust_root));
       ASSIGN_OR_RETURN(current, ParseSigner(f, what, manifest));
@@ -135,6 +132,12 @@ Result<std::vector<PublishedHead>> ReadHeads(const std::string& path, const Mani
       Result<trust::TimestampInfo> info =
           trust::VerifyTimestampToken(token, imprint, trust_root, current->intermediates);
       if (!info.ok()) return DataLoss(what + ".timestamp: " + info.status().message());
+      // A head dated after the TSA saw it is a head dated into the future (whose entries
+      // the window would then leave open to rewriting until that date); clocks may differ.
+      if (info->gen_time < head.head.time_us - kHeadClockSkew) {
+        return DataLoss(what + " is dated " + FormatRfc3339(head.head.time_us) + ", after its timestamp (" +
+                        FormatRfc3339(info->gen_time) + ")");
+      }
       head.stamped_at = info->gen_time;
     }
     if (!heads.empty() && head.head.tree_size <= heads.back().head.tree_size) {
@@ -231,7 +234,7 @@ Result<RecordReport> CountRecord(const std::string& dir, X509* trust_root,
         return DataLoss("board.jsonl: entry " + std::to_string(index) +
                         " is covered by no head the TSA timestamped, which the manifest requires");
       }
-      if (stamp->stamped_at > counter.last_time() + manifest.board_timestamped_within) {
+      if (stamp->stamped_at - manifest.board_timestamped_within > counter.last_time()) {
         return DataLoss("board.jsonl: entry " + std::to_string(index) + " (" + FormatRfc3339(counter.last_time()) +
                         ") was first timestamped at " + FormatRfc3339(stamp->stamped_at) + ", more than the " +
                         std::to_string(manifest.board_timestamped_within / 1'000'000) +

@@ -45,8 +45,8 @@ Result<ListenConfig> ParseListen(const toml::table& role, const std::string& whe
 }  // namespace
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> kinds = {"status",   "trust",   "central", "exchange",
-                                                 "registry", "embassy", "sign", "auth", "rp", "portal"};
+  static const std::vector<std::string> kinds = {"status",  "trust", "central", "exchange", "registry",
+                                                 "embassy", "sign",  "auth",    "rp",       "portal"};
   return kinds;
 }
 
@@ -159,6 +159,12 @@ std::vector<std::string> RoleConfig::List(const std::string& key) const {
     at = comma + 1;
   }
   return items;
+}
+
+Result<RoleConfig::SessionTimeouts> RoleConfig::Sessions() const {
+  ASSIGN_OR_RETURN(int64_t idle, Number("session_idle_s", 15 * 60, 60, 24 * 3600));
+  ASSIGN_OR_RETURN(int64_t absolute, Number("session_absolute_s", 12 * 3600, 60, 7 * 24 * 3600));
+  return SessionTimeouts{std::chrono::seconds(idle), std::chrono::seconds(absolute)};
 }
 
 Result<int64_t> RoleConfig::Number(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {

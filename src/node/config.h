@@ -3,6 +3,7 @@
 // file by `riik serve --config FILE` (format: docs/config.md).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,6 +45,13 @@ struct RoleConfig {
   std::vector<std::string> List(const std::string& key) const;
   // A whole-number setting in [min, max], or `fallback` when absent.
   Result<int64_t> Number(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
+  // session_idle_s and session_absolute_s: how long a session lasts without a request and
+  // in all (the sign-in service's single sign-on, a web service's own); 15 minutes and 12
+  // hours unless set.
+  struct SessionTimeouts {
+    std::chrono::seconds idle, absolute;
+  };
+  Result<SessionTimeouts> Sessions() const;
 };
 
 struct NodeConfig {

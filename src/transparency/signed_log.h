@@ -50,7 +50,7 @@ struct Receipt {
   int64_t leaf_index = 0;
   int64_t tree_size = 0;  // the signed tree head that covers the leaf
   ledger::Hash root{};
-  std::string signature;  // the head's DER ECDSA signature
+  std::string signature;   // the head's DER ECDSA signature
   UnixMicros time_us = 0;  // the head's time
 };
 
@@ -108,6 +108,8 @@ class SignedLog {
   Status VerifyLog();
 
   const std::string& log_id() const { return options_.log_id; }
+  // Whether a TSA timestamps the heads (SignedLogOptions::timestamp was given).
+  bool timestamped() const { return static_cast<bool>(options_.timestamp); }
   // Leaves covered by the latest signed tree head.
   int64_t size() const;
   std::optional<SignedTreeHead> latest_head() const;

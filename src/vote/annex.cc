@@ -79,8 +79,7 @@ Result<int64_t> VerifyAnnex(const std::string& record_dir, const std::string& an
     if (VoterPseudonym(pseudonym_secret, opened->signer_code) != entry.voter) {
       return DataLoss(at + ": the ballot is signed by someone who is not the voter the board names");
     }
-    if (opened->signed_at < entry.time_us - freshness.count() ||
-        opened->signed_at > entry.time_us + std::chrono::microseconds(std::chrono::minutes(1)).count()) {
+    if (!SignedInTime(opened->signed_at, entry.time_us, freshness)) {
       return DataLoss(at + ": signed at " + FormatRfc3339(opened->signed_at) +
                       ", not shortly before the board took it (" + FormatRfc3339(entry.time_us) + ")");
     }

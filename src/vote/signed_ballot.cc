@@ -8,6 +8,11 @@
 
 namespace riik::vote {
 
+bool SignedInTime(UnixMicros signed_at, UnixMicros taken_at, std::chrono::microseconds freshness) {
+  return signed_at >= taken_at - freshness.count() &&
+         signed_at <= taken_at + std::chrono::microseconds(std::chrono::minutes(1)).count();
+}
+
 Result<SignedBallot> OpenSignedBallot(std::string_view container, sign::VerifyOptions verify) {
   if (container.size() > kMaxCastBytes) {
     return InvalidArgument("the signed ballot is larger than " + std::to_string(kMaxCastBytes) + " bytes");

@@ -4,6 +4,7 @@
 // ballot on the board (annex.h).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -22,6 +23,12 @@ struct SignedBallot {
   UnixMicros signed_at = 0;  // the signature's timestamp
   std::string ballot_json;   // ballot.json's bytes
 };
+
+// Whether a ballot signed at `signed_at` may be taken onto the board at `taken_at`: signed
+// at most `freshness` before (a container kept by whoever carried it cannot be cast later,
+// over the voter's newer ballot) and at most a minute after (clocks differ). The ballot
+// box and the auditors' annex apply the same rule to the same times.
+bool SignedInTime(UnixMicros signed_at, UnixMicros taken_at, std::chrono::microseconds freshness);
 
 // Checks `container` with `verify` (its limits narrowed to a ballot's size): one signature,
 // VALID or WARNING, by an Estonian personal code, over one file, ballot.json.

@@ -598,9 +598,9 @@ class TimestampedRecordTest : public RecordTest {
     auto tsa = trust::TimestampAuthority::Create(*ca_.ca, *ca_.store, [this] { return tsa_now_; });
     ASSERT_TRUE(tsa.ok()) << tsa.status().ToString();
     tsa_ = std::move(*tsa);
-    // The TSA stamps each head a second after it is signed.
+    // The TSA stamps each head `stamp_after_` after it is signed.
     stamp_ = [this](const transparency::SignedTreeHead& head) {
-      tsa_now_ = head.time_us + 1'000'000;
+      tsa_now_ = head.time_us + stamp_after_;
       auto token = tsa_->TimestampDigest(DigestBytes(*transparency::TimestampImprint(head)));
       EXPECT_TRUE(token.ok()) << token.status().ToString();
       return token.ok() ? *token : std::string();
@@ -630,6 +630,7 @@ class TimestampedRecordTest : public RecordTest {
   trust::TestCa ca_;
   std::unique_ptr<trust::TimestampAuthority> tsa_;
   UnixMicros tsa_now_ = 0;
+  UnixMicros stamp_after_ = 1'000'000;
 };
 
 TEST_F(TimestampedRecordTest, EveryEntryUnderATimelyTimestampVerifies) {
@@ -638,6 +639,28 @@ TEST_F(TimestampedRecordTest, EveryEntryUnderATimelyTimestampVerifies) {
   EXPECT_EQ(report->timestamps, heads_.size());
   EXPECT_EQ(report->timestamped_entries, board_.size());
   EXPECT_EQ(report->count.counted, 29u);
+}
+
+// The window's edge: a head is signed a second after its entry, so a token 599 s after
+// the head is 600 s after the entry (allowed), one a second later is not.
+TEST_F(TimestampedRecordTest, TheWindowIsTheManifestsToTheSecond) {
+  stamp_after_ = 599'000'000;
+  auto report = WriteAndVerify(Elect());
+  ASSERT_TRUE(report.ok()) << report.status().message();
+}
+
+TEST_F(TimestampedRecordTest, ATokenASecondPastTheWindowIsRefused) {
+  stamp_after_ = 600'000'000;
+  ASSERT_TRUE(WriteRecord(dir_.path().string(), Elect()).ok());
+  ExpectRefused("more than the 600 s the manifest allows");
+}
+
+// A head dated after its timestamp claims a future it cannot have had: refused, so no
+// entry can be left open to rewriting by dating it ahead.
+TEST_F(TimestampedRecordTest, AHeadDatedAfterItsTimestampIsRefused) {
+  stamp_after_ = -10 * 60'000'000LL;  // the TSA saw it ten minutes before its date
+  ASSERT_TRUE(WriteRecord(dir_.path().string(), Elect()).ok());
+  ExpectRefused("after its timestamp");
 }
 
 // An operator who rewrites the board after the fact (drops a ballot, re-signs the heads)

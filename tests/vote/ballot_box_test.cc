@@ -59,8 +59,10 @@ class BallotBoxTest : public ::testing::Test {
     ASSERT_TRUE(test_ca.ca);
     trust_store_ = std::move(test_ca.store);
     ca_ = std::move(test_ca.ca);
-    tsa_ = std::move(*trust::TimestampAuthority::Create(*ca_, *trust_store_));
-    ocsp_ = std::move(*trust::OcspResponder::Create(*ca_));
+    // The TSA and the responder keep the box's (shiftable) time: the board's heads are
+    // dated by it, and a head dated after its timestamp is refused.
+    tsa_ = std::move(*trust::TimestampAuthority::Create(*ca_, *trust_store_, [this] { return Now(); }));
+    ocsp_ = std::move(*trust::OcspResponder::Create(*ca_, 60, [this] { return Now(); }));
     for (const char* code : {kMari, kJaan, kTonu}) tokens_[code] = Enroll(code);
 
     // The board's signer: a member signing certificate, whose key the manifest pins.
@@ -78,6 +80,11 @@ class BallotBoxTest : public ::testing::Test {
     ReplaceIn(manifest, "2027-02-24T07:00:00Z", FormatRfc3339Seconds(now - 3600'000'000LL));
     ReplaceIn(manifest, "2027-03-01T18:00:00Z", FormatRfc3339Seconds(now + 3600'000'000LL));
     ReplaceIn(manifest, "2027-03-05", "2030-03-05");
+    if (board_timestamped_within_ > 0) {
+      Json j = Json::parse(manifest);
+      j["board_timestamped_within"] = board_timestamped_within_;
+      manifest = j.dump();
+    }
     setup_.manifest_json = manifest;
     auto parsed = election::ParseManifest(manifest);
     ASSERT_TRUE(parsed.ok()) << parsed.status().message();
@@ -127,7 +134,10 @@ class BallotBoxTest : public ::testing::Test {
     log.certificate_chain.push_back(std::move(*ParseCertificatePem(board_cert_pem_)));
     log.certificate_chain.push_back(Ref(ca_->org_certificate()));
     log.trust_root = Ref(ca_->root_certificate());
-    log.timestamp = [this](std::string_view digest) { return tsa_->TimestampDigest(digest); };
+    log.timestamp = [this](std::string_view digest) -> Result<std::string> {
+      if (tsa_down_) return Unavailable("the TSA does not answer");
+      return tsa_->TimestampDigest(digest);
+    };
     log.timestamp_interval = std::chrono::milliseconds(0);
     log.clock = [this] { return Now(); };
     log.leaf_check = CheckBoardLeaf;
@@ -219,6 +229,8 @@ class BallotBoxTest : public ::testing::Test {
   const std::string secret_ = std::string(32, 'k');
   ElectionSetup setup_;
   std::atomic<int64_t> offset_{0};
+  int64_t board_timestamped_within_ = 0;  // the manifest's, in seconds (0: none)
+  std::atomic<bool> tsa_down_{false};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<BallotBox> box_;
 };
@@ -445,6 +457,54 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
   refused(lines[0] + second.dump() + "\n" + lines[2], secret_, "holds another ballot");
   refused(good, std::string(32, 'x'), "not the voter the board names");
   refused(good + lines[2], secret_, "more containers than the board has ballots");
+
+  // A board the operator doctored (the annex trusts the record's check for the heads, so
+  // these boards are written straight): a ballot cast twice, and a ballot dated an hour
+  // after its voter signed it.
+  const std::string board_path = record + "/board.jsonl", board = *ReadFile(board_path);
+  std::vector<std::string> entries;
+  for (size_t at = 0, end; (end = board.find('\n', at)) != std::string::npos; at = end + 1) {
+    entries.push_back(board.substr(at, end - at));
+  }
+  size_t first_ballot = 0;
+  while (election::ParseBoardEntry(entries[first_ballot])->kind != election::EntryKind::kBallot) ++first_ballot;
+  Json again = Json::parse(lines[0]);
+  again["entry"] = entries.size();
+  ASSERT_TRUE(WriteFileAtomic(board_path, board + entries[first_ballot] + "\n", false).ok());
+  refused(good + again.dump() + "\n", secret_, "the same ballot is on the board twice");
+  election::BoardEntry late = *election::ParseBoardEntry(entries[first_ballot]);
+  late.time_us += 3600'000'000LL;
+  std::string doctored;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    doctored += (i == first_ballot ? election::BoardEntryToLeaf(late) : entries[i]) + "\n";
+  }
+  ASSERT_TRUE(WriteFileAtomic(board_path, doctored, false).ok());
+  refused(good, secret_, "not shortly before the board took it");
+}
+
+// With a manifest that requires timestamped heads: while the TSA has not stamped the board
+// for half the window, the box takes no ballot (the record could not verify) and says to
+// try again; once it stamps again, ballots are taken.
+class TimestampedBallotBoxTest : public BallotBoxTest {
+ protected:
+  TimestampedBallotBoxTest() { board_timestamped_within_ = 600; }
+};
+
+TEST_F(TimestampedBallotBoxTest, NoBallotIsTakenWhileTheBoardsTimestampsLag) {
+  tsa_down_ = true;
+  ASSERT_TRUE(Cast(SignedBallot(kMari, "1", Council1("101")), kMari).ok());  // its head waits for a token
+  offset_ = 301LL * 1'000'000;                                               // five minutes on: more than half of 600 s
+  auto refused = Cast(SignedBallot(kJaan, "2", District2("201", "")), kJaan);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kUnavailable);
+  EXPECT_NE(refused.status().message().find("timestamps are behind"), std::string::npos) << refused.status().message();
+  tsa_down_ = false;  // the TSA answers again (the log retries within its backoff)
+  Result<CastReceipt> taken = Unavailable("not yet");
+  for (int i = 0; i < 100 && !taken.ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    taken = Cast(SignedBallot(kJaan, "2", District2("202", "")), kJaan);
+  }
+  EXPECT_TRUE(taken.ok()) << taken.status().message();
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ using net::HttpResponse;
 
 constexpr auto kAppLongPoll = std::chrono::seconds(25);
 constexpr size_t kMaxAppWaiting = 10'000;
+constexpr size_t kMaxChecksWaiting = 256;  // app answers queued for the eID checks
 
 // The scheme://host[:port] of a URL.
 std::string OriginOf(const std::string& url) {
@@ -114,6 +115,7 @@ class AuthService : public RoleService {
   const std::string& origin() const { return origin_; }
   bool secure() const { return secure_; }
   std::atomic<size_t>& app_waiting() { return app_waiting_; }
+  std::atomic<size_t>& checks_waiting() { return checks_waiting_; }
   // Delivers back-channel logout tokens (each once; a failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
 
@@ -127,6 +129,7 @@ class AuthService : public RoleService {
   std::unique_ptr<net::ClientPool> ocsp_;     // to the eID OCSP responder, from the checks' threads
   std::atomic<bool> ready_{false};
   std::atomic<size_t> app_waiting_{0};
+  std::atomic<size_t> checks_waiting_{0};
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<exchange::ConfClient> conf_;
@@ -214,10 +217,9 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   o.issuer = role.Setting("issuer", url);
   while (!o.issuer.empty() && o.issuer.back() == '/') o.issuer.pop_back();
   origin_ = OriginOf(o.issuer);
-  ASSIGN_OR_RETURN(int64_t idle, role.Number("session_idle_s", 15 * 60, 60, 24 * 3600));
-  ASSIGN_OR_RETURN(int64_t absolute, role.Number("session_absolute_s", 12 * 3600, 60, 7 * 24 * 3600));
-  o.session_idle = std::chrono::seconds(idle);
-  o.session_absolute = std::chrono::seconds(absolute);
+  ASSIGN_OR_RETURN(RoleConfig::SessionTimeouts sessions, role.Sessions());
+  o.session_idle = sessions.idle;
+  o.session_absolute = sessions.absolute;
   auto log = [](std::string_view client, std::string_view method, const auth::Refused& r, std::string_view person) {
     spdlog::info("sign-in refused: client={} method={} reason={} person={} detail={}", client, method,
                  auth::RefusalName(r.why), person.empty() ? "-" : person, r.detail);
@@ -667,15 +669,23 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         if (!cert.ok() || !sig.ok() || cert->empty()) {
           return respond(net::JsonError(400, "invalid_argument", "give certificate and signature, both base64"));
         }
+        // Anyone may post here: the checks waiting for the pool are bounded, so a flood of
+        // answers cannot hold up everyone's sign-ins behind it.
+        if (s->checks_waiting().fetch_add(1) >= kMaxChecksWaiting) {
+          --s->checks_waiting();
+          return respond(net::JsonError(503, "busy", "too many answers are being checked; try again"));
+        }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         if (BoolOr(*body, "decline")) {  // signed with PIN1 over DeclineHash(id)
           s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
+            --s->checks_waiting();
             Status st = s->provider().DeclineApp(id, answer);
             (*shared)(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
           });
           return;
         }
         s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
+          --s->checks_waiting();
           auth::Checked<bool> done = s->provider().AnswerApp(id, answer);
           if (auth::Passed(done)) return (*shared)(net::JsonResponse(Json{{"ok", true}}));
           const auto& refused = std::get<auth::Refused>(done);

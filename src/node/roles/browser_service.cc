@@ -25,10 +25,9 @@ Result<WebSignInOptions> BrowserSignInOptions(const Node& node, const RoleConfig
   if (o.auth_url.empty()) {
     return InvalidArgument("the " + role.kind + " role needs auth_url, or an auth role in the same process");
   }
-  ASSIGN_OR_RETURN(int64_t idle, role.Number("session_idle_s", 15 * 60, 60, 24 * 3600));
-  ASSIGN_OR_RETURN(int64_t absolute, role.Number("session_absolute_s", 12 * 3600, 60, 7 * 24 * 3600));
-  o.idle = std::chrono::seconds(idle);
-  o.absolute = std::chrono::seconds(absolute);
+  ASSIGN_OR_RETURN(RoleConfig::SessionTimeouts sessions, role.Sessions());
+  o.idle = sessions.idle;
+  o.absolute = sessions.absolute;
   o.http.ca_file = role.Setting("trust_root");
   o.http.timeout = std::chrono::seconds(10);
   o.url = url;

@@ -41,6 +41,7 @@ class BrowserService : public RoleService {
  public:
   std::vector<std::string> stores() const override { return {}; }
   bool ready() const { return ready_.load(); }
+  std::string NotReady() const override { return ready() ? "" : "signing in with the sign-in service"; }
 
   // POST /logout: ends the session (403 without its CSRF token) and everywhere else.
   net::HttpResponse Logout(const net::HttpRequest& req);

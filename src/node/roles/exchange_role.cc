@@ -101,6 +101,7 @@ class ExchangeService : public RoleService {
   ConsumerClients clients;
 
   SecurityProxy* proxy() { return ready_ ? proxy_.get() : nullptr; }
+  std::string NotReady() const override { return ready_ ? "" : "the security server is starting"; }
   exchange::Admission& admission() { return *admission_; }
   Json StatusJson() const;
 

@@ -160,7 +160,6 @@ class VoteService : public RoleService {
 
   // The box, and the trust its signature checks point into (kept as long).
   bool ready() const { return box_ != nullptr; }  // for Bind (browser_service.h)
-  std::string NotReady() const override { return ready() ? "" : "the vote service is opening its ballot box"; }
   void set_box(std::unique_ptr<vote::BallotBox> box, sign::OwnedTrust trust, store::Store* store) {
     trust_ = std::move(trust);
     box_ = std::move(box);
