@@ -24,7 +24,7 @@ std::string DeclineHash(std::string_view app_request_id) {
 }
 
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
-                                CertPurpose purpose, const EidTrust& trust) {
+                                CertPurpose purpose, const EidTrust& trust, bool* key_signed) {
   auto cert = trust.ParseCertificate(answer.certificate_der);
   if (!cert.ok()) return Refused{Refusal::kMalformedToken, "the app's certificate: " + cert.status().message()};
   // The cheap checks first: anyone may post an answer, and a stranger's (another person's
@@ -52,6 +52,7 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
                            reinterpret_cast<const unsigned char*>(hash.data()), hash.size());
   OpenSslErrors();
   if (ok != 1) return Refused{Refusal::kBadSignature, "the app's signature does not verify over the hash"};
+  if (key_signed) *key_signed = true;
   Checked<Person> person = CheckEidCertificate(cert->get(), purpose, trust);
   if (!Passed(person)) return person;
   if (std::get<Person>(person).code != person_code) {

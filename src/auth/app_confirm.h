@@ -31,9 +31,11 @@ struct AppAnswer {
 
 // Checks the app's answer to a request for `person_code` to sign `hash`: the
 // certificate passes every eID check for the purpose, names that person, and the
-// signature is its key's over the hash.
+// signature is its key's over the hash. The signature is checked before the chain and
+// OCSP; `key_signed` (if given) says whether it held, so that a refusal after it (a
+// revoked or expired certificate) is known to be the key holder's, not a stranger's.
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
-                                CertPurpose purpose, const EidTrust& trust);
+                                CertPurpose purpose, const EidTrust& trust, bool* key_signed = nullptr);
 
 // What the app signs with PIN1 to decline request `app_request_id`: SHA-384 of
 // "riik-app-decline:" and the id. Anyone may list a person's requests, so a decline must

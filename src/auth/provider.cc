@@ -310,13 +310,31 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     if (r != state_->requests.end()) client_id = r->second.client.id;
   }
   if (!a.signing.empty()) return AnswerSigning(a, answer);
-  Checked<Person> person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kAuthentication, trust_);
-  if (!Passed(person)) {
-    Refuse(client_id, Method::kApp, std::get<Refused>(person), a.person_code);
-    return std::get<Refused>(person);
-  }
+  bool key_signed = false;
+  Checked<Person> person =
+      VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kAuthentication, trust_, &key_signed);
   std::vector<impl::Waiter> woken;
   AppProgress progress;
+  if (!Passed(person)) {
+    const Refused refused = std::get<Refused>(person);
+    Refuse(client_id, Method::kApp, refused, a.person_code);
+    // Signed with the person's key, but the certificate does not hold (revoked, expired,
+    // OCSP unreachable): the person's own answer, so it ends the sign-in, and the browser
+    // says why. A stranger's (no such signature) leaves it waiting.
+    if (key_signed) {
+      progress = {AppProgress::State::kRefused, "", refused.why};
+      {
+        std::lock_guard lock(state_->mu);
+        auto it = state_->app_requests.find(app_request_id);
+        if (it == state_->app_requests.end() || it->second.answered) return refused;
+        it->second.answered = true;
+        if (auto r = state_->requests.find(a.request_id); r != state_->requests.end()) r->second.progress = progress;
+        woken = state_->TakeWaiters(a.request_id);
+      }
+      for (auto& w : woken) w.done(progress);
+    }
+    return refused;
+  }
   {
     std::lock_guard lock(state_->mu);
     auto it = state_->app_requests.find(app_request_id);

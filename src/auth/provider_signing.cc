@@ -141,6 +141,7 @@ Result<SigningProgress> Provider::Signing(const std::string& session, const std:
 
 Checked<bool> Provider::AnswerSigning(const impl::AppRequest& a, const AppAnswer& answer) {
   Checked<Person> person = Refused{Refusal::kInternal, ""};
+  bool key_signed = false;  // the signature step's answer was signed by the certificate's key
   std::string certificate;  // the one the session holds, for the signature step
   {
     std::lock_guard lock(state_->mu);
@@ -164,11 +165,12 @@ Checked<bool> Provider::AnswerSigning(const impl::AppRequest& a, const AppAnswer
   } else if (answer.certificate_der != certificate) {
     person = Refused{Refusal::kPersonMismatch, "the app signed with another certificate than it gave"};
   } else {
-    person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kSigning, trust_);
+    person = VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kSigning, trust_, &key_signed);
   }
   // An answer that does not verify is its sender's alone (anyone may post to the
-  // request): the session waits on for the person's own.
-  if (!Passed(person)) return std::get<Refused>(person);
+  // request): the session waits on for the person's own. But one the person's key signed
+  // whose certificate does not hold (revoked since) is theirs: it ends the session.
+  if (!Passed(person) && !key_signed) return std::get<Refused>(person);
   std::lock_guard lock(state_->mu);
   auto it = state_->signing.find(a.signing);
   auto request = state_->app_requests.find(a.id);
@@ -178,6 +180,11 @@ Checked<bool> Provider::AnswerSigning(const impl::AppRequest& a, const AppAnswer
   }
   request->second.answered = true;
   SigningProgress& p = it->second.progress;
+  if (!Passed(person)) {
+    p.state = SigningProgress::State::kRefused;
+    p.refusal = std::get<Refused>(person).why;
+    return std::get<Refused>(person);
+  }
   if (a.purpose == "signing-certificate") {
     p.state = SigningProgress::State::kCertificate;
     p.certificate_der = answer.certificate_der;

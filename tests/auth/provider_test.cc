@@ -113,6 +113,23 @@ TEST_F(ProviderTest, AppFlowShowsTheCodeTheAppShowsAndSignsIn) {
   EXPECT_EQ(claims["sub"], "EE38001085718");
 }
 
+// The person's own answer whose certificate does not hold (revoked since) ends the
+// sign-in, and the browser learns why: only an answer the person's key did not sign is a
+// stranger's, which leaves the request waiting.
+TEST_F(ProviderTest, ThePersonsOwnAnswerWithARevokedCertificateEndsTheSignIn) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  AppRequestView pending = StartApp(id);
+  ASSERT_TRUE(ca_->RevokePerson("38001085718", "keyCompromise").ok());
+  Checked<bool> done = provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash));
+  ASSERT_FALSE(Passed(done));
+  EXPECT_EQ(std::get<Refused>(done).why, Refusal::kCertificateRevoked);
+  AppProgress seen;
+  provider_->AppWait(id, kBrowser, std::chrono::seconds(1), [&](AppProgress p) { seen = p; });
+  EXPECT_EQ(seen.state, AppProgress::State::kRefused);
+  EXPECT_EQ(seen.refusal, Refusal::kCertificateRevoked);
+  EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
+}
+
 TEST_F(ProviderTest, TheAppCannotAnswerWithAnotherPersonsEid) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   AppRequestView pending = StartApp(id);

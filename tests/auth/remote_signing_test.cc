@@ -95,6 +95,21 @@ TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
   EXPECT_EQ(StateOf(*session), SigningProgress::State::kSigned);
 }
 
+// The person's own PIN2 signature by a certificate revoked since the first step ends the
+// session with the reason (a stranger's wrong answer would leave it waiting).
+TEST_F(RemoteSigningTest, ThePersonsOwnSignatureByARevokedCertificateEndsTheSession) {
+  auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
+  ASSERT_TRUE(provider_->SetSigningDigest(*session, kPortal, digest_).ok());
+  ASSERT_TRUE(ca_->RevokePerson("38001085718", "keyCompromise").ok());
+  auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
+  Checked<bool> refused =
+      provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), SignAppHash(key->get(), digest_).value()});
+  ASSERT_FALSE(Passed(refused));
+  EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kCertificateRevoked);
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kRefused);
+}
+
 TEST_F(RemoteSigningTest, DecliningOrWaitingTooLongEndsTheSession) {
   auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
   // A decline is the person's own, signed with PIN1 over the request's id: a stranger's
