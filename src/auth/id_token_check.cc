@@ -5,7 +5,6 @@
 
 #include "auth/jose.h"
 #include "core/encoding.h"
-#include "crypto/sha256.h"
 
 namespace riik::auth {
 namespace {
@@ -50,8 +49,7 @@ Result<Json> CheckIdToken(std::string_view id_token, const Json& jwks, const Exp
   if (StringOr(jws.payload, "nonce") != nonce) return PermissionDenied("the ID token's nonce is not the one sent");
   if (StringOr(jws.payload, "sub").empty()) return PermissionDenied("the ID token names no subject");
   if (!access_token.empty()) {
-    std::string digest = DigestBytes(Sha256(access_token));
-    if (StringOr(jws.payload, "at_hash") != Base64UrlEncode(digest.substr(0, 16))) {
+    if (StringOr(jws.payload, "at_hash") != AtHash(jws.alg, access_token)) {
       return PermissionDenied("the ID token's at_hash does not match the access token");
     }
   }

@@ -4,6 +4,7 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
@@ -112,6 +113,13 @@ Result<JwsAlg> ParseJwsAlg(std::string_view name) {
 }
 
 const EVP_MD* JwsDigest(JwsAlg alg) { return alg == JwsAlg::kES384 ? EVP_sha384() : EVP_sha256(); }
+
+std::string AtHash(JwsAlg alg, std::string_view access_token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(access_token.data(), access_token.size(), digest, &n, JwsDigest(alg), nullptr) != 1) std::abort();
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(digest), n / 2));
+}
 
 Status CheckKeyFitsAlg(EVP_PKEY* key, JwsAlg alg) {
   if (alg == JwsAlg::kRS256) {

@@ -21,6 +21,10 @@ std::string_view JwsAlgName(JwsAlg alg);
 // ES256, ES384 or RS256; InvalidArgument for anything else ("none" and HS256 named).
 Result<JwsAlg> ParseJwsAlg(std::string_view name);
 const EVP_MD* JwsDigest(JwsAlg alg);
+// An ID token's at_hash (OpenID Connect Core §3.1.3.6): base64url of the left half of the
+// access token's hash under the token's own algorithm (SHA-256 for ES256 and RS256,
+// SHA-384 for ES384).
+std::string AtHash(JwsAlg alg, std::string_view access_token);
 // Whether `key` can sign or verify `alg`: P-256 for ES256, P-384 for ES384, RSA of at
 // least 2048 bits for RS256. InvalidArgument says what the key is instead.
 Status CheckKeyFitsAlg(EVP_PKEY* key, JwsAlg alg);

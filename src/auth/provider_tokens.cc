@@ -26,13 +26,6 @@ bool WellFormedVerifier(std::string_view v) {
   return true;
 }
 
-// at_hash (OpenID Connect Core §3.1.3.6): the left half of the token's SHA-256, for
-// RS256 and ES256 alike.
-std::string AtHash(std::string_view access_token) {
-  std::string digest = DigestBytes(Sha256(access_token));
-  return Base64UrlEncode(digest.substr(0, digest.size() / 2));
-}
-
 Json ProfileAttributes(const Person& p) {
   return {{"given_name", p.given_name}, {"family_name", p.family_name}, {"date_of_birth", p.date_of_birth}};
 }
@@ -59,7 +52,7 @@ Result<std::string> Provider::MintIdToken(const Client& client, const std::strin
                  {"sid", sid},
                  {"acr", MethodAcr(s.method)},
                  {"amr", {MethodAmr(s.method)}},
-                 {"at_hash", AtHash(access_token)},
+                 {"at_hash", AtHash(client.id_token_alg, access_token)},
                  {"profile_attributes", ProfileAttributes(s.person)}};
   if (!nonce.empty()) claims["nonce"] = nonce;
   if (party) claims["represents_legal_person"] = LegalPersonClaim(*party);

@@ -86,7 +86,7 @@ TEST_F(ProviderTest, IdCardCodeFlowGivesTarasClaims) {
   EXPECT_EQ(claims["profile_attributes"]["family_name"], "TAMM");
   EXPECT_EQ(claims["profile_attributes"]["date_of_birth"], "1980-01-08");
   std::string digest = DigestBytes(Sha256(tokens["access_token"].get<std::string>()));
-  EXPECT_EQ(claims["at_hash"], Base64UrlEncode(digest.substr(0, 16)));
+  EXPECT_EQ(claims["at_hash"], Base64UrlEncode(digest.substr(0, 16)));  // RS256: SHA-256
   EXPECT_EQ(ParseJws(tokens["id_token"].get<std::string>())->alg, JwsAlg::kRS256);
   auto info = provider_->UserInfo(tokens["access_token"].get<std::string>());
   ASSERT_TRUE(info.ok());
