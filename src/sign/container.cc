@@ -57,7 +57,7 @@ Result<Container> ReadContainer(std::string_view bytes, const ZipLimits& limits)
     } else if (IsSignatureName(e.name)) {
       container.signatures.push_back(SignatureFile{e.name, std::move(e.content)});
     } else if (StartsWith(e.name, "META-INF/")) {
-      // Other metadata (e.g. a producer's own files) is neither data nor signed: ignored.
+      container.unsigned_metadata.push_back(e.name);  // neither data nor signed
     } else {
       data.emplace(e.name, &e);
     }

@@ -27,6 +27,9 @@ struct SignatureFile {
 struct Container {
   std::vector<DataFile> files;
   std::vector<SignatureFile> signatures;
+  // Other entries under META-INF/ (EN 319 162-1 lets producers add their own): their names
+  // only. No signature covers them, each report says so, and they are not written back.
+  std::vector<std::string> unsigned_metadata;
 
   const DataFile* Find(std::string_view name) const;
 };

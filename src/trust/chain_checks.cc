@@ -8,6 +8,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -199,28 +200,92 @@ bool ValidAtTime(X509* cert, time_t when) {
   return X509_cmp_time(X509_get0_notBefore(cert), &when) == -1 && X509_cmp_time(X509_get0_notAfter(cert), &when) == 1;
 }
 
+// A certificate linked down from the trust root, with how many more CA certificates
+// (not self-issued) may stand between it and an end entity: the tightest of the
+// pathLenConstraints above it and its own (RFC 5280 §4.2.1.9). OpenSSL checks the
+// constraints of the chain it builds, which stops at the first trusted certificate, so
+// those above a linked one are checked here. kNoLimit: none applies.
+constexpr long kNoLimit = LONG_MAX;
+struct Linked {
+  X509* cert;
+  long below;
+};
+
+long OwnPathLen(X509* cert) {
+  const long own = X509_get_pathlen(cert);
+  return own < 0 ? kNoLimit : own;
+}
+
 // The trust root, and the candidates linked down from it by signatures SignedBy has
 // verified, each issuer valid at `when` (OpenSSL checks the validity of the certificate
-// a chain ends at, not above it).
-std::vector<X509*> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509* const> candidates) {
-  std::vector<X509*> trusted{trust_root};
+// a chain ends at, not above it), and each CA only where the path lengths above it
+// allow one more.
+std::vector<Linked> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509* const> candidates) {
+  std::vector<Linked> trusted{{trust_root, OwnPathLen(trust_root)}};
+  auto known = [&](X509* c) {
+    return std::any_of(trusted.begin(), trusted.end(), [c](const Linked& l) { return l.cert == c; });
+  };
   for (bool grew = true; grew;) {
     grew = false;
     for (X509* c : candidates) {
-      if (!c || std::find(trusted.begin(), trusted.end(), c) != trusted.end() || !Recurring(c) ||
-          (X509_get_extension_flags(c) & EXFLAG_CRITICAL))
-        continue;
-      for (X509* issuer : trusted) {
-        if (ValidAtTime(issuer, when) && SignedBy(issuer, c)) {
-          trusted.push_back(c);
-          grew = true;
-          break;
+      if (!c || known(c) || !Recurring(c) || (X509_get_extension_flags(c) & EXFLAG_CRITICAL)) continue;
+      for (const Linked& issuer : trusted) {
+        if (!ValidAtTime(issuer.cert, when) || !SignedBy(issuer.cert, c)) continue;
+        long below = -1;  // a TSA issues nothing
+        if (X509_check_ca(c) == 1) {
+          const bool counts = !(X509_get_extension_flags(c) & EXFLAG_SI);
+          const long left = issuer.below == kNoLimit ? kNoLimit : issuer.below - (counts ? 1 : 0);
+          if (left < 0) continue;  // its issuer may not have a CA below it
+          below = std::min(left, OwnPathLen(c));
         }
+        trusted.push_back({c, below});
+        grew = true;
+        break;
       }
     }
   }
   ERR_clear_error();
   return trusted;
+}
+
+bool IsLinked(const std::vector<Linked>& linked, X509* cert) {
+  return std::any_of(linked.begin(), linked.end(), [cert](const Linked& l) { return l.cert == cert; });
+}
+
+// The path-length budgets of a store's linked certificates (those with a limit), kept
+// with the store: OpenSSL's chains stop at them, so the verify callback below checks
+// what lies under them against the constraints above (for every check through the
+// store: chains, OCSP responders, TSAs).
+using Budgets = std::vector<std::pair<X509*, long>>;  // the store holds the certificates
+
+int BudgetsIndex() {
+  static const int index = X509_STORE_get_ex_new_index(
+      0, nullptr, nullptr, nullptr,
+      [](void*, void* budgets, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<Budgets*>(budgets); });
+  return index;
+}
+
+// Called by OpenSSL for each certificate of a verified chain, the end entity (depth 0)
+// last: there the whole chain is known.
+int CheckBudgets(int ok, X509_STORE_CTX* ctx) {
+  if (ok != 1 || X509_STORE_CTX_get_error_depth(ctx) != 0) return ok;
+  const auto* budgets =
+      static_cast<const Budgets*>(X509_STORE_get_ex_data(X509_STORE_CTX_get0_store(ctx), BudgetsIndex()));
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
+  const int n = sk_X509_num(chain);
+  if (!budgets || n < 3) return ok;  // no CA between the end entity and where the chain stops
+  X509* anchor = sk_X509_value(chain, n - 1);
+  long intermediates = 0;
+  for (int i = 1; i + 1 < n; ++i) {
+    if (!(X509_get_extension_flags(sk_X509_value(chain, i)) & EXFLAG_SI)) ++intermediates;
+  }
+  for (const auto& [cert, below] : *budgets) {
+    if (cert == anchor && intermediates > below) {
+      X509_STORE_CTX_set_error(ctx, X509_V_ERR_PATH_LENGTH_EXCEEDED);
+      return 0;
+    }
+  }
+  return ok;
 }
 
 }  // namespace
@@ -252,11 +317,19 @@ Result<UniquePtr<X509_STORE>> TrustStoreAt(X509* trust_root, UnixMicros at, std:
   // `at` is checked here, since OpenSSL no longer reaches it then. An anchor that is not
   // self-issued (a CA or a service a trusted list names) ends chains the same way.
   bool partial = IsListedAnchor(trust_root);
-  std::vector<X509*> linked = LinkedFromRoot(trust_root, when, candidates);
-  for (X509* c : linked) {
-    if (c == trust_root) continue;
-    X509_STORE_add_cert(store.get(), c);
+  auto budgets = std::make_unique<Budgets>();
+  for (const Linked& l : LinkedFromRoot(trust_root, when, candidates)) {
+    if (l.cert == trust_root) continue;
+    X509_STORE_add_cert(store.get(), l.cert);
+    if (l.below != kNoLimit) budgets->emplace_back(l.cert, l.below);
     partial = true;
+  }
+  if (!budgets->empty()) {
+    if (X509_STORE_set_ex_data(store.get(), BudgetsIndex(), budgets.get()) != 1) {
+      return Internal("setting up the trust root failed");
+    }
+    budgets.release();
+    X509_STORE_set_verify_cb(store.get(), CheckBudgets);
   }
   ERR_clear_error();
   if (!ValidAtTime(trust_root, when)) return DataLoss("the trust root is not valid at " + FormatRfc3339(at));
@@ -276,8 +349,7 @@ Status VerifyChain(X509* cert, std::span<const UniquePtr<X509>> untrusted, X509*
   time_t when = static_cast<time_t>(at / 1'000'000);
   if (!chain && cert != trust_root && Recurring(cert) && ValidAtTime(cert, when) && ValidAtTime(trust_root, when)) {
     candidates.push_back(cert);
-    std::vector<X509*> linked = LinkedFromRoot(trust_root, when, candidates);
-    if (std::find(linked.begin(), linked.end(), cert) != linked.end()) return OkStatus();
+    if (IsLinked(LinkedFromRoot(trust_root, when, candidates), cert)) return OkStatus();
     candidates.pop_back();
   }
   ASSIGN_OR_RETURN(X509StorePtr store, TrustStoreAt(trust_root, at, candidates));

@@ -56,6 +56,19 @@ TEST(ContainerTest, WritesMimetypeFirstStoredWithoutExtraFieldAndReadsBack) {
   EXPECT_TRUE(c->signatures.empty());
 }
 
+// EN 319 162-1 lets a producer keep files of its own under META-INF/: they are named,
+// not read as data, and not written back.
+TEST(ContainerTest, OtherMetadataIsNamedNotRead) {
+  std::string bytes = Rezip(Bytes(OneFile()), [](auto& e) { e.push_back(ZipEntry{"META-INF/notes.txt", "x", false}); });
+  auto c = ReadContainer(bytes);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->unsigned_metadata, std::vector<std::string>{"META-INF/notes.txt"});
+  ASSERT_EQ(c->files.size(), 1u);
+  auto again = ReadContainer(Bytes(*c));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->unsigned_metadata.empty());
+}
+
 TEST(ContainerTest, StructuralFaultsAreNamed) {
   std::string good = Bytes(OneFile());
   EXPECT_NE(ReadError(Rezip(good, [](auto& e) { std::swap(e[0], e[1]); })).find("begins with \"mimetype\""),

@@ -3,6 +3,7 @@
 #include "crypto/signature.h"
 
 #include <gtest/gtest.h>
+#include <openssl/ocsp.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "sign/signature_xml.h"
 #include "sign/zip_archive.h"
 #include "sign_fixture.h"
+#include "trust/ca.h"
 #include "trust/ocsp_client.h"
 
 namespace riik::sign {
@@ -71,6 +73,22 @@ class SignatureTest : public SignFixture {
     auto cert = mari_->Certificate(trust::EidKey::kSigning);
     auto query = trust::BuildOcspQuery(cert->get(), ca_->eid_certificate(), false);
     return (*responder)->Respond(query->der);
+  }
+
+  // An answer about Mari's signing certificate signed now by the eID CA's delegated
+  // responder, giving her status as of `this_update_offset_s` from now.
+  std::string OcspAnswerAsOf(int64_t this_update_offset_s) {
+    auto responder = ca_->ServiceSigner(trust::Profile::kOcspResponder, "eid");
+    EXPECT_TRUE(responder.ok());
+    auto cert = mari_->Certificate(trust::EidKey::kSigning);
+    UniquePtr<OCSP_BASICRESP> basic(OCSP_BASICRESP_new());
+    UniquePtr<OCSP_CERTID> id(OCSP_cert_to_id(EVP_sha1(), cert->get(), ca_->eid_certificate()));
+    UniquePtr<ASN1_TIME> as_of(X509_gmtime_adj(nullptr, this_update_offset_s));
+    EXPECT_NE(OCSP_basic_add1_status(basic.get(), id.get(), V_OCSP_CERTSTATUS_GOOD, 0, nullptr, as_of.get(), nullptr),
+              nullptr);
+    EXPECT_EQ(OCSP_basic_sign(basic.get(), responder->cert.get(), responder->key.get(), EVP_sha256(), nullptr, 0), 1);
+    UniquePtr<OCSP_RESPONSE> response(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+    return ToDer(response.get(), i2d_OCSP_RESPONSE);
   }
 
   static bool Says(const SignatureReport& r, const std::string& words) {
@@ -393,6 +411,30 @@ TEST_F(SignatureTest, OcspFaultsAreNamed) {
                                 xml.erase(a, b - a);
                               }),
                 Verdict::kIndeterminate, "carries no OCSP answer");
+}
+
+// An answer signed after the timestamp about the status as it was known an hour before
+// shows nothing about the certificate when it signed; one as of a minute before does.
+TEST_F(SignatureTest, AnOcspAnswerAboutAnEarlierStatusShowsNothing) {
+  std::string good = Signed();
+  auto with_ocsp = [&](const std::string& der) {
+    return EditSignature(good, [&](std::string& xml) {
+      ReplaceBetween(xml, "-N0\">", "</xades:EncapsulatedOCSPValue>", Base64Encode(der));
+    });
+  };
+  ExpectVerdict(with_ocsp(OcspAnswerAsOf(-3600)), Verdict::kIndeterminate, "status as of");
+  VerificationReport r = Verify(with_ocsp(OcspAnswerAsOf(-60)));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].verdict, Verdict::kValid) << ReportText(r, "as of a minute before");
+}
+
+// A file of the producer's own under META-INF/ is covered by no signature: the report
+// says so (DigiDoc says nothing).
+TEST_F(SignatureTest, OtherMetadataGivesAWarning) {
+  auto entries = ReadZip(Signed());
+  ASSERT_TRUE(entries.ok());
+  entries->push_back(ZipEntry{"META-INF/notes.txt", "not signed", false});
+  ExpectVerdict(*WriteZip(*entries), Verdict::kWarning, "\"META-INF/notes.txt\", which no signature covers");
 }
 
 // An organisation's signing certificate (no QC statements) makes an advanced signature,

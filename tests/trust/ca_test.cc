@@ -238,5 +238,65 @@ TEST(ChainCheckTest, VerifiedIntermediatesAreStillCheckedForTimeAndCaFlag) {
   EXPECT_NE(later.message().find("trust root is not valid"), std::string::npos) << later.ToString();
 }
 
+// OpenSSL checks the path length constraints of the chain it builds, and that chain stops
+// at the first trusted certificate: an intermediate that the root's signature was verified
+// on. The constraints above it still bind, for chains and for a TSA under a sub-CA.
+TEST(ChainCheckTest, PathLengthsAboveARememberedIntermediateStillBind) {
+  constexpr UnixMicros kDay = 86'400'000'000;
+  const UnixMicros now = NowMicros();
+  auto key = [] { return std::move(*GenerateEcKey("P-256")); };
+  auto root_key = key(), ca_key = key(), sub_key = key(), leaf_key = key();
+  auto spec = [&](const char* cn, const char* constraints, const char* usage, const char* eku = "") {
+    CertificateSpec s{{{"CN", cn}}, "", now - 10 * kDay, now + 10 * kDay, constraints, usage};
+    s.extended_key_usage = eku;
+    return s;
+  };
+  const char* kCaUsage = "critical,keyCertSign,cRLSign";
+  auto root = IssueCertificate(spec("root", "critical,CA:TRUE", kCaUsage), root_key.get(), nullptr, root_key.get());
+  ASSERT_TRUE(root.ok());
+  // The root → an issuing CA that may have no CA below it → a sub-CA it made anyway.
+  auto ca =
+      IssueCertificate(spec("ca", "critical,CA:TRUE,pathlen:0", kCaUsage), ca_key.get(), root->get(), root_key.get());
+  auto sub = IssueCertificate(spec("sub", "critical,CA:TRUE", kCaUsage), sub_key.get(), ca->get(), ca_key.get());
+  ASSERT_TRUE(ca.ok() && sub.ok());
+  auto leaf_spec = spec("leaf", "critical,CA:FALSE", "critical,digitalSignature");
+  auto leaf = IssueCertificate(leaf_spec, leaf_key.get(), sub->get(), sub_key.get());
+  auto direct = IssueCertificate(leaf_spec, leaf_key.get(), ca->get(), ca_key.get());
+  auto tsa = IssueCertificate(spec("tsa", "critical,CA:FALSE", "critical,digitalSignature", "critical,timeStamping"),
+                              leaf_key.get(), sub->get(), sub_key.get());
+  ASSERT_TRUE(leaf.ok() && direct.ok() && tsa.ok());
+  auto pool_of = [](std::initializer_list<X509*> certs) {
+    std::vector<UniquePtr<X509>> pool;
+    for (X509* c : certs) {
+      X509_up_ref(c);
+      pool.emplace_back(c);
+    }
+    return pool;
+  };
+  auto pool = pool_of({sub->get(), ca->get()});
+  EXPECT_TRUE(VerifyChain(direct->get(), pool, root->get(), now).ok());  // the CA's own leaf
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass after the links are remembered
+    Status refused = VerifyChain(leaf->get(), pool, root->get(), now);
+    EXPECT_FALSE(refused.ok()) << "pass " << pass;
+    EXPECT_NE(refused.message().find("path length"), std::string::npos) << refused.ToString();
+    EXPECT_FALSE(VerifyChain(tsa->get(), pool, root->get(), now).ok()) << "pass " << pass;
+  }
+  // Two levels above: a root that allows one CA below it, and a chain with three.
+  auto a_key = key(), b_key = key();
+  auto short_root = IssueCertificate(spec("short root", "critical,CA:TRUE,pathlen:1", kCaUsage), root_key.get(),
+                                     nullptr, root_key.get());
+  auto a = IssueCertificate(spec("a", "critical,CA:TRUE", kCaUsage), a_key.get(), short_root->get(), root_key.get());
+  auto b = IssueCertificate(spec("b", "critical,CA:TRUE", kCaUsage), b_key.get(), a->get(), a_key.get());
+  auto c = IssueCertificate(spec("c", "critical,CA:TRUE", kCaUsage), sub_key.get(), b->get(), b_key.get());
+  ASSERT_TRUE(short_root.ok() && a.ok() && b.ok() && c.ok());
+  auto deep = IssueCertificate(leaf_spec, leaf_key.get(), c->get(), sub_key.get());
+  auto under_a = IssueCertificate(leaf_spec, leaf_key.get(), a->get(), a_key.get());
+  ASSERT_TRUE(deep.ok() && under_a.ok());
+  auto deep_pool = pool_of({a->get(), b->get(), c->get()});
+  EXPECT_TRUE(VerifyChain(under_a->get(), deep_pool, short_root->get(), now).ok());
+  EXPECT_FALSE(VerifyChain(deep->get(), deep_pool, short_root->get(), now).ok());
+  EXPECT_FALSE(VerifyChain(deep->get(), deep_pool, short_root->get(), now).ok());
+}
+
 }  // namespace
 }  // namespace riik::trust

@@ -315,6 +315,9 @@ void Checker::CheckReferences() {
             " times)");
   for (const DataFile& f : container_.files)
     if (!signed_names.count(f.name)) Invalid("the file \"" + f.name + "\" is in the container but not signed");
+  // DigiDoc ignores these silently; a person reading the report should know they are there.
+  for (const std::string& name : container_.unsigned_metadata)
+    Warn("the container also holds \"" + name + "\", which no signature covers");
 }
 
 void Checker::CheckSignatureValue() {
@@ -503,6 +506,14 @@ void Checker::CheckOcsp() {
                      " s before the timestamp; it must come after it");
     if (after > options_.ocsp_error_after_seconds)
       return Invalid("the OCSP answer came " + std::to_string(after / 3600) + " hours after the timestamp");
+    // Signed after the timestamp, but about the status as it was known earlier (RFC 6960
+    // thisUpdate): it does not show the certificate held when the signature was made.
+    if (int64_t stale = (timestamp_time_ - answer->this_update) / 1'000'000;
+        stale > options_.ocsp_this_update_slack_seconds) {
+      last = DataLoss("an OCSP answer gives the certificate's status as of " + FormatRfc3339(answer->this_update) +
+                      ", " + std::to_string(stale) + " s before the timestamp");
+      continue;
+    }
     report_.ocsp_time = answer->produced_at;  // an answer that vouches for the certificate
     if (after > options_.ocsp_warn_after_seconds)
       Warn("the OCSP answer came " + std::to_string(after / 60) + " minutes after the timestamp (more than " +
