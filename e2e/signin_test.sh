@@ -143,7 +143,8 @@ START=$(X -H 'X-Road-UserId: EE38001085718' -H 'Content-Type: application/vnd.et
   --data-binary @"$WORK/return.asice" "$SIGNING?description=tax%20return%202026")
 SESSION=$(echo "$START" | jq -r .session)
 [ -n "$SESSION" ] && [ "$SESSION" != null ] || fail "no remote signing session: $START"
-RIIK_PIN2=01497 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" >"$WORK/approve.out" 2>&1 &
+RIIK_PIN1=0090 RIIK_PIN2=01497 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" \
+  >"$WORK/approve.out" 2>&1 &
 APPROVE=$!
 STATE=
 for _ in $(seq 1 150); do

@@ -121,7 +121,17 @@ export async function approveSignIn(eid, shownCode) {
 // The app confirming a signature: the signing certificate first, then PIN2 on the digest
 // once its verification code is the one the page shows (`shownCode()`).
 export async function approveSignature(eid, shownCode) {
-  await answer(await waiting(eid, "signing-certificate"), { certificate: eid.sign.certificate, signature: "" });
+  const first = await waiting(eid, "signing-certificate");
+  // The choice of signing certificate, signed with PIN1 (auth::SigningCertificateHash).
+  const chosen = createHash("sha384")
+    .update(`riik-app-signing-certificate:${first.id}:`)
+    .update(Buffer.from(eid.sign.certificate, "base64"))
+    .digest();
+  await answer(first, {
+    certificate: eid.auth.certificate,
+    signature: Buffer.from(p384.sign(chosen, eid.auth.secret, { prehash: false })).toString("base64"),
+    signing_certificate: eid.sign.certificate,
+  });
   const request = await waiting(eid, "signing");
   for (let i = 0; i < 300 && !shownCode(); ++i) await sleep(100);
   const code = verificationCode(Buffer.from(request.hash, "base64"));

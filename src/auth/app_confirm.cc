@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "crypto/sha256.h"
 #include "crypto/signature.h"
 #include "crypto/x509.h"
@@ -15,12 +17,24 @@ std::string VerificationCode(std::string_view hash) {
   return fmt::format("{:04}", value % 10000);
 }
 
-std::string DeclineHash(std::string_view app_request_id) {
+namespace {
+
+std::string AppHash(std::string_view text) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  const std::string text = "riik-app-decline:" + std::string(app_request_id);
-  EVP_Digest(text.data(), text.size(), out, &n, AppHashDigest(), nullptr);
+  if (EVP_Digest(text.data(), text.size(), out, &n, AppHashDigest(), nullptr) != 1) std::abort();
   return std::string(reinterpret_cast<const char*>(out), n);
+}
+
+}  // namespace
+
+std::string DeclineHash(std::string_view app_request_id) {
+  return AppHash("riik-app-decline:" + std::string(app_request_id));
+}
+
+std::string SigningCertificateHash(std::string_view app_request_id, std::string_view signing_certificate_der) {
+  return AppHash("riik-app-signing-certificate:" + std::string(app_request_id) + ":" +
+                 std::string(signing_certificate_der));
 }
 
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,

@@ -23,10 +23,12 @@ inline constexpr size_t kAppHashBytes = 48;
 std::string VerificationCode(std::string_view hash);
 
 // What the app sends back: its certificate for the purpose and the signature (r‖s for
-// ECDSA) of the hash.
+// ECDSA) of the hash. A signature's first step also names the signing certificate the
+// person chose, and signs that choice with PIN1 (SigningCertificateHash).
 struct AppAnswer {
   std::string certificate_der;
   std::string signature;
+  std::string signing_certificate_der;  // only for a signature's first step
 };
 
 // Checks the app's answer to a request for `person_code` to sign `hash`: the
@@ -41,6 +43,13 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
 // "riik-app-decline:" and the id. Anyone may list a person's requests, so a decline must
 // be the person's own, or a stranger could refuse their sign-ins and signatures.
 std::string DeclineHash(std::string_view app_request_id);
+
+// What the app signs with PIN1 to give its signing certificate for request
+// `app_request_id`: SHA-384 of "riik-app-signing-certificate:", the id, ":" and the
+// certificate's DER. The certificate is public (every signature carries it), so without
+// this a stranger holding another signing certificate of the person's (a second card)
+// could choose it for them, and the signature would fail at PIN2.
+std::string SigningCertificateHash(std::string_view app_request_id, std::string_view signing_certificate_der);
 
 // The app's side: the signature of `hash` by an unlocked eID key (r‖s for ECDSA).
 Result<std::string> SignAppHash(EVP_PKEY* key, std::string_view hash);

@@ -152,14 +152,19 @@ Checked<bool> Provider::AnswerSigning(const impl::AppRequest& a, const AppAnswer
     certificate = it->second.progress.certificate_der;
   }
   if (a.purpose == "signing-certificate") {
-    // The certificate alone: a signing certificate of this person, valid, good by OCSP.
-    auto cert = trust_.ParseCertificate(answer.certificate_der);
-    if (!cert.ok()) {
-      person = Refused{Refusal::kMalformedToken, "the app's certificate: " + cert.status().message()};
-    } else {
-      person = CheckEidCertificate(cert->get(), CertPurpose::kSigning, trust_);
-      if (Passed(person) && std::get<Person>(person).code != a.person_code) {
-        person = Refused{Refusal::kPersonMismatch, "the app answered with another person's certificate"};
+    // The person's choice, signed with PIN1 (by the authentication key, whose certificate
+    // passes every check), of a signing certificate of theirs that is valid and good.
+    person = VerifyAppAnswer(answer, a.person_code, SigningCertificateHash(a.id, answer.signing_certificate_der),
+                             CertPurpose::kAuthentication, trust_, &key_signed);
+    if (Passed(person)) {
+      auto cert = trust_.ParseCertificate(answer.signing_certificate_der);
+      if (!cert.ok()) {
+        person = Refused{Refusal::kMalformedToken, "the signing certificate: " + cert.status().message()};
+      } else {
+        person = CheckEidCertificate(cert->get(), CertPurpose::kSigning, trust_);
+        if (Passed(person) && std::get<Person>(person).code != a.person_code) {
+          person = Refused{Refusal::kPersonMismatch, "the app gave another person's signing certificate"};
+        }
       }
     }
   } else if (answer.certificate_der != certificate) {
@@ -187,7 +192,7 @@ Checked<bool> Provider::AnswerSigning(const impl::AppRequest& a, const AppAnswer
   }
   if (a.purpose == "signing-certificate") {
     p.state = SigningProgress::State::kCertificate;
-    p.certificate_der = answer.certificate_der;
+    p.certificate_der = answer.signing_certificate_der;
   } else {
     p.state = SigningProgress::State::kSigned;
     p.signature = answer.signature;

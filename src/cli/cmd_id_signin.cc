@@ -104,13 +104,22 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   std::string id = StringOr(request, "id");
   std::string what = StringOr(request, "description");
   if (StringOr(request, "purpose") == "signing-certificate") {
-    // A signature's first step: the signing certificate (public; no PIN), so that the
-    // service can prepare the document's signature around it.
+    // A signature's first step: the signing certificate, so that the service can prepare
+    // the document's signature around it. The choice is signed with PIN1: the certificate
+    // is public, and only the person may say which of theirs signs.
     std::printf("%s asks for your signing certificate to prepare a signature%s.\n",
                 StringOr(request, "service").c_str(), what.empty() ? "" : (" of " + what).c_str());
     if (o.decline) return Decline(token, http, id);
-    ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(EidKey::kSigning));
-    Json answer = {{"certificate", Base64Encode(CertificateDer(cert.get()))}};
+    ASSIGN_OR_RETURN(UniquePtr<X509> signing, token.Certificate(EidKey::kSigning));
+    ASSIGN_OR_RETURN(UniquePtr<X509> auth, token.Certificate(EidKey::kAuthentication));
+    ASSIGN_OR_RETURN(std::string pin, SecretFromEnv("RIIK_PIN1", "PIN1"));
+    ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> priv, token.PrivateKey(EidKey::kAuthentication, pin));
+    const std::string signing_der = CertificateDer(signing.get());
+    ASSIGN_OR_RETURN(std::string signature,
+                     auth::SignAppHash(priv.get(), auth::SigningCertificateHash(id, signing_der)));
+    Json answer = {{"certificate", Base64Encode(CertificateDer(auth.get()))},
+                   {"signature", Base64Encode(signature)},
+                   {"signing_certificate", Base64Encode(signing_der)}};
     ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
     if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
     std::printf("sent the signing certificate\n");
@@ -227,8 +236,9 @@ void AddApprove(CLI::App* id, int& exit_code) {
       "Like the app on a phone: waits for a request for this eID's holder, shows the service\n"
       "and the verification code (compare it with the one in the browser), then signs the\n"
       "request's hash with PIN1 (sign-in) or PIN2 (a signature), from $RIIK_PIN1/$RIIK_PIN2 or\n"
-      "asked for. A signature comes in two steps: first the signing certificate is sent (no\n"
-      "PIN), then the document's digest is signed with PIN2. A sign-in is confirmed only\n"
+      "asked for. A signature comes in two steps: first the signing certificate is sent, the\n"
+      "choice signed with PIN1, then the document's digest is signed with PIN2. A sign-in is\n"
+      "confirmed only\n"
       "against the code your browser shows (--expect-code, or asked on a terminal); when more\n"
       "than one request waits, only --expect-code picks one. Example:\n"
       "  RIIK_PIN1=0090 riik id approve --token riik-data/citizens/38001085718 \\\n"

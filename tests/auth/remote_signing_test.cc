@@ -1,5 +1,6 @@
 // Remote signing through the citizen's app (auth/provider.h): the signing certificate
-// first, then the digest the service prepared around it, signed with PIN2.
+// first, chosen with PIN1, then the digest the service prepared around it, signed with
+// PIN2.
 #include <gtest/gtest.h>
 
 #include "auth/app_confirm.h"
@@ -15,6 +16,14 @@ class RemoteSigningTest : public AuthFixture {
   const Client& Portal() { return clients_[kPortal]; }
   std::string SigningCert(eid::Token& token) {
     return CertificateDer(token.Certificate(trust::EidKey::kSigning)->get());
+  }
+  // The first step's answer: `token`'s holder chooses `signing_der` (their own signing
+  // certificate unless given) for request `id`, signed with their PIN1 key.
+  AppAnswer Chosen(eid::Token& token, const std::string& id, std::string signing_der = "") {
+    if (signing_der.empty()) signing_der = SigningCert(token);
+    auto auth = token.Certificate(trust::EidKey::kAuthentication);
+    return AppAnswer{CertificateDer(auth->get()),
+                     SignAppHash(AuthKey(token), SigningCertificateHash(id, signing_der)).value(), signing_der};
   }
   // The one request waiting in Jaan's app.
   AppRequestView Waiting() {
@@ -40,7 +49,7 @@ TEST_F(RemoteSigningTest, TheAppGivesTheCertificateThenSignsTheDigestWithPin2) {
   EXPECT_EQ(first.client_name, "eesti.ee");
   // No digest before the certificate.
   EXPECT_EQ(provider_->SetSigningDigest(*session, kPortal, digest_).status().code(), Code::kFailedPrecondition);
-  ASSERT_TRUE(Passed(provider_->AnswerApp(first.id, AppAnswer{SigningCert(*jaan_), ""})));
+  ASSERT_TRUE(Passed(provider_->AnswerApp(first.id, Chosen(*jaan_, first.id))));
   auto progress = provider_->Signing(*session, kPortal);
   ASSERT_TRUE(progress.ok());
   EXPECT_EQ(progress->state, SigningProgress::State::kCertificate);
@@ -68,24 +77,33 @@ TEST_F(RemoteSigningTest, TheAppGivesTheCertificateThenSignsTheDigestWithPin2) {
 // the session waits on for the person's own.
 TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
   auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
-  // The authentication certificate is not for signing.
-  auto auth_cert = CertificateDer(jaan_->Certificate(trust::EidKey::kAuthentication)->get());
-  Checked<bool> refused = provider_->AnswerApp(Waiting().id, AppAnswer{auth_cert, ""});
-  ASSERT_FALSE(Passed(refused));
-  EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kWrongCertificate);
-  EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForCertificate);
-  // Another person's certificate.
-  refused = provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(Mari()), ""});
-  ASSERT_FALSE(Passed(refused));
-  EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kPersonMismatch);
-  EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForCertificate);
+  const std::string id = Waiting().id;
+  auto refused_waiting = [&](const AppAnswer& answer, Refusal why) {
+    Checked<bool> refused = provider_->AnswerApp(id, answer);
+    ASSERT_FALSE(Passed(refused));
+    EXPECT_EQ(std::get<Refused>(refused).why, why) << std::get<Refused>(refused).detail;
+    EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForCertificate);
+  };
+  // The person's signing certificate is public: given bare, or with a signature that is
+  // not their PIN1 key's over this choice, it is a stranger's.
+  refused_waiting(AppAnswer{SigningCert(*jaan_), ""}, Refusal::kBadSignature);
+  AppAnswer other_request = Chosen(*jaan_, "another request");
+  refused_waiting(AppAnswer{other_request.certificate_der, other_request.signature, SigningCert(*jaan_)},
+                  Refusal::kBadSignature);
+  // Another person choosing for Jaan, with their own PIN1.
+  refused_waiting(Chosen(Mari(), id, SigningCert(*jaan_)), Refusal::kPersonMismatch);
+  // The choice signed, then another certificate put in its place.
+  AppAnswer swapped = Chosen(*jaan_, id);
+  swapped.signing_certificate_der = SigningCert(Mari());
+  refused_waiting(swapped, Refusal::kBadSignature);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(id, Chosen(*jaan_, id))));
+  EXPECT_EQ(StateOf(*session), SigningProgress::State::kCertificate);
 
   // The signature must be by the certificate given, over the digest.
-  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
   ASSERT_TRUE(provider_->SetSigningDigest(*session, kPortal, digest_).ok());
   auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
   std::string wrong = SignAppHash(key->get(), std::string(kAppHashBytes, 'x')).value();
-  refused = provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), wrong});
+  Checked<bool> refused = provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), wrong});
   ASSERT_FALSE(Passed(refused));
   EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kBadSignature);
   EXPECT_EQ(StateOf(*session), SigningProgress::State::kWaitingForSignature);
@@ -95,11 +113,26 @@ TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
   EXPECT_EQ(StateOf(*session), SigningProgress::State::kSigned);
 }
 
+// The person's own choice (their PIN1 signed it) of a certificate that is not for signing,
+// or another person's, ends the session with the reason.
+TEST_F(RemoteSigningTest, ThePersonsOwnChoiceOfAWrongCertificateEndsTheSession) {
+  auto auth_cert = CertificateDer(jaan_->Certificate(trust::EidKey::kAuthentication)->get());
+  for (const auto& [chosen, why] :
+       {std::pair{auth_cert, Refusal::kWrongCertificate}, std::pair{SigningCert(Mari()), Refusal::kPersonMismatch}}) {
+    auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
+    const std::string id = Waiting().id;
+    Checked<bool> refused = provider_->AnswerApp(id, Chosen(*jaan_, id, chosen));
+    ASSERT_FALSE(Passed(refused));
+    EXPECT_EQ(std::get<Refused>(refused).why, why);
+    EXPECT_EQ(StateOf(*session), SigningProgress::State::kRefused);
+  }
+}
+
 // The person's own PIN2 signature by a certificate revoked since the first step ends the
 // session with the reason (a stranger's wrong answer would leave it waiting).
 TEST_F(RemoteSigningTest, ThePersonsOwnSignatureByARevokedCertificateEndsTheSession) {
   auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
-  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, Chosen(*jaan_, Waiting().id))));
   ASSERT_TRUE(provider_->SetSigningDigest(*session, kPortal, digest_).ok());
   ASSERT_TRUE(ca_->RevokePerson("38001085718", "keyCompromise").ok());
   auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
@@ -139,7 +172,7 @@ TEST_F(RemoteSigningTest, DecliningOrWaitingTooLongEndsTheSession) {
 TEST_F(RemoteSigningTest, ASignatureGivenAtTheLastMomentIsNotLost) {
   auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
   now_ += 100 * 1'000'000LL;
-  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, Chosen(*jaan_, Waiting().id))));
   now_ += 90 * 1'000'000LL;
   ASSERT_TRUE(provider_->SetSigningDigest(*session, kPortal, digest_).ok());
   auto key = jaan_->PrivateKey(trust::EidKey::kSigning, kPin2);
@@ -159,7 +192,7 @@ TEST_F(RemoteSigningTest, BadRequestsAreSaidPlainly) {
   EXPECT_EQ(provider_->StartSigning(Portal(), "38001085718", "").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(provider_->StartSigning(Portal(), "38001085718", "a\nb").status().code(), Code::kInvalidArgument);
   auto session = provider_->StartSigning(Portal(), "38001085718", "contract");
-  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, AppAnswer{SigningCert(*jaan_), ""})));
+  ASSERT_TRUE(Passed(provider_->AnswerApp(Waiting().id, Chosen(*jaan_, Waiting().id))));
   EXPECT_EQ(provider_->SetSigningDigest(*session, kPortal, "short").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(provider_->SetSigningDigest(*session, kBank, digest_).status().code(), Code::kNotFound);
   // A person's app is not flooded: three open requests at most.

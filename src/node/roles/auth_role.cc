@@ -663,11 +663,13 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           return respond(net::JsonError(400, "invalid_argument", "the answer is a JSON object"));
         }
         std::string id(req.Param("id"));
-        // A signature request's first step asks for the signing certificate alone.
+        // A signature request's first step also names the signing certificate chosen.
         auto cert = Base64Decode(StringOr(*body, "certificate"));
         auto sig = Base64Decode(StringOr(*body, "signature"));
-        if (!cert.ok() || !sig.ok() || cert->empty()) {
-          return respond(net::JsonError(400, "invalid_argument", "give certificate and signature, both base64"));
+        auto signing = Base64Decode(StringOr(*body, "signing_certificate"));
+        if (!cert.ok() || !sig.ok() || !signing.ok() || cert->empty()) {
+          return respond(net::JsonError(400, "invalid_argument",
+                                        "give certificate and signature (and signing_certificate), all base64"));
         }
         // Anyone may post here: the checks waiting for the pool are bounded, so a flood of
         // answers cannot hold up everyone's sign-ins behind it.
@@ -677,14 +679,14 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         if (BoolOr(*body, "decline")) {  // signed with PIN1 over DeclineHash(id)
-          s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
+          s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig, *signing}] {
             --s->checks_waiting();
             Status st = s->provider().DeclineApp(id, answer);
             (*shared)(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
           });
           return;
         }
-        s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig}] {
+        s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig, *signing}] {
           --s->checks_waiting();
           auth::Checked<bool> done = s->provider().AnswerApp(id, answer);
           if (auth::Passed(done)) return (*shared)(net::JsonResponse(Json{{"ok", true}}));
