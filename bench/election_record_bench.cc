@@ -1,13 +1,18 @@
 // An election of N ballots end to end, as the record's producers and its verifiers would
-// run it, against the bare ristretto255 operations measured in the same run (issue 19's
-// benchmark): casting (encrypting with proofs, on every core), writing the record, the
-// tally (the board counted, its sums decrypted by 3 of 5 trustees with proofs) and the
-// full verification of the record (riik vote verify), with the record's size.
+// run it, against peers measured in the same run (issue 19's benchmark): casting
+// (encrypting with proofs, on every core), the tally (the board counted, its sums
+// decrypted by 3 of 5 trustees with proofs) and the full verification of the record
+// (riik vote verify), each as the CPU of how many bare ristretto255 scalar
+// multiplications per ballot; writing the record against the same bytes written plainly
+// and synced; and the record's size.
 //
 //   build/release/bench/election_record_bench [BALLOTS] [DIR]   (DIR: a fresh one under /tmp)
 //
 // One contest of 10 options, one choice, every voter in one district. The 1,000,000-
 // ballot figures are projected from BALLOTS (default 20,000) and said to be so.
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -195,21 +200,45 @@ int main(int argc, char** argv) {
   for (const auto& o : verified.tally.contests[0].options) total += o.count;
   if (total != n) Die("the tally counts " + std::to_string(total) + " of " + std::to_string(n));
   const uint64_t bytes = bench::DirBytes(dir);
+  // The peer for writing: the same number of bytes written plainly to one file and synced.
+  start = std::chrono::steady_clock::now();
+  {
+    const std::string plain_path = dir + "/plain-write";
+    std::FILE* f = std::fopen(plain_path.c_str(), "wb");
+    if (!f) Die("writing " + plain_path);
+    const std::string block(1 << 20, 'x');
+    for (uint64_t left = bytes; left > 0;) {
+      const size_t part = static_cast<size_t>(std::min<uint64_t>(left, block.size()));
+      if (std::fwrite(block.data(), 1, part, f) != part) Die("writing " + plain_path);
+      left -= part;
+    }
+    if (std::fflush(f) != 0 || fsync(fileno(f)) != 0 || std::fclose(f) != 0) Die("syncing " + plain_path);
+    std::filesystem::remove(plain_path);
+  }
+  const double plain_write_s = bench::SecondsSince(start);
+  // Per ballot, CPU seconds in the unit of the peer: libsodium's scalar multiplications.
+  auto in_mults = [&](double seconds, int threads) { return seconds * threads / static_cast<double>(n) * mults; };
 
   const double scale = 1e6 / static_cast<double>(n);
   std::printf(
       "%zu ballots, one contest of %d options, one choice; %d cores; libsodium: %.0f scalar "
       "multiplications/s on one core\n",
       n, kOptions, cores, mults);
-  std::printf("casting (encrypting with proofs, %d cores): %.1f s, %.0f ballots/s\n", cores, cast_s, n / cast_s);
-  std::printf("writing the board and the record: %.1f s\n", write_s);
   std::printf(
-      "tally: counting the board (every proof, in batches) %.1f s + 3 trustees' decryptions with proofs %.2f s\n",
-      count_s, decrypt_s);
+      "casting (encrypting with proofs, %d cores): %.1f s, %.0f ballots/s; per ballot the CPU of %.1f scalar "
+      "multiplications\n",
+      cores, cast_s, n / cast_s, in_mults(cast_s, cores));
+  std::printf(
+      "writing the board and the record: %.1f s; the same bytes written plainly and synced: %.2f s; ratio %.2f\n",
+      write_s, plain_write_s, plain_write_s / write_s);
+  std::printf(
+      "tally: counting the board (every proof, in batches) %.1f s (per ballot the CPU of %.1f scalar "
+      "multiplications) + 3 trustees' decryptions with proofs %.2f s\n",
+      count_s, in_mults(count_s, cores), decrypt_s);
   std::printf(
       "verifying the whole record (%d cores): %.1f s, %.0f ballots/s; per ballot the CPU of %.1f libsodium "
       "scalar multiplications (a ballot's proofs take 63 checked one by one)\n",
-      cores, verify_s, n / verify_s, verify_s * cores / n * mults);
+      cores, verify_s, n / verify_s, in_mults(verify_s, cores));
   std::printf("record: %.1f MB, %.0f bytes per ballot\n", bytes / 1e6, static_cast<double>(bytes) / n);
   std::printf(
       "projected to 1,000,000 ballots (linear from %zu): tally %.1f min (goal 5), verification %.1f min "
