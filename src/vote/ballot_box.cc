@@ -180,6 +180,16 @@ bool BallotBox::closed() const {
   return closed_;
 }
 
+std::string BallotBox::Held() const { return closed() ? "" : TimestampsLag(options_.clock()); }
+
+std::string BallotBox::TimestampsLag(UnixMicros now) const {
+  const int64_t within = options_.election.manifest.board_timestamped_within;
+  if (within <= 0) return "";
+  std::optional<UnixMicros> oldest = board_->oldest_pending_timestamp();
+  if (oldest && now - *oldest > within / 2) return "the board's timestamps are behind (the TSA does not answer)";
+  return "";
+}
+
 Result<BoxVoter> BallotBox::Voter(std::string_view personal_code) const {
   std::string voter = VoterPseudonym(options_.pseudonym_secret, personal_code);
   const std::string* district = options_.election.voters.DistrictOf(voter);
@@ -281,17 +291,9 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
                                         ", not just now: sign it again"),
                         std::move(done));
   }
-  // The manifest requires every entry under a timestamped head soon after it: while the
-  // TSA has not stamped the board for half that long, no ballot is taken (the record would
-  // not verify), and the voter is asked to try again.
-  if (manifest.board_timestamped_within > 0) {
-    std::optional<UnixMicros> oldest = board_->oldest_pending_timestamp();
-    if (oldest && now - *oldest > manifest.board_timestamped_within / 2) {
-      return done(
-          Unavailable("the board's timestamps are behind (the TSA does not answer); nothing was cast, try "
-                      "again shortly"));
-    }
-  }
+  // The voter is asked to try again while the board's timestamps lag (Held).
+  if (std::string held = TimestampsLag(now); !held.empty())
+    return done(Unavailable(held + "; nothing was cast, try again shortly"));
   // Stale: signed before a ballot already registered for the voter. The store keeps the
   // newest signature time of every ballot given a receipt row (a restart starts from it),
   // so it may be newer than this, never older.

@@ -127,6 +127,11 @@ class BallotBox {
   const ElectionSetup& election() const { return options_.election; }
   transparency::SignedLog& board() { return *board_; }
   bool closed() const;
+  // Why an open box takes no ballot now, or "" when it takes them: the manifest
+  // requires every entry under a timestamped head soon after it, and the TSA has not
+  // stamped the board for half that long (the record would not verify). The vote role's
+  // /healthz says it too.
+  std::string Held() const;
 
  private:
   struct Examined {
@@ -143,6 +148,8 @@ class BallotBox {
   // Appends an entry (the lock held: the board's order); the future says once it is stored.
   std::future<Status> AppendEntry(const election::BoardEntry& entry);
   UnixMicros NextTimeLocked();
+  // Held's reason, without looking at closed_ (the cast path holds the lock).
+  std::string TimestampsLag(UnixMicros now) const;
 
   store::Store& store_;
   std::unique_ptr<transparency::SignedLog> board_;

@@ -493,7 +493,9 @@ class TimestampedBallotBoxTest : public BallotBoxTest {
 TEST_F(TimestampedBallotBoxTest, NoBallotIsTakenWhileTheBoardsTimestampsLag) {
   tsa_down_ = true;
   ASSERT_TRUE(Cast(SignedBallot(kMari, "1", Council1("101")), kMari).ok());  // its head waits for a token
+  EXPECT_EQ(box_->Held(), "");
   offset_ = 301LL * 1'000'000;                                               // five minutes on: more than half of 600 s
+  EXPECT_NE(box_->Held().find("timestamps are behind"), std::string::npos);  // what /healthz says
   auto refused = Cast(SignedBallot(kJaan, "2", District2("201", "")), kJaan);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Code::kUnavailable);
@@ -505,6 +507,7 @@ TEST_F(TimestampedBallotBoxTest, NoBallotIsTakenWhileTheBoardsTimestampsLag) {
     taken = Cast(SignedBallot(kJaan, "2", District2("202", "")), kJaan);
   }
   EXPECT_TRUE(taken.ok()) << taken.status().message();
+  EXPECT_EQ(box_->Held(), "");
 }
 
 }  // namespace

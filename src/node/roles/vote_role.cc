@@ -46,6 +46,8 @@ class VoteService : public RoleService {
   ~VoteService() override { box_.reset(); }
 
   Status Start(Node&, const RoleConfig&, const std::string&) override { return OkStatus(); }
+  // The box opens before the role listens; /healthz says when it takes no ballot.
+  std::string NotReady() const override { return box_ ? box_->Held() : "the ballot box is opening"; }
   std::vector<std::string> stores() const override { return {store_name_}; }
   ListenerPolicy listener_policy() const override {
     ListenerPolicy policy;
