@@ -1,12 +1,14 @@
 // Fuzzes the sign-in service's check of an answer from the citizen's app (auth/
 // app_confirm.h), which anyone who knows a request's id may post: the certificate's
 // parse, the person it names, the signature (r||s of the key's curve, over the hash as a
-// digest), then the eID checks against a trust nothing here chains to (the fixture
-// certificate as eID CA and root, an OCSP responder that is down). The input: one byte
-// for the purpose ('s' signing, anything else authentication), the certificate's length
-// in two bytes (big-endian), the certificate (DER), the signature. Never signs anyone in
-// and a refusal says why; valid_ seeds carry the fixture certificate and its key's
-// signature of the hash below, so their signature must be found to be the key's.
+// digest), whether the eID CA issued the certificate (only then is the answer the
+// person's own, which may end their request), then the eID checks, which nothing here
+// passes (the CA below as eID CA and root, its clock before the CA's validity, an OCSP
+// responder that is down). The input: one byte for the purpose ('s' signing, anything
+// else authentication), the certificate's length in two bytes (big-endian), the
+// certificate (DER), the signature. Never signs anyone in and a refusal says why; valid_
+// seeds carry a certificate that CA issued to 38001085718 and its key's signature of the
+// hash below, so they must be found to be the person's own answers.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -19,11 +21,31 @@
 
 using namespace riik;
 
+namespace {
+
+// An eID CA for the fuzzer, on the fixture key (seeds.h; P-256, valid to 2126, pathlen 0).
+// The person's certificate in the valid_ seeds is its; that key was thrown away.
+constexpr const char* kEidCaPem = R"(-----BEGIN CERTIFICATE-----
+MIIBtDCCAVqgAwIBAgIBBzAKBggqhkjOPQQDAjA/MQswCQYDVQQGEwJFRTEVMBMG
+A1UECgwMcmlpayBmdXp6aW5nMRkwFwYDVQQDDBByaWlrIGZ1enogZUlEIENBMCAX
+DTI2MTIwNjEwNDYwN1oYDzIxMjYxMTEyMTA0NjA3WjA/MQswCQYDVQQGEwJFRTEV
+MBMGA1UECgwMcmlpayBmdXp6aW5nMRkwFwYDVQQDDBByaWlrIGZ1enogZUlEIENB
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEf//nR96XOcg3eonVkuRNNcCLVHIV
+Gp9iNZzC2XE2ll0PKfEKEvqvxMFmH36D7D2CG8AKHO6Qi8HyiIal48sfVKNFMEMw
+EgYDVR0TAQH/BAgwBgEB/wIBADAOBgNVHQ8BAf8EBAMCAQYwHQYDVR0OBBYEFIUN
+Afi4sHQ1vzfkHoHkIKFEmzKlMAoGCCqGSM49BAMCA0gAMEUCIGB9i4NkS11vql3T
+nfUo1xQ4CLzEhdMkNttCSXRamaf5AiEA7FnWMCINMJFA1Jh3qybtTm0WOGmTKE4D
+ygYp7gWXPzM=
+-----END CERTIFICATE-----
+)";
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auth::EidTrust* trust = [] {
     auto* t = new auth::EidTrust;
-    auto ca = ParseCertificatePem(fuzz::kFixtureCertPem);
-    auto root = ParseCertificatePem(fuzz::kFixtureCertPem);
+    auto ca = ParseCertificatePem(kEidCaPem);
+    auto root = ParseCertificatePem(kEidCaPem);
     if (!ca.ok() || !root.ok()) std::abort();
     t->eid_ca = std::move(*ca);
     t->root = std::move(*root);
@@ -51,6 +73,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auth::Checked<auth::Person> person = auth::VerifyAppAnswer(answer, "38001085718", hash, purpose, *trust, &key_signed);
   if (auth::Passed(person)) std::abort();  // nothing chains to the fixture
   if (std::get<auth::Refused>(person).detail.empty()) std::abort();
+  // Only a certificate the eID CA signed makes an answer the person's own (a stranger's
+  // must never end the person's request).
+  if (key_signed) {
+    auto cert = ParseCertificateDer(answer.certificate_der);
+    if (!cert.ok() || X509_verify(cert->get(), X509_get0_pubkey(trust->eid_ca.get())) != 1) std::abort();
+  }
   fuzz::RequireValid(key_signed, std::get<auth::Refused>(person).detail);
   return 0;
 }

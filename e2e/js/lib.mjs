@@ -45,8 +45,9 @@ export function approve(token, code) {
   return riik(["id", "approve", "--token", token, "--auth", AUTH, "--ca", `${DIR}/trust/root.pem`, "--expect-code", code]);
 }
 
-// The citizen's app asked for a signature: sends the signing certificate, then signs with
-// PIN2; its output (which names who asks and shows the verification code).
+// The citizen's app asked for a signature: sends the signing certificate (the choice
+// signed with PIN1, which riik() passes), then signs with PIN2; its output (which names
+// who asks and shows the verification code).
 export function approveSignature(token) {
   return riik(["id", "approve", "--token", token, "--auth", AUTH, "--ca", `${DIR}/trust/root.pem`], { RIIK_PIN2: "01497" });
 }

@@ -42,10 +42,10 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
   auto cert = trust.ParseCertificate(answer.certificate_der);
   if (!cert.ok()) return Refused{Refusal::kMalformedToken, "the app's certificate: " + cert.status().message()};
   // The cheap checks first: anyone may post an answer, and a stranger's (another person's
-  // certificate, or the person's own with a signature it did not make) must cost no OCSP
-  // request. Only an answer whose key signed the hash goes on to the chain and OCSP.
-  if (auto named = PersonFromCertificate(cert->get()); named.ok() && named->code != person_code) {
-    return Refused{Refusal::kPersonMismatch, "the app answered with another person's certificate"};
+  // certificate, a certificate of their own making, or the person's own with a signature
+  // it did not make) must cost no OCSP request and must not end the request.
+  if (auto named = PersonFromCertificate(cert->get()); !named.ok() || named->code != person_code) {
+    return Refused{Refusal::kPersonMismatch, "the app answered with a certificate that is not the person's"};
   }
   // The app signs the digest it was handed: verify it as a digest, not as a message.
   EVP_PKEY* key = X509_get0_pubkey(cert->get());
@@ -66,6 +66,12 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
                            reinterpret_cast<const unsigned char*>(hash.data()), hash.size());
   OpenSslErrors();
   if (ok != 1) return Refused{Refusal::kBadSignature, "the app's signature does not verify over the hash"};
+  // The answer is the person's own only if the eID CA issued its certificate (a stranger
+  // can make a certificate naming anyone, and sign with its key): only then may a refusal
+  // after this (expired, revoked, the wrong purpose) end the request.
+  if (!IssuedByEidCa(cert->get(), trust)) {
+    return Refused{Refusal::kUntrustedCertificate, "the app's certificate is not issued by the eID CA"};
+  }
   if (key_signed) *key_signed = true;
   Checked<Person> person = CheckEidCertificate(cert->get(), purpose, trust);
   if (!Passed(person)) return person;

@@ -1,7 +1,6 @@
 // Client registrations and client authentication (clients.h).
 #include "auth/clients.h"
 
-
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"

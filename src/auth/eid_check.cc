@@ -2,6 +2,7 @@
 #include "auth/eid_check.h"
 
 #include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include <optional>
@@ -185,6 +186,14 @@ Result<EidTrust> EidTrust::FromFiles(const std::string& eid_ca_pem, const std::s
   t.post_ocsp = std::move(post_ocsp);
   t.disallowed_policies = {kEidSigningPolicy};
   return t;
+}
+
+bool IssuedByEidCa(X509* cert, const EidTrust& trust) {
+  if (X509_check_issued(trust.eid_ca.get(), cert) != X509_V_OK) return false;
+  if (trust.known && trust.known->Chained(cert)) return true;
+  const bool signed_by_ca = X509_verify(cert, X509_get0_pubkey(trust.eid_ca.get())) == 1;
+  ERR_clear_error();
+  return signed_by_ca;
 }
 
 Checked<Person> CheckEidCertificate(X509* cert, CertPurpose purpose, const EidTrust& trust) {

@@ -88,6 +88,10 @@ struct EidTrust {
                                     OcspPost post_ocsp);
 };
 
+// Whether the eID CA issued `cert`: its name and key identifier, and its signature on the
+// certificate (once per certificate, through `trust.known`). No validity or status check.
+bool IssuedByEidCa(X509* cert, const EidTrust& trust);
+
 // Runs every check above on `cert`; the person it names, or why not.
 Checked<Person> CheckEidCertificate(X509* cert, CertPurpose purpose, const EidTrust& trust);
 

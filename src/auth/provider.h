@@ -111,7 +111,7 @@ struct AppProgress {
 };
 
 // Remote signing (Smart-ID's model for signatures): a service asks a person to sign; the
-// app first sends the person's signing certificate (public: no PIN), the service
+// app first sends the person's choice of signing certificate (signed with PIN1), the service
 // prepares the signature around it and hands over the digest, the service shows the
 // verification code, and the app signs the digest with PIN2.
 struct SigningProgress {

@@ -221,7 +221,8 @@ Status Approve(const ApproveOptions& o) {
 
 void AddApprove(CLI::App* id, int& exit_code) {
   auto o = std::make_shared<ApproveOptions>();
-  CLI::App* cmd = id->add_subcommand("approve", "The citizen's app: confirm a sign-in (PIN1) or a signature (PIN2)");
+  CLI::App* cmd =
+      id->add_subcommand("approve", "The citizen's app: confirm a sign-in (PIN1) or a signature (PIN1, then PIN2)");
   cmd->add_option("--token", o->token, "The eID: a directory or a pkcs11: URI")->required();
   cmd->add_option("--auth", o->url, "The sign-in service (role auth), e.g. https://127.0.0.1:7005")->required();
   cmd->add_option("--ca", o->ca, "The CA its TLS certificate chains to (riik up: DIR/trust/root.pem)");
@@ -238,9 +239,8 @@ void AddApprove(CLI::App* id, int& exit_code) {
       "request's hash with PIN1 (sign-in) or PIN2 (a signature), from $RIIK_PIN1/$RIIK_PIN2 or\n"
       "asked for. A signature comes in two steps: first the signing certificate is sent, the\n"
       "choice signed with PIN1, then the document's digest is signed with PIN2. A sign-in is\n"
-      "confirmed only\n"
-      "against the code your browser shows (--expect-code, or asked on a terminal); when more\n"
-      "than one request waits, only --expect-code picks one. Example:\n"
+      "confirmed only against the code your browser shows (--expect-code, or asked on a\n"
+      "terminal); when more than one request waits, only --expect-code picks one. Example:\n"
       "  RIIK_PIN1=0090 riik id approve --token riik-data/citizens/38001085718 \\\n"
       "      --auth https://127.0.0.1:7005 --ca riik-data/trust/root.pem --expect-code 4821");
   cmd->callback([o, &exit_code] {

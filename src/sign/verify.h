@@ -60,8 +60,9 @@ struct VerifyOptions {
   // error past a day.
   int64_t ocsp_warn_after_seconds = 15 * 60;
   int64_t ocsp_error_after_seconds = 24 * 3600;
-  // The status an OCSP answer gives may be as of (its thisUpdate) at most this long before
-  // the timestamp: DigiDoc takes answers at most 2 minutes old when it signs.
+  // Warn when the status an OCSP answer gives is as of (its thisUpdate) more than this
+  // long before the timestamp (DigiDoc takes answers at most 2 minutes old when it signs);
+  // past ocsp_error_after_seconds the answer shows nothing.
   int64_t ocsp_this_update_slack_seconds = 120;
 };
 

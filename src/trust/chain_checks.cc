@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "crypto/x509.h"
 
@@ -222,25 +223,32 @@ long OwnPathLen(X509* cert) {
 // allow one more.
 std::vector<Linked> LinkedFromRoot(X509* trust_root, time_t when, std::span<X509* const> candidates) {
   std::vector<Linked> trusted{{trust_root, OwnPathLen(trust_root)}};
-  auto known = [&](X509* c) {
-    return std::any_of(trusted.begin(), trusted.end(), [c](const Linked& l) { return l.cert == c; });
-  };
+  // Until nothing changes: a certificate joins through any issuer that allows it, and keeps
+  // the largest budget any of them gives (a cross-certified CA may be reached twice).
   for (bool grew = true; grew;) {
     grew = false;
     for (X509* c : candidates) {
-      if (!c || known(c) || !Recurring(c) || (X509_get_extension_flags(c) & EXFLAG_CRITICAL)) continue;
+      if (!c || c == trust_root || !Recurring(c) || (X509_get_extension_flags(c) & EXFLAG_CRITICAL)) continue;
+      auto self = std::find_if(trusted.begin(), trusted.end(), [c](const Linked& l) { return l.cert == c; });
+      std::optional<long> best;
       for (const Linked& issuer : trusted) {
-        if (!ValidAtTime(issuer.cert, when) || !SignedBy(issuer.cert, c)) continue;
+        if (issuer.cert == c || !ValidAtTime(issuer.cert, when) || !SignedBy(issuer.cert, c)) continue;
         long below = -1;  // a TSA issues nothing
         if (X509_check_ca(c) == 1) {
           const bool counts = !(X509_get_extension_flags(c) & EXFLAG_SI);
           const long left = issuer.below == kNoLimit ? kNoLimit : issuer.below - (counts ? 1 : 0);
-          if (left < 0) continue;  // its issuer may not have a CA below it
+          if (left < 0) continue;  // this issuer may not have a CA below it
           below = std::min(left, OwnPathLen(c));
         }
-        trusted.push_back({c, below});
+        best = std::max(best.value_or(below), below);
+      }
+      if (!best) continue;
+      if (self == trusted.end()) {
+        trusted.push_back({c, *best});
         grew = true;
-        break;
+      } else if (*best > self->below) {
+        self->below = *best;
+        grew = true;
       }
     }
   }

@@ -136,6 +136,31 @@ class AuthFixture : public ::testing::Test {
     return key.get();
   }
 
+  // What a stranger can make: a key of their own, and certificates for it that name the
+  // person with `code` as an eID certificate would, one self-signed and one whose names
+  // say the eID CA issued it (its signature is the stranger's).
+  struct Forgery {
+    UniquePtr<EVP_PKEY> key;
+    std::vector<std::string> certificates;  // DER
+  };
+  Forgery ForgeFor(const std::string& code) {
+    Forgery f{std::move(GenerateEcKey("P-384").value()), {}};
+    const UnixMicros now = NowMicros(), day = 86'400'000'000;
+    CertificateSpec spec{
+        {{"C", "EE"}, {"CN", "TAMM,JAAN," + code}, {"SN", "TAMM"}, {"GN", "JAAN"}, {"serialNumber", "PNOEE-" + code}},
+        "",
+        now - day,
+        now + day,
+        "critical,CA:FALSE",
+        "critical,digitalSignature,nonRepudiation"};
+    for (X509* issuer : {static_cast<X509*>(nullptr), ca_->eid_certificate()}) {
+      auto cert = IssueCertificate(spec, f.key.get(), issuer, f.key.get());
+      EXPECT_TRUE(cert.ok()) << cert.status().ToString();
+      if (cert.ok()) f.certificates.push_back(CertificateDer(cert->get()));
+    }
+    return f;
+  }
+
   // `token`'s holder declining app request `id`: PIN1 over DeclineHash(id).
   AppAnswer Decline(eid::Token& token, const std::string& id) {
     auto cert = token.Certificate(trust::EidKey::kAuthentication);

@@ -69,6 +69,8 @@ TEST_F(IdTokenCheckTest, AtHashFollowsTheTokensAlgorithm) {
   EXPECT_EQ(Base64UrlDecode(AtHash(JwsAlg::kES256, kAccess)).value().size(), 16u);
   EXPECT_EQ(Base64UrlDecode(AtHash(JwsAlg::kRS256, kAccess)).value().size(), 16u);
   EXPECT_EQ(Base64UrlDecode(AtHash(JwsAlg::kES384, kAccess)).value().size(), 24u);
+  // SHA-384("access-token-0123456789")'s first 24 bytes, computed elsewhere (Python's hashlib).
+  EXPECT_EQ(AtHash(JwsAlg::kES384, kAccess), "Vg0VCWEd6fgbnuFKLJcnrJTLyKtAM6w3");
   // An ES384 token whose at_hash was made with SHA-256 is refused.
   Json claims = IdClaims(JwsAlg::kES384);
   claims["at_hash"] = AtHash(JwsAlg::kES256, kAccess);

@@ -139,6 +139,24 @@ TEST_F(ProviderTest, TheAppCannotAnswerWithAnotherPersonsEid) {
   EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
 }
 
+// A stranger can make a certificate naming the person (even naming the eID CA as its
+// issuer) and sign the hash with its key: refused to them, and the request waits on for
+// the person's own answer.
+TEST_F(ProviderTest, AStrangersCertificateNamingThePersonEndsNothing) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  AppRequestView pending = StartApp(id);
+  Forgery forged = ForgeFor("38001085718");
+  ASSERT_EQ(forged.certificates.size(), 2u);
+  for (const std::string& cert : forged.certificates) {
+    Checked<bool> done =
+        provider_->AnswerApp(pending.id, AppAnswer{cert, SignAppHash(forged.key.get(), pending.hash).value()});
+    ASSERT_FALSE(Passed(done));
+    EXPECT_EQ(std::get<Refused>(done).why, Refusal::kUntrustedCertificate) << std::get<Refused>(done).detail;
+    EXPECT_EQ(provider_->AppPending("EE38001085718").size(), 1u);
+  }
+  EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+}
+
 TEST_F(ProviderTest, TheAppsSignatureMustBeOverTheHash) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   AppRequestView pending = StartApp(id);

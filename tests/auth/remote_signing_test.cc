@@ -92,6 +92,14 @@ TEST_F(RemoteSigningTest, OnlyThePersonsSigningCertificateAndItsKeyAreTaken) {
                   Refusal::kBadSignature);
   // Another person choosing for Jaan, with their own PIN1.
   refused_waiting(Chosen(Mari(), id, SigningCert(*jaan_)), Refusal::kPersonMismatch);
+  // A stranger's certificate naming Jaan, with its own key's signature.
+  Forgery forged = ForgeFor("38001085718");
+  for (const std::string& cert : forged.certificates) {
+    refused_waiting(
+        AppAnswer{cert, SignAppHash(forged.key.get(), SigningCertificateHash(id, SigningCert(*jaan_))).value(),
+                  SigningCert(*jaan_)},
+        Refusal::kUntrustedCertificate);
+  }
   // The choice signed, then another certificate put in its place.
   AppAnswer swapped = Chosen(*jaan_, id);
   swapped.signing_certificate_der = SigningCert(Mari());

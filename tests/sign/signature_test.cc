@@ -413,8 +413,9 @@ TEST_F(SignatureTest, OcspFaultsAreNamed) {
                 Verdict::kIndeterminate, "carries no OCSP answer");
 }
 
-// An answer signed after the timestamp about the status as it was known an hour before
-// shows nothing about the certificate when it signed; one as of a minute before does.
+// An answer signed after the timestamp about the status as it was known two days before
+// shows nothing about the certificate when it signed; one as of an hour before is taken
+// with a warning, one as of a minute before without.
 TEST_F(SignatureTest, AnOcspAnswerAboutAnEarlierStatusShowsNothing) {
   std::string good = Signed();
   auto with_ocsp = [&](const std::string& der) {
@@ -422,7 +423,8 @@ TEST_F(SignatureTest, AnOcspAnswerAboutAnEarlierStatusShowsNothing) {
       ReplaceBetween(xml, "-N0\">", "</xades:EncapsulatedOCSPValue>", Base64Encode(der));
     });
   };
-  ExpectVerdict(with_ocsp(OcspAnswerAsOf(-3600)), Verdict::kIndeterminate, "status as of");
+  ExpectVerdict(with_ocsp(OcspAnswerAsOf(-2 * 86400)), Verdict::kIndeterminate, "hours before the timestamp");
+  ExpectVerdict(with_ocsp(OcspAnswerAsOf(-3600)), Verdict::kWarning, "minutes before the timestamp");
   VerificationReport r = Verify(with_ocsp(OcspAnswerAsOf(-60)));
   ASSERT_EQ(r.signatures.size(), 1u);
   EXPECT_EQ(r.signatures[0].verdict, Verdict::kValid) << ReportText(r, "as of a minute before");

@@ -13,7 +13,8 @@
 //   GET, POST /userinfo                  Bearer access token
 //   GET  /logout                         RP-initiated logout; back-channel logout to every client
 //   GET  /app/v1/requests?subject=EE…    what waits in a citizen's app
-//   POST /app/v1/requests/{id}           the app's answer: {certificate, signature} or {decline: true}
+//   POST /app/v1/requests/{id}           the app's answer: {certificate, signature} (a signature's first
+//                                        step also signing_certificate) or {decline: true, …}
 //   GET  /static/signin.js, /static/signin.css
 // Settings:
 //   trust_root, eid_ca   the state root and the citizens' eID CA (PEM; required)

@@ -507,17 +507,22 @@ void Checker::CheckOcsp() {
     if (after > options_.ocsp_error_after_seconds)
       return Invalid("the OCSP answer came " + std::to_string(after / 3600) + " hours after the timestamp");
     // Signed after the timestamp, but about the status as it was known earlier (RFC 6960
-    // thisUpdate): it does not show the certificate held when the signature was made.
-    if (int64_t stale = (timestamp_time_ - answer->this_update) / 1'000'000;
-        stale > options_.ocsp_this_update_slack_seconds) {
+    // thisUpdate): a day or more before, it does not show the certificate held when the
+    // signature was made; less, a person should know (DigiDoc does not look: a responder
+    // that answers from a CRL gives the CRL's time).
+    const int64_t stale = (timestamp_time_ - answer->this_update) / 1'000'000;
+    if (stale > options_.ocsp_error_after_seconds) {
       last = DataLoss("an OCSP answer gives the certificate's status as of " + FormatRfc3339(answer->this_update) +
-                      ", " + std::to_string(stale) + " s before the timestamp");
+                      ", " + std::to_string(stale / 3600) + " hours before the timestamp");
       continue;
     }
     report_.ocsp_time = answer->produced_at;  // an answer that vouches for the certificate
     if (after > options_.ocsp_warn_after_seconds)
       Warn("the OCSP answer came " + std::to_string(after / 60) + " minutes after the timestamp (more than " +
            std::to_string(options_.ocsp_warn_after_seconds / 60) + ")");
+    if (stale > options_.ocsp_this_update_slack_seconds)
+      Warn("the OCSP answer gives the certificate's status as of " + FormatRfc3339(answer->this_update) + ", " +
+           std::to_string(stale / 60) + " minutes before the timestamp");
     return;
   }
   Undecided("no OCSP answer in the signature can be trusted for the signer: " + last.message());
