@@ -17,6 +17,7 @@
 
 #include "auth/app_confirm.h"
 #include "crypto/x509.h"
+#include "eid_trust_fixture.h"
 #include "seeds.h"
 
 using namespace riik;
@@ -42,20 +43,7 @@ ygYp7gWXPzM=
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auth::EidTrust* trust = [] {
-    auto* t = new auth::EidTrust;
-    auto ca = ParseCertificatePem(kEidCaPem);
-    auto root = ParseCertificatePem(kEidCaPem);
-    if (!ca.ok() || !root.ok()) std::abort();
-    t->eid_ca = std::move(*ca);
-    t->root = std::move(*root);
-    t->ocsp_url = "http://127.0.0.1:1/ocsp";
-    t->post_ocsp = [](const std::string&, std::string_view) -> Result<std::string> {
-      return Unavailable("the fuzzer's OCSP responder is down");
-    };
-    t->clock = [] { return UnixMicros{1'796'000'000'000'000}; };
-    return t;
-  }();
+  static const auth::EidTrust* trust = fuzz::NewEidTrust(kEidCaPem);
   // SHA-384("riik fuzz app hash"), the hash the request asked the app to sign.
   static const std::string hash = [] {
     unsigned char out[EVP_MAX_MD_SIZE];

@@ -11,24 +11,10 @@
 #include "election/board.h"
 #include "election/record_json.h"
 #include "election/tally.h"
-#include "seeds.h"
+#include "round_trip.h"
 
-namespace {
-
-template <typename Parsed, typename Write, typename Parse>
-void RoundTrip(const Parsed& parsed, Write write, Parse parse) {
-  const std::string again = write(parsed);
-  auto reparsed = parse(again);
-  if (!reparsed.ok() || write(*reparsed) != again) std::abort();
-}
-
-template <typename T>
-void Refused(const riik::Result<T>& r) {
-  if (r.status().message().empty()) std::abort();  // every refusal says why
-  riik::fuzz::RequireValid(false, r.status().message());
-}
-
-}  // namespace
+using riik::fuzz::Refused;
+using riik::fuzz::RoundTrip;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace riik::election;

@@ -4,11 +4,14 @@
 // the token's imprint. Every refusal says why; an accepted token stamps the query's
 // digest. valid_ seeds are `openssl ts -reply` answers to the query below (its nonce and
 // digest are fixed here): they must be accepted.
+#include <openssl/pkcs7.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "crypto/handles.h"
 #include "crypto/sha256.h"
 #include "seeds.h"
 #include "trust/chain_checks.h"
@@ -26,8 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::RequireValid(false, token.status().message());
     return 0;
   }
-  // The token is the reply's own, byte for byte, and stamps the query's digest.
-  if (input.find(*token) == std::string_view::npos) std::abort();
+  // The token kept is DER (parsed again it encodes the same: the evidence's bytes do not
+  // change under whoever re-reads them), and stamps the query's digest. (It is not
+  // always the reply's own bytes: OpenSSL reads BER, and a TSA may send non-DER lengths.)
+  const auto* p = reinterpret_cast<const unsigned char*>(token->data());
+  UniquePtr<PKCS7> again(d2i_PKCS7(nullptr, &p, static_cast<long>(token->size())));
+  if (!again || ToDer(again.get(), i2d_PKCS7) != *token) std::abort();
   auto imprint = trust::TimestampTokenImprint(*token);
   if (!imprint.ok() || DigestBytes(*imprint) != digest) std::abort();
   return 0;

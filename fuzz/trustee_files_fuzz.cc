@@ -21,26 +21,14 @@
 #include "election/record_json.h"
 #include "election/tally.h"
 #include "election/trustee_files.h"
-#include "seeds.h"
+#include "round_trip.h"
 
 namespace {
 
 using namespace riik;
 
-template <typename Parsed, typename Write, typename Parse>
-void RoundTrip(const Parsed& parsed, Write write, Parse parse) {
-  const std::string again = write(parsed);
-  auto reparsed = parse(again);
-  if (!reparsed.ok() || write(*reparsed) != again) std::abort();
-}
-
-template <typename T>
-bool Refused(const Result<T>& r) {
-  if (r.ok()) return false;
-  if (r.status().message().empty()) std::abort();  // every refusal says why
-  fuzz::RequireValid(false, r.status().message());
-  return true;
-}
+using fuzz::Refused;
+using fuzz::RoundTrip;
 
 election::TransportKey FixedKey(uint32_t trustee) {
   election::TransportKey key{trustee, std::string(crypto_box_PUBLICKEYBYTES, '\0'),

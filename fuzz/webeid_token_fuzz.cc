@@ -10,25 +10,13 @@
 
 #include "auth/webeid.h"
 #include "crypto/x509.h"
+#include "eid_trust_fixture.h"
 #include "seeds.h"
 
 using namespace riik;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auth::EidTrust* trust = [] {
-    auto* t = new auth::EidTrust;
-    auto ca = ParseCertificatePem(fuzz::kFixtureCertPem);
-    auto root = ParseCertificatePem(fuzz::kFixtureCertPem);
-    if (!ca.ok() || !root.ok()) std::abort();
-    t->eid_ca = std::move(*ca);
-    t->root = std::move(*root);
-    t->ocsp_url = "http://127.0.0.1:1/ocsp";
-    t->post_ocsp = [](const std::string&, std::string_view) -> Result<std::string> {
-      return Unavailable("the fuzzer's OCSP responder is down");
-    };
-    t->clock = [] { return UnixMicros{1'796'000'000'000'000}; };
-    return t;
-  }();
+  static const auth::EidTrust* trust = fuzz::NewEidTrust(fuzz::kFixtureCertPem);
   std::string_view input(reinterpret_cast<const char*>(data), size);
   auto token = auth::ParseWebEidToken(input);
   if (!token.ok()) {
