@@ -110,10 +110,14 @@ const maris_name = maris_contest.options.find((o) => o.id === maris.choices[mari
 check(checked.includes(maris_name), `the verification app does not show ${maris_name}: ${checked}`);
 pass(`then voted; her ballot, fetched with her receipt and opened with her randomness, holds ${maris_name}`);
 
-// Tõnu votes, then on paper: the operator cancels his i-votes; a later i-vote is refused.
+// Tõnu votes, then on paper: the polling station's official (Jaak) signs the statement,
+// the operator enters it and his i-votes are cancelled; a later i-vote is refused.
 const tonu = await signInWith(TONU);
 check((await vote(tonu, TONU, 0)).state.state === "cast", "Tõnu's i-vote was not cast");
-await riik(["vote", "paper", "--dir", DIR, "--code", codeOf(TONU)]);
+const statementText = `${DIR}/paper-vote.json`, statement = `${DIR}/paper-vote.asice`;
+await riik(["vote", "paper", "--dir", DIR, "--code", codeOf(TONU), "--write-statement", statementText]);
+await riik(["sign", "--dir", DIR, "--token", JAAK, "--in", statementText, "--out", statement], { RIIK_PIN2: "01497" });
+await riik(["vote", "paper", "--dir", DIR, "--code", codeOf(TONU), "--statement", statement]);
 const late = await vote(tonu, TONU, 1);
 check(late.state.state === "refused" && late.after.includes("voted on paper"),
   `Tõnu's i-vote after his paper vote: ${JSON.stringify(late.state)}`);
@@ -139,8 +143,11 @@ check(verified.includes("every entry under a head the TSA timestamped within 600
 // The auditors' check: every ballot on the board in a container its voter signed.
 const audited = await riik(["vote", "verify", record, "--ca", ROOT, "--annex", annex,
   "--pseudonym-key", `${DIR}/vote/pseudonym.key`]);
-check(new RegExp(`annex: every one of the board's ${voted.length + revoted + 4} ballots is signed by the voter it names`)
+check(new RegExp(`annex: every one of the board's ${voted.length + revoted + 4} ballots is signed by the voter it names` +
+  `, shortly before the board took it; each of its 1 paper votes by a polling station's signed statement`)
   .test(audited), `the annex: ${audited}`);
+check(audited.includes(`paper votes attested by`) && audited.includes(`(${codeOf(JAAK)}): 1`),
+  `the annex names the official: ${audited}`);
 // Every i-vote cast counts once, the last of each voter's: the crowd's, Jaak's two, Mari-Liis's
 // and Tõnu's (cancelled by his paper vote; his later one refused).
 const cast = voted.length + revoted + 4;

@@ -95,12 +95,15 @@ Status VerifyRecordFiles(const RecordCheckArgs& a) {
     ASSIGN_OR_RETURN(std::string secret, vote::ReadPseudonymSecret(a.pseudonym_key));
     sign::VerifyOptions verify;
     verify.trust = sign::TrustAnchors::FromRoots({root.get()});
-    ASSIGN_OR_RETURN(int64_t ballots, vote::VerifyAnnex(a.dir, a.annex, secret, verify));
+    ASSIGN_OR_RETURN(vote::AnnexReport annex, vote::VerifyAnnex(a.dir, a.annex, secret, verify));
     PrintResult(*report);
     std::printf(
         "annex: every one of the board's %lld ballots is signed by the voter it names, shortly before the "
-        "board took it\n",
-        static_cast<long long>(ballots));
+        "board took it; each of its %lld paper votes by a polling station's signed statement about that voter\n",
+        static_cast<long long>(annex.ballots), static_cast<long long>(annex.paper_votes));
+    for (const auto& [official, count] : annex.officials) {
+      std::printf("  paper votes attested by %s: %lld\n", official.c_str(), static_cast<long long>(count));
+    }
     return OkStatus();
   }
   PrintResult(*report);

@@ -12,14 +12,19 @@
 #include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/failure.h"
+#include "cli/input_file.h"
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/progress.h"
 #include "election/record.h"
+#include "identity/personal_code.h"
 #include "node/admin_api.h"
 #include "node/node.h"
 #include "transparency/stored_log.h"
 #include "vote/election_setup.h"
+#include "vote/paper_vote.h"
 #include "vote/record_export.h"
+#include "vote/signed_ballot.h"
 #include "vote/voter_store.h"
 
 namespace riik::cli {
@@ -29,6 +34,8 @@ struct OperatorArgs {
   std::string dir = "riik-data";  // riik up's directory
   std::string url;                // the vote role (default: endpoints.json)
   std::string code;               // paper: the voter
+  std::string statement;          // paper: the polling station's signed statement (ASiC-E)
+  std::string write_statement;    // paper: where to write paper-vote.json for the official to sign
   std::string out;                // export: the record's directory
   std::string election;           // export: the election's set-up (default DIR/election)
   std::string annex;              // export: the auditors' annex file, if wanted
@@ -40,10 +47,31 @@ AdminClient VoteAdmin(const OperatorArgs& a) {
 }
 
 Status Paper(const OperatorArgs& a) {
+  if (!a.write_statement.empty()) {
+    // The statement's text, for the polling station's official to sign (riik sign).
+    ASSIGN_OR_RETURN(vote::ElectionSetup setup,
+                     vote::ReadElectionSetup(a.election.empty() ? a.dir + "/election" : a.election, false));
+    if (!identity::PersonalCode::Parse(a.code).ok()) return InvalidArgument("--code is not a valid personal code");
+    RETURN_IF_ERROR(WriteFileAtomic(a.write_statement, vote::PaperVoteJson(setup.manifest.hash, a.code), false));
+    std::printf(
+        "%s: the statement that %s voted on paper. The polling station's official signs it with their eID,\n"
+        "  riik sign --token OFFICIAL --in %s --out statement.asice\n"
+        "and the operator enters it: riik vote paper --code %s --statement statement.asice\n",
+        a.write_statement.c_str(), a.code.c_str(), a.write_statement.c_str(), a.code.c_str());
+    return OkStatus();
+  }
+  if (a.statement.empty()) {
+    return InvalidArgument(
+        "give --statement, the polling station's signed statement (make its text with "
+        "--write-statement)");
+  }
+  ASSIGN_OR_RETURN(std::string statement, ReadInputFile(a.statement, vote::kMaxCastBytes));
   AdminClient admin = VoteAdmin(a);
   if (!admin.configured()) return FailedPrecondition("no vote role in " + a.dir + "/endpoints.json: give --url");
-  ASSIGN_OR_RETURN(Json answer, admin.Call("/admin/paper", Json{{"code", a.code}}));
-  std::printf("the i-votes of %s are cancelled: the paper vote counts\n", a.code.c_str());
+  ASSIGN_OR_RETURN(Json answer,
+                   admin.Call("/admin/paper", Json{{"code", a.code}, {"statement", Base64Encode(statement)}}));
+  std::printf("the i-votes of %s are cancelled: the paper vote counts (its statement is kept for the auditors)\n",
+              a.code.c_str());
   return OkStatus();
 }
 
@@ -96,9 +124,11 @@ Status Export(const OperatorArgs& a) {
   }
   if (!exported.ok()) return exported.status();
   if (!a.annex.empty()) {
-    ASSIGN_OR_RETURN(int64_t ballots, vote::ExportAnnex(*store, setup, a.annex));
-    std::printf("%s: the auditors' annex, 0600 (it names the voters): the signed containers of %lld ballots\n",
-                a.annex.c_str(), static_cast<long long>(ballots));
+    ASSIGN_OR_RETURN(vote::AnnexCounts annex, vote::ExportAnnex(*store, setup, a.annex));
+    std::printf(
+        "%s: the auditors' annex, 0600 (it names the voters): the signed containers of %lld ballots and the "
+        "statements of %lld paper votes\n",
+        a.annex.c_str(), static_cast<long long>(annex.ballots), static_cast<long long>(annex.paper_votes));
   }
   std::printf(
       "%s: the election record without its tally: %lld board entries, %lld signed heads.\n"
@@ -119,6 +149,17 @@ void AddVoteOperatorCommands(CLI::App* vote, int& exit_code) {
   CLI::App* paper = vote->add_subcommand("paper", "A paper vote: cancel the voter's i-votes (the operator)");
   common(paper);
   paper->add_option("--code", a->code, "The voter's personal code")->required();
+  paper->add_option("--statement", a->statement,
+                    "The polling station's statement of the paper vote, signed by an official (ASiC-E)");
+  paper->add_option("--write-statement", a->write_statement,
+                    "Write the statement's text (paper-vote.json) for the official to sign, and stop");
+  paper->add_option("--election", a->election, "The election's set-up (default DIR/election), for --write-statement");
+  paper->footer(
+      "A paper vote cancels the voter's i-votes; the board names the statement's hash and the\n"
+      "box keeps the statement for the auditors' annex. Example:\n"
+      "  riik vote paper --code 36107212142 --write-statement paper-vote.json\n"
+      "  RIIK_PIN2=01497 riik sign --token riik-data/citizens/38001085718 --in paper-vote.json --out statement.asice\n"
+      "  riik vote paper --code 36107212142 --statement statement.asice");
   paper->callback([a, &exit_code] {
     if (Status st = Paper(*a); !st.ok()) exit_code = Fail("vote", "paper", st);
   });

@@ -10,10 +10,13 @@
 
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "crypto/json_fields.h"
 #include "crypto/sha256.h"
 #include "election/board.h"
+#include "election/manifest.h"
+#include "vote/paper_vote.h"
 #include "vote/pseudonym.h"
 #include "vote/signed_ballot.h"
 
@@ -48,31 +51,52 @@ constexpr size_t kMaxAnnexLineBytes = kMaxCastBytes / 3 * 4 + 1024;  // base64 o
 
 }  // namespace
 
-Result<int64_t> VerifyAnnex(const std::string& record_dir, const std::string& annex_path,
-                            std::string_view pseudonym_secret, const sign::VerifyOptions& verify,
-                            std::chrono::microseconds freshness) {
+Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string& annex_path,
+                                std::string_view pseudonym_secret, const sign::VerifyOptions& verify,
+                                std::chrono::microseconds freshness) {
+  ASSIGN_OR_RETURN(std::string manifest_json, ReadFileBounded(record_dir + "/manifest.json", 1 << 20));
+  ASSIGN_OR_RETURN(election::Manifest manifest, election::ParseManifest(manifest_json));
   Lines board(record_dir + "/board.jsonl", election::kMaxBoardEntryBytes), annex(annex_path, kMaxAnnexLineBytes);
   if (!board.open()) return NotFound(record_dir + "/board.jsonl cannot be read");
   if (!annex.open()) return NotFound(annex_path + " cannot be read, or is not a regular file");
-  int64_t ballots = 0;
+  AnnexReport report;
   std::map<std::string, UnixMicros> last_signed;  // by voter: each ballot signed after the voter's one before
   std::set<std::string> seen;                     // the ballots' hashes
   for (int64_t index = 0;; ++index) {
     ASSIGN_OR_RETURN(std::optional<std::string_view> leaf, board.Next("board.jsonl"));
     if (!leaf) break;
     ASSIGN_OR_RETURN(election::BoardEntry entry, election::ParseBoardEntry(*leaf));
-    if (entry.kind != election::EntryKind::kBallot) continue;
+    const bool ballot = entry.kind == election::EntryKind::kBallot;
+    if (!ballot && entry.kind != election::EntryKind::kCancel) continue;
     const std::string at = "board entry " + std::to_string(index);
+    const std::string what = ballot ? "a ballot with no signed container" : "a paper vote with no signed statement";
     ASSIGN_OR_RETURN(std::optional<std::string_view> line, annex.Next("the annex"));
-    if (!line) return DataLoss(at + " is a ballot with no signed container in the annex");
+    if (!line) return DataLoss(at + " is " + what + " in the annex");
     ASSIGN_OR_RETURN(Json j, ParseJson(*line, JsonLimits{kMaxAnnexLineBytes, 2}));
     ASSIGN_OR_RETURN(auto f, JsonFields::Of(j, "the annex's line for " + at, {"container", "entry"}));
     ASSIGN_OR_RETURN(int64_t named, f.Int("entry", 0, int64_t{1} << 40));
     if (named != index) {
-      return DataLoss("the annex's next line is for entry " + std::to_string(named) + ", not for ballot " + at +
-                      ": a ballot without its container, or one the board does not hold");
+      return DataLoss("the annex's next line is for entry " + std::to_string(named) + ", not for " + at + ": " + what +
+                      ", or one the board does not hold");
     }
     ASSIGN_OR_RETURN(std::string container, f.Base64("container", kMaxCastBytes));
+    if (!ballot) {
+      // The statement the entry names, about the voter it names, signed before it.
+      std::optional<std::string> hash = PaperVoteStatementHash(entry.reason);
+      if (!hash) return DataLoss(at + " cancels i-votes without naming the polling station's statement");
+      if (DigestHex(Sha256(container)) != *hash) return DataLoss(at + ": the annex holds another statement");
+      Result<PaperVote> paper = OpenPaperVote(container, manifest.hash, verify);
+      if (!paper.ok()) return DataLoss(at + ": " + paper.status().message());
+      if (VoterPseudonym(pseudonym_secret, paper->voter_code) != entry.voter) {
+        return DataLoss(at + ": the statement is about someone who is not the voter the board names");
+      }
+      if (!StatementBefore(paper->signed_at, entry.time_us)) {
+        return DataLoss(at + ": the statement was signed at " + FormatRfc3339(paper->signed_at) + ", after the entry");
+      }
+      ++report.paper_votes;
+      ++report.officials[paper->official + " (" + paper->official_code + ")"];
+      continue;
+    }
     Result<SignedBallot> opened = OpenSignedBallot(container, verify);
     if (!opened.ok()) return DataLoss(at + ": " + opened.status().message());
     if (opened->ballot_json != entry.ballot) return DataLoss(at + ": the signed container holds another ballot");
@@ -93,11 +117,11 @@ Result<int64_t> VerifyAnnex(const std::string& record_dir, const std::string& an
       return DataLoss(at + ": signed before the voter's ballot before it: an old ballot cast again");
     }
     before = opened->signed_at;
-    ++ballots;
+    ++report.ballots;
   }
   ASSIGN_OR_RETURN(std::optional<std::string_view> extra, annex.Next("the annex"));
-  if (extra) return DataLoss("the annex holds more containers than the board has ballots");
-  return ballots;
+  if (extra) return DataLoss("the annex holds more lines than the board has ballots and paper votes");
+  return report;
 }
 
 }  // namespace riik::vote

@@ -3,7 +3,9 @@
 // count of the board; the annex proves the board's ballots are the voters': each was
 // signed with a listed voter's PIN2 key, shortly before the board took it. Without it an
 // operator holding the board key could add ballots for voters who did not vote, or a
-// newer one over a voter's own, and the record would still verify. The containers name
+// newer one over a voter's own, and the record would still verify. It also holds each
+// paper vote's signed statement (paper_vote.h), so that no cancellation of a voter's
+// i-votes rests on the operator's word alone. The containers name
 // the voters, so the annex goes to auditors, not the public; with it they need the
 // election's pseudonym secret (vote/pseudonym.key), which links a signer's personal code
 // to the voter list's pseudonym. Format: docs/formats/election-record.md, "Annex".
@@ -11,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -19,17 +22,25 @@
 
 namespace riik::vote {
 
+struct AnnexReport {
+  int64_t ballots = 0;
+  int64_t paper_votes = 0;
+  std::map<std::string, int64_t> officials;  // who signed the paper votes' statements: how many each
+};
+
 // Checks the annex at `annex_path` against the board of the record in `record_dir` (run
 // VerifyRecord on the record first: this trusts its board). For every ballot entry, in
 // order, exactly one annex line, whose container holds exactly the entry's ballot,
 // signed (OpenSignedBallot, with `verify`'s trust) by the person whose pseudonym under
 // `pseudonym_secret` is the entry's voter, and timestamped no more than `freshness`
 // before the entry's time (and no later than a minute after it), and each of a voter's
-// ballots signed no earlier than the one before it, and no ballot twice (no old ballot cast
-// again). DataLoss naming the
-// entry and what fails. The ballots checked.
-Result<int64_t> VerifyAnnex(const std::string& record_dir, const std::string& annex_path,
-                            std::string_view pseudonym_secret, const sign::VerifyOptions& verify,
-                            std::chrono::microseconds freshness = std::chrono::minutes(10));
+// ballots signed no earlier than the one before it, and no ballot twice (no old ballot
+// cast again). For every cancel entry, exactly one annex line: the polling station's
+// statement whose hash the entry names (paper_vote.h), for this election, about the voter
+// the entry names, signed by an official before the entry. DataLoss naming the entry and
+// what fails.
+Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string& annex_path,
+                                std::string_view pseudonym_secret, const sign::VerifyOptions& verify,
+                                std::chrono::microseconds freshness = std::chrono::minutes(10));
 
 }  // namespace riik::vote

@@ -18,6 +18,7 @@
 #include "store/paged_scan.h"
 #include "store/row_fields.h"
 #include "transparency/stored_log.h"
+#include "vote/paper_vote.h"
 #include "vote/pseudonym.h"
 
 namespace riik::vote {
@@ -83,6 +84,13 @@ Result<std::string> StoredContainer(store::Store& store, std::string_view ballot
   ASSIGN_OR_RETURN(auto row, store.Get(kAnnex, {{"ballot_hash", Sha256HexOf(ballot_json)}}));
   std::optional<std::string> container = row ? store::TextField(*row, "container") : std::nullopt;
   if (!container) return NotFound("the box holds no signed container for the ballot");
+  return *container;
+}
+
+Result<std::string> StoredStatement(store::Store& store, std::string_view sha256_hex) {
+  ASSIGN_OR_RETURN(auto row, store.Get(kAnnex, {{"ballot_hash", std::string(sha256_hex)}}));
+  std::optional<std::string> container = row ? store::TextField(*row, "container") : std::nullopt;
+  if (!container) return NotFound("the box holds no signed statement for the paper vote");
   return *container;
 }
 
@@ -366,15 +374,32 @@ std::future<Status> BallotBox::AppendEntry(const BoardEntry& entry) {
   return result;
 }
 
-Status BallotBox::CancelForPaperVote(std::string_view personal_code) {
+Status BallotBox::CancelForPaperVote(std::string_view personal_code, std::string_view statement) {
   ASSIGN_OR_RETURN(BoxVoter voter, Voter(personal_code));
+  ASSIGN_OR_RETURN(PaperVote paper, OpenPaperVote(statement, options_.election.manifest.hash, options_.verify));
+  if (paper.voter_code != personal_code) {
+    return InvalidArgument("the statement is about another voter's paper vote");
+  }
+  if (closed()) return FailedPrecondition("the board is closed");
+  // Kept before its entry goes on the board (under the statement's own hash, beside the
+  // ballots' containers): the annex has it for every cancellation the board names.
+  const std::string statement_hash = Sha256HexOf(statement);
+  RETURN_IF_ERROR(store_
+                      .Write([&](store::WriteTxn& txn) -> Status {
+                        return txn.Put(kAnnex, {{"ballot_hash", statement_hash},
+                                                {"container", store::Blob{std::string(statement)}}});
+                      })
+                      .status());
   std::unique_lock lock(mu_);
   if (closed_) return FailedPrecondition("the board is closed");
   BoardEntry entry;
   entry.kind = EntryKind::kCancel;
   entry.time_us = NextTimeLocked();
+  if (!StatementBefore(paper.signed_at, entry.time_us)) {
+    return InvalidArgument("the statement is timestamped after now (" + FormatRfc3339(paper.signed_at) + ")");
+  }
   entry.voter = voter.voter;
-  entry.reason = "paper vote";
+  entry.reason = PaperVoteReason(statement);
   // Kept even if the entry does not reach the board: the box errs towards the paper
   // vote (an i-vote refused is on the board too, and the operator can enter it again).
   cancelled_.insert(voter.voter);

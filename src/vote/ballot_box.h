@@ -53,6 +53,9 @@ namespace riik::vote {
 // The signed container a ballot was cast in (the auditors' annex), found by the ballot's
 // JSON as it stands on the board; NotFound if the box holds none.
 Result<std::string> StoredContainer(store::Store& store, std::string_view ballot_json);
+// A paper vote's signed statement (paper_vote.h), found by its SHA-256 (hex) as its cancel
+// entry names it; NotFound if the box holds none.
+Result<std::string> StoredStatement(store::Store& store, std::string_view sha256_hex);
 
 struct BallotBoxOptions {
   ElectionSetup election;
@@ -119,8 +122,11 @@ class BallotBox {
   Result<Json> Check(std::string_view vote_id);
 
   // A paper vote: the voter's i-votes are cancelled (none counts) and no later one is
-  // taken. NotFound if the voter is not on the list; FailedPrecondition once closed.
-  Status CancelForPaperVote(std::string_view personal_code);
+  // taken, on the polling station's signed `statement` (paper_vote.h), which is kept for
+  // the auditors and named by its hash on the board. InvalidArgument if the statement does
+  // not hold or names another voter; NotFound if the voter is not on the list;
+  // FailedPrecondition once closed.
+  Status CancelForPaperVote(std::string_view personal_code, std::string_view statement);
   // Closes the board: FailedPrecondition before the polls close. Nothing is taken after.
   Status Close();
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/encoding.h"
 #include "core/file.h"
@@ -15,6 +16,7 @@
 #include "election/record.h"
 #include "transparency/stored_log.h"
 #include "vote/ballot_box.h"
+#include "vote/paper_vote.h"
 
 namespace riik::vote {
 namespace {
@@ -126,28 +128,37 @@ Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& set
   return out;
 }
 
-Result<int64_t> ExportAnnex(store::Store& store, const ElectionSetup& setup, const std::string& path,
-                            const std::function<void(int64_t)>& progress) {
+Result<AnnexCounts> ExportAnnex(store::Store& store, const ElectionSetup& setup, const std::string& path,
+                                const std::function<void(int64_t)>& progress) {
   StreamedFile annex(path, 0600);
-  int64_t ballots = 0;
+  AnnexCounts counts;
   bool closed = false;
   RETURN_IF_ERROR(transparency::ForEachStoredLeaf(
       store, election::BoardLogId(setup.manifest),
       [&](int64_t index, const std::string&, const std::string& leaf) -> Status {
         ASSIGN_OR_RETURN(election::BoardEntry entry, election::ParseBoardEntry(leaf));
         closed = entry.kind == election::EntryKind::kClosing;
-        if (entry.kind != election::EntryKind::kBallot) return OkStatus();
-        Result<std::string> container = StoredContainer(store, entry.ballot);
+        Result<std::string> container = NotFound("");
+        if (entry.kind == election::EntryKind::kBallot) {
+          container = StoredContainer(store, entry.ballot);
+          ++counts.ballots;
+        } else if (entry.kind == election::EntryKind::kCancel) {
+          std::optional<std::string> hash = PaperVoteStatementHash(entry.reason);
+          container = hash ? StoredStatement(store, *hash) : NotFound("the cancellation names no statement");
+          ++counts.paper_votes;
+        } else {
+          return OkStatus();
+        }
         if (!container.ok()) {
           return DataLoss("board entry " + std::to_string(index) + ": " + container.status().message());
         }
-        ++ballots;
-        if (progress && ballots % 1000 == 0) progress(ballots);
+        if (progress && (counts.ballots + counts.paper_votes) % 1000 == 0)
+          progress(counts.ballots + counts.paper_votes);
         return annex.Append(Json{{"entry", index}, {"container", Base64Encode(*container)}}.dump() + "\n");
       }));
   if (!closed) return FailedPrecondition("the board is not closed: close it first (the annex is of the final board)");
   RETURN_IF_ERROR(annex.Commit());
-  return ballots;
+  return counts;
 }
 
 }  // namespace riik::vote

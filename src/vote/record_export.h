@@ -27,10 +27,17 @@ struct ExportedBoard {
 Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& setup, const std::string& dir,
                                    const std::function<void(int64_t)>& progress = nullptr);
 
+// What an annex holds: a container per ballot, a statement per paper vote.
+struct AnnexCounts {
+  int64_t ballots = 0;
+  int64_t paper_votes = 0;
+};
+
 // The auditors' annex (annex.h) of the closed board: `path`, 0600 (the containers name
-// the voters), one line per ballot entry in board order, {"entry": N, "container":
-// base64 ASiC-E}. DataLoss if a ballot's container is missing. The ballots written.
-Result<int64_t> ExportAnnex(store::Store& store, const ElectionSetup& setup, const std::string& path,
-                            const std::function<void(int64_t)>& progress = nullptr);
+// the voters), one line per ballot entry and per cancel entry in board order, {"entry":
+// N, "container": base64 ASiC-E} (the ballot's signed container, or the paper vote's
+// signed statement). DataLoss if one is missing. What was written.
+Result<AnnexCounts> ExportAnnex(store::Store& store, const ElectionSetup& setup, const std::string& path,
+                                const std::function<void(int64_t)>& progress = nullptr);
 
 }  // namespace riik::vote

@@ -34,6 +34,7 @@
 #include "trust/test_ca.h"
 #include "trust/tsa.h"
 #include "vote/annex.h"
+#include "vote/paper_vote.h"
 #include "vote/pseudonym.h"
 #include "vote/record_export.h"
 
@@ -164,6 +165,15 @@ class BallotBoxTest : public ::testing::Test {
     sign::Container container;
     container.files.push_back({"ballot.json", "application/json", election::BallotToJson(cast->ballot)});
     return Sign(container, signer_code.empty() ? voter_code : signer_code);
+  }
+
+  // The polling station's statement that `voter_code` voted on paper, signed by `official`.
+  std::string PaperStatement(const std::string& voter_code, const std::string& official = kTonu,
+                             const std::string& election = "") {
+    sign::Container container;
+    container.files.push_back({std::string(kPaperVoteFileName), "application/json",
+                               PaperVoteJson(election.empty() ? setup_.manifest.hash : election, voter_code)});
+    return Sign(container, official);
   }
 
   std::string Sign(sign::Container& container, const std::string& code) {
@@ -361,8 +371,20 @@ TEST_F(BallotBoxTest, APaperVoteCancelsClosingIsFinalAndARestartKeepsTheRules) {
   ASSERT_TRUE(Cast(jaan, kJaan).ok());
   std::string mari = SignedBallot(kMari, "1", Council1("101"));
   ASSERT_TRUE(Cast(mari, kMari).ok());
-  ASSERT_TRUE(box_->CancelForPaperVote(kJaan).ok());
-  EXPECT_EQ(box_->CancelForPaperVote(kTonu).code(), Code::kNotFound);
+  // A paper vote needs the polling station's statement about that voter, for this
+  // election, signed by an official who is not the voter.
+  auto refused_paper = [&](const std::string& statement, const std::string& why) {
+    Status st = box_->CancelForPaperVote(kJaan, statement);
+    EXPECT_EQ(st.code(), Code::kInvalidArgument) << why;
+    EXPECT_NE(st.message().find(why), std::string::npos) << st.message();
+  };
+  refused_paper(PaperStatement(kMari), "another voter's paper vote");
+  refused_paper(PaperStatement(kJaan, kJaan), "cannot attest their own paper vote");
+  refused_paper(PaperStatement(kJaan, kTonu, std::string(32, 'x')), "for another election");
+  refused_paper("not a container", "not a valid ASiC-E container");
+  refused_paper(jaan, "must hold one file, paper-vote.json");
+  ASSERT_TRUE(box_->CancelForPaperVote(kJaan, PaperStatement(kJaan)).ok());
+  EXPECT_EQ(box_->CancelForPaperVote(kTonu, PaperStatement(kTonu, kMari)).code(), Code::kNotFound);
   auto after_paper = Cast(SignedBallot(kJaan, "2", District2("202", "")), kJaan);
   EXPECT_EQ(after_paper.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(after_paper.status().message().find("voted on paper"), std::string::npos);
@@ -393,7 +415,7 @@ TEST_F(BallotBoxTest, APaperVoteCancelsClosingIsFinalAndARestartKeepsTheRules) {
   auto after = Cast(SignedBallot(kMari, "1", Council1("102")), kMari);
   EXPECT_EQ(after.status().code(), Code::kFailedPrecondition);
   EXPECT_EQ(Board().size(), entries);  // nothing follows the closing, not even a refusal
-  EXPECT_EQ(box_->CancelForPaperVote(kMari).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(box_->CancelForPaperVote(kMari, PaperStatement(kMari)).code(), Code::kFailedPrecondition);
   box_.reset();
   OpenBox();
   EXPECT_TRUE(box_->closed());
@@ -427,14 +449,15 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
   ASSERT_TRUE(ExportRecord(*store_, setup_, record).ok());
   auto exported = ExportAnnex(*store_, setup_, annex);
   ASSERT_TRUE(exported.ok()) << exported.status().message();
-  EXPECT_EQ(*exported, 3);
+  EXPECT_EQ(exported->ballots, 3);
+  EXPECT_EQ(exported->paper_votes, 0);
   EXPECT_EQ(std::filesystem::status(annex).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   sign::VerifyOptions verify;
   verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
   auto checked = VerifyAnnex(record, annex, secret_, verify);
   ASSERT_TRUE(checked.ok()) << checked.status().message();
-  EXPECT_EQ(*checked, 3);
+  EXPECT_EQ(checked->ballots, 3);
 
   const std::string good = *ReadFile(annex);
   std::vector<std::string> lines;
@@ -449,14 +472,14 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
     EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
   };
   // A ballot without its container (one the operator cast without the voter).
-  refused(lines[0] + lines[2], secret_, "not for ballot board entry");
-  refused(lines[0] + lines[1], secret_, "with no signed container");
+  refused(lines[0] + lines[2], secret_, "a ballot with no signed container, or one the board does not hold");
+  refused(lines[0] + lines[1], secret_, "is a ballot with no signed container");
   // Another voter's container, or the right one read with another election's pseudonyms.
   Json second = Json::parse(lines[1]), third = Json::parse(lines[2]);
   second["container"] = third["container"];
   refused(lines[0] + second.dump() + "\n" + lines[2], secret_, "holds another ballot");
   refused(good, std::string(32, 'x'), "not the voter the board names");
-  refused(good + lines[2], secret_, "more containers than the board has ballots");
+  refused(good + lines[2], secret_, "more lines than the board has ballots and paper votes");
 
   // A board the operator doctored (the annex trusts the record's check for the heads, so
   // these boards are written straight): a ballot cast twice, and a ballot dated an hour
@@ -480,6 +503,56 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
   }
   ASSERT_TRUE(WriteFileAtomic(board_path, doctored, false).ok());
   refused(good, secret_, "not shortly before the board took it");
+}
+
+// A paper vote on the board stands on its statement: the annex holds it, and the auditor
+// checks it is the one the board names, about that voter, signed by an official before.
+TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
+  ASSERT_TRUE(Cast(SignedBallot(kJaan, "2", District2("201", "yes")), kJaan).ok());
+  const std::string statement = PaperStatement(kJaan);
+  ASSERT_TRUE(box_->CancelForPaperVote(kJaan, statement).ok());
+  offset_ = 3601LL * 1'000'000;
+  ASSERT_TRUE(box_->Close().ok());
+  const std::string record = dir_ / "record", annex = dir_ / "annex.jsonl";
+  ASSERT_TRUE(ExportRecord(*store_, setup_, record).ok());
+  // The public record names the statement by its hash alone.
+  const std::string board = *ReadFile(record + "/board.jsonl");
+  EXPECT_NE(board.find(PaperVoteReason(statement)), std::string::npos);
+  EXPECT_EQ(board.find(kJaan), std::string::npos);
+  auto exported = ExportAnnex(*store_, setup_, annex);
+  ASSERT_TRUE(exported.ok()) << exported.status().message();
+  EXPECT_EQ(exported->ballots, 1);
+  EXPECT_EQ(exported->paper_votes, 1);
+  sign::VerifyOptions verify;
+  verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
+  auto checked = VerifyAnnex(record, annex, secret_, verify);
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  EXPECT_EQ(checked->ballots, 1);
+  EXPECT_EQ(checked->paper_votes, 1);
+  ASSERT_EQ(checked->officials.size(), 1u);
+  EXPECT_NE(checked->officials.begin()->first.find("36107212142"), std::string::npos);
+
+  const std::string good = *ReadFile(annex);
+  const size_t split = good.find('\n') + 1;
+  const std::string ballot_line = good.substr(0, split), paper_line = good.substr(split);
+  auto refused = [&](const std::string& text, const std::string& why) {
+    ASSERT_TRUE(WriteFileAtomic(annex, text, true).ok());
+    auto r = VerifyAnnex(record, annex, secret_, verify);
+    ASSERT_FALSE(r.ok()) << "expected: " << why;
+    EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
+  };
+  refused(ballot_line, "is a paper vote with no signed statement");
+  // Another statement in its place: one about Mari, properly signed.
+  Json other = Json::parse(paper_line);
+  other["container"] = Base64Encode(PaperStatement(kMari));
+  refused(ballot_line + other.dump() + "\n", "the annex holds another statement");
+  // A board whose cancellation names no statement (the operator's own doing).
+  ASSERT_TRUE(WriteFileAtomic(annex, good, true).ok());
+  std::string doctored = board;
+  const std::string reason = PaperVoteReason(statement);
+  doctored.replace(doctored.find(reason), reason.size(), "paper vote");
+  ASSERT_TRUE(WriteFileAtomic(record + "/board.jsonl", doctored, false).ok());
+  refused(good, "without naming the polling station's statement");
 }
 
 // With a manifest that requires timestamped heads: while the TSA has not stamped the board

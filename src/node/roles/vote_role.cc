@@ -400,10 +400,13 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
   AddAdminRoute(node, router, admin, "/admin/paper", [weak](const Json& body) {
     auto s = weak.lock();
     if (!s) return net::JsonError(503, "unavailable", "the service is stopping");
-    if (!body.is_object() || !body.contains("code") || !body["code"].is_string()) {
-      return net::JsonError(400, "invalid_argument", "a paper vote is {\"code\": \"the voter's personal code\"}");
+    auto statement = Base64Decode(StringOr(body, "statement"));
+    if (!body.is_object() || StringOr(body, "code").empty() || !statement.ok() || statement->empty()) {
+      return net::JsonError(400, "invalid_argument",
+                            "a paper vote is {\"code\": the voter's personal code, \"statement\": the polling "
+                            "station's signed statement (ASiC-E, base64)}");
     }
-    Status st = s->box().CancelForPaperVote(body["code"].get<std::string>());
+    Status st = s->box().CancelForPaperVote(StringOr(body, "code"), *statement);
     return st.ok() ? net::JsonResponse({{"cancelled", true}}) : net::ErrorResponse(st);
   });
   AddAdminRoute(node, router, admin, "/admin/close", [weak](const Json&) {
