@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,7 +25,6 @@
 #include "vote/election_setup.h"
 #include "vote/paper_vote.h"
 #include "vote/record_export.h"
-#include "vote/signed_ballot.h"
 #include "vote/voter_store.h"
 
 namespace riik::cli {
@@ -48,10 +48,19 @@ AdminClient VoteAdmin(const OperatorArgs& a) {
 
 Status Paper(const OperatorArgs& a) {
   if (!a.write_statement.empty()) {
+    // riik sign names the file in the container after the one it signs.
+    if (std::filesystem::path(a.write_statement).filename() != vote::kPaperVoteFileName) {
+      return InvalidArgument("--write-statement must name a file called " + std::string(vote::kPaperVoteFileName) +
+                             " (in a directory of its own per voter): the container names the file it holds");
+    }
     // The statement's text, for the polling station's official to sign (riik sign).
     ASSIGN_OR_RETURN(vote::ElectionSetup setup,
                      vote::ReadElectionSetup(a.election.empty() ? a.dir + "/election" : a.election, false));
     if (!identity::PersonalCode::Parse(a.code).ok()) return InvalidArgument("--code is not a valid personal code");
+    if (const auto parent = std::filesystem::path(a.write_statement).parent_path(); !parent.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(parent, ec);
+    }
     RETURN_IF_ERROR(WriteFileAtomic(a.write_statement, vote::PaperVoteJson(setup.manifest.hash, a.code), false));
     std::printf(
         "%s: the statement that %s voted on paper. The polling station's official signs it with their eID,\n"
@@ -65,7 +74,8 @@ Status Paper(const OperatorArgs& a) {
         "give --statement, the polling station's signed statement (make its text with "
         "--write-statement)");
   }
-  ASSIGN_OR_RETURN(std::string statement, ReadInputFile(a.statement, vote::kMaxCastBytes));
+  // Sent base64 in a JSON body, which the server takes up to 1 MiB.
+  ASSIGN_OR_RETURN(std::string statement, ReadInputFile(a.statement, 512 * 1024));
   AdminClient admin = VoteAdmin(a);
   if (!admin.configured()) return FailedPrecondition("no vote role in " + a.dir + "/endpoints.json: give --url");
   ASSIGN_OR_RETURN(Json answer,
@@ -157,8 +167,9 @@ void AddVoteOperatorCommands(CLI::App* vote, int& exit_code) {
   paper->footer(
       "A paper vote cancels the voter's i-votes; the board names the statement's hash and the\n"
       "box keeps the statement for the auditors' annex. Example:\n"
-      "  riik vote paper --code 36107212142 --write-statement paper-vote.json\n"
-      "  RIIK_PIN2=01497 riik sign --token riik-data/citizens/38001085718 --in paper-vote.json --out statement.asice\n"
+      "  riik vote paper --code 36107212142 --write-statement 36107212142/paper-vote.json\n"
+      "  RIIK_PIN2=01497 riik sign --token riik-data/citizens/38001085718 --in 36107212142/paper-vote.json \\\n"
+      "      --out statement.asice\n"
       "  riik vote paper --code 36107212142 --statement statement.asice");
   paper->callback([a, &exit_code] {
     if (Status st = Paper(*a); !st.ok()) exit_code = Fail("vote", "paper", st);

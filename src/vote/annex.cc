@@ -66,6 +66,10 @@ Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string
     ASSIGN_OR_RETURN(std::optional<std::string_view> leaf, board.Next("board.jsonl"));
     if (!leaf) break;
     ASSIGN_OR_RETURN(election::BoardEntry entry, election::ParseBoardEntry(*leaf));
+    // The manifest read here is the board's: the statements are checked against its hash.
+    if (index == 0 && (entry.kind != election::EntryKind::kOpening || entry.election != manifest.hash)) {
+      return DataLoss("board.jsonl does not open with this record's manifest.json");
+    }
     const bool ballot = entry.kind == election::EntryKind::kBallot;
     if (!ballot && entry.kind != election::EntryKind::kCancel) continue;
     const std::string at = "board entry " + std::to_string(index);

@@ -30,7 +30,8 @@ using store::ColumnType;
 
 // One row per registered ballot: its receipt's vote id and the voter's checks so far.
 const std::string kReceipts = "vote_receipts";
-// The signed containers, each under its ballot's hash: the auditors' annex.
+// The auditors' annex: each ballot's signed container under the ballot's hash, and each
+// paper vote's signed statement under the statement's own hash (both in `ballot_hash`).
 const std::string kAnnex = "vote_annex";
 // Per voter, the newest signature time of a ballot registered for them: a ballot signed
 // before it is stale (kept by whoever carried it), across restarts too.

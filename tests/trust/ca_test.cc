@@ -317,9 +317,26 @@ TEST(ChainCheckTest, PathLengthsAboveARememberedIntermediateStillBind) {
     Status held = VerifyChain(long_leaf->get(), long_pool, long_root->get(), now);
     EXPECT_TRUE(held.ok()) << "pass " << pass << ": " << held.ToString();
   }
-  // Given only the lowest CA as known, the chain is built through the others too.
-  auto only_lc = pool_of({lc->get(), lb->get(), la->get()});
-  EXPECT_TRUE(VerifyChain(long_leaf->get(), only_lc, long_root->get(), now).ok());
+  // The same CAs given in another order link the same.
+  auto reversed = pool_of({lc->get(), lb->get(), la->get()});
+  EXPECT_TRUE(VerifyChain(long_leaf->get(), reversed, long_root->get(), now).ok());
+
+  // A CA with two certificates (the same name and key: renewed), one allowing no CA below
+  // it and one allowing three: what it issued is judged by the more generous, whichever
+  // the pool names first.
+  auto i_key = key(), x_key = key();
+  auto tight = IssueCertificate(spec("i", "critical,CA:TRUE,pathlen:1", kCaUsage), i_key.get(), long_root->get(),
+                                root_key.get());
+  auto loose = IssueCertificate(spec("i", "critical,CA:TRUE,pathlen:3", kCaUsage), i_key.get(), long_root->get(),
+                                root_key.get());
+  auto x = IssueCertificate(spec("x", "critical,CA:TRUE", kCaUsage), x_key.get(), tight->get(), i_key.get());
+  auto y = IssueCertificate(spec("y", "critical,CA:TRUE", kCaUsage), sub_key.get(), x->get(), x_key.get());
+  ASSERT_TRUE(tight.ok() && loose.ok() && x.ok() && y.ok());
+  auto y_leaf = IssueCertificate(leaf_spec, leaf_key.get(), y->get(), sub_key.get());
+  ASSERT_TRUE(y_leaf.ok());
+  auto renewed = pool_of({tight->get(), loose->get(), x->get(), y->get()});
+  Status through_loose = VerifyChain(y_leaf->get(), renewed, long_root->get(), now);
+  EXPECT_TRUE(through_loose.ok()) << through_loose.ToString();
 }
 
 }  // namespace

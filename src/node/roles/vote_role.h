@@ -19,7 +19,8 @@
 //   GET  /manifest               the manifest as published, its hash and the election key (public)
 //   GET  /board/head             the board's latest signed head (public)
 //   GET  /board/consistency?from=N&to=M   RFC 9162 consistency proof between two heads (public)
-//   POST /admin/paper  {"code"}  a paper vote: the person's i-votes are cancelled
+//   POST /admin/paper  {"code", "statement"}  a paper vote on the polling station's signed
+//                                statement (base64 ASiC-E): the person's i-votes are cancelled
 //   POST /admin/close  {}        closes the board once the polls have closed
 //   POST /admin/result {"tally"} publishes the trustees' tally.json: the record is exported
 //                                beside it and verified whole first (riik vote publish)
