@@ -88,9 +88,6 @@ Result<std::string> DemoManifest(const std::string& board_cert, std::chrono::sec
                    // The board's heads are timestamped every second: ten minutes is an outage
                    // of the TSA to mend, not a day's history to take the operator's word for.
                    {"board_timestamped_within", 600},
-                   // The demo's polling station official: Jaak-Kristjan Jõeorg (his
-                   // statements of paper votes cancel i-votes; nobody else's do).
-                   {"paper_vote_officials", {"38001085718"}},
                    {"districts", std::move(districts)},
                    {"contests", std::move(contests)}};
   return manifest.dump(2) + "\n";

@@ -14,7 +14,6 @@ namespace riik::election {
 namespace {
 
 constexpr size_t kMaxId = 64, kMaxName = 256;
-constexpr size_t kMaxOfficials = 20'000;  // Estonia's ~450 polling stations, a few dozen officials each
 
 // An identifier: 1-64 of [A-Za-z0-9._-], so it prints and compares as it reads.
 Result<std::string> Id(const JsonFields& f, std::string_view key) {
@@ -126,7 +125,7 @@ Result<Manifest> ParseManifest(std::string_view text) {
                                           {"format", "id", "title", "opens", "closes", "election_day",
                                            "voter_list_cutoff", "minimum_age", "citizenship", "trustees", "threshold",
                                            "board_key", "districts", "contests"},
-                                          {"board_timestamped_within", "paper_vote_officials"}));
+                                          {"board_timestamped_within"}));
   ASSIGN_OR_RETURN(std::string format, f.Text("format", 64));
   if (format != "riik-election-v1") return InvalidArgument("manifest.format is not riik-election-v1");
   Manifest m;
@@ -152,15 +151,6 @@ Result<Manifest> ParseManifest(std::string_view text) {
   if (f.Has("board_timestamped_within")) {
     ASSIGN_OR_RETURN(int64_t within, f.Int("board_timestamped_within", 1, 86400));
     m.board_timestamped_within = within * 1'000'000;
-  }
-  if (f.Has("paper_vote_officials")) {
-    ASSIGN_OR_RETURN(m.paper_vote_officials, f.Texts("paper_vote_officials", kMaxOfficials, 11));
-    for (const std::string& code : m.paper_vote_officials) {
-      if (code.size() != 11 || code.find_first_not_of("0123456789") != std::string::npos) {
-        return InvalidArgument("manifest.paper_vote_officials holds \"" + code + "\", which is not a personal code");
-      }
-    }
-    if (m.paper_vote_officials.empty()) return InvalidArgument("manifest.paper_vote_officials names nobody");
   }
 
   ASSIGN_OR_RETURN(const Json* districts, f.Array("districts", kMaxDistricts));

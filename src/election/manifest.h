@@ -60,10 +60,6 @@ struct Manifest {
   // from rewriting the board after the fact: a rewritten entry changes every later root,
   // and no TSA dates a new head into the past.
   UnixMicros board_timestamped_within = 0;
-  // The personal codes of the polling stations' officials, who alone may sign a paper
-  // vote's statement (the manifest's "paper_vote_officials"); empty: anyone's eID but the
-  // voter's, and the auditors match the names the annex's check prints.
-  std::vector<std::string> paper_vote_officials;
   std::vector<District> districts;
   std::vector<Contest> contests;
 

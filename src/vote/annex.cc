@@ -89,7 +89,7 @@ Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string
       std::optional<std::string> hash = PaperVoteStatementHash(entry.reason);
       if (!hash) return DataLoss(at + " cancels i-votes without naming the polling station's statement");
       if (DigestHex(Sha256(container)) != *hash) return DataLoss(at + ": the annex holds another statement");
-      Result<PaperVote> paper = OpenPaperVote(container, manifest, verify);
+      Result<PaperVote> paper = OpenPaperVote(container, manifest.hash, verify);
       if (!paper.ok()) return DataLoss(at + ": " + paper.status().message());
       if (VoterPseudonym(pseudonym_secret, paper->voter_code) != entry.voter) {
         return DataLoss(at + ": the statement is about someone who is not the voter the board names");

@@ -565,30 +565,6 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
   refused(with_board("paper vote", statement), "without naming the polling station's statement");
 }
 
-// A manifest that names the polling stations' officials takes statements signed by them
-// alone (the box and the annex read them with OpenPaperVote).
-TEST_F(BallotBoxTest, AManifestsOfficialsAloneAttestPaperVotes) {
-  Json j = Json::parse(setup_.manifest_json);
-  j["paper_vote_officials"] = {kMari};
-  auto manifest = election::ParseManifest(j.dump());
-  ASSERT_TRUE(manifest.ok()) << manifest.status().message();
-  sign::VerifyOptions verify;
-  verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
-  auto by_mari = OpenPaperVote(PaperStatement(kJaan, kMari, manifest->hash), *manifest, verify);
-  ASSERT_TRUE(by_mari.ok()) << by_mari.status().message();
-  EXPECT_EQ(by_mari->official_code, kMari);
-  auto by_tonu = OpenPaperVote(PaperStatement(kJaan, kTonu, manifest->hash), *manifest, verify);
-  ASSERT_FALSE(by_tonu.ok());
-  EXPECT_NE(by_tonu.status().message().find("not among the manifest's paper-vote officials"), std::string::npos)
-      << by_tonu.status().message();
-  // Without the list, anyone's eID but the voter's.
-  EXPECT_TRUE(OpenPaperVote(PaperStatement(kJaan, kTonu), setup_.manifest, verify).ok());
-  j["paper_vote_officials"] = Json::array();
-  EXPECT_FALSE(election::ParseManifest(j.dump()).ok());
-  j["paper_vote_officials"] = {"3800108571"};
-  EXPECT_FALSE(election::ParseManifest(j.dump()).ok());
-}
-
 // With a manifest that requires timestamped heads: while the TSA has not stamped the board
 // for half the window, the box takes no ballot (the record could not verify) and says to
 // try again; once it stamps again, ballots are taken.
