@@ -81,18 +81,24 @@ std::string BoardKeyOf(const BoardEntry& entry) {
 
 }  // namespace
 
-Result<std::string> StoredContainer(store::Store& store, std::string_view ballot_json) {
-  ASSIGN_OR_RETURN(auto row, store.Get(kAnnex, {{"ballot_hash", Sha256HexOf(ballot_json)}}));
+namespace {
+
+// The annex's container kept under `sha256_hex`; NotFound saying `missing` if none.
+Result<std::string> AnnexContainer(store::Store& store, const std::string& sha256_hex, const char* missing) {
+  ASSIGN_OR_RETURN(auto row, store.Get(kAnnex, {{"ballot_hash", sha256_hex}}));
   std::optional<std::string> container = row ? store::TextField(*row, "container") : std::nullopt;
-  if (!container) return NotFound("the box holds no signed container for the ballot");
+  if (!container) return NotFound(missing);
   return *container;
 }
 
+}  // namespace
+
+Result<std::string> StoredContainer(store::Store& store, std::string_view ballot_json) {
+  return AnnexContainer(store, Sha256HexOf(ballot_json), "the box holds no signed container for the ballot");
+}
+
 Result<std::string> StoredStatement(store::Store& store, std::string_view sha256_hex) {
-  ASSIGN_OR_RETURN(auto row, store.Get(kAnnex, {{"ballot_hash", std::string(sha256_hex)}}));
-  std::optional<std::string> container = row ? store::TextField(*row, "container") : std::nullopt;
-  if (!container) return NotFound("the box holds no signed statement for the paper vote");
-  return *container;
+  return AnnexContainer(store, std::string(sha256_hex), "the box holds no signed statement for the paper vote");
 }
 
 Status CheckBoardLeaf(const std::string& key, const std::string& leaf) {
