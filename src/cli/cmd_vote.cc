@@ -104,6 +104,12 @@ Status VerifyRecordFiles(const RecordCheckArgs& a) {
     for (const auto& [official, count] : annex.officials) {
       std::printf("  paper votes attested by %s: %lld\n", official.c_str(), static_cast<long long>(count));
     }
+    if (annex.paper_votes > 0) {
+      std::printf(
+          annex.officials_listed
+              ? "  each statement signed with a certificate the manifest lists as a polling station official's\n"
+              : "  the manifest lists no officials: match these names against the polling stations' officials\n");
+    }
     return OkStatus();
   }
   PrintResult(*report);

@@ -14,6 +14,7 @@ namespace riik::election {
 namespace {
 
 constexpr size_t kMaxId = 64, kMaxName = 256;
+constexpr size_t kMaxOfficials = 20'000;  // Estonia's ~450 polling stations, a few dozen officials each
 
 // An identifier: 1-64 of [A-Za-z0-9._-], so it prints and compares as it reads.
 Result<std::string> Id(const JsonFields& f, std::string_view key) {
@@ -125,7 +126,7 @@ Result<Manifest> ParseManifest(std::string_view text) {
                                           {"format", "id", "title", "opens", "closes", "election_day",
                                            "voter_list_cutoff", "minimum_age", "citizenship", "trustees", "threshold",
                                            "board_key", "districts", "contests"},
-                                          {"board_timestamped_within"}));
+                                          {"board_timestamped_within", "paper_vote_officials"}));
   ASSIGN_OR_RETURN(std::string format, f.Text("format", 64));
   if (format != "riik-election-v1") return InvalidArgument("manifest.format is not riik-election-v1");
   Manifest m;
@@ -151,6 +152,16 @@ Result<Manifest> ParseManifest(std::string_view text) {
   if (f.Has("board_timestamped_within")) {
     ASSIGN_OR_RETURN(int64_t within, f.Int("board_timestamped_within", 1, 86400));
     m.board_timestamped_within = within * 1'000'000;
+  }
+  if (f.Has("paper_vote_officials")) {
+    ASSIGN_OR_RETURN(m.paper_vote_officials, f.Texts("paper_vote_officials", kMaxOfficials, 2 * kSha256Size));
+    for (const std::string& fingerprint : m.paper_vote_officials) {
+      if (!DigestFromHex(fingerprint).ok()) {
+        return InvalidArgument("manifest.paper_vote_officials holds \"" + fingerprint +
+                               "\", which is not a certificate's SHA-256 in lower-case hex");
+      }
+    }
+    if (m.paper_vote_officials.empty()) return InvalidArgument("manifest.paper_vote_officials names nobody");
   }
 
   ASSIGN_OR_RETURN(const Json* districts, f.Array("districts", kMaxDistricts));

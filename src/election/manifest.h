@@ -60,6 +60,11 @@ struct Manifest {
   // from rewriting the board after the fact: a rewritten entry changes every later root,
   // and no TSA dates a new head into the past.
   UnixMicros board_timestamped_within = 0;
+  // The polling stations' officials, who alone may sign a paper vote's statement: the
+  // SHA-256 (hex) of each one's signing certificate (the manifest's
+  // "paper_vote_officials"; the manifest is public, so not their personal codes). Empty:
+  // anyone's eID but the voter's, and the auditors match the names the annex's check prints.
+  std::vector<std::string> paper_vote_officials;
   std::vector<District> districts;
   std::vector<Contest> contests;
 

@@ -59,6 +59,8 @@ std::string ReportText(const VerificationReport& report, std::string_view contai
         fmt::format("Signature {} ({}): {}\n", s.id.empty() ? "?" : Clean(s.id), Clean(s.file), VerdictName(s.verdict));
     if (!s.signer.empty())
       out += fmt::format("  signer      {}{}\n", Clean(s.signer), s.signer_id.empty() ? "" : ", " + Clean(s.signer_id));
+    if (!s.signer_certificate_sha256.empty())
+      out += fmt::format("  certificate SHA-256 {}\n", s.signer_certificate_sha256);
     if (!s.signing_time.empty())
       out += fmt::format("  signed at   {} (as the signer's computer said)\n", Clean(s.signing_time));
     if (s.timestamp_time) out += fmt::format("  timestamp   {} (attested by the TSA)\n", TimeOrDash(s.timestamp_time));
@@ -88,6 +90,7 @@ Json ReportJson(const VerificationReport& report) {
                {"verdict", VerdictName(s.verdict)},
                {"signer", Clean(s.signer)},
                {"signer_id", Clean(s.signer_id)},
+               {"signer_certificate_sha256", s.signer_certificate_sha256},
                {"signing_time", Clean(s.signing_time)},
                {"profile", s.profile},
                {"signed_files", Clean(s.signed_files)},

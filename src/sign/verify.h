@@ -30,6 +30,7 @@ struct SignatureReport {
   Verdict verdict = Verdict::kInvalid;
   std::string signer;                     // the certificate's common name
   std::string signer_id;                  // its serialNumber, e.g. PNOEE-38001085718
+  std::string signer_certificate_sha256;  // hex, of the certificate's DER
   std::string signing_time;               // what the signer claims (SigningTime)
   UnixMicros timestamp_time = 0;          // what the TSA attests
   UnixMicros ocsp_time = 0;               // when the responder vouched for the certificate

@@ -60,6 +60,7 @@ Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string
   if (!board.open()) return NotFound(record_dir + "/board.jsonl cannot be read");
   if (!annex.open()) return NotFound(annex_path + " cannot be read, or is not a regular file");
   AnnexReport report;
+  report.officials_listed = !manifest.paper_vote_officials.empty();
   std::map<std::string, UnixMicros> last_signed;  // by voter: each ballot signed after the voter's one before
   std::set<std::string> seen;                     // the ballots' hashes
   for (int64_t index = 0;; ++index) {
@@ -89,7 +90,7 @@ Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string
       std::optional<std::string> hash = PaperVoteStatementHash(entry.reason);
       if (!hash) return DataLoss(at + " cancels i-votes without naming the polling station's statement");
       if (DigestHex(Sha256(container)) != *hash) return DataLoss(at + ": the annex holds another statement");
-      Result<PaperVote> paper = OpenPaperVote(container, manifest.hash, verify);
+      Result<PaperVote> paper = OpenPaperVote(container, manifest, verify);
       if (!paper.ok()) return DataLoss(at + ": " + paper.status().message());
       if (VoterPseudonym(pseudonym_secret, paper->voter_code) != entry.voter) {
         return DataLoss(at + ": the statement is about someone who is not the voter the board names");

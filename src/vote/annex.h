@@ -26,6 +26,9 @@ struct AnnexReport {
   int64_t ballots = 0;
   int64_t paper_votes = 0;
   std::map<std::string, int64_t> officials;  // who signed the paper votes' statements: how many each
+  // Whether the manifest names the officials (each statement was then signed with a
+  // certificate it lists); if not, the auditors match the names above against theirs.
+  bool officials_listed = false;
 };
 
 // Checks the annex at `annex_path` against the board of the record in `record_dir` (run

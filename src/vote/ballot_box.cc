@@ -383,7 +383,7 @@ std::future<Status> BallotBox::AppendEntry(const BoardEntry& entry) {
 
 Status BallotBox::CancelForPaperVote(std::string_view personal_code, std::string_view statement) {
   ASSIGN_OR_RETURN(BoxVoter voter, Voter(personal_code));
-  ASSIGN_OR_RETURN(PaperVote paper, OpenPaperVote(statement, options_.election.manifest.hash, options_.verify));
+  ASSIGN_OR_RETURN(PaperVote paper, OpenPaperVote(statement, options_.election.manifest, options_.verify));
   if (paper.voter_code != personal_code) {
     return InvalidArgument("the statement is about another voter's paper vote");
   }

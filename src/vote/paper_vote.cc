@@ -1,6 +1,7 @@
 // A paper vote's statement (paper_vote.h).
 #include "vote/paper_vote.h"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -23,7 +24,8 @@ std::string PaperVoteJson(std::string_view election, std::string_view voter_code
   return Json{{"election", HexEncode(election)}, {"format", kFormat}, {"voter", voter_code}}.dump();
 }
 
-Result<PaperVote> OpenPaperVote(std::string_view container, std::string_view election, sign::VerifyOptions verify) {
+Result<PaperVote> OpenPaperVote(std::string_view container, const election::Manifest& manifest,
+                                sign::VerifyOptions verify) {
   ASSIGN_OR_RETURN(SignedFile file, OpenSignedFile(container, std::move(verify), kPaperVoteFileName, kMaxStatementBytes,
                                                    "the paper vote's statement"));
   auto json = ParseJson(file.content, JsonLimits{kMaxStatementBytes, 2});
@@ -32,12 +34,18 @@ Result<PaperVote> OpenPaperVote(std::string_view container, std::string_view ele
   ASSIGN_OR_RETURN(std::string format, f.Text("format", 32));
   if (format != kFormat) return InvalidArgument("paper-vote.json is not in the format " + std::string(kFormat));
   ASSIGN_OR_RETURN(Digest named, f.Hash("election"));
-  if (DigestBytes(named) != election) return InvalidArgument("the paper vote's statement is for another election");
+  if (DigestBytes(named) != manifest.hash) return InvalidArgument("the paper vote's statement is for another election");
   ASSIGN_OR_RETURN(std::string voter, f.Text("voter", 11));
   if (!identity::PersonalCode::Parse(voter).ok()) {
     return InvalidArgument("the paper vote's statement names no valid personal code");
   }
   if (voter == file.signer_code) return InvalidArgument("a voter cannot attest their own paper vote");
+  const std::vector<std::string>& officials = manifest.paper_vote_officials;
+  if (!officials.empty() &&
+      std::find(officials.begin(), officials.end(), file.signer_certificate_sha256) == officials.end()) {
+    return InvalidArgument("the statement is signed by " + file.signer + " with a certificate (sha256 " +
+                           file.signer_certificate_sha256 + ") that is not among the manifest's paper-vote officials");
+  }
   return PaperVote{std::move(voter), std::move(file.signer_code), std::move(file.signer), file.signed_at};
 }
 

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "crypto/sha256.h"
+#include "election/manifest.h"
 #include "sign/verify.h"
 
 namespace riik::vote {
@@ -37,9 +38,11 @@ struct PaperVote {
 };
 
 // Checks a statement (OpenSignedFile, with `verify`'s trust): paper-vote.json in its
-// format, for the election `election`, signed by someone other than the voter.
+// format, for the election of `manifest`, signed by someone other than the voter, and
+// with a certificate of the manifest's paper_vote_officials when it names them.
 // InvalidArgument saying what is wrong.
-Result<PaperVote> OpenPaperVote(std::string_view container, std::string_view election, sign::VerifyOptions verify);
+Result<PaperVote> OpenPaperVote(std::string_view container, const election::Manifest& manifest,
+                                sign::VerifyOptions verify);
 
 // Whether a statement timestamped at `signed_at` may stand behind a cancel entry of
 // `entry_time`: made before it (a minute's allowance for clocks). The box and the annex

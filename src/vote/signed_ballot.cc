@@ -44,8 +44,8 @@ Result<SignedFile> OpenSignedFile(std::string_view container, sign::VerifyOption
     return InvalidArgument(name + " must hold one file, " + std::string(file_name));
   }
   if (read->files[0].content.size() > max_file_bytes) return InvalidArgument(std::string(file_name) + " is too large");
-  return SignedFile{signature.signer_id.substr(6), signature.signer, signature.timestamp_time,
-                    std::move(read->files[0].content)};
+  return SignedFile{signature.signer_id.substr(6), signature.signer, signature.signer_certificate_sha256,
+                    signature.timestamp_time, std::move(read->files[0].content)};
 }
 
 Result<SignedBallot> OpenSignedBallot(std::string_view container, sign::VerifyOptions verify) {

@@ -21,10 +21,11 @@ inline constexpr std::string_view kBallotFileName = "ballot.json";
 
 // One file signed by one person with their eID.
 struct SignedFile {
-  std::string signer_code;   // the signer's personal code (PNOEE-…)
-  std::string signer;        // the signer's name as the certificate gives it
-  UnixMicros signed_at = 0;  // the signature's timestamp
-  std::string content;       // the file's bytes
+  std::string signer_code;                // the signer's personal code (PNOEE-…)
+  std::string signer;                     // the signer's name as the certificate gives it
+  std::string signer_certificate_sha256;  // hex, of the signer's certificate (DER)
+  UnixMicros signed_at = 0;               // the signature's timestamp
+  std::string content;                    // the file's bytes
 };
 
 // Checks `container` (at most kMaxCastBytes) with `verify`, its limits narrowed to that

@@ -71,6 +71,11 @@ TEST(ManifestTest, RefusesWhatCannotBeAnElection) {
       {[](Json& j) { j["format"] = "riik-election-v2"; }, "format"},
       {[](Json& j) { j["contests"] = Json::array(); }, "no contests"},
       {[](Json& j) { j["voter_list_cutoff"] = "2027-03-06"; }, "cut-off"},
+      // The officials by their signing certificates' SHA-256, never a personal code.
+      {[](Json& j) { j["paper_vote_officials"] = {"38001085718"}; }, "not a certificate's SHA-256"},
+      {[](Json& j) { j["paper_vote_officials"] = {std::string(64, 'A')}; }, "not a certificate's SHA-256"},
+      {[](Json& j) { j["paper_vote_officials"] = Json::array(); }, "names nobody"},
+      {[](Json& j) { j["paper_vote_officials"] = "ab"; }, "paper_vote_officials"},
   };
   for (const auto& c : cases) {
     auto m = ParseManifest(Changed(c.change));
@@ -78,6 +83,9 @@ TEST(ManifestTest, RefusesWhatCannotBeAnElection) {
     EXPECT_NE(m.status().message().find(c.reason), std::string::npos) << m.status().message();
   }
   EXPECT_FALSE(ParseManifest("{").ok());
+  auto listed = ParseManifest(Changed([](Json& j) { j["paper_vote_officials"] = {std::string(64, 'a')}; }));
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  EXPECT_EQ(listed->paper_vote_officials, std::vector<std::string>{std::string(64, 'a')});
 }
 
 class BallotTest : public ::testing::Test {
@@ -320,6 +328,8 @@ TEST(ElectionFuzzCorpus, DISABLED_WriteFuzzCorpus) {
   write(std::string(manifests) + "/valid_test.json", TestManifestJson());
   write(std::string(manifests) + "/valid_canonical.json", manifest.text);
   write(std::string(manifests) + "/bad_date.json", Changed([](Json& j) { j["election_day"] = "2027-02-30"; }));
+  write(std::string(manifests) + "/valid_officials.json",
+        Changed([](Json& j) { j["paper_vote_officials"] = {std::string(64, 'a'), std::string(64, '0')}; }));
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "crypto/sha256.h"
+#include "crypto/x509.h"
 #include "sign/archive_timestamp.h"
 #include "sign/impl/signature_check.h"
 #include "sign/report.h"
@@ -118,6 +120,11 @@ TEST_F(SignatureTest, SignedWithPin2VerifiesWithSignerTimeAndFiles) {
   EXPECT_EQ(s.file, "META-INF/signatures0.xml");
   EXPECT_EQ(s.signer, "MAASIKAS,MARI,48705120271");
   EXPECT_EQ(s.signer_id, "PNOEE-48705120271");
+  // The certificate by its SHA-256: what an election manifest lists its officials by.
+  auto cert = mari_->Certificate(trust::EidKey::kSigning);
+  ASSERT_TRUE(cert.ok());
+  const std::string fingerprint = DigestHex(Sha256(CertificateDer(cert->get())));
+  EXPECT_EQ(s.signer_certificate_sha256, fingerprint);
   EXPECT_EQ(s.profile, "LT");
   EXPECT_GT(s.timestamp_time, 0);
   EXPECT_GE(s.ocsp_time, s.timestamp_time);
@@ -126,6 +133,8 @@ TEST_F(SignatureTest, SignedWithPin2VerifiesWithSignerTimeAndFiles) {
   EXPECT_NE(text.find("Validation: OK"), std::string::npos) << text;
   Json json = ReportJson(r);
   EXPECT_EQ(json["signatures"][0]["verdict"], "VALID");
+  EXPECT_EQ(json["signatures"][0]["signer_certificate_sha256"], fingerprint);
+  EXPECT_NE(text.find("certificate SHA-256 " + fingerprint), std::string::npos) << text;
   // The file name with a space is percent-encoded in its Reference URI.
   auto c = ReadContainer(bytes);
   EXPECT_NE(c->signatures[0].xml.find("URI=\"tuludeklaratsioon%202026.json\""), std::string::npos);

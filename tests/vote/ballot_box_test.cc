@@ -86,6 +86,11 @@ class BallotBoxTest : public ::testing::Test {
       j["board_timestamped_within"] = board_timestamped_within_;
       manifest = j.dump();
     }
+    if (!official_.empty()) {  // the polling station's official, by their signing certificate
+      Json j = Json::parse(manifest);
+      j["paper_vote_officials"] = {SigningCertificateSha256(official_)};
+      manifest = j.dump();
+    }
     setup_.manifest_json = manifest;
     auto parsed = election::ParseManifest(manifest);
     ASSERT_TRUE(parsed.ok()) << parsed.status().message();
@@ -176,6 +181,12 @@ class BallotBoxTest : public ::testing::Test {
     return Sign(container, official);
   }
 
+  std::string SigningCertificateSha256(const std::string& code) {
+    auto cert = tokens_.at(code)->Certificate(trust::EidKey::kSigning);
+    EXPECT_TRUE(cert.ok());
+    return cert.ok() ? DigestHex(Sha256(CertificateDer(cert->get()))) : std::string();
+  }
+
   std::string Sign(sign::Container& container, const std::string& code) {
     eid::Token& token = *tokens_.at(code);
     auto key = token.PrivateKey(trust::EidKey::kSigning, kPin2);
@@ -240,6 +251,7 @@ class BallotBoxTest : public ::testing::Test {
   ElectionSetup setup_;
   std::atomic<int64_t> offset_{0};
   int64_t board_timestamped_within_ = 0;  // the manifest's, in seconds (0: none)
+  std::string official_;                  // the manifest's only paper-vote official (empty: none listed)
   std::atomic<bool> tsa_down_{false};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<BallotBox> box_;
@@ -531,6 +543,7 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
   EXPECT_EQ(checked->paper_votes, 1);
   ASSERT_EQ(checked->officials.size(), 1u);
   EXPECT_NE(checked->officials.begin()->first.find("36107212142"), std::string::npos);
+  EXPECT_FALSE(checked->officials_listed);  // the auditors match the name themselves
 
   const std::string good = *ReadFile(annex);
   const size_t split = good.find('\n') + 1;
@@ -563,6 +576,49 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
   const std::string elsewhere = PaperStatement(kJaan, kTonu, std::string(32, 'x'));
   refused(with_board(PaperVoteReason(elsewhere), elsewhere), "for another election");
   refused(with_board("paper vote", statement), "without naming the polling station's statement");
+}
+
+// With a manifest that lists the polling stations' officials (Tõnu, by his signing
+// certificate): a statement signed by anyone else cancels nothing, in the box or in the
+// annex's check, though it is otherwise sound.
+class OfficialsBallotBoxTest : public BallotBoxTest {
+ protected:
+  OfficialsBallotBoxTest() { official_ = kTonu; }
+};
+
+TEST_F(OfficialsBallotBoxTest, OnlyAListedOfficialsStatementCancels) {
+  ASSERT_TRUE(Cast(SignedBallot(kJaan, "2", District2("201", "yes")), kJaan).ok());
+  const std::string by_mari = PaperStatement(kJaan, kMari);
+  Status st = box_->CancelForPaperVote(kJaan, by_mari);
+  ASSERT_EQ(st.code(), Code::kInvalidArgument) << st.message();
+  EXPECT_NE(st.message().find("not among the manifest's paper-vote officials"), std::string::npos) << st.message();
+  const std::string by_tonu = PaperStatement(kJaan);
+  ASSERT_TRUE(box_->CancelForPaperVote(kJaan, by_tonu).ok());
+  offset_ = 3601LL * 1'000'000;
+  ASSERT_TRUE(box_->Close().ok());
+  const std::string record = dir_ / "record", annex = dir_ / "annex.jsonl";
+  ASSERT_TRUE(ExportRecord(*store_, setup_, record).ok());
+  ASSERT_TRUE(ExportAnnex(*store_, setup_, annex).ok());
+  sign::VerifyOptions verify;
+  verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
+  auto checked = VerifyAnnex(record, annex, secret_, verify);
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  EXPECT_EQ(checked->paper_votes, 1);
+  EXPECT_TRUE(checked->officials_listed);
+  // A board the operator doctored to cancel on Mari's statement, which the annex holds.
+  std::string board = *ReadFile(record + "/board.jsonl");
+  const std::string reason = PaperVoteReason(by_tonu);
+  board.replace(board.find(reason), reason.size(), PaperVoteReason(by_mari));
+  ASSERT_TRUE(WriteFileAtomic(record + "/board.jsonl", board, false).ok());
+  std::string lines = *ReadFile(annex);
+  const size_t split = lines.find('\n') + 1;
+  Json paper = Json::parse(lines.substr(split));
+  paper["container"] = Base64Encode(by_mari);
+  ASSERT_TRUE(WriteFileAtomic(annex, lines.substr(0, split) + paper.dump() + "\n", true).ok());
+  auto doctored = VerifyAnnex(record, annex, secret_, verify);
+  ASSERT_FALSE(doctored.ok());
+  EXPECT_NE(doctored.status().message().find("not among the manifest's paper-vote officials"), std::string::npos)
+      << doctored.status().message();
 }
 
 // With a manifest that requires timestamped heads: while the TSA has not stamped the board
