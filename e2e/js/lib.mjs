@@ -40,6 +40,17 @@ export async function riik(args, env = {}) {
   }
 }
 
+// Runs riik with `args`, which must fail saying `why`: `what` is what the test tried.
+export async function riikRefuses(args, why, what, env = {}) {
+  try {
+    await run(RIIK, args, { env: { ...process.env, RIIK_PIN1: "0090", ...env }, timeout: 60000 });
+  } catch (error) {
+    check(String(error.stderr).includes(why), `${what} was refused, but not for "${why}": ${error.stderr}`);
+    return;
+  }
+  fail(`${what} was not refused`);
+}
+
 // The citizen's app: confirms the request waiting for `token` if it shows `code`.
 export function approve(token, code) {
   return riik(["id", "approve", "--token", token, "--auth", AUTH, "--ca", `${DIR}/trust/root.pem`, "--expect-code", code]);

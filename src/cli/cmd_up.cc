@@ -80,14 +80,31 @@ struct ExchangeSetUp {
   DemoEmbassy embassy;                         // the data embassy and the shipping to it
 };
 
+// The trust role's URL as the node will give it: its port of `ports` (kUpRoles' order).
+std::string TrustRoleUrl(const DemoExchangePorts& ports) {
+  size_t picked = 0;
+  for (const auto& r : kUpRoles) {
+    if (std::string_view(r.kind) == "central") continue;
+    if (std::string_view(r.kind) == "trust") return "http://127.0.0.1:" + std::to_string(ports.first[picked]);
+    ++picked;
+  }
+  return "";
+}
+
 // The CA (made now if this is the first start) issues the central authority's and the
 // security servers' keys before any role owns the trust store; it is closed on return.
 Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string& passphrase_file,
-                                      const DemoExchangePorts& ports, const DemoExchangeOptions& options,
+                                      const DemoExchangePorts& ports, DemoExchangeOptions options,
                                       bool synchronous_shipping) {
   CaSelect select;
   select.dir = dir;
   select.passphrase_file = passphrase_file;
+  if (!std::filesystem::exists(dir + "/trust/root.pem")) {
+    ASSIGN_OR_RETURN(CaAccess made, CaAccess::Connect(select, /*create=*/true));
+  }
+  // The demo election's polling-station official, whom its manifest names.
+  ASSIGN_OR_RETURN(std::string official, EnsureDemoOfficial(select, TrustRoleUrl(ports)));
+  options.paper_vote_officials = {official};
   ASSIGN_OR_RETURN(CaAccess ca, CaAccess::Connect(select, /*create=*/true));
   ExchangeSetUp out;
   ASSIGN_OR_RETURN(out.central, PrepareCentral(ca, dir, passphrase_file));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/file.h"
+#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "eid/enroll.h"
 #include "eid/software_token.h"
@@ -21,16 +22,38 @@ const eid::Pins kDemoPins{"0090", "01497", "17258403"};
 
 // Enrolls one demo citizen on their token in `dir`, unless already enrolled. Their PINs
 // are published, so the token seals its files at the published PINs' iteration count.
-Status EnsureEnrolled(CaAccess& ca, const identity::DemoPerson& p, const std::string& dir) {
+Result<std::unique_ptr<eid::SoftwareToken>> DemoToken(const identity::DemoPerson& p, const std::string& dir) {
   ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
-  ASSIGN_OR_RETURN(auto token,
-                   eid::SoftwareToken::Open(dir + "/citizens/" + code.code, eid::kPublishedPinKdfIterations));
+  return eid::SoftwareToken::Open(dir + "/citizens/" + code.code, eid::kPublishedPinKdfIterations);
+}
+
+Status EnsureEnrolled(CaAccess& ca, const identity::DemoPerson& p, const std::string& dir) {
+  ASSIGN_OR_RETURN(auto token, DemoToken(p, dir));
   if (token->Certificate(eid::EidKey::kSigning).ok()) return OkStatus();
+  ASSIGN_OR_RETURN(identity::PersonalCode code, identity::PersonalCode::Make(p.sex, p.year, p.month, p.day, p.serial));
   auto issue = [&](const trust::EidRequest& r) { return ca.IssueEid(r); };
   return eid::Enroll(*token, issue, eid::Citizen{code.code, p.given, p.surname}, kDemoPins).status();
 }
 
 }  // namespace
+
+Result<std::string> EnsureDemoOfficial(const CaSelect& select, const std::string& trust_url) {
+  const identity::DemoPerson& official = identity::kDemoPeople[0];
+  RETURN_IF_ERROR(MakePrivateDirectory(select.dir + "/citizens"));
+  {
+    ASSIGN_OR_RETURN(auto token, DemoToken(official, select.dir));
+    if (!token->Certificate(eid::EidKey::kSigning).ok()) {
+      CaSelect issuing = select;
+      issuing.ocsp_url = trust_url + "/ocsp";  // as the trust role's CA (node/roles/trust_role.cc)
+      issuing.ca_issuers_url = trust_url + "/ca";
+      ASSIGN_OR_RETURN(CaAccess ca, CaAccess::Connect(issuing));
+      RETURN_IF_ERROR(EnsureEnrolled(ca, official, select.dir));
+    }
+  }
+  ASSIGN_OR_RETURN(auto token, DemoToken(official, select.dir));
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, token->Certificate(eid::EidKey::kSigning));
+  return DigestHex(Sha256(CertificateDer(cert.get())));
+}
 
 Result<Json> EnsureDemoCitizens(CaAccess& ca, const std::string& dir) {
   Json out = Json::array();

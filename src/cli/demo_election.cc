@@ -50,7 +50,8 @@ const std::vector<DemoDistrict>& DemoDistricts() {
   return all;
 }
 
-Result<std::string> DemoManifest(const std::string& board_cert, std::chrono::seconds polls) {
+Result<std::string> DemoManifest(const std::string& board_cert, std::chrono::seconds polls,
+                                 const std::vector<std::string>& officials) {
   ASSIGN_OR_RETURN(std::string pem, ReadFile(board_cert));
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificatePem(pem));
   UniquePtr<EVP_PKEY> key(X509_get_pubkey(cert.get()));
@@ -90,6 +91,9 @@ Result<std::string> DemoManifest(const std::string& board_cert, std::chrono::sec
                    {"board_timestamped_within", 600},
                    {"districts", std::move(districts)},
                    {"contests", std::move(contests)}};
+  // Only these officials' statements of paper votes cancel i-votes (not their personal
+  // codes: the manifest is public).
+  if (!officials.empty()) manifest["paper_vote_officials"] = officials;
   return manifest.dump(2) + "\n";
 }
 
@@ -98,14 +102,15 @@ Result<std::string> DemoManifest(const std::string& board_cert, std::chrono::sec
 std::string DemoTrusteePassphrase(int trustee) { return "trustee-" + std::to_string(trustee) + " demo"; }
 
 Status PrepareDemoElection(const std::string& election_dir, const std::string& trustees_dir,
-                           const std::string& board_cert, std::chrono::seconds polls) {
+                           const std::string& board_cert, std::chrono::seconds polls,
+                           const std::vector<std::string>& officials) {
   const std::string manifest_path = election_dir + "/manifest.json", ceremony_path = election_dir + "/ceremony.json";
   if (std::filesystem::exists(manifest_path) && std::filesystem::exists(ceremony_path)) return OkStatus();
   // Under riik up's directory, whose every directory is the operator's alone; the record
   // is published by `riik vote export`.
   RETURN_IF_ERROR(MakePrivateDirectory(election_dir));
   RETURN_IF_ERROR(MakePrivateDirectory(trustees_dir));
-  ASSIGN_OR_RETURN(std::string manifest_json, DemoManifest(board_cert, polls));
+  ASSIGN_OR_RETURN(std::string manifest_json, DemoManifest(board_cert, polls, officials));
   ASSIGN_OR_RETURN(election::Manifest manifest, election::ParseManifest(manifest_json));
   // The ceremony as the five trustees run it (`riik vote ceremony`), in one place for
   // the demo: each commits to a polynomial; trustee j's key share is the sum of the

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -20,7 +21,9 @@ std::string DemoTrusteePassphrase(int trustee);
 // Writes manifest.json and ceremony.json into `election_dir` unless they are there, and
 // the trustees' sealed key shares (trustee-J.share) into `trustees_dir`. `board_cert`: the
 // PEM certificate whose key signs the board. `polls`: how long the polls stay open from now.
+// `officials`: the manifest's paper_vote_officials (their signing certificates' SHA-256).
 Status PrepareDemoElection(const std::string& election_dir, const std::string& trustees_dir,
-                           const std::string& board_cert, std::chrono::seconds polls);
+                           const std::string& board_cert, std::chrono::seconds polls,
+                           const std::vector<std::string>& officials);
 
 }  // namespace riik::cli

@@ -466,8 +466,8 @@ Result<std::vector<node::RoleConfig>> PrepareDemoExchange(CaAccess& ca, const st
     RETURN_IF_ERROR(
         EnsureCertificate(ca, dir, vote_dir + "/signing", trust::Profile::kMemberSigning, kVoteSubsystem, passphrase)
             .status());
-    RETURN_IF_ERROR(
-        PrepareDemoElection(dir + "/election", dir + "/trustees", vote_dir + "/signing.pem", options.polls));
+    RETURN_IF_ERROR(PrepareDemoElection(dir + "/election", dir + "/trustees", vote_dir + "/signing.pem", options.polls,
+                                        options.paper_vote_officials));
     RETURN_IF_ERROR(vote::LoadOrMakePseudonymSecret(vote_dir + "/pseudonym.key").status());
     node::RoleConfig vote{"vote", "vote", {}, {}};
     vote.listen.port = static_cast<uint16_t>(ports.vote);

@@ -43,6 +43,8 @@ struct DemoExchangeOptions {
   uint64_t seed = 1;
   std::chrono::seconds polls = std::chrono::hours(24 * 7);  // the demo election's polls, from the first start
   int ballot_queue = 16;                                    // the vote service's max_waiting
+  // The demo election's polling-station officials, by their signing certificates' SHA-256.
+  std::vector<std::string> paper_vote_officials;
 };
 
 // The demo exchange: the five base registries (registry/registry.h), each a member of

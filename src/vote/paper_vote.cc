@@ -43,8 +43,8 @@ Result<PaperVote> OpenPaperVote(std::string_view container, const election::Mani
   const std::vector<std::string>& officials = manifest.paper_vote_officials;
   if (!officials.empty() &&
       std::find(officials.begin(), officials.end(), file.signer_certificate_sha256) == officials.end()) {
-    return InvalidArgument("the statement is signed by " + file.signer + " with a certificate (sha256 " +
-                           file.signer_certificate_sha256 + ") that is not among the manifest's paper-vote officials");
+    return InvalidArgument("the statement is signed with a certificate (SHA-256 " + file.signer_certificate_sha256 +
+                           ") that is not among the manifest's paper-vote officials");
   }
   return PaperVote{std::move(voter), std::move(file.signer_code), std::move(file.signer), file.signed_at};
 }

@@ -72,8 +72,13 @@ TEST(ManifestTest, RefusesWhatCannotBeAnElection) {
       {[](Json& j) { j["contests"] = Json::array(); }, "no contests"},
       {[](Json& j) { j["voter_list_cutoff"] = "2027-03-06"; }, "cut-off"},
       // The officials by their signing certificates' SHA-256, never a personal code.
-      {[](Json& j) { j["paper_vote_officials"] = {"38001085718"}; }, "not a certificate's SHA-256"},
-      {[](Json& j) { j["paper_vote_officials"] = {std::string(64, 'A')}; }, "not a certificate's SHA-256"},
+      {[](Json& j) {
+         j["paper_vote_officials"] = {std::string(64, 'a'), "38001085718"};
+       },
+       "manifest.paper_vote_officials[1]: a SHA-256 digest is 64 hex digits"},
+      {[](Json& j) { j["paper_vote_officials"] = {std::string(64, 'A')}; }, "lower-case hex"},
+      {[](Json& j) { j["paper_vote_officials"] = std::vector<std::string>(1001, std::string(64, 'a')); },
+       "manifest.paper_vote_officials: more than 1000 items"},
       {[](Json& j) { j["paper_vote_officials"] = Json::array(); }, "names nobody"},
       {[](Json& j) { j["paper_vote_officials"] = "ab"; }, "paper_vote_officials"},
   };
@@ -83,6 +88,10 @@ TEST(ManifestTest, RefusesWhatCannotBeAnElection) {
     EXPECT_NE(m.status().message().find(c.reason), std::string::npos) << m.status().message();
   }
   EXPECT_FALSE(ParseManifest("{").ok());
+  // A personal code listed by mistake is refused without being repeated (it would reach the logs).
+  auto code = ParseManifest(Changed([](Json& j) { j["paper_vote_officials"] = {"38001085718"}; }));
+  ASSERT_FALSE(code.ok());
+  EXPECT_EQ(code.status().message().find("38001085718"), std::string::npos) << code.status().message();
   auto listed = ParseManifest(Changed([](Json& j) { j["paper_vote_officials"] = {std::string(64, 'a')}; }));
   ASSERT_TRUE(listed.ok()) << listed.status().message();
   EXPECT_EQ(listed->paper_vote_officials, std::vector<std::string>{std::string(64, 'a')});
@@ -328,8 +337,9 @@ TEST(ElectionFuzzCorpus, DISABLED_WriteFuzzCorpus) {
   write(std::string(manifests) + "/valid_test.json", TestManifestJson());
   write(std::string(manifests) + "/valid_canonical.json", manifest.text);
   write(std::string(manifests) + "/bad_date.json", Changed([](Json& j) { j["election_day"] = "2027-02-30"; }));
-  write(std::string(manifests) + "/valid_officials.json",
-        Changed([](Json& j) { j["paper_vote_officials"] = {std::string(64, 'a'), std::string(64, '0')}; }));
+  write(std::string(manifests) + "/valid_officials.json", Changed([](Json& j) {
+          j["paper_vote_officials"] = {std::string(64, 'a'), std::string(64, '0')};
+        }));
 }
 
 }  // namespace
