@@ -395,6 +395,12 @@ TEST_F(BallotBoxTest, APaperVoteCancelsClosingIsFinalAndARestartKeepsTheRules) {
   refused_paper(PaperStatement(kJaan, kTonu, std::string(32, 'x')), "for another election");
   refused_paper("not a container", "not a valid ASiC-E container");
   refused_paper(jaan, "must hold one file, paper-vote.json");
+  // A statement the TSA dates after the box's now (a clock the operator set back to
+  // cancel before a statement existed).
+  offset_ = 10LL * 60 * 1'000'000;
+  const std::string ahead = PaperStatement(kJaan);
+  offset_ = 0;
+  refused_paper(ahead, "timestamped after now");
   ASSERT_TRUE(box_->CancelForPaperVote(kJaan, PaperStatement(kJaan)).ok());
   EXPECT_EQ(box_->CancelForPaperVote(kTonu, PaperStatement(kTonu, kMari)).code(), Code::kNotFound);
   auto after_paper = Cast(SignedBallot(kJaan, "2", District2("202", "")), kJaan);
