@@ -68,6 +68,18 @@ function randomScalar() {
 // k·P for any scalar k, 0 included.
 const times = (p, k) => (mod(k) === 0n ? Point.ZERO : p.multiply(mod(k)));
 
+// A point's 32-byte encoding, made once per point: each goes into the ciphertexts' hash,
+// a transcript and the ballot's JSON, and an encoding costs a field inversion.
+const encodings = new WeakMap();
+function encode(p) {
+  let e = encodings.get(p);
+  if (!e) {
+    e = p.toBytes();
+    encodings.set(p, e);
+  }
+  return e;
+}
+
 export function base64(data) {
   let s = "";
   for (const b of data) s += String.fromCharCode(b);
@@ -103,7 +115,7 @@ class Transcript {
   }
   add(label, value) {
     this.field(bytes(label));
-    this.field(value instanceof Point ? value.toBytes() : bytes(value));
+    this.field(value instanceof Point ? encode(value) : bytes(value));
     return this;
   }
   addNumber(label, n) {
@@ -137,8 +149,8 @@ function rangeChallenge(election, context, key, c, lo, hi, branches) {
 // A simulated branch j is a = v·G − e·α and b = v·K − e·(β − j·G). Knowing r and m, the
 // prover writes the same points with G and K alone, a = (v − e·r)·G and
 // b = (v − e·r)·K − e·(m − j)·G, so every multiplication here uses a base with a table
-// (G's, and the key's from electionKey): a 4-option ballot in 11.6 ms instead of 26.2 ms
-// in Node on the CI machine, 10 options in 28.5 ms instead of 62.0 ms.
+// (G's, and the key's from electionKey): the ballot costs about twice its multiplications,
+// not five times (bench/ballot_encrypt_bench.mjs, docs/benchmarks.md).
 function proveRange(election, context, key, c, m, r, lo, hi) {
   const branches = [];
   const u = randomScalar();
@@ -163,7 +175,7 @@ function proveRange(election, context, key, c, m, r, lo, hi) {
   real.response = mod(u + real.challenge * r);
   return branches.map((b, j) => {
     // Keys in the order the canonical form has them (sorted: a, b, c, v); the last branch's c is derived.
-    const out = { a: base64(b.a.toBytes()), b: base64(b.b.toBytes()) };
+    const out = { a: base64(encode(b.a)), b: base64(encode(b.b)) };
     if (j + 1 < branches.length) out.c = base64(scalarBytes(b.challenge));
     out.v = base64(scalarBytes(b.response));
     return out;
@@ -218,14 +230,14 @@ export function encryptBallot(election, choices) {
     values.push(ms);
   }
   // The proofs, once every ciphertext they are bound to is known.
-  const ciphertexts = sha256(concat(encrypted.flat().flatMap((c) => [c.alpha.toBytes(), c.beta.toBytes()])));
+  const ciphertexts = sha256(concat(encrypted.flat().flatMap((c) => [encode(c.alpha), encode(c.beta)])));
   const ballotContests = contests.map((contest, i) => {
     const selections = contest.options.map((option, k) => {
       const c = encrypted[i][k];
       const context = contextOf(["selection", voter, ciphertexts, contest.id, option.id]);
       return {
-        alpha: base64(c.alpha.toBytes()),
-        beta: base64(c.beta.toBytes()),
+        alpha: base64(encode(c.alpha)),
+        beta: base64(encode(c.beta)),
         proof: proveRange(hash, context, key, c, values[i][k], randomness[i][k], 0, 1),
       };
     });
