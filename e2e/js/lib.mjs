@@ -45,7 +45,11 @@ export async function riikRefuses(args, why, what, env = {}) {
   try {
     await run(RIIK, args, { env: { ...process.env, RIIK_PIN1: "0090", ...env }, timeout: 60000 });
   } catch (error) {
-    check(String(error.stderr).includes(why), `${what} was refused, but not for "${why}": ${error.stderr}`);
+    const said = String(error.stderr);
+    check(said.includes(why), `${what} was refused, but not for "${why}": ${said}`);
+    // A refusal, not a crash after saying so.
+    check(typeof error.code === "number" && !error.signal && !/Sanitizer|runtime error/.test(said),
+      `${what}: riik did not exit cleanly: ${said}`);
     return;
   }
   fail(`${what} was not refused`);

@@ -80,15 +80,18 @@ struct ExchangeSetUp {
   DemoEmbassy embassy;                         // the data embassy and the shipping to it
 };
 
-// The trust role's URL as the node will give it: its port of `ports` (kUpRoles' order).
-std::string TrustRoleUrl(const DemoExchangePorts& ports) {
+// The trust role's URL as the node will give it (HttpServer::url on loopback): its port
+// of `ports`, in kUpRoles' order.
+Result<std::string> TrustRoleUrl(const DemoExchangePorts& ports) {
   size_t picked = 0;
   for (const auto& r : kUpRoles) {
     if (std::string_view(r.kind) == "central") continue;
-    if (std::string_view(r.kind) == "trust") return "http://127.0.0.1:" + std::to_string(ports.first[picked]);
+    if (std::string_view(r.kind) == "trust") {
+      return std::string(r.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(ports.first.at(picked));
+    }
     ++picked;
   }
-  return "";
+  return Internal("riik up has no trust role");
 }
 
 // The CA (made now if this is the first start) issues the central authority's and the
@@ -102,9 +105,14 @@ Result<ExchangeSetUp> PrepareExchange(const std::string& dir, const std::string&
   if (!std::filesystem::exists(dir + "/trust/root.pem")) {
     ASSIGN_OR_RETURN(CaAccess made, CaAccess::Connect(select, /*create=*/true));
   }
-  // The demo election's polling-station official, whom its manifest names.
-  ASSIGN_OR_RETURN(std::string official, EnsureDemoOfficial(select, TrustRoleUrl(ports)));
-  options.paper_vote_officials = {official};
+  // The demo election's polling-station official, whom its manifest names when it is made
+  // (the first start; later starts keep the manifest, and with it the official's
+  // certificate of that day).
+  if (!std::filesystem::exists(dir + "/election/manifest.json")) {
+    ASSIGN_OR_RETURN(std::string trust_url, TrustRoleUrl(ports));
+    ASSIGN_OR_RETURN(std::string official, EnsureDemoOfficial(select, trust_url));
+    options.paper_vote_officials = {official};
+  }
   ASSIGN_OR_RETURN(CaAccess ca, CaAccess::Connect(select, /*create=*/true));
   ExchangeSetUp out;
   ASSIGN_OR_RETURN(out.central, PrepareCentral(ca, dir, passphrase_file));

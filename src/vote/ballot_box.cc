@@ -388,6 +388,10 @@ Status BallotBox::CancelForPaperVote(std::string_view personal_code, std::string
     return InvalidArgument("the statement is about another voter's paper vote");
   }
   if (closed()) return FailedPrecondition("the board is closed");
+  // Checked before the statement is kept (and again against the entry's own time below).
+  if (!StatementBefore(paper.signed_at, options_.clock())) {
+    return InvalidArgument("the statement is timestamped after now (" + FormatRfc3339(paper.signed_at) + ")");
+  }
   // Kept before its entry goes on the board (under the statement's own hash, beside the
   // ballots' containers): the annex has it for every cancellation the board names.
   const std::string statement_hash = Sha256HexOf(statement);

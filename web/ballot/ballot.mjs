@@ -131,8 +131,10 @@ function contextOf(parts) {
   return concat(parts.flatMap((p) => [u64(bytes(p).length), bytes(p)]));
 }
 
+// An option's ciphertext, m 0 or 1: m·G is an addition of G or of nothing, the same work
+// either way (a multiplication by 1 would cost a whole one, and show the choice in time).
 function encrypt(key, m, r) {
-  return { alpha: times(G, r), beta: times(G, BigInt(m)).add(times(key, r)) };
+  return { alpha: times(G, r), beta: times(key, r).add(m === 1 ? G : Point.ZERO) };
 }
 
 function rangeChallenge(election, context, key, c, lo, hi, branches) {
