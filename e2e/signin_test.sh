@@ -187,20 +187,28 @@ status -d "personal_code=38001085718&csrf=$CSRF" "$AUTH/login/$REQ/app" >/dev/nu
 RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --expect-code 0000 \
   >"$WORK/approve.out" 2>&1 && fail "approve confirmed a request whose code differs"
 grep -q "not confirmed" "$WORK/approve.out" || fail "approve did not refuse the foreign code: $(cat "$WORK/approve.out")"
-# Anyone can list the person's requests; a stranger's decline or answer ends nothing.
-APP_ID=$(C "$AUTH/app/v1/requests?subject=EE38001085718" | jq -r '.requests[0].id')
+# Only the person's device sees what waits: its binding (PIN1) was shown once, each look
+# is signed by it. A stranger who knows the personal code sees nothing.
+[ "$(status "$AUTH/app/v1/requests?subject=EE38001085718")" = 401 ] || fail "a stranger listed a person's requests"
+[ "$(status -H 'Authorization: RiikDevice id="x", time="1", signature="AA=="' "$AUTH/app/v1/requests")" = 401 ] ||
+  fail "a malformed device signature listed requests"
+list_as_jaak() {
+  RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --list
+}
+APP_ID=$(list_as_jaak | jq -r '.id' | head -1)
 [ -n "$APP_ID" ] && [ "$APP_ID" != null ] || fail "the request no longer waits after a foreign code"
+# A stranger who learns a request's id (over a shoulder) still ends nothing.
 [ "$(status -H 'Content-Type: application/json' -d '{"decline":true}' "$AUTH/app/v1/requests/$APP_ID")" = 400 ] ||
   fail "an unsigned decline was taken"
 [ "$(status -H 'Content-Type: application/json' -d '{"certificate":"AA==","signature":"AA=="}' \
   "$AUTH/app/v1/requests/$APP_ID")" = 400 ] || fail "a garbage answer was taken"
-C "$AUTH/app/v1/requests?subject=EE38001085718" | jq -e --arg id "$APP_ID" '[.requests[].id] | index($id) != null' \
-  >/dev/null || fail "a stranger's decline or answer ended the person's sign-in"
+list_as_jaak | jq -se --arg id "$APP_ID" '[.[].id] | index($id) != null' >/dev/null ||
+  fail "a stranger's decline or answer ended the person's sign-in"
 RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --decline \
   >"$WORK/approve.out" 2>&1 || fail "the person's own decline: $(cat "$WORK/approve.out")"
 C -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/app/wait" | jq -e '.state == "refused" and .reason == "user_cancel"' \
   >/dev/null || fail "the page did not learn that the app declined"
-pass "refused: a missing CSRF token, another site's token, a wrong check digit, a foreign verification code, a stranger's decline"
+pass "refused: a missing CSRF token, another site's token, a wrong check digit, a foreign verification code, a stranger's look at the requests or decline"
 
 "$RIIK" ca revoke --dir "$DIR" --passphrase-file "$DIR/trust/passphrase" --code 49403136526 --reason keyCompromise \
   >"$WORK/revoke.out" 2>&1 || fail "could not revoke Mari-Liis's eID: $(cat "$WORK/revoke.out")"

@@ -6,7 +6,7 @@
 // voters cost no PIN-sealed files; everything the state does with them (the sign-in's
 // certificate and OCSP checks, the signature's timestamp and OCSP, the vote service's
 // checks) is the same as for a card.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { p384 } from "@noble/curves/nist.js";
 import { AUTH, DIR, check, endpoints, riik } from "./lib.mjs";
@@ -81,11 +81,47 @@ const verificationCode = (hash) => {
   return String(digest.readUInt16BE(digest.length - 2) % 10000).padStart(4, "0");
 };
 
+// The app's device key (auth/app_devices.h): a P-256 key of its own, bound to the person
+// once with PIN1 until `expires_at`, and shown to the sign-in service when it does not
+// know the device.
+function bindDevice(eid) {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const key = publicKey.export({ type: "spki", format: "der" });
+  const expires = Math.floor(Date.now() / 1000) + 365 * 86400;
+  const hash = createHash("sha384").update("riik-app-device:").update(key).update(`:${expires}`).digest();
+  eid.device = {
+    privateKey,
+    id: createHash("sha256").update(key).digest("base64url"),
+    binding: { certificate: eid.auth.certificate, device_key: key.toString("base64"), expires_at: expires,
+      signature: Buffer.from(p384.sign(hash, eid.auth.secret, { prehash: false })).toString("base64") },
+  };
+}
+
+async function presentDevice(eid) {
+  const response = await fetch(`${AUTH}/app/v1/devices`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(eid.device.binding),
+  });
+  check(response.status === 200, `the sign-in service refused the app's device: ${await response.text()}`);
+}
+
+// A look at what waits, signed by the device key now.
+function devicePoll(eid) {
+  const time = Math.floor(Date.now() / 1000);
+  const signature = sign("sha256", Buffer.from(`riik-app-poll:${eid.device.id}:${time}`),
+    { key: eid.device.privateKey, dsaEncoding: "ieee-p1363" });
+  return `RiikDevice id="${eid.device.id}", time="${time}", signature="${signature.toString("base64")}"`;
+}
+
 // What waits for `eid`'s holder at the sign-in service for `purpose` (within `seconds`).
 async function waiting(eid, purpose, seconds = 60) {
+  if (!eid.device) bindDevice(eid);
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${AUTH}/app/v1/requests?subject=EE${eid.code}`);
+    const response = await fetch(`${AUTH}/app/v1/requests`, { headers: { authorization: devicePoll(eid) } });
+    if (response.status === 401 && (response.headers.get("www-authenticate") ?? "").includes("unknown_device")) {
+      await presentDevice(eid);
+      continue;
+    }
     check(response.status === 200, `the sign-in service's app API answered ${response.status}`);
     const request = (await response.json()).requests.find((r) => r.purpose === purpose);
     if (request) return request;

@@ -13,6 +13,7 @@
 #include "auth/app_confirm.h"
 #include "auth/eid_check.h"
 #include "auth/webeid.h"
+#include "cli/app_device.h"
 #include "cli/commands.h"
 #include "cli/failure.h"
 #include "cli/terminal.h"
@@ -58,11 +59,18 @@ void AddWebEid(CLI::App* id, int& exit_code) {
 }
 
 struct ApproveOptions {
-  std::string token, url, ca;
+  std::string token, url, ca, device;
   std::string expect_code;
   bool decline = false;
+  bool list = false;
   int wait_s = 30;
 };
+
+// The "message" of a JSON error answer, else its body.
+std::string MessageOf(const net::HttpResponse& r) {
+  auto body = ParseJson(r.body);
+  return body.ok() ? StringOr(*body, "message", r.body) : r.body;
+}
 
 // The request's verification code ("" for a signature's first step, which has no hash).
 Result<std::string> CodeOf(const Json& request) {
@@ -155,11 +163,16 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   Json answer = {{"certificate", Base64Encode(CertificateDer(cert.get()))}, {"signature", Base64Encode(signature)}};
   ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
   if (r.status != 200) {
-    auto body = ParseJson(r.body);
-    return PermissionDenied("the service refused the confirmation: " +
-                            (body.ok() ? StringOr(*body, "message", r.body) : r.body));
+    return PermissionDenied("the service refused the confirmation: " + MessageOf(r));
   }
   std::printf("confirmed\n");
+  return OkStatus();
+}
+
+// Shows the sign-in service the device's binding (it keeps bindings in memory only).
+Status PresentBinding(net::HttpClient& http, const auth::DeviceBinding& b) {
+  ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/devices", auth::DeviceBindingJson(b)));
+  if (r.status != 200) return PermissionDenied("the sign-in service refused this device: " + MessageOf(r));
   return OkStatus();
 }
 
@@ -170,11 +183,35 @@ Status Approve(const ApproveOptions& o) {
   net::ClientOptions options;
   options.ca_file = o.ca;
   ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> http, net::HttpClient::Create(o.url, options));
+  std::string device_file = o.device.empty() ? DefaultDeviceFile(o.token) : o.device;
+  if (device_file.empty()) return InvalidArgument("give --device: where this app keeps its device key");
+  ASSIGN_OR_RETURN(AppDevice device, LoadOrBindDevice(*token, device_file));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
+  bool presented = false;
   while (true) {
-    ASSIGN_OR_RETURN(net::HttpResponse r, http->Get("/app/v1/requests?subject=" + person.Subject()));
-    if (r.status != 200) return Unavailable("the sign-in service answered " + std::to_string(r.status));
+    net::Headers headers;
+    ASSIGN_OR_RETURN(std::string authorization, DevicePollHeader(device));
+    headers.Add("Authorization", authorization);
+    ASSIGN_OR_RETURN(net::HttpResponse r, http->Send("GET", "/app/v1/requests", headers));
+    if (r.status == 401 && !presented &&
+        r.headers.Get("WWW-Authenticate").find("unknown_device") != std::string::npos) {
+      RETURN_IF_ERROR(PresentBinding(*http, device.binding));
+      presented = true;
+      continue;
+    }
+    if (r.status != 200) {
+      return Unavailable("the sign-in service answered " + std::to_string(r.status) + ": " + MessageOf(r));
+    }
     ASSIGN_OR_RETURN(Json body, ParseJson(r.body));
+    if (o.list) {
+      if (!body.contains("requests") || !body["requests"].is_array()) return DataLoss("the service sent no list");
+      for (const Json& request : body["requests"]) {
+        Json shown = request;
+        ASSIGN_OR_RETURN(shown["verification_code"], CodeOf(request));
+        std::printf("%s\n", shown.dump().c_str());
+      }
+      return OkStatus();
+    }
     if (body.contains("requests") && body["requests"].is_array() && !body["requests"].empty()) {
       const Json& requests = body["requests"];
       // More than one waiting: someone else may have started one in this person's name.
@@ -229,6 +266,11 @@ void AddApprove(CLI::App* id, int& exit_code) {
   cmd->add_option("--expect-code", o->expect_code,
                   "The verification code the browser shows: only that request is confirmed (a sign-in needs it, "
                   "or a terminal to ask on)");
+  cmd->add_option("--device", o->device,
+                  "The app's device key and its binding (default: app-device.json in the eID's directory; "
+                  "needed for a pkcs11: eID)");
+  cmd->add_flag("--list", o->list,
+                "Print what waits now, one JSON object a line (with its verification code), and answer nothing");
   cmd->add_flag("--decline", o->decline, "Refuse the request, signed with PIN1 (the service hears user_cancel)");
   cmd->add_option("--wait", o->wait_s, "Seconds to wait for a request to arrive")
       ->check(CLI::Range(0, 600))
@@ -240,7 +282,10 @@ void AddApprove(CLI::App* id, int& exit_code) {
       "asked for. A signature comes in two steps: first the signing certificate is sent, the\n"
       "choice signed with PIN1, then the document's digest is signed with PIN2. A sign-in is\n"
       "confirmed only against the code your browser shows (--expect-code, or asked on a\n"
-      "terminal); when more than one request waits, only --expect-code picks one. Example:\n"
+      "terminal); when more than one request waits, only --expect-code picks one.\n"
+      "Only this app sees what waits for you: on first use it makes a device key of its own\n"
+      "and you bind it to yourself with PIN1 (for a year); each look is signed with it.\n"
+      "Example:\n"
       "  RIIK_PIN1=0090 riik id approve --token riik-data/citizens/38001085718 \\\n"
       "      --auth https://127.0.0.1:7005 --ca riik-data/trust/root.pem --expect-code 4821");
   cmd->callback([o, &exit_code] {

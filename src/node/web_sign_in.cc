@@ -66,7 +66,7 @@ net::HttpResponse WebSignIn::Login(std::string_view scope, std::string_view ui_l
   if (!state.ok() || !nonce.ok() || !verifier.ok()) return net::JsonError(500, "internal", "no randomness");
   {
     std::lock_guard lock(mu_);
-    UnixMicros now = NowMicros();
+    UnixMicros now = options_.clock();
     for (auto it = pending_.begin(); it != pending_.end();) {
       it = now - it->second.created > kLoginLifetimeUs ? pending_.erase(it) : std::next(it);
     }
@@ -151,7 +151,7 @@ void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin
     return done(Unavailable("The sign-in service did not confirm the sign-in."));
   }
   std::string id_token = StringOr(*tokens, "id_token"), access = StringOr(*tokens, "access_token");
-  auth::ExpectedToken expected{issuer_, options_.client_id, NowMicros()};
+  auth::ExpectedToken expected{issuer_, options_.client_id, options_.clock()};
   CheckWithJwks(
       [id_token, access, expected, nonce = login.nonce](const Json& keys) {
         return auth::CheckIdToken(id_token, keys, expected, nonce, access);
@@ -198,7 +198,7 @@ Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::st
 void WebSignIn::BackchannelLogout(const net::HttpRequest& req, std::function<void(net::HttpResponse)> done) {
   auto form = net::ParseForm(req.body);
   std::string token = form.ok() && form->contains("logout_token") ? form->at("logout_token") : "";
-  auth::ExpectedToken expected{issuer_, options_.client_id, NowMicros()};
+  auth::ExpectedToken expected{issuer_, options_.client_id, options_.clock()};
   CheckWithJwks([token, expected](const Json& keys) { return auth::CheckLogoutToken(token, keys, expected); },
                 [this, done](Result<Json> claims) {
                   if (!claims.ok()) return done(net::JsonError(400, "invalid_request", claims.status().message()));

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "auth/app_devices.h"
 #include "auth/key_ring.h"
 #include "auth/pages.h"
 #include "auth/provider.h"
@@ -102,6 +103,7 @@ class AuthService : public RoleService {
   bool ready() const { return ready_.load(); }
   std::string NotReady() const override { return ready() ? "" : "the sign-in service is starting"; }
   auth::Provider& provider() { return *provider_; }
+  auth::AppDevices& devices() { return *devices_; }
   Json Jwks() const { return keys_->Jwks(); }
   // The checks that wait on the OCSP responder: a pool of the role's own, since the
   // trust role answers OCSP from the node's blocking pool (waiting on that pool from that
@@ -132,6 +134,7 @@ class AuthService : public RoleService {
   std::atomic<size_t> checks_waiting_{0};
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
+  std::unique_ptr<auth::AppDevices> devices_;  // uses the provider's trust: declared after it
   std::unique_ptr<exchange::ConfClient> conf_;
   std::unique_ptr<registry::ExchangeCaller> exchange_;  // to the business register (mandates)
   std::vector<auth::Client> file_clients_;
@@ -226,6 +229,7 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   };
   provider_ = std::make_unique<auth::Provider>(
       std::move(o), *keys_, [this](std::string_view id) { return Lookup(id); }, std::move(trust), log);
+  devices_ = std::make_unique<auth::AppDevices>(provider_->trust(), provider_->options().clock);
   cpu_ = &node.blocking();
   net::ClientOptions notice_options;
   notice_options.ca_file = trust_root_;
@@ -235,6 +239,7 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   // registrations; hourly: roll the signing keys over when due.
   node.Housekeeping([this, tick = int64_t{0}]() mutable {
     provider_->Sweep();
+    devices_->Sweep();
     if (conf_ && ++tick % 20 == 0) {
       if (Status st = conf_->Refresh(); !st.ok()) spdlog::warn("auth: sign-in clients: {}", st.message());
     }
@@ -632,12 +637,61 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
   });
 }
 
+// Checks waiting for the pool are bounded: anyone may post an answer or a binding, and a
+// flood of them must not hold up everyone's sign-ins behind it.
+bool ReserveCheck(AuthService& s) {
+  if (s.checks_waiting().fetch_add(1) < kMaxChecksWaiting) return true;
+  --s.checks_waiting();
+  return false;
+}
+
+HttpResponse DeviceRefused(const std::string& error, const std::string& message) {
+  HttpResponse r = net::JsonError(401, error, message);
+  r.headers.Set("WWW-Authenticate", "RiikDevice error=\"" + error + "\"");
+  return r;
+}
+
 void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
+  // The person's device, bound once with PIN1 (auth/app_devices.h): checked off the
+  // network threads, as it asks the OCSP responder.
+  router.AddAsync(
+      "POST", "/app/v1/devices",
+      [weak](HttpRequest&& req, net::Responder respond) {
+        auto s = weak.lock();
+        if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+        auto body = net::ParseJsonBody(req, JsonLimits{16 * 1024, 4});
+        auto binding = body.ok() ? auth::DeviceBindingFromJson(*body) : Result<auth::DeviceBinding>(body.status());
+        if (!binding.ok()) return respond(net::JsonError(400, "invalid_argument", binding.status().message()));
+        if (!ReserveCheck(*s)) return respond(net::JsonError(503, "busy", "too many checks wait; try again"));
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        s->checks().Submit([s = s.get(), shared, binding = std::move(*binding)] {
+          --s->checks_waiting();
+          auto id = s->devices().Register(binding);
+          if (auto* refused = std::get_if<auth::Refused>(&id)) {
+            // A malformed binding's detail is auth/app_devices.cc's own words; the eID checks'
+            // may name the OCSP responder's errors, which stay in the operator's log.
+            std::string message = refused->why == auth::Refusal::kMalformedToken
+                                      ? refused->detail
+                                      : std::string(auth::RefusalMessage(refused->why, "en"));
+            spdlog::info("auth: a device binding refused: reason={} detail={}", auth::RefusalName(refused->why),
+                         refused->detail);
+            return (*shared)(
+                net::JsonResponse(Json{{"error", auth::RefusalName(refused->why)}, {"message", message}}, 400));
+          }
+          (*shared)(net::JsonResponse(Json{{"device", std::get<std::string>(id)}}));
+        });
+      },
+      "application/json");
   router.Add("GET", "/app/v1/requests", [weak](const HttpRequest& req) {
     auto s = weak.lock();
     if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    auto code = s->devices().Authenticate(req.headers.Get("Authorization"));
+    if (!code.ok()) {
+      return DeviceRefused(code.status().code() == Code::kNotFound ? "unknown_device" : "invalid_token",
+                           code.status().message());
+    }
     Json list = Json::array();
-    for (const auto& a : s->provider().AppPending(req.QueryParam("subject"))) {
+    for (const auto& a : s->provider().AppPending("EE" + *code)) {
       Json entry = {{"id", a.id},
                     {"purpose", a.purpose},
                     {"service", a.client_name},
@@ -671,10 +725,7 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           return respond(net::JsonError(400, "invalid_argument",
                                         "give certificate and signature (and signing_certificate), all base64"));
         }
-        // Anyone may post here: the checks waiting for the pool are bounded, so a flood of
-        // answers cannot hold up everyone's sign-ins behind it.
-        if (s->checks_waiting().fetch_add(1) >= kMaxChecksWaiting) {
-          --s->checks_waiting();
+        if (!ReserveCheck(*s)) {
           return respond(net::JsonError(503, "busy", "too many answers are being checked; try again"));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));

@@ -1,0 +1,209 @@
+// The app's device key: its binding, its signed polls, and the service's memory of the
+// bindings it has checked (app_devices.h).
+#include "auth/app_devices.h"
+
+#include <openssl/ec.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/encoding.h"
+#include "crypto/sha256.h"
+#include "crypto/signature.h"
+#include "crypto/x509.h"
+
+namespace riik::auth {
+namespace {
+
+constexpr std::string_view kScheme = "RiikDevice ";
+constexpr size_t kMaxAuthorization = 512;
+constexpr size_t kMaxDeviceKeyDer = 256;  // a P-256 SubjectPublicKeyInfo is 91 bytes
+
+// The public key `der` encodes, if it is a P-256 SubjectPublicKeyInfo and nothing else.
+Result<UniquePtr<EVP_PKEY>> P256Key(std::string_view der) {
+  if (der.empty() || der.size() > kMaxDeviceKeyDer) return InvalidArgument("the device key is not a P-256 key");
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  UniquePtr<EVP_PKEY> key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  OpenSslErrors();
+  if (!key || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    return InvalidArgument("the device key is not a SubjectPublicKeyInfo");
+  }
+  char group[64] = {};
+  size_t len = 0;
+  if (!EVP_PKEY_is_a(key.get(), "EC") ||
+      EVP_PKEY_get_utf8_string_param(key.get(), "group", group, sizeof group, &len) != 1 ||
+      std::string_view(group, len) != "prime256v1") {
+    OpenSslErrors();
+    return InvalidArgument("the device key is not a P-256 key");
+  }
+  return key;
+}
+
+// "name=\"value\"" pairs separated by ", ", as RFC 9110's auth-params.
+Result<std::map<std::string, std::string, std::less<>>> AuthParams(std::string_view text) {
+  std::map<std::string, std::string, std::less<>> out;
+  while (!text.empty()) {
+    size_t eq = text.find("=\"");
+    if (eq == std::string_view::npos) return InvalidArgument("expected name=\"value\"");
+    size_t close = text.find('"', eq + 2);
+    if (close == std::string_view::npos) return InvalidArgument("a value is not closed");
+    std::string name(text.substr(0, eq));
+    if (!out.emplace(name, std::string(text.substr(eq + 2, close - eq - 2))).second) {
+      return InvalidArgument("\"" + name + "\" is given twice");
+    }
+    text.remove_prefix(close + 1);
+    if (text.starts_with(", ")) {
+      text.remove_prefix(2);
+    } else if (!text.empty()) {
+      return InvalidArgument("parameters are separated by \", \"");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Json DeviceBindingJson(const DeviceBinding& b) {
+  return Json{{"certificate", Base64Encode(b.certificate_der)},
+              {"device_key", Base64Encode(b.device_key_der)},
+              {"expires_at", b.expires_at},
+              {"signature", Base64Encode(b.signature)}};
+}
+
+Result<DeviceBinding> DeviceBindingFromJson(const Json& json) {
+  if (!json.is_object()) return InvalidArgument("the binding is a JSON object");
+  auto cert = Base64Decode(StringOr(json, "certificate"));
+  auto key = Base64Decode(StringOr(json, "device_key"));
+  auto sig = Base64Decode(StringOr(json, "signature"));
+  auto expires = json.find("expires_at");
+  if (!cert.ok() || !key.ok() || !sig.ok() || expires == json.end() || !expires->is_number_integer()) {
+    return InvalidArgument("give certificate, device_key and signature (base64) and expires_at (Unix seconds)");
+  }
+  return DeviceBinding{*cert, *key, expires->get<int64_t>(), *sig};
+}
+
+std::string DeviceBindingHash(std::string_view device_key_der, int64_t expires_at) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  std::string text = "riik-app-device:" + std::string(device_key_der) + ":" + std::to_string(expires_at);
+  if (EVP_Digest(text.data(), text.size(), out, &n, AppHashDigest(), nullptr) != 1) std::abort();
+  return std::string(reinterpret_cast<const char*>(out), n);
+}
+
+std::string DeviceId(std::string_view device_key_der) {
+  Digest d = Sha256(device_key_der);
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+}
+
+std::string DevicePollMessage(std::string_view device_id, int64_t time) {
+  return "riik-app-poll:" + std::string(device_id) + ":" + std::to_string(time);
+}
+
+std::string DeviceAuthorization(const DevicePoll& poll) {
+  return std::string(kScheme) + "id=\"" + poll.device_id + "\", time=\"" + std::to_string(poll.time) +
+         "\", signature=\"" + Base64Encode(poll.signature) + "\"";
+}
+
+Result<DevicePoll> ParseDeviceAuthorization(std::string_view header) {
+  if (header.size() > kMaxAuthorization) return InvalidArgument("the Authorization header is too long");
+  if (!header.starts_with(kScheme)) return InvalidArgument("the Authorization header's scheme is not RiikDevice");
+  auto params = AuthParams(header.substr(kScheme.size()));
+  if (!params.ok()) return InvalidArgument("the RiikDevice credentials: " + params.status().message());
+  if (params->size() != 3 || !params->contains("id") || !params->contains("time") || !params->contains("signature")) {
+    return InvalidArgument("the RiikDevice credentials are id, time and signature, each once");
+  }
+  DevicePoll poll;
+  poll.device_id = params->at("id");
+  auto id = Base64UrlDecode(poll.device_id);
+  if (!id.ok() || id->size() != kSha256Size) return InvalidArgument("the device id is not a base64url SHA-256");
+  const std::string& time = params->at("time");
+  auto [end, ec] = std::from_chars(time.data(), time.data() + time.size(), poll.time);
+  if (ec != std::errc() || end != time.data() + time.size() || time.empty() || time.size() > 12) {
+    return InvalidArgument("the poll's time is not Unix seconds");
+  }
+  auto signature = Base64Decode(params->at("signature"));
+  if (!signature.ok() || signature->size() != 64) return InvalidArgument("the poll's signature is not P-256 r||s");
+  poll.signature = std::move(*signature);
+  return poll;
+}
+
+Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time) {
+  DevicePoll poll;
+  poll.device_id = DeviceId(PublicKeyDer(device_key));
+  poll.time = time;
+  ASSIGN_OR_RETURN(poll.signature, SignWith(device_key, EVP_sha256(), DevicePollMessage(poll.device_id, time),
+                                            SignatureEncoding::kRaw));
+  return poll;
+}
+
+AppDevices::AppDevices(const EidTrust& trust, Clock clock, size_t max_devices)
+    : trust_(trust), clock_(std::move(clock)), max_(max_devices) {}
+
+Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
+  const int64_t now_s = clock_() / 1'000'000;
+  if (binding.expires_at <= now_s) return Refused{Refusal::kMalformedToken, "the device's binding has ended"};
+  if (binding.expires_at > now_s + kMaxDeviceBindingSeconds) {
+    return Refused{Refusal::kMalformedToken, "a device's binding lasts at most 366 days"};
+  }
+  if (auto key = P256Key(binding.device_key_der); !key.ok()) {
+    return Refused{Refusal::kMalformedToken, key.status().message()};
+  }
+  auto cert = trust_.ParseCertificate(binding.certificate_der);
+  if (!cert.ok()) return Refused{Refusal::kMalformedToken, "the binding's certificate: " + cert.status().message()};
+  auto person = PersonFromCertificate(cert->get());
+  if (!person.ok()) return Refused{Refusal::kWrongCertificate, "the binding's certificate names no person"};
+  // The signature first, then the chain and OCSP (VerifyAppAnswer's order).
+  Checked<Person> checked = VerifyAppAnswer({binding.certificate_der, binding.signature, ""}, person->code,
+                                            DeviceBindingHash(binding.device_key_der, binding.expires_at),
+                                            CertPurpose::kAuthentication, trust_);
+  if (!Passed(checked)) return std::get<Refused>(checked);
+  std::string id = DeviceId(binding.device_key_der);
+  const UnixMicros until = std::min(binding.expires_at * 1'000'000, clock_() + kDeviceRecheckSeconds * 1'000'000);
+  std::lock_guard lock(mu_);
+  auto it = devices_.find(id);
+  if (it == devices_.end() && devices_.size() >= max_) {
+    // Full: the binding due for its check soonest makes room (its app presents it again).
+    auto soonest = std::min_element(devices_.begin(), devices_.end(),
+                                    [](const auto& a, const auto& b) { return a.second.until < b.second.until; });
+    devices_.erase(soonest);
+  }
+  devices_[id] = Device{person->code, binding.device_key_der, until};
+  return id;
+}
+
+Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
+  auto parsed = ParseDeviceAuthorization(authorization);
+  if (!parsed.ok()) return Unauthenticated(parsed.status().message());
+  const DevicePoll& poll = *parsed;
+  const UnixMicros now = clock_();
+  if (poll.time < now / 1'000'000 - kDevicePollSkewSeconds || poll.time > now / 1'000'000 + kDevicePollSkewSeconds) {
+    return Unauthenticated("the poll's time is more than 2 minutes from the service's clock");
+  }
+  Device device;
+  {
+    std::lock_guard lock(mu_);
+    auto it = devices_.find(poll.device_id);
+    if (it == devices_.end() || it->second.until <= now) {
+      return NotFound("the device is not registered: present its binding at /app/v1/devices");
+    }
+    device = it->second;
+  }
+  ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, P256Key(device.key_der));
+  ASSIGN_OR_RETURN(bool ok, VerifyWith(key.get(), EVP_sha256(), DevicePollMessage(poll.device_id, poll.time),
+                                       poll.signature, SignatureEncoding::kRaw));
+  if (!ok) return Unauthenticated("the poll's signature is not the device's");
+  return device.person_code;
+}
+
+void AppDevices::Sweep() {
+  const UnixMicros now = clock_();
+  std::lock_guard lock(mu_);
+  std::erase_if(devices_, [now](const auto& entry) { return entry.second.until <= now; });
+}
+
+size_t AppDevices::size() const {
+  std::lock_guard lock(mu_);
+  return devices_.size();
+}
+
+}  // namespace riik::auth

@@ -1,0 +1,104 @@
+// The citizen's app's device key (Smart-ID's model): the app holds a P-256 key of its
+// own, and the person binds it to themselves once, by signing with PIN1 a statement
+// naming the key and when the binding ends. From then on the app proves itself on every
+// look at what waits for the person by signing the moment of asking with the device key,
+// and no PIN is needed for that: only someone holding the person's device sees the
+// person's requests (which service, for what, the service's words).
+//
+// The sign-in service keeps nothing on disk: the app keeps its binding and presents it
+// again when the service does not know the device (after a restart, or an hour after the
+// binding was last checked, so that a revoked eID certificate cuts its devices off
+// within the hour). Protocol: docs/signin.md ("The app's device key").
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "auth/app_confirm.h"
+#include "core/clock.h"
+#include "core/json.h"
+
+namespace riik::auth {
+
+// How long a binding may last at most, how far a poll's time may be from the service's
+// clock, and how long a checked binding is trusted before the eID checks run again.
+inline constexpr int64_t kMaxDeviceBindingSeconds = 366 * 86'400;
+inline constexpr int64_t kDevicePollSkewSeconds = 120;
+inline constexpr int64_t kDeviceRecheckSeconds = 3'600;
+
+// The person's statement, signed with PIN1: "this P-256 key is my app's until then".
+struct DeviceBinding {
+  std::string certificate_der;  // the person's authentication certificate
+  std::string device_key_der;   // the device's public key, SubjectPublicKeyInfo (P-256)
+  int64_t expires_at = 0;       // Unix seconds
+  std::string signature;        // r‖s over DeviceBindingHash by the authentication key
+};
+
+// The binding as the app posts it to /app/v1/devices and keeps it: {"certificate",
+// "device_key", "signature" (base64), "expires_at" (integer)}. InvalidArgument naming
+// what is missing or not base64.
+Json DeviceBindingJson(const DeviceBinding& binding);
+Result<DeviceBinding> DeviceBindingFromJson(const Json& json);
+
+// What PIN1 signs: SHA-384 of "riik-app-device:", the device key's DER, ":" and
+// `expires_at` in decimal.
+std::string DeviceBindingHash(std::string_view device_key_der, int64_t expires_at);
+
+// The device's name on the wire: base64url (no padding) of SHA-256 of its key's DER.
+std::string DeviceId(std::string_view device_key_der);
+
+// A look at the person's requests, signed by the device key: the message is
+// "riik-app-poll:" ‖ device id ‖ ":" ‖ time (Unix seconds, decimal), ECDSA with SHA-256,
+// r‖s. It travels as the header
+//   Authorization: RiikDevice id="<device id>", time="<seconds>", signature="<base64>"
+struct DevicePoll {
+  std::string device_id;
+  int64_t time = 0;
+  std::string signature;
+};
+std::string DevicePollMessage(std::string_view device_id, int64_t time);
+std::string DeviceAuthorization(const DevicePoll& poll);
+// InvalidArgument (saying which part is wrong) for anything but the form above.
+Result<DevicePoll> ParseDeviceAuthorization(std::string_view header);
+
+// The app's side: a poll at `time` signed by `device_key`.
+Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time);
+
+// The sign-in service's side: the bindings it has checked, in memory, bounded. Thread-safe.
+class AppDevices {
+ public:
+  AppDevices(const EidTrust& trust, Clock clock, size_t max_devices = 100'000);
+
+  // Checks a binding (blocks on OCSP): the certificate passes the eID checks for
+  // authentication, the signature is its key's, the device key is P-256 and the binding
+  // has not ended nor lasts longer than kMaxDeviceBindingSeconds. Returns the device id.
+  Checked<std::string> Register(const DeviceBinding& binding);
+
+  // The personal code of the person whose device signed `authorization`. NotFound when
+  // the device is not known (present the binding again), Unauthenticated when the
+  // header is malformed, its time is off or its signature does not verify.
+  Result<std::string> Authenticate(std::string_view authorization);
+
+  // Forgets the bindings due for their checks again.
+  void Sweep();
+  size_t size() const;
+
+ private:
+  struct Device {
+    std::string person_code;
+    std::string key_der;
+    UnixMicros until = 0;  // the binding's end, the certificate's, or the next check
+  };
+  const EidTrust& trust_;
+  Clock clock_;
+  size_t max_;
+  mutable std::mutex mu_;
+  std::map<std::string, Device, std::less<>> devices_;
+};
+
+}  // namespace riik::auth

@@ -1,0 +1,83 @@
+// The command-line app's device file (app_device.h): {"device_key": PKCS#8 PEM, "binding":
+// {certificate, device_key, expires_at, signature}}, 0600.
+#include "cli/app_device.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli/terminal.h"
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "core/file.h"
+#include "crypto/x509.h"
+
+namespace riik::cli {
+namespace {
+
+constexpr int64_t kBindingSeconds = 365 * 86'400;
+constexpr int64_t kRebindBeforeSeconds = 7 * 86'400;
+
+Result<AppDevice> Parse(const std::string& text, const std::string& path) {
+  auto json = ParseJson(text);
+  if (!json.ok() || !json->is_object() || !json->contains("binding")) {
+    return DataLoss(path + " is not an app device file");
+  }
+  auto binding = auth::DeviceBindingFromJson((*json)["binding"]);
+  if (!binding.ok()) return DataLoss(path + ": the binding is damaged: " + binding.status().message());
+  AppDevice device;
+  ASSIGN_OR_RETURN(device.key, ParsePrivateKeyPem(StringOr(*json, "device_key")));
+  device.binding = std::move(*binding);
+  if (PublicKeyDer(device.key.get()) != device.binding.device_key_der) {
+    return DataLoss(path + ": the binding is not of the device key beside it");
+  }
+  return device;
+}
+
+Result<AppDevice> Bind(eid::Token& token, const std::string& certificate_der, const std::string& path) {
+  AppDevice device;
+  ASSIGN_OR_RETURN(device.key, GenerateEcKey("P-256"));
+  device.binding.certificate_der = certificate_der;
+  device.binding.device_key_der = PublicKeyDer(device.key.get());
+  device.binding.expires_at = NowMicros() / 1'000'000 + kBindingSeconds;
+  ASSIGN_OR_RETURN(std::string pin, SecretFromEnv("RIIK_PIN1", "PIN1"));
+  ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> auth_key, token.PrivateKey(trust::EidKey::kAuthentication, pin));
+  ASSIGN_OR_RETURN(device.binding.signature,
+                   auth::SignAppHash(auth_key.get(), auth::DeviceBindingHash(device.binding.device_key_der,
+                                                                             device.binding.expires_at)));
+  ASSIGN_OR_RETURN(std::string key_pem, PrivateKeyPem(device.key.get()));
+  Json file = {{"device_key", key_pem}, {"binding", auth::DeviceBindingJson(device.binding)}};
+  RETURN_IF_ERROR(WriteFileAtomic(path, file.dump(1) + "\n", /*secret=*/true));
+  std::printf("bound this app's device key to you with PIN1, until %s (%s)\n",
+              FormatRfc3339Seconds(device.binding.expires_at * 1'000'000).c_str(), path.c_str());
+  return device;
+}
+
+}  // namespace
+
+std::string DefaultDeviceFile(const std::string& token) {
+  if (token.starts_with("pkcs11:")) return "";
+  return (std::filesystem::path(token) / "app-device.json").string();
+}
+
+Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path) {
+  ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(trust::EidKey::kAuthentication));
+  const std::string cert_der = CertificateDer(cert.get());
+  auto text = ReadSecretFile(path);
+  if (!text.ok() && text.status().code() != Code::kNotFound) return text.status();
+  if (text.ok()) {
+    ASSIGN_OR_RETURN(AppDevice device, Parse(*text, path));
+    if (device.binding.certificate_der == cert_der &&
+        device.binding.expires_at > NowMicros() / 1'000'000 + kRebindBeforeSeconds) {
+      return device;
+    }
+  }
+  return Bind(token, cert_der, path);
+}
+
+Result<std::string> DevicePollHeader(const AppDevice& device) {
+  ASSIGN_OR_RETURN(auth::DevicePoll poll, auth::SignDevicePoll(device.key.get(), NowMicros() / 1'000'000));
+  return auth::DeviceAuthorization(poll);
+}
+
+}  // namespace riik::cli

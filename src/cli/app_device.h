@@ -1,0 +1,30 @@
+// The command-line app's device key (auth/app_devices.h): a P-256 key of the app's own and
+// the person's binding of it, signed once with PIN1, kept together in one secret file.
+#pragma once
+
+#include <string>
+
+#include "auth/app_devices.h"
+#include "crypto/handles.h"
+#include "eid/token.h"
+
+namespace riik::cli {
+
+struct AppDevice {
+  UniquePtr<EVP_PKEY> key;
+  auth::DeviceBinding binding;
+};
+
+// Where the device file of `token` lives by default: app-device.json in a software eID's
+// directory; "" for a pkcs11: token (give --device).
+std::string DefaultDeviceFile(const std::string& token);
+
+// The device in `path` (0600), or a new one bound with PIN1 ($RIIK_PIN1 or asked for)
+// when there is none, its binding ends within a week, or the eID's authentication
+// certificate is not the one it was bound with (a renewed card).
+Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path);
+
+// The Authorization header for a look at the person's requests now.
+Result<std::string> DevicePollHeader(const AppDevice& device);
+
+}  // namespace riik::cli

@@ -1,0 +1,170 @@
+// The app's device key: only a binding the person signed with PIN1 lets a device look at
+// what waits for them, and only a poll signed by that device, now, is let through.
+#include "auth/app_devices.h"
+
+#include "auth/auth_fixture.h"
+#include "crypto/signature.h"
+
+namespace riik::auth {
+namespace {
+
+constexpr int64_t kDay = 86'400;
+
+class AppDevicesTest : public AuthFixture {
+ protected:
+  void SetUp() override {
+    AuthFixture::SetUp();
+    trust_ = Trust();
+    devices_ = std::make_unique<AppDevices>(trust_, TestClock(), 3);
+    device_key_ = std::move(GenerateEcKey("P-256").value());
+  }
+
+  int64_t NowSeconds() const { return now_ / 1'000'000; }
+
+  // `token`'s holder binding `device` until `expires_at`, with PIN1.
+  DeviceBinding Bind(eid::Token& token, EVP_PKEY* device, int64_t expires_at) {
+    auto cert = token.Certificate(trust::EidKey::kAuthentication);
+    DeviceBinding b{CertificateDer(cert->get()), PublicKeyDer(device), expires_at, ""};
+    b.signature = SignAppHash(AuthKey(token), DeviceBindingHash(b.device_key_der, expires_at)).value();
+    return b;
+  }
+
+  std::string Poll(EVP_PKEY* device, int64_t time) { return DeviceAuthorization(SignDevicePoll(device, time).value()); }
+
+  Refusal RefusalOf(const DeviceBinding& b) {
+    auto out = devices_->Register(b);
+    EXPECT_FALSE(Passed(out));
+    return Passed(out) ? Refusal::kInternal : std::get<Refused>(out).why;
+  }
+
+  EidTrust trust_;
+  std::unique_ptr<AppDevices> devices_;
+  UniquePtr<EVP_PKEY> device_key_;
+};
+
+TEST_F(AppDevicesTest, ABoundDeviceLooksAtItsPersonsRequestsOnly) {
+  // Unknown until the binding is presented: the app knows to present it.
+  auto before = devices_->Authenticate(Poll(device_key_.get(), NowSeconds()));
+  EXPECT_EQ(before.status().code(), Code::kNotFound);
+
+  auto id = devices_->Register(Bind(*jaan_, device_key_.get(), NowSeconds() + 365 * kDay));
+  ASSERT_TRUE(Passed(id)) << std::get<Refused>(id).detail;
+  EXPECT_EQ(std::get<std::string>(id), DeviceId(PublicKeyDer(device_key_.get())));
+  auto who = devices_->Authenticate(Poll(device_key_.get(), NowSeconds()));
+  ASSERT_TRUE(who.ok()) << who.status().ToString();
+  EXPECT_EQ(*who, "38001085718");
+  // Within the skew either way; not beyond it (a poll seen once is no key).
+  EXPECT_TRUE(devices_->Authenticate(Poll(device_key_.get(), NowSeconds() - 100)).ok());
+  EXPECT_EQ(devices_->Authenticate(Poll(device_key_.get(), NowSeconds() - 200)).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(devices_->Authenticate(Poll(device_key_.get(), NowSeconds() + 200)).status().code(),
+            Code::kUnauthenticated);
+}
+
+TEST_F(AppDevicesTest, AStrangerCannotPollWithTheDevicesIdOrBindTheirKeyToThePerson) {
+  ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, device_key_.get(), NowSeconds() + kDay))));
+  // Another key's signature under the device's id.
+  auto stranger = GenerateEcKey("P-256").value();
+  DevicePoll poll = SignDevicePoll(stranger.get(), NowSeconds()).value();
+  poll.device_id = DeviceId(PublicKeyDer(device_key_.get()));
+  EXPECT_EQ(devices_->Authenticate(DeviceAuthorization(poll)).status().code(), Code::kUnauthenticated);
+  // The device's signature over another time than the one named.
+  poll = SignDevicePoll(device_key_.get(), NowSeconds()).value();
+  poll.time += 1;
+  EXPECT_EQ(devices_->Authenticate(DeviceAuthorization(poll)).status().code(), Code::kUnauthenticated);
+
+  // A binding of the stranger's key to Jaan, signed by the stranger's own forged certificates.
+  Forgery forged = ForgeFor("38001085718");
+  for (const std::string& der : forged.certificates) {
+    DeviceBinding b{der, PublicKeyDer(stranger.get()), NowSeconds() + kDay, ""};
+    b.signature = SignAppHash(forged.key.get(), DeviceBindingHash(b.device_key_der, b.expires_at)).value();
+    EXPECT_EQ(RefusalOf(b), Refusal::kUntrustedCertificate);
+  }
+  // Jaan's binding of his device, with the stranger's key put in its place.
+  DeviceBinding swapped = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  swapped.device_key_der = PublicKeyDer(stranger.get());
+  EXPECT_EQ(RefusalOf(swapped), Refusal::kBadSignature);
+  // Or its end moved.
+  DeviceBinding longer = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  longer.expires_at += kDay;
+  EXPECT_EQ(RefusalOf(longer), Refusal::kBadSignature);
+  EXPECT_EQ(devices_->Authenticate(Poll(stranger.get(), NowSeconds())).status().code(), Code::kNotFound);
+}
+
+TEST_F(AppDevicesTest, ABindingIsRefusedEndedTooLongOrForAKeyThatIsNotP256) {
+  EXPECT_EQ(RefusalOf(Bind(*jaan_, device_key_.get(), NowSeconds())), Refusal::kMalformedToken);
+  EXPECT_EQ(RefusalOf(Bind(*jaan_, device_key_.get(), NowSeconds() + kMaxDeviceBindingSeconds + 1)),
+            Refusal::kMalformedToken);
+  auto p384 = GenerateEcKey("P-384").value();
+  EXPECT_EQ(RefusalOf(Bind(*jaan_, p384.get(), NowSeconds() + kDay)), Refusal::kMalformedToken);
+  DeviceBinding garbage = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  garbage.device_key_der += '\0';  // a key with bytes after it
+  EXPECT_EQ(RefusalOf(garbage), Refusal::kMalformedToken);
+  // The signing certificate binds nothing: the binding is PIN1's.
+  auto signing = jaan_->Certificate(trust::EidKey::kSigning);
+  auto signing_key = jaan_->PrivateKey(trust::EidKey::kSigning, "01497");
+  ASSERT_TRUE(signing_key.ok());
+  DeviceBinding pin2{CertificateDer(signing->get()), PublicKeyDer(device_key_.get()), NowSeconds() + kDay, ""};
+  pin2.signature = SignAppHash(signing_key->get(), DeviceBindingHash(pin2.device_key_der, pin2.expires_at)).value();
+  EXPECT_EQ(RefusalOf(pin2), Refusal::kWrongCertificate);
+}
+
+TEST_F(AppDevicesTest, ARevokedCertificateCutsItsDevicesOffAtTheHourlyCheck) {
+  ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, device_key_.get(), NowSeconds() + 30 * kDay))));
+  ASSERT_TRUE(ca_->RevokePerson("38001085718", "keyCompromise").ok());
+  // Trusted until the binding's next check, an hour after the last.
+  now_ += (kDeviceRecheckSeconds - 60) * 1'000'000;
+  EXPECT_TRUE(devices_->Authenticate(Poll(device_key_.get(), NowSeconds())).ok());
+  now_ += 120 * 1'000'000;
+  devices_->Sweep();
+  EXPECT_EQ(devices_->size(), 0u);
+  EXPECT_EQ(devices_->Authenticate(Poll(device_key_.get(), NowSeconds())).status().code(), Code::kNotFound);
+  // Presented again, the binding meets the revocation.
+  EXPECT_EQ(RefusalOf(Bind(*jaan_, device_key_.get(), NowSeconds() + 29 * kDay)), Refusal::kCertificateRevoked);
+}
+
+TEST_F(AppDevicesTest, ABindingEndsWhenItSaysEvenBetweenChecks) {
+  ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, device_key_.get(), NowSeconds() + 600))));
+  now_ += 601 * 1'000'000;
+  EXPECT_EQ(devices_->Authenticate(Poll(device_key_.get(), NowSeconds())).status().code(), Code::kNotFound);
+}
+
+TEST_F(AppDevicesTest, TheMemoryIsBoundedAndTheSoonestDueMakesRoom) {
+  std::vector<UniquePtr<EVP_PKEY>> keys;
+  for (int i = 0; i < 4; ++i) {
+    keys.push_back(std::move(GenerateEcKey("P-256").value()));
+    now_ += 1'000'000;  // each checked a second after the last: the first is due soonest
+    ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, keys.back().get(), NowSeconds() + kDay))));
+  }
+  EXPECT_EQ(devices_->size(), 3u);
+  EXPECT_EQ(devices_->Authenticate(Poll(keys[0].get(), NowSeconds())).status().code(), Code::kNotFound);
+  for (int i = 1; i < 4; ++i) EXPECT_TRUE(devices_->Authenticate(Poll(keys[i].get(), NowSeconds())).ok());
+}
+
+TEST(DeviceAuthorizationTest, OnlyTheWholeFormIsRead) {
+  auto key = GenerateEcKey("P-256").value();
+  DevicePoll poll = SignDevicePoll(key.get(), 1'767'225'600).value();
+  auto back = ParseDeviceAuthorization(DeviceAuthorization(poll));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->device_id, poll.device_id);
+  EXPECT_EQ(back->time, poll.time);
+  EXPECT_EQ(back->signature, poll.signature);
+  const std::string id = poll.device_id, sig = Base64Encode(poll.signature);
+  for (const std::string& bad : {
+           std::string("Bearer x"),
+           "RiikDevice id=\"" + id + "\", time=\"1767225600\"",
+           "RiikDevice id=\"" + id + "\", time=\"1767225600\", signature=\"" + sig + "\", extra=\"1\"",
+           "RiikDevice id=\"" + id + "\", id=\"" + id + "\", signature=\"" + sig + "\"",
+           "RiikDevice id=\"abc\", time=\"1767225600\", signature=\"" + sig + "\"",
+           "RiikDevice id=\"" + id + "\", time=\"-5x\", signature=\"" + sig + "\"",
+           "RiikDevice id=\"" + id + "\", time=\"1767225600\", signature=\"AAAA\"",
+           "RiikDevice id=\"" + id + "\",time=\"1767225600\", signature=\"" + sig + "\"",
+           "RiikDevice id=\"" + id + "\", time=\"1767225600\", signature=\"" + sig,
+           "RiikDevice id=\"" + id + "\", time=\"1767225600\", signature=\"" + sig + "\"" + std::string(600, ' '),
+       }) {
+    EXPECT_FALSE(ParseDeviceAuthorization(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace riik::auth
