@@ -157,7 +157,7 @@ echo "$STATE" | jq -e '.state == "signed"' >/dev/null || fail "remote signing en
 grep -q "sent the signing certificate" "$WORK/approve.out" || fail "the app sent no certificate: $(cat "$WORK/approve.out")"
 grep -q "asks you to sign EE/GOV/70000349/tax: tax return 2026" "$WORK/approve.out" ||
   fail "the app did not say who asks to sign what: $(cat "$WORK/approve.out")"
-grep -q "return.txt" "$WORK/approve.out" && fail "the app's request, which anyone may list, names the person's file"
+grep -q "return.txt" "$WORK/approve.out" && fail "the app's request names the person's file (the services describe documents without it)"
 grep -q "Verification code: $(echo "$STATE" | jq -r .verification_code)" "$WORK/approve.out" ||
   fail "the app and the service show different verification codes: $STATE / $(cat "$WORK/approve.out")"
 X -o "$WORK/cosigned.asice" "$SIGNING/$SESSION/container"

@@ -98,10 +98,18 @@ function bindDevice(eid) {
 }
 
 async function presentDevice(eid) {
-  const response = await fetch(`${AUTH}/app/v1/devices`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(eid.device.binding),
-  });
-  check(response.status === 200, `the sign-in service refused the app's device: ${await response.text()}`);
+  for (let tries = 0; ; ++tries) {
+    const response = await fetch(`${AUTH}/app/v1/devices`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(eid.device.binding),
+    });
+    // 503: too many bindings wait for their checks at once (the crowd binds together).
+    if (response.status === 503 && tries < 60) {
+      await sleep(500);
+      continue;
+    }
+    check(response.status === 200, `the sign-in service refused the app's device: ${await response.text()}`);
+    return;
+  }
 }
 
 // A look at what waits, signed by the device key now.

@@ -17,24 +17,20 @@ std::string VerificationCode(std::string_view hash) {
   return fmt::format("{:04}", value % 10000);
 }
 
-namespace {
-
-std::string AppHash(std::string_view text) {
+std::string AppHashOf(std::string_view text) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (EVP_Digest(text.data(), text.size(), out, &n, AppHashDigest(), nullptr) != 1) std::abort();
   return std::string(reinterpret_cast<const char*>(out), n);
 }
 
-}  // namespace
-
 std::string DeclineHash(std::string_view app_request_id) {
-  return AppHash("riik-app-decline:" + std::string(app_request_id));
+  return AppHashOf("riik-app-decline:" + std::string(app_request_id));
 }
 
 std::string SigningCertificateHash(std::string_view app_request_id, std::string_view signing_certificate_der) {
-  return AppHash("riik-app-signing-certificate:" + std::string(app_request_id) + ":" +
-                 std::string(signing_certificate_der));
+  return AppHashOf("riik-app-signing-certificate:" + std::string(app_request_id) + ":" +
+                   std::string(signing_certificate_der));
 }
 
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,

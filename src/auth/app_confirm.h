@@ -39,6 +39,9 @@ struct AppAnswer {
 Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person_code, std::string_view hash,
                                 CertPurpose purpose, const EidTrust& trust, bool* key_signed = nullptr);
 
+// SHA-384 of `text`: the hashes the app signs for its own statements below.
+std::string AppHashOf(std::string_view text);
+
 // What the app signs with PIN1 to decline request `app_request_id`: SHA-384 of
 // "riik-app-decline:" and the id. Anyone may list a person's requests, so a decline must
 // be the person's own, or a stranger could refuse their sign-ins and signatures.

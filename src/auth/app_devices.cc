@@ -83,11 +83,7 @@ Result<DeviceBinding> DeviceBindingFromJson(const Json& json) {
 }
 
 std::string DeviceBindingHash(std::string_view device_key_der, int64_t expires_at) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  std::string text = "riik-app-device:" + std::string(device_key_der) + ":" + std::to_string(expires_at);
-  if (EVP_Digest(text.data(), text.size(), out, &n, AppHashDigest(), nullptr) != 1) std::abort();
-  return std::string(reinterpret_cast<const char*>(out), n);
+  return AppHashOf("riik-app-device:" + std::string(device_key_der) + ":" + std::to_string(expires_at));
 }
 
 std::string DeviceId(std::string_view device_key_der) {
@@ -140,35 +136,73 @@ AppDevices::AppDevices(const EidTrust& trust, Clock clock, size_t max_devices)
     : trust_(trust), clock_(std::move(clock)), max_(max_devices) {}
 
 Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
-  const int64_t now_s = clock_() / 1'000'000;
-  if (binding.expires_at <= now_s) return Refused{Refusal::kMalformedToken, "the device's binding has ended"};
-  if (binding.expires_at > now_s + kMaxDeviceBindingSeconds) {
-    return Refused{Refusal::kMalformedToken, "a device's binding lasts at most 366 days"};
-  }
   if (auto key = P256Key(binding.device_key_der); !key.ok()) {
-    return Refused{Refusal::kMalformedToken, key.status().message()};
+    return Refused{Refusal::kDeviceBinding, key.status().message()};
   }
   auto cert = trust_.ParseCertificate(binding.certificate_der);
-  if (!cert.ok()) return Refused{Refusal::kMalformedToken, "the binding's certificate: " + cert.status().message()};
+  if (!cert.ok()) return Refused{Refusal::kDeviceBinding, "the binding's certificate: " + cert.status().message()};
   auto person = PersonFromCertificate(cert->get());
   if (!person.ok()) return Refused{Refusal::kWrongCertificate, "the binding's certificate names no person"};
+  std::string id = DeviceId(binding.device_key_der);
+  const UnixMicros now = clock_();
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = devices_.find(id); it != devices_.end() && it->second.until > now) {
+      if (it->second.person_code != person->code) {
+        return Refused{Refusal::kDeviceBinding, "the device's key is bound to someone else"};
+      }
+      return id;  // known and not due: nothing to check again
+    }
+  }
+  const int64_t now_s = now / 1'000'000;
+  if (binding.expires_at <= now_s) return Refused{Refusal::kDeviceBinding, "the device's binding has ended"};
+  if (binding.expires_at > now_s + kMaxDeviceBindingSeconds) {
+    return Refused{Refusal::kDeviceBinding, "a device's binding lasts at most 366 days"};
+  }
   // The signature first, then the chain and OCSP (VerifyAppAnswer's order).
   Checked<Person> checked = VerifyAppAnswer({binding.certificate_der, binding.signature, ""}, person->code,
                                             DeviceBindingHash(binding.device_key_der, binding.expires_at),
                                             CertPurpose::kAuthentication, trust_);
   if (!Passed(checked)) return std::get<Refused>(checked);
-  std::string id = DeviceId(binding.device_key_der);
+  // Until the binding ends or its check is due (a revoked or expired certificate is
+  // noticed then), whichever comes first.
   const UnixMicros until = std::min(binding.expires_at * 1'000'000, clock_() + kDeviceRecheckSeconds * 1'000'000);
   std::lock_guard lock(mu_);
-  auto it = devices_.find(id);
-  if (it == devices_.end() && devices_.size() >= max_) {
-    // Full: the binding due for its check soonest makes room (its app presents it again).
-    auto soonest = std::min_element(devices_.begin(), devices_.end(),
-                                    [](const auto& a, const auto& b) { return a.second.until < b.second.until; });
-    devices_.erase(soonest);
+  if (auto it = devices_.find(id); it != devices_.end()) {
+    // Checked meanwhile by another presentation, or due: the newest check stands.
+    if (it->second.person_code != person->code && it->second.until > clock_()) {
+      return Refused{Refusal::kDeviceBinding, "the device's key is bound to someone else"};
+    }
+    Forget(it);
   }
-  devices_[id] = Device{person->code, binding.device_key_der, until};
+  Keep(id, Device{person->code, binding.device_key_der, until});
   return id;
+}
+
+void AppDevices::Keep(const std::string& id, Device device) {
+  auto soonest_of = [this](const std::string* person) {
+    auto best = devices_.end();
+    for (auto it = devices_.begin(); it != devices_.end(); ++it) {
+      if (person && it->second.person_code != *person) continue;
+      if (best == devices_.end() || it->second.until < best->second.until) best = it;
+    }
+    return best;
+  };
+  // A person's devices beyond the limit, then the whole memory's: the one due for its
+  // check soonest makes room (its app presents its binding again when it next looks).
+  if (auto n = per_person_.find(device.person_code); n != per_person_.end() && n->second >= kMaxDevicesPerPerson) {
+    Forget(soonest_of(&device.person_code));
+  }
+  if (devices_.size() >= max_ && !devices_.empty()) Forget(soonest_of(nullptr));
+  ++per_person_[device.person_code];
+  devices_.emplace(id, std::move(device));
+}
+
+void AppDevices::Forget(Devices::iterator it) {
+  if (it == devices_.end()) return;
+  auto n = per_person_.find(it->second.person_code);
+  if (n != per_person_.end() && --n->second == 0) per_person_.erase(n);
+  devices_.erase(it);
 }
 
 Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
@@ -198,7 +232,11 @@ Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
 void AppDevices::Sweep() {
   const UnixMicros now = clock_();
   std::lock_guard lock(mu_);
-  std::erase_if(devices_, [now](const auto& entry) { return entry.second.until <= now; });
+  for (auto it = devices_.begin(); it != devices_.end();) {
+    auto next = std::next(it);
+    if (it->second.until <= now) Forget(it);
+    it = next;
+  }
 }
 
 size_t AppDevices::size() const {

@@ -7,8 +7,8 @@
 //
 // The sign-in service keeps nothing on disk: the app keeps its binding and presents it
 // again when the service does not know the device (after a restart, or an hour after the
-// binding was last checked, so that a revoked eID certificate cuts its devices off
-// within the hour). Protocol: docs/signin.md ("The app's device key").
+// binding was last checked, so that a revoked or expired eID certificate cuts its devices
+// off within the hour). Protocol: docs/signin.md ("The app's device key").
 #pragma once
 
 #include <openssl/evp.h>
@@ -26,10 +26,12 @@
 namespace riik::auth {
 
 // How long a binding may last at most, how far a poll's time may be from the service's
-// clock, and how long a checked binding is trusted before the eID checks run again.
+// clock, how long a checked binding is trusted before the eID checks run again, and how
+// many devices a person may have known at once.
 inline constexpr int64_t kMaxDeviceBindingSeconds = 366 * 86'400;
 inline constexpr int64_t kDevicePollSkewSeconds = 120;
 inline constexpr int64_t kDeviceRecheckSeconds = 3'600;
+inline constexpr size_t kMaxDevicesPerPerson = 8;
 
 // The person's statement, signed with PIN1: "this P-256 key is my app's until then".
 struct DeviceBinding {
@@ -77,6 +79,10 @@ class AppDevices {
   // Checks a binding (blocks on OCSP): the certificate passes the eID checks for
   // authentication, the signature is its key's, the device key is P-256 and the binding
   // has not ended nor lasts longer than kMaxDeviceBindingSeconds. Returns the device id.
+  // A device known for the same person and not yet due for its check is answered at
+  // once, without the checks (presenting a binding again needs no PIN, so it must cost
+  // the service nothing); a device known for another person is refused. A person's
+  // ninth device replaces the one of theirs due soonest.
   Checked<std::string> Register(const DeviceBinding& binding);
 
   // The personal code of the person whose device signed `authorization`. NotFound when
@@ -92,13 +98,18 @@ class AppDevices {
   struct Device {
     std::string person_code;
     std::string key_der;
-    UnixMicros until = 0;  // the binding's end, the certificate's, or the next check
+    UnixMicros until = 0;  // the binding's end or its next check, whichever comes first
   };
+  using Devices = std::map<std::string, Device, std::less<>>;
+  // Makes room for one more device of `person`, then stores it. Under mu_.
+  void Keep(const std::string& id, Device device);
+  void Forget(Devices::iterator it);
   const EidTrust& trust_;
   Clock clock_;
   size_t max_;
   mutable std::mutex mu_;
-  std::map<std::string, Device, std::less<>> devices_;
+  Devices devices_;
+  std::map<std::string, size_t, std::less<>> per_person_;  // how many of devices_ each person has
 };
 
 }  // namespace riik::auth

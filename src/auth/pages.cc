@@ -254,6 +254,9 @@ std::string RefusalMessage(Refusal refusal, std::string_view lang) {
     case Refusal::kNotOnBoard:
       return et ? "Äriregistri andmetel ei ole sa selle ettevõtte juhatuse liige."
                 : "The business register does not name you on that company's board.";
+    case Refusal::kDeviceBinding:
+      return et ? "Rakenduse seadme sidumine ei kehti. Seo seade uuesti."
+                : "The app's device binding is not valid. Bind the device again.";
     case Refusal::kInternal:
       break;
   }

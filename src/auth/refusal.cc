@@ -35,6 +35,8 @@ std::string_view RefusalName(Refusal refusal) {
       return "timed_out";
     case Refusal::kNotOnBoard:
       return "not_on_board";
+    case Refusal::kDeviceBinding:
+      return "device_binding";
     case Refusal::kInternal:
       return "internal";
   }

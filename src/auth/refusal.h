@@ -25,6 +25,7 @@ enum class Refusal {
   kUserCancel,              // the person gave up (in the browser or in the app)
   kTimedOut,                // the app did not answer in time
   kNotOnBoard,              // acting for a company the business register does not name the person on the board of
+  kDeviceBinding,           // the app's device binding: ended, too long, not a P-256 key, or the key bound to another
   kInternal,                // riik itself failed
 };
 

@@ -21,15 +21,23 @@ constexpr int64_t kRebindBeforeSeconds = 7 * 86'400;
 Result<AppDevice> Parse(const std::string& text, const std::string& path) {
   auto json = ParseJson(text);
   if (!json.ok() || !json->is_object() || !json->contains("binding")) {
-    return DataLoss(path + " is not an app device file");
+    return DataLoss(path + " is not an app device file (remove it to bind a new device key)");
   }
   auto binding = auth::DeviceBindingFromJson((*json)["binding"]);
-  if (!binding.ok()) return DataLoss(path + ": the binding is damaged: " + binding.status().message());
+  if (!binding.ok()) {
+    return DataLoss(path + ": the binding is damaged (" + binding.status().message() +
+                    "); remove the file to bind a new device key");
+  }
   AppDevice device;
-  ASSIGN_OR_RETURN(device.key, ParsePrivateKeyPem(StringOr(*json, "device_key")));
+  auto key = ParsePrivateKeyPem(StringOr(*json, "device_key"));
+  if (!key.ok()) {
+    return DataLoss(path + ": the device key is damaged (" + key.status().message() +
+                    "); remove the file to bind a new device key");
+  }
+  device.key = std::move(*key);
   device.binding = std::move(*binding);
   if (PublicKeyDer(device.key.get()) != device.binding.device_key_der) {
-    return DataLoss(path + ": the binding is not of the device key beside it");
+    return DataLoss(path + ": the binding is not of the device key beside it; remove the file to bind a new one");
   }
   return device;
 }
@@ -48,8 +56,9 @@ Result<AppDevice> Bind(eid::Token& token, const std::string& certificate_der, co
   ASSIGN_OR_RETURN(std::string key_pem, PrivateKeyPem(device.key.get()));
   Json file = {{"device_key", key_pem}, {"binding", auth::DeviceBindingJson(device.binding)}};
   RETURN_IF_ERROR(WriteFileAtomic(path, file.dump(1) + "\n", /*secret=*/true));
-  std::printf("bound this app's device key to you with PIN1, until %s (%s)\n",
-              FormatRfc3339Seconds(device.binding.expires_at * 1'000'000).c_str(), path.c_str());
+  // On stderr: stdout is for what the command was asked for (--list prints JSON there).
+  std::fprintf(stderr, "bound this app's device key to you with PIN1, until %s (%s)\n",
+               FormatRfc3339Seconds(device.binding.expires_at * 1'000'000).c_str(), path.c_str());
   return device;
 }
 
@@ -67,8 +76,10 @@ Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path) {
   if (!text.ok() && text.status().code() != Code::kNotFound) return text.status();
   if (text.ok()) {
     ASSIGN_OR_RETURN(AppDevice device, Parse(*text, path));
-    if (device.binding.certificate_der == cert_der &&
-        device.binding.expires_at > NowMicros() / 1'000'000 + kRebindBeforeSeconds) {
+    if (device.binding.certificate_der != cert_der) {
+      std::fprintf(stderr, "%s was bound with another certificate (a renewed card, or another person's eID)\n",
+                   path.c_str());
+    } else if (device.binding.expires_at > NowMicros() / 1'000'000 + kRebindBeforeSeconds) {
       return device;
     }
   }

@@ -169,11 +169,18 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   return OkStatus();
 }
 
-// Shows the sign-in service the device's binding (it keeps bindings in memory only).
-Status PresentBinding(net::HttpClient& http, const auth::DeviceBinding& b) {
-  ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/devices", auth::DeviceBindingJson(b)));
-  if (r.status != 200) return PermissionDenied("the sign-in service refused this device: " + MessageOf(r));
-  return OkStatus();
+// Shows the sign-in service the device's binding (it keeps bindings in memory only);
+// while it is too busy to check one, again every second until `deadline`.
+Status PresentBinding(net::HttpClient& http, const auth::DeviceBinding& b,
+                      std::chrono::steady_clock::time_point deadline) {
+  while (true) {
+    ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/devices", auth::DeviceBindingJson(b)));
+    if (r.status == 200) return OkStatus();
+    if (r.status != 503 || std::chrono::steady_clock::now() >= deadline) {
+      return PermissionDenied("the sign-in service did not take this device's binding: " + MessageOf(r));
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
 }
 
 Status Approve(const ApproveOptions& o) {
@@ -187,6 +194,8 @@ Status Approve(const ApproveOptions& o) {
   if (device_file.empty()) return InvalidArgument("give --device: where this app keeps its device key");
   ASSIGN_OR_RETURN(AppDevice device, LoadOrBindDevice(*token, device_file));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
+  // Whether the service has been shown the binding since it last said it knew the device
+  // (it forgets them on a restart and re-checks them hourly): shown once per forgetting.
   bool presented = false;
   while (true) {
     net::Headers headers;
@@ -195,13 +204,14 @@ Status Approve(const ApproveOptions& o) {
     ASSIGN_OR_RETURN(net::HttpResponse r, http->Send("GET", "/app/v1/requests", headers));
     if (r.status == 401 && !presented &&
         r.headers.Get("WWW-Authenticate").find("unknown_device") != std::string::npos) {
-      RETURN_IF_ERROR(PresentBinding(*http, device.binding));
+      RETURN_IF_ERROR(PresentBinding(*http, device.binding, deadline));
       presented = true;
       continue;
     }
     if (r.status != 200) {
       return Unavailable("the sign-in service answered " + std::to_string(r.status) + ": " + MessageOf(r));
     }
+    presented = false;
     ASSIGN_OR_RETURN(Json body, ParseJson(r.body));
     if (o.list) {
       if (!body.contains("requests") || !body["requests"].is_array()) return DataLoss("the service sent no list");

@@ -53,7 +53,8 @@ TEST_F(AppDevicesTest, ABoundDeviceLooksAtItsPersonsRequestsOnly) {
   auto who = devices_->Authenticate(Poll(device_key_.get(), NowSeconds()));
   ASSERT_TRUE(who.ok()) << who.status().ToString();
   EXPECT_EQ(*who, "38001085718");
-  // Within the skew either way; not beyond it (a poll seen once is no key).
+  // Within the skew either way; not beyond it: a header seen once (it travels over TLS)
+  // opens the list for 2 minutes at most.
   EXPECT_TRUE(devices_->Authenticate(Poll(device_key_.get(), NowSeconds() - 100)).ok());
   EXPECT_EQ(devices_->Authenticate(Poll(device_key_.get(), NowSeconds() - 200)).status().code(),
             Code::kUnauthenticated);
@@ -84,22 +85,23 @@ TEST_F(AppDevicesTest, AStrangerCannotPollWithTheDevicesIdOrBindTheirKeyToThePer
   DeviceBinding swapped = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
   swapped.device_key_der = PublicKeyDer(stranger.get());
   EXPECT_EQ(RefusalOf(swapped), Refusal::kBadSignature);
-  // Or its end moved.
-  DeviceBinding longer = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  // Or, for a device not yet known, its end moved.
+  auto other = GenerateEcKey("P-256").value();
+  DeviceBinding longer = Bind(*jaan_, other.get(), NowSeconds() + kDay);
   longer.expires_at += kDay;
   EXPECT_EQ(RefusalOf(longer), Refusal::kBadSignature);
   EXPECT_EQ(devices_->Authenticate(Poll(stranger.get(), NowSeconds())).status().code(), Code::kNotFound);
 }
 
 TEST_F(AppDevicesTest, ABindingIsRefusedEndedTooLongOrForAKeyThatIsNotP256) {
-  EXPECT_EQ(RefusalOf(Bind(*jaan_, device_key_.get(), NowSeconds())), Refusal::kMalformedToken);
+  EXPECT_EQ(RefusalOf(Bind(*jaan_, device_key_.get(), NowSeconds())), Refusal::kDeviceBinding);
   EXPECT_EQ(RefusalOf(Bind(*jaan_, device_key_.get(), NowSeconds() + kMaxDeviceBindingSeconds + 1)),
-            Refusal::kMalformedToken);
+            Refusal::kDeviceBinding);
   auto p384 = GenerateEcKey("P-384").value();
-  EXPECT_EQ(RefusalOf(Bind(*jaan_, p384.get(), NowSeconds() + kDay)), Refusal::kMalformedToken);
+  EXPECT_EQ(RefusalOf(Bind(*jaan_, p384.get(), NowSeconds() + kDay)), Refusal::kDeviceBinding);
   DeviceBinding garbage = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
   garbage.device_key_der += '\0';  // a key with bytes after it
-  EXPECT_EQ(RefusalOf(garbage), Refusal::kMalformedToken);
+  EXPECT_EQ(RefusalOf(garbage), Refusal::kDeviceBinding);
   // The signing certificate binds nothing: the binding is PIN1's.
   auto signing = jaan_->Certificate(trust::EidKey::kSigning);
   auto signing_key = jaan_->PrivateKey(trust::EidKey::kSigning, "01497");
@@ -139,6 +141,41 @@ TEST_F(AppDevicesTest, TheMemoryIsBoundedAndTheSoonestDueMakesRoom) {
   EXPECT_EQ(devices_->size(), 3u);
   EXPECT_EQ(devices_->Authenticate(Poll(keys[0].get(), NowSeconds())).status().code(), Code::kNotFound);
   for (int i = 1; i < 4; ++i) EXPECT_TRUE(devices_->Authenticate(Poll(keys[i].get(), NowSeconds())).ok());
+}
+
+TEST_F(AppDevicesTest, PresentingAKnownBindingAgainCostsNoCheckAndAKeyBelongsToOnePerson) {
+  const DeviceBinding jaan = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  ASSERT_TRUE(Passed(devices_->Register(jaan)));
+  // Presented again (it needs no PIN): answered from memory, not with an OCSP request.
+  ocsp_up_ = false;
+  EXPECT_TRUE(Passed(devices_->Register(jaan)));
+  ocsp_up_ = true;
+  // Mari binding the same device key to herself (she learnt its public half) is refused:
+  // Jaan's app would otherwise list her requests.
+  EXPECT_EQ(RefusalOf(Bind(Mari(), device_key_.get(), NowSeconds() + kDay)), Refusal::kDeviceBinding);
+  auto who = devices_->Authenticate(Poll(device_key_.get(), NowSeconds()));
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(*who, "38001085718");
+  // Once the device is due for its check, presenting the binding runs every check again.
+  now_ += (kDeviceRecheckSeconds + 1) * 1'000'000;
+  ocsp_up_ = false;
+  EXPECT_EQ(RefusalOf(jaan), Refusal::kStatusUnavailable);
+}
+
+TEST_F(AppDevicesTest, APersonsNinthDeviceReplacesTheirOwnDueSoonest) {
+  devices_ = std::make_unique<AppDevices>(trust_, TestClock(), 100);
+  std::vector<UniquePtr<EVP_PKEY>> keys;
+  for (size_t i = 0; i <= kMaxDevicesPerPerson; ++i) {
+    keys.push_back(std::move(GenerateEcKey("P-256").value()));
+    now_ += 1'000'000;
+    ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, keys.back().get(), NowSeconds() + kDay))));
+  }
+  auto mari_key = GenerateEcKey("P-256").value();
+  ASSERT_TRUE(Passed(devices_->Register(Bind(Mari(), mari_key.get(), NowSeconds() + kDay))));
+  EXPECT_EQ(devices_->size(), kMaxDevicesPerPerson + 1);
+  EXPECT_EQ(devices_->Authenticate(Poll(keys[0].get(), NowSeconds())).status().code(), Code::kNotFound);
+  for (size_t i = 1; i < keys.size(); ++i) EXPECT_TRUE(devices_->Authenticate(Poll(keys[i].get(), NowSeconds())).ok());
+  EXPECT_TRUE(devices_->Authenticate(Poll(mari_key.get(), NowSeconds())).ok());
 }
 
 TEST(DeviceAuthorizationTest, OnlyTheWholeFormIsRead) {

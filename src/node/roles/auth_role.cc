@@ -35,6 +35,7 @@ using net::HttpResponse;
 constexpr auto kAppLongPoll = std::chrono::seconds(25);
 constexpr size_t kMaxAppWaiting = 10'000;
 constexpr size_t kMaxChecksWaiting = 256;  // app answers queued for the eID checks
+constexpr size_t kMaxBindsWaiting = 32;    // device bindings queued for them (answers come first)
 
 // The scheme://host[:port] of a URL.
 std::string OriginOf(const std::string& url) {
@@ -118,6 +119,7 @@ class AuthService : public RoleService {
   bool secure() const { return secure_; }
   std::atomic<size_t>& app_waiting() { return app_waiting_; }
   std::atomic<size_t>& checks_waiting() { return checks_waiting_; }
+  std::atomic<size_t>& binds_waiting() { return binds_waiting_; }
   // Delivers back-channel logout tokens (each once; a failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
 
@@ -132,6 +134,7 @@ class AuthService : public RoleService {
   std::atomic<bool> ready_{false};
   std::atomic<size_t> app_waiting_{0};
   std::atomic<size_t> checks_waiting_{0};
+  std::atomic<size_t> binds_waiting_{0};
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<auth::AppDevices> devices_;  // uses the provider's trust: declared after it
@@ -639,15 +642,16 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
 
 // Checks waiting for the pool are bounded: anyone may post an answer or a binding, and a
 // flood of them must not hold up everyone's sign-ins behind it.
-bool ReserveCheck(AuthService& s) {
-  if (s.checks_waiting().fetch_add(1) < kMaxChecksWaiting) return true;
-  --s.checks_waiting();
+bool Reserve(std::atomic<size_t>& waiting, size_t limit) {
+  if (waiting.fetch_add(1) < limit) return true;
+  --waiting;
   return false;
 }
 
 HttpResponse DeviceRefused(const std::string& error, const std::string& message) {
   HttpResponse r = net::JsonError(401, error, message);
   r.headers.Set("WWW-Authenticate", "RiikDevice error=\"" + error + "\"");
+  SecurityHeaders(r);
   return r;
 }
 
@@ -662,23 +666,33 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         auto body = net::ParseJsonBody(req, JsonLimits{16 * 1024, 4});
         auto binding = body.ok() ? auth::DeviceBindingFromJson(*body) : Result<auth::DeviceBinding>(body.status());
         if (!binding.ok()) return respond(net::JsonError(400, "invalid_argument", binding.status().message()));
-        if (!ReserveCheck(*s)) return respond(net::JsonError(503, "busy", "too many checks wait; try again"));
+        if (!Reserve(s->binds_waiting(), kMaxBindsWaiting)) {
+          return respond(net::JsonError(503, "busy", "too many device bindings are being checked; try again"));
+        }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         s->checks().Submit([s = s.get(), shared, binding = std::move(*binding)] {
-          --s->checks_waiting();
+          --s->binds_waiting();
           auto id = s->devices().Register(binding);
           if (auto* refused = std::get_if<auth::Refused>(&id)) {
-            // A malformed binding's detail is auth/app_devices.cc's own words; the eID checks'
-            // may name the OCSP responder's errors, which stay in the operator's log.
-            std::string message = refused->why == auth::Refusal::kMalformedToken
-                                      ? refused->detail
-                                      : std::string(auth::RefusalMessage(refused->why, "en"));
-            spdlog::info("auth: a device binding refused: reason={} detail={}", auth::RefusalName(refused->why),
-                         refused->detail);
-            return (*shared)(
-                net::JsonResponse(Json{{"error", auth::RefusalName(refused->why)}, {"message", message}}, 400));
+            // The binding's own faults are said in auth/app_devices.cc's words; the eID
+            // checks' details may name the OCSP responder's errors, which stay in the
+            // operator's log (at debug: anyone may post bindings).
+            const bool ours = refused->why == auth::Refusal::kDeviceBinding;
+            spdlog::debug("auth: a device binding refused: reason={} detail={}", auth::RefusalName(refused->why),
+                          refused->detail);
+            // The service's own trouble is for the app to try again later.
+            const bool later =
+                refused->why == auth::Refusal::kStatusUnavailable || refused->why == auth::Refusal::kInternal;
+            HttpResponse r = net::JsonResponse(
+                Json{{"error", auth::RefusalName(refused->why)},
+                     {"message", ours ? refused->detail : std::string(auth::RefusalMessage(refused->why, "en"))}},
+                later ? 503 : 400);
+            SecurityHeaders(r);
+            return (*shared)(std::move(r));
           }
-          (*shared)(net::JsonResponse(Json{{"device", std::get<std::string>(id)}}));
+          HttpResponse r = net::JsonResponse(Json{{"device", std::get<std::string>(id)}});
+          SecurityHeaders(r);
+          (*shared)(std::move(r));
         });
       },
       "application/json");
@@ -725,7 +739,7 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           return respond(net::JsonError(400, "invalid_argument",
                                         "give certificate and signature (and signing_certificate), all base64"));
         }
-        if (!ReserveCheck(*s)) {
+        if (!Reserve(s->checks_waiting(), kMaxChecksWaiting)) {
           return respond(net::JsonError(503, "busy", "too many answers are being checked; try again"));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
