@@ -192,6 +192,11 @@ grep -q "not confirmed" "$WORK/approve.out" || fail "approve did not refuse the 
 [ "$(status "$AUTH/app/v1/requests?subject=EE38001085718")" = 401 ] || fail "a stranger listed a person's requests"
 [ "$(status -H 'Authorization: RiikDevice id="x", time="1", signature="AA=="' "$AUTH/app/v1/requests")" = 401 ] ||
   fail "a malformed device signature listed requests"
+# A binding without its device key's signature is refused: the app's file copied, less
+# its key, or a binding of someone's device key made by another person, opens nothing.
+[ "$(status -H 'Content-Type: application/json' -d "$(jq -c .binding "$JAAK/app-device.json")" \
+  "$AUTH/app/v1/devices")" = 401 ] || fail "a binding was taken without its device key's signature"
+[ "$(stat -c %a "$JAAK/app-device.json")" = 600 ] || fail "the app's device file is not 0600"
 list_as_jaak() {
   RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --list
 }

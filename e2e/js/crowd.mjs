@@ -99,8 +99,10 @@ function bindDevice(eid) {
 
 async function presentDevice(eid) {
   for (let tries = 0; ; ++tries) {
+    // Signed by the device key, as a look is: the service takes a binding only from its holder.
     const response = await fetch(`${AUTH}/app/v1/devices`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(eid.device.binding),
+      method: "POST", headers: { "content-type": "application/json", authorization: devicePoll(eid) },
+      body: JSON.stringify(eid.device.binding),
     });
     // 503: too many bindings wait for their checks at once (the crowd binds together).
     if (response.status === 503 && tries < 60) {

@@ -205,14 +205,40 @@ void AppDevices::Forget(Devices::iterator it) {
   devices_.erase(it);
 }
 
-Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
-  auto parsed = ParseDeviceAuthorization(authorization);
-  if (!parsed.ok()) return Unauthenticated(parsed.status().message());
-  const DevicePoll& poll = *parsed;
-  const UnixMicros now = clock_();
-  if (poll.time < now / 1'000'000 - kDevicePollSkewSeconds || poll.time > now / 1'000'000 + kDevicePollSkewSeconds) {
+namespace {
+
+// `poll`'s time is within the window around `now`, and `key_der`'s key signed it.
+Status CheckPoll(const DevicePoll& poll, std::string_view key_der, UnixMicros now) {
+  const int64_t now_s = now / 1'000'000;
+  if (poll.time < now_s - kDevicePollSkewSeconds || poll.time > now_s + kDevicePollSkewSeconds) {
     return Unauthenticated("the poll's time is more than 2 minutes from the service's clock");
   }
+  ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, P256Key(key_der));
+  ASSIGN_OR_RETURN(bool ok, VerifyWith(key.get(), EVP_sha256(), DevicePollMessage(poll.device_id, poll.time),
+                                       poll.signature, SignatureEncoding::kRaw));
+  if (!ok) return Unauthenticated("the poll's signature is not the device's");
+  return OkStatus();
+}
+
+Result<DevicePoll> ParsePoll(std::string_view authorization) {
+  auto parsed = ParseDeviceAuthorization(authorization);
+  if (!parsed.ok()) return Unauthenticated(parsed.status().message());
+  return parsed;
+}
+
+}  // namespace
+
+Status AppDevices::CheckPossession(const DeviceBinding& binding, std::string_view authorization) const {
+  ASSIGN_OR_RETURN(DevicePoll poll, ParsePoll(authorization));
+  if (poll.device_id != DeviceId(binding.device_key_der)) {
+    return Unauthenticated("the Authorization header is not signed by the binding's device key");
+  }
+  return CheckPoll(poll, binding.device_key_der, clock_());
+}
+
+Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
+  ASSIGN_OR_RETURN(DevicePoll poll, ParsePoll(authorization));
+  const UnixMicros now = clock_();
   Device device;
   {
     std::lock_guard lock(mu_);
@@ -222,10 +248,7 @@ Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
     }
     device = it->second;
   }
-  ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, P256Key(device.key_der));
-  ASSIGN_OR_RETURN(bool ok, VerifyWith(key.get(), EVP_sha256(), DevicePollMessage(poll.device_id, poll.time),
-                                       poll.signature, SignatureEncoding::kRaw));
-  if (!ok) return Unauthenticated("the poll's signature is not the device's");
+  RETURN_IF_ERROR(CheckPoll(poll, device.key_der, now));
   return device.person_code;
 }
 

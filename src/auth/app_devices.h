@@ -85,6 +85,11 @@ class AppDevices {
   // ninth device replaces the one of theirs due soonest.
   Checked<std::string> Register(const DeviceBinding& binding);
 
+  // Whether `authorization` (a poll header, as for a look) is signed now by the key the
+  // binding names: the app proves it holds that key, so no one can present a binding of
+  // a key that is not theirs (one they learnt the public half of). Unauthenticated if not.
+  Status CheckPossession(const DeviceBinding& binding, std::string_view authorization) const;
+
   // The personal code of the person whose device signed `authorization`. NotFound when
   // the device is not known (present the binding again), Unauthenticated when the
   // header is malformed, its time is off or its signature does not verify.

@@ -171,10 +171,16 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
 
 // Shows the sign-in service the device's binding (it keeps bindings in memory only);
 // while it is too busy to check one, again every second until `deadline`.
-Status PresentBinding(net::HttpClient& http, const auth::DeviceBinding& b,
-                      std::chrono::steady_clock::time_point deadline) {
+Status PresentBinding(net::HttpClient& http, const AppDevice& device, std::chrono::steady_clock::time_point deadline) {
   while (true) {
-    ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/devices", auth::DeviceBindingJson(b)));
+    // Signed by the device key, as a look is: the service takes a binding only from the
+    // key's holder.
+    net::Headers headers;
+    ASSIGN_OR_RETURN(std::string authorization, DevicePollHeader(device));
+    headers.Add("Authorization", authorization);
+    headers.Add("Content-Type", "application/json");
+    ASSIGN_OR_RETURN(net::HttpResponse r,
+                     http.Send("POST", "/app/v1/devices", headers, auth::DeviceBindingJson(device.binding).dump()));
     if (r.status == 200) return OkStatus();
     if (r.status != 503 || std::chrono::steady_clock::now() >= deadline) {
       return PermissionDenied("the sign-in service did not take this device's binding: " + MessageOf(r));
@@ -204,7 +210,7 @@ Status Approve(const ApproveOptions& o) {
     ASSIGN_OR_RETURN(net::HttpResponse r, http->Send("GET", "/app/v1/requests", headers));
     if (r.status == 401 && !presented &&
         r.headers.Get("WWW-Authenticate").find("unknown_device") != std::string::npos) {
-      RETURN_IF_ERROR(PresentBinding(*http, device.binding, deadline));
+      RETURN_IF_ERROR(PresentBinding(*http, device, deadline));
       presented = true;
       continue;
     }

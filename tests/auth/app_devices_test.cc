@@ -143,6 +143,20 @@ TEST_F(AppDevicesTest, TheMemoryIsBoundedAndTheSoonestDueMakesRoom) {
   for (int i = 1; i < 4; ++i) EXPECT_TRUE(devices_->Authenticate(Poll(keys[i].get(), NowSeconds())).ok());
 }
 
+TEST_F(AppDevicesTest, ABindingIsTakenOnlyFromTheHolderOfItsKey) {
+  const DeviceBinding b = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  EXPECT_TRUE(devices_->CheckPossession(b, Poll(device_key_.get(), NowSeconds())).ok());
+  // Someone who learnt the binding (or the key's public half) signs with a key of theirs.
+  auto stranger = GenerateEcKey("P-256").value();
+  EXPECT_EQ(devices_->CheckPossession(b, Poll(stranger.get(), NowSeconds())).code(), Code::kUnauthenticated);
+  DevicePoll forged = SignDevicePoll(stranger.get(), NowSeconds()).value();
+  forged.device_id = DeviceId(b.device_key_der);
+  EXPECT_EQ(devices_->CheckPossession(b, DeviceAuthorization(forged)).code(), Code::kUnauthenticated);
+  // The holder's signature from long ago, or none.
+  EXPECT_EQ(devices_->CheckPossession(b, Poll(device_key_.get(), NowSeconds() - 600)).code(), Code::kUnauthenticated);
+  EXPECT_EQ(devices_->CheckPossession(b, "").code(), Code::kUnauthenticated);
+}
+
 TEST_F(AppDevicesTest, PresentingAKnownBindingAgainCostsNoCheckAndAKeyBelongsToOnePerson) {
   const DeviceBinding jaan = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
   ASSERT_TRUE(Passed(devices_->Register(jaan)));

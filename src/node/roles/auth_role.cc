@@ -666,6 +666,10 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         auto body = net::ParseJsonBody(req, JsonLimits{16 * 1024, 4});
         auto binding = body.ok() ? auth::DeviceBindingFromJson(*body) : Result<auth::DeviceBinding>(body.status());
         if (!binding.ok()) return respond(net::JsonError(400, "invalid_argument", binding.status().message()));
+        // Signed now by the device key the binding names (one P-256 verification, here).
+        if (Status held = s->devices().CheckPossession(*binding, req.headers.Get("Authorization")); !held.ok()) {
+          return respond(DeviceRefused("invalid_token", held.message()));
+        }
         if (!Reserve(s->binds_waiting(), kMaxBindsWaiting)) {
           return respond(net::JsonError(503, "busy", "too many device bindings are being checked; try again"));
         }

@@ -12,7 +12,8 @@
 //   POST /token                          client_secret_basic or private_key_jwt
 //   GET, POST /userinfo                  Bearer access token
 //   GET  /logout                         RP-initiated logout; back-channel logout to every client
-//   POST /app/v1/devices                 the app's device key, bound to the person with PIN1
+//   POST /app/v1/devices                 the app's device key, bound to the person with PIN1 (and the
+//                                        request signed by that key, as a look is)
 //   GET  /app/v1/requests                what waits in the person's app (signed by the device key)
 //   POST /app/v1/requests/{id}           the app's answer: {certificate, signature} (a signature's first
 //                                        step also signing_certificate) or {decline: true, …}
