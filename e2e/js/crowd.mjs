@@ -99,13 +99,14 @@ function bindDevice(eid) {
 
 async function presentDevice(eid) {
   for (let tries = 0; ; ++tries) {
-    // Signed by the device key, as a look is: the service takes a binding only from its holder.
+    // Signed by the device key: the service takes a binding only from its holder.
     const response = await fetch(`${AUTH}/app/v1/devices`, {
-      method: "POST", headers: { "content-type": "application/json", authorization: devicePoll(eid) },
+      method: "POST", headers: { "content-type": "application/json", authorization: deviceHeader(eid, "bind") },
       body: JSON.stringify(eid.device.binding),
     });
     // 503: too many bindings wait for their checks at once (the crowd binds together).
     if (response.status === 503 && tries < 60) {
+      await response.body?.cancel();
       await sleep(500);
       continue;
     }
@@ -114,11 +115,15 @@ async function presentDevice(eid) {
   }
 }
 
-// A look at what waits, signed by the device key now.
-function devicePoll(eid) {
+// The device key's signature, now, over a look at what waits or over presenting its
+// binding (auth/app_devices.h).
+function deviceHeader(eid, purpose) {
   const time = Math.floor(Date.now() / 1000);
-  const signature = sign("sha256", Buffer.from(`riik-app-poll:${eid.device.id}:${time}`),
-    { key: eid.device.privateKey, dsaEncoding: "ieee-p1363" });
+  const bindingSignature = Buffer.from(eid.device.binding.signature, "base64");
+  const message = purpose === "bind"
+    ? `riik-app-bind:${eid.device.id}:${time}:${createHash("sha256").update(bindingSignature).digest("hex")}`
+    : `riik-app-poll:${eid.device.id}:${time}`;
+  const signature = sign("sha256", Buffer.from(message), { key: eid.device.privateKey, dsaEncoding: "ieee-p1363" });
   return `RiikDevice id="${eid.device.id}", time="${time}", signature="${signature.toString("base64")}"`;
 }
 
@@ -127,7 +132,7 @@ async function waiting(eid, purpose, seconds = 60) {
   if (!eid.device) bindDevice(eid);
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${AUTH}/app/v1/requests`, { headers: { authorization: devicePoll(eid) } });
+    const response = await fetch(`${AUTH}/app/v1/requests`, { headers: { authorization: deviceHeader(eid, "look") } });
     if (response.status === 401 && (response.headers.get("www-authenticate") ?? "").includes("unknown_device")) {
       await presentDevice(eid);
       continue;

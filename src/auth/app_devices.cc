@@ -123,13 +123,29 @@ Result<DevicePoll> ParseDeviceAuthorization(std::string_view header) {
   return poll;
 }
 
-Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time) {
+std::string DeviceBindMessage(std::string_view device_id, int64_t time, const DeviceBinding& binding) {
+  return "riik-app-bind:" + std::string(device_id) + ":" + std::to_string(time) + ":" +
+         DigestHex(Sha256(binding.signature));
+}
+
+namespace {
+
+Result<DevicePoll> SignAs(EVP_PKEY* device_key, int64_t time, const DeviceBinding* binding) {
   DevicePoll poll;
   poll.device_id = DeviceId(PublicKeyDer(device_key));
   poll.time = time;
-  ASSIGN_OR_RETURN(poll.signature, SignWith(device_key, EVP_sha256(), DevicePollMessage(poll.device_id, time),
-                                            SignatureEncoding::kRaw));
+  const std::string message =
+      binding ? DeviceBindMessage(poll.device_id, time, *binding) : DevicePollMessage(poll.device_id, time);
+  ASSIGN_OR_RETURN(poll.signature, SignWith(device_key, EVP_sha256(), message, SignatureEncoding::kRaw));
   return poll;
+}
+
+}  // namespace
+
+Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time) { return SignAs(device_key, time, nullptr); }
+
+Result<DevicePoll> SignDeviceBind(EVP_PKEY* device_key, int64_t time, const DeviceBinding& binding) {
+  return SignAs(device_key, time, &binding);
 }
 
 AppDevices::AppDevices(const EidTrust& trust, Clock clock, size_t max_devices)
@@ -143,22 +159,18 @@ Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
   if (!cert.ok()) return Refused{Refusal::kDeviceBinding, "the binding's certificate: " + cert.status().message()};
   auto person = PersonFromCertificate(cert->get());
   if (!person.ok()) return Refused{Refusal::kWrongCertificate, "the binding's certificate names no person"};
+  if (auto known = Known(binding)) return *known;
   std::string id = DeviceId(binding.device_key_der);
   const UnixMicros now = clock_();
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = devices_.find(id); it != devices_.end() && it->second.until > now) {
-      if (it->second.person_code != person->code) {
-        return Refused{Refusal::kDeviceBinding, "the device's key is bound to someone else"};
-      }
-      return id;  // known and not due: nothing to check again
-    }
-  }
   const int64_t now_s = now / 1'000'000;
   if (binding.expires_at <= now_s) return Refused{Refusal::kDeviceBinding, "the device's binding has ended"};
   if (binding.expires_at > now_s + kMaxDeviceBindingSeconds) {
     return Refused{Refusal::kDeviceBinding, "a device's binding lasts at most 366 days"};
   }
+  // Before any check: a person's ninth device waits until one of their eight is due
+  // (within the hour). Replacing one instead would let a person's nine bindings,
+  // presented in turn, each cost a full check.
+  if (Status room = RoomFor(person->code, now); !room.ok()) return Refused{Refusal::kDeviceBinding, room.message()};
   // The signature first, then the chain and OCSP (VerifyAppAnswer's order).
   Checked<Person> checked = VerifyAppAnswer({binding.certificate_der, binding.signature, ""}, person->code,
                                             DeviceBindingHash(binding.device_key_der, binding.expires_at),
@@ -167,35 +179,62 @@ Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
   // Until the binding ends or its check is due (a revoked or expired certificate is
   // noticed then), whichever comes first.
   const UnixMicros until = std::min(binding.expires_at * 1'000'000, clock_() + kDeviceRecheckSeconds * 1'000'000);
+  const UnixMicros after = clock_();
   std::lock_guard lock(mu_);
   if (auto it = devices_.find(id); it != devices_.end()) {
     // Checked meanwhile by another presentation, or due: the newest check stands.
-    if (it->second.person_code != person->code && it->second.until > clock_()) {
+    if (it->second.person_code != person->code && it->second.until > after) {
       return Refused{Refusal::kDeviceBinding, "the device's key is bound to someone else"};
     }
     Forget(it);
+  }
+  if (Status room = RoomForLocked(person->code, after); !room.ok()) {
+    return Refused{Refusal::kDeviceBinding, room.message()};
   }
   Keep(id, Device{person->code, binding.device_key_der, until});
   return id;
 }
 
-void AppDevices::Keep(const std::string& id, Device device) {
-  auto soonest_of = [this](const std::string* person) {
-    auto best = devices_.end();
-    for (auto it = devices_.begin(); it != devices_.end(); ++it) {
-      if (person && it->second.person_code != *person) continue;
-      if (best == devices_.end() || it->second.until < best->second.until) best = it;
-    }
-    return best;
-  };
-  // A person's devices beyond the limit, then the whole memory's: the one due for its
-  // check soonest makes room (its app presents its binding again when it next looks).
-  if (auto n = per_person_.find(device.person_code); n != per_person_.end() && n->second >= kMaxDevicesPerPerson) {
-    Forget(soonest_of(&device.person_code));
+Status AppDevices::RoomFor(const std::string& person, UnixMicros now) {
+  std::lock_guard lock(mu_);
+  return RoomForLocked(person, now);
+}
+
+Status AppDevices::RoomForLocked(const std::string& person, UnixMicros now) {
+  auto n = per_person_.find(person);
+  if (n == per_person_.end() || n->second < kMaxDevicesPerPerson) return OkStatus();
+  SweepLocked(now);  // rare: only a person at the limit pays for it
+  n = per_person_.find(person);
+  if (n == per_person_.end() || n->second < kMaxDevicesPerPerson) return OkStatus();
+  return ResourceExhausted("8 devices are bound to this person just now; try again within the hour");
+}
+
+std::optional<Checked<std::string>> AppDevices::Known(const DeviceBinding& binding) const {
+  std::string id = DeviceId(binding.device_key_der);
+  auto cert = trust_.ParseCertificate(binding.certificate_der);
+  if (!cert.ok()) return std::nullopt;
+  auto person = PersonFromCertificate(cert->get());
+  if (!person.ok()) return std::nullopt;
+  const UnixMicros now = clock_();
+  std::lock_guard lock(mu_);
+  auto it = devices_.find(id);
+  if (it == devices_.end() || it->second.until <= now) return std::nullopt;
+  if (it->second.person_code != person->code) {
+    return Refused{Refusal::kDeviceBinding, "the device's key is bound to someone else"};
   }
-  if (devices_.size() >= max_ && !devices_.empty()) Forget(soonest_of(nullptr));
-  ++per_person_[device.person_code];
-  devices_.emplace(id, std::move(device));
+  return id;  // known and not due: nothing to check again
+}
+
+void AppDevices::Keep(const std::string& id, Device device) {
+  if (devices_.size() >= max_ && !devices_.empty()) {
+    // Full: the one due for its check soonest makes room (its app presents its binding
+    // again when it next looks).
+    auto soonest = std::min_element(devices_.begin(), devices_.end(),
+                                    [](const auto& a, const auto& b) { return a.second.until < b.second.until; });
+    Forget(soonest);
+  }
+  const std::string person = device.person_code;
+  if (devices_.emplace(id, std::move(device)).second) ++per_person_[person];
 }
 
 void AppDevices::Forget(Devices::iterator it) {
@@ -207,15 +246,14 @@ void AppDevices::Forget(Devices::iterator it) {
 
 namespace {
 
-// `poll`'s time is within the window around `now`, and `key_der`'s key signed it.
-Status CheckPoll(const DevicePoll& poll, std::string_view key_der, UnixMicros now) {
+// `poll`'s time is within the window around `now`, and `key_der`'s key signed `message`.
+Status CheckPoll(const DevicePoll& poll, std::string_view key_der, UnixMicros now, const std::string& message) {
   const int64_t now_s = now / 1'000'000;
   if (poll.time < now_s - kDevicePollSkewSeconds || poll.time > now_s + kDevicePollSkewSeconds) {
     return Unauthenticated("the poll's time is more than 2 minutes from the service's clock");
   }
   ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, P256Key(key_der));
-  ASSIGN_OR_RETURN(bool ok, VerifyWith(key.get(), EVP_sha256(), DevicePollMessage(poll.device_id, poll.time),
-                                       poll.signature, SignatureEncoding::kRaw));
+  ASSIGN_OR_RETURN(bool ok, VerifyWith(key.get(), EVP_sha256(), message, poll.signature, SignatureEncoding::kRaw));
   if (!ok) return Unauthenticated("the poll's signature is not the device's");
   return OkStatus();
 }
@@ -233,7 +271,7 @@ Status AppDevices::CheckPossession(const DeviceBinding& binding, std::string_vie
   if (poll.device_id != DeviceId(binding.device_key_der)) {
     return Unauthenticated("the Authorization header is not signed by the binding's device key");
   }
-  return CheckPoll(poll, binding.device_key_der, clock_());
+  return CheckPoll(poll, binding.device_key_der, clock_(), DeviceBindMessage(poll.device_id, poll.time, binding));
 }
 
 Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
@@ -248,13 +286,17 @@ Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
     }
     device = it->second;
   }
-  RETURN_IF_ERROR(CheckPoll(poll, device.key_der, now));
+  RETURN_IF_ERROR(CheckPoll(poll, device.key_der, now, DevicePollMessage(poll.device_id, poll.time)));
   return device.person_code;
 }
 
 void AppDevices::Sweep() {
   const UnixMicros now = clock_();
   std::lock_guard lock(mu_);
+  SweepLocked(now);
+}
+
+void AppDevices::SweepLocked(UnixMicros now) {
   for (auto it = devices_.begin(); it != devices_.end();) {
     auto next = std::next(it);
     if (it->second.until <= now) Forget(it);

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,18 +59,23 @@ std::string DeviceId(std::string_view device_key_der);
 // "riik-app-poll:" ‖ device id ‖ ":" ‖ time (Unix seconds, decimal), ECDSA with SHA-256,
 // r‖s. It travels as the header
 //   Authorization: RiikDevice id="<device id>", time="<seconds>", signature="<base64>"
+// Presenting a binding carries the same header over "riik-app-bind:" ‖ device id ‖ ":" ‖
+// time ‖ ":" ‖ hex SHA-256 of the binding's signature: a look's header cannot present a
+// binding, nor one binding's header another.
 struct DevicePoll {
   std::string device_id;
   int64_t time = 0;
   std::string signature;
 };
 std::string DevicePollMessage(std::string_view device_id, int64_t time);
+std::string DeviceBindMessage(std::string_view device_id, int64_t time, const DeviceBinding& binding);
 std::string DeviceAuthorization(const DevicePoll& poll);
 // InvalidArgument (saying which part is wrong) for anything but the form above.
 Result<DevicePoll> ParseDeviceAuthorization(std::string_view header);
 
-// The app's side: a poll at `time` signed by `device_key`.
+// The app's side: a look, or the presentation of `binding`, at `time` signed by `device_key`.
 Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time);
+Result<DevicePoll> SignDeviceBind(EVP_PKEY* device_key, int64_t time, const DeviceBinding& binding);
 
 // The sign-in service's side: the bindings it has checked, in memory, bounded. Thread-safe.
 class AppDevices {
@@ -79,15 +85,18 @@ class AppDevices {
   // Checks a binding (blocks on OCSP): the certificate passes the eID checks for
   // authentication, the signature is its key's, the device key is P-256 and the binding
   // has not ended nor lasts longer than kMaxDeviceBindingSeconds. Returns the device id.
-  // A device known for the same person and not yet due for its check is answered at
-  // once, without the checks (presenting a binding again needs no PIN, so it must cost
-  // the service nothing); a device known for another person is refused. A person's
-  // ninth device replaces the one of theirs due soonest.
+  // A device known for another person and not yet due is refused; so is a person's
+  // ninth device while their eight are known (the soonest is due within the hour).
   Checked<std::string> Register(const DeviceBinding& binding);
 
-  // Whether `authorization` (a poll header, as for a look) is signed now by the key the
-  // binding names: the app proves it holds that key, so no one can present a binding of
-  // a key that is not theirs (one they learnt the public half of). Unauthenticated if not.
+  // Without blocking: a binding of a device known and not yet due is answered from
+  // memory (its id, or refused as another person's), as presenting a binding again needs
+  // no PIN and must cost the service nothing; nullopt when Register must check it.
+  std::optional<Checked<std::string>> Known(const DeviceBinding& binding) const;
+
+  // Whether `authorization` is signed now by the key the binding names, over the
+  // binding's message (above): the app proves it holds that key, so no one can present a
+  // binding of a key that is not theirs. Unauthenticated if not.
   Status CheckPossession(const DeviceBinding& binding, std::string_view authorization) const;
 
   // The personal code of the person whose device signed `authorization`. NotFound when
@@ -106,9 +115,13 @@ class AppDevices {
     UnixMicros until = 0;  // the binding's end or its next check, whichever comes first
   };
   using Devices = std::map<std::string, Device, std::less<>>;
-  // Makes room for one more device of `person`, then stores it. Under mu_.
+  // Stores a checked device, making room in the whole memory if it is full. Under mu_.
   void Keep(const std::string& id, Device device);
   void Forget(Devices::iterator it);
+  // OK while `person` has fewer than kMaxDevicesPerPerson devices not yet due.
+  Status RoomFor(const std::string& person, UnixMicros now);
+  Status RoomForLocked(const std::string& person, UnixMicros now);  // under mu_
+  void SweepLocked(UnixMicros now);                                 // under mu_
   const EidTrust& trust_;
   Clock clock_;
   size_t max_;

@@ -91,4 +91,10 @@ Result<std::string> DevicePollHeader(const AppDevice& device) {
   return auth::DeviceAuthorization(poll);
 }
 
+Result<std::string> DeviceBindHeader(const AppDevice& device) {
+  ASSIGN_OR_RETURN(auth::DevicePoll poll,
+                   auth::SignDeviceBind(device.key.get(), NowMicros() / 1'000'000, device.binding));
+  return auth::DeviceAuthorization(poll);
+}
+
 }  // namespace riik::cli

@@ -24,7 +24,9 @@ std::string DefaultDeviceFile(const std::string& token);
 // certificate is not the one it was bound with (a renewed card).
 Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path);
 
-// The Authorization header for a look at the person's requests now.
+// The Authorization header for a look at the person's requests now, and for presenting
+// the device's binding now.
 Result<std::string> DevicePollHeader(const AppDevice& device);
+Result<std::string> DeviceBindHeader(const AppDevice& device);
 
 }  // namespace riik::cli

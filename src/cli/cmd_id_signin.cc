@@ -173,10 +173,9 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
 // while it is too busy to check one, again every second until `deadline`.
 Status PresentBinding(net::HttpClient& http, const AppDevice& device, std::chrono::steady_clock::time_point deadline) {
   while (true) {
-    // Signed by the device key, as a look is: the service takes a binding only from the
-    // key's holder.
+    // Signed by the device key: the service takes a binding only from the key's holder.
     net::Headers headers;
-    ASSIGN_OR_RETURN(std::string authorization, DevicePollHeader(device));
+    ASSIGN_OR_RETURN(std::string authorization, DeviceBindHeader(device));
     headers.Add("Authorization", authorization);
     headers.Add("Content-Type", "application/json");
     ASSIGN_OR_RETURN(net::HttpResponse r,

@@ -30,6 +30,9 @@ class AppDevicesTest : public AuthFixture {
   }
 
   std::string Poll(EVP_PKEY* device, int64_t time) { return DeviceAuthorization(SignDevicePoll(device, time).value()); }
+  std::string BindHeader(EVP_PKEY* device, int64_t time, const DeviceBinding& b) {
+    return DeviceAuthorization(SignDeviceBind(device, time, b).value());
+  }
 
   Refusal RefusalOf(const DeviceBinding& b) {
     auto out = devices_->Register(b);
@@ -145,15 +148,22 @@ TEST_F(AppDevicesTest, TheMemoryIsBoundedAndTheSoonestDueMakesRoom) {
 
 TEST_F(AppDevicesTest, ABindingIsTakenOnlyFromTheHolderOfItsKey) {
   const DeviceBinding b = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
-  EXPECT_TRUE(devices_->CheckPossession(b, Poll(device_key_.get(), NowSeconds())).ok());
+  EXPECT_TRUE(devices_->CheckPossession(b, BindHeader(device_key_.get(), NowSeconds(), b)).ok());
   // Someone who learnt the binding (or the key's public half) signs with a key of theirs.
   auto stranger = GenerateEcKey("P-256").value();
-  EXPECT_EQ(devices_->CheckPossession(b, Poll(stranger.get(), NowSeconds())).code(), Code::kUnauthenticated);
-  DevicePoll forged = SignDevicePoll(stranger.get(), NowSeconds()).value();
+  EXPECT_EQ(devices_->CheckPossession(b, BindHeader(stranger.get(), NowSeconds(), b)).code(), Code::kUnauthenticated);
+  DevicePoll forged = SignDeviceBind(stranger.get(), NowSeconds(), b).value();
   forged.device_id = DeviceId(b.device_key_der);
   EXPECT_EQ(devices_->CheckPossession(b, DeviceAuthorization(forged)).code(), Code::kUnauthenticated);
+  // A look's header, seen on the wire, presents nothing; nor does one made for another
+  // binding of the same key (Mari's, of the key she learnt).
+  EXPECT_EQ(devices_->CheckPossession(b, Poll(device_key_.get(), NowSeconds())).code(), Code::kUnauthenticated);
+  const DeviceBinding maris = Bind(Mari(), device_key_.get(), NowSeconds() + kDay);
+  EXPECT_EQ(devices_->CheckPossession(maris, BindHeader(device_key_.get(), NowSeconds(), b)).code(),
+            Code::kUnauthenticated);
   // The holder's signature from long ago, or none.
-  EXPECT_EQ(devices_->CheckPossession(b, Poll(device_key_.get(), NowSeconds() - 600)).code(), Code::kUnauthenticated);
+  EXPECT_EQ(devices_->CheckPossession(b, BindHeader(device_key_.get(), NowSeconds() - 600, b)).code(),
+            Code::kUnauthenticated);
   EXPECT_EQ(devices_->CheckPossession(b, "").code(), Code::kUnauthenticated);
 }
 
@@ -176,20 +186,51 @@ TEST_F(AppDevicesTest, PresentingAKnownBindingAgainCostsNoCheckAndAKeyBelongsToO
   EXPECT_EQ(RefusalOf(jaan), Refusal::kStatusUnavailable);
 }
 
-TEST_F(AppDevicesTest, APersonsNinthDeviceReplacesTheirOwnDueSoonest) {
+TEST_F(AppDevicesTest, APersonsNinthDeviceWaitsForOneOfTheirEightToBeDue) {
   devices_ = std::make_unique<AppDevices>(trust_, TestClock(), 100);
   std::vector<UniquePtr<EVP_PKEY>> keys;
-  for (size_t i = 0; i <= kMaxDevicesPerPerson; ++i) {
+  auto bind_next = [&] {
     keys.push_back(std::move(GenerateEcKey("P-256").value()));
+    return devices_->Register(Bind(*jaan_, keys.back().get(), NowSeconds() + 30 * kDay));
+  };
+  const UnixMicros start = now_;
+  for (size_t i = 0; i < kMaxDevicesPerPerson; ++i) {
     now_ += 1'000'000;
-    ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, keys.back().get(), NowSeconds() + kDay))));
+    ASSERT_TRUE(Passed(bind_next()));
   }
+  // The ninth is refused before any check (no OCSP request: the responder is down), so
+  // nine bindings presented in turn cannot each cost one.
+  ocsp_up_ = false;
+  auto ninth = bind_next();
+  ASSERT_FALSE(Passed(ninth));
+  EXPECT_EQ(std::get<Refused>(ninth).why, Refusal::kDeviceBinding);
+  ocsp_up_ = true;
+  // Others are not held up by Jaan's eight.
   auto mari_key = GenerateEcKey("P-256").value();
-  ASSERT_TRUE(Passed(devices_->Register(Bind(Mari(), mari_key.get(), NowSeconds() + kDay))));
-  EXPECT_EQ(devices_->size(), kMaxDevicesPerPerson + 1);
+  EXPECT_TRUE(Passed(devices_->Register(Bind(Mari(), mari_key.get(), NowSeconds() + kDay))));
+  // Once the first is due, the ninth is taken, and the others stay.
+  now_ = start + (kDeviceRecheckSeconds + 1) * 1'000'000;
+  ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, keys.back().get(), NowSeconds() + 30 * kDay))));
   EXPECT_EQ(devices_->Authenticate(Poll(keys[0].get(), NowSeconds())).status().code(), Code::kNotFound);
   for (size_t i = 1; i < keys.size(); ++i) EXPECT_TRUE(devices_->Authenticate(Poll(keys[i].get(), NowSeconds())).ok());
-  EXPECT_TRUE(devices_->Authenticate(Poll(mari_key.get(), NowSeconds())).ok());
+  // After all are due and swept, eight again: the counts did not drift.
+  now_ += (kDeviceRecheckSeconds + 60) * 1'000'000;
+  devices_->Sweep();
+  EXPECT_EQ(devices_->size(), 0u);
+  keys.clear();
+  for (size_t i = 0; i < kMaxDevicesPerPerson; ++i) ASSERT_TRUE(Passed(bind_next()));
+  EXPECT_FALSE(Passed(bind_next()));
+}
+
+TEST_F(AppDevicesTest, ADueDeviceIsTakenByTheNewestCheckedBinding) {
+  ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, device_key_.get(), NowSeconds() + kDay))));
+  now_ += (kDeviceRecheckSeconds + 1) * 1'000'000;
+  // Only the key's holder can present a binding (CheckPossession, at the route): here
+  // the holder binds it to Mari now, and the key lists hers.
+  ASSERT_TRUE(Passed(devices_->Register(Bind(Mari(), device_key_.get(), NowSeconds() + kDay))));
+  auto who = devices_->Authenticate(Poll(device_key_.get(), NowSeconds()));
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(*who, "48705120271");
 }
 
 TEST(DeviceAuthorizationTest, OnlyTheWholeFormIsRead) {

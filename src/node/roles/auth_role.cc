@@ -35,7 +35,8 @@ using net::HttpResponse;
 constexpr auto kAppLongPoll = std::chrono::seconds(25);
 constexpr size_t kMaxAppWaiting = 10'000;
 constexpr size_t kMaxChecksWaiting = 256;  // app answers queued for the eID checks
-constexpr size_t kMaxBindsWaiting = 32;    // device bindings queued for them (answers come first)
+constexpr size_t kMaxBindsWaiting = 8;     // device bindings queued for the same threads (an answer
+                                           // waits behind at most these)
 
 // The scheme://host[:port] of a URL.
 std::string OriginOf(const std::string& url) {
@@ -648,11 +649,17 @@ bool Reserve(std::atomic<size_t>& waiting, size_t limit) {
   return false;
 }
 
+// The app's API answers: never cached; a 503 says when to try again.
+HttpResponse ForApp(HttpResponse r) {
+  SecurityHeaders(r);
+  if (r.status == 503) r.headers.Set("Retry-After", "1");
+  return r;
+}
+
 HttpResponse DeviceRefused(const std::string& error, const std::string& message) {
   HttpResponse r = net::JsonError(401, error, message);
   r.headers.Set("WWW-Authenticate", "RiikDevice error=\"" + error + "\"");
-  SecurityHeaders(r);
-  return r;
+  return ForApp(std::move(r));
 }
 
 void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
@@ -662,21 +669,19 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
       "POST", "/app/v1/devices",
       [weak](HttpRequest&& req, net::Responder respond) {
         auto s = weak.lock();
-        if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+        if (!s || !s->ready()) {
+          return respond(ForApp(net::JsonError(503, "unavailable", "the sign-in service is starting")));
+        }
         auto body = net::ParseJsonBody(req, JsonLimits{16 * 1024, 4});
         auto binding = body.ok() ? auth::DeviceBindingFromJson(*body) : Result<auth::DeviceBinding>(body.status());
-        if (!binding.ok()) return respond(net::JsonError(400, "invalid_argument", binding.status().message()));
+        if (!binding.ok()) {
+          return respond(ForApp(net::JsonError(400, "invalid_argument", binding.status().message())));
+        }
         // Signed now by the device key the binding names (one P-256 verification, here).
         if (Status held = s->devices().CheckPossession(*binding, req.headers.Get("Authorization")); !held.ok()) {
           return respond(DeviceRefused("invalid_token", held.message()));
         }
-        if (!Reserve(s->binds_waiting(), kMaxBindsWaiting)) {
-          return respond(net::JsonError(503, "busy", "too many device bindings are being checked; try again"));
-        }
-        auto shared = std::make_shared<net::Responder>(std::move(respond));
-        s->checks().Submit([s = s.get(), shared, binding = std::move(*binding)] {
-          --s->binds_waiting();
-          auto id = s->devices().Register(binding);
+        auto answer = [](const auth::Checked<std::string>& id) {
           if (auto* refused = std::get_if<auth::Refused>(&id)) {
             // The binding's own faults are said in auth/app_devices.cc's words; the eID
             // checks' details may name the OCSP responder's errors, which stay in the
@@ -687,22 +692,28 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
             // The service's own trouble is for the app to try again later.
             const bool later =
                 refused->why == auth::Refusal::kStatusUnavailable || refused->why == auth::Refusal::kInternal;
-            HttpResponse r = net::JsonResponse(
+            return ForApp(net::JsonResponse(
                 Json{{"error", auth::RefusalName(refused->why)},
                      {"message", ours ? refused->detail : std::string(auth::RefusalMessage(refused->why, "en"))}},
-                later ? 503 : 400);
-            SecurityHeaders(r);
-            return (*shared)(std::move(r));
+                later ? 503 : 400));
           }
-          HttpResponse r = net::JsonResponse(Json{{"device", std::get<std::string>(id)}});
-          SecurityHeaders(r);
-          (*shared)(std::move(r));
+          return ForApp(net::JsonResponse(Json{{"device", std::get<std::string>(id)}}));
+        };
+        // Presented again (after a restart, or each time an app starts): from memory, here.
+        if (auto known = s->devices().Known(*binding)) return respond(answer(*known));
+        if (!Reserve(s->binds_waiting(), kMaxBindsWaiting)) {
+          return respond(ForApp(net::JsonError(503, "busy", "too many device bindings are being checked; try again")));
+        }
+        auto shared = std::make_shared<net::Responder>(std::move(respond));
+        s->checks().Submit([s = s.get(), shared, answer, binding = std::move(*binding)] {
+          --s->binds_waiting();
+          (*shared)(answer(s->devices().Register(binding)));
         });
       },
       "application/json");
   router.Add("GET", "/app/v1/requests", [weak](const HttpRequest& req) {
     auto s = weak.lock();
-    if (!s || !s->ready()) return net::JsonError(503, "unavailable", "the sign-in service is starting");
+    if (!s || !s->ready()) return ForApp(net::JsonError(503, "unavailable", "the sign-in service is starting"));
     auto code = s->devices().Authenticate(req.headers.Get("Authorization"));
     if (!code.ok()) {
       return DeviceRefused(code.status().code() == Code::kNotFound ? "unknown_device" : "invalid_token",
@@ -721,18 +732,18 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
       if (!a.description.empty()) entry["description"] = a.description;
       list.push_back(std::move(entry));
     }
-    HttpResponse r = net::JsonResponse(Json{{"requests", list}});
-    SecurityHeaders(r);
-    return r;
+    return ForApp(net::JsonResponse(Json{{"requests", list}}));
   });
   router.AddAsync(
       "POST", "/app/v1/requests/{id}",
       [weak](HttpRequest&& req, net::Responder respond) {
         auto s = weak.lock();
-        if (!s || !s->ready()) return respond(net::JsonError(503, "unavailable", "the sign-in service is starting"));
+        if (!s || !s->ready()) {
+          return respond(ForApp(net::JsonError(503, "unavailable", "the sign-in service is starting")));
+        }
         auto body = net::ParseJsonBody(req, JsonLimits{16 * 1024, 4});
         if (!body.ok() || !body->is_object()) {
-          return respond(net::JsonError(400, "invalid_argument", "the answer is a JSON object"));
+          return respond(ForApp(net::JsonError(400, "invalid_argument", "the answer is a JSON object")));
         }
         std::string id(req.Param("id"));
         // A signature request's first step also names the signing certificate chosen.
@@ -740,29 +751,29 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         auto sig = Base64Decode(StringOr(*body, "signature"));
         auto signing = Base64Decode(StringOr(*body, "signing_certificate"));
         if (!cert.ok() || !sig.ok() || !signing.ok() || cert->empty()) {
-          return respond(net::JsonError(400, "invalid_argument",
-                                        "give certificate and signature (and signing_certificate), all base64"));
+          return respond(ForApp(net::JsonError(
+              400, "invalid_argument", "give certificate and signature (and signing_certificate), all base64")));
         }
         if (!Reserve(s->checks_waiting(), kMaxChecksWaiting)) {
-          return respond(net::JsonError(503, "busy", "too many answers are being checked; try again"));
+          return respond(ForApp(net::JsonError(503, "busy", "too many answers are being checked; try again")));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         if (BoolOr(*body, "decline")) {  // signed with PIN1 over DeclineHash(id)
           s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig, *signing}] {
             --s->checks_waiting();
             Status st = s->provider().DeclineApp(id, answer);
-            (*shared)(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st));
+            (*shared)(ForApp(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st)));
           });
           return;
         }
         s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig, *signing}] {
           --s->checks_waiting();
           auth::Checked<bool> done = s->provider().AnswerApp(id, answer);
-          if (auth::Passed(done)) return (*shared)(net::JsonResponse(Json{{"ok", true}}));
+          if (auth::Passed(done)) return (*shared)(ForApp(net::JsonResponse(Json{{"ok", true}})));
           const auto& refused = std::get<auth::Refused>(done);
-          (*shared)(net::JsonResponse(
+          (*shared)(ForApp(net::JsonResponse(
               Json{{"error", auth::RefusalName(refused.why)}, {"message", auth::RefusalMessage(refused.why, "en")}},
-              400));
+              400)));
         });
       },
       "application/json");
