@@ -308,10 +308,10 @@ const Phrasebook& Phrases() {
       {"vote_sign_help",
        {"Confirm your ballot in your app with PIN2. Your signature shows the ballot is yours.",
         "Kinnita sedel oma rakenduses PIN2-ga. Allkiri näitab, et sedel on sinu oma."}},
-      // What the person's app shows for any signature the portal asks for. Anyone who knows a
-      // personal code can list what waits in that person's app, so it names no document and
-      // does not say that the person is voting; the page says what is signed, and the
-      // verification code ties the two.
+      // What the person's app shows for any signature the portal asks for. Only the person's
+      // bound device lists it, but it shows on a phone's screen and passes through the
+      // sign-in service, so it names no document and does not say that the person is voting;
+      // the page says what is signed, and the verification code ties the two.
       {"sign_app_description",
        {"A signature you started in the portal: compare the code with the page",
         "Portaalis alustatud allkiri: võrdle koodi lehega"}},

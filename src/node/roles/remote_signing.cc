@@ -15,8 +15,9 @@ RemoteSigning::RemoteSigning(RemoteSigningOptions options) : options_(std::move(
 namespace {
 
 // What the person's app shows: who asks, and what in the caller's words, within the
-// signing API's 200 bytes. Not the files' names: anyone who knows the personal code can
-// list what waits in the app (docs/signin.md), and a file's name is the person's.
+// signing API's 200 bytes. Not the files' names: only the person's bound device lists what
+// waits (docs/signin.md), but a request also passes through the sign-in service and shows
+// on a phone's screen, and a file's name is the person's own business.
 std::string AppDescription(const std::string& caller, const std::string& description) {
   return std::string(Utf8Prefix(caller + ": " + description, 200));
 }
