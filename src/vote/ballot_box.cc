@@ -388,10 +388,15 @@ Status BallotBox::CancelForPaperVote(std::string_view personal_code, std::string
     return InvalidArgument("the statement is about another voter's paper vote");
   }
   if (closed()) return FailedPrecondition("the board is closed");
-  // Checked before the statement is kept (and again against the entry's own time below).
-  if (!StatementBefore(paper.signed_at, options_.clock())) {
-    return InvalidArgument("the statement is timestamped after now (" + FormatRfc3339(paper.signed_at) + ")");
-  }
+  // The statement must come before the entry that cites it: checked before the statement
+  // is kept, and again against the entry's own time below (which differs only if the
+  // clock stepped back meanwhile).
+  auto before = [&paper](UnixMicros when) {
+    return StatementBefore(paper.signed_at, when)
+               ? OkStatus()
+               : InvalidArgument("the statement is timestamped after now (" + FormatRfc3339(paper.signed_at) + ")");
+  };
+  RETURN_IF_ERROR(before(options_.clock()));
   // Kept before its entry goes on the board (under the statement's own hash, beside the
   // ballots' containers): the annex has it for every cancellation the board names.
   const std::string statement_hash = Sha256HexOf(statement);
@@ -406,9 +411,7 @@ Status BallotBox::CancelForPaperVote(std::string_view personal_code, std::string
   BoardEntry entry;
   entry.kind = EntryKind::kCancel;
   entry.time_us = NextTimeLocked();
-  if (!StatementBefore(paper.signed_at, entry.time_us)) {
-    return InvalidArgument("the statement is timestamped after now (" + FormatRfc3339(paper.signed_at) + ")");
-  }
+  RETURN_IF_ERROR(before(entry.time_us));
   entry.voter = voter.voter;
   entry.reason = PaperVoteReason(statement);
   // Kept even if the entry does not reach the board: the box errs towards the paper
