@@ -2,6 +2,7 @@
 // operator at the running vote service (its admin routes, with the token in the role's
 // directory), and the record's export from the service's store, read-only while it serves.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -121,8 +122,11 @@ Status Export(const OperatorArgs& a) {
   // away: the export waits for it, up to half a minute.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   Result<vote::ExportedBoard> exported = Unavailable("not exported yet");
+  // Each try reads the whole board again, with a bar of its own: the waits between tries
+  // double (0.5 s, 1 s, 2 s, …), so a late TSA shows a few bars, not one every half second.
+  auto pause = std::chrono::milliseconds(500);
   for (bool told = false;;) {
-    ProgressBar bar("exporting the board", entries);
+    ProgressBar bar(told ? "exporting the board again" : "exporting the board", entries);
     exported = vote::ExportRecord(*store, setup, a.out, [&](int64_t n) { bar.Update(n); });
     bar.Finish();
     if (exported.ok() || exported.status().code() != Code::kUnavailable || std::chrono::steady_clock::now() > give_up) {
@@ -130,7 +134,8 @@ Status Export(const OperatorArgs& a) {
     }
     if (!told) std::fprintf(stderr, "waiting for the TSA's timestamp of the board's last head…\n");
     told = true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(8000));
   }
   if (!exported.ok()) return exported.status();
   if (!a.annex.empty()) {
