@@ -95,6 +95,9 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
   if (for_company && !options_.mandates) {
     return fail("invalid_scope", "this sign-in service does not offer acting for a company (legalperson)");
   }
+  // Kept with the pending request: bounded, as anyone may start one.
+  if (p.scope.size() > 1024) return fail("invalid_scope", "scope is over 1,024 characters");
+  if (p.ui_locales.size() > 64) return fail("invalid_request", "ui_locales is over 64 characters");
   if (!p.prompt.empty() && p.prompt != "login" && p.prompt != "none" && p.prompt != "consent") {
     return fail("invalid_request", "prompt must be none, login or consent");
   }
@@ -114,8 +117,13 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
     }
   }
   if (p.prompt == "none" && signed_in.empty()) return fail("login_required", "the person is not signed in");
-  if (state_->requests.size() >= impl::kMaxPendingRequests) {
-    return fail("temporarily_unavailable", "too many sign-ins in progress; try again shortly");
+  // Full: the oldest pending sign-in makes room. Anyone can start sign-ins with a client's
+  // public id and redirect URI; refusing new ones when full would let a stranger lock
+  // everyone out, while this way they must start that many (100,000) within one person's
+  // sign-in.
+  while (state_->requests.size() >= options_.max_pending_requests && !state_->request_order.empty()) {
+    state_->requests.erase(state_->request_order.front());
+    state_->request_order.pop_front();
   }
   auto id = RandomToken(24);
   auto csrf = RandomToken(24);
@@ -128,6 +136,7 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
   r.client = *client;
   r.created = now;
   r.signed_in = std::move(signed_in);
+  state_->request_order.push_back(r.id);
   state_->requests[r.id] = std::move(r);
   return ShowLogin{*id};
 }

@@ -44,6 +44,7 @@ struct ProviderOptions {
   std::chrono::seconds app_request_lifetime{120};
   std::chrono::seconds signing_lifetime{300};      // a remote signing session, from start to signature
   std::chrono::seconds request_lifetime{30 * 60};  // an unfinished sign-in page
+  size_t max_pending_requests = 100'000;           // unfinished sign-in pages held (the oldest goes first)
   Clock clock = SystemClock();
   // Reads whom a person may act for (scope `legalperson`); null: the scope is refused.
   MandateLookup mandates;

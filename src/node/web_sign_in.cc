@@ -17,6 +17,7 @@ namespace {
 constexpr size_t kMaxPending = 10'000;
 constexpr size_t kMaxSessions = 100'000;
 constexpr int64_t kLoginLifetimeUs = 10 * 60 * 1'000'000LL;
+constexpr int64_t kJwksRefetchUs = 10 * 1'000'000LL;
 
 }  // namespace
 
@@ -67,11 +68,21 @@ net::HttpResponse WebSignIn::Login(std::string_view scope, std::string_view ui_l
   {
     std::lock_guard lock(mu_);
     UnixMicros now = options_.clock();
-    for (auto it = pending_.begin(); it != pending_.end();) {
-      it = now - it->second.created > kLoginLifetimeUs ? pending_.erase(it) : std::next(it);
+    // Oldest first: the expired, the ones already back (gone from pending_), and when full
+    // the oldest still waiting. Anyone can start sign-ins here; refusing new ones when
+    // full would let a stranger lock everyone out, while this way they must start
+    // kMaxPending within one person's sign-in.
+    while (!pending_order_.empty()) {
+      auto it = pending_.find(pending_order_.front());
+      if (it != pending_.end() && now - it->second.created <= kLoginLifetimeUs && pending_.size() < kMaxPending) break;
+      if (it != pending_.end()) pending_.erase(it);
+      pending_order_.pop_front();
     }
-    if (pending_.size() >= kMaxPending) return net::JsonError(503, "busy", "too many sign-ins in progress");
     pending_[*state] = {*nonce, *verifier, now};
+    pending_order_.push_back(*state);
+    if (pending_order_.size() > 4 * kMaxPending) {  // mostly states already back: keep the waiting ones
+      std::erase_if(pending_order_, [this](const std::string& s) { return !pending_.contains(s); });
+    }
   }
   std::string challenge = Base64UrlEncode(DigestBytes(Sha256(*verifier)));
   net::HttpResponse r =
@@ -109,6 +120,15 @@ void WebSignIn::CheckWithJwks(Check check, Then then) {
     if (!keys.ok()) return then(keys.status());
     auto claims = check(*keys);
     if (claims.ok()) return then(std::move(claims));
+    // Once more against a fresh JWKS (a key rolled over), but at most once every 10 s:
+    // anyone may post a logout token, and each refused one must not cost the sign-in
+    // service a fetch and this service a place in the queue its sign-ins use.
+    {
+      std::lock_guard lock(mu_);
+      const UnixMicros now = options_.clock();
+      if (now - jwks_fetched_ < kJwksRefetchUs) return then(std::move(claims));
+      jwks_fetched_ = now;
+    }
     WithJwks(true, [check, then](Result<Json> fresh) { then(fresh.ok() ? check(*fresh) : fresh.status()); });
   });
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -108,8 +109,10 @@ class WebSignIn {
   std::unique_ptr<net::ClientPool> pool_;  // to the sign-in service, per event loop
   mutable std::mutex mu_;
   std::map<std::string, PendingLogin> pending_;  // by state
+  std::deque<std::string> pending_order_;        // their states in the order made (some gone)
   std::map<std::string, WebSession> sessions_;   // by cookie
   Json jwks_;
+  UnixMicros jwks_fetched_ = 0;  // when a failed check last fetched the JWKS again
 };
 
 }  // namespace riik::node

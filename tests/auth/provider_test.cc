@@ -69,6 +69,29 @@ class ProviderTest : public AuthFixture {
   }
 };
 
+TEST_F(ProviderTest, AFloodOfStartedSignInsCannotLockOutTheNextPerson) {
+  // Anyone can start sign-ins with a client's public id and redirect URI: when the table
+  // is full, the oldest goes, and a person's new sign-in still gets its page.
+  ProviderOptions o;
+  o.max_pending_requests = 1000;
+  MakeProvider(o);
+  const std::string first = RequestId(provider_->Authorize(Params(), kBrowser));
+  for (size_t i = 0; i < o.max_pending_requests; ++i) {
+    ASSERT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(), kOtherBrowser))) << i;
+  }
+  EXPECT_FALSE(provider_->View(first, kBrowser));  // the oldest made room
+  const std::string next = RequestId(provider_->Authorize(Params(), kBrowser));
+  EXPECT_TRUE(provider_->View(next, kBrowser));
+  EXPECT_EQ(provider_->counts().requests, o.max_pending_requests);
+  // Each kept parameter is bounded.
+  AuthorizeParams long_scope = Params();
+  long_scope.scope = "openid " + std::string(2000, 'x');
+  AuthorizeOutcome out = provider_->Authorize(long_scope, kBrowser);
+  auto* refused = std::get_if<OAuthError>(&out);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->error, "invalid_scope");
+}
+
 TEST_F(ProviderTest, IdCardCodeFlowGivesTarasClaims) {
   std::string redirect = SignInWithIdCard(*jaan_, kBrowser);
   ASSERT_TRUE(redirect.starts_with("https://portal.riik.test/callback?code="));

@@ -154,6 +154,7 @@ std::vector<impl::Waiter> Provider::State::Sweep(UnixMicros now, const ProviderO
   for (auto it = requests.begin(); it != requests.end();) {
     it = now - it->second.created > Micros(o.request_lifetime) ? requests.erase(it) : std::next(it);
   }
+  while (!request_order.empty() && !requests.contains(request_order.front())) request_order.pop_front();
   for (auto it = app_requests.begin(); it != app_requests.end();) {
     bool orphan =
         it->second.signing.empty() ? !requests.contains(it->second.request_id) : !signing.contains(it->second.signing);

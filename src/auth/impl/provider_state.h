@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -98,6 +99,9 @@ struct Waiter {
 struct Provider::State {
   std::mutex mu;
   std::map<std::string, impl::PendingRequest> requests;
+  // The requests' ids in the order they were made (some already gone): when the table is
+  // full, the oldest makes room.
+  std::deque<std::string> request_order;
   std::map<std::string, impl::AppRequest> app_requests;
   std::map<std::string, impl::Session> sessions;        // by sid
   std::map<std::string, std::string> browser_sessions;  // browser -> sid

@@ -14,6 +14,7 @@
 #include "auth/provider.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/in_flight.h"
 #include "core/phrasebook.h"
 #include "core/thread_pool.h"
 #include "crypto/random.h"
@@ -34,7 +35,7 @@ using net::HttpResponse;
 
 constexpr auto kAppLongPoll = std::chrono::seconds(25);
 constexpr size_t kMaxAppWaiting = 10'000;
-constexpr size_t kMaxChecksWaiting = 256;  // app answers queued for the eID checks
+constexpr size_t kMaxChecksWaiting = 256;  // ID-card tokens and app answers queued for the eID checks
 constexpr size_t kMaxBindsWaiting = 8;     // device bindings queued for the same threads (an answer
                                            // waits behind at most these)
 
@@ -119,8 +120,10 @@ class AuthService : public RoleService {
   const std::string& origin() const { return origin_; }
   bool secure() const { return secure_; }
   std::atomic<size_t>& app_waiting() { return app_waiting_; }
-  std::atomic<size_t>& checks_waiting() { return checks_waiting_; }
-  std::atomic<size_t>& binds_waiting() { return binds_waiting_; }
+  // Checks waiting for that pool are bounded: anyone may post an answer or a binding,
+  // and a flood of them must not hold up everyone's sign-ins behind it.
+  InFlight& checks_waiting() { return checks_waiting_; }
+  InFlight& binds_waiting() { return binds_waiting_; }
   // Delivers back-channel logout tokens (each once; a failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
 
@@ -134,8 +137,8 @@ class AuthService : public RoleService {
   std::unique_ptr<net::ClientPool> ocsp_;     // to the eID OCSP responder, from the checks' threads
   std::atomic<bool> ready_{false};
   std::atomic<size_t> app_waiting_{0};
-  std::atomic<size_t> checks_waiting_{0};
-  std::atomic<size_t> binds_waiting_{0};
+  InFlight checks_waiting_{kMaxChecksWaiting};
+  InFlight binds_waiting_{kMaxBindsWaiting};
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<auth::AppDevices> devices_;  // uses the provider's trust: declared after it
@@ -554,10 +557,15 @@ void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         if (!CsrfOk(*s, req, id, req.headers.Get("X-CSRF-Token"))) {
           return respond(net::JsonError(403, "csrf", "the request is not this sign-in's"));
         }
+        // Bounded with the app's answers: a CSRF token is the page's, which anyone can open.
+        if (!s->checks_waiting().Enter()) {
+          return respond(net::JsonError(503, "busy", "too many sign-ins are being checked; try again"));
+        }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         auto request = std::make_shared<HttpRequest>(std::move(req));
         // The checks wait on the OCSP responder: never on the network threads.
         s->checks().Submit([s = s.get(), shared, request, id] {
+          s->checks_waiting().Leave();
           std::string browser = request->Cookie(BrowserCookieName(*s));
           auto view = s->provider().View(id, browser);
           std::string lang = Language(*request, view ? view->locale : "en");
@@ -641,14 +649,6 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
   });
 }
 
-// Checks waiting for the pool are bounded: anyone may post an answer or a binding, and a
-// flood of them must not hold up everyone's sign-ins behind it.
-bool Reserve(std::atomic<size_t>& waiting, size_t limit) {
-  if (waiting.fetch_add(1) < limit) return true;
-  --waiting;
-  return false;
-}
-
 // The app's API answers: never cached; a 503 says when to try again.
 HttpResponse ForApp(HttpResponse r) {
   SecurityHeaders(r);
@@ -701,12 +701,12 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         };
         // Presented again (after a restart, or each time an app starts): from memory, here.
         if (auto known = s->devices().Known(*binding)) return respond(answer(*known));
-        if (!Reserve(s->binds_waiting(), kMaxBindsWaiting)) {
+        if (!s->binds_waiting().Enter()) {
           return respond(ForApp(net::JsonError(503, "busy", "too many device bindings are being checked; try again")));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         s->checks().Submit([s = s.get(), shared, answer, binding = std::move(*binding)] {
-          --s->binds_waiting();
+          s->binds_waiting().Leave();
           (*shared)(answer(s->devices().Register(binding)));
         });
       },
@@ -754,20 +754,20 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           return respond(ForApp(net::JsonError(
               400, "invalid_argument", "give certificate and signature (and signing_certificate), all base64")));
         }
-        if (!Reserve(s->checks_waiting(), kMaxChecksWaiting)) {
+        if (!s->checks_waiting().Enter()) {
           return respond(ForApp(net::JsonError(503, "busy", "too many answers are being checked; try again")));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         if (BoolOr(*body, "decline")) {  // signed with PIN1 over DeclineHash(id)
           s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig, *signing}] {
-            --s->checks_waiting();
+            s->checks_waiting().Leave();
             Status st = s->provider().DeclineApp(id, answer);
             (*shared)(ForApp(st.ok() ? net::JsonResponse(Json{{"ok", true}}) : net::ErrorResponse(st)));
           });
           return;
         }
         s->checks().Submit([s = s.get(), shared, id, answer = auth::AppAnswer{*cert, *sig, *signing}] {
-          --s->checks_waiting();
+          s->checks_waiting().Leave();
           auth::Checked<bool> done = s->provider().AnswerApp(id, answer);
           if (auth::Passed(done)) return (*shared)(ForApp(net::JsonResponse(Json{{"ok", true}})));
           const auto& refused = std::get<auth::Refused>(done);

@@ -1,12 +1,14 @@
 // The status role's handlers.
 #include "node/roles/status_role.h"
 
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
 #include "core/version.h"
 #include "net/bearer_gate.h"
 #include "node/admin_api.h"
+#include "node/digest_cache.h"
 #include "node/node.h"
 
 namespace riik::node {
@@ -106,18 +108,38 @@ Status AddStatusRoutes(Node& node, const RoleConfig& role, net::Router& router) 
         });
       },
       "", [token](const net::HttpRequest& req) { return net::RefuseUnlessBearer(token, req); });
-  router.AddAsync("GET", "/v1/stores/{store}/digest", [&node](net::HttpRequest&& req, net::Responder respond) {
+  auto digests = std::make_shared<DigestCache>();
+  router.AddAsync("GET", "/v1/stores/{store}/digest", [&node, digests](net::HttpRequest&& req, net::Responder respond) {
     store::Store* s = FindStore(node, req.Param("store"));
     if (!s)
       return respond(net::JsonError(404, "not_found", "no store named '" + std::string(req.Param("store")) + "'"));
-    OffNetworkThread(node, std::move(respond), [s] {
+    net::HttpResponse kept;
+    switch (digests->Ask(s->node(), s->Head().seq, kept)) {
+      case DigestCache::Next::kAnswer:
+        return respond(std::move(kept));
+      case DigestCache::Next::kBusy: {
+        net::HttpResponse busy =
+            net::JsonError(503, "busy", "this store's digest is being taken; ask again in a moment");
+        busy.headers.Set("Retry-After", "1");
+        return respond(std::move(busy));
+      }
+      case DigestCache::Next::kTake:
+        break;
+    }
+    OffNetworkThread(node, std::move(respond), [s, digests] {
       auto d = s->Digest();
-      if (!d.ok()) return net::ErrorResponse(d.status());
-      return net::JsonResponse(Json{{"store", s->node()},
-                                    {"seq", d->seq},
-                                    {"digest", HexEncode(d->digest)},
-                                    {"tables", d->tables},
-                                    {"rows", d->rows}});
+      if (!d.ok()) {
+        net::HttpResponse failed = net::ErrorResponse(d.status());
+        digests->Done(s->node(), std::nullopt, failed);
+        return failed;
+      }
+      net::HttpResponse r = net::JsonResponse(Json{{"store", s->node()},
+                                                   {"seq", d->seq},
+                                                   {"digest", HexEncode(d->digest)},
+                                                   {"tables", d->tables},
+                                                   {"rows", d->rows}});
+      digests->Done(s->node(), d->seq, r);
+      return r;
     });
   });
   return OkStatus();

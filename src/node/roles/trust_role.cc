@@ -11,6 +11,7 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/in_flight.h"
 #include "crypto/x509.h"
 #include "node/admin_api.h"
 #include "node/node.h"
@@ -31,6 +32,11 @@ class TrustService : public RoleService {
   std::unique_ptr<trust::TimestampAuthority> tsa;
   std::string trusted_list;  // the signed XML served at /tsl.xml
   std::atomic<bool> ready{false};
+  // OCSP and timestamps are anyone's to ask, and each waits for the node's blocking pool
+  // (which ballots, store reads and ID tokens use too): a flood is answered busy at once
+  // rather than queued without end in front of them.
+  InFlight ocsp_waiting{1024};
+  InFlight tsa_waiting{1024};
 };
 
 namespace {
@@ -41,10 +47,20 @@ net::HttpResponse OcspAnswer(TrustService& t, std::string_view der) {
 
 net::HttpResponse NotReady() { return net::JsonError(503, "unavailable", "the trust service is still starting"); }
 
+net::HttpResponse Busy(std::string_view what) {
+  net::HttpResponse r = net::JsonError(503, "busy", std::string(what) + ": too many requests at once; try again");
+  r.headers.Set("Retry-After", "1");
+  return r;
+}
+
 // OCSP answers read the CA's records: off the network thread.
 void Answer(Node& node, const std::shared_ptr<TrustService>& t, net::Responder respond, std::string der) {
+  if (!t->ocsp_waiting.Enter()) return respond(Busy("OCSP"));
   auto shared = std::make_shared<net::Responder>(std::move(respond));
-  node.blocking().Submit([t, shared, der = std::move(der)] { (*shared)(OcspAnswer(*t, der)); });
+  node.blocking().Submit([t, shared, der = std::move(der)] {
+    t->ocsp_waiting.Leave();
+    (*shared)(OcspAnswer(*t, der));
+  });
 }
 
 Json RecordJson(const trust::CertificateRecord& r) {
@@ -148,11 +164,13 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
       "POST", "/tsa",
       [&node, t](net::HttpRequest&& req, net::Responder respond) {
         if (!t->ready) return respond(NotReady());
+        if (!t->tsa_waiting.Enter()) return respond(Busy("the TSA"));
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         // Off the network thread: now and then a new block of serials is journaled.
         // (Answering on the network thread through a synchronous route measured ~6%
         // fewer tokens/s in bench/tsa_bench.sh: the pool signs in bursts.)
         node.blocking().Submit([t, shared, body = std::move(req.body)] {
+          t->tsa_waiting.Leave();
           std::string reply = t->tsa->Respond(body);
           (*shared)(reply.empty() ? net::JsonError(500, "internal", "the TSA could not answer")
                                   : net::TextResponse(std::move(reply), "application/timestamp-reply"));

@@ -1,0 +1,28 @@
+// A bound on work waiting or running: requests queued for a pool of threads, each holding
+// its body in memory and delaying everything queued behind it. Enter takes a place if
+// fewer than `limit` are taken (the caller answers "busy" at once otherwise, rather than
+// queueing without end); Leave gives it back when the work is done. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+namespace riik {
+
+class InFlight {
+ public:
+  explicit InFlight(size_t limit) : limit_(limit) {}
+  bool Enter() {
+    if (n_.fetch_add(1) < limit_) return true;
+    n_.fetch_sub(1);
+    return false;
+  }
+  void Leave() { n_.fetch_sub(1); }
+  size_t count() const { return n_.load(); }
+
+ private:
+  const size_t limit_;
+  std::atomic<size_t> n_{0};
+};
+
+}  // namespace riik
