@@ -122,7 +122,10 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
   // everyone out, while this way they must start that many (100,000) within one person's
   // sign-in.
   while (state_->requests.size() >= options_.max_pending_requests && !state_->request_order.empty()) {
-    state_->requests.erase(state_->request_order.front());
+    if (auto old = state_->requests.find(state_->request_order.front()); old != state_->requests.end()) {
+      state_->app_requests.erase(old->second.app_request);  // its page's waiters learn at their deadline
+      state_->requests.erase(old);
+    }
     state_->request_order.pop_front();
   }
   auto id = RandomToken(24);
@@ -251,9 +254,9 @@ Checked<std::string> Provider::AppStart(const std::string& request_id, const std
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
   if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
-  if (state_->app_requests.size() >= impl::kMaxPendingRequests) {
-    return Refused{Refusal::kInternal, "too many app confirmations in progress"};
-  }
+  // At most one app request per pending sign-in (the earlier one goes), and pending
+  // sign-ins are bounded (the oldest makes room): no bound of its own here, which a
+  // stranger's sign-ins could fill for everyone.
   state_->app_requests.erase(r->app_request);
   impl::AppRequest a;
   a.id = *app_id;

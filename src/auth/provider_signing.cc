@@ -66,7 +66,9 @@ Result<std::string> Provider::StartSigning(const Client& client, std::string_vie
   ASSIGN_OR_RETURN(std::string app_id, RandomToken(24));
   UnixMicros now = options_.clock();
   std::lock_guard lock(state_->mu);
-  if (state_->signing.size() >= kMaxSigningSessions || state_->app_requests.size() >= impl::kMaxPendingRequests) {
+  // A signing session has one app request at a time: its own bound holds theirs (the
+  // app requests of sign-ins, which strangers can start, do not count against it).
+  if (state_->signing.size() >= kMaxSigningSessions) {
     return ResourceExhausted("too many signatures in progress; try again shortly");
   }
   // A person's app is not to be flooded (a few open requests at a time), nor the service

@@ -1,7 +1,7 @@
-// A bound on work waiting or running: requests queued for a pool of threads, each holding
-// its body in memory and delaying everything queued behind it. Enter takes a place if
-// fewer than `limit` are taken (the caller answers "busy" at once otherwise, rather than
-// queueing without end); Leave gives it back when the work is done. Thread-safe.
+// A bound on work waiting: requests queued for a pool of threads, each holding its body in
+// memory and delaying everything queued behind it. Enter takes a place if fewer than
+// `limit` are taken (the caller answers "busy" at once otherwise, rather than queueing
+// without end); Leave gives it back (the callers here, when their task starts). Thread-safe.
 #pragma once
 
 #include <atomic>

@@ -115,15 +115,16 @@ void WebSignIn::WithJwks(bool refresh, Then then) {
   });
 }
 
-void WebSignIn::CheckWithJwks(Check check, Then then) {
-  WithJwks(false, [this, check, then](Result<Json> keys) {
+void WebSignIn::CheckWithJwks(Check check, Then then, bool limited) {
+  WithJwks(false, [this, check, then, limited](Result<Json> keys) {
     if (!keys.ok()) return then(keys.status());
     auto claims = check(*keys);
     if (claims.ok()) return then(std::move(claims));
-    // Once more against a fresh JWKS (a key rolled over), but at most once every 10 s:
-    // anyone may post a logout token, and each refused one must not cost the sign-in
-    // service a fetch and this service a place in the queue its sign-ins use.
-    {
+    // Once more against a fresh JWKS (a key rolled over). A logout token anyone may post:
+    // then at most once every 10 s, so that each refused one does not cost the sign-in
+    // service a fetch and this service a place in the queue its sign-ins use. (An ID
+    // token comes from this service's own call to /token: always.)
+    if (limited) {
       std::lock_guard lock(mu_);
       const UnixMicros now = options_.clock();
       if (now - jwks_fetched_ < kJwksRefetchUs) return then(std::move(claims));
@@ -195,7 +196,8 @@ void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin
         net::HttpResponse r = net::SeeOther(home);
         r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
         done(std::move(r));
-      });
+      },
+      /*limited=*/false);
 }
 
 Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::string_view home) {
@@ -232,7 +234,8 @@ void WebSignIn::BackchannelLogout(const net::HttpRequest& req, std::function<voi
                   net::HttpResponse r;
                   r.headers.Set("Cache-Control", "no-store");
                   done(std::move(r));
-                });
+                },
+                /*limited=*/true);
 }
 
 }  // namespace riik::node

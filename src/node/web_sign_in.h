@@ -98,8 +98,9 @@ class WebSignIn {
   using Then = std::function<void(Result<Json>)>;
   // The provider's JWKS (fetched when not held, or when `refresh`), then `then`.
   void WithJwks(bool refresh, Then then);
-  // `check` against the JWKS held; if it fails, once more against a fresh one.
-  void CheckWithJwks(Check check, Then then);
+  // `check` against the JWKS held; if it fails, once more against a fresh one (when
+  // `limited`, at most once every 10 s: for tokens anyone may post).
+  void CheckWithJwks(Check check, Then then, bool limited);
   void FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, std::string home, Done done);
   std::string CookieName(std::string_view base) const;
   std::string CookieAttributes() const;

@@ -76,10 +76,12 @@ TEST_F(ProviderTest, AFloodOfStartedSignInsCannotLockOutTheNextPerson) {
   o.max_pending_requests = 1000;
   MakeProvider(o);
   const std::string first = RequestId(provider_->Authorize(Params(), kBrowser));
+  StartApp(first);  // its app request goes with it
   for (size_t i = 0; i < o.max_pending_requests; ++i) {
     ASSERT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(), kOtherBrowser))) << i;
   }
   EXPECT_FALSE(provider_->View(first, kBrowser));  // the oldest made room
+  EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
   const std::string next = RequestId(provider_->Authorize(Params(), kBrowser));
   EXPECT_TRUE(provider_->View(next, kBrowser));
   EXPECT_EQ(provider_->counts().requests, o.max_pending_requests);

@@ -18,7 +18,6 @@
 namespace riik::auth {
 namespace impl {
 
-inline constexpr size_t kMaxPendingRequests = 100'000;
 inline constexpr size_t kMaxWaiters = 100'000;
 
 // A lifetime in microseconds, as UnixMicros counts.

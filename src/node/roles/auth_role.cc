@@ -35,7 +35,8 @@ using net::HttpResponse;
 
 constexpr auto kAppLongPoll = std::chrono::seconds(25);
 constexpr size_t kMaxAppWaiting = 10'000;
-constexpr size_t kMaxChecksWaiting = 256;  // ID-card tokens and app answers queued for the eID checks
+constexpr size_t kMaxChecksWaiting = 256;  // app answers queued for the eID checks
+constexpr size_t kMaxIdCardWaiting = 256;  // ID-card tokens queued for the same threads
 constexpr size_t kMaxBindsWaiting = 8;     // device bindings queued for the same threads (an answer
                                            // waits behind at most these)
 
@@ -124,6 +125,7 @@ class AuthService : public RoleService {
   // and a flood of them must not hold up everyone's sign-ins behind it.
   InFlight& checks_waiting() { return checks_waiting_; }
   InFlight& binds_waiting() { return binds_waiting_; }
+  InFlight& idcard_waiting() { return idcard_waiting_; }
   // Delivers back-channel logout tokens (each once; a failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
 
@@ -139,6 +141,7 @@ class AuthService : public RoleService {
   std::atomic<size_t> app_waiting_{0};
   InFlight checks_waiting_{kMaxChecksWaiting};
   InFlight binds_waiting_{kMaxBindsWaiting};
+  InFlight idcard_waiting_{kMaxIdCardWaiting};
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<auth::AppDevices> devices_;  // uses the provider's trust: declared after it
@@ -557,15 +560,16 @@ void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         if (!CsrfOk(*s, req, id, req.headers.Get("X-CSRF-Token"))) {
           return respond(net::JsonError(403, "csrf", "the request is not this sign-in's"));
         }
-        // Bounded with the app's answers: a CSRF token is the page's, which anyone can open.
-        if (!s->checks_waiting().Enter()) {
+        // Bounded on their own (a CSRF token is the page's, which anyone can open), apart
+        // from the app's answers, which anyone may post to a request they learnt of.
+        if (!s->idcard_waiting().Enter()) {
           return respond(net::JsonError(503, "busy", "too many sign-ins are being checked; try again"));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         auto request = std::make_shared<HttpRequest>(std::move(req));
         // The checks wait on the OCSP responder: never on the network threads.
         s->checks().Submit([s = s.get(), shared, request, id] {
-          s->checks_waiting().Leave();
+          s->idcard_waiting().Leave();
           std::string browser = request->Cookie(BrowserCookieName(*s));
           auto view = s->provider().View(id, browser);
           std::string lang = Language(*request, view ? view->locale : "en");
@@ -652,8 +656,7 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
 // The app's API answers: never cached; a 503 says when to try again.
 HttpResponse ForApp(HttpResponse r) {
   SecurityHeaders(r);
-  if (r.status == 503) r.headers.Set("Retry-After", "1");
-  return r;
+  return r.status == 503 ? net::NotTaken(std::move(r)) : r;
 }
 
 HttpResponse DeviceRefused(const std::string& error, const std::string& message) {

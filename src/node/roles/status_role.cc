@@ -117,31 +117,33 @@ Status AddStatusRoutes(Node& node, const RoleConfig& role, net::Router& router) 
     switch (digests->Ask(s->node(), s->Head().seq, kept)) {
       case DigestCache::Next::kAnswer:
         return respond(std::move(kept));
-      case DigestCache::Next::kBusy: {
-        net::HttpResponse busy =
-            net::JsonError(503, "busy", "this store's digest is being taken; ask again in a moment");
-        busy.headers.Set("Retry-After", "1");
-        return respond(std::move(busy));
-      }
+      case DigestCache::Next::kBusy:
+        return respond(
+            net::NotTaken(net::JsonError(503, "busy", "this store's digest is being taken; ask again in a moment")));
       case DigestCache::Next::kTake:
         break;
     }
     OffNetworkThread(node, std::move(respond), [s, digests] {
+      // Done on every way out (a thread the digest starts may fail to start and throw):
+      // otherwise this store's digest would be "being taken" until a restart.
+      struct Settle {
+        DigestCache& cache;
+        std::string store;
+        std::optional<int64_t> seq;
+        net::HttpResponse answer = net::JsonError(500, "internal", "the digest could not be taken");
+        ~Settle() { cache.Done(store, seq, answer); }
+      } settle{*digests, s->node()};
       auto d = s->Digest();
-      if (!d.ok()) {
-        net::HttpResponse failed = net::ErrorResponse(d.status());
-        digests->Done(s->node(), std::nullopt, failed);
-        return failed;
-      }
-      net::HttpResponse r = net::JsonResponse(Json{{"store", s->node()},
-                                                   {"seq", d->seq},
-                                                   {"digest", HexEncode(d->digest)},
-                                                   {"tables", d->tables},
-                                                   {"rows", d->rows}});
-      digests->Done(s->node(), d->seq, r);
-      return r;
+      if (!d.ok()) return settle.answer = net::ErrorResponse(d.status());
+      settle.seq = d->seq;
+      return settle.answer = net::JsonResponse(Json{{"store", s->node()},
+                                                    {"seq", d->seq},
+                                                    {"digest", HexEncode(d->digest)},
+                                                    {"tables", d->tables},
+                                                    {"rows", d->rows}});
     });
   });
+
   return OkStatus();
 }
 

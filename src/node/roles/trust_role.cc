@@ -48,9 +48,7 @@ net::HttpResponse OcspAnswer(TrustService& t, std::string_view der) {
 net::HttpResponse NotReady() { return net::JsonError(503, "unavailable", "the trust service is still starting"); }
 
 net::HttpResponse Busy(std::string_view what) {
-  net::HttpResponse r = net::JsonError(503, "busy", std::string(what) + ": too many requests at once; try again");
-  r.headers.Set("Retry-After", "1");
-  return r;
+  return net::NotTaken(net::JsonError(503, "busy", std::string(what) + ": too many requests at once; try again"));
 }
 
 // OCSP answers read the CA's records: off the network thread.
