@@ -2,8 +2,6 @@
 // bindings it has checked (app_devices.h).
 #include "auth/app_devices.h"
 
-#include <openssl/ec.h>
-
 #include <algorithm>
 #include <charconv>
 
@@ -115,10 +113,10 @@ Result<DevicePoll> ParseDeviceAuthorization(std::string_view header) {
   const std::string& time = params->at("time");
   auto [end, ec] = std::from_chars(time.data(), time.data() + time.size(), poll.time);
   if (ec != std::errc() || end != time.data() + time.size() || time.empty() || time.size() > 12) {
-    return InvalidArgument("the poll's time is not Unix seconds");
+    return InvalidArgument("the RiikDevice time is not Unix seconds");
   }
   auto signature = Base64Decode(params->at("signature"));
-  if (!signature.ok() || signature->size() != 64) return InvalidArgument("the poll's signature is not P-256 r||s");
+  if (!signature.ok() || signature->size() != 64) return InvalidArgument("the RiikDevice signature is not P-256 r||s");
   poll.signature = std::move(*signature);
   return poll;
 }
@@ -250,11 +248,11 @@ namespace {
 Status CheckPoll(const DevicePoll& poll, std::string_view key_der, UnixMicros now, const std::string& message) {
   const int64_t now_s = now / 1'000'000;
   if (poll.time < now_s - kDevicePollSkewSeconds || poll.time > now_s + kDevicePollSkewSeconds) {
-    return Unauthenticated("the poll's time is more than 2 minutes from the service's clock");
+    return Unauthenticated("the RiikDevice time is more than 2 minutes from the service's clock");
   }
   ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> key, P256Key(key_der));
   ASSIGN_OR_RETURN(bool ok, VerifyWith(key.get(), EVP_sha256(), message, poll.signature, SignatureEncoding::kRaw));
-  if (!ok) return Unauthenticated("the poll's signature is not the device's");
+  if (!ok) return Unauthenticated("the RiikDevice signature is not the device key's over this request");
   return OkStatus();
 }
 
