@@ -17,6 +17,7 @@
 #include "cli/input_file.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/json.h"
 #include "core/progress.h"
 #include "election/record.h"
 #include "identity/personal_code.h"
@@ -91,7 +92,7 @@ Status Close(const OperatorArgs& a) {
   if (!admin.configured()) return FailedPrecondition("no vote role in " + a.dir + "/endpoints.json: give --url");
   ASSIGN_OR_RETURN(Json answer, admin.Call("/admin/close", Json::object()));
   std::printf("the board is closed with %lld entries: export the record (riik vote export) for the trustees\n",
-              static_cast<long long>(answer.value("entries", int64_t{0})));
+              static_cast<long long>(IntOr(answer, "entries")));
   return OkStatus();
 }
 
@@ -103,8 +104,7 @@ Status Publish(const OperatorArgs& a) {
   std::printf(
       "published: the vote service verified the record (%lld board entries, %lld voters counted) and serves "
       "it at /record/ and in the portal\n",
-      static_cast<long long>(answer.value("entries", int64_t{0})),
-      static_cast<long long>(answer.value("counted", int64_t{0})));
+      static_cast<long long>(IntOr(answer, "entries")), static_cast<long long>(IntOr(answer, "counted")));
   return OkStatus();
 }
 

@@ -20,6 +20,7 @@
 #include "cli/terminal.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/json.h"
 #include "crypto/json_fields.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
@@ -169,7 +170,7 @@ Status Check(const CheckArgs& a) {
   std::printf(
       "Checks left for this ballot: %d. If this is not what you chose, vote again (the last i-vote counts),\n"
       "or vote on paper, and tell the electoral office.\n",
-      answer.value("checks_left", 0));
+      static_cast<int>(IntOr(answer, "checks_left")));
   return OkStatus();
 }
 

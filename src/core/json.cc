@@ -66,6 +66,20 @@ int64_t IntOr(const Json& j, std::string_view key, int64_t fallback) {
   return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
 }
 
+Result<int64_t> IntegerIn(const Json& value, std::string_view name, int64_t min, int64_t max) {
+  const std::string what(name);
+  if (!value.is_number_integer()) return InvalidArgument(what + ": expected an integer");
+  if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return InvalidArgument(what + ": out of range");
+  }
+  const int64_t n = value.get<int64_t>();
+  if (n < min || n > max) {
+    return InvalidArgument(what + ": " + std::to_string(n) + " is outside " + std::to_string(min) + ".." +
+                           std::to_string(max));
+  }
+  return n;
+}
+
 bool BoolOr(const Json& j, std::string_view key, bool fallback) {
   if (!j.is_object()) return fallback;
   auto it = j.find(key);

@@ -5,6 +5,7 @@
 // escaped as nlohmann::json does (minimal escaping, \u00XX for control characters).
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -32,5 +33,10 @@ Result<std::string> CanonicalJson(const Json& value);
 std::string StringOr(const Json& j, std::string_view key, std::string fallback = "");
 int64_t IntOr(const Json& j, std::string_view key, int64_t fallback = 0);
 bool BoolOr(const Json& j, std::string_view key, bool fallback = false);
+
+// `value` as an integer within min..max, or an error naming it `name` and saying what
+// was wrong. Read numbers from elsewhere with this, never with get<int>(): nlohmann
+// converts a float by a plain cast, which truncates 1.5 and is undefined for 1e300.
+Result<int64_t> IntegerIn(const Json& value, std::string_view name, int64_t min, int64_t max);
 
 }  // namespace riik

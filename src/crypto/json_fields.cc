@@ -45,17 +45,7 @@ Result<std::string> JsonFields::Text(std::string_view key, size_t max_bytes) con
 }
 
 Result<int64_t> JsonFields::Int(std::string_view key, int64_t min, int64_t max) const {
-  const Json& v = (*this)[key];
-  if (!v.is_number_integer()) return InvalidArgument(Name(key) + ": expected an integer");
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-    return InvalidArgument(Name(key) + ": out of range");
-  }
-  int64_t n = v.get<int64_t>();
-  if (n < min || n > max) {
-    return InvalidArgument(Name(key) + ": " + std::to_string(n) + " is outside " + std::to_string(min) + ".." +
-                           std::to_string(max));
-  }
-  return n;
+  return IntegerIn((*this)[key], Name(key), min, max);
 }
 
 Result<Digest> JsonFields::Hash(std::string_view key) const {

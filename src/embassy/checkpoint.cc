@@ -24,10 +24,10 @@ Result<Checkpoint> CheckCheckpoint(std::string_view text, EVP_PKEY* signer) {
   Checkpoint c;
   try {
     c.node = doc.at("node").get<std::string>();
-    c.seq = doc.at("seq").get<int64_t>();
-    c.tables = doc.at("tables").get<int64_t>();
-    c.rows = doc.at("rows").get<int64_t>();
-    c.time_us = doc.at("time_us").get<int64_t>();
+    ASSIGN_OR_RETURN(c.seq, IntegerIn(doc.at("seq"), "a checkpoint's seq", 0, INT64_MAX));
+    ASSIGN_OR_RETURN(c.tables, IntegerIn(doc.at("tables"), "a checkpoint's tables", 0, INT64_MAX));
+    ASSIGN_OR_RETURN(c.rows, IntegerIn(doc.at("rows"), "a checkpoint's rows", 0, INT64_MAX));
+    ASSIGN_OR_RETURN(c.time_us, IntegerIn(doc.at("time_us"), "a checkpoint's time_us", INT64_MIN, INT64_MAX));
     ASSIGN_OR_RETURN(c.digest, HexDecode(doc.at("digest").get<std::string>()));
   } catch (const std::exception&) {
     return InvalidArgument("a checkpoint needs node, seq, digest, tables, rows and time_us");

@@ -46,9 +46,11 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
     ParsedShare p;
     p.v1 = format == kShareFormatV1;
     p.set = j.at("set").get<std::string>();
-    p.index = j.at("index").get<int>();
-    p.shares = j.at("shares").get<int>();
-    p.threshold = j.at("threshold").get<int>();
+    // A split has 2..255 shares (one byte's x-coordinates); the cross-checks follow below.
+    ASSIGN_OR_RETURN(int64_t index, IntegerIn(j.at("index"), where + ": index", 1, 255));
+    ASSIGN_OR_RETURN(int64_t shares, IntegerIn(j.at("shares"), where + ": shares", 2, 255));
+    ASSIGN_OR_RETURN(int64_t threshold, IntegerIn(j.at("threshold"), where + ": threshold", 2, 255));
+    p.index = static_cast<int>(index), p.shares = static_cast<int>(shares), p.threshold = static_cast<int>(threshold);
     p.share_sha256 = j.at("share_sha256").get<std::vector<std::string>>();
     p.secret_sha256 = j.at("secret_sha256").get<std::string>();
     ASSIGN_OR_RETURN(p.salt, Base64Decode(j.at("salt").get<std::string>()));
@@ -57,11 +59,12 @@ Result<ParsedShare> Parse(const OpenedShare& s) {
     if (p.v1) p.cost = LimitsOf(PassphraseCost::kInteractive);
     if (!p.v1 && j.contains("argon2id")) {
       const Json& kdf = j.at("argon2id");
-      if (!kdf.is_object() || !kdf.value("opslimit", Json()).is_number_unsigned() ||
-          !kdf.value("memlimit", Json()).is_number_unsigned()) {
+      if (!kdf.is_object() || !kdf.contains("opslimit") || !kdf.contains("memlimit")) {
         return InvalidArgument(where + ": argon2id needs opslimit and memlimit as whole numbers");
       }
-      p.cost = {kdf.at("opslimit").get<unsigned long long>(), kdf.at("memlimit").get<size_t>()};
+      ASSIGN_OR_RETURN(int64_t ops, IntegerIn(kdf.at("opslimit"), where + ": argon2id.opslimit", 0, INT64_MAX));
+      ASSIGN_OR_RETURN(int64_t mem, IntegerIn(kdf.at("memlimit"), where + ": argon2id.memlimit", 0, INT64_MAX));
+      p.cost = {static_cast<unsigned long long>(ops), static_cast<size_t>(mem)};
       if (!WithinArgon2Bounds(p.cost)) {
         return InvalidArgument(where + ": Argon2id limits outside libsodium's interactive..sensitive range");
       }

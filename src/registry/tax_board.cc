@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "crypto/sha256.h"
 #include "net/bearer_gate.h"
 #include "net/http.h"
@@ -154,7 +155,7 @@ Result<Json> PrefilledReturn(RegistryContext& context, const std::string& person
   if (interest.ok()) {
     draft.interest_xroad_id = interest->xroad_id;
     for (const Json& line : interest->body.value("interest", Json::array())) {
-      draft.interest.push_back({line.value("iban", ""), line.value("cents", int64_t{0})});
+      draft.interest.push_back({line.value("iban", ""), IntOr(line, "cents")});
     }
   } else if (interest.status().code() != Code::kNotFound) {  // not the bank's customer: no interest
     return Unavailable("the bank's interest for " + std::to_string(year) +

@@ -12,6 +12,7 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/json.h"
 #include "election/board.h"
 #include "election/record.h"
 #include "transparency/stored_log.h"
@@ -100,7 +101,7 @@ Result<ExportedBoard> ExportRecord(store::Store& store, const ElectionSetup& set
   bool last_stamped = false;
   Json chain;  // the signer's chain of the head before: written again only when it changes
   RETURN_IF_ERROR(transparency::ForEachStoredHead(store, log_id, [&](Json head) -> Status {
-    covered = head["head"].value("tree_size", int64_t{0});
+    covered = IntOr(head["head"], "tree_size");
     last_stamped = head.contains("timestamp");
     ++out.heads;
     if (head["certificates"] == chain) {

@@ -66,6 +66,21 @@ TEST(JsonTest, LimitsAndErrorsSayWhatIsWrong) {
   EXPECT_EQ(big.status().code(), Code::kResourceExhausted);
 }
 
+// Found by share_file_fuzz: get<int>() on 1e300 is undefined behaviour (UBSan stopped
+// the fuzzer); IntegerIn refuses every number that is not a whole one in range.
+TEST(JsonTest, IntegersFromElsewhereAreCheckedNotCast) {
+  const Json doc = Json::parse(R"({"a": 7, "huge": 1e300, "half": 1.5, "big": 18446744073709551615, "s": "7"})");
+  auto a = IntegerIn(doc["a"], "a", 1, 10);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(*a, 7);
+  EXPECT_EQ(IntegerIn(doc["huge"], "huge", 0, 10).status().message(), "huge: expected an integer");
+  EXPECT_EQ(IntegerIn(doc["half"], "half", 0, 10).status().message(), "half: expected an integer");
+  EXPECT_EQ(IntegerIn(doc["s"], "s", 0, 10).status().message(), "s: expected an integer");
+  EXPECT_EQ(IntegerIn(doc["big"], "big", 0, INT64_MAX).status().message(), "big: out of range");
+  EXPECT_EQ(IntegerIn(doc["a"], "a", 8, 10).status().message(), "a: 7 is outside 8..10");
+  EXPECT_EQ(IntOr(doc, "huge", -1), -1);  // the lenient reader falls back instead
+}
+
 TEST(MetricsTest, ReportsTheProcesssThreadsAndMemory) {
   std::thread extra([] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
   std::string text = Metrics().Render();

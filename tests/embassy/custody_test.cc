@@ -140,6 +140,26 @@ TEST_F(CustodyTest, ModerateLimitsByDefaultAndTheFilesLimitsAreBounded) {
     EXPECT_EQ(s.code(), Code::kInvalidArgument);
     EXPECT_NE(s.message().find("custodian-2.json: Argon2id limits outside"), std::string::npos) << s.ToString();
   }
+  // Numbers that are not whole ones (found by share_file_fuzz: 1e300 as an index) are
+  // refused by name, never cast.
+  auto field = [&](const char* name, const Json& value) {
+    Json d = Json::parse(files_[1]);
+    d[name] = value;
+    std::vector<OpenedShare> three = {Opened(0), {d.dump(), pins_[1], "custodian-2.json"}, Opened(2)};
+    return RestoreSecret(three).status();
+  };
+  for (const char* name : {"index", "shares", "threshold"}) {
+    for (const Json& value : {Json(1e300), Json(2.5), Json(-1), Json(256)}) {
+      Status s = field(name, value);
+      EXPECT_EQ(s.code(), Code::kInvalidArgument) << name << " " << value.dump();
+      EXPECT_NE(s.message().find(std::string("custodian-2.json: ") + name), std::string::npos) << s.ToString();
+    }
+  }
+  Json floats = Json::parse(files_[1]);
+  floats["argon2id"]["memlimit"] = 1e300;
+  std::vector<OpenedShare> three = {Opened(0), {floats.dump(), pins_[1], "custodian-2.json"}, Opened(2)};
+  EXPECT_EQ(RestoreSecret(three).status().message(),
+            "share file custodian-2.json: argon2id.memlimit: expected an integer");
   // Limits changed within the range derive another key: the PIN no longer opens the share.
   Status changed = with("opslimit", crypto_pwhash_OPSLIMIT_INTERACTIVE + 1);
   EXPECT_EQ(changed.code(), Code::kPermissionDenied) << changed.ToString();

@@ -8,6 +8,7 @@
 
 #include "auth/mandates.h"
 #include "core/encoding.h"
+#include "core/json.h"
 #include "node/node.h"
 #include "node/roles/browser_service.h"
 
@@ -138,7 +139,7 @@ void RelyingParty::Company(HttpRequest&& req, net::Responder respond) {
             "<p>Read from the business register through the exchange for <span id=\"represented-party\">{}</span>; "
             "the call's X-Road-Id is <code id=\"xroad-id\">{}</code>.</p>\n<p><a href=\"/\">Back</a></p>\n",
             HtmlEscape(StringOr(b, "name")), HtmlEscape(StringOr(b, "registry_code")),
-            HtmlEscape(StringOr(b, "founded")), board, b.value("employees", int64_t{0}), HtmlEscape(party),
+            HtmlEscape(StringOr(b, "founded")), board, IntOr(b, "employees"), HtmlEscape(party),
             HtmlEscape(answer->xroad_id))));
       });
 }

@@ -71,6 +71,15 @@ Json RecordJson(const trust::CertificateRecord& r) {
           {"reason", r.reason ? Json(*r.reason) : Json(nullptr)}};
 }
 
+// A certificate's validity in days, if the body gives one (the CA checks its range); a
+// value that is not a whole number is refused rather than ignored.
+Status ReadDays(const Json& body, int& days) {
+  if (!body.contains("days")) return OkStatus();
+  ASSIGN_OR_RETURN(int64_t n, IntegerIn(body["days"], "days", INT32_MIN, INT32_MAX));
+  days = static_cast<int>(n);
+  return OkStatus();
+}
+
 net::HttpResponse AdminIssue(TrustService& t, const Json& body) {
   auto text = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
   auto list = [&](const char* k) {
@@ -94,7 +103,7 @@ net::HttpResponse AdminIssue(TrustService& t, const Json& body) {
   req.organization = text("org");
   req.dns_names = list("dns");
   req.ip_addresses = list("ip");
-  if (body.contains("days") && body["days"].is_number_integer()) req.days = body["days"].get<int>();
+  if (Status days = ReadDays(body, req.days); !days.ok()) return net::ErrorResponse(days);
   req.public_key = key.get();
   auto rec = t.ca->Issue(req);
   if (!rec.ok()) return net::ErrorResponse(rec.status());
@@ -115,7 +124,7 @@ net::HttpResponse AdminIssueEid(TrustService& t, const Json& body) {
   req.given_name = text("given");
   req.surname = text("surname");
   if (!text("email_domain").empty()) req.email_domain = text("email_domain");
-  if (body.contains("days") && body["days"].is_number_integer()) req.days = body["days"].get<int>();
+  if (Status days = ReadDays(body, req.days); !days.ok()) return net::ErrorResponse(days);
   req.public_key = key.get();
   auto rec = t.ca->IssueEid(req);
   if (!rec.ok()) return net::ErrorResponse(rec.status());
