@@ -1,7 +1,8 @@
 // A bound on work waiting: requests queued for a pool of threads, each holding its body in
 // memory and delaying everything queued behind it. Enter takes a place if fewer than
 // `limit` are taken (the caller answers "busy" at once otherwise, rather than queueing
-// without end); Leave gives it back (the callers here, when their task starts). Thread-safe.
+// without end); Leave gives it back: when the task starts, to bound what waits, or when
+// it ends, to bound what waits and runs. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -23,6 +24,19 @@ class InFlight {
  private:
   const size_t limit_;
   std::atomic<size_t> n_{0};
+};
+
+// Gives a place back when it goes out of scope: for a task that may end by more than one
+// way. Made inside the task (a task in a std::function must be copyable, this is not).
+class LeaveOnExit {
+ public:
+  explicit LeaveOnExit(InFlight& bound) : bound_(bound) {}
+  ~LeaveOnExit() { bound_.Leave(); }
+  LeaveOnExit(const LeaveOnExit&) = delete;
+  LeaveOnExit& operator=(const LeaveOnExit&) = delete;
+
+ private:
+  InFlight& bound_;
 };
 
 }  // namespace riik

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -17,6 +18,20 @@ TEST(InFlightTest, TakesUpToItsLimitAndAPlaceGivenBackIsTakenAgain) {
   EXPECT_EQ(bound.count(), 2u);  // a refused caller leaves nothing behind
   bound.Leave();
   EXPECT_TRUE(bound.Enter());
+}
+
+TEST(InFlightTest, APlaceHeldByATaskIsGivenBackHoweverTheTaskEnds) {
+  InFlight bound(1);
+  auto task = [&](bool fail) {
+    LeaveOnExit done(bound);
+    if (fail) throw std::runtime_error("the task failed");
+  };
+  ASSERT_TRUE(bound.Enter());
+  EXPECT_THROW(task(true), std::runtime_error);
+  EXPECT_EQ(bound.count(), 0u);
+  ASSERT_TRUE(bound.Enter());
+  task(false);
+  EXPECT_EQ(bound.count(), 0u);
 }
 
 TEST(InFlightTest, ManyThreadsNeverTakeMoreThanTheLimit) {

@@ -37,6 +37,8 @@ constexpr auto kAppLongPoll = std::chrono::seconds(25);
 constexpr size_t kMaxAppWaiting = 10'000;
 constexpr size_t kMaxChecksWaiting = 256;  // app answers queued for the eID checks
 constexpr size_t kMaxIdCardWaiting = 256;  // ID-card tokens queued for the same threads
+constexpr size_t kMaxTokensWaiting = 256;  // token requests queued for the blocking pool (client
+                                           // authentication is a signature check anyone can ask for)
 constexpr size_t kMaxBindsWaiting = 8;     // device bindings queued for the same threads (an answer
                                            // waits behind at most these)
 
@@ -120,12 +122,13 @@ class AuthService : public RoleService {
   ThreadPool& cpu() { return *cpu_; }
   const std::string& origin() const { return origin_; }
   bool secure() const { return secure_; }
-  std::atomic<size_t>& app_waiting() { return app_waiting_; }
+  InFlight& app_waiting() { return app_waiting_; }
   // Checks waiting for that pool are bounded: anyone may post an answer or a binding,
   // and a flood of them must not hold up everyone's sign-ins behind it.
   InFlight& checks_waiting() { return checks_waiting_; }
   InFlight& binds_waiting() { return binds_waiting_; }
   InFlight& idcard_waiting() { return idcard_waiting_; }
+  InFlight& tokens_waiting() { return tokens_waiting_; }
   // Delivers back-channel logout tokens (each once; a failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
 
@@ -138,10 +141,11 @@ class AuthService : public RoleService {
   std::unique_ptr<net::ClientPool> notices_;  // back-channel logout, sent from the event loops
   std::unique_ptr<net::ClientPool> ocsp_;     // to the eID OCSP responder, from the checks' threads
   std::atomic<bool> ready_{false};
-  std::atomic<size_t> app_waiting_{0};
+  InFlight app_waiting_{kMaxAppWaiting};
   InFlight checks_waiting_{kMaxChecksWaiting};
   InFlight binds_waiting_{kMaxBindsWaiting};
   InFlight idcard_waiting_{kMaxIdCardWaiting};
+  InFlight tokens_waiting_{kMaxTokensWaiting};
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<auth::AppDevices> devices_;  // uses the provider's trust: declared after it
@@ -512,8 +516,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     if (!CsrfOk(*s, req, id, req.headers.Get("X-CSRF-Token"))) {
       return respond(net::JsonError(403, "csrf", "the request is not this sign-in's"));
     }
-    if (s->app_waiting().fetch_add(1) >= kMaxAppWaiting) {
-      --s->app_waiting();
+    if (!s->app_waiting().Enter()) {
       return respond(net::JsonError(503, "busy", "too many waiting; try again"));
     }
     auto view = s->provider().View(id, req.Cookie(BrowserCookieName(*s)));
@@ -521,7 +524,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     auto shared = std::make_shared<net::Responder>(std::move(respond));
     s->provider().AppWait(id, req.Cookie(BrowserCookieName(*s)), kAppLongPoll,
                           [s = s.get(), shared, lang](auth::AppProgress p) {
-                            --s->app_waiting();
+                            s->app_waiting().Leave();
                             Json body = {{"state", p.state == auth::AppProgress::State::kDone      ? "done"
                                                    : p.state == auth::AppProgress::State::kRefused ? "refused"
                                                                                                    : "waiting"}};
@@ -606,9 +609,16 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         t.redirect_uri = get("redirect_uri");
         t.code_verifier = get("code_verifier");
         t.refresh_token = get("refresh_token");
+        // RS256 signatures take a millisecond: off the network threads, and at most
+        // kMaxTokensWaiting queued for them (a client's assertion is checked before it is
+        // known to be anyone's, so a flood of them must not queue without end).
+        if (!s->tokens_waiting().Enter()) {
+          return respond(net::NotTaken(
+              OAuthJson(503, "temporarily_unavailable", "too many token requests are waiting; try again")));
+        }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
-        // RS256 signatures take a millisecond: off the network threads.
         s->cpu().Submit([s = s.get(), shared, t = std::move(t)] {
+          s->tokens_waiting().Leave();
           auto out = s->provider().Token(t);
           if (auto* e = std::get_if<auth::TokenError>(&out)) {
             HttpResponse r = OAuthJson(e->status, e->error, e->description);

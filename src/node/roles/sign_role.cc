@@ -3,11 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/file.h"
+#include "core/in_flight.h"
 #include "core/thread_pool.h"
 #include "crypto/json_fields.h"
 #include "crypto/sha256.h"
@@ -36,7 +36,7 @@ class SignService : public RoleService {
         trust_(std::move(trust)),
         pins_(std::move(pins)),
         max_bytes_(max_bytes),
-        max_waiting_(4 * workers),
+        waiting_(4 * static_cast<size_t>(workers)),
         workers_(workers) {}
   ~SignService() override { workers_.Stop(); }  // before the log goes
 
@@ -55,8 +55,7 @@ class SignService : public RoleService {
   void Validate(net::HttpRequest&& request, net::Responder responder) {
     // A bounded queue: each waiting container holds its body in memory, and a caller
     // that sends faster than the workers verify is told to come back, not queued forever.
-    if (waiting_.fetch_add(1) >= max_waiting_) {
-      --waiting_;
+    if (!waiting_.Enter()) {
       return responder(net::NotTaken(net::JsonError(503, "busy", "the validation service is busy; try again shortly")));
     }
     // std::function wants copyable tasks: the request and the responder are shared.
@@ -65,15 +64,12 @@ class SignService : public RoleService {
     // A trusted list is believed only until its next update: a stale one stops the
     // service (restart it with a fresh list) rather than validate against old trust.
     if (trust_.list.next_update != 0 && NowMicros() > trust_.list.next_update) {
-      --waiting_;
+      waiting_.Leave();
       return (*respond)(net::JsonError(
           503, "stale_trust", "the trusted list this service trusts is past its next update; nothing was validated"));
     }
     workers_.Submit([this, req_ptr, respond] {
-      struct Done {
-        std::atomic<int>& waiting;
-        ~Done() { --waiting; }
-      } done{waiting_};
+      LeaveOnExit done(waiting_);
       const net::HttpRequest& req = *req_ptr;
       sign::VerifyOptions options;
       options.trust = trust_.anchors;
@@ -166,8 +162,7 @@ class SignService : public RoleService {
   sign::OwnedTrust trust_;
   std::set<std::string> pins_;
   size_t max_bytes_;
-  const int max_waiting_;  // validations queued or running at once (4 per worker)
-  std::atomic<int> waiting_{0};
+  InFlight waiting_;  // validations queued or running at once (4 per worker)
   std::unique_ptr<RemoteSigning> remote_;
   ThreadPool workers_;  // verifications are CPU work: never on the network threads
 };

@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <charconv>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -12,6 +11,7 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/in_flight.h"
 #include "core/thread_pool.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
@@ -40,7 +40,10 @@ class VoteService : public RoleService {
  public:
   // `workers`: the node's pool for blocking work, where ballots are checked (bounded here).
   VoteService(std::string store_name, std::set<std::string> pins, ThreadPool& workers, int max_waiting)
-      : store_name_(std::move(store_name)), pins_(std::move(pins)), max_waiting_(max_waiting), workers_(workers) {}
+      : store_name_(std::move(store_name)),
+        pins_(std::move(pins)),
+        ballots_(static_cast<size_t>(max_waiting)),
+        workers_(workers) {}
   // The node has stopped its pool (nothing new reaches the box) before its services go;
   // the box seals what it has, and answers.
   ~VoteService() override { box_.reset(); }
@@ -132,10 +135,14 @@ class VoteService : public RoleService {
 
   // The published record's files, for anyone (what `riik vote verify` checks), streamed
   // from disk: a national board is gigabytes. Looked up on the pool for blocking work,
-  // never on a network thread.
+  // never on a network thread, with at most kMaxRecordLookups waiting there.
   void RecordFileAsync(net::HttpRequest&& req, net::Responder responder) {
+    if (!record_lookups_.Enter()) {
+      return responder(net::NotTaken(net::JsonError(503, "busy", "too many requests at once; try again in a moment")));
+    }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, request = std::make_shared<net::HttpRequest>(std::move(req)), respond] {
+      record_lookups_.Leave();
       (*respond)(RecordFile(*request));
     });
   }
@@ -205,14 +212,13 @@ class VoteService : public RoleService {
     auto code = VoterCode(req);
     if (!code.ok()) return responder(net::ErrorResponse(code.status()));
     // A bounded queue: a ballot waiting holds its container in memory.
-    if (waiting_.fetch_add(1) >= max_waiting_) {
-      --waiting_;
+    if (!ballots_.Enter()) {
       return responder(net::NotTaken(net::JsonError(503, "busy", "the ballot box is busy; try again in a moment")));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, container = std::move(req.body), code = std::move(*code), respond]() mutable {
       box_->Cast(std::move(container), code, [this, respond](Result<vote::CastReceipt> receipt) {
-        --waiting_;
+        ballots_.Leave();
         if (!receipt.ok()) {
           const Status& st = receipt.status();
           // A refusal is the voter's to read: the reason, and that it is on the board.
@@ -240,16 +246,12 @@ class VoteService : public RoleService {
   // Public: bounded on its own (a flood of checks is answered busy at once, never queued
   // without end in front of the ballots on the shared pool).
   void Check(net::HttpRequest&& req, net::Responder responder) {
-    if (checking_.fetch_add(1) >= kMaxChecksInFlight) {
-      --checking_;
+    if (!checks_.Enter()) {
       return responder(net::NotTaken(net::JsonError(503, "busy", "too many checks at once; try again in a moment")));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, vote_id = std::string(req.Param("vote_id")), respond] {
-      struct Done {
-        std::atomic<int>& n;
-        ~Done() { --n; }
-      } done{checking_};
+      LeaveOnExit done(checks_);
       auto answer = box_->Check(vote_id);
       // Unavailable: the board or the store could not be read, and nothing was counted.
       if (!answer.ok() && answer.status().code() == Code::kUnavailable) {
@@ -291,10 +293,10 @@ class VoteService : public RoleService {
  private:
   std::string store_name_;
   std::set<std::string> pins_;
-  const int max_waiting_;
-  std::atomic<int> waiting_{0};   // ballots queued or being checked
-  std::atomic<int> checking_{0};  // voters' checks queued or running
-  static constexpr int kMaxChecksInFlight = 16;
+  static constexpr size_t kMaxChecks = 16, kMaxRecordLookups = 64;
+  InFlight ballots_;                            // ballots queued or being checked (max_waiting)
+  InFlight checks_{kMaxChecks};                 // voters' checks queued or running
+  InFlight record_lookups_{kMaxRecordLookups};  // record files waiting to be looked up
   sign::OwnedTrust trust_;
   std::unique_ptr<vote::BallotBox> box_;
   store::Store* store_ = nullptr;
