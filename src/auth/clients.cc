@@ -83,7 +83,11 @@ Result<Client> ClientAuthenticator::ByAssertion(const ClientCredentials& c) {
   }
   if (!aud_ok) return Unauthenticated("the client assertion is not for this token endpoint (aud)");
   UnixMicros now = clock_();
-  int64_t exp = IntOr(jws->payload, "exp", 0) * 1'000'000;
+  // In seconds first: any exp the sender likes is read before the signature is checked,
+  // and one past INT64_MAX / 10^6 would overflow when made microseconds.
+  const int64_t exp_s = IntOr(jws->payload, "exp", 0);
+  if (exp_s <= 0 || exp_s > INT64_MAX / 1'000'000) return Unauthenticated("the client assertion has no valid exp");
+  const int64_t exp = exp_s * 1'000'000;
   if (exp <= now) return Unauthenticated("the client assertion has expired (exp)");
   if (exp > now + kMaxAssertionLifetimeUs) return Unauthenticated("the client assertion lives over 10 minutes");
   auto keys = ParseJson(client->jwks, JsonLimits{64 * 1024, 8});

@@ -43,7 +43,7 @@ Result<Jws> VerifiedToken(std::string_view token, const Json& jwks, const Expect
 Result<Json> CheckIdToken(std::string_view id_token, const Json& jwks, const ExpectedToken& expected,
                           std::string_view nonce, std::string_view access_token) {
   ASSIGN_OR_RETURN(Jws jws, VerifiedToken(id_token, jwks, expected, "the ID token"));
-  if (IntOr(jws.payload, "exp", 0) + expected.leeway_s < expected.now / 1'000'000) {
+  if (IntOr(jws.payload, "exp", 0) < expected.now / 1'000'000 - expected.leeway_s) {
     return PermissionDenied("the ID token has expired");
   }
   if (StringOr(jws.payload, "nonce") != nonce) return PermissionDenied("the ID token's nonce is not the one sent");

@@ -50,7 +50,12 @@ Status KeyRing::Load() {
     k.kid = kid;
     ASSIGN_OR_RETURN(k.alg, ParseJwsAlg(kid.substr(0, dash1)));
     int64_t created_s = 0;
-    for (char c : kid.substr(dash1 + 1, dash2 - dash1 - 1)) {
+    const std::string digits = kid.substr(dash1 + 1, dash2 - dash1 - 1);
+    // Unix seconds: at most 12 digits (until the year 33658), so the microseconds fit.
+    if (digits.empty() || digits.size() > 12) {
+      return DataLoss(entry.path().string() + ": the creation time is not a number of seconds");
+    }
+    for (char c : digits) {
       if (c < '0' || c > '9') return DataLoss(entry.path().string() + ": the creation time is not a number");
       created_s = created_s * 10 + (c - '0');
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 
 namespace riik {
@@ -18,7 +19,14 @@ class InFlight {
     n_.fetch_sub(1);
     return false;
   }
-  void Leave() { n_.fetch_sub(1); }
+  // A Leave without its Enter is a bug; it never takes the count below zero (which would
+  // leave the bound refusing everyone for good).
+  void Leave() {
+    size_t n = n_.load();
+    while (n > 0 && !n_.compare_exchange_weak(n, n - 1)) {
+    }
+    assert(n > 0 && "InFlight::Leave without Enter");
+  }
   size_t count() const { return n_.load(); }
 
  private:

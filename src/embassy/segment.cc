@@ -49,13 +49,14 @@ Result<SegmentHeader> HeaderFromJson(const Json& j) {
     }
     SegmentHeader h;
     h.node = j.at("node").get<std::string>();
-    ASSIGN_OR_RETURN(h.first_seq, IntegerIn(j.at("first_seq"), "a segment header's first_seq", 1, INT64_MAX));
-    ASSIGN_OR_RETURN(h.last_seq, IntegerIn(j.at("last_seq"), "a segment header's last_seq", 1, INT64_MAX));
+    // Seqs below INT64_MAX: a restore goes on at last_seq + 1.
+    ASSIGN_OR_RETURN(h.first_seq, IntegerIn(j.at("first_seq"), "a segment header's first_seq", 1, INT64_MAX - 1));
+    ASSIGN_OR_RETURN(h.last_seq, IntegerIn(j.at("last_seq"), "a segment header's last_seq", 1, INT64_MAX - 1));
     h.key_id = j.at("key_id").get<std::string>();
     ASSIGN_OR_RETURN(h.created_us, IntegerIn(j.at("created_us"), "a segment header's created_us", 0, INT64_MAX));
     ASSIGN_OR_RETURN(h.nonce, Base64Decode(j.at("nonce").get<std::string>()));
     ASSIGN_OR_RETURN(h.prev, HexDecode(j.at("prev").get<std::string>()));
-    if (h.first_seq < 1 || h.last_seq < h.first_seq || h.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
+    if (h.last_seq < h.first_seq || h.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
         h.prev.size() != 32 || h.node.empty() || h.node.size() > 63) {
       return InvalidArgument("segment header: inconsistent fields");
     }
@@ -121,7 +122,7 @@ Result<store::JournalEntry> ParseEntryLine(std::string_view line) {
   store::JournalEntry e;
   try {
     if (!j.is_object() || j.size() != 5) return DataLoss("a segment entry's fields are malformed");
-    auto seq = IntegerIn(j.at("seq"), "a segment entry's seq", 1, INT64_MAX);
+    auto seq = IntegerIn(j.at("seq"), "a segment entry's seq", 1, INT64_MAX - 1);
     auto time = IntegerIn(j.at("time_us"), "a segment entry's time_us", INT64_MIN, INT64_MAX);
     if (!seq.ok() || !time.ok()) return DataLoss(std::string((seq.ok() ? time : seq).status().message()));
     e.seq = *seq, e.time = *time;

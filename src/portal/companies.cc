@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "core/json.h"
 #include "portal/format.h"
 #include "portal/layout.h"
 #include "portal/my_data.h"
@@ -36,7 +37,7 @@ std::string CompanyRecord(const CompaniesPage& page, Lang lang) {
       HtmlEscape(Tr("registry_code", lang)), HtmlEscape(StringOr(b, "registry_code")), HtmlEscape(Tr("founded", lang)),
       HtmlEscape(DateText(StringOr(b, "founded"), lang)), HtmlEscape(Tr("seat", lang)),
       HtmlEscape(StringOr(seat, "address")), HtmlEscape(Tr("board", lang)), HtmlEscape(board),
-      HtmlEscape(Tr("employees", lang)), b.value("employees", int64_t{0}),
+      HtmlEscape(Tr("employees", lang)), IntOr(b, "employees"),
       HtmlEscape(fmt::format(fmt::runtime(Tr("represented", lang)), page.represented_party)),
       HtmlEscape(page.company->xroad_id));
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "core/json.h"
 #include "portal/format.h"
 #include "portal/layout.h"
 #include "portal/my_data.h"
@@ -61,7 +62,7 @@ std::string Report(const Json& validation, Lang lang) {
       "<p id=\"verdict\" data-verdict=\"{}\"><strong>{}</strong></p>\n<ul>\n{}</ul>\n<p class=\"source\">{}</p>\n"
       "</section>\n",
       HtmlEscape(Tr("report", lang)), HtmlEscape(verdict), HtmlEscape(Tr("verdict_" + verdict, lang)), lines,
-      HtmlEscape(fmt::format(fmt::runtime(Tr("validation_record", lang)), record.value("leaf_index", int64_t{-1}))));
+      HtmlEscape(fmt::format(fmt::runtime(Tr("validation_record", lang)), IntOr(record, "leaf_index", -1))));
 }
 
 }  // namespace

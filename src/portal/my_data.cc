@@ -126,8 +126,8 @@ std::string IncomeSection(const Json& b, const CompanyNames& names, Lang lang) {
     std::string code = StringOr(e, "employer");
     auto name = names.find(code);
     std::string employer = name == names.end() ? HtmlEscape(code) : HtmlEscape(name->second + " (" + code + ")");
-    rows.push_back({employer, HtmlEscape(std::to_string(e.value("year", int64_t{0}))),
-                    HtmlEscape(MoneyText(Cents(e, "total_cents"), lang))});
+    rows.push_back(
+        {employer, HtmlEscape(std::to_string(IntOr(e, "year"))), HtmlEscape(MoneyText(Cents(e, "total_cents"), lang))});
   }
   if (rows.empty()) return "<p>" + HtmlEscape(Tr("no_income", lang)) + "</p>\n";
   return Table({"employer", "year", "gross_total"}, rows, lang);
@@ -146,7 +146,7 @@ std::string AccountsSection(const Json& b, Lang lang) {
 std::string SchoolSection(const Json& b, Lang lang) {
   const Json school = b.value("school", Json()), district = b.value("district", Json());
   return Definitions({{"school", Text(school, "name")},
-                      {"grade", HtmlEscape(std::to_string(b.value("grade", int64_t{0})))},
+                      {"grade", HtmlEscape(std::to_string(IntOr(b, "grade")))},
                       {"district", Text(district, "municipality")}},
                      lang);
 }

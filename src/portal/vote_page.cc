@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "core/json.h"
 #include "election/ballot.h"
 #include "portal/format.h"
 #include "portal/layout.h"
@@ -16,25 +17,21 @@
 namespace riik::portal {
 namespace {
 
-std::string Text(const Json& j, const char* key) {
-  return j.is_object() && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 // One contest: a radio group when exactly one is chosen, else check boxes. The inputs
 // have no form to be sent with: portal.js reads them and sends only the encrypted ballot.
 std::string ContestFieldset(const Json& contest, std::string_view lang) {
-  const int64_t min = contest.value("min", int64_t{0}), max = contest.value("max", int64_t{1});
+  const int64_t min = IntOr(contest, "min"), max = IntOr(contest, "max", 1);
   const bool one = min == 1 && max == 1;
-  const std::string id = Text(contest, "id");
+  const std::string id = StringOr(contest, "id");
   std::string options;
   int n = 0;
   for (const Json& o : contest.value("options", Json::array())) {
     const std::string input = fmt::format("choice-{}-{}", id, ++n);
-    const std::string party = Text(o, "party");
+    const std::string party = StringOr(o, "party");
     options +=
         fmt::format("<li><input type=\"{}\" id=\"{}\" name=\"{}\" value=\"{}\"> <label for=\"{}\">{}{}</label></li>\n",
                     one ? "radio" : "checkbox", HtmlEscape(input), HtmlEscape("contest-" + id),
-                    HtmlEscape(Text(o, "id")), HtmlEscape(input), HtmlEscape(Text(o, "name")),
+                    HtmlEscape(StringOr(o, "id")), HtmlEscape(input), HtmlEscape(StringOr(o, "name")),
                     party.empty() ? "" : " <span class=\"party\">(" + HtmlEscape(party) + ")</span>");
   }
   std::string how =
@@ -42,12 +39,12 @@ std::string ContestFieldset(const Json& contest, std::string_view lang) {
   return fmt::format(
       "<fieldset data-contest=\"{}\">\n<legend>{}</legend>\n<p class=\"hint\">{}</p>\n<ul "
       "class=\"choices\">\n{}</ul>\n</fieldset>\n",
-      HtmlEscape(id), HtmlEscape(Text(contest, "title")), HtmlEscape(how), options);
+      HtmlEscape(id), HtmlEscape(StringOr(contest, "title")), HtmlEscape(how), options);
 }
 
 std::string ReceiptSection(const Json& receipt, const std::string& election, const std::string& check_url,
                            std::string_view lang) {
-  const std::string hash = Text(receipt, "ballot_hash"), vote_id = Text(receipt, "vote_id");
+  const std::string hash = StringOr(receipt, "ballot_hash"), vote_id = StringOr(receipt, "vote_id");
   std::string command = fmt::format(
       "riik vote check --url {} --ca root.pem --election {} --vote-id {} --randomness ballot-randomness.json",
       check_url.empty() ? "VOTE-SERVICE-URL" : check_url, election, vote_id);
@@ -60,10 +57,11 @@ std::string ReceiptSection(const Json& receipt, const std::string& election, con
       "href=\"#\">{}</a></p>\n"
       "<p class=\"hint\">{}</p>\n</section>\n",
       HtmlEscape(hash), HtmlEscape(Tr("vote_receipt_title", lang)), HtmlEscape(Tr("vote_registered", lang)),
-      HtmlEscape(Text(receipt, "time")), HtmlEscape(Text(receipt, "time")), HtmlEscape(Tr("vote_ballot_hash", lang)),
-      HtmlEscape(hash), HtmlEscape(Tr("vote_board_entry", lang)), receipt.value("leaf_index", int64_t{0}),
-      HtmlEscape(Tr("vote_id", lang)), HtmlEscape(vote_id), HtmlEscape(Tr("vote_check_help", lang)),
-      HtmlEscape(command), HtmlEscape(Tr("vote_randomness_download", lang)), HtmlEscape(Tr("vote_revote", lang)));
+      HtmlEscape(StringOr(receipt, "time")), HtmlEscape(StringOr(receipt, "time")),
+      HtmlEscape(Tr("vote_ballot_hash", lang)), HtmlEscape(hash), HtmlEscape(Tr("vote_board_entry", lang)),
+      IntOr(receipt, "leaf_index"), HtmlEscape(Tr("vote_id", lang)), HtmlEscape(vote_id),
+      HtmlEscape(Tr("vote_check_help", lang)), HtmlEscape(command), HtmlEscape(Tr("vote_randomness_download", lang)),
+      HtmlEscape(Tr("vote_revote", lang)));
 }
 
 // The published result (the trustees' tally, verified by the vote service against its
@@ -72,22 +70,22 @@ std::string ResultsSection(const Json& manifest, const Json& result, const std::
                            std::string_view lang) {
   std::string contests;
   for (const Json& c : result.value("contests", Json::array())) {
-    const std::string id = Text(c, "contest");
+    const std::string id = StringOr(c, "contest");
     Json contest = Json::object();
     for (const Json& m : manifest.value("contests", Json::array())) {
-      if (Text(m, "id") == id) contest = m;
+      if (StringOr(m, "id") == id) contest = m;
     }
-    const int64_t ballots = c.value("ballots", int64_t{0});
+    const int64_t ballots = IntOr(c, "ballots");
     std::string rows;
     for (const Json& o : c.value("options", Json::array())) {
-      std::string name = Text(o, "option"), party;
+      std::string name = StringOr(o, "option"), party;
       for (const Json& m : contest.value("options", Json::array())) {
-        if (Text(m, "id") == Text(o, "option")) {
-          name = Text(m, "name");
-          party = Text(m, "party");
+        if (StringOr(m, "id") == StringOr(o, "option")) {
+          name = StringOr(m, "name");
+          party = StringOr(m, "party");
         }
       }
-      const int64_t count = o.value("count", int64_t{0});
+      const int64_t count = IntOr(o, "count");
       rows += fmt::format(
           "<tr><th scope=\"row\">{}{}</th><td><meter min=\"0\" max=\"{}\" value=\"{}\">{}</meter></td>"
           "<td class=\"count\">{}</td></tr>\n",
@@ -96,7 +94,7 @@ std::string ResultsSection(const Json& manifest, const Json& result, const std::
     }
     contests += fmt::format(
         "<h3>{}</h3>\n<p class=\"hint\">{}</p>\n<table class=\"results\" data-contest=\"{}\">\n{}</table>\n",
-        HtmlEscape(Text(contest, "title").empty() ? id : Text(contest, "title")),
+        HtmlEscape(StringOr(contest, "title").empty() ? id : StringOr(contest, "title")),
         HtmlEscape(fmt::format(fmt::runtime(Tr("vote_result_ballots", lang)), ballots)), HtmlEscape(id), rows);
   }
   const std::string base = check_url.empty() ? "" : check_url + "/record/";
@@ -119,16 +117,16 @@ std::string VoteBody(const VotePage& page, std::string_view lang) {
   const Json manifest = e.value("manifest", Json::object());
   std::string district_name;
   for (const Json& d : manifest.value("districts", Json::array())) {
-    if (Text(d, "id") == Text(e, "district")) district_name = Text(d, "name");
+    if (StringOr(d, "id") == StringOr(e, "district")) district_name = StringOr(d, "name");
   }
   std::string out = page.error.empty() ? "" : ErrorBox(page.error, "vote-error");
   out += fmt::format(
-      "<p>{}</p>\n<p>{}</p>\n", HtmlEscape(Text(manifest, "title")),
-      HtmlEscape(fmt::format(fmt::runtime(Tr("vote_district", lang)), district_name, Text(manifest, "closes"))));
+      "<p>{}</p>\n<p>{}</p>\n", HtmlEscape(StringOr(manifest, "title")),
+      HtmlEscape(fmt::format(fmt::runtime(Tr("vote_district", lang)), district_name, StringOr(manifest, "closes"))));
   if (e.contains("result") && e["result"].is_object()) {
     out += ResultsSection(manifest, e["result"], page.check_url, lang);
   }
-  if (page.receipt.is_object()) out += ReceiptSection(page.receipt, Text(e, "election"), page.check_url, lang);
+  if (page.receipt.is_object()) out += ReceiptSection(page.receipt, StringOr(e, "election"), page.check_url, lang);
   if (page.signing)
     return out + SigningSection(*page.signing, "/vote/signing", "/vote", "vote_sign_help", page.csrf, lang);
   if (e.value("closed", false)) return out + "<p>" + HtmlEscape(Tr("vote_closed", lang)) + "</p>\n";

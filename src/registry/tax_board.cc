@@ -154,8 +154,25 @@ Result<Json> PrefilledReturn(RegistryContext& context, const std::string& person
                                         {"EE" + person, InterestIssue(year)});
   if (interest.ok()) {
     draft.interest_xroad_id = interest->xroad_id;
-    for (const Json& line : interest->body.value("interest", Json::array())) {
-      draft.interest.push_back({line.value("iban", ""), IntOr(line, "cents")});
+    // The bank's figures go into a person's tax: a line that is not a whole number of
+    // cents up to a billion euros, or more than kMaxInterestLines of them, stops the
+    // draft rather than counting as nothing (and the sums stay far from overflowing).
+    constexpr size_t kMaxInterestLines = 1000;
+    const Json none = Json::array();
+    const Json& lines =
+        interest->body.is_object() && interest->body.contains("interest") ? interest->body.at("interest") : none;
+    if (!lines.is_array() || lines.size() > kMaxInterestLines) {
+      return Unavailable("the bank's interest answer is not a list of at most " + std::to_string(kMaxInterestLines) +
+                         " lines, so no draft was made");
+    }
+    for (const Json& line : lines) {
+      auto cents = line.is_object() && line.contains("cents") ? IntegerIn(line.at("cents"), "cents", 0, 100'000'000'000)
+                                                              : Result<int64_t>(InvalidArgument("cents: missing"));
+      if (!cents.ok()) {
+        return Unavailable("the bank's interest for " + std::to_string(year) + " has a malformed line (" +
+                           cents.status().message() + "), so no draft was made");
+      }
+      draft.interest.push_back({StringOr(line, "iban"), *cents});
     }
   } else if (interest.status().code() != Code::kNotFound) {  // not the bank's customer: no interest
     return Unavailable("the bank's interest for " + std::to_string(year) +

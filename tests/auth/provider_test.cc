@@ -389,6 +389,12 @@ TEST_F(ProviderTest, PrivateKeyJwtAuthenticatesOnceWithTheRightAudience) {
   EXPECT_EQ(ExchangeFails(t).error, "invalid_client");
   t.credentials.assertion = Assertion("jti-c", std::string(kOrigin) + "/token", 3600);
   EXPECT_EQ(ExchangeFails(t).error, "invalid_client");  // lives too long
+  // An exp past INT64_MAX microseconds (read before the signature is checked) is refused,
+  // not multiplied into an overflow (found by reading: UBSan stops at signed overflow).
+  t.credentials.assertion = Assertion("jti-e", std::string(kOrigin) + "/token", INT64_MAX / 2);
+  TokenError huge = ExchangeFails(t);
+  EXPECT_EQ(huge.error, "invalid_client");
+  EXPECT_NE(huge.description.find("no valid exp"), std::string::npos) << huge.description;
   // The bank cannot authenticate with a secret instead.
   t = BankExchange(again, "jti-d");
   t.credentials = {"Basic " + Base64Encode(std::string(kBank) + ":x"), "", "", ""};

@@ -216,9 +216,12 @@ class VoteService : public RoleService {
       return responder(net::NotTaken(net::JsonError(503, "busy", "the ballot box is busy; try again in a moment")));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
-    workers_.Submit([this, container = std::move(req.body), code = std::move(*code), respond]() mutable {
-      box_->Cast(std::move(container), code, [this, respond](Result<vote::CastReceipt> receipt) {
-        ballots_.Leave();
+    // The place is given back when the box answers, or when the last copy of the task and
+    // its callback goes (a task that threw before the box took it).
+    auto held = std::make_shared<LeaveOnExit>(ballots_);
+    workers_.Submit([this, container = std::move(req.body), code = std::move(*code), respond, held]() mutable {
+      box_->Cast(std::move(container), code, [respond, held](Result<vote::CastReceipt> receipt) mutable {
+        held.reset();
         if (!receipt.ok()) {
           const Status& st = receipt.status();
           // A refusal is the voter's to read: the reason, and that it is on the board.
