@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json.h"
 #include "identity/personal_code.h"
 #include "transparency/record_leaf.h"
 
@@ -42,17 +43,17 @@ Result<AccessRecord> AccessFromJson(const Json& j) {
   ASSIGN_OR_RETURN(r.user_id, Text(j, "user_id", false));
   ASSIGN_OR_RETURN(r.issue, Text(j, "issue", false));
   ASSIGN_OR_RETURN(r.xroad_id, Text(j, "xroad_id", false));
-  if (!j["fields"].is_array() || j["fields"].size() > kMaxFields)
+  // Both looked up with find: a const operator[] on a missing key is undefined behaviour.
+  const auto fields = j.find("fields"), time = j.find("time_us");
+  if (fields == j.end() || !fields->is_array() || fields->size() > kMaxFields)
     return InvalidArgument("access record: fields must be a short array");
-  for (const Json& f : j["fields"]) {
+  for (const Json& f : *fields) {
     if (!f.is_string() || f.get<std::string>().size() > kMaxText)
       return InvalidArgument("access record: fields must be strings");
     r.fields.push_back(f.get<std::string>());
   }
-  if (!j["time_us"].is_number_integer() || j["time_us"].get<int64_t>() <= 0) {
-    return InvalidArgument("access record: time_us must be a positive integer");
-  }
-  r.time_us = j["time_us"].get<int64_t>();
+  if (time == j.end()) return InvalidArgument("access record: time_us must be a positive integer");
+  ASSIGN_OR_RETURN(r.time_us, IntegerIn(*time, "access record: time_us", 1, INT64_MAX));
   return r;
 }
 

@@ -139,6 +139,19 @@ TEST(AccessRecordTest, InvalidRecordsAreRefused) {
   ASSERT_TRUE(AccessLeaf(r).ok());
   EXPECT_EQ(CheckAccessLeaf(kOther, *AccessLeaf(r)).code(), Code::kDataLoss);
   EXPECT_TRUE(CheckAccessLeaf(kPerson, *AccessLeaf(r)).ok());
+  // A stored leaf with nine fields but not the right ones (found by reading: a const
+  // operator[] on a missing key is undefined behaviour), or a float time, is refused.
+  Json leaf = Json::parse(*AccessLeaf(r));
+  leaf.erase("fields");
+  leaf.erase("time_us");
+  leaf["a"] = 1;
+  leaf["b"] = 2;
+  Status odd = CheckAccessLeaf(kPerson, leaf.dump());
+  EXPECT_FALSE(odd.ok());
+  EXPECT_NE(odd.message().find("fields"), std::string::npos) << odd.ToString();
+  leaf = Json::parse(*AccessLeaf(r));
+  leaf["time_us"] = 1e300;
+  EXPECT_NE(CheckAccessLeaf(kPerson, leaf.dump()).message().find("time_us: expected an integer"), std::string::npos);
 }
 
 // Writes fuzz/tracker_listing_corpus (RIIK_TRACKER_CORPUS) and prints the test root to
