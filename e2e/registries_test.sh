@@ -113,6 +113,13 @@ done
   fail "the tracker did not list the second access: $(cat "$WORK/t.err")"
 "$RIIK" tracker verify "$WORK/t2.json" --previous "$WORK/t1.json" --ca "$DIR/trust/root.pem" >/dev/null ||
   fail "the second listing does not extend the first"
+echo '{"current":{"head":{"tree_size":1e300}}}' >"$WORK/not-a-listing.json"
+if "$RIIK" tracker list $(ss_tls bank) --url "$BANK" --code "$CODE" --since "$WORK/not-a-listing.json" \
+  --out "$WORK/t-bad.json" 2>"$WORK/t.err"; then
+  fail "a --since file that is not a listing was taken"
+fi
+grep -q "is not an earlier listing: current.head.tree_size: expected an integer" "$WORK/t.err" ||
+  fail "the bad --since file is not named: $(cat "$WORK/t.err")"
 pass "a later listing proves the log only grew since the first"
 
 # Someone with database access removes the tax board's record from the bank's tracker's

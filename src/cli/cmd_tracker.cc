@@ -11,6 +11,7 @@
 #include "cli/failure.h"
 #include "cli/input_file.h"
 #include "core/file.h"
+#include "core/json.h"
 #include "crypto/x509.h"
 #include "net/client.h"
 #include "node/node.h"
@@ -53,7 +54,14 @@ Status List(const ListArgs& a) {
   if (!a.since.empty()) {
     ASSIGN_OR_RETURN(std::string text, ReadInputFile(a.since, tracker::kMaxListingBytes));
     ASSIGN_OR_RETURN(Json old, ParseJson(text.substr(0, text.find_last_not_of('\n') + 1)));
-    since_size = old.value("current", Json::object()).value("head", Json::object()).value("tree_size", int64_t{0});
+    // current.head.tree_size, a whole number, or the file is not a listing of this tool's.
+    const Json current = old.is_object() ? old.value("current", Json()) : Json();
+    const Json head = current.is_object() ? current.value("head", Json()) : Json();
+    auto size = head.is_object() && head.contains("tree_size")
+                    ? IntegerIn(head.at("tree_size"), "current.head.tree_size", 0, INT64_MAX)
+                    : Result<int64_t>(InvalidArgument("current.head.tree_size is missing"));
+    if (!size.ok()) return InvalidArgument(a.since + " is not an earlier listing: " + size.status().message());
+    since_size = *size;
   }
   net::Headers h;
   h.Add("X-Road-UserId", "EE" + a.code);
