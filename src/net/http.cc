@@ -137,6 +137,8 @@ HttpResponse NotTaken(HttpResponse busy) {
   return busy;
 }
 
+HttpResponse Busy(std::string_view message) { return NotTaken(JsonError(503, "busy", message)); }
+
 HttpResponse ErrorResponse(const Status& status) {
   int code = 500;
   switch (status.code()) {

@@ -74,6 +74,9 @@ HttpResponse JsonError(int status, std::string_view type, std::string_view messa
 // that resending it cannot act twice (registry::ExchangeCaller reads it so:
 // ResourceExhausted, and the Vote page casts again).
 HttpResponse NotTaken(HttpResponse busy);
+// 503 {"type": "busy", "message": message}, not taken (above): a bound on waiting work
+// was full when the request came.
+HttpResponse Busy(std::string_view message);
 // The status and type a riik Status maps to (invalid_argument -> 400, not_found -> 404, …).
 HttpResponse ErrorResponse(const Status& status);
 HttpResponse JsonResponse(const Json& body, int status = 200);

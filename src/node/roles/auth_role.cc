@@ -517,7 +517,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
       return respond(net::JsonError(403, "csrf", "the request is not this sign-in's"));
     }
     if (!s->app_waiting().Enter()) {
-      return respond(net::JsonError(503, "busy", "too many waiting; try again"));
+      return respond(net::Busy("too many sign-in pages are waiting; try again"));
     }
     auto view = s->provider().View(id, req.Cookie(BrowserCookieName(*s)));
     std::string lang = Language(req, view ? view->locale : "en");
@@ -566,7 +566,7 @@ void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         // Bounded on their own (a CSRF token is the page's, which anyone can open), apart
         // from the app's answers, which anyone may post to a request they learnt of.
         if (!s->idcard_waiting().Enter()) {
-          return respond(net::JsonError(503, "busy", "too many sign-ins are being checked; try again"));
+          return respond(net::Busy("too many sign-ins are being checked; try again"));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         auto request = std::make_shared<HttpRequest>(std::move(req));
@@ -715,7 +715,7 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         // Presented again (after a restart, or each time an app starts): from memory, here.
         if (auto known = s->devices().Known(*binding)) return respond(answer(*known));
         if (!s->binds_waiting().Enter()) {
-          return respond(ForApp(net::JsonError(503, "busy", "too many device bindings are being checked; try again")));
+          return respond(ForApp(net::Busy("too many device bindings are being checked; try again")));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         s->checks().Submit([s = s.get(), shared, answer, binding = std::move(*binding)] {
@@ -768,7 +768,7 @@ void AddAppRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
               400, "invalid_argument", "give certificate and signature (and signing_certificate), all base64")));
         }
         if (!s->checks_waiting().Enter()) {
-          return respond(ForApp(net::JsonError(503, "busy", "too many answers are being checked; try again")));
+          return respond(ForApp(net::Busy("too many answers are being checked; try again")));
         }
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         if (BoolOr(*body, "decline")) {  // signed with PIN1 over DeclineHash(id)

@@ -56,7 +56,7 @@ class SignService : public RoleService {
     // A bounded queue: each waiting container holds its body in memory, and a caller
     // that sends faster than the workers verify is told to come back, not queued forever.
     if (!waiting_.Enter()) {
-      return responder(net::NotTaken(net::JsonError(503, "busy", "the validation service is busy; try again shortly")));
+      return responder(net::Busy("the validation service is busy; try again shortly"));
     }
     // std::function wants copyable tasks: the request and the responder are shared.
     auto req_ptr = std::make_shared<net::HttpRequest>(std::move(request));

@@ -118,8 +118,7 @@ Status AddStatusRoutes(Node& node, const RoleConfig& role, net::Router& router) 
       case DigestCache::Next::kAnswer:
         return respond(std::move(kept));
       case DigestCache::Next::kBusy:
-        return respond(
-            net::NotTaken(net::JsonError(503, "busy", "this store's digest is being taken; ask again in a moment")));
+        return respond(net::Busy("this store's digest is being taken; ask again in a moment"));
       case DigestCache::Next::kTake:
         break;
     }

@@ -47,13 +47,13 @@ net::HttpResponse OcspAnswer(TrustService& t, std::string_view der) {
 
 net::HttpResponse NotReady() { return net::JsonError(503, "unavailable", "the trust service is still starting"); }
 
-net::HttpResponse Busy(std::string_view what) {
-  return net::NotTaken(net::JsonError(503, "busy", std::string(what) + ": too many requests at once; try again"));
+net::HttpResponse TooMany(std::string_view what) {
+  return net::Busy(std::string(what) + ": too many requests at once; try again");
 }
 
 // OCSP answers read the CA's records: off the network thread.
 void Answer(Node& node, const std::shared_ptr<TrustService>& t, net::Responder respond, std::string der) {
-  if (!t->ocsp_waiting.Enter()) return respond(Busy("OCSP"));
+  if (!t->ocsp_waiting.Enter()) return respond(TooMany("OCSP"));
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   node.blocking().Submit([t, shared, der = std::move(der)] {
     t->ocsp_waiting.Leave();
@@ -171,7 +171,7 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
       "POST", "/tsa",
       [&node, t](net::HttpRequest&& req, net::Responder respond) {
         if (!t->ready) return respond(NotReady());
-        if (!t->tsa_waiting.Enter()) return respond(Busy("the TSA"));
+        if (!t->tsa_waiting.Enter()) return respond(TooMany("the TSA"));
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         // Off the network thread: now and then a new block of serials is journaled.
         // (Answering on the network thread through a synchronous route measured ~6%

@@ -138,7 +138,7 @@ class VoteService : public RoleService {
   // never on a network thread, with at most kMaxRecordLookups waiting there.
   void RecordFileAsync(net::HttpRequest&& req, net::Responder responder) {
     if (!record_lookups_.Enter()) {
-      return responder(net::NotTaken(net::JsonError(503, "busy", "too many requests at once; try again in a moment")));
+      return responder(net::Busy("too many requests at once; try again in a moment"));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, request = std::make_shared<net::HttpRequest>(std::move(req)), respond] {
@@ -213,7 +213,7 @@ class VoteService : public RoleService {
     if (!code.ok()) return responder(net::ErrorResponse(code.status()));
     // A bounded queue: a ballot waiting holds its container in memory.
     if (!ballots_.Enter()) {
-      return responder(net::NotTaken(net::JsonError(503, "busy", "the ballot box is busy; try again in a moment")));
+      return responder(net::Busy("the ballot box is busy; try again in a moment"));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     // The place is given back when the box answers, or when the last copy of the task and
@@ -250,7 +250,7 @@ class VoteService : public RoleService {
   // without end in front of the ballots on the shared pool).
   void Check(net::HttpRequest&& req, net::Responder responder) {
     if (!checks_.Enter()) {
-      return responder(net::NotTaken(net::JsonError(503, "busy", "too many checks at once; try again in a moment")));
+      return responder(net::Busy("too many checks at once; try again in a moment"));
     }
     auto respond = std::make_shared<net::Responder>(std::move(responder));
     workers_.Submit([this, vote_id = std::string(req.Param("vote_id")), respond] {

@@ -174,21 +174,20 @@ void PortalService::TrackerListing(HttpRequest&& req, net::Responder respond) {
   if (!found.ok()) return respond(net::JsonError(404, "not_found", found.status().message()));
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   std::string file = "tracker-" + std::string((*found)->name) + ".json";
-  exchange_->GetAsync(
-      portal::TrackerServiceId((*found)->kind), "/" + person->code, OwnRequest(person->code),
-      [this, shared, file](Result<registry::ExchangeAnswer> listing) {
-        if (!listing.ok()) {
-          if (listing.status().code() != Code::kResourceExhausted) {
-            return (*shared)(net::ErrorResponse(listing.status()));
-          }
-          return (*shared)(net::NotTaken(net::JsonError(503, "busy", "the registry is busy; try again shortly")));
-        }
-        HttpResponse r = net::TextResponse(std::move(listing->bytes), "application/json");
-        r.headers.Set("Content-Disposition", "attachment; filename=\"" + file + "\"");
-        r.headers.Set("Cache-Control", "no-store");
-        portal::SetSecurityHeaders(r, sign_in_->auth_url());
-        (*shared)(std::move(r));
-      });
+  exchange_->GetAsync(portal::TrackerServiceId((*found)->kind), "/" + person->code, OwnRequest(person->code),
+                      [this, shared, file](Result<registry::ExchangeAnswer> listing) {
+                        if (!listing.ok()) {
+                          if (listing.status().code() != Code::kResourceExhausted) {
+                            return (*shared)(net::ErrorResponse(listing.status()));
+                          }
+                          return (*shared)(net::Busy("the registry is busy; try again shortly"));
+                        }
+                        HttpResponse r = net::TextResponse(std::move(listing->bytes), "application/json");
+                        r.headers.Set("Content-Disposition", "attachment; filename=\"" + file + "\"");
+                        r.headers.Set("Cache-Control", "no-store");
+                        portal::SetSecurityHeaders(r, sign_in_->auth_url());
+                        (*shared)(std::move(r));
+                      });
 }
 
 }  // namespace riik::node
