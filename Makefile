@@ -46,7 +46,7 @@ bench: build
 
 # Every fuzzer under libFuzzer (clang, ASan+UBSan) for FUZZ_SECONDS each, as ctest tests
 # of the fuzz build, each from a copy of its seed corpus; crashes land in
-# build/fuzz/fuzz/ctest/<name>/artifacts/. The release suite replays the corpora too.
+# build/fuzz/fuzz/ctest/<name>/artifacts/; the seeds named valid_* must be accepted first.
 fuzz: fuzz-build
 	cd build/fuzz && ctest --output-on-failure -j $(JOBS) --timeout $$(( $(FUZZ_SECONDS) + 300 ))
 

@@ -1,8 +1,8 @@
-// What fuzz harnesses share with the corpus replay (standalone_main.cc): seeds whose
-// file name starts with "valid_" are documents the harness must accept, so a corpus
-// that went stale (a format changed, a fixture's key changed) fails the replay instead
-// of quietly stopping every input at the first check. Under libFuzzer nothing is
-// expected: ExpectValid() stays false.
+// What fuzz harnesses share: seeds whose file name starts with "valid_" are documents
+// the harness must accept, so a corpus that went stale (a format changed, a fixture's
+// key changed) fails instead of quietly stopping every input at the first check.
+// run_fuzzer.sh runs those seeds alone with RIIK_FUZZ_SEEDS_VALID=1 before it fuzzes;
+// while fuzzing nothing is expected: ExpectValid() is false.
 #pragma once
 
 #include <cstdio>
@@ -11,8 +11,8 @@
 
 namespace riik::fuzz {
 
-inline bool& ExpectValid() {
-  static bool expect = false;
+inline bool ExpectValid() {
+  static const bool expect = std::getenv("RIIK_FUZZ_SEEDS_VALID") != nullptr;
   return expect;
 }
 
