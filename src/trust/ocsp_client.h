@@ -45,8 +45,9 @@ inline constexpr UnixMicros kAtProducedAt = -1;
 // Checks the DER OCSPResponse `der` about `cert` (issued by `issuer`). The responder's
 // chain is checked at `at` (0: now; kAtProducedAt: the answer's producedAt), so an answer
 // embedded in an old signature still verifies after the responder's certificate expired. With `query`, the nonce must
-// be the one it sent. DataLoss says what failed: not an OCSP response, not successful, a bad signature or responder,
-// another certificate, another nonce.
+// be the one it sent. Unavailable: the responder asked to try again later (tryLater, internalError). DataLoss says
+// what else failed: not an OCSP response, not successful, a bad signature or responder, another certificate, another
+// nonce.
 Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* issuer, X509* trust_root,
                                      const OcspQuery* query = nullptr, UnixMicros at = 0);
 

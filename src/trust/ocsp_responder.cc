@@ -39,6 +39,8 @@ const OcspResponder::Issuer* OcspResponder::IssuerOf(OCSP_CERTID* id) const {
   return nullptr;
 }
 
+std::string OcspResponder::TryLater() { return StatusOnly(OCSP_RESPONSE_STATUS_TRYLATER); }
+
 std::string OcspResponder::Respond(std::string_view der_request) {
   if (der_request.empty() || der_request.size() > kMaxOcspRequestBytes) {
     return StatusOnly(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);

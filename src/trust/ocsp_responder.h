@@ -4,7 +4,8 @@
 // the request's nonce.
 //
 // Every input gets an OCSP response, never an error: malformedRequest for bytes that
-// are not a request (or too large), unauthorized for certificates of another issuer (or of two issuers in one request).
+// are not a request (or too large), unauthorized for certificates of another issuer (or of two issuers in one request),
+// tryLater from whoever serves it when too many requests wait (TryLater()).
 //
 // Requests without a nonce (the RFC 5019 form high-volume clients use) are answered
 // from a cache of signed responses for up to one second, so a revocation is visible
@@ -37,6 +38,11 @@ class OcspResponder {
 
   // DER OCSPRequest in, DER OCSPResponse out.
   std::string Respond(std::string_view der_request);
+
+  // The answer when too many requests wait to be answered: an OCSPResponse of status
+  // tryLater (RFC 6960 4.2.1), which OCSP clients (`openssl ocsp`, DigiDoc) read as
+  // "ask again", where an HTTP error would be "the responder is broken".
+  static std::string TryLater();
 
   // How long a signed answer to a nonce-less request is reused.
   static constexpr int64_t kCacheMicros = 1'000'000;

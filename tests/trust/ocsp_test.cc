@@ -198,6 +198,30 @@ TEST_F(OcspTest, ARevokedServiceCertificateIsReplacedNotServedOn) {
   }
 }
 
+// When too many requests wait (the trust role's bound), the answer is OCSP's tryLater:
+// the standard client says so, and riik's clients take it as "for now", not as a bad answer.
+TEST_F(OcspTest, TooBusyIsTryLaterToOpensslAndToRiiksClients) {
+  net::Router router;
+  router.Add("POST", "/ocsp", [](const net::HttpRequest&) {
+    return net::NotTaken(net::TextResponse(OcspResponder::TryLater(), "application/ocsp-response"));
+  });
+  auto busy = net::HttpServer::Start(net::ServerOptions{}, std::move(router));
+  ASSERT_TRUE(busy.ok());
+  std::string out = Shell("openssl ocsp -issuer " + ca_->CaPemPath("org") + " -cert " + leaf_ + " -url " +
+                          (*busy)->url() + "/ocsp -CAfile " + ca_->RootPemPath() + " 2>&1");
+  EXPECT_NE(out.find("Responder Error: trylater (3)"), std::string::npos) << out;
+
+  auto leaf = ParseCertificatePem(*ReadFile(leaf_));
+  auto issuer = ParseCertificatePem(*ReadFile(ca_->CaPemPath("org")));
+  auto root = ParseCertificatePem(*ReadFile(ca_->RootPemPath()));
+  ASSERT_TRUE(leaf.ok() && issuer.ok() && root.ok());
+  auto answer = CheckOcspResponse(OcspResponder::TryLater(), leaf->get(), issuer->get(), root->get());
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.status().code(), Code::kUnavailable) << answer.status().ToString();
+  EXPECT_NE(answer.status().message().find("try again later (trylater)"), std::string::npos)
+      << answer.status().ToString();
+}
+
 TEST_F(OcspTest, GarbageGetsMalformedRequestNotACrash) {
   for (std::string bad : {std::string(""), std::string("hello"), std::string("\x30\x82\xff\xff", 4),
                           std::string(kMaxOcspRequestBytes + 1, '\x30')}) {

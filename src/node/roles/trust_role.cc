@@ -51,9 +51,12 @@ net::HttpResponse TooMany(std::string_view what) {
   return net::Busy(std::string(what) + ": too many requests at once; try again");
 }
 
-// OCSP answers read the CA's records: off the network thread.
+// OCSP answers read the CA's records: off the network thread. When too many wait, the
+// answer is still OCSP's own: tryLater, with Retry-After.
 void Answer(Node& node, const std::shared_ptr<TrustService>& t, net::Responder respond, std::string der) {
-  if (!t->ocsp_waiting.Enter()) return respond(TooMany("OCSP"));
+  if (!t->ocsp_waiting.Enter()) {
+    return respond(net::NotTaken(net::TextResponse(trust::OcspResponder::TryLater(), "application/ocsp-response")));
+  }
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   node.blocking().Submit([t, shared, der = std::move(der)] {
     t->ocsp_waiting.Leave();
