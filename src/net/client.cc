@@ -8,6 +8,7 @@
 
 #include "core/file.h"
 #include "net/impl/beast.h"
+#include "net/impl/stream.h"
 
 namespace riik::net {
 
@@ -100,7 +101,6 @@ asio::awaitable<Status> Connect(HttpClient::Impl& c) {
   co_return OkStatus();
 }
 
-template <class Stream>
 asio::awaitable<Outcome> Exchange(HttpClient::Impl& c, Stream& stream, http::request<http::string_body>& req) {
   Outcome out;
   error_code ec;
@@ -136,8 +136,8 @@ asio::awaitable<Outcome> SendOnce(HttpClient::Impl& c, http::request<http::strin
     if (!st.ok()) co_return Outcome{st, {}, false};
   }
   c.lowest().expires_after(c.opts.timeout);
-  if (c.plain) co_return co_await Exchange(c, *c.plain, req);
-  co_return co_await Exchange(c, *c.secure, req);
+  Stream stream = c.plain ? Stream(*c.plain) : Stream(*c.secure);
+  co_return co_await Exchange(c, stream, req);
 }
 
 // A kept-alive connection the server has since closed: tried once more on a new one.

@@ -27,6 +27,13 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "net/impl/beast.h"
+#include "net/impl/stream.h"
+
+// GCC 12 pairs the operator delete of Asio's coroutine frames with the aligned_alloc in
+// their operator new and warns (-Wmismatched-new-delete); that delete does call free.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 namespace riik::net {
 
@@ -336,7 +343,6 @@ std::optional<beast::file> OpenFileBody(HttpResponse& r) {
 // from each piece the client takes, so a steady reader of a large file is not held to
 // one deadline for the whole of it, and a stalled one is still cut off. The pieces are
 // read on the network thread (sequential reads, mostly from the page cache).
-template <class Stream>
 asio::awaitable<error_code> WriteFileResponse(Stream& stream, Conn& conn, http::response<http::file_body>& res,
                                               const ServerOptions& opts) {
   res.prepare_payload();
@@ -352,7 +358,6 @@ asio::awaitable<error_code> WriteFileResponse(Stream& stream, Conn& conn, http::
 }
 
 // `file`: a body_file response's file, already opened by OpenFileBody (opened here if not).
-template <class Stream>
 asio::awaitable<error_code> WriteResponse(Stream& stream, Conn& conn, HttpResponse&& r, unsigned version,
                                           bool keep_alive, const ServerOptions& opts,
                                           std::optional<beast::file> file = std::nullopt) {
@@ -433,7 +438,6 @@ asio::awaitable<HttpResponse> AwaitAsync(const Router& router, Conn& conn, HttpR
   }
 }
 
-template <class Stream>
 asio::awaitable<void> Serve(HttpServer::Impl* s, Stream& stream, Conn& conn, const std::string& remote,
                             const std::shared_ptr<X509>& cert) {
   const ServerOptions& opts = s->opts;
@@ -531,8 +535,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<HttpServer::Impl> keep, Sweeper
     beast::tcp_stream stream(std::move(socket));
     conn.socket = &stream.socket();
     ConnScope scope(s, sweeper, &conn);
-    co_await WriteResponse(stream, conn, JsonError(503, "too_many_connections", CapMessage(s->opts)), 11, false,
-                           s->opts);
+    Stream any(stream);
+    co_await WriteResponse(any, conn, JsonError(503, "too_many_connections", CapMessage(s->opts)), 11, false, s->opts);
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
@@ -541,7 +545,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<HttpServer::Impl> keep, Sweeper
     beast::tcp_stream stream(std::move(socket));
     conn.socket = &stream.socket();
     ConnScope scope(s, sweeper, &conn);
-    co_await Serve(s, stream, conn, remote, nullptr);
+    Stream any(stream);
+    co_await Serve(s, any, conn, remote, nullptr);
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
@@ -563,12 +568,13 @@ asio::awaitable<void> RunSession(std::shared_ptr<HttpServer::Impl> keep, Sweeper
   } catch (const std::exception& e) {
     verdict = Internal(std::string("client certificate check failed: ") + e.what());
   }
+  Stream any(stream);
   if (!verdict.ok()) {
     s->RequestsWith(403).Add();
-    co_await WriteResponse(stream, conn, JsonError(403, "client_certificate_refused", verdict.message()), 11, false,
+    co_await WriteResponse(any, conn, JsonError(403, "client_certificate_refused", verdict.message()), 11, false,
                            s->opts);
   } else {
-    co_await Serve(s, stream, conn, remote, cert);
+    co_await Serve(s, any, conn, remote, cert);
   }
   // The peer's close_notify is awaited up to 2 s; when the server stops, not at all (a
   // kept-alive client that is not reading would hold every listener's stop that long).
