@@ -90,26 +90,26 @@ class Stream {
   // AsyncReadStream and AsyncWriteStream, as Beast's HTTP operations use them.
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    return asio::async_initiate<Token, void(error_code, size_t)>(
-        [this](auto handler, const BufferPieces<asio::mutable_buffer>& pieces) {
-          executor_type executor = asio::get_associated_executor(handler, get_executor());
-          ReadSome(pieces, IoHandler(std::move(handler), std::move(executor)));
-        },
-        token, BufferPieces<asio::mutable_buffer>(buffers));
+    return Initiate<asio::mutable_buffer>(&Stream::ReadSome, buffers, token);
   }
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    return asio::async_initiate<Token, void(error_code, size_t)>(
-        [this](auto handler, const BufferPieces<asio::const_buffer>& pieces) {
-          executor_type executor = asio::get_associated_executor(handler, get_executor());
-          WriteSome(pieces, IoHandler(std::move(handler), std::move(executor)));
-        },
-        token, BufferPieces<asio::const_buffer>(buffers));
+    return Initiate<asio::const_buffer>(&Stream::WriteSome, buffers, token);
   }
 
  private:
   void ReadSome(const BufferPieces<asio::mutable_buffer>& pieces, IoHandler handler);
   void WriteSome(const BufferPieces<asio::const_buffer>& pieces, IoHandler handler);
+  // Starts `op` on up to BufferPieces::kMax of `buffers` with the token's handler, erased.
+  template <class Buffer, class Buffers, class Token>
+  auto Initiate(void (Stream::*op)(const BufferPieces<Buffer>&, IoHandler), const Buffers& buffers, Token& token) {
+    return asio::async_initiate<Token, void(error_code, size_t)>(
+        [this, op](auto handler, const BufferPieces<Buffer>& pieces) {
+          executor_type executor = asio::get_associated_executor(handler, get_executor());
+          (this->*op)(pieces, IoHandler(std::move(handler), std::move(executor)));
+        },
+        token, BufferPieces<Buffer>(buffers));
+  }
 
   beast::tcp_stream* plain_ = nullptr;
   beast::ssl_stream<beast::tcp_stream>* tls_ = nullptr;
