@@ -29,12 +29,6 @@
 #include "net/impl/beast.h"
 #include "net/impl/stream.h"
 
-// GCC 12 pairs the operator delete of Asio's coroutine frames with the aligned_alloc in
-// their operator new and warns (-Wmismatched-new-delete); that delete does call free.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace riik::net {
 
 // One connection's timing state. Lives in its coroutine frame and is known to the

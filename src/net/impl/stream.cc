@@ -5,14 +5,16 @@ namespace riik::net {
 
 Stream::executor_type Stream::get_executor() const { return plain_ ? plain_->get_executor() : tls_->get_executor(); }
 
-void Stream::ReadSome(const BufferPieces<asio::mutable_buffer>& pieces, IoHandler handler) {
-  if (plain_) return plain_->async_read_some(pieces, std::move(handler));
-  tls_->async_read_some(pieces, std::move(handler));
+void Stream::ReadSome(IoHandler<asio::mutable_buffer> handler) {
+  auto buffers = handler.buffers();  // in the handler's allocation, which does not move
+  if (plain_) return plain_->async_read_some(buffers, std::move(handler));
+  tls_->async_read_some(buffers, std::move(handler));
 }
 
-void Stream::WriteSome(const BufferPieces<asio::const_buffer>& pieces, IoHandler handler) {
-  if (plain_) return plain_->async_write_some(pieces, std::move(handler));
-  tls_->async_write_some(pieces, std::move(handler));
+void Stream::WriteSome(IoHandler<asio::const_buffer> handler) {
+  auto buffers = handler.buffers();
+  if (plain_) return plain_->async_write_some(buffers, std::move(handler));
+  tls_->async_write_some(buffers, std::move(handler));
 }
 
 }  // namespace riik::net

@@ -36,28 +36,43 @@ class BufferPieces {
       if (piece.size() != 0) pieces_[count_++] = piece;
     }
   }
-  const Buffer* begin() const { return pieces_.data(); }
-  const Buffer* end() const { return pieces_.data() + count_; }
+  // The pieces as a buffer sequence of two pointers, cheap to copy into an operation.
+  struct View {
+    const Buffer* first;
+    const Buffer* last;
+    const Buffer* begin() const { return first; }
+    const Buffer* end() const { return last; }
+  };
+  View view() const { return {pieces_.data(), pieces_.data() + count_}; }
 
  private:
-  std::array<Buffer, kMax> pieces_{};
+  std::array<Buffer, kMax> pieces_;
   size_t count_ = 0;
 };
 
-// A read's or write's completion handler behind one type, completed on the executor it
-// is associated with (the coroutine's: the connection's event loop). Asio 1.26's own
-// any_completion_handler cannot be posted by Beast's streams (its executor lacks
-// blocking.never), hence this.
+// A read's or write's completion handler behind one type, with the pieces of the buffers
+// it was started on: they live in the handler's one allocation, which stays put until it
+// completes, so the operation holds only a view of them (and Asio's per-thread cache can
+// still recycle its memory). Completed on the executor the handler is associated with
+// (the coroutine's: the connection's event loop); its cancellation slot goes along.
+// Asio 1.26's own any_completion_handler cannot be posted by Beast's streams (its
+// executor lacks blocking.never), hence this.
+template <class Buffer>
 class IoHandler {
  public:
   using executor_type = asio::any_io_executor;
+  using cancellation_slot_type = asio::cancellation_slot;
 
-  template <class Handler>
-  IoHandler(Handler&& handler, executor_type executor)
-      : call_(std::make_unique<Call<std::decay_t<Handler>>>(std::forward<Handler>(handler))),
-        executor_(std::move(executor)) {}
+  template <class Handler, class Sequence>
+  IoHandler(Handler&& handler, executor_type executor, const Sequence& buffers)
+      : slot_(asio::get_associated_cancellation_slot(handler)),
+        executor_(std::move(executor)),
+        call_(std::make_unique<Call<std::decay_t<Handler>>>(std::forward<Handler>(handler), buffers)) {}
 
   executor_type get_executor() const noexcept { return executor_; }
+  cancellation_slot_type get_cancellation_slot() const noexcept { return slot_; }
+  typename BufferPieces<Buffer>::View buffers() const { return call_->pieces.view(); }
+
   void operator()(error_code ec, size_t bytes) {
     std::unique_ptr<Base> call = std::move(call_);
     call->Complete(ec, bytes);
@@ -65,17 +80,22 @@ class IoHandler {
 
  private:
   struct Base {
+    template <class Sequence>
+    explicit Base(const Sequence& buffers) : pieces(buffers) {}
     virtual ~Base() = default;
     virtual void Complete(error_code ec, size_t bytes) = 0;
+    BufferPieces<Buffer> pieces;
   };
   template <class Handler>
   struct Call final : Base {
-    explicit Call(Handler&& h) : handler(std::move(h)) {}
+    template <class Sequence>
+    Call(Handler&& h, const Sequence& buffers) : Base(buffers), handler(std::move(h)) {}
     void Complete(error_code ec, size_t bytes) override { std::move(handler)(ec, bytes); }
     Handler handler;
   };
-  std::unique_ptr<Base> call_;
+  cancellation_slot_type slot_;  // before call_: taken from the handler before it moves
   executor_type executor_;
+  std::unique_ptr<Base> call_;
 };
 
 class Stream {
@@ -90,25 +110,25 @@ class Stream {
   // AsyncReadStream and AsyncWriteStream, as Beast's HTTP operations use them.
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    return Initiate<asio::mutable_buffer>(&Stream::ReadSome, buffers, token);
+    return Initiate<asio::mutable_buffer>(&Stream::ReadSome, buffers, std::forward<Token>(token));
   }
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    return Initiate<asio::const_buffer>(&Stream::WriteSome, buffers, token);
+    return Initiate<asio::const_buffer>(&Stream::WriteSome, buffers, std::forward<Token>(token));
   }
 
  private:
-  void ReadSome(const BufferPieces<asio::mutable_buffer>& pieces, IoHandler handler);
-  void WriteSome(const BufferPieces<asio::const_buffer>& pieces, IoHandler handler);
+  void ReadSome(IoHandler<asio::mutable_buffer> handler);
+  void WriteSome(IoHandler<asio::const_buffer> handler);
   // Starts `op` on up to BufferPieces::kMax of `buffers` with the token's handler, erased.
   template <class Buffer, class Buffers, class Token>
-  auto Initiate(void (Stream::*op)(const BufferPieces<Buffer>&, IoHandler), const Buffers& buffers, Token& token) {
+  auto Initiate(void (Stream::*op)(IoHandler<Buffer>), const Buffers& buffers, Token&& token) {
     return asio::async_initiate<Token, void(error_code, size_t)>(
-        [this, op](auto handler, const BufferPieces<Buffer>& pieces) {
+        [this, op](auto handler, const Buffers& sequence) {
           executor_type executor = asio::get_associated_executor(handler, get_executor());
-          (this->*op)(pieces, IoHandler(std::move(handler), std::move(executor)));
+          (this->*op)(IoHandler<Buffer>(std::move(handler), std::move(executor), sequence));
         },
-        token, BufferPieces<Buffer>(buffers));
+        token, buffers);
   }
 
   beast::tcp_stream* plain_ = nullptr;
