@@ -95,7 +95,7 @@ Status VerifyRecordFiles(const RecordCheckArgs& a) {
     ASSIGN_OR_RETURN(std::string secret, vote::ReadPseudonymSecret(a.pseudonym_key));
     sign::VerifyOptions verify;
     verify.trust = sign::TrustAnchors::FromRoots({root.get()});
-    ASSIGN_OR_RETURN(vote::AnnexReport annex, vote::VerifyAnnex(a.dir, a.annex, secret, verify));
+    ASSIGN_OR_RETURN(vote::AnnexReport annex, vote::VerifyAnnex(a.dir, report->board_root, a.annex, secret, verify));
     PrintResult(*report);
     std::printf(
         "annex: every one of the board's %lld ballots is signed by the voter it names, shortly before the "

@@ -16,6 +16,8 @@
 #include "crypto/sha256.h"
 #include "election/board.h"
 #include "election/manifest.h"
+#include "ledger/merkle.h"
+#include "ledger/merkle_frontier.h"
 #include "vote/paper_vote.h"
 #include "vote/pseudonym.h"
 #include "vote/signed_ballot.h"
@@ -51,9 +53,9 @@ constexpr size_t kMaxAnnexLineBytes = kMaxCastBytes / 3 * 4 + 1024;  // base64 o
 
 }  // namespace
 
-Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string& annex_path,
-                                std::string_view pseudonym_secret, const sign::VerifyOptions& verify,
-                                std::chrono::microseconds freshness) {
+Result<AnnexReport> VerifyAnnex(const std::string& record_dir, std::string_view board_root,
+                                const std::string& annex_path, std::string_view pseudonym_secret,
+                                const sign::VerifyOptions& verify, std::chrono::microseconds freshness) {
   ASSIGN_OR_RETURN(std::string manifest_json, ReadFileBounded(record_dir + "/manifest.json", 1 << 20));
   ASSIGN_OR_RETURN(election::Manifest manifest, election::ParseManifest(manifest_json));
   Lines board(record_dir + "/board.jsonl", election::kMaxBoardEntryBytes), annex(annex_path, kMaxAnnexLineBytes);
@@ -63,9 +65,11 @@ Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string
   report.officials_listed = !manifest.paper_vote_officials.empty();
   std::map<std::string, UnixMicros> last_signed;  // by voter: each ballot signed after the voter's one before
   std::set<std::string> seen;                     // the ballots' hashes
+  ledger::MerkleFrontier read;                    // the board as read here, against board_root
   for (int64_t index = 0;; ++index) {
     ASSIGN_OR_RETURN(std::optional<std::string_view> leaf, board.Next("board.jsonl"));
     if (!leaf) break;
+    read.Append(ledger::LeafHash(*leaf));
     ASSIGN_OR_RETURN(election::BoardEntry entry, election::ParseBoardEntry(*leaf));
     // The manifest read here is the board's: the statements are checked against its hash.
     if (index == 0 && (entry.kind != election::EntryKind::kOpening || entry.election != manifest.hash)) {
@@ -126,6 +130,12 @@ Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string
   }
   ASSIGN_OR_RETURN(std::optional<std::string_view> extra, annex.Next("the annex"));
   if (extra) return DataLoss("the annex holds more lines than the board has ballots and paper votes");
+  const ledger::Hash root = read.Root();
+  if (HexEncode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size())) != board_root) {
+    return DataLoss(
+        "board.jsonl is not the board that was verified (its entries have another root): it changed "
+        "after the record was checked; check the record again, then its annex");
+  }
   return report;
 }
 

@@ -31,8 +31,11 @@ struct AnnexReport {
   bool officials_listed = false;
 };
 
-// Checks the annex at `annex_path` against the board of the record in `record_dir` (run
-// VerifyRecord on the record first: this trusts its board). For every ballot entry, in
+// Checks the annex at `annex_path` against the board of the record in `record_dir`. Run
+// VerifyRecord on the record first: this trusts its board, and `board_root` is the root
+// it verified (RecordReport::board_root, hex); the board read here must have that root,
+// so the annex is checked against the board that was verified even if the file changed
+// in between (DataLoss if not). For every ballot entry, in
 // order, exactly one annex line, whose container holds exactly the entry's ballot,
 // signed (OpenSignedBallot, with `verify`'s trust) by the person whose pseudonym under
 // `pseudonym_secret` is the entry's voter, and timestamped no more than `freshness`
@@ -42,8 +45,9 @@ struct AnnexReport {
 // statement whose hash the entry names (paper_vote.h), for this election, about the voter
 // the entry names, signed by an official before the entry. DataLoss naming the entry and
 // what fails.
-Result<AnnexReport> VerifyAnnex(const std::string& record_dir, const std::string& annex_path,
-                                std::string_view pseudonym_secret, const sign::VerifyOptions& verify,
+Result<AnnexReport> VerifyAnnex(const std::string& record_dir, std::string_view board_root,
+                                const std::string& annex_path, std::string_view pseudonym_secret,
+                                const sign::VerifyOptions& verify,
                                 std::chrono::microseconds freshness = std::chrono::minutes(10));
 
 }  // namespace riik::vote

@@ -24,6 +24,8 @@
 #include "election/record.h"
 #include "election/record_json.h"
 #include "election/test_manifest.h"
+#include "ledger/merkle.h"
+#include "ledger/merkle_frontier.h"
 #include "sign/container.h"
 #include "sign/signer.h"
 #include "sign/trust_anchors.h"
@@ -55,6 +57,14 @@ UniquePtr<X509> Ref(X509* cert) {
 
 class BallotBoxTest : public ::testing::Test {
  protected:
+  // The board's root as the record's check finds it (RecordReport::board_root): what
+  // VerifyAnnex holds the board it reads to.
+  std::string VerifiedRoot(const std::string& record) {
+    auto counted = election::CountRecord(record, ca_->root_certificate());
+    EXPECT_TRUE(counted.ok()) << counted.status().message();
+    return counted.ok() ? counted->board_root : std::string();
+  }
+
   void SetUp() override {
     trust::TestCa test_ca = trust::OpenTestCa(dir_);
     ASSERT_TRUE(test_ca.ca);
@@ -470,6 +480,7 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
   ASSERT_TRUE(box_->Close().ok());
   const std::string record = dir_ / "record", annex = dir_ / "annex.jsonl";
   ASSERT_TRUE(ExportRecord(*store_, setup_, record).ok());
+  const std::string root = VerifiedRoot(record);
   auto exported = ExportAnnex(*store_, setup_, annex);
   ASSERT_TRUE(exported.ok()) << exported.status().message();
   EXPECT_EQ(exported->ballots, 3);
@@ -478,9 +489,14 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   sign::VerifyOptions verify;
   verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
-  auto checked = VerifyAnnex(record, annex, secret_, verify);
+  auto checked = VerifyAnnex(record, root, annex, secret_, verify);
   ASSERT_TRUE(checked.ok()) << checked.status().message();
   EXPECT_EQ(checked->ballots, 3);
+  // A board other than the one verified (the file replaced between the two checks).
+  auto other = VerifyAnnex(record, std::string(64, '0'), annex, secret_, verify);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.status().message().find("not the board that was verified"), std::string::npos)
+      << other.status().message();
 
   const std::string good = *ReadFile(annex);
   std::vector<std::string> lines;
@@ -490,7 +506,7 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryBallotIsItsVotersSigned) {
   ASSERT_EQ(lines.size(), 3u);
   auto refused = [&](const std::string& text, std::string_view secret, const std::string& why) {
     ASSERT_TRUE(WriteFileAtomic(annex, text, true).ok());
-    auto r = VerifyAnnex(record, annex, secret, verify);
+    auto r = VerifyAnnex(record, root, annex, secret, verify);
     ASSERT_FALSE(r.ok()) << "expected: " << why;
     EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
   };
@@ -538,6 +554,7 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
   ASSERT_TRUE(box_->Close().ok());
   const std::string record = dir_ / "record", annex = dir_ / "annex.jsonl";
   ASSERT_TRUE(ExportRecord(*store_, setup_, record).ok());
+  const std::string root = VerifiedRoot(record);
   // The public record names the statement by its hash alone.
   const std::string board = *ReadFile(record + "/board.jsonl");
   EXPECT_NE(board.find(PaperVoteReason(statement)), std::string::npos);
@@ -548,7 +565,7 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
   EXPECT_EQ(exported->paper_votes, 1);
   sign::VerifyOptions verify;
   verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
-  auto checked = VerifyAnnex(record, annex, secret_, verify);
+  auto checked = VerifyAnnex(record, root, annex, secret_, verify);
   ASSERT_TRUE(checked.ok()) << checked.status().message();
   EXPECT_EQ(checked->ballots, 1);
   EXPECT_EQ(checked->paper_votes, 1);
@@ -561,7 +578,7 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
   const std::string ballot_line = good.substr(0, split), paper_line = good.substr(split);
   auto refused = [&](const std::string& text, const std::string& why) {
     ASSERT_TRUE(WriteFileAtomic(annex, text, true).ok());
-    auto r = VerifyAnnex(record, annex, secret_, verify);
+    auto r = VerifyAnnex(record, root, annex, secret_, verify);
     ASSERT_FALSE(r.ok()) << "expected: " << why;
     EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
   };
@@ -609,10 +626,11 @@ TEST_F(OfficialsBallotBoxTest, OnlyAListedOfficialsStatementCancels) {
   ASSERT_TRUE(box_->Close().ok());
   const std::string record = dir_ / "record", annex = dir_ / "annex.jsonl";
   ASSERT_TRUE(ExportRecord(*store_, setup_, record).ok());
+  const std::string root = VerifiedRoot(record);
   ASSERT_TRUE(ExportAnnex(*store_, setup_, annex).ok());
   sign::VerifyOptions verify;
   verify.trust = sign::TrustAnchors::FromRoots({ca_->root_certificate()});
-  auto checked = VerifyAnnex(record, annex, secret_, verify);
+  auto checked = VerifyAnnex(record, root, annex, secret_, verify);
   ASSERT_TRUE(checked.ok()) << checked.status().message();
   EXPECT_EQ(checked->paper_votes, 1);
   EXPECT_TRUE(checked->officials_listed);
@@ -626,7 +644,16 @@ TEST_F(OfficialsBallotBoxTest, OnlyAListedOfficialsStatementCancels) {
   Json paper = Json::parse(lines.substr(split));
   paper["container"] = Base64Encode(by_mari);
   ASSERT_TRUE(WriteFileAtomic(annex, lines.substr(0, split) + paper.dump() + "\n", true).ok());
-  auto doctored = VerifyAnnex(record, annex, secret_, verify);
+  // The operator holds the board key and signs the doctored board's heads again, so its
+  // record verifies: the annex is checked against that board's root.
+  ledger::MerkleFrontier doctored_board;
+  for (size_t at = 0, end; (end = board.find('\n', at)) != std::string::npos; at = end + 1) {
+    doctored_board.Append(ledger::LeafHash(std::string_view(board).substr(at, end - at)));
+  }
+  const ledger::Hash doctored_root = doctored_board.Root();
+  auto doctored = VerifyAnnex(
+      record, HexEncode(std::string_view(reinterpret_cast<const char*>(doctored_root.data()), doctored_root.size())),
+      annex, secret_, verify);
   ASSERT_FALSE(doctored.ok());
   EXPECT_NE(doctored.status().message().find("not among the manifest's paper-vote officials"), std::string::npos)
       << doctored.status().message();
