@@ -12,7 +12,10 @@
 namespace riik::fuzz {
 
 inline bool ExpectValid() {
-  static const bool expect = std::getenv("RIIK_FUZZ_SEEDS_VALID") != nullptr;
+  static const bool expect = [] {
+    const char* v = std::getenv("RIIK_FUZZ_SEEDS_VALID");
+    return v != nullptr && std::string_view(v) == "1";
+  }();
   return expect;
 }
 

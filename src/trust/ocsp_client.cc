@@ -55,8 +55,8 @@ Result<OcspAnswer> CheckOcspResponse(std::string_view der, X509* cert, X509* iss
   int response_status = OCSP_response_status(response.get());
   // Busy or failing for now: the same question may be answered in a moment.
   if (response_status == OCSP_RESPONSE_STATUS_TRYLATER || response_status == OCSP_RESPONSE_STATUS_INTERNALERROR) {
-    return Unavailable(std::string("the OCSP responder asks to try again later (") +
-                       OCSP_response_status_str(response_status) + ")");
+    return Unavailable("the OCSP responder could not answer about " + subject + " now (" +
+                       OCSP_response_status_str(response_status) + "); ask again later");
   }
   if (response_status != OCSP_RESPONSE_STATUS_SUCCESSFUL)
     return DataLoss(std::string("the OCSP responder refused: ") + OCSP_response_status_str(response_status));

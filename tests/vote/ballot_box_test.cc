@@ -55,6 +55,18 @@ UniquePtr<X509> Ref(X509* cert) {
   return UniquePtr<X509>(cert);
 }
 
+// The root of a board's text as the record's check computes it, a leaf per line: what
+// VerifyAnnex is given for a board the operator doctored and signed again (its record
+// would verify, the board key being the operator's).
+std::string BoardRoot(std::string_view board) {
+  ledger::MerkleFrontier frontier;
+  for (size_t at = 0, end; (end = board.find('\n', at)) != std::string_view::npos; at = end + 1) {
+    frontier.Append(ledger::LeafHash(board.substr(at, end - at)));
+  }
+  const ledger::Hash root = frontier.Root();
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
+}
+
 class BallotBoxTest : public ::testing::Test {
  protected:
   // The board's root as the record's check finds it (RecordReport::board_root): what
@@ -576,9 +588,10 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
   const std::string good = *ReadFile(annex);
   const size_t split = good.find('\n') + 1;
   const std::string ballot_line = good.substr(0, split), paper_line = good.substr(split);
+  std::string board_root = root;  // a doctored board's own, below
   auto refused = [&](const std::string& text, const std::string& why) {
     ASSERT_TRUE(WriteFileAtomic(annex, text, true).ok());
-    auto r = VerifyAnnex(record, root, annex, secret_, verify);
+    auto r = VerifyAnnex(record, board_root, annex, secret_, verify);
     ASSERT_FALSE(r.ok()) << "expected: " << why;
     EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
   };
@@ -595,6 +608,7 @@ TEST_F(BallotBoxTest, TheAnnexShowsEveryPaperVoteOnItsStatement) {
     std::string doctored = board;
     doctored.replace(doctored.find(reason), reason.size(), new_reason);
     EXPECT_TRUE(WriteFileAtomic(record + "/board.jsonl", doctored, false).ok());
+    board_root = BoardRoot(doctored);
     Json line = Json::parse(paper_line);
     line["container"] = Base64Encode(container);
     return ballot_line + line.dump() + "\n";
@@ -644,16 +658,7 @@ TEST_F(OfficialsBallotBoxTest, OnlyAListedOfficialsStatementCancels) {
   Json paper = Json::parse(lines.substr(split));
   paper["container"] = Base64Encode(by_mari);
   ASSERT_TRUE(WriteFileAtomic(annex, lines.substr(0, split) + paper.dump() + "\n", true).ok());
-  // The operator holds the board key and signs the doctored board's heads again, so its
-  // record verifies: the annex is checked against that board's root.
-  ledger::MerkleFrontier doctored_board;
-  for (size_t at = 0, end; (end = board.find('\n', at)) != std::string::npos; at = end + 1) {
-    doctored_board.Append(ledger::LeafHash(std::string_view(board).substr(at, end - at)));
-  }
-  const ledger::Hash doctored_root = doctored_board.Root();
-  auto doctored = VerifyAnnex(
-      record, HexEncode(std::string_view(reinterpret_cast<const char*>(doctored_root.data()), doctored_root.size())),
-      annex, secret_, verify);
+  auto doctored = VerifyAnnex(record, BoardRoot(board), annex, secret_, verify);
   ASSERT_FALSE(doctored.ok());
   EXPECT_NE(doctored.status().message().find("not among the manifest's paper-vote officials"), std::string::npos)
       << doctored.status().message();

@@ -52,10 +52,14 @@ net::HttpResponse TooMany(std::string_view what) {
 }
 
 // OCSP answers read the CA's records: off the network thread. When too many wait, the
-// answer is still OCSP's own: tryLater, with Retry-After.
+// answer is still OCSP's own: tryLater, with Retry-After, and not to be kept by an HTTP
+// cache (RFC 5019's GET answers are cacheable).
 void Answer(Node& node, const std::shared_ptr<TrustService>& t, net::Responder respond, std::string der) {
   if (!t->ocsp_waiting.Enter()) {
-    return respond(net::NotTaken(net::TextResponse(trust::OcspResponder::TryLater(), "application/ocsp-response")));
+    net::HttpResponse busy = net::TextResponse(trust::OcspResponder::TryLater(), "application/ocsp-response");
+    busy.headers.Set("Retry-After", "1");
+    busy.headers.Set("Cache-Control", "no-store");
+    return respond(std::move(busy));
   }
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   node.blocking().Submit([t, shared, der = std::move(der)] {
