@@ -47,10 +47,6 @@ net::HttpResponse OcspAnswer(TrustService& t, std::string_view der) {
 
 net::HttpResponse NotReady() { return net::JsonError(503, "unavailable", "the trust service is still starting"); }
 
-net::HttpResponse TooMany(std::string_view what) {
-  return net::Busy(std::string(what) + ": too many requests at once; try again");
-}
-
 // OCSP answers read the CA's records: off the network thread. When too many wait, the
 // answer is still OCSP's own: tryLater, with Retry-After, and not to be kept by an HTTP
 // cache (RFC 5019's GET answers are cacheable).
@@ -178,7 +174,7 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
       "POST", "/tsa",
       [&node, t](net::HttpRequest&& req, net::Responder respond) {
         if (!t->ready) return respond(NotReady());
-        if (!t->tsa_waiting.Enter()) return respond(TooMany("the TSA"));
+        if (!t->tsa_waiting.Enter()) return respond(net::Busy("the TSA: too many requests at once; try again"));
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         // Off the network thread: now and then a new block of serials is journaled.
         // (Answering on the network thread through a synchronous route measured ~6%
