@@ -13,8 +13,11 @@ UNITY ?= ON
 FUZZ_SECONDS ?= 60
 # How long each fuzzer runs inside `make test` (the release preset only; 0: not there).
 TEST_FUZZ_SECONDS ?= 10
+# More of ctest's arguments for `make test`, e.g. CTEST_ARGS="-LE fuzz" (all but the
+# fuzzers, which the asan tree holds too).
+CTEST_ARGS ?=
 
-.PHONY: all deps build run test test-asan bench fuzz fuzz-build clean format
+.PHONY: all deps build run test test-asan bench fuzz fuzz-build fuzz-asan clean format
 
 all: build
 
@@ -31,15 +34,21 @@ run: build
 	$(RIIK) up --dir $(DIR) --port-base $(PORT_BASE)
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600 $(CTEST_ARGS)
 ifeq ($(PRESET),release)
 ifneq ($(TEST_FUZZ_SECONDS),0)
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 endif
 endif
 
+# The suite under ASan + UBSan, and the fuzzers, which the asan tree builds too (each
+# for a fixed number of inputs: fuzz/CMakeLists.txt).
 test-asan:
 	$(MAKE) test PRESET=asan
+
+# The asan tree's fuzzers alone, once `make build PRESET=asan` has built them.
+fuzz-asan:
+	cd build/asan/fuzz && ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	bench/run-all $(BUILD)

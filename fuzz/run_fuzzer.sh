@@ -1,13 +1,14 @@
 #!/bin/sh
-# One fuzzer as a ctest test of the fuzz build:
-#   run_fuzzer.sh FUZZER CORPUS WORK SECONDS MAX_LEN
+# One fuzzer as a ctest test (fuzz/CMakeLists.txt):
+#   run_fuzzer.sh FUZZER CORPUS WORK BUDGET MAX_LEN
 # First the seeds named valid_* alone, which the harness must accept (fuzz/seeds.h: a
 # corpus gone stale fails here instead of stopping every input at the first check), then
-# libFuzzer from a copy of the whole corpus for SECONDS: it runs every seed first, under
-# ASan and UBSan, and then mutates. Crashing inputs of that run land in WORK/artifacts/.
+# libFuzzer from a copy of the whole corpus for BUDGET (-max_total_time=SECONDS or
+# -runs=INPUTS): it runs every seed first, under ASan and UBSan, and then mutates.
+# Crashing inputs of that run land in WORK/artifacts/.
 set -eu
 unset RIIK_FUZZ_SEEDS_VALID  # set below for the valid_ seeds' run only
-fuzzer=$1 corpus=$2 work=$3 seconds=$4 max_len=$5
+fuzzer=$1 corpus=$2 work=$3 budget=$4 max_len=$5
 rm -rf "$work"
 mkdir -p "$work/corpus" "$work/artifacts"
 cp "$corpus"/* "$work/corpus/"
@@ -22,5 +23,5 @@ if [ -e "$1" ]; then
 else
   echo "no valid_ seeds in $corpus"
 fi
-exec "$fuzzer" "$work/corpus" -max_total_time="$seconds" -max_len="$max_len" \
+exec "$fuzzer" "$work/corpus" "$budget" -max_len="$max_len" \
   -artifact_prefix="$work/artifacts/" -print_final_stats=1
