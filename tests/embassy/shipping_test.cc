@@ -510,20 +510,25 @@ TEST_F(ShippingTest, TheNextSnapshotWaitsForAsMuchJournalAsTheLastOneHeld) {
   ASSERT_TRUE(manifest.ok());
   const int64_t file_bytes = (*manifest)["file_bytes"].get<int64_t>();
   ASSERT_GT(file_bytes, 16 << 10);  // four times the fixed step: the rule shows
-  // Journal of a third of that file: under the old fixed step, several snapshots.
-  auto journal_after = [&](int64_t seq) {
-    int64_t bytes = 0;
-    auto entries = people_->ReadJournal(seq, 1 << 20);
-    for (const auto& e : entries.ok() ? *entries : std::vector<store::JournalEntry>{}) bytes += e.changes.size();
-    return bytes;
+  // The journal's bytes since the first snapshot, counting only what came since the last
+  // call (each Put adds one entry).
+  int64_t counted_to = first.seq, bytes_since_first = 0;
+  auto journal_after_first = [&] {
+    auto entries = people_->ReadJournal(counted_to, 1 << 20);
+    for (const auto& e : entries.ok() ? *entries : std::vector<store::JournalEntry>{}) {
+      bytes_since_first += static_cast<int64_t>(e.changes.size());
+      counted_to = e.seq;
+    }
+    return bytes_since_first;
   };
+  // Journal of a third of that file: under the old fixed step, several snapshots.
   int i = 1000;
-  while (journal_after(first.seq) < file_bytes / 3) head = Put(i++)->seq;
+  while (journal_after_first() < file_bytes / 3) head = Put(i++)->seq;
   ASSERT_TRUE(WaitForAck(head));
-  EXPECT_EQ(settled().seq, first.seq) << "a snapshot after " << journal_after(first.seq)
+  EXPECT_EQ(settled().seq, first.seq) << "a snapshot after " << journal_after_first()
                                       << " bytes of journal, the last one's file " << file_bytes;
   // Twice the file: the next one comes.
-  while (journal_after(first.seq) < 2 * file_bytes) head = Put(i++)->seq;
+  while (journal_after_first() < 2 * file_bytes) head = Put(i++)->seq;
   ASSERT_TRUE(WaitForAck(head));
   for (int waited = 0; waited < 15000 && newest().seq == first.seq; waited += 50) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
