@@ -86,7 +86,7 @@ std::string DeviceBindingHash(std::string_view device_key_der, int64_t expires_a
 
 std::string DeviceId(std::string_view device_key_der) {
   Digest d = Sha256(device_key_der);
-  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+  return Base64UrlEncode(DigestBytes(d));
 }
 
 std::string DevicePollMessage(std::string_view device_id, int64_t time) {

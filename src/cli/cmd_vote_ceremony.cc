@@ -238,9 +238,8 @@ Status Finish(const TrusteeArgs& a, const std::string& out) {
   std::printf("trustee %u: every commitment and every share to this trustee checks; key share sealed in %s\n",
               a.trustee, out.c_str());
   std::printf("the transport keys used: %s\n", election::TransportKeysFingerprint(published).c_str());
-  std::printf(
-      "ceremony.json: %s (compare with the other trustees: every trustee must see the same)\n",
-      HexEncode(std::string_view(reinterpret_cast<const char*>(ceremony_hash.data()), ceremony_hash.size())).c_str());
+  std::printf("ceremony.json: %s (compare with the other trustees: every trustee must see the same)\n",
+              DigestHex(ceremony_hash).c_str());
   std::printf("election key: %s\n", Base64Encode(key.Bytes()).c_str());
   return OkStatus();
 }

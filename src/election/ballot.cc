@@ -36,8 +36,7 @@ std::string CiphertextsHash(const std::vector<ContestBallot>& contests) {
       h.Update(s.vote.beta.Bytes());
     }
   }
-  const Digest d = h.Finish();
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+  return DigestBytes(h.Finish());
 }
 
 // The district's contests, in the manifest's order.
@@ -343,7 +342,7 @@ Result<Ballot> ParseBallot(std::string_view json) {
   if (format != "riik-ballot-v1") return InvalidArgument("ballot.format is not riik-ballot-v1");
   Ballot b;
   ASSIGN_OR_RETURN(Digest election, f.Hash("election"));
-  b.election.assign(reinterpret_cast<const char*>(election.data()), election.size());
+  b.election = DigestBytes(election);
   ASSIGN_OR_RETURN(b.voter, f.Text("voter", kMaxVoterIdBytes));
   if (b.voter.empty()) return InvalidArgument("ballot.voter is empty");
   ASSIGN_OR_RETURN(const Json* contests, f.Array("contests", kMaxContests));
@@ -355,10 +354,7 @@ Result<Ballot> ParseBallot(std::string_view json) {
   return b;
 }
 
-std::string BallotHash(std::string_view ballot_json) {
-  const Digest d = Sha256(ballot_json);
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
-}
+std::string BallotHash(std::string_view ballot_json) { return DigestBytes(Sha256(ballot_json)); }
 
 std::string RandomnessToJson(const BallotRandomness& randomness) {
   Json out = Json::array();

@@ -15,7 +15,7 @@ std::string HexOf(std::string_view bytes) { return HexEncode(bytes); }
 
 Result<std::string> HashField(const JsonFields& f, std::string_view key) {
   ASSIGN_OR_RETURN(Digest d, f.Hash(key));
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+  return DigestBytes(d);
 }
 
 }  // namespace

@@ -133,8 +133,7 @@ Result<BoardCount> BoardCounter::Finish() {
   if (!closed_) return FailedPrecondition("the board has no closing entry: it is not final, and nothing is counted");
   BoardCount out;
   out.entries = index_;
-  const ledger::Hash root = frontier_.Root();
-  out.board_root.assign(reinterpret_cast<const char*>(root.data()), root.size());
+  out.board_root = DigestBytes(frontier_.Root());
   out.ballots = ballots_;
   out.superseded = superseded_;
   out.refused = refused_;

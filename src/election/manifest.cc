@@ -150,7 +150,7 @@ Result<Manifest> ParseManifest(std::string_view text) {
   m.trustees = static_cast<uint32_t>(trustees);
   m.threshold = static_cast<uint32_t>(threshold);
   ASSIGN_OR_RETURN(Digest board_key, f.Hash("board_key"));
-  m.board_key.assign(reinterpret_cast<const char*>(board_key.data()), board_key.size());
+  m.board_key = DigestBytes(board_key);
   if (f.Has("board_timestamped_within")) {
     ASSIGN_OR_RETURN(int64_t within, f.Int("board_timestamped_within", 1, 86400));
     m.board_timestamped_within = within * 1'000'000;
@@ -186,8 +186,7 @@ Result<Manifest> ParseManifest(std::string_view text) {
   RETURN_IF_ERROR(Unique(m.contests, "contest"));
 
   ASSIGN_OR_RETURN(m.text, CanonicalJson(j));
-  const Digest digest = Sha256(m.text);
-  m.hash.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+  m.hash = DigestBytes(Sha256(m.text));
   return m;
 }
 

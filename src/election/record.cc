@@ -89,8 +89,7 @@ Result<HeadSigner> ParseSigner(const JsonFields& f, const std::string& what, con
     X509_up_ref(out.chain[i].get());
     out.intermediates.emplace_back(out.chain[i].get());
   }
-  const Digest key_hash = Sha256(PublicKeyDer(X509_get0_pubkey(out.chain[0].get())));
-  if (std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size()) != manifest.board_key) {
+  if (DigestBytes(Sha256(PublicKeyDer(X509_get0_pubkey(out.chain[0].get())))) != manifest.board_key) {
     return DataLoss(what + " is signed by " + SubjectString(out.chain[0].get()) +
                     ", whose key is not the board key the manifest names");
   }

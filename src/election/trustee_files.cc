@@ -203,8 +203,8 @@ Result<Scalar> OpenShareBox(std::string_view file, std::string_view election, co
   ASSIGN_OR_RETURN(Digest e, g.Hash("election"));
   ASSIGN_OR_RETURN(int64_t inner_from, g.Int("from", 1, 64));
   ASSIGN_OR_RETURN(int64_t inner_to, g.Int("to", 1, 64));
-  if (std::string_view(reinterpret_cast<const char*>(e.data()), e.size()) != election ||
-      static_cast<uint32_t>(inner_from) != from.trustee || static_cast<uint32_t>(inner_to) != to.trustee) {
+  if (DigestBytes(e) != election || static_cast<uint32_t>(inner_from) != from.trustee ||
+      static_cast<uint32_t>(inner_to) != to.trustee) {
     return DataLoss("the share box is for another election or another pair of trustees than " +
                     std::to_string(from.trustee) + " to " + std::to_string(to.trustee));
   }

@@ -31,8 +31,7 @@ const std::string* VoterList::DistrictOf(std::string_view voter) const {
 std::string VoterList::Root() const {
   ledger::MerkleFrontier frontier;
   for (const auto& [voter, district] : voters_) frontier.Append(ledger::LeafHash(Line(voter, district)));
-  const ledger::Hash root = frontier.Root();
-  return std::string(reinterpret_cast<const char*>(root.data()), root.size());
+  return DigestBytes(frontier.Root());
 }
 
 std::string VoterList::ToJsonLines() const {

@@ -30,10 +30,7 @@ Result<uint64_t> GetBe(std::string_view in, size_t& at, int bytes, const char* w
   return v;
 }
 
-std::string Sha256Raw(std::string_view data) {
-  Digest d = Sha256(data);
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
-}
+std::string Sha256Raw(std::string_view data) { return DigestBytes(Sha256(data)); }
 
 Json HeaderJson(const SegmentHeader& h) {
   return {{"created_us", h.created_us},     {"first_seq", h.first_seq},

@@ -134,6 +134,7 @@ HttpResponse JsonError(int status, std::string_view type, std::string_view messa
 
 HttpResponse NotTaken(HttpResponse busy) {
   busy.headers.Set("Retry-After", "1");
+  busy.headers.Set("Cache-Control", "no-store");
   return busy;
 }
 

@@ -69,10 +69,12 @@ bool IsLoopbackRemote(std::string_view remote);
 
 // {"type": type, "message": message} with the given status.
 HttpResponse JsonError(int status, std::string_view type, std::string_view message);
-// `busy` (a 429 or 503) marked as "not taken: send it again in a moment" (Retry-After:
-// 1, RFC 9110 10.2.3). Only for refusals before anything was done with the request, so
-// that resending it cannot act twice (registry::ExchangeCaller reads it so:
-// ResourceExhausted, and the Vote page casts again).
+// `busy` marked as "not taken: send it again in a moment" (Retry-After: 1, RFC 9110
+// 10.2.3) and never to be kept by a cache (Cache-Control: no-store). `busy` is a 429 or
+// 503, or a protocol's own answer that says the same with a 200 (OCSP's tryLater, which
+// RFC 5019's GET makes cacheable otherwise). Only for refusals before anything was done
+// with the request, so that resending it cannot act twice (registry::ExchangeCaller reads
+// it so: ResourceExhausted, and the Vote page casts again).
 HttpResponse NotTaken(HttpResponse busy);
 // 503 {"type": "busy", "message": message}, not taken (above): a bound on waiting work
 // was full when the request came.

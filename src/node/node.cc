@@ -197,7 +197,7 @@ Status Node::StartRole(const RoleConfig& role) {
   if (role.kind == "status") {
     RETURN_IF_ERROR(AddStatusRoutes(*this, role, router));
   } else if (role.kind == "trust") {
-    service = AddTrustRoutes(*this, router);
+    ASSIGN_OR_RETURN(service, AddTrustRoutes(*this, role, router));
   } else if (role.kind == "central") {
     service = AddCentralRoutes(*this, router);
   } else if (role.kind == "exchange") {

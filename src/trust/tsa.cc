@@ -395,6 +395,10 @@ std::string TimestampAuthority::Respond(std::string_view der_query) {
   }
 }
 
+std::string TimestampAuthority::Busy() {
+  return Rejection({"the TSA is busy: send the query again in a moment", kSystemFailure});
+}
+
 Result<std::string> TimestampAuthority::TimestampDigest(std::string_view sha256_digest) {
   if (sha256_digest.size() != kSha256Size) return InvalidArgument("a SHA-256 digest is 32 bytes");
   Query q;

@@ -37,6 +37,10 @@ class TimestampAuthority {
   // carries the certificates only if the query sets certReq. Empty only when memory
   // runs out. Safe to call from many threads at once.
   std::string Respond(std::string_view der_query);
+  // The TimeStampResp for a query not taken because the TSA is busy or not serving yet:
+  // rejection, failInfo systemFailure, a statusString saying to send it again (the HTTP
+  // answer around it says when).
+  static std::string Busy();
   // Timestamps a SHA-256 digest (32 bytes) without a client query: returns the DER
   // TimeStampToken (a CMS ContentInfo with SignedData, certificates included), or an
   // error. Thread-safe.

@@ -130,8 +130,7 @@ Result<AnnexReport> VerifyAnnex(const std::string& record_dir, std::string_view 
   }
   ASSIGN_OR_RETURN(std::optional<std::string_view> extra, annex.Next("the annex"));
   if (extra) return DataLoss("the annex holds more lines than the board has ballots and paper votes");
-  const ledger::Hash root = read.Root();
-  if (HexEncode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size())) != board_root) {
+  if (DigestHex(read.Root()) != board_root) {
     return DataLoss(
         "board.jsonl is not the board that was verified (its entries have another root): it changed "
         "after the record was checked; check the record again, then its annex");

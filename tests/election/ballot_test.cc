@@ -238,8 +238,7 @@ TEST_F(BallotTest, NoPartOfOneBallotPassesInAnother) {
         h.Update(contests[c].selections.back().vote.beta.Bytes());
       }
     }
-    const Digest d = h.Finish();
-    const std::string ciphertexts(reinterpret_cast<const char*>(d.data()), d.size());
+    const std::string ciphertexts = DigestBytes(h.Finish());
     for (size_t c = 0; c < 2; ++c) {
       const Contest& contest = *manifest_.FindContest(contests[c].contest);
       Scalar r_total;

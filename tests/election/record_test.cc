@@ -38,8 +38,7 @@ class RecordTest : public ::testing::Test {
  protected:
   void SetUp() override {
     MakeSigner();
-    const Digest key_hash = Sha256(PublicKeyDer(signer_key_.get()));
-    board_key_hex_ = HexEncode(std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size()));
+    board_key_hex_ = DigestHex(Sha256(PublicKeyDer(signer_key_.get())));
     manifest_json_ = ManifestJson(board_key_hex_);
     manifest_ = *ParseManifest(manifest_json_);
     for (uint32_t i = 1; i <= 5; ++i) {

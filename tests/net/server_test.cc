@@ -140,6 +140,20 @@ TEST(HttpServerTest, ErrorsAreJsonWithTheRightStatus) {
   EXPECT_EQ(Json::parse(ok->body)["a"], 1);
 }
 
+// A refusal that took nothing says so the same way whatever its status: come back in a
+// second, and no cache may keep it (an OCSP tryLater is a 200 that RFC 5019 lets caches keep).
+TEST(HttpServerTest, ANotTakenAnswerSaysComeBackAndIsNeverCached) {
+  HttpResponse busy = Busy("every slot is taken");
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(Json::parse(busy.body)["type"], "busy");
+  HttpResponse try_later = NotTaken(TextResponse("\x30\x03\x0a\x01\x03", "application/ocsp-response"));
+  EXPECT_EQ(try_later.status, 200);
+  for (const HttpResponse* r : {&busy, &try_later}) {
+    EXPECT_EQ(r->headers.Get("Retry-After"), "1");
+    EXPECT_EQ(r->headers.Get("Cache-Control"), "no-store");
+  }
+}
+
 TEST(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   auto server = StartServer();
   auto client = HttpClient::Create(server->url());

@@ -63,8 +63,7 @@ std::string BoardRoot(std::string_view board) {
   for (size_t at = 0, end; (end = board.find('\n', at)) != std::string_view::npos; at = end + 1) {
     frontier.Append(ledger::LeafHash(board.substr(at, end - at)));
   }
-  const ledger::Hash root = frontier.Root();
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
+  return DigestHex(frontier.Root());
 }
 
 class BallotBoxTest : public ::testing::Test {

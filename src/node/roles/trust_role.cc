@@ -12,6 +12,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/in_flight.h"
+#include "core/metrics.h"
 #include "crypto/x509.h"
 #include "node/admin_api.h"
 #include "node/node.h"
@@ -23,6 +24,8 @@ namespace riik::node {
 
 class TrustService : public RoleService {
  public:
+  TrustService(const std::string& role, size_t ocsp_queue, size_t tsa_queue)
+      : ocsp_waiting(role, "ocsp", ocsp_queue), tsa_waiting(role, "tsa", tsa_queue) {}
   Status Start(Node& node, const RoleConfig& role, const std::string& url) override;
   std::vector<std::string> stores() const override { return {"trust"}; }
 
@@ -34,9 +37,31 @@ class TrustService : public RoleService {
   std::atomic<bool> ready{false};
   // OCSP and timestamps are anyone's to ask, and each waits for the node's blocking pool
   // (which ballots, store reads and ID tokens use too): a flood is answered busy at once
-  // rather than queued without end in front of them.
-  InFlight ocsp_waiting{1024};
-  InFlight tsa_waiting{1024};
+  // rather than queued without end in front of them (settings ocsp_queue, tsa_queue),
+  // and /metrics shows how many wait.
+  class Queue {
+   public:
+    Queue(const std::string& role, const std::string& name, size_t limit)
+        : bound_(limit),
+          waiting_(Metrics().GetGauge("riik_trust_queue_waiting",
+                                      "OCSP requests and timestamp queries waiting for the blocking pool",
+                                      {{"role", role}, {"queue", name}})) {}
+    bool Enter() {
+      if (!bound_.Enter()) return false;
+      waiting_.Add(1);
+      return true;
+    }
+    void Leave() {
+      waiting_.Add(-1);
+      bound_.Leave();
+    }
+
+   private:
+    InFlight bound_;
+    Gauge& waiting_;
+  };
+  Queue ocsp_waiting;
+  Queue tsa_waiting;
 };
 
 namespace {
@@ -47,16 +72,22 @@ net::HttpResponse OcspAnswer(TrustService& t, std::string_view der) {
 
 net::HttpResponse NotReady() { return net::JsonError(503, "unavailable", "the trust service is still starting"); }
 
-// OCSP answers read the CA's records: off the network thread. When too many wait, the
-// answer is still OCSP's own: tryLater, with Retry-After, and not to be kept by an HTTP
-// cache (RFC 5019's GET answers are cacheable).
+// A query not taken (the service still starting, or too many waiting) is still answered
+// in the protocol's own words, so that an OCSP or RFC 3161 client reads it, and marked
+// not taken (net::NotTaken: Retry-After, never kept by an HTTP cache). OCSP's is tryLater
+// (HTTP 200, as every OCSP answer); the TSA's a rejection with systemFailure, with 503.
+net::HttpResponse OcspNotTaken() {
+  return net::NotTaken(net::TextResponse(trust::OcspResponder::TryLater(), "application/ocsp-response"));
+}
+net::HttpResponse TsaNotTaken() {
+  net::HttpResponse busy = net::TextResponse(trust::TimestampAuthority::Busy(), "application/timestamp-reply");
+  busy.status = 503;
+  return net::NotTaken(std::move(busy));
+}
+
+// OCSP answers read the CA's records: off the network thread.
 void Answer(Node& node, const std::shared_ptr<TrustService>& t, net::Responder respond, std::string der) {
-  if (!t->ocsp_waiting.Enter()) {
-    net::HttpResponse busy = net::TextResponse(trust::OcspResponder::TryLater(), "application/ocsp-response");
-    busy.headers.Set("Retry-After", "1");
-    busy.headers.Set("Cache-Control", "no-store");
-    return respond(std::move(busy));
-  }
+  if (!t->ready || !t->ocsp_waiting.Enter()) return respond(OcspNotTaken());
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   node.blocking().Submit([t, shared, der = std::move(der)] {
     t->ocsp_waiting.Leave();
@@ -155,17 +186,17 @@ net::HttpResponse AdminRevoke(TrustService& t, const Json& body) {
 
 }  // namespace
 
-std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
-  auto t = std::make_shared<TrustService>();
+Result<std::shared_ptr<RoleService>> AddTrustRoutes(Node& node, const RoleConfig& role, net::Router& router) {
+  ASSIGN_OR_RETURN(int64_t ocsp_queue, role.Number("ocsp_queue", 1024, 1, 1 << 20));
+  ASSIGN_OR_RETURN(int64_t tsa_queue, role.Number("tsa_queue", 1024, 1, 1 << 20));
+  auto t = std::make_shared<TrustService>(role.name, static_cast<size_t>(ocsp_queue), static_cast<size_t>(tsa_queue));
   router.AddAsync(
       "POST", "/ocsp",
       [&node, t](net::HttpRequest&& req, net::Responder respond) {
-        if (!t->ready) return respond(NotReady());
         Answer(node, t, std::move(respond), std::move(req.body));
       },
       "application/ocsp-request");
   router.AddAsync("GET", "/ocsp/{request}", [&node, t](net::HttpRequest&& req, net::Responder respond) {
-    if (!t->ready) return respond(NotReady());
     auto der = Base64Decode(req.Param("request"));
     // Not base64: still an OCSP answer (malformedRequest), as clients expect.
     Answer(node, t, std::move(respond), der.ok() ? std::move(*der) : std::string());
@@ -173,8 +204,7 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
   router.AddAsync(
       "POST", "/tsa",
       [&node, t](net::HttpRequest&& req, net::Responder respond) {
-        if (!t->ready) return respond(NotReady());
-        if (!t->tsa_waiting.Enter()) return respond(net::Busy("the TSA: too many requests at once; try again"));
+        if (!t->ready || !t->tsa_waiting.Enter()) return respond(TsaNotTaken());
         auto shared = std::make_shared<net::Responder>(std::move(respond));
         // Off the network thread: now and then a new block of serials is journaled.
         // (Answering on the network thread through a synchronous route measured ~6%
@@ -210,7 +240,7 @@ std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router) {
     if (!t->ready) return NotReady();
     return net::TextResponse(t->trusted_list, "application/vnd.etsi.tsl+xml");
   });
-  return t;
+  return std::shared_ptr<RoleService>(t);
 }
 
 Status TrustService::Start(Node& node, const RoleConfig& role, const std::string& url) {

@@ -6,7 +6,9 @@
 //   POST /admin/issue, /admin/issue-eid, /admin/revoke   the operator's calls while the
 //        role owns the CA's store; need `Authorization: Bearer <token>` from
 //        CA_DIR/admin-token (0600), see node/admin_api.h
-// Settings: passphrase_file (required: opens the CA keys), ca_dir (default DATA_DIR/trust).
+// Settings: passphrase_file (required: opens the CA keys), ca_dir (default DATA_DIR/trust),
+// ocsp_queue and tsa_queue (default 1024: OCSP requests and timestamp queries waiting for
+// the node's blocking pool; more are answered tryLater, or rejected with 503, at once).
 // The CA is created on first start; its AIA URLs point at this role's own URL.
 #pragma once
 
@@ -22,8 +24,9 @@ namespace riik::node {
 
 class Node;
 
-// Adds the routes; they answer 503 until the service's Start() has opened (or created)
-// the CA with the role's URL as the base of its AIA URLs.
-std::shared_ptr<RoleService> AddTrustRoutes(Node& node, net::Router& router);
+// Adds the routes; until the service's Start() has opened (or created) the CA with the
+// role's URL as the base of its AIA URLs, OCSP answers tryLater, the TSA a rejection
+// (503), and the rest 503. Fails on a queue setting out of range.
+Result<std::shared_ptr<RoleService>> AddTrustRoutes(Node& node, const RoleConfig& role, net::Router& router);
 
 }  // namespace riik::node

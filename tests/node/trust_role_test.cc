@@ -1,0 +1,156 @@
+// The trust role in a Node: OCSP and RFC 3161 answers that standard clients read, and
+// the bounds on what waits for the node's blocking pool (ocsp_queue, tsa_queue). A query
+// beyond the bound is answered at once, not taken (Retry-After, never cached), in the
+// protocol's own words: OCSP's tryLater, the TSA's rejection; the one that waited is
+// answered once the pool frees, and the role serves as before.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "core/file.h"
+#include "core/metrics.h"
+#include "net/client.h"
+#include "node/node.h"
+#include "support/shell.h"
+#include "support/temp_dir.h"
+
+namespace riik::node {
+namespace {
+
+using riik::testing::Shell;
+
+class TrustRoleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(WriteFileAtomic(dir_ / "passphrase", "a passphrase for the test CA\n", /*secret=*/true).ok());
+    RoleConfig role;
+    role.kind = role.name = "trust";
+    role.settings = {{"passphrase_file", dir_ / "passphrase"}, {"ocsp_queue", "1"}, {"tsa_queue", "1"}};
+    NodeConfig config;
+    config.data_dir = dir_ / "data";
+    config.roles = {role};
+    auto node = Node::Start(config);
+    ASSERT_TRUE(node.ok()) << node.status().ToString();
+    node_ = std::move(*node);
+    url_ = node_->roles()[0].url;
+    const std::string ca = dir_ / "data/trust";
+    Shell("openssl ocsp -issuer " + ca + "/org.pem -cert " + ca + "/ocsp-org.pem -no_nonce -reqout " +
+          (dir_ / "ocsp.der"));
+    Shell("echo 'a document' > " + (dir_ / "doc") + " && openssl ts -query -data " + (dir_ / "doc") +
+          " -sha256 -cert -out " + (dir_ / "query.tsq"));
+    auto ocsp = ReadFile(dir_ / "ocsp.der");
+    auto tsq = ReadFile(dir_ / "query.tsq");
+    ASSERT_TRUE(ocsp.ok() && !ocsp->empty() && tsq.ok() && !tsq->empty()) << "openssl made no requests";
+    ocsp_request_ = *ocsp;
+    ts_query_ = *tsq;
+  }
+
+  Result<net::HttpResponse> Ocsp() { return Post("/ocsp", "application/ocsp-request", ocsp_request_); }
+  Result<net::HttpResponse> Timestamp() { return Post("/tsa", "application/timestamp-query", ts_query_); }
+  Result<net::HttpResponse> Post(const std::string& path, const std::string& type, const std::string& body) {
+    net::Headers h;
+    h.Add("Content-Type", type);
+    return net::Fetch("POST", url_ + path, h, body);
+  }
+
+  // What `openssl ocsp` or `openssl ts` makes of an answer.
+  std::string OcspText(const net::HttpResponse& r) {
+    EXPECT_TRUE(WriteFileAtomic(dir_ / "answer.der", r.body, false).ok());
+    return Shell("openssl ocsp -respin " + (dir_ / "answer.der") + " -resp_text -noverify");
+  }
+  std::string TsaText(const net::HttpResponse& r) {
+    EXPECT_TRUE(WriteFileAtomic(dir_ / "answer.tsr", r.body, false).ok());
+    return Shell("openssl ts -reply -in " + (dir_ / "answer.tsr") + " -text");
+  }
+
+  // Holds every thread of the node's blocking pool until the returned promise is set.
+  std::promise<void> HoldTheBlockingPool() {
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    for (int i = 0; i < 64; ++i) node_->blocking().Submit([released] { released.wait(); });
+    return release;
+  }
+
+  // Waits (up to 10 s) until /metrics shows `n` of `queue` waiting for the pool.
+  bool Waiting(const std::string& queue, int64_t n) {
+    Gauge& waiting = Metrics().GetGauge("riik_trust_queue_waiting", "", {{"role", "trust"}, {"queue", queue}});
+    for (int i = 0; i < 1000 && waiting.value() != n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return waiting.value() == n;
+  }
+
+  riik::testing::TempDir dir_;
+  std::unique_ptr<Node> node_;
+  std::string url_, ocsp_request_, ts_query_;
+};
+
+TEST_F(TrustRoleTest, OcspBeyondItsQueueIsAnsweredTryLaterAndTheQueuedOneIsAnsweredOnceThePoolFrees) {
+  auto good = Ocsp();
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  ASSERT_EQ(good->status, 200);
+  EXPECT_NE(OcspText(*good).find("Cert Status: good"), std::string::npos) << OcspText(*good);
+
+  std::promise<void> release = HoldTheBlockingPool();
+  auto queued = std::async(std::launch::async, [this] { return Ocsp(); });  // takes the one place
+  ASSERT_TRUE(Waiting("ocsp", 1));
+  Result<net::HttpResponse> refused = Ocsp();
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  const net::HttpResponse& busy = *refused;
+  EXPECT_EQ(busy.status, 200);  // as every OCSP answer; its status says tryLater
+  EXPECT_EQ(busy.headers.Get("Retry-After"), "1");
+  EXPECT_EQ(busy.headers.Get("Cache-Control"), "no-store");
+  EXPECT_EQ(busy.headers.Get("Content-Type"), "application/ocsp-response");
+  EXPECT_NE(OcspText(busy).find("trylater (3)"), std::string::npos) << OcspText(busy);
+  release.set_value();
+
+  Result<net::HttpResponse> answered = queued.get();
+  ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+  EXPECT_TRUE(Waiting("ocsp", 0));
+  EXPECT_NE(OcspText(*answered).find("Cert Status: good"), std::string::npos) << OcspText(*answered);
+  auto again = Ocsp();
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(OcspText(*again).find("Cert Status: good"), std::string::npos);
+}
+
+TEST_F(TrustRoleTest, QueriesBeyondTheTsasQueueAreRejectedIn3161sWordsAndTheQueuedOneIsGranted) {
+  auto granted = Timestamp();
+  ASSERT_TRUE(granted.ok()) << granted.status().ToString();
+  ASSERT_EQ(granted->status, 200);
+  EXPECT_NE(TsaText(*granted).find("Status: Granted"), std::string::npos) << TsaText(*granted);
+
+  std::promise<void> release = HoldTheBlockingPool();
+  auto queued = std::async(std::launch::async, [this] { return Timestamp(); });
+  ASSERT_TRUE(Waiting("tsa", 1));
+  Result<net::HttpResponse> refused = Timestamp();
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  const net::HttpResponse& busy = *refused;
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.headers.Get("Retry-After"), "1");
+  EXPECT_EQ(busy.headers.Get("Cache-Control"), "no-store");
+  EXPECT_EQ(busy.headers.Get("Content-Type"), "application/timestamp-reply");
+  const std::string text = TsaText(busy);
+  EXPECT_NE(text.find("Status: Rejected."), std::string::npos) << text;
+  EXPECT_NE(text.find("due to system failure"), std::string::npos) << text;
+  EXPECT_NE(text.find("the TSA is busy: send the query again in a moment"), std::string::npos) << text;
+  release.set_value();
+
+  Result<net::HttpResponse> answered = queued.get();
+  ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+  EXPECT_NE(TsaText(*answered).find("Status: Granted"), std::string::npos) << TsaText(*answered);
+}
+
+TEST_F(TrustRoleTest, AQueueSettingOutOfRangeIsNamed) {
+  RoleConfig role;
+  role.kind = role.name = "trust";
+  role.settings = {{"passphrase_file", dir_ / "passphrase"}, {"ocsp_queue", "0"}};
+  NodeConfig config;
+  config.data_dir = dir_ / "other";
+  config.roles = {role};
+  auto node = Node::Start(config);
+  ASSERT_FALSE(node.ok());
+  EXPECT_NE(node.status().message().find("trust.ocsp_queue must be a whole number from 1"), std::string::npos)
+      << node.status().ToString();
+}
+
+}  // namespace
+}  // namespace riik::node
