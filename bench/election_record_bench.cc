@@ -85,8 +85,7 @@ int main(int argc, char** argv) {
   auto signer_cert = Must(ParseCertificatePem(signer.cert_pem), "its certificate");
   auto signer_key = Must(ParsePrivateKeyPem(signer.key_pem), "its key");
   const Digest key_hash = Sha256(PublicKeyDer(signer_key.get()));
-  const std::string manifest_json =
-      ManifestJson(HexEncode(std::string_view(reinterpret_cast<const char*>(key_hash.data()), key_hash.size())));
+  const std::string manifest_json = ManifestJson(DigestHex(key_hash));
   const Manifest manifest = Must(ParseManifest(manifest_json), "the manifest");
   std::vector<Polynomial> polys;
   std::vector<TrusteeCommitments> ceremony;

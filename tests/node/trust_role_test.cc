@@ -56,21 +56,26 @@ class TrustRoleTest : public ::testing::Test {
 
   // What `openssl ocsp` or `openssl ts` makes of an answer.
   std::string OcspText(const net::HttpResponse& r) {
-    EXPECT_TRUE(WriteFileAtomic(dir_ / "answer.der", r.body, false).ok());
+    EXPECT_TRUE(WriteFileAtomic(dir_ / "answer.der", r.body, /*secret=*/false).ok());
     return Shell("openssl ocsp -respin " + (dir_ / "answer.der") + " -resp_text -noverify");
   }
   std::string TsaText(const net::HttpResponse& r) {
-    EXPECT_TRUE(WriteFileAtomic(dir_ / "answer.tsr", r.body, false).ok());
+    EXPECT_TRUE(WriteFileAtomic(dir_ / "answer.tsr", r.body, /*secret=*/false).ok());
     return Shell("openssl ts -reply -in " + (dir_ / "answer.tsr") + " -text");
   }
 
-  // Holds every thread of the node's blocking pool until the returned promise is set.
-  std::promise<void> HoldTheBlockingPool() {
-    std::promise<void> release;
-    std::shared_future<void> released = release.get_future().share();
+  // Holds every thread of the node's blocking pool (a few: node.h) until Release(), or
+  // until the test ends, so that a failed assertion does not leave a request waiting.
+  void HoldTheBlockingPool() {
+    std::shared_future<void> released = release_.get_future().share();
     for (int i = 0; i < 64; ++i) node_->blocking().Submit([released] { released.wait(); });
-    return release;
+    held_ = true;
   }
+  void Release() {
+    if (held_) release_.set_value();
+    held_ = false;
+  }
+  void TearDown() override { Release(); }
 
   // Waits (up to 10 s) until /metrics shows `n` of `queue` waiting for the pool.
   bool Waiting(const std::string& queue, int64_t n) {
@@ -80,8 +85,13 @@ class TrustRoleTest : public ::testing::Test {
   }
 
   riik::testing::TempDir dir_;
+  std::promise<void> release_;
+  bool held_ = false;
   std::unique_ptr<Node> node_;
   std::string url_, ocsp_request_, ts_query_;
+  // The request that waits in the queue: a member, and the last, so that TearDown frees
+  // the pool before its future waits for the answer, and nothing it uses is gone by then.
+  std::future<Result<net::HttpResponse>> queued_;
 };
 
 TEST_F(TrustRoleTest, OcspBeyondItsQueueIsAnsweredTryLaterAndTheQueuedOneIsAnsweredOnceThePoolFrees) {
@@ -90,8 +100,8 @@ TEST_F(TrustRoleTest, OcspBeyondItsQueueIsAnsweredTryLaterAndTheQueuedOneIsAnswe
   ASSERT_EQ(good->status, 200);
   EXPECT_NE(OcspText(*good).find("Cert Status: good"), std::string::npos) << OcspText(*good);
 
-  std::promise<void> release = HoldTheBlockingPool();
-  auto queued = std::async(std::launch::async, [this] { return Ocsp(); });  // takes the one place
+  HoldTheBlockingPool();
+  queued_ = std::async(std::launch::async, [this] { return Ocsp(); });  // takes the one place
   ASSERT_TRUE(Waiting("ocsp", 1));
   Result<net::HttpResponse> refused = Ocsp();
   ASSERT_TRUE(refused.ok()) << refused.status().ToString();
@@ -101,9 +111,9 @@ TEST_F(TrustRoleTest, OcspBeyondItsQueueIsAnsweredTryLaterAndTheQueuedOneIsAnswe
   EXPECT_EQ(busy.headers.Get("Cache-Control"), "no-store");
   EXPECT_EQ(busy.headers.Get("Content-Type"), "application/ocsp-response");
   EXPECT_NE(OcspText(busy).find("trylater (3)"), std::string::npos) << OcspText(busy);
-  release.set_value();
+  Release();
 
-  Result<net::HttpResponse> answered = queued.get();
+  Result<net::HttpResponse> answered = queued_.get();
   ASSERT_TRUE(answered.ok()) << answered.status().ToString();
   EXPECT_TRUE(Waiting("ocsp", 0));
   EXPECT_NE(OcspText(*answered).find("Cert Status: good"), std::string::npos) << OcspText(*answered);
@@ -118,8 +128,8 @@ TEST_F(TrustRoleTest, QueriesBeyondTheTsasQueueAreRejectedIn3161sWordsAndTheQueu
   ASSERT_EQ(granted->status, 200);
   EXPECT_NE(TsaText(*granted).find("Status: Granted"), std::string::npos) << TsaText(*granted);
 
-  std::promise<void> release = HoldTheBlockingPool();
-  auto queued = std::async(std::launch::async, [this] { return Timestamp(); });
+  HoldTheBlockingPool();
+  queued_ = std::async(std::launch::async, [this] { return Timestamp(); });
   ASSERT_TRUE(Waiting("tsa", 1));
   Result<net::HttpResponse> refused = Timestamp();
   ASSERT_TRUE(refused.ok()) << refused.status().ToString();
@@ -132,19 +142,21 @@ TEST_F(TrustRoleTest, QueriesBeyondTheTsasQueueAreRejectedIn3161sWordsAndTheQueu
   EXPECT_NE(text.find("Status: Rejected."), std::string::npos) << text;
   EXPECT_NE(text.find("due to system failure"), std::string::npos) << text;
   EXPECT_NE(text.find("the TSA is busy: send the query again in a moment"), std::string::npos) << text;
-  release.set_value();
+  Release();
 
-  Result<net::HttpResponse> answered = queued.get();
+  Result<net::HttpResponse> answered = queued_.get();
   ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+  EXPECT_TRUE(Waiting("tsa", 0));
   EXPECT_NE(TsaText(*answered).find("Status: Granted"), std::string::npos) << TsaText(*answered);
 }
 
-TEST_F(TrustRoleTest, AQueueSettingOutOfRangeIsNamed) {
+TEST(TrustRoleSettingsTest, AQueueSettingOutOfRangeIsNamed) {
+  riik::testing::TempDir dir;
   RoleConfig role;
   role.kind = role.name = "trust";
-  role.settings = {{"passphrase_file", dir_ / "passphrase"}, {"ocsp_queue", "0"}};
+  role.settings = {{"passphrase_file", dir / "passphrase"}, {"ocsp_queue", "0"}};
   NodeConfig config;
-  config.data_dir = dir_ / "other";
+  config.data_dir = dir / "data";
   config.roles = {role};
   auto node = Node::Start(config);
   ASSERT_FALSE(node.ok());
