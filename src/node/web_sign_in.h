@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>  // WebSession holds the claims by value
 #include <optional>
 #include <string>
 

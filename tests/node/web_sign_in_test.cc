@@ -1,0 +1,241 @@
+// A web service signing a browser in (node/web_sign_in.h): when a session has ended
+// (idle, or old); and, against a provider in this process that answers as the sign-in
+// service does (discovery, JWKS, the token endpoint, ID and logout tokens signed ES256),
+// with the service's clock in the test's hands: the code flow with PKCE ends in a
+// session; the session ends when idle or old, and is then forgotten, not only hidden;
+// a code that comes back in another browser, a code the provider refuses and an ID token
+// for another sign-in make no session; the provider's back-channel logout ends the
+// sessions of its sid.
+#include "node/web_sign_in.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "auth/jose.h"
+#include "core/encoding.h"
+#include "crypto/sha256.h"
+#include "crypto/signature.h"
+#include "crypto/x509.h"
+#include "net/server.h"
+
+namespace riik::node {
+namespace {
+
+constexpr UnixMicros kMinute = 60'000'000;
+constexpr const char* kClient = "EE/GOV/70000000/portal";
+constexpr const char* kSecret = "the portal's client secret";
+constexpr const char* kCode = "code-of-the-sign-in";
+constexpr const char* kPerson = "EE38001085718";
+constexpr const char* kLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+
+class WebSignInTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    key_ = std::move(GenerateEcKey("P-256").value());
+    net::Router router;
+    router.Add("GET", "/.well-known/openid-configuration", [this](const net::HttpRequest&) {
+      return net::JsonResponse({{"issuer", issuer_}});
+    });
+    router.Add("GET", "/jwks", [this](const net::HttpRequest&) {
+      return net::JsonResponse({{"keys", {auth::PublicJwk(key_.get(), "k1", auth::JwsAlg::kES256).value()}}});
+    });
+    router.Add("POST", "/token", [this](const net::HttpRequest& req) { return Token(req); });
+    auto server = net::HttpServer::Start(net::ServerOptions{}, std::move(router));
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    provider_ = std::move(*server);
+    issuer_ = provider_->url();
+
+    WebSignInOptions o;
+    o.client_id = kClient;
+    o.secret = kSecret;
+    o.auth_url = provider_->url();
+    o.url = "https://portal.riik.test";
+    o.secure = false;  // plain cookies: the provider here is plain HTTP on loopback
+    o.clock = [this] { return now_.load(); };
+    auto rp = WebSignIn::Start(o);
+    ASSERT_TRUE(rp.ok()) << rp.status().ToString();
+    rp_ = std::move(*rp);
+
+    // The web service's own routes, on its event loop as a role's are (its calls to the
+    // provider go out from there).
+    net::Router service;
+    service.AddAsync("GET", "/callback", [this](net::HttpRequest&& req, net::Responder respond) {
+      auto shared = std::make_shared<net::Responder>(std::move(respond));
+      rp_->Callback(req, "/", [shared](Result<net::HttpResponse> r) {
+        (*shared)(r.ok() ? std::move(*r) : net::ErrorResponse(r.status()));
+      });
+    });
+    service.AddAsync(
+        "POST", "/backchannel-logout",
+        [this](net::HttpRequest&& req, net::Responder respond) {
+          auto shared = std::make_shared<net::Responder>(std::move(respond));
+          rp_->BackchannelLogout(req, [shared](net::HttpResponse r) { (*shared)(std::move(r)); });
+        },
+        "application/x-www-form-urlencoded");
+    auto started = net::HttpServer::Start(net::ServerOptions{}, std::move(service));
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
+    service_ = std::move(*started);
+  }
+
+  // The provider's token endpoint: the client's secret, the code it gave, the redirect
+  // URI and the PKCE verifier of the challenge the browser brought, then an ID token
+  // with the nonce the browser brought (or `nonce_override_`).
+  net::HttpResponse Token(const net::HttpRequest& req) {
+    auto form = net::ParseForm(req.body);
+    std::lock_guard lock(mu_);
+    const std::string basic = "Basic " + Base64Encode(net::PercentEncode(kClient) + ":" + net::PercentEncode(kSecret));
+    if (!form.ok() || req.headers.Get("Authorization") != basic || (*form)["grant_type"] != "authorization_code" ||
+        (*form)["code"] != kCode || (*form)["redirect_uri"] != "https://portal.riik.test/callback" ||
+        Base64UrlEncode(DigestBytes(Sha256((*form)["code_verifier"]))) != challenge_) {
+      return net::JsonError(400, "invalid_grant", "not this client's code");
+    }
+    const int64_t now = now_.load() / 1'000'000;
+    Json claims = {{"iss", issuer_},   {"sub", kPerson},
+                   {"aud", kClient},   {"iat", now},
+                   {"exp", now + 600}, {"nonce", nonce_override_.empty() ? nonce_ : nonce_override_},
+                   {"sid", "sid-1"},   {"at_hash", auth::AtHash(auth::JwsAlg::kES256, "access-1")}};
+    return net::JsonResponse({{"id_token", auth::SignJws(claims, key_.get(), auth::JwsAlg::kES256, "k1").value()},
+                              {"access_token", "access-1"},
+                              {"token_type", "Bearer"}});
+  }
+
+  // The browser: to the provider with what Login() says, back to the service with `code`
+  // and the cookie Login() set (unless `same_browser` is false). The service's answer.
+  net::HttpResponse SignIn(std::string_view code = kCode, bool same_browser = true) {
+    net::HttpResponse to_provider = rp_->Login("openid");
+    const std::string location(to_provider.headers.Get("Location"));
+    net::HttpRequest authorize;
+    authorize.query = location.substr(location.find('?') + 1);
+    {
+      std::lock_guard lock(mu_);
+      nonce_ = authorize.QueryParam("nonce");
+      challenge_ = authorize.QueryParam("code_challenge");
+    }
+    const std::string state = authorize.QueryParam("state");
+    net::Headers cookies;
+    if (same_browser) cookies.Add("Cookie", "rp_login=" + state);
+    Result<net::HttpResponse> back =
+        net::Fetch("GET", service_->url() + "/callback?code=" + net::PercentEncode(code) + "&state=" + state, cookies);
+    EXPECT_TRUE(back.ok()) << back.status().ToString();
+    return back.ok() ? std::move(*back) : net::HttpResponse{};
+  }
+
+  // The session cookie's value of a signed-in browser ("" if the sign-in failed).
+  std::string SessionCookie() {
+    net::HttpResponse r = SignIn();
+    EXPECT_EQ(r.status, 303) << r.body;
+    const std::string set(r.headers.Get("Set-Cookie"));
+    if (!set.starts_with("rp_session=")) return "";
+    return set.substr(11, set.find(';') - 11);
+  }
+
+  std::optional<WebSession> Find(const std::string& cookie) {
+    net::HttpRequest req;
+    req.headers.Add("Cookie", "rp_session=" + cookie);
+    return rp_->Find(req);
+  }
+
+  std::atomic<UnixMicros> now_{1'796'000'000LL * 1'000'000};
+  UniquePtr<EVP_PKEY> key_;
+  std::unique_ptr<net::HttpServer> provider_;
+  std::string issuer_;
+  std::mutex mu_;
+  std::string nonce_, challenge_, nonce_override_;
+  std::unique_ptr<WebSignIn> rp_;
+  std::unique_ptr<net::HttpServer> service_;
+};
+
+std::string MessageOf(const net::HttpResponse& r) {
+  auto body = ParseJson(r.body);
+  return body.ok() ? StringOr(*body, "message") : r.body;
+}
+
+TEST(WebSessionTest, EndsWhenIdleOrOldAndARequestKeepsItActive) {
+  WebSignInOptions o;  // 15 minutes idle, 12 hours in all
+  WebSession s;
+  s.created = s.last_active = 1000 * kMinute;
+  EXPECT_FALSE(WebSessionExpired(s, s.created + 15 * kMinute, o));
+  EXPECT_TRUE(WebSessionExpired(s, s.created + 15 * kMinute + 1, o));
+  // Active every 10 minutes: alive until the 12 hours are up, however busy.
+  for (int m = 10; m < 12 * 60; m += 10) {
+    ASSERT_FALSE(WebSessionExpired(s, s.created + m * kMinute, o)) << m;
+    s.last_active = s.created + m * kMinute;
+  }
+  EXPECT_TRUE(WebSessionExpired(s, s.created + 12 * 60 * kMinute + 1, o));
+  o.idle = std::chrono::seconds(60);
+  s.last_active = s.created;
+  EXPECT_TRUE(WebSessionExpired(s, s.created + kMinute + 1, o));
+}
+
+TEST_F(WebSignInTest, ASessionEndsWhenIdleAndIsThenForgotten) {
+  const std::string cookie = SessionCookie();
+  ASSERT_FALSE(cookie.empty());
+  auto session = Find(cookie);
+  ASSERT_TRUE(session.has_value());
+  EXPECT_EQ(session->claims["sub"], kPerson);
+  EXPECT_EQ(session->sid, "sid-1");
+  now_ += 14 * kMinute;
+  ASSERT_TRUE(Find(cookie).has_value());  // and it is active again from now
+  now_ += 15 * kMinute;
+  ASSERT_TRUE(Find(cookie).has_value());
+  const UnixMicros last = now_.load();
+  now_ += 15 * kMinute + 1;
+  EXPECT_FALSE(Find(cookie).has_value());
+  now_ = last;  // the clock back: the session is gone, not just out of date
+  EXPECT_FALSE(Find(cookie).has_value());
+  EXPECT_FALSE(Find("").has_value());
+}
+
+TEST_F(WebSignInTest, ASessionEndsTwelveHoursAfterTheSignInHoweverActive) {
+  const std::string cookie = SessionCookie();
+  ASSERT_FALSE(cookie.empty());
+  const UnixMicros signed_in = now_.load();
+  for (int m = 10; m <= 12 * 60; m += 10) {
+    now_ = signed_in + m * kMinute;
+    ASSERT_TRUE(Find(cookie).has_value()) << m << " minutes";
+  }
+  now_ = signed_in + 12 * 60 * kMinute + 1;
+  EXPECT_FALSE(Find(cookie).has_value());
+}
+
+TEST_F(WebSignInTest, NoSessionFromAnotherBrowserARefusedCodeOrAnotherSignInsToken) {
+  net::HttpResponse elsewhere = SignIn(kCode, /*same_browser=*/false);
+  EXPECT_EQ(elsewhere.status, 400);
+  EXPECT_NE(MessageOf(elsewhere).find("not started in this browser"), std::string::npos) << elsewhere.body;
+
+  net::HttpResponse refused = SignIn("another code");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_NE(MessageOf(refused).find("did not confirm the sign-in"), std::string::npos) << refused.body;
+
+  {
+    std::lock_guard lock(mu_);
+    nonce_override_ = "the nonce of another sign-in";
+  }
+  net::HttpResponse replayed = SignIn();
+  EXPECT_EQ(replayed.status, 503);
+  EXPECT_NE(MessageOf(replayed).find("could not be verified"), std::string::npos) << replayed.body;
+  EXPECT_TRUE(replayed.headers.Get("Set-Cookie").empty());
+}
+
+TEST_F(WebSignInTest, TheProvidersBackChannelLogoutEndsTheSessionsOfItsSid) {
+  const std::string first = SessionCookie(), second = SessionCookie();
+  ASSERT_TRUE(Find(first).has_value() && Find(second).has_value());
+  const int64_t now = now_.load() / 1'000'000;
+  Json claims = {{"iss", issuer_},    {"aud", kClient}, {"iat", now},
+                 {"jti", "logout-1"}, {"sid", "sid-1"}, {"events", {{kLogoutEvent, Json::object()}}}};
+  net::Headers form;
+  form.Add("Content-Type", "application/x-www-form-urlencoded");
+  auto answered = net::Fetch(
+      "POST", service_->url() + "/backchannel-logout", form,
+      "logout_token=" + net::PercentEncode(auth::SignJws(claims, key_.get(), auth::JwsAlg::kES256, "k1").value()));
+  ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+  EXPECT_EQ(answered->status, 200) << answered->body;
+  EXPECT_FALSE(Find(first).has_value());
+  EXPECT_FALSE(Find(second).has_value());
+}
+
+}  // namespace
+}  // namespace riik::node
