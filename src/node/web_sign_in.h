@@ -15,7 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>  // WebSession holds the claims by value
+#include <nlohmann/json.hpp>  // Json members by value (WebSession's claims, the JWKS)
 #include <optional>
 #include <string>
 

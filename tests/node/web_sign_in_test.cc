@@ -14,10 +14,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "auth/clients.h"
 #include "auth/jose.h"
 #include "core/encoding.h"
 #include "crypto/sha256.h"
-#include "crypto/signature.h"
 #include "crypto/x509.h"
 #include "net/server.h"
 
@@ -30,11 +30,15 @@ constexpr const char* kSecret = "the portal's client secret";
 constexpr const char* kCode = "code-of-the-sign-in";
 constexpr const char* kPerson = "EE38001085718";
 constexpr const char* kLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+constexpr const char* kRedirect = "https://portal.riik.test/callback";
+constexpr std::string_view kSessionCookie = "rp_session=";
 
 class WebSignInTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    key_ = std::move(GenerateEcKey("P-256").value());
+    auto key = GenerateEcKey("P-256");
+    ASSERT_TRUE(key.ok()) << key.status().ToString();
+    key_ = std::move(*key);
     net::Router router;
     router.Add("GET", "/.well-known/openid-configuration", [this](const net::HttpRequest&) {
       return net::JsonResponse({{"issuer", issuer_}});
@@ -42,7 +46,9 @@ class WebSignInTest : public ::testing::Test {
     router.Add("GET", "/jwks", [this](const net::HttpRequest&) {
       return net::JsonResponse({{"keys", {auth::PublicJwk(key_.get(), "k1", auth::JwsAlg::kES256).value()}}});
     });
-    router.Add("POST", "/token", [this](const net::HttpRequest& req) { return Token(req); });
+    router.Add(
+        "POST", "/token", [this](const net::HttpRequest& req) { return Token(req); },
+        "application/x-www-form-urlencoded");
     auto server = net::HttpServer::Start(net::ServerOptions{}, std::move(router));
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     provider_ = std::move(*server);
@@ -80,15 +86,17 @@ class WebSignInTest : public ::testing::Test {
     service_ = std::move(*started);
   }
 
-  // The provider's token endpoint: the client's secret, the code it gave, the redirect
-  // URI and the PKCE verifier of the challenge the browser brought, then an ID token
-  // with the nonce the browser brought (or `nonce_override_`).
+  // The provider's token endpoint: the client's secret (taken apart as the sign-in
+  // service does), the code it gave, the redirect URI and the PKCE verifier of the
+  // challenge the browser brought, then an ID token with the nonce the browser brought
+  // (or `nonce_override_`) and the session `sid_`.
   net::HttpResponse Token(const net::HttpRequest& req) {
     auto form = net::ParseForm(req.body);
+    auto client = auth::ParseBasicAuthorization(req.headers.Get("Authorization"));
     std::lock_guard lock(mu_);
-    const std::string basic = "Basic " + Base64Encode(net::PercentEncode(kClient) + ":" + net::PercentEncode(kSecret));
-    if (!form.ok() || req.headers.Get("Authorization") != basic || (*form)["grant_type"] != "authorization_code" ||
-        (*form)["code"] != kCode || (*form)["redirect_uri"] != "https://portal.riik.test/callback" ||
+    if (!form.ok() || !client.ok() || client->first != kClient || client->second != kSecret ||
+        (*form)["grant_type"] != "authorization_code" || (*form)["code"] != kCode ||
+        (*form)["redirect_uri"] != kRedirect || (*form)["code_verifier"].size() < 43 ||
         Base64UrlEncode(DigestBytes(Sha256((*form)["code_verifier"]))) != challenge_) {
       return net::JsonError(400, "invalid_grant", "not this client's code");
     }
@@ -96,7 +104,7 @@ class WebSignInTest : public ::testing::Test {
     Json claims = {{"iss", issuer_},   {"sub", kPerson},
                    {"aud", kClient},   {"iat", now},
                    {"exp", now + 600}, {"nonce", nonce_override_.empty() ? nonce_ : nonce_override_},
-                   {"sid", "sid-1"},   {"at_hash", auth::AtHash(auth::JwsAlg::kES256, "access-1")}};
+                   {"sid", sid_},      {"at_hash", auth::AtHash(auth::JwsAlg::kES256, "access-1")}};
     return net::JsonResponse({{"id_token", auth::SignJws(claims, key_.get(), auth::JwsAlg::kES256, "k1").value()},
                               {"access_token", "access-1"},
                               {"token_type", "Bearer"}});
@@ -107,16 +115,24 @@ class WebSignInTest : public ::testing::Test {
   net::HttpResponse SignIn(std::string_view code = kCode, bool same_browser = true) {
     net::HttpResponse to_provider = rp_->Login("openid");
     const std::string location(to_provider.headers.Get("Location"));
+    EXPECT_TRUE(location.starts_with(provider_->url() + "/authorize?")) << location;
     net::HttpRequest authorize;
     authorize.query = location.substr(location.find('?') + 1);
+    EXPECT_EQ(authorize.QueryParam("client_id"), kClient);
+    EXPECT_EQ(authorize.QueryParam("redirect_uri"), kRedirect);
+    EXPECT_EQ(authorize.QueryParam("code_challenge_method"), "S256");
     {
       std::lock_guard lock(mu_);
       nonce_ = authorize.QueryParam("nonce");
       challenge_ = authorize.QueryParam("code_challenge");
     }
     const std::string state = authorize.QueryParam("state");
+    // The cookie as Login() set it: this browser's, bound to the state.
+    const std::string set(to_provider.headers.Get("Set-Cookie"));
+    const std::string login_cookie = set.substr(0, set.find(';'));
+    EXPECT_EQ(login_cookie, "rp_login=" + state);
     net::Headers cookies;
-    if (same_browser) cookies.Add("Cookie", "rp_login=" + state);
+    if (same_browser) cookies.Add("Cookie", login_cookie);
     Result<net::HttpResponse> back =
         net::Fetch("GET", service_->url() + "/callback?code=" + net::PercentEncode(code) + "&state=" + state, cookies);
     EXPECT_TRUE(back.ok()) << back.status().ToString();
@@ -128,26 +144,29 @@ class WebSignInTest : public ::testing::Test {
     net::HttpResponse r = SignIn();
     EXPECT_EQ(r.status, 303) << r.body;
     const std::string set(r.headers.Get("Set-Cookie"));
-    if (!set.starts_with("rp_session=")) return "";
-    return set.substr(11, set.find(';') - 11);
+    if (!set.starts_with(kSessionCookie)) return "";
+    return set.substr(kSessionCookie.size(), set.find(';') - kSessionCookie.size());
   }
 
   std::optional<WebSession> Find(const std::string& cookie) {
     net::HttpRequest req;
-    req.headers.Add("Cookie", "rp_session=" + cookie);
+    req.headers.Add("Cookie", std::string(kSessionCookie) + cookie);
     return rp_->Find(req);
   }
 
+  // What the provider's handlers read, then the servers and the service that use it
+  // (destroyed in the reverse order).
   std::atomic<UnixMicros> now_{1'796'000'000LL * 1'000'000};
   UniquePtr<EVP_PKEY> key_;
-  std::unique_ptr<net::HttpServer> provider_;
   std::string issuer_;
   std::mutex mu_;
-  std::string nonce_, challenge_, nonce_override_;
+  std::string nonce_, challenge_, nonce_override_, sid_ = "sid-1";
+  std::unique_ptr<net::HttpServer> provider_;
   std::unique_ptr<WebSignIn> rp_;
   std::unique_ptr<net::HttpServer> service_;
 };
 
+// The message of a JSON error answer (its body if it is not one).
 std::string MessageOf(const net::HttpResponse& r) {
   auto body = ParseJson(r.body);
   return body.ok() ? StringOr(*body, "message") : r.body;
@@ -186,7 +205,6 @@ TEST_F(WebSignInTest, ASessionEndsWhenIdleAndIsThenForgotten) {
   EXPECT_FALSE(Find(cookie).has_value());
   now_ = last;  // the clock back: the session is gone, not just out of date
   EXPECT_FALSE(Find(cookie).has_value());
-  EXPECT_FALSE(Find("").has_value());
 }
 
 TEST_F(WebSignInTest, ASessionEndsTwelveHoursAfterTheSignInHoweverActive) {
@@ -205,10 +223,12 @@ TEST_F(WebSignInTest, NoSessionFromAnotherBrowserARefusedCodeOrAnotherSignInsTok
   net::HttpResponse elsewhere = SignIn(kCode, /*same_browser=*/false);
   EXPECT_EQ(elsewhere.status, 400);
   EXPECT_NE(MessageOf(elsewhere).find("not started in this browser"), std::string::npos) << elsewhere.body;
+  EXPECT_TRUE(elsewhere.headers.Get("Set-Cookie").empty());
 
   net::HttpResponse refused = SignIn("another code");
   EXPECT_EQ(refused.status, 503);
   EXPECT_NE(MessageOf(refused).find("did not confirm the sign-in"), std::string::npos) << refused.body;
+  EXPECT_TRUE(refused.headers.Get("Set-Cookie").empty());
 
   {
     std::lock_guard lock(mu_);
@@ -221,8 +241,13 @@ TEST_F(WebSignInTest, NoSessionFromAnotherBrowserARefusedCodeOrAnotherSignInsTok
 }
 
 TEST_F(WebSignInTest, TheProvidersBackChannelLogoutEndsTheSessionsOfItsSid) {
-  const std::string first = SessionCookie(), second = SessionCookie();
-  ASSERT_TRUE(Find(first).has_value() && Find(second).has_value());
+  const std::string first = SessionCookie(), second = SessionCookie();  // single sign-on session sid-1
+  {
+    std::lock_guard lock(mu_);
+    sid_ = "sid-2";
+  }
+  const std::string other = SessionCookie();
+  ASSERT_TRUE(Find(first).has_value() && Find(second).has_value() && Find(other).has_value());
   const int64_t now = now_.load() / 1'000'000;
   Json claims = {{"iss", issuer_},    {"aud", kClient}, {"iat", now},
                  {"jti", "logout-1"}, {"sid", "sid-1"}, {"events", {{kLogoutEvent, Json::object()}}}};
@@ -235,6 +260,7 @@ TEST_F(WebSignInTest, TheProvidersBackChannelLogoutEndsTheSessionsOfItsSid) {
   EXPECT_EQ(answered->status, 200) << answered->body;
   EXPECT_FALSE(Find(first).has_value());
   EXPECT_FALSE(Find(second).has_value());
+  EXPECT_TRUE(Find(other).has_value());  // another sign-in's session stays
 }
 
 }  // namespace
