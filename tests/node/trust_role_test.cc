@@ -5,20 +5,17 @@
 // answered once the pool frees, and the role serves as before.
 #include <gtest/gtest.h>
 
-#include <future>
-#include <optional>
-#include <thread>
-
 #include "core/file.h"
-#include "core/metrics.h"
 #include "net/client.h"
 #include "node/node.h"
+#include "support/full_line.h"
 #include "support/shell.h"
 #include "support/temp_dir.h"
 
 namespace riik::node {
 namespace {
 
+using riik::testing::FullLine;
 using riik::testing::Shell;
 
 class TrustRoleTest : public ::testing::Test {
@@ -65,55 +62,9 @@ class TrustRoleTest : public ::testing::Test {
     return Shell("openssl ts -reply -in " + (dir_ / "answer.tsr") + " -text");
   }
 
-  // Holds every thread of the node's blocking pool (a few: node.h) until Release(), or
-  // until the test ends, so that a failed assertion does not leave a request waiting.
-  void HoldTheBlockingPool() {
-    std::shared_future<void> released = release_.get_future().share();
-    for (int i = 0; i < 64; ++i) node_->blocking().Submit([released] { released.wait(); });
-    held_ = true;
-  }
-  void Release() {
-    if (held_) release_.set_value();
-    held_ = false;
-  }
-  void TearDown() override { Release(); }
-
-  // With the blocking pool held and one request of `queue` (sent by `send`) waiting for
-  // it, the next one `send` makes: refused at once, not taken. Nothing if the waiting one
-  // never showed in /metrics, or the next got no answer.
-  template <typename Send>
-  std::optional<net::HttpResponse> RefusedWhileFull(const std::string& queue, Send send) {
-    HoldTheBlockingPool();
-    queued_ = std::async(std::launch::async, send);  // takes the one place
-    if (!Waiting(queue, 1)) {
-      ADD_FAILURE() << "no " << queue << " request waited for the pool";
-      return std::nullopt;
-    }
-    Result<net::HttpResponse> refused = send();
-    if (!refused.ok()) {
-      ADD_FAILURE() << refused.status().ToString();
-      return std::nullopt;
-    }
-    EXPECT_EQ(refused->headers.Get("Retry-After"), "1");
-    EXPECT_EQ(refused->headers.Get("Cache-Control"), "no-store");
-    return std::move(*refused);
-  }
-
-  // Waits (up to 10 s) until /metrics shows `n` of `queue` waiting for the pool.
-  bool Waiting(const std::string& queue, int64_t n) {
-    Gauge& waiting = Metrics().GetGauge("riik_trust_queue_waiting", "", {{"role", "trust"}, {"queue", queue}});
-    for (int i = 0; i < 1000 && waiting.value() != n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    return waiting.value() == n;
-  }
-
   riik::testing::TempDir dir_;
-  std::promise<void> release_;
-  bool held_ = false;
   std::unique_ptr<Node> node_;
   std::string url_, ocsp_request_, ts_query_;
-  // The request that waits in the queue: a member, and the last, so that TearDown frees
-  // the pool before its future waits for the answer, and nothing it uses is gone by then.
-  std::future<Result<net::HttpResponse>> queued_;
 };
 
 TEST_F(TrustRoleTest, OcspBeyondItsQueueIsAnsweredTryLaterAndTheQueuedOneIsAnsweredOnceThePoolFrees) {
@@ -122,17 +73,16 @@ TEST_F(TrustRoleTest, OcspBeyondItsQueueIsAnsweredTryLaterAndTheQueuedOneIsAnswe
   ASSERT_EQ(good->status, 200);
   EXPECT_NE(OcspText(*good).find("Cert Status: good"), std::string::npos) << OcspText(*good);
 
-  std::optional<net::HttpResponse> refused = RefusedWhileFull("ocsp", [this] { return Ocsp(); });
+  FullLine line(node_->blocking(), "trust", "ocsp");
+  std::optional<net::HttpResponse> refused = line.Refused([this] { return Ocsp(); });
   ASSERT_TRUE(refused.has_value());
   const net::HttpResponse& busy = *refused;
   EXPECT_EQ(busy.status, 200);  // as every OCSP answer; its status says tryLater
   EXPECT_EQ(busy.headers.Get("Content-Type"), "application/ocsp-response");
   EXPECT_NE(OcspText(busy).find("trylater (3)"), std::string::npos) << OcspText(busy);
-  Release();
 
-  Result<net::HttpResponse> answered = queued_.get();
+  Result<net::HttpResponse> answered = line.Answered();
   ASSERT_TRUE(answered.ok()) << answered.status().ToString();
-  EXPECT_TRUE(Waiting("ocsp", 0));
   EXPECT_NE(OcspText(*answered).find("Cert Status: good"), std::string::npos) << OcspText(*answered);
   auto again = Ocsp();
   ASSERT_TRUE(again.ok());
@@ -145,7 +95,8 @@ TEST_F(TrustRoleTest, QueriesBeyondTheTsasQueueAreRejectedIn3161sWordsAndTheQueu
   ASSERT_EQ(granted->status, 200);
   EXPECT_NE(TsaText(*granted).find("Status: Granted"), std::string::npos) << TsaText(*granted);
 
-  std::optional<net::HttpResponse> refused = RefusedWhileFull("tsa", [this] { return Timestamp(); });
+  FullLine line(node_->blocking(), "trust", "tsa");
+  std::optional<net::HttpResponse> refused = line.Refused([this] { return Timestamp(); });
   ASSERT_TRUE(refused.has_value());
   const net::HttpResponse& busy = *refused;
   EXPECT_EQ(busy.status, 503);
@@ -154,11 +105,9 @@ TEST_F(TrustRoleTest, QueriesBeyondTheTsasQueueAreRejectedIn3161sWordsAndTheQueu
   EXPECT_NE(text.find("Status: Rejected."), std::string::npos) << text;
   EXPECT_NE(text.find("due to system failure"), std::string::npos) << text;
   EXPECT_NE(text.find("the TSA is busy: send the query again in a moment"), std::string::npos) << text;
-  Release();
 
-  Result<net::HttpResponse> answered = queued_.get();
+  Result<net::HttpResponse> answered = line.Answered();
   ASSERT_TRUE(answered.ok()) << answered.status().ToString();
-  EXPECT_TRUE(Waiting("tsa", 0));
   EXPECT_NE(TsaText(*answered).find("Status: Granted"), std::string::npos) << TsaText(*answered);
 }
 

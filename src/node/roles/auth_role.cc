@@ -17,6 +17,7 @@
 #include "core/in_flight.h"
 #include "core/phrasebook.h"
 #include "core/thread_pool.h"
+#include "core/waiting_line.h"
 #include "crypto/random.h"
 #include "exchange/conf_client.h"
 #include "net/client.h"
@@ -35,12 +36,6 @@ using net::HttpResponse;
 
 constexpr auto kAppLongPoll = std::chrono::seconds(25);
 constexpr size_t kMaxAppWaiting = 10'000;
-constexpr size_t kMaxChecksWaiting = 256;  // app answers queued for the eID checks
-constexpr size_t kMaxIdCardWaiting = 256;  // ID-card tokens queued for the same threads
-constexpr size_t kMaxTokensWaiting = 256;  // token requests queued for the blocking pool (client
-                                           // authentication is a signature check anyone can ask for)
-constexpr size_t kMaxBindsWaiting = 8;     // device bindings queued for the same threads (an answer
-                                           // waits behind at most these)
 
 // The scheme://host[:port] of a URL.
 std::string OriginOf(const std::string& url) {
@@ -98,7 +93,21 @@ auth::MandateLookup BoardSeatsThroughExchange(registry::ExchangeCaller& exchange
 
 class AuthService : public RoleService {
  public:
-  AuthService() : checks_(2), directory_(1) {}
+  // How many of each may wait for their threads (the role's settings, AddAuthRoutes).
+  struct Lines {
+    size_t answers = 256;  // the app's answers, for the eID checks' threads
+    size_t idcard = 256;   // ID-card tokens, for the same threads
+    size_t binds = 8;      // device bindings, for the same threads (an answer waits behind at most these)
+    size_t tokens = 256;   // token requests, for the blocking pool (a client's authentication is a
+                           // signature check anyone can ask for)
+  };
+  AuthService(const std::string& role, const Lines& lines)
+      : checks_(2),
+        directory_(1),
+        checks_waiting_(role, "answers", lines.answers),
+        binds_waiting_(role, "binds", lines.binds),
+        idcard_waiting_(role, "idcard", lines.idcard),
+        tokens_waiting_(role, "tokens", lines.tokens) {}
   ~AuthService() override {  // before the provider their tasks use
     checks_.Stop();
     directory_.Stop();
@@ -125,10 +134,10 @@ class AuthService : public RoleService {
   InFlight& app_waiting() { return app_waiting_; }
   // Checks waiting for that pool are bounded: anyone may post an answer or a binding,
   // and a flood of them must not hold up everyone's sign-ins behind it.
-  InFlight& checks_waiting() { return checks_waiting_; }
-  InFlight& binds_waiting() { return binds_waiting_; }
-  InFlight& idcard_waiting() { return idcard_waiting_; }
-  InFlight& tokens_waiting() { return tokens_waiting_; }
+  WaitingLine& checks_waiting() { return checks_waiting_; }
+  WaitingLine& binds_waiting() { return binds_waiting_; }
+  WaitingLine& idcard_waiting() { return idcard_waiting_; }
+  WaitingLine& tokens_waiting() { return tokens_waiting_; }
   // Delivers back-channel logout tokens (each once; a failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
 
@@ -142,10 +151,10 @@ class AuthService : public RoleService {
   std::unique_ptr<net::ClientPool> ocsp_;     // to the eID OCSP responder, from the checks' threads
   std::atomic<bool> ready_{false};
   InFlight app_waiting_{kMaxAppWaiting};
-  InFlight checks_waiting_{kMaxChecksWaiting};
-  InFlight binds_waiting_{kMaxBindsWaiting};
-  InFlight idcard_waiting_{kMaxIdCardWaiting};
-  InFlight tokens_waiting_{kMaxTokensWaiting};
+  WaitingLine checks_waiting_;
+  WaitingLine binds_waiting_;
+  WaitingLine idcard_waiting_;
+  WaitingLine tokens_waiting_;
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<auth::Provider> provider_;
   std::unique_ptr<auth::AppDevices> devices_;  // uses the provider's trust: declared after it
@@ -610,7 +619,7 @@ void AddTokenRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
         t.code_verifier = get("code_verifier");
         t.refresh_token = get("refresh_token");
         // RS256 signatures take a millisecond: off the network threads, and at most
-        // kMaxTokensWaiting queued for them (a client's assertion is checked before it is
+        // token_queue waiting for them (a client's assertion is checked before it is
         // known to be anyone's, so a flood of them must not queue without end).
         if (!s->tokens_waiting().Enter()) {
           return respond(net::NotTaken(
@@ -864,8 +873,18 @@ void AddStaticRoutes(net::Router& router) {
 
 }  // namespace
 
-Result<std::shared_ptr<RoleService>> AddAuthRoutes(Node&, const RoleConfig&, net::Router& router) {
-  auto s = std::make_shared<AuthService>();
+Result<std::shared_ptr<RoleService>> AddAuthRoutes(Node&, const RoleConfig& role, net::Router& router) {
+  AuthService::Lines lines;
+  auto line = [&role](const char* setting, size_t& limit) -> Status {
+    ASSIGN_OR_RETURN(int64_t n, role.Number(setting, static_cast<int64_t>(limit), 1, 1 << 20));
+    limit = static_cast<size_t>(n);
+    return OkStatus();
+  };
+  RETURN_IF_ERROR(line("answer_queue", lines.answers));
+  RETURN_IF_ERROR(line("idcard_queue", lines.idcard));
+  RETURN_IF_ERROR(line("bind_queue", lines.binds));
+  RETURN_IF_ERROR(line("token_queue", lines.tokens));
+  auto s = std::make_shared<AuthService>(role.name, lines);
   AddDiscoveryRoutes(router, s);
   AddLoginRoutes(router, s);
   AddIdCardRoutes(router, s);

@@ -27,6 +27,10 @@
 //                        of registrations (docs/signin.md)
 //   keys_dir             the ID-token signing keys (default DIR/auth/keys)
 //   plain_http           "development" to serve without TLS (cookies then lose Secure)
+//   answer_queue, idcard_queue, bind_queue   how many of the app's answers, ID-card tokens and
+//                        device bindings may wait for the eID checks' threads (256, 256, 8);
+//   token_queue          and token requests for the blocking pool (256). More are answered
+//                        503 at once (Retry-After); /metrics: riik_queue_waiting{role, queue}
 #pragma once
 
 #include <memory>

@@ -11,8 +11,7 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
-#include "core/in_flight.h"
-#include "core/metrics.h"
+#include "core/waiting_line.h"
 #include "crypto/x509.h"
 #include "node/admin_api.h"
 #include "node/node.h"
@@ -39,29 +38,8 @@ class TrustService : public RoleService {
   // (which ballots, store reads and ID tokens use too): a flood is answered busy at once
   // rather than queued without end in front of them (settings ocsp_queue, tsa_queue),
   // and /metrics shows how many wait.
-  class Queue {
-   public:
-    Queue(const std::string& role, const std::string& name, size_t limit)
-        : bound_(limit),
-          waiting_(Metrics().GetGauge("riik_trust_queue_waiting",
-                                      "OCSP requests and timestamp queries waiting for the blocking pool",
-                                      {{"role", role}, {"queue", name}})) {}
-    bool Enter() {
-      if (!bound_.Enter()) return false;
-      waiting_.Add(1);
-      return true;
-    }
-    void Leave() {
-      waiting_.Add(-1);
-      bound_.Leave();
-    }
-
-   private:
-    InFlight bound_;
-    Gauge& waiting_;
-  };
-  Queue ocsp_waiting;
-  Queue tsa_waiting;
+  WaitingLine ocsp_waiting;
+  WaitingLine tsa_waiting;
 };
 
 namespace {
