@@ -197,6 +197,16 @@ grep -q "not confirmed" "$WORK/approve.out" || fail "approve did not refuse the 
 [ "$(status -H 'Content-Type: application/json' -d "$(jq -c .binding "$JAAK/app-device.json")" \
   "$AUTH/app/v1/devices")" = 401 ] || fail "a binding was taken without its device key's signature"
 [ "$(stat -c %a "$JAAK/app-device.json")" = 600 ] || fail "the app's device file is not 0600"
+# The binding names the sign-in service it is for (its discovery document's issuer); a
+# file from before bindings named one is bound again with PIN1, and the app says why.
+ISSUER=$(C "$AUTH/.well-known/openid-configuration" | jq -r .issuer)
+[ "$(jq -r .binding.issuer "$JAAK/app-device.json")" = "$ISSUER" ] || fail "the binding does not name $ISSUER"
+jq 'del(.binding.issuer)' "$JAAK/app-device.json" >"$WORK/unnamed.json" && cat "$WORK/unnamed.json" >"$JAAK/app-device.json"
+RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --list \
+  >"$WORK/rebind.out" 2>&1 || fail "an app file naming no service: $(cat "$WORK/rebind.out")"
+grep -q "names no sign-in service" "$WORK/rebind.out" && grep -q "bound this app's device key to you with PIN1, for $ISSUER" \
+  "$WORK/rebind.out" || fail "the app did not say it bound again, or why: $(cat "$WORK/rebind.out")"
+[ "$(jq -r .binding.issuer "$JAAK/app-device.json")" = "$ISSUER" ] || fail "the new binding does not name $ISSUER"
 list_as_jaak() {
   RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --list
 }

@@ -54,7 +54,8 @@ ygYp7gWXPzM=
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auth::EidTrust* trust = fuzz::NewEidTrust(kEidCaPem);
-  static auth::AppDevices* devices = new auth::AppDevices(*trust, trust->clock);
+  static const std::string issuer = "https://signin.riik.fuzz";
+  static auth::AppDevices* devices = new auth::AppDevices(*trust, issuer, trust->clock);
   // SHA-384("riik fuzz app hash"), the hash the request asked the app to sign.
   static const std::string hash = [] {
     unsigned char out[EVP_MAX_MD_SIZE];
@@ -80,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] == 'd') {
     size_t at = 3, cert_size = std::min<size_t>(size - at, static_cast<size_t>(data[1]) << 8 | data[2]);
     auth::DeviceBinding b;
+    b.issuer = issuer;  // this service's: the checks past the first
     b.certificate_der.assign(reinterpret_cast<const char*>(data) + at, cert_size);
     at += cert_size;
     if (at >= size) return 0;

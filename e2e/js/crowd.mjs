@@ -81,18 +81,25 @@ const verificationCode = (hash) => {
   return String(digest.readUInt16BE(digest.length - 2) % 10000).padStart(4, "0");
 };
 
+// The sign-in service's issuer, from its discovery document: the service a binding names.
+let issuerOnce;
+const signInIssuer = () => (issuerOnce ??= fetch(`${AUTH}/.well-known/openid-configuration`)
+  .then((response) => response.json()).then((discovery) => discovery.issuer));
+
 // The app's device key (auth/app_devices.h): a P-256 key of its own, bound to the person
-// once with PIN1 until `expires_at`, and shown to the sign-in service when it does not
-// know the device.
-function bindDevice(eid) {
+// and the sign-in service once with PIN1 until `expires_at`, and shown to the service
+// when it does not know the device.
+async function bindDevice(eid) {
+  const issuer = await signInIssuer();
+  check(typeof issuer === "string" && issuer !== "", "the sign-in service's discovery document names no issuer");
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const key = publicKey.export({ type: "spki", format: "der" });
   const expires = Math.floor(Date.now() / 1000) + 365 * 86400;
-  const hash = createHash("sha384").update("riik-app-device:").update(key).update(`:${expires}`).digest();
+  const hash = createHash("sha384").update("riik-app-device:").update(key).update(`:${expires}:${issuer}`).digest();
   eid.device = {
     privateKey,
     id: createHash("sha256").update(key).digest("base64url"),
-    binding: { certificate: eid.auth.certificate, device_key: key.toString("base64"), expires_at: expires,
+    binding: { certificate: eid.auth.certificate, device_key: key.toString("base64"), issuer, expires_at: expires,
       signature: Buffer.from(p384.sign(hash, eid.auth.secret, { prehash: false })).toString("base64") },
   };
 }
@@ -122,14 +129,14 @@ function deviceHeader(eid, purpose) {
   const bindingSignature = Buffer.from(eid.device.binding.signature, "base64");
   const message = purpose === "bind"
     ? `riik-app-bind:${eid.device.id}:${time}:${createHash("sha256").update(bindingSignature).digest("hex")}`
-    : `riik-app-poll:${eid.device.id}:${time}`;
+    : `riik-app-poll:${eid.device.id}:${time}:${eid.device.binding.issuer}`;
   const signature = sign("sha256", Buffer.from(message), { key: eid.device.privateKey, dsaEncoding: "ieee-p1363" });
   return `RiikDevice id="${eid.device.id}", time="${time}", signature="${signature.toString("base64")}"`;
 }
 
 // What waits for `eid`'s holder at the sign-in service for `purpose` (within `seconds`).
 async function waiting(eid, purpose, seconds = 60) {
-  if (!eid.device) bindDevice(eid);
+  if (!eid.device) await bindDevice(eid);
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     const response = await fetch(`${AUTH}/app/v1/requests`, { headers: { authorization: deviceHeader(eid, "look") } });

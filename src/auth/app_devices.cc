@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view kScheme = "RiikDevice ";
 constexpr size_t kMaxAuthorization = 512;
 constexpr size_t kMaxDeviceKeyDer = 256;  // a P-256 SubjectPublicKeyInfo is 91 bytes
+constexpr size_t kMaxIssuer = 255;
 
 // The public key `der` encodes, if it is a P-256 SubjectPublicKeyInfo and nothing else.
 Result<UniquePtr<EVP_PKEY>> P256Key(std::string_view der) {
@@ -64,6 +65,7 @@ Result<std::map<std::string, std::string, std::less<>>> AuthParams(std::string_v
 Json DeviceBindingJson(const DeviceBinding& b) {
   return Json{{"certificate", Base64Encode(b.certificate_der)},
               {"device_key", Base64Encode(b.device_key_der)},
+              {"issuer", b.issuer},
               {"expires_at", b.expires_at},
               {"signature", Base64Encode(b.signature)}};
 }
@@ -77,11 +79,15 @@ Result<DeviceBinding> DeviceBindingFromJson(const Json& json) {
   if (!cert.ok() || !key.ok() || !sig.ok() || expires == json.end() || !expires->is_number_integer()) {
     return InvalidArgument("give certificate, device_key and signature (base64) and expires_at (Unix seconds)");
   }
-  return DeviceBinding{*cert, *key, expires->get<int64_t>(), *sig};
+  std::string issuer = StringOr(json, "issuer");
+  if (issuer.empty() || issuer.size() > kMaxIssuer) {
+    return InvalidArgument("give issuer: the sign-in service the binding is for (at most 255 bytes)");
+  }
+  return DeviceBinding{*cert, *key, std::move(issuer), expires->get<int64_t>(), *sig};
 }
 
-std::string DeviceBindingHash(std::string_view device_key_der, int64_t expires_at) {
-  return AppHashOf("riik-app-device:" + std::string(device_key_der) + ":" + std::to_string(expires_at));
+std::string DeviceBindingHash(const DeviceBinding& b) {
+  return AppHashOf("riik-app-device:" + b.device_key_der + ":" + std::to_string(b.expires_at) + ":" + b.issuer);
 }
 
 std::string DeviceId(std::string_view device_key_der) {
@@ -89,8 +95,8 @@ std::string DeviceId(std::string_view device_key_der) {
   return Base64UrlEncode(DigestBytes(d));
 }
 
-std::string DevicePollMessage(std::string_view device_id, int64_t time) {
-  return "riik-app-poll:" + std::string(device_id) + ":" + std::to_string(time);
+std::string DevicePollMessage(std::string_view device_id, int64_t time, std::string_view issuer) {
+  return "riik-app-poll:" + std::string(device_id) + ":" + std::to_string(time) + ":" + std::string(issuer);
 }
 
 std::string DeviceAuthorization(const DevicePoll& poll) {
@@ -128,28 +134,42 @@ std::string DeviceBindMessage(std::string_view device_id, int64_t time, const De
 
 namespace {
 
-Result<DevicePoll> SignAs(EVP_PKEY* device_key, int64_t time, const DeviceBinding* binding) {
+// Signs the presentation of `binding`, or without one a look at `issuer`'s list.
+Result<DevicePoll> SignAs(EVP_PKEY* device_key, int64_t time, const DeviceBinding* binding, std::string_view issuer) {
   DevicePoll poll;
   poll.device_id = DeviceId(PublicKeyDer(device_key));
   poll.time = time;
   const std::string message =
-      binding ? DeviceBindMessage(poll.device_id, time, *binding) : DevicePollMessage(poll.device_id, time);
+      binding ? DeviceBindMessage(poll.device_id, time, *binding) : DevicePollMessage(poll.device_id, time, issuer);
   ASSIGN_OR_RETURN(poll.signature, SignWith(device_key, EVP_sha256(), message, SignatureEncoding::kRaw));
   return poll;
 }
 
 }  // namespace
 
-Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time) { return SignAs(device_key, time, nullptr); }
-
-Result<DevicePoll> SignDeviceBind(EVP_PKEY* device_key, int64_t time, const DeviceBinding& binding) {
-  return SignAs(device_key, time, &binding);
+Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time, std::string_view issuer) {
+  return SignAs(device_key, time, nullptr, issuer);
 }
 
-AppDevices::AppDevices(const EidTrust& trust, Clock clock, size_t max_devices)
-    : trust_(trust), clock_(std::move(clock)), max_(max_devices) {}
+Result<DevicePoll> SignDeviceBind(EVP_PKEY* device_key, int64_t time, const DeviceBinding& binding) {
+  return SignAs(device_key, time, &binding, "");
+}
+
+AppDevices::AppDevices(const EidTrust& trust, std::string issuer, Clock clock, size_t max_devices)
+    : trust_(trust), issuer_(std::move(issuer)), clock_(std::move(clock)), max_(max_devices) {}
+
+namespace {
+
+// A binding for another sign-in service: the person's PIN1 statement is not about this one.
+Refused ForAnotherService(const std::string& issuer) {
+  return Refused{Refusal::kDeviceBinding,
+                 "the binding is for another sign-in service (" + issuer + "): bind the device to this one"};
+}
+
+}  // namespace
 
 Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
+  if (binding.issuer != issuer_) return ForAnotherService(binding.issuer);
   if (auto key = P256Key(binding.device_key_der); !key.ok()) {
     return Refused{Refusal::kDeviceBinding, key.status().message()};
   }
@@ -171,8 +191,7 @@ Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
   if (Status room = RoomFor(person->code, now); !room.ok()) return Refused{Refusal::kDeviceBinding, room.message()};
   // The signature first, then the chain and OCSP (VerifyAppAnswer's order).
   Checked<Person> checked = VerifyAppAnswer({binding.certificate_der, binding.signature, ""}, person->code,
-                                            DeviceBindingHash(binding.device_key_der, binding.expires_at),
-                                            CertPurpose::kAuthentication, trust_);
+                                            DeviceBindingHash(binding), CertPurpose::kAuthentication, trust_);
   if (!Passed(checked)) return std::get<Refused>(checked);
   // Until the binding ends or its check is due (a revoked or expired certificate is
   // noticed then), whichever comes first.
@@ -208,6 +227,7 @@ Status AppDevices::RoomForLocked(const std::string& person, UnixMicros now) {
 }
 
 std::optional<Checked<std::string>> AppDevices::Known(const DeviceBinding& binding) const {
+  if (binding.issuer != issuer_) return ForAnotherService(binding.issuer);
   std::string id = DeviceId(binding.device_key_der);
   auto cert = trust_.ParseCertificate(binding.certificate_der);
   if (!cert.ok()) return std::nullopt;
@@ -284,7 +304,7 @@ Result<std::string> AppDevices::Authenticate(std::string_view authorization) {
     }
     device = it->second;
   }
-  RETURN_IF_ERROR(CheckPoll(poll, device.key_der, now, DevicePollMessage(poll.device_id, poll.time)));
+  RETURN_IF_ERROR(CheckPoll(poll, device.key_der, now, DevicePollMessage(poll.device_id, poll.time, issuer_)));
   return device.person_code;
 }
 

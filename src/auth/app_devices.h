@@ -1,6 +1,6 @@
 // The citizen's app's device key (Smart-ID's model): the app holds a P-256 key of its
 // own, and the person binds it to themselves once, by signing with PIN1 a statement
-// naming the key and when the binding ends. From then on the app proves itself on every
+// naming the key, the sign-in service it is for and when the binding ends. From then on the app proves itself on every
 // look at what waits for the person by signing the moment of asking with the device key,
 // and no PIN is needed for that: only someone holding the person's device sees the
 // person's requests (which service, for what, the service's words).
@@ -34,30 +34,32 @@ inline constexpr int64_t kDevicePollSkewSeconds = 120;
 inline constexpr int64_t kDeviceRecheckSeconds = 3'600;
 inline constexpr size_t kMaxDevicesPerPerson = 8;
 
-// The person's statement, signed with PIN1: "this P-256 key is my app's until then".
+// The person's statement, signed with PIN1: "this P-256 key is my app's, for that sign-in
+// service, until then".
 struct DeviceBinding {
   std::string certificate_der;  // the person's authentication certificate
   std::string device_key_der;   // the device's public key, SubjectPublicKeyInfo (P-256)
+  std::string issuer;           // the sign-in service's issuer (its discovery document's)
   int64_t expires_at = 0;       // Unix seconds
   std::string signature;        // r‖s over DeviceBindingHash by the authentication key
 };
 
 // The binding as the app posts it to /app/v1/devices and keeps it: {"certificate",
-// "device_key", "signature" (base64), "expires_at" (integer)}. InvalidArgument naming
-// what is missing or not base64.
+// "device_key", "signature" (base64), "issuer" (at most 255 bytes), "expires_at"
+// (integer)}. InvalidArgument naming what is missing or not base64.
 Json DeviceBindingJson(const DeviceBinding& binding);
 Result<DeviceBinding> DeviceBindingFromJson(const Json& json);
 
-// What PIN1 signs: SHA-384 of "riik-app-device:", the device key's DER, ":" and
-// `expires_at` in decimal.
-std::string DeviceBindingHash(std::string_view device_key_der, int64_t expires_at);
+// What PIN1 signs: SHA-384 of "riik-app-device:", the device key's DER, ":",
+// `expires_at` in decimal, ":" and the issuer.
+std::string DeviceBindingHash(const DeviceBinding& binding);
 
 // The device's name on the wire: base64url (no padding) of SHA-256 of its key's DER.
 std::string DeviceId(std::string_view device_key_der);
 
 // A look at the person's requests, signed by the device key: the message is
-// "riik-app-poll:" ‖ device id ‖ ":" ‖ time (Unix seconds, decimal), ECDSA with SHA-256,
-// r‖s. It travels as the header
+// "riik-app-poll:" ‖ device id ‖ ":" ‖ time (Unix seconds, decimal) ‖ ":" ‖ the sign-in
+// service's issuer, ECDSA with SHA-256, r‖s. It travels as the header
 //   Authorization: RiikDevice id="<device id>", time="<seconds>", signature="<base64>"
 // Presenting a binding carries the same header over "riik-app-bind:" ‖ device id ‖ ":" ‖
 // time ‖ ":" ‖ hex SHA-256 of the binding's signature: a look's header cannot present a
@@ -67,31 +69,35 @@ struct DevicePoll {
   int64_t time = 0;
   std::string signature;
 };
-std::string DevicePollMessage(std::string_view device_id, int64_t time);
+std::string DevicePollMessage(std::string_view device_id, int64_t time, std::string_view issuer);
 std::string DeviceBindMessage(std::string_view device_id, int64_t time, const DeviceBinding& binding);
 std::string DeviceAuthorization(const DevicePoll& poll);
 // InvalidArgument (saying which part is wrong) for anything but the form above.
 Result<DevicePoll> ParseDeviceAuthorization(std::string_view header);
 
-// The app's side: a look, or the presentation of `binding`, at `time` signed by `device_key`.
-Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time);
+// The app's side: a look at `issuer`'s list, or the presentation of `binding`, at `time`
+// signed by `device_key`.
+Result<DevicePoll> SignDevicePoll(EVP_PKEY* device_key, int64_t time, std::string_view issuer);
 Result<DevicePoll> SignDeviceBind(EVP_PKEY* device_key, int64_t time, const DeviceBinding& binding);
 
-// The sign-in service's side: the bindings it has checked, in memory, bounded. Thread-safe.
+// The sign-in service's side (`issuer` is its own): the bindings it has checked, in
+// memory, bounded. Thread-safe.
 class AppDevices {
  public:
-  AppDevices(const EidTrust& trust, Clock clock, size_t max_devices = 100'000);
+  AppDevices(const EidTrust& trust, std::string issuer, Clock clock, size_t max_devices = 100'000);
 
-  // Checks a binding (blocks on OCSP): the certificate passes the eID checks for
-  // authentication, the signature is its key's, the device key is P-256 and the binding
-  // has not ended nor lasts longer than kMaxDeviceBindingSeconds. Returns the device id.
+  // Checks a binding (blocks on OCSP): it names this service, the certificate passes the
+  // eID checks for authentication, the signature is its key's, the device key is P-256
+  // and the binding has not ended nor lasts longer than kMaxDeviceBindingSeconds.
+  // Returns the device id.
   // A device known for another person and not yet due is refused; so is a person's
   // ninth device while their eight are known (the soonest is due within the hour).
   Checked<std::string> Register(const DeviceBinding& binding);
 
   // Without blocking: a binding of a device known and not yet due is answered from
   // memory (its id, or refused as another person's), as presenting a binding again needs
-  // no PIN and must cost the service nothing; nullopt when Register must check it.
+  // no PIN and must cost the service nothing; nullopt when Register must check it. A
+  // binding for another service is refused here too.
   std::optional<Checked<std::string>> Known(const DeviceBinding& binding) const;
 
   // Whether `authorization` is signed now by the key the binding names, over the
@@ -123,6 +129,7 @@ class AppDevices {
   Status RoomForLocked(const std::string& person, UnixMicros now);  // under mu_
   void SweepLocked(UnixMicros now);                                 // under mu_
   const EidTrust& trust_;
+  const std::string issuer_;
   Clock clock_;
   size_t max_;
   mutable std::mutex mu_;

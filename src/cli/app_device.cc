@@ -1,5 +1,5 @@
 // The command-line app's device file (app_device.h): {"device_key": PKCS#8 PEM, "binding":
-// {certificate, device_key, expires_at, signature}}, 0600.
+// {certificate, device_key, issuer, expires_at, signature}}, 0600.
 #include "cli/app_device.h"
 
 #include <cstdio>
@@ -20,8 +20,12 @@ constexpr int64_t kRebindBeforeSeconds = 7 * 86'400;
 
 Result<AppDevice> Parse(const std::string& text, const std::string& path) {
   auto json = ParseJson(text);
-  if (!json.ok() || !json->is_object() || !json->contains("binding")) {
+  if (!json.ok() || !json->is_object() || !json->contains("binding") || !(*json)["binding"].is_object()) {
     return DataLoss(path + " is not an app device file (remove it to bind a new device key)");
+  }
+  // Bound before bindings named their sign-in service: to be bound again.
+  if (!(*json)["binding"].contains("issuer")) {
+    return FailedPrecondition(path + " names no sign-in service (it was bound before bindings did)");
   }
   auto binding = auth::DeviceBindingFromJson((*json)["binding"]);
   if (!binding.ok()) {
@@ -42,22 +46,23 @@ Result<AppDevice> Parse(const std::string& text, const std::string& path) {
   return device;
 }
 
-Result<AppDevice> Bind(eid::Token& token, const std::string& certificate_der, const std::string& path) {
+Result<AppDevice> Bind(eid::Token& token, const std::string& certificate_der, const std::string& issuer,
+                       const std::string& path) {
   AppDevice device;
   ASSIGN_OR_RETURN(device.key, GenerateEcKey("P-256"));
   device.binding.certificate_der = certificate_der;
   device.binding.device_key_der = PublicKeyDer(device.key.get());
+  device.binding.issuer = issuer;
   device.binding.expires_at = NowMicros() / 1'000'000 + kBindingSeconds;
   ASSIGN_OR_RETURN(std::string pin, SecretFromEnv("RIIK_PIN1", "PIN1"));
   ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> auth_key, token.PrivateKey(trust::EidKey::kAuthentication, pin));
   ASSIGN_OR_RETURN(device.binding.signature,
-                   auth::SignAppHash(auth_key.get(), auth::DeviceBindingHash(device.binding.device_key_der,
-                                                                             device.binding.expires_at)));
+                   auth::SignAppHash(auth_key.get(), auth::DeviceBindingHash(device.binding)));
   ASSIGN_OR_RETURN(std::string key_pem, PrivateKeyPem(device.key.get()));
   Json file = {{"device_key", key_pem}, {"binding", auth::DeviceBindingJson(device.binding)}};
   RETURN_IF_ERROR(WriteFileAtomic(path, file.dump(1) + "\n", /*secret=*/true));
   // On stderr: stdout is for what the command was asked for (--list prints JSON there).
-  std::fprintf(stderr, "bound this app's device key to you with PIN1, until %s (%s)\n",
+  std::fprintf(stderr, "bound this app's device key to you with PIN1, for %s until %s (%s)\n", issuer.c_str(),
                FormatRfc3339Seconds(device.binding.expires_at * 1'000'000).c_str(), path.c_str());
   return device;
 }
@@ -69,25 +74,33 @@ std::string DefaultDeviceFile(const std::string& token) {
   return (std::filesystem::path(token) / "app-device.json").string();
 }
 
-Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path) {
+Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path, const std::string& issuer) {
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(trust::EidKey::kAuthentication));
   const std::string cert_der = CertificateDer(cert.get());
   auto text = ReadSecretFile(path);
   if (!text.ok() && text.status().code() != Code::kNotFound) return text.status();
   if (text.ok()) {
-    ASSIGN_OR_RETURN(AppDevice device, Parse(*text, path));
-    if (device.binding.certificate_der != cert_der) {
+    Result<AppDevice> parsed = Parse(*text, path);
+    if (!parsed.ok() && parsed.status().code() != Code::kFailedPrecondition) return parsed.status();
+    const AppDevice* device = parsed.ok() ? &*parsed : nullptr;
+    if (!device) {
+      std::fprintf(stderr, "%s\n", parsed.status().message().c_str());
+    } else if (device->binding.certificate_der != cert_der) {
       std::fprintf(stderr, "%s was bound with another certificate (a renewed card, or another person's eID)\n",
                    path.c_str());
-    } else if (device.binding.expires_at > NowMicros() / 1'000'000 + kRebindBeforeSeconds) {
-      return device;
+    } else if (device->binding.issuer != issuer) {
+      std::fprintf(stderr, "%s was bound to another sign-in service (%s)\n", path.c_str(),
+                   device->binding.issuer.c_str());
+    } else if (device->binding.expires_at > NowMicros() / 1'000'000 + kRebindBeforeSeconds) {
+      return std::move(*parsed);
     }
   }
-  return Bind(token, cert_der, path);
+  return Bind(token, cert_der, issuer, path);
 }
 
 Result<std::string> DevicePollHeader(const AppDevice& device) {
-  ASSIGN_OR_RETURN(auth::DevicePoll poll, auth::SignDevicePoll(device.key.get(), NowMicros() / 1'000'000));
+  ASSIGN_OR_RETURN(auth::DevicePoll poll,
+                   auth::SignDevicePoll(device.key.get(), NowMicros() / 1'000'000, device.binding.issuer));
   return auth::DeviceAuthorization(poll);
 }
 

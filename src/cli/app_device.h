@@ -19,13 +19,14 @@ struct AppDevice {
 // directory; "" for a pkcs11: token (give --device).
 std::string DefaultDeviceFile(const std::string& token);
 
-// The device in `path` (0600), or a new one bound with PIN1 ($RIIK_PIN1 or asked for)
-// when there is none, its binding ends within a week, or the eID's authentication
-// certificate is not the one it was bound with (a renewed card).
-Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path);
+// The device in `path` (0600), or a new one bound with PIN1 ($RIIK_PIN1 or asked for) to
+// the sign-in service `issuer` when there is none, its binding ends within a week, the
+// eID's authentication certificate is not the one it was bound with (a renewed card), or
+// it was bound to another sign-in service (or before bindings named one).
+Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path, const std::string& issuer);
 
-// The Authorization header for a look at the person's requests now, and for presenting
-// the device's binding now.
+// The Authorization header for a look at the person's requests now (at the service its
+// binding names), and for presenting the device's binding now.
 Result<std::string> DevicePollHeader(const AppDevice& device);
 Result<std::string> DeviceBindHeader(const AppDevice& device);
 

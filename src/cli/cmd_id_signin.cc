@@ -169,6 +169,18 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   return OkStatus();
 }
 
+// The sign-in service's issuer, from its discovery document: the service a binding names.
+Result<std::string> IssuerOf(net::HttpClient& http) {
+  ASSIGN_OR_RETURN(net::HttpResponse r, http.Send("GET", "/.well-known/openid-configuration", net::Headers{}));
+  if (r.status != 200) {
+    return Unavailable("the sign-in service's discovery document: HTTP " + std::to_string(r.status));
+  }
+  auto discovery = ParseJson(r.body);
+  std::string issuer = discovery.ok() ? StringOr(*discovery, "issuer") : "";
+  if (issuer.empty()) return DataLoss("the sign-in service's discovery document names no issuer");
+  return issuer;
+}
+
 // Shows the sign-in service the device's binding (it keeps bindings in memory only);
 // while it is too busy to check one, again every second until `deadline`.
 Status PresentBinding(net::HttpClient& http, const AppDevice& device, std::chrono::steady_clock::time_point deadline) {
@@ -197,7 +209,8 @@ Status Approve(const ApproveOptions& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> http, net::HttpClient::Create(o.url, options));
   std::string device_file = o.device.empty() ? DefaultDeviceFile(o.token) : o.device;
   if (device_file.empty()) return InvalidArgument("give --device: where this app keeps its device key");
-  ASSIGN_OR_RETURN(AppDevice device, LoadOrBindDevice(*token, device_file));
+  ASSIGN_OR_RETURN(std::string issuer, IssuerOf(*http));
+  ASSIGN_OR_RETURN(AppDevice device, LoadOrBindDevice(*token, device_file, issuer));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
   // Whether the service has been shown the binding since it last said it knew the device
   // (it forgets them on a restart and re-checks them hourly): shown once per forgetting.

@@ -9,13 +9,14 @@ namespace riik::auth {
 namespace {
 
 constexpr int64_t kDay = 86'400;
+constexpr const char* kService = "https://signin.riik.test";
 
 class AppDevicesTest : public AuthFixture {
  protected:
   void SetUp() override {
     AuthFixture::SetUp();
     trust_ = Trust();
-    devices_ = std::make_unique<AppDevices>(trust_, TestClock(), 3);
+    devices_ = std::make_unique<AppDevices>(trust_, kService, TestClock(), 3);
     device_key_ = std::move(GenerateEcKey("P-256").value());
   }
 
@@ -24,12 +25,14 @@ class AppDevicesTest : public AuthFixture {
   // `token`'s holder binding `device` until `expires_at`, with PIN1.
   DeviceBinding Bind(eid::Token& token, EVP_PKEY* device, int64_t expires_at) {
     auto cert = token.Certificate(trust::EidKey::kAuthentication);
-    DeviceBinding b{CertificateDer(cert->get()), PublicKeyDer(device), expires_at, ""};
-    b.signature = SignAppHash(AuthKey(token), DeviceBindingHash(b.device_key_der, expires_at)).value();
+    DeviceBinding b{CertificateDer(cert->get()), PublicKeyDer(device), kService, expires_at, ""};
+    b.signature = SignAppHash(AuthKey(token), DeviceBindingHash(b)).value();
     return b;
   }
 
-  std::string Poll(EVP_PKEY* device, int64_t time) { return DeviceAuthorization(SignDevicePoll(device, time).value()); }
+  std::string Poll(EVP_PKEY* device, int64_t time, std::string_view issuer = kService) {
+    return DeviceAuthorization(SignDevicePoll(device, time, issuer).value());
+  }
   std::string BindHeader(EVP_PKEY* device, int64_t time, const DeviceBinding& b) {
     return DeviceAuthorization(SignDeviceBind(device, time, b).value());
   }
@@ -69,19 +72,19 @@ TEST_F(AppDevicesTest, AStrangerCannotPollWithTheDevicesIdOrBindTheirKeyToThePer
   ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, device_key_.get(), NowSeconds() + kDay))));
   // Another key's signature under the device's id.
   auto stranger = GenerateEcKey("P-256").value();
-  DevicePoll poll = SignDevicePoll(stranger.get(), NowSeconds()).value();
+  DevicePoll poll = SignDevicePoll(stranger.get(), NowSeconds(), kService).value();
   poll.device_id = DeviceId(PublicKeyDer(device_key_.get()));
   EXPECT_EQ(devices_->Authenticate(DeviceAuthorization(poll)).status().code(), Code::kUnauthenticated);
   // The device's signature over another time than the one named.
-  poll = SignDevicePoll(device_key_.get(), NowSeconds()).value();
+  poll = SignDevicePoll(device_key_.get(), NowSeconds(), kService).value();
   poll.time += 1;
   EXPECT_EQ(devices_->Authenticate(DeviceAuthorization(poll)).status().code(), Code::kUnauthenticated);
 
   // A binding of the stranger's key to Jaan, signed by the stranger's own forged certificates.
   Forgery forged = ForgeFor("38001085718");
   for (const std::string& der : forged.certificates) {
-    DeviceBinding b{der, PublicKeyDer(stranger.get()), NowSeconds() + kDay, ""};
-    b.signature = SignAppHash(forged.key.get(), DeviceBindingHash(b.device_key_der, b.expires_at)).value();
+    DeviceBinding b{der, PublicKeyDer(stranger.get()), kService, NowSeconds() + kDay, ""};
+    b.signature = SignAppHash(forged.key.get(), DeviceBindingHash(b)).value();
     EXPECT_EQ(RefusalOf(b), Refusal::kUntrustedCertificate);
   }
   // Jaan's binding of his device, with the stranger's key put in its place.
@@ -94,6 +97,39 @@ TEST_F(AppDevicesTest, AStrangerCannotPollWithTheDevicesIdOrBindTheirKeyToThePer
   longer.expires_at += kDay;
   EXPECT_EQ(RefusalOf(longer), Refusal::kBadSignature);
   EXPECT_EQ(devices_->Authenticate(Poll(stranger.get(), NowSeconds())).status().code(), Code::kNotFound);
+}
+
+TEST_F(AppDevicesTest, ABindingAndALookAreForTheOneSignInServiceTheyName) {
+  // Bound, with PIN1, to another sign-in service (a test system's, say): refused before
+  // any check, and not answered from memory either.
+  DeviceBinding elsewhere = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  elsewhere.issuer = "https://signin.elsewhere.test";
+  elsewhere.signature = SignAppHash(AuthKey(*jaan_), DeviceBindingHash(elsewhere)).value();
+  ocsp_up_ = false;
+  EXPECT_EQ(RefusalOf(elsewhere), Refusal::kDeviceBinding);
+  ocsp_up_ = true;
+  // Nor can this service's name be put on it afterwards: PIN1 signed the other.
+  DeviceBinding renamed = elsewhere;
+  renamed.issuer = kService;
+  EXPECT_EQ(RefusalOf(renamed), Refusal::kBadSignature);
+
+  const DeviceBinding here = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  ASSERT_TRUE(Passed(devices_->Register(here)));
+  auto known = devices_->Known(elsewhere);
+  ASSERT_TRUE(known.has_value());
+  EXPECT_FALSE(Passed(*known));
+  // A look signed for another service (and sent there) does not open this one's list.
+  EXPECT_EQ(
+      devices_->Authenticate(Poll(device_key_.get(), NowSeconds(), "https://signin.elsewhere.test")).status().code(),
+      Code::kUnauthenticated);
+  EXPECT_TRUE(devices_->Authenticate(Poll(device_key_.get(), NowSeconds())).ok());
+  // The binding's JSON carries its service, and one without it is named as incomplete.
+  auto back = DeviceBindingFromJson(DeviceBindingJson(here));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->issuer, kService);
+  Json old = DeviceBindingJson(here);
+  old.erase("issuer");
+  EXPECT_NE(DeviceBindingFromJson(old).status().message().find("give issuer"), std::string::npos);
 }
 
 TEST_F(AppDevicesTest, ABindingIsRefusedEndedTooLongOrForAKeyThatIsNotP256) {
@@ -109,8 +145,8 @@ TEST_F(AppDevicesTest, ABindingIsRefusedEndedTooLongOrForAKeyThatIsNotP256) {
   auto signing = jaan_->Certificate(trust::EidKey::kSigning);
   auto signing_key = jaan_->PrivateKey(trust::EidKey::kSigning, "01497");
   ASSERT_TRUE(signing_key.ok());
-  DeviceBinding pin2{CertificateDer(signing->get()), PublicKeyDer(device_key_.get()), NowSeconds() + kDay, ""};
-  pin2.signature = SignAppHash(signing_key->get(), DeviceBindingHash(pin2.device_key_der, pin2.expires_at)).value();
+  DeviceBinding pin2{CertificateDer(signing->get()), PublicKeyDer(device_key_.get()), kService, NowSeconds() + kDay, ""};
+  pin2.signature = SignAppHash(signing_key->get(), DeviceBindingHash(pin2)).value();
   EXPECT_EQ(RefusalOf(pin2), Refusal::kWrongCertificate);
 }
 
@@ -187,7 +223,7 @@ TEST_F(AppDevicesTest, PresentingAKnownBindingAgainCostsNoCheckAndAKeyBelongsToO
 }
 
 TEST_F(AppDevicesTest, APersonsNinthDeviceWaitsForOneOfTheirEightToBeDue) {
-  devices_ = std::make_unique<AppDevices>(trust_, TestClock(), 100);
+  devices_ = std::make_unique<AppDevices>(trust_, kService, TestClock(), 100);
   std::vector<UniquePtr<EVP_PKEY>> keys;
   auto bind_next = [&] {
     keys.push_back(std::move(GenerateEcKey("P-256").value()));
@@ -235,7 +271,7 @@ TEST_F(AppDevicesTest, ADueDeviceIsTakenByTheNewestCheckedBinding) {
 
 TEST(DeviceAuthorizationTest, OnlyTheWholeFormIsRead) {
   auto key = GenerateEcKey("P-256").value();
-  DevicePoll poll = SignDevicePoll(key.get(), 1'767'225'600).value();
+  DevicePoll poll = SignDevicePoll(key.get(), 1'767'225'600, kService).value();
   auto back = ParseDeviceAuthorization(DeviceAuthorization(poll));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->device_id, poll.device_id);

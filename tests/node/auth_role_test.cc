@@ -110,9 +110,9 @@ class AuthRoleTest : public ::testing::Test {
     auth::DeviceBinding b;
     b.certificate_der = certificate_der_;
     b.device_key_der = PublicKeyDer(device.get());
+    b.issuer = url_;  // the role's issuer: its listener's URL, as no other is set
     b.expires_at = NowMicros() / 1'000'000 + 86'400;
-    ASSIGN_OR_RETURN(b.signature,
-                     auth::SignAppHash(person_key_.get(), auth::DeviceBindingHash(b.device_key_der, b.expires_at)));
+    ASSIGN_OR_RETURN(b.signature, auth::SignAppHash(person_key_.get(), auth::DeviceBindingHash(b)));
     ASSIGN_OR_RETURN(auth::DevicePoll poll, auth::SignDeviceBind(device.get(), NowMicros() / 1'000'000, b));
     net::Headers h;
     h.Add("Content-Type", "application/json");

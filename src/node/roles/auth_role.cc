@@ -252,7 +252,8 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   };
   provider_ = std::make_unique<auth::Provider>(
       std::move(o), *keys_, [this](std::string_view id) { return Lookup(id); }, std::move(trust), log);
-  devices_ = std::make_unique<auth::AppDevices>(provider_->trust(), provider_->options().clock);
+  devices_ =
+      std::make_unique<auth::AppDevices>(provider_->trust(), provider_->options().issuer, provider_->options().clock);
   cpu_ = &node.blocking();
   net::ClientOptions notice_options;
   notice_options.ca_file = trust_root_;
