@@ -13,6 +13,7 @@
 #include "core/file.h"
 #include "core/in_flight.h"
 #include "core/thread_pool.h"
+#include "core/waiting_line.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "crypto/x509.h"
@@ -39,10 +40,12 @@ constexpr const char* kDefaultRollService = "EE/GOV/70000013/population/voters";
 class VoteService : public RoleService {
  public:
   // `workers`: the node's pool for blocking work, where ballots are checked (bounded here).
-  VoteService(std::string store_name, std::set<std::string> pins, ThreadPool& workers, int max_waiting)
+  VoteService(const std::string& role, std::string store_name, std::set<std::string> pins, ThreadPool& workers,
+              int max_waiting, int record_queue)
       : store_name_(std::move(store_name)),
         pins_(std::move(pins)),
         ballots_(static_cast<size_t>(max_waiting)),
+        record_lookups_(role, "record", static_cast<size_t>(record_queue)),
         workers_(workers) {}
   // The node has stopped its pool (nothing new reaches the box) before its services go;
   // the box seals what it has, and answers.
@@ -135,7 +138,7 @@ class VoteService : public RoleService {
 
   // The published record's files, for anyone (what `riik vote verify` checks), streamed
   // from disk: a national board is gigabytes. Looked up on the pool for blocking work,
-  // never on a network thread, with at most kMaxRecordLookups waiting there.
+  // never on a network thread, with at most record_queue waiting there.
   void RecordFileAsync(net::HttpRequest&& req, net::Responder responder) {
     if (!record_lookups_.Enter()) {
       return responder(net::Busy("too many requests at once; try again in a moment"));
@@ -296,10 +299,10 @@ class VoteService : public RoleService {
  private:
   std::string store_name_;
   std::set<std::string> pins_;
-  static constexpr size_t kMaxChecks = 16, kMaxRecordLookups = 64;
-  InFlight ballots_;                            // ballots queued or being checked (max_waiting)
-  InFlight checks_{kMaxChecks};                 // voters' checks queued or running
-  InFlight record_lookups_{kMaxRecordLookups};  // record files waiting to be looked up
+  static constexpr size_t kMaxChecks = 16;
+  InFlight ballots_;             // ballots queued or being checked (max_waiting)
+  InFlight checks_{kMaxChecks};  // voters' checks queued or running
+  WaitingLine record_lookups_;   // record files waiting to be looked up (record_queue)
   sign::OwnedTrust trust_;
   std::unique_ptr<vote::BallotBox> box_;
   store::Store* store_ = nullptr;
@@ -377,8 +380,9 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
 
   ASSIGN_OR_RETURN(std::set<std::string> pins, ListenerPins(role, "the vote service"));
   ASSIGN_OR_RETURN(int64_t max_waiting, role.Number("max_waiting", 16, 1, 4096));
-  auto service =
-      std::make_shared<VoteService>(store_name, std::move(pins), node.blocking(), static_cast<int>(max_waiting));
+  ASSIGN_OR_RETURN(int64_t record_queue, role.Number("record_queue", 64, 1, 4096));
+  auto service = std::make_shared<VoteService>(role.name, store_name, std::move(pins), node.blocking(),
+                                               static_cast<int>(max_waiting), static_cast<int>(record_queue));
   service->set_record_dir(dir + "/record", nullptr);
   service->set_box(std::move(box), std::move(trust), store);
 

@@ -38,6 +38,8 @@
 //   pseudonym_key_file     the voters' pseudonym secret (default DIR/pseudonym.key, made 0600)
 //   max_waiting        ballots queued or being checked at once, on the node's pool for
 //                      blocking work (default 16); more are answered 503 busy
+//   record_queue       requests for the record's files waiting for the same pool (default
+//                      64; /metrics: riik_queue_waiting{queue="record"}); more: 503 busy
 #pragma once
 
 #include <memory>
