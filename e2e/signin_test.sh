@@ -204,9 +204,17 @@ ISSUER=$(C "$AUTH/.well-known/openid-configuration" | jq -r .issuer)
 jq 'del(.binding.issuer)' "$JAAK/app-device.json" >"$WORK/unnamed.json" && cat "$WORK/unnamed.json" >"$JAAK/app-device.json"
 RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --list \
   >"$WORK/rebind.out" 2>&1 || fail "an app file naming no service: $(cat "$WORK/rebind.out")"
-grep -q "names no sign-in service" "$WORK/rebind.out" && grep -q "bound this app's device key to you with PIN1, for $ISSUER" \
+grep -q "names no sign-in service" "$WORK/rebind.out" && grep -qF "bound this app's device key to you with PIN1, for $ISSUER" \
   "$WORK/rebind.out" || fail "the app did not say it bound again, or why: $(cat "$WORK/rebind.out")"
 [ "$(jq -r .binding.issuer "$JAAK/app-device.json")" = "$ISSUER" ] || fail "the new binding does not name $ISSUER"
+# A file bound to another service (a test system's) is bound again for this one.
+jq '.binding.issuer = "https://signin.test.example"' "$JAAK/app-device.json" >"$WORK/elsewhere.json" &&
+  cat "$WORK/elsewhere.json" >"$JAAK/app-device.json"
+RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --list \
+  >"$WORK/rebind.out" 2>&1 || fail "an app file bound to another service: $(cat "$WORK/rebind.out")"
+grep -qF "was bound to another sign-in service (https://signin.test.example)" "$WORK/rebind.out" ||
+  fail "the app did not say its file was another service's: $(cat "$WORK/rebind.out")"
+[ "$(jq -r .binding.issuer "$JAAK/app-device.json")" = "$ISSUER" ] || fail "the binding was not made again for $ISSUER"
 list_as_jaak() {
   RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --list
 }

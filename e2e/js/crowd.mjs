@@ -81,17 +81,28 @@ const verificationCode = (hash) => {
   return String(digest.readUInt16BE(digest.length - 2) % 10000).padStart(4, "0");
 };
 
-// The sign-in service's issuer, from its discovery document: the service a binding names.
+// The sign-in service's issuer: AUTH, as its discovery document must say (the service the
+// app's statements name). Asked once; asked again after a failure.
 let issuerOnce;
-const signInIssuer = () => (issuerOnce ??= fetch(`${AUTH}/.well-known/openid-configuration`)
-  .then((response) => response.json()).then((discovery) => discovery.issuer));
+function signInIssuer() {
+  issuerOnce ??= (async () => {
+    const response = await fetch(`${AUTH}/.well-known/openid-configuration`);
+    check(response.ok, `the sign-in service's discovery document: HTTP ${response.status}`);
+    const { issuer } = await response.json();
+    check(issuer === AUTH.replace(/\/+$/, ""), `the sign-in service at ${AUTH} names itself ${issuer}`);
+    return issuer;
+  })().catch((error) => {
+    issuerOnce = undefined;
+    throw error;
+  });
+  return issuerOnce;
+}
 
 // The app's device key (auth/app_devices.h): a P-256 key of its own, bound to the person
 // and the sign-in service once with PIN1 until `expires_at`, and shown to the service
 // when it does not know the device.
 async function bindDevice(eid) {
   const issuer = await signInIssuer();
-  check(typeof issuer === "string" && issuer !== "", "the sign-in service's discovery document names no issuer");
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const key = publicKey.export({ type: "spki", format: "der" });
   const expires = Math.floor(Date.now() / 1000) + 365 * 86400;
@@ -159,12 +170,16 @@ async function answer(request, body) {
   check(response.status === 200, `the sign-in service refused the app's answer: ${await response.text()}`);
 }
 
-// The app signs the request's hash (SHA-384) with the key for its purpose, as the card
-// signs a digest it is handed: r‖s.
-function signHash(request, key) {
+// The app signs with the key for its purpose, as the card signs a digest it is handed
+// (r‖s): a signature's digest (SHA-384) as it is; for a sign-in, the statement naming the
+// service, SHA-384 of "riik-app-signin:" ‖ issuer ‖ ":" ‖ the hash (auth/app_confirm.h).
+async function signHash(request, key, purpose) {
   const hash = Buffer.from(request.hash, "base64");
   check(hash.length === 48 && request.hash_algorithm === "SHA-384", `a hash of the wrong kind: ${JSON.stringify(request)}`);
-  const signature = p384.sign(hash, key.secret, { prehash: false });
+  const signed = purpose === "sign-in"
+    ? createHash("sha384").update(`riik-app-signin:${await signInIssuer()}:`).update(hash).digest()
+    : hash;
+  const signature = p384.sign(signed, key.secret, { prehash: false });
   return { certificate: key.certificate, signature: Buffer.from(signature).toString("base64") };
 }
 
@@ -173,7 +188,7 @@ export async function approveSignIn(eid, shownCode) {
   const request = await waiting(eid, "authentication");
   const code = verificationCode(Buffer.from(request.hash, "base64"));
   check(code === shownCode, `the app shows ${code}, the browser ${shownCode}: not this voter's request`);
-  await answer(request, signHash(request, eid.auth));
+  await answer(request, await signHash(request, eid.auth, "sign-in"));
 }
 
 // The app confirming a signature: the signing certificate first, then PIN2 on the digest
@@ -194,7 +209,7 @@ export async function approveSignature(eid, shownCode) {
   for (let i = 0; i < 300 && !shownCode(); ++i) await sleep(100);
   const code = verificationCode(Buffer.from(request.hash, "base64"));
   check(code === shownCode(), `the app shows ${code}, the Vote page ${shownCode()}: not this ballot's signature`);
-  await answer(request, signHash(request, eid.sign));
+  await answer(request, await signHash(request, eid.sign, "signature"));
 }
 
 export const randomChoice = () => randomBytes(1)[0];

@@ -24,6 +24,10 @@ std::string AppHashOf(std::string_view text) {
   return std::string(reinterpret_cast<const char*>(out), n);
 }
 
+std::string SignInHash(std::string_view issuer, std::string_view hash) {
+  return AppHashOf("riik-app-signin:" + std::string(issuer) + ":" + std::string(hash));
+}
+
 std::string DeclineHash(std::string_view app_request_id) {
   return AppHashOf("riik-app-decline:" + std::string(app_request_id));
 }

@@ -42,6 +42,13 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
 // SHA-384 of `text`: the hashes the app signs for its own statements below.
 std::string AppHashOf(std::string_view text);
 
+// What the app signs with PIN1 to confirm a sign-in at the service `issuer` whose request
+// carries `hash`: SHA-384 of "riik-app-signin:", the issuer, ":" and the hash's 48 bytes.
+// Not the hash itself: a service, or someone in its place, could otherwise hand the app
+// the hash of another statement (a device binding) as a sign-in's, and hold it signed
+// with PIN1; and a sign-in's signature made for one service is none at another.
+std::string SignInHash(std::string_view issuer, std::string_view hash);
+
 // What the app signs with PIN1 to decline request `app_request_id`: SHA-384 of
 // "riik-app-decline:" and the id. Anyone may list a person's requests, so a decline must
 // be the person's own, or a stranger could refuse their sign-ins and signatures.

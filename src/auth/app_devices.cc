@@ -16,7 +16,6 @@ namespace {
 constexpr std::string_view kScheme = "RiikDevice ";
 constexpr size_t kMaxAuthorization = 512;
 constexpr size_t kMaxDeviceKeyDer = 256;  // a P-256 SubjectPublicKeyInfo is 91 bytes
-constexpr size_t kMaxIssuer = 255;
 
 // The public key `der` encodes, if it is a P-256 SubjectPublicKeyInfo and nothing else.
 Result<UniquePtr<EVP_PKEY>> P256Key(std::string_view der) {
@@ -80,7 +79,7 @@ Result<DeviceBinding> DeviceBindingFromJson(const Json& json) {
     return InvalidArgument("give certificate, device_key and signature (base64) and expires_at (Unix seconds)");
   }
   std::string issuer = StringOr(json, "issuer");
-  if (issuer.empty() || issuer.size() > kMaxIssuer) {
+  if (issuer.empty() || issuer.size() > kMaxIssuerBytes) {
     return InvalidArgument("give issuer: the sign-in service the binding is for (at most 255 bytes)");
   }
   return DeviceBinding{*cert, *key, std::move(issuer), expires->get<int64_t>(), *sig};
@@ -160,16 +159,17 @@ AppDevices::AppDevices(const EidTrust& trust, std::string issuer, Clock clock, s
 
 namespace {
 
-// A binding for another sign-in service: the person's PIN1 statement is not about this one.
-Refused ForAnotherService(const std::string& issuer) {
+// A binding for another sign-in service: the person's PIN1 statement is not about this
+// one. (Its issuer is the sender's text: not repeated back, nor into the log.)
+Refused ForAnotherService(const std::string& ours) {
   return Refused{Refusal::kDeviceBinding,
-                 "the binding is for another sign-in service (" + issuer + "): bind the device to this one"};
+                 "the binding names another sign-in service, not " + ours + ": bind the device to this one"};
 }
 
 }  // namespace
 
 Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
-  if (binding.issuer != issuer_) return ForAnotherService(binding.issuer);
+  if (binding.issuer != issuer_) return ForAnotherService(issuer_);
   if (auto key = P256Key(binding.device_key_der); !key.ok()) {
     return Refused{Refusal::kDeviceBinding, key.status().message()};
   }
@@ -227,7 +227,7 @@ Status AppDevices::RoomForLocked(const std::string& person, UnixMicros now) {
 }
 
 std::optional<Checked<std::string>> AppDevices::Known(const DeviceBinding& binding) const {
-  if (binding.issuer != issuer_) return ForAnotherService(binding.issuer);
+  if (binding.issuer != issuer_) return ForAnotherService(issuer_);
   std::string id = DeviceId(binding.device_key_der);
   auto cert = trust_.ParseCertificate(binding.certificate_der);
   if (!cert.ok()) return std::nullopt;

@@ -1,9 +1,10 @@
 // The citizen's app's device key (Smart-ID's model): the app holds a P-256 key of its
 // own, and the person binds it to themselves once, by signing with PIN1 a statement
-// naming the key, the sign-in service it is for and when the binding ends. From then on the app proves itself on every
-// look at what waits for the person by signing the moment of asking with the device key,
-// and no PIN is needed for that: only someone holding the person's device sees the
-// person's requests (which service, for what, the service's words).
+// naming the key, the sign-in service it is for and when the binding ends. From then on
+// the app proves itself on every look at what waits for the person by signing the moment
+// of asking with the device key, and no PIN is needed for that: only someone holding the
+// person's device sees the person's requests (which service, for what, the service's
+// words).
 //
 // The sign-in service keeps nothing on disk: the app keeps its binding and presents it
 // again when the service does not know the device (after a restart, or an hour after the
@@ -33,6 +34,8 @@ inline constexpr int64_t kMaxDeviceBindingSeconds = 366 * 86'400;
 inline constexpr int64_t kDevicePollSkewSeconds = 120;
 inline constexpr int64_t kDeviceRecheckSeconds = 3'600;
 inline constexpr size_t kMaxDevicesPerPerson = 8;
+// The longest issuer a binding may name (the sign-in service's URL).
+inline constexpr size_t kMaxIssuerBytes = 255;
 
 // The person's statement, signed with PIN1: "this P-256 key is my app's, for that sign-in
 // service, until then".

@@ -323,8 +323,8 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
   }
   if (!a.signing.empty()) return AnswerSigning(a, answer);
   bool key_signed = false;
-  Checked<Person> person =
-      VerifyAppAnswer(answer, a.person_code, a.hash, CertPurpose::kAuthentication, trust_, &key_signed);
+  Checked<Person> person = VerifyAppAnswer(answer, a.person_code, SignInHash(options_.issuer, a.hash),
+                                           CertPurpose::kAuthentication, trust_, &key_signed);
   std::vector<impl::Waiter> woken;
   AppProgress progress;
   if (!Passed(person)) {

@@ -23,11 +23,12 @@ Result<AppDevice> Parse(const std::string& text, const std::string& path) {
   if (!json.ok() || !json->is_object() || !json->contains("binding") || !(*json)["binding"].is_object()) {
     return DataLoss(path + " is not an app device file (remove it to bind a new device key)");
   }
-  // Bound before bindings named their sign-in service: to be bound again.
-  if (!(*json)["binding"].contains("issuer")) {
-    return FailedPrecondition(path + " names no sign-in service (it was bound before bindings did)");
-  }
-  auto binding = auth::DeviceBindingFromJson((*json)["binding"]);
+  // A binding from before bindings named their sign-in service: read the rest as it is
+  // (damage is still said), then bound again.
+  Json binding_json = (*json)["binding"];
+  const bool unnamed = StringOr(binding_json, "issuer").empty();
+  if (unnamed) binding_json["issuer"] = "none";
+  auto binding = auth::DeviceBindingFromJson(binding_json);
   if (!binding.ok()) {
     return DataLoss(path + ": the binding is damaged (" + binding.status().message() +
                     "); remove the file to bind a new device key");
@@ -43,6 +44,7 @@ Result<AppDevice> Parse(const std::string& text, const std::string& path) {
   if (PublicKeyDer(device.key.get()) != device.binding.device_key_der) {
     return DataLoss(path + ": the binding is not of the device key beside it; remove the file to bind a new one");
   }
+  if (unnamed) return FailedPrecondition(path + " names no sign-in service (it was bound before bindings did)");
   return device;
 }
 
@@ -89,8 +91,9 @@ Result<AppDevice> LoadOrBindDevice(eid::Token& token, const std::string& path, c
       std::fprintf(stderr, "%s was bound with another certificate (a renewed card, or another person's eID)\n",
                    path.c_str());
     } else if (device->binding.issuer != issuer) {
-      std::fprintf(stderr, "%s was bound to another sign-in service (%s)\n", path.c_str(),
-                   device->binding.issuer.c_str());
+      std::fprintf(stderr,
+                   "%s was bound to another sign-in service (%s); give each service a --device file of its own\n",
+                   path.c_str(), device->binding.issuer.c_str());
     } else if (device->binding.expires_at > NowMicros() / 1'000'000 + kRebindBeforeSeconds) {
       return std::move(*parsed);
     }

@@ -107,8 +107,10 @@ bool CodeConfirmed(const std::string& code, const ApproveOptions& o) {
   return std::fgets(line, sizeof line, stdin) != nullptr && (line[0] == 'y' || line[0] == 'Y');
 }
 
-// Answers one waiting request; prints what the person would see on the phone.
-Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& request, const ApproveOptions& o) {
+// Answers one waiting request at the sign-in service `issuer`; prints what the person
+// would see on the phone.
+Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& request, const std::string& issuer,
+                     const ApproveOptions& o) {
   std::string id = StringOr(request, "id");
   std::string what = StringOr(request, "description");
   if (StringOr(request, "purpose") == "signing-certificate") {
@@ -159,7 +161,10 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, token.Certificate(key));
   ASSIGN_OR_RETURN(std::string pin, SecretFromEnv(signing ? "RIIK_PIN2" : "RIIK_PIN1", signing ? "PIN2" : "PIN1"));
   ASSIGN_OR_RETURN(UniquePtr<EVP_PKEY> priv, token.PrivateKey(key, pin));
-  ASSIGN_OR_RETURN(std::string signature, auth::SignAppHash(priv.get(), hash));
+  // A signature's digest is signed as it is (PIN2, the signing key); a sign-in's hash as
+  // a statement naming this service (app_confirm.h), never as it is.
+  ASSIGN_OR_RETURN(std::string signature,
+                   auth::SignAppHash(priv.get(), signing ? hash : auth::SignInHash(issuer, hash)));
   Json answer = {{"certificate", Base64Encode(CertificateDer(cert.get()))}, {"signature", Base64Encode(signature)}};
   ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
   if (r.status != 200) {
@@ -169,16 +174,22 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   return OkStatus();
 }
 
-// The sign-in service's issuer, from its discovery document: the service a binding names.
-Result<std::string> IssuerOf(net::HttpClient& http) {
+// The sign-in service's issuer: `url`, which its discovery document must name as it is
+// (OpenID Connect Discovery 1.0, 4.3). The issuer is what the app's statements name, so
+// a service may not claim another's.
+Result<std::string> IssuerOf(net::HttpClient& http, std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
   ASSIGN_OR_RETURN(net::HttpResponse r, http.Send("GET", "/.well-known/openid-configuration", net::Headers{}));
   if (r.status != 200) {
     return Unavailable("the sign-in service's discovery document: HTTP " + std::to_string(r.status));
   }
   auto discovery = ParseJson(r.body);
-  std::string issuer = discovery.ok() ? StringOr(*discovery, "issuer") : "";
-  if (issuer.empty()) return DataLoss("the sign-in service's discovery document names no issuer");
-  return issuer;
+  if (!discovery.ok() || StringOr(*discovery, "issuer") != url) {
+    return PermissionDenied("the sign-in service at " + url +
+                            " does not name itself so in its discovery document; give --auth its issuer URL");
+  }
+  if (url.size() > auth::kMaxIssuerBytes) return InvalidArgument("the sign-in service's URL is over 255 bytes");
+  return url;
 }
 
 // Shows the sign-in service the device's binding (it keeps bindings in memory only);
@@ -209,7 +220,7 @@ Status Approve(const ApproveOptions& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> http, net::HttpClient::Create(o.url, options));
   std::string device_file = o.device.empty() ? DefaultDeviceFile(o.token) : o.device;
   if (device_file.empty()) return InvalidArgument("give --device: where this app keeps its device key");
-  ASSIGN_OR_RETURN(std::string issuer, IssuerOf(*http));
+  ASSIGN_OR_RETURN(std::string issuer, IssuerOf(*http, o.url));
   ASSIGN_OR_RETURN(AppDevice device, LoadOrBindDevice(*token, device_file, issuer));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
   // Whether the service has been shown the binding since it last said it knew the device
@@ -271,7 +282,7 @@ Status Approve(const ApproveOptions& o) {
         pick = *match;
       }
       const Json& request = requests[pick];
-      RETURN_IF_ERROR(AnswerRequest(*token, *http, request, o));
+      RETURN_IF_ERROR(AnswerRequest(*token, *http, request, issuer, o));
       // After the certificate, the signature itself comes: wait on for it.
       if (StringOr(request, "purpose") != "signing-certificate" || o.decline) return OkStatus();
       deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
@@ -312,7 +323,9 @@ void AddApprove(CLI::App* id, int& exit_code) {
       "confirmed only against the code your browser shows (--expect-code, or asked on a\n"
       "terminal); when more than one request waits, only --expect-code picks one.\n"
       "Only this app sees what waits for you: on first use it makes a device key of its own\n"
-      "and you bind it to yourself with PIN1 (for a year); each look is signed with it.\n"
+      "and you bind it to yourself and this sign-in service with PIN1 (for a year); each look\n"
+      "is signed with it. --auth is the service's issuer URL, as its discovery document names\n"
+      "it; keep one --device file per service.\n"
       "Example:\n"
       "  RIIK_PIN1=0090 riik id approve --token riik-data/citizens/38001085718 \\\n"
       "      --auth https://127.0.0.1:7005 --ca riik-data/trust/root.pem --expect-code 4821");

@@ -23,7 +23,6 @@ class WaitingLine {
   // Takes a place if fewer than the limit wait; Leave gives it back when the task starts.
   bool Enter();
   void Leave();
-  size_t count() const { return bound_.count(); }
 
  private:
   InFlight bound_;

@@ -108,6 +108,10 @@ TEST_F(AppDevicesTest, ABindingAndALookAreForTheOneSignInServiceTheyName) {
   ocsp_up_ = false;
   EXPECT_EQ(RefusalOf(elsewhere), Refusal::kDeviceBinding);
   ocsp_up_ = true;
+  // Before the signature too: a bad one is not looked at.
+  DeviceBinding unsigned_elsewhere = elsewhere;
+  unsigned_elsewhere.signature = std::string(96, 'x');
+  EXPECT_EQ(RefusalOf(unsigned_elsewhere), Refusal::kDeviceBinding);
   // Nor can this service's name be put on it afterwards: PIN1 signed the other.
   DeviceBinding renamed = elsewhere;
   renamed.issuer = kService;
@@ -117,7 +121,9 @@ TEST_F(AppDevicesTest, ABindingAndALookAreForTheOneSignInServiceTheyName) {
   ASSERT_TRUE(Passed(devices_->Register(here)));
   auto known = devices_->Known(elsewhere);
   ASSERT_TRUE(known.has_value());
-  EXPECT_FALSE(Passed(*known));
+  ASSERT_FALSE(Passed(*known));
+  EXPECT_EQ(std::get<Refused>(*known).why, Refusal::kDeviceBinding);
+  EXPECT_NE(std::get<Refused>(*known).detail.find("names another sign-in service"), std::string::npos);
   // A look signed for another service (and sent there) does not open this one's list.
   EXPECT_EQ(
       devices_->Authenticate(Poll(device_key_.get(), NowSeconds(), "https://signin.elsewhere.test")).status().code(),
@@ -145,7 +151,8 @@ TEST_F(AppDevicesTest, ABindingIsRefusedEndedTooLongOrForAKeyThatIsNotP256) {
   auto signing = jaan_->Certificate(trust::EidKey::kSigning);
   auto signing_key = jaan_->PrivateKey(trust::EidKey::kSigning, "01497");
   ASSERT_TRUE(signing_key.ok());
-  DeviceBinding pin2{CertificateDer(signing->get()), PublicKeyDer(device_key_.get()), kService, NowSeconds() + kDay, ""};
+  DeviceBinding pin2{CertificateDer(signing->get()), PublicKeyDer(device_key_.get()), kService, NowSeconds() + kDay,
+                     ""};
   pin2.signature = SignAppHash(signing_key->get(), DeviceBindingHash(pin2)).value();
   EXPECT_EQ(RefusalOf(pin2), Refusal::kWrongCertificate);
 }

@@ -60,7 +60,7 @@ class ProviderTest : public AuthFixture {
   }
   AppAnswer Answer(eid::Token& token, const std::string& hash) {
     auto cert = token.Certificate(trust::EidKey::kAuthentication);
-    return AppAnswer{CertificateDer(cert->get()), SignAppHash(AuthKey(token), hash).value()};
+    return AppAnswer{CertificateDer(cert->get()), SignAppHash(AuthKey(token), SignInHash(kOrigin, hash)).value()};
   }
   std::string RequestId(const AuthorizeOutcome& out) {
     auto* login = std::get_if<ShowLogin>(&out);
@@ -173,8 +173,8 @@ TEST_F(ProviderTest, AStrangersCertificateNamingThePersonEndsNothing) {
   Forgery forged = ForgeFor("38001085718");
   ASSERT_EQ(forged.certificates.size(), 2u);
   for (const std::string& cert : forged.certificates) {
-    Checked<bool> done =
-        provider_->AnswerApp(pending.id, AppAnswer{cert, SignAppHash(forged.key.get(), pending.hash).value()});
+    Checked<bool> done = provider_->AnswerApp(
+        pending.id, AppAnswer{cert, SignAppHash(forged.key.get(), SignInHash(kOrigin, pending.hash)).value()});
     ASSERT_FALSE(Passed(done));
     EXPECT_EQ(std::get<Refused>(done).why, Refusal::kUntrustedCertificate) << std::get<Refused>(done).detail;
     EXPECT_EQ(provider_->AppPending("EE38001085718").size(), 1u);
@@ -189,6 +189,15 @@ TEST_F(ProviderTest, TheAppsSignatureMustBeOverTheHash) {
   Checked<bool> done = provider_->AnswerApp(pending.id, answer);
   ASSERT_FALSE(Passed(done));
   EXPECT_EQ(std::get<Refused>(done).why, Refusal::kBadSignature);
+  // The hash itself (what a service could pass off as another statement's), or the
+  // sign-in's statement made for another service: neither confirms this sign-in.
+  auto cert = jaan_->Certificate(trust::EidKey::kAuthentication);
+  for (const std::string& signed_hash : {pending.hash, SignInHash("https://signin.elsewhere.test", pending.hash)}) {
+    Checked<bool> refused = provider_->AnswerApp(
+        pending.id, AppAnswer{CertificateDer(cert->get()), SignAppHash(AuthKey(*jaan_), signed_hash).value()});
+    ASSERT_FALSE(Passed(refused));
+    EXPECT_EQ(std::get<Refused>(refused).why, Refusal::kBadSignature);
+  }
   // A wrong answer is its sender's (anyone may post one): the person's own still signs in,
   // and then the request is gone.
   EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));

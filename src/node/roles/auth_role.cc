@@ -194,7 +194,8 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   if (ocsp_url.empty()) return InvalidArgument("the auth role needs ocsp_url, or a trust role in the same process");
   // Kept-alive connections to the responder: a sign-in asks it every time.
   net::ClientOptions ocsp_options;
-  ocsp_options.timeout = std::chrono::seconds(3);
+  ASSIGN_OR_RETURN(int64_t ocsp_timeout_ms, role.Number("ocsp_timeout_ms", 3000, 100, 60'000));
+  ocsp_options.timeout = std::chrono::milliseconds(ocsp_timeout_ms);
   ocsp_options.max_body_bytes = trust::kMaxOcspResponseBytes;
   ocsp_ = std::make_unique<net::ClientPool>(ocsp_options, 8);
   auto post = [pool = ocsp_.get()](const std::string& to, std::string_view der) -> Result<std::string> {
@@ -242,6 +243,9 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   }
   o.issuer = role.Setting("issuer", url);
   while (!o.issuer.empty() && o.issuer.back() == '/') o.issuer.pop_back();
+  if (o.issuer.size() > auth::kMaxIssuerBytes) {
+    return InvalidArgument("the auth role's issuer is over 255 bytes: the app's device bindings name it");
+  }
   origin_ = OriginOf(o.issuer);
   ASSIGN_OR_RETURN(RoleConfig::SessionTimeouts sessions, role.Sessions());
   o.session_idle = sessions.idle;
