@@ -1,16 +1,19 @@
 // The auth role in a Node, beside the trust role that answers its OCSP questions: the
 // bounds on what waits for threads. Anyone may post to /token (a client is authenticated
-// only once its request is taken) and anyone may present a device binding, so a flood
-// of either is answered at once, 503 with Retry-After and never cached, rather than
-// queued without end in front of everyone's sign-ins (token_queue, for the node's
-// blocking pool; bind_queue, for the role's eID checks, which wait on OCSP); the one
-// that waited is answered once the threads free.
+// only once its request is taken), present a device binding, or answer a request in a
+// person's app, so a flood of any is answered at once, 503 with Retry-After and never
+// cached, rather than queued without end in front of everyone's sign-ins (token_queue,
+// for the node's blocking pool; bind_queue and answer_queue, for the role's eID checks,
+// which wait on OCSP); the one that waited is answered once the threads free.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <vector>
 
+#include "auth/app_confirm.h"
 #include "auth/app_devices.h"
 #include "core/clock.h"
 #include "core/encoding.h"
@@ -65,7 +68,8 @@ class AuthRoleTest : public ::testing::Test {
     // The eID checks wait on OCSP for longer than a slow (sanitizer) build takes to fill a
     // line while the responder is held.
     auto node =
-        StartSignIn(dir_.path().string(), {{"token_queue", "1"}, {"bind_queue", "1"}, {"ocsp_timeout_ms", "30000"}});
+        StartSignIn(dir_.path().string(),
+                    {{"token_queue", "1"}, {"bind_queue", "1"}, {"answer_queue", "1"}, {"ocsp_timeout_ms", "30000"}});
     ASSERT_TRUE(node.ok()) << node.status().ToString();
     node_ = std::move(*node);
     url_ = node_->roles()[1].url;
@@ -111,9 +115,10 @@ class AuthRoleTest : public ::testing::Test {
   struct Presentation {
     net::Headers headers;
     std::string body;
+    std::shared_ptr<EVP_PKEY> key;
   };
   Presentation NewDevice() {
-    UniquePtr<EVP_PKEY> device = GenerateEcKey("P-256").value();
+    std::shared_ptr<EVP_PKEY> device(GenerateEcKey("P-256").value().release(), EVP_PKEY_free);
     auth::DeviceBinding b;
     b.certificate_der = certificate_der_;
     b.device_key_der = PublicKeyDer(device.get());
@@ -125,12 +130,93 @@ class AuthRoleTest : public ::testing::Test {
     p.headers.Add("Authorization",
                   auth::DeviceAuthorization(auth::SignDeviceBind(device.get(), NowMicros() / 1'000'000, b).value()));
     p.body = auth::DeviceBindingJson(b).dump();
+    p.key = device;
     return p;
   }
   // Presented: the service checks the binding (the eID checks, OCSP included) and names
   // the device.
   Result<net::HttpResponse> Present(const Presentation& p) {
     return net::Fetch("POST", url_ + "/app/v1/devices", p.headers, p.body);
+  }
+
+  // A sign-in at the registered client, started in a browser of its own and sent to the
+  // person's app by their personal code, as the sign-in page's form does.
+  void StartAppSignIn() {
+    const std::string authorize =
+        url_ + "/authorize?response_type=code&scope=openid&state=state-of-the-test&nonce=nonce-of-the-test" +
+        "&client_id=" + net::PercentEncode(kSignInClient) +
+        "&redirect_uri=" + net::PercentEncode("https://portal.riik.test/callback") +
+        "&code_challenge=" + std::string(43, 'c') + "&code_challenge_method=S256";
+    auto login = net::Fetch("GET", authorize);
+    ASSERT_TRUE(login.ok()) << login.status().ToString();
+    ASSERT_EQ(login->status, 303) << login->body;
+    const std::string path(login->headers.Get("Location"));
+    const std::string set_cookie(login->headers.Get("Set-Cookie"));
+    ASSERT_TRUE(path.starts_with("/login/")) << path;
+    net::Headers browser;
+    browser.Add("Cookie", set_cookie.substr(0, set_cookie.find(';')));
+    auto page = net::Fetch("GET", url_ + path, browser);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    const size_t at = page->body.find("data-csrf=\"");
+    ASSERT_NE(at, std::string::npos) << "the sign-in page has no CSRF token";
+    const std::string csrf = page->body.substr(at + 11, page->body.find('"', at + 11) - at - 11);
+    browser.Add("Content-Type", "application/x-www-form-urlencoded");
+    auto sent = net::Fetch("POST", url_ + path + "/app", browser, "personal_code=38001085718&csrf=" + csrf);
+    ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+    ASSERT_EQ(sent->status, 303) << sent->body;
+  }
+
+  // What waits in the person's app, as its device (bound first, once) lists it.
+  std::vector<Json> WaitingInTheApp() {
+    if (!app_device_) {
+      Presentation device = NewDevice();
+      auto bound = Present(device);
+      EXPECT_TRUE(bound.ok() && bound->status == 200) << (bound.ok() ? bound->body : bound.status().ToString());
+      app_device_ = device.key;
+    }
+    net::Headers h;
+    h.Add("Authorization",
+          auth::DeviceAuthorization(auth::SignDevicePoll(app_device_.get(), NowMicros() / 1'000'000, url_).value()));
+    auto listed = net::Fetch("GET", url_ + "/app/v1/requests", h);
+    EXPECT_TRUE(listed.ok() && listed->status == 200) << (listed.ok() ? listed->body : listed.status().ToString());
+    std::vector<Json> out;
+    if (!listed.ok()) return out;
+    auto body = ParseJson(listed->body);
+    if (body.ok() && body->contains("requests")) {
+      for (const Json& r : (*body)["requests"]) out.push_back(r);
+    }
+    return out;
+  }
+
+  // With the node's blocking pool held, the role's two eID check threads each wait on the
+  // OCSP responder (which answers from that pool) for `send(0)` and `send(1)`; `send(2)`
+  // then waits in the role's line `queue` (its setting at 1), and `send(3)` is turned
+  // away at once: its answer. Freed, the first three's answers.
+  struct Filled {
+    std::optional<net::HttpResponse> refused;
+    std::vector<Result<net::HttpResponse>> answered;
+  };
+  Filled FillTheChecks(const std::string& queue, const std::function<Result<net::HttpResponse>(int)>& send) {
+    Filled out;
+    std::atomic<int> next{2};
+    std::future<Result<net::HttpResponse>> first, second;  // answered after the line frees the pool
+    FullLine line(node_->blocking(), "auth", queue);
+    line.Hold();
+    first = std::async(std::launch::async, send, 0);
+    if (!Waiting("trust", "ocsp", 1)) {
+      ADD_FAILURE() << "the first " << queue << " check did not ask OCSP";
+      return out;
+    }
+    second = std::async(std::launch::async, send, 1);
+    if (!Waiting("trust", "ocsp", 2)) {
+      ADD_FAILURE() << "the second " << queue << " check did not ask OCSP";
+      return out;
+    }
+    out.refused = line.Refused([&] { return send(next.fetch_add(1)); });
+    out.answered.push_back(line.Answered());
+    out.answered.push_back(first.get());
+    out.answered.push_back(second.get());
+    return out;
   }
 
   // The OAuth error an answer carries.
@@ -144,6 +230,7 @@ class AuthRoleTest : public ::testing::Test {
   std::string url_;
   UniquePtr<EVP_PKEY> person_key_;
   std::string certificate_der_;
+  std::shared_ptr<EVP_PKEY> app_device_;  // the device WaitingInTheApp looks with
 };
 
 TEST_F(AuthRoleTest, TokenRequestsBeyondTheirLineAreTurnedAwayAtOnceAndTheOneThatWaitedIsAnswered) {
@@ -172,30 +259,52 @@ TEST_F(AuthRoleTest, DeviceBindingsBeyondTheirLineAreTurnedAwayAtOnceWhileTheChe
 
   // Four more devices, their keys and PIN1 signatures made before anything is held.
   const Presentation devices[] = {NewDevice(), NewDevice(), NewDevice(), NewDevice()};
-  std::atomic<int> next{2};  // the line's: the third, then the fourth
-  // The role's two check threads each wait on the OCSP responder (which answers from the
-  // node's blocking pool, held here), then one binding waits in the line for them.
-  std::future<Result<net::HttpResponse>> first, second;  // answered after the line frees the pool
-  FullLine line(node_->blocking(), "auth", "binds");
-  line.Hold();
-  first = std::async(std::launch::async, [&] { return Present(devices[0]); });
-  ASSERT_TRUE(Waiting("trust", "ocsp", 1)) << "the first binding's check did not ask OCSP";
-  second = std::async(std::launch::async, [&] { return Present(devices[1]); });
-  ASSERT_TRUE(Waiting("trust", "ocsp", 2)) << "the second binding's check did not ask OCSP";
-  std::optional<net::HttpResponse> refused = line.Refused([&] { return Present(devices[next.fetch_add(1)]); });
-  ASSERT_TRUE(refused.has_value());
-  EXPECT_EQ(refused->status, 503) << refused->body;
-  EXPECT_NE(refused->body.find("too many device bindings are being checked"), std::string::npos) << refused->body;
-
+  Filled filled = FillTheChecks("binds", [&](int i) { return Present(devices[i]); });
+  ASSERT_TRUE(filled.refused.has_value());
+  EXPECT_EQ(filled.refused->status, 503) << filled.refused->body;
+  EXPECT_NE(filled.refused->body.find("too many device bindings are being checked"), std::string::npos)
+      << filled.refused->body;
   // Freed before the checks' OCSP requests time out (ocsp_timeout_ms): all three pass.
-  std::vector<Result<net::HttpResponse>> answers;
-  answers.push_back(line.Answered());
-  answers.push_back(first.get());
-  answers.push_back(second.get());
-  for (const auto& r : answers) {
+  for (const auto& r : filled.answered) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->status, 200) << r->body;
   }
+}
+
+TEST_F(AuthRoleTest, AppAnswersBeyondTheirLineAreTurnedAwayAtOnceWhileTheChecksWaitOnOcsp) {
+  ASSERT_NO_FATAL_FAILURE(EnrollPerson());
+  // Three sign-ins sent to the person's app, its answers (PIN1 over each sign-in's
+  // statement) made before anything is held; the fourth answer is the third's again.
+  for (int i = 0; i < 3; ++i) ASSERT_NO_FATAL_FAILURE(StartAppSignIn());
+  std::vector<Json> requests = WaitingInTheApp();
+  ASSERT_EQ(requests.size(), 3u);
+  struct Answer {
+    std::string to, body;
+  };
+  std::vector<Answer> answers;
+  for (const Json& r : requests) {
+    const std::string hash = Base64Decode(StringOr(r, "hash")).value();
+    const std::string signature = auth::SignAppHash(person_key_.get(), auth::SignInHash(url_, hash)).value();
+    answers.push_back(
+        {url_ + "/app/v1/requests/" + StringOr(r, "id"),
+         Json{{"certificate", Base64Encode(certificate_der_)}, {"signature", Base64Encode(signature)}}.dump()});
+  }
+  answers.push_back(answers.back());
+  auto post = [&](int i) {
+    net::Headers h;
+    h.Add("Content-Type", "application/json");
+    return net::Fetch("POST", answers[i].to, h, answers[i].body);
+  };
+  Filled filled = FillTheChecks("answers", post);
+  ASSERT_TRUE(filled.refused.has_value());
+  EXPECT_EQ(filled.refused->status, 503) << filled.refused->body;
+  EXPECT_NE(filled.refused->body.find("too many answers are being checked"), std::string::npos) << filled.refused->body;
+  // The three sign-ins are confirmed once the responder answers again.
+  for (const auto& r : filled.answered) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 200) << r->body;
+  }
+  EXPECT_TRUE(WaitingInTheApp().empty());
 }
 
 TEST(AuthRoleSettingsTest, ALineSettingOutOfRangeIsNamed) {
