@@ -8,6 +8,7 @@
 #include "crypto/sha256.h"
 #include "crypto/signature.h"
 #include "crypto/x509.h"
+#include "net/url.h"
 
 namespace riik::auth {
 
@@ -22,6 +23,16 @@ std::string AppHashOf(std::string_view text) {
   unsigned int n = 0;
   if (EVP_Digest(text.data(), text.size(), out, &n, AppHashDigest(), nullptr) != 1) std::abort();
   return std::string(reinterpret_cast<const char*>(out), n);
+}
+
+Status CheckIssuer(std::string_view issuer) {
+  if (issuer.size() > kMaxIssuerBytes) return InvalidArgument("the issuer is over 255 bytes");
+  auto url = net::ParseUrl(issuer);
+  if (!url.ok() || url->host.empty()) return InvalidArgument("the issuer is not an http(s) URL");
+  if (url->target != "/" || issuer.ends_with("/") || issuer.find_first_of("?#") != std::string_view::npos) {
+    return InvalidArgument("the issuer is scheme, host and port only (no path, query or fragment, no final /)");
+  }
+  return OkStatus();
 }
 
 std::string SignInHash(std::string_view issuer, std::string_view hash) {

@@ -1,9 +1,10 @@
 // Confirmation in the citizen's app (Smart-ID's model): the provider makes a hash to be
-// signed (a fresh random value for a sign-in, a document's digest for a signature); the
-// browser shows a 4-digit verification code derived from it, the app shows the same
-// code, and the person confirms with PIN1 (sign-in) or PIN2 (signature). The app signs
-// the hash itself, as a smart card signs a digest it is handed. Protocol:
-// docs/signin.md ("App confirmation").
+// confirmed (a fresh random value for a sign-in, a document's digest for a signature);
+// the browser shows a 4-digit verification code derived from it, the app shows the same
+// code, and the person confirms with PIN1 (sign-in) or PIN2 (signature). With PIN2 the
+// app signs the digest itself, as a smart card signs a digest it is handed; with PIN1 it
+// signs only statements it makes itself (SignInHash and those below). Protocol:
+// docs/signin.md ("The app").
 #pragma once
 
 #include <openssl/evp.h>
@@ -23,8 +24,8 @@ inline constexpr size_t kAppHashBytes = 48;
 std::string VerificationCode(std::string_view hash);
 
 // What the app sends back: its certificate for the purpose and the signature (r‖s for
-// ECDSA) of the hash. A signature's first step also names the signing certificate the
-// person chose, and signs that choice with PIN1 (SigningCertificateHash).
+// ECDSA) of the sign-in's statement or the signature's digest. A signature's first step also names the signing
+// certificate the person chose, and signs that choice with PIN1 (SigningCertificateHash).
 struct AppAnswer {
   std::string certificate_der;
   std::string signature;
@@ -41,6 +42,12 @@ Checked<Person> VerifyAppAnswer(const AppAnswer& answer, std::string_view person
 
 // SHA-384 of `text`: the hashes the app signs for its own statements below.
 std::string AppHashOf(std::string_view text);
+
+// What a sign-in service's issuer must be for the app's statements to name it:
+// http(s)://host[:port] (no path, query or fragment: the app asks the host's own
+// /.well-known/openid-configuration), at most 255 bytes. InvalidArgument saying why not.
+inline constexpr size_t kMaxIssuerBytes = 255;
+Status CheckIssuer(std::string_view issuer);
 
 // What the app signs with PIN1 to confirm a sign-in at the service `issuer` whose request
 // carries `hash`: SHA-384 of "riik-app-signin:", the issuer, ":" and the hash's 48 bytes.

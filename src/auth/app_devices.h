@@ -34,8 +34,6 @@ inline constexpr int64_t kMaxDeviceBindingSeconds = 366 * 86'400;
 inline constexpr int64_t kDevicePollSkewSeconds = 120;
 inline constexpr int64_t kDeviceRecheckSeconds = 3'600;
 inline constexpr size_t kMaxDevicesPerPerson = 8;
-// The longest issuer a binding may name (the sign-in service's URL).
-inline constexpr size_t kMaxIssuerBytes = 255;
 
 // The person's statement, signed with PIN1: "this P-256 key is my app's, for that sign-in
 // service, until then".

@@ -97,7 +97,8 @@ struct LoginView {
 // A request waiting in the citizen's app.
 struct AppRequestView {
   std::string id;
-  std::string hash;         // the bytes to sign (SHA-384 size); empty for "signing-certificate"
+  std::string hash;         // SHA-384 size: a signature's digest, or the value a sign-in's statement names
+                            // (SignInHash); empty for "signing-certificate"
   std::string purpose;      // "authentication", "signing-certificate" (send the signing certificate) or "signing"
   std::string description;  // for signing: what is signed, in the service's words
   std::string client_name;

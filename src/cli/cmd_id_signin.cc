@@ -112,6 +112,11 @@ bool CodeConfirmed(const std::string& code, const ApproveOptions& o) {
 Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& request, const std::string& issuer,
                      const ApproveOptions& o) {
   std::string id = StringOr(request, "id");
+  // The service's id goes into a path and into what PIN1 signs: only in its own form.
+  if (id.empty() || id.size() > 64 ||
+      id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+    return DataLoss("the service listed a request whose id is not base64url");
+  }
   std::string what = StringOr(request, "description");
   if (StringOr(request, "purpose") == "signing-certificate") {
     // A signature's first step: the signing certificate, so that the service can prepare
@@ -179,6 +184,7 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
 // a service may not claim another's.
 Result<std::string> IssuerOf(net::HttpClient& http, std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
+  if (Status st = auth::CheckIssuer(url); !st.ok()) return InvalidArgument("--auth " + url + ": " + st.message());
   ASSIGN_OR_RETURN(net::HttpResponse r, http.Send("GET", "/.well-known/openid-configuration", net::Headers{}));
   if (r.status != 200) {
     return Unavailable("the sign-in service's discovery document: HTTP " + std::to_string(r.status));
@@ -188,7 +194,6 @@ Result<std::string> IssuerOf(net::HttpClient& http, std::string url) {
     return PermissionDenied("the sign-in service at " + url +
                             " does not name itself so in its discovery document; give --auth its issuer URL");
   }
-  if (url.size() > auth::kMaxIssuerBytes) return InvalidArgument("the sign-in service's URL is over 255 bytes");
   return url;
 }
 

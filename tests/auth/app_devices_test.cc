@@ -276,6 +276,18 @@ TEST_F(AppDevicesTest, ADueDeviceIsTakenByTheNewestCheckedBinding) {
   EXPECT_EQ(*who, "48705120271");
 }
 
+TEST(CheckIssuerTest, AnIssuerIsSchemeHostAndPortOnly) {
+  for (const char* good : {"https://signin.riik.ee", "https://127.0.0.1:7023", "http://[::1]:8080"}) {
+    EXPECT_TRUE(CheckIssuer(good).ok()) << good << ": " << CheckIssuer(good).ToString();
+  }
+  for (const std::string& bad : {std::string(""), std::string("signin.riik.ee"), std::string("ftp://signin.riik.ee"),
+                                 std::string("https://signin.riik.ee/"), std::string("https://signin.riik.ee/tenant"),
+                                 std::string("https://signin.riik.ee?x=1"), std::string("https://signin.riik.ee#x"),
+                                 "https://" + std::string(250, 'a') + ".ee"}) {
+    EXPECT_EQ(CheckIssuer(bad).code(), Code::kInvalidArgument) << bad;
+  }
+}
+
 TEST(DeviceAuthorizationTest, OnlyTheWholeFormIsRead) {
   auto key = GenerateEcKey("P-256").value();
   DevicePoll poll = SignDevicePoll(key.get(), 1'767'225'600, kService).value();

@@ -165,7 +165,7 @@ TEST_F(ProviderTest, TheAppCannotAnswerWithAnotherPersonsEid) {
 }
 
 // A stranger can make a certificate naming the person (even naming the eID CA as its
-// issuer) and sign the hash with its key: refused to them, and the request waits on for
+// issuer) and sign the sign-in's statement with its key: refused to them, and the request waits on for
 // the person's own answer.
 TEST_F(ProviderTest, AStrangersCertificateNamingThePersonEndsNothing) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
@@ -182,7 +182,7 @@ TEST_F(ProviderTest, AStrangersCertificateNamingThePersonEndsNothing) {
   EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
 }
 
-TEST_F(ProviderTest, TheAppsSignatureMustBeOverTheHash) {
+TEST_F(ProviderTest, TheAppsSignatureMustBeOverTheSignInsStatement) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   AppRequestView pending = StartApp(id);
   AppAnswer answer = Answer(*jaan_, std::string(kAppHashBytes, 'x'));

@@ -243,8 +243,8 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   }
   o.issuer = role.Setting("issuer", url);
   while (!o.issuer.empty() && o.issuer.back() == '/') o.issuer.pop_back();
-  if (o.issuer.size() > auth::kMaxIssuerBytes) {
-    return InvalidArgument("the auth role's issuer is over 255 bytes: the app's device bindings name it");
+  if (Status st = auth::CheckIssuer(o.issuer); !st.ok()) {
+    return InvalidArgument("auth.issuer '" + o.issuer + "': " + st.message());
   }
   origin_ = OriginOf(o.issuer);
   ASSIGN_OR_RETURN(RoleConfig::SessionTimeouts sessions, role.Sessions());
