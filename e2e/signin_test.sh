@@ -219,8 +219,11 @@ grep -qF "was bound to another sign-in service (https://signin.test.example)" "$
 # the same service under another name (localhost), or with a path, is refused; a final /
 # is the same URL.
 approve_at() { RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$1" --ca "$DIR/trust/root.pem" --list 2>&1; }
-approve_at "https://localhost:${AUTH##*:}" >"$WORK/other-name.out" && fail "the app took a service under a name it does not give itself"
-grep -q "does not name itself so" "$WORK/other-name.out" || fail "the app did not say why: $(cat "$WORK/other-name.out")"
+if getent ahostsv4 localhost | grep -q '^127\.0\.0\.1 '; then  # the listener is on 127.0.0.1 only
+  approve_at "https://localhost:${AUTH##*:}" >"$WORK/other-name.out" &&
+    fail "the app took a service under a name it does not give itself"
+  grep -q "does not name itself so" "$WORK/other-name.out" || fail "the app did not say why: $(cat "$WORK/other-name.out")"
+fi
 approve_at "$AUTH/tenant" >"$WORK/path.out" && fail "the app took a sign-in service URL with a path"
 grep -q "no path" "$WORK/path.out" || fail "the app did not say why: $(cat "$WORK/path.out")"
 approve_at "$AUTH/" >"$WORK/slash.out" || fail "the app refused the service's URL with a final /: $(cat "$WORK/slash.out")"

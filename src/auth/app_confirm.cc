@@ -28,8 +28,18 @@ std::string AppHashOf(std::string_view text) {
 Status CheckIssuer(std::string_view issuer) {
   if (issuer.size() > kMaxIssuerBytes) return InvalidArgument("the issuer is over 255 bytes");
   auto url = net::ParseUrl(issuer);
-  if (!url.ok() || url->host.empty()) return InvalidArgument("the issuer is not an http(s) URL");
-  if (url->target != "/" || issuer.ends_with("/") || issuer.find_first_of("?#") != std::string_view::npos) {
+  if (!url.ok()) return InvalidArgument("the issuer is not an http(s) URL");
+  // A name or an IPv4 address; an IPv6 address in brackets.
+  const bool ipv6 = url->host.find(':') != std::string::npos;
+  const std::string_view allowed =
+      ipv6 ? "0123456789abcdefABCDEF:." : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
+  if (url->host.find_first_not_of(allowed) != std::string::npos || url->port == 0) {
+    return InvalidArgument("the issuer's host is not a name or an IP address, or its port is 0");
+  }
+  // Nothing but what the parts say again: no path, query, fragment, final /, user, or
+  // port written another way.
+  const std::string base = (url->tls ? "https://" : "http://") + (ipv6 ? "[" + url->host + "]" : url->host);
+  if (issuer != base && issuer != base + ":" + std::to_string(url->port)) {
     return InvalidArgument("the issuer is scheme, host and port only (no path, query or fragment, no final /)");
   }
   return OkStatus();

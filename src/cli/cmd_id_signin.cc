@@ -179,12 +179,17 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   return OkStatus();
 }
 
-// The sign-in service's issuer: `url`, which its discovery document must name as it is
-// (OpenID Connect Discovery 1.0, 4.3). The issuer is what the app's statements name, so
-// a service may not claim another's.
-Result<std::string> IssuerOf(net::HttpClient& http, std::string url) {
+// The sign-in service's issuer: --auth, scheme, host and port only (auth::CheckIssuer).
+Result<std::string> IssuerFromUrl(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   if (Status st = auth::CheckIssuer(url); !st.ok()) return InvalidArgument("--auth " + url + ": " + st.message());
+  return url;
+}
+
+// Whether the service's discovery document names it `url` as it is (OpenID Connect
+// Discovery 1.0, 4.3). The issuer is what the app's statements name, so a service may not
+// claim another's.
+Status CheckDiscovery(net::HttpClient& http, const std::string& url) {
   ASSIGN_OR_RETURN(net::HttpResponse r, http.Send("GET", "/.well-known/openid-configuration", net::Headers{}));
   if (r.status != 200) {
     return Unavailable("the sign-in service's discovery document: HTTP " + std::to_string(r.status));
@@ -194,7 +199,7 @@ Result<std::string> IssuerOf(net::HttpClient& http, std::string url) {
     return PermissionDenied("the sign-in service at " + url +
                             " does not name itself so in its discovery document; give --auth its issuer URL");
   }
-  return url;
+  return OkStatus();
 }
 
 // Shows the sign-in service the device's binding (it keeps bindings in memory only);
@@ -220,12 +225,13 @@ Status Approve(const ApproveOptions& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<eid::Token> token, eid::OpenToken(o.token));
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, token->Certificate(EidKey::kAuthentication));
   ASSIGN_OR_RETURN(auth::Person person, auth::PersonFromCertificate(cert.get()));
+  ASSIGN_OR_RETURN(std::string issuer, IssuerFromUrl(o.url));
   net::ClientOptions options;
   options.ca_file = o.ca;
-  ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> http, net::HttpClient::Create(o.url, options));
+  ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> http, net::HttpClient::Create(issuer, options));
   std::string device_file = o.device.empty() ? DefaultDeviceFile(o.token) : o.device;
   if (device_file.empty()) return InvalidArgument("give --device: where this app keeps its device key");
-  ASSIGN_OR_RETURN(std::string issuer, IssuerOf(*http, o.url));
+  RETURN_IF_ERROR(CheckDiscovery(*http, issuer));
   ASSIGN_OR_RETURN(AppDevice device, LoadOrBindDevice(*token, device_file, issuer));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_s);
   // Whether the service has been shown the binding since it last said it knew the device

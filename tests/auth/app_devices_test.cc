@@ -277,13 +277,16 @@ TEST_F(AppDevicesTest, ADueDeviceIsTakenByTheNewestCheckedBinding) {
 }
 
 TEST(CheckIssuerTest, AnIssuerIsSchemeHostAndPortOnly) {
-  for (const char* good : {"https://signin.riik.ee", "https://127.0.0.1:7023", "http://[::1]:8080"}) {
+  for (const char* good :
+       {"https://signin.riik.ee", "https://127.0.0.1:7023", "http://[::1]:8080", "https://signin.riik.ee:443"}) {
     EXPECT_TRUE(CheckIssuer(good).ok()) << good << ": " << CheckIssuer(good).ToString();
   }
-  for (const std::string& bad : {std::string(""), std::string("signin.riik.ee"), std::string("ftp://signin.riik.ee"),
-                                 std::string("https://signin.riik.ee/"), std::string("https://signin.riik.ee/tenant"),
-                                 std::string("https://signin.riik.ee?x=1"), std::string("https://signin.riik.ee#x"),
-                                 "https://" + std::string(250, 'a') + ".ee"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "signin.riik.ee", "ftp://signin.riik.ee", "HTTPS://signin.riik.ee", "https://signin.riik.ee/",
+           "https://signin.riik.ee/tenant", "https://signin.riik.ee?x=1", "https://signin.riik.ee#x",
+           "https://user@signin.riik.ee", "https://signin.riik.ee:", "https://signin.riik.ee:0",
+           "https://signin.riik.ee:0443", "http://::1:8080", "http://[::1]junk", "https://sign in.riik.ee",
+           "https://" + std::string(250, 'a') + ".ee"}) {
     EXPECT_EQ(CheckIssuer(bad).code(), Code::kInvalidArgument) << bad;
   }
 }

@@ -227,6 +227,14 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
     conf_ = exchange::ConfClient::Start(std::move(o));
   }
 
+  // What clients, device bindings and the app's statements name: checked before anything
+  // is made on disk.
+  std::string issuer = role.Setting("issuer", url);
+  while (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
+  if (Status st = auth::CheckIssuer(issuer); !st.ok()) {
+    return InvalidArgument(role.name + ".issuer '" + issuer + "': " + st.message());
+  }
+
   auth::KeyRingOptions k;
   k.dir = role.Setting("keys_dir", node.config().data_dir + "/auth/keys");
   ASSIGN_OR_RETURN(keys_, auth::KeyRing::Open(std::move(k)));
@@ -241,11 +249,7 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
     o.mandates =
         BoardSeatsThroughExchange(*exchange_, role.Setting("board_seats_service", "EE/GOV/70000310/business/roles"));
   }
-  o.issuer = role.Setting("issuer", url);
-  while (!o.issuer.empty() && o.issuer.back() == '/') o.issuer.pop_back();
-  if (Status st = auth::CheckIssuer(o.issuer); !st.ok()) {
-    return InvalidArgument("auth.issuer '" + o.issuer + "': " + st.message());
-  }
+  o.issuer = std::move(issuer);
   origin_ = OriginOf(o.issuer);
   ASSIGN_OR_RETURN(RoleConfig::SessionTimeouts sessions, role.Sessions());
   o.session_idle = sessions.idle;

@@ -22,7 +22,8 @@
 //   trust_root, eid_ca   the state root and the citizens' eID CA (PEM; required)
 //   ocsp_url             the eID OCSP responder (default: the trust role of this process)
 //   ocsp_timeout_ms      how long a check waits for its answer (default 3000)
-//   issuer               the provider's public URL (default: its listener's URL)
+//   issuer               the provider's public URL, scheme, host and port only (default: its
+//                        listener's URL); the citizen's app's --auth
 //   central_url, central_anchor   where sign-in clients are registered (default: this process's
 //                        central role and DIR/central/anchor.json); or clients_file, a JSON array
 //                        of registrations (docs/signin.md)
