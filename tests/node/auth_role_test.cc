@@ -1,10 +1,11 @@
 // The auth role in a Node, beside the trust role that answers its OCSP questions: the
 // bounds on what waits for threads. Anyone may post to /token (a client is authenticated
-// only once its request is taken), present a device binding, or answer a request in a
-// person's app, so a flood of any is answered at once, 503 with Retry-After and never
-// cached, rather than queued without end in front of everyone's sign-ins (token_queue,
-// for the node's blocking pool; bind_queue and answer_queue, for the role's eID checks,
-// which wait on OCSP); the one that waited is answered once the threads free.
+// only once its request is taken), present a device binding, answer a request in a
+// person's app, or send a Web eID token from a sign-in page anyone may open, so a flood
+// of any is answered at once, 503 with Retry-After and never cached, rather than queued
+// without end in front of everyone's sign-ins (token_queue, for the node's blocking pool;
+// bind_queue, answer_queue and idcard_queue, for the role's eID checks, which wait on
+// OCSP); the one that waited is answered once the threads free.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 
 #include "auth/app_confirm.h"
 #include "auth/app_devices.h"
+#include "auth/webeid.h"
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -67,9 +69,11 @@ class AuthRoleTest : public ::testing::Test {
   void SetUp() override {
     // The eID checks wait on OCSP for longer than a slow (sanitizer) build takes to fill a
     // line while the responder is held.
-    auto node =
-        StartSignIn(dir_.path().string(),
-                    {{"token_queue", "1"}, {"bind_queue", "1"}, {"answer_queue", "1"}, {"ocsp_timeout_ms", "30000"}});
+    auto node = StartSignIn(dir_.path().string(), {{"token_queue", "1"},
+                                                   {"bind_queue", "1"},
+                                                   {"answer_queue", "1"},
+                                                   {"idcard_queue", "1"},
+                                                   {"ocsp_timeout_ms", "30000"}});
     ASSERT_TRUE(node.ok()) << node.status().ToString();
     node_ = std::move(*node);
     url_ = node_->roles()[1].url;
@@ -141,7 +145,12 @@ class AuthRoleTest : public ::testing::Test {
 
   // A sign-in at the registered client, started in a browser of its own and sent to the
   // person's app by their personal code, as the sign-in page's form does.
-  void StartAppSignIn() {
+  struct SignInPage {
+    std::string path;      // /login/{request}
+    net::Headers browser;  // its cookie
+    std::string csrf;      // the page's token
+  };
+  void OpenSignInPage(SignInPage* out) {
     const std::string authorize =
         url_ + "/authorize?response_type=code&scope=openid&state=state-of-the-test&nonce=nonce-of-the-test" +
         "&client_id=" + net::PercentEncode(kSignInClient) +
@@ -159,11 +168,39 @@ class AuthRoleTest : public ::testing::Test {
     ASSERT_TRUE(page.ok()) << page.status().ToString();
     const size_t at = page->body.find("data-csrf=\"");
     ASSERT_NE(at, std::string::npos) << "the sign-in page has no CSRF token";
-    const std::string csrf = page->body.substr(at + 11, page->body.find('"', at + 11) - at - 11);
-    browser.Add("Content-Type", "application/x-www-form-urlencoded");
-    auto sent = net::Fetch("POST", url_ + path + "/app", browser, "personal_code=38001085718&csrf=" + csrf);
+    *out = {path, browser, page->body.substr(at + 11, page->body.find('"', at + 11) - at - 11)};
+  }
+  void StartAppSignIn() {
+    SignInPage page;
+    ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
+    page.browser.Add("Content-Type", "application/x-www-form-urlencoded");
+    auto sent =
+        net::Fetch("POST", url_ + page.path + "/app", page.browser, "personal_code=38001085718&csrf=" + page.csrf);
     ASSERT_TRUE(sent.ok()) << sent.status().ToString();
     ASSERT_EQ(sent->status, 303) << sent->body;
+  }
+
+  // The ID-card sign-in of that page, ready to send: the Web eID token over the page's
+  // challenge, signed by the person's card.
+  struct IdCardLogin {
+    std::string to;
+    net::Headers headers;
+    std::string token;
+  };
+  void PrepareIdCardLogin(IdCardLogin* out) {
+    SignInPage page;
+    ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
+    page.browser.Add("X-CSRF-Token", page.csrf);
+    auto challenge = net::Fetch("POST", url_ + page.path + "/idcard/challenge", page.browser);
+    ASSERT_TRUE(challenge.ok()) << challenge.status().ToString();
+    ASSERT_EQ(challenge->status, 200) << challenge->body;
+    auto cert = ParseCertificateDer(certificate_der_);
+    ASSERT_TRUE(cert.ok());
+    auto token = auth::MakeWebEidToken(person_key_.get(), cert->get(), url_,
+                                       StringOr(ParseJson(challenge->body).value(), "nonce"));
+    ASSERT_TRUE(token.ok()) << token.status().ToString();
+    page.browser.Add("Content-Type", "application/json");
+    *out = {url_ + page.path + "/idcard", page.browser, *token};
   }
 
   // What waits in the person's app, as its device (bound first, once) lists it.
@@ -305,6 +342,27 @@ TEST_F(AuthRoleTest, AppAnswersBeyondTheirLineAreTurnedAwayAtOnceWhileTheChecksW
     EXPECT_EQ(r->status, 200) << r->body;
   }
   EXPECT_TRUE(WaitingInTheApp().empty());
+}
+
+TEST_F(AuthRoleTest, IdCardSignInsBeyondTheirLineAreTurnedAwayAtOnceWhileTheChecksWaitOnOcsp) {
+  ASSERT_NO_FATAL_FAILURE(EnrollPerson());
+  // Three sign-ins, each with its Web eID token made before anything is held; the fourth
+  // is the third's again.
+  std::vector<IdCardLogin> logins(3);
+  for (IdCardLogin& login : logins) ASSERT_NO_FATAL_FAILURE(PrepareIdCardLogin(&login));
+  logins.push_back(logins.back());
+  Filled filled = FillTheChecks(
+      "idcard", [&](int i) { return net::Fetch("POST", logins[i].to, logins[i].headers, logins[i].token); });
+  ASSERT_TRUE(filled.refused.has_value());
+  EXPECT_EQ(filled.refused->status, 503) << filled.refused->body;
+  EXPECT_NE(filled.refused->body.find("too many sign-ins are being checked"), std::string::npos)
+      << filled.refused->body;
+  // Each sign-in goes on to the service once the responder answers again.
+  for (const auto& r : filled.answered) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 200) << r->body;
+    EXPECT_NE(r->body.find("portal.riik.test/callback?code="), std::string::npos) << r->body;
+  }
 }
 
 TEST(AuthRoleSettingsTest, ALineSettingOutOfRangeIsNamed) {
