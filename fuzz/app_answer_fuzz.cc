@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auth::EidTrust* trust = fuzz::NewEidTrust(kEidCaPem);
   static const std::string issuer = "https://signin.riik.fuzz";
   static auth::AppDevices* devices = new auth::AppDevices(*trust, issuer, trust->clock);
-  // SHA-384("riik fuzz app hash"), the hash the request asked the app to sign.
+  // SHA-384("riik fuzz app hash"): what an answer's signature is checked over.
   static const std::string hash = [] {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int n = 0;

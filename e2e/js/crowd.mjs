@@ -147,7 +147,9 @@ function deviceHeader(eid, purpose) {
 
 // What waits for `eid`'s holder at the sign-in service for `purpose` (within `seconds`).
 async function waiting(eid, purpose, seconds = 60) {
-  if (!eid.device) await bindDevice(eid);
+  // One device per eID, also when two looks begin at once.
+  eid.binding ??= bindDevice(eid);
+  await eid.binding;
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     const response = await fetch(`${AUTH}/app/v1/requests`, { headers: { authorization: deviceHeader(eid, "look") } });

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "crypto/sha256.h"
@@ -29,18 +30,27 @@ Status CheckIssuer(std::string_view issuer) {
   if (issuer.size() > kMaxIssuerBytes) return InvalidArgument("the issuer is over 255 bytes");
   auto url = net::ParseUrl(issuer);
   if (!url.ok()) return InvalidArgument("the issuer is not an http(s) URL");
-  // A name or an IPv4 address; an IPv6 address in brackets.
-  const bool ipv6 = url->host.find(':') != std::string::npos;
-  const std::string_view allowed =
-      ipv6 ? "0123456789abcdefABCDEF:." : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
-  if (url->host.find_first_not_of(allowed) != std::string::npos || url->port == 0) {
-    return InvalidArgument("the issuer's host is not a name or an IP address, or its port is 0");
+  // A name or an IPv4 address in lower case, dot-separated labels; an IPv6 address in
+  // brackets. Lower case and no default port: the form browsers give an origin, which
+  // the ID-card's Web eID signature names.
+  const std::string& host = url->host;
+  const bool ipv6 = host.find(':') != std::string::npos;
+  const bool name_ok = !ipv6 && host.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") == std::string::npos &&
+                       host.front() != '.' && host.back() != '.' && host.front() != '-' &&
+                       host.find("..") == std::string::npos;
+  const bool ipv6_ok = ipv6 && host.find_first_not_of("0123456789abcdef:.") == std::string::npos &&
+                       std::count(host.begin(), host.end(), ':') >= 2;
+  if ((!name_ok && !ipv6_ok) || url->port == 0) {
+    return InvalidArgument("the issuer's host is not a lower-case name or an IP address, or its port is 0");
   }
   // Nothing but what the parts say again: no path, query, fragment, final /, user, or
-  // port written another way.
-  const std::string base = (url->tls ? "https://" : "http://") + (ipv6 ? "[" + url->host + "]" : url->host);
-  if (issuer != base && issuer != base + ":" + std::to_string(url->port)) {
-    return InvalidArgument("the issuer is scheme, host and port only (no path, query or fragment, no final /)");
+  // port written another way (nor the scheme's default port written out).
+  const uint16_t default_port = url->tls ? 443 : 80;
+  const std::string normal = (url->tls ? "https://" : "http://") + (ipv6 ? "[" + host + "]" : host) +
+                             (url->port == default_port ? "" : ":" + std::to_string(url->port));
+  if (issuer != normal) {
+    return InvalidArgument("the issuer is scheme, host and port only, as a browser writes an origin (" + normal +
+                           "): no path, query, fragment or final /");
   }
   return OkStatus();
 }

@@ -66,10 +66,21 @@ struct ApproveOptions {
   int wait_s = 30;
 };
 
+// The service's text as the terminal shows it: control characters (a service could
+// otherwise move the cursor or rewrite what the person reads) as '?'.
+std::string Shown(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+std::string Said(const Json& request, const char* key) { return Shown(StringOr(request, key)); }
+
 // The "message" of a JSON error answer, else its body.
 std::string MessageOf(const net::HttpResponse& r) {
   auto body = ParseJson(r.body);
-  return body.ok() ? StringOr(*body, "message", r.body) : r.body;
+  return Shown(body.ok() ? StringOr(*body, "message", r.body) : r.body);
 }
 
 // The request's verification code ("" for a signature's first step, which has no hash).
@@ -91,7 +102,8 @@ Status Decline(eid::Token& token, net::HttpClient& http, const std::string& id) 
                  {"certificate", Base64Encode(CertificateDer(cert.get()))},
                  {"signature", Base64Encode(signature)}};
   ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
-  if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
+  if (r.status != 200)
+    return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + Shown(r.body));
   std::printf("declined\n");
   return OkStatus();
 }
@@ -117,13 +129,13 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
       id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
     return DataLoss("the service listed a request whose id is not base64url");
   }
-  std::string what = StringOr(request, "description");
+  std::string what = Said(request, "description");
   if (StringOr(request, "purpose") == "signing-certificate") {
     // A signature's first step: the signing certificate, so that the service can prepare
     // the document's signature around it. The choice is signed with PIN1: the certificate
     // is public, and only the person may say which of theirs signs.
-    std::printf("%s asks for your signing certificate to prepare a signature%s.\n",
-                StringOr(request, "service").c_str(), what.empty() ? "" : (" of " + what).c_str());
+    std::printf("%s asks for your signing certificate to prepare a signature%s.\n", Said(request, "service").c_str(),
+                what.empty() ? "" : (" of " + what).c_str());
     if (o.decline) return Decline(token, http, id);
     ASSIGN_OR_RETURN(UniquePtr<X509> signing, token.Certificate(EidKey::kSigning));
     ASSIGN_OR_RETURN(UniquePtr<X509> auth, token.Certificate(EidKey::kAuthentication));
@@ -136,7 +148,8 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
                    {"signature", Base64Encode(signature)},
                    {"signing_certificate", Base64Encode(signing_der)}};
     ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
-    if (r.status != 200) return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + r.body);
+    if (r.status != 200)
+      return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + Shown(r.body));
     std::printf("sent the signing certificate\n");
     std::fflush(stdout);
     return OkStatus();
@@ -145,7 +158,7 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
   if (hash.size() != auth::kAppHashBytes) return DataLoss("the service sent a hash of the wrong size");
   std::string code = auth::VerificationCode(hash);
   bool signing = StringOr(request, "purpose") == "signing";
-  std::printf("%s asks you to %s.\nVerification code: %s\n", StringOr(request, "service").c_str(),
+  std::printf("%s asks you to %s.\nVerification code: %s\n", Said(request, "service").c_str(),
               signing ? ("sign " + (what.empty() ? std::string("a document") : what)).c_str() : "sign in",
               code.c_str());
   std::fflush(stdout);
@@ -272,8 +285,8 @@ Status Approve(const ApproveOptions& o) {
         std::optional<size_t> match;
         for (size_t i = 0; i < requests.size(); ++i) {
           ASSIGN_OR_RETURN(std::string code, CodeOf(requests[i]));
-          std::printf("  %s: %s%s\n", StringOr(requests[i], "service").c_str(),
-                      StringOr(requests[i], "purpose").c_str(), code.empty() ? "" : (", code " + code).c_str());
+          std::printf("  %s: %s%s\n", Said(requests[i], "service").c_str(), Said(requests[i], "purpose").c_str(),
+                      code.empty() ? "" : (", code " + code).c_str());
           if (!o.expect_code.empty() && code == o.expect_code) {
             // Two with the person's code: someone started many in their name hoping for one
             // with the same four digits. Neither is confirmed.

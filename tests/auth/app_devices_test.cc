@@ -278,15 +278,31 @@ TEST_F(AppDevicesTest, ADueDeviceIsTakenByTheNewestCheckedBinding) {
 
 TEST(CheckIssuerTest, AnIssuerIsSchemeHostAndPortOnly) {
   for (const char* good :
-       {"https://signin.riik.ee", "https://127.0.0.1:7023", "http://[::1]:8080", "https://signin.riik.ee:443"}) {
+       {"https://signin.riik.ee", "https://127.0.0.1:7023", "http://[::1]:8080", "http://signin.riik.ee:443"}) {
     EXPECT_TRUE(CheckIssuer(good).ok()) << good << ": " << CheckIssuer(good).ToString();
   }
-  for (const std::string& bad : std::vector<std::string>{
-           "", "signin.riik.ee", "ftp://signin.riik.ee", "HTTPS://signin.riik.ee", "https://signin.riik.ee/",
-           "https://signin.riik.ee/tenant", "https://signin.riik.ee?x=1", "https://signin.riik.ee#x",
-           "https://user@signin.riik.ee", "https://signin.riik.ee:", "https://signin.riik.ee:0",
-           "https://signin.riik.ee:0443", "http://::1:8080", "http://[::1]junk", "https://sign in.riik.ee",
-           "https://" + std::string(250, 'a') + ".ee"}) {
+  for (const std::string& bad : std::vector<std::string>{"",
+                                                         "signin.riik.ee",
+                                                         "ftp://signin.riik.ee",
+                                                         "HTTPS://signin.riik.ee",
+                                                         "https://signin.riik.ee/",
+                                                         "https://signin.riik.ee/tenant",
+                                                         "https://signin.riik.ee?x=1",
+                                                         "https://signin.riik.ee#x",
+                                                         "https://user@signin.riik.ee",
+                                                         "https://signin.riik.ee:",
+                                                         "https://signin.riik.ee:0",
+                                                         "https://signin.riik.ee:0443",
+                                                         "http://::1:8080",
+                                                         "http://[::1]junk",
+                                                         "https://sign in.riik.ee",
+                                                         "https://signin.riik.ee:443",
+                                                         "http://signin.riik.ee:80",
+                                                         "https://Signin.riik.ee",
+                                                         "https://signin..riik.ee",
+                                                         "https://-",
+                                                         "http://[:]",
+                                                         "https://" + std::string(250, 'a') + ".ee"}) {
     EXPECT_EQ(CheckIssuer(bad).code(), Code::kInvalidArgument) << bad;
   }
 }

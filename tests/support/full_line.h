@@ -1,7 +1,7 @@
 // A role's waiting line (core/waiting_line.h) filled in a test: the pool its requests wait
 // for is held, one request takes the line's only place (the role runs with the line's
 // setting at 1), /metrics shows it waiting, and the next request is answered at once,
-// not taken. Released, the pool answers the one that waited.
+// not taken. Released, the pool answers the one that waited. One use per FullLine.
 #pragma once
 
 #include <gtest/gtest.h>
