@@ -66,21 +66,14 @@ struct ApproveOptions {
   int wait_s = 30;
 };
 
-// The service's text as the terminal shows it: control characters (a service could
-// otherwise move the cursor or rewrite what the person reads) as '?'.
-std::string Shown(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return out;
-}
-std::string Said(const Json& request, const char* key) { return Shown(StringOr(request, key)); }
+// The service's text as the terminal shows it (ShownText): a service could otherwise
+// move the cursor or rewrite what the person reads.
+std::string Said(const Json& request, const char* key) { return ShownText(StringOr(request, key)); }
 
 // The "message" of a JSON error answer, else its body.
 std::string MessageOf(const net::HttpResponse& r) {
   auto body = ParseJson(r.body);
-  return Shown(body.ok() ? StringOr(*body, "message", r.body) : r.body);
+  return ShownText(body.ok() ? StringOr(*body, "message", r.body) : r.body);
 }
 
 // The request's verification code ("" for a signature's first step, which has no hash).
@@ -103,7 +96,7 @@ Status Decline(eid::Token& token, net::HttpClient& http, const std::string& id) 
                  {"signature", Base64Encode(signature)}};
   ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
   if (r.status != 200)
-    return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + Shown(r.body));
+    return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + ShownText(r.body));
   std::printf("declined\n");
   return OkStatus();
 }
@@ -149,7 +142,7 @@ Status AnswerRequest(eid::Token& token, net::HttpClient& http, const Json& reque
                    {"signing_certificate", Base64Encode(signing_der)}};
     ASSIGN_OR_RETURN(net::HttpResponse r, http.PostJson("/app/v1/requests/" + id, answer));
     if (r.status != 200)
-      return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + Shown(r.body));
+      return FailedPrecondition("the service answered " + std::to_string(r.status) + ": " + ShownText(r.body));
     std::printf("sent the signing certificate\n");
     std::fflush(stdout);
     return OkStatus();

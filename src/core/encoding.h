@@ -35,6 +35,12 @@ bool IsValidUtf8(std::string_view text);
 // is shown, on one line.
 bool IsPlainText(std::string_view text);
 
+// Text from untrusted input as a person or a log may be shown it: valid UTF-8 without
+// control characters (C0, DEL, C1). Each invalid byte or control character becomes
+// U+FFFD, so nothing shown can carry bytes a JSON encoder or a terminal would choke on
+// or act upon (a terminal's escape sequences).
+std::string ShownText(std::string_view text);
+
 // The longest prefix of `text` of at most `max_bytes` that does not split a UTF-8
 // character (text that is valid UTF-8 stays valid).
 std::string_view Utf8Prefix(std::string_view text, size_t max_bytes);

@@ -11,27 +11,8 @@ namespace riik::sign {
 namespace {
 
 // Text from untrusted input (names in certificates, entry names, values echoed in
-// reasons) as valid UTF-8 without control characters: each invalid byte or control
-// character becomes U+FFFD, so no report can carry bytes a JSON encoder or a terminal
-// would choke on or act upon.
-std::string Clean(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = n > 0 && i + n <= text.size() && IsValidUtf8(text.substr(i, n)) && c >= 0x20 && c != 0x7f;
-    if (ok && n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) ok = false;  // C1 controls
-    if (!ok) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    out.append(text.substr(i, n));
-    i += n;
-  }
-  return out;
-}
+// reasons), as core's ShownText makes it.
+std::string Clean(std::string_view text) { return ShownText(text); }
 
 std::vector<std::string> Clean(const std::vector<std::string>& texts) {
   std::vector<std::string> out;

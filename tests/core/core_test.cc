@@ -141,6 +141,17 @@ TEST(ThreadPoolTest, AThrowingTaskLeavesTheWorkersRunning) {
   EXPECT_EQ(ran.load(), 1);
 }
 
+TEST(EncodingTest, ShownTextKeepsWordsAndReplacesWhatATerminalWouldActOn) {
+  const std::string replacement = "\xEF\xBF\xBD";
+  EXPECT_EQ(ShownText("Maksu- ja Tolliamet: tuludeklaratsioon õ"), "Maksu- ja Tolliamet: tuludeklaratsioon õ");
+  EXPECT_EQ(ShownText("\x1b[2Jcleared"), replacement + "[2Jcleared");       // C0: ESC
+  EXPECT_EQ(ShownText("a\nb\x7f"), "a" + replacement + "b" + replacement);  // newline, DEL
+  EXPECT_EQ(ShownText("\xC2\x9B"
+                      "31m"),
+            replacement + replacement + "31m");                 // C1: CSI
+  EXPECT_EQ(ShownText("\xFF\xC3"), replacement + replacement);  // not UTF-8
+}
+
 TEST(EncodingTest, Utf8PrefixNeverSplitsACharacter) {
   EXPECT_EQ(Utf8Prefix("Jõeorg", 2), "J");  // "õ" is two bytes
   EXPECT_EQ(Utf8Prefix("Jõeorg", 3), "Jõ");
