@@ -27,6 +27,12 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits = {});
 // Serialises `value` canonically. Fails if it holds a floating-point number.
 Result<std::string> CanonicalJson(const Json& value);
 
+// Appends `text` as a JSON string in the canonical form (what CanonicalJson writes for
+// valid UTF-8): '"' and '\' escaped, \b \f \n \r \t, other control characters as
+// \u00xx, everything else (UTF-8 included) as it is. For the canonical forms written
+// directly, without building a document first, on the paths of every write.
+void AppendJsonString(std::string& out, std::string_view text);
+
 // A member of an object if it is there with the type asked for, else `fallback`. Never
 // throws, whatever `j` holds (nlohmann's value() throws on a member of another type):
 // for reading documents that come from elsewhere.

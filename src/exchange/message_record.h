@@ -53,7 +53,8 @@ Json RecordToJson(const MessageRecord& record);
 // their types, canonical hex, and ValidateRecord's rules. InvalidArgument names the field.
 Result<MessageRecord> RecordFromJson(const Json& json);
 
-// The leaf data: canonical JSON of RecordToJson(record). Fails if the record is invalid.
+// The leaf data: canonical JSON of RecordToJson(record), written directly. Fails if the
+// record is invalid.
 Result<std::string> LeafData(const MessageRecord& record);
 
 // The message log's LeafCheck (transparency/verify.h): a valid record in canonical form,

@@ -7,13 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/json.h"  // AppendJsonString
 #include "store/value.h"
 
 namespace riik::store {
 
-// Appends `text` as a JSON string: '"' and '\' escaped, \b \f \n \r \t, other control
-// characters as \u00xx, everything else (UTF-8 included) as it is.
-void AppendJsonString(std::string& out, std::string_view text);
 // Appends a value: an integer, a JSON string, a blob as a base64 JSON string, or null.
 void AppendCanonicalValue(std::string& out, const Value& value);
 // Appends the row as a JSON object, keys in byte order (the map's order).

@@ -45,6 +45,24 @@ TEST(MessageRecordTest, LeafIsCanonicalJsonAndReadsBack) {
   EXPECT_FALSE(ValidateRecord(bad).ok());
 }
 
+// LeafData writes the canonical JSON itself: it must be byte for byte what the document
+// gives, for text that needs escaping and for UTF-8, or old leaves would stop verifying.
+TEST(MessageRecordTest, LeafIsWrittenAsTheDocumentsCanonicalForm) {
+  for (Direction direction : {Direction::kRequest, Direction::kResponse}) {
+    MessageRecord r = SampleRecord("018f\"quoted\\id", direction, 42);
+    r.path = "/a?q=\"x\"&b=\\y&name=J\u00fcri T\u00e4nav \U0001f600 /";
+    r.user_id = "EE38001085718";
+    r.issue = "case \"1\" \u2014 \xe2\x82\xac";
+    r.represented_party = "";
+    r.time_us = INT64_MAX;
+    auto direct = LeafData(r);
+    auto document = CanonicalJson(RecordToJson(r));
+    ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+    ASSERT_TRUE(document.ok()) << document.status().ToString();
+    EXPECT_EQ(*direct, *document);
+  }
+}
+
 TEST(MessageRecordTest, HeaderDigestIgnoresOrderCaseAndOtherHeaders) {
   std::vector<std::pair<std::string, std::string>> a = {
       {"X-Road-Client", "EE/GOV/70000310/tax"}, {"Content-Type", "application/json"}, {"X-Road-Id", "abc"}};
