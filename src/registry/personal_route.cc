@@ -18,7 +18,7 @@ void AddPersonalRoute(net::Router& router, RegistryContext& context, const std::
     auto call = std::make_shared<net::HttpRequest>(std::move(req));
     auto held = std::make_shared<net::Responder>(std::move(respond));
     // The answer is made on a worker; the worker does not wait for the record to be
-    // sealed (a batch's fsync): the answer goes out from the sealer once it is durable.
+    // sealed (a batch's fsync): the answer goes out from the sealing thread once it is durable.
     auto work = [&context, service, fields, answer, call, held, who = std::move(*inquiry)] {
       net::HttpResponse resp = answer(context, who, *call);
       if (resp.status != 200 || context.tracker == nullptr) return (*held)(std::move(resp));

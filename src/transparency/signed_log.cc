@@ -97,12 +97,13 @@ void SignedLog::RegisterMetrics() {
 }
 
 void SignedLog::Start() {
-  sealer_ = std::thread([this] { SealLoop(); });
+  sealing_ = StepScheduler::Shared("signed log sealing", kSealingThreads);
+  seal_task_ = sealing_->Add([this] { return SealStep(); });
   if (options_.timestamp) {
     timestamp_backoff_ = options_.timestamp_retry_min;
-    scheduler_ = TimestampScheduler::Shared();
-    timestamp_task_ = scheduler_->Add([this] { return TimestampStep(); });
-    scheduler_->Wake(timestamp_task_);  // heads left untimestamped before a restart
+    timestamping_ = StepScheduler::Shared("signed log timestamping", 1);
+    timestamp_task_ = timestamping_->Add([this] { return TimestampStep(); });
+    timestamping_->Wake(timestamp_task_);  // heads left untimestamped before a restart
   }
 }
 
@@ -111,9 +112,10 @@ SignedLog::~SignedLog() {
     std::lock_guard lock(queue_mu_);
     stopping_ = true;
   }
-  queue_cv_.notify_all();
-  if (sealer_.joinable()) sealer_.join();
-  if (scheduler_) scheduler_->Remove(timestamp_task_);
+  if (sealing_) sealing_->Remove(seal_task_);  // waits for a batch being sealed (none if Open failed)
+  // What is left is sealed here, so that every callback runs.
+  for (std::vector<Pending> batch = NextBatch(); !batch.empty(); batch = NextBatch()) SealBatch(std::move(batch));
+  if (timestamping_) timestamping_->Remove(timestamp_task_);
   Labels labels = {{"log", options_.log_id}};
   Metrics().RemoveCallbackGauge("riik_signed_log_pending_timestamps", labels);
   Metrics().RemoveCallbackGauge("riik_signed_log_oldest_pending_timestamp_age_seconds", labels);
@@ -123,10 +125,16 @@ void SignedLog::Append(std::string key, std::string leaf, Done done) {
   Pending p{std::move(key), std::move(leaf), {}, std::move(done), std::chrono::steady_clock::now()};
   p.leaf_hash = ledger::LeafHash(p.leaf);
   {
+    // Woken under the lock (the scheduler never takes it), so that a log being closed
+    // is not touched after its queue is.
     std::lock_guard lock(queue_mu_);
     if (!stopping_) {
       queue_.push_back(std::move(p));
-      if (queue_.size() == 1 || queue_.size() >= options_.max_batch) queue_cv_.notify_one();
+      if (queue_.size() >= options_.max_batch) {
+        sealing_->WakeNow(seal_task_);  // full: no waiting for more
+      } else if (queue_.size() == 1) {
+        sealing_->Wake(seal_task_);  // the step says when the batch closes
+      }
       return;
     }
   }
@@ -135,22 +143,27 @@ void SignedLog::Append(std::string key, std::string leaf, Done done) {
 
 // A batch closes when it is full or when its first leaf has waited max_delay; leaves
 // that queued up while the previous batch was being stored are usually past that already.
-void SignedLog::SealLoop() {
-  for (;;) {
-    std::vector<Pending> batch;
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is sealed
-      queue_cv_.wait_until(lock, queue_.front().arrived + options_.max_delay,
-                           [&] { return stopping_ || queue_.size() >= options_.max_batch; });
-      size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.reserve(n);
-      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    }
-    SealBatch(std::move(batch));
-  }
+std::optional<StepScheduler::Clock::time_point> SignedLog::SealStep() {
+  auto due = [this]() -> std::optional<StepScheduler::Clock::time_point> {
+    std::lock_guard lock(queue_mu_);
+    if (queue_.empty()) return std::nullopt;
+    if (queue_.size() >= options_.max_batch) return StepScheduler::Clock::now();
+    return queue_.front().arrived + options_.max_delay;
+  };
+  std::optional<StepScheduler::Clock::time_point> closes = due();
+  if (!closes || *closes > StepScheduler::Clock::now()) return closes;
+  SealBatch(NextBatch());
+  return due();
+}
+
+std::vector<SignedLog::Pending> SignedLog::NextBatch() {
+  std::lock_guard lock(queue_mu_);
+  const size_t n = std::min(queue_.size(), options_.max_batch);
+  std::vector<Pending> batch;
+  batch.reserve(n);
+  std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  return batch;
 }
 
 void SignedLog::SealBatch(std::vector<Pending> batch) {
@@ -177,7 +190,7 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
     untimestamped_.push_back({head->tree_size, head->time_us});
     newest_untimestamped_ = *head;
   }
-  if (scheduler_) scheduler_->Wake(timestamp_task_);
+  if (timestamping_) timestamping_->Wake(timestamp_task_);
   leaves_total_->Add(batch.size());
   batches_total_->Add();
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -214,7 +227,7 @@ Result<SignedTreeHead> SignedLog::StoreBatch(const std::vector<Pending>& batch, 
 // per timestamp_interval: one token covers every earlier head too (evidence adds a
 // consistency proof), so after an outage a single token catches up. Runs on the
 // process's timestamp scheduler; returns when it wants to run again.
-std::optional<std::chrono::steady_clock::time_point> SignedLog::TimestampStep() {
+std::optional<StepScheduler::Clock::time_point> SignedLog::TimestampStep() {
   const auto now = std::chrono::steady_clock::now();
   SignedTreeHead head;
   {

@@ -2,19 +2,19 @@
 // under a key it is looked up by, in an append-only Merkle tree (RFC 9162) kept in its
 // owner's journaled store. Leaves are sealed in batches: one signed tree head (ECDSA
 // P-256, the owner's signing key) and one store transaction per batch, so signing and
-// fsync cost are shared by every leaf of the batch. Tree heads are timestamped by the
-// TSA in the background (on the process's one timestamping thread, timestamp_scheduler.h);
-// a TSA outage never holds up Append. EntriesFor() exports the
-// proofs for one key that entry_check.h checks offline. What a leaf means is its user's:
-// the exchange's message log (X-Road messages by X-Road-Id), the data tracker (accesses
-// by personal code). Format: docs/formats/signed_log.md.
+// fsync cost are shared by every leaf of the batch. The logs of a process seal their
+// batches on a few shared threads (kSealingThreads; one batch of a log at a time) and
+// have their tree heads timestamped by the TSA in the background, on the process's one
+// timestamping thread (core/step_scheduler.h); a TSA outage never holds up Append.
+// EntriesFor() exports the proofs for one key that entry_check.h checks offline. What a
+// leaf means is its user's: the exchange's message log (X-Road messages by X-Road-Id),
+// the data tracker (accesses by personal code). Format: docs/formats/signed_log.md.
 //
-// Thread-safe. Append may be called from any thread; its callback runs on the log's
-// sealer thread and must not block.
+// Thread-safe. Append may be called from any thread; its callback runs on a sealing
+// thread and must not block.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -22,17 +22,16 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "core/step_scheduler.h"
 #include "crypto/handles.h"
 #include "ledger/merkle.h"
 #include "ledger/merkle_frontier.h"
 #include "store/store.h"
-#include "transparency/timestamp_scheduler.h"
 #include "transparency/tree_head.h"
 #include "transparency/verify.h"
 #include "trust/timestamp_client.h"
@@ -44,6 +43,10 @@ class Counter;
 namespace riik::transparency {
 
 struct TreeProofs;  // entry_export.h
+
+// The threads on which the signed logs of a process seal their batches, at most: each is
+// mostly waiting for its batch's fsync, and a log seals one batch at a time.
+inline constexpr size_t kSealingThreads = 4;
 
 // What Append promises once a leaf is durably stored under a signed tree head.
 struct Receipt {
@@ -136,10 +139,13 @@ class SignedLog {
   TreeProofs Proofs();
   Status Restore();
   void Start();
-  void SealLoop();
+  // Seals the next batch when it is due; says when the one after it is.
+  std::optional<StepScheduler::Clock::time_point> SealStep();
+  // Takes the next batch from the queue (up to max_batch leaves), if any.
+  std::vector<Pending> NextBatch();
   void SealBatch(std::vector<Pending> batch);
   Result<SignedTreeHead> StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next);
-  std::optional<std::chrono::steady_clock::time_point> TimestampStep();
+  std::optional<StepScheduler::Clock::time_point> TimestampStep();
   Status TimestampHead(const SignedTreeHead& head);
   void RegisterMetrics();
 
@@ -148,11 +154,10 @@ class SignedLog {
   std::string signer_;  // fingerprint of the signing certificate
 
   std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
 
-  ledger::MerkleFrontier frontier_;  // of the stored tree; touched only by Restore and the sealer thread
+  ledger::MerkleFrontier frontier_;  // of the stored tree; touched only by Restore and SealBatch
 
   mutable std::mutex tree_mu_;  // guards tree_ and latest_
   ledger::MerkleTree tree_;     // every stored leaf, for proofs
@@ -169,8 +174,9 @@ class SignedLog {
   Counter* failed_batches_total_ = nullptr;
   Counter* timestamp_failures_total_ = nullptr;
 
-  std::thread sealer_;
-  std::shared_ptr<TimestampScheduler> scheduler_;  // null without a TSA
+  std::shared_ptr<StepScheduler> sealing_;
+  uint64_t seal_task_ = 0;
+  std::shared_ptr<StepScheduler> timestamping_;  // null without a TSA
   uint64_t timestamp_task_ = 0;
 };
 

@@ -333,7 +333,7 @@ void BallotBox::Cast(std::string container, std::string_view personal_code, Cast
     ballots_.erase(ballot_hash);
     return RefuseLocked(voter, container, InvalidArgument("the ballot is too large for the board"), std::move(done));
   }
-  // On the sealer thread once the ballot is durable under a signed head: the receipt.
+  // On a sealing thread once the ballot is durable under a signed head: the receipt.
   board_->Append(ballot_hash, std::move(leaf),
                  [this, ballot_hash, vote_id, now, done = std::move(done)](Result<transparency::Receipt> receipt) {
                    if (!receipt.ok()) {

@@ -23,7 +23,7 @@
 // its ballot's hash; the board carries the ballots alone.
 //
 // Thread-safe. Cast answers through a callback, which may run on the caller's thread (a
-// refusal's store error) or the board's sealer thread.
+// refusal's store error) or a sealing thread of the board's signed log.
 #pragma once
 
 #include <chrono>

@@ -80,7 +80,7 @@ void RunRelay(const ProxyContext& ctx, std::variant<net::HttpResponse, Relay> ch
   }
   const MessageRecord& request = state->relay.request;
   ctx.log.Append(request, [&ctx, loop, state](Result<transparency::Receipt> logged) {
-    // On the log's sealer thread: back to the event loop to send, which must not wait here.
+    // On a sealing thread: back to the event loop to send, which must not wait here.
     if (!logged.ok()) return state->respond(state->relay.request_not_logged(logged.status().message()));
     net::Post(loop, [&ctx, state] {
       state->relay.send([&ctx, state](Result<net::HttpResponse> outcome) {

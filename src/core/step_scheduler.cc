@@ -1,0 +1,105 @@
+// Steps on a few shared threads.
+#include "core/step_scheduler.h"
+
+#include <algorithm>
+
+namespace riik {
+
+StepScheduler::StepScheduler(size_t max_threads) : max_threads_(std::max<size_t>(max_threads, 1)) {}
+
+StepScheduler::~StepScheduler() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+std::shared_ptr<StepScheduler> StepScheduler::Shared(std::string_view name, size_t max_threads) {
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<StepScheduler>, std::less<>> shared;
+  std::lock_guard lock(mu);
+  std::weak_ptr<StepScheduler>& slot = shared[std::string(name)];
+  std::shared_ptr<StepScheduler> s = slot.lock();
+  if (!s) {
+    s = std::make_shared<StepScheduler>(max_threads);
+    slot = s;
+  }
+  return s;
+}
+
+uint64_t StepScheduler::Add(Step step) {
+  std::lock_guard lock(mu_);
+  const uint64_t id = next_id_++;
+  entries_.emplace(id, Entry{std::move(step), std::nullopt});
+  if (threads_.size() < max_threads_ && threads_.size() < entries_.size()) threads_.emplace_back([this] { Run(); });
+  return id;
+}
+
+void StepScheduler::SetDue(uint64_t id, bool override_time) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end()) return;
+    std::optional<Clock::time_point>& due = it->second.due;
+    if (!due || override_time) due = Clock::now();
+  }
+  work_cv_.notify_one();
+}
+
+void StepScheduler::Wake(uint64_t id) { SetDue(id, false); }
+void StepScheduler::WakeNow(uint64_t id) { SetDue(id, true); }
+
+void StepScheduler::Remove(uint64_t id) {
+  std::unique_lock lock(mu_);
+  done_cv_.wait(lock, [&] { return !running_.contains(id); });
+  entries_.erase(id);
+}
+
+size_t StepScheduler::threads() const {
+  std::lock_guard lock(mu_);
+  return threads_.size();
+}
+
+void StepScheduler::Run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (stopping_) return;
+    // The step due first that no other thread runs; and whether another is due too.
+    const Clock::time_point now = Clock::now();
+    auto first = entries_.end();
+    size_t due_now = 0;
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (!it->second.due || running_.contains(it->first)) continue;
+      if (*it->second.due <= now) ++due_now;
+      if (first == entries_.end() || *it->second.due < *first->second.due) first = it;
+    }
+    if (first == entries_.end()) {
+      work_cv_.wait(lock);
+      continue;
+    }
+    if (*first->second.due > now) {
+      // A copy: the entry may go (Remove) while this waits.
+      const Clock::time_point due = *first->second.due;
+      work_cv_.wait_until(lock, due);
+      continue;
+    }
+    const uint64_t id = first->first;
+    Step step = first->second.step;
+    first->second.due.reset();
+    running_.insert(id);
+    if (due_now > 1) work_cv_.notify_one();  // another thread for the next one
+    lock.unlock();
+    std::optional<Clock::time_point> next = step();
+    lock.lock();
+    running_.erase(id);
+    if (auto it = entries_.find(id); it != entries_.end() && next) {
+      // Woken meanwhile (due set to now): the earlier of the two.
+      it->second.due = it->second.due ? std::min(*it->second.due, *next) : *next;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+}  // namespace riik

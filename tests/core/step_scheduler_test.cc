@@ -1,0 +1,150 @@
+// StepScheduler: no more threads than steps nor than asked for, one step never on two
+// threads at once while different steps run side by side, the times steps ask for kept
+// by Wake and overridden by WakeNow, Remove waiting for a running step, and one shared
+// scheduler per name while someone holds it.
+#include "core/step_scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+
+namespace riik {
+namespace {
+
+using namespace std::chrono_literals;
+using SchedulerClock = StepScheduler::Clock;
+
+// Waits up to 10 s (sanitizer builds on a busy machine) for `done`.
+template <typename Predicate>
+bool Eventually(Predicate done) {
+  for (auto until = SchedulerClock::now() + 10s; SchedulerClock::now() < until; std::this_thread::sleep_for(1ms)) {
+    if (done()) return true;
+  }
+  return done();
+}
+
+TEST(StepSchedulerTest, StartsNoMoreThreadsThanStepsOrTheLimit) {
+  StepScheduler scheduler(3);
+  EXPECT_EQ(scheduler.threads(), 0u);
+  std::vector<uint64_t> ids;
+  ids.push_back(scheduler.Add([] { return std::nullopt; }));
+  EXPECT_EQ(scheduler.threads(), 1u);
+  for (int i = 0; i < 4; ++i) ids.push_back(scheduler.Add([] { return std::nullopt; }));
+  EXPECT_EQ(scheduler.threads(), 3u);
+  for (uint64_t id : ids) scheduler.Remove(id);
+}
+
+TEST(StepSchedulerTest, OneStepNeverRunsOnTwoThreadsAtOnce) {
+  StepScheduler scheduler(4);
+  std::atomic<int> inside{0}, runs{0};
+  std::atomic<bool> overlapped{false};
+  const uint64_t id = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    if (++inside > 1) overlapped = true;
+    std::this_thread::sleep_for(200us);
+    --inside;
+    ++runs;
+    return std::nullopt;
+  });
+  // Three more steps so that four threads are there to take it.
+  std::vector<uint64_t> others;
+  for (int i = 0; i < 3; ++i) others.push_back(scheduler.Add([] { return std::nullopt; }));
+  ASSERT_EQ(scheduler.threads(), 4u);
+  std::vector<std::thread> wakers;
+  for (int t = 0; t < 4; ++t) {
+    wakers.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) (i % 2 ? scheduler.WakeNow(id) : scheduler.Wake(id));
+    });
+  }
+  for (std::thread& t : wakers) t.join();
+  EXPECT_TRUE(Eventually([&] { return runs.load() > 0 && inside.load() == 0; }));
+  scheduler.Remove(id);
+  for (uint64_t other : others) scheduler.Remove(other);
+  EXPECT_FALSE(overlapped);
+}
+
+TEST(StepSchedulerTest, DifferentStepsRunSideBySide) {
+  StepScheduler scheduler(2);
+  std::promise<void> b_ran;
+  std::shared_future<void> b_done = b_ran.get_future().share();
+  std::atomic<bool> a_saw_b{false};
+  std::promise<void> a_ran;
+  const uint64_t a = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    a_saw_b = b_done.wait_for(10s) == std::future_status::ready;  // only if B runs meanwhile
+    a_ran.set_value();
+    return std::nullopt;
+  });
+  const uint64_t b = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    b_ran.set_value();
+    return std::nullopt;
+  });
+  scheduler.Wake(a);
+  scheduler.Wake(b);
+  a_ran.get_future().wait();
+  scheduler.Remove(a);
+  scheduler.Remove(b);
+  EXPECT_TRUE(a_saw_b);
+}
+
+TEST(StepSchedulerTest, WakeKeepsTheTimeAStepAskedForAndWakeNowDoesNot) {
+  StepScheduler scheduler(1);
+  std::atomic<int> runs{0};
+  const uint64_t id = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    ++runs;
+    return SchedulerClock::now() + 1h;  // an interval, a backoff
+  });
+  scheduler.Wake(id);
+  ASSERT_TRUE(Eventually([&] { return runs.load() == 1; }));
+  scheduler.Wake(id);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(runs.load(), 1) << "Wake ran a step before the time it asked for";
+  scheduler.WakeNow(id);
+  EXPECT_TRUE(Eventually([&] { return runs.load() == 2; }));
+  scheduler.Remove(id);
+}
+
+TEST(StepSchedulerTest, RunsAStepAgainAtTheTimeItAskedFor) {
+  StepScheduler scheduler(1);
+  std::atomic<int> runs{0};
+  const uint64_t id = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    return ++runs < 3 ? std::optional(SchedulerClock::now() + 5ms) : std::nullopt;
+  });
+  scheduler.Wake(id);
+  EXPECT_TRUE(Eventually([&] { return runs.load() == 3; }));
+  std::this_thread::sleep_for(30ms);
+  EXPECT_EQ(runs.load(), 3) << "a step that asked for nothing ran again unwoken";
+  scheduler.Remove(id);
+}
+
+TEST(StepSchedulerTest, RemoveWaitsForTheRunningStep) {
+  StepScheduler scheduler(1);
+  std::promise<void> started;
+  std::atomic<bool> finished{false};
+  const uint64_t id = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    started.set_value();
+    std::this_thread::sleep_for(50ms);
+    finished = true;
+    return std::nullopt;
+  });
+  scheduler.Wake(id);
+  started.get_future().wait();
+  scheduler.Remove(id);
+  EXPECT_TRUE(finished);
+}
+
+TEST(StepSchedulerTest, SharedIsOnePerNameWhileHeld) {
+  std::shared_ptr<StepScheduler> a = StepScheduler::Shared("step scheduler test", 2);
+  std::shared_ptr<StepScheduler> b = StepScheduler::Shared("step scheduler test", 2);
+  std::shared_ptr<StepScheduler> other = StepScheduler::Shared("another step scheduler test", 1);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, other);
+  std::weak_ptr<StepScheduler> held = a;
+  a.reset();
+  b.reset();
+  EXPECT_TRUE(held.expired()) << "the last owner let go, and the scheduler (its threads) stayed";
+  EXPECT_TRUE(StepScheduler::Shared("step scheduler test", 2));
+}
+
+}  // namespace
+}  // namespace riik
