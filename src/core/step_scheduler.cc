@@ -42,8 +42,14 @@ void StepScheduler::SetDue(uint64_t id, bool override_time) {
     std::lock_guard lock(mu_);
     auto it = entries_.find(id);
     if (it == entries_.end()) return;
+    if (it->second.removing) return;
     std::optional<Clock::time_point>& due = it->second.due;
-    if (!due || override_time) due = Clock::now();
+    // WakeNow never puts a step that is due already behind others due later.
+    if (!due) {
+      due = Clock::now();
+    } else if (override_time) {
+      due = std::min(*due, Clock::now());
+    }
   }
   work_cv_.notify_one();
 }
@@ -53,6 +59,12 @@ void StepScheduler::WakeNow(uint64_t id) { SetDue(id, true); }
 
 void StepScheduler::Remove(uint64_t id) {
   std::unique_lock lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  // Not run again, however due it is: a step that keeps asking for now would otherwise
+  // be taken again before this could.
+  it->second.removing = true;
+  it->second.due.reset();
   done_cv_.wait(lock, [&] { return !running_.contains(id); });
   entries_.erase(id);
 }
@@ -66,20 +78,20 @@ void StepScheduler::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
     if (stopping_) return;
-    // The step due first that no other thread runs; and whether another is due too.
-    const Clock::time_point now = Clock::now();
+    // The step due first that no other thread runs; and whether others wait for a turn
+    // or a time.
     auto first = entries_.end();
-    size_t due_now = 0;
+    size_t waiting = 0;
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
       if (!it->second.due || running_.contains(it->first)) continue;
-      if (*it->second.due <= now) ++due_now;
+      ++waiting;
       if (first == entries_.end() || *it->second.due < *first->second.due) first = it;
     }
     if (first == entries_.end()) {
       work_cv_.wait(lock);
       continue;
     }
-    if (*first->second.due > now) {
+    if (*first->second.due > Clock::now()) {
       // A copy: the entry may go (Remove) while this waits.
       const Clock::time_point due = *first->second.due;
       work_cv_.wait_until(lock, due);
@@ -89,12 +101,13 @@ void StepScheduler::Run() {
     Step step = first->second.step;
     first->second.due.reset();
     running_.insert(id);
-    if (due_now > 1) work_cv_.notify_one();  // another thread for the next one
+    // Another thread for the next one, or to watch its time while this one runs.
+    if (waiting > 1) work_cv_.notify_one();
     lock.unlock();
     std::optional<Clock::time_point> next = step();
     lock.lock();
     running_.erase(id);
-    if (auto it = entries_.find(id); it != entries_.end() && next) {
+    if (auto it = entries_.find(id); it != entries_.end() && next && !it->second.removing) {
       // Woken meanwhile (due set to now): the earlier of the two.
       it->second.due = it->second.due ? std::min(*it->second.due, *next) : *next;
     }

@@ -45,7 +45,7 @@ class StepScheduler {
   // Runs an idle step as soon as a thread is free; a step that waits for a time it
   // asked for (an interval, a backoff) keeps it.
   void Wake(uint64_t id);
-  // Runs the step as soon as a thread is free, whatever time it waited for.
+  // Runs the step as soon as a thread is free, whatever later time it waited for.
   void WakeNow(uint64_t id);
   // Unregisters the step; if it is running, waits until it has returned. Not from a step.
   void Remove(uint64_t id);
@@ -59,6 +59,7 @@ class StepScheduler {
   struct Entry {
     Step step;
     std::optional<Clock::time_point> due;  // nullopt: idle
+    bool removing = false;                 // Remove waits for it: never run again
   };
   const size_t max_threads_;
   mutable std::mutex mu_;

@@ -4,8 +4,8 @@
 // timestamped by the TSA). Evidence() exports the document for one X-Road-Id that
 // evidence.h checks offline (docs/formats/evidence.md).
 //
-// Thread-safe, as the signed log: Append's callback runs on a sealing thread and must
-// not block.
+// Thread-safe, as the signed log: Append's callback runs on a sealing thread (on the
+// thread closing the log for what is queued then) and must not block.
 #pragma once
 
 #include <memory>

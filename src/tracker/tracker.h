@@ -31,7 +31,7 @@ class Tracker {
 
   // Records the access durably under a signed head before returning.
   Status Record(const AccessRecord& record);
-  // The same without waiting: `done` runs once, on the log's sealing thread, when the
+  // The same without waiting: `done` runs once, on a sealing thread, when the
   // record is durable under a signed head (OK) or could not be made so. The caller's
   // thread is free meanwhile (a registry's worker serves the next call).
   void RecordAsync(const AccessRecord& record, std::function<void(Status)> done);

@@ -130,8 +130,8 @@ void SignedLog::Append(std::string key, std::string leaf, Done done) {
     std::lock_guard lock(queue_mu_);
     if (!stopping_) {
       queue_.push_back(std::move(p));
-      if (queue_.size() >= options_.max_batch) {
-        sealing_->WakeNow(seal_task_);  // full: no waiting for more
+      if (queue_.size() == options_.max_batch) {
+        sealing_->WakeNow(seal_task_);  // full: no waiting for more (past it, the step knows)
       } else if (queue_.size() == 1) {
         sealing_->Wake(seal_task_);  // the step says when the batch closes
       }

@@ -11,7 +11,8 @@
 // the data tracker (accesses by personal code). Format: docs/formats/signed_log.md.
 //
 // Thread-safe. Append may be called from any thread; its callback runs on a sealing
-// thread and must not block.
+// thread (or, for leaves still queued when the log closes, on the thread closing it) and
+// must not block.
 #pragma once
 
 #include <chrono>

@@ -1,7 +1,8 @@
 // StepScheduler: no more threads than steps nor than asked for, one step never on two
 // threads at once while different steps run side by side, the times steps ask for kept
-// by Wake and overridden by WakeNow, Remove waiting for a running step, and one shared
-// scheduler per name while someone holds it.
+// by Wake and overridden by WakeNow (which never loses a step its turn), Remove waiting
+// for a running step and taking one that keeps asking for now, and one shared scheduler
+// per name while someone holds it.
 #include "core/step_scheduler.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,9 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace riik {
 namespace {
@@ -94,14 +98,80 @@ TEST(StepSchedulerTest, WakeKeepsTheTimeAStepAskedForAndWakeNowDoesNot) {
     ++runs;
     return SchedulerClock::now() + 1h;  // an interval, a backoff
   });
+  // A second step on the one thread: once it has run, the first has returned its time.
+  std::atomic<bool> barrier_ran{false};
+  const uint64_t barrier = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    barrier_ran = true;
+    return std::nullopt;
+  });
   scheduler.Wake(id);
   ASSERT_TRUE(Eventually([&] { return runs.load() == 1; }));
+  scheduler.Wake(barrier);
+  ASSERT_TRUE(Eventually([&] { return barrier_ran.load(); }));
   scheduler.Wake(id);
   std::this_thread::sleep_for(50ms);
   EXPECT_EQ(runs.load(), 1) << "Wake ran a step before the time it asked for";
   scheduler.WakeNow(id);
   EXPECT_TRUE(Eventually([&] { return runs.load() == 2; }));
   scheduler.Remove(id);
+  scheduler.Remove(barrier);
+}
+
+TEST(StepSchedulerTest, RemoveTakesAStepThatKeepsAskingForNow) {
+  StepScheduler scheduler(1);
+  std::atomic<int> runs{0};
+  const uint64_t id = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    ++runs;
+    return SchedulerClock::now();
+  });
+  scheduler.Wake(id);
+  ASSERT_TRUE(Eventually([&] { return runs.load() > 10; }));
+  scheduler.Remove(id);  // returns, and the step runs no more
+  const int after = runs.load();
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(runs.load(), after);
+}
+
+// A step woken now while it waits its turn behind others keeps its place: WakeNow never
+// moves it after steps due later.
+TEST(StepSchedulerTest, WakeNowKeepsAnEarlierTurn) {
+  StepScheduler scheduler(1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> blocker_started{false};
+  std::vector<char> order;
+  std::mutex order_mu;
+  auto note = [&](char c) {
+    std::lock_guard lock(order_mu);
+    order.push_back(c);
+  };
+  const uint64_t blocker = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    blocker_started = true;
+    released.wait();
+    return std::nullopt;
+  });
+  const uint64_t a = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    note('a');
+    return std::nullopt;
+  });
+  const uint64_t b = scheduler.Add([&]() -> std::optional<SchedulerClock::time_point> {
+    note('b');
+    return std::nullopt;
+  });
+  scheduler.Wake(blocker);
+  ASSERT_TRUE(Eventually([&] { return blocker_started.load(); }));
+  scheduler.Wake(a);  // due first
+  std::this_thread::sleep_for(2ms);
+  scheduler.Wake(b);
+  std::this_thread::sleep_for(2ms);
+  scheduler.WakeNow(a);  // already due: keeps its turn before b
+  release.set_value();
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(order_mu);
+    return order.size() == 2;
+  }));
+  EXPECT_EQ(std::string(order.begin(), order.end()), "ab");
+  for (uint64_t id : {blocker, a, b}) scheduler.Remove(id);
 }
 
 TEST(StepSchedulerTest, RunsAStepAgainAtTheTimeItAskedFor) {

@@ -1,7 +1,8 @@
 // The signed log: batching under concurrent appends (far fewer signatures than leaves),
 // restart, a failed store write failing its whole batch and nothing else, a TSA outage
-// that never blocks Append and is caught up afterwards, and VerifyLog naming tampered
-// rows. Also the Merkle frontier.
+// that never blocks Append and is caught up afterwards, more logs than sealing threads,
+// a log closed with leaves queued, and VerifyLog naming tampered rows. Also the Merkle
+// frontier.
 #include "transparency/signed_log.h"
 
 #include <gtest/gtest.h>
@@ -360,6 +361,79 @@ TEST_F(SignedLogTest, LogsShareTheTimestampingThreadAndOneTsaOutageStaysItsOwn) 
   second->reset();  // leaves the shared thread while its step may be retrying
   ASSERT_TRUE(AppendAndWait("after", TestLeaf("after", 9)).ok());
   EXPECT_TRUE(WaitForTimestamps());
+}
+
+// The logs of a process share kSealingThreads threads: more logs than that, some batching
+// by time (max_delay) and some at once, all seal every leaf; a log closed with leaves
+// still queued seals them before it goes.
+TEST_F(SignedLogTest, MoreLogsThanSealingThreadsAllSealAndAClosingLogSealsWhatIsQueued) {
+  constexpr int kLogs = static_cast<int>(kSealingThreads) + 3, kEach = 40;
+  std::vector<std::unique_ptr<SignedLog>> logs;
+  for (int l = 0; l < kLogs; ++l) {
+    SignedLogOptions o = Options();
+    o.log_id = "shared log " + std::to_string(l);
+    o.timestamp = nullptr;
+    o.max_delay = std::chrono::microseconds(l % 2 ? 3000 : 0);
+    auto log = OpenLog(std::move(o));
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    logs.push_back(std::move(*log));
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0, failed = 0;
+  auto done = [&](Result<Receipt> r) {
+    std::lock_guard lock(mu);
+    ++answered;
+    if (!r.ok()) ++failed;
+    cv.notify_all();
+  };
+  std::vector<std::thread> writers;
+  for (int l = 0; l < kLogs; ++l) {
+    writers.emplace_back([&, l] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string key = "k" + std::to_string(l) + "-" + std::to_string(i);
+        logs[l]->Append(key, TestLeaf(key, i), done);
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return answered == kLogs * kEach; }));
+    EXPECT_EQ(failed, 0);
+  }
+  for (auto& log : logs) {
+    EXPECT_EQ(log->size(), kEach) << log->log_id();
+    EXPECT_TRUE(log->VerifyLog().ok()) << log->VerifyLog().ToString();
+  }
+
+  // Closed at once after its appends (a long batch delay: nothing is sealed yet).
+  SignedLogOptions o = Options();
+  o.log_id = "closing log";
+  o.timestamp = nullptr;
+  o.max_delay = std::chrono::seconds(30);
+  auto closing = OpenLog(std::move(o));
+  ASSERT_TRUE(closing.ok()) << closing.status().ToString();
+  {
+    std::lock_guard lock(mu);
+    answered = failed = 0;
+  }
+  for (int i = 0; i < kEach; ++i) {
+    const std::string key = "c" + std::to_string(i);
+    (*closing)->Append(key, TestLeaf(key, i), done);
+  }
+  closing->reset();
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(answered, kEach) << "every callback runs before the log is gone";
+    EXPECT_EQ(failed, 0);
+  }
+  SignedLogOptions again = Options();
+  again.log_id = "closing log";
+  again.timestamp = nullptr;
+  auto reopened = OpenLog(std::move(again));
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->size(), kEach);
 }
 
 TEST_F(SignedLogTest, OpenRefusesALogWithoutALeafCheck) {
