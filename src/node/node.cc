@@ -270,7 +270,7 @@ Status Node::StartRole(const RoleConfig& role) {
   return OkStatus();
 }
 
-Result<store::Store*> Node::OpenStore(const std::string& name, int cache_mib) {
+Result<store::Store*> Node::OpenStore(const std::string& name, const store::SqliteTuning& tuning) {
   std::lock_guard lock(mu_);
   if (auto it = stores_.find(name); it != stores_.end()) return it->second.get();
   std::string url;
@@ -281,7 +281,7 @@ Result<store::Store*> Node::OpenStore(const std::string& name, int cache_mib) {
     url = DefaultStoreUrl(config_.data_dir, name);
   }
   store::StoreOptions options{url, name};
-  options.cache_mib = cache_mib;
+  options.sqlite = tuning;
   auto opened = store::Store::Open(options);
   if (!opened.ok()) return opened.status().WithContext("opening store " + name);
   store::Store* s = opened->get();

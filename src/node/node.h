@@ -42,8 +42,8 @@ class Node {
   ~Node();  // Stop()
 
   // Opens (once) and returns the store `name`: the URL from the config, else
-  // sqlite:DATA_DIR/NAME/store.db. The first opener's `cache_mib` (StoreOptions) holds.
-  Result<store::Store*> OpenStore(const std::string& name, int cache_mib = store::kDefaultCacheMib);
+  // sqlite:DATA_DIR/NAME/store.db. The first opener's `tuning` (StoreOptions::sqlite) holds.
+  Result<store::Store*> OpenStore(const std::string& name, const store::SqliteTuning& tuning = {});
   std::vector<store::Store*> Stores() const;
 
   const std::vector<RunningRole>& roles() const { return roles_; }

@@ -117,7 +117,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   std::unique_ptr<impl::Backend> backend;
   const std::string& url = options.url;
   if (url.starts_with("sqlite:")) {
-    ASSIGN_OR_RETURN(backend, impl::OpenSqlite(url.substr(7), options.cache_mib));
+    ASSIGN_OR_RETURN(backend, impl::OpenSqlite(url.substr(7), options.sqlite));
   } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     ASSIGN_OR_RETURN(backend, impl::OpenPostgres(url));
   } else {

@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "store/journal.h"
+#include "store/sqlite_tuning.h"
 #include "store/value.h"
 
 namespace riik::store {
@@ -29,10 +30,6 @@ namespace riik::store {
 namespace impl {
 class Backend;
 }
-
-inline constexpr int kDefaultCacheMib = 64;
-// For a store written by many small commits: StoreOptions::cache_mib.
-inline constexpr int kSmallCommitsCacheMib = 2;
 
 struct StoreOptions {
   // "sqlite:PATH", "sqlite::memory:", or a PostgreSQL URI "postgresql://…" / "postgres://…".
@@ -47,10 +44,8 @@ struct StoreOptions {
   bool read_only = false;
   // How long to wait for a previous writer (e.g. a process just killed) to let go.
   std::chrono::milliseconds owner_wait{5000};
-  // SQLite's page cache (MiB). A large cache keeps a big table's indexes in memory for
-  // bulk loads; but SQLite scans the cache at every commit, so a store of many small
-  // commits (a message log) runs cheaper on a small one (bench/sqlite_commit_cache.py).
-  int cache_mib = kDefaultCacheMib;
+  // SQLite's page cache and checkpoints (ignored for PostgreSQL).
+  SqliteTuning sqlite;
 };
 
 struct StateDigest {

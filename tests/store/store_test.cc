@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -18,7 +19,9 @@ using riik::testing::TempDir;
 
 TableSchema PersonTable() {
   return TableSchema{"person",
-                     {{"code", ColumnType::kText}, {"name", ColumnType::kText}, {"born", ColumnType::kInt},
+                     {{"code", ColumnType::kText},
+                      {"name", ColumnType::kText},
+                      {"born", ColumnType::kInt},
                       {"photo", ColumnType::kBlob, true}},
                      {"code"},
                      {{"name"}}};
@@ -44,7 +47,9 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   }
 
   Status PutPerson(const std::string& code, const std::string& name, int64_t born) {
-    return store_->Write([&](WriteTxn& t) { return t.Put("person", {{"code", code}, {"name", name}, {"born", born}}); })
+    return store_->Write([&](WriteTxn& t) {
+                   return t.Put("person", {{"code", code}, {"name", name}, {"born", born}});
+                 })
         .status();
   }
 
@@ -68,8 +73,11 @@ TEST_P(StoreTest, WriteAppendsOneChainedEntryPerTransaction) {
   ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
   ASSERT_TRUE(PutPerson("38001085718", "Mari", 1980).ok());
   auto h = store_->Write([](WriteTxn& t) -> Status {
-    RETURN_IF_ERROR(t.Put("person", {{"code", std::string("49002124277")}, {"name", std::string("Jaan")}, {"born", int64_t{1990}}}));
-    return t.Put("person", {{"code", std::string("50001010006")}, {"name", std::string("Kati")}, {"born", int64_t{2000}},
+    RETURN_IF_ERROR(t.Put(
+        "person", {{"code", std::string("49002124277")}, {"name", std::string("Jaan")}, {"born", int64_t{1990}}}));
+    return t.Put("person", {{"code", std::string("50001010006")},
+                            {"name", std::string("Kati")},
+                            {"born", int64_t{2000}},
                             {"photo", Blob{std::string("\x00\xff\x10", 3)}}});
   });
   ASSERT_TRUE(h.ok()) << h.status().ToString();
@@ -131,7 +139,8 @@ TEST_P(StoreTest, BadRowsAreRejectedWithAReason) {
   EXPECT_NE(missing.message().find("column name is required"), std::string::npos) << missing.message();
   Status wrong_type = put({{"code", std::string("x")}, {"name", std::string("n")}, {"born", std::string("1980")}});
   EXPECT_NE(wrong_type.message().find("born expects int"), std::string::npos) << wrong_type.message();
-  Status unknown = put({{"code", std::string("x")}, {"name", std::string("n")}, {"born", int64_t{1}}, {"shoe", int64_t{42}}});
+  Status unknown =
+      put({{"code", std::string("x")}, {"name", std::string("n")}, {"born", int64_t{1}}, {"shoe", int64_t{42}}});
   EXPECT_NE(unknown.message().find("no column shoe"), std::string::npos) << unknown.message();
   Status bad_text = put({{"code", std::string("x")}, {"name", std::string("\xff\xfe")}, {"born", int64_t{1}}});
   EXPECT_NE(bad_text.message().find("not valid UTF-8"), std::string::npos) << bad_text.message();
@@ -147,13 +156,15 @@ TEST_P(StoreTest, AnEngineErrorMidTransactionRollsBackCleanly) {
   ASSERT_TRUE(PutPerson("a", "A", 1).ok());
   // A rule the engine enforces, added behind riik's back: the engine refuses the row.
   Status rule = GetParam() == "sqlite"
-                    ? riik::testing::ExecRaw(url_, "CREATE TRIGGER born_positive BEFORE INSERT ON person WHEN NEW.born < 0 "
-                                                   "BEGIN SELECT RAISE(ABORT, 'born must be positive'); END")
+                    ? riik::testing::ExecRaw(url_,
+                                             "CREATE TRIGGER born_positive BEFORE INSERT ON person WHEN NEW.born < 0 "
+                                             "BEGIN SELECT RAISE(ABORT, 'born must be positive'); END")
                     : riik::testing::ExecRaw(url_, "ALTER TABLE person ADD CONSTRAINT born_positive CHECK (born >= 0)");
   ASSERT_TRUE(rule.ok()) << rule.ToString();
   JournalHead before = store_->Head();
   auto r = store_->Write([](WriteTxn& t) -> Status {
-    RETURN_IF_ERROR(t.Put("person", {{"code", std::string("ok")}, {"name", std::string("Fine")}, {"born", int64_t{5}}}));
+    RETURN_IF_ERROR(
+        t.Put("person", {{"code", std::string("ok")}, {"name", std::string("Fine")}, {"born", int64_t{5}}}));
     return t.Put("person", {{"code", std::string("neg")}, {"name", std::string("Neg")}, {"born", int64_t{-1}}});
   });
   ASSERT_FALSE(r.ok());
@@ -170,8 +181,9 @@ TEST_P(StoreTest, ConcurrentWritersAreGroupCommittedAndIsolated) {
   ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
   // An engine-enforced rule, so that some transactions fail inside the database too.
   Status rule = GetParam() == "sqlite"
-                    ? riik::testing::ExecRaw(url_, "CREATE TRIGGER born_positive BEFORE INSERT ON person WHEN NEW.born < 0 "
-                                                   "BEGIN SELECT RAISE(ABORT, 'born must be positive'); END")
+                    ? riik::testing::ExecRaw(url_,
+                                             "CREATE TRIGGER born_positive BEFORE INSERT ON person WHEN NEW.born < 0 "
+                                             "BEGIN SELECT RAISE(ABORT, 'born must be positive'); END")
                     : riik::testing::ExecRaw(url_, "ALTER TABLE person ADD CONSTRAINT born_positive CHECK (born >= 0)");
   ASSERT_TRUE(rule.ok()) << rule.ToString();
   auto& commits = Metrics().GetCounter("riik_store_commits_total", "");
@@ -189,11 +201,15 @@ TEST_P(StoreTest, ConcurrentWritersAreGroupCommittedAndIsolated) {
           RETURN_IF_ERROR(txn.Put("person", {{"code", code}, {"name", std::string("N")}, {"born", int64_t{n}}}));
           if (n % 7 == 3) return FailedPrecondition("refused by the caller");
           // A second row per transaction; for some, one the engine refuses.
-          return txn.Put("person", {{"code", code + "b"}, {"name", std::string("M")}, {"born", int64_t{n % 11 == 5 ? -1 : n}}});
+          return txn.Put("person",
+                         {{"code", code + "b"}, {"name", std::string("M")}, {"born", int64_t{n % 11 == 5 ? -1 : n}}});
         });
-        if (r.ok()) ++ok;
-        else if (r.status().message().find("refused by the caller") != std::string::npos) ++refused_by_us;
-        else ++refused_by_engine;
+        if (r.ok())
+          ++ok;
+        else if (r.status().message().find("refused by the caller") != std::string::npos)
+          ++refused_by_us;
+        else
+          ++refused_by_engine;
       }
     });
   }
@@ -302,7 +318,8 @@ TEST_P(StoreTest, OneWriterAtATimeAndReadersAlongside) {
 TEST_P(StoreTest, VerifyFindsTheFirstTamperedEntry) {
   ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(PutPerson("p" + std::to_string(i), "N", i).ok());
-  Status tamper = riik::testing::ExecRaw(url_, "UPDATE riik_journal SET changes = replace(changes, '\"N\"', '\"M\"') WHERE seq = 4");
+  Status tamper = riik::testing::ExecRaw(
+      url_, "UPDATE riik_journal SET changes = replace(changes, '\"N\"', '\"M\"') WHERE seq = 4");
   ASSERT_TRUE(tamper.ok()) << tamper.ToString();
   auto v = store_->VerifyJournal(false);
   ASSERT_TRUE(v.ok());
@@ -404,8 +421,8 @@ TEST_P(StoreTest, DigestDependsOnContentNotOrder) {
 TEST_P(StoreTest, NothingWritesAroundTheJournal) {
   ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
   ASSERT_TRUE(PutPerson("a", "A", 1).ok());
-  for (const char* sql : {"BEGIN", "COMMIT", "DELETE FROM person", "SELECT * INTO copy FROM person",
-                          "SELECT 1; DELETE FROM person"}) {
+  for (const char* sql :
+       {"BEGIN", "COMMIT", "DELETE FROM person", "SELECT * INTO copy FROM person", "SELECT 1; DELETE FROM person"}) {
     EXPECT_FALSE(store_->Query(sql).ok()) << sql;
   }
   if (GetParam() == "postgresql") {
@@ -439,9 +456,11 @@ TEST_P(StoreTest, AFailedFirstWriteLeavesTheStoreUsable) {
 TEST_P(StoreTest, ReservedWordsAreFineAsNames) {
   TableSchema t{"order", {{"user", ColumnType::kText}, {"group", ColumnType::kInt, true}}, {"user"}, {{"group"}}};
   ASSERT_TRUE(store_->EnsureTables({t}).ok());
-  ASSERT_TRUE(store_->Write([](WriteTxn& txn) {
-                      return txn.Put("order", {{"user", std::string("u")}, {"group", int64_t{7}}});
-                    }).ok());
+  ASSERT_TRUE(
+      store_->Write([](WriteTxn& txn) {
+              return txn.Put("order", {{"user", std::string("u")}, {"group", int64_t{7}}});
+            })
+          .ok());
   auto row = store_->Get("order", {{"user", std::string("u")}});
   ASSERT_TRUE(row.ok() && row->has_value()) << row.status().ToString();
   EXPECT_EQ(std::get<int64_t>((**row)["group"]), 7);
@@ -454,12 +473,51 @@ TEST_P(StoreTest, QueriesUsePlaceholders) {
   ASSERT_TRUE(store_->EnsureTables({PersonTable()}).ok());
   ASSERT_TRUE(PutPerson("a", "O'Brien", 1).ok());
   ASSERT_TRUE(PutPerson("b", "B", 2).ok());
-  auto rows = store_->Query("SELECT code, born FROM person WHERE name = ? AND born >= ?", {std::string("O'Brien"), int64_t{1}});
+  auto rows =
+      store_->Query("SELECT code, born FROM person WHERE name = ? AND born >= ?", {std::string("O'Brien"), int64_t{1}});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(std::get<std::string>((*rows)[0]["code"]), "a");
   auto bad = store_->Query("SELECT nonsense FROM");
   EXPECT_FALSE(bad.ok());
+}
+
+// A store of small commits copies its WAL back every 1,000 pages (kSmallCommits), not
+// every 16,384 (a bulk store's): the copy a commit waits for stays small, and so does the
+// WAL file. SQLite only.
+TEST(SqliteTuningTest, SmallCommitsKeepTheWalSmallAndBadTuningIsRefused) {
+  TempDir dir;
+  auto wal_bytes_after_commits = [&](const std::string& name, const SqliteTuning& tuning) -> uintmax_t {
+    StoreOptions options{"sqlite:" + dir / (name + ".db"), name};
+    options.sqlite = tuning;
+    auto store = Store::Open(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    if (!store.ok()) return 0;
+    EXPECT_TRUE((*store)->EnsureTables({PersonTable()}).ok());
+    const std::string photo(6000, 'p');  // ~6 pages a commit with its journal entry
+    for (int i = 0; i < 400; ++i) {
+      Status put =
+          (*store)
+              ->Write([&](WriteTxn& t) {
+                return t.Put(
+                    "person",
+                    {{"code", std::to_string(i)}, {"name", "N"}, {"born", int64_t{i}}, {"photo", Blob{photo}}});
+              })
+              .status();
+      EXPECT_TRUE(put.ok()) << put.ToString();
+    }
+    return std::filesystem::file_size(dir / (name + ".db-wal"));
+  };
+  const uintmax_t small = wal_bytes_after_commits("small", kSmallCommits);
+  const uintmax_t bulk = wal_bytes_after_commits("bulk", SqliteTuning{});
+  EXPECT_LT(small, 1100u * 4120) << "the WAL went past 1,000 pages without a checkpoint";
+  EXPECT_GT(bulk, 1500u * 4120) << "a bulk store checkpointed before 16,384 pages";
+
+  StoreOptions bad{"sqlite:" + dir / "bad.db", "bad"};
+  bad.sqlite.checkpoint_pages = 10;
+  EXPECT_EQ(Store::Open(bad).status().code(), Code::kInvalidArgument);
+  bad.sqlite = SqliteTuning{.cache_mib = 0};
+  EXPECT_EQ(Store::Open(bad).status().code(), Code::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),

@@ -218,7 +218,7 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
       },
       net::ClientOptions{.ca_file = trust_root, .timeout = std::chrono::milliseconds(10000)});
   // A message log commits a small batch at a time, hundreds a second.
-  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_, store::kSmallCommitsCacheMib));
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_, store::kSmallCommits));
   ASSIGN_OR_RETURN(o.log, exchange::MessageLog::Open(*store, std::move(log)));
   ASSIGN_OR_RETURN(o.rights, exchange::AccessRights::Open(*store));
   ASSIGN_OR_RETURN(proxy_, SecurityProxy::Create(std::move(o)));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/sqlite_tuning.h"
 #include "store/value.h"
 
 namespace riik::store::impl {
@@ -69,7 +70,7 @@ class Backend {
 
 // Opens SQLite at `path` (":memory:" for a private in-memory database): WAL,
 // synchronous=FULL, so an acknowledged commit survives a crash.
-Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, int cache_mib);
+Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, const SqliteTuning& tuning);
 // Opens PostgreSQL with a libpq connection string or URI.
 Result<std::unique_ptr<Backend>> OpenPostgres(const std::string& conninfo);
 

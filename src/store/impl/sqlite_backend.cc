@@ -232,8 +232,13 @@ class SqliteBackend final : public Backend {
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, int cache_mib) {
-  if (cache_mib < 1 || cache_mib > 65536) return InvalidArgument("a store's page cache must be 1 to 65536 MiB");
+Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, const SqliteTuning& tuning) {
+  if (tuning.cache_mib < 1 || tuning.cache_mib > 65536) {
+    return InvalidArgument("a store's page cache must be 1 to 65536 MiB");
+  }
+  if (tuning.checkpoint_pages < 100 || tuning.checkpoint_pages > 1'000'000) {
+    return InvalidArgument("a store's checkpoint must come after 100 to 1,000,000 WAL pages");
+  }
   // Created 0600 before SQLite sees it, and an older file made private: SQLite gives the
   // -wal and -shm files the database's own mode. By path only: closing a descriptor of a
   // file this process has open through SQLite would drop SQLite's POSIX locks on it.
@@ -265,10 +270,11 @@ Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, int cache_m
   sqlite3_extended_result_codes(db.get(), 0);
   sqlite3_busy_timeout(db.get(), 10000);
   auto backend = std::make_unique<SqliteBackend>(std::move(db), path);
-  // The page cache as the store asks (taken as used, per connection; StoreOptions::cache_mib).
-  const std::string cache = "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024);
-  const std::string pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", cache,
-                                 "PRAGMA wal_autocheckpoint=16384"};
+  // The page cache and checkpoints as the store asks (the cache taken as used, per
+  // connection; StoreOptions::sqlite).
+  const std::string pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                                 "PRAGMA cache_size=-" + std::to_string(tuning.cache_mib * 1024),
+                                 "PRAGMA wal_autocheckpoint=" + std::to_string(tuning.checkpoint_pages)};
   for (const std::string& p : pragmas) {
     auto r = backend->Query(p);
     if (!r.ok()) return r.status().WithContext("configuring " + path);

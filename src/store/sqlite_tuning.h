@@ -1,0 +1,22 @@
+// How a store's SQLite file is tuned to the way it is written: its page cache and when
+// its WAL is copied back into the database.
+#pragma once
+
+namespace riik::store {
+
+struct SqliteTuning {
+  // The page cache (MiB). A large cache keeps a big table's indexes in memory for bulk
+  // loads; but SQLite scans the cache at every commit, so a store of many small commits
+  // runs cheaper on a small one (bench/sqlite_commit_cache.py).
+  int cache_mib = 64;
+  // How many WAL pages a commit leaves before it copies them back into the database
+  // (SQLite's automatic checkpoint, on the committing thread). Bulk loads take fewer,
+  // larger copies; for small commits each waited for (a message log) a copy of 64 MiB
+  // holds one commit up for tens of milliseconds, and small ones cost less in all: the
+  // WAL stays small and is written in place (docs/benchmarks.md, the data exchange).
+  int checkpoint_pages = 16384;
+};
+// For a store written by many small commits, each of which someone waits for.
+inline constexpr SqliteTuning kSmallCommits{.cache_mib = 2, .checkpoint_pages = 1000};
+
+}  // namespace riik::store
