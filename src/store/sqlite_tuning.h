@@ -18,5 +18,9 @@ struct SqliteTuning {
 };
 // For a store written by many small commits, each of which someone waits for.
 inline constexpr SqliteTuning kSmallCommits{.cache_mib = 2, .checkpoint_pages = 1000};
+// For a large store loaded in bulk once and then written a small commit at a time, each
+// waited for (a registry with its tracker, a ballot box with its voter list): the bulk
+// cache for its reads, small checkpoints. Store::Tune switches to it after the load.
+inline constexpr SqliteTuning kServing{.cache_mib = 64, .checkpoint_pages = 1000};
 
 }  // namespace riik::store

@@ -470,6 +470,11 @@ Result<std::optional<Row>> Store::GetLocked(const std::string& table, const Row&
   return std::optional<Row>(ConformRow(std::move(rows[0]), *s));
 }
 
+Status Store::Tune(const SqliteTuning& tuning) {
+  std::lock_guard lock(mu_);
+  return backend_->Tune(tuning);
+}
+
 Result<std::optional<Row>> Store::Get(const std::string& table, const Row& key) {
   std::lock_guard lock(mu_);
   return GetLocked(table, key);

@@ -116,6 +116,10 @@ class Store {
   // the store is shared between threads.
   void SetCommitObserver(std::function<Status(int64_t seq)> observer) { commit_observer_ = std::move(observer); }
 
+  // SQLite's page cache and checkpoints from now on (sqlite_tuning.h): a store loaded in
+  // bulk that then serves small commits (kServing). PostgreSQL ignores it.
+  Status Tune(const SqliteTuning& tuning);
+
   Result<std::optional<Row>> Get(const std::string& table, const Row& key);
   // Runs a read-only statement (anything else is refused with PermissionDenied).
   Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Value>& params = {});

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "core/metrics.h"
@@ -484,15 +485,20 @@ TEST_P(StoreTest, QueriesUsePlaceholders) {
 
 // A store of small commits copies its WAL back every 1,000 pages (kSmallCommits), not
 // every 16,384 (a bulk store's): the copy a commit waits for stays small, and so does the
-// WAL file. SQLite only.
+// WAL file; a store opened for a bulk load can be retuned to serve (kServing). SQLite only.
 TEST(SqliteTuningTest, SmallCommitsKeepTheWalSmallAndBadTuningIsRefused) {
   TempDir dir;
-  auto wal_bytes_after_commits = [&](const std::string& name, const SqliteTuning& tuning) -> uintmax_t {
+  // Opens a store with `open_with`, retunes it with `then` if given, and writes ~2,400 pages.
+  auto wal_bytes_after_commits = [&](const std::string& name, const SqliteTuning& open_with,
+                                     std::optional<SqliteTuning> then = std::nullopt) -> uintmax_t {
     StoreOptions options{"sqlite:" + dir / (name + ".db"), name};
-    options.sqlite = tuning;
+    options.sqlite = open_with;
     auto store = Store::Open(options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     if (!store.ok()) return 0;
+    if (then) {
+      EXPECT_TRUE((*store)->Tune(*then).ok());
+    }
     EXPECT_TRUE((*store)->EnsureTables({PersonTable()}).ok());
     const std::string photo(6000, 'p');  // ~6 pages a commit with its journal entry
     for (int i = 0; i < 400; ++i) {
@@ -508,16 +514,23 @@ TEST(SqliteTuningTest, SmallCommitsKeepTheWalSmallAndBadTuningIsRefused) {
     }
     return std::filesystem::file_size(dir / (name + ".db-wal"));
   };
-  const uintmax_t small = wal_bytes_after_commits("small", kSmallCommits);
-  const uintmax_t bulk = wal_bytes_after_commits("bulk", SqliteTuning{});
-  EXPECT_LT(small, 1100u * 4120) << "the WAL went past 1,000 pages without a checkpoint";
-  EXPECT_GT(bulk, 1500u * 4120) << "a bulk store checkpointed before 16,384 pages";
+  constexpr uintmax_t kPage = 4096 + 24;  // a WAL frame
+  EXPECT_LT(wal_bytes_after_commits("small", kSmallCommits), 1100 * kPage)
+      << "the WAL went past 1,000 pages without a checkpoint";
+  EXPECT_GT(wal_bytes_after_commits("bulk", SqliteTuning{}), 1500 * kPage)
+      << "a bulk store checkpointed before 16,384 pages";
+  EXPECT_LT(wal_bytes_after_commits("retuned", SqliteTuning{}, kServing), 1100 * kPage)
+      << "Tune did not take the store to small checkpoints";
 
   StoreOptions bad{"sqlite:" + dir / "bad.db", "bad"};
   bad.sqlite.checkpoint_pages = 10;
   EXPECT_EQ(Store::Open(bad).status().code(), Code::kInvalidArgument);
   bad.sqlite = SqliteTuning{.cache_mib = 0};
   EXPECT_EQ(Store::Open(bad).status().code(), Code::kInvalidArgument);
+  bad.sqlite = SqliteTuning{};
+  auto opened = Store::Open(bad);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ((*opened)->Tune(SqliteTuning{.checkpoint_pages = 1}).code(), Code::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),

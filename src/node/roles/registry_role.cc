@@ -103,6 +103,8 @@ Result<std::shared_ptr<RoleService>> AddRegistryRoutes(Node& node, const RoleCon
   auto started = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(std::optional<registry::LoadRecord> before, registry::LoadedFrom(*store));
   RETURN_IF_ERROR(registry::EnsureLoaded(info->kind, *store, load));
+  // Loaded: from now on written a call's tracker record at a time, each waited for.
+  RETURN_IF_ERROR(store->Tune(store::kServing));
   if (!before) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("registry {} ({}): loaded {} persons (seed {}) in {} ms", role.name, info->name, load.count, load.seed,

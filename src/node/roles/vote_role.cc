@@ -355,6 +355,8 @@ Result<std::shared_ptr<RoleService>> AddVoteRoutes(Node& node, const RoleConfig&
     stored = std::move(first);
   }
   setup.voters = std::move(*stored);
+  // The voter list saved: from now on written a ballot at a time, each waited for.
+  RETURN_IF_ERROR(store->Tune(store::kServing));
 
   ASSIGN_OR_RETURN(transparency::SignedLogOptions log, MemberLogOptions(node, role));
   // The heads' clock never goes back and is told each entry's time: a head covers only

@@ -24,6 +24,16 @@ struct StmtFinalizer {
 using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
+Status CheckTuning(const SqliteTuning& tuning) {
+  if (tuning.cache_mib < 1 || tuning.cache_mib > 65536) {
+    return InvalidArgument("a store's page cache must be 1 to 65536 MiB");
+  }
+  if (tuning.checkpoint_pages < 100 || tuning.checkpoint_pages > 1'000'000) {
+    return InvalidArgument("a store's checkpoint must come after 100 to 1,000,000 WAL pages");
+  }
+  return OkStatus();
+}
+
 class SqliteBackend final : public Backend {
  public:
   SqliteBackend(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -109,6 +119,16 @@ class SqliteBackend final : public Backend {
     ASSIGN_OR_RETURN(bool read_only, IsReadOnly(sql));
     if (!read_only) return PermissionDenied("only a single reading query is allowed here; write through Store::Write");
     return Query(sql, params);
+  }
+
+  // The page cache (taken as used, per connection) and checkpoints as the store asks.
+  Status Tune(const SqliteTuning& tuning) override {
+    RETURN_IF_ERROR(CheckTuning(tuning));
+    for (const std::string& p : {"PRAGMA cache_size=-" + std::to_string(tuning.cache_mib * 1024),
+                                 "PRAGMA wal_autocheckpoint=" + std::to_string(tuning.checkpoint_pages)}) {
+      RETURN_IF_ERROR(Query(p).status());
+    }
+    return OkStatus();
   }
 
   Result<bool> TableExists(std::string_view table) override {
@@ -233,12 +253,7 @@ class SqliteBackend final : public Backend {
 }  // namespace
 
 Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, const SqliteTuning& tuning) {
-  if (tuning.cache_mib < 1 || tuning.cache_mib > 65536) {
-    return InvalidArgument("a store's page cache must be 1 to 65536 MiB");
-  }
-  if (tuning.checkpoint_pages < 100 || tuning.checkpoint_pages > 1'000'000) {
-    return InvalidArgument("a store's checkpoint must come after 100 to 1,000,000 WAL pages");
-  }
+  RETURN_IF_ERROR(CheckTuning(tuning));
   // Created 0600 before SQLite sees it, and an older file made private: SQLite gives the
   // -wal and -shm files the database's own mode. By path only: closing a descriptor of a
   // file this process has open through SQLite would drop SQLite's POSIX locks on it.
@@ -270,15 +285,12 @@ Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, const Sqlit
   sqlite3_extended_result_codes(db.get(), 0);
   sqlite3_busy_timeout(db.get(), 10000);
   auto backend = std::make_unique<SqliteBackend>(std::move(db), path);
-  // The page cache and checkpoints as the store asks (the cache taken as used, per
-  // connection; StoreOptions::sqlite).
-  const std::string pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                                 "PRAGMA cache_size=-" + std::to_string(tuning.cache_mib * 1024),
-                                 "PRAGMA wal_autocheckpoint=" + std::to_string(tuning.checkpoint_pages)};
+  const std::string pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"};
   for (const std::string& p : pragmas) {
     auto r = backend->Query(p);
     if (!r.ok()) return r.status().WithContext("configuring " + path);
   }
+  RETURN_IF_ERROR(backend->Tune(tuning).WithContext("configuring " + path));
   return std::unique_ptr<Backend>(std::move(backend));
 }
 
