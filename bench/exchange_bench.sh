@@ -10,6 +10,7 @@
 #   LOG_BATCH_DELAY_US=N  the servers' log_batch_delay_us (default 0)
 #   MESSAGE_LOG=off       relay without logging (message_log = "off-for-benchmark-only"):
 #                         the relay's own cost, to tell it from the log's; never in service
+#   WARMUP=N              seconds of each chain before the rounds, not counted (default 2)
 set -euo pipefail
 BUILD=${1:?usage: exchange_bench.sh BUILD_DIR [ROUNDS] [SECONDS] [CONNECTIONS]}
 ROUNDS=${2:-3}
@@ -193,6 +194,13 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$RIIK_PID/stat"; }
 : >"$WORK/riik.txt"
 : >"$WORK/nginx.txt"
 : >"$WORK/riik_cpu.txt"
+# A warm-up of each chain, not counted (WARMUP seconds, 0 for none): connections, TLS
+# sessions and OCSP answers made, the logs' files grown to their working size. The first
+# seconds' p99 is about four times the rest's in riik (docs/benchmarks.md).
+WARMUP=${WARMUP:-2}
+if [ "$WARMUP" -gt 0 ]; then
+  for url in "$URL_NGINX" "$URL_RIIK"; do wrk_checked "$WORK/wrk.out" -t2 -c"$CONNS" -d"${WARMUP}s" -s "$WORK/client.lua" "$url"; done
+fi
 for r in $(seq 1 "$ROUNDS"); do
   measure "$URL_NGINX" >>"$WORK/nginx.txt"
   before=$(cpu_ticks)
@@ -206,7 +214,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 col() { awk -v c="$2" '{print $c}' "$1" | median; }
 RN=$(col "$WORK/nginx.txt" 1); RR=$(col "$WORK/riik.txt" 1)
-echo "exchange_bench: wrk -t2 -c$CONNS -d${SECS}s, medians of $ROUNDS rounds; chain: wrk -> consumer -> mTLS -> provider -> backend"
+echo "exchange_bench: wrk -t2 -c$CONNS -d${SECS}s, medians of $ROUNDS rounds after ${WARMUP} s of warm-up; chain: wrk -> consumer -> mTLS -> provider -> backend"
 echo "nginx two-hop chain          $RN req/s   p50 $(col "$WORK/nginx.txt" 2) ms   p99 $(col "$WORK/nginx.txt" 3) ms"
 echo "riik security servers        $RR req/s   p50 $(col "$WORK/riik.txt" 2) ms   p99 $(col "$WORK/riik.txt" 3) ms"
 echo "riik CPU per call            $(median <"$WORK/riik_cpu.txt") us (user + system, both servers)"
