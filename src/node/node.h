@@ -42,7 +42,8 @@ class Node {
   ~Node();  // Stop()
 
   // Opens (once) and returns the store `name`: the URL from the config, else
-  // sqlite:DATA_DIR/NAME/store.db. The first opener's `tuning` (StoreOptions::sqlite) holds.
+  // sqlite:DATA_DIR/NAME/store.db, with the first opener's `tuning` (StoreOptions::sqlite;
+  // Store::Tune changes it later).
   Result<store::Store*> OpenStore(const std::string& name, const store::SqliteTuning& tuning = {});
   std::vector<store::Store*> Stores() const;
 

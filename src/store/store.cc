@@ -114,6 +114,7 @@ std::string_view Store::engine() const { return backend_->Kind(); }
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.node.empty()) return InvalidArgument("store needs a node name");
   RETURN_IF_ERROR(ValidateIdentifier(options.node, "node"));
+  RETURN_IF_ERROR(CheckSqliteTuning(options.sqlite));
   std::unique_ptr<impl::Backend> backend;
   const std::string& url = options.url;
   if (url.starts_with("sqlite:")) {
@@ -471,6 +472,7 @@ Result<std::optional<Row>> Store::GetLocked(const std::string& table, const Row&
 }
 
 Status Store::Tune(const SqliteTuning& tuning) {
+  RETURN_IF_ERROR(CheckSqliteTuning(tuning));
   std::lock_guard lock(mu_);
   return backend_->Tune(tuning);
 }

@@ -24,16 +24,6 @@ struct StmtFinalizer {
 using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
-Status CheckTuning(const SqliteTuning& tuning) {
-  if (tuning.cache_mib < 1 || tuning.cache_mib > 65536) {
-    return InvalidArgument("a store's page cache must be 1 to 65536 MiB");
-  }
-  if (tuning.checkpoint_pages < 100 || tuning.checkpoint_pages > 1'000'000) {
-    return InvalidArgument("a store's checkpoint must come after 100 to 1,000,000 WAL pages");
-  }
-  return OkStatus();
-}
-
 class SqliteBackend final : public Backend {
  public:
   SqliteBackend(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -122,12 +112,28 @@ class SqliteBackend final : public Backend {
   }
 
   // The page cache (taken as used, per connection) and checkpoints as the store asks.
+  // Not through the statement cache: a PRAGMA takes effect when it is prepared, so a
+  // cached one run again would change nothing.
   Status Tune(const SqliteTuning& tuning) override {
-    RETURN_IF_ERROR(CheckTuning(tuning));
-    for (const std::string& p : {"PRAGMA cache_size=-" + std::to_string(tuning.cache_mib * 1024),
-                                 "PRAGMA wal_autocheckpoint=" + std::to_string(tuning.checkpoint_pages)}) {
-      RETURN_IF_ERROR(Query(p).status());
+    RETURN_IF_ERROR(CheckSqliteTuning(tuning));
+    const std::string cache = "PRAGMA cache_size=-" + std::to_string(tuning.cache_mib * 1024);
+    char* error = nullptr;
+    if (sqlite3_exec(db_.get(), cache.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : "out of memory";
+      sqlite3_free(error);
+      return Internal("sqlite: " + message + " (" + cache + ")");
     }
+    if (sqlite3_wal_autocheckpoint(db_.get(), tuning.checkpoint_pages) != SQLITE_OK) {
+      return Internal("sqlite: " + std::string(sqlite3_errmsg(db_.get())) + " (setting the WAL checkpoint)");
+    }
+    // Fewer pages than before (a bulk load done): what the WAL holds is copied back now,
+    // and the file cut, rather than in the next small commit. Busy only while a reader
+    // holds an old snapshot; then the next checkpoint takes it.
+    if (checkpoint_pages_ > tuning.checkpoint_pages) {
+      int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) return Error(rc, "checkpoint after a bulk load");
+    }
+    checkpoint_pages_ = tuning.checkpoint_pages;
     return OkStatus();
   }
 
@@ -247,13 +253,13 @@ class SqliteBackend final : public Backend {
   DbPtr db_;
   std::string path_;
   int owner_fd_ = -1;
+  int checkpoint_pages_ = 0;  // as tuned last (0: not yet)
   std::unordered_map<std::string, StmtPtr> cache_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& path, const SqliteTuning& tuning) {
-  RETURN_IF_ERROR(CheckTuning(tuning));
   // Created 0600 before SQLite sees it, and an older file made private: SQLite gives the
   // -wal and -shm files the database's own mode. By path only: closing a descriptor of a
   // file this process has open through SQLite would drop SQLite's POSIX locks on it.
