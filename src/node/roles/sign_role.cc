@@ -232,7 +232,8 @@ Result<std::shared_ptr<RoleService>> AddSignRoutes(Node& node, const RoleConfig&
   log_options.log_id = "validation:" + subsystem;
   log_options.leaf_check = validation::CheckValidationLeaf;
   const std::string store_name = RoleStoreName(role.name);
-  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name));
+  // The store holds the validation log alone: a small batch at a time, each waited for.
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_name, store::kSmallCommits));
   ASSIGN_OR_RETURN(auto log, transparency::SignedLog::Open(*store, std::move(log_options)));
   ASSIGN_OR_RETURN(int64_t workers, role.Number("workers", 2, 1, 64));
   auto service = std::make_shared<SignService>(store_name, std::move(log), std::move(*trust), pins,
