@@ -29,6 +29,8 @@ class Responder {
 
  private:
   struct State;
+  // The sender, once: empty after the first answer.
+  Send Take();
   std::shared_ptr<State> state_;
 };
 

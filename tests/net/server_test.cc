@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "core/file.h"
 #include "core/metrics.h"
@@ -62,6 +63,24 @@ std::unique_ptr<HttpServer> StartServer(ServerOptions opts = {}) {
   auto s = HttpServer::Start(std::move(opts), EchoRouter());
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(*s) : nullptr;
+}
+
+// An asynchronous handler answers once: a second answer goes nowhere, and one that lets
+// its Responder go unanswered gets a 500 saying so (only then).
+TEST(ResponderTest, AnswersOnceAndA500OnlyWhenDroppedUnanswered) {
+  std::vector<int> sent;
+  auto record = [&](HttpResponse response) { sent.push_back(response.status); };
+  {
+    Responder answered(record);
+    answered(JsonResponse(Json{{"ok", true}}));
+    answered(JsonError(400, "invalid_argument", "a second answer"));
+  }
+  EXPECT_EQ(sent, std::vector<int>{200});
+  {
+    Responder dropped(record);
+    Responder moved(std::move(dropped));  // the one that holds it answers, once
+  }
+  EXPECT_EQ(sent, (std::vector<int>{200, 500}));
 }
 
 // /healthz says what the service behind the listener says: 503 with the reason while it
