@@ -198,6 +198,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$RIIK_PID/stat"; }
 # sessions and OCSP answers made, the logs' files grown to their working size. The first
 # seconds' p99 is about four times the rest's in riik (docs/benchmarks.md).
 WARMUP=${WARMUP:-2}
+[[ $WARMUP =~ ^[0-9]+$ ]] || { echo "WARMUP must be whole seconds, not '$WARMUP'" >&2; exit 1; }
 if [ "$WARMUP" -gt 0 ]; then
   for url in "$URL_NGINX" "$URL_RIIK"; do wrk_checked "$WORK/wrk.out" -t2 -c"$CONNS" -d"${WARMUP}s" -s "$WORK/client.lua" "$url"; done
 fi

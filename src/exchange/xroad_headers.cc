@@ -2,12 +2,13 @@
 #include "exchange/xroad_headers.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <mutex>
 
 #include "core/clock.h"
 
@@ -69,18 +70,26 @@ net::Headers RelayedHeaders(const net::Headers& in, std::initializer_list<std::s
 
 namespace {
 
+// Bumped in a forked child (pthread_atfork), so that no reserve made before the fork is
+// used after it in the child.
+std::atomic<uint64_t> fork_generation{0};
+
 // The random part of an id, from a per-thread reserve that OpenSSL's generator refills
 // for sixteen ids at a time (asking it for every message was 2.4% of a relayed call's
 // CPU: its lock and bookkeeping). A forked child starts a reserve of its own.
 bool RandomIdBytes(unsigned char* out, size_t n) {
   constexpr size_t kReserve = 160;
+  static std::once_flag watching_forks;
+  std::call_once(watching_forks, [] { pthread_atfork(nullptr, nullptr, [] { ++fork_generation; }); });
+  if (n > kReserve) return RAND_bytes(out, static_cast<int>(n)) == 1;
   thread_local std::array<unsigned char, kReserve> reserve{};
   thread_local size_t used = kReserve;
-  thread_local pid_t owner = 0;
-  if (used + n > kReserve || owner != getpid()) {
+  thread_local uint64_t generation = 0;
+  const uint64_t now = fork_generation.load(std::memory_order_relaxed);
+  if (used + n > kReserve || generation != now) {
     if (RAND_bytes(reserve.data(), static_cast<int>(kReserve)) != 1) return false;
     used = 0;
-    owner = getpid();
+    generation = now;
   }
   std::copy_n(reserve.begin() + static_cast<std::ptrdiff_t>(used), n, out);
   std::fill_n(reserve.begin() + static_cast<std::ptrdiff_t>(used), n, 0);  // given out once
@@ -95,9 +104,10 @@ std::string NewMessageId() {
   if (!RandomIdBytes(b.data() + 6, 10)) {
     // The CSPRNG failing is not something a request can cause; fall back to a counter
     // (unique within the process) rather than answer without an id.
+    // Into the last seven bytes, below the variant's (which overwrite the top of b[8]).
     static std::atomic<uint64_t> counter{0};
     uint64_t n = counter.fetch_add(1);
-    for (size_t i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(n >> (8 * i));
+    for (size_t i = 0; i < 7; ++i) b[15 - i] = static_cast<unsigned char>(n >> (8 * i));
   }
   // UUID version 7 (RFC 9562): the first 48 bits are the Unix time in milliseconds, so
   // ids sort by time and the logs' key indexes grow at their right edge instead of

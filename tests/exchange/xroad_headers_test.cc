@@ -61,23 +61,29 @@ TEST(MessageId, ThreadsAndAForkedChildNeverRepeatOne) {
     for (const std::string& id : ids) EXPECT_TRUE(seen.insert(id).second) << "a repeated id " << id;
   }
 
-  (void)NewMessageId();  // this thread's reserve in use, and then shared with a child
-  int pipe_fds[2];
-  ASSERT_EQ(pipe(pipe_fds), 0);
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const std::string id = NewMessageId();
-    _exit(write(pipe_fds[1], id.data(), id.size()) == static_cast<ssize_t>(id.size()) ? 0 : 1);
-  }
-  close(pipe_fds[1]);
-  const std::string parents = NewMessageId();
-  std::string childs(36, '\0');
-  EXPECT_EQ(read(pipe_fds[0], childs.data(), childs.size()), 36);
-  close(pipe_fds[0]);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  // Forked from a thread that has made exactly one id: its reserve is in use, and would
+  // go on in the child if the child did not start its own.
+  std::string parents, childs(36, '\0');
+  bool child_ok = false;
+  std::thread forking([&] {
+    (void)NewMessageId();
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) return;
+    const pid_t child = fork();
+    if (child < 0) return;
+    if (child == 0) {
+      const std::string id = NewMessageId();
+      _exit(write(pipe_fds[1], id.data(), id.size()) == static_cast<ssize_t>(id.size()) ? 0 : 1);
+    }
+    close(pipe_fds[1]);
+    parents = NewMessageId();
+    const bool read_all = read(pipe_fds[0], childs.data(), childs.size()) == 36;
+    close(pipe_fds[0]);
+    int status = 0;
+    child_ok = read_all && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  });
+  forking.join();
+  ASSERT_TRUE(child_ok) << "the forked child gave no id";
   EXPECT_NE(childs.substr(14), parents.substr(14)) << "the child went on with its parent's random bytes";
 }
 
