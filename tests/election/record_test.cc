@@ -583,11 +583,7 @@ class TimestampedRecordTest : public RecordTest {
     ASSERT_TRUE(ca_.ca);
     auto key = GenerateEcKey("P-256");
     ASSERT_TRUE(key.ok());
-    trust::IssueRequest req;
-    req.profile = trust::Profile::kMemberSigning;
-    req.common_name = "riik election board";
-    req.public_key = key->get();
-    auto issued = ca_.ca->Issue(req);
+    auto issued = trust::IssueMemberSigning(*ca_.ca, key->get(), "riik election board");
     ASSERT_TRUE(issued.ok()) << issued.status().ToString();
     signer_pem_ = issued->pem;
     signer_cert_ = std::move(*ParseCertificatePem(issued->pem));

@@ -48,13 +48,8 @@ class VoteRoleTest : public ::testing::Test {
     ASSERT_TRUE(test_ca.ca);
     auto board_key = GenerateEcKey("P-256");
     ASSERT_TRUE(board_key.ok());
-    trust::IssueRequest req;
-    req.profile = trust::Profile::kMemberSigning;
-    req.common_name = "EE/GOV/74000026/vote";
-    req.organization = "Riigi Valimisteenistus";
-    req.organization_identifier = "NTREE-74000026";
-    req.public_key = board_key->get();
-    auto board_cert = test_ca.ca->Issue(req);
+    auto board_cert = trust::IssueMemberSigning(*test_ca.ca, board_key->get(), "EE/GOV/74000026/vote",
+                                                "Riigi Valimisteenistus", "NTREE-74000026");
     ASSERT_TRUE(board_cert.ok()) << board_cert.status().ToString();
     const std::string d = dir_.path().string();
     auto write = [](const std::string& path, const std::string& text, bool secret) {

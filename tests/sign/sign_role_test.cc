@@ -15,6 +15,7 @@
 #include "net/server.h"
 #include "node/node.h"
 #include "sign_fixture.h"
+#include "trust/test_ca.h"
 #include "validation/validation_record.h"
 
 namespace riik::sign {
@@ -33,11 +34,7 @@ class SignRoleTest : public SignFixture {
     tsa_server_ = std::move(*server);
     // The service's member signing certificate (P-256), for its log's tree heads.
     auto key = GenerateEcKey("P-256");
-    trust::IssueRequest req;
-    req.profile = trust::Profile::kMemberSigning;
-    req.common_name = "EE/GOV/70006317 signing";
-    req.public_key = key->get();
-    auto rec = ca_->Issue(req);
+    auto rec = trust::IssueMemberSigning(*ca_, key->get(), "EE/GOV/70006317 signing");
     ASSERT_TRUE(rec.ok()) << rec.status().ToString();
     std::ofstream(dir_ / "sign.pem") << rec->pem << CertificatePem(ca_->org_certificate());
     ASSERT_TRUE(WriteFileAtomic(dir_ / "sign.key", *PrivateKeyPem(key->get()), /*secret=*/true).ok());

@@ -21,6 +21,7 @@
 #include "sign_fixture.h"
 #include "trust/ca.h"
 #include "trust/ocsp_client.h"
+#include "trust/test_ca.h"
 
 namespace riik::sign {
 namespace {
@@ -453,12 +454,7 @@ TEST_F(SignatureTest, OtherMetadataGivesAWarning) {
 TEST_F(SignatureTest, ANonQualifiedSignerIsValidWithAWarning) {
   auto key = GenerateEcKey("P-256");
   ASSERT_TRUE(key.ok());
-  trust::IssueRequest req;
-  req.profile = trust::Profile::kMemberSigning;
-  req.common_name = "Maksu- ja Tolliamet";
-  req.organization = "Maksu- ja Tolliamet";
-  req.public_key = key->get();
-  auto issued = ca_->Issue(req);
+  auto issued = trust::IssueMemberSigning(*ca_, key->get(), "Maksu- ja Tolliamet", "Maksu- ja Tolliamet");
   ASSERT_TRUE(issued.ok()) << issued.status().ToString();
   auto cert = ParseCertificatePem(issued->pem);
   ASSERT_TRUE(cert.ok());

@@ -60,13 +60,8 @@ class LogFixture : public ::testing::Test {
     tsa_ = std::move(*tsa);
     auto key = GenerateEcKey("P-256");
     ASSERT_TRUE(key.ok());
-    trust::IssueRequest req;
-    req.profile = trust::Profile::kMemberSigning;
-    req.common_name = "EE/GOV/70000310/tax";
-    req.organization = "Maksu- ja Tolliamet";
-    req.organization_identifier = "NTREE-70000310";
-    req.public_key = key->get();
-    auto cert = ca_->Issue(req);
+    auto cert =
+        trust::IssueMemberSigning(*ca_, key->get(), "EE/GOV/70000310/tax", "Maksu- ja Tolliamet", "NTREE-70000310");
     ASSERT_TRUE(cert.ok()) << cert.status().ToString();
     signing_cert_pem_ = cert->pem;
     signing_key_ = std::move(*key);

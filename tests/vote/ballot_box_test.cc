@@ -89,13 +89,9 @@ class BallotBoxTest : public ::testing::Test {
 
     // The board's signer: a member signing certificate, whose key the manifest pins.
     board_key_ = std::move(*GenerateEcKey("P-256"));
-    trust::IssueRequest req;
-    req.profile = trust::Profile::kMemberSigning;
-    req.common_name = "EE/GOV/70000000/vote";
-    req.organization = "Riigi Valimisteenistus";
-    req.organization_identifier = "NTREE-70000000";
-    req.public_key = board_key_.get();
-    board_cert_pem_ = ca_->Issue(req)->pem;
+    board_cert_pem_ = trust::IssueMemberSigning(*ca_, board_key_.get(), "EE/GOV/70000000/vote",
+                                                "Riigi Valimisteenistus", "NTREE-70000000")
+                          ->pem;
 
     const UnixMicros now = NowMicros();
     std::string manifest = election::testing::TestManifestJson(DigestHex(Sha256(PublicKeyDer(board_key_.get()))));
