@@ -217,8 +217,13 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
         return current.ok() ? (*current)->tsa_url : std::string();
       },
       net::ClientOptions{.ca_file = trust_root, .timeout = std::chrono::milliseconds(10000)});
-  // A message log commits a small batch at a time, hundreds a second.
-  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_, store::kSmallCommits));
+  // A message log commits a small batch at a time, hundreds a second: small checkpoints
+  // (the setting is there to measure the bulk stores' value against them).
+  store::SqliteTuning tuning = store::kSmallCommits;
+  ASSIGN_OR_RETURN(int64_t checkpoint_pages,
+                   role.Number("log_checkpoint_pages", tuning.checkpoint_pages, 100, 1'000'000));
+  tuning.checkpoint_pages = static_cast<int>(checkpoint_pages);
+  ASSIGN_OR_RETURN(store::Store * store, node.OpenStore(store_, tuning));
   ASSIGN_OR_RETURN(o.log, exchange::MessageLog::Open(*store, std::move(log)));
   ASSIGN_OR_RETURN(o.rights, exchange::AccessRights::Open(*store));
   ASSIGN_OR_RETURN(proxy_, SecurityProxy::Create(std::move(o)));
