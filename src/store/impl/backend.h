@@ -66,8 +66,8 @@ class Backend {
   virtual Result<QueryResult> QueryReadOnly(std::string_view sql, std::span<const Value> params) = 0;
   // Whether a table exists.
   virtual Result<bool> TableExists(std::string_view table) = 0;
-  // SQLite's page cache and checkpoints from now on (InvalidArgument outside their
-  // ranges); other engines have their own settings and ignore it.
+  // SQLite's page cache and checkpoints from now on, checked by the Store
+  // (CheckSqliteTuning); other engines have their own settings and ignore it.
   virtual Status Tune(const SqliteTuning&) { return OkStatus(); }
 };
 
