@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/allocator.h"
 #include "cli/commands.h"
 #include "cli/run_node.h"
 #include "core/log.h"
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
       "  riik serve --config FILE     some roles, as one host of a larger deployment\n"
       "  riik journal verify --dir riik-data --node node\n\n"
       "Run `riik COMMAND --help` for the details of each command. Docs: docs/ in the source tree.");
-  app.set_version_flag("--version", std::string("riik ") + riik::kVersion);
+  app.set_version_flag("--version", std::string("riik ") + riik::kVersion + " (" + riik::cli::AllocatorName() + ")");
   app.require_subcommand(1);
   std::string log_format = "text", log_level = "info";
   app.add_option("--log-format", log_format, "Log lines as 'text' (for people) or 'json' (for machines)")
