@@ -238,6 +238,10 @@ void Store::PublishHead(const JournalHead& head) {
   if (head_seq_metric_) head_seq_metric_->store(head.seq);
 }
 
+void Store::ForgetSchemasAfterLocked(size_t count) {
+  schemas_.erase(schemas_.begin() + static_cast<std::ptrdiff_t>(std::min(count, schemas_.size())), schemas_.end());
+}
+
 Result<const TableSchema*> Store::SchemaLocked(const std::string& table) const {
   for (const auto& s : schemas_) {
     if (s.name == table) return &s;
@@ -425,10 +429,10 @@ Result<JournalHead> Store::ApplyParsedEntries(std::span<const JournalEntry> entr
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(BeginWriteLocked());
   JournalHead head = head_;
-  auto schemas_before = schemas_;
+  const size_t schemas_before = schemas_.size();
   auto fail = [&](Status s) {
     (void)backend_->Rollback();
-    schemas_ = schemas_before;
+    ForgetSchemasAfterLocked(schemas_before);
     return s;
   };
   for (size_t i = 0; i < entries.size(); ++i) {

@@ -181,6 +181,9 @@ class Store {
   // Runs and commits a batch; sets every writer's result.
   void CommitBatchLocked(const std::vector<Writer*>& batch);
   Result<const TableSchema*> SchemaLocked(const std::string& table) const;
+  // Undoes the tables created after the first `count` (a rolled-back transaction only
+  // ever adds tables).
+  void ForgetSchemasAfterLocked(size_t count);
   void PublishHead(const JournalHead& head);
 
   std::mutex queue_mu_;         // guards queue_; taken before mu_, never while holding it

@@ -104,16 +104,18 @@ void Store::CommitBatchLocked(const std::vector<Writer*>& batch) {
   if (!begun.ok()) return fail_all(begun);
 
   const bool isolate = batch.size() > 1;
-  const auto schemas_at_start = schemas_;
+  // A transaction only ever adds tables (CreateTable appends to schemas_), so undoing
+  // it means forgetting what came after a count: no copy of every schema per commit.
+  const size_t schemas_at_start = schemas_.size();
   JournalHead head = head_;
   int64_t entries = 0;
   auto abort_batch = [&](const Status& st) {
     (void)backend_->Rollback();
-    schemas_ = schemas_at_start;
+    ForgetSchemasAfterLocked(schemas_at_start);
     fail_all(st);
   };
   for (Writer* w : batch) {
-    auto schemas_before = schemas_;
+    const size_t schemas_before = schemas_.size();
     if (isolate) {
       Status sp = backend_->Exec(kSavepoint);
       if (!sp.ok()) return abort_batch(sp);
@@ -129,7 +131,7 @@ void Store::CommitBatchLocked(const std::vector<Writer*>& batch) {
       Status undone = backend_->Exec(kRollbackToSavepoint);
       if (undone.ok()) undone = backend_->Exec(kReleaseSavepoint);
       if (!undone.ok()) return abort_batch(undone);
-      schemas_ = std::move(schemas_before);
+      ForgetSchemasAfterLocked(schemas_before);
       w->result = r.status();
       continue;
     }
@@ -148,7 +150,7 @@ void Store::CommitBatchLocked(const std::vector<Writer*>& batch) {
   Status committed = backend_->Commit();
   if (!committed.ok()) {
     (void)backend_->Rollback();
-    schemas_ = schemas_at_start;
+    ForgetSchemasAfterLocked(schemas_at_start);
     for (Writer* w : batch) {
       if (w->result.ok()) w->result = committed;
     }

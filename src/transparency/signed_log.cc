@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/metrics.h"
+#include "crypto/prepared_signer.h"
 #include "crypto/x509.h"
 #include "transparency/entry_export.h"
 #include "transparency/leaf_batch.h"
@@ -33,7 +34,10 @@ Result<std::unique_ptr<SignedLog>> SignedLog::Open(store::Store& store, SignedLo
   if (options.max_batch == 0 || options.max_batch > kMaxBatchLeaves) {
     return InvalidArgument("max_batch must be 1 to " + std::to_string(kMaxBatchLeaves));
   }
+  ASSIGN_OR_RETURN(std::unique_ptr<PreparedSigner> head_signer,
+                   PreparedSigner::Make(options.signing_key.get(), EVP_sha256()));
   std::unique_ptr<SignedLog> log(new SignedLog(store, std::move(options)));
+  log->head_signer_ = std::move(head_signer);
   RETURN_IF_ERROR(log->Restore());
   log->RegisterMetrics();
   log->Start();
@@ -205,7 +209,7 @@ Result<SignedTreeHead> SignedLog::StoreBatch(const std::vector<Pending>& batch, 
   head.tree_size = static_cast<int64_t>(next.size());
   head.root = next.Root();
   head.time_us = std::max(options_.clock(), latest_head() ? latest_head()->time_us : 0);
-  ASSIGN_OR_RETURN(head.signature, SignTreeHead(head, options_.signing_key.get()));
+  ASSIGN_OR_RETURN(head.signature, SignTreeHead(head, *head_signer_));
   const int64_t first = static_cast<int64_t>(frontier_.size());
   std::string leaves;
   for (const Pending& p : batch) AppendKeyedLeaf(leaves, p.key, p.leaf);

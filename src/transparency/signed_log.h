@@ -39,7 +39,8 @@
 
 namespace riik {
 class Counter;
-}
+class PreparedSigner;
+}  // namespace riik
 
 namespace riik::transparency {
 
@@ -152,7 +153,8 @@ class SignedLog {
 
   store::Store& store_;
   SignedLogOptions options_;
-  std::string signer_;  // fingerprint of the signing certificate
+  std::string signer_;                           // fingerprint of the signing certificate
+  std::unique_ptr<PreparedSigner> head_signer_;  // options_.signing_key, ready for a head per batch
 
   std::mutex queue_mu_;
   std::deque<Pending> queue_;

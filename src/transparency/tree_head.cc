@@ -8,6 +8,7 @@
 
 #include "core/encoding.h"
 #include "crypto/json_fields.h"
+#include "crypto/prepared_signer.h"
 #include "crypto/signature.h"
 
 namespace riik::transparency {
@@ -76,6 +77,13 @@ bool IsP256Key(EVP_PKEY* key) {
 Result<std::string> SignTreeHead(const SignedTreeHead& head, EVP_PKEY* key) {
   ASSIGN_OR_RETURN(std::string tbs, ToBeSigned(head));
   auto signature = SignSha256(key, tbs);
+  if (!signature.ok()) return signature.status().WithContext("signing a tree head");
+  return signature;
+}
+
+Result<std::string> SignTreeHead(const SignedTreeHead& head, const PreparedSigner& signer) {
+  ASSIGN_OR_RETURN(std::string tbs, ToBeSigned(head));
+  auto signature = signer.Sign(tbs);
   if (!signature.ok()) return signature.status().WithContext("signing a tree head");
   return signature;
 }

@@ -13,6 +13,10 @@
 #include "crypto/handles.h"
 #include "ledger/merkle.h"
 
+namespace riik {
+class PreparedSigner;
+}
+
 namespace riik::transparency {
 
 struct SignedTreeHead {
@@ -42,6 +46,8 @@ Result<SignedTreeHead> TreeHeadFromJson(const Json& json, const std::string& wha
 
 // Signs the head with `key` (ECDSA P-256); returns the DER signature.
 Result<std::string> SignTreeHead(const SignedTreeHead& head, EVP_PKEY* key);
+// The same with a signer prepared for its key (a signed log's, which signs every batch).
+Result<std::string> SignTreeHead(const SignedTreeHead& head, const PreparedSigner& signer);
 // Checks head.signature with the public key of `signer`. DataLoss if it does not verify.
 Status VerifyTreeHeadSignature(const SignedTreeHead& head, X509* signer);
 
