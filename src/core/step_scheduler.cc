@@ -1,11 +1,24 @@
 // Steps on a few shared threads.
 #include "core/step_scheduler.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace riik {
 
-StepScheduler::StepScheduler(size_t max_threads) : max_threads_(std::max<size_t>(max_threads, 1)) {}
+namespace {
+
+std::mutex shared_mu;
+std::map<std::string, std::weak_ptr<StepScheduler>, std::less<>>& SharedSchedulers() {
+  static auto* shared = new std::map<std::string, std::weak_ptr<StepScheduler>, std::less<>>();  // used until exit
+  return *shared;
+}
+
+}  // namespace
+
+StepScheduler::StepScheduler(size_t max_threads, Clock::duration stall_after, std::string name)
+    : max_threads_(std::max<size_t>(max_threads, 1)), stall_after_(stall_after), name_(std::move(name)) {}
 
 StepScheduler::~StepScheduler() {
   {
@@ -16,17 +29,53 @@ StepScheduler::~StepScheduler() {
   for (std::thread& t : threads_) t.join();
 }
 
-std::shared_ptr<StepScheduler> StepScheduler::Shared(std::string_view name, size_t max_threads) {
-  static std::mutex mu;
-  static std::map<std::string, std::weak_ptr<StepScheduler>, std::less<>> shared;
-  std::lock_guard lock(mu);
-  std::weak_ptr<StepScheduler>& slot = shared[std::string(name)];
+std::shared_ptr<StepScheduler> StepScheduler::Shared(std::string_view name, size_t max_threads,
+                                                     Clock::duration stall_after) {
+  std::lock_guard lock(shared_mu);
+  std::weak_ptr<StepScheduler>& slot = SharedSchedulers()[std::string(name)];
   std::shared_ptr<StepScheduler> s = slot.lock();
   if (!s) {
-    s = std::make_shared<StepScheduler>(max_threads);
+    s = std::make_shared<StepScheduler>(max_threads, stall_after, std::string(name));
     slot = s;
   }
   return s;
+}
+
+void StepScheduler::CheckSharedStalls() {
+  std::vector<std::shared_ptr<StepScheduler>> alive;
+  {
+    std::lock_guard lock(shared_mu);
+    for (auto& [name, slot] : SharedSchedulers()) {
+      if (auto s = slot.lock()) alive.push_back(std::move(s));
+    }
+  }
+  for (auto& s : alive) s->CheckStalls();
+}
+
+void StepScheduler::CheckStalls() {
+  bool added = false;
+  {
+    std::lock_guard lock(mu_);
+    added = CheckStallsLocked();
+  }
+  if (added) work_cv_.notify_all();
+}
+
+bool StepScheduler::CheckStallsLocked() {
+  if (stall_after_ == Clock::duration::zero() || stopping_) return false;
+  if (threads_.size() >= entries_.size() || running_.size() < threads_.size()) return false;
+  const Clock::time_point now = Clock::now();
+  for (const auto& [id, since] : running_) {
+    if (now - since < stall_after_) return false;  // that thread may soon be free
+  }
+  const bool waiting = std::any_of(entries_.begin(), entries_.end(), [&](const auto& e) {
+    return e.second.due && *e.second.due <= now && !running_.contains(e.first);
+  });
+  if (!waiting) return false;
+  threads_.emplace_back([this] { Run(); });
+  spdlog::warn("{}: every thread has been inside one step for over {} ms; another thread started ({} now)", name_,
+               std::chrono::duration_cast<std::chrono::milliseconds>(stall_after_).count(), threads_.size());
+  return true;
 }
 
 uint64_t StepScheduler::Add(Step step) {
@@ -50,6 +99,7 @@ void StepScheduler::SetDue(uint64_t id, bool override_time) {
     } else if (override_time) {
       due = std::min(*due, Clock::now());
     }
+    CheckStallsLocked();  // the new thread, if any, takes it: notify_one wakes some thread
   }
   work_cv_.notify_one();
 }
@@ -100,7 +150,7 @@ void StepScheduler::Run() {
     const uint64_t id = first->first;
     Step step = first->second.step;
     first->second.due.reset();
-    running_.insert(id);
+    running_.emplace(id, Clock::now());
     // Another thread for the next one, or to watch its time while this one runs.
     if (waiting > 1) work_cv_.notify_one();
     lock.unlock();

@@ -4,6 +4,12 @@
 // (a node's security servers and trackers) seals them on a few threads and timestamps
 // them on one, instead of a thread per log for each.
 //
+// Sharing must not let one owner that hangs (its store does not answer) hold up the
+// others: with a stall limit, a step that is due while every thread has been inside one
+// step for longer than the limit gets a thread of its own, up to one per step. The check
+// runs whenever a step is woken and whenever CheckStalls (or, for the shared
+// schedulers, CheckSharedStalls: a node's housekeeping calls it) is called.
+//
 // Thread-safe.
 #pragma once
 
@@ -15,7 +21,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -30,15 +35,21 @@ class StepScheduler {
   using Step = std::function<std::optional<Clock::time_point>()>;
 
   // At most `max_threads` (at least 1), started as steps are added: never more threads
-  // than steps.
-  explicit StepScheduler(size_t max_threads);
+  // than steps. With `stall_after` (zero: never), more threads once every one has been
+  // inside a step that long, as above; a thread so added stays until the scheduler goes.
+  // `name` names the scheduler in the log line that reports a stall.
+  explicit StepScheduler(size_t max_threads, Clock::duration stall_after = Clock::duration::zero(),
+                         std::string name = "steps");
   ~StepScheduler();  // joins the threads; every step must have been removed
   StepScheduler(const StepScheduler&) = delete;
   StepScheduler& operator=(const StepScheduler&) = delete;
 
-  // The process's scheduler named `name`, made with `max_threads` on first use and
-  // stopped when the last owner lets go.
-  static std::shared_ptr<StepScheduler> Shared(std::string_view name, size_t max_threads);
+  // The process's scheduler named `name`, made with `max_threads` and `stall_after` on
+  // first use and stopped when the last owner lets go.
+  static std::shared_ptr<StepScheduler> Shared(std::string_view name, size_t max_threads,
+                                               Clock::duration stall_after = Clock::duration::zero());
+  // CheckStalls on every shared scheduler alive.
+  static void CheckSharedStalls();
 
   // Registers a step, idle until woken. Returns its id.
   uint64_t Add(Step step);
@@ -50,11 +61,17 @@ class StepScheduler {
   // Unregisters the step; if it is running, waits until it has returned. Not from a step.
   void Remove(uint64_t id);
 
+  // Starts one more thread if a due step waits while every thread has been inside one
+  // step for longer than stall_after (and there are fewer threads than steps).
+  void CheckStalls();
+
   size_t threads() const;  // started so far
 
  private:
   void Run();
   void SetDue(uint64_t id, bool override_time);
+  // CheckStalls with mu_ held; whether it started a thread.
+  bool CheckStallsLocked();
 
   struct Entry {
     Step step;
@@ -62,11 +79,13 @@ class StepScheduler {
     bool removing = false;                 // Remove waits for it: never run again
   };
   const size_t max_threads_;
+  const Clock::duration stall_after_;
+  const std::string name_;
   mutable std::mutex mu_;
   std::condition_variable work_cv_;  // the threads wait here for a due step
   std::condition_variable done_cv_;  // Remove waits here for a running step to return
   std::map<uint64_t, Entry> entries_;
-  std::set<uint64_t> running_;
+  std::map<uint64_t, Clock::time_point> running_;  // the steps running, since when
   uint64_t next_id_ = 1;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -11,6 +11,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/periodic.h"
+#include "core/step_scheduler.h"
 #include "core/version.h"
 #include "embassy/data_key.h"
 #include "embassy/master_key.h"
@@ -180,6 +181,9 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   ASSIGN_OR_RETURN(store::Store * events, node->OpenStore("node"));
   RETURN_IF_ERROR(events->EnsureTables({kEventsTable}));
   RETURN_IF_ERROR(node->StartVault());
+  // A shared step scheduler (the signed logs' sealing) whose every thread hangs in one
+  // step gets another thread even if no step is woken meanwhile (core/step_scheduler.h).
+  node->Housekeeping([] { StepScheduler::CheckSharedStalls(); });
   for (const auto& role : node->config_.roles) {
     Status st = node->StartRole(role);
     if (!st.ok()) return st.WithContext("starting role " + role.name);

@@ -101,7 +101,7 @@ void SignedLog::RegisterMetrics() {
 }
 
 void SignedLog::Start() {
-  sealing_ = StepScheduler::Shared("signed log sealing", kSealingThreads);
+  sealing_ = StepScheduler::Shared("signed log sealing", kSealingThreads, kSealStallAfter);
   seal_task_ = sealing_->Add([this] { return SealStep(); });
   if (options_.timestamp) {
     timestamp_backoff_ = options_.timestamp_retry_min;

@@ -49,6 +49,10 @@ struct TreeProofs;  // entry_export.h
 // The threads on which the signed logs of a process seal their batches, at most: each is
 // mostly waiting for its batch's fsync, and a log seals one batch at a time.
 inline constexpr size_t kSealingThreads = 4;
+// A log whose batch is due waits no longer than this for a sealing thread while every
+// one is inside one batch (four logs whose stores hang): then it gets a thread of its own
+// (StepScheduler's stall limit). A batch takes a few milliseconds.
+inline constexpr std::chrono::milliseconds kSealStallAfter{1000};
 
 // What Append promises once a leaf is durably stored under a signed tree head.
 struct Receipt {

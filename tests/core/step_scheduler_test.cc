@@ -1,8 +1,10 @@
 // StepScheduler: no more threads than steps nor than asked for, one step never on two
 // threads at once while different steps run side by side, the times steps ask for kept
 // by Wake and overridden by WakeNow (which never loses a step its turn), Remove waiting
-// for a running step and taking one that keeps asking for now, and one shared scheduler
-// per name while someone holds it.
+// for a running step and taking one that keeps asking for now, one shared scheduler per
+// name while someone holds it, and a step that waits behind threads stuck in other steps
+// for longer than the stall limit getting a thread of its own (but not sooner, and never
+// for a step that is itself stuck).
 #include "core/step_scheduler.h"
 
 #include <gtest/gtest.h>
@@ -214,6 +216,112 @@ TEST(StepSchedulerTest, SharedIsOnePerNameWhileHeld) {
   b.reset();
   EXPECT_TRUE(held.expired()) << "the last owner let go, and the scheduler (its threads) stayed";
   EXPECT_TRUE(StepScheduler::Shared("step scheduler test", 2));
+}
+
+// Steps for the stall tests: one that stays inside until released, one that counts.
+struct StuckAndWaiting {
+  std::promise<void> release_promise;
+  std::shared_future<void> release = release_promise.get_future().share();
+  std::atomic<bool> stuck_inside{false};
+  std::atomic<int> other_runs{0};
+  uint64_t stuck = 0, other = 0;
+
+  void AddTo(StepScheduler& scheduler) {
+    stuck = scheduler.Add([this]() -> std::optional<SchedulerClock::time_point> {
+      stuck_inside = true;
+      release.wait();
+      return std::nullopt;
+    });
+    other = scheduler.Add([this]() -> std::optional<SchedulerClock::time_point> {
+      ++other_runs;
+      return std::nullopt;
+    });
+  }
+  void Finish(StepScheduler& scheduler) {
+    release_promise.set_value();
+    scheduler.Remove(stuck);
+    scheduler.Remove(other);
+  }
+};
+
+TEST(StepSchedulerTest, AStepWaitingBehindAStuckOneGetsAThreadAfterTheStallLimit) {
+  StepScheduler scheduler(1, 300ms);
+  StuckAndWaiting steps;
+  steps.AddTo(scheduler);
+  scheduler.Wake(steps.stuck);
+  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
+  // Before the limit: it waits for the one thread.
+  scheduler.Wake(steps.other);
+  std::this_thread::sleep_for(30ms);
+  EXPECT_EQ(steps.other_runs.load(), 0) << "a thread was added before the stall limit";
+  EXPECT_EQ(scheduler.threads(), 1u);
+  // Past it, a check (a node's housekeeping makes them) gives it a thread, though
+  // nothing woke it again.
+  std::this_thread::sleep_for(300ms);
+  scheduler.CheckStalls();
+  EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 1; }));
+  EXPECT_EQ(scheduler.threads(), 2u);
+  // Woken while the stuck step still is: the thread added takes it.
+  scheduler.Wake(steps.other);
+  EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 2; }));
+  EXPECT_EQ(scheduler.threads(), 2u);
+  steps.Finish(scheduler);
+}
+
+TEST(StepSchedulerTest, AWakeAfterTheStallLimitAddsTheThreadItself) {
+  StepScheduler scheduler(1, 50ms);
+  StuckAndWaiting steps;
+  steps.AddTo(scheduler);
+  scheduler.Wake(steps.stuck);
+  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
+  std::this_thread::sleep_for(80ms);
+  scheduler.Wake(steps.other);  // no CheckStalls: the wake checks
+  EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 1; }));
+  EXPECT_EQ(scheduler.threads(), 2u);
+  steps.Finish(scheduler);
+}
+
+TEST(StepSchedulerTest, NoThreadIsAddedForAStuckStepItselfNorWithoutALimit) {
+  {
+    StepScheduler scheduler(1, 20ms);
+    StuckAndWaiting steps;
+    steps.AddTo(scheduler);
+    scheduler.Wake(steps.stuck);
+    ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
+    std::this_thread::sleep_for(50ms);
+    scheduler.Wake(steps.stuck);  // due again while inside: another thread would not help it
+    scheduler.CheckStalls();
+    EXPECT_EQ(scheduler.threads(), 1u);
+    steps.Finish(scheduler);
+  }
+  StepScheduler unlimited(1);
+  StuckAndWaiting steps;
+  steps.AddTo(unlimited);
+  unlimited.Wake(steps.stuck);
+  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
+  unlimited.Wake(steps.other);
+  std::this_thread::sleep_for(50ms);
+  unlimited.CheckStalls();
+  EXPECT_EQ(unlimited.threads(), 1u);
+  EXPECT_EQ(steps.other_runs.load(), 0);
+  steps.release_promise.set_value();
+  EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 1; })) << "it ran once the stuck step let go";
+  unlimited.Remove(steps.stuck);
+  unlimited.Remove(steps.other);
+}
+
+TEST(StepSchedulerTest, CheckSharedStallsReachesTheSharedSchedulers) {
+  std::shared_ptr<StepScheduler> shared = StepScheduler::Shared("stall test scheduler", 1, 300ms);
+  StuckAndWaiting steps;
+  steps.AddTo(*shared);
+  shared->Wake(steps.stuck);
+  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
+  shared->Wake(steps.other);
+  std::this_thread::sleep_for(350ms);
+  EXPECT_EQ(steps.other_runs.load(), 0);
+  StepScheduler::CheckSharedStalls();
+  EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 1; }));
+  steps.Finish(*shared);
 }
 
 }  // namespace
