@@ -31,7 +31,11 @@ size_t OcspCache::renewals_pending() const {
 }
 
 Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_url) {
-  std::string key = DigestHex(Sha256(CertificateDer(cert)));
+  return Check(cert, issuer, responder_url, DigestHex(Sha256(CertificateDer(cert))));
+}
+
+Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_url, const std::string& fingerprint) {
+  const std::string& key = fingerprint;
   UnixMicros now = options_.clock();
   auto fresh_for = std::chrono::duration_cast<std::chrono::microseconds>(options_.freshness).count();
   {

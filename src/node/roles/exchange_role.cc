@@ -262,7 +262,7 @@ Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const 
     return PermissionDenied("the global configuration names no OCSP responder, so the status of " +
                             SubjectString(leaf) + " cannot be checked");
   }
-  Status status = ocsp_->Check(leaf, peer_issuer_.get(), current->ocsp_url);
+  Status status = ocsp_->Check(leaf, peer_issuer_.get(), current->ocsp_url, sha256);
   if (status.code() == Code::kUnavailable) return PermissionDenied("no current OCSP status: " + status.message());
   return status;
 }
