@@ -6,9 +6,10 @@
 //
 // Sharing must not let one owner that hangs (its store does not answer) hold up the
 // others: with a stall limit, a step that is due while every thread has been inside one
-// step for longer than the limit gets a thread of its own, up to one per step. The check
-// runs whenever a step is woken and whenever CheckStalls (or, for the shared
-// schedulers, CheckSharedStalls: a node's housekeeping calls it) is called.
+// step for longer than the limit gets one more thread, up to one per step; a thread
+// beyond `max_threads` ends once it finds nothing due. The check runs whenever a step is
+// woken and whenever CheckStalls (or, for the shared schedulers, CheckSharedStalls: a
+// node's housekeeping calls it every half second) is called.
 //
 // Thread-safe.
 #pragma once
@@ -34,12 +35,14 @@ class StepScheduler {
   // Runs one step; returns when to run again, or nullopt to wait for a Wake.
   using Step = std::function<std::optional<Clock::time_point>()>;
 
+  // What the stall limit measures time with: Clock::now unless a test hands in its own.
+  using Now = std::function<Clock::time_point()>;
+
   // At most `max_threads` (at least 1), started as steps are added: never more threads
-  // than steps. With `stall_after` (zero: never), more threads once every one has been
-  // inside a step that long, as above; a thread so added stays until the scheduler goes.
-  // `name` names the scheduler in the log line that reports a stall.
+  // than steps. With `stall_after` (zero: never), more while every one has been inside a
+  // step that long, as above. `name` names the scheduler in the warning about a stall.
   explicit StepScheduler(size_t max_threads, Clock::duration stall_after = Clock::duration::zero(),
-                         std::string name = "steps");
+                         std::string name = "steps", Now now = nullptr);
   ~StepScheduler();  // joins the threads; every step must have been removed
   StepScheduler(const StepScheduler&) = delete;
   StepScheduler& operator=(const StepScheduler&) = delete;
@@ -65,13 +68,24 @@ class StepScheduler {
   // step for longer than stall_after (and there are fewer threads than steps).
   void CheckStalls();
 
-  size_t threads() const;  // started so far
+  size_t threads() const;  // running now (started, not ended)
 
  private:
-  void Run();
+  void Run(uint64_t tid);
+  size_t LiveLocked() const;  // threads started and not ended
   void SetDue(uint64_t id, bool override_time);
-  // CheckStalls with mu_ held; whether it started a thread.
-  bool CheckStallsLocked();
+  struct StallCheck {
+    bool started = false;  // a thread was added
+    bool report = false;   // and the stall is to be logged (at most once a minute)
+    size_t threads = 0;    // then running
+  };
+  // CheckStalls with mu_ held; ReportStall logs what it found once mu_ is released.
+  StallCheck CheckStallsLocked();
+  void ReportStall(const StallCheck& check) const;
+  // Starts a thread; false (and logged) if the system refuses one.
+  bool StartThreadLocked();
+  // Joins the threads that have ended.
+  void JoinEndedLocked();
 
   struct Entry {
     Step step;
@@ -81,6 +95,7 @@ class StepScheduler {
   const size_t max_threads_;
   const Clock::duration stall_after_;
   const std::string name_;
+  const Now now_;
   mutable std::mutex mu_;
   std::condition_variable work_cv_;  // the threads wait here for a due step
   std::condition_variable done_cv_;  // Remove waits here for a running step to return
@@ -88,7 +103,10 @@ class StepScheduler {
   std::map<uint64_t, Clock::time_point> running_;  // the steps running, since when
   uint64_t next_id_ = 1;
   bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  std::optional<Clock::time_point> reported_;  // the last stall warning (now_'s time)
+  uint64_t next_thread_ = 0;
+  std::map<uint64_t, std::thread> threads_;  // every thread not yet joined
+  std::vector<uint64_t> ended_;              // of those, the ones that have returned
 };
 
 }  // namespace riik

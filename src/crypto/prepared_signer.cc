@@ -5,7 +5,7 @@
 
 namespace riik {
 
-Result<std::unique_ptr<PreparedSigner>> PreparedSigner::Make(EVP_PKEY* key, const EVP_MD* md) {
+Result<std::unique_ptr<PreparedSigner>> PreparedSigner::Create(EVP_PKEY* key, const EVP_MD* md) {
   if (key == nullptr || md == nullptr) return InvalidArgument("a prepared signer needs a key and a digest");
   std::unique_ptr<PreparedSigner> signer(new PreparedSigner());
   if (EVP_PKEY_up_ref(key) != 1) return Internal("preparing a signer: " + OpenSslErrors());
@@ -37,9 +37,11 @@ Result<std::string> PreparedSigner::Sign(std::string_view data) const {
   size_t len = signature.size();
   if (EVP_DigestSignUpdate(ctx.get(), data.data(), data.size()) != 1 ||
       EVP_DigestSignFinal(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len) != 1) {
-    return Internal("signing: " + OpenSslErrors());
+    OpenSslErrors();  // the copy could not finish it: the whole set-up, once more
+    return SignWith(key_.get(), md_, data);
   }
   signature.resize(len);
+  prepared_.fetch_add(1, std::memory_order_relaxed);
   return signature;
 }
 

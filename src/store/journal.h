@@ -17,9 +17,9 @@ namespace riik::store {
 inline constexpr size_t kHashSize = 32;
 
 struct JournalHead {
-  int64_t seq = 0;        // 0 for an empty journal
-  std::string hash;       // 32 raw bytes; 32 zero bytes for an empty journal
-  UnixMicros time = 0;    // time of the head entry
+  int64_t seq = 0;      // 0 for an empty journal
+  std::string hash;     // 32 raw bytes; 32 zero bytes for an empty journal
+  UnixMicros time = 0;  // time of the head entry
 };
 
 struct JournalEntry {
@@ -28,7 +28,7 @@ struct JournalEntry {
   std::string hash;       // 32 raw bytes
   UnixMicros time = 0;
   std::string node;
-  std::string changes;    // canonical JSON array of change objects
+  std::string changes;  // canonical JSON array of change objects
 };
 
 // The all-zero hash that the first entry links to.

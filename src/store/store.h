@@ -181,8 +181,9 @@ class Store {
   // Runs and commits a batch; sets every writer's result.
   void CommitBatchLocked(const std::vector<Writer*>& batch);
   Result<const TableSchema*> SchemaLocked(const std::string& table) const;
-  // Undoes the tables created after the first `count` (a rolled-back transaction only
-  // ever adds tables).
+  // Undoes the tables created after the first `count`: a transaction only ever adds
+  // tables, so undoing one forgets those after a count (no copy of every schema per
+  // commit).
   void ForgetSchemasAfterLocked(size_t count);
   void PublishHead(const JournalHead& head);
 

@@ -104,8 +104,6 @@ void Store::CommitBatchLocked(const std::vector<Writer*>& batch) {
   if (!begun.ok()) return fail_all(begun);
 
   const bool isolate = batch.size() > 1;
-  // A transaction only ever adds tables (CreateTable appends to schemas_), so undoing
-  // it means forgetting what came after a count: no copy of every schema per commit.
   const size_t schemas_at_start = schemas_.size();
   JournalHead head = head_;
   int64_t entries = 0;

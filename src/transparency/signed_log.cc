@@ -35,7 +35,7 @@ Result<std::unique_ptr<SignedLog>> SignedLog::Open(store::Store& store, SignedLo
     return InvalidArgument("max_batch must be 1 to " + std::to_string(kMaxBatchLeaves));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<PreparedSigner> head_signer,
-                   PreparedSigner::Make(options.signing_key.get(), EVP_sha256()));
+                   PreparedSigner::Create(options.signing_key.get(), EVP_sha256()));
   std::unique_ptr<SignedLog> log(new SignedLog(store, std::move(options)));
   log->head_signer_ = std::move(head_signer);
   RETURN_IF_ERROR(log->Restore());

@@ -218,14 +218,19 @@ TEST(StepSchedulerTest, SharedIsOnePerNameWhileHeld) {
   EXPECT_TRUE(StepScheduler::Shared("step scheduler test", 2));
 }
 
-// Steps for the stall tests: one that stays inside until released, one that counts.
+// Steps for the stall tests: one that stays inside until released, one that counts; and
+// the clock the stall limit is measured with, moved on by hand.
 struct StuckAndWaiting {
   std::promise<void> release_promise;
   std::shared_future<void> release = release_promise.get_future().share();
   std::atomic<bool> stuck_inside{false};
   std::atomic<int> other_runs{0};
+  std::atomic<int64_t> skipped_s{0};
   uint64_t stuck = 0, other = 0;
 
+  StepScheduler::Now Now() {
+    return [this] { return SchedulerClock::now() + std::chrono::seconds(skipped_s.load()); };
+  }
   void AddTo(StepScheduler& scheduler) {
     stuck = scheduler.Add([this]() -> std::optional<SchedulerClock::time_point> {
       stuck_inside = true;
@@ -237,6 +242,10 @@ struct StuckAndWaiting {
       return std::nullopt;
     });
   }
+  void StartStuck(StepScheduler& scheduler) {
+    scheduler.Wake(stuck);
+    ASSERT_TRUE(Eventually([&] { return stuck_inside.load(); }));
+  }
   void Finish(StepScheduler& scheduler) {
     release_promise.set_value();
     scheduler.Remove(stuck);
@@ -244,64 +253,50 @@ struct StuckAndWaiting {
   }
 };
 
-TEST(StepSchedulerTest, AStepWaitingBehindAStuckOneGetsAThreadAfterTheStallLimit) {
-  StepScheduler scheduler(1, 300ms);
+TEST(StepSchedulerTest, AStepWaitingBehindAStuckOneGetsAThreadPastTheStallLimitOnly) {
   StuckAndWaiting steps;
+  StepScheduler scheduler(1, 1h, "stall test", steps.Now());
   steps.AddTo(scheduler);
-  scheduler.Wake(steps.stuck);
-  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
-  // Before the limit: it waits for the one thread.
+  steps.StartStuck(scheduler);
+  // Within the limit: it waits for the one thread, however often it is checked.
   scheduler.Wake(steps.other);
+  scheduler.CheckStalls();
   std::this_thread::sleep_for(30ms);
-  EXPECT_EQ(steps.other_runs.load(), 0) << "a thread was added before the stall limit";
+  EXPECT_EQ(steps.other_runs.load(), 0) << "a thread was added within the stall limit";
   EXPECT_EQ(scheduler.threads(), 1u);
   // Past it, a check (a node's housekeeping makes them) gives it a thread, though
-  // nothing woke it again.
-  std::this_thread::sleep_for(300ms);
+  // nothing woke it again; the thread ends once nothing is due.
+  steps.skipped_s = 2 * 3600;
   scheduler.CheckStalls();
   EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 1; }));
-  EXPECT_EQ(scheduler.threads(), 2u);
-  // Woken while the stuck step still is: the thread added takes it.
+  EXPECT_TRUE(Eventually([&] { return scheduler.threads() == 1; })) << "the added thread stayed";
+  // Woken again while the stuck step still is: the wake's own check adds one again.
   scheduler.Wake(steps.other);
   EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 2; }));
-  EXPECT_EQ(scheduler.threads(), 2u);
   steps.Finish(scheduler);
-}
-
-TEST(StepSchedulerTest, AWakeAfterTheStallLimitAddsTheThreadItself) {
-  StepScheduler scheduler(1, 50ms);
-  StuckAndWaiting steps;
-  steps.AddTo(scheduler);
-  scheduler.Wake(steps.stuck);
-  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
-  std::this_thread::sleep_for(80ms);
-  scheduler.Wake(steps.other);  // no CheckStalls: the wake checks
-  EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 1; }));
-  EXPECT_EQ(scheduler.threads(), 2u);
-  steps.Finish(scheduler);
+  EXPECT_TRUE(Eventually([&] { return scheduler.threads() == 1; }));
 }
 
 TEST(StepSchedulerTest, NoThreadIsAddedForAStuckStepItselfNorWithoutALimit) {
   {
-    StepScheduler scheduler(1, 20ms);
     StuckAndWaiting steps;
+    StepScheduler scheduler(1, 1h, "stall test", steps.Now());
     steps.AddTo(scheduler);
-    scheduler.Wake(steps.stuck);
-    ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
-    std::this_thread::sleep_for(50ms);
+    steps.StartStuck(scheduler);
+    steps.skipped_s = 2 * 3600;
     scheduler.Wake(steps.stuck);  // due again while inside: another thread would not help it
     scheduler.CheckStalls();
     EXPECT_EQ(scheduler.threads(), 1u);
     steps.Finish(scheduler);
   }
-  StepScheduler unlimited(1);
   StuckAndWaiting steps;
+  StepScheduler unlimited(1, SchedulerClock::duration::zero(), "no limit", steps.Now());
   steps.AddTo(unlimited);
-  unlimited.Wake(steps.stuck);
-  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
+  steps.StartStuck(unlimited);
+  steps.skipped_s = 2 * 3600;
   unlimited.Wake(steps.other);
-  std::this_thread::sleep_for(50ms);
   unlimited.CheckStalls();
+  std::this_thread::sleep_for(30ms);
   EXPECT_EQ(unlimited.threads(), 1u);
   EXPECT_EQ(steps.other_runs.load(), 0);
   steps.release_promise.set_value();
@@ -311,14 +306,13 @@ TEST(StepSchedulerTest, NoThreadIsAddedForAStuckStepItselfNorWithoutALimit) {
 }
 
 TEST(StepSchedulerTest, CheckSharedStallsReachesTheSharedSchedulers) {
-  std::shared_ptr<StepScheduler> shared = StepScheduler::Shared("stall test scheduler", 1, 300ms);
+  // A shared scheduler measures with the real clock: a short limit, waited out.
+  std::shared_ptr<StepScheduler> shared = StepScheduler::Shared("stall test scheduler", 1, 100ms);
   StuckAndWaiting steps;
   steps.AddTo(*shared);
-  shared->Wake(steps.stuck);
-  ASSERT_TRUE(Eventually([&] { return steps.stuck_inside.load(); }));
-  shared->Wake(steps.other);
-  std::this_thread::sleep_for(350ms);
-  EXPECT_EQ(steps.other_runs.load(), 0);
+  steps.StartStuck(*shared);
+  shared->Wake(steps.other);  // within the limit (unless this machine paused for 100 ms)
+  std::this_thread::sleep_for(150ms);
   StepScheduler::CheckSharedStalls();
   EXPECT_TRUE(Eventually([&] { return steps.other_runs.load() == 1; }));
   steps.Finish(*shared);

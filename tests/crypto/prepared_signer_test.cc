@@ -24,7 +24,7 @@ TEST(PreparedSignerTest, SignsAsSignWithDoesForEachKeyKind) {
     SCOPED_TRACE(kind);
     UniquePtr<EVP_PKEY> key = NewKey(kind);
     ASSERT_TRUE(key);
-    auto signer = PreparedSigner::Make(key.get(), EVP_sha256());
+    auto signer = PreparedSigner::Create(key.get(), EVP_sha256());
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     for (const std::string& data : std::vector<std::string>{"", "a tree head", std::string(10000, 'x')}) {
       auto signature = (*signer)->Sign(data);
@@ -37,12 +37,13 @@ TEST(PreparedSignerTest, SignsAsSignWithDoesForEachKeyKind) {
       ASSERT_TRUE(other.ok());
       EXPECT_FALSE(*other);
     }
+    EXPECT_EQ((*signer)->prepared_signatures(), 3u) << "signed by the fallback, not from the prepared context";
   }
 }
 
 TEST(PreparedSignerTest, KeepsItsKeyAfterTheCallerLetsGo) {
   UniquePtr<EVP_PKEY> key = NewKey("P-256");
-  auto signer = PreparedSigner::Make(key.get(), EVP_sha256());
+  auto signer = PreparedSigner::Create(key.get(), EVP_sha256());
   ASSERT_TRUE(signer.ok());
   UniquePtr<EVP_PKEY> check(EVP_PKEY_dup(key.get()));
   key.reset();
@@ -53,7 +54,7 @@ TEST(PreparedSignerTest, KeepsItsKeyAfterTheCallerLetsGo) {
 
 TEST(PreparedSignerTest, SignsFromManyThreadsAtOnce) {
   UniquePtr<EVP_PKEY> key = NewKey("P-256");
-  auto signer = PreparedSigner::Make(key.get(), EVP_sha256());
+  auto signer = PreparedSigner::Create(key.get(), EVP_sha256());
   ASSERT_TRUE(signer.ok());
   constexpr int kThreads = 4, kEach = 50;
   std::vector<std::vector<std::string>> made(kThreads);
@@ -67,6 +68,7 @@ TEST(PreparedSignerTest, SignsFromManyThreadsAtOnce) {
     });
   }
   for (std::thread& t : threads) t.join();
+  EXPECT_EQ((*signer)->prepared_signatures(), static_cast<uint64_t>(kThreads * kEach));
   for (int t = 0; t < kThreads; ++t) {
     for (int i = 0; i < kEach; ++i) {
       auto ok = VerifySha256(key.get(), "message " + std::to_string(t) + "/" + std::to_string(i), made[t][i]);
@@ -78,8 +80,8 @@ TEST(PreparedSignerTest, SignsFromManyThreadsAtOnce) {
 
 TEST(PreparedSignerTest, RefusesAMissingKeyOrDigest) {
   UniquePtr<EVP_PKEY> key = NewKey("P-256");
-  EXPECT_EQ(PreparedSigner::Make(nullptr, EVP_sha256()).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(PreparedSigner::Make(key.get(), nullptr).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(PreparedSigner::Create(nullptr, EVP_sha256()).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(PreparedSigner::Create(key.get(), nullptr).status().code(), Code::kInvalidArgument);
 }
 
 }  // namespace
