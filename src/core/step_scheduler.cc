@@ -64,6 +64,15 @@ void StepScheduler::CheckSharedStalls() {
   for (auto& s : alive) s->CheckStalls();
 }
 
+bool StepScheduler::AnySharedWithStallLimit() {
+  SharedSchedulers& registry = Registry();
+  std::lock_guard lock(registry.mu);
+  return std::any_of(registry.by_name.begin(), registry.by_name.end(), [](const auto& entry) {
+    std::shared_ptr<StepScheduler> s = entry.second.lock();
+    return s && s->stall_after_ != Clock::duration::zero();
+  });
+}
+
 uint64_t StepScheduler::Add(Step step) {
   std::lock_guard lock(mu_);
   const uint64_t id = next_id_++;

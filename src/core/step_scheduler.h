@@ -53,6 +53,8 @@ class StepScheduler {
                                                Clock::duration stall_after = Clock::duration::zero());
   // CheckStalls on every shared scheduler alive.
   static void CheckSharedStalls();
+  // Whether a shared scheduler with a stall limit is alive (for whom to call the above).
+  static bool AnySharedWithStallLimit();
 
   // Registers a step, idle until woken. Returns its id.
   uint64_t Add(Step step);

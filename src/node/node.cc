@@ -181,13 +181,15 @@ Result<std::unique_ptr<Node>> Node::Start(NodeConfig config) {
   ASSIGN_OR_RETURN(store::Store * events, node->OpenStore("node"));
   RETURN_IF_ERROR(events->EnsureTables({kEventsTable}));
   RETURN_IF_ERROR(node->StartVault());
-  // A shared step scheduler (the signed logs' sealing) whose every thread hangs in one
-  // step gets another thread even if no step is woken meanwhile (core/step_scheduler.h).
-  node->Housekeeping([] { StepScheduler::CheckSharedStalls(); });
   for (const auto& role : node->config_.roles) {
     Status st = node->StartRole(role);
     if (!st.ok()) return st.WithContext("starting role " + role.name);
   }
+  // A shared step scheduler with a stall limit (the signed logs' sealing, once a role has
+  // opened a log) whose every thread hangs in one step gets another thread even if no
+  // step is woken meanwhile (core/step_scheduler.h). A node without one starts no
+  // housekeeping thread for it.
+  if (StepScheduler::AnySharedWithStallLimit()) node->Housekeeping([] { StepScheduler::CheckSharedStalls(); });
   Json roles = Json::array();
   for (const auto& r : node->roles_) roles.push_back({{"name", r.name}, {"kind", r.kind}, {"url", r.url}});
   RETURN_IF_ERROR(node->RecordEvent("start", {{"version", kVersion}, {"roles", roles}}));

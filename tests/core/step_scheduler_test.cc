@@ -307,7 +307,11 @@ TEST(StepSchedulerTest, NoThreadIsAddedForAStuckStepItselfNorWithoutALimit) {
 
 TEST(StepSchedulerTest, CheckSharedStallsReachesTheSharedSchedulers) {
   // A shared scheduler measures with the real clock: a short limit, waited out.
+  EXPECT_FALSE(StepScheduler::AnySharedWithStallLimit());
+  std::shared_ptr<StepScheduler> unlimited = StepScheduler::Shared("no stall limit", 1);
+  EXPECT_FALSE(StepScheduler::AnySharedWithStallLimit());
   std::shared_ptr<StepScheduler> shared = StepScheduler::Shared("stall test scheduler", 1, 100ms);
+  EXPECT_TRUE(StepScheduler::AnySharedWithStallLimit());
   StuckAndWaiting steps;
   steps.AddTo(*shared);
   steps.StartStuck(*shared);
