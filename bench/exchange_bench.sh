@@ -10,6 +10,8 @@
 #   LOG_BATCH_DELAY_US=N  the servers' log_batch_delay_us (default 0)
 #   LOG_CHECKPOINT_PAGES=N  the servers' log_checkpoint_pages (default 1000; 16384 for the
 #                         bulk stores' checkpoints, docs/benchmarks.md "The p99")
+#   LOG_HEAD_INTERVAL_MS=N  the servers' log_head_interval_ms (default the role's, 100; 0
+#                         for a signed tree head per batch, as before 2026-12-07)
 #   MESSAGE_LOG=off       relay without logging (message_log = "off-for-benchmark-only"):
 #                         the relay's own cost, to tell it from the log's; never in service
 #   WARMUP=N              seconds of each chain before the rounds, not counted (default 2)
@@ -88,6 +90,7 @@ client_burst = "10000000"
 client_max_in_flight = "4096"
 log_batch_delay_us = "${LOG_BATCH_DELAY_US:-0}"
 log_checkpoint_pages = "${LOG_CHECKPOINT_PAGES:-1000}"
+$([ -n "${LOG_HEAD_INTERVAL_MS:-}" ] && echo "log_head_interval_ms = \"$LOG_HEAD_INTERVAL_MS\"")
 message_log = "$([ "${MESSAGE_LOG:-on}" = off ] && echo off-for-benchmark-only || echo on)"
 # The client's hop is plain HTTP in both chains (nginx's front too): like for like. A
 # deployment authenticates its information systems by certificate (docs/security.md).

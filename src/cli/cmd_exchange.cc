@@ -264,8 +264,10 @@ void AddLogCommand(CLI::App* exchange, int& exit_code) {
       ASSIGN_OR_RETURN(auto store, OpenStore(*s, true));
       ASSIGN_OR_RETURN(std::string log_id, LogIdOf(*s, *store));
       ASSIGN_OR_RETURN(UniquePtr<X509> ca, ReadCertificatePemFile(root->empty() ? s->dir + "/trust/root.pem" : *root));
-      RETURN_IF_ERROR(transparency::VerifyLog(*store, log_id, ca.get(), exchange::CheckMessageLeaf));
-      std::printf("message log %s: every record, tree head and timestamp verifies\n", log_id.c_str());
+      ASSIGN_OR_RETURN(transparency::VerifiedLog found,
+                       transparency::VerifyLog(*store, log_id, ca.get(), exchange::CheckMessageLeaf));
+      std::printf("message log %s: every record, tree head and timestamp verifies (%s)\n", log_id.c_str(),
+                  transparency::VerifiedSummary(found).c_str());
       return OkStatus();
     };
     if (Status st = run(); !st.ok()) exit_code = Fail("exchange", "log verify", st);

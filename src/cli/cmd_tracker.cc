@@ -130,8 +130,10 @@ Status VerifyLog(const std::string& dir, const std::string& name, const std::str
   ASSIGN_OR_RETURN(UniquePtr<X509> root,
                    ReadCertificatePemFile(root_path.empty() ? dir + "/trust/root.pem" : root_path));
   const std::string log_id = tracker::TrackerLogId(info->ClientId());
-  RETURN_IF_ERROR(transparency::VerifyLog(*store, log_id, root.get(), tracker::CheckAccessLeaf));
-  std::printf("data tracker %s: every record, signed tree head and timestamp verifies\n", log_id.c_str());
+  ASSIGN_OR_RETURN(transparency::VerifiedLog found,
+                   transparency::VerifyLog(*store, log_id, root.get(), tracker::CheckAccessLeaf));
+  std::printf("data tracker %s: every record, signed tree head and timestamp verifies (%s)\n", log_id.c_str(),
+              transparency::VerifiedSummary(found).c_str());
   return OkStatus();
 }
 

@@ -24,13 +24,14 @@ class MessageLog {
   // Opens the member's log (SignedLog::Open); its leaves are checked with CheckMessageLeaf.
   static Result<std::unique_ptr<MessageLog>> Open(store::Store& store, transparency::SignedLogOptions options);
 
-  // Logs `record`: `done` gets the receipt once it is durable under a signed head, or
-  // the error (an invalid record: at once, on the calling thread, InvalidArgument).
+  // Logs `record`: `done` gets the receipt once it is durable (under a signed head, or
+  // with a head interval signed within it), or the error (an invalid record: at once, on
+  // the calling thread, InvalidArgument).
   void Append(const MessageRecord& record, transparency::SignedLog::Done done);
 
   // The evidence document for every record with this X-Road-Id, as canonical JSON.
-  // NotFound if there is none; Unavailable if a record's tree head is not covered by a
-  // timestamp yet (the TSA has not answered since; retry later).
+  // NotFound if there is none; Unavailable if a record is not under a signed tree head
+  // yet, or its head not covered by a timestamp yet (retry later).
   Result<Json> Evidence(const std::string& xroad_id);
 
   transparency::SignedLog& log() { return *log_; }

@@ -70,13 +70,18 @@ Result<Json> SignerChainJson(store::Store& store, const std::string& fingerprint
   return Json(pems);
 }
 
-Result<Json> BuildEntries(store::Store& store, const std::string& log_id, const std::string& key,
-                          int64_t committed_size, const TreeProofs& proofs) {
+Result<Json> BuildEntries(store::Store& store, const std::string& log_id, const std::string& key, LogSizes sizes,
+                          const TreeProofs& proofs) {
   ASSIGN_OR_RETURN(std::vector<tables::StoredLeaf> leaves, tables::LeavesWithKey(store, log_id, key, kMaxEntries));
   Json entries = Json::array();
   for (const tables::StoredLeaf& stored : leaves) {
-    if (stored.leaf_index >= committed_size) continue;  // sealed after this export began
-    ASSIGN_OR_RETURN(Json entry, EntryJson(store, log_id, stored, committed_size, proofs));
+    if (stored.leaf_index >= sizes.stored_leaves) continue;  // sealed after this export began
+    if (stored.leaf_index >= sizes.signed_leaves) {
+      return Unavailable("leaf " + std::to_string(stored.leaf_index) +
+                         " is stored but not yet under a signed tree head (the log signs one within its head "
+                         "interval); try again shortly");
+    }
+    ASSIGN_OR_RETURN(Json entry, EntryJson(store, log_id, stored, sizes.signed_leaves, proofs));
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -23,13 +23,21 @@ struct TreeProofs {
   std::function<Result<std::vector<ledger::Hash>>(uint64_t old_size, uint64_t new_size)> consistency;
 };
 
-// The entries of every leaf stored under `key` (sealed by a head up to `committed_size`,
-// which `proofs` can prove), in leaf order; an empty array if there is none. Each entry:
-// {certificates, head, inclusion_proof, leaf_index, record, timestamp}, `record` being
-// the leaf (a JSON text). Unavailable if a leaf's head is not covered by any timestamp
-// yet; ResourceExhausted beyond kMaxEntries.
-Result<Json> BuildEntries(store::Store& store, const std::string& log_id, const std::string& key,
-                          int64_t committed_size, const TreeProofs& proofs);
+// How far a log reached when an export began: the leaves under its latest signed head
+// (which the proofs can prove), and the leaves stored, some of which may still wait for
+// a head (SignedLogOptions::head_interval).
+struct LogSizes {
+  int64_t signed_leaves = 0;
+  int64_t stored_leaves = 0;
+};
+
+// The entries of every leaf stored under `key` when the export began, in leaf order; an
+// empty array if there is none. Each entry: {certificates, head, inclusion_proof,
+// leaf_index, record, timestamp}, `record` being the leaf (a JSON text). Unavailable if a
+// leaf is not under a signed head yet, or its head not covered by any timestamp yet;
+// ResourceExhausted beyond kMaxEntries.
+Result<Json> BuildEntries(store::Store& store, const std::string& log_id, const std::string& key, LogSizes sizes,
+                          const TreeProofs& proofs);
 
 // Hex hashes.
 Json HashesToJson(const std::vector<ledger::Hash>& hashes);

@@ -1,5 +1,6 @@
-// The signed log: batching, signing and storing leaves, restoring the tree on open, and
-// timestamping signed tree heads in the background.
+// The signed log: batching and storing leaves, signing tree heads for them (per batch or
+// per interval), restoring the tree on open, and timestamping signed tree heads in the
+// background.
 #include "transparency/signed_log.h"
 
 #include <openssl/x509.h>
@@ -65,14 +66,27 @@ Status SignedLog::Restore() {
     frontier_.Append(leaf);
     return OkStatus();
   }));
+  // Leaves after the last head are those a head interval had not signed yet when the log
+  // closed uncleanly: the log signs them once it starts (as it would have within the
+  // interval). The leaves under the last head must hash to its root.
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store_, log_id));
   const int64_t size = static_cast<int64_t>(tree_.size());
-  if (last ? last->head.tree_size != size || last->head.root != frontier_.Root() : size != 0) {
+  Result<ledger::Hash> signed_root = last ? tree_.Root(static_cast<uint64_t>(last->head.tree_size)) : ledger::Hash{};
+  if (last && (!signed_root.ok() || *signed_root != last->head.root)) {
     return DataLoss("signed log " + log_id +
                     ": the stored leaves do not match the last signed tree head; run its verify command "
                     "(`riik exchange log verify`, `riik tracker verify`) to find the bad leaf");
   }
-  if (last) latest_ = last->head;
+  if (last) {
+    latest_ = last->head;
+    signed_size_ = last->head.tree_size;
+  }
+  if (signed_size_ < size) {
+    spdlog::warn(
+        "signed log {}: {} leaves stored after the last signed tree head (closed before it was signed); "
+        "signing a head for them",
+        log_id, size - signed_size_);
+  }
 
   ASSIGN_OR_RETURN(int64_t timestamped, tables::LastTimestampedSize(store_, log_id));
   return tables::ForEachHead(store_, log_id, timestamped + 1, [&](tables::StoredHead h) -> Status {
@@ -86,11 +100,15 @@ void SignedLog::RegisterMetrics() {
   Labels labels = {{"log", options_.log_id}};
   MetricsRegistry& m = Metrics();
   leaves_total_ = &m.GetCounter("riik_signed_log_leaves_total", "Leaves sealed into the signed log", labels);
-  batches_total_ = &m.GetCounter("riik_signed_log_batches_total", "Signed tree heads (batches) written", labels);
+  batches_total_ = &m.GetCounter("riik_signed_log_batches_total", "Batches of leaves stored", labels);
+  heads_total_ = &m.GetCounter("riik_signed_log_heads_total", "Signed tree heads stored", labels);
   failed_batches_total_ =
       &m.GetCounter("riik_signed_log_failed_batches_total", "Batches whose store write failed", labels);
   timestamp_failures_total_ = &m.GetCounter("riik_signed_log_timestamp_failures_total",
                                             "Failed attempts to timestamp a signed tree head", labels);
+  m.SetCallbackGauge("riik_signed_log_leaves_awaiting_head",
+                     "Leaves stored but not yet under a signed tree head (head_interval)", labels,
+                     [this] { return static_cast<double>(awaiting_head()); });
   m.SetCallbackGauge("riik_signed_log_pending_timestamps", "Signed tree heads not yet covered by a timestamp", labels,
                      [this] { return static_cast<double>(pending_timestamps()); });
   m.SetCallbackGauge("riik_signed_log_oldest_pending_timestamp_age_seconds",
@@ -103,6 +121,7 @@ void SignedLog::RegisterMetrics() {
 void SignedLog::Start() {
   sealing_ = StepScheduler::Shared("signed log sealing", kSealingThreads, kSealStallAfter);
   seal_task_ = sealing_->Add([this] { return SealStep(); });
+  if (signed_size_ < static_cast<int64_t>(frontier_.size())) sealing_->WakeNow(seal_task_);  // Restore's tail
   if (options_.timestamp) {
     timestamp_backoff_ = options_.timestamp_retry_min;
     timestamping_ = StepScheduler::Shared("signed log timestamping", 1);
@@ -117,10 +136,15 @@ SignedLog::~SignedLog() {
     stopping_ = true;
   }
   if (sealing_) sealing_->Remove(seal_task_);  // waits for a batch being sealed (none if Open failed)
-  // What is left is sealed here, so that every callback runs.
+  // What is left is sealed here, so that every callback runs, and signed: a log closed
+  // cleanly leaves no leaf without a head. Not a log whose Open failed: its store may be
+  // what failed the checks, and nothing was appended to it.
+  if (!sealing_) return;
   for (std::vector<Pending> batch = NextBatch(); !batch.empty(); batch = NextBatch()) SealBatch(std::move(batch));
+  if (signed_size_ < static_cast<int64_t>(frontier_.size())) SealHead();
   if (timestamping_) timestamping_->Remove(timestamp_task_);
   Labels labels = {{"log", options_.log_id}};
+  Metrics().RemoveCallbackGauge("riik_signed_log_leaves_awaiting_head", labels);
   Metrics().RemoveCallbackGauge("riik_signed_log_pending_timestamps", labels);
   Metrics().RemoveCallbackGauge("riik_signed_log_oldest_pending_timestamp_age_seconds", labels);
 }
@@ -134,11 +158,9 @@ void SignedLog::Append(std::string key, std::string leaf, Done done) {
     std::lock_guard lock(queue_mu_);
     if (!stopping_) {
       queue_.push_back(std::move(p));
-      if (queue_.size() == options_.max_batch) {
-        sealing_->WakeNow(seal_task_);  // full: no waiting for more (past it, the step knows)
-      } else if (queue_.size() == 1) {
-        sealing_->Wake(seal_task_);  // the step says when the batch closes
-      }
+      // Full: no waiting for more (past it, the step knows). The first of a batch: the
+      // step says when it closes (sooner than a head for leaves stored earlier).
+      if (queue_.size() == options_.max_batch || queue_.size() == 1) sealing_->WakeNow(seal_task_);
       return;
     }
   }
@@ -147,17 +169,35 @@ void SignedLog::Append(std::string key, std::string leaf, Done done) {
 
 // A batch closes when it is full or when its first leaf has waited max_delay; leaves
 // that queued up while the previous batch was being stored are usually past that already.
+// Leaves stored without a head get one at the next head's time, with whatever batch is
+// queued then or alone.
 std::optional<StepScheduler::Clock::time_point> SignedLog::SealStep() {
   auto due = [this]() -> std::optional<StepScheduler::Clock::time_point> {
+    std::optional<StepScheduler::Clock::time_point> at = NextHeadAt();
     std::lock_guard lock(queue_mu_);
-    if (queue_.empty()) return std::nullopt;
-    if (queue_.size() >= options_.max_batch) return StepScheduler::Clock::now();
-    return queue_.front().arrived + options_.max_delay;
+    if (queue_.empty()) return at;
+    auto closes =
+        queue_.size() >= options_.max_batch ? StepScheduler::Clock::now() : queue_.front().arrived + options_.max_delay;
+    return at ? std::min(*at, closes) : closes;
   };
-  std::optional<StepScheduler::Clock::time_point> closes = due();
-  if (!closes || *closes > StepScheduler::Clock::now()) return closes;
-  SealBatch(NextBatch());
+  std::optional<StepScheduler::Clock::time_point> next = due();
+  if (!next || *next > StepScheduler::Clock::now()) return next;
+  std::vector<Pending> batch = NextBatch();
+  if (batch.empty()) {
+    SealHead();
+  } else {
+    SealBatch(std::move(batch));
+  }
   return due();
+}
+
+bool SignedLog::HeadDue(std::chrono::steady_clock::time_point now) const {
+  return options_.head_interval.count() == 0 || now - last_head_ >= options_.head_interval;
+}
+
+std::optional<std::chrono::steady_clock::time_point> SignedLog::NextHeadAt() const {
+  if (signed_size_ == static_cast<int64_t>(frontier_.size())) return std::nullopt;
+  return last_head_ + (head_failed_ ? std::max(options_.head_interval, kHeadRetryAfter) : options_.head_interval);
 }
 
 std::vector<SignedLog::Pending> SignedLog::NextBatch() {
@@ -171,15 +211,26 @@ std::vector<SignedLog::Pending> SignedLog::NextBatch() {
 }
 
 void SignedLog::SealBatch(std::vector<Pending> batch) {
+  const auto now = std::chrono::steady_clock::now();
   const int64_t first = static_cast<int64_t>(frontier_.size());
   ledger::MerkleFrontier next = frontier_;
   for (const Pending& p : batch) next.Append(p.leaf_hash);
-  Result<SignedTreeHead> head = StoreBatch(batch, next);
-  if (!head.ok()) {
+  std::optional<SignedTreeHead> head;
+  Status stored = OkStatus();
+  if (HeadDue(now)) {
+    Result<SignedTreeHead> made = MakeHead(next);
+    if (made.ok()) {
+      head = std::move(*made);
+    } else {
+      stored = made.status();
+    }
+  }
+  if (stored.ok()) stored = StoreBatch(batch, head);
+  if (!stored.ok()) {
     failed_batches_total_->Add();
     spdlog::error("signed log {}: a batch of {} leaves was not logged: {}", options_.log_id, batch.size(),
-                  head.status().ToString());
-    for (Pending& p : batch) p.done(head.status());
+                  stored.ToString());
+    for (Pending& p : batch) p.done(stored);
     return;
   }
   // Stored: only now does the tree advance.
@@ -187,44 +238,86 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
   {
     std::lock_guard lock(tree_mu_);
     for (const Pending& p : batch) tree_.Append(p.leaf_hash);
-    latest_ = *head;
   }
-  {
-    std::lock_guard lock(timestamp_mu_);
-    untimestamped_.push_back({head->tree_size, head->time_us});
-    newest_untimestamped_ = *head;
-  }
-  if (timestamping_) timestamping_->Wake(timestamp_task_);
+  if (head) HeadStored(*head, now);
   leaves_total_->Add(batch.size());
   batches_total_->Add();
   for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(
-        Receipt{first + static_cast<int64_t>(i), head->tree_size, head->root, head->signature, head->time_us});
+    Receipt receipt{first + static_cast<int64_t>(i)};
+    if (head) {
+      receipt.tree_size = head->tree_size;
+      receipt.root = head->root;
+      receipt.signature = head->signature;
+      receipt.time_us = head->time_us;
+    }
+    batch[i].done(std::move(receipt));
   }
 }
 
-Result<SignedTreeHead> SignedLog::StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next) {
+void SignedLog::SealHead() {
+  const auto now = std::chrono::steady_clock::now();
+  Result<SignedTreeHead> head = MakeHead(frontier_);
+  Status stored = head.ok() ? StoreBatch({}, *head) : head.status();
+  if (!stored.ok()) {
+    // Tried again one interval later: the leaves stay durable meanwhile.
+    last_head_ = now;
+    head_failed_ = true;
+    failed_batches_total_->Add();
+    spdlog::error(
+        "signed log {}: no signed tree head for the {} leaves stored since the last one, retrying in {} ms: {}",
+        options_.log_id, static_cast<int64_t>(frontier_.size()) - signed_size_,
+        std::max(options_.head_interval, kHeadRetryAfter).count(), stored.ToString());
+    return;
+  }
+  HeadStored(*head, now);
+}
+
+Result<SignedTreeHead> SignedLog::MakeHead(const ledger::MerkleFrontier& next) {
   SignedTreeHead head;
   head.log_id = options_.log_id;
   head.tree_size = static_cast<int64_t>(next.size());
   head.root = next.Root();
   head.time_us = std::max(options_.clock(), latest_head() ? latest_head()->time_us : 0);
   ASSIGN_OR_RETURN(head.signature, SignTreeHead(head, *head_signer_));
+  return head;
+}
+
+Status SignedLog::StoreBatch(const std::vector<Pending>& batch, const std::optional<SignedTreeHead>& head) {
   const int64_t first = static_cast<int64_t>(frontier_.size());
+  const int64_t count = static_cast<int64_t>(batch.size());
   std::string leaves;
   for (const Pending& p : batch) AppendKeyedLeaf(leaves, p.key, p.leaf);
-  const int64_t count = static_cast<int64_t>(batch.size());
   // One row for the batch's leaves, one small row per key (its index), and the head.
   Result<store::JournalHead> written = store_.Write([&](store::WriteTxn& t) -> Status {
-    RETURN_IF_ERROR(t.Put(tables::kBatches, tables::BatchRow(options_.log_id, first, count, leaves)));
+    if (count > 0) RETURN_IF_ERROR(t.Put(tables::kBatches, tables::BatchRow(options_.log_id, first, count, leaves)));
     for (int64_t i = 0; i < count; ++i) {
       RETURN_IF_ERROR(
           t.Put(tables::kKeys, tables::KeyRow(options_.log_id, batch[static_cast<size_t>(i)].key, first + i)));
     }
-    return t.Put(tables::kHeads, tables::HeadRow({head, signer_}));
+    return head ? t.Put(tables::kHeads, tables::HeadRow({*head, signer_})) : OkStatus();
   });
-  if (!written.ok()) return written.status().WithContext("signed log " + options_.log_id + ": storing a batch");
-  return head;
+  if (!written.ok()) {
+    return written.status().WithContext("signed log " + options_.log_id +
+                                        (count > 0 ? ": storing a batch" : ": storing a tree head"));
+  }
+  return OkStatus();
+}
+
+void SignedLog::HeadStored(const SignedTreeHead& head, std::chrono::steady_clock::time_point now) {
+  signed_size_ = head.tree_size;
+  last_head_ = now;
+  head_failed_ = false;
+  {
+    std::lock_guard lock(tree_mu_);
+    latest_ = head;
+  }
+  {
+    std::lock_guard lock(timestamp_mu_);
+    untimestamped_.push_back({head.tree_size, head.time_us});
+    newest_untimestamped_ = head;
+  }
+  if (timestamping_) timestamping_->Wake(timestamp_task_);
+  heads_total_->Add();
 }
 
 // Timestamps the newest signed head whenever there is one not yet covered, at most once
@@ -277,6 +370,16 @@ int64_t SignedLog::size() const {
   return latest_ ? latest_->tree_size : 0;
 }
 
+int64_t SignedLog::stored_size() const {
+  std::lock_guard lock(tree_mu_);
+  return static_cast<int64_t>(tree_.size());
+}
+
+int64_t SignedLog::awaiting_head() const {
+  std::lock_guard lock(tree_mu_);
+  return static_cast<int64_t>(tree_.size()) - (latest_ ? latest_->tree_size : 0);
+}
+
 std::optional<SignedTreeHead> SignedLog::latest_head() const {
   std::lock_guard lock(tree_mu_);
   return latest_;
@@ -305,8 +408,13 @@ TreeProofs SignedLog::Proofs() {
 }
 
 Result<Json> SignedLog::EntriesFor(const std::string& key) {
-  const int64_t committed = size();
-  return BuildEntries(store_, options_.log_id, key, committed, Proofs());
+  int64_t committed = 0, stored = 0;
+  {
+    std::lock_guard lock(tree_mu_);
+    committed = latest_ ? latest_->tree_size : 0;
+    stored = static_cast<int64_t>(tree_.size());
+  }
+  return BuildEntries(store_, options_.log_id, key, {committed, stored}, Proofs());
 }
 
 Result<Json> SignedLog::ConsistencyProof(int64_t old_size, int64_t new_size) {
@@ -328,7 +436,7 @@ Result<Json> SignedLog::LatestHeadJson() {
 }
 
 Status SignedLog::VerifyLog() {
-  return transparency::VerifyLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check);
+  return transparency::VerifyLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check).status();
 }
 
 }  // namespace riik::transparency

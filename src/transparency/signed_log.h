@@ -1,8 +1,8 @@
 // The state's notary: a signed, timestamped append-only log of opaque leaves, each stored
 // under a key it is looked up by, in an append-only Merkle tree (RFC 9162) kept in its
-// owner's journaled store. Leaves are sealed in batches: one signed tree head (ECDSA
-// P-256, the owner's signing key) and one store transaction per batch, so signing and
-// fsync cost are shared by every leaf of the batch. The logs of a process seal their
+// owner's journaled store. Leaves are sealed in batches: one store transaction per batch
+// and one signed tree head (ECDSA P-256, the owner's signing key) per batch, or per
+// head_interval at most, so signing and fsync cost are shared by many leaves. The logs of a process seal their
 // batches on a few shared threads (kSealingThreads; one batch of a log at a time) and
 // have their tree heads timestamped by the TSA in the background, on the process's one
 // timestamping thread (core/step_scheduler.h); a TSA outage never holds up Append.
@@ -53,11 +53,16 @@ inline constexpr size_t kSealingThreads = 4;
 // one is inside one batch (four logs whose stores hang): then it gets a thread of its own
 // (StepScheduler's stall limit). A batch takes a few milliseconds.
 inline constexpr std::chrono::milliseconds kSealStallAfter{1000};
+// A head for leaves stored without one that could not be signed or stored is tried again
+// after head_interval, or after this if that is shorter.
+inline constexpr std::chrono::milliseconds kHeadRetryAfter{100};
 
-// What Append promises once a leaf is durably stored under a signed tree head.
+// What Append promises once a leaf is durably stored: its index and, with a head per
+// batch (head_interval 0), the signed tree head that covers it. With a head interval the
+// head may come later (tree_size 0 here): the log signs one within the interval.
 struct Receipt {
   int64_t leaf_index = 0;
-  int64_t tree_size = 0;  // the signed tree head that covers the leaf
+  int64_t tree_size = 0;  // the signed tree head that covers the leaf; 0: still to come
   ledger::Hash root{};
   std::string signature;   // the head's DER ECDSA signature
   UnixMicros time_us = 0;  // the head's time
@@ -71,6 +76,14 @@ struct SignedLogOptions {
   trust::TimestampFn timestamp;                    // empty: heads stay untimestamped
   size_t max_batch = 1024;                         // leaves per signed tree head, at most
   std::chrono::microseconds max_delay{2000};       // how long the first leaf of a batch may wait for others
+  // How often a signed tree head is made, at most. Zero: one for every batch, in the
+  // batch's transaction, and each Receipt carries it (a ballot's receipt needs it at
+  // once). Above zero: a batch is stored without a head while the last head is younger
+  // than this, and the leaves stored since are covered by the next head, signed within
+  // head_interval of the last one (with a later batch, or alone once no batch comes). The
+  // signatures, hundreds a second under load, drop to a few; what Append answers (the
+  // leaf is durable) does not change. Evidence waits for the head and its timestamp.
+  std::chrono::milliseconds head_interval{0};
   // At most one timestamp per interval per log: one token covers every earlier head
   // (evidence adds a consistency proof), so stamping more often only costs the TSA and
   // this server a signature and a token parse each, without covering anything more.
@@ -97,13 +110,15 @@ class SignedLog {
   SignedLog& operator=(const SignedLog&) = delete;
 
   // Logs `leaf` (bytes its user validated; the log does not look inside) under `key`.
-  // `done` is called exactly once: with a Receipt when the leaf is durably stored and
-  // covered by a signed tree head, or with the error (a failed batch: every leaf of the
-  // batch gets the store's error, and nothing of the batch is logged).
+  // `done` is called exactly once: with a Receipt when the leaf is durably stored (and
+  // covered by a signed tree head, unless a head interval defers it), or with the error
+  // (a failed batch: every leaf of the batch gets the store's error, and nothing of the
+  // batch is logged).
   void Append(std::string key, std::string leaf, Done done);
 
   // The entries (entry_export.h) of every sealed leaf stored under `key`, in leaf order
-  // (empty if there is none); Unavailable while one is not timestamped.
+  // (empty if there is none); Unavailable while one is not yet under a signed tree head
+  // or not timestamped.
   Result<Json> EntriesFor(const std::string& key);
   // A consistency proof from the tree of `old_size` leaves to that of `new_size` (at
   // most the latest signed head's), RFC 9162, as hex hashes; InvalidArgument otherwise.
@@ -113,7 +128,7 @@ class SignedLog {
   Result<Json> LatestHeadJson();
 
   // Re-reads the whole log from the store and checks it (verify.h); names the first bad
-  // leaf or head.
+  // leaf or head. Leaves not yet under a head (head_interval) pass.
   Status VerifyLog();
 
   const std::string& log_id() const { return options_.log_id; }
@@ -121,6 +136,11 @@ class SignedLog {
   bool timestamped() const { return static_cast<bool>(options_.timestamp); }
   // Leaves covered by the latest signed tree head.
   int64_t size() const;
+  // Leaves durably stored (size() and those still waiting for a head).
+  int64_t stored_size() const;
+  // Leaves stored but not yet under a signed tree head (head_interval; also exported to
+  // /metrics as riik_signed_log_leaves_awaiting_head).
+  int64_t awaiting_head() const;
   std::optional<SignedTreeHead> latest_head() const;
   // Signed tree heads not yet covered by a timestamp, and the time of the oldest of them
   // (also exported to /metrics as riik_signed_log_pending_timestamps and
@@ -149,8 +169,20 @@ class SignedLog {
   std::optional<StepScheduler::Clock::time_point> SealStep();
   // Takes the next batch from the queue (up to max_batch leaves), if any.
   std::vector<Pending> NextBatch();
+  // Stores `batch` (not empty), with a signed head when one is due.
   void SealBatch(std::vector<Pending> batch);
-  Result<SignedTreeHead> StoreBatch(const std::vector<Pending>& batch, const ledger::MerkleFrontier& next);
+  // Signs and stores a head for the leaves stored since the last one (head_interval).
+  void SealHead();
+  // Whether the batch sealed now carries a signed head; when the next head is due if
+  // leaves are waiting for one.
+  bool HeadDue(std::chrono::steady_clock::time_point now) const;
+  std::optional<std::chrono::steady_clock::time_point> NextHeadAt() const;
+  // The head of `next` (signed), for a batch or alone.
+  Result<SignedTreeHead> MakeHead(const ledger::MerkleFrontier& next);
+  // Stores `batch` (may be empty) and `head` if any in one transaction.
+  Status StoreBatch(const std::vector<Pending>& batch, const std::optional<SignedTreeHead>& head);
+  // A stored head: the tree and the timestamping learn of it.
+  void HeadStored(const SignedTreeHead& head, std::chrono::steady_clock::time_point now);
   std::optional<StepScheduler::Clock::time_point> TimestampStep();
   Status TimestampHead(const SignedTreeHead& head);
   void RegisterMetrics();
@@ -164,10 +196,14 @@ class SignedLog {
   std::deque<Pending> queue_;
   bool stopping_ = false;
 
-  ledger::MerkleFrontier frontier_;  // of the stored tree; touched only by Restore and SealBatch
+  // Touched only by Restore and the sealing (one thread at a time):
+  ledger::MerkleFrontier frontier_;                    // of the stored tree
+  int64_t signed_size_ = 0;                            // leaves under the last stored head
+  std::chrono::steady_clock::time_point last_head_{};  // when it was made (or last tried)
+  bool head_failed_ = false;                           // the last try failed
 
   mutable std::mutex tree_mu_;  // guards tree_ and latest_
-  ledger::MerkleTree tree_;     // every stored leaf, for proofs
+  ledger::MerkleTree tree_;     // every stored leaf, for proofs (a head may not cover the last ones yet)
   std::optional<SignedTreeHead> latest_;
 
   mutable std::mutex timestamp_mu_;        // guards what follows, to the scheduler
@@ -178,6 +214,7 @@ class SignedLog {
 
   Counter* leaves_total_ = nullptr;
   Counter* batches_total_ = nullptr;
+  Counter* heads_total_ = nullptr;
   Counter* failed_batches_total_ = nullptr;
   Counter* timestamp_failures_total_ = nullptr;
 

@@ -1,6 +1,7 @@
 // A signed log's entries read from a store, the tree rebuilt from its leaves.
 #include "transparency/stored_log.h"
 
+#include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,8 +36,10 @@ Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, co
   if (!last) return NotFound("signed log " + log_id + " has no signed tree head");
   const int64_t committed = last->head.tree_size;
   auto tree = std::make_shared<ledger::MerkleTree>();
+  int64_t stored = 0;  // leaves read, the head's and those after it (a head interval's, or newer)
   RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, [&](const tables::StoredLeaf& r) -> Status {
-    if (r.leaf_index >= committed) return OkStatus();  // a batch committed after we read the head
+    stored = std::max(stored, r.leaf_index + 1);
+    if (r.leaf_index >= committed) return OkStatus();
     if (r.leaf_index != static_cast<int64_t>(tree->size())) {
       return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree->size()) + " is missing");
     }
@@ -51,7 +54,7 @@ Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, co
   TreeProofs proofs{
       [tree](uint64_t index, uint64_t size) { return tree->InclusionProof(index, size); },
       [tree](uint64_t old_size, uint64_t new_size) { return tree->ConsistencyProof(old_size, new_size); }};
-  return BuildEntries(store, log_id, key, committed, proofs);
+  return BuildEntries(store, log_id, key, {committed, stored}, proofs);
 }
 
 Result<int64_t> StoredLogSize(store::Store& store, const std::string& log_id) {

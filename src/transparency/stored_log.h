@@ -18,8 +18,8 @@ namespace riik::transparency {
 Result<std::vector<std::string>> StoredLogIds(store::Store& store);
 
 // The entries for `key` (as SignedLog::EntriesFor), covering what the last signed tree
-// head covers. NotFound if the log has no signed head; Unavailable if a leaf's head has
-// no timestamp yet; DataLoss if the stored leaves do not form the signed tree;
+// head covers. NotFound if the log has no signed head; Unavailable if a leaf is not
+// under a signed head yet, or its head has no timestamp yet; DataLoss if the stored leaves do not form the signed tree;
 // FailedPrecondition if the store still holds logs of the earlier format.
 Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, const std::string& key);
 
@@ -28,8 +28,9 @@ Result<int64_t> StoredLogSize(store::Store& store, const std::string& log_id);
 
 // Every stored leaf of the log in order, as (index, key, leaf); stops at the first error,
 // the store's or `fn`'s. For a log's owner exporting it whole (an election's board).
-Status ForEachStoredLeaf(store::Store& store, const std::string& log_id,
-                         const std::function<Status(int64_t index, const std::string& key, const std::string& leaf)>& fn);
+Status ForEachStoredLeaf(
+    store::Store& store, const std::string& log_id,
+    const std::function<Status(int64_t index, const std::string& key, const std::string& leaf)>& fn);
 // Every signed tree head of the log in order, each as {"certificates": [PEM…], "head":
 // {…}} (the form SignedLog::LatestHeadJson gives), with "timestamp": the TSA's token
 // (base64 DER) for each head that has one.

@@ -103,7 +103,8 @@ Status CheckHead(const tables::StoredHead& stored, const std::string& log_id, in
   return OkStatus();
 }
 
-Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers& signers, const LeafCheck& check) {
+Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers& signers, const LeafCheck& check,
+                         VerifiedLog& found) {
   HeadCursor heads(store, log_id);
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> next, heads.Next());
   if (next && next->head.tree_size < 1) return DataLoss("a tree head has size 0");
@@ -116,6 +117,7 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
     if (next && next->head.tree_size == static_cast<int64_t>(frontier.size())) {
       RETURN_IF_ERROR(CheckHead(*next, log_id, covered, frontier, signers));
       covered = next->head.tree_size;
+      ++found.heads;
       ASSIGN_OR_RETURN(next, heads.Next());
     }
     return OkStatus();
@@ -124,13 +126,13 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
     return DataLoss("tree head of size " + std::to_string(next->head.tree_size) + " covers leaves that are missing (" +
                     std::to_string(frontier.size()) + " leaves stored)");
   }
-  if (covered < static_cast<int64_t>(frontier.size())) {
-    return DataLoss("leaf " + std::to_string(covered) + " is not covered by any signed tree head");
-  }
-  return tables::CheckKeyIndexSize(store, log_id, static_cast<int64_t>(frontier.size()));
+  found.leaves = static_cast<int64_t>(frontier.size());
+  found.signed_leaves = covered;
+  return tables::CheckKeyIndexSize(store, log_id, found.leaves);
 }
 
-Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* trust_root, const Signers& signers) {
+Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* trust_root, const Signers& signers,
+                       VerifiedLog& found) {
   std::vector<UniquePtr<X509>> intermediates = signers.Intermediates();
   return tables::ForEachTimestamp(store, log_id, 0, [&](const tables::StoredTimestamp& t) -> Status {
     const std::string where = "timestamp of tree head of size " + std::to_string(t.tree_size);
@@ -140,20 +142,35 @@ Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* tru
     ASSIGN_OR_RETURN(Digest imprint, TimestampImprint(head->head));
     Result<trust::TimestampInfo> info = trust::VerifyTimestampToken(t.token, imprint, trust_root, intermediates);
     if (!info.ok()) return info.status().WithContext(where);
+    ++found.timestamps;
     return OkStatus();
   });
 }
 
 }  // namespace
 
-Status VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check) {
+std::string VerifiedSummary(const VerifiedLog& found) {
+  std::string out = std::to_string(found.signed_leaves) + " leaves under " + std::to_string(found.heads) +
+                    " signed tree heads, " + std::to_string(found.timestamps) + " timestamps";
+  if (found.leaves > found.signed_leaves) {
+    out += "; " + std::to_string(found.leaves - found.signed_leaves) +
+           " leaves after the last head, checked but not signed yet (its owner signs them within the log's "
+           "head interval, or when it opens the log again)";
+  }
+  return out;
+}
+
+Result<VerifiedLog> VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root,
+                              const LeafCheck& check) {
   if (trust_root == nullptr) return InvalidArgument("verifying a signed log needs the trust root certificate");
   if (!check) return InvalidArgument("verifying a signed log needs the check of its leaves");
   RETURN_IF_ERROR(RequireMigrated(store));
   Signers signers(store, trust_root);
-  Status status = CheckTreeAndHeads(store, log_id, signers, check);
-  if (status.ok()) status = CheckTimestamps(store, log_id, trust_root, signers);
-  return status.ok() ? status : status.WithContext("signed log " + log_id);
+  VerifiedLog found;
+  Status status = CheckTreeAndHeads(store, log_id, signers, check, found);
+  if (status.ok()) status = CheckTimestamps(store, log_id, trust_root, signers, found);
+  if (!status.ok()) return status.WithContext("signed log " + log_id);
+  return found;
 }
 
 }  // namespace riik::transparency

@@ -19,16 +19,31 @@ namespace riik::transparency {
 // for the data tracker). A non-OK status (any code) says what is wrong with it.
 using LeafCheck = std::function<Status(const std::string& key, const std::string& leaf)>;
 
+// What a verification found. Every stored leaf checks, and the first `signed_leaves` are
+// under signed tree heads that check. Leaves after the last head are those its owner has
+// not signed yet (a head interval, SignedLogOptions::head_interval, or a log closed before
+// it signed them, which it signs when it opens): reported, not refused, as no head vouches
+// for them yet (nor can evidence for them be exported).
+struct VerifiedLog {
+  int64_t leaves = 0;
+  int64_t signed_leaves = 0;
+  int64_t heads = 0;
+  int64_t timestamps = 0;
+};
+
+// "N leaves under M signed tree heads, K timestamps", and the leaves not signed yet.
+std::string VerifiedSummary(const VerifiedLog& found);
+
 // Checks, in order:
 //  - leaves: contiguous leaf indexes from 0, each passing `check`;
 //  - tree heads: strictly growing sizes, each root equal to the root of the leaves
 //    before it (so consecutive heads are consistent by construction), each signature
-//    valid under its signer's certificate, whose chain reaches `trust_root`; no leaf
-//    beyond the last head;
+//    valid under its signer's certificate, whose chain reaches `trust_root`; no head
+//    beyond the leaves;
 //  - timestamps: each for an existing head, a valid token by a TSA chaining to
 //    `trust_root` whose imprint is the head's.
 // DataLoss names the first bad leaf or head; store errors are passed on;
 // FailedPrecondition if the store still holds logs of the earlier format (migration.h).
-Status VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check);
+Result<VerifiedLog> VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check);
 
 }  // namespace riik::transparency

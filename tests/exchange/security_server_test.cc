@@ -416,9 +416,9 @@ TEST_F(SecurityServerTest, GrantedCallGoesEndToEndAndBothLogsHoldVerifiableEvide
   for (Member* m : {&tax_, &population_}) {
     ASSERT_TRUE(WaitFor([&] {
       auto s = Admin(*m, "/admin/status", Json::object());
-      return s.ok() && (*s)["log"]["pending_timestamps"] == 0;
+      return s.ok() && (*s)["log"]["awaiting_head"] == 0 && (*s)["log"]["pending_timestamps"] == 0;
     })) << m->server_id
-        << ": tree heads not timestamped";
+        << ": records not yet under a timestamped tree head";
     store::StoreOptions so{node::DefaultStoreUrl(m->dir + "/data", m->role), m->role};
     so.read_only = true;
     auto store = store::Store::Open(so);

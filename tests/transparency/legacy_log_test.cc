@@ -62,10 +62,13 @@ class LegacyLogTest : public LogFixture, public ::testing::WithParamInterface<Fo
   }
 
   void ExpectBothLogsVerify() {
-    Status messages = VerifyLog(*store_, kMessageLog, legacy_root_.get(), exchange::CheckMessageLeaf);
-    EXPECT_TRUE(messages.ok()) << messages.ToString();
-    Status accesses = VerifyLog(*store_, kTrackerLog, legacy_root_.get(), tracker::CheckAccessLeaf);
-    EXPECT_TRUE(accesses.ok()) << accesses.ToString();
+    for (auto [log_id, check] : {std::pair{kMessageLog, LeafCheck(exchange::CheckMessageLeaf)},
+                                 std::pair{kTrackerLog, LeafCheck(tracker::CheckAccessLeaf)}}) {
+      Result<VerifiedLog> found = VerifyLog(*store_, log_id, legacy_root_.get(), check);
+      ASSERT_TRUE(found.ok()) << log_id << ": " << found.status().ToString();
+      EXPECT_GT(found->leaves, 0) << log_id;
+      EXPECT_EQ(found->signed_leaves, found->leaves) << log_id << ": written before head intervals, all signed";
+    }
   }
 
   UniquePtr<X509> legacy_root_;
@@ -80,7 +83,7 @@ TEST_P(LegacyLogTest, TheDocumentsExportedThenStillVerify) {
 }
 
 TEST_P(LegacyLogTest, ReadersRefuseAStoreNotYetMigrated) {
-  Status refused = VerifyLog(*store_, kMessageLog, legacy_root_.get(), exchange::CheckMessageLeaf);
+  Status refused = VerifyLog(*store_, kMessageLog, legacy_root_.get(), exchange::CheckMessageLeaf).status();
   EXPECT_EQ(refused.code(), Code::kFailedPrecondition) << refused.ToString();
   EXPECT_NE(refused.message().find("start the node"), std::string::npos) << refused.ToString();
   EXPECT_EQ(StoredLogIds(*store_).status().code(), Code::kFailedPrecondition);

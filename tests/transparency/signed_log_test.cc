@@ -32,8 +32,9 @@ class SignedLogTest : public LogFixture {
   Result<std::unique_ptr<SignedLog>> OpenLog(SignedLogOptions options) {
     return SignedLog::Open(*store_, std::move(options));
   }
-  void OpenLog() {
-    auto log = OpenLog(Options());
+  void OpenLog() { OpenLogWith(Options()); }
+  void OpenLogWith(SignedLogOptions options) {
+    auto log = OpenLog(std::move(options));
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     log_ = std::move(*log);
   }
@@ -160,6 +161,102 @@ TEST_F(SignedLogTest, AFailedStoreWriteFailsTheWholeBatchAndLogsNothing) {
     EXPECT_EQ(r->tree_size, 5);
   }
   EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
+}
+
+// With a head interval a batch is stored without a head while the last is younger than
+// the interval; its leaves are answered durable, refused as evidence, reported (not
+// refused) by verification, and signed when the log closes.
+TEST_F(SignedLogTest, AHeadIntervalDefersTheHeadAndAClosingLogSignsTheRest) {
+  SignedLogOptions o = Options();
+  o.head_interval = std::chrono::minutes(1);
+  OpenLogWith(std::move(o));
+  Result<Receipt> first = AppendAndWait("a-0", TestLeaf("a-0", 0));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->tree_size, 1);  // no head yet: the first batch carries one
+  for (int i = 1; i < 6; ++i) {
+    Result<Receipt> r = AppendAndWait("a-" + std::to_string(i), TestLeaf("a-" + std::to_string(i), i));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->leaf_index, i);
+    EXPECT_EQ(r->tree_size, 0) << "leaf " << i << " is durable, its head still to come";
+    EXPECT_TRUE(r->signature.empty());
+  }
+  EXPECT_EQ(log_->size(), 1);
+  EXPECT_EQ(log_->stored_size(), 6);
+  EXPECT_EQ(log_->awaiting_head(), 5);
+  auto pending = log_->EntriesFor("a-3");
+  EXPECT_EQ(pending.status().code(), Code::kUnavailable);
+  EXPECT_NE(pending.status().message().find("leaf 3 is stored but not yet under a signed tree head"), std::string::npos)
+      << pending.status().ToString();
+  Result<VerifiedLog> found = VerifyLog(*store_, Options().log_id, ca_->root_certificate(), CheckTestLeaf);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->leaves, 6);
+  EXPECT_EQ(found->signed_leaves, 1);
+  EXPECT_EQ(found->heads, 1);
+  EXPECT_NE(VerifiedSummary(*found).find("5 leaves after the last head"), std::string::npos) << VerifiedSummary(*found);
+
+  log_.reset();  // closing signs them
+  OpenLog();
+  EXPECT_EQ(log_->size(), 6);
+  found = VerifyLog(*store_, Options().log_id, ca_->root_certificate(), CheckTestLeaf);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->signed_leaves, 6);
+  EXPECT_EQ(found->heads, 2);
+  ASSERT_TRUE(WaitForTimestamps());
+  auto entries = log_->EntriesFor("a-3");
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  EXPECT_EQ(entries->size(), 1u);
+}
+
+// Leaves stored after the last head with no batch coming after them are signed alone,
+// within the interval.
+TEST_F(SignedLogTest, AHeadIntervalSignsTheLastLeavesAloneWithinIt) {
+  SignedLogOptions o = Options();
+  o.head_interval = std::chrono::milliseconds(200);
+  OpenLogWith(std::move(o));
+  int deferred = 0;
+  for (int i = 0; i < 8; ++i) {
+    Result<Receipt> r = AppendAndWait("b-" + std::to_string(i), TestLeaf("b-" + std::to_string(i), i));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    if (r->tree_size == 0) ++deferred;
+  }
+  EXPECT_GT(deferred, 0) << "eight appends in a row took longer than the interval each";
+  for (int i = 0; i < 500 && log_->size() < 8; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(log_->size(), 8);
+  Result<VerifiedLog> found = VerifyLog(*store_, Options().log_id, ca_->root_certificate(), CheckTestLeaf);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->signed_leaves, 8);
+  EXPECT_LT(found->heads, 8);
+}
+
+// A log that closed before it signed its last leaves (a crash; here its last head
+// deleted) opens and signs them; the leaves under the remaining head still must match it.
+TEST_F(SignedLogTest, AnOpeningLogSignsLeavesStoredAfterItsLastHead) {
+  OpenLog();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(AppendAndWait("c-" + std::to_string(i), TestLeaf("c-" + std::to_string(i), i)).ok());
+  log_.reset();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads WHERE tree_size > 1").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_timestamps WHERE tree_size > 1").ok());
+  Result<VerifiedLog> found = VerifyLog(*store_, Options().log_id, ca_->root_certificate(), CheckTestLeaf);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->leaves, 3);
+  EXPECT_EQ(found->signed_leaves, 1);
+
+  OpenLog();
+  for (int i = 0; i < 500 && log_->size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(log_->size(), 3);
+  EXPECT_EQ(log_->stored_size(), 3);
+  EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
+  Result<Receipt> next = AppendAndWait("c-3", TestLeaf("c-3", 3));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->tree_size, 4);
+
+  // A signed leaf changed is still refused on open, with leaves after the head or not.
+  log_.reset();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads WHERE tree_size > 1").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_timestamps WHERE tree_size > 1").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(0, TestLeaf("c-0", 0), TestLeaf("c-0", 9))).ok());
+  EXPECT_EQ(OpenLog(Options()).status().code(), Code::kDataLoss);
 }
 
 TEST_F(SignedLogTest, ATsaOutageDoesNotBlockAppendAndIsCaughtUp) {

@@ -32,6 +32,7 @@ namespace {
 using exchange::SecurityProxy;
 
 constexpr size_t kDefaultMaxBody = 4 << 20;
+constexpr int64_t kDefaultLogHeadIntervalMs = 100;
 
 // The member's information systems, as the consumer side knows them.
 struct ConsumerClients {
@@ -206,6 +207,10 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   log.max_delay = std::chrono::microseconds(batch_delay_us);
   ASSIGN_OR_RETURN(int64_t timestamp_ms, role.Number("log_timestamp_interval_ms", 1000, 0, 3'600'000));
   log.timestamp_interval = std::chrono::milliseconds(timestamp_ms);
+  // A signed tree head per interval, not per batch: the answer waits only for the
+  // records' durability, and evidence for the head's timestamp, which comes later anyway.
+  ASSIGN_OR_RETURN(int64_t head_ms, role.Number("log_head_interval_ms", kDefaultLogHeadIntervalMs, 0, 60'000));
+  log.head_interval = std::chrono::milliseconds(head_ms);
   ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
   ASSIGN_OR_RETURN(log.signing_key, ReadKey(role.Setting("signing_key"), role.Setting("key_passphrase_file")));
   ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
@@ -335,6 +340,7 @@ Json ExchangeService::StatusJson() const {
           {"conf", conf},
           {"log",
            {{"size", proxy_->log().log().size()},
+            {"awaiting_head", proxy_->log().log().awaiting_head()},
             {"pending_timestamps", proxy_->log().log().pending_timestamps()},
             {"off_for_benchmark", proxy_->message_log_off_for_benchmark()}}}};
 }

@@ -26,6 +26,9 @@
 //                       it is signed and committed (under load batches fill by themselves)
 //   log_timestamp_interval_ms (1000)  at most one TSA timestamp per interval for the
 //                       newest signed tree head (it covers all earlier heads)
+//   log_head_interval_ms (100)  at most one signed tree head per interval; records
+//                       are answered once durable and signed by the next head (0: a head
+//                       per batch)
 //   ocsp_freshness_s (60)  how long a peer's OCSP status is trusted; connections to
 //                       peers are renewed as often, so a revoked peer is cut off within it
 //   client_rate_per_s (2000), client_burst (400), client_max_in_flight (workers/2)
