@@ -230,5 +230,5 @@ echo "riik p99 overhead over nginx $(awk -v r="$(col "$WORK/riik.txt" 3)" -v n="
 if [ "${MESSAGE_LOG:-on}" = off ]; then
   echo "MESSAGE_LOG=off: relayed without logging (the relay's cost alone; no evidence)"
 else
-  echo "messages logged and batch-signed by each server: $("$RIIK" exchange log verify --dir "$D" --name provider 2>&1 | tail -1)"
+  echo "messages logged and signed by each server: $("$RIIK" exchange log verify --dir "$D" --name provider 2>&1 | tail -1)"
 fi

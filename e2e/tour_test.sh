@@ -6,6 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 DIR="$WORK/state"
 start_up "$DIR"
+# riik up prints the tour just after it writes endpoints.json: wait for its last line.
+for _ in $(seq 1 300); do grep -q "Stop with Ctrl-C" "$WORK/up.out" && break; sleep 0.1; done
 awk '/^The tour, as README.md shows it/ {on = 1; next} on && /^Demo citizens/ {exit} on {print}' "$WORK/up.out" \
   >"$WORK/tour.sh"
 [ "$(grep -c . "$WORK/tour.sh")" -gt 20 ] || fail "riik up printed no tour: $(cat "$WORK/up.out")"

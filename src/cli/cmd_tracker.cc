@@ -132,6 +132,8 @@ Status VerifyLog(const std::string& dir, const std::string& name, const std::str
   const std::string log_id = tracker::TrackerLogId(info->ClientId());
   ASSIGN_OR_RETURN(transparency::VerifiedLog found,
                    transparency::VerifyLog(*store, log_id, root.get(), tracker::CheckAccessLeaf));
+  // The tracker signs a head with every batch.
+  RETURN_IF_ERROR(transparency::RequireEverySigned(found).WithContext("signed log " + log_id));
   std::printf("data tracker %s: every record, signed tree head and timestamp verifies (%s)\n", log_id.c_str(),
               transparency::VerifiedSummary(found).c_str());
   return OkStatus();

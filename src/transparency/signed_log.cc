@@ -57,29 +57,47 @@ Status SignedLog::Restore() {
   }
 
   const std::string& log_id = options_.log_id;
+  const std::string mismatch = "signed log " + log_id +
+                               ": the stored leaves do not match the last signed tree head; run its verify command "
+                               "(`riik exchange log verify`, `riik tracker verify`) to find the bad leaf";
+  // Leaves after the last head are those a head interval had not signed yet when the log
+  // closed uncleanly: the log signs them once it starts, as it would have within the
+  // interval, after the checks VerifyLog would make of them. A log that signs a head
+  // with every batch never leaves any: there they mean deleted heads, and it refuses.
+  ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store_, log_id));
+  const int64_t last_size = last ? last->head.tree_size : 0;
   RETURN_IF_ERROR(tables::ForEachLeaf(store_, log_id, [&](tables::StoredLeaf r) -> Status {
     if (r.leaf_index != static_cast<int64_t>(tree_.size())) {
       return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree_.size()) + " is missing");
+    }
+    if (r.leaf_index >= last_size) {
+      if (options_.head_interval.count() == 0) return DataLoss(mismatch);
+      Status leaf_ok = options_.leaf_check(r.key, r.leaf);
+      if (!leaf_ok.ok()) {
+        return DataLoss("signed log " + log_id + ": leaf " + std::to_string(r.leaf_index) +
+                        ", stored after the last signed tree head, is not a valid leaf: " + leaf_ok.message());
+      }
+      RETURN_IF_ERROR(tables::CheckKeyIndexed(store_, log_id, r).WithContext("signed log " + log_id));
     }
     ledger::Hash leaf = ledger::LeafHash(r.leaf);
     tree_.Append(leaf);
     frontier_.Append(leaf);
     return OkStatus();
   }));
-  // Leaves after the last head are those a head interval had not signed yet when the log
-  // closed uncleanly: the log signs them once it starts (as it would have within the
-  // interval). The leaves under the last head must hash to its root.
-  ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store_, log_id));
   const int64_t size = static_cast<int64_t>(tree_.size());
-  Result<ledger::Hash> signed_root = last ? tree_.Root(static_cast<uint64_t>(last->head.tree_size)) : ledger::Hash{};
-  if (last && (!signed_root.ok() || *signed_root != last->head.root)) {
-    return DataLoss("signed log " + log_id +
-                    ": the stored leaves do not match the last signed tree head; run its verify command "
-                    "(`riik exchange log verify`, `riik tracker verify`) to find the bad leaf");
-  }
   if (last) {
+    Result<ledger::Hash> signed_root = tree_.Root(static_cast<uint64_t>(last_size));
+    if (!signed_root.ok() || *signed_root != last->head.root) return DataLoss(mismatch);
     latest_ = last->head;
-    signed_size_ = last->head.tree_size;
+    signed_size_ = last_size;
+  }
+  // A token beyond the last head names a head that is gone: heads were deleted, and
+  // signing the leaves again would make a second head of a size already timestamped.
+  ASSIGN_OR_RETURN(int64_t timestamped, tables::LastTimestampedSize(store_, log_id));
+  if (timestamped > signed_size_) {
+    return DataLoss("signed log " + log_id + ": a timestamp covers the tree head of size " +
+                    std::to_string(timestamped) + ", but the last stored head has size " +
+                    std::to_string(signed_size_) + ": signed heads were deleted");
   }
   if (signed_size_ < size) {
     spdlog::warn(
@@ -87,8 +105,6 @@ Status SignedLog::Restore() {
         "signing a head for them",
         log_id, size - signed_size_);
   }
-
-  ASSIGN_OR_RETURN(int64_t timestamped, tables::LastTimestampedSize(store_, log_id));
   return tables::ForEachHead(store_, log_id, timestamped + 1, [&](tables::StoredHead h) -> Status {
     untimestamped_.push_back({h.head.tree_size, h.head.time_us});
     newest_untimestamped_ = std::move(h.head);
@@ -102,6 +118,8 @@ void SignedLog::RegisterMetrics() {
   leaves_total_ = &m.GetCounter("riik_signed_log_leaves_total", "Leaves sealed into the signed log", labels);
   batches_total_ = &m.GetCounter("riik_signed_log_batches_total", "Batches of leaves stored", labels);
   heads_total_ = &m.GetCounter("riik_signed_log_heads_total", "Signed tree heads stored", labels);
+  failed_heads_total_ = &m.GetCounter("riik_signed_log_failed_heads_total",
+                                      "Signed tree heads that could not be made or stored (tried again)", labels);
   failed_batches_total_ =
       &m.GetCounter("riik_signed_log_failed_batches_total", "Batches whose store write failed", labels);
   timestamp_failures_total_ = &m.GetCounter("riik_signed_log_timestamp_failures_total",
@@ -191,13 +209,17 @@ std::optional<StepScheduler::Clock::time_point> SignedLog::SealStep() {
   return due();
 }
 
+std::chrono::milliseconds SignedLog::HeadWait() const {
+  return head_failed_ ? std::max(options_.head_interval, kHeadRetryAfter) : options_.head_interval;
+}
+
 bool SignedLog::HeadDue(std::chrono::steady_clock::time_point now) const {
-  return options_.head_interval.count() == 0 || now - last_head_ >= options_.head_interval;
+  return options_.head_interval.count() == 0 || !last_head_ || now - *last_head_ >= HeadWait();
 }
 
 std::optional<std::chrono::steady_clock::time_point> SignedLog::NextHeadAt() const {
   if (signed_size_ == static_cast<int64_t>(frontier_.size())) return std::nullopt;
-  return last_head_ + (head_failed_ ? std::max(options_.head_interval, kHeadRetryAfter) : options_.head_interval);
+  return last_head_ ? *last_head_ + HeadWait() : std::chrono::steady_clock::now();
 }
 
 std::vector<SignedLog::Pending> SignedLog::NextBatch() {
@@ -221,12 +243,15 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
     Result<SignedTreeHead> made = MakeHead(next);
     if (made.ok()) {
       head = std::move(*made);
+    } else if (options_.head_interval.count() == 0) {
+      stored = made.status();  // every batch needs its head
     } else {
-      stored = made.status();
+      HeadFailed(now, made.status());  // the leaves are stored without; the head is tried again
     }
   }
   if (stored.ok()) stored = StoreBatch(batch, head);
   if (!stored.ok()) {
+    if (head && options_.head_interval.count() > 0) HeadFailed(now, stored);
     failed_batches_total_->Add();
     spdlog::error("signed log {}: a batch of {} leaves was not logged: {}", options_.log_id, batch.size(),
                   stored.ToString());
@@ -258,18 +283,19 @@ void SignedLog::SealHead() {
   const auto now = std::chrono::steady_clock::now();
   Result<SignedTreeHead> head = MakeHead(frontier_);
   Status stored = head.ok() ? StoreBatch({}, *head) : head.status();
-  if (!stored.ok()) {
-    // Tried again one interval later: the leaves stay durable meanwhile.
-    last_head_ = now;
-    head_failed_ = true;
-    failed_batches_total_->Add();
-    spdlog::error(
-        "signed log {}: no signed tree head for the {} leaves stored since the last one, retrying in {} ms: {}",
-        options_.log_id, static_cast<int64_t>(frontier_.size()) - signed_size_,
-        std::max(options_.head_interval, kHeadRetryAfter).count(), stored.ToString());
-    return;
-  }
+  if (!stored.ok()) return HeadFailed(now, stored);  // the leaves stay durable meanwhile
   HeadStored(*head, now);
+}
+
+void SignedLog::HeadFailed(std::chrono::steady_clock::time_point now, const Status& why) {
+  last_head_ = now;
+  head_failed_ = true;
+  failed_heads_total_->Add();
+  if (head_error_logged_ && now - *head_error_logged_ < kHeadErrorLogEvery) return;  // ~10 tries a second
+  head_error_logged_ = now;
+  spdlog::error(
+      "signed log {}: no signed tree head for the {} leaves stored since the last one, retrying every {} ms: {}",
+      options_.log_id, static_cast<int64_t>(frontier_.size()) - signed_size_, HeadWait().count(), why.ToString());
 }
 
 Result<SignedTreeHead> SignedLog::MakeHead(const ledger::MerkleFrontier& next) {
@@ -307,14 +333,17 @@ void SignedLog::HeadStored(const SignedTreeHead& head, std::chrono::steady_clock
   signed_size_ = head.tree_size;
   last_head_ = now;
   head_failed_ = false;
-  {
-    std::lock_guard lock(tree_mu_);
-    latest_ = head;
-  }
+  head_error_logged_.reset();
+  // Waiting for its timestamp before it is the latest: whoever sees no leaf awaiting a
+  // head and no head awaiting a timestamp may take the evidence as complete.
   {
     std::lock_guard lock(timestamp_mu_);
     untimestamped_.push_back({head.tree_size, head.time_us});
     newest_untimestamped_ = head;
+  }
+  {
+    std::lock_guard lock(tree_mu_);
+    latest_ = head;
   }
   if (timestamping_) timestamping_->Wake(timestamp_task_);
   heads_total_->Add();
@@ -436,7 +465,13 @@ Result<Json> SignedLog::LatestHeadJson() {
 }
 
 Status SignedLog::VerifyLog() {
-  return transparency::VerifyLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check).status();
+  ASSIGN_OR_RETURN(VerifiedLog found,
+                   transparency::VerifyLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check));
+  // Without a head interval every batch carries its head: a leaf after the last one
+  // means heads were deleted.
+  if (options_.head_interval.count() == 0)
+    return RequireEverySigned(found).WithContext("signed log " + options_.log_id);
+  return OkStatus();
 }
 
 }  // namespace riik::transparency

@@ -56,6 +56,8 @@ inline constexpr std::chrono::milliseconds kSealStallAfter{1000};
 // A head for leaves stored without one that could not be signed or stored is tried again
 // after head_interval, or after this if that is shorter.
 inline constexpr std::chrono::milliseconds kHeadRetryAfter{100};
+// While heads keep failing, the error is logged at most this often.
+inline constexpr std::chrono::seconds kHeadErrorLogEvery{10};
 
 // What Append promises once a leaf is durably stored: its index and, with a head per
 // batch (head_interval 0), the signed tree head that covers it. With a head interval the
@@ -74,7 +76,7 @@ struct SignedLogOptions {
   std::vector<UniquePtr<X509>> certificate_chain;  // its certificate first, then the issuing CAs
   UniquePtr<X509> trust_root;                      // the state root; VerifyLog() checks against it
   trust::TimestampFn timestamp;                    // empty: heads stay untimestamped
-  size_t max_batch = 1024;                         // leaves per signed tree head, at most
+  size_t max_batch = 1024;                         // leaves per batch (one store transaction), at most
   std::chrono::microseconds max_delay{2000};       // how long the first leaf of a batch may wait for others
   // How often a signed tree head is made, at most. Zero: one for every batch, in the
   // batch's transaction, and each Receipt carries it (a ballot's receipt needs it at
@@ -101,8 +103,11 @@ class SignedLog {
   // Opens the log `options.log_id` in `store` (which must outlive it), creating its
   // tables on first use and migrating logs of the earlier format (migration.h), and
   // rebuilds the tree from the stored leaves. Fails if the key is not P-256 or does not
-  // match the certificate, or if the stored leaves do not hash to the last signed root
-  // (DataLoss: run VerifyLog to find the bad leaf).
+  // match the certificate, or with DataLoss (run VerifyLog to find the bad leaf) if the
+  // leaves under the last signed head do not hash to its root, if a timestamp names a
+  // head that is gone, or if leaves after the last head are not valid (with a head
+  // interval; without one there must be none). Leaves after the last head are signed
+  // once the log has started.
   static Result<std::unique_ptr<SignedLog>> Open(store::Store& store, SignedLogOptions options);
   // Seals every leaf appended so far (their callbacks run), then stops.
   ~SignedLog();
@@ -177,6 +182,10 @@ class SignedLog {
   // leaves are waiting for one.
   bool HeadDue(std::chrono::steady_clock::time_point now) const;
   std::optional<std::chrono::steady_clock::time_point> NextHeadAt() const;
+  // How long after the last head (or failed try) the next is due.
+  std::chrono::milliseconds HeadWait() const;
+  // A head could not be made or stored: tried again after HeadWait().
+  void HeadFailed(std::chrono::steady_clock::time_point now, const Status& why);
   // The head of `next` (signed), for a batch or alone.
   Result<SignedTreeHead> MakeHead(const ledger::MerkleFrontier& next);
   // Stores `batch` (may be empty) and `head` if any in one transaction.
@@ -197,10 +206,11 @@ class SignedLog {
   bool stopping_ = false;
 
   // Touched only by Restore and the sealing (one thread at a time):
-  ledger::MerkleFrontier frontier_;                    // of the stored tree
-  int64_t signed_size_ = 0;                            // leaves under the last stored head
-  std::chrono::steady_clock::time_point last_head_{};  // when it was made (or last tried)
-  bool head_failed_ = false;                           // the last try failed
+  ledger::MerkleFrontier frontier_;                                 // of the stored tree
+  int64_t signed_size_ = 0;                                         // leaves under the last stored head
+  std::optional<std::chrono::steady_clock::time_point> last_head_;  // made (or last tried); none: due
+  bool head_failed_ = false;                                        // the last try failed
+  std::optional<std::chrono::steady_clock::time_point> head_error_logged_;
 
   mutable std::mutex tree_mu_;  // guards tree_ and latest_
   ledger::MerkleTree tree_;     // every stored leaf, for proofs (a head may not cover the last ones yet)
@@ -215,6 +225,7 @@ class SignedLog {
   Counter* leaves_total_ = nullptr;
   Counter* batches_total_ = nullptr;
   Counter* heads_total_ = nullptr;
+  Counter* failed_heads_total_ = nullptr;
   Counter* failed_batches_total_ = nullptr;
   Counter* timestamp_failures_total_ = nullptr;
 

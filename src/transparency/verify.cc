@@ -154,10 +154,16 @@ std::string VerifiedSummary(const VerifiedLog& found) {
                     " signed tree heads, " + std::to_string(found.timestamps) + " timestamps";
   if (found.leaves > found.signed_leaves) {
     out += "; " + std::to_string(found.leaves - found.signed_leaves) +
-           " leaves after the last head, checked but not signed yet (its owner signs them within the log's "
-           "head interval, or when it opens the log again)";
+           " leaves after the last head, checked but not signed yet (a log with a head interval signs them "
+           "within it, or when it opens again)";
   }
   return out;
+}
+
+Status RequireEverySigned(const VerifiedLog& found) {
+  if (found.signed_leaves == found.leaves) return OkStatus();
+  return DataLoss("leaf " + std::to_string(found.signed_leaves) +
+                  " is not covered by any signed tree head, in a log that signs one with every batch");
 }
 
 Result<VerifiedLog> VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root,

@@ -33,6 +33,9 @@ struct VerifiedLog {
 
 // "N leaves under M signed tree heads, K timestamps", and the leaves not signed yet.
 std::string VerifiedSummary(const VerifiedLog& found);
+// DataLoss naming the first leaf after the last head, if there is one: for the logs
+// that sign a head with every batch (head_interval 0), where it means deleted heads.
+Status RequireEverySigned(const VerifiedLog& found);
 
 // Checks, in order:
 //  - leaves: contiguous leaf indexes from 0, each passing `check`;

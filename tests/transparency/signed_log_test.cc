@@ -228,9 +228,15 @@ TEST_F(SignedLogTest, AHeadIntervalSignsTheLastLeavesAloneWithinIt) {
   EXPECT_LT(found->heads, 8);
 }
 
-// A log that closed before it signed its last leaves (a crash; here its last head
-// deleted) opens and signs them; the leaves under the remaining head still must match it.
+// A log with a head interval that closed before it signed its last leaves (a crash;
+// here its last heads and their tokens deleted) opens and signs them; the leaves under the
+// remaining head must still match it.
 TEST_F(SignedLogTest, AnOpeningLogSignsLeavesStoredAfterItsLastHead) {
+  auto interval = [this] {
+    SignedLogOptions o = Options();
+    o.head_interval = std::chrono::minutes(1);
+    return o;
+  };
   OpenLog();
   for (int i = 0; i < 3; ++i)
     ASSERT_TRUE(AppendAndWait("c-" + std::to_string(i), TestLeaf("c-" + std::to_string(i), i)).ok());
@@ -241,22 +247,77 @@ TEST_F(SignedLogTest, AnOpeningLogSignsLeavesStoredAfterItsLastHead) {
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_EQ(found->leaves, 3);
   EXPECT_EQ(found->signed_leaves, 1);
+  EXPECT_NE(RequireEverySigned(*found).message().find("leaf 1 is not covered by any signed tree head"),
+            std::string::npos);
 
-  OpenLog();
+  OpenLogWith(interval());
   for (int i = 0; i < 500 && log_->size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(log_->size(), 3);
   EXPECT_EQ(log_->stored_size(), 3);
   EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
   Result<Receipt> next = AppendAndWait("c-3", TestLeaf("c-3", 3));
   ASSERT_TRUE(next.ok()) << next.status().ToString();
-  EXPECT_EQ(next->tree_size, 4);
+  EXPECT_EQ(next->leaf_index, 3);
 
   // A signed leaf changed is still refused on open, with leaves after the head or not.
   log_.reset();
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads WHERE tree_size > 1").ok());
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_timestamps WHERE tree_size > 1").ok());
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(0, TestLeaf("c-0", 0), TestLeaf("c-0", 9))).ok());
+  EXPECT_EQ(OpenLog(interval()).status().code(), Code::kDataLoss);
+}
+
+// Deleted heads are not signed again: a log that signs a head with every batch never
+// leaves leaves after its last head, and a timestamp names the head it covered.
+TEST_F(SignedLogTest, AnOpeningLogRefusesToSignAgainWhereHeadsWereDeleted) {
+  OpenLog();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(AppendAndWait("d-" + std::to_string(i), TestLeaf("d-" + std::to_string(i), i)).ok());
+  ASSERT_TRUE(WaitForTimestamps());
+  log_.reset();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads WHERE tree_size > 1").ok());
+  // Without a head interval, on open and in verification.
   EXPECT_EQ(OpenLog(Options()).status().code(), Code::kDataLoss);
+  // With one, the token of the last head (size 3) names a head that is gone.
+  SignedLogOptions o = Options();
+  o.head_interval = std::chrono::minutes(1);
+  auto refused = OpenLog(std::move(o));
+  EXPECT_EQ(refused.status().code(), Code::kDataLoss);
+  EXPECT_NE(refused.status().message().find("a timestamp covers the tree head of size 3"), std::string::npos)
+      << refused.status().ToString();
+}
+
+// A head that cannot be stored is tried again after the interval, not in a loop, while
+// the leaves before it stay answered and durable; once the store takes it, it is signed.
+TEST_F(SignedLogTest, AHeadThatFailsIsTriedAgainAfterTheInterval) {
+  SignedLogOptions o = Options();
+  o.head_interval = std::chrono::milliseconds(500);
+  OpenLogWith(std::move(o));
+  Counter& failed = Metrics().GetCounter("riik_signed_log_failed_heads_total", "", {{"log", Options().log_id}});
+  const uint64_t failed_before = failed.value();
+  ASSERT_TRUE(AppendAndWait("e-0", TestLeaf("e-0", 0)).ok());  // with the first head
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "CREATE TRIGGER no_heads BEFORE INSERT ON signed_log_heads "
+                                     "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
+                  .ok());
+  for (int i = 1; i < 4; ++i) {  // well within the interval: stored without a head
+    Result<Receipt> r = AppendAndWait("e-" + std::to_string(i), TestLeaf("e-" + std::to_string(i), i));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->tree_size, 0);
+  }
+  for (int i = 0; i < 500 && failed.value() < failed_before + 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_GE(failed.value(), failed_before + 2);
+  const uint64_t failing = failed.value();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_LE(failed.value(), failing + 1) << "tried again more often than every 500 ms";
+  EXPECT_EQ(log_->size(), 1);
+  EXPECT_EQ(log_->awaiting_head(), 3);
+
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DROP TRIGGER no_heads").ok());
+  for (int i = 0; i < 500 && log_->size() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(log_->size(), 4);
+  EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
 }
 
 TEST_F(SignedLogTest, ATsaOutageDoesNotBlockAppendAndIsCaughtUp) {
