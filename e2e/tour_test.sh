@@ -8,6 +8,7 @@ DIR="$WORK/state"
 start_up "$DIR"
 # riik up prints the tour just after it writes endpoints.json: wait for its last line.
 for _ in $(seq 1 300); do grep -q "Stop with Ctrl-C" "$WORK/up.out" && break; sleep 0.1; done
+grep -q "Stop with Ctrl-C" "$WORK/up.out" || fail "riik up printed no whole tour within 30 s: $(cat "$WORK/up.out")"
 awk '/^The tour, as README.md shows it/ {on = 1; next} on && /^Demo citizens/ {exit} on {print}' "$WORK/up.out" \
   >"$WORK/tour.sh"
 [ "$(grep -c . "$WORK/tour.sh")" -gt 20 ] || fail "riik up printed no tour: $(cat "$WORK/up.out")"

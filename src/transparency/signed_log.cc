@@ -57,13 +57,12 @@ Status SignedLog::Restore() {
   }
 
   const std::string& log_id = options_.log_id;
-  const std::string mismatch = "signed log " + log_id +
-                               ": the stored leaves do not match the last signed tree head; run its verify command "
-                               "(`riik exchange log verify`, `riik tracker verify`) to find the bad leaf";
   // Leaves after the last head are those a head interval had not signed yet when the log
   // closed uncleanly: the log signs them once it starts, as it would have within the
-  // interval, after the checks VerifyLog would make of them. A log that signs a head
-  // with every batch never leaves any: there they mean deleted heads, and it refuses.
+  // interval, after the checks VerifyLog would make of them. A log that has only ever
+  // signed a head with every batch never leaves any: there they mean deleted heads, and
+  // it refuses. The token first (one is written only after its head).
+  ASSIGN_OR_RETURN(int64_t timestamped, tables::LastTimestampedSize(store_, log_id));
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store_, log_id));
   const int64_t last_size = last ? last->head.tree_size : 0;
   RETURN_IF_ERROR(tables::ForEachLeaf(store_, log_id, [&](tables::StoredLeaf r) -> Status {
@@ -71,7 +70,11 @@ Status SignedLog::Restore() {
       return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree_.size()) + " is missing");
     }
     if (r.leaf_index >= last_size) {
-      if (options_.head_interval.count() == 0) return DataLoss(mismatch);
+      if (!options_.signs_leaves_later && options_.head_interval.count() == 0) {
+        return DataLoss("signed log " + log_id + ": leaf " + std::to_string(r.leaf_index) +
+                        " is stored after the last signed tree head, in a log that signs a head with every batch: "
+                        "signed heads were deleted");
+      }
       Status leaf_ok = options_.leaf_check(r.key, r.leaf);
       if (!leaf_ok.ok()) {
         return DataLoss("signed log " + log_id + ": leaf " + std::to_string(r.leaf_index) +
@@ -87,13 +90,16 @@ Status SignedLog::Restore() {
   const int64_t size = static_cast<int64_t>(tree_.size());
   if (last) {
     Result<ledger::Hash> signed_root = tree_.Root(static_cast<uint64_t>(last_size));
-    if (!signed_root.ok() || *signed_root != last->head.root) return DataLoss(mismatch);
+    if (!signed_root.ok() || *signed_root != last->head.root) {
+      return DataLoss("signed log " + log_id +
+                      ": the stored leaves do not match the last signed tree head; run its verify command "
+                      "(`riik exchange log verify`, `riik tracker log verify`) to find the bad leaf");
+    }
     latest_ = last->head;
     signed_size_ = last_size;
   }
   // A token beyond the last head names a head that is gone: heads were deleted, and
   // signing the leaves again would make a second head of a size already timestamped.
-  ASSIGN_OR_RETURN(int64_t timestamped, tables::LastTimestampedSize(store_, log_id));
   if (timestamped > signed_size_) {
     return DataLoss("signed log " + log_id + ": a timestamp covers the tree head of size " +
                     std::to_string(timestamped) + ", but the last stored head has size " +
@@ -159,7 +165,14 @@ SignedLog::~SignedLog() {
   // what failed the checks, and nothing was appended to it.
   if (!sealing_) return;
   for (std::vector<Pending> batch = NextBatch(); !batch.empty(); batch = NextBatch()) SealBatch(std::move(batch));
-  if (signed_size_ < static_cast<int64_t>(frontier_.size())) SealHead();
+  if (signed_size_ < static_cast<int64_t>(frontier_.size())) {
+    SealHead();
+    if (signed_size_ < static_cast<int64_t>(frontier_.size())) {
+      spdlog::error(
+          "signed log {}: closed with {} leaves not yet under a signed tree head; it signs them when it opens",
+          options_.log_id, static_cast<int64_t>(frontier_.size()) - signed_size_);
+    }
+  }
   if (timestamping_) timestamping_->Remove(timestamp_task_);
   Labels labels = {{"log", options_.log_id}};
   Metrics().RemoveCallbackGauge("riik_signed_log_leaves_awaiting_head", labels);
@@ -246,12 +259,12 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
     } else if (options_.head_interval.count() == 0) {
       stored = made.status();  // every batch needs its head
     } else {
-      HeadFailed(now, made.status());  // the leaves are stored without; the head is tried again
+      HeadFailed(made.status());  // the leaves are stored without; the head is tried again
     }
   }
   if (stored.ok()) stored = StoreBatch(batch, head);
   if (!stored.ok()) {
-    if (head && options_.head_interval.count() > 0) HeadFailed(now, stored);
+    if (head && options_.head_interval.count() > 0) HeadFailed(stored);
     failed_batches_total_->Add();
     spdlog::error("signed log {}: a batch of {} leaves was not logged: {}", options_.log_id, batch.size(),
                   stored.ToString());
@@ -283,11 +296,13 @@ void SignedLog::SealHead() {
   const auto now = std::chrono::steady_clock::now();
   Result<SignedTreeHead> head = MakeHead(frontier_);
   Status stored = head.ok() ? StoreBatch({}, *head) : head.status();
-  if (!stored.ok()) return HeadFailed(now, stored);  // the leaves stay durable meanwhile
+  if (!stored.ok()) return HeadFailed(stored);  // the leaves stay durable meanwhile
   HeadStored(*head, now);
 }
 
-void SignedLog::HeadFailed(std::chrono::steady_clock::time_point now, const Status& why) {
+void SignedLog::HeadFailed(const Status& why) {
+  // From the failure, not the try: a store that fails slowly is not tried back to back.
+  const auto now = std::chrono::steady_clock::now();
   last_head_ = now;
   head_failed_ = true;
   failed_heads_total_->Add();
@@ -334,8 +349,8 @@ void SignedLog::HeadStored(const SignedTreeHead& head, std::chrono::steady_clock
   last_head_ = now;
   head_failed_ = false;
   head_error_logged_.reset();
-  // Waiting for its timestamp before it is the latest: whoever sees no leaf awaiting a
-  // head and no head awaiting a timestamp may take the evidence as complete.
+  // Queued for its timestamp before it is the latest: whoever reads awaiting_head() and
+  // then pending_timestamps() and finds both 0 may take the evidence as complete.
   {
     std::lock_guard lock(timestamp_mu_);
     untimestamped_.push_back({head.tree_size, head.time_us});
@@ -469,7 +484,7 @@ Status SignedLog::VerifyLog() {
                    transparency::VerifyLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check));
   // Without a head interval every batch carries its head: a leaf after the last one
   // means heads were deleted.
-  if (options_.head_interval.count() == 0)
+  if (!options_.signs_leaves_later && options_.head_interval.count() == 0)
     return RequireEverySigned(found).WithContext("signed log " + options_.log_id);
   return OkStatus();
 }

@@ -86,6 +86,11 @@ struct SignedLogOptions {
   // signatures, hundreds a second under load, drop to a few; what Append answers (the
   // leaf is durable) does not change. Evidence waits for the head and its timestamp.
   std::chrono::milliseconds head_interval{0};
+  // Whether leaves stored after the last head are to be checked and signed when the log
+  // opens (a log run with a head interval that stopped before it signed them), even if it
+  // is opened without one now: its user may switch (the exchange's message log). Without
+  // this or a head interval they mean deleted heads, and Open and VerifyLog refuse them.
+  bool signs_leaves_later = false;
   // At most one timestamp per interval per log: one token covers every earlier head
   // (evidence adds a consistency proof), so stamping more often only costs the TSA and
   // this server a signature and a token parse each, without covering anything more.
@@ -106,8 +111,8 @@ class SignedLog {
   // match the certificate, or with DataLoss (run VerifyLog to find the bad leaf) if the
   // leaves under the last signed head do not hash to its root, if a timestamp names a
   // head that is gone, or if leaves after the last head are not valid (with a head
-  // interval; without one there must be none). Leaves after the last head are signed
-  // once the log has started.
+  // interval or signs_leaves_later; without there must be none). Leaves after the last
+  // head are signed once the log has started.
   static Result<std::unique_ptr<SignedLog>> Open(store::Store& store, SignedLogOptions options);
   // Seals every leaf appended so far (their callbacks run), then stops.
   ~SignedLog();
@@ -133,7 +138,8 @@ class SignedLog {
   Result<Json> LatestHeadJson();
 
   // Re-reads the whole log from the store and checks it (verify.h); names the first bad
-  // leaf or head. Leaves not yet under a head (head_interval) pass.
+  // leaf or head. Leaves not yet under a head pass with head_interval or
+  // signs_leaves_later, and are refused without.
   Status VerifyLog();
 
   const std::string& log_id() const { return options_.log_id; }
@@ -184,8 +190,8 @@ class SignedLog {
   std::optional<std::chrono::steady_clock::time_point> NextHeadAt() const;
   // How long after the last head (or failed try) the next is due.
   std::chrono::milliseconds HeadWait() const;
-  // A head could not be made or stored: tried again after HeadWait().
-  void HeadFailed(std::chrono::steady_clock::time_point now, const Status& why);
+  // A head could not be made or stored: tried again HeadWait() after now.
+  void HeadFailed(const Status& why);
   // The head of `next` (signed), for a batch or alone.
   Result<SignedTreeHead> MakeHead(const ledger::MerkleFrontier& next);
   // Stores `batch` (may be empty) and `head` if any in one transaction.

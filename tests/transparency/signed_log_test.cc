@@ -229,8 +229,10 @@ TEST_F(SignedLogTest, AHeadIntervalSignsTheLastLeavesAloneWithinIt) {
 }
 
 // A log with a head interval that closed before it signed its last leaves (a crash;
-// here its last heads and their tokens deleted) opens and signs them; the leaves under the
-// remaining head must still match it.
+// here its last heads and their tokens deleted) opens and signs them, also when opened
+// without the interval now (signs_leaves_later: the exchange's, switched to a head per
+// batch); they are checked first, and the leaves under the remaining head must still
+// match it.
 TEST_F(SignedLogTest, AnOpeningLogSignsLeavesStoredAfterItsLastHead) {
   auto interval = [this] {
     SignedLogOptions o = Options();
@@ -250,7 +252,9 @@ TEST_F(SignedLogTest, AnOpeningLogSignsLeavesStoredAfterItsLastHead) {
   EXPECT_NE(RequireEverySigned(*found).message().find("leaf 1 is not covered by any signed tree head"),
             std::string::npos);
 
-  OpenLogWith(interval());
+  SignedLogOptions switched = Options();
+  switched.signs_leaves_later = true;
+  OpenLogWith(std::move(switched));
   for (int i = 0; i < 500 && log_->size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(log_->size(), 3);
   EXPECT_EQ(log_->stored_size(), 3);
@@ -265,6 +269,14 @@ TEST_F(SignedLogTest, AnOpeningLogSignsLeavesStoredAfterItsLastHead) {
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_timestamps WHERE tree_size > 1").ok());
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(0, TestLeaf("c-0", 0), TestLeaf("c-0", 9))).ok());
   EXPECT_EQ(OpenLog(interval()).status().code(), Code::kDataLoss);
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(0, TestLeaf("c-0", 9), TestLeaf("c-0", 0))).ok());
+  // So is a leaf after the head that its user's check refuses.
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(2, TestLeaf("c-2", 2), "{}")).ok());
+  auto invalid = OpenLog(interval());
+  EXPECT_EQ(invalid.status().code(), Code::kDataLoss);
+  EXPECT_NE(invalid.status().message().find("leaf 2, stored after the last signed tree head, is not a valid leaf"),
+            std::string::npos)
+      << invalid.status().ToString();
 }
 
 // Deleted heads are not signed again: a log that signs a head with every batch never
@@ -276,8 +288,12 @@ TEST_F(SignedLogTest, AnOpeningLogRefusesToSignAgainWhereHeadsWereDeleted) {
   ASSERT_TRUE(WaitForTimestamps());
   log_.reset();
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads WHERE tree_size > 1").ok());
-  // Without a head interval, on open and in verification.
-  EXPECT_EQ(OpenLog(Options()).status().code(), Code::kDataLoss);
+  // Without a head interval, on open …
+  auto per_batch = OpenLog(Options());
+  EXPECT_EQ(per_batch.status().code(), Code::kDataLoss);
+  EXPECT_NE(per_batch.status().message().find("leaf 1 is stored after the last signed tree head, in a log that signs"),
+            std::string::npos)
+      << per_batch.status().ToString();
   // With one, the token of the last head (size 3) names a head that is gone.
   SignedLogOptions o = Options();
   o.head_interval = std::chrono::minutes(1);
@@ -285,13 +301,29 @@ TEST_F(SignedLogTest, AnOpeningLogRefusesToSignAgainWhereHeadsWereDeleted) {
   EXPECT_EQ(refused.status().code(), Code::kDataLoss);
   EXPECT_NE(refused.status().message().find("a timestamp covers the tree head of size 3"), std::string::npos)
       << refused.status().ToString();
+
+  // … and in the verification of an open log.
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_timestamps").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_batches").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_keys").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads").ok());
+  OpenLog();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(AppendAndWait("f-" + std::to_string(i), TestLeaf("f-" + std::to_string(i), i)).ok());
+  ASSERT_TRUE(WaitForTimestamps());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads WHERE tree_size > 1").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_timestamps WHERE tree_size > 1").ok());
+  Status verified = log_->VerifyLog();
+  EXPECT_EQ(verified.code(), Code::kDataLoss);
+  EXPECT_NE(verified.message().find("leaf 1 is not covered by any signed tree head"), std::string::npos)
+      << verified.ToString();
 }
 
 // A head that cannot be stored is tried again after the interval, not in a loop, while
 // the leaves before it stay answered and durable; once the store takes it, it is signed.
 TEST_F(SignedLogTest, AHeadThatFailsIsTriedAgainAfterTheInterval) {
   SignedLogOptions o = Options();
-  o.head_interval = std::chrono::milliseconds(500);
+  o.head_interval = std::chrono::seconds(1);
   OpenLogWith(std::move(o));
   Counter& failed = Metrics().GetCounter("riik_signed_log_failed_heads_total", "", {{"log", Options().log_id}});
   const uint64_t failed_before = failed.value();
@@ -309,8 +341,8 @@ TEST_F(SignedLogTest, AHeadThatFailsIsTriedAgainAfterTheInterval) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_GE(failed.value(), failed_before + 2);
   const uint64_t failing = failed.value();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_LE(failed.value(), failing + 1) << "tried again more often than every 500 ms";
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_LE(failed.value(), failing + 1) << "tried again more often than every second";
   EXPECT_EQ(log_->size(), 1);
   EXPECT_EQ(log_->awaiting_head(), 3);
 

@@ -211,6 +211,7 @@ Status ExchangeService::StartProxy(Node& node, const RoleConfig& role) {
   // records' durability, and evidence for the head's timestamp, which comes later anyway.
   ASSIGN_OR_RETURN(int64_t head_ms, role.Number("log_head_interval_ms", kDefaultLogHeadIntervalMs, 0, 60'000));
   log.head_interval = std::chrono::milliseconds(head_ms);
+  log.signs_leaves_later = true;  // also when run again with log_head_interval_ms = "0"
   ASSIGN_OR_RETURN(log.certificate_chain, ReadChain(role.Setting("signing_cert")));
   ASSIGN_OR_RETURN(log.signing_key, ReadKey(role.Setting("signing_key"), role.Setting("key_passphrase_file")));
   ASSIGN_OR_RETURN(auto roots, ReadChain(trust_root));
