@@ -112,7 +112,7 @@ void AddServerCommand(CLI::App* central, int& exit_code) {
       server.owner = *o;
       server.code = *code;
       server.address = *address;
-      server.auth_cert_sha256 = DigestHex(Sha256(CertificateDer(x509->get())));
+      server.auth_cert_sha256 = CertificateSha256Hex(x509->get());
       for (const auto& c : *clients) {
         auto id = exchange::ParseClientId(c);
         if (!id.ok()) {

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "core/file.h"
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "eid/enroll.h"
 #include "eid/software_token.h"
@@ -52,7 +51,7 @@ Result<std::string> EnsureDemoOfficial(const CaSelect& select, const std::string
   }
   ASSIGN_OR_RETURN(auto token, DemoToken(official, select.dir));
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, token->Certificate(eid::EidKey::kSigning));
-  return DigestHex(Sha256(CertificateDer(cert.get())));
+  return CertificateSha256Hex(cert.get());
 }
 
 Result<Json> EnsureDemoCitizens(CaAccess& ca, const std::string& dir) {

@@ -11,7 +11,6 @@
 #include "cli/demo_election.h"
 #include "core/clock.h"
 #include "core/file.h"
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/access_rights.h"
 #include "exchange/central_registry.h"
@@ -264,7 +263,7 @@ Result<std::string> EnsureCertificate(CaAccess& ca, const std::string& data_dir,
   }
   ASSIGN_OR_RETURN(std::string pem, ReadFile(base + ".pem"));
   ASSIGN_OR_RETURN(UniquePtr<X509> cert, ParseCertificatePem(pem));
-  return DigestHex(Sha256(CertificateDer(cert.get())));
+  return CertificateSha256Hex(cert.get());
 }
 
 Result<std::string> EnsureServerCertificates(CaAccess& ca, const std::string& dir, const std::string& passphrase,

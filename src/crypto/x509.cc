@@ -11,6 +11,7 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
+#include "crypto/sha256.h"
 
 namespace riik {
 namespace {
@@ -126,6 +127,8 @@ std::string CertificatePem(X509* cert) {
 }
 
 std::string CertificateDer(X509* cert) { return ToDer(cert, i2d_X509); }
+
+std::string CertificateSha256Hex(X509* cert) { return DigestHex(Sha256(CertificateDer(cert))); }
 
 Result<std::string> PrivateKeyPem(EVP_PKEY* key) {
   UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));

@@ -39,6 +39,9 @@ Result<UniquePtr<EVP_PKEY>> GenerateEcKey(const std::string& curve);
 
 std::string CertificatePem(X509* cert);
 std::string CertificateDer(X509* cert);
+// Hex SHA-256 of the certificate's DER: how riik pins, names and looks up certificates
+// (peers, information systems, signers, OCSP answers).
+std::string CertificateSha256Hex(X509* cert);
 Result<std::string> PrivateKeyPem(EVP_PKEY* key);  // unencrypted PKCS#8
 Result<std::string> PublicKeyPem(EVP_PKEY* key);   // SubjectPublicKeyInfo
 std::string PublicKeyDer(EVP_PKEY* key);           // SubjectPublicKeyInfo, DER ("" on failure)

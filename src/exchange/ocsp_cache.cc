@@ -1,7 +1,6 @@
 // Asking the OCSP responder and caching verified answers.
 #include "exchange/ocsp_cache.h"
 
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "trust/http_ocsp.h"
 #include "trust/ocsp_client.h"
@@ -31,7 +30,7 @@ size_t OcspCache::renewals_pending() const {
 }
 
 Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_url) {
-  return Check(cert, issuer, responder_url, DigestHex(Sha256(CertificateDer(cert))));
+  return Check(cert, issuer, responder_url, CertificateSha256Hex(cert));
 }
 
 Status OcspCache::Check(X509* cert, X509* issuer, const std::string& responder_url, const std::string& fingerprint) {

@@ -46,7 +46,7 @@ class OcspCache {
   // freshness; asks `responder_url` (e.g. http://127.0.0.1:7002/ocsp) when it has none.
   // PermissionDenied names a revoked (with reason) or unknown certificate; Unavailable
   // says the status could not be had (callers refuse the certificate then too).
-  // `fingerprint` must be DigestHex(Sha256(CertificateDer(cert))), the cache's key, for
+  // `fingerprint` must be CertificateSha256Hex(cert), the cache's key, for
   // a caller that has it already (the peer checks: one hash per call, not two).
   Status Check(X509* cert, X509* issuer, const std::string& responder_url, const std::string& fingerprint);
   Status Check(X509* cert, X509* issuer, const std::string& responder_url);

@@ -5,7 +5,6 @@
 // X-Road-Request-Hash.
 #include <variant>
 
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/impl/proxy_call.h"
 #include "exchange/request_hash.h"
@@ -21,7 +20,7 @@ net::HttpResponse Fail(std::string_view code, int status, std::string message, s
 // The peer security server, by its TLS certificate.
 const SecurityServer* PeerOf(const GlobalConf& conf, const net::HttpRequest& req) {
   if (!req.peer_cert) return nullptr;
-  return conf.ServerByCert(DigestHex(Sha256(CertificateDer(req.peer_cert.get()))));
+  return conf.ServerByCert(CertificateSha256Hex(req.peer_cert.get()));
 }
 
 bool Carries(const SecurityServer& server, const ClientId& client) {

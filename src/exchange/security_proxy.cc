@@ -1,7 +1,6 @@
 // The security server's routes and peer check.
 #include "exchange/security_proxy.h"
 
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/impl/proxy_call.h"
 #include "net/url.h"
@@ -68,7 +67,7 @@ void SecurityProxy::HandleProvider(net::HttpRequest&& req, net::Responder respon
 
 Status SecurityProxy::VerifyPeer(X509* leaf) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const GlobalConf> conf, conf_->Current());
-  std::string fingerprint = DigestHex(Sha256(CertificateDer(leaf)));
+  std::string fingerprint = CertificateSha256Hex(leaf);
   if (conf->ServerByCert(fingerprint) == nullptr) {
     return PermissionDenied("certificate " + fingerprint.substr(0, 16) +
                             "… is not the authentication certificate of a security server in global configuration "

@@ -38,14 +38,14 @@ Result<std::set<std::string>> ReadPins(const std::vector<std::string>& paths) {
   std::set<std::string> pins;
   for (const std::string& path : paths) {
     ASSIGN_OR_RETURN(auto chain, ReadChain(path));
-    pins.insert(DigestHex(Sha256(CertificateDer(chain[0].get()))));
+    pins.insert(CertificateSha256Hex(chain[0].get()));
   }
   return pins;
 }
 
 Status CheckPinned(const std::set<std::string>& pins, X509* leaf, std::string_view who) {
   if (leaf == nullptr) return PermissionDenied("no client certificate: " + std::string(who) + " may call here");
-  if (pins.count(DigestHex(Sha256(CertificateDer(leaf)))) == 0) {
+  if (pins.count(CertificateSha256Hex(leaf)) == 0) {
     return PermissionDenied("the certificate " + SubjectString(leaf) + " is refused: " + std::string(who) +
                             " may call here");
   }

@@ -48,7 +48,7 @@ Result<std::unique_ptr<SignedLog>> SignedLog::Open(store::Store& store, SignedLo
 Status SignedLog::Restore() {
   RETURN_IF_ERROR(store_.EnsureTables(tables::Schemas()));
   RETURN_IF_ERROR(MigrateLegacyTables(store_));
-  signer_ = DigestHex(Sha256(CertificateDer(options_.certificate_chain[0].get())));
+  signer_ = CertificateSha256Hex(options_.certificate_chain[0].get());
   ASSIGN_OR_RETURN(std::optional<store::Row> known, store_.Get(tables::kSigners, {{"fingerprint", signer_}}));
   if (!known) {
     std::vector<std::string> pems = trust::CertificateChainPem(options_.certificate_chain);

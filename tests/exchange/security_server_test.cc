@@ -15,7 +15,6 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/metrics.h"
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/evidence.h"
 #include "exchange/global_conf.h"
@@ -208,7 +207,7 @@ class SecurityServerTest : public LogTest {
     EXPECT_TRUE(rec.ok()) << rec.status().ToString();
     WriteText(base + ".pem", rec->pem + CertificatePem(ca_->org_certificate()));
     EXPECT_TRUE(WriteFileAtomic(base + ".key", *PrivateKeyPem(key->get()), /*secret=*/true).ok());
-    return DigestHex(Sha256(CertificateDer(ParseCertificatePem(rec->pem)->get())));
+    return CertificateSha256Hex(ParseCertificatePem(rec->pem)->get());
   }
 
   void PrepareMember(Member& m, const std::string& server_id, const std::string& role) {

@@ -124,7 +124,7 @@ TEST_F(SignatureTest, SignedWithPin2VerifiesWithSignerTimeAndFiles) {
   // The certificate by its SHA-256: what an election manifest lists its officials by.
   auto cert = mari_->Certificate(trust::EidKey::kSigning);
   ASSERT_TRUE(cert.ok());
-  const std::string fingerprint = DigestHex(Sha256(CertificateDer(cert->get())));
+  const std::string fingerprint = CertificateSha256Hex(cert->get());
   EXPECT_EQ(s.signer_certificate_sha256, fingerprint);
   EXPECT_EQ(s.profile, "LT");
   EXPECT_GT(s.timestamp_time, 0);

@@ -4,7 +4,6 @@
 #include <filesystem>
 
 #include "core/file.h"
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "embassy/master_key.h"
 
@@ -61,7 +60,7 @@ Result<std::string> EmbassySite::Issue(trust::Profile profile, const std::string
   ASSIGN_OR_RETURN(std::string key_pem, PrivateKeyPem(key.get()));
   RETURN_IF_ERROR(WriteFileAtomic(base + ".key", key_pem, true));
   ASSIGN_OR_RETURN(UniquePtr<X509> leaf, ParseCertificatePem(rec.pem));
-  return DigestHex(Sha256(CertificateDer(leaf.get())));
+  return CertificateSha256Hex(leaf.get());
 }
 
 Status EmbassySite::StartEmbassy(uint16_t port, size_t which) {

@@ -201,7 +201,7 @@ class BallotBoxTest : public ::testing::Test {
   std::string SigningCertificateSha256(const std::string& code) {
     auto cert = tokens_.at(code)->Certificate(trust::EidKey::kSigning);
     EXPECT_TRUE(cert.ok());
-    return cert.ok() ? DigestHex(Sha256(CertificateDer(cert->get()))) : std::string();
+    return cert.ok() ? CertificateSha256Hex(cert->get()) : std::string();
   }
 
   std::string Sign(sign::Container& container, const std::string& code) {

@@ -11,7 +11,6 @@
 
 #include "core/file.h"
 #include "core/thread_pool.h"
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "embassy/archive.h"
 #include "node/node.h"
@@ -64,7 +63,7 @@ bool NodeAllowed(const Sender& s, std::string_view node) {
 // writing a node it is configured for. Returns the sender.
 Result<const Sender*> Admit(const EmbassyService& e, const net::HttpRequest& req) {
   if (!req.peer_cert) return PermissionDenied("the embassy takes only mutual-TLS clients");
-  auto it = e.senders.find(DigestHex(Sha256(CertificateDer(req.peer_cert.get()))));
+  auto it = e.senders.find(CertificateSha256Hex(req.peer_cert.get()));
   if (it == e.senders.end()) return PermissionDenied("this client certificate is not a sender of this embassy");
   std::string_view node = req.Param("node");
   if (!node.empty() && !NodeAllowed(it->second, node)) {

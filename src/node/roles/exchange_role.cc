@@ -13,7 +13,6 @@
 #include <set>
 
 #include "core/file.h"
-#include "crypto/sha256.h"
 #include "crypto/x509.h"
 #include "exchange/admission.h"
 #include "exchange/ocsp_cache.h"
@@ -253,7 +252,7 @@ Status ExchangeService::CheckPeer(exchange::ConfClient& conf, X509* leaf, const 
                                   const std::string& address) {
   if (leaf == nullptr) return PermissionDenied("the peer presented no certificate");
   ASSIGN_OR_RETURN(auto current, conf.Current());
-  std::string sha256 = DigestHex(Sha256(CertificateDer(leaf)));
+  std::string sha256 = CertificateSha256Hex(leaf);
   const exchange::SecurityServer* server = current->ServerByCert(sha256);
   if (!server) {
     return PermissionDenied("the certificate " + SubjectString(leaf) + " is not a registered security server's");

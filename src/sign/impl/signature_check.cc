@@ -214,7 +214,7 @@ bool Checker::CheckStructure(xmlNode* root) {
   signer_ = std::move(*cert);
   report_.signer = NameEntry(signer_.get(), NID_commonName);
   report_.signer_id = NameEntry(signer_.get(), NID_serialNumber);
-  report_.signer_certificate_sha256 = DigestHex(Sha256(CertificateDer(signer_.get())));
+  report_.signer_certificate_sha256 = CertificateSha256Hex(signer_.get());
 
   // The qualifying properties: in a ds:Object of this signature, targeting it.
   xmlNode* qualifying = nullptr;
