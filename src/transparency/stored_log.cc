@@ -33,7 +33,15 @@ Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, co
   RETURN_IF_ERROR(RequireMigrated(store));
   if (!store.Schema(tables::kHeads).ok()) return NotFound("this store holds no signed log");
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store, log_id));
-  if (!last) return NotFound("signed log " + log_id + " has no signed tree head");
+  if (!last) {
+    // A log whose first head is still to come (its first try failed: a head interval's).
+    ASSIGN_OR_RETURN(std::vector<tables::StoredLeaf> waiting, tables::LeavesWithKey(store, log_id, key, kMaxEntries));
+    if (!waiting.empty()) {
+      return Unavailable("leaf " + std::to_string(waiting[0].leaf_index) +
+                         " is stored but not yet under a signed tree head; try again shortly");
+    }
+    return NotFound("signed log " + log_id + " has no signed tree head");
+  }
   const int64_t committed = last->head.tree_size;
   auto tree = std::make_shared<ledger::MerkleTree>();
   int64_t stored = 0;  // leaves read, the head's and those after it (a head interval's, or newer)

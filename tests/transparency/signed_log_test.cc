@@ -19,6 +19,7 @@
 #include "ledger/merkle_frontier.h"
 #include "log_fixture.h"
 #include "support/pg_cluster.h"
+#include "transparency/stored_log.h"
 
 namespace riik::transparency {
 namespace {
@@ -317,6 +318,21 @@ TEST_F(SignedLogTest, AnOpeningLogRefusesToSignAgainWhereHeadsWereDeleted) {
   EXPECT_EQ(verified.code(), Code::kDataLoss);
   EXPECT_NE(verified.message().find("leaf 1 is not covered by any signed tree head"), std::string::npos)
       << verified.ToString();
+}
+
+// A reader of the store (riik exchange evidence) says a record waits for its log's first
+// head, rather than that there is no log; here the heads lost as in a crash before it.
+TEST_F(SignedLogTest, AReaderOfTheStoreSaysWhenTheFirstHeadIsStillToCome) {
+  OpenLog();
+  ASSERT_TRUE(AppendAndWait("g-0", TestLeaf("g-0", 0)).ok());
+  log_.reset();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_timestamps").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_heads").ok());
+  auto waiting = EntriesFromStore(*store_, Options().log_id, "g-0");
+  EXPECT_EQ(waiting.status().code(), Code::kUnavailable) << waiting.status().ToString();
+  EXPECT_NE(waiting.status().message().find("leaf 0 is stored but not yet under a signed tree head"), std::string::npos)
+      << waiting.status().ToString();
+  EXPECT_EQ(EntriesFromStore(*store_, Options().log_id, "nobody").status().code(), Code::kNotFound);
 }
 
 // A head that cannot be stored is tried again after the interval, not in a loop, while
