@@ -70,7 +70,7 @@ Status SignedLog::Restore() {
       return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree_.size()) + " is missing");
     }
     if (r.leaf_index >= last_size) {
-      if (!options_.signs_leaves_later && options_.head_interval.count() == 0) {
+      if (!AllowsUnsignedTail()) {
         return DataLoss("signed log " + log_id + ": leaf " + std::to_string(r.leaf_index) +
                         " is stored after the last signed tree head, in a log that signs a head with every batch: "
                         "signed heads were deleted");
@@ -221,6 +221,8 @@ std::optional<StepScheduler::Clock::time_point> SignedLog::SealStep() {
   }
   return due();
 }
+
+bool SignedLog::AllowsUnsignedTail() const { return options_.signs_leaves_later || options_.head_interval.count() > 0; }
 
 std::chrono::milliseconds SignedLog::HeadWait() const {
   return head_failed_ ? std::max(options_.head_interval, kHeadRetryAfter) : options_.head_interval;
@@ -484,8 +486,7 @@ Status SignedLog::VerifyLog() {
                    transparency::VerifyLog(store_, options_.log_id, options_.trust_root.get(), options_.leaf_check));
   // Without a head interval every batch carries its head: a leaf after the last one
   // means heads were deleted.
-  if (!options_.signs_leaves_later && options_.head_interval.count() == 0)
-    return RequireEverySigned(found).WithContext("signed log " + options_.log_id);
+  if (!AllowsUnsignedTail()) return RequireEverySigned(found).WithContext("signed log " + options_.log_id);
   return OkStatus();
 }
 

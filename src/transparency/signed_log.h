@@ -188,6 +188,9 @@ class SignedLog {
   // leaves are waiting for one.
   bool HeadDue(std::chrono::steady_clock::time_point now) const;
   std::optional<std::chrono::steady_clock::time_point> NextHeadAt() const;
+  // Whether leaves after the last head are this log's to sign (head_interval or
+  // signs_leaves_later), not a sign of deleted heads.
+  bool AllowsUnsignedTail() const;
   // How long after the last head (or failed try) the next is due.
   std::chrono::milliseconds HeadWait() const;
   // A head could not be made or stored: tried again HeadWait() after now.
