@@ -24,13 +24,19 @@ uint64_t JemallocThreadAllocated() {
 
 }  // namespace
 
-std::string AllocatorName() {
+// AddressSanitizer replaces malloc whichever allocator is linked (g++ says so with a
+// macro, clang with a feature).
 #if defined(__SANITIZE_ADDRESS__)
-  return "AddressSanitizer's malloc";
+#define RIIK_ALLOCATOR_IS_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-  return "AddressSanitizer's malloc";
+#define RIIK_ALLOCATOR_IS_ASAN 1
 #endif
+#endif
+
+std::string AllocatorName() {
+#ifdef RIIK_ALLOCATOR_IS_ASAN
+  return "AddressSanitizer's malloc";
 #endif
 #ifdef RIIK_WITH_JEMALLOC
   const char* version = nullptr;

@@ -65,7 +65,7 @@ Status SignedLog::Restore() {
   ASSIGN_OR_RETURN(int64_t timestamped, tables::LastTimestampedSize(store_, log_id));
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last, tables::LastHead(store_, log_id));
   const int64_t last_size = last ? last->head.tree_size : 0;
-  RETURN_IF_ERROR(tables::ForEachLeaf(store_, log_id, [&](tables::StoredLeaf r) -> Status {
+  RETURN_IF_ERROR(tables::ForEachLeaf(store_, log_id, tables::kUnbounded, [&](tables::StoredLeaf r) -> Status {
     if (r.leaf_index != static_cast<int64_t>(tree_.size())) {
       return DataLoss("signed log " + log_id + ": leaf " + std::to_string(tree_.size()) + " is missing");
     }
@@ -266,7 +266,10 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
   }
   if (stored.ok()) stored = StoreBatch(batch, head);
   if (!stored.ok()) {
-    if (head && options_.head_interval.count() > 0) HeadFailed(stored);
+    // A head is missing only for leaves stored before: this batch's are not stored at all.
+    if (head && options_.head_interval.count() > 0 && signed_size_ < static_cast<int64_t>(frontier_.size())) {
+      HeadFailed(stored);
+    }
     failed_batches_total_->Add();
     spdlog::error("signed log {}: a batch of {} leaves was not logged: {}", options_.log_id, batch.size(),
                   stored.ToString());
@@ -414,11 +417,6 @@ Status SignedLog::TimestampHead(const SignedTreeHead& head) {
 int64_t SignedLog::size() const {
   std::lock_guard lock(tree_mu_);
   return latest_ ? latest_->tree_size : 0;
-}
-
-int64_t SignedLog::stored_size() const {
-  std::lock_guard lock(tree_mu_);
-  return static_cast<int64_t>(tree_.size());
 }
 
 int64_t SignedLog::awaiting_head() const {

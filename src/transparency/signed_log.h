@@ -147,8 +147,6 @@ class SignedLog {
   bool timestamped() const { return static_cast<bool>(options_.timestamp); }
   // Leaves covered by the latest signed tree head.
   int64_t size() const;
-  // Leaves durably stored (size() and those still waiting for a head).
-  int64_t stored_size() const;
   // Leaves stored but not yet under a signed tree head (head_interval; also exported to
   // /metrics as riik_signed_log_leaves_awaiting_head).
   int64_t awaiting_head() const;

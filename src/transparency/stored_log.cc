@@ -45,7 +45,7 @@ Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, co
   const int64_t committed = last->head.tree_size;
   auto tree = std::make_shared<ledger::MerkleTree>();
   int64_t stored = 0;  // leaves read, the head's and those after it (a head interval's, or newer)
-  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, [&](const tables::StoredLeaf& r) -> Status {
+  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, tables::kUnbounded, [&](const tables::StoredLeaf& r) -> Status {
     stored = std::max(stored, r.leaf_index + 1);
     if (r.leaf_index >= committed) return OkStatus();
     if (r.leaf_index != static_cast<int64_t>(tree->size())) {
@@ -76,7 +76,7 @@ Status ForEachStoredLeaf(store::Store& store, const std::string& log_id,
                          const std::function<Status(int64_t, const std::string&, const std::string&)>& fn) {
   RETURN_IF_ERROR(RequireMigrated(store));
   if (!store.Schema(tables::kBatches).ok()) return OkStatus();
-  return tables::ForEachLeaf(store, log_id,
+  return tables::ForEachLeaf(store, log_id, tables::kUnbounded,
                              [&](const tables::StoredLeaf& r) { return fn(r.leaf_index, r.key, r.leaf); });
 }
 

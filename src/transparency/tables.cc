@@ -85,15 +85,15 @@ Result<StoredTimestamp> TimestampFromRow(const Row& row) {
   return t;
 }
 
-// Reads rows of `table` in order of `key` from `from` on, a page at a time.
+// Reads rows of `table` in order of `key`, from <= key < end, a page at a time.
 template <typename T>
 Status ForEachRow(store::Store& store, const std::string& columns, const std::string& table, const std::string& key,
-                  const std::string& log_id, int64_t from, int64_t page, Result<T> (*decode)(const Row&),
+                  const std::string& log_id, int64_t from, int64_t end, int64_t page, Result<T> (*decode)(const Row&),
                   const std::function<Status(T)>& fn) {
-  const std::string sql =
-      "SELECT " + columns + " FROM " + table + " WHERE log_id = ? AND " + key + " >= ? ORDER BY " + key + " LIMIT ?";
+  const std::string sql = "SELECT " + columns + " FROM " + table + " WHERE log_id = ? AND " + key + " >= ? AND " + key +
+                          " < ? ORDER BY " + key + " LIMIT ?";
   for (;;) {
-    ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(sql, {log_id, from, page}));
+    ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(sql, {log_id, from, end, page}));
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(T item, decode(row));
       ASSIGN_OR_RETURN(int64_t k, IntColumn(row, key));
@@ -158,13 +158,15 @@ Row SignerRow(const std::string& fingerprint, const std::vector<std::string>& ch
   return {{"fingerprint", fingerprint}, {"chain", Json(chain_pem).dump()}};
 }
 
-Status ForEachLeaf(store::Store& store, const std::string& log_id, const std::function<Status(StoredLeaf)>& fn) {
-  return ForEachRow<StoredBatch>(store, "first_index, leaf_count, leaves", kBatches, "first_index", log_id, 0,
+Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t end,
+                   const std::function<Status(StoredLeaf)>& fn) {
+  return ForEachRow<StoredBatch>(store, "first_index, leaf_count, leaves", kBatches, "first_index", log_id, 0, end,
                                  kPageBatches, BatchFromRow, [&](StoredBatch batch) -> Status {
                                    for (size_t i = 0; i < batch.leaves.size(); ++i) {
+                                     const int64_t index = batch.first_index + static_cast<int64_t>(i);
+                                     if (index >= end) break;
                                      KeyedLeaf& l = batch.leaves[i];
-                                     RETURN_IF_ERROR(fn(StoredLeaf{batch.first_index + static_cast<int64_t>(i),
-                                                                   std::move(l.key), std::move(l.leaf)}));
+                                     RETURN_IF_ERROR(fn(StoredLeaf{index, std::move(l.key), std::move(l.leaf)}));
                                    }
                                    return OkStatus();
                                  });
@@ -172,13 +174,23 @@ Status ForEachLeaf(store::Store& store, const std::string& log_id, const std::fu
 
 Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
                    const std::function<Status(StoredHead)>& fn) {
-  return ForEachRow<StoredHead>(store, kHeadColumns, kHeads, "tree_size", log_id, from, kPageRows, HeadFromRow, fn);
+  return ForEachRow<StoredHead>(store, kHeadColumns, kHeads, "tree_size", log_id, from, kUnbounded, kPageRows,
+                                HeadFromRow, fn);
 }
 
 Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from,
                         const std::function<Status(StoredTimestamp)>& fn) {
-  return ForEachRow<StoredTimestamp>(store, "tree_size, token", kTimestamps, "tree_size", log_id, from, kPageRows,
-                                     TimestampFromRow, fn);
+  return ForEachRow<StoredTimestamp>(store, "tree_size, token", kTimestamps, "tree_size", log_id, from, kUnbounded,
+                                     kPageRows, TimestampFromRow, fn);
+}
+
+Result<int64_t> StoredLeafCount(store::Store& store, const std::string& log_id) {
+  ASSIGN_OR_RETURN(std::vector<Row> rows,
+                   store.Query(std::string("SELECT first_index + leaf_count AS n FROM ") + kBatches +
+                                   " WHERE log_id = ? ORDER BY first_index DESC LIMIT 1",
+                               {log_id}));
+  if (rows.empty()) return int64_t{0};
+  return IntColumn(rows[0], "n");
 }
 
 Result<std::vector<StoredHead>> HeadsFrom(store::Store& store, const std::string& log_id, int64_t from, int64_t limit) {
@@ -239,14 +251,23 @@ Status CheckKeyIndexed(store::Store& store, const std::string& log_id, const Sto
 }
 
 Status CheckKeyIndexSize(store::Store& store, const std::string& log_id, int64_t leaf_count) {
-  ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   store.Query(std::string("SELECT COUNT(*) AS n FROM ") + kKeys + " WHERE log_id = ?", {log_id}));
+  ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(std::string("SELECT COUNT(*) AS n FROM ") + kKeys +
+                                                          " WHERE log_id = ? AND leaf_index < ?",
+                                                      {log_id, leaf_count}));
   ASSIGN_OR_RETURN(int64_t n, rows.empty() ? Result<int64_t>(int64_t{0}) : IntColumn(rows[0], "n"));
   if (n != leaf_count) {
     return DataLoss("the key index holds " + std::to_string(n) + " rows for " + std::to_string(leaf_count) +
                     " leaves: it names leaves that are not stored");
   }
   return OkStatus();
+}
+
+Result<int64_t> LastIndexedLeaf(store::Store& store, const std::string& log_id) {
+  ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(std::string("SELECT leaf_index FROM ") + kKeys +
+                                                          " WHERE log_id = ? ORDER BY leaf_index DESC LIMIT 1",
+                                                      {log_id}));
+  if (rows.empty()) return int64_t{-1};
+  return IntColumn(rows[0], "leaf_index");
 }
 
 Result<std::optional<StoredHead>> FirstHeadFrom(store::Store& store, const std::string& log_id, int64_t min_size,

@@ -48,10 +48,15 @@ store::Row HeadRow(const StoredHead& head);
 store::Row TimestampRow(const std::string& log_id, const StoredTimestamp& timestamp);
 store::Row SignerRow(const std::string& fingerprint, const std::vector<std::string>& chain_pem);
 
-// Calls `fn` for every stored leaf, in order (every head with tree_size >= from, every
-// timestamp with tree_size >= from), reading pages of rows. Stops at the first error,
-// from the store or from `fn`; a batch whose text does not decode is DataLoss naming it.
-Status ForEachLeaf(store::Store& store, const std::string& log_id, const std::function<Status(StoredLeaf)>& fn);
+// No upper bound on the rows read.
+inline constexpr int64_t kUnbounded = INT64_MAX;
+
+// Calls `fn` for every stored leaf with index < end, in order (every head with tree_size
+// >= from, every timestamp with tree_size >= from), reading pages of rows. Stops at the
+// first error, from the store or from `fn`; a batch whose text does not decode is
+// DataLoss naming it.
+Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t end,
+                   const std::function<Status(StoredLeaf)>& fn);
 Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
                    const std::function<Status(StoredHead)>& fn);
 Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from,
@@ -71,10 +76,15 @@ Result<std::optional<StoredHead>> FirstHeadFrom(store::Store& store, const std::
 Result<std::optional<StoredTimestamp>> FirstTimestampFrom(store::Store& store, const std::string& log_id,
                                                           int64_t min_size, int64_t max_size);
 Result<std::optional<StoredHead>> LastHead(store::Store& store, const std::string& log_id);
+// The number of leaves stored: the end of the last batch, 0 if none.
+Result<int64_t> StoredLeafCount(store::Store& store, const std::string& log_id);
 // The key index must hold exactly one row per leaf, under the leaf's own key: DataLoss
-// unless `leaf` is indexed so, and unless the log has `leaf_count` index rows in all.
+// unless `leaf` is indexed so, and unless the log has `leaf_count` index rows for the
+// leaves before `leaf_count` (rows of later leaves are not counted: see LastIndexedLeaf).
 Status CheckKeyIndexed(store::Store& store, const std::string& log_id, const StoredLeaf& leaf);
 Status CheckKeyIndexSize(store::Store& store, const std::string& log_id, int64_t leaf_count);
+// The largest leaf index the key index names, -1 if none.
+Result<int64_t> LastIndexedLeaf(store::Store& store, const std::string& log_id);
 // The largest tree size with a stored timestamp, 0 if none.
 Result<int64_t> LastTimestampedSize(store::Store& store, const std::string& log_id);
 // The signer's certificate chain (PEM, leaf first); NotFound if unknown.

@@ -51,10 +51,11 @@ class Signers {
   std::map<std::string, std::vector<UniquePtr<X509>>> chains_;
 };
 
-// The log's heads in order of size, read a page at a time.
+// The log's heads of size at most `last_size`, in order of size, read a page at a time.
 class HeadCursor {
  public:
-  HeadCursor(store::Store& store, const std::string& log_id) : store_(store), log_id_(log_id) {}
+  HeadCursor(store::Store& store, const std::string& log_id, int64_t last_size)
+      : store_(store), log_id_(log_id), last_size_(last_size) {}
 
   Result<std::optional<tables::StoredHead>> Next() {
     if (buffer_.empty() && !exhausted_) {
@@ -63,7 +64,7 @@ class HeadCursor {
       for (auto& h : page) buffer_.push_back(std::move(h));
       if (!buffer_.empty()) from_ = buffer_.back().head.tree_size + 1;
     }
-    if (buffer_.empty()) return std::optional<tables::StoredHead>();
+    if (buffer_.empty() || buffer_.front().head.tree_size > last_size_) return std::optional<tables::StoredHead>();
     std::optional<tables::StoredHead> out(std::move(buffer_.front()));
     buffer_.pop_front();
     return out;
@@ -72,6 +73,7 @@ class HeadCursor {
  private:
   store::Store& store_;
   const std::string& log_id_;
+  const int64_t last_size_;
   std::deque<tables::StoredHead> buffer_;
   int64_t from_ = 0;
   bool exhausted_ = false;
@@ -103,14 +105,15 @@ Status CheckHead(const tables::StoredHead& stored, const std::string& log_id, in
   return OkStatus();
 }
 
-Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers& signers, const LeafCheck& check,
-                         VerifiedLog& found) {
-  HeadCursor heads(store, log_id);
+// The leaves before `view` and the heads of sizes up to it.
+Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, int64_t view, Signers& signers,
+                         const LeafCheck& check, VerifiedLog& found) {
+  HeadCursor heads(store, log_id, view);
   ASSIGN_OR_RETURN(std::optional<tables::StoredHead> next, heads.Next());
   if (next && next->head.tree_size < 1) return DataLoss("a tree head has size 0");
   ledger::MerkleFrontier frontier;
   int64_t covered = 0;  // size of the last head checked
-  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, [&](const tables::StoredLeaf& r) -> Status {
+  RETURN_IF_ERROR(tables::ForEachLeaf(store, log_id, view, [&](const tables::StoredLeaf& r) -> Status {
     RETURN_IF_ERROR(CheckLeaf(r, static_cast<int64_t>(frontier.size()), check));
     RETURN_IF_ERROR(tables::CheckKeyIndexed(store, log_id, r));
     frontier.Append(ledger::LeafHash(r.leaf));
@@ -131,10 +134,35 @@ Status CheckTreeAndHeads(store::Store& store, const std::string& log_id, Signers
   return tables::CheckKeyIndexSize(store, log_id, found.leaves);
 }
 
-Status CheckTimestamps(store::Store& store, const std::string& log_id, X509* trust_root, const Signers& signers,
-                       VerifiedLog& found) {
+// Rows stored after the view was taken are not checked, but each is stored after what it
+// names (a timestamp after its head; a head and a key index row with their leaves or
+// after them), so one that names what is not stored even now means rows were deleted, or
+// it was forged. Read in that order: timestamps, heads and the key index, then leaves.
+Status CheckNothingBeyondTheLeaves(store::Store& store, const std::string& log_id) {
+  ASSIGN_OR_RETURN(int64_t last_timestamped, tables::LastTimestampedSize(store, log_id));
+  ASSIGN_OR_RETURN(std::optional<tables::StoredHead> last_head, tables::LastHead(store, log_id));
+  ASSIGN_OR_RETURN(int64_t last_indexed, tables::LastIndexedLeaf(store, log_id));
+  ASSIGN_OR_RETURN(int64_t stored, tables::StoredLeafCount(store, log_id));
+  if (last_timestamped > (last_head ? last_head->head.tree_size : 0)) {
+    return DataLoss("timestamp of tree head of size " + std::to_string(last_timestamped) + ": there is no such head");
+  }
+  if (last_head && last_head->head.tree_size > stored) {
+    return DataLoss("tree head of size " + std::to_string(last_head->head.tree_size) +
+                    " covers leaves that are missing (" + std::to_string(stored) + " leaves stored)");
+  }
+  if (last_indexed >= stored) {
+    return DataLoss("the key index names leaf " + std::to_string(last_indexed) + ", which is not stored (" +
+                    std::to_string(stored) + " leaves stored)");
+  }
+  return OkStatus();
+}
+
+// The timestamps of the heads up to `view`.
+Status CheckTimestamps(store::Store& store, const std::string& log_id, int64_t view, X509* trust_root,
+                       const Signers& signers, VerifiedLog& found) {
   std::vector<UniquePtr<X509>> intermediates = signers.Intermediates();
   return tables::ForEachTimestamp(store, log_id, 0, [&](const tables::StoredTimestamp& t) -> Status {
+    if (t.tree_size > view) return OkStatus();
     const std::string where = "timestamp of tree head of size " + std::to_string(t.tree_size);
     ASSIGN_OR_RETURN(std::optional<tables::StoredHead> head,
                      tables::FirstHeadFrom(store, log_id, t.tree_size, t.tree_size));
@@ -173,8 +201,15 @@ Result<VerifiedLog> VerifyLog(store::Store& store, const std::string& log_id, X5
   RETURN_IF_ERROR(RequireMigrated(store));
   Signers signers(store, trust_root);
   VerifiedLog found;
-  Status status = CheckTreeAndHeads(store, log_id, signers, check, found);
-  if (status.ok()) status = CheckTimestamps(store, log_id, trust_root, signers, found);
+  // The log as it stood when the check began: its leaves then, and the heads and
+  // timestamps of sizes up to theirs. Its owner may go on appending while it is read (a
+  // serving node), and leaves are only ever appended, a head stored with or after its
+  // leaves, so that is one consistent state of the log without holding a snapshot open.
+  Result<int64_t> view = tables::StoredLeafCount(store, log_id);
+  Status status = view.status();
+  if (status.ok()) status = CheckTreeAndHeads(store, log_id, *view, signers, check, found);
+  if (status.ok()) status = CheckNothingBeyondTheLeaves(store, log_id);
+  if (status.ok()) status = CheckTimestamps(store, log_id, *view, trust_root, signers, found);
   if (!status.ok()) return status.WithContext("signed log " + log_id);
   return found;
 }

@@ -182,7 +182,6 @@ TEST_F(SignedLogTest, AHeadIntervalDefersTheHeadAndAClosingLogSignsTheRest) {
     EXPECT_TRUE(r->signature.empty());
   }
   EXPECT_EQ(log_->size(), 1);
-  EXPECT_EQ(log_->stored_size(), 6);
   EXPECT_EQ(log_->awaiting_head(), 5);
   auto pending = log_->EntriesFor("a-3");
   EXPECT_EQ(pending.status().code(), Code::kUnavailable);
@@ -258,7 +257,6 @@ TEST_F(SignedLogTest, AnOpeningLogSignsLeavesStoredAfterItsLastHead) {
   OpenLogWith(std::move(switched));
   for (int i = 0; i < 500 && log_->size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(log_->size(), 3);
-  EXPECT_EQ(log_->stored_size(), 3);
   EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
   Result<Receipt> next = AppendAndWait("c-3", TestLeaf("c-3", 3));
   ASSERT_TRUE(next.ok()) << next.status().ToString();
@@ -368,6 +366,28 @@ TEST_F(SignedLogTest, AHeadThatFailsIsTriedAgainAfterTheInterval) {
   EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
 }
 
+// A batch that fails to be stored leaves nothing to sign: with no earlier leaves waiting,
+// no head is counted as failed, and the next batch carries its head at once instead of
+// waiting out the interval.
+TEST_F(SignedLogTest, AFailedBatchWithNothingElseWaitingIsNoFailedHead) {
+  SignedLogOptions o = Options();
+  o.head_interval = std::chrono::minutes(1);
+  OpenLogWith(std::move(o));
+  Counter& failed = Metrics().GetCounter("riik_signed_log_failed_heads_total", "", {{"log", Options().log_id}});
+  const uint64_t failed_before = failed.value();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "CREATE TRIGGER poison BEFORE INSERT ON signed_log_keys "
+                                     "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
+                  .ok());
+  EXPECT_FALSE(AppendAndWait("f-0", TestLeaf("f-0", 0)).ok());
+  EXPECT_EQ(failed.value(), failed_before);
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DROP TRIGGER poison").ok());
+  Result<Receipt> r = AppendAndWait("f-0", TestLeaf("f-0", 0));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->tree_size, 1) << "the first head waited for the interval after a batch that stored nothing";
+  EXPECT_EQ(log_->awaiting_head(), 0);
+}
+
 TEST_F(SignedLogTest, ATsaOutageDoesNotBlockAppendAndIsCaughtUp) {
   tsa_down_ = true;
   OpenLog();
@@ -454,6 +474,58 @@ TEST_F(SignedLogTest, VerifyLogNamesATamperedLeafAndHead) {
   ASSERT_TRUE(riik::testing::ExecRaw(store_url_, ReplaceLeafSql(3, "{}", TestLeaf("id-4", 4))).ok());
   EXPECT_NE(log_->VerifyLog().message().find("leaf 3 is stored under another key"), std::string::npos)
       << log_->VerifyLog().ToString();
+}
+
+// Verification reads while the owner goes on appending (`riik tracker log verify` on a
+// serving node): it checks the log as it stood when it began, and does not mistake a
+// batch committed meanwhile (leaves, key index rows and a head) for leaves without a head
+// or a key index naming leaves that are not stored. Rows that name leaves not stored even
+// after the check are still refused.
+TEST_F(SignedLogTest, VerifyLogChecksTheLogAsItStoodWhileItsOwnerAppends) {
+  OpenLog();
+  // One batch per leaf, and more batches than verification reads at once: its second
+  // read of them comes after the appends below.
+  constexpr int kLeaves = 40;
+  for (int i = 0; i < kLeaves; ++i)
+    ASSERT_TRUE(AppendAndWait("id-" + std::to_string(i), TestLeaf("id-" + std::to_string(i), i)).ok());
+  ASSERT_TRUE(WaitForTimestamps());
+  int appended = 0;
+  LeafCheck append_while_checking = [&](const std::string& key, const std::string& leaf) -> Status {
+    for (; appended < 3; ++appended) {  // the first call, before any head has been checked
+      const std::string k = "late-" + std::to_string(appended);
+      RETURN_IF_ERROR(AppendAndWait(k, TestLeaf(k, 10 + appended)).status());
+    }
+    return CheckTestLeaf(key, leaf);
+  };
+  Result<VerifiedLog> found = VerifyLog(*store_, Options().log_id, ca_->root_certificate(), append_while_checking);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(appended, 3);
+  EXPECT_EQ(found->leaves, kLeaves);
+  EXPECT_EQ(found->signed_leaves, kLeaves);
+  EXPECT_EQ(found->heads, kLeaves);
+  EXPECT_TRUE(RequireEverySigned(*found).ok());
+  found = VerifyLog(*store_, Options().log_id, ca_->root_certificate(), CheckTestLeaf);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->signed_leaves, kLeaves + 3);
+
+  // A key index row naming a leaf past the last one, and a head past the leaves (the last
+  // batch deleted), are named though they lie beyond what is checked.
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "INSERT INTO signed_log_keys (log_id, leaf_key, leaf_index) "
+                                     "VALUES ('EE/GOV/70000310/tax', 'id-99', 99)")
+                  .ok());
+  Status forged = log_->VerifyLog();
+  EXPECT_EQ(forged.code(), Code::kDataLoss);
+  EXPECT_NE(forged.message().find("the key index names leaf 99, which is not stored (43 leaves stored)"),
+            std::string::npos)
+      << forged.ToString();
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_keys WHERE leaf_index >= 42").ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_batches WHERE first_index = 42").ok());
+  Status truncated = log_->VerifyLog();
+  EXPECT_EQ(truncated.code(), Code::kDataLoss);
+  EXPECT_NE(truncated.message().find("tree head of size 43 covers leaves that are missing (42 leaves stored)"),
+            std::string::npos)
+      << truncated.ToString();
 }
 
 TEST_F(SignedLogTest, VerifyLogNamesAKeyIndexThatHidesOrMisplacesALeafAndADamagedBatch) {
