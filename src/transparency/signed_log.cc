@@ -265,11 +265,17 @@ void SignedLog::SealBatch(std::vector<Pending> batch) {
     }
   }
   if (stored.ok()) stored = StoreBatch(batch, head);
-  if (!stored.ok()) {
-    // A head is missing only for leaves stored before: this batch's are not stored at all.
-    if (head && options_.head_interval.count() > 0 && signed_size_ < static_cast<int64_t>(frontier_.size())) {
+  if (!stored.ok() && head && options_.head_interval.count() > 0) {
+    // The head may be what could not be stored: the leaves go without it, to be signed
+    // later, rather than fail because of it. If they fail too, the fault was theirs.
+    Status without_head = StoreBatch(batch, std::nullopt);
+    if (without_head.ok()) {
       HeadFailed(stored);
+      head.reset();
     }
+    stored = without_head;
+  }
+  if (!stored.ok()) {
     failed_batches_total_->Add();
     spdlog::error("signed log {}: a batch of {} leaves was not logged: {}", options_.log_id, batch.size(),
                   stored.ToString());

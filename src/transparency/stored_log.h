@@ -19,8 +19,9 @@ Result<std::vector<std::string>> StoredLogIds(store::Store& store);
 
 // The entries for `key` (as SignedLog::EntriesFor), covering what the last signed tree
 // head covers. NotFound if the log has no signed head and no leaf under `key`;
-// Unavailable if a leaf is not under a signed head yet, or its head has no timestamp yet; DataLoss if the stored leaves do not form the signed tree;
-// FailedPrecondition if the store still holds logs of the earlier format.
+// Unavailable if a leaf is not under a signed head yet, or its head has no timestamp
+// yet; DataLoss if the stored leaves do not form the signed tree; FailedPrecondition if
+// the store still holds logs of the earlier format.
 Result<Json> EntriesFromStore(store::Store& store, const std::string& log_id, const std::string& key);
 
 // The leaves the log's last signed tree head covers (0 without one).

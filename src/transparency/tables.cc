@@ -85,23 +85,25 @@ Result<StoredTimestamp> TimestampFromRow(const Row& row) {
   return t;
 }
 
-// Reads rows of `table` in order of `key`, from <= key < end, a page at a time.
+// Reads rows of `table` in order of `key`, from <= key <= last, a page at a time.
 template <typename T>
 Status ForEachRow(store::Store& store, const std::string& columns, const std::string& table, const std::string& key,
-                  const std::string& log_id, int64_t from, int64_t end, int64_t page, Result<T> (*decode)(const Row&),
+                  const std::string& log_id, int64_t from, int64_t last, int64_t page, Result<T> (*decode)(const Row&),
                   const std::function<Status(T)>& fn) {
   const std::string sql = "SELECT " + columns + " FROM " + table + " WHERE log_id = ? AND " + key + " >= ? AND " + key +
-                          " < ? ORDER BY " + key + " LIMIT ?";
-  for (;;) {
-    ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(sql, {log_id, from, end, page}));
+                          " <= ? ORDER BY " + key + " LIMIT ?";
+  while (from <= last) {
+    ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(sql, {log_id, from, last, page}));
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(T item, decode(row));
       ASSIGN_OR_RETURN(int64_t k, IntColumn(row, key));
-      from = k + 1;
       RETURN_IF_ERROR(fn(std::move(item)));
+      if (k == last) return OkStatus();  // and k + 1 would overflow at kUnbounded
+      from = k + 1;
     }
     if (static_cast<int64_t>(rows.size()) < page) return OkStatus();
   }
+  return OkStatus();
 }
 
 }  // namespace
@@ -160,8 +162,9 @@ Row SignerRow(const std::string& fingerprint, const std::vector<std::string>& ch
 
 Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t end,
                    const std::function<Status(StoredLeaf)>& fn) {
-  return ForEachRow<StoredBatch>(store, "first_index, leaf_count, leaves", kBatches, "first_index", log_id, 0, end,
-                                 kPageBatches, BatchFromRow, [&](StoredBatch batch) -> Status {
+  const int64_t last_first_index = end == kUnbounded ? kUnbounded : end - 1;
+  return ForEachRow<StoredBatch>(store, "first_index, leaf_count, leaves", kBatches, "first_index", log_id, 0,
+                                 last_first_index, kPageBatches, BatchFromRow, [&](StoredBatch batch) -> Status {
                                    for (size_t i = 0; i < batch.leaves.size(); ++i) {
                                      const int64_t index = batch.first_index + static_cast<int64_t>(i);
                                      if (index >= end) break;
@@ -178,19 +181,25 @@ Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
                                 HeadFromRow, fn);
 }
 
-Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from,
+Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from, int64_t last,
                         const std::function<Status(StoredTimestamp)>& fn) {
-  return ForEachRow<StoredTimestamp>(store, "tree_size, token", kTimestamps, "tree_size", log_id, from, kUnbounded,
-                                     kPageRows, TimestampFromRow, fn);
+  return ForEachRow<StoredTimestamp>(store, "tree_size, token", kTimestamps, "tree_size", log_id, from, last, kPageRows,
+                                     TimestampFromRow, fn);
 }
 
 Result<int64_t> StoredLeafCount(store::Store& store, const std::string& log_id) {
-  ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   store.Query(std::string("SELECT first_index + leaf_count AS n FROM ") + kBatches +
-                                   " WHERE log_id = ? ORDER BY first_index DESC LIMIT 1",
-                               {log_id}));
+  ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(std::string("SELECT first_index, leaf_count FROM ") + kBatches +
+                                                          " WHERE log_id = ? ORDER BY first_index DESC LIMIT 1",
+                                                      {log_id}));
   if (rows.empty()) return int64_t{0};
-  return IntColumn(rows[0], "n");
+  ASSIGN_OR_RETURN(int64_t first, IntColumn(rows[0], "first_index"));
+  ASSIGN_OR_RETURN(int64_t count, IntColumn(rows[0], "leaf_count"));
+  // Checked here too, as BatchFromRow does: this row bounds what is read.
+  const std::string what = "the stored batch of leaves from " + std::to_string(first);
+  if (first < 0) return DataLoss(what + " has a negative index");
+  if (count < 1) return DataLoss(what + " holds no leaves");
+  if (count > kUnbounded - first) return DataLoss(what + " claims more leaves than a log can hold");
+  return first + count;
 }
 
 Result<std::vector<StoredHead>> HeadsFrom(store::Store& store, const std::string& log_id, int64_t from, int64_t limit) {
@@ -257,11 +266,13 @@ Status CheckKeyIndexSize(store::Store& store, const std::string& log_id, int64_t
   ASSIGN_OR_RETURN(int64_t n, rows.empty() ? Result<int64_t>(int64_t{0}) : IntColumn(rows[0], "n"));
   if (n != leaf_count) {
     return DataLoss("the key index holds " + std::to_string(n) + " rows for " + std::to_string(leaf_count) +
-                    " leaves: it names leaves that are not stored");
+                    " leaves: it names leaves under keys they are not stored under");
   }
   return OkStatus();
 }
 
+// The key index is keyed by (log, key, leaf): this reads all of the log's rows, once per
+// verification, which reads every leaf anyway.
 Result<int64_t> LastIndexedLeaf(store::Store& store, const std::string& log_id) {
   ASSIGN_OR_RETURN(std::vector<Row> rows, store.Query(std::string("SELECT leaf_index FROM ") + kKeys +
                                                           " WHERE log_id = ? ORDER BY leaf_index DESC LIMIT 1",

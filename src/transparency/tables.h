@@ -52,14 +52,14 @@ store::Row SignerRow(const std::string& fingerprint, const std::vector<std::stri
 inline constexpr int64_t kUnbounded = INT64_MAX;
 
 // Calls `fn` for every stored leaf with index < end, in order (every head with tree_size
-// >= from, every timestamp with tree_size >= from), reading pages of rows. Stops at the
+// >= from, every timestamp with from <= tree_size <= last), reading pages of rows. Stops at the
 // first error, from the store or from `fn`; a batch whose text does not decode is
 // DataLoss naming it.
 Status ForEachLeaf(store::Store& store, const std::string& log_id, int64_t end,
                    const std::function<Status(StoredLeaf)>& fn);
 Status ForEachHead(store::Store& store, const std::string& log_id, int64_t from,
                    const std::function<Status(StoredHead)>& fn);
-Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from,
+Status ForEachTimestamp(store::Store& store, const std::string& log_id, int64_t from, int64_t last,
                         const std::function<Status(StoredTimestamp)>& fn);
 
 // Up to `limit` heads with tree_size >= from, in order.
@@ -76,7 +76,8 @@ Result<std::optional<StoredHead>> FirstHeadFrom(store::Store& store, const std::
 Result<std::optional<StoredTimestamp>> FirstTimestampFrom(store::Store& store, const std::string& log_id,
                                                           int64_t min_size, int64_t max_size);
 Result<std::optional<StoredHead>> LastHead(store::Store& store, const std::string& log_id);
-// The number of leaves stored: the end of the last batch, 0 if none.
+// The number of leaves stored: the end of the last batch, 0 if none; DataLoss if that
+// batch's row is not one a log writes (no leaves, a negative index).
 Result<int64_t> StoredLeafCount(store::Store& store, const std::string& log_id);
 // The key index must hold exactly one row per leaf, under the leaf's own key: DataLoss
 // unless `leaf` is indexed so, and unless the log has `leaf_count` index rows for the

@@ -161,8 +161,7 @@ Status CheckNothingBeyondTheLeaves(store::Store& store, const std::string& log_i
 Status CheckTimestamps(store::Store& store, const std::string& log_id, int64_t view, X509* trust_root,
                        const Signers& signers, VerifiedLog& found) {
   std::vector<UniquePtr<X509>> intermediates = signers.Intermediates();
-  return tables::ForEachTimestamp(store, log_id, 0, [&](const tables::StoredTimestamp& t) -> Status {
-    if (t.tree_size > view) return OkStatus();
+  return tables::ForEachTimestamp(store, log_id, 0, view, [&](const tables::StoredTimestamp& t) -> Status {
     const std::string where = "timestamp of tree head of size " + std::to_string(t.tree_size);
     ASSIGN_OR_RETURN(std::optional<tables::StoredHead> head,
                      tables::FirstHeadFrom(store, log_id, t.tree_size, t.tree_size));

@@ -46,9 +46,10 @@ Status RequireEverySigned(const VerifiedLog& found);
 //  - timestamps: each for an existing head, a valid token by a TSA chaining to
 //    `trust_root` whose imprint is the head's.
 // A log its owner goes on appending to is checked as it stood when the check began: the
-// leaves stored then, the heads and timestamps of sizes up to their count. Rows stored
-// later are checked only for naming what is stored (a head or key index row beyond the
-// leaves, a timestamp beyond the heads is DataLoss).
+// leaves stored then, the heads and timestamps of sizes up to their count. Of the rows
+// stored later, the last head, key index row and timestamp are checked for naming what is
+// stored (a head or key index row beyond the leaves, a timestamp beyond the heads is
+// DataLoss).
 // DataLoss names the first bad leaf or head; store errors are passed on;
 // FailedPrecondition if the store still holds logs of the earlier format (migration.h).
 Result<VerifiedLog> VerifyLog(store::Store& store, const std::string& log_id, X509* trust_root, const LeafCheck& check);

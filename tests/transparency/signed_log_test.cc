@@ -388,6 +388,31 @@ TEST_F(SignedLogTest, AFailedBatchWithNothingElseWaitingIsNoFailedHead) {
   EXPECT_EQ(log_->awaiting_head(), 0);
 }
 
+// With a head interval, a head that cannot be stored never fails the leaves that came
+// with it: they are stored without it, and the head is counted failed and tried again.
+TEST_F(SignedLogTest, AHeadThatCannotBeStoredDoesNotFailItsBatch) {
+  SignedLogOptions o = Options();
+  o.head_interval = std::chrono::milliseconds(100);
+  OpenLogWith(std::move(o));
+  Counter& failed = Metrics().GetCounter("riik_signed_log_failed_heads_total", "", {{"log", Options().log_id}});
+  ASSERT_TRUE(AppendAndWait("g-0", TestLeaf("g-0", 0)).ok());
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                     "CREATE TRIGGER no_heads BEFORE INSERT ON signed_log_heads "
+                                     "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
+                  .ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // the next batch carries a head
+  const uint64_t failed_before = failed.value();
+  Result<Receipt> r = AppendAndWait("g-1", TestLeaf("g-1", 1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->tree_size, 0);
+  EXPECT_GT(failed.value(), failed_before);
+  EXPECT_EQ(log_->awaiting_head(), 1);
+  ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DROP TRIGGER no_heads").ok());
+  for (int i = 0; i < 500 && log_->size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(log_->size(), 2);
+  EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
+}
+
 TEST_F(SignedLogTest, ATsaOutageDoesNotBlockAppendAndIsCaughtUp) {
   tsa_down_ = true;
   OpenLog();
@@ -526,6 +551,33 @@ TEST_F(SignedLogTest, VerifyLogChecksTheLogAsItStoodWhileItsOwnerAppends) {
   EXPECT_NE(truncated.message().find("tree head of size 43 covers leaves that are missing (42 leaves stored)"),
             std::string::npos)
       << truncated.ToString();
+}
+
+// The last batch row bounds what verification reads, so a forged one is named, not
+// passed over.
+TEST_F(SignedLogTest, VerifyLogNamesAForgedLastBatch) {
+  OpenLog();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(AppendAndWait("id-" + std::to_string(i), TestLeaf("id-" + std::to_string(i), i)).ok());
+  ASSERT_TRUE(WaitForTimestamps());
+  ASSERT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
+  const std::pair<std::string, std::string> forgeries[] = {
+      {"3, 0", "the stored batch of leaves from 3 holds no leaves"},
+      {"9223372036854775000, 1000", "claims more leaves than a log can hold"},
+      {"9223372036854775807, 1", "claims more leaves than a log can hold"},
+  };
+  for (const auto& [row, expected] : forgeries) {
+    ASSERT_TRUE(riik::testing::ExecRaw(store_url_,
+                                       "INSERT INTO signed_log_batches (log_id, first_index, leaf_count, leaves) "
+                                       "VALUES ('EE/GOV/70000310/tax', " +
+                                           row + ", '')")
+                    .ok());
+    Status forged = log_->VerifyLog();
+    EXPECT_EQ(forged.code(), Code::kDataLoss) << row;
+    EXPECT_NE(forged.message().find(expected), std::string::npos) << forged.ToString();
+    ASSERT_TRUE(riik::testing::ExecRaw(store_url_, "DELETE FROM signed_log_batches WHERE first_index >= 3").ok());
+  }
+  EXPECT_TRUE(log_->VerifyLog().ok()) << log_->VerifyLog().ToString();
 }
 
 TEST_F(SignedLogTest, VerifyLogNamesAKeyIndexThatHidesOrMisplacesALeafAndADamagedBatch) {
