@@ -271,6 +271,13 @@ Checked<std::string> Provider::AppStart(const std::string& request_id, const std
   return VerificationCode(*hash);
 }
 
+AppProgress Provider::AppProgressNow(const std::string& request_id, const std::string& browser) {
+  std::lock_guard lock(state_->mu);
+  PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
+  if (!r) return {AppProgress::State::kRefused, "", Refusal::kChallengeUnknown};
+  return r->progress;
+}
+
 void Provider::AppWait(const std::string& request_id, const std::string& browser, std::chrono::milliseconds wait,
                        std::function<void(AppProgress)> done) {
   AppProgress now_progress;
@@ -279,7 +286,8 @@ void Provider::AppWait(const std::string& request_id, const std::string& browser
     PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
     if (!r) {
       now_progress = {AppProgress::State::kRefused, "", Refusal::kChallengeUnknown};
-    } else if (r->progress.state == AppProgress::State::kWaiting && state_->waiters.size() < impl::kMaxWaiters) {
+    } else if (r->progress.state == AppProgress::State::kWaiting && wait.count() > 0 &&
+               state_->waiters.size() < impl::kMaxWaiters) {
       state_->waiters.emplace(request_id, impl::Waiter{options_.clock() + wait.count() * 1000, std::move(done)});
       return;
     } else {

@@ -188,9 +188,13 @@ class Provider {
   // The app: the person typed their personal code; the verification code to show.
   Checked<std::string> AppStart(const std::string& request_id, const std::string& browser,
                                 std::string_view personal_code);
-  // Where the app flow stands, for the page's long poll: `done` is called with the
-  // progress as soon as it is not kWaiting, or with kWaiting once `wait` has passed
-  // (Sweep() notices), or at once for an unknown request (kRefused).
+  // Where the app flow stands now (kRefused for an unknown request): for the page's
+  // "I have confirmed" button, which does not wait.
+  AppProgress AppProgressNow(const std::string& request_id, const std::string& browser);
+  // The same for the page's long poll: `done` is called with the progress as soon as it
+  // is not kWaiting, or with kWaiting once `wait` has passed (Sweep() notices), or at
+  // once for an unknown request (kRefused) or a `wait` of 0. `done` may be called on
+  // another thread after AppWait returned: it must own what it touches.
   void AppWait(const std::string& request_id, const std::string& browser, std::chrono::milliseconds wait,
                std::function<void(AppProgress)> done);
   // The citizen's app: the requests waiting for this person ("EE<code>").

@@ -237,6 +237,30 @@ TEST_F(ProviderTest, ALongPollEndsWaitingWhenItsTimeIsUp) {
   EXPECT_EQ(calls, 1);
 }
 
+// The page's "I have confirmed" button asks where the sign-in stands without waiting.
+// Nothing of the question may be kept: its answer was read from the handler's own stack,
+// and a waiter kept for it was once called later, by the sweep or the app's answer,
+// writing into a stack frame long gone.
+TEST_F(ProviderTest, AskingWithoutWaitingKeepsNoWaiter) {
+  std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  AppRequestView pending = StartApp(id);
+  EXPECT_EQ(provider_->AppProgressNow(id, kBrowser).state, AppProgress::State::kWaiting);
+  EXPECT_EQ(provider_->AppProgressNow(id, "another browser").state, AppProgress::State::kRefused);
+  int calls = 0;
+  provider_->AppWait(id, kBrowser, std::chrono::milliseconds(0), [&](AppProgress p) {
+    ++calls;
+    EXPECT_EQ(p.state, AppProgress::State::kWaiting);
+  });
+  EXPECT_EQ(calls, 1) << "a wait of 0 answers at once";
+  now_ += 1'000'000;
+  provider_->Sweep();
+  EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  EXPECT_EQ(calls, 1) << "and is not answered again later";
+  AppProgress done = provider_->AppProgressNow(id, kBrowser);
+  EXPECT_EQ(done.state, AppProgress::State::kDone);
+  EXPECT_FALSE(QueryOf(done.redirect, "code").empty());
+}
+
 TEST_F(ProviderTest, AnInvalidPersonalCodeIsSaidPlainly) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   Checked<std::string> shown = provider_->AppStart(id, kBrowser, "38001085719");

@@ -12,6 +12,7 @@
 #include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vector>
 
 #include "auth/app_confirm.h"
@@ -312,6 +313,29 @@ TEST_F(AuthRoleTest, DeviceBindingsBeyondTheirLineAreTurnedAwayAtOnceWhileTheChe
   Filled filled = FillTheChecks("binds", [&](int i) { return Present(devices[i]); });
   // Freed before the checks' OCSP requests time out (ocsp_timeout_ms): all three pass.
   ASSERT_NO_FATAL_FAILURE(ExpectTurnedAwayThenPassed(filled, "too many device bindings are being checked"));
+}
+
+// "I have confirmed" pressed before the app has answered leads back to the waiting page,
+// however often, and leaves nothing behind for the housekeeping to call later.
+TEST_F(AuthRoleTest, ConfirmingBeforeTheAppAnswersShowsTheWaitingPageAgain) {
+  ASSERT_NO_FATAL_FAILURE(EnrollPerson());
+  SignInPage page;
+  ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
+  page.browser.Add("Content-Type", "application/x-www-form-urlencoded");
+  auto sent =
+      net::Fetch("POST", url_ + page.path + "/app", page.browser, "personal_code=38001085718&csrf=" + page.csrf);
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  ASSERT_EQ(sent->status, 303) << sent->body;
+  for (int i = 0; i < 3; ++i) {
+    auto pressed = net::Fetch("POST", url_ + page.path + "/app/continue", page.browser, "csrf=" + page.csrf);
+    ASSERT_TRUE(pressed.ok()) << pressed.status().ToString();
+    EXPECT_EQ(pressed->status, 303) << pressed->body;
+    EXPECT_EQ(pressed->headers.Get("Location"), page.path);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // a housekeeping round
+  auto cancelled = net::Fetch("POST", url_ + page.path + "/cancel", page.browser, "csrf=" + page.csrf);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  EXPECT_EQ(cancelled->status, 303) << cancelled->body;
 }
 
 TEST_F(AuthRoleTest, AppAnswersBeyondTheirLineAreTurnedAwayAtOnceWhileTheChecksWaitOnOcsp) {

@@ -516,9 +516,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
   form_route("/login/{request}/app/continue",
              [](AuthService& s, const HttpRequest& req, const std::string& id, std::map<std::string, std::string>&) {
                std::string browser = req.Cookie(BrowserCookieName(s));
-               auth::AppProgress now;
-               s.provider().AppWait(id, browser, std::chrono::milliseconds(0),
-                                    [&now](auth::AppProgress p) { now = std::move(p); });
+               auth::AppProgress now = s.provider().AppProgressNow(id, browser);
                if (now.state == auth::AppProgress::State::kDone) return SeeOther(now.redirect);
                if (now.state == auth::AppProgress::State::kRefused) {
                  auto view = s.provider().View(id, browser);
