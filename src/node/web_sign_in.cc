@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "auth/id_token_check.h"
@@ -16,6 +17,10 @@ namespace {
 
 constexpr size_t kMaxPending = 10'000;
 constexpr size_t kMaxSessions = 100'000;
+// Sessions of one person at once (browsers, devices, tabs that signed in again): beyond
+// it their oldest ends, so that one person signing in over and over through single
+// sign-on ends none but their own.
+constexpr size_t kMaxSessionsPerPerson = 16;
 constexpr int64_t kLoginLifetimeUs = 10 * 60 * 1'000'000LL;
 constexpr int64_t kJwksRefetchUs = 10 * 1'000'000LL;
 
@@ -173,31 +178,52 @@ void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin
   }
   std::string id_token = StringOr(*tokens, "id_token"), access = StringOr(*tokens, "access_token");
   auth::ExpectedToken expected{issuer_, options_.client_id, options_.clock()};
-  CheckWithJwks(
-      [id_token, access, expected, nonce = login.nonce](const Json& keys) {
-        return auth::CheckIdToken(id_token, keys, expected, nonce, access);
-      },
-      [this, id_token, home, done](Result<Json> claims) {
-        if (!claims.ok()) {
-          spdlog::warn("{}: ID token refused: {}", options_.client_id, claims.status().message());
-          return done(Unavailable("The sign-in could not be verified."));
-        }
-        auto cookie = RandomToken(32), csrf = RandomToken(24);
-        if (!cookie.ok() || !csrf.ok()) return done(Internal("no randomness"));
-        {
-          std::lock_guard lock(mu_);
-          const UnixMicros now = options_.clock();
-          if (sessions_.size() >= kMaxSessions) {  // the ended ones go first
-            std::erase_if(sessions_, [&](const auto& e) { return WebSessionExpired(e.second, now, options_); });
-          }
-          if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
-          sessions_[*cookie] = WebSession{*claims, id_token, StringOr(*claims, "sid"), *csrf, now, now};
-        }
-        net::HttpResponse r = net::SeeOther(home);
-        r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
-        done(std::move(r));
-      },
-      /*limited=*/false);
+  CheckWithJwks([id_token, access, expected, nonce = login.nonce](
+                    const Json& keys) { return auth::CheckIdToken(id_token, keys, expected, nonce, access); },
+                [this, id_token, home, done](Result<Json> claims) {
+                  if (!claims.ok()) {
+                    spdlog::warn("{}: ID token refused: {}", options_.client_id, claims.status().message());
+                    return done(Unavailable("The sign-in could not be verified."));
+                  }
+                  auto cookie = RandomToken(32), csrf = RandomToken(24);
+                  if (!cookie.ok() || !csrf.ok()) return done(Internal("no randomness"));
+                  {
+                    std::lock_guard lock(mu_);
+                    const UnixMicros now = options_.clock();
+                    AddSession(*cookie, WebSession{*claims, id_token, StringOr(*claims, "sid"), *csrf, now, now});
+                  }
+                  net::HttpResponse r = net::SeeOther(home);
+                  r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
+                  done(std::move(r));
+                },
+                /*limited=*/false);
+}
+
+void WebSignIn::AddSession(const std::string& cookie, WebSession session) {
+  const std::string person = StringOr(session.claims, "sub");
+  std::deque<std::string>& mine = person_sessions_[person];
+  std::erase_if(mine, [this](const std::string& c) { return !sessions_.contains(c); });
+  while (mine.size() >= kMaxSessionsPerPerson) {
+    sessions_.erase(mine.front());
+    mine.pop_front();
+  }
+  if (sessions_.size() >= kMaxSessions) {  // the ended ones go first, then the oldest
+    const UnixMicros now = options_.clock();
+    std::erase_if(sessions_, [&](const auto& e) { return WebSessionExpired(e.second, now, options_); });
+    if (sessions_.size() >= kMaxSessions) {
+      sessions_.erase(std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
+        return a.second.created < b.second.created;
+      }));
+    }
+  }
+  sessions_[cookie] = std::move(session);
+  mine.push_back(cookie);
+  if (person_sessions_.size() > 2 * kMaxSessions) {  // people whose sessions have all ended
+    for (auto it = person_sessions_.begin(); it != person_sessions_.end();) {
+      std::erase_if(it->second, [this](const std::string& c) { return !sessions_.contains(c); });
+      it = it->second.empty() ? person_sessions_.erase(it) : std::next(it);
+    }
+  }
 }
 
 Result<net::HttpResponse> WebSignIn::Logout(const net::HttpRequest& req, std::string_view home) {

@@ -103,6 +103,9 @@ class WebSignIn {
   // `limited`, at most once every 10 s: for tokens anyone may post).
   void CheckWithJwks(Check check, Then then, bool limited);
   void FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, std::string home, Done done);
+  // A new session (mu_ held): the person's oldest ends beyond their share, and when the
+  // table is full the ended ones, then the oldest.
+  void AddSession(const std::string& cookie, WebSession session);
   std::string CookieName(std::string_view base) const;
   std::string CookieAttributes() const;
 
@@ -113,6 +116,8 @@ class WebSignIn {
   std::map<std::string, PendingLogin> pending_;  // by state
   std::deque<std::string> pending_order_;        // their states in the order made (some gone)
   std::map<std::string, WebSession> sessions_;   // by cookie
+  // Each person's ("sub") session cookies, oldest first (some ended since).
+  std::map<std::string, std::deque<std::string>> person_sessions_;
   Json jwks_;
   UnixMicros jwks_fetched_ = 0;  // when a failed check last fetched the JWKS again
 };

@@ -452,6 +452,33 @@ TEST_F(ProviderTest, SingleSignOnGivesTheSecondServiceACodeWithoutAsking) {
   EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(login, kBrowser)));
 }
 
+// A signed-in person can have a service exchange code after code through single
+// sign-on, without asking them again: each exchange gives a token pair, and only the
+// newest few of one client in one session stay valid, so the loop cannot fill the
+// service's memory (nor slow every sweep and sign-out that walks the tokens).
+TEST_F(ProviderTest, ACodeLoopInOneSessionKeepsOnlyTheNewestTokens) {
+  Json first = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
+  Json bank = Exchange(
+      BankExchange(QueryOf(std::get<Redirect>(provider_->Authorize(Params(kBank), kBrowser)).url, "code"), "jti-loop"));
+  Json last;
+  for (int i = 0; i < 100; ++i) {
+    AuthorizeOutcome again = provider_->Authorize(Params(), kBrowser);
+    auto* redirect = std::get_if<Redirect>(&again);
+    ASSERT_TRUE(redirect);
+    last = Exchange(CodeExchange(QueryOf(redirect->url, "code")));
+  }
+  EXPECT_EQ(provider_->counts().access_tokens, 9u);  // the portal's newest 8, the bank's one
+  EXPECT_EQ(provider_->counts().refresh_tokens, 9u);
+  EXPECT_EQ(provider_->UserInfo(first["access_token"].get<std::string>()).status().code(), Code::kUnauthenticated);
+  EXPECT_TRUE(provider_->UserInfo(last["access_token"].get<std::string>()).ok());
+  EXPECT_TRUE(provider_->UserInfo(bank["access_token"].get<std::string>()).ok()) << "another client's pair stays";
+  TokenRequest refresh;
+  refresh.grant_type = "refresh_token";
+  refresh.refresh_token = first["refresh_token"];
+  refresh.credentials = CodeExchange("").credentials;
+  EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");
+}
+
 TEST_F(ProviderTest, SessionsEndAfterIdleAndAbsoluteTimeouts) {
   QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
   now_ += 16 * 60 * 1'000'000LL;

@@ -101,7 +101,7 @@ class WebSignInTest : public ::testing::Test {
       return net::JsonError(400, "invalid_grant", "not this client's code");
     }
     const int64_t now = now_.load() / 1'000'000;
-    Json claims = {{"iss", issuer_},   {"sub", kPerson},
+    Json claims = {{"iss", issuer_},   {"sub", person_},
                    {"aud", kClient},   {"iat", now},
                    {"exp", now + 600}, {"nonce", nonce_override_.empty() ? nonce_ : nonce_override_},
                    {"sid", sid_},      {"at_hash", auth::AtHash(auth::JwsAlg::kES256, "access-1")}};
@@ -160,7 +160,7 @@ class WebSignInTest : public ::testing::Test {
   UniquePtr<EVP_PKEY> key_;
   std::string issuer_;
   std::mutex mu_;
-  std::string nonce_, challenge_, nonce_override_, sid_ = "sid-1";
+  std::string nonce_, challenge_, nonce_override_, sid_ = "sid-1", person_ = kPerson;
   std::unique_ptr<net::HttpServer> provider_;
   std::unique_ptr<WebSignIn> rp_;
   std::unique_ptr<net::HttpServer> service_;
@@ -238,6 +238,30 @@ TEST_F(WebSignInTest, NoSessionFromAnotherBrowserARefusedCodeOrAnotherSignInsTok
   EXPECT_EQ(replayed.status, 503);
   EXPECT_NE(MessageOf(replayed).find("could not be verified"), std::string::npos) << replayed.body;
   EXPECT_TRUE(replayed.headers.Get("Set-Cookie").empty());
+}
+
+// One person signing in again and again (single sign-on asks nothing) ends their own
+// oldest sessions beyond their share, never another person's.
+TEST_F(WebSignInTest, APersonSigningInOverAndOverEndsOnlyTheirOwnOldestSessions) {
+  {
+    std::lock_guard lock(mu_);
+    person_ = "EE49002124277";
+  }
+  const std::string someone_else = SessionCookie();
+  ASSERT_FALSE(someone_else.empty());
+  {
+    std::lock_guard lock(mu_);
+    person_ = kPerson;
+  }
+  std::vector<std::string> mine;
+  for (int i = 0; i < 20; ++i) {
+    mine.push_back(SessionCookie());
+    ASSERT_FALSE(mine.back().empty());
+  }
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(Find(mine[i]).has_value(), i >= 4) << "session " << i;
+  auto other = Find(someone_else);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(StringOr(other->claims, "sub"), "EE49002124277");
 }
 
 TEST_F(WebSignInTest, TheProvidersBackChannelLogoutEndsTheSessionsOfItsSid) {

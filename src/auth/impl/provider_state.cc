@@ -126,6 +126,17 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
   return url;
 }
 
+void Provider::State::RecordTokens(impl::Session& s, const std::string& client, const std::string& access_token,
+                                   const std::string& refresh_token) {
+  auto& issued = s.tokens[client];
+  issued.emplace_back(access_token, refresh_token);
+  while (issued.size() > impl::kMaxTokenPairsPerClient) {
+    access.erase(issued.front().first);
+    refresh.erase(issued.front().second);
+    issued.pop_front();
+  }
+}
+
 std::set<std::string> Provider::State::EndSession(std::string sid) {
   auto it = sessions.find(sid);
   if (it == sessions.end()) return {};
@@ -133,10 +144,13 @@ std::set<std::string> Provider::State::EndSession(std::string sid) {
   if (auto b = browser_sessions.find(it->second.browser); b != browser_sessions.end() && b->second == sid) {
     browser_sessions.erase(b);
   }
-  sessions.erase(it);
-  for (auto* grants : {&access, &refresh}) {
-    for (auto g = grants->begin(); g != grants->end();) g = g->second.sid == sid ? grants->erase(g) : std::next(g);
+  for (const auto& [client, issued] : it->second.tokens) {
+    for (const auto& [access_token, refresh_token] : issued) {
+      access.erase(access_token);
+      refresh.erase(refresh_token);
+    }
   }
+  sessions.erase(it);
   for (auto c = codes.begin(); c != codes.end();) c = c->second.sid == sid ? codes.erase(c) : std::next(c);
   return clients;
 }

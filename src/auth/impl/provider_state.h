@@ -19,6 +19,10 @@ namespace riik::auth {
 namespace impl {
 
 inline constexpr size_t kMaxWaiters = 100'000;
+// Token pairs (access, refresh) a client holds at once in one session: a client that
+// exchanges more codes (a single sign-on loop) loses its oldest pairs, so one signed-in
+// person cannot grow the token tables without end.
+inline constexpr size_t kMaxTokenPairsPerClient = 8;
 
 // A lifetime in microseconds, as UnixMicros counts.
 inline int64_t Micros(std::chrono::seconds s) { return s.count() * 1'000'000; }
@@ -72,6 +76,9 @@ struct Session {
   Method method = Method::kApp;
   UnixMicros auth_time = 0, last_active = 0;
   std::set<std::string> clients;  // every client that got a code in it
+  // The token pairs issued in it, by client, oldest first (some used or expired since):
+  // at most kMaxTokenPairsPerClient each, and revoked with the session.
+  std::map<std::string, std::deque<std::pair<std::string, std::string>>> tokens;
 };
 
 struct CodeGrant {
@@ -123,6 +130,9 @@ struct Provider::State {
   // whom to act for; the redirect URL.
   std::string Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
                        const ProviderOptions& o);
+  // Records a token pair issued to `client` in `s`, revoking the client's oldest pair
+  // there beyond kMaxTokenPairsPerClient.
+  void RecordTokens(impl::Session& s, const std::string& client, const std::string& access, const std::string& refresh);
   // Ends a session and revokes its tokens; the clients that used it.
   // `sid` by value: callers pass the session's own, which this erases.
   std::set<std::string> EndSession(std::string sid);
