@@ -257,6 +257,8 @@ std::string RefusalMessage(Refusal refusal, std::string_view lang) {
     case Refusal::kDeviceBinding:
       return et ? "Rakenduse seadme sidumine ei kehti. Seo seade uuesti."
                 : "The app's device binding is not valid. Bind the device again.";
+    case Refusal::kLevelTooLow:
+      return et ? "See teenus nõuab sisselogimist ID-kaardiga." : "This service asks you to sign in with your ID card.";
     case Refusal::kInternal:
       break;
   }

@@ -245,6 +245,10 @@ Checked<std::string> Provider::AppStart(const std::string& request_id, const std
     std::lock_guard lock(state_->mu);
     PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
     if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "no sign-in in progress for this browser"};
+    // The page offers no app where the service asked for more than it gives; nor does this.
+    if (*impl::AcrRank(r->params.acr_values) > *impl::AcrRank(std::string(MethodAcr(Method::kApp)))) {
+      return Refused{Refusal::kLevelTooLow, "the service asked for acr " + r->params.acr_values};
+    }
     client_id = r->client.id;
   }
   if (!code.ok()) return Refused{Refusal::kInvalidPersonalCode, code.status().message()};

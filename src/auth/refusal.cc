@@ -37,6 +37,8 @@ std::string_view RefusalName(Refusal refusal) {
       return "not_on_board";
     case Refusal::kDeviceBinding:
       return "device_binding";
+    case Refusal::kLevelTooLow:
+      return "level_too_low";
     case Refusal::kInternal:
       return "internal";
   }

@@ -261,6 +261,21 @@ TEST_F(ProviderTest, AskingWithoutWaitingKeepsNoWaiter) {
   EXPECT_FALSE(QueryOf(done.redirect, "code").empty());
 }
 
+// A service that asks for level high gets the ID-card only: the page offers no app, and
+// starting the app flow anyway (posting the form by hand) is refused.
+TEST_F(ProviderTest, TheAppIsRefusedWhereTheServiceAskedForLevelHigh) {
+  AuthorizeParams high = Params();
+  high.acr_values = "high";
+  std::string id = RequestId(provider_->Authorize(high, kBrowser));
+  Checked<std::string> started = provider_->AppStart(id, kBrowser, "38001085718");
+  ASSERT_FALSE(Passed(started));
+  EXPECT_EQ(std::get<Refused>(started).why, Refusal::kLevelTooLow);
+  EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
+  AuthorizeParams substantial = Params();
+  substantial.acr_values = "substantial";
+  StartApp(RequestId(provider_->Authorize(substantial, kBrowser)));
+}
+
 TEST_F(ProviderTest, AnInvalidPersonalCodeIsSaidPlainly) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   Checked<std::string> shown = provider_->AppStart(id, kBrowser, "38001085719");
