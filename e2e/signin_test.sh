@@ -97,6 +97,24 @@ C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$TOKEN" "$AUT
   jq -e '.error == "challenge_unknown"' >/dev/null || fail "a replayed Web eID token was not refused"
 pass "the ID-card: a Web eID token signs in with level high; replayed, it is refused"
 
+# --- A shared computer: the next person signs in, the first one's services end ---
+cp "$WORK/jar" "$WORK/jar-first"
+AUTHORIZE=$(redirect "$A/login")
+LOGIN=$(redirect "$AUTHORIZE&prompt=login")
+[[ "$LOGIN" == "$AUTH/login/"* ]] || fail "/authorize with prompt=login sent the browser to '$LOGIN'"
+REQ=${LOGIN##*/login/}
+CSRF=$(C "$LOGIN" | grep -o 'data-csrf="[^"]*"' | head -1 | cut -d'"' -f2)
+NONCE=$(C -X POST -H "X-CSRF-Token: $CSRF" "$AUTH/login/$REQ/idcard/challenge" | jq -r .nonce)
+TOKEN=$(RIIK_PIN1=0090 "$RIIK" id webeid --token "$JAAK" --origin "$AUTH" --nonce "$NONCE")
+CB=$(C -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$TOKEN" "$AUTH/login/$REQ/idcard" | jq -r .redirect)
+[[ "$CB" == "$A/callback?code="* ]] || fail "the second person's sign-in went to '$CB'"
+redirect "$CB" >/dev/null
+C "$A/" | grep -q 'EE38001085718' || fail "A does not show the second person"
+first_at_a() { curl -s --cacert "$DIR/trust/root.pem" -b "$WORK/jar-first" "$A/"; }
+for _ in $(seq 1 50); do first_at_a | grep -q "You are not signed in" && break; sleep 0.1; done
+first_at_a | grep -q "You are not signed in" || fail "the first person's session at A survived the next person's sign-in"
+pass "a shared computer: the next person's sign-in ends the first one's session at the services they used"
+
 # --- Acting for a company ---
 rm -f "$WORK/jar"
 begin "$A" "?for=company"

@@ -235,6 +235,10 @@ class Provider {
   Result<LogoutOutcome> Logout(std::string_view id_token_hint, std::string_view post_logout_redirect_uri,
                                std::string_view state, const std::string& browser);
 
+  // The back-channel logout notices for sessions that ended because another person
+  // signed in on their browser, each given once.
+  std::vector<LogoutNotice> TakeLogoutNotices();
+
   // Drops what has expired (codes, requests, challenges, sessions, tokens).
   void Sweep();
   // Counts for /metrics.
@@ -251,6 +255,9 @@ class Provider {
   Checked<bool> AnswerSigning(const impl::AppRequest& request, const AppAnswer& answer);
   // Logs a refused sign-in (nothing is counted against anyone: see provider.cc).
   void Refuse(const std::string& client, Method method, const Refused& refused, std::string_view code);
+  // A logout token for each of `clients` that registered a back-channel logout URI.
+  std::vector<LogoutNotice> LogoutNotices(const std::string& sid, const std::string& subject,
+                                          const std::set<std::string>& clients);
   Result<std::string> MintIdToken(const Client& client, const std::string& sid, const std::string& nonce,
                                   const std::string& access_token, UnixMicros auth_time,
                                   const std::optional<LegalPerson>& party);

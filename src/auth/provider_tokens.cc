@@ -172,6 +172,26 @@ Result<LogoutOutcome> Provider::Logout(std::string_view id_token_hint, std::stri
     subject = s->second.person.Subject();
     clients = state_->EndSession(sid);
   }
+  out.notices = LogoutNotices(sid, subject, clients);
+  return out;
+}
+
+std::vector<LogoutNotice> Provider::TakeLogoutNotices() {
+  std::vector<impl::EndedSession> ended;
+  {
+    std::lock_guard lock(state_->mu);
+    ended.swap(state_->ended);
+  }
+  std::vector<LogoutNotice> out;
+  for (const auto& e : ended) {
+    for (auto& notice : LogoutNotices(e.sid, e.subject, e.clients)) out.push_back(std::move(notice));
+  }
+  return out;
+}
+
+std::vector<LogoutNotice> Provider::LogoutNotices(const std::string& sid, const std::string& subject,
+                                                  const std::set<std::string>& clients) {
+  std::vector<LogoutNotice> out;
   UnixMicros now = options_.clock();
   for (const auto& id : clients) {
     auto c = clients_(id);
@@ -188,7 +208,7 @@ Result<LogoutOutcome> Provider::Logout(std::string_view id_token_hint, std::stri
                    {"sid", sid},
                    {"events", {{kBackchannelLogoutEvent, Json::object()}}}};
     auto token = SignJws(claims, k->key.get(), c->id_token_alg, k->kid, "logout+jwt");
-    if (token.ok()) out.notices.push_back({c->backchannel_logout_uri, *token});
+    if (token.ok()) out.push_back({c->backchannel_logout_uri, *token});
   }
   return out;
 }

@@ -558,6 +558,16 @@ TEST_F(ProviderTest, AnotherPersonSigningInOnTheSameBrowserEndsTheFirstSession) 
   auto nonce = provider_->IdCardChallenge(id, kBrowser);
   ASSERT_TRUE(Passed(provider_->IdCardLogin(id, kBrowser, WebEidToken(Mari(), *nonce), kOrigin)));
   EXPECT_FALSE(provider_->UserInfo(first["access_token"].get<std::string>()).ok());
+  // The services the first person used there are told, once (a shared computer: the
+  // next person must not find them signed in at the portal).
+  std::vector<LogoutNotice> told = provider_->TakeLogoutNotices();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].uri, "https://portal.riik.test/backchannel");
+  auto jws = ParseJws(told[0].logout_token);
+  ASSERT_TRUE(jws.ok());
+  EXPECT_EQ(jws->payload["sub"], "EE38001085718");
+  EXPECT_EQ(jws->payload["sid"], IdClaims(first["id_token"])["sid"]);
+  EXPECT_TRUE(provider_->TakeLogoutNotices().empty());
 }
 
 TEST_F(ProviderTest, DiscoverySaysWhatThisProviderDoes) {

@@ -95,8 +95,10 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
                                       const ProviderOptions& o) {
   impl::Session* s = LiveSession(r.browser, now, o);
   if (s && s->person.code != person.code) {
-    // Another person signs in on this browser: the first one's session ends.
-    EndSession(s->sid);
+    // Another person signs in on this browser: the first one's session ends, and so, once
+    // told, do theirs at the services they used here.
+    impl::EndedSession first{s->sid, s->person.Subject(), EndSession(s->sid)};
+    if (!first.clients.empty() && ended.size() < impl::kMaxEndedSessions) ended.push_back(std::move(first));
     s = nullptr;
   }
   if (!s) {

@@ -100,6 +100,14 @@ struct Waiter {
   std::function<void(AppProgress)> done;
 };
 
+// A session ended because another person signed in on its browser (a shared computer):
+// the clients that used it are still to be told, by back-channel logout.
+struct EndedSession {
+  std::string sid, subject;
+  std::set<std::string> clients;
+};
+inline constexpr size_t kMaxEndedSessions = 100'000;
+
 }  // namespace impl
 
 struct Provider::State {
@@ -115,6 +123,7 @@ struct Provider::State {
   std::map<std::string, impl::TokenGrant> access, refresh;
   std::multimap<std::string, impl::Waiter> waiters;  // by request id
   std::map<std::string, impl::SigningSession> signing;
+  std::vector<impl::EndedSession> ended;  // taken by Provider::TakeLogoutNotices
 
   // The browser's session if it has not timed out (idle or absolute).
   impl::Session* LiveSession(const std::string& browser, UnixMicros now, const ProviderOptions& o);

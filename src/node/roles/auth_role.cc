@@ -140,6 +140,8 @@ class AuthService : public RoleService {
   WaitingLine& tokens_waiting() { return tokens_waiting_; }
   // Delivers back-channel logout tokens (each once; a failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
+  // One notice, waiting for the answer (off the event loops).
+  void DeliverNow(const auth::LogoutNotice& notice);
 
  private:
   Result<auth::Client> Lookup(std::string_view client_id) const;
@@ -272,6 +274,13 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   node.Housekeeping([this, tick = int64_t{0}]() mutable {
     provider_->Sweep();
     devices_->Sweep();
+    // Sessions another person's sign-in ended: their services are told from the
+    // blocking pool (the housekeeping thread has no event loop, and must not wait).
+    if (std::vector<auth::LogoutNotice> ended = provider_->TakeLogoutNotices(); !ended.empty()) {
+      cpu_->Submit([this, ended = std::move(ended)] {
+        for (const auto& n : ended) DeliverNow(n);
+      });
+    }
     if (conf_ && ++tick % 20 == 0) {
       if (Status st = conf_->Refresh(); !st.ok()) spdlog::warn("auth: sign-in clients: {}", st.message());
     }
@@ -283,23 +292,39 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   return OkStatus();
 }
 
-void AuthService::Deliver(std::vector<auth::LogoutNotice> notices) {
-  // From the /logout handler's event loop, without waiting: each notice once.
+namespace {
+
+net::Headers LogoutNoticeHeaders() {
   net::Headers headers;
   headers.Add("Content-Type", "application/x-www-form-urlencoded");
+  return headers;
+}
+
+void WarnIfUndelivered(const std::string& uri, const Result<net::HttpResponse>& sent) {
+  if (!sent.ok() || sent->status / 100 != 2) {
+    spdlog::warn("back-channel logout to {} failed: {}", uri,
+                 sent.ok() ? "HTTP " + std::to_string(sent->status) : sent.status().message());
+  }
+}
+
+}  // namespace
+
+void AuthService::Deliver(std::vector<auth::LogoutNotice> notices) {
+  // From the /logout handler's event loop, without waiting: each notice once.
   for (auto& n : notices) {
     auto url = net::ParseUrl(n.uri);
     if (!url.ok()) continue;
-    std::string uri = n.uri;
-    notices_->SendAsync(OriginOf(n.uri), "POST", url->target, headers,
+    notices_->SendAsync(OriginOf(n.uri), "POST", url->target, LogoutNoticeHeaders(),
                         "logout_token=" + net::PercentEncode(n.logout_token), "",
-                        [uri](Result<net::HttpResponse> sent) {
-                          if (!sent.ok() || sent->status / 100 != 2) {
-                            spdlog::warn("back-channel logout to {} failed: {}", uri,
-                                         sent.ok() ? "HTTP " + std::to_string(sent->status) : sent.status().message());
-                          }
-                        });
+                        [uri = n.uri](Result<net::HttpResponse> sent) { WarnIfUndelivered(uri, sent); });
   }
+}
+
+void AuthService::DeliverNow(const auth::LogoutNotice& n) {
+  auto url = net::ParseUrl(n.uri);
+  if (!url.ok()) return;
+  WarnIfUndelivered(n.uri, notices_->Send(OriginOf(n.uri), "POST", url->target, LogoutNoticeHeaders(),
+                                          "logout_token=" + net::PercentEncode(n.logout_token)));
 }
 
 // ---- responses ----
