@@ -111,7 +111,8 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
   UnixMicros session_end = session->second.auth_time + options_.session_absolute.count() * 1'000'000;
   state_->access[*access] = {sid, client->id, party, now + options_.access_token_lifetime.count() * 1'000'000};
   state_->refresh[*refresh] = {sid, client->id, party, session_end};
-  state_->RecordTokens(session->second, client->id, *access, *refresh);
+  state_->RecordTokens(session->second, client->id, *access, *refresh,
+                       req.grant_type == "refresh_token" ? req.refresh_token : "");
   if (code) {
     code->access_tokens.push_back(*access);
     code->refresh_tokens.push_back(*refresh);

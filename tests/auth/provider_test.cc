@@ -517,8 +517,32 @@ TEST_F(ProviderTest, RefreshTokensRotateAndKeepTheSessionAlive) {
   EXPECT_NE(renewed["refresh_token"], tokens["refresh_token"]);
   EXPECT_EQ(IdClaims(renewed["id_token"])["sid"], IdClaims(tokens["id_token"])["sid"]);
   EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");  // used once
-  now_ += 10 * 60 * 1'000'000LL;                             // 20 minutes since sign-in, 10 since the refresh
+  // The refresh replaced the pair it came from: its access token is revoked with it.
+  EXPECT_EQ(provider_->UserInfo(tokens["access_token"].get<std::string>()).status().code(), Code::kUnauthenticated);
+  EXPECT_TRUE(provider_->UserInfo(renewed["access_token"].get<std::string>()).ok());
+  EXPECT_EQ(provider_->counts().access_tokens, 1u);
+  EXPECT_EQ(provider_->counts().refresh_tokens, 1u);
+  now_ += 10 * 60 * 1'000'000LL;  // 20 minutes since sign-in, 10 since the refresh
   EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), kBrowser)));
+}
+
+// Refreshing over and over does not use up the client's share of pairs in the session:
+// another holder's pair (another tab's sign-in) stays valid.
+TEST_F(ProviderTest, RefreshingDoesNotPushOutAnotherPairOfTheSameClient) {
+  Json one = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
+  Json other =
+      Exchange(CodeExchange(QueryOf(std::get<Redirect>(provider_->Authorize(Params(), kBrowser)).url, "code")));
+  TokenRequest refresh;
+  refresh.grant_type = "refresh_token";
+  refresh.credentials = CodeExchange("").credentials;
+  std::string current = other["refresh_token"];
+  for (int i = 0; i < 20; ++i) {
+    refresh.refresh_token = current;
+    current = Exchange(refresh)["refresh_token"];
+  }
+  EXPECT_EQ(provider_->counts().refresh_tokens, 2u);
+  refresh.refresh_token = one["refresh_token"];
+  EXPECT_TRUE(Exchange(refresh).contains("access_token"));
 }
 
 TEST_F(ProviderTest, LogoutEndsTheSessionEverywhereWithBackChannelTokens) {
@@ -545,6 +569,8 @@ TEST_F(ProviderTest, LogoutEndsTheSessionEverywhereWithBackChannelTokens) {
     EXPECT_TRUE(VerifyJws(*jws, keys_->Find(jws->kid)->key.get()).value());
   }
   EXPECT_FALSE(provider_->UserInfo(bank_tokens["access_token"].get<std::string>()).ok());
+  EXPECT_EQ(provider_->counts().access_tokens, 0u) << "every token of the session revoked, not only unusable";
+  EXPECT_EQ(provider_->counts().refresh_tokens, 0u);
   EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kBrowser)));
   // Signing out again is harmless.
   EXPECT_TRUE(provider_->Logout(hint, "", "", kBrowser).ok());

@@ -1,6 +1,8 @@
 // The provider's state and its consistency rules (provider_state.h).
 #include "auth/impl/provider_state.h"
 
+#include <algorithm>
+
 #include "crypto/random.h"
 #include "net/http.h"
 
@@ -129,8 +131,16 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
 }
 
 void Provider::State::RecordTokens(impl::Session& s, const std::string& client, const std::string& access_token,
-                                   const std::string& refresh_token) {
+                                   const std::string& refresh_token, const std::string& rotated) {
   auto& issued = s.tokens[client];
+  if (!rotated.empty()) {
+    auto pair = std::find_if(issued.begin(), issued.end(), [&](const auto& p) { return p.second == rotated; });
+    if (pair != issued.end()) {
+      access.erase(pair->first);
+      *pair = {access_token, refresh_token};
+      return;
+    }
+  }
   issued.emplace_back(access_token, refresh_token);
   while (issued.size() > impl::kMaxTokenPairsPerClient) {
     access.erase(issued.front().first);

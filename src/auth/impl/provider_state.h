@@ -139,9 +139,11 @@ struct Provider::State {
   // whom to act for; the redirect URL.
   std::string Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
                        const ProviderOptions& o);
-  // Records a token pair issued to `client` in `s`, revoking the client's oldest pair
-  // there beyond kMaxTokenPairsPerClient.
-  void RecordTokens(impl::Session& s, const std::string& client, const std::string& access, const std::string& refresh);
+  // Records a token pair issued to `client` in `s`: in place of the pair whose refresh
+  // token `rotated` was (a refresh: that pair's access token is revoked too), or as a new
+  // one, revoking the client's oldest pair there beyond kMaxTokenPairsPerClient.
+  void RecordTokens(impl::Session& s, const std::string& client, const std::string& access, const std::string& refresh,
+                    const std::string& rotated);
   // Ends a session and revokes its tokens; the clients that used it.
   // `sid` by value: callers pass the session's own, which this erases.
   std::set<std::string> EndSession(std::string sid);

@@ -22,6 +22,7 @@
 #include "exchange/conf_client.h"
 #include "net/client.h"
 #include "net/client_pool.h"
+#include "net/event_loops.h"
 #include "net/url.h"
 #include "node/node.h"
 #include "node/role_keys.h"
@@ -138,10 +139,9 @@ class AuthService : public RoleService {
   WaitingLine& binds_waiting() { return binds_waiting_; }
   WaitingLine& idcard_waiting() { return idcard_waiting_; }
   WaitingLine& tokens_waiting() { return tokens_waiting_; }
-  // Delivers back-channel logout tokens (each once; a failure is logged).
+  // Delivers back-channel logout tokens from an event loop's thread (each once; a
+  // failure is logged).
   void Deliver(std::vector<auth::LogoutNotice> notices);
-  // One notice, waiting for the answer (off the event loops).
-  void DeliverNow(const auth::LogoutNotice& notice);
 
  private:
   Result<auth::Client> Lookup(std::string_view client_id) const;
@@ -150,6 +150,7 @@ class AuthService : public RoleService {
   ThreadPool directory_;
   ThreadPool* cpu_ = nullptr;
   std::unique_ptr<net::ClientPool> notices_;  // back-channel logout, sent from the event loops
+  std::shared_ptr<net::EventLoops> loops_;    // the node's: where the housekeeping's notices go out
   std::unique_ptr<net::ClientPool> ocsp_;     // to the eID OCSP responder, from the checks' threads
   std::atomic<bool> ready_{false};
   InFlight app_waiting_{kMaxAppWaiting};
@@ -269,17 +270,16 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
   notice_options.ca_file = trust_root_;
   notice_options.timeout = std::chrono::seconds(5);
   notices_ = std::make_unique<net::ClientPool>(notice_options, 4);
+  loops_ = node.loops();
   // Every tick: expire sessions and end long polls; every 10 s: the sign-in clients'
   // registrations; hourly: roll the signing keys over when due.
   node.Housekeeping([this, tick = int64_t{0}]() mutable {
     provider_->Sweep();
     devices_->Sweep();
-    // Sessions another person's sign-in ended: their services are told from the
-    // blocking pool (the housekeeping thread has no event loop, and must not wait).
+    // Sessions another person's sign-in ended: their services are told from an event
+    // loop, without waiting (the housekeeping thread runs none, and must not block).
     if (std::vector<auth::LogoutNotice> ended = provider_->TakeLogoutNotices(); !ended.empty()) {
-      cpu_->Submit([this, ended = std::move(ended)] {
-        for (const auto& n : ended) DeliverNow(n);
-      });
+      net::Post(loops_->loop(0), [this, ended = std::move(ended)]() mutable { Deliver(std::move(ended)); });
     }
     if (conf_ && ++tick % 20 == 0) {
       if (Status st = conf_->Refresh(); !st.ok()) spdlog::warn("auth: sign-in clients: {}", st.message());
@@ -294,12 +294,6 @@ Status AuthService::Start(Node& node, const RoleConfig& role, const std::string&
 
 namespace {
 
-net::Headers LogoutNoticeHeaders() {
-  net::Headers headers;
-  headers.Add("Content-Type", "application/x-www-form-urlencoded");
-  return headers;
-}
-
 void WarnIfUndelivered(const std::string& uri, const Result<net::HttpResponse>& sent) {
   if (!sent.ok() || sent->status / 100 != 2) {
     spdlog::warn("back-channel logout to {} failed: {}", uri,
@@ -310,21 +304,15 @@ void WarnIfUndelivered(const std::string& uri, const Result<net::HttpResponse>& 
 }  // namespace
 
 void AuthService::Deliver(std::vector<auth::LogoutNotice> notices) {
-  // From the /logout handler's event loop, without waiting: each notice once.
+  net::Headers headers;
+  headers.Add("Content-Type", "application/x-www-form-urlencoded");
   for (auto& n : notices) {
     auto url = net::ParseUrl(n.uri);
     if (!url.ok()) continue;
-    notices_->SendAsync(OriginOf(n.uri), "POST", url->target, LogoutNoticeHeaders(),
+    notices_->SendAsync(OriginOf(n.uri), "POST", url->target, headers,
                         "logout_token=" + net::PercentEncode(n.logout_token), "",
                         [uri = n.uri](Result<net::HttpResponse> sent) { WarnIfUndelivered(uri, sent); });
   }
-}
-
-void AuthService::DeliverNow(const auth::LogoutNotice& n) {
-  auto url = net::ParseUrl(n.uri);
-  if (!url.ok()) return;
-  WarnIfUndelivered(n.uri, notices_->Send(OriginOf(n.uri), "POST", url->target, LogoutNoticeHeaders(),
-                                          "logout_token=" + net::PercentEncode(n.logout_token)));
 }
 
 // ---- responses ----
