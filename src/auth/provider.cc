@@ -234,7 +234,8 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
   if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
-  return Redirect{state_->Complete(*r, std::get<Person>(person), Method::kIdCard, options_.clock(), options_)};
+  std::string url = state_->Complete(*r, std::get<Person>(person), Method::kIdCard, options_.clock(), options_);
+  return Redirect{std::move(url), r->browser_after};
 }
 
 Checked<std::string> Provider::AppStart(const std::string& request_id, const std::string& browser,
@@ -370,9 +371,8 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
       return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
     }
-    progress = {AppProgress::State::kDone,
-                state_->Complete(r->second, std::get<Person>(person), Method::kApp, options_.clock(), options_),
-                Refusal::kInternal};
+    state_->Complete(r->second, std::get<Person>(person), Method::kApp, options_.clock(), options_);
+    progress = r->second.progress;  // kDone, with the browser's new id
     woken = state_->TakeWaiters(a.request_id);
   }
   for (auto& w : woken) w.done(progress);

@@ -74,6 +74,7 @@ struct AuthorizeParams {
 // What to do with the browser after /authorize or a completed sign-in.
 struct Redirect {
   std::string url;
+  std::string browser;  // after a sign-in: the browser's new id, to set as its cookie
 };
 struct ShowLogin {
   std::string request_id;
@@ -110,6 +111,7 @@ struct AppProgress {
   enum class State { kWaiting, kDone, kRefused } state = State::kWaiting;
   std::string redirect;                  // kDone
   Refusal refusal = Refusal::kInternal;  // kRefused
+  std::string browser;                   // kDone: the browser's new id, to set as its cookie
 };
 
 // Remote signing (Smart-ID's model for signatures): a service asks a person to sign; the

@@ -197,17 +197,29 @@ class AuthFixture : public ::testing::Test {
     return form.ok() && form->contains(name) ? form->at(name) : "";
   }
 
+  // The id the browser named `browser` sends: the name itself until a sign-in gives it
+  // a new one (as a browser keeps the cookie it is sent; Remember).
+  std::string Jar(const std::string& browser) const {
+    auto it = jar_.find(browser);
+    return it == jar_.end() ? browser : it->second;
+  }
+  void Remember(const std::string& browser, const Checked<Redirect>& done) {
+    if (Passed(done) && !std::get<Redirect>(done).browser.empty()) jar_[browser] = std::get<Redirect>(done).browser;
+  }
+
   // Signs in with the ID-card through /authorize for `client`; the code's redirect.
   std::string SignInWithIdCard(eid::Token& token, const std::string& browser, const std::string& client = kPortal) {
-    AuthorizeOutcome out = provider_->Authorize(Params(client), browser);
+    const std::string id = Jar(browser);
+    AuthorizeOutcome out = provider_->Authorize(Params(client), id);
     if (auto* sso = std::get_if<Redirect>(&out)) return sso->url;  // signed in already
     auto* login = std::get_if<ShowLogin>(&out);
     EXPECT_TRUE(login);
     if (!login) return "";
-    auto nonce = provider_->IdCardChallenge(login->request_id, browser);
+    auto nonce = provider_->IdCardChallenge(login->request_id, id);
     EXPECT_TRUE(nonce.ok());
-    Checked<Redirect> done = provider_->IdCardLogin(login->request_id, browser, WebEidToken(token, *nonce), kOrigin);
+    Checked<Redirect> done = provider_->IdCardLogin(login->request_id, id, WebEidToken(token, *nonce), kOrigin);
     EXPECT_TRUE(Passed(done)) << (Passed(done) ? "" : std::get<Refused>(done).detail);
+    Remember(browser, done);
     return Passed(done) ? std::get<Redirect>(done).url : "";
   }
 
@@ -229,6 +241,7 @@ class AuthFixture : public ::testing::Test {
   std::map<eid::Token*, UniquePtr<EVP_PKEY>> unlocked_;
   std::unique_ptr<KeyRing> keys_;
   std::map<std::string, Client> clients_;
+  std::map<std::string, std::string> jar_;  // Jar()
   UniquePtr<EVP_PKEY> bank_key_;
   std::unique_ptr<Provider> provider_;
   std::vector<Refusal> refusals_;

@@ -100,6 +100,7 @@ class MandateTest : public AuthFixture {
     auto nonce = provider_->IdCardChallenge(id, kBrowser);
     Checked<Redirect> done = provider_->IdCardLogin(id, kBrowser, WebEidToken(*jaan_, *nonce), kOrigin);
     EXPECT_TRUE(Passed(done));
+    Remember(kBrowser, done);
     if (Passed(done)) {
       EXPECT_EQ(std::get<Redirect>(done).url, std::string(kOrigin) + "/login/" + id);
     }
@@ -186,22 +187,22 @@ TEST_F(MandateTest, WhenTheSessionEndsWhileChoosingTheSignInStartsAgain) {
 
 TEST_F(MandateTest, SingleSignOnStillAsksWhomThePersonActsFor) {
   std::string id = SignInForCompany();
-  ASSERT_TRUE(provider_->Represent(id, kBrowser, "").ok());
+  ASSERT_TRUE(provider_->Represent(id, Jar(kBrowser), "").ok());
   // The bank, for a company: no second sign-in, but the choice again.
-  AuthorizeOutcome bank = provider_->Authorize(ForCompany(kBank), kBrowser);
+  AuthorizeOutcome bank = provider_->Authorize(ForCompany(kBank), Jar(kBrowser));
   auto* login = std::get_if<ShowLogin>(&bank);
   ASSERT_TRUE(login);
-  auto view = provider_->View(login->request_id, kBrowser);
+  auto view = provider_->View(login->request_id, Jar(kBrowser));
   ASSERT_TRUE(view);
   EXPECT_TRUE(view->choose_party);
-  ASSERT_TRUE(provider_->Mandates(login->request_id, kBrowser).ok());
-  auto done = provider_->Represent(login->request_id, kBrowser, company_.registry_code);
+  ASSERT_TRUE(provider_->Mandates(login->request_id, Jar(kBrowser)).ok());
+  auto done = provider_->Represent(login->request_id, Jar(kBrowser), company_.registry_code);
   ASSERT_TRUE(done.ok());
   EXPECT_TRUE(done->url.starts_with("https://bank.riik.test/cb?code="));
   // Without a page to choose on (prompt=none) that is interaction_required.
   AuthorizeParams silent = ForCompany(kBank);
   silent.prompt = "none";
-  AuthorizeOutcome refused = provider_->Authorize(silent, kBrowser);
+  AuthorizeOutcome refused = provider_->Authorize(silent, Jar(kBrowser));
   auto* error = std::get_if<OAuthError>(&refused);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->error, "interaction_required");

@@ -131,6 +131,7 @@ TEST_F(ProviderTest, AppFlowShowsTheCodeTheAppShowsAndSignsIn) {
   EXPECT_EQ(seen.state, AppProgress::State::kWaiting);  // not called yet
   EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   ASSERT_EQ(seen.state, AppProgress::State::kDone);
+  EXPECT_FALSE(seen.browser.empty()) << "the long poll brings the browser its new id";
   Json tokens = Exchange(CodeExchange(QueryOf(seen.redirect, "code")));
   Json claims = IdClaims(tokens["id_token"]);
   EXPECT_EQ(claims["amr"], Json::array({"app"}));
@@ -452,7 +453,7 @@ TEST_F(ProviderTest, PrivateKeyJwtAuthenticatesOnceWithTheRightAudience) {
 TEST_F(ProviderTest, SingleSignOnGivesTheSecondServiceACodeWithoutAsking) {
   std::string code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
   Json portal = Exchange(CodeExchange(code));
-  AuthorizeOutcome bank = provider_->Authorize(Params(kBank), kBrowser);
+  AuthorizeOutcome bank = provider_->Authorize(Params(kBank), Jar(kBrowser));
   auto* redirect = std::get_if<Redirect>(&bank);
   ASSERT_TRUE(redirect);
   Json tokens = Exchange(BankExchange(QueryOf(redirect->url, "code"), "jti-sso"));
@@ -464,7 +465,7 @@ TEST_F(ProviderTest, SingleSignOnGivesTheSecondServiceACodeWithoutAsking) {
   EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kOtherBrowser)));
   AuthorizeParams login = Params(kBank);
   login.prompt = "login";
-  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(login, kBrowser)));
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(login, Jar(kBrowser))));
 }
 
 // A signed-in person can have a service exchange code after code through single
@@ -473,11 +474,11 @@ TEST_F(ProviderTest, SingleSignOnGivesTheSecondServiceACodeWithoutAsking) {
 // service's memory (nor slow every sweep and sign-out that walks the tokens).
 TEST_F(ProviderTest, ACodeLoopInOneSessionKeepsOnlyTheNewestTokens) {
   Json first = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
-  Json bank = Exchange(
-      BankExchange(QueryOf(std::get<Redirect>(provider_->Authorize(Params(kBank), kBrowser)).url, "code"), "jti-loop"));
+  Json bank = Exchange(BankExchange(
+      QueryOf(std::get<Redirect>(provider_->Authorize(Params(kBank), Jar(kBrowser))).url, "code"), "jti-loop"));
   Json last;
   for (int i = 0; i < 100; ++i) {
-    AuthorizeOutcome again = provider_->Authorize(Params(), kBrowser);
+    AuthorizeOutcome again = provider_->Authorize(Params(), Jar(kBrowser));
     auto* redirect = std::get_if<Redirect>(&again);
     ASSERT_TRUE(redirect);
     last = Exchange(CodeExchange(QueryOf(redirect->url, "code")));
@@ -492,6 +493,31 @@ TEST_F(ProviderTest, ACodeLoopInOneSessionKeepsOnlyTheNewestTokens) {
   refresh.refresh_token = first["refresh_token"];
   refresh.credentials = CodeExchange("").credentials;
   EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");
+}
+
+// The browser's id (its cookie) changes when the person signs in: an id someone knew or
+// set before (another site on the same host, the last person at a shared computer) opens
+// neither single sign-on nor sign-out afterwards.
+TEST_F(ProviderTest, TheBrowsersIdFromBeforeTheSignInOpensNothingAfterIt) {
+  SignInWithIdCard(*jaan_, kBrowser);
+  ASSERT_NE(Jar(kBrowser), kBrowser) << "the sign-in gave the browser no new id";
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kBrowser)));
+  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), Jar(kBrowser))));
+  // The app's way: the new id comes with the outcome the browser polls for.
+  AuthorizeParams again = Params();
+  again.prompt = "login";
+  std::string id = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+  const std::string before = Jar(kBrowser);
+  Checked<std::string> shown = provider_->AppStart(id, before, "38001085718");
+  ASSERT_TRUE(Passed(shown));
+  AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  AppProgress done = provider_->AppProgressNow(id, before);
+  ASSERT_EQ(done.state, AppProgress::State::kDone);
+  ASSERT_FALSE(done.browser.empty());
+  EXPECT_NE(done.browser, before);
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), before)));
+  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), done.browser)));
 }
 
 TEST_F(ProviderTest, SessionsEndAfterIdleAndAbsoluteTimeouts) {
@@ -523,7 +549,7 @@ TEST_F(ProviderTest, RefreshTokensRotateAndKeepTheSessionAlive) {
   EXPECT_EQ(provider_->counts().access_tokens, 1u);
   EXPECT_EQ(provider_->counts().refresh_tokens, 1u);
   now_ += 10 * 60 * 1'000'000LL;  // 20 minutes since sign-in, 10 since the refresh
-  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), kBrowser)));
+  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), Jar(kBrowser))));
 }
 
 // Refreshing over and over does not use up the client's share of pairs in the session:
@@ -531,7 +557,7 @@ TEST_F(ProviderTest, RefreshTokensRotateAndKeepTheSessionAlive) {
 TEST_F(ProviderTest, RefreshingDoesNotPushOutAnotherPairOfTheSameClient) {
   Json one = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
   Json other =
-      Exchange(CodeExchange(QueryOf(std::get<Redirect>(provider_->Authorize(Params(), kBrowser)).url, "code")));
+      Exchange(CodeExchange(QueryOf(std::get<Redirect>(provider_->Authorize(Params(), Jar(kBrowser))).url, "code")));
   TokenRequest refresh;
   refresh.grant_type = "refresh_token";
   refresh.credentials = CodeExchange("").credentials;
@@ -547,13 +573,13 @@ TEST_F(ProviderTest, RefreshingDoesNotPushOutAnotherPairOfTheSameClient) {
 
 TEST_F(ProviderTest, LogoutEndsTheSessionEverywhereWithBackChannelTokens) {
   Json portal = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
-  auto bank = std::get<Redirect>(provider_->Authorize(Params(kBank), kBrowser));
+  auto bank = std::get<Redirect>(provider_->Authorize(Params(kBank), Jar(kBrowser)));
   Json bank_tokens = Exchange(BankExchange(QueryOf(bank.url, "code"), "jti-lo"));
   std::string hint = portal["id_token"];
   // Not from another browser.
   EXPECT_EQ(provider_->Logout(hint, "", "", kOtherBrowser).status().code(), Code::kPermissionDenied);
-  EXPECT_FALSE(provider_->Logout(hint, "https://evil.test/", "", kBrowser).ok());
-  auto out = provider_->Logout(hint, "https://portal.riik.test/", "st-1", kBrowser);
+  EXPECT_FALSE(provider_->Logout(hint, "https://evil.test/", "", Jar(kBrowser)).ok());
+  auto out = provider_->Logout(hint, "https://portal.riik.test/", "st-1", Jar(kBrowser));
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->redirect, "https://portal.riik.test/?state=st-1");
   ASSERT_EQ(out->notices.size(), 2u);
@@ -571,18 +597,18 @@ TEST_F(ProviderTest, LogoutEndsTheSessionEverywhereWithBackChannelTokens) {
   EXPECT_FALSE(provider_->UserInfo(bank_tokens["access_token"].get<std::string>()).ok());
   EXPECT_EQ(provider_->counts().access_tokens, 0u) << "every token of the session revoked, not only unusable";
   EXPECT_EQ(provider_->counts().refresh_tokens, 0u);
-  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kBrowser)));
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), Jar(kBrowser))));
   // Signing out again is harmless.
-  EXPECT_TRUE(provider_->Logout(hint, "", "", kBrowser).ok());
+  EXPECT_TRUE(provider_->Logout(hint, "", "", Jar(kBrowser)).ok());
 }
 
 TEST_F(ProviderTest, AnotherPersonSigningInOnTheSameBrowserEndsTheFirstSession) {
   Json first = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
   AuthorizeParams again = Params();
   again.prompt = "login";
-  std::string id = RequestId(provider_->Authorize(again, kBrowser));
-  auto nonce = provider_->IdCardChallenge(id, kBrowser);
-  ASSERT_TRUE(Passed(provider_->IdCardLogin(id, kBrowser, WebEidToken(Mari(), *nonce), kOrigin)));
+  std::string id = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+  auto nonce = provider_->IdCardChallenge(id, Jar(kBrowser));
+  ASSERT_TRUE(Passed(provider_->IdCardLogin(id, Jar(kBrowser), WebEidToken(Mari(), *nonce), kOrigin)));
   EXPECT_FALSE(provider_->UserInfo(first["access_token"].get<std::string>()).ok());
   // The services the first person used there are told, once (a shared computer: the
   // next person must not find them signed in at the portal).

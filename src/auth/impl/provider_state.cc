@@ -58,7 +58,10 @@ impl::Session* Provider::State::LiveSession(const std::string& browser, UnixMicr
 impl::PendingRequest* Provider::State::Find(const std::string& id, const std::string& browser, UnixMicros now,
                                             const ProviderOptions& o) {
   auto it = requests.find(id);
-  if (it == requests.end() || it->second.browser != browser) return nullptr;
+  if (it == requests.end()) return nullptr;
+  if (it->second.browser != browser && (it->second.browser_after.empty() || it->second.browser_after != browser)) {
+    return nullptr;
+  }
   impl::PendingRequest& r = it->second;
   if (now - r.created > Micros(o.request_lifetime)) return nullptr;
   // Signed in and choosing whom to act for, but the session ended meanwhile (signed out,
@@ -103,16 +106,26 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
     if (!first.clients.empty() && ended.size() < impl::kMaxEndedSessions) ended.push_back(std::move(first));
     s = nullptr;
   }
+  // The session goes on under a browser id made now, not the one the request came with:
+  // whoever set that cookie (another site on the same host, someone at the computer
+  // before) cannot use the session it now opens.
+  auto browser = RandomToken(32);
+  if (!browser.ok()) {
+    return impl::WithQuery(r.params.redirect_uri, {{"error", "server_error"}, {"state", r.params.state}});
+  }
   if (!s) {
     auto sid = RandomToken(24);
     if (!sid.ok())
       return impl::WithQuery(r.params.redirect_uri, {{"error", "server_error"}, {"state", r.params.state}});
     impl::Session fresh;
     fresh.sid = *sid;
-    fresh.browser = r.browser;
-    browser_sessions[r.browser] = *sid;
     s = &(sessions[*sid] = std::move(fresh));
+  } else if (auto b = browser_sessions.find(s->browser); b != browser_sessions.end() && b->second == s->sid) {
+    browser_sessions.erase(b);
   }
+  s->browser = *browser;
+  browser_sessions[*browser] = s->sid;
+  r.browser_after = *browser;
   s->person = person;
   s->method = method;
   s->auth_time = now;
@@ -126,7 +139,7 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
     r.finished = true;
     url = IssueCode(*s, r.client, r.params, now, o);
   }
-  r.progress = {AppProgress::State::kDone, url, Refusal::kInternal};
+  r.progress = {AppProgress::State::kDone, url, Refusal::kInternal, r.browser_after};
   return url;
 }
 

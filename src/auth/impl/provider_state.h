@@ -36,6 +36,9 @@ std::optional<int> AcrRank(const std::string& acr);
 
 struct PendingRequest {
   std::string id, browser, csrf;
+  // The browser's id from its sign-in on: a fresh one, given to it with the sign-in's
+  // outcome (a cookie set before the sign-in, maybe by someone else, opens nothing).
+  std::string browser_after;
   AuthorizeParams params;
   Client client;
   UnixMicros created = 0;

@@ -364,15 +364,18 @@ std::string CookieAttributes(const AuthService& s) {
   return std::string("; Path=/; HttpOnly; SameSite=Lax") + (s.secure() ? "; Secure" : "");
 }
 
+// Gives the browser its id (nothing if `id` is empty).
+void SetBrowserCookie(const AuthService& s, const std::string& id, HttpResponse& r) {
+  if (!id.empty()) r.headers.Add("Set-Cookie", BrowserCookieName(s) + "=" + id + CookieAttributes(s));
+}
+
 // The browser's id from its cookie; a new one (and the Set-Cookie to send) if it has none.
 std::string BrowserId(AuthService& s, const HttpRequest& req, HttpResponse* set_cookie_on) {
   std::string id = req.Cookie(BrowserCookieName(s));
   if (id.size() >= 32 && id.size() <= 64) return id;
   auto fresh = RandomToken(32);
   id = fresh.ok() ? *fresh : "";
-  if (set_cookie_on && !id.empty()) {
-    set_cookie_on->headers.Add("Set-Cookie", BrowserCookieName(s) + "=" + id + CookieAttributes(s));
-  }
+  if (set_cookie_on) SetBrowserCookie(s, id, *set_cookie_on);
   return id;
 }
 
@@ -530,7 +533,11 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
              [](AuthService& s, const HttpRequest& req, const std::string& id, std::map<std::string, std::string>&) {
                std::string browser = req.Cookie(BrowserCookieName(s));
                auth::AppProgress now = s.provider().AppProgressNow(id, browser);
-               if (now.state == auth::AppProgress::State::kDone) return SeeOther(now.redirect);
+               if (now.state == auth::AppProgress::State::kDone) {
+                 HttpResponse r = SeeOther(now.redirect);
+                 SetBrowserCookie(s, now.browser, r);
+                 return r;
+               }
                if (now.state == auth::AppProgress::State::kRefused) {
                  auto view = s.provider().View(id, browser);
                  std::string lang = Language(req, view ? view->locale : "en");
@@ -563,6 +570,7 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
                               body["message"] = auth::RefusalMessage(p.refusal, lang);
                             }
                             HttpResponse r = net::JsonResponse(body);
+                            if (p.state == auth::AppProgress::State::kDone) SetBrowserCookie(*s, p.browser, r);
                             SecurityHeaders(r);
                             (*shared)(std::move(r));
                           });
@@ -609,6 +617,7 @@ void AddIdCardRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
           HttpResponse r;
           if (auth::Passed(done)) {
             r = net::JsonResponse(Json{{"redirect", std::get<auth::Redirect>(done).url}});
+            SetBrowserCookie(*s, std::get<auth::Redirect>(done).browser, r);
           } else {
             auth::Refusal why = std::get<auth::Refused>(done).why;
             r = net::JsonResponse(Json{{"error", auth::RefusalName(why)}, {"message", auth::RefusalMessage(why, lang)}},
