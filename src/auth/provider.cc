@@ -171,7 +171,7 @@ Result<Redirect> Provider::Cancel(const std::string& request_id, const std::stri
   {
     std::lock_guard lock(state_->mu);
     PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
-    if (!r) return NotFound("no sign-in in progress");
+    if (!r || r->finished) return NotFound("no sign-in in progress");
     std::vector<std::pair<std::string, std::string>> q = {{"error", "user_cancel"},
                                                           {"error_description", "the person cancelled the sign-in"}};
     q.emplace_back("state", r->params.state);
@@ -234,7 +234,8 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
   if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
-  std::string url = state_->Complete(*r, std::get<Person>(person), Method::kIdCard, options_.clock(), options_);
+  std::string url =
+      state_->Complete(*r, browser, std::get<Person>(person), Method::kIdCard, options_.clock(), options_);
   return Redirect{std::move(url), r->browser_after};
 }
 
@@ -371,7 +372,7 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
       return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
     }
-    state_->Complete(r->second, std::get<Person>(person), Method::kApp, options_.clock(), options_);
+    state_->Complete(r->second, r->second.browser, std::get<Person>(person), Method::kApp, options_.clock(), options_);
     progress = r->second.progress;  // kDone, with the browser's new id
     woken = state_->TakeWaiters(a.request_id);
   }

@@ -520,6 +520,38 @@ TEST_F(ProviderTest, TheBrowsersIdFromBeforeTheSignInOpensNothingAfterIt) {
   EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), done.browser)));
 }
 
+// Two tabs of one browser on sign-in pages: the sign-in in one gives the browser a new
+// id, and the other tab's page goes on with it (the same session, not a second one).
+// Someone else who knows the old id gets nothing of the session by signing in with it:
+// a session of their own, the first person's untouched and not signed out.
+TEST_F(ProviderTest, OtherTabsFollowTheNewIdWhileTheOldIdReachesNoSession) {
+  const std::string tab1 = RequestId(provider_->Authorize(Params(), kBrowser));
+  const std::string tab2 = RequestId(provider_->Authorize(Params(kBank), kBrowser));
+  auto nonce = provider_->IdCardChallenge(tab2, kBrowser);
+  Checked<Redirect> second = provider_->IdCardLogin(tab2, kBrowser, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_TRUE(Passed(second));
+  const std::string now_id = std::get<Redirect>(second).browser;
+  EXPECT_EQ(provider_->Cancel(tab2, kBrowser).status().code(), Code::kNotFound) << "cancelling a finished sign-in";
+  ASSERT_TRUE(provider_->View(tab1, now_id)) << "the other tab, with the browser's new id";
+  nonce = provider_->IdCardChallenge(tab1, now_id);
+  ASSERT_TRUE(nonce.ok());
+  Checked<Redirect> first = provider_->IdCardLogin(tab1, now_id, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_TRUE(Passed(first));
+  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed";
+  const std::string latest = std::get<Redirect>(first).browser;
+
+  // Someone who knew the old id signs in with it, as themselves.
+  const std::string theirs = RequestId(provider_->Authorize(Params(), kBrowser));
+  nonce = provider_->IdCardChallenge(theirs, kBrowser);
+  ASSERT_TRUE(Passed(provider_->IdCardLogin(theirs, kBrowser, WebEidToken(Mari(), *nonce), kOrigin)));
+  EXPECT_EQ(provider_->counts().sessions, 2u);
+  EXPECT_TRUE(provider_->TakeLogoutNotices().empty()) << "the first person was signed out by someone else's sign-in";
+  AuthorizeOutcome sso = provider_->Authorize(Params(kBank), latest);
+  ASSERT_TRUE(std::holds_alternative<Redirect>(sso));
+  Json claims = IdClaims(Exchange(BankExchange(QueryOf(std::get<Redirect>(sso).url, "code"), "jti-tabs"))["id_token"]);
+  EXPECT_EQ(claims["sub"], "EE38001085718");
+}
+
 TEST_F(ProviderTest, SessionsEndAfterIdleAndAbsoluteTimeouts) {
   QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
   now_ += 16 * 60 * 1'000'000LL;

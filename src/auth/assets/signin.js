@@ -91,7 +91,15 @@
 
   // The app: wait for its answer, one long poll after another.
   const status = document.getElementById("app-status");
+  function stop(message) {
+    status.textContent = message;
+    const again = document.createElement("a");
+    again.href = "/login/" + encodeURIComponent(request);
+    again.textContent = body.dataset.msgAgain;
+    status.after(again);
+  }
   async function poll() {
+    let pause = 0;
     try {
       const response = await fetch("/login/" + encodeURIComponent(request) + "/app/wait", {
         headers: { "X-CSRF-Token": csrf },
@@ -102,17 +110,17 @@
         window.location.assign(progress.redirect);
         return;
       }
-      if (progress.state === "refused") {
-        status.textContent = progress.message;
-        const again = document.createElement("a");
-        again.href = "/login/" + encodeURIComponent(request);
-        again.textContent = body.dataset.msgAgain;
-        status.after(again);
-        return;
-      }
+      if (progress.state === "refused") return stop(progress.message);
+      // No longer this page's sign-in (it ended, or another tab took over): asking again
+      // would not change that.
+      if (response.status === 403) return stop(body.dataset.msgFailed);
+      // Still waiting: the next long poll at once. Anything else (the service busy or
+      // starting): after a pause, never in a tight loop.
+      if (progress.state !== "waiting") pause = 2000;
     } catch (error) {
-      await new Promise(function (r) { setTimeout(r, 2000); });
+      pause = 2000;
     }
+    if (pause) await new Promise(function (r) { setTimeout(r, pause); });
     poll();
   }
   if (status && status.dataset.waiting) poll();

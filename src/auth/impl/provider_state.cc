@@ -59,7 +59,9 @@ impl::PendingRequest* Provider::State::Find(const std::string& id, const std::st
                                             const ProviderOptions& o) {
   auto it = requests.find(id);
   if (it == requests.end()) return nullptr;
-  if (it->second.browser != browser && (it->second.browser_after.empty() || it->second.browser_after != browser)) {
+  const impl::PendingRequest& mine = it->second;
+  if (mine.browser != browser && (mine.browser_after.empty() || mine.browser_after != browser) &&
+      CurrentBrowserId(mine.browser) != browser) {
     return nullptr;
   }
   impl::PendingRequest& r = it->second;
@@ -96,9 +98,29 @@ std::string Provider::State::IssueCode(impl::Session& s, const Client& client, c
   return impl::WithQuery(p.redirect_uri, {{"code", *code}, {"state", p.state}});
 }
 
-std::string Provider::State::Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
-                                      const ProviderOptions& o) {
-  impl::Session* s = LiveSession(r.browser, now, o);
+std::string Provider::State::CurrentBrowserId(std::string browser) const {
+  for (int hops = 0; hops < 16; ++hops) {  // a chain of sign-ins within a request's lifetime
+    auto moved = browser_moved.find(browser);
+    if (moved == browser_moved.end()) break;
+    browser = moved->second.to;
+  }
+  return browser;
+}
+
+std::string Provider::State::Complete(impl::PendingRequest& r, const std::string& browser_now, const Person& person,
+                                      Method method, UnixMicros now, const ProviderOptions& o) {
+  // Nothing half done: the browser learns of the failure, with no new id.
+  auto server_error = [&r] {
+    std::string url = impl::WithQuery(r.params.redirect_uri, {{"error", "server_error"}, {"state", r.params.state}});
+    r.finished = true;
+    r.browser_after.clear();
+    r.progress = {AppProgress::State::kDone, url, Refusal::kInternal, ""};
+    return url;
+  };
+  // The session of the browser that signs in, under the id it sent now (after another
+  // tab's sign-in, a newer one than the request began with). Not followed from the id
+  // the request began with: whoever else knows that id must not reach the session.
+  impl::Session* s = LiveSession(browser_now, now, o);
   if (s && s->person.code != person.code) {
     // Another person signs in on this browser: the first one's session ends, and so, once
     // told, do theirs at the services they used here.
@@ -110,13 +132,10 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
   // whoever set that cookie (another site on the same host, someone at the computer
   // before) cannot use the session it now opens.
   auto browser = RandomToken(32);
-  if (!browser.ok()) {
-    return impl::WithQuery(r.params.redirect_uri, {{"error", "server_error"}, {"state", r.params.state}});
-  }
+  if (!browser.ok()) return server_error();
   if (!s) {
     auto sid = RandomToken(24);
-    if (!sid.ok())
-      return impl::WithQuery(r.params.redirect_uri, {{"error", "server_error"}, {"state", r.params.state}});
+    if (!sid.ok()) return server_error();
     impl::Session fresh;
     fresh.sid = *sid;
     s = &(sessions[*sid] = std::move(fresh));
@@ -126,6 +145,12 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const Person& per
   s->browser = *browser;
   browser_sessions[*browser] = s->sid;
   r.browser_after = *browser;
+  // The browser's other tabs still bring the id from before, until this answer reaches
+  // it; their requests follow it to the new one (Find), for as long as a request lives.
+  // Never moved twice from one id: whoever else signs in with an old id later does not
+  // take the browser's other requests along.
+  browser_moved.try_emplace(r.browser, impl::MovedBrowser{*browser, now});
+  if (browser_now != r.browser) browser_moved.try_emplace(browser_now, impl::MovedBrowser{*browser, now});
   s->person = person;
   s->method = method;
   s->auth_time = now;
@@ -200,6 +225,9 @@ std::vector<impl::Waiter> Provider::State::Sweep(UnixMicros now, const ProviderO
     it = it->second.expires <= now || orphan ? app_requests.erase(it) : std::next(it);
   }
   for (auto it = codes.begin(); it != codes.end();) it = it->second.expires <= now ? codes.erase(it) : std::next(it);
+  for (auto it = browser_moved.begin(); it != browser_moved.end();) {
+    it = now - it->second.at > Micros(o.request_lifetime) ? browser_moved.erase(it) : std::next(it);
+  }
   // A session stays readable for another lifetime after it ends, so that its caller,
   // polling, still learns the outcome (a signature given at the last moment included).
   for (auto it = signing.begin(); it != signing.end();) {

@@ -98,6 +98,11 @@ struct TokenGrant {
   UnixMicros expires = 0;
 };
 
+struct MovedBrowser {
+  std::string to;  // the browser's id after a sign-in
+  UnixMicros at = 0;
+};
+
 struct Waiter {
   UnixMicros deadline = 0;
   std::function<void(AppProgress)> done;
@@ -122,6 +127,8 @@ struct Provider::State {
   std::map<std::string, impl::AppRequest> app_requests;
   std::map<std::string, impl::Session> sessions;        // by sid
   std::map<std::string, std::string> browser_sessions;  // browser -> sid
+  // A browser's id -> the id its sign-in gave it, kept for a request's lifetime.
+  std::map<std::string, impl::MovedBrowser> browser_moved;
   std::map<std::string, impl::CodeGrant> codes;
   std::map<std::string, impl::TokenGrant> access, refresh;
   std::multimap<std::string, impl::Waiter> waiters;  // by request id
@@ -131,17 +138,21 @@ struct Provider::State {
   // The browser's session if it has not timed out (idle or absolute).
   impl::Session* LiveSession(const std::string& browser, UnixMicros now, const ProviderOptions& o);
   bool Alive(const impl::Session& s, UnixMicros now, const ProviderOptions& o) const;
-  // The request if it exists, belongs to `browser` and has not expired.
+  // Where `browser` is now: the id its sign-ins moved it to (browser_moved), or itself.
+  std::string CurrentBrowserId(std::string browser) const;
+  // The request if it exists, belongs to `browser` (the id it began with, the one its
+  // sign-in gave, or where the browser moved since) and has not expired.
   impl::PendingRequest* Find(const std::string& id, const std::string& browser, UnixMicros now,
                              const ProviderOptions& o);
   // A code for `client` in session `s`; the redirect URL carrying it.
   std::string IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
                         const ProviderOptions& o, const std::optional<LegalPerson>& party = std::nullopt);
-  // The person signed in for request `r`: the browser's session (a new one, or the same
-  // person's renewed) and a code, or for scope legalperson the page where they choose
-  // whom to act for; the redirect URL.
-  std::string Complete(impl::PendingRequest& r, const Person& person, Method method, UnixMicros now,
-                       const ProviderOptions& o);
+  // The person signed in for request `r`, from the browser that now sends `browser_now`
+  // (the app's answer: the request's own): the browser's session (a new one, or the same
+  // person's renewed) under a new browser id (r.browser_after), and a code, or for scope
+  // legalperson the page where they choose whom to act for; the redirect URL.
+  std::string Complete(impl::PendingRequest& r, const std::string& browser_now, const Person& person, Method method,
+                       UnixMicros now, const ProviderOptions& o);
   // Records a token pair issued to `client` in `s`: in place of the pair whose refresh
   // token `rotated` was (a refresh: that pair's access token is revoked too), or as a new
   // one, revoking the client's oldest pair there beyond kMaxTokenPairsPerClient.
