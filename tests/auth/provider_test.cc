@@ -540,6 +540,13 @@ TEST_F(ProviderTest, OtherTabsFollowTheNewIdWhileTheOldIdReachesNoSession) {
   EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed";
   const std::string latest = std::get<Redirect>(first).browser;
 
+  // A sign-in page opened with the old id after the browser moved on (someone who knew
+  // it, luring the person there) is not the browser's: its new id does not open it.
+  now_ += 1'000'000;
+  const std::string lure = RequestId(provider_->Authorize(Params(), kBrowser));
+  EXPECT_FALSE(provider_->View(lure, latest)) << "the browser was drawn into a request begun after it moved";
+  EXPECT_FALSE(provider_->View(lure, now_id));
+
   // Someone who knew the old id signs in with it, as themselves.
   const std::string theirs = RequestId(provider_->Authorize(Params(), kBrowser));
   nonce = provider_->IdCardChallenge(theirs, kBrowser);

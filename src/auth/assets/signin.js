@@ -105,15 +105,15 @@
         headers: { "X-CSRF-Token": csrf },
         credentials: "same-origin",
       });
+      // No longer this page's sign-in (it ended, or another tab took over): asking again
+      // would not change that.
+      if (response.status === 403) return stop(body.dataset.msgFailed);
       const progress = await response.json();
       if (progress.state === "done") {
         window.location.assign(progress.redirect);
         return;
       }
       if (progress.state === "refused") return stop(progress.message);
-      // No longer this page's sign-in (it ended, or another tab took over): asking again
-      // would not change that.
-      if (response.status === 403) return stop(body.dataset.msgFailed);
       // Still waiting: the next long poll at once. Anything else (the service busy or
       // starting): after a pause, never in a tight loop.
       if (progress.state !== "waiting") pause = 2000;

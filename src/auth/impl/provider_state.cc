@@ -60,8 +60,11 @@ impl::PendingRequest* Provider::State::Find(const std::string& id, const std::st
   auto it = requests.find(id);
   if (it == requests.end()) return nullptr;
   const impl::PendingRequest& mine = it->second;
+  // Followed only for moves after the request began: the browser's own tabs. A request
+  // made with an id after it moved is someone else's who knew the id: the browser that
+  // moved on must not be drawn into it (and its session handed over on its answer).
   if (mine.browser != browser && (mine.browser_after.empty() || mine.browser_after != browser) &&
-      CurrentBrowserId(mine.browser) != browser) {
+      CurrentBrowserId(mine.browser, mine.created) != browser) {
     return nullptr;
   }
   impl::PendingRequest& r = it->second;
@@ -98,10 +101,10 @@ std::string Provider::State::IssueCode(impl::Session& s, const Client& client, c
   return impl::WithQuery(p.redirect_uri, {{"code", *code}, {"state", p.state}});
 }
 
-std::string Provider::State::CurrentBrowserId(std::string browser) const {
+std::string Provider::State::CurrentBrowserId(std::string browser, UnixMicros since) const {
   for (int hops = 0; hops < 16; ++hops) {  // a chain of sign-ins within a request's lifetime
     auto moved = browser_moved.find(browser);
-    if (moved == browser_moved.end()) break;
+    if (moved == browser_moved.end() || moved->second.at < since) break;
     browser = moved->second.to;
   }
   return browser;

@@ -138,8 +138,9 @@ struct Provider::State {
   // The browser's session if it has not timed out (idle or absolute).
   impl::Session* LiveSession(const std::string& browser, UnixMicros now, const ProviderOptions& o);
   bool Alive(const impl::Session& s, UnixMicros now, const ProviderOptions& o) const;
-  // Where `browser` is now: the id its sign-ins moved it to (browser_moved), or itself.
-  std::string CurrentBrowserId(std::string browser) const;
+  // Where `browser` is now: the id its sign-ins since `since` moved it to
+  // (browser_moved), or itself.
+  std::string CurrentBrowserId(std::string browser, UnixMicros since) const;
   // The request if it exists, belongs to `browser` (the id it began with, the one its
   // sign-in gave, or where the browser moved since) and has not expired.
   impl::PendingRequest* Find(const std::string& id, const std::string& browser, UnixMicros now,
