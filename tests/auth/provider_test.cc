@@ -21,6 +21,14 @@ class ProviderTest : public AuthFixture {
     }
     return std::get<Json>(out);
   }
+  // The portal's refresh with `refresh_token`.
+  TokenRequest RefreshExchange(const std::string& refresh_token) {
+    TokenRequest t;
+    t.grant_type = "refresh_token";
+    t.refresh_token = refresh_token;
+    t.credentials = CodeExchange("").credentials;
+    return t;
+  }
   TokenError ExchangeFails(const TokenRequest& t) {
     auto out = provider_->Token(t);
     EXPECT_TRUE(std::holds_alternative<TokenError>(out));
@@ -378,10 +386,7 @@ TEST_F(ProviderTest, CodesAreSingleUseAndAReplayRevokesWhatTheyBought) {
   TokenError replay = ExchangeFails(CodeExchange(code));
   EXPECT_EQ(replay.error, "invalid_grant");
   EXPECT_FALSE(provider_->UserInfo(tokens["access_token"].get<std::string>()).ok());
-  TokenRequest refresh;
-  refresh.grant_type = "refresh_token";
-  refresh.refresh_token = tokens["refresh_token"];
-  refresh.credentials = CodeExchange("").credentials;
+  TokenRequest refresh = RefreshExchange(tokens["refresh_token"]);
   EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");
 }
 
@@ -488,10 +493,7 @@ TEST_F(ProviderTest, ACodeLoopInOneSessionKeepsOnlyTheNewestTokens) {
   EXPECT_EQ(provider_->UserInfo(first["access_token"].get<std::string>()).status().code(), Code::kUnauthenticated);
   EXPECT_TRUE(provider_->UserInfo(last["access_token"].get<std::string>()).ok());
   EXPECT_TRUE(provider_->UserInfo(bank["access_token"].get<std::string>()).ok()) << "another client's pair stays";
-  TokenRequest refresh;
-  refresh.grant_type = "refresh_token";
-  refresh.refresh_token = first["refresh_token"];
-  refresh.credentials = CodeExchange("").credentials;
+  TokenRequest refresh = RefreshExchange(first["refresh_token"]);
   EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");
 }
 
@@ -574,10 +576,7 @@ TEST_F(ProviderTest, SessionsEndAfterIdleAndAbsoluteTimeouts) {
 TEST_F(ProviderTest, RefreshTokensRotateAndKeepTheSessionAlive) {
   Json tokens = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
   now_ += 10 * 60 * 1'000'000LL;
-  TokenRequest refresh;
-  refresh.grant_type = "refresh_token";
-  refresh.refresh_token = tokens["refresh_token"];
-  refresh.credentials = CodeExchange("").credentials;
+  TokenRequest refresh = RefreshExchange(tokens["refresh_token"]);
   Json renewed = Exchange(refresh);
   EXPECT_NE(renewed["refresh_token"], tokens["refresh_token"]);
   EXPECT_EQ(IdClaims(renewed["id_token"])["sid"], IdClaims(tokens["id_token"])["sid"]);
@@ -597,17 +596,10 @@ TEST_F(ProviderTest, RefreshingDoesNotPushOutAnotherPairOfTheSameClient) {
   Json one = Exchange(CodeExchange(QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code")));
   Json other =
       Exchange(CodeExchange(QueryOf(std::get<Redirect>(provider_->Authorize(Params(), Jar(kBrowser))).url, "code")));
-  TokenRequest refresh;
-  refresh.grant_type = "refresh_token";
-  refresh.credentials = CodeExchange("").credentials;
   std::string current = other["refresh_token"];
-  for (int i = 0; i < 20; ++i) {
-    refresh.refresh_token = current;
-    current = Exchange(refresh)["refresh_token"];
-  }
+  for (int i = 0; i < 20; ++i) current = Exchange(RefreshExchange(current))["refresh_token"];
   EXPECT_EQ(provider_->counts().refresh_tokens, 2u);
-  refresh.refresh_token = one["refresh_token"];
-  EXPECT_TRUE(Exchange(refresh).contains("access_token"));
+  EXPECT_TRUE(Exchange(RefreshExchange(one["refresh_token"])).contains("access_token"));
 }
 
 TEST_F(ProviderTest, LogoutEndsTheSessionEverywhereWithBackChannelTokens) {

@@ -171,7 +171,8 @@ class AuthRoleTest : public ::testing::Test {
     ASSERT_NE(at, std::string::npos) << "the sign-in page has no CSRF token";
     *out = {path, browser, page->body.substr(at + 11, page->body.find('"', at + 11) - at - 11)};
   }
-  void StartAppSignIn() {
+  // The person's code typed on a new sign-in page (`out`, if given: the page).
+  void StartAppSignIn(SignInPage* out = nullptr) {
     SignInPage page;
     ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
     page.browser.Add("Content-Type", "application/x-www-form-urlencoded");
@@ -179,6 +180,7 @@ class AuthRoleTest : public ::testing::Test {
         net::Fetch("POST", url_ + page.path + "/app", page.browser, "personal_code=38001085718&csrf=" + page.csrf);
     ASSERT_TRUE(sent.ok()) << sent.status().ToString();
     ASSERT_EQ(sent->status, 303) << sent->body;
+    if (out) *out = page;
   }
 
   // The ID-card sign-in of that page, ready to send: the Web eID token over the page's
@@ -320,12 +322,7 @@ TEST_F(AuthRoleTest, DeviceBindingsBeyondTheirLineAreTurnedAwayAtOnceWhileTheChe
 TEST_F(AuthRoleTest, ConfirmingBeforeTheAppAnswersShowsTheWaitingPageAgain) {
   ASSERT_NO_FATAL_FAILURE(EnrollPerson());
   SignInPage page;
-  ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
-  page.browser.Add("Content-Type", "application/x-www-form-urlencoded");
-  auto sent =
-      net::Fetch("POST", url_ + page.path + "/app", page.browser, "personal_code=38001085718&csrf=" + page.csrf);
-  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
-  ASSERT_EQ(sent->status, 303) << sent->body;
+  ASSERT_NO_FATAL_FAILURE(StartAppSignIn(&page));
   for (int i = 0; i < 3; ++i) {
     auto pressed = net::Fetch("POST", url_ + page.path + "/app/continue", page.browser, "csrf=" + page.csrf);
     ASSERT_TRUE(pressed.ok()) << pressed.status().ToString();
