@@ -50,18 +50,22 @@ done
 grep -q '__Host-riik_browser' "$WORK/jar" || fail "no __Host- browser cookie"
 grep -q 'lang="en"' "$WORK/page.html" && grep -q 'for="personal_code"' "$WORK/page.html" || fail "the page lacks its language or labels"
 C "$AUTH/login/$REQ?lang=et" | grep -q 'lang="et"' || fail "no Estonian page"
+cp "$WORK/jar" "$WORK/jar-known"  # the cookie the browser came with, as someone who set it knows it
 [ "$(status -d "personal_code=38001085718&csrf=$CSRF" "$AUTH/login/$REQ/app")" = 303 ] || fail "the personal code was not taken"
+known() { curl -s --cacert "$DIR/trust/root.pem" -b "$WORK/jar-known" -o /dev/null -w '%{http_code}' "$@"; }
+[ "$(known "$AUTH/login/$REQ")" = 404 ] || fail "the cookie from before the app's start still opens the sign-in"
 CODE=$(C "$AUTH/login/$REQ" | grep -o 'id="verification-code">[0-9]*' | grep -o '[0-9]*$')
 [[ "$CODE" =~ ^[0-9]{4}$ ]] || fail "no 4-digit verification code on the page"
 RIIK_PIN1=0090 "$RIIK" id approve --token "$JAAK" --auth "$AUTH" --ca "$DIR/trust/root.pem" --expect-code "$CODE" \
   >"$WORK/approve.out" 2>&1 || fail "riik id approve: $(cat "$WORK/approve.out")"
 grep -q "Verification code: $CODE" "$WORK/approve.out" || fail "the app showed another code: $(cat "$WORK/approve.out")"
+[ "$(known -d "csrf=$CSRF" "$AUTH/login/$REQ/app/continue")" = 403 ] || fail "the cookie from before followed the sign-in"
 CB=$(redirect -d "csrf=$CSRF" "$AUTH/login/$REQ/app/continue")
 [[ "$CB" == "$A/callback?code="* ]] || fail "after the app, the browser went to '$CB'"
 [ "$(redirect "$CB")" = "$A/" ] || fail "service A did not take the code"
 C "$A/" | grep -q 'Signed in as <strong>JAAK-KRISTJAN JÕEORG</strong> (EE38001085718)' || fail "A does not show who signed in"
 C "$A/" | grep -q 'id="amr">app<' || fail "A does not show the app method"
-pass "the app flow: the same verification code in the browser and the app; service A knows the person"
+pass "the app flow: the same verification code in the browser and the app; service A knows the person; the cookie from before the start opens nothing"
 
 SSO=$(redirect "$(redirect "$B/login")")
 [[ "$SSO" == "$B/callback?code="* ]] || fail "service B asked again instead of single sign-on: '$SSO'"

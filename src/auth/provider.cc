@@ -138,6 +138,7 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
   r.params = p;
   r.client = *client;
   r.created = now;
+  r.since = now;
   r.signed_in = std::move(signed_in);
   state_->request_order.push_back(r.id);
   state_->requests[r.id] = std::move(r);
@@ -239,8 +240,8 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   return Redirect{std::move(url), r->browser_after};
 }
 
-Checked<std::string> Provider::AppStart(const std::string& request_id, const std::string& browser,
-                                        std::string_view personal_code) {
+Checked<AppStarted> Provider::AppStart(const std::string& request_id, const std::string& browser,
+                                       std::string_view personal_code) {
   auto code = identity::PersonalCode::Parse(personal_code);
   std::string client_id;
   {
@@ -271,10 +272,14 @@ Checked<std::string> Provider::AppStart(const std::string& request_id, const std
   a.hash = *hash;
   a.client_name = r->client.name;
   a.expires = options_.clock() + options_.app_request_lifetime.count() * 1'000'000;
+  // From here the sign-in is this browser's alone: whoever else knew the id it sent
+  // cannot follow the sign-in to its outcome (the browser's renewed session).
+  auto bound = state_->Bind(*r, browser, options_.clock(), options_);
+  if (!bound.ok()) return Refused{Refusal::kInternal, "no randomness"};
   r->app_request = a.id;
   r->progress = {};
   state_->app_requests[a.id] = std::move(a);
-  return VerificationCode(*hash);
+  return AppStarted{VerificationCode(*hash), *bound};
 }
 
 AppProgress Provider::AppProgressNow(const std::string& request_id, const std::string& browser) {
@@ -372,7 +377,9 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
       return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
     }
-    state_->Complete(r->second, r->second.browser, std::get<Person>(person), Method::kApp, options_.clock(), options_);
+    // The browser that started the app, under its id now (its other tabs may have moved it).
+    const std::string browser = state_->CurrentBrowserId(r->second.browser, r->second.since);
+    state_->Complete(r->second, browser, std::get<Person>(person), Method::kApp, options_.clock(), options_);
     progress = r->second.progress;  // kDone, with the browser's new id
     woken = state_->TakeWaiters(a.request_id);
   }

@@ -106,6 +106,12 @@ struct AppRequestView {
   UnixMicros expires_at = 0;
 };
 
+// The app flow begun (Provider::AppStart).
+struct AppStarted {
+  std::string verification_code;  // to show beside the app's
+  std::string browser;            // the browser's new id, to set as its cookie
+};
+
 // The app flow's progress as the sign-in page's long poll sees it.
 struct AppProgress {
   enum class State { kWaiting, kDone, kRefused } state = State::kWaiting;
@@ -187,9 +193,12 @@ class Provider {
   Checked<Redirect> IdCardLogin(const std::string& request_id, const std::string& browser, std::string_view token_json,
                                 std::string_view origin);
 
-  // The app: the person typed their personal code; the verification code to show.
-  Checked<std::string> AppStart(const std::string& request_id, const std::string& browser,
-                                std::string_view personal_code);
+  // The app: the person typed their personal code. The sign-in is the starting browser's
+  // from now on: it gets a new id (AppStarted::browser, to set as its cookie), and so do
+  // its session and its other tabs' sign-ins, while the id it came with opens nothing of
+  // this sign-in any more (whoever else knew that id cannot follow it to its outcome).
+  Checked<AppStarted> AppStart(const std::string& request_id, const std::string& browser,
+                               std::string_view personal_code);
   // Where the app flow stands now (kRefused for an unknown request): for the page's
   // "I have confirmed" button, which does not wait.
   AppProgress AppProgressNow(const std::string& request_id, const std::string& browser);

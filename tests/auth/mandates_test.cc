@@ -122,18 +122,22 @@ class MandateTest : public AuthFixture {
 
 TEST_F(MandateTest, APersonOnTheBoardActsForTheCompanyAndTheTokensSaySo) {
   std::string id = SignInForCompany();
-  auto view = provider_->View(id, kBrowser);
+  // The choice is the signed-in browser's, under its new id: not whoever's who knew the
+  // one it began with (and could otherwise choose a company for the person).
+  EXPECT_FALSE(provider_->View(id, kBrowser));
+  EXPECT_EQ(provider_->Represent(id, kBrowser, "").status().code(), Code::kNotFound);
+  auto view = provider_->View(id, Jar(kBrowser));
   ASSERT_TRUE(view);
   EXPECT_TRUE(view->choose_party);
   EXPECT_EQ(view->person_name, "JAAN TAMM");
   // Signed in already: the request takes no second sign-in meanwhile.
-  EXPECT_FALSE(provider_->IdCardChallenge(id, kBrowser).ok());
-  auto companies = provider_->Mandates(id, kBrowser);
+  EXPECT_FALSE(provider_->IdCardChallenge(id, Jar(kBrowser)).ok());
+  auto companies = provider_->Mandates(id, Jar(kBrowser));
   ASSERT_TRUE(companies.ok()) << companies.status().ToString();
   EXPECT_EQ(*companies, std::vector<LegalPerson>{company_});
-  EXPECT_TRUE(provider_->Mandates(id, kBrowser).ok());
+  EXPECT_TRUE(provider_->Mandates(id, Jar(kBrowser)).ok());
   EXPECT_EQ(lookups_, 1);  // read once per sign-in
-  auto done = provider_->Represent(id, kBrowser, company_.registry_code);
+  auto done = provider_->Represent(id, Jar(kBrowser), company_.registry_code);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   Json claims = Claims(done->url);
   EXPECT_EQ(claims["sub"], "EE38001085718");
@@ -149,18 +153,18 @@ TEST_F(MandateTest, APersonOnTheBoardActsForTheCompanyAndTheTokensSaySo) {
   ASSERT_TRUE(std::holds_alternative<Json>(again));
   auto jws = ParseJws(std::get<Json>(again)["id_token"].get<std::string>());
   EXPECT_EQ(jws->payload["represents_legal_person"], LegalPersonClaim(company_));
-  EXPECT_FALSE(provider_->Represent(id, kBrowser, "").ok());  // the choice is made once
+  EXPECT_FALSE(provider_->Represent(id, Jar(kBrowser), "").ok());  // the choice is made once
 }
 
 TEST_F(MandateTest, ACompanyTheRegisterDidNotNameIsRefused) {
   std::string id = SignInForCompany();
-  EXPECT_EQ(provider_->Represent(id, kBrowser, company_.registry_code).status().code(),
+  EXPECT_EQ(provider_->Represent(id, Jar(kBrowser), company_.registry_code).status().code(),
             Code::kFailedPrecondition);  // not read yet
-  ASSERT_TRUE(provider_->Mandates(id, kBrowser).ok());
-  EXPECT_EQ(provider_->Represent(id, kBrowser, CompanyCode(1000001)).status().code(), Code::kPermissionDenied);
+  ASSERT_TRUE(provider_->Mandates(id, Jar(kBrowser)).ok());
+  EXPECT_EQ(provider_->Represent(id, Jar(kBrowser), CompanyCode(1000001)).status().code(), Code::kPermissionDenied);
   EXPECT_EQ(provider_->Represent(id, kOtherBrowser, company_.registry_code).status().code(), Code::kNotFound);
   // The person may still choose themselves: no claim then.
-  auto done = provider_->Represent(id, kBrowser, "");
+  auto done = provider_->Represent(id, Jar(kBrowser), "");
   ASSERT_TRUE(done.ok());
   EXPECT_FALSE(Claims(done->url).contains("represents_legal_person"));
 }
@@ -168,21 +172,21 @@ TEST_F(MandateTest, ACompanyTheRegisterDidNotNameIsRefused) {
 TEST_F(MandateTest, WhenTheRegisterCannotBeAskedThePersonMayActForThemselves) {
   register_up_ = false;
   std::string id = SignInForCompany();
-  EXPECT_EQ(provider_->Mandates(id, kBrowser).status().code(), Code::kUnavailable);
-  EXPECT_EQ(provider_->Represent(id, kBrowser, company_.registry_code).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(provider_->Mandates(id, Jar(kBrowser)).status().code(), Code::kUnavailable);
+  EXPECT_EQ(provider_->Represent(id, Jar(kBrowser), company_.registry_code).status().code(), Code::kFailedPrecondition);
   register_up_ = true;
-  EXPECT_TRUE(provider_->Mandates(id, kBrowser).ok());  // asked again: the failure was not remembered
-  EXPECT_TRUE(provider_->Represent(id, kBrowser, company_.registry_code).ok());
+  EXPECT_TRUE(provider_->Mandates(id, Jar(kBrowser)).ok());  // asked again: the failure was not remembered
+  EXPECT_TRUE(provider_->Represent(id, Jar(kBrowser), company_.registry_code).ok());
 }
 
 TEST_F(MandateTest, WhenTheSessionEndsWhileChoosingTheSignInStartsAgain) {
   std::string id = SignInForCompany();
   now_ += 16 * 60 * 1'000'000LL;  // idle for longer than the session allows
-  auto view = provider_->View(id, kBrowser);
+  auto view = provider_->View(id, Jar(kBrowser));
   ASSERT_TRUE(view);
-  EXPECT_FALSE(view->choose_party);                            // the methods again
-  EXPECT_TRUE(provider_->IdCardChallenge(id, kBrowser).ok());  // the request takes a sign-in
-  EXPECT_EQ(provider_->Represent(id, kBrowser, "").status().code(), Code::kNotFound);
+  EXPECT_FALSE(view->choose_party);                                 // the methods again
+  EXPECT_TRUE(provider_->IdCardChallenge(id, Jar(kBrowser)).ok());  // the request takes a sign-in
+  EXPECT_EQ(provider_->Represent(id, Jar(kBrowser), "").status().code(), Code::kNotFound);
 }
 
 TEST_F(MandateTest, SingleSignOnStillAsksWhomThePersonActsFor) {

@@ -56,14 +56,18 @@ class ProviderTest : public AuthFixture {
     t.credentials.assertion = Assertion(jti);
     return t;
   }
-  // Starts the app flow; the app request's hash as the app sees it.
+  // Starts the app flow in the browser kBrowser, which keeps the id it is given; the app
+  // request's hash as the app sees it.
   AppRequestView StartApp(const std::string& request_id, const std::string& code = "38001085718") {
-    Checked<std::string> shown = provider_->AppStart(request_id, kBrowser, code);
+    Checked<AppStarted> shown = provider_->AppStart(request_id, Jar(kBrowser), code);
     EXPECT_TRUE(Passed(shown));
+    if (!Passed(shown)) return {};
+    EXPECT_NE(std::get<AppStarted>(shown).browser, Jar(kBrowser)) << "the app's start gave the browser no new id";
+    jar_[kBrowser] = std::get<AppStarted>(shown).browser;
     auto pending = provider_->AppPending("EE" + code);
     EXPECT_EQ(pending.size(), 1u);
     if (pending.empty()) return {};
-    EXPECT_EQ(std::get<std::string>(shown), VerificationCode(pending[0].hash));
+    EXPECT_EQ(std::get<AppStarted>(shown).verification_code, VerificationCode(pending[0].hash));
     return pending[0];
   }
   AppAnswer Answer(eid::Token& token, const std::string& hash) {
@@ -88,7 +92,7 @@ TEST_F(ProviderTest, AFloodOfStartedSignInsCannotLockOutTheNextPerson) {
   for (size_t i = 0; i < o.max_pending_requests; ++i) {
     ASSERT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(), kOtherBrowser))) << i;
   }
-  EXPECT_FALSE(provider_->View(first, kBrowser));  // the oldest made room
+  EXPECT_FALSE(provider_->View(first, Jar(kBrowser)));  // the oldest made room
   EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
   const std::string next = RequestId(provider_->Authorize(Params(), kBrowser));
   EXPECT_TRUE(provider_->View(next, kBrowser));
@@ -130,12 +134,13 @@ TEST_F(ProviderTest, IdCardCodeFlowGivesTarasClaims) {
 TEST_F(ProviderTest, AppFlowShowsTheCodeTheAppShowsAndSignsIn) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   AppRequestView pending = StartApp(id);
-  auto view = provider_->View(id, kBrowser);
+  EXPECT_FALSE(provider_->View(id, kBrowser)) << "the browser's id from before the app's start";
+  auto view = provider_->View(id, Jar(kBrowser));
   ASSERT_TRUE(view);
   EXPECT_TRUE(view->app_pending);
   EXPECT_EQ(view->verification_code, VerificationCode(pending.hash));
   AppProgress seen;
-  provider_->AppWait(id, kBrowser, std::chrono::seconds(25), [&](AppProgress p) { seen = p; });
+  provider_->AppWait(id, Jar(kBrowser), std::chrono::seconds(25), [&](AppProgress p) { seen = p; });
   EXPECT_EQ(seen.state, AppProgress::State::kWaiting);  // not called yet
   EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   ASSERT_EQ(seen.state, AppProgress::State::kDone);
@@ -158,7 +163,7 @@ TEST_F(ProviderTest, ThePersonsOwnAnswerWithARevokedCertificateEndsTheSignIn) {
   ASSERT_FALSE(Passed(done));
   EXPECT_EQ(std::get<Refused>(done).why, Refusal::kCertificateRevoked);
   AppProgress seen;
-  provider_->AppWait(id, kBrowser, std::chrono::seconds(1), [&](AppProgress p) { seen = p; });
+  provider_->AppWait(id, Jar(kBrowser), std::chrono::seconds(1), [&](AppProgress p) { seen = p; });
   EXPECT_EQ(seen.state, AppProgress::State::kRefused);
   EXPECT_EQ(seen.refusal, Refusal::kCertificateRevoked);
   EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
@@ -222,10 +227,10 @@ TEST_F(ProviderTest, DecliningInTheAppIsUserCancel) {
   EXPECT_EQ(provider_->AppPending("EE38001085718").size(), 1u);
   ASSERT_TRUE(provider_->DeclineApp(pending.id, Decline(*jaan_, pending.id)).ok());
   AppProgress seen;
-  provider_->AppWait(id, kBrowser, std::chrono::seconds(1), [&](AppProgress p) { seen = p; });
+  provider_->AppWait(id, Jar(kBrowser), std::chrono::seconds(1), [&](AppProgress p) { seen = p; });
   EXPECT_EQ(seen.state, AppProgress::State::kRefused);
   EXPECT_EQ(seen.refusal, Refusal::kUserCancel);
-  auto cancelled = provider_->Cancel(id, kBrowser);
+  auto cancelled = provider_->Cancel(id, Jar(kBrowser));
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(QueryOf(cancelled->url, "error"), "user_cancel");
   EXPECT_EQ(QueryOf(cancelled->url, "state"), "state-0123456789");
@@ -235,7 +240,7 @@ TEST_F(ProviderTest, ALongPollEndsWaitingWhenItsTimeIsUp) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   StartApp(id);
   int calls = 0;
-  provider_->AppWait(id, kBrowser, std::chrono::seconds(25), [&](AppProgress p) {
+  provider_->AppWait(id, Jar(kBrowser), std::chrono::seconds(25), [&](AppProgress p) {
     ++calls;
     EXPECT_EQ(p.state, AppProgress::State::kWaiting);
   });
@@ -253,10 +258,10 @@ TEST_F(ProviderTest, ALongPollEndsWaitingWhenItsTimeIsUp) {
 TEST_F(ProviderTest, AskingWithoutWaitingKeepsNoWaiter) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   AppRequestView pending = StartApp(id);
-  EXPECT_EQ(provider_->AppProgressNow(id, kBrowser).state, AppProgress::State::kWaiting);
+  EXPECT_EQ(provider_->AppProgressNow(id, Jar(kBrowser)).state, AppProgress::State::kWaiting);
   EXPECT_EQ(provider_->AppProgressNow(id, "another browser").state, AppProgress::State::kRefused);
   int calls = 0;
-  provider_->AppWait(id, kBrowser, std::chrono::milliseconds(0), [&](AppProgress p) {
+  provider_->AppWait(id, Jar(kBrowser), std::chrono::milliseconds(0), [&](AppProgress p) {
     ++calls;
     EXPECT_EQ(p.state, AppProgress::State::kWaiting);
   });
@@ -265,7 +270,7 @@ TEST_F(ProviderTest, AskingWithoutWaitingKeepsNoWaiter) {
   provider_->Sweep();
   EXPECT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   EXPECT_EQ(calls, 1) << "and is not answered again later";
-  AppProgress done = provider_->AppProgressNow(id, kBrowser);
+  AppProgress done = provider_->AppProgressNow(id, Jar(kBrowser));
   EXPECT_EQ(done.state, AppProgress::State::kDone);
   EXPECT_FALSE(QueryOf(done.redirect, "code").empty());
 }
@@ -276,7 +281,7 @@ TEST_F(ProviderTest, TheAppIsRefusedWhereTheServiceAskedForLevelHigh) {
   AuthorizeParams high = Params();
   high.acr_values = "high";
   std::string id = RequestId(provider_->Authorize(high, kBrowser));
-  Checked<std::string> started = provider_->AppStart(id, kBrowser, "38001085718");
+  Checked<AppStarted> started = provider_->AppStart(id, kBrowser, "38001085718");
   ASSERT_FALSE(Passed(started));
   EXPECT_EQ(std::get<Refused>(started).why, Refusal::kLevelTooLow);
   EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
@@ -287,7 +292,7 @@ TEST_F(ProviderTest, TheAppIsRefusedWhereTheServiceAskedForLevelHigh) {
 
 TEST_F(ProviderTest, AnInvalidPersonalCodeIsSaidPlainly) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
-  Checked<std::string> shown = provider_->AppStart(id, kBrowser, "38001085719");
+  Checked<AppStarted> shown = provider_->AppStart(id, kBrowser, "38001085719");
   ASSERT_FALSE(Passed(shown));
   EXPECT_EQ(std::get<Refused>(shown).why, Refusal::kInvalidPersonalCode);
 }
@@ -510,16 +515,89 @@ TEST_F(ProviderTest, TheBrowsersIdFromBeforeTheSignInOpensNothingAfterIt) {
   again.prompt = "login";
   std::string id = RequestId(provider_->Authorize(again, Jar(kBrowser)));
   const std::string before = Jar(kBrowser);
-  Checked<std::string> shown = provider_->AppStart(id, before, "38001085718");
-  ASSERT_TRUE(Passed(shown));
-  AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
+  AppRequestView pending = StartApp(id);
+  const std::string started = Jar(kBrowser);
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), before)));
   ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
-  AppProgress done = provider_->AppProgressNow(id, before);
+  AppProgress done = provider_->AppProgressNow(id, started);
   ASSERT_EQ(done.state, AppProgress::State::kDone);
   ASSERT_FALSE(done.browser.empty());
-  EXPECT_NE(done.browser, before);
-  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), before)));
+  EXPECT_NE(done.browser, started);
+  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed";
+  for (const std::string& old : {before, started}) {
+    EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), old)));
+  }
   EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), done.browser)));
+}
+
+// Someone who knows the id a browser sends (they set it: another site on the same host)
+// begins a sign-in with it and lures the person to its page, where the person signs in.
+// The one who began it follows it no further with that id: not to its outcome (the code,
+// the browser's new id), and with the app not from the moment the person starts it.
+TEST_F(ProviderTest, ASignInBegunWithAKnownIdIsThePersonsAloneOnceTheyAct) {
+  auto refused = [&](const std::string& id, const std::string& browser) {
+    AppProgress p = provider_->AppProgressNow(id, browser);
+    return !provider_->View(id, browser) && p.state == AppProgress::State::kRefused && p.browser.empty() &&
+           p.redirect.empty();
+  };
+  // The ID-card: the person's answer is the end of the sign-in.
+  const std::string card = RequestId(provider_->Authorize(Params(), kBrowser));
+  auto nonce = provider_->IdCardChallenge(card, kBrowser);
+  Checked<Redirect> signed_in = provider_->IdCardLogin(card, kBrowser, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_TRUE(Passed(signed_in));
+  EXPECT_TRUE(refused(card, kBrowser)) << "the known id followed the ID-card sign-in to its outcome";
+  EXPECT_EQ(provider_->AppProgressNow(card, std::get<Redirect>(signed_in).browser).state, AppProgress::State::kDone);
+
+  // The app: the page's form, then the app's answer.
+  const std::string app = RequestId(provider_->Authorize(Params(), kOtherBrowser));
+  Checked<AppStarted> started = provider_->AppStart(app, kOtherBrowser, "38001085718");
+  ASSERT_TRUE(Passed(started));
+  const std::string persons = std::get<AppStarted>(started).browser;
+  EXPECT_TRUE(refused(app, kOtherBrowser)) << "the known id still opens the sign-in the person started";
+  EXPECT_FALSE(Passed(provider_->AppStart(app, kOtherBrowser, "48705120271"))) << "taken over by a restart";
+  EXPECT_EQ(provider_->Cancel(app, kOtherBrowser).status().code(), Code::kNotFound);
+  int waits = 0;
+  provider_->AppWait(app, kOtherBrowser, std::chrono::seconds(25), [&](AppProgress p) {
+    ++waits;
+    EXPECT_EQ(p.state, AppProgress::State::kRefused);
+  });
+  EXPECT_EQ(waits, 1) << "a long poll with the known id was kept, to be given the outcome";
+  AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  EXPECT_TRUE(refused(app, kOtherBrowser));
+  AppProgress done = provider_->AppProgressNow(app, persons);
+  ASSERT_EQ(done.state, AppProgress::State::kDone);
+  EXPECT_FALSE(QueryOf(done.redirect, "code").empty());
+  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), done.browser)));
+  EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kOtherBrowser)));
+}
+
+// The app finished in one tab after the browser signed in with the ID-card in another:
+// the same session goes on (not a second one beside it). When another person signs in
+// that way, the first person's session ends and its services are told.
+TEST_F(ProviderTest, AnAppSignInInAnotherTabRenewsOrEndsTheBrowsersSession) {
+  const std::string tab1 = RequestId(provider_->Authorize(Params(kBank), kBrowser));
+  const std::string tab2 = RequestId(provider_->Authorize(Params(), kBrowser));
+  auto nonce = provider_->IdCardChallenge(tab1, kBrowser);
+  Checked<Redirect> first = provider_->IdCardLogin(tab1, kBrowser, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_TRUE(Passed(first));
+  Remember(kBrowser, first);
+  AppRequestView pending = StartApp(tab2);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed";
+  AppProgress done = provider_->AppProgressNow(tab2, Jar(kBrowser));
+  ASSERT_EQ(done.state, AppProgress::State::kDone);
+  jar_[kBrowser] = done.browser;
+  EXPECT_TRUE(provider_->TakeLogoutNotices().empty());
+
+  AuthorizeParams again = Params();
+  again.prompt = "login";
+  const std::string tab3 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+  pending = StartApp(tab3, "48705120271");
+  ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(Mari(), pending.hash))));
+  EXPECT_EQ(provider_->counts().sessions, 1u) << "the first person's session goes on beside the second's";
+  std::vector<LogoutNotice> told = provider_->TakeLogoutNotices();
+  ASSERT_EQ(told.size(), 2u) << "the portal and the bank, where the first person signed in";
 }
 
 // Two tabs of one browser on sign-in pages: the sign-in in one gives the browser a new

@@ -171,15 +171,24 @@ class AuthRoleTest : public ::testing::Test {
     ASSERT_NE(at, std::string::npos) << "the sign-in page has no CSRF token";
     *out = {path, browser, page->body.substr(at + 11, page->body.find('"', at + 11) - at - 11)};
   }
-  // The person's code typed on a new sign-in page (`out`, if given: the page).
+  // The person's code typed on a new sign-in page (`out`, if given: the page, with the
+  // cookie the browser was given for it then).
   void StartAppSignIn(SignInPage* out = nullptr) {
     SignInPage page;
     ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
-    page.browser.Add("Content-Type", "application/x-www-form-urlencoded");
-    auto sent =
-        net::Fetch("POST", url_ + page.path + "/app", page.browser, "personal_code=38001085718&csrf=" + page.csrf);
+    net::Headers form = page.browser;
+    form.Add("Content-Type", "application/x-www-form-urlencoded");
+    auto sent = net::Fetch("POST", url_ + page.path + "/app", form, "personal_code=38001085718&csrf=" + page.csrf);
     ASSERT_TRUE(sent.ok()) << sent.status().ToString();
     ASSERT_EQ(sent->status, 303) << sent->body;
+    const std::string set_cookie(sent->headers.Get("Set-Cookie"));
+    ASSERT_FALSE(set_cookie.empty()) << "starting the app gave the browser no new id";
+    // Only the browser that started it follows the sign-in from here: not the id before.
+    auto before = net::Fetch("GET", url_ + page.path, page.browser);
+    ASSERT_TRUE(before.ok()) << before.status().ToString();
+    EXPECT_EQ(before->status, 404) << "the browser's id from before the app's start still opens the sign-in";
+    page.browser.Set("Cookie", set_cookie.substr(0, set_cookie.find(';')));
+    page.browser.Add("Content-Type", "application/x-www-form-urlencoded");
     if (out) *out = page;
   }
 

@@ -59,15 +59,14 @@ impl::PendingRequest* Provider::State::Find(const std::string& id, const std::st
                                             const ProviderOptions& o) {
   auto it = requests.find(id);
   if (it == requests.end()) return nullptr;
-  const impl::PendingRequest& mine = it->second;
-  // Followed only for moves after the request began: the browser's own tabs. A request
-  // made with an id after it moved is someone else's who knew the id: the browser that
-  // moved on must not be drawn into it (and its session handed over on its answer).
-  if (mine.browser != browser && (mine.browser_after.empty() || mine.browser_after != browser) &&
-      CurrentBrowserId(mine.browser, mine.created) != browser) {
-    return nullptr;
-  }
   impl::PendingRequest& r = it->second;
+  // Followed only for moves after the request got its id: the browser's own tabs. A
+  // request made with an id after it moved is someone else's who knew the id: the browser
+  // that moved on must not be drawn into it (and its session handed over on its answer).
+  auto mine = [&](const std::string& owner) {
+    return !owner.empty() && (owner == browser || CurrentBrowserId(owner, r.since) == browser);
+  };
+  if (!mine(r.browser) && !mine(r.browser_after)) return nullptr;
   if (now - r.created > Micros(o.request_lifetime)) return nullptr;
   // Signed in and choosing whom to act for, but the session ended meanwhile (signed out,
   // timed out, another person signed in): the request asks for a sign-in again.
@@ -110,6 +109,30 @@ std::string Provider::State::CurrentBrowserId(std::string browser, UnixMicros si
   return browser;
 }
 
+void Provider::State::Move(const std::string& browser_now, const std::string& to, UnixMicros now) {
+  // Never moved twice from one id: whoever else uses an old id later (to sign in, or to
+  // start the app) does not take the browser's other requests along.
+  browser_moved.try_emplace(browser_now, impl::MovedBrowser{to, now});
+}
+
+Result<std::string> Provider::State::Bind(impl::PendingRequest& r, const std::string& browser_now, UnixMicros now,
+                                          const ProviderOptions& o) {
+  ASSIGN_OR_RETURN(std::string fresh, RandomToken(32));
+  // The browser's own session goes along, to be renewed (or ended, for another person)
+  // when the app answers. Only the id it sent now is looked up, not where an id moved:
+  // the holder of an old id reaches no session.
+  if (impl::Session* s = LiveSession(browser_now, now, o)) {
+    browser_sessions.erase(s->browser);
+    s->browser = fresh;
+    browser_sessions[fresh] = s->sid;
+  }
+  Move(browser_now, fresh, now);
+  r.browser = fresh;
+  r.since = now;
+  r.bound = true;
+  return fresh;
+}
+
 std::string Provider::State::Complete(impl::PendingRequest& r, const std::string& browser_now, const Person& person,
                                       Method method, UnixMicros now, const ProviderOptions& o) {
   // Nothing half done: the browser learns of the failure, with no new id.
@@ -147,13 +170,14 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const std::string
   }
   s->browser = *browser;
   browser_sessions[*browser] = s->sid;
-  r.browser_after = *browser;
   // The browser's other tabs still bring the id from before, until this answer reaches
   // it; their requests follow it to the new one (Find), for as long as a request lives.
-  // Never moved twice from one id: whoever else signs in with an old id later does not
-  // take the browser's other requests along.
-  browser_moved.try_emplace(r.browser, impl::MovedBrowser{*browser, now});
-  if (browser_now != r.browser) browser_moved.try_emplace(browser_now, impl::MovedBrowser{*browser, now});
+  Move(browser_now, *browser, now);
+  r.browser_after = *browser;
+  if (!r.bound) {
+    r.browser = *browser;
+    r.since = now;
+  }
   s->person = person;
   s->method = method;
   s->auth_time = now;

@@ -35,9 +35,16 @@ bool HasScope(std::string_view scope, std::string_view want);
 std::optional<int> AcrRank(const std::string& acr);
 
 struct PendingRequest {
-  std::string id, browser, csrf;
-  // The browser's id from its sign-in on: a fresh one, given to it with the sign-in's
-  // outcome (a cookie set before the sign-in, maybe by someone else, opens nothing).
+  std::string id, csrf;
+  // The id of the browser the request belongs to, since `since`: the one it began with,
+  // or a fresh one (`bound`) given with the answer to the browser that started the app
+  // flow (Provider::State::Bind), which a cookie someone else knew or set before is not.
+  std::string browser;
+  UnixMicros since = 0;
+  bool bound = false;
+  // The browser's id from its sign-in on (Complete), given to it with the outcome. The
+  // request is the browser's under it too; and under it alone if it was not `bound`
+  // (an ID-card sign-in), as whoever else knew the id it began with must not follow it.
   std::string browser_after;
   AuthorizeParams params;
   Client client;
@@ -141,17 +148,25 @@ struct Provider::State {
   // Where `browser` is now: the id its sign-ins since `since` moved it to
   // (browser_moved), or itself.
   std::string CurrentBrowserId(std::string browser, UnixMicros since) const;
-  // The request if it exists, belongs to `browser` (the id it began with, the one its
-  // sign-in gave, or where the browser moved since) and has not expired.
+  // The request if it exists, belongs to `browser` (its own id, or where that browser
+  // moved since the request got it: its other tabs) and has not expired.
   impl::PendingRequest* Find(const std::string& id, const std::string& browser, UnixMicros now,
                              const ProviderOptions& o);
+  // The browser that sends `browser_now` starts the app flow of `r`: it, its session and
+  // `r` move to a fresh id, the one returned.
+  Result<std::string> Bind(impl::PendingRequest& r, const std::string& browser_now, UnixMicros now,
+                           const ProviderOptions& o);
+  // The browser that sent `browser_now` is now `to` (a fresh id), from `now` on: the
+  // requests it had before follow it (each id moves once).
+  void Move(const std::string& browser_now, const std::string& to, UnixMicros now);
   // A code for `client` in session `s`; the redirect URL carrying it.
   std::string IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
                         const ProviderOptions& o, const std::optional<LegalPerson>& party = std::nullopt);
   // The person signed in for request `r`, from the browser that now sends `browser_now`
-  // (the app's answer: the request's own): the browser's session (a new one, or the same
-  // person's renewed) under a new browser id (r.browser_after), and a code, or for scope
-  // legalperson the page where they choose whom to act for; the redirect URL.
+  // (the app's answer: where the request's own id is now): the browser's session (a new
+  // one, or the same person's renewed) under a new browser id (r.browser_after), and a
+  // code, or for scope legalperson the page where they choose whom to act for; the
+  // redirect URL.
   std::string Complete(impl::PendingRequest& r, const std::string& browser_now, const Person& person, Method method,
                        UnixMicros now, const ProviderOptions& o);
   // Records a token pair issued to `client` in `s`: in place of the pair whose refresh

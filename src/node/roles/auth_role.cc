@@ -521,13 +521,15 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
   form_route("/login/{request}/app", [](AuthService& s, const HttpRequest& req, const std::string& id,
                                         std::map<std::string, std::string>& form) {
     std::string browser = req.Cookie(BrowserCookieName(s));
-    auth::Checked<std::string> started = s.provider().AppStart(id, browser, form["personal_code"]);
+    auth::Checked<auth::AppStarted> started = s.provider().AppStart(id, browser, form["personal_code"]);
     if (!auth::Passed(started)) {
       auto view = s.provider().View(id, browser);
       std::string lang = Language(req, view ? view->locale : "en");
       return LoginPage(s, req, id, auth::RefusalMessage(std::get<auth::Refused>(started).why, lang), 400);
     }
-    return SeeOther("/login/" + id);
+    HttpResponse r = SeeOther("/login/" + id);
+    SetBrowserCookie(s, std::get<auth::AppStarted>(started).browser, r);  // the sign-in is this browser's now
+    return r;
   });
   form_route("/login/{request}/app/continue",
              [](AuthService& s, const HttpRequest& req, const std::string& id, std::map<std::string, std::string>&) {
