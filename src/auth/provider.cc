@@ -167,7 +167,7 @@ std::optional<LoginView> Provider::View(const std::string& request_id, const std
 }
 
 Result<Redirect> Provider::Cancel(const std::string& request_id, const std::string& browser) {
-  std::vector<impl::Waiter> woken;
+  std::vector<impl::Woken> woken;
   Redirect out;
   {
     std::lock_guard lock(state_->mu);
@@ -178,11 +178,11 @@ Result<Redirect> Provider::Cancel(const std::string& request_id, const std::stri
     q.emplace_back("state", r->params.state);
     out.url = impl::WithQuery(r->params.redirect_uri, q);
     r->progress = {AppProgress::State::kRefused, "", Refusal::kUserCancel};
-    woken = state_->TakeWaiters(request_id);
+    woken = state_->TakeWaiters(request_id, r->progress);
     state_->app_requests.erase(r->app_request);
     r->finished = true;
   }
-  for (auto& w : woken) w.done(AppProgress{AppProgress::State::kRefused, "", Refusal::kUserCancel});
+  for (auto& w : woken) w();
   return out;
 }
 
@@ -299,7 +299,8 @@ void Provider::AppWait(const std::string& request_id, const std::string& browser
       now_progress = {AppProgress::State::kRefused, "", Refusal::kChallengeUnknown};
     } else if (r->progress.state == AppProgress::State::kWaiting && wait.count() > 0 &&
                state_->waiters.size() < impl::kMaxWaiters) {
-      state_->waiters.emplace(request_id, impl::Waiter{options_.clock() + wait.count() * 1000, std::move(done)});
+      state_->waiters.emplace(request_id,
+                              impl::Waiter{options_.clock() + wait.count() * 1000, browser, std::move(done)});
       return;
     } else {
       now_progress = r->progress;
@@ -344,7 +345,7 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
   bool key_signed = false;
   Checked<Person> person = VerifyAppAnswer(answer, a.person_code, SignInHash(options_.issuer, a.hash),
                                            CertPurpose::kAuthentication, trust_, &key_signed);
-  std::vector<impl::Waiter> woken;
+  std::vector<impl::Woken> woken;
   AppProgress progress;
   if (!Passed(person)) {
     const Refused refused = std::get<Refused>(person);
@@ -360,9 +361,9 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
         if (it == state_->app_requests.end() || it->second.answered) return refused;
         it->second.answered = true;
         if (auto r = state_->requests.find(a.request_id); r != state_->requests.end()) r->second.progress = progress;
-        woken = state_->TakeWaiters(a.request_id);
+        woken = state_->TakeWaiters(a.request_id, progress);
       }
-      for (auto& w : woken) w.done(progress);
+      for (auto& w : woken) w();
     }
     return refused;
   }
@@ -380,10 +381,10 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     // The browser that started the app, under its id now (its other tabs may have moved it).
     const std::string browser = state_->CurrentBrowserId(r->second.browser, r->second.since);
     state_->Complete(r->second, browser, std::get<Person>(person), Method::kApp, options_.clock(), options_);
-    progress = r->second.progress;  // kDone, with the browser's new id
-    woken = state_->TakeWaiters(a.request_id);
+    // kDone, with the browser's new id: for the browser that started the app alone.
+    woken = state_->TakeWaiters(a.request_id, r->second.progress);
   }
-  for (auto& w : woken) w.done(progress);
+  for (auto& w : woken) w();
   return true;
 }
 
@@ -400,7 +401,7 @@ Status Provider::DeclineApp(const std::string& app_request_id, const AppAnswer& 
   if (!Passed(person)) {
     return PermissionDenied("a decline is the person's own, signed with PIN1: " + std::get<Refused>(person).detail);
   }
-  std::vector<impl::Waiter> woken;
+  std::vector<impl::Woken> woken;
   AppProgress progress{AppProgress::State::kRefused, "", Refusal::kUserCancel};
   {
     std::lock_guard lock(state_->mu);
@@ -413,9 +414,9 @@ Status Provider::DeclineApp(const std::string& app_request_id, const AppAnswer& 
     }
     auto r = state_->requests.find(it->second.request_id);
     if (r != state_->requests.end()) r->second.progress = progress;
-    woken = state_->TakeWaiters(it->second.request_id);
+    woken = state_->TakeWaiters(it->second.request_id, progress);
   }
-  for (auto& w : woken) w.done(progress);
+  for (auto& w : woken) w();
   return OkStatus();
 }
 

@@ -548,8 +548,11 @@ TEST_F(ProviderTest, ASignInBegunWithAKnownIdIsThePersonsAloneOnceTheyAct) {
   EXPECT_TRUE(refused(card, kBrowser)) << "the known id followed the ID-card sign-in to its outcome";
   EXPECT_EQ(provider_->AppProgressNow(card, std::get<Redirect>(signed_in).browser).state, AppProgress::State::kDone);
 
-  // The app: the page's form, then the app's answer.
+  // The app: the page's form, then the app's answer. The one who began it waits on its
+  // outcome from before the person starts the app (the page's long poll).
   const std::string app = RequestId(provider_->Authorize(Params(), kOtherBrowser));
+  std::vector<AppProgress> theirs, persons_poll;
+  provider_->AppWait(app, kOtherBrowser, std::chrono::seconds(25), [&](AppProgress p) { theirs.push_back(p); });
   Checked<AppStarted> started = provider_->AppStart(app, kOtherBrowser, "38001085718");
   ASSERT_TRUE(Passed(started));
   const std::string persons = std::get<AppStarted>(started).browser;
@@ -562,9 +565,15 @@ TEST_F(ProviderTest, ASignInBegunWithAKnownIdIsThePersonsAloneOnceTheyAct) {
     EXPECT_EQ(p.state, AppProgress::State::kRefused);
   });
   EXPECT_EQ(waits, 1) << "a long poll with the known id was kept, to be given the outcome";
+  provider_->AppWait(app, persons, std::chrono::seconds(25), [&](AppProgress p) { persons_poll.push_back(p); });
   AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
   ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   EXPECT_TRUE(refused(app, kOtherBrowser));
+  ASSERT_EQ(theirs.size(), 1u);
+  EXPECT_EQ(theirs[0].state, AppProgress::State::kWaiting) << "the long poll from before the start got the outcome";
+  EXPECT_TRUE(theirs[0].browser.empty() && theirs[0].redirect.empty());
+  ASSERT_EQ(persons_poll.size(), 1u);
+  EXPECT_EQ(persons_poll[0].state, AppProgress::State::kDone);
   AppProgress done = provider_->AppProgressNow(app, persons);
   ASSERT_EQ(done.state, AppProgress::State::kDone);
   EXPECT_FALSE(QueryOf(done.redirect, "code").empty());

@@ -55,18 +55,22 @@ impl::Session* Provider::State::LiveSession(const std::string& browser, UnixMicr
   return &s->second;
 }
 
+bool Provider::State::Owns(const impl::PendingRequest& r, const std::string& browser) const {
+  // Followed only for moves after the request got its id: the browser's own tabs. A
+  // request made with an id after it moved is someone else's who knew the id: the browser
+  // that moved on must not be drawn into it (and its session handed over on its answer).
+  auto is = [&](const std::string& owner) {
+    return !owner.empty() && (owner == browser || CurrentBrowserId(owner, r.since) == browser);
+  };
+  return is(r.browser) || is(r.browser_after);
+}
+
 impl::PendingRequest* Provider::State::Find(const std::string& id, const std::string& browser, UnixMicros now,
                                             const ProviderOptions& o) {
   auto it = requests.find(id);
   if (it == requests.end()) return nullptr;
   impl::PendingRequest& r = it->second;
-  // Followed only for moves after the request got its id: the browser's own tabs. A
-  // request made with an id after it moved is someone else's who knew the id: the browser
-  // that moved on must not be drawn into it (and its session handed over on its answer).
-  auto mine = [&](const std::string& owner) {
-    return !owner.empty() && (owner == browser || CurrentBrowserId(owner, r.since) == browser);
-  };
-  if (!mine(r.browser) && !mine(r.browser_after)) return nullptr;
+  if (!Owns(r, browser)) return nullptr;
   if (now - r.created > Micros(o.request_lifetime)) return nullptr;
   // Signed in and choosing whom to act for, but the session ended meanwhile (signed out,
   // timed out, another person signed in): the request asks for a sign-in again.
@@ -232,10 +236,14 @@ std::set<std::string> Provider::State::EndSession(std::string sid) {
   return clients;
 }
 
-std::vector<impl::Waiter> Provider::State::TakeWaiters(const std::string& request_id) {
-  std::vector<impl::Waiter> out;
+std::vector<impl::Woken> Provider::State::TakeWaiters(const std::string& request_id, const AppProgress& progress) {
+  std::vector<impl::Woken> out;
+  auto r = requests.find(request_id);
   auto [first, last] = waiters.equal_range(request_id);
-  for (auto it = first; it != last; ++it) out.push_back(std::move(it->second));
+  for (auto it = first; it != last; ++it) {
+    bool owner = r != requests.end() && Owns(r->second, it->second.browser);
+    out.push_back({std::move(it->second.done), owner ? progress : AppProgress{}});
+  }
   waiters.erase(first, last);
   return out;
 }

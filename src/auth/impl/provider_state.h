@@ -112,7 +112,15 @@ struct MovedBrowser {
 
 struct Waiter {
   UnixMicros deadline = 0;
+  std::string browser;  // the id it asked with
   std::function<void(AppProgress)> done;
+};
+
+// A waiter taken to be told where the sign-in stands (Provider::State::TakeWaiters).
+struct Woken {
+  std::function<void(AppProgress)> done;
+  AppProgress progress;
+  void operator()() { done(std::move(progress)); }
 };
 
 // A session ended because another person signed in on its browser (a shared computer):
@@ -148,8 +156,10 @@ struct Provider::State {
   // Where `browser` is now: the id its sign-ins since `since` moved it to
   // (browser_moved), or itself.
   std::string CurrentBrowserId(std::string browser, UnixMicros since) const;
-  // The request if it exists, belongs to `browser` (its own id, or where that browser
-  // moved since the request got it: its other tabs) and has not expired.
+  // Whether `r` is the browser's that sends `browser`: its own id or the one its sign-in
+  // gave, or where that browser moved since the request got them (its other tabs).
+  bool Owns(const impl::PendingRequest& r, const std::string& browser) const;
+  // The request if it exists, is `browser`'s (Owns) and has not expired.
   impl::PendingRequest* Find(const std::string& id, const std::string& browser, UnixMicros now,
                              const ProviderOptions& o);
   // The browser that sends `browser_now` starts the app flow of `r`: it, its session and
@@ -177,7 +187,11 @@ struct Provider::State {
   // Ends a session and revokes its tokens; the clients that used it.
   // `sid` by value: callers pass the session's own, which this erases.
   std::set<std::string> EndSession(std::string sid);
-  std::vector<impl::Waiter> TakeWaiters(const std::string& request_id);
+  // The request's waiters, each to be told `progress`: only those whose browser the
+  // request still is (Owns). One that asked with an id the request has left (someone
+  // who knew the id it began with, waiting before the person started the app there) is
+  // told to ask again, which Find then refuses.
+  std::vector<impl::Woken> TakeWaiters(const std::string& request_id, const AppProgress& progress);
   // Drops what expired; the waiters whose wait is over.
   std::vector<impl::Waiter> Sweep(UnixMicros now, const ProviderOptions& o);
 };
