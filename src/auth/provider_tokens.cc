@@ -66,15 +66,16 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
   std::lock_guard lock(state_->mu);
   std::string sid, nonce;
   std::optional<LegalPerson> party;
-  impl::CodeGrant* code = nullptr;
+  impl::CodeGrant* code = nullptr;  // the code the new pair descends from, while it lives
+  std::string code_id;
   if (req.grant_type == "authorization_code") {
     auto it = state_->codes.find(req.code);
     if (it == state_->codes.end()) return Grant("unknown or expired code");
     code = &it->second;
     if (code->used) {
-      // A replayed code: whatever it bought is revoked (RFC 6749 §4.1.2).
-      for (const auto& t : code->access_tokens) state_->access.erase(t);
-      for (const auto& t : code->refresh_tokens) state_->refresh.erase(t);
+      // A replayed code: whatever it bought is revoked (RFC 6749 §4.1.2), refreshed or not.
+      state_->access.erase(code->access_token);
+      state_->refresh.erase(code->refresh_token);
       return Grant("the code was used already");
     }
     if (code->expires <= now) return Grant("the code has expired (codes live 30 seconds)");
@@ -85,6 +86,7 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
       return Grant("code_verifier does not match the code_challenge (PKCE)");
     }
     code->used = true;
+    code_id = req.code;
     sid = code->sid;
     nonce = code->nonce;
     party = code->party;
@@ -94,6 +96,8 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
     if (it->second.client_id != client->id) return Grant("the refresh token was issued to another client");
     sid = it->second.sid;
     party = it->second.party;
+    code_id = it->second.code;
+    if (auto c = state_->codes.find(code_id); c != state_->codes.end()) code = &c->second;
     state_->refresh.erase(it);  // rotated: each refresh token is used once
   } else {
     return TokenError{400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token"};
@@ -109,13 +113,13 @@ std::variant<Json, TokenError> Provider::Token(const TokenRequest& req) {
   auto id_token = MintIdToken(*client, sid, nonce, *access, session->second.auth_time, party);
   if (!id_token.ok()) return TokenError{500, "server_error", id_token.status().message()};
   UnixMicros session_end = session->second.auth_time + options_.session_absolute.count() * 1'000'000;
-  state_->access[*access] = {sid, client->id, party, now + options_.access_token_lifetime.count() * 1'000'000};
-  state_->refresh[*refresh] = {sid, client->id, party, session_end};
+  state_->access[*access] = {sid, client->id, code_id, party, now + options_.access_token_lifetime.count() * 1'000'000};
+  state_->refresh[*refresh] = {sid, client->id, code_id, party, session_end};
   state_->RecordTokens(session->second, client->id, *access, *refresh,
                        req.grant_type == "refresh_token" ? req.refresh_token : "");
   if (code) {
-    code->access_tokens.push_back(*access);
-    code->refresh_tokens.push_back(*refresh);
+    code->access_token = *access;
+    code->refresh_token = *refresh;
   }
   return Json{
       {"access_token", *access}, {"token_type", "Bearer"},    {"expires_in", options_.access_token_lifetime.count()},

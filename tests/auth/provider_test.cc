@@ -393,6 +393,16 @@ TEST_F(ProviderTest, CodesAreSingleUseAndAReplayRevokesWhatTheyBought) {
   EXPECT_FALSE(provider_->UserInfo(tokens["access_token"].get<std::string>()).ok());
   TokenRequest refresh = RefreshExchange(tokens["refresh_token"]);
   EXPECT_EQ(ExchangeFails(refresh).error, "invalid_grant");
+  // Whoever used the code first and refreshed at once keeps nothing either: the pair the
+  // refreshes replaced it with goes too.
+  now_ += 1'000'000;
+  code = QueryOf(SignInWithIdCard(*jaan_, kBrowser), "code");
+  tokens = Exchange(CodeExchange(code));
+  for (int i = 0; i < 3; ++i) tokens = Exchange(RefreshExchange(tokens["refresh_token"]));
+  ASSERT_TRUE(provider_->UserInfo(tokens["access_token"].get<std::string>()).ok());
+  EXPECT_EQ(ExchangeFails(CodeExchange(code)).error, "invalid_grant");
+  EXPECT_FALSE(provider_->UserInfo(tokens["access_token"].get<std::string>()).ok());
+  EXPECT_EQ(ExchangeFails(RefreshExchange(tokens["refresh_token"])).error, "invalid_grant");
 }
 
 TEST_F(ProviderTest, CodesLiveThirtySeconds) {

@@ -96,11 +96,14 @@ struct CodeGrant {
   std::optional<LegalPerson> party;  // the company the person acts for
   UnixMicros expires = 0;
   bool used = false;
-  std::vector<std::string> access_tokens, refresh_tokens;  // issued for it: revoked if it is replayed
+  // The token pair it bought, or the pair a refresh replaced it with: revoked if the
+  // code is presented again, while it lives (RFC 6749 §4.1.2).
+  std::string access_token, refresh_token;
 };
 
 struct TokenGrant {
   std::string sid, client_id;
+  std::string code;  // the code its pair descends from (through refreshes)
   std::optional<LegalPerson> party;
   UnixMicros expires = 0;
 };
