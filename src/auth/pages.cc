@@ -259,6 +259,11 @@ std::string RefusalMessage(Refusal refusal, std::string_view lang) {
                 : "The app's device binding is not valid. Bind the device again.";
     case Refusal::kLevelTooLow:
       return et ? "See teenus nõuab sisselogimist ID-kaardiga." : "This service asks you to sign in with your ID card.";
+    case Refusal::kBrowserChanged:
+      return et ? "Selles brauseris alustati või lõpetati sisselogimine teises aknas. Laadi leht uuesti; kui see "
+                  "teade kordub, alusta teenuses uuesti."
+                : "This browser started or finished a sign-in in another tab or window. Reload this page; if this "
+                  "comes back, start again from the service.";
     case Refusal::kInternal:
       break;
   }

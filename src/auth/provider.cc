@@ -117,6 +117,14 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
     }
   }
   if (p.prompt == "none" && signed_in.empty()) return fail("login_required", "the person is not signed in");
+  // An id that moved on opens nothing (its session went with the move) and could start
+  // no app flow (AppStart): the sign-in begins under a fresh one.
+  std::string fresh_browser;
+  if (state_->browser_moved.contains(browser)) {
+    auto fresh = RandomToken(32);
+    if (!fresh.ok()) return fail("server_error", "no randomness");
+    fresh_browser = *fresh;
+  }
   // Full: the oldest pending sign-in makes room. Anyone can start sign-ins with a client's
   // public id and redirect URI; refusing new ones when full would let a stranger lock
   // everyone out, while this way they must start that many (100,000) within one person's
@@ -134,7 +142,7 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
   PendingRequest r;
   r.id = *id;
   r.csrf = *csrf;
-  r.browser = browser;
+  r.browser = fresh_browser.empty() ? browser : fresh_browser;
   r.params = p;
   r.client = *client;
   r.created = now;
@@ -142,7 +150,7 @@ AuthorizeOutcome Provider::Authorize(const AuthorizeParams& p, const std::string
   r.signed_in = std::move(signed_in);
   state_->request_order.push_back(r.id);
   state_->requests[r.id] = std::move(r);
-  return ShowLogin{*id};
+  return ShowLogin{*id, fresh_browser};
 }
 
 std::optional<LoginView> Provider::View(const std::string& request_id, const std::string& browser) {
@@ -261,6 +269,17 @@ Checked<AppStarted> Provider::AppStart(const std::string& request_id, const std:
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
   if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
+  // From here the sign-in is this browser's alone: whoever else knew the id it sent
+  // cannot follow the sign-in to its outcome (the browser's renewed session). Again at
+  // each start: an id that someone else started the app with and planted is left behind
+  // too. Not from an id that moved on already: its session went with it, to where this
+  // browser (a tab whose cookie is out of date) or someone else (who knew the old value)
+  // cannot be told apart.
+  if (state_->browser_moved.contains(browser)) {
+    return Refused{Refusal::kBrowserChanged, "the browser's id moved on in another tab"};
+  }
+  auto bound = state_->Bind(*r, browser, options_.clock(), options_);
+  if (!bound.ok()) return Refused{Refusal::kInternal, "no randomness"};
   // At most one app request per pending sign-in (the earlier one goes), and pending
   // sign-ins are bounded (the oldest makes room): no bound of its own here, which a
   // stranger's sign-ins could fill for everyone.
@@ -272,10 +291,6 @@ Checked<AppStarted> Provider::AppStart(const std::string& request_id, const std:
   a.hash = *hash;
   a.client_name = r->client.name;
   a.expires = options_.clock() + options_.app_request_lifetime.count() * 1'000'000;
-  // From here the sign-in is this browser's alone: whoever else knew the id it sent
-  // cannot follow the sign-in to its outcome (the browser's renewed session).
-  auto bound = state_->Bind(*r, browser, options_.clock(), options_);
-  if (!bound.ok()) return Refused{Refusal::kInternal, "no randomness"};
   r->app_request = a.id;
   r->progress = {};
   state_->app_requests[a.id] = std::move(a);

@@ -78,6 +78,10 @@ struct Redirect {
 };
 struct ShowLogin {
   std::string request_id;
+  // The browser's new id, to set as its cookie, when the one it sent had moved on (a
+  // sign-in in another tab whose answer it missed, or someone else's old value): the
+  // sign-in is begun under a fresh one. Empty: the browser keeps its own.
+  std::string browser;
 };
 using AuthorizeOutcome = std::variant<Redirect, ShowLogin, OAuthError>;
 

@@ -39,6 +39,8 @@ std::string_view RefusalName(Refusal refusal) {
       return "device_binding";
     case Refusal::kLevelTooLow:
       return "level_too_low";
+    case Refusal::kBrowserChanged:
+      return "browser_changed";
     case Refusal::kInternal:
       return "internal";
   }

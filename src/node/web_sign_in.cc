@@ -16,7 +16,8 @@ namespace riik::node {
 namespace {
 
 constexpr size_t kMaxPending = 10'000;
-constexpr size_t kMaxSessions = 100'000;
+// A full session table is cleared of ended sessions at most this often (it reads it all).
+constexpr int64_t kSweepIntervalUs = 1'000'000;
 // Sessions of one person at once (browsers, devices, tabs that signed in again): beyond
 // it their oldest ends, so that one person signing in over and over through single
 // sign-on ends none but their own.
@@ -207,18 +208,25 @@ void WebSignIn::AddSession(const std::string& cookie, WebSession session) {
     sessions_.erase(mine.front());
     mine.pop_front();
   }
-  if (sessions_.size() >= kMaxSessions) {  // the ended ones go first, then the oldest
+  const size_t max = options_.max_sessions;
+  if (sessions_.size() >= max) {  // the ended ones go first, then the oldest
     const UnixMicros now = options_.clock();
-    std::erase_if(sessions_, [&](const auto& e) { return WebSessionExpired(e.second, now, options_); });
-    if (sessions_.size() >= kMaxSessions) {
-      sessions_.erase(std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-        return a.second.created < b.second.created;
-      }));
+    if (now - swept_ >= kSweepIntervalUs) {
+      swept_ = now;
+      std::erase_if(sessions_, [&](const auto& e) { return WebSessionExpired(e.second, now, options_); });
+    }
+    while (sessions_.size() >= max && !session_order_.empty()) {
+      sessions_.erase(session_order_.front());
+      session_order_.pop_front();
     }
   }
   sessions_[cookie] = std::move(session);
   mine.push_back(cookie);
-  if (person_sessions_.size() > 2 * kMaxSessions) {  // people whose sessions have all ended
+  session_order_.push_back(cookie);
+  if (session_order_.size() > 2 * max) {
+    std::erase_if(session_order_, [this](const std::string& c) { return !sessions_.contains(c); });
+  }
+  if (person_sessions_.size() > 2 * max) {  // people whose sessions have all ended
     for (auto it = person_sessions_.begin(); it != person_sessions_.end();) {
       std::erase_if(it->second, [this](const std::string& c) { return !sessions_.contains(c); });
       it = it->second.empty() ? person_sessions_.erase(it) : std::next(it);

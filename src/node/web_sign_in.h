@@ -44,6 +44,9 @@ struct WebSignInOptions {
   // computer, or stolen, does not open the person's data for ever).
   std::chrono::seconds idle{15 * 60};
   std::chrono::seconds absolute{12 * 3600};
+  // Sessions held at once: when full, a new one makes room (the ended ones go, else the
+  // oldest).
+  size_t max_sessions = 100'000;
   Clock clock = SystemClock();
 };
 
@@ -116,6 +119,8 @@ class WebSignIn {
   std::map<std::string, PendingLogin> pending_;  // by state
   std::deque<std::string> pending_order_;        // their states in the order made (some gone)
   std::map<std::string, WebSession> sessions_;   // by cookie
+  std::deque<std::string> session_order_;        // their cookies in the order made (some ended)
+  UnixMicros swept_ = 0;                         // when a full table was last cleared of ended sessions
   // Each person's ("sub") session cookies, oldest first (some ended since).
   std::map<std::string, std::deque<std::string>> person_sessions_;
   Json jwks_;

@@ -94,8 +94,8 @@ TEST_F(ProviderTest, AFloodOfStartedSignInsCannotLockOutTheNextPerson) {
   }
   EXPECT_FALSE(provider_->View(first, Jar(kBrowser)));  // the oldest made room
   EXPECT_TRUE(provider_->AppPending("EE38001085718").empty());
-  const std::string next = RequestId(provider_->Authorize(Params(), kBrowser));
-  EXPECT_TRUE(provider_->View(next, kBrowser));
+  const std::string next = RequestId(provider_->Authorize(Params(), Jar(kBrowser)));
+  EXPECT_TRUE(provider_->View(next, Jar(kBrowser)));
   EXPECT_EQ(provider_->counts().requests, o.max_pending_requests);
   // Each kept parameter is bounded.
   AuthorizeParams long_scope = Params();
@@ -305,11 +305,12 @@ TEST_F(ProviderTest, FailuresCausedByOthersLockNobodyOut) {
   for (int i = 0; i < 20; ++i) {
     EXPECT_FALSE(Passed(provider_->AnswerApp(pending.id, Answer(Mari(), pending.hash))));
     EXPECT_FALSE(Passed(provider_->AnswerApp(pending.id, AppAnswer{"AA==", ""})));
-    std::string by_card = RequestId(provider_->Authorize(Params(), kBrowser));
-    EXPECT_FALSE(Passed(provider_->IdCardLogin(by_card, kBrowser, "{}", kOrigin)));  // no challenge asked
-    auto nonce = provider_->IdCardChallenge(by_card, kBrowser);
+    const std::string browser = Jar(kBrowser);
+    std::string by_card = RequestId(provider_->Authorize(Params(), browser));
+    EXPECT_FALSE(Passed(provider_->IdCardLogin(by_card, browser, "{}", kOrigin)));  // no challenge asked
+    auto nonce = provider_->IdCardChallenge(by_card, browser);
     ASSERT_TRUE(nonce.ok());
-    EXPECT_FALSE(Passed(provider_->IdCardLogin(by_card, kBrowser, WebEidToken(*jaan_, "another nonce"), kOrigin)));
+    EXPECT_FALSE(Passed(provider_->IdCardLogin(by_card, browser, WebEidToken(*jaan_, "another nonce"), kOrigin)));
   }
   for (int i = 0; i < 250; ++i) {
     TokenRequest bad_request;
@@ -591,6 +592,59 @@ TEST_F(ProviderTest, ASignInBegunWithAKnownIdIsThePersonsAloneOnceTheyAct) {
   EXPECT_TRUE(std::holds_alternative<ShowLogin>(provider_->Authorize(Params(kBank), kOtherBrowser)));
 }
 
+// Someone begins a sign-in, starts the app on it themselves (with any personal code) and
+// plants the id that gave them in the person's browser; the person lets that app request
+// be and signs in with the ID-card there. The planted id follows the sign-in no further.
+TEST_F(ProviderTest, AnIdCardSignInLeavesBehindAnIdSomeoneElseGotByStartingTheApp) {
+  const std::string id = RequestId(provider_->Authorize(Params(), kOtherBrowser));
+  Checked<AppStarted> theirs = provider_->AppStart(id, kOtherBrowser, "48705120271");
+  ASSERT_TRUE(Passed(theirs));
+  const std::string planted = std::get<AppStarted>(theirs).browser;
+  auto nonce = provider_->IdCardChallenge(id, planted);
+  ASSERT_TRUE(nonce.ok());
+  Checked<Redirect> done = provider_->IdCardLogin(id, planted, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_TRUE(Passed(done));
+  EXPECT_FALSE(provider_->View(id, planted));
+  AppProgress followed = provider_->AppProgressNow(id, planted);
+  EXPECT_EQ(followed.state, AppProgress::State::kRefused);
+  EXPECT_TRUE(followed.browser.empty() && followed.redirect.empty()) << "the planted id got the outcome";
+  EXPECT_EQ(provider_->AppProgressNow(id, std::get<Redirect>(done).browser).state, AppProgress::State::kDone);
+}
+
+// A tab whose form went with the browser's id from before another tab's start of the app
+// (sent before that answer came) is told to reload, not given an id nothing follows: the
+// browser's session went to the other tab's new id. Reloaded, it goes on with it. And
+// /authorize with that old id begins the sign-in under a fresh one.
+TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
+  SignInWithIdCard(*jaan_, kBrowser);
+  AuthorizeParams again = Params();
+  again.prompt = "login";
+  const std::string tab1 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+  const std::string tab2 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+  const std::string before = Jar(kBrowser);
+  StartApp(tab1);
+  Checked<AppStarted> stale = provider_->AppStart(tab2, before, "38001085718");
+  ASSERT_FALSE(Passed(stale));
+  EXPECT_EQ(std::get<Refused>(stale).why, Refusal::kBrowserChanged);
+  Checked<AppStarted> reloaded = provider_->AppStart(tab2, Jar(kBrowser), "38001085718");
+  ASSERT_TRUE(Passed(reloaded));
+  jar_[kBrowser] = std::get<AppStarted>(reloaded).browser;
+  for (const AppRequestView& pending : provider_->AppPending("EE38001085718")) {
+    ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  }
+  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed in both tabs";
+  EXPECT_EQ(provider_->AppProgressNow(tab1, Jar(kBrowser)).state, AppProgress::State::kDone);
+  EXPECT_EQ(provider_->AppProgressNow(tab2, Jar(kBrowser)).state, AppProgress::State::kDone);
+
+  AuthorizeOutcome out = provider_->Authorize(again, before);
+  auto* login = std::get_if<ShowLogin>(&out);
+  ASSERT_TRUE(login);
+  ASSERT_FALSE(login->browser.empty()) << "a sign-in begun under an id that moved on";
+  EXPECT_NE(login->browser, before);
+  EXPECT_TRUE(provider_->View(login->request_id, login->browser));
+  EXPECT_FALSE(provider_->View(login->request_id, before));
+}
+
 // The app finished in one tab after the browser signed in with the ID-card in another:
 // the same session goes on (not a second one beside it). When another person signs in
 // that way, the first person's session ends and its services are told.
@@ -640,16 +694,22 @@ TEST_F(ProviderTest, OtherTabsFollowTheNewIdWhileTheOldIdReachesNoSession) {
   const std::string latest = std::get<Redirect>(first).browser;
 
   // A sign-in page opened with the old id after the browser moved on (someone who knew
-  // it, luring the person there) is not the browser's: its new id does not open it.
+  // it, luring the person there) is not the browser's: its new id does not open it. Nor
+  // is it the old id's: it begins under a fresh one, given to whoever opened it.
   now_ += 1'000'000;
-  const std::string lure = RequestId(provider_->Authorize(Params(), kBrowser));
+  AuthorizeOutcome opened = provider_->Authorize(Params(), kBrowser);
+  const std::string lure = RequestId(opened);
+  ASSERT_FALSE(std::get<ShowLogin>(opened).browser.empty());
   EXPECT_FALSE(provider_->View(lure, latest)) << "the browser was drawn into a request begun after it moved";
   EXPECT_FALSE(provider_->View(lure, now_id));
+  EXPECT_FALSE(provider_->View(lure, kBrowser));
 
   // Someone who knew the old id signs in with it, as themselves.
-  const std::string theirs = RequestId(provider_->Authorize(Params(), kBrowser));
-  nonce = provider_->IdCardChallenge(theirs, kBrowser);
-  ASSERT_TRUE(Passed(provider_->IdCardLogin(theirs, kBrowser, WebEidToken(Mari(), *nonce), kOrigin)));
+  opened = provider_->Authorize(Params(), kBrowser);
+  const std::string theirs = RequestId(opened);
+  const std::string given = std::get<ShowLogin>(opened).browser;
+  nonce = provider_->IdCardChallenge(theirs, given);
+  ASSERT_TRUE(Passed(provider_->IdCardLogin(theirs, given, WebEidToken(Mari(), *nonce), kOrigin)));
   EXPECT_EQ(provider_->counts().sessions, 2u);
   EXPECT_TRUE(provider_->TakeLogoutNotices().empty()) << "the first person was signed out by someone else's sign-in";
   AuthorizeOutcome sso = provider_->Authorize(Params(kBank), latest);

@@ -54,7 +54,7 @@ class WebSignInTest : public ::testing::Test {
     provider_ = std::move(*server);
     issuer_ = provider_->url();
 
-    WebSignInOptions o;
+    WebSignInOptions& o = options_;
     o.client_id = kClient;
     o.secret = kSecret;
     o.auth_url = provider_->url();
@@ -162,6 +162,7 @@ class WebSignInTest : public ::testing::Test {
   std::mutex mu_;
   std::string nonce_, challenge_, nonce_override_, sid_ = "sid-1", person_ = kPerson;
   std::unique_ptr<net::HttpServer> provider_;
+  WebSignInOptions options_;
   std::unique_ptr<WebSignIn> rp_;
   std::unique_ptr<net::HttpServer> service_;
 };
@@ -262,6 +263,27 @@ TEST_F(WebSignInTest, APersonSigningInOverAndOverEndsOnlyTheirOwnOldestSessions)
   auto other = Find(someone_else);
   ASSERT_TRUE(other.has_value());
   EXPECT_EQ(StringOr(other->claims, "sub"), "EE49002124277");
+}
+
+// A full session table makes room for the next sign-in: the ended sessions go first
+// (one idle too long, though newer than some), and only then the oldest.
+TEST_F(WebSignInTest, AFullSessionTableEndsTheEndedSessionsFirstThenTheOldest) {
+  options_.max_sessions = 4;
+  rp_ = WebSignIn::Start(options_).value();
+  std::vector<std::string> s;
+  for (int i = 0; i < 4; ++i) {
+    s.push_back(SessionCookie());
+    now_ += kMinute;
+  }
+  now_ += 10 * kMinute;
+  for (int i : {0, 2, 3}) ASSERT_TRUE(Find(s[i]).has_value()) << i;  // all but the second in use
+  now_ += 3 * kMinute;                                               // the second idle for over 15 minutes
+  s.push_back(SessionCookie());
+  EXPECT_TRUE(Find(s[0]).has_value()) << "the oldest session ended while an ended one was held";
+  EXPECT_FALSE(Find(s[1]).has_value());
+  now_ += 2'000'000;
+  s.push_back(SessionCookie());  // none has ended: the oldest goes
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(Find(s[i]).has_value(), i >= 2) << "session " << i;
 }
 
 TEST_F(WebSignInTest, TheProvidersBackChannelLogoutEndsTheSessionsOfItsSid) {

@@ -59,8 +59,9 @@ bool Provider::State::Owns(const impl::PendingRequest& r, const std::string& bro
   // Followed only for moves after the request got its id: the browser's own tabs. A
   // request made with an id after it moved is someone else's who knew the id: the browser
   // that moved on must not be drawn into it (and its session handed over on its answer).
+  // Any id on the way: the browser may not have had the latest answer yet.
   auto is = [&](const std::string& owner) {
-    return !owner.empty() && (owner == browser || CurrentBrowserId(owner, r.since) == browser);
+    return !owner.empty() && (owner == browser || MovedThrough(owner, r.since, browser));
   };
   return is(r.browser) || is(r.browser_after);
 }
@@ -105,12 +106,28 @@ std::string Provider::State::IssueCode(impl::Session& s, const Client& client, c
 }
 
 std::string Provider::State::CurrentBrowserId(std::string browser, UnixMicros since) const {
-  for (int hops = 0; hops < 16; ++hops) {  // a chain of sign-ins within a request's lifetime
-    auto moved = browser_moved.find(browser);
-    if (moved == browser_moved.end() || moved->second.at < since) break;
-    browser = moved->second.to;
-  }
+  ForEachMove(browser, since, [&](const std::string& to) {
+    browser = to;
+    return false;
+  });
   return browser;
+}
+
+bool Provider::State::MovedThrough(const std::string& browser, UnixMicros since, const std::string& id) const {
+  bool found = false;
+  ForEachMove(browser, since, [&](const std::string& to) { return found = to == id; });
+  return found;
+}
+
+void Provider::State::ForEachMove(std::string browser, UnixMicros since,
+                                  const std::function<bool(const std::string&)>& fn) const {
+  // A chain of app starts and sign-ins in the browser's tabs within a request's lifetime.
+  for (int hops = 0; hops < 64; ++hops) {
+    auto moved = browser_moved.find(browser);
+    if (moved == browser_moved.end() || moved->second.at < since) return;
+    browser = moved->second.to;
+    if (fn(browser)) return;
+  }
 }
 
 void Provider::State::Move(const std::string& browser_now, const std::string& to, UnixMicros now) {
@@ -133,7 +150,6 @@ Result<std::string> Provider::State::Bind(impl::PendingRequest& r, const std::st
   Move(browser_now, fresh, now);
   r.browser = fresh;
   r.since = now;
-  r.bound = true;
   return fresh;
 }
 
@@ -178,7 +194,11 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const std::string
   // it; their requests follow it to the new one (Find), for as long as a request lives.
   Move(browser_now, *browser, now);
   r.browser_after = *browser;
-  if (!r.bound) {
+  // The ID-card's answer brings the browser its new id at once: the request is that id's
+  // alone now, whatever id it had (one someone else knew, even one they got by starting
+  // the app themselves). The app's outcome is fetched by the browser that
+  // started it, under the id its start gave it (r.browser, kept).
+  if (method == Method::kIdCard) {
     r.browser = *browser;
     r.since = now;
   }

@@ -37,14 +37,13 @@ std::optional<int> AcrRank(const std::string& acr);
 struct PendingRequest {
   std::string id, csrf;
   // The id of the browser the request belongs to, since `since`: the one it began with,
-  // or a fresh one (`bound`) given with the answer to the browser that started the app
-  // flow (Provider::State::Bind), which a cookie someone else knew or set before is not.
+  // or a fresh one made for it and given with the answer alone to the browser that
+  // started the app flow (Provider::State::Bind) or sent the ID-card's answer (Complete):
+  // not a cookie someone else knew or set before.
   std::string browser;
   UnixMicros since = 0;
-  bool bound = false;
-  // The browser's id from its sign-in on (Complete), given to it with the outcome. The
-  // request is the browser's under it too; and under it alone if it was not `bound`
-  // (an ID-card sign-in), as whoever else knew the id it began with must not follow it.
+  // The browser's id from its sign-in on (Complete), given to it with the outcome; the
+  // request is the browser's under it too.
   std::string browser_after;
   AuthorizeParams params;
   Client client;
@@ -159,6 +158,10 @@ struct Provider::State {
   // Where `browser` is now: the id its sign-ins since `since` moved it to
   // (browser_moved), or itself.
   std::string CurrentBrowserId(std::string browser, UnixMicros since) const;
+  // Whether `browser` moved to `id` since `since`, directly or through other ids.
+  bool MovedThrough(const std::string& browser, UnixMicros since, const std::string& id) const;
+  // `fn` with each id `browser` moved to since `since`, in order, until it returns true.
+  void ForEachMove(std::string browser, UnixMicros since, const std::function<bool(const std::string&)>& fn) const;
   // Whether `r` is the browser's that sends `browser`: its own id or the one its sign-in
   // gave, or where that browser moved since the request got them (its other tabs).
   bool Owns(const impl::PendingRequest& r, const std::string& browser) const;

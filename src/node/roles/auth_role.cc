@@ -448,6 +448,7 @@ HttpResponse Authorize(AuthService& s, const HttpRequest& req) {
     r = SeeOther(redirect->url);
   } else if (auto* login = std::get_if<auth::ShowLogin>(&outcome)) {
     r = SeeOther("/login/" + login->request_id);
+    SetBrowserCookie(s, login->browser, r);  // its id had moved on: a fresh one
   } else {
     const auto& e = std::get<auth::OAuthError>(outcome);
     r = e.redirect.empty() ? Page(auth::ErrorPage(lang, auth::RequestErrorMessage(lang)), 400) : SeeOther(e.redirect);
