@@ -278,6 +278,9 @@ Checked<AppStarted> Provider::AppStart(const std::string& request_id, const std:
   if (state_->browser_moved.contains(browser)) {
     return Refused{Refusal::kBrowserChanged, "the browser's id moved on in another tab"};
   }
+  if (++r->app_starts > impl::kMaxAppStarts) {
+    return Refused{Refusal::kChallengeUnknown, "the app was started on this page too often"};
+  }
   auto bound = state_->Bind(*r, browser, options_.clock(), options_);
   if (!bound.ok()) return Refused{Refusal::kInternal, "no randomness"};
   // At most one app request per pending sign-in (the earlier one goes), and pending
@@ -393,9 +396,11 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
       return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
     }
-    // The browser that started the app, under its id now (its other tabs may have moved it).
-    const std::string browser = state_->CurrentBrowserId(r->second.browser, r->second.since);
-    state_->Complete(r->second, browser, std::get<Person>(person), Method::kApp, options_.clock(), options_);
+    // Under the very id the app's start gave the browser, not where that id moved since:
+    // someone else may hold it too (they started the app on their own sign-in, and planted
+    // the id), and the person's later start moved it on. Following it, their sign-in's
+    // answer would move the person's browser, and its session, to an id of theirs.
+    state_->Complete(r->second, r->second.browser, std::get<Person>(person), Method::kApp, options_.clock(), options_);
     // kDone, with the browser's new id: for the browser that started the app alone.
     woken = state_->TakeWaiters(a.request_id, r->second.progress);
   }

@@ -44,8 +44,8 @@ struct WebSignInOptions {
   // computer, or stolen, does not open the person's data for ever).
   std::chrono::seconds idle{15 * 60};
   std::chrono::seconds absolute{12 * 3600};
-  // Sessions held at once: when full, a new one makes room (the ended ones go, else the
-  // oldest).
+  // Sessions held at once: when full, a new one makes room (the ended ones go, looked for
+  // at most once a second; else, or meanwhile, the oldest).
   size_t max_sessions = 100'000;
   Clock clock = SystemClock();
 };

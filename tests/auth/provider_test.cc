@@ -290,6 +290,20 @@ TEST_F(ProviderTest, TheAppIsRefusedWhereTheServiceAskedForLevelHigh) {
   StartApp(RequestId(provider_->Authorize(substantial, kBrowser)));
 }
 
+// Each start of the app gives the browser a new id, remembered for a request's lifetime:
+// one page takes a few, then asks for a start from the service, so that no one can grow
+// that table without end from a single page.
+TEST_F(ProviderTest, OnePageStartsTheAppAFewTimesOnly) {
+  const std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
+  for (int i = 0; i < 4; ++i) StartApp(id);  // kMaxAppStarts
+  Checked<AppStarted> again = provider_->AppStart(id, Jar(kBrowser), "38001085718");
+  ASSERT_FALSE(Passed(again));
+  EXPECT_EQ(std::get<Refused>(again).why, Refusal::kChallengeUnknown);
+  AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  EXPECT_EQ(provider_->AppProgressNow(id, Jar(kBrowser)).state, AppProgress::State::kDone) << "the last start holds";
+}
+
 TEST_F(ProviderTest, AnInvalidPersonalCodeIsSaidPlainly) {
   std::string id = RequestId(provider_->Authorize(Params(), kBrowser));
   Checked<AppStarted> shown = provider_->AppStart(id, kBrowser, "38001085719");
@@ -613,8 +627,9 @@ TEST_F(ProviderTest, AnIdCardSignInLeavesBehindAnIdSomeoneElseGotByStartingTheAp
 
 // A tab whose form went with the browser's id from before another tab's start of the app
 // (sent before that answer came) is told to reload, not given an id nothing follows: the
-// browser's session went to the other tab's new id. Reloaded, it goes on with it. And
-// /authorize with that old id begins the sign-in under a fresh one.
+// browser's session went to the other tab's new id. Reloaded, it goes on with it, and
+// both tabs' outcomes reach the browser. And /authorize with that old id begins the
+// sign-in under a fresh one.
 TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   SignInWithIdCard(*jaan_, kBrowser);
   AuthorizeParams again = Params();
@@ -632,7 +647,6 @@ TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   for (const AppRequestView& pending : provider_->AppPending("EE38001085718")) {
     ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   }
-  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed in both tabs";
   EXPECT_EQ(provider_->AppProgressNow(tab1, Jar(kBrowser)).state, AppProgress::State::kDone);
   EXPECT_EQ(provider_->AppProgressNow(tab2, Jar(kBrowser)).state, AppProgress::State::kDone);
 
@@ -643,6 +657,47 @@ TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   EXPECT_NE(login->browser, before);
   EXPECT_TRUE(provider_->View(login->request_id, login->browser));
   EXPECT_FALSE(provider_->View(login->request_id, before));
+}
+
+// Someone starts the app on a sign-in of their own (as themselves), begins a second sign-in
+// with the id that gave them, plants that id in the person's browser and lures the person
+// to the second one's page. The person starts the app there (a new id, theirs alone), and
+// the other confirms their own sign-in in their app before the person confirms. That
+// answer must not move the person's browser, nor bring its new id into the person's
+// sign-in: the person's outcome and session stay out of the other one's reach.
+TEST_F(ProviderTest, AnotherSignInOnAnIdThePersonMovedOnCannotPullThePersonsBrowserAlong) {
+  SignInWithIdCard(*jaan_, kBrowser);  // the person's session, under the id of their browser
+  const std::string theirs = RequestId(provider_->Authorize(Params(), kOtherBrowser));
+  Checked<AppStarted> started = provider_->AppStart(theirs, kOtherBrowser, "48705120271");
+  ASSERT_TRUE(Passed(started));
+  const std::string planted = std::get<AppStarted>(started).browser;
+  const std::string lure = RequestId(provider_->Authorize(Params(kBank), planted));
+  Checked<AppStarted> persons = provider_->AppStart(lure, planted, "38001085718");
+  ASSERT_TRUE(Passed(persons));
+  const std::string person_id = std::get<AppStarted>(persons).browser;
+
+  for (const AppRequestView& pending : provider_->AppPending("EE48705120271")) {
+    ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(Mari(), pending.hash))));
+  }
+  AppProgress their_outcome = provider_->AppProgressNow(theirs, planted);
+  ASSERT_EQ(their_outcome.state, AppProgress::State::kDone);
+  const std::string their_new = their_outcome.browser;
+  EXPECT_TRUE(provider_->TakeLogoutNotices().empty()) << "their sign-in ended a session it did not reach";
+
+  AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+  AppProgress done = provider_->AppProgressNow(lure, person_id);
+  ASSERT_EQ(done.state, AppProgress::State::kDone);
+  for (const std::string& id : {their_new, planted}) {
+    AppProgress followed = provider_->AppProgressNow(lure, id);
+    EXPECT_EQ(followed.state, AppProgress::State::kRefused);
+    EXPECT_TRUE(followed.browser.empty() && followed.redirect.empty()) << "their id followed the person's sign-in";
+    EXPECT_FALSE(provider_->View(lure, id));
+  }
+  AuthorizeOutcome sso = provider_->Authorize(Params(), their_new);
+  ASSERT_TRUE(std::holds_alternative<Redirect>(sso));
+  Json claims = IdClaims(Exchange(CodeExchange(QueryOf(std::get<Redirect>(sso).url, "code")))["id_token"]);
+  EXPECT_EQ(claims["sub"], "EE48705120271") << "their own session only";
 }
 
 // The app finished in one tab after the browser signed in with the ID-card in another:

@@ -105,35 +105,21 @@ std::string Provider::State::IssueCode(impl::Session& s, const Client& client, c
   return impl::WithQuery(p.redirect_uri, {{"code", *code}, {"state", p.state}});
 }
 
-std::string Provider::State::CurrentBrowserId(std::string browser, UnixMicros since) const {
-  ForEachMove(browser, since, [&](const std::string& to) {
-    browser = to;
-    return false;
-  });
-  return browser;
-}
-
-bool Provider::State::MovedThrough(const std::string& browser, UnixMicros since, const std::string& id) const {
-  bool found = false;
-  ForEachMove(browser, since, [&](const std::string& to) { return found = to == id; });
-  return found;
-}
-
-void Provider::State::ForEachMove(std::string browser, UnixMicros since,
-                                  const std::function<bool(const std::string&)>& fn) const {
+bool Provider::State::MovedThrough(std::string browser, UnixMicros since, const std::string& id) const {
   // A chain of app starts and sign-ins in the browser's tabs within a request's lifetime.
   for (int hops = 0; hops < 64; ++hops) {
     auto moved = browser_moved.find(browser);
-    if (moved == browser_moved.end() || moved->second.at < since) return;
+    if (moved == browser_moved.end() || moved->second.at < since) return false;
     browser = moved->second.to;
-    if (fn(browser)) return;
+    if (browser == id) return true;
   }
+  return false;
 }
 
 void Provider::State::Move(const std::string& browser_now, const std::string& to, UnixMicros now) {
   // Never moved twice from one id: whoever else uses an old id later (to sign in, or to
   // start the app) does not take the browser's other requests along.
-  browser_moved.try_emplace(browser_now, impl::MovedBrowser{to, now});
+  if (browser_moved.try_emplace(browser_now, impl::MovedBrowser{to, now}).second) moved_order.push_back(browser_now);
 }
 
 Result<std::string> Provider::State::Bind(impl::PendingRequest& r, const std::string& browser_now, UnixMicros now,
@@ -280,8 +266,11 @@ std::vector<impl::Waiter> Provider::State::Sweep(UnixMicros now, const ProviderO
     it = it->second.expires <= now || orphan ? app_requests.erase(it) : std::next(it);
   }
   for (auto it = codes.begin(); it != codes.end();) it = it->second.expires <= now ? codes.erase(it) : std::next(it);
-  for (auto it = browser_moved.begin(); it != browser_moved.end();) {
-    it = now - it->second.at > Micros(o.request_lifetime) ? browser_moved.erase(it) : std::next(it);
+  while (!moved_order.empty()) {  // moved in time order: only the expired are read
+    auto it = browser_moved.find(moved_order.front());
+    if (it != browser_moved.end() && now - it->second.at <= Micros(o.request_lifetime)) break;
+    if (it != browser_moved.end()) browser_moved.erase(it);
+    moved_order.pop_front();
   }
   // A session stays readable for another lifetime after it ends, so that its caller,
   // polling, still learns the outcome (a signature given at the last moment included).

@@ -23,6 +23,9 @@ inline constexpr size_t kMaxWaiters = 100'000;
 // exchanges more codes (a single sign-on loop) loses its oldest pairs, so one signed-in
 // person cannot grow the token tables without end.
 inline constexpr size_t kMaxTokenPairsPerClient = 8;
+// App starts on one sign-in page: each gives the browser a new id, kept for a request's
+// lifetime (browser_moved), so one page cannot grow that table without end.
+inline constexpr int kMaxAppStarts = 4;
 
 // A lifetime in microseconds, as UnixMicros counts.
 inline int64_t Micros(std::chrono::seconds s) { return s.count() * 1'000'000; }
@@ -51,6 +54,7 @@ struct PendingRequest {
   std::string challenge;  // the Web eID nonce (base64), empty once used
   UnixMicros challenge_at = 0;
   std::string app_request;  // the app request's id, if the app flow started
+  int app_starts = 0;       // how often (kMaxAppStarts)
   AppProgress progress;
   bool finished = false;  // a code was issued or the person cancelled
   // Scope legalperson: the session the person signed in to, while they choose whom to
@@ -146,6 +150,7 @@ struct Provider::State {
   std::map<std::string, std::string> browser_sessions;  // browser -> sid
   // A browser's id -> the id its sign-in gave it, kept for a request's lifetime.
   std::map<std::string, impl::MovedBrowser> browser_moved;
+  std::deque<std::string> moved_order;  // its keys in the order moved: the sweep's
   std::map<std::string, impl::CodeGrant> codes;
   std::map<std::string, impl::TokenGrant> access, refresh;
   std::multimap<std::string, impl::Waiter> waiters;  // by request id
@@ -155,13 +160,9 @@ struct Provider::State {
   // The browser's session if it has not timed out (idle or absolute).
   impl::Session* LiveSession(const std::string& browser, UnixMicros now, const ProviderOptions& o);
   bool Alive(const impl::Session& s, UnixMicros now, const ProviderOptions& o) const;
-  // Where `browser` is now: the id its sign-ins since `since` moved it to
-  // (browser_moved), or itself.
-  std::string CurrentBrowserId(std::string browser, UnixMicros since) const;
-  // Whether `browser` moved to `id` since `since`, directly or through other ids.
-  bool MovedThrough(const std::string& browser, UnixMicros since, const std::string& id) const;
-  // `fn` with each id `browser` moved to since `since`, in order, until it returns true.
-  void ForEachMove(std::string browser, UnixMicros since, const std::function<bool(const std::string&)>& fn) const;
+  // Whether `browser` moved to `id` since `since` (browser_moved: its own app starts and
+  // sign-ins, each made by whoever sent the id it moved from), directly or through others.
+  bool MovedThrough(std::string browser, UnixMicros since, const std::string& id) const;
   // Whether `r` is the browser's that sends `browser`: its own id or the one its sign-in
   // gave, or where that browser moved since the request got them (its other tabs).
   bool Owns(const impl::PendingRequest& r, const std::string& browser) const;
