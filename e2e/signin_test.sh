@@ -51,6 +51,8 @@ grep -q '__Host-riik_browser' "$WORK/jar" || fail "no __Host- browser cookie"
 grep -q 'lang="en"' "$WORK/page.html" && grep -q 'for="personal_code"' "$WORK/page.html" || fail "the page lacks its language or labels"
 C "$AUTH/login/$REQ?lang=et" | grep -q 'lang="et"' || fail "no Estonian page"
 cp "$WORK/jar" "$WORK/jar-known"  # the cookie the browser came with, as someone who set it knows it
+[ "$(status -H "Origin: https://127.0.0.1:1" -d "personal_code=38001085718&csrf=$CSRF" "$AUTH/login/$REQ/app")" = 403 ] ||
+  fail "a form posted from another site's page was taken"
 [ "$(status -d "personal_code=38001085718&csrf=$CSRF" "$AUTH/login/$REQ/app")" = 303 ] || fail "the personal code was not taken"
 known() { curl -s --cacert "$DIR/trust/root.pem" -b "$WORK/jar-known" -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(known "$AUTH/login/$REQ")" = 404 ] || fail "the cookie from before the app's start still opens the sign-in"

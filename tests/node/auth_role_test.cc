@@ -344,6 +344,33 @@ TEST_F(AuthRoleTest, ConfirmingBeforeTheAppAnswersShowsTheWaitingPageAgain) {
   EXPECT_EQ(cancelled->status, 303) << cancelled->body;
 }
 
+// The sign-in page's forms taken only from its own pages, as the browser says: a page of
+// another service on the same host (the same site, so its posts carry the SameSite
+// cookie) that began the sign-in itself knows its CSRF token, and must not drive a
+// browser that has the cookie through it.
+TEST_F(AuthRoleTest, AFormPostedFromAnotherSiteOnTheHostIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(EnrollPerson());
+  SignInPage page;
+  ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
+  const std::string body = "personal_code=38001085718&csrf=" + page.csrf;
+  auto post = [&](const char* header, const std::string& value) {
+    net::Headers h = page.browser;
+    h.Add("Content-Type", "application/x-www-form-urlencoded");
+    h.Add(header, value);
+    return net::Fetch("POST", url_ + page.path + "/app", h, body);
+  };
+  for (const auto& [header, value] : std::vector<std::pair<const char*, std::string>>{
+           {"Origin", "https://127.0.0.1:1"}, {"Origin", "null"}, {"Sec-Fetch-Site", "same-site"}}) {
+    auto refused = post(header, value);
+    ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+    EXPECT_EQ(refused->status, 403) << header << ": " << value;
+  }
+  auto own = post("Sec-Fetch-Site", "same-origin");
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->status, 303) << own->body;
+  EXPECT_FALSE(own->headers.Get("Set-Cookie").empty());
+}
+
 TEST_F(AuthRoleTest, AppAnswersBeyondTheirLineAreTurnedAwayAtOnceWhileTheChecksWaitOnOcsp) {
   ASSERT_NO_FATAL_FAILURE(EnrollPerson());
   // Three sign-ins sent to the person's app, its answers (PIN1 over each sign-in's

@@ -321,7 +321,10 @@ void SecurityHeaders(HttpResponse& r) {
   r.headers.Set("Cache-Control", "no-store");
   r.headers.Set("Pragma", "no-cache");
   r.headers.Set("X-Content-Type-Options", "nosniff");
-  r.headers.Set("Referrer-Policy", "no-referrer");
+  // No referrer to other origins (a sign-in page's address names its request); to this
+  // one, so that the browser's Origin on the page's own posts is this origin, not "null"
+  // (FromOwnPages).
+  r.headers.Set("Referrer-Policy", "same-origin");
 }
 
 // A page with a Content Security Policy that allows only this origin's script and
@@ -411,8 +414,23 @@ HttpResponse LoginPage(AuthService& s, const HttpRequest& req, const std::string
   return r;
 }
 
-// Whether the request carries this sign-in's CSRF token (a form field or a header).
+// Whether a browser's form or script call came from this service's own pages, as the
+// browser says: Origin (sent with every POST) and Sec-Fetch-Site. SameSite cookies do not
+// tell: a page of another service on the same host (another port is the same site) can
+// post a form here with the browser's cookie, and a CSRF token it learnt by beginning
+// that sign-in itself. A client that is not a browser sends neither header; the CSRF
+// token alone stands for it.
+bool FromOwnPages(const AuthService& s, const HttpRequest& req) {
+  std::string_view origin = req.headers.Get("Origin");
+  if (!origin.empty() && origin != s.origin()) return false;  // "null" too: a page that hides where it is
+  std::string_view site = req.headers.Get("Sec-Fetch-Site");
+  return site.empty() || site == "same-origin";
+}
+
+// Whether the request came from this sign-in's page: its CSRF token (a form field or a
+// header), sent from this service's own pages.
 bool CsrfOk(AuthService& s, const HttpRequest& req, const std::string& request_id, std::string_view submitted) {
+  if (!FromOwnPages(s, req)) return false;
   auto view = s.provider().View(request_id, req.Cookie(BrowserCookieName(s)));
   return view && !submitted.empty() && SameToken(submitted, view->csrf);
 }
