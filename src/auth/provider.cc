@@ -279,7 +279,7 @@ Checked<AppStarted> Provider::AppStart(const std::string& request_id, const std:
     return Refused{Refusal::kBrowserChanged, "the browser's id moved on in another tab"};
   }
   if (++r->app_starts > impl::kMaxAppStarts) {
-    return Refused{Refusal::kChallengeUnknown, "the app was started on this page too often"};
+    return Refused{Refusal::kStartedTooOften, "the app was started on this page too often"};
   }
   auto bound = state_->Bind(*r, browser, options_.clock(), options_);
   if (!bound.ok()) return Refused{Refusal::kInternal, "no randomness"};

@@ -41,6 +41,8 @@ std::string_view RefusalName(Refusal refusal) {
       return "level_too_low";
     case Refusal::kBrowserChanged:
       return "browser_changed";
+    case Refusal::kStartedTooOften:
+      return "started_too_often";
     case Refusal::kInternal:
       return "internal";
   }

@@ -26,9 +26,10 @@ enum class Refusal {
   kTimedOut,                // the app did not answer in time
   kNotOnBoard,              // acting for a company the business register does not name the person on the board of
   kDeviceBinding,           // the app's device binding: ended, too long, not a P-256 key, or the key bound to another
-  kLevelTooLow,     // the service asked for a higher level of assurance than the method gives (the app for "high")
-  kBrowserChanged,  // the browser's id moved on in another tab (a sign-in there): the page is out of date
-  kInternal,        // riik itself failed
+  kLevelTooLow,      // the service asked for a higher level of assurance than the method gives (the app for "high")
+  kBrowserChanged,   // the browser's id moved on in another tab (a sign-in there): the page is out of date
+  kStartedTooOften,  // the app was started on one sign-in page more often than allowed
+  kInternal,         // riik itself failed
 };
 
 // A stable name for logs and JSON ("certificate_revoked", …).

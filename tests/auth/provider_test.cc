@@ -298,7 +298,7 @@ TEST_F(ProviderTest, OnePageStartsTheAppAFewTimesOnly) {
   for (int i = 0; i < 4; ++i) StartApp(id);  // kMaxAppStarts
   Checked<AppStarted> again = provider_->AppStart(id, Jar(kBrowser), "38001085718");
   ASSERT_FALSE(Passed(again));
-  EXPECT_EQ(std::get<Refused>(again).why, Refusal::kChallengeUnknown);
+  EXPECT_EQ(std::get<Refused>(again).why, Refusal::kStartedTooOften);
   AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
   ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   EXPECT_EQ(provider_->AppProgressNow(id, Jar(kBrowser)).state, AppProgress::State::kDone) << "the last start holds";
@@ -647,6 +647,7 @@ TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   for (const AppRequestView& pending : provider_->AppPending("EE38001085718")) {
     ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   }
+  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed by both tabs";
   EXPECT_EQ(provider_->AppProgressNow(tab1, Jar(kBrowser)).state, AppProgress::State::kDone);
   EXPECT_EQ(provider_->AppProgressNow(tab2, Jar(kBrowser)).state, AppProgress::State::kDone);
 

@@ -353,19 +353,24 @@ TEST_F(AuthRoleTest, AFormPostedFromAnotherSiteOnTheHostIsRefused) {
   SignInPage page;
   ASSERT_NO_FATAL_FAILURE(OpenSignInPage(&page));
   const std::string body = "personal_code=38001085718&csrf=" + page.csrf;
-  auto post = [&](const char* header, const std::string& value) {
+  auto post = [&](const char* header, const std::string& value, const std::string& site = "same-origin") {
     net::Headers h = page.browser;
     h.Add("Content-Type", "application/x-www-form-urlencoded");
     h.Add(header, value);
+    h.Add("Sec-Fetch-Site", site);
     return net::Fetch("POST", url_ + page.path + "/app", h, body);
   };
-  for (const auto& [header, value] : std::vector<std::pair<const char*, std::string>>{
-           {"Origin", "https://127.0.0.1:1"}, {"Origin", "null"}, {"Sec-Fetch-Site", "same-site"}}) {
-    auto refused = post(header, value);
+  for (const auto& [origin, site] : std::vector<std::pair<std::string, std::string>>{
+           {"https://127.0.0.1:1", "same-site"}, {"null", "same-site"}, {url_, "same-site"}, {"null", "same-origin"}}) {
+    auto refused = post("Origin", origin, site);
     ASSERT_TRUE(refused.ok()) << refused.status().ToString();
-    EXPECT_EQ(refused->status, 403) << header << ": " << value;
+    EXPECT_EQ(refused->status, 403) << origin << ", " << site;
   }
-  auto own = post("Sec-Fetch-Site", "same-origin");
+  // The page's own post, as a browser sends it (its Referrer-Policy keeps its Origin).
+  auto page_headers = net::Fetch("GET", url_ + page.path, page.browser);
+  ASSERT_TRUE(page_headers.ok());
+  EXPECT_EQ(page_headers->headers.Get("Referrer-Policy"), "same-origin");
+  auto own = post("Origin", url_);
   ASSERT_TRUE(own.ok()) << own.status().ToString();
   EXPECT_EQ(own->status, 303) << own->body;
   EXPECT_FALSE(own->headers.Get("Set-Cookie").empty());

@@ -24,7 +24,8 @@ inline constexpr size_t kMaxWaiters = 100'000;
 // person cannot grow the token tables without end.
 inline constexpr size_t kMaxTokenPairsPerClient = 8;
 // App starts on one sign-in page: each gives the browser a new id, kept for a request's
-// lifetime (browser_moved), so one page cannot grow that table without end.
+// lifetime (browser_moved). Pages are bounded in number (the oldest makes room), so the
+// table grows at most by this for each page begun within a request's lifetime.
 inline constexpr int kMaxAppStarts = 4;
 
 // A lifetime in microseconds, as UnixMicros counts.
@@ -55,6 +56,9 @@ struct PendingRequest {
   UnixMicros challenge_at = 0;
   std::string app_request;  // the app request's id, if the app flow started
   int app_starts = 0;       // how often (kMaxAppStarts)
+  // The browser's session when it started the app (Bind), which the app's answer renews,
+  // or ends for another person, wherever another tab has moved it since.
+  std::string session;
   AppProgress progress;
   bool finished = false;  // a code was issued or the person cancelled
   // Scope legalperson: the session the person signed in to, while they choose whom to
