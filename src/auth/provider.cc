@@ -243,6 +243,11 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   std::lock_guard lock(state_->mu);
   PendingRequest* r = state_->Find(request_id, browser, options_.clock(), options_);
   if (!r || !r->open()) return Refused{Refusal::kChallengeUnknown, "the sign-in ended meanwhile"};
+  // Sent with a value another tab has moved on (before that answer reached the browser):
+  // the browser's session went with it, and this is not to make a second one beside it.
+  if (state_->browser_moved.contains(browser)) {
+    return Refused{Refusal::kBrowserChanged, "the browser's id moved on in another tab"};
+  }
   std::string url =
       state_->Complete(*r, browser, std::get<Person>(person), Method::kIdCard, options_.clock(), options_);
   return Redirect{std::move(url), r->browser_after};
@@ -365,6 +370,7 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
                                            CertPurpose::kAuthentication, trust_, &key_signed);
   std::vector<impl::Woken> woken;
   AppProgress progress;
+  std::optional<Refused> moved;
   if (!Passed(person)) {
     const Refused refused = std::get<Refused>(person);
     Refuse(client_id, Method::kApp, refused, a.person_code);
@@ -396,15 +402,26 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
     if (r == state_->requests.end() || !r->second.open() || r->second.app_request != a.id) {
       return Refused{Refusal::kTimedOut, "the sign-in ended meanwhile"};
     }
-    // Under the very id the app's start gave the browser, not where that id moved since:
-    // someone else may hold it too (they started the app on their own sign-in, and planted
-    // the id), and the person's later start moved it on. Following it, their sign-in's
-    // answer would move the person's browser, and its session, to an id of theirs.
-    state_->Complete(r->second, r->second.browser, std::get<Person>(person), Method::kApp, options_.clock(), options_);
+    if (state_->browser_moved.contains(r->second.browser)) {
+      // The browser moved on from the id this start gave it: another tab started the app
+      // or signed in since, and took the browser's session along. The sign-in is not to
+      // make a second session beside that one, nor to follow the move (someone else may
+      // hold the id: they started the app on their own sign-in and planted it, and the
+      // person's start moved it on; following it, their answer would move the person's
+      // browser to an id of theirs). The page says so; started again, it goes on.
+      moved = Refused{Refusal::kBrowserChanged, "the browser moved on in another tab after the app was started"};
+      r->second.progress = {AppProgress::State::kRefused, "", moved->why};
+      state_->app_requests.erase(it);
+      r->second.app_request.clear();
+    } else {
+      state_->Complete(r->second, r->second.browser, std::get<Person>(person), Method::kApp, options_.clock(),
+                       options_);
+    }
     // kDone, with the browser's new id: for the browser that started the app alone.
     woken = state_->TakeWaiters(a.request_id, r->second.progress);
   }
   for (auto& w : woken) w();
+  if (moved) return *moved;
   return true;
 }
 

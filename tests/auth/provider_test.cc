@@ -627,9 +627,11 @@ TEST_F(ProviderTest, AnIdCardSignInLeavesBehindAnIdSomeoneElseGotByStartingTheAp
 
 // A tab whose form went with the browser's id from before another tab's start of the app
 // (sent before that answer came) is told to reload, not given an id nothing follows: the
-// browser's session went to the other tab's new id. Reloaded, it goes on with it, and
-// both tabs' outcomes reach the browser. And /authorize with that old id begins the
-// sign-in under a fresh one.
+// browser's session went to the other tab's new id. Reloaded, it starts the app from
+// that one, and so takes the browser (and its session) on from the first tab: the first
+// tab's confirmation is then refused, saying so, and the second renews the session, one
+// in all, which the browser reaches. And /authorize with that old id begins the sign-in
+// under a fresh one.
 TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   SignInWithIdCard(*jaan_, kBrowser);
   AuthorizeParams again = Params();
@@ -644,12 +646,23 @@ TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   Checked<AppStarted> reloaded = provider_->AppStart(tab2, Jar(kBrowser), "38001085718");
   ASSERT_TRUE(Passed(reloaded));
   jar_[kBrowser] = std::get<AppStarted>(reloaded).browser;
+  int refused = 0;
   for (const AppRequestView& pending : provider_->AppPending("EE38001085718")) {
-    ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
+    Checked<bool> answered = provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash));
+    if (!Passed(answered)) {
+      EXPECT_EQ(std::get<Refused>(answered).why, Refusal::kBrowserChanged);
+      ++refused;
+    }
   }
-  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed by both tabs";
-  EXPECT_EQ(provider_->AppProgressNow(tab1, Jar(kBrowser)).state, AppProgress::State::kDone);
-  EXPECT_EQ(provider_->AppProgressNow(tab2, Jar(kBrowser)).state, AppProgress::State::kDone);
+  EXPECT_EQ(refused, 1) << "the first tab's confirmation, after the second tab took the browser on";
+  EXPECT_EQ(provider_->counts().sessions, 1u) << "the same person's session, renewed";
+  AppProgress first = provider_->AppProgressNow(tab1, Jar(kBrowser));
+  EXPECT_EQ(first.state, AppProgress::State::kRefused);
+  EXPECT_EQ(first.refusal, Refusal::kBrowserChanged);
+  AppProgress second = provider_->AppProgressNow(tab2, Jar(kBrowser));
+  ASSERT_EQ(second.state, AppProgress::State::kDone);
+  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), second.browser)))
+      << "the browser's new id reaches the session";
 
   AuthorizeOutcome out = provider_->Authorize(again, before);
   auto* login = std::get_if<ShowLogin>(&out);
@@ -664,8 +677,9 @@ TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
 // with the id that gave them, plants that id in the person's browser and lures the person
 // to the second one's page. The person starts the app there (a new id, theirs alone), and
 // the other confirms their own sign-in in their app before the person confirms. That
-// answer must not move the person's browser, nor bring its new id into the person's
-// sign-in: the person's outcome and session stay out of the other one's reach.
+// answer must not move the person's browser, nor bring an id into the person's sign-in:
+// it is refused, as the id its start gave has moved on (the person's start), and the
+// person's outcome and session stay out of the other one's reach.
 TEST_F(ProviderTest, AnotherSignInOnAnIdThePersonMovedOnCannotPullThePersonsBrowserAlong) {
   SignInWithIdCard(*jaan_, kBrowser);  // the person's session, under the id of their browser
   const std::string theirs = RequestId(provider_->Authorize(Params(), kOtherBrowser));
@@ -677,28 +691,50 @@ TEST_F(ProviderTest, AnotherSignInOnAnIdThePersonMovedOnCannotPullThePersonsBrow
   ASSERT_TRUE(Passed(persons));
   const std::string person_id = std::get<AppStarted>(persons).browser;
 
-  for (const AppRequestView& pending : provider_->AppPending("EE48705120271")) {
-    ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(Mari(), pending.hash))));
-  }
+  AppRequestView theirs_pending = provider_->AppPending("EE48705120271").at(0);
+  Checked<bool> their_answer = provider_->AnswerApp(theirs_pending.id, Answer(Mari(), theirs_pending.hash));
+  ASSERT_FALSE(Passed(their_answer)) << "their sign-in completed under an id the person moved on";
+  EXPECT_EQ(std::get<Refused>(their_answer).why, Refusal::kBrowserChanged);
   AppProgress their_outcome = provider_->AppProgressNow(theirs, planted);
-  ASSERT_EQ(their_outcome.state, AppProgress::State::kDone);
-  const std::string their_new = their_outcome.browser;
+  EXPECT_EQ(their_outcome.state, AppProgress::State::kRefused);
+  EXPECT_TRUE(their_outcome.browser.empty() && their_outcome.redirect.empty());
   EXPECT_TRUE(provider_->TakeLogoutNotices().empty()) << "their sign-in ended a session it did not reach";
+  EXPECT_EQ(provider_->counts().sessions, 1u);
 
   AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
   ASSERT_TRUE(Passed(provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash))));
   AppProgress done = provider_->AppProgressNow(lure, person_id);
   ASSERT_EQ(done.state, AppProgress::State::kDone);
-  for (const std::string& id : {their_new, planted}) {
-    AppProgress followed = provider_->AppProgressNow(lure, id);
-    EXPECT_EQ(followed.state, AppProgress::State::kRefused);
-    EXPECT_TRUE(followed.browser.empty() && followed.redirect.empty()) << "their id followed the person's sign-in";
-    EXPECT_FALSE(provider_->View(lure, id));
-  }
-  AuthorizeOutcome sso = provider_->Authorize(Params(), their_new);
+  AppProgress followed = provider_->AppProgressNow(lure, planted);
+  EXPECT_EQ(followed.state, AppProgress::State::kRefused);
+  EXPECT_TRUE(followed.browser.empty() && followed.redirect.empty()) << "their id followed the person's sign-in";
+  EXPECT_FALSE(provider_->View(lure, planted));
+  AuthorizeOutcome sso = provider_->Authorize(Params(), done.browser);
   ASSERT_TRUE(std::holds_alternative<Redirect>(sso));
   Json claims = IdClaims(Exchange(CodeExchange(QueryOf(std::get<Redirect>(sso).url, "code")))["id_token"]);
-  EXPECT_EQ(claims["sub"], "EE48705120271") << "their own session only";
+  EXPECT_EQ(claims["sub"], "EE38001085718") << "the person's own session";
+}
+
+// The app started in one tab, then another person signs in with the ID-card in another:
+// the first tab's confirmation is refused (the browser moved on, its session with it),
+// and leaves the second person's session alone, the only one.
+TEST_F(ProviderTest, AnAppConfirmationAfterAnotherTabsSignInIsRefused) {
+  const std::string tab1 = RequestId(provider_->Authorize(Params(), kBrowser));
+  const std::string tab2 = RequestId(provider_->Authorize(Params(kBank), kBrowser));
+  AppRequestView pending = StartApp(tab1);
+  auto nonce = provider_->IdCardChallenge(tab2, Jar(kBrowser));
+  ASSERT_TRUE(nonce.ok());
+  Checked<Redirect> mari = provider_->IdCardLogin(tab2, Jar(kBrowser), WebEidToken(Mari(), *nonce), kOrigin);
+  ASSERT_TRUE(Passed(mari));
+  Remember(kBrowser, mari);
+  Checked<bool> late = provider_->AnswerApp(pending.id, Answer(*jaan_, pending.hash));
+  ASSERT_FALSE(Passed(late));
+  EXPECT_EQ(std::get<Refused>(late).why, Refusal::kBrowserChanged);
+  EXPECT_EQ(provider_->counts().sessions, 1u);
+  AuthorizeOutcome sso = provider_->Authorize(Params(), Jar(kBrowser));
+  ASSERT_TRUE(std::holds_alternative<Redirect>(sso));
+  Json claims = IdClaims(Exchange(CodeExchange(QueryOf(std::get<Redirect>(sso).url, "code")))["id_token"]);
+  EXPECT_EQ(claims["sub"], "EE48705120271");
 }
 
 // The app finished in one tab after the browser signed in with the ID-card in another:

@@ -128,12 +128,10 @@ Result<std::string> Provider::State::Bind(impl::PendingRequest& r, const std::st
   // The browser's own session goes along, to be renewed (or ended, for another person)
   // when the app answers. Only the id it sent now is looked up, not where an id moved:
   // the holder of an old id reaches no session.
-  r.session.clear();
   if (impl::Session* s = LiveSession(browser_now, now, o)) {
     browser_sessions.erase(s->browser);
     s->browser = fresh;
     browser_sessions[fresh] = s->sid;
-    r.session = s->sid;
   }
   Move(browser_now, fresh, now);
   r.browser = fresh;
@@ -151,17 +149,11 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const std::string
     r.progress = {AppProgress::State::kDone, url, Refusal::kInternal, ""};
     return url;
   };
-  // The session of the browser that signs in: for the ID-card, under the id it sent now
-  // (after another tab's sign-in, a newer one than the request began with); for the app,
-  // the one it had when it started the app (Bind), wherever its other tabs moved it since.
-  // Never found by following an id's moves: whoever else holds an id must not reach the
-  // session its holder moved on to.
-  impl::Session* s = nullptr;
-  if (method == Method::kApp) {
-    if (auto it = sessions.find(r.session); it != sessions.end() && Alive(it->second, now, o)) s = &it->second;
-  } else {
-    s = LiveSession(browser_now, now, o);
-  }
+  // The session of the browser that signs in, under the id it sent now (after another
+  // tab's sign-in, a newer one than the request began with; for the app, the id its start
+  // gave, which has not moved since: AnswerApp). Never found by following an id's moves:
+  // whoever else holds an id must not reach the session its holder moved on to.
+  impl::Session* s = LiveSession(browser_now, now, o);
   if (s && s->person.code != person.code) {
     // Another person signs in on this browser: the first one's session ends, and so, once
     // told, do theirs at the services they used here.

@@ -56,9 +56,6 @@ struct PendingRequest {
   UnixMicros challenge_at = 0;
   std::string app_request;  // the app request's id, if the app flow started
   int app_starts = 0;       // how often (kMaxAppStarts)
-  // The browser's session when it started the app (Bind), which the app's answer renews,
-  // or ends for another person, wherever another tab has moved it since.
-  std::string session;
   AppProgress progress;
   bool finished = false;  // a code was issued or the person cancelled
   // Scope legalperson: the session the person signed in to, while they choose whom to
@@ -184,7 +181,7 @@ struct Provider::State {
   std::string IssueCode(impl::Session& s, const Client& client, const AuthorizeParams& p, UnixMicros now,
                         const ProviderOptions& o, const std::optional<LegalPerson>& party = std::nullopt);
   // The person signed in for request `r`, from the browser that now sends `browser_now`
-  // (the app's answer: where the request's own id is now): the browser's session (a new
+  // (the app's answer: the id its start gave, not moved since): the browser's session (a new
   // one, or the same person's renewed) under a new browser id (r.browser_after), and a
   // code, or for scope legalperson the page where they choose whom to act for; the
   // redirect URL.
