@@ -265,10 +265,8 @@ std::string RefusalMessage(Refusal refusal, std::string_view lang) {
                 : "This browser started or finished a sign-in in another tab or window. Reload this page; if this "
                   "comes back, start again from the service.";
     case Refusal::kStartedTooOften:
-      return et ? "Rakendus on sellel lehel käivitatud liiga mitu korda. Kinnita viimane päring rakenduses või "
-                  "alusta teenuses uuesti."
-                : "The app was started too many times on this page. Confirm the last request in the app, or start "
-                  "again from the service.";
+      return et ? "Rakendus on sellel lehel käivitatud liiga mitu korda. Alusta teenuses uuesti."
+                : "The app was started too many times on this page. Start again from the service.";
     case Refusal::kInternal:
       break;
   }

@@ -661,8 +661,14 @@ TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   EXPECT_EQ(first.refusal, Refusal::kBrowserChanged);
   AppProgress second = provider_->AppProgressNow(tab2, Jar(kBrowser));
   ASSERT_EQ(second.state, AppProgress::State::kDone);
-  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), second.browser)))
+  jar_[kBrowser] = second.browser;
+  EXPECT_TRUE(std::holds_alternative<Redirect>(provider_->Authorize(Params(kBank), Jar(kBrowser))))
       << "the browser's new id reaches the session";
+  // Started again, the first tab goes on, with the same session.
+  AppRequestView again_pending = StartApp(tab1);
+  ASSERT_TRUE(Passed(provider_->AnswerApp(again_pending.id, Answer(*jaan_, again_pending.hash))));
+  EXPECT_EQ(provider_->AppProgressNow(tab1, Jar(kBrowser)).state, AppProgress::State::kDone);
+  EXPECT_EQ(provider_->counts().sessions, 1u);
 
   AuthorizeOutcome out = provider_->Authorize(again, before);
   auto* login = std::get_if<ShowLogin>(&out);
@@ -698,7 +704,6 @@ TEST_F(ProviderTest, AnotherSignInOnAnIdThePersonMovedOnCannotPullThePersonsBrow
   AppProgress their_outcome = provider_->AppProgressNow(theirs, planted);
   EXPECT_EQ(their_outcome.state, AppProgress::State::kRefused);
   EXPECT_TRUE(their_outcome.browser.empty() && their_outcome.redirect.empty());
-  EXPECT_TRUE(provider_->TakeLogoutNotices().empty()) << "their sign-in ended a session it did not reach";
   EXPECT_EQ(provider_->counts().sessions, 1u);
 
   AppRequestView pending = provider_->AppPending("EE38001085718").at(0);
@@ -735,6 +740,28 @@ TEST_F(ProviderTest, AnAppConfirmationAfterAnotherTabsSignInIsRefused) {
   ASSERT_TRUE(std::holds_alternative<Redirect>(sso));
   Json claims = IdClaims(Exchange(CodeExchange(QueryOf(std::get<Redirect>(sso).url, "code")))["id_token"]);
   EXPECT_EQ(claims["sub"], "EE48705120271");
+}
+
+// An ID-card answer sent with an id another tab has moved on (its form went before that
+// tab's answer reached the browser) is refused, not made a second session beside the
+// browser's; sent again with the browser's id, it signs in, one session in all.
+TEST_F(ProviderTest, AnIdCardAnswerWithAnIdThatMovedOnIsRefused) {
+  SignInWithIdCard(*jaan_, kBrowser);
+  AuthorizeParams again = Params();
+  again.prompt = "login";
+  const std::string tab1 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+  const std::string tab2 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+  const std::string before = Jar(kBrowser);
+  auto nonce = provider_->IdCardChallenge(tab2, before);
+  ASSERT_TRUE(nonce.ok());
+  StartApp(tab1);  // the browser, and its session, move on
+  Checked<Redirect> stale = provider_->IdCardLogin(tab2, before, WebEidToken(*jaan_, *nonce), kOrigin);
+  ASSERT_FALSE(Passed(stale));
+  EXPECT_EQ(std::get<Refused>(stale).why, Refusal::kBrowserChanged);
+  nonce = provider_->IdCardChallenge(tab2, Jar(kBrowser));
+  ASSERT_TRUE(nonce.ok());
+  ASSERT_TRUE(Passed(provider_->IdCardLogin(tab2, Jar(kBrowser), WebEidToken(*jaan_, *nonce), kOrigin)));
+  EXPECT_EQ(provider_->counts().sessions, 1u);
 }
 
 // The app finished in one tab after the browser signed in with the ID-card in another:
