@@ -74,6 +74,21 @@ class ProviderTest : public AuthFixture {
     auto cert = token.Certificate(trust::EidKey::kAuthentication);
     return AppAnswer{CertificateDer(cert->get()), SignAppHash(AuthKey(token), SignInHash(kOrigin, hash)).value()};
   }
+  // The person signed in (ID-card) in browser kBrowser, then two tabs of it on sign-in
+  // pages asking for a sign-in again: their requests, and the browser's id then.
+  struct Tabs {
+    std::string tab1, tab2, browser;
+  };
+  Tabs TwoSignInTabs() {
+    SignInWithIdCard(*jaan_, kBrowser);
+    AuthorizeParams again = Params();
+    again.prompt = "login";
+    Tabs t;
+    t.tab1 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+    t.tab2 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
+    t.browser = Jar(kBrowser);
+    return t;
+  }
   std::string RequestId(const AuthorizeOutcome& out) {
     auto* login = std::get_if<ShowLogin>(&out);
     EXPECT_TRUE(login);
@@ -633,12 +648,7 @@ TEST_F(ProviderTest, AnIdCardSignInLeavesBehindAnIdSomeoneElseGotByStartingTheAp
 // in all, which the browser reaches. And /authorize with that old id begins the sign-in
 // under a fresh one.
 TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
-  SignInWithIdCard(*jaan_, kBrowser);
-  AuthorizeParams again = Params();
-  again.prompt = "login";
-  const std::string tab1 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
-  const std::string tab2 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
-  const std::string before = Jar(kBrowser);
+  const auto [tab1, tab2, before] = TwoSignInTabs();
   StartApp(tab1);
   Checked<AppStarted> stale = provider_->AppStart(tab2, before, "38001085718");
   ASSERT_FALSE(Passed(stale));
@@ -670,7 +680,7 @@ TEST_F(ProviderTest, ATabWithAnIdThatMovedOnIsToldToReload) {
   EXPECT_EQ(provider_->AppProgressNow(tab1, Jar(kBrowser)).state, AppProgress::State::kDone);
   EXPECT_EQ(provider_->counts().sessions, 1u);
 
-  AuthorizeOutcome out = provider_->Authorize(again, before);
+  AuthorizeOutcome out = provider_->Authorize(Params(), before);
   auto* login = std::get_if<ShowLogin>(&out);
   ASSERT_TRUE(login);
   ASSERT_FALSE(login->browser.empty()) << "a sign-in begun under an id that moved on";
@@ -746,12 +756,7 @@ TEST_F(ProviderTest, AnAppConfirmationAfterAnotherTabsSignInIsRefused) {
 // tab's answer reached the browser) is refused, not made a second session beside the
 // browser's; sent again with the browser's id, it signs in, one session in all.
 TEST_F(ProviderTest, AnIdCardAnswerWithAnIdThatMovedOnIsRefused) {
-  SignInWithIdCard(*jaan_, kBrowser);
-  AuthorizeParams again = Params();
-  again.prompt = "login";
-  const std::string tab1 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
-  const std::string tab2 = RequestId(provider_->Authorize(again, Jar(kBrowser)));
-  const std::string before = Jar(kBrowser);
+  const auto [tab1, tab2, before] = TwoSignInTabs();
   auto nonce = provider_->IdCardChallenge(tab2, before);
   ASSERT_TRUE(nonce.ok());
   StartApp(tab1);  // the browser, and its session, move on
