@@ -183,8 +183,8 @@ std::string Provider::State::Complete(impl::PendingRequest& r, const std::string
   r.browser_after = *browser;
   // The ID-card's answer brings the browser its new id at once: the request is that id's
   // alone now, whatever id it had (one someone else knew, even one they got by starting
-  // the app themselves). The app's outcome is fetched by the browser that
-  // started it, under the id its start gave it (r.browser, kept).
+  // the app themselves). The app's outcome is fetched by the browser that started it,
+  // under the id its start gave it (r.browser, kept).
   if (method == Method::kIdCard) {
     r.browser = *browser;
     r.since = now;
