@@ -246,7 +246,9 @@ Checked<Redirect> Provider::IdCardLogin(const std::string& request_id, const std
   // Sent with a value another tab has moved on (before that answer reached the browser):
   // the browser's session went with it, and this is not to make a second one beside it.
   if (state_->browser_moved.contains(browser)) {
-    return Refused{Refusal::kBrowserChanged, "the browser's id moved on in another tab"};
+    Refused refused{Refusal::kBrowserChanged, "the browser's id moved on in another tab"};
+    Refuse(client_id, Method::kIdCard, refused, code);
+    return refused;
   }
   std::string url =
       state_->Complete(*r, browser, std::get<Person>(person), Method::kIdCard, options_.clock(), options_);
@@ -417,11 +419,15 @@ Checked<bool> Provider::AnswerApp(const std::string& app_request_id, const AppAn
       state_->Complete(r->second, r->second.browser, std::get<Person>(person), Method::kApp, options_.clock(),
                        options_);
     }
-    // kDone, with the browser's new id: for the browser that started the app alone.
+    // kDone with the browser's new id, or the refusal: for the browser that started the
+    // app alone.
     woken = state_->TakeWaiters(a.request_id, r->second.progress);
   }
   for (auto& w : woken) w();
-  if (moved) return *moved;
+  if (moved) {
+    Refuse(client_id, Method::kApp, *moved, a.person_code);
+    return *moved;
+  }
   return true;
 }
 

@@ -113,7 +113,7 @@ struct TokenGrant {
 };
 
 struct MovedBrowser {
-  std::string to;  // the browser's id after a sign-in
+  std::string to;  // the browser's id after an app start or a sign-in
   UnixMicros at = 0;
 };
 
@@ -149,7 +149,8 @@ struct Provider::State {
   std::map<std::string, impl::AppRequest> app_requests;
   std::map<std::string, impl::Session> sessions;        // by sid
   std::map<std::string, std::string> browser_sessions;  // browser -> sid
-  // A browser's id -> the id its sign-in gave it, kept for a request's lifetime.
+  // A browser's id -> the id its app start or sign-in gave it, kept for a request's
+  // lifetime.
   std::map<std::string, impl::MovedBrowser> browser_moved;
   std::deque<std::string> moved_order;  // its keys in the order moved: the sweep's
   std::map<std::string, impl::CodeGrant> codes;
