@@ -8,9 +8,10 @@
 # `riik id webeid`); acting for a company (board seats read through the exchange, the
 # company in the ID token, the service's call for it carrying X-Road-Represented-Party
 # into the message log's evidence); remote signing (a container co-signed in the app
-# with PIN2, through the signatures service); and refusals: a replayed token, a wrong verification code, a
-# revoked eID, an unregistered redirect URI, a short state, a missing CSRF token, a
-# wrong client secret, a code used twice.
+# with PIN2, through the signatures service; one person's fourth at once refused); and
+# refusals: a replayed token, a wrong verification code, a revoked eID, an unregistered
+# redirect URI, a short state, a missing CSRF token, a wrong client secret, a code used
+# twice.
 source "$(dirname "$0")/lib.sh"
 
 DIR="$WORK/state"
@@ -189,13 +190,26 @@ X -o "$WORK/cosigned.asice" "$SIGNING/$SESSION/container"
 jq -e '.verdict == "VALID" and (.signatures | length) == 2 and .signatures[1].signer_id == "PNOEE-38001085718"' \
   "$WORK/verify.json" >/dev/null || fail "the co-signed container's report: $(cat "$WORK/verify.json")"
 [ "$(X -o /dev/null -w '%{http_code}' "$SIGNING/not-a-session")" = 404 ] || fail "an unknown signing session was not 404"
+# One person holds at most 3 of a member's signings waiting in their app; a fourth is
+# refused, saying so, and the member goes on serving everyone else. (Tõnu and
+# 49002124277 are left with signings waiting for 5 minutes: no later step signs as them.)
+start_signing() {
+  X -H "X-Road-UserId: EE$1" -H 'Content-Type: application/vnd.etsi.asic-e+zip' -w ' %{http_code}' \
+    --data-binary @"$WORK/return.asice" "$SIGNING?description=waiting"
+}
+for i in 1 2 3; do
+  start_signing 36107212142 | grep -q ' 201$' || fail "signing $i for one person was not started"
+done
+start_signing 36107212142 | grep -q 'signings waiting in their app already.* 409$' ||
+  fail "a fourth signing for one person: $(start_signing 36107212142)"
+start_signing 49002124277 | grep -q ' 201$' || fail "another person's signing was not started beside them"
 # The signing API itself serves registered clients only: no credentials, or a wrong secret, get nothing.
 SIGNING_API="$AUTH/signing/v1/sessions"
 [ "$(status -H 'Content-Type: application/json' -d '{"personal_code":"38001085718","description":"x"}' "$SIGNING_API")" = 401 ] ||
   fail "the signing API answered without client credentials"
 [ "$(status -u "EE%2FGOV%2F70006317%2Fsign:wrong" -H 'Content-Type: application/json' \
   -d '{"personal_code":"38001085718","description":"x"}' "$SIGNING_API")" = 401 ] || fail "the signing API took a wrong secret"
-pass "remote signing: the app gave the certificate, showed the service's code, signed with PIN2; the container verifies; the signing API refuses unknown clients"
+pass "remote signing: the app gave the certificate, showed the service's code, signed with PIN2; the container verifies; one person's fourth at once is refused; the signing API refuses unknown clients"
 
 # --- Refusals ---
 rm -f "$WORK/jar"

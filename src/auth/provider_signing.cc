@@ -80,8 +80,8 @@ Result<std::string> Provider::StartSigning(const Client& client, std::string_vie
     open += waiting && other.person_code == code.code;
     of_client += waiting && other.client_id == client.id;
   }
-  if (open >= kMaxOpenPerPerson) {
-    return ResourceExhausted("this person has " + std::to_string(open) + " signatures waiting already");
+  if (open >= kMaxOpenPerPerson) {  // the person's to answer: 409, not a busy service
+    return FailedPrecondition("this person has " + std::to_string(open) + " signatures waiting already");
   }
   if (of_client >= kMaxOpenPerClient) {
     return ResourceExhausted("this service has " + std::to_string(of_client) + " signatures waiting already");

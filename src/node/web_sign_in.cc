@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "auth/id_token_check.h"
+#include "auth/login_state.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
@@ -15,15 +17,16 @@
 namespace riik::node {
 namespace {
 
-constexpr size_t kMaxPending = 10'000;
 // A full session table is cleared of ended sessions at most this often (it reads it all).
 constexpr int64_t kSweepIntervalUs = 1'000'000;
 // Sessions of one person at once (browsers, devices, tabs that signed in again): beyond
 // it their oldest ends, so that one person signing in over and over through single
 // sign-on ends none but their own.
 constexpr size_t kMaxSessionsPerPerson = 16;
-constexpr int64_t kLoginLifetimeUs = 10 * 60 * 1'000'000LL;
 constexpr int64_t kJwksRefetchUs = 10 * 1'000'000LL;
+// The browser keeps its sign-in's cookie a little longer than the sign-in lives, so that a
+// late return is told it was too late rather than that it began elsewhere.
+constexpr int64_t kLoginCookieSeconds = auth::LoginStates::kLifetimeUs / 1'000'000 + 5 * 60;
 
 }  // namespace
 
@@ -33,6 +36,8 @@ WebSignIn::~WebSignIn() = default;
 Result<std::unique_ptr<WebSignIn>> WebSignIn::Start(WebSignInOptions options) {
   std::unique_ptr<WebSignIn> s(new WebSignIn(std::move(options)));
   s->pool_ = std::make_unique<net::ClientPool>(s->options_.http, 16);
+  ASSIGN_OR_RETURN(std::string login_key, RandomBytes(32));
+  s->logins_ = std::make_unique<auth::LoginStates>(std::move(login_key));
   // The issuer as the provider states it in its discovery document.
   auto discovery =
       net::Fetch("GET", s->options_.auth_url + "/.well-known/openid-configuration", {}, "", s->options_.http);
@@ -68,37 +73,29 @@ std::optional<WebSession> WebSignIn::Find(const net::HttpRequest& req) {
   return it->second;
 }
 
+std::string WebSignIn::EndedLoginCookie() const {
+  return CookieName("login") + "=" + CookieAttributes() + "; Max-Age=0";
+}
+
+void WebSignIn::AddCookie(net::HttpResponse& answer, const std::string& set_cookie) {
+  if (!set_cookie.empty()) answer.headers.Add("Set-Cookie", set_cookie);
+}
+
 net::HttpResponse WebSignIn::Login(std::string_view scope, std::string_view ui_locales) {
-  auto state = RandomToken(24), nonce = RandomToken(24), verifier = RandomToken(48);
-  if (!state.ok() || !nonce.ok() || !verifier.ok()) return net::JsonError(500, "internal", "no randomness");
-  {
-    std::lock_guard lock(mu_);
-    UnixMicros now = options_.clock();
-    // Oldest first: the expired, the ones already back (gone from pending_), and when full
-    // the oldest still waiting. Anyone can start sign-ins here; refusing new ones when
-    // full would let a stranger lock everyone out, while this way they must start
-    // kMaxPending within one person's sign-in.
-    while (!pending_order_.empty()) {
-      auto it = pending_.find(pending_order_.front());
-      if (it != pending_.end() && now - it->second.created <= kLoginLifetimeUs && pending_.size() < kMaxPending) break;
-      if (it != pending_.end()) pending_.erase(it);
-      pending_order_.pop_front();
-    }
-    pending_[*state] = {*nonce, *verifier, now};
-    pending_order_.push_back(*state);
-    if (pending_order_.size() > 4 * kMaxPending) {  // mostly states already back: keep the waiting ones
-      std::erase_if(pending_order_, [this](const std::string& s) { return !pending_.contains(s); });
-    }
-  }
-  std::string challenge = Base64UrlEncode(DigestBytes(Sha256(*verifier)));
+  // Nothing is kept here of a sign-in under way (auth/login_state.h): anyone can start
+  // sign-ins, as many as they like, and none of them pushes out another's.
+  auto login = logins_->Make(options_.clock());
+  if (!login.ok()) return net::JsonError(500, "internal", "no randomness");
+  std::string challenge = Base64UrlEncode(DigestBytes(Sha256(login->secrets.verifier)));
   net::HttpResponse r =
       net::SeeOther(options_.auth_url + "/authorize?response_type=code&scope=" + net::PercentEncode(scope) +
                     "&client_id=" + net::PercentEncode(options_.client_id) +
-                    "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + *state +
-                    "&nonce=" + *nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256" +
+                    "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") + "&state=" + login->state +
+                    "&nonce=" + login->secrets.nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256" +
                     (ui_locales.empty() ? "" : "&ui_locales=" + net::PercentEncode(ui_locales)));
   // The state is bound to this browser: a code arriving in another browser is refused.
-  r.headers.Add("Set-Cookie", CookieName("login") + "=" + *state + CookieAttributes());
+  r.headers.Add("Set-Cookie", CookieName("login") + "=" + login->state + CookieAttributes() +
+                                  "; Max-Age=" + std::to_string(kLoginCookieSeconds));
   return r;
 }
 
@@ -141,20 +138,24 @@ void WebSignIn::CheckWithJwks(Check check, Then then, bool limited) {
 }
 
 void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Done done) {
-  std::string state = req.QueryParam("state");
-  std::optional<PendingLogin> login;
-  {
-    std::lock_guard lock(mu_);
-    auto it = pending_.find(state);
-    if (!state.empty() && it != pending_.end() && req.Cookie(CookieName("login")) == state) {
-      login = std::move(it->second);
-      pending_.erase(it);
-    }
+  const std::string state = req.QueryParam("state");
+  if (state.empty() || !SameToken(req.Cookie(CookieName("login")), state)) {
+    return done(InvalidArgument("This sign-in was not started in this browser."), "");
   }
-  // (`done` runs outside the lock: it may come back here, to Find or Login.)
-  if (!login) return done(InvalidArgument("This sign-in was not started in this browser."));
+  // This browser's sign-in: whatever the answer, it ends it.
+  const std::string ended = EndedLoginCookie();
+  auto login = logins_->Open(state, options_.clock());
+  if (!login.ok()) {
+    return done(InvalidArgument(login.status().code() == Code::kDeadlineExceeded
+                                    ? "This sign-in has expired: it lasts 10 minutes. Please sign in again."
+                                    : "This sign-in was not started here, or the service has restarted since. "
+                                      "Please sign in again."),
+                ended);
+  }
   if (std::string error = req.QueryParam("error"); !error.empty()) {
-    return done(net::SeeOther(std::string(home) + "?error=" + net::PercentEncode(error)));
+    net::HttpResponse r = net::SeeOther(std::string(home) + "?error=" + net::PercentEncode(error));
+    AddCookie(r, ended);
+    return done(std::move(r), ended);
   }
   net::Headers headers;
   headers.Add("Content-Type", "application/x-www-form-urlencoded");
@@ -164,30 +165,30 @@ void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Don
                      "&redirect_uri=" + net::PercentEncode(options_.url + "/callback") +
                      "&code_verifier=" + login->verifier;
   pool_->SendAsync(options_.auth_url, "POST", "/token", headers, std::move(body), "",
-                   [this, pending = *login, home = std::string(home), done](Result<net::HttpResponse> token) {
-                     FinishSignIn(std::move(token), pending, home, done);
+                   [this, nonce = login->nonce, home = std::string(home), done](Result<net::HttpResponse> token) {
+                     FinishSignIn(std::move(token), nonce, home, done);
                    });
 }
 
-void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, std::string home, Done done) {
+void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, std::string nonce, std::string home, Done done) {
   auto tokens = !token.ok()            ? Result<Json>(token.status())
                 : token->status != 200 ? Result<Json>(Unavailable(token->body.substr(0, 300)))
                                        : ParseJson(token->body);
   if (!tokens.ok()) {
     spdlog::warn("{}: the token endpoint refused the code: {}", options_.client_id, tokens.status().message());
-    return done(Unavailable("The sign-in service did not confirm the sign-in."));
+    return done(Unavailable("The sign-in service did not confirm the sign-in."), EndedLoginCookie());
   }
   std::string id_token = StringOr(*tokens, "id_token"), access = StringOr(*tokens, "access_token");
   auth::ExpectedToken expected{issuer_, options_.client_id, options_.clock()};
-  CheckWithJwks([id_token, access, expected, nonce = login.nonce](
+  CheckWithJwks([id_token, access, expected, nonce = std::move(nonce)](
                     const Json& keys) { return auth::CheckIdToken(id_token, keys, expected, nonce, access); },
                 [this, id_token, home, done](Result<Json> claims) {
                   if (!claims.ok()) {
                     spdlog::warn("{}: ID token refused: {}", options_.client_id, claims.status().message());
-                    return done(Unavailable("The sign-in could not be verified."));
+                    return done(Unavailable("The sign-in could not be verified."), EndedLoginCookie());
                   }
                   auto cookie = RandomToken(32), csrf = RandomToken(24);
-                  if (!cookie.ok() || !csrf.ok()) return done(Internal("no randomness"));
+                  if (!cookie.ok() || !csrf.ok()) return done(Internal("no randomness"), EndedLoginCookie());
                   {
                     std::lock_guard lock(mu_);
                     const UnixMicros now = options_.clock();
@@ -195,7 +196,9 @@ void WebSignIn::FinishSignIn(Result<net::HttpResponse> token, const PendingLogin
                   }
                   net::HttpResponse r = net::SeeOther(home);
                   r.headers.Add("Set-Cookie", CookieName("session") + "=" + *cookie + CookieAttributes());
-                  done(std::move(r));
+                  const std::string ended = EndedLoginCookie();
+                  AddCookie(r, ended);  // a reload cannot send the code again
+                  done(std::move(r), ended);
                 },
                 /*limited=*/false);
 }

@@ -1,12 +1,14 @@
 // Signing a browser in through the state's sign-in service, as every web service of the
 // state that citizens sign in to does (the rp role's demo services, the citizen portal):
 // OpenID Connect's code flow with PKCE, state and nonce; the state bound to the browser
-// by a cookie; the code exchanged with the client secret; the ID token checked against
-// the provider's JWKS (fetched again once when a key is unknown, after a rollover); a
-// session of its own behind an HttpOnly cookie with a CSRF token for its forms; sign-out
-// through the provider, which ends single sign-on everywhere; and the provider's
-// back-channel logout. The pages around it are the service's own: what goes wrong is
-// returned as a Status whose message a person can read.
+// by a cookie, and the nonce and PKCE verifier derived from it with a key of this
+// service's, so that nothing of a sign-in under way is kept here for others to push out;
+// the code exchanged with the client secret; the ID token checked against the provider's
+// JWKS (fetched again once when a key is unknown, after a rollover); a session of its own
+// behind an HttpOnly cookie with a CSRF token for its forms; sign-out through the
+// provider, which ends single sign-on everywhere; and the provider's back-channel logout.
+// The pages around it are the service's own: what goes wrong is returned as a Status
+// whose message a person can read.
 #pragma once
 
 #include <chrono>
@@ -25,6 +27,9 @@
 #include "net/client.h"
 #include "net/http.h"
 
+namespace riik::auth {
+class LoginStates;
+}
 namespace riik::net {
 class ClientPool;
 }
@@ -77,9 +82,15 @@ class WebSignIn {
   // Back from the sign-in service: 303 to `home` with the session cookie set, or to
   // `home?error=…` when the person cancelled or the service refused; a Status (with a
   // message for the person) when the sign-in cannot be completed: not started in this
-  // browser (InvalidArgument), the code or the ID token refused (Unavailable).
-  using Done = std::function<void(Result<net::HttpResponse>)>;
+  // browser, or by this service, or expired (InvalidArgument), the code
+  // or the ID token refused (Unavailable). `ending` is the Set-Cookie that ends the
+  // browser's sign-in under way (empty if the callback was not its), which every answer
+  // to the callback carries, so that a reload cannot send the code again: an answer given
+  // here has it already; a page the caller makes of a Status is given it (AddCookie).
+  using Done = std::function<void(Result<net::HttpResponse> answer, const std::string& ending)>;
   void Callback(const net::HttpRequest& req, std::string_view home, Done done);
+  // `set_cookie` as a Set-Cookie field of `answer`, unless it is empty.
+  static void AddCookie(net::HttpResponse& answer, const std::string& set_cookie);
 
   // Ends the browser's session (its form's CSRF token checked: PermissionDenied if it is
   // not the session's) and sends the browser to the sign-in service to end single sign-on
@@ -94,10 +105,8 @@ class WebSignIn {
 
  private:
   explicit WebSignIn(WebSignInOptions options);
-  struct PendingLogin {
-    std::string nonce, verifier;
-    UnixMicros created = 0;
-  };
+  // The Set-Cookie that ends the browser's sign-in under way once it is back.
+  std::string EndedLoginCookie() const;
   using Check = std::function<Result<Json>(const Json& jwks)>;
   using Then = std::function<void(Result<Json>)>;
   // The provider's JWKS (fetched when not held, or when `refresh`), then `then`.
@@ -105,7 +114,7 @@ class WebSignIn {
   // `check` against the JWKS held; if it fails, once more against a fresh one (when
   // `limited`, at most once every 10 s: for tokens anyone may post).
   void CheckWithJwks(Check check, Then then, bool limited);
-  void FinishSignIn(Result<net::HttpResponse> token, const PendingLogin& login, std::string home, Done done);
+  void FinishSignIn(Result<net::HttpResponse> token, std::string nonce, std::string home, Done done);
   // A new session (mu_ held): the person's oldest ends beyond their share, and when the
   // table is full the ended ones, then the oldest.
   void AddSession(const std::string& cookie, WebSession session);
@@ -115,12 +124,13 @@ class WebSignIn {
   WebSignInOptions options_;
   std::string issuer_;
   std::unique_ptr<net::ClientPool> pool_;  // to the sign-in service, per event loop
+  // Each sign-in's state, nonce and verifier, under a key made at the start, in memory
+  // only (sign-ins under way when the service restarts are started again).
+  std::unique_ptr<auth::LoginStates> logins_;
   mutable std::mutex mu_;
-  std::map<std::string, PendingLogin> pending_;  // by state
-  std::deque<std::string> pending_order_;        // their states in the order made (some gone)
-  std::map<std::string, WebSession> sessions_;   // by cookie
-  std::deque<std::string> session_order_;        // their cookies in the order made (some ended)
-  UnixMicros swept_ = 0;                         // when a full table was last cleared of ended sessions
+  std::map<std::string, WebSession> sessions_;  // by cookie
+  std::deque<std::string> session_order_;       // their cookies in the order made (some ended)
+  UnixMicros swept_ = 0;                        // when a full table was last cleared of ended sessions
   // Each person's ("sub") session cookies, oldest first (some ended since).
   std::map<std::string, std::deque<std::string>> person_sessions_;
   Json jwks_;

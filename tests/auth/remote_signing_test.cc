@@ -206,7 +206,7 @@ TEST_F(RemoteSigningTest, BadRequestsAreSaidPlainly) {
   // A person's app is not flooded: three open requests at most.
   ASSERT_TRUE(provider_->StartSigning(Portal(), "38001085718", "two").ok());
   ASSERT_TRUE(provider_->StartSigning(Portal(), "38001085718", "three").ok());
-  EXPECT_EQ(provider_->StartSigning(Portal(), "38001085718", "four").status().code(), Code::kResourceExhausted);
+  EXPECT_EQ(provider_->StartSigning(Portal(), "38001085718", "four").status().code(), Code::kFailedPrecondition);
   // A registered client authenticates as at the token endpoint.
   auto client =
       provider_->AuthenticateClient({"Basic " + Base64Encode(std::string(kPortal) + ":" + kPortalSecret), "", "", ""});

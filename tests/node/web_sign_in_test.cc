@@ -4,13 +4,16 @@
 // with the service's clock in the test's hands: the code flow with PKCE ends in a
 // session; the session ends when idle or old, and is then forgotten, not only hidden;
 // a code that comes back in another browser, a code the provider refuses and an ID token
-// for another sign-in make no session; the provider's back-channel logout ends the
-// sessions of its sid.
+// for another sign-in make no session; sign-ins started by others push out none under
+// way, one comes back within 10 minutes with a state this service made, and every answer
+// to it ends its cookie; the provider's back-channel logout ends the sessions of its sid.
 #include "node/web_sign_in.h"
 
 #include <gtest/gtest.h>
+#include <strings.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -32,6 +35,19 @@ constexpr const char* kPerson = "EE38001085718";
 constexpr const char* kLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
 constexpr const char* kRedirect = "https://portal.riik.test/callback";
 constexpr std::string_view kSessionCookie = "rp_session=";
+
+// The Set-Cookie field with which `r` sets the cookie `name` ("name="), whole ("" if
+// none does), and the value it sets.
+std::string SetCookieField(const net::HttpResponse& r, std::string_view name) {
+  for (const auto& [field, value] : r.headers.fields()) {
+    if (strcasecmp(field.c_str(), "Set-Cookie") == 0 && std::string_view(value).starts_with(name)) return value;
+  }
+  return "";
+}
+std::string SetCookie(const net::HttpResponse& r, std::string_view name) {
+  const std::string field = SetCookieField(r, name);
+  return field.empty() ? "" : field.substr(name.size(), field.find(';') - name.size());
+}
 
 class WebSignInTest : public ::testing::Test {
  protected:
@@ -70,8 +86,11 @@ class WebSignInTest : public ::testing::Test {
     net::Router service;
     service.AddAsync("GET", "/callback", [this](net::HttpRequest&& req, net::Responder respond) {
       auto shared = std::make_shared<net::Responder>(std::move(respond));
-      rp_->Callback(req, "/", [shared](Result<net::HttpResponse> r) {
-        (*shared)(r.ok() ? std::move(*r) : net::ErrorResponse(r.status()));
+      rp_->Callback(req, "/", [shared](Result<net::HttpResponse> r, const std::string& ending) {
+        if (r.ok()) return (*shared)(std::move(*r));
+        net::HttpResponse page = net::ErrorResponse(r.status());
+        WebSignIn::AddCookie(page, ending);
+        (*shared)(std::move(page));
       });
     });
     service.AddAsync(
@@ -111,8 +130,11 @@ class WebSignInTest : public ::testing::Test {
   }
 
   // The browser: to the provider with what Login() says, back to the service with `code`
-  // and the cookie Login() set (unless `same_browser` is false). The service's answer.
-  net::HttpResponse SignIn(std::string_view code = kCode, bool same_browser = true) {
+  // (and `also_`) and the cookie Login() set (unless `same_browser` is false). `meanwhile` runs while
+  // the browser is at the provider, and may change the state it brings back (in its
+  // cookie and in the address alike). The service's answer.
+  net::HttpResponse SignIn(std::string_view code = kCode, bool same_browser = true,
+                           const std::function<void(std::string& state)>& meanwhile = {}) {
     net::HttpResponse to_provider = rp_->Login("openid");
     const std::string location(to_provider.headers.Get("Location"));
     EXPECT_TRUE(location.starts_with(provider_->url() + "/authorize?")) << location;
@@ -126,15 +148,16 @@ class WebSignInTest : public ::testing::Test {
       nonce_ = authorize.QueryParam("nonce");
       challenge_ = authorize.QueryParam("code_challenge");
     }
-    const std::string state = authorize.QueryParam("state");
-    // The cookie as Login() set it: this browser's, bound to the state.
+    std::string state = authorize.QueryParam("state");
+    // The cookie as Login() set it: this browser's, bound to the state, for 10 minutes.
     const std::string set(to_provider.headers.Get("Set-Cookie"));
-    const std::string login_cookie = set.substr(0, set.find(';'));
-    EXPECT_EQ(login_cookie, "rp_login=" + state);
+    EXPECT_EQ(set, "rp_login=" + state + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=900");
+    if (meanwhile) meanwhile(state);
+    const std::string login_cookie = "rp_login=" + state;
     net::Headers cookies;
     if (same_browser) cookies.Add("Cookie", login_cookie);
-    Result<net::HttpResponse> back =
-        net::Fetch("GET", service_->url() + "/callback?code=" + net::PercentEncode(code) + "&state=" + state, cookies);
+    Result<net::HttpResponse> back = net::Fetch(
+        "GET", service_->url() + "/callback?code=" + net::PercentEncode(code) + "&state=" + state + also_, cookies);
     EXPECT_TRUE(back.ok()) << back.status().ToString();
     return back.ok() ? std::move(*back) : net::HttpResponse{};
   }
@@ -143,9 +166,7 @@ class WebSignInTest : public ::testing::Test {
   std::string SessionCookie() {
     net::HttpResponse r = SignIn();
     EXPECT_EQ(r.status, 303) << r.body;
-    const std::string set(r.headers.Get("Set-Cookie"));
-    if (!set.starts_with(kSessionCookie)) return "";
-    return set.substr(kSessionCookie.size(), set.find(';') - kSessionCookie.size());
+    return SetCookie(r, kSessionCookie);
   }
 
   std::optional<WebSession> Find(const std::string& cookie) {
@@ -161,6 +182,7 @@ class WebSignInTest : public ::testing::Test {
   std::string issuer_;
   std::mutex mu_;
   std::string nonce_, challenge_, nonce_override_, sid_ = "sid-1", person_ = kPerson;
+  std::string also_;  // more of the callback's query, as "&name=value"
   std::unique_ptr<net::HttpServer> provider_;
   WebSignInOptions options_;
   std::unique_ptr<WebSignIn> rp_;
@@ -229,7 +251,7 @@ TEST_F(WebSignInTest, NoSessionFromAnotherBrowserARefusedCodeOrAnotherSignInsTok
   net::HttpResponse refused = SignIn("another code");
   EXPECT_EQ(refused.status, 503);
   EXPECT_NE(MessageOf(refused).find("did not confirm the sign-in"), std::string::npos) << refused.body;
-  EXPECT_TRUE(refused.headers.Get("Set-Cookie").empty());
+  EXPECT_EQ(SetCookie(refused, kSessionCookie), "");
 
   {
     std::lock_guard lock(mu_);
@@ -238,7 +260,75 @@ TEST_F(WebSignInTest, NoSessionFromAnotherBrowserARefusedCodeOrAnotherSignInsTok
   net::HttpResponse replayed = SignIn();
   EXPECT_EQ(replayed.status, 503);
   EXPECT_NE(MessageOf(replayed).find("could not be verified"), std::string::npos) << replayed.body;
-  EXPECT_TRUE(replayed.headers.Get("Set-Cookie").empty());
+  EXPECT_EQ(SetCookie(replayed, kSessionCookie), "");
+}
+
+// Nothing of a sign-in under way is kept at the service, so that nobody can push one
+// out by starting more: after more sign-ins started meanwhile than its table of them
+// held before (10,000), the person's comes back and ends in a session.
+TEST_F(WebSignInTest, SignInsStartedByOthersPushOutNoneUnderWay) {
+  net::HttpResponse back = SignIn(kCode, /*same_browser=*/true, [this](std::string&) {
+    for (int i = 0; i < 10'001; ++i) rp_->Login("openid");
+  });
+  EXPECT_EQ(back.status, 303) << back.body;
+  EXPECT_NE(SetCookie(back, kSessionCookie), "");
+}
+
+// A sign-in comes back within 10 minutes (a clock that stepped back a little is
+// forgiven), with a state this service made: one later, one whose time was changed and
+// one made before the service restarted are refused, saying what to do.
+TEST_F(WebSignInTest, ASignInComesBackWithinTenMinutesWithAStateThisServiceMade) {
+  net::HttpResponse in_time = SignIn(kCode, true, [this](std::string&) { now_ += 10 * kMinute; });
+  EXPECT_EQ(in_time.status, 303) << in_time.body;
+  EXPECT_NE(SetCookie(in_time, kSessionCookie), "");
+  net::HttpResponse stepped_back = SignIn(kCode, true, [this](std::string&) { now_ -= kMinute; });
+  EXPECT_EQ(stepped_back.status, 303) << stepped_back.body;
+
+  net::HttpResponse late = SignIn(kCode, true, [this](std::string&) { now_ += 10 * kMinute + 1; });
+  EXPECT_EQ(late.status, 400);
+  EXPECT_NE(MessageOf(late).find("has expired: it lasts 10 minutes. Please sign in again."), std::string::npos)
+      << late.body;
+  net::HttpResponse ahead = SignIn(kCode, true, [this](std::string&) { now_ -= kMinute + 1; });
+  EXPECT_EQ(ahead.status, 400);
+
+  net::HttpResponse moved = SignIn(kCode, true, [](std::string& state) {
+    Bytes bytes = Base64UrlDecode(state).value();
+    bytes[7] ^= 1;  // made a microsecond later or earlier
+    state = Base64UrlEncode(bytes);
+  });
+  EXPECT_EQ(moved.status, 400);
+  EXPECT_NE(MessageOf(moved).find("not started here"), std::string::npos) << moved.body;
+
+  net::HttpResponse restarted = SignIn(kCode, true, [this](std::string&) { rp_ = WebSignIn::Start(options_).value(); });
+  EXPECT_EQ(restarted.status, 400);
+  EXPECT_NE(MessageOf(restarted).find("has restarted since"), std::string::npos) << restarted.body;
+  for (const auto* r : {&late, &ahead, &moved, &restarted}) EXPECT_EQ(SetCookie(*r, kSessionCookie), "");
+}
+
+// Every answer to a sign-in's callback ends its cookie, so that a reload cannot send the
+// code again: a session made, the person's cancel, a code refused. A callback that is not
+// the browser's sign-in leaves the cookie alone (it may be another one's, under way).
+TEST_F(WebSignInTest, EveryAnswerToASignInsCallbackEndsItsCookie) {
+  constexpr std::string_view kEnded = "rp_login=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+  net::HttpResponse signed_in = SignIn();
+  EXPECT_EQ(signed_in.status, 303);
+  EXPECT_EQ(SetCookieField(signed_in, "rp_login="), kEnded);
+  net::HttpResponse refused = SignIn("another code");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(SetCookieField(refused, "rp_login="), kEnded);
+  net::HttpResponse late = SignIn(kCode, true, [this](std::string&) { now_ += 11 * kMinute; });
+  EXPECT_EQ(late.status, 400);
+  EXPECT_EQ(SetCookieField(late, "rp_login="), kEnded);
+  also_ = "&error=access_denied";
+  net::HttpResponse cancelled = SignIn();
+  EXPECT_EQ(cancelled.status, 303);
+  EXPECT_EQ(cancelled.headers.Get("Location"), "/?error=access_denied");
+  EXPECT_EQ(SetCookieField(cancelled, "rp_login="), kEnded);
+  EXPECT_EQ(SetCookie(cancelled, kSessionCookie), "");
+  also_.clear();
+  net::HttpResponse elsewhere = SignIn(kCode, /*same_browser=*/false);
+  EXPECT_EQ(elsewhere.status, 400);
+  EXPECT_EQ(SetCookieField(elsewhere, "rp_login="), "");
 }
 
 // One person signing in again and again (single sign-on asks nothing) ends their own

@@ -53,10 +53,29 @@ Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& 
   session->container = std::move(*read);
   ASSIGN_OR_RETURN(std::string id, RandomToken(24));
   DropExpired();
-  {
+  auto reserve = [&] {
     std::lock_guard lock(mu_);
-    RETURN_IF_ERROR(budget_.Reserve(id, caller, std::chrono::steady_clock::now()));
+    return budget_.Reserve(id, caller, code.code, std::chrono::steady_clock::now());
+  };
+  Status reserved = reserve();
+  if (reserved.code() == Code::kFailedPrecondition) {
+    // The person's places may be held by signings they have answered in the app that
+    // nobody has asked about since (a page closed, or the person signing anew): each is
+    // asked about once, as a poll would, and those that have ended free their places.
+    std::vector<std::string> theirs;
+    {
+      std::lock_guard lock(mu_);
+      theirs = budget_.UnderWay(caller, code.code);
+    }
+    for (const std::string& other : theirs) {
+      std::shared_ptr<Session> s = Find(caller, other);
+      if (!s) continue;
+      std::lock_guard lock(s->mu);
+      if (Advance(*s).ok()) Finish(other, *s);
+    }
+    reserved = reserve();
   }
+  RETURN_IF_ERROR(reserved);
   Result<std::string> auth_session = Unavailable("");
   {
     std::lock_guard lock(client_mu_);
@@ -65,6 +84,12 @@ Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& 
   if (!auth_session.ok()) {
     std::lock_guard lock(mu_);
     budget_.Release(id);
+    // 409 from the signing API at the start says only this: the person has as many
+    // signings waiting in their app, of every service's, as it takes.
+    if (auth_session.status().code() == Code::kFailedPrecondition) {
+      return FailedPrecondition("the person has signings waiting in their app already: " +
+                                auth_session.status().message());
+    }
     return auth_session.status();
   }
   session->auth_session = std::move(*auth_session);

@@ -150,7 +150,12 @@ HttpResponse RelyingParty::Login(const HttpRequest& req) {
 
 void RelyingParty::Callback(HttpRequest&& req, net::Responder respond) {
   auto shared = std::make_shared<net::Responder>(std::move(respond));
-  sign_in_->Callback(req, "/", [this, shared](Result<HttpResponse> r) { (*shared)(r.ok() ? *r : Failed(r.status())); });
+  sign_in_->Callback(req, "/", [this, shared](Result<HttpResponse> r, const std::string& ending) {
+    if (r.ok()) return (*shared)(std::move(*r));
+    HttpResponse page = Failed(r.status());
+    WebSignIn::AddCookie(page, ending);
+    (*shared)(std::move(page));
+  });
 }
 
 }  // namespace

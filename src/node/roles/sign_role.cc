@@ -171,7 +171,8 @@ class SignService : public RoleService {
 // (signing_client_secret_file; none: no remote signing), the sign-in service (auth_url,
 // or the auth role of this process), the eID CA (eid_ca), the TSA and OCSP (tsa_url and
 // ocsp_url, or the trust role of this process), and how many signings may wait for
-// people at once (max_signings) and for one member (max_signings_per_member).
+// people at once (max_signings), for one member (max_signings_per_member) and, of a
+// member's, for one person (max_signings_per_person).
 Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleConfig& role,
                                                          const std::string& subsystem) {
   std::string secret_file = role.Setting("signing_client_secret_file");
@@ -192,8 +193,10 @@ Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleC
   RemoteSigningOptions o;
   ASSIGN_OR_RETURN(int64_t most, role.Number("max_signings", 100, 1, 1'000'000));
   ASSIGN_OR_RETURN(int64_t per_member, role.Number("max_signings_per_member", 20, 1, 1'000'000));
+  ASSIGN_OR_RETURN(int64_t per_person, role.Number("max_signings_per_person", 3, 1, 1'000));
   o.limits.under_way = static_cast<size_t>(most);
   o.limits.per_caller = static_cast<size_t>(per_member);
+  o.limits.per_person = static_cast<size_t>(per_person);
   net::ClientOptions tls{.ca_file = trust_root, .timeout = std::chrono::seconds(10)};
   ASSIGN_OR_RETURN(o.client, SigningClient::Create(auth_url, tls, role.Setting("signing_client_id", subsystem),
                                                    secret_text.substr(0, secret_text.find('\n'))));

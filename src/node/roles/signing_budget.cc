@@ -3,15 +3,20 @@
 
 namespace riik::node {
 
-void SigningBudget::Uncount(Entry& e) {
+void SigningBudget::Uncount(Entries::iterator it) {
+  Entry& e = it->second;
   if (!e.counted) return;
   e.counted = false;
   --under_way_;
-  if (auto it = per_caller_.find(e.caller); it != per_caller_.end() && --it->second == 0) per_caller_.erase(it);
+  if (auto c = per_caller_.find(e.caller); c != per_caller_.end() && --c->second == 0) per_caller_.erase(c);
+  if (auto p = per_person_.find({e.caller, e.person}); p != per_person_.end()) {
+    p->second.erase(it->first);
+    if (p->second.empty()) per_person_.erase(p);
+  }
 }
 
-void SigningBudget::Forget(std::map<std::string, Entry>::iterator it) {
-  Uncount(it->second);
+void SigningBudget::Forget(Entries::iterator it) {
+  Uncount(it);
   if (it->second.finished) kept_bytes_ -= it->second.bytes;
   entries_.erase(it);
 }
@@ -21,24 +26,37 @@ void SigningBudget::AgeOut(Clock::time_point now) {
     auto it = entries_.find(counted_.front());
     if (it != entries_.end() && it->second.counted) {
       if (now - it->second.started < limits_.answer_within) break;
-      Uncount(it->second);
+      Uncount(it);
     }
     counted_.pop_front();
   }
 }
 
-Status SigningBudget::Reserve(const std::string& id, const std::string& caller, Clock::time_point now) {
+Status SigningBudget::Reserve(const std::string& id, const std::string& caller, const std::string& person,
+                              Clock::time_point now) {
   AgeOut(now);
   auto mine = per_caller_.find(caller);
   if (under_way_ >= limits_.under_way || (mine != per_caller_.end() && mine->second >= limits_.per_caller)) {
     return ResourceExhausted("too many signatures in progress; try again shortly");
   }
-  if (!entries_.emplace(id, Entry{caller, now}).second) return Internal("a signing session id was made twice");
+  auto theirs = per_person_.find({caller, person});
+  if (theirs != per_person_.end() && theirs->second.size() >= limits_.per_person) {
+    return FailedPrecondition("the person has " + std::to_string(theirs->second.size()) +
+                              " signings waiting in their app already: they confirm or decline one first");
+  }
+  if (!entries_.emplace(id, Entry{caller, person, now}).second) return Internal("a signing session id was made twice");
   ++under_way_;
   ++per_caller_[caller];
+  per_person_[{caller, person}].insert(id);
   by_start_.push_back(id);
   counted_.push_back(id);
   return OkStatus();
+}
+
+std::vector<std::string> SigningBudget::UnderWay(const std::string& caller, const std::string& person) const {
+  auto it = per_person_.find({caller, person});
+  if (it == per_person_.end()) return {};
+  return {it->second.begin(), it->second.end()};
 }
 
 void SigningBudget::Release(const std::string& id) {
@@ -48,7 +66,7 @@ void SigningBudget::Release(const std::string& id) {
 void SigningBudget::Finish(const std::string& id, size_t bytes) {
   auto it = entries_.find(id);
   if (it == entries_.end() || it->second.finished) return;
-  Uncount(it->second);
+  Uncount(it);
   it->second.finished = true;
   it->second.bytes = bytes;
   kept_bytes_ += bytes;

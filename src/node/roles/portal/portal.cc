@@ -141,16 +141,18 @@ HttpResponse PortalService::Login(const HttpRequest& req) {
 void PortalService::Callback(HttpRequest&& req, net::Responder respond) {
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   std::string lang = Lang(req);
-  sign_in_->Callback(req, "/", [this, shared, lang](Result<HttpResponse> r) {
+  sign_in_->Callback(req, "/", [this, shared, lang](Result<HttpResponse> r, const std::string& ending) {
     if (r.ok()) return (*shared)(std::move(*r));
     portal::PageContext c;
     c.lang = lang;
     c.auth_url = sign_in_->auth_url();
     int status = r.status().code() == Code::kInvalidArgument ? 400 : 502;
-    (*shared)(Page(c, Tr("home_title", lang),
-                   portal::ErrorBox(r.status().message()) + "<p><a href=\"/login\">" +
-                       HtmlEscape(Tr("try_again", lang)) + "</a></p>\n",
-                   status));
+    HttpResponse page = Page(c, Tr("home_title", lang),
+                             portal::ErrorBox(r.status().message()) + "<p><a href=\"/login\">" +
+                                 HtmlEscape(Tr("try_again", lang)) + "</a></p>\n",
+                             status);
+    WebSignIn::AddCookie(page, ending);
+    (*shared)(std::move(page));
   });
 }
 

@@ -112,9 +112,17 @@ class PortalService : public BrowserService {
   bool UpdateSigning(const std::string& code, const std::string& subject, const std::string& session,
                      const std::function<bool(Signing&)>& change);
   // Asks the signatures service that the person sign `container` in their app; `done`
-  // gets OK once the signing is under way.
+  // gets OK once the signing is under way, FailedPrecondition if the person has as many
+  // signings waiting in their app as the service takes, else Unavailable or
+  // ResourceExhausted.
   void StartSigning(const std::string& code, const std::string& subject, std::string container,
                     const std::string& description, Signing signing, std::function<void(Status)> done);
+  // Why StartSigning did not start, for the person: the phrase, and the page's status.
+  struct StartRefused {
+    const char* phrase;
+    int status;
+  };
+  static StartRefused StartRefusal(const Status& started);
   // Answers a poll of the signing: advances it by a step; once it is signed, `finish`
   // gets the signed container, and `end` says how it ended, or, with kTryAgain, that
   // the next poll should fetch the signed container and finish again (a service that

@@ -75,6 +75,9 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                          if (session.empty()) {
                            spdlog::warn("portal: remote signing did not start: {}",
                                         started.ok() ? "no session" : CodeName(started.status().code()));
+                           if (!started.ok() && started.status().code() == Code::kFailedPrecondition) {
+                             return done(FailedPrecondition("the person has signings waiting in their app"));
+                           }
                            return done(Unavailable("the signatures service could not be asked"));
                          }
                          signing.session = session;
@@ -85,6 +88,11 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                          }
                          done(OkStatus());
                        });
+}
+
+PortalService::StartRefused PortalService::StartRefusal(const Status& started) {
+  if (started.code() == Code::kFailedPrecondition) return {"sign_waiting", 409};
+  return {"sign_unavailable", 502};
 }
 
 void PortalService::PollSigning(const std::string& code, const std::string& subject, const std::string& lang,
@@ -205,11 +213,11 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
   }
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   std::string code = person->code;
-  auto failed = [this, shared, c](const char* key) {
+  auto failed = [this, shared, c](const char* key, int status = 502) {
     (*shared)(Page(
         c, Tr("nav_tax", c.lang),
         portal::ErrorBox(Tr(key, c.lang)) + "<p><a href=\"/tax\">" + HtmlEscape(Tr("try_again", c.lang)) + "</a></p>\n",
-        502));
+        status));
   };
   WithTaxReturn(code, [this, shared, code, failed, lang = c.lang](int64_t year, Result<registry::ExchangeAnswer> doc) {
     if (!doc.ok()) return failed("tax_unavailable");
@@ -220,7 +228,10 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
     signing.year = year;
     StartSigning(code, "tax", std::move(*container), Tr("sign_app_description", lang), signing,
                  [shared, failed](Status started) {
-                   if (!started.ok()) return failed("sign_unavailable");
+                   if (!started.ok()) {
+                     const StartRefused why = StartRefusal(started);
+                     return failed(why.phrase, why.status);
+                   }
                    (*shared)(net::SeeOther("/tax"));
                  });
   });
@@ -368,8 +379,9 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
                                   Tr("sign_app_description", c.lang), signing,
                                   [this, shared, c, person, id](Status started) {
                                     if (!started.ok()) {
-                                      return ShowOneDocument(c, person, id, riik::Json(), "",
-                                                             Tr("sign_unavailable", c.lang), 502, std::move(*shared));
+                                      const StartRefused why = StartRefusal(started);
+                                      return ShowOneDocument(c, person, id, riik::Json(), "", Tr(why.phrase, c.lang),
+                                                             why.status, std::move(*shared));
                                     }
                                     (*shared)(net::SeeOther("/documents/" + id));
                                   });

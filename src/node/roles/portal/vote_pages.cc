@@ -94,7 +94,10 @@ void PortalService::CastVote(HttpRequest&& req, net::Responder respond) {
   auto shared = std::make_shared<net::Responder>(std::move(respond));
   StartSigning(person->code, kVoteSubject, std::move(*container), Tr("sign_app_description", c.lang), Signing{},
                [this, shared, c, person = *person](Status started) {
-                 if (!started.ok()) return ShowVote(c, person, Tr("sign_unavailable", c.lang), 502, std::move(*shared));
+                 if (!started.ok()) {
+                   const StartRefused why = StartRefusal(started);
+                   return ShowVote(c, person, Tr(why.phrase, c.lang), why.status, std::move(*shared));
+                 }
                  (*shared)(net::SeeOther("/vote"));
                });
 }
