@@ -17,7 +17,7 @@ TEST_FUZZ_SECONDS ?= 10
 # fuzzers, which the asan tree holds too).
 CTEST_ARGS ?=
 
-.PHONY: all deps build run test suite test-asan bench bench-build fuzz fuzz-build fuzz-asan clean format
+.PHONY: all deps build run test test-asan bench fuzz fuzz-build fuzz-asan clean format
 
 all: build
 
@@ -25,7 +25,7 @@ deps:
 	@scripts/install-deps
 
 $(BUILD)/build.ninja: CMakeLists.txt CMakePresets.json
-	cmake --preset $(PRESET) -DRIIK_UNITY_BUILD=$(UNITY) $(if $(CI),-DRIIK_WERROR=ON -DRIIK_LINE_TABLES=ON -DRIIK_ALL_EXTRAS=OFF)
+	cmake --preset $(PRESET) -DRIIK_UNITY_BUILD=$(UNITY) $(if $(CI),-DRIIK_WERROR=ON -DRIIK_LINE_TABLES=ON)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -34,10 +34,6 @@ run: build
 	$(RIIK) up --dir $(DIR) --port-base $(PORT_BASE)
 
 test: build
-	$(MAKE) suite
-
-# The suite of a tree already built (`make test` without its build).
-suite:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600 $(CTEST_ARGS)
 ifeq ($(PRESET),release)
 ifneq ($(TEST_FUZZ_SECONDS),0)
@@ -48,23 +44,14 @@ endif
 # The suite under ASan + UBSan, and the fuzzers, which the asan tree builds too (each
 # for a fixed number of inputs: fuzz/CMakeLists.txt).
 test-asan:
-	$(MAKE) build PRESET=asan
-	cmake --build build/asan -j $(JOBS) --target fuzzers
-	$(MAKE) suite PRESET=asan
+	$(MAKE) test PRESET=asan
 
-# The asan tree's fuzzers alone (built first if they are not: with CI set, `all` leaves
-# them out).
+# The asan tree's fuzzers alone, once `make build PRESET=asan` has built them.
 fuzz-asan:
-	cmake --build build/asan -j $(JOBS) --target fuzzers
 	cd build/asan/fuzz && ctest --output-on-failure --no-tests=error -j $(JOBS)
 
 bench: build
-	$(MAKE) bench-build
 	bench/run-all $(BUILD)
-
-# The benchmarks, compiled (with CI set, `all` leaves them out).
-bench-build:
-	cmake --build $(BUILD) -j $(JOBS) --target benches
 
 # Every fuzzer under libFuzzer (clang, ASan+UBSan) for FUZZ_SECONDS each, as ctest tests
 # of the fuzz build, each from a copy of its seed corpus; crashes land in
