@@ -1,9 +1,9 @@
 // Fuzzes a relying party's check of the sign-in state a browser brings back
 // (auth/login_state.h), which anyone may send: never crashes, refuses with
-// InvalidArgument or DeadlineExceeded, and opens a state only as this key made it (in
-// its one spelling, 54 characters), never under another key nor past its lifetime. The
-// input is the state; valid_ seeds were made with the key below at most 10 minutes
-// before the fuzzer's "now".
+// InvalidArgument, DeadlineExceeded or FailedPrecondition, and opens a state only as this
+// key made it (in its one spelling, 54 characters), never under another key nor past its
+// lifetime. The input is the state; valid_ seeds were made with the key below at most 10
+// minutes before the fuzzer's "now".
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto opened = states.Open(state, kNow);
   fuzz::RequireValid(opened.ok(), opened.ok() ? "" : opened.status().message());
   if (!opened.ok()) {
-    if (opened.status().code() != Code::kInvalidArgument && opened.status().code() != Code::kDeadlineExceeded) {
+    const Code why = opened.status().code();
+    if (why != Code::kInvalidArgument && why != Code::kDeadlineExceeded && why != Code::kFailedPrecondition) {
       std::abort();
     }
     return 0;

@@ -45,9 +45,8 @@ Result<LoginSecrets> LoginStates::Open(std::string_view state, UnixMicros now) c
   for (size_t i = 0; i < kTimeBytes; ++i) made = made << 8 | static_cast<uint8_t>((*bytes)[i]);
   // In unsigned arithmetic: a time near either end of the range does not overflow.
   const auto now_u = static_cast<uint64_t>(now);
-  if (made > now_u + kClockSlackUs || (made < now_u && now_u - made > kLifetimeUs)) {
-    return DeadlineExceeded("the state is older than 10 minutes");
-  }
+  if (made < now_u && now_u - made > kLifetimeUs) return DeadlineExceeded("the state is older than 10 minutes");
+  if (made > now_u + kClockSlackUs) return FailedPrecondition("the state was made ahead of this service's clock");
   return SecretsOf(state);
 }
 

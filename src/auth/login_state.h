@@ -6,10 +6,12 @@
 // (docs/formats/login-state.md).
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -37,14 +39,14 @@ class LoginStates {
   static constexpr size_t kStateChars = 54;
 
   // `key`: 32 random bytes of the service's, in memory only.
-  explicit LoginStates(std::string key) : key_(std::move(key)) {}
+  explicit LoginStates(std::string key) : key_(std::move(key)) { assert(key_.size() >= 32); }
 
   // A fresh state made at `now`; Internal if there is no randomness.
   Result<Login> Make(UnixMicros now) const;
   // The secrets of `state` if this key made it and it is at most kLifetimeUs old at `now`:
   // InvalidArgument if this key did not make it (another service's, one made before a
-  // restart, an altered one), DeadlineExceeded if it is older (or made more than
-  // kClockSlackUs after `now`).
+  // restart, an altered one), DeadlineExceeded if it is older, FailedPrecondition if it
+  // was made more than kClockSlackUs after `now` (the clock set back since).
   Result<LoginSecrets> Open(std::string_view state, UnixMicros now) const;
 
  private:

@@ -146,8 +146,12 @@ void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Don
   const std::string ended = EndedLoginCookie();
   auto login = logins_->Open(state, options_.clock());
   if (!login.ok()) {
-    return done(InvalidArgument(login.status().code() == Code::kDeadlineExceeded
-                                    ? "This sign-in has expired: it lasts 10 minutes. Please sign in again."
+    const Code why = login.status().code();
+    return done(InvalidArgument(why == Code::kDeadlineExceeded ? "This sign-in has expired: it lasts 10 minutes. "
+                                                                 "Please sign in again."
+                                : why == Code::kFailedPrecondition
+                                    ? "This sign-in was started ahead of the service's clock, which has been set "
+                                      "back since. Please sign in again."
                                     : "This sign-in was not started here, or the service has restarted since. "
                                       "Please sign in again."),
                 ended);

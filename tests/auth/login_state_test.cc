@@ -36,7 +36,7 @@ TEST(LoginStateTest, OpenedForTenMinutesAndAClockSteppedBackAMinute) {
   EXPECT_TRUE(states.Open(state, kStateMade + LoginStates::kLifetimeUs).ok());
   EXPECT_EQ(states.Open(state, kStateMade + LoginStates::kLifetimeUs + 1).status().code(), Code::kDeadlineExceeded);
   EXPECT_TRUE(states.Open(state, kStateMade - LoginStates::kClockSlackUs).ok());
-  EXPECT_EQ(states.Open(state, kStateMade - LoginStates::kClockSlackUs - 1).status().code(), Code::kDeadlineExceeded);
+  EXPECT_EQ(states.Open(state, kStateMade - LoginStates::kClockSlackUs - 1).status().code(), Code::kFailedPrecondition);
 }
 
 TEST(LoginStateTest, AnotherKeysOrAChangedStateIsNotOpened) {

@@ -58,23 +58,7 @@ Result<Json> RemoteSigning::Start(const std::string& caller, const std::string& 
     return budget_.Reserve(id, caller, code.code, std::chrono::steady_clock::now());
   };
   Status reserved = reserve();
-  if (reserved.code() == Code::kFailedPrecondition) {
-    // The person's places may be held by signings they have answered in the app that
-    // nobody has asked about since (a page closed, or the person signing anew): each is
-    // asked about once, as a poll would, and those that have ended free their places.
-    std::vector<std::string> theirs;
-    {
-      std::lock_guard lock(mu_);
-      theirs = budget_.UnderWay(caller, code.code);
-    }
-    for (const std::string& other : theirs) {
-      std::shared_ptr<Session> s = Find(caller, other);
-      if (!s) continue;
-      std::lock_guard lock(s->mu);
-      if (Advance(*s).ok()) Finish(other, *s);
-    }
-    reserved = reserve();
-  }
+  if (reserved.code() == Code::kFailedPrecondition && FreeEndedPlaces(caller, code.code)) reserved = reserve();
   RETURN_IF_ERROR(reserved);
   Result<std::string> auth_session = Unavailable("");
   {
@@ -106,6 +90,42 @@ std::shared_ptr<RemoteSigning::Session> RemoteSigning::Find(const std::string& c
   return it->second;
 }
 
+Result<std::optional<auth::SigningProgress>> RemoteSigning::AskProgress(Session& s) {
+  Result<auth::SigningProgress> progress = Unavailable("");
+  {
+    std::lock_guard lock(client_mu_);
+    progress = options_.client->Status(s.auth_session);
+  }
+  if (progress.ok()) return std::optional(std::move(*progress));
+  if (progress.status().code() != Code::kFailedPrecondition && progress.status().code() != Code::kNotFound) {
+    return progress.status();  // the sign-in service could not be asked: the caller asks again
+  }
+  s.state = "refused";
+  s.message = progress.status().message();
+  return std::optional<auth::SigningProgress>();
+}
+
+bool RemoteSigning::FreeEndedPlaces(const std::string& caller, const std::string& person) {
+  std::vector<std::string> theirs;
+  {
+    std::lock_guard lock(mu_);
+    theirs = budget_.UnderWay(caller, person);
+  }
+  bool freed = false;
+  for (const std::string& id : theirs) {
+    std::shared_ptr<Session> s = Find(caller, id);
+    if (!s) continue;
+    std::unique_lock lock(s->mu, std::try_to_lock);  // one being polled now: that poll frees it
+    if (!lock.owns_lock() || s->state == "signed" || s->state == "refused") continue;
+    auto progress = AskProgress(*s);
+    if (progress.ok() && !*progress) {
+      Finish(id, *s);
+      freed = true;
+    }
+  }
+  return freed;
+}
+
 Status RemoteSigning::Advance(Session& s) {
   if (s.state == "signed" || s.state == "refused") return OkStatus();
   auto refuse = [&s](std::string why) {
@@ -113,17 +133,8 @@ Status RemoteSigning::Advance(Session& s) {
     s.message = std::move(why);
     return OkStatus();
   };
-  Result<auth::SigningProgress> progress = Unavailable("");
-  {
-    std::lock_guard lock(client_mu_);
-    progress = options_.client->Status(s.auth_session);
-  }
-  if (!progress.ok()) {
-    if (progress.status().code() != Code::kFailedPrecondition && progress.status().code() != Code::kNotFound) {
-      return progress.status();  // the sign-in service could not be asked: the caller asks again
-    }
-    return refuse(progress.status().message());
-  }
+  ASSIGN_OR_RETURN(std::optional<auth::SigningProgress> progress, AskProgress(s));
+  if (!progress) return OkStatus();  // ended at the sign-in service: refused with its reason
   using State = auth::SigningProgress::State;
   if (progress->state == State::kCertificate) {
     if (!s.prepared) {

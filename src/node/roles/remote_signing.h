@@ -36,7 +36,11 @@ class RemoteSigning {
   explicit RemoteSigning(RemoteSigningOptions options);
 
   // `caller`: the X-Road-Client asking; `user_id`: EE<code>, the signer; the container
-  // with the files to sign (signed already by others, or not). {session, state}.
+  // with the files to sign (signed already by others, or not). {session, state}; or
+  // InvalidArgument for a bad request, ResourceExhausted at the caps in all and per
+  // caller, FailedPrecondition when the person has as many signings waiting in their app
+  // as this caller may hold (the ones the sign-in service says have ended are freed
+  // first), or as the sign-in service takes. Blocks on the sign-in service.
   Result<Json> Start(const std::string& caller, const std::string& user_id, const std::string& description,
                      const std::string& container);
   // Where the session stands, advanced by one step: {state, verification_code, message}.
@@ -57,6 +61,13 @@ class RemoteSigning {
   };
   std::shared_ptr<Session> Find(const std::string& caller, const std::string& session);
   void DropExpired();
+  // Where the sign-in service says `s` (locked) stands; nullopt once it has ended there
+  // (declined, timed out, gone), `s` then refused with the reason.
+  Result<std::optional<auth::SigningProgress>> AskProgress(Session& s);
+  // Asks the sign-in service about `caller`'s sessions for `person` that nobody is asking
+  // about now, and finishes those that have ended there; whether any place was freed.
+  // Nothing is moved on: a step the person took is left for the caller's poll.
+  bool FreeEndedPlaces(const std::string& caller, const std::string& person);
   Status Advance(Session& s);
   // Once `s` (locked) is signed or refused: what it no longer needs is freed, and what it
   // keeps for its caller counted in the budget.
