@@ -200,7 +200,7 @@ start_signing() {
 for i in 1 2 3; do
   start_signing 36107212142 | grep -q ' 201$' || fail "signing $i for one person was not started"
 done
-start_signing 36107212142 | grep -q 'has 3 signings waiting in their app already: they confirm.* 409$' ||
+start_signing 36107212142 | grep -q 'has 3 signings waiting in their app already: they decline there.* 409$' ||
   fail "a fourth signing for one person: $(start_signing 36107212142)"
 start_signing 49002124277 | grep -q ' 201$' || fail "another person's signing was not started beside them"
 # The signing API itself serves registered clients only: no credentials, or a wrong secret, get nothing.

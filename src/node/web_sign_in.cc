@@ -140,18 +140,19 @@ void WebSignIn::CheckWithJwks(Check check, Then then, bool limited) {
 void WebSignIn::Callback(const net::HttpRequest& req, std::string_view home, Done done) {
   const std::string state = req.QueryParam("state");
   if (state.empty() || !SameToken(req.Cookie(CookieName("login")), state)) {
-    return done(InvalidArgument("This sign-in was not started in this browser."), "");
+    spdlog::info("{}: a sign-in came back to a browser that is not waiting for it", options_.client_id);
+    return done(InvalidArgument("This sign-in was not started in this browser, or another one was started here "
+                                "since. Please sign in again."),
+                "");
   }
   // This browser's sign-in: whatever the answer, it ends it.
   const std::string ended = EndedLoginCookie();
   auto login = logins_->Open(state, options_.clock());
   if (!login.ok()) {
+    spdlog::warn("{}: a sign-in's state refused: {}", options_.client_id, login.status().message());
     const Code why = login.status().code();
-    return done(InvalidArgument(why == Code::kDeadlineExceeded ? "This sign-in has expired: it lasts 10 minutes. "
-                                                                 "Please sign in again."
-                                : why == Code::kFailedPrecondition
-                                    ? "This sign-in was started ahead of the service's clock, which has been set "
-                                      "back since. Please sign in again."
+    return done(InvalidArgument(why == Code::kDeadlineExceeded
+                                    ? "This sign-in has expired: it lasts 10 minutes. Please sign in again."
                                     : "This sign-in was not started here, or the service has restarted since. "
                                       "Please sign in again."),
                 ended);

@@ -207,10 +207,10 @@ const Phrasebook& Phrases() {
        {"The signatures service could not be asked just now. Nothing was signed.",
         "Allkirjade teenusega ei saanud praegu ühendust. Midagi ei allkirjastatud."}},
       {"sign_waiting",
-       {"You have signings waiting in your app already. Confirm or decline them there, then try again; "
-        "those left unanswered end after 5 minutes. Nothing was signed.",
-        "Teie rakenduses ootavad juba allkirjastamised. Kinnitage need või keelduge neist seal ja proovige siis "
-        "uuesti; vastamata jäänud lõpevad 5 minuti pärast. Midagi ei allkirjastatud."}},
+       {"You have signings waiting in your app already. Decline there the ones you no longer mean to sign, "
+        "or wait 5 minutes, and try again. Nothing was signed.",
+        "Teie rakenduses ootavad juba allkirjastamised. Keelduge seal neist, mida te enam allkirjastada ei "
+        "soovi, või oodake 5 minutit ja proovige uuesti. Midagi ei allkirjastatud."}},
       {"submit_refused",
        {"The tax board did not accept the signed return: {}",
         "Maksuamet ei võtnud allkirjastatud deklaratsiooni vastu: {}"}},

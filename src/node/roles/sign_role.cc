@@ -193,7 +193,7 @@ Result<std::unique_ptr<RemoteSigning>> OpenRemoteSigning(Node& node, const RoleC
   RemoteSigningOptions o;
   ASSIGN_OR_RETURN(int64_t most, role.Number("max_signings", 100, 1, 1'000'000));
   ASSIGN_OR_RETURN(int64_t per_member, role.Number("max_signings_per_member", 20, 1, 1'000'000));
-  ASSIGN_OR_RETURN(int64_t per_person, role.Number("max_signings_per_person", 3, 1, 100));
+  ASSIGN_OR_RETURN(int64_t per_person, role.Number("max_signings_per_person", 3, 1, 3));
   o.limits.under_way = static_cast<size_t>(most);
   o.limits.per_caller = static_cast<size_t>(per_member);
   o.limits.per_person = static_cast<size_t>(per_person);

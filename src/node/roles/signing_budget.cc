@@ -42,7 +42,8 @@ Status SigningBudget::Reserve(const std::string& id, const std::string& caller, 
   auto theirs = per_person_.find({caller, person});
   if (theirs != per_person_.end() && theirs->second.size() >= limits_.per_person) {
     return FailedPrecondition("the person has " + std::to_string(theirs->second.size()) +
-                              " signings waiting in their app already: they confirm or decline one first");
+                              " signings waiting in their app already: they decline there the ones they no longer mean "
+                              "to sign, or wait 5 minutes");
   }
   if (!entries_.emplace(id, Entry{caller, person, now}).second) return Internal("a signing session id was made twice");
   ++under_way_;
