@@ -117,6 +117,11 @@ class PortalService : public BrowserService {
   // ResourceExhausted.
   void StartSigning(const std::string& code, const std::string& subject, std::string container,
                     const std::string& description, Signing signing, std::function<void(Status)> done);
+  // Whether a signing of `subject` (for `year`, a tax return's) is under way: signing the
+  // same thing again (a form sent twice, a page from before) goes on with it instead of
+  // leaving it waiting in the person's app, holding a place, unseen. (Not a vote: a new
+  // ballot is the person's new choice.)
+  bool SigningUnderWay(const std::string& code, const std::string& subject, int64_t year = 0);
   // Why StartSigning did not start, for the person: the phrase, and the page's status.
   struct StartRefused {
     const char* phrase;

@@ -90,6 +90,11 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                        });
 }
 
+bool PortalService::SigningUnderWay(const std::string& code, const std::string& subject, int64_t year) {
+  std::optional<Signing> signing = FindSigning(code, subject);
+  return signing && signing->year == year && !portal::SigningEnded(signing->shown.state);
+}
+
 PortalService::StartRefused PortalService::StartRefusal(const Status& started) {
   if (started.code() == Code::kFailedPrecondition) return {"sign_waiting", 409};
   return {"sign_unavailable", 502};
@@ -222,6 +227,7 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
   WithTaxReturn(code, [this, shared, code, failed, lang = c.lang](int64_t year, Result<registry::ExchangeAnswer> doc) {
     if (!doc.ok()) return failed("tax_unavailable");
     if (StringOr(doc->body, "status") != "draft") return (*shared)(net::SeeOther("/tax"));  // submitted already
+    if (SigningUnderWay(code, "tax", year)) return (*shared)(net::SeeOther("/tax"));
     auto container = portal::ReturnContainer(doc->bytes, year);
     if (!container.ok()) return failed("tax_unavailable");
     Signing signing;
@@ -372,6 +378,9 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
   WithFormDocument(std::move(req), std::move(respond),
                    [this](const portal::PageContext& c, const Person& person, portal::Document doc,
                           std::shared_ptr<net::Responder> shared) {
+                     if (SigningUnderWay(person.code, "doc:" + doc.id)) {
+                       return (*shared)(net::SeeOther("/documents/" + doc.id));
+                     }
                      Signing signing;
                      signing.signed_from = doc.container_sha256;
                      std::string id = doc.id;
