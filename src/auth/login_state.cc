@@ -1,6 +1,7 @@
 // LoginStates (login_state.h).
 #include "auth/login_state.h"
 
+#include "core/big_endian.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
@@ -23,9 +24,7 @@ LoginSecrets LoginStates::SecretsOf(std::string_view state) const {
 
 Result<Login> LoginStates::Make(UnixMicros now) const {
   ASSIGN_OR_RETURN(std::string random, RandomBytes(kRandomBytes));
-  std::string bytes;
-  const auto made = static_cast<uint64_t>(now);
-  for (int shift = 56; shift >= 0; shift -= 8) bytes += static_cast<char>(made >> shift & 0xff);
+  std::string bytes = BigEndian(static_cast<uint64_t>(now), kTimeBytes);
   bytes += random;
   bytes += Tag(bytes);
   Login login;
@@ -41,8 +40,7 @@ Result<LoginSecrets> LoginStates::Open(std::string_view state, UnixMicros now) c
   if (!bytes.ok() || bytes->size() != kTimeBytes + kRandomBytes + kTagBytes) return not_made_here;
   const std::string_view signed_part = std::string_view(*bytes).substr(0, kTimeBytes + kRandomBytes);
   if (!SameToken(std::string_view(*bytes).substr(signed_part.size()), Tag(signed_part))) return not_made_here;
-  uint64_t made = 0;
-  for (size_t i = 0; i < kTimeBytes; ++i) made = made << 8 | static_cast<uint8_t>((*bytes)[i]);
+  const uint64_t made = ReadBigEndian(signed_part.substr(0, kTimeBytes));
   // In unsigned arithmetic: a time near either end of the range does not overflow.
   const auto now_u = static_cast<uint64_t>(now);
   if (made < now_u && now_u - made > kLifetimeUs) return DeadlineExceeded("the state is older than 10 minutes");

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/big_endian.h"
+
 namespace riik::der {
 namespace {
 
@@ -59,17 +61,15 @@ Writer& Writer::Element(uint8_t tag, std::string_view contents) {
 
 Writer& Writer::Integer(int64_t value) {
   // Two's complement, big-endian, without redundant leading 0x00 / 0xff octets.
-  auto bits = static_cast<uint64_t>(value);
-  char octets[8];
-  for (int i = 0; i < 8; ++i) octets[i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xff);
-  int start = 0;
+  const std::string octets = BigEndian(static_cast<uint64_t>(value));
+  size_t start = 0;
   while (start < 7) {
     auto first = static_cast<uint8_t>(octets[start]), next = static_cast<uint8_t>(octets[start + 1]);
     bool redundant = (first == 0x00 && !(next & 0x80)) || (first == 0xff && (next & 0x80));
     if (!redundant) break;
     ++start;
   }
-  return Element(kInteger, std::string_view(octets + start, static_cast<size_t>(8 - start)));
+  return Element(kInteger, std::string_view(octets).substr(start));
 }
 
 Writer& Writer::UnsignedInteger(std::string_view magnitude) {

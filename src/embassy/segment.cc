@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/big_endian.h"
 #include "core/encoding.h"
 #include "core/json.h"
 #include "crypto/sha256.h"
@@ -17,16 +18,12 @@ namespace {
 constexpr std::string_view kMagic = "RIIKSEG1";
 constexpr size_t kMaxHeaderBytes = 4096;
 
-void PutBe(std::string& out, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 // Reads a big-endian integer of `bytes` at `at`, advancing it.
 Result<uint64_t> GetBe(std::string_view in, size_t& at, int bytes, const char* what) {
   if (in.size() - at < static_cast<size_t>(bytes))
     return InvalidArgument(std::string("segment truncated in its ") + what);
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(in[at++]);
+  const uint64_t v = ReadBigEndian(in.substr(at, bytes));
+  at += bytes;
   return v;
 }
 
@@ -166,13 +163,13 @@ Result<SealedSegment> SealSegment(const std::vector<store::JournalEntry>& entrie
 
   std::string& bytes = out.bytes;
   bytes.append(kMagic);
-  PutBe(bytes, header.size(), 4);
+  AppendBigEndian(bytes, header.size(), 4);
   bytes += header;
   ASSIGN_OR_RETURN(std::string ciphertext, CompressAndSeal(plain, data_key, h.nonce, bytes));
-  PutBe(bytes, ciphertext.size(), 8);
+  AppendBigEndian(bytes, ciphertext.size(), 8);
   bytes += ciphertext;
   ASSIGN_OR_RETURN(std::string signature, SignSha256(signing_key, bytes));
-  PutBe(bytes, signature.size(), 4);
+  AppendBigEndian(bytes, signature.size(), 4);
   bytes += signature;
   out.hash = Sha256Raw(bytes);
   return out;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/big_endian.h"
 #include "core/encoding.h"
 #include "crypto/json_fields.h"
 #include "transparency/record_leaf.h"
@@ -30,8 +31,7 @@ Status CheckText(std::string_view field, const std::string& value, size_t max_by
 }
 
 void AppendLengthPrefixed(std::string& out, std::string_view s) {
-  uint32_t n = static_cast<uint32_t>(s.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(n >> shift & 0xff));
+  AppendBigEndian(out, static_cast<uint32_t>(s.size()), 4);
   out.append(s);
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/big_endian.h"
 #include "crypto/sha256.h"
 #include "store/canonical_row.h"
 #include "store/impl/backend.h"
@@ -20,9 +21,7 @@ constexpr std::string_view kDigestDomain = "riik-state-v1";
 constexpr int64_t kVerifyBatch = 2000;
 
 void AppendLengthPrefixed(Sha256Hasher& h, std::string_view s) {
-  std::string len(8, '\0');
-  for (int i = 0; i < 8; ++i) len[7 - i] = static_cast<char>(static_cast<uint64_t>(s.size()) >> (8 * i));
-  h.Update(len);
+  h.Update(BigEndian(s.size()));
   h.Update(s);
 }
 

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/big_endian.h"
 #include "core/encoding.h"
 #include "crypto/sha256.h"
 
@@ -11,12 +12,8 @@ namespace {
 
 constexpr std::string_view kDomain = "riik-journal-v1";
 
-void AppendU64(std::string& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>(v >> (8 * i)));
-}
-
 void AppendBytes(std::string& out, std::string_view b) {
-  AppendU64(out, b.size());
+  AppendBigEndian(out, b.size());
   out.append(b);
 }
 
@@ -31,9 +28,9 @@ std::string ComputeEntryHash(const JournalEntry& e) {
   std::string pre;
   pre.reserve(kDomain.size() + 64 + e.node.size() + e.changes.size());
   AppendBytes(pre, kDomain);
-  AppendU64(pre, static_cast<uint64_t>(e.seq));
+  AppendBigEndian(pre, static_cast<uint64_t>(e.seq));
   AppendBytes(pre, e.prev_hash);
-  AppendU64(pre, static_cast<uint64_t>(e.time));
+  AppendBigEndian(pre, static_cast<uint64_t>(e.time));
   AppendBytes(pre, e.node);
   AppendBytes(pre, e.changes);
   return DigestBytes(Sha256(pre));

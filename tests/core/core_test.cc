@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/big_endian.h"
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/json.h"
@@ -40,6 +41,21 @@ TEST(EncodingTest, Base64MatchesRfc4648Vectors) {
   EXPECT_FALSE(Base64Decode("Z=g=").ok());
   EXPECT_FALSE(Base64Decode("Zm9v\n").ok());
   EXPECT_FALSE(Base64Decode("Zm=v").ok());
+}
+
+TEST(BigEndianTest, MostSignificantByteFirstAtEveryWidth) {
+  EXPECT_EQ(BigEndian(0x0102030405060708), std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8));
+  EXPECT_EQ(BigEndian(0x0102, 4), std::string("\0\0\x01\x02", 4));
+  EXPECT_EQ(BigEndian(0x1ff, 1), "\xff");  // only the low bytes
+  EXPECT_EQ(BigEndian(0), std::string(8, '\0'));
+  std::string out = "x";
+  AppendBigEndian(out, 0xabcdef, 3);
+  EXPECT_EQ(out, "x\xab\xcd\xef");
+  for (uint64_t v : {uint64_t{0}, uint64_t{1}, uint64_t{0x80}, uint64_t{1} << 63, ~uint64_t{0}}) {
+    EXPECT_EQ(ReadBigEndian(BigEndian(v)), v);
+    EXPECT_EQ(ReadBigEndian(BigEndian(v, 2)), v & 0xffff);
+  }
+  EXPECT_EQ(ReadBigEndian(""), 0u);
 }
 
 TEST(JsonTest, CanonicalFormSortsKeysAndRejectsFloats) {

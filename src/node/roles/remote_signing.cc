@@ -30,7 +30,7 @@ void RemoteSigning::DropExpired() {
 }
 
 void RemoteSigning::Finish(const std::string& id, Session& s) {
-  if (s.finished || (s.state != "signed" && s.state != "refused")) return;
+  if (s.finished || !s.Ended()) return;
   s.finished = true;
   s.container = {};
   s.prepared.reset();
@@ -100,7 +100,7 @@ Result<std::optional<auth::SigningProgress>> RemoteSigning::AskProgress(Session&
   if (progress.status().code() != Code::kFailedPrecondition && progress.status().code() != Code::kNotFound) {
     return progress.status();  // the sign-in service could not be asked: the caller asks again
   }
-  s.state = "refused";
+  s.state = kRefused;
   s.message = progress.status().message();
   return std::optional<auth::SigningProgress>();
 }
@@ -116,7 +116,7 @@ bool RemoteSigning::FreeEndedPlaces(const std::string& caller, const std::string
     std::shared_ptr<Session> s = Find(caller, id);
     if (!s) continue;
     std::unique_lock lock(s->mu, std::try_to_lock);  // one being polled now: that poll frees it
-    if (!lock.owns_lock() || s->state == "signed" || s->state == "refused") continue;
+    if (!lock.owns_lock() || s->Ended()) continue;
     auto progress = AskProgress(*s);
     if (progress.ok() && !*progress) {
       Finish(id, *s);
@@ -127,9 +127,9 @@ bool RemoteSigning::FreeEndedPlaces(const std::string& caller, const std::string
 }
 
 Status RemoteSigning::Advance(Session& s) {
-  if (s.state == "signed" || s.state == "refused") return OkStatus();
+  if (s.Ended()) return OkStatus();
   auto refuse = [&s](std::string why) {
-    s.state = "refused";
+    s.state = kRefused;
     s.message = std::move(why);
     return OkStatus();
   };
@@ -168,7 +168,7 @@ Status RemoteSigning::Advance(Session& s) {
       return refuse(name.status().message());
     }
     ASSIGN_OR_RETURN(s.signed_bytes, sign::WriteContainer(s.container));
-    s.state = "signed";
+    s.state = kSigned;
   }
   return OkStatus();
 }
@@ -190,7 +190,7 @@ Result<std::string> RemoteSigning::SignedContainer(const std::string& caller, co
   std::shared_ptr<Session> s = Find(caller, session);
   if (!s) return NotFound("no such signing session");
   std::lock_guard lock(s->mu);
-  if (s->state != "signed") return FailedPrecondition("the session is " + s->state + ", not signed");
+  if (s->state != kSigned) return FailedPrecondition("the session is " + s->state + ", not signed");
   return s->signed_bytes;
 }
 

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.h"
@@ -51,13 +52,16 @@ class RemoteSigning {
   Result<std::string> SignedContainer(const std::string& caller, const std::string& session);
 
  private:
+  // The two states a session ends in (the API's "state"), and the one it starts in.
+  static constexpr std::string_view kSigned = "signed", kRefused = "refused", kFirstState = "waiting_for_certificate";
   struct Session {
     std::mutex mu;
-    std::string caller, auth_session, state = "waiting_for_certificate", verification_code, message;
+    std::string caller, auth_session, state{kFirstState}, verification_code, message;
     sign::Container container;
     std::optional<sign::PreparedSignature> prepared;
     std::string signed_bytes;
     bool finished = false;  // signed or refused: what it needed freed, the budget told
+    bool Ended() const { return state == kSigned || state == kRefused; }
   };
   std::shared_ptr<Session> Find(const std::string& caller, const std::string& session);
   void DropExpired();

@@ -37,12 +37,12 @@ std::string SigningKey(const std::string& code, const std::string& subject) { re
 
 std::optional<PortalService::Signing> PortalService::FindSigning(const std::string& code, const std::string& subject) {
   std::lock_guard lock(mu_);
-  auto now = std::chrono::steady_clock::now();
-  for (auto it = signings_.begin(); it != signings_.end();) {
-    it = now - it->second.started > kSigningLifetime ? signings_.erase(it) : std::next(it);
-  }
   auto it = signings_.find(SigningKey(code, subject));
   if (it == signings_.end()) return std::nullopt;
+  if (std::chrono::steady_clock::now() - it->second.started > kSigningLifetime) {
+    signings_.erase(it);  // over at the signatures service too
+    return std::nullopt;
+  }
   return it->second;
 }
 
@@ -53,7 +53,12 @@ bool PortalService::SetSigning(const std::string& code, const std::string& subje
     signings_.erase(key);
     return true;
   }
-  if (signings_.size() >= kMaxSignings && !signings_.contains(key)) return false;
+  if (signings_.size() >= kMaxSignings && !signings_.contains(key)) {
+    // Full: those whose lives are over go first (a look-up drops only the one it finds).
+    auto now = std::chrono::steady_clock::now();
+    std::erase_if(signings_, [&](const auto& held) { return now - held.second.started > kSigningLifetime; });
+    if (signings_.size() >= kMaxSignings) return false;
+  }
   signings_[key] = std::move(*signing);
   return true;
 }
