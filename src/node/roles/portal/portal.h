@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/thread_pool.h"
@@ -117,11 +118,14 @@ class PortalService : public BrowserService {
   // ResourceExhausted.
   void StartSigning(const std::string& code, const std::string& subject, std::string container,
                     const std::string& description, Signing signing, std::function<void(Status)> done);
-  // Whether a signing of `subject` (for `year`, a tax return's) is under way: signing the
-  // same thing again (a form sent twice, a page from before) goes on with it instead of
-  // leaving it waiting in the person's app, holding a place, unseen. (Not a vote: a new
-  // ballot is the person's new choice.)
-  bool SigningUnderWay(const std::string& code, const std::string& subject, int64_t year = 0);
+  // Whether this send may start a signing of `subject` (for `year`, a tax return's): true
+  // when none is under way nor being started, and the send then holds the claim until
+  // StartSigning has its outcome (or EndClaim, if it does not get that far). Signing the
+  // same thing again (a form sent twice, even at the same instant, a page from before)
+  // goes on with the signing under way instead of leaving it waiting in the person's app,
+  // holding a place, unseen. (Not a vote: a new ballot is the person's new choice.)
+  bool ClaimSigning(const std::string& code, const std::string& subject, int64_t year = 0);
+  void EndClaim(const std::string& code, const std::string& subject);
   // Why StartSigning did not start, for the person: the phrase, and the page's status.
   struct StartRefused {
     const char* phrase;
@@ -168,6 +172,7 @@ class PortalService : public BrowserService {
   bool secure_ = true;
   std::mutex mu_;
   std::map<std::string, Signing> signings_;  // by personal code and subject
+  std::set<std::string> starting_;           // the same keys, of claims whose start is not yet answered
   struct KeptReceipt {
     riik::Json receipt;
     std::chrono::steady_clock::time_point kept;

@@ -31,6 +31,11 @@ constexpr const char* kAsicMediaType = "application/vnd.etsi.asic-e+zip";
 
 std::string SigningKey(const std::string& code, const std::string& subject) { return code + "|" + subject; }
 
+template <typename Signing>
+bool Expired(const Signing& signing, std::chrono::steady_clock::time_point now) {
+  return now - signing.started > kSigningLifetime;
+}
+
 }  // namespace
 
 // --- Signing in the app ---
@@ -39,7 +44,7 @@ std::optional<PortalService::Signing> PortalService::FindSigning(const std::stri
   std::lock_guard lock(mu_);
   auto it = signings_.find(SigningKey(code, subject));
   if (it == signings_.end()) return std::nullopt;
-  if (std::chrono::steady_clock::now() - it->second.started > kSigningLifetime) {
+  if (Expired(it->second, std::chrono::steady_clock::now())) {
     signings_.erase(it);  // over at the signatures service too
     return std::nullopt;
   }
@@ -53,10 +58,11 @@ bool PortalService::SetSigning(const std::string& code, const std::string& subje
     signings_.erase(key);
     return true;
   }
+  starting_.erase(key);  // its start is answered
   if (signings_.size() >= kMaxSignings && !signings_.contains(key)) {
     // Full: those whose lives are over go first (a look-up drops only the one it finds).
     auto now = std::chrono::steady_clock::now();
-    std::erase_if(signings_, [&](const auto& held) { return now - held.second.started > kSigningLifetime; });
+    std::erase_if(signings_, [&](const auto& held) { return Expired(held.second, now); });
     if (signings_.size() >= kMaxSignings) return false;
   }
   signings_[key] = std::move(*signing);
@@ -78,6 +84,7 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                        [this, code, subject, signing, done](Result<registry::ExchangeAnswer> started) mutable {
                          std::string session = started.ok() ? StringOr(started->body, "session") : "";
                          if (session.empty()) {
+                           EndClaim(code, subject);
                            spdlog::warn("portal: remote signing did not start: {}",
                                         started.ok() ? "no session" : CodeName(started.status().code()));
                            if (!started.ok() && started.status().code() == Code::kFailedPrecondition) {
@@ -95,9 +102,20 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                        });
 }
 
-bool PortalService::SigningUnderWay(const std::string& code, const std::string& subject, int64_t year) {
-  std::optional<Signing> signing = FindSigning(code, subject);
-  return signing && signing->year == year && !portal::SigningEnded(signing->shown.state);
+bool PortalService::ClaimSigning(const std::string& code, const std::string& subject, int64_t year) {
+  std::lock_guard lock(mu_);  // one step: a start recorded meanwhile ends its claim under the same lock
+  const std::string key = SigningKey(code, subject);
+  auto it = signings_.find(key);
+  if (it != signings_.end() && !Expired(it->second, std::chrono::steady_clock::now()) && it->second.year == year &&
+      !portal::SigningEnded(it->second.shown.state)) {
+    return false;
+  }
+  return starting_.insert(key).second;
+}
+
+void PortalService::EndClaim(const std::string& code, const std::string& subject) {
+  std::lock_guard lock(mu_);
+  starting_.erase(SigningKey(code, subject));
 }
 
 PortalService::StartRefused PortalService::StartRefusal(const Status& started) {
@@ -232,9 +250,12 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
   WithTaxReturn(code, [this, shared, code, failed, lang = c.lang](int64_t year, Result<registry::ExchangeAnswer> doc) {
     if (!doc.ok()) return failed("tax_unavailable");
     if (StringOr(doc->body, "status") != "draft") return (*shared)(net::SeeOther("/tax"));  // submitted already
-    if (SigningUnderWay(code, "tax", year)) return (*shared)(net::SeeOther("/tax"));
+    if (!ClaimSigning(code, "tax", year)) return (*shared)(net::SeeOther("/tax"));
     auto container = portal::ReturnContainer(doc->bytes, year);
-    if (!container.ok()) return failed("tax_unavailable");
+    if (!container.ok()) {
+      EndClaim(code, "tax");
+      return failed("tax_unavailable");
+    }
     Signing signing;
     signing.year = year;
     StartSigning(code, "tax", std::move(*container), Tr("sign_app_description", lang), signing,
@@ -383,7 +404,7 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
   WithFormDocument(std::move(req), std::move(respond),
                    [this](const portal::PageContext& c, const Person& person, portal::Document doc,
                           std::shared_ptr<net::Responder> shared) {
-                     if (SigningUnderWay(person.code, "doc:" + doc.id)) {
+                     if (!ClaimSigning(person.code, "doc:" + doc.id)) {
                        return (*shared)(net::SeeOther("/documents/" + doc.id));
                      }
                      Signing signing;
