@@ -10,8 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
+#include <vector>
 
 #include "core/thread_pool.h"
 #include "crypto/handles.h"
@@ -120,12 +120,16 @@ class PortalService : public BrowserService {
                     const std::string& description, Signing signing, std::function<void(Status)> done);
   // Whether this send may start a signing of `subject` (for `year`, a tax return's): true
   // when none is under way nor being started, and the send then holds the claim until
-  // StartSigning has its outcome (or EndClaim, if it does not get that far). Signing the
+  // StartSigning has its outcome (or EndClaim, if it does not get that far). Otherwise
+  // `otherwise` answers the send: at once if the signing is under way, else once the
+  // start under way is answered, so the page it leads to shows the signing. Signing the
   // same thing again (a form sent twice, even at the same instant, a page from before)
   // goes on with the signing under way instead of leaving it waiting in the person's app,
   // holding a place, unseen. (Not a vote: a new ballot is the person's new choice.)
-  bool ClaimSigning(const std::string& code, const std::string& subject, int64_t year = 0);
+  bool ClaimSigning(const std::string& code, const std::string& subject, int64_t year, std::function<void()> otherwise);
   void EndClaim(const std::string& code, const std::string& subject);
+  // Ends the claim of `key` (under mu_): its waiting sends, to answer once mu_ is let go.
+  std::vector<std::function<void()>> TakeClaim(const std::string& key);
   // Why StartSigning did not start, for the person: the phrase, and the page's status.
   struct StartRefused {
     const char* phrase;
@@ -172,7 +176,8 @@ class PortalService : public BrowserService {
   bool secure_ = true;
   std::mutex mu_;
   std::map<std::string, Signing> signings_;  // by personal code and subject
-  std::set<std::string> starting_;           // the same keys, of claims whose start is not yet answered
+  // The same keys, of claims whose start is not yet answered: the other sends waiting.
+  std::map<std::string, std::vector<std::function<void()>>> starting_;
   struct KeptReceipt {
     riik::Json receipt;
     std::chrono::steady_clock::time_point kept;

@@ -26,6 +26,7 @@ using portal::Tr;
 namespace {
 
 constexpr size_t kMaxSignings = 10'000;
+constexpr size_t kMaxClaimWaiters = 8;  // sends of one form waiting for its start; more are answered at once
 constexpr auto kSigningLifetime = std::chrono::minutes(10);  // the signatures service's
 constexpr const char* kAsicMediaType = "application/vnd.etsi.asic-e+zip";
 
@@ -52,21 +53,26 @@ std::optional<PortalService::Signing> PortalService::FindSigning(const std::stri
 }
 
 bool PortalService::SetSigning(const std::string& code, const std::string& subject, std::optional<Signing> signing) {
-  std::lock_guard lock(mu_);
-  std::string key = SigningKey(code, subject);
-  if (!signing) {
-    signings_.erase(key);
-    return true;
+  std::vector<std::function<void()>> waiting;
+  bool kept = true;
+  {
+    std::lock_guard lock(mu_);
+    std::string key = SigningKey(code, subject);
+    if (!signing) {
+      signings_.erase(key);
+      return true;
+    }
+    waiting = TakeClaim(key);  // its start is answered
+    if (signings_.size() >= kMaxSignings && !signings_.contains(key)) {
+      // Full: those whose lives are over go first (a look-up drops only the one it finds).
+      auto now = std::chrono::steady_clock::now();
+      std::erase_if(signings_, [&](const auto& held) { return Expired(held.second, now); });
+      kept = signings_.size() < kMaxSignings;
+    }
+    if (kept) signings_[key] = std::move(*signing);
   }
-  starting_.erase(key);  // its start is answered
-  if (signings_.size() >= kMaxSignings && !signings_.contains(key)) {
-    // Full: those whose lives are over go first (a look-up drops only the one it finds).
-    auto now = std::chrono::steady_clock::now();
-    std::erase_if(signings_, [&](const auto& held) { return Expired(held.second, now); });
-    if (signings_.size() >= kMaxSignings) return false;
-  }
-  signings_[key] = std::move(*signing);
-  return true;
+  for (auto& answer : waiting) answer();
+  return kept;
 }
 
 bool PortalService::UpdateSigning(const std::string& code, const std::string& subject, const std::string& session,
@@ -102,20 +108,44 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                        });
 }
 
-bool PortalService::ClaimSigning(const std::string& code, const std::string& subject, int64_t year) {
-  std::lock_guard lock(mu_);  // one step: a start recorded meanwhile ends its claim under the same lock
-  const std::string key = SigningKey(code, subject);
-  auto it = signings_.find(key);
-  if (it != signings_.end() && !Expired(it->second, std::chrono::steady_clock::now()) && it->second.year == year &&
-      !portal::SigningEnded(it->second.shown.state)) {
-    return false;
+bool PortalService::ClaimSigning(const std::string& code, const std::string& subject, int64_t year,
+                                 std::function<void()> otherwise) {
+  {
+    std::lock_guard lock(mu_);  // one step: a start answered meanwhile ends its claim under the same lock
+    const std::string key = SigningKey(code, subject);
+    auto it = signings_.find(key);
+    const bool under_way = it != signings_.end() && !Expired(it->second, std::chrono::steady_clock::now()) &&
+                           it->second.year == year && !portal::SigningEnded(it->second.shown.state);
+    if (!under_way) {
+      auto [claim, claimed] = starting_.try_emplace(key);
+      if (claimed) return true;
+      // Another send is starting it: this one is answered once that start is, so the page
+      // it leads to shows the signing.
+      if (claim->second.size() < kMaxClaimWaiters) {
+        claim->second.push_back(std::move(otherwise));
+        return false;
+      }
+    }
   }
-  return starting_.insert(key).second;
+  otherwise();
+  return false;
 }
 
 void PortalService::EndClaim(const std::string& code, const std::string& subject) {
-  std::lock_guard lock(mu_);
-  starting_.erase(SigningKey(code, subject));
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard lock(mu_);
+    waiting = TakeClaim(SigningKey(code, subject));
+  }
+  for (auto& answer : waiting) answer();
+}
+
+std::vector<std::function<void()>> PortalService::TakeClaim(const std::string& key) {
+  auto claim = starting_.find(key);
+  if (claim == starting_.end()) return {};
+  std::vector<std::function<void()>> waiting = std::move(claim->second);
+  starting_.erase(claim);
+  return waiting;
 }
 
 PortalService::StartRefused PortalService::StartRefusal(const Status& started) {
@@ -250,7 +280,7 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
   WithTaxReturn(code, [this, shared, code, failed, lang = c.lang](int64_t year, Result<registry::ExchangeAnswer> doc) {
     if (!doc.ok()) return failed("tax_unavailable");
     if (StringOr(doc->body, "status") != "draft") return (*shared)(net::SeeOther("/tax"));  // submitted already
-    if (!ClaimSigning(code, "tax", year)) return (*shared)(net::SeeOther("/tax"));
+    if (!ClaimSigning(code, "tax", year, [shared] { (*shared)(net::SeeOther("/tax")); })) return;
     auto container = portal::ReturnContainer(doc->bytes, year);
     if (!container.ok()) {
       EndClaim(code, "tax");
@@ -404,8 +434,9 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
   WithFormDocument(std::move(req), std::move(respond),
                    [this](const portal::PageContext& c, const Person& person, portal::Document doc,
                           std::shared_ptr<net::Responder> shared) {
-                     if (!ClaimSigning(person.code, "doc:" + doc.id)) {
-                       return (*shared)(net::SeeOther("/documents/" + doc.id));
+                     if (!ClaimSigning(person.code, "doc:" + doc.id, 0,
+                                       [shared, id = doc.id] { (*shared)(net::SeeOther("/documents/" + id)); })) {
+                       return;
                      }
                      Signing signing;
                      signing.signed_from = doc.container_sha256;
