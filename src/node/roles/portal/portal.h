@@ -21,6 +21,7 @@
 #include "portal/document_store.h"
 #include "portal/layout.h"
 #include "portal/signing_view.h"
+#include "portal/signings.h"
 
 namespace riik::node {
 
@@ -95,41 +96,14 @@ class PortalService : public BrowserService {
   }
 
   // --- Signing in the person's app (signing_pages.cc) ---
-  // One under way: of the person's tax return ("tax") or of a document ("doc:ID").
-  struct Signing {
-    std::string session;      // at the signatures service
-    std::string signed_from;  // a document's container SHA-256, as sent to be signed
-    int64_t year = 0;         // a tax return's
-    portal::SigningView shown;
-    std::chrono::steady_clock::time_point started;
-    int finish_tries = 0;       // finishes put off with kTryAgain
-    bool finish_again = false;  // shown as finishing; the next poll finishes it again
-  };
-  std::optional<Signing> FindSigning(const std::string& code, const std::string& subject);
-  // False when too many signings are held (the new one is not kept).
-  bool SetSigning(const std::string& code, const std::string& subject, std::optional<Signing> signing);
-  // Applies `change` (which says whether it changed anything) to the signing of
-  // `session`, under the lock; false if there is no such signing any more.
-  bool UpdateSigning(const std::string& code, const std::string& subject, const std::string& session,
-                     const std::function<bool(Signing&)>& change);
-  // Asks the signatures service that the person sign `container` in their app; `done`
-  // gets OK once the signing is under way, FailedPrecondition if the person has as many
-  // signings waiting in their app as the service takes, else Unavailable or
-  // ResourceExhausted.
+  // One under way: of the person's tax return ("tax"), a document ("doc:ID") or a ballot.
+  using Signing = portal::Signing;
+  // Asks the signatures service that the person sign `container` in their app, once the
+  // send holds the claim (signings_.Claim); the answer ends the claim. `done` gets OK once
+  // the signing is under way, FailedPrecondition if the person has as many signings
+  // waiting in their app as the service takes, else Unavailable or ResourceExhausted.
   void StartSigning(const std::string& code, const std::string& subject, std::string container,
                     const std::string& description, Signing signing, std::function<void(Status)> done);
-  // Whether this send may start a signing of `subject` (for `year`, a tax return's): true
-  // when none is under way nor being started, and the send then holds the claim until
-  // StartSigning has its outcome (or EndClaim, if it does not get that far). Otherwise
-  // `otherwise` answers the send: at once if the signing is under way, else once the
-  // start under way is answered, so the page it leads to shows the signing. Signing the
-  // same thing again (a form sent twice, even at the same instant, a page from before)
-  // goes on with the signing under way instead of leaving it waiting in the person's app,
-  // holding a place, unseen. (Not a vote: a new ballot is the person's new choice.)
-  bool ClaimSigning(const std::string& code, const std::string& subject, int64_t year, std::function<void()> otherwise);
-  void EndClaim(const std::string& code, const std::string& subject);
-  // Ends the claim of `key` (under mu_): its waiting sends, to answer once mu_ is let go.
-  std::vector<std::function<void()>> TakeClaim(const std::string& key);
   // Why StartSigning did not start, for the person: the phrase, and the page's status.
   struct StartRefused {
     const char* phrase;
@@ -174,10 +148,8 @@ class PortalService : public BrowserService {
   std::unique_ptr<portal::DocumentStore> documents_;
   ThreadPool* blocking_ = nullptr;
   bool secure_ = true;
-  std::mutex mu_;
-  std::map<std::string, Signing> signings_;  // by personal code and subject
-  // The same keys, of claims whose start is not yet answered: the other sends waiting.
-  std::map<std::string, std::vector<std::function<void()>>> starting_;
+  portal::Signings signings_;
+  std::mutex mu_;  // receipts_
   struct KeptReceipt {
     riik::Json receipt;
     std::chrono::steady_clock::time_point kept;

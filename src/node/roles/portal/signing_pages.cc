@@ -25,63 +25,11 @@ using portal::Tr;
 
 namespace {
 
-constexpr size_t kMaxSignings = 10'000;
-constexpr size_t kMaxClaimWaiters = 8;  // sends of one form waiting for its start; more are answered at once
-constexpr auto kSigningLifetime = std::chrono::minutes(10);  // the signatures service's
 constexpr const char* kAsicMediaType = "application/vnd.etsi.asic-e+zip";
-
-std::string SigningKey(const std::string& code, const std::string& subject) { return code + "|" + subject; }
-
-template <typename Signing>
-bool Expired(const Signing& signing, std::chrono::steady_clock::time_point now) {
-  return now - signing.started > kSigningLifetime;
-}
 
 }  // namespace
 
 // --- Signing in the app ---
-
-std::optional<PortalService::Signing> PortalService::FindSigning(const std::string& code, const std::string& subject) {
-  std::lock_guard lock(mu_);
-  auto it = signings_.find(SigningKey(code, subject));
-  if (it == signings_.end()) return std::nullopt;
-  if (Expired(it->second, std::chrono::steady_clock::now())) {
-    signings_.erase(it);  // over at the signatures service too
-    return std::nullopt;
-  }
-  return it->second;
-}
-
-bool PortalService::SetSigning(const std::string& code, const std::string& subject, std::optional<Signing> signing) {
-  std::vector<std::function<void()>> waiting;
-  bool kept = true;
-  {
-    std::lock_guard lock(mu_);
-    std::string key = SigningKey(code, subject);
-    if (!signing) {
-      signings_.erase(key);
-      return true;
-    }
-    waiting = TakeClaim(key);  // its start is answered
-    if (signings_.size() >= kMaxSignings && !signings_.contains(key)) {
-      // Full: those whose lives are over go first (a look-up drops only the one it finds).
-      auto now = std::chrono::steady_clock::now();
-      std::erase_if(signings_, [&](const auto& held) { return Expired(held.second, now); });
-      kept = signings_.size() < kMaxSignings;
-    }
-    if (kept) signings_[key] = std::move(*signing);
-  }
-  for (auto& answer : waiting) answer();
-  return kept;
-}
-
-bool PortalService::UpdateSigning(const std::string& code, const std::string& subject, const std::string& session,
-                                  const std::function<bool(Signing&)>& change) {
-  std::lock_guard lock(mu_);
-  auto it = signings_.find(SigningKey(code, subject));
-  if (it == signings_.end() || it->second.session != session) return false;  // gone, or a newer signing
-  return change(it->second);
-}
 
 void PortalService::StartSigning(const std::string& code, const std::string& subject, std::string container,
                                  const std::string& description, Signing signing, std::function<void(Status)> done) {
@@ -90,7 +38,7 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                        [this, code, subject, signing, done](Result<registry::ExchangeAnswer> started) mutable {
                          std::string session = started.ok() ? StringOr(started->body, "session") : "";
                          if (session.empty()) {
-                           EndClaim(code, subject);
+                           signings_.EndClaim(code, subject);
                            spdlog::warn("portal: remote signing did not start: {}",
                                         started.ok() ? "no session" : CodeName(started.status().code()));
                            if (!started.ok() && started.status().code() == Code::kFailedPrecondition) {
@@ -101,51 +49,11 @@ void PortalService::StartSigning(const std::string& code, const std::string& sub
                          signing.session = session;
                          signing.shown = {StringOr(started->body, "state"), "", ""};
                          signing.started = std::chrono::steady_clock::now();
-                         if (!SetSigning(code, subject, std::move(signing))) {
+                         if (!signings_.Set(code, subject, std::move(signing))) {
                            return done(ResourceExhausted("too many signings are under way"));
                          }
                          done(OkStatus());
                        });
-}
-
-bool PortalService::ClaimSigning(const std::string& code, const std::string& subject, int64_t year,
-                                 std::function<void()> otherwise) {
-  {
-    std::lock_guard lock(mu_);  // one step: a start answered meanwhile ends its claim under the same lock
-    const std::string key = SigningKey(code, subject);
-    auto it = signings_.find(key);
-    const bool under_way = it != signings_.end() && !Expired(it->second, std::chrono::steady_clock::now()) &&
-                           it->second.year == year && !portal::SigningEnded(it->second.shown.state);
-    if (!under_way) {
-      auto [claim, claimed] = starting_.try_emplace(key);
-      if (claimed) return true;
-      // Another send is starting it: this one is answered once that start is, so the page
-      // it leads to shows the signing.
-      if (claim->second.size() < kMaxClaimWaiters) {
-        claim->second.push_back(std::move(otherwise));
-        return false;
-      }
-    }
-  }
-  otherwise();
-  return false;
-}
-
-void PortalService::EndClaim(const std::string& code, const std::string& subject) {
-  std::vector<std::function<void()>> waiting;
-  {
-    std::lock_guard lock(mu_);
-    waiting = TakeClaim(SigningKey(code, subject));
-  }
-  for (auto& answer : waiting) answer();
-}
-
-std::vector<std::function<void()>> PortalService::TakeClaim(const std::string& key) {
-  auto claim = starting_.find(key);
-  if (claim == starting_.end()) return {};
-  std::vector<std::function<void()>> waiting = std::move(claim->second);
-  starting_.erase(claim);
-  return waiting;
 }
 
 PortalService::StartRefused PortalService::StartRefusal(const Status& started) {
@@ -156,72 +64,75 @@ PortalService::StartRefused PortalService::StartRefusal(const Status& started) {
 void PortalService::PollSigning(const std::string& code, const std::string& subject, const std::string& lang,
                                 const std::string& finishing_state, net::Responder respond, Finish finish) {
   auto shared = std::make_shared<net::Responder>(std::move(respond));
-  std::optional<Signing> signing = FindSigning(code, subject);
+  std::optional<Signing> signing = signings_.Find(code, subject);
   if (!signing) return (*shared)(JsonAnswer(portal::SigningJson({"none", "", ""}, lang)));
   if ((signing->shown.state == finishing_state && !signing->finish_again) ||
       portal::SigningEnded(signing->shown.state)) {
     return (*shared)(JsonAnswer(portal::SigningJson(signing->shown, lang)));
   }
-  exchange_->GetAsync(portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
-                      [this, shared, lang, code, subject, finishing_state, finish,
-                       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
-                        if (!polled.ok())
-                          return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));  // asked again next time
-                        portal::SigningView seen{StringOr(polled->body, "state", s.shown.state),
-                                                 StringOr(polled->body, "verification_code", s.shown.verification_code),
-                                                 StringOr(polled->body, "message")};
-                        // Compare and set: only the poll that moves the signing on from where it stood
-                        // (the same session, not finishing or finished) writes; the others answer with
-                        // what is stored. So a signed container is taken and finished exactly once
-                        // at a time (again only after a finish said kTryAgain).
-                        bool finishing = false;
-                        portal::SigningView now;
-                        UpdateSigning(code, subject, s.session, [&](Signing& stored) {
-                          if ((stored.shown.state == finishing_state && !stored.finish_again) ||
-                              portal::SigningEnded(stored.shown.state)) {
-                            now = stored.shown;
-                            return false;
-                          }
-                          stored.finish_again = false;
-                          stored.shown = seen;
-                          if (seen.state == "signed") {
-                            stored.shown.state = finishing_state;
-                            finishing = true;
-                            s.finish_tries = stored.finish_tries;
-                          }
-                          now = stored.shown;
-                          return true;
-                        });
-                        if (!finishing)
-                          return (*shared)(JsonAnswer(portal::SigningJson(now.state.empty() ? seen : now, lang)));
-                        s.shown = now;
-                        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
-                          portal::SigningView last = s.shown;
-                          if (ended == kTryAgain) {  // shown as still finishing; finished again at the next poll
-                            UpdateSigning(code, subject, s.session, [&](Signing& stored) {
-                              stored.finish_again = true;
-                              ++stored.finish_tries;
-                              return true;
-                            });
-                            return (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
-                          }
-                          last.state = std::move(ended);
-                          last.message = std::move(message);
-                          UpdateSigning(code, subject, s.session, [&](Signing& stored) {
-                            stored.shown = last;
-                            return true;
-                          });
-                          (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
-                        };
-                        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "",
-                                             "", OwnRequest(code),
-                                             [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
-                                               if (!container.ok() || container->bytes.empty()) {
-                                                 return end("refused", Tr("sign_unavailable", lang));
-                                               }
-                                               finish(s, std::move(container->bytes), end);
-                                             });
-                      });
+  exchange_->GetAsync(
+      portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
+      [this, shared, lang, code, subject, finishing_state, finish,
+       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
+        if (!polled.ok() && polled.status().code() != Code::kNotFound)
+          return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));  // asked again next time
+        // Not found: the signatures service no longer holds it (its life is over there,
+        // or the service restarted), so it has ended; shown so, to be started again.
+        portal::SigningView seen =
+            polled.ok() ? portal::SigningView{StringOr(polled->body, "state", s.shown.state),
+                                              StringOr(polled->body, "verification_code", s.shown.verification_code),
+                                              StringOr(polled->body, "message")}
+                        : portal::SigningView{"refused", "", Tr("signing_gone", lang)};
+        // Compare and set: only the poll that moves the signing on from where it stood
+        // (the same session, not finishing or finished) writes; the others answer with
+        // what is stored. So a signed container is taken and finished exactly once
+        // at a time (again only after a finish said kTryAgain).
+        bool finishing = false;
+        portal::SigningView now;
+        signings_.Update(code, subject, s.session, [&](Signing& stored) {
+          if ((stored.shown.state == finishing_state && !stored.finish_again) ||
+              portal::SigningEnded(stored.shown.state)) {
+            now = stored.shown;
+            return false;
+          }
+          stored.finish_again = false;
+          stored.shown = seen;
+          if (seen.state == "signed") {
+            stored.shown.state = finishing_state;
+            finishing = true;
+            s.finish_tries = stored.finish_tries;
+          }
+          now = stored.shown;
+          return true;
+        });
+        if (!finishing) return (*shared)(JsonAnswer(portal::SigningJson(now.state.empty() ? seen : now, lang)));
+        s.shown = now;
+        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
+          portal::SigningView last = s.shown;
+          if (ended == kTryAgain) {  // shown as still finishing; finished again at the next poll
+            signings_.Update(code, subject, s.session, [&](Signing& stored) {
+              stored.finish_again = true;
+              ++stored.finish_tries;
+              return true;
+            });
+            return (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+          }
+          last.state = std::move(ended);
+          last.message = std::move(message);
+          signings_.Update(code, subject, s.session, [&](Signing& stored) {
+            stored.shown = last;
+            return true;
+          });
+          (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+        };
+        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "", "",
+                             OwnRequest(code), [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
+                               if (!container.ok() || container->bytes.empty()) {
+                                 return end("refused", Tr("sign_unavailable", lang));
+                               }
+                               finish(s, std::move(container->bytes), end);
+                             });
+      });
 }
 
 // --- Tax return ---
@@ -251,7 +162,7 @@ void PortalService::TaxReturn(HttpRequest&& req, net::Responder respond) {
       spdlog::warn("portal: the tax return could not be read: {}", CodeName(doc.status().code()));
       return (*shared)(Page(c, title, portal::ErrorBox(Tr("tax_unavailable", c.lang)), 502));
     }
-    std::optional<Signing> signing = FindSigning(code, "tax");
+    std::optional<Signing> signing = signings_.Find(code, "tax");
     const portal::SigningView* shown =
         signing && signing->year == year && !portal::SigningEnded(signing->shown.state) ? &signing->shown : nullptr;
     std::string note =
@@ -280,10 +191,17 @@ void PortalService::SignTaxReturn(HttpRequest&& req, net::Responder respond) {
   WithTaxReturn(code, [this, shared, code, failed, lang = c.lang](int64_t year, Result<registry::ExchangeAnswer> doc) {
     if (!doc.ok()) return failed("tax_unavailable");
     if (StringOr(doc->body, "status") != "draft") return (*shared)(net::SeeOther("/tax"));  // submitted already
-    if (!ClaimSigning(code, "tax", year, [shared] { (*shared)(net::SeeOther("/tax")); })) return;
+    Result<bool> claimed = signings_.Claim(
+        code, "tax", [year](const Signing& under_way) { return under_way.year == year; },
+        [shared] { (*shared)(net::SeeOther("/tax")); });
+    if (!claimed.ok()) {
+      const StartRefused why = StartRefusal(claimed.status());
+      return failed(why.phrase, why.status);
+    }
+    if (!*claimed) return;
     auto container = portal::ReturnContainer(doc->bytes, year);
     if (!container.ok()) {
-      EndClaim(code, "tax");
+      signings_.EndClaim(code, "tax");
       return failed("tax_unavailable");
     }
     Signing signing;
@@ -397,7 +315,7 @@ void PortalService::ShowOneDocument(const portal::PageContext& c, const Person& 
         if (!doc.ok()) {
           return (*shared)(Page(c, Tr("nav_documents", c.lang), portal::ErrorBox(Tr("document_missing", c.lang)), 404));
         }
-        std::optional<Signing> signing = FindSigning(person.code, "doc:" + id);
+        std::optional<Signing> signing = signings_.Find(person.code, "doc:" + id);
         bool signing_this = signing && !portal::SigningEnded(signing->shown.state);
         portal::DocumentPage page{*doc,  person.code, signing_this ? &signing->shown : nullptr, validation, note,
                                   error, c.csrf};
@@ -434,10 +352,15 @@ void PortalService::SignDocument(HttpRequest&& req, net::Responder respond) {
   WithFormDocument(std::move(req), std::move(respond),
                    [this](const portal::PageContext& c, const Person& person, portal::Document doc,
                           std::shared_ptr<net::Responder> shared) {
-                     if (!ClaimSigning(person.code, "doc:" + doc.id, 0,
-                                       [shared, id = doc.id] { (*shared)(net::SeeOther("/documents/" + id)); })) {
-                       return;
+                     Result<bool> claimed = signings_.Claim(
+                         person.code, "doc:" + doc.id, [](const Signing&) { return true; },
+                         [shared, id = doc.id] { (*shared)(net::SeeOther("/documents/" + id)); });
+                     if (!claimed.ok()) {
+                       const StartRefused why = StartRefusal(claimed.status());
+                       return ShowOneDocument(c, person, doc.id, riik::Json(), "", Tr(why.phrase, c.lang), why.status,
+                                              std::move(*shared));
                      }
+                     if (!*claimed) return;
                      Signing signing;
                      signing.signed_from = doc.container_sha256;
                      std::string id = doc.id;

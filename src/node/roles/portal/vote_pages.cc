@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/random.h"
+#include "crypto/sha256.h"
 #include "node/roles/portal/portal.h"
 #include "portal/phrases.h"
 #include "portal/vote_page.h"
@@ -44,7 +45,7 @@ void PortalService::ShowVote(const portal::PageContext& c, const Person& person,
           spdlog::warn("portal: the election could not be read: {}", CodeName(election.status().code()));
           return (*shared)(Page(c, Tr("nav_vote", c.lang), portal::ErrorBox(Tr("vote_unavailable", c.lang)), 502));
         }
-        std::optional<Signing> signing = FindSigning(code, kVoteSubject);
+        std::optional<Signing> signing = signings_.Find(code, kVoteSubject);
         portal::VotePage page;
         page.election = std::move(election->body);
         const bool under_way = signing && !portal::SigningEnded(signing->shown.state);
@@ -89,10 +90,28 @@ void PortalService::CastVote(HttpRequest&& req, net::Responder respond) {
   c.ballot = true;
   auto form = SessionForm(req, *person);
   if (!form.ok()) return respond(Page(c, Tr("nav_vote", c.lang), portal::ErrorBox(Tr("bad_form", c.lang)), 403));
-  auto container = portal::BallotContainer(form->contains("ballot") ? form->at("ballot") : "");
+  const std::string ballot = form->contains("ballot") ? form->at("ballot") : "";
+  auto container = portal::BallotContainer(ballot);
   if (!container.ok()) return ShowVote(c, *person, container.status().message(), 400, std::move(respond));
   auto shared = std::make_shared<net::Responder>(std::move(respond));
-  StartSigning(person->code, kVoteSubject, std::move(*container), Tr("sign_app_description", c.lang), Signing{},
+  // The same ballot sent again (a second click) goes on with its signing, and so does any
+  // ballot while one is being cast; another ballot is the person's new choice, and takes
+  // the place of one waiting to be signed.
+  Signing signing;
+  signing.signed_from = DigestHex(Sha256(ballot));
+  Result<bool> claimed = signings_.Claim(
+      person->code, kVoteSubject,
+      [&signing](const Signing& under_way) {
+        return under_way.signed_from == signing.signed_from || under_way.shown.state == "casting" ||
+               under_way.finish_again;
+      },
+      [shared] { (*shared)(net::SeeOther("/vote")); });
+  if (!claimed.ok()) {
+    const StartRefused why = StartRefusal(claimed.status());
+    return ShowVote(c, *person, Tr(why.phrase, c.lang), why.status, std::move(*shared));
+  }
+  if (!*claimed) return;
+  StartSigning(person->code, kVoteSubject, std::move(*container), Tr("sign_app_description", c.lang), signing,
                [this, shared, c, person = *person](Status started) {
                  if (!started.ok()) {
                    const StartRefused why = StartRefusal(started);
