@@ -267,6 +267,9 @@ std::string RefusalMessage(Refusal refusal, std::string_view lang) {
     case Refusal::kStartedTooOften:
       return et ? "Rakendus on sellel lehel käivitatud liiga mitu korda. Alusta teenuses uuesti."
                 : "The app was started too many times on this page. Start again from the service.";
+    case Refusal::kBusy:
+      return et ? "Sisselogimisteenus on praegu hõivatud. Proovi minuti pärast uuesti."
+                : "The sign-in service is busy just now. Try again in a minute.";
     case Refusal::kInternal:
       break;
   }

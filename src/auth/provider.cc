@@ -285,6 +285,12 @@ Checked<AppStarted> Provider::AppStart(const std::string& request_id, const std:
   if (state_->browser_moved.contains(browser)) {
     return Refused{Refusal::kBrowserChanged, "the browser's id moved on in another tab"};
   }
+  // Each start moves the browser to a new id, kept for a request's lifetime, whoever starts
+  // (a made-up personal code will do): when the service holds as many as its pages could
+  // take, starts wait for old ones to expire rather than the memory growing without end.
+  if (state_->browser_moved.size() >= impl::kMaxAppStarts * options_.max_pending_requests) {
+    return Refused{Refusal::kBusy, "as many app starts as kept within a request's lifetime"};
+  }
   if (++r->app_starts > impl::kMaxAppStarts) {
     return Refused{Refusal::kStartedTooOften, "the app was started on this page too often"};
   }

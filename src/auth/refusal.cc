@@ -43,6 +43,8 @@ std::string_view RefusalName(Refusal refusal) {
       return "browser_changed";
     case Refusal::kStartedTooOften:
       return "started_too_often";
+    case Refusal::kBusy:
+      return "busy";
     case Refusal::kInternal:
       return "internal";
   }

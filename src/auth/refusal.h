@@ -29,6 +29,7 @@ enum class Refusal {
   kLevelTooLow,      // the service asked for a higher level of assurance than the method gives (the app for "high")
   kBrowserChanged,   // the browser's id moved on in another tab (a sign-in there): the page is out of date
   kStartedTooOften,  // the app was started on one sign-in page more often than allowed
+  kBusy,             // the service holds as many of the app's starts as it keeps: try again in a minute
   kInternal,         // riik itself failed
 };
 

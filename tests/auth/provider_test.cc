@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "auth/app_confirm.h"
 #include "auth_fixture.h"
 #include "crypto/random.h"
@@ -119,6 +121,32 @@ TEST_F(ProviderTest, AFloodOfStartedSignInsCannotLockOutTheNextPerson) {
   auto* refused = std::get_if<OAuthError>(&out);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->error, "invalid_scope");
+}
+
+// Whoever starts the app, on pages of their own with made-up personal codes, adds to the
+// browsers' moved ids for a request's lifetime, and pages come and go faster: the table
+// has a bound of its own, and at it a start is refused as busy until old ones expire.
+TEST_F(ProviderTest, AppStartsOnPagesThatComeAndGoCannotGrowTheMovedIdsWithoutEnd) {
+  ProviderOptions o;
+  o.max_pending_requests = 3;  // so at most 12 moved ids
+  MakeProvider(o);
+  // A page of its own, started on four times (each start moves its browser to a new id);
+  // the refusal that stopped it, if one did.
+  auto page = [&](std::string browser) -> std::optional<Refusal> {
+    const std::string id = RequestId(provider_->Authorize(Params(), browser));
+    for (int i = 0; i < 4; ++i) {
+      Checked<AppStarted> started = provider_->AppStart(id, browser, "49002124277");
+      if (!Passed(started)) return std::get<Refused>(started).why;
+      browser = std::get<AppStarted>(started).browser;
+    }
+    return std::nullopt;
+  };
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(page("stranger-" + std::to_string(i)), std::nullopt) << i;
+  EXPECT_EQ(page("stranger-3"), Refusal::kBusy) << "the moved ids grew past their bound";
+  EXPECT_EQ(RefusalName(Refusal::kBusy), "busy");
+  now_ += 30 * 60 * 1'000'000LL + 1'000'000;  // a request's lifetime
+  provider_->Sweep();
+  EXPECT_EQ(page("stranger-4"), std::nullopt) << "expired moves made no room";
 }
 
 TEST_F(ProviderTest, IdCardCodeFlowGivesTarasClaims) {

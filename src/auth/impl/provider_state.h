@@ -24,8 +24,9 @@ inline constexpr size_t kMaxWaiters = 100'000;
 // person cannot grow the token tables without end.
 inline constexpr size_t kMaxTokenPairsPerClient = 8;
 // App starts on one sign-in page: each gives the browser a new id, kept for a request's
-// lifetime (browser_moved). Pages are bounded in number (the oldest makes room), so the
-// table grows at most by this for each page begun within a request's lifetime.
+// lifetime (browser_moved). The table holds at most this many times the pages kept
+// (max_pending_requests); when it is full, app starts are refused as busy until old ones
+// expire, since pages come and go faster than their moves.
 inline constexpr int kMaxAppStarts = 4;
 
 // A lifetime in microseconds, as UnixMicros counts.

@@ -544,7 +544,8 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
     if (!auth::Passed(started)) {
       auto view = s.provider().View(id, browser);
       std::string lang = Language(req, view ? view->locale : "en");
-      return LoginPage(s, req, id, auth::RefusalMessage(std::get<auth::Refused>(started).why, lang), 400);
+      const auth::Refusal why = std::get<auth::Refused>(started).why;
+      return LoginPage(s, req, id, auth::RefusalMessage(why, lang), why == auth::Refusal::kBusy ? 503 : 400);
     }
     HttpResponse r = SeeOther("/login/" + id);
     SetBrowserCookie(s, std::get<auth::AppStarted>(started).browser, r);  // the sign-in is this browser's now
