@@ -45,6 +45,9 @@ struct ProviderOptions {
   std::chrono::seconds signing_lifetime{300};      // a remote signing session, from start to signature
   std::chrono::seconds request_lifetime{30 * 60};  // an unfinished sign-in page
   size_t max_pending_requests = 100'000;           // unfinished sign-in pages held (the oldest goes first)
+  // Remote signing sessions held: waiting, or ended and kept for their callers to learn
+  // the outcome (when full, those whose time ran out unanswered go first).
+  size_t max_signing_sessions = 10'000;
   Clock clock = SystemClock();
   // Reads whom a person may act for (scope `legalperson`); null: the scope is refused.
   MandateLookup mandates;

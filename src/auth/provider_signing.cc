@@ -13,7 +13,6 @@
 namespace riik::auth {
 namespace {
 
-constexpr size_t kMaxSigningSessions = 10'000;
 constexpr size_t kMaxDescriptionBytes = 200;
 constexpr size_t kMaxOpenPerPerson = 3;
 constexpr size_t kMaxOpenPerClient = 1000;
@@ -68,7 +67,23 @@ Result<std::string> Provider::StartSigning(const Client& client, std::string_vie
   std::lock_guard lock(state_->mu);
   // A signing session has one app request at a time: its own bound holds theirs (the
   // app requests of sign-ins, which strangers can start, do not count against it).
-  if (state_->signing.size() >= kMaxSigningSessions) {
+  if (state_->signing.size() >= options_.max_signing_sessions) {
+    // Those whose time ran out with no answer go first: kept only so that their callers
+    // learn it (the caller then finds none, which ends it as well), while a client's
+    // requests to made-up personal codes, which no one answers, would otherwise hold
+    // their places for two lifetimes. A signature given, or a refusal, stays to be read.
+    for (auto it = state_->signing.begin(); it != state_->signing.end();) {
+      const SigningProgress::State held = it->second.progress.state;
+      if (it->second.expires > now || held == SigningProgress::State::kSigned ||
+          held == SigningProgress::State::kRefused) {
+        ++it;
+        continue;
+      }
+      state_->app_requests.erase(it->second.app_request);
+      it = state_->signing.erase(it);
+    }
+  }
+  if (state_->signing.size() >= options_.max_signing_sessions) {
     return ResourceExhausted("too many signatures in progress; try again shortly");
   }
   // A person's app is not to be flooded (a few open requests at a time), nor the service

@@ -39,6 +39,33 @@ class RemoteSigningTest : public AuthFixture {
   std::string digest_ = std::string(kAppHashBytes, '\x5a');
 };
 
+// A member asking for signatures of made-up personal codes, which no one answers, cannot
+// keep the sessions table full for everyone: when it is full, those whose time ran out
+// unanswered make room (a signature or a refusal stays for its caller to read).
+TEST_F(RemoteSigningTest, SessionsThatRanOutUnansweredMakeRoomWhenTheTableIsFull) {
+  ProviderOptions o;
+  o.max_signing_sessions = 3;
+  MakeProvider(o);
+  auto declined = provider_->StartSigning(Portal(), "38001085718", "contract");
+  ASSERT_TRUE(declined.ok()) << declined.status().ToString();
+  const std::string request = Waiting().id;
+  ASSERT_TRUE(provider_->DeclineApp(request, Decline(*jaan_, request)).ok());
+  for (const char* stranger : {"49002124277", "37605030299"}) {
+    ASSERT_TRUE(provider_->StartSigning(Portal(), stranger, "contract").ok());
+  }
+  auto full = provider_->StartSigning(Portal(), "39912319997", "contract");
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.status().code(), Code::kResourceExhausted);
+  now_ += 301'000'000;  // the strangers' sessions ran out unanswered
+  for (const char* next : {"39912319997", "48003125522"}) {
+    auto started = provider_->StartSigning(Portal(), next, "contract");
+    EXPECT_TRUE(started.ok()) << next << ": " << started.status().ToString();
+  }
+  EXPECT_EQ(StateOf(*declined), SigningProgress::State::kRefused) << "a refusal went before its caller read it";
+  EXPECT_EQ(provider_->StartSigning(Portal(), "37605030299", "other").status().code(), Code::kResourceExhausted)
+      << "full again: the refusal and the two new ones are held";
+}
+
 TEST_F(RemoteSigningTest, TheAppGivesTheCertificateThenSignsTheDigestWithPin2) {
   auto session = provider_->StartSigning(Portal(), "38001085718", "tax return 2026");
   ASSERT_TRUE(session.ok()) << session.status().ToString();
