@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/big_endian.h"
 #include "core/encoding.h"
 #include "crypto/sha256.h"
 #include "crypto/signature.h"
@@ -159,6 +160,19 @@ AppDevices::AppDevices(const EidTrust& trust, std::string issuer, Clock clock, s
 
 namespace {
 
+// SHA-256 of every field of `binding`, each after its length: what a refusal is
+// remembered by.
+std::string BindingHash(const DeviceBinding& binding) {
+  std::string all;
+  for (std::string_view field : {std::string_view(binding.certificate_der), std::string_view(binding.device_key_der),
+                                 std::string_view(binding.issuer), std::string_view(binding.signature)}) {
+    AppendBigEndian(all, field.size());
+    all.append(field);
+  }
+  AppendBigEndian(all, static_cast<uint64_t>(binding.expires_at));
+  return DigestBytes(Sha256(all));
+}
+
 // A binding for another sign-in service: the person's PIN1 statement is not about this
 // one. (Its issuer is the sender's text: not repeated back, nor into the log.)
 Refused ForAnotherService(const std::string& ours) {
@@ -189,10 +203,23 @@ Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
   // (within the hour). Replacing one instead would let a person's nine bindings,
   // presented in turn, each cost a full check.
   if (Status room = RoomFor(person->code, now); !room.ok()) return Refused{Refusal::kDeviceBinding, room.message()};
+  const std::string binding_hash = BindingHash(binding);
+  if (auto refused = RefusedBefore(binding_hash, now)) return *refused;
   // The signature first, then the chain and OCSP (VerifyAppAnswer's order).
-  Checked<Person> checked = VerifyAppAnswer({binding.certificate_der, binding.signature, ""}, person->code,
-                                            DeviceBindingHash(binding), CertPurpose::kAuthentication, trust_);
-  if (!Passed(checked)) return std::get<Refused>(checked);
+  bool key_signed = false;
+  Checked<Person> checked =
+      VerifyAppAnswer({binding.certificate_der, binding.signature, ""}, person->code, DeviceBindingHash(binding),
+                      CertPurpose::kAuthentication, trust_, &key_signed);
+  if (!Passed(checked)) {
+    const Refused& refused = std::get<Refused>(checked);
+    // Only a binding the certificate's key signed (a revoked or suspended card's): one
+    // that does not verify costs no OCSP request, and anyone could make them by the
+    // thousand to push the remembered ones out.
+    if (key_signed && refused.why != Refusal::kStatusUnavailable && refused.why != Refusal::kInternal) {
+      RememberRefusal(binding_hash, refused, clock_());  // asked again only once its hour is up
+    }
+    return refused;
+  }
   // Until the binding ends or its check is due (a revoked or expired certificate is
   // noticed then), whichever comes first.
   const UnixMicros until = std::min(binding.expires_at * 1'000'000, clock_() + kDeviceRecheckSeconds * 1'000'000);
@@ -241,6 +268,26 @@ std::optional<Checked<std::string>> AppDevices::Known(const DeviceBinding& bindi
     return Refused{Refusal::kDeviceBinding, "the device's key is bound to someone else"};
   }
   return id;  // known and not due: nothing to check again
+}
+
+std::optional<Refused> AppDevices::RefusedBefore(const std::string& binding_hash, UnixMicros now) {
+  std::lock_guard lock(mu_);
+  auto it = refused_.find(binding_hash);
+  if (it == refused_.end()) return std::nullopt;
+  if (it->second.until <= now) {
+    refused_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.refused;
+}
+
+void AppDevices::RememberRefusal(const std::string& binding_hash, Refused refused, UnixMicros now) {
+  std::lock_guard lock(mu_);
+  if (refused_.size() >= max_) {
+    std::erase_if(refused_, [&](const auto& r) { return r.second.until <= now; });
+    if (refused_.size() >= max_) refused_.erase(refused_.begin());  // full of fresh ones: any goes
+  }
+  refused_[binding_hash] = RefusedBinding{std::move(refused), now + kDeviceRecheckSeconds * 1'000'000};
 }
 
 void AppDevices::Keep(const std::string& id, Device device) {
@@ -315,6 +362,7 @@ void AppDevices::Sweep() {
 }
 
 void AppDevices::SweepLocked(UnixMicros now) {
+  std::erase_if(refused_, [&](const auto& r) { return r.second.until <= now; });
   for (auto it = devices_.begin(); it != devices_.end();) {
     auto next = std::next(it);
     if (it->second.until <= now) Forget(it);

@@ -128,13 +128,23 @@ class AppDevices {
   // OK while `person` has fewer than kMaxDevicesPerPerson devices not yet due.
   Status RoomFor(const std::string& person, UnixMicros now);
   Status RoomForLocked(const std::string& person, UnixMicros now);  // under mu_
-  void SweepLocked(UnixMicros now);                                 // under mu_
+  // A binding refused by its checks (not for want of an OCSP answer) is refused again
+  // from memory until its hour is up: presenting it needs no PIN, so it must not cost
+  // an OCSP request each time. By the SHA-256 of the whole binding; bounded as devices_.
+  struct RefusedBinding {
+    Refused refused;
+    UnixMicros until = 0;
+  };
+  std::optional<Refused> RefusedBefore(const std::string& binding_hash, UnixMicros now);
+  void RememberRefusal(const std::string& binding_hash, Refused refused, UnixMicros now);
+  void SweepLocked(UnixMicros now);  // under mu_
   const EidTrust& trust_;
   const std::string issuer_;
   Clock clock_;
   size_t max_;
   mutable std::mutex mu_;
   Devices devices_;
+  std::map<std::string, RefusedBinding> refused_;
   std::map<std::string, size_t, std::less<>> per_person_;  // how many of devices_ each person has
 };
 

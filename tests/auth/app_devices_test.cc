@@ -171,6 +171,21 @@ TEST_F(AppDevicesTest, ARevokedCertificateCutsItsDevicesOffAtTheHourlyCheck) {
   EXPECT_EQ(RefusalOf(Bind(*jaan_, device_key_.get(), NowSeconds() + 29 * kDay)), Refusal::kCertificateRevoked);
 }
 
+// A binding presented again needs no PIN: one refused by its checks (a revoked card's) is
+// refused again from memory, without an OCSP request, until its hour is up.
+TEST_F(AppDevicesTest, ARefusedBindingPresentedAgainCostsNoCheckUntilItsHourIsUp) {
+  ASSERT_TRUE(ca_->RevokePerson("38001085718", "keyCompromise").ok());
+  const DeviceBinding b = Bind(*jaan_, device_key_.get(), NowSeconds() + kDay);
+  EXPECT_EQ(RefusalOf(b), Refusal::kCertificateRevoked);
+  ocsp_up_ = false;
+  EXPECT_EQ(RefusalOf(b), Refusal::kCertificateRevoked) << "the responder was asked again";
+  now_ += (kDeviceRecheckSeconds + 1) * 1'000'000;
+  EXPECT_EQ(RefusalOf(b), Refusal::kStatusUnavailable) << "the refusal outlived its hour";
+  // Not for want of an answer: that one is not remembered.
+  ocsp_up_ = true;
+  EXPECT_EQ(RefusalOf(b), Refusal::kCertificateRevoked);
+}
+
 TEST_F(AppDevicesTest, ABindingEndsWhenItSaysEvenBetweenChecks) {
   ASSERT_TRUE(Passed(devices_->Register(Bind(*jaan_, device_key_.get(), NowSeconds() + 600))));
   now_ += 601 * 1'000'000;
