@@ -215,7 +215,9 @@ Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
     // Only a binding the certificate's key signed (a revoked or suspended card's): one
     // that does not verify costs no OCSP request, and anyone could make them by the
     // thousand to push the remembered ones out.
-    if (key_signed && refused.why != Refusal::kStatusUnavailable && refused.why != Refusal::kInternal) {
+    // And only a revocation or suspension: another refusal may be of the moment (a card
+    // the responder does not know yet, a certificate not yet valid, a clock off).
+    if (key_signed && refused.why == Refusal::kCertificateRevoked) {
       RememberRefusal(binding_hash, refused, clock_());  // asked again only once its hour is up
     }
     return refused;

@@ -16,6 +16,9 @@ namespace {
 constexpr size_t kMaxDescriptionBytes = 200;
 constexpr size_t kMaxOpenPerPerson = 3;
 constexpr size_t kMaxOpenPerClient = 1000;
+// How long after its end an unanswered session is still kept when the table is full: an
+// answer that came in at the last moment may be in its checks (OCSP) meanwhile.
+constexpr int64_t kAnswerGraceUs = 60'000'000;
 
 // The request in the person's app for a step of session `s`.
 impl::AppRequest SigningStep(const impl::SigningSession& s, std::string id, std::string purpose, std::string hash,
@@ -74,7 +77,7 @@ Result<std::string> Provider::StartSigning(const Client& client, std::string_vie
     // their places for two lifetimes. A signature given, or a refusal, stays to be read.
     for (auto it = state_->signing.begin(); it != state_->signing.end();) {
       const SigningProgress::State held = it->second.progress.state;
-      if (it->second.expires > now || held == SigningProgress::State::kSigned ||
+      if (it->second.expires + kAnswerGraceUs > now || held == SigningProgress::State::kSigned ||
           held == SigningProgress::State::kRefused) {
         ++it;
         continue;

@@ -192,11 +192,6 @@ const Phrasebook& Phrases() {
       {"signing_submitting", {"Signed. Submitting to the tax board…", "Allkirjastatud. Esitan maksuametile…"}},
       {"signing_submitted", {"Submitted.", "Esitatud."}},
       {"signing_refused", {"The signing did not complete: {}", "Allkirjastamine ei õnnestunud: {}"}},
-      {"signing_gone",
-       {"the signatures service no longer holds it (its time ran out, or the service was restarted). Start "
-        "again; decline in your app any request from before.",
-        "allkirjade teenusel seda enam ei ole (aeg sai läbi või teenus taaskäivitati). Alusta uuesti; keeldu "
-        "rakenduses varasemast taotlusest, kui see seal veel ootab."}},
       {"verification_code", {"Verification code", "Kontrollkood"}},
       {"signature", {"Signature", "Allkiri"}},
       {"signed_by", {"Signed by", "Allkirjastaja"}},

@@ -545,7 +545,10 @@ void AddLoginRoutes(net::Router& router, std::weak_ptr<AuthService> weak) {
       auto view = s.provider().View(id, browser);
       std::string lang = Language(req, view ? view->locale : "en");
       const auth::Refusal why = std::get<auth::Refused>(started).why;
-      return LoginPage(s, req, id, auth::RefusalMessage(why, lang), why == auth::Refusal::kBusy ? 503 : 400);
+      if (why != auth::Refusal::kBusy) return LoginPage(s, req, id, auth::RefusalMessage(why, lang), 400);
+      HttpResponse busy = LoginPage(s, req, id, auth::RefusalMessage(why, lang), 503);
+      busy.headers.Set("Retry-After", "60");
+      return busy;
     }
     HttpResponse r = SeeOther("/login/" + id);
     SetBrowserCookie(s, std::get<auth::AppStarted>(started).browser, r);  // the sign-in is this browser's now

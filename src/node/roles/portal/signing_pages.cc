@@ -70,69 +70,69 @@ void PortalService::PollSigning(const std::string& code, const std::string& subj
       portal::SigningEnded(signing->shown.state)) {
     return (*shared)(JsonAnswer(portal::SigningJson(signing->shown, lang)));
   }
-  exchange_->GetAsync(
-      portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
-      [this, shared, lang, code, subject, finishing_state, finish,
-       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
-        if (!polled.ok() && polled.status().code() != Code::kNotFound)
-          return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));  // asked again next time
-        // Not found: the signatures service no longer holds it (its life is over there,
-        // or the service restarted), so it has ended; shown so, to be started again.
-        portal::SigningView seen =
-            polled.ok() ? portal::SigningView{StringOr(polled->body, "state", s.shown.state),
-                                              StringOr(polled->body, "verification_code", s.shown.verification_code),
-                                              StringOr(polled->body, "message")}
-                        : portal::SigningView{"refused", "", Tr("signing_gone", lang)};
-        // Compare and set: only the poll that moves the signing on from where it stood
-        // (the same session, not finishing or finished) writes; the others answer with
-        // what is stored. So a signed container is taken and finished exactly once
-        // at a time (again only after a finish said kTryAgain).
-        bool finishing = false;
-        portal::SigningView now;
-        signings_.Update(code, subject, s.session, [&](Signing& stored) {
-          if ((stored.shown.state == finishing_state && !stored.finish_again) ||
-              portal::SigningEnded(stored.shown.state)) {
-            now = stored.shown;
-            return false;
-          }
-          stored.finish_again = false;
-          stored.shown = seen;
-          if (seen.state == "signed") {
-            stored.shown.state = finishing_state;
-            finishing = true;
-            s.finish_tries = stored.finish_tries;
-          }
-          now = stored.shown;
-          return true;
-        });
-        if (!finishing) return (*shared)(JsonAnswer(portal::SigningJson(now.state.empty() ? seen : now, lang)));
-        s.shown = now;
-        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
-          portal::SigningView last = s.shown;
-          if (ended == kTryAgain) {  // shown as still finishing; finished again at the next poll
-            signings_.Update(code, subject, s.session, [&](Signing& stored) {
-              stored.finish_again = true;
-              ++stored.finish_tries;
-              return true;
-            });
-            return (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
-          }
-          last.state = std::move(ended);
-          last.message = std::move(message);
-          signings_.Update(code, subject, s.session, [&](Signing& stored) {
-            stored.shown = last;
-            return true;
-          });
-          (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
-        };
-        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "", "",
-                             OwnRequest(code), [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
-                               if (!container.ok() || container->bytes.empty()) {
-                                 return end("refused", Tr("sign_unavailable", lang));
-                               }
-                               finish(s, std::move(container->bytes), end);
-                             });
-      });
+  exchange_->GetAsync(portal::kRemoteSigningService, "/" + signing->session, OwnRequest(code),
+                      [this, shared, lang, code, subject, finishing_state, finish,
+                       s = *signing](Result<registry::ExchangeAnswer> polled) mutable {
+                        // Any failure, a 404 too, is asked about again at the next poll: the exchange answers
+                        // 404 for its own reasons as well (a service it cannot find just now), and a
+                        // signing ended on that while alive in the person's app would be signed there and
+                        // never collected. One the signatures service no longer holds ends with its life here.
+                        if (!polled.ok()) return (*shared)(JsonAnswer(portal::SigningJson(s.shown, lang)));
+                        portal::SigningView seen{StringOr(polled->body, "state", s.shown.state),
+                                                 StringOr(polled->body, "verification_code", s.shown.verification_code),
+                                                 StringOr(polled->body, "message")};
+                        // Compare and set: only the poll that moves the signing on from where it stood
+                        // (the same session, not finishing or finished) writes; the others answer with
+                        // what is stored. So a signed container is taken and finished exactly once
+                        // at a time (again only after a finish said kTryAgain).
+                        bool finishing = false;
+                        portal::SigningView now;
+                        signings_.Update(code, subject, s.session, [&](Signing& stored) {
+                          if ((stored.shown.state == finishing_state && !stored.finish_again) ||
+                              portal::SigningEnded(stored.shown.state)) {
+                            now = stored.shown;
+                            return false;
+                          }
+                          stored.finish_again = false;
+                          stored.shown = seen;
+                          if (seen.state == "signed") {
+                            stored.shown.state = finishing_state;
+                            finishing = true;
+                            s.finish_tries = stored.finish_tries;
+                          }
+                          now = stored.shown;
+                          return true;
+                        });
+                        if (!finishing)
+                          return (*shared)(JsonAnswer(portal::SigningJson(now.state.empty() ? seen : now, lang)));
+                        s.shown = now;
+                        End end = [this, code, subject, s, shared, lang](std::string ended, std::string message) {
+                          portal::SigningView last = s.shown;
+                          if (ended == kTryAgain) {  // shown as still finishing; finished again at the next poll
+                            signings_.Update(code, subject, s.session, [&](Signing& stored) {
+                              stored.finish_again = true;
+                              ++stored.finish_tries;
+                              return true;
+                            });
+                            return (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+                          }
+                          last.state = std::move(ended);
+                          last.message = std::move(message);
+                          signings_.Update(code, subject, s.session, [&](Signing& stored) {
+                            stored.shown = last;
+                            return true;
+                          });
+                          (*shared)(JsonAnswer(portal::SigningJson(last, lang)));
+                        };
+                        exchange_->SendAsync("GET", portal::kRemoteSigningService, "/" + s.session + "/container", "",
+                                             "", OwnRequest(code),
+                                             [s, finish, end, lang](Result<registry::ExchangeAnswer> container) {
+                                               if (!container.ok() || container->bytes.empty()) {
+                                                 return end("refused", Tr("sign_unavailable", lang));
+                                               }
+                                               finish(s, std::move(container->bytes), end);
+                                             });
+                      });
 }
 
 // --- Tax return ---
