@@ -212,11 +212,10 @@ Checked<std::string> AppDevices::Register(const DeviceBinding& binding) {
                       CertPurpose::kAuthentication, trust_, &key_signed);
   if (!Passed(checked)) {
     const Refused& refused = std::get<Refused>(checked);
-    // Only a binding the certificate's key signed (a revoked or suspended card's): one
-    // that does not verify costs no OCSP request, and anyone could make them by the
-    // thousand to push the remembered ones out.
-    // And only a revocation or suspension: another refusal may be of the moment (a card
-    // the responder does not know yet, a certificate not yet valid, a clock off).
+    // Only a revocation (or suspension) of a card whose key signed the binding: one that
+    // does not verify costs no OCSP request, and anyone could make them by the thousand
+    // to push the remembered ones out; another refusal may be of the moment (a card the
+    // responder does not know yet, a certificate not yet valid, a clock off).
     if (key_signed && refused.why == Refusal::kCertificateRevoked) {
       RememberRefusal(binding_hash, refused, clock_());  // asked again only once its hour is up
     }

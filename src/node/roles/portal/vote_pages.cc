@@ -23,6 +23,7 @@ namespace {
 constexpr size_t kMaxReceipts = 100'000;
 constexpr auto kReceiptLife = std::chrono::minutes(30);  // the check's window
 constexpr const char* kVoteSubject = "vote";
+constexpr const char* kCasting = "casting";  // a signed ballot on its way to the ballot box
 constexpr const char* kAsicType = "application/vnd.etsi.asic-e+zip";
 // How many times a signed ballot is offered to a ballot box that said it is busy (about
 // one a second, as the page polls) before the voter is told so.
@@ -102,7 +103,7 @@ void PortalService::CastVote(HttpRequest&& req, net::Responder respond) {
   Result<bool> claimed = signings_.Claim(
       person->code, kVoteSubject,
       [&signing](const Signing& under_way) {
-        return under_way.signed_from == signing.signed_from || under_way.shown.state == "casting" ||
+        return under_way.signed_from == signing.signed_from || under_way.shown.state == kCasting ||
                under_way.finish_again;
       },
       [shared] { (*shared)(net::SeeOther("/vote")); });
@@ -130,7 +131,7 @@ void PortalService::VoteSigningStatus(HttpRequest&& req, net::Responder respond)
   std::string code = person->code, lang = Lang(req);
   // Signed: the container is cast at the vote service, which checks it and answers the
   // receipt (or why it refused it, which is on the board too).
-  PollSigning(code, kVoteSubject, lang, "casting", std::move(respond),
+  PollSigning(code, kVoteSubject, lang, kCasting, std::move(respond),
               [this, code, lang](const Signing& signing, std::string container, End end) {
                 exchange_->SendAsync(
                     "POST", portal::kVoteBallotsService, "", std::move(container), kAsicType, OwnRequest(code),
